@@ -1,0 +1,197 @@
+//! The one redaction helper every output path goes through.
+//!
+//! A secret is shown as a short prefix and a short hash, e.g. `eyJhbG…#3f9a1c`:
+//! enough to recognise which token it was, never enough to use it. The prefix
+//! is at most 6 characters and at most a third of the secret, so a short
+//! password shows 2 of its 6 characters, not all of them.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use sha2::{Digest, Sha256};
+
+use crate::finding::Finding;
+
+/// The redacted form of a secret: `first chars…#6 hex of its SHA-256`.
+pub fn redact(secret: &str) -> String {
+    let chars = secret.chars().count();
+    let shown = (chars / 3).min(6);
+    let prefix: String = secret.chars().take(shown).collect();
+    let digest = Sha256::digest(secret.as_bytes());
+    format!("{prefix}…#{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2])
+}
+
+/// Patterns of secrets that are redacted even when nobody registered them:
+/// (regex, index of the capture group that holds the secret).
+fn patterns() -> &'static [(Regex, usize)] {
+    static PATTERNS: OnceLock<Vec<(Regex, usize)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            // A PEM private key block, whole.
+            (r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----", 0),
+            // JWT / JWS compact serialisation (also unsigned `alg: none` tokens ending in a dot).
+            (r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", 0),
+            // The credential after an Authorization scheme.
+            (r"(?i)\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{12,})", 1),
+            // Passwords in URLs: scheme://user:PASSWORD@host
+            (r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@]+:([^@\s/…]+)@", 1),
+            // Provider keys.
+            (r"\bAKIA[0-9A-Z]{16}\b", 0),
+            (r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", 0),
+            (r"\bglpat-[A-Za-z0-9_-]{20,}", 0),
+            (r"\bxox[abprs]-[A-Za-z0-9-]{10,}", 0),
+            (r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", 0),
+            (r"\bAIza[0-9A-Za-z_-]{35}", 0),
+            (r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}", 0),
+        ]
+        .into_iter()
+        .map(|(p, g)| (Regex::new(p).expect("redaction pattern compiles"), g))
+        .collect()
+    })
+}
+
+/// Scrubs secrets from text: the registered ones, and anything that looks like a
+/// token or key (JWTs, `Bearer` credentials, provider keys, URL passwords, PEM keys).
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    known: Vec<String>,
+}
+
+impl Redactor {
+    /// A redactor that knows no particular secret (patterns only).
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    /// Registers a secret (a token given on the command line, a cracked key, a literal
+    /// password). Values shorter than 4 characters are ignored: scrubbing them would
+    /// mangle ordinary text and they are not secrets worth the name.
+    pub fn add(&mut self, secret: &str) {
+        let s = secret.trim();
+        if s.chars().count() >= 4 && !self.known.iter().any(|k| k == s) {
+            self.known.push(s.to_owned());
+            // Longest first, so a secret that contains another is replaced whole.
+            self.known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        }
+    }
+
+    /// `text` with every secret replaced by its redacted form.
+    pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out: Cow<'a, str> = Cow::Borrowed(text);
+        for secret in &self.known {
+            if out.contains(secret.as_str()) {
+                out = Cow::Owned(out.replace(secret.as_str(), &redact(secret)));
+            }
+        }
+        for (re, group) in patterns() {
+            if !re.is_match(&out) {
+                continue;
+            }
+            let replaced = re
+                .replace_all(&out, |caps: &regex::Captures<'_>| {
+                    let whole = caps.get(0).expect("group 0").as_str();
+                    match caps.get(*group) {
+                        Some(m) if *group > 0 => {
+                            let start = m.start() - caps.get(0).expect("group 0").start();
+                            format!("{}{}{}", &whole[..start], redact(m.as_str()), &whole[start + m.len()..])
+                        }
+                        _ => redact(whole),
+                    }
+                })
+                .into_owned();
+            out = Cow::Owned(replaced);
+        }
+        out
+    }
+
+    fn scrub_in_place(&self, text: &mut String) {
+        if let Cow::Owned(s) = self.scrub(text) {
+            *text = s;
+        }
+    }
+
+    /// Scrubs every text field of a finding, using its own registered secrets too.
+    pub fn scrub_finding(&self, finding: &mut Finding) {
+        let mut local;
+        let me = if finding.secrets.is_empty() {
+            self
+        } else {
+            local = self.clone();
+            for s in &finding.secrets {
+                local.add(s);
+            }
+            &local
+        };
+        me.scrub_in_place(&mut finding.message);
+        me.scrub_in_place(&mut finding.fix);
+        for note in &mut finding.notes {
+            me.scrub_in_place(note);
+        }
+        if let Some(key) = &mut finding.key {
+            me.scrub_in_place(key);
+        }
+        if let Some(snippet) = finding.location.as_mut().and_then(|l| l.snippet.as_mut()) {
+            for line in &mut snippet.lines {
+                me.scrub_in_place(line);
+            }
+        }
+        if let Some(http) = &mut finding.http {
+            me.scrub_in_place(&mut http.url);
+            me.scrub_in_place(&mut http.evidence);
+            for x in &mut http.exchanges {
+                me.scrub_in_place(&mut x.url);
+                me.scrub_in_place(&mut x.body_excerpt);
+                for (_, v) in x.request_headers.iter_mut().chain(x.response_headers.iter_mut()) {
+                    me.scrub_in_place(v);
+                }
+            }
+        }
+        finding.secrets.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_shows_prefix_and_hash_only() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        let r = redact(jwt);
+        assert!(r.starts_with("eyJhbG…#"), "{r}");
+        assert_eq!(r.chars().count(), 6 + 2 + 6);
+        assert_ne!(redact("abcdefgh"), redact("abcdefgi"));
+    }
+
+    #[test]
+    fn short_secret_is_not_shown_whole() {
+        let r = redact("secret");
+        assert!(!r.contains("secret"), "{r}");
+        assert!(r.starts_with("se…#"), "{r}");
+    }
+
+    #[test]
+    fn scrubs_known_and_patterns() {
+        let mut red = Redactor::new();
+        red.add("hunter2-password");
+        let text = "login hunter2-password Authorization: Bearer abcdefghijklmnopqrstuvwxyz \
+                    db=postgres://app:s3cr3tpass@db/x key=AKIAIOSFODNN7EXAMPLE \
+                    t=eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.";
+        let out = red.scrub(text);
+        for secret in ["hunter2-password", "abcdefghijklmnopqrstuvwxyz", "s3cr3tpass", "AKIAIOSFODNN7EXAMPLE", "eyJzdWIiOiIxIn0"] {
+            assert!(!out.contains(secret), "{secret} survived in {out}");
+        }
+        assert!(out.contains("postgres://app:"), "{out}");
+        assert!(out.contains("Bearer "), "{out}");
+        // Idempotent: scrubbing twice changes nothing more.
+        assert_eq!(red.scrub(&out), out);
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        let red = Redactor::new();
+        let text = "token_type = \"Bearer\"; see https://example.com/docs and user 42";
+        assert_eq!(red.scrub(text), text);
+    }
+}
