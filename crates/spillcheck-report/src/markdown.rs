@@ -1,0 +1,68 @@
+//! Markdown for a pull-request comment: score and grade, counts, a table of the
+//! findings that count, and the fixes in a collapsed section.
+
+use std::fmt::Write as _;
+
+use spillcheck_core::{Report, Severity};
+
+use crate::util::{truncate, where_};
+
+fn cell(s: &str) -> String {
+    let escaped = s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|");
+    truncate(&escaped.replace(['\n', '\r'], " "), 200)
+}
+
+pub(crate) fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let icon = match report.grade.as_str() {
+        "A" => "🟢",
+        "B" | "C" => "🟡",
+        _ => "🔴",
+    };
+    let _ = writeln!(out, "## {icon} spillcheck: {}/100 (grade {})\n", report.score, report.grade);
+    let s = &report.summary;
+    let counts: Vec<String> =
+        Severity::DESCENDING.iter().map(|&sev| format!("**{}** {}", s.get(sev), sev)).collect();
+    let _ = writeln!(out, "{}\n", counts.join(" · "));
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(out, "Baseline `{}`: {} new, {} known (not shown).\n", b.path, b.new, b.known);
+    }
+    let shown: Vec<_> = report.counted().collect();
+    if shown.is_empty() {
+        out.push_str("No findings.\n");
+    } else {
+        out.push_str("| Severity | Rule | Where | Finding | Confidence |\n|---|---|---|---|---|\n");
+        for f in &shown {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` {} | `{}` | {} | {} |",
+                f.severity,
+                f.rule_id,
+                cell(&f.rule),
+                cell(&where_(f)),
+                cell(&f.message),
+                f.confidence
+            );
+        }
+        out.push_str("\n<details><summary>How to fix</summary>\n\n");
+        let mut seen = Vec::new();
+        for f in &shown {
+            if seen.contains(&f.rule_id) {
+                continue;
+            }
+            seen.push(f.rule_id.clone());
+            let _ = writeln!(out, "- **{}** {} ({}, {}): {}", f.rule_id, f.title, f.cwe.join(", "), f.owasp.join(", "), f.fix);
+        }
+        out.push_str("\n</details>\n");
+    }
+    if !report.owasp.is_empty() {
+        out.push_str("\n| OWASP API Top 10 | Findings | Penalty |\n|---|---|---|\n");
+        for o in &report.owasp {
+            let _ = writeln!(out, "| {} {} | {} | −{} |", o.category, o.title, o.findings, o.penalty);
+        }
+    }
+    if report.suppressed > 0 {
+        let _ = writeln!(out, "\n{} finding(s) suppressed inline.", report.suppressed);
+    }
+    out
+}
