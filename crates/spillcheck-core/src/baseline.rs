@@ -48,15 +48,23 @@ impl Baseline {
             .collect();
         entries.sort_by(|a, b| (&a.rule_id, &a.fingerprint).cmp(&(&b.rule_id, &b.fingerprint)));
         entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
-        Baseline { kind: KIND.to_owned(), schema: 1, findings: entries }
+        Baseline {
+            kind: KIND.to_owned(),
+            schema: 1,
+            findings: entries,
+        }
     }
 
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .map_err(|e| Error::Baseline { path: path.to_owned(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| Error::Baseline {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
         if baseline.kind != KIND || baseline.schema != 1 {
             return Err(Error::Baseline {
                 path: path.to_owned(),
@@ -70,12 +78,19 @@ impl Baseline {
     pub fn write(&self, path: &Path) -> Result<(), Error> {
         let mut text = serde_json::to_string_pretty(self).expect("baseline serializes");
         text.push('\n');
-        std::fs::write(path, text).map_err(|source| Error::Io { path: path.to_owned(), source })
+        std::fs::write(path, text).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })
     }
 
     /// Marks each finding `new: Some(true|false)`; returns (known, new) counts.
     pub fn apply(&self, findings: &mut [Finding]) -> (usize, usize) {
-        let known: BTreeSet<&str> = self.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+        let known: BTreeSet<&str> = self
+            .findings
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .collect();
         let mut counts = (0, 0);
         for f in findings {
             let is_new = !known.contains(f.fingerprint.as_str());

@@ -320,12 +320,19 @@ impl Catalog {
         }
         let upper = s.to_ascii_uppercase();
         let ids: Vec<_> = if upper.len() >= 3 && upper.starts_with("SC") {
-            self.rules.iter().filter(|r| r.id.starts_with(&upper)).map(|r| r.id).collect()
+            self.rules
+                .iter()
+                .filter(|r| r.id.starts_with(&upper))
+                .map(|r| r.id)
+                .collect()
         } else {
             Vec::new()
         };
         if ids.is_empty() {
-            return Err(Error::UnknownRule { origin: origin.to_owned(), name: s.to_owned() });
+            return Err(Error::UnknownRule {
+                origin: origin.to_owned(),
+                name: s.to_owned(),
+            });
         }
         Ok(ids)
     }

@@ -86,11 +86,17 @@ impl Config {
     /// Reads a configuration file: `pyproject.toml` (its `[tool.spillcheck]` table) or
     /// any other TOML file holding the keys at top level.
     pub fn read(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
         let mut config = if is_pyproject {
-            Config::from_pyproject(&text).map_err(|message| Error::Config { path: path.to_owned(), message })?
+            Config::from_pyproject(&text)
+                .map_err(|message| Error::Config {
+                    path: path.to_owned(),
+                    message,
+                })?
                 .unwrap_or_default()
         } else {
             toml::from_str::<Config>(&text).map_err(|e| Error::Config {
@@ -105,7 +111,9 @@ impl Config {
     /// The `[tool.spillcheck]` table of a pyproject.toml, if it has one.
     fn from_pyproject(text: &str) -> Result<Option<Config>, String> {
         let doc: PyProject = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
-        let Some(table) = doc.tool.and_then(|t| t.spillcheck) else { return Ok(None) };
+        let Some(table) = doc.tool.and_then(|t| t.spillcheck) else {
+            return Ok(None);
+        };
         table
             .try_into::<Config>()
             .map(Some)
@@ -116,7 +124,11 @@ impl Config {
     /// `spillcheck.toml`, `.spillcheck.toml`, or `pyproject.toml` with a
     /// `[tool.spillcheck]` table, in it or its ancestors.
     pub fn discover(start: &Path) -> Result<Option<Config>, Error> {
-        let start = if start.is_file() { start.parent().unwrap_or(start) } else { start };
+        let start = if start.is_file() {
+            start.parent().unwrap_or(start)
+        } else {
+            start
+        };
         let start = start.canonicalize().unwrap_or_else(|_| start.to_owned());
         for dir in start.ancestors() {
             for name in ["spillcheck.toml", ".spillcheck.toml"] {
@@ -127,8 +139,10 @@ impl Config {
             }
             let pyproject = dir.join("pyproject.toml");
             if pyproject.is_file() {
-                let text = std::fs::read_to_string(&pyproject)
-                    .map_err(|source| Error::Io { path: pyproject.clone(), source })?;
+                let text = std::fs::read_to_string(&pyproject).map_err(|source| Error::Io {
+                    path: pyproject.clone(),
+                    source,
+                })?;
                 if text.contains("tool.spillcheck") {
                     return Config::read(&pyproject).map(Some);
                 }
@@ -151,7 +165,10 @@ impl Config {
         };
         let mut enabled: BTreeSet<&'static str> = BTreeSet::new();
         let select: Vec<(String, String)> = if !cli_select.is_empty() {
-            cli_select.iter().map(|s| (s.clone(), "--select".to_owned())).collect()
+            cli_select
+                .iter()
+                .map(|s| (s.clone(), "--select".to_owned()))
+                .collect()
         } else if let Some(sel) = &self.select {
             sel.iter().map(|s| (s.clone(), origin("select"))).collect()
         } else {
@@ -186,14 +203,17 @@ impl Config {
     pub fn exclude_set(&self) -> Result<GlobSet, Error> {
         let mut builder = GlobSetBuilder::new();
         for pattern in &self.exclude {
-            let bad = |e: globset::Error| Error::Invalid(format!("exclude pattern `{pattern}`: {e}"));
+            let bad =
+                |e: globset::Error| Error::Invalid(format!("exclude pattern `{pattern}`: {e}"));
             builder.add(Glob::new(pattern).map_err(bad)?);
             if !pattern.contains('/') {
                 builder.add(Glob::new(&format!("**/{pattern}")).map_err(bad)?);
                 builder.add(Glob::new(&format!("**/{pattern}/**")).map_err(bad)?);
             }
         }
-        builder.build().map_err(|e| Error::Invalid(format!("exclude patterns: {e}")))
+        builder
+            .build()
+            .map_err(|e| Error::Invalid(format!("exclude patterns: {e}")))
     }
 }
 
@@ -207,7 +227,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let err = toml::from_str::<Config>("selct = [\"SC1\"]").unwrap_err().to_string();
+        let err = toml::from_str::<Config>("selct = [\"SC1\"]")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("selct"), "{err}");
     }
 
@@ -218,14 +240,24 @@ mod tests {
         assert_eq!(c.ignore, vec!["SC222"]);
         assert_eq!(c.public_routes, vec!["/health"]);
         assert_eq!(c.fail_under, Some(80));
-        assert!(Config::from_pyproject("[project]\nname='x'\n").unwrap().is_none());
+        assert!(
+            Config::from_pyproject("[project]\nname='x'\n")
+                .unwrap()
+                .is_none()
+        );
         let err = Config::from_pyproject("[tool.spillcheck]\nbogus = 1\n").unwrap_err();
-        assert!(err.contains("bogus") && err.contains("tool.spillcheck"), "{err}");
+        assert!(
+            err.contains("bogus") && err.contains("tool.spillcheck"),
+            "{err}"
+        );
     }
 
     #[test]
     fn exclude_globs() {
-        let c = Config { exclude: vec!["tests".into(), "migrations/*.py".into()], ..Config::default() };
+        let c = Config {
+            exclude: vec!["tests".into(), "migrations/*.py".into()],
+            ..Config::default()
+        };
         let set = c.exclude_set().unwrap();
         assert!(set.is_match("app/tests/test_a.py"));
         assert!(set.is_match("migrations/0001.py"));

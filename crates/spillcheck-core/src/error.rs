@@ -42,10 +42,17 @@ impl fmt::Display for Error {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Config { path, message } => write!(f, "{}: {message}", path.display()),
             Error::UnknownRule { origin, name } => {
-                write!(f, "{origin}: unknown rule `{name}` (see `spillcheck rules`)")
+                write!(
+                    f,
+                    "{origin}: unknown rule `{name}` (see `spillcheck rules`)"
+                )
             }
             Error::Baseline { path, message } => {
-                write!(f, "{}: not a spillcheck baseline: {message}", path.display())
+                write!(
+                    f,
+                    "{}: not a spillcheck baseline: {message}",
+                    path.display()
+                )
             }
             Error::Invalid(message) => f.write_str(message),
         }

@@ -92,16 +92,23 @@ impl Snippet {
             .enumerate()
             .filter_map(|(i, text)| {
                 let n = u32::try_from(i + 1).ok()?;
-                (first..=last).contains(&n).then(|| text.trim_end_matches('\r').to_owned())
+                (first..=last)
+                    .contains(&n)
+                    .then(|| text.trim_end_matches('\r').to_owned())
             })
             .collect();
-        Snippet { start_line: first, lines }
+        Snippet {
+            start_line: first,
+            lines,
+        }
     }
 
     /// The text of line `line`, if the snippet holds it.
     pub fn line(&self, line: u32) -> Option<&str> {
         let index = line.checked_sub(self.start_line)?;
-        self.lines.get(usize::try_from(index).ok()?).map(String::as_str)
+        self.lines
+            .get(usize::try_from(index).ok()?)
+            .map(String::as_str)
     }
 }
 
@@ -186,7 +193,10 @@ impl Finding {
     /// Sets the API operation.
     #[must_use]
     pub fn on_route(mut self, method: &str, path: &str) -> Finding {
-        self.route = Some(Route { method: method.to_ascii_uppercase(), path: path.to_owned() });
+        self.route = Some(Route {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+        });
         self
     }
 

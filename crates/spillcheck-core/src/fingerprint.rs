@@ -9,6 +9,7 @@
 //! never hashes a secret whole.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -22,7 +23,11 @@ fn material(f: &Finding) -> String {
     if let Some(loc) = &f.location {
         m.push_str(&loc.path);
         m.push('\0');
-        let text = loc.snippet.as_ref().and_then(|s| s.line(loc.line)).unwrap_or_default();
+        let text = loc
+            .snippet
+            .as_ref()
+            .and_then(|s| s.line(loc.line))
+            .unwrap_or_default();
         m.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     m.push('\0');
@@ -30,12 +35,10 @@ fn material(f: &Finding) -> String {
         m.push_str(&route.method);
         m.push(' ');
         m.push_str(&route.path);
-    } else if f.location.is_none() {
-        if let Some(http) = &f.http {
-            m.push_str(&http.method);
-            m.push(' ');
-            m.push_str(url_path(&http.url));
-        }
+    } else if let (None, Some(http)) = (&f.location, &f.http) {
+        m.push_str(&http.method);
+        m.push(' ');
+        m.push_str(url_path(&http.url));
     }
     m.push('\0');
     if let Some(key) = &f.key {
@@ -55,7 +58,7 @@ fn hash(material: &str) -> String {
     let digest = Sha256::digest(material.as_bytes());
     let mut out = String::from("sha256:");
     for b in &digest[..16] {
-        out.push_str(&format!("{b:02x}"));
+        let _ = write!(out, "{b:02x}");
     }
     out
 }
@@ -66,13 +69,22 @@ pub fn assign(findings: &mut [Finding]) {
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by_key(|&i| {
         let f = &findings[i];
-        (f.location.as_ref().map(|l| (l.path.clone(), l.line, l.column)), f.message.clone())
+        (
+            f.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.column)),
+            f.message.clone(),
+        )
     });
     let mut seen: HashMap<String, u32> = HashMap::new();
     for i in order {
         let m = material(&findings[i]);
         let n = seen.entry(m.clone()).or_insert(0);
-        let fp = if *n == 0 { hash(&m) } else { hash(&format!("{m}\0#{n}")) };
+        let fp = if *n == 0 {
+            hash(&m)
+        } else {
+            hash(&format!("{m}\0#{n}"))
+        };
         *n += 1;
         findings[i].fingerprint = fp;
     }

@@ -24,18 +24,25 @@ pub enum GateOutcome {
 
 impl Gate {
     /// Judges a run from its score and the findings that count (new ones under a baseline).
-    pub fn judge<'a>(&self, score: u8, counted: impl IntoIterator<Item = &'a Finding>) -> GateOutcome {
+    pub fn judge<'a>(
+        &self,
+        score: u8,
+        counted: impl IntoIterator<Item = &'a Finding>,
+    ) -> GateOutcome {
         let fail_on = match (self.fail_under, self.fail_on) {
             (None, None) => Some(Severity::Low),
             (_, fail_on) => fail_on,
         };
-        if let Some(min) = self.fail_under {
-            if score < min {
-                return GateOutcome::Fail(format!("score {score} is below --fail-under {min}"));
-            }
+        if let Some(min) = self.fail_under
+            && score < min
+        {
+            return GateOutcome::Fail(format!("score {score} is below --fail-under {min}"));
         }
         if let Some(threshold) = fail_on {
-            let n = counted.into_iter().filter(|f| f.severity >= threshold).count();
+            let n = counted
+                .into_iter()
+                .filter(|f| f.severity >= threshold)
+                .count();
             if n > 0 {
                 return GateOutcome::Fail(format!(
                     "{n} finding{} at or above severity {threshold}",

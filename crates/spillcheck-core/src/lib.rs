@@ -19,8 +19,8 @@ mod baseline;
 mod catalog;
 mod config;
 mod error;
-pub mod fingerprint;
 mod finding;
+pub mod fingerprint;
 mod gate;
 mod redact;
 mod report;
@@ -35,7 +35,10 @@ pub use error::Error;
 pub use finding::{Exchange, Finding, HttpEvidence, Location, Route, Snippet};
 pub use gate::{Gate, GateOutcome};
 pub use redact::{Redactor, redact};
-pub use report::{BaselineSummary, Diagnostic, DiagnosticLevel, OwaspScore, Report, ReportBuilder, Summary, Target, Tool};
+pub use report::{
+    BaselineSummary, Diagnostic, DiagnosticLevel, OwaspScore, Report, ReportBuilder, Summary,
+    Target, Tool,
+};
 pub use severity::{Confidence, Grade, Severity};
 pub use suppress::Suppressions;
 

@@ -19,7 +19,10 @@ pub fn redact(secret: &str) -> String {
     let shown = (chars / 3).min(6);
     let prefix: String = secret.chars().take(shown).collect();
     let digest = Sha256::digest(secret.as_bytes());
-    format!("{prefix}…#{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2])
+    format!(
+        "{prefix}…#{:02x}{:02x}{:02x}",
+        digest[0], digest[1], digest[2]
+    )
 }
 
 /// Patterns of secrets that are redacted even when nobody registered them:
@@ -29,11 +32,20 @@ fn patterns() -> &'static [(Regex, usize)] {
     PATTERNS.get_or_init(|| {
         [
             // A PEM private key block, whole.
-            (r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----", 0),
+            (
+                r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----",
+                0,
+            ),
             // JWT / JWS compact serialisation (also unsigned `alg: none` tokens ending in a dot).
-            (r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", 0),
+            (
+                r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
+                0,
+            ),
             // The credential after an Authorization scheme.
-            (r"(?i)\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{12,})", 1),
+            (
+                r"(?i)\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{12,})",
+                1,
+            ),
             // Passwords in URLs: scheme://user:PASSWORD@host
             (r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@]+:([^@\s/…]+)@", 1),
             // Provider keys.
@@ -94,7 +106,12 @@ impl Redactor {
                     match caps.get(*group) {
                         Some(m) if *group > 0 => {
                             let start = m.start() - caps.get(0).expect("group 0").start();
-                            format!("{}{}{}", &whole[..start], redact(m.as_str()), &whole[start + m.len()..])
+                            format!(
+                                "{}{}{}",
+                                &whole[..start],
+                                redact(m.as_str()),
+                                &whole[start + m.len()..]
+                            )
                         }
                         _ => redact(whole),
                     }
@@ -142,7 +159,11 @@ impl Redactor {
             for x in &mut http.exchanges {
                 me.scrub_in_place(&mut x.url);
                 me.scrub_in_place(&mut x.body_excerpt);
-                for (_, v) in x.request_headers.iter_mut().chain(x.response_headers.iter_mut()) {
+                for (_, v) in x
+                    .request_headers
+                    .iter_mut()
+                    .chain(x.response_headers.iter_mut())
+                {
                     me.scrub_in_place(v);
                 }
             }
@@ -179,7 +200,13 @@ mod tests {
                     db=postgres://app:s3cr3tpass@db/x key=AKIAIOSFODNN7EXAMPLE \
                     t=eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.";
         let out = red.scrub(text);
-        for secret in ["hunter2-password", "abcdefghijklmnopqrstuvwxyz", "s3cr3tpass", "AKIAIOSFODNN7EXAMPLE", "eyJzdWIiOiIxIn0"] {
+        for secret in [
+            "hunter2-password",
+            "abcdefghijklmnopqrstuvwxyz",
+            "s3cr3tpass",
+            "AKIAIOSFODNN7EXAMPLE",
+            "eyJzdWIiOiIxIn0",
+        ] {
             assert!(!out.contains(secret), "{secret} survived in {out}");
         }
         assert!(out.contains("postgres://app:"), "{out}");

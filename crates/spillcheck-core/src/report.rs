@@ -239,7 +239,10 @@ impl<'a> ReportBuilder<'a> {
 
     /// The rules referenced by these findings, for renderers that list rules (SARIF).
     pub fn rules_of(catalog: &Catalog, findings: &[Finding]) -> Vec<&'static RuleMeta> {
-        let mut rules: Vec<_> = findings.iter().filter_map(|f| catalog.get(&f.rule_id)).collect();
+        let mut rules: Vec<_> = findings
+            .iter()
+            .filter_map(|f| catalog.get(&f.rule_id))
+            .collect();
         rules.sort_by_key(|r| r.id);
         rules.dedup_by_key(|r| r.id);
         rules
@@ -268,7 +271,9 @@ impl<'a> ReportBuilder<'a> {
                     }
                     Some(s)
                 });
-                let keep = !entry.as_ref().is_some_and(|s| s.is_suppressed(&f.rule_id, loc.line));
+                let keep = !entry
+                    .as_ref()
+                    .is_some_and(|s| s.is_suppressed(&f.rule_id, loc.line));
                 if !keep {
                     suppressed += 1;
                 }
@@ -284,10 +289,18 @@ impl<'a> ReportBuilder<'a> {
         fingerprint::assign(&mut findings);
         let baseline = self.baseline.as_ref().map(|(path, b)| {
             let (known, new) = b.apply(&mut findings);
-            BaselineSummary { path: path.clone(), known, new }
+            BaselineSummary {
+                path: path.clone(),
+                known,
+                new,
+            }
         });
         findings.sort_by(|a, b| {
-            let loc = |f: &Finding| f.location.as_ref().map(|l| (l.path.clone(), l.line, l.column));
+            let loc = |f: &Finding| {
+                f.location
+                    .as_ref()
+                    .map(|l| (l.path.clone(), l.line, l.column))
+            };
             b.severity
                 .cmp(&a.severity)
                 .then(b.confidence.cmp(&a.confidence))
@@ -313,7 +326,10 @@ impl<'a> ReportBuilder<'a> {
             .collect();
         Report {
             schema: crate::REPORT_SCHEMA,
-            tool: Tool { name: "spillcheck".to_owned(), version: self.version },
+            tool: Tool {
+                name: "spillcheck".to_owned(),
+                version: self.version,
+            },
             target: self.target,
             score,
             grade: Grade::from_score(score),

@@ -55,7 +55,9 @@ pub fn grade<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Grade {
 
 /// Penalty and count per OWASP category (each finding counted under its first category;
 /// the discount applies per rule across the whole run). Categories without findings are left out.
-pub fn by_owasp<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<(OwaspApi, usize, f64)> {
+pub fn by_owasp<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> Vec<(OwaspApi, usize, f64)> {
     let findings: Vec<&Finding> = findings.into_iter().collect();
     let penalties = discounted(&findings);
     let mut acc: BTreeMap<OwaspApi, (usize, f64)> = BTreeMap::new();

@@ -44,7 +44,10 @@ impl Suppressions {
             if let Some(first) = trimmed.chars().next() {
                 s.shape.insert(n, (line.len() - trimmed.len(), first));
             }
-            if trimmed.starts_with("def ") || trimmed.starts_with("async def ") || trimmed.starts_with("class ") {
+            if trimmed.starts_with("def ")
+                || trimmed.starts_with("async def ")
+                || trimmed.starts_with("class ")
+            {
                 s.defs.insert(n);
             }
             if !line.contains("spillcheck:") {
@@ -59,10 +62,16 @@ impl Suppressions {
                 for name in list.split(',').map(str::trim).filter(|x| !x.is_empty()) {
                     match catalog.get(name) {
                         Some(rule) => {
-                            let set = if whole_file { &mut s.file } else { s.lines.entry(n).or_default() };
+                            let set = if whole_file {
+                                &mut s.file
+                            } else {
+                                s.lines.entry(n).or_default()
+                            };
                             set.insert(rule.id.to_owned());
                         }
-                        None => s.problems.push((n, format!("suppression names unknown rule `{name}`"))),
+                        None => s
+                            .problems
+                            .push((n, format!("suppression names unknown rule `{name}`"))),
                     }
                 }
             }
@@ -85,12 +94,17 @@ impl Suppressions {
         if !self.defs.contains(&line) {
             return false;
         }
-        let Some(&(def_indent, _)) = self.shape.get(&line) else { return false };
+        let Some(&(def_indent, _)) = self.shape.get(&line) else {
+            return false;
+        };
         let mut n = line;
         while n > 1 && line - n < 40 {
             n -= 1;
-            let Some(&(indent, first)) = self.shape.get(&n) else { break };
-            let continuation = indent > def_indent || (indent == def_indent && matches!(first, ')' | ']' | '}'));
+            let Some(&(indent, first)) = self.shape.get(&n) else {
+                break;
+            };
+            let continuation =
+                indent > def_indent || (indent == def_indent && matches!(first, ')' | ']' | '}'));
             let decorator = indent == def_indent && first == '@';
             if !(decorator || continuation) {
                 break;

@@ -1,8 +1,8 @@
 //! Behaviour of the score, fingerprints, baselines, gate and report builder.
 
 use spillcheck_core::{
-    Baseline, Catalog, Confidence, Finding, Gate, GateOutcome, Grade, Location, OwaspApi, ReportBuilder,
-    Severity, Snippet, Target, declare_rule, score,
+    Baseline, Catalog, Confidence, Finding, Gate, GateOutcome, Grade, Location, OwaspApi,
+    ReportBuilder, Severity, Snippet, Target, declare_rule, score,
 };
 
 declare_rule! {
@@ -47,26 +47,46 @@ fn at(source: &str, path: &str, line: u32) -> Location {
 
 #[test]
 fn score_formula_matches_design() {
-    let f = |sev, conf| Finding::new(&SC102, "m").with_severity(sev).with_confidence(conf);
+    let f = |sev, conf| {
+        Finding::new(&SC102, "m")
+            .with_severity(sev)
+            .with_confidence(conf)
+    };
     // One confirmed critical: 100 - 40.
-    assert_eq!(score::score(&[f(Severity::Critical, Confidence::Confirmed)]), 60);
+    assert_eq!(
+        score::score(&[f(Severity::Critical, Confidence::Confirmed)]),
+        60
+    );
     // Two of the same rule: the second counts half: 100 - 40 - 20.
-    let two = [f(Severity::Critical, Confidence::Confirmed), f(Severity::Critical, Confidence::Confirmed)];
+    let two = [
+        f(Severity::Critical, Confidence::Confirmed),
+        f(Severity::Critical, Confidence::Confirmed),
+    ];
     assert_eq!(score::score(&two), 40);
     // Likely high (15) + possible medium (3.2) of another rule = 81.8 → rounded down to 81.
     let mixed = [
         f(Severity::High, Confidence::Likely),
-        Finding::new(&SC130, "m").with_severity(Severity::Medium).with_confidence(Confidence::Possible),
+        Finding::new(&SC130, "m")
+            .with_severity(Severity::Medium)
+            .with_confidence(Confidence::Possible),
     ];
     assert!((score::total_penalty(&mixed) - 18.2).abs() < 1e-9);
     assert_eq!(score::score(&mixed), 81);
     assert_eq!(score::grade(&mixed), Grade::B);
     // The heaviest of a rule counts in full whatever the order.
-    let order = [f(Severity::Low, Confidence::Possible), f(Severity::Critical, Confidence::Confirmed)];
+    let order = [
+        f(Severity::Low, Confidence::Possible),
+        f(Severity::Critical, Confidence::Confirmed),
+    ];
     assert!((score::total_penalty(&order) - (40.0 + 0.6)).abs() < 1e-9);
     // Info never costs; the floor is 0.
-    assert_eq!(score::score(&[f(Severity::Info, Confidence::Confirmed)]), 100);
-    let many: Vec<_> = (0..10).map(|_| f(Severity::Critical, Confidence::Confirmed)).collect();
+    assert_eq!(
+        score::score(&[f(Severity::Info, Confidence::Confirmed)]),
+        100
+    );
+    let many: Vec<_> = (0..10)
+        .map(|_| f(Severity::Critical, Confidence::Confirmed))
+        .collect();
     assert_eq!(score::score(&many), 0);
     assert_eq!(Grade::from_score(90), Grade::A);
     assert_eq!(Grade::from_score(89), Grade::B);
@@ -98,14 +118,34 @@ fn build(findings: Vec<Finding>) -> spillcheck_core::Report {
 fn fingerprints_survive_line_moves() {
     let before = "import x\n\ndef get(id):\n    return db.get(id)\n";
     let after = "import x\nimport y\n\n# a comment\n\ndef get(id):\n    return db.get(id)\n";
-    let r1 = build(vec![Finding::new(&SC102, "m").at(at(before, "app/views.py", 4))]);
-    let r2 = build(vec![Finding::new(&SC102, "m").at(at(after, "app/views.py", 7))]);
+    let r1 = build(vec![Finding::new(&SC102, "m").at(at(
+        before,
+        "app/views.py",
+        4,
+    ))]);
+    let r2 = build(vec![Finding::new(&SC102, "m").at(at(
+        after,
+        "app/views.py",
+        7,
+    ))]);
     assert_eq!(r1.findings[0].fingerprint, r2.findings[0].fingerprint);
     assert!(r1.findings[0].fingerprint.starts_with("sha256:"));
     // A different file, rule or line text gives a different fingerprint.
-    let r3 = build(vec![Finding::new(&SC102, "m").at(at(before, "app/other.py", 4))]);
-    let r4 = build(vec![Finding::new(&SC130, "m").at(at(before, "app/views.py", 4))]);
-    let r5 = build(vec![Finding::new(&SC102, "m").at(at(before, "app/views.py", 3))]);
+    let r3 = build(vec![Finding::new(&SC102, "m").at(at(
+        before,
+        "app/other.py",
+        4,
+    ))]);
+    let r4 = build(vec![Finding::new(&SC130, "m").at(at(
+        before,
+        "app/views.py",
+        4,
+    ))]);
+    let r5 = build(vec![Finding::new(&SC102, "m").at(at(
+        before,
+        "app/views.py",
+        3,
+    ))]);
     for other in [&r3, &r4, &r5] {
         assert_ne!(r1.findings[0].fingerprint, other.findings[0].fingerprint);
     }
@@ -124,7 +164,11 @@ fn identical_lines_get_distinct_stable_fingerprints() {
         Finding::new(&SC102, "m").at(at(src, "a.py", 2)),
     ]);
     let mut a: Vec<_> = r.findings.iter().map(|f| f.fingerprint.clone()).collect();
-    let mut b: Vec<_> = again.findings.iter().map(|f| f.fingerprint.clone()).collect();
+    let mut b: Vec<_> = again
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.clone())
+        .collect();
     a.sort();
     b.sort();
     assert_eq!(a, b);
@@ -132,8 +176,12 @@ fn identical_lines_get_distinct_stable_fingerprints() {
 
 #[test]
 fn http_findings_fingerprint_by_route() {
-    let a = build(vec![Finding::new(&SC102, "user A read note 7").on_route("GET", "/api/notes/{id}")]);
-    let b = build(vec![Finding::new(&SC102, "user A read note 9").on_route("get", "/api/notes/{id}")]);
+    let a = build(vec![
+        Finding::new(&SC102, "user A read note 7").on_route("GET", "/api/notes/{id}"),
+    ]);
+    let b = build(vec![
+        Finding::new(&SC102, "user A read note 9").on_route("get", "/api/notes/{id}"),
+    ]);
     assert_eq!(a.findings[0].fingerprint, b.findings[0].fingerprint);
 }
 
@@ -144,7 +192,9 @@ fn baseline_marks_only_new_findings_and_gates_on_them() {
     let first = build(old);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("baseline.json");
-    Baseline::from_findings(&first.findings).write(&path).unwrap();
+    Baseline::from_findings(&first.findings)
+        .write(&path)
+        .unwrap();
     let baseline = Baseline::read(&path).unwrap();
 
     // Later: the old finding moved down two lines, and a new one appeared.
@@ -162,10 +212,22 @@ fn baseline_marks_only_new_findings_and_gates_on_them() {
     assert_eq!(report.summary.total(), 1);
     assert_eq!(report.score, score::score(report.counted()));
     // The gate judges only the new finding.
-    let gate = Gate { fail_under: None, fail_on: Some(Severity::Critical) };
-    assert_eq!(gate.judge(report.score, report.counted()), GateOutcome::Pass);
-    let gate = Gate { fail_under: None, fail_on: Some(Severity::High) };
-    assert!(matches!(gate.judge(report.score, report.counted()), GateOutcome::Fail(_)));
+    let gate = Gate {
+        fail_under: None,
+        fail_on: Some(Severity::Critical),
+    };
+    assert_eq!(
+        gate.judge(report.score, report.counted()),
+        GateOutcome::Pass
+    );
+    let gate = Gate {
+        fail_under: None,
+        fail_on: Some(Severity::High),
+    };
+    assert!(matches!(
+        gate.judge(report.score, report.counted()),
+        GateOutcome::Fail(_)
+    ));
 }
 
 #[test]
@@ -181,9 +243,15 @@ fn baseline_rejects_other_files() {
 fn gate_defaults_and_thresholds() {
     let low = [Finding::new(&SC102, "m").with_severity(Severity::Low)];
     let info = [Finding::new(&SC102, "m").with_severity(Severity::Info)];
-    assert!(matches!(Gate::default().judge(99, &low), GateOutcome::Fail(_)));
+    assert!(matches!(
+        Gate::default().judge(99, &low),
+        GateOutcome::Fail(_)
+    ));
     assert_eq!(Gate::default().judge(100, &info), GateOutcome::Pass);
-    let under = Gate { fail_under: Some(80), fail_on: None };
+    let under = Gate {
+        fail_under: Some(80),
+        fail_on: None,
+    };
     assert_eq!(under.judge(80, &low), GateOutcome::Pass);
     assert!(matches!(under.judge(79, &low), GateOutcome::Fail(m) if m.contains("79")));
 }
@@ -192,11 +260,16 @@ fn gate_defaults_and_thresholds() {
 fn report_redacts_registered_and_finding_secrets() {
     let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyIn0.abcdefghijklmnop";
     let src = "JWT_SECRET = \"notes\"\n";
-    let mut f = Finding::new(&SC130, format!("token {token} seen; secret literal \"notes\""))
-        .at(at(src, "config.py", 1))
-        .with_secret("notes");
+    let mut f = Finding::new(
+        &SC130,
+        format!("token {token} seen; secret literal \"notes\""),
+    )
+    .at(at(src, "config.py", 1))
+    .with_secret("notes");
     f.notes.push(format!("Authorization: Bearer {token}"));
-    let report = ReportBuilder::new(&catalog(), Target::default(), "0.0.0").secret(token).build(vec![f]);
+    let report = ReportBuilder::new(&catalog(), Target::default(), "0.0.0")
+        .secret(token)
+        .build(vec![f]);
     let json = report.to_json();
     assert!(!json.contains(token));
     assert!(!json.contains("\"notes\\\""), "{json}");
@@ -218,16 +291,26 @@ fn suppressions_apply_in_builder() {
     assert_eq!(report.suppressed, 1);
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].rule_id, "SC130");
-    assert!(report.diagnostics.iter().any(|d| d.message.contains("SC999")));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("SC999"))
+    );
 }
 
 #[test]
 fn selection_resolves_prefixes_slugs_and_rejects_unknown() {
     let cat = catalog();
     let config = spillcheck_core::Config::default();
-    let sel = config.selection(&cat, &["SC1".into()], &["hardcoded-secret-key".into()]).unwrap();
+    let sel = config
+        .selection(&cat, &["SC1".into()], &["hardcoded-secret-key".into()])
+        .unwrap();
     assert!(sel.is_enabled("SC102"));
     assert!(!sel.is_enabled("SC130"));
-    let err = config.selection(&cat, &["SC999".into()], &[]).unwrap_err().to_string();
+    let err = config
+        .selection(&cat, &["SC999".into()], &[])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("SC999") && err.contains("--select"), "{err}");
 }

@@ -17,7 +17,10 @@ pub(crate) fn render(report: &Report, rules: &[&'static RuleMeta]) -> String {
     }
     ids.sort_unstable();
     ids.dedup_by_key(|(id, _)| *id);
-    let failures = ids.iter().filter(|(id, _)| counted.iter().any(|f| f.rule_id == *id)).count();
+    let failures = ids
+        .iter()
+        .filter(|(id, _)| counted.iter().any(|f| f.rule_id == *id))
+        .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -38,19 +41,37 @@ pub(crate) fn render(report: &Report, rules: &[&'static RuleMeta]) -> String {
         let mine: Vec<&&Finding> = counted.iter().filter(|f| f.rule_id == id).collect();
         let name = xml_escape(&format!("{id} {title}"));
         if mine.is_empty() {
-            let _ = writeln!(out, "    <testcase classname=\"spillcheck.{id}\" name=\"{name}\"/>");
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"spillcheck.{id}\" name=\"{name}\"/>"
+            );
             continue;
         }
-        let _ = writeln!(out, "    <testcase classname=\"spillcheck.{id}\" name=\"{name}\">");
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"spillcheck.{id}\" name=\"{name}\">"
+        );
         let worst = mine.iter().map(|f| f.severity).max().expect("non-empty");
         let mut text = String::new();
         for f in &mine {
-            let _ = writeln!(text, "{} [{} {}] {}: {}", id, f.severity, f.confidence, where_(f), f.message);
+            let _ = writeln!(
+                text,
+                "{} [{} {}] {}: {}",
+                id,
+                f.severity,
+                f.confidence,
+                where_(f),
+                f.message
+            );
         }
         let _ = writeln!(
             out,
             "      <failure type=\"{id}\" message=\"{}\">{}</failure>",
-            xml_escape(&format!("{} finding{} (worst: {worst})", mine.len(), if mine.len() == 1 { "" } else { "s" })),
+            xml_escape(&format!(
+                "{} finding{} (worst: {worst})",
+                mine.len(),
+                if mine.len() == 1 { "" } else { "s" }
+            )),
             xml_escape(&text)
         );
         let _ = writeln!(out, "    </testcase>");

@@ -45,7 +45,10 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
             "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(format!("unknown format `{s}` (expected one of: {})", Format::NAMES.join(", "))),
+            _ => Err(format!(
+                "unknown format `{s}` (expected one of: {})",
+                Format::NAMES.join(", ")
+            )),
         }
     }
 }
@@ -71,7 +74,12 @@ pub struct RenderOptions {
 
 /// Renders `report` in `format`. `rules` are the rules that ran (for SARIF's rule
 /// table and JUnit's test cases); findings of rules not listed are still rendered.
-pub fn render(report: &Report, rules: &[&'static RuleMeta], format: Format, options: RenderOptions) -> String {
+pub fn render(
+    report: &Report,
+    rules: &[&'static RuleMeta],
+    format: Format,
+    options: RenderOptions,
+) -> String {
     match format {
         Format::Text => text::render(report, options),
         Format::Json => report.to_json(),

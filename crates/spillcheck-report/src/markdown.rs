@@ -8,7 +8,11 @@ use spillcheck_core::{Report, Severity};
 use crate::util::{truncate, where_};
 
 fn cell(s: &str) -> String {
-    let escaped = s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|");
+    let escaped = s
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|");
     truncate(&escaped.replace(['\n', '\r'], " "), 200)
 }
 
@@ -19,13 +23,23 @@ pub(crate) fn render(report: &Report) -> String {
         "B" | "C" => "🟡",
         _ => "🔴",
     };
-    let _ = writeln!(out, "## {icon} spillcheck: {}/100 (grade {})\n", report.score, report.grade);
+    let _ = writeln!(
+        out,
+        "## {icon} spillcheck: {}/100 (grade {})\n",
+        report.score, report.grade
+    );
     let s = &report.summary;
-    let counts: Vec<String> =
-        Severity::DESCENDING.iter().map(|&sev| format!("**{}** {}", s.get(sev), sev)).collect();
+    let counts: Vec<String> = Severity::DESCENDING
+        .iter()
+        .map(|&sev| format!("**{}** {}", s.get(sev), sev))
+        .collect();
     let _ = writeln!(out, "{}\n", counts.join(" · "));
     if let Some(b) = &report.baseline {
-        let _ = writeln!(out, "Baseline `{}`: {} new, {} known (not shown).\n", b.path, b.new, b.known);
+        let _ = writeln!(
+            out,
+            "Baseline `{}`: {} new, {} known (not shown).\n",
+            b.path, b.new, b.known
+        );
     }
     let shown: Vec<_> = report.counted().collect();
     if shown.is_empty() {
@@ -51,14 +65,26 @@ pub(crate) fn render(report: &Report) -> String {
                 continue;
             }
             seen.push(f.rule_id.clone());
-            let _ = writeln!(out, "- **{}** {} ({}, {}): {}", f.rule_id, f.title, f.cwe.join(", "), f.owasp.join(", "), f.fix);
+            let _ = writeln!(
+                out,
+                "- **{}** {} ({}, {}): {}",
+                f.rule_id,
+                f.title,
+                f.cwe.join(", "),
+                f.owasp.join(", "),
+                f.fix
+            );
         }
         out.push_str("\n</details>\n");
     }
     if !report.owasp.is_empty() {
         out.push_str("\n| OWASP API Top 10 | Findings | Penalty |\n|---|---|---|\n");
         for o in &report.owasp {
-            let _ = writeln!(out, "| {} {} | {} | −{} |", o.category, o.title, o.findings, o.penalty);
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | −{} |",
+                o.category, o.title, o.findings, o.penalty
+            );
         }
     }
     if report.suppressed > 0 {

@@ -29,7 +29,9 @@ fn level(s: Severity) -> &'static str {
 
 fn rule_json(rule: &RuleMeta) -> Value {
     let sections = rule.sections();
-    let what = sections.as_ref().map_or(rule.title.to_owned(), |s| s.what.clone());
+    let what = sections
+        .as_ref()
+        .map_or(rule.title.to_owned(), |s| s.what.clone());
     let mut tags = vec!["security".to_owned(), rule.kind().as_str().to_owned()];
     tags.extend(rule.cwes().map(|c| format!("external/cwe/cwe-{}", c.0)));
     tags.extend(rule.owasp.iter().map(|o| format!("owasp-api/{}", o.id())));

@@ -14,7 +14,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
     }
     fn severity(&self, s: Severity) -> String {
         let code = match s {
@@ -35,7 +39,9 @@ impl Style {
 }
 
 pub(crate) fn render(report: &Report, options: RenderOptions) -> String {
-    let st = Style { color: options.color };
+    let st = Style {
+        color: options.color,
+    };
     let mut out = String::new();
     let shown: Vec<&Finding> = report.counted().collect();
     for severity in Severity::DESCENDING {
@@ -43,7 +49,12 @@ pub(crate) fn render(report: &Report, options: RenderOptions) -> String {
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "{} {}", st.severity(severity), st.dim(&format!("({})", group.len())));
+        let _ = writeln!(
+            out,
+            "{} {}",
+            st.severity(severity),
+            st.dim(&format!("({})", group.len()))
+        );
         out.push('\n');
         for f in group {
             finding(&mut out, f, &st);
@@ -81,16 +92,30 @@ fn finding(out: &mut String, f: &Finding, st: &Style) {
     }
     if let Some(loc) = &f.location {
         if let Some(snippet) = &loc.snippet {
-            let width = (snippet.start_line as usize + snippet.lines.len()).to_string().len();
+            let width = (snippet.start_line as usize + snippet.lines.len())
+                .to_string()
+                .len();
             let _ = writeln!(out, "  {:width$} {}", "", st.dim("|"));
             for (i, line) in snippet.lines.iter().enumerate() {
                 let n = snippet.start_line + u32::try_from(i).unwrap_or(0);
-                let marker = if n == loc.line { st.paint("1;31", ">") } else { " ".to_owned() };
-                let _ = writeln!(out, "{marker} {} {} {}", st.dim(&format!("{n:>width$}")), st.dim("|"), truncate(line, 160));
+                let marker = if n == loc.line {
+                    st.paint("1;31", ">")
+                } else {
+                    " ".to_owned()
+                };
+                let _ = writeln!(
+                    out,
+                    "{marker} {} {} {}",
+                    st.dim(&format!("{n:>width$}")),
+                    st.dim("|"),
+                    truncate(line, 160)
+                );
                 if n == loc.line {
                     let col = loc.column.saturating_sub(1) as usize;
                     let len = match (loc.end_line, loc.end_column) {
-                        (Some(el), Some(ec)) if el == loc.line && ec > loc.column => (ec - loc.column) as usize,
+                        (Some(el), Some(ec)) if el == loc.line && ec > loc.column => {
+                            (ec - loc.column) as usize
+                        }
                         _ => line.chars().count().saturating_sub(col).max(1),
                     };
                     let _ = writeln!(
@@ -109,9 +134,17 @@ fn finding(out: &mut String, f: &Finding, st: &Style) {
         }
     }
     if let Some(http) = &f.http {
-        let _ = writeln!(out, "  http:  {} {} -> {}", http.method, http.url, http.status);
+        let _ = writeln!(
+            out,
+            "  http:  {} {} -> {}",
+            http.method, http.url, http.status
+        );
         for x in &http.exchanges {
-            let _ = writeln!(out, "         {}: {} {} -> {}", x.actor, x.method, x.url, x.status);
+            let _ = writeln!(
+                out,
+                "         {}: {} {} -> {}",
+                x.actor, x.method, x.url, x.status
+            );
         }
         if !http.evidence.is_empty() {
             for line in http.evidence.lines().take(8) {
@@ -147,7 +180,12 @@ fn summary(out: &mut String, report: &Report, st: &Style) {
     if total == 0 {
         let _ = write!(out, " · no findings");
     } else {
-        let _ = write!(out, " · {total} finding{}: {}", if total == 1 { "" } else { "s" }, counts.join(", "));
+        let _ = write!(
+            out,
+            " · {total} finding{}: {}",
+            if total == 1 { "" } else { "s" },
+            counts.join(", ")
+        );
     }
     if report.suppressed > 0 {
         let _ = write!(out, " · {} suppressed", report.suppressed);
@@ -157,9 +195,16 @@ fn summary(out: &mut String, report: &Report, st: &Style) {
     }
     out.push('\n');
     if !report.owasp.is_empty() {
-        let parts: Vec<String> =
-            report.owasp.iter().map(|o| format!("{} −{}", o.category, trim_float(o.penalty))).collect();
-        let _ = writeln!(out, "{}", st.dim(&format!("by OWASP API Top 10: {}", parts.join(", "))));
+        let parts: Vec<String> = report
+            .owasp
+            .iter()
+            .map(|o| format!("{} −{}", o.category, trim_float(o.penalty)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            st.dim(&format!("by OWASP API Top 10: {}", parts.join(", ")))
+        );
     }
 }
 

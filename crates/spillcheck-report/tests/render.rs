@@ -2,8 +2,8 @@
 //! validated against the official SARIF 2.1.0 JSON schema.
 
 use spillcheck_core::{
-    Baseline, Catalog, Confidence, Exchange, Finding, HttpEvidence, Location, Report, ReportBuilder, RuleMeta,
-    Snippet, Target,
+    Baseline, Catalog, Confidence, Exchange, Finding, HttpEvidence, Location, Report,
+    ReportBuilder, RuleMeta, Snippet, Target,
 };
 use spillcheck_report::{Format, RenderOptions, render};
 
@@ -19,7 +19,8 @@ def get_note(note_id):
     return jsonify(dict(row))
 ";
 
-const TOKEN_A: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIyIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9vYmFyYmF6cXV4";
+const TOKEN_A: &str =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIyIiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9vYmFyYmF6cXV4";
 
 fn catalog() -> Catalog {
     let mut rules: Vec<&'static RuleMeta> = Vec::new();
@@ -43,9 +44,12 @@ fn loc(line: u32, column: u32, end_column: u32) -> Location {
 fn findings(cat: &Catalog) -> Vec<Finding> {
     let r = |id: &str| cat.get(id).unwrap();
     vec![
-        Finding::new(r("SC102"), "`note_id` from the path loads a note with no comparison against the caller's identity")
-            .at(loc(8, 5, 83))
-            .on_route("GET", "/api/notes/{note_id}"),
+        Finding::new(
+            r("SC102"),
+            "`note_id` from the path loads a note with no comparison against the caller's identity",
+        )
+        .at(loc(8, 5, 83))
+        .on_route("GET", "/api/notes/{note_id}"),
         Finding::new(r("SC210"), "user A read note 7 owned by user B")
             .on_route("GET", "/api/notes/{note_id}")
             .with_http(HttpEvidence {
@@ -58,7 +62,10 @@ fn findings(cat: &Catalog) -> Vec<Finding> {
                         actor: "user B".into(),
                         method: "GET".into(),
                         url: "http://127.0.0.1:5000/api/notes/7".into(),
-                        request_headers: vec![("Authorization".into(), format!("Bearer {TOKEN_A}x"))],
+                        request_headers: vec![(
+                            "Authorization".into(),
+                            format!("Bearer {TOKEN_A}x"),
+                        )],
                         status: 200,
                         response_headers: vec![],
                         body_excerpt: "{\"id\": 7}".into(),
@@ -67,35 +74,54 @@ fn findings(cat: &Catalog) -> Vec<Finding> {
                         actor: "user A".into(),
                         method: "GET".into(),
                         url: "http://127.0.0.1:5000/api/notes/7".into(),
-                        request_headers: vec![("Authorization".into(), format!("Bearer {TOKEN_A}"))],
+                        request_headers: vec![(
+                            "Authorization".into(),
+                            format!("Bearer {TOKEN_A}"),
+                        )],
                         status: 200,
                         response_headers: vec![],
                         body_excerpt: "{\"id\": 7}".into(),
                     },
                 ],
             }),
-        Finding::new(r("SC130"), "hardcoded JWT signing key `JWT_SECRET = \"notes\"`")
-            .at(loc(3, 14, 21))
-            .with_secret("notes"),
-        Finding::new(r("SC222"), "`Server: Werkzeug/3.0.1 Python/3.11.7` discloses versions")
-            .with_http(HttpEvidence {
-                method: "GET".into(),
-                url: "http://127.0.0.1:5000/api/health".into(),
-                status: 200,
-                evidence: "Server: Werkzeug/3.0.1 Python/3.11.7".into(),
-                exchanges: vec![],
-            }),
-        Finding::new(r("SC141"), "whole row serialized with `dict(row)` | pipes and <xml> & \"quotes\"")
-            .at(loc(9, 12, 29))
-            .with_confidence(Confidence::Possible),
+        Finding::new(
+            r("SC130"),
+            "hardcoded JWT signing key `JWT_SECRET = \"notes\"`",
+        )
+        .at(loc(3, 14, 21))
+        .with_secret("notes"),
+        Finding::new(
+            r("SC222"),
+            "`Server: Werkzeug/3.0.1 Python/3.11.7` discloses versions",
+        )
+        .with_http(HttpEvidence {
+            method: "GET".into(),
+            url: "http://127.0.0.1:5000/api/health".into(),
+            status: 200,
+            evidence: "Server: Werkzeug/3.0.1 Python/3.11.7".into(),
+            exchanges: vec![],
+        }),
+        Finding::new(
+            r("SC141"),
+            "whole row serialized with `dict(row)` | pipes and <xml> & \"quotes\"",
+        )
+        .at(loc(9, 12, 29))
+        .with_confidence(Confidence::Possible),
     ]
 }
 
 fn report() -> (Report, Vec<&'static RuleMeta>) {
     let cat = catalog();
-    let report = ReportBuilder::new(&cat, Target { paths: vec!["app/".into()], url: Some("http://127.0.0.1:5000".into()) }, "0.1.0")
-        .secret(TOKEN_A)
-        .build(findings(&cat));
+    let report = ReportBuilder::new(
+        &cat,
+        Target {
+            paths: vec!["app/".into()],
+            url: Some("http://127.0.0.1:5000".into()),
+        },
+        "0.1.0",
+    )
+    .secret(TOKEN_A)
+    .build(findings(&cat));
     let rules = cat.rules().to_vec();
     (report, rules)
 }
@@ -113,7 +139,12 @@ fn text_snapshot() {
 #[test]
 fn text_color_only_when_asked() {
     let (report, rules) = report();
-    let plain = render(&report, &rules, Format::Text, RenderOptions { color: false });
+    let plain = render(
+        &report,
+        &rules,
+        Format::Text,
+        RenderOptions { color: false },
+    );
     let color = render(&report, &rules, Format::Text, RenderOptions { color: true });
     assert!(!plain.contains('\x1b'));
     assert!(color.contains("\x1b["));
@@ -150,7 +181,17 @@ fn json_has_design_shape() {
         assert!(v["summary"][key].is_u64(), "summary.{key}");
     }
     let first = &v["findings"][0];
-    for key in ["rule_id", "rule", "severity", "confidence", "cwe", "owasp", "message", "fingerprint", "fix"] {
+    for key in [
+        "rule_id",
+        "rule",
+        "severity",
+        "confidence",
+        "cwe",
+        "owasp",
+        "message",
+        "fingerprint",
+        "fix",
+    ] {
         assert!(!first[key].is_null(), "finding.{key}");
     }
     assert_eq!(first["rule_id"], "SC210");
@@ -162,59 +203,110 @@ fn json_has_design_shape() {
 
 fn sarif_validator() -> jsonschema::Validator {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).expect("schema parses");
-    jsonschema::options().should_validate_formats(true).build(&schema).expect("schema compiles")
+        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json"))
+            .expect("schema parses");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles")
 }
 
 #[test]
 fn sarif_validates_against_official_schema() {
     let validator = sarif_validator();
     let sarif: serde_json::Value = serde_json::from_str(&out(Format::Sarif)).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
     // The validator does reject broken SARIF (so the check above can fail).
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("catastrophic");
     assert!(!validator.is_valid(&broken));
     // GitHub ranks by security-severity; every rule has it and the CWE tags.
-    for rule in sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
         assert!(rule["properties"]["security-severity"].is_string());
-        assert!(rule["properties"]["tags"].as_array().unwrap().iter().any(|t| t.as_str().unwrap().starts_with("external/cwe/")));
-        assert!(rule["helpUri"].is_string() && rule["help"]["text"].as_str().unwrap().contains("## Fix"));
+        assert!(
+            rule["properties"]["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t.as_str().unwrap().starts_with("external/cwe/"))
+        );
+        assert!(
+            rule["helpUri"].is_string()
+                && rule["help"]["text"].as_str().unwrap().contains("## Fix")
+        );
     }
     let result = &sarif["runs"][0]["results"][0];
-    assert!(result["partialFingerprints"]["spillcheck/v1"].as_str().unwrap().starts_with("sha256:"));
+    assert!(
+        result["partialFingerprints"]["spillcheck/v1"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
 }
 
 #[test]
 fn sarif_with_baseline_state_validates() {
     let cat = catalog();
-    let first = ReportBuilder::new(&cat, Target::default(), "0.1.0").build(findings(&cat)[..2].to_vec());
+    let first =
+        ReportBuilder::new(&cat, Target::default(), "0.1.0").build(findings(&cat)[..2].to_vec());
     let baseline = Baseline::from_findings(&first.findings);
-    let report = ReportBuilder::new(&cat, Target::default(), "0.1.0").baseline("b.json", baseline).build(findings(&cat));
-    let text = render(&report, cat.rules(), Format::Sarif, RenderOptions::default());
+    let report = ReportBuilder::new(&cat, Target::default(), "0.1.0")
+        .baseline("b.json", baseline)
+        .build(findings(&cat));
+    let text = render(
+        &report,
+        cat.rules(),
+        Format::Sarif,
+        RenderOptions::default(),
+    );
     let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(sarif_validator().is_valid(&sarif));
-    let states: Vec<&str> =
-        sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["baselineState"].as_str().unwrap()).collect();
+    let states: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["baselineState"].as_str().unwrap())
+        .collect();
     assert_eq!(states.iter().filter(|s| **s == "unchanged").count(), 2);
     assert_eq!(states.iter().filter(|s| **s == "new").count(), 3);
 }
 
 #[test]
 fn no_format_shows_a_secret_whole() {
-    for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Markdown] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Markdown,
+    ] {
         let text = out(format);
         assert!(!text.contains(TOKEN_A), "{format} leaks the token");
-        assert!(!text.contains("\"notes\""), "{format} leaks the literal secret");
-        assert!(!text.contains("= \\\"notes\\\""), "{format} leaks the literal secret");
+        assert!(
+            !text.contains("\"notes\""),
+            "{format} leaks the literal secret"
+        );
+        assert!(
+            !text.contains("= \\\"notes\\\""),
+            "{format} leaks the literal secret"
+        );
     }
 }
 
 #[test]
 fn junit_counts_rules_and_failures() {
     let xml = out(Format::Junit);
-    assert!(xml.contains("tests=\"47\""), "one test case per catalog rule");
+    assert!(
+        xml.contains("tests=\"47\""),
+        "one test case per catalog rule"
+    );
     assert!(xml.contains("failures=\"5\""));
     assert!(xml.contains("&lt;xml&gt; &amp; &quot;quotes&quot;"));
 }

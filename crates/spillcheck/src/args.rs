@@ -1,0 +1,102 @@
+//! The command line, as clap sees it. Values are validated here; commands turn
+//! them into settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use spillcheck_core::Severity;
+
+/// Finds where a Flask Bearer-token API exposes data.
+#[derive(Debug, Parser)]
+#[command(name = "spillcheck", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// List the rule catalog.
+    Rules(RulesArgs),
+    /// Show one rule's documentation.
+    Explain(ExplainArgs),
+    /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CatalogFormat {
+    /// A table.
+    Text,
+    /// id, slug, title, severity, confidence, cwe, owasp of every rule.
+    Json,
+    /// The full documentation, as in docs/rules.md.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub(crate) format: CatalogFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// Rule id (`SC102`) or slug (`object-id-without-ownership-check`).
+    pub(crate) rule: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub(crate) format: CatalogFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// A JSON report written by `--format json`.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// Options shared by every command that produces a report.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct CommonArgs {
+    /// Output format: text, json, sarif, junit, markdown.
+    #[arg(long, default_value = "text", value_parser = parse_format)]
+    pub(crate) format: spillcheck_report::Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Fail (exit 1) when the score is below SCORE (0–100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub(crate) fail_under: Option<u8>,
+    /// Fail (exit 1) when a finding is at least this severe. Default: low, unless --fail-under is given.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub(crate) fail_on: Option<Severity>,
+    /// Only findings absent from this baseline count for score and gate; they are marked new.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Accept every current finding: write them to FILE as a baseline (the run then passes).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<PathBuf>,
+    /// Only these rules (ids, slugs, prefixes like SC1, or ALL), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub(crate) select: Vec<String>,
+    /// Skip these rules, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub(crate) ignore: Vec<String>,
+    /// Configuration file (default: the nearest spillcheck.toml or pyproject.toml with [tool.spillcheck]).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Never colour the text output (NO_COLOR is honoured too).
+    #[arg(long)]
+    pub(crate) no_color: bool,
+}
+
+fn parse_format(s: &str) -> Result<spillcheck_report::Format, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}

@@ -1,0 +1,15 @@
+//! One module per command; each turns its arguments into a run and returns the exit status.
+
+mod report;
+mod rules;
+
+use crate::ExitStatus;
+use crate::args::{Cli, Command};
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Rules(args) => rules::rules(&args),
+        Command::Explain(args) => rules::explain(&args),
+        Command::Report(args) => report::report(&args),
+    }
+}

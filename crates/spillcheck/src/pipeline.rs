@@ -1,0 +1,105 @@
+//! The path every report-producing command ends on: configuration → report
+//! (selection, suppressions, redaction, fingerprints, baseline, score) →
+//! rendering → output → gate.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use spillcheck_core::{
+    Baseline, Config, Diagnostic, Finding, Gate, GateOutcome, Report, ReportBuilder, RuleMeta,
+    Target,
+};
+use spillcheck_report::{Format, RenderOptions};
+
+use crate::ExitStatus;
+use crate::args::CommonArgs;
+use crate::catalog::catalog;
+
+/// The configuration for a run: `--config FILE`, else the nearest one to `start`.
+pub(crate) fn load_config(common: &CommonArgs, start: &Path) -> anyhow::Result<Config> {
+    Ok(match &common.config {
+        Some(path) => Config::read(path)?,
+        None => Config::discover(start)?.unwrap_or_default(),
+    })
+}
+
+/// Everything an engine hands over at the end of its run.
+pub(crate) struct RunResult {
+    pub(crate) target: Target,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Secrets in play (tokens given to the probe): no output may show them.
+    pub(crate) secrets: Vec<String>,
+    /// Where source paths in findings are relative to, for inline suppressions.
+    pub(crate) root: Option<PathBuf>,
+}
+
+/// Builds, renders, writes and gates the report. Returns the exit status.
+pub(crate) fn finish(
+    common: &CommonArgs,
+    config: &Config,
+    run: RunResult,
+) -> anyhow::Result<ExitStatus> {
+    let catalog = catalog();
+    let selection = config.selection(catalog, &common.select, &common.ignore)?;
+    let rules: Vec<&'static RuleMeta> = catalog
+        .rules()
+        .iter()
+        .copied()
+        .filter(|r| selection.is_enabled(r.id))
+        .collect();
+    let mut builder = ReportBuilder::new(catalog, run.target, env!("CARGO_PKG_VERSION"))
+        .selection(selection)
+        .diagnostics(run.diagnostics);
+    for secret in &run.secrets {
+        builder = builder.secret(secret);
+    }
+    if let Some(root) = &run.root {
+        builder = builder.suppressions_from(root);
+    }
+    if let Some(path) = &common.baseline {
+        let baseline = Baseline::read(path)?;
+        builder = builder.baseline(&path.display().to_string(), baseline);
+    }
+    let report = builder.build(run.findings);
+    if let Some(path) = &common.write_baseline {
+        Baseline::from_findings(&report.findings).write(path)?;
+    }
+    write_report(common, &report, &rules)?;
+    if common.write_baseline.is_some() {
+        return Ok(ExitStatus::Success);
+    }
+    let gate = Gate {
+        fail_under: common.fail_under.or(config.fail_under),
+        fail_on: common.fail_on.or(config.fail_on),
+    };
+    Ok(match gate.judge(report.score, report.counted()) {
+        GateOutcome::Pass => ExitStatus::Success,
+        GateOutcome::Fail(reason) => {
+            let _ = writeln!(std::io::stderr(), "spillcheck: gate failed: {reason}");
+            ExitStatus::Failure
+        }
+    })
+}
+
+fn write_report(
+    common: &CommonArgs,
+    report: &Report,
+    rules: &[&'static RuleMeta],
+) -> anyhow::Result<()> {
+    let color = common.format == Format::Text
+        && common.output.is_none()
+        && !common.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal();
+    let text = spillcheck_report::render(report, rules, common.format, RenderOptions { color });
+    if let Some(path) = &common.output {
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
