@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up everything the tests and the demo need, idempotently:
+#   - .venv/ with the testbeds' pinned Python packages (testbeds/requirements.txt)
+#   - the spillcheck binary (cargo build)
+# Re-running is cheap: the venv is only rebuilt when requirements change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=${SPILLCHECK_VENV:-$ROOT/.venv}
+PY=${PYTHON:-python3}
+
+stamp="$VENV/.requirements.sha256"
+want=$(cat testbeds/requirements.txt | sha256sum | cut -d' ' -f1)
+if [[ ! -x "$VENV/bin/python" ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
+    echo "setup: creating $VENV" >&2
+    "$PY" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r testbeds/requirements.txt >&2
+    echo "$want" > "$stamp"
+fi
+
+if [[ "${SPILLCHECK_SKIP_BUILD:-0}" != "1" ]]; then
+    cargo build --locked --quiet --bin spillcheck
+fi
