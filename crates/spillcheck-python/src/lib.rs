@@ -1,5 +1,167 @@
 //! Static analysis of Flask applications: the app model (routes, blueprints,
 //! authentication, identity) and the code rules SC1xx.
+//!
+//! Brief overview:
+//! - [`analyze`] walks the paths, parses every Python file in parallel, runs the
+//!   file-local rules in one AST walk per file, builds the project-wide function
+//!   facts and the Flask model, then runs the route-level rules.
+//! - [`Route`] is the route inventory `spillcheck routes` prints and the probe uses.
+//! - The parser (`ruff_python_parser`, pinned) never leaks out of this crate.
 #![deny(missing_docs)]
 
+mod ast_util;
+mod checker;
+mod facts;
+mod files;
+mod model;
+mod patterns;
+mod project;
 pub mod rules;
+
+use std::path::PathBuf;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+use spillcheck_core::{Diagnostic, DiagnosticLevel, Finding};
+
+pub use model::{ModelOptions, OwnerCheck, PathParam, Route, RouteAuth};
+
+use crate::project::SourceFile;
+
+/// What to analyse and how.
+pub struct Options<'a> {
+    /// Files and folders to analyse.
+    pub paths: Vec<PathBuf>,
+    /// What reported paths are relative to.
+    pub root: PathBuf,
+    /// Paths (relative to `root`) to leave out.
+    pub exclude: GlobSet,
+    /// Configuration of the app model.
+    pub model: ModelOptions,
+    /// Whether a rule id is enabled.
+    pub enabled: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// The result of an analysis.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Findings of the code rules.
+    pub findings: Vec<Finding>,
+    /// The route inventory.
+    pub routes: Vec<Route>,
+    /// Problems of the run (unparsable or unreadable files...).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Python files analysed.
+    pub files: usize,
+    /// Lines of Python analysed.
+    pub lines: usize,
+    /// Files that did not parse.
+    pub parse_errors: usize,
+}
+
+/// Analyses the Python sources under `options.paths`.
+pub fn analyze(options: &Options<'_>) -> Analysis {
+    let (found, problems) = files::walk(&options.paths, &options.root, &options.exclude);
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| Diagnostic {
+            level: DiagnosticLevel::Warning,
+            message: p.message,
+            path: Some(p.path),
+            line: None,
+        })
+        .collect();
+    let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();
+    let loaded: Vec<(Option<SourceFile>, Option<Diagnostic>)> = python
+        .par_iter()
+        .map(
+            |f| match files::read_text(&f.path, files::MAX_PYTHON_BYTES) {
+                Err(message) => (
+                    None,
+                    Some(Diagnostic {
+                        level: DiagnosticLevel::Warning,
+                        message,
+                        path: Some(f.rel.clone()),
+                        line: None,
+                    }),
+                ),
+                Ok(text) => {
+                    let (file, err) = SourceFile::parse(f.rel.clone(), text);
+                    let diag = err.map(|(line, col, msg)| Diagnostic {
+                        level: DiagnosticLevel::Warning,
+                        message: format!("not analysed: syntax error at {line}:{col}: {msg}"),
+                        path: Some(f.rel.clone()),
+                        line: Some(line),
+                    });
+                    (Some(file), diag)
+                }
+            },
+        )
+        .collect();
+    let mut sources = Vec::with_capacity(loaded.len());
+    for (file, diag) in loaded {
+        if let Some(d) = diag {
+            diagnostics.push(d);
+        }
+        if let Some(f) = file {
+            sources.push(f);
+        }
+    }
+    let parse_errors = sources.iter().filter(|f| f.parsed.is_none()).count();
+    let lines = sources.iter().map(|f| f.index.line_count()).sum();
+
+    // Pass 1: file-local rules and function facts, in parallel.
+    let per_file: Vec<(Vec<Finding>, Vec<(String, facts::FuncFacts)>)> = sources
+        .par_iter()
+        .map(|file| {
+            let mut cx = checker::Checker::new(file, options.enabled);
+            cx.run();
+            let functions = file
+                .module()
+                .map(|m| {
+                    facts::all_functions(&m.body)
+                        .into_iter()
+                        .map(|(_, f, _)| (f.name.to_string(), facts::func_facts(f)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (cx.findings, functions)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut functions = Vec::new();
+    for (f, fs) in per_file {
+        findings.extend(f);
+        functions.extend(fs);
+    }
+    let summaries = facts::Summaries::build(functions);
+
+    // Pass 2: the Flask model and the route-level rules.
+    let mut model = model::Model::build(&sources, &summaries, &options.model);
+    if (options.enabled)(rules::sc101_route_without_auth::SC101.id) {
+        rules::sc101_route_without_auth::check_routes(&model, &sources, &summaries, &mut findings);
+    }
+    let sc102 = (options.enabled)(rules::sc102_object_id_without_ownership_check::SC102.id);
+    rules::sc102_object_id_without_ownership_check::check_routes(
+        &mut model,
+        &sources,
+        &summaries,
+        &mut findings,
+        sc102,
+    );
+    if (options.enabled)(rules::sc140_sensitive_field_serialized::SC140.id) {
+        rules::sc140_sensitive_field_serialized::check_files(&model, &sources, &mut findings);
+    }
+    if (options.enabled)(rules::sc141_whole_record_serialized::SC141.id) {
+        rules::sc141_whole_record_serialized::check_routes(&model, &sources, &mut findings);
+    }
+    let routes = model.routes.into_iter().map(|s| s.route).collect();
+    Analysis {
+        findings,
+        routes,
+        diagnostics,
+        files: sources.len(),
+        lines,
+        parse_errors,
+    }
+}

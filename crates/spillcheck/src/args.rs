@@ -20,8 +20,37 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Show one rule's documentation.
     Explain(ExplainArgs),
+    /// Static analysis of Flask code (default PATH: .).
+    Code(CodeArgs),
+    /// The route inventory: method, path, handler, how it is authenticated, owner check.
+    Routes(RoutesArgs),
     /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
     Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CodeArgs {
+    /// Files or folders to analyse.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Fail (exit 1) when a file could not be analysed (syntax error, unreadable).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RoutesArgs {
+    /// Files or folders to analyse.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub(crate) format: CatalogFormat,
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

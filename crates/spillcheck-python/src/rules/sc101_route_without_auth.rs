@@ -40,3 +40,119 @@ declare_rule! {
         fix: "Protect the route with the project's authentication decorator or a `before_request` hook, or list it in `public-routes` if it is public by design.",
     }
 }
+
+use spillcheck_core::Finding;
+
+use crate::facts::{Summaries, func_facts};
+use crate::model::{Model, RouteAuth};
+use crate::project::SourceFile;
+
+/// Words of routes that are public by nature (authentication itself, health, docs).
+const PUBLIC_WORDS: &[&str] = &[
+    "login",
+    "logout",
+    "signin",
+    "signup",
+    "register",
+    "registration",
+    "health",
+    "healthz",
+    "healthcheck",
+    "ping",
+    "ready",
+    "readiness",
+    "liveness",
+    "alive",
+    "status",
+    "openapi",
+    "swagger",
+    "apispec",
+    "docs",
+    "redoc",
+    "spec",
+    "version",
+    "callback",
+    "authorize",
+    "oauth",
+    "oauth2",
+    "token",
+    "refresh",
+    "reset",
+    "forgot",
+    "verify",
+    "confirm",
+    "activate",
+    "static",
+    "favicon",
+    "robots",
+    "webhook",
+    "webhooks",
+    "metrics",
+    "index",
+    "home",
+    "about",
+];
+
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// Whether a route is public by nature.
+pub(crate) fn public_by_nature(path: &str, handler: &str) -> bool {
+    path == "/"
+        || words(path)
+            .chain(words(handler))
+            .any(|w| PUBLIC_WORDS.contains(&w.as_str()))
+}
+
+/// `SC101`: data-handling routes that nothing authenticates, in a project where other
+/// routes are authenticated.
+pub(crate) fn check_routes(
+    model: &Model<'_>,
+    files: &[SourceFile],
+    summaries: &Summaries,
+    findings: &mut Vec<Finding>,
+) {
+    if !model.any_auth {
+        return;
+    }
+    for site in &model.routes {
+        let r = &site.route;
+        let hook = match &r.auth {
+            RouteAuth::None => None,
+            RouteAuth::Exempt { hook } => Some(hook.clone()),
+            _ => continue,
+        };
+        if files[site.file_index].is_test || public_by_nature(&r.path, &r.handler) {
+            continue;
+        }
+        let facts = func_facts(site.func);
+        let handles_data = facts.data_access
+            || facts
+                .calls
+                .iter()
+                .any(|c| summaries.data_access.contains(c));
+        if !handles_data {
+            continue;
+        }
+        let method = r.methods.first().map_or("GET", String::as_str);
+        let message = match hook {
+            Some(hook) => format!(
+                "`{method} {}` reads data but the allow-list of the `{hook}` hook exempts it from authentication",
+                r.path
+            ),
+            None => format!(
+                "`{method} {}` reads data and no decorator or `before_request` hook authenticates it",
+                r.path
+            ),
+        };
+        let file = &files[site.file_index];
+        findings.push(
+            Finding::new(&SC101, message)
+                .at(file.at(&site.func.name))
+                .on_route(method, &r.path),
+        );
+    }
+}

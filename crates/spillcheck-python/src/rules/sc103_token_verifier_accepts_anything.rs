@@ -38,3 +38,102 @@ declare_rule! {
         fix: "Verify the token's signature, expiry and audience in the verifier and return claims only from the verified token; reject everything else with 401.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::ast_util::{each_expr, str_value};
+use crate::checker::Checker;
+
+const TOKEN_PARAMS: &[&str] = &[
+    "token",
+    "jwt",
+    "access_token",
+    "bearer",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "credentials",
+    "token_string",
+    "encoded",
+    "encoded_token",
+    "raw_token",
+    "id_token",
+    "bearer_token",
+    "key",
+];
+const IDENTITY_KEYS: &[&str] = &[
+    "sub", "user_id", "uid", "user", "username", "role", "roles", "scope", "scopes", "email", "id",
+];
+
+fn is_constant(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_) => true,
+        Expr::List(l) => l.elts.iter().all(is_constant),
+        Expr::Tuple(t) => t.elts.iter().all(is_constant),
+        _ => false,
+    }
+}
+
+fn constant_claims(expr: &Expr) -> bool {
+    let Expr::Dict(d) = expr else { return false };
+    let mut identity = false;
+    for item in &d.items {
+        let Some(key) = item.key.as_ref().and_then(str_value) else {
+            return false;
+        };
+        if IDENTITY_KEYS.contains(&key) {
+            identity = true;
+        }
+        if !is_constant(&item.value) {
+            return false;
+        }
+    }
+    identity
+}
+
+/// `SC103`: a token verifier that never looks at its token and returns fixed claims.
+pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
+    if !cx.enabled(&SC103) || cx.file.is_test {
+        return;
+    }
+    let fname = func.name.as_str().to_ascii_lowercase();
+    let Some(param) = func
+        .parameters
+        .iter()
+        .map(|p| p.name().to_string())
+        .find(|p| {
+            TOKEN_PARAMS.contains(&p.as_str())
+                && (p != "key" || fname.contains("token") || fname.contains("auth"))
+        })
+    else {
+        return;
+    };
+    let mut used = false;
+    for s in &func.body {
+        crate::facts::exprs_in(std::slice::from_ref(s), &mut |e| {
+            if matches!(e, Expr::Name(n) if n.id.as_str() == param) {
+                used = true;
+            }
+        });
+    }
+    if used {
+        return;
+    }
+    let mut returns = Vec::new();
+    for s in &func.body {
+        if let Stmt::Return(r) = s {
+            if let Some(v) = &r.value {
+                if constant_claims(v) {
+                    returns.push(s);
+                }
+            }
+        }
+    }
+    let _ = each_expr;
+    for r in returns {
+        cx.report(&SC103, r, format!("`{}` ignores its `{param}` argument and returns fixed claims: any token is accepted", func.name));
+    }
+}

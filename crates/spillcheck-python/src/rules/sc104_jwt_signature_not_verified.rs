@@ -39,3 +39,68 @@ declare_rule! {
         fix: "Never pass `verify_signature: False` (or `verify=False`) when the claims decide access; decode with the key and an explicit algorithm list.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{bool_value, callee, kwarg, str_value};
+use crate::checker::Checker;
+
+/// Whether a call is a JWT library's decode.
+pub(crate) fn is_jwt_decode(call: &ast::ExprCall) -> bool {
+    callee(call).is_some_and(|c| {
+        let lower = c.to_ascii_lowercase();
+        (lower.ends_with(".decode") || lower.ends_with(".decode_complete")) && lower.contains("jwt")
+    })
+}
+
+fn disables_signature(options: &Expr, cx: &Checker<'_>) -> bool {
+    let options = match options {
+        Expr::Name(n) => cx.constants.get(n.id.as_str()).copied().unwrap_or(options),
+        other => other,
+    };
+    match options {
+        Expr::Dict(d) => d.items.iter().any(|i| {
+            i.key.as_ref().and_then(str_value) == Some("verify_signature")
+                && bool_value(&i.value) == Some(false)
+        }),
+        Expr::Call(c) => c
+            .arguments
+            .find_keyword("verify_signature")
+            .is_some_and(|k| bool_value(&k.value) == Some(false)),
+        _ => false,
+    }
+}
+
+/// `SC104`: `jwt.decode(..., options={"verify_signature": False})`, `verify=False`,
+/// `get_unverified_claims`.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC104) || cx.file.is_test {
+        return;
+    }
+    let name = callee(call).unwrap_or_default();
+    if name.ends_with("get_unverified_claims") {
+        cx.report(
+            &SC104,
+            call,
+            format!("`{name}` reads claims without checking the signature"),
+        );
+        return;
+    }
+    if !is_jwt_decode(call) {
+        return;
+    }
+    let off = kwarg(call, "options").is_some_and(|o| disables_signature(o, cx));
+    let verify_false = kwarg(call, "verify").and_then(bool_value) == Some(false);
+    if off || verify_false {
+        let how = if off {
+            "options={\"verify_signature\": False}"
+        } else {
+            "verify=False"
+        };
+        cx.report(
+            &SC104,
+            call,
+            format!("`{name}` with `{how}` accepts tokens whose signature was never checked"),
+        );
+    }
+}

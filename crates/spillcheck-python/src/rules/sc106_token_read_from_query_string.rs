@@ -34,3 +34,54 @@ declare_rule! {
         fix: "Accept tokens only in the `Authorization` header (or an `HttpOnly` cookie); drop `request.args` token fallbacks.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{callee_last, dotted, str_value};
+use crate::checker::Checker;
+
+const TOKEN_PARAMS: &[&str] = &[
+    "access_token",
+    "token",
+    "jwt",
+    "auth",
+    "auth_token",
+    "authorization",
+    "bearer",
+    "api_key",
+    "apikey",
+    "id_token",
+    "session_token",
+    "jwt_token",
+    "bearer_token",
+    "api_token",
+];
+
+/// `SC106`: `request.args.get("access_token")` and friends.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC106) || cx.file.is_test {
+        return;
+    }
+    if !matches!(callee_last(call), Some("get" | "getlist")) {
+        return;
+    }
+    let Expr::Attribute(a) = call.func.as_ref() else {
+        return;
+    };
+    let Some(receiver) = dotted(&a.value) else {
+        return;
+    };
+    if !(receiver.ends_with("request.args") || receiver.ends_with("request.values")) {
+        return;
+    }
+    let Some(key) = call.arguments.args.first().and_then(str_value) else {
+        return;
+    };
+    if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str()) {
+        cx.report(
+            &SC106,
+            call,
+            format!("credential read from the query string parameter `{key}`"),
+        );
+    }
+}

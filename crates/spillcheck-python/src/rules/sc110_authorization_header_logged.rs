@@ -35,3 +35,52 @@ declare_rule! {
         fix: "Log only the headers you need and never `Authorization` or cookies; add a logging filter that redacts them as a safety net.",
     }
 }
+
+use std::collections::HashSet;
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::any_expr;
+use crate::checker::Checker;
+use crate::facts::Taint;
+use crate::patterns::{call_values, credential_flow, is_log_call, is_token_like_name};
+
+/// Names in the current function that carry request credentials.
+pub(crate) fn credential_names(cx: &Checker<'_>) -> HashSet<String> {
+    cx.functions
+        .last()
+        .map(|f| Taint::of_body(&f.body).flagged(|v| v.credentials))
+        .unwrap_or_default()
+}
+
+/// `SC110`: a log call whose arguments hold request headers, the Authorization
+/// header, or a token.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC110) || !is_log_call(call) {
+        return;
+    }
+    let tainted = credential_names(cx);
+    let mut what: Option<String> = None;
+    for v in call_values(call) {
+        if let Some(w) = credential_flow(v) {
+            what = Some(w.to_owned());
+            break;
+        }
+        any_expr(v, &mut |e| {
+            if let Expr::Name(n) = e {
+                if tainted.contains(n.id.as_str()) {
+                    what = Some(format!("`{}`, read from the request's credentials", n.id));
+                } else if is_token_like_name(n.id.as_str()) {
+                    what = Some(format!("`{}`", n.id));
+                }
+            }
+            what.is_some()
+        });
+        if what.is_some() {
+            break;
+        }
+    }
+    if let Some(what) = what {
+        cx.report(&SC110, call, format!("log call writes {what} to the logs"));
+    }
+}

@@ -33,3 +33,65 @@ declare_rule! {
         fix: "Read debug from the environment (`FLASK_DEBUG`) and keep it off outside development; never ship `app.run(debug=True)` or `DEBUG = True`.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{bool_value, callee_last, dotted, kwarg, str_value};
+use crate::checker::Checker;
+
+fn is_debug_target(target: &Expr) -> bool {
+    match target {
+        Expr::Name(n) => matches!(n.id.as_str(), "DEBUG" | "FLASK_DEBUG"),
+        Expr::Attribute(a) => {
+            a.attr.as_str() == "debug" && dotted(&a.value).is_some_and(|d| !d.starts_with("self"))
+        }
+        Expr::Subscript(s) => {
+            str_value(&s.slice).is_some_and(|k| matches!(k, "DEBUG" | "FLASK_DEBUG"))
+                && dotted(&s.value).is_some_and(|d| d.ends_with("config"))
+        }
+        _ => false,
+    }
+}
+
+/// `SC120` on assignments: `DEBUG = True`, `app.debug = True`, `app.config["DEBUG"] = True`.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC120)
+        || cx.file.is_test
+        || cx.guarded_by_flag()
+        || bool_value(value) != Some(true)
+    {
+        return;
+    }
+    for t in targets {
+        if is_debug_target(t) {
+            cx.report(&SC120, t, "debug mode switched on in code");
+            return;
+        }
+    }
+}
+
+/// `SC120` on calls: `app.run(debug=True)`, `app.config.update(DEBUG=True)`.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC120) || cx.file.is_test || cx.guarded_by_flag() {
+        return;
+    }
+    match callee_last(call) {
+        Some("run" | "run_simple") => {
+            let debug = kwarg(call, "debug").and_then(bool_value) == Some(true)
+                || kwarg(call, "use_debugger").and_then(bool_value) == Some(true);
+            if debug {
+                cx.report(
+                    &SC120,
+                    call,
+                    "server started with the Werkzeug debugger (`debug=True`)",
+                );
+            }
+        }
+        Some("update" | "from_mapping") => {
+            if kwarg(call, "DEBUG").and_then(bool_value) == Some(true) {
+                cx.report(&SC120, call, "`DEBUG=True` set in the app configuration");
+            }
+        }
+        _ => {}
+    }
+}

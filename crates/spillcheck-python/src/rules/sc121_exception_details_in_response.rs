@@ -36,3 +36,70 @@ declare_rule! {
         fix: "Log the exception server-side and return a generic error body with a correlation id.",
     }
 }
+
+use ruff_python_ast::{Expr, Stmt};
+
+use crate::ast_util::{any_expr, callee, int_value};
+use crate::checker::Checker;
+
+fn traceback_call(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c) if callee(c).is_some_and(|n| {
+        n.ends_with("format_exc") || n.ends_with("format_exception") || n.ends_with("format_tb") || n.ends_with("exc_info") || n.ends_with("format_stack")
+    }))
+}
+
+/// Uses of `name` other than the attributes HTTP errors expose on purpose.
+fn leaks_exception(value: &Expr, name: &str) -> bool {
+    let mut uses = 0usize;
+    let mut safe = 0usize;
+    crate::ast_util::each_expr(value, &mut |e| match e {
+        Expr::Name(n) if n.id.as_str() == name => uses += 1,
+        Expr::Attribute(a)
+            if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == name)
+                && matches!(
+                    a.attr.as_str(),
+                    "code" | "name" | "description" | "status_code" | "messages" | "errors"
+                ) =>
+        {
+            safe += 1
+        }
+        _ => {}
+    });
+    uses > safe
+}
+
+/// `SC121`: a `return` in an `except` block or error handler that puts the exception
+/// text or a traceback into the response.
+pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
+    if !cx.enabled(&SC121) || cx.file.is_test {
+        return;
+    }
+    let Some(ctx) = cx.excepts.last().cloned() else {
+        return;
+    };
+    if any_expr(value, &mut traceback_call) {
+        cx.report(&SC121, stmt, "the traceback is returned to the client");
+        return;
+    }
+    let server_error = match value {
+        Expr::Tuple(t) => t
+            .elts
+            .iter()
+            .skip(1)
+            .any(|e| int_value(e).is_some_and(|c| c >= 500)),
+        _ => false,
+    };
+    if let Some(name) = &ctx.name {
+        // `return exc` hands an HTTPException back to Flask, which renders its standard page.
+        if matches!(value, Expr::Name(n) if n.id.as_str() == name) {
+            return;
+        }
+        if (ctx.broad || server_error) && leaks_exception(value, name) {
+            cx.report(
+                &SC121,
+                stmt,
+                format!("the exception `{name}` is returned to the client"),
+            );
+        }
+    }
+}

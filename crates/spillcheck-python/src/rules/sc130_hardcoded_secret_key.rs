@@ -32,3 +32,142 @@ declare_rule! {
         fix: "Load `SECRET_KEY` and JWT signing keys from the environment or a secret manager, fail at start-up when they are missing, and rotate any key that was ever committed.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{callee, callee_last, dotted, str_value};
+use crate::checker::Checker;
+use crate::patterns::{is_placeholder, is_signing_key_name};
+
+/// The name an assignment target gives its value: `SECRET_KEY`, `app.secret_key`,
+/// `app.config["JWT_SECRET_KEY"]`.
+pub(crate) fn target_name(target: &Expr) -> Option<String> {
+    match target {
+        Expr::Name(n) => Some(n.id.to_string()),
+        Expr::Attribute(a) => Some(a.attr.to_string()),
+        Expr::Subscript(s) => str_value(&s.slice).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// A hard-coded string in a value: the literal itself, an `os.environ.get(..., "default")`
+/// fallback, or `os.environ.get(...) or "default"`.
+pub(crate) fn hardcoded_literal(value: &Expr) -> Option<(&str, bool)> {
+    match value {
+        Expr::StringLiteral(s) => Some((s.value.to_str(), false)),
+        Expr::Call(c) => {
+            let name = callee(c).unwrap_or_default();
+            if name.ends_with("environ.get")
+                || name.ends_with("getenv")
+                || name.ends_with("env.get")
+                || name.ends_with("environ.setdefault")
+            {
+                c.arguments
+                    .args
+                    .get(1)
+                    .and_then(str_value)
+                    .or_else(|| {
+                        c.arguments
+                            .find_keyword("default")
+                            .and_then(|k| str_value(&k.value))
+                    })
+                    .map(|s| (s, true))
+            } else {
+                None
+            }
+        }
+        Expr::BoolOp(b) => b
+            .values
+            .iter()
+            .skip(1)
+            .find_map(|v| str_value(v))
+            .map(|s| (s, true)),
+        _ => None,
+    }
+}
+
+fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, fallback: bool) {
+    let how = if fallback {
+        "as the fallback of an environment lookup"
+    } else {
+        "in the source"
+    };
+    cx.report(
+        &SC130,
+        node,
+        format!("signing key `{name}` is hard-coded {how}"),
+    )
+    .secrets
+    .push(literal.to_owned());
+}
+
+/// `SC130` on assignments to signing-key names.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC130) || cx.file.is_test {
+        return;
+    }
+    let Some((literal, fallback)) = hardcoded_literal(value) else {
+        return;
+    };
+    if is_placeholder(literal) {
+        return;
+    }
+    for t in targets {
+        if let Some(name) = target_name(t) {
+            if is_signing_key_name(&name) {
+                report_literal(cx, value, &name, literal, fallback);
+                return;
+            }
+        }
+    }
+}
+
+/// `SC130` on calls: `config.update(SECRET_KEY="...")`, `jwt.encode(payload, "literal")`.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC130) || cx.file.is_test {
+        return;
+    }
+    for k in &call.arguments.keywords {
+        let Some(arg) = &k.arg else { continue };
+        if is_signing_key_name(arg.as_str())
+            && matches!(
+                callee_last(call),
+                Some("update" | "from_mapping" | "dict" | "Config" | "setdefault")
+            )
+        {
+            if let Some(literal) = str_value(&k.value) {
+                if !is_placeholder(literal) {
+                    report_literal(cx, &k.value, arg.as_str(), literal, false);
+                }
+            }
+        }
+    }
+    let name = callee(call).unwrap_or_default().to_ascii_lowercase();
+    let is_jwt = name.contains("jwt") && (name.ends_with(".encode") || name.ends_with(".decode"));
+    let is_signer = matches!(
+        callee_last(call),
+        Some(
+            "URLSafeTimedSerializer"
+                | "URLSafeSerializer"
+                | "TimedSerializer"
+                | "Serializer"
+                | "TimestampSigner"
+                | "Signer"
+        )
+    );
+    if is_jwt || is_signer {
+        let key = if is_jwt {
+            call.arguments.find_argument_value("key", 1)
+        } else {
+            call.arguments.find_argument_value("secret_key", 0)
+        };
+        if let Some(key) = key {
+            if let Some(literal) = str_value(key) {
+                if !is_placeholder(literal) {
+                    let what = dotted(&call.func).unwrap_or_default();
+                    report_literal(cx, key, &format!("{what}(key)"), literal, false);
+                }
+            }
+        }
+    }
+}

@@ -32,3 +32,108 @@ declare_rule! {
         fix: "Move credentials to the environment or a secret manager and rotate the committed ones.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{each_expr, str_value};
+use crate::checker::Checker;
+use crate::patterns::{
+    has_url_password, is_credential_name, is_not_a_secret_value, is_placeholder,
+};
+use crate::rules::sc130_hardcoded_secret_key::{hardcoded_literal, target_name};
+
+fn credential_literal(literal: &str) -> bool {
+    !is_placeholder(literal) && !is_not_a_secret_value(literal) && literal.len() >= 4
+}
+
+/// `SC131` on assignments to credential names, and URLs with passwords anywhere.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC131) || cx.file.is_test {
+        return;
+    }
+    if let Some((literal, fallback)) = hardcoded_literal(value) {
+        if has_url_password(literal) {
+            cx.report(&SC131, value, "connection URL with an embedded password")
+                .secrets
+                .push(literal.to_owned());
+            return;
+        }
+        if credential_literal(literal) {
+            if let Some(name) = targets
+                .iter()
+                .filter_map(target_name)
+                .find(|n| is_credential_name(n))
+            {
+                let how = if fallback {
+                    " as the fallback of an environment lookup"
+                } else {
+                    ""
+                };
+                cx.report(
+                    &SC131,
+                    value,
+                    format!("credential `{name}` is hard-coded{how}"),
+                )
+                .secrets
+                .push(literal.to_owned());
+            }
+        }
+        return;
+    }
+    // A dict of settings: {"password": "..."}.
+    if let Expr::Dict(d) = value {
+        for item in &d.items {
+            let (Some(key), Some(literal)) = (
+                item.key.as_ref().and_then(str_value),
+                str_value(&item.value),
+            ) else {
+                continue;
+            };
+            if is_credential_name(key) && credential_literal(literal) {
+                cx.report(
+                    &SC131,
+                    &item.value,
+                    format!("credential `{key}` is hard-coded"),
+                )
+                .secrets
+                .push(literal.to_owned());
+            }
+        }
+    }
+}
+
+/// `SC131` on calls: `connect(password="...")`, `Client(api_key="...")`, URL literals with passwords.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC131) || cx.file.is_test {
+        return;
+    }
+    for k in &call.arguments.keywords {
+        let Some(arg) = &k.arg else { continue };
+        if let Some(literal) = str_value(&k.value) {
+            if is_credential_name(arg.as_str()) && credential_literal(literal) {
+                cx.report(
+                    &SC131,
+                    &k.value,
+                    format!("credential `{arg}` is passed as a literal"),
+                )
+                .secrets
+                .push(literal.to_owned());
+            }
+        }
+    }
+    for a in call.arguments.args.iter() {
+        let mut found = None;
+        each_expr(a, &mut |e| {
+            if let Some(s) = str_value(e) {
+                if has_url_password(s) {
+                    found = Some(s.to_owned());
+                }
+            }
+        });
+        if let Some(url) = found {
+            cx.report(&SC131, a, "connection URL with an embedded password")
+                .secrets
+                .push(url);
+        }
+    }
+}

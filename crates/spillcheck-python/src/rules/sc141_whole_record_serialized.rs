@@ -31,3 +31,57 @@ declare_rule! {
         fix: "Return an explicit allow-list of fields instead of the whole row or object.",
     }
 }
+
+use ruff_python_ast::Expr;
+use spillcheck_core::Finding;
+
+use crate::ast_util::{callee_last, dotted};
+use crate::facts::{Taint, exprs_in};
+use crate::model::Model;
+use crate::project::SourceFile;
+
+/// `SC141`: a route handler that turns a whole record into its response:
+/// `dict(row)` of a `SELECT *`, `obj.__dict__`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`.
+pub(crate) fn check_routes(model: &Model<'_>, files: &[SourceFile], findings: &mut Vec<Finding>) {
+    for site in &model.routes {
+        let file = &files[site.file_index];
+        if file.is_test {
+            continue;
+        }
+        let whole = Taint::of_body(&site.func.body).flagged(|f| f.whole_record);
+        let mut hits: Vec<(&Expr, String)> = Vec::new();
+        exprs_in(&site.func.body, &mut |e| match e {
+            Expr::Call(c) => {
+                let name = callee_last(c).unwrap_or_default();
+                let arg = c.arguments.args.first();
+                if name == "dict"
+                    && arg.is_some_and(
+                        |a| matches!(a, Expr::Name(n) if whole.contains(n.id.as_str())),
+                    )
+                {
+                    hits.push((e, "`dict(...)` of a `SELECT *` row".into()));
+                } else if matches!(name, "vars" | "model_to_dict") && arg.is_some() {
+                    hits.push((e, format!("`{name}(...)` of an object")));
+                } else if name == "_asdict" {
+                    hits.push((e, "`._asdict()` of a row".into()));
+                }
+            }
+            Expr::Attribute(a)
+                if a.attr.as_str() == "__dict__"
+                    && dotted(&a.value).is_some_and(|d| d != "self") =>
+            {
+                hits.push((e, "`.__dict__` of an object".into()));
+            }
+            _ => {}
+        });
+        for (node, what) in hits {
+            let method = site.route.methods.first().map_or("GET", String::as_str);
+            findings.push(
+                Finding::new(&SC141, format!("`{method} {}` returns {what}: every column, present and future, is published", site.route.path))
+                    .at(file.at(node))
+                    .on_route(method, &site.route.path),
+            );
+        }
+    }
+    let _ = model;
+}

@@ -32,3 +32,155 @@ declare_rule! {
         fix: "Store a hash of passwords (argon2, bcrypt, scrypt) and of API tokens (SHA-256 of a random token), never the value.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::dotted;
+use crate::checker::Checker;
+use crate::facts::{Taint, is_data_call, is_hash_call};
+
+const SECRET_COLUMNS: &[&str] = &[
+    "token",
+    "api_token",
+    "access_token",
+    "refresh_token",
+    "auth_token",
+    "password",
+    "passwd",
+    "secret",
+    "api_key",
+    "apikey",
+    "client_secret",
+    "session_token",
+    "reset_token",
+    "otp_secret",
+    "totp_secret",
+];
+
+fn secret_column(col: &str) -> bool {
+    let c = col
+        .trim()
+        .trim_matches(|ch| ch == '"' || ch == '`' || ch == '[' || ch == ']')
+        .to_ascii_lowercase();
+    SECRET_COLUMNS.contains(&c.as_str())
+}
+
+/// Columns written by an INSERT (in order) or an UPDATE ... SET (col, placeholder index).
+fn written_columns(sql: &str) -> Vec<(String, usize)> {
+    let lower = sql.to_ascii_lowercase();
+    let mut out = Vec::new();
+    if let Some(i) = lower.find("insert") {
+        let rest = &sql[i..];
+        if let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
+            if open < close {
+                for (n, col) in rest[open + 1..close].split(',').enumerate() {
+                    out.push((col.trim().to_owned(), n));
+                }
+            }
+        }
+    } else if let Some(i) = lower.find(" set ") {
+        let rest = &sql[i + 5..];
+        let end = rest
+            .to_ascii_lowercase()
+            .find(" where ")
+            .unwrap_or(rest.len());
+        let mut placeholder = 0;
+        for part in rest[..end].split(',') {
+            if let Some((col, val)) = part.split_once('=') {
+                let is_param =
+                    val.contains('?') || val.contains("%s") || val.trim_start().starts_with(':');
+                if is_param {
+                    out.push((col.trim().to_owned(), placeholder));
+                    placeholder += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `SC150` on SQL writes: a secret column receives a value that was not hashed.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC150) || cx.file.is_test || !is_data_call(call) {
+        return;
+    }
+    let Some(sql_expr) = call.arguments.args.first() else {
+        return;
+    };
+    let Some(sql) = crate::ast_util::str_value(sql_expr) else {
+        return;
+    };
+    let cols: Vec<(String, usize)> = written_columns(sql)
+        .into_iter()
+        .filter(|(c, _)| secret_column(c))
+        .collect();
+    if cols.is_empty() {
+        return;
+    }
+    let hashed = cx
+        .functions
+        .last()
+        .map(|f| Taint::of_body(&f.body).flagged(|v| v.hashed))
+        .unwrap_or_default();
+    let params: Vec<&Expr> = match call.arguments.args.get(1) {
+        Some(Expr::Tuple(t)) => t.elts.iter().collect(),
+        Some(Expr::List(l)) => l.elts.iter().collect(),
+        _ => Vec::new(),
+    };
+    for (col, index) in cols {
+        let Some(value) = params.get(index) else {
+            continue;
+        };
+        let is_hashed = crate::ast_util::any_expr(value, &mut |e| {
+            matches!(e, Expr::Call(c) if is_hash_call(c))
+                || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
+        });
+        if !is_hashed && !matches!(value, Expr::NoneLiteral(_)) {
+            let _ = dotted;
+            cx.report(
+                &SC150,
+                sql_expr,
+                format!(
+                    "column `{}` stores a secret as it was received, not a hash of it",
+                    col.trim()
+                ),
+            );
+            return;
+        }
+    }
+}
+
+/// `SC150` on ORM assignments: `user.password = password` with no hashing.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC150) || cx.file.is_test {
+        return;
+    }
+    let Expr::Name(v) = value else { return };
+    for t in targets {
+        let Expr::Attribute(a) = t else { continue };
+        let receiver = dotted(&a.value).unwrap_or_default();
+        if receiver == "self"
+            || receiver == "cls"
+            || receiver.is_empty()
+            || !secret_column(a.attr.as_str())
+        {
+            continue;
+        }
+        let hashed = cx
+            .functions
+            .last()
+            .map(|f| Taint::of_body(&f.body).flagged(|x| x.hashed))
+            .unwrap_or_default();
+        if !hashed.contains(v.id.as_str()) {
+            cx.report(
+                &SC150,
+                t,
+                format!(
+                    "`{receiver}.{}` is set to `{}` without hashing",
+                    a.attr, v.id
+                ),
+            );
+            return;
+        }
+    }
+}

@@ -33,3 +33,65 @@ declare_rule! {
         fix: "Serve only over HTTPS and set `SESSION_COOKIE_SECURE = True` (and `REMEMBER_COOKIE_SECURE`); use `PREFERRED_URL_SCHEME = \"https\"`.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{bool_value, callee_last, kwarg, str_value};
+use crate::checker::Checker;
+use crate::rules::sc130_hardcoded_secret_key::target_name;
+
+const SECURE_FLAGS: &[&str] = &[
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+    "JWT_COOKIE_SECURE",
+];
+
+/// `SC160` on assignments: secure-cookie flags turned off, `PREFERRED_URL_SCHEME = "http"`.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC160) || cx.file.is_test || cx.guarded_by_flag() {
+        return;
+    }
+    for t in targets {
+        let Some(name) = target_name(t) else { continue };
+        if SECURE_FLAGS.contains(&name.as_str()) && bool_value(value) == Some(false) {
+            cx.report(
+                &SC160,
+                t,
+                format!("`{name} = False` lets the cookie travel over plain HTTP"),
+            );
+            return;
+        }
+        if name == "PREFERRED_URL_SCHEME" && str_value(value) == Some("http") {
+            cx.report(
+                &SC160,
+                t,
+                "`PREFERRED_URL_SCHEME = \"http\"` builds cleartext URLs",
+            );
+            return;
+        }
+    }
+}
+
+/// `SC160` on calls: `set_cookie(..., secure=False)`, `config.update(SESSION_COOKIE_SECURE=False)`.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC160) || cx.file.is_test || cx.guarded_by_flag() {
+        return;
+    }
+    match callee_last(call) {
+        Some("set_cookie") if kwarg(call, "secure").and_then(bool_value) == Some(false) => {
+            cx.report(&SC160, call, "cookie set with `secure=False`");
+        }
+        Some("update" | "from_mapping") => {
+            for flag in SECURE_FLAGS {
+                if kwarg(call, flag).and_then(bool_value) == Some(false) {
+                    cx.report(
+                        &SC160,
+                        call,
+                        format!("`{flag}=False` lets the cookie travel over plain HTTP"),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}

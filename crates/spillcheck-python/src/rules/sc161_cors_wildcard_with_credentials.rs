@@ -31,3 +31,39 @@ declare_rule! {
         fix: "Allow an explicit list of origins when credentials are allowed; never combine `*` or a reflected origin with `supports_credentials=True`.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{bool_value, callee_last, each_expr, kwarg, str_value};
+use crate::checker::Checker;
+
+/// `SC161`: Flask-CORS with credentials and any origin (`*` or no origin list).
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC161)
+        || cx.file.is_test
+        || !matches!(callee_last(call), Some("CORS" | "cross_origin"))
+    {
+        return;
+    }
+    if kwarg(call, "supports_credentials").and_then(bool_value) != Some(true) {
+        return;
+    }
+    let wildcard = |e: &Expr| {
+        let mut w = false;
+        each_expr(e, &mut |x| {
+            if str_value(x).is_some_and(|s| s == "*" || s == ".*") {
+                w = true;
+            }
+        });
+        w
+    };
+    let origins = kwarg(call, "origins").or_else(|| kwarg(call, "resources"));
+    let any_origin = origins.is_none_or(wildcard);
+    if any_origin {
+        cx.report(
+            &SC161,
+            call,
+            "CORS allows credentials from any origin (Flask-CORS reflects the caller's `Origin`)",
+        );
+    }
+}

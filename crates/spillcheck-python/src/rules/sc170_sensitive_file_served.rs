@@ -31,3 +31,63 @@ declare_rule! {
         fix: "Serve static files from a dedicated folder that holds only public assets; never point `static_folder` at the project root.",
     }
 }
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{callee_last, dotted, kwarg, str_value};
+use crate::checker::Checker;
+
+fn is_project_root(e: &Expr) -> bool {
+    if let Some(s) = str_value(e) {
+        return matches!(s, "." | "./" | ".." | "../" | "");
+    }
+    if let Expr::Call(c) = e {
+        let name = crate::ast_util::callee(c).unwrap_or_default();
+        if name.ends_with("getcwd") {
+            return true;
+        }
+        if name.ends_with("dirname") || name.ends_with("abspath") {
+            return c
+                .arguments
+                .args
+                .first()
+                .is_some_and(|a| dotted(a).is_some_and(|d| d == "__file__") || is_project_root(a));
+        }
+    }
+    dotted(e).is_some_and(|d| {
+        matches!(
+            d.rsplit('.').next(),
+            Some(
+                "BASE_DIR"
+                    | "ROOT_DIR"
+                    | "PROJECT_ROOT"
+                    | "basedir"
+                    | "BASEDIR"
+                    | "APP_ROOT"
+                    | "ROOT"
+            )
+        )
+    })
+}
+
+/// `SC170`: the app's static folder is the project directory.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC170) || cx.file.is_test {
+        return;
+    }
+    match callee_last(call) {
+        Some("Flask" | "Blueprint") => {
+            if let Some(folder) = kwarg(call, "static_folder") {
+                if is_project_root(folder) {
+                    cx.report(&SC170, call, "`static_folder` is the project directory: source, `.env` and data files are served");
+                }
+            }
+        }
+        Some("send_from_directory") => {
+            if call.arguments.args.first().is_some_and(is_project_root) {
+                cx.report(&SC170, call, "files are served from the project directory");
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,5 +1,6 @@
 //! One module per command; each turns its arguments into a run and returns the exit status.
 
+mod code;
 mod report;
 mod rules;
 
@@ -10,6 +11,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Rules(args) => rules::rules(&args),
         Command::Explain(args) => rules::explain(&args),
+        Command::Code(args) => code::code(&args),
+        Command::Routes(args) => code::routes(&args),
         Command::Report(args) => report::report(&args),
     }
 }

@@ -1,0 +1,126 @@
+//! Small questions asked of ruff's AST everywhere: dotted names, string values,
+//! the names an expression reads, where a node starts.
+
+use ruff_python_ast::{self as ast, Expr};
+
+/// `a.b.c` for `Name`/`Attribute` chains; calls are looked through (`a().b` → `a().b`
+/// is `a.b` with `call_marker`). Returns `None` for anything else.
+pub(crate) fn dotted(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(n) => Some(n.id.to_string()),
+        Expr::Attribute(a) => dotted(&a.value).map(|base| format!("{base}.{}", a.attr.as_str())),
+        Expr::Call(c) => dotted(&c.func).map(|f| format!("{f}()")),
+        _ => None,
+    }
+}
+
+/// The last segment of a callee: `jsonify` for `flask.jsonify(...)`, `execute` for `db.execute(...)`.
+pub(crate) fn callee_last(call: &ast::ExprCall) -> Option<&str> {
+    match call.func.as_ref() {
+        Expr::Name(n) => Some(n.id.as_str()),
+        Expr::Attribute(a) => Some(a.attr.as_str()),
+        _ => None,
+    }
+}
+
+/// The dotted name of a call's function, without trailing `()`.
+pub(crate) fn callee(call: &ast::ExprCall) -> Option<String> {
+    dotted(&call.func)
+}
+
+/// The value of a string literal (implicitly concatenated parts joined).
+pub(crate) fn str_value(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str()),
+        _ => None,
+    }
+}
+
+/// `True`/`False` literal.
+pub(crate) fn bool_value(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::BooleanLiteral(b) => Some(b.value),
+        _ => None,
+    }
+}
+
+/// Integer literal value, if small.
+pub(crate) fn int_value(expr: &Expr) -> Option<i64> {
+    match expr {
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => i.as_i64(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Keyword argument by name.
+pub(crate) fn kwarg<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a Expr> {
+    call.arguments.find_keyword(name).map(|k| &k.value)
+}
+
+/// Positional argument or keyword.
+pub(crate) fn arg<'a>(call: &'a ast::ExprCall, name: &str, position: usize) -> Option<&'a Expr> {
+    call.arguments.find_argument_value(name, position)
+}
+
+/// Calls `f` on every sub-expression of `expr` (pre-order), including itself.
+/// Nested lambdas and comprehensions are entered.
+pub(crate) fn each_expr<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    struct V<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a Expr),
+    }
+    impl<'a> Visitor<'a> for V<'_, 'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.f)(expr);
+            walk_expr(self, expr);
+        }
+    }
+    V { f }.visit_expr(expr);
+}
+
+/// Whether any sub-expression satisfies `pred`.
+pub(crate) fn any_expr(expr: &Expr, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
+    let mut found = false;
+    each_expr(expr, &mut |e| {
+        if !found && pred(e) {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Names (`Name` nodes) read anywhere in `expr`.
+pub(crate) fn names_in(expr: &Expr) -> Vec<&str> {
+    let mut out = Vec::new();
+    each_expr(expr, &mut |e| {
+        if let Expr::Name(n) = e {
+            out.push(n.id.as_str());
+        }
+    });
+    out
+}
+
+/// Target names bound by an assignment target (`a`, `a, b`, `[a, *b]`).
+pub(crate) fn target_names(expr: &Expr) -> Vec<&str> {
+    match expr {
+        Expr::Name(n) => vec![n.id.as_str()],
+        Expr::Tuple(t) => t.elts.iter().flat_map(target_names).collect(),
+        Expr::List(l) => l.elts.iter().flat_map(target_names).collect(),
+        Expr::Starred(s) => target_names(&s.value),
+        _ => Vec::new(),
+    }
+}
+
+/// Every string literal inside `expr` (e.g. the members of a set display).
+pub(crate) fn strings_in(expr: &Expr) -> Vec<&str> {
+    let mut out = Vec::new();
+    each_expr(expr, &mut |e| {
+        if let Some(s) = str_value(e) {
+            out.push(s);
+        }
+    });
+    out
+}

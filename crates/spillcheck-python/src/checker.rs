@@ -1,0 +1,244 @@
+//! The file-local pass: one walk over each file's AST, each node handed to the
+//! rules that care about it (like ruff's `checkers/ast`). Rules report through
+//! [`Checker::report`].
+
+use std::collections::HashMap;
+
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+use spillcheck_core::{Finding, RuleMeta};
+
+use crate::ast_util::{callee_last, dotted, int_value};
+use crate::project::SourceFile;
+use crate::rules;
+
+/// An enclosing `except` clause or error handler.
+#[derive(Debug, Clone)]
+pub(crate) struct ExceptContext {
+    /// The name bound to the exception, if any.
+    pub name: Option<String>,
+    /// Catches everything (`Exception`, bare `except`, a 500 handler).
+    pub broad: bool,
+}
+
+pub(crate) struct Checker<'a> {
+    pub file: &'a SourceFile,
+    pub findings: Vec<Finding>,
+    pub functions: Vec<&'a ast::StmtFunctionDef>,
+    pub guards: Vec<&'a Expr>,
+    pub excepts: Vec<ExceptContext>,
+    /// Module-level string constants (for names used as keys/values).
+    pub constants: HashMap<String, &'a Expr>,
+    enabled: &'a dyn Fn(&str) -> bool,
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn new(file: &'a SourceFile, enabled: &'a dyn Fn(&str) -> bool) -> Checker<'a> {
+        Checker {
+            file,
+            findings: Vec::new(),
+            functions: Vec::new(),
+            guards: Vec::new(),
+            excepts: Vec::new(),
+            constants: HashMap::new(),
+            enabled,
+        }
+    }
+
+    pub(crate) fn enabled(&self, rule: &RuleMeta) -> bool {
+        (self.enabled)(rule.id)
+    }
+
+    /// Reports a finding of `rule` at `node`.
+    pub(crate) fn report(
+        &mut self,
+        rule: &RuleMeta,
+        node: &impl Ranged,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let f = Finding::new(rule, message).at(self.file.at(node));
+        self.findings.push(f);
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// Whether the current code runs only when a debug/dev flag or env var says so.
+    pub(crate) fn guarded_by_flag(&self) -> bool {
+        self.guards.iter().any(|g| {
+            let mut hit = false;
+            crate::ast_util::each_expr(g, &mut |e| {
+                if let Some(d) = dotted(e) {
+                    let d = d.to_ascii_lowercase();
+                    if d.contains("debug")
+                        || d.contains("environ")
+                        || d.contains("getenv")
+                        || d.contains("testing")
+                        || d.contains("development")
+                    {
+                        hit = true;
+                    }
+                }
+            });
+            hit
+        })
+    }
+
+    pub(crate) fn run(&mut self) {
+        let Some(module) = self.file.module() else {
+            return;
+        };
+        for s in &module.body {
+            if let Stmt::Assign(a) = s {
+                for t in &a.targets {
+                    if let Expr::Name(n) = t {
+                        self.constants.insert(n.id.to_string(), &a.value);
+                    }
+                }
+            }
+        }
+        for s in &module.body {
+            self.visit_stmt(s);
+        }
+    }
+}
+
+fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
+    for d in &func.decorator_list {
+        let Expr::Call(call) = &d.expression else {
+            continue;
+        };
+        if !matches!(callee_last(call), Some("errorhandler" | "app_errorhandler")) {
+            continue;
+        }
+        let arg = call.arguments.args.first();
+        let broad = arg.is_some_and(|a| {
+            int_value(a).is_some_and(|c| c >= 500)
+                || dotted(a).is_some_and(|d| {
+                    matches!(
+                        d.rsplit('.').next(),
+                        Some("Exception" | "BaseException" | "InternalServerError")
+                    )
+                })
+        });
+        let name = func.parameters.iter().next().map(|p| p.name().to_string());
+        return Some(ExceptContext { name, broad });
+    }
+    None
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                rules::sc103_token_verifier_accepts_anything::check_function(self, f);
+                for d in &f.decorator_list {
+                    self.visit_expr(&d.expression);
+                }
+                let handler = error_handler_context(f);
+                let pushed = handler.is_some();
+                if let Some(h) = handler {
+                    self.excepts.push(h);
+                }
+                self.functions.push(f);
+                let saved = std::mem::take(&mut self.guards);
+                for s in &f.body {
+                    self.visit_stmt(s);
+                }
+                self.guards = saved;
+                self.functions.pop();
+                if pushed {
+                    self.excepts.pop();
+                }
+                return;
+            }
+            Stmt::If(i) => {
+                rules::sc105_jwt_none_algorithm_allowed::check_if(self, i);
+                self.visit_expr(&i.test);
+                self.guards.push(&i.test);
+                for s in &i.body {
+                    self.visit_stmt(s);
+                }
+                for clause in &i.elif_else_clauses {
+                    if let Some(t) = &clause.test {
+                        self.visit_expr(t);
+                    }
+                    for s in &clause.body {
+                        self.visit_stmt(s);
+                    }
+                }
+                self.guards.pop();
+                return;
+            }
+            Stmt::Try(t) => {
+                for s in &t.body {
+                    self.visit_stmt(s);
+                }
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    let broad = h.type_.as_ref().is_none_or(|ty| {
+                        let names: Vec<String> = match ty.as_ref() {
+                            Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
+                            other => dotted(other).into_iter().collect(),
+                        };
+                        names.iter().any(|n| {
+                            matches!(n.rsplit('.').next(), Some("Exception" | "BaseException"))
+                        })
+                    });
+                    self.excepts.push(ExceptContext {
+                        name: h.name.as_ref().map(|n| n.to_string()),
+                        broad,
+                    });
+                    for s in &h.body {
+                        self.visit_stmt(s);
+                    }
+                    self.excepts.pop();
+                }
+                for s in t.orelse.iter().chain(t.finalbody.iter()) {
+                    self.visit_stmt(s);
+                }
+                return;
+            }
+            Stmt::Assign(a) => {
+                rules::sc120_debug_mode_enabled::check_assign(self, &a.targets, &a.value);
+                rules::sc130_hardcoded_secret_key::check_assign(self, &a.targets, &a.value);
+                rules::sc131_hardcoded_credential::check_assign(self, &a.targets, &a.value);
+                rules::sc150_plaintext_secret_storage::check_assign(self, &a.targets, &a.value);
+                rules::sc160_insecure_transport_config::check_assign(self, &a.targets, &a.value);
+            }
+            Stmt::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    let targets = std::slice::from_ref(a.target.as_ref());
+                    rules::sc120_debug_mode_enabled::check_assign(self, targets, v);
+                    rules::sc130_hardcoded_secret_key::check_assign(self, targets, v);
+                    rules::sc131_hardcoded_credential::check_assign(self, targets, v);
+                    rules::sc160_insecure_transport_config::check_assign(self, targets, v);
+                }
+            }
+            Stmt::Return(r) => {
+                if let Some(v) = &r.value {
+                    rules::sc121_exception_details_in_response::check_return(self, stmt, v);
+                }
+            }
+            _ => {}
+        }
+        walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            rules::sc104_jwt_signature_not_verified::check_call(self, call);
+            rules::sc105_jwt_none_algorithm_allowed::check_call(self, call);
+            rules::sc106_token_read_from_query_string::check_call(self, call);
+            rules::sc110_authorization_header_logged::check_call(self, call);
+            rules::sc111_sensitive_value_logged::check_call(self, call);
+            rules::sc120_debug_mode_enabled::check_call(self, call);
+            rules::sc130_hardcoded_secret_key::check_call(self, call);
+            rules::sc131_hardcoded_credential::check_call(self, call);
+            rules::sc150_plaintext_secret_storage::check_call(self, call);
+            rules::sc160_insecure_transport_config::check_call(self, call);
+            rules::sc161_cors_wildcard_with_credentials::check_call(self, call);
+            rules::sc170_sensitive_file_served::check_call(self, call);
+        }
+        walk_expr(self, expr);
+    }
+}

@@ -1,0 +1,863 @@
+//! Facts about functions, computed once and shared by the rules: which names in a
+//! function derive from which sources (taint through assignments), which calls
+//! touch data, read credentials or reject a request, and what is known of the
+//! caller's identity. Facts are per function body, nested functions included
+//! (a decorator's wrapper counts as the decorator's body).
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::ast_util::{
+    any_expr, callee, callee_last, dotted, each_expr, int_value, names_in, str_value, target_names,
+};
+
+/// Calls whose last name alone marks a database or storage access.
+const DATA_METHODS: &[&str] = &[
+    "execute",
+    "executemany",
+    "executescript",
+    "fetchone",
+    "fetchall",
+    "fetchmany",
+    "query_one",
+    "query_all",
+    "query_db",
+    "get_or_404",
+    "first_or_404",
+    "one_or_404",
+    "filter_by",
+    "scalars",
+    "scalar_one",
+    "scalar_one_or_none",
+    "find_one",
+    "find_one_or_404",
+    "get_object_or_404",
+    "get_by_id",
+    "select_one",
+    "load",
+    "read_item",
+    "send_file",
+    "send_from_directory",
+    "find_by_id",
+    "get_item",
+    "delete_one",
+    "update_one",
+];
+/// Calls that are data access only on a query-like receiver (`User.query.get`, `db.session.get`).
+const QUERY_METHODS: &[&str] = &[
+    "get",
+    "filter",
+    "first",
+    "all",
+    "one",
+    "one_or_none",
+    "delete",
+    "where",
+    "find",
+    "select",
+];
+const QUERY_RECEIVERS: &[&str] = &[
+    "query",
+    "session",
+    "objects",
+    "db",
+    "cursor",
+    "conn",
+    "connection",
+    "collection",
+    "table",
+    "cur",
+    "engine",
+    "repo",
+    "repository",
+    "store",
+];
+
+/// Identity accessors (calls) of the common auth libraries.
+const IDENTITY_CALLS: &[&str] = &[
+    "get_jwt_identity",
+    "get_jwt",
+    "get_current_user",
+    "current_user_id",
+    "get_current_user_id",
+    "get_raw_jwt",
+    "current_identity",
+    "get_user_id",
+    "get_jwt_claims",
+];
+/// Names that hold the caller's identity.
+const IDENTITY_NAMES: &[&str] = &[
+    "current_user",
+    "current_identity",
+    "token_info",
+    "identity",
+    "claims",
+    "principal",
+];
+
+/// Library calls that read and check credentials (and reject on failure themselves).
+const VERIFYING_CALLS: &[&str] = &[
+    "verify_jwt_in_request",
+    "verify_jwt_refresh_token_in_request",
+    "acquire_token",
+    "validate_token",
+    "verify_token",
+    "decode_token",
+    "authenticate_request",
+];
+
+/// Whether `expr` is a direct identity expression (not via taint).
+pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(n) => IDENTITY_NAMES.contains(&n.id.as_str()),
+        Expr::Call(c) => callee_last(c).is_some_and(|n| IDENTITY_CALLS.contains(&n)),
+        Expr::Attribute(a) => {
+            if let Expr::Name(base) = a.value.as_ref() {
+                let attr = a.attr.as_str().to_ascii_lowercase();
+                if base.id.as_str() == "g" {
+                    return [
+                        "user",
+                        "identity",
+                        "claim",
+                        "account",
+                        "principal",
+                        "auth",
+                        "sub",
+                        "uid",
+                        "owner",
+                        "member",
+                        "token",
+                        "current",
+                    ]
+                    .iter()
+                    .any(|k| attr.contains(k));
+                }
+                if base.id.as_str() == "request" {
+                    return matches!(
+                        attr.as_str(),
+                        "user" | "user_id" | "identity" | "claims" | "auth_user"
+                    );
+                }
+            }
+            is_identity_expr(&a.value)
+        }
+        Expr::Subscript(s) => {
+            if let (Expr::Name(base), Some(key)) = (s.value.as_ref(), str_value(&s.slice)) {
+                if base.id.as_str() == "session" {
+                    return key.to_ascii_lowercase().contains("user")
+                        || key == "uid"
+                        || key == "sub";
+                }
+            }
+            is_identity_expr(&s.value)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `expr` reads request credentials: the Authorization header, cookies used for
+/// auth, `request.authorization`, `current_user.is_authenticated`.
+pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
+    any_expr(expr, &mut |e| match e {
+        Expr::Attribute(a) => {
+            let attr = a.attr.as_str();
+            (attr == "authorization" && dotted(&a.value).is_some_and(|d| d.ends_with("request")))
+                || attr == "is_authenticated"
+        }
+        Expr::StringLiteral(s) => {
+            let v = s.value.to_str().to_ascii_lowercase();
+            matches!(
+                v.as_str(),
+                "authorization"
+                    | "http_authorization"
+                    | "x-api-key"
+                    | "x-auth-token"
+                    | "x-access-token"
+            )
+        }
+        Expr::Call(c) => callee_last(c).is_some_and(|n| {
+            VERIFYING_CALLS.contains(&n)
+                || n == "decode" && callee(c).is_some_and(|d| d.contains("jwt"))
+        }),
+        _ => false,
+    })
+}
+
+/// Whether a status expression is 401 or 403.
+fn is_denial_status(expr: &Expr) -> bool {
+    int_value(expr).is_some_and(|v| v == 401 || v == 403)
+        || dotted(expr).is_some_and(|d| d.ends_with("UNAUTHORIZED") || d.ends_with("FORBIDDEN"))
+}
+
+/// Whether a statement rejects the request: `abort(401|403)`, `raise Unauthorized(...)`,
+/// `return ..., 401`.
+fn is_rejection(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Raise(r) => r.exc.as_ref().is_some_and(|e| {
+            let name = match e.as_ref() {
+                Expr::Call(c) => callee(c),
+                other => dotted(other),
+            }
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+            [
+                "unauthorized",
+                "forbidden",
+                "autherror",
+                "authenticationerror",
+                "permissiondenied",
+                "notauthenticated",
+                "invalidtoken",
+                "authorizationerror",
+                "accessdenied",
+                "unauthenticated",
+            ]
+            .iter()
+            .any(|k| name.contains(k))
+        }),
+        Stmt::Return(r) => r.value.as_ref().is_some_and(|v| match v.as_ref() {
+            Expr::Tuple(t) => t.elts.iter().skip(1).any(is_denial_status),
+            Expr::Call(c) => kwarg_status(c),
+            _ => false,
+        }),
+        Stmt::Expr(e) => matches!(e.value.as_ref(), Expr::Call(c) if is_abort_denial(c)),
+        _ => false,
+    }
+}
+
+fn kwarg_status(call: &ast::ExprCall) -> bool {
+    call.arguments
+        .find_keyword("status")
+        .is_some_and(|k| is_denial_status(&k.value))
+}
+
+fn is_abort_denial(call: &ast::ExprCall) -> bool {
+    callee_last(call).is_some_and(|n| n == "abort") && call.arguments.args.first().is_some_and(|a| is_denial_status(a) || matches!(a, Expr::Call(c) if c.arguments.args.iter().skip(1).any(is_denial_status)))
+        || callee_last(call).is_some_and(|n| n == "abort") && call.arguments.args.iter().any(|a| matches!(a, Expr::Call(_)) ) && call.arguments.args.get(1).is_some_and(is_denial_status)
+}
+
+/// Is this call a data access (directly)?
+pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
+    let Some(last) = callee_last(call) else {
+        return false;
+    };
+    if DATA_METHODS.contains(&last) {
+        return true;
+    }
+    if QUERY_METHODS.contains(&last) {
+        if let Expr::Attribute(a) = call.func.as_ref() {
+            let receiver = dotted(&a.value).unwrap_or_default().to_ascii_lowercase();
+            return receiver
+                .split(['.', '(', ')'])
+                .any(|seg| QUERY_RECEIVERS.contains(&seg));
+        }
+    }
+    false
+}
+
+/// The first SQL-looking string in a call's arguments.
+pub(crate) fn sql_of(call: &ast::ExprCall) -> Option<&str> {
+    call.arguments.args.iter().find_map(|a| match a {
+        Expr::StringLiteral(s) => Some(s.value.to_str()),
+        _ => None,
+    })
+}
+
+/// What one function is and does.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FuncFacts {
+    /// Parameter names in order (self/cls included).
+    pub params: Vec<String>,
+    /// Reads credentials itself.
+    pub reads_credentials: bool,
+    /// Rejects (401/403) itself.
+    pub rejects: bool,
+    /// Checks a role, admin flag or permission.
+    pub checks_role: bool,
+    /// Does a data access itself.
+    pub data_access: bool,
+    /// Uses an identity expression.
+    pub uses_identity: bool,
+    /// Returns a nested function (decorator shape).
+    pub returns_inner: bool,
+    /// Simple names of the functions it calls.
+    pub calls: HashSet<String>,
+    /// Parameter indices whose values reach a data access directly.
+    pub data_params: HashSet<usize>,
+    /// (parameter index, callee simple name, argument position) for transitive data params.
+    pub param_flows: Vec<(usize, String, usize)>,
+}
+
+/// Name-level taint inside one function body: which local names derive from which seeds.
+/// What an assigned value is known to carry.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ValueFlags {
+    /// The caller's identity.
+    pub identity: bool,
+    /// Request credentials (Authorization header, header dumps).
+    pub credentials: bool,
+    /// The result of a hashing call.
+    pub hashed: bool,
+    /// A whole database record (`SELECT *`).
+    pub whole_record: bool,
+}
+
+impl ValueFlags {
+    pub(crate) fn of(value: &Expr) -> ValueFlags {
+        ValueFlags {
+            identity: any_expr(value, &mut |e| is_identity_expr(e)),
+            credentials: crate::patterns::reads_request_credentials(value),
+            hashed: any_expr(
+                value,
+                &mut |e| matches!(e, Expr::Call(c) if is_hash_call(c)),
+            ),
+            whole_record: any_expr(
+                value,
+                &mut |e| matches!(e, Expr::Call(c) if is_data_call(c) && sql_of(c).is_some_and(is_select_star)),
+            ),
+        }
+    }
+}
+
+/// `generate_password_hash(...)`, `hashlib.sha256(...)`, `bcrypt.hashpw(...)`...
+pub(crate) fn is_hash_call(call: &ast::ExprCall) -> bool {
+    let name = callee(call).unwrap_or_default().to_ascii_lowercase();
+    [
+        "hash",
+        "digest",
+        "bcrypt",
+        "argon",
+        "pbkdf",
+        "scrypt",
+        "sha",
+        "md5",
+        "hmac",
+        "crypt",
+        "make_password",
+        "encrypt",
+        "fernet",
+        "sign",
+    ]
+    .iter()
+    .any(|k| name.contains(k))
+}
+
+/// `SELECT * FROM`, `SELECT t.* FROM`.
+pub(crate) fn is_select_star(sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    let Some(i) = lower.find("select") else {
+        return false;
+    };
+    let rest = lower[i + 6..].trim_start();
+    rest.starts_with('*')
+        || rest
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.ends_with(".*") || w.ends_with(".*,"))
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Taint {
+    assigns: Vec<(Vec<String>, Vec<String>, ValueFlags)>,
+}
+
+impl Taint {
+    /// Collects assignments (`target = value`, `for target in value`, `with value as target`)
+    /// of a body, nested functions included.
+    pub(crate) fn of_body(body: &[Stmt]) -> Taint {
+        struct C {
+            assigns: Vec<(Vec<String>, Vec<String>, ValueFlags)>,
+        }
+        impl<'a> Visitor<'a> for C {
+            fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                match stmt {
+                    Stmt::Assign(a) => {
+                        let reads: Vec<String> =
+                            names_in(&a.value).into_iter().map(str::to_owned).collect();
+                        let flags = ValueFlags::of(&a.value);
+                        for t in &a.targets {
+                            let targets: Vec<String> =
+                                target_names(t).into_iter().map(str::to_owned).collect();
+                            self.assigns.push((targets, reads.clone(), flags));
+                        }
+                    }
+                    Stmt::AnnAssign(a) => {
+                        if let Some(v) = &a.value {
+                            let reads = names_in(v).into_iter().map(str::to_owned).collect();
+                            let targets = target_names(&a.target)
+                                .into_iter()
+                                .map(str::to_owned)
+                                .collect();
+                            self.assigns.push((targets, reads, ValueFlags::of(v)));
+                        }
+                    }
+                    Stmt::For(f) => {
+                        let reads = names_in(&f.iter).into_iter().map(str::to_owned).collect();
+                        let targets = target_names(&f.target)
+                            .into_iter()
+                            .map(str::to_owned)
+                            .collect();
+                        self.assigns.push((targets, reads, ValueFlags::of(&f.iter)));
+                    }
+                    Stmt::With(w) => {
+                        for item in &w.items {
+                            if let Some(v) = &item.optional_vars {
+                                let reads = names_in(&item.context_expr)
+                                    .into_iter()
+                                    .map(str::to_owned)
+                                    .collect();
+                                let targets =
+                                    target_names(v).into_iter().map(str::to_owned).collect();
+                                self.assigns.push((targets, reads, ValueFlags::default()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                walk_stmt(self, stmt);
+            }
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                if let Expr::Named(n) = expr {
+                    let reads = names_in(&n.value).into_iter().map(str::to_owned).collect();
+                    let targets = target_names(&n.target)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect();
+                    self.assigns
+                        .push((targets, reads, ValueFlags::of(&n.value)));
+                }
+                let generators = match expr {
+                    Expr::ListComp(c) => Some(&c.generators),
+                    Expr::SetComp(c) => Some(&c.generators),
+                    Expr::DictComp(c) => Some(&c.generators),
+                    Expr::Generator(c) => Some(&c.generators),
+                    _ => None,
+                };
+                for g in generators.into_iter().flatten() {
+                    let reads = names_in(&g.iter).into_iter().map(str::to_owned).collect();
+                    let targets = target_names(&g.target)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect();
+                    self.assigns.push((targets, reads, ValueFlags::of(&g.iter)));
+                }
+                walk_expr(self, expr);
+            }
+        }
+        let mut c = C {
+            assigns: Vec::new(),
+        };
+        for s in body {
+            c.visit_stmt(s);
+        }
+        Taint { assigns: c.assigns }
+    }
+
+    /// Every name that derives (through assignments) from one of `seeds`.
+    pub(crate) fn closure(&self, seeds: &[String]) -> HashSet<String> {
+        let mut set: HashSet<String> = seeds.iter().cloned().collect();
+        loop {
+            let before = set.len();
+            for (targets, reads, _) in &self.assigns {
+                if reads.iter().any(|r| set.contains(r)) {
+                    set.extend(targets.iter().cloned());
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
+    }
+
+    /// Names that hold identity (assigned from identity expressions, or from such names).
+    pub(crate) fn identity_names(&self) -> HashSet<String> {
+        let mut set = self.flagged(|f| f.identity);
+        set.extend(IDENTITY_NAMES.iter().map(|s| (*s).to_owned()));
+        set
+    }
+
+    /// Names assigned from a value with the given flag, and names derived from them.
+    pub(crate) fn flagged(&self, pred: impl Fn(&ValueFlags) -> bool) -> HashSet<String> {
+        let seeds: Vec<String> = self
+            .assigns
+            .iter()
+            .filter(|a| pred(&a.2))
+            .flat_map(|a| a.0.iter().cloned())
+            .collect();
+        self.closure(&seeds)
+    }
+}
+
+/// Whether `expr` involves identity, directly or through a tainted name.
+pub(crate) fn involves_identity(expr: &Expr, identity: &HashSet<String>) -> bool {
+    any_expr(expr, &mut |e| {
+        is_identity_expr(e) || matches!(e, Expr::Name(n) if identity.contains(n.id.as_str()))
+    })
+}
+
+/// Whether `expr` reads one of `names`.
+pub(crate) fn reads_any(expr: &Expr, names: &HashSet<String>) -> bool {
+    any_expr(
+        expr,
+        &mut |e| matches!(e, Expr::Name(n) if names.contains(n.id.as_str())),
+    )
+}
+
+/// Computes a function's own facts.
+pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
+    let params: Vec<String> = func
+        .parameters
+        .iter()
+        .map(|p| p.name().to_string())
+        .collect();
+    let taint = Taint::of_body(&func.body);
+    let identity = taint.identity_names();
+    let per_param: Vec<HashSet<String>> = params
+        .iter()
+        .map(|p| taint.closure(std::slice::from_ref(p)))
+        .collect();
+    let mut facts = FuncFacts {
+        params,
+        ..FuncFacts::default()
+    };
+    let inner_names: HashSet<String> = func
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::FunctionDef(f) => Some(f.name.to_string()),
+            _ => None,
+        })
+        .collect();
+
+    struct V<'f> {
+        facts: &'f mut FuncFacts,
+        per_param: &'f [HashSet<String>],
+        identity: &'f HashSet<String>,
+        inner: &'f HashSet<String>,
+        depth: usize,
+    }
+    impl<'a> Visitor<'a> for V<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if is_rejection(stmt) {
+                self.facts.rejects = true;
+            }
+            if let Stmt::Return(r) = stmt {
+                if self.depth == 0 {
+                    if let Some(Expr::Name(n)) = r.value.as_deref() {
+                        if self.inner.contains(n.id.as_str()) {
+                            self.facts.returns_inner = true;
+                        }
+                    }
+                }
+            }
+            if let Stmt::FunctionDef(_) = stmt {
+                self.depth += 1;
+                walk_stmt(self, stmt);
+                self.depth -= 1;
+                return;
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Call(call) => {
+                    if let Some(last) = callee_last(call) {
+                        self.facts.calls.insert(last.to_owned());
+                        if last == "abort" && is_abort_denial(call) {
+                            self.facts.rejects = true;
+                        }
+                    }
+                    if reads_credentials_expr(&call.func)
+                        || callee_last(call).is_some_and(|n| VERIFYING_CALLS.contains(&n))
+                    {
+                        self.facts.reads_credentials = true;
+                    }
+                    let data = is_data_call(call);
+                    if data {
+                        self.facts.data_access = true;
+                    }
+                    for (i, tainted) in self.per_param.iter().enumerate() {
+                        if data
+                            && (call.arguments.args.iter().any(|a| reads_any(a, tainted))
+                                || call
+                                    .arguments
+                                    .keywords
+                                    .iter()
+                                    .any(|k| reads_any(&k.value, tainted)))
+                        {
+                            self.facts.data_params.insert(i);
+                        }
+                        if let Some(last) = callee_last(call) {
+                            for (pos, a) in call.arguments.args.iter().enumerate() {
+                                if reads_any(a, tainted) {
+                                    self.facts.param_flows.push((i, last.to_owned(), pos));
+                                }
+                            }
+                        }
+                    }
+                }
+                Expr::Attribute(_) | Expr::Subscript(_) | Expr::StringLiteral(_) => {
+                    if reads_credentials_expr(expr) {
+                        self.facts.reads_credentials = true;
+                    }
+                }
+                Expr::Compare(c) => {
+                    let text_has_role = |e: &Expr| {
+                        any_expr(e, &mut |x| {
+                            let s = match x {
+                                Expr::StringLiteral(s) => s.value.to_str().to_ascii_lowercase(),
+                                Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
+                                _ => return false,
+                            };
+                            ["admin", "role", "staff", "superuser", "permission"]
+                                .iter()
+                                .any(|k| s.contains(k))
+                        })
+                    };
+                    if text_has_role(&c.left) || c.comparators.iter().any(text_has_role) {
+                        self.facts.checks_role = true;
+                    }
+                }
+                _ => {}
+            }
+            if is_identity_expr(expr)
+                || matches!(expr, Expr::Name(n) if self.identity.contains(n.id.as_str()) && !IDENTITY_NAMES.contains(&n.id.as_str()))
+            {
+                self.facts.uses_identity = true;
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut v = V {
+        facts: &mut facts,
+        per_param: &per_param,
+        identity: &identity,
+        inner: &inner_names,
+        depth: 0,
+    };
+    for s in &func.body {
+        v.visit_stmt(s);
+    }
+    facts
+}
+
+/// Project-wide facts after propagation through calls (by simple name).
+#[derive(Debug, Default)]
+pub(crate) struct Summaries {
+    /// simple name → merged facts of every function with that name.
+    pub by_name: HashMap<String, FuncFacts>,
+    /// Names of functions that authenticate (read credentials and reject, themselves or via callees).
+    pub authenticates: HashSet<String>,
+    /// Names of functions that check roles/admin.
+    pub role_checks: HashSet<String>,
+    /// Names of functions that (transitively) access data.
+    pub data_access: HashSet<String>,
+    /// name → parameter indices that reach a data access (transitively).
+    pub data_params: HashMap<String, HashSet<usize>>,
+}
+
+impl Summaries {
+    /// Propagates facts through the call graph to a fixpoint.
+    pub(crate) fn build(functions: Vec<(String, FuncFacts)>) -> Summaries {
+        let mut by_name: HashMap<String, FuncFacts> = HashMap::new();
+        for (name, f) in functions {
+            let e = by_name.entry(name).or_default();
+            if e.params.is_empty() {
+                e.params = f.params.clone();
+            }
+            e.reads_credentials |= f.reads_credentials;
+            e.rejects |= f.rejects;
+            e.checks_role |= f.checks_role;
+            e.data_access |= f.data_access;
+            e.uses_identity |= f.uses_identity;
+            e.returns_inner |= f.returns_inner;
+            e.calls.extend(f.calls);
+            e.data_params.extend(f.data_params);
+            e.param_flows.extend(f.param_flows);
+        }
+        let mut reads: HashSet<String> = by_name
+            .iter()
+            .filter(|(_, f)| f.reads_credentials)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut rejects: HashSet<String> = by_name
+            .iter()
+            .filter(|(_, f)| f.rejects)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut roles: HashSet<String> = by_name
+            .iter()
+            .filter(|(_, f)| f.checks_role)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut data: HashSet<String> = by_name
+            .iter()
+            .filter(|(_, f)| f.data_access)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut data_params: HashMap<String, HashSet<usize>> = by_name
+            .iter()
+            .map(|(n, f)| (n.clone(), f.data_params.clone()))
+            .collect();
+        for _ in 0..8 {
+            let mut changed = false;
+            for (name, f) in &by_name {
+                let calls_any =
+                    |set: &HashSet<String>| f.calls.iter().any(|c| c != name && set.contains(c));
+                if !reads.contains(name) && calls_any(&reads) {
+                    reads.insert(name.clone());
+                    changed = true;
+                }
+                if !rejects.contains(name) && calls_any(&rejects) {
+                    rejects.insert(name.clone());
+                    changed = true;
+                }
+                if !roles.contains(name) && calls_any(&roles) {
+                    roles.insert(name.clone());
+                    changed = true;
+                }
+                if !data.contains(name) && calls_any(&data) {
+                    data.insert(name.clone());
+                    changed = true;
+                }
+                for (param, callee, pos) in &f.param_flows {
+                    if callee != name && data_params.get(callee).is_some_and(|s| s.contains(pos)) {
+                        let entry = data_params.entry(name.clone()).or_default();
+                        if entry.insert(*param) {
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let authenticates = reads.intersection(&rejects).cloned().collect();
+        Summaries {
+            by_name,
+            authenticates,
+            role_checks: roles,
+            data_access: data,
+            data_params,
+        }
+    }
+}
+
+/// Every `def` in a module (nested and methods included), with a qualified name.
+pub(crate) fn all_functions<'a>(
+    body: &'a [Stmt],
+) -> Vec<(
+    String,
+    &'a ast::StmtFunctionDef,
+    Option<&'a ast::StmtClassDef>,
+)> {
+    fn go<'a>(
+        body: &'a [Stmt],
+        prefix: &str,
+        class: Option<&'a ast::StmtClassDef>,
+        out: &mut Vec<(
+            String,
+            &'a ast::StmtFunctionDef,
+            Option<&'a ast::StmtClassDef>,
+        )>,
+    ) {
+        for s in body {
+            match s {
+                Stmt::FunctionDef(f) => {
+                    let q = if prefix.is_empty() {
+                        f.name.to_string()
+                    } else {
+                        format!("{prefix}.{}", f.name)
+                    };
+                    out.push((q.clone(), f, class));
+                    go(&f.body, &q, None, out);
+                }
+                Stmt::ClassDef(c) => {
+                    let q = if prefix.is_empty() {
+                        c.name.to_string()
+                    } else {
+                        format!("{prefix}.{}", c.name)
+                    };
+                    go(&c.body, &q, Some(c), out);
+                }
+                Stmt::If(i) => {
+                    go(&i.body, prefix, class, out);
+                    for clause in &i.elif_else_clauses {
+                        go(&clause.body, prefix, class, out);
+                    }
+                }
+                Stmt::Try(t) => {
+                    go(&t.body, prefix, class, out);
+                    go(&t.orelse, prefix, class, out);
+                    go(&t.finalbody, prefix, class, out);
+                }
+                Stmt::With(w) => go(&w.body, prefix, class, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(body, "", None, &mut out);
+    out
+}
+
+/// All `Call` expressions in a body, nested functions included.
+pub(crate) fn calls_in<'a>(body: &'a [Stmt]) -> Vec<&'a ast::ExprCall> {
+    struct C<'a> {
+        out: Vec<&'a ast::ExprCall>,
+    }
+    impl<'a> Visitor<'a> for C<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(c) = expr {
+                self.out.push(c);
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut c = C { out: Vec::new() };
+    for s in body {
+        c.visit_stmt(s);
+    }
+    c.out
+}
+
+/// All expressions of a kind in a body: used by rules that look for compares, dicts...
+pub(crate) fn exprs_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    struct C<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a Expr),
+    }
+    impl<'a> Visitor<'a> for C<'_, 'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.f)(expr);
+            walk_expr(self, expr);
+        }
+    }
+    let mut c = C { f };
+    for s in body {
+        c.visit_stmt(s);
+    }
+}
+
+/// Whether `expr` contains any identity use (direct or through `identity` names).
+pub(crate) fn identity_in_call(call: &ast::ExprCall, identity: &HashSet<String>) -> bool {
+    let mut found = false;
+    each_expr(&call.func, &mut |e| {
+        if is_identity_expr(e) || matches!(e, Expr::Name(n) if identity.contains(n.id.as_str())) {
+            found = true;
+        }
+    });
+    found
+        || call
+            .arguments
+            .args
+            .iter()
+            .any(|a| involves_identity(a, identity))
+        || call
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| involves_identity(&k.value, identity))
+}

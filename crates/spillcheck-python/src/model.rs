@@ -1,0 +1,1041 @@
+//! The Flask application model of a project: applications, blueprints and their
+//! prefixes, routes in every registration style, `before_request` hooks with
+//! their allow-lists, and how each route is authenticated.
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use serde::Serialize;
+
+use crate::ast_util::{callee, callee_last, dotted, kwarg, str_value, strings_in};
+use crate::facts::Summaries;
+use crate::project::SourceFile;
+
+/// HTTP methods a view class can implement.
+const VIEW_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options"];
+/// Decorator names that authenticate, whatever library they come from.
+const AUTH_DECORATORS: &[&str] = &[
+    "login_required",
+    "jwt_required",
+    "fresh_jwt_required",
+    "jwt_refresh_token_required",
+    "token_required",
+    "auth_required",
+    "require_token",
+    "requires_auth",
+    "require_auth",
+    "authenticated",
+    "require_login",
+    "roles_required",
+    "roles_accepted",
+    "permission_required",
+    "admin_required",
+    "require_oauth",
+    "require_scope",
+    "require_scopes",
+    "requires_scope",
+    "require_role",
+    "require_roles",
+    "requires_roles",
+    "api_key_required",
+    "auth_token_required",
+    "http_auth_required",
+    "login_required_api",
+    "verify_token",
+    "protected",
+    "jwt_protected",
+];
+/// Decorators that look like auth but let anonymous callers through.
+const OPTIONAL_AUTH: &[&str] = &[
+    "jwt_optional",
+    "optional_jwt",
+    "optional_auth",
+    "login_optional",
+];
+
+/// A path parameter of a route.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PathParam {
+    /// Its name.
+    pub name: String,
+    /// Its Flask converter (`int`, `uuid`, `string`, `path`...).
+    pub converter: String,
+}
+
+/// How a route is authenticated.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RouteAuth {
+    /// A decorator on the handler (or its view class).
+    Decorator {
+        /// The decorator, as written.
+        name: String,
+    },
+    /// An app or blueprint `before_request` hook.
+    Hook {
+        /// The hook function.
+        name: String,
+    },
+    /// A hook would authenticate it, but its allow-list exempts this endpoint.
+    Exempt {
+        /// The hook function.
+        hook: String,
+    },
+    /// Declared public in the configuration.
+    Public,
+    /// Nothing authenticates it.
+    None,
+}
+
+/// Whether a route's object ids are checked against the caller.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerCheck {
+    /// The route takes no object id or touches no data by it.
+    NotApplicable,
+    /// The id is compared with, or scoped by, the caller's identity.
+    Checked,
+    /// Restricted to admins/roles: ownership is not expected.
+    RoleRestricted,
+    /// The id loads data with no comparison against the identity.
+    Missing,
+    /// No identity exists (the route is not authenticated).
+    NoIdentity,
+}
+
+/// One route of the application.
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    /// Upper-case methods.
+    pub methods: Vec<String>,
+    /// OpenAPI-style path (`/api/notes/{note_id}`), prefixes applied.
+    pub path: String,
+    /// The Flask endpoint name (`notes.get_note`).
+    pub endpoint: String,
+    /// The handler's qualified name.
+    pub handler: String,
+    /// File of the handler.
+    pub file: String,
+    /// Line of the handler's `def`.
+    pub line: u32,
+    /// Path parameters.
+    pub params: Vec<PathParam>,
+    /// How it is authenticated.
+    pub auth: RouteAuth,
+    /// Whether object ids are checked against the caller.
+    pub owner_check: OwnerCheck,
+    /// The blueprint, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blueprint: Option<String>,
+    /// How it was registered: `decorator`, `add_url_rule`, `method_view`, `restful`.
+    pub style: &'static str,
+}
+
+/// A route with a handle on its handler's AST (for the rules).
+#[derive(Debug)]
+pub(crate) struct RouteSite<'a> {
+    pub route: Route,
+    pub file_index: usize,
+    pub func: &'a ast::StmtFunctionDef,
+}
+
+#[derive(Debug, Clone)]
+struct BlueprintDef {
+    name: String,
+    prefix: String,
+}
+
+#[derive(Debug)]
+struct RawRoute<'a> {
+    receiver: String,
+    path: String,
+    methods: Vec<String>,
+    func: &'a ast::StmtFunctionDef,
+    class: Option<&'a ast::StmtClassDef>,
+    endpoint: Option<String>,
+    file_index: usize,
+    style: &'static str,
+}
+
+#[derive(Debug)]
+struct Hook<'a> {
+    receiver: String,
+    app_level: bool,
+    func: &'a ast::StmtFunctionDef,
+    file_index: usize,
+}
+
+/// Everything gathered from all files before resolution.
+#[derive(Debug, Default)]
+struct Gathered<'a> {
+    apps: HashSet<String>,
+    blueprints: HashMap<String, BlueprintDef>,
+    /// child var → (parent var, prefix override)
+    registrations: HashMap<String, (String, Option<String>)>,
+    /// restful Api var → (target var, prefix)
+    apis: HashMap<String, (String, String)>,
+    routes: Vec<RawRoute<'a>>,
+    hooks: Vec<Hook<'a>>,
+    /// Module-level constants by name (for allow-lists), per file.
+    constants: HashMap<(usize, String), &'a Expr>,
+    functions: HashMap<String, Vec<(usize, &'a ast::StmtFunctionDef)>>,
+    classes: HashMap<String, (usize, &'a ast::StmtClassDef)>,
+    protectors: HashSet<String>,
+    /// (receiver, path, view name, methods, endpoint, file)
+    url_rules: Vec<(String, String, ViewRef, Vec<String>, Option<String>, usize)>,
+    /// (api var, class name, paths, file)
+    resources: Vec<(String, String, Vec<String>, usize)>,
+}
+
+#[derive(Debug, Clone)]
+enum ViewRef {
+    Function(String),
+    Class(String),
+}
+
+fn methods_of(call: &ast::ExprCall, default: &str) -> Vec<String> {
+    match kwarg(call, "methods") {
+        Some(e) => {
+            let m: Vec<String> = strings_in(e)
+                .into_iter()
+                .map(str::to_ascii_uppercase)
+                .collect();
+            if m.is_empty() {
+                vec![default.to_owned()]
+            } else {
+                m
+            }
+        }
+        None => vec![default.to_owned()],
+    }
+}
+
+fn receiver_of(call: &ast::ExprCall) -> Option<String> {
+    match call.func.as_ref() {
+        Expr::Attribute(a) => dotted(&a.value),
+        _ => None,
+    }
+}
+
+impl<'a> Gathered<'a> {
+    fn visit_body(
+        &mut self,
+        body: &'a [Stmt],
+        file: usize,
+        class: Option<&'a ast::StmtClassDef>,
+        top: bool,
+    ) {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign(a) if top || class.is_none() => {
+                    if let (Some(Expr::Name(t)), Expr::Call(c)) =
+                        (a.targets.first(), a.value.as_ref())
+                    {
+                        self.assignment(t.id.as_str(), c);
+                    }
+                    if top {
+                        for t in &a.targets {
+                            if let Expr::Name(n) = t {
+                                self.constants.insert((file, n.id.to_string()), &a.value);
+                            }
+                        }
+                    }
+                }
+                Stmt::Expr(e) => {
+                    if let Expr::Call(c) = e.value.as_ref() {
+                        self.call(c, file);
+                    }
+                }
+                Stmt::FunctionDef(f) => {
+                    if class.is_none() {
+                        self.functions
+                            .entry(f.name.to_string())
+                            .or_default()
+                            .push((file, f));
+                    }
+                    self.decorated(f, file, class);
+                    self.visit_body(&f.body, file, None, false);
+                }
+                Stmt::ClassDef(c) => {
+                    self.classes.insert(c.name.to_string(), (file, c));
+                    self.visit_body(&c.body, file, Some(c), false);
+                }
+                Stmt::If(i) => {
+                    self.visit_body(&i.body, file, class, top);
+                    for clause in &i.elif_else_clauses {
+                        self.visit_body(&clause.body, file, class, top);
+                    }
+                }
+                Stmt::Try(t) => {
+                    self.visit_body(&t.body, file, class, top);
+                    self.visit_body(&t.orelse, file, class, top);
+                }
+                Stmt::With(w) => self.visit_body(&w.body, file, class, top),
+                _ => {}
+            }
+        }
+    }
+
+    fn assignment(&mut self, target: &str, call: &'a ast::ExprCall) {
+        let name = callee(call).unwrap_or_default();
+        let last = name.rsplit('.').next().unwrap_or_default();
+        match last {
+            "Flask" | "FlaskApp" | "App" | "APIFlask" | "Quart" => {
+                self.apps.insert(target.to_owned());
+            }
+            "Blueprint" | "APIBlueprint" => {
+                let bp_name = call
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(str_value)
+                    .unwrap_or(target)
+                    .to_owned();
+                let prefix = kwarg(call, "url_prefix")
+                    .and_then(str_value)
+                    .unwrap_or_default()
+                    .to_owned();
+                self.blueprints.insert(
+                    target.to_owned(),
+                    BlueprintDef {
+                        name: bp_name,
+                        prefix,
+                    },
+                );
+            }
+            "Api" | "Namespace" => {
+                let on = call
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(dotted)
+                    .unwrap_or_default();
+                let prefix = kwarg(call, "prefix")
+                    .or_else(|| kwarg(call, "path"))
+                    .and_then(str_value)
+                    .unwrap_or_default()
+                    .to_owned();
+                self.apis.insert(target.to_owned(), (on, prefix));
+            }
+            "ResourceProtector" | "HTTPTokenAuth" | "HTTPBasicAuth" | "MultiAuth"
+            | "HTTPDigestAuth" => {
+                self.protectors.insert(target.to_owned());
+            }
+            _ => {}
+        }
+    }
+
+    fn call(&mut self, call: &'a ast::ExprCall, file: usize) {
+        let Some(last) = callee_last(call) else {
+            return;
+        };
+        let receiver = receiver_of(call).unwrap_or_default();
+        match last {
+            "register_blueprint" => {
+                if let Some(child) = call.arguments.args.first().and_then(dotted) {
+                    let prefix = kwarg(call, "url_prefix")
+                        .and_then(str_value)
+                        .map(str::to_owned);
+                    let child = child.rsplit('.').next().unwrap_or(&child).to_owned();
+                    self.registrations.insert(child, (receiver, prefix));
+                }
+            }
+            "add_url_rule" => {
+                let Some(path) = call.arguments.args.first().and_then(str_value) else {
+                    return;
+                };
+                let endpoint = call
+                    .arguments
+                    .args
+                    .get(1)
+                    .and_then(str_value)
+                    .or_else(|| kwarg(call, "endpoint").and_then(str_value))
+                    .map(str::to_owned);
+                let view = kwarg(call, "view_func").or_else(|| call.arguments.args.get(2));
+                let Some(view) = view else { return };
+                let view = match view {
+                    Expr::Call(c) if callee_last(c) == Some("as_view") => match c.func.as_ref() {
+                        Expr::Attribute(a) => dotted(&a.value)
+                            .map(|d| ViewRef::Class(d.rsplit('.').next().unwrap_or(&d).to_owned())),
+                        _ => None,
+                    },
+                    other => dotted(other)
+                        .map(|d| ViewRef::Function(d.rsplit('.').next().unwrap_or(&d).to_owned())),
+                };
+                if let Some(view) = view {
+                    self.url_rules.push((
+                        receiver,
+                        path.to_owned(),
+                        view,
+                        methods_of(call, "GET"),
+                        endpoint,
+                        file,
+                    ));
+                }
+            }
+            "add_resource" => {
+                let Some(class) = call.arguments.args.first().and_then(dotted) else {
+                    return;
+                };
+                let paths: Vec<String> = call
+                    .arguments
+                    .args
+                    .iter()
+                    .skip(1)
+                    .filter_map(str_value)
+                    .map(str::to_owned)
+                    .collect();
+                let class = class.rsplit('.').next().unwrap_or(&class).to_owned();
+                self.resources.push((receiver, class, paths, file));
+            }
+            _ => {}
+        }
+    }
+
+    fn decorated(
+        &mut self,
+        f: &'a ast::StmtFunctionDef,
+        file: usize,
+        class: Option<&'a ast::StmtClassDef>,
+    ) {
+        for d in &f.decorator_list {
+            match &d.expression {
+                Expr::Call(call) => {
+                    let Some(last) = callee_last(call) else {
+                        continue;
+                    };
+                    let receiver = receiver_of(call).unwrap_or_default();
+                    let first = call.arguments.args.first().and_then(str_value);
+                    let verb = matches!(last, "get" | "post" | "put" | "patch" | "delete");
+                    if let Some(path) = first {
+                        if last == "route" || (verb && (path.starts_with('/') || path.is_empty())) {
+                            let methods = if verb {
+                                vec![last.to_ascii_uppercase()]
+                            } else {
+                                methods_of(call, "GET")
+                            };
+                            let endpoint = kwarg(call, "endpoint")
+                                .and_then(str_value)
+                                .map(str::to_owned);
+                            self.routes.push(RawRoute {
+                                receiver,
+                                path: path.to_owned(),
+                                methods,
+                                func: f,
+                                class,
+                                endpoint,
+                                file_index: file,
+                                style: "decorator",
+                            });
+                        }
+                    }
+                    if last == "before_request" || last == "before_app_request" {
+                        // `app.before_request(fn)` used as a decorator with arguments is unusual; ignore.
+                    }
+                }
+                Expr::Attribute(a) => {
+                    let attr = a.attr.as_str();
+                    if attr == "before_request" || attr == "before_app_request" {
+                        let receiver = dotted(&a.value).unwrap_or_default();
+                        self.hooks.push(Hook {
+                            receiver,
+                            app_level: attr == "before_app_request",
+                            func: f,
+                            file_index: file,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Converts a Flask rule (`/notes/<int:note_id>`) to an OpenAPI template and its params.
+pub(crate) fn convert_path(rule: &str) -> (String, Vec<PathParam>) {
+    let mut out = String::new();
+    let mut params = Vec::new();
+    let mut rest = rule;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let inner = &rest[start + 1..start + end];
+        let (converter, name) = match inner.split_once(':') {
+            Some((c, n)) => (
+                c.split('(').next().unwrap_or(c).trim().to_owned(),
+                n.trim().to_owned(),
+            ),
+            None => ("string".to_owned(), inner.trim().to_owned()),
+        };
+        out.push('{');
+        out.push_str(&name);
+        out.push('}');
+        params.push(PathParam { name, converter });
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    (out, params)
+}
+
+fn join_path(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        return if path.is_empty() {
+            "/".into()
+        } else {
+            path.to_owned()
+        };
+    }
+    let p = prefix.trim_end_matches('/');
+    if path.is_empty() || path == "/" && !p.is_empty() {
+        return if path == "/" {
+            format!("{p}/")
+        } else {
+            p.to_owned()
+        };
+    }
+    if path.starts_with('/') {
+        format!("{p}{path}")
+    } else {
+        format!("{p}/{path}")
+    }
+}
+
+/// Options of the model that come from configuration.
+#[derive(Debug, Default, Clone)]
+pub struct ModelOptions {
+    /// Extra authenticating decorator names.
+    pub auth_decorators: Vec<String>,
+    /// Routes public by design: `/health`, `GET /api/catalog/*` (glob-style `*`).
+    pub public_routes: Vec<String>,
+}
+
+/// The built model.
+#[derive(Debug, Default)]
+pub(crate) struct Model<'a> {
+    pub routes: Vec<RouteSite<'a>>,
+    /// Whether any route of the project is authenticated (evidence that auth is expected).
+    pub any_auth: bool,
+    /// Handlers' simple names (and functions they call) that produce responses.
+    pub response_functions: HashSet<String>,
+}
+
+/// Whether a decorator expression authenticates.
+fn decorator_auth(
+    expr: &Expr,
+    summaries: &Summaries,
+    protectors: &HashSet<String>,
+    extra: &[String],
+) -> Option<String> {
+    let (base, args): (&Expr, Option<&ast::ExprCall>) = match expr {
+        Expr::Call(c) => (&c.func, Some(c)),
+        other => (other, None),
+    };
+    let name = dotted(base)?;
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    if OPTIONAL_AUTH.contains(&last) {
+        return None;
+    }
+    if let Some(c) = args {
+        if kwarg(c, "optional").and_then(crate::ast_util::bool_value) == Some(true) {
+            return None;
+        }
+    }
+    let configured = extra.iter().any(|e| e == &name || e == last);
+    let known = AUTH_DECORATORS.contains(&last) || configured;
+    let protector = protectors.contains(name.split('.').next().unwrap_or(&name));
+    let project = summaries.authenticates.contains(last)
+        && summaries
+            .by_name
+            .get(last)
+            .is_some_and(|f| f.returns_inner || args.is_some());
+    (known || protector || project).then(|| name.clone())
+}
+
+/// Whether a decorator restricts to a role.
+pub(crate) fn decorator_is_role(expr: &Expr, summaries: &Summaries) -> bool {
+    let base = match expr {
+        Expr::Call(c) => &c.func,
+        other => other,
+    };
+    let Some(name) = dotted(base) else {
+        return false;
+    };
+    let last = name
+        .rsplit('.')
+        .next()
+        .unwrap_or(&name)
+        .to_ascii_lowercase();
+    ["admin", "role", "permission", "staff", "superuser"]
+        .iter()
+        .any(|k| last.contains(k))
+        || summaries.role_checks.contains(last.as_str())
+}
+
+impl<'a> Model<'a> {
+    pub(crate) fn build(
+        files: &'a [SourceFile],
+        summaries: &Summaries,
+        options: &ModelOptions,
+    ) -> Model<'a> {
+        let mut g = Gathered::default();
+        for (i, file) in files.iter().enumerate() {
+            if let Some(module) = file.module() {
+                g.visit_body(&module.body, i, None, true);
+            }
+        }
+        // Hooks registered by call: `app.before_request(check)`.
+        for (i, file) in files.iter().enumerate() {
+            if let Some(module) = file.module() {
+                for call in crate::facts::calls_in(&module.body) {
+                    if matches!(
+                        callee_last(call),
+                        Some("before_request" | "before_app_request")
+                    ) {
+                        if let Some(name) = call.arguments.args.first().and_then(dotted) {
+                            let short = name.rsplit('.').next().unwrap_or(&name).to_owned();
+                            if let Some(defs) = g.functions.get(&short) {
+                                let receiver = receiver_of(call).unwrap_or_default();
+                                for &(fi, f) in defs {
+                                    g.hooks.push(Hook {
+                                        receiver: receiver.clone(),
+                                        app_level: callee_last(call) == Some("before_app_request"),
+                                        func: f,
+                                        file_index: fi,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                let _ = i;
+            }
+        }
+        let mut raws = std::mem::take(&mut g.routes);
+        // add_url_rule
+        for (receiver, path, view, methods, endpoint, _file) in &g.url_rules {
+            match view {
+                ViewRef::Function(name) => {
+                    if let Some(defs) = g.functions.get(name) {
+                        let (fi, f) = defs[0];
+                        raws.push(RawRoute {
+                            receiver: receiver.clone(),
+                            path: path.clone(),
+                            methods: methods.clone(),
+                            func: f,
+                            class: None,
+                            endpoint: endpoint.clone(),
+                            file_index: fi,
+                            style: "add_url_rule",
+                        });
+                    }
+                }
+                ViewRef::Class(name) => {
+                    if let Some(&(fi, class)) = g.classes.get(name) {
+                        for (method, f) in view_methods(class) {
+                            raws.push(RawRoute {
+                                receiver: receiver.clone(),
+                                path: path.clone(),
+                                methods: vec![method],
+                                func: f,
+                                class: Some(class),
+                                endpoint: endpoint.clone(),
+                                file_index: fi,
+                                style: "method_view",
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        // Flask-RESTful / RESTX resources
+        for (api, class_name, paths, _file) in &g.resources {
+            if let Some(&(fi, class)) = g.classes.get(class_name) {
+                let (target, prefix) = g.apis.get(api).cloned().unwrap_or_default();
+                for path in paths {
+                    for (method, f) in view_methods(class) {
+                        raws.push(RawRoute {
+                            receiver: target.clone(),
+                            path: join_path(&prefix, path),
+                            methods: vec![method],
+                            func: f,
+                            class: Some(class),
+                            endpoint: None,
+                            file_index: fi,
+                            style: "restful",
+                        });
+                    }
+                }
+            }
+        }
+        // Namespace routes (`@ns.route("/x")` on a Resource class) are class decorators.
+        for (name, &(fi, class)) in &g.classes {
+            let _ = name;
+            for d in &class.decorator_list {
+                if let Expr::Call(call) = &d.expression {
+                    if callee_last(call) == Some("route") {
+                        if let Some(path) = call.arguments.args.first().and_then(str_value) {
+                            let receiver = receiver_of(call).unwrap_or_default();
+                            let (target, prefix) = g
+                                .apis
+                                .get(&receiver)
+                                .cloned()
+                                .unwrap_or((receiver.clone(), String::new()));
+                            for (method, f) in view_methods(class) {
+                                raws.push(RawRoute {
+                                    receiver: target.clone(),
+                                    path: join_path(&prefix, path),
+                                    methods: vec![method],
+                                    func: f,
+                                    class: Some(class),
+                                    endpoint: None,
+                                    file_index: fi,
+                                    style: "restful",
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        let public = compile_public(&options.public_routes);
+        let mut routes = Vec::new();
+        let mut response_functions = HashSet::new();
+        for raw in raws {
+            let receiver_short = raw
+                .receiver
+                .rsplit('.')
+                .next()
+                .unwrap_or(&raw.receiver)
+                .to_owned();
+            let (prefix, bp_name) = blueprint_prefix(&g, &receiver_short);
+            let full = join_path(&prefix, &raw.path);
+            let (path, params) = convert_path(&full);
+            let func_name = raw.func.name.to_string();
+            let endpoint = raw
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| match (&bp_name, raw.class) {
+                    (Some(bp), Some(c)) => format!("{bp}.{}", c.name.as_str().to_ascii_lowercase()),
+                    (Some(bp), None) => format!("{bp}.{func_name}"),
+                    (None, Some(c)) => c.name.as_str().to_ascii_lowercase(),
+                    (None, None) => func_name.clone(),
+                });
+            // Auth: decorators on the handler, then the class's decorator lists, then hooks.
+            let mut auth = RouteAuth::None;
+            let mut decorators: Vec<&Expr> = raw
+                .func
+                .decorator_list
+                .iter()
+                .map(|d| &d.expression)
+                .collect();
+            if let Some(class) = raw.class {
+                decorators.extend(class_decorator_list(class));
+                decorators.extend(class.decorator_list.iter().map(|d| &d.expression));
+            }
+            for d in &decorators {
+                if let Some(name) =
+                    decorator_auth(d, summaries, &g.protectors, &options.auth_decorators)
+                {
+                    auth = RouteAuth::Decorator { name };
+                    break;
+                }
+            }
+            if auth == RouteAuth::None {
+                auth = hook_auth(
+                    &g,
+                    files,
+                    summaries,
+                    &receiver_short,
+                    bp_name.as_deref(),
+                    &endpoint,
+                    &path,
+                );
+            }
+            if matches!(auth, RouteAuth::None | RouteAuth::Exempt { .. })
+                && raw.methods.iter().any(|m| is_public(&public, m, &path))
+            {
+                auth = RouteAuth::Public;
+            }
+            let handler = match raw.class {
+                Some(c) => format!("{}.{}", c.name, func_name),
+                None => func_name.clone(),
+            };
+            response_functions.insert(func_name.clone());
+            for call in crate::facts::calls_in(&raw.func.body) {
+                if let Some(last) = callee_last(call) {
+                    if summaries.by_name.contains_key(last) {
+                        response_functions.insert(last.to_owned());
+                    }
+                }
+            }
+            let file = &files[raw.file_index];
+            routes.push(RouteSite {
+                route: Route {
+                    methods: raw.methods,
+                    path,
+                    endpoint,
+                    handler,
+                    file: file.rel.clone(),
+                    line: file.line_of(raw.func.name.range.start()),
+                    params,
+                    auth,
+                    owner_check: OwnerCheck::NotApplicable,
+                    blueprint: bp_name,
+                    style: raw.style,
+                },
+                file_index: raw.file_index,
+                func: raw.func,
+            });
+        }
+        routes.sort_by(|a, b| {
+            (&a.route.path, &a.route.methods, &a.route.file, a.route.line).cmp(&(
+                &b.route.path,
+                &b.route.methods,
+                &b.route.file,
+                b.route.line,
+            ))
+        });
+        let any_auth = routes.iter().any(|r| {
+            matches!(
+                r.route.auth,
+                RouteAuth::Decorator { .. } | RouteAuth::Hook { .. }
+            )
+        });
+        Model {
+            routes,
+            any_auth,
+            response_functions,
+        }
+    }
+}
+
+fn view_methods(class: &ast::StmtClassDef) -> Vec<(String, &ast::StmtFunctionDef)> {
+    class
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::FunctionDef(f) if VIEW_METHODS.contains(&f.name.as_str()) => {
+                Some((f.name.as_str().to_ascii_uppercase(), f))
+            }
+            Stmt::FunctionDef(f) if f.name.as_str() == "dispatch_request" => {
+                Some(("GET".to_owned(), f))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `decorators = [...]` (MethodView) and `method_decorators = [...]` (Flask-RESTful).
+fn class_decorator_list(class: &ast::StmtClassDef) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for s in &class.body {
+        if let Stmt::Assign(a) = s {
+            if a.targets.iter().any(|t| matches!(t, Expr::Name(n) if matches!(n.id.as_str(), "decorators" | "method_decorators"))) {
+                match a.value.as_ref() {
+                    Expr::List(l) => out.extend(l.elts.iter()),
+                    Expr::Tuple(t) => out.extend(t.elts.iter()),
+                    Expr::Dict(d) => out.extend(d.items.iter().flat_map(|i| match &i.value {
+                        Expr::List(l) => l.elts.iter().collect::<Vec<_>>(),
+                        other => vec![other],
+                    })),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The URL prefix of routes registered on `receiver`, and its blueprint name.
+fn blueprint_prefix(g: &Gathered<'_>, receiver: &str) -> (String, Option<String>) {
+    let Some(bp) = g.blueprints.get(receiver) else {
+        if let Some((target, prefix)) = g.apis.get(receiver) {
+            let (outer, name) = blueprint_prefix(g, target.rsplit('.').next().unwrap_or(target));
+            return (
+                join_path(&outer, prefix).trim_end_matches('/').to_owned(),
+                name,
+            );
+        }
+        return (String::new(), None);
+    };
+    let mut prefix = bp.prefix.clone();
+    let mut current = receiver.to_owned();
+    let mut depth = 0;
+    while let Some((parent, override_prefix)) = g.registrations.get(&current) {
+        if let Some(p) = override_prefix {
+            if current == receiver {
+                prefix = p.clone();
+            }
+        }
+        let parent_short = parent.rsplit('.').next().unwrap_or(parent).to_owned();
+        if let Some(parent_bp) = g.blueprints.get(&parent_short) {
+            prefix = join_path(&parent_bp.prefix, &prefix);
+            current = parent_short;
+            depth += 1;
+            if depth > 8 {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    (
+        prefix.trim_end_matches('/').to_owned(),
+        Some(bp.name.clone()),
+    )
+}
+
+/// Auth from hooks: blueprint hooks of the route's blueprint (and parents), then app hooks.
+fn hook_auth(
+    g: &Gathered<'_>,
+    files: &[SourceFile],
+    summaries: &Summaries,
+    receiver: &str,
+    bp: Option<&str>,
+    endpoint: &str,
+    path: &str,
+) -> RouteAuth {
+    let mut exempt_by = None;
+    for hook in &g.hooks {
+        let hook_recv = hook.receiver.rsplit('.').next().unwrap_or(&hook.receiver);
+        let applies = if g.blueprints.contains_key(hook_recv) && !hook.app_level {
+            bp.is_some()
+                && (hook_recv == receiver || ancestors(g, receiver).iter().any(|a| a == hook_recv))
+        } else {
+            true
+        };
+        if !applies {
+            continue;
+        }
+        let name = hook.func.name.to_string();
+        if !summaries.authenticates.contains(&name) {
+            continue;
+        }
+        if hook_exempts(hook, files, g, endpoint, path) {
+            exempt_by = Some(name);
+            continue;
+        }
+        return RouteAuth::Hook { name };
+    }
+    match exempt_by {
+        Some(hook) => RouteAuth::Exempt { hook },
+        None => RouteAuth::None,
+    }
+}
+
+fn ancestors(g: &Gathered<'_>, receiver: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = receiver.to_owned();
+    while let Some((parent, _)) = g.registrations.get(&current) {
+        let p = parent.rsplit('.').next().unwrap_or(parent).to_owned();
+        if out.contains(&p) || out.len() > 8 {
+            break;
+        }
+        out.push(p.clone());
+        current = p;
+    }
+    out
+}
+
+/// Whether a hook's early-return allow-list lets this endpoint or path through.
+fn hook_exempts(
+    hook: &Hook<'_>,
+    files: &[SourceFile],
+    g: &Gathered<'_>,
+    endpoint: &str,
+    path: &str,
+) -> bool {
+    let _ = files;
+    for stmt in &hook.func.body {
+        let Stmt::If(i) = stmt else { continue };
+        let returns_early = i.body.iter().any(|s| matches!(s, Stmt::Return(r) if r.value.as_ref().is_none_or(|v| matches!(v.as_ref(), Expr::NoneLiteral(_)))) || matches!(s, Stmt::Pass(_)));
+        if !returns_early {
+            continue;
+        }
+        let test = dotted_text(&i.test);
+        let by_endpoint = test.contains("endpoint");
+        let by_path = test.contains("path") || test.contains("url_rule");
+        if !(by_endpoint || by_path) {
+            continue;
+        }
+        // Strings in the test itself, and in constants it names.
+        let mut values: Vec<String> = strings_in(&i.test).into_iter().map(str::to_owned).collect();
+        crate::ast_util::each_expr(&i.test, &mut |e| {
+            if let Expr::Name(n) = e {
+                if let Some(v) = g.constants.get(&(hook.file_index, n.id.to_string())) {
+                    values.extend(strings_in(v).into_iter().map(str::to_owned));
+                }
+            }
+        });
+        let short_endpoint = endpoint.rsplit('.').next().unwrap_or(endpoint);
+        let hit = values.iter().any(|v| {
+            (by_endpoint && (v == endpoint || v == short_endpoint))
+                || (by_path
+                    && (v == path
+                        || (v.ends_with('/') && path.starts_with(v.as_str()))
+                        || (test.contains("startswith") && path.starts_with(v.as_str()))))
+        });
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
+fn dotted_text(expr: &Expr) -> String {
+    let mut s = String::new();
+    crate::ast_util::each_expr(expr, &mut |e| {
+        if let Some(d) = dotted(e) {
+            s.push_str(&d);
+            s.push(' ');
+        }
+    });
+    s
+}
+
+type PublicPattern = (Option<String>, regex::Regex);
+
+fn compile_public(patterns: &[String]) -> Vec<PublicPattern> {
+    patterns
+        .iter()
+        .filter_map(|p| {
+            let (method, path) = match p.trim().split_once(' ') {
+                Some((m, rest)) => (Some(m.to_ascii_uppercase()), rest.trim()),
+                None => (None, p.trim()),
+            };
+            let escaped = regex::escape(path).replace(r"\*", ".*");
+            regex::Regex::new(&format!("^{escaped}$"))
+                .ok()
+                .map(|r| (method, r))
+        })
+        .collect()
+}
+
+fn is_public(patterns: &[PublicPattern], method: &str, path: &str) -> bool {
+    patterns
+        .iter()
+        .any(|(m, r)| m.as_deref().is_none_or(|m| m == method) && r.is_match(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_convert() {
+        assert_eq!(
+            convert_path("/api/notes/<int:note_id>").0,
+            "/api/notes/{note_id}"
+        );
+        let (p, params) = convert_path("/files/<path:name>/<uid>");
+        assert_eq!(p, "/files/{name}/{uid}");
+        assert_eq!(params[0].converter, "path");
+        assert_eq!(params[1].converter, "string");
+        assert_eq!(join_path("/api/", "/x"), "/api/x");
+        assert_eq!(join_path("/api/notes", ""), "/api/notes");
+        assert_eq!(join_path("", ""), "/");
+    }
+}

@@ -1,0 +1,407 @@
+//! Recognisers shared by several rules: logging calls, secret-looking names and
+//! values, placeholders, credential sources in a request.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{callee_last, dotted, str_value};
+
+const LOG_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+    "fatal",
+];
+
+/// `logger.info(...)`, `app.logger.debug(...)`, `logging.warning(...)`, `log.error(...)`.
+pub(crate) fn is_log_call(call: &ast::ExprCall) -> bool {
+    let Expr::Attribute(a) = call.func.as_ref() else {
+        return false;
+    };
+    if !LOG_METHODS.contains(&a.attr.as_str()) {
+        return false;
+    }
+    let Some(receiver) = dotted(&a.value) else {
+        return false;
+    };
+    let last = receiver
+        .rsplit('.')
+        .next()
+        .unwrap_or(&receiver)
+        .trim_end_matches("()")
+        .to_ascii_lowercase();
+    last == "logging" || last.contains("log") || receiver.ends_with("getLogger()")
+}
+
+/// Every argument of a call (positional and keyword values).
+pub(crate) fn call_values(call: &ast::ExprCall) -> impl Iterator<Item = &Expr> {
+    call.arguments
+        .args
+        .iter()
+        .chain(call.arguments.keywords.iter().map(|k| &k.value))
+}
+
+/// Placeholders and non-secrets that secret rules must not report.
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.len() < 3 {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "changeme",
+        "change-me",
+        "change_me",
+        "change this",
+        "change-this",
+        "your-",
+        "your_",
+        "yourkey",
+        "<",
+        "${",
+        "{{",
+        "example",
+        "placeholder",
+        "dummy",
+        "xxxx",
+        "****",
+        "todo",
+        "replace",
+        "insert",
+        "fixme",
+        "sample",
+        "none",
+        "null",
+        "secret-key-here",
+        "enter-",
+        "put-your",
+        "redacted",
+        "...",
+    ];
+    if WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // Words that describe a field rather than hold a value (`token_type = "Bearer"`).
+    matches!(
+        lower.as_str(),
+        "bearer"
+            | "basic"
+            | "token"
+            | "password"
+            | "secret"
+            | "api_key"
+            | "apikey"
+            | "access_token"
+            | "refresh_token"
+            | "jwt"
+            | "hs256"
+            | "rs256"
+            | "authorization"
+            | "x-api-key"
+            | "true"
+            | "false"
+            | "string"
+            | "str"
+    ) || v.chars().all(|c| c == v.chars().next().unwrap_or('x'))
+}
+
+/// Values that read like a message, a format or a path rather than a secret.
+pub(crate) fn is_not_a_secret_value(value: &str) -> bool {
+    let v = value.trim();
+    v.contains(' ')
+        || v.contains("%s")
+        || v.contains("{}")
+        || v.contains("{0")
+        || v.starts_with('/') && !v.contains(':')
+        || v.starts_with("http://")
+        || v.starts_with("https://") && !has_url_password(v)
+}
+
+/// Whether a URL literal carries a password: `scheme://user:pass@host`.
+pub(crate) fn has_url_password(v: &str) -> bool {
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    match userinfo.split_once(':') {
+        Some((_, pass)) => {
+            !pass.is_empty()
+                && !is_placeholder(pass)
+                && !pass.starts_with('$')
+                && !pass.starts_with('{')
+        }
+        None => false,
+    }
+}
+
+fn words(name: &str) -> Vec<String> {
+    // Split snake_case, kebab-case, dotted and camelCase into lowercase words.
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || c == '.' || c == ' ' {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Name endings that say "this is not the secret itself".
+fn descriptive(ws: &[String]) -> bool {
+    const TAILS: &[&str] = &[
+        "url",
+        "uri",
+        "endpoint",
+        "field",
+        "name",
+        "header",
+        "param",
+        "path",
+        "file",
+        "length",
+        "len",
+        "pattern",
+        "regex",
+        "message",
+        "msg",
+        "prefix",
+        "type",
+        "id",
+        "label",
+        "template",
+        "format",
+        "env",
+        "var",
+        "key_name",
+        "dir",
+        "expiry",
+        "expires",
+        "ttl",
+        "lifetime",
+        "algorithm",
+        "alg",
+        "min",
+        "max",
+        "hint",
+        "policy",
+        "required",
+        "location",
+        "days",
+        "minutes",
+        "seconds",
+        "hours",
+        "size",
+        "count",
+        "column",
+        "attr",
+        "attribute",
+        "scheme",
+        "salt_rounds",
+        "rounds",
+        "hash",
+        "hashed",
+        "digest",
+        "sha256",
+        "checker",
+        "validator",
+        "reset",
+        "enabled",
+        "mode",
+        "class",
+        "backend",
+        "loader",
+    ];
+    ws.last().is_some_and(|w| TAILS.contains(&w.as_str()))
+}
+
+/// A name that holds a signing key: `SECRET_KEY`, `JWT_SECRET`, `app.secret_key`, `SIGNING_KEY`.
+pub(crate) fn is_signing_key_name(name: &str) -> bool {
+    let ws = words(name);
+    if ws.is_empty() || descriptive(&ws) {
+        return false;
+    }
+    let joined = ws.join("_");
+    joined.ends_with("secret_key")
+        || joined.ends_with("jwt_secret")
+        || joined.ends_with("jwt_key")
+        || joined.ends_with("signing_key")
+        || joined.ends_with("token_secret")
+        || joined.ends_with("hmac_key")
+        || joined.ends_with("hmac_secret")
+        || joined.ends_with("jwt_secret_key")
+        || joined.ends_with("encryption_key")
+        || joined.ends_with("session_secret")
+        || joined == "secret"
+        || joined.ends_with("app_secret")
+}
+
+/// A name that holds a credential: passwords, API keys, tokens, client secrets.
+pub(crate) fn is_credential_name(name: &str) -> bool {
+    let ws = words(name);
+    if ws.is_empty() || descriptive(&ws) || is_signing_key_name(name) {
+        return false;
+    }
+    let last = ws.last().map(String::as_str).unwrap_or_default();
+    let joined = ws.join("_");
+    matches!(
+        last,
+        "password" | "passwd" | "pwd" | "passphrase" | "apikey" | "token" | "secret"
+    ) || joined.ends_with("api_key")
+        || joined.ends_with("access_key")
+        || joined.ends_with("secret_access_key")
+        || joined.ends_with("private_key")
+        || joined.ends_with("auth_token")
+        || joined.ends_with("client_secret")
+        || joined.ends_with("account_key")
+        || joined.ends_with("master_key")
+}
+
+/// A variable name that reads like a password or secret value (for logging rules).
+pub(crate) fn is_password_like_name(name: &str) -> bool {
+    let ws = words(name);
+    if ws.is_empty() || descriptive(&ws) {
+        return false;
+    }
+    ws.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "password" | "passwd" | "pwd" | "passphrase" | "pin" | "cvv" | "ssn"
+        )
+    }) || ws.join("_").ends_with("secret")
+        || ws.join("_").ends_with("api_key")
+        || ws.join("_").ends_with("private_key")
+}
+
+/// A variable name that reads like a bearer token or auth header value.
+pub(crate) fn is_token_like_name(name: &str) -> bool {
+    let ws = words(name);
+    if ws.is_empty() || descriptive(&ws) {
+        return false;
+    }
+    let j = ws.join("_");
+    matches!(
+        j.as_str(),
+        "token"
+            | "jwt"
+            | "bearer"
+            | "authorization"
+            | "auth"
+            | "auth_header"
+            | "authorization_header"
+            | "access_token"
+            | "refresh_token"
+            | "id_token"
+            | "bearer_token"
+            | "auth_token"
+            | "api_token"
+            | "session_token"
+            | "raw_token"
+            | "credentials"
+            | "header_token"
+    )
+}
+
+fn is_headers_object(e: &Expr) -> bool {
+    dotted(e).is_some_and(|d| {
+        let d = d.strip_prefix("flask.").unwrap_or(&d);
+        d == "request.headers" || d == "request.environ" || d == "request.cookies"
+    })
+}
+
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "x-api-key",
+    "x-auth-token",
+    "x-access-token",
+    "cookie",
+    "proxy-authorization",
+    "http_authorization",
+];
+
+fn credential_key(e: &Expr) -> bool {
+    str_value(e).is_some_and(|k| CREDENTIAL_HEADERS.contains(&k.to_ascii_lowercase().as_str()))
+}
+
+/// What `expr` carries of the request's credentials, if anything: the whole headers
+/// (or environ, cookies), or the Authorization header itself. Membership tests
+/// (`k in request.headers`) and reads of other headers carry nothing.
+pub(crate) fn credential_flow(expr: &Expr) -> Option<&'static str> {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    struct V {
+        found: Option<&'static str>,
+    }
+    impl<'a> Visitor<'a> for V {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if self.found.is_some() {
+                return;
+            }
+            match e {
+                _ if is_headers_object(e) => {
+                    self.found = Some("all request headers (with `Authorization`)")
+                }
+                Expr::Attribute(a)
+                    if a.attr.as_str() == "authorization"
+                        && dotted(&a.value).is_some_and(|d| d.ends_with("request")) =>
+                {
+                    self.found = Some("the `Authorization` header");
+                }
+                Expr::Subscript(sub) if is_headers_object(&sub.value) => {
+                    if credential_key(&sub.slice) {
+                        self.found = Some("the `Authorization` header");
+                    }
+                }
+                Expr::Call(c) => match c.func.as_ref() {
+                    Expr::Attribute(a) if is_headers_object(&a.value) => match a.attr.as_str() {
+                        "get" | "getlist" | "get_all" => {
+                            if c.arguments.args.first().is_some_and(credential_key) {
+                                self.found = Some("the `Authorization` header");
+                            }
+                        }
+                        "items" | "keys" | "values" | "to_wsgi_list" | "copy" | "to_dict" => {
+                            self.found = Some("all request headers (with `Authorization`)");
+                        }
+                        _ => {}
+                    },
+                    _ => walk_expr(self, e),
+                },
+                Expr::Compare(c) => {
+                    self.visit_expr(&c.left);
+                    for x in &c.comparators {
+                        if !is_headers_object(x) {
+                            self.visit_expr(x);
+                        }
+                    }
+                }
+                _ => walk_expr(self, e),
+            }
+        }
+    }
+    let mut v = V { found: None };
+    v.visit_expr(expr);
+    v.found
+}
+
+/// Whether any part of `expr` carries request credentials.
+pub(crate) fn reads_request_credentials(expr: &Expr) -> bool {
+    credential_flow(expr).is_some()
+}

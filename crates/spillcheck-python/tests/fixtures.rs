@@ -1,0 +1,226 @@
+//! Annotated fixtures: every `# expect: SCnnn` must be found on its line, nothing
+//! unannotated may fire, `# todo-expect:` marks a known miss and `# todo-ok:` a
+//! known false positive (both fail once they stop being true, so they get promoted).
+//! Runs over one fixture per rule in `tests/fixtures/` and over both testbeds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use spillcheck_python::{ModelOptions, Options, analyze};
+
+type Mark = (String, u32, String);
+
+#[derive(Default)]
+struct Marks {
+    expect: BTreeSet<Mark>,
+    todo_expect: BTreeSet<Mark>,
+    todo_ok: BTreeSet<Mark>,
+}
+
+fn marks(root: &Path, dir: &Path, only_code: bool) -> Marks {
+    let re =
+        regex::Regex::new(r"#\s*(expect|ok|todo-expect|todo-ok):\s*(SC\d{3}(?:\s*,\s*SC\d{3})*)")
+            .unwrap();
+    let mut m = Marks::default();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let e = e.unwrap().path();
+                if e.file_name()
+                    .is_some_and(|n| n != "instance" && n != "__pycache__" && n != "tests")
+                {
+                    stack.push(e);
+                }
+            }
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let rel = p
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (i, line) in text.lines().enumerate() {
+            for c in re.captures_iter(line) {
+                for rule in c[2].split(',').map(str::trim) {
+                    if only_code && !rule.starts_with("SC1") {
+                        continue;
+                    }
+                    let mark = (rel.clone(), u32::try_from(i + 1).unwrap(), rule.to_owned());
+                    match &c[1] {
+                        "expect" => m.expect.insert(mark),
+                        "todo-expect" => m.todo_expect.insert(mark),
+                        "todo-ok" => m.todo_ok.insert(mark),
+                        _ => false,
+                    };
+                }
+            }
+        }
+    }
+    m
+}
+
+struct Outcome {
+    found: usize,
+    expected: usize,
+    missing: Vec<Mark>,
+    unexpected: Vec<Mark>,
+    stale: Vec<String>,
+}
+
+fn run(path: &Path) -> Outcome {
+    let root = path.parent().unwrap().to_path_buf();
+    let all = |id: &str| id.starts_with("SC1");
+    let options = Options {
+        paths: vec![path.to_path_buf()],
+        root: root.clone(),
+        exclude: globset::GlobSet::empty(),
+        model: ModelOptions::default(),
+        enabled: &all,
+    };
+    let analysis = analyze(&options);
+    assert!(
+        analysis.parse_errors == 0,
+        "{}: parse errors {:?}",
+        path.display(),
+        analysis.diagnostics
+    );
+    let found: BTreeSet<Mark> = analysis
+        .findings
+        .iter()
+        .filter_map(|f| {
+            f.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, f.rule_id.clone()))
+        })
+        .collect();
+    let m = marks(&root, path, true);
+    let missing: Vec<Mark> = m.expect.difference(&found).cloned().collect();
+    let unexpected: Vec<Mark> = found
+        .iter()
+        .filter(|f| !m.expect.contains(*f) && !m.todo_ok.contains(*f))
+        .cloned()
+        .collect();
+    let mut stale = Vec::new();
+    for t in &m.todo_expect {
+        if found.contains(t) {
+            stale.push(format!(
+                "{}:{} {} is found now: make it `expect`",
+                t.0, t.1, t.2
+            ));
+        }
+    }
+    for t in &m.todo_ok {
+        if !found.contains(t) {
+            stale.push(format!(
+                "{}:{} {} no longer fires: make it `ok`",
+                t.0, t.1, t.2
+            ));
+        }
+    }
+    Outcome {
+        found: m.expect.len() - missing.len(),
+        expected: m.expect.len(),
+        missing,
+        unexpected,
+        stale,
+    }
+}
+
+fn assert_clean(name: &str, o: &Outcome) {
+    let recall = if o.expected == 0 {
+        1.0
+    } else {
+        o.found as f64 / o.expected as f64
+    };
+    println!(
+        "{name}: recall {}/{} ({:.0}%), false positives {}",
+        o.found,
+        o.expected,
+        recall * 100.0,
+        o.unexpected.len()
+    );
+    let mut problems = Vec::new();
+    problems.extend(
+        o.missing
+            .iter()
+            .map(|m| format!("missing   {}:{} {}", m.0, m.1, m.2)),
+    );
+    problems.extend(
+        o.unexpected
+            .iter()
+            .map(|m| format!("unexpected {}:{} {}", m.0, m.1, m.2)),
+    );
+    problems.extend(o.stale.iter().cloned());
+    assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_path_buf()
+}
+
+#[test]
+fn leaky_testbed_every_code_marker_found() {
+    let o = run(&workspace().join("testbeds/leaky-notes"));
+    assert!(
+        o.expected >= 20,
+        "the leaky testbed marks at least 20 code findings"
+    );
+    assert_clean("testbeds/leaky-notes", &o);
+}
+
+#[test]
+fn hardened_testbed_nothing_found() {
+    let o = run(&workspace().join("testbeds/hardened-notes"));
+    assert_eq!(o.expected, 0);
+    assert_clean("testbeds/hardened-notes", &o);
+}
+
+#[test]
+fn every_code_rule_has_a_fixture_with_expect_and_ok() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for rule in spillcheck_python::rules::RULES {
+        let path = dir.join(format!("{}.py", rule.id));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} has no fixture {}", rule.id, path.display()));
+        assert!(
+            text.contains(&format!("# expect: {}", rule.id)),
+            "{} fixture has no `expect`",
+            rule.id
+        );
+        assert!(
+            text.contains(&format!("# ok: {}", rule.id)),
+            "{} fixture has no `ok`",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn rule_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut failures = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+    {
+        let o = run(&path);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Err(e) = std::panic::catch_unwind(|| assert_clean(&name, &o)) {
+            failures.push(e.downcast_ref::<String>().cloned().unwrap_or_default());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

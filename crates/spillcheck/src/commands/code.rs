@@ -1,0 +1,133 @@
+//! `spillcheck code PATH...` and `spillcheck routes PATH...`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use spillcheck_core::{Config, Target};
+use spillcheck_python::{Analysis, ModelOptions, Options, OwnerCheck, RouteAuth};
+
+use crate::ExitStatus;
+use crate::args::{CatalogFormat, CodeArgs, RoutesArgs};
+use crate::catalog::catalog;
+use crate::pipeline::{RunResult, finish, load_config};
+
+fn run_analysis(
+    paths: &[PathBuf],
+    config: &Config,
+    enabled: &(dyn Fn(&str) -> bool + Sync),
+) -> anyhow::Result<Analysis> {
+    for p in paths {
+        if !p.exists() {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    let root = std::env::current_dir()?;
+    let options = Options {
+        paths: paths.to_vec(),
+        root,
+        exclude: config.exclude_set()?,
+        model: ModelOptions {
+            auth_decorators: config.auth_decorators.clone(),
+            public_routes: config.public_routes.clone(),
+        },
+        enabled,
+    };
+    Ok(spillcheck_python::analyze(&options))
+}
+
+fn first_path(paths: &[PathBuf]) -> &Path {
+    paths.first().map_or(Path::new("."), PathBuf::as_path)
+}
+
+pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
+    let config = load_config(&args.common, first_path(&args.paths))?;
+    let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
+    let enabled = |id: &str| selection.is_enabled(id);
+    let analysis = run_analysis(&args.paths, &config, &enabled)?;
+    let incomplete = analysis.parse_errors > 0 || !analysis.diagnostics.is_empty();
+    let target = Target {
+        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+        url: None,
+    };
+    let status = finish(
+        &args.common,
+        &config,
+        RunResult {
+            target,
+            findings: analysis.findings,
+            diagnostics: analysis.diagnostics,
+            secrets: Vec::new(),
+            root: Some(std::env::current_dir()?),
+        },
+    )?;
+    if args.strict && incomplete && status == ExitStatus::Success {
+        let _ = writeln!(
+            std::io::stderr(),
+            "spillcheck: --strict: some files could not be analysed (see the diagnostics)"
+        );
+        return Ok(ExitStatus::Failure);
+    }
+    Ok(status)
+}
+
+pub(crate) fn routes(args: &RoutesArgs) -> anyhow::Result<ExitStatus> {
+    let config = match &args.config {
+        Some(path) => Config::read(path)?,
+        None => Config::discover(first_path(&args.paths))?.unwrap_or_default(),
+    };
+    let all = |_: &str| false;
+    let analysis = run_analysis(&args.paths, &config, &all)?;
+    let text = match args.format {
+        CatalogFormat::Json | CatalogFormat::Markdown => {
+            let mut s = serde_json::to_string_pretty(
+                &serde_json::json!({ "schema": 1, "routes": analysis.routes }),
+            )?;
+            s.push('\n');
+            s
+        }
+        CatalogFormat::Text => {
+            let mut s = String::new();
+            let _ = writeln!(
+                s,
+                "{:<7} {:<44} {:<28} {:<26} {:<14} HANDLER",
+                "METHOD", "PATH", "AUTH", "VIA", "OWNER CHECK"
+            );
+            for r in &analysis.routes {
+                let (auth, via) = match &r.auth {
+                    RouteAuth::Decorator { name } => ("decorator", name.clone()),
+                    RouteAuth::Hook { name } => ("before_request", name.clone()),
+                    RouteAuth::Exempt { hook } => ("NONE (exempt)", hook.clone()),
+                    RouteAuth::Public => ("public (config)", String::new()),
+                    RouteAuth::None => ("NONE", String::new()),
+                };
+                let owner = match r.owner_check {
+                    OwnerCheck::NotApplicable => "-",
+                    OwnerCheck::Checked => "checked",
+                    OwnerCheck::RoleRestricted => "role",
+                    OwnerCheck::Missing => "MISSING",
+                    OwnerCheck::NoIdentity => "no identity",
+                };
+                for m in &r.methods {
+                    let _ = writeln!(
+                        s,
+                        "{m:<7} {:<44} {auth:<28} {via:<26} {owner:<14} {}:{} {}",
+                        r.path, r.file, r.line, r.handler
+                    );
+                }
+            }
+            let _ = writeln!(
+                s,
+                "{} routes in {} files",
+                analysis.routes.len(),
+                analysis.files
+            );
+            s
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Success)
+}
