@@ -280,6 +280,8 @@ pub(crate) struct FuncFacts {
     pub data_access: bool,
     /// Uses an identity expression.
     pub uses_identity: bool,
+    /// Compares something with the caller's identity (an ownership check).
+    pub compares_identity: bool,
     /// Returns a nested function (decorator shape).
     pub returns_inner: bool,
     /// Simple names of the functions it calls.
@@ -505,8 +507,107 @@ pub(crate) fn reads_any(expr: &Expr, names: &HashSet<String>) -> bool {
     )
 }
 
+/// Method names too generic to link to a project function by name alone
+/// (`query.delete()` is not `Resource.delete`).
+const GENERIC_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "update",
+    "add",
+    "remove",
+    "pop",
+    "items",
+    "keys",
+    "values",
+    "append",
+    "extend",
+    "insert",
+    "find",
+    "filter",
+    "first",
+    "all",
+    "one",
+    "count",
+    "save",
+    "commit",
+    "close",
+    "open",
+    "read",
+    "write",
+    "set",
+    "run",
+    "query",
+    "load",
+    "dump",
+    "dumps",
+    "loads",
+    "send",
+    "call",
+    "format",
+    "split",
+    "join",
+    "strip",
+    "lower",
+    "upper",
+    "replace",
+    "encode",
+    "decode",
+    "copy",
+    "clear",
+    "setdefault",
+    "to_dict",
+    "init_app",
+];
+
+/// Whether a call may be linked by name to a project function: a bare name not imported
+/// from outside the project, `self.x(...)`, or a method name specific enough.
+pub(crate) fn linkable_call(call: &ast::ExprCall, external: &HashSet<String>) -> bool {
+    match call.func.as_ref() {
+        Expr::Name(n) => !external.contains(n.id.as_str()),
+        Expr::Attribute(a) => {
+            matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self" || n.id.as_str() == "cls")
+                || !GENERIC_METHODS.contains(&a.attr.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// Names a module imports from outside the project (`from flask import jsonify`):
+/// calls to them never link to a same-named project function.
+pub(crate) fn external_imports(
+    body: &[Stmt],
+    project_modules: &HashSet<String>,
+) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for s in body {
+        if let Stmt::ImportFrom(i) = s {
+            let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+            let local = i.level > 0 || module.split('.').any(|seg| project_modules.contains(seg));
+            if !local {
+                for alias in &i.names {
+                    out.insert(alias.asname.as_ref().unwrap_or(&alias.name).to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Computes a function's own facts.
 pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
+    func_facts_with(func, &HashSet::new())
+}
+
+/// Computes a function's own facts; calls to `external` names are not linked.
+pub(crate) fn func_facts_with(
+    func: &ast::StmtFunctionDef,
+    external: &HashSet<String>,
+) -> FuncFacts {
     let params: Vec<String> = func
         .parameters
         .iter()
@@ -532,6 +633,7 @@ pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
         .collect();
 
     struct V<'f> {
+        external: &'f HashSet<String>,
         facts: &'f mut FuncFacts,
         per_param: &'f [HashSet<String>],
         identity: &'f HashSet<String>,
@@ -563,8 +665,11 @@ pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
         fn visit_expr(&mut self, expr: &'a Expr) {
             match expr {
                 Expr::Call(call) => {
-                    if let Some(last) = callee_last(call) {
+                    let linkable = linkable_call(call, self.external);
+                    if let Some(last) = callee_last(call).filter(|_| linkable) {
                         self.facts.calls.insert(last.to_owned());
+                    }
+                    if let Some(last) = callee_last(call) {
                         if last == "abort" && is_abort_denial(call) {
                             self.facts.rejects = true;
                         }
@@ -589,7 +694,7 @@ pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
                         {
                             self.facts.data_params.insert(i);
                         }
-                        if let Some(last) = callee_last(call) {
+                        if let Some(last) = callee_last(call).filter(|_| linkable) {
                             for (pos, a) in call.arguments.args.iter().enumerate() {
                                 if reads_any(a, tainted) {
                                     self.facts.param_flows.push((i, last.to_owned(), pos));
@@ -604,6 +709,13 @@ pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
                     }
                 }
                 Expr::Compare(c) => {
+                    if involves_identity(&c.left, self.identity)
+                        || c.comparators
+                            .iter()
+                            .any(|x| involves_identity(x, self.identity))
+                    {
+                        self.facts.compares_identity = true;
+                    }
                     let text_has_role = |e: &Expr| {
                         any_expr(e, &mut |x| {
                             let s = match x {
@@ -631,6 +743,7 @@ pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
         }
     }
     let mut v = V {
+        external,
         facts: &mut facts,
         per_param: &per_param,
         identity: &identity,
@@ -672,6 +785,7 @@ impl Summaries {
             e.checks_role |= f.checks_role;
             e.data_access |= f.data_access;
             e.uses_identity |= f.uses_identity;
+            e.compares_identity |= f.compares_identity;
             e.returns_inner |= f.returns_inner;
             e.calls.extend(f.calls);
             e.data_params.extend(f.data_params);
@@ -860,4 +974,45 @@ pub(crate) fn identity_in_call(call: &ast::ExprCall, identity: &HashSet<String>)
             .keywords
             .iter()
             .any(|k| involves_identity(&k.value, identity))
+}
+
+/// Calls `f` on every `return` statement of a body (nested blocks included, nested
+/// functions excluded).
+pub(crate) fn returns_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::StmtReturn)) {
+    struct R<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a ast::StmtReturn),
+    }
+    impl<'a> Visitor<'a> for R<'_, 'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Return(r) => (self.f)(r),
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut r = R { f };
+    for s in body {
+        r.visit_stmt(s);
+    }
+}
+
+/// Every assignment statement of a body (nested blocks and functions included).
+pub(crate) fn assigns_in(body: &[Stmt]) -> Vec<&ast::StmtAssign> {
+    struct A<'a> {
+        out: Vec<&'a ast::StmtAssign>,
+    }
+    impl<'a> Visitor<'a> for A<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::Assign(a) = stmt {
+                self.out.push(a);
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut a = A { out: Vec::new() };
+    for s in body {
+        a.visit_stmt(s);
+    }
+    a.out
 }

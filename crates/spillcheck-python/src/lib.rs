@@ -109,6 +109,15 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
     }
     let parse_errors = sources.iter().filter(|f| f.parsed.is_none()).count();
     let lines = sources.iter().map(|f| f.index.line_count()).sum();
+    // Module names of the project (file stems and package folders), for import resolution.
+    let project_modules: std::collections::HashSet<String> = sources
+        .iter()
+        .flat_map(|f| {
+            let path = f.rel.trim_end_matches(".py").trim_end_matches(".pyi");
+            path.split('/').map(str::to_owned).collect::<Vec<_>>()
+        })
+        .filter(|s| s != "__init__")
+        .collect();
 
     // Pass 1: file-local rules and function facts, in parallel.
     let per_file: Vec<(Vec<Finding>, Vec<(String, facts::FuncFacts)>)> = sources
@@ -135,17 +144,32 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         functions.extend(fs);
     }
     let summaries = facts::Summaries::build(functions);
+    let externals: Vec<std::collections::HashSet<String>> = sources
+        .iter()
+        .map(|f| {
+            f.module()
+                .map(|m| facts::external_imports(&m.body, &project_modules))
+                .unwrap_or_default()
+        })
+        .collect();
 
     // Pass 2: the Flask model and the route-level rules.
     let mut model = model::Model::build(&sources, &summaries, &options.model);
     if (options.enabled)(rules::sc101_route_without_auth::SC101.id) {
-        rules::sc101_route_without_auth::check_routes(&model, &sources, &summaries, &mut findings);
+        rules::sc101_route_without_auth::check_routes(
+            &model,
+            &sources,
+            &summaries,
+            &externals,
+            &mut findings,
+        );
     }
     let sc102 = (options.enabled)(rules::sc102_object_id_without_ownership_check::SC102.id);
     rules::sc102_object_id_without_ownership_check::check_routes(
         &mut model,
         &sources,
         &summaries,
+        &externals,
         &mut findings,
         sc102,
     );

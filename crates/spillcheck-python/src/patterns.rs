@@ -123,6 +123,9 @@ pub(crate) fn is_not_a_secret_value(value: &str) -> bool {
 
 /// Whether a URL literal carries a password: `scheme://user:pass@host`.
 pub(crate) fn has_url_password(v: &str) -> bool {
+    if v.contains("(?") || v.contains("[^") || v.contains('\\') || v.contains(".*") {
+        return false; // a regular expression describing URLs, not a URL
+    }
     let Some((_, rest)) = v.split_once("://") else {
         return false;
     };
@@ -328,6 +331,12 @@ fn is_headers_object(e: &Expr) -> bool {
     })
 }
 
+/// Calls that pass their argument's content through (`dict(h)`, `str(h)`, `json.dumps(h)`).
+const TRANSPARENT: &[&str] = &[
+    "dict", "str", "repr", "list", "tuple", "sorted", "dumps", "format", "join", "pformat", "vars",
+    "copy", "to_dict", "jsonify",
+];
+
 const CREDENTIAL_HEADERS: &[&str] = &[
     "authorization",
     "x-api-key",
@@ -371,6 +380,17 @@ pub(crate) fn credential_flow(expr: &Expr) -> Option<&'static str> {
                     }
                 }
                 Expr::Call(c) => match c.func.as_ref() {
+                    Expr::Attribute(a) if !is_headers_object(&a.value) => {
+                        // A method call: what it is called on flows on (`header.split()`);
+                        // its arguments only through value-preserving calls.
+                        self.visit_expr(&a.value);
+                        if TRANSPARENT.contains(&a.attr.as_str()) {
+                            for x in c.arguments.args.iter() {
+                                self.visit_expr(x);
+                            }
+                        }
+                    }
+                    Expr::Name(n) if !TRANSPARENT.contains(&n.id.as_str()) => {}
                     Expr::Attribute(a) if is_headers_object(&a.value) => match a.attr.as_str() {
                         "get" | "getlist" | "get_all" => {
                             if c.arguments.args.first().is_some_and(credential_key) {

@@ -43,7 +43,7 @@ declare_rule! {
 
 use spillcheck_core::Finding;
 
-use crate::facts::{Summaries, func_facts};
+use crate::facts::{Summaries, func_facts_with};
 use crate::model::{Model, RouteAuth};
 use crate::project::SourceFile;
 
@@ -113,6 +113,7 @@ pub(crate) fn check_routes(
     model: &Model<'_>,
     files: &[SourceFile],
     summaries: &Summaries,
+    externals: &[std::collections::HashSet<String>],
     findings: &mut Vec<Finding>,
 ) {
     if !model.any_auth {
@@ -128,7 +129,7 @@ pub(crate) fn check_routes(
         if files[site.file_index].is_test || public_by_nature(&r.path, &r.handler) {
             continue;
         }
-        let facts = func_facts(site.func);
+        let facts = func_facts_with(site.func, &externals[site.file_index]);
         let handles_data = facts.data_access
             || facts
                 .calls

@@ -72,7 +72,12 @@ fn id_like(name: &str, converter: &str) -> bool {
 
 /// Whether `call` loads data by one of `ids`: directly, or through a project helper whose
 /// parameter at that position reaches a data access.
-fn loads_by_id(call: &ast::ExprCall, ids: &HashSet<String>, summaries: &Summaries) -> bool {
+fn loads_by_id(
+    call: &ast::ExprCall,
+    ids: &HashSet<String>,
+    summaries: &Summaries,
+    external: &HashSet<String>,
+) -> bool {
     if is_data_call(call) {
         let receiver_reads =
             matches!(call.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids));
@@ -83,6 +88,9 @@ fn loads_by_id(call: &ast::ExprCall, ids: &HashSet<String>, summaries: &Summarie
                 .keywords
                 .iter()
                 .any(|k| reads_any(&k.value, ids));
+    }
+    if !crate::facts::linkable_call(call, external) {
+        return false;
     }
     let Some(name) = callee_last(call) else {
         return false;
@@ -108,6 +116,7 @@ pub(crate) fn check_routes(
     model: &mut Model<'_>,
     files: &[SourceFile],
     summaries: &Summaries,
+    externals: &[HashSet<String>],
     findings: &mut Vec<Finding>,
     enabled: bool,
 ) {
@@ -126,7 +135,7 @@ pub(crate) fn check_routes(
         let id_names = taint.closure(&ids);
         let sites: Vec<&ast::ExprCall> = calls_in(&site.func.body)
             .into_iter()
-            .filter(|c| loads_by_id(c, &id_names, summaries))
+            .filter(|c| loads_by_id(c, &id_names, summaries, &externals[site.file_index]))
             .collect();
         if sites.is_empty() {
             continue;
@@ -159,7 +168,21 @@ pub(crate) fn check_routes(
                 }
             }
         });
-        if compared || sites.iter().any(|c| identity_in_call(c, &identity)) {
+        let external = &externals[site.file_index];
+        let helper_checks = |c: &ast::ExprCall| {
+            crate::facts::linkable_call(c, external)
+                && callee_last(c).is_some_and(|n| {
+                    summaries
+                        .by_name
+                        .get(n)
+                        .is_some_and(|f| f.compares_identity && f.rejects)
+                })
+        };
+        if compared
+            || sites
+                .iter()
+                .any(|c| identity_in_call(c, &identity) || helper_checks(c))
+        {
             r.owner_check = OwnerCheck::Checked;
             continue;
         }

@@ -71,6 +71,54 @@ fn disables_signature(options: &Expr, cx: &Checker<'_>) -> bool {
     }
 }
 
+/// An unverified decode whose result is only stored (to pick a key or issuer) in a
+/// function that also decodes with verification is a peek, not an acceptance.
+fn peeks_before_verifying(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    let mut returned = false;
+    let mut verified = false;
+    let target = ruff_text_size::Ranged::range(call);
+    // `unverified_claims = jwt.decode(...)`: the code says itself it only peeks.
+    let mut named_peek = false;
+    crate::facts::exprs_in(&func.body, &mut |_| {});
+    for stmt in crate::facts::assigns_in(&func.body) {
+        if ruff_text_size::Ranged::range(stmt.value.as_ref()) == target {
+            named_peek |= stmt
+                .targets
+                .iter()
+                .flat_map(crate::ast_util::target_names)
+                .any(|n| {
+                    let n = n.to_ascii_lowercase();
+                    n.contains("unverified") || n.contains("header") || n == "kid"
+                });
+        }
+    }
+    if named_peek {
+        return true;
+    }
+    crate::facts::returns_in(&func.body, &mut |r: &ast::StmtReturn| {
+        if r.value
+            .as_deref()
+            .is_some_and(|v| ruff_text_size::Ranged::range(v).contains_range(target))
+        {
+            returned = true;
+        }
+    });
+    for c in crate::facts::calls_in(&func.body) {
+        if std::ptr::eq(c, call) || !is_jwt_decode(c) {
+            continue;
+        }
+        let disabled = kwarg(c, "options").is_some_and(|o| disables_signature(o, cx))
+            || kwarg(c, "verify").and_then(bool_value) == Some(false);
+        if !disabled && c.arguments.find_argument_value("key", 1).is_some() {
+            verified = true;
+        }
+    }
+    !returned && verified
+}
+
 /// `SC104`: `jwt.decode(..., options={"verify_signature": False})`, `verify=False`,
 /// `get_unverified_claims`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
@@ -90,6 +138,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         return;
     }
     let off = kwarg(call, "options").is_some_and(|o| disables_signature(o, cx));
+    if (off || kwarg(call, "verify").and_then(bool_value) == Some(false))
+        && peeks_before_verifying(cx, call)
+    {
+        return;
+    }
     let verify_false = kwarg(call, "verify").and_then(bool_value) == Some(false);
     if off || verify_false {
         let how = if off {

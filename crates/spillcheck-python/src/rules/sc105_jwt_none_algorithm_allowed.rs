@@ -122,7 +122,16 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
         .ops
         .iter()
         .all(|op| matches!(op, ast::CmpOp::Eq | ast::CmpOp::In));
-    if none_literal && about_alg && eq && !rejects(&stmt.body) {
+    let accepts = stmt.body.iter().any(|s| matches!(s, Stmt::Return(_)))
+        || crate::facts::calls_in(&stmt.body).iter().any(|c| {
+            callee_last(c).is_some_and(|n| {
+                n.contains("decode")
+                    || n.contains("verify")
+                    || n.contains("loads")
+                    || n.contains("claims")
+            })
+        });
+    if none_literal && about_alg && eq && accepts && !rejects(&stmt.body) {
         let _ = dotted;
         cx.report(
             &SC105,

@@ -68,7 +68,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         }
         any_expr(v, &mut |e| {
             if let Expr::Name(n) = e {
-                if tainted.contains(n.id.as_str()) {
+                let id_like = {
+                    let l = n.id.as_str().to_ascii_lowercase();
+                    l.ends_with("_id")
+                        || l == "id"
+                        || l.contains("user")
+                        || l.contains("name")
+                        || l.contains("email")
+                        || l == "login"
+                        || l.contains("scheme")
+                        || l.contains("type")
+                };
+                if tainted.contains(n.id.as_str()) && !id_like {
                     what = Some(format!("`{}`, read from the request's credentials", n.id));
                 } else if is_token_like_name(n.id.as_str()) {
                     what = Some(format!("`{}`", n.id));

@@ -34,7 +34,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{any_expr, callee_last, dotted, str_value};
+use crate::ast_util::{callee_last, dotted, str_value};
 use crate::checker::Checker;
 use crate::patterns::{call_values, is_log_call, is_password_like_name};
 
@@ -49,6 +49,85 @@ fn is_body_dump(e: &Expr) -> bool {
                 && matches!(c.func.as_ref(), Expr::Attribute(a) if dotted(&a.value).is_some_and(|d| d.ends_with("request")))
         }
         _ => false,
+    }
+}
+
+/// The first sensitive thing in `expr`: a password-like name or attribute, a
+/// password-like key, or (in an auth endpoint) the whole request body. A name used
+/// only as the object of a harmless attribute (`api_key.name`) does not count.
+fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
+    match expr {
+        Expr::Name(n) if is_password_like_name(n.id.as_str()) => Some(format!("`{}`", n.id)),
+        Expr::Attribute(a) => {
+            if is_password_like_name(a.attr.as_str()) {
+                return Some(format!("`.{}`", a.attr));
+            }
+            if auth_function && is_body_dump(expr) {
+                return Some("the request body of an authentication endpoint".into());
+            }
+            match a.value.as_ref() {
+                Expr::Name(_) => None,
+                other => sensitive_in(other, auth_function),
+            }
+        }
+        Expr::Subscript(s) => {
+            if let Some(k) = str_value(&s.slice) {
+                if is_password_like_name(k) {
+                    return Some(format!("`[\"{k}\"]`"));
+                }
+            }
+            sensitive_in(&s.value, auth_function).or_else(|| sensitive_in(&s.slice, auth_function))
+        }
+        Expr::Call(c) if auth_function && is_body_dump(expr) => {
+            let _ = c;
+            Some("the request body of an authentication endpoint".into())
+        }
+        _ => {
+            let mut found = None;
+            let mut first = true;
+            crate::ast_util::each_expr(expr, &mut |e| {
+                if first {
+                    first = false;
+                    return;
+                }
+                let _ = e;
+            });
+            use ruff_python_ast::visitor::{Visitor, walk_expr};
+            struct V {
+                auth: bool,
+                found: Option<String>,
+                top: bool,
+            }
+            impl<'a> Visitor<'a> for V {
+                fn visit_expr(&mut self, e: &'a Expr) {
+                    if self.found.is_some() {
+                        return;
+                    }
+                    if self.top {
+                        self.top = false;
+                        walk_expr(self, e);
+                        return;
+                    }
+                    match e {
+                        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => {
+                            self.found = sensitive_in(e, self.auth)
+                        }
+                        Expr::Call(_) if self.auth && is_body_dump(e) => {
+                            self.found = sensitive_in(e, self.auth)
+                        }
+                        _ => walk_expr(self, e),
+                    }
+                }
+            }
+            let mut v = V {
+                auth: auth_function,
+                found: None,
+                top: true,
+            };
+            v.visit_expr(expr);
+            found = found.or(v.found);
+            found
+        }
     }
 }
 
@@ -73,34 +152,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         .iter()
         .any(|k| n.contains(k))
     });
-    let mut what: Option<String> = None;
-    for v in call_values(call) {
-        any_expr(v, &mut |e| {
-            if what.is_some() {
-                return true;
-            }
-            match e {
-                Expr::Name(n) if is_password_like_name(n.id.as_str()) => {
-                    what = Some(format!("`{}`", n.id))
-                }
-                Expr::Attribute(a) if is_password_like_name(a.attr.as_str()) => {
-                    what = Some(format!("`.{}`", a.attr))
-                }
-                Expr::Subscript(s) => {
-                    if let Some(k) = str_value(&s.slice) {
-                        if is_password_like_name(k) {
-                            what = Some(format!("`[\"{k}\"]`"));
-                        }
-                    }
-                }
-                _ if auth_function && is_body_dump(e) => {
-                    what = Some("the request body of an authentication endpoint".into())
-                }
-                _ => {}
-            }
-            what.is_some()
-        });
-    }
+    let what = call_values(call).find_map(|v| sensitive_in(v, auth_function));
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
     }

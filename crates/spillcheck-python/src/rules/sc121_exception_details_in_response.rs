@@ -37,7 +37,7 @@ declare_rule! {
     }
 }
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::ast_util::{any_expr, callee, int_value};
 use crate::checker::Checker;
@@ -48,24 +48,61 @@ fn traceback_call(e: &Expr) -> bool {
     }))
 }
 
-/// Uses of `name` other than the attributes HTTP errors expose on purpose.
+/// Whether `value` exposes the exception `name` to the client: the exception itself
+/// or its text, directly or through value-preserving wrappers (`str`, `repr`,
+/// f-strings, `%`, `jsonify`, tuples, dicts). Passing it to another function, or
+/// reading the attributes HTTP errors expose on purpose, does not count.
 fn leaks_exception(value: &Expr, name: &str) -> bool {
-    let mut uses = 0usize;
-    let mut safe = 0usize;
-    crate::ast_util::each_expr(value, &mut |e| match e {
-        Expr::Name(n) if n.id.as_str() == name => uses += 1,
-        Expr::Attribute(a)
-            if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == name)
-                && matches!(
+    match value {
+        Expr::Name(n) => n.id.as_str() == name,
+        Expr::Attribute(a) => {
+            matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == name)
+                && !matches!(
                     a.attr.as_str(),
                     "code" | "name" | "description" | "status_code" | "messages" | "errors"
-                ) =>
-        {
-            safe += 1
+                )
         }
-        _ => {}
-    });
-    uses > safe
+        Expr::Call(c) => {
+            let passthrough = matches!(
+                crate::ast_util::callee_last(c),
+                Some(
+                    "str"
+                        | "repr"
+                        | "format"
+                        | "jsonify"
+                        | "make_response"
+                        | "Response"
+                        | "dict"
+                        | "list"
+                        | "join"
+                        | "dumps"
+                        | "abort"
+                        | "error_response"
+                        | "json_response"
+                )
+            );
+            passthrough
+                && (c.arguments.args.iter().any(|a| leaks_exception(a, name))
+                    || c.arguments
+                        .keywords
+                        .iter()
+                        .any(|k| leaks_exception(&k.value, name)))
+        }
+        Expr::Tuple(t) => t.elts.iter().any(|e| leaks_exception(e, name)),
+        Expr::List(l) => l.elts.iter().any(|e| leaks_exception(e, name)),
+        Expr::Dict(d) => d.items.iter().any(|i| leaks_exception(&i.value, name)),
+        Expr::BinOp(b) => leaks_exception(&b.left, name) || leaks_exception(&b.right, name),
+        Expr::FString(f) => {
+            let mut hit = false;
+            for part in f.value.elements() {
+                if let ast::InterpolatedStringElement::Interpolation(i) = part {
+                    hit |= leaks_exception(&i.expression, name);
+                }
+            }
+            hit
+        }
+        _ => false,
+    }
 }
 
 /// `SC121`: a `return` in an `except` block or error handler that puts the exception

@@ -159,11 +159,18 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     for t in targets {
         let Expr::Attribute(a) = t else { continue };
         let receiver = dotted(&a.value).unwrap_or_default();
+        let attr = a.attr.as_str().to_ascii_lowercase();
+        // In-memory objects hold tokens all the time (clients, sessions); only a
+        // model's password attribute set from a raw password is storage.
         if receiver == "self"
             || receiver == "cls"
             || receiver.is_empty()
-            || !secret_column(a.attr.as_str())
+            || !matches!(attr.as_str(), "password" | "passwd" | "pwd")
         {
+            continue;
+        }
+        let raw = v.id.as_str().to_ascii_lowercase();
+        if !crate::patterns::is_password_like_name(&raw) || raw.contains("hash") {
             continue;
         }
         let hashed = cx
