@@ -89,11 +89,21 @@ impl Redactor {
     }
 
     /// `text` with every secret replaced by its redacted form.
+    ///
+    /// Secrets of 8 characters or more are replaced wherever they occur. Shorter ones
+    /// (a weak password, a dictionary-word key) are replaced only where they stand as a
+    /// value — quoted, or after `=`/`:` up to the end of the value — so that a key such
+    /// as `notes` does not mangle `app/notes.py`.
     pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out: Cow<'a, str> = Cow::Borrowed(text);
         for secret in &self.known {
-            if out.contains(secret.as_str()) {
+            if !out.contains(secret.as_str()) {
+                continue;
+            }
+            if secret.chars().count() >= 8 {
                 out = Cow::Owned(out.replace(secret.as_str(), &redact(secret)));
+            } else {
+                out = Cow::Owned(replace_as_value(&out, secret));
             }
         }
         for (re, group) in patterns() {
@@ -172,6 +182,37 @@ impl Redactor {
     }
 }
 
+/// Replaces `secret` where it stands as a value: between matching quotes, or after
+/// `=`/`:` (optionally spaced) and followed by the end of the value.
+fn replace_as_value(text: &str, secret: &str) -> String {
+    let redacted = redact(secret);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, _) in text.match_indices(secret) {
+        if start < last {
+            continue;
+        }
+        let end = start + secret.len();
+        let before = text[..start].trim_end_matches(' ');
+        let prev = before.as_bytes().last().copied();
+        let next = bytes.get(end).copied();
+        let quoted = matches!(
+            (bytes.get(start.wrapping_sub(1)).copied(), next),
+            (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\''))
+        );
+        let assigned = matches!(prev, Some(b'=' | b':'))
+            && next.is_none_or(|c| c.is_ascii_whitespace() || c == b'#' || c == b',' || c == b';');
+        if quoted || assigned {
+            out.push_str(&text[last..start]);
+            out.push_str(&redacted);
+            last = end;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +254,21 @@ mod tests {
         assert!(out.contains("Bearer "), "{out}");
         // Idempotent: scrubbing twice changes nothing more.
         assert_eq!(red.scrub(&out), out);
+    }
+
+    #[test]
+    fn short_secrets_only_as_values() {
+        let mut red = Redactor::new();
+        red.add("notes");
+        let out = red.scrub("JWT_SECRET = \"notes\" in app/notes.py; key='notes'; SECRET=notes\npassword: notes # x");
+        assert!(out.contains("app/notes.py"), "{out}");
+        assert!(
+            !out.contains("\"notes\"")
+                && !out.contains("'notes'")
+                && !out.contains("=notes")
+                && !out.contains(": notes"),
+            "{out}"
+        );
     }
 
     #[test]

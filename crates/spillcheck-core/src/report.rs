@@ -280,13 +280,26 @@ impl<'a> ReportBuilder<'a> {
                 keep
             });
         }
+        // Each finding is scrubbed of its own secrets and fingerprinted on that text, so a
+        // fingerprint does not depend on which other secrets are in the run. Then every
+        // secret any finding registered is scrubbed from every finding: a literal key may
+        // sit in another finding's code frame.
+        let mut all = self.redactor.clone();
+        for f in &findings {
+            for secret in &f.secrets {
+                all.add(secret);
+            }
+        }
         for f in &mut findings {
             self.redactor.scrub_finding(f);
+        }
+        fingerprint::assign(&mut findings);
+        for f in &mut findings {
+            all.scrub_finding(f);
         }
         for d in &mut self.diagnostics {
             d.message = self.redactor.scrub(&d.message).into_owned();
         }
-        fingerprint::assign(&mut findings);
         let baseline = self.baseline.as_ref().map(|(path, b)| {
             let (known, new) = b.apply(&mut findings);
             BaselineSummary {

@@ -314,3 +314,21 @@ fn selection_resolves_prefixes_slugs_and_rejects_unknown() {
         .to_string();
     assert!(err.contains("SC999") && err.contains("--select"), "{err}");
 }
+
+#[test]
+fn a_findings_secret_is_scrubbed_from_every_other_finding() {
+    let src = "SECRET_KEY = \"first-secret-value\"\nJWT_SECRET = \"second-secret-value\"\n";
+    let report = build(vec![
+        Finding::new(&SC130, "one")
+            .at(at(src, "config.py", 1))
+            .with_secret("first-secret-value"),
+        Finding::new(&SC130, "two")
+            .at(at(src, "config.py", 2))
+            .with_secret("second-secret-value"),
+    ]);
+    let json = report.to_json();
+    assert!(
+        !json.contains("first-secret-value") && !json.contains("second-secret-value"),
+        "{json}"
+    );
+}

@@ -60,11 +60,6 @@ pub(crate) fn kwarg<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a Expr>
     call.arguments.find_keyword(name).map(|k| &k.value)
 }
 
-/// Positional argument or keyword.
-pub(crate) fn arg<'a>(call: &'a ast::ExprCall, name: &str, position: usize) -> Option<&'a Expr> {
-    call.arguments.find_argument_value(name, position)
-}
-
 /// Calls `f` on every sub-expression of `expr` (pre-order), including itself.
 /// Nested lambdas and comprehensions are entered.
 pub(crate) fn each_expr<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {

@@ -30,11 +30,32 @@ pub(crate) struct Checker<'a> {
     pub excepts: Vec<ExceptContext>,
     /// Module-level string constants (for names used as keys/values).
     pub constants: HashMap<String, &'a Expr>,
-    enabled: &'a dyn Fn(&str) -> bool,
+    /// SC1nn enabled, indexed by nn.
+    enabled: [bool; 100],
+    /// The module imports a web framework (flask, werkzeug, connexion...).
+    pub web: bool,
+    /// Names carrying request credentials in the current function, computed once per function.
+    credential_cache: Option<(*const ast::StmtFunctionDef, crate::facts::NameSet<'a>)>,
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn new(file: &'a SourceFile, enabled: &'a dyn Fn(&str) -> bool) -> Checker<'a> {
+    pub(crate) fn new(
+        file: &'a SourceFile,
+        enabled: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Checker<'a> {
+        let mut mask = [false; 100];
+        for rule in crate::rules::RULES {
+            if let Some(i) = rule_index(rule.id) {
+                mask[i] = enabled(rule.id);
+            }
+        }
+        let web = file.module().is_some_and(|m| {
+            m.body.iter().any(|s| match s {
+                Stmt::ImportFrom(i) => i.module.as_ref().is_some_and(|m| is_web_module(m.as_str())),
+                Stmt::Import(i) => i.names.iter().any(|a| is_web_module(a.name.as_str())),
+                _ => false,
+            })
+        });
         Checker {
             file,
             findings: Vec::new(),
@@ -42,12 +63,30 @@ impl<'a> Checker<'a> {
             guards: Vec::new(),
             excepts: Vec::new(),
             constants: HashMap::new(),
-            enabled,
+            enabled: mask,
+            web,
+            credential_cache: None,
         }
     }
 
     pub(crate) fn enabled(&self, rule: &RuleMeta) -> bool {
-        (self.enabled)(rule.id)
+        rule_index(rule.id).is_some_and(|i| self.enabled[i])
+    }
+
+    /// Names in the current function that carry request credentials (cached per function).
+    pub(crate) fn credential_names(&mut self) -> crate::facts::NameSet<'a> {
+        let Some(&func) = self.functions.last() else {
+            return crate::facts::NameSet::default();
+        };
+        let key: *const ast::StmtFunctionDef = func;
+        if let Some((k, set)) = &self.credential_cache
+            && *k == key
+        {
+            return set.clone();
+        }
+        let set = crate::facts::Taint::of_body(&func.body).flagged(|v| v.credentials);
+        self.credential_cache = Some((key, set.clone()));
+        set
     }
 
     /// Reports a finding of `rule` at `node`.
@@ -100,6 +139,30 @@ impl<'a> Checker<'a> {
             self.visit_stmt(s);
         }
     }
+}
+
+/// `SC1nn` → nn.
+fn rule_index(id: &str) -> Option<usize> {
+    let b = id.as_bytes();
+    (b.len() == 5 && b[2] == b'1').then(|| usize::from(b[3] - b'0') * 10 + usize::from(b[4] - b'0'))
+}
+
+fn is_web_module(m: &str) -> bool {
+    let root = m.split('.').next().unwrap_or(m);
+    matches!(
+        root,
+        "flask"
+            | "werkzeug"
+            | "connexion"
+            | "quart"
+            | "apiflask"
+            | "flask_restful"
+            | "flask_restx"
+            | "flask_smorest"
+            | "flask_jwt_extended"
+            | "flask_login"
+            | "flask_httpauth"
+    ) || root.starts_with("flask_")
 }
 
 fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
@@ -185,7 +248,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                         })
                     });
                     self.excepts.push(ExceptContext {
-                        name: h.name.as_ref().map(|n| n.to_string()),
+                        name: h.name.as_ref().map(std::string::ToString::to_string),
                         broad,
                     });
                     for s in &h.body {
@@ -225,6 +288,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::StringLiteral(lit) = expr {
+            rules::sc131_hardcoded_credential::check_string(self, lit);
+        }
         if let Expr::Call(call) = expr {
             rules::sc104_jwt_signature_not_verified::check_call(self, call);
             rules::sc105_jwt_none_algorithm_allowed::check_call(self, call);

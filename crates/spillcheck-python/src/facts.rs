@@ -144,12 +144,10 @@ pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
             is_identity_expr(&a.value)
         }
         Expr::Subscript(s) => {
-            if let (Expr::Name(base), Some(key)) = (s.value.as_ref(), str_value(&s.slice)) {
-                if base.id.as_str() == "session" {
-                    return key.to_ascii_lowercase().contains("user")
-                        || key == "uid"
-                        || key == "sub";
-                }
+            if let (Expr::Name(base), Some(key)) = (s.value.as_ref(), str_value(&s.slice))
+                && base.id.as_str() == "session"
+            {
+                return key.to_ascii_lowercase().contains("user") || key == "uid" || key == "sub";
             }
             is_identity_expr(&s.value)
         }
@@ -246,13 +244,13 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
     if DATA_METHODS.contains(&last) {
         return true;
     }
-    if QUERY_METHODS.contains(&last) {
-        if let Expr::Attribute(a) = call.func.as_ref() {
-            let receiver = dotted(&a.value).unwrap_or_default().to_ascii_lowercase();
-            return receiver
-                .split(['.', '(', ')'])
-                .any(|seg| QUERY_RECEIVERS.contains(&seg));
-        }
+    if QUERY_METHODS.contains(&last)
+        && let Expr::Attribute(a) = call.func.as_ref()
+    {
+        let receiver = dotted(&a.value).unwrap_or_default().to_ascii_lowercase();
+        return receiver
+            .split(['.', '(', ')'])
+            .any(|seg| QUERY_RECEIVERS.contains(&seg));
     }
     false
 }
@@ -307,19 +305,40 @@ pub(crate) struct ValueFlags {
 }
 
 impl ValueFlags {
+    /// The flags of an assigned value, in one walk (plus the credential check when the
+    /// value mentions `request` at all).
     pub(crate) fn of(value: &Expr) -> ValueFlags {
-        ValueFlags {
-            identity: any_expr(value, &mut |e| is_identity_expr(e)),
-            credentials: crate::patterns::reads_request_credentials(value),
-            hashed: any_expr(
-                value,
-                &mut |e| matches!(e, Expr::Call(c) if is_hash_call(c)),
-            ),
-            whole_record: any_expr(
-                value,
-                &mut |e| matches!(e, Expr::Call(c) if is_data_call(c) && sql_of(c).is_some_and(is_select_star)),
-            ),
+        let mut flags = ValueFlags::default();
+        let mut mentions_request = false;
+        each_expr(value, &mut |e| match e {
+            Expr::Name(n) => {
+                if n.id.as_str() == "request" {
+                    mentions_request = true;
+                }
+                if !flags.identity && IDENTITY_NAMES.contains(&n.id.as_str()) {
+                    flags.identity = true;
+                }
+            }
+            Expr::Call(c) => {
+                if !flags.identity && is_identity_expr(e) {
+                    flags.identity = true;
+                }
+                if !flags.hashed && is_hash_call(c) {
+                    flags.hashed = true;
+                }
+                if !flags.whole_record && is_data_call(c) && sql_of(c).is_some_and(is_select_star) {
+                    flags.whole_record = true;
+                }
+            }
+            Expr::Attribute(_) | Expr::Subscript(_) if !flags.identity && is_identity_expr(e) => {
+                flags.identity = true;
+            }
+            _ => {}
+        });
+        if mentions_request {
+            flags.credentials = crate::patterns::reads_request_credentials(value);
         }
+        flags
     }
 }
 
@@ -360,58 +379,49 @@ pub(crate) fn is_select_star(sql: &str) -> bool {
             .is_some_and(|w| w.ends_with(".*") || w.ends_with(".*,"))
 }
 
+/// Name sets use a fast non-cryptographic hasher: keys are identifiers from the source.
+pub(crate) type NameSet<'a> = rustc_hash::FxHashSet<&'a str>;
+
 #[derive(Debug, Default)]
-pub(crate) struct Taint {
-    assigns: Vec<(Vec<String>, Vec<String>, ValueFlags)>,
+pub(crate) struct Taint<'a> {
+    assigns: Vec<(Vec<&'a str>, Vec<&'a str>, ValueFlags)>,
 }
 
-impl Taint {
+impl<'a> Taint<'a> {
     /// Collects assignments (`target = value`, `for target in value`, `with value as target`)
     /// of a body, nested functions included.
-    pub(crate) fn of_body(body: &[Stmt]) -> Taint {
-        struct C {
-            assigns: Vec<(Vec<String>, Vec<String>, ValueFlags)>,
+    pub(crate) fn of_body(body: &'a [Stmt]) -> Taint<'a> {
+        struct C<'a> {
+            assigns: Vec<(Vec<&'a str>, Vec<&'a str>, ValueFlags)>,
         }
-        impl<'a> Visitor<'a> for C {
+        impl<'a> Visitor<'a> for C<'a> {
             fn visit_stmt(&mut self, stmt: &'a Stmt) {
                 match stmt {
                     Stmt::Assign(a) => {
-                        let reads: Vec<String> =
-                            names_in(&a.value).into_iter().map(str::to_owned).collect();
+                        let reads: Vec<&'a str> = names_in(&a.value);
                         let flags = ValueFlags::of(&a.value);
                         for t in &a.targets {
-                            let targets: Vec<String> =
-                                target_names(t).into_iter().map(str::to_owned).collect();
+                            let targets: Vec<&'a str> = target_names(t);
                             self.assigns.push((targets, reads.clone(), flags));
                         }
                     }
                     Stmt::AnnAssign(a) => {
                         if let Some(v) = &a.value {
-                            let reads = names_in(v).into_iter().map(str::to_owned).collect();
-                            let targets = target_names(&a.target)
-                                .into_iter()
-                                .map(str::to_owned)
-                                .collect();
+                            let reads = names_in(v);
+                            let targets = target_names(&a.target);
                             self.assigns.push((targets, reads, ValueFlags::of(v)));
                         }
                     }
                     Stmt::For(f) => {
-                        let reads = names_in(&f.iter).into_iter().map(str::to_owned).collect();
-                        let targets = target_names(&f.target)
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect();
+                        let reads = names_in(&f.iter);
+                        let targets = target_names(&f.target);
                         self.assigns.push((targets, reads, ValueFlags::of(&f.iter)));
                     }
                     Stmt::With(w) => {
                         for item in &w.items {
                             if let Some(v) = &item.optional_vars {
-                                let reads = names_in(&item.context_expr)
-                                    .into_iter()
-                                    .map(str::to_owned)
-                                    .collect();
-                                let targets =
-                                    target_names(v).into_iter().map(str::to_owned).collect();
+                                let reads = names_in(&item.context_expr);
+                                let targets = target_names(v);
                                 self.assigns.push((targets, reads, ValueFlags::default()));
                             }
                         }
@@ -422,11 +432,8 @@ impl Taint {
             }
             fn visit_expr(&mut self, expr: &'a Expr) {
                 if let Expr::Named(n) = expr {
-                    let reads = names_in(&n.value).into_iter().map(str::to_owned).collect();
-                    let targets = target_names(&n.target)
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect();
+                    let reads = names_in(&n.value);
+                    let targets = target_names(&n.target);
                     self.assigns
                         .push((targets, reads, ValueFlags::of(&n.value)));
                 }
@@ -438,11 +445,8 @@ impl Taint {
                     _ => None,
                 };
                 for g in generators.into_iter().flatten() {
-                    let reads = names_in(&g.iter).into_iter().map(str::to_owned).collect();
-                    let targets = target_names(&g.target)
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect();
+                    let reads = names_in(&g.iter);
+                    let targets = target_names(&g.target);
                     self.assigns.push((targets, reads, ValueFlags::of(&g.iter)));
                 }
                 walk_expr(self, expr);
@@ -458,13 +462,13 @@ impl Taint {
     }
 
     /// Every name that derives (through assignments) from one of `seeds`.
-    pub(crate) fn closure(&self, seeds: &[String]) -> HashSet<String> {
-        let mut set: HashSet<String> = seeds.iter().cloned().collect();
+    pub(crate) fn closure(&self, seeds: &[&'a str]) -> NameSet<'a> {
+        let mut set: NameSet<'a> = seeds.iter().copied().collect();
         loop {
             let before = set.len();
             for (targets, reads, _) in &self.assigns {
                 if reads.iter().any(|r| set.contains(r)) {
-                    set.extend(targets.iter().cloned());
+                    set.extend(targets.iter().copied());
                 }
             }
             if set.len() == before {
@@ -474,33 +478,33 @@ impl Taint {
     }
 
     /// Names that hold identity (assigned from identity expressions, or from such names).
-    pub(crate) fn identity_names(&self) -> HashSet<String> {
+    pub(crate) fn identity_names(&self) -> NameSet<'a> {
         let mut set = self.flagged(|f| f.identity);
-        set.extend(IDENTITY_NAMES.iter().map(|s| (*s).to_owned()));
+        set.extend(IDENTITY_NAMES.iter().copied());
         set
     }
 
     /// Names assigned from a value with the given flag, and names derived from them.
-    pub(crate) fn flagged(&self, pred: impl Fn(&ValueFlags) -> bool) -> HashSet<String> {
-        let seeds: Vec<String> = self
+    pub(crate) fn flagged(&self, pred: impl Fn(&ValueFlags) -> bool) -> NameSet<'a> {
+        let seeds: Vec<&'a str> = self
             .assigns
             .iter()
             .filter(|a| pred(&a.2))
-            .flat_map(|a| a.0.iter().cloned())
+            .flat_map(|a| a.0.iter().copied())
             .collect();
         self.closure(&seeds)
     }
 }
 
 /// Whether `expr` involves identity, directly or through a tainted name.
-pub(crate) fn involves_identity(expr: &Expr, identity: &HashSet<String>) -> bool {
+pub(crate) fn involves_identity(expr: &Expr, identity: &NameSet<'_>) -> bool {
     any_expr(expr, &mut |e| {
         is_identity_expr(e) || matches!(e, Expr::Name(n) if identity.contains(n.id.as_str()))
     })
 }
 
 /// Whether `expr` reads one of `names`.
-pub(crate) fn reads_any(expr: &Expr, names: &HashSet<String>) -> bool {
+pub(crate) fn reads_any(expr: &Expr, names: &NameSet<'_>) -> bool {
     any_expr(
         expr,
         &mut |e| matches!(e, Expr::Name(n) if names.contains(n.id.as_str())),
@@ -586,7 +590,11 @@ pub(crate) fn external_imports(
     let mut out = HashSet::new();
     for s in body {
         if let Stmt::ImportFrom(i) = s {
-            let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+            let module = i
+                .module
+                .as_ref()
+                .map(std::string::ToString::to_string)
+                .unwrap_or_default();
             let local = i.level > 0 || module.split('.').any(|seg| project_modules.contains(seg));
             if !local {
                 for alias in &i.names {
@@ -615,9 +623,10 @@ pub(crate) fn func_facts_with(
         .collect();
     let taint = Taint::of_body(&func.body);
     let identity = taint.identity_names();
-    let per_param: Vec<HashSet<String>> = params
+    let per_param: Vec<NameSet<'_>> = func
+        .parameters
         .iter()
-        .map(|p| taint.closure(std::slice::from_ref(p)))
+        .map(|p| taint.closure(&[p.name().as_str()]))
         .collect();
     let mut facts = FuncFacts {
         params,
@@ -635,8 +644,8 @@ pub(crate) fn func_facts_with(
     struct V<'f> {
         external: &'f HashSet<String>,
         facts: &'f mut FuncFacts,
-        per_param: &'f [HashSet<String>],
-        identity: &'f HashSet<String>,
+        per_param: &'f [NameSet<'f>],
+        identity: &'f NameSet<'f>,
         inner: &'f HashSet<String>,
         depth: usize,
     }
@@ -645,14 +654,12 @@ pub(crate) fn func_facts_with(
             if is_rejection(stmt) {
                 self.facts.rejects = true;
             }
-            if let Stmt::Return(r) = stmt {
-                if self.depth == 0 {
-                    if let Some(Expr::Name(n)) = r.value.as_deref() {
-                        if self.inner.contains(n.id.as_str()) {
-                            self.facts.returns_inner = true;
-                        }
-                    }
-                }
+            if let Stmt::Return(r) = stmt
+                && self.depth == 0
+                && let Some(Expr::Name(n)) = r.value.as_deref()
+                && self.inner.contains(n.id.as_str())
+            {
+                self.facts.returns_inner = true;
             }
             if let Stmt::FunctionDef(_) = stmt {
                 self.depth += 1;
@@ -669,10 +676,11 @@ pub(crate) fn func_facts_with(
                     if let Some(last) = callee_last(call).filter(|_| linkable) {
                         self.facts.calls.insert(last.to_owned());
                     }
-                    if let Some(last) = callee_last(call) {
-                        if last == "abort" && is_abort_denial(call) {
-                            self.facts.rejects = true;
-                        }
+                    if let Some(last) = callee_last(call)
+                        && last == "abort"
+                        && is_abort_denial(call)
+                    {
+                        self.facts.rejects = true;
                     }
                     if reads_credentials_expr(&call.func)
                         || callee_last(call).is_some_and(|n| VERIFYING_CALLS.contains(&n))
@@ -703,10 +711,10 @@ pub(crate) fn func_facts_with(
                         }
                     }
                 }
-                Expr::Attribute(_) | Expr::Subscript(_) | Expr::StringLiteral(_) => {
-                    if reads_credentials_expr(expr) {
-                        self.facts.reads_credentials = true;
-                    }
+                Expr::Attribute(_) | Expr::Subscript(_) | Expr::StringLiteral(_)
+                    if reads_credentials_expr(expr) =>
+                {
+                    self.facts.reads_credentials = true;
                 }
                 Expr::Compare(c) => {
                     if involves_identity(&c.left, self.identity)
@@ -772,13 +780,15 @@ pub(crate) struct Summaries {
 }
 
 impl Summaries {
-    /// Propagates facts through the call graph to a fixpoint.
+    /// Propagates facts through the call graph to a fixpoint: names are interned and
+    /// each property spreads from callee to callers along reverse edges (a worklist),
+    /// so the cost is linear in the call graph.
     pub(crate) fn build(functions: Vec<(String, FuncFacts)>) -> Summaries {
-        let mut by_name: HashMap<String, FuncFacts> = HashMap::new();
+        let mut by_name: HashMap<String, FuncFacts> = HashMap::with_capacity(functions.len());
         for (name, f) in functions {
             let e = by_name.entry(name).or_default();
             if e.params.is_empty() {
-                e.params = f.params.clone();
+                e.params = f.params;
             }
             e.reads_credentials |= f.reads_credentials;
             e.rejects |= f.rejects;
@@ -791,83 +801,93 @@ impl Summaries {
             e.data_params.extend(f.data_params);
             e.param_flows.extend(f.param_flows);
         }
-        let mut reads: HashSet<String> = by_name
+        let names: Vec<String> = by_name.keys().cloned().collect();
+        let id: HashMap<&str, usize> = names
             .iter()
-            .filter(|(_, f)| f.reads_credentials)
-            .map(|(n, _)| n.clone())
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
             .collect();
-        let mut rejects: HashSet<String> = by_name
-            .iter()
-            .filter(|(_, f)| f.rejects)
-            .map(|(n, _)| n.clone())
-            .collect();
-        let mut roles: HashSet<String> = by_name
-            .iter()
-            .filter(|(_, f)| f.checks_role)
-            .map(|(n, _)| n.clone())
-            .collect();
-        let mut data: HashSet<String> = by_name
-            .iter()
-            .filter(|(_, f)| f.data_access)
-            .map(|(n, _)| n.clone())
-            .collect();
-        let mut data_params: HashMap<String, HashSet<usize>> = by_name
-            .iter()
-            .map(|(n, f)| (n.clone(), f.data_params.clone()))
-            .collect();
-        for _ in 0..8 {
-            let mut changed = false;
-            for (name, f) in &by_name {
-                let calls_any =
-                    |set: &HashSet<String>| f.calls.iter().any(|c| c != name && set.contains(c));
-                if !reads.contains(name) && calls_any(&reads) {
-                    reads.insert(name.clone());
-                    changed = true;
+        let n = names.len();
+        // callers[callee] = functions that call it (edges only to defined functions).
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+        // flows[callee] = (caller, caller param, callee position)
+        let mut flows: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); n];
+        for (i, name) in names.iter().enumerate() {
+            let f = &by_name[name];
+            for c in &f.calls {
+                if let Some(&j) = id.get(c.as_str())
+                    && j != i
+                {
+                    callers[j].push(i);
                 }
-                if !rejects.contains(name) && calls_any(&rejects) {
-                    rejects.insert(name.clone());
-                    changed = true;
+            }
+            for (param, callee, pos) in &f.param_flows {
+                if let Some(&j) = id.get(callee.as_str())
+                    && j != i
+                {
+                    flows[j].push((i, *param, *pos));
                 }
-                if !roles.contains(name) && calls_any(&roles) {
-                    roles.insert(name.clone());
-                    changed = true;
-                }
-                if !data.contains(name) && calls_any(&data) {
-                    data.insert(name.clone());
-                    changed = true;
-                }
-                for (param, callee, pos) in &f.param_flows {
-                    if callee != name && data_params.get(callee).is_some_and(|s| s.contains(pos)) {
-                        let entry = data_params.entry(name.clone()).or_default();
-                        if entry.insert(*param) {
-                            changed = true;
-                        }
+            }
+        }
+        let spread = |seed: &dyn Fn(&FuncFacts) -> bool| -> Vec<bool> {
+            let mut has: Vec<bool> = names.iter().map(|nm| seed(&by_name[nm])).collect();
+            let mut work: Vec<usize> = (0..n).filter(|&i| has[i]).collect();
+            while let Some(j) = work.pop() {
+                for &c in &callers[j] {
+                    if !has[c] {
+                        has[c] = true;
+                        work.push(c);
                     }
                 }
             }
-            if !changed {
-                break;
+            has
+        };
+        let reads = spread(&|f| f.reads_credentials);
+        let rejects = spread(&|f| f.rejects);
+        let roles = spread(&|f| f.checks_role);
+        let data = spread(&|f| f.data_access);
+        let mut params: Vec<HashSet<usize>> = names
+            .iter()
+            .map(|nm| by_name[nm].data_params.clone())
+            .collect();
+        let mut work: Vec<usize> = (0..n).filter(|&i| !params[i].is_empty()).collect();
+        while let Some(j) = work.pop() {
+            for &(caller, param, pos) in &flows[j] {
+                if params[j].contains(&pos) && params[caller].insert(param) {
+                    work.push(caller);
+                }
             }
         }
-        let authenticates = reads.intersection(&rejects).cloned().collect();
+        let collect = |v: &[bool]| -> HashSet<String> {
+            (0..n).filter(|&i| v[i]).map(|i| names[i].clone()).collect()
+        };
+        let authenticates = (0..n)
+            .filter(|&i| reads[i] && rejects[i])
+            .map(|i| names[i].clone())
+            .collect();
+        let role_checks = collect(&roles);
+        let data_access = collect(&data);
+        let data_params = params
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(i, p)| (names[i].clone(), p))
+            .collect();
+        drop(id);
         Summaries {
             by_name,
             authenticates,
-            role_checks: roles,
-            data_access: data,
+            role_checks,
+            data_access,
             data_params,
         }
     }
 }
 
 /// Every `def` in a module (nested and methods included), with a qualified name.
-pub(crate) fn all_functions<'a>(
-    body: &'a [Stmt],
-) -> Vec<(
-    String,
-    &'a ast::StmtFunctionDef,
-    Option<&'a ast::StmtClassDef>,
-)> {
+pub(crate) fn all_functions(
+    body: &[Stmt],
+) -> Vec<(String, &ast::StmtFunctionDef, Option<&ast::StmtClassDef>)> {
     fn go<'a>(
         body: &'a [Stmt],
         prefix: &str,
@@ -919,7 +939,7 @@ pub(crate) fn all_functions<'a>(
 }
 
 /// All `Call` expressions in a body, nested functions included.
-pub(crate) fn calls_in<'a>(body: &'a [Stmt]) -> Vec<&'a ast::ExprCall> {
+pub(crate) fn calls_in(body: &[Stmt]) -> Vec<&ast::ExprCall> {
     struct C<'a> {
         out: Vec<&'a ast::ExprCall>,
     }
@@ -956,7 +976,7 @@ pub(crate) fn exprs_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
 }
 
 /// Whether `expr` contains any identity use (direct or through `identity` names).
-pub(crate) fn identity_in_call(call: &ast::ExprCall, identity: &HashSet<String>) -> bool {
+pub(crate) fn identity_in_call(call: &ast::ExprCall, identity: &NameSet<'_>) -> bool {
     let mut found = false;
     each_expr(&call.func, &mut |e| {
         if is_identity_expr(e) || matches!(e, Expr::Name(n) if identity.contains(n.id.as_str())) {

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 
 /// Python files larger than this are skipped with a diagnostic (generated code).
-pub const MAX_PYTHON_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_PYTHON_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A file found by the walk.
 #[derive(Debug, Clone)]
-pub struct FoundFile {
+pub(crate) struct FoundFile {
     /// Absolute or as-given path, for reading.
     pub path: PathBuf,
     /// Path relative to the scan root, `/`-separated, for reports.
@@ -22,7 +22,7 @@ pub struct FoundFile {
 
 /// A problem met while walking (a diagnostic, not a finding).
 #[derive(Debug, Clone)]
-pub struct WalkProblem {
+pub(crate) struct WalkProblem {
     /// The path concerned (relative when possible).
     pub path: String,
     /// What happened.
@@ -42,7 +42,7 @@ fn rel_path(root: &Path, path: &Path) -> String {
 }
 
 /// Walks `paths` (files or folders). Returns the files and the problems met.
-pub fn walk(
+pub(crate) fn walk(
     paths: &[PathBuf],
     root: &Path,
     exclude: &GlobSet,
@@ -111,7 +111,7 @@ pub fn walk(
 }
 
 /// Reads a file as UTF-8 text. Problems (too large, binary, not UTF-8) come back as a message.
-pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path, max: u64) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| one_line(&e.to_string()))?;
     if meta.len() > max {
         return Err(format!(

@@ -182,10 +182,15 @@ struct Gathered<'a> {
     classes: HashMap<String, (usize, &'a ast::StmtClassDef)>,
     protectors: HashSet<String>,
     /// (receiver, path, view name, methods, endpoint, file)
-    url_rules: Vec<(String, String, ViewRef, Vec<String>, Option<String>, usize)>,
+    url_rules: Vec<UrlRule>,
     /// (api var, class name, paths, file)
     resources: Vec<(String, String, Vec<String>, usize)>,
+    /// `app.before_request(fn)` calls: (receiver, function name, app level).
+    hook_calls: Vec<(String, String, bool)>,
 }
+
+/// `X.add_url_rule(path, endpoint, view)`: (receiver, path, view, methods, endpoint, file).
+type UrlRule = (String, String, ViewRef, Vec<String>, Option<String>, usize);
 
 #[derive(Debug, Clone)]
 enum ViewRef {
@@ -373,6 +378,13 @@ impl<'a> Gathered<'a> {
                     ));
                 }
             }
+            "before_request" | "before_app_request" => {
+                if let Some(name) = call.arguments.args.first().and_then(dotted) {
+                    let short = name.rsplit('.').next().unwrap_or(&name).to_owned();
+                    self.hook_calls
+                        .push((receiver, short, last == "before_app_request"));
+                }
+            }
             "add_resource" => {
                 let Some(class) = call.arguments.args.first().and_then(dotted) else {
                     return;
@@ -407,27 +419,27 @@ impl<'a> Gathered<'a> {
                     let receiver = receiver_of(call).unwrap_or_default();
                     let first = call.arguments.args.first().and_then(str_value);
                     let verb = matches!(last, "get" | "post" | "put" | "patch" | "delete");
-                    if let Some(path) = first {
-                        if last == "route" || (verb && (path.starts_with('/') || path.is_empty())) {
-                            let methods = if verb {
-                                vec![last.to_ascii_uppercase()]
-                            } else {
-                                methods_of(call, "GET")
-                            };
-                            let endpoint = kwarg(call, "endpoint")
-                                .and_then(str_value)
-                                .map(str::to_owned);
-                            self.routes.push(RawRoute {
-                                receiver,
-                                path: path.to_owned(),
-                                methods,
-                                func: f,
-                                class,
-                                endpoint,
-                                file_index: file,
-                                style: "decorator",
-                            });
-                        }
+                    if let Some(path) = first
+                        && (last == "route" || (verb && (path.starts_with('/') || path.is_empty())))
+                    {
+                        let methods = if verb {
+                            vec![last.to_ascii_uppercase()]
+                        } else {
+                            methods_of(call, "GET")
+                        };
+                        let endpoint = kwarg(call, "endpoint")
+                            .and_then(str_value)
+                            .map(str::to_owned);
+                        self.routes.push(RawRoute {
+                            receiver,
+                            path: path.to_owned(),
+                            methods,
+                            func: f,
+                            class,
+                            endpoint,
+                            file_index: file,
+                            style: "decorator",
+                        });
                     }
                     if last == "before_request" || last == "before_app_request" {
                         // `app.before_request(fn)` used as a decorator with arguments is unusual; ignore.
@@ -537,10 +549,10 @@ fn decorator_auth(
     if OPTIONAL_AUTH.contains(&last) {
         return None;
     }
-    if let Some(c) = args {
-        if kwarg(c, "optional").and_then(crate::ast_util::bool_value) == Some(true) {
-            return None;
-        }
+    if let Some(c) = args
+        && kwarg(c, "optional").and_then(crate::ast_util::bool_value) == Some(true)
+    {
+        return None;
     }
     let configured = extra.iter().any(|e| e == &name || e == last);
     let known = AUTH_DECORATORS.contains(&last) || configured;
@@ -585,31 +597,17 @@ impl<'a> Model<'a> {
                 g.visit_body(&module.body, i, None, true);
             }
         }
-        // Hooks registered by call: `app.before_request(check)`.
-        for (i, file) in files.iter().enumerate() {
-            if let Some(module) = file.module() {
-                for call in crate::facts::calls_in(&module.body) {
-                    if matches!(
-                        callee_last(call),
-                        Some("before_request" | "before_app_request")
-                    ) {
-                        if let Some(name) = call.arguments.args.first().and_then(dotted) {
-                            let short = name.rsplit('.').next().unwrap_or(&name).to_owned();
-                            if let Some(defs) = g.functions.get(&short) {
-                                let receiver = receiver_of(call).unwrap_or_default();
-                                for &(fi, f) in defs {
-                                    g.hooks.push(Hook {
-                                        receiver: receiver.clone(),
-                                        app_level: callee_last(call) == Some("before_app_request"),
-                                        func: f,
-                                        file_index: fi,
-                                    });
-                                }
-                            }
-                        }
-                    }
+        // Hooks registered by call: `app.before_request(check)` (collected while gathering).
+        for (receiver, name, app_level) in std::mem::take(&mut g.hook_calls) {
+            if let Some(defs) = g.functions.get(&name) {
+                for &(fi, f) in defs {
+                    g.hooks.push(Hook {
+                        receiver: receiver.clone(),
+                        app_level,
+                        func: f,
+                        file_index: fi,
+                    });
                 }
-                let _ = i;
             }
         }
         let mut raws = std::mem::take(&mut g.routes);
@@ -673,28 +671,27 @@ impl<'a> Model<'a> {
         for (name, &(fi, class)) in &g.classes {
             let _ = name;
             for d in &class.decorator_list {
-                if let Expr::Call(call) = &d.expression {
-                    if callee_last(call) == Some("route") {
-                        if let Some(path) = call.arguments.args.first().and_then(str_value) {
-                            let receiver = receiver_of(call).unwrap_or_default();
-                            let (target, prefix) = g
-                                .apis
-                                .get(&receiver)
-                                .cloned()
-                                .unwrap_or((receiver.clone(), String::new()));
-                            for (method, f) in view_methods(class) {
-                                raws.push(RawRoute {
-                                    receiver: target.clone(),
-                                    path: join_path(&prefix, path),
-                                    methods: vec![method],
-                                    func: f,
-                                    class: Some(class),
-                                    endpoint: None,
-                                    file_index: fi,
-                                    style: "restful",
-                                });
-                            }
-                        }
+                if let Expr::Call(call) = &d.expression
+                    && callee_last(call) == Some("route")
+                    && let Some(path) = call.arguments.args.first().and_then(str_value)
+                {
+                    let receiver = receiver_of(call).unwrap_or_default();
+                    let (target, prefix) = g
+                        .apis
+                        .get(&receiver)
+                        .cloned()
+                        .unwrap_or((receiver.clone(), String::new()));
+                    for (method, f) in view_methods(class) {
+                        raws.push(RawRoute {
+                            receiver: target.clone(),
+                            path: join_path(&prefix, path),
+                            methods: vec![method],
+                            func: f,
+                            class: Some(class),
+                            endpoint: None,
+                            file_index: fi,
+                            style: "restful",
+                        });
                     }
                 }
             }
@@ -765,10 +762,10 @@ impl<'a> Model<'a> {
             };
             response_functions.insert(func_name.clone());
             for call in crate::facts::calls_in(&raw.func.body) {
-                if let Some(last) = callee_last(call) {
-                    if summaries.by_name.contains_key(last) {
-                        response_functions.insert(last.to_owned());
-                    }
+                if let Some(last) = callee_last(call)
+                    && summaries.by_name.contains_key(last)
+                {
+                    response_functions.insert(last.to_owned());
                 }
             }
             let file = &files[raw.file_index];
@@ -832,8 +829,8 @@ fn view_methods(class: &ast::StmtClassDef) -> Vec<(String, &ast::StmtFunctionDef
 fn class_decorator_list(class: &ast::StmtClassDef) -> Vec<&Expr> {
     let mut out = Vec::new();
     for s in &class.body {
-        if let Stmt::Assign(a) = s {
-            if a.targets.iter().any(|t| matches!(t, Expr::Name(n) if matches!(n.id.as_str(), "decorators" | "method_decorators"))) {
+        if let Stmt::Assign(a) = s
+            && a.targets.iter().any(|t| matches!(t, Expr::Name(n) if matches!(n.id.as_str(), "decorators" | "method_decorators"))) {
                 match a.value.as_ref() {
                     Expr::List(l) => out.extend(l.elts.iter()),
                     Expr::Tuple(t) => out.extend(t.elts.iter()),
@@ -844,7 +841,6 @@ fn class_decorator_list(class: &ast::StmtClassDef) -> Vec<&Expr> {
                     _ => {}
                 }
             }
-        }
     }
     out
 }
@@ -865,10 +861,10 @@ fn blueprint_prefix(g: &Gathered<'_>, receiver: &str) -> (String, Option<String>
     let mut current = receiver.to_owned();
     let mut depth = 0;
     while let Some((parent, override_prefix)) = g.registrations.get(&current) {
-        if let Some(p) = override_prefix {
-            if current == receiver {
-                prefix = p.clone();
-            }
+        if let Some(p) = override_prefix
+            && current == receiver
+        {
+            prefix.clone_from(p);
         }
         let parent_short = parent.rsplit('.').next().unwrap_or(parent).to_owned();
         if let Some(parent_bp) = g.blueprints.get(&parent_short) {
@@ -964,10 +960,10 @@ fn hook_exempts(
         // Strings in the test itself, and in constants it names.
         let mut values: Vec<String> = strings_in(&i.test).into_iter().map(str::to_owned).collect();
         crate::ast_util::each_expr(&i.test, &mut |e| {
-            if let Expr::Name(n) = e {
-                if let Some(v) = g.constants.get(&(hook.file_index, n.id.to_string())) {
-                    values.extend(strings_in(v).into_iter().map(str::to_owned));
-                }
+            if let Expr::Name(n) = e
+                && let Some(v) = g.constants.get(&(hook.file_index, n.id.to_string()))
+            {
+                values.extend(strings_in(v).into_iter().map(str::to_owned));
             }
         });
         let short_endpoint = endpoint.rsplit('.').next().unwrap_or(endpoint);

@@ -3,7 +3,7 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{callee_last, dotted, str_value};
+use crate::ast_util::{dotted, str_value};
 
 const LOG_METHODS: &[&str] = &[
     "debug",
@@ -366,7 +366,7 @@ pub(crate) fn credential_flow(expr: &Expr) -> Option<&'static str> {
             }
             match e {
                 _ if is_headers_object(e) => {
-                    self.found = Some("all request headers (with `Authorization`)")
+                    self.found = Some("all request headers (with `Authorization`)");
                 }
                 Expr::Attribute(a)
                     if a.attr.as_str() == "authorization"
@@ -385,17 +385,17 @@ pub(crate) fn credential_flow(expr: &Expr) -> Option<&'static str> {
                         // its arguments only through value-preserving calls.
                         self.visit_expr(&a.value);
                         if TRANSPARENT.contains(&a.attr.as_str()) {
-                            for x in c.arguments.args.iter() {
+                            for x in &c.arguments.args {
                                 self.visit_expr(x);
                             }
                         }
                     }
                     Expr::Name(n) if !TRANSPARENT.contains(&n.id.as_str()) => {}
                     Expr::Attribute(a) if is_headers_object(&a.value) => match a.attr.as_str() {
-                        "get" | "getlist" | "get_all" => {
-                            if c.arguments.args.first().is_some_and(credential_key) {
-                                self.found = Some("the `Authorization` header");
-                            }
+                        "get" | "getlist" | "get_all"
+                            if c.arguments.args.first().is_some_and(credential_key) =>
+                        {
+                            self.found = Some("the `Authorization` header");
                         }
                         "items" | "keys" | "values" | "to_wsgi_list" | "copy" | "to_dict" => {
                             self.found = Some("all request headers (with `Authorization`)");

@@ -2,6 +2,11 @@
 //! unannotated may fire, `# todo-expect:` marks a known miss and `# todo-ok:` a
 //! known false positive (both fail once they stop being true, so they get promoted).
 //! Runs over one fixture per rule in `tests/fixtures/` and over both testbeds.
+#![allow(
+    clippy::print_stdout,
+    clippy::cast_precision_loss,
+    reason = "a test report of recall, printed"
+)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

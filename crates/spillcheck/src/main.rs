@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+// The analysis allocates many small AST nodes on several threads; mimalloc is
+// markedly faster than glibc's allocator at that (ruff makes the same choice).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ExitStatus {

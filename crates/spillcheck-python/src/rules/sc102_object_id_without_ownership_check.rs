@@ -50,8 +50,8 @@ use spillcheck_core::Finding;
 
 use crate::ast_util::callee_last;
 use crate::facts::{
-    Summaries, Taint, calls_in, exprs_in, identity_in_call, involves_identity, is_data_call,
-    reads_any,
+    NameSet, Summaries, Taint, calls_in, exprs_in, identity_in_call, involves_identity,
+    is_data_call, reads_any,
 };
 use crate::model::{Model, OwnerCheck, RouteAuth, decorator_is_role};
 use crate::project::SourceFile;
@@ -74,7 +74,7 @@ fn id_like(name: &str, converter: &str) -> bool {
 /// parameter at that position reaches a data access.
 fn loads_by_id(
     call: &ast::ExprCall,
-    ids: &HashSet<String>,
+    ids: &NameSet<'_>,
     summaries: &Summaries,
     external: &HashSet<String>,
 ) -> bool {
@@ -128,11 +128,12 @@ pub(crate) fn check_routes(
             .filter(|p| id_like(&p.name, &p.converter))
             .map(|p| p.name.clone())
             .collect();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         if ids.is_empty() {
             continue;
         }
         let taint = Taint::of_body(&site.func.body);
-        let id_names = taint.closure(&ids);
+        let id_names = taint.closure(&id_refs);
         let sites: Vec<&ast::ExprCall> = calls_in(&site.func.body)
             .into_iter()
             .filter(|c| loads_by_id(c, &id_names, summaries, &externals[site.file_index]))
@@ -158,14 +159,13 @@ pub(crate) fn check_routes(
         let identity = taint.identity_names();
         let mut compared = false;
         exprs_in(&site.func.body, &mut |e| {
-            if let Expr::Compare(c) = e {
-                if involves_identity(&c.left, &identity)
+            if let Expr::Compare(c) = e
+                && (involves_identity(&c.left, &identity)
                     || c.comparators
                         .iter()
-                        .any(|x| involves_identity(x, &identity))
-                {
-                    compared = true;
-                }
+                        .any(|x| involves_identity(x, &identity)))
+            {
+                compared = true;
             }
         });
         let external = &externals[site.file_index];

@@ -124,12 +124,11 @@ pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) 
     }
     let mut returns = Vec::new();
     for s in &func.body {
-        if let Stmt::Return(r) = s {
-            if let Some(v) = &r.value {
-                if constant_claims(v) {
-                    returns.push(s);
-                }
-            }
+        if let Stmt::Return(r) = s
+            && let Some(v) = &r.value
+            && constant_claims(v)
+        {
+            returns.push(s);
         }
     }
     let _ = each_expr;

@@ -125,6 +125,12 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.enabled(&SC104) || cx.file.is_test {
         return;
     }
+    if !matches!(
+        crate::ast_util::callee_last(call),
+        Some("decode" | "decode_complete" | "get_unverified_claims")
+    ) {
+        return;
+    }
     let name = callee(call).unwrap_or_default();
     if name.ends_with("get_unverified_claims") {
         cx.report(

@@ -36,22 +36,11 @@ declare_rule! {
     }
 }
 
-use std::collections::HashSet;
-
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::any_expr;
 use crate::checker::Checker;
-use crate::facts::Taint;
 use crate::patterns::{call_values, credential_flow, is_log_call, is_token_like_name};
-
-/// Names in the current function that carry request credentials.
-pub(crate) fn credential_names(cx: &Checker<'_>) -> HashSet<String> {
-    cx.functions
-        .last()
-        .map(|f| Taint::of_body(&f.body).flagged(|v| v.credentials))
-        .unwrap_or_default()
-}
 
 /// `SC110`: a log call whose arguments hold request headers, the Authorization
 /// header, or a token.
@@ -59,7 +48,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.enabled(&SC110) || !is_log_call(call) {
         return;
     }
-    let tainted = credential_names(cx);
+    let tainted = cx.credential_names();
     let mut what: Option<String> = None;
     for v in call_values(call) {
         if let Some(w) = credential_flow(v) {
@@ -81,7 +70,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 };
                 if tainted.contains(n.id.as_str()) && !id_like {
                     what = Some(format!("`{}`, read from the request's credentials", n.id));
-                } else if is_token_like_name(n.id.as_str()) {
+                } else if cx.web && is_token_like_name(n.id.as_str()) {
                     what = Some(format!("`{}`", n.id));
                 }
             }

@@ -71,10 +71,10 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
             }
         }
         Expr::Subscript(s) => {
-            if let Some(k) = str_value(&s.slice) {
-                if is_password_like_name(k) {
-                    return Some(format!("`[\"{k}\"]`"));
-                }
+            if let Some(k) = str_value(&s.slice)
+                && is_password_like_name(k)
+            {
+                return Some(format!("`[\"{k}\"]`"));
             }
             sensitive_in(&s.value, auth_function).or_else(|| sensitive_in(&s.slice, auth_function))
         }
@@ -110,10 +110,10 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
                     }
                     match e {
                         Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => {
-                            self.found = sensitive_in(e, self.auth)
+                            self.found = sensitive_in(e, self.auth);
                         }
                         Expr::Call(_) if self.auth && is_body_dump(e) => {
-                            self.found = sensitive_in(e, self.auth)
+                            self.found = sensitive_in(e, self.auth);
                         }
                         _ => walk_expr(self, e),
                     }

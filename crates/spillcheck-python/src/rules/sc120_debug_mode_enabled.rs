@@ -87,10 +87,10 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 );
             }
         }
-        Some("update" | "from_mapping") => {
-            if kwarg(call, "DEBUG").and_then(bool_value) == Some(true) {
-                cx.report(&SC120, call, "`DEBUG=True` set in the app configuration");
-            }
+        Some("update" | "from_mapping")
+            if kwarg(call, "DEBUG").and_then(bool_value) == Some(true) =>
+        {
+            cx.report(&SC120, call, "`DEBUG=True` set in the app configuration");
         }
         _ => {}
     }

@@ -108,7 +108,8 @@ fn leaks_exception(value: &Expr, name: &str) -> bool {
 /// `SC121`: a `return` in an `except` block or error handler that puts the exception
 /// text or a traceback into the response.
 pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
-    if !cx.enabled(&SC121) || cx.file.is_test {
+    // Outside a web module a `return` is not a response.
+    if !cx.enabled(&SC121) || cx.file.is_test || !cx.web {
         return;
     }
     let Some(ctx) = cx.excepts.last().cloned() else {

@@ -113,11 +113,11 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         return;
     }
     for t in targets {
-        if let Some(name) = target_name(t) {
-            if is_signing_key_name(&name) {
-                report_literal(cx, value, &name, literal, fallback);
-                return;
-            }
+        if let Some(name) = target_name(t)
+            && is_signing_key_name(&name)
+        {
+            report_literal(cx, value, &name, literal, fallback);
+            return;
         }
     }
 }
@@ -134,13 +134,26 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 callee_last(call),
                 Some("update" | "from_mapping" | "dict" | "Config" | "setdefault")
             )
+            && let Some(literal) = str_value(&k.value)
+            && !is_placeholder(literal)
         {
-            if let Some(literal) = str_value(&k.value) {
-                if !is_placeholder(literal) {
-                    report_literal(cx, &k.value, arg.as_str(), literal, false);
-                }
-            }
+            report_literal(cx, &k.value, arg.as_str(), literal, false);
         }
+    }
+    if !matches!(
+        callee_last(call),
+        Some(
+            "encode"
+                | "decode"
+                | "URLSafeTimedSerializer"
+                | "URLSafeSerializer"
+                | "TimedSerializer"
+                | "Serializer"
+                | "TimestampSigner"
+                | "Signer"
+        )
+    ) {
+        return;
     }
     let name = callee(call).unwrap_or_default().to_ascii_lowercase();
     let is_jwt = name.contains("jwt") && (name.ends_with(".encode") || name.ends_with(".decode"));
@@ -161,13 +174,12 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         } else {
             call.arguments.find_argument_value("secret_key", 0)
         };
-        if let Some(key) = key {
-            if let Some(literal) = str_value(key) {
-                if !is_placeholder(literal) {
-                    let what = dotted(&call.func).unwrap_or_default();
-                    report_literal(cx, key, &format!("{what}(key)"), literal, false);
-                }
-            }
+        if let Some(key) = key
+            && let Some(literal) = str_value(key)
+            && !is_placeholder(literal)
+        {
+            let what = dotted(&call.func).unwrap_or_default();
+            report_literal(cx, key, &format!("{what}(key)"), literal, false);
         }
     }
 }

@@ -35,7 +35,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{each_expr, str_value};
+use crate::ast_util::str_value;
 use crate::checker::Checker;
 use crate::patterns::{
     has_url_password, is_credential_name, is_not_a_secret_value, is_placeholder,
@@ -53,30 +53,26 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
     if let Some((literal, fallback)) = hardcoded_literal(value) {
         if has_url_password(literal) {
-            cx.report(&SC131, value, "connection URL with an embedded password")
-                .secrets
-                .push(literal.to_owned());
-            return;
+            return; // reported by `check_string`
         }
-        if credential_literal(literal) {
-            if let Some(name) = targets
+        if credential_literal(literal)
+            && let Some(name) = targets
                 .iter()
                 .filter_map(target_name)
                 .find(|n| is_credential_name(n))
-            {
-                let how = if fallback {
-                    " as the fallback of an environment lookup"
-                } else {
-                    ""
-                };
-                cx.report(
-                    &SC131,
-                    value,
-                    format!("credential `{name}` is hard-coded{how}"),
-                )
-                .secrets
-                .push(literal.to_owned());
-            }
+        {
+            let how = if fallback {
+                " as the fallback of an environment lookup"
+            } else {
+                ""
+            };
+            cx.report(
+                &SC131,
+                value,
+                format!("credential `{name}` is hard-coded{how}"),
+            )
+            .secrets
+            .push(literal.to_owned());
         }
         return;
     }
@@ -109,31 +105,30 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
-        if let Some(literal) = str_value(&k.value) {
-            if is_credential_name(arg.as_str()) && credential_literal(literal) {
-                cx.report(
-                    &SC131,
-                    &k.value,
-                    format!("credential `{arg}` is passed as a literal"),
-                )
-                .secrets
-                .push(literal.to_owned());
-            }
+        if let Some(literal) = str_value(&k.value)
+            && is_credential_name(arg.as_str())
+            && credential_literal(literal)
+        {
+            cx.report(
+                &SC131,
+                &k.value,
+                format!("credential `{arg}` is passed as a literal"),
+            )
+            .secrets
+            .push(literal.to_owned());
         }
     }
-    for a in call.arguments.args.iter() {
-        let mut found = None;
-        each_expr(a, &mut |e| {
-            if let Some(s) = str_value(e) {
-                if has_url_password(s) {
-                    found = Some(s.to_owned());
-                }
-            }
-        });
-        if let Some(url) = found {
-            cx.report(&SC131, a, "connection URL with an embedded password")
-                .secrets
-                .push(url);
-        }
+}
+
+/// `SC131` on any string literal: a URL with an embedded password.
+pub(crate) fn check_string(cx: &mut Checker<'_>, lit: &ast::ExprStringLiteral) {
+    if !cx.enabled(&SC131) || cx.file.is_test {
+        return;
+    }
+    let value = lit.value.to_str();
+    if value.contains("://") && value.contains('@') && has_url_password(value) {
+        cx.report(&SC131, lit, "connection URL with an embedded password")
+            .secrets
+            .push(value.to_owned());
     }
 }

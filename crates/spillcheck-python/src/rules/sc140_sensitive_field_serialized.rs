@@ -124,19 +124,19 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
             exprs_in(&func.body, &mut |e| match e {
                 Expr::Dict(d) => {
                     for item in &d.items {
-                        if let Some(key) = item.key.as_ref().and_then(str_value) {
-                            if sensitive(key, &item.value) {
-                                hits.push((item.key.as_ref().expect("key"), key.to_owned()));
-                            }
+                        if let Some(key) = item.key.as_ref().and_then(str_value)
+                            && sensitive(key, &item.value)
+                        {
+                            hits.push((item.key.as_ref().expect("key"), key.to_owned()));
                         }
                     }
                 }
                 Expr::Call(c) if matches!(callee_last(c), Some("jsonify" | "dict")) => {
                     for k in &c.arguments.keywords {
-                        if let Some(arg) = &k.arg {
-                            if sensitive(arg.as_str(), &k.value) {
-                                hits.push((&k.value, arg.to_string()));
-                            }
+                        if let Some(arg) = &k.arg
+                            && sensitive(arg.as_str(), &k.value)
+                        {
+                            hits.push((&k.value, arg.to_string()));
                         }
                     }
                 }

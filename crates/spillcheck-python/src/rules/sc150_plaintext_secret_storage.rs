@@ -71,11 +71,11 @@ fn written_columns(sql: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     if let Some(i) = lower.find("insert") {
         let rest = &sql[i..];
-        if let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
-            if open < close {
-                for (n, col) in rest[open + 1..close].split(',').enumerate() {
-                    out.push((col.trim().to_owned(), n));
-                }
+        if let (Some(open), Some(close)) = (rest.find('('), rest.find(')'))
+            && open < close
+        {
+            for (n, col) in rest[open + 1..close].split(',').enumerate() {
+                out.push((col.trim().to_owned(), n));
             }
         }
     } else if let Some(i) = lower.find(" set ") {
@@ -162,11 +162,9 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         let attr = a.attr.as_str().to_ascii_lowercase();
         // In-memory objects hold tokens all the time (clients, sessions); only a
         // model's password attribute set from a raw password is storage.
-        if receiver == "self"
-            || receiver == "cls"
-            || receiver.is_empty()
-            || !matches!(attr.as_str(), "password" | "passwd" | "pwd")
-        {
+        let model_like =
+            matches!(a.value.as_ref(), Expr::Name(_)) && receiver != "self" && receiver != "cls";
+        if !model_like || !matches!(attr.as_str(), "password" | "passwd" | "pwd") {
             continue;
         }
         let raw = v.id.as_str().to_ascii_lowercase();

@@ -77,16 +77,14 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     match callee_last(call) {
         Some("Flask" | "Blueprint") => {
-            if let Some(folder) = kwarg(call, "static_folder") {
-                if is_project_root(folder) {
-                    cx.report(&SC170, call, "`static_folder` is the project directory: source, `.env` and data files are served");
-                }
+            if let Some(folder) = kwarg(call, "static_folder")
+                && is_project_root(folder)
+            {
+                cx.report(&SC170, call, "`static_folder` is the project directory: source, `.env` and data files are served");
             }
         }
-        Some("send_from_directory") => {
-            if call.arguments.args.first().is_some_and(is_project_root) {
-                cx.report(&SC170, call, "files are served from the project directory");
-            }
+        Some("send_from_directory") if call.arguments.args.first().is_some_and(is_project_root) => {
+            cx.report(&SC170, call, "files are served from the project directory");
         }
         _ => {}
     }
