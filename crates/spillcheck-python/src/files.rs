@@ -32,6 +32,7 @@ pub(crate) struct WalkProblem {
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
+    let s = s.trim_start_matches("./").to_owned();
     if s.is_empty() {
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())

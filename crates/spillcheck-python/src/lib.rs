@@ -11,6 +11,7 @@
 
 mod ast_util;
 mod checker;
+mod connexion;
 mod facts;
 mod files;
 mod model;
@@ -73,6 +74,22 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
             path: Some(p.path),
             line: None,
         })
+        .collect();
+    // OpenAPI documents with operation ids: Connexion's routes.
+    let spec_ops: Vec<connexion::SpecOperation> = found
+        .par_iter()
+        .filter(|f| {
+            let name = f.rel.to_ascii_lowercase();
+            !f.python
+                && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+        })
+        .filter_map(|f| {
+            let text = files::read_text(&f.path, 8 * 1024 * 1024).ok()?;
+            let spec =
+                connexion::parse_spec(&text, !f.rel.to_ascii_lowercase().ends_with(".json"))?;
+            Some(connexion::operations(&spec, None))
+        })
+        .flatten()
         .collect();
     let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();
     let loaded: Vec<(Option<SourceFile>, Option<Diagnostic>)> = python
@@ -157,7 +174,7 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         .collect();
 
     // Pass 2: the Flask model and the route-level rules.
-    let mut model = model::Model::build(&sources, &summaries, &options.model);
+    let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);
     if (options.enabled)(rules::sc101_route_without_auth::SC101.id) {
         rules::sc101_route_without_auth::check_routes(
             &model,

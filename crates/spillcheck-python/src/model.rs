@@ -155,6 +155,8 @@ struct RawRoute<'a> {
     endpoint: Option<String>,
     file_index: usize,
     style: &'static str,
+    /// Auth declared by an OpenAPI document (Connexion).
+    spec_auth: Option<RouteAuth>,
 }
 
 #[derive(Debug)]
@@ -439,6 +441,7 @@ impl<'a> Gathered<'a> {
                             endpoint,
                             file_index: file,
                             style: "decorator",
+                            spec_auth: None,
                         });
                     }
                     if last == "before_request" || last == "before_app_request" {
@@ -590,6 +593,7 @@ impl<'a> Model<'a> {
         files: &'a [SourceFile],
         summaries: &Summaries,
         options: &ModelOptions,
+        specs: &[crate::connexion::SpecOperation],
     ) -> Model<'a> {
         let mut g = Gathered::default();
         for (i, file) in files.iter().enumerate() {
@@ -626,6 +630,7 @@ impl<'a> Model<'a> {
                             endpoint: endpoint.clone(),
                             file_index: fi,
                             style: "add_url_rule",
+                            spec_auth: None,
                         });
                     }
                 }
@@ -641,6 +646,7 @@ impl<'a> Model<'a> {
                                 endpoint: endpoint.clone(),
                                 file_index: fi,
                                 style: "method_view",
+                                spec_auth: None,
                             });
                         }
                     }
@@ -662,6 +668,7 @@ impl<'a> Model<'a> {
                             endpoint: None,
                             file_index: fi,
                             style: "restful",
+                            spec_auth: None,
                         });
                     }
                 }
@@ -691,12 +698,57 @@ impl<'a> Model<'a> {
                             endpoint: None,
                             file_index: fi,
                             style: "restful",
+                            spec_auth: None,
                         });
                     }
                 }
             }
         }
 
+        // Connexion: operations of OpenAPI documents, resolved to their handlers.
+        for op in specs {
+            let Some((module, func_name)) = op.operation_id.rsplit_once('.') else {
+                continue;
+            };
+            let Some(defs) = g.functions.get(func_name) else {
+                continue;
+            };
+            let module_path = module.replace('.', "/");
+            let stem = module.rsplit('.').next().unwrap_or(module);
+            let pick = defs
+                .iter()
+                .find(|(fi, _)| {
+                    let rel = &files[*fi].rel;
+                    rel.ends_with(&format!("{module_path}.py"))
+                        || rel.ends_with(&format!("{module_path}/__init__.py"))
+                })
+                .or_else(|| {
+                    defs.iter()
+                        .find(|(fi, _)| files[*fi].rel.ends_with(&format!("{stem}.py")))
+                })
+                .or_else(|| defs.first());
+            if let Some(&(fi, f)) = pick {
+                // `{note_id}` → `<int:note_id>` so the route's params carry their types.
+                let mut flask_path = op.path.clone();
+                for p in &op.params {
+                    flask_path = flask_path.replace(
+                        &format!("{{{}}}", p.name),
+                        &format!("<{}:{}>", p.converter, p.name),
+                    );
+                }
+                raws.push(RawRoute {
+                    receiver: String::new(),
+                    path: flask_path,
+                    methods: vec![op.method.clone()],
+                    func: f,
+                    class: None,
+                    endpoint: Some(op.operation_id.clone()),
+                    file_index: fi,
+                    style: "connexion",
+                    spec_auth: Some(op.auth.clone()),
+                });
+            }
+        }
         let public = compile_public(&options.public_routes);
         let mut routes = Vec::new();
         let mut response_functions = HashSet::new();
@@ -741,6 +793,11 @@ impl<'a> Model<'a> {
                 }
             }
             if auth == RouteAuth::None {
+                if let Some(spec) = &raw.spec_auth {
+                    auth = spec.clone();
+                }
+            }
+            if auth == RouteAuth::None && raw.spec_auth.is_none() {
                 auth = hook_auth(
                     &g,
                     files,

@@ -229,3 +229,11 @@ fn rule_fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn connexion_project() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/connexion_app");
+    let o = run(&dir);
+    assert!(o.expected >= 3);
+    assert_clean("connexion_app", &o);
+}

@@ -156,7 +156,15 @@ pub(crate) fn check_routes(
             r.owner_check = OwnerCheck::RoleRestricted;
             continue;
         }
-        let identity = taint.identity_names();
+        let mut identity = taint.identity_names();
+        if r.style == "connexion" {
+            // Connexion passes the verified subject as `user` (and the claims as `token_info`).
+            for p in site.func.parameters.iter() {
+                if matches!(p.name().as_str(), "user" | "token_info") {
+                    identity.insert(p.name().as_str());
+                }
+            }
+        }
         let mut compared = false;
         exprs_in(&site.func.body, &mut |e| {
             if let Expr::Compare(c) = e
