@@ -79,9 +79,11 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
     let spec_ops: Vec<connexion::SpecOperation> = found
         .par_iter()
         .filter(|f| {
-            let name = f.rel.to_ascii_lowercase();
-            !f.python
-                && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+            let ext = std::path::Path::new(&f.rel)
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            !f.python && matches!(ext.as_deref(), Some("yaml" | "yml" | "json"))
         })
         .filter_map(|f| {
             let text = files::read_text(&f.path, 8 * 1024 * 1024).ok()?;

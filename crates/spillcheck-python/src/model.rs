@@ -792,10 +792,10 @@ impl<'a> Model<'a> {
                     break;
                 }
             }
-            if auth == RouteAuth::None {
-                if let Some(spec) = &raw.spec_auth {
-                    auth = spec.clone();
-                }
+            if auth == RouteAuth::None
+                && let Some(spec) = &raw.spec_auth
+            {
+                auth = spec.clone();
             }
             if auth == RouteAuth::None && raw.spec_auth.is_none() {
                 auth = hook_auth(

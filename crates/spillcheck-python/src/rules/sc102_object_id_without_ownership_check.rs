@@ -159,7 +159,7 @@ pub(crate) fn check_routes(
         let mut identity = taint.identity_names();
         if r.style == "connexion" {
             // Connexion passes the verified subject as `user` (and the claims as `token_info`).
-            for p in site.func.parameters.iter() {
+            for p in &site.func.parameters {
                 if matches!(p.name().as_str(), "user" | "token_info") {
                     identity.insert(p.name().as_str());
                 }
