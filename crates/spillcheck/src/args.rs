@@ -24,6 +24,8 @@ pub(crate) enum Command {
     Code(CodeArgs),
     /// The route inventory: method, path, handler, how it is authenticated, owner check.
     Routes(RoutesArgs),
+    /// Tokens and secrets in log files and other files (plain, .gz, JSON lines).
+    Logs(LogsArgs),
     /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
     Report(ReportArgs),
 }
@@ -36,6 +38,15 @@ pub(crate) struct CodeArgs {
     /// Fail (exit 1) when a file could not be analysed (syntax error, unreadable).
     #[arg(long)]
     pub(crate) strict: bool,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogsArgs {
+    /// Files or folders to scan.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }

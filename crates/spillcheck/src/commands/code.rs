@@ -45,7 +45,10 @@ pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
     let config = load_config(&args.common, first_path(&args.paths))?;
     let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
     let enabled = |id: &str| selection.is_enabled(id);
-    let analysis = run_analysis(&args.paths, &config, &enabled)?;
+    let mut analysis = run_analysis(&args.paths, &config, &enabled)?;
+    if enabled("SC320") {
+        secrets_in_project_files(&args.paths, &config, &mut analysis)?;
+    }
     let incomplete = analysis.parse_errors > 0 || !analysis.diagnostics.is_empty();
     let target = Target {
         paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
@@ -70,6 +73,65 @@ pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Failure);
     }
     Ok(status)
+}
+
+/// SC320: secrets committed in the project's files. Non-Python files get every
+/// detector; Python files only the provider-key formats, and not on a line where a
+/// code rule (SC130/SC131) already reported the literal.
+fn secrets_in_project_files(
+    paths: &[PathBuf],
+    config: &Config,
+    analysis: &mut Analysis,
+) -> anyhow::Result<()> {
+    let exclude = config.exclude_set()?;
+    let (files, _) = spillcheck_tokens::scan::walk(paths);
+    let (python, other): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .filter(|p| {
+            spillcheck_tokens::scan::is_project_text_file(p)
+                && !exclude.is_match(crate::commands::logs::display_path(p))
+        })
+        .partition(|p| p.extension().is_some_and(|e| e == "py"));
+    let display = |p: &Path| crate::commands::logs::display_path(p);
+    use spillcheck_tokens::findings::{Context, to_findings};
+    use spillcheck_tokens::scan::{ScanOptions, scan_files};
+    let mut found = to_findings(
+        &scan_files(&other, &display, ScanOptions::default()),
+        Context::ProjectFiles,
+    );
+    let in_python = to_findings(
+        &scan_files(&python, &display, ScanOptions { python: true }),
+        Context::ProjectFiles,
+    );
+    for f in in_python {
+        let loc = f.location.as_ref().map(|l| (l.path.clone(), l.line));
+        let covered = analysis.findings.iter().any(|c| {
+            matches!(c.rule_id.as_str(), "SC130" | "SC131")
+                && c.location.as_ref().map(|l| (l.path.clone(), l.line)) == loc
+        });
+        if !covered
+            && !spillcheck_python_is_test(loc.as_ref().map(|l| l.0.as_str()).unwrap_or_default())
+        {
+            found.push(f);
+        }
+    }
+    found.retain(|f| {
+        !f.location
+            .as_ref()
+            .is_some_and(|l| spillcheck_python_is_test(&l.path))
+    });
+    analysis.findings.extend(found);
+    Ok(())
+}
+
+/// Test code and fixtures hold fake secrets on purpose.
+fn spillcheck_python_is_test(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.starts_with("test_")
+        || name == "conftest.py"
+        || rel
+            .split('/')
+            .any(|s| matches!(s, "tests" | "test" | "fixtures" | "testdata"))
 }
 
 pub(crate) fn routes(args: &RoutesArgs) -> anyhow::Result<ExitStatus> {

@@ -1,6 +1,7 @@
 //! One module per command; each turns its arguments into a run and returns the exit status.
 
 mod code;
+mod logs;
 mod report;
 mod rules;
 
@@ -13,6 +14,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Explain(args) => rules::explain(&args),
         Command::Code(args) => code::code(&args),
         Command::Routes(args) => code::routes(&args),
+        Command::Logs(args) => logs::logs(&args),
         Command::Report(args) => report::report(&args),
     }
 }

@@ -1,0 +1,35 @@
+//! AWS access key ids (`AKIA…`, `ASIA…`) and secret access keys assigned to an AWS-ish name.
+
+regex_detector! {
+    AwsAccessKeyId, id: "aws-access-key-id", name: "AWS access key id",
+    keywords: &["AKIA", "ASIA"],
+    pattern: r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", group: 1
+}
+
+regex_detector! {
+    AwsSecretKey, id: "aws-secret-access-key", name: "AWS secret access key",
+    keywords: &["aws"],
+    pattern: r#"(?i)aws[a-z0-9_.-]{0,24}(?:secret|sk)[a-z0-9_.-]{0,16}["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)"#, group: 1
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::scan;
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            scan("AWS_ACCESS_KEY_ID=AKIAZ7NOTESQ3BX4WY5V")[0].detector,
+            "aws-access-key-id"
+        );
+        let d = scan("aws_secret_access_key = q8Vt3Lm9ZpX2rN6wK1sD4yF7hJ0cB5gT8uE3iO6a");
+        assert_eq!(d[0].detector, "aws-secret-access-key");
+    }
+
+    #[test]
+    fn near_misses() {
+        assert!(scan("AKIAIOSFODNN7EXAMPLE is the documented example key").is_empty());
+        assert!(scan("request id AKIA-not-a-key").is_empty());
+        assert!(scan("aws_secret_access_key = ${AWS_SECRET}").is_empty());
+    }
+}

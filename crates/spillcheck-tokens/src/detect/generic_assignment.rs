@@ -1,0 +1,139 @@
+//! A high-entropy value assigned to a secret-looking name in a config file:
+//! `api_key: 9f8e...`, `CLIENT_SECRET="..."`, `"password": "..."`. Placeholders,
+//! references (`${VAR}`), UUIDs, hex digests and low-entropy words do not match.
+//! Python is left to the code rules (SC130/SC131), which understand the code.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{Detection, Detector, entropy, is_placeholder};
+
+pub(crate) struct GenericAssignment;
+
+fn re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)["']?\b([a-z0-9_.-]*(?:secret|password|passwd|pwd|api_?key|apikey|access_?key|private_?key|auth_?token|access_?token|client_?secret|signing_?key|token)[a-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"',;#]{10,})"#)
+            .expect("regex")
+    })
+}
+
+fn uuid_like(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn hex_digest(v: &str) -> bool {
+    matches!(v.len(), 32 | 40 | 64 | 128) && v.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn descriptive_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "_url",
+        "_uri",
+        "_file",
+        "_path",
+        "_type",
+        "_name",
+        "_field",
+        "_header",
+        "_length",
+        "_len",
+        "_env",
+        "_var",
+        "_hash",
+        "_digest",
+        "_expires",
+        "_ttl",
+        "_endpoint",
+        "_min",
+        "_max",
+        "_policy",
+        "_required",
+        "_id",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
+        || n.starts_with("token_type")
+}
+
+impl Detector for GenericAssignment {
+    fn id(&self) -> &'static str {
+        "secret-assignment"
+    }
+    fn name(&self) -> &'static str {
+        "High-entropy value assigned to a secret name"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["secret", "passw", "pwd", "key", "token"]
+    }
+    fn detect(&self, line: &str, out: &mut Vec<Detection>) {
+        for c in re().captures_iter(line) {
+            let (name, value) = (c.get(1).expect("name"), c.get(2).expect("value"));
+            let v = value.as_str();
+            if descriptive_name(name.as_str())
+                || is_placeholder(v)
+                || v.starts_with('$')
+                || v.contains("://")
+                || uuid_like(v)
+                || hex_digest(v)
+                || v.starts_with("data:")
+                || v.parse::<f64>().is_ok()
+                || entropy(v) < 3.3
+            {
+                continue;
+            }
+            out.push(Detection {
+                detector: self.id(),
+                start: value.start(),
+                end: value.end(),
+                secret: v.to_owned(),
+            });
+        }
+    }
+    fn in_python(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::scan;
+
+    #[test]
+    fn assignments() {
+        for line in [
+            "CLIENT_SECRET=q8Vt3Lm9ZpX2rN6wK1sD",
+            "  api_key: \"9fK2xL7qP4vT8mZ3rW6y\"",
+            r#"{"password": "Tr0ub4dor&3-Horse"}"#,
+        ] {
+            let d = scan(line);
+            assert_eq!(d.len(), 1, "{line}: {d:?}");
+            assert_eq!(d[0].detector, "secret-assignment");
+        }
+    }
+
+    #[test]
+    fn near_misses() {
+        for line in [
+            "token_type: Bearer",
+            "api_key: ${API_KEY}",
+            "password: changeme",
+            "session_token_ttl: 3600",
+            "request_id: 3f2b8c1e-9a4d-4e7f-8b2a-1c5d9e0f7a6b",
+            "checksum_key: d41d8cd98f00b204e9800998ecf8427e",
+            "secret_key_file: /etc/app/secret.key",
+            "password_reset_url: https://example.com/reset",
+            "avatar_key: data:image/png;base64,iVBORw0KGgo",
+            "password: aaaaaaaaaaaaaaaa",
+        ] {
+            assert!(scan(line).is_empty(), "{line}: {:?}", scan(line));
+        }
+    }
+}

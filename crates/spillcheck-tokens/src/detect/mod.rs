@@ -1,0 +1,264 @@
+//! Secret and token detectors, one per file. Each names the keywords that must occur
+//! in a line for it to run, so a scan is one Aho–Corasick pass over the text and the
+//! regular expressions run only on the few lines that can match.
+
+/// A detector that is one keyword list and one pattern (the secret is capture `group`).
+macro_rules! regex_detector {
+    ($(#[$doc:meta])* $ty:ident, id: $id:literal, name: $human:literal, keywords: $kw:expr, pattern: $re:literal, group: $g:literal) => {
+        $(#[$doc])*
+        pub(crate) struct $ty;
+
+        impl $crate::detect::Detector for $ty {
+            fn id(&self) -> &'static str {
+                $id
+            }
+            fn name(&self) -> &'static str {
+                $human
+            }
+            fn keywords(&self) -> &'static [&'static str] {
+                $kw
+            }
+            fn detect(&self, line: &str, out: &mut Vec<$crate::detect::Detection>) {
+                static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+                let re = RE.get_or_init(|| regex::Regex::new($re).expect("detector pattern compiles"));
+                for c in re.captures_iter(line) {
+                    let m = c.get($g).expect("capture group");
+                    if !$crate::detect::is_placeholder(m.as_str()) {
+                        out.push($crate::detect::Detection { detector: $id, start: m.start(), end: m.end(), secret: m.as_str().to_owned() });
+                    }
+                }
+            }
+        }
+    };
+}
+
+mod auth_header;
+mod aws;
+mod db_url;
+mod generic_assignment;
+mod github;
+mod gitlab;
+mod google;
+mod jwt;
+mod openai;
+mod private_key;
+mod sendgrid;
+mod session_cookie;
+mod slack;
+mod stripe;
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+pub use jwt::looks_like_jwt;
+
+/// One secret found in a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// The detector's id, e.g. `jwt`, `aws-access-key-id`.
+    pub detector: &'static str,
+    /// Byte offset of the secret in the line.
+    pub start: usize,
+    /// Byte offset after the secret.
+    pub end: usize,
+    /// The secret itself (redact before showing).
+    pub secret: String,
+}
+
+/// A detector of one kind of secret.
+pub trait Detector: Sync + Send {
+    /// Stable id, shown in findings.
+    fn id(&self) -> &'static str;
+    /// Human name (`JSON Web Token`).
+    fn name(&self) -> &'static str;
+    /// Substrings (ASCII, matched case-insensitively) one of which must be in the line.
+    fn keywords(&self) -> &'static [&'static str];
+    /// Appends what this detector finds in `line`.
+    fn detect(&self, line: &str, out: &mut Vec<Detection>);
+    /// Whether the detector applies to Python source too (provider-key formats do;
+    /// generic assignments are left to the code rules SC130/SC131 there).
+    fn in_python(&self) -> bool {
+        true
+    }
+}
+
+/// Every detector.
+pub fn all() -> &'static [&'static dyn Detector] {
+    &[
+        &jwt::Jwt,
+        &auth_header::AuthHeader,
+        &aws::AwsAccessKeyId,
+        &aws::AwsSecretKey,
+        &github::GitHub,
+        &gitlab::GitLab,
+        &slack::Slack,
+        &stripe::Stripe,
+        &google::GoogleApiKey,
+        &openai::OpenAi,
+        &sendgrid::SendGrid,
+        &private_key::PrivateKey,
+        &db_url::DbUrl,
+        &session_cookie::SessionCookie,
+        &generic_assignment::GenericAssignment,
+    ]
+}
+
+/// All detectors behind one keyword prefilter.
+pub struct Scanner {
+    ac: AhoCorasick,
+    /// keyword index → detector indices
+    owners: Vec<Vec<usize>>,
+    detectors: Vec<&'static dyn Detector>,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("detectors", &self.detectors.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scanner {
+    /// The shared scanner with every detector.
+    pub fn get() -> &'static Scanner {
+        static SCANNER: OnceLock<Scanner> = OnceLock::new();
+        SCANNER.get_or_init(|| Scanner::new(all().to_vec()))
+    }
+
+    fn new(detectors: Vec<&'static dyn Detector>) -> Scanner {
+        let mut keywords: Vec<&'static str> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (i, d) in detectors.iter().enumerate() {
+            for k in d.keywords() {
+                if let Some(pos) = keywords.iter().position(|x| x.eq_ignore_ascii_case(k)) {
+                    owners[pos].push(i);
+                } else {
+                    keywords.push(k);
+                    owners.push(vec![i]);
+                }
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .expect("keywords build");
+        Scanner {
+            ac,
+            owners,
+            detectors,
+        }
+    }
+
+    /// Byte offsets of every keyword occurrence in `text`.
+    pub fn hits(&self, text: &[u8]) -> Vec<usize> {
+        self.ac.find_iter(text).map(|m| m.start()).collect()
+    }
+
+    /// Whether any keyword occurs in `text` (cheap test for a whole buffer).
+    pub fn may_match(&self, text: &[u8]) -> bool {
+        self.ac.is_match(text)
+    }
+
+    /// Every detection in one line. `python` excludes detectors that leave Python to the
+    /// code rules.
+    pub fn scan_line(&self, line: &str, python: bool, out: &mut Vec<Detection>) {
+        let mut wanted = 0u64;
+        for m in self.ac.find_overlapping_iter(line) {
+            for &d in &self.owners[m.pattern().as_usize()] {
+                wanted |= 1 << d;
+            }
+        }
+        if wanted == 0 {
+            return;
+        }
+        let before = out.len();
+        for (i, d) in self.detectors.iter().enumerate() {
+            if wanted & (1 << i) != 0 && (!python || d.in_python()) {
+                d.detect(line, out);
+            }
+        }
+        // One secret, one detection: keep the most specific (first registered) detector
+        // when two cover overlapping spans (a JWT after `Bearer`).
+        if out.len() - before > 1 {
+            let mut found: Vec<Detection> = out.drain(before..).collect();
+            dedup_overlaps(&mut found);
+            out.extend(found);
+        }
+    }
+}
+
+fn dedup_overlaps(found: &mut Vec<Detection>) {
+    let order = |id: &str| {
+        all()
+            .iter()
+            .position(|d| d.id() == id)
+            .unwrap_or(usize::MAX)
+    };
+    found.sort_by_key(|d| (order(d.detector), d.start));
+    let mut kept: Vec<Detection> = Vec::new();
+    for d in found.drain(..) {
+        if !kept.iter().any(|k| d.start < k.end && k.start < d.end) {
+            kept.push(d);
+        }
+    }
+    kept.sort_by_key(|d| d.start);
+    *found = kept;
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in s.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "lengths of secrets are small")]
+    let len = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Values that are examples, placeholders or references, not secrets.
+pub fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    [
+        "example",
+        "xxxx",
+        "****",
+        "changeme",
+        "change-me",
+        "placeholder",
+        "your",
+        "dummy",
+        "sample",
+        "redacted",
+        "<",
+        "${",
+        "{{",
+        "%(",
+        "env(",
+        "...",
+        "1234567890",
+        "abcdef",
+        "fake",
+        "test-",
+        "not-a-",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+#[cfg(test)]
+pub(crate) fn scan(line: &str) -> Vec<Detection> {
+    let mut out = Vec::new();
+    Scanner::get().scan_line(line, false, &mut out);
+    out
+}

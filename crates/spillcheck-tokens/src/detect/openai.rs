@@ -1,0 +1,22 @@
+//! OpenAI-style API keys (`sk-…`, `sk-proj-…`).
+
+regex_detector! {
+    OpenAi, id: "openai-api-key", name: "OpenAI-style API key",
+    keywords: &["sk-"],
+    pattern: r"(?:^|[^A-Za-z0-9_-])(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,})", group: 1
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::scan;
+
+    #[test]
+    fn keys_and_near_misses() {
+        assert_eq!(
+            scan("OPENAI_API_KEY=sk-proj-Q8vT3lM9zPx2Rn6Wk1Sd4Yf7Hj0Cb5Gt8Ue3")[0].detector,
+            "openai-api-key"
+        );
+        assert!(scan("task-runner-with-a-very-long-name-indeed-yes").is_empty());
+        assert!(scan("sk-short").is_empty());
+    }
+}

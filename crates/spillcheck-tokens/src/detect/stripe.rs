@@ -1,0 +1,22 @@
+//! Stripe secret and restricted keys (`sk_live_`, `rk_live_`, and their `_test_` twins).
+
+regex_detector! {
+    Stripe, id: "stripe-key", name: "Stripe secret key",
+    keywords: &["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
+    pattern: r"\b([sr]k_(?:live|test)_[0-9A-Za-z]{16,})", group: 1
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::scan;
+
+    #[test]
+    fn keys_and_near_misses() {
+        assert_eq!(
+            scan("secret_key: sk_live_51Hx9TqLm2VbNc8RzKp4WsYd7QeFjA0uG")[0].detector,
+            "stripe-key"
+        );
+        assert!(scan("pk_live_51Hx9TqLm2VbNc8RzKp4WsYd7 is publishable").is_empty());
+        assert!(scan("sk_live_short").is_empty());
+    }
+}

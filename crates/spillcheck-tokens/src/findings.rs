@@ -1,0 +1,72 @@
+//! Findings from scanned files: SC310 for logs, SC320 for project files. Each
+//! finding is one distinct secret, with its count and first and last place.
+
+use spillcheck_core::{Confidence, Finding, Location, Snippet};
+
+use crate::detect::all;
+use crate::rules::sc310_token_in_log_file::SC310;
+use crate::rules::sc320_secret_in_file::SC320;
+use crate::scan::{Group, ScanResult};
+
+/// Which rule the findings of a scan belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// `spillcheck logs`: secrets in logs (SC310).
+    Logs,
+    /// `spillcheck code`: secrets committed in project files (SC320).
+    ProjectFiles,
+}
+
+fn detector_name(id: &str) -> &'static str {
+    all()
+        .iter()
+        .find(|d| d.id() == id)
+        .map_or("secret", |d| d.name())
+}
+
+fn finding(group: &Group, context: Context) -> Finding {
+    let rule = match context {
+        Context::Logs => &SC310,
+        Context::ProjectFiles => &SC320,
+    };
+    let redacted = spillcheck_core::redact(&group.secret);
+    let what = detector_name(group.detector);
+    let message = if group.count == 1 {
+        format!("{what} `{redacted}` in `{}`", group.first.path)
+    } else if group.first.path == group.last.path {
+        format!(
+            "{what} `{redacted}` occurs {} times in `{}` (first line {}, last line {})",
+            group.count, group.first.path, group.first.line, group.last.line
+        )
+    } else {
+        format!(
+            "{what} `{redacted}` occurs {} times, first in `{}`:{} and last in `{}`:{}",
+            group.count, group.first.path, group.first.line, group.last.path, group.last.line
+        )
+    };
+    let line = u32::try_from(group.first.line).unwrap_or(u32::MAX);
+    let column = u32::try_from(group.first.column).unwrap_or(1);
+    let mut f = Finding::new(rule, message)
+        .at(Location {
+            path: group.first.path.clone(),
+            line,
+            column,
+            end_line: None,
+            end_column: None,
+            snippet: Some(Snippet {
+                start_line: line,
+                lines: vec![group.evidence.clone()],
+            }),
+        })
+        .with_secret(group.secret.clone())
+        .with_key(format!("{}:{redacted}", group.detector));
+    if group.detector == "secret-assignment" {
+        f = f.with_confidence(Confidence::Possible);
+    }
+    f
+}
+
+/// One finding per distinct secret, plus notes for what could not be scanned.
+pub fn to_findings(result: &ScanResult, context: Context) -> Vec<Finding> {
+    result.groups.iter().map(|g| finding(g, context)).collect()
+}

@@ -1,0 +1,417 @@
+//! Scanning files for secrets: plain text, `.gz` and JSON lines, streamed in
+//! newline-aligned chunks through a bounded channel, so memory stays bounded
+//! whatever the file size; chunks are scanned on every core. Findings are grouped
+//! per distinct secret: a log holding a million copies of one token is one group.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc::sync_channel;
+
+use crate::detect::{Detection, Scanner};
+
+/// Chunk size for streaming; a line longer than this is split (and may be missed
+/// at the split point, which the summary notes).
+const CHUNK: usize = 4 * 1024 * 1024;
+/// Chunks in flight per file: bounds memory to about `CHUNK × (QUEUE + threads)`.
+const QUEUE: usize = 4;
+/// Distinct secrets tracked; beyond this only counts are kept.
+const MAX_GROUPS: usize = 100_000;
+/// Longest line kept as evidence.
+const EVIDENCE_CHARS: usize = 300;
+
+/// Where a secret was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// File (as given or relative to the walk root).
+    pub path: String,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column (bytes).
+    pub column: u64,
+}
+
+/// One distinct secret and where it occurs.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The detector that found it.
+    pub detector: &'static str,
+    /// The secret (never shown whole; findings register it for redaction).
+    pub secret: String,
+    /// How many times it occurs.
+    pub count: u64,
+    /// First occurrence (in scan order: by file, then line).
+    pub first: Place,
+    /// Last occurrence.
+    pub last: Place,
+    /// The first line it was seen on, cut to a readable length.
+    pub evidence: String,
+}
+
+/// The result of scanning some files.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// Distinct secrets, in order of first appearance.
+    pub groups: Vec<Group>,
+    /// Bytes scanned (decompressed).
+    pub bytes: u64,
+    /// Files scanned.
+    pub files: u64,
+    /// Files skipped or cut short, with the reason (one line each).
+    pub notes: Vec<(String, String)>,
+    /// Secrets not tracked individually because `MAX_GROUPS` was reached.
+    pub untracked: u64,
+}
+
+/// How files are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanOptions {
+    /// Treat the files as Python source (generic assignments are left to the code rules).
+    pub python: bool,
+}
+
+fn key(detector: &str, secret: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    detector.hash(&mut h);
+    secret.hash(&mut h);
+    h.finish()
+}
+
+#[derive(Default)]
+struct Groups {
+    map: HashMap<u64, usize>,
+    list: Vec<Group>,
+    untracked: u64,
+}
+
+impl Groups {
+    fn add(&mut self, d: &Detection, place: Place, line: &str) {
+        let k = key(d.detector, &d.secret);
+        if let Some(&i) = self.map.get(&k) {
+            let g = &mut self.list[i];
+            g.count += 1;
+            if (&place.path, place.line) < (&g.first.path, g.first.line) {
+                g.first = place.clone();
+                g.evidence = evidence(line);
+            }
+            if (&place.path, place.line) > (&g.last.path, g.last.line) {
+                g.last = place;
+            }
+            return;
+        }
+        if self.list.len() >= MAX_GROUPS {
+            self.untracked += 1;
+            return;
+        }
+        self.map.insert(k, self.list.len());
+        self.list.push(Group {
+            detector: d.detector,
+            secret: d.secret.clone(),
+            count: 1,
+            first: place.clone(),
+            last: place,
+            evidence: evidence(line),
+        });
+    }
+}
+
+fn evidence(line: &str) -> String {
+    let mut s: String = line.chars().take(EVIDENCE_CHARS).collect();
+    if line.chars().count() > EVIDENCE_CHARS {
+        s.push('…');
+    }
+    s
+}
+
+/// Scans one chunk (whole lines); `first_line` is the line number of its first byte.
+fn scan_chunk(
+    scanner: &Scanner,
+    chunk: &[u8],
+    first_line: u64,
+    path: &str,
+    options: ScanOptions,
+    out: &mut Vec<(Detection, Place, String)>,
+) {
+    if !scanner.may_match(chunk) {
+        return;
+    }
+    let text = String::from_utf8_lossy(chunk);
+    let bytes = text.as_bytes();
+    let mut line_no = first_line;
+    let mut counted_to = 0usize;
+    let mut last_line_start = usize::MAX;
+    let mut found = Vec::new();
+    for m in scanner_hits(scanner, bytes) {
+        let start = bytes[..m]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        if start == last_line_start {
+            continue; // this line was scanned already
+        }
+        last_line_start = start;
+        let end = bytes[m..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| m + i);
+        line_no += u64::try_from(memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count())
+            .unwrap_or(0);
+        counted_to = start;
+        let line = text[start..end].trim_end_matches('\r');
+        found.clear();
+        scanner.scan_line(line, options.python, &mut found);
+        for d in found.drain(..) {
+            let column = u64::try_from(line[..d.start].len() + 1).unwrap_or(1);
+            out.push((
+                d,
+                Place {
+                    path: path.to_owned(),
+                    line: line_no,
+                    column,
+                },
+                line.to_owned(),
+            ));
+        }
+    }
+}
+
+/// Offsets of keyword hits in a chunk.
+fn scanner_hits(scanner: &Scanner, bytes: &[u8]) -> Vec<usize> {
+    scanner.hits(bytes)
+}
+
+/// Scans files and folders. `display` maps a path to how it is shown in findings.
+pub fn scan_files(
+    files: &[PathBuf],
+    display: &(dyn Fn(&Path) -> String + Sync),
+    options: ScanOptions,
+) -> ScanResult {
+    let scanner = Scanner::get();
+    let groups = Mutex::new(Groups::default());
+    let result = Mutex::new(ScanResult::default());
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    for path in files {
+        let shown = display(path);
+        match scan_one(scanner, path, &shown, options, threads, &groups) {
+            Ok(bytes) => {
+                let mut r = result.lock().expect("lock");
+                r.bytes += bytes;
+                r.files += 1;
+            }
+            Err(note) => result.lock().expect("lock").notes.push((shown, note)),
+        }
+    }
+    let mut r = result.into_inner().expect("lock");
+    let g = groups.into_inner().expect("lock");
+    r.groups = g.list;
+    r.untracked = g.untracked;
+    r
+}
+
+fn open(path: &Path) -> Result<Box<dyn Read + Send>, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let is_gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if is_gz {
+        return Ok(Box::new(flate2::read::MultiGzDecoder::new(reader)));
+    }
+    // Binary files are skipped: a NUL in the first 8 KiB.
+    let mut head = vec![0u8; 8192];
+    let n = read_full(&mut reader, &mut head).map_err(|e| e.to_string())?;
+    head.truncate(n);
+    if head.contains(&0) {
+        return Err("skipped: binary file".into());
+    }
+    Ok(Box::new(std::io::Cursor::new(head).chain(reader)))
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn scan_one(
+    scanner: &Scanner,
+    path: &Path,
+    shown: &str,
+    options: ScanOptions,
+    threads: usize,
+    groups: &Mutex<Groups>,
+) -> Result<u64, String> {
+    let mut reader = open(path)?;
+    let (tx, rx) = sync_channel::<(Vec<u8>, u64)>(QUEUE);
+    let rx = Mutex::new(rx);
+    let mut total = 0u64;
+    let mut read_error = None;
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut local = Vec::new();
+                loop {
+                    let next = rx.lock().expect("lock").recv();
+                    let Ok((chunk, first_line)) = next else { break };
+                    scan_chunk(scanner, &chunk, first_line, shown, options, &mut local);
+                }
+                let mut g = groups.lock().expect("lock");
+                for (d, place, line) in local {
+                    g.add(&d, place, &line);
+                }
+            });
+        }
+        // The reader: newline-aligned chunks, each with the number of its first line.
+        let mut carry: Vec<u8> = Vec::new();
+        let mut line = 1u64;
+        loop {
+            let mut buf = std::mem::take(&mut carry);
+            let start = buf.len();
+            buf.resize(start + CHUNK, 0);
+            let n = match read_full(&mut reader, &mut buf[start..]) {
+                Ok(n) => n,
+                Err(e) => {
+                    read_error = Some(format!("read error after {total} bytes: {e}"));
+                    0
+                }
+            };
+            buf.truncate(start + n);
+            total += n as u64;
+            if buf.is_empty() {
+                break;
+            }
+            let eof = n == 0;
+            let cut = if eof {
+                buf.len()
+            } else {
+                buf.iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(buf.len(), |i| i + 1)
+            };
+            carry = buf.split_off(cut);
+            let lines_in = u64::try_from(memchr::memchr_iter(b'\n', &buf).count()).unwrap_or(0);
+            if tx.send((buf, line)).is_err() {
+                break;
+            }
+            line += lines_in;
+            if eof {
+                break;
+            }
+        }
+        drop(tx);
+    });
+    match read_error {
+        Some(e) if total == 0 => Err(e),
+        _ => Ok(total),
+    }
+}
+
+/// Files under `paths` (folders walked, `.gitignore` honoured, hidden files included,
+/// VCS and virtualenv folders skipped), with problems met on the way.
+pub fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for start in paths {
+        if !start.exists() {
+            problems.push((
+                start.display().to_string(),
+                "no such file or directory".to_owned(),
+            ));
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(start);
+        builder
+            .hidden(false)
+            .git_ignore(true)
+            .parents(true)
+            .follow_links(false);
+        builder.filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && matches!(
+                    name.as_ref(),
+                    ".git"
+                        | "node_modules"
+                        | ".venv"
+                        | "venv"
+                        | "__pycache__"
+                        | ".tox"
+                        | "site-packages"
+                        | "target"
+                ))
+        });
+        for entry in builder.build() {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(err) => problems.push((
+                    start.display().to_string(),
+                    err.to_string()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, problems)
+}
+
+/// Project files worth scanning for committed secrets (config, env, notebooks, docs
+/// excluded: lock files, minified assets, images, archives).
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "the name is lowercased first"
+)]
+pub fn is_project_text_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.starts_with(".env")
+        || name.ends_with(".env")
+        || matches!(
+            name.as_str(),
+            "dockerfile" | ".npmrc" | ".pypirc" | ".netrc" | "credentials"
+        )
+    {
+        return true;
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "yaml"
+            | "yml"
+            | "toml"
+            | "json"
+            | "ini"
+            | "cfg"
+            | "conf"
+            | "properties"
+            | "ipynb"
+            | "py"
+            | "sh"
+            | "txt"
+            | "xml"
+            | "tf"
+            | "tfvars"
+            | "pem"
+            | "key"
+            | "sql"
+    ) && !name.ends_with(".lock")
+        && !name.ends_with("-lock.json")
+        && !name.ends_with(".min.js")
+}

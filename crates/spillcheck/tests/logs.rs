@@ -1,0 +1,235 @@
+//! `spillcheck logs` on the log files the real testbeds write: the leaky app logs the
+//! Bearer tokens it receives (SC310), the hardened one does not. Needs the venv of
+//! `scripts/setup.sh` (the test command runs it first).
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_owned()
+}
+
+fn python() -> PathBuf {
+    let p = workspace().join(".venv/bin/python");
+    assert!(
+        p.exists(),
+        "{} missing: run scripts/setup.sh first",
+        p.display()
+    );
+    p
+}
+
+struct Testbed {
+    pid: u32,
+    port: u16,
+    state: tempfile::TempDir,
+}
+
+impl Drop for Testbed {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.pid.to_string()).status();
+    }
+}
+
+fn start(name: &str) -> Testbed {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(workspace().join("testbeds/run.sh"))
+        .args([name, &port.to_string()])
+        .arg(state.path())
+        .env("SPILLCHECK_VENV", workspace().join(".venv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name} did not start: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    Testbed { pid, port, state }
+}
+
+fn login(bed: &Testbed, user: &str) -> String {
+    let out = Command::new(python())
+        .arg(workspace().join("testbeds/login.py"))
+        .args([format!("http://127.0.0.1:{}", bed.port), user.to_owned()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn get(bed: &Testbed, path: &str, token: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", bed.port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+fn scan(log: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["logs"])
+        .arg(log)
+        .args(["--format", "json"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn leaky_logs_tokens_hardened_does_not() {
+    let leaky = start("leaky-notes");
+    let hardened = start("hardened-notes");
+    let mut tokens = Vec::new();
+    for bed in [&leaky, &hardened] {
+        let alice = login(bed, "alice");
+        let bob = login(bed, "bob");
+        for _ in 0..3 {
+            assert_eq!(get(bed, "/api/me", &alice), 200);
+        }
+        assert_eq!(get(bed, "/api/notes", &bob), 200);
+        tokens.push((alice, bob));
+    }
+
+    let out = scan(&leaky.state.path().join("app.log"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (alice, bob) = &tokens[0];
+    let findings = v["findings"].as_array().unwrap();
+    for (who, token) in [("alice", alice), ("bob", bob)] {
+        assert!(
+            !text.contains(token.as_str()),
+            "{who}'s token appears whole in the report"
+        );
+        let redacted = spillcheck_core::redact(token);
+        let f = findings
+            .iter()
+            .find(|f| f["rule_id"] == "SC310" && f["message"].as_str().unwrap().contains(&redacted))
+            .unwrap_or_else(|| panic!("no SC310 for {who}'s token in {text}"));
+        assert_eq!(
+            f["location"]["path"].as_str().unwrap().rsplit('/').next(),
+            Some("app.log")
+        );
+    }
+    // Alice's token was sent three times: one finding that counts them.
+    let alice_finding = findings
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains(&spillcheck_core::redact(alice))
+        })
+        .unwrap();
+    assert!(
+        alice_finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("occurs 3 times"),
+        "{alice_finding}"
+    );
+
+    let out = scan(&hardened.state.path().join("app.log"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert!(
+        std::fs::metadata(hardened.state.path().join("app.log"))
+            .unwrap()
+            .len()
+            > 0,
+        "the hardened app did log the requests"
+    );
+}
+
+#[test]
+fn code_findings_match_every_testbed_marker() {
+    // All code findings, SC1xx and SC320 alike, against the `# expect:` markers.
+    let root = workspace();
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["code", "testbeds/leaky-notes", "--format", "json"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_owned(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    let re = regex_lite_markers(&root.join("testbeds/leaky-notes"), &root);
+    assert_eq!(found, re);
+}
+
+/// `(path, line, rule)` of every `# expect:` marker under `dir`.
+fn regex_lite_markers(dir: &Path, root: &Path) -> Vec<(String, u64, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let e = e.unwrap().path();
+                if !e.ends_with("instance") && !e.ends_with("__pycache__") {
+                    stack.push(e);
+                }
+            }
+            continue;
+        }
+        if p.file_name().is_some_and(|n| n == "expected.toml") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        for (i, line) in text.lines().enumerate() {
+            if let Some(rest) = line.split("# expect: ").nth(1) {
+                for rule in rest
+                    .split(',')
+                    .map(|r| r.split_whitespace().next().unwrap_or_default().to_owned())
+                {
+                    out.push((rel.clone(), i as u64 + 1, rule));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
