@@ -27,6 +27,7 @@ mod report;
 pub mod score;
 mod severity;
 mod suppress;
+pub mod walk;
 
 pub use baseline::{Baseline, BaselineEntry};
 pub use catalog::{Catalog, Cwe, OwaspApi, RuleDocs, RuleKind, RuleMeta};

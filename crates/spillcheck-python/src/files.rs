@@ -58,32 +58,7 @@ pub(crate) fn walk(
             });
             continue;
         }
-        let mut builder = ignore::WalkBuilder::new(start);
-        builder
-            .hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
-            .ignore(true)
-            .parents(true)
-            .follow_links(false);
-        builder.filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && matches!(
-                    name.as_ref(),
-                    ".git"
-                        | "__pycache__"
-                        | "node_modules"
-                        | ".venv"
-                        | "venv"
-                        | ".tox"
-                        | ".mypy_cache"
-                        | ".ruff_cache"
-                        | ".pytest_cache"
-                        | "site-packages"
-                ))
-        });
-        for entry in builder.build() {
+        for entry in spillcheck_core::walk::walker(start) {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {

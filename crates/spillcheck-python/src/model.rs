@@ -653,30 +653,16 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        // Flask-RESTful / RESTX resources
+        // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
         for (api, class_name, paths, _file) in &g.resources {
             if let Some(&(fi, class)) = g.classes.get(class_name) {
                 let (target, prefix) = g.apis.get(api).cloned().unwrap_or_default();
                 for path in paths {
-                    for (method, f) in view_methods(class) {
-                        raws.push(RawRoute {
-                            receiver: target.clone(),
-                            path: join_path(&prefix, path),
-                            methods: vec![method],
-                            func: f,
-                            class: Some(class),
-                            endpoint: None,
-                            file_index: fi,
-                            style: "restful",
-                            spec_auth: None,
-                        });
-                    }
+                    push_view_routes(&mut raws, class, fi, &target, &join_path(&prefix, path));
                 }
             }
         }
-        // Namespace routes (`@ns.route("/x")` on a Resource class) are class decorators.
-        for (name, &(fi, class)) in &g.classes {
-            let _ = name;
+        for &(fi, class) in g.classes.values() {
             for d in &class.decorator_list {
                 if let Expr::Call(call) = &d.expression
                     && callee_last(call) == Some("route")
@@ -688,19 +674,7 @@ impl<'a> Model<'a> {
                         .get(&receiver)
                         .cloned()
                         .unwrap_or((receiver.clone(), String::new()));
-                    for (method, f) in view_methods(class) {
-                        raws.push(RawRoute {
-                            receiver: target.clone(),
-                            path: join_path(&prefix, path),
-                            methods: vec![method],
-                            func: f,
-                            class: Some(class),
-                            endpoint: None,
-                            file_index: fi,
-                            style: "restful",
-                            spec_auth: None,
-                        });
-                    }
+                    push_view_routes(&mut raws, class, fi, &target, &join_path(&prefix, path));
                 }
             }
         }
@@ -863,6 +837,29 @@ impl<'a> Model<'a> {
             any_auth,
             response_functions,
         }
+    }
+}
+
+/// One route per HTTP method a Flask-RESTful/RESTX resource class implements.
+fn push_view_routes<'a>(
+    raws: &mut Vec<RawRoute<'a>>,
+    class: &'a ast::StmtClassDef,
+    file_index: usize,
+    receiver: &str,
+    path: &str,
+) {
+    for (method, f) in view_methods(class) {
+        raws.push(RawRoute {
+            receiver: receiver.to_owned(),
+            path: path.to_owned(),
+            methods: vec![method],
+            func: f,
+            class: Some(class),
+            endpoint: None,
+            file_index,
+            style: "restful",
+            spec_auth: None,
+        });
     }
 }
 

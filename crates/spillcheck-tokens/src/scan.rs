@@ -127,40 +127,31 @@ fn evidence(line: &str) -> String {
 }
 
 /// Scans one chunk (whole lines); `first_line` is the line number of its first byte.
+/// Only lines holding a keyword are decoded and handed to the detectors.
 fn scan_chunk(
     scanner: &Scanner,
-    chunk: &[u8],
+    bytes: &[u8],
     first_line: u64,
     path: &str,
     options: ScanOptions,
     out: &mut Vec<(Detection, Place, String)>,
 ) {
-    if !scanner.may_match(chunk) {
-        return;
-    }
-    let text = String::from_utf8_lossy(chunk);
-    let bytes = text.as_bytes();
     let mut line_no = first_line;
     let mut counted_to = 0usize;
-    let mut last_line_start = usize::MAX;
+    let mut next_line_start = 0usize;
     let mut found = Vec::new();
     for m in scanner_hits(scanner, bytes) {
-        let start = bytes[..m]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        if start == last_line_start {
+        if m < next_line_start {
             continue; // this line was scanned already
         }
-        last_line_start = start;
-        let end = bytes[m..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| m + i);
+        let start = memchr::memrchr(b'\n', &bytes[..m]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[m..]).map_or(bytes.len(), |i| m + i);
+        next_line_start = end + 1;
         line_no += u64::try_from(memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count())
             .unwrap_or(0);
         counted_to = start;
-        let line = text[start..end].trim_end_matches('\r');
+        let text = String::from_utf8_lossy(&bytes[start..end]);
+        let line = text.trim_end_matches('\r');
         found.clear();
         scanner.scan_line(line, options.python, &mut found);
         for d in found.drain(..) {
@@ -252,28 +243,40 @@ fn scan_one(
     let mut reader = open(path)?;
     let (tx, rx) = sync_channel::<(Vec<u8>, u64)>(QUEUE);
     let rx = Mutex::new(rx);
+    // Buffers go back to the reader once scanned: no fresh pages per chunk, and
+    // memory stays at about `CHUNK × (QUEUE + threads + 1)` whatever the file size.
+    let (back_tx, back_rx) = sync_channel::<Vec<u8>>(QUEUE + threads + 1);
     let mut total = 0u64;
     let mut read_error = None;
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| {
+            let back_tx = back_tx.clone();
+            let rx = &rx;
+            s.spawn(move || {
                 let mut local = Vec::new();
                 loop {
                     let next = rx.lock().expect("lock").recv();
                     let Ok((chunk, first_line)) = next else { break };
                     scan_chunk(scanner, &chunk, first_line, shown, options, &mut local);
-                }
-                let mut g = groups.lock().expect("lock");
-                for (d, place, line) in local {
-                    g.add(&d, place, &line);
+                    let _ = back_tx.try_send(chunk);
+                    if !local.is_empty() {
+                        let mut g = groups.lock().expect("lock");
+                        for (d, place, line) in local.drain(..) {
+                            g.add(&d, place, &line);
+                        }
+                    }
                 }
             });
         }
+        drop(back_tx);
         // The reader: newline-aligned chunks, each with the number of its first line.
         let mut carry: Vec<u8> = Vec::new();
         let mut line = 1u64;
         loop {
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = back_rx.try_recv().unwrap_or_default();
+            buf.clear();
+            buf.extend_from_slice(&carry);
+            carry.clear();
             let start = buf.len();
             buf.resize(start + CHUNK, 0);
             let n = match read_full(&mut reader, &mut buf[start..]) {
@@ -292,11 +295,10 @@ fn scan_one(
             let cut = if eof {
                 buf.len()
             } else {
-                buf.iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(buf.len(), |i| i + 1)
+                memchr::memrchr(b'\n', &buf).map_or(buf.len(), |i| i + 1)
             };
-            carry = buf.split_off(cut);
+            carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
             let lines_in = u64::try_from(memchr::memchr_iter(b'\n', &buf).count()).unwrap_or(0);
             if tx.send((buf, line)).is_err() {
                 break;
@@ -327,28 +329,7 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
             ));
             continue;
         }
-        let mut builder = ignore::WalkBuilder::new(start);
-        builder
-            .hidden(false)
-            .git_ignore(true)
-            .parents(true)
-            .follow_links(false);
-        builder.filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && matches!(
-                    name.as_ref(),
-                    ".git"
-                        | "node_modules"
-                        | ".venv"
-                        | "venv"
-                        | "__pycache__"
-                        | ".tox"
-                        | "site-packages"
-                        | "target"
-                ))
-        });
-        for entry in builder.build() {
+        for entry in spillcheck_core::walk::walker(start) {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
                 Ok(_) => {}

@@ -1,32 +1,9 @@
 //! `spillcheck code` and `spillcheck routes` through the real binary, on the testbeds
 //! and on hostile trees.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("spillcheck runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(o)))
-}
+use common::{json, run, stderr, workspace};
 
 #[test]
 fn leaky_testbed_fails_the_gate_hardened_passes() {

@@ -7,13 +7,9 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_owned()
-}
+mod common;
+
+use common::workspace;
 
 fn python() -> PathBuf {
     let p = workspace().join(".venv/bin/python");

@@ -71,7 +71,7 @@ impl Detector for GenericAssignment {
         "High-entropy value assigned to a secret name"
     }
     fn keywords(&self) -> &'static [&'static str] {
-        &["secret", "passw", "pwd", "key", "token"]
+        &["ecret", "assw", "pwd", "key", "oken"]
     }
     fn detect(&self, line: &str, out: &mut Vec<Detection>) {
         for c in re().captures_iter(line) {

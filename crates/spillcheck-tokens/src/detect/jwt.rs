@@ -1,19 +1,65 @@
 //! JSON Web Tokens: three base64url segments whose header and payload decode to JSON
 //! objects (the header with an `alg`). Random `eyJ...` strings and base64 blobs do not match.
 
-use std::sync::OnceLock;
-
-use base64::Engine as _;
-use regex::Regex;
-
 use super::{Detection, Detector};
+use base64::Engine as _;
 
 pub(crate) struct Jwt;
 
-fn re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").expect("regex")
+fn b64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+fn run(bytes: &[u8], from: usize) -> usize {
+    bytes[from..].iter().take_while(|&&b| b64url(b)).count()
+}
+
+/// `eyJ<header>.eyJ<payload>.<signature>` spans in `line` (by hand: faster than a regex).
+fn candidates(line: &str) -> Vec<(usize, usize)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&b[from..], b"eyJ") {
+        let start = from + i;
+        let h_end = start + run(b, start);
+        from = start + 3;
+        if h_end - start < 11 || b.get(h_end) != Some(&b'.') || !b[h_end + 1..].starts_with(b"eyJ")
+        {
+            continue;
+        }
+        let p_end = h_end + 1 + run(b, h_end + 1);
+        if p_end - h_end - 1 < 7 || b.get(p_end) != Some(&b'.') {
+            continue;
+        }
+        let s_end = p_end + 1 + run(b, p_end + 1);
+        out.push((start, s_end));
+        from = s_end;
+    }
+    out
+}
+
+/// Validation results of recently seen tokens: logs repeat the same tokens.
+fn validated(token: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    thread_local! {
+        static SEEN: RefCell<HashMap<u64, bool>> = RefCell::new(HashMap::new());
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut h);
+    let key = h.finish();
+    SEEN.with(|seen| {
+        if let Some(&v) = seen.borrow().get(&key) {
+            return v;
+        }
+        let v = looks_like_jwt(token);
+        let mut map = seen.borrow_mut();
+        if map.len() >= 16_384 {
+            map.clear();
+        }
+        map.insert(key, v);
+        v
     })
 }
 
@@ -49,13 +95,14 @@ impl Detector for Jwt {
         &["eyJ"]
     }
     fn detect(&self, line: &str, out: &mut Vec<Detection>) {
-        for m in re().find_iter(line) {
-            if looks_like_jwt(m.as_str()) {
+        for (start, end) in candidates(line) {
+            let token = &line[start..end];
+            if validated(token) {
                 out.push(Detection {
                     detector: self.id(),
-                    start: m.start(),
-                    end: m.end(),
-                    secret: m.as_str().to_owned(),
+                    start,
+                    end,
+                    secret: token.to_owned(),
                 });
             }
         }

@@ -3,7 +3,7 @@
 
 regex_detector! {
     SessionCookie, id: "session-cookie", name: "Session cookie",
-    keywords: &["cookie"],
+    keywords: &["ookie"],
     pattern: r#"(?i)(?:set-)?cookie["']?\s*[:=]\s*["']?[^\n"']*?\b(?:session|sessionid|session_id|remember_token|auth_token|connect\.sid|jsessionid)=([A-Za-z0-9._~+/%-]{16,})"#, group: 1
 }
 
