@@ -10,5 +10,6 @@
 
 pub mod detect;
 pub mod findings;
+pub mod jwt;
 pub mod rules;
 pub mod scan;

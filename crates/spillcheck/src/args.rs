@@ -26,6 +26,8 @@ pub(crate) enum Command {
     Routes(RoutesArgs),
     /// Tokens and secrets in log files and other files (plain, .gz, JSON lines).
     Logs(LogsArgs),
+    /// Audit a JWT (claims, lifetime, header) and try to crack a weak HMAC secret.
+    Jwt(JwtArgs),
     /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
     Report(ReportArgs),
 }
@@ -38,6 +40,24 @@ pub(crate) struct CodeArgs {
     /// Fail (exit 1) when a file could not be analysed (syntax error, unreadable).
     #[arg(long)]
     pub(crate) strict: bool,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JwtArgs {
+    /// The token; `-` reads it from standard input. Default: $SPILLCHECK_TOKEN.
+    #[arg(env = "SPILLCHECK_TOKEN", hide_env_values = true)]
+    pub(crate) token: String,
+    /// A wordlist of candidate secrets (one per line, any size), tried after the built-in list.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) wordlist: Option<PathBuf>,
+    /// Also try simple manglings of each wordlist entry (Capitalised, years, 123, !...).
+    #[arg(long)]
+    pub(crate) mangle: bool,
+    /// Longest acceptable token lifetime, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub(crate) max_lifetime: i64,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }

@@ -394,3 +394,19 @@ fn error_messages_do_not_echo_secrets() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains(token), "{}", stderr(&o));
 }
+
+#[test]
+fn malformed_jwt_is_a_one_line_error_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in [
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
+        "eyJhbGciOiJIUzI1NiJ9.!!!notbase64!!!.c2ln",
+        "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln",
+    ] {
+        let o = run(&["jwt", bad], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+        assert!(stderr(&o).contains("not a JWT"), "{}", stderr(&o));
+        assert!(!stderr(&o).contains(bad));
+    }
+}

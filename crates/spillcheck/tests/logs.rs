@@ -229,3 +229,71 @@ fn regex_lite_markers(dir: &Path, root: &Path) -> Vec<(String, u64, String)> {
     out.sort();
     out
 }
+
+fn jwt_report(token: &str) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["jwt", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(token.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn jwt_audit_of_the_testbeds_tokens() {
+    let leaky = start("leaky-notes");
+    let hardened = start("hardened-notes");
+    let token = login(&leaky, "alice");
+    let (code, text) = jwt_report(&token);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(!text.contains(&token), "the token appears whole");
+    assert!(
+        !text.contains("super-secret"),
+        "the cracked secret appears whole"
+    );
+    let v: serde_json::Value = serde_json::from_str(
+        text.lines()
+            .take_while(|l| !l.starts_with("spillcheck:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_str(),
+    )
+    .unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["SC301", "SC302", "SC303"]);
+    // The weak secret is found with the built-in list in under a second.
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    let ms: u64 = msg
+        .split(" ms)")
+        .next()
+        .unwrap()
+        .rsplit('(')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(ms < 1000, "{msg}");
+    let (code, text) = jwt_report(&login(&hardened, "alice"));
+    assert_eq!(
+        code,
+        Some(0),
+        "the hardened token is short-lived, minimal and strongly signed: {text}"
+    );
+}

@@ -1,6 +1,7 @@
 //! One module per command; each turns its arguments into a run and returns the exit status.
 
 mod code;
+mod jwt;
 mod logs;
 mod report;
 mod rules;
@@ -15,6 +16,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Code(args) => code::code(&args),
         Command::Routes(args) => code::routes(&args),
         Command::Logs(args) => logs::logs(&args),
+        Command::Jwt(args) => jwt::jwt(&args),
         Command::Report(args) => report::report(&args),
     }
 }

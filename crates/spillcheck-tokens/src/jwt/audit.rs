@@ -1,0 +1,219 @@
+//! The token audit: lifetime and header (SC303), sensitive claims (SC302).
+
+use serde_json::Value;
+use spillcheck_core::Finding;
+
+use super::Jwt;
+use crate::rules::sc302_jwt_sensitive_claims::SC302;
+use crate::rules::sc303_jwt_lifetime::SC303;
+
+/// What the audit expects of a token.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Longest acceptable lifetime of an access token, in seconds.
+    pub max_lifetime: i64,
+    /// The current time, in seconds since the epoch.
+    pub now: i64,
+}
+
+const SENSITIVE_KEYS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "private_key",
+    "ssn",
+    "social_security_number",
+    "national_id",
+    "card",
+    "card_number",
+    "credit_card",
+    "cc_number",
+    "cvv",
+    "pin",
+    "phone",
+    "phone_number",
+    "mobile",
+    "email",
+    "address",
+    "dob",
+    "date_of_birth",
+    "birthdate",
+    "iban",
+    "tax_id",
+];
+
+fn human(secs: i64) -> String {
+    match secs {
+        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+        s if s >= 2 * 3600 => format!("{} hours", s / 3600),
+        s if s >= 120 => format!("{} minutes", s / 60),
+        s => format!("{s} seconds"),
+    }
+}
+
+fn luhn(digits: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(c - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// What personal or secret data a claim value holds, if any.
+fn sensitive_value(v: &str) -> Option<&'static str> {
+    let at = v.find('@');
+    if at.is_some_and(|i| i > 0 && v[i + 1..].contains('.') && !v.contains(' ')) {
+        return Some("an email address");
+    }
+    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+    let only_number_chars = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -+().".contains(c));
+    if only_number_chars && (13..=19).contains(&digits.len()) && luhn(&digits) {
+        return Some("a payment card number");
+    }
+    if only_number_chars && v.trim_start().starts_with('+') && (10..=15).contains(&digits.len()) {
+        return Some("a phone number");
+    }
+    None
+}
+
+/// Audits one token. `token` is the raw token (only its redacted form is shown).
+pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
+    let shown = spillcheck_core::redact(token);
+    let mut out = Vec::new();
+    let mut lifetime = |message: String| {
+        out.push(
+            Finding::new(&SC303, message)
+                .with_key(format!("{shown}:lifetime"))
+                .with_secret(token.to_owned()),
+        );
+    };
+    match (jwt.time_claim("exp"), jwt.time_claim("iat")) {
+        (None, _) => lifetime(format!(
+            "token `{shown}` has no `exp` claim: it never expires"
+        )),
+        (Some(exp), Some(iat)) if exp - iat > policy.max_lifetime => lifetime(format!(
+            "token `{shown}` lives {} (`exp` − `iat`), more than the {} policy",
+            human(exp - iat),
+            human(policy.max_lifetime)
+        )),
+        (Some(exp), None) if exp - policy.now > policy.max_lifetime => lifetime(format!(
+            "token `{shown}` expires in {}, more than the {} policy",
+            human(exp - policy.now),
+            human(policy.max_lifetime)
+        )),
+        _ => {}
+    }
+    if jwt.alg().eq_ignore_ascii_case("none") {
+        out.push(
+            Finding::new(&SC303, format!("token `{shown}` is unsigned (`alg: none`)"))
+                .with_key(format!("{shown}:alg"))
+                .with_secret(token.to_owned()),
+        );
+    }
+    for header in ["jku", "x5u"] {
+        if let Some(url) = jwt.header.get(header).and_then(Value::as_str) {
+            out.push(
+                Finding::new(&SC303, format!("token `{shown}` names its own key location in `{header}` ({url}): a server that fetches it can be given an attacker's key"))
+                    .with_key(format!("{shown}:{header}"))
+                    .with_secret(token.to_owned()),
+            );
+        }
+    }
+    if let Some(kid) = jwt.header.get("kid").and_then(Value::as_str)
+        && (kid.contains("..")
+            || kid.contains('/')
+            || kid.contains('\'')
+            || kid.contains(';')
+            || kid.contains('|'))
+    {
+        out.push(
+                Finding::new(&SC303, format!("token `{shown}` has a `kid` that looks like a path or query ({kid}): check how the server uses it"))
+                    .with_key(format!("{shown}:kid"))
+                    .with_secret(token.to_owned()),
+            );
+    }
+    let mut sensitive = Vec::new();
+    for (key, value) in &jwt.claims {
+        let lower = key.to_ascii_lowercase();
+        if SENSITIVE_KEYS.contains(&lower.as_str()) {
+            sensitive.push(format!("`{key}`"));
+        } else if let Some(what) = value.as_str().and_then(sensitive_value) {
+            sensitive.push(format!("`{key}` ({what})"));
+        }
+    }
+    if !sensitive.is_empty() {
+        out.push(
+            Finding::new(
+                &SC302,
+                format!(
+                    "token `{shown}` carries {} in its readable payload",
+                    sensitive.join(", ")
+                ),
+            )
+            .with_key(format!("{shown}:claims"))
+            .with_secret(token.to_owned()),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::crack::sign;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn run(claims: &str) -> Vec<Finding> {
+        let token = sign("HS256", claims, "k");
+        audit(
+            &Jwt::decode(&token).unwrap(),
+            &token,
+            Policy {
+                max_lifetime: 3600,
+                now: NOW,
+            },
+        )
+    }
+
+    #[test]
+    fn lifetimes() {
+        assert!(run(&format!(r#"{{"sub":"1","iat":{NOW},"exp":{}}}"#, NOW + 900)).is_empty());
+        let long = run(&format!(
+            r#"{{"sub":"1","iat":{NOW},"exp":{}}}"#,
+            NOW + 30 * 86_400
+        ));
+        assert_eq!(long.len(), 1);
+        assert!(long[0].message.contains("30 days"), "{}", long[0].message);
+        assert!(run(r#"{"sub":"1"}"#)[0].message.contains("no `exp`"));
+    }
+
+    #[test]
+    fn sensitive_claims() {
+        let f = run(&format!(
+            r#"{{"sub":"1","exp":{},"email":"alice@notes.test","card":"x","note":"4111 1111 1111 1111","tel":"+1 555 010 0101"}}"#,
+            NOW + 60
+        ));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule_id, "SC302");
+        for part in ["`email`", "`card`", "payment card", "phone number"] {
+            assert!(f[0].message.contains(part), "{}", f[0].message);
+        }
+        // Ordinary claims and ids are fine; a non-Luhn number is not a card.
+        assert!(run(&format!(r#"{{"sub":"1234567890123","exp":{},"scope":"notes:read","ref":"4111111111111112"}}"#, NOW + 60)).is_empty());
+    }
+}

@@ -1,0 +1,79 @@
+//! `spillcheck jwt TOKEN`: the token audit and the weak-secret crack.
+
+use std::io::Read as _;
+
+use anyhow::Context as _;
+use spillcheck_core::{Confidence, Finding, Target};
+use spillcheck_tokens::jwt::{Jwt, Policy, audit, crack, crack_wordlist};
+use spillcheck_tokens::rules::sc301_jwt_weak_hmac_secret::SC301;
+
+use crate::ExitStatus;
+use crate::args::JwtArgs;
+use crate::pipeline::{RunResult, finish, load_config};
+
+pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
+    let token = if args.token == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the token from standard input")?;
+        s.trim().to_owned()
+    } else {
+        args.token.trim().to_owned()
+    };
+    // The error names what is wrong, never the token.
+    let decoded = Jwt::decode(&token)?;
+    let config = load_config(&args.common, &std::env::current_dir()?)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    let mut findings = audit(
+        &decoded,
+        &token,
+        Policy {
+            max_lifetime: args.max_lifetime,
+            now,
+        },
+    );
+    let mut result = crack(&decoded, &[]);
+    let mut source = "the built-in list";
+    if let (Some(r), Some(list)) = (&result, &args.wordlist)
+        && r.secret.is_none()
+    {
+        let more = crack_wordlist(&decoded, list, args.mangle, &|_| {})
+            .with_context(|| format!("cannot read {}", list.display()))?;
+        if let Some(mut m) = more {
+            m.guesses += r.guesses;
+            m.elapsed += r.elapsed;
+            result = Some(m);
+            source = "the wordlist";
+        }
+    }
+    if let Some(r) = &result
+        && let Some(secret) = &r.secret
+    {
+        let shown = spillcheck_core::redact(&token);
+        let key = spillcheck_core::redact(secret);
+        findings.push(
+                Finding::new(&SC301, format!(
+                    "{} token `{shown}` is signed with the weak secret `{key}`, found in {source} after {} guesses ({} ms): anyone can mint tokens for any user",
+                    decoded.alg(), r.guesses, r.elapsed.as_millis()
+                ))
+                .with_confidence(Confidence::Confirmed)
+                .with_key(format!("{shown}:secret"))
+                .with_secret(secret.clone())
+                .with_secret(token.clone()),
+            );
+    }
+    finish(
+        &args.common,
+        &config,
+        RunResult {
+            target: Target::default(),
+            findings,
+            diagnostics: Vec::new(),
+            secrets: vec![token],
+            root: None,
+        },
+    )
+}
