@@ -41,7 +41,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use crate::ast_util::{each_expr, str_value};
+use crate::ast_util::str_value;
 use crate::checker::Checker;
 
 const TOKEN_PARAMS: &[&str] = &[
@@ -131,7 +131,6 @@ pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) 
             returns.push(s);
         }
     }
-    let _ = each_expr;
     for r in returns {
         cx.report(&SC103, r, format!("`{}` ignores its `{param}` argument and returns fixed claims: any token is accepted", func.name));
     }

@@ -82,7 +82,6 @@ fn peeks_before_verifying(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     let target = ruff_text_size::Ranged::range(call);
     // `unverified_claims = jwt.decode(...)`: the code says itself it only peeks.
     let mut named_peek = false;
-    crate::facts::exprs_in(&func.body, &mut |_| {});
     for stmt in crate::facts::assigns_in(&func.body) {
         if ruff_text_size::Ranged::range(stmt.value.as_ref()) == target {
             named_peek |= stmt

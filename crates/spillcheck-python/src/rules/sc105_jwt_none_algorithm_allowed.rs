@@ -35,7 +35,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use crate::ast_util::{any_expr, callee_last, dotted, kwarg, str_value};
+use crate::ast_util::{any_expr, callee_last, kwarg, str_value};
 use crate::checker::Checker;
 
 fn mentions_alg(expr: &Expr) -> bool {
@@ -132,7 +132,6 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
             })
         });
     if none_literal && about_alg && eq && accepts && !rejects(&stmt.body) {
-        let _ = dotted;
         cx.report(
             &SC105,
             stmt.test.as_ref(),

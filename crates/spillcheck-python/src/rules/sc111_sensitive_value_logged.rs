@@ -78,20 +78,10 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
             }
             sensitive_in(&s.value, auth_function).or_else(|| sensitive_in(&s.slice, auth_function))
         }
-        Expr::Call(c) if auth_function && is_body_dump(expr) => {
-            let _ = c;
+        Expr::Call(_) if auth_function && is_body_dump(expr) => {
             Some("the request body of an authentication endpoint".into())
         }
         _ => {
-            let mut found = None;
-            let mut first = true;
-            crate::ast_util::each_expr(expr, &mut |e| {
-                if first {
-                    first = false;
-                    return;
-                }
-                let _ = e;
-            });
             use ruff_python_ast::visitor::{Visitor, walk_expr};
             struct V {
                 auth: bool,
@@ -125,8 +115,7 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
                 top: true,
             };
             v.visit_expr(expr);
-            found = found.or(v.found);
-            found
+            v.found
         }
     }
 }

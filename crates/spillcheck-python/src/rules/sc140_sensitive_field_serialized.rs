@@ -34,7 +34,7 @@ declare_rule! {
     }
 }
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::Expr;
 use spillcheck_core::Finding;
 
 use crate::ast_util::{callee_last, dotted, str_value};
@@ -153,5 +153,4 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
             }
         }
     }
-    let _ = std::marker::PhantomData::<ast::Expr>;
 }

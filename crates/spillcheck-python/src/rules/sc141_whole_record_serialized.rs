@@ -83,5 +83,4 @@ pub(crate) fn check_routes(model: &Model<'_>, files: &[SourceFile], findings: &m
             );
         }
     }
-    let _ = model;
 }

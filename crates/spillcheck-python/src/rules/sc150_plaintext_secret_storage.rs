@@ -136,7 +136,6 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
         });
         if !is_hashed && !matches!(value, Expr::NoneLiteral(_)) {
-            let _ = dotted;
             cx.report(
                 &SC150,
                 sql_expr,
