@@ -141,10 +141,22 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         .filter(|s| s != "__init__")
         .collect();
 
+    // Names each file imports from outside the project: calls to them never link to a
+    // same-named project function (computed once, used by both passes).
+    let externals: Vec<std::collections::HashSet<String>> = sources
+        .par_iter()
+        .map(|f| {
+            f.module()
+                .map(|m| facts::external_imports(&m.body, &project_modules))
+                .unwrap_or_default()
+        })
+        .collect();
+
     // Pass 1: file-local rules and function facts, in parallel.
     let per_file: Vec<FileResult> = sources
         .par_iter()
-        .map(|file| {
+        .zip(externals.par_iter())
+        .map(|(file, external)| {
             let mut cx = checker::Checker::new(file, options.enabled);
             cx.run();
             let functions = file
@@ -152,7 +164,7 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
                 .map(|m| {
                     facts::all_functions(&m.body)
                         .into_iter()
-                        .map(|(_, f, _)| (f.name.to_string(), facts::func_facts(f)))
+                        .map(|(_, f, _)| (f.name.to_string(), facts::func_facts_with(f, external)))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -166,14 +178,6 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         functions.extend(fs);
     }
     let summaries = facts::Summaries::build(functions);
-    let externals: Vec<std::collections::HashSet<String>> = sources
-        .iter()
-        .map(|f| {
-            f.module()
-                .map(|m| facts::external_imports(&m.body, &project_modules))
-                .unwrap_or_default()
-        })
-        .collect();
 
     // Pass 2: the Flask model and the route-level rules.
     let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);

@@ -774,7 +774,6 @@ impl<'a> Model<'a> {
             if auth == RouteAuth::None && raw.spec_auth.is_none() {
                 auth = hook_auth(
                     &g,
-                    files,
                     summaries,
                     &receiver_short,
                     bp_name.as_deref(),
@@ -941,7 +940,6 @@ fn blueprint_prefix(g: &Gathered<'_>, receiver: &str) -> (String, Option<String>
 /// Auth from hooks: blueprint hooks of the route's blueprint (and parents), then app hooks.
 fn hook_auth(
     g: &Gathered<'_>,
-    files: &[SourceFile],
     summaries: &Summaries,
     receiver: &str,
     bp: Option<&str>,
@@ -964,7 +962,7 @@ fn hook_auth(
         if !summaries.authenticates.contains(&name) {
             continue;
         }
-        if hook_exempts(hook, files, g, endpoint, path) {
+        if hook_exempts(hook, g, endpoint, path) {
             exempt_by = Some(name);
             continue;
         }
@@ -991,14 +989,7 @@ fn ancestors(g: &Gathered<'_>, receiver: &str) -> Vec<String> {
 }
 
 /// Whether a hook's early-return allow-list lets this endpoint or path through.
-fn hook_exempts(
-    hook: &Hook<'_>,
-    files: &[SourceFile],
-    g: &Gathered<'_>,
-    endpoint: &str,
-    path: &str,
-) -> bool {
-    let _ = files;
+fn hook_exempts(hook: &Hook<'_>, g: &Gathered<'_>, endpoint: &str, path: &str) -> bool {
     for stmt in &hook.func.body {
         let Stmt::If(i) = stmt else { continue };
         let returns_early = i.body.iter().any(|s| matches!(s, Stmt::Return(r) if r.value.as_ref().is_none_or(|v| matches!(v.as_ref(), Expr::NoneLiteral(_)))) || matches!(s, Stmt::Pass(_)));

@@ -140,7 +140,7 @@ fn scan_chunk(
     let mut counted_to = 0usize;
     let mut next_line_start = 0usize;
     let mut found = Vec::new();
-    for m in scanner_hits(scanner, bytes) {
+    for m in scanner.hits(bytes) {
         if m < next_line_start {
             continue; // this line was scanned already
         }
@@ -167,11 +167,6 @@ fn scan_chunk(
             ));
         }
     }
-}
-
-/// Offsets of keyword hits in a chunk.
-fn scanner_hits(scanner: &Scanner, bytes: &[u8]) -> Vec<usize> {
-    scanner.hits(bytes)
 }
 
 /// Scans files and folders. `display` maps a path to how it is shown in findings.

@@ -172,11 +172,6 @@ impl Scanner {
         self.finder.find_iter(text).map(|m| m.start()).collect()
     }
 
-    /// Whether any keyword occurs in `text` (cheap test for a whole buffer).
-    pub fn may_match(&self, text: &[u8]) -> bool {
-        self.finder.is_match(text)
-    }
-
     /// Every detection in one line. `python` excludes detectors that leave Python to the
     /// code rules.
     pub fn scan_line(&self, line: &str, python: bool, out: &mut Vec<Detection>) {
