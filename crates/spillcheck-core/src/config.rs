@@ -264,3 +264,50 @@ mod tests {
         assert!(!set.is_match("app/views.py"));
     }
 }
+
+/// The `public-routes` patterns compiled: `"/health"`, `"GET /api/catalog/*"` (`*` matches
+/// anything, the method is optional). Shared by the code model and the probe.
+#[derive(Debug, Clone, Default)]
+pub struct PublicRoutes(Vec<(Option<String>, regex::Regex)>);
+
+impl PublicRoutes {
+    /// Compiles the patterns (ones that do not compile are skipped).
+    pub fn new(patterns: &[String]) -> PublicRoutes {
+        PublicRoutes(
+            patterns
+                .iter()
+                .filter_map(|p| {
+                    let (method, path) = match p.trim().split_once(' ') {
+                        Some((m, rest)) => (Some(m.to_ascii_uppercase()), rest.trim()),
+                        None => (None, p.trim()),
+                    };
+                    let escaped = regex::escape(path).replace(r"\*", ".*");
+                    regex::Regex::new(&format!("^{escaped}$"))
+                        .ok()
+                        .map(|r| (method, r))
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `method path` is public.
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        self.0.iter().any(|(m, r)| {
+            m.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && r.is_match(path)
+        })
+    }
+}
+
+#[cfg(test)]
+mod public_tests {
+    use super::PublicRoutes;
+
+    #[test]
+    fn public_route_patterns() {
+        let p = PublicRoutes::new(&["/health".into(), "GET /api/catalog/*".into()]);
+        assert!(p.matches("POST", "/health"));
+        assert!(p.matches("get", "/api/catalog/x/y"));
+        assert!(!p.matches("DELETE", "/api/catalog/x"));
+        assert!(!p.matches("GET", "/healthz"));
+    }
+}

@@ -20,6 +20,7 @@ mod catalog;
 mod config;
 mod error;
 mod finding;
+pub mod correlate;
 pub mod fingerprint;
 mod gate;
 mod redact;
@@ -31,7 +32,8 @@ pub mod walk;
 
 pub use baseline::{Baseline, BaselineEntry};
 pub use catalog::{Catalog, Cwe, OwaspApi, RuleDocs, RuleKind, RuleMeta};
-pub use config::{Config, RuleSelection};
+pub use correlate::correlate;
+pub use config::{Config, PublicRoutes, RuleSelection};
 pub use error::Error;
 pub use finding::{Exchange, Finding, HttpEvidence, Location, Route, Snippet};
 pub use gate::{Gate, GateOutcome};

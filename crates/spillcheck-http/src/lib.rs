@@ -2,4 +2,10 @@
 //! auth contexts and the api rules SC2xx.
 #![deny(missing_docs)]
 
+pub mod auth;
+pub mod discovery;
+pub mod engine;
+pub mod inspect;
+pub mod login;
+pub mod probe;
 pub mod rules;

@@ -723,7 +723,7 @@ impl<'a> Model<'a> {
                 });
             }
         }
-        let public = compile_public(&options.public_routes);
+        let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
         let mut routes = Vec::new();
         let mut response_functions = HashSet::new();
         for raw in raws {
@@ -782,7 +782,7 @@ impl<'a> Model<'a> {
                 );
             }
             if matches!(auth, RouteAuth::None | RouteAuth::Exempt { .. })
-                && raw.methods.iter().any(|m| is_public(&public, m, &path))
+                && raw.methods.iter().any(|m| public.matches(m, &path))
             {
                 auth = RouteAuth::Public;
             }
@@ -1035,30 +1035,6 @@ fn dotted_text(expr: &Expr) -> String {
         }
     });
     s
-}
-
-type PublicPattern = (Option<String>, regex::Regex);
-
-fn compile_public(patterns: &[String]) -> Vec<PublicPattern> {
-    patterns
-        .iter()
-        .filter_map(|p| {
-            let (method, path) = match p.trim().split_once(' ') {
-                Some((m, rest)) => (Some(m.to_ascii_uppercase()), rest.trim()),
-                None => (None, p.trim()),
-            };
-            let escaped = regex::escape(path).replace(r"\*", ".*");
-            regex::Regex::new(&format!("^{escaped}$"))
-                .ok()
-                .map(|r| (method, r))
-        })
-        .collect()
-}
-
-fn is_public(patterns: &[PublicPattern], method: &str, path: &str) -> bool {
-    patterns
-        .iter()
-        .any(|(m, r)| m.as_deref().is_none_or(|m| m == method) && r.is_match(path))
 }
 
 #[cfg(test)]

@@ -28,6 +28,10 @@ pub(crate) enum Command {
     Logs(LogsArgs),
     /// Audit a JWT (claims, lifetime, header) and try to crack a weak HMAC secret.
     Jwt(JwtArgs),
+    /// Probe a running API with zero, one or two users' tokens (black box).
+    Api(ApiArgs),
+    /// Code analysis + probe of the running app + correlation: one finding per real problem.
+    Scan(ScanArgs),
     /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
     Report(ReportArgs),
 }
@@ -42,6 +46,97 @@ pub(crate) struct CodeArgs {
     pub(crate) strict: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApiArgs {
+    /// The API's base URL (e.g. http://127.0.0.1:5000).
+    pub(crate) url: String,
+    #[command(flatten)]
+    pub(crate) probe: ProbeArgs,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// The application's source folder.
+    pub(crate) path: PathBuf,
+    /// Where the running app answers.
+    #[arg(long)]
+    pub(crate) url: String,
+    /// A command that starts the app (run by `sh -c`, stopped when the scan ends).
+    #[arg(long, value_name = "CMD")]
+    pub(crate) launch: Option<String>,
+    /// Seconds to wait for the launched app to answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub(crate) launch_timeout: u64,
+    #[command(flatten)]
+    pub(crate) probe: ProbeArgs,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// The probe's options, shared by `api` and `scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ProbeArgs {
+    /// User A's token. Default: $SPILLCHECK_TOKEN.
+    #[arg(long, env = "SPILLCHECK_TOKEN", hide_env_values = true, help_heading = "Auth")]
+    pub(crate) token: Option<String>,
+    /// Read user A's token from a file.
+    #[arg(long, value_name = "FILE", help_heading = "Auth")]
+    pub(crate) token_file: Option<PathBuf>,
+    /// A command printing user A's token; run again when the token expires mid-scan.
+    #[arg(long, value_name = "CMD", help_heading = "Auth")]
+    pub(crate) token_cmd: Option<String>,
+    /// User B's token (cross-user checks). Default: $SPILLCHECK_TOKEN_B.
+    #[arg(long, env = "SPILLCHECK_TOKEN_B", hide_env_values = true, help_heading = "Auth")]
+    pub(crate) token_b: Option<String>,
+    /// A command printing user B's token.
+    #[arg(long, value_name = "CMD", help_heading = "Auth")]
+    pub(crate) token_b_cmd: Option<String>,
+    /// An administrator's token. Default: $SPILLCHECK_ADMIN_TOKEN.
+    #[arg(long, env = "SPILLCHECK_ADMIN_TOKEN", hide_env_values = true, help_heading = "Auth")]
+    pub(crate) admin_token: Option<String>,
+    /// A command printing an administrator's token.
+    #[arg(long, value_name = "CMD", help_heading = "Auth")]
+    pub(crate) admin_token_cmd: Option<String>,
+    /// Where the API expects tokens, if not `Authorization: Bearer`: 'X-Auth-Token: {token}'.
+    #[arg(long, value_name = "'NAME: {token}'", help_heading = "Auth")]
+    pub(crate) auth_header: Option<String>,
+    /// The API expects its token in this cookie.
+    #[arg(long, value_name = "NAME", conflicts_with = "auth_header", help_heading = "Auth")]
+    pub(crate) auth_cookie: Option<String>,
+    /// An OpenAPI 3.x / Swagger 2.0 document (JSON or YAML), a file or a URL on the target.
+    #[arg(long, value_name = "FILE|URL", help_heading = "Discovery")]
+    pub(crate) openapi: Option<String>,
+    /// The app's source: its routes become operations to probe.
+    #[arg(long, value_name = "PATH", help_heading = "Discovery")]
+    pub(crate) source: Option<PathBuf>,
+    /// The app's log files: tokens and secrets written there are reported too.
+    #[arg(long, value_name = "PATH", help_heading = "Discovery")]
+    pub(crate) logs: Vec<PathBuf>,
+    /// Allow POST, PUT, PATCH and DELETE (login checks, registration). Off: read-only.
+    #[arg(long, help_heading = "Probe manners")]
+    pub(crate) allow_writes: bool,
+    /// Requests per second (0: unlimited).
+    #[arg(long, default_value_t = 20.0, help_heading = "Probe manners")]
+    pub(crate) rate: f64,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Probe manners")]
+    pub(crate) concurrency: u16,
+    /// Per-request timeout, seconds.
+    #[arg(long, default_value_t = 10.0, help_heading = "Probe manners")]
+    pub(crate) timeout: f64,
+    /// Total requests the run may send.
+    #[arg(long, default_value_t = 5000, help_heading = "Probe manners")]
+    pub(crate) max_requests: u64,
+    /// Bytes of each response body kept.
+    #[arg(long, default_value_t = 1 << 20, help_heading = "Probe manners")]
+    pub(crate) max_body: usize,
+    /// Longest acceptable token lifetime, in seconds (token audit).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, help_heading = "Auth")]
+    pub(crate) max_lifetime: i64,
 }
 
 #[derive(Debug, Args)]

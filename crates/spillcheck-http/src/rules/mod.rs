@@ -1,6 +1,15 @@
 //! The api rules (SC2xx): one file per rule, holding its metadata, docs and check.
+//! Active rules send their own requests (`probe`); passive ones read the exchanges
+//! every phase kept (`check`).
 
-use spillcheck_core::RuleMeta;
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use reqwest::Method;
+use spillcheck_core::{Finding, RuleMeta};
+
+use crate::engine::{Exchange, Request};
+use crate::probe::{Probe, Probed};
 
 pub mod sc201_endpoint_without_auth;
 pub mod sc202_invalid_token_accepted;
@@ -52,3 +61,85 @@ pub static RULES: &[&RuleMeta] = &[
     &sc260_user_enumeration::SC260,
     &sc261_no_rate_limit_on_login::SC261,
 ];
+
+/// Runs the active rules (each only when enabled), concurrently.
+pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
+    let (a, b, c, d, e) = tokio::join!(
+        sc202_invalid_token_accepted::probe(p),
+        sc203_none_alg_token_accepted::probe(p),
+        sc204_expired_token_accepted::probe(p),
+        sc205_token_accepted_in_query::probe(p),
+        sc220_stack_trace_in_response::probe(p),
+    );
+    let (f, g, h, i) = tokio::join!(
+        sc221_debugger_console_exposed::probe(p),
+        sc243_cors_misconfiguration::probe(p),
+        sc250_exposed_sensitive_file::probe(p),
+        sc240_cleartext_transport::probe(p),
+    );
+    // Login checks run last and alone: their failed attempts must not race the others.
+    let j = sc260_user_enumeration::probe(p).await;
+    [a, b, c, d, e, f, g, h, i, j].into_iter().flatten().collect()
+}
+
+/// Runs the passive rules over every exchange.
+pub(crate) fn passive(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    let checks: [(&str, fn(&Probe, &[Arc<Exchange>]) -> Vec<Finding>); 9] = [
+        ("SC201", sc201_endpoint_without_auth::check),
+        ("SC220", sc220_stack_trace_in_response::check),
+        ("SC221", sc221_debugger_console_exposed::check),
+        ("SC222", sc222_version_banner_disclosed::check),
+        ("SC230", sc230_sensitive_field_in_response::check),
+        ("SC231", sc231_other_users_pii_in_response::check),
+        ("SC232", sc232_token_reflected_in_response::check),
+        ("SC241", sc241_missing_hsts::check),
+        ("SC242", sc242_cacheable_authenticated_response::check),
+    ];
+    checks
+        .iter()
+        .filter(|(id, _)| p.enabled(id))
+        .flat_map(|(_, check)| check(p, exchanges))
+        .collect()
+}
+
+/// Tries a fake credential on up to three protected operations (A reads them, anonymous
+/// callers are refused). Returns the first exchange the API accepted, with its operation.
+pub(crate) async fn accepted_on_protected<'a>(
+    p: &'a Probe,
+    label: &str,
+    header: Option<(String, String)>,
+    query: Option<&str>,
+) -> Option<(Arc<Exchange>, &'a Probed)> {
+    for pr in p.protected_reads(3) {
+        let mut path = pr.path.clone();
+        if let Some(q) = query {
+            path.push(if path.contains('?') { '&' } else { '?' });
+            path.push_str(q);
+        }
+        let req = p.request(label, Method::GET, &path);
+        let Ok(ex) = p.with_header(label, header.clone(), req).await else {
+            continue;
+        };
+        if ex.response.ok() && !p.not_found.matches(&ex.response) {
+            return Some((ex, pr));
+        }
+    }
+    None
+}
+
+/// Sends many anonymous GETs concurrently (bounded by the engine).
+pub(crate) async fn get_all(p: &Probe, actor: &str, paths: &[String]) -> Vec<Option<Arc<Exchange>>> {
+    join_all(paths.iter().map(|path| async move {
+        p.anon(Request::get(actor, p.url(path))).await.ok()
+    }))
+    .await
+}
+
+/// The route of an exchange as `(method, path)` for a finding: the operation's template
+/// when the exchange was sent for one, else the request's own path.
+pub(crate) fn route_for(p: &Probe, e: &Exchange) -> (String, String) {
+    p.route_of(e).map_or_else(
+        || (e.request.method.to_string(), e.request.url.path().to_owned()),
+        |(m, path)| (m.to_owned(), path.to_owned()),
+    )
+}

@@ -1,8 +1,16 @@
 //! `SC201` endpoint-without-auth: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::sync::Arc;
+
+use spillcheck_core::Finding;
+
+use crate::discovery::Security;
+use crate::engine::{Exchange, Response};
+use crate::inspect;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -31,4 +39,59 @@ declare_rule! {
         owasp: &[OwaspApi::Api2],
         fix: "Require a valid token on the endpoint (or mark it public in config if that is intended).",
     }
+}
+
+/// Whether a response carries data worth protecting: personal data, sensitive keys, or
+/// records with ids.
+pub(crate) fn carries_data(r: &Response) -> bool {
+    if !inspect::emails(&r.text()).is_empty() {
+        return true;
+    }
+    let Some(json) = r.json() else { return false };
+    let mut data = false;
+    inspect::visit(&json, &mut |k, v| {
+        let k = k.to_ascii_lowercase();
+        if (k == "id" || k.ends_with("_id") || k.contains("email") || k.contains("password") || k.contains("token") || inspect::is_phone_key(&k))
+            && !v.is_null()
+        {
+            data = true;
+        }
+    });
+    data
+}
+
+/// Operations A reads that anonymous callers read too. Documented or coded as needing a
+/// token: confirmed. Undocumented: reported (likely) only when the answer carries data,
+/// so `/health` and static lists never are. Public routes are exempt.
+pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for pr in &p.ops {
+        let Some(anon) = &pr.anon else { continue };
+        if !pr.op.is_read() || p.is_public(&pr.op) || !anon.response.ok() || p.not_found.matches(&anon.response) {
+            continue;
+        }
+        let confidence = match &pr.op.security {
+            Security::Required(_) => Confidence::Confirmed,
+            Security::Unknown if carries_data(&anon.response) => Confidence::Likely,
+            _ => continue,
+        };
+        let mut others = Vec::new();
+        if let Some(user) = &pr.user {
+            if inspect::similarity(&user.response, &anon.response) < 0.5 && !carries_data(&anon.response) {
+                continue;
+            }
+            others.push(user.as_ref());
+        }
+        let why = match &pr.op.security {
+            Security::Required(_) => "documented as requiring a token",
+            _ => "its answer carries user data",
+        };
+        out.push(
+            Finding::new(&SC201, format!("{} {} answers without any token ({why})", pr.op.method, pr.op.path))
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_confidence(confidence)
+                .with_http(p.evidence(anon, &format!("anonymous request answered {} with the same data user A gets", anon.response.status), &others)),
+        );
+    }
+    out
 }

@@ -1,8 +1,12 @@
 //! `SC203` none-alg-token-accepted: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use spillcheck_core::Finding;
+
+use crate::probe::Probe;
+use crate::rules::accepted_on_protected;
 
 declare_rule! {
     /// ## What it finds
@@ -31,4 +35,27 @@ declare_rule! {
         owasp: &[OwaspApi::Api2],
         fix: "Pass an explicit algorithm allow-list that does not contain `none` to the JWT library.",
     }
+}
+
+/// A copy of A's token with `alg: none` (then `None`, `NONE`, `nOnE`) and no signature.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    let Some(user) = &p.user else { return Vec::new() };
+    if !p.enabled("SC203") {
+        return Vec::new();
+    }
+    for alg in ["none", "None", "NONE", "nOnE"] {
+        let Some(forged) = spillcheck_tokens::jwt::alg_none(&user.token(), alg) else {
+            return Vec::new();
+        };
+        p.secret(&forged);
+        let label = format!("forged: alg={alg}");
+        if let Some((ex, pr)) = accepted_on_protected(p, &label, Some(p.placement.header(&forged)), None).await {
+            return vec![
+                Finding::new(&SC203, format!("{} {} accepted an unsigned token (alg: {alg})", pr.op.method, pr.op.path))
+                    .on_route(&pr.op.method, &pr.op.path)
+                    .with_http(p.evidence(&ex, &format!("unsigned copy of user A's token answered {}", ex.response.status), &[])),
+            ];
+        }
+    }
+    Vec::new()
 }

@@ -1,8 +1,13 @@
 //! `SC204` expired-token-accepted: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use spillcheck_core::Finding;
+
+use crate::probe::Probe;
+use crate::rules::accepted_on_protected;
+use spillcheck_core::DiagnosticLevel;
 
 declare_rule! {
     /// ## What it finds
@@ -30,5 +35,37 @@ declare_rule! {
         cwe: &[613],
         owasp: &[OwaspApi::Api2],
         fix: "Require and check `exp` on every token (`options={\"require\": [\"exp\"]}`) and keep access-token lifetimes short.",
+    }
+}
+
+/// A correctly signed copy of A's token that expired an hour ago. Needs the token's HMAC
+/// secret, which the probe has only when it is weak (found by the built-in list).
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    let Some(user) = &p.user else { return Vec::new() };
+    if !p.enabled("SC204") || spillcheck_tokens::jwt::Jwt::decode(&user.token()).is_err() {
+        return Vec::new();
+    }
+    let Some(secret) = &p.token_secret else {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            "SC204 not checked: an expired copy of the token needs its signing secret, which is not a weak one",
+        );
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let Some(expired) = spillcheck_tokens::jwt::expired_copy(&user.token(), secret.as_bytes(), now) else {
+        return Vec::new();
+    };
+    p.secret(&expired);
+    let label = "forged: expired an hour ago";
+    match accepted_on_protected(p, label, Some(p.placement.header(&expired)), None).await {
+        Some((ex, pr)) => vec![
+            Finding::new(&SC204, format!("{} {} accepted a token that expired an hour ago", pr.op.method, pr.op.path))
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_http(p.evidence(&ex, &format!("expired token answered {}", ex.response.status), &[])),
+        ],
+        None => Vec::new(),
     }
 }

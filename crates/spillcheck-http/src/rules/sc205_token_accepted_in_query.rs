@@ -1,8 +1,12 @@
 //! `SC205` token-accepted-in-query: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use spillcheck_core::Finding;
+
+use crate::probe::Probe;
+use crate::rules::accepted_on_protected;
 
 declare_rule! {
     /// ## What it finds
@@ -30,4 +34,32 @@ declare_rule! {
         owasp: &[OwaspApi::Api2],
         fix: "Accept tokens only in the `Authorization` header.",
     }
+}
+
+const NAMES: &[&str] = &["access_token", "token", "jwt", "api_key", "auth", "bearer"];
+
+/// A's token in the query string (no header): first under every usual name at once, then,
+/// when accepted, name by name to say which one.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    let Some(user) = &p.user else { return Vec::new() };
+    if !p.enabled("SC205") {
+        return Vec::new();
+    }
+    let token: String = url::form_urlencoded::byte_serialize(user.token().as_bytes()).collect();
+    let all = NAMES.iter().map(|n| format!("{n}={token}")).collect::<Vec<_>>().join("&");
+    let label = "token in query string";
+    if accepted_on_protected(p, label, None, Some(&all)).await.is_none() {
+        return Vec::new();
+    }
+    for name in NAMES {
+        if let Some((ex, pr)) = accepted_on_protected(p, label, None, Some(&format!("{name}={token}"))).await {
+            return vec![
+                Finding::new(&SC205, format!("{} {} accepts the token in the `{name}` query parameter", pr.op.method, pr.op.path))
+                    .on_route(&pr.op.method, &pr.op.path)
+                    .with_key((*name).to_owned())
+                    .with_http(p.evidence(&ex, &format!("no Authorization header, token in ?{name}=: answered {}", ex.response.status), &[])),
+            ];
+        }
+    }
+    Vec::new()
 }

@@ -1,8 +1,19 @@
 //! `SC220` stack-trace-in-response: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+use reqwest::Method;
+use spillcheck_core::Finding;
+
+use crate::discovery::ParamIn;
+use crate::engine::Exchange;
+use crate::inspect;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -32,4 +43,84 @@ declare_rule! {
         owasp: &[OwaspApi::Api8],
         fix: "Return generic error bodies; log details server-side.",
     }
+}
+
+/// What gives a Python traceback, a framework error page or a database error away:
+/// (pattern, what it is).
+fn signs() -> &'static [(Regex, &'static str)] {
+    static S: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    S.get_or_init(|| {
+        [
+            (r"Traceback \(most recent call last\)", "a Python traceback"),
+            (r#"File \\?"[^"\\]{1,300}\.py\\?", line \d+, in "#, "a Python stack frame with a file path"),
+            (r"(?i)<title>[^<]*(?:Werkzeug Debugger|Internal Server Error // Werkzeug)", "the Werkzeug debugger page"),
+            (r"\b(?:sqlite3|psycopg2|pymysql|MySQLdb|sqlalchemy\.exc|django\.db)\.\w*(?:Error|Exception)\b", "a database driver error"),
+            (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted string at or near", "an SQL error message"),
+            (r"(?:/usr/lib/python3|/site-packages/|\\site-packages\\)[\w./\\-]+\.py", "a server file path"),
+        ]
+        .into_iter()
+        .map(|(r, what)| (Regex::new(r).unwrap(), what))
+        .collect()
+    })
+}
+
+/// The first sign of a stack trace in a body, and the text around it.
+pub(crate) fn find(body: &str) -> Option<(&'static str, String)> {
+    signs().iter().find_map(|(re, what)| re.find(body).map(|m| (*what, inspect::around(body, m.as_str(), 240))))
+}
+
+const BAD: &str = "'\"<spillcheck>%";
+
+/// Malformed input: every query parameter of a read operation set to a value no type
+/// accepts, and string path parameters likewise. One request per operation.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC220") {
+        return Vec::new();
+    }
+    let mut paths = Vec::new();
+    for pr in &p.ops {
+        if pr.op.method != "GET" {
+            continue;
+        }
+        let query: Vec<String> = pr.op.params.iter().filter(|x| x.location == ParamIn::Query).map(|x| {
+            let enc: String = url::form_urlencoded::byte_serialize(BAD.as_bytes()).collect();
+            format!("{}={enc}", x.name)
+        }).collect();
+        if !query.is_empty() {
+            paths.push(format!("{}?{}", pr.path.split('?').next().unwrap_or(""), query.join("&")));
+        }
+    }
+    let sends = paths.iter().map(|path| async move {
+        let req = p.request("user A", Method::GET, path);
+        match &p.user {
+            Some(u) => p.send_as(u, req).await.ok(),
+            None => p.anon(req).await.ok(),
+        }
+    });
+    // The findings come from the passive check, which reads these answers too.
+    let _ = futures_util::future::join_all(sends).await;
+    Vec::new()
+}
+
+/// Every answer read for tracebacks, one finding per route.
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in exchanges {
+        let text = e.response.text();
+        if text.contains("CONSOLE_MODE = true") {
+            continue; // the debugger's console page: SC221 reports it
+        }
+        let Some((what, excerpt)) = find(&text) else { continue };
+        let (method, path) = super::route_for(p, e);
+        if !done.insert((method.clone(), path.clone())) {
+            continue;
+        }
+        out.push(
+            Finding::new(&SC220, format!("{method} {path} answers {} with {what}", e.response.status))
+                .on_route(&method, &path)
+                .with_http(p.evidence(e, &excerpt, &[])),
+        );
+    }
+    out
 }

@@ -1,8 +1,16 @@
 //! `SC221` debugger-console-exposed: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::sync::Arc;
+
+use reqwest::Method;
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::inspect;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -30,5 +38,96 @@ declare_rule! {
         cwe: &[215, 94],
         owasp: &[OwaspApi::Api8],
         fix: "Never run with debug mode on a reachable host; run behind a production WSGI server with `debug=False`.",
+    }
+}
+
+/// How exposed a Werkzeug debugger page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Grade {
+    /// A traceback page with the debugger's frames (code execution needs the PIN).
+    Traceback,
+    /// The console, locked by a PIN.
+    PinLocked,
+    /// The console, open: anyone runs Python on the server.
+    Open,
+}
+
+fn grade(body: &str) -> Option<Grade> {
+    if !body.contains("__debugger__") && !body.contains("Werkzeug Debugger") {
+        return None;
+    }
+    let flag = |name: &str| {
+        body.find(name).map(|i| body[i + name.len()..].trim_start_matches([' ', '=']).starts_with("true"))
+    };
+    let console = flag("CONSOLE_MODE").unwrap_or(false);
+    let trusted = flag("EVALEX_TRUSTED").unwrap_or(false);
+    let evalex = flag("EVALEX").unwrap_or(false);
+    Some(if console && evalex && trusted {
+        Grade::Open
+    } else if console {
+        Grade::PinLocked
+    } else {
+        Grade::Traceback
+    })
+}
+
+fn finding(p: &Probe, e: &Exchange, g: Grade) -> Finding {
+    let (method, path) = super::route_for(p, e);
+    let (severity, what) = match g {
+        Grade::Open => (Severity::Critical, "the Werkzeug console is open: anyone can run Python on the server"),
+        Grade::PinLocked => (Severity::High, "the Werkzeug debugger console is reachable, locked only by its PIN"),
+        Grade::Traceback => (Severity::Medium, "a Werkzeug debugger traceback page is served"),
+    };
+    // The page embeds the debugger's SECRET; register it so no output shows it.
+    let body = e.response.text();
+    let mut f = Finding::new(&SC221, format!("{method} {path}: {what}"))
+        .on_route(&method, &path)
+        .with_severity(severity);
+    if let Some(i) = body.find("SECRET = \"") {
+        let rest = &body[i + 10..];
+        if let Some(end) = rest.find('"') {
+            f = f.with_secret(&rest[..end]);
+        }
+    }
+    f.with_http(p.evidence(e, &inspect::around(&body, "CONSOLE_MODE", 160), &[]))
+}
+
+/// Requests `/console` (where Werkzeug serves its console in debug mode).
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if p.enabled("SC221") {
+        let _ = p.anon(p.request("anonymous", Method::GET, "/console")).await;
+    }
+    Vec::new()
+}
+
+/// Every answer read for the debugger's page; the worst grade per route is reported.
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    let mut best: Vec<(String, Grade, &Exchange)> = Vec::new();
+    for e in exchanges {
+        if !e.response.header("content-type").is_some_and(|c| c.contains("html")) {
+            continue;
+        }
+        let Some(g) = grade(&e.response.text()) else { continue };
+        let key = super::route_for(p, e).1;
+        match best.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(slot) if slot.1 < g => *slot = (key, g, e),
+            Some(_) => {}
+            None => best.push((key, g, e)),
+        }
+    }
+    best.into_iter().map(|(_, g, e)| finding(p, e, g)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades() {
+        let page = |c: &str, e: &str, t: &str| format!("<title>Console // Werkzeug Debugger</title><script>var CONSOLE_MODE = {c}, EVALEX = {e}, EVALEX_TRUSTED = {t}, SECRET = \"x\";</script>");
+        assert_eq!(grade(&page("true", "true", "true")), Some(Grade::Open));
+        assert_eq!(grade(&page("true", "true", "false")), Some(Grade::PinLocked));
+        assert_eq!(grade(&page("false", "true", "false")), Some(Grade::Traceback));
+        assert_eq!(grade("<html>hello</html>"), None);
     }
 }

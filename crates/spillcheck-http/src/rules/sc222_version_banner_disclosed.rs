@@ -1,8 +1,15 @@
 //! `SC222` version-banner-disclosed: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -29,4 +36,32 @@ declare_rule! {
         owasp: &[OwaspApi::Api8],
         fix: "Strip version numbers from `Server` and `X-Powered-By` headers at the proxy or WSGI server.",
     }
+}
+
+const HEADERS: &[&str] = &["server", "x-powered-by", "x-aspnet-version", "x-generator", "x-runtime-version"];
+
+/// Headers naming software with a version number (`Werkzeug/3.1.3 Python/3.11.2`), one
+/// finding per distinct header value.
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    static VERSION: OnceLock<Regex> = OnceLock::new();
+    let re = VERSION.get_or_init(|| Regex::new(r"[A-Za-z][\w.-]*[/ ]v?\d+\.\d+(?:\.\d+)?").unwrap());
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    for e in exchanges {
+        for h in HEADERS {
+            let Some(v) = e.response.header(h) else { continue };
+            if !re.is_match(v) || seen.iter().any(|(k, x)| k == h && x == v) {
+                continue;
+            }
+            seen.push(((*h).to_owned(), v.to_owned()));
+            let (method, path) = super::route_for(p, e);
+            out.push(
+                Finding::new(&SC222, format!("the `{h}` header discloses software versions: {v}"))
+                    .on_route(&method, &path)
+                    .with_key(format!("{h}: {v}"))
+                    .with_http(p.evidence(e, &format!("{h}: {v}"), &[])),
+            );
+        }
+    }
+    out
 }

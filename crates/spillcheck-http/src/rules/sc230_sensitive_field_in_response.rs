@@ -1,8 +1,17 @@
 //! `SC230` sensitive-field-in-response: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde_json::Value;
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::inspect;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -30,5 +39,105 @@ declare_rule! {
         cwe: &[213, 200],
         owasp: &[OwaspApi::Api3],
         fix: "Serialize responses from an allow-list of public fields.",
+    }
+}
+
+/// Key names (lower-case, `-`/`_` removed) whose values must never leave the server.
+const KEYS: &[&str] = &[
+    "password", "passwd", "pwd", "passwordhash", "hashedpassword", "passhash", "pwhash",
+    "passwordsalt", "salt", "secret", "clientsecret", "secretkey", "apikey", "apisecret",
+    "privatekey", "accesskey", "secretaccesskey", "awssecretaccesskey", "ssn",
+    "socialsecuritynumber", "otpsecret", "totpsecret", "mfasecret", "twofactorsecret",
+    "refreshtoken", "sessiontoken", "resettoken", "passwordresettoken", "verificationtoken",
+    "apitoken", "authtoken", "token", "cvv", "cvc", "pin",
+];
+
+fn sensitive_key(key: &str) -> bool {
+    let k: String = key.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    KEYS.contains(&k.as_str())
+}
+
+fn masked(v: &str) -> bool {
+    let t = v.trim();
+    t.len() < 4
+        || t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
+        || t.eq_ignore_ascii_case("[redacted]")
+        || t.eq_ignore_ascii_case("redacted")
+        || t.eq_ignore_ascii_case("hidden")
+        || t.eq_ignore_ascii_case("bearer")
+}
+
+/// The sensitive keys and secret-format values of one JSON answer.
+fn scan(json: &Value, own_tokens: &[String]) -> (BTreeSet<String>, Vec<String>) {
+    let mut keys = BTreeSet::new();
+    let mut values = Vec::new();
+    let scanner = spillcheck_tokens::detect::Scanner::get();
+    inspect::visit(json, &mut |k, v| {
+        let Some(s) = v.as_str() else { return };
+        if own_tokens.iter().any(|t| s.contains(t.as_str())) {
+            return; // the caller's own token: SC232's business
+        }
+        if sensitive_key(k) && !masked(s) {
+            keys.insert(k.to_owned());
+            values.push(s.to_owned());
+            return;
+        }
+        let mut found = Vec::new();
+        scanner.scan_line(s, false, &mut found);
+        if let Some(d) = found.into_iter().find(|d| d.detector != "generic-assignment") {
+            keys.insert(format!("{k} ({})", d.detector));
+            values.push(d.secret);
+        }
+    });
+    (keys, values)
+}
+
+/// Every JSON answer to a read (and to writes that do not issue tokens) checked for
+/// sensitive keys with real values and for values in secret formats; one finding per route.
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    let own_tokens: Vec<String> = [&p.user, &p.user_b, &p.admin].into_iter().flatten().map(|u| u.token()).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in exchanges {
+        if !e.response.ok() || e.request.actor == "discovery" || (e.request.method != "GET" && Probe::issues_tokens(e.request.url.path())) {
+            continue;
+        }
+        let Some(json) = e.response.json() else { continue };
+        let (keys, values) = scan(&json, &own_tokens);
+        if keys.is_empty() {
+            continue;
+        }
+        let (method, path) = super::route_for(p, e);
+        if !done.insert((method.clone(), path.clone())) {
+            continue;
+        }
+        let list = keys.iter().cloned().collect::<Vec<_>>().join(", ");
+        let mut f = Finding::new(&SC230, format!("{method} {path} returns {list}"))
+            .on_route(&method, &path)
+            .with_key(list.clone())
+            .with_http(p.evidence(e, &format!("sensitive fields in the answer: {list}"), &[]));
+        for v in values.into_iter().take(50) {
+            f = f.with_secret(v);
+        }
+        out.push(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_values() {
+        let v = serde_json::json!([{"id": 1, "password_hash": "scrypt:32768:8:1$abc$def", "token_type": "Bearer",
+            "password": "", "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl", "secret": "****"}]);
+        let (keys, values) = scan(&v, &[]);
+        assert!(keys.contains("password_hash"), "{keys:?}");
+        assert!(keys.iter().any(|k| k.starts_with("note (")), "{keys:?}");
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert_eq!(values.len(), 2);
+        let (keys, _) = scan(&v, &["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl".into()]);
+        assert_eq!(keys.len(), 1);
     }
 }

@@ -1,8 +1,17 @@
 //! `SC231` other-users-pii-in-response: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde_json::Value;
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::inspect;
+use crate::probe::{Own, Probe};
 
 declare_rule! {
     /// ## What it finds
@@ -30,5 +39,90 @@ declare_rule! {
         cwe: &[359],
         owasp: &[OwaspApi::Api3],
         fix: "Return other users' public profile fields only (display name), never their email, phone or payment data.",
+    }
+}
+
+/// Personal data in one JSON answer that is not the caller's: (kind, value).
+fn foreign(json: &Value, own: &Own, anonymous: bool) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    inspect::visit(json, &mut |k, v| {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return,
+        };
+        let lk = k.to_ascii_lowercase();
+        if lk.contains("mail") || inspect::emails(&text).first().is_some_and(|e| *e == text.trim().to_ascii_lowercase()) {
+            for e in inspect::emails(&text) {
+                if (anonymous || !own.emails.contains(&e)) && !out.iter().any(|(_, x)| *x == e) {
+                    out.push(("email", e));
+                }
+            }
+        }
+        if inspect::is_phone_key(k) && inspect::is_phone_value(&text) {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            if anonymous || !own.phones.contains(&digits) {
+                out.push(("phone number", text.clone()));
+            }
+        }
+        for c in inspect::cards(&text) {
+            out.push(("card number", c));
+        }
+    });
+    out
+}
+
+/// Answers to user A (and to anonymous callers) that carry other people's emails, phone
+/// numbers or card numbers. When A's own identity is unknown, one foreign-looking
+/// address proves nothing: two distinct ones are needed (a listing of several people).
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    let identity_known = !p.own.emails.is_empty();
+    for e in exchanges {
+        let anonymous = e.request.actor == "anonymous";
+        if e.request.method != "GET" || !e.response.ok() || !(anonymous || e.request.actor == "user A") {
+            continue;
+        }
+        let Some(json) = e.response.json() else { continue };
+        let found = foreign(&json, &p.own, anonymous);
+        let emails = found.iter().filter(|(k, _)| *k == "email").count();
+        let others = found.len() - emails;
+        if found.is_empty() || (!anonymous && !identity_known && emails < 2 && others == 0) {
+            continue;
+        }
+        let (method, path) = super::route_for(p, e);
+        if !done.insert((method.clone(), path.clone())) {
+            continue;
+        }
+        let kinds: BTreeSet<&str> = found.iter().map(|(k, _)| *k).collect();
+        let who = if anonymous { "an anonymous caller" } else { "user A" };
+        let confidence = if anonymous || identity_known { Confidence::Confirmed } else { Confidence::Likely };
+        out.push(
+            Finding::new(&SC231, format!(
+                "{method} {path} shows {who} {} other people's {}",
+                found.len(),
+                kinds.into_iter().collect::<Vec<_>>().join(", ")
+            ))
+            .on_route(&method, &path)
+            .with_confidence(confidence)
+            .with_http(p.evidence(e, &format!("{} personal values that are not {who}'s", found.len()), &[])),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_data_is_not_foreign() {
+        let own = Own { emails: vec!["alice@notes.test".into()], ids: vec![], phones: vec!["15550101".into()] };
+        let v = serde_json::json!([{"email": "alice@notes.test", "phone": "+1 555 0101"}, {"email": "bob@notes.test", "phone": "+1 555 0102", "n": "4111 1111 1111 1111"}]);
+        let f = foreign(&v, &own, false);
+        assert_eq!(f.len(), 3, "{f:?}");
+        assert_eq!(foreign(&v, &own, true).len(), 5);
+        assert!(foreign(&serde_json::json!({"version": "2024.1.1", "count": 4111111111111112u64}), &own, true).is_empty());
     }
 }

@@ -1,8 +1,15 @@
 //! `SC232` token-reflected-in-response: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -31,4 +38,32 @@ declare_rule! {
         owasp: &[OwaspApi::Api8],
         fix: "Never echo credentials back; responses should not contain the `Authorization` header or the token.",
     }
+}
+
+/// Answers whose body contains the very token the request carried.
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    let identities: Vec<(String, String)> = [&p.user, &p.user_b, &p.admin]
+        .into_iter()
+        .flatten()
+        .map(|u| (u.label.clone(), u.token()))
+        .filter(|(_, t)| t.len() >= 12)
+        .collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in exchanges {
+        let Some((label, token)) = identities.iter().find(|(l, _)| *l == e.request.actor) else { continue };
+        if !e.response.text().contains(token.as_str()) {
+            continue;
+        }
+        let (method, path) = super::route_for(p, e);
+        if !done.insert((method.clone(), path.clone())) {
+            continue;
+        }
+        out.push(
+            Finding::new(&SC232, format!("{method} {path} echoes {label}'s token back in its answer"))
+                .on_route(&method, &path)
+                .with_http(p.evidence(e, "the request's Bearer token appears in the response body", &[])),
+        );
+    }
+    out
 }

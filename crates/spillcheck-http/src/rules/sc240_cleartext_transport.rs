@@ -1,8 +1,13 @@
 //! `SC240` cleartext-transport: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use spillcheck_core::Finding;
+use url::Url;
+
+use crate::engine::is_loopback_host;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -30,5 +35,44 @@ declare_rule! {
         cwe: &[319, 523],
         owasp: &[OwaspApi::Api8],
         fix: "Serve the API over HTTPS only, redirect HTTP to HTTPS, and never accept a Bearer token over HTTP.",
+    }
+}
+
+/// Whether a target is reached in cleartext: plain HTTP to a host that is not loopback
+/// (traffic that never leaves the machine is not exposed) with no redirect to HTTPS.
+pub(crate) fn cleartext(base: &Url, redirects_to_https: bool) -> bool {
+    base.scheme() == "http" && !is_loopback_host(base.host_str().unwrap_or("")) && !redirects_to_https
+}
+
+/// Judges the target from the first request the probe sent (`GET /`).
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC240") {
+        return Vec::new();
+    }
+    let exchanges = p.engine.exchanges();
+    let Some(first) = exchanges.first() else { return Vec::new() };
+    let to_https = first.response.redirects.iter().any(|(_, l)| l.contains("https://"));
+    if !cleartext(&p.base, to_https) {
+        return Vec::new();
+    }
+    vec![
+        Finding::new(&SC240, format!("{} is served over plain HTTP: Bearer tokens cross the network in cleartext", p.base.origin().ascii_serialization()))
+            .on_route("*", "*")
+            .with_http(p.evidence(first, "http:// target, no redirect to https://", &[])),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_remote_plain_http_without_upgrade() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(cleartext(&u("http://api.example.com/"), false));
+        assert!(!cleartext(&u("http://api.example.com/"), true));
+        assert!(!cleartext(&u("https://api.example.com/"), false));
+        assert!(!cleartext(&u("http://127.0.0.1:5000/"), false));
+        assert!(!cleartext(&u("http://localhost:5000/"), false));
     }
 }

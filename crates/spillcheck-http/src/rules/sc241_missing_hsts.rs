@@ -1,8 +1,14 @@
 //! `SC241` missing-hsts: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::sync::Arc;
+
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -29,4 +35,20 @@ declare_rule! {
         owasp: &[OwaspApi::Api8],
         fix: "Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` on HTTPS responses.",
     }
+}
+
+/// On an HTTPS target, answers without `Strict-Transport-Security`: one finding.
+pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    if p.base.scheme() != "https" {
+        return Vec::new();
+    }
+    let Some(e) = exchanges.iter().find(|e| e.response.url.scheme() == "https" && e.response.header("strict-transport-security").is_none()) else {
+        return Vec::new();
+    };
+    let (method, path) = super::route_for(p, e);
+    vec![
+        Finding::new(&SC241, format!("{} answers over HTTPS without Strict-Transport-Security", p.base.origin().ascii_serialization()))
+            .on_route(&method, &path)
+            .with_http(p.evidence(e, "no Strict-Transport-Security header", &[])),
+    ]
 }

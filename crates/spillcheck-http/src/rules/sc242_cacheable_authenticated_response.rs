@@ -1,8 +1,15 @@
 //! `SC242` cacheable-authenticated-response: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::sync::Arc;
+
+use spillcheck_core::Finding;
+
+use crate::engine::Exchange;
+use crate::probe::Probe;
+use crate::rules::sc201_endpoint_without_auth::carries_data;
 
 declare_rule! {
     /// ## What it finds
@@ -33,4 +40,36 @@ declare_rule! {
         owasp: &[OwaspApi::Api8],
         fix: "Send `Cache-Control: no-store` on responses that carry a user's data.",
     }
+}
+
+/// One finding for the API: authenticated answers carrying user data without
+/// `Cache-Control: no-store` (the routes listed in the notes). Answers without user data
+/// are not counted: reporting every response is noise.
+pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
+    let mut hits: Vec<&Exchange> = Vec::new();
+    let mut routes = Vec::new();
+    for pr in &p.ops {
+        let Some(e) = &pr.user else { continue };
+        if !e.response.ok() || p.user.is_none() || pr.op.method != "GET" || !carries_data(&e.response) {
+            continue;
+        }
+        let cc = e.response.header("cache-control").unwrap_or("").to_ascii_lowercase();
+        if cc.contains("no-store") {
+            continue;
+        }
+        hits.push(e);
+        routes.push(format!("{} {}", pr.op.method, pr.op.path));
+    }
+    let Some(first) = hits.first() else { return Vec::new() };
+    let (method, path) = super::route_for(p, first);
+    let mut f = Finding::new(&SC242, format!(
+        "{} authenticated answers with user data lack `Cache-Control: no-store` (e.g. {method} {path})",
+        hits.len()
+    ))
+    .on_route(&method, &path)
+    .with_http(p.evidence(first, &format!("Cache-Control: {}", first.response.header("cache-control").unwrap_or("(absent)")), &[]));
+    for r in routes.iter().take(20) {
+        f = f.with_note(r.clone());
+    }
+    vec![f]
 }

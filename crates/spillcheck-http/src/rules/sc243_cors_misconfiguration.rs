@@ -1,8 +1,13 @@
 //! `SC243` cors-misconfiguration: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use reqwest::Method;
+use spillcheck_core::Finding;
+
+use crate::engine::Response;
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -32,4 +37,63 @@ declare_rule! {
         owasp: &[OwaspApi::Api8],
         fix: "Allow only known origins; never reflect the `Origin` header together with `Access-Control-Allow-Credentials: true`.",
     }
+}
+
+const ORIGIN: &str = "https://spillcheck-origin.example";
+
+/// What a CORS answer allows an arbitrary origin (or `null`) to do.
+pub(crate) fn judge(r: &Response, sent_origin: &str) -> Option<(Severity, String)> {
+    let acao = r.header("access-control-allow-origin")?.trim();
+    let creds = r
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    if acao == sent_origin && creds {
+        Some((Severity::High, format!("reflects any Origin ({sent_origin}) with Access-Control-Allow-Credentials: true: any web site can read a logged-in user's data")))
+    } else if acao == sent_origin {
+        Some((Severity::Low, format!("reflects any Origin ({sent_origin}) without credentials")))
+    } else if acao == "*" && creds {
+        Some((Severity::Medium, "answers `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`".into()))
+    } else {
+        None
+    }
+}
+
+/// A simple request and a preflight from a foreign origin (and from `null`) on an
+/// authenticated operation.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC243") {
+        return Vec::new();
+    }
+    let target = p.protected_reads(1).first().map_or_else(|| ("GET".to_owned(), "/".to_owned(), "/".to_owned()), |pr| (pr.op.method.clone(), pr.op.path.clone(), pr.path.clone()));
+    let (method, route, path) = target;
+    for origin in [ORIGIN, "null"] {
+        let req = p.request("user A", Method::GET, &path).header("Origin", origin);
+        let simple = match &p.user {
+            Some(u) => p.send_as(u, req).await,
+            None => p.anon(req).await,
+        };
+        let preflight = p
+            .anon(
+                p.request("anonymous", Method::OPTIONS, &path)
+                    .header("Origin", origin)
+                    .header("Access-Control-Request-Method", "GET")
+                    .header("Access-Control-Request-Headers", "authorization"),
+            )
+            .await;
+        for ex in [simple, preflight].into_iter().flatten() {
+            if let Some((severity, what)) = judge(&ex.response, origin) {
+                return vec![
+                    Finding::new(&SC243, format!("CORS {what}"))
+                        .on_route(&method, &route)
+                        .with_severity(severity)
+                        .with_http(p.evidence(&ex, &format!(
+                            "Origin: {origin} → Access-Control-Allow-Origin: {}, Access-Control-Allow-Credentials: {}",
+                            ex.response.header("access-control-allow-origin").unwrap_or(""),
+                            ex.response.header("access-control-allow-credentials").unwrap_or("(absent)")
+                        ), &[])),
+                ];
+            }
+        }
+    }
+    Vec::new()
 }

@@ -1,8 +1,15 @@
 //! `SC260` user-enumeration: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::time::Duration;
+
+use spillcheck_core::{DiagnosticLevel, Finding};
+
+use crate::engine::Response;
+use crate::login::{attempt, login_form, owned_account, unknown_user};
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -29,4 +36,82 @@ declare_rule! {
         owasp: &[OwaspApi::Api2],
         fix: "Answer login and reset requests identically (status, body and timing) for unknown users and wrong passwords.",
     }
+}
+
+fn normalized(r: &Response, users: &[&str]) -> String {
+    let mut t = r.text().into_owned();
+    for u in users {
+        t = t.replace(u, "{user}");
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// Failed logins for an existing user (the scan's own account, else user A) and for an
+/// unknown one: different status or body, or a clearly slower answer for the existing
+/// user, tells an attacker which accounts exist. Then the brute-force check (SC261).
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !p.engine.settings().allow_writes || (!p.enabled("SC260") && !p.enabled("SC261")) {
+        return out;
+    }
+    let Some(form) = login_form(p) else {
+        p.diagnose(DiagnosticLevel::Warning, "SC260/SC261 not checked: no login operation found");
+        return out;
+    };
+    if p.enabled("SC260") {
+        if let Some(f) = enumeration(p, &form).await {
+            out.push(f);
+        }
+    }
+    out.extend(super::sc261_no_rate_limit_on_login::probe(p, &form).await);
+    out
+}
+
+async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
+    let existing = match owned_account(p).await {
+        Some(a) => a.user,
+        None => p.own.emails.first()?.clone(),
+    };
+    let unknown = unknown_user(form);
+    let wrong = format!("Wrong-{}", crate::probe::random_name());
+    let known = attempt(p, form, &existing, &wrong, "login: existing user").await?;
+    let absent = attempt(p, form, &unknown, &wrong, "login: unknown user").await?;
+    let route = (&form.op.method, &form.op.path);
+    let users = [existing.as_str(), unknown.as_str()];
+    let differs = if known.response.status != absent.response.status {
+        Some(format!("status {} for an existing user, {} for an unknown one", known.response.status, absent.response.status))
+    } else if normalized(&known.response, &users) != normalized(&absent.response, &users) {
+        Some("the error message differs for existing and unknown users".to_owned())
+    } else {
+        None
+    };
+    if let Some(why) = differs {
+        return Some(
+            Finding::new(&SC260, format!("{} {} tells existing users from unknown ones: {why}", route.0, route.1))
+                .on_route(route.0, route.1)
+                .with_http(p.evidence(&known, &why, &[&absent])),
+        );
+    }
+    // Same answers: compare timing over a few more attempts each.
+    let (mut a, mut b) = (vec![known.response.elapsed], vec![absent.response.elapsed]);
+    for _ in 0..2 {
+        a.push(attempt(p, form, &existing, &wrong, "login: existing user").await?.response.elapsed);
+        b.push(attempt(p, form, &unknown, &wrong, "login: unknown user").await?.response.elapsed);
+    }
+    let (ma, mb) = (median(a), median(b));
+    if ma > mb * 3 && ma - mb > Duration::from_millis(40) {
+        let why = format!("failed logins take {} ms for an existing user, {} ms for an unknown one", ma.as_millis(), mb.as_millis());
+        return Some(
+            Finding::new(&SC260, format!("{} {} tells existing users by timing: {why}", route.0, route.1))
+                .on_route(route.0, route.1)
+                .with_confidence(Confidence::Likely)
+                .with_http(p.evidence(&known, &why, &[&absent])),
+        );
+    }
+    None
 }

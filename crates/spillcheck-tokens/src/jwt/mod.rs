@@ -3,12 +3,14 @@
 
 mod audit;
 mod crack;
+mod forge;
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
 pub use audit::{Policy, audit};
 pub use crack::{CrackResult, crack, crack_wordlist};
+pub use forge::{alg_none, expired_copy, sign_hmac, tampered_signature};
 
 /// A decoded, unverified compact JWS.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use crate::args::{CatalogFormat, CodeArgs, RoutesArgs};
 use crate::catalog::catalog;
 use crate::pipeline::{RunResult, finish, load_config};
 
-fn run_analysis(
+pub(crate) fn run_analysis(
     paths: &[PathBuf],
     config: &Config,
     enabled: &(dyn Fn(&str) -> bool + Sync),
@@ -78,7 +78,7 @@ pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
 /// SC320: secrets committed in the project's files. Non-Python files get every
 /// detector; Python files only the provider-key formats, and not on a line where a
 /// code rule (SC130/SC131) already reported the literal.
-fn secrets_in_project_files(
+pub(crate) fn secrets_in_project_files(
     paths: &[PathBuf],
     config: &Config,
     analysis: &mut Analysis,

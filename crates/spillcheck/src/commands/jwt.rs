@@ -24,15 +24,12 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
     // The error names what is wrong, never the token.
     let decoded = Jwt::decode(&token)?;
     let config = load_config(&args.common, &std::env::current_dir()?)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
     let mut findings = audit(
         &decoded,
         &token,
         Policy {
             max_lifetime: args.max_lifetime,
-            now,
+            now: now(),
         },
     );
     let mut result = crack(&decoded, &[]);
@@ -49,22 +46,7 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
             source = "the wordlist";
         }
     }
-    if let Some(r) = &result
-        && let Some(secret) = &r.secret
-    {
-        let shown = spillcheck_core::redact(&token);
-        let key = spillcheck_core::redact(secret);
-        findings.push(
-                Finding::new(&SC301, format!(
-                    "{} token `{shown}` is signed with the weak secret `{key}`, found in {source} after {} guesses ({} ms): anyone can mint tokens for any user",
-                    decoded.alg(), r.guesses, r.elapsed.as_millis()
-                ))
-                .with_confidence(Confidence::Confirmed)
-                .with_key(format!("{shown}:secret"))
-                .with_secret(secret.clone())
-                .with_secret(token.clone()),
-            );
-    }
+    findings.extend(weak_secret_finding(&decoded, &token, result.as_ref(), source));
     finish(
         &args.common,
         &config,
@@ -76,4 +58,43 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
             root: None,
         },
     )
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+fn weak_secret_finding(
+    decoded: &Jwt,
+    token: &str,
+    result: Option<&spillcheck_tokens::jwt::CrackResult>,
+    source: &str,
+) -> Option<Finding> {
+    let r = result?;
+    let secret = r.secret.as_ref()?;
+    let shown = spillcheck_core::redact(token);
+    let key = spillcheck_core::redact(secret);
+    Some(
+        Finding::new(&SC301, format!(
+            "{} token `{shown}` is signed with the weak secret `{key}`, found in {source} after {} guesses ({} ms): anyone can mint tokens for any user",
+            decoded.alg(), r.guesses, r.elapsed.as_millis()
+        ))
+        .with_confidence(Confidence::Confirmed)
+        .with_key(format!("{shown}:secret"))
+        .with_secret(secret.clone())
+        .with_secret(token.to_owned()),
+    )
+}
+
+/// The audit and built-in-list crack of a token the probe was given (nothing when it is
+/// not a JWT: opaque tokens are fine).
+pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
+    let Ok(decoded) = Jwt::decode(token) else {
+        return Vec::new();
+    };
+    let mut findings = audit(&decoded, token, Policy { max_lifetime, now: now() });
+    findings.extend(weak_secret_finding(&decoded, token, crack(&decoded, &[]).as_ref(), "the built-in list"));
+    findings
 }

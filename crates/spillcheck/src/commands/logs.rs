@@ -21,17 +21,9 @@ pub(crate) fn display_path(path: &Path) -> String {
         .to_owned()
 }
 
-pub(crate) fn logs(args: &LogsArgs) -> anyhow::Result<ExitStatus> {
-    for p in &args.paths {
-        if !p.exists() {
-            bail!("{}: no such file or directory", p.display());
-        }
-    }
-    let config = load_config(
-        &args.common,
-        args.paths.first().map_or(Path::new("."), |p| p.as_path()),
-    )?;
-    let (files, problems) = walk(&args.paths);
+/// Tokens and secrets in log files (and other files) under `paths`.
+pub(crate) fn scan_logs(paths: &[std::path::PathBuf]) -> (Vec<spillcheck_core::Finding>, Vec<Diagnostic>) {
+    let (files, problems) = walk(paths);
     let result = scan_files(&files, &display_path, ScanOptions::default());
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
@@ -54,7 +46,20 @@ pub(crate) fn logs(args: &LogsArgs) -> anyhow::Result<ExitStatus> {
             line: None,
         });
     }
-    let findings = to_findings(&result, Context::Logs);
+    (to_findings(&result, Context::Logs), diagnostics)
+}
+
+pub(crate) fn logs(args: &LogsArgs) -> anyhow::Result<ExitStatus> {
+    for p in &args.paths {
+        if !p.exists() {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    let config = load_config(
+        &args.common,
+        args.paths.first().map_or(Path::new("."), |p| p.as_path()),
+    )?;
+    let (findings, diagnostics) = scan_logs(&args.paths);
     finish(
         &args.common,
         &config,

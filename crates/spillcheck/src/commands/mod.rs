@@ -1,8 +1,9 @@
 //! One module per command; each turns its arguments into a run and returns the exit status.
 
-mod code;
-mod jwt;
-mod logs;
+mod api;
+pub(crate) mod code;
+pub(crate) mod jwt;
+pub(crate) mod logs;
 mod report;
 mod rules;
 
@@ -17,6 +18,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Routes(args) => code::routes(&args),
         Command::Logs(args) => logs::logs(&args),
         Command::Jwt(args) => jwt::jwt(&args),
+        Command::Api(args) => api::api(&args),
+        Command::Scan(args) => api::scan(&args),
         Command::Report(args) => report::report(&args),
     }
 }

@@ -1,0 +1,152 @@
+//! Joining the two views: a code finding and an api finding that concern the same
+//! weakness (and the same route, when the code finding names one) become one finding,
+//! confirmed, carrying both the source location and the HTTP evidence.
+
+use crate::finding::{Finding, Route};
+use crate::severity::Confidence;
+
+/// Which code rule explains which api rule.
+pub const PAIRS: &[(&str, &str)] = &[
+    ("SC101", "SC201"),
+    ("SC102", "SC210"),
+    ("SC102", "SC211"),
+    ("SC103", "SC202"),
+    ("SC104", "SC202"),
+    ("SC105", "SC203"),
+    ("SC106", "SC205"),
+    ("SC110", "SC310"),
+    ("SC111", "SC310"),
+    ("SC120", "SC221"),
+    ("SC121", "SC220"),
+    ("SC130", "SC301"),
+    ("SC140", "SC230"),
+    ("SC141", "SC230"),
+    ("SC161", "SC243"),
+    ("SC170", "SC250"),
+];
+
+fn normalized(route: &Route) -> (String, String) {
+    let mut path = String::with_capacity(route.path.len());
+    let mut depth = 0;
+    for c in route.path.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                if depth == 1 {
+                    path.push_str("{}");
+                }
+            }
+            '}' => depth -= 1,
+            _ if depth > 0 => {}
+            _ => path.push(c),
+        }
+    }
+    if path.len() > 1 && path.ends_with('/') {
+        path.pop();
+    }
+    (route.method.to_ascii_uppercase(), path)
+}
+
+fn same_weakness(code: &Finding, api: &Finding) -> bool {
+    PAIRS.iter().any(|(c, a)| *c == code.rule_id && *a == api.rule_id)
+        && match (&code.route, &api.route) {
+            (Some(c), Some(a)) => normalized(c) == normalized(a),
+            (Some(_), None) => false,
+            (None, _) => true,
+        }
+}
+
+/// Merges `code` findings into the `api` findings they explain. Each api finding that a
+/// code finding explains takes the code finding's location (the first such, by rule
+/// order), becomes `confirmed`, and notes every code finding it absorbed; absorbed code
+/// findings leave the list. The rest is returned untouched, code first.
+pub fn correlate(code: Vec<Finding>, mut api: Vec<Finding>) -> Vec<Finding> {
+    let mut absorbed = vec![false; code.len()];
+    for a in &mut api {
+        let mut merged = false;
+        for (i, c) in code.iter().enumerate() {
+            if !same_weakness(c, a) {
+                continue;
+            }
+            absorbed[i] = true;
+            if a.location.is_none() {
+                a.location.clone_from(&c.location);
+            }
+            if let Some(loc) = &c.location {
+                a.notes.push(format!(
+                    "code: {} at {}:{}: {}",
+                    c.rule_id, loc.path, loc.line, c.message
+                ));
+            }
+            a.secrets.extend(c.secrets.iter().cloned());
+            merged = true;
+        }
+        if merged {
+            a.confidence = Confidence::Confirmed;
+        }
+    }
+    code.into_iter()
+        .zip(absorbed)
+        .filter(|(_, gone)| !gone)
+        .map(|(f, _)| f)
+        .chain(api)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{OwaspApi, RuleMeta};
+    use crate::finding::Location;
+    use crate::severity::Severity;
+
+    fn meta(id: &'static str) -> RuleMeta {
+        RuleMeta {
+            id,
+            slug: "x",
+            title: "x",
+            severity: Severity::High,
+            confidence: Confidence::Likely,
+            cwe: &[200],
+            owasp: &[OwaspApi::Api8],
+            fix: "x",
+            raw_docs: "",
+        }
+    }
+
+    fn at(f: Finding, path: &str, line: u32) -> Finding {
+        f.at(Location {
+            path: path.into(),
+            line,
+            column: 1,
+            end_line: None,
+            end_column: None,
+            snippet: None,
+        })
+    }
+
+    #[test]
+    fn merges_same_route_and_global_pairs() {
+        let code = vec![
+            at(Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/stats"), "app.py", 64),
+            at(Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/other"), "app.py", 80),
+            at(Finding::new(&meta("SC104"), "unverified"), "auth.py", 31),
+            at(Finding::new(&meta("SC140"), "hash serialized"), "users.py", 22),
+        ];
+        let api = vec![
+            Finding::new(&meta("SC201"), "anon reads").on_route("GET", "/api/stats/"),
+            Finding::new(&meta("SC202"), "tampered accepted").on_route("GET", "/api/me"),
+            Finding::new(&meta("SC220"), "traceback").on_route("GET", "/api/x"),
+        ];
+        let out = correlate(code, api);
+        let ids: Vec<&str> = out.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(ids, ["SC101", "SC140", "SC201", "SC202", "SC220"]);
+        let sc201 = &out[2];
+        assert_eq!(sc201.confidence, Confidence::Confirmed);
+        assert_eq!(sc201.location.as_ref().unwrap().path, "app.py");
+        assert_eq!(sc201.location.as_ref().unwrap().line, 64);
+        assert_eq!(out[3].location.as_ref().unwrap().line, 31);
+        assert!(out[4].location.is_none());
+        assert_eq!(out[4].confidence, Confidence::Likely);
+    }
+}

@@ -1,0 +1,193 @@
+//! Auth contexts: who a request is sent as. Real identities (user A, user B, admin, a
+//! token lacking a scope) come from a literal token or from a command whose stdout is the
+//! token, run again when the API starts refusing a token that worked (so long scans
+//! survive short-lived tokens). Fake ones are derived: anonymous, malformed headers, a
+//! tampered signature, an `alg: none` copy, an expired copy when the secret is known.
+
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Where the API expects its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// `Authorization: Bearer {token}` (the default).
+    Bearer,
+    /// A header with a template, e.g. `X-Auth-Token: {token}`.
+    Header {
+        /// Header name.
+        name: String,
+        /// Value template holding `{token}`.
+        template: String,
+    },
+    /// A cookie.
+    Cookie(String),
+}
+
+impl Placement {
+    /// Parses `--auth-header 'Name: template'`.
+    pub fn parse_header(spec: &str) -> Result<Placement, String> {
+        let (name, template) = spec
+            .split_once(':')
+            .ok_or_else(|| format!("--auth-header {spec:?}: expected 'Name: value with {{token}}'"))?;
+        let name = name.trim();
+        let template = template.trim();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(format!("--auth-header: {name:?} is not a header name"));
+        }
+        if !template.contains("{token}") {
+            return Err("--auth-header: the value must contain {token}".into());
+        }
+        Ok(Placement::Header {
+            name: name.to_owned(),
+            template: template.to_owned(),
+        })
+    }
+
+    /// The header carrying `token`.
+    pub fn header(&self, token: &str) -> (String, String) {
+        match self {
+            Placement::Bearer => ("Authorization".into(), format!("Bearer {token}")),
+            Placement::Header { name, template } => (name.clone(), template.replace("{token}", token)),
+            Placement::Cookie(name) => ("Cookie".into(), format!("{name}={token}")),
+        }
+    }
+
+    /// The header name used (for redirect stripping).
+    pub fn header_name(&self) -> String {
+        self.header("x").0
+    }
+
+    /// Whether this is the standard Bearer scheme (malformed-scheme checks only make sense then).
+    pub fn is_bearer(&self) -> bool {
+        matches!(self, Placement::Bearer)
+    }
+}
+
+/// A real identity's token: a literal, or a command to (re)obtain it.
+#[derive(Debug)]
+pub struct Identity {
+    /// `user A`, `user B`, `admin`, `limited`.
+    pub label: String,
+    token: RwLock<String>,
+    command: Option<String>,
+    refreshes: AtomicU32,
+}
+
+impl Identity {
+    /// An identity with a fixed token.
+    pub fn literal(label: &str, token: &str) -> Identity {
+        Identity {
+            label: label.to_owned(),
+            token: RwLock::new(token.trim().to_owned()),
+            command: None,
+            refreshes: AtomicU32::new(0),
+        }
+    }
+
+    /// An identity whose token is the stdout of `command` (run by `sh -c`), run now.
+    pub async fn from_command(label: &str, command: &str) -> Result<Identity, String> {
+        let token = run_token_command(label, command).await?;
+        Ok(Identity {
+            label: label.to_owned(),
+            token: RwLock::new(token),
+            command: Some(command.to_owned()),
+            refreshes: AtomicU32::new(0),
+        })
+    }
+
+    /// The current token.
+    pub fn token(&self) -> String {
+        self.token.read().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    /// Runs the command again for a fresh token. `Ok(false)` when there is no command or
+    /// it already ran too often (a token refused right after a refresh is refused for
+    /// another reason).
+    pub async fn refresh(&self) -> Result<bool, String> {
+        let Some(cmd) = &self.command else {
+            return Ok(false);
+        };
+        if self.refreshes.fetch_add(1, Ordering::Relaxed) >= 5 {
+            return Ok(false);
+        }
+        let fresh = run_token_command(&self.label, cmd).await?;
+        if let Ok(mut t) = self.token.write() {
+            *t = fresh;
+        }
+        Ok(true)
+    }
+
+    /// How often the token was refreshed.
+    pub fn refreshes(&self) -> u32 {
+        self.refreshes.load(Ordering::Relaxed).min(5)
+    }
+}
+
+async fn run_token_command(label: &str, command: &str) -> Result<String, String> {
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .map_err(|_| format!("the token command for {label} did not finish within 60 s"))?
+    .map_err(|e| format!("cannot run the token command for {label}: {e}"))?;
+    if !out.status.success() {
+        // Its stderr may hold credentials: say only that it failed.
+        return Err(format!(
+            "the token command for {label} failed ({})",
+            out.status
+        ));
+    }
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let token = token
+        .strip_prefix("Bearer ")
+        .map_or(token.clone(), |t| t.trim().to_owned());
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(format!(
+            "the token command for {label} printed no token (expected one token on stdout)"
+        ));
+    }
+    Ok(token)
+}
+
+/// A fake credential the API must refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fake {
+    /// Label used as the exchange's actor.
+    pub label: &'static str,
+    /// The header sent (`None`: no credential at all).
+    pub header: Option<(String, String)>,
+}
+
+/// The malformed credentials tried against a protected operation: an empty Bearer, a
+/// garbage Bearer, and a garbage token under other schemes.
+pub fn malformed(placement: &Placement) -> Vec<Fake> {
+    let mut v = vec![
+        Fake {
+            label: "malformed: empty token",
+            header: Some(placement.header("")),
+        },
+        Fake {
+            label: "malformed: garbage token",
+            header: Some(placement.header("spillcheck-invalid-token")),
+        },
+    ];
+    if placement.is_bearer() {
+        v[0].header = Some(("Authorization".into(), "Bearer".into()));
+        for (label, value) in [
+            ("malformed: wrong scheme Token", "Token spillcheck-invalid-token"),
+            ("malformed: wrong scheme Basic", "Basic c3BpbGxjaGVjazpzcGlsbGNoZWNr"),
+        ] {
+            v.push(Fake {
+                label,
+                header: Some(("Authorization".into(), value.into())),
+            });
+        }
+    }
+    v
+}

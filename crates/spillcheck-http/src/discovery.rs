@@ -1,0 +1,595 @@
+//! Operations to probe: from an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML), from
+//! the source's route inventory, and from links seen in responses. Path parameters are
+//! filled from examples, then ids seen in the caller's own responses, then defaults.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+use spillcheck_core::Location;
+
+/// Where an operation was learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// An OpenAPI / Swagger document.
+    OpenApi,
+    /// The code analysis' route inventory.
+    Source,
+    /// A link in a response.
+    Seen,
+}
+
+/// What the documentation or the code says about an operation's authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// Nothing known.
+    Unknown,
+    /// Declared public (`security: []`, or a public route in the code or config).
+    Public,
+    /// Declared to need a token, with these scopes.
+    Required(Vec<String>),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Path or query.
+    pub location: ParamIn,
+    /// The documented example or default.
+    pub example: Option<Value>,
+    /// The schema type (`integer`, `string`...).
+    pub kind: Option<String>,
+    /// Required.
+    pub required: bool,
+}
+
+/// A request body as documented.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Body {
+    /// Content type.
+    pub content_type: String,
+    /// An example body built from the schema.
+    pub example: Value,
+    /// Property names.
+    pub properties: Vec<String>,
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Upper-case method.
+    pub method: String,
+    /// Path template, `{name}` for parameters.
+    pub path: String,
+    /// Parameters.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Declared authentication.
+    pub security: Security,
+    /// Where it was learnt.
+    pub origin: Origin,
+    /// The handler's source location, when the code analysis knows it.
+    pub location: Option<Location>,
+}
+
+impl Operation {
+    /// A bare operation.
+    pub fn new(method: &str, path: &str, origin: Origin) -> Operation {
+        let params = path_params(path)
+            .into_iter()
+            .map(|name| Param {
+                name,
+                location: ParamIn::Path,
+                example: None,
+                kind: None,
+                required: true,
+            })
+            .collect();
+        Operation {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            params,
+            body: None,
+            security: Security::Unknown,
+            origin,
+            location: None,
+        }
+    }
+
+    /// The key operations are merged by: method and the path with parameter names erased.
+    pub fn key(&self) -> (String, String) {
+        (self.method.clone(), normalize_template(&self.path))
+    }
+
+    /// Whether it is read-only.
+    pub fn is_read(&self) -> bool {
+        matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+    }
+
+    /// Path parameters.
+    pub fn path_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.location == ParamIn::Path)
+    }
+
+    /// The path up to the first parameter (`/api/notes/` for `/api/notes/{id}`).
+    pub fn static_prefix(&self) -> &str {
+        self.path.find('{').map_or(self.path.as_str(), |i| &self.path[..i])
+    }
+}
+
+/// The names of `{name}` parameters in a template.
+pub fn path_params(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push(rest[open + 1..open + close].to_owned());
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+/// `/a/{x}/b` → `/a/{}/b`, trailing slash dropped.
+pub fn normalize_template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                if depth == 1 {
+                    out.push_str("{}");
+                }
+            }
+            '}' => depth -= 1,
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    if out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    out
+}
+
+/// Parses an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML).
+pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
+    let doc: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(_) => serde_norway::from_str(text)
+            .map_err(|e| format!("not JSON or YAML: {}", first_line(&e.to_string())))?,
+    };
+    let Some(root) = doc.as_object() else {
+        return Err("the document is not an object".into());
+    };
+    let swagger2 = root.get("swagger").and_then(Value::as_str).is_some_and(|v| v.starts_with('2'));
+    if !swagger2 && !root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with('3')) {
+        return Err("neither `openapi: 3.x` nor `swagger: 2.0`".into());
+    }
+    let prefix = if swagger2 {
+        root.get("basePath").and_then(Value::as_str).unwrap_or("").trim_end_matches('/').to_owned()
+    } else {
+        server_prefix(root)
+    };
+    let global_security = root.get("security");
+    let mut ops = Vec::new();
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        return Ok(ops);
+    };
+    for (path, item) in paths {
+        let Some(item) = resolve(root, item).and_then(Value::as_object) else { continue };
+        let shared: Vec<&Value> = item.get("parameters").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+        for (method, op) in item {
+            let method = method.to_ascii_uppercase();
+            if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&method.as_str()) {
+                continue;
+            }
+            let Some(op) = op.as_object() else { continue };
+            let full = format!("{prefix}{path}");
+            let mut operation = Operation::new(&method, &full, Origin::OpenApi);
+            let own: Vec<&Value> = op.get("parameters").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+            for p in shared.iter().chain(own.iter()) {
+                let Some(p) = resolve(root, p).and_then(Value::as_object) else { continue };
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                let place = p.get("in").and_then(Value::as_str).unwrap_or_default();
+                let schema = p.get("schema").and_then(|s| resolve(root, s)).and_then(Value::as_object);
+                let example = p
+                    .get("example")
+                    .or_else(|| schema.and_then(|s| s.get("example")))
+                    .or_else(|| p.get("default"))
+                    .or_else(|| schema.and_then(|s| s.get("default")))
+                    .or_else(|| p.get("examples").and_then(Value::as_object).and_then(|e| e.values().next()).and_then(|e| e.get("value")))
+                    .cloned();
+                let kind = schema
+                    .and_then(|s| s.get("type"))
+                    .or_else(|| p.get("type"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                match place {
+                    "path" => {
+                        if let Some(existing) = operation.params.iter_mut().find(|x| x.name == name) {
+                            existing.example = example;
+                            existing.kind = kind;
+                        }
+                    }
+                    "query" => operation.params.push(Param {
+                        name: name.to_owned(),
+                        location: ParamIn::Query,
+                        example,
+                        kind,
+                        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                    }),
+                    "body" if swagger2 => {
+                        if let Some(schema) = p.get("schema") {
+                            operation.body = Some(body_from_schema(root, "application/json", schema));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(rb) = op.get("requestBody").and_then(|b| resolve(root, b)) {
+                if let Some(content) = rb.get("content").and_then(Value::as_object) {
+                    let chosen = content
+                        .iter()
+                        .find(|(ct, _)| ct.contains("json"))
+                        .or_else(|| content.iter().next());
+                    if let Some((ct, media)) = chosen {
+                        let mut body = media
+                            .get("schema")
+                            .map(|s| body_from_schema(root, ct, s))
+                            .unwrap_or_else(|| Body { content_type: ct.clone(), example: Value::Object(Map::new()), properties: Vec::new() });
+                        if let Some(ex) = media.get("example").or_else(|| media.get("examples").and_then(Value::as_object).and_then(|e| e.values().next()).and_then(|e| e.get("value"))) {
+                            body.example = ex.clone();
+                        }
+                        operation.body = Some(body);
+                    }
+                }
+            }
+            operation.security = match op.get("security").or(global_security) {
+                None => Security::Unknown,
+                Some(Value::Array(reqs)) if reqs.is_empty() || reqs.iter().any(|r| r.as_object().is_some_and(Map::is_empty)) => Security::Public,
+                Some(Value::Array(reqs)) => Security::Required(
+                    reqs.iter()
+                        .filter_map(Value::as_object)
+                        .flat_map(|m| m.values())
+                        .filter_map(Value::as_array)
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                Some(_) => Security::Unknown,
+            };
+            ops.push(operation);
+        }
+    }
+    Ok(ops)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+fn server_prefix(root: &Map<String, Value>) -> String {
+    let url = root
+        .get("servers")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+        .and_then(|s| s.get("url"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    // Only the path part of a server URL matters: the probe's target is the origin.
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
+        None => url,
+    };
+    if path.contains('{') {
+        return String::new();
+    }
+    path.trim_end_matches('/').to_owned()
+}
+
+/// Follows a local `$ref` (`#/components/...`), a few levels deep.
+fn resolve<'a>(root: &'a Map<String, Value>, mut value: &'a Value) -> Option<&'a Value> {
+    for _ in 0..8 {
+        let Some(r) = value.get("$ref").and_then(Value::as_str) else {
+            return Some(value);
+        };
+        let pointer = r.strip_prefix('#')?;
+        let mut cur: Option<&Value> = None;
+        for part in pointer.split('/').filter(|p| !p.is_empty()) {
+            let part = part.replace("~1", "/").replace("~0", "~");
+            cur = match cur {
+                None => root.get(&part),
+                Some(v) => v.get(&part),
+            };
+            cur?;
+        }
+        value = cur?;
+    }
+    None
+}
+
+fn body_from_schema(root: &Map<String, Value>, ct: &str, schema: &Value) -> Body {
+    let schema = resolve(root, schema).unwrap_or(schema);
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    Body {
+        content_type: ct.to_owned(),
+        example: example_for(root, schema, 0),
+        properties,
+    }
+}
+
+fn example_for(root: &Map<String, Value>, schema: &Value, depth: usize) -> Value {
+    let schema = resolve(root, schema).unwrap_or(schema);
+    if let Some(ex) = schema.get("example").or_else(|| schema.get("default")) {
+        return ex.clone();
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+        return first.clone();
+    }
+    if depth > 4 {
+        return Value::Null;
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let mut m = Map::new();
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (k, v) in props {
+                    m.insert(k.clone(), example_for_named(root, k, v, depth + 1));
+                }
+            }
+            Value::Object(m)
+        }
+        Some("array") => Value::Array(
+            schema
+                .get("items")
+                .map(|i| vec![example_for(root, i, depth + 1)])
+                .unwrap_or_default(),
+        ),
+        Some("integer" | "number") => Value::from(1),
+        Some("boolean") => Value::Bool(false),
+        Some("string") => Value::from(match schema.get("format").and_then(Value::as_str) {
+            Some("email") => "spillcheck@example.com",
+            Some("date-time") => "2026-01-01T00:00:00Z",
+            Some("uuid") => "00000000-0000-4000-8000-000000000000",
+            _ => "spillcheck",
+        }),
+        _ => Value::Object(Map::new()),
+    }
+}
+
+fn example_for_named(root: &Map<String, Value>, name: &str, schema: &Value, depth: usize) -> Value {
+    let v = example_for(root, schema, depth);
+    if v == Value::from("spillcheck") && name.to_ascii_lowercase().contains("email") {
+        return Value::from("spillcheck@example.com");
+    }
+    v
+}
+
+/// Well-known places of an API description, tried in order when none is given.
+pub const WELL_KNOWN: &[&str] = &[
+    "/openapi.json",
+    "/swagger.json",
+    "/apispec_1.json",
+    "/api/openapi.json",
+    "/api/swagger.json",
+    "/v1/openapi.json",
+    "/openapi.yaml",
+    "/swagger.yaml",
+    "/api/docs/openapi.json",
+    "/api/spec",
+    "/api/docs",
+];
+
+/// Merges `more` into `ops` by [`Operation::key`]: documented facts win, the source adds
+/// its location, unknown security is filled in.
+pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
+    for op in more {
+        if let Some(existing) = ops.iter_mut().find(|o| o.key() == op.key()) {
+            if existing.location.is_none() {
+                existing.location = op.location;
+            }
+            if existing.security == Security::Unknown {
+                existing.security = op.security;
+            }
+            if existing.body.is_none() {
+                existing.body = op.body;
+            }
+        } else {
+            ops.push(op);
+        }
+    }
+}
+
+/// Ids seen in responses, by key name (`id`, `note_id`...) and by the path prefix of the
+/// response they came from.
+#[derive(Debug, Default, Clone)]
+pub struct SeenIds {
+    by_prefix: BTreeMap<String, Vec<Value>>,
+    by_key: BTreeMap<String, Vec<Value>>,
+}
+
+fn is_id_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k == "id" || k.ends_with("_id") || k.ends_with("id") && k.len() > 2 && key.chars().rev().nth(2).is_some_and(char::is_lowercase) || k == "uuid" || k == "slug"
+}
+
+fn is_id_value(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.as_u64().is_some(),
+        Value::String(s) => !s.is_empty() && s.len() <= 64 && !s.contains(['/', ' ', '?', '#']),
+        _ => false,
+    }
+}
+
+impl SeenIds {
+    /// Learns ids from a JSON response to a GET of `path` (a concrete path).
+    pub fn learn(&mut self, path: &str, body: &Value) {
+        let path = path.trim_end_matches('/');
+        let mut stack = vec![(body, 0usize)];
+        while let Some((v, depth)) = stack.pop() {
+            if depth > 6 {
+                continue;
+            }
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        if is_id_key(k) && is_id_value(x) {
+                            push_unique(self.by_key.entry(k.to_ascii_lowercase()).or_default(), x);
+                            if k.eq_ignore_ascii_case("id") && depth <= 2 {
+                                push_unique(self.by_prefix.entry(path.to_owned()).or_default(), x);
+                            }
+                        }
+                        stack.push((x, depth + 1));
+                    }
+                }
+                Value::Array(a) => {
+                    for x in a.iter().take(200) {
+                        stack.push((x, depth + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Candidate values for parameter `name` of an operation whose path before the
+    /// parameter is `prefix` (e.g. `/api/notes/`): ids of that collection first, then ids
+    /// under the parameter's own name.
+    pub fn candidates(&self, name: &str, prefix: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let prefix = prefix.trim_end_matches('/');
+        if let Some(v) = self.by_prefix.get(prefix) {
+            out.extend(v.iter().cloned());
+        }
+        if let Some(v) = self.by_key.get(&name.to_ascii_lowercase()) {
+            for x in v {
+                push_unique(&mut out, x);
+            }
+        }
+        out
+    }
+}
+
+fn push_unique(v: &mut Vec<Value>, x: &Value) {
+    if !v.contains(x) && v.len() < 64 {
+        v.push(x.clone());
+    }
+}
+
+/// Renders a template with values (percent-encoding each value).
+pub fn render_path(template: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = template.to_owned();
+    for (k, v) in values {
+        let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+        out = out.replace(&format!("{{{k}}}"), &enc.replace('+', "%20"));
+    }
+    out
+}
+
+/// A value as a path or query string.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The default for a parameter with no example and no seen id.
+pub fn default_value(p: &Param) -> String {
+    match p.kind.as_deref() {
+        Some("integer" | "number") => "1".into(),
+        Some("boolean") => "true".into(),
+        _ if p.name.to_ascii_lowercase().contains("id") => "1".into(),
+        _ => "spillcheck".into(),
+    }
+}
+
+/// Same-origin links in a JSON body: string values that are absolute paths, or URLs
+/// under `base`.
+pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) if s.len() < 300 => {
+                let path = if s.starts_with('/') && !s.starts_with("//") {
+                    Some(s.clone())
+                } else if let Ok(u) = url::Url::parse(s) {
+                    (u.origin() == base.origin()).then(|| u.path().to_owned())
+                } else {
+                    None
+                };
+                if let Some(p) = path {
+                    let p = p.split(['?', '#']).next().unwrap_or("").to_owned();
+                    if !p.contains(' ') && !out.contains(&p) && out.len() < 50 {
+                        out.push(p);
+                    }
+                }
+            }
+            Value::Object(m) => stack.extend(m.values()),
+            Value::Array(a) => stack.extend(a.iter().take(200)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openapi3_and_swagger2() {
+        let v3 = r##"{"openapi":"3.0.0","servers":[{"url":"http://x/api"}],
+          "components":{"parameters":{"Id":{"name":"id","in":"path","required":true,"schema":{"type":"integer","example":7}}},
+            "schemas":{"U":{"type":"object","properties":{"email":{"type":"string"},"age":{"type":"integer"}}}}},
+          "security":[{"b":[]}],
+          "paths":{"/items/{id}":{"parameters":[{"$ref":"#/components/parameters/Id"}],
+             "get":{},"patch":{"security":[],"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/U"}}}}}}}}"##;
+        let ops = parse_openapi(v3).unwrap();
+        assert_eq!(ops.len(), 2);
+        assert_eq!(ops[0].path, "/api/items/{id}");
+        assert_eq!(ops[0].params[0].example, Some(Value::from(7)));
+        assert_eq!(ops[0].security, Security::Required(vec![]));
+        assert_eq!(ops[1].security, Security::Public);
+        let body = ops[1].body.as_ref().unwrap();
+        assert_eq!(body.example["email"], "spillcheck@example.com");
+        assert_eq!(body.example["age"], 1);
+        let v2 = "swagger: '2.0'\nbasePath: /v2\npaths:\n  /pets/{petId}:\n    get:\n      parameters:\n        - {name: petId, in: path, type: integer, required: true}\n        - {name: q, in: query, type: string}\n";
+        let ops = parse_openapi(v2).unwrap();
+        assert_eq!(ops[0].path, "/v2/pets/{petId}");
+        assert_eq!(ops[0].params.len(), 2);
+        assert_eq!(ops[0].params[0].kind.as_deref(), Some("integer"));
+        assert!(parse_openapi("{\"x\":1}").is_err());
+        assert!(parse_openapi(": : :").is_err());
+    }
+
+    #[test]
+    fn ids_and_links() {
+        let mut seen = SeenIds::default();
+        seen.learn("/api/notes", &serde_json::json!([{"id": 2, "title": "a"}, {"id": 3, "owner_id": 9}]));
+        assert_eq!(seen.candidates("note_id", "/api/notes/"), vec![Value::from(2), Value::from(3)]);
+        assert_eq!(seen.candidates("owner_id", "/x/"), vec![Value::from(9)]);
+        let base = url::Url::parse("http://127.0.0.1:5000/").unwrap();
+        let l = links(&serde_json::json!({"next": "/api/notes?page=2", "o": "http://evil.test/x", "s": "http://127.0.0.1:5000/a/b"}), &base);
+        assert!(l.contains(&"/api/notes".to_owned()) && l.contains(&"/a/b".to_owned()) && l.len() == 2);
+        assert_eq!(normalize_template("/a/{x}/b/"), "/a/{}/b");
+    }
+}

@@ -1,0 +1,547 @@
+//! The probe engine: one HTTP client with the probe's manners built in. A per-target
+//! rate limit and concurrency cap, timeouts, a response body cap, a total request
+//! budget, redirects followed by hand (at most 5, credentials dropped on any change of
+//! origin, never off the target's host unless loopback), retries only for idempotent
+//! requests on connection errors, read-only unless writes are allowed. Every exchange is
+//! kept for the rules to compare.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use tokio::sync::Semaphore;
+use url::Url;
+
+/// The engine's limits.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Requests per second to the target; `0` means unlimited.
+    pub rate: f64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Per-request timeout (connect + response).
+    pub timeout: Duration,
+    /// The most bytes of a response body kept; the rest is not read.
+    pub body_cap: usize,
+    /// Redirects followed per request.
+    pub max_redirects: usize,
+    /// Total requests the run may send.
+    pub max_requests: u64,
+    /// Whether methods other than GET, HEAD and OPTIONS may be sent.
+    pub allow_writes: bool,
+    /// Consecutive 5xx answers after which the run stops (the target is failing).
+    pub max_server_errors: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            rate: 20.0,
+            concurrency: 4,
+            timeout: Duration::from_secs(10),
+            body_cap: 1 << 20,
+            max_redirects: 5,
+            max_requests: 5_000,
+            allow_writes: false,
+            max_server_errors: 25,
+        }
+    }
+}
+
+/// A request the probe wants sent.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Who sends it (an auth context's label: `anonymous`, `user A`, `forged alg=none`...).
+    pub actor: String,
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: Url,
+    /// Headers, credentials included (they are redacted in every output).
+    pub headers: Vec<(String, String)>,
+    /// A body and its content type.
+    pub body: Option<(String, Vec<u8>)>,
+}
+
+impl Request {
+    /// A GET by `actor`.
+    pub fn get(actor: &str, url: Url) -> Request {
+        Request::new(actor, Method::GET, url)
+    }
+
+    /// A request without headers or body.
+    pub fn new(actor: &str, method: Method, url: Url) -> Request {
+        Request {
+            actor: actor.to_owned(),
+            method,
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a header.
+    #[must_use]
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sets a JSON body.
+    #[must_use]
+    pub fn json(mut self, value: &serde_json::Value) -> Request {
+        self.body = Some((
+            "application/json".into(),
+            serde_json::to_vec(value).unwrap_or_default(),
+        ));
+        self
+    }
+}
+
+/// A response, its body capped.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// The body, at most the cap.
+    pub body: Vec<u8>,
+    /// Whether the body was cut at the cap.
+    pub truncated: bool,
+    /// Time to the full (capped) body.
+    pub elapsed: Duration,
+    /// The URL that answered (after redirects).
+    pub url: Url,
+    /// Redirects followed or refused on the way: status and `Location`.
+    pub redirects: Vec<(u16, String)>,
+}
+
+impl Response {
+    /// A header's value (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (lossy).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The body as JSON, when it is.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        let first = self.body.iter().find(|b| !b.is_ascii_whitespace())?;
+        if *first != b'{' && *first != b'[' {
+            return None;
+        }
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// One request and what came back.
+#[derive(Debug)]
+pub struct Exchange {
+    /// Order of sending.
+    pub seq: u64,
+    /// The request.
+    pub request: Request,
+    /// The response.
+    pub response: Response,
+}
+
+/// Why a request was not answered.
+#[derive(Debug, Clone)]
+pub enum SendError {
+    /// The total request budget is spent.
+    Budget,
+    /// A write method without `--allow-writes`.
+    WritesNotAllowed,
+    /// The run is over (see [`Engine::fatal`]).
+    Stopped,
+    /// This request failed (timeout, reset); the run goes on.
+    Failed(String),
+}
+
+/// What ends a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fatal {
+    /// Nothing answers at the target.
+    Unreachable(String),
+    /// TLS could not be established.
+    Tls(String),
+    /// The target answers 5xx to everything.
+    ServerErrors(u32),
+}
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fatal::Unreachable(why) => write!(f, "target unreachable: {why}"),
+            Fatal::Tls(why) => write!(f, "TLS failure: {why}"),
+            Fatal::ServerErrors(n) => write!(
+                f,
+                "the target answered {n} requests in a row with a server error (5xx); stopped"
+            ),
+        }
+    }
+}
+
+/// The engine. Cheap to share behind an `Arc`.
+pub struct Engine {
+    client: reqwest::Client,
+    settings: Settings,
+    origin: url::Origin,
+    host: String,
+    sem: Semaphore,
+    next_slot: tokio::sync::Mutex<Instant>,
+    sent: AtomicU64,
+    seq: AtomicU64,
+    server_errors: AtomicU32,
+    conn_errors: AtomicU32,
+    fatal: OnceLock<Fatal>,
+    log: Mutex<Vec<Arc<Exchange>>>,
+    progress: indicatif::ProgressBar,
+    extra_credential_headers: Vec<String>,
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+    )
+}
+
+/// Whether `host` is a loopback name or address.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    if h.eq_ignore_ascii_case("localhost") || h.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    h.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn looks_tls(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["certificate", "tls", "handshake", "invalidcontenttype", "corrupt message"]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+impl Engine {
+    /// An engine for the target `base`. `credential_headers` names extra headers that carry
+    /// tokens (e.g. `X-Auth-Token`): like `Authorization` and `Cookie`, they are dropped when
+    /// a redirect leaves the origin.
+    pub fn new(
+        base: &Url,
+        settings: Settings,
+        credential_headers: &[String],
+        progress: indicatif::ProgressBar,
+    ) -> Result<Engine, String> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("spillcheck/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(settings.concurrency.max(1))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Engine {
+            client,
+            origin: base.origin(),
+            host: base.host_str().unwrap_or_default().to_owned(),
+            sem: Semaphore::new(settings.concurrency.max(1)),
+            next_slot: tokio::sync::Mutex::new(Instant::now()),
+            settings,
+            sent: AtomicU64::new(0),
+            seq: AtomicU64::new(0),
+            server_errors: AtomicU32::new(0),
+            conn_errors: AtomicU32::new(0),
+            fatal: OnceLock::new(),
+            log: Mutex::new(Vec::new()),
+            progress,
+            extra_credential_headers: credential_headers
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+        })
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Requests sent so far (redirect hops and retries included).
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// What stopped the run, if anything did.
+    pub fn fatal(&self) -> Option<&Fatal> {
+        self.fatal.get()
+    }
+
+    /// Stops the run.
+    pub fn stop(&self, why: Fatal) {
+        let _ = self.fatal.set(why);
+    }
+
+    /// Every exchange so far, in sending order.
+    pub fn exchanges(&self) -> Vec<Arc<Exchange>> {
+        let mut v = self.log.lock().map(|l| l.clone()).unwrap_or_default();
+        v.sort_by_key(|e| e.seq);
+        v
+    }
+
+    /// The progress bar (for phase messages).
+    pub fn progress(&self) -> &indicatif::ProgressBar {
+        &self.progress
+    }
+
+    async fn pace(&self) {
+        if self.settings.rate <= 0.0 {
+            return;
+        }
+        let interval = Duration::from_secs_f64(1.0 / self.settings.rate);
+        let at = {
+            let mut next = self.next_slot.lock().await;
+            let now = Instant::now();
+            let at = (*next).max(now);
+            *next = at + interval;
+            at
+        };
+        tokio::time::sleep_until(at.into()).await;
+    }
+
+    fn take_budget(&self) -> Result<(), SendError> {
+        if self.fatal.get().is_some() {
+            return Err(SendError::Stopped);
+        }
+        let n = self.sent.fetch_add(1, Ordering::Relaxed);
+        if n >= self.settings.max_requests {
+            self.sent.fetch_sub(1, Ordering::Relaxed);
+            return Err(SendError::Budget);
+        }
+        Ok(())
+    }
+
+    fn is_credential(&self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        n == "authorization" || n == "cookie" || self.extra_credential_headers.contains(&n)
+    }
+
+    /// Sends `request`, following redirects by hand, and keeps the exchange.
+    pub async fn send(&self, request: Request) -> Result<Arc<Exchange>, SendError> {
+        if is_write(&request.method) && !self.settings.allow_writes {
+            return Err(SendError::WritesNotAllowed);
+        }
+        let _permit = self.sem.acquire().await.map_err(|_| SendError::Stopped)?;
+        let start = Instant::now();
+        let mut url = request.url.clone();
+        let mut method = request.method.clone();
+        let mut body = request.body.clone();
+        let mut credentials = true;
+        let mut redirects = Vec::new();
+        loop {
+            let resp = self
+                .send_once(&method, &url, &request, credentials, body.as_ref())
+                .await?;
+            let status = resp.status().as_u16();
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let next = match (&location, (300..400).contains(&status) && status != 304) {
+                (Some(loc), true) => url.join(loc).ok(),
+                _ => None,
+            };
+            if let Some(next) = next {
+                if redirects.len() < self.settings.max_redirects && self.may_follow(&next) {
+                    redirects.push((status, next.to_string()));
+                    if next.origin() != self.origin {
+                        credentials = false;
+                    }
+                    if status == 303 || ((status == 301 || status == 302) && method == Method::POST) {
+                        method = Method::GET;
+                        body = None;
+                    }
+                    url = next;
+                    continue;
+                }
+                redirects.push((status, format!("(not followed) {next}")));
+            }
+            let response = self.read(resp, start, url.clone(), redirects).await;
+            self.note_status(response.status);
+            let exchange = Arc::new(Exchange {
+                seq: self.seq.fetch_add(1, Ordering::Relaxed),
+                request,
+                response,
+            });
+            if let Ok(mut log) = self.log.lock() {
+                log.push(Arc::clone(&exchange));
+            }
+            self.progress.inc(1);
+            return Ok(exchange);
+        }
+    }
+
+    /// A redirect target the probe may visit: the target's own host (any port or scheme)
+    /// or a loopback address. Never anywhere else, with or without credentials.
+    fn may_follow(&self, next: &Url) -> bool {
+        let host = next.host_str().unwrap_or_default();
+        matches!(next.scheme(), "http" | "https")
+            && (host.eq_ignore_ascii_case(&self.host)
+                || (is_loopback_host(host) && is_loopback_host(&self.host)))
+    }
+
+    fn note_status(&self, status: u16) {
+        if status >= 500 {
+            let n = self.server_errors.fetch_add(1, Ordering::Relaxed) + 1;
+            if n >= self.settings.max_server_errors {
+                self.stop(Fatal::ServerErrors(n));
+            }
+        } else {
+            self.server_errors.store(0, Ordering::Relaxed);
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        request: &Request,
+        credentials: bool,
+        body: Option<&(String, Vec<u8>)>,
+    ) -> Result<reqwest::Response, SendError> {
+        let mut attempt = 0;
+        loop {
+            self.take_budget()?;
+            self.pace().await;
+            let mut rb = self.client.request(method.clone(), url.clone());
+            for (k, v) in &request.headers {
+                if credentials || !self.is_credential(k) {
+                    rb = rb.header(k.as_str(), v.as_str());
+                }
+            }
+            if let Some((ct, bytes)) = body {
+                rb = rb.header("content-type", ct.as_str()).body(bytes.clone());
+            }
+            match rb.send().await {
+                Ok(resp) => {
+                    self.conn_errors.store(0, Ordering::Relaxed);
+                    return Ok(resp);
+                }
+                Err(err) => {
+                    let text = describe(&err);
+                    if err.is_connect() && looks_tls(&text) {
+                        self.stop(Fatal::Tls(text.clone()));
+                        return Err(SendError::Failed(text));
+                    }
+                    if err.is_connect() {
+                        let n = self.conn_errors.fetch_add(1, Ordering::Relaxed) + 1;
+                        if n >= 6 {
+                            self.stop(Fatal::Unreachable(text.clone()));
+                            return Err(SendError::Failed(text));
+                        }
+                        if is_idempotent(method) && attempt < 2 {
+                            attempt += 1;
+                            tokio::time::sleep(Duration::from_millis(150 * attempt)).await;
+                            continue;
+                        }
+                    }
+                    return Err(SendError::Failed(text));
+                }
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        mut resp: reqwest::Response,
+        start: Instant,
+        url: Url,
+        redirects: Vec<(u16, String)>,
+    ) -> Response {
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let cap = self.settings.body_cap;
+        let mut body = Vec::new();
+        let mut truncated = false;
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = cap.saturating_sub(body.len());
+                    if chunk.len() > room {
+                        body.extend_from_slice(&chunk[..room]);
+                        truncated = true;
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        Response {
+            status,
+            headers,
+            body,
+            truncated,
+            elapsed: start.elapsed(),
+            url,
+            redirects,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in ["127.0.0.1", "localhost", "[::1]", "127.8.0.1", "api.localhost"] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in ["10.0.0.1", "example.com", "localhost.example.com", "[2001:db8::1]"] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Reading responses: body similarity, personal data (emails, phone numbers, card
+//! numbers with Luhn), JSON walking, and the site's own "not found" answer.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::engine::Response;
+
+/// Words of a body (lower-cased alphanumeric runs), for a cheap similarity.
+fn words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '.' && c != '_')
+        .filter(|w| !w.is_empty())
+        .take(20_000)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Flattened `path=value` pairs of a JSON value.
+fn pairs(v: &Value) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut stack = vec![(String::new(), v)];
+    while let Some((path, v)) = stack.pop() {
+        if out.len() > 20_000 {
+            break;
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    stack.push((format!("{path}.{k}"), x));
+                }
+            }
+            Value::Array(a) => {
+                for x in a.iter().take(500) {
+                    stack.push((format!("{path}[]"), x));
+                }
+            }
+            other => {
+                out.insert(format!("{path}={other}"));
+            }
+        }
+    }
+    out
+}
+
+fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let inter = a.intersection(b).count();
+    #[expect(clippy::cast_precision_loss, reason = "set sizes are small")]
+    let r = inter as f64 / (a.len() + b.len() - inter) as f64;
+    r
+}
+
+/// How alike two bodies are, 0.0–1.0 (JSON compared by path=value pairs, text by words).
+pub fn similarity(a: &Response, b: &Response) -> f64 {
+    if a.body == b.body {
+        return 1.0;
+    }
+    match (a.json(), b.json()) {
+        (Some(x), Some(y)) => jaccard(&pairs(&x), &pairs(&y)),
+        _ => jaccard(&words(&a.text()), &words(&b.text())),
+    }
+}
+
+fn email_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)\b[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b").unwrap()
+    })
+}
+
+/// Email addresses in a text, lower-cased, in order of appearance, each once.
+pub fn emails(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in email_re().find_iter(text) {
+        let e = m.as_str().to_ascii_lowercase();
+        // Package names and versions look like addresses (`foo@1.2.3`); skip non-words.
+        let domain = e.rsplit('@').next().unwrap_or("");
+        if domain.chars().any(|c| c.is_ascii_alphabetic()) && !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Whether a digit string passes the Luhn check.
+pub fn luhn(digits: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(c - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// Card numbers (13–19 digits, optionally grouped by spaces or dashes, known issuer
+/// prefix, Luhn-valid) in a text.
+pub fn cards(text: &str) -> Vec<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| Regex::new(r"\b(?:\d[ -]?){12,18}\d\b").unwrap());
+    r.find_iter(text)
+        .map(|m| m.as_str().chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| {
+            (13..=19).contains(&d.len())
+                && matches!(d.as_bytes()[0], b'3' | b'4' | b'5' | b'6')
+                && !d.bytes().all(|b| b == d.as_bytes()[0])
+                && luhn(d)
+        })
+        .collect()
+}
+
+/// Whether a JSON key names a phone number.
+pub fn is_phone_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["phone", "mobile", "msisdn", "telephone", "cell"].iter().any(|w| k.contains(w)) || k == "tel"
+}
+
+/// Whether a string looks like a phone number.
+pub fn is_phone_value(v: &str) -> bool {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && v.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+/// Visits every `(key, value)` of a JSON value (keys of objects; array items get the
+/// array's key).
+pub fn visit<'a>(v: &'a Value, f: &mut dyn FnMut(&'a str, &'a Value)) {
+    let mut stack: Vec<(&'a str, &'a Value, usize)> = vec![("", v, 0)];
+    let mut seen = 0usize;
+    while let Some((key, v, depth)) = stack.pop() {
+        seen += 1;
+        if seen > 200_000 || depth > 64 {
+            break;
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    f(k, x);
+                    stack.push((k, x, depth + 1));
+                }
+            }
+            Value::Array(a) => {
+                for x in a {
+                    if !x.is_object() && !x.is_array() {
+                        f(key, x);
+                    }
+                    stack.push((key, x, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The site's answer to paths that do not exist, learnt from requests for random paths.
+#[derive(Debug, Clone, Default)]
+pub struct NotFound {
+    samples: Vec<Response>,
+}
+
+impl NotFound {
+    /// Learns from a response to a random path.
+    pub fn learn(&mut self, r: Response) {
+        self.samples.push(r);
+    }
+
+    /// Whether `r` is the site's not-found answer (a 404/410, or the same status and a
+    /// body like the random paths got: a catch-all page or a custom 404).
+    pub fn matches(&self, r: &Response) -> bool {
+        if matches!(r.status, 404 | 410) {
+            return true;
+        }
+        self.samples.iter().any(|s| {
+            s.status == r.status && (similarity(s, r) > 0.8 || body_len_close(s, r))
+        })
+    }
+}
+
+fn body_len_close(a: &Response, b: &Response) -> bool {
+    let (x, y) = (a.body.len(), b.body.len());
+    x > 200 && x.abs_diff(y) * 20 < x.max(y)
+}
+
+/// A body excerpt: the first `n` characters, on a char boundary.
+pub fn excerpt(text: &str, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
+/// The part of `text` around the first occurrence of `needle`.
+pub fn around(text: &str, needle: &str, n: usize) -> String {
+    let Some(i) = text.find(needle) else {
+        return excerpt(text, n);
+    };
+    let mut start = i.saturating_sub(n / 3);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let rest = &text[start..];
+    let e = excerpt(rest, n);
+    if start > 0 { format!("…{e}") } else { e }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pii_helpers() {
+        assert_eq!(emails("a@b.io, A@B.io and x@1.2.3"), vec!["a@b.io"]);
+        assert!(luhn("4111111111111111"));
+        assert!(!luhn("4111111111111112"));
+        assert_eq!(cards("card 4111 1111 1111 1111, order 1234567890123"), vec!["4111111111111111"]);
+        assert!(is_phone_value("+1 (555) 010-0000") && !is_phone_value("2024-01-01T00:00") && !is_phone_value("12"));
+        assert!(is_phone_key("phone_number") && !is_phone_key("display_name"));
+        assert_eq!(around("abcdefghij", "f", 6), "…defghi…");
+    }
+}

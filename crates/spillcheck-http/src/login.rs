@@ -1,0 +1,128 @@
+//! Login and registration operations, found by shape, and the account the probe owns:
+//! brute-force checks (SC261) are only ever aimed at an account the scan registered itself.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::{Map, Value};
+
+use crate::discovery::Operation;
+use crate::engine::Exchange;
+use crate::probe::{Probe, random_name};
+
+/// A login (or registration) operation and the body fields it takes.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// The operation.
+    pub op: Operation,
+    /// The field for the user's name or email.
+    pub user_field: String,
+    /// The password field.
+    pub password_field: String,
+}
+
+/// An account the probe registered (its password never leaves the process).
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Login name / email.
+    pub user: String,
+    /// Its password.
+    pub password: String,
+}
+
+fn last_segment(path: &str) -> String {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_ascii_lowercase()
+}
+
+fn form(op: &Operation) -> Form {
+    let props: Vec<String> = op.body.as_ref().map(|b| b.properties.clone()).unwrap_or_default();
+    let find = |pred: &dyn Fn(&str) -> bool, default: &str| {
+        props.iter().find(|p| pred(&p.to_ascii_lowercase())).cloned().unwrap_or_else(|| default.to_owned())
+    };
+    Form {
+        op: op.clone(),
+        user_field: find(&|p| p.contains("mail") || p == "username" || p == "login" || p == "user", "email"),
+        password_field: find(&|p| p.contains("pass"), "password"),
+    }
+}
+
+fn has_password(op: &Operation) -> bool {
+    op.body.as_ref().is_none_or(|b| b.properties.is_empty() || b.properties.iter().any(|p| p.to_ascii_lowercase().contains("pass")))
+}
+
+/// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.
+pub fn login_form(p: &Probe) -> Option<Form> {
+    p.ops.iter().map(|pr| &pr.op).find(|op| {
+        let last = last_segment(&op.path);
+        op.method == "POST"
+            && matches!(last.as_str(), "login" | "signin" | "sign-in" | "sign_in" | "authenticate" | "session" | "sessions" | "token")
+            && has_password(op)
+    }).map(form)
+}
+
+/// The registration operation: a POST to `…/register`, `…/signup`, `…/users`.
+pub fn register_form(p: &Probe) -> Option<Form> {
+    p.ops.iter().map(|pr| &pr.op).find(|op| {
+        let last = last_segment(&op.path);
+        op.method == "POST"
+            && matches!(last.as_str(), "register" | "signup" | "sign-up" | "sign_up" | "users" | "accounts")
+            && op.body.as_ref().is_some_and(|b| b.properties.iter().any(|p| p.to_ascii_lowercase().contains("pass")))
+    }).map(form)
+}
+
+fn body(form: &Form, user: &str, password: &str) -> Value {
+    let mut m = match form.op.body.as_ref().map(|b| &b.example) {
+        Some(Value::Object(m)) => m.clone(),
+        _ => Map::new(),
+    };
+    m.insert(form.user_field.clone(), Value::from(user));
+    m.insert(form.password_field.clone(), Value::from(password));
+    Value::Object(m)
+}
+
+/// A login attempt (anonymous).
+pub async fn attempt(p: &Probe, form: &Form, user: &str, password: &str, label: &str) -> Option<Arc<Exchange>> {
+    let req = p.request(label, Method::POST, &form.op.path).json(&body(form, user, password));
+    p.anon(req).await.ok()
+}
+
+fn new_user(form: &Form) -> String {
+    let name = format!("spillcheck-{}", random_name());
+    if form.user_field.to_ascii_lowercase().contains("mail") {
+        format!("{name}@example.com")
+    } else {
+        name
+    }
+}
+
+/// A user name nobody has.
+pub fn unknown_user(form: &Form) -> String {
+    new_user(form)
+}
+
+/// Registers an account for the probe (once per run; only with `--allow-writes`) and
+/// checks that it can log in.
+pub async fn owned_account(p: &Probe) -> Option<Account> {
+    p.owned
+        .get_or_init(|| async {
+            if !p.engine.settings().allow_writes {
+                return None;
+            }
+            let register = register_form(p)?;
+            let login = login_form(p)?;
+            let user = new_user(&register);
+            let password = format!("Sc-{}-9!", random_name());
+            p.secret(&password);
+            let req = p
+                .request("scan's own account", Method::POST, &register.op.path)
+                .json(&body(&register, &user, &password));
+            let ex = p.anon(req).await.ok()?;
+            if !ex.response.ok() {
+                return None;
+            }
+            let ok = attempt(p, &login, &user, &password, "scan's own account").await?;
+            ok.response.ok().then_some(Account { user, password })
+        })
+        .await
+        .clone()
+}

@@ -1,0 +1,621 @@
+//! One probe run: reach the target, learn its not-found answer, discover operations,
+//! take every read operation's baseline as user A (and B), replay them anonymously, then
+//! let the active rules send their requests and the passive rules read every exchange.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::Value;
+use spillcheck_core::{Diagnostic, DiagnosticLevel, Finding, HttpEvidence, PublicRoutes, redact};
+use spillcheck_tokens::jwt::Jwt;
+use url::Url;
+
+use crate::auth::{Identity, Placement};
+use crate::discovery::{self, Operation, Origin, ParamIn, SeenIds, Security};
+use crate::engine::{Engine, Exchange, Fatal, Request, SendError, Settings};
+use crate::inspect::{self, NotFound};
+use crate::rules;
+
+/// What a probe run is given.
+pub struct Options {
+    /// The target's base URL.
+    pub base: Url,
+    /// The engine's limits.
+    pub settings: Settings,
+    /// Where tokens go.
+    pub placement: Placement,
+    /// User A (`--token`).
+    pub user: Option<Identity>,
+    /// User B (`--token-b`).
+    pub user_b: Option<Identity>,
+    /// An administrator (`--admin-token`).
+    pub admin: Option<Identity>,
+    /// `--openapi FILE|URL`.
+    pub openapi: Option<String>,
+    /// Operations from the code analysis (`--source`).
+    pub source_ops: Vec<Operation>,
+    /// Routes public by design (config `public-routes`).
+    pub public_routes: Vec<String>,
+    /// Which rules run (the others send no requests).
+    pub enabled: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    /// The progress bar (hidden when not on a terminal).
+    pub progress: indicatif::ProgressBar,
+}
+
+/// What a probe run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings of the api rules.
+    pub findings: Vec<Finding>,
+    /// Problems and skipped checks.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every token and forged token used: no output may show them.
+    pub secrets: Vec<String>,
+    /// Requests sent.
+    pub requests: u64,
+    /// Operations probed.
+    pub operations: usize,
+    /// What stopped the run early, if anything.
+    pub fatal: Option<Fatal>,
+}
+
+/// An operation with the concrete path probed and the baseline answers.
+#[derive(Debug, Clone)]
+pub struct Probed {
+    /// The operation.
+    pub op: Operation,
+    /// The concrete path (parameters filled) and query.
+    pub path: String,
+    /// User A's answer.
+    pub user: Option<Arc<Exchange>>,
+    /// The anonymous answer.
+    pub anon: Option<Arc<Exchange>>,
+}
+
+impl Probed {
+    /// Whether user A got a 2xx.
+    pub fn user_ok(&self) -> bool {
+        self.user.as_ref().is_some_and(|e| e.response.ok())
+    }
+
+    /// Whether the anonymous request was refused with 401/403 (the operation is protected).
+    pub fn anon_refused(&self) -> bool {
+        self.anon
+            .as_ref()
+            .is_some_and(|e| matches!(e.response.status, 401 | 403))
+    }
+}
+
+/// What is known about user A: their emails and ids, from the token and `/me`-like answers.
+#[derive(Debug, Default, Clone)]
+pub struct Own {
+    /// A's email addresses.
+    pub emails: Vec<String>,
+    /// A's ids (`sub`, `id` of the profile).
+    pub ids: Vec<String>,
+    /// Phone numbers in A's own profile.
+    pub phones: Vec<String>,
+}
+
+/// The state rules read and act on.
+pub struct Probe {
+    /// The engine.
+    pub engine: Engine,
+    /// The target.
+    pub base: Url,
+    /// Where tokens go.
+    pub placement: Placement,
+    /// User A.
+    pub user: Option<Identity>,
+    /// User B.
+    pub user_b: Option<Identity>,
+    /// Admin.
+    pub admin: Option<Identity>,
+    /// Probed operations with their baselines.
+    pub ops: Vec<Probed>,
+    /// The site's not-found answer.
+    pub not_found: NotFound,
+    /// A's identity facts.
+    pub own: Own,
+    /// The HMAC secret of A's token, when weak enough to be found.
+    pub token_secret: Option<String>,
+    /// Public routes from the configuration.
+    pub public: PublicRoutes,
+    /// The account the probe registered (once, with `--allow-writes`).
+    pub owned: tokio::sync::OnceCell<Option<crate::login::Account>>,
+    enabled: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    diagnostics: Mutex<Vec<Diagnostic>>,
+    secrets: Mutex<Vec<String>>,
+}
+
+fn rand_token() -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+        .collect()
+}
+
+/// A random lower-case alphanumeric string (for unknown users, random paths).
+pub fn random_name() -> String {
+    rand_token()
+}
+
+impl Probe {
+    /// Whether a rule is enabled.
+    pub fn enabled(&self, rule: &str) -> bool {
+        (self.enabled)(rule)
+    }
+
+    /// Records a diagnostic.
+    pub fn diagnose(&self, level: DiagnosticLevel, message: impl Into<String>) {
+        if let Ok(mut d) = self.diagnostics.lock() {
+            d.push(Diagnostic {
+                level,
+                message: message.into(),
+                path: None,
+                line: None,
+            });
+        }
+    }
+
+    /// Registers a secret (a forged token) so no output shows it.
+    pub fn secret(&self, s: &str) {
+        if let Ok(mut v) = self.secrets.lock() {
+            v.push(s.to_owned());
+        }
+    }
+
+    /// The absolute URL of a path (and query) on the target.
+    pub fn url(&self, path_and_query: &str) -> Url {
+        let mut u = self.base.clone();
+        let (path, query) = path_and_query
+            .split_once('?')
+            .map_or((path_and_query, None), |(p, q)| (p, Some(q)));
+        let prefix = self.base.path().trim_end_matches('/');
+        u.set_path(&format!("{prefix}{path}"));
+        u.set_query(query);
+        u.set_fragment(None);
+        u
+    }
+
+    /// A request by `actor` for `path` (a concrete path with query).
+    pub fn request(&self, actor: &str, method: Method, path: &str) -> Request {
+        Request::new(actor, method, self.url(path))
+    }
+
+    /// Sends a request without credentials.
+    pub async fn anon(&self, req: Request) -> Result<Arc<Exchange>, SendError> {
+        self.engine.send(req).await
+    }
+
+    /// Sends a request as `who`; when the API refuses a token with 401 and the identity
+    /// has a token command, the token is refreshed once and the request sent again.
+    pub async fn send_as(&self, who: &Identity, req: Request) -> Result<Arc<Exchange>, SendError> {
+        let mut attempt = req.clone();
+        let (k, v) = self.placement.header(&who.token());
+        attempt.headers.push((k, v));
+        attempt.actor.clone_from(&who.label);
+        let ex = self.engine.send(attempt).await?;
+        if ex.response.status == 401 {
+            match who.refresh().await {
+                Ok(true) => {
+                    self.secret(&who.token());
+                    let mut again = req;
+                    let (k, v) = self.placement.header(&who.token());
+                    again.headers.push((k, v));
+                    again.actor.clone_from(&who.label);
+                    return self.engine.send(again).await;
+                }
+                Ok(false) => {}
+                Err(e) => self.diagnose(DiagnosticLevel::Warning, e),
+            }
+        }
+        Ok(ex)
+    }
+
+    /// Sends a request with one raw credential header (forged and malformed tokens).
+    pub async fn with_header(
+        &self,
+        label: &str,
+        header: Option<(String, String)>,
+        mut req: Request,
+    ) -> Result<Arc<Exchange>, SendError> {
+        req.actor = label.to_owned();
+        if let Some(h) = header {
+            req.headers.push(h);
+        }
+        self.engine.send(req).await
+    }
+
+    /// Protected operations A reads successfully and anonymous callers cannot: where
+    /// forged credentials are tried. Simple ones (no path parameters) first.
+    pub fn protected_reads(&self, n: usize) -> Vec<&Probed> {
+        let mut v: Vec<&Probed> = self
+            .ops
+            .iter()
+            .filter(|p| p.op.method == "GET" && p.user_ok() && p.anon_refused())
+            .collect();
+        v.sort_by_key(|p| (p.op.path_params().count(), p.op.path.len()));
+        v.truncate(n);
+        v
+    }
+
+    /// The HTTP evidence of a finding: the decisive exchange plus others.
+    pub fn evidence(&self, main: &Exchange, what: &str, others: &[&Exchange]) -> HttpEvidence {
+        let mut exchanges: Vec<spillcheck_core::Exchange> =
+            others.iter().map(|e| self.exchange(e)).collect();
+        exchanges.push(self.exchange(main));
+        HttpEvidence {
+            method: main.request.method.to_string(),
+            url: main.request.url.to_string(),
+            status: main.response.status,
+            evidence: what.to_owned(),
+            exchanges,
+        }
+    }
+
+    /// One exchange for a report: credential values redacted, the headers that matter,
+    /// the start of the body.
+    pub fn exchange(&self, e: &Exchange) -> spillcheck_core::Exchange {
+        let cred = self.placement.header_name().to_ascii_lowercase();
+        let request_headers = e
+            .request
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let lk = k.to_ascii_lowercase();
+                if lk == "authorization" || lk == "cookie" || lk == cred {
+                    let (scheme, rest) = v.split_once(' ').unwrap_or(("", v.as_str()));
+                    let shown = if rest.is_empty() {
+                        String::new()
+                    } else {
+                        redact(rest)
+                    };
+                    (k.clone(), format!("{scheme} {shown}").trim().to_owned())
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .collect();
+        const SHOWN: &[&str] = &[
+            "content-type",
+            "server",
+            "x-powered-by",
+            "cache-control",
+            "location",
+            "www-authenticate",
+            "retry-after",
+            "strict-transport-security",
+            "access-control-allow-origin",
+            "access-control-allow-credentials",
+        ];
+        let response_headers = e
+            .response
+            .headers
+            .iter()
+            .filter(|(k, _)| SHOWN.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        spillcheck_core::Exchange {
+            actor: e.request.actor.clone(),
+            method: e.request.method.to_string(),
+            url: e.request.url.to_string(),
+            request_headers,
+            status: e.response.status,
+            response_headers,
+            body_excerpt: inspect::excerpt(&e.response.text(), 600),
+        }
+    }
+
+    /// The route (method, template) of an exchange, when it was sent for an operation.
+    pub fn route_of(&self, e: &Exchange) -> Option<(&str, &str)> {
+        let path = e.request.url.path();
+        self.ops
+            .iter()
+            .find(|p| p.path.split('?').next() == Some(path.strip_prefix(self.base.path().trim_end_matches('/')).unwrap_or(path)))
+            .map(|p| (p.op.method.as_str(), p.op.path.as_str()))
+    }
+
+    /// Whether an operation is public by design (documented so, or in the configuration).
+    pub fn is_public(&self, op: &Operation) -> bool {
+        op.security == Security::Public || self.public.matches(&op.method, &op.path)
+    }
+
+    /// Whether an operation issues tokens (login, token, refresh): tokens in its answers
+    /// are expected.
+    pub fn issues_tokens(path: &str) -> bool {
+        let p = path.to_ascii_lowercase();
+        ["login", "signin", "sign-in", "token", "oauth", "auth", "session", "refresh", "register", "signup"]
+            .iter()
+            .any(|w| p.contains(w))
+    }
+}
+
+fn fill(op: &Operation, seen: &SeenIds) -> String {
+    let mut values = BTreeMap::new();
+    for p in op.path_params() {
+        let v = p
+            .example
+            .as_ref()
+            .map(discovery::value_text)
+            .or_else(|| {
+                let prefix = op.path.split(&format!("{{{}}}", p.name)).next().unwrap_or("");
+                seen.candidates(&p.name, prefix).first().map(discovery::value_text)
+            })
+            .unwrap_or_else(|| discovery::default_value(p));
+        values.insert(p.name.clone(), v);
+    }
+    let mut path = discovery::render_path(&op.path, &values);
+    let query: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamIn::Query && (p.required || p.example.is_some()))
+        .map(|p| {
+            let v = p.example.as_ref().map_or_else(|| discovery::default_value(p), discovery::value_text);
+            let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            format!("{}={enc}", p.name)
+        })
+        .collect();
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&query.join("&"));
+    }
+    path
+}
+
+fn is_me_path(path: &str) -> bool {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    matches!(last.as_str(), "me" | "self" | "whoami" | "profile" | "account" | "current_user" | "userinfo" | "user")
+}
+
+async fn load_openapi(p: &Probe, spec: &str) -> Result<Vec<Operation>, String> {
+    let text = if spec.starts_with("http://") || spec.starts_with("https://") {
+        let url = Url::parse(spec).map_err(|e| format!("--openapi {spec}: {e}"))?;
+        if url.host_str() != p.base.host_str() {
+            return Err(format!(
+                "--openapi {spec}: only the target's own host is ever contacted; save the document and pass the file"
+            ));
+        }
+        let ex = p
+            .engine
+            .send(Request::get("discovery", url))
+            .await
+            .map_err(|e| format!("--openapi {spec}: {e:?}"))?;
+        if !ex.response.ok() {
+            return Err(format!("--openapi {spec}: HTTP {}", ex.response.status));
+        }
+        ex.response.text().into_owned()
+    } else {
+        std::fs::read_to_string(spec).map_err(|e| format!("--openapi {spec}: {e}"))?
+    };
+    discovery::parse_openapi(&text).map_err(|e| format!("--openapi {spec}: {e}"))
+}
+
+async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
+    for path in discovery::WELL_KNOWN {
+        let Ok(ex) = p.anon(p.request("discovery", Method::GET, path)).await else {
+            continue;
+        };
+        if ex.response.ok() && !p.not_found.matches(&ex.response) {
+            if let Ok(ops) = discovery::parse_openapi(&ex.response.text()) {
+                return Some(((*path).to_owned(), ops));
+            }
+        }
+    }
+    None
+}
+
+/// Runs the probe. `Err` only when the target cannot be reached at all.
+pub async fn run(options: Options) -> Result<Outcome, Fatal> {
+    let credential_headers = vec![options.placement.header_name()];
+    let engine = Engine::new(&options.base, options.settings, &credential_headers, options.progress)
+        .map_err(Fatal::Unreachable)?;
+    let mut p = Probe {
+        engine,
+        base: options.base,
+        placement: options.placement,
+        user: options.user,
+        user_b: options.user_b,
+        admin: options.admin,
+        ops: Vec::new(),
+        not_found: NotFound::default(),
+        own: Own::default(),
+        token_secret: None,
+        public: PublicRoutes::new(&options.public_routes),
+        owned: tokio::sync::OnceCell::new(),
+        enabled: options.enabled,
+        diagnostics: Mutex::new(Vec::new()),
+        secrets: Mutex::new(Vec::new()),
+    };
+    for who in [&p.user, &p.user_b, &p.admin].into_iter().flatten() {
+        p.secret(&who.token());
+    }
+
+    // 1. Reach the target.
+    p.engine.progress().set_message("reaching the target");
+    let first = p.anon(p.request("anonymous", Method::GET, "/")).await;
+    if let Err(err) = first {
+        return Err(p.engine.fatal().cloned().unwrap_or_else(|| {
+            Fatal::Unreachable(match err {
+                SendError::Failed(why) => why,
+                other => format!("{other:?}"),
+            })
+        }));
+    }
+
+    // 2. The site's answer to paths that do not exist.
+    for path in [format!("/spillcheck-{}", rand_token()), format!("/{}/{}.txt", rand_token(), rand_token())] {
+        if let Ok(ex) = p.anon(p.request("anonymous", Method::GET, &path)).await {
+            p.not_found.learn(ex.response.clone());
+        }
+    }
+
+    // 3. Operations.
+    p.engine.progress().set_message("discovering operations");
+    let mut ops = Vec::new();
+    if let Some(spec) = &options.openapi {
+        match load_openapi(&p, spec).await {
+            Ok(found) => ops = found,
+            Err(e) => p.diagnose(DiagnosticLevel::Error, e),
+        }
+    } else if let Some((path, found)) = well_known(&p).await {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!("using the API description served at {path} ({} operations)", found.len()),
+        );
+        ops = found;
+    }
+    discovery::merge(&mut ops, options.source_ops);
+    if ops.is_empty() {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            "no operations discovered (no OpenAPI document found): pass --openapi FILE or --source PATH; only site-wide checks ran",
+        );
+    }
+
+    // A's token: claims tell who A is; a weak HMAC secret allows an expired copy.
+    if let Some(user) = &p.user {
+        if let Ok(jwt) = Jwt::decode(&user.token()) {
+            for key in ["email", "upn", "preferred_username", "username"] {
+                if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
+                    p.own.emails.extend(inspect::emails(e));
+                }
+            }
+            if let Some(sub) = jwt.claims.get("sub") {
+                p.own.ids.push(discovery::value_text(sub));
+            }
+            if let Some(found) = spillcheck_tokens::jwt::crack(&jwt, &[]).and_then(|r| r.secret) {
+                p.secret(&found);
+                p.token_secret = Some(found);
+            }
+        }
+    }
+
+    // 4. Baselines: operations without path parameters first (listings and /me give ids),
+    // then the others with ids filled in.
+    p.engine.progress().set_message("baseline requests");
+    let mut seen = SeenIds::default();
+    ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
+    let (first_wave, second_wave): (Vec<Operation>, Vec<Operation>) =
+        ops.into_iter().partition(|o| o.path_params().count() == 0);
+    let mut probed = Vec::new();
+    for wave in [first_wave, second_wave] {
+        let wave: Vec<Probed> = wave
+            .into_iter()
+            .map(|op| {
+                let path = fill(&op, &seen);
+                Probed { op, path, user: None, anon: None }
+            })
+            .collect();
+        let answers = join_all(wave.iter().map(|pr| baseline(&p, pr))).await;
+        for (mut pr, user) in wave.into_iter().zip(answers) {
+            if let Some(ex) = &user {
+                if ex.response.ok() {
+                    if let Some(json) = ex.response.json() {
+                        seen.learn(pr.path.split('?').next().unwrap_or(""), &json);
+                        if is_me_path(&pr.op.path) && pr.op.path_params().count() == 0 {
+                            learn_own(&mut p.own, &json);
+                        }
+                        for link in discovery::links(&json, &p.base) {
+                            if !probed.iter().chain(std::iter::once(&pr)).any(|x: &Probed| x.path.split('?').next() == Some(link.as_str())) {
+                                p.ops.push(Probed {
+                                    op: Operation::new("GET", &link, Origin::Seen),
+                                    path: link,
+                                    user: None,
+                                    anon: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            pr.user = user;
+            probed.push(pr);
+        }
+    }
+    // Links seen in responses, probed once (bounded).
+    let mut seen_links: Vec<Probed> = std::mem::take(&mut p.ops);
+    seen_links.dedup_by(|a, b| a.path == b.path);
+    seen_links.truncate(30);
+    let answers = join_all(seen_links.iter().map(|pr| baseline(&p, pr))).await;
+    for (mut pr, user) in seen_links.into_iter().zip(answers) {
+        pr.user = user;
+        probed.push(pr);
+    }
+
+    // 5. Anonymous replays of what A could read.
+    p.engine.progress().set_message("anonymous replays");
+    let anons = join_all(probed.iter().map(|pr| async {
+        if !pr.op.is_read() || (p.user.is_some() && !pr.user_ok()) {
+            return None;
+        }
+        p.anon(p.request("anonymous", Method::GET, &pr.path)).await.ok()
+    }))
+    .await;
+    for (pr, anon) in probed.iter_mut().zip(anons) {
+        pr.anon = anon;
+    }
+    p.ops = probed;
+    if p.user.is_some() && !p.ops.is_empty() && !p.ops.iter().any(Probed::user_ok) {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            "user A's token was refused by every operation: the auth checks need a working token",
+        );
+    }
+
+    // 6. Active rules, then passive rules over every exchange.
+    p.engine.progress().set_message("active checks");
+    let mut findings = rules::active(&p).await;
+    p.engine.progress().set_message("reading responses");
+    let exchanges = p.engine.exchanges();
+    findings.extend(rules::passive(&p, &exchanges));
+    p.engine.progress().finish_and_clear();
+
+    let fatal = p.engine.fatal().cloned();
+    let requests = p.engine.sent();
+    let operations = p.ops.len();
+    let mut secrets = p.secrets.into_inner().unwrap_or_default();
+    for who in [&p.user, &p.user_b, &p.admin].into_iter().flatten() {
+        secrets.push(who.token());
+    }
+    Ok(Outcome {
+        findings,
+        diagnostics: p.diagnostics.into_inner().unwrap_or_default(),
+        secrets,
+        requests,
+        operations,
+        fatal,
+    })
+}
+
+async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {
+    if !pr.op.is_read() || pr.op.method != "GET" {
+        return None;
+    }
+    let req = p.request("user A", Method::GET, &pr.path);
+    match &p.user {
+        Some(user) => p.send_as(user, req).await.ok(),
+        None => p.anon(req).await.ok(),
+    }
+}
+
+fn learn_own(own: &mut Own, json: &Value) {
+    let Value::Object(m) = json else { return };
+    for (k, v) in m {
+        let lk = k.to_ascii_lowercase();
+        if let Some(s) = v.as_str() {
+            if lk.contains("email") {
+                own.emails.extend(inspect::emails(s));
+            }
+            if inspect::is_phone_key(k) && inspect::is_phone_value(s) {
+                own.phones.push(s.chars().filter(char::is_ascii_digit).collect());
+            }
+        }
+        if (lk == "id" || lk == "user_id" || lk == "sub") && !v.is_null() {
+            own.ids.push(discovery::value_text(v));
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! `spillcheck api URL` (the black-box probe) and `spillcheck scan PATH --url URL`
+//! (code analysis, optional launch of the app, probe, correlation).
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow, bail};
+use spillcheck_core::{Config, Diagnostic, Finding, Location, Target, correlate};
+use spillcheck_http::auth::{Identity, Placement};
+use spillcheck_http::discovery::{Operation, Origin, Security};
+use spillcheck_http::engine::Settings;
+use spillcheck_http::probe::{self, Options, Outcome};
+use spillcheck_python::RouteAuth;
+
+use crate::ExitStatus;
+use crate::args::{ApiArgs, ProbeArgs, ScanArgs};
+use crate::catalog::catalog;
+use crate::pipeline::{RunResult, finish, load_config};
+
+fn parse_url(raw: &str) -> anyhow::Result<url::Url> {
+    let url = url::Url::parse(raw).map_err(|e| anyhow!("{raw}: not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        bail!("{raw}: expected an http:// or https:// URL");
+    }
+    Ok(url)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+async fn identity(label: &str, literal: Option<&str>, cmd: Option<&str>) -> anyhow::Result<Option<Identity>> {
+    Ok(match (literal, cmd) {
+        (_, Some(cmd)) => Some(Identity::from_command(label, cmd).await.map_err(|e| anyhow!(e))?),
+        (Some(t), None) if !t.trim().is_empty() => Some(Identity::literal(label, t)),
+        _ => None,
+    })
+}
+
+fn progress() -> indicatif::ProgressBar {
+    if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} requests · {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+/// The code analysis' routes as operations (their handler's location kept for correlation).
+fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    for r in routes {
+        for m in &r.methods {
+            if m == "HEAD" || m == "OPTIONS" {
+                continue;
+            }
+            let mut op = Operation::new(m, &r.path, Origin::Source);
+            for p in &mut op.params {
+                if let Some(src) = r.params.iter().find(|x| x.name == p.name) {
+                    p.kind = Some(match src.converter.as_str() {
+                        "int" => "integer".into(),
+                        "float" => "number".into(),
+                        "uuid" => "uuid".into(),
+                        _ => "string".into(),
+                    });
+                }
+            }
+            op.security = match r.auth {
+                RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } => Security::Required(Vec::new()),
+                RouteAuth::Public => Security::Public,
+                RouteAuth::Exempt { .. } | RouteAuth::None => Security::Unknown,
+            };
+            op.location = Some(Location {
+                path: r.file.clone(),
+                line: r.line,
+                column: 1,
+                end_line: None,
+                end_column: None,
+                snippet: None,
+            });
+            ops.push(op);
+        }
+    }
+    ops
+}
+
+struct Probed {
+    outcome: Outcome,
+    elapsed: Duration,
+}
+
+async fn run_probe(
+    url: &url::Url,
+    args: &ProbeArgs,
+    config: &Config,
+    source_ops: Vec<Operation>,
+    enabled: Box<dyn Fn(&str) -> bool + Send + Sync>,
+) -> anyhow::Result<Probed> {
+    let placement = match (&args.auth_header, &args.auth_cookie) {
+        (Some(h), _) => Placement::parse_header(h).map_err(|e| anyhow!(e))?,
+        (None, Some(c)) => Placement::Cookie(c.clone()),
+        (None, None) => Placement::Bearer,
+    };
+    let file_token = match &args.token_file {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?
+                .trim()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let user = identity("user A", file_token.as_deref().or(args.token.as_deref()), args.token_cmd.as_deref()).await?;
+    let user_b = identity("user B", args.token_b.as_deref(), args.token_b_cmd.as_deref()).await?;
+    let admin = identity("admin", args.admin_token.as_deref(), args.admin_token_cmd.as_deref()).await?;
+    if !(args.rate >= 0.0 && args.rate.is_finite()) || !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        bail!("--rate must be ≥ 0 and --timeout > 0");
+    }
+    let settings = Settings {
+        rate: args.rate,
+        concurrency: usize::from(args.concurrency),
+        timeout: Duration::from_secs_f64(args.timeout),
+        body_cap: args.max_body,
+        max_requests: args.max_requests,
+        allow_writes: args.allow_writes,
+        ..Settings::default()
+    };
+    let start = Instant::now();
+    let outcome = probe::run(Options {
+        base: url.clone(),
+        settings,
+        placement,
+        user,
+        user_b,
+        admin,
+        openapi: args.openapi.clone(),
+        source_ops,
+        public_routes: config.public_routes.clone(),
+        enabled,
+        progress: progress(),
+    })
+    .await
+    .map_err(|fatal| anyhow!("{}: {fatal}", url.origin().ascii_serialization()))?;
+    Ok(Probed {
+        outcome,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Token audit, log scan, and the run's summary line; returns findings and diagnostics to add.
+fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut findings = Vec::new();
+    let mut diagnostics = Vec::new();
+    let token = match &args.token_file {
+        Some(p) => std::fs::read_to_string(p).ok().map(|t| t.trim().to_owned()),
+        None => args.token.clone(),
+    };
+    // The token the probe ended with (a command's token is in the outcome's secrets first).
+    let token = token.or_else(|| args.token_cmd.as_ref().and_then(|_| probed.outcome.secrets.first().cloned()));
+    if let Some(t) = token {
+        findings.extend(crate::commands::jwt::audit_token(&t, args.max_lifetime));
+    }
+    if !args.logs.is_empty() {
+        let (f, d) = crate::commands::logs::scan_logs(&args.logs);
+        findings.extend(f);
+        diagnostics.extend(d);
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "spillcheck: probed {} operations with {} requests in {:.1} s",
+        probed.outcome.operations,
+        probed.outcome.requests,
+        probed.elapsed.as_secs_f64()
+    );
+    (findings, diagnostics)
+}
+
+fn enabled_set(common: &crate::args::CommonArgs, config: &Config) -> anyhow::Result<Box<dyn Fn(&str) -> bool + Send + Sync>> {
+    let selection = config.selection(catalog(), &common.select, &common.ignore)?;
+    Ok(Box::new(move |id: &str| selection.is_enabled(id)))
+}
+
+fn end(status: ExitStatus, outcome_fatal: Option<&spillcheck_http::engine::Fatal>, url: &url::Url) -> anyhow::Result<ExitStatus> {
+    match outcome_fatal {
+        Some(f) => Err(anyhow!(
+            "{}: {f} (the report holds what was found before)",
+            url.origin().ascii_serialization()
+        )),
+        None => Ok(status),
+    }
+}
+
+pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
+    let url = parse_url(&args.url)?;
+    let start = args.probe.source.as_deref().unwrap_or(Path::new("."));
+    let config = load_config(&args.common, start)?;
+    let rt = runtime()?;
+    let mut source_ops = Vec::new();
+    let mut root = None;
+    if let Some(src) = &args.probe.source {
+        let analysis = crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
+        source_ops = source_operations(&analysis.routes);
+        root = Some(std::env::current_dir()?);
+    }
+    let enabled = enabled_set(&args.common, &config)?;
+    let probed = rt.block_on(run_probe(&url, &args.probe, &config, source_ops, enabled))?;
+    let (more, mut diagnostics) = extras(&args.probe, &probed);
+    let mut findings = probed.outcome.findings;
+    findings.extend(more);
+    diagnostics.extend(probed.outcome.diagnostics);
+    let status = finish(
+        &args.common,
+        &config,
+        RunResult {
+            target: Target {
+                paths: Vec::new(),
+                url: Some(url.to_string()),
+            },
+            findings,
+            diagnostics,
+            secrets: probed.outcome.secrets,
+            root,
+        },
+    )?;
+    end(status, probed.outcome.fatal.as_ref(), &url)
+}
+
+/// The launched app: its process group is stopped when this is dropped (normal end,
+/// error, panic unwinding, Ctrl-C).
+struct Launched {
+    child: std::process::Child,
+}
+
+impl Launched {
+    fn start(cmd: &str, dir: &Path) -> anyhow::Result<Launched> {
+        use std::os::unix::process::CommandExt as _;
+        let child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .context("cannot run the --launch command")?;
+        Ok(Launched { child })
+    }
+
+    fn signal(&self, sig: &str) {
+        let _ = std::process::Command::new("kill")
+            .args([sig, "--", &format!("-{}", self.child.id())])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Launched {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            self.signal("-KILL"); // the group may outlive its leader
+            return;
+        }
+        self.signal("-TERM");
+        for _ in 0..30 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                self.signal("-KILL");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.signal("-KILL");
+        let _ = self.child.wait();
+    }
+}
+
+async fn wait_until_up(url: &url::Url, app: &mut Launched, timeout: Duration) -> anyhow::Result<()> {
+    let client = reqwest_free_probe(url);
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Ok(Some(status)) = app.child.try_wait() {
+            bail!("the launched app exited during start-up ({status})");
+        }
+        if client.await_ready().await {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the launched app did not answer at {url} within {} s", timeout.as_secs());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Readiness is a TCP connect to the target's port: the probe's first request then
+/// tells whether HTTP works.
+struct Ready {
+    addr: String,
+}
+
+fn reqwest_free_probe(url: &url::Url) -> Ready {
+    let host = url.host_str().unwrap_or("127.0.0.1").trim_start_matches('[').trim_end_matches(']');
+    let port = url.port_or_known_default().unwrap_or(80);
+    Ready {
+        addr: if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") },
+    }
+}
+
+impl Ready {
+    async fn await_ready(&self) -> bool {
+        matches!(
+            tokio::time::timeout(Duration::from_millis(500), tokio::net::TcpStream::connect(&self.addr)).await,
+            Ok(Ok(_))
+        )
+    }
+}
+
+pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
+    let url = parse_url(&args.url)?;
+    if !args.path.exists() {
+        bail!("{}: no such file or directory", args.path.display());
+    }
+    let config = load_config(&args.common, &args.path)?;
+    let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
+    let enabled = |id: &str| selection.is_enabled(id);
+    let paths = std::slice::from_ref(&args.path);
+    let mut analysis = crate::commands::code::run_analysis(paths, &config, &enabled)?;
+    if enabled("SC320") {
+        crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)?;
+    }
+    let mut ops = source_operations(&analysis.routes);
+    if let Some(src) = &args.probe.source {
+        let more = crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
+        ops.extend(source_operations(&more.routes));
+    }
+    let rt = runtime()?;
+    let probe_enabled = enabled_set(&args.common, &config)?;
+    let probed = rt.block_on(async {
+        let mut app = match &args.launch {
+            Some(cmd) => {
+                let mut app = Launched::start(cmd, &std::env::current_dir()?)?;
+                wait_until_up(&url, &mut app, Duration::from_secs(args.launch_timeout)).await?;
+                Some(app)
+            }
+            None => None,
+        };
+        let result = tokio::select! {
+            r = run_probe(&url, &args.probe, &config, ops, probe_enabled) => r,
+            _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
+        };
+        drop(app.take());
+        result
+    })?;
+    let (more, mut diagnostics) = extras(&args.probe, &probed);
+    let mut api_findings = probed.outcome.findings;
+    api_findings.extend(more);
+    diagnostics.extend(analysis.diagnostics);
+    diagnostics.extend(probed.outcome.diagnostics);
+    let findings = correlate(analysis.findings, api_findings);
+    let status = finish(
+        &args.common,
+        &config,
+        RunResult {
+            target: Target {
+                paths: vec![args.path.display().to_string()],
+                url: Some(url.to_string()),
+            },
+            findings,
+            diagnostics,
+            secrets: probed.outcome.secrets,
+            root: Some(std::env::current_dir()?),
+        },
+    )?;
+    end(status, probed.outcome.fatal.as_ref(), &url)
+}
