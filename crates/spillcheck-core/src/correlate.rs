@@ -48,7 +48,9 @@ fn normalized(route: &Route) -> (String, String) {
 }
 
 fn same_weakness(code: &Finding, api: &Finding) -> bool {
-    PAIRS.iter().any(|(c, a)| *c == code.rule_id && *a == api.rule_id)
+    PAIRS
+        .iter()
+        .any(|(c, a)| *c == code.rule_id && *a == api.rule_id)
         && match (&code.route, &api.route) {
             (Some(c), Some(a)) => normalized(c) == normalized(a),
             (Some(_), None) => false,
@@ -128,10 +130,22 @@ mod tests {
     #[test]
     fn merges_same_route_and_global_pairs() {
         let code = vec![
-            at(Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/stats"), "app.py", 64),
-            at(Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/other"), "app.py", 80),
+            at(
+                Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/stats"),
+                "app.py",
+                64,
+            ),
+            at(
+                Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/other"),
+                "app.py",
+                80,
+            ),
             at(Finding::new(&meta("SC104"), "unverified"), "auth.py", 31),
-            at(Finding::new(&meta("SC140"), "hash serialized"), "users.py", 22),
+            at(
+                Finding::new(&meta("SC140"), "hash serialized"),
+                "users.py",
+                22,
+            ),
         ];
         let api = vec![
             Finding::new(&meta("SC201"), "anon reads").on_route("GET", "/api/stats/"),

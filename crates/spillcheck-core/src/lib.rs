@@ -18,9 +18,9 @@
 mod baseline;
 mod catalog;
 mod config;
+pub mod correlate;
 mod error;
 mod finding;
-pub mod correlate;
 pub mod fingerprint;
 mod gate;
 mod redact;
@@ -32,8 +32,8 @@ pub mod walk;
 
 pub use baseline::{Baseline, BaselineEntry};
 pub use catalog::{Catalog, Cwe, OwaspApi, RuleDocs, RuleKind, RuleMeta};
-pub use correlate::correlate;
 pub use config::{Config, PublicRoutes, RuleSelection};
+pub use correlate::correlate;
 pub use error::Error;
 pub use finding::{Exchange, Finding, HttpEvidence, Location, Route, Snippet};
 pub use gate::{Gate, GateOutcome};

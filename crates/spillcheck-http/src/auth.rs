@@ -26,12 +26,16 @@ pub enum Placement {
 impl Placement {
     /// Parses `--auth-header 'Name: template'`.
     pub fn parse_header(spec: &str) -> Result<Placement, String> {
-        let (name, template) = spec
-            .split_once(':')
-            .ok_or_else(|| format!("--auth-header {spec:?}: expected 'Name: value with {{token}}'"))?;
+        let (name, template) = spec.split_once(':').ok_or_else(|| {
+            format!("--auth-header {spec:?}: expected 'Name: value with {{token}}'")
+        })?;
         let name = name.trim();
         let template = template.trim();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(format!("--auth-header: {name:?} is not a header name"));
         }
         if !template.contains("{token}") {
@@ -47,7 +51,9 @@ impl Placement {
     pub fn header(&self, token: &str) -> (String, String) {
         match self {
             Placement::Bearer => ("Authorization".into(), format!("Bearer {token}")),
-            Placement::Header { name, template } => (name.clone(), template.replace("{token}", token)),
+            Placement::Header { name, template } => {
+                (name.clone(), template.replace("{token}", token))
+            }
             Placement::Cookie(name) => ("Cookie".into(), format!("{name}={token}")),
         }
     }
@@ -180,8 +186,14 @@ pub fn malformed(placement: &Placement) -> Vec<Fake> {
     if placement.is_bearer() {
         v[0].header = Some(("Authorization".into(), "Bearer".into()));
         for (label, value) in [
-            ("malformed: wrong scheme Token", "Token spillcheck-invalid-token"),
-            ("malformed: wrong scheme Basic", "Basic c3BpbGxjaGVjazpzcGlsbGNoZWNr"),
+            (
+                "malformed: wrong scheme Token",
+                "Token spillcheck-invalid-token",
+            ),
+            (
+                "malformed: wrong scheme Basic",
+                "Basic c3BpbGxjaGVjazpzcGlsbGNoZWNr",
+            ),
         ] {
             v.push(Fake {
                 label,

@@ -124,7 +124,9 @@ impl Operation {
 
     /// The path up to the first parameter (`/api/notes/` for `/api/notes/{id}`).
     pub fn static_prefix(&self) -> &str {
-        self.path.find('{').map_or(self.path.as_str(), |i| &self.path[..i])
+        self.path
+            .find('{')
+            .map_or(self.path.as_str(), |i| &self.path[..i])
     }
 }
 
@@ -133,7 +135,9 @@ pub fn path_params(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         out.push(rest[open + 1..open + close].to_owned());
         rest = &rest[open + close + 1..];
     }
@@ -173,12 +177,24 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
     let Some(root) = doc.as_object() else {
         return Err("the document is not an object".into());
     };
-    let swagger2 = root.get("swagger").and_then(Value::as_str).is_some_and(|v| v.starts_with('2'));
-    if !swagger2 && !root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with('3')) {
+    let swagger2 = root
+        .get("swagger")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with('2'));
+    if !swagger2
+        && !root
+            .get("openapi")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with('3'))
+    {
         return Err("neither `openapi: 3.x` nor `swagger: 2.0`".into());
     }
     let prefix = if swagger2 {
-        root.get("basePath").and_then(Value::as_str).unwrap_or("").trim_end_matches('/').to_owned()
+        root.get("basePath")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_owned()
     } else {
         server_prefix(root)
     };
@@ -188,28 +204,50 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
         return Ok(ops);
     };
     for (path, item) in paths {
-        let Some(item) = resolve(root, item).and_then(Value::as_object) else { continue };
-        let shared: Vec<&Value> = item.get("parameters").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+        let Some(item) = resolve(root, item).and_then(Value::as_object) else {
+            continue;
+        };
+        let shared: Vec<&Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
         for (method, op) in item {
             let method = method.to_ascii_uppercase();
-            if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&method.as_str()) {
+            if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+                .contains(&method.as_str())
+            {
                 continue;
             }
             let Some(op) = op.as_object() else { continue };
             let full = format!("{prefix}{path}");
             let mut operation = Operation::new(&method, &full, Origin::OpenApi);
-            let own: Vec<&Value> = op.get("parameters").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+            let own: Vec<&Value> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default();
             for p in shared.iter().chain(own.iter()) {
-                let Some(p) = resolve(root, p).and_then(Value::as_object) else { continue };
+                let Some(p) = resolve(root, p).and_then(Value::as_object) else {
+                    continue;
+                };
                 let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
                 let place = p.get("in").and_then(Value::as_str).unwrap_or_default();
-                let schema = p.get("schema").and_then(|s| resolve(root, s)).and_then(Value::as_object);
+                let schema = p
+                    .get("schema")
+                    .and_then(|s| resolve(root, s))
+                    .and_then(Value::as_object);
                 let example = p
                     .get("example")
                     .or_else(|| schema.and_then(|s| s.get("example")))
                     .or_else(|| p.get("default"))
                     .or_else(|| schema.and_then(|s| s.get("default")))
-                    .or_else(|| p.get("examples").and_then(Value::as_object).and_then(|e| e.values().next()).and_then(|e| e.get("value")))
+                    .or_else(|| {
+                        p.get("examples")
+                            .and_then(Value::as_object)
+                            .and_then(|e| e.values().next())
+                            .and_then(|e| e.get("value"))
+                    })
                     .cloned();
                 let kind = schema
                     .and_then(|s| s.get("type"))
@@ -218,7 +256,8 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                     .map(str::to_owned);
                 match place {
                     "path" => {
-                        if let Some(existing) = operation.params.iter_mut().find(|x| x.name == name) {
+                        if let Some(existing) = operation.params.iter_mut().find(|x| x.name == name)
+                        {
                             existing.example = example;
                             existing.kind = kind;
                         }
@@ -232,7 +271,8 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                     }),
                     "body" if swagger2 => {
                         if let Some(schema) = p.get("schema") {
-                            operation.body = Some(body_from_schema(root, "application/json", schema));
+                            operation.body =
+                                Some(body_from_schema(root, "application/json", schema));
                         }
                     }
                     _ => {}
@@ -248,8 +288,18 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         let mut body = media
                             .get("schema")
                             .map(|s| body_from_schema(root, ct, s))
-                            .unwrap_or_else(|| Body { content_type: ct.clone(), example: Value::Object(Map::new()), properties: Vec::new() });
-                        if let Some(ex) = media.get("example").or_else(|| media.get("examples").and_then(Value::as_object).and_then(|e| e.values().next()).and_then(|e| e.get("value"))) {
+                            .unwrap_or_else(|| Body {
+                                content_type: ct.clone(),
+                                example: Value::Object(Map::new()),
+                                properties: Vec::new(),
+                            });
+                        if let Some(ex) = media.get("example").or_else(|| {
+                            media
+                                .get("examples")
+                                .and_then(Value::as_object)
+                                .and_then(|e| e.values().next())
+                                .and_then(|e| e.get("value"))
+                        }) {
                             body.example = ex.clone();
                         }
                         operation.body = Some(body);
@@ -258,7 +308,14 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
             }
             operation.security = match op.get("security").or(global_security) {
                 None => Security::Unknown,
-                Some(Value::Array(reqs)) if reqs.is_empty() || reqs.iter().any(|r| r.as_object().is_some_and(Map::is_empty)) => Security::Public,
+                Some(Value::Array(reqs))
+                    if reqs.is_empty()
+                        || reqs
+                            .iter()
+                            .any(|r| r.as_object().is_some_and(Map::is_empty)) =>
+                {
+                    Security::Public
+                }
                 Some(Value::Array(reqs)) => Security::Required(
                     reqs.iter()
                         .filter_map(Value::as_object)
@@ -340,7 +397,11 @@ fn example_for(root: &Map<String, Value>, schema: &Value, depth: usize) -> Value
     if let Some(ex) = schema.get("example").or_else(|| schema.get("default")) {
         return ex.clone();
     }
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return first.clone();
     }
     if depth > 4 {
@@ -427,7 +488,13 @@ pub struct SeenIds {
 
 fn is_id_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k == "id" || k.ends_with("_id") || k.ends_with("id") && k.len() > 2 && key.chars().rev().nth(2).is_some_and(char::is_lowercase) || k == "uuid" || k == "slug"
+    k == "id"
+        || k.ends_with("_id")
+        || k.ends_with("id")
+            && k.len() > 2
+            && key.chars().rev().nth(2).is_some_and(char::is_lowercase)
+        || k == "uuid"
+        || k == "slug"
 }
 
 fn is_id_value(v: &Value) -> bool {
@@ -584,12 +651,23 @@ mod tests {
     #[test]
     fn ids_and_links() {
         let mut seen = SeenIds::default();
-        seen.learn("/api/notes", &serde_json::json!([{"id": 2, "title": "a"}, {"id": 3, "owner_id": 9}]));
-        assert_eq!(seen.candidates("note_id", "/api/notes/"), vec![Value::from(2), Value::from(3)]);
+        seen.learn(
+            "/api/notes",
+            &serde_json::json!([{"id": 2, "title": "a"}, {"id": 3, "owner_id": 9}]),
+        );
+        assert_eq!(
+            seen.candidates("note_id", "/api/notes/"),
+            vec![Value::from(2), Value::from(3)]
+        );
         assert_eq!(seen.candidates("owner_id", "/x/"), vec![Value::from(9)]);
         let base = url::Url::parse("http://127.0.0.1:5000/").unwrap();
-        let l = links(&serde_json::json!({"next": "/api/notes?page=2", "o": "http://evil.test/x", "s": "http://127.0.0.1:5000/a/b"}), &base);
-        assert!(l.contains(&"/api/notes".to_owned()) && l.contains(&"/a/b".to_owned()) && l.len() == 2);
+        let l = links(
+            &serde_json::json!({"next": "/api/notes?page=2", "o": "http://evil.test/x", "s": "http://127.0.0.1:5000/a/b"}),
+            &base,
+        );
+        assert!(
+            l.contains(&"/api/notes".to_owned()) && l.contains(&"/a/b".to_owned()) && l.len() == 2
+        );
         assert_eq!(normalize_template("/a/{x}/b/"), "/a/{}/b");
     }
 }

@@ -250,9 +250,15 @@ fn describe(err: &reqwest::Error) -> String {
 
 fn looks_tls(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    ["certificate", "tls", "handshake", "invalidcontenttype", "corrupt message"]
-        .iter()
-        .any(|w| t.contains(w))
+    [
+        "certificate",
+        "tls",
+        "handshake",
+        "invalidcontenttype",
+        "corrupt message",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 impl Engine {
@@ -390,7 +396,8 @@ impl Engine {
                     if next.origin() != self.origin {
                         credentials = false;
                     }
-                    if status == 303 || ((status == 301 || status == 302) && method == Method::POST) {
+                    if status == 303 || ((status == 301 || status == 302) && method == Method::POST)
+                    {
                         method = Method::GET;
                         body = None;
                     }
@@ -537,10 +544,21 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["127.0.0.1", "localhost", "[::1]", "127.8.0.1", "api.localhost"] {
+        for h in [
+            "127.0.0.1",
+            "localhost",
+            "[::1]",
+            "127.8.0.1",
+            "api.localhost",
+        ] {
             assert!(is_loopback_host(h), "{h}");
         }
-        for h in ["10.0.0.1", "example.com", "localhost.example.com", "[2001:db8::1]"] {
+        for h in [
+            "10.0.0.1",
+            "example.com",
+            "localhost.example.com",
+            "[2001:db8::1]",
+        ] {
             assert!(!is_loopback_host(h), "{h}");
         }
     }

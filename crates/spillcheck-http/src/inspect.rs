@@ -109,7 +109,12 @@ pub fn cards(text: &str) -> Vec<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| Regex::new(r"\b(?:\d[ -]?){12,18}\d\b").unwrap());
     r.find_iter(text)
-        .map(|m| m.as_str().chars().filter(char::is_ascii_digit).collect::<String>())
+        .map(|m| {
+            m.as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        })
         .filter(|d| {
             (13..=19).contains(&d.len())
                 && matches!(d.as_bytes()[0], b'3' | b'4' | b'5' | b'6')
@@ -122,14 +127,18 @@ pub fn cards(text: &str) -> Vec<String> {
 /// Whether a JSON key names a phone number.
 pub fn is_phone_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["phone", "mobile", "msisdn", "telephone", "cell"].iter().any(|w| k.contains(w)) || k == "tel"
+    ["phone", "mobile", "msisdn", "telephone", "cell"]
+        .iter()
+        .any(|w| k.contains(w))
+        || k == "tel"
 }
 
 /// Whether a string looks like a phone number.
 pub fn is_phone_value(v: &str) -> bool {
     let digits = v.chars().filter(char::is_ascii_digit).count();
     (7..=15).contains(&digits)
-        && v.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
 /// Visits every `(key, value)` of a JSON value (keys of objects; array items get the
@@ -180,9 +189,9 @@ impl NotFound {
         if matches!(r.status, 404 | 410) {
             return true;
         }
-        self.samples.iter().any(|s| {
-            s.status == r.status && (similarity(s, r) > 0.8 || body_len_close(s, r))
-        })
+        self.samples
+            .iter()
+            .any(|s| s.status == r.status && (similarity(s, r) > 0.8 || body_len_close(s, r)))
     }
 }
 
@@ -222,8 +231,15 @@ mod tests {
         assert_eq!(emails("a@b.io, A@B.io and x@1.2.3"), vec!["a@b.io"]);
         assert!(luhn("4111111111111111"));
         assert!(!luhn("4111111111111112"));
-        assert_eq!(cards("card 4111 1111 1111 1111, order 1234567890123"), vec!["4111111111111111"]);
-        assert!(is_phone_value("+1 (555) 010-0000") && !is_phone_value("2024-01-01T00:00") && !is_phone_value("12"));
+        assert_eq!(
+            cards("card 4111 1111 1111 1111, order 1234567890123"),
+            vec!["4111111111111111"]
+        );
+        assert!(
+            is_phone_value("+1 (555) 010-0000")
+                && !is_phone_value("2024-01-01T00:00")
+                && !is_phone_value("12")
+        );
         assert!(is_phone_key("phone_number") && !is_phone_key("display_name"));
         assert_eq!(around("abcdefghij", "f", 6), "…defghi…");
     }

@@ -31,43 +31,88 @@ pub struct Account {
 }
 
 fn last_segment(path: &str) -> String {
-    path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_ascii_lowercase()
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 fn form(op: &Operation) -> Form {
-    let props: Vec<String> = op.body.as_ref().map(|b| b.properties.clone()).unwrap_or_default();
+    let props: Vec<String> = op
+        .body
+        .as_ref()
+        .map(|b| b.properties.clone())
+        .unwrap_or_default();
     let find = |pred: &dyn Fn(&str) -> bool, default: &str| {
-        props.iter().find(|p| pred(&p.to_ascii_lowercase())).cloned().unwrap_or_else(|| default.to_owned())
+        props
+            .iter()
+            .find(|p| pred(&p.to_ascii_lowercase()))
+            .cloned()
+            .unwrap_or_else(|| default.to_owned())
     };
     Form {
         op: op.clone(),
-        user_field: find(&|p| p.contains("mail") || p == "username" || p == "login" || p == "user", "email"),
+        user_field: find(
+            &|p| p.contains("mail") || p == "username" || p == "login" || p == "user",
+            "email",
+        ),
         password_field: find(&|p| p.contains("pass"), "password"),
     }
 }
 
 fn has_password(op: &Operation) -> bool {
-    op.body.as_ref().is_none_or(|b| b.properties.is_empty() || b.properties.iter().any(|p| p.to_ascii_lowercase().contains("pass")))
+    op.body.as_ref().is_none_or(|b| {
+        b.properties.is_empty()
+            || b.properties
+                .iter()
+                .any(|p| p.to_ascii_lowercase().contains("pass"))
+    })
 }
 
 /// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.
 pub fn login_form(p: &Probe) -> Option<Form> {
-    p.ops.iter().map(|pr| &pr.op).find(|op| {
-        let last = last_segment(&op.path);
-        op.method == "POST"
-            && matches!(last.as_str(), "login" | "signin" | "sign-in" | "sign_in" | "authenticate" | "session" | "sessions" | "token")
-            && has_password(op)
-    }).map(form)
+    p.ops
+        .iter()
+        .map(|pr| &pr.op)
+        .find(|op| {
+            let last = last_segment(&op.path);
+            op.method == "POST"
+                && matches!(
+                    last.as_str(),
+                    "login"
+                        | "signin"
+                        | "sign-in"
+                        | "sign_in"
+                        | "authenticate"
+                        | "session"
+                        | "sessions"
+                        | "token"
+                )
+                && has_password(op)
+        })
+        .map(form)
 }
 
 /// The registration operation: a POST to `…/register`, `…/signup`, `…/users`.
 pub fn register_form(p: &Probe) -> Option<Form> {
-    p.ops.iter().map(|pr| &pr.op).find(|op| {
-        let last = last_segment(&op.path);
-        op.method == "POST"
-            && matches!(last.as_str(), "register" | "signup" | "sign-up" | "sign_up" | "users" | "accounts")
-            && op.body.as_ref().is_some_and(|b| b.properties.iter().any(|p| p.to_ascii_lowercase().contains("pass")))
-    }).map(form)
+    p.ops
+        .iter()
+        .map(|pr| &pr.op)
+        .find(|op| {
+            let last = last_segment(&op.path);
+            op.method == "POST"
+                && matches!(
+                    last.as_str(),
+                    "register" | "signup" | "sign-up" | "sign_up" | "users" | "accounts"
+                )
+                && op.body.as_ref().is_some_and(|b| {
+                    b.properties
+                        .iter()
+                        .any(|p| p.to_ascii_lowercase().contains("pass"))
+                })
+        })
+        .map(form)
 }
 
 fn body(form: &Form, user: &str, password: &str) -> Value {
@@ -81,8 +126,16 @@ fn body(form: &Form, user: &str, password: &str) -> Value {
 }
 
 /// A login attempt (anonymous).
-pub async fn attempt(p: &Probe, form: &Form, user: &str, password: &str, label: &str) -> Option<Arc<Exchange>> {
-    let req = p.request(label, Method::POST, &form.op.path).json(&body(form, user, password));
+pub async fn attempt(
+    p: &Probe,
+    form: &Form,
+    user: &str,
+    password: &str,
+    label: &str,
+) -> Option<Arc<Exchange>> {
+    let req = p
+        .request(label, Method::POST, &form.op.path)
+        .json(&body(form, user, password));
     p.anon(req).await.ok()
 }
 

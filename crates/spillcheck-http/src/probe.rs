@@ -13,7 +13,7 @@ use spillcheck_tokens::jwt::Jwt;
 use url::Url;
 
 use crate::auth::{Identity, Placement};
-use crate::discovery::{self, Operation, Origin, ParamIn, SeenIds, Security};
+use crate::discovery::{self, Operation, Origin, ParamIn, Security, SeenIds};
 use crate::engine::{Engine, Exchange, Fatal, Request, SendError, Settings};
 use crate::inspect::{self, NotFound};
 use crate::rules;
@@ -315,7 +315,13 @@ impl Probe {
         let path = e.request.url.path();
         self.ops
             .iter()
-            .find(|p| p.path.split('?').next() == Some(path.strip_prefix(self.base.path().trim_end_matches('/')).unwrap_or(path)))
+            .find(|p| {
+                p.path.split('?').next()
+                    == Some(
+                        path.strip_prefix(self.base.path().trim_end_matches('/'))
+                            .unwrap_or(path),
+                    )
+            })
             .map(|p| (p.op.method.as_str(), p.op.path.as_str()))
     }
 
@@ -328,9 +334,12 @@ impl Probe {
     /// are expected.
     pub fn issues_tokens(path: &str) -> bool {
         let p = path.to_ascii_lowercase();
-        ["login", "signin", "sign-in", "token", "oauth", "auth", "session", "refresh", "register", "signup"]
-            .iter()
-            .any(|w| p.contains(w))
+        [
+            "login", "signin", "sign-in", "token", "oauth", "auth", "session", "refresh",
+            "register", "signup",
+        ]
+        .iter()
+        .any(|w| p.contains(w))
     }
 }
 
@@ -342,8 +351,14 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
             .as_ref()
             .map(discovery::value_text)
             .or_else(|| {
-                let prefix = op.path.split(&format!("{{{}}}", p.name)).next().unwrap_or("");
-                seen.candidates(&p.name, prefix).first().map(discovery::value_text)
+                let prefix = op
+                    .path
+                    .split(&format!("{{{}}}", p.name))
+                    .next()
+                    .unwrap_or("");
+                seen.candidates(&p.name, prefix)
+                    .first()
+                    .map(discovery::value_text)
             })
             .unwrap_or_else(|| discovery::default_value(p));
         values.insert(p.name.clone(), v);
@@ -354,7 +369,10 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
         .iter()
         .filter(|p| p.location == ParamIn::Query && (p.required || p.example.is_some()))
         .map(|p| {
-            let v = p.example.as_ref().map_or_else(|| discovery::default_value(p), discovery::value_text);
+            let v = p
+                .example
+                .as_ref()
+                .map_or_else(|| discovery::default_value(p), discovery::value_text);
             let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
             format!("{}={enc}", p.name)
         })
@@ -367,8 +385,16 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
 }
 
 fn is_me_path(path: &str) -> bool {
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_ascii_lowercase();
-    matches!(last.as_str(), "me" | "self" | "whoami" | "profile" | "account" | "current_user" | "userinfo" | "user")
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "me" | "self" | "whoami" | "profile" | "account" | "current_user" | "userinfo" | "user"
+    )
 }
 
 async fn load_openapi(p: &Probe, spec: &str) -> Result<Vec<Operation>, String> {
@@ -411,8 +437,13 @@ async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
 /// Runs the probe. `Err` only when the target cannot be reached at all.
 pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let credential_headers = vec![options.placement.header_name()];
-    let engine = Engine::new(&options.base, options.settings, &credential_headers, options.progress)
-        .map_err(Fatal::Unreachable)?;
+    let engine = Engine::new(
+        &options.base,
+        options.settings,
+        &credential_headers,
+        options.progress,
+    )
+    .map_err(Fatal::Unreachable)?;
     let mut p = Probe {
         engine,
         base: options.base,
@@ -447,7 +478,10 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
 
     // 2. The site's answer to paths that do not exist.
-    for path in [format!("/spillcheck-{}", rand_token()), format!("/{}/{}.txt", rand_token(), rand_token())] {
+    for path in [
+        format!("/spillcheck-{}", rand_token()),
+        format!("/{}/{}.txt", rand_token(), rand_token()),
+    ] {
         if let Ok(ex) = p.anon(p.request("anonymous", Method::GET, &path)).await {
             p.not_found.learn(ex.response.clone());
         }
@@ -464,7 +498,10 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     } else if let Some((path, found)) = well_known(&p).await {
         p.diagnose(
             DiagnosticLevel::Warning,
-            format!("using the API description served at {path} ({} operations)", found.len()),
+            format!(
+                "using the API description served at {path} ({} operations)",
+                found.len()
+            ),
         );
         ops = found;
     }
@@ -507,7 +544,12 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             .into_iter()
             .map(|op| {
                 let path = fill(&op, &seen);
-                Probed { op, path, user: None, anon: None }
+                Probed {
+                    op,
+                    path,
+                    user: None,
+                    anon: None,
+                }
             })
             .collect();
         let answers = join_all(wave.iter().map(|pr| baseline(&p, pr))).await;
@@ -520,7 +562,11 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
                             learn_own(&mut p.own, &json);
                         }
                         for link in discovery::links(&json, &p.base) {
-                            if !probed.iter().chain(std::iter::once(&pr)).any(|x: &Probed| x.path.split('?').next() == Some(link.as_str())) {
+                            if !probed
+                                .iter()
+                                .chain(std::iter::once(&pr))
+                                .any(|x: &Probed| x.path.split('?').next() == Some(link.as_str()))
+                            {
                                 p.ops.push(Probed {
                                     op: Operation::new("GET", &link, Origin::Seen),
                                     path: link,
@@ -552,17 +598,28 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         if !pr.op.is_read() || (p.user.is_some() && !pr.user_ok()) {
             return None;
         }
-        p.anon(p.request("anonymous", Method::GET, &pr.path)).await.ok()
+        p.anon(p.request("anonymous", Method::GET, &pr.path))
+            .await
+            .ok()
     }))
     .await;
     for (pr, anon) in probed.iter_mut().zip(anons) {
         pr.anon = anon;
     }
     p.ops = probed;
-    if p.user.is_some() && !p.ops.is_empty() && !p.ops.iter().any(Probed::user_ok) {
+    let refused = p
+        .ops
+        .iter()
+        .filter(|pr| {
+            pr.user
+                .as_ref()
+                .is_some_and(|e| matches!(e.response.status, 401 | 403))
+        })
+        .count();
+    if p.user.is_some() && refused > 0 && p.protected_reads(1).is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
-            "user A's token was refused by every operation: the auth checks need a working token",
+            format!("user A's token was refused by every operation that needs one ({refused}): the auth checks need a working token (check --auth-header/--auth-cookie)"),
         );
     }
 
@@ -611,7 +668,8 @@ fn learn_own(own: &mut Own, json: &Value) {
                 own.emails.extend(inspect::emails(s));
             }
             if inspect::is_phone_key(k) && inspect::is_phone_value(s) {
-                own.phones.push(s.chars().filter(char::is_ascii_digit).collect());
+                own.phones
+                    .push(s.chars().filter(char::is_ascii_digit).collect());
             }
         }
         if (lk == "id" || lk == "user_id" || lk == "sub") && !v.is_null() {

@@ -81,7 +81,12 @@ pub(crate) struct ScanArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ProbeArgs {
     /// User A's token. Default: $SPILLCHECK_TOKEN.
-    #[arg(long, env = "SPILLCHECK_TOKEN", hide_env_values = true, help_heading = "Auth")]
+    #[arg(
+        long,
+        env = "SPILLCHECK_TOKEN",
+        hide_env_values = true,
+        help_heading = "Auth"
+    )]
     pub(crate) token: Option<String>,
     /// Read user A's token from a file.
     #[arg(long, value_name = "FILE", help_heading = "Auth")]
@@ -90,13 +95,23 @@ pub(crate) struct ProbeArgs {
     #[arg(long, value_name = "CMD", help_heading = "Auth")]
     pub(crate) token_cmd: Option<String>,
     /// User B's token (cross-user checks). Default: $SPILLCHECK_TOKEN_B.
-    #[arg(long, env = "SPILLCHECK_TOKEN_B", hide_env_values = true, help_heading = "Auth")]
+    #[arg(
+        long,
+        env = "SPILLCHECK_TOKEN_B",
+        hide_env_values = true,
+        help_heading = "Auth"
+    )]
     pub(crate) token_b: Option<String>,
     /// A command printing user B's token.
     #[arg(long, value_name = "CMD", help_heading = "Auth")]
     pub(crate) token_b_cmd: Option<String>,
     /// An administrator's token. Default: $SPILLCHECK_ADMIN_TOKEN.
-    #[arg(long, env = "SPILLCHECK_ADMIN_TOKEN", hide_env_values = true, help_heading = "Auth")]
+    #[arg(
+        long,
+        env = "SPILLCHECK_ADMIN_TOKEN",
+        hide_env_values = true,
+        help_heading = "Auth"
+    )]
     pub(crate) admin_token: Option<String>,
     /// A command printing an administrator's token.
     #[arg(long, value_name = "CMD", help_heading = "Auth")]
@@ -105,7 +120,12 @@ pub(crate) struct ProbeArgs {
     #[arg(long, value_name = "'NAME: {token}'", help_heading = "Auth")]
     pub(crate) auth_header: Option<String>,
     /// The API expects its token in this cookie.
-    #[arg(long, value_name = "NAME", conflicts_with = "auth_header", help_heading = "Auth")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "auth_header",
+        help_heading = "Auth"
+    )]
     pub(crate) auth_cookie: Option<String>,
     /// An OpenAPI 3.x / Swagger 2.0 document (JSON or YAML), a file or a URL on the target.
     #[arg(long, value_name = "FILE|URL", help_heading = "Discovery")]
@@ -135,7 +155,12 @@ pub(crate) struct ProbeArgs {
     #[arg(long, default_value_t = 1 << 20, help_heading = "Probe manners")]
     pub(crate) max_body: usize,
     /// Longest acceptable token lifetime, in seconds (token audit).
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600, help_heading = "Auth")]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 3600,
+        help_heading = "Auth"
+    )]
     pub(crate) max_lifetime: i64,
 }
 

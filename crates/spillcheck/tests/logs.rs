@@ -4,71 +4,12 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
 
-use common::workspace;
-
-fn python() -> PathBuf {
-    let p = workspace().join(".venv/bin/python");
-    assert!(
-        p.exists(),
-        "{} missing: run scripts/setup.sh first",
-        p.display()
-    );
-    p
-}
-
-struct Testbed {
-    pid: u32,
-    port: u16,
-    state: tempfile::TempDir,
-}
-
-impl Drop for Testbed {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.pid.to_string()).status();
-    }
-}
-
-fn start(name: &str) -> Testbed {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let state = tempfile::tempdir().unwrap();
-    let out = Command::new("bash")
-        .arg(workspace().join("testbeds/run.sh"))
-        .args([name, &port.to_string()])
-        .arg(state.path())
-        .env("SPILLCHECK_VENV", workspace().join(".venv"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{name} did not start: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pid = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-    Testbed { pid, port, state }
-}
-
-fn login(bed: &Testbed, user: &str) -> String {
-    let out = Command::new(python())
-        .arg(workspace().join("testbeds/login.py"))
-        .args([format!("http://127.0.0.1:{}", bed.port), user.to_owned()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
+use common::{Testbed, login, start, workspace};
 
 fn get(bed: &Testbed, path: &str, token: &str) -> u16 {
     let mut s = TcpStream::connect(("127.0.0.1", bed.port)).unwrap();

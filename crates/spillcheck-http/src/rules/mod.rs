@@ -79,7 +79,10 @@ pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
     );
     // Login checks run last and alone: their failed attempts must not race the others.
     let j = sc260_user_enumeration::probe(p).await;
-    [a, b, c, d, e, f, g, h, i, j].into_iter().flatten().collect()
+    [a, b, c, d, e, f, g, h, i, j]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Runs the passive rules over every exchange.
@@ -128,10 +131,16 @@ pub(crate) async fn accepted_on_protected<'a>(
 }
 
 /// Sends many anonymous GETs concurrently (bounded by the engine).
-pub(crate) async fn get_all(p: &Probe, actor: &str, paths: &[String]) -> Vec<Option<Arc<Exchange>>> {
-    join_all(paths.iter().map(|path| async move {
-        p.anon(Request::get(actor, p.url(path))).await.ok()
-    }))
+pub(crate) async fn get_all(
+    p: &Probe,
+    actor: &str,
+    paths: &[String],
+) -> Vec<Option<Arc<Exchange>>> {
+    join_all(
+        paths
+            .iter()
+            .map(|path| async move { p.anon(Request::get(actor, p.url(path))).await.ok() }),
+    )
     .await
 }
 
@@ -139,7 +148,12 @@ pub(crate) async fn get_all(p: &Probe, actor: &str, paths: &[String]) -> Vec<Opt
 /// when the exchange was sent for one, else the request's own path.
 pub(crate) fn route_for(p: &Probe, e: &Exchange) -> (String, String) {
     p.route_of(e).map_or_else(
-        || (e.request.method.to_string(), e.request.url.path().to_owned()),
+        || {
+            (
+                e.request.method.to_string(),
+                e.request.url.path().to_owned(),
+            )
+        },
         |(m, path)| (m.to_owned(), path.to_owned()),
     )
 }

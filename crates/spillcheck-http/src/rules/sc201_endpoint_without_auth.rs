@@ -51,7 +51,12 @@ pub(crate) fn carries_data(r: &Response) -> bool {
     let mut data = false;
     inspect::visit(&json, &mut |k, v| {
         let k = k.to_ascii_lowercase();
-        if (k == "id" || k.ends_with("_id") || k.contains("email") || k.contains("password") || k.contains("token") || inspect::is_phone_key(&k))
+        if (k == "id"
+            || k.ends_with("_id")
+            || k.contains("email")
+            || k.contains("password")
+            || k.contains("token")
+            || inspect::is_phone_key(&k))
             && !v.is_null()
         {
             data = true;
@@ -67,7 +72,11 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut out = Vec::new();
     for pr in &p.ops {
         let Some(anon) = &pr.anon else { continue };
-        if !pr.op.is_read() || p.is_public(&pr.op) || !anon.response.ok() || p.not_found.matches(&anon.response) {
+        if !pr.op.is_read()
+            || p.is_public(&pr.op)
+            || !anon.response.ok()
+            || p.not_found.matches(&anon.response)
+        {
             continue;
         }
         let confidence = match &pr.op.security {
@@ -77,7 +86,9 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         };
         let mut others = Vec::new();
         if let Some(user) = &pr.user {
-            if inspect::similarity(&user.response, &anon.response) < 0.5 && !carries_data(&anon.response) {
+            if inspect::similarity(&user.response, &anon.response) < 0.5
+                && !carries_data(&anon.response)
+            {
                 continue;
             }
             others.push(user.as_ref());
@@ -87,10 +98,23 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             _ => "its answer carries user data",
         };
         out.push(
-            Finding::new(&SC201, format!("{} {} answers without any token ({why})", pr.op.method, pr.op.path))
-                .on_route(&pr.op.method, &pr.op.path)
-                .with_confidence(confidence)
-                .with_http(p.evidence(anon, &format!("anonymous request answered {} with the same data user A gets", anon.response.status), &others)),
+            Finding::new(
+                &SC201,
+                format!(
+                    "{} {} answers without any token ({why})",
+                    pr.op.method, pr.op.path
+                ),
+            )
+            .on_route(&pr.op.method, &pr.op.path)
+            .with_confidence(confidence)
+            .with_http(p.evidence(
+                anon,
+                &format!(
+                    "anonymous request answered {} with the same data user A gets",
+                    anon.response.status
+                ),
+                &others,
+            )),
         );
     }
     out

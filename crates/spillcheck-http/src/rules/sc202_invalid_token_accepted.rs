@@ -2,12 +2,12 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
-use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use spillcheck_core::Finding;
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
+use crate::auth::malformed;
 use crate::probe::Probe;
 use crate::rules::accepted_on_protected;
-use crate::auth::malformed;
 
 declare_rule! {
     /// ## What it finds
@@ -49,19 +49,40 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .into_iter()
         .map(|f| (f.label.to_owned(), f.header))
         .collect();
-    if let Some(t) = p.user.as_ref().and_then(|u| spillcheck_tokens::jwt::tampered_signature(&u.token())) {
+    if let Some(t) = p
+        .user
+        .as_ref()
+        .and_then(|u| spillcheck_tokens::jwt::tampered_signature(&u.token()))
+    {
         p.secret(&t);
-        fakes.push(("forged: tampered signature".into(), Some(p.placement.header(&t))));
+        fakes.push((
+            "forged: tampered signature".into(),
+            Some(p.placement.header(&t)),
+        ));
     }
     let mut out = Vec::new();
     for (label, header) in fakes {
         if let Some((ex, pr)) = accepted_on_protected(p, &label, header, None).await {
             let others: Vec<&crate::engine::Exchange> = pr.anon.iter().map(AsRef::as_ref).collect();
             out.push(
-                Finding::new(&SC202, format!("{} {} accepted an invalid credential ({label})", pr.op.method, pr.op.path))
-                    .on_route(&pr.op.method, &pr.op.path)
-                    .with_key(label.clone())
-                    .with_http(p.evidence(&ex, &format!("{label}: answered {} where an anonymous request gets {}", ex.response.status, pr.anon.as_ref().map_or(0, |a| a.response.status)), &others)),
+                Finding::new(
+                    &SC202,
+                    format!(
+                        "{} {} accepted an invalid credential ({label})",
+                        pr.op.method, pr.op.path
+                    ),
+                )
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_key(label.clone())
+                .with_http(p.evidence(
+                    &ex,
+                    &format!(
+                        "{label}: answered {} where an anonymous request gets {}",
+                        ex.response.status,
+                        pr.anon.as_ref().map_or(0, |a| a.response.status)
+                    ),
+                    &others,
+                )),
             );
         }
     }

@@ -2,8 +2,8 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
-use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use spillcheck_core::Finding;
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::probe::Probe;
 use crate::rules::accepted_on_protected;
@@ -39,7 +39,9 @@ declare_rule! {
 
 /// A copy of A's token with `alg: none` (then `None`, `NONE`, `nOnE`) and no signature.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    let Some(user) = &p.user else { return Vec::new() };
+    let Some(user) = &p.user else {
+        return Vec::new();
+    };
     if !p.enabled("SC203") {
         return Vec::new();
     }
@@ -49,11 +51,26 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         };
         p.secret(&forged);
         let label = format!("forged: alg={alg}");
-        if let Some((ex, pr)) = accepted_on_protected(p, &label, Some(p.placement.header(&forged)), None).await {
+        if let Some((ex, pr)) =
+            accepted_on_protected(p, &label, Some(p.placement.header(&forged)), None).await
+        {
             return vec![
-                Finding::new(&SC203, format!("{} {} accepted an unsigned token (alg: {alg})", pr.op.method, pr.op.path))
-                    .on_route(&pr.op.method, &pr.op.path)
-                    .with_http(p.evidence(&ex, &format!("unsigned copy of user A's token answered {}", ex.response.status), &[])),
+                Finding::new(
+                    &SC203,
+                    format!(
+                        "{} {} accepted an unsigned token (alg: {alg})",
+                        pr.op.method, pr.op.path
+                    ),
+                )
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_http(p.evidence(
+                    &ex,
+                    &format!(
+                        "unsigned copy of user A's token answered {}",
+                        ex.response.status
+                    ),
+                    &[],
+                )),
             ];
         }
     }

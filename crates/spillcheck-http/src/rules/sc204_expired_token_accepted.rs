@@ -2,8 +2,8 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
-use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use spillcheck_core::Finding;
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::probe::Probe;
 use crate::rules::accepted_on_protected;
@@ -41,7 +41,9 @@ declare_rule! {
 /// A correctly signed copy of A's token that expired an hour ago. Needs the token's HMAC
 /// secret, which the probe has only when it is weak (found by the built-in list).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    let Some(user) = &p.user else { return Vec::new() };
+    let Some(user) = &p.user else {
+        return Vec::new();
+    };
     if !p.enabled("SC204") || spillcheck_tokens::jwt::Jwt::decode(&user.token()).is_err() {
         return Vec::new();
     }
@@ -55,16 +57,27 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let Some(expired) = spillcheck_tokens::jwt::expired_copy(&user.token(), secret.as_bytes(), now) else {
+    let Some(expired) = spillcheck_tokens::jwt::expired_copy(&user.token(), secret.as_bytes(), now)
+    else {
         return Vec::new();
     };
     p.secret(&expired);
     let label = "forged: expired an hour ago";
     match accepted_on_protected(p, label, Some(p.placement.header(&expired)), None).await {
         Some((ex, pr)) => vec![
-            Finding::new(&SC204, format!("{} {} accepted a token that expired an hour ago", pr.op.method, pr.op.path))
-                .on_route(&pr.op.method, &pr.op.path)
-                .with_http(p.evidence(&ex, &format!("expired token answered {}", ex.response.status), &[])),
+            Finding::new(
+                &SC204,
+                format!(
+                    "{} {} accepted a token that expired an hour ago",
+                    pr.op.method, pr.op.path
+                ),
+            )
+            .on_route(&pr.op.method, &pr.op.path)
+            .with_http(p.evidence(
+                &ex,
+                &format!("expired token answered {}", ex.response.status),
+                &[],
+            )),
         ],
         None => Vec::new(),
     }

@@ -2,8 +2,8 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
-use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use spillcheck_core::Finding;
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::probe::Probe;
 use crate::rules::accepted_on_protected;
@@ -41,23 +41,47 @@ const NAMES: &[&str] = &["access_token", "token", "jwt", "api_key", "auth", "bea
 /// A's token in the query string (no header): first under every usual name at once, then,
 /// when accepted, name by name to say which one.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    let Some(user) = &p.user else { return Vec::new() };
+    let Some(user) = &p.user else {
+        return Vec::new();
+    };
     if !p.enabled("SC205") {
         return Vec::new();
     }
     let token: String = url::form_urlencoded::byte_serialize(user.token().as_bytes()).collect();
-    let all = NAMES.iter().map(|n| format!("{n}={token}")).collect::<Vec<_>>().join("&");
+    let all = NAMES
+        .iter()
+        .map(|n| format!("{n}={token}"))
+        .collect::<Vec<_>>()
+        .join("&");
     let label = "token in query string";
-    if accepted_on_protected(p, label, None, Some(&all)).await.is_none() {
+    if accepted_on_protected(p, label, None, Some(&all))
+        .await
+        .is_none()
+    {
         return Vec::new();
     }
     for name in NAMES {
-        if let Some((ex, pr)) = accepted_on_protected(p, label, None, Some(&format!("{name}={token}"))).await {
+        if let Some((ex, pr)) =
+            accepted_on_protected(p, label, None, Some(&format!("{name}={token}"))).await
+        {
             return vec![
-                Finding::new(&SC205, format!("{} {} accepts the token in the `{name}` query parameter", pr.op.method, pr.op.path))
-                    .on_route(&pr.op.method, &pr.op.path)
-                    .with_key((*name).to_owned())
-                    .with_http(p.evidence(&ex, &format!("no Authorization header, token in ?{name}=: answered {}", ex.response.status), &[])),
+                Finding::new(
+                    &SC205,
+                    format!(
+                        "{} {} accepts the token in the `{name}` query parameter",
+                        pr.op.method, pr.op.path
+                    ),
+                )
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_key((*name).to_owned())
+                .with_http(p.evidence(
+                    &ex,
+                    &format!(
+                        "no Authorization header, token in ?{name}=: answered {}",
+                        ex.response.status
+                    ),
+                    &[],
+                )),
             ];
         }
     }

@@ -66,7 +66,10 @@ fn signs() -> &'static [(Regex, &'static str)] {
 
 /// The first sign of a stack trace in a body, and the text around it.
 pub(crate) fn find(body: &str) -> Option<(&'static str, String)> {
-    signs().iter().find_map(|(re, what)| re.find(body).map(|m| (*what, inspect::around(body, m.as_str(), 240))))
+    signs().iter().find_map(|(re, what)| {
+        re.find(body)
+            .map(|m| (*what, inspect::around(body, m.as_str(), 240)))
+    })
 }
 
 const BAD: &str = "'\"<spillcheck>%";
@@ -82,12 +85,22 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         if pr.op.method != "GET" {
             continue;
         }
-        let query: Vec<String> = pr.op.params.iter().filter(|x| x.location == ParamIn::Query).map(|x| {
-            let enc: String = url::form_urlencoded::byte_serialize(BAD.as_bytes()).collect();
-            format!("{}={enc}", x.name)
-        }).collect();
+        let query: Vec<String> = pr
+            .op
+            .params
+            .iter()
+            .filter(|x| x.location == ParamIn::Query)
+            .map(|x| {
+                let enc: String = url::form_urlencoded::byte_serialize(BAD.as_bytes()).collect();
+                format!("{}={enc}", x.name)
+            })
+            .collect();
         if !query.is_empty() {
-            paths.push(format!("{}?{}", pr.path.split('?').next().unwrap_or(""), query.join("&")));
+            paths.push(format!(
+                "{}?{}",
+                pr.path.split('?').next().unwrap_or(""),
+                query.join("&")
+            ));
         }
     }
     let sends = paths.iter().map(|path| async move {
@@ -111,15 +124,20 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if text.contains("CONSOLE_MODE = true") {
             continue; // the debugger's console page: SC221 reports it
         }
-        let Some((what, excerpt)) = find(&text) else { continue };
+        let Some((what, excerpt)) = find(&text) else {
+            continue;
+        };
         let (method, path) = super::route_for(p, e);
         if !done.insert((method.clone(), path.clone())) {
             continue;
         }
         out.push(
-            Finding::new(&SC220, format!("{method} {path} answers {} with {what}", e.response.status))
-                .on_route(&method, &path)
-                .with_http(p.evidence(e, &excerpt, &[])),
+            Finding::new(
+                &SC220,
+                format!("{method} {path} answers {} with {what}", e.response.status),
+            )
+            .on_route(&method, &path)
+            .with_http(p.evidence(e, &excerpt, &[])),
         );
     }
     out

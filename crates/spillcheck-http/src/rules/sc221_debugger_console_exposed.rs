@@ -57,7 +57,11 @@ fn grade(body: &str) -> Option<Grade> {
         return None;
     }
     let flag = |name: &str| {
-        body.find(name).map(|i| body[i + name.len()..].trim_start_matches([' ', '=']).starts_with("true"))
+        body.find(name).map(|i| {
+            body[i + name.len()..]
+                .trim_start_matches([' ', '='])
+                .starts_with("true")
+        })
     };
     let console = flag("CONSOLE_MODE").unwrap_or(false);
     let trusted = flag("EVALEX_TRUSTED").unwrap_or(false);
@@ -74,9 +78,18 @@ fn grade(body: &str) -> Option<Grade> {
 fn finding(p: &Probe, e: &Exchange, g: Grade) -> Finding {
     let (method, path) = super::route_for(p, e);
     let (severity, what) = match g {
-        Grade::Open => (Severity::Critical, "the Werkzeug console is open: anyone can run Python on the server"),
-        Grade::PinLocked => (Severity::High, "the Werkzeug debugger console is reachable, locked only by its PIN"),
-        Grade::Traceback => (Severity::Medium, "a Werkzeug debugger traceback page is served"),
+        Grade::Open => (
+            Severity::Critical,
+            "the Werkzeug console is open: anyone can run Python on the server",
+        ),
+        Grade::PinLocked => (
+            Severity::High,
+            "the Werkzeug debugger console is reachable, locked only by its PIN",
+        ),
+        Grade::Traceback => (
+            Severity::Medium,
+            "a Werkzeug debugger traceback page is served",
+        ),
     };
     // The page embeds the debugger's SECRET; register it so no output shows it.
     let body = e.response.text();
@@ -95,7 +108,9 @@ fn finding(p: &Probe, e: &Exchange, g: Grade) -> Finding {
 /// Requests `/console` (where Werkzeug serves its console in debug mode).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if p.enabled("SC221") {
-        let _ = p.anon(p.request("anonymous", Method::GET, "/console")).await;
+        let _ = p
+            .anon(p.request("anonymous", Method::GET, "/console"))
+            .await;
     }
     Vec::new()
 }
@@ -104,10 +119,16 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
 pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut best: Vec<(String, Grade, &Exchange)> = Vec::new();
     for e in exchanges {
-        if !e.response.header("content-type").is_some_and(|c| c.contains("html")) {
+        if !e
+            .response
+            .header("content-type")
+            .is_some_and(|c| c.contains("html"))
+        {
             continue;
         }
-        let Some(g) = grade(&e.response.text()) else { continue };
+        let Some(g) = grade(&e.response.text()) else {
+            continue;
+        };
         let key = super::route_for(p, e).1;
         match best.iter_mut().find(|(k, _, _)| *k == key) {
             Some(slot) if slot.1 < g => *slot = (key, g, e),
@@ -124,10 +145,20 @@ mod tests {
 
     #[test]
     fn grades() {
-        let page = |c: &str, e: &str, t: &str| format!("<title>Console // Werkzeug Debugger</title><script>var CONSOLE_MODE = {c}, EVALEX = {e}, EVALEX_TRUSTED = {t}, SECRET = \"x\";</script>");
+        let page = |c: &str, e: &str, t: &str| {
+            format!(
+                "<title>Console // Werkzeug Debugger</title><script>var CONSOLE_MODE = {c}, EVALEX = {e}, EVALEX_TRUSTED = {t}, SECRET = \"x\";</script>"
+            )
+        };
         assert_eq!(grade(&page("true", "true", "true")), Some(Grade::Open));
-        assert_eq!(grade(&page("true", "true", "false")), Some(Grade::PinLocked));
-        assert_eq!(grade(&page("false", "true", "false")), Some(Grade::Traceback));
+        assert_eq!(
+            grade(&page("true", "true", "false")),
+            Some(Grade::PinLocked)
+        );
+        assert_eq!(
+            grade(&page("false", "true", "false")),
+            Some(Grade::Traceback)
+        );
         assert_eq!(grade("<html>hello</html>"), None);
     }
 }

@@ -38,28 +38,40 @@ declare_rule! {
     }
 }
 
-const HEADERS: &[&str] = &["server", "x-powered-by", "x-aspnet-version", "x-generator", "x-runtime-version"];
+const HEADERS: &[&str] = &[
+    "server",
+    "x-powered-by",
+    "x-aspnet-version",
+    "x-generator",
+    "x-runtime-version",
+];
 
 /// Headers naming software with a version number (`Werkzeug/3.1.3 Python/3.11.2`), one
 /// finding per distinct header value.
 pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     static VERSION: OnceLock<Regex> = OnceLock::new();
-    let re = VERSION.get_or_init(|| Regex::new(r"[A-Za-z][\w.-]*[/ ]v?\d+\.\d+(?:\.\d+)?").unwrap());
+    let re =
+        VERSION.get_or_init(|| Regex::new(r"[A-Za-z][\w.-]*[/ ]v?\d+\.\d+(?:\.\d+)?").unwrap());
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut out = Vec::new();
     for e in exchanges {
         for h in HEADERS {
-            let Some(v) = e.response.header(h) else { continue };
+            let Some(v) = e.response.header(h) else {
+                continue;
+            };
             if !re.is_match(v) || seen.iter().any(|(k, x)| k == h && x == v) {
                 continue;
             }
             seen.push(((*h).to_owned(), v.to_owned()));
             let (method, path) = super::route_for(p, e);
             out.push(
-                Finding::new(&SC222, format!("the `{h}` header discloses software versions: {v}"))
-                    .on_route(&method, &path)
-                    .with_key(format!("{h}: {v}"))
-                    .with_http(p.evidence(e, &format!("{h}: {v}"), &[])),
+                Finding::new(
+                    &SC222,
+                    format!("the `{h}` header discloses software versions: {v}"),
+                )
+                .on_route(&method, &path)
+                .with_key(format!("{h}: {v}"))
+                .with_http(p.evidence(e, &format!("{h}: {v}"), &[])),
             );
         }
     }

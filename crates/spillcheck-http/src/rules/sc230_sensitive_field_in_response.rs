@@ -44,23 +44,57 @@ declare_rule! {
 
 /// Key names (lower-case, `-`/`_` removed) whose values must never leave the server.
 const KEYS: &[&str] = &[
-    "password", "passwd", "pwd", "passwordhash", "hashedpassword", "passhash", "pwhash",
-    "passwordsalt", "salt", "secret", "clientsecret", "secretkey", "apikey", "apisecret",
-    "privatekey", "accesskey", "secretaccesskey", "awssecretaccesskey", "ssn",
-    "socialsecuritynumber", "otpsecret", "totpsecret", "mfasecret", "twofactorsecret",
-    "refreshtoken", "sessiontoken", "resettoken", "passwordresettoken", "verificationtoken",
-    "apitoken", "authtoken", "token", "cvv", "cvc", "pin",
+    "password",
+    "passwd",
+    "pwd",
+    "passwordhash",
+    "hashedpassword",
+    "passhash",
+    "pwhash",
+    "passwordsalt",
+    "salt",
+    "secret",
+    "clientsecret",
+    "secretkey",
+    "apikey",
+    "apisecret",
+    "privatekey",
+    "accesskey",
+    "secretaccesskey",
+    "awssecretaccesskey",
+    "ssn",
+    "socialsecuritynumber",
+    "otpsecret",
+    "totpsecret",
+    "mfasecret",
+    "twofactorsecret",
+    "refreshtoken",
+    "sessiontoken",
+    "resettoken",
+    "passwordresettoken",
+    "verificationtoken",
+    "apitoken",
+    "authtoken",
+    "token",
+    "cvv",
+    "cvc",
+    "pin",
 ];
 
 fn sensitive_key(key: &str) -> bool {
-    let k: String = key.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    let k: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
     KEYS.contains(&k.as_str())
 }
 
 fn masked(v: &str) -> bool {
     let t = v.trim();
     t.len() < 4
-        || t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
+        || t.chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
         || t.eq_ignore_ascii_case("[redacted]")
         || t.eq_ignore_ascii_case("redacted")
         || t.eq_ignore_ascii_case("hidden")
@@ -84,7 +118,10 @@ fn scan(json: &Value, own_tokens: &[String]) -> (BTreeSet<String>, Vec<String>) 
         }
         let mut found = Vec::new();
         scanner.scan_line(s, false, &mut found);
-        if let Some(d) = found.into_iter().find(|d| d.detector != "generic-assignment") {
+        if let Some(d) = found
+            .into_iter()
+            .find(|d| d.detector != "generic-assignment")
+        {
             keys.insert(format!("{k} ({})", d.detector));
             values.push(d.secret);
         }
@@ -95,14 +132,23 @@ fn scan(json: &Value, own_tokens: &[String]) -> (BTreeSet<String>, Vec<String>) 
 /// Every JSON answer to a read (and to writes that do not issue tokens) checked for
 /// sensitive keys with real values and for values in secret formats; one finding per route.
 pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
-    let own_tokens: Vec<String> = [&p.user, &p.user_b, &p.admin].into_iter().flatten().map(|u| u.token()).collect();
+    let own_tokens: Vec<String> = [&p.user, &p.user_b, &p.admin]
+        .into_iter()
+        .flatten()
+        .map(|u| u.token())
+        .collect();
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
     for e in exchanges {
-        if !e.response.ok() || e.request.actor == "discovery" || (e.request.method != "GET" && Probe::issues_tokens(e.request.url.path())) {
+        if !e.response.ok()
+            || e.request.actor == "discovery"
+            || (e.request.method != "GET" && Probe::issues_tokens(e.request.url.path()))
+        {
             continue;
         }
-        let Some(json) = e.response.json() else { continue };
+        let Some(json) = e.response.json() else {
+            continue;
+        };
         let (keys, values) = scan(&json, &own_tokens);
         if keys.is_empty() {
             continue;
@@ -137,7 +183,10 @@ mod tests {
         assert!(keys.iter().any(|k| k.starts_with("note (")), "{keys:?}");
         assert_eq!(keys.len(), 2, "{keys:?}");
         assert_eq!(values.len(), 2);
-        let (keys, _) = scan(&v, &["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl".into()]);
+        let (keys, _) = scan(
+            &v,
+            &["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl".into()],
+        );
         assert_eq!(keys.len(), 1);
     }
 }

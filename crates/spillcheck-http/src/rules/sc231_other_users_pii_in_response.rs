@@ -52,7 +52,11 @@ fn foreign(json: &Value, own: &Own, anonymous: bool) -> Vec<(&'static str, Strin
             _ => return,
         };
         let lk = k.to_ascii_lowercase();
-        if lk.contains("mail") || inspect::emails(&text).first().is_some_and(|e| *e == text.trim().to_ascii_lowercase()) {
+        if lk.contains("mail")
+            || inspect::emails(&text)
+                .first()
+                .is_some_and(|e| *e == text.trim().to_ascii_lowercase())
+        {
             for e in inspect::emails(&text) {
                 if (anonymous || !own.emails.contains(&e)) && !out.iter().any(|(_, x)| *x == e) {
                     out.push(("email", e));
@@ -81,10 +85,15 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let identity_known = !p.own.emails.is_empty();
     for e in exchanges {
         let anonymous = e.request.actor == "anonymous";
-        if e.request.method != "GET" || !e.response.ok() || !(anonymous || e.request.actor == "user A") {
+        if e.request.method != "GET"
+            || !e.response.ok()
+            || !(anonymous || e.request.actor == "user A")
+        {
             continue;
         }
-        let Some(json) = e.response.json() else { continue };
+        let Some(json) = e.response.json() else {
+            continue;
+        };
         let found = foreign(&json, &p.own, anonymous);
         let emails = found.iter().filter(|(k, _)| *k == "email").count();
         let others = found.len() - emails;
@@ -96,17 +105,32 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             continue;
         }
         let kinds: BTreeSet<&str> = found.iter().map(|(k, _)| *k).collect();
-        let who = if anonymous { "an anonymous caller" } else { "user A" };
-        let confidence = if anonymous || identity_known { Confidence::Confirmed } else { Confidence::Likely };
+        let who = if anonymous {
+            "an anonymous caller"
+        } else {
+            "user A"
+        };
+        let confidence = if anonymous || identity_known {
+            Confidence::Confirmed
+        } else {
+            Confidence::Likely
+        };
         out.push(
-            Finding::new(&SC231, format!(
-                "{method} {path} shows {who} {} other people's {}",
-                found.len(),
-                kinds.into_iter().collect::<Vec<_>>().join(", ")
-            ))
+            Finding::new(
+                &SC231,
+                format!(
+                    "{method} {path} shows {who} {} other people's {}",
+                    found.len(),
+                    kinds.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
             .on_route(&method, &path)
             .with_confidence(confidence)
-            .with_http(p.evidence(e, &format!("{} personal values that are not {who}'s", found.len()), &[])),
+            .with_http(p.evidence(
+                e,
+                &format!("{} personal values that are not {who}'s", found.len()),
+                &[],
+            )),
         );
     }
     out
@@ -118,11 +142,22 @@ mod tests {
 
     #[test]
     fn own_data_is_not_foreign() {
-        let own = Own { emails: vec!["alice@notes.test".into()], ids: vec![], phones: vec!["15550101".into()] };
+        let own = Own {
+            emails: vec!["alice@notes.test".into()],
+            ids: vec![],
+            phones: vec!["15550101".into()],
+        };
         let v = serde_json::json!([{"email": "alice@notes.test", "phone": "+1 555 0101"}, {"email": "bob@notes.test", "phone": "+1 555 0102", "n": "4111 1111 1111 1111"}]);
         let f = foreign(&v, &own, false);
         assert_eq!(f.len(), 3, "{f:?}");
         assert_eq!(foreign(&v, &own, true).len(), 5);
-        assert!(foreign(&serde_json::json!({"version": "2024.1.1", "count": 4111111111111112u64}), &own, true).is_empty());
+        assert!(
+            foreign(
+                &serde_json::json!({"version": "2024.1.1", "count": 4111111111111112u64}),
+                &own,
+                true
+            )
+            .is_empty()
+        );
     }
 }

@@ -51,7 +51,9 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
     for e in exchanges {
-        let Some((label, token)) = identities.iter().find(|(l, _)| *l == e.request.actor) else { continue };
+        let Some((label, token)) = identities.iter().find(|(l, _)| *l == e.request.actor) else {
+            continue;
+        };
         if !e.response.text().contains(token.as_str()) {
             continue;
         }
@@ -60,9 +62,16 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             continue;
         }
         out.push(
-            Finding::new(&SC232, format!("{method} {path} echoes {label}'s token back in its answer"))
-                .on_route(&method, &path)
-                .with_http(p.evidence(e, "the request's Bearer token appears in the response body", &[])),
+            Finding::new(
+                &SC232,
+                format!("{method} {path} echoes {label}'s token back in its answer"),
+            )
+            .on_route(&method, &path)
+            .with_http(p.evidence(
+                e,
+                "the request's Bearer token appears in the response body",
+                &[],
+            )),
         );
     }
     out

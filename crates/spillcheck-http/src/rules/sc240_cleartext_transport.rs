@@ -2,8 +2,8 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
-use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use spillcheck_core::Finding;
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use url::Url;
 
 use crate::engine::is_loopback_host;
@@ -41,7 +41,9 @@ declare_rule! {
 /// Whether a target is reached in cleartext: plain HTTP to a host that is not loopback
 /// (traffic that never leaves the machine is not exposed) with no redirect to HTTPS.
 pub(crate) fn cleartext(base: &Url, redirects_to_https: bool) -> bool {
-    base.scheme() == "http" && !is_loopback_host(base.host_str().unwrap_or("")) && !redirects_to_https
+    base.scheme() == "http"
+        && !is_loopback_host(base.host_str().unwrap_or(""))
+        && !redirects_to_https
 }
 
 /// Judges the target from the first request the probe sent (`GET /`).
@@ -50,15 +52,27 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         return Vec::new();
     }
     let exchanges = p.engine.exchanges();
-    let Some(first) = exchanges.first() else { return Vec::new() };
-    let to_https = first.response.redirects.iter().any(|(_, l)| l.contains("https://"));
+    let Some(first) = exchanges.first() else {
+        return Vec::new();
+    };
+    let to_https = first
+        .response
+        .redirects
+        .iter()
+        .any(|(_, l)| l.contains("https://"));
     if !cleartext(&p.base, to_https) {
         return Vec::new();
     }
     vec![
-        Finding::new(&SC240, format!("{} is served over plain HTTP: Bearer tokens cross the network in cleartext", p.base.origin().ascii_serialization()))
-            .on_route("*", "*")
-            .with_http(p.evidence(first, "http:// target, no redirect to https://", &[])),
+        Finding::new(
+            &SC240,
+            format!(
+                "{} is served over plain HTTP: Bearer tokens cross the network in cleartext",
+                p.base.origin().ascii_serialization()
+            ),
+        )
+        .on_route("*", "*")
+        .with_http(p.evidence(first, "http:// target, no redirect to https://", &[])),
     ]
 }
 

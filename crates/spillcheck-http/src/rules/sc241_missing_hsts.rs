@@ -42,13 +42,22 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     if p.base.scheme() != "https" {
         return Vec::new();
     }
-    let Some(e) = exchanges.iter().find(|e| e.response.url.scheme() == "https" && e.response.header("strict-transport-security").is_none()) else {
+    let Some(e) = exchanges.iter().find(|e| {
+        e.response.url.scheme() == "https"
+            && e.response.header("strict-transport-security").is_none()
+    }) else {
         return Vec::new();
     };
     let (method, path) = super::route_for(p, e);
     vec![
-        Finding::new(&SC241, format!("{} answers over HTTPS without Strict-Transport-Security", p.base.origin().ascii_serialization()))
-            .on_route(&method, &path)
-            .with_http(p.evidence(e, "no Strict-Transport-Security header", &[])),
+        Finding::new(
+            &SC241,
+            format!(
+                "{} answers over HTTPS without Strict-Transport-Security",
+                p.base.origin().ascii_serialization()
+            ),
+        )
+        .on_route(&method, &path)
+        .with_http(p.evidence(e, "no Strict-Transport-Security header", &[])),
     ]
 }

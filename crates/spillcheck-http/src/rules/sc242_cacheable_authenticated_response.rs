@@ -50,17 +50,27 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut routes = Vec::new();
     for pr in &p.ops {
         let Some(e) = &pr.user else { continue };
-        if !e.response.ok() || p.user.is_none() || pr.op.method != "GET" || !carries_data(&e.response) {
+        if !e.response.ok()
+            || p.user.is_none()
+            || pr.op.method != "GET"
+            || !carries_data(&e.response)
+        {
             continue;
         }
-        let cc = e.response.header("cache-control").unwrap_or("").to_ascii_lowercase();
+        let cc = e
+            .response
+            .header("cache-control")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if cc.contains("no-store") {
             continue;
         }
         hits.push(e);
         routes.push(format!("{} {}", pr.op.method, pr.op.path));
     }
-    let Some(first) = hits.first() else { return Vec::new() };
+    let Some(first) = hits.first() else {
+        return Vec::new();
+    };
     let (method, path) = super::route_for(p, first);
     let mut f = Finding::new(&SC242, format!(
         "{} authenticated answers with user data lack `Cache-Control: no-store` (e.g. {method} {path})",

@@ -2,9 +2,9 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
-use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use reqwest::Method;
 use spillcheck_core::Finding;
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::engine::Response;
 use crate::probe::Probe;
@@ -48,9 +48,17 @@ pub(crate) fn judge(r: &Response, sent_origin: &str) -> Option<(Severity, String
         .header("access-control-allow-credentials")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if acao == sent_origin && creds {
-        Some((Severity::High, format!("reflects any Origin ({sent_origin}) with Access-Control-Allow-Credentials: true: any web site can read a logged-in user's data")))
+        Some((
+            Severity::High,
+            format!(
+                "reflects any Origin ({sent_origin}) with Access-Control-Allow-Credentials: true: any web site can read a logged-in user's data"
+            ),
+        ))
     } else if acao == sent_origin {
-        Some((Severity::Low, format!("reflects any Origin ({sent_origin}) without credentials")))
+        Some((
+            Severity::Low,
+            format!("reflects any Origin ({sent_origin}) without credentials"),
+        ))
     } else if acao == "*" && creds {
         Some((Severity::Medium, "answers `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`".into()))
     } else {
@@ -64,10 +72,15 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.enabled("SC243") {
         return Vec::new();
     }
-    let target = p.protected_reads(1).first().map_or_else(|| ("GET".to_owned(), "/".to_owned(), "/".to_owned()), |pr| (pr.op.method.clone(), pr.op.path.clone(), pr.path.clone()));
+    let target = p.protected_reads(1).first().map_or_else(
+        || ("GET".to_owned(), "/".to_owned(), "/".to_owned()),
+        |pr| (pr.op.method.clone(), pr.op.path.clone(), pr.path.clone()),
+    );
     let (method, route, path) = target;
     for origin in [ORIGIN, "null"] {
-        let req = p.request("user A", Method::GET, &path).header("Origin", origin);
+        let req = p
+            .request("user A", Method::GET, &path)
+            .header("Origin", origin);
         let simple = match &p.user {
             Some(u) => p.send_as(u, req).await,
             None => p.anon(req).await,

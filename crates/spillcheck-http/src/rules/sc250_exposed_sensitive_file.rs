@@ -94,20 +94,58 @@ const FILES: &[(&str, Kind)] = &[
 fn looks_like(kind: Kind, body: &[u8], content_type: &str) -> bool {
     let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
     let html = content_type.contains("html") || text.trim_start().starts_with('<');
-    let lines = || text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let lines = || {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    };
     match kind {
         Kind::Sqlite => body.starts_with(b"SQLite format 3\0"),
         _ if html => false,
         Kind::Env => {
             let n = lines().count();
-            n > 0 && lines().filter(|l| l.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.trim_start_matches("export ").bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))).count() * 2 >= n
+            n > 0
+                && lines()
+                    .filter(|l| {
+                        l.split_once('=').is_some_and(|(k, _)| {
+                            !k.is_empty()
+                                && k.trim_start_matches("export ")
+                                    .bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                        })
+                    })
+                    .count()
+                    * 2
+                    >= n
         }
         Kind::GitConfig => text.contains("[core]"),
         Kind::GitHead => text.starts_with("ref: refs/"),
-        Kind::Python => lines().any(|l| l.starts_with("import ") || l.starts_with("from ") || l.starts_with("def ")) || lines().filter(|l| l.contains(" = ")).count() >= 2,
-        Kind::Yaml => lines().filter(|l| l.contains(": ") || l.ends_with(':')).count() >= 2,
-        Kind::Json => content_type.contains("json") || serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_object()),
-        Kind::Log => lines().filter(|l| l.len() > 10 && l.as_bytes()[..4].iter().all(u8::is_ascii_digit) || l.contains(" INFO ") || l.contains(" ERROR ") || l.contains(" WARNING ")).count() >= 1,
+        Kind::Python => {
+            lines().any(|l| {
+                l.starts_with("import ") || l.starts_with("from ") || l.starts_with("def ")
+            }) || lines().filter(|l| l.contains(" = ")).count() >= 2
+        }
+        Kind::Yaml => {
+            lines()
+                .filter(|l| l.contains(": ") || l.ends_with(':'))
+                .count()
+                >= 2
+        }
+        Kind::Json => {
+            content_type.contains("json")
+                || serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_object())
+        }
+        Kind::Log => {
+            lines()
+                .filter(|l| {
+                    l.len() > 10 && l.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                        || l.contains(" INFO ")
+                        || l.contains(" ERROR ")
+                        || l.contains(" WARNING ")
+                })
+                .count()
+                >= 1
+        }
         Kind::Sql => text.contains("CREATE TABLE") || text.contains("INSERT INTO"),
         Kind::PrivateKey => text.contains("PRIVATE KEY-----"),
         Kind::Htpasswd => lines().all(|l| l.contains(':')) && lines().count() > 0,
@@ -121,13 +159,21 @@ fn describe(e: &Exchange) -> String {
     let keys: Vec<&str> = text
         .lines()
         .filter_map(|l| l.split_once(['=', ':']).map(|(k, _)| k.trim()))
-        .filter(|k| !k.is_empty() && k.len() < 40 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .filter(|k| {
+            !k.is_empty()
+                && k.len() < 40
+                && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
         .take(8)
         .collect();
     if keys.is_empty() {
         format!("served {} bytes", e.response.body.len())
     } else {
-        format!("served {} bytes; keys: {}", e.response.body.len(), keys.join(", "))
+        format!(
+            "served {} bytes; keys: {}",
+            e.response.body.len(),
+            keys.join(", ")
+        )
     }
 }
 
@@ -142,8 +188,15 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let mut out = Vec::new();
     for ((file, kind), ex) in FILES.iter().zip(answers) {
         let Some(ex) = ex else { continue };
-        let ct = ex.response.header("content-type").unwrap_or("").to_ascii_lowercase();
-        if !ex.response.ok() || p.not_found.matches(&ex.response) || !looks_like(*kind, &ex.response.body, &ct) {
+        let ct = ex
+            .response
+            .header("content-type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !ex.response.ok()
+            || p.not_found.matches(&ex.response)
+            || !looks_like(*kind, &ex.response.body, &ct)
+        {
             continue;
         }
         let what = describe(&ex);
@@ -153,9 +206,12 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
             x.body_excerpt.clear();
         }
         out.push(
-            Finding::new(&SC250, format!("GET {file} serves the file to anyone ({what})"))
-                .on_route("GET", file)
-                .with_http(http),
+            Finding::new(
+                &SC250,
+                format!("GET {file} serves the file to anyone ({what})"),
+            )
+            .on_route("GET", file)
+            .with_http(http),
         );
     }
     out
@@ -168,10 +224,26 @@ mod tests {
     #[test]
     fn shapes() {
         assert!(looks_like(Kind::Env, b"A=1\nSECRET_KEY=x\n", "text/plain"));
-        assert!(!looks_like(Kind::Env, b"<html>not found</html>", "text/html"));
+        assert!(!looks_like(
+            Kind::Env,
+            b"<html>not found</html>",
+            "text/html"
+        ));
         assert!(!looks_like(Kind::Env, b"hello world", "text/plain"));
-        assert!(looks_like(Kind::Python, b"import os\nX = 1\n", "text/x-python"));
-        assert!(looks_like(Kind::Sqlite, b"SQLite format 3\0....", "application/octet-stream"));
-        assert!(!looks_like(Kind::GitConfig, b"{\"error\": \"not found\"}", "application/json"));
+        assert!(looks_like(
+            Kind::Python,
+            b"import os\nX = 1\n",
+            "text/x-python"
+        ));
+        assert!(looks_like(
+            Kind::Sqlite,
+            b"SQLite format 3\0....",
+            "application/octet-stream"
+        ));
+        assert!(!looks_like(
+            Kind::GitConfig,
+            b"{\"error\": \"not found\"}",
+            "application/json"
+        ));
     }
 }

@@ -60,7 +60,10 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         return out;
     }
     let Some(form) = login_form(p) else {
-        p.diagnose(DiagnosticLevel::Warning, "SC260/SC261 not checked: no login operation found");
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            "SC260/SC261 not checked: no login operation found",
+        );
         return out;
     };
     if p.enabled("SC260") {
@@ -84,7 +87,10 @@ async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
     let route = (&form.op.method, &form.op.path);
     let users = [existing.as_str(), unknown.as_str()];
     let differs = if known.response.status != absent.response.status {
-        Some(format!("status {} for an existing user, {} for an unknown one", known.response.status, absent.response.status))
+        Some(format!(
+            "status {} for an existing user, {} for an unknown one",
+            known.response.status, absent.response.status
+        ))
     } else if normalized(&known.response, &users) != normalized(&absent.response, &users) {
         Some("the error message differs for existing and unknown users".to_owned())
     } else {
@@ -92,25 +98,51 @@ async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
     };
     if let Some(why) = differs {
         return Some(
-            Finding::new(&SC260, format!("{} {} tells existing users from unknown ones: {why}", route.0, route.1))
-                .on_route(route.0, route.1)
-                .with_http(p.evidence(&known, &why, &[&absent])),
+            Finding::new(
+                &SC260,
+                format!(
+                    "{} {} tells existing users from unknown ones: {why}",
+                    route.0, route.1
+                ),
+            )
+            .on_route(route.0, route.1)
+            .with_http(p.evidence(&known, &why, &[&absent])),
         );
     }
     // Same answers: compare timing over a few more attempts each.
     let (mut a, mut b) = (vec![known.response.elapsed], vec![absent.response.elapsed]);
     for _ in 0..2 {
-        a.push(attempt(p, form, &existing, &wrong, "login: existing user").await?.response.elapsed);
-        b.push(attempt(p, form, &unknown, &wrong, "login: unknown user").await?.response.elapsed);
+        a.push(
+            attempt(p, form, &existing, &wrong, "login: existing user")
+                .await?
+                .response
+                .elapsed,
+        );
+        b.push(
+            attempt(p, form, &unknown, &wrong, "login: unknown user")
+                .await?
+                .response
+                .elapsed,
+        );
     }
     let (ma, mb) = (median(a), median(b));
     if ma > mb * 3 && ma - mb > Duration::from_millis(40) {
-        let why = format!("failed logins take {} ms for an existing user, {} ms for an unknown one", ma.as_millis(), mb.as_millis());
+        let why = format!(
+            "failed logins take {} ms for an existing user, {} ms for an unknown one",
+            ma.as_millis(),
+            mb.as_millis()
+        );
         return Some(
-            Finding::new(&SC260, format!("{} {} tells existing users by timing: {why}", route.0, route.1))
-                .on_route(route.0, route.1)
-                .with_confidence(Confidence::Likely)
-                .with_http(p.evidence(&known, &why, &[&absent])),
+            Finding::new(
+                &SC260,
+                format!(
+                    "{} {} tells existing users by timing: {why}",
+                    route.0, route.1
+                ),
+            )
+            .on_route(route.0, route.1)
+            .with_confidence(Confidence::Likely)
+            .with_http(p.evidence(&known, &why, &[&absent])),
         );
     }
     None

@@ -45,7 +45,9 @@ fn throttled(r: &Response) -> bool {
     let body = r.text().to_ascii_lowercase();
     matches!(r.status, 429 | 423 | 503)
         || r.header("retry-after").is_some()
-        || ["too many", "locked", "try again later", "rate limit"].iter().any(|w| body.contains(w))
+        || ["too many", "locked", "try again later", "rate limit"]
+            .iter()
+            .any(|w| body.contains(w))
 }
 
 /// A bounded burst of failed logins against the scan's own account: no 429, lockout,
@@ -66,12 +68,17 @@ pub(crate) async fn probe(p: &Probe, form: &Form) -> Vec<Finding> {
     let mut answers: Vec<Arc<Exchange>> = Vec::new();
     while answers.len() < BURST {
         let n = wave.min(BURST - answers.len());
-        let sent = futures_util::future::join_all((0..n).map(|i| {
-            let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
-            let user = account.user.clone();
-            async move { attempt(p, form, &user, &wrong, "login burst (scan's own account)").await }
-        }))
-        .await;
+        let sent =
+            futures_util::future::join_all(
+                (0..n).map(|i| {
+                    let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
+                    let user = account.user.clone();
+                    async move {
+                        attempt(p, form, &user, &wrong, "login burst (scan's own account)").await
+                    }
+                }),
+            )
+            .await;
         for ex in sent {
             let Some(ex) = ex else { return Vec::new() };
             if throttled(&ex.response) {
@@ -80,12 +87,17 @@ pub(crate) async fn probe(p: &Probe, form: &Form) -> Vec<Finding> {
             answers.push(ex);
         }
     }
-    let avg = |s: &[Arc<Exchange>]| s.iter().map(|e| e.response.elapsed).sum::<Duration>() / u32::try_from(s.len().max(1)).unwrap_or(1);
+    let avg = |s: &[Arc<Exchange>]| {
+        s.iter().map(|e| e.response.elapsed).sum::<Duration>()
+            / u32::try_from(s.len().max(1)).unwrap_or(1)
+    };
     let (first, last) = (avg(&answers[..5]), avg(&answers[BURST - 5..]));
     if last > first * 3 && last - first > Duration::from_millis(200) {
         return Vec::new(); // a growing delay is a throttle
     }
-    let (Some(a), Some(z)) = (answers.first(), answers.last()) else { return Vec::new() };
+    let (Some(a), Some(z)) = (answers.first(), answers.last()) else {
+        return Vec::new();
+    };
     vec![
         Finding::new(&SC261, format!(
             "{} {} accepted {BURST} failed logins in a row for one account with no 429, lockout or delay",

@@ -42,7 +42,11 @@ pub fn alg_none(token: &str, alg: &str) -> Option<String> {
 }
 
 /// Signs `claims` with `header` (its `alg`: HS256, HS384 or HS512) and `secret`.
-pub fn sign_hmac(header: &Map<String, Value>, claims: &Map<String, Value>, secret: &[u8]) -> Option<String> {
+pub fn sign_hmac(
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    secret: &[u8],
+) -> Option<String> {
     let input = format!("{}.{}", segment(header), segment(claims));
     let alg = header.get("alg").and_then(Value::as_str)?;
     let sig = match alg {
@@ -90,7 +94,8 @@ pub fn expired_copy(token: &str, secret: &[u8], now: i64) -> Option<String> {
 mod tests {
     use super::*;
 
-    const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiaWF0IjoxMDAwLCJleHAiOjQ2MDB9.";
+    const TOKEN: &str =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwiaWF0IjoxMDAwLCJleHAiOjQ2MDB9.";
 
     #[test]
     fn forged_copies_decode_and_differ() {
@@ -102,7 +107,10 @@ mod tests {
         .unwrap();
         let t = tampered_signature(&base).unwrap();
         assert_ne!(t, base);
-        assert_eq!(Jwt::decode(&t).unwrap().signing_input, Jwt::decode(&base).unwrap().signing_input);
+        assert_eq!(
+            Jwt::decode(&t).unwrap().signing_input,
+            Jwt::decode(&base).unwrap().signing_input
+        );
         let n = alg_none(&base, "none").unwrap();
         let nj = Jwt::decode(&n).unwrap();
         assert_eq!(nj.alg(), "none");

@@ -34,9 +34,17 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-async fn identity(label: &str, literal: Option<&str>, cmd: Option<&str>) -> anyhow::Result<Option<Identity>> {
+async fn identity(
+    label: &str,
+    literal: Option<&str>,
+    cmd: Option<&str>,
+) -> anyhow::Result<Option<Identity>> {
     Ok(match (literal, cmd) {
-        (_, Some(cmd)) => Some(Identity::from_command(label, cmd).await.map_err(|e| anyhow!(e))?),
+        (_, Some(cmd)) => Some(
+            Identity::from_command(label, cmd)
+                .await
+                .map_err(|e| anyhow!(e))?,
+        ),
         (Some(t), None) if !t.trim().is_empty() => Some(Identity::literal(label, t)),
         _ => None,
     })
@@ -76,7 +84,9 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
             }
             op.security = match r.auth {
-                RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } => Security::Required(Vec::new()),
+                RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } => {
+                    Security::Required(Vec::new())
+                }
                 RouteAuth::Public => Security::Public,
                 RouteAuth::Exempt { .. } | RouteAuth::None => Security::Unknown,
             };
@@ -120,10 +130,27 @@ async fn run_probe(
         ),
         None => None,
     };
-    let user = identity("user A", file_token.as_deref().or(args.token.as_deref()), args.token_cmd.as_deref()).await?;
-    let user_b = identity("user B", args.token_b.as_deref(), args.token_b_cmd.as_deref()).await?;
-    let admin = identity("admin", args.admin_token.as_deref(), args.admin_token_cmd.as_deref()).await?;
-    if !(args.rate >= 0.0 && args.rate.is_finite()) || !(args.timeout > 0.0 && args.timeout.is_finite()) {
+    let user = identity(
+        "user A",
+        file_token.as_deref().or(args.token.as_deref()),
+        args.token_cmd.as_deref(),
+    )
+    .await?;
+    let user_b = identity(
+        "user B",
+        args.token_b.as_deref(),
+        args.token_b_cmd.as_deref(),
+    )
+    .await?;
+    let admin = identity(
+        "admin",
+        args.admin_token.as_deref(),
+        args.admin_token_cmd.as_deref(),
+    )
+    .await?;
+    if !(args.rate >= 0.0 && args.rate.is_finite())
+        || !(args.timeout > 0.0 && args.timeout.is_finite())
+    {
         bail!("--rate must be ≥ 0 and --timeout > 0");
     }
     let settings = Settings {
@@ -166,7 +193,11 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
         None => args.token.clone(),
     };
     // The token the probe ended with (a command's token is in the outcome's secrets first).
-    let token = token.or_else(|| args.token_cmd.as_ref().and_then(|_| probed.outcome.secrets.first().cloned()));
+    let token = token.or_else(|| {
+        args.token_cmd
+            .as_ref()
+            .and_then(|_| probed.outcome.secrets.first().cloned())
+    });
     if let Some(t) = token {
         findings.extend(crate::commands::jwt::audit_token(&t, args.max_lifetime));
     }
@@ -185,12 +216,19 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
     (findings, diagnostics)
 }
 
-fn enabled_set(common: &crate::args::CommonArgs, config: &Config) -> anyhow::Result<Box<dyn Fn(&str) -> bool + Send + Sync>> {
+fn enabled_set(
+    common: &crate::args::CommonArgs,
+    config: &Config,
+) -> anyhow::Result<Box<dyn Fn(&str) -> bool + Send + Sync>> {
     let selection = config.selection(catalog(), &common.select, &common.ignore)?;
     Ok(Box::new(move |id: &str| selection.is_enabled(id)))
 }
 
-fn end(status: ExitStatus, outcome_fatal: Option<&spillcheck_http::engine::Fatal>, url: &url::Url) -> anyhow::Result<ExitStatus> {
+fn end(
+    status: ExitStatus,
+    outcome_fatal: Option<&spillcheck_http::engine::Fatal>,
+    url: &url::Url,
+) -> anyhow::Result<ExitStatus> {
     match outcome_fatal {
         Some(f) => Err(anyhow!(
             "{}: {f} (the report holds what was found before)",
@@ -208,7 +246,8 @@ pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
     let mut source_ops = Vec::new();
     let mut root = None;
     if let Some(src) = &args.probe.source {
-        let analysis = crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
+        let analysis =
+            crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
         source_ops = source_operations(&analysis.routes);
         root = Some(std::env::current_dir()?);
     }
@@ -284,7 +323,11 @@ impl Drop for Launched {
     }
 }
 
-async fn wait_until_up(url: &url::Url, app: &mut Launched, timeout: Duration) -> anyhow::Result<()> {
+async fn wait_until_up(
+    url: &url::Url,
+    app: &mut Launched,
+    timeout: Duration,
+) -> anyhow::Result<()> {
     let client = reqwest_free_probe(url);
     let deadline = Instant::now() + timeout;
     loop {
@@ -295,7 +338,10 @@ async fn wait_until_up(url: &url::Url, app: &mut Launched, timeout: Duration) ->
             return Ok(());
         }
         if Instant::now() > deadline {
-            bail!("the launched app did not answer at {url} within {} s", timeout.as_secs());
+            bail!(
+                "the launched app did not answer at {url} within {} s",
+                timeout.as_secs()
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -308,17 +354,29 @@ struct Ready {
 }
 
 fn reqwest_free_probe(url: &url::Url) -> Ready {
-    let host = url.host_str().unwrap_or("127.0.0.1").trim_start_matches('[').trim_end_matches(']');
+    let host = url
+        .host_str()
+        .unwrap_or("127.0.0.1")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     let port = url.port_or_known_default().unwrap_or(80);
     Ready {
-        addr: if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") },
+        addr: if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        },
     }
 }
 
 impl Ready {
     async fn await_ready(&self) -> bool {
         matches!(
-            tokio::time::timeout(Duration::from_millis(500), tokio::net::TcpStream::connect(&self.addr)).await,
+            tokio::time::timeout(
+                Duration::from_millis(500),
+                tokio::net::TcpStream::connect(&self.addr)
+            )
+            .await,
             Ok(Ok(_))
         )
     }
@@ -339,7 +397,8 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     }
     let mut ops = source_operations(&analysis.routes);
     if let Some(src) = &args.probe.source {
-        let more = crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
+        let more =
+            crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
         ops.extend(source_operations(&more.routes));
     }
     let rt = runtime()?;

@@ -46,7 +46,12 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
             source = "the wordlist";
         }
     }
-    findings.extend(weak_secret_finding(&decoded, &token, result.as_ref(), source));
+    findings.extend(weak_secret_finding(
+        &decoded,
+        &token,
+        result.as_ref(),
+        source,
+    ));
     finish(
         &args.common,
         &config,
@@ -94,7 +99,19 @@ pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
     let Ok(decoded) = Jwt::decode(token) else {
         return Vec::new();
     };
-    let mut findings = audit(&decoded, token, Policy { max_lifetime, now: now() });
-    findings.extend(weak_secret_finding(&decoded, token, crack(&decoded, &[]).as_ref(), "the built-in list"));
+    let mut findings = audit(
+        &decoded,
+        token,
+        Policy {
+            max_lifetime,
+            now: now(),
+        },
+    );
+    findings.extend(weak_secret_finding(
+        &decoded,
+        token,
+        crack(&decoded, &[]).as_ref(),
+        "the built-in list",
+    ));
     findings
 }

@@ -22,7 +22,9 @@ pub(crate) fn display_path(path: &Path) -> String {
 }
 
 /// Tokens and secrets in log files (and other files) under `paths`.
-pub(crate) fn scan_logs(paths: &[std::path::PathBuf]) -> (Vec<spillcheck_core::Finding>, Vec<Diagnostic>) {
+pub(crate) fn scan_logs(
+    paths: &[std::path::PathBuf],
+) -> (Vec<spillcheck_core::Finding>, Vec<Diagnostic>) {
     let (files, problems) = walk(paths);
     let result = scan_files(&files, &display_path, ScanOptions::default());
     let mut diagnostics: Vec<Diagnostic> = problems

@@ -32,3 +32,79 @@ pub(crate) fn stderr(o: &Output) -> String {
 pub(crate) fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(o)))
 }
+
+pub(crate) fn python() -> PathBuf {
+    let p = workspace().join(".venv/bin/python");
+    assert!(
+        p.exists(),
+        "{} missing: run scripts/setup.sh first",
+        p.display()
+    );
+    p
+}
+
+pub(crate) struct Testbed {
+    pub(crate) pid: u32,
+    pub(crate) port: u16,
+    pub(crate) state: tempfile::TempDir,
+}
+
+impl Drop for Testbed {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.pid.to_string()).status();
+    }
+}
+
+pub(crate) fn start(name: &str) -> Testbed {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(workspace().join("testbeds/run.sh"))
+        .args([name, &port.to_string()])
+        .arg(state.path())
+        .env("SPILLCHECK_VENV", workspace().join(".venv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name} did not start: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    Testbed { pid, port, state }
+}
+
+pub(crate) fn login(bed: &Testbed, user: &str) -> String {
+    let out = Command::new(python())
+        .arg(workspace().join("testbeds/login.py"))
+        .args([format!("http://127.0.0.1:{}", bed.port), user.to_owned()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+impl Testbed {
+    /// The base URL.
+    pub(crate) fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A `--token-cmd` that logs `user` in.
+    pub(crate) fn token_cmd(&self, user: &str) -> String {
+        format!(
+            "{} {} {} {user}",
+            python().display(),
+            workspace().join("testbeds/login.py").display(),
+            self.url()
+        )
+    }
+}

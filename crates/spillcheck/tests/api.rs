@@ -1,0 +1,537 @@
+//! `spillcheck api` and `spillcheck scan` against the real testbeds started on 127.0.0.1:
+//! every api finding of leaky-notes' `expected.toml` within the probe's rules is reported,
+//! none on hardened-notes; the probe's manners (rate limit, budget, redirects, 5xx storm)
+//! are proven on `testbeds/probe-target`, which records what it receives.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+mod common;
+
+use common::{Testbed, json, python, run, start, stderr, workspace};
+
+/// The rules this probe reports (SC206/SC210–SC213 are the authorization issue's).
+const PROBE_RULES: &[&str] = &[
+    "SC201", "SC202", "SC203", "SC204", "SC205", "SC220", "SC221", "SC222", "SC230", "SC231",
+    "SC232", "SC240", "SC241", "SC242", "SC243", "SC250", "SC260", "SC261", "SC301", "SC302",
+    "SC303",
+];
+
+fn api(bed: &Testbed, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "api".to_owned(),
+        bed.url(),
+        "--token-cmd".into(),
+        bed.token_cmd("alice"),
+        "--token-b-cmd".into(),
+        bed.token_cmd("bob"),
+        "--rate".into(),
+        "0".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&refs, &workspace())
+}
+
+fn found(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["route"]["method"].as_str().unwrap_or("").to_owned(),
+                f["route"]["path"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The expected entries of leaky-notes within the probe's rules whose requirements the
+/// run meets (`token-b`, `allow-writes`; not `admin-token`, `token-limited`, `logs`).
+fn expected(met: &[&str]) -> Vec<(String, String, String)> {
+    let text =
+        std::fs::read_to_string(workspace().join("testbeds/leaky-notes/expected.toml")).unwrap();
+    let doc: toml::Value = toml::from_str(&text).unwrap();
+    doc["finding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| PROBE_RULES.contains(&e["rule"].as_str().unwrap()))
+        .filter(|e| {
+            e.get("requires")
+                .and_then(|r| r.as_array())
+                .is_none_or(|r| r.iter().all(|x| met.contains(&x.as_str().unwrap())))
+        })
+        .map(|e| {
+            (
+                e["rule"].as_str().unwrap().to_owned(),
+                e["method"].as_str().unwrap().to_owned(),
+                e["route"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn matches(want: &(String, String, String), got: &(String, String, String)) -> bool {
+    want.0 == got.0 && (want.1 == "*" || want.1 == got.1) && (want.2 == "*" || want.2 == got.2)
+}
+
+#[test]
+fn leaky_notes_every_expected_probe_finding() {
+    let bed = start("leaky-notes");
+    let out = api(&bed, &["--allow-writes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let got = found(&report);
+    let want = expected(&["token-b", "allow-writes"]);
+    assert!(want.len() >= 25, "{want:?}");
+    // Each expected entry needs its own finding (two SC202 entries need two findings).
+    let mut used = BTreeSet::new();
+    for w in &want {
+        let hit = got
+            .iter()
+            .enumerate()
+            .find(|(i, g)| !used.contains(i) && matches(w, g))
+            .map(|(i, _)| i);
+        match hit {
+            Some(i) => {
+                used.insert(i);
+            }
+            None => panic!("missing {w:?}; found {got:?}"),
+        }
+    }
+    // Findings carry HTTP evidence; no token leaves whole.
+    let text = String::from_utf8_lossy(&out.stdout);
+    for user in ["alice", "bob"] {
+        let token = common::login(&bed, user);
+        assert!(!text.contains(&token), "{user}'s token in the report");
+        let sig = token.rsplit('.').next().unwrap();
+        assert!(
+            !text.contains(sig),
+            "{user}'s token signature in the report"
+        );
+    }
+    assert!(
+        !text.contains("super-secret"),
+        "the cracked secret in the report"
+    );
+    let sc201 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SC201")
+        .unwrap();
+    assert!(sc201["http"]["exchanges"].as_array().unwrap().len() >= 2);
+    assert!(stderr(&out).contains("requests"), "{}", stderr(&out));
+}
+
+#[test]
+fn leaky_notes_read_only_sends_no_writes() {
+    let bed = start("leaky-notes");
+    let out = api(&bed, &[]);
+    let got = found(&json(&out));
+    // Login checks need --allow-writes: without it they are not run...
+    assert!(
+        !got.iter().any(|g| g.0 == "SC260" || g.0 == "SC261"),
+        "{got:?}"
+    );
+    // ...and the others still are.
+    for w in expected(&["token-b"]) {
+        assert!(got.iter().any(|g| matches(&w, g)), "missing {w:?}");
+    }
+    let log = std::fs::read_to_string(bed.state.path().join("app.log")).unwrap();
+    // The only write is the token commands' own login (POST /api/login), once per user.
+    for line in log.lines() {
+        for method in ["POST", "PUT", "PATCH", "DELETE"] {
+            if line.contains(&format!("INFO {method} ")) {
+                assert!(
+                    line.contains("INFO POST /api/login "),
+                    "a write was sent: {line}"
+                );
+            }
+        }
+    }
+    assert_eq!(log.matches("INFO POST /api/login ").count(), 2);
+}
+
+#[test]
+fn hardened_notes_nothing() {
+    let bed = start("hardened-notes");
+    let out = api(&bed, &["--allow-writes"]);
+    let report = json(&out);
+    assert_eq!(
+        found(&report),
+        Vec::new(),
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The login burst ran against the scan's own account and was throttled.
+    let log = std::fs::read_to_string(bed.state.path().join("app.log")).unwrap();
+    assert!(log.contains("failed login attempt"), "no login checks ran");
+}
+
+#[test]
+fn expired_token_command_is_run_again() {
+    let bed = start("leaky-notes");
+    let dir = tempfile::tempdir().unwrap();
+    let flag = dir.path().join("issued");
+    // The first call prints a token the API refuses; later calls log in for real.
+    let cmd = format!(
+        "if [ -f {f} ]; then {login}; else touch {f}; echo not-a-valid-token; fi",
+        f = flag.display(),
+        login = bed.token_cmd("alice")
+    );
+    let out = run(
+        &[
+            "api",
+            &bed.url(),
+            "--token-cmd",
+            &cmd,
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC230",
+        ],
+        &workspace(),
+    );
+    let got = found(&json(&out));
+    assert!(
+        got.iter().any(|g| g.0 == "SC230" && g.2 == "/api/me"),
+        "{got:?} {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn custom_auth_header_works_like_bearer() {
+    let bed = start("hardened-notes");
+    let token = common::login(&bed, "alice");
+    let out = run(
+        &[
+            "api",
+            &bed.url(),
+            "--token",
+            &token,
+            "--auth-header",
+            "Authorization: Bearer {token}",
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC201,SC202,SC203",
+        ],
+        &workspace(),
+    );
+    assert_eq!(found(&json(&out)), Vec::new(), "{}", stderr(&out));
+    // A wrong placement makes every protected operation refuse the token: the probe says so.
+    let out = run(
+        &[
+            "api",
+            &bed.url(),
+            "--token",
+            &token,
+            "--auth-header",
+            "X-Auth-Token: {token}",
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC201",
+        ],
+        &workspace(),
+    );
+    let text = serde_json::to_string(&json(&out)["diagnostics"]).unwrap();
+    assert!(text.contains("refused by every operation"), "{text}");
+}
+
+#[test]
+fn scan_launches_correlates_and_stops_the_app() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let state = tempfile::tempdir().unwrap();
+    let launch = format!(
+        "bash {} leaky-notes {port} {} >/dev/null && sleep 1000",
+        workspace().join("testbeds/run.sh").display(),
+        state.path().display()
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let login = format!(
+        "{} {} {url} alice",
+        python().display(),
+        workspace().join("testbeds/login.py").display()
+    );
+    let out = run(
+        &[
+            "scan",
+            "testbeds/leaky-notes",
+            "--url",
+            &url,
+            "--launch",
+            &launch,
+            "--token-cmd",
+            &login,
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        &workspace(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    // One finding for the unauthenticated /api/stats: the probe's, with the code's location.
+    let stats: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            f["route"]["path"] == "/api/stats"
+                && (f["rule_id"] == "SC201" || f["rule_id"] == "SC101")
+        })
+        .collect();
+    assert_eq!(stats.len(), 1, "{stats:?}");
+    assert_eq!(stats[0]["rule_id"], "SC201");
+    assert_eq!(stats[0]["confidence"], "confirmed");
+    assert_eq!(stats[0]["location"]["path"], "testbeds/leaky-notes/app.py");
+    assert_eq!(stats[0]["location"]["line"], 64);
+    assert!(stats[0]["http"]["status"] == 200);
+    // The unverified-signature code finding joined the tampered-token probe finding.
+    let sc202: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "SC202")
+        .collect();
+    assert!(
+        sc202
+            .iter()
+            .any(|f| f["location"]["path"] == "testbeds/leaky-notes/auth.py"),
+        "{sc202:?}"
+    );
+    // Code-only findings stay.
+    assert!(findings.iter().any(|f| f["rule_id"] == "SC150"));
+    // The app is stopped: its port no longer answers.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the launched app is still running"
+    );
+}
+
+#[test]
+fn unreachable_target_is_one_line_and_exit_2() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run(
+        &[
+            "api",
+            &format!("http://127.0.0.1:{port}"),
+            "--token",
+            "abc.def.ghi",
+        ],
+        Path::new("."),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("unreachable"), "{err}");
+    let out = run(&["api", "ftp://127.0.0.1/"], Path::new("."));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `testbeds/probe-target`, recording every request.
+struct Target {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn target(token: &str, args: &[&str]) -> Target {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(python())
+        .arg(workspace().join("testbeds/probe-target/app.py"))
+        .args(["--port", &port.to_string()])
+        .args(args)
+        .env("PROBE_TOKEN", token)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Target { child, port };
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("probe-target did not start");
+}
+
+impl Target {
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn received(&self) -> Vec<serde_json::Value> {
+        let out = Command::new(python())
+            .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('{}/_requests').read().decode())", self.url())])
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+const TOKEN: &str = "probe-token-5f0c1b2a9d8e7f60";
+
+#[test]
+fn redirects_never_carry_the_token_to_another_origin() {
+    let other = target(TOKEN, &[]);
+    let away = format!("{}/echo-away", other.url());
+    let main = target(TOKEN, &["--away", &away]);
+    let out = run(
+        &[
+            "api",
+            &main.url(),
+            "--token",
+            TOKEN,
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        Path::new("."),
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let at_other = other.received();
+    assert!(
+        at_other.iter().any(|r| r["path"] == "/echo-away"),
+        "the redirect was not followed at all"
+    );
+    for r in &at_other {
+        let text = r.to_string();
+        assert!(
+            !text.contains(TOKEN),
+            "the token reached another origin: {text}"
+        );
+        assert!(r["headers"].get("Authorization").is_none(), "{text}");
+    }
+    let at_main = main.received();
+    // Same-origin redirects keep the token: /api/same → /api/items with Authorization.
+    assert!(
+        at_main.iter().any(|r| r["path"] == "/api/items"
+            && r["headers"]["Authorization"] == format!("Bearer {TOKEN}")),
+        "no authenticated request reached /api/items"
+    );
+    // Loops stop after 5 redirects.
+    let max_hop = at_main
+        .iter()
+        .filter(|r| r["path"] == "/api/loop")
+        .filter_map(|r| {
+            r["query"]
+                .as_str()
+                .and_then(|q| q.strip_prefix("n="))
+                .and_then(|n| n.parse::<u32>().ok())
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(
+        at_main.iter().any(|r| r["path"] == "/api/loop"),
+        "loop never requested"
+    );
+    assert_eq!(max_hop, 5, "followed {max_hop} redirects");
+    // Read-only: nothing but GET, HEAD and OPTIONS.
+    assert!(
+        at_main
+            .iter()
+            .all(|r| ["GET", "HEAD", "OPTIONS"].contains(&r["method"].as_str().unwrap()))
+    );
+}
+
+#[test]
+fn rate_limit_and_budget_hold() {
+    let t = target(TOKEN, &[]);
+    let out = run(
+        &[
+            "api",
+            &t.url(),
+            "--token",
+            TOKEN,
+            "--rate",
+            "5",
+            "--max-requests",
+            "25",
+            "--format",
+            "json",
+        ],
+        Path::new("."),
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let times: Vec<f64> = t
+        .received()
+        .iter()
+        .map(|r| r["t"].as_f64().unwrap())
+        .collect();
+    assert!(
+        times.len() > 10 && times.len() <= 25,
+        "{} requests",
+        times.len()
+    );
+    // At 5 requests per second, any 6 consecutive requests span at least a second
+    // (slots are 200 ms apart; 10% allowance for arrival jitter).
+    for w in times.windows(6) {
+        assert!(w[5] - w[0] >= 0.9, "6 requests within {:.3} s", w[5] - w[0]);
+    }
+}
+
+#[test]
+fn server_error_storm_stops_the_run_with_a_report() {
+    let t = target(TOKEN, &["--fail-all"]);
+    let out = run(
+        &[
+            "api",
+            &t.url(),
+            "--token",
+            TOKEN,
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        Path::new("."),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("server error"), "{err}");
+    // The report of what was found before is still written.
+    let report = json(&out);
+    assert!(report["findings"].is_array());
+    let n = t.received().len();
+    assert!(n <= 40, "{n} requests after the target started failing");
+}
