@@ -131,7 +131,7 @@ impl Identity {
 
 async fn run_token_command(label: &str, command: &str) -> Result<String, String> {
     let out = tokio::time::timeout(
-        std::time::Duration::from_secs(60),
+        std::time::Duration::from_mins(1),
         tokio::process::Command::new("sh")
             .arg("-c")
             .arg(command)

@@ -278,36 +278,35 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                     _ => {}
                 }
             }
-            if let Some(rb) = op.get("requestBody").and_then(|b| resolve(root, b)) {
-                if let Some(content) = rb.get("content").and_then(Value::as_object) {
-                    let chosen = content
-                        .iter()
-                        .find(|(ct, _)| ct.contains("json"))
-                        .or_else(|| content.iter().next());
-                    if let Some((ct, media)) = chosen {
-                        let mut body = media
-                            .get("schema")
-                            .map(|s| body_from_schema(root, ct, s))
-                            .unwrap_or_else(|| Body {
-                                content_type: ct.clone(),
-                                example: Value::Object(Map::new()),
-                                properties: Vec::new(),
-                            });
-                        if let Some(ex) = media.get("example").or_else(|| {
-                            media
-                                .get("examples")
-                                .and_then(Value::as_object)
-                                .and_then(|e| e.values().next())
-                                .and_then(|e| e.get("value"))
-                        }) {
-                            body.example = ex.clone();
-                        }
-                        operation.body = Some(body);
+            if let Some(rb) = op.get("requestBody").and_then(|b| resolve(root, b))
+                && let Some(content) = rb.get("content").and_then(Value::as_object)
+            {
+                let chosen = content
+                    .iter()
+                    .find(|(ct, _)| ct.contains("json"))
+                    .or_else(|| content.iter().next());
+                if let Some((ct, media)) = chosen {
+                    let mut body = media.get("schema").map_or_else(
+                        || Body {
+                            content_type: ct.clone(),
+                            example: Value::Object(Map::new()),
+                            properties: Vec::new(),
+                        },
+                        |s| body_from_schema(root, ct, s),
+                    );
+                    if let Some(ex) = media.get("example").or_else(|| {
+                        media
+                            .get("examples")
+                            .and_then(Value::as_object)
+                            .and_then(|e| e.values().next())
+                            .and_then(|e| e.get("value"))
+                    }) {
+                        body.example = ex.clone();
                     }
+                    operation.body = Some(body);
                 }
             }
             operation.security = match op.get("security").or(global_security) {
-                None => Security::Unknown,
                 Some(Value::Array(reqs))
                     if reqs.is_empty()
                         || reqs
@@ -326,7 +325,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         .map(str::to_owned)
                         .collect(),
                 ),
-                Some(_) => Security::Unknown,
+                None | Some(_) => Security::Unknown,
             };
             ops.push(operation);
         }
@@ -437,7 +436,7 @@ fn example_for(root: &Map<String, Value>, schema: &Value, depth: usize) -> Value
 
 fn example_for_named(root: &Map<String, Value>, name: &str, schema: &Value, depth: usize) -> Value {
     let v = example_for(root, schema, depth);
-    if v == Value::from("spillcheck") && name.to_ascii_lowercase().contains("email") {
+    if v == "spillcheck" && name.to_ascii_lowercase().contains("email") {
         return Value::from("spillcheck@example.com");
     }
     v
@@ -509,8 +508,9 @@ impl SeenIds {
     /// Learns ids from a JSON response to a GET of `path` (a concrete path).
     pub fn learn(&mut self, path: &str, body: &Value) {
         let path = path.trim_end_matches('/');
-        let mut stack = vec![(body, 0usize)];
-        while let Some((v, depth)) = stack.pop() {
+        // Breadth first, in document order: the first ids listed are tried first.
+        let mut queue = std::collections::VecDeque::from([(body, 0usize)]);
+        while let Some((v, depth)) = queue.pop_front() {
             if depth > 6 {
                 continue;
             }
@@ -523,12 +523,12 @@ impl SeenIds {
                                 push_unique(self.by_prefix.entry(path.to_owned()).or_default(), x);
                             }
                         }
-                        stack.push((x, depth + 1));
+                        queue.push_back((x, depth + 1));
                     }
                 }
                 Value::Array(a) => {
                     for x in a.iter().take(200) {
-                        stack.push((x, depth + 1));
+                        queue.push_back((x, depth + 1));
                     }
                 }
                 _ => {}

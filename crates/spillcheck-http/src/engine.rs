@@ -512,19 +512,14 @@ impl Engine {
         let cap = self.settings.body_cap;
         let mut body = Vec::new();
         let mut truncated = false;
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = cap.saturating_sub(body.len());
-                    if chunk.len() > room {
-                        body.extend_from_slice(&chunk[..room]);
-                        truncated = true;
-                        break;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) | Err(_) => break,
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            let room = cap.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
             }
+            body.extend_from_slice(&chunk);
         }
         Response {
             status,

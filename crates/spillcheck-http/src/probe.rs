@@ -18,6 +18,9 @@ use crate::engine::{Engine, Exchange, Fatal, Request, SendError, Settings};
 use crate::inspect::{self, NotFound};
 use crate::rules;
 
+/// Which rules are enabled (rules not enabled send no requests).
+pub type Enabled = Box<dyn Fn(&str) -> bool + Send + Sync>;
+
 /// What a probe run is given.
 pub struct Options {
     /// The target's base URL.
@@ -39,7 +42,7 @@ pub struct Options {
     /// Routes public by design (config `public-routes`).
     pub public_routes: Vec<String>,
     /// Which rules run (the others send no requests).
-    pub enabled: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    pub enabled: Enabled,
     /// The progress bar (hidden when not on a terminal).
     pub progress: indicatif::ProgressBar,
 }
@@ -125,7 +128,7 @@ pub struct Probe {
     pub public: PublicRoutes,
     /// The account the probe registered (once, with `--allow-writes`).
     pub owned: tokio::sync::OnceCell<Option<crate::login::Account>>,
-    enabled: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    enabled: Enabled,
     diagnostics: Mutex<Vec<Diagnostic>>,
     secrets: Mutex<Vec<String>>,
 }
@@ -425,10 +428,11 @@ async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
         let Ok(ex) = p.anon(p.request("discovery", Method::GET, path)).await else {
             continue;
         };
-        if ex.response.ok() && !p.not_found.matches(&ex.response) {
-            if let Ok(ops) = discovery::parse_openapi(&ex.response.text()) {
-                return Some(((*path).to_owned(), ops));
-            }
+        if ex.response.ok()
+            && !p.not_found.matches(&ex.response)
+            && let Ok(ops) = discovery::parse_openapi(&ex.response.text())
+        {
+            return Some(((*path).to_owned(), ops));
         }
     }
     None
@@ -514,20 +518,20 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
 
     // A's token: claims tell who A is; a weak HMAC secret allows an expired copy.
-    if let Some(user) = &p.user {
-        if let Ok(jwt) = Jwt::decode(&user.token()) {
-            for key in ["email", "upn", "preferred_username", "username"] {
-                if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
-                    p.own.emails.extend(inspect::emails(e));
-                }
+    if let Some(user) = &p.user
+        && let Ok(jwt) = Jwt::decode(&user.token())
+    {
+        for key in ["email", "upn", "preferred_username", "username"] {
+            if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
+                p.own.emails.extend(inspect::emails(e));
             }
-            if let Some(sub) = jwt.claims.get("sub") {
-                p.own.ids.push(discovery::value_text(sub));
-            }
-            if let Some(found) = spillcheck_tokens::jwt::crack(&jwt, &[]).and_then(|r| r.secret) {
-                p.secret(&found);
-                p.token_secret = Some(found);
-            }
+        }
+        if let Some(sub) = jwt.claims.get("sub") {
+            p.own.ids.push(discovery::value_text(sub));
+        }
+        if let Some(found) = spillcheck_tokens::jwt::crack(&jwt, &[]).and_then(|r| r.secret) {
+            p.secret(&found);
+            p.token_secret = Some(found);
         }
     }
 
@@ -554,27 +558,26 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             .collect();
         let answers = join_all(wave.iter().map(|pr| baseline(&p, pr))).await;
         for (mut pr, user) in wave.into_iter().zip(answers) {
-            if let Some(ex) = &user {
-                if ex.response.ok() {
-                    if let Some(json) = ex.response.json() {
-                        seen.learn(pr.path.split('?').next().unwrap_or(""), &json);
-                        if is_me_path(&pr.op.path) && pr.op.path_params().count() == 0 {
-                            learn_own(&mut p.own, &json);
-                        }
-                        for link in discovery::links(&json, &p.base) {
-                            if !probed
-                                .iter()
-                                .chain(std::iter::once(&pr))
-                                .any(|x: &Probed| x.path.split('?').next() == Some(link.as_str()))
-                            {
-                                p.ops.push(Probed {
-                                    op: Operation::new("GET", &link, Origin::Seen),
-                                    path: link,
-                                    user: None,
-                                    anon: None,
-                                });
-                            }
-                        }
+            if let Some(ex) = &user
+                && ex.response.ok()
+                && let Some(json) = ex.response.json()
+            {
+                seen.learn(pr.path.split('?').next().unwrap_or(""), &json);
+                if is_me_path(&pr.op.path) && pr.op.path_params().count() == 0 {
+                    learn_own(&mut p.own, &json);
+                }
+                for link in discovery::links(&json, &p.base) {
+                    if !probed
+                        .iter()
+                        .chain(std::iter::once(&pr))
+                        .any(|x: &Probed| x.path.split('?').next() == Some(link.as_str()))
+                    {
+                        p.ops.push(Probed {
+                            op: Operation::new("GET", &link, Origin::Seen),
+                            path: link,
+                            user: None,
+                            anon: None,
+                        });
                     }
                 }
             }

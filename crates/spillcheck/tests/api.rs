@@ -381,9 +381,11 @@ fn target(token: &str, args: &[&str]) -> Target {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // Dropped (killed and waited for) on every path, the failing one included.
+    let t = Target { child, port };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Target { child, port };
+            return t;
         }
         std::thread::sleep(Duration::from_millis(100));
     }

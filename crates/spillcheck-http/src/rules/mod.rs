@@ -64,30 +64,44 @@ pub static RULES: &[&RuleMeta] = &[
 
 /// Runs the active rules (each only when enabled), concurrently.
 pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
-    let (a, b, c, d, e) = tokio::join!(
+    let (tokens, forged_none, expired, in_query, traces) = tokio::join!(
         sc202_invalid_token_accepted::probe(p),
         sc203_none_alg_token_accepted::probe(p),
         sc204_expired_token_accepted::probe(p),
         sc205_token_accepted_in_query::probe(p),
         sc220_stack_trace_in_response::probe(p),
     );
-    let (f, g, h, i) = tokio::join!(
+    let (console, cors, files) = tokio::join!(
         sc221_debugger_console_exposed::probe(p),
         sc243_cors_misconfiguration::probe(p),
         sc250_exposed_sensitive_file::probe(p),
-        sc240_cleartext_transport::probe(p),
     );
+    let transport = sc240_cleartext_transport::check(p);
     // Login checks run last and alone: their failed attempts must not race the others.
-    let j = sc260_user_enumeration::probe(p).await;
-    [a, b, c, d, e, f, g, h, i, j]
-        .into_iter()
-        .flatten()
-        .collect()
+    let login = sc260_user_enumeration::probe(p).await;
+    [
+        tokens,
+        forged_none,
+        expired,
+        in_query,
+        traces,
+        console,
+        cors,
+        files,
+        transport,
+        login,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
+
+/// A passive rule's check.
+type PassiveCheck = fn(&Probe, &[Arc<Exchange>]) -> Vec<Finding>;
 
 /// Runs the passive rules over every exchange.
 pub(crate) fn passive(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
-    let checks: [(&str, fn(&Probe, &[Arc<Exchange>]) -> Vec<Finding>); 9] = [
+    let checks: [(&str, PassiveCheck); 9] = [
         ("SC201", sc201_endpoint_without_auth::check),
         ("SC220", sc220_stack_trace_in_response::check),
         ("SC221", sc221_debugger_console_exposed::check),

@@ -135,7 +135,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let own_tokens: Vec<String> = [&p.user, &p.user_b, &p.admin]
         .into_iter()
         .flatten()
-        .map(|u| u.token())
+        .map(super::super::auth::Identity::token)
         .collect();
     let mut done = BTreeSet::new();
     let mut out = Vec::new();

@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(foreign(&v, &own, true).len(), 5);
         assert!(
             foreign(
-                &serde_json::json!({"version": "2024.1.1", "count": 4111111111111112u64}),
+                &serde_json::json!({"version": "2024.1.1", "count": 4_111_111_111_111_112_u64}),
                 &own,
                 true
             )

@@ -47,7 +47,7 @@ pub(crate) fn cleartext(base: &Url, redirects_to_https: bool) -> bool {
 }
 
 /// Judges the target from the first request the probe sent (`GET /`).
-pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+pub(crate) fn check(p: &Probe) -> Vec<Finding> {
     if !p.enabled("SC240") {
         return Vec::new();
     }

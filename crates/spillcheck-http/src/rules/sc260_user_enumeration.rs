@@ -66,10 +66,10 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         );
         return out;
     };
-    if p.enabled("SC260") {
-        if let Some(f) = enumeration(p, &form).await {
-            out.push(f);
-        }
+    if p.enabled("SC260")
+        && let Some(f) = enumeration(p, &form).await
+    {
+        out.push(f);
     }
     out.extend(super::sc261_no_rate_limit_on_login::probe(p, &form).await);
     out
@@ -126,7 +126,7 @@ async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
         );
     }
     let (ma, mb) = (median(a), median(b));
-    if ma > mb * 3 && ma - mb > Duration::from_millis(40) {
+    if ma > mb * 3 && ma.checked_sub(mb).unwrap() > Duration::from_millis(40) {
         let why = format!(
             "failed logins take {} ms for an existing user, {} ms for an unknown one",
             ma.as_millis(),

@@ -92,7 +92,7 @@ pub(crate) async fn probe(p: &Probe, form: &Form) -> Vec<Finding> {
             / u32::try_from(s.len().max(1)).unwrap_or(1)
     };
     let (first, last) = (avg(&answers[..5]), avg(&answers[BURST - 5..]));
-    if last > first * 3 && last - first > Duration::from_millis(200) {
+    if last > first * 3 && last.checked_sub(first).unwrap() > Duration::from_millis(200) {
         return Vec::new(); // a growing delay is a throttle
     }
     let (Some(a), Some(z)) = (answers.first(), answers.last()) else {

@@ -114,7 +114,7 @@ async fn run_probe(
     args: &ProbeArgs,
     config: &Config,
     source_ops: Vec<Operation>,
-    enabled: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    enabled: probe::Enabled,
 ) -> anyhow::Result<Probed> {
     let placement = match (&args.auth_header, &args.auth_cookie) {
         (Some(h), _) => Placement::parse_header(h).map_err(|e| anyhow!(e))?,
@@ -148,8 +148,7 @@ async fn run_probe(
         args.admin_token_cmd.as_deref(),
     )
     .await?;
-    if !(args.rate >= 0.0 && args.rate.is_finite())
-        || !(args.timeout > 0.0 && args.timeout.is_finite())
+    if args.rate < 0.0 || !args.rate.is_finite() || args.timeout <= 0.0 || !args.timeout.is_finite()
     {
         bail!("--rate must be ≥ 0 and --timeout > 0");
     }
@@ -219,7 +218,7 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
 fn enabled_set(
     common: &crate::args::CommonArgs,
     config: &Config,
-) -> anyhow::Result<Box<dyn Fn(&str) -> bool + Send + Sync>> {
+) -> anyhow::Result<probe::Enabled> {
     let selection = config.selection(catalog(), &common.select, &common.ignore)?;
     Ok(Box::new(move |id: &str| selection.is_enabled(id)))
 }
