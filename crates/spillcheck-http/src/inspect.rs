@@ -171,6 +171,12 @@ pub fn visit<'a>(v: &'a Value, f: &mut dyn FnMut(&'a str, &'a Value)) {
     }
 }
 
+/// Whether a JSON body is an API description (OpenAPI / Swagger): it names fields like
+/// `email` and `password` and may carry a contact address, but holds nobody's data.
+pub fn is_api_description(json: &Value) -> bool {
+    json.get("openapi").is_some() || json.get("swagger").is_some()
+}
+
 /// The site's answer to paths that do not exist, learnt from requests for random paths.
 #[derive(Debug, Clone, Default)]
 pub struct NotFound {

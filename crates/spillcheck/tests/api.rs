@@ -255,8 +255,8 @@ fn custom_auth_header_works_like_bearer() {
     assert!(text.contains("refused by every operation"), "{text}");
 }
 
-#[test]
-fn scan_launches_correlates_and_stops_the_app() {
+/// `spillcheck scan testbeds/NAME --launch ...` on a free port; returns the output and the port.
+fn scan(name: &str) -> (Output, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -264,26 +264,32 @@ fn scan_launches_correlates_and_stops_the_app() {
         .port();
     let state = tempfile::tempdir().unwrap();
     let launch = format!(
-        "bash {} leaky-notes {port} {} >/dev/null && sleep 1000",
+        "bash {} {name} {port} {} >/dev/null && sleep 1000",
         workspace().join("testbeds/run.sh").display(),
         state.path().display()
     );
     let url = format!("http://127.0.0.1:{port}");
-    let login = format!(
-        "{} {} {url} alice",
-        python().display(),
-        workspace().join("testbeds/login.py").display()
-    );
+    let login = |user: &str| {
+        format!(
+            "{} {} {url} {user}",
+            python().display(),
+            workspace().join("testbeds/login.py").display()
+        )
+    };
+    let path = format!("testbeds/{name}");
     let out = run(
         &[
             "scan",
-            "testbeds/leaky-notes",
+            &path,
             "--url",
             &url,
             "--launch",
             &launch,
             "--token-cmd",
-            &login,
+            &login("alice"),
+            "--token-b-cmd",
+            &login("bob"),
+            "--allow-writes",
             "--rate",
             "0",
             "--format",
@@ -291,6 +297,25 @@ fn scan_launches_correlates_and_stops_the_app() {
         ],
         &workspace(),
     );
+    (out, port)
+}
+
+#[test]
+fn scan_hardened_is_clean() {
+    let (out, _) = scan("hardened-notes");
+    let report = json(&out);
+    assert_eq!(
+        found(&report),
+        Vec::new(),
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn scan_launches_correlates_and_stops_the_app() {
+    let (out, port) = scan("leaky-notes");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
     let findings = report["findings"].as_array().unwrap();

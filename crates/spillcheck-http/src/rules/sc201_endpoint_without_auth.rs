@@ -44,10 +44,16 @@ declare_rule! {
 /// Whether a response carries data worth protecting: personal data, sensitive keys, or
 /// records with ids.
 pub(crate) fn carries_data(r: &Response) -> bool {
+    let Some(json) = r.json() else {
+        return !inspect::emails(&r.text()).is_empty();
+    };
+    // An API description lists field names (`email`, `password`), not anybody's data.
+    if inspect::is_api_description(&json) {
+        return false;
+    }
     if !inspect::emails(&r.text()).is_empty() {
         return true;
     }
-    let Some(json) = r.json() else { return false };
     let mut data = false;
     inspect::visit(&json, &mut |k, v| {
         let k = k.to_ascii_lowercase();

@@ -94,6 +94,9 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         let Some(json) = e.response.json() else {
             continue;
         };
+        if inspect::is_api_description(&json) {
+            continue;
+        }
         let found = foreign(&json, &p.own, anonymous);
         let emails = found.iter().filter(|(k, _)| *k == "email").count();
         let others = found.len() - emails;
