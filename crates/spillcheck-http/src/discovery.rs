@@ -447,6 +447,7 @@ pub const WELL_KNOWN: &[&str] = &[
     "/openapi.json",
     "/swagger.json",
     "/apispec_1.json",
+    "/spec.json",
     "/api/openapi.json",
     "/api/swagger.json",
     "/v1/openapi.json",

@@ -316,15 +316,16 @@ impl Probe {
     /// The route (method, template) of an exchange, when it was sent for an operation.
     pub fn route_of(&self, e: &Exchange) -> Option<(&str, &str)> {
         let path = e.request.url.path();
+        let path = path
+            .strip_prefix(self.base.path().trim_end_matches('/'))
+            .unwrap_or(path);
+        let same_path = |p: &&Probed| p.path.split('?').next() == Some(path);
+        let method = e.request.method.as_str();
         self.ops
             .iter()
-            .find(|p| {
-                p.path.split('?').next()
-                    == Some(
-                        path.strip_prefix(self.base.path().trim_end_matches('/'))
-                            .unwrap_or(path),
-                    )
-            })
+            .filter(same_path)
+            .find(|p| p.op.method == method)
+            .or_else(|| self.ops.iter().find(same_path))
             .map(|p| (p.op.method.as_str(), p.op.path.as_str()))
     }
 

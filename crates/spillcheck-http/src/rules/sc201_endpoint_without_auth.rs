@@ -41,9 +41,10 @@ declare_rule! {
     }
 }
 
-/// Whether a response carries data worth protecting: personal data, sensitive keys, or
-/// records with ids.
-pub(crate) fn carries_data(r: &Response) -> bool {
+/// Whether a response carries data worth protecting. `personal`: emails, phone numbers,
+/// secrets, or fields that tie a record to a person (`user_id`, `owner_id`, `customer_id`...).
+/// Otherwise records with any id count too.
+pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
     let Some(json) = r.json() else {
         return !inspect::emails(&r.text()).is_empty();
     };
@@ -56,17 +57,16 @@ pub(crate) fn carries_data(r: &Response) -> bool {
     }
     let mut data = false;
     inspect::visit(&json, &mut |k, v| {
-        let k = k.to_ascii_lowercase();
-        if (k == "id"
-            || k.ends_with("_id")
-            || k.contains("email")
-            || k.contains("password")
-            || k.contains("token")
-            || inspect::is_phone_key(&k))
-            && !v.is_null()
-        {
-            data = true;
+        if v.is_null() || data {
+            return;
         }
+        let k = k.to_ascii_lowercase();
+        let owner = ["user_id", "userid", "owner", "owner_id", "account_id", "customer_id"]
+            .contains(&k.as_str());
+        let secret = k.contains("password") || k.contains("token") || k.contains("secret");
+        let phone = inspect::is_phone_key(&k) && v.as_str().is_some_and(inspect::is_phone_value);
+        let record = k == "id" || k.ends_with("_id");
+        data = owner || secret || phone || (!personal && record);
     });
     data
 }
@@ -87,13 +87,13 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         }
         let confidence = match &pr.op.security {
             Security::Required(_) => Confidence::Confirmed,
-            Security::Unknown if carries_data(&anon.response) => Confidence::Likely,
+            Security::Unknown if carries_data(&anon.response, true) => Confidence::Likely,
             _ => continue,
         };
         let mut others = Vec::new();
         if let Some(user) = &pr.user {
             if inspect::similarity(&user.response, &anon.response) < 0.5
-                && !carries_data(&anon.response)
+                && !carries_data(&anon.response, false)
             {
                 continue;
             }

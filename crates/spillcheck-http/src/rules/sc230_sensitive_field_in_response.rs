@@ -152,7 +152,10 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if inspect::is_api_description(&json) {
             continue;
         }
-        let (keys, values) = scan(&json, &own_tokens);
+        // Values the request itself carried are reflections (SC232), not leaks.
+        let mut sent: Vec<String> = own_tokens.clone();
+        sent.extend(e.request.headers.iter().filter_map(|(_, v)| v.split_whitespace().last()).filter(|v| v.len() >= 8).map(str::to_owned));
+        let (keys, values) = scan(&json, &sent);
         if keys.is_empty() {
             continue;
         }

@@ -53,7 +53,7 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         if !e.response.ok()
             || p.user.is_none()
             || pr.op.method != "GET"
-            || !carries_data(&e.response)
+            || !carries_data(&e.response, false)
         {
             continue;
         }
