@@ -61,8 +61,27 @@ fn same_weakness(code: &Finding, api: &Finding) -> bool {
 /// Merges `code` findings into the `api` findings they explain. Each api finding that a
 /// code finding explains takes the code finding's location (the first such, by rule
 /// order), becomes `confirmed`, and notes every code finding it absorbed; absorbed code
-/// findings leave the list. The rest is returned untouched, code first.
-pub fn correlate(code: Vec<Finding>, mut api: Vec<Finding>) -> Vec<Finding> {
+/// findings leave the list. A code SC102 on a route where the probe proved the ownership
+/// check holds (`enforced`) stays, lowered to `possible` with a note. The rest is
+/// returned untouched, code first.
+pub fn correlate(
+    mut code: Vec<Finding>,
+    mut api: Vec<Finding>,
+    enforced: &[Route],
+) -> Vec<Finding> {
+    for c in &mut code {
+        let proven = c.rule_id == "SC102"
+            && c.route
+                .as_ref()
+                .is_some_and(|r| enforced.iter().any(|e| normalized(e) == normalized(r)));
+        if proven && !api.iter().any(|a| same_weakness(c, a)) {
+            c.confidence = Confidence::Possible;
+            c.notes.push(
+                "the probe requested another user's object on this route and was refused: the ownership check holds at run time"
+                    .to_owned(),
+            );
+        }
+    }
     let mut absorbed = vec![false; code.len()];
     for a in &mut api {
         let mut merged = false;
@@ -152,7 +171,7 @@ mod tests {
             Finding::new(&meta("SC202"), "tampered accepted").on_route("GET", "/api/me"),
             Finding::new(&meta("SC220"), "traceback").on_route("GET", "/api/x"),
         ];
-        let out = correlate(code, api);
+        let out = correlate(code, api, &[]);
         let ids: Vec<&str> = out.iter().map(|f| f.rule_id.as_str()).collect();
         assert_eq!(ids, ["SC101", "SC140", "SC201", "SC202", "SC220"]);
         let sc201 = &out[2];
@@ -162,5 +181,23 @@ mod tests {
         assert_eq!(out[3].location.as_ref().unwrap().line, 31);
         assert!(out[4].location.is_none());
         assert_eq!(out[4].confidence, Confidence::Likely);
+    }
+
+    #[test]
+    fn proven_ownership_check_lowers_sc102() {
+        let code = vec![at(
+            Finding::new(&meta("SC102"), "no owner check").on_route("GET", "/api/notes/{id}"),
+            "notes.py",
+            40,
+        )];
+        let enforced = [Route {
+            method: "GET".into(),
+            path: "/api/notes/{note_id}".into(),
+        }];
+        let out = correlate(code.clone(), Vec::new(), &enforced);
+        assert_eq!(out[0].confidence, Confidence::Possible);
+        assert_eq!(out[0].notes.len(), 1);
+        let out = correlate(code, Vec::new(), &[]);
+        assert_eq!(out[0].confidence, Confidence::Likely);
     }
 }

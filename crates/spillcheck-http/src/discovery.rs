@@ -248,6 +248,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                             .and_then(|e| e.values().next())
                             .and_then(|e| e.get("value"))
                     })
+                    .filter(|v| !v.is_null())
                     .cloned();
                 let kind = schema
                     .and_then(|s| s.get("type"))

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod authz;
 pub mod discovery;
 pub mod engine;
 pub mod inspect;

@@ -28,6 +28,8 @@ pub struct Account {
     pub user: String,
     /// Its password.
     pub password: String,
+    /// The token its login answered with, when one was found in the answer.
+    pub token: Option<String>,
 }
 
 fn last_segment(path: &str) -> String {
@@ -174,8 +176,111 @@ pub async fn owned_account(p: &Probe) -> Option<Account> {
                 return None;
             }
             let ok = attempt(p, &login, &user, &password, "scan's own account").await?;
-            ok.response.ok().then_some(Account { user, password })
+            if !ok.response.ok() {
+                return None;
+            }
+            let token = token_in(&ok);
+            if let Some(t) = &token {
+                p.secret(t);
+            }
+            if let Ok(mut c) = p.created_users.lock() {
+                c.push(user.clone());
+            }
+            Some(Account {
+                user,
+                password,
+                token,
+            })
         })
         .await
         .clone()
+}
+
+/// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any
+/// JWT-shaped string.
+pub fn token_in(ex: &Exchange) -> Option<String> {
+    let json = ex.response.json()?;
+    for key in [
+        "access_token",
+        "accessToken",
+        "token",
+        "id_token",
+        "jwt",
+        "auth_token",
+        "authToken",
+    ] {
+        if let Some(t) = json.get(key).and_then(Value::as_str) {
+            return Some(t.to_owned());
+        }
+    }
+    let mut found = None;
+    crate::inspect::visit(&json, &mut |_, v| {
+        if found.is_none()
+            && let Some(s) = v.as_str()
+            && spillcheck_tokens::jwt::Jwt::decode(s).is_ok()
+        {
+            found = Some(s.to_owned());
+        }
+    });
+    found
+}
+
+/// Registers and logs in a fresh user; returns its name and token.
+async fn provision(p: &Probe, register: &Form, login: &Form) -> Option<(String, String)> {
+    let user = new_user(register);
+    let password = format!("Sc-{}-9!", random_name());
+    p.secret(&password);
+    let req = p
+        .request("self-registration", Method::POST, &register.op.path)
+        .json(&body(register, &user, &password));
+    if !p.anon(req).await.ok()?.response.ok() {
+        return None;
+    }
+    let ok = attempt(p, login, &user, &password, "self-registration").await?;
+    let token = token_in(&ok)?;
+    p.secret(&token);
+    Some((user, token))
+}
+
+/// `--self-register`: two fresh users become A and B (when no tokens were given).
+pub async fn self_register(p: &mut Probe) {
+    use spillcheck_core::DiagnosticLevel;
+    if !p.engine.settings().allow_writes {
+        p.diagnose(
+            DiagnosticLevel::Error,
+            "--self-register needs --allow-writes (it registers two users)",
+        );
+        return;
+    }
+    let (Some(register), Some(login)) = (register_form(p), login_form(p)) else {
+        p.diagnose(
+            DiagnosticLevel::Error,
+            "--self-register: no registration and login operations found",
+        );
+        return;
+    };
+    let mut made = Vec::new();
+    for _ in 0..2 {
+        let Some(x) = provision(p, &register, &login).await else {
+            p.diagnose(
+                DiagnosticLevel::Error,
+                "--self-register: registering or logging in a user failed",
+            );
+            return;
+        };
+        made.push(x);
+    }
+    let names: Vec<String> = made.iter().map(|(u, _)| u.clone()).collect();
+    if let Ok(mut c) = p.created_users.lock() {
+        c.extend(names.iter().cloned());
+    }
+    let mut it = made.into_iter();
+    if let (Some((_, a)), Some((_, b))) = (it.next(), it.next()) {
+        if p.user.is_none() {
+            p.user = Some(crate::auth::Identity::literal("user A", &a));
+        }
+        if p.user_b.is_none() {
+            p.user_b = Some(crate::auth::Identity::literal("user B", &b));
+        }
+    }
 }

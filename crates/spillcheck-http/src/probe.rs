@@ -35,6 +35,12 @@ pub struct Options {
     pub user_b: Option<Identity>,
     /// An administrator (`--admin-token`).
     pub admin: Option<Identity>,
+    /// A token lacking a scope (`--token-limited`).
+    pub limited: Option<Identity>,
+    /// Register two users and use them as A and B (`--self-register`, needs writes).
+    pub self_register: bool,
+    /// How many ids on each side of the caller's own ids enumeration tries.
+    pub enum_window: u32,
     /// `--openapi FILE|URL`.
     pub openapi: Option<String>,
     /// Operations from the code analysis (`--source`).
@@ -62,6 +68,10 @@ pub struct Outcome {
     pub operations: usize,
     /// What stopped the run early, if anything.
     pub fatal: Option<Fatal>,
+    /// Routes where the cross-user test proved the ownership check holds.
+    pub enforced: Vec<spillcheck_core::Route>,
+    /// Accounts the probe registered (their names; passwords never leave the run).
+    pub created_users: Vec<String>,
 }
 
 /// An operation with the concrete path probed and the baseline answers.
@@ -116,12 +126,28 @@ pub struct Probe {
     pub user_b: Option<Identity>,
     /// Admin.
     pub admin: Option<Identity>,
+    /// A token lacking a scope.
+    pub limited: Option<Identity>,
     /// Probed operations with their baselines.
     pub ops: Vec<Probed>,
     /// The site's not-found answer.
     pub not_found: NotFound,
     /// A's identity facts.
     pub own: Own,
+    /// B's identity facts.
+    pub own_b: Own,
+    /// Ids seen in A's answers.
+    pub seen_a: SeenIds,
+    /// Ids seen in B's answers.
+    pub seen_b: SeenIds,
+    /// B's answers to the operations without path parameters (path, exchange).
+    pub b_baselines: Vec<(String, Arc<Exchange>)>,
+    /// Ids on each side of the caller's own ids that enumeration tries.
+    pub enum_window: u32,
+    /// Routes where the cross-user test proved the ownership check holds.
+    pub enforced: Mutex<Vec<spillcheck_core::Route>>,
+    /// Accounts the probe registered.
+    pub created_users: Mutex<Vec<String>>,
     /// The HMAC secret of A's token, when weak enough to be found.
     pub token_secret: Option<String>,
     /// Public routes from the configuration.
@@ -456,9 +482,17 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         user: options.user,
         user_b: options.user_b,
         admin: options.admin,
+        limited: options.limited,
         ops: Vec::new(),
         not_found: NotFound::default(),
         own: Own::default(),
+        own_b: Own::default(),
+        seen_a: SeenIds::default(),
+        seen_b: SeenIds::default(),
+        b_baselines: Vec::new(),
+        enum_window: options.enum_window,
+        enforced: Mutex::new(Vec::new()),
+        created_users: Mutex::new(Vec::new()),
         token_secret: None,
         public: PublicRoutes::new(&options.public_routes),
         owned: tokio::sync::OnceCell::new(),
@@ -466,7 +500,10 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         diagnostics: Mutex::new(Vec::new()),
         secrets: Mutex::new(Vec::new()),
     };
-    for who in [&p.user, &p.user_b, &p.admin].into_iter().flatten() {
+    for who in [&p.user, &p.user_b, &p.admin, &p.limited]
+        .into_iter()
+        .flatten()
+    {
         p.secret(&who.token());
     }
 
@@ -518,22 +555,34 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         );
     }
 
-    // A's token: claims tell who A is; a weak HMAC secret allows an expired copy.
+    // Self-provisioned identities: the scan registers and logs in its own two users.
+    if options.self_register {
+        p.ops = ops
+            .iter()
+            .map(|op| Probed {
+                op: op.clone(),
+                path: op.path.clone(),
+                user: None,
+                anon: None,
+            })
+            .collect();
+        crate::login::self_register(&mut p).await;
+        p.ops.clear();
+    }
+
+    // The tokens' claims tell who A and B are; a weak HMAC secret allows an expired copy.
+    if let Some(user) = &p.user {
+        learn_claims(&mut p.own, &user.token());
+    }
+    if let Some(b) = &p.user_b {
+        learn_claims(&mut p.own_b, &b.token());
+    }
     if let Some(user) = &p.user
         && let Ok(jwt) = Jwt::decode(&user.token())
+        && let Some(found) = spillcheck_tokens::jwt::crack(&jwt, &[]).and_then(|r| r.secret)
     {
-        for key in ["email", "upn", "preferred_username", "username"] {
-            if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
-                p.own.emails.extend(inspect::emails(e));
-            }
-        }
-        if let Some(sub) = jwt.claims.get("sub") {
-            p.own.ids.push(discovery::value_text(sub));
-        }
-        if let Some(found) = spillcheck_tokens::jwt::crack(&jwt, &[]).and_then(|r| r.secret) {
-            p.secret(&found);
-            p.token_secret = Some(found);
-        }
+        p.secret(&found);
+        p.token_secret = Some(found);
     }
 
     // 4. Baselines: operations without path parameters first (listings and /me give ids),
@@ -558,6 +607,30 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             })
             .collect();
         let answers = join_all(wave.iter().map(|pr| baseline(&p, pr))).await;
+        if let Some(b) = &p.user_b
+            && wave.iter().all(|pr| pr.op.path_params().count() == 0)
+        {
+            let probe = &p;
+            let answers_b = join_all(wave.iter().filter(|pr| pr.op.method == "GET").map(
+                |pr| async move {
+                    let req = probe.request("user B", Method::GET, &pr.path);
+                    let ex = probe.send_as(b, req).await.ok()?;
+                    Some((pr.path.clone(), pr.op.path.clone(), ex))
+                },
+            ))
+            .await;
+            for (path, template, ex) in answers_b.into_iter().flatten() {
+                if ex.response.ok()
+                    && let Some(json) = ex.response.json()
+                {
+                    p.seen_b.learn(path.split('?').next().unwrap_or(""), &json);
+                    if is_me_path(&template) {
+                        learn_own(&mut p.own_b, &json);
+                    }
+                }
+                p.b_baselines.push((path, ex));
+            }
+        }
         for (mut pr, user) in wave.into_iter().zip(answers) {
             if let Some(ex) = &user
                 && ex.response.ok()
@@ -595,6 +668,8 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         pr.user = user;
         probed.push(pr);
     }
+
+    p.seen_a = seen;
 
     // 5. Anonymous replays of what A could read.
     p.engine.progress().set_message("anonymous replays");
@@ -639,7 +714,10 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let requests = p.engine.sent();
     let operations = p.ops.len();
     let mut secrets = p.secrets.into_inner().unwrap_or_default();
-    for who in [&p.user, &p.user_b, &p.admin].into_iter().flatten() {
+    for who in [&p.user, &p.user_b, &p.admin, &p.limited]
+        .into_iter()
+        .flatten()
+    {
         secrets.push(who.token());
     }
     Ok(Outcome {
@@ -649,6 +727,8 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         requests,
         operations,
         fatal,
+        enforced: p.enforced.into_inner().unwrap_or_default(),
+        created_users: p.created_users.into_inner().unwrap_or_default(),
     })
 }
 
@@ -660,6 +740,18 @@ async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {
     match &p.user {
         Some(user) => p.send_as(user, req).await.ok(),
         None => p.anon(req).await.ok(),
+    }
+}
+
+fn learn_claims(own: &mut Own, token: &str) {
+    let Ok(jwt) = Jwt::decode(token) else { return };
+    for key in ["email", "upn", "preferred_username", "username"] {
+        if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
+            own.emails.extend(inspect::emails(e));
+        }
+    }
+    if let Some(sub) = jwt.claims.get("sub") {
+        own.ids.push(discovery::value_text(sub));
     }
 }
 

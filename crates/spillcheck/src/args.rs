@@ -116,6 +116,24 @@ pub(crate) struct ProbeArgs {
     /// A command printing an administrator's token.
     #[arg(long, value_name = "CMD", help_heading = "Auth")]
     pub(crate) admin_token_cmd: Option<String>,
+    /// A token lacking a scope (scope checks, SC206). Default: $SPILLCHECK_TOKEN_LIMITED.
+    #[arg(
+        long,
+        env = "SPILLCHECK_TOKEN_LIMITED",
+        hide_env_values = true,
+        help_heading = "Auth"
+    )]
+    pub(crate) token_limited: Option<String>,
+    /// A command printing a token that lacks a scope.
+    #[arg(long, value_name = "CMD", help_heading = "Auth")]
+    pub(crate) token_limited_cmd: Option<String>,
+    /// Register two users (open registration + login) and test them against each other;
+    /// needs --allow-writes. Used for A/B when those tokens are not given.
+    #[arg(long, help_heading = "Auth")]
+    pub(crate) self_register: bool,
+    /// Ids tried on each side of the caller's own ids (enumeration, SC211).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50), help_heading = "Probe manners")]
+    pub(crate) enum_window: u32,
     /// Where the API expects tokens, if not `Authorization: Bearer`: 'X-Auth-Token: {token}'.
     #[arg(long, value_name = "'NAME: {token}'", help_heading = "Auth")]
     pub(crate) auth_header: Option<String>,

@@ -10,14 +10,55 @@ use std::time::Duration;
 
 mod common;
 
-use common::{Testbed, json, python, run, start, stderr, workspace};
+use common::{Testbed, json, python, run, start, start_with, stderr, workspace};
 
-/// The rules this issue's probe reports (SC206/SC210–SC213 are the authorization issue's).
+/// The rules `spillcheck api` reports (all of expected.toml but the log canary SC311).
 const PROBE_RULES: &[&str] = &[
-    "SC201", "SC202", "SC203", "SC204", "SC205", "SC220", "SC221", "SC222", "SC230", "SC231",
-    "SC232", "SC240", "SC241", "SC242", "SC243", "SC250", "SC260", "SC261", "SC301", "SC302",
-    "SC303",
+    "SC201", "SC202", "SC203", "SC204", "SC205", "SC206", "SC210", "SC211", "SC212", "SC213",
+    "SC220", "SC221", "SC222", "SC230", "SC231", "SC232", "SC240", "SC241", "SC242", "SC243",
+    "SC250", "SC260", "SC261", "SC301", "SC302", "SC303", "SC310",
 ];
+
+/// The hardened app's signing secret in these tests, so a limited token can be minted.
+const HARDENED_SECRET: &str = "hardened-test-secret-4b1f0e9a7c2d5e8f3a6b9c0d1e2f3a4b";
+
+/// A token lacking `exports:read` and `admin`, signed like the testbed's own.
+fn limited_token(secret: &str, issuer: Option<&str>) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
+    let mut claims = serde_json::json!({"sub": "2", "scope": "notes:read notes:write", "iat": now, "exp": now + 900});
+    if let Some(iss) = issuer {
+        claims["iss"] = serde_json::Value::from(iss);
+    }
+    spillcheck_tokens::jwt::sign_hmac(
+        header.as_object().unwrap(),
+        claims.as_object().unwrap(),
+        secret.as_bytes(),
+    )
+    .unwrap()
+}
+
+/// Every identity and option: A, B, admin, a limited token, the app's log, writes.
+fn api_full(bed: &Testbed, limited: &str) -> Output {
+    let admin = bed.token_cmd("admin");
+    let logs = bed.state.path().join("app.log");
+    let logs = logs.to_str().unwrap();
+    api(
+        bed,
+        &[
+            "--admin-token-cmd",
+            &admin,
+            "--token-limited",
+            limited,
+            "--logs",
+            logs,
+            "--allow-writes",
+        ],
+    )
+}
 
 fn api(bed: &Testbed, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -85,12 +126,18 @@ fn matches(want: &(String, String, String), got: &(String, String, String)) -> b
 #[test]
 fn leaky_notes_every_expected_probe_finding() {
     let bed = start("leaky-notes");
-    let out = api(&bed, &["--allow-writes"]);
+    let out = api_full(&bed, &limited_token("super-secret", None));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
     let got = found(&report);
-    let want = expected(&["token-b", "allow-writes"]);
-    assert!(want.len() >= 25, "{want:?}");
+    let want = expected(&[
+        "token-b",
+        "allow-writes",
+        "admin-token",
+        "token-limited",
+        "logs",
+    ]);
+    assert_eq!(want.len(), 36, "{want:?}");
     // Each expected entry needs its own finding (two SC202 entries need two findings).
     let mut used = BTreeSet::new();
     for w in &want {
@@ -162,8 +209,8 @@ fn leaky_notes_read_only_sends_no_writes() {
 
 #[test]
 fn hardened_notes_nothing() {
-    let bed = start("hardened-notes");
-    let out = api(&bed, &["--allow-writes"]);
+    let bed = start_with("hardened-notes", &[("NOTES_JWT_SECRET", HARDENED_SECRET)]);
+    let out = api_full(&bed, &limited_token(HARDENED_SECRET, Some("notes-api")));
     let report = json(&out);
     assert_eq!(
         found(&report),
@@ -422,6 +469,14 @@ impl Target {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Paths the app was asked for (its `/_requests`).
+    fn received_paths(&self) -> Vec<String> {
+        self.received()
+            .iter()
+            .filter_map(|r| r["path"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     fn received(&self) -> Vec<serde_json::Value> {
         let out = Command::new(python())
             .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('{}/_requests').read().decode())", self.url())])
@@ -561,4 +616,159 @@ fn server_error_storm_stops_the_run_with_a_report() {
     assert!(report["findings"].is_array());
     let n = t.received().len();
     assert!(n <= 40, "{n} requests after the target started failing");
+}
+
+/// `testbeds/bola-traps` with two opaque tokens.
+fn traps() -> (Target, &'static str, &'static str) {
+    let (a, b) = ("trap-token-alice-3c9e1f7a2b", "trap-token-bob-5d8a2e6c4f");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(python())
+        .arg(workspace().join("testbeds/bola-traps/app.py"))
+        .args(["--port", &port.to_string()])
+        .env("TRAP_TOKENS", format!("alice={a},bob={b}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Target { child, port };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (t, a, b);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("bola-traps did not start");
+}
+
+#[test]
+fn precision_traps_produce_nothing() {
+    let (t, a, b) = traps();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("spillcheck.toml");
+    std::fs::write(&config, "public-routes = [\"GET /api/directory/*\"]\n").unwrap();
+    let base = [
+        "api",
+        &t.url(),
+        "--token",
+        a,
+        "--token-b",
+        b,
+        "--rate",
+        "0",
+        "--format",
+        "json",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--config", config.to_str().unwrap()]);
+    let out = run(&args, Path::new("."));
+    let report = json(&out);
+    assert_eq!(
+        found(&report),
+        Vec::new(),
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    // The directory trap is real: without the public route it is an unauthenticated
+    // route documented as needing a token, and only that.
+    let out = run(&base, Path::new("."));
+    let got = found(&json(&out));
+    assert_eq!(
+        got,
+        vec![(
+            "SC201".to_owned(),
+            "GET".to_owned(),
+            "/api/directory/{user_id}".to_owned()
+        )]
+    );
+    // The authorization tests did run: A asked for B's objects and enumerated ids.
+    let asked: Vec<String> = t
+        .received_paths()
+        .into_iter()
+        .filter(|p| {
+            p.starts_with("/api/notes/")
+                || p.starts_with("/api/inbox/")
+                || p.starts_with("/api/users/")
+        })
+        .collect();
+    assert!(asked.iter().any(|p| p == "/api/notes/3"), "{asked:?}");
+    assert!(asked.iter().any(|p| p == "/api/inbox/7"), "{asked:?}");
+}
+
+#[test]
+fn self_registered_users_test_each_other() {
+    let bed = start("leaky-notes");
+    let out = run(
+        &[
+            "api",
+            &bed.url(),
+            "--self-register",
+            "--allow-writes",
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC210",
+        ],
+        &workspace(),
+    );
+    let report = json(&out);
+    let got = found(&report);
+    for (method, route) in [
+        ("GET", "/api/users/{user_id}"),
+        ("GET", "/api/notes/{note_id}"),
+        ("DELETE", "/api/notes/{note_id}"),
+    ] {
+        assert!(
+            got.iter()
+                .any(|g| g.0 == "SC210" && g.1 == method && g.2 == route),
+            "{method} {route}: {got:?}"
+        );
+    }
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("registered these accounts") && diags.matches("@example.com").count() >= 2,
+        "{diags}"
+    );
+    // The scan's own notes were removed afterwards (only the seeded 5 remain... or fewer:
+    // A deleted one of B's as the proof).
+    let conn = Command::new(python())
+        .args(["-c", &format!(
+            "import sqlite3;print(sqlite3.connect('{}').execute('select count(*) from notes where owner_id > 3').fetchone()[0])",
+            bed.state.path().join("notes.db").display()
+        )])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&conn.stdout).trim(), "0");
+    // Without --allow-writes, --self-register is refused.
+    let out = run(&["api", &bed.url(), "--self-register"], &workspace());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn scan_merges_static_sc102_into_the_proven_bola() {
+    let (out, _) = scan("leaky-notes");
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    let on_note: Vec<_> = findings
+        .iter()
+        .filter(|f| f["route"]["path"] == "/api/notes/{note_id}" && f["route"]["method"] == "GET")
+        .filter(|f| ["SC102", "SC210", "SC211"].contains(&f["rule_id"].as_str().unwrap()))
+        .collect();
+    assert!(
+        !on_note.iter().any(|f| f["rule_id"] == "SC102"),
+        "{on_note:?}"
+    );
+    let sc210 = on_note
+        .iter()
+        .find(|f| f["rule_id"] == "SC210")
+        .expect("SC210");
+    assert_eq!(sc210["confidence"], "confirmed");
+    assert_eq!(sc210["location"]["path"], "testbeds/leaky-notes/notes.py");
+    assert_eq!(sc210["location"]["line"], 43);
+    assert!(sc210["http"]["exchanges"].as_array().unwrap().len() >= 2);
 }

@@ -77,7 +77,15 @@ pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
         sc250_exposed_sensitive_file::probe(p),
     );
     let transport = sc240_cleartext_transport::check(p);
-    // Login checks run last and alone: their failed attempts must not race the others.
+    let (cross_user, enumeration, function_level, scope) = tokio::join!(
+        sc210_cross_user_object_access::probe(p),
+        sc211_enumerable_object_ids::probe(p),
+        sc212_function_level_authorization_bypass::probe(p),
+        sc206_scope_not_enforced::probe(p),
+    );
+    // Writes on the scan's own accounts, then the login checks, last and alone: their
+    // failed attempts must not race the others.
+    let mass = sc213_mass_assignment::probe(p).await;
     let login = sc260_user_enumeration::probe(p).await;
     [
         tokens,
@@ -89,6 +97,11 @@ pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
         cors,
         files,
         transport,
+        cross_user,
+        enumeration,
+        function_level,
+        scope,
+        mass,
         login,
     ]
     .into_iter()

@@ -61,8 +61,15 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
             return;
         }
         let k = k.to_ascii_lowercase();
-        let owner = ["user_id", "userid", "owner", "owner_id", "account_id", "customer_id"]
-            .contains(&k.as_str());
+        let owner = [
+            "user_id",
+            "userid",
+            "owner",
+            "owner_id",
+            "account_id",
+            "customer_id",
+        ]
+        .contains(&k.as_str());
         let secret = k.contains("password") || k.contains("token") || k.contains("secret");
         let phone = inspect::is_phone_key(&k) && v.as_str().is_some_and(inspect::is_phone_value);
         let record = k == "id" || k.ends_with("_id");

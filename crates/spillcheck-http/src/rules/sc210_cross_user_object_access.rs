@@ -1,8 +1,17 @@
 //! `SC210` cross-user-object-access: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::Value;
+use spillcheck_core::{Finding, Route};
+
+use crate::authz::{self, Verdict};
+use crate::engine::Exchange;
+use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
@@ -32,4 +41,311 @@ declare_rule! {
         owasp: &[OwaspApi::Api1],
         fix: "Load objects by id *and* owner (taken from the verified token), and answer 404 for objects the caller does not own.",
     }
+}
+
+/// B's objects for an operation: ids in B's answers for that collection (or under the
+/// parameter's name) that A's answers do not show (shared objects are not B's alone),
+/// plus B's own user id for user routes. At most two.
+fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
+    let Some(param) = authz::param(pr) else {
+        return Vec::new();
+    };
+    let prefix = authz::prefix(pr);
+    let mut out = Vec::new();
+    if authz::is_user_param(pr) {
+        out.extend(
+            p.own_b
+                .ids
+                .iter()
+                .filter(|id| !p.own.ids.contains(id))
+                .cloned(),
+        );
+    } else {
+        let seen_by_a = authz::texts(&p.seen_a.candidates(&param.name, &prefix));
+        for id in authz::texts(&p.seen_b.candidates(&param.name, &prefix)) {
+            if !seen_by_a.contains(&id) && !p.own.ids.contains(&id) && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out.truncate(2);
+    out
+}
+
+async fn get(p: &Probe, who: &crate::auth::Identity, path: &str) -> Option<Arc<Exchange>> {
+    p.send_as(who, p.request(&who.label, Method::GET, path))
+        .await
+        .ok()
+}
+
+fn enforced(p: &Probe, pr: &Probed) {
+    if let Ok(mut v) = p.enforced.lock() {
+        let r = Route {
+            method: pr.op.method.clone(),
+            path: pr.op.path.clone(),
+        };
+        if !v.contains(&r) {
+            v.push(r);
+        }
+    }
+}
+
+/// Reads: B's objects requested with A's token (and anonymously, to tell public data
+/// from a bypass); a bypass is checked against a surely-missing id, so an operation
+/// that answers the same for any id is not reported.
+async fn reads(p: &Probe) -> Vec<Finding> {
+    let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for pr in authz::object_reads(p) {
+        let mut unclear = None;
+        let mut bypass = None;
+        let mut refused = false;
+        let mut ids = objects_of_b(p, pr);
+        // B owns nothing here yet: with --allow-writes, B creates an object to test with.
+        let mut created = None;
+        if ids.is_empty() {
+            created = create_as_b(p, b, pr).await.map(|(id, _)| id);
+            ids.extend(created.clone());
+        }
+        for id in ids {
+            let path = authz::with_value(pr, &id);
+            let Some(bx) = get(p, b, &path).await else {
+                continue;
+            };
+            if !bx.response.ok() {
+                continue;
+            }
+            let Some(ax) = get(p, a, &path).await else {
+                continue;
+            };
+            let anon = p
+                .anon(p.request("anonymous", Method::GET, &path))
+                .await
+                .ok();
+            match authz::judge(
+                &ax.response,
+                &bx.response,
+                anon.as_ref().map(|x| &x.response),
+            ) {
+                Verdict::Bypass(why) => {
+                    let control = get(p, a, &authz::with_value(pr, &authz::nonexistent(pr))).await;
+                    if control.is_some_and(|c| {
+                        c.response.ok()
+                            && crate::inspect::similarity(&c.response, &ax.response) >= 0.95
+                    }) {
+                        continue; // the same answer for any id: the id is ignored
+                    }
+                    bypass = Some((ax, bx, why));
+                    break;
+                }
+                Verdict::Unclear(why) => unclear = Some((ax, bx, why)),
+                Verdict::Enforced => refused = true,
+                Verdict::Skip => {}
+            }
+        }
+        if let Some(id) = created {
+            remove_as_b(p, b, pr, &id).await;
+        }
+        if let Some((ax, bx, why)) = bypass {
+            out.push(
+                Finding::new(&SC210, format!("{} {}: {why}", pr.op.method, pr.op.path))
+                    .on_route(&pr.op.method, &pr.op.path)
+                    .with_http(p.evidence(&ax, &why, &[&bx])),
+            );
+        } else if let Some((ax, bx, why)) = unclear {
+            out.push(
+                Finding::new(
+                    &SC210,
+                    format!(
+                        "{} {}: unclear whether the ownership check holds: {why}",
+                        pr.op.method, pr.op.path
+                    ),
+                )
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_confidence(Confidence::Possible)
+                .with_http(p.evidence(&ax, &why, &[&bx])),
+            );
+        } else if refused {
+            enforced(p, pr);
+        }
+    }
+    out
+}
+
+/// The create operation of a read's collection (`POST /api/notes` for
+/// `GET /api/notes/{id}`).
+fn create_op<'a>(p: &'a Probe, read: &Probed) -> Option<&'a Probed> {
+    let collection = authz::prefix(read).trim_end_matches('/').to_owned();
+    p.ops
+        .iter()
+        .find(|c| c.op.method == "POST" && c.op.path == collection)
+}
+
+/// B creates an object of `read`'s collection (only with `--allow-writes`); its id.
+async fn create_as_b(
+    p: &Probe,
+    b: &crate::auth::Identity,
+    read: &Probed,
+) -> Option<(String, Arc<Exchange>)> {
+    if !p.engine.settings().allow_writes {
+        return None;
+    }
+    let create = create_op(p, read)?;
+    let body = create
+        .op
+        .body
+        .as_ref()
+        .map_or(Value::Object(serde_json::Map::new()), |x| x.example.clone());
+    let made = p
+        .send_as(
+            b,
+            p.request("user B", Method::POST, &create.op.path)
+                .json(&body),
+        )
+        .await
+        .ok()?;
+    let id = made.response.ok().then(|| created_id(&made)).flatten()?;
+    Some((id, made))
+}
+
+/// B deletes an object it created, when the API has a delete operation for it.
+async fn remove_as_b(p: &Probe, b: &crate::auth::Identity, read: &Probed, id: &str) {
+    if let Some(del) = p
+        .ops
+        .iter()
+        .find(|d| d.op.method == "DELETE" && d.op.path == read.op.path)
+    {
+        let _ = p
+            .send_as(
+                b,
+                p.request("user B", Method::DELETE, &authz::with_value(del, id)),
+            )
+            .await;
+    }
+}
+
+fn created_id(ex: &Exchange) -> Option<String> {
+    if let Some(json) = ex.response.json() {
+        for key in ["id", "uuid", "pk"] {
+            if let Some(v) = json.get(key).filter(|v| !v.is_null()) {
+                return Some(crate::discovery::value_text(v));
+            }
+        }
+    }
+    let loc = ex.response.header("location")?;
+    loc.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .map(str::to_owned)
+}
+
+/// Writes (only with `--allow-writes`), only on objects the scan created as B: B creates
+/// one, A deletes or updates it, B reads it back; B removes it afterwards.
+async fn writes(p: &Probe) -> Vec<Finding> {
+    let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
+        return Vec::new();
+    };
+    if !p.engine.settings().allow_writes {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let writes: Vec<&Probed> = p
+        .ops
+        .iter()
+        .filter(|pr| {
+            matches!(pr.op.method.as_str(), "DELETE" | "PUT" | "PATCH")
+                && pr.op.path_params().count() == 1
+        })
+        .collect();
+    for w in writes {
+        let template = w.op.path.clone();
+        let Some(read) = authz::object_reads(p)
+            .into_iter()
+            .find(|r| r.op.path == template)
+        else {
+            continue;
+        };
+        let Some((id, made)) = create_as_b(p, b, read).await else {
+            continue;
+        };
+        let path = authz::with_value(read, &id);
+        let Some(before) = get(p, b, &path).await.filter(|x| x.response.ok()) else {
+            continue;
+        };
+        let marker = format!("spillcheck-{}", crate::probe::random_name());
+        let mut req = p.request(
+            "user A",
+            w.op.method.parse().unwrap_or(Method::DELETE),
+            &authz::with_value(w, &id),
+        );
+        if w.op.method != "DELETE" {
+            let mut patch =
+                w.op.body
+                    .as_ref()
+                    .map_or(Value::Object(serde_json::Map::new()), |b| b.example.clone());
+            if let Value::Object(m) = &mut patch {
+                if let Some(k) = m
+                    .iter()
+                    .find(|(_, v)| v.is_string())
+                    .map(|(k, _)| k.clone())
+                {
+                    m.insert(k, Value::from(marker.clone()));
+                } else {
+                    m.insert("title".into(), Value::from(marker.clone()));
+                }
+            }
+            req = req.json(&patch);
+        }
+        let Ok(wx) = p.send_as(a, req).await else {
+            continue;
+        };
+        let Some(after) = get(p, b, &path).await else {
+            continue;
+        };
+        let changed = if w.op.method == "DELETE" {
+            matches!(after.response.status, 404 | 410)
+        } else {
+            after.response.text().contains(&marker)
+        };
+        if changed {
+            let what = if w.op.method == "DELETE" {
+                "deleted"
+            } else {
+                "changed"
+            };
+            let why = format!(
+                "user A {what} an object user B created (B's read-back answered {})",
+                after.response.status
+            );
+            out.push(
+                Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
+                    .on_route(&w.op.method, &w.op.path)
+                    .with_http(p.evidence(&wx, &why, &[&made, &before, &after])),
+            );
+        } else {
+            enforced(p, w);
+        }
+        // Clean up what the scan created.
+        remove_as_b(p, b, read, &id).await;
+    }
+    out
+}
+
+/// Cross-user reads, then writes.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC210") {
+        return Vec::new();
+    }
+    if p.user_b.is_none() {
+        p.diagnose(
+            spillcheck_core::DiagnosticLevel::Warning,
+            "SC210 not checked: cross-user tests need --token-b (or --self-register)",
+        );
+        return Vec::new();
+    }
+    let mut out = reads(p).await;
+    out.extend(writes(p).await);
+    out
 }

@@ -1,8 +1,15 @@
 //! `SC211` enumerable-object-ids: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
+use reqwest::Method;
+use spillcheck_core::Finding;
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+
+use crate::authz;
+use crate::discovery::Security;
+use crate::inspect;
+use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
@@ -32,4 +39,131 @@ declare_rule! {
         owasp: &[OwaspApi::Api1],
         fix: "Enforce ownership on every object lookup; prefer random identifiers (UUIDv4) for objects exposed in URLs.",
     }
+}
+
+/// The caller's own ids for an operation, as integers: their user id on user routes,
+/// else the ids of their own listing of the collection.
+fn own_ids(p: &Probe, pr: &Probed) -> (Vec<i64>, bool) {
+    let Some(param) = authz::param(pr) else {
+        return (Vec::new(), false);
+    };
+    let raw: Vec<String> = if authz::is_user_param(pr) {
+        p.own.ids.clone()
+    } else {
+        authz::texts(&p.seen_a.candidates(&param.name, &authz::prefix(pr)))
+    };
+    let uuid = raw
+        .iter()
+        .any(|v| v.len() == 36 && v.matches('-').count() == 4);
+    (raw.iter().filter_map(|v| v.parse().ok()).collect(), uuid)
+}
+
+/// One operation: neighbours of the caller's own ids, read with the caller's token.
+async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
+    let (own, uuid) = own_ids(p, pr);
+    if own.is_empty() {
+        if uuid {
+            p.diagnose(
+                spillcheck_core::DiagnosticLevel::Warning,
+                format!(
+                    "SC211: {} {} uses random UUIDs: not enumerable",
+                    pr.op.method, pr.op.path
+                ),
+            );
+        }
+        return None;
+    }
+    let user = p.user.as_ref()?;
+    let w = i64::from(p.enum_window.max(1));
+    let mut neighbours: Vec<i64> = Vec::new();
+    for id in &own {
+        for n in (id - w)..=(id + w) {
+            if n > 0 && !own.contains(&n) && !neighbours.contains(&n) {
+                neighbours.push(n);
+            }
+        }
+    }
+    neighbours.truncate(usize::try_from(2 * w).unwrap_or(6).max(2));
+    // The caller's own listing of this collection, when there is one (user routes have none).
+    let listed: Option<Vec<String>> = (!authz::is_user_param(pr)).then(|| {
+        authz::texts(&p.seen_a.candidates(
+            &authz::param(pr).map(|x| x.name.clone()).unwrap_or_default(),
+            &authz::prefix(pr),
+        ))
+    });
+    let own_answer = pr.user.as_ref().filter(|x| x.response.ok());
+    let mut hits = Vec::new();
+    for n in neighbours {
+        let path = authz::with_value(pr, &n.to_string());
+        let Ok(ex) = p
+            .send_as(user, p.request("user A", Method::GET, &path))
+            .await
+        else {
+            continue;
+        };
+        if !ex.response.ok() || p.not_found.matches(&ex.response) {
+            continue;
+        }
+        if own_answer.is_some_and(|o| inspect::similarity(&o.response, &ex.response) >= 0.95) {
+            continue; // the same answer as for the caller's own id: the id is ignored
+        }
+        let json = ex.response.json();
+        let foreign_email = inspect::emails(&ex.response.text())
+            .iter()
+            .any(|e| !p.own.emails.contains(e));
+        let (confirmed, why) = match json.as_ref().and_then(|j| authz::owned_by(j, &p.own)) {
+            Some(true) => continue,
+            Some(false) => (true, format!("id {n}: its owner field names another user")),
+            None if foreign_email => (true, format!("id {n}: it carries another user's email")),
+            None => match &listed {
+                Some(l) if !l.contains(&n.to_string()) => {
+                    (false, format!("id {n}: not in the caller's own listing"))
+                }
+                _ => continue,
+            },
+        };
+        hits.push((ex, confirmed, why));
+    }
+    let confirmed = hits.iter().any(|h| h.1);
+    let (first, _, why) = hits.iter().find(|h| h.1 == confirmed)?;
+    let n = hits.len();
+    let msg = format!(
+        "{} {}: user A read {n} record(s) of others by trying ids next to their own ({why}); ids are sequential integers",
+        pr.op.method, pr.op.path
+    );
+    let others: Vec<&crate::engine::Exchange> = own_answer.map(AsRef::as_ref).into_iter().collect();
+    Some(
+        Finding::new(&SC211, msg)
+            .on_route(&pr.op.method, &pr.op.path)
+            .with_confidence(if confirmed {
+                Confidence::Confirmed
+            } else {
+                Confidence::Likely
+            })
+            .with_http(p.evidence(first, why, &others)),
+    )
+}
+
+/// Walks ids around the caller's own on every object read that needs a token.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC211") || p.user.is_none() {
+        return Vec::new();
+    }
+    let ops: Vec<&Probed> = authz::object_reads(p)
+        .into_iter()
+        .filter(|pr| {
+            // Public reads (anyone gets the same) are not enumeration of private records,
+            // unless documented as needing a token.
+            let anon_same = pr
+                .anon
+                .as_ref()
+                .zip(pr.user.as_ref())
+                .is_some_and(|(x, u)| {
+                    x.response.ok() && inspect::similarity(&x.response, &u.response) >= 0.9
+                });
+            matches!(pr.op.security, Security::Required(_)) || !anon_same
+        })
+        .collect();
+    let found = futures_util::future::join_all(ops.into_iter().map(|pr| walk(p, pr))).await;
+    found.into_iter().flatten().collect()
 }

@@ -1,8 +1,15 @@
 //! `SC212` function-level-authorization-bypass: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
+use reqwest::Method;
+use spillcheck_core::Finding;
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+
+use crate::discovery::Security;
+use crate::inspect;
+use crate::probe::{Probe, Probed};
+use crate::rules::sc201_endpoint_without_auth::carries_data;
 
 declare_rule! {
     /// ## What it finds
@@ -31,4 +38,97 @@ declare_rule! {
         owasp: &[OwaspApi::Api5],
         fix: "Check the caller's role on every administrative operation, server-side, from the verified token or the database.",
     }
+}
+
+const ADMIN_SEGMENTS: &[&str] = &[
+    "admin",
+    "admins",
+    "administration",
+    "administrator",
+    "internal",
+    "manage",
+    "management",
+    "staff",
+    "superuser",
+    "sudo",
+    "backoffice",
+    "back-office",
+    "moderation",
+    "ops",
+];
+
+/// Whether an operation is meant for administrators: an admin-looking path segment, or a
+/// documented admin scope.
+fn admin_only(pr: &Probed) -> bool {
+    let path = pr.op.path.to_ascii_lowercase();
+    let by_path = path.split('/').any(|seg| ADMIN_SEGMENTS.contains(&seg));
+    let by_scope = matches!(&pr.op.security, Security::Required(s) if s.iter().any(|x| {
+        let x = x.to_ascii_lowercase();
+        x == "admin" || x.starts_with("admin:") || x.ends_with(":admin") || x.contains("superuser")
+    }));
+    by_path || by_scope
+}
+
+/// Administrator operations that answer user A with data. With `--admin-token`, A's
+/// answer must also be like the administrator's.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC212") || p.user.is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for pr in p
+        .ops
+        .iter()
+        .filter(|pr| pr.op.method == "GET" && admin_only(pr) && !p.is_public(&pr.op))
+    {
+        let Some(ax) = pr
+            .user
+            .as_ref()
+            .filter(|x| x.response.ok() && !p.not_found.matches(&x.response))
+        else {
+            continue;
+        };
+        if pr.anon.as_ref().is_some_and(|x| x.response.ok())
+            && !matches!(pr.op.security, Security::Required(_))
+        {
+            continue; // anyone gets it: not an administrator's function
+        }
+        let mut others = Vec::new();
+        let admin_answer = match &p.admin {
+            Some(admin) => p
+                .send_as(admin, p.request("admin", Method::GET, &pr.path))
+                .await
+                .ok(),
+            None => None,
+        };
+        let why = match &admin_answer {
+            Some(adm) if adm.response.ok() => {
+                let sim = inspect::similarity(&adm.response, &ax.response);
+                if sim < 0.6 {
+                    continue;
+                }
+                others.push(adm.as_ref());
+                format!(
+                    "user A gets the administrator's answer ({:.0}% alike)",
+                    sim * 100.0
+                )
+            }
+            None if carries_data(&ax.response, false) => {
+                "user A (not an administrator) reads it, data included".to_owned()
+            }
+            Some(_) | None => continue,
+        };
+        out.push(
+            Finding::new(
+                &SC212,
+                format!(
+                    "{} {}: an administrator's operation answers a user token: {why}",
+                    pr.op.method, pr.op.path
+                ),
+            )
+            .on_route(&pr.op.method, &pr.op.path)
+            .with_http(p.evidence(ax, &why, &others)),
+        );
+    }
+    out
 }

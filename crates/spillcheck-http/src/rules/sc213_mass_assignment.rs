@@ -1,8 +1,15 @@
 //! `SC213` mass-assignment: the rule's metadata and documentation.
 //!
-//! Findings of this rule are produced by the probe (`spillcheck api`).
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
 
+use reqwest::Method;
+use serde_json::{Map, Value};
+use spillcheck_core::Finding;
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+
+use crate::discovery::value_text;
+use crate::login::{owned_account, register_form};
+use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
@@ -31,4 +38,213 @@ declare_rule! {
         owasp: &[OwaspApi::Api3],
         fix: "Accept only an allow-list of client-writable fields on create and update.",
     }
+}
+
+/// Privileged properties and the value a scan tries for each.
+fn privileged() -> Vec<(&'static str, Value)> {
+    vec![
+        ("role", Value::from("admin")),
+        ("roles", serde_json::json!(["admin"])),
+        ("is_admin", Value::Bool(true)),
+        ("isAdmin", Value::Bool(true)),
+        ("admin", Value::Bool(true)),
+        ("is_staff", Value::Bool(true)),
+        ("is_superuser", Value::Bool(true)),
+        ("scope", Value::from("admin")),
+        ("permissions", serde_json::json!(["admin"])),
+        ("balance", Value::from(1_000_000)),
+        ("credits", Value::from(1_000_000)),
+        ("verified", Value::Bool(true)),
+        ("is_verified", Value::Bool(true)),
+        ("email_verified", Value::Bool(true)),
+        ("plan", Value::from("enterprise")),
+        ("tier", Value::from("enterprise")),
+    ]
+}
+
+/// The privileged properties an object reveals (its answer's keys or its schema), with
+/// the values to try — never one it already has.
+fn candidates(known: &[String], current: Option<&Value>) -> Map<String, Value> {
+    privileged()
+        .into_iter()
+        .filter(|(k, _)| known.iter().any(|x| x == k))
+        .filter(|(k, v)| current.and_then(|c| c.get(*k)) != Some(v))
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+}
+
+fn stuck(injected: &Map<String, Value>, answer: Option<&Value>) -> Vec<String> {
+    let Some(answer) = answer else {
+        return Vec::new();
+    };
+    injected
+        .iter()
+        .filter(|(k, v)| {
+            answer
+                .get(k.as_str())
+                .is_some_and(|a| value_text(a) == value_text(v))
+        })
+        .map(|(k, v)| format!("{k}={}", value_text(v)))
+        .collect()
+}
+
+fn keys(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Registration with privileged properties: a fresh account (the scan's own) that comes
+/// back with them set.
+async fn on_register(p: &Probe) -> Option<Finding> {
+    let form = register_form(p)?;
+    let me = p
+        .ops
+        .iter()
+        .find(|pr| pr.op.method == "GET" && pr.op.path.ends_with("/me"))
+        .and_then(|pr| pr.user.as_ref())
+        .and_then(|x| x.response.json());
+    let mut known = form
+        .op
+        .body
+        .as_ref()
+        .map(|b| b.properties.clone())
+        .unwrap_or_default();
+    known.extend(keys(me.as_ref()));
+    let injected = candidates(&known, None);
+    if injected.is_empty() {
+        return None;
+    }
+    let user = format!("spillcheck-{}@example.com", crate::probe::random_name());
+    let password = format!("Sc-{}-9!", crate::probe::random_name());
+    p.secret(&password);
+    let mut body = match form.op.body.as_ref().map(|b| b.example.clone()) {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    body.insert(form.user_field.clone(), Value::from(user.clone()));
+    body.insert(form.password_field.clone(), Value::from(password));
+    body.extend(injected.clone());
+    let ex = p
+        .anon(
+            p.request("scan's own account", Method::POST, &form.op.path)
+                .json(&Value::Object(body)),
+        )
+        .await
+        .ok()?;
+    if !ex.response.ok() {
+        return None;
+    }
+    if let Ok(mut c) = p.created_users.lock() {
+        c.push(user);
+    }
+    let set = stuck(&injected, ex.response.json().as_ref());
+    if set.is_empty() {
+        return None;
+    }
+    let why = format!("a new account was created with {}", set.join(", "));
+    Some(
+        Finding::new(
+            &SC213,
+            format!("{} {}: {why}", form.op.method, form.op.path),
+        )
+        .on_route(&form.op.method, &form.op.path)
+        .with_http(p.evidence(&ex, &why, &[])),
+    )
+}
+
+/// Updates of the caller's own profile (`PATCH /me`...) with privileged properties, done
+/// as the scan's own account and read back.
+async fn on_profile(p: &Probe) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(account) = owned_account(p).await else {
+        return out;
+    };
+    let Some(token) = account.token.clone() else {
+        return out;
+    };
+    let header = p.placement.header(&token);
+    for pr in p.ops.iter().filter(|pr| {
+        matches!(pr.op.method.as_str(), "PATCH" | "PUT") && pr.op.path_params().count() == 0
+    }) {
+        let Some(read) = p
+            .ops
+            .iter()
+            .find(|r| r.op.method == "GET" && r.op.path == pr.op.path)
+        else {
+            continue;
+        };
+        let Ok(before) = p
+            .with_header(
+                "scan's own account",
+                Some(header.clone()),
+                p.request("", Method::GET, &read.path),
+            )
+            .await
+        else {
+            continue;
+        };
+        let current = before.response.json();
+        let mut known = pr
+            .op
+            .body
+            .as_ref()
+            .map(|b| b.properties.clone())
+            .unwrap_or_default();
+        known.extend(keys(current.as_ref()));
+        let injected = candidates(&known, current.as_ref());
+        if injected.is_empty() {
+            continue;
+        }
+        let mut body = match pr.op.body.as_ref().map(|b| b.example.clone()) {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        body.extend(injected.clone());
+        let method: Method = pr.op.method.parse().unwrap_or(Method::PATCH);
+        let Ok(wx) = p
+            .with_header(
+                "scan's own account",
+                Some(header.clone()),
+                p.request("", method, &pr.path).json(&Value::Object(body)),
+            )
+            .await
+        else {
+            continue;
+        };
+        let Ok(after) = p
+            .with_header(
+                "scan's own account",
+                Some(header.clone()),
+                p.request("", Method::GET, &read.path),
+            )
+            .await
+        else {
+            continue;
+        };
+        let set = stuck(&injected, after.response.json().as_ref());
+        if set.is_empty() {
+            continue;
+        }
+        let why = format!(
+            "the caller set {} on their own account, read back after the update",
+            set.join(", ")
+        );
+        out.push(
+            Finding::new(&SC213, format!("{} {}: {why}", pr.op.method, pr.op.path))
+                .on_route(&pr.op.method, &pr.op.path)
+                .with_http(p.evidence(&wx, &why, &[&before, &after])),
+        );
+    }
+    out
+}
+
+/// Mass assignment, only with `--allow-writes`, only on the scan's own accounts.
+pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
+    if !p.enabled("SC213") || !p.engine.settings().allow_writes {
+        return Vec::new();
+    }
+    let mut out: Vec<Finding> = on_register(p).await.into_iter().collect();
+    out.extend(on_profile(p).await);
+    out
 }

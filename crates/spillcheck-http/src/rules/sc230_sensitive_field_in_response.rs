@@ -154,7 +154,14 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         }
         // Values the request itself carried are reflections (SC232), not leaks.
         let mut sent: Vec<String> = own_tokens.clone();
-        sent.extend(e.request.headers.iter().filter_map(|(_, v)| v.split_whitespace().last()).filter(|v| v.len() >= 8).map(str::to_owned));
+        sent.extend(
+            e.request
+                .headers
+                .iter()
+                .filter_map(|(_, v)| v.split_whitespace().last())
+                .filter(|v| v.len() >= 8)
+                .map(str::to_owned),
+        );
         let (keys, values) = scan(&json, &sent);
         if keys.is_empty() {
             continue;

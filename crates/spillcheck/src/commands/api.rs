@@ -148,6 +148,15 @@ async fn run_probe(
         args.admin_token_cmd.as_deref(),
     )
     .await?;
+    let limited = identity(
+        "limited token",
+        args.token_limited.as_deref(),
+        args.token_limited_cmd.as_deref(),
+    )
+    .await?;
+    if args.self_register && !args.allow_writes {
+        bail!("--self-register registers two users: it needs --allow-writes");
+    }
     if args.rate < 0.0 || !args.rate.is_finite() || args.timeout <= 0.0 || !args.timeout.is_finite()
     {
         bail!("--rate must be ≥ 0 and --timeout > 0");
@@ -169,6 +178,9 @@ async fn run_probe(
         user,
         user_b,
         admin,
+        limited,
+        self_register: args.self_register,
+        enum_window: args.enum_window,
         openapi: args.openapi.clone(),
         source_ops,
         public_routes: config.public_routes.clone(),
@@ -199,6 +211,17 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
     });
     if let Some(t) = token {
         findings.extend(crate::commands::jwt::audit_token(&t, args.max_lifetime));
+    }
+    if !probed.outcome.created_users.is_empty() {
+        diagnostics.push(Diagnostic {
+            level: spillcheck_core::DiagnosticLevel::Warning,
+            message: format!(
+                "the scan registered these accounts (remove them if the API keeps them): {}",
+                probed.outcome.created_users.join(", ")
+            ),
+            path: None,
+            line: None,
+        });
     }
     if !args.logs.is_empty() {
         let (f, d) = crate::commands::logs::scan_logs(&args.logs);
@@ -423,7 +446,7 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     api_findings.extend(more);
     diagnostics.extend(analysis.diagnostics);
     diagnostics.extend(probed.outcome.diagnostics);
-    let findings = correlate(analysis.findings, api_findings);
+    let findings = correlate(analysis.findings, api_findings, &probed.outcome.enforced);
     let status = finish(
         &args.common,
         &config,

@@ -56,6 +56,11 @@ impl Drop for Testbed {
 }
 
 pub(crate) fn start(name: &str) -> Testbed {
+    start_with(name, &[])
+}
+
+/// Starts a testbed with extra environment (e.g. the hardened app's `NOTES_JWT_SECRET`).
+pub(crate) fn start_with(name: &str, env: &[(&str, &str)]) -> Testbed {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -67,6 +72,7 @@ pub(crate) fn start(name: &str) -> Testbed {
         .args([name, &port.to_string()])
         .arg(state.path())
         .env("SPILLCHECK_VENV", workspace().join(".venv"))
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(

@@ -1,0 +1,260 @@
+//! What the authorization rules (SC206, SC210–SC213) share: which operations take one
+//! object id, whose ids are whose, whether an answer carries another user's data, and the
+//! verdict of a cross-user request.
+
+use serde_json::Value;
+
+use crate::discovery::{self, Param};
+use crate::engine::Response;
+use crate::inspect::{self, similarity};
+use crate::probe::{Own, Probe, Probed};
+
+/// The outcome of user A requesting user B's object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A got B's data.
+    Bypass(String),
+    /// A was refused and got none of B's data.
+    Enforced,
+    /// A got a 2xx answer that is neither B's nor a refusal.
+    Unclear(String),
+    /// Not B's object, or public by design: nothing to judge.
+    Skip,
+}
+
+/// Values that identify B's object: B's emails and phone numbers, and the longer text
+/// values of the answer (titles, bodies, names).
+pub fn markers(b: &Response) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(json) = b.json() else {
+        let text = b.text();
+        let t = text.trim();
+        if t.len() >= 6 {
+            out.push(inspect::excerpt(t, 80).trim_end_matches('…').to_owned());
+        }
+        return out;
+    };
+    inspect::visit(&json, &mut |k, v| {
+        let Some(s) = v.as_str() else { return };
+        let s = s.trim();
+        let personal = !inspect::emails(s).is_empty()
+            || (inspect::is_phone_key(k) && inspect::is_phone_value(s));
+        let text = s.chars().count() >= 6 && s.chars().any(char::is_alphabetic);
+        if (personal || text) && !out.iter().any(|x| x == s) && out.len() < 40 {
+            out.push(s.to_owned());
+        }
+    });
+    out
+}
+
+fn is_personal(m: &str) -> bool {
+    !inspect::emails(m).is_empty() || inspect::is_phone_value(m)
+}
+
+/// Judges A's answer to B's object against B's own answer and the anonymous one.
+pub fn judge(a: &Response, b: &Response, anon: Option<&Response>) -> Verdict {
+    if !b.ok() {
+        return Verdict::Skip;
+    }
+    if anon.is_some_and(|x| x.ok() && similarity(x, b) >= 0.9) {
+        return Verdict::Skip; // anyone gets it: SC201's business, not BOLA
+    }
+    let sim = if a.ok() { similarity(a, b) } else { 0.0 };
+    if a.ok() && sim >= 0.8 {
+        return Verdict::Bypass(format!(
+            "user A got user B's object: answer {} and {:.0}% like B's own",
+            a.status,
+            sim * 100.0
+        ));
+    }
+    let m = markers(b);
+    let text = a.text();
+    let hits: Vec<&String> = m.iter().filter(|x| text.contains(x.as_str())).collect();
+    if hits.iter().any(|x| is_personal(x)) || (hits.len() >= 2 && hits.len() * 2 >= m.len()) {
+        return Verdict::Bypass(if a.ok() {
+            format!("user A's answer ({}) carries user B's data", a.status)
+        } else {
+            format!(
+                "user A was answered {} but the body still carries user B's data",
+                a.status
+            )
+        });
+    }
+    // A filtered view of B's object (B's personal data left out, as in a public
+    // profile) is the ownership check doing its job.
+    if a.ok() && sim >= 0.5 && !m.iter().any(|x| is_personal(x)) {
+        return Verdict::Unclear(format!(
+            "user A got a {} answer {:.0}% like user B's, without B's personal data",
+            a.status,
+            sim * 100.0
+        ));
+    }
+    Verdict::Enforced
+}
+
+/// GET operations with exactly one path parameter that are not public by design.
+pub fn object_reads(p: &Probe) -> Vec<&Probed> {
+    p.ops
+        .iter()
+        .filter(|pr| {
+            pr.op.method == "GET" && pr.op.path_params().count() == 1 && !p.is_public(&pr.op)
+        })
+        .collect()
+}
+
+/// The operation's one path parameter.
+pub fn param(pr: &Probed) -> Option<&Param> {
+    pr.op.path_params().next()
+}
+
+/// The concrete path with `value` for the parameter (the query of the baseline kept).
+pub fn with_value(pr: &Probed, value: &str) -> String {
+    let Some(param) = param(pr) else {
+        return pr.path.clone();
+    };
+    let mut values = std::collections::BTreeMap::new();
+    values.insert(param.name.clone(), value.to_owned());
+    let mut path = discovery::render_path(&pr.op.path, &values);
+    if let Some((_, q)) = pr.path.split_once('?') {
+        path.push('?');
+        path.push_str(q);
+    }
+    path
+}
+
+/// The path up to the parameter (`/api/notes/` for `/api/notes/{id}`).
+pub fn prefix(pr: &Probed) -> String {
+    let name = param(pr).map(|x| x.name.as_str()).unwrap_or_default();
+    pr.op
+        .path
+        .split(&format!("{{{name}}}"))
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Whether the parameter names a user (`/users/{id}`, `{user_id}`): the caller's own id
+/// then comes from the token or `/me`.
+pub fn is_user_param(pr: &Probed) -> bool {
+    let Some(param) = param(pr) else { return false };
+    let n = param.name.to_ascii_lowercase();
+    let pre = prefix(pr).to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "user_id"
+            | "userid"
+            | "uid"
+            | "account_id"
+            | "accountid"
+            | "member_id"
+            | "profile_id"
+            | "customer_id"
+    ) || (matches!(n.as_str(), "id" | "pk" | "key")
+        && ["user", "account", "member", "profile", "customer"]
+            .iter()
+            .any(|w| pre.contains(w)))
+}
+
+/// A value for the parameter that surely names no object.
+pub fn nonexistent(pr: &Probed) -> String {
+    match param(pr).and_then(|x| x.kind.as_deref()) {
+        Some("integer" | "number") => "2147483646".into(),
+        Some("uuid") => "ffffffff-ffff-4fff-bfff-ffffffffffff".into(),
+        _ => "spillcheck-no-such-object".into(),
+    }
+}
+
+/// Owner fields of a record: does it belong to `own`? `None` when the record names no owner.
+pub fn owned_by(json: &Value, own: &Own) -> Option<bool> {
+    const OWNER_KEYS: &[&str] = &[
+        "user_id",
+        "userid",
+        "owner_id",
+        "ownerid",
+        "owner",
+        "author_id",
+        "created_by",
+        "account_id",
+        "customer_id",
+        "sub",
+    ];
+    let Value::Object(m) = json else { return None };
+    let mut verdict = None;
+    for (k, v) in m {
+        if !OWNER_KEYS.contains(&k.to_ascii_lowercase().as_str()) || v.is_null() {
+            continue;
+        }
+        let text = discovery::value_text(v);
+        let mine = own.ids.contains(&text) || own.emails.contains(&text.to_ascii_lowercase());
+        verdict = Some(verdict.unwrap_or(true) && mine);
+    }
+    verdict
+}
+
+/// Ids as text.
+pub fn texts(values: &[Value]) -> Vec<String> {
+    values.iter().map(discovery::value_text).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+            url: url::Url::parse("http://127.0.0.1/").unwrap(),
+            redirects: vec![],
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        let b = resp(
+            200,
+            r#"{"id": 4, "owner_id": 3, "title": "Bob's diary", "body": "secret plans for friday"}"#,
+        );
+        assert!(matches!(judge(&b, &b, None), Verdict::Bypass(_)));
+        // A different status alone does not prove enforcement.
+        let redirect_with_data = resp(
+            302,
+            r#"{"title": "Bob's diary", "body": "secret plans for friday"}"#,
+        );
+        assert!(
+            matches!(judge(&redirect_with_data, &b, None), Verdict::Bypass(r) if r.contains("302"))
+        );
+        assert_eq!(
+            judge(&resp(404, r#"{"error": "not found"}"#), &b, None),
+            Verdict::Enforced
+        );
+        // Public by design: the anonymous caller gets the same.
+        assert_eq!(judge(&b, &b, Some(&b)), Verdict::Skip);
+        // Not B's object.
+        assert_eq!(judge(&b, &resp(404, "{}"), None), Verdict::Skip);
+        // A public profile: B's private fields missing.
+        let own = resp(
+            200,
+            r#"{"id": 3, "display_name": "Bob", "email": "bob@x.test", "phone": "+1 555 0102", "role": "user"}"#,
+        );
+        let public = resp(200, r#"{"id": 3, "display_name": "Bob"}"#);
+        assert_eq!(judge(&public, &own, None), Verdict::Enforced);
+        let own_b = Own {
+            emails: vec!["bob@x.test".into()],
+            ids: vec!["3".into()],
+            phones: vec![],
+        };
+        assert_eq!(
+            owned_by(&serde_json::json!({"owner_id": 3}), &own_b),
+            Some(true)
+        );
+        assert_eq!(
+            owned_by(&serde_json::json!({"owner_id": 2}), &own_b),
+            Some(false)
+        );
+        assert_eq!(owned_by(&serde_json::json!({"title": "x"}), &own_b), None);
+    }
+}
