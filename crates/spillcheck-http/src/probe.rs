@@ -72,6 +72,8 @@ pub struct Outcome {
     pub enforced: Vec<spillcheck_core::Route>,
     /// Accounts the probe registered (their names; passwords never leave the run).
     pub created_users: Vec<String>,
+    /// Credentials the probe made up (malformed and forged tokens).
+    pub forged: Vec<String>,
 }
 
 /// An operation with the concrete path probed and the baseline answers.
@@ -157,6 +159,7 @@ pub struct Probe {
     enabled: Enabled,
     diagnostics: Mutex<Vec<Diagnostic>>,
     secrets: Mutex<Vec<String>>,
+    forged: Mutex<Vec<String>>,
 }
 
 fn rand_token() -> String {
@@ -187,6 +190,15 @@ impl Probe {
                 path: None,
                 line: None,
             });
+        }
+    }
+
+    /// Registers a credential the probe made up (malformed, forged): redacted like a
+    /// secret, and not reported when the target's logs echo it back.
+    pub fn forged(&self, s: &str) {
+        self.secret(s);
+        if let Ok(mut v) = self.forged.lock() {
+            v.push(s.to_owned());
         }
     }
 
@@ -345,13 +357,25 @@ impl Probe {
         let path = path
             .strip_prefix(self.base.path().trim_end_matches('/'))
             .unwrap_or(path);
-        let same_path = |p: &&Probed| p.path.split('?').next() == Some(path);
         let method = e.request.method.as_str();
-        self.ops
+        let same_path = |p: &&Probed| p.path.split('?').next() == Some(path);
+        let exact = self
+            .ops
             .iter()
             .filter(same_path)
             .find(|p| p.op.method == method)
-            .or_else(|| self.ops.iter().find(same_path))
+            .or_else(|| self.ops.iter().find(same_path));
+        // Otherwise the template the path fits, the one with the most literal segments.
+        let fits = || {
+            self.ops
+                .iter()
+                .filter(|p| p.op.method == method)
+                .filter_map(|p| template_fit(&p.op.path, path).map(|n| (n, p)))
+                .max_by_key(|(n, _)| *n)
+                .map(|(_, p)| p)
+        };
+        exact
+            .or_else(fits)
             .map(|p| (p.op.method.as_str(), p.op.path.as_str()))
     }
 
@@ -371,6 +395,29 @@ impl Probe {
         .iter()
         .any(|w| p.contains(w))
     }
+}
+
+/// Whether a concrete path fits a template (`/a/{id}` fits `/a/7`): the number of literal
+/// segments matched, or `None`.
+fn template_fit(template: &str, path: &str) -> Option<usize> {
+    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut literal = 0;
+    for (a, b) in t.iter().zip(&p) {
+        if a.starts_with('{') && a.ends_with('}') {
+            if b.is_empty() {
+                return None;
+            }
+        } else if a == b {
+            literal += usize::from(!a.is_empty());
+        } else {
+            return None;
+        }
+    }
+    Some(literal)
 }
 
 fn fill(op: &Operation, seen: &SeenIds) -> String {
@@ -499,6 +546,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         enabled: options.enabled,
         diagnostics: Mutex::new(Vec::new()),
         secrets: Mutex::new(Vec::new()),
+        forged: Mutex::new(Vec::new()),
     };
     for who in [&p.user, &p.user_b, &p.admin, &p.limited]
         .into_iter()
@@ -729,6 +777,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         fatal,
         enforced: p.enforced.into_inner().unwrap_or_default(),
         created_users: p.created_users.into_inner().unwrap_or_default(),
+        forged: p.forged.into_inner().unwrap_or_default(),
     })
 }
 
@@ -771,5 +820,19 @@ fn learn_own(own: &mut Own, json: &Value) {
         if (lk == "id" || lk == "user_id" || lk == "sub") && !v.is_null() {
             own.ids.push(discovery::value_text(v));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_fit_templates() {
+        assert_eq!(template_fit("/api/users/{id}", "/api/users/3"), Some(2));
+        assert_eq!(template_fit("/api/users/{id}", "/api/users/3/x"), None);
+        assert_eq!(template_fit("/api/{a}/{b}", "/api/users/3"), Some(1));
+        assert_eq!(template_fit("/api/users/{id}", "/api/users/"), None);
+        assert_eq!(template_fit("/api/me", "/api/me"), Some(2));
     }
 }

@@ -54,11 +54,18 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .as_ref()
         .and_then(|u| spillcheck_tokens::jwt::tampered_signature(&u.token()))
     {
-        p.secret(&t);
+        p.forged(&t);
         fakes.push((
             "forged: tampered signature".into(),
             Some(p.placement.header(&t)),
         ));
+    }
+    for (_, header) in &fakes {
+        if let Some((_, value)) = header
+            && let Some(cred) = value.split_whitespace().nth(1)
+        {
+            p.forged(cred);
+        }
     }
     let mut out = Vec::new();
     for (label, header) in fakes {

@@ -49,7 +49,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         let Some(forged) = spillcheck_tokens::jwt::alg_none(&user.token(), alg) else {
             return Vec::new();
         };
-        p.secret(&forged);
+        p.forged(&forged);
         let label = format!("forged: alg={alg}");
         if let Some((ex, pr)) =
             accepted_on_protected(p, &label, Some(p.placement.header(&forged)), None).await

@@ -61,7 +61,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     else {
         return Vec::new();
     };
-    p.secret(&expired);
+    p.forged(&expired);
     let label = "forged: expired an hour ago";
     match accepted_on_protected(p, label, Some(p.placement.header(&expired)), None).await {
         Some((ex, pr)) => vec![

@@ -225,7 +225,13 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
     }
     if !args.logs.is_empty() {
         let (f, d) = crate::commands::logs::scan_logs(&args.logs);
-        findings.extend(f);
+        // The probe's own made-up credentials echoed in the logs are not news; the real
+        // tokens are (each distinct secret is one finding).
+        let forged = &probed.outcome.forged;
+        findings.extend(
+            f.into_iter()
+                .filter(|x| !x.secrets.iter().any(|s| forged.contains(s))),
+        );
         diagnostics.extend(d);
     }
     let _ = writeln!(
