@@ -20,6 +20,7 @@ scan() {
         --launch "bash testbeds/run.sh $name $port $state >/dev/null && sleep 100000" \
         --token-cmd "$PY testbeds/login.py http://127.0.0.1:$port alice" \
         --token-b-cmd "$PY testbeds/login.py http://127.0.0.1:$port bob" \
+        --admin-token-cmd "$PY testbeds/login.py http://127.0.0.1:$port admin" \
         --allow-writes || status=$?
     rm -rf "$state"
     return "$status"
