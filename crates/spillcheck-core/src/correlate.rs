@@ -25,10 +25,12 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("SC170", "SC250"),
 ];
 
-fn normalized(route: &Route) -> (String, String) {
-    let mut path = String::with_capacity(route.path.len());
+/// `/a/{x}/b/` → `/a/{}/b`: a path template with parameter names erased and no trailing
+/// slash, so the code's and the documentation's spellings of a route compare equal.
+pub fn normalize_template(template: &str) -> String {
+    let mut path = String::with_capacity(template.len());
     let mut depth = 0;
-    for c in route.path.chars() {
+    for c in template.chars() {
         match c {
             '{' => {
                 depth += 1;
@@ -44,7 +46,14 @@ fn normalized(route: &Route) -> (String, String) {
     if path.len() > 1 && path.ends_with('/') {
         path.pop();
     }
-    (route.method.to_ascii_uppercase(), path)
+    path
+}
+
+fn normalized(route: &Route) -> (String, String) {
+    (
+        route.method.to_ascii_uppercase(),
+        normalize_template(&route.path),
+    )
 }
 
 fn same_weakness(code: &Finding, api: &Finding) -> bool {

@@ -144,28 +144,7 @@ pub fn path_params(path: &str) -> Vec<String> {
     out
 }
 
-/// `/a/{x}/b` → `/a/{}/b`, trailing slash dropped.
-pub fn normalize_template(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut depth = 0;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                if depth == 1 {
-                    out.push_str("{}");
-                }
-            }
-            '}' => depth -= 1,
-            _ if depth > 0 => {}
-            _ => out.push(c),
-        }
-    }
-    if out.len() > 1 && out.ends_with('/') {
-        out.pop();
-    }
-    out
-}
+pub use spillcheck_core::correlate::normalize_template;
 
 /// Parses an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML).
 pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {

@@ -87,21 +87,7 @@ pub fn emails(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether a digit string passes the Luhn check.
-pub fn luhn(digits: &str) -> bool {
-    let mut sum = 0;
-    for (i, c) in digits.bytes().rev().enumerate() {
-        let mut d = u32::from(c - b'0');
-        if i % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    sum % 10 == 0
-}
+pub use spillcheck_tokens::detect::luhn;
 
 /// Card numbers (13–19 digits, optionally grouped by spaces or dashes, known issuer
 /// prefix, Luhn-valid) in a text.

@@ -72,56 +72,56 @@ fn has_password(op: &Operation) -> bool {
     })
 }
 
-/// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.
-pub fn login_form(p: &Probe) -> Option<Form> {
+/// The first POST whose last path segment is one of `names` and that `accept`s.
+fn post_named(p: &Probe, names: &[&str], accept: fn(&Operation) -> bool) -> Option<Form> {
     p.ops
         .iter()
         .map(|pr| &pr.op)
         .find(|op| {
-            let last = last_segment(&op.path);
-            op.method == "POST"
-                && matches!(
-                    last.as_str(),
-                    "login"
-                        | "signin"
-                        | "sign-in"
-                        | "sign_in"
-                        | "authenticate"
-                        | "session"
-                        | "sessions"
-                        | "token"
-                )
-                && has_password(op)
+            op.method == "POST" && names.contains(&last_segment(&op.path).as_str()) && accept(op)
         })
         .map(form)
+}
+
+/// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.
+pub fn login_form(p: &Probe) -> Option<Form> {
+    const NAMES: &[&str] = &[
+        "login",
+        "signin",
+        "sign-in",
+        "sign_in",
+        "authenticate",
+        "session",
+        "sessions",
+        "token",
+    ];
+    post_named(p, NAMES, has_password)
 }
 
 /// The registration operation: a POST to `…/register`, `…/signup`, `…/users`.
 pub fn register_form(p: &Probe) -> Option<Form> {
-    p.ops
-        .iter()
-        .map(|pr| &pr.op)
-        .find(|op| {
-            let last = last_segment(&op.path);
-            op.method == "POST"
-                && matches!(
-                    last.as_str(),
-                    "register" | "signup" | "sign-up" | "sign_up" | "users" | "accounts"
-                )
-                && op.body.as_ref().is_some_and(|b| {
-                    b.properties
-                        .iter()
-                        .any(|p| p.to_ascii_lowercase().contains("pass"))
-                })
+    const NAMES: &[&str] = &[
+        "register", "signup", "sign-up", "sign_up", "users", "accounts",
+    ];
+    post_named(p, NAMES, |op| {
+        op.body.as_ref().is_some_and(|b| {
+            b.properties
+                .iter()
+                .any(|x| x.to_ascii_lowercase().contains("pass"))
         })
-        .map(form)
+    })
+}
+
+/// The documented example body of an operation as a JSON object (empty when none).
+pub fn example_object(op: &Operation) -> Map<String, Value> {
+    match op.body.as_ref().map(|b| &b.example) {
+        Some(Value::Object(m)) => m.clone(),
+        _ => Map::new(),
+    }
 }
 
 fn body(form: &Form, user: &str, password: &str) -> Value {
-    let mut m = match form.op.body.as_ref().map(|b| &b.example) {
-        Some(Value::Object(m)) => m.clone(),
-        _ => Map::new(),
-    };
+    let mut m = example_object(&form.op);
     m.insert(form.user_field.clone(), Value::from(user));
     m.insert(form.password_field.clone(), Value::from(password));
     Value::Object(m)

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{Testbed, json, python, run, start, start_with, stderr, workspace};
+use common::{Testbed, free_port, json, python, run, start, start_with, stderr, workspace};
 
 /// The rules `spillcheck api` reports (all of expected.toml but the log canary SC311).
 const PROBE_RULES: &[&str] = &[
@@ -119,6 +119,18 @@ fn expected(met: &[&str]) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// No finding at all, exit 0.
+fn assert_clean(out: &Output) {
+    let report = json(out);
+    assert_eq!(
+        found(&report),
+        Vec::new(),
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+}
+
 fn matches(want: &(String, String, String), got: &(String, String, String)) -> bool {
     want.0 == got.0 && (want.1 == "*" || want.1 == got.1) && (want.2 == "*" || want.2 == got.2)
 }
@@ -211,14 +223,7 @@ fn leaky_notes_read_only_sends_no_writes() {
 fn hardened_notes_nothing() {
     let bed = start_with("hardened-notes", &[("NOTES_JWT_SECRET", HARDENED_SECRET)]);
     let out = api_full(&bed, &limited_token(HARDENED_SECRET, Some("notes-api")));
-    let report = json(&out);
-    assert_eq!(
-        found(&report),
-        Vec::new(),
-        "{}",
-        serde_json::to_string_pretty(&report).unwrap()
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_clean(&out);
     // The login burst ran against the scan's own account and was throttled.
     let log = std::fs::read_to_string(bed.state.path().join("app.log")).unwrap();
     assert!(log.contains("failed login attempt"), "no login checks ran");
@@ -304,11 +309,7 @@ fn custom_auth_header_works_like_bearer() {
 
 /// `spillcheck scan testbeds/NAME --launch ...` on a free port; returns the output and the port.
 fn scan(name: &str) -> (Output, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let state = tempfile::tempdir().unwrap();
     let launch = format!(
         "bash {} {name} {port} {} >/dev/null && sleep 1000",
@@ -350,14 +351,7 @@ fn scan(name: &str) -> (Output, u16) {
 #[test]
 fn scan_hardened_is_clean() {
     let (out, _) = scan("hardened-notes");
-    let report = json(&out);
-    assert_eq!(
-        found(&report),
-        Vec::new(),
-        "{}",
-        serde_json::to_string_pretty(&report).unwrap()
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_clean(&out);
 }
 
 #[test]
@@ -403,11 +397,7 @@ fn scan_launches_correlates_and_stops_the_app() {
 
 #[test]
 fn unreachable_target_is_one_line_and_exit_2() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let out = run(
         &[
             "api",
@@ -438,17 +428,14 @@ impl Drop for Target {
     }
 }
 
-fn target(token: &str, args: &[&str]) -> Target {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+/// Starts a Python app of `testbeds/` on a free port and waits until it listens.
+fn spawn(script: &str, args: &[&str], env: &[(&str, &str)]) -> Target {
+    let port = free_port();
     let child = Command::new(python())
-        .arg(workspace().join("testbeds/probe-target/app.py"))
+        .arg(workspace().join("testbeds").join(script))
         .args(["--port", &port.to_string()])
         .args(args)
-        .env("PROBE_TOKEN", token)
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -461,7 +448,11 @@ fn target(token: &str, args: &[&str]) -> Target {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("probe-target did not start");
+    panic!("{script} did not start");
+}
+
+fn target(token: &str, args: &[&str]) -> Target {
+    spawn("probe-target/app.py", args, &[("PROBE_TOKEN", token)])
 }
 
 impl Target {
@@ -621,27 +612,12 @@ fn server_error_storm_stops_the_run_with_a_report() {
 /// `testbeds/bola-traps` with two opaque tokens.
 fn traps() -> (Target, &'static str, &'static str) {
     let (a, b) = ("trap-token-alice-3c9e1f7a2b", "trap-token-bob-5d8a2e6c4f");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(python())
-        .arg(workspace().join("testbeds/bola-traps/app.py"))
-        .args(["--port", &port.to_string()])
-        .env("TRAP_TOKENS", format!("alice={a},bob={b}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let t = Target { child, port };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (t, a, b);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("bola-traps did not start");
+    let tokens = format!("alice={a},bob={b}");
+    (
+        spawn("bola-traps/app.py", &[], &[("TRAP_TOKENS", &tokens)]),
+        a,
+        b,
+    )
 }
 
 #[test]

@@ -8,7 +8,7 @@ use spillcheck_core::Finding;
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::discovery::value_text;
-use crate::login::{owned_account, register_form};
+use crate::login::{example_object, owned_account, register_form};
 use crate::probe::Probe;
 
 declare_rule! {
@@ -118,10 +118,7 @@ async fn on_register(p: &Probe) -> Option<Finding> {
     let user = format!("spillcheck-{}@example.com", crate::probe::random_name());
     let password = format!("Sc-{}-9!", crate::probe::random_name());
     p.secret(&password);
-    let mut body = match form.op.body.as_ref().map(|b| b.example.clone()) {
-        Some(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
+    let mut body = example_object(&form.op);
     body.insert(form.user_field.clone(), Value::from(user.clone()));
     body.insert(form.password_field.clone(), Value::from(password));
     body.extend(injected.clone());
@@ -164,6 +161,7 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         return out;
     };
     let header = p.placement.header(&token);
+    let as_own = |req| p.with_header("scan's own account", Some(header.clone()), req);
     for pr in p.ops.iter().filter(|pr| {
         matches!(pr.op.method.as_str(), "PATCH" | "PUT") && pr.op.path_params().count() == 0
     }) {
@@ -174,14 +172,7 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         else {
             continue;
         };
-        let Ok(before) = p
-            .with_header(
-                "scan's own account",
-                Some(header.clone()),
-                p.request("", Method::GET, &read.path),
-            )
-            .await
-        else {
+        let Ok(before) = as_own(p.request("", Method::GET, &read.path)).await else {
             continue;
         };
         let current = before.response.json();
@@ -196,30 +187,14 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         if injected.is_empty() {
             continue;
         }
-        let mut body = match pr.op.body.as_ref().map(|b| b.example.clone()) {
-            Some(Value::Object(m)) => m,
-            _ => Map::new(),
-        };
+        let mut body = example_object(&pr.op);
         body.extend(injected.clone());
         let method: Method = pr.op.method.parse().unwrap_or(Method::PATCH);
-        let Ok(wx) = p
-            .with_header(
-                "scan's own account",
-                Some(header.clone()),
-                p.request("", method, &pr.path).json(&Value::Object(body)),
-            )
-            .await
+        let Ok(wx) = as_own(p.request("", method, &pr.path).json(&Value::Object(body))).await
         else {
             continue;
         };
-        let Ok(after) = p
-            .with_header(
-                "scan's own account",
-                Some(header.clone()),
-                p.request("", Method::GET, &read.path),
-            )
-            .await
-        else {
+        let Ok(after) = as_own(p.request("", Method::GET, &read.path)).await else {
             continue;
         };
         let set = stuck(&injected, after.response.json().as_ref());

@@ -83,6 +83,25 @@ pub trait Detector: Sync + Send {
     }
 }
 
+/// Whether a digit string passes the Luhn check (card numbers).
+pub fn luhn(digits: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(c.wrapping_sub(b'0'));
+        if d > 9 {
+            return false;
+        }
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
 /// Every detector.
 pub fn all() -> &'static [&'static dyn Detector] {
     &[

@@ -4,6 +4,7 @@ use serde_json::Value;
 use spillcheck_core::Finding;
 
 use super::Jwt;
+use crate::detect::luhn;
 use crate::rules::sc302_jwt_sensitive_claims::SC302;
 use crate::rules::sc303_jwt_lifetime::SC303;
 
@@ -54,21 +55,6 @@ fn human(secs: i64) -> String {
         s if s >= 120 => format!("{} minutes", s / 60),
         s => format!("{s} seconds"),
     }
-}
-
-fn luhn(digits: &str) -> bool {
-    let mut sum = 0;
-    for (i, c) in digits.bytes().rev().enumerate() {
-        let mut d = u32::from(c - b'0');
-        if i % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    sum % 10 == 0
 }
 
 /// What personal or secret data a claim value holds, if any.

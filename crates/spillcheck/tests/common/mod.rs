@@ -61,11 +61,7 @@ pub(crate) fn start(name: &str) -> Testbed {
 
 /// Starts a testbed with extra environment (e.g. the hardened app's `NOTES_JWT_SECRET`).
 pub(crate) fn start_with(name: &str, env: &[(&str, &str)]) -> Testbed {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let state = tempfile::tempdir().unwrap();
     let out = Command::new("bash")
         .arg(workspace().join("testbeds/run.sh"))
@@ -113,4 +109,13 @@ impl Testbed {
             self.url()
         )
     }
+}
+
+/// A port nothing listens on (yet).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
