@@ -16,6 +16,7 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("SC106", "SC205"),
     ("SC110", "SC310"),
     ("SC111", "SC310"),
+    ("SC110", "SC311"),
     ("SC120", "SC221"),
     ("SC121", "SC220"),
     ("SC130", "SC301"),
@@ -57,6 +58,10 @@ fn normalized(route: &Route) -> (String, String) {
 }
 
 fn same_weakness(code: &Finding, api: &Finding) -> bool {
+    // A hard-coded key is the cracked one only when they are the same string.
+    if code.rule_id == "SC130" && !code.secrets.iter().any(|s| api.secrets.contains(s)) {
+        return false;
+    }
     PAIRS
         .iter()
         .any(|(c, a)| *c == code.rule_id && *a == api.rule_id)
@@ -190,6 +195,28 @@ mod tests {
         assert_eq!(out[3].location.as_ref().unwrap().line, 31);
         assert!(out[4].location.is_none());
         assert_eq!(out[4].confidence, Confidence::Likely);
+    }
+
+    #[test]
+    fn hardcoded_key_joins_only_the_cracked_secret() {
+        let code = vec![
+            at(
+                Finding::new(&meta("SC130"), "SECRET_KEY").with_secret("session-key-1"),
+                "config.py",
+                5,
+            ),
+            at(
+                Finding::new(&meta("SC130"), "JWT_SECRET").with_secret("super-secret"),
+                "config.py",
+                6,
+            ),
+        ];
+        let api = vec![Finding::new(&meta("SC301"), "weak secret").with_secret("super-secret")];
+        let out = correlate(code, api, &[]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].message, "SECRET_KEY");
+        assert_eq!(out[1].rule_id, "SC301");
+        assert_eq!(out[1].location.as_ref().unwrap().line, 6);
     }
 
     #[test]

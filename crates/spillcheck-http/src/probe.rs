@@ -43,6 +43,8 @@ pub struct Options {
     pub enum_window: u32,
     /// `--openapi FILE|URL`.
     pub openapi: Option<String>,
+    /// A canary token to send (when logs are to be searched for it afterwards).
+    pub canary: Option<String>,
     /// Operations from the code analysis (`--source`).
     pub source_ops: Vec<Operation>,
     /// Routes public by design (config `public-routes`).
@@ -748,6 +750,28 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             DiagnosticLevel::Warning,
             format!("user A's token was refused by every operation that needs one ({refused}): the auth checks need a working token (check --auth-header/--auth-cookie)"),
         );
+    }
+
+    // The canary: sent as a Bearer token and in the query string, for the logs to betray.
+    if let Some(canary) = &options.canary {
+        p.secret(canary);
+        let mut paths = vec!["/".to_owned()];
+        paths.extend(p.protected_reads(2).iter().map(|pr| pr.path.clone()));
+        let enc: String = url::form_urlencoded::byte_serialize(canary.as_bytes()).collect();
+        let sep = |path: &str| if path.contains('?') { '&' } else { '?' };
+        let sends = paths.iter().flat_map(|path| {
+            let header = p.request("canary", Method::GET, path);
+            let query = p.request(
+                "canary",
+                Method::GET,
+                &format!("{path}{}access_token={enc}", sep(path)),
+            );
+            [
+                p.with_header("canary", Some(p.placement.header(canary)), header),
+                p.with_header("canary", None, query),
+            ]
+        });
+        let _ = join_all(sends).await;
     }
 
     // 6. Active rules, then passive rules over every exchange.

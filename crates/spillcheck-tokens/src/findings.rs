@@ -5,6 +5,7 @@ use spillcheck_core::{Confidence, Finding, Location, Snippet};
 
 use crate::detect::all;
 use crate::rules::sc310_token_in_log_file::SC310;
+use crate::rules::sc311_canary_token_logged::SC311;
 use crate::rules::sc320_secret_in_file::SC320;
 use crate::scan::{Group, ScanResult};
 
@@ -69,4 +70,40 @@ fn finding(group: &Group, context: Context) -> Finding {
 /// One finding per distinct secret, plus notes for what could not be scanned.
 pub fn to_findings(result: &ScanResult, context: Context) -> Vec<Finding> {
     result.groups.iter().map(|g| finding(g, context)).collect()
+}
+
+/// The canary as a finding of its own: an SC310 finding whose secret is the canary token
+/// the probe sent becomes SC311, confirmed, at the same file and line. Other findings
+/// come back untouched.
+pub fn canary(finding: Finding, canary: &str) -> Finding {
+    if finding.rule_id != SC310.id || !finding.secrets.iter().any(|s| s == canary) {
+        return finding;
+    }
+    let place = finding
+        .location
+        .as_ref()
+        .map_or_else(String::new, |l| format!(" (`{}` line {})", l.path, l.line));
+    let mut f = Finding::new(
+        &SC311,
+        format!("the canary token spillcheck sent in its requests was written to the logs{place}: the app logs Bearer tokens"),
+    )
+    .with_confidence(Confidence::Confirmed)
+    .with_key("canary");
+    f.location = finding.location;
+    f.secrets = finding.secrets;
+    f
+}
+
+/// A fresh canary: a well-formed JWT marked as spillcheck's (`iss`, `kid`), signed with a
+/// random key nobody knows, unique to this run (`jti`).
+pub fn new_canary(jti: &str, now: i64) -> String {
+    let header: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"alg":"HS256","typ":"JWT","kid":"spillcheck-canary"}"#)
+            .unwrap_or_default();
+    let mut claims = serde_json::Map::new();
+    claims.insert("iss".into(), "spillcheck-canary".into());
+    claims.insert("sub".into(), "spillcheck-canary".into());
+    claims.insert("jti".into(), jti.into());
+    claims.insert("iat".into(), now.into());
+    crate::jwt::sign_hmac(&header, &claims, jti.as_bytes()).unwrap_or_default()
 }

@@ -107,6 +107,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
 struct Probed {
     outcome: Outcome,
     elapsed: Duration,
+    canary: Option<String>,
 }
 
 async fn run_probe(
@@ -116,6 +117,14 @@ async fn run_probe(
     source_ops: Vec<Operation>,
     enabled: probe::Enabled,
 ) -> anyhow::Result<Probed> {
+    // With logs to search, a canary token goes out with the probe (SC311).
+    let canary = (!args.logs.is_empty() && enabled("SC311")).then(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let jti = format!("{:x}{:x}", now.as_nanos(), std::process::id());
+        spillcheck_tokens::findings::new_canary(&jti, i64::try_from(now.as_secs()).unwrap_or(0))
+    });
     let placement = match (&args.auth_header, &args.auth_cookie) {
         (Some(h), _) => Placement::parse_header(h).map_err(|e| anyhow!(e))?,
         (None, Some(c)) => Placement::Cookie(c.clone()),
@@ -182,6 +191,7 @@ async fn run_probe(
         self_register: args.self_register,
         enum_window: args.enum_window,
         openapi: args.openapi.clone(),
+        canary: canary.clone(),
         source_ops,
         public_routes: config.public_routes.clone(),
         enabled,
@@ -192,6 +202,7 @@ async fn run_probe(
     Ok(Probed {
         outcome,
         elapsed: start.elapsed(),
+        canary,
     })
 }
 
@@ -228,10 +239,21 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
         // The probe's own made-up credentials echoed in the logs are not news; the real
         // tokens are (each distinct secret is one finding).
         let forged = &probed.outcome.forged;
+        let canary = probed.canary.clone().unwrap_or_default();
+        let canary_seen = f.iter().any(|x| x.secrets.contains(&canary));
         findings.extend(
             f.into_iter()
-                .filter(|x| !x.secrets.iter().any(|s| forged.contains(s))),
+                .filter(|x| !x.secrets.iter().any(|s| forged.contains(s)))
+                .map(|x| spillcheck_tokens::findings::canary(x, &canary)),
         );
+        if probed.canary.is_some() && !canary_seen {
+            diagnostics.push(Diagnostic {
+                level: spillcheck_core::DiagnosticLevel::Warning,
+                message: "the canary token the probe sent is not in the logs given with --logs (no sign that tokens are logged there)".into(),
+                path: None,
+                line: None,
+            });
+        }
         diagnostics.extend(d);
     }
     let _ = writeln!(
