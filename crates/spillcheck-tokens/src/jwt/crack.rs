@@ -2,9 +2,8 @@
 //! of common and default secrets (with simple manglings) and any `--wordlist`,
 //! streamed in batches and checked on every core.
 
-use std::io::BufRead as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
@@ -197,6 +196,98 @@ fn algo(jwt: &Jwt) -> Option<Algo> {
     }
 }
 
+/// HS256 at the compression-function level: the signing input's blocks are padded once,
+/// and each guess costs exactly the SHA-256 compressions HMAC needs (key block + message
+/// blocks inner, key block + one block outer), with no buffering or allocation.
+struct Hs256 {
+    blocks: Vec<sha2::digest::generic_array::GenericArray<u8, sha2::digest::consts::U64>>,
+    sig: [u8; 32],
+}
+
+const IV256: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+impl Hs256 {
+    fn new(input: &[u8], sig: &[u8]) -> Option<Hs256> {
+        let sig: [u8; 32] = sig.try_into().ok()?;
+        let mut padded = input.to_vec();
+        padded.push(0x80);
+        while padded.len() % 64 != 56 {
+            padded.push(0);
+        }
+        let bits = (64 + input.len() as u64) * 8;
+        padded.extend_from_slice(&bits.to_be_bytes());
+        let blocks = padded
+            .chunks_exact(64)
+            .map(|c| *sha2::digest::generic_array::GenericArray::from_slice(c))
+            .collect();
+        Some(Hs256 { blocks, sig })
+    }
+
+    fn check(&self, key: &[u8]) -> bool {
+        use sha2::Digest as _;
+        let mut k = [0u8; 64];
+        if key.len() > 64 {
+            k[..32].copy_from_slice(&Sha256::digest(key));
+        } else {
+            k[..key.len()].copy_from_slice(key);
+        }
+        let mut ipad = [0u8; 64];
+        let mut opad = [0u8; 64];
+        for i in 0..64 {
+            ipad[i] = k[i] ^ 0x36;
+            opad[i] = k[i] ^ 0x5c;
+        }
+        let mut inner = IV256;
+        sha2::compress256(&mut inner, &[ipad.into()]);
+        sha2::compress256(&mut inner, &self.blocks);
+        let mut last = [0u8; 64];
+        for (i, w) in inner.iter().enumerate() {
+            last[i * 4..i * 4 + 4].copy_from_slice(&w.to_be_bytes());
+        }
+        last[32] = 0x80;
+        last[56..].copy_from_slice(&768u64.to_be_bytes());
+        let mut outer = IV256;
+        sha2::compress256(&mut outer, &[opad.into(), last.into()]);
+        outer
+            .iter()
+            .zip(self.sig.chunks_exact(4))
+            .all(|(w, s)| w.to_be_bytes() == s)
+    }
+}
+
+/// A signature checker for one token: the fast HS256 path, or the generic HMAC.
+enum Checker<'a> {
+    Fast(Hs256),
+    Generic(Algo, &'a [u8], &'a [u8]),
+}
+
+impl<'a> Checker<'a> {
+    fn new(algo: Algo, jwt: &'a Jwt) -> Checker<'a> {
+        let input = jwt.signing_input.as_bytes();
+        match algo {
+            Algo::Hs256 => Hs256::new(input, &jwt.signature)
+                .map_or(Checker::Generic(algo, input, &jwt.signature), Checker::Fast),
+            _ => Checker::Generic(algo, input, &jwt.signature),
+        }
+    }
+
+    fn check(&self, key: &[u8]) -> bool {
+        match self {
+            Checker::Fast(h) => h.check(key),
+            Checker::Generic(algo, input, sig) => verifies(*algo, key, input, sig),
+        }
+    }
+}
+
 fn verifies(algo: Algo, key: &[u8], input: &[u8], sig: &[u8]) -> bool {
     fn check<M: Mac + hmac::digest::KeyInit>(key: &[u8], input: &[u8], sig: &[u8]) -> bool {
         let Ok(mut mac) = <M as hmac::digest::KeyInit>::new_from_slice(key) else {
@@ -212,15 +303,21 @@ fn verifies(algo: Algo, key: &[u8], input: &[u8], sig: &[u8]) -> bool {
     }
 }
 
-fn try_batch(algo: Algo, jwt: &Jwt, batch: &[String], found: &AtomicBool) -> Option<String> {
-    let input = jwt.signing_input.as_bytes();
+fn try_batch(checker: &Checker<'_>, batch: &[String], found: &AtomicBool) -> Option<String> {
     batch
         .par_iter()
         .with_min_len(256)
-        .find_any(|k| {
-            !found.load(Ordering::Relaxed) && verifies(algo, k.as_bytes(), input, &jwt.signature)
-        })
+        .find_any(|k| !found.load(Ordering::Relaxed) && checker.check(k.as_bytes()))
         .cloned()
+}
+
+/// One chunk of a wordlist (whole lines): the candidate that verifies, if any.
+fn try_chunk(checker: &Checker<'_>, chunk: &[u8]) -> Option<String> {
+    chunk
+        .par_split(|b| *b == b'\n')
+        .map(|w| w.strip_suffix(b"\r").unwrap_or(w))
+        .find_any(|w| checker.check(w))
+        .map(|w| String::from_utf8_lossy(w).into_owned())
 }
 
 /// Tries the built-in list plus `extra` candidates. `None` when the token is not HMAC-signed.
@@ -230,7 +327,7 @@ pub fn crack(jwt: &Jwt, extra: &[String]) -> Option<CrackResult> {
     let mut candidates = builtin();
     candidates.extend(extra.iter().cloned());
     let found = AtomicBool::new(false);
-    let secret = try_batch(algo, jwt, &candidates, &found);
+    let secret = try_batch(&Checker::new(algo, jwt), &candidates, &found);
     Some(CrackResult {
         secret,
         guesses: candidates.len() as u64,
@@ -250,42 +347,77 @@ pub fn crack_wordlist(
         return Ok(None);
     };
     let start = Instant::now();
-    let file = std::fs::File::open(path)?;
-    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let checker = Checker::new(algo, jwt);
+    let mut file = std::fs::File::open(path)?;
     let found = AtomicBool::new(false);
-    let guesses = AtomicU64::new(0);
-    let mut batch: Vec<String> = Vec::with_capacity(1 << 16);
+    let mut guesses = 0u64;
     let mut secret = None;
-    let flush = |batch: &mut Vec<String>| -> Option<String> {
-        guesses.fetch_add(batch.len() as u64, Ordering::Relaxed);
-        let hit = try_batch(algo, jwt, batch, &found);
-        batch.clear();
-        progress(guesses.load(Ordering::Relaxed));
-        hit
-    };
-    for line in reader.split(b'\n') {
-        let line = line?;
-        let word = String::from_utf8_lossy(&line)
-            .trim_end_matches('\r')
-            .to_owned();
-        if mangle_words {
-            batch.extend(mangle(&word));
-        } else {
-            batch.push(word);
+    // A reader thread fills whole-line chunks while the cores check the previous one.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2);
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        let stop = &found;
+        scope.spawn(move || {
+            use std::io::Read as _;
+            let mut carry: Vec<u8> = Vec::new();
+            loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let mut buf = std::mem::take(&mut carry);
+                let old = buf.len();
+                buf.resize(old + (4 << 20), 0);
+                let n = match file.read(&mut buf[old..]) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                };
+                buf.truncate(old + n);
+                if n == 0 {
+                    if !buf.is_empty() {
+                        let _ = tx.send(Ok(buf));
+                    }
+                    return;
+                }
+                if let Some(cut) = memchr::memrchr(b'\n', &buf) {
+                    carry = buf.split_off(cut + 1);
+                    if tx.send(Ok(buf)).is_err() {
+                        return;
+                    }
+                } else {
+                    carry = buf;
+                }
+            }
+        });
+        for chunk in rx {
+            let chunk = chunk?;
+            if mangle_words {
+                let words: Vec<String> = chunk
+                    .split(|b| *b == b'\n')
+                    .filter(|w| !w.is_empty())
+                    .flat_map(|w| {
+                        mangle(&String::from_utf8_lossy(w.strip_suffix(b"\r").unwrap_or(w)))
+                    })
+                    .collect();
+                guesses += words.len() as u64;
+                secret = try_batch(&checker, &words, &found);
+            } else {
+                guesses += memchr::memchr_iter(b'\n', &chunk).count() as u64
+                    + u64::from(!chunk.ends_with(b"\n"));
+                secret = try_chunk(&checker, &chunk);
+            }
+            progress(guesses);
+            if secret.is_some() {
+                found.store(true, Ordering::Relaxed);
+                break;
+            }
         }
-        if batch.len() >= 1 << 16
-            && let Some(s) = flush(&mut batch)
-        {
-            secret = Some(s);
-            break;
-        }
-    }
-    if secret.is_none() && !batch.is_empty() {
-        secret = flush(&mut batch);
-    }
+        Ok(())
+    })?;
     Ok(Some(CrackResult {
         secret,
-        guesses: guesses.load(Ordering::Relaxed),
+        guesses,
         elapsed: start.elapsed(),
     }))
 }
@@ -372,5 +504,46 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(r.secret.as_deref(), Some("Orchid2019"));
+    }
+
+    #[test]
+    fn fast_hs256_agrees_with_hmac() {
+        let long = "k".repeat(100);
+        for claims in [
+            r#"{"sub":"2"}"#,
+            &format!(r#"{{"pad":"{}"}}"#, "x".repeat(300)),
+        ] {
+            for key in ["", "a", "super-secret", &"y".repeat(64), &long] {
+                let jwt = Jwt::decode(&sign("HS256", claims, key)).unwrap();
+                let fast = Hs256::new(jwt.signing_input.as_bytes(), &jwt.signature).unwrap();
+                assert!(fast.check(key.as_bytes()), "{key:?}");
+                assert!(!fast.check(b"wrong"), "{key:?}");
+                assert!(verifies(
+                    Algo::Hs256,
+                    key.as_bytes(),
+                    jwt.signing_input.as_bytes(),
+                    &jwt.signature
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn wordlist_edges_crlf_and_no_final_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("w.txt");
+        std::fs::write(&list, "alpha\r\nbeta\r\ngamma").unwrap();
+        for key in ["beta", "gamma"] {
+            let jwt = Jwt::decode(&sign("HS256", r#"{"sub":"2"}"#, key)).unwrap();
+            let r = crack_wordlist(&jwt, &list, false, &|_| {})
+                .unwrap()
+                .unwrap();
+            assert_eq!(r.secret.as_deref(), Some(key));
+        }
+        let jwt = Jwt::decode(&sign("HS256", r#"{"sub":"2"}"#, "delta")).unwrap();
+        let r = crack_wordlist(&jwt, &list, false, &|_| {})
+            .unwrap()
+            .unwrap();
+        assert_eq!((r.secret, r.guesses), (None, 3));
     }
 }
