@@ -463,7 +463,8 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
     path
 }
 
-fn is_me_path(path: &str) -> bool {
+/// Whether a path names the caller (`/me`, `/profile`, `/whoami`...).
+pub(crate) fn is_me_path(path: &str) -> bool {
     let last = path
         .trim_end_matches('/')
         .rsplit('/')

@@ -187,6 +187,53 @@ fn leaky_notes_every_expected_probe_finding() {
         .find(|f| f["rule_id"] == "SC201")
         .unwrap();
     assert!(sc201["http"]["exchanges"].as_array().unwrap().len() >= 2);
+    // The cracked secret is proven by a token minted for bob and answered as bob.
+    let sc301 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SC301")
+        .unwrap();
+    assert_eq!(sc301["severity"], "critical");
+    assert_eq!(sc301["route"]["path"], "/api/me");
+    assert!(
+        sc301["http"]["exchanges"][0]["body_excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("alice@notes.test")
+    );
+    assert!(
+        sc301["http"]["exchanges"][1]["body_excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("bob@notes.test")
+    );
+    // Forged signatures are one finding, the variants in its notes.
+    let forged: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SC202" && f["message"].as_str().unwrap().contains("forged"))
+        .collect();
+    assert_eq!(forged.len(), 1);
+    assert!(
+        forged[0]["notes"]
+            .to_string()
+            .contains("signature stripped")
+    );
+    // The canary was logged and found.
+    let sc311 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SC311")
+        .unwrap();
+    assert!(
+        sc311["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("app.log")
+    );
     assert!(stderr(&out).contains("requests"), "{}", stderr(&out));
 }
 

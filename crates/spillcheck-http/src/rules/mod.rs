@@ -76,7 +76,8 @@ pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
         sc243_cors_misconfiguration::probe(p),
         sc250_exposed_sensitive_file::probe(p),
     );
-    let transport = sc240_cleartext_transport::check(p);
+    let mut transport = sc240_cleartext_transport::check(p);
+    transport.extend(crate::impersonation::probe(p).await);
     let (cross_user, enumeration, function_level, scope) = tokio::join!(
         sc210_cross_user_object_access::probe(p),
         sc211_enumerable_object_ids::probe(p),

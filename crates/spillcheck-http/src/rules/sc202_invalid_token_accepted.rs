@@ -49,16 +49,33 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .into_iter()
         .map(|f| (f.label.to_owned(), f.header))
         .collect();
-    if let Some(t) = p
-        .user
-        .as_ref()
-        .and_then(|u| spillcheck_tokens::jwt::tampered_signature(&u.token()))
-    {
-        p.forged(&t);
-        fakes.push((
-            "forged: tampered signature".into(),
-            Some(p.placement.header(&t)),
-        ));
+    if let Some(user) = &p.user {
+        let token = user.token();
+        let other = p
+            .user_b
+            .as_ref()
+            .map(crate::auth::Identity::token)
+            .unwrap_or_default();
+        let forged = [
+            (
+                "forged: tampered signature",
+                spillcheck_tokens::jwt::tampered_signature(&token),
+            ),
+            (
+                "forged: signature stripped",
+                spillcheck_tokens::jwt::stripped_signature(&token),
+            ),
+            (
+                "forged: another token's signature",
+                spillcheck_tokens::jwt::foreign_signature(&token, &other),
+            ),
+        ];
+        for (label, t) in forged {
+            if let Some(t) = t {
+                p.forged(&t);
+                fakes.push((label.into(), Some(p.placement.header(&t))));
+            }
+        }
     }
     for (_, header) in &fakes {
         if let Some((_, value)) = header
@@ -67,31 +84,40 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
             p.forged(cred);
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = Vec::new();
     for (label, header) in fakes {
-        if let Some((ex, pr)) = accepted_on_protected(p, &label, header, None).await {
-            let others: Vec<&crate::engine::Exchange> = pr.anon.iter().map(AsRef::as_ref).collect();
-            out.push(
-                Finding::new(
-                    &SC202,
-                    format!(
-                        "{} {} accepted an invalid credential ({label})",
-                        pr.op.method, pr.op.path
-                    ),
-                )
-                .on_route(&pr.op.method, &pr.op.path)
-                .with_key(label.clone())
-                .with_http(p.evidence(
-                    &ex,
-                    &format!(
-                        "{label}: answered {} where an anonymous request gets {}",
-                        ex.response.status,
-                        pr.anon.as_ref().map_or(0, |a| a.response.status)
-                    ),
-                    &others,
-                )),
-            );
+        let Some((ex, pr)) = accepted_on_protected(p, &label, header, None).await else {
+            continue;
+        };
+        // Forged signatures accepted have one cause (the signature is not verified): one
+        // finding, the variants in its notes. Each malformed credential is its own.
+        let key = if label.starts_with("forged:") {
+            "forged signature"
+        } else {
+            label.as_str()
+        };
+        if let Some(f) = out.iter_mut().find(|f| f.key.as_deref() == Some(key)) {
+            f.notes.push(format!("also accepted: {label}"));
+            continue;
         }
+        let others: Vec<&crate::engine::Exchange> = pr.anon.iter().map(AsRef::as_ref).collect();
+        let what = format!(
+            "{label}: answered {} where an anonymous request gets {}",
+            ex.response.status,
+            pr.anon.as_ref().map_or(0, |a| a.response.status)
+        );
+        out.push(
+            Finding::new(
+                &SC202,
+                format!(
+                    "{} {} accepted an invalid credential ({label})",
+                    pr.op.method, pr.op.path
+                ),
+            )
+            .on_route(&pr.op.method, &pr.op.path)
+            .with_key(key)
+            .with_http(p.evidence(&ex, &what, &others)),
+        );
     }
     out
 }

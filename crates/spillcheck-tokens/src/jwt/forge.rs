@@ -31,6 +31,42 @@ pub fn tampered_signature(token: &str) -> Option<String> {
     Some(format!("{}.{}", jwt.signing_input, b64(&sig)))
 }
 
+/// The token with its signature removed (header untouched: `alg` still claims one).
+pub fn stripped_signature(token: &str) -> Option<String> {
+    let jwt = Jwt::decode(token).ok()?;
+    Some(format!("{}.", jwt.signing_input))
+}
+
+/// The token's header and claims with another token's signature.
+pub fn foreign_signature(token: &str, other: &str) -> Option<String> {
+    let jwt = Jwt::decode(token).ok()?;
+    let sig = other.trim().rsplit('.').next()?;
+    let theirs = Jwt::decode(other).ok()?;
+    (theirs.signing_input != jwt.signing_input && !sig.is_empty())
+        .then(|| format!("{}.{sig}", jwt.signing_input))
+}
+
+/// A copy of an HMAC token for another subject (`sub` and, when present, `email`
+/// replaced), signed with `secret`: what anyone who knows the secret can mint.
+pub fn impersonate(token: &str, secret: &[u8], sub: &str, email: Option<&str>) -> Option<String> {
+    let jwt = Jwt::decode(token).ok()?;
+    let mut claims = jwt.claims.clone();
+    let sub_value = match claims.get("sub") {
+        Some(Value::Number(_)) => sub
+            .parse::<i64>()
+            .map_or_else(|_| Value::from(sub), Value::from),
+        _ => Value::from(sub),
+    };
+    claims.insert("sub".into(), sub_value);
+    if claims.contains_key("email") {
+        match email {
+            Some(e) => claims.insert("email".into(), Value::from(e)),
+            None => claims.remove("email"),
+        };
+    }
+    sign_hmac(&jwt.header, &claims, secret)
+}
+
 /// The token's claims under `{"alg": "<alg>", "typ": "JWT"}` with an empty signature.
 pub fn alg_none(token: &str, alg: &str) -> Option<String> {
     let jwt = Jwt::decode(token).ok()?;
@@ -123,5 +159,23 @@ mod tests {
         // It verifies with the secret: re-signing the same input gives the same token.
         assert_eq!(sign_hmac(&ej.header, &ej.claims, b"k").unwrap(), e);
         assert!(expired_copy(&n, b"k", 10_000).is_none());
+        assert_eq!(
+            stripped_signature(&base).unwrap(),
+            format!("{}.", Jwt::decode(&base).unwrap().signing_input)
+        );
+        let other = sign_hmac(
+            &Jwt::decode(&base).unwrap().header,
+            &serde_json::Map::new(),
+            b"k",
+        )
+        .unwrap();
+        let f = foreign_signature(&base, &other).unwrap();
+        assert!(
+            f.ends_with(other.rsplit('.').next().unwrap())
+                && f.starts_with(&Jwt::decode(&base).unwrap().signing_input)
+        );
+        assert!(foreign_signature(&base, &base).is_none());
+        let i = impersonate(&base, b"k", "7", None).unwrap();
+        assert_eq!(Jwt::decode(&i).unwrap().claims["sub"], "7");
     }
 }

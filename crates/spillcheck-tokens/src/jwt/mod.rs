@@ -10,7 +10,10 @@ use serde_json::{Map, Value};
 
 pub use audit::{Policy, audit};
 pub use crack::{CrackResult, crack, crack_wordlist};
-pub use forge::{alg_none, expired_copy, sign_hmac, tampered_signature};
+pub use forge::{
+    alg_none, expired_copy, foreign_signature, impersonate, sign_hmac, stripped_signature,
+    tampered_signature,
+};
 
 /// A decoded, unverified compact JWS.
 #[derive(Debug, Clone)]

@@ -221,7 +221,14 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
             .and_then(|_| probed.outcome.secrets.first().cloned())
     });
     if let Some(t) = token {
-        findings.extend(crate::commands::jwt::audit_token(&t, args.max_lifetime));
+        // The probe's proof of a weak secret (a minted token accepted) supersedes the
+        // offline one.
+        let proven = probed.outcome.findings.iter().any(|f| f.rule_id == "SC301");
+        findings.extend(
+            crate::commands::jwt::audit_token(&t, args.max_lifetime)
+                .into_iter()
+                .filter(|f| !(proven && f.rule_id == "SC301")),
+        );
     }
     if !probed.outcome.created_users.is_empty() {
         diagnostics.push(Diagnostic {

@@ -37,8 +37,23 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
     if let (Some(r), Some(list)) = (&result, &args.wordlist)
         && r.secret.is_none()
     {
-        let more = crack_wordlist(&decoded, list, args.mangle, &|_| {})
+        // On a terminal, a spinner with the guesses so far and their rate.
+        let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {human_pos} guesses · {per_sec} · {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let more = crack_wordlist(&decoded, list, args.mangle, &|n| bar.set_position(n))
             .with_context(|| format!("cannot read {}", list.display()))?;
+        bar.finish_and_clear();
         if let Some(mut m) = more {
             m.guesses += r.guesses;
             m.elapsed += r.elapsed;
