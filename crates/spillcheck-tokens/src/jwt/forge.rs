@@ -169,13 +169,13 @@ mod tests {
             b"k",
         )
         .unwrap();
-        let f = foreign_signature(&base, &other).unwrap();
+        let swapped = foreign_signature(&base, &other).unwrap();
         assert!(
-            f.ends_with(other.rsplit('.').next().unwrap())
-                && f.starts_with(&Jwt::decode(&base).unwrap().signing_input)
+            swapped.ends_with(other.rsplit('.').next().unwrap())
+                && swapped.starts_with(&Jwt::decode(&base).unwrap().signing_input)
         );
         assert!(foreign_signature(&base, &base).is_none());
-        let i = impersonate(&base, b"k", "7", None).unwrap();
-        assert_eq!(Jwt::decode(&i).unwrap().claims["sub"], "7");
+        let minted = impersonate(&base, b"k", "7", None).unwrap();
+        assert_eq!(Jwt::decode(&minted).unwrap().claims["sub"], "7");
     }
 }
