@@ -76,6 +76,8 @@ pub struct Outcome {
     pub created_users: Vec<String>,
     /// Credentials the probe made up (malformed and forged tokens).
     pub forged: Vec<String>,
+    /// The real identities' tokens as the run ended (label, token).
+    pub tokens: Vec<(String, String)>,
 }
 
 /// An operation with the concrete path probed and the baseline answers.
@@ -786,6 +788,11 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let fatal = p.engine.fatal().cloned();
     let requests = p.engine.sent();
     let operations = p.ops.len();
+    let tokens: Vec<(String, String)> = [&p.user, &p.user_b, &p.admin, &p.limited]
+        .into_iter()
+        .flatten()
+        .map(|who| (who.label.clone(), who.token()))
+        .collect();
     let mut secrets = p.secrets.into_inner().unwrap_or_default();
     for who in [&p.user, &p.user_b, &p.admin, &p.limited]
         .into_iter()
@@ -803,6 +810,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         enforced: p.enforced.into_inner().unwrap_or_default(),
         created_users: p.created_users.into_inner().unwrap_or_default(),
         forged: p.forged.into_inner().unwrap_or_default(),
+        tokens,
     })
 }
 

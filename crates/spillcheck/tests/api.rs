@@ -795,3 +795,51 @@ fn scan_merges_static_sc102_into_the_proven_bola() {
     assert_eq!(sc210["location"]["line"], 43);
     assert!(sc210["http"]["exchanges"].as_array().unwrap().len() >= 2);
 }
+
+#[test]
+fn algorithm_confusion_with_the_published_rsa_key() {
+    for (args, expect) in [(vec!["--vulnerable"], true), (vec![], false)] {
+        let t = spawn("rs256-api/app.py", &args, &[]);
+        let cmd = format!(
+            "{} {} {} alice",
+            python().display(),
+            workspace().join("testbeds/rs256-api/login.py").display(),
+            t.url()
+        );
+        let out = run(
+            &[
+                "api",
+                &t.url(),
+                "--token-cmd",
+                &cmd,
+                "--rate",
+                "0",
+                "--format",
+                "json",
+            ],
+            Path::new("."),
+        );
+        let report = json(&out);
+        let confusion: Vec<_> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["rule_id"] == "SC202"
+                    && f["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("algorithm confusion")
+            })
+            .collect();
+        assert_eq!(
+            !confusion.is_empty(),
+            expect,
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap()
+        );
+        if !expect {
+            assert_eq!(found(&report), Vec::new());
+        }
+    }
+}

@@ -76,6 +76,20 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
                 fakes.push((label.into(), Some(p.placement.header(&t))));
             }
         }
+        // RS/PS-signed: HS256 copies signed with the published public key.
+        let alg = spillcheck_tokens::jwt::Jwt::decode(&token)
+            .map(|j| j.alg().to_owned())
+            .unwrap_or_default();
+        if alg.starts_with("RS") || alg.starts_with("PS") {
+            let keys = crate::jwks::rsa_keys(p).await;
+            for t in crate::jwks::confused(&token, &keys) {
+                p.forged(&t);
+                fakes.push((
+                    "algorithm confusion: HS256 signed with the published RSA public key".into(),
+                    Some(p.placement.header(&t)),
+                ));
+            }
+        }
     }
     for (_, header) in &fakes {
         if let Some((_, value)) = header

@@ -76,6 +76,36 @@ fn sensitive_value(v: &str) -> Option<&'static str> {
     None
 }
 
+/// The API's tokens compared: a token without an `aud` or `iss` that the API's other
+/// tokens carry (SC303) is one a verifier that checks them would refuse — or, if it is
+/// accepted, one the verifier does not check. `tokens` are (label, raw token).
+pub fn compare(tokens: &[(String, String)]) -> Vec<Finding> {
+    let decoded: Vec<(&str, &str, Jwt)> = tokens
+        .iter()
+        .filter_map(|(l, t)| Jwt::decode(t).ok().map(|j| (l.as_str(), t.as_str(), j)))
+        .collect();
+    let mut out = Vec::new();
+    for claim in ["aud", "iss"] {
+        let Some((with, _, _)) = decoded
+            .iter()
+            .find(|(_, _, j)| j.claims.contains_key(claim))
+        else {
+            continue;
+        };
+        for (label, token, jwt) in &decoded {
+            if !jwt.claims.contains_key(claim) {
+                let shown = spillcheck_core::redact(token);
+                out.push(
+                    Finding::new(&SC303, format!("{label}'s token `{shown}` has no `{claim}`, which {with}'s token carries: tokens of one API should all name it, and its verifier should require it"))
+                        .with_key(format!("{shown}:{claim}"))
+                        .with_secret((*token).to_owned()),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Audits one token. `token` is the raw token (only its redacted form is shown).
 pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
     let shown = spillcheck_core::redact(token);
@@ -155,6 +185,27 @@ pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod compare_tests {
+    use super::*;
+    use crate::jwt::sign_hmac;
+
+    #[test]
+    fn missing_aud_or_iss_among_the_apis_tokens() {
+        let h: serde_json::Map<String, Value> = serde_json::from_str(r#"{"alg":"HS256"}"#).unwrap();
+        let with: serde_json::Map<String, Value> =
+            serde_json::from_str(r#"{"sub":"1","iss":"a","aud":"b"}"#).unwrap();
+        let without: serde_json::Map<String, Value> =
+            serde_json::from_str(r#"{"sub":"2","iss":"a"}"#).unwrap();
+        let t1 = sign_hmac(&h, &with, b"k").unwrap();
+        let t2 = sign_hmac(&h, &without, b"k").unwrap();
+        let out = compare(&[("user A".into(), t1.clone()), ("admin".into(), t2)]);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("admin's token") && out[0].message.contains("`aud`"));
+        assert!(compare(&[("user A".into(), t1)]).is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod forge;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-pub use audit::{Policy, audit};
+pub use audit::{Policy, audit, compare};
 pub use crack::{CrackResult, crack, crack_wordlist};
 pub use forge::{
     alg_none, expired_copy, foreign_signature, impersonate, sign_hmac, stripped_signature,

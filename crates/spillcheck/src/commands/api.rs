@@ -230,6 +230,7 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
                 .filter(|f| !(proven && f.rule_id == "SC301")),
         );
     }
+    findings.extend(spillcheck_tokens::jwt::compare(&probed.outcome.tokens));
     if !probed.outcome.created_users.is_empty() {
         diagnostics.push(Diagnostic {
             level: spillcheck_core::DiagnosticLevel::Warning,
