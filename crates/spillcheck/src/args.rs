@@ -32,6 +32,8 @@ pub(crate) enum Command {
     Api(ApiArgs),
     /// Code analysis + probe of the running app + correlation: one finding per real problem.
     Scan(ScanArgs),
+    /// Serve the Model Context Protocol on stdio, for AI coding assistants.
+    Mcp(McpArgs),
     /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
     Report(ReportArgs),
 }
@@ -46,6 +48,13 @@ pub(crate) struct CodeArgs {
     pub(crate) strict: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct McpArgs {
+    /// Let `probe_api` reach hosts other than 127.0.0.1/localhost.
+    #[arg(long)]
+    pub(crate) allow_remote: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 mod args;
 mod catalog;
 mod commands;
+mod mcp;
 mod pipeline;
 
 use std::io::Write as _;

@@ -35,12 +35,13 @@ pub(crate) struct RunResult {
     pub(crate) root: Option<PathBuf>,
 }
 
-/// Builds, renders, writes and gates the report. Returns the exit status.
-pub(crate) fn finish(
+/// Builds the report: selection, suppressions, redaction, fingerprints, baseline, score.
+/// Also returns the enabled rules (for renderers that list them).
+pub(crate) fn build_report(
     common: &CommonArgs,
     config: &Config,
     run: RunResult,
-) -> anyhow::Result<ExitStatus> {
+) -> anyhow::Result<(Report, Vec<&'static RuleMeta>)> {
     let catalog = catalog();
     let selection = config.selection(catalog, &common.select, &common.ignore)?;
     let rules: Vec<&'static RuleMeta> = catalog
@@ -62,7 +63,16 @@ pub(crate) fn finish(
         let baseline = Baseline::read(path)?;
         builder = builder.baseline(&path.display().to_string(), baseline);
     }
-    let report = builder.build(run.findings);
+    Ok((builder.build(run.findings), rules))
+}
+
+/// Builds, renders, writes and gates the report. Returns the exit status.
+pub(crate) fn finish(
+    common: &CommonArgs,
+    config: &Config,
+    run: RunResult,
+) -> anyhow::Result<ExitStatus> {
+    let (report, rules) = build_report(common, config, run)?;
     if let Some(path) = &common.write_baseline {
         Baseline::from_findings(&report.findings).write(path)?;
     }

@@ -116,6 +116,7 @@ async fn run_probe(
     config: &Config,
     source_ops: Vec<Operation>,
     enabled: probe::Enabled,
+    bar: indicatif::ProgressBar,
 ) -> anyhow::Result<Probed> {
     // With logs to search, a canary token goes out with the probe (SC311).
     let canary = (!args.logs.is_empty() && enabled("SC311")).then(|| {
@@ -195,7 +196,7 @@ async fn run_probe(
         source_ops,
         public_routes: config.public_routes.clone(),
         enabled,
-        progress: progress(),
+        progress: bar,
     })
     .await
     .map_err(|fatal| anyhow!("{}: {fatal}", url.origin().ascii_serialization()))?;
@@ -310,7 +311,14 @@ pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
         root = Some(std::env::current_dir()?);
     }
     let enabled = enabled_set(&args.common, &config)?;
-    let probed = rt.block_on(run_probe(&url, &args.probe, &config, source_ops, enabled))?;
+    let probed = rt.block_on(run_probe(
+        &url,
+        &args.probe,
+        &config,
+        source_ops,
+        enabled,
+        progress(),
+    ))?;
     let (more, mut diagnostics) = extras(&args.probe, &probed);
     let mut findings = probed.outcome.findings;
     findings.extend(more);
@@ -471,7 +479,7 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             None => None,
         };
         let result = tokio::select! {
-            r = run_probe(&url, &args.probe, &config, ops, probe_enabled) => r,
+            r = run_probe(&url, &args.probe, &config, ops, probe_enabled, progress()) => r,
             _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
         };
         drop(app.take());
@@ -498,4 +506,39 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
         },
     )?;
     end(status, probed.outcome.fatal.as_ref(), &url)
+}
+
+/// What a probe run hands to a report (for the MCP server).
+pub(crate) struct ProbeRun {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) secrets: Vec<String>,
+    pub(crate) fatal: Option<String>,
+}
+
+/// The probe, the token audit and the log scan, as `spillcheck api` runs them; `bar`
+/// counts the requests sent (hidden or not).
+pub(crate) async fn probe_run(
+    url: &url::Url,
+    args: &ProbeArgs,
+    config: &Config,
+    enabled: probe::Enabled,
+    bar: indicatif::ProgressBar,
+) -> anyhow::Result<ProbeRun> {
+    let probed = run_probe(url, args, config, Vec::new(), enabled, bar).await?;
+    let (more, mut diagnostics) = extras(args, &probed);
+    let mut findings = probed.outcome.findings;
+    findings.extend(more);
+    diagnostics.extend(probed.outcome.diagnostics);
+    Ok(ProbeRun {
+        findings,
+        diagnostics,
+        secrets: probed.outcome.secrets,
+        fatal: probed.outcome.fatal.map(|f| f.to_string()),
+    })
+}
+
+/// `parse_url` for other commands.
+pub(crate) fn target_url(raw: &str) -> anyhow::Result<url::Url> {
+    parse_url(raw)
 }

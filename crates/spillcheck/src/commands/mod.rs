@@ -1,11 +1,11 @@
 //! One module per command; each turns its arguments into a run and returns the exit status.
 
-mod api;
+pub(crate) mod api;
 pub(crate) mod code;
 pub(crate) mod jwt;
 pub(crate) mod logs;
 mod report;
-mod rules;
+pub(crate) mod rules;
 
 use crate::ExitStatus;
 use crate::args::{Cli, Command};
@@ -20,6 +20,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Jwt(args) => jwt::jwt(&args),
         Command::Api(args) => api::api(&args),
         Command::Scan(args) => api::scan(&args),
+        Command::Mcp(args) => crate::mcp::serve(args.allow_remote).map(|()| ExitStatus::Success),
         Command::Report(args) => report::report(&args),
     }
 }

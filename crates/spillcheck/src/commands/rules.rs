@@ -12,7 +12,7 @@ use crate::ExitStatus;
 use crate::args::{CatalogFormat, ExplainArgs, RulesArgs};
 use crate::catalog::catalog;
 
-fn rule_json(r: &RuleMeta, with_docs: bool) -> serde_json::Value {
+pub(crate) fn rule_json(r: &RuleMeta, with_docs: bool) -> serde_json::Value {
     let mut v = json!({
         "id": r.id,
         "slug": r.slug,
