@@ -1,5 +1,5 @@
 """A small API that records every request it receives, for testing the probe's manners:
-rate limit, request budget, redirects (same origin, another origin, loops), 5xx storms.
+rate limit, request budget, redirects (same origin, another origin, loops), 5xx storms, a 429 with Retry-After.
 
     python app.py --port 5000 [--away URL] [--fail-all]
 
@@ -62,6 +62,15 @@ def create_app(away, fail_all):
     def same_redirect():
         return redirect("/api/items", code=302)
 
+    limited_calls = []
+
+    @app.get("/api/limited")
+    def limited():
+        limited_calls.append(time.monotonic())
+        if len(limited_calls) == 1:
+            return jsonify(error="slow down"), 429, {"Retry-After": "1"}
+        return jsonify(items=[])
+
     @app.get("/api/loop")
     def loop():
         n = int(request.args.get("n", "0"))
@@ -84,6 +93,7 @@ def create_app(away, fail_all):
                     "/api/away": {"get": secured},
                     "/api/same": {"get": secured},
                     "/api/loop": {"get": secured},
+                    "/api/limited": {"get": secured},
                 },
             }
         )

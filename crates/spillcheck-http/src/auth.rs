@@ -77,6 +77,7 @@ pub struct Identity {
     token: RwLock<String>,
     command: Option<String>,
     refreshes: AtomicU32,
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl Identity {
@@ -87,6 +88,7 @@ impl Identity {
             token: RwLock::new(token.trim().to_owned()),
             command: None,
             refreshes: AtomicU32::new(0),
+            refreshing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -98,6 +100,7 @@ impl Identity {
             token: RwLock::new(token),
             command: Some(command.to_owned()),
             refreshes: AtomicU32::new(0),
+            refreshing: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -106,13 +109,17 @@ impl Identity {
         self.token.read().map(|t| t.clone()).unwrap_or_default()
     }
 
-    /// Runs the command again for a fresh token. `Ok(false)` when there is no command or
-    /// it already ran too often (a token refused right after a refresh is refused for
-    /// another reason).
-    pub async fn refresh(&self) -> Result<bool, String> {
+    /// After `stale` was refused: a fresh token. When another request already refreshed it,
+    /// that token is used; otherwise the command runs again (one refresh at a time, at most
+    /// five per run). `Ok(false)` when there is no command or the refreshes are spent.
+    pub async fn refresh(&self, stale: &str) -> Result<bool, String> {
         let Some(cmd) = &self.command else {
             return Ok(false);
         };
+        let _one_at_a_time = self.refreshing.lock().await;
+        if self.token() != stale {
+            return Ok(true);
+        }
         if self.refreshes.fetch_add(1, Ordering::Relaxed) >= 5 {
             return Ok(false);
         }

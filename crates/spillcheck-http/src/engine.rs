@@ -234,6 +234,18 @@ pub fn is_loopback_host(host: &str) -> bool {
         .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The pause a 429 asks for: `Retry-After` in seconds (an HTTP date counts as 1 s),
+/// at most 10 s, at least 100 ms.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
+    let secs = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite())
+        .unwrap_or(1.0);
+    Duration::from_secs_f64(secs.clamp(0.1, 10.0))
+}
+
 fn describe(err: &reqwest::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -347,6 +359,12 @@ impl Engine {
         tokio::time::sleep_until(at.into()).await;
     }
 
+    /// Pushes every later request back by `wait` (the target asked for a pause).
+    async fn hold_off(&self, wait: Duration) {
+        let mut next = self.next_slot.lock().await;
+        *next = (*next).max(Instant::now() + wait);
+    }
+
     fn take_budget(&self) -> Result<(), SendError> {
         if self.fatal.get().is_some() {
             return Err(SendError::Stopped);
@@ -376,11 +394,21 @@ impl Engine {
         let mut body = request.body.clone();
         let mut credentials = true;
         let mut redirects = Vec::new();
+        let mut waited = false;
         loop {
             let resp = self
                 .send_once(&method, &url, &request, credentials, body.as_ref())
                 .await?;
             let status = resp.status().as_u16();
+            // 429 with Retry-After: the whole run slows down, and an idempotent request is
+            // sent once more (a login burst's 429 is an answer, not an obstacle).
+            if status == 429 && !waited && is_idempotent(&method) {
+                let wait = retry_after(resp.headers());
+                self.hold_off(wait).await;
+                tokio::time::sleep(wait).await;
+                waited = true;
+                continue;
+            }
             let location = resp
                 .headers()
                 .get(reqwest::header::LOCATION)

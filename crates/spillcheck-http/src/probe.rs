@@ -240,12 +240,13 @@ impl Probe {
     /// has a token command, the token is refreshed once and the request sent again.
     pub async fn send_as(&self, who: &Identity, req: Request) -> Result<Arc<Exchange>, SendError> {
         let mut attempt = req.clone();
-        let (k, v) = self.placement.header(&who.token());
+        let sent = who.token();
+        let (k, v) = self.placement.header(&sent);
         attempt.headers.push((k, v));
         attempt.actor.clone_from(&who.label);
         let ex = self.engine.send(attempt).await?;
         if ex.response.status == 401 {
-            match who.refresh().await {
+            match who.refresh(&sent).await {
                 Ok(true) => {
                     self.secret(&who.token());
                     let mut again = req;

@@ -281,9 +281,11 @@ fn expired_token_command_is_run_again() {
     let bed = start("leaky-notes");
     let dir = tempfile::tempdir().unwrap();
     let flag = dir.path().join("issued");
+    let calls = dir.path().join("calls");
     // The first call prints a token the API refuses; later calls log in for real.
     let cmd = format!(
-        "if [ -f {f} ]; then {login}; else touch {f}; echo not-a-valid-token; fi",
+        "echo x >> {c}; if [ -f {f} ]; then {login}; else touch {f}; echo not-a-valid-token; fi",
+        c = calls.display(),
         f = flag.display(),
         login = bed.token_cmd("alice")
     );
@@ -308,6 +310,9 @@ fn expired_token_command_is_run_again() {
         "{got:?} {}",
         stderr(&out)
     );
+    // Many requests were refused at once; the command ran once more, not once per request.
+    let ran = std::fs::read_to_string(&calls).unwrap().lines().count();
+    assert_eq!(ran, 2, "the token command ran {ran} times");
 }
 
 #[test]
@@ -628,6 +633,37 @@ fn rate_limit_and_budget_hold() {
     for w in times.windows(6) {
         assert!(w[5] - w[0] >= 0.9, "6 requests within {:.3} s", w[5] - w[0]);
     }
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let t = target(TOKEN, &[]);
+    let out = run(
+        &[
+            "api",
+            &t.url(),
+            "--token",
+            TOKEN,
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        Path::new("."),
+    );
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let at: Vec<f64> = t
+        .received()
+        .iter()
+        .filter(|r| r["path"] == "/api/limited")
+        .map(|r| r["t"].as_f64().unwrap())
+        .collect();
+    assert!(at.len() >= 2, "{at:?}");
+    assert!(
+        at[1] - at[0] >= 0.9,
+        "sent again after {:.2} s",
+        at[1] - at[0]
+    );
 }
 
 #[test]
