@@ -102,6 +102,10 @@ fn invalid(message: impl Into<String>) -> ErrorData {
     ErrorData::invalid_params(message.into(), None)
 }
 
+fn failed(err: impl std::fmt::Display) -> ErrorData {
+    ErrorData::internal_error(err.to_string(), None)
+}
+
 fn internal(err: &anyhow::Error) -> ErrorData {
     let text = spillcheck_core::Redactor::new()
         .scrub(&format!("{err:#}"))
@@ -139,8 +143,7 @@ fn report_json(
         spillcheck_report::Format::Json,
         spillcheck_report::RenderOptions { color: false },
     );
-    let mut value: Value =
-        serde_json::from_str(&text).map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+    let mut value: Value = serde_json::from_str(&text).map_err(failed)?;
     let max = max.unwrap_or(DEFAULT_MAX_FINDINGS);
     if let Some(findings) = value.get_mut("findings").and_then(Value::as_array_mut) {
         let omitted = findings.len().saturating_sub(max);
@@ -162,6 +165,22 @@ fn existing(paths: &[String]) -> Result<Vec<PathBuf>, ErrorData> {
             }
         })
         .collect()
+}
+
+/// `ProbeArgs` as `spillcheck api` would have them with no options given.
+fn probe_defaults() -> Result<ProbeArgs, ErrorData> {
+    use clap::{Args as _, FromArgMatches as _};
+    let matches = ProbeArgs::augment_args(clap::Command::new("probe"))
+        .try_get_matches_from(["probe"])
+        .map_err(failed)?;
+    ProbeArgs::from_arg_matches(&matches).map_err(failed)
+}
+
+/// Runs CPU-bound work off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ErrorData> {
+    tokio::task::spawn_blocking(f).await.map_err(failed)
 }
 
 fn is_loopback_url(url: &url::Url) -> bool {
@@ -188,8 +207,7 @@ impl Server {
             return Err(invalid("give `paths` or `code`"));
         }
         let mut paths = existing(&args.paths)?;
-        let dir =
-            tempfile::tempdir().map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+        let dir = tempfile::tempdir().map_err(failed)?;
         if let Some(code) = &args.code {
             let name = args.filename.as_deref().unwrap_or("app.py");
             if name.contains("..") || Path::new(name).is_absolute() {
@@ -197,16 +215,14 @@ impl Server {
             }
             let file = dir.path().join(name);
             if let Some(parent) = file.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+                std::fs::create_dir_all(parent).map_err(failed)?;
             }
-            std::fs::write(&file, code)
-                .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+            std::fs::write(&file, code).map_err(failed)?;
             paths.push(file);
         }
         let select = args.select.clone();
         let tmp = dir.path().to_owned();
-        let value = tokio::task::spawn_blocking(move || -> Result<Value, ErrorData> {
+        let value = blocking(move || -> Result<Value, ErrorData> {
             // The project's own configuration (pyproject.toml / spillcheck.toml), as the CLI.
             let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
             let config = Config::discover(&start)
@@ -246,8 +262,7 @@ impl Server {
             };
             report_json(&select, &config, run, args.max_findings)
         })
-        .await
-        .map_err(|e| ErrorData::internal_error(e.to_string(), None))??;
+        .await??;
         drop(dir);
         Ok(CallToolResult::structured(value))
     }
@@ -260,7 +275,7 @@ impl Server {
         Parameters(args): Parameters<PathsArgs>,
     ) -> Result<CallToolResult, ErrorData> {
         let paths = existing(&args.paths)?;
-        let value = tokio::task::spawn_blocking(move || -> Result<Value, ErrorData> {
+        let value = blocking(move || -> Result<Value, ErrorData> {
             let analysis =
                 crate::commands::code::run_analysis(&paths, &Config::default(), &|_| false)
                     .map_err(|e| internal(&e))?;
@@ -269,8 +284,7 @@ impl Server {
             let routes: Vec<&spillcheck_python::Route> = analysis.routes.iter().take(max).collect();
             Ok(json!({"routes": routes, "omitted": total.saturating_sub(max)}))
         })
-        .await
-        .map_err(|e| ErrorData::internal_error(e.to_string(), None))??;
+        .await??;
         Ok(CallToolResult::structured(value))
     }
 
@@ -294,31 +308,17 @@ impl Server {
         if args.rate.is_some_and(|r| !r.is_finite() || r < 0.0) {
             return Err(invalid("`rate` must be ≥ 0"));
         }
-        let probe_args = ProbeArgs {
-            token: args.token.clone(),
-            token_file: None,
-            token_cmd: None,
-            token_b: args.token_b.clone(),
-            token_b_cmd: None,
-            admin_token: args.admin_token.clone(),
-            admin_token_cmd: None,
-            token_limited: None,
-            token_limited_cmd: None,
-            self_register: false,
-            enum_window: 3,
-            auth_header: None,
-            auth_cookie: None,
-            openapi: args.openapi.clone(),
-            source: None,
-            logs: Vec::new(),
-            allow_writes: args.allow_writes,
-            rate: args.rate.unwrap_or(20.0),
-            concurrency: 4,
-            timeout: 10.0,
-            max_requests: args.max_requests.unwrap_or(2000),
-            max_body: 1 << 20,
-            max_lifetime: 3600,
-        };
+        // The CLI's own defaults for everything the tool does not expose; every credential
+        // comes from the arguments only (never from the server's environment).
+        let mut probe_args = probe_defaults()?;
+        probe_args.token = args.token.clone();
+        probe_args.token_b = args.token_b.clone();
+        probe_args.admin_token = args.admin_token.clone();
+        probe_args.token_limited = None;
+        probe_args.openapi = args.openapi.clone();
+        probe_args.allow_writes = args.allow_writes;
+        probe_args.rate = args.rate.unwrap_or(probe_args.rate);
+        probe_args.max_requests = args.max_requests.unwrap_or(2000);
         let config = Config::default();
         let selection = config
             .selection(catalog(), &args.select, &[])
@@ -394,11 +394,8 @@ impl Server {
         }
         let token = args.token.clone();
         let lifetime = args.max_lifetime.unwrap_or(3600);
-        let findings: Vec<Finding> = tokio::task::spawn_blocking(move || {
-            crate::commands::jwt::audit_token(&token, lifetime)
-        })
-        .await
-        .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+        let findings: Vec<Finding> =
+            blocking(move || crate::commands::jwt::audit_token(&token, lifetime)).await?;
         let run = RunResult {
             target: Target::default(),
             findings,
@@ -423,9 +420,7 @@ impl Server {
     ) -> Result<CallToolResult, ErrorData> {
         let paths = existing(&args.paths)?;
         let (findings, diagnostics) =
-            tokio::task::spawn_blocking(move || crate::commands::logs::scan_logs(&paths))
-                .await
-                .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+            blocking(move || crate::commands::logs::scan_logs(&paths)).await?;
         let run = RunResult {
             target: Target {
                 paths: args.paths.clone(),

@@ -535,24 +535,20 @@ impl Target {
 
 const TOKEN: &str = "probe-token-5f0c1b2a9d8e7f60";
 
+/// `spillcheck api URL --token TOKEN EXTRA... --format json`.
+fn api_as(url: &str, token: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["api", url, "--token", token];
+    args.extend_from_slice(extra);
+    args.extend(["--format", "json"]);
+    run(&args, Path::new("."))
+}
+
 #[test]
 fn redirects_never_carry_the_token_to_another_origin() {
     let other = target(TOKEN, &[]);
     let away = format!("{}/echo-away", other.url());
     let main = target(TOKEN, &["--away", &away]);
-    let out = run(
-        &[
-            "api",
-            &main.url(),
-            "--token",
-            TOKEN,
-            "--rate",
-            "0",
-            "--format",
-            "json",
-        ],
-        Path::new("."),
-    );
+    let out = api_as(&main.url(), TOKEN, &["--rate", "0"]);
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
     let at_other = other.received();
     assert!(
@@ -602,21 +598,7 @@ fn redirects_never_carry_the_token_to_another_origin() {
 #[test]
 fn rate_limit_and_budget_hold() {
     let t = target(TOKEN, &[]);
-    let out = run(
-        &[
-            "api",
-            &t.url(),
-            "--token",
-            TOKEN,
-            "--rate",
-            "5",
-            "--max-requests",
-            "25",
-            "--format",
-            "json",
-        ],
-        Path::new("."),
-    );
+    let out = api_as(&t.url(), TOKEN, &["--rate", "5", "--max-requests", "25"]);
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
     let times: Vec<f64> = t
         .received()
@@ -638,19 +620,7 @@ fn rate_limit_and_budget_hold() {
 #[test]
 fn retry_after_is_honoured() {
     let t = target(TOKEN, &[]);
-    let out = run(
-        &[
-            "api",
-            &t.url(),
-            "--token",
-            TOKEN,
-            "--rate",
-            "0",
-            "--format",
-            "json",
-        ],
-        Path::new("."),
-    );
+    let out = api_as(&t.url(), TOKEN, &["--rate", "0"]);
     assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
     let at: Vec<f64> = t
         .received()
@@ -669,19 +639,7 @@ fn retry_after_is_honoured() {
 #[test]
 fn server_error_storm_stops_the_run_with_a_report() {
     let t = target(TOKEN, &["--fail-all"]);
-    let out = run(
-        &[
-            "api",
-            &t.url(),
-            "--token",
-            TOKEN,
-            "--rate",
-            "0",
-            "--format",
-            "json",
-        ],
-        Path::new("."),
-    );
+    let out = api_as(&t.url(), TOKEN, &["--rate", "0"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("server error"), "{err}");

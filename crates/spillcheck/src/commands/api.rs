@@ -211,16 +211,15 @@ async fn run_probe(
 fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
-    let token = match &args.token_file {
-        Some(p) => std::fs::read_to_string(p).ok().map(|t| t.trim().to_owned()),
-        None => args.token.clone(),
-    };
-    // The token the probe ended with (a command's token is in the outcome's secrets first).
-    let token = token.or_else(|| {
-        args.token_cmd
-            .as_ref()
-            .and_then(|_| probed.outcome.secrets.first().cloned())
-    });
+    // User A's token as the probe last used it (the file is not read again), when the
+    // user gave one; self-registered accounts are the scan's own.
+    let given = args.token.is_some() || args.token_file.is_some() || args.token_cmd.is_some();
+    let token = probed
+        .outcome
+        .tokens
+        .iter()
+        .find(|(label, _)| given && label == "user A")
+        .map(|(_, t)| t.clone());
     if let Some(t) = token {
         // The probe's proof of a weak secret (a minted token accepted) supersedes the
         // offline one.
