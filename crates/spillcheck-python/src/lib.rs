@@ -44,6 +44,9 @@ pub struct Options<'a> {
     pub model: ModelOptions,
     /// Whether a rule id is enabled.
     pub enabled: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Report findings only in these files (paths relative to `root`, `/`-separated);
+    /// the whole of `paths` still builds the app model. `None`: every file.
+    pub only: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// The result of an analysis.
@@ -158,7 +161,9 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         .zip(externals.par_iter())
         .map(|(file, external)| {
             let mut cx = checker::Checker::new(file, options.enabled);
-            cx.run();
+            if options.only.is_none_or(|only| only.contains(&file.rel)) {
+                cx.run();
+            }
             let functions = file
                 .module()
                 .map(|m| {
@@ -204,6 +209,11 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
     }
     if (options.enabled)(rules::sc141_whole_record_serialized::SC141.id) {
         rules::sc141_whole_record_serialized::check_routes(&model, &sources, &mut findings);
+    }
+    if let Some(only) = options.only {
+        let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));
+        findings.retain(|f| keep(f.location.as_ref().map(|l| l.path.as_str())));
+        diagnostics.retain(|d| keep(d.path.as_deref()));
     }
     let routes = model.routes.into_iter().map(|s| s.route).collect();
     let file_count = sources.len();

@@ -85,6 +85,7 @@ fn run(path: &Path) -> Outcome {
         exclude: globset::GlobSet::empty(),
         model: ModelOptions::default(),
         enabled: &all,
+        only: None,
     };
     let analysis = analyze(&options);
     assert!(

@@ -46,6 +46,14 @@ pub(crate) struct CodeArgs {
     /// Fail (exit 1) when a file could not be analysed (syntax error, unreadable).
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Report only on files changed since this git revision (committed, staged, unstaged or
+    /// untracked); the routes and auth model are still built from all of PATHS.
+    #[arg(long, value_name = "REV", conflicts_with = "project")]
+    pub(crate) diff_base: Option<String>,
+    /// Analyse DIR as the whole project but report only on the files given as PATHS
+    /// (what the pre-commit hook does with the staged files).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) project: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod catalog;
+mod changed;
 mod commands;
 mod mcp;
 mod pipeline;

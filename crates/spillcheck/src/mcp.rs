@@ -232,7 +232,7 @@ impl Server {
                 .selection(catalog(), &select, &[])
                 .map_err(|e| invalid(e.to_string()))?;
             let enabled = |id: &str| selection.is_enabled(id);
-            let mut analysis = crate::commands::code::run_analysis(&paths, &config, &enabled)
+            let mut analysis = crate::commands::code::run_analysis(&paths, &config, &enabled, None)
                 .map_err(|e| internal(&e))?;
             if enabled("SC320") {
                 crate::commands::code::secrets_in_project_files(&paths, &config, &mut analysis)
@@ -277,7 +277,7 @@ impl Server {
         let paths = existing(&args.paths)?;
         let value = blocking(move || -> Result<Value, ErrorData> {
             let analysis =
-                crate::commands::code::run_analysis(&paths, &Config::default(), &|_| false)
+                crate::commands::code::run_analysis(&paths, &Config::default(), &|_| false, None)
                     .map_err(|e| internal(&e))?;
             let max = args.max_findings.unwrap_or(DEFAULT_MAX_FINDINGS.max(500));
             let total = analysis.routes.len();

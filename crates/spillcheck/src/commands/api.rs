@@ -304,8 +304,12 @@ pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
     let mut source_ops = Vec::new();
     let mut root = None;
     if let Some(src) = &args.probe.source {
-        let analysis =
-            crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
+        let analysis = crate::commands::code::run_analysis(
+            std::slice::from_ref(src),
+            &config,
+            &|_| false,
+            None,
+        )?;
         source_ops = source_operations(&analysis.routes);
         root = Some(std::env::current_dir()?);
     }
@@ -456,14 +460,18 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
     let enabled = |id: &str| selection.is_enabled(id);
     let paths = std::slice::from_ref(&args.path);
-    let mut analysis = crate::commands::code::run_analysis(paths, &config, &enabled)?;
+    let mut analysis = crate::commands::code::run_analysis(paths, &config, &enabled, None)?;
     if enabled("SC320") {
         crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)?;
     }
     let mut ops = source_operations(&analysis.routes);
     if let Some(src) = &args.probe.source {
-        let more =
-            crate::commands::code::run_analysis(std::slice::from_ref(src), &config, &|_| false)?;
+        let more = crate::commands::code::run_analysis(
+            std::slice::from_ref(src),
+            &config,
+            &|_| false,
+            None,
+        )?;
         ops.extend(source_operations(&more.routes));
     }
     let rt = runtime()?;

@@ -1,5 +1,6 @@
 //! `spillcheck code PATH...` and `spillcheck routes PATH...`.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,12 +12,14 @@ use spillcheck_python::{Analysis, ModelOptions, Options, OwnerCheck, RouteAuth};
 use crate::ExitStatus;
 use crate::args::{CatalogFormat, CodeArgs, RoutesArgs};
 use crate::catalog::catalog;
+use crate::changed;
 use crate::pipeline::{RunResult, finish, load_config};
 
 pub(crate) fn run_analysis(
     paths: &[PathBuf],
     config: &Config,
     enabled: &(dyn Fn(&str) -> bool + Sync),
+    only: Option<&HashSet<String>>,
 ) -> anyhow::Result<Analysis> {
     for p in paths {
         if !p.exists() {
@@ -33,6 +36,7 @@ pub(crate) fn run_analysis(
             public_routes: config.public_routes.clone(),
         },
         enabled,
+        only,
     };
     Ok(spillcheck_python::analyze(&options))
 }
@@ -42,16 +46,38 @@ fn first_path(paths: &[PathBuf]) -> &Path {
 }
 
 pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
-    let config = load_config(&args.common, first_path(&args.paths))?;
+    let cwd = std::env::current_dir()?;
+    // What is analysed, and (for pull requests and pre-commit) what is reported on.
+    let (project, only) = match (&args.project, &args.diff_base) {
+        (Some(dir), _) => (vec![dir.clone()], Some(changed::named(&args.paths, &cwd))),
+        (None, Some(rev)) => (
+            args.paths.clone(),
+            Some(changed::since(rev, first_path(&args.paths), &cwd)?),
+        ),
+        (None, None) => (args.paths.clone(), None),
+    };
+    let config = load_config(&args.common, first_path(&project))?;
     let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
     let enabled = |id: &str| selection.is_enabled(id);
-    let mut analysis = run_analysis(&args.paths, &config, &enabled)?;
+    let mut analysis = run_analysis(&project, &config, &enabled, only.as_ref())?;
     if enabled("SC320") {
-        secrets_in_project_files(&args.paths, &config, &mut analysis)?;
+        let changed: Vec<PathBuf>;
+        let secret_paths = match &only {
+            Some(only) => {
+                changed = only
+                    .iter()
+                    .map(PathBuf::from)
+                    .filter(|p| p.is_file())
+                    .collect();
+                &changed
+            }
+            None => &project,
+        };
+        secrets_in_project_files(secret_paths, &config, &mut analysis)?;
     }
     let incomplete = analysis.parse_errors > 0 || !analysis.diagnostics.is_empty();
     let target = Target {
-        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+        paths: project.iter().map(|p| p.display().to_string()).collect(),
         url: None,
     };
     let status = finish(
@@ -140,7 +166,7 @@ pub(crate) fn routes(args: &RoutesArgs) -> anyhow::Result<ExitStatus> {
         None => Config::discover(first_path(&args.paths))?.unwrap_or_default(),
     };
     let all = |_: &str| false;
-    let analysis = run_analysis(&args.paths, &config, &all)?;
+    let analysis = run_analysis(&args.paths, &config, &all, None)?;
     let text = match args.format {
         CatalogFormat::Json | CatalogFormat::Markdown => {
             let mut s = serde_json::to_string_pretty(
