@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests and the demo need, idempotently:
 #   - .venv/ with the testbeds' pinned Python packages (testbeds/requirements.txt)
+#   - Debian's chromium and chromium-driver (HTML report tests)
 #   - the spillcheck binary (cargo build)
 # Re-running is cheap: the venv is only rebuilt when requirements change.
 set -euo pipefail
@@ -17,6 +18,15 @@ if [[ ! -x "$VENV/bin/python" ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" 
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r testbeds/requirements.txt >&2
     echo "$want" > "$stamp"
+fi
+
+# Debian's Chromium and its ChromeDriver: the HTML report is tested in a real browser.
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    echo "setup: installing chromium and chromium-driver (Debian packages)" >&2
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >&2
 fi
 
 if [[ "${SPILLCHECK_SKIP_BUILD:-0}" != "1" ]]; then

@@ -5,6 +5,7 @@
 //! None of them prints or touches the file system.
 #![deny(missing_docs)]
 
+mod html;
 mod junit;
 mod markdown;
 mod sarif;
@@ -29,11 +30,13 @@ pub enum Format {
     Junit,
     /// Markdown for a pull-request comment.
     Markdown,
+    /// One self-contained HTML file (charts, filters, evidence; works offline, prints).
+    Html,
 }
 
 impl Format {
     /// Every format's name, for help texts.
-    pub const NAMES: &[&str] = &["text", "json", "sarif", "junit", "markdown"];
+    pub const NAMES: &[&str] = &["text", "json", "sarif", "junit", "markdown", "html"];
 }
 
 impl FromStr for Format {
@@ -45,6 +48,7 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
             "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
             _ => Err(format!(
                 "unknown format `{s}` (expected one of: {})",
                 Format::NAMES.join(", ")
@@ -61,15 +65,29 @@ impl fmt::Display for Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         })
     }
 }
 
 /// Options that change how a report looks, not what it says.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// ANSI colours (text only). The CLI sets it only on a TTY and never with `NO_COLOR`.
     pub color: bool,
+    /// The target's score over time, oldest first (HTML only; from the history).
+    pub trend: Vec<TrendPoint>,
+}
+
+/// One recorded run's score, for the HTML report's trend chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendPoint {
+    /// When (ISO 8601, UTC).
+    pub time: String,
+    /// 0–100.
+    pub score: u8,
+    /// A–F.
+    pub grade: String,
 }
 
 /// Renders `report` in `format`. `rules` are the rules that ran (for SARIF's rule
@@ -78,7 +96,7 @@ pub fn render(
     report: &Report,
     rules: &[&'static RuleMeta],
     format: Format,
-    options: RenderOptions,
+    options: &RenderOptions,
 ) -> String {
     match format {
         Format::Text => text::render(report, options),
@@ -86,5 +104,6 @@ pub fn render(
         Format::Sarif => sarif::render(report, rules),
         Format::Junit => junit::render(report, rules),
         Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report, &options.trend),
     }
 }

@@ -38,7 +38,7 @@ impl Style {
     }
 }
 
-pub(crate) fn render(report: &Report, options: RenderOptions) -> String {
+pub(crate) fn render(report: &Report, options: &RenderOptions) -> String {
     let st = Style {
         color: options.color,
     };

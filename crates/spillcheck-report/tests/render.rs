@@ -128,7 +128,7 @@ fn report() -> (Report, Vec<&'static RuleMeta>) {
 
 fn out(format: Format) -> String {
     let (report, rules) = report();
-    render(&report, &rules, format, RenderOptions::default())
+    render(&report, &rules, format, &RenderOptions::default())
 }
 
 #[test]
@@ -139,13 +139,16 @@ fn text_snapshot() {
 #[test]
 fn text_color_only_when_asked() {
     let (report, rules) = report();
-    let plain = render(
+    let plain = render(&report, &rules, Format::Text, &RenderOptions::default());
+    let color = render(
         &report,
         &rules,
         Format::Text,
-        RenderOptions { color: false },
+        &RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        },
     );
-    let color = render(&report, &rules, Format::Text, RenderOptions { color: true });
     assert!(!plain.contains('\x1b'));
     assert!(color.contains("\x1b["));
 }
@@ -264,7 +267,7 @@ fn sarif_with_baseline_state_validates() {
         &report,
         cat.rules(),
         Format::Sarif,
-        RenderOptions::default(),
+        &RenderOptions::default(),
     );
     let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(sarif_validator().is_valid(&sarif));
@@ -309,4 +312,48 @@ fn junit_counts_rules_and_failures() {
     );
     assert!(xml.contains("failures=\"5\""));
     assert!(xml.contains("&lt;xml&gt; &amp; &quot;quotes&quot;"));
+}
+
+#[test]
+fn html_is_self_contained_escaped_and_counts_every_finding() {
+    let (report, rules) = report();
+    let html = render(&report, &rules, Format::Html, &RenderOptions::default());
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Nothing is fetched: no external script, style, image or font, and a CSP forbidding it.
+    assert!(html.contains("default-src 'none'"));
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(attr), "{attr}");
+    }
+    // Every finding is a <details>, the count is shown, no secret whole, text escaped.
+    let n = report.findings.len();
+    assert_eq!(html.matches("<details class=\"finding\"").count(), n);
+    assert!(html.contains(&format!("<span id=\"total-count\">{n}</span>")));
+    assert!(!html.contains(TOKEN_A));
+    assert!(html.contains("&lt;xml&gt; &amp; &quot;quotes&quot;"));
+    assert!(!html.contains("<xml>"));
+    // No trend without history; with it, one point per run.
+    assert!(!html.contains("chart-trend"));
+    let trend = vec![
+        spillcheck_report::TrendPoint {
+            time: "2026-11-01T00:00:00Z".into(),
+            score: 40,
+            grade: "F".into(),
+        },
+        spillcheck_report::TrendPoint {
+            time: "2026-11-02T00:00:00Z".into(),
+            score: 85,
+            grade: "B".into(),
+        },
+    ];
+    let with = render(
+        &report,
+        &rules,
+        Format::Html,
+        &RenderOptions {
+            trend,
+            ..RenderOptions::default()
+        },
+    );
+    assert!(with.contains("data-points=\"2\""));
+    assert_eq!(with.matches("<circle").count(), 2);
 }

@@ -36,6 +36,49 @@ pub(crate) enum Command {
     Mcp(McpArgs),
     /// Re-render and re-gate a saved JSON report (e.g. JSON from a scan → SARIF + Markdown).
     Report(ReportArgs),
+    /// Runs recorded over time (score, grade, counts, new and fixed findings).
+    History(HistoryArgs),
+    /// Scan targets on an interval (or --once for cron), record each run, alert on regressions.
+    Monitor(MonitorArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// A target: its recorded name, a path scanned, or a URL (default: every target).
+    pub(crate) target: Option<String>,
+    /// The history database.
+    #[arg(long, value_name = "PATH", default_value = spillcheck_history::DEFAULT_PATH)]
+    pub(crate) db: PathBuf,
+    /// Only the last N runs.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
+    pub(crate) format: HistoryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HistoryFormat {
+    /// A table.
+    Text,
+    /// `{"schema": 1, "runs": [...]}`.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MonitorArgs {
+    /// The monitor configuration (targets, interval, alert thresholds, webhooks).
+    #[arg(long, value_name = "FILE", default_value = "monitor.toml")]
+    pub(crate) config: PathBuf,
+    /// One round, then exit: 1 when a target regressed, 2 when a target could not be scanned.
+    #[arg(long)]
+    pub(crate) once: bool,
+    /// Stop after N rounds (default: run until interrupted).
+    #[arg(long, value_name = "N", conflicts_with = "once")]
+    pub(crate) rounds: Option<u64>,
+    /// The history database (default: the configuration's `db`, else .spillcheck/history.db).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -276,7 +319,7 @@ pub(crate) struct ReportArgs {
 /// Options shared by every command that produces a report.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct CommonArgs {
-    /// Output format: text, json, sarif, junit, markdown.
+    /// Output format: text, json, sarif, junit, markdown, html.
     #[arg(long, default_value = "text", value_parser = parse_format)]
     pub(crate) format: spillcheck_report::Format,
     /// Write the report to FILE instead of standard output.
@@ -306,6 +349,12 @@ pub(crate) struct CommonArgs {
     /// Never colour the text output (NO_COLOR is honoured too).
     #[arg(long)]
     pub(crate) no_color: bool,
+    /// Record this run in the history database (compared with the target's previous run).
+    #[arg(long)]
+    pub(crate) record: bool,
+    /// The history database (for --record, and the HTML report's score trend).
+    #[arg(long, value_name = "PATH", default_value = spillcheck_history::DEFAULT_PATH)]
+    pub(crate) db: PathBuf,
 }
 
 fn parse_format(s: &str) -> Result<spillcheck_report::Format, String> {

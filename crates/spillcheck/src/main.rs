@@ -5,7 +5,9 @@ mod args;
 mod catalog;
 mod changed;
 mod commands;
+mod history;
 mod mcp;
+mod monitor;
 mod pipeline;
 
 use std::io::Write as _;

@@ -125,6 +125,8 @@ fn common(select: &[String]) -> CommonArgs {
         ignore: Vec::new(),
         config: None,
         no_color: true,
+        record: false,
+        db: spillcheck_history::DEFAULT_PATH.into(),
     }
 }
 
@@ -141,7 +143,7 @@ fn report_json(
         &report,
         &rules,
         spillcheck_report::Format::Json,
-        spillcheck_report::RenderOptions { color: false },
+        &spillcheck_report::RenderOptions::default(),
     );
     let mut value: Value = serde_json::from_str(&text).map_err(failed)?;
     let max = max.unwrap_or(DEFAULT_MAX_FINDINGS);

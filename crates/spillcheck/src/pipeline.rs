@@ -35,6 +35,18 @@ pub(crate) struct RunResult {
     pub(crate) root: Option<PathBuf>,
 }
 
+/// A command's run before the report is built: what `monitor` needs to run any
+/// command and record it.
+pub(crate) struct Collected {
+    pub(crate) config: Config,
+    pub(crate) run: RunResult,
+    /// The probe stopped early (unreachable target, too many errors): the run holds
+    /// what was found before.
+    pub(crate) fatal: Option<String>,
+    /// Some files could not be analysed (for `--strict`).
+    pub(crate) incomplete: bool,
+}
+
 /// Builds the report: selection, suppressions, redaction, fingerprints, baseline, score.
 /// Also returns the enabled rules (for renderers that list them).
 pub(crate) fn build_report(
@@ -76,6 +88,14 @@ pub(crate) fn finish(
     if let Some(path) = &common.write_baseline {
         Baseline::from_findings(&report.findings).write(path)?;
     }
+    if common.record {
+        let comparison = crate::history::record(&common.db, &target_key(&report.target), &report)?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            crate::history::one_line(&comparison)
+        );
+    }
     write_report(common, &report, &rules)?;
     if common.write_baseline.is_some() {
         return Ok(ExitStatus::Success);
@@ -103,7 +123,17 @@ fn write_report(
         && !common.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let text = spillcheck_report::render(report, rules, common.format, RenderOptions { color });
+    let trend = if common.format == Format::Html {
+        crate::history::trend(&common.db, &target_key(&report.target))
+    } else {
+        Vec::new()
+    };
+    let text = spillcheck_report::render(
+        report,
+        rules,
+        common.format,
+        &RenderOptions { color, trend },
+    );
     if let Some(path) = &common.output {
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     } else {
@@ -112,4 +142,18 @@ fn write_report(
         out.flush()?;
     }
     Ok(())
+}
+
+/// The name a run is recorded under: what was scanned, paths made absolute so that the
+/// same project scanned from another folder is the same target.
+pub(crate) fn target_key(target: &Target) -> String {
+    let mut parts: Vec<String> = target
+        .paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).map_or_else(|_| p.clone(), |c| c.display().to_string()))
+        .collect();
+    if let Some(url) = &target.url {
+        parts.push(url.trim_end_matches('/').to_owned());
+    }
+    parts.join(" ")
 }

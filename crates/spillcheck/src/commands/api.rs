@@ -16,7 +16,7 @@ use spillcheck_python::RouteAuth;
 use crate::ExitStatus;
 use crate::args::{ApiArgs, ProbeArgs, ScanArgs};
 use crate::catalog::catalog;
-use crate::pipeline::{RunResult, finish, load_config};
+use crate::pipeline::{Collected, RunResult, finish, load_config};
 
 fn parse_url(raw: &str) -> anyhow::Result<url::Url> {
     let url = url::Url::parse(raw).map_err(|e| anyhow!("{raw}: not a URL ({e})"))?;
@@ -284,7 +284,7 @@ fn enabled_set(
 
 fn end(
     status: ExitStatus,
-    outcome_fatal: Option<&spillcheck_http::engine::Fatal>,
+    outcome_fatal: Option<&str>,
     url: &url::Url,
 ) -> anyhow::Result<ExitStatus> {
     match outcome_fatal {
@@ -297,6 +297,14 @@ fn end(
 }
 
 pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
+    let url = parse_url(&args.url)?;
+    let collected = collect_api(args)?;
+    let status = finish(&args.common, &collected.config, collected.run)?;
+    end(status, collected.fatal.as_deref(), &url)
+}
+
+/// The probe `spillcheck api` runs, before the report.
+pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     let url = parse_url(&args.url)?;
     let start = args.probe.source.as_deref().unwrap_or(Path::new("."));
     let config = load_config(&args.common, start)?;
@@ -326,10 +334,9 @@ pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
     let mut findings = probed.outcome.findings;
     findings.extend(more);
     diagnostics.extend(probed.outcome.diagnostics);
-    let status = finish(
-        &args.common,
-        &config,
-        RunResult {
+    Ok(Collected {
+        config,
+        run: RunResult {
             target: Target {
                 paths: Vec::new(),
                 url: Some(url.to_string()),
@@ -339,8 +346,9 @@ pub(crate) fn api(args: &ApiArgs) -> anyhow::Result<ExitStatus> {
             secrets: probed.outcome.secrets,
             root,
         },
-    )?;
-    end(status, probed.outcome.fatal.as_ref(), &url)
+        fatal: probed.outcome.fatal.map(|f| f.to_string()),
+        incomplete: false,
+    })
 }
 
 /// The launched app: its process group is stopped when this is dropped (normal end,
@@ -453,6 +461,14 @@ impl Ready {
 
 pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let url = parse_url(&args.url)?;
+    let collected = collect_scan(args)?;
+    let status = finish(&args.common, &collected.config, collected.run)?;
+    end(status, collected.fatal.as_deref(), &url)
+}
+
+/// What `spillcheck scan` runs (code analysis, launch, probe, correlation), before the report.
+pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
+    let url = parse_url(&args.url)?;
     if !args.path.exists() {
         bail!("{}: no such file or directory", args.path.display());
     }
@@ -498,10 +514,9 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     diagnostics.extend(analysis.diagnostics);
     diagnostics.extend(probed.outcome.diagnostics);
     let findings = correlate(analysis.findings, api_findings, &probed.outcome.enforced);
-    let status = finish(
-        &args.common,
-        &config,
-        RunResult {
+    Ok(Collected {
+        config,
+        run: RunResult {
             target: Target {
                 paths: vec![args.path.display().to_string()],
                 url: Some(url.to_string()),
@@ -511,8 +526,9 @@ pub(crate) fn scan(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             secrets: probed.outcome.secrets,
             root: Some(std::env::current_dir()?),
         },
-    )?;
-    end(status, probed.outcome.fatal.as_ref(), &url)
+        fatal: probed.outcome.fatal.map(|f| f.to_string()),
+        incomplete: false,
+    })
 }
 
 /// What a probe run hands to a report (for the MCP server).

@@ -13,7 +13,7 @@ use crate::ExitStatus;
 use crate::args::{CatalogFormat, CodeArgs, RoutesArgs};
 use crate::catalog::catalog;
 use crate::changed;
-use crate::pipeline::{RunResult, finish, load_config};
+use crate::pipeline::{Collected, RunResult, finish, load_config};
 
 pub(crate) fn run_analysis(
     paths: &[PathBuf],
@@ -46,6 +46,21 @@ fn first_path(paths: &[PathBuf]) -> &Path {
 }
 
 pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
+    let collected = collect(args)?;
+    let incomplete = collected.incomplete;
+    let status = finish(&args.common, &collected.config, collected.run)?;
+    if args.strict && incomplete && status == ExitStatus::Success {
+        let _ = writeln!(
+            std::io::stderr(),
+            "spillcheck: --strict: some files could not be analysed (see the diagnostics)"
+        );
+        return Ok(ExitStatus::Failure);
+    }
+    Ok(status)
+}
+
+/// The analysis `spillcheck code` runs, before the report.
+pub(crate) fn collect(args: &CodeArgs) -> anyhow::Result<Collected> {
     let cwd = std::env::current_dir()?;
     // What is analysed, and (for pull requests and pre-commit) what is reported on.
     let (project, only) = match (&args.project, &args.diff_base) {
@@ -80,25 +95,18 @@ pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
         paths: project.iter().map(|p| p.display().to_string()).collect(),
         url: None,
     };
-    let status = finish(
-        &args.common,
-        &config,
-        RunResult {
+    Ok(Collected {
+        config,
+        run: RunResult {
             target,
             findings: analysis.findings,
             diagnostics: analysis.diagnostics,
             secrets: Vec::new(),
-            root: Some(std::env::current_dir()?),
+            root: Some(cwd),
         },
-    )?;
-    if args.strict && incomplete && status == ExitStatus::Success {
-        let _ = writeln!(
-            std::io::stderr(),
-            "spillcheck: --strict: some files could not be analysed (see the diagnostics)"
-        );
-        return Ok(ExitStatus::Failure);
-    }
-    Ok(status)
+        fatal: None,
+        incomplete,
+    })
 }
 
 /// SC320: secrets committed in the project's files. Non-Python files get every

@@ -22,5 +22,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Scan(args) => api::scan(&args),
         Command::Mcp(args) => crate::mcp::serve(args.allow_remote).map(|()| ExitStatus::Success),
         Command::Report(args) => report::report(&args),
+        Command::History(args) => crate::history::history(&args),
+        Command::Monitor(args) => crate::monitor::monitor(&args),
     }
 }
