@@ -209,6 +209,7 @@ mod tests {
             elapsed: std::time::Duration::ZERO,
             url: url::Url::parse("http://127.0.0.1/").unwrap(),
             redirects: vec![],
+            cut_short: None,
         }
     }
 

@@ -32,6 +32,8 @@ pub struct Settings {
     pub allow_writes: bool,
     /// Consecutive 5xx answers after which the run stops (the target is failing).
     pub max_server_errors: u32,
+    /// Accept TLS certificates that do not verify (self-signed, wrong host, expired).
+    pub insecure: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             max_requests: 5_000,
             allow_writes: false,
             max_server_errors: 25,
+            insecure: false,
         }
     }
 }
@@ -116,6 +119,8 @@ pub struct Response {
     pub url: Url,
     /// Redirects followed or refused on the way: status and `Location`.
     pub redirects: Vec<(u16, String)>,
+    /// Why the body ended before its end (reset, timeout, close), if it did.
+    pub cut_short: Option<String>,
 }
 
 impl Response {
@@ -157,6 +162,9 @@ pub struct Exchange {
     /// The response.
     pub response: Response,
 }
+
+/// Watches every request as it completes (`--verbose`): the answer, or why there was none.
+pub type Observer = Arc<dyn Fn(&Request, Result<&Response, &str>) + Send + Sync>;
 
 /// Why a request was not answered.
 #[derive(Debug, Clone)]
@@ -211,6 +219,9 @@ pub struct Engine {
     log: Mutex<Vec<Arc<Exchange>>>,
     progress: indicatif::ProgressBar,
     extra_credential_headers: Vec<String>,
+    observer: Option<Observer>,
+    /// Requests that could not be tested properly: (method, path, why).
+    problems: Mutex<Vec<(String, String, String)>>,
 }
 
 fn is_write(method: &Method) -> bool {
@@ -244,6 +255,21 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
         .filter(|s| s.is_finite())
         .unwrap_or(1.0);
     Duration::from_secs_f64(secs.clamp(0.1, 10.0))
+}
+
+/// The innermost cause of an error chain: `invalid HTTP version parsed`, not the
+/// whole `error sending request for url (...): client error (...): ...` (which also
+/// repeats the URL, query string and all).
+fn short_reason(text: &str) -> String {
+    if text.contains("timed out") {
+        return "timed out".to_owned();
+    }
+    text.rsplit(": ")
+        .next()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(text)
+        .to_owned()
 }
 
 fn describe(err: &reqwest::Error) -> String {
@@ -289,6 +315,7 @@ impl Engine {
             .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("spillcheck/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(settings.concurrency.max(1))
+            .tls_danger_accept_invalid_certs(settings.insecure)
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Engine {
@@ -309,7 +336,46 @@ impl Engine {
                 .iter()
                 .map(|h| h.to_ascii_lowercase())
                 .collect(),
+            observer: None,
+            problems: Mutex::new(Vec::new()),
         })
+    }
+
+    fn problem(&self, method: &Method, url: &Url, why: String) {
+        if let Ok(mut p) = self.problems.lock() {
+            p.push((method.to_string(), url.path().to_owned(), why));
+        }
+    }
+
+    /// One line per operation some request could not test: the answer never came, came
+    /// cut short, stayed 429, or redirected without end. Paths only (no query strings).
+    pub fn problems(&self) -> Vec<String> {
+        let all = self.problems.lock().map(|p| p.clone()).unwrap_or_default();
+        let mut grouped: Vec<((String, String, String), usize)> = Vec::new();
+        for key in all {
+            match grouped.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => grouped.push((key, 1)),
+            }
+        }
+        grouped
+            .into_iter()
+            .map(|((m, path, why), n)| {
+                let times = if n > 1 {
+                    format!(" ({n} requests)")
+                } else {
+                    String::new()
+                };
+                format!("{m} {path}: {why}{times}")
+            })
+            .collect()
+    }
+
+    /// Calls `observer` after each request (answered or failed).
+    #[must_use]
+    pub fn observed(mut self, observer: Option<Observer>) -> Engine {
+        self.observer = observer;
+        self
     }
 
     /// The settings.
@@ -396,9 +462,21 @@ impl Engine {
         let mut redirects = Vec::new();
         let mut waited = false;
         loop {
-            let resp = self
+            let resp = match self
                 .send_once(&method, &url, &request, credentials, body.as_ref())
-                .await?;
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    if let SendError::Failed(why) = &e {
+                        if let Some(o) = &self.observer {
+                            o(&request, Err(why));
+                        }
+                        self.problem(&method, &url, format!("no answer: {}", short_reason(why)));
+                    }
+                    return Err(e);
+                }
+            };
             let status = resp.status().as_u16();
             // 429 with Retry-After: the whole run slows down, and an idempotent request is
             // sent once more (a login burst's 429 is an answer, not an obstacle).
@@ -436,6 +514,36 @@ impl Engine {
             }
             let response = self.read(resp, start, url.clone(), redirects).await;
             self.note_status(response.status);
+            if let Some(why) = &response.cut_short {
+                self.problem(
+                    &method,
+                    &url,
+                    format!(
+                        "answer cut short after {} bytes: {why}",
+                        response.body.len()
+                    ),
+                );
+            }
+            if response.status == 429 {
+                self.problem(
+                    &method,
+                    &url,
+                    "still 429 Too Many Requests after the pause it asked for (at most 10 s)"
+                        .into(),
+                );
+            }
+            if (300..400).contains(&response.status)
+                && response.redirects.len() >= self.settings.max_redirects
+            {
+                self.problem(
+                    &method,
+                    &url,
+                    format!(
+                        "more than {} redirects; not followed further",
+                        self.settings.max_redirects
+                    ),
+                );
+            }
             let exchange = Arc::new(Exchange {
                 seq: self.seq.fetch_add(1, Ordering::Relaxed),
                 request,
@@ -443,6 +551,9 @@ impl Engine {
             });
             if let Ok(mut log) = self.log.lock() {
                 log.push(Arc::clone(&exchange));
+            }
+            if let Some(o) = &self.observer {
+                o(&exchange.request, Ok(&exchange.response));
             }
             self.progress.inc(1);
             return Ok(exchange);
@@ -540,14 +651,24 @@ impl Engine {
         let cap = self.settings.body_cap;
         let mut body = Vec::new();
         let mut truncated = false;
-        while let Ok(Some(chunk)) = resp.chunk().await {
-            let room = cap.saturating_sub(body.len());
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
+        let mut cut_short = None;
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = cap.saturating_sub(body.len());
+                    if chunk.len() > room {
+                        body.extend_from_slice(&chunk[..room]);
+                        truncated = true;
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    cut_short = Some(short_reason(&describe(&err)));
+                    break;
+                }
             }
-            body.extend_from_slice(&chunk);
         }
         Response {
             status,
@@ -557,6 +678,7 @@ impl Engine {
             elapsed: start.elapsed(),
             url,
             redirects,
+            cut_short,
         }
     }
 }

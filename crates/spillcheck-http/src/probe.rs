@@ -53,6 +53,8 @@ pub struct Options {
     pub enabled: Enabled,
     /// The progress bar (hidden when not on a terminal).
     pub progress: indicatif::ProgressBar,
+    /// Called after every request (`--verbose`).
+    pub observer: Option<crate::engine::Observer>,
 }
 
 /// What a probe run found.
@@ -527,7 +529,8 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         &credential_headers,
         options.progress,
     )
-    .map_err(Fatal::Unreachable)?;
+    .map_err(Fatal::Unreachable)?
+    .observed(options.observer);
     let mut p = Probe {
         engine,
         base: options.base,
@@ -788,6 +791,16 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
 
     let fatal = p.engine.fatal().cloned();
     let requests = p.engine.sent();
+    if let Ok(mut d) = p.diagnostics.lock() {
+        for problem in p.engine.problems() {
+            d.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                message: format!("not fully tested: {problem}"),
+                path: None,
+                line: None,
+            });
+        }
+    }
     let operations = p.ops.len();
     let tokens: Vec<(String, String)> = [&p.user, &p.user_b, &p.admin, &p.limited]
         .into_iter()

@@ -15,6 +15,7 @@ mod connexion;
 mod facts;
 mod files;
 mod model;
+mod nesting;
 mod patterns;
 mod project;
 pub mod rules;

@@ -51,6 +51,12 @@ impl SourceFile {
             parsed: None,
             is_test,
         };
+        if let Err((line, msg)) = crate::nesting::check(&file.text) {
+            return (
+                file,
+                Some((line, 1, format!("{msg} (Python refuses this too)"))),
+            );
+        }
         match ruff_python_parser::parse_module(&file.text) {
             Ok(parsed) => {
                 file.parsed = Some(parsed);

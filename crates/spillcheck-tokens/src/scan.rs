@@ -182,10 +182,13 @@ pub fn scan_files(
     for path in files {
         let shown = display(path);
         match scan_one(scanner, path, &shown, options, threads, &groups) {
-            Ok(bytes) => {
+            Ok((bytes, partial)) => {
                 let mut r = result.lock().expect("lock");
                 r.bytes += bytes;
                 r.files += 1;
+                if let Some(note) = partial {
+                    r.notes.push((shown, note));
+                }
             }
             Err(note) => result.lock().expect("lock").notes.push((shown, note)),
         }
@@ -204,7 +207,13 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>, String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     if is_gz {
-        return Ok(Box::new(flate2::read::MultiGzDecoder::new(reader)));
+        let packed = std::fs::metadata(path).map_or(0, |m| m.len());
+        let limit = packed.saturating_mul(MAX_GZ_RATIO).max(MIN_GZ_LIMIT);
+        return Ok(Box::new(Bounded {
+            inner: flate2::read::MultiGzDecoder::new(reader),
+            left: limit,
+            limit,
+        }));
     }
     // Binary files are skipped: a NUL in the first 8 KiB.
     let mut head = vec![0u8; 8192];
@@ -214,6 +223,36 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>, String> {
         return Err("skipped: binary file".into());
     }
     Ok(Box::new(std::io::Cursor::new(head).chain(reader)))
+}
+
+/// A `.gz` file may expand to at most this many times its size (logs compress about
+/// 10:1, a decompression bomb 1000:1)...
+const MAX_GZ_RATIO: u64 = 100;
+/// ...but always to at least 256 MiB.
+const MIN_GZ_LIMIT: u64 = 256 << 20;
+
+/// A decompressing reader that refuses to expand past `limit` bytes.
+struct Bounded<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other(format!(
+                "decompressed past {} MiB (over {MAX_GZ_RATIO}:1, a decompression bomb?); the rest is not scanned",
+                self.limit >> 20
+            )));
+        }
+        let room = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..room])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -234,7 +273,7 @@ fn scan_one(
     options: ScanOptions,
     threads: usize,
     groups: &Mutex<Groups>,
-) -> Result<u64, String> {
+) -> Result<(u64, Option<String>), String> {
     let mut reader = open(path)?;
     let (tx, rx) = sync_channel::<(Vec<u8>, u64)>(QUEUE);
     let rx = Mutex::new(rx);
@@ -307,7 +346,7 @@ fn scan_one(
     });
     match read_error {
         Some(e) if total == 0 => Err(e),
-        _ => Ok(total),
+        other => Ok((total, other)),
     }
 }
 

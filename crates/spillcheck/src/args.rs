@@ -229,6 +229,12 @@ pub(crate) struct ProbeArgs {
     /// Total requests the run may send.
     #[arg(long, default_value_t = 5000, help_heading = "Probe manners")]
     pub(crate) max_requests: u64,
+    /// Accept TLS certificates that do not verify (self-signed test servers). Off: refused.
+    #[arg(long, help_heading = "Probe manners")]
+    pub(crate) insecure: bool,
+    /// Print each request and its answer on stderr (tokens and secrets redacted).
+    #[arg(long, short = 'v', help_heading = "Probe manners")]
+    pub(crate) verbose: bool,
     /// Bytes of each response body kept.
     #[arg(long, default_value_t = 1 << 20, help_heading = "Probe manners")]
     pub(crate) max_body: usize,

@@ -42,7 +42,24 @@ fn main() -> ExitCode {
             };
         }
     };
-    match commands::run(cli) {
+    // Deep but legal code makes the parser and the visitors recurse; 64 MiB stacks (the
+    // command's thread and rayon's workers) keep that far from an overflow. The guard in
+    // spillcheck-python refuses what Python itself would refuse before any of it runs.
+    const STACK: usize = 64 << 20;
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .build_global();
+    let outcome = std::thread::Builder::new()
+        .name("spillcheck".into())
+        .stack_size(STACK)
+        .spawn(move || commands::run(cli))
+        .map_err(anyhow::Error::from)
+        .and_then(|handle| {
+            handle.join().unwrap_or_else(|_| {
+                Err(anyhow::anyhow!("internal error (a bug): the run panicked"))
+            })
+        });
+    match outcome {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,
         Ok(ExitStatus::Failure) => ExitCode::from(1),
         Err(err) => {

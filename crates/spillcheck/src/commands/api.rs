@@ -178,8 +178,13 @@ async fn run_probe(
         body_cap: args.max_body,
         max_requests: args.max_requests,
         allow_writes: args.allow_writes,
+        insecure: args.insecure,
         ..Settings::default()
     };
+    let args_tokens: Vec<Option<String>> = [&user, &user_b, &admin, &limited]
+        .iter()
+        .map(|i| i.as_ref().map(Identity::token))
+        .collect();
     let start = Instant::now();
     let outcome = probe::run(Options {
         base: url.clone(),
@@ -196,6 +201,9 @@ async fn run_probe(
         source_ops,
         public_routes: config.public_routes.clone(),
         enabled,
+        observer: args
+            .verbose
+            .then(|| verbose_observer(&bar, secrets_of(&args_tokens))),
         progress: bar,
     })
     .await
@@ -272,6 +280,45 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
         probed.elapsed.as_secs_f64()
     );
     (findings, diagnostics)
+}
+
+fn secrets_of(tokens: &[Option<String>]) -> spillcheck_core::Redactor {
+    let mut r = spillcheck_core::Redactor::new();
+    for t in tokens.iter().flatten() {
+        r.add(t);
+    }
+    r
+}
+
+/// `--verbose`: one line per request on stderr, above the progress spinner, secrets
+/// scrubbed (the tokens given, and anything token-shaped in a URL).
+fn verbose_observer(
+    bar: &indicatif::ProgressBar,
+    redactor: spillcheck_core::Redactor,
+) -> spillcheck_http::engine::Observer {
+    let bar = bar.clone();
+    std::sync::Arc::new(move |req, answer| {
+        let line = match answer {
+            Ok(resp) => format!(
+                "{:<14} {} {} → {} ({} B{}, {} ms)",
+                req.actor,
+                req.method,
+                req.url,
+                resp.status,
+                resp.body.len(),
+                if resp.truncated { ", cut" } else { "" },
+                resp.elapsed.as_millis()
+            ),
+            Err(why) => format!(
+                "{:<14} {} {} → failed: {why}",
+                req.actor, req.method, req.url
+            ),
+        };
+        let line = redactor.scrub(&line).into_owned();
+        bar.suspend(|| {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        });
+    })
 }
 
 fn enabled_set(
