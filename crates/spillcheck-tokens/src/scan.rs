@@ -169,6 +169,24 @@ fn scan_chunk(
     }
 }
 
+/// Scans text already in memory (one chunk, as a file's content would be read): the
+/// same detectors, grouping and line numbers as [`scan_files`]. For fuzzing and tests.
+pub fn scan_bytes(bytes: &[u8], shown: &str, options: ScanOptions) -> ScanResult {
+    let mut found = Vec::new();
+    scan_chunk(Scanner::get(), bytes, 1, shown, options, &mut found);
+    let mut groups = Groups::default();
+    for (d, place, line) in &found {
+        groups.add(d, place.clone(), line);
+    }
+    ScanResult {
+        groups: groups.list,
+        bytes: bytes.len() as u64,
+        files: 1,
+        notes: Vec::new(),
+        untracked: groups.untracked,
+    }
+}
+
 /// Scans files and folders. `display` maps a path to how it is shown in findings.
 pub fn scan_files(
     files: &[PathBuf],

@@ -29,12 +29,88 @@ pub(crate) enum ExitStatus {
     Failure,
 }
 
+/// Scrubs secrets from anything printed outside a report: usage errors, errors,
+/// panics. Knows the tokens given on the command line and in the environment, and
+/// every token-shaped value.
+static PROCESS_REDACTOR: std::sync::OnceLock<spillcheck_core::Redactor> =
+    std::sync::OnceLock::new();
+
+fn process_redactor() -> &'static spillcheck_core::Redactor {
+    PROCESS_REDACTOR.get_or_init(|| {
+        let mut r = spillcheck_core::Redactor::new();
+        for secret in secrets_from_command_line(std::env::args().skip(1)) {
+            r.add(&secret);
+        }
+        for var in [
+            "SPILLCHECK_TOKEN",
+            "SPILLCHECK_TOKEN_B",
+            "SPILLCHECK_ADMIN_TOKEN",
+            "SPILLCHECK_TOKEN_LIMITED",
+        ] {
+            if let Ok(v) = std::env::var(var) {
+                r.add(&v);
+            }
+        }
+        r
+    })
+}
+
+/// Values of the token options (`--token T`, `--token=T`, ...) and the token given to
+/// `spillcheck jwt`.
+fn secrets_from_command_line(args: impl Iterator<Item = String>) -> Vec<String> {
+    const FLAGS: [&str; 4] = ["--token", "--token-b", "--admin-token", "--token-limited"];
+    let args: Vec<String> = args.collect();
+    let mut out = Vec::new();
+    let mut jwt = false;
+    for (i, a) in args.iter().enumerate() {
+        if let Some((flag, value)) = a.split_once('=') {
+            if FLAGS.contains(&flag) {
+                out.push(value.to_owned());
+            }
+        } else if FLAGS.contains(&a.as_str()) {
+            if let Some(v) = args.get(i + 1) {
+                out.push(v.clone());
+            }
+        } else if a == "jwt" && !jwt {
+            jwt = true;
+        } else if jwt && !a.starts_with('-') {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
 fn main() -> ExitCode {
+    // A panic prints one scrubbed line, never the raw message (it may hold a token).
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let text = process_redactor().scrub(&message).replace('\n', " ");
+        let _ = writeln!(
+            std::io::stderr(),
+            "spillcheck: internal error (a bug, please report it){place}: {text}"
+        );
+    }));
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            // Help and --version are successes; usage errors exit 2.
-            let _ = err.print();
+            // Help and --version are successes; usage errors exit 2. A usage error may
+            // quote a misplaced token: it is scrubbed like every other message.
+            let text = err.render().to_string();
+            let text = process_redactor().scrub(&text);
+            let _ = if err.use_stderr() {
+                write!(std::io::stderr(), "{text}")
+            } else {
+                write!(std::io::stdout(), "{text}")
+            };
             return if err.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -42,6 +118,7 @@ fn main() -> ExitCode {
             };
         }
     };
+
     // Deep but legal code makes the parser and the visitors recurse; 64 MiB stacks (the
     // command's thread and rayon's workers) keep that far from an overflow. The guard in
     // spillcheck-python refuses what Python itself would refuse before any of it runs.
@@ -52,7 +129,13 @@ fn main() -> ExitCode {
     let outcome = std::thread::Builder::new()
         .name("spillcheck".into())
         .stack_size(STACK)
-        .spawn(move || commands::run(cli))
+        .spawn(move || {
+            if let Some(message) = std::env::var_os("SPILLCHECK_TEST_PANIC") {
+                // For the redaction audit only: proves a panic message is scrubbed.
+                panic!("{}", message.to_string_lossy());
+            }
+            commands::run(cli)
+        })
         .map_err(anyhow::Error::from)
         .and_then(|handle| {
             handle.join().unwrap_or_else(|_| {
@@ -66,9 +149,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            let message = spillcheck_core::Redactor::new()
-                .scrub(&format!("{err:#}"))
-                .into_owned();
+            let message = process_redactor().scrub(&format!("{err:#}")).into_owned();
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "spillcheck: error: {}", message.replace('\n', " "));
             ExitCode::from(2)

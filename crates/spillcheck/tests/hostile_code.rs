@@ -27,11 +27,10 @@ fn diagnostics(report: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 fn note_for<'a>(diags: &'a [(String, String)], path: &str) -> &'a str {
-    diags
-        .iter()
-        .find(|(p, _)| p == path)
-        .map(|(_, m)| m.as_str())
-        .unwrap_or_else(|| panic!("no diagnostic for {path}: {diags:?}"))
+    diags.iter().find(|(p, _)| p == path).map_or_else(
+        || panic!("no diagnostic for {path}: {diags:?}"),
+        |(_, m)| m.as_str(),
+    )
 }
 
 #[test]
