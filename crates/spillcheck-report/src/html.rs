@@ -198,6 +198,15 @@ fn header(h: &mut String, report: &Report, grade: &str) {
     );
 }
 
+/// A coloured badge for a severity.
+fn pill(s: Severity, text: &str) -> String {
+    format!(
+        "<span class=\"pill\" style=\"background:{}\">{}</span>",
+        color(s),
+        esc(text)
+    )
+}
+
 fn count(report: &Report, s: Severity) -> usize {
     report.findings.iter().filter(|f| f.severity == s).count()
 }
@@ -238,9 +247,8 @@ fn severity_card(h: &mut String, report: &Report) {
     for s in SEVERITIES {
         let _ = write!(
             h,
-            "<span class=\"pill\" style=\"background:{}\" data-severity-count=\"{s}\">{} {s}</span>",
-            color(s),
-            count(report, s)
+            "<span data-severity-count=\"{s}\">{}</span>",
+            pill(s, &format!("{} {s}", count(report, s)))
         );
     }
     h.push_str("</div>\n");
@@ -350,8 +358,8 @@ fn findings_section(h: &mut String, report: &Report) {
     for s in SEVERITIES {
         let _ = write!(
             h,
-            "<label><input type=\"checkbox\" name=\"severity\" value=\"{s}\" checked> <span class=\"pill\" style=\"background:{}\">{s}</span> {}</label>",
-            color(s),
+            "<label><input type=\"checkbox\" name=\"severity\" value=\"{s}\" checked> {} {}</label>",
+            pill(s, s.as_str()),
             count(report, s)
         );
     }
@@ -383,10 +391,11 @@ fn finding(h: &mut String, f: &Finding) {
     let _ = write!(
         h,
         "<details class=\"finding\" data-severity=\"{sev}\" data-rule=\"{rule}\" style=\"--sev:{c}\">\
-         <summary><span class=\"pill\" style=\"background:{c}\">{sev}</span> <span class=\"rule\">{rule}</span> \
+         <summary>{badge} <span class=\"rule\">{rule}</span> \
          <span class=\"title\">{title}</span>{new} <span class=\"where\">{place}</span></summary>\n<div class=\"body\">\
          <p>{message}</p>\n",
         c = color(sev),
+        badge = pill(sev, sev.as_str()),
         rule = esc(&f.rule_id),
         title = esc(&f.title),
         place = esc(&where_(f)),

@@ -104,6 +104,16 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
     ops
 }
 
+/// The operations of `--source PATH` (none without it).
+fn extra_source_operations(args: &ProbeArgs, config: &Config) -> anyhow::Result<Vec<Operation>> {
+    let Some(src) = &args.source else {
+        return Ok(Vec::new());
+    };
+    let analysis =
+        crate::commands::code::run_analysis(std::slice::from_ref(src), config, &|_| false, None)?;
+    Ok(source_operations(&analysis.routes))
+}
+
 struct Probed {
     outcome: Outcome,
     elapsed: Duration,
@@ -356,18 +366,11 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     let start = args.probe.source.as_deref().unwrap_or(Path::new("."));
     let config = load_config(&args.common, start)?;
     let rt = runtime()?;
-    let mut source_ops = Vec::new();
-    let mut root = None;
-    if let Some(src) = &args.probe.source {
-        let analysis = crate::commands::code::run_analysis(
-            std::slice::from_ref(src),
-            &config,
-            &|_| false,
-            None,
-        )?;
-        source_ops = source_operations(&analysis.routes);
-        root = Some(std::env::current_dir()?);
-    }
+    let source_ops = extra_source_operations(&args.probe, &config)?;
+    let root = match &args.probe.source {
+        Some(_) => Some(std::env::current_dir()?),
+        None => None,
+    };
     let enabled = enabled_set(&args.common, &config)?;
     let probed = rt.block_on(run_probe(
         &url,
@@ -528,15 +531,7 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
         crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)?;
     }
     let mut ops = source_operations(&analysis.routes);
-    if let Some(src) = &args.probe.source {
-        let more = crate::commands::code::run_analysis(
-            std::slice::from_ref(src),
-            &config,
-            &|_| false,
-            None,
-        )?;
-        ops.extend(source_operations(&more.routes));
-    }
+    ops.extend(extra_source_operations(&args.probe, &config)?);
     let rt = runtime()?;
     let probe_enabled = enabled_set(&args.common, &config)?;
     let probed = rt.block_on(async {
