@@ -155,5 +155,9 @@ pub(crate) fn target_key(target: &Target) -> String {
     if let Some(url) = &target.url {
         parts.push(url.trim_end_matches('/').to_owned());
     }
+    if parts.is_empty() {
+        // `jwt` audits a token, not a place: its runs share one name.
+        return "(no path or URL)".to_owned();
+    }
     parts.join(" ")
 }
