@@ -1,11 +1,14 @@
 """Starts both testbeds on 127.0.0.1 (free ports) for the whole session."""
+import asyncio
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -93,3 +96,54 @@ def beds(tmp_path_factory):
 @pytest.fixture(params=["leaky-notes", "hardened-notes"])
 def bed(request, beds):
     return beds[request.param]
+
+
+class WebhookReceiver:
+    """A webhook endpoint on 127.0.0.1 that keeps what it is sent:
+    `received` holds (path, content type, body text) per POST."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length).decode("utf-8", "replace")
+                received.append((self.path, self.headers.get("Content-Type"), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    r = WebhookReceiver()
+    yield r
+    r.close()
+
+
+def mcp_session(scenario):
+    """Runs `scenario(session)` against a fresh `spillcheck mcp` (the official MCP
+    client over stdio) and returns its result."""
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    root = TESTBEDS.parent
+
+    async def main():
+        params = StdioServerParameters(command=str(root / "target" / "debug" / "spillcheck"), args=["mcp"], cwd=str(root))
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return await scenario(session)
+
+    return asyncio.run(main())

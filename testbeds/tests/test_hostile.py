@@ -3,9 +3,6 @@ misbehaves in every way (testbeds/hostile/server.py), a self-signed TLS server s
 HTTP/2, a load run at full speed, and a long monitor run whose memory must stay flat.
 """
 import json
-import os
-import resource
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +11,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "testbeds" / "hostile"
 BINARY = ROOT / "target" / "debug" / "spillcheck"
 ARTIFACTS = ROOT / "target" / "test-artifacts"
 TOKEN = "hostile-test-token-0123456789abcdef"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(args, ready):
@@ -63,15 +56,15 @@ def measured(args, timeout=300):
     """Runs spillcheck in a fresh Python process whose only child it is: (exit code,
     stdout, stderr, peak RSS in MiB, seconds)."""
     script = (
-        "import resource, subprocess, sys, time\n"
+        "import json, resource, subprocess, sys, time\n"
         "t = time.time()\n"
         "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "sys.stdout.write(repr((r.returncode, r.stdout, r.stderr,\n"
-        "    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, time.time() - t)))\n"
+        "json.dump([r.returncode, r.stdout, r.stderr,\n"
+        "    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, time.time() - t], sys.stdout)\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(BINARY), *args],
                           capture_output=True, text=True, timeout=timeout)
-    return eval(done.stdout)  # our own repr of a tuple of str/int/float
+    return tuple(json.loads(done.stdout))
 
 
 def test_hostile_http_target_bounded_and_noted(hostile, tmp_path):

@@ -2,17 +2,13 @@
 server initializes, lists its tools, scans the leaky testbed's code and a snippet, probes
 a running leaky testbed, answers bad arguments with errors while staying up, and never
 echoes back a token it was given."""
-import asyncio
 import json
 import os
 import signal
-from pathlib import Path
 
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
 
-from conftest import TESTBEDS, start
+from conftest import TESTBEDS, mcp_session, start
 
 ROOT = TESTBEDS.parent
 BINARY = ROOT / "target" / "debug" / "spillcheck"
@@ -44,17 +40,7 @@ def reports():
 '''
 
 
-def run(scenario):
-    """Runs `scenario(session)` against a fresh `spillcheck mcp` and returns its result."""
-
-    async def main():
-        params = StdioServerParameters(command=str(BINARY), args=["mcp"], cwd=str(ROOT))
-        async with stdio_client(params) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                return await scenario(session)
-
-    return asyncio.run(main())
+run = mcp_session
 
 
 def structured(result):

@@ -7,16 +7,13 @@ print the alert, post the payload to the webhook receiver (a local HTTP server s
 here) in JSON and Slack form, survive a dead webhook, and `history` must show both runs.
 """
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-import pytest
+
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTBEDS = ROOT / "testbeds"
@@ -27,44 +24,6 @@ OWNED_QUERY = '''        "SELECT id, owner_id, title, body FROM notes WHERE id =
         (note_id, g.user["sub"]),'''
 UNOWNED_QUERY = '''        "SELECT id, owner_id, title, body FROM notes WHERE id = ?",
         (note_id,),'''
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Receiver:
-    """A webhook endpoint on 127.0.0.1 that keeps what it is sent."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                received.append((self.path, self.headers.get("Content-Type"), json.loads(body)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def write_config(tmp, app, port, receiver):
@@ -138,7 +97,7 @@ def test_monitor_once_flags_a_removed_ownership_check(tmp_path, receiver):
     assert "gave up after 3 attempts" in second.stderr
     assert "SECRETPATH" not in second.stderr + second.stdout
 
-    by_path = {path: (ctype, body) for path, ctype, body in receiver.received}
+    by_path = {path: (ctype, json.loads(body)) for path, ctype, body in receiver.received}
     ctype, payload = by_path["/hook"]
     assert ctype == "application/json"
     assert payload["event"] == "regression" and payload["target"] == "notes"

@@ -6,19 +6,12 @@ report files in every format, the history database, `history` output, MCP respon
 monitor output and webhook payloads, error messages and panic messages. None may appear
 whole.
 """
-import asyncio
 import json
 import sqlite3
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
-import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
 
-from conftest import LEAKY_JWT_SECRET, TESTBEDS
+from conftest import LEAKY_JWT_SECRET, TESTBEDS, WebhookReceiver, mcp_session
 
 ROOT = TESTBEDS.parent
 BINARY = ROOT / "target" / "debug" / "spillcheck"
@@ -57,39 +50,14 @@ class Audit:
         return found
 
 
-class Hook:
-    """A webhook receiver: keeps every body posted."""
-
-    def __init__(self):
-        bodies = self.bodies = []
-
-        class H(BaseHTTPRequestHandler):
-            def do_POST(self):
-                bodies.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 def mcp_calls(calls):
-    async def main():
-        params = StdioServerParameters(command=str(BINARY), args=["mcp"], cwd=str(ROOT))
-        async with stdio_client(params) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                out = []
-                for name, arguments in calls:
-                    result = await session.call_tool(name, arguments)
-                    out.append(json.dumps(result.model_dump(mode="json")))
-                return out
+    """Each tool call's whole response, as JSON text."""
 
-    return asyncio.run(main())
+    async def scenario(session):
+        return [json.dumps((await session.call_tool(name, arguments)).model_dump(mode="json"))
+                for name, arguments in calls]
+
+    return mcp_session(scenario)
 
 
 def test_no_secret_leaves_whole(beds, tmp_path):
@@ -140,11 +108,11 @@ def test_no_secret_leaves_whole(beds, tmp_path):
     audit.run("history text", "history", "--db", str(db))
     audit.run("history json", "history", "--db", str(db), "--format", "json")
     # monitor, with tokens from environment variables and a webhook that always posts.
-    hook = Hook()
+    hook = WebhookReceiver()
     cfg = tmp_path / "monitor.toml"
     cfg.write_text(f'''db = "{db}"
 [[webhook]]
-url = "{hook.url}"
+url = "{hook.url}/hook"
 always = true
 [[target]]
 name = "leaky"
@@ -155,10 +123,10 @@ token-b-env = "AUDIT_TOKEN_B"
 ''')
     menv = {"PATH": "/usr/bin:/bin", "AUDIT_TOKEN_A": token_a, "AUDIT_TOKEN_B": token_b}
     audit.run("monitor", "monitor", "--config", str(cfg), "--once", env=menv)
-    assert hook.bodies, "the webhook got nothing"
-    for i, body in enumerate(hook.bodies):
+    assert hook.received, "the webhook got nothing"
+    for i, (_, _, body) in enumerate(hook.received):
         audit.add(f"webhook {i}", body)
-    hook.server.shutdown()
+    hook.close()
     # MCP responses.
     for i, text in enumerate(mcp_calls([
         ("probe_api", {"url": bed.url, "token": token_a, "token_b": token_b}),

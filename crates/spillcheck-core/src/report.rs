@@ -36,6 +36,18 @@ pub struct Target {
     pub url: Option<String>,
 }
 
+impl Target {
+    /// What was scanned, for people: the paths, then the URL, joined by `sep`.
+    pub fn describe(&self, sep: &str) -> String {
+        self.paths
+            .iter()
+            .map(String::as_str)
+            .chain(self.url.as_deref())
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+}
+
 /// Counts per severity of the findings that count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {

@@ -356,7 +356,7 @@ impl History {
         let mut run = Run {
             id: 0,
             target: target.to_owned(),
-            scanned: scanned(report),
+            scanned: report.target.describe(" "),
             time,
             tool_version: report.tool.version.clone(),
             score: report.score,
@@ -543,15 +543,6 @@ fn stored(f: &spillcheck_core::Finding) -> StoredFinding {
         line: f.location.as_ref().map(|l| l.line),
         route: f.route.as_ref().map(|r| format!("{} {}", r.method, r.path)),
     }
-}
-
-/// What a report says was scanned, for display.
-pub fn scanned(report: &Report) -> String {
-    let mut parts = report.target.paths.clone();
-    if let Some(url) = &report.target.url {
-        parts.push(url.clone());
-    }
-    parts.join(" ")
 }
 
 /// (in `now` but not `before`, in `before` but not `now`), by fingerprint.

@@ -38,15 +38,11 @@ pub(crate) fn check(text: &str) -> Result<(), (u32, String)> {
             }
             let blank = i >= b.len() || matches!(b[i], b'\n' | b'\r' | b'#');
             if !blank {
-                while indents.last().is_some_and(|&top| top >= width) && width > 0 {
-                    if indents.last() == Some(&width) {
-                        break;
-                    }
+                // The indentation stack, as Python's tokenizer keeps it.
+                while indents.last().is_some_and(|&top| top > width) {
                     indents.pop();
                 }
-                if width == 0 {
-                    indents.clear();
-                } else if indents.last() != Some(&width) {
+                if width > 0 && indents.last() != Some(&width) {
                     indents.push(width);
                 }
                 if indents.len() > MAX_INDENT {

@@ -159,14 +159,11 @@ pub(crate) fn render(report: &Report, trend: &[TrendPoint]) -> String {
 }
 
 fn target_text(report: &Report) -> String {
-    let mut parts = report.target.paths.clone();
-    if let Some(u) = &report.target.url {
-        parts.push(u.clone());
-    }
-    if parts.is_empty() {
+    let text = report.target.describe(" · ");
+    if text.is_empty() {
         "report".to_owned()
     } else {
-        parts.join(" · ")
+        text
     }
 }
 

@@ -56,25 +56,23 @@ fn signed(n: i32) -> String {
     }
 }
 
-/// `recorded run 7 of app: score 80 (−20 since run 6), 2 new, 1 fixed`.
-pub(crate) fn one_line(c: &Comparison) -> String {
-    match &c.previous {
-        None => format!(
-            "spillcheck: recorded run {} of {}: score {} ({}), first run",
-            c.run.id, c.run.target, c.run.score, c.run.grade
-        ),
+/// `app: score 80 (B) · −20 since run 6 · 2 new · 1 fixed` (or `· first run`): how a
+/// recorded run compares, for `--record` and `monitor`.
+pub(crate) fn summary(c: &Comparison) -> String {
+    let change = match &c.previous {
+        None => "first run".to_owned(),
         Some(p) => format!(
-            "spillcheck: recorded run {} of {}: score {} ({}), {} since run {}, {} new, {} fixed",
-            c.run.id,
-            c.run.target,
-            c.run.score,
-            c.run.grade,
+            "{} since run {} · {} new · {} fixed",
             signed(c.score_change()),
             p.id,
             c.new.len(),
             c.fixed.len()
         ),
-    }
+    };
+    format!(
+        "{}: score {} ({}) · {change}",
+        c.run.target, c.run.score, c.run.grade
+    )
 }
 
 /// The recorded target `wanted` names: exactly, as a path (made absolute), or as the

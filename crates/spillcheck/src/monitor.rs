@@ -376,20 +376,7 @@ fn payload(c: &Comparison, why: &[String]) -> serde_json::Value {
 }
 
 fn summary_line(c: &Comparison, why: &[String]) -> String {
-    let change = match &c.previous {
-        None => "first run".to_owned(),
-        Some(p) => format!(
-            "{:+} since run {} · {} new · {} fixed",
-            c.score_change(),
-            p.id,
-            c.new.len(),
-            c.fixed.len()
-        ),
-    };
-    let mut line = format!(
-        "{}: score {} ({}) · {change}",
-        c.run.target, c.run.score, c.run.grade
-    );
+    let mut line = crate::history::summary(c);
     if !why.is_empty() {
         line.push_str(" · REGRESSION: ");
         line.push_str(&why.join("; "));
@@ -536,9 +523,7 @@ fn round(monitor: &Monitor, db: &Path) -> Round {
             outcome.failed = true;
             continue;
         }
-        let recorded =
-            History::open(db).and_then(|mut h| h.record(&t.name, &report, crate::history::now()));
-        let comparison = match recorded {
+        let comparison = match crate::history::record(db, &t.name, &report) {
             Ok(c) => c,
             Err(e) => {
                 let _ = writeln!(out, "{}: not recorded: {e}", t.name);

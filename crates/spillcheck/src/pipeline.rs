@@ -88,15 +88,22 @@ pub(crate) fn finish(
     if let Some(path) = &common.write_baseline {
         Baseline::from_findings(&report.findings).write(path)?;
     }
-    if common.record {
-        let comparison = crate::history::record(&common.db, &target_key(&report.target), &report)?;
+    // The history's name for this target, needed only to record or to draw the trend.
+    let key = (common.record || common.format == Format::Html).then(|| target_key(&report.target));
+    if let (true, Some(key)) = (common.record, &key) {
+        let comparison = crate::history::record(&common.db, key, &report)?;
         let _ = writeln!(
             std::io::stderr(),
-            "{}",
-            crate::history::one_line(&comparison)
+            "spillcheck: recorded run {} of {}",
+            comparison.run.id,
+            crate::history::summary(&comparison)
         );
     }
-    write_report(common, &report, &rules)?;
+    let trend = match &key {
+        Some(key) if common.format == Format::Html => crate::history::trend(&common.db, key),
+        _ => Vec::new(),
+    };
+    write_report(common, &report, &rules, trend)?;
     if common.write_baseline.is_some() {
         return Ok(ExitStatus::Success);
     }
@@ -117,17 +124,13 @@ fn write_report(
     common: &CommonArgs,
     report: &Report,
     rules: &[&'static RuleMeta],
+    trend: Vec<spillcheck_report::TrendPoint>,
 ) -> anyhow::Result<()> {
     let color = common.format == Format::Text
         && common.output.is_none()
         && !common.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let trend = if common.format == Format::Html {
-        crate::history::trend(&common.db, &target_key(&report.target))
-    } else {
-        Vec::new()
-    };
     let text = spillcheck_report::render(
         report,
         rules,
