@@ -524,7 +524,9 @@ impl Engine {
                     ),
                 );
             }
-            if response.status == 429 {
+            // Only a request that waited and was refused again went untested; a 429 to a
+            // burst of logins is the answer the rate-limit check is looking for.
+            if response.status == 429 && waited {
                 self.problem(
                     &method,
                     &url,
