@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests and the demo need, idempotently:
 #   - .venv/ with the testbeds' pinned Python packages (testbeds/requirements.txt)
-#   - Debian's chromium and chromium-driver (HTML report tests)
+#   - Debian's chromium and chromium-driver (HTML report tests), postgresql and postgis
+#     (the real-app check, bench/realapps.sh)
 #   - the spillcheck binary (cargo build)
 # Re-running is cheap: the venv is only rebuilt when requirements change.
 set -euo pipefail
@@ -20,13 +21,19 @@ if [[ ! -x "$VENV/bin/python" ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" 
     echo "$want" > "$stamp"
 fi
 
-# Debian's Chromium and its ChromeDriver: the HTML report is tested in a real browser.
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
-    echo "setup: installing chromium and chromium-driver (Debian packages)" >&2
+# Debian packages: Chromium and its ChromeDriver (the HTML report is tested in a real browser);
+# PostgreSQL with PostGIS (the real-app check starts its own throwaway servers for vuln-bank and
+# FitTrackee; no system service is used).
+missing=()
+[[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || missing+=(chromium chromium-driver)
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" > /dev/null || missing+=(postgresql)
+compgen -G "/usr/share/postgresql/*/extension/postgis.control" > /dev/null || missing+=(postgresql-postgis)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "setup: installing ${missing[*]} (Debian packages)" >&2
     SUDO=""
     [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2
 fi
 
 if [[ "${SPILLCHECK_SKIP_BUILD:-0}" != "1" ]]; then
