@@ -43,6 +43,10 @@ pub struct Config {
     /// Default for `--fail-on`.
     #[serde(default, alias = "fail_on")]
     pub fail_on: Option<Severity>,
+    /// Default for `--confidence`: the least sure findings reported (`possible`, `likely`,
+    /// `confirmed`). Default `likely`.
+    #[serde(default)]
+    pub confidence: Option<crate::severity::Confidence>,
     /// Where the configuration was read from, when it was.
     #[serde(skip)]
     pub source: Option<PathBuf>,

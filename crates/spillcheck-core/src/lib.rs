@@ -28,6 +28,7 @@ mod report;
 pub mod score;
 mod severity;
 mod suppress;
+pub mod vocab;
 pub mod walk;
 
 pub use baseline::{Baseline, BaselineEntry};

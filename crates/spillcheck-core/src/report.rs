@@ -12,7 +12,7 @@ use crate::catalog::{Catalog, RuleMeta};
 use crate::config::RuleSelection;
 use crate::finding::Finding;
 use crate::redact::Redactor;
-use crate::severity::{Grade, Severity};
+use crate::severity::{Confidence, Grade, Severity};
 use crate::suppress::Suppressions;
 use crate::{fingerprint, score};
 
@@ -164,6 +164,10 @@ pub struct Report {
     /// Findings silenced by inline suppressions.
     #[serde(default)]
     pub suppressed: usize,
+    /// Findings left out because their confidence is below the run's threshold
+    /// (`--confidence`; default `likely`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub below_confidence: usize,
     /// The findings, most severe first.
     pub findings: Vec<Finding>,
     /// Problems of the run.
@@ -197,6 +201,15 @@ pub struct ReportBuilder<'a> {
     baseline: Option<(String, Baseline)>,
     redactor: Redactor,
     diagnostics: Vec<Diagnostic>,
+    min_confidence: Confidence,
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if takes a reference"
+)]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl<'a> ReportBuilder<'a> {
@@ -211,7 +224,15 @@ impl<'a> ReportBuilder<'a> {
             baseline: None,
             redactor: Redactor::new(),
             diagnostics: Vec::new(),
+            min_confidence: Confidence::Possible,
         }
+    }
+
+    /// Keeps only findings at least this sure (the CLI's `--confidence`, default `likely`).
+    #[must_use]
+    pub fn min_confidence(mut self, confidence: Confidence) -> Self {
+        self.min_confidence = confidence;
+        self
     }
 
     /// Keeps only enabled rules and applies severity overrides.
@@ -265,6 +286,10 @@ impl<'a> ReportBuilder<'a> {
         if let Some(selection) = &self.selection {
             selection.apply(&mut findings);
         }
+        let before = findings.len();
+        let min = self.min_confidence;
+        findings.retain(|f| f.confidence >= min);
+        let below_confidence = before - findings.len();
         let mut suppressed = 0;
         if let Some(root) = &self.root {
             let mut cache: HashMap<String, Option<Suppressions>> = HashMap::new();
@@ -362,6 +387,7 @@ impl<'a> ReportBuilder<'a> {
             owasp,
             baseline,
             suppressed,
+            below_confidence,
             findings,
             diagnostics: self.diagnostics,
         }

@@ -51,6 +51,7 @@ fn report(score: u8, findings: Vec<Finding>) -> Report {
         owasp: Vec::new(),
         baseline: None,
         suppressed: 0,
+        below_confidence: 0,
         findings,
         diagnostics: Vec::new(),
     }

@@ -36,6 +36,34 @@ pub(crate) fn str_value(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// The text of a string or f-string literal; an f-string's interpolations read as `?`
+/// (what a SQL placeholder would be).
+pub(crate) fn literal_text(expr: &Expr) -> Option<std::borrow::Cow<'_, str>> {
+    match expr {
+        Expr::StringLiteral(s) => Some(std::borrow::Cow::Borrowed(s.value.to_str())),
+        Expr::FString(f) => {
+            let mut out = String::new();
+            for part in f.value.iter() {
+                match part {
+                    ast::FStringPart::Literal(l) => out.push_str(&l.value),
+                    ast::FStringPart::FString(fs) => {
+                        for e in fs.elements.iter() {
+                            match e {
+                                ast::InterpolatedStringElement::Literal(l) => {
+                                    out.push_str(&l.value)
+                                }
+                                ast::InterpolatedStringElement::Interpolation(_) => out.push('?'),
+                            }
+                        }
+                    }
+                }
+            }
+            Some(std::borrow::Cow::Owned(out))
+        }
+        _ => None,
+    }
+}
+
 /// `True`/`False` literal.
 pub(crate) fn bool_value(expr: &Expr) -> Option<bool> {
     match expr {

@@ -77,6 +77,7 @@ const QUERY_RECEIVERS: &[&str] = &[
 
 /// Identity accessors (calls) of the common auth libraries.
 const IDENTITY_CALLS: &[&str] = &[
+    "current_user",
     "get_jwt_identity",
     "get_jwt",
     "get_current_user",
@@ -163,6 +164,7 @@ pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
             let attr = a.attr.as_str();
             (attr == "authorization" && dotted(&a.value).is_some_and(|d| d.ends_with("request")))
                 || attr == "is_authenticated"
+                || is_session_read(e)
         }
         Expr::StringLiteral(s) => {
             let v = s.value.to_str().to_ascii_lowercase();
@@ -175,12 +177,43 @@ pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
                     | "x-access-token"
             )
         }
-        Expr::Call(c) => callee_last(c).is_some_and(|n| {
-            VERIFYING_CALLS.contains(&n)
-                || n == "decode" && callee(c).is_some_and(|d| d.contains("jwt"))
-        }),
+        Expr::Call(c) => {
+            callee_last(c).is_some_and(|n| {
+                VERIFYING_CALLS.contains(&n)
+                    || n == "decode" && callee(c).is_some_and(|d| d.contains("jwt"))
+                    || verifies_token_name(n)
+            }) || is_session_read(e)
+        }
+        Expr::Subscript(_) => is_session_read(e),
         _ => false,
     })
+}
+
+/// A project's own token check by its name: `decode_auth_token`, `verify_reset_token`,
+/// `check_jwt`, `validate_api_key`.
+fn verifies_token_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["decode", "verify", "check", "validate", "load"]
+        .iter()
+        .any(|v| n.contains(v))
+        && ["token", "jwt", "api_key", "apikey", "signature"]
+            .iter()
+            .any(|t| n.contains(t))
+}
+
+/// `session["user_id"]`, `session.get("projects")`: the signed session cookie.
+fn is_session_read(expr: &Expr) -> bool {
+    match expr {
+        Expr::Subscript(s) => {
+            dotted(&s.value).is_some_and(|d| d == "session" || d == "flask.session")
+        }
+        Expr::Call(c) => is_session_read(&c.func),
+        Expr::Attribute(a) => {
+            a.attr.as_str() == "get"
+                && dotted(&a.value).is_some_and(|d| d == "session" || d == "flask.session")
+        }
+        _ => false,
+    }
 }
 
 /// Whether a status expression is 401 or 403.
@@ -194,6 +227,11 @@ fn is_denial_status(expr: &Expr) -> bool {
 fn is_rejection(stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Raise(r) => r.exc.as_ref().is_some_and(|e| {
+            if let Expr::Call(c) = e.as_ref()
+                && is_denial_call(c)
+            {
+                return true;
+            }
             let name = match e.as_ref() {
                 Expr::Call(c) => callee(c),
                 other => dotted(other),
@@ -216,12 +254,73 @@ fn is_rejection(stmt: &Stmt) -> bool {
             .any(|k| name.contains(k))
         }),
         Stmt::Return(r) => r.value.as_ref().is_some_and(|v| match v.as_ref() {
-            Expr::Tuple(t) => t.elts.iter().skip(1).any(is_denial_status),
-            Expr::Call(c) => kwarg_status(c),
+            Expr::Tuple(t) => {
+                t.elts.iter().skip(1).any(is_denial_status)
+                    || t.elts
+                        .first()
+                        .is_some_and(|e| matches!(e, Expr::Call(c) if is_denial_call(c)))
+            }
+            Expr::Call(c) => kwarg_status(c) || is_denial_call(c),
             _ => false,
         }),
-        Stmt::Expr(e) => matches!(e.value.as_ref(), Expr::Call(c) if is_abort_denial(c)),
+        Stmt::Expr(e) => {
+            matches!(e.value.as_ref(), Expr::Call(c) if is_abort_denial(c) || is_denial_call(c))
+        }
         _ => false,
+    }
+}
+
+/// A call that answers "not authenticated": an error response named so
+/// (`UnauthorizedErrorResponse()`, `login_manager.unauthorized()`), or a redirect to a
+/// login page (`redirect(url_for("auth.login"))`, `Redirect303(url_for(".authenticate"))`).
+fn is_denial_call(call: &ast::ExprCall) -> bool {
+    let Some(last) = callee_last(call) else {
+        return false;
+    };
+    let lower = last.to_ascii_lowercase();
+    if [
+        "unauthorized",
+        "forbidden",
+        "unauthenticated",
+        "accessdenied",
+        "notauthenticated",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+    {
+        return true;
+    }
+    lower.contains("redirect") && {
+        let mut to_login = false;
+        for a in call
+            .arguments
+            .args
+            .iter()
+            .chain(call.arguments.keywords.iter().map(|k| &k.value))
+        {
+            each_expr(a, &mut |e| {
+                if let Some(text) = str_value(e) {
+                    let t = text.to_ascii_lowercase();
+                    if [
+                        "login",
+                        "signin",
+                        "sign_in",
+                        "sign-in",
+                        "log_in",
+                        "authenticate",
+                        "auth",
+                        "admin",
+                        "sso",
+                    ]
+                    .iter()
+                    .any(|k| t.contains(k))
+                    {
+                        to_login = true;
+                    }
+                }
+            });
+        }
+        to_login
     }
 }
 
@@ -234,6 +333,17 @@ fn kwarg_status(call: &ast::ExprCall) -> bool {
 fn is_abort_denial(call: &ast::ExprCall) -> bool {
     callee_last(call).is_some_and(|n| n == "abort") && call.arguments.args.first().is_some_and(|a| is_denial_status(a) || matches!(a, Expr::Call(c) if c.arguments.args.iter().skip(1).any(is_denial_status)))
         || callee_last(call).is_some_and(|n| n == "abort") && call.arguments.args.iter().any(|a| matches!(a, Expr::Call(_)) ) && call.arguments.args.get(1).is_some_and(is_denial_status)
+}
+
+/// Whether a test expression speaks of a role (`user["is_admin"]`, `g.user.role != "admin"`,
+/// `current_user.has_permission(...)`).
+pub(crate) fn mentions_role(expr: &Expr) -> bool {
+    any_expr(expr, &mut |e| match e {
+        Expr::StringLiteral(s) => spillcheck_core::vocab::mentions_role(s.value.to_str()),
+        Expr::Attribute(a) => spillcheck_core::vocab::mentions_role(a.attr.as_str()),
+        Expr::Name(n) => spillcheck_core::vocab::mentions_role(n.id.as_str()),
+        _ => false,
+    })
 }
 
 /// Is this call a data access (directly)?
@@ -255,12 +365,76 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
     false
 }
 
-/// The first SQL-looking string in a call's arguments.
-pub(crate) fn sql_of(call: &ast::ExprCall) -> Option<&str> {
-    call.arguments.args.iter().find_map(|a| match a {
-        Expr::StringLiteral(s) => Some(s.value.to_str()),
-        _ => None,
-    })
+/// The first string (or f-string) in a call's arguments: its SQL, for data calls.
+pub(crate) fn sql_of(call: &ast::ExprCall) -> Option<std::borrow::Cow<'_, str>> {
+    call.arguments
+        .args
+        .iter()
+        .find_map(crate::ast_util::literal_text)
+}
+
+/// Whether a text is a SQL statement.
+fn is_sql(text: &str) -> bool {
+    let t = text.trim_start().to_ascii_lowercase();
+    [
+        "select", "insert", "update", "delete", "replace", "with", "merge", "upsert",
+    ]
+    .iter()
+    .any(|k| t.starts_with(k))
+}
+
+/// The call's SQL when its first string argument is a SQL statement.
+fn sql_statement(call: &ast::ExprCall) -> Option<std::borrow::Cow<'_, str>> {
+    sql_of(call).filter(|s| is_sql(s))
+}
+
+/// The string constants a function body assigns to plain names (`query = f"SELECT ..."`),
+/// so that `execute(query, ...)` is read as its SQL.
+#[derive(Debug, Default)]
+pub(crate) struct LocalStrings<'a> {
+    values: HashMap<&'a str, std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> LocalStrings<'a> {
+    pub(crate) fn of_body(body: &'a [Stmt]) -> LocalStrings<'a> {
+        let mut values = HashMap::new();
+        for a in assigns_in(body) {
+            if let [Expr::Name(n)] = a.targets.as_slice()
+                && let Some(text) = crate::ast_util::literal_text(&a.value)
+                && is_sql(&text)
+            {
+                values.insert(n.id.as_str(), text);
+            }
+        }
+        LocalStrings { values }
+    }
+
+    /// The SQL a call runs: a literal argument, or a name bound to one in the body.
+    pub(crate) fn sql(&self, call: &'a ast::ExprCall) -> Option<std::borrow::Cow<'a, str>> {
+        if let Some(s) = sql_statement(call) {
+            return Some(s);
+        }
+        call.arguments.args.iter().find_map(|a| match a {
+            Expr::Name(n) => self.values.get(n.id.as_str()).cloned(),
+            _ => None,
+        })
+    }
+
+    /// [`call_models`], with SQL held in local names.
+    pub(crate) fn models(&self, call: &'a ast::ExprCall) -> Vec<String> {
+        match self.sql(call) {
+            Some(sql) => sql_tables(&sql),
+            None => call_models(call),
+        }
+    }
+
+    /// [`is_write_call`], with SQL held in local names.
+    pub(crate) fn writes(&self, call: &'a ast::ExprCall) -> bool {
+        match self.sql(call) {
+            Some(sql) => sql_writes(&sql),
+            None => is_write_call(call),
+        }
+    }
 }
 
 /// What one function is and does.
@@ -288,6 +462,146 @@ pub(crate) struct FuncFacts {
     pub data_params: HashSet<usize>,
     /// (parameter index, callee simple name, argument position) for transitive data params.
     pub param_flows: Vec<(usize, String, usize)>,
+    /// Writes data itself (SQL INSERT/UPDATE/DELETE, a session commit, `.save()`).
+    pub writes: bool,
+    /// Models and tables its data calls name (normal form, see [`model_key`]).
+    pub models: Vec<String>,
+    /// Keys of the dict literals it builds (and of `jsonify`/`dict` keywords).
+    pub dict_keys: Vec<String>,
+    /// Attributes it sets on `g` (`g.user = ...`).
+    pub g_assigns: Vec<String>,
+    /// Runs a `SELECT *` (whole records).
+    pub selects_star: bool,
+}
+
+/// The normal form of a model or table name, so that `class Note`, `__tablename__ =
+/// "notes"` and `FROM notes` meet: lower-case letters and digits, a final `s` dropped.
+pub(crate) fn model_key(name: &str) -> String {
+    let mut k: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if k.len() > 3 && k.ends_with('s') {
+        k.pop();
+    }
+    k
+}
+
+/// The tables a SQL statement reads or writes (`FROM x`, `JOIN x`, `INTO x`, `UPDATE x`).
+pub(crate) fn sql_tables(sql: &str) -> Vec<String> {
+    let lower = sql.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if matches!(*w, "from" | "join" | "into" | "update")
+            && let Some(next) = words.get(i + 1)
+        {
+            let t = next.trim_matches(|c: char| c == '"' || c == '`' || c == '[' || c == ']');
+            let t = t.rsplit('.').next().unwrap_or(t);
+            if !t.is_empty()
+                && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && t != "select"
+            {
+                let k = model_key(t);
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a SQL statement changes data.
+pub(crate) fn sql_writes(sql: &str) -> bool {
+    let t = sql.trim_start().to_ascii_lowercase();
+    ["insert", "update", "delete", "replace", "merge", "upsert"]
+        .iter()
+        .any(|k| t.starts_with(k))
+}
+
+/// The model a data call is about: `User.query.get(...)`, `db.session.get(User, id)`,
+/// `select(Note)`, `Note.objects.filter(...)`; or the tables of its SQL.
+pub(crate) fn call_models(call: &ast::ExprCall) -> Vec<String> {
+    if let Some(sql) = sql_statement(call) {
+        return sql_tables(&sql);
+    }
+    let capitalized = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && let Some(d) = dotted(&a.value)
+        && let Some(root) = d.split('.').next()
+        && capitalized(root)
+        && root.chars().any(|c| c.is_ascii_lowercase())
+    {
+        return vec![model_key(root)];
+    }
+    for arg in &call.arguments.args {
+        match arg {
+            Expr::Name(n)
+                if capitalized(n.id.as_str())
+                    && n.id.as_str().chars().any(|c| c.is_ascii_lowercase()) =>
+            {
+                return vec![model_key(n.id.as_str())];
+            }
+            Expr::Call(inner) => {
+                let m = call_models(inner);
+                if !m.is_empty() {
+                    return m;
+                }
+            }
+            _ => {}
+        }
+    }
+    // A relationship on an object: `current_user.orders.filter_by(...)` → `order`.
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && let Expr::Attribute(rel) = a.value.as_ref()
+        && !QUERY_RECEIVERS.contains(&rel.attr.as_str())
+        && rel
+            .attr
+            .as_str()
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_')
+        && rel.attr.as_str().len() > 2
+    {
+        return vec![model_key(rel.attr.as_str())];
+    }
+    // `db.session.get(User, id)` is handled above; `db.session.query(User).get(id)`:
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && let Expr::Call(inner) = a.value.as_ref()
+    {
+        return call_models(inner);
+    }
+    Vec::new()
+}
+
+/// Whether a data call writes: a write statement, a session commit/add/delete, `.save()`.
+pub(crate) fn is_write_call(call: &ast::ExprCall) -> bool {
+    if let Some(sql) = sql_statement(call) {
+        return sql_writes(&sql);
+    }
+    let Some(last) = callee_last(call) else {
+        return false;
+    };
+    let receiver = match call.func.as_ref() {
+        Expr::Attribute(a) => dotted(&a.value).unwrap_or_default().to_ascii_lowercase(),
+        _ => return false,
+    };
+    let on_store = receiver
+        .split(['.', '(', ')'])
+        .any(|seg| QUERY_RECEIVERS.contains(&seg));
+    match last {
+        "commit" | "add" | "add_all" | "merge" | "bulk_save_objects" => on_store,
+        "delete" => on_store,
+        // `obj.save()` (ORM); `image.save(path)` writes a file, not a record.
+        "save" => call.arguments.args.is_empty(),
+        "insert_one" | "insert_many" | "update_one" | "update_many" | "delete_one"
+        | "delete_many" | "replace_one" => true,
+        _ => false,
+    }
 }
 
 /// Name-level taint inside one function body: which local names derive from which seeds.
@@ -326,7 +640,10 @@ impl ValueFlags {
                 if !flags.hashed && is_hash_call(c) {
                     flags.hashed = true;
                 }
-                if !flags.whole_record && is_data_call(c) && sql_of(c).is_some_and(is_select_star) {
+                if !flags.whole_record
+                    && is_data_call(c)
+                    && sql_of(c).is_some_and(|q| is_select_star(&q))
+                {
                     flags.whole_record = true;
                 }
             }
@@ -496,11 +813,22 @@ impl<'a> Taint<'a> {
     }
 }
 
-/// Whether `expr` involves identity, directly or through a tainted name.
+/// Whether `expr` involves identity, directly or through a tainted name (or a `g.attr`
+/// the project's authentication sets, held in `identity` as `g.attr`).
 pub(crate) fn involves_identity(expr: &Expr, identity: &NameSet<'_>) -> bool {
-    any_expr(expr, &mut |e| {
-        is_identity_expr(e) || matches!(e, Expr::Name(n) if identity.contains(n.id.as_str()))
-    })
+    any_expr(expr, &mut |e| is_identity_in(e, identity))
+}
+
+fn is_identity_in(e: &Expr, identity: &NameSet<'_>) -> bool {
+    match e {
+        Expr::Name(n) => identity.contains(n.id.as_str()) || is_identity_expr(e),
+        Expr::Attribute(a) => {
+            is_identity_expr(e)
+                || matches!(a.value.as_ref(), Expr::Name(b) if b.id.as_str() == "g")
+                    && identity.contains(format!("g.{}", a.attr).as_str())
+        }
+        _ => is_identity_expr(e),
+    }
 }
 
 /// Whether `expr` reads one of `names`.
@@ -654,6 +982,21 @@ pub(crate) fn func_facts_with(
             if is_rejection(stmt) {
                 self.facts.rejects = true;
             }
+            if let Stmt::If(i) = stmt
+                && mentions_role(&i.test)
+                && i.body.iter().any(is_rejection)
+            {
+                self.facts.checks_role = true;
+            }
+            if let Stmt::Assign(a) = stmt {
+                for t in &a.targets {
+                    if let Expr::Attribute(at) = t
+                        && matches!(at.value.as_ref(), Expr::Name(n) if n.id.as_str() == "g")
+                    {
+                        self.facts.g_assigns.push(at.attr.to_string());
+                    }
+                }
+            }
             if let Stmt::Return(r) = stmt
                 && self.depth == 0
                 && let Some(Expr::Name(n)) = r.value.as_deref()
@@ -683,13 +1026,32 @@ pub(crate) fn func_facts_with(
                         self.facts.rejects = true;
                     }
                     if reads_credentials_expr(&call.func)
-                        || callee_last(call).is_some_and(|n| VERIFYING_CALLS.contains(&n))
+                        || callee_last(call)
+                            .is_some_and(|n| VERIFYING_CALLS.contains(&n) || verifies_token_name(n))
                     {
                         self.facts.reads_credentials = true;
                     }
                     let data = is_data_call(call);
                     if data {
                         self.facts.data_access = true;
+                        if sql_of(call).is_some_and(|q| is_select_star(&q)) {
+                            self.facts.selects_star = true;
+                        }
+                        for m in call_models(call) {
+                            if !self.facts.models.contains(&m) {
+                                self.facts.models.push(m);
+                            }
+                        }
+                    }
+                    if is_write_call(call) {
+                        self.facts.writes = true;
+                    }
+                    if matches!(callee_last(call), Some("jsonify" | "dict")) {
+                        for k in &call.arguments.keywords {
+                            if let Some(arg) = &k.arg {
+                                self.facts.dict_keys.push(arg.to_string());
+                            }
+                        }
                     }
                     for (i, tainted) in self.per_param.iter().enumerate() {
                         if data
@@ -715,6 +1077,13 @@ pub(crate) fn func_facts_with(
                     if reads_credentials_expr(expr) =>
                 {
                     self.facts.reads_credentials = true;
+                }
+                Expr::Dict(d) => {
+                    for item in &d.items {
+                        if let Some(k) = item.key.as_ref().and_then(str_value) {
+                            self.facts.dict_keys.push(k.to_owned());
+                        }
+                    }
                 }
                 Expr::Compare(c) => {
                     if involves_identity(&c.left, self.identity)
@@ -777,6 +1146,65 @@ pub(crate) struct Summaries {
     pub data_access: HashSet<String>,
     /// name → parameter indices that reach a data access (transitively).
     pub data_params: HashMap<String, HashSet<usize>>,
+    /// `g` attributes set by authenticating functions: the caller's identity downstream.
+    pub identity_g_attrs: HashSet<String>,
+    /// How many functions share each simple name (merged facts of a name defined once
+    /// describe that function; of a name defined in several classes, none of them).
+    pub definitions: HashMap<String, usize>,
+}
+
+impl Summaries {
+    /// Whether one function alone bears this name (so its facts are its own).
+    pub(crate) fn unique(&self, name: &str) -> bool {
+        self.definitions.get(name) == Some(&1)
+    }
+
+    /// Whether a function writes data itself or through callees, following only names one
+    /// function bears (a `save` or `update` several classes define links to none of them),
+    /// at most `depth` calls down.
+    pub(crate) fn writes_within(&self, name: &str, depth: usize) -> bool {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut work: Vec<(&str, usize)> = vec![(name, 0)];
+        while let Some((n, d)) = work.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some(f) = self.by_name.get(n).filter(|_| self.unique(n)) else {
+                continue;
+            };
+            if f.writes {
+                return true;
+            }
+            if d < depth {
+                work.extend(f.calls.iter().map(|c| (c.as_str(), d + 1)));
+            }
+        }
+        false
+    }
+
+    /// The models a function's data calls name, its callees' included (depth-limited).
+    pub(crate) fn models_of(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut work: Vec<(&str, usize)> = vec![(name, 0)];
+        while let Some((n, depth)) = work.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some(f) = self.by_name.get(n).filter(|_| self.unique(n)) else {
+                continue;
+            };
+            for m in &f.models {
+                if !out.contains(m) {
+                    out.push(m.clone());
+                }
+            }
+            if depth < 3 {
+                work.extend(f.calls.iter().map(|c| (c.as_str(), depth + 1)));
+            }
+        }
+        out
+    }
 }
 
 impl Summaries {
@@ -785,7 +1213,9 @@ impl Summaries {
     /// so the cost is linear in the call graph.
     pub(crate) fn build(functions: Vec<(String, FuncFacts)>) -> Summaries {
         let mut by_name: HashMap<String, FuncFacts> = HashMap::with_capacity(functions.len());
+        let mut definitions: HashMap<String, usize> = HashMap::with_capacity(functions.len());
         for (name, f) in functions {
+            *definitions.entry(name.clone()).or_default() += 1;
             let e = by_name.entry(name).or_default();
             if e.params.is_empty() {
                 e.params = f.params;
@@ -800,6 +1230,15 @@ impl Summaries {
             e.calls.extend(f.calls);
             e.data_params.extend(f.data_params);
             e.param_flows.extend(f.param_flows);
+            e.writes |= f.writes;
+            e.selects_star |= f.selects_star;
+            for m in f.models {
+                if !e.models.contains(&m) {
+                    e.models.push(m);
+                }
+            }
+            e.dict_keys.extend(f.dict_keys);
+            e.g_assigns.extend(f.g_assigns);
         }
         let names: Vec<String> = by_name.keys().cloned().collect();
         let id: HashMap<&str, usize> = names
@@ -861,9 +1300,13 @@ impl Summaries {
         let collect = |v: &[bool]| -> HashSet<String> {
             (0..n).filter(|&i| v[i]).map(|i| names[i].clone()).collect()
         };
-        let authenticates = (0..n)
+        let authenticates: HashSet<String> = (0..n)
             .filter(|&i| reads[i] && rejects[i])
             .map(|i| names[i].clone())
+            .collect();
+        let identity_g_attrs = authenticates
+            .iter()
+            .flat_map(|n| by_name[n].g_assigns.iter().cloned())
             .collect();
         let role_checks = collect(&roles);
         let data_access = collect(&data);
@@ -880,6 +1323,8 @@ impl Summaries {
             role_checks,
             data_access,
             data_params,
+            identity_g_attrs,
+            definitions,
         }
     }
 }
@@ -979,7 +1424,7 @@ pub(crate) fn exprs_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
 pub(crate) fn identity_in_call(call: &ast::ExprCall, identity: &NameSet<'_>) -> bool {
     let mut found = false;
     each_expr(&call.func, &mut |e| {
-        if is_identity_expr(e) || matches!(e, Expr::Name(n) if identity.contains(n.id.as_str())) {
+        if is_identity_in(e, identity) {
             found = true;
         }
     });

@@ -12,6 +12,8 @@
 mod ast_util;
 mod checker;
 mod connexion;
+mod data_models;
+mod evidence;
 mod facts;
 mod files;
 mod model;
@@ -96,6 +98,12 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
             Some(connexion::operations(&spec, None))
         })
         .flatten()
+        .collect();
+    // `.sql` files: the tables they create tell which objects have owners.
+    let sql_texts: Vec<String> = found
+        .iter()
+        .filter(|f| !f.python && f.rel.to_ascii_lowercase().ends_with(".sql"))
+        .filter_map(|f| files::read_text(&f.path, 8 * 1024 * 1024).ok())
         .collect();
     let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();
     let loaded: Vec<(Option<SourceFile>, Option<Diagnostic>)> = python
@@ -185,23 +193,34 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
     }
     let summaries = facts::Summaries::build(functions);
 
-    // Pass 2: the Flask model and the route-level rules.
+    // Pass 2: the Flask model, what each route does with data, and the route-level rules.
     let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);
+    let data_models = data_models::DataModels::build(&sources, &sql_texts);
+    let route_data = evidence::route_data(&model.routes, &summaries, &data_models, &externals);
+    let scoped = evidence::identity_scoped_models(&model.routes);
     if (options.enabled)(rules::sc101_route_without_auth::SC101.id) {
         rules::sc101_route_without_auth::check_routes(
             &model,
             &sources,
             &summaries,
             &externals,
+            &route_data,
+            &scoped,
             &mut findings,
         );
     }
     let sc102 = (options.enabled)(rules::sc102_object_id_without_ownership_check::SC102.id);
+    let cx = rules::sc102_object_id_without_ownership_check::Context {
+        files: &sources,
+        summaries: &summaries,
+        externals: &externals,
+        models: &data_models,
+        data: &route_data,
+        scoped: &scoped,
+    };
     rules::sc102_object_id_without_ownership_check::check_routes(
         &mut model,
-        &sources,
-        &summaries,
-        &externals,
+        &cx,
         &mut findings,
         sc102,
     );

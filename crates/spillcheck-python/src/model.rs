@@ -81,10 +81,36 @@ pub enum RouteAuth {
         /// The hook function.
         hook: String,
     },
+    /// The handler authenticates the request itself (a token check that answers 401/403).
+    Handler {
+        /// The call that checks the credentials.
+        name: String,
+    },
+    /// Authentication is optional: anonymous callers get the public view.
+    Optional {
+        /// The decorator, as written.
+        name: String,
+    },
+    /// An authentication decorator sits above the route decorator, so Flask registers
+    /// the view without it: the route is not authenticated.
+    Unapplied {
+        /// The decorator, as written.
+        name: String,
+    },
     /// Declared public in the configuration.
     Public,
     /// Nothing authenticates it.
     None,
+}
+
+impl RouteAuth {
+    /// Whether every request must be authenticated to reach the handler.
+    pub fn required(&self) -> bool {
+        matches!(
+            self,
+            RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } | RouteAuth::Handler { .. }
+        )
+    }
 }
 
 /// Whether a route's object ids are checked against the caller.
@@ -137,6 +163,12 @@ pub(crate) struct RouteSite<'a> {
     pub route: Route,
     pub file_index: usize,
     pub func: &'a ast::StmtFunctionDef,
+    /// Its authentication restricts it to a role (`@admin_required`, `role=Role.ADMIN`).
+    pub role_restricted: bool,
+    /// Names and `g.attr`s that hold the caller's identity in the handler beyond the
+    /// usual accessors: parameters an auth decorator injects (`auth_user`, `project`),
+    /// `g` attributes the project's authentication sets.
+    pub identity: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -380,11 +412,17 @@ impl<'a> Gathered<'a> {
                     ));
                 }
             }
-            "before_request" | "before_app_request" => {
+            "before_request"
+            | "before_app_request"
+            | "url_value_preprocessor"
+            | "app_url_value_preprocessor" => {
                 if let Some(name) = call.arguments.args.first().and_then(dotted) {
                     let short = name.rsplit('.').next().unwrap_or(&name).to_owned();
-                    self.hook_calls
-                        .push((receiver, short, last == "before_app_request"));
+                    self.hook_calls.push((
+                        receiver,
+                        short,
+                        matches!(last, "before_app_request" | "app_url_value_preprocessor"),
+                    ));
                 }
             }
             "add_resource" => {
@@ -450,11 +488,20 @@ impl<'a> Gathered<'a> {
                 }
                 Expr::Attribute(a) => {
                     let attr = a.attr.as_str();
-                    if attr == "before_request" || attr == "before_app_request" {
+                    if matches!(
+                        attr,
+                        "before_request"
+                            | "before_app_request"
+                            | "url_value_preprocessor"
+                            | "app_url_value_preprocessor"
+                    ) {
                         let receiver = dotted(&a.value).unwrap_or_default();
                         self.hooks.push(Hook {
                             receiver,
-                            app_level: attr == "before_app_request",
+                            app_level: matches!(
+                                attr,
+                                "before_app_request" | "app_url_value_preprocessor"
+                            ),
                             func: f,
                             file_index: file,
                         });
@@ -536,27 +583,28 @@ pub(crate) struct Model<'a> {
     pub response_functions: HashSet<String>,
 }
 
+/// What a decorator does for authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DecoratorAuth {
+    /// It authenticates every request (`role`: it also restricts to a role).
+    Required { name: String, role: bool },
+    /// It authenticates callers that send credentials and lets the others through.
+    Optional { name: String },
+}
+
 /// Whether a decorator expression authenticates.
 fn decorator_auth(
     expr: &Expr,
     summaries: &Summaries,
     protectors: &HashSet<String>,
     extra: &[String],
-) -> Option<String> {
+) -> Option<DecoratorAuth> {
     let (base, args): (&Expr, Option<&ast::ExprCall>) = match expr {
         Expr::Call(c) => (&c.func, Some(c)),
         other => (other, None),
     };
     let name = dotted(base)?;
     let last = name.rsplit('.').next().unwrap_or(&name);
-    if OPTIONAL_AUTH.contains(&last) {
-        return None;
-    }
-    if let Some(c) = args
-        && kwarg(c, "optional").and_then(crate::ast_util::bool_value) == Some(true)
-    {
-        return None;
-    }
     let configured = extra.iter().any(|e| e == &name || e == last);
     let known = AUTH_DECORATORS.contains(&last) || configured;
     let protector = protectors.contains(name.split('.').next().unwrap_or(&name));
@@ -565,7 +613,42 @@ fn decorator_auth(
             .by_name
             .get(last)
             .is_some_and(|f| f.returns_inner || args.is_some());
-    (known || protector || project).then(|| name.clone())
+    // `@authenticate(token_auth)` (APIFairy), `@auth_required(basic_auth)`: a decorator
+    // handed one of the project's Flask-HTTPAuth / authlib protectors.
+    let given_protector = args.is_some_and(|c| {
+        c.arguments.args.iter().any(|a| {
+            dotted(a).is_some_and(|d| protectors.contains(d.split('.').next().unwrap_or(&d)))
+        })
+    });
+    if !(known || protector || project || given_protector || OPTIONAL_AUTH.contains(&last)) {
+        return None;
+    }
+    let shown = match args {
+        Some(c) if given_protector => {
+            let inner: Vec<String> = c.arguments.args.iter().filter_map(dotted).collect();
+            format!("{name}({})", inner.join(", "))
+        }
+        _ => name.clone(),
+    };
+    if OPTIONAL_AUTH.contains(&last)
+        || args.is_some_and(|c| {
+            kwarg(c, "optional").and_then(crate::ast_util::bool_value) == Some(true)
+        })
+    {
+        return Some(DecoratorAuth::Optional { name: shown });
+    }
+    let role = decorator_is_role(expr, summaries)
+        || args.is_some_and(|c| {
+            c.arguments.keywords.iter().any(|k| {
+                k.arg.as_ref().is_some_and(|a| {
+                    matches!(
+                        a.as_str(),
+                        "role" | "roles" | "permission" | "permissions" | "required_role" | "admin"
+                    )
+                })
+            })
+        });
+    Some(DecoratorAuth::Required { name: shown, role })
 }
 
 /// Whether a decorator restricts to a role.
@@ -748,31 +831,64 @@ impl<'a> Model<'a> {
                 });
             // Auth: decorators on the handler, then the class's decorator lists, then hooks.
             let mut auth = RouteAuth::None;
-            let mut decorators: Vec<&Expr> = raw
+            let mut role_restricted = false;
+            // Flask registers what the route decorator receives: decorators above it are
+            // applied to the registered function's *result*, never to the view.
+            let route_index = raw
                 .func
                 .decorator_list
                 .iter()
-                .map(|d| &d.expression)
+                .position(|d| is_route_decorator(&d.expression))
+                .filter(|_| raw.style == "decorator");
+            let mut decorators: Vec<(&Expr, bool)> = raw
+                .func
+                .decorator_list
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (&d.expression, route_index.is_some_and(|r| i < r)))
                 .collect();
             if let Some(class) = raw.class {
-                decorators.extend(class_decorator_list(class));
-                decorators.extend(class.decorator_list.iter().map(|d| &d.expression));
+                decorators.extend(class_decorator_list(class).into_iter().map(|e| (e, false)));
+                decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
             }
-            for d in &decorators {
-                if let Some(name) =
-                    decorator_auth(d, summaries, &g.protectors, &options.auth_decorators)
-                {
-                    auth = RouteAuth::Decorator { name };
-                    break;
+            let mut unapplied = None;
+            for (d, above_route) in &decorators {
+                match decorator_auth(d, summaries, &g.protectors, &options.auth_decorators) {
+                    Some(DecoratorAuth::Required { name, .. }) if *above_route => {
+                        unapplied.get_or_insert(name);
+                    }
+                    Some(DecoratorAuth::Required { name, role }) => {
+                        role_restricted |= role;
+                        auth = RouteAuth::Decorator { name };
+                        break;
+                    }
+                    Some(DecoratorAuth::Optional { name }) if !*above_route => {
+                        if auth == RouteAuth::None {
+                            auth = RouteAuth::Optional { name };
+                        }
+                    }
+                    _ => {}
                 }
+            }
+            if auth == RouteAuth::None
+                && let Some(name) = handler_auth(raw.func, summaries)
+            {
+                auth = RouteAuth::Handler { name };
+            }
+            if auth == RouteAuth::None
+                && let Some(name) = unapplied
+            {
+                auth = RouteAuth::Unapplied { name };
             }
             if auth == RouteAuth::None
                 && let Some(spec) = &raw.spec_auth
             {
                 auth = spec.clone();
             }
-            if auth == RouteAuth::None && raw.spec_auth.is_none() {
-                auth = hook_auth(
+            if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. })
+                && raw.spec_auth.is_none()
+            {
+                let hooked = hook_auth(
                     &g,
                     summaries,
                     &receiver_short,
@@ -780,6 +896,9 @@ impl<'a> Model<'a> {
                     &endpoint,
                     &path,
                 );
+                if hooked != RouteAuth::None {
+                    auth = hooked;
+                }
             }
             if matches!(auth, RouteAuth::None | RouteAuth::Exempt { .. })
                 && raw.methods.iter().any(|m| public.matches(m, &path))
@@ -799,7 +918,32 @@ impl<'a> Model<'a> {
                 }
             }
             let file = &files[raw.file_index];
+            let mut identity: Vec<String> = Vec::new();
+            if matches!(auth, RouteAuth::Decorator { .. }) {
+                // Flask passes only the path's values: any other parameter without a default
+                // is injected by a decorator, and on an authenticated view that is the caller
+                // (`def get(auth_user, workout_id)`, `def get(self, project)`).
+                let defaults = raw
+                    .func
+                    .parameters
+                    .iter_non_variadic_params()
+                    .filter(|p| p.default.is_some())
+                    .count();
+                let plain: Vec<&ast::ParameterWithDefault> =
+                    raw.func.parameters.iter_non_variadic_params().collect();
+                for p in &plain[..plain.len() - defaults.min(plain.len())] {
+                    let n = p.parameter.name.as_str();
+                    if n != "self" && n != "cls" && !params.iter().any(|q| q.name == n) {
+                        identity.push(n.to_owned());
+                    }
+                }
+            }
+            if auth.required() {
+                identity.extend(summaries.identity_g_attrs.iter().map(|a| format!("g.{a}")));
+            }
             routes.push(RouteSite {
+                role_restricted,
+                identity,
                 route: Route {
                     methods: raw.methods,
                     path,
@@ -825,18 +969,46 @@ impl<'a> Model<'a> {
                 b.route.line,
             ))
         });
-        let any_auth = routes.iter().any(|r| {
-            matches!(
-                r.route.auth,
-                RouteAuth::Decorator { .. } | RouteAuth::Hook { .. }
-            )
-        });
+        let any_auth = routes.iter().any(|r| r.route.auth.required());
         Model {
             routes,
             any_auth,
             response_functions,
         }
     }
+}
+
+/// `@app.route(...)`, `@bp.get(...)`: the decorator that registers the view.
+fn is_route_decorator(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Some(last) = callee_last(call) else {
+        return false;
+    };
+    let first = call.arguments.args.first().and_then(str_value);
+    last == "route"
+        || matches!(last, "get" | "post" | "put" | "patch" | "delete")
+            && first.is_some_and(|p| p.starts_with('/') || p.is_empty())
+}
+
+/// Authentication inside the handler: it checks credentials and answers 401/403 itself,
+/// or calls a project function or a library check that does (`verify_jwt_in_request()`,
+/// `claims = check_token(request.headers.get("Authorization"))`). Returns the check.
+fn handler_auth(func: &ast::StmtFunctionDef, summaries: &Summaries) -> Option<String> {
+    for call in crate::facts::calls_in(&func.body) {
+        let Some(last) = callee_last(call) else {
+            continue;
+        };
+        if matches!(
+            last,
+            "verify_jwt_in_request" | "verify_jwt_refresh_token_in_request" | "login_required"
+        ) || summaries.authenticates.contains(last)
+            && !summaries.by_name.get(last).is_some_and(|f| f.returns_inner)
+        {
+            return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
+        }
+    }
+    let own = crate::facts::func_facts(func);
+    (own.reads_credentials && own.rejects).then(|| func.name.to_string())
 }
 
 /// One route per HTTP method a Flask-RESTful/RESTX resource class implements.

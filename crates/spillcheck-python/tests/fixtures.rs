@@ -1,6 +1,8 @@
-//! Annotated fixtures: every `# expect: SCnnn` must be found on its line, nothing
-//! unannotated may fire, `# todo-expect:` marks a known miss and `# todo-ok:` a
-//! known false positive (both fail once they stop being true, so they get promoted).
+//! Annotated fixtures: every `# expect: SCnnn` must be found on its line at the default
+//! confidence (likely or above), every `# possible: SCnnn` found there at confidence
+//! `possible` (shown only with `--confidence possible`), nothing unannotated may fire,
+//! `# todo-expect:` marks a known miss and `# todo-ok:` a known false positive (both fail
+//! once they stop being true, so they get promoted).
 //! Runs over one fixture per rule in `tests/fixtures/` and over both testbeds.
 #![allow(
     clippy::print_stdout,
@@ -18,14 +20,16 @@ type Mark = (String, u32, String);
 #[derive(Default)]
 struct Marks {
     expect: BTreeSet<Mark>,
+    possible: BTreeSet<Mark>,
     todo_expect: BTreeSet<Mark>,
     todo_ok: BTreeSet<Mark>,
 }
 
 fn marks(root: &Path, dir: &Path, only_code: bool) -> Marks {
-    let re =
-        regex::Regex::new(r"#\s*(expect|ok|todo-expect|todo-ok):\s*(SC\d{3}(?:\s*,\s*SC\d{3})*)")
-            .unwrap();
+    let re = regex::Regex::new(
+        r"#\s*(expect|ok|possible|todo-expect|todo-ok):\s*(SC\d{3}(?:\s*,\s*SC\d{3})*)",
+    )
+    .unwrap();
     let mut m = Marks::default();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(p) = stack.pop() {
@@ -57,6 +61,7 @@ fn marks(root: &Path, dir: &Path, only_code: bool) -> Marks {
                     let mark = (rel.clone(), u32::try_from(i + 1).unwrap(), rule.to_owned());
                     match &c[1] {
                         "expect" => m.expect.insert(mark),
+                        "possible" => m.possible.insert(mark),
                         "todo-expect" => m.todo_expect.insert(mark),
                         "todo-ok" => m.todo_ok.insert(mark),
                         _ => false,
@@ -94,22 +99,34 @@ fn run(path: &Path) -> Outcome {
         path.display(),
         analysis.diagnostics
     );
-    let found: BTreeSet<Mark> = analysis
-        .findings
-        .iter()
-        .filter_map(|f| {
-            f.location
-                .as_ref()
-                .map(|l| (l.path.clone(), l.line, f.rule_id.clone()))
-        })
-        .collect();
+    let at = |possible: bool| -> BTreeSet<Mark> {
+        analysis
+            .findings
+            .iter()
+            .filter(|f| (f.confidence == spillcheck_core::Confidence::Possible) == possible)
+            .filter_map(|f| {
+                f.location
+                    .as_ref()
+                    .map(|l| (l.path.clone(), l.line, f.rule_id.clone()))
+            })
+            .collect()
+    };
+    let found = at(false);
+    let found_possible = at(true);
     let m = marks(&root, path, true);
-    let missing: Vec<Mark> = m.expect.difference(&found).cloned().collect();
-    let unexpected: Vec<Mark> = found
+    let mut missing: Vec<Mark> = m.expect.difference(&found).cloned().collect();
+    missing.extend(m.possible.difference(&found_possible).cloned());
+    let mut unexpected: Vec<Mark> = found
         .iter()
         .filter(|f| !m.expect.contains(*f) && !m.todo_ok.contains(*f))
         .cloned()
         .collect();
+    unexpected.extend(
+        found_possible
+            .iter()
+            .filter(|f| !m.possible.contains(*f) && !m.todo_ok.contains(*f))
+            .cloned(),
+    );
     let mut stale = Vec::new();
     for t in &m.todo_expect {
         if found.contains(t) {
@@ -128,8 +145,8 @@ fn run(path: &Path) -> Outcome {
         }
     }
     Outcome {
-        found: m.expect.len() - missing.len(),
-        expected: m.expect.len(),
+        found: m.expect.len() + m.possible.len() - missing.len(),
+        expected: m.expect.len() + m.possible.len(),
         missing,
         unexpected,
         stale,

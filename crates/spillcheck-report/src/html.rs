@@ -187,10 +187,18 @@ fn header(h: &mut String, report: &Report, grade: &str) {
             b.new
         )),
         n = report.findings.len(),
-        suppressed = if report.suppressed > 0 {
-            format!(" · {} suppressed", report.suppressed)
-        } else {
-            String::new()
+        suppressed = {
+            let mut extra = String::new();
+            if report.suppressed > 0 {
+                extra.push_str(&format!(" · {} suppressed", report.suppressed));
+            }
+            if report.below_confidence > 0 {
+                extra.push_str(&format!(
+                    " · {} less sure not shown",
+                    report.below_confidence
+                ));
+            }
+            extra
         },
     );
 }

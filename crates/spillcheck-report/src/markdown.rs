@@ -90,5 +90,12 @@ pub(crate) fn render(report: &Report) -> String {
     if report.suppressed > 0 {
         let _ = writeln!(out, "\n{} finding(s) suppressed inline.", report.suppressed);
     }
+    if report.below_confidence > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} less sure finding(s) not shown (`--confidence possible` shows them).",
+            report.below_confidence
+        );
+    }
     out
 }

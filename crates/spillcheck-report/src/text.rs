@@ -190,6 +190,13 @@ fn summary(out: &mut String, report: &Report, st: &Style) {
     if report.suppressed > 0 {
         let _ = write!(out, " · {} suppressed", report.suppressed);
     }
+    if report.below_confidence > 0 {
+        let _ = write!(
+            out,
+            " · {} less sure not shown (--confidence possible)",
+            report.below_confidence
+        );
+    }
     if let Some(b) = &report.baseline {
         let _ = write!(out, " · {} known in baseline not shown", b.known);
     }

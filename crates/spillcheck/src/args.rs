@@ -343,6 +343,10 @@ pub(crate) struct CommonArgs {
     /// Accept every current finding: write them to FILE as a baseline (the run then passes).
     #[arg(long, value_name = "FILE")]
     pub(crate) write_baseline: Option<PathBuf>,
+    /// Report findings at least this sure: possible, likely, confirmed. Default: likely
+    /// (`possible` adds patterns that are often, not always, a problem).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
+    pub(crate) confidence: Option<spillcheck_core::Confidence>,
     /// Only these rules (ids, slugs, prefixes like SC1, or ALL), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub(crate) select: Vec<String>,
@@ -369,4 +373,15 @@ fn parse_format(s: &str) -> Result<spillcheck_report::Format, String> {
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
+}
+
+fn parse_confidence(s: &str) -> Result<spillcheck_core::Confidence, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "possible" => Ok(spillcheck_core::Confidence::Possible),
+        "likely" => Ok(spillcheck_core::Confidence::Likely),
+        "confirmed" => Ok(spillcheck_core::Confidence::Confirmed),
+        other => Err(format!(
+            "unknown confidence `{other}`: possible, likely or confirmed"
+        )),
+    }
 }

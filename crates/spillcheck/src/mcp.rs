@@ -121,6 +121,7 @@ fn common(select: &[String]) -> CommonArgs {
         fail_on: None,
         baseline: None,
         write_baseline: None,
+        confidence: None,
         select: select.to_vec(),
         ignore: Vec::new(),
         config: None,

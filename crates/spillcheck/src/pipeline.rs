@@ -62,8 +62,13 @@ pub(crate) fn build_report(
         .copied()
         .filter(|r| selection.is_enabled(r.id))
         .collect();
+    let min_confidence = common
+        .confidence
+        .or(config.confidence)
+        .unwrap_or(spillcheck_core::Confidence::Likely);
     let mut builder = ReportBuilder::new(catalog, run.target, env!("CARGO_PKG_VERSION"))
         .selection(selection)
+        .min_confidence(min_confidence)
         .diagnostics(run.diagnostics);
     for secret in &run.secrets {
         builder = builder.secret(secret);

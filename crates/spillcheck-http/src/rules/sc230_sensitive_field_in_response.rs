@@ -42,54 +42,6 @@ declare_rule! {
     }
 }
 
-/// Key names (lower-case, `-`/`_` removed) whose values must never leave the server.
-const KEYS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "passwordhash",
-    "hashedpassword",
-    "passhash",
-    "pwhash",
-    "passwordsalt",
-    "salt",
-    "secret",
-    "clientsecret",
-    "secretkey",
-    "apikey",
-    "apisecret",
-    "privatekey",
-    "accesskey",
-    "secretaccesskey",
-    "awssecretaccesskey",
-    "ssn",
-    "socialsecuritynumber",
-    "otpsecret",
-    "totpsecret",
-    "mfasecret",
-    "twofactorsecret",
-    "refreshtoken",
-    "sessiontoken",
-    "resettoken",
-    "passwordresettoken",
-    "verificationtoken",
-    "apitoken",
-    "authtoken",
-    "token",
-    "cvv",
-    "cvc",
-    "pin",
-];
-
-fn sensitive_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    KEYS.contains(&k.as_str())
-}
-
 fn masked(v: &str) -> bool {
     let t = v.trim();
     t.len() < 4
@@ -111,7 +63,7 @@ fn scan(json: &Value, own_tokens: &[String]) -> (BTreeSet<String>, Vec<String>) 
         if own_tokens.iter().any(|t| s.contains(t.as_str())) {
             return; // the caller's own token: SC232's business
         }
-        if sensitive_key(k) && !masked(s) {
+        if spillcheck_core::vocab::is_sensitive_field(k) && !masked(s) {
             keys.insert(k.to_owned());
             values.push(s.to_owned());
             return;

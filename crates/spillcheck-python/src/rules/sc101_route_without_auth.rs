@@ -29,6 +29,24 @@ declare_rule! {
     /// ```
     ///
     /// Routes that are public on purpose (`/health`, `/login`) belong in `public-routes` in the configuration.
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// Public content (articles, tags, catalogs, public profiles, feeds) is read without a
+    /// token on purpose. Routes with optional authentication (`jwt_optional`,
+    /// `jwt_required(optional=True)`, `login_required(optional=True)`), login, registration,
+    /// token refresh, password reset, health and documentation routes are never reported.
+    /// The finding is `likely` when the route writes data, answers with personal or secret
+    /// fields, reads a model that other routes read only for their owner or that every
+    /// other route reads only with authentication, or
+    /// carries an authentication decorator that Flask never applies (placed above
+    /// `@app.route`); otherwise it is `possible` (`--confidence possible`).
+    ///
+    /// Authentication it recognizes: decorators (`login_required`, `jwt_required`,
+    /// Flask-HTTPAuth's `auth.login_required`, APIFairy's `authenticate(token_auth)`, project
+    /// decorators that check credentials and reject), `before_request` and
+    /// `url_value_preprocessor` hooks, class `decorators`/`method_decorators`, and checks
+    /// inside the handler (`verify_jwt_in_request()`, a token or session check that answers
+    /// 401/403 or redirects to the login page).
     pub static SC101 = {
         id: "SC101",
         slug: "route-without-auth",
@@ -43,6 +61,7 @@ declare_rule! {
 
 use spillcheck_core::Finding;
 
+use crate::evidence::{Readers, RouteData};
 use crate::facts::{Summaries, func_facts_with};
 use crate::model::{Model, RouteAuth};
 use crate::project::SourceFile;
@@ -52,9 +71,12 @@ const PUBLIC_WORDS: &[&str] = &[
     "login",
     "logout",
     "signin",
+    "signout",
     "signup",
     "register",
     "registration",
+    "authenticate",
+    "authentication",
     "health",
     "healthz",
     "healthcheck",
@@ -76,12 +98,16 @@ const PUBLIC_WORDS: &[&str] = &[
     "oauth",
     "oauth2",
     "token",
+    "tokens",
     "refresh",
     "reset",
     "forgot",
     "verify",
     "confirm",
+    "confirmation",
+    "resend",
     "activate",
+    "unsubscribe",
     "static",
     "favicon",
     "robots",
@@ -114,16 +140,20 @@ pub(crate) fn check_routes(
     files: &[SourceFile],
     summaries: &Summaries,
     externals: &[std::collections::HashSet<String>],
+    data: &[RouteData],
+    scoped: &std::collections::HashSet<String>,
     findings: &mut Vec<Finding>,
 ) {
     if !model.any_auth {
         return;
     }
-    for site in &model.routes {
+    let readers = Readers::build(&model.routes, data);
+    for (index, site) in model.routes.iter().enumerate() {
         let r = &site.route;
-        let hook = match &r.auth {
-            RouteAuth::None => None,
-            RouteAuth::Exempt { hook } => Some(hook.clone()),
+        let (hook, unapplied) = match &r.auth {
+            RouteAuth::None => (None, None),
+            RouteAuth::Exempt { hook } => (Some(hook.clone()), None),
+            RouteAuth::Unapplied { name } => (None, Some(name.clone())),
             _ => continue,
         };
         if files[site.file_index].is_test || public_by_nature(&r.path, &r.handler) {
@@ -139,21 +169,49 @@ pub(crate) fn check_routes(
             continue;
         }
         let method = r.methods.first().map_or("GET", String::as_str);
-        let message = match hook {
-            Some(hook) => format!(
+        let message = match (&hook, &unapplied) {
+            (Some(hook), _) => format!(
                 "`{method} {}` reads data but the allow-list of the `{hook}` hook exempts it from authentication",
                 r.path
             ),
-            None => format!(
+            (_, Some(name)) => format!(
+                "`{method} {}` is not authenticated: `@{name}` sits above the route decorator, so Flask registers the view without it (the route decorator must be the outermost)",
+                r.path
+            ),
+            _ => format!(
                 "`{method} {}` reads data and no decorator or `before_request` hook authenticates it",
                 r.path
             ),
         };
+        let d = &data[index];
+        let evidence = if unapplied.is_some() {
+            Some("its authentication decorator is never applied".to_owned())
+        } else if hook.is_some() {
+            Some("a hook authenticates the app and exempts it by name".to_owned())
+        } else if d.writes {
+            Some("it writes data".to_owned())
+        } else if let Some(f) = d.returns_personal() {
+            Some(format!("its answer carries `{f}`"))
+        } else if let Some(m) = d.models.iter().find(|m| scoped.contains(m.as_str())) {
+            Some(format!(
+                "other routes read `{m}` records only for their owner"
+            ))
+        } else {
+            readers.protected_elsewhere(&d.models).map(|m| {
+                format!("every other route that reads `{m}` records requires authentication")
+            })
+        };
         let file = &files[site.file_index];
-        findings.push(
-            Finding::new(&SC101, message)
-                .at(file.at(&site.func.name))
-                .on_route(method, &r.path),
-        );
+        let mut finding = Finding::new(&SC101, message)
+            .at(file.at(&site.func.name))
+            .on_route(method, &r.path);
+        match evidence {
+            Some(why) => finding.notes.push(format!("likely: {why}")),
+            None => {
+                finding = finding.with_confidence(Confidence::Possible);
+                finding.notes.push("confidence possible: it reads data without writing, its answer shows no personal or secret field, and nothing else in the app protects what it reads; public content is served like this on purpose".to_owned());
+            }
+        }
+        findings.push(finding);
     }
 }

@@ -20,6 +20,23 @@ declare_rule! {
     ///     return jsonify(dict(row))
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Public objects (posts, articles, comments, public profiles) are read by id on purpose.
+    /// The finding is `likely` only with evidence that the object is private: its model
+    /// or table has an owner field (`user_id`, `owner_id`, `author_id`…) and the route changes
+    /// or deletes it, returns private or secret fields, or another route of the app reads
+    /// that model only for its owner (a query scoped by the caller); or the object is a
+    /// person's record and the route returns private fields (phone, address, a password
+    /// hash). Otherwise it is `possible`, shown with `--confidence possible`, and `spillcheck
+    /// scan` raises it to `confirmed` when the probe reads user B's object as user A.
+    ///
+    /// Ownership checks it recognizes: a comparison of anything with the caller's identity
+    /// (`g.user`, `current_user`, `get_jwt_identity()`, `auth.current_user()`, what an auth
+    /// decorator injects into the view, `g` attributes the project's authentication sets);
+    /// a query or a helper call given the identity (`filter_by(id=i, user_id=me.id)`,
+    /// `get_post(id, check_author=True)` whose helper compares and rejects); routes
+    /// restricted to a role.
+    ///
     /// ## Fix
     /// Derive the owner from the token, never from the request:
     ///
@@ -49,9 +66,11 @@ use ruff_python_ast::{self as ast, Expr};
 use spillcheck_core::Finding;
 
 use crate::ast_util::callee_last;
+use crate::data_models::DataModels;
+use crate::evidence::{RouteData, identity_names, is_person_model};
 use crate::facts::{
-    NameSet, Summaries, Taint, calls_in, exprs_in, identity_in_call, involves_identity,
-    is_data_call, reads_any,
+    LocalStrings, NameSet, Summaries, Taint, calls_in, exprs_in, identity_in_call,
+    involves_identity, is_data_call, reads_any,
 };
 use crate::model::{Model, OwnerCheck, RouteAuth, decorator_is_role};
 use crate::project::SourceFile;
@@ -110,19 +129,77 @@ fn loads_by_id(
         .any(|(i, a)| params.contains(&(i + usize::from(shift))) && reads_any(a, ids))
 }
 
+/// The models a load site is about: its own (its SQL, possibly held in a local name), or
+/// those of the helper it calls.
+fn site_models<'a>(
+    call: &'a ast::ExprCall,
+    locals: &LocalStrings<'a>,
+    summaries: &Summaries,
+) -> Vec<String> {
+    if locals.sql(call).is_some() || is_data_call(call) {
+        return locals.models(call);
+    }
+    callee_last(call).map_or_else(Vec::new, |n| summaries.models_of(n))
+}
+
+/// What the analysis knows of one route, for [`check_routes`].
+pub(crate) struct Context<'a> {
+    pub files: &'a [SourceFile],
+    pub summaries: &'a Summaries,
+    pub externals: &'a [HashSet<String>],
+    pub models: &'a DataModels,
+    pub data: &'a [RouteData],
+    /// Models some route reads only for the caller.
+    pub scoped: &'a HashSet<String>,
+}
+
+/// Why the object looks private, if it does.
+fn private_evidence(
+    method: &str,
+    models: &[String],
+    writes: bool,
+    data: &RouteData,
+    cx: &Context<'_>,
+) -> Option<String> {
+    // A model some route reads only for its owner has an owner, whatever its declaration.
+    let owned = models
+        .iter()
+        .find(|m| cx.models.has_owner(m) || cx.scoped.contains(m.as_str()));
+    if let Some(m) = owned {
+        if method != "GET" && method != "HEAD" || writes {
+            return Some(format!("it changes a `{m}` record, which has an owner"));
+        }
+        if let Some(f) = data.returns_private() {
+            return Some(format!(
+                "it returns `{f}` of a `{m}` record, which has an owner"
+            ));
+        }
+        if cx.scoped.contains(m.as_str()) {
+            return Some(format!(
+                "other routes read `{m}` records only for their owner"
+            ));
+        }
+    }
+    if models.iter().any(|m| is_person_model(m))
+        && let Some(f) = data.returns_private()
+    {
+        return Some(format!("it returns `{f}` of another person's record"));
+    }
+    None
+}
+
 /// `SC102`: per authenticated route, ids from the path that load data with no
 /// comparison against the caller's identity. Sets each route's `owner_check`.
 pub(crate) fn check_routes(
     model: &mut Model<'_>,
-    files: &[SourceFile],
-    summaries: &Summaries,
-    externals: &[HashSet<String>],
+    cx: &Context<'_>,
     findings: &mut Vec<Finding>,
     enabled: bool,
 ) {
-    for site in &mut model.routes {
-        let r = &mut site.route;
-        let ids: Vec<String> = r
+    let summaries = cx.summaries;
+    for (index, site) in model.routes.iter_mut().enumerate() {
+        let ids: Vec<String> = site
+            .route
             .params
             .iter()
             .filter(|p| id_like(&p.name, &p.converter))
@@ -134,37 +211,31 @@ pub(crate) fn check_routes(
         }
         let taint = Taint::of_body(&site.func.body);
         let id_names = taint.closure(&id_refs);
+        let external = &cx.externals[site.file_index];
         let sites: Vec<&ast::ExprCall> = calls_in(&site.func.body)
             .into_iter()
-            .filter(|c| loads_by_id(c, &id_names, summaries, &externals[site.file_index]))
+            .filter(|c| loads_by_id(c, &id_names, summaries, external))
             .collect();
         if sites.is_empty() {
             continue;
         }
-        if !matches!(r.auth, RouteAuth::Decorator { .. } | RouteAuth::Hook { .. }) {
-            r.owner_check = OwnerCheck::NoIdentity;
+        if !site.route.auth.required() {
+            site.route.owner_check = OwnerCheck::NoIdentity;
             continue;
         }
-        let role = site
-            .func
-            .decorator_list
-            .iter()
-            .any(|d| decorator_is_role(&d.expression, summaries))
+        let role = site.role_restricted
+            || site
+                .func
+                .decorator_list
+                .iter()
+                .any(|d| decorator_is_role(&d.expression, summaries))
             || crate::facts::func_facts(site.func).checks_role
-            || matches!(&r.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
+            || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
         if role {
-            r.owner_check = OwnerCheck::RoleRestricted;
+            site.route.owner_check = OwnerCheck::RoleRestricted;
             continue;
         }
-        let mut identity = taint.identity_names();
-        if r.style == "connexion" {
-            // Connexion passes the verified subject as `user` (and the claims as `token_info`).
-            for p in &site.func.parameters {
-                if matches!(p.name().as_str(), "user" | "token_info") {
-                    identity.insert(p.name().as_str());
-                }
-            }
-        }
+        let identity = identity_names(site, &taint);
         let mut compared = false;
         exprs_in(&site.func.body, &mut |e| {
             if let Expr::Compare(c) = e
@@ -176,7 +247,6 @@ pub(crate) fn check_routes(
                 compared = true;
             }
         });
-        let external = &externals[site.file_index];
         let helper_checks = |c: &ast::ExprCall| {
             crate::facts::linkable_call(c, external)
                 && callee_last(c).is_some_and(|n| {
@@ -191,29 +261,50 @@ pub(crate) fn check_routes(
                 .iter()
                 .any(|c| identity_in_call(c, &identity) || helper_checks(c))
         {
-            r.owner_check = OwnerCheck::Checked;
+            site.route.owner_check = OwnerCheck::Checked;
             continue;
         }
-        r.owner_check = OwnerCheck::Missing;
-        if enabled && !files[site.file_index].is_test {
-            let file = &files[site.file_index];
-            let method = r.methods.first().map_or("GET", String::as_str);
-            let first = sites[0];
-            findings.push(
-                Finding::new(&SC102, format!(
-                    "`{}` from the path of `{method} {}` loads a record with no comparison against the caller's identity",
-                    ids.join("`, `"), r.path
-                ))
-                .at(file.at(first))
-                .on_route(method, &r.path),
-            );
+        site.route.owner_check = OwnerCheck::Missing;
+        if !enabled || cx.files[site.file_index].is_test {
+            continue;
         }
+        let file = &cx.files[site.file_index];
+        let r = &site.route;
+        let method = r.methods.first().map_or("GET", String::as_str);
+        let locals = LocalStrings::of_body(&site.func.body);
+        let mut models: Vec<String> = Vec::new();
+        for c in &sites {
+            for m in site_models(c, &locals, summaries) {
+                if !models.contains(&m) {
+                    models.push(m);
+                }
+            }
+        }
+        let writes = sites.iter().any(|c| locals.writes(c)) || cx.data[index].writes;
+        let evidence = private_evidence(method, &models, writes, &cx.data[index], cx);
+        let first = sites[0];
+        let mut finding = Finding::new(&SC102, format!(
+            "`{}` from the path of `{method} {}` loads a record with no comparison against the caller's identity",
+            ids.join("`, `"), r.path
+        ))
+        .at(file.at(first))
+        .on_route(method, &r.path);
+        match evidence {
+            Some(why) => finding.notes.push(format!("private object: {why}")),
+            None => {
+                finding = finding.with_confidence(Confidence::Possible);
+                finding.notes.push(
+                    "confidence possible: nothing in the code shows the object is private (no owner field in its model, no private fields returned, no change, no other route that reads it only for its owner); public objects are read by id on purpose".to_owned(),
+                );
+            }
+        }
+        if cx.data[index].returns_private().is_some() {
+            finding.cwe.push("CWE-213".to_owned());
+        }
+        findings.push(finding);
     }
 }
 
 fn decorator_is_role_name(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-    ["admin", "role", "permission", "staff", "superuser"]
-        .iter()
-        .any(|k| last.contains(k))
+    spillcheck_core::vocab::mentions_role(name.rsplit('.').next().unwrap_or(name))
 }

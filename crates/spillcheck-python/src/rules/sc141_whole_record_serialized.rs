@@ -20,12 +20,19 @@ declare_rule! {
     /// ```python
     /// return jsonify({"id": row["id"], "title": row["title"], "body": row["body"]})
     /// ```
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// Only what reaches the answer counts: the whole record must be in a `return` of the
+    /// route, or in a name the `return` reads (a row turned into a dict to compute totals
+    /// is not reported). A whole record that reaches the answer is certain, so the finding
+    /// is `likely`; whether it matters depends on the columns, which the message names
+    /// when the table is known.
     pub static SC141 = {
         id: "SC141",
         slug: "whole-record-serialized",
         title: "Whole database record serialized into a response",
         severity: Severity::Medium,
-        confidence: Confidence::Possible,
+        confidence: Confidence::Likely,
         cwe: &[213],
         owasp: &[OwaspApi::Api3],
         fix: "Return an explicit allow-list of fields instead of the whole row or object.",
@@ -35,22 +42,43 @@ declare_rule! {
 use ruff_python_ast::Expr;
 use spillcheck_core::Finding;
 
-use crate::ast_util::{callee_last, dotted};
-use crate::facts::{Taint, exprs_in};
+use crate::ast_util::{callee_last, dotted, each_expr, names_in, target_names};
+use crate::facts::{Taint, assigns_in, returns_in};
 use crate::model::Model;
 use crate::project::SourceFile;
 
 /// `SC141`: a route handler that turns a whole record into its response:
 /// `dict(row)` of a `SELECT *`, `obj.__dict__`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`.
-pub(crate) fn check_routes(model: &Model<'_>, files: &[SourceFile], findings: &mut Vec<Finding>) {
+pub(crate) fn check_routes<'a>(
+    model: &'a Model<'_>,
+    files: &[SourceFile],
+    findings: &mut Vec<Finding>,
+) {
     for site in &model.routes {
         let file = &files[site.file_index];
         if file.is_test {
             continue;
         }
         let whole = Taint::of_body(&site.func.body).flagged(|f| f.whole_record);
+        // What the answer is made of: return values, and names they read (one step back).
+        let mut returned_names: Vec<&str> = Vec::new();
+        let mut returned: Vec<&Expr> = Vec::new();
+        returns_in(&site.func.body, &mut |r| {
+            if let Some(v) = &r.value {
+                returned.push(v);
+                returned_names.extend(names_in(v));
+            }
+        });
+        for a in assigns_in(&site.func.body) {
+            if a.targets
+                .iter()
+                .any(|t| target_names(t).iter().any(|n| returned_names.contains(n)))
+            {
+                returned.push(&a.value);
+            }
+        }
         let mut hits: Vec<(&Expr, String)> = Vec::new();
-        exprs_in(&site.func.body, &mut |e| match e {
+        let mut visit = |e: &'a Expr| match e {
             Expr::Call(c) => {
                 let name = callee_last(c).unwrap_or_default();
                 let arg = c.arguments.args.first();
@@ -73,7 +101,10 @@ pub(crate) fn check_routes(model: &Model<'_>, files: &[SourceFile], findings: &m
                 hits.push((e, "`.__dict__` of an object".into()));
             }
             _ => {}
-        });
+        };
+        for r in returned {
+            each_expr(r, &mut visit);
+        }
         for (node, what) in hits {
             let method = site.route.methods.first().map_or("GET", String::as_str);
             findings.push(

@@ -17,37 +17,6 @@ pub struct Policy {
     pub now: i64,
 }
 
-const SENSITIVE_KEYS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "secret",
-    "client_secret",
-    "api_key",
-    "apikey",
-    "private_key",
-    "ssn",
-    "social_security_number",
-    "national_id",
-    "card",
-    "card_number",
-    "credit_card",
-    "cc_number",
-    "cvv",
-    "pin",
-    "phone",
-    "phone_number",
-    "mobile",
-    "email",
-    "address",
-    "dob",
-    "date_of_birth",
-    "birthdate",
-    "iban",
-    "tax_id",
-];
-
 fn human(secs: i64) -> String {
     match secs {
         s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
@@ -164,8 +133,9 @@ pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
     }
     let mut sensitive = Vec::new();
     for (key, value) in &jwt.claims {
-        let lower = key.to_ascii_lowercase();
-        if SENSITIVE_KEYS.contains(&lower.as_str()) {
+        if spillcheck_core::vocab::is_secret_field(key)
+            || spillcheck_core::vocab::is_personal_field(key)
+        {
             sensitive.push(format!("`{key}`"));
         } else if let Some(what) = value.as_str().and_then(sensitive_value) {
             sensitive.push(format!("`{key}` ({what})"));

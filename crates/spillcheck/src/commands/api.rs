@@ -84,11 +84,13 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
             }
             op.security = match r.auth {
-                RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } => {
-                    Security::Required(Vec::new())
+                RouteAuth::Decorator { .. }
+                | RouteAuth::Hook { .. }
+                | RouteAuth::Handler { .. } => Security::Required(Vec::new()),
+                RouteAuth::Public | RouteAuth::Optional { .. } => Security::Public,
+                RouteAuth::Exempt { .. } | RouteAuth::Unapplied { .. } | RouteAuth::None => {
+                    Security::Unknown
                 }
-                RouteAuth::Public => Security::Public,
-                RouteAuth::Exempt { .. } | RouteAuth::None => Security::Unknown,
             };
             op.location = Some(Location {
                 path: r.file.clone(),

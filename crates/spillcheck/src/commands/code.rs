@@ -195,6 +195,9 @@ pub(crate) fn routes(args: &RoutesArgs) -> anyhow::Result<ExitStatus> {
                     RouteAuth::Decorator { name } => ("decorator", name.clone()),
                     RouteAuth::Hook { name } => ("before_request", name.clone()),
                     RouteAuth::Exempt { hook } => ("NONE (exempt)", hook.clone()),
+                    RouteAuth::Handler { name } => ("in handler", name.clone()),
+                    RouteAuth::Optional { name } => ("optional", name.clone()),
+                    RouteAuth::Unapplied { name } => ("NONE (decorator not applied)", name.clone()),
                     RouteAuth::Public => ("public (config)", String::new()),
                     RouteAuth::None => ("NONE", String::new()),
                 };

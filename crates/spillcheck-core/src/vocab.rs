@@ -1,0 +1,205 @@
+//! One vocabulary for every engine: which field names hold secrets, tokens, personal
+//! data or an object's owner, and which words mean a role. The code rules, the probe's
+//! rules and the token audit all ask here, so the two views of one problem agree.
+//!
+//! Names are compared in a normal form: ASCII letters and digits only, lower-case
+//! (`password_hash`, `passwordHash` and `Password-Hash` are all `passwordhash`).
+
+/// `password_hash` → `passwordhash`.
+pub fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Fields whose values must never leave the server: passwords and their hashes, keys,
+/// client secrets, second-factor seeds, card security codes, PINs.
+const SECRET: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passwordhash",
+    "hashedpassword",
+    "passhash",
+    "pwhash",
+    "pwdhash",
+    "passwordsalt",
+    "passworddigest",
+    "salt",
+    "secret",
+    "clientsecret",
+    "secretkey",
+    "apikey",
+    "apisecret",
+    "privatekey",
+    "accesskey",
+    "secretaccesskey",
+    "awssecretaccesskey",
+    "otpsecret",
+    "totpsecret",
+    "mfasecret",
+    "twofactorsecret",
+    "cvv",
+    "cvc",
+    "cvv2",
+    "pin",
+    "resetpin",
+    "ssn",
+    "socialsecuritynumber",
+    "cardnumber",
+    "creditcard",
+    "ccnumber",
+    "jwtsecret",
+    "signingkey",
+];
+
+/// Fields that hold bearer credentials: whoever reads them acts as their owner.
+const TOKEN: &[&str] = &[
+    "token",
+    "accesstoken",
+    "refreshtoken",
+    "apitoken",
+    "authtoken",
+    "sessiontoken",
+    "resettoken",
+    "passwordresettoken",
+    "verificationtoken",
+    "confirmationtoken",
+    "bearertoken",
+    "idtoken",
+    "jwt",
+];
+
+/// Fields that hold personal data (CWE-359): contact details, identity documents,
+/// birth dates, financial identifiers.
+const PERSONAL: &[&str] = &[
+    "email",
+    "emailaddress",
+    "mail",
+    "phone",
+    "phonenumber",
+    "mobile",
+    "mobilenumber",
+    "telephone",
+    "tel",
+    "address",
+    "streetaddress",
+    "street",
+    "postcode",
+    "postalcode",
+    "zipcode",
+    "dob",
+    "dateofbirth",
+    "birthdate",
+    "birthday",
+    "ssn",
+    "socialsecuritynumber",
+    "nationalid",
+    "taxid",
+    "passport",
+    "passportnumber",
+    "iban",
+    "cardnumber",
+    "creditcard",
+    "ccnumber",
+    "card",
+    "balance",
+    "salary",
+    "ipaddress",
+];
+
+/// Fields that name an object's owner.
+const OWNER: &[&str] = &[
+    "userid",
+    "ownerid",
+    "authorid",
+    "creatorid",
+    "createdby",
+    "createdbyid",
+    "accountid",
+    "customerid",
+    "memberid",
+    "profileid",
+    "uploaderid",
+    "senderid",
+    "recipientid",
+    "touserid",
+    "fromuserid",
+    "patientid",
+    "employeeid",
+    "tenantid",
+    "owner",
+    "user",
+    "author",
+    "creator",
+    "ownedby",
+];
+
+/// Words of roles and privileges (`is_admin`, `role`, `@admin_required`).
+pub const ROLE_WORDS: &[&str] = &[
+    "admin",
+    "role",
+    "permission",
+    "staff",
+    "superuser",
+    "moderator",
+    "privilege",
+];
+
+/// A secret that must never leave the server (`password_hash`, `api_key`, `cvv`).
+pub fn is_secret_field(name: &str) -> bool {
+    SECRET.contains(&normalize(name).as_str())
+}
+
+/// A bearer credential (`access_token`, `refresh_token`).
+pub fn is_token_field(name: &str) -> bool {
+    TOKEN.contains(&normalize(name).as_str())
+}
+
+/// A secret or a bearer credential: what must not appear in a response (SC140, SC230).
+pub fn is_sensitive_field(name: &str) -> bool {
+    let n = normalize(name);
+    SECRET.contains(&n.as_str()) || TOKEN.contains(&n.as_str())
+}
+
+/// Personal data (`email`, `phone`, `date_of_birth`).
+pub fn is_personal_field(name: &str) -> bool {
+    PERSONAL.contains(&normalize(name).as_str())
+}
+
+/// Personal data beyond a contact address: what makes a record private even where
+/// profiles are public (`phone`, `address`, `date_of_birth`, `balance`).
+pub fn is_private_field(name: &str) -> bool {
+    let n = normalize(name);
+    PERSONAL.contains(&n.as_str()) && !matches!(n.as_str(), "email" | "emailaddress" | "mail")
+}
+
+/// A field naming the object's owner (`user_id`, `owner_id`, `author`).
+pub fn is_owner_field(name: &str) -> bool {
+    let n = normalize(name);
+    OWNER.contains(&n.as_str()) || (n.ends_with("userid") && n.len() > 6)
+}
+
+/// Whether a name speaks of a role or privilege.
+pub fn mentions_role(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ROLE_WORDS.iter().any(|w| n.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_compared_in_normal_form() {
+        assert!(is_secret_field("password_hash"));
+        assert!(is_secret_field("passwordHash"));
+        assert!(is_sensitive_field("Refresh-Token"));
+        assert!(is_personal_field("date_of_birth"));
+        assert!(is_private_field("phone") && !is_private_field("email"));
+        assert!(is_owner_field("owner_id") && is_owner_field("to_user_id"));
+        assert!(!is_owner_field("username") && !is_secret_field("title"));
+        assert!(mentions_role("is_admin") && !mentions_role("title"));
+    }
+}

@@ -1,0 +1,360 @@
+//! What each route does with data, for the rules that must tell a private object from a
+//! public one: which models it loads, whether it writes, which fields its answer can
+//! carry. Computed once per route, after the model is built.
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::callee_last;
+use crate::data_models::DataModels;
+use crate::facts::{
+    LocalStrings, Summaries, Taint, call_models, calls_in, func_facts_with, is_data_call,
+    is_select_star, linkable_call, returns_in, sql_of,
+};
+use crate::model::RouteSite;
+
+/// Model names that stand for people: their records are private by themselves when
+/// they hold more than a public handle.
+const PERSON_MODELS: &[&str] = &[
+    "user", "account", "customer", "member", "profile", "person", "patient", "employee", "client",
+    "student",
+];
+
+/// What one route does with data.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RouteData {
+    /// Models and tables its handler (or its helpers) touch.
+    pub models: Vec<String>,
+    /// It writes data (a write statement, a commit, a delete).
+    pub writes: bool,
+    /// Field names its answer can carry: keys of the dicts it and its helpers build, and
+    /// the columns of whole records it returns.
+    pub response_fields: Vec<String>,
+}
+
+impl RouteData {
+    /// Personal or secret fields in the answer, including a contact address.
+    pub(crate) fn returns_personal(&self) -> Option<&str> {
+        self.response_fields
+            .iter()
+            .find(|f| {
+                spillcheck_core::vocab::is_personal_field(f)
+                    || spillcheck_core::vocab::is_sensitive_field(f)
+            })
+            .map(String::as_str)
+    }
+
+    /// Private or secret fields in the answer: more than a contact address.
+    pub(crate) fn returns_private(&self) -> Option<&str> {
+        self.response_fields
+            .iter()
+            .find(|f| {
+                spillcheck_core::vocab::is_private_field(f)
+                    || spillcheck_core::vocab::is_sensitive_field(f)
+            })
+            .map(String::as_str)
+    }
+}
+
+/// Whether a model stands for a person.
+pub(crate) fn is_person_model(key: &str) -> bool {
+    PERSON_MODELS.contains(&key)
+}
+
+/// Computes [`RouteData`] for every route.
+pub(crate) fn route_data(
+    routes: &[RouteSite<'_>],
+    summaries: &Summaries,
+    models: &DataModels,
+    externals: &[HashSet<String>],
+) -> Vec<RouteData> {
+    routes
+        .iter()
+        .map(|site| one(site, summaries, models, &externals[site.file_index]))
+        .collect()
+}
+
+fn one(
+    site: &RouteSite<'_>,
+    summaries: &Summaries,
+    models: &DataModels,
+    external: &HashSet<String>,
+) -> RouteData {
+    let func = site.func;
+    let own = func_facts_with(func, external);
+    let mut data = RouteData::default();
+    for m in &own.models {
+        push(&mut data.models, m);
+    }
+    data.response_fields.extend(own.dict_keys.iter().cloned());
+    // Writes: a helper that runs the SQL it is given (`execute_query("SELECT ...")`) writes
+    // only when that SQL does.
+    let locals = LocalStrings::of_body(&func.body);
+    for call in calls_in(&func.body) {
+        if let Some(sql) = locals.sql(call) {
+            data.writes |= crate::facts::sql_writes(&sql);
+            for m in crate::facts::sql_tables(&sql) {
+                push(&mut data.models, &m);
+            }
+            continue;
+        }
+        if is_data_call(call) && locals.writes(call)
+            || linkable_call(call, external)
+                && callee_last(call).is_some_and(|n| summaries.writes_within(n, 2))
+        {
+            data.writes = true;
+        }
+    }
+    for callee in &own.calls {
+        if !summaries.by_name.contains_key(callee) {
+            continue;
+        }
+        for m in summaries.models_of(callee) {
+            push(&mut data.models, &m);
+        }
+        // A helper's dicts (`user_to_dict(user)`) are what the handler answers with; a
+        // method name several classes define (`serialize`) says nothing of which one runs.
+        if let Some(f) = summaries
+            .by_name
+            .get(callee)
+            .filter(|_| summaries.unique(callee))
+        {
+            data.response_fields.extend(f.dict_keys.iter().cloned());
+        }
+    }
+    // Whole records returned: `SELECT *` rows, and rows of helpers that select them.
+    let taint = Taint::of_body(&func.body);
+    let whole = taint.flagged(|f| f.whole_record);
+    let mut star_models: Vec<String> = Vec::new();
+    for call in calls_in(&func.body) {
+        if is_data_call(call) && sql_of(call).is_some_and(|q| is_select_star(&q)) {
+            star_models.extend(call_models(call));
+        } else if linkable_call(call, external)
+            && let Some(name) = callee_last(call)
+            && let Some(f) = summaries.by_name.get(name)
+            && f.selects_star
+        {
+            star_models.extend(summaries.models_of(name));
+        }
+    }
+    if !star_models.is_empty() {
+        let mut returned = false;
+        returns_in(&func.body, &mut |r| {
+            if r.value.as_ref().is_some_and(|v| {
+                crate::facts::reads_any(v, &whole) || returns_helper_row(v, summaries)
+            }) {
+                returned = true;
+            }
+        });
+        if returned || !whole.is_empty() {
+            for m in &star_models {
+                if let Some(fields) = models.fields(m) {
+                    data.response_fields.extend(fields.iter().cloned());
+                }
+            }
+        }
+    }
+    data
+}
+
+fn returns_helper_row(value: &Expr, summaries: &Summaries) -> bool {
+    crate::ast_util::any_expr(
+        value,
+        &mut |e| matches!(e, Expr::Call(c) if callee_last(c).is_some_and(|n| summaries.by_name.get(n).is_some_and(|f| f.selects_star))),
+    )
+}
+
+fn push(v: &mut Vec<String>, m: &str) {
+    if !v.iter().any(|x| x == m) {
+        v.push(m.to_owned());
+    }
+}
+
+/// Models that some authenticated route *reads* only for its caller — a query that
+/// matches an owner field with the identity (`filter_by(owner_id=me)`, `WHERE user_id = ?`
+/// given the identity, `current_user.orders`): the project treats them as private.
+/// Writes restricted to the owner say nothing (only authors edit public posts), and
+/// fetching the caller's own record (`get(User, me)`) says nothing of other records.
+pub(crate) fn identity_scoped_models(routes: &[RouteSite<'_>]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for site in routes {
+        if !site.route.auth.required() || !site.route.methods.iter().all(|m| m == "GET") {
+            continue;
+        }
+        let taint = Taint::of_body(&site.func.body);
+        let identity = identity_names(site, &taint);
+        let locals = LocalStrings::of_body(&site.func.body);
+        for call in calls_in(&site.func.body) {
+            // The table a scoped query reads (its FROM table, not the ones it joins).
+            let models: Vec<String> = if let Some(sql) = locals.sql(call) {
+                crate::facts::sql_tables(&sql).into_iter().take(1).collect()
+            } else if is_data_call(call) {
+                call_models(call)
+            } else {
+                continue;
+            };
+            out.extend(scoped_by_owner(call, &locals, &identity, &models));
+        }
+    }
+    out
+}
+
+/// The models a query reads only for its owner: it matches an owner field with the
+/// caller's identity (`filter_by(owner_id=me)`, `Note.owner_id == me` — the model whose
+/// field it is —, `WHERE user_id = ?` given the identity, `current_user.orders`). A match
+/// inside an alternative (`or_(Workout.user_id == me, Workout.public)`) is a visibility
+/// rule, not an owner-only read.
+fn scoped_by_owner<'a>(
+    call: &'a ast::ExprCall,
+    locals: &LocalStrings<'a>,
+    identity: &crate::facts::NameSet<'_>,
+    models: &[String],
+) -> Vec<String> {
+    use crate::facts::involves_identity;
+    use spillcheck_core::vocab::is_owner_field;
+    // `current_user.orders.filter_by(...)`: a relationship of the caller.
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && let Expr::Attribute(rel) = a.value.as_ref()
+        && involves_identity(&rel.value, identity)
+    {
+        return models.to_vec();
+    }
+    if call.arguments.keywords.iter().any(|k| {
+        k.arg.as_ref().is_some_and(|a| is_owner_field(a.as_str()))
+            && involves_identity(&k.value, identity)
+    }) {
+        return models.to_vec();
+    }
+    fn compares<'e>(e: &'e Expr, in_or: bool, out: &mut Vec<(&'e Expr, bool)>) {
+        match e {
+            Expr::Compare(c) => {
+                out.push((e, in_or));
+                let _ = c;
+            }
+            Expr::BoolOp(b) => {
+                let or = in_or || b.op == ast::BoolOp::Or;
+                for v in &b.values {
+                    compares(v, or, out);
+                }
+            }
+            Expr::BinOp(b) => {
+                let or = in_or || b.op == ast::Operator::BitOr;
+                compares(&b.left, or, out);
+                compares(&b.right, or, out);
+            }
+            Expr::Call(c) => {
+                let or = in_or || callee_last(c) == Some("or_");
+                for a in &c.arguments.args {
+                    compares(a, or, out);
+                }
+            }
+            Expr::UnaryOp(u) => compares(&u.operand, in_or, out),
+            _ => {}
+        }
+    }
+    let mut found: Vec<(&Expr, bool)> = Vec::new();
+    for a in &call.arguments.args {
+        compares(a, false, &mut found);
+    }
+    let mut out = Vec::new();
+    for (e, in_or) in found {
+        let Expr::Compare(c) = e else { continue };
+        if in_or {
+            continue;
+        }
+        let sides: Vec<&Expr> = std::iter::once(c.left.as_ref())
+            .chain(c.comparators.iter())
+            .collect();
+        if !sides.iter().any(|s| involves_identity(s, identity)) {
+            continue;
+        }
+        for s in &sides {
+            if let Expr::Attribute(at) = s
+                && is_owner_field(at.attr.as_str())
+            {
+                match at.value.as_ref() {
+                    Expr::Name(n)
+                        if n.id
+                            .as_str()
+                            .starts_with(|ch: char| ch.is_ascii_uppercase()) =>
+                    {
+                        out.push(crate::facts::model_key(n.id.as_str()));
+                    }
+                    _ => out.extend(models.iter().cloned()),
+                }
+            }
+        }
+    }
+    let by_sql = locals.sql(call).is_some_and(|sql| {
+        let lower = sql.to_ascii_lowercase();
+        lower.find(" where ").is_some_and(|w| {
+            lower[w..]
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(is_owner_field)
+        }) && !lower.contains(" or ")
+    }) && crate::facts::identity_in_call(call, identity);
+    if by_sql {
+        out.extend(models.iter().cloned());
+    }
+    out
+}
+
+/// The names holding the caller's identity in a route's handler: the usual accessors,
+/// what the auth decorator injects, and whatever derives from them.
+pub(crate) fn identity_names<'a>(
+    site: &'a RouteSite<'_>,
+    taint: &Taint<'a>,
+) -> crate::facts::NameSet<'a> {
+    let mut seeds: Vec<&'a str> = taint.identity_names().into_iter().collect();
+    seeds.extend(site.identity.iter().map(String::as_str));
+    if site.route.style == "connexion" {
+        // Connexion passes the verified subject as `user` (and the claims as `token_info`).
+        for p in &site.func.parameters {
+            if matches!(p.name().as_str(), "user" | "token_info") {
+                seeds.push(p.name().as_str());
+            }
+        }
+    }
+    taint.closure(&seeds)
+}
+
+/// Per model, how many GET routes read it with and without required authentication.
+#[derive(Debug, Default)]
+pub(crate) struct Readers {
+    by_model: HashMap<String, (usize, usize)>,
+}
+
+impl Readers {
+    pub(crate) fn build(routes: &[RouteSite<'_>], data: &[RouteData]) -> Readers {
+        let mut by_model: HashMap<String, (usize, usize)> = HashMap::new();
+        for (site, d) in routes.iter().zip(data) {
+            if !site.route.methods.iter().any(|m| m == "GET") {
+                continue;
+            }
+            let authed = site.route.auth.required();
+            for m in &d.models {
+                let e = by_model.entry(m.clone()).or_default();
+                if authed {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
+                }
+            }
+        }
+        Readers { by_model }
+    }
+
+    /// A model every other reader protects: authenticated readers exist, and this route
+    /// is the only unauthenticated one.
+    pub(crate) fn protected_elsewhere<'m>(&self, models: &'m [String]) -> Option<&'m str> {
+        models
+            .iter()
+            .find(|m| {
+                self.by_model
+                    .get(m.as_str())
+                    .is_some_and(|&(authed, open)| authed > 0 && open <= 1)
+            })
+            .map(String::as_str)
+    }
+}
