@@ -178,7 +178,11 @@ pub fn is_private_field(name: &str) -> bool {
 /// A field naming the object's owner (`user_id`, `owner_id`, `author`).
 pub fn is_owner_field(name: &str) -> bool {
     let n = normalize(name);
-    OWNER.contains(&n.as_str()) || (n.ends_with("userid") && n.len() > 6)
+    OWNER.contains(&n.as_str())
+        || (n.ends_with("userid") && n.len() > 6)
+        // a reference to the account that holds it: `from_account`, `account_number`
+        || n.ends_with("account") && n.len() > 7
+        || matches!(n.as_str(), "accountnumber" | "sender" | "recipient")
 }
 
 /// Whether a name speaks of a role or privilege.

@@ -20,6 +20,40 @@ pub(crate) struct ExceptContext {
     pub name: Option<String>,
     /// Catches everything (`Exception`, bare `except`, a 500 handler).
     pub broad: bool,
+    /// Catches an error of the machinery (database, OS, network, lookups) whose text
+    /// describes internals: `IntegrityError`, `OperationalError`, `KeyError`...
+    pub internal: bool,
+}
+
+/// Exception names whose text describes the server's internals.
+const INTERNAL_ERRORS: &[&str] = &[
+    "integrityerror",
+    "databaseerror",
+    "operationalerror",
+    "programmingerror",
+    "dataerror",
+    "internalerror",
+    "sqlalchemyerror",
+    "dbapierror",
+    "interfaceerror",
+    "psycopg",
+    "keyerror",
+    "attributeerror",
+    "indexerror",
+    "oserror",
+    "ioerror",
+    "filenotfounderror",
+    "permissionerror",
+    "connectionerror",
+    "requestexception",
+    "timeouterror",
+    "typeerror",
+    "runtimeerror",
+];
+
+fn internal_error(name: &str) -> bool {
+    let n = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+    INTERNAL_ERRORS.iter().any(|k| n.contains(k))
 }
 
 pub(crate) struct Checker<'a> {
@@ -36,6 +70,11 @@ pub(crate) struct Checker<'a> {
     pub web: bool,
     /// Names carrying request credentials in the current function, computed once per function.
     credential_cache: Option<(*const ast::StmtFunctionDef, crate::facts::NameSet<'a>)>,
+    /// Enclosing classes, innermost last.
+    pub classes: Vec<&'a ast::StmtClassDef>,
+    /// What imported names stand for: `decode` → `jwt.decode` (`from jwt import decode`),
+    /// `pyjwt` → `jwt` (`import jwt as pyjwt`).
+    imports: HashMap<String, String>,
 }
 
 impl<'a> Checker<'a> {
@@ -66,6 +105,8 @@ impl<'a> Checker<'a> {
             enabled: mask,
             web,
             credential_cache: None,
+            classes: Vec::new(),
+            imports: HashMap::new(),
         }
     }
 
@@ -106,6 +147,16 @@ impl<'a> Checker<'a> {
         self.guards.iter().any(|g| {
             let mut hit = false;
             crate::ast_util::each_expr(g, &mut |e| {
+                // `if app.config["DEBUG"]:`, `if current_app.config.get("TESTING")`.
+                if let Some(text) = crate::ast_util::str_value(e) {
+                    let t = text.to_ascii_lowercase();
+                    if matches!(
+                        t.as_str(),
+                        "debug" | "flask_debug" | "testing" | "development" | "dev"
+                    ) {
+                        hit = true;
+                    }
+                }
                 if let Some(d) = dotted(e) {
                     let d = d.to_ascii_lowercase();
                     if d.contains("debug")
@@ -122,10 +173,112 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// The enclosing configuration class meant for development or tests
+    /// (`DevelopmentConfig`, `TestingConfig`, `class LocalSettings(DevConfig)`), if any.
+    pub(crate) fn non_production_class(&self) -> Option<&'a ast::StmtClassDef> {
+        const WORDS: &[&str] = &["dev", "test", "local", "debug", "demo", "sandbox"];
+        let hit = |name: &str| {
+            let n = name.to_ascii_lowercase();
+            WORDS.iter().any(|w| n.contains(w)) && !n.contains("prod")
+        };
+        self.classes.iter().rev().copied().find(|c| {
+            hit(c.name.as_str())
+                || c.arguments.as_ref().is_some_and(|a| {
+                    a.args
+                        .iter()
+                        .filter_map(dotted)
+                        .any(|d| hit(d.rsplit('.').next().unwrap_or(&d)))
+                })
+        })
+    }
+
+    /// Reports at `possible` when inside a development or test configuration class: such
+    /// settings are not what production runs, unless it inherits them.
+    pub(crate) fn lower_in_non_production(&mut self, index: usize) {
+        if let Some(class) = self.non_production_class() {
+            let name = class.name.to_string();
+            if let Some(f) = self.findings.get_mut(index) {
+                f.confidence = spillcheck_core::Confidence::Possible;
+                f.notes.push(format!(
+                    "confidence possible: set in `{name}`, a development or test configuration"
+                ));
+            }
+        }
+    }
+
+    /// A call that writes to the logs: a logger's method, or `print(...)` in web code (a
+    /// server's standard output is its log), outside command-line commands, whose output
+    /// is the operator's terminal.
+    pub(crate) fn is_logging_call(&self, call: &ast::ExprCall) -> bool {
+        if crate::patterns::is_log_call(call) {
+            return true;
+        }
+        let Expr::Name(n) = call.func.as_ref() else {
+            return false;
+        };
+        if n.id.as_str() != "print" || !self.web {
+            return false;
+        }
+        let file = self.file.rel.rsplit('/').next().unwrap_or(&self.file.rel);
+        if matches!(
+            file,
+            "manage.py" | "cli.py" | "commands.py" | "__main__.py" | "setup.py"
+        ) {
+            return false;
+        }
+        !self.functions.iter().any(|f| {
+            f.decorator_list.iter().any(|d| {
+                let text = match &d.expression {
+                    Expr::Call(c) => crate::ast_util::callee(c).unwrap_or_default(),
+                    other => dotted(other).unwrap_or_default(),
+                };
+                let t = text.to_ascii_lowercase();
+                t.contains("command") || t.contains("cli") || t.ends_with("group")
+            })
+        })
+    }
+
+    /// The qualified name of a call's function, imports resolved: `decode(...)` after
+    /// `from jwt import decode` is `jwt.decode`; `pyjwt.decode` after `import jwt as
+    /// pyjwt` is `jwt.decode`. Names not imported are returned as written.
+    pub(crate) fn qualified(&self, call: &ast::ExprCall) -> Option<String> {
+        let written = crate::ast_util::callee(call)?;
+        let (head, rest) = match written.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (written.as_str(), None),
+        };
+        match (self.imports.get(head), rest) {
+            (Some(q), Some(r)) => Some(format!("{q}.{r}")),
+            (Some(q), None) => Some(q.clone()),
+            (None, _) => Some(written),
+        }
+    }
+
     pub(crate) fn run(&mut self) {
         let Some(module) = self.file.module() else {
             return;
         };
+        for s in &module.body {
+            match s {
+                Stmt::Import(i) => {
+                    for a in &i.names {
+                        if let Some(alias) = &a.asname {
+                            self.imports.insert(alias.to_string(), a.name.to_string());
+                        }
+                    }
+                }
+                Stmt::ImportFrom(i) => {
+                    let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                    if i.level == 0 && !module.is_empty() {
+                        for a in &i.names {
+                            let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
+                            self.imports.insert(local, format!("{module}.{}", a.name));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         for s in &module.body {
             if let Stmt::Assign(a) = s {
                 for t in &a.targets {
@@ -184,7 +337,12 @@ fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
                 })
         });
         let name = func.parameters.iter().next().map(|p| p.name().to_string());
-        return Some(ExceptContext { name, broad });
+        let internal = arg.and_then(dotted).is_some_and(|d| internal_error(&d));
+        return Some(ExceptContext {
+            name,
+            broad,
+            internal,
+        });
     }
     None
 }
@@ -232,24 +390,33 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.guards.pop();
                 return;
             }
+            Stmt::ClassDef(c) => {
+                self.classes.push(c);
+                walk_stmt(self, stmt);
+                self.classes.pop();
+                return;
+            }
             Stmt::Try(t) => {
                 for s in &t.body {
                     self.visit_stmt(s);
                 }
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    let broad = h.type_.as_ref().is_none_or(|ty| {
-                        let names: Vec<String> = match ty.as_ref() {
-                            Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
-                            other => dotted(other).into_iter().collect(),
-                        };
-                        names.iter().any(|n| {
-                            matches!(n.rsplit('.').next(), Some("Exception" | "BaseException"))
-                        })
+                    let names: Vec<String> = h.type_.as_ref().map_or_else(Vec::new, |ty| match ty
+                        .as_ref()
+                    {
+                        Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
+                        other => dotted(other).into_iter().collect(),
                     });
+                    let broad = h.type_.is_none()
+                        || names.iter().any(|n| {
+                            matches!(n.rsplit('.').next(), Some("Exception" | "BaseException"))
+                        });
+                    let internal = names.iter().any(|n| internal_error(n));
                     self.excepts.push(ExceptContext {
                         name: h.name.as_ref().map(std::string::ToString::to_string),
                         broad,
+                        internal,
                     });
                     for s in &h.body {
                         self.visit_stmt(s);
@@ -262,19 +429,31 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 return;
             }
             Stmt::Assign(a) => {
+                let before = self.findings.len();
                 rules::sc120_debug_mode_enabled::check_assign(self, &a.targets, &a.value);
                 rules::sc130_hardcoded_secret_key::check_assign(self, &a.targets, &a.value);
                 rules::sc131_hardcoded_credential::check_assign(self, &a.targets, &a.value);
                 rules::sc150_plaintext_secret_storage::check_assign(self, &a.targets, &a.value);
                 rules::sc160_insecure_transport_config::check_assign(self, &a.targets, &a.value);
+                rules::sc161_cors_wildcard_with_credentials::check_assign(
+                    self, &a.targets, &a.value,
+                );
+                for i in before..self.findings.len() {
+                    self.lower_in_non_production(i);
+                }
             }
             Stmt::AnnAssign(a) => {
                 if let Some(v) = &a.value {
+                    let before = self.findings.len();
                     let targets = std::slice::from_ref(a.target.as_ref());
                     rules::sc120_debug_mode_enabled::check_assign(self, targets, v);
                     rules::sc130_hardcoded_secret_key::check_assign(self, targets, v);
                     rules::sc131_hardcoded_credential::check_assign(self, targets, v);
+                    rules::sc150_plaintext_secret_storage::check_assign(self, targets, v);
                     rules::sc160_insecure_transport_config::check_assign(self, targets, v);
+                    for i in before..self.findings.len() {
+                        self.lower_in_non_production(i);
+                    }
                 }
             }
             Stmt::Return(r) => {
@@ -290,6 +469,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::StringLiteral(lit) = expr {
             rules::sc131_hardcoded_credential::check_string(self, lit);
+        }
+        if let Expr::Subscript(sub) = expr {
+            rules::sc106_token_read_from_query_string::check_subscript(self, sub);
         }
         if let Expr::Call(call) = expr {
             rules::sc104_jwt_signature_not_verified::check_call(self, call);

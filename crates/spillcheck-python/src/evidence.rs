@@ -26,11 +26,33 @@ const PERSON_MODELS: &[&str] = &[
 pub(crate) struct RouteData {
     /// Models and tables its handler (or its helpers) touch.
     pub models: Vec<String>,
+    /// The models its own queries are about: the `FROM` table of its SQL (not the tables
+    /// it joins) and the models of its ORM calls.
+    pub primary: Vec<String>,
     /// It writes data (a write statement, a commit, a delete).
     pub writes: bool,
     /// Field names its answer can carry: keys of the dicts it and its helpers build, and
     /// the columns of whole records it returns.
     pub response_fields: Vec<String>,
+    /// Its queries select public rows (`visibility == PUBLIC`, `is_public`, `published`).
+    pub filters_public: bool,
+    /// It answers with a file (`send_file`, `send_from_directory`).
+    pub serves_file: bool,
+}
+
+/// Words of a column or value that selects public rows.
+const PUBLIC_FILTER_WORDS: &[&str] = &["public", "visibility", "published", "visible", "is_shared"];
+
+fn mentions_public(expr: &Expr) -> bool {
+    crate::ast_util::any_expr(expr, &mut |e| {
+        let text = match e {
+            Expr::Attribute(a) => a.attr.to_ascii_lowercase(),
+            Expr::Name(n) => n.id.to_ascii_lowercase(),
+            Expr::StringLiteral(s) => s.value.to_str().to_ascii_lowercase(),
+            _ => return false,
+        };
+        PUBLIC_FILTER_WORDS.iter().any(|w| text.contains(w))
+    })
 }
 
 impl RouteData {
@@ -94,10 +116,32 @@ fn one(
     for call in calls_in(&func.body) {
         if let Some(sql) = locals.sql(call) {
             data.writes |= crate::facts::sql_writes(&sql);
-            for m in crate::facts::sql_tables(&sql) {
+            let tables = crate::facts::sql_tables(&sql);
+            if let Some(first) = tables.first() {
+                push(&mut data.primary, first);
+            }
+            for m in tables {
                 push(&mut data.models, &m);
             }
             continue;
+        }
+        if is_data_call(call) {
+            for m in call_models(call) {
+                push(&mut data.primary, &m);
+            }
+            if call.arguments.args.iter().any(mentions_public)
+                || call.arguments.keywords.iter().any(|k| {
+                    k.arg.as_ref().is_some_and(|a| {
+                        let a = a.to_ascii_lowercase();
+                        PUBLIC_FILTER_WORDS.iter().any(|w| a.contains(w))
+                    })
+                })
+            {
+                data.filters_public = true;
+            }
+        }
+        if matches!(callee_last(call), Some("send_file" | "send_from_directory")) {
+            data.serves_file = true;
         }
         if is_data_call(call) && locals.writes(call)
             || linkable_call(call, external)
@@ -106,6 +150,16 @@ fn one(
             data.writes = true;
         }
     }
+    // SQL written in the handler and run elsewhere (a batch handed to a helper).
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Some(text) = crate::ast_util::literal_text(e)
+            && crate::facts::is_sql(&text)
+        {
+            for m in crate::facts::sql_tables(&text) {
+                push(&mut data.models, &m);
+            }
+        }
+    });
     for callee in &own.calls {
         if !summaries.by_name.contains_key(callee) {
             continue;
@@ -306,7 +360,7 @@ pub(crate) fn identity_names<'a>(
     site: &'a RouteSite<'_>,
     taint: &Taint<'a>,
 ) -> crate::facts::NameSet<'a> {
-    let mut seeds: Vec<&'a str> = taint.identity_names().into_iter().collect();
+    let mut seeds: Vec<&'a str> = taint.identity_names_direct().into_iter().collect();
     seeds.extend(site.identity.iter().map(String::as_str));
     if site.route.style == "connexion" {
         // Connexion passes the verified subject as `user` (and the claims as `token_info`).
@@ -316,7 +370,7 @@ pub(crate) fn identity_names<'a>(
             }
         }
     }
-    taint.closure(&seeds)
+    taint.closure_direct(&seeds)
 }
 
 /// Per model, how many GET routes read it with and without required authentication.
@@ -333,7 +387,7 @@ impl Readers {
                 continue;
             }
             let authed = site.route.auth.required();
-            for m in &d.models {
+            for m in &d.primary {
                 let e = by_model.entry(m.clone()).or_default();
                 if authed {
                     e.0 += 1;

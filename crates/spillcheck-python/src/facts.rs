@@ -374,7 +374,7 @@ pub(crate) fn sql_of(call: &ast::ExprCall) -> Option<std::borrow::Cow<'_, str>> 
 }
 
 /// Whether a text is a SQL statement.
-fn is_sql(text: &str) -> bool {
+pub(crate) fn is_sql(text: &str) -> bool {
     let t = text.trim_start().to_ascii_lowercase();
     [
         "select", "insert", "update", "delete", "replace", "with", "merge", "upsert",
@@ -616,13 +616,39 @@ pub(crate) struct ValueFlags {
     pub hashed: bool,
     /// A whole database record (`SELECT *`).
     pub whole_record: bool,
+    /// The value is a plain derivation of the names it reads (a copy, an attribute, an
+    /// item, a conversion), not the result of a query or computation over them.
+    pub direct: bool,
+}
+
+/// Whether a value merely restates what it reads: `x`, `x.id`, `x["sub"]`, `int(x)`,
+/// `x.get("sub")`, `x or y`.
+fn is_direct(value: &Expr) -> bool {
+    match value {
+        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
+        Expr::Call(c) => {
+            matches!(
+                callee_last(c),
+                Some("int" | "str" | "get" | "UUID" | "lower" | "strip")
+            ) && (c.arguments.args.len() <= 2)
+                && match c.func.as_ref() {
+                    Expr::Attribute(a) => is_direct(&a.value),
+                    _ => c.arguments.args.first().is_some_and(is_direct),
+                }
+        }
+        Expr::BoolOp(b) => b.values.iter().all(is_direct),
+        _ => false,
+    }
 }
 
 impl ValueFlags {
     /// The flags of an assigned value, in one walk (plus the credential check when the
     /// value mentions `request` at all).
     pub(crate) fn of(value: &Expr) -> ValueFlags {
-        let mut flags = ValueFlags::default();
+        let mut flags = ValueFlags {
+            direct: is_direct(value),
+            ..ValueFlags::default()
+        };
         let mut mentions_request = false;
         each_expr(value, &mut |e| match e {
             Expr::Name(n) => {
@@ -799,6 +825,35 @@ impl<'a> Taint<'a> {
         let mut set = self.flagged(|f| f.identity);
         set.extend(IDENTITY_NAMES.iter().copied());
         set
+    }
+
+    /// Like [`Taint::closure`], following only plain derivations (`uid = user.id`,
+    /// `sub = claims["sub"]`): the rows a query returns for the caller are not the caller.
+    pub(crate) fn closure_direct(&self, seeds: &[&'a str]) -> NameSet<'a> {
+        let mut set: NameSet<'a> = seeds.iter().copied().collect();
+        loop {
+            let before = set.len();
+            for (targets, reads, flags) in &self.assigns {
+                if flags.direct && reads.iter().any(|r| set.contains(r)) {
+                    set.extend(targets.iter().copied());
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
+    }
+
+    /// The identity's names, following plain derivations only (see [`Taint::closure_direct`]).
+    pub(crate) fn identity_names_direct(&self) -> NameSet<'a> {
+        let seeds: Vec<&'a str> = self
+            .assigns
+            .iter()
+            .filter(|a| a.2.identity && a.2.direct)
+            .flat_map(|a| a.0.iter().copied())
+            .chain(IDENTITY_NAMES.iter().copied())
+            .collect();
+        self.closure_direct(&seeds)
     }
 
     /// Names assigned from a value with the given flag, and names derived from them.

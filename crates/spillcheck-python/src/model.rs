@@ -1008,7 +1008,53 @@ fn handler_auth(func: &ast::StmtFunctionDef, summaries: &Summaries) -> Option<St
         }
     }
     let own = crate::facts::func_facts(func);
-    (own.reads_credentials && own.rejects).then(|| func.name.to_string())
+    let name = func.name.as_str();
+    // It reads the credentials and a check it calls rejects them (`check_token(header)`).
+    if own.reads_credentials && own.rejects
+        || summaries.unique(name) && summaries.authenticates.contains(name)
+    {
+        return Some(func.name.to_string());
+    }
+    capability_lookup(func)
+}
+
+/// A handler that finds its record by a secret token the request carries
+/// (`User.query.filter_by(confirmation_token=data["token"])`): whoever holds the token is
+/// authenticated by it (confirmation and e-mail change links).
+fn capability_lookup(func: &ast::StmtFunctionDef) -> Option<String> {
+    let mentions_request = |e: &Expr| {
+        crate::ast_util::any_expr(
+            e,
+            &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "request"),
+        )
+    };
+    let taint = crate::facts::Taint::of_body(&func.body);
+    let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
+        .iter()
+        .filter(|a| mentions_request(&a.value))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
+    let request_names = taint.closure(&from_request);
+    let token_key = |k: &str| {
+        let k = k.to_ascii_lowercase();
+        k.contains("token") || k.contains("secret") || k == "code"
+    };
+    for call in crate::facts::calls_in(&func.body) {
+        if !crate::facts::is_data_call(call) {
+            continue;
+        }
+        let hit = call.arguments.keywords.iter().any(|k| {
+            k.arg.as_ref().is_some_and(|a| token_key(a.as_str()))
+                && (crate::facts::reads_any(&k.value, &request_names) || mentions_request(&k.value))
+        });
+        if hit {
+            return Some(format!(
+                "{} (a token from the request)",
+                crate::ast_util::callee(call).unwrap_or_default()
+            ));
+        }
+    }
+    None
 }
 
 /// One route per HTTP method a Flask-RESTful/RESTX resource class implements.

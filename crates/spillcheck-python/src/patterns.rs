@@ -3,7 +3,7 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{dotted, str_value};
+use crate::ast_util::{callee_last, dotted, str_value};
 
 const LOG_METHODS: &[&str] = &[
     "debug",
@@ -45,6 +45,21 @@ pub(crate) fn call_values(call: &ast::ExprCall) -> impl Iterator<Item = &Expr> {
         .chain(call.arguments.keywords.iter().map(|k| &k.value))
 }
 
+/// A value that is a template to fill, not a value: empty, `<secret>`, `${SECRET}`,
+/// `{{ secret }}`, `None`. A committed placeholder such as `"change-me"` is not one of
+/// these: an app configured with it signs with it.
+pub(crate) fn is_template_marker(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    v.len() < 3
+        || v.contains("${")
+        || v.contains("{{")
+        || v.starts_with('<') && v.ends_with('>')
+        || matches!(lower.as_str(), "none" | "null" | "xxx" | "todo")
+        || v.chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_'))
+}
+
 /// Placeholders and non-secrets that secret rules must not report.
 pub(crate) fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
@@ -74,6 +89,9 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         "insert",
         "fixme",
         "sample",
+        "demo",
+        "fake",
+        "mock",
         "none",
         "null",
         "secret-key-here",
@@ -424,4 +442,19 @@ pub(crate) fn credential_flow(expr: &Expr) -> Option<&'static str> {
 /// Whether any part of `expr` carries request credentials.
 pub(crate) fn reads_request_credentials(expr: &Expr) -> bool {
     credential_flow(expr).is_some()
+}
+
+/// `request.json`, `request.form`, `request.get_json()`: the whole request body.
+pub(crate) fn is_body_dump(e: &Expr) -> bool {
+    match e {
+        Expr::Attribute(a) => {
+            matches!(a.attr.as_str(), "json" | "form" | "data" | "values")
+                && dotted(&a.value).is_some_and(|d| d.ends_with("request"))
+        }
+        Expr::Call(c) => {
+            matches!(callee_last(c), Some("get_json" | "get_data"))
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if dotted(&a.value).is_some_and(|d| d.ends_with("request")))
+        }
+        _ => false,
+    }
 }

@@ -37,7 +37,9 @@ declare_rule! {
     /// token refresh, password reset, health and documentation routes are never reported.
     /// The finding is `likely` when the route writes data, answers with personal or secret
     /// fields, reads a model that other routes read only for their owner or that every
-    /// other route reads only with authentication, or
+    /// other route reads only with authentication (unless its own query selects public
+    /// rows — `visibility == PUBLIC`, `published` — or it serves a picture, a map or another
+    /// public asset as a file), or
     /// carries an authentication decorator that Flask never applies (placed above
     /// `@app.route`); otherwise it is `possible` (`--confidence possible`).
     ///
@@ -133,6 +135,40 @@ pub(crate) fn public_by_nature(path: &str, handler: &str) -> bool {
             .any(|w| PUBLIC_WORDS.contains(&w.as_str()))
 }
 
+/// Words of files served to anyone on purpose: pictures, maps, icons, static assets.
+const ASSET_WORDS: &[&str] = &[
+    "picture",
+    "avatar",
+    "image",
+    "images",
+    "img",
+    "photo",
+    "icon",
+    "logo",
+    "thumbnail",
+    "thumb",
+    "map",
+    "tile",
+    "tiles",
+    "asset",
+    "assets",
+    "font",
+    "fonts",
+    "css",
+    "js",
+    "media",
+    "emoji",
+    "banner",
+    "cover",
+];
+
+/// A route that serves a public asset by its name.
+fn public_asset(path: &str, handler: &str) -> bool {
+    words(path)
+        .chain(words(handler))
+        .any(|w| ASSET_WORDS.contains(&w.as_str()))
+}
+
 /// `SC101`: data-handling routes that nothing authenticates, in a project where other
 /// routes are authenticated.
 pub(crate) fn check_routes(
@@ -184,6 +220,9 @@ pub(crate) fn check_routes(
             ),
         };
         let d = &data[index];
+        // Evidence from the rest of the app does not hold for a route that selects public
+        // rows itself, or serves a public asset (an avatar, a map image).
+        let public_read = d.filters_public || d.serves_file && public_asset(&r.path, &r.handler);
         let evidence = if unapplied.is_some() {
             Some("its authentication decorator is never applied".to_owned())
         } else if hook.is_some() {
@@ -192,12 +231,14 @@ pub(crate) fn check_routes(
             Some("it writes data".to_owned())
         } else if let Some(f) = d.returns_personal() {
             Some(format!("its answer carries `{f}`"))
-        } else if let Some(m) = d.models.iter().find(|m| scoped.contains(m.as_str())) {
+        } else if public_read {
+            None
+        } else if let Some(m) = d.primary.iter().find(|m| scoped.contains(m.as_str())) {
             Some(format!(
                 "other routes read `{m}` records only for their owner"
             ))
         } else {
-            readers.protected_elsewhere(&d.models).map(|m| {
+            readers.protected_elsewhere(&d.primary).map(|m| {
                 format!("every other route that reads `{m}` records requires authentication")
             })
         };

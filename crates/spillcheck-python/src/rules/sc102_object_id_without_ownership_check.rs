@@ -69,8 +69,8 @@ use crate::ast_util::callee_last;
 use crate::data_models::DataModels;
 use crate::evidence::{RouteData, identity_names, is_person_model};
 use crate::facts::{
-    LocalStrings, NameSet, Summaries, Taint, calls_in, exprs_in, identity_in_call,
-    involves_identity, is_data_call, reads_any,
+    LocalStrings, NameSet, Summaries, Taint, calls_in, exprs_in, involves_identity, is_data_call,
+    reads_any,
 };
 use crate::model::{Model, OwnerCheck, RouteAuth, decorator_is_role};
 use crate::project::SourceFile;
@@ -87,6 +87,49 @@ fn id_like(name: &str, converter: &str) -> bool {
         || n.ends_with("_pk")
         || n == "key"
         || n.ends_with("_key") && !n.contains("api")
+        || n.ends_with("_number") && !n.contains("phone")
+        || n.ends_with("_no")
+}
+
+/// Ids a handler takes from the query string or the body: names assigned from
+/// `request.args.get("account_number")`, `data.get("card_id")` (where `data` is the body).
+fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>) -> Vec<&'a str> {
+    let body_names: Vec<&str> = crate::facts::assigns_in(&func.body)
+        .iter()
+        .filter(|a| crate::patterns::is_body_dump(&a.value))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
+    let body = taint.closure(&body_names);
+    let mut out = Vec::new();
+    for a in crate::facts::assigns_in(&func.body) {
+        let Expr::Call(c) = a.value.as_ref() else {
+            continue;
+        };
+        let Expr::Attribute(at) = c.func.as_ref() else {
+            continue;
+        };
+        if !matches!(at.attr.as_str(), "get" | "__getitem__") {
+            continue;
+        }
+        let from_request = crate::ast_util::dotted(&at.value).is_some_and(|d| {
+            d.ends_with("request.args")
+                || d.ends_with("request.values")
+                || d.ends_with("request.form")
+        }) || crate::patterns::is_body_dump(&at.value)
+            || matches!(at.value.as_ref(), Expr::Name(n) if body.contains(n.id.as_str()));
+        let Some(key) = c
+            .arguments
+            .args
+            .first()
+            .and_then(crate::ast_util::str_value)
+        else {
+            continue;
+        };
+        if from_request && id_like(key, "string") {
+            out.extend(a.targets.iter().flat_map(crate::ast_util::target_names));
+        }
+    }
+    out
 }
 
 /// Whether `call` loads data by one of `ids`: directly, or through a project helper whose
@@ -127,6 +170,104 @@ fn loads_by_id(
         .iter()
         .enumerate()
         .any(|(i, a)| params.contains(&(i + usize::from(shift))) && reads_any(a, ids))
+}
+
+/// Whether a load is also given the caller's identity as a value of its own, beside the
+/// id in the same statement: `filter_by(id=i, user_id=me.id)`, `execute(sql, (note_id,
+/// g.user["sub"]))`, `f"... WHERE id = {pid} AND owner_id = {me['id']}"`,
+/// `current_user.orders.get(i)`. A batch of statements (`run_all([(q1, (me,)), (q2,
+/// (card_id,))])`) where the identity sits in another statement than the id is not.
+fn scoped_by_identity(
+    call: &ast::ExprCall,
+    identity: &NameSet<'_>,
+    ids: &NameSet<'_>,
+    body: &[ruff_python_ast::Stmt],
+) -> bool {
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && involves_identity(&a.value, identity)
+    {
+        return true;
+    }
+    // Names bound to a tuple, a list or an f-string are read as what they hold.
+    let bound: std::collections::HashMap<&str, &Expr> = crate::facts::assigns_in(body)
+        .into_iter()
+        .filter_map(|a| match (a.targets.as_slice(), a.value.as_ref()) {
+            ([Expr::Name(n)], v @ (Expr::Tuple(_) | Expr::List(_) | Expr::FString(_))) => {
+                Some((n.id.as_str(), v))
+            }
+            _ => None,
+        })
+        .collect();
+    fn parts<'e>(
+        e: &'e Expr,
+        bound: &std::collections::HashMap<&str, &'e Expr>,
+        depth: usize,
+    ) -> Option<Vec<&'e Expr>> {
+        match e {
+            Expr::Tuple(t) => Some(t.elts.iter().collect()),
+            Expr::List(l) => Some(l.elts.iter().collect()),
+            Expr::FString(f) => Some(
+                f.value
+                    .elements()
+                    .filter_map(|el| match el {
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            Some(i.expression.as_ref())
+                        }
+                        ast::InterpolatedStringElement::Literal(_) => None,
+                    })
+                    .collect(),
+            ),
+            Expr::Name(n) if depth < 3 => bound
+                .get(n.id.as_str())
+                .and_then(|v| parts(v, bound, depth + 1)),
+            // `and_(Note.id == i, Note.owner_id == me)`, `a == i and b == me`: conditions of
+            // one statement.
+            Expr::Call(c) if callee_last(c) == Some("and_") => {
+                Some(c.arguments.args.iter().collect())
+            }
+            Expr::BoolOp(b) if b.op == ast::BoolOp::And => Some(b.values.iter().collect()),
+            _ => None,
+        }
+    }
+    fn scoped<'e>(
+        children: &[&'e Expr],
+        identity: &NameSet<'_>,
+        ids: &NameSet<'_>,
+        bound: &std::collections::HashMap<&str, &'e Expr>,
+        depth: usize,
+    ) -> bool {
+        let mut leaves: Vec<&Expr> = Vec::new();
+        for c in children {
+            match parts(c, bound, 0) {
+                Some(inner) if depth < 4 => {
+                    if scoped(&inner, identity, ids, bound, depth + 1) {
+                        return true;
+                    }
+                    // An f-string's values and an `and_`'s conditions belong to this
+                    // statement.
+                    let flat = matches!(c, Expr::FString(_) | Expr::Call(_) | Expr::BoolOp(_))
+                        || matches!(c, Expr::Name(n) if matches!(bound.get(n.id.as_str()), Some(Expr::FString(_))));
+                    if flat {
+                        leaves.extend(inner);
+                    }
+                }
+                _ => leaves.push(c),
+            }
+        }
+        leaves.iter().any(|l| reads_any(l, ids))
+            && leaves
+                .iter()
+                .any(|l| involves_identity(l, identity) && !reads_any(l, ids))
+    }
+    let mut children: Vec<&Expr> = call.arguments.args.iter().collect();
+    children.extend(call.arguments.keywords.iter().map(|k| &k.value));
+    // `Note.query.filter_by(id=i).filter_by(owner_id=me)`: the id is in the receiver.
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && reads_any(&a.value, ids)
+    {
+        children.push(&a.value);
+    }
+    scoped(&children, identity, ids, &bound, 0)
 }
 
 /// The models a load site is about: its own (its SQL, possibly held in a local name), or
@@ -198,18 +339,24 @@ pub(crate) fn check_routes(
 ) {
     let summaries = cx.summaries;
     for (index, site) in model.routes.iter_mut().enumerate() {
-        let ids: Vec<String> = site
+        let taint = Taint::of_body(&site.func.body);
+        let mut ids: Vec<String> = site
             .route
             .params
             .iter()
             .filter(|p| id_like(&p.name, &p.converter))
             .map(|p| p.name.clone())
             .collect();
+        let from_path = !ids.is_empty();
+        ids.extend(
+            request_ids(site.func, &taint)
+                .into_iter()
+                .map(str::to_owned),
+        );
         let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         if ids.is_empty() {
             continue;
         }
-        let taint = Taint::of_body(&site.func.body);
         let id_names = taint.closure(&id_refs);
         let external = &cx.externals[site.file_index];
         let sites: Vec<&ast::ExprCall> = calls_in(&site.func.body)
@@ -256,10 +403,18 @@ pub(crate) fn check_routes(
                         .is_some_and(|f| f.compares_identity && f.rejects)
                 })
         };
+        // The identity as a value a statement inserts is no check of what it reads.
+        let locals_check = LocalStrings::of_body(&site.func.body);
+        let inserts = |c: &ast::ExprCall| {
+            locals_check
+                .sql(c)
+                .is_some_and(|q| q.trim_start().to_ascii_lowercase().starts_with("insert"))
+        };
         if compared
-            || sites
-                .iter()
-                .any(|c| identity_in_call(c, &identity) || helper_checks(c))
+            || sites.iter().any(|c| {
+                scoped_by_identity(c, &identity, &id_names, &site.func.body) && !inserts(c)
+                    || helper_checks(c)
+            })
         {
             site.route.owner_check = OwnerCheck::Checked;
             continue;
@@ -280,11 +435,15 @@ pub(crate) fn check_routes(
                 }
             }
         }
+        if models.is_empty() {
+            models.clone_from(&cx.data[index].models);
+        }
         let writes = sites.iter().any(|c| locals.writes(c)) || cx.data[index].writes;
         let evidence = private_evidence(method, &models, writes, &cx.data[index], cx);
         let first = sites[0];
+        let source = if from_path { "the path" } else { "the request" };
         let mut finding = Finding::new(&SC102, format!(
-            "`{}` from the path of `{method} {}` loads a record with no comparison against the caller's identity",
+            "`{}` from {source} of `{method} {}` loads a record with no comparison against the caller's identity",
             ids.join("`, `"), r.path
         ))
         .at(file.at(first))

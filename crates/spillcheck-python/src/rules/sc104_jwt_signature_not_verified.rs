@@ -42,15 +42,15 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{bool_value, callee, kwarg, str_value};
+use crate::ast_util::{bool_value, kwarg, str_value};
 use crate::checker::Checker;
 
-/// Whether a call is a JWT library's decode.
-pub(crate) fn is_jwt_decode(call: &ast::ExprCall) -> bool {
-    callee(call).is_some_and(|c| {
-        let lower = c.to_ascii_lowercase();
-        (lower.ends_with(".decode") || lower.ends_with(".decode_complete")) && lower.contains("jwt")
-    })
+/// Whether a call is a JWT library's decode (`jwt.decode`, `jose.jwt.decode`; an alias
+/// or a `from jwt import decode` is resolved by the checker first, see
+/// [`Checker::qualified`]).
+pub(crate) fn is_jwt_decode_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".decode") || lower.ends_with(".decode_complete")) && lower.contains("jwt")
 }
 
 fn disables_signature(options: &Expr, cx: &Checker<'_>) -> bool {
@@ -82,31 +82,36 @@ fn peeks_before_verifying(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     let target = ruff_text_size::Ranged::range(call);
     // `unverified_claims = jwt.decode(...)`: the code says itself it only peeks.
     let mut named_peek = false;
+    let mut bound: Vec<&str> = Vec::new();
     for stmt in crate::facts::assigns_in(&func.body) {
         if ruff_text_size::Ranged::range(stmt.value.as_ref()) == target {
-            named_peek |= stmt
+            let names: Vec<&str> = stmt
                 .targets
                 .iter()
                 .flat_map(crate::ast_util::target_names)
-                .any(|n| {
-                    let n = n.to_ascii_lowercase();
-                    n.contains("unverified") || n.contains("header") || n == "kid"
-                });
+                .collect();
+            named_peek |= names.iter().any(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("unverified") || n.contains("header") || n == "kid"
+            });
+            bound.extend(names);
         }
     }
     if named_peek {
         return true;
     }
+    // Returned, directly or through the name it is bound to (`payload = jwt.decode(...)`
+    // then `return payload`, the classic fallback after a failed verification).
     crate::facts::returns_in(&func.body, &mut |r: &ast::StmtReturn| {
-        if r.value
-            .as_deref()
-            .is_some_and(|v| ruff_text_size::Ranged::range(v).contains_range(target))
-        {
+        if r.value.as_deref().is_some_and(|v| {
+            ruff_text_size::Ranged::range(v).contains_range(target)
+                || matches!(v, Expr::Name(n) if bound.contains(&n.id.as_str()))
+        }) {
             returned = true;
         }
     });
     for c in crate::facts::calls_in(&func.body) {
-        if std::ptr::eq(c, call) || !is_jwt_decode(c) {
+        if std::ptr::eq(c, call) || !cx.qualified(c).is_some_and(|n| is_jwt_decode_name(&n)) {
             continue;
         }
         let disabled = kwarg(c, "options").is_some_and(|o| disables_signature(o, cx))
@@ -130,7 +135,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     ) {
         return;
     }
-    let name = callee(call).unwrap_or_default();
+    let name = cx.qualified(call).unwrap_or_default();
     if name.ends_with("get_unverified_claims") {
         cx.report(
             &SC104,
@@ -139,7 +144,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         );
         return;
     }
-    if !is_jwt_decode(call) {
+    if !is_jwt_decode_name(&name) {
         return;
     }
     let off = kwarg(call, "options").is_some_and(|o| disables_signature(o, cx));

@@ -53,12 +53,19 @@ fn mentions_alg(expr: &Expr) -> bool {
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.enabled(&SC105)
         || cx.file.is_test
-        || !super::sc104_jwt_signature_not_verified::is_jwt_decode(call)
+        || !cx
+            .qualified(call)
+            .is_some_and(|n| super::sc104_jwt_signature_not_verified::is_jwt_decode_name(&n))
     {
         return;
     }
-    let Some(algs) = kwarg(call, "algorithms") else {
+    let Some(written) = kwarg(call, "algorithms") else {
         return;
+    };
+    // `algorithms=ALGORITHMS`: the module's constant.
+    let algs = match written {
+        Expr::Name(n) => cx.constants.get(n.id.as_str()).copied().unwrap_or(written),
+        other => other,
     };
     let has_none = any_expr(algs, &mut |e| {
         str_value(e).is_some_and(|s| s.eq_ignore_ascii_case("none"))
@@ -73,13 +80,13 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if has_none {
         cx.report(
             &SC105,
-            algs,
+            written,
             "`none` is in the accepted JWT algorithms: unsigned tokens pass",
         );
     } else if from_header {
         cx.report(
             &SC105,
-            algs,
+            written,
             "the accepted JWT algorithm is taken from the token's own header",
         );
     }

@@ -17,6 +17,10 @@ declare_rule! {
     ///     or request.args.get("access_token")
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Reset, confirmation, invitation and unsubscribe links carry a one-time token in the
+    /// URL by design (they are mailed): in functions named so the finding is `possible`.
+    ///
     /// ## Fix
     /// ```python
     /// scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -57,6 +61,20 @@ const TOKEN_PARAMS: &[&str] = &[
     "api_token",
 ];
 
+fn query_string(receiver: &Expr) -> bool {
+    dotted(receiver).is_some_and(|r| r.ends_with("request.args") || r.ends_with("request.values"))
+}
+
+/// `SC106` on `request.args["token"]`.
+pub(crate) fn check_subscript(cx: &mut Checker<'_>, sub: &ast::ExprSubscript) {
+    if !cx.enabled(&SC106) || cx.file.is_test || !query_string(&sub.value) {
+        return;
+    }
+    if let Some(key) = str_value(&sub.slice) {
+        report(cx, sub, key);
+    }
+}
+
 /// `SC106`: `request.args.get("access_token")` and friends.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.enabled(&SC106) || cx.file.is_test {
@@ -68,20 +86,44 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let Expr::Attribute(a) = call.func.as_ref() else {
         return;
     };
-    let Some(receiver) = dotted(&a.value) else {
-        return;
-    };
-    if !(receiver.ends_with("request.args") || receiver.ends_with("request.values")) {
+    if !query_string(&a.value) {
         return;
     }
     let Some(key) = call.arguments.args.first().and_then(str_value) else {
         return;
     };
+    report(cx, call, key);
+}
+
+fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
     if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str()) {
-        cx.report(
+        // A one-time link (password reset, e-mail confirmation, invitation, unsubscribe)
+        // carries its token in the URL by design: it is mailed as a link.
+        let one_time = cx.functions.iter().any(|f| {
+            let n = f.name.as_str().to_ascii_lowercase();
+            [
+                "reset",
+                "confirm",
+                "verify",
+                "activate",
+                "invite",
+                "invitation",
+                "join",
+                "unsubscribe",
+                "magic",
+                "recover",
+            ]
+            .iter()
+            .any(|k| n.contains(k))
+        });
+        let finding = cx.report(
             &SC106,
-            call,
+            node,
             format!("credential read from the query string parameter `{key}`"),
         );
+        if one_time {
+            finding.confidence = spillcheck_core::Confidence::Possible;
+            finding.notes.push("confidence possible: a one-time link (reset, confirmation, invitation) carries its token in the URL by design; what matters is that it expires and works once".to_owned());
+        }
     }
 }

@@ -40,12 +40,12 @@ use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::any_expr;
 use crate::checker::Checker;
-use crate::patterns::{call_values, credential_flow, is_log_call, is_token_like_name};
+use crate::patterns::{call_values, credential_flow, is_token_like_name};
 
 /// `SC110`: a log call whose arguments hold request headers, the Authorization
 /// header, or a token.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC110) || cx.file.is_test || !is_log_call(call) {
+    if !cx.enabled(&SC110) || cx.file.is_test || !cx.is_logging_call(call) {
         return;
     }
     let tainted = cx.credential_names();

@@ -34,28 +34,19 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{callee_last, dotted, str_value};
+use crate::ast_util::{callee_last, str_value};
 use crate::checker::Checker;
-use crate::patterns::{call_values, is_log_call, is_password_like_name};
-
-fn is_body_dump(e: &Expr) -> bool {
-    match e {
-        Expr::Attribute(a) => {
-            matches!(a.attr.as_str(), "json" | "form" | "data" | "values")
-                && dotted(&a.value).is_some_and(|d| d.ends_with("request"))
-        }
-        Expr::Call(c) => {
-            matches!(callee_last(c), Some("get_json" | "get_data"))
-                && matches!(c.func.as_ref(), Expr::Attribute(a) if dotted(&a.value).is_some_and(|d| d.ends_with("request")))
-        }
-        _ => false,
-    }
-}
+use crate::patterns::{call_values, is_body_dump, is_password_like_name};
 
 /// The first sensitive thing in `expr`: a password-like name or attribute, a
 /// password-like key, or (in an auth endpoint) the whole request body. A name used
 /// only as the object of a harmless attribute (`api_key.name`) does not count.
 fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
+    if let Expr::Call(c) = expr
+        && is_masking(c)
+    {
+        return None;
+    }
     match expr {
         Expr::Name(n) if is_password_like_name(n.id.as_str()) => Some(format!("`{}`", n.id)),
         Expr::Attribute(a) => {
@@ -99,6 +90,9 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
                         return;
                     }
                     match e {
+                        // `url.replace(api_key, "*****")`, `mask(token)`: what reaches the log
+                        // is the masked text.
+                        Expr::Call(c) if is_masking(c) => {}
                         Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => {
                             self.found = sensitive_in(e, self.auth);
                         }
@@ -120,10 +114,71 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
     }
 }
 
+/// A call whose result hides its argument: `s.replace(secret, "***")`, `re.sub(...)`,
+/// `mask(token)`, `redact(...)`, a hash.
+fn is_masking(call: &ast::ExprCall) -> bool {
+    callee_last(call).is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        n == "replace"
+            || n == "sub"
+            || [
+                "mask",
+                "redact",
+                "scrub",
+                "censor",
+                "obfuscate",
+                "hash",
+                "digest",
+                "truncate",
+            ]
+            .iter()
+            .any(|k| n.contains(k))
+    })
+}
+
+/// A name built from a password (`query = f"... password='{password}'"`), not hashed.
+fn derived_from_password(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<String> {
+    let func = cx.functions.last()?;
+    let taint = crate::facts::Taint::of_body(&func.body);
+    let hashed = taint.flagged(|f| f.hashed);
+    let mut seeds: Vec<&str> = Vec::new();
+    for a in crate::facts::assigns_in(&func.body) {
+        for t in a.targets.iter().flat_map(crate::ast_util::target_names) {
+            if is_password_like_name(t) {
+                seeds.push(t);
+            }
+        }
+    }
+    for p in &func.parameters.args {
+        let n = p.parameter.name.as_str();
+        if is_password_like_name(n) {
+            seeds.push(n);
+        }
+    }
+    if seeds.is_empty() {
+        return None;
+    }
+    let derived = taint.closure(&seeds);
+    call_values(call).find_map(|v| {
+        let mut hit = None;
+        crate::ast_util::each_expr(v, &mut |e| {
+            if hit.is_none()
+                && let Expr::Name(n) = e
+                && derived.contains(n.id.as_str())
+                && !seeds.contains(&n.id.as_str())
+                && !hashed.contains(n.id.as_str())
+            {
+                hit = Some(format!("`{}`, built from a password,", n.id));
+            }
+        });
+        hit
+    })
+}
+
 /// `SC111`: a log call whose arguments hold a password or secret, or a whole request
 /// body in an authentication endpoint.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC111) || cx.file.is_test || !is_log_call(call) {
+    if !cx.enabled(&SC111) || cx.file.is_test || !cx.is_logging_call(call) {
         return;
     }
     let auth_function = cx.functions.last().is_some_and(|f| {
@@ -141,7 +196,9 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         .iter()
         .any(|k| n.contains(k))
     });
-    let what = call_values(call).find_map(|v| sensitive_in(v, auth_function));
+    let what = call_values(call)
+        .find_map(|v| sensitive_in(v, auth_function))
+        .or_else(|| derived_from_password(cx, call));
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
     }

@@ -18,6 +18,14 @@ declare_rule! {
     ///     return jsonify(error=str(exc), trace=traceback.format_exc()), 500
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// An exception's text is reported when the handler catches everything (`Exception`,
+    /// a bare `except`, a 500 handler), answers 5xx, or catches an error of the machinery
+    /// whose text names internals (`IntegrityError`, `OperationalError`, `KeyError`, OS and
+    /// network errors). Validation errors and the project's own exceptions carry messages
+    /// written for users and are not reported; neither is code that runs only in debug
+    /// mode (`if app.config["DEBUG"]:`).
+    ///
     /// ## Fix
     /// ```python
     /// @app.errorhandler(Exception)
@@ -115,6 +123,10 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     let Some(ctx) = cx.excepts.last().cloned() else {
         return;
     };
+    // `if app.config["DEBUG"]: return str(e)`: the details only reach a developer.
+    if cx.guarded_by_flag() {
+        return;
+    }
     if any_expr(value, &mut traceback_call) {
         cx.report(&SC121, stmt, "the traceback is returned to the client");
         return;
@@ -132,7 +144,7 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         if matches!(value, Expr::Name(n) if n.id.as_str() == name) {
             return;
         }
-        if (ctx.broad || server_error) && leaks_exception(value, name) {
+        if (ctx.broad || ctx.internal || server_error) && leaks_exception(value, name) {
             cx.report(
                 &SC121,
                 stmt,

@@ -37,7 +37,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{callee, callee_last, dotted, str_value};
 use crate::checker::Checker;
-use crate::patterns::{is_placeholder, is_signing_key_name};
+use crate::patterns::{is_placeholder, is_signing_key_name, is_template_marker};
 
 /// The name an assignment target gives its value: `SECRET_KEY`, `app.secret_key`,
 /// `app.config["JWT_SECRET_KEY"]`.
@@ -92,10 +92,15 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
     } else {
         "in the source"
     };
+    let placeholder = if is_placeholder(literal) {
+        " (a placeholder, but the app signs with it until someone replaces it)"
+    } else {
+        ""
+    };
     cx.report(
         &SC130,
         node,
-        format!("signing key `{name}` is hard-coded {how}"),
+        format!("signing key `{name}` is hard-coded {how}{placeholder}"),
     )
     .secrets
     .push(literal.to_owned());
@@ -109,7 +114,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     let Some((literal, fallback)) = hardcoded_literal(value) else {
         return;
     };
-    if is_placeholder(literal) {
+    if is_template_marker(literal) {
         return;
     }
     for t in targets {
@@ -135,7 +140,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 Some("update" | "from_mapping" | "dict" | "Config" | "setdefault")
             )
             && let Some(literal) = str_value(&k.value)
-            && !is_placeholder(literal)
+            && !is_template_marker(literal)
         {
             report_literal(cx, &k.value, arg.as_str(), literal, false);
         }

@@ -17,6 +17,12 @@ declare_rule! {
     ///     return {"id": u.id, "email": u.email, "password_hash": u.password_hash}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// The operation that issues a token (login, token refresh, registration) answers with
+    /// it on purpose: token fields built by functions named so are not reported; secrets
+    /// and password hashes are, everywhere. Dicts passed to other calls (an outgoing HTTP
+    /// request carrying an OAuth client secret) are not answers.
+    ///
     /// ## Fix
     /// ```python
     /// def user_json(u):
@@ -36,6 +42,8 @@ declare_rule! {
 
 use ruff_python_ast::Expr;
 use spillcheck_core::Finding;
+
+use ruff_text_size::Ranged;
 
 use crate::ast_util::{callee_last, dotted, str_value};
 use crate::facts::{all_functions, exprs_in};
@@ -91,7 +99,78 @@ fn reads_record(value: &Expr) -> bool {
 
 fn sensitive(key: &str, value: &Expr) -> bool {
     let k = key.to_ascii_lowercase();
-    (ALWAYS.contains(&k.as_str()) || TOKENS.contains(&k.as_str())) && reads_record(value)
+    let key_sensitive = ALWAYS.contains(&k.as_str())
+        || TOKENS.contains(&k.as_str())
+        || spillcheck_core::vocab::is_sensitive_field(&k);
+    key_sensitive && (reads_record(value) || names_secret(value)) || secret_value(value)
+}
+
+/// A value whose own name says it holds a secret: `reset_pin`, `new_password`,
+/// `JWT_SECRET` (a name, or an attribute of anything but the request).
+fn names_secret(value: &Expr) -> bool {
+    let name = match value {
+        Expr::Name(n) => n.id.as_str(),
+        Expr::Attribute(a) if dotted(&a.value).is_none_or(|d| !d.contains("request")) => {
+            a.attr.as_str()
+        }
+        _ => return false,
+    };
+    let n = name.to_ascii_lowercase();
+    crate::patterns::is_password_like_name(&n)
+        || spillcheck_core::vocab::is_sensitive_field(&n)
+        || n.ends_with("_pin")
+        || n.ends_with("_secret")
+        || n.ends_with("secret_key")
+}
+
+/// The application's own keys, whatever the field is called: `app.secret_key`,
+/// `current_app.config["SECRET_KEY"]`, a module constant named like a signing key.
+fn secret_value(value: &Expr) -> bool {
+    match value {
+        Expr::Attribute(a) => a.attr.as_str() == "secret_key",
+        Expr::Subscript(s) => {
+            str_value(&s.slice).is_some_and(crate::patterns::is_signing_key_name)
+                && dotted(&s.value).is_some_and(|d| d.ends_with("config"))
+        }
+        Expr::Name(n) => {
+            let id = n.id.as_str();
+            id.chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                && crate::patterns::is_signing_key_name(id)
+        }
+        _ => false,
+    }
+}
+
+/// A function that issues credentials (login, token refresh, registration): the token in
+/// its answer is its product, not a leak.
+fn issues_tokens(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "login",
+        "signin",
+        "sign_in",
+        "token",
+        "refresh",
+        "authenticate",
+        "oauth",
+        "register",
+        "signup",
+        "sign_up",
+        "session",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+}
+
+/// A function that creates a credential and shows it once (`create_api_key`,
+/// `generate_card`, `new_client`): the key, secret or card number it answers with is the
+/// thing it issues. Passwords are never issued this way.
+fn issues_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["create", "new", "generate", "issue", "regenerate", "rotate"]
+        .iter()
+        .any(|k| n.starts_with(k) || n.contains(&format!("_{k}")))
 }
 
 fn serializer_name(name: &str) -> bool {
@@ -115,19 +194,116 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
         let Some(module) = file.module() else {
             continue;
         };
-        for (_q, func, _class) in all_functions(&module.body) {
+        for (_q, func, class) in all_functions(&module.body) {
             let name = func.name.as_str();
             if !(model.response_functions.contains(name) || serializer_name(name)) {
                 continue;
             }
+            // Dicts handed to another call than a response builder are payloads of that
+            // call (`requests.post(url, data={"client_secret": ...})`), not the answer.
+            let mut payloads: Vec<ruff_text_size::TextRange> = Vec::new();
+            exprs_in(&func.body, &mut |e| {
+                if let Expr::Call(c) = e
+                    && !matches!(
+                        callee_last(c),
+                        Some(
+                            "jsonify"
+                                | "dict"
+                                | "make_response"
+                                | "Response"
+                                | "json_response"
+                                | "dumps"
+                        )
+                    )
+                {
+                    for a in c
+                        .arguments
+                        .args
+                        .iter()
+                        .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                    {
+                        if matches!(a, Expr::Dict(_)) {
+                            payloads.push(a.range());
+                        }
+                    }
+                }
+            });
+            let issues_tokens =
+                issues_tokens(name) || class.is_some_and(|c| issues_tokens(c.name.as_str()));
+            let issues_secret = issues_secret(name);
+            // Values the request itself carried (the caller's own token echoed back) are
+            // not secrets of the server.
+            let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
+                .iter()
+                .filter(|a| {
+                    crate::ast_util::any_expr(
+                        &a.value,
+                        &mut |e| matches!(e, Expr::Name(n) if n.id.as_str() == "request"),
+                    )
+                })
+                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+                .collect();
+            let request_names = crate::facts::Taint::of_body(&func.body).closure(&from_request);
+            let own_value =
+                |v: &Expr| matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()));
+            let issued = |key: &str| {
+                issues_tokens && spillcheck_core::vocab::is_token_field(key)
+                    || issues_secret && {
+                        let k = key.to_ascii_lowercase();
+                        !(k.contains("pass") || k.contains("pwd"))
+                    }
+            };
+            // Endpoints that receive a password: echoing their request body returns it.
+            let takes_password = {
+                let n = name.to_ascii_lowercase();
+                [
+                    "register",
+                    "signup",
+                    "sign_up",
+                    "login",
+                    "password",
+                    "reset",
+                    "credential",
+                ]
+                .iter()
+                .any(|k| n.contains(k))
+            };
+            // The whole body, not fields read from it.
+            let body_names: Vec<&str> = if takes_password {
+                crate::facts::assigns_in(&func.body)
+                    .iter()
+                    .filter(|a| crate::patterns::is_body_dump(&a.value))
+                    .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let echoes_body = |v: &Expr| {
+                takes_password
+                    && (crate::patterns::is_body_dump(v)
+                        || matches!(v, Expr::Name(n) if body_names.contains(&n.id.as_str())))
+            };
             let mut hits: Vec<(&Expr, String)> = Vec::new();
             exprs_in(&func.body, &mut |e| match e {
+                Expr::Dict(d) if payloads.iter().any(|p| p.contains_range(d.range())) => {}
                 Expr::Dict(d) => {
                     for item in &d.items {
                         if let Some(key) = item.key.as_ref().and_then(str_value)
                             && sensitive(key, &item.value)
+                            && !issued(key)
+                            && !own_value(&item.value)
                         {
-                            hits.push((item.key.as_ref().expect("key"), key.to_owned()));
+                            hits.push((
+                                item.key.as_ref().expect("key"),
+                                format!("`{key}` is copied into a response by `{name}`"),
+                            ));
+                        } else if let Some(key) = item.key.as_ref().and_then(str_value)
+                            && echoes_body(&item.value)
+                        {
+                            hits.push((
+                                item.key.as_ref().expect("key"),
+                                format!("`{key}` echoes the request body of `{name}`, with the password it carries, into the response"),
+                            ));
                         }
                     }
                 }
@@ -135,21 +311,20 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
                     for k in &c.arguments.keywords {
                         if let Some(arg) = &k.arg
                             && sensitive(arg.as_str(), &k.value)
+                            && !issued(arg.as_str())
+                            && !own_value(&k.value)
                         {
-                            hits.push((&k.value, arg.to_string()));
+                            hits.push((
+                                &k.value,
+                                format!("`{arg}` is copied into a response by `{name}`"),
+                            ));
                         }
                     }
                 }
                 _ => {}
             });
-            for (node, key) in hits {
-                findings.push(
-                    Finding::new(
-                        &SC140,
-                        format!("`{key}` is copied into a response by `{name}`"),
-                    )
-                    .at(file.at(node)),
-                );
+            for (node, message) in hits {
+                findings.push(Finding::new(&SC140, message).at(file.at(node)));
             }
         }
     }

@@ -63,6 +63,9 @@ fn secret_column(col: &str) -> bool {
         .trim_matches(|ch| ch == '"' || ch == '`' || ch == '[' || ch == ']')
         .to_ascii_lowercase();
     SECRET_COLUMNS.contains(&c.as_str())
+        || spillcheck_core::vocab::is_sensitive_field(&c)
+            && !c.contains("hash")
+            && !c.contains("salt")
 }
 
 /// Columns written by an INSERT (in order) or an UPDATE ... SET (col, placeholder index).
@@ -101,16 +104,41 @@ fn written_columns(sql: &str) -> Vec<(String, usize)> {
 
 /// `SC150` on SQL writes: a secret column receives a value that was not hashed.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC150) || cx.file.is_test || !is_data_call(call) {
+    if !cx.enabled(&SC150) || cx.file.is_test {
         return;
     }
-    let Some(sql_expr) = call.arguments.args.first() else {
+    let Some(first) = call.arguments.args.first() else {
         return;
     };
-    let Some(sql) = crate::ast_util::str_value(sql_expr) else {
+    // `query = f"INSERT ..."` then `execute(query)`: the statement bound to the name.
+    let sql_expr = match first {
+        Expr::Name(n) => cx
+            .functions
+            .last()
+            .and_then(|f| {
+                crate::facts::assigns_in(&f.body)
+                    .into_iter()
+                    .rev()
+                    .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id))
+            })
+            .map_or(first, |a| a.value.as_ref()),
+        other => other,
+    };
+    // Any call handed a write statement runs it: `cursor.execute(...)`, a project's
+    // `execute_query("UPDATE users SET password = %s ...", (pw, name))`.
+    let Some(sql) = crate::ast_util::literal_text(sql_expr) else {
         return;
     };
-    let cols: Vec<(String, usize)> = written_columns(sql)
+    let lower = sql.trim_start().to_ascii_lowercase();
+    if !(is_data_call(call) || lower.starts_with("insert") || lower.starts_with("update")) {
+        return;
+    }
+    // Values written into the statement itself: `VALUES ('{username}', '{password}')`.
+    if let Expr::FString(f) = sql_expr {
+        check_interpolated(cx, sql_expr, f);
+        return;
+    }
+    let cols: Vec<(String, usize)> = written_columns(&sql)
         .into_iter()
         .filter(|(c, _)| secret_column(c))
         .collect();
@@ -143,6 +171,76 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                     "column `{}` stores a secret as it was received, not a hash of it",
                     col.trim()
                 ),
+            );
+            return;
+        }
+    }
+}
+
+/// An f-string INSERT: each column's value is the interpolation in its position of the
+/// `VALUES (...)` list.
+fn check_interpolated(cx: &mut Checker<'_>, node: &Expr, f: &ast::ExprFString) {
+    // The statement's text with each interpolation replaced by a marker `\u{1}N\u{1}`.
+    let mut text = String::new();
+    let mut values: Vec<&Expr> = Vec::new();
+    for part in f.value.iter() {
+        match part {
+            ast::FStringPart::Literal(l) => text.push_str(&l.value),
+            ast::FStringPart::FString(fs) => {
+                for e in fs.elements.iter() {
+                    match e {
+                        ast::InterpolatedStringElement::Literal(l) => text.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            text.push_str(&format!("\u{1}{}\u{1}", values.len()));
+                            values.push(&i.expression);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    let (Some(ins), Some(val)) = (lower.find("insert"), lower.find("values")) else {
+        return;
+    };
+    let list = |from: usize| -> Option<Vec<String>> {
+        let open = from + text[from..].find('(')?;
+        let close = open + text[open..].find(')')?;
+        Some(
+            text[open + 1..close]
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .collect(),
+        )
+    };
+    let (Some(cols), Some(vals)) = (list(ins), list(val)) else {
+        return;
+    };
+    let hashed = cx
+        .functions
+        .last()
+        .map(|func| Taint::of_body(&func.body).flagged(|v| v.hashed))
+        .unwrap_or_default();
+    for (col, v) in cols.iter().zip(&vals) {
+        if !secret_column(col) {
+            continue;
+        }
+        let index = v
+            .split('\u{1}')
+            .nth(1)
+            .and_then(|n| n.parse::<usize>().ok());
+        let Some(value) = index.and_then(|i| values.get(i)) else {
+            continue;
+        };
+        let is_hashed = crate::ast_util::any_expr(value, &mut |e| {
+            matches!(e, Expr::Call(c) if is_hash_call(c))
+                || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
+        });
+        if !is_hashed {
+            cx.report(
+                &SC150,
+                node,
+                format!("column `{col}` stores a secret as it was received, not a hash of it"),
             );
             return;
         }

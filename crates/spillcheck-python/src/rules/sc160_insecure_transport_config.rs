@@ -72,6 +72,26 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
 }
 
+/// A cookie that carries a credential: its name or value says token, session or auth.
+fn credential_cookie(call: &ast::ExprCall) -> bool {
+    let credential = |s: &str| {
+        let l = s.to_ascii_lowercase();
+        ["token", "session", "auth", "jwt", "sid", "remember"]
+            .iter()
+            .any(|k| l.contains(k))
+    };
+    let name = call
+        .arguments
+        .find_argument_value("key", 0)
+        .and_then(str_value)
+        .is_some_and(credential);
+    let value = call
+        .arguments
+        .find_argument_value("value", 1)
+        .is_some_and(|v| matches!(v, Expr::Name(n) if credential(n.id.as_str())));
+    name || value
+}
+
 /// `SC160` on calls: `set_cookie(..., secure=False)`, `config.update(SESSION_COOKIE_SECURE=False)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.enabled(&SC160) || cx.file.is_test || cx.guarded_by_flag() {
@@ -80,6 +100,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     match callee_last(call) {
         Some("set_cookie") if kwarg(call, "secure").and_then(bool_value) == Some(false) => {
             cx.report(&SC160, call, "cookie set with `secure=False`");
+        }
+        // A credential in a cookie set without `secure`: it also travels over plain HTTP.
+        Some("set_cookie")
+            if kwarg(call, "secure").is_none()
+                && !call.arguments.keywords.iter().any(|k| k.arg.is_none())
+                && credential_cookie(call) =>
+        {
+            cx.report(
+                &SC160,
+                call,
+                "a credential cookie is set without `secure=True`: it travels over plain HTTP too",
+            );
         }
         Some("update" | "from_mapping") => {
             for flag in SECURE_FLAGS {

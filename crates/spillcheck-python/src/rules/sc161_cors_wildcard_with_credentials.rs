@@ -67,3 +67,42 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         );
     }
 }
+
+/// `SC161` on configuration: `CORS_SUPPORTS_CREDENTIALS = True` with no `CORS_ORIGINS`
+/// (or `CORS_RESOURCES`) beside it: Flask-CORS's default origin is `*`, and with
+/// credentials it reflects the caller's `Origin`.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC161) || cx.file.is_test || bool_value(value) != Some(true) {
+        return;
+    }
+    let Some(target) = targets.iter().find(|t| {
+        crate::rules::sc130_hardcoded_secret_key::target_name(t).as_deref()
+            == Some("CORS_SUPPORTS_CREDENTIALS")
+    }) else {
+        return;
+    };
+    let origins_named = |name: &str| {
+        matches!(
+            name,
+            "CORS_ORIGINS" | "CORS_RESOURCES" | "CORS_ORIGIN_WHITELIST"
+        )
+    };
+    let in_class = cx.classes.last().is_some_and(|c| {
+        c.body.iter().any(|s| match s {
+            ruff_python_ast::Stmt::Assign(a) => a
+                .targets
+                .iter()
+                .any(|t| matches!(t, Expr::Name(n) if origins_named(n.id.as_str()))),
+            _ => false,
+        })
+    });
+    let in_module = cx.constants.keys().any(|k| origins_named(k));
+    let in_file = cx.file.text.contains("CORS_ORIGINS") || cx.file.text.contains("origins=");
+    if !(in_class || in_module || in_file) {
+        cx.report(
+            &SC161,
+            target,
+            "`CORS_SUPPORTS_CREDENTIALS = True` with no origin list: Flask-CORS allows any origin by default and reflects it with credentials",
+        );
+    }
+}

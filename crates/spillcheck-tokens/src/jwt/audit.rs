@@ -133,11 +133,15 @@ pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
     }
     let mut sensitive = Vec::new();
     for (key, value) in &jwt.claims {
+        let what = value.as_str().and_then(sensitive_value);
         if spillcheck_core::vocab::is_secret_field(key)
             || spillcheck_core::vocab::is_personal_field(key)
         {
-            sensitive.push(format!("`{key}`"));
-        } else if let Some(what) = value.as_str().and_then(sensitive_value) {
+            match what {
+                Some(what) => sensitive.push(format!("`{key}` ({what})")),
+                None => sensitive.push(format!("`{key}`")),
+            }
+        } else if let Some(what) = what {
             sensitive.push(format!("`{key}` ({what})"));
         }
     }
