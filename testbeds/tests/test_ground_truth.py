@@ -25,7 +25,7 @@ def markers(app):
 
 
 def test_catalog_loaded():
-    assert len(CATALOG) == 47
+    assert len(CATALOG) == 50
 
 
 def test_markers_name_catalog_rules():

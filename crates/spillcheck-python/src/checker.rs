@@ -23,6 +23,8 @@ pub(crate) struct ExceptContext {
     /// Catches an error of the machinery (database, OS, network, lookups) whose text
     /// describes internals: `IntegrityError`, `OperationalError`, `KeyError`...
     pub internal: bool,
+    /// The exception classes caught (last names), empty for a bare `except`.
+    pub types: Vec<String>,
 }
 
 /// Exception names whose text describes the server's internals.
@@ -47,7 +49,6 @@ const INTERNAL_ERRORS: &[&str] = &[
     "connectionerror",
     "requestexception",
     "timeouterror",
-    "typeerror",
     "runtimeerror",
 ];
 
@@ -75,12 +76,18 @@ pub(crate) struct Checker<'a> {
     /// What imported names stand for: `decode` → `jwt.decode` (`from jwt import decode`),
     /// `pyjwt` → `jwt` (`import jwt as pyjwt`).
     imports: HashMap<String, String>,
+    /// What the whole project tells the file-local rules.
+    pub project: &'a crate::project::ProjectFacts,
+    /// Findings (indices into `findings`) that a helper returns exception text, by the
+    /// helper's name: a view that answers with the helper's result makes them real.
+    pub exception_returners: Vec<(String, usize)>,
 }
 
 impl<'a> Checker<'a> {
     pub(crate) fn new(
         file: &'a SourceFile,
         enabled: &(dyn Fn(&str) -> bool + Sync),
+        project: &'a crate::project::ProjectFacts,
     ) -> Checker<'a> {
         let mut mask = [false; 100];
         for rule in crate::rules::RULES {
@@ -107,6 +114,8 @@ impl<'a> Checker<'a> {
             credential_cache: None,
             classes: Vec::new(),
             imports: HashMap::new(),
+            project,
+            exception_returners: Vec::new(),
         }
     }
 
@@ -337,11 +346,16 @@ fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
                 })
         });
         let name = func.parameters.iter().next().map(|p| p.name().to_string());
-        let internal = arg.and_then(dotted).is_some_and(|d| internal_error(&d));
+        let caught = arg.and_then(dotted);
+        let internal = caught.as_deref().is_some_and(internal_error);
         return Some(ExceptContext {
             name,
             broad,
             internal,
+            types: caught
+                .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
+                .into_iter()
+                .collect(),
         });
     }
     None
@@ -349,6 +363,12 @@ fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
 
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        // A docstring documents: connection strings and keys in it are examples.
+        if let Stmt::Expr(e) = stmt
+            && matches!(e.value.as_ref(), Expr::StringLiteral(_) | Expr::FString(_))
+        {
+            return;
+        }
         match stmt {
             Stmt::FunctionDef(f) => {
                 rules::sc103_token_verifier_accepts_anything::check_function(self, f);
@@ -417,6 +437,10 @@ impl<'a> Visitor<'a> for Checker<'a> {
                         name: h.name.as_ref().map(std::string::ToString::to_string),
                         broad,
                         internal,
+                        types: names
+                            .iter()
+                            .map(|n| n.rsplit('.').next().unwrap_or(n).to_owned())
+                            .collect(),
                     });
                     for s in &h.body {
                         self.visit_stmt(s);
@@ -430,6 +454,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             Stmt::Assign(a) => {
                 let before = self.findings.len();
+                rules::sc107_token_issued_without_expiry::check_assign(self, &a.targets, &a.value);
                 rules::sc120_debug_mode_enabled::check_assign(self, &a.targets, &a.value);
                 rules::sc130_hardcoded_secret_key::check_assign(self, &a.targets, &a.value);
                 rules::sc131_hardcoded_credential::check_assign(self, &a.targets, &a.value);
@@ -477,6 +502,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
             rules::sc104_jwt_signature_not_verified::check_call(self, call);
             rules::sc105_jwt_none_algorithm_allowed::check_call(self, call);
             rules::sc106_token_read_from_query_string::check_call(self, call);
+            rules::sc107_token_issued_without_expiry::check_call(self, call);
+            rules::sc108_secret_in_token_payload::check_call(self, call);
+            rules::sc109_token_in_redirect_url::check_call(self, call);
             rules::sc110_authorization_header_logged::check_call(self, call);
             rules::sc111_sensitive_value_logged::check_call(self, call);
             rules::sc120_debug_mode_enabled::check_call(self, call);

@@ -65,6 +65,11 @@ impl DataModels {
         self.fields.get(key)
     }
 
+    /// Whether some model of the project declares a field of this name (lower-case).
+    pub(crate) fn is_field(&self, name: &str) -> bool {
+        self.fields.values().any(|f| f.contains(name))
+    }
+
     /// Whether the model has a field naming its owner (`user_id`, `owner_id`, `author`).
     pub(crate) fn has_owner(&self, key: &str) -> bool {
         self.fields(key)

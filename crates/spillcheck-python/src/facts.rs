@@ -284,6 +284,7 @@ fn is_denial_call(call: &ast::ExprCall) -> bool {
         "unauthenticated",
         "accessdenied",
         "notauthenticated",
+        "auth_error_callback",
     ]
     .iter()
     .any(|k| lower.contains(k))
@@ -472,6 +473,8 @@ pub(crate) struct FuncFacts {
     pub g_assigns: Vec<String>,
     /// Runs a `SELECT *` (whole records).
     pub selects_star: bool,
+    /// Restricts a query by the caller's identity itself (`filter_by(user_id=me)`).
+    pub scopes_identity: bool,
 }
 
 /// The normal form of a model or table name, so that `class Note`, `__tablename__ =
@@ -625,17 +628,35 @@ pub(crate) struct ValueFlags {
 /// `x.get("sub")`, `x or y`.
 fn is_direct(value: &Expr) -> bool {
     match value {
-        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
-        Expr::Call(c) => {
-            matches!(
-                callee_last(c),
-                Some("int" | "str" | "get" | "UUID" | "lower" | "strip")
-            ) && (c.arguments.args.len() <= 2)
-                && match c.func.as_ref() {
-                    Expr::Attribute(a) => is_direct(&a.value),
-                    _ => c.arguments.args.first().is_some_and(is_direct),
-                }
-        }
+        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) | Expr::FString(_) => true,
+        // Text built from the value keeps it: `"Bearer " + token`, `"%s" % password`.
+        Expr::BinOp(b) => matches!(b.op, ast::Operator::Add | ast::Operator::Mod),
+        Expr::Call(c) => match c.func.as_ref() {
+            // `header.split(" ")[1]`, `token.strip()`, `"{}".format(password)`.
+            Expr::Attribute(a)
+                if matches!(
+                    a.attr.as_str(),
+                    "get"
+                        | "lower"
+                        | "upper"
+                        | "strip"
+                        | "split"
+                        | "replace"
+                        | "removeprefix"
+                        | "partition"
+                        | "encode"
+                        | "decode"
+                        | "format"
+                        | "join"
+                ) =>
+            {
+                true
+            }
+            _ => {
+                matches!(callee_last(c), Some("int" | "str" | "UUID"))
+                    && c.arguments.args.first().is_some_and(is_direct)
+            }
+        },
         Expr::BoolOp(b) => b.values.iter().all(is_direct),
         _ => false,
     }
@@ -1081,12 +1102,20 @@ pub(crate) fn func_facts_with(
                         self.facts.rejects = true;
                     }
                     if reads_credentials_expr(&call.func)
-                        || callee_last(call)
-                            .is_some_and(|n| VERIFYING_CALLS.contains(&n) || verifies_token_name(n))
+                        || callee_last(call).is_some_and(|n| {
+                            VERIFYING_CALLS.contains(&n)
+                                || verifies_token_name(n)
+                                // Flask-HTTPAuth inside a project decorator:
+                                // `auth.authenticate(auth.get_auth(), None)`.
+                                || matches!(n, "get_auth" | "authenticate_header")
+                        })
                     {
                         self.facts.reads_credentials = true;
                     }
                     let data = is_data_call(call);
+                    if data && identity_in_call(call, self.identity) {
+                        self.facts.scopes_identity = true;
+                    }
                     if data {
                         self.facts.data_access = true;
                         if sql_of(call).is_some_and(|q| is_select_star(&q)) {
@@ -1206,6 +1235,10 @@ pub(crate) struct Summaries {
     /// How many functions share each simple name (merged facts of a name defined once
     /// describe that function; of a name defined in several classes, none of them).
     pub definitions: HashMap<String, usize>,
+    /// Functions that restrict what they load to the caller, themselves or through the
+    /// functions they call (`connection_manager(sid)` → `get_server(sid)`, which filters
+    /// by `current_user.id`, or compares and rejects).
+    pub checks_owner: HashSet<String>,
 }
 
 impl Summaries {
@@ -1287,6 +1320,7 @@ impl Summaries {
             e.param_flows.extend(f.param_flows);
             e.writes |= f.writes;
             e.selects_star |= f.selects_star;
+            e.scopes_identity |= f.scopes_identity;
             for m in f.models {
                 if !e.models.contains(&m) {
                     e.models.push(m);
@@ -1339,6 +1373,7 @@ impl Summaries {
         let reads = spread(&|f| f.reads_credentials);
         let rejects = spread(&|f| f.rejects);
         let roles = spread(&|f| f.checks_role);
+        let owner = spread(&|f| f.scopes_identity || f.compares_identity && f.rejects);
         let data = spread(&|f| f.data_access);
         let mut params: Vec<HashSet<usize>> = names
             .iter()
@@ -1364,6 +1399,7 @@ impl Summaries {
             .flat_map(|n| by_name[n].g_assigns.iter().cloned())
             .collect();
         let role_checks = collect(&roles);
+        let checks_owner = collect(&owner);
         let data_access = collect(&data);
         let data_params = params
             .into_iter()
@@ -1380,6 +1416,7 @@ impl Summaries {
             data_params,
             identity_g_attrs,
             definitions,
+            checks_owner,
         }
     }
 }
@@ -1535,4 +1572,102 @@ pub(crate) fn assigns_in(body: &[Stmt]) -> Vec<&ast::StmtAssign> {
         a.visit_stmt(s);
     }
     a.out
+}
+
+/// What a function answers with: its `return` values (nested functions excluded), and the
+/// values assigned to the names those read, back a few steps (`data = {...}; return
+/// jsonify(data)`).
+pub(crate) fn returned_exprs(body: &[Stmt]) -> Vec<&Expr> {
+    let mut out: Vec<&Expr> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    returns_in(body, &mut |r| {
+        if let Some(v) = &r.value {
+            out.push(v);
+            names.extend(answer_names(v));
+        }
+    });
+    // Back through the names the answer is built from, a few steps
+    // (`data = {...}; response = jsonify(data); return response`).
+    let assigns = assigns_in(body);
+    let mut taken = vec![false; assigns.len()];
+    for _ in 0..4 {
+        let mut grew = false;
+        for (i, a) in assigns.iter().enumerate() {
+            if !taken[i]
+                && a.targets
+                    .iter()
+                    .any(|t| target_names(t).iter().any(|n| names.contains(n)))
+            {
+                taken[i] = true;
+                out.push(&a.value);
+                names.extend(answer_names(&a.value));
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    out
+}
+
+/// The names whose values become part of an answer built from `value`: through literals,
+/// text and the response builders (`jsonify(data)`, `{"user": u}`, `f"{x}"`), not
+/// through the arguments of other calls (`errmsg = run(**kwargs)` answers with what `run`
+/// returns, not with `kwargs`) nor a template's context (`render_template(..., x=y)`).
+fn answer_names(value: &Expr) -> Vec<&str> {
+    fn go<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+        match e {
+            Expr::Name(n) => out.push(n.id.as_str()),
+            Expr::Call(c) => {
+                let builder = callee_last(c).is_some_and(|n| {
+                    matches!(
+                        n,
+                        "jsonify"
+                            | "dict"
+                            | "list"
+                            | "make_response"
+                            | "Response"
+                            | "dumps"
+                            | "str"
+                            | "tuple"
+                    ) || n.ends_with("_response")
+                        || n.ends_with("_error")
+                });
+                if builder {
+                    for a in &c.arguments.args {
+                        go(a, out);
+                    }
+                    for k in &c.arguments.keywords {
+                        go(&k.value, out);
+                    }
+                }
+            }
+            Expr::Attribute(a) => go(&a.value, out),
+            Expr::Subscript(sub) => go(&sub.value, out),
+            Expr::Dict(d) => d.items.iter().for_each(|i| go(&i.value, out)),
+            Expr::List(l) => l.elts.iter().for_each(|x| go(x, out)),
+            Expr::Tuple(t) => t.elts.iter().for_each(|x| go(x, out)),
+            Expr::FString(f) => {
+                for el in f.value.elements() {
+                    if let ast::InterpolatedStringElement::Interpolation(i) = el {
+                        go(&i.expression, out);
+                    }
+                }
+            }
+            Expr::BinOp(b) => {
+                go(&b.left, out);
+                go(&b.right, out);
+            }
+            Expr::ListComp(c) => go(&c.elt, out),
+            Expr::If(i) => {
+                go(&i.body, out);
+                go(&i.orelse, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(value, &mut out);
+    out
 }

@@ -32,8 +32,13 @@ pub use model::{ModelOptions, OwnerCheck, PathParam, Route, RouteAuth};
 
 use crate::project::SourceFile;
 
-/// What pass 1 yields per file: its findings and its functions' facts.
-type FileResult = (Vec<Finding>, Vec<(String, facts::FuncFacts)>);
+/// What pass 1 yields per file: its findings, its functions' facts, and the findings of
+/// helpers that return exception text (by helper name, index into the findings).
+type FileResult = (
+    Vec<Finding>,
+    Vec<(String, facts::FuncFacts)>,
+    Vec<(String, usize)>,
+);
 
 /// What to analyse and how.
 pub struct Options<'a> {
@@ -105,6 +110,37 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         .filter(|f| !f.python && f.rel.to_ascii_lowercase().ends_with(".sql"))
         .filter_map(|f| files::read_text(&f.path, 8 * 1024 * 1024).ok())
         .collect();
+    // Environment files Flask reads at start-up: a committed `FLASK_DEBUG=1`.
+    let mut env_findings: Vec<Finding> = Vec::new();
+    if (options.enabled)(rules::sc120_debug_mode_enabled::SC120.id) {
+        for f in found.iter().filter(|f| !f.python) {
+            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+            if name != ".flaskenv" && name != ".env" {
+                continue;
+            }
+            let Ok(text) = files::read_text(&f.path, 1024 * 1024) else {
+                continue;
+            };
+            for (line, what) in rules::sc120_debug_mode_enabled::check_env_file(&f.rel, &text) {
+                env_findings.push(
+                    Finding::new(
+                        &rules::sc120_debug_mode_enabled::SC120,
+                        format!(
+                            "`{what}` in a committed `{name}`: `flask run` starts the debugger"
+                        ),
+                    )
+                    .at(spillcheck_core::Location {
+                        path: f.rel.clone(),
+                        line,
+                        column: 1,
+                        end_line: None,
+                        end_column: None,
+                        snippet: Some(spillcheck_core::Snippet::from_source(&text, line, 2)),
+                    }),
+                );
+            }
+        }
+    }
     let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();
     let loaded: Vec<(Option<SourceFile>, Option<Diagnostic>)> = python
         .par_iter()
@@ -164,12 +200,13 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         })
         .collect();
 
+    let project = project::ProjectFacts::build(&sources);
     // Pass 1: file-local rules and function facts, in parallel.
     let per_file: Vec<FileResult> = sources
         .par_iter()
         .zip(externals.par_iter())
         .map(|(file, external)| {
-            let mut cx = checker::Checker::new(file, options.enabled);
+            let mut cx = checker::Checker::new(file, options.enabled, &project);
             if options.only.is_none_or(|only| only.contains(&file.rel)) {
                 cx.run();
             }
@@ -182,12 +219,18 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
                         .collect()
                 })
                 .unwrap_or_default();
-            (cx.findings, functions)
+            (cx.findings, functions, cx.exception_returners)
         })
         .collect();
-    let mut findings = Vec::new();
+    let mut findings = env_findings;
     let mut functions = Vec::new();
-    for (f, fs) in per_file {
+    let mut exception_returners: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (f, fs, returners) in per_file {
+        let base = findings.len();
+        for (name, i) in returners {
+            exception_returners.entry(name).or_default().push(base + i);
+        }
         findings.extend(f);
         functions.extend(fs);
     }
@@ -196,6 +239,31 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
     // Pass 2: the Flask model, what each route does with data, and the route-level rules.
     let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);
     let data_models = data_models::DataModels::build(&sources, &sql_texts);
+    // Exception text a helper returns reaches a client when a view answers with it.
+    if !exception_returners.is_empty() {
+        for site in &model.routes {
+            for value in facts::returned_exprs(&site.func.body) {
+                ast_util::each_expr(value, &mut |e| {
+                    if let ruff_python_ast::Expr::Call(c) = e
+                        && let Some(name) = ast_util::callee_last(c)
+                        && let Some(indices) = exception_returners.get(name)
+                    {
+                        for &i in indices {
+                            let f = &mut findings[i];
+                            if f.confidence == spillcheck_core::Confidence::Possible {
+                                f.confidence = spillcheck_core::Confidence::Likely;
+                                f.notes.clear();
+                                f.notes.push(format!(
+                                    "`{}` answers with what this helper returns",
+                                    site.route.handler
+                                ));
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
     let route_data = evidence::route_data(&model.routes, &summaries, &data_models, &externals);
     let scoped = evidence::identity_scoped_models(&model.routes);
     if (options.enabled)(rules::sc101_route_without_auth::SC101.id) {
@@ -224,11 +292,37 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         &mut findings,
         sc102,
     );
+    if (options.enabled)(rules::sc150_plaintext_secret_storage::SC150.id) {
+        rules::sc150_plaintext_secret_storage::check_generated(
+            &sources,
+            &data_models,
+            &mut findings,
+        );
+    }
     if (options.enabled)(rules::sc140_sensitive_field_serialized::SC140.id) {
         rules::sc140_sensitive_field_serialized::check_files(&model, &sources, &mut findings);
     }
     if (options.enabled)(rules::sc141_whole_record_serialized::SC141.id) {
         rules::sc141_whole_record_serialized::check_routes(&model, &sources, &mut findings);
+    }
+    // Example and documentation code shows how to use the project; its debug flags and
+    // demo keys are not what a deployment runs.
+    let examples: std::collections::HashSet<&str> = sources
+        .iter()
+        .filter(|f| f.is_example)
+        .map(|f| f.rel.as_str())
+        .collect();
+    if !examples.is_empty() {
+        for f in &mut findings {
+            if f.location
+                .as_ref()
+                .is_some_and(|l| examples.contains(l.path.as_str()))
+                && f.confidence > spillcheck_core::Confidence::Possible
+            {
+                f.confidence = spillcheck_core::Confidence::Possible;
+                f.notes.push("confidence possible: in example or documentation code (examples/, demo/, docs/), not in what the project runs".to_owned());
+            }
+        }
     }
     if let Some(only) = options.only {
         let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));

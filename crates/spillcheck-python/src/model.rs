@@ -177,9 +177,15 @@ struct BlueprintDef {
     prefix: String,
 }
 
+/// A blueprint or Api object: the file that defines it and its variable name there
+/// (several modules commonly name theirs `bp`).
+type BpKey = (usize, String);
+
 #[derive(Debug)]
 struct RawRoute<'a> {
     receiver: String,
+    /// The file where `receiver` is a name (the route's own file, or an Api's file).
+    receiver_file: usize,
     path: String,
     methods: Vec<String>,
     func: &'a ast::StmtFunctionDef,
@@ -203,11 +209,19 @@ struct Hook<'a> {
 #[derive(Debug, Default)]
 struct Gathered<'a> {
     apps: HashSet<String>,
-    blueprints: HashMap<String, BlueprintDef>,
-    /// child var → (parent var, prefix override)
-    registrations: HashMap<String, (String, Option<String>)>,
-    /// restful Api var → (target var, prefix)
-    apis: HashMap<String, (String, String)>,
+    blueprints: HashMap<BpKey, BlueprintDef>,
+    /// `parent.register_blueprint(child, url_prefix=...)`: (file, child, parent, prefix).
+    registrations: Vec<(usize, String, String, Option<String>)>,
+    /// restful Api / RESTX Namespace → (what it is attached to, prefix)
+    apis: HashMap<BpKey, (String, String)>,
+    /// Per file: imported name → what it stands for (`bp` → `app.auth.views.bp`).
+    imports: HashMap<usize, HashMap<String, String>>,
+    /// Dotted module path of each file (`app/auth/views.py` → `app.auth.views`).
+    modules: Vec<String>,
+    /// Files that are packages (`__init__.py`).
+    package_files: HashSet<usize>,
+    /// Project classes derived from `Blueprint` (`class PgAdminModule(Blueprint)`).
+    blueprint_classes: HashSet<String>,
     routes: Vec<RawRoute<'a>>,
     hooks: Vec<Hook<'a>>,
     /// Module-level constants by name (for allow-lists), per file.
@@ -219,8 +233,8 @@ struct Gathered<'a> {
     url_rules: Vec<UrlRule>,
     /// (api var, class name, paths, file)
     resources: Vec<(String, String, Vec<String>, usize)>,
-    /// `app.before_request(fn)` calls: (receiver, function name, app level).
-    hook_calls: Vec<(String, String, bool)>,
+    /// `app.before_request(fn)` calls: (receiver, function name, app level, file).
+    hook_calls: Vec<(String, String, bool, usize)>,
 }
 
 /// `X.add_url_rule(path, endpoint, view)`: (receiver, path, view, methods, endpoint, file).
@@ -266,11 +280,34 @@ impl<'a> Gathered<'a> {
     ) {
         for stmt in body {
             match stmt {
+                Stmt::Import(i) if top => {
+                    for a in &i.names {
+                        if let Some(alias) = &a.asname {
+                            self.imports
+                                .entry(file)
+                                .or_default()
+                                .insert(alias.to_string(), a.name.to_string());
+                        }
+                    }
+                }
+                Stmt::ImportFrom(i) if top => {
+                    let module =
+                        self.absolute_module(file, i.level, i.module.as_ref().map(|m| m.as_str()));
+                    for a in &i.names {
+                        let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
+                        let full = if module.is_empty() {
+                            a.name.to_string()
+                        } else {
+                            format!("{module}.{}", a.name)
+                        };
+                        self.imports.entry(file).or_default().insert(local, full);
+                    }
+                }
                 Stmt::Assign(a) if top || class.is_none() => {
                     if let (Some(Expr::Name(t)), Expr::Call(c)) =
                         (a.targets.first(), a.value.as_ref())
                     {
-                        self.assignment(t.id.as_str(), c);
+                        self.assignment(t.id.as_str(), c, file);
                     }
                     if top {
                         for t in &a.targets {
@@ -315,9 +352,90 @@ impl<'a> Gathered<'a> {
         }
     }
 
-    fn assignment(&mut self, target: &str, call: &'a ast::ExprCall) {
+    /// `from ..x import y` in `file` → the absolute module `pkg.x`.
+    fn absolute_module(&self, file: usize, level: u32, module: Option<&str>) -> String {
+        if level == 0 {
+            return module.unwrap_or_default().to_owned();
+        }
+        let own = self.modules.get(file).cloned().unwrap_or_default();
+        let is_package = self.package_files.contains(&file);
+        let mut parts: Vec<&str> = own.split('.').filter(|p| !p.is_empty()).collect();
+        // A module's package is its module path minus its last part; a package is itself.
+        let up = if is_package { level - 1 } else { level };
+        for _ in 0..up {
+            parts.pop();
+        }
+        let mut base = parts.join(".");
+        if let Some(m) = module {
+            if !base.is_empty() {
+                base.push('.');
+            }
+            base.push_str(m);
+        }
+        base
+    }
+
+    /// The blueprint (or Api) that `dotted`, written in `file`, names: a definition in the
+    /// same file, an imported one (`from .views import bp`, `auth.bp` after `from . import
+    /// auth`), or the only definition of that name in the project.
+    fn resolve<T>(&self, defs: &HashMap<BpKey, T>, file: usize, dotted: &str) -> Option<BpKey> {
+        let (head, var) = match dotted.rsplit_once('.') {
+            Some((h, v)) => (Some(h), v),
+            None => (None, dotted),
+        };
+        let in_module = |module: &str, var: &str| -> Option<BpKey> {
+            self.modules.iter().enumerate().find_map(|(f, m)| {
+                (m == module
+                    || m.ends_with(&format!(".{module}"))
+                    || module.ends_with(&format!(".{m}")))
+                .then(|| (f, var.to_owned()))
+                .filter(|k| defs.contains_key(k))
+            })
+        };
+        let imports = self.imports.get(&file);
+        match head {
+            None => {
+                let local = (file, var.to_owned());
+                if defs.contains_key(&local) {
+                    return Some(local);
+                }
+                if let Some(full) = imports.and_then(|i| i.get(var))
+                    && let Some((m, n)) = full.rsplit_once('.')
+                    && let Some(k) = in_module(m, n)
+                {
+                    return Some(k);
+                }
+            }
+            Some(h) => {
+                let first = h.split('.').next().unwrap_or(h);
+                let module = imports
+                    .and_then(|i| i.get(first))
+                    .map(|full| format!("{full}{}", &h[first.len()..]))
+                    .unwrap_or_else(|| h.to_owned());
+                if let Some(k) = in_module(&module, var) {
+                    return Some(k);
+                }
+            }
+        }
+        // A name the file binds itself to something not understood stays unresolved.
+        if head.is_none() && self.constants.contains_key(&(file, var.to_owned())) {
+            return None;
+        }
+        let mut candidates = defs.keys().filter(|(_, v)| v == var);
+        match (candidates.next(), candidates.next()) {
+            (Some(k), None) => Some(k.clone()),
+            _ => None,
+        }
+    }
+
+    fn assignment(&mut self, target: &str, call: &'a ast::ExprCall, file: usize) {
         let name = callee(call).unwrap_or_default();
         let last = name.rsplit('.').next().unwrap_or_default();
+        let last = if self.blueprint_classes.contains(last) {
+            "Blueprint"
+        } else {
+            last
+        };
         match last {
             "Flask" | "FlaskApp" | "App" | "APIFlask" | "Quart" => {
                 self.apps.insert(target.to_owned());
@@ -335,7 +453,7 @@ impl<'a> Gathered<'a> {
                     .unwrap_or_default()
                     .to_owned();
                 self.blueprints.insert(
-                    target.to_owned(),
+                    (file, target.to_owned()),
                     BlueprintDef {
                         name: bp_name,
                         prefix,
@@ -354,7 +472,7 @@ impl<'a> Gathered<'a> {
                     .and_then(str_value)
                     .unwrap_or_default()
                     .to_owned();
-                self.apis.insert(target.to_owned(), (on, prefix));
+                self.apis.insert((file, target.to_owned()), (on, prefix));
             }
             "ResourceProtector" | "HTTPTokenAuth" | "HTTPBasicAuth" | "MultiAuth"
             | "HTTPDigestAuth" => {
@@ -375,8 +493,7 @@ impl<'a> Gathered<'a> {
                     let prefix = kwarg(call, "url_prefix")
                         .and_then(str_value)
                         .map(str::to_owned);
-                    let child = child.rsplit('.').next().unwrap_or(&child).to_owned();
-                    self.registrations.insert(child, (receiver, prefix));
+                    self.registrations.push((file, child, receiver, prefix));
                 }
             }
             "add_url_rule" => {
@@ -422,6 +539,7 @@ impl<'a> Gathered<'a> {
                         receiver,
                         short,
                         matches!(last, "before_app_request" | "app_url_value_preprocessor"),
+                        file,
                     ));
                 }
             }
@@ -472,6 +590,7 @@ impl<'a> Gathered<'a> {
                             .map(str::to_owned);
                         self.routes.push(RawRoute {
                             receiver,
+                            receiver_file: file,
                             path: path.to_owned(),
                             methods,
                             func: f,
@@ -680,32 +799,92 @@ impl<'a> Model<'a> {
     ) -> Model<'a> {
         let mut g = Gathered::default();
         for (i, file) in files.iter().enumerate() {
+            let rel = file.rel.trim_end_matches(".pyi").trim_end_matches(".py");
+            let rel = match rel
+                .strip_suffix("/__init__")
+                .or_else(|| (rel == "__init__").then_some(""))
+            {
+                Some(package) => {
+                    g.package_files.insert(i);
+                    package
+                }
+                None => rel,
+            };
+            g.modules.push(rel.replace('/', "."));
+        }
+        // Blueprint subclasses, to a fixpoint (`class A(Blueprint)`, `class B(A)`).
+        let mut bases: Vec<(String, Vec<String>)> = Vec::new();
+        for file in files {
+            if let Some(module) = file.module() {
+                for stmt in &module.body {
+                    if let Stmt::ClassDef(c) = stmt {
+                        let b = c
+                            .arguments
+                            .as_ref()
+                            .map(|a| {
+                                a.args
+                                    .iter()
+                                    .filter_map(dotted)
+                                    .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        bases.push((c.name.to_string(), b));
+                    }
+                }
+            }
+        }
+        loop {
+            let before = g.blueprint_classes.len();
+            for (name, b) in &bases {
+                if b.iter().any(|x| {
+                    x == "Blueprint" || x == "APIBlueprint" || g.blueprint_classes.contains(x)
+                }) {
+                    g.blueprint_classes.insert(name.clone());
+                }
+            }
+            if g.blueprint_classes.len() == before {
+                break;
+            }
+        }
+        for (i, file) in files.iter().enumerate() {
             if let Some(module) = file.module() {
                 g.visit_body(&module.body, i, None, true);
             }
         }
         // Hooks registered by call: `app.before_request(check)` (collected while gathering).
-        for (receiver, name, app_level) in std::mem::take(&mut g.hook_calls) {
+        for (receiver, name, app_level, call_file) in std::mem::take(&mut g.hook_calls) {
             if let Some(defs) = g.functions.get(&name) {
-                for &(fi, f) in defs {
+                for &(_, f) in defs {
                     g.hooks.push(Hook {
                         receiver: receiver.clone(),
                         app_level,
                         func: f,
-                        file_index: fi,
+                        file_index: call_file,
                     });
                 }
             }
         }
+        // `parent.register_blueprint(child, url_prefix=...)`, resolved to definitions.
+        let parents: HashMap<BpKey, (Option<BpKey>, Option<String>)> = g
+            .registrations
+            .iter()
+            .filter_map(|(file, child, parent, prefix)| {
+                let child = g.resolve(&g.blueprints, *file, child)?;
+                let parent = g.resolve(&g.blueprints, *file, parent);
+                Some((child, (parent, prefix.clone())))
+            })
+            .collect();
         let mut raws = std::mem::take(&mut g.routes);
         // add_url_rule
-        for (receiver, path, view, methods, endpoint, _file) in &g.url_rules {
+        for (receiver, path, view, methods, endpoint, rule_file) in &g.url_rules {
             match view {
                 ViewRef::Function(name) => {
                     if let Some(defs) = g.functions.get(name) {
                         let (fi, f) = defs[0];
                         raws.push(RawRoute {
                             receiver: receiver.clone(),
+                            receiver_file: *rule_file,
                             path: path.clone(),
                             methods: methods.clone(),
                             func: f,
@@ -722,6 +901,7 @@ impl<'a> Model<'a> {
                         for (method, f) in view_methods(class) {
                             raws.push(RawRoute {
                                 receiver: receiver.clone(),
+                                receiver_file: *rule_file,
                                 path: path.clone(),
                                 methods: vec![method],
                                 func: f,
@@ -737,11 +917,23 @@ impl<'a> Model<'a> {
             }
         }
         // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
-        for (api, class_name, paths, _file) in &g.resources {
+        for (api, class_name, paths, call_file) in &g.resources {
             if let Some(&(fi, class)) = g.classes.get(class_name) {
-                let (target, prefix) = g.apis.get(api).cloned().unwrap_or_default();
+                let key = g.resolve(&g.apis, *call_file, api);
+                let (target, prefix) = key
+                    .as_ref()
+                    .and_then(|k| g.apis.get(k))
+                    .cloned()
+                    .unwrap_or_default();
+                let target_file = key.map_or(*call_file, |k| k.0);
                 for path in paths {
-                    push_view_routes(&mut raws, class, fi, &target, &join_path(&prefix, path));
+                    push_view_routes(
+                        &mut raws,
+                        class,
+                        fi,
+                        (&target, target_file),
+                        &join_path(&prefix, path),
+                    );
                 }
             }
         }
@@ -752,12 +944,20 @@ impl<'a> Model<'a> {
                     && let Some(path) = call.arguments.args.first().and_then(str_value)
                 {
                     let receiver = receiver_of(call).unwrap_or_default();
-                    let (target, prefix) = g
-                        .apis
-                        .get(&receiver)
+                    let key = g.resolve(&g.apis, fi, &receiver);
+                    let (target, prefix) = key
+                        .as_ref()
+                        .and_then(|k| g.apis.get(k))
                         .cloned()
                         .unwrap_or((receiver.clone(), String::new()));
-                    push_view_routes(&mut raws, class, fi, &target, &join_path(&prefix, path));
+                    let target_file = key.map_or(fi, |k| k.0);
+                    push_view_routes(
+                        &mut raws,
+                        class,
+                        fi,
+                        (&target, target_file),
+                        &join_path(&prefix, path),
+                    );
                 }
             }
         }
@@ -795,6 +995,7 @@ impl<'a> Model<'a> {
                 }
                 raws.push(RawRoute {
                     receiver: String::new(),
+                    receiver_file: fi,
                     path: flask_path,
                     methods: vec![op.method.clone()],
                     func: f,
@@ -810,13 +1011,31 @@ impl<'a> Model<'a> {
         let mut routes = Vec::new();
         let mut response_functions = HashSet::new();
         for raw in raws {
-            let receiver_short = raw
-                .receiver
-                .rsplit('.')
-                .next()
-                .unwrap_or(&raw.receiver)
-                .to_owned();
-            let (prefix, bp_name) = blueprint_prefix(&g, &receiver_short);
+            let bp_key = g.resolve(&g.blueprints, raw.receiver_file, &raw.receiver);
+            let (prefix, bp_name) = match &bp_key {
+                Some(k) => blueprint_prefix(&g, &parents, k),
+                None => {
+                    // An Api/Namespace attached to a blueprint (`Api(bp, prefix="/v1")`).
+                    match g.resolve(&g.apis, raw.receiver_file, &raw.receiver) {
+                        Some(api) => {
+                            let (on, api_prefix) = g.apis[&api].clone();
+                            match g.resolve(&g.blueprints, api.0, &on) {
+                                Some(k) => {
+                                    let (outer, name) = blueprint_prefix(&g, &parents, &k);
+                                    (
+                                        join_path(&outer, &api_prefix)
+                                            .trim_end_matches('/')
+                                            .to_owned(),
+                                        name,
+                                    )
+                                }
+                                None => (api_prefix.trim_end_matches('/').to_owned(), None),
+                            }
+                        }
+                        None => (String::new(), None),
+                    }
+                }
+            };
             let full = join_path(&prefix, &raw.path);
             let (path, params) = convert_path(&full);
             let func_name = raw.func.name.to_string();
@@ -888,14 +1107,7 @@ impl<'a> Model<'a> {
             if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. })
                 && raw.spec_auth.is_none()
             {
-                let hooked = hook_auth(
-                    &g,
-                    summaries,
-                    &receiver_short,
-                    bp_name.as_deref(),
-                    &endpoint,
-                    &path,
-                );
+                let hooked = hook_auth(&g, &parents, summaries, bp_key.as_ref(), &endpoint, &path);
                 if hooked != RouteAuth::None {
                     auth = hooked;
                 }
@@ -910,12 +1122,16 @@ impl<'a> Model<'a> {
                 None => func_name.clone(),
             };
             response_functions.insert(func_name.clone());
-            for call in crate::facts::calls_in(&raw.func.body) {
-                if let Some(last) = callee_last(call)
-                    && summaries.by_name.contains_key(last)
-                {
-                    response_functions.insert(last.to_owned());
-                }
+            // Helpers whose result the handler answers with (`return jsonify(to_json(x))`).
+            for value in crate::facts::returned_exprs(&raw.func.body) {
+                crate::ast_util::each_expr(value, &mut |e| {
+                    if let Expr::Call(call) = e
+                        && let Some(last) = callee_last(call)
+                        && summaries.by_name.contains_key(last)
+                    {
+                        response_functions.insert(last.to_owned());
+                    }
+                });
             }
             let file = &files[raw.file_index];
             let mut identity: Vec<String> = Vec::new();
@@ -1062,11 +1278,12 @@ fn push_view_routes<'a>(
     raws: &mut Vec<RawRoute<'a>>,
     class: &'a ast::StmtClassDef,
     file_index: usize,
-    receiver: &str,
+    (receiver, receiver_file): (&str, usize),
     path: &str,
 ) {
     for (method, f) in view_methods(class) {
         raws.push(RawRoute {
+            receiver_file,
             receiver: receiver.to_owned(),
             path: path.to_owned(),
             methods: vec![method],
@@ -1116,38 +1333,30 @@ fn class_decorator_list(class: &ast::StmtClassDef) -> Vec<&Expr> {
     out
 }
 
-/// The URL prefix of routes registered on `receiver`, and its blueprint name.
-fn blueprint_prefix(g: &Gathered<'_>, receiver: &str) -> (String, Option<String>) {
-    let Some(bp) = g.blueprints.get(receiver) else {
-        if let Some((target, prefix)) = g.apis.get(receiver) {
-            let (outer, name) = blueprint_prefix(g, target.rsplit('.').next().unwrap_or(target));
-            return (
-                join_path(&outer, prefix).trim_end_matches('/').to_owned(),
-                name,
-            );
-        }
+/// The URL prefix of routes registered on a blueprint (its own, overridden by the
+/// registration's, under its parents'), and its name.
+fn blueprint_prefix(
+    g: &Gathered<'_>,
+    parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
+    key: &BpKey,
+) -> (String, Option<String>) {
+    let Some(bp) = g.blueprints.get(key) else {
         return (String::new(), None);
     };
-    let mut prefix = bp.prefix.clone();
-    let mut current = receiver.to_owned();
-    let mut depth = 0;
-    while let Some((parent, override_prefix)) = g.registrations.get(&current) {
-        if let Some(p) = override_prefix
-            && current == receiver
-        {
-            prefix.clone_from(p);
-        }
-        let parent_short = parent.rsplit('.').next().unwrap_or(parent).to_owned();
-        if let Some(parent_bp) = g.blueprints.get(&parent_short) {
-            prefix = join_path(&parent_bp.prefix, &prefix);
-            current = parent_short;
-            depth += 1;
-            if depth > 8 {
-                break;
-            }
-        } else {
-            break;
-        }
+    let mut prefix = match parents.get(key) {
+        Some((_, Some(over))) => over.clone(),
+        _ => bp.prefix.clone(),
+    };
+    for parent in ancestors(parents, key) {
+        let parent_prefix = match parents.get(&parent) {
+            Some((_, Some(over))) => over.clone(),
+            _ => g
+                .blueprints
+                .get(&parent)
+                .map(|b| b.prefix.clone())
+                .unwrap_or_default(),
+        };
+        prefix = join_path(&parent_prefix, &prefix);
     }
     (
         prefix.trim_end_matches('/').to_owned(),
@@ -1158,20 +1367,25 @@ fn blueprint_prefix(g: &Gathered<'_>, receiver: &str) -> (String, Option<String>
 /// Auth from hooks: blueprint hooks of the route's blueprint (and parents), then app hooks.
 fn hook_auth(
     g: &Gathered<'_>,
+    parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
     summaries: &Summaries,
-    receiver: &str,
-    bp: Option<&str>,
+    route_bp: Option<&BpKey>,
     endpoint: &str,
     path: &str,
 ) -> RouteAuth {
     let mut exempt_by = None;
+    let lineage: Vec<BpKey> = route_bp
+        .map(|k| {
+            let mut v = vec![k.clone()];
+            v.extend(ancestors(parents, k));
+            v
+        })
+        .unwrap_or_default();
     for hook in &g.hooks {
-        let hook_recv = hook.receiver.rsplit('.').next().unwrap_or(&hook.receiver);
-        let applies = if g.blueprints.contains_key(hook_recv) && !hook.app_level {
-            bp.is_some()
-                && (hook_recv == receiver || ancestors(g, receiver).iter().any(|a| a == hook_recv))
-        } else {
-            true
+        let hook_bp = g.resolve(&g.blueprints, hook.file_index, &hook.receiver);
+        let applies = match hook_bp {
+            Some(k) if !hook.app_level => lineage.contains(&k),
+            _ => true,
         };
         if !applies {
             continue;
@@ -1192,16 +1406,16 @@ fn hook_auth(
     }
 }
 
-fn ancestors(g: &Gathered<'_>, receiver: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = receiver.to_owned();
-    while let Some((parent, _)) = g.registrations.get(&current) {
-        let p = parent.rsplit('.').next().unwrap_or(parent).to_owned();
-        if out.contains(&p) || out.len() > 8 {
+/// The blueprints a blueprint is registered on, innermost first.
+fn ancestors(parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>, key: &BpKey) -> Vec<BpKey> {
+    let mut out: Vec<BpKey> = Vec::new();
+    let mut current = key.clone();
+    while let Some((Some(parent), _)) = parents.get(&current) {
+        if out.contains(parent) || out.len() > 8 || parent == key {
             break;
         }
-        out.push(p.clone());
-        current = p;
+        out.push(parent.clone());
+        current = parent.clone();
     }
     out
 }

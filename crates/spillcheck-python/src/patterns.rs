@@ -152,14 +152,88 @@ pub(crate) fn has_url_password(v: &str) -> bool {
         return false;
     };
     match userinfo.split_once(':') {
-        Some((_, pass)) => {
+        Some((user, pass)) => {
             !pass.is_empty()
                 && !is_placeholder(pass)
                 && !pass.starts_with('$')
                 && !pass.starts_with('{')
+                && !placeholder_credentials(user, pass)
         }
         None => false,
     }
+}
+
+/// Userinfo that documents the shape of a URL: `user:pass`, `username:password`,
+/// `scott:tiger`, `USER:PASSWORD`, a password equal to the user name, a port-like number.
+fn placeholder_credentials(user: &str, pass: &str) -> bool {
+    let p = pass.to_ascii_lowercase();
+    let u = user.to_ascii_lowercase();
+    matches!(
+        p.as_str(),
+        "pass"
+            | "password"
+            | "passwd"
+            | "pwd"
+            | "pw"
+            | "secret"
+            | "token"
+            | "tiger"
+            | "mypassword"
+            | "yourpassword"
+            | "dbpassword"
+            | "db_password"
+            | "pass123"
+    ) || p == u
+        || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
+        || pass.chars().all(|c| c.is_ascii_uppercase() || c == '_') && pass.len() > 2
+}
+
+/// A literal that names something rather than holds a value: the identifier's own
+/// spelling (`CLIENT_SECRET = "client_secret"`, `RESET_PASSWORD = "reset_password"`), an
+/// environment variable's name (`"OPENAI_API_KEY"`), a dotted setting key
+/// (`"ckan.smtp.password"`), an import path (`"pkg.mod:Class"`).
+pub(crate) fn names_a_thing(name: &str, literal: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let (n, l) = (norm(name), norm(literal));
+    let v = literal.trim();
+    !l.is_empty() && (n == l || n.ends_with(&l) && l.len() >= 4)
+        || v.len() > 3
+            && v.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && v.contains('_')
+        || v.contains('.')
+            && !v.contains(' ')
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+            && !v.starts_with('.')
+        || v.contains(':')
+            && v.split(':').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+            })
+            && v.split(':').next().is_some_and(|m| m.contains('.'))
+}
+
+/// Whether a value could be a machine-made key (not a dummy word an SDK needs): mixed
+/// character classes, or long enough to be random.
+pub(crate) fn key_like(value: &str) -> bool {
+    let v = value.trim();
+    let classes = [
+        v.chars().any(|c| c.is_ascii_lowercase()),
+        v.chars().any(|c| c.is_ascii_uppercase()),
+        v.chars().any(|c| c.is_ascii_digit()),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    v.len() >= 20 || v.len() >= 8 && classes >= 2
 }
 
 fn words(name: &str) -> Vec<String> {
@@ -326,7 +400,6 @@ pub(crate) fn is_token_like_name(name: &str) -> bool {
             | "jwt"
             | "bearer"
             | "authorization"
-            | "auth"
             | "auth_header"
             | "authorization_header"
             | "access_token"
@@ -337,7 +410,6 @@ pub(crate) fn is_token_like_name(name: &str) -> bool {
             | "api_token"
             | "session_token"
             | "raw_token"
-            | "credentials"
             | "header_token"
     )
 }

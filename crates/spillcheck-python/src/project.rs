@@ -14,6 +14,9 @@ pub(crate) struct SourceFile {
     pub parsed: Option<Parsed<ModModule>>,
     /// Under a test folder or named like a test: secrets there are fixtures.
     pub is_test: bool,
+    /// Under an examples, demo, sample, docs or tutorial folder: code that shows how to
+    /// use the project, not code it runs.
+    pub is_example: bool,
 }
 
 impl std::fmt::Debug for SourceFile {
@@ -22,6 +25,34 @@ impl std::fmt::Debug for SourceFile {
             .field("rel", &self.rel)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a relative path is example or documentation code (`examples/`, `demo/`,
+/// `docs/`, `ckanext/example_theme/`).
+pub(crate) fn is_example_path(rel: &str) -> bool {
+    let mut dirs: Vec<&str> = rel.split('/').collect();
+    dirs.pop();
+    dirs.iter().any(|seg| {
+        let s = seg.to_ascii_lowercase();
+        matches!(
+            s.as_str(),
+            "example"
+                | "examples"
+                | "demo"
+                | "demos"
+                | "sample"
+                | "samples"
+                | "docs"
+                | "doc"
+                | "tutorial"
+                | "tutorials"
+                | "sandbox"
+                | "playground"
+        ) || s.starts_with("example_")
+            || s.starts_with("examples_")
+            || s.starts_with("demo_")
+            || s.starts_with("sample_")
+    })
 }
 
 /// Whether a relative path is test code.
@@ -44,12 +75,14 @@ impl SourceFile {
     pub(crate) fn parse(rel: String, text: String) -> (SourceFile, Option<(u32, u32, String)>) {
         let index = LineIndex::from_source_text(&text);
         let is_test = is_test_path(&rel);
+        let is_example = is_example_path(&rel);
         let mut file = SourceFile {
             rel,
             text,
             index,
             parsed: None,
             is_test,
+            is_example,
         };
         if let Err((line, msg)) = crate::nesting::check(&file.text) {
             return (
@@ -105,5 +138,188 @@ impl SourceFile {
     /// A location pointing at a whole node.
     pub(crate) fn at(&self, node: &impl Ranged) -> Location {
         self.location(node.range())
+    }
+}
+
+/// Facts about the whole project that the file-local rules need: setters that hash,
+/// the project's own exception classes, which functions are views.
+#[derive(Debug, Default)]
+pub(crate) struct ProjectFacts {
+    /// Attributes whose assignment hashes the value: a property or `hybrid_property`
+    /// setter, a `synonym(..., descriptor=property(get, set))`, or a `@validates` hook
+    /// that hashes (`user.password = raw` stores a hash).
+    pub hashing_setters: std::collections::HashSet<String>,
+    /// Exception classes the project defines: raised with messages written for users.
+    pub exception_classes: std::collections::HashSet<String>,
+    /// Functions that answer requests: route handlers, error handlers, view methods and
+    /// views registered with `add_url_rule`.
+    pub views: std::collections::HashSet<String>,
+    /// Decorators applied to views: what their wrappers return is the answer too.
+    pub view_decorators: std::collections::HashSet<String>,
+}
+
+impl ProjectFacts {
+    pub(crate) fn build(files: &[SourceFile]) -> ProjectFacts {
+        use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+        use ruff_python_ast::{self as ast, Expr, Stmt};
+
+        use crate::ast_util::{callee_last, dotted, str_value};
+
+        fn hashes(body: &[Stmt]) -> bool {
+            crate::facts::calls_in(body)
+                .iter()
+                .any(|c| crate::facts::is_hash_call(c))
+        }
+        struct V<'f> {
+            facts: &'f mut ProjectFacts,
+        }
+        impl V<'_> {
+            fn class(&mut self, class: &ast::StmtClassDef) {
+                let bases: Vec<String> = class
+                    .arguments
+                    .as_ref()
+                    .map(|a| a.args.iter().filter_map(dotted).collect())
+                    .unwrap_or_default();
+                if bases.iter().any(|b| {
+                    let last = b.rsplit('.').next().unwrap_or(b);
+                    last.ends_with("Error") || last.ends_with("Exception")
+                }) {
+                    self.facts.exception_classes.insert(class.name.to_string());
+                }
+                let methods: Vec<&ast::StmtFunctionDef> = class
+                    .body
+                    .iter()
+                    .filter_map(|s| match s {
+                        Stmt::FunctionDef(f) => Some(f),
+                        _ => None,
+                    })
+                    .collect();
+                for f in &methods {
+                    if matches!(
+                        f.name.as_str(),
+                        "get" | "post" | "put" | "patch" | "delete" | "dispatch_request"
+                    ) {
+                        self.facts.views.insert(f.name.to_string());
+                    }
+                    for d in &f.decorator_list {
+                        // `@password.setter` that hashes.
+                        if let Expr::Attribute(a) = &d.expression
+                            && a.attr.as_str() == "setter"
+                            && let Expr::Name(n) = a.value.as_ref()
+                            && hashes(&f.body)
+                        {
+                            self.facts.hashing_setters.insert(n.id.to_string());
+                        }
+                        // `@validates("password")` that hashes.
+                        if let Expr::Call(c) = &d.expression
+                            && callee_last(c) == Some("validates")
+                            && hashes(&f.body)
+                        {
+                            for a in &c.arguments.args {
+                                if let Some(name) = str_value(a) {
+                                    self.facts.hashing_setters.insert(name.to_owned());
+                                }
+                            }
+                        }
+                    }
+                }
+                // `password = synonym("_password", descriptor=property(get, set))`,
+                // `password = property(get, set)`.
+                for s in &class.body {
+                    let Stmt::Assign(a) = s else { continue };
+                    let [Expr::Name(target)] = a.targets.as_slice() else {
+                        continue;
+                    };
+                    let mut setter: Option<String> = None;
+                    crate::ast_util::each_expr(&a.value, &mut |e| {
+                        if let Expr::Call(c) = e
+                            && callee_last(c) == Some("property")
+                        {
+                            setter = c.arguments.find_argument_value("fset", 1).and_then(dotted);
+                        }
+                    });
+                    if let Some(setter) = setter
+                        && methods
+                            .iter()
+                            .any(|m| m.name.as_str() == setter && hashes(&m.body))
+                    {
+                        self.facts.hashing_setters.insert(target.id.to_string());
+                    }
+                }
+            }
+        }
+        impl<'a> Visitor<'a> for V<'_> {
+            fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                match stmt {
+                    Stmt::ClassDef(c) => self.class(c),
+                    Stmt::FunctionDef(f) => {
+                        let view = f.decorator_list.iter().any(|d| {
+                            let Expr::Call(c) = &d.expression else {
+                                return false;
+                            };
+                            matches!(
+                                callee_last(c),
+                                Some(
+                                    "route"
+                                        | "get"
+                                        | "post"
+                                        | "put"
+                                        | "patch"
+                                        | "delete"
+                                        | "errorhandler"
+                                        | "app_errorhandler"
+                                )
+                            )
+                        });
+                        if view {
+                            self.facts.views.insert(f.name.to_string());
+                            for d in &f.decorator_list {
+                                let base = match &d.expression {
+                                    Expr::Call(c) => dotted(&c.func),
+                                    other => dotted(other),
+                                };
+                                if let Some(b) = base {
+                                    self.facts
+                                        .view_decorators
+                                        .insert(b.rsplit('.').next().unwrap_or(&b).to_owned());
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                walk_stmt(self, stmt);
+            }
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                if let Expr::Call(c) = expr
+                    && matches!(
+                        callee_last(c),
+                        Some("add_url_rule" | "register_error_handler")
+                    )
+                {
+                    let view = c
+                        .arguments
+                        .find_keyword("view_func")
+                        .map(|k| &k.value)
+                        .or_else(|| c.arguments.args.last());
+                    if let Some(v) = view.and_then(dotted) {
+                        self.facts
+                            .views
+                            .insert(v.rsplit('.').next().unwrap_or(&v).to_owned());
+                    }
+                }
+                walk_expr(self, expr);
+            }
+        }
+        let mut facts = ProjectFacts::default();
+        for file in files {
+            if let Some(module) = file.module() {
+                let mut v = V { facts: &mut facts };
+                for s in &module.body {
+                    v.visit_stmt(s);
+                }
+            }
+        }
+        facts
     }
 }

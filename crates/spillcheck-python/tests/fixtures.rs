@@ -255,3 +255,13 @@ fn connexion_project() {
     assert!(o.expected >= 3);
     assert_clean("connexion_app", &o);
 }
+
+#[test]
+fn project_idioms() {
+    // Hashing setters in another module, example folders, helpers whose exception text a
+    // view answers with, placeholders in docs: what only the whole project explains.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_idioms");
+    let o = run(&dir);
+    assert!(o.expected >= 5);
+    assert_clean("project_idioms", &o);
+}

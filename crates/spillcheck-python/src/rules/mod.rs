@@ -8,6 +8,9 @@ pub mod sc103_token_verifier_accepts_anything;
 pub mod sc104_jwt_signature_not_verified;
 pub mod sc105_jwt_none_algorithm_allowed;
 pub mod sc106_token_read_from_query_string;
+pub mod sc107_token_issued_without_expiry;
+pub mod sc108_secret_in_token_payload;
+pub mod sc109_token_in_redirect_url;
 pub mod sc110_authorization_header_logged;
 pub mod sc111_sensitive_value_logged;
 pub mod sc120_debug_mode_enabled;
@@ -29,6 +32,9 @@ pub static RULES: &[&RuleMeta] = &[
     &sc104_jwt_signature_not_verified::SC104,
     &sc105_jwt_none_algorithm_allowed::SC105,
     &sc106_token_read_from_query_string::SC106,
+    &sc107_token_issued_without_expiry::SC107,
+    &sc108_secret_in_token_payload::SC108,
+    &sc109_token_in_redirect_url::SC109,
     &sc110_authorization_header_logged::SC110,
     &sc111_sensitive_value_logged::SC111,
     &sc120_debug_mode_enabled::SC120,

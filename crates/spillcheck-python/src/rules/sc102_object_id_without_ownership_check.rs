@@ -396,13 +396,22 @@ pub(crate) fn check_routes(
         });
         let helper_checks = |c: &ast::ExprCall| {
             crate::facts::linkable_call(c, external)
-                && callee_last(c).is_some_and(|n| {
-                    summaries
-                        .by_name
-                        .get(n)
-                        .is_some_and(|f| f.compares_identity && f.rejects)
-                })
+                && callee_last(c).is_some_and(|n| summaries.checks_owner.contains(n))
         };
+        // `session["grid"][trans_id]`: an id that keys the caller's own session.
+        let mut session_keyed = false;
+        exprs_in(&site.func.body, &mut |e| {
+            if let Expr::Subscript(sub) = e
+                && reads_any(&sub.slice, &id_names)
+                && crate::ast_util::any_expr(
+                    &sub.value,
+                    &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "session"),
+                )
+            {
+                session_keyed = true;
+            }
+        });
+        compared |= session_keyed;
         // The identity as a value a statement inserts is no check of what it reads.
         let locals_check = LocalStrings::of_body(&site.func.body);
         let inserts = |c: &ast::ExprCall| {

@@ -112,6 +112,12 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
                 "unsubscribe",
                 "magic",
                 "recover",
+                "rss",
+                "feed",
+                "atom",
+                "ical",
+                "calendar",
+                "subscribe",
             ]
             .iter()
             .any(|k| n.contains(k))

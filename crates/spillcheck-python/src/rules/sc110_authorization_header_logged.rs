@@ -38,7 +38,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::any_expr;
+use crate::ast_util::{callee_last, str_value};
 use crate::checker::Checker;
 use crate::patterns::{call_values, credential_flow, is_token_like_name};
 
@@ -55,26 +55,26 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             what = Some(w.to_owned());
             break;
         }
-        any_expr(v, &mut |e| {
-            if let Expr::Name(n) = e {
-                let id_like = {
-                    let l = n.id.as_str().to_ascii_lowercase();
-                    l.ends_with("_id")
-                        || l == "id"
-                        || l.contains("user")
-                        || l.contains("name")
-                        || l.contains("email")
-                        || l == "login"
-                        || l.contains("scheme")
-                        || l.contains("type")
-                };
-                if tainted.contains(n.id.as_str()) && !id_like {
-                    what = Some(format!("`{}`, read from the request's credentials", n.id));
-                } else if cx.web && is_token_like_name(n.id.as_str()) {
-                    what = Some(format!("`{}`", n.id));
-                }
+        logged_names(v, &mut |n| {
+            if what.is_some() {
+                return;
             }
-            what.is_some()
+            let id_like = {
+                let l = n.to_ascii_lowercase();
+                l.ends_with("_id")
+                    || l == "id"
+                    || l.contains("user")
+                    || l.contains("name")
+                    || l.contains("email")
+                    || l == "login"
+                    || l.contains("scheme")
+                    || l.contains("type")
+            };
+            if tainted.contains(n) && !id_like {
+                what = Some(format!("`{n}`, read from the request's credentials"));
+            } else if cx.web && is_token_like_name(n) {
+                what = Some(format!("`{n}`"));
+            }
         });
         if what.is_some() {
             break;
@@ -82,5 +82,58 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     if let Some(what) = what {
         cx.report(&SC110, call, format!("log call writes {what} to the logs"));
+    }
+}
+
+/// The names whose *value* a logged expression writes: `token` in `f"{token}"` or
+/// `str(token)`, not in `token.user_id` (an attribute that is not itself a token),
+/// `cfg["model"]` (a sibling entry of a dict that also holds a key) or `len(tokens)`.
+fn logged_names<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a str)) {
+    match expr {
+        Expr::Name(n) => f(n.id.as_str()),
+        Expr::Attribute(a) => {
+            if is_token_like_name(a.attr.as_str()) {
+                f(a.attr.as_str());
+            }
+        }
+        Expr::Subscript(sub) => match str_value(&sub.slice) {
+            Some(key) if is_token_like_name(key) => f(key),
+            Some(_) => {}
+            None => logged_names(&sub.value, f),
+        },
+        Expr::Call(c) => {
+            let transparent = matches!(
+                callee_last(c),
+                Some("str" | "repr" | "format" | "join" | "dumps" | "dict" | "list")
+            );
+            if let Expr::Attribute(a) = c.func.as_ref()
+                && matches!(a.attr.as_str(), "format" | "join")
+            {
+                logged_names(&a.value, f);
+            }
+            if transparent {
+                for arg in c.arguments.args.iter() {
+                    logged_names(arg, f);
+                }
+                for k in c.arguments.keywords.iter() {
+                    logged_names(&k.value, f);
+                }
+            }
+        }
+        Expr::FString(fs) => {
+            for el in fs.value.elements() {
+                if let ruff_python_ast::InterpolatedStringElement::Interpolation(i) = el {
+                    logged_names(&i.expression, f);
+                }
+            }
+        }
+        Expr::BinOp(b) => {
+            logged_names(&b.left, f);
+            logged_names(&b.right, f);
+        }
+        Expr::Tuple(t) => t.elts.iter().for_each(|e| logged_names(e, f)),
+        Expr::List(l) => l.elts.iter().for_each(|e| logged_names(e, f)),
+        Expr::Dict(d) => d.items.iter().for_each(|i| logged_names(&i.value, f)),
+        _ => {}
     }
 }

@@ -158,7 +158,8 @@ fn derived_from_password(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<Strin
     if seeds.is_empty() {
         return None;
     }
-    let derived = taint.closure(&seeds);
+    // Plain derivations only: the result of `bind_user(user, password)` is not the password.
+    let derived = taint.closure_direct(&seeds);
     call_values(call).find_map(|v| {
         let mut hit = None;
         crate::ast_util::each_expr(v, &mut |e| {
@@ -196,8 +197,20 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         .iter()
         .any(|k| n.contains(k))
     });
+    // A module constant named like a secret that holds a route or a key name
+    // (`UPDATE_USER_PASSWORD = "/users/update-password"`) is not one.
+    let constant_name = |what: &str| {
+        let name = what.trim_matches('`').trim_start_matches('.');
+        cx.constants.get(name).is_some_and(|v| {
+            crate::ast_util::str_value(v).is_some_and(|lit| {
+                crate::patterns::is_not_a_secret_value(lit)
+                    || crate::patterns::names_a_thing(name, lit)
+            })
+        })
+    };
     let what = call_values(call)
         .find_map(|v| sensitive_in(v, auth_function))
+        .filter(|w| !constant_name(w))
         .or_else(|| derived_from_password(cx, call));
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));

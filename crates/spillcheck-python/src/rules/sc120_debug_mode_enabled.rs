@@ -17,6 +17,13 @@ declare_rule! {
     ///     app.run(host="0.0.0.0", debug=True)
     /// ```
     ///
+    /// A committed `.flaskenv` or `.env` with `FLASK_DEBUG=1` (or `FLASK_ENV=development`)
+    /// is reported on the file: `flask run` reads it, so whoever starts the app the way its
+    /// README says gets the debugger. Example files (`.env.example`) are not read by Flask
+    /// and are not reported. Settings inside development or test configuration classes
+    /// (`DevelopmentConfig`, `TestingConfig`) and code under `examples/`, `docs/` are
+    /// `possible`; code that runs only when a debug flag or variable says so is not reported.
+    ///
     /// ## Fix
     /// ```python
     /// if __name__ == "__main__":
@@ -94,4 +101,36 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         }
         _ => {}
     }
+}
+
+/// `SC120` on committed environment files Flask reads (`.flaskenv`, `.env`):
+/// `FLASK_DEBUG=1`, `FLASK_ENV=development`. Returns (line, text) of each.
+pub(crate) fn check_env_file(rel: &str, text: &str) -> Vec<(u32, String)> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name != ".flaskenv" && name != ".env" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        // `FLASK_DEBUG=1  # a comment`: python-dotenv drops inline comments.
+        let value = value.split(" #").next().unwrap_or(value);
+        let value = value
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_ascii_lowercase();
+        let on = match key.trim() {
+            "FLASK_DEBUG" => matches!(value.as_str(), "1" | "true" | "yes" | "on"),
+            "FLASK_ENV" => value == "development",
+            _ => false,
+        };
+        if on {
+            out.push((u32::try_from(i + 1).unwrap_or(u32::MAX), line.to_owned()));
+        }
+    }
+    out
 }

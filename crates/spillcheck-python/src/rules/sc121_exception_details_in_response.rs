@@ -61,8 +61,15 @@ fn traceback_call(e: &Expr) -> bool {
 /// f-strings, `%`, `jsonify`, tuples, dicts). Passing it to another function, or
 /// reading the attributes HTTP errors expose on purpose, does not count.
 fn leaks_exception(value: &Expr, name: &str) -> bool {
+    leaks(value, name, false)
+}
+
+/// `as_text`: the value is being turned into text here (inside `str()`, an f-string, a
+/// `%` or `+`), so the bare exception is its message. Outside, a bare exception in a
+/// dict or tuple reaches no client: JSON cannot encode it, and Flask answers a plain 500.
+fn leaks(value: &Expr, name: &str, as_text: bool) -> bool {
     match value {
-        Expr::Name(n) => n.id.as_str() == name,
+        Expr::Name(n) => as_text && n.id.as_str() == name,
         Expr::Attribute(a) => {
             matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == name)
                 && !matches!(
@@ -89,28 +96,51 @@ fn leaks_exception(value: &Expr, name: &str) -> bool {
                         | "json_response"
                 )
             );
+            let textual = matches!(
+                crate::ast_util::callee_last(c),
+                Some("str" | "repr" | "format" | "join")
+            );
             passthrough
-                && (c.arguments.args.iter().any(|a| leaks_exception(a, name))
+                && (c
+                    .arguments
+                    .args
+                    .iter()
+                    .any(|a| leaks(a, name, as_text || textual))
                     || c.arguments
                         .keywords
                         .iter()
-                        .any(|k| leaks_exception(&k.value, name)))
+                        .any(|k| leaks(&k.value, name, as_text || textual)))
         }
-        Expr::Tuple(t) => t.elts.iter().any(|e| leaks_exception(e, name)),
-        Expr::List(l) => l.elts.iter().any(|e| leaks_exception(e, name)),
-        Expr::Dict(d) => d.items.iter().any(|i| leaks_exception(&i.value, name)),
-        Expr::BinOp(b) => leaks_exception(&b.left, name) || leaks_exception(&b.right, name),
+        Expr::Tuple(t) => t.elts.iter().any(|e| leaks(e, name, as_text)),
+        Expr::List(l) => l.elts.iter().any(|e| leaks(e, name, as_text)),
+        Expr::Dict(d) => d.items.iter().any(|i| leaks(&i.value, name, as_text)),
+        Expr::BinOp(b) => leaks(&b.left, name, true) || leaks(&b.right, name, true),
         Expr::FString(f) => {
             let mut hit = false;
             for part in f.value.elements() {
                 if let ast::InterpolatedStringElement::Interpolation(i) = part {
-                    hit |= leaks_exception(&i.expression, name);
+                    hit |= leaks(&i.expression, name, true);
                 }
             }
             hit
         }
         _ => false,
     }
+}
+
+/// A call that builds an HTTP answer: `jsonify`, `make_response`, `Response`, or a
+/// project helper named like one (`json_response`, `internal_server_error`, `bad_request`).
+fn is_response_builder(call: &ast::ExprCall) -> bool {
+    crate::ast_util::callee_last(call).is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        matches!(
+            n.as_str(),
+            "jsonify" | "make_response" | "response" | "abort"
+        ) || n.ends_with("_response")
+            || n.ends_with("_error")
+            || n.starts_with("bad_request")
+            || n.starts_with("make_json")
+    })
 }
 
 /// `SC121`: a `return` in an `except` block or error handler that puts the exception
@@ -144,12 +174,45 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         if matches!(value, Expr::Name(n) if n.id.as_str() == name) {
             return;
         }
-        if (ctx.broad || ctx.internal || server_error) && leaks_exception(value, name) {
-            cx.report(
+        // The project's own exceptions carry messages written for users.
+        let own = !ctx.types.is_empty()
+            && ctx
+                .types
+                .iter()
+                .all(|t| cx.project.exception_classes.contains(t));
+        if (ctx.broad || ctx.internal || server_error) && !own && leaks_exception(value, name) {
+            let in_view = cx
+                .functions
+                .last()
+                .is_some_and(|f| cx.project.views.contains(f.name.as_str()))
+                || cx
+                    .functions
+                    .iter()
+                    .any(|f| cx.project.view_decorators.contains(f.name.as_str()));
+            let finding = cx.report(
                 &SC121,
                 stmt,
                 format!("the exception `{name}` is returned to the client"),
             );
+            // A response built right here (`jsonify(...)`, `internal_server_error(...)`)
+            // answers a request whoever calls the function.
+            let builds_response = match value {
+                Expr::Call(c) => is_response_builder(c),
+                Expr::Tuple(t) => t
+                    .elts
+                    .first()
+                    .is_some_and(|e| matches!(e, Expr::Call(c) if is_response_builder(c))),
+                _ => false,
+            };
+            if !in_view && !builds_response {
+                finding.confidence = spillcheck_core::Confidence::Possible;
+                finding.notes.push("confidence possible: returned by a helper, not by a view: whether the text reaches a client depends on its callers".to_owned());
+                let helper = cx.functions.last().map(|f| f.name.to_string());
+                if let Some(helper) = helper {
+                    let index = cx.findings.len() - 1;
+                    cx.exception_returners.push((helper, index));
+                }
+            }
         }
     }
 }

@@ -46,6 +46,20 @@ fn credential_literal(literal: &str) -> bool {
     !is_placeholder(literal) && !is_not_a_secret_value(literal) && literal.len() >= 4
 }
 
+/// A hard-coded value for this credential name: not the name's own spelling, an
+/// environment variable's name or a setting key; for keys and tokens (unlike passwords,
+/// where a short word is a real, weak credential), something a machine could have made.
+fn credential_for(name: &str, literal: &str) -> bool {
+    if !credential_literal(literal) || crate::patterns::names_a_thing(name, literal) {
+        return false;
+    }
+    let password = {
+        let n = name.to_ascii_lowercase();
+        n.contains("pass") || n.contains("pwd") || n.ends_with("pw")
+    };
+    password || crate::patterns::key_like(literal)
+}
+
 /// `SC131` on assignments to credential names, and URLs with passwords anywhere.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
     if !cx.enabled(&SC131) || cx.file.is_test {
@@ -55,11 +69,10 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         if has_url_password(literal) {
             return; // reported by `check_string`
         }
-        if credential_literal(literal)
-            && let Some(name) = targets
-                .iter()
-                .filter_map(target_name)
-                .find(|n| is_credential_name(n))
+        if let Some(name) = targets
+            .iter()
+            .filter_map(target_name)
+            .find(|n| is_credential_name(n) && credential_for(n, literal))
         {
             let how = if fallback {
                 " as the fallback of an environment lookup"
@@ -85,7 +98,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             ) else {
                 continue;
             };
-            if is_credential_name(key) && credential_literal(literal) {
+            if is_credential_name(key) && credential_for(key, literal) {
                 cx.report(
                     &SC131,
                     &item.value,
@@ -107,15 +120,31 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         let Some(arg) = &k.arg else { continue };
         if let Some(literal) = str_value(&k.value)
             && is_credential_name(arg.as_str())
-            && credential_literal(literal)
+            && credential_for(arg.as_str(), literal)
         {
-            cx.report(
+            // Test and sample data made by a function or module named so
+            // (`create_test_data`).
+            let named_test = |n: &str| {
+                let n = n.to_ascii_lowercase();
+                ["test", "fixture", "fake", "dummy", "sample", "demo"]
+                    .iter()
+                    .any(|w| n.contains(w))
+            };
+            let stem = cx.file.rel.rsplit('/').next().unwrap_or(&cx.file.rel);
+            let test_data =
+                named_test(stem) || cx.functions.iter().any(|f| named_test(f.name.as_str()));
+            let finding = cx.report(
                 &SC131,
                 &k.value,
                 format!("credential `{arg}` is passed as a literal"),
-            )
-            .secrets
-            .push(literal.to_owned());
+            );
+            finding.secrets.push(literal.to_owned());
+            if test_data {
+                finding.confidence = spillcheck_core::Confidence::Possible;
+                finding
+                    .notes
+                    .push("confidence possible: test or sample data".to_owned());
+            }
         }
     }
 }

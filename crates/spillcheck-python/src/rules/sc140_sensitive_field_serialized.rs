@@ -163,6 +163,17 @@ fn issues_tokens(name: &str) -> bool {
     .any(|k| n.contains(k))
 }
 
+/// A value made fresh here: `secrets.token_urlsafe()`, `uuid4().hex`, `os.urandom(16)`.
+fn generated(value: &Expr) -> bool {
+    crate::ast_util::any_expr(value, &mut |e| {
+        matches!(e, Expr::Call(c) if callee_last(c).is_some_and(|n| matches!(
+            n,
+            "token_urlsafe" | "token_hex" | "token_bytes" | "uuid4" | "urandom" | "gen_salt"
+                | "get_random_string" | "hexlify"
+        )))
+    })
+}
+
 /// A function that creates a credential and shows it once (`create_api_key`,
 /// `generate_card`, `new_client`): the key, secret or card number it answers with is the
 /// thing it issues. Passwords are never issued this way.
@@ -186,7 +197,11 @@ fn serializer_name(name: &str) -> bool {
 
 /// `SC140`: a dict (or `jsonify`/`dict` keywords) built in a response-producing function
 /// that copies a sensitive field of a record.
-pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mut Vec<Finding>) {
+pub(crate) fn check_files<'a>(
+    model: &Model<'_>,
+    files: &'a [SourceFile],
+    findings: &mut Vec<Finding>,
+) {
     for file in files {
         if file.is_test {
             continue;
@@ -196,7 +211,10 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
         };
         for (_q, func, class) in all_functions(&module.body) {
             let name = func.name.as_str();
-            if !(model.response_functions.contains(name) || serializer_name(name)) {
+            // A serializer of a model (`User.to_dict`) answers requests; a private helper
+            // named like one (`_credentials_to_dict`) counts only if a view answers with it.
+            let serializer = serializer_name(name) && !name.starts_with('_');
+            if !(model.response_functions.contains(name) || serializer) {
                 continue;
             }
             // Dicts handed to another call than a response builder are payloads of that
@@ -244,8 +262,16 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
                 .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
                 .collect();
             let request_names = crate::facts::Taint::of_body(&func.body).closure(&from_request);
-            let own_value =
-                |v: &Expr| matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()));
+            // Tokens this function makes (`secrets.token_urlsafe()`, `uuid4()`) are issued by it.
+            let fresh: Vec<&str> = crate::facts::assigns_in(&func.body)
+                .iter()
+                .filter(|a| generated(&a.value))
+                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+                .collect();
+            let own_value = |v: &Expr| {
+                matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()) || fresh.contains(&n.id.as_str()))
+                    || generated(v)
+            };
             let issued = |key: &str| {
                 issues_tokens && spillcheck_core::vocab::is_token_field(key)
                     || issues_secret && {
@@ -284,7 +310,10 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
                         || matches!(v, Expr::Name(n) if body_names.contains(&n.id.as_str())))
             };
             let mut hits: Vec<(&Expr, String)> = Vec::new();
-            exprs_in(&func.body, &mut |e| match e {
+            // Only what the function answers with: dicts in its returns (or in names they
+            // read), not dicts handed to storage, sessions or other calls.
+            let returned = crate::facts::returned_exprs(&func.body);
+            let mut visit = |e: &'a Expr| match e {
                 Expr::Dict(d) if payloads.iter().any(|p| p.contains_range(d.range())) => {}
                 Expr::Dict(d) => {
                     for item in &d.items {
@@ -322,7 +351,10 @@ pub(crate) fn check_files(model: &Model<'_>, files: &[SourceFile], findings: &mu
                     }
                 }
                 _ => {}
-            });
+            };
+            for r in returned {
+                crate::ast_util::each_expr(r, &mut visit);
+            }
             for (node, message) in hits {
                 findings.push(Finding::new(&SC140, message).at(file.at(node)));
             }

@@ -42,8 +42,8 @@ declare_rule! {
 use ruff_python_ast::Expr;
 use spillcheck_core::Finding;
 
-use crate::ast_util::{callee_last, dotted, each_expr, names_in, target_names};
-use crate::facts::{Taint, assigns_in, returns_in};
+use crate::ast_util::{callee_last, dotted, each_expr};
+use crate::facts::Taint;
 use crate::model::Model;
 use crate::project::SourceFile;
 
@@ -61,22 +61,7 @@ pub(crate) fn check_routes<'a>(
         }
         let whole = Taint::of_body(&site.func.body).flagged(|f| f.whole_record);
         // What the answer is made of: return values, and names they read (one step back).
-        let mut returned_names: Vec<&str> = Vec::new();
-        let mut returned: Vec<&Expr> = Vec::new();
-        returns_in(&site.func.body, &mut |r| {
-            if let Some(v) = &r.value {
-                returned.push(v);
-                returned_names.extend(names_in(v));
-            }
-        });
-        for a in assigns_in(&site.func.body) {
-            if a.targets
-                .iter()
-                .any(|t| target_names(t).iter().any(|n| returned_names.contains(n)))
-            {
-                returned.push(&a.value);
-            }
-        }
+        let returned = crate::facts::returned_exprs(&site.func.body);
         let mut hits: Vec<(&Expr, String)> = Vec::new();
         let mut visit = |e: &'a Expr| match e {
             Expr::Call(c) => {

@@ -259,9 +259,42 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         let attr = a.attr.as_str().to_ascii_lowercase();
         // In-memory objects hold tokens all the time (clients, sessions); only a
         // model's password attribute set from a raw password is storage.
-        let model_like =
-            matches!(a.value.as_ref(), Expr::Name(_)) && receiver != "self" && receiver != "cls";
+        // Connections, clients and settings hold passwords to use them, not to store them.
+        let model_like = matches!(a.value.as_ref(), Expr::Name(_))
+            && !matches!(
+                receiver.to_ascii_lowercase().as_str(),
+                "self"
+                    | "cls"
+                    | "conn"
+                    | "connection"
+                    | "client"
+                    | "session"
+                    | "config"
+                    | "settings"
+                    | "cfg"
+                    | "options"
+                    | "opts"
+                    | "args"
+                    | "params"
+                    | "creds"
+                    | "credentials"
+                    | "auth"
+                    | "ldap"
+                    | "smtp"
+                    | "mail"
+                    | "server"
+                    | "manager"
+                    | "engine"
+                    | "request"
+                    | "form"
+                    | "data"
+                    | "kwargs"
+            );
         if !model_like || !matches!(attr.as_str(), "password" | "passwd" | "pwd") {
+            continue;
+        }
+        // `password` is a property, synonym or validated column whose setter hashes.
+        if cx.project.hashing_setters.contains(a.attr.as_str()) {
             continue;
         }
         let raw = v.id.as_str().to_ascii_lowercase();
@@ -283,6 +316,107 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                 ),
             );
             return;
+        }
+    }
+}
+
+/// Calls that make a fresh random secret.
+fn generates_secret(value: &Expr) -> bool {
+    crate::ast_util::any_expr(value, &mut |e| {
+        matches!(e, Expr::Call(c) if crate::ast_util::callee_last(c).is_some_and(|n| {
+            matches!(
+                n,
+                "token_urlsafe" | "token_hex" | "token_bytes" | "uuid4" | "urandom" | "gen_salt"
+                    | "get_random_string" | "randbits"
+            )
+        }))
+    }) && !crate::ast_util::any_expr(
+        value,
+        &mut |e| matches!(e, Expr::Call(c) if is_hash_call(c)),
+    )
+}
+
+/// A token or secret field of a model given a freshly generated value as is
+/// (`user.confirmation_token = secrets.token_urlsafe()`, `Token(access_token=token_hex())`):
+/// the table holds working credentials. Project-wide, because the model tells that the
+/// attribute is a stored column.
+pub(crate) fn check_generated(
+    files: &[crate::project::SourceFile],
+    models: &crate::data_models::DataModels,
+    findings: &mut Vec<spillcheck_core::Finding>,
+) {
+    use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+    let stored = |field: &str| {
+        let f = field.to_ascii_lowercase();
+        spillcheck_core::vocab::is_sensitive_field(&f)
+            && !f.contains("hash")
+            && !f.contains("salt")
+            && !f.contains("csrf")
+            && models.is_field(&f)
+    };
+    struct V<'a, 'f> {
+        file: &'a crate::project::SourceFile,
+        out: Vec<(ruff_text_size::TextRange, String)>,
+        stored: &'f dyn Fn(&str) -> bool,
+    }
+    impl<'a> Visitor<'a> for V<'a, '_> {
+        fn visit_stmt(&mut self, stmt: &'a ruff_python_ast::Stmt) {
+            if let ruff_python_ast::Stmt::Assign(a) = stmt
+                && generates_secret(&a.value)
+            {
+                for t in &a.targets {
+                    if let Expr::Attribute(at) = t
+                        && (self.stored)(at.attr.as_str())
+                    {
+                        self.out
+                            .push((ruff_text_size::Ranged::range(t), at.attr.to_string()));
+                    }
+                }
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(c) = expr
+                && crate::ast_util::callee_last(c)
+                    .is_some_and(|n| n.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            {
+                for k in &c.arguments.keywords {
+                    if let Some(arg) = &k.arg
+                        && (self.stored)(arg.as_str())
+                        && generates_secret(&k.value)
+                    {
+                        self.out
+                            .push((ruff_text_size::Ranged::range(&k.value), arg.to_string()));
+                    }
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    for file in files {
+        if file.is_test {
+            continue;
+        }
+        let Some(module) = file.module() else {
+            continue;
+        };
+        let mut v = V {
+            file,
+            out: Vec::new(),
+            stored: &stored,
+        };
+        for s in &module.body {
+            v.visit_stmt(s);
+        }
+        let V { out, file, .. } = v;
+        for (range, field) in out {
+            findings.push(
+                spillcheck_core::Finding::new(
+                    &SC150,
+                    format!("`{field}` is stored as it was generated: whoever reads the table (a backup, an injection) holds a working credential; store a hash and compare hashes"),
+                )
+                .at(file.location(range)),
+            );
         }
     }
 }

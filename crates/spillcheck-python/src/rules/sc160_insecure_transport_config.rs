@@ -74,11 +74,14 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 
 /// A cookie that carries a credential: its name or value says token, session or auth.
 fn credential_cookie(call: &ast::ExprCall) -> bool {
+    // A CSRF token cookie is meant to be read by the page's scripts; it is no credential.
     let credential = |s: &str| {
         let l = s.to_ascii_lowercase();
         ["token", "session", "auth", "jwt", "sid", "remember"]
             .iter()
             .any(|k| l.contains(k))
+            && !l.contains("csrf")
+            && !l.contains("xsrf")
     };
     let name = call
         .arguments

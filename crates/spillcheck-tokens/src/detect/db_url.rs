@@ -1,9 +1,70 @@
 //! Connection URLs with a password: `postgresql://user:PASSWORD@host/db`.
 
-regex_detector! {
-    DbUrl, id: "url-password", name: "Password in a connection URL",
-    keywords: &["://"],
-    pattern: r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|ldaps?|smtps?|ftps?|sftp|https?|[a-z]+\+[a-z0-9]+)://[^\s:/@'\x22]+:([^\s@/'\x22]{3,})@[A-Za-z0-9.-]+", group: 1
+/// Connection URLs with a password; the userinfo that only shows a URL's shape
+/// (`user:pass@`, `username:password@`, `scott:tiger@`, `USER:PASSWORD@`, a password
+/// equal to the user, a local server's default `root:admin@localhost`) is skipped.
+pub(crate) struct DbUrl;
+
+impl crate::detect::Detector for DbUrl {
+    fn id(&self) -> &'static str {
+        "url-password"
+    }
+    fn name(&self) -> &'static str {
+        "Password in a connection URL"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["://"]
+    }
+    fn detect(&self, line: &str, out: &mut Vec<crate::detect::Detection>) {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| {
+            regex::Regex::new(r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|ldaps?|smtps?|ftps?|sftp|https?|[a-z]+\+[a-z0-9]+)://([^\s:/@'\x22]+):([^\s@/'\x22]{3,})@([A-Za-z0-9.-]+)")
+                .expect("detector pattern compiles")
+        });
+        for c in re.captures_iter(line) {
+            let (user, pass, host) = (&c[1], c.get(2).expect("password"), &c[3]);
+            if crate::detect::is_placeholder(pass.as_str()) || shape_only(user, pass.as_str(), host)
+            {
+                continue;
+            }
+            out.push(crate::detect::Detection {
+                detector: "url-password",
+                start: pass.start(),
+                end: pass.end(),
+                secret: pass.as_str().to_owned(),
+            });
+        }
+    }
+}
+
+fn shape_only(user: &str, pass: &str, host: &str) -> bool {
+    let p = pass.to_ascii_lowercase();
+    let local = matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "0.0.0.0" | "host" | "hostname"
+    );
+    matches!(
+        p.as_str(),
+        "pass"
+            | "password"
+            | "passwd"
+            | "pwd"
+            | "pw"
+            | "secret"
+            | "token"
+            | "tiger"
+            | "mypassword"
+            | "yourpassword"
+            | "dbpassword"
+            | "db_password"
+    ) || p == user.to_ascii_lowercase()
+        || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
+        || pass.len() > 2 && pass.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        || local
+            && matches!(
+                p.as_str(),
+                "admin" | "root" | "postgres" | "mysql" | "guest" | "test"
+            )
 }
 
 #[cfg(test)]
@@ -23,5 +84,10 @@ mod tests {
         assert!(scan("postgresql://user:${DB_PASSWORD}@db/app").is_empty());
         assert!(scan("postgresql://user:<password>@db/app").is_empty());
         assert!(scan("https://example.com/path?a=b").is_empty());
+        // Userinfo that only shows the shape of a URL.
+        assert!(scan("postgresql://username:password@host:5432/db").is_empty());
+        assert!(scan("mysql+pymysql://scott:tiger@localhost/test").is_empty());
+        assert!(scan("mysql://root:admin@localhost/migration").is_empty());
+        assert!(scan("postgresql://USER:PASSWORD@db/app").is_empty());
     }
 }

@@ -1,0 +1,240 @@
+//! `SC107` token-issued-without-expiry: the rule's metadata, documentation and check.
+//!
+//! Findings of this rule are produced by the code analysis (`spillcheck code`).
+
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it finds
+    /// Code that issues tokens that never expire: `jwt.encode(payload, key)` where the
+    /// payload has no `exp` claim, `create_access_token(identity, expires_delta=False)`,
+    /// `JWT_ACCESS_TOKEN_EXPIRES = False`, or an access-token lifetime of a year or more.
+    /// It is the static twin of `SC303`, which reads the lifetime off a live token.
+    ///
+    /// ## Why it matters
+    /// A token without expiry is a password that cannot be changed: one copy in a log, a
+    /// browser or a backup works forever, and logging out does not end it (CWE-613).
+    ///
+    /// ## Example
+    /// ```python
+    /// token = jwt.encode({"sub": user.id, "role": user.role}, SECRET, algorithm="HS256")
+    /// ```
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// Only payloads that say who the caller is (`sub`, `user_id`, `role`, `scope`…) are
+    /// reported: a signed wrapper of an opaque token kept on the server expires with it.
+    /// A payload built elsewhere (a name bound to a dict the function later adds `exp`
+    /// to, `payload["exp"] = ...`) is followed within the function. Signed values that are
+    /// not access tokens (`itsdangerous` links with `max_age` at load time) are not `jwt`
+    /// calls and are not reported.
+    ///
+    /// ## Fix
+    /// ```python
+    /// now = datetime.now(timezone.utc)
+    /// token = jwt.encode({"sub": str(user.id), "iat": now, "exp": now + timedelta(minutes=15)},
+    ///                    SECRET, algorithm="HS256")
+    /// ```
+    pub static SC107 = {
+        id: "SC107",
+        slug: "token-issued-without-expiry",
+        title: "Token issued without expiry",
+        severity: Severity::Medium,
+        confidence: Confidence::Likely,
+        cwe: &[613],
+        owasp: &[OwaspApi::Api2],
+        fix: "Give every access token an `exp` claim a few minutes to hours ahead, and refresh it with a separate, revocable refresh token.",
+    }
+}
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{bool_value, callee_last, str_value};
+use crate::checker::Checker;
+
+/// The dict literal a payload expression is, directly or through a name bound in the
+/// function, and whether the function later sets `exp` on that name.
+pub(crate) fn payload_dict<'a>(
+    cx: &Checker<'a>,
+    payload: &'a Expr,
+) -> Option<(&'a ast::ExprDict, bool)> {
+    match payload {
+        Expr::Dict(d) => Some((d, false)),
+        Expr::Name(n) => {
+            let func = cx.functions.last()?;
+            let assigns = crate::facts::assigns_in(&func.body);
+            let dict = assigns.iter().rev().find_map(|a| {
+                match (a.targets.as_slice(), a.value.as_ref()) {
+                    ([Expr::Name(t)], Expr::Dict(d)) if t.id == n.id => Some(d),
+                    _ => None,
+                }
+            })?;
+            // `payload["exp"] = ...` or `payload.update(exp=...)` after the literal.
+            let mut adds_exp = assigns.iter().any(|a| {
+                a.targets.iter().any(|t| {
+                    matches!(t, Expr::Subscript(s) if matches!(s.value.as_ref(), Expr::Name(x) if x.id == n.id)
+                        && str_value(&s.slice) == Some("exp"))
+                })
+            });
+            crate::facts::exprs_in(&func.body, &mut |e| {
+                if let Expr::Call(c) = e
+                    && callee_last(c) == Some("update")
+                    && c.arguments.find_keyword("exp").is_some()
+                {
+                    adds_exp = true;
+                }
+            });
+            Some((dict, adds_exp))
+        }
+        _ => None,
+    }
+}
+
+/// `SC107` on calls: `jwt.encode` without `exp`, `create_access_token(expires_delta=False)`.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC107) || cx.file.is_test {
+        return;
+    }
+    let Some(name) = cx.qualified(call) else {
+        return;
+    };
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with("create_access_token") || lower.ends_with("create_refresh_token") {
+        if call
+            .arguments
+            .find_keyword("expires_delta")
+            .is_some_and(|k| bool_value(&k.value) == Some(false))
+        {
+            cx.report(
+                &SC107,
+                call,
+                "`expires_delta=False` issues a token that never expires",
+            );
+        }
+        return;
+    }
+    if !(lower.contains("jwt") && lower.ends_with(".encode")) {
+        return;
+    }
+    let Some(payload) = call.arguments.find_argument_value("payload", 0) else {
+        return;
+    };
+    let Some((dict, adds_exp)) = payload_dict(cx, payload) else {
+        return;
+    };
+    let keys: Vec<&str> = dict
+        .items
+        .iter()
+        .filter_map(|i| i.key.as_ref().and_then(str_value))
+        .collect();
+    // A dict with `**others` may bring `exp` along.
+    let spread = dict.items.iter().any(|i| i.key.is_none());
+    // A token that says who the caller is authenticates by itself; a signed wrapper of an
+    // opaque server-side token (`{"token": t.access_token}`) expires with that token.
+    let identifies = keys.iter().any(|k| {
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "sub"
+                | "user_id"
+                | "uid"
+                | "id"
+                | "username"
+                | "user"
+                | "email"
+                | "role"
+                | "roles"
+                | "scope"
+                | "scopes"
+                | "is_admin"
+                | "admin"
+                | "permissions"
+                | "identity"
+                | "account"
+                | "account_id"
+                | "merchant_id"
+                | "client_id"
+        )
+    });
+    if identifies && !adds_exp && !spread && !keys.contains(&"exp") {
+        cx.report(
+            &SC107,
+            call,
+            "a token is signed without an `exp` claim: it never expires",
+        );
+    }
+}
+
+/// `SC107` on configuration: `JWT_ACCESS_TOKEN_EXPIRES = False` or a lifetime of a year
+/// or more.
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if !cx.enabled(&SC107) || cx.file.is_test {
+        return;
+    }
+    let Some(target) = targets.iter().find(|t| {
+        crate::rules::sc130_hardcoded_secret_key::target_name(t)
+            .is_some_and(|n| n == "JWT_ACCESS_TOKEN_EXPIRES")
+    }) else {
+        return;
+    };
+    if bool_value(value) == Some(false) {
+        cx.report(
+            &SC107,
+            target,
+            "`JWT_ACCESS_TOKEN_EXPIRES = False`: access tokens never expire",
+        );
+        return;
+    }
+    if let Some(days) = timedelta_days(value)
+        && days >= 365.0
+    {
+        cx.report(
+            &SC107,
+            target,
+            format!("access tokens live {days:.0} days: as good as never expiring"),
+        );
+    }
+}
+
+/// `timedelta(days=..., hours=..., seconds=...)` or `timedelta(N)` in days.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "token lifetimes are small numbers"
+)]
+fn timedelta_days(value: &Expr) -> Option<f64> {
+    let Expr::Call(c) = value else { return None };
+    if callee_last(c) != Some("timedelta") {
+        return None;
+    }
+    fn num(e: &Expr) -> Option<f64> {
+        match e {
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i.as_i64().map(|v| v as f64),
+                ast::Number::Float(f) => Some(*f),
+                ast::Number::Complex { .. } => None,
+            },
+            // `timedelta(10 ** 6)`, `timedelta(days=365 * 10)`.
+            Expr::BinOp(b) => {
+                let (l, r) = (num(&b.left)?, num(&b.right)?);
+                match b.op {
+                    ast::Operator::Pow => Some(l.powf(r)),
+                    ast::Operator::Mult => Some(l * r),
+                    ast::Operator::Add => Some(l + r),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    let mut days = c.arguments.args.first().and_then(num).unwrap_or(0.0);
+    for k in &c.arguments.keywords {
+        let Some(v) = num(&k.value) else { continue };
+        days += match k.arg.as_ref().map(ast::Identifier::as_str) {
+            Some("days") => v,
+            Some("weeks") => v * 7.0,
+            Some("hours") => v / 24.0,
+            Some("minutes") => v / 1440.0,
+            Some("seconds") => v / 86_400.0,
+            _ => 0.0,
+        };
+    }
+    Some(days)
+}
