@@ -77,7 +77,7 @@ pub struct Analysis {
 /// Analyses the Python sources under `options.paths`.
 pub fn analyze(options: &Options<'_>) -> Analysis {
     let (found, problems) = files::walk(&options.paths, &options.root, &options.exclude);
-    let mut diagnostics: Vec<Diagnostic> = problems
+    let diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| Diagnostic {
             level: DiagnosticLevel::Warning,
@@ -86,6 +86,77 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
             line: None,
         })
         .collect();
+    // One model per application: a folder holding several projects (a monorepo, or two
+    // unrelated apps scanned together) is analysed project by project, so that calls and
+    // names link within an app only.
+    let groups = project_groups(found);
+    let mut all = Analysis {
+        diagnostics,
+        ..Analysis::default()
+    };
+    for group in groups {
+        let a = analyze_project(options, group);
+        all.findings.extend(a.findings);
+        all.routes.extend(a.routes);
+        all.diagnostics.extend(a.diagnostics);
+        all.files += a.files;
+        all.lines += a.lines;
+        all.parse_errors += a.parse_errors;
+    }
+    all
+}
+
+/// Files that mark a project's root.
+const PROJECT_MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "Pipfile",
+    "requirements.txt",
+];
+
+/// Splits the files into projects: each folder below the scan root that holds a project
+/// marker (`pyproject.toml`, `setup.py`, `requirements.txt`…) takes the files under it (the
+/// innermost such folder wins); files under no such folder form one more group. With fewer
+/// than two marked sub-projects, everything is one project.
+fn project_groups(found: Vec<files::FoundFile>) -> Vec<Vec<files::FoundFile>> {
+    let mut roots: Vec<String> = found
+        .iter()
+        .filter_map(|f| {
+            let (dir, name) = f.rel.rsplit_once('/')?;
+            PROJECT_MARKERS.contains(&name).then(|| format!("{dir}/"))
+        })
+        .collect();
+    roots.sort();
+    roots.dedup();
+    // Folders like `docs/` or `tests/` with their own requirements are not projects.
+    roots.retain(|r| {
+        let last = r.trim_end_matches('/').rsplit('/').next().unwrap_or(r);
+        !matches!(
+            last,
+            "docs" | "doc" | "tests" | "test" | "requirements" | "ci" | ".github"
+        )
+    });
+    if roots.len() < 2 {
+        return vec![found];
+    }
+    let mut groups: Vec<Vec<files::FoundFile>> = (0..=roots.len()).map(|_| Vec::new()).collect();
+    for f in found {
+        let group = roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| f.rel.starts_with(r.as_str()))
+            .max_by_key(|(_, r)| r.len())
+            .map_or(roots.len(), |(i, _)| i);
+        groups[group].push(f);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// Analyses one project's files.
+fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analysis {
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
     // OpenAPI documents with operation ids: Connexion's routes.
     let spec_ops: Vec<connexion::SpecOperation> = found
         .par_iter()

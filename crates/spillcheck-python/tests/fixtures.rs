@@ -265,3 +265,13 @@ fn project_idioms() {
     assert!(o.expected >= 5);
     assert_clean("project_idioms", &o);
 }
+
+#[test]
+fn one_model_per_application() {
+    // Two apps scanned together: `notes`'s `load_record` never checks the owner, though
+    // `billing`'s helper of the same name does.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/monorepo");
+    let o = run(&dir);
+    assert!(o.expected >= 1);
+    assert_clean("monorepo", &o);
+}

@@ -18,6 +18,12 @@ declare_rule! {
     ///     return {"sub": "user-123", "scope": ["notes:read"]}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// A verifier is a function with a token parameter (`token`, `access_token`, `jwt`…). It is
+    /// reported only when it never reads that parameter and returns fixed claims naming a
+    /// caller (`{"sub": "1", "role": "user"}`): a stub that accepts anything. Test code is not
+    /// read.
+    ///
     /// ## Fix
     /// ```python
     /// def decode_token(token):

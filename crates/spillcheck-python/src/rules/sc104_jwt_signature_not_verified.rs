@@ -19,6 +19,13 @@ declare_rule! {
     ///     claims = jwt.decode(token, options={"verify_signature": False})  # legacy clients
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// An unverified decode that only peeks (its result stored under a name like
+    /// `unverified_header`, or used to pick the key before a verified decode of the same token)
+    /// is not reported. One whose result is returned or trusted — including the classic fallback
+    /// that decodes again without verification after `InvalidSignatureError` — is. Imports are
+    /// resolved: `from jwt import decode` is `jwt.decode`.
+    ///
     /// ## Fix
     /// Treat every verification error as a 401:
     ///
@@ -129,13 +136,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.enabled(&SC104) || cx.file.is_test {
         return;
     }
-    if !matches!(
-        crate::ast_util::callee_last(call),
-        Some("decode" | "decode_complete" | "get_unverified_claims")
-    ) {
+    let name = cx.qualified(call).unwrap_or_default();
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    if !matches!(last, "decode" | "decode_complete" | "get_unverified_claims") {
         return;
     }
-    let name = cx.qualified(call).unwrap_or_default();
     if name.ends_with("get_unverified_claims") {
         cx.report(
             &SC104,

@@ -17,6 +17,11 @@ declare_rule! {
     /// claims = jwt.decode(token, SECRET, algorithms=[header["alg"], "none"])
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// The `algorithms` list is read through module constants (`algorithms=ALGORITHMS`); a list
+    /// taken from the token's own header counts as allowing anything. An `if alg == "none"`
+    /// branch that rejects, or that only signs, is not reported.
+    ///
     /// ## Fix
     /// ```python
     /// claims = jwt.decode(token, SECRET, algorithms=["HS256"])

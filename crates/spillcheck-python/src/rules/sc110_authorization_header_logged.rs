@@ -18,6 +18,12 @@ declare_rule! {
     ///     app.logger.info("request %s %s headers=%s", request.method, request.path, dict(request.headers))
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// What is logged is judged by the value, not the variable's name: `token.user_id`,
+    /// `cfg["model"]` beside a key in the same dict, `len(tokens)` and a loop variable that happens
+    /// to be called `auth` are not tokens. `print()` counts as logging in web code (a server's
+    /// standard output is its log), not in command-line commands.
+    ///
     /// ## Fix
     /// ```python
     /// SAFE = ("User-Agent", "Content-Type", "X-Request-Id")

@@ -16,6 +16,12 @@ declare_rule! {
     /// app.logger.warning("failed login for %s with password %s", email, password)
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Masked values (`url.replace(api_key, "***")`, `mask(token)`, a hash) and module constants
+    /// that name a route or a setting (`UPDATE_USER_PASSWORD = "/users/update-password"`) are not
+    /// secrets. Values built from a password (`query = f"... '{password}'"`) are, unless hashed;
+    /// the result of a check that took the password (`bind_user(user, password)`) is not.
+    ///
     /// ## Fix
     /// ```python
     /// app.logger.warning("failed login for user_id=%s", user_id)

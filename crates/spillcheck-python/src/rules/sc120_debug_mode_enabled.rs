@@ -17,6 +17,7 @@ declare_rule! {
     ///     app.run(host="0.0.0.0", debug=True)
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
     /// A committed `.flaskenv` or `.env` with `FLASK_DEBUG=1` (or `FLASK_ENV=development`)
     /// is reported on the file: `flask run` reads it, so whoever starts the app the way its
     /// README says gets the debugger. Example files (`.env.example`) are not read by Flask

@@ -17,6 +17,12 @@ declare_rule! {
     /// JWT_SECRET = "s3cr3t"
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// A placeholder committed as the value (`"change-me"`, `"your-secret-key"`) is reported: an
+    /// app configured with it signs with it. Template markers (`"<secret>"`, `"${SECRET}"`, empty
+    /// strings) are not. Keys in development or test configuration classes and in example or
+    /// documentation folders are `possible`.
+    ///
     /// ## Fix
     /// ```python
     /// app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

@@ -17,6 +17,14 @@ declare_rule! {
     /// stripe.api_key = "sk_live_..."
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// A literal is not reported when it names something rather than holds it (the setting's own
+    /// name, an environment variable's name, a dotted setting key, a route), when it is a
+    /// placeholder, or when a key or token is a dictionary word no machine would generate
+    /// (`"unused"`); a short password is reported, because it is a weak real one. Connection URLs
+    /// whose credentials only show the shape (`user:pass@`, `scott:tiger@`, `USER:PASSWORD@`)
+    /// and strings in docstrings are not reported; test and sample data are `possible`.
+    ///
     /// ## Fix
     /// ```python
     /// MAIL_PASSWORD = os.environ["MAIL_PASSWORD"]

@@ -16,6 +16,13 @@ declare_rule! {
     /// db.execute("INSERT INTO api_tokens (user_id, token) VALUES (?, ?)", (uid, token))
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// `user.password = raw` is not reported when the model's `password` is a property, a
+    /// `hybrid_property`, a `synonym(..., descriptor=property(...))` or a `@validates` hook whose
+    /// setter hashes, wherever the model is defined; connections, clients and settings objects
+    /// hold passwords to use them, not to store them. A token or secret column given a freshly
+    /// generated value (`secrets.token_urlsafe()`) is stored as it was generated.
+    ///
     /// ## Fix
     /// ```python
     /// digest = hashlib.sha256(token.encode()).hexdigest()
@@ -135,7 +142,13 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     // Values written into the statement itself: `VALUES ('{username}', '{password}')`.
     if let Expr::FString(f) = sql_expr {
-        check_interpolated(cx, sql_expr, f);
+        // Where the statement runs, when it was built under a name above.
+        let at: &Expr = if std::ptr::eq(sql_expr, first) {
+            sql_expr
+        } else {
+            first
+        };
+        check_interpolated(cx, at, f);
         return;
     }
     let cols: Vec<(String, usize)> = written_columns(&sql)

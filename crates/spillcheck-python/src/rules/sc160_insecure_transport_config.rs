@@ -17,6 +17,10 @@ declare_rule! {
     /// TOKEN_URL = "http://auth.example.com/oauth/token"
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Settings inside development or test configuration classes are `possible`. A CSRF token
+    /// cookie is meant to be read by the page and is no credential.
+    ///
     /// ## Fix
     /// ```python
     /// app.config["SESSION_COOKIE_SECURE"] = True

@@ -16,6 +16,10 @@ declare_rule! {
     /// CORS(app, supports_credentials=True)
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Configuration (`CORS_SUPPORTS_CREDENTIALS = True`) is reported only when no origin list
+    /// (`CORS_ORIGINS`, `origins=`) is set beside it.
+    ///
     /// ## Fix
     /// ```python
     /// CORS(app, origins=["https://app.example.com"], supports_credentials=True)
@@ -96,9 +100,12 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             _ => false,
         })
     });
-    let in_module = cx.constants.keys().any(|k| origins_named(k));
-    let in_file = cx.file.text.contains("CORS_ORIGINS") || cx.file.text.contains("origins=");
-    if !(in_class || in_module || in_file) {
+    let configured = if cx.classes.is_empty() {
+        cx.constants.keys().any(|k| origins_named(k)) || cx.file.text.contains("origins=")
+    } else {
+        in_class
+    };
+    if !configured {
         cx.report(
             &SC161,
             target,

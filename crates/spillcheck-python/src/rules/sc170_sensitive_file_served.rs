@@ -16,6 +16,10 @@ declare_rule! {
     /// app = Flask(__name__, static_folder=".", static_url_path="")
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Static folders that hold only assets are not reported; one that is the project's root (or
+    /// holds `.env`, `config.py`, database files) is.
+    ///
     /// ## Fix
     /// ```python
     /// app = Flask(__name__, static_folder="static")
