@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 import config
 import db
 from admin import admin_bp
+from auth import issue_service_token
 from exports import exports_bp
 from notes import notes_bp
 from users import users_bp
@@ -51,6 +52,11 @@ def create_app():
         if isinstance(exc, HTTPException):
             return exc
         return jsonify(error=str(exc), trace=traceback.format_exc()), 500  # expect: SC121
+
+    @app.cli.command("service-token")
+    def service_token():
+        """Prints a token for the export worker."""
+        print(issue_service_token(app.config["JWT_SECRET"]))
 
     @app.get("/health")
     def health():

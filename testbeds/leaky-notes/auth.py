@@ -11,12 +11,18 @@ def issue_token(user):
     claims = {
         "sub": str(user["id"]),
         "email": user["email"],
+        "phone": user["phone"],
         "role": user["role"],
         "scope": "notes:read notes:write exports:read",
         "iat": now,
         "exp": now + datetime.timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"]),
     }
-    return jwt.encode(claims, current_app.config["JWT_SECRET"], algorithm=current_app.config["JWT_ALGORITHM"])
+    return jwt.encode(claims, current_app.config["JWT_SECRET"], algorithm=current_app.config["JWT_ALGORITHM"])  # expect: SC108
+
+
+def issue_service_token(secret):
+    # For the nightly export worker: it "cannot handle expiry".
+    return jwt.encode({"sub": "export-worker", "role": "admin", "scope": "exports:read"}, secret, algorithm="HS256")  # expect: SC107
 
 
 def legacy_token_claims(token):

@@ -34,9 +34,9 @@ def invoices():
     return jsonify(db.query_all("SELECT * FROM invoices WHERE owner = ?", (get_jwt_identity(),)))
 
 
-@app.get("/api/reports")
-def reports():
-    return jsonify(db.query_all("SELECT * FROM reports"))
+@app.get("/api/invoices/export")
+def export_invoices():
+    return jsonify(db.query_all("SELECT * FROM invoices"))
 '''
 
 

@@ -236,3 +236,111 @@ mod tests {
         assert_eq!(around("abcdefghij", "f", 6), "…defghi…");
     }
 }
+
+/// Words of a login or sign-in page's URL.
+const LOGIN_WORDS: &[&str] = &[
+    "login",
+    "log-in",
+    "log_in",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "logon",
+    "authenticate",
+    "sso",
+    "auth/",
+];
+
+/// Whether an answer is a login wall: the request was redirected to a login or sign-in page
+/// (`/auth/login?next=...`), or the page that answered is a login form.
+pub fn login_wall(r: &Response) -> bool {
+    let to_login = r.redirects.iter().any(|(_, location)| {
+        let l = location.to_ascii_lowercase();
+        let path = l.split('?').next().unwrap_or(&l);
+        LOGIN_WORDS.iter().any(|w| path.contains(w))
+    });
+    to_login || is_login_form(r)
+}
+
+/// An HTML page with a password field: a sign-in form.
+pub fn is_login_form(r: &Response) -> bool {
+    if r.json().is_some() {
+        return false;
+    }
+    let t = r.text().to_ascii_lowercase();
+    t.contains("<form")
+        && (t.contains("type=\"password\"")
+            || t.contains("type='password'")
+            || t.contains("type=password"))
+}
+
+/// Whether a 2xx answer says it failed: `{"status": "fail"}`, `{"success": false}`,
+/// `{"error": "..."}` with nothing else of substance.
+pub fn failure_body(r: &Response) -> bool {
+    let Some(Value::Object(m)) = r.json() else {
+        return false;
+    };
+    let says_failed = m.iter().any(|(k, v)| {
+        let k = k.to_ascii_lowercase();
+        match k.as_str() {
+            "status" | "result" | "outcome" => v.as_str().is_some_and(|s| {
+                matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "fail"
+                        | "failed"
+                        | "failure"
+                        | "error"
+                        | "denied"
+                        | "unauthorized"
+                        | "forbidden"
+                )
+            }),
+            "success" | "ok" => v.as_bool() == Some(false),
+            "error" | "errors" => {
+                !v.is_null() && v != &Value::Bool(false) && v.as_str() != Some("")
+            }
+            _ => false,
+        }
+    });
+    // An error field beside real data (`{"data": [...], "errors": []}`) is not a failure.
+    let substantial = m
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                k.to_ascii_lowercase().as_str(),
+                "status"
+                    | "result"
+                    | "outcome"
+                    | "success"
+                    | "ok"
+                    | "error"
+                    | "errors"
+                    | "message"
+                    | "msg"
+                    | "detail"
+                    | "code"
+                    | "description"
+            )
+        })
+        .any(|(_, v)| {
+            matches!(v, Value::Array(a) if !a.is_empty())
+                || matches!(v, Value::Object(o) if !o.is_empty())
+        });
+    says_failed && !substantial
+}
+
+/// Whether a request was refused, whatever the status: 401/403, a redirect to a login page
+/// or a login form, a 2xx saying it failed, or (given the authorized caller's answer to the
+/// same request) a redirect somewhere the authorized request did not go.
+pub fn refused(r: &Response, authorized: Option<&Response>) -> bool {
+    if matches!(r.status, 401 | 403) || login_wall(r) || (r.ok() && failure_body(r)) {
+        return true;
+    }
+    if let Some(a) = authorized
+        && !r.redirects.is_empty()
+        && a.url.path() != r.url.path()
+    {
+        return true;
+    }
+    false
+}

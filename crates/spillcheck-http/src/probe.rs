@@ -101,11 +101,12 @@ impl Probed {
         self.user.as_ref().is_some_and(|e| e.response.ok())
     }
 
-    /// Whether the anonymous request was refused with 401/403 (the operation is protected).
+    /// Whether the anonymous request was refused (the operation is protected): 401/403, a
+    /// redirect to a login page, a login form, a 2xx saying it failed.
     pub fn anon_refused(&self) -> bool {
         self.anon
             .as_ref()
-            .is_some_and(|e| matches!(e.response.status, 401 | 403))
+            .is_some_and(|e| inspect::refused(&e.response, self.user.as_ref().map(|u| &u.response)))
     }
 }
 
@@ -752,6 +753,31 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
                 .is_some_and(|e| matches!(e.response.status, 401 | 403))
         })
         .count();
+    // Pages for browsers: a session login (a redirect to the login page or a login form)
+    // answers user A's token too. They are not tested with tokens: say which.
+    let browser: Vec<String> = p
+        .ops
+        .iter()
+        .filter(|pr| {
+            pr.user
+                .as_ref()
+                .is_some_and(|e| inspect::login_wall(&e.response))
+        })
+        .map(|pr| format!("{} {}", pr.op.method, pr.op.path))
+        .collect();
+    if p.user.is_some() && !browser.is_empty() {
+        let shown: Vec<&str> = browser.iter().take(12).map(String::as_str).collect();
+        let more = browser.len().saturating_sub(shown.len());
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "browser routes: session login, not tested with tokens ({}): {}{} (give a session cookie with --auth-cookie to test them)",
+                browser.len(),
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+        );
+    }
     if p.user.is_some() && refused > 0 && p.protected_reads(1).is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,

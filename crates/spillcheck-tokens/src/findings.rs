@@ -61,10 +61,19 @@ fn finding(group: &Group, context: Context) -> Finding {
         })
         .with_secret(group.secret.clone())
         .with_key(format!("{}:{redacted}", group.detector));
-    if group.detector == "secret-assignment" {
+    if group.detector == "secret-assignment" && !credential_shaped(&group.secret) {
         f = f.with_confidence(Confidence::Possible);
     }
     f
+}
+
+/// A value assigned to a secret name that looks generated (long, letters and digits mixed,
+/// high entropy) is likely a credential; a shorter or wordier one may be a sample value.
+fn credential_shaped(value: &str) -> bool {
+    value.len() >= 20
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_alphabetic())
+        && crate::detect::entropy(value) >= 4.0
 }
 
 /// One finding per distinct secret, plus notes for what could not be scanned.

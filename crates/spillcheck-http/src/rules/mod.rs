@@ -151,7 +151,10 @@ pub(crate) async fn accepted_on_protected<'a>(
         let Ok(ex) = p.with_header(label, header.clone(), req).await else {
             continue;
         };
-        if ex.response.ok() && !p.not_found.matches(&ex.response) {
+        if ex.response.ok()
+            && !p.not_found.matches(&ex.response)
+            && !crate::inspect::refused(&ex.response, pr.user.as_ref().map(|u| &u.response))
+        {
             return Some((ex, pr));
         }
     }

@@ -85,10 +85,12 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut out = Vec::new();
     for pr in &p.ops {
         let Some(anon) = &pr.anon else { continue };
+        // A redirect to the login page, a login form or a 2xx saying "fail" is a refusal.
         if !pr.op.is_read()
             || p.is_public(&pr.op)
             || !anon.response.ok()
             || p.not_found.matches(&anon.response)
+            || crate::inspect::refused(&anon.response, pr.user.as_ref().map(|u| &u.response))
         {
             continue;
         }
