@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -368,7 +369,10 @@ def requests_sent(stderr: str) -> int | None:
     return None
 
 
-def run_probe(app: App, binary: Path, pg: Postgres | None) -> dict:
+@contextlib.contextmanager
+def running(app: App, pg: Postgres | None):
+    """Starts the app on a free port of 127.0.0.1 with its users created; yields
+    (base URL, users, the spillcheck scan arguments that log in as them). Stops it after."""
     state = app.work / "state"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -400,19 +404,14 @@ def run_probe(app: App, binary: Path, pg: Postgres | None) -> dict:
         client = Client(base)
         users = make_credentials(app)
         app.harness.create_users(client, users, setup_env)
-        argv = [str(binary), "scan", ".", "--url", base, "--format", "json", "-o", str(app.work / "scan.json"),
-                "--allow-writes"]
+        argv = ["--url", base, "--allow-writes"]
         me = f"{sys.executable} {Path(__file__).resolve()} token {app.name} {base}"
         flags = {"a": "--token-cmd", "b": "--token-b-cmd", "admin": "--admin-token-cmd"}
         for role in users:
             if role in flags:
                 argv += [flags[role], f"{me} {role}"]
         argv += template(run.get("scan_args", []), ctx)
-        (app.work / "scan.json").unlink(missing_ok=True)
-        scan_env = {k: v for k, v in os.environ.items() if not k.startswith("SPILLCHECK_")}
-        report, wall, stderr = spillcheck_json(argv, app.work / "scan.json", app.root, scan_env)
-        (state / "scan.stderr").write_text(stderr)
-        return {"report": report, "wall": wall, "requests": requests_sent(stderr)}
+        yield base, users, argv
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -422,6 +421,17 @@ def run_probe(app: App, binary: Path, pg: Postgres | None) -> dict:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         server_log.close()
+
+
+def run_probe(app: App, binary: Path, pg: Postgres | None) -> dict:
+    with running(app, pg) as (_, _, scan_args):
+        out = app.work / "scan.json"
+        out.unlink(missing_ok=True)
+        argv = [str(binary), "scan", ".", "--format", "json", "-o", str(out), *scan_args]
+        scan_env = {k: v for k, v in os.environ.items() if not k.startswith("SPILLCHECK_")}
+        report, wall, stderr = spillcheck_json(argv, out, app.root, scan_env)
+        (app.work / "state" / "scan.stderr").write_text(stderr)
+        return {"report": report, "wall": wall, "requests": requests_sent(stderr)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -583,6 +593,28 @@ def main_run(args) -> int:
     return 0
 
 
+def main_serve(args) -> int:
+    """Starts one app as the check does and waits: for working on the probe by hand."""
+    app = next((a for a in all_apps() if a.name == args.app), None)
+    if app is None:
+        raise SystemExit(f"realapps: unknown app {args.app}")
+    (app.work / "state").mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(app.work / "state")
+    (app.work / "state").mkdir(parents=True)
+    unpack(app)
+    pg = Postgres().start() if "postgresql" in app.conf.get("run", {}).get("services", []) else None
+    try:
+        with running(app, pg) as (base, _, scan_args):
+            print(f"{app.name} on {base}; in {app.root}:", flush=True)
+            print("  spillcheck scan . " + " ".join(shlex.quote(a) for a in scan_args), flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                time.sleep(args.seconds)
+    finally:
+        if pg is not None:
+            pg.stop()
+    return 0
+
+
 def main_token(args) -> int:
     app = next((a for a in all_apps() if a.name == args.app), None)
     if app is None:
@@ -602,15 +634,18 @@ def main() -> int:
     r.add_argument("--code-only", action="store_true", help="only `spillcheck code` (seconds, no services)")
     r.add_argument("--app", action="append", help="only this app (repeatable)")
     r.add_argument("--bin", default=str(ROOT / "target" / "release" / "spillcheck"))
+    sv = sub.add_parser("serve", help="start one app with its users, print the scan command, wait")
+    sv.add_argument("app")
+    sv.add_argument("--seconds", type=float, default=3600)
     t = sub.add_parser("token", help="log in as a role and print its token (for --token-cmd)")
     t.add_argument("app")
     t.add_argument("base")
     t.add_argument("role")
     argv = sys.argv[1:]
-    if not argv or argv[0] not in ("run", "token", "-h", "--help"):
+    if not argv or argv[0] not in ("run", "serve", "token", "-h", "--help"):
         argv = ["run", *argv]
     args = p.parse_args(argv)
-    return main_token(args) if args.cmd == "token" else main_run(args)
+    return {"token": main_token, "serve": main_serve}.get(args.cmd, main_run)(args)
 
 
 if __name__ == "__main__":

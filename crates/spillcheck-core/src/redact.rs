@@ -25,6 +25,11 @@ pub fn redact(secret: &str) -> String {
     )
 }
 
+/// Lower-case letters and hyphens only: an English word or an option name.
+fn is_word(s: &str) -> bool {
+    s.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
 /// Patterns of secrets that are redacted even when nobody registered them:
 /// (regex, index of the capture group that holds the secret).
 fn patterns() -> &'static [(Regex, usize)] {
@@ -41,9 +46,10 @@ fn patterns() -> &'static [(Regex, usize)] {
                 r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
                 0,
             ),
-            // The credential after an Authorization scheme.
+            // The credential after an Authorization scheme, on the same line (not the
+            // next word of a sentence or the option on the next line of a help text).
             (
-                r"(?i)\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{12,})",
+                r"(?i)\b(?:bearer|basic|token)[ \t]+([A-Za-z0-9._~+/][A-Za-z0-9._~+/=-]{11,})",
                 1,
             ),
             // Passwords in URLs: scheme://user:PASSWORD@host
@@ -114,6 +120,16 @@ impl Redactor {
                 .replace_all(&out, |caps: &regex::Captures<'_>| {
                     let whole = caps.get(0).expect("group 0").as_str();
                     match caps.get(*group) {
+                        // A plain word after "token" is prose, not a credential.
+                        Some(m)
+                            if *group > 0
+                                && whole
+                                    .get(..5)
+                                    .is_some_and(|w| w.eq_ignore_ascii_case("token"))
+                                && is_word(m.as_str()) =>
+                        {
+                            whole.to_owned()
+                        }
                         Some(m) if *group > 0 => {
                             let start = m.start() - caps.get(0).expect("group 0").start();
                             format!(
@@ -216,6 +232,18 @@ fn replace_as_value(text: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_and_help_text_stay_readable() {
+        let r = Redactor::new();
+        let help = "      --token-b-cmd <CMD>  A command printing user B's token\n      --admin-token <ADMIN_TOKEN>  An administrator's token";
+        assert_eq!(r.scrub(help), help);
+        let prose = "the token authentication-failed path";
+        assert_eq!(r.scrub(prose), prose);
+        // A real credential after the scheme is still scrubbed.
+        let header = "Authorization: Bearer Zm9vYmFyYmF6cXV4MTIz";
+        assert!(!r.scrub(header).contains("Zm9vYmFyYmF6cXV4MTIz"));
+    }
 
     #[test]
     fn redact_shows_prefix_and_hash_only() {

@@ -214,29 +214,6 @@ pub fn around(text: &str, needle: &str, n: usize) -> String {
     if start > 0 { format!("…{e}") } else { e }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pii_helpers() {
-        assert_eq!(emails("a@b.io, A@B.io and x@1.2.3"), vec!["a@b.io"]);
-        assert!(luhn("4111111111111111"));
-        assert!(!luhn("4111111111111112"));
-        assert_eq!(
-            cards("card 4111 1111 1111 1111, order 1234567890123"),
-            vec!["4111111111111111"]
-        );
-        assert!(
-            is_phone_value("+1 (555) 010-0000")
-                && !is_phone_value("2024-01-01T00:00")
-                && !is_phone_value("12")
-        );
-        assert!(is_phone_key("phone_number") && !is_phone_key("display_name"));
-        assert_eq!(around("abcdefghij", "f", 6), "…defghi…");
-    }
-}
-
 /// Words of a login or sign-in page's URL.
 const LOGIN_WORDS: &[&str] = &[
     "login",
@@ -331,9 +308,16 @@ pub fn failure_body(r: &Response) -> bool {
 
 /// Whether a request was refused, whatever the status: 401/403, a redirect to a login page
 /// or a login form, a 2xx saying it failed, or (given the authorized caller's answer to the
-/// same request) a redirect somewhere the authorized request did not go.
+/// same request) a redirect somewhere the authorized request did not go. A login page or a
+/// failure that the authorized caller gets too is the route's own answer, not a refusal.
 pub fn refused(r: &Response, authorized: Option<&Response>) -> bool {
-    if matches!(r.status, 401 | 403) || login_wall(r) || (r.ok() && failure_body(r)) {
+    if matches!(r.status, 401 | 403) {
+        return true;
+    }
+    if login_wall(r) && !authorized.is_some_and(login_wall) {
+        return true;
+    }
+    if r.ok() && failure_body(r) && !authorized.is_some_and(|a| a.ok() && failure_body(a)) {
         return true;
     }
     if let Some(a) = authorized
@@ -343,4 +327,80 @@ pub fn refused(r: &Response, authorized: Option<&Response>) -> bool {
         return true;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pii_helpers() {
+        assert_eq!(emails("a@b.io, A@B.io and x@1.2.3"), vec!["a@b.io"]);
+        assert!(luhn("4111111111111111"));
+        assert!(!luhn("4111111111111112"));
+        assert_eq!(
+            cards("card 4111 1111 1111 1111, order 1234567890123"),
+            vec!["4111111111111111"]
+        );
+        assert!(
+            is_phone_value("+1 (555) 010-0000")
+                && !is_phone_value("2024-01-01T00:00")
+                && !is_phone_value("12")
+        );
+        assert!(is_phone_key("phone_number") && !is_phone_key("display_name"));
+        assert_eq!(around("abcdefghij", "f", 6), "…defghi…");
+    }
+
+    fn resp(status: u16, body: &str, redirects: &[&str]) -> Response {
+        Response {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+            url: url::Url::parse("http://127.0.0.1/").unwrap(),
+            redirects: redirects.iter().map(|l| (302, (*l).to_owned())).collect(),
+            cut_short: None,
+        }
+    }
+
+    #[test]
+    fn refusals_whatever_the_status() {
+        let data = resp(200, r#"{"id": 1, "items": [1, 2]}"#, &[]);
+        let login = resp(
+            200,
+            "<form method=post><input type=\"password\" name=p></form>",
+            &["/auth/login?next=%2Fnotes"],
+        );
+        let form = resp(
+            200,
+            "<html><form><input type='password'></form></html>",
+            &[],
+        );
+        let fail = resp(
+            200,
+            r#"{"status": "fail", "message": "Invalid token"}"#,
+            &[],
+        );
+        assert!(refused(&resp(401, "", &[]), Some(&data)));
+        assert!(
+            refused(&login, Some(&data)) && refused(&form, None) && refused(&fail, Some(&data))
+        );
+        assert!(!refused(&data, Some(&data)));
+        // The login page itself: the authorized caller sees the same form.
+        assert!(!refused(&form, Some(&form)));
+        // A route whose answer is a failure for everyone is not refusing anyone.
+        assert!(!refused(&fail, Some(&fail)));
+        // An error beside real data is not a failure.
+        assert!(!failure_body(&resp(
+            200,
+            r#"{"data": [1], "errors": "partial"}"#,
+            &[]
+        )));
+        assert!(failure_body(&resp(
+            200,
+            r#"{"success": false, "msg": "no"}"#,
+            &[]
+        )));
+    }
 }
