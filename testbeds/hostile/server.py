@@ -16,7 +16,8 @@ Every path below is listed in /openapi.json, so a probe visits them all:
   /many-headers    5000 response headers
   /malformed       not HTTP at all
   /bad-length      Content-Length: banana
-  /reset           headers, part of the body, then a TCP reset
+  /tcp-rst         headers, part of the body, then a TCP reset (not `/reset`: the probe never
+                   sends a GET whose path says it resets data)
   /close-early     headers promising 100 kB, 10 bytes, then a clean close
   /retry-after     429 with Retry-After: 3600 (the pause must be capped)
   /redirect-loop   302 to itself, forever
@@ -36,7 +37,7 @@ import time
 import zlib
 
 PATHS = ["/ok", "/slow", "/slowloris", "/endless", "/huge", "/gzip-bomb", "/deflate-bomb",
-         "/many-headers", "/malformed", "/bad-length", "/reset", "/close-early", "/retry-after",
+         "/many-headers", "/malformed", "/bad-length", "/tcp-rst", "/close-early", "/retry-after",
          "/redirect-loop", "/huge-header", "/binary"]
 LOG = []
 LOCK = threading.Lock()
@@ -141,7 +142,7 @@ def route(conn, path):
         conn.sendall(b"SPILL/9.9 lol\r\n\x00\x01\x02 not http at all \xff\xfe\r\n\r\n" + os.urandom(512))
     elif path == "/bad-length":
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: banana\r\n\r\n{}")
-    elif path == "/reset":
+    elif path == "/tcp-rst":
         conn.sendall(head(200, [("Content-Type", "application/json"), ("Content-Length", 100000)]) + b"{\"a\": \"" + b"x" * 1000)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     elif path == "/close-early":

@@ -89,7 +89,7 @@ def test_hostile_http_target_bounded_and_noted(hostile, tmp_path):
     noted("/bad-length", "no answer")
     noted("/many-headers", "no answer")                    # 5000 headers refused by the parser
     noted("/huge-header", "no answer")
-    noted("/reset", "cut short")                           # reset mid-body
+    noted("/tcp-rst", "cut short")                         # reset mid-body
     noted("/close-early", "cut short")
     noted("/retry-after", "429")                           # Retry-After: 3600 honoured up to 10 s
     noted("/redirect-loop", "redirects")

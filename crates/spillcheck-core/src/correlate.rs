@@ -28,6 +28,10 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("SC170", "SC250"),
 ];
 
+/// Code rules whose findings concern one route: without one (a helper's finding) they join
+/// no probe finding.
+const ROUTE_LEVEL: &[&str] = &["SC101", "SC102", "SC121", "SC140", "SC141"];
+
 /// `/a/{x}/b/` → `/a/{}/b`: a path template with parameter names erased and no trailing
 /// slash, so the code's and the documentation's spellings of a route compare equal.
 pub fn normalize_template(template: &str) -> String {
@@ -70,7 +74,10 @@ fn same_weakness(code: &Finding, api: &Finding) -> bool {
         && match (&code.route, &api.route) {
             (Some(c), Some(a)) => normalized(c) == normalized(a),
             (Some(_), None) => false,
-            (None, _) => true,
+            (None, None) => true,
+            // A site-wide code finding (a weak key, debug mode, a token verifier) explains
+            // the probe's finding wherever it was seen; a route-level one only on its route.
+            (None, Some(_)) => !ROUTE_LEVEL.contains(&code.rule_id.as_str()),
         }
 }
 
@@ -197,6 +204,35 @@ mod tests {
         assert_eq!(out[3].location.as_ref().unwrap().line, 31);
         assert!(out[4].location.is_none());
         assert_eq!(out[4].confidence, Confidence::Likely);
+    }
+
+    #[test]
+    fn route_level_findings_join_only_their_route() {
+        let code = vec![
+            at(
+                Finding::new(&meta("SC121"), "str(e) in transfer").on_route("POST", "/transfer"),
+                "app.py",
+                500,
+            ),
+            at(
+                Finding::new(&meta("SC121"), "str(e) in a helper"),
+                "auth.py",
+                98,
+            ),
+        ];
+        let api = vec![
+            Finding::new(&meta("SC220"), "float error").on_route("POST", "/transfer"),
+            Finding::new(&meta("SC220"), "traceback").on_route("POST", "/api/login"),
+        ];
+        let out = correlate(code, api, &[]);
+        // The helper's finding stays on its own; each probe finding keeps its route and
+        // only the transfer one takes the code's location.
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert_eq!(out[0].message, "str(e) in a helper");
+        let transfer = out.iter().find(|f| f.message == "float error").unwrap();
+        assert_eq!(transfer.location.as_ref().unwrap().line, 500);
+        let login = out.iter().find(|f| f.message == "traceback").unwrap();
+        assert!(login.location.is_none());
     }
 
     #[test]

@@ -247,6 +247,7 @@ mod tests {
             emails: vec!["bob@x.test".into()],
             ids: vec!["3".into()],
             phones: vec![],
+            names: vec![],
         };
         assert_eq!(
             owned_by(&serde_json::json!({"owner_id": 3}), &own_b),

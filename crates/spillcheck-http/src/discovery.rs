@@ -422,6 +422,62 @@ fn example_for_named(root: &Map<String, Value>, name: &str, schema: &Value, dept
     v
 }
 
+/// A value an API is likely to accept for a body field of this name and JSON kind
+/// (`integer`, `number`, `boolean`, `string`): an email for `email`, a strong password
+/// for `password`, a name unique to this run for `username`, a date for `*_date`...
+pub fn field_value(name: &str, kind: &str) -> Value {
+    let n = name.to_ascii_lowercase();
+    match kind {
+        "integer" => return Value::from(1),
+        "number" => return Value::from(1.5),
+        "boolean" => return Value::Bool(false),
+        _ => {}
+    }
+    let text = if n.contains("mail") {
+        format!("spillcheck-{}@example.com", crate::probe::random_name())
+    } else if n.contains("pass") || n.contains("pwd") {
+        "Spillcheck-Passw0rd!".to_owned()
+    } else if n == "username"
+        || n == "login"
+        || n == "user"
+        || n.ends_with("_name") && n.contains("user")
+    {
+        format!("spillcheck_{}", crate::probe::random_name())
+    } else if n.contains("phone") || n.contains("mobile") {
+        "+15555550100".to_owned()
+    } else if n.contains("url") || n.contains("link") || n.contains("website") {
+        "http://127.0.0.1/spillcheck".to_owned()
+    } else if n.contains("date") || n.ends_with("_at") || n == "birthday" || n == "dob" {
+        "2026-01-01".to_owned()
+    } else if n.contains("expir") {
+        "12/30".to_owned()
+    } else if n == "currency" {
+        "USD".to_owned()
+    } else if n.contains("amount")
+        || n.contains("price")
+        || n.contains("limit")
+        || n.contains("quantity")
+    {
+        return Value::from(1);
+    } else {
+        "spillcheck".to_owned()
+    };
+    Value::from(text)
+}
+
+/// A body built from field names and kinds (what a handler reads, `--source`).
+pub fn body_from_fields(content_type: &str, fields: &[(String, String)]) -> Body {
+    let mut m = Map::new();
+    for (name, kind) in fields {
+        m.insert(name.clone(), field_value(name, kind));
+    }
+    Body {
+        content_type: content_type.to_owned(),
+        example: Value::Object(m),
+        properties: fields.iter().map(|(n, _)| n.clone()).collect(),
+    }
+}
+
 /// Well-known places of an API description, tried in order when none is given.
 pub const WELL_KNOWN: &[&str] = &[
     "/openapi.json",

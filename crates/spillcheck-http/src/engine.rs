@@ -100,6 +100,34 @@ impl Request {
         ));
         self
     }
+
+    /// Sets a form body (`application/x-www-form-urlencoded`) from a JSON object's
+    /// members; non-string values are sent as their JSON text.
+    #[must_use]
+    pub fn form(mut self, value: &serde_json::Value) -> Request {
+        let mut enc = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(m) = value.as_object() {
+            for (k, v) in m {
+                enc.append_pair(k, &crate::discovery::value_text(v));
+            }
+        }
+        self.body = Some((
+            "application/x-www-form-urlencoded".into(),
+            enc.finish().into_bytes(),
+        ));
+        self
+    }
+
+    /// Sets `value` as the body in the content type an operation documents (form when
+    /// it says form, JSON otherwise).
+    #[must_use]
+    pub fn body_for(self, content_type: &str, value: &serde_json::Value) -> Request {
+        if content_type.contains("form") {
+            self.form(value)
+        } else {
+            self.json(value)
+        }
+    }
 }
 
 /// A response, its body capped.

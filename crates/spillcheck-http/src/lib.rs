@@ -12,3 +12,4 @@ pub mod jwks;
 pub mod login;
 pub mod probe;
 pub mod rules;
+pub mod writes;

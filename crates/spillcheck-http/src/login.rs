@@ -30,6 +30,15 @@ pub struct Account {
     pub password: String,
     /// The token its login answered with, when one was found in the answer.
     pub token: Option<String>,
+    /// The login operation that worked for it.
+    pub login: Form,
+}
+
+/// The content type an operation's body is sent in.
+fn content_type(op: &Operation) -> &str {
+    op.body
+        .as_ref()
+        .map_or("application/json", |b| b.content_type.as_str())
 }
 
 fn last_segment(path: &str) -> String {
@@ -72,44 +81,95 @@ fn has_password(op: &Operation) -> bool {
     })
 }
 
-/// The first POST whose last path segment is one of `names` and that `accept`s.
-fn post_named(p: &Probe, names: &[&str], accept: fn(&Operation) -> bool) -> Option<Form> {
+/// The POSTs whose last path segment is one of `names` and that `accept`.
+fn posts_named(p: &Probe, names: &[&str], accept: fn(&Operation) -> bool) -> Vec<Form> {
     p.ops
         .iter()
         .map(|pr| &pr.op)
-        .find(|op| {
+        .filter(|op| {
             op.method == "POST" && names.contains(&last_segment(&op.path).as_str()) && accept(op)
         })
         .map(form)
+        .collect()
+}
+
+/// The first POST whose last path segment is one of `names` and that `accept`s.
+fn post_named(p: &Probe, names: &[&str], accept: fn(&Operation) -> bool) -> Option<Form> {
+    posts_named(p, names, accept).into_iter().next()
+}
+
+/// The length of the common leading path of two paths, in segments.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.split('/')
+        .zip(b.split('/'))
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+const LOGIN_NAMES: &[&str] = &[
+    "login",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "authenticate",
+    "session",
+    "sessions",
+    "token",
+];
+
+const REGISTER_NAMES: &[&str] = &[
+    "register", "signup", "sign-up", "sign_up", "users", "accounts",
+];
+
+fn registers_with_password(op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|b| {
+        b.properties
+            .iter()
+            .any(|x| x.to_ascii_lowercase().contains("pass"))
+    })
 }
 
 /// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.
 pub fn login_form(p: &Probe) -> Option<Form> {
-    const NAMES: &[&str] = &[
-        "login",
-        "signin",
-        "sign-in",
-        "sign_in",
-        "authenticate",
-        "session",
-        "sessions",
-        "token",
-    ];
-    post_named(p, NAMES, has_password)
+    post_named(p, LOGIN_NAMES, has_password)
 }
 
 /// The registration operation: a POST to `…/register`, `…/signup`, `…/users`.
 pub fn register_form(p: &Probe) -> Option<Form> {
-    const NAMES: &[&str] = &[
-        "register", "signup", "sign-up", "sign_up", "users", "accounts",
-    ];
-    post_named(p, NAMES, |op| {
-        op.body.as_ref().is_some_and(|b| {
-            b.properties
-                .iter()
-                .any(|x| x.to_ascii_lowercase().contains("pass"))
+    post_named(p, REGISTER_NAMES, registers_with_password)
+}
+
+/// Password-recovery operations that take a user name or email: POSTs whose path says
+/// forgot / recover / reset password and whose body has no password field of its own
+/// (`forgot-password {"username"}`, not `reset-password {"pin", "new_password"}`).
+pub fn recovery_forms(p: &Probe) -> Vec<Form> {
+    p.ops
+        .iter()
+        .map(|pr| &pr.op)
+        .filter(|op| {
+            let path = op.path.to_ascii_lowercase();
+            op.method == "POST"
+                && (path.contains("forgot")
+                    || path.contains("recover")
+                    || (path.contains("reset") && path.contains("pass")))
+                && op.body.as_ref().is_some_and(|b| {
+                    let lower: Vec<String> = b
+                        .properties
+                        .iter()
+                        .map(|x| x.to_ascii_lowercase())
+                        .collect();
+                    lower.iter().any(|x| {
+                        x.contains("mail") || x == "username" || x == "login" || x == "user"
+                    }) && !lower.iter().any(|x| {
+                        x.contains("pass")
+                            || x.contains("pin")
+                            || x.contains("code")
+                            || x.contains("token")
+                    })
+                })
         })
-    })
+        .map(form)
+        .collect()
 }
 
 /// The documented example body of an operation as a JSON object (empty when none).
@@ -137,7 +197,7 @@ pub async fn attempt(
 ) -> Option<Arc<Exchange>> {
     let req = p
         .request(label, Method::POST, &form.op.path)
-        .json(&body(form, user, password));
+        .body_for(content_type(&form.op), &body(form, user, password));
     p.anon(req).await.ok()
 }
 
@@ -163,34 +223,54 @@ pub async fn owned_account(p: &Probe) -> Option<Account> {
             if !p.engine.settings().allow_writes {
                 return None;
             }
-            let register = register_form(p)?;
-            let login = login_form(p)?;
-            let user = new_user(&register);
-            let password = format!("Sc-{}-9!", random_name());
-            p.secret(&password);
-            let req = p
-                .request("scan's own account", Method::POST, &register.op.path)
-                .json(&body(&register, &user, &password));
-            let ex = p.anon(req).await.ok()?;
-            if !ex.response.ok() {
-                return None;
+            // Registration and login pairs, the login nearest the registration first
+            // (`/api/v1/merchants/register` logs in at `/api/v1/merchants/login`).
+            let logins = posts_named(p, LOGIN_NAMES, has_password);
+            for register in posts_named(p, REGISTER_NAMES, registers_with_password)
+                .into_iter()
+                .take(3)
+            {
+                let user = new_user(&register);
+                let password = format!("Sc-{}-9!", random_name());
+                p.secret(&password);
+                let req = p
+                    .request("scan's own account", Method::POST, &register.op.path)
+                    .body_for(
+                        content_type(&register.op),
+                        &body(&register, &user, &password),
+                    );
+                let Ok(ex) = p.anon(req).await else { continue };
+                if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+                    continue;
+                }
+                if let Ok(mut c) = p.created_users.lock() {
+                    c.push(user.clone());
+                }
+                let mut near: Vec<&Form> = logins.iter().collect();
+                near.sort_by_key(|l| {
+                    std::cmp::Reverse(common_prefix(&l.op.path, &register.op.path))
+                });
+                for login in near.into_iter().take(3) {
+                    let Some(ok) = attempt(p, login, &user, &password, "scan's own account").await
+                    else {
+                        continue;
+                    };
+                    if !ok.response.ok() || crate::inspect::failure_body(&ok.response) {
+                        continue;
+                    }
+                    let token = token_in(&ok);
+                    if let Some(t) = &token {
+                        p.secret(t);
+                    }
+                    return Some(Account {
+                        user,
+                        password,
+                        token,
+                        login: login.clone(),
+                    });
+                }
             }
-            let ok = attempt(p, &login, &user, &password, "scan's own account").await?;
-            if !ok.response.ok() {
-                return None;
-            }
-            let token = token_in(&ok);
-            if let Some(t) = &token {
-                p.secret(t);
-            }
-            if let Ok(mut c) = p.created_users.lock() {
-                c.push(user.clone());
-            }
-            Some(Account {
-                user,
-                password,
-                token,
-            })
+            None
         })
         .await
         .clone()

@@ -119,6 +119,8 @@ pub struct Own {
     pub ids: Vec<String>,
     /// Phone numbers in A's own profile.
     pub phones: Vec<String>,
+    /// A's user names (`username` claims and profile fields).
+    pub names: Vec<String>,
 }
 
 /// The state rules read and act on.
@@ -428,6 +430,45 @@ fn template_fit(template: &str, path: &str) -> Option<usize> {
     Some(literal)
 }
 
+/// The operation a link seen in an answer stands for: numeric and UUID segments become
+/// parameters (`/api/posts/7/comments` → `/api/posts/{id}/comments`) with the seen value
+/// as their example.
+fn seen_operation(link: &str) -> Operation {
+    let is_id = |s: &str| {
+        !s.is_empty()
+            && (s.chars().all(|c| c.is_ascii_digit())
+                || (s.len() == 36
+                    && s.chars().filter(|c| *c == '-').count() == 4
+                    && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')))
+    };
+    let mut n = 0;
+    let mut examples = Vec::new();
+    let template: Vec<String> = link
+        .split('/')
+        .map(|seg| {
+            if is_id(seg) {
+                n += 1;
+                let name = if n == 1 {
+                    "id".to_owned()
+                } else {
+                    format!("id{n}")
+                };
+                examples.push((name.clone(), seg.to_owned()));
+                format!("{{{name}}}")
+            } else {
+                seg.to_owned()
+            }
+        })
+        .collect();
+    let mut op = Operation::new("GET", &template.join("/"), Origin::Seen);
+    for p in &mut op.params {
+        if let Some((_, v)) = examples.iter().find(|(name, _)| *name == p.name) {
+            p.example = Some(Value::from(v.clone()));
+        }
+    }
+    op
+}
+
 fn fill(op: &Operation, seen: &SeenIds) -> String {
     let mut values = BTreeMap::new();
     for p in op.path_params() {
@@ -467,6 +508,22 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
         path.push_str(&query.join("&"));
     }
     path
+}
+
+/// The pages that are login or account forms themselves (`/login`, `/merchant/register`,
+/// `/reset-password`): a login form is their content, not a wall in front of it.
+fn is_account_page(path: &str) -> bool {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [
+        "login", "signin", "sign-in", "register", "signup", "sign-up", "password", "forgot", "auth",
+    ]
+    .iter()
+    .any(|w| last.contains(w))
 }
 
 /// Whether a path names the caller (`/me`, `/profile`, `/whoami`...).
@@ -648,6 +705,11 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     p.engine.progress().set_message("baseline requests");
     let mut seen = SeenIds::default();
     ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
+    let known_templates: Vec<String> = ops
+        .iter()
+        .filter(|o| o.method == "GET")
+        .map(|o| o.path.clone())
+        .collect();
     let (first_wave, second_wave): (Vec<Operation>, Vec<Operation>) =
         ops.into_iter().partition(|o| o.path_params().count() == 0);
     let mut probed = Vec::new();
@@ -699,13 +761,27 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
                     learn_own(&mut p.own, &json);
                 }
                 for link in discovery::links(&json, &p.base) {
+                    // A link to an object of a known operation is that operation, probed
+                    // already; others are learnt as one operation per shape
+                    // (`/api/posts/7` and `/api/posts/9` are `/api/posts/{id}`).
+                    if known_templates
+                        .iter()
+                        .any(|t| template_fit(t, &link).is_some())
+                    {
+                        continue;
+                    }
+                    let op = seen_operation(&link);
                     if !probed
                         .iter()
                         .chain(std::iter::once(&pr))
-                        .any(|x: &Probed| x.path.split('?').next() == Some(link.as_str()))
+                        .chain(p.ops.iter())
+                        .any(|x: &Probed| {
+                            x.path.split('?').next() == Some(link.as_str())
+                                || (x.op.origin == Origin::Seen && x.op.path == op.path)
+                        })
                     {
                         p.ops.push(Probed {
-                            op: Operation::new("GET", &link, Origin::Seen),
+                            op,
                             path: link,
                             user: None,
                             anon: None,
@@ -732,7 +808,10 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // 5. Anonymous replays of what A could read.
     p.engine.progress().set_message("anonymous replays");
     let anons = join_all(probed.iter().map(|pr| async {
-        if !pr.op.is_read() || (p.user.is_some() && !pr.user_ok()) {
+        if !pr.op.is_read()
+            || (p.user.is_some() && !pr.user_ok())
+            || crate::writes::side_effect(&pr.op).is_some()
+        {
             return None;
         }
         p.anon(p.request("anonymous", Method::GET, &pr.path))
@@ -762,6 +841,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             pr.user
                 .as_ref()
                 .is_some_and(|e| inspect::login_wall(&e.response))
+                && !is_account_page(&pr.op.path)
         })
         .map(|pr| format!("{} {}", pr.op.method, pr.op.path))
         .collect();
@@ -778,6 +858,56 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             ),
         );
     }
+    // Operations with side effects (logout, reset, delete...) are never sent: say which.
+    let unsent: Vec<String> = p
+        .ops
+        .iter()
+        .filter_map(|pr| {
+            let why = crate::writes::side_effect(&pr.op)?;
+            (pr.op.method != "DELETE").then(|| format!("{} {} ({why})", pr.op.method, pr.op.path))
+        })
+        .collect();
+    if !unsent.is_empty() {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "not sent, side effects: {}{}",
+                unsent
+                    .iter()
+                    .take(12)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if unsent.len() > 12 {
+                    format!(" and {} more", unsent.len() - 12)
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
+
+    // The write phase: what A's writes answer, and the ids of what A created.
+    p.engine.progress().set_message("writes");
+    let written = crate::writes::run(&p, &p.ops).await;
+    for (path, ex) in &written.answers {
+        if ex.response.ok()
+            && let Some(json) = ex.response.json()
+        {
+            p.seen_a.learn(path.split('?').next().unwrap_or(""), &json);
+        }
+    }
+    if !written.rejected.is_empty() {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "not tested, the API refused the body spillcheck built as invalid (400/422): {}{} (an OpenAPI document with schemas, or --source, gives better bodies)",
+                written.rejected.iter().take(12).cloned().collect::<Vec<_>>().join(", "),
+                if written.rejected.len() > 12 { format!(" and {} more", written.rejected.len() - 12) } else { String::new() }
+            ),
+        );
+    }
+
     if p.user.is_some() && refused > 0 && p.protected_reads(1).is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -810,6 +940,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // 6. Active rules, then passive rules over every exchange.
     p.engine.progress().set_message("active checks");
     let mut findings = rules::active(&p).await;
+    crate::writes::clean_up(&p, &written.cleanup).await;
     p.engine.progress().set_message("reading responses");
     let exchanges = p.engine.exchanges();
     findings.extend(rules::passive(&p, &exchanges));
@@ -855,7 +986,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
 }
 
 async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {
-    if !pr.op.is_read() || pr.op.method != "GET" {
+    if !pr.op.is_read() || pr.op.method != "GET" || crate::writes::side_effect(&pr.op).is_some() {
         return None;
     }
     let req = p.request("user A", Method::GET, &pr.path);
@@ -870,6 +1001,9 @@ fn learn_claims(own: &mut Own, token: &str) {
     for key in ["email", "upn", "preferred_username", "username"] {
         if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
             own.emails.extend(inspect::emails(e));
+            if key.ends_with("username") && !e.contains('@') && !own.names.iter().any(|n| n == e) {
+                own.names.push(e.to_owned());
+            }
         }
     }
     if let Some(sub) = jwt.claims.get("sub") {
@@ -885,6 +1019,12 @@ fn learn_own(own: &mut Own, json: &Value) {
             if lk.contains("email") {
                 own.emails.extend(inspect::emails(s));
             }
+            if (lk == "username" || lk == "login" || lk == "user_name")
+                && !s.is_empty()
+                && !own.names.iter().any(|n| n == s)
+            {
+                own.names.push(s.to_owned());
+            }
             if inspect::is_phone_key(k) && inspect::is_phone_value(s) {
                 own.phones
                     .push(s.chars().filter(char::is_ascii_digit).collect());
@@ -899,6 +1039,18 @@ fn learn_own(own: &mut Own, json: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_become_one_operation_per_shape() {
+        let a = seen_operation("/api/posts/7/comments");
+        let b = seen_operation("/api/posts/9/comments");
+        assert_eq!(a.path, "/api/posts/{id}/comments");
+        assert_eq!(a.path, b.path);
+        assert_eq!(a.params[0].example, Some(Value::from("7")));
+        let u = seen_operation("/files/0f8fad5b-d9cb-469f-a165-70867728950e/raw");
+        assert_eq!(u.path, "/files/{id}/raw");
+        assert_eq!(seen_operation("/api/users/me").path, "/api/users/me");
+    }
 
     #[test]
     fn paths_fit_templates() {

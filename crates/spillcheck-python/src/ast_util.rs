@@ -43,14 +43,14 @@ pub(crate) fn literal_text(expr: &Expr) -> Option<std::borrow::Cow<'_, str>> {
         Expr::StringLiteral(s) => Some(std::borrow::Cow::Borrowed(s.value.to_str())),
         Expr::FString(f) => {
             let mut out = String::new();
-            for part in f.value.iter() {
+            for part in &f.value {
                 match part {
                     ast::FStringPart::Literal(l) => out.push_str(&l.value),
                     ast::FStringPart::FString(fs) => {
-                        for e in fs.elements.iter() {
+                        for e in &fs.elements {
                             match e {
                                 ast::InterpolatedStringElement::Literal(l) => {
-                                    out.push_str(&l.value)
+                                    out.push_str(&l.value);
                                 }
                                 ast::InterpolatedStringElement::Interpolation(_) => out.push('?'),
                             }

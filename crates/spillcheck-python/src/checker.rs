@@ -277,7 +277,11 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Stmt::ImportFrom(i) => {
-                    let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                    let module = i
+                        .module
+                        .as_ref()
+                        .map(std::string::ToString::to_string)
+                        .unwrap_or_default();
                     if i.level == 0 && !module.is_empty() {
                         for a in &i.names {
                             let local = a.asname.as_ref().unwrap_or(&a.name).to_string();

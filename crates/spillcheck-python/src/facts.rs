@@ -597,8 +597,7 @@ pub(crate) fn is_write_call(call: &ast::ExprCall) -> bool {
         .split(['.', '(', ')'])
         .any(|seg| QUERY_RECEIVERS.contains(&seg));
     match last {
-        "commit" | "add" | "add_all" | "merge" | "bulk_save_objects" => on_store,
-        "delete" => on_store,
+        "commit" | "add" | "add_all" | "merge" | "bulk_save_objects" | "delete" => on_store,
         // `obj.save()` (ORM); `image.save(path)` writes a file, not a record.
         "save" => call.arguments.args.is_empty(),
         "insert_one" | "insert_many" | "update_one" | "update_many" | "delete_one"

@@ -39,10 +39,12 @@ pub struct RequestInput {
     pub source: InputSource,
     /// `integer`, `number`, `boolean` or `string` (the handler's conversion; string when none).
     pub kind: &'static str,
+    /// Read without a default (`data["k"]`, `args.get("k")`, `required=True`).
+    pub required: bool,
 }
 
 /// The inputs `func` reads, in first-read order, each name once per source.
-pub fn request_inputs(func: &ast::StmtFunctionDef) -> Vec<RequestInput> {
+pub(crate) fn request_inputs(func: &ast::StmtFunctionDef) -> Vec<RequestInput> {
     let mut v = Reads::default();
     for stmt in &func.body {
         v.visit_stmt(stmt);
@@ -58,7 +60,7 @@ struct Reads {
 }
 
 impl Reads {
-    fn push(&mut self, name: &str, source: InputSource, kind: &'static str) {
+    fn push(&mut self, name: &str, source: InputSource, kind: &'static str, required: bool) {
         if name.is_empty() || name.len() > 64 {
             return;
         }
@@ -70,12 +72,14 @@ impl Reads {
             if known.kind == "string" {
                 known.kind = kind;
             }
+            known.required |= required;
             return;
         }
         self.found.push(RequestInput {
             name: name.to_owned(),
             source,
             kind,
+            required,
         });
     }
 
@@ -86,9 +90,8 @@ impl Reads {
             Expr::Name(n) => self.aliases.get(n.id.as_str()).copied(),
             Expr::Attribute(a) if is_request(&a.value) => match a.attr.as_str() {
                 "json" => Some(InputSource::Json),
-                "form" | "files" => Some(InputSource::Form),
+                "form" | "files" | "values" => Some(InputSource::Form),
                 "args" => Some(InputSource::Query),
-                "values" => Some(InputSource::Form),
                 _ => None,
             },
             Expr::Call(c) => match c.func.as_ref() {
@@ -97,7 +100,8 @@ impl Reads {
                 }
                 // `request.args.to_dict()`, `request.form.copy()`
                 Expr::Attribute(a)
-                    if matches!(a.attr.as_str(), "to_dict" | "copy" | "dict") && c.arguments.args.is_empty() =>
+                    if matches!(a.attr.as_str(), "to_dict" | "copy" | "dict")
+                        && c.arguments.args.is_empty() =>
                 {
                     self.part(&a.value)
                 }
@@ -114,11 +118,11 @@ impl Reads {
 
     /// A read of one field: `part["k"]` or `part.get("k"[, default][, type=int])`; its name,
     /// source and the kind its default or `type=` says.
-    fn field(&self, e: &Expr) -> Option<(String, InputSource, &'static str)> {
+    fn field(&self, e: &Expr) -> Option<(String, InputSource, &'static str, bool)> {
         match e {
             Expr::Subscript(s) => {
                 let source = self.part(&s.value)?;
-                Some((str_value(&s.slice)?.to_owned(), source, "string"))
+                Some((str_value(&s.slice)?.to_owned(), source, "string", true))
             }
             Expr::Call(c) => {
                 let Expr::Attribute(a) = c.func.as_ref() else {
@@ -134,7 +138,8 @@ impl Reads {
                     .or_else(|| c.arguments.args.get(1).and_then(kind_of_literal))
                     .or_else(|| kwarg(c, "default").and_then(kind_of_literal))
                     .unwrap_or("string");
-                Some((name, source, kind))
+                let defaulted = c.arguments.args.len() > 1 || kwarg(c, "default").is_some();
+                Some((name, source, kind, !defaulted))
             }
             _ => None,
         }
@@ -196,18 +201,16 @@ impl<'a> Visitor<'a> for Reads {
         match e {
             // `int(data["amount"])`, `float(request.form.get("x"))`
             Expr::Call(c)
-                if matches!(
-                    callee_last(c),
-                    Some("int" | "float" | "Decimal" | "bool")
-                ) && c.arguments.args.len() == 1 =>
+                if matches!(callee_last(c), Some("int" | "float" | "Decimal" | "bool"))
+                    && c.arguments.args.len() == 1 =>
             {
-                if let Some((name, source, _)) = self.field(&c.arguments.args[0]) {
+                if let Some((name, source, _, required)) = self.field(&c.arguments.args[0]) {
                     let kind = match callee_last(c) {
                         Some("int") => "integer",
                         Some("bool") => "boolean",
                         _ => "number",
                     };
-                    self.push(&name, source, kind);
+                    self.push(&name, source, kind, required);
                 }
             }
             // `parser.add_argument("k", type=int, location="json")`
@@ -219,12 +222,15 @@ impl<'a> Visitor<'a> for Reads {
                         _ => InputSource::Json,
                     };
                     let kind = kwarg(c, "type").and_then(kind_of_type).unwrap_or("string");
-                    self.push(name.trim_start_matches('-'), source, kind);
+                    let required = kwarg(c, "required")
+                        .and_then(crate::ast_util::bool_value)
+                        .unwrap_or(false);
+                    self.push(name.trim_start_matches('-'), source, kind, required);
                 }
             }
             _ => {
-                if let Some((name, source, kind)) = self.field(e) {
-                    self.push(&name, source, kind);
+                if let Some((name, source, kind, required)) = self.field(e) {
+                    self.push(&name, source, kind, required);
                 }
             }
         }

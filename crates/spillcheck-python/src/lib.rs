@@ -16,6 +16,7 @@ mod data_models;
 mod evidence;
 mod facts;
 mod files;
+mod inputs;
 mod model;
 mod nesting;
 mod patterns;
@@ -28,6 +29,7 @@ use globset::GlobSet;
 use rayon::prelude::*;
 use spillcheck_core::{Diagnostic, DiagnosticLevel, Finding};
 
+pub use inputs::{InputSource, RequestInput};
 pub use model::{ModelOptions, OwnerCheck, PathParam, Route, RouteAuth};
 
 use crate::project::SourceFile;
@@ -399,6 +401,50 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));
         findings.retain(|f| keep(f.location.as_ref().map(|l| l.path.as_str())));
         diagnostics.retain(|d| keep(d.path.as_deref()));
+    }
+    // A finding inside a view's handler concerns that route: the scan joins it with what
+    // the probe saw on the same route, never with another route's answer.
+    {
+        let spans: Vec<(&str, u32, u32, &Route)> = model
+            .routes
+            .iter()
+            .map(|site| {
+                let file = &sources[site.file_index];
+                (
+                    file.rel.as_str(),
+                    file.line_of(site.func.range.start()),
+                    file.line_of(site.func.range.end()),
+                    &site.route,
+                )
+            })
+            .collect();
+        for f in findings.iter_mut().filter(|f| {
+            f.route.is_none()
+                && matches!(
+                    f.rule_id.as_str(),
+                    "SC111" | "SC121" | "SC140" | "SC141" | "SC232"
+                )
+        }) {
+            let Some(loc) = &f.location else { continue };
+            let inner = spans
+                .iter()
+                .filter(|(file, start, end, _)| {
+                    *file == loc.path && *start <= loc.line && loc.line <= *end
+                })
+                .min_by_key(|(_, start, end, _)| end - start);
+            if let Some((_, _, _, route)) = inner {
+                let method = route
+                    .methods
+                    .iter()
+                    .find(|m| !matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS"))
+                    .or_else(|| route.methods.first())
+                    .map_or("GET", String::as_str);
+                f.route = Some(spillcheck_core::Route {
+                    method: method.to_owned(),
+                    path: route.path.clone(),
+                });
+            }
+        }
     }
     let routes = model.routes.into_iter().map(|s| s.route).collect();
     let file_count = sources.len();

@@ -155,6 +155,9 @@ pub struct Route {
     pub blueprint: Option<String>,
     /// How it was registered: `decorator`, `add_url_rule`, `method_view`, `restful`.
     pub style: &'static str,
+    /// The body fields and query parameters the handler reads by name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<crate::inputs::RequestInput>,
 }
 
 /// A route with a handle on its handler's AST (for the rules).
@@ -291,8 +294,11 @@ impl<'a> Gathered<'a> {
                     }
                 }
                 Stmt::ImportFrom(i) if top => {
-                    let module =
-                        self.absolute_module(file, i.level, i.module.as_ref().map(|m| m.as_str()));
+                    let module = self.absolute_module(
+                        file,
+                        i.level,
+                        i.module.as_ref().map(ruff_python_ast::Identifier::as_str),
+                    );
                     for a in &i.names {
                         let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
                         let full = if module.is_empty() {
@@ -408,10 +414,10 @@ impl<'a> Gathered<'a> {
             }
             Some(h) => {
                 let first = h.split('.').next().unwrap_or(h);
-                let module = imports
-                    .and_then(|i| i.get(first))
-                    .map(|full| format!("{full}{}", &h[first.len()..]))
-                    .unwrap_or_else(|| h.to_owned());
+                let module = imports.and_then(|i| i.get(first)).map_or_else(
+                    || h.to_owned(),
+                    |full| format!("{full}{}", &h[first.len()..]),
+                );
                 if let Some(k) = in_module(&module, var) {
                     return Some(k);
                 }
@@ -1081,10 +1087,10 @@ impl<'a> Model<'a> {
                         auth = RouteAuth::Decorator { name };
                         break;
                     }
-                    Some(DecoratorAuth::Optional { name }) if !*above_route => {
-                        if auth == RouteAuth::None {
-                            auth = RouteAuth::Optional { name };
-                        }
+                    Some(DecoratorAuth::Optional { name })
+                        if !*above_route && auth == RouteAuth::None =>
+                    {
+                        auth = RouteAuth::Optional { name };
                     }
                     _ => {}
                 }
@@ -1172,6 +1178,7 @@ impl<'a> Model<'a> {
                     owner_check: OwnerCheck::NotApplicable,
                     blueprint: bp_name,
                     style: raw.style,
+                    inputs: crate::inputs::request_inputs(raw.func),
                 },
                 file_index: raw.file_index,
                 func: raw.func,

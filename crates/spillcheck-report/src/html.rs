@@ -190,13 +190,10 @@ fn header(h: &mut String, report: &Report, grade: &str) {
         suppressed = {
             let mut extra = String::new();
             if report.suppressed > 0 {
-                extra.push_str(&format!(" · {} suppressed", report.suppressed));
+                let _ = write!(extra, " · {} suppressed", report.suppressed);
             }
             if report.below_confidence > 0 {
-                extra.push_str(&format!(
-                    " · {} less sure not shown",
-                    report.below_confidence
-                ));
+                let _ = write!(extra, " · {} less sure not shown", report.below_confidence);
             }
             extra
         },

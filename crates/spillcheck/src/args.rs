@@ -253,7 +253,7 @@ pub(crate) struct JwtArgs {
     /// The token; `-` reads it from standard input. Default: $SPILLCHECK_TOKEN.
     #[arg(env = "SPILLCHECK_TOKEN", hide_env_values = true)]
     pub(crate) token: String,
-    /// A wordlist of candidate secrets (one per line, any size), tried after the built-in list.
+    /// A wordlist of candidate secrets (one per line, any size), tried after the built-in words and the embedded published list (103,979 secrets).
     #[arg(long, value_name = "FILE")]
     pub(crate) wordlist: Option<PathBuf>,
     /// Also try simple manglings of each wordlist entry (Capitalised, years, 123, !...).

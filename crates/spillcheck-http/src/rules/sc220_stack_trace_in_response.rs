@@ -55,8 +55,12 @@ fn signs() -> &'static [(Regex, &'static str)] {
             (r#"File \\?"[^"\\]{1,300}\.py\\?", line \d+, in "#, "a Python stack frame with a file path"),
             (r"(?i)<title>[^<]*(?:Werkzeug Debugger|Internal Server Error // Werkzeug)", "the Werkzeug debugger page"),
             (r"\b(?:sqlite3|psycopg2|pymysql|MySQLdb|sqlalchemy\.exc|django\.db)\.\w*(?:Error|Exception)\b", "a database driver error"),
-            (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted string at or near", "an SQL error message"),
+            (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted (?:string|identifier) at or near|(?:\\n|\n)LINE \d+: (?:SELECT|INSERT|UPDATE|DELETE|WITH)\b", "an SQL error message"),
             (r"(?:/usr/lib/python3|/site-packages/|\\site-packages\\)[\w./\\-]+\.py", "a server file path"),
+            // The text of a Python exception, echoed as `str(e)`.
+            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+", "a Python exception message"),
+            // Database errors as the driver words them (PostgreSQL, SQLite, MySQL).
+            (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me"#, "a database error message"),
         ]
         .into_iter()
         .map(|(r, what)| (Regex::new(r).unwrap(), what))
@@ -141,4 +145,42 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find;
+
+    #[test]
+    fn exception_and_database_text_is_a_sign() {
+        for body in [
+            r#"{"error": "could not convert string to float: '\"<spillcheck>%'"}"#,
+            r#"{"message": "invalid literal for int() with base 10: 'abc'"}"#,
+            r#"{"details": "'NoneType' object is not subscriptable"}"#,
+            r#"{"error": "unsupported operand type(s) for +: 'int' and 'str'"}"#,
+            r#"{"error": "invalid input syntax for type integer: \"x\"\nLINE 1: SELECT"}"#,
+            r#"{"error": "relation \"users\" does not exist"}"#,
+            r#"{"error": "UNIQUE constraint failed: users.email"}"#,
+            r#"{"message": "unterminated quoted identifier at or near \"\"<x>'\"\nLINE 1: SELECT id FROM users"}"#,
+            r#"{"message": "oops\nLINE 1: SELECT id FROM users WHERE username='x'"}"#,
+            r#"{"error": "syntax error at or near \"spillcheck\""}"#,
+            r#"{"e": "(psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint \"users_pkey\""}"#,
+            "Traceback (most recent call last):\n  File \"/app/app.py\", line 3, in <module>",
+        ] {
+            assert!(find(body).is_some(), "{body}");
+        }
+    }
+
+    #[test]
+    fn validation_messages_are_not() {
+        for body in [
+            r#"{"error": "amount must be a number"}"#,
+            r#"{"message": "Invalid credentials"}"#,
+            r#"{"errors": {"email": ["Not a valid email address."]}}"#,
+            r#"{"error": "'amount' is a required property"}"#,
+            r#"{"status": "fail", "message": "User not found"}"#,
+        ] {
+            assert!(find(body).is_none(), "{body}");
+        }
+    }
 }

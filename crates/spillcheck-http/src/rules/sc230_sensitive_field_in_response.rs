@@ -44,7 +44,9 @@ declare_rule! {
 
 fn masked(v: &str) -> bool {
     let t = v.trim();
-    t.len() < 4
+    // A PIN or a card security code is short and all digits: still the secret.
+    let short_code = t.len() >= 3 && t.chars().all(|c| c.is_ascii_digit());
+    t.len() < 4 && !short_code
         || t.chars()
             .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
         || t.eq_ignore_ascii_case("[redacted]")
@@ -53,8 +55,22 @@ fn masked(v: &str) -> bool {
         || t.eq_ignore_ascii_case("bearer")
 }
 
-/// The sensitive keys and secret-format values of one JSON answer.
-fn scan(json: &Value, own_tokens: &[String]) -> (BTreeSet<String>, Vec<String>) {
+/// What an operation that issues credentials (login, registration, token refresh) is
+/// meant to answer with: the token, an API key or client secret for its owner.
+fn issued_credential(key: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(key);
+    spillcheck_core::vocab::is_token_field(key)
+        || n.contains("token")
+        || n.contains("jwt")
+        || matches!(
+            n.as_str(),
+            "apikey" | "clientsecret" | "secret" | "key" | "secretkey"
+        )
+}
+
+/// The sensitive keys and secret-format values of one JSON answer. `issuing`: the answer
+/// of an operation that issues credentials, where the credential itself is expected.
+fn scan(json: &Value, own_tokens: &[String], issuing: bool) -> (BTreeSet<String>, Vec<String>) {
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     let scanner = spillcheck_tokens::detect::Scanner::get();
@@ -63,10 +79,16 @@ fn scan(json: &Value, own_tokens: &[String]) -> (BTreeSet<String>, Vec<String>) 
         if own_tokens.iter().any(|t| s.contains(t.as_str())) {
             return; // the caller's own token: SC232's business
         }
+        if issuing && issued_credential(k) {
+            return;
+        }
         if spillcheck_core::vocab::is_sensitive_field(k) && !masked(s) {
             keys.insert(k.to_owned());
             values.push(s.to_owned());
             return;
+        }
+        if issuing {
+            return; // values in token formats are what such an operation issues
         }
         let mut found = Vec::new();
         scanner.scan_line(s, false, &mut found);
@@ -92,12 +114,12 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
     for e in exchanges {
-        if !e.response.ok()
-            || e.request.actor == "discovery"
-            || (e.request.method != "GET" && Probe::issues_tokens(e.request.url.path()))
-        {
+        if !e.response.ok() || e.request.actor == "discovery" {
             continue;
         }
+        // Login, registration and refresh answer with a credential by design; a password,
+        // a hash or a card number in their answer is still a leak.
+        let issuing = e.request.method != "GET" && Probe::issues_tokens(e.request.url.path());
         let Some(json) = e.response.json() else {
             continue;
         };
@@ -114,7 +136,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
                 .filter(|v| v.len() >= 8)
                 .map(str::to_owned),
         );
-        let (keys, values) = scan(&json, &sent);
+        let (keys, values) = scan(&json, &sent, issuing);
         if keys.is_empty() {
             continue;
         }
@@ -142,16 +164,26 @@ mod tests {
     #[test]
     fn keys_and_values() {
         let v = serde_json::json!([{"id": 1, "password_hash": "scrypt:32768:8:1$abc$def", "token_type": "Bearer",
-            "password": "", "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl", "secret": "****"}]);
-        let (keys, values) = scan(&v, &[]);
+            "password": "", "cvv": "123", "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl", "secret": "****"}]);
+        let (keys, values) = scan(&v, &[], false);
         assert!(keys.contains("password_hash"), "{keys:?}");
+        assert!(keys.contains("cvv"), "{keys:?}");
         assert!(keys.iter().any(|k| k.starts_with("note (")), "{keys:?}");
-        assert_eq!(keys.len(), 2, "{keys:?}");
-        assert_eq!(values.len(), 2);
+        assert_eq!(keys.len(), 3, "{keys:?}");
+        assert_eq!(values.len(), 3);
         let (keys, _) = scan(
             &v,
             &["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl".into()],
+            false,
         );
-        assert_eq!(keys.len(), 1);
+        assert_eq!(keys.len(), 2);
+        // A login's answer: its token and API key are what it issues, the hash is a leak.
+        let login = serde_json::json!({"token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl",
+            "api_key": "sk_live_0123456789abcdefghij", "user": {"password_hash": "scrypt:32768:8:1$abc$def"}});
+        let (keys, _) = scan(&login, &[], true);
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            vec!["password_hash".to_owned()]
+        );
     }
 }

@@ -149,6 +149,7 @@ mod tests {
             emails: vec!["alice@notes.test".into()],
             ids: vec![],
             phones: vec!["15550101".into()],
+            names: vec![],
         };
         let v = serde_json::json!([{"email": "alice@notes.test", "phone": "+1 555 0101"}, {"email": "bob@notes.test", "phone": "+1 555 0102", "n": "4111 1111 1111 1111"}]);
         let f = foreign(&v, &own, false);

@@ -43,6 +43,11 @@ fn normalized(r: &Response, users: &[&str]) -> String {
     for u in users {
         t = t.replace(u, "{user}");
     }
+    // Numbers (times, request ids, counters) vary between any two answers.
+    let t: String = t
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -59,7 +64,9 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.engine.settings().allow_writes || (!p.enabled("SC260") && !p.enabled("SC261")) {
         return out;
     }
-    let Some(form) = login_form(p) else {
+    // The login that worked for the scan's own account, else the first one found.
+    let owned_login = owned_account(p).await.map(|a| a.login);
+    let Some(form) = owned_login.or_else(|| login_form(p)) else {
         p.diagnose(
             DiagnosticLevel::Warning,
             "SC260/SC261 not checked: no login operation found",
@@ -71,8 +78,68 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     {
         out.push(f);
     }
+    if p.enabled("SC260") {
+        for recovery in crate::login::recovery_forms(p) {
+            if let Some(f) = recovery_enumeration(p, &recovery).await {
+                out.push(f);
+            }
+        }
+    }
     out.extend(super::sc261_no_rate_limit_on_login::probe(p, &form).await);
     out
+}
+
+/// A password-recovery request for an existing user and for an unknown one: a different
+/// status or message tells which accounts exist.
+async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
+    // User A exists in the users' table; the scan's own account may live in another
+    // (a merchants' registration).
+    let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
+    let a = if by_mail {
+        p.own.emails.first()
+    } else {
+        p.own.names.first()
+    };
+    let existing = match a {
+        Some(a) => a.clone(),
+        None => owned_account(p).await?.user,
+    };
+    let unknown = unknown_user(form);
+    let send = |user: String, label: &'static str| async move {
+        let mut body = crate::login::example_object(&form.op);
+        body.insert(form.user_field.clone(), serde_json::Value::from(user));
+        let ct = form
+            .op
+            .body
+            .as_ref()
+            .map_or("application/json", |b| b.content_type.as_str());
+        let req = p
+            .request(label, reqwest::Method::POST, &form.op.path)
+            .body_for(ct, &serde_json::Value::Object(body));
+        p.anon(req).await.ok()
+    };
+    let known = send(existing.clone(), "password recovery: existing user").await?;
+    let absent = send(unknown.clone(), "password recovery: unknown user").await?;
+    let users = [existing.as_str(), unknown.as_str()];
+    let why = if known.response.status != absent.response.status {
+        format!(
+            "status {} for an existing user, {} for an unknown one",
+            known.response.status, absent.response.status
+        )
+    } else if normalized(&known.response, &users) != normalized(&absent.response, &users) {
+        "the answer differs for existing and unknown users".to_owned()
+    } else {
+        return None;
+    };
+    let (method, path) = (&form.op.method, &form.op.path);
+    Some(
+        Finding::new(
+            &SC260,
+            format!("{method} {path} tells existing users from unknown ones: {why}"),
+        )
+        .on_route(method, path)
+        .with_http(p.evidence(&known, &why, &[&absent])),
+    )
 }
 
 async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {

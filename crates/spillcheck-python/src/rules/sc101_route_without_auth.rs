@@ -246,12 +246,11 @@ pub(crate) fn check_routes(
         let mut finding = Finding::new(&SC101, message)
             .at(file.at(&site.func.name))
             .on_route(method, &r.path);
-        match evidence {
-            Some(why) => finding.notes.push(format!("likely: {why}")),
-            None => {
-                finding = finding.with_confidence(Confidence::Possible);
-                finding.notes.push("confidence possible: it reads data without writing, its answer shows no personal or secret field, and nothing else in the app protects what it reads; public content is served like this on purpose".to_owned());
-            }
+        if let Some(why) = evidence {
+            finding.notes.push(format!("likely: {why}"))
+        } else {
+            finding = finding.with_confidence(Confidence::Possible);
+            finding.notes.push("confidence possible: it reads data without writing, its answer shows no personal or secret field, and nothing else in the app protects what it reads; public content is served like this on purpose".to_owned());
         }
         findings.push(finding);
     }

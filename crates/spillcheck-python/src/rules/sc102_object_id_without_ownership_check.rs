@@ -457,14 +457,13 @@ pub(crate) fn check_routes(
         ))
         .at(file.at(first))
         .on_route(method, &r.path);
-        match evidence {
-            Some(why) => finding.notes.push(format!("private object: {why}")),
-            None => {
-                finding = finding.with_confidence(Confidence::Possible);
-                finding.notes.push(
-                    "confidence possible: nothing in the code shows the object is private (no owner field in its model, no private fields returned, no change, no other route that reads it only for its owner); public objects are read by id on purpose".to_owned(),
-                );
-            }
+        if let Some(why) = evidence {
+            finding.notes.push(format!("private object: {why}"))
+        } else {
+            finding = finding.with_confidence(Confidence::Possible);
+            finding.notes.push(
+                "confidence possible: nothing in the code shows the object is private (no owner field in its model, no private fields returned, no change, no other route that reads it only for its owner); public objects are read by id on purpose".to_owned(),
+            );
         }
         if cx.data[index].returns_private().is_some() {
             finding.cwe.push("CWE-213".to_owned());

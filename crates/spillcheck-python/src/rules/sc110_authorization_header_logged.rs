@@ -97,10 +97,8 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 fn logged_names<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a str)) {
     match expr {
         Expr::Name(n) => f(n.id.as_str()),
-        Expr::Attribute(a) => {
-            if is_token_like_name(a.attr.as_str()) {
-                f(a.attr.as_str());
-            }
+        Expr::Attribute(a) if is_token_like_name(a.attr.as_str()) => {
+            f(a.attr.as_str());
         }
         Expr::Subscript(sub) => match str_value(&sub.slice) {
             Some(key) if is_token_like_name(key) => f(key),
@@ -118,10 +116,10 @@ fn logged_names<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a str)) {
                 logged_names(&a.value, f);
             }
             if transparent {
-                for arg in c.arguments.args.iter() {
+                for arg in &c.arguments.args {
                     logged_names(arg, f);
                 }
-                for k in c.arguments.keywords.iter() {
+                for k in &c.arguments.keywords {
                     logged_names(&k.value, f);
                 }
             }

@@ -3,6 +3,7 @@
 //! Findings of this rule are produced by the code analysis (`spillcheck code`).
 
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
@@ -196,15 +197,15 @@ fn check_interpolated(cx: &mut Checker<'_>, node: &Expr, f: &ast::ExprFString) {
     // The statement's text with each interpolation replaced by a marker `\u{1}N\u{1}`.
     let mut text = String::new();
     let mut values: Vec<&Expr> = Vec::new();
-    for part in f.value.iter() {
+    for part in &f.value {
         match part {
             ast::FStringPart::Literal(l) => text.push_str(&l.value),
             ast::FStringPart::FString(fs) => {
-                for e in fs.elements.iter() {
+                for e in &fs.elements {
                     match e {
                         ast::InterpolatedStringElement::Literal(l) => text.push_str(&l.value),
                         ast::InterpolatedStringElement::Interpolation(i) => {
-                            text.push_str(&format!("\u{1}{}\u{1}", values.len()));
+                            let _ = write!(text, "\u{1}{}\u{1}", values.len());
                             values.push(&i.expression);
                         }
                     }

@@ -320,17 +320,44 @@ fn try_chunk(checker: &Checker<'_>, chunk: &[u8]) -> Option<String> {
         .map(|w| String::from_utf8_lossy(w).into_owned())
 }
 
-/// Tries the built-in list plus `extra` candidates. `None` when the token is not HMAC-signed.
+/// The published list of JWT secrets found in public code (wallarm/jwt-secrets, MIT; see
+/// `data/jwt-secrets/README.md` and `LICENSE` in this crate), gzip as published.
+static PUBLISHED_GZ: &[u8] = include_bytes!("../../data/jwt-secrets/jwt.secrets.list.gz");
+
+/// How many secrets the published list holds.
+pub(crate) const PUBLISHED_COUNT: u64 = 103_979;
+
+/// The published list, decompressed once: one secret per line.
+pub(crate) fn published() -> &'static [u8] {
+    static LIST: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        use std::io::Read as _;
+        let mut out = Vec::with_capacity(1 << 21);
+        // The bytes are part of the binary: a failure here is a build defect, and an
+        // empty list only means fewer guesses.
+        let _ = flate2::read::GzDecoder::new(PUBLISHED_GZ).read_to_end(&mut out);
+        out
+    })
+}
+
+/// Tries the built-in words, `extra` candidates, then the published list of 103,979
+/// secrets in full. `None` when the token is not HMAC-signed.
 pub fn crack(jwt: &Jwt, extra: &[String]) -> Option<CrackResult> {
     let algo = algo(jwt)?;
     let start = Instant::now();
     let mut candidates = builtin();
     candidates.extend(extra.iter().cloned());
     let found = AtomicBool::new(false);
-    let secret = try_batch(&Checker::new(algo, jwt), &candidates, &found);
+    let checker = Checker::new(algo, jwt);
+    let mut guesses = candidates.len() as u64;
+    let mut secret = try_batch(&checker, &candidates, &found);
+    if secret.is_none() {
+        secret = try_chunk(&checker, published());
+        guesses += PUBLISHED_COUNT;
+    }
     Some(CrackResult {
         secret,
-        guesses: candidates.len() as u64,
+        guesses,
         elapsed: start.elapsed(),
     })
 }
@@ -464,6 +491,26 @@ mod tests {
             crack(&jwt, &[]).unwrap().secret.as_deref(),
             Some("jwt-secret")
         );
+    }
+
+    #[test]
+    fn published_list_is_tried_in_full() {
+        let list = published();
+        let lines: Vec<&[u8]> = list
+            .split(|b| *b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(lines.len() as u64 >= PUBLISHED_COUNT - 1, "{}", lines.len());
+        // Its last entry and one from the middle, none of them a built-in word.
+        for key in [lines[lines.len() - 1], lines[lines.len() / 2]] {
+            let key = std::str::from_utf8(key).unwrap();
+            assert!(!builtin().iter().any(|b| b == key));
+            let jwt = Jwt::decode(&sign("HS256", r#"{"sub":"2"}"#, key)).unwrap();
+            let r = crack(&jwt, &[]).unwrap();
+            assert_eq!(r.secret.as_deref(), Some(key));
+            assert!(r.guesses >= PUBLISHED_COUNT, "{}", r.guesses);
+        }
     }
 
     #[test]

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, anyhow, bail};
 use spillcheck_core::{Config, Diagnostic, Finding, Location, Target, correlate};
 use spillcheck_http::auth::{Identity, Placement};
-use spillcheck_http::discovery::{Operation, Origin, Security};
+use spillcheck_http::discovery::{self, Operation, Origin, Param, ParamIn, Security};
 use spillcheck_http::engine::Settings;
 use spillcheck_http::probe::{self, Options, Outcome};
-use spillcheck_python::RouteAuth;
+use spillcheck_python::{InputSource, RouteAuth};
 
 use crate::ExitStatus;
 use crate::args::{ApiArgs, ProbeArgs, ScanArgs};
@@ -80,6 +80,34 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                         "float" => "number".into(),
                         "uuid" => "uuid".into(),
                         _ => "string".into(),
+                    });
+                }
+            }
+            // What the handler reads: a body of those fields (form when it reads only
+            // form fields), query parameters it asks for without a default.
+            let body: Vec<(String, String)> = r
+                .inputs
+                .iter()
+                .filter(|i| i.source != InputSource::Query)
+                .map(|i| (i.name.clone(), i.kind.to_owned()))
+                .collect();
+            if !body.is_empty() && m != "GET" && m != "DELETE" {
+                let form = r.inputs.iter().all(|i| i.source != InputSource::Json);
+                let ct = if form {
+                    "application/x-www-form-urlencoded"
+                } else {
+                    "application/json"
+                };
+                op.body = Some(discovery::body_from_fields(ct, &body));
+            }
+            for i in r.inputs.iter().filter(|i| i.source == InputSource::Query) {
+                if !op.params.iter().any(|p| p.name == i.name) {
+                    op.params.push(Param {
+                        name: i.name.clone(),
+                        location: ParamIn::Query,
+                        example: None,
+                        kind: Some(i.kind.to_owned()),
+                        required: i.required,
                     });
                 }
             }

@@ -33,7 +33,7 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
         },
     );
     let mut result = crack(&decoded, &[]);
-    let mut source = "the built-in list";
+    let mut source = "the built-in words and the published list of JWT secrets";
     if let (Some(r), Some(list)) = (&result, &args.wordlist)
         && r.secret.is_none()
     {
@@ -126,7 +126,7 @@ pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
         &decoded,
         token,
         crack(&decoded, &[]).as_ref(),
-        "the built-in list",
+        "the built-in words and the published list of JWT secrets",
     ));
     findings
 }

@@ -1,0 +1,317 @@
+//! Operations with side effects, classified before anything is sent, and the write phase
+//! (`--allow-writes`): every operation that changes state is sent once by user A with a
+//! body the API should accept and, for SC220, once with a malformed one. The passive rules
+//! read the answers (error details, secrets echoed back); ids in what A created are learnt.
+//!
+//! Never sent: DELETE, and any operation whose path says it logs out, revokes, deletes,
+//! resets or seeds data, or changes the caller's password (it would end the scan's own
+//! session or destroy what the other checks read).
+
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::{Map, Value};
+
+use crate::discovery::{Operation, SeenIds};
+use crate::engine::Exchange;
+use crate::probe::{Probe, Probed};
+
+/// Words of a path segment that mean the operation destroys or resets something, or
+/// ends a session.
+const DESTRUCTIVE: &[&str] = &[
+    "logout",
+    "signout",
+    "revoke",
+    "delete",
+    "remove",
+    "destroy",
+    "drop",
+    "purge",
+    "wipe",
+    "clear",
+    "truncate",
+    "seed",
+    "reseed",
+    "initdb",
+    "deactivate",
+    "disable",
+    "shutdown",
+    "restart",
+    "reboot",
+    "unsubscribe",
+    "flush",
+];
+
+/// Why an operation must not be sent by the scan (`None` when it may be, as a read or,
+/// with `--allow-writes`, as a write).
+pub fn side_effect(op: &Operation) -> Option<&'static str> {
+    if op.method == "DELETE" {
+        return Some("deletes");
+    }
+    let path = op.path.to_ascii_lowercase();
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect();
+    let words: Vec<String> = segments
+        .iter()
+        .flat_map(|s| s.split(['-', '_', '.']))
+        .map(str::to_owned)
+        .collect();
+    // Joined words too: `log-out`, `sign_out`, `init-db`, `reset_db`.
+    let joined: Vec<String> = segments
+        .iter()
+        .map(|s| s.replace(['-', '_', '.'], ""))
+        .collect();
+    let has = |w: &str| words.iter().any(|x| x == w) || joined.iter().any(|x| x == w);
+    if let Some(w) = DESTRUCTIVE.iter().find(|w| has(w)) {
+        return Some(match *w {
+            "logout" | "signout" | "revoke" => "ends the session",
+            "delete" | "remove" | "destroy" | "drop" | "purge" | "wipe" | "clear" | "truncate"
+            | "flush" => "deletes",
+            "deactivate" | "disable" | "unsubscribe" => "disables an account",
+            _ => "resets or seeds data",
+        });
+    }
+    let password = words.iter().any(|w| w.contains("password") || w == "pwd");
+    // `reset` alone resets data; `reset-password` is the anonymous recovery flow.
+    if has("reset") && !password || has("resetdb") || has("init") && !password {
+        return Some("resets or seeds data");
+    }
+    // Changing the caller's own password would lock the scan out.
+    if password
+        && op.method != "GET"
+        && ["change", "update", "set", "new", "edit"]
+            .iter()
+            .any(|w| has(w))
+    {
+        return Some("changes the caller's password");
+    }
+    None
+}
+
+/// The body to send: the documented or source-read example, id-like fields filled with
+/// ids user A was seen with.
+pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
+    let mut m = match op.body.as_ref().map(|b| &b.example) {
+        Some(Value::Object(m)) => m.clone(),
+        Some(other) => return other.clone(),
+        None => Map::new(),
+    };
+    for (k, v) in &mut m {
+        let lower = k.to_ascii_lowercase();
+        if (lower == "id" || lower.ends_with("_id") || lower.ends_with("id") && lower.len() > 4)
+            && let Some(id) = seen.candidates(k, "").into_iter().next()
+        {
+            *v = id;
+        }
+    }
+    Value::Object(m)
+}
+
+/// Input no field type accepts: quotes for SQL, a tag for templates, a string where a
+/// number is expected.
+pub(crate) const MALFORMED: &str = "'\"<spillcheck>%";
+
+/// The same body with every field set to [`MALFORMED`].
+pub(crate) fn malformed_body(op: &Operation) -> Option<Value> {
+    let Some(Value::Object(m)) = op.body.as_ref().map(|b| &b.example) else {
+        return None;
+    };
+    if m.is_empty() {
+        return None;
+    }
+    Some(Value::Object(
+        m.keys()
+            .map(|k| (k.clone(), Value::from(MALFORMED)))
+            .collect(),
+    ))
+}
+
+/// What the write phase sent and learnt.
+#[derive(Default)]
+pub(crate) struct Written {
+    /// User A's answers to the valid bodies, with the operation's concrete path.
+    pub answers: Vec<(String, Arc<Exchange>)>,
+    /// Operations whose valid body was refused as invalid (400/422): not tested.
+    pub rejected: Vec<String>,
+    /// Objects A created that a DELETE operation removes: their concrete paths.
+    pub cleanup: Vec<String>,
+}
+
+/// The id of the object a create answer made: the last segment of `Location`, else the
+/// `id` of the answer (or of its `data` member).
+fn created_id(ex: &Exchange) -> Option<String> {
+    if let Some(loc) = ex.response.headers.iter().find(|(k, _)| k == "location") {
+        let last = loc.1.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if !last.is_empty() && !last.contains('?') {
+            return Some(last.to_owned());
+        }
+    }
+    let json = ex.response.json()?;
+    let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
+    obj.get("id")
+        .filter(|v| v.is_string() || v.is_number())
+        .map(crate::discovery::value_text)
+}
+
+/// The DELETE that removes what a POST to `create` made: `DELETE create/{id}`.
+fn delete_path(create: &Operation, ops: &[Probed], id: &str) -> Option<String> {
+    let base = create.path.trim_end_matches('/');
+    ops.iter().map(|pr| &pr.op).find_map(|op| {
+        if op.method != "DELETE" {
+            return None;
+        }
+        let rest = op.path.strip_prefix(base)?.strip_prefix('/')?;
+        let rest = rest.trim_end_matches('/');
+        (rest.starts_with('{') && rest.ends_with('}') && !rest[1..].contains('{'))
+            .then(|| format!("{base}/{id}"))
+    })
+}
+
+/// Deletes what the write phase created (as user A), best effort.
+pub(crate) async fn clean_up(p: &Probe, paths: &[String]) {
+    let _ = join_all(paths.iter().map(|path| async move {
+        let req = p.request("user A", Method::DELETE, path);
+        match &p.user {
+            Some(u) => p.send_as(u, req).await.ok(),
+            None => p.anon(req).await.ok(),
+        }
+    }))
+    .await;
+}
+
+/// Sends every state-changing operation that is safe to send: once with a valid body and,
+/// when SC220 runs, once with a malformed one.
+pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
+    let mut out = Written::default();
+    if !p.engine.settings().allow_writes {
+        return out;
+    }
+    let writes: Vec<&Probed> = ops
+        .iter()
+        .filter(|pr| matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH"))
+        .filter(|pr| side_effect(&pr.op).is_none())
+        .collect();
+    let valid = join_all(
+        writes
+            .iter()
+            .map(|pr| send(p, pr, valid_body(&pr.op, &p.seen_a), "user A")),
+    )
+    .await;
+    for (pr, ex) in writes.iter().zip(valid) {
+        let Some(ex) = ex else { continue };
+        if matches!(ex.response.status, 400 | 422) {
+            out.rejected
+                .push(format!("{} {}", pr.op.method, pr.op.path));
+        }
+        if pr.op.method == "POST"
+            && ex.response.ok()
+            && let Some(id) = created_id(&ex)
+            && let Some(path) = delete_path(&pr.op, ops, &id)
+        {
+            out.cleanup.push(path);
+        }
+        out.answers.push((pr.path.clone(), ex));
+    }
+    if p.enabled("SC220") {
+        let _ = join_all(writes.iter().filter_map(|pr| {
+            malformed_body(&pr.op).map(|body| send(p, pr, body, "user A (malformed input)"))
+        }))
+        .await;
+    }
+    out
+}
+
+/// One write by user A (anonymous without one), the body in the operation's content type.
+async fn send(p: &Probe, pr: &Probed, body: Value, label: &str) -> Option<Arc<Exchange>> {
+    let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
+    let ct = pr
+        .op
+        .body
+        .as_ref()
+        .map_or("application/json", |b| b.content_type.as_str());
+    let req = p.request(label, method, &pr.path).body_for(ct, &body);
+    match &p.user {
+        Some(u) => p.send_as(u, req).await.ok(),
+        None => p.anon(req).await.ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::Origin;
+
+    fn op(m: &str, path: &str) -> Operation {
+        Operation::new(m, path, Origin::Source)
+    }
+
+    #[test]
+    fn side_effects_by_path() {
+        for (m, path) in [
+            ("GET", "/logout"),
+            ("POST", "/api/auth/log-out"),
+            ("GET", "/api/reset"),
+            ("POST", "/admin/init-db"),
+            ("GET", "/seed"),
+            ("POST", "/api/tokens/revoke"),
+            ("DELETE", "/api/notes/{id}"),
+            ("POST", "/api/notes/{id}/delete"),
+            ("POST", "/api/users/me/change-password"),
+            ("PUT", "/account/password/update"),
+        ] {
+            assert!(side_effect(&op(m, path)).is_some(), "{m} {path}");
+        }
+        for (m, path) in [
+            ("POST", "/reset-password"),
+            ("POST", "/api/v1/forgot-password"),
+            ("POST", "/api/transfer"),
+            ("GET", "/api/users/{id}"),
+            ("POST", "/api/login"),
+            ("PATCH", "/api/notes/{id}"),
+            ("GET", "/api/clearance-items"),
+        ] {
+            assert!(side_effect(&op(m, path)).is_none(), "{m} {path}");
+        }
+    }
+
+    #[test]
+    fn what_a_create_made_is_deleted_by_its_item_operation() {
+        let probed = |m: &str, path: &str| Probed {
+            op: op(m, path),
+            path: path.to_owned(),
+            user: None,
+            anon: None,
+        };
+        let ops = vec![
+            probed("POST", "/api/notes"),
+            probed("DELETE", "/api/notes/{note_id}"),
+            probed("DELETE", "/api/notes/{note_id}/tags/{tag}"),
+        ];
+        assert_eq!(
+            delete_path(&op("POST", "/api/notes/"), &ops, "17").as_deref(),
+            Some("/api/notes/17")
+        );
+        assert_eq!(delete_path(&op("POST", "/api/tags"), &ops, "3"), None);
+    }
+
+    #[test]
+    fn bodies() {
+        let mut o = op("POST", "/api/transfer");
+        o.body = Some(crate::discovery::body_from_fields(
+            "application/json",
+            &[
+                ("amount".into(), "number".into()),
+                ("email".into(), "string".into()),
+            ],
+        ));
+        let v = valid_body(&o, &SeenIds::default());
+        assert_eq!(v["amount"], Value::from(1.5));
+        assert!(v["email"].as_str().unwrap().ends_with("@example.com"));
+        let bad = malformed_body(&o).unwrap();
+        assert_eq!(bad["amount"], Value::from(MALFORMED));
+        assert!(malformed_body(&op("POST", "/x")).is_none());
+    }
+}
