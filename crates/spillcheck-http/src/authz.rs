@@ -149,7 +149,12 @@ pub fn is_user_param(pr: &Probed) -> bool {
             | "member_id"
             | "profile_id"
             | "customer_id"
-    ) || (matches!(n.as_str(), "id" | "pk" | "key")
+            | "username"
+            | "user_name"
+            | "user_email"
+            | "login"
+            | "handle"
+    ) || (matches!(n.as_str(), "id" | "pk" | "key" | "name" | "email")
         && ["user", "account", "member", "profile", "customer"]
             .iter()
             .any(|w| pre.contains(w)))

@@ -844,3 +844,145 @@ fn algorithm_confusion_with_the_published_rsa_key() {
         }
     }
 }
+
+/// `testbeds/api-zoo` with two opaque tokens (a fresh app each time: its logout revokes).
+fn zoo() -> (Target, &'static str, &'static str) {
+    let (a, b) = ("zoo-token-alice-7c1d9e2f4a", "zoo-token-bob-3b8e6a1c5d");
+    let tokens = format!("alice={a},bob={b}");
+    (
+        spawn("api-zoo/app.py", &[], &[("ZOO_TOKENS", &tokens)]),
+        a,
+        b,
+    )
+}
+
+fn zoo_truth() -> toml::Value {
+    let text = std::fs::read_to_string(workspace().join("testbeds/api-zoo/expected.toml")).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+fn route_of(e: &toml::Value) -> (String, String) {
+    (
+        e["method"].as_str().unwrap().to_owned(),
+        e["route"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn api_zoo_found_where_planted_silent_where_safe() {
+    let (t, a, b) = zoo();
+    let truth = zoo_truth();
+    let out = run(
+        &[
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &t.url(),
+            "--token",
+            a,
+            "--token-b",
+            b,
+            "--allow-writes",
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        &workspace(),
+    );
+    let report = json(&out);
+    let probe_findings: Vec<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("http").is_some_and(|h| !h.is_null()))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["route"]["method"].as_str().unwrap_or("").to_owned(),
+                f["route"]["path"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    for e in truth["finding"].as_array().unwrap() {
+        let (method, route) = route_of(e);
+        let rule = e["rule"].as_str().unwrap();
+        assert!(
+            probe_findings
+                .iter()
+                .any(|(r, m, p)| r == rule && *m == method && *p == route),
+            "{rule} {method} {route} not found ({}): {probe_findings:?}\n{}",
+            e["why"].as_str().unwrap(),
+            stderr(&out)
+        );
+    }
+    for e in truth["safe"].as_array().unwrap() {
+        let (method, route) = route_of(e);
+        let on_it: Vec<_> = probe_findings
+            .iter()
+            .filter(|(_, m, p)| *m == method && *p == route)
+            .collect();
+        assert!(
+            on_it.is_empty(),
+            "{method} {route} is safe ({}): {on_it:?}",
+            e["why"].as_str().unwrap()
+        );
+    }
+    // Nobody got in without a token anywhere.
+    assert!(
+        !probe_findings
+            .iter()
+            .any(|(r, _, _)| r == "SC201" || r == "SC202"),
+        "{probe_findings:?}"
+    );
+    // The destructive operations were named and never sent.
+    let received = t.received();
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    for e in truth["never-sent"].as_array().unwrap() {
+        let (method, route) = route_of(e);
+        assert!(
+            !received
+                .iter()
+                .any(|r| r["method"] == method.as_str() && r["path"] == route.as_str()),
+            "{method} {route} was sent"
+        );
+        assert!(diags.contains(&format!("{method} {route}")), "{diags}");
+    }
+    assert!(
+        diags.contains("browser routes") && diags.contains("GET /dashboard"),
+        "{diags}"
+    );
+}
+
+#[test]
+fn api_zoo_read_only_sends_no_writes() {
+    let (t, a, b) = zoo();
+    let out = run(
+        &[
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &t.url(),
+            "--token",
+            a,
+            "--token-b",
+            b,
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        &workspace(),
+    );
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let writes: Vec<_> = t
+        .received()
+        .into_iter()
+        .filter(|r| r["method"] != "GET" && r["method"] != "HEAD" && r["method"] != "OPTIONS")
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+}

@@ -91,6 +91,12 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             || !anon.response.ok()
             || p.not_found.matches(&anon.response)
             || crate::inspect::refused(&anon.response, pr.user.as_ref().map(|u| &u.response))
+            // A browser page whose session login answers A's token with the same wall:
+            // nobody got in, and the token cannot tell (the browser-routes warning).
+            || pr
+                .user
+                .as_ref()
+                .is_some_and(|u| crate::inspect::login_wall(&u.response))
         {
             continue;
         }

@@ -53,13 +53,17 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
     let prefix = authz::prefix(pr);
     let mut out = Vec::new();
     if authz::is_user_param(pr) {
-        out.extend(
-            p.own_b
-                .ids
-                .iter()
-                .filter(|id| !p.own.ids.contains(id))
-                .cloned(),
-        );
+        // Aimed at B's own identity, in the form the parameter names: an email, a user
+        // name, else an id.
+        let n = param.name.to_ascii_lowercase();
+        let (b, a) = if n.contains("mail") {
+            (&p.own_b.emails, &p.own.emails)
+        } else if n.contains("name") || n == "login" || n == "handle" {
+            (&p.own_b.names, &p.own.names)
+        } else {
+            (&p.own_b.ids, &p.own.ids)
+        };
+        out.extend(b.iter().filter(|id| !a.contains(id)).cloned());
     } else {
         let seen_by_a = authz::texts(&p.seen_a.candidates(&param.name, &prefix));
         for id in authz::texts(&p.seen_b.candidates(&param.name, &prefix)) {
