@@ -247,7 +247,7 @@ pub(crate) fn check_routes(
             .at(file.at(&site.func.name))
             .on_route(method, &r.path);
         if let Some(why) = evidence {
-            finding.notes.push(format!("likely: {why}"))
+            finding.notes.push(format!("likely: {why}"));
         } else {
             finding = finding.with_confidence(Confidence::Possible);
             finding.notes.push("confidence possible: it reads data without writing, its answer shows no personal or secret field, and nothing else in the app protects what it reads; public content is served like this on purpose".to_owned());

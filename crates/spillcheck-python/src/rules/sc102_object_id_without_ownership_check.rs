@@ -458,7 +458,7 @@ pub(crate) fn check_routes(
         .at(file.at(first))
         .on_route(method, &r.path);
         if let Some(why) = evidence {
-            finding.notes.push(format!("private object: {why}"))
+            finding.notes.push(format!("private object: {why}"));
         } else {
             finding = finding.with_confidence(Confidence::Possible);
             finding.notes.push(
