@@ -201,6 +201,88 @@ pub fn texts(values: &[Value]) -> Vec<String> {
     values.iter().map(discovery::value_text).collect()
 }
 
+/// Caller A's own answer to the listing of the collection an object operation belongs to
+/// (`GET /api/posts` for `GET /api/posts/{id}` and `GET /api/posts/{id}/comments`).
+pub fn listing(p: &Probe, pr: &Probed) -> Option<Value> {
+    let collection = prefix(pr).trim_end_matches('/').to_owned();
+    p.ops
+        .iter()
+        .find(|x| x.op.method == "GET" && x.op.path == collection && x.user_ok())
+        .and_then(|x| x.user.as_ref())
+        .and_then(|e| e.response.json())
+}
+
+/// The records of a listing: objects that carry an `id`.
+fn records(json: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+        if depth > 6 {
+            return;
+        }
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out, depth + 1)),
+            Value::Object(m) => {
+                if m.contains_key("id") {
+                    out.push(v);
+                } else {
+                    m.values().for_each(|x| walk(x, out, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(json, &mut out, 0);
+    out
+}
+
+/// Whether the collection an operation reads is shared by design: caller A's own listing
+/// of it shows the object `id`, or shows records of other people (an owner field naming
+/// another user, another person's email; on a collection of users, other users). Then
+/// reading one of its objects by id gives nothing the listing does not already give.
+pub fn shared_by_design(p: &Probe, pr: &Probed, id: Option<&str>) -> Option<String> {
+    let json = listing(p, pr)?;
+    let recs = records(&json);
+    let collection = prefix(pr).trim_end_matches('/').to_owned();
+    if let Some(id) = id
+        && recs
+            .iter()
+            .any(|r| r.get("id").map(discovery::value_text).as_deref() == Some(id))
+    {
+        return Some(format!("caller A's own GET {collection} lists it"));
+    }
+    let users = is_user_param(pr)
+        || ["user", "member", "profile", "account"]
+            .iter()
+            .any(|w| collection.rsplit('/').next().unwrap_or("").contains(w));
+    let foreign = recs.iter().any(|r| {
+        owned_by(r, &p.own) == Some(false)
+            || inspect::emails(&r.to_string())
+                .iter()
+                .any(|e| !p.own.emails.contains(e))
+            || (users
+                && r.get("id")
+                    .map(discovery::value_text)
+                    .is_some_and(|i| !p.own.ids.is_empty() && !p.own.ids.contains(&i)))
+    });
+    foreign.then(|| format!("caller A's own GET {collection} lists other people's records"))
+}
+
+/// Whether an answer carries a secret field with a value (`password_hash`, `api_key`,
+/// `cvv`): never shared by design, whatever the listing shows.
+pub fn carries_secret(r: &Response) -> bool {
+    let Some(json) = r.json() else { return false };
+    let mut found = false;
+    inspect::visit(&json, &mut |k, v| {
+        if !found
+            && spillcheck_core::vocab::is_secret_field(k)
+            && v.as_str().is_some_and(|s| !s.trim().is_empty())
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,40 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
     data
 }
 
+/// A static asset by its path: an extension of images, styles, scripts, fonts, or a
+/// `/static/` folder.
+fn is_static_file(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let ext = p
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .rsplit_once('.')
+        .map(|(_, e)| e);
+    p.starts_with("/static/")
+        || p.contains("/static/")
+        || matches!(
+            ext,
+            Some(
+                "ico"
+                    | "png"
+                    | "jpg"
+                    | "jpeg"
+                    | "gif"
+                    | "svg"
+                    | "webp"
+                    | "css"
+                    | "js"
+                    | "map"
+                    | "woff"
+                    | "woff2"
+                    | "ttf"
+                    | "eot"
+                    | "txt"
+            )
+        )
+}
+
 /// Operations A reads that anonymous callers read too. Documented or coded as needing a
 /// token: confirmed. Undocumented: reported (likely) only when the answer carries data,
 /// so `/health` and static lists never are. Public routes are exempt.
@@ -97,6 +131,40 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
                 .user
                 .as_ref()
                 .is_some_and(|u| crate::inspect::login_wall(&u.response))
+        {
+            continue;
+        }
+        // Static files (`/favicon.ico`, `/static/app.css`) are public by nature, and a
+        // short constant without data (`OK`, `{"status": "up"}`) on an operation that
+        // names no object exposes nothing.
+        // An HTML page without personal data is a page for browsers, not the API's data.
+        let html = anon
+            .response
+            .header("content-type")
+            .is_some_and(|c| c.contains("html"));
+        if is_static_file(&pr.op.path)
+            || (pr.op.path_params().count() == 0
+                && anon.response.body.len() < 64
+                && !carries_data(&anon.response, false))
+            || (html && !carries_data(&anon.response, true))
+        {
+            continue;
+        }
+        // Nothing says this read needs a token and the resource it belongs to is public
+        // (`GET /articles/{slug}/comments` under a public `GET /articles/{slug}`): public
+        // content too.
+        let parent = pr
+            .op
+            .path
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map(|(a, _)| a);
+        if pr.op.security == Security::Unknown
+            && parent.is_some_and(|pp| {
+                p.ops
+                    .iter()
+                    .any(|x| x.op.method == "GET" && x.op.path == pp && p.is_public(&x.op))
+            })
         {
             continue;
         }

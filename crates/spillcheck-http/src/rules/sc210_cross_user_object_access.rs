@@ -134,6 +134,13 @@ async fn reads(p: &Probe) -> Vec<Finding> {
                 anon.as_ref().map(|x| &x.response),
             ) {
                 Verdict::Bypass(why) => {
+                    // Content every user may browse (posts, public profiles): the listing
+                    // already shows it, and the object holds no secret.
+                    if authz::shared_by_design(p, pr, Some(&id)).is_some()
+                        && !authz::carries_secret(&bx.response)
+                    {
+                        continue;
+                    }
                     let control = get(p, a, &authz::with_value(pr, &authz::nonexistent(pr))).await;
                     if control.is_some_and(|c| {
                         c.response.ok()

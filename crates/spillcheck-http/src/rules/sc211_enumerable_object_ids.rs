@@ -107,6 +107,13 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         if own_answer.is_some_and(|o| inspect::similarity(&o.response, &ex.response) >= 0.95) {
             continue; // the same answer as for the caller's own id: the id is ignored
         }
+        // Content every user may browse: the caller's listing shows it (or shows other
+        // people's records), and the object holds no secret.
+        if authz::shared_by_design(p, pr, Some(&n.to_string())).is_some()
+            && !authz::carries_secret(&ex.response)
+        {
+            continue;
+        }
         let json = ex.response.json();
         let foreign_email = inspect::emails(&ex.response.text())
             .iter()

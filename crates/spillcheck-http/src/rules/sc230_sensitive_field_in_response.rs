@@ -46,7 +46,21 @@ fn masked(v: &str) -> bool {
     let t = v.trim();
     // A PIN or a card security code is short and all digits: still the secret.
     let short_code = t.len() >= 3 && t.chars().all(|c| c.is_ascii_digit());
-    t.len() < 4 && !short_code
+    // Documentation and demo values (`AKIAIOSFODNN7EXAMPLE`, `...DEMODEMO`) grant nothing.
+    let lower = t.to_ascii_lowercase();
+    let placeholder = [
+        "example",
+        "dummy",
+        "placeholder",
+        "changeme",
+        "demodemo",
+        "fake",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        || t.contains("DEMO");
+    placeholder
+        || t.len() < 4 && !short_code
         || t.chars()
             .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
         || t.eq_ignore_ascii_case("[redacted]")
@@ -68,9 +82,41 @@ fn issued_credential(key: &str) -> bool {
         )
 }
 
+/// What an operation that creates a credential-like object (a card, an API key) shows its
+/// creator once: the object's own number, code and key.
+fn created_credential(key: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(key);
+    issued_credential(key)
+        || matches!(
+            n.as_str(),
+            "cardnumber" | "creditcard" | "ccnumber" | "cvv" | "cvc" | "cvv2" | "pin" | "number"
+        )
+}
+
+/// A write whose path says it creates or issues something (`/cards/create`, `/keys/new`,
+/// `/tokens/issue`).
+fn creates(path: &str) -> bool {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    ["create", "new", "issue", "generate", "add"]
+        .iter()
+        .any(|w| {
+            last == *w || last.starts_with(&format!("{w}-")) || last.starts_with(&format!("{w}_"))
+        })
+}
+
 /// The sensitive keys and secret-format values of one JSON answer. `issuing`: the answer
 /// of an operation that issues credentials, where the credential itself is expected.
-fn scan(json: &Value, own_tokens: &[String], issuing: bool) -> (BTreeSet<String>, Vec<String>) {
+fn scan(
+    json: &Value,
+    own_tokens: &[String],
+    issuing: bool,
+    creating: bool,
+) -> (BTreeSet<String>, Vec<String>) {
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     let scanner = spillcheck_tokens::detect::Scanner::get();
@@ -79,7 +125,7 @@ fn scan(json: &Value, own_tokens: &[String], issuing: bool) -> (BTreeSet<String>
         if own_tokens.iter().any(|t| s.contains(t.as_str())) {
             return; // the caller's own token: SC232's business
         }
-        if issuing && issued_credential(k) {
+        if issuing && issued_credential(k) || creating && created_credential(k) {
             return;
         }
         if spillcheck_core::vocab::is_sensitive_field(k) && !masked(s) {
@@ -87,7 +133,7 @@ fn scan(json: &Value, own_tokens: &[String], issuing: bool) -> (BTreeSet<String>
             values.push(s.to_owned());
             return;
         }
-        if issuing {
+        if issuing || creating {
             return; // values in token formats are what such an operation issues
         }
         let mut found = Vec::new();
@@ -120,6 +166,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         // Login, registration and refresh answer with a credential by design; a password,
         // a hash or a card number in their answer is still a leak.
         let issuing = e.request.method != "GET" && Probe::issues_tokens(e.request.url.path());
+        let creating = e.request.method == "POST" && creates(e.request.url.path());
         let Some(json) = e.response.json() else {
             continue;
         };
@@ -136,7 +183,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
                 .filter(|v| v.len() >= 8)
                 .map(str::to_owned),
         );
-        let (keys, values) = scan(&json, &sent, issuing);
+        let (keys, values) = scan(&json, &sent, issuing, creating);
         if keys.is_empty() {
             continue;
         }
@@ -165,7 +212,7 @@ mod tests {
     fn keys_and_values() {
         let v = serde_json::json!([{"id": 1, "password_hash": "scrypt:32768:8:1$abc$def", "token_type": "Bearer",
             "password": "", "cvv": "123", "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl", "secret": "****"}]);
-        let (keys, values) = scan(&v, &[], false);
+        let (keys, values) = scan(&v, &[], false, false);
         assert!(keys.contains("password_hash"), "{keys:?}");
         assert!(keys.contains("cvv"), "{keys:?}");
         assert!(keys.iter().any(|k| k.starts_with("note (")), "{keys:?}");
@@ -175,15 +222,21 @@ mod tests {
             &v,
             &["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl".into()],
             false,
+            false,
         );
         assert_eq!(keys.len(), 2);
         // A login's answer: its token and API key are what it issues, the hash is a leak.
         let login = serde_json::json!({"token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl",
             "api_key": "sk_live_0123456789abcdefghij", "user": {"password_hash": "scrypt:32768:8:1$abc$def"}});
-        let (keys, _) = scan(&login, &[], true);
+        let (keys, _) = scan(&login, &[], true, false);
         assert_eq!(
             keys.into_iter().collect::<Vec<_>>(),
             vec!["password_hash".to_owned()]
         );
+        // A card issued to its owner shows its number once; demo keys grant nothing.
+        let card = serde_json::json!({"card_number": "4111111111111111", "cvv": "123",
+            "aws": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}});
+        assert!(scan(&card, &[], false, true).0.is_empty());
+        assert!(creates("/api/virtual-cards/create") && !creates("/api/transfer"));
     }
 }
