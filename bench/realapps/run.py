@@ -370,9 +370,11 @@ def requests_sent(stderr: str) -> int | None:
 
 
 @contextlib.contextmanager
-def running(app: App, pg: Postgres | None):
+def running(app: App, pg: Postgres | None, login: str = "token"):
     """Starts the app on a free port of 127.0.0.1 with its users created; yields
-    (base URL, users, the spillcheck scan arguments that log in as them). Stops it after."""
+    (base URL, users, the spillcheck scan arguments, extra environment) that log in as them:
+    token commands (`login="token"`) or the users' credentials for `--user` (`login="user"`,
+    unless the app's `run.user_login` is false). Stops it after."""
     state = app.work / "state"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -405,13 +407,23 @@ def running(app: App, pg: Postgres | None):
         users = make_credentials(app)
         app.harness.create_users(client, users, setup_env)
         argv = ["--url", base, "--allow-writes"]
-        me = f"{sys.executable} {Path(__file__).resolve()} token {app.name} {base}"
-        flags = {"a": "--token-cmd", "b": "--token-b-cmd", "admin": "--admin-token-cmd"}
-        for role in users:
-            if role in flags:
-                argv += [flags[role], f"{me} {role}"]
+        login_env = {}
+        if login == "user" and run.get("user_login", True):
+            # Only the URL and the users' credentials: spillcheck logs in itself. The
+            # credentials go in the environment, never on the command line.
+            names = {"a": "SPILLCHECK_USER", "b": "SPILLCHECK_USER_B", "admin": "SPILLCHECK_ADMIN_USER"}
+            field = run.get("login_name", "user")
+            for role, u in users.items():
+                if role in names:
+                    login_env[names[role]] = f"{u[field]}:{u['password']}"
+        else:
+            me = f"{sys.executable} {Path(__file__).resolve()} token {app.name} {base}"
+            flags = {"a": "--token-cmd", "b": "--token-b-cmd", "admin": "--admin-token-cmd"}
+            for role in users:
+                if role in flags:
+                    argv += [flags[role], f"{me} {role}"]
         argv += template(run.get("scan_args", []), ctx)
-        yield base, users, argv
+        yield base, users, argv, login_env
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -423,12 +435,13 @@ def running(app: App, pg: Postgres | None):
         server_log.close()
 
 
-def run_probe(app: App, binary: Path, pg: Postgres | None) -> dict:
-    with running(app, pg) as (_, _, scan_args):
+def run_probe(app: App, binary: Path, pg: Postgres | None, login: str = "token") -> dict:
+    with running(app, pg, login) as (_, _, scan_args, login_env):
         out = app.work / "scan.json"
         out.unlink(missing_ok=True)
         argv = [str(binary), "scan", ".", "--format", "json", "-o", str(out), *scan_args]
         scan_env = {k: v for k, v in os.environ.items() if not k.startswith("SPILLCHECK_")}
+        scan_env.update(login_env)
         report, wall, stderr = spillcheck_json(argv, out, app.root, scan_env)
         (app.work / "state" / "scan.stderr").write_text(stderr)
         return {"report": report, "wall": wall, "requests": requests_sent(stderr)}
@@ -570,7 +583,7 @@ def main_run(args) -> int:
             (app.work / "state").mkdir(parents=True)
             unpack(app)  # the scan starts from a pristine tree too
             try:
-                probe = run_probe(app, binary, pg)
+                probe = run_probe(app, binary, pg, args.login)
                 entry["probe"] = side_state(truth, probe["report"], "probe", {"wall": probe["wall"], "requests": probe["requests"]})
             except (RuntimeError, subprocess.CalledProcessError) as exc:
                 err = getattr(exc, "stderr", None) or ""
@@ -604,9 +617,10 @@ def main_serve(args) -> int:
     unpack(app)
     pg = Postgres().start() if "postgresql" in app.conf.get("run", {}).get("services", []) else None
     try:
-        with running(app, pg) as (base, _, scan_args):
+        with running(app, pg, args.login) as (base, _, scan_args, login_env):
             print(f"{app.name} on {base}; in {app.root}:", flush=True)
-            print("  spillcheck scan . " + " ".join(shlex.quote(a) for a in scan_args), flush=True)
+            env = " ".join(f"{k}={shlex.quote(v)}" for k, v in login_env.items())
+            print(f"  {env} spillcheck scan . " + " ".join(shlex.quote(a) for a in scan_args), flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 time.sleep(args.seconds)
     finally:
@@ -634,9 +648,13 @@ def main() -> int:
     r.add_argument("--code-only", action="store_true", help="only `spillcheck code` (seconds, no services)")
     r.add_argument("--app", action="append", help="only this app (repeatable)")
     r.add_argument("--bin", default=str(ROOT / "target" / "release" / "spillcheck"))
+    r.add_argument("--login", choices=["user", "token"], default="user",
+                   help="user: spillcheck logs in with --user credentials (the default, as a user "
+                        "would run it); token: token commands from each app's harness")
     sv = sub.add_parser("serve", help="start one app with its users, print the scan command, wait")
     sv.add_argument("app")
     sv.add_argument("--seconds", type=float, default=3600)
+    sv.add_argument("--login", choices=["user", "token"], default="user")
     t = sub.add_parser("token", help="log in as a role and print its token (for --token-cmd)")
     t.add_argument("app")
     t.add_argument("base")

@@ -20,6 +20,10 @@ Safe (must stay silent):
 - GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
                                   caller's token: a scanner must never send them
 
+Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
+bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
+must log in again mid-scan. GET /_logins counts the successful logins.
+
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
 """
 import argparse
@@ -29,6 +33,7 @@ import secrets
 from flask import Flask, abort, g, jsonify, redirect, request, session
 
 RECEIVED = []
+LOGINS = []
 
 
 def seed():
@@ -51,6 +56,8 @@ def create_app():
     state = {}
     state["users"], state["notes"] = seed()
     tokens = dict(part.split("=", 1)[::-1] for part in os.environ.get("ZOO_TOKENS", "").split(",") if "=" in part)
+    uses_left = {}  # login tokens that expire: token -> requests left
+    max_uses = int(os.environ.get("ZOO_TOKEN_USES", "0"))
 
     @app.before_request
     def record():
@@ -67,6 +74,10 @@ def create_app():
     def received():
         return jsonify(RECEIVED)
 
+    @app.get("/_logins")
+    def logins():
+        return jsonify(LOGINS)
+
     @app.get("/health")
     def health():
         return jsonify(status="ok")
@@ -74,7 +85,12 @@ def create_app():
     def token_required(view):
         def wrapper(*args, **kwargs):
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            name = tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+            token = token.strip()
+            name = tokens.get(token) if scheme.lower() == "bearer" else None
+            if token in uses_left:
+                if uses_left[token] <= 0:
+                    return jsonify(error="token expired"), 401
+                uses_left[token] -= 1
             if name not in state["users"]:
                 return jsonify(error="authentication required"), 401
             g.user = state["users"][name]
@@ -198,6 +214,9 @@ def create_app():
             return jsonify(error="invalid credentials"), 401
         token = secrets.token_urlsafe(24)
         tokens[token] = username
+        if max_uses:
+            uses_left[token] = max_uses
+        LOGINS.append(username)
         return jsonify(access_token=token)
 
     # Planted: enumeration on password recovery.

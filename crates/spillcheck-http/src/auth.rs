@@ -76,8 +76,50 @@ pub struct Identity {
     pub label: String,
     token: RwLock<String>,
     command: Option<String>,
+    /// The login request that obtained the token (`--user`), sent again when it expires.
+    login: Option<LoginRequest>,
     refreshes: AtomicU32,
     refreshing: tokio::sync::Mutex<()>,
+}
+
+/// A login request: it carries a password, so its `Debug` shows only where it goes.
+struct LoginRequest(crate::engine::Request);
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoginRequest({} {})", self.0.method, self.0.url.path())
+    }
+}
+
+/// Credentials to log in with (`--user NAME:PASSWORD`); the password never leaves the
+/// process except in the login request itself.
+#[derive(Clone)]
+pub struct Credentials {
+    /// The user name or email.
+    pub name: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credentials({}, …)", self.name)
+    }
+}
+
+impl Credentials {
+    /// Parses `NAME:PASSWORD` (the password may hold `:`).
+    pub fn parse(spec: &str, flag: &str) -> Result<Credentials, String> {
+        match spec.split_once(':') {
+            Some((name, password)) if !name.trim().is_empty() && !password.is_empty() => {
+                Ok(Credentials {
+                    name: name.trim().to_owned(),
+                    password: password.to_owned(),
+                })
+            }
+            _ => Err(format!("{flag}: expected NAME:PASSWORD")),
+        }
+    }
 }
 
 impl Identity {
@@ -87,6 +129,7 @@ impl Identity {
             label: label.to_owned(),
             token: RwLock::new(token.trim().to_owned()),
             command: None,
+            login: None,
             refreshes: AtomicU32::new(0),
             refreshing: tokio::sync::Mutex::new(()),
         }
@@ -99,9 +142,31 @@ impl Identity {
             label: label.to_owned(),
             token: RwLock::new(token),
             command: Some(command.to_owned()),
+            login: None,
             refreshes: AtomicU32::new(0),
             refreshing: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// An identity that logged in with `login` and got `token`.
+    pub fn logged_in(label: &str, token: &str, login: crate::engine::Request) -> Identity {
+        let mut me = Identity::literal(label, token);
+        me.login = Some(LoginRequest(login));
+        me
+    }
+
+    /// The login request to send again when the token expires, if there is one and
+    /// refreshes are left (at most five per run).
+    pub fn relogin(&self) -> Option<&crate::engine::Request> {
+        let login = self.login.as_ref()?;
+        (self.refreshes.fetch_add(1, Ordering::Relaxed) < 5).then_some(&login.0)
+    }
+
+    /// Replaces the token (after a new login).
+    pub fn set_token(&self, token: &str) {
+        if let Ok(mut t) = self.token.write() {
+            token.trim().clone_into(&mut t);
+        }
     }
 
     /// The current token.

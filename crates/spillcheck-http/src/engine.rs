@@ -65,6 +65,9 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// A body and its content type.
     pub body: Option<(String, Vec<u8>)>,
+    /// A login with the user's own credentials (`--user`): sent even in read-only mode,
+    /// as logging in changes nothing the scan is asked to protect.
+    pub login: bool,
 }
 
 impl Request {
@@ -81,7 +84,15 @@ impl Request {
             url,
             headers: Vec::new(),
             body: None,
+            login: false,
         }
+    }
+
+    /// Marks the request as a login (see [`Request::login`]).
+    #[must_use]
+    pub fn as_login(mut self) -> Request {
+        self.login = true;
+        self
     }
 
     /// Adds a header.
@@ -478,7 +489,7 @@ impl Engine {
 
     /// Sends `request`, following redirects by hand, and keeps the exchange.
     pub async fn send(&self, request: Request) -> Result<Arc<Exchange>, SendError> {
-        if is_write(&request.method) && !self.settings.allow_writes {
+        if is_write(&request.method) && !self.settings.allow_writes && !request.login {
             return Err(SendError::WritesNotAllowed);
         }
         let _permit = self.sem.acquire().await.map_err(|_| SendError::Stopped)?;

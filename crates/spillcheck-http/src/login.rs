@@ -364,3 +364,239 @@ pub async fn self_register(p: &mut Probe) {
         }
     }
 }
+
+/// Where an API usually logs users in, tried when no login operation is known.
+const COMMON_LOGIN_PATHS: &[&str] = &[
+    "/api/login",
+    "/login",
+    "/api/auth/login",
+    "/auth/login",
+    "/api/v1/login",
+    "/api/v1/auth/login",
+    "/api/users/login",
+    "/api/tokens",
+    "/api/token",
+    "/auth/token",
+    "/oauth/token",
+    "/token",
+];
+
+/// One way of sending credentials.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    /// A body (JSON or form) holding the credentials somewhere.
+    Body { form: bool, body: Value },
+    /// HTTP Basic on an empty POST (token endpoints such as `POST /api/tokens`).
+    Basic,
+}
+
+/// Fills the user and password fields of `body` (at the top or one object down, as in
+/// `{"user": {"email", "password"}}`); `false` when it has no password field.
+fn fill_credentials(body: &mut Value, c: &crate::auth::Credentials) -> bool {
+    let Value::Object(m) = body else { return false };
+    let keys: Vec<String> = m.keys().cloned().collect();
+    if let Some(pass) = keys
+        .iter()
+        .find(|k| k.to_ascii_lowercase().contains("pass"))
+    {
+        let by_mail = c.name.contains('@');
+        let lower = |k: &String| k.to_ascii_lowercase();
+        let user = keys
+            .iter()
+            .find(|k| by_mail && lower(k).contains("mail"))
+            .or_else(|| {
+                keys.iter().find(|k| {
+                    let k = lower(k);
+                    k == "username"
+                        || k == "login"
+                        || k == "user"
+                        || k == "user_name"
+                        || k == "name"
+                })
+            })
+            .or_else(|| keys.iter().find(|k| lower(k).contains("mail")))
+            .cloned()
+            .unwrap_or_else(|| if by_mail { "email" } else { "username" }.to_owned());
+        m.insert(pass.clone(), Value::from(c.password.clone()));
+        m.insert(user, Value::from(c.name.clone()));
+        return true;
+    }
+    m.values_mut().any(|v| fill_credentials(v, c))
+}
+
+/// The shapes to try on one login operation, the documented one first.
+fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
+    let mut out = Vec::new();
+    if let Some(b) = &op.body {
+        let mut body = b.example.clone();
+        if fill_credentials(&mut body, c) {
+            out.push(Shape::Body {
+                form: b.content_type.contains("form"),
+                body,
+            });
+        }
+    }
+    let first = if c.name.contains('@') {
+        "email"
+    } else {
+        "username"
+    };
+    let second = if first == "email" {
+        "username"
+    } else {
+        "email"
+    };
+    let flat = |field: &str| serde_json::json!({ field: c.name, "password": c.password });
+    for shape in [
+        Shape::Body {
+            form: false,
+            body: flat(first),
+        },
+        Shape::Body {
+            form: false,
+            body: flat(second),
+        },
+        Shape::Body {
+            form: false,
+            body: serde_json::json!({ "user": flat(first) }),
+        },
+        Shape::Basic,
+        Shape::Body {
+            form: true,
+            body: flat(first),
+        },
+    ] {
+        if !out.contains(&shape) {
+            out.push(shape);
+        }
+    }
+    out
+}
+
+/// The token a login answer carries: in the JSON body (any path), or in a header the
+/// API hands tokens out in.
+fn issued_token(ex: &Exchange) -> Option<String> {
+    token_in(ex).or_else(|| {
+        [
+            "x-auth-token",
+            "x-access-token",
+            "authorization",
+            "access-token",
+        ]
+        .iter()
+        .find_map(|h| ex.response.header(h))
+        .map(|v| v.trim_start_matches("Bearer ").trim().to_owned())
+        .filter(|t| t.len() >= 8 && !t.contains(char::is_whitespace))
+    })
+}
+
+/// The value of the cookie `name` the answer sets.
+fn set_cookie(ex: &Exchange, name: &str) -> Option<String> {
+    ex.response
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .find_map(|(_, v)| {
+            let (k, rest) = v.split_once('=')?;
+            (k.trim() == name).then(|| rest.split(';').next().unwrap_or("").trim().to_owned())
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// `--user NAME:PASSWORD`: finds the login operation (documented or coded, else the
+/// usual paths), sends the credentials in the shape it accepts (JSON with its own field
+/// names, nested, a form, HTTP Basic) and reads the token from the answer. The identity
+/// logs in again the same way when the token expires.
+pub async fn log_in(
+    p: &Probe,
+    label: &str,
+    c: &crate::auth::Credentials,
+) -> Result<crate::auth::Identity, String> {
+    let mut candidates: Vec<Operation> = posts_named(p, LOGIN_NAMES, has_password)
+        .into_iter()
+        .map(|f| f.op)
+        .collect();
+    candidates.sort_by_key(|op| op.path.len());
+    let known = candidates.len();
+    for path in COMMON_LOGIN_PATHS {
+        if !candidates.iter().any(|op| op.path == *path) {
+            candidates.push(Operation::new("POST", path, crate::discovery::Origin::Seen));
+        }
+    }
+    let mut tried = 0;
+    for (i, op) in candidates.iter().enumerate() {
+        for shape in shapes(op, c) {
+            let mut req = p
+                .request(&format!("login ({label})"), Method::POST, &op.path)
+                .as_login();
+            req = match &shape {
+                Shape::Body { form: true, body } => req.form(body),
+                Shape::Body { form: false, body } => req.json(body),
+                Shape::Basic => {
+                    use base64::Engine as _;
+                    let raw = format!("{}:{}", c.name, c.password);
+                    let enc = base64::engine::general_purpose::STANDARD.encode(raw);
+                    p.secret(&enc);
+                    req.header("Authorization", &format!("Basic {enc}"))
+                }
+            };
+            tried += 1;
+            let Ok(ex) = p.anon(req.clone()).await else {
+                continue;
+            };
+            // An operation that is not there answers every shape the same: next one.
+            if i >= known && matches!(ex.response.status, 404 | 405) {
+                break;
+            }
+            // Where the API expects a cookie, the login's cookie of that name is the token.
+            let cookie = match &p.placement {
+                crate::auth::Placement::Cookie(name) => set_cookie(&ex, name),
+                _ => None,
+            };
+            if ex.response.ok()
+                && !crate::inspect::failure_body(&ex.response)
+                && let Some(token) = cookie.or_else(|| issued_token(&ex))
+            {
+                return Ok(crate::auth::Identity::logged_in(label, &token, req));
+            }
+        }
+    }
+    Err(format!(
+        "no login operation accepted the credentials ({tried} attempts on {} operations; give a token with --token or --token-cmd instead)",
+        candidates.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Credentials;
+    use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn credentials_go_where_the_body_wants_them() {
+        let c = Credentials::parse("alice@x.test:pw:with:colons", "--user").unwrap();
+        assert_eq!(c.password, "pw:with:colons");
+        let mut nested = serde_json::json!({"user": {"email": "", "password": ""}});
+        assert!(fill_credentials(&mut nested, &c));
+        assert_eq!(nested["user"]["email"], "alice@x.test");
+        let mut op = Operation::new("POST", "/api/login", Origin::Source);
+        op.body = Some(body_from_fields(
+            "application/x-www-form-urlencoded",
+            &[
+                ("login".into(), "string".into()),
+                ("passwd".into(), "string".into()),
+            ],
+        ));
+        let all = shapes(&op, &Credentials::parse("alice:pw", "--user").unwrap());
+        assert_eq!(
+            all[0],
+            Shape::Body {
+                form: true,
+                body: serde_json::json!({"login": "alice", "passwd": "pw"})
+            }
+        );
+        assert!(all.contains(&Shape::Basic));
+        assert!(Credentials::parse("nopassword", "--user").is_err());
+    }
+}

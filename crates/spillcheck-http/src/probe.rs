@@ -39,6 +39,9 @@ pub struct Options {
     pub limited: Option<Identity>,
     /// Register two users and use them as A and B (`--self-register`, needs writes).
     pub self_register: bool,
+    /// `--user` credentials for A, B, admin and the limited user, for the slots no token
+    /// filled: the probe finds the login operation and logs in.
+    pub logins: Logins,
     /// How many ids on each side of the caller's own ids enumeration tries.
     pub enum_window: u32,
     /// `--openapi FILE|URL`.
@@ -55,6 +58,19 @@ pub struct Options {
     pub progress: indicatif::ProgressBar,
     /// Called after every request (`--verbose`).
     pub observer: Option<crate::engine::Observer>,
+}
+
+/// Credentials per role (`--user` twice, `--admin-user`, `--limited-user`).
+#[derive(Debug, Default, Clone)]
+pub struct Logins {
+    /// User A.
+    pub user: Option<crate::auth::Credentials>,
+    /// User B.
+    pub user_b: Option<crate::auth::Credentials>,
+    /// An administrator.
+    pub admin: Option<crate::auth::Credentials>,
+    /// A user lacking a scope or role.
+    pub limited: Option<crate::auth::Credentials>,
 }
 
 /// What a probe run found.
@@ -250,6 +266,34 @@ impl Probe {
         attempt.headers.push((k, v));
         attempt.actor.clone_from(&who.label);
         let ex = self.engine.send(attempt).await?;
+        if ex.response.status == 401 && who.token() != sent {
+            // Another request logged in again meanwhile: use the new token.
+            let mut again = req;
+            let (k, v) = self.placement.header(&who.token());
+            again.headers.push((k, v));
+            again.actor.clone_from(&who.label);
+            return self.engine.send(again).await;
+        }
+        if ex.response.status == 401
+            && let Some(login) = who.relogin()
+        {
+            // `--user`: log in again, as the user would.
+            let mut l = login.clone();
+            l.actor = format!("login ({})", who.label);
+            if let Ok(answer) = self.engine.send(l).await
+                && answer.response.ok()
+                && let Some(token) = crate::login::token_in(&answer)
+            {
+                self.secret(&token);
+                who.set_token(&token);
+                let mut again = req;
+                let (k, v) = self.placement.header(&token);
+                again.headers.push((k, v));
+                again.actor.clone_from(&who.label);
+                return self.engine.send(again).await;
+            }
+            return Ok(ex);
+        }
         if ex.response.status == 401 {
             match who.refresh(&sent).await {
                 Ok(true) => {
@@ -695,6 +739,58 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             DiagnosticLevel::Warning,
             "no operations discovered (no OpenAPI document found): pass --openapi FILE or --source PATH; only site-wide checks ran",
         );
+    }
+
+    // `--user`: log in as the users would, for every slot no token filled.
+    let logins = options.logins;
+    if logins.user.is_some()
+        || logins.user_b.is_some()
+        || logins.admin.is_some()
+        || logins.limited.is_some()
+    {
+        p.ops = ops
+            .iter()
+            .map(|op| Probed {
+                op: op.clone(),
+                path: op.path.clone(),
+                user: None,
+                anon: None,
+            })
+            .collect();
+        for (label, creds) in [
+            ("user A", &logins.user),
+            ("user B", &logins.user_b),
+            ("admin", &logins.admin),
+            ("limited token", &logins.limited),
+        ] {
+            let Some(creds) = creds else { continue };
+            p.secret(&creds.password);
+            let taken = match label {
+                "user A" => p.user.is_some(),
+                "user B" => p.user_b.is_some(),
+                "admin" => p.admin.is_some(),
+                _ => p.limited.is_some(),
+            };
+            if taken {
+                continue;
+            }
+            match crate::login::log_in(&p, label, creds).await {
+                Ok(identity) => {
+                    p.secret(&identity.token());
+                    match label {
+                        "user A" => p.user = Some(identity),
+                        "user B" => p.user_b = Some(identity),
+                        "admin" => p.admin = Some(identity),
+                        _ => p.limited = Some(identity),
+                    }
+                }
+                Err(why) => p.diagnose(
+                    DiagnosticLevel::Error,
+                    format!("{label} ({}): could not log in: {why}", creds.name),
+                ),
+            }
+        }
+        p.ops.clear();
     }
 
     // Self-provisioned identities: the scan registers and logs in its own two users.

@@ -757,7 +757,13 @@ fn decorator_auth(
     };
     if OPTIONAL_AUTH.contains(&last)
         || args.is_some_and(|c| {
-            kwarg(c, "optional").and_then(crate::ast_util::bool_value) == Some(true)
+            // `optional=True`, and project spellings such as `optional_auth_user=True`.
+            c.arguments.keywords.iter().any(|k| {
+                k.arg
+                    .as_ref()
+                    .is_some_and(|a| a.as_str().to_ascii_lowercase().contains("optional"))
+                    && crate::ast_util::bool_value(&k.value) == Some(true)
+            })
         })
     {
         return Some(DecoratorAuth::Optional { name: shown });

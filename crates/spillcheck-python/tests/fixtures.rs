@@ -275,3 +275,70 @@ fn one_model_per_application() {
     assert!(o.expected >= 1);
     assert_clean("monorepo", &o);
 }
+
+#[test]
+fn optional_authentication_in_a_project_spelling() {
+    // `@require_auth(optional_auth_user=True)` (FitTrackee's spelling) is optional
+    // authentication like `jwt_required(optional=True)`: the route is public by design.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.py");
+    std::fs::write(
+        &file,
+        r#"from functools import wraps
+from flask import Flask, jsonify
+from flask_jwt_extended import verify_jwt_in_request
+
+app = Flask(__name__)
+
+
+def require_auth(scopes=None, optional_auth_user=False):
+    def wrap(f):
+        @wraps(f)
+        def inner(*a, **k):
+            verify_jwt_in_request(optional=optional_auth_user)
+            return f(*a, **k)
+        return inner
+    return wrap
+
+
+@app.get("/sports")
+@require_auth(scopes=["workouts:read"], optional_auth_user=True)
+def sports():
+    return jsonify([])
+
+
+@app.get("/workouts")
+@require_auth(scopes=["workouts:read"])
+def workouts():
+    return jsonify([])
+"#,
+    )
+    .unwrap();
+    let all = |id: &str| id.starts_with("SC1");
+    let analysis = analyze(&Options {
+        paths: vec![file],
+        root: dir.path().to_path_buf(),
+        exclude: globset::GlobSet::empty(),
+        model: ModelOptions::default(),
+        enabled: &all,
+        only: None,
+    });
+    let auth = |path: &str| {
+        analysis
+            .routes
+            .iter()
+            .find(|r| r.path == path)
+            .map(|r| format!("{:?}", r.auth))
+            .unwrap()
+    };
+    assert!(
+        auth("/sports").starts_with("Optional"),
+        "{}",
+        auth("/sports")
+    );
+    assert!(
+        auth("/workouts").starts_with("Decorator"),
+        "{}",
+        auth("/workouts")
+    );
+}

@@ -187,6 +187,30 @@ pub(crate) struct ProbeArgs {
     /// A command printing a token that lacks a scope.
     #[arg(long, value_name = "CMD", help_heading = "Auth")]
     pub(crate) token_limited_cmd: Option<String>,
+    /// Log in as a user: NAME:PASSWORD (or email:password). Give it twice: the first is
+    /// user A, the second user B. spillcheck finds the login operation, sends the
+    /// credentials in the shape it accepts and logs in again when the token expires.
+    /// Default: $SPILLCHECK_USER and $SPILLCHECK_USER_B (keeps passwords out of shell history).
+    #[arg(long = "user", value_name = "NAME:PASSWORD", help_heading = "Auth")]
+    pub(crate) users: Vec<String>,
+    /// Log in as an administrator: NAME:PASSWORD. Default: $SPILLCHECK_ADMIN_USER.
+    #[arg(
+        long,
+        value_name = "NAME:PASSWORD",
+        env = "SPILLCHECK_ADMIN_USER",
+        hide_env_values = true,
+        help_heading = "Auth"
+    )]
+    pub(crate) admin_user: Option<String>,
+    /// Log in as a user lacking a scope or role: NAME:PASSWORD. Default: $SPILLCHECK_LIMITED_USER.
+    #[arg(
+        long,
+        value_name = "NAME:PASSWORD",
+        env = "SPILLCHECK_LIMITED_USER",
+        hide_env_values = true,
+        help_heading = "Auth"
+    )]
+    pub(crate) limited_user: Option<String>,
     /// Register two users (open registration + login) and test them against each other;
     /// needs --allow-writes. Used for A/B when those tokens are not given.
     #[arg(long, help_heading = "Auth")]

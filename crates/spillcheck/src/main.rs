@@ -46,9 +46,18 @@ fn process_redactor() -> &'static spillcheck_core::Redactor {
             "SPILLCHECK_TOKEN_B",
             "SPILLCHECK_ADMIN_TOKEN",
             "SPILLCHECK_TOKEN_LIMITED",
+            "SPILLCHECK_USER",
+            "SPILLCHECK_USER_B",
+            "SPILLCHECK_ADMIN_USER",
+            "SPILLCHECK_LIMITED_USER",
         ] {
             if let Ok(v) = std::env::var(var) {
                 r.add(&v);
+                if var.ends_with("USER")
+                    && let Some((_, password)) = v.split_once(':')
+                {
+                    r.add(password);
+                }
             }
         }
         r
@@ -58,18 +67,33 @@ fn process_redactor() -> &'static spillcheck_core::Redactor {
 /// Values of the token options (`--token T`, `--token=T`, ...) and the token given to
 /// `spillcheck jwt`.
 fn secrets_from_command_line(args: impl Iterator<Item = String>) -> Vec<String> {
-    const FLAGS: [&str; 4] = ["--token", "--token-b", "--admin-token", "--token-limited"];
+    const FLAGS: [&str; 7] = [
+        "--token",
+        "--token-b",
+        "--admin-token",
+        "--token-limited",
+        "--user",
+        "--admin-user",
+        "--limited-user",
+    ];
     let args: Vec<String> = args.collect();
     let mut out = Vec::new();
     let mut jwt = false;
+    // `--user NAME:PASSWORD`: the password alone is the secret too.
+    let push = |value: &str, out: &mut Vec<String>| {
+        out.push(value.to_owned());
+        if let Some((_, password)) = value.split_once(':') {
+            out.push(password.to_owned());
+        }
+    };
     for (i, a) in args.iter().enumerate() {
         if let Some((flag, value)) = a.split_once('=') {
             if FLAGS.contains(&flag) {
-                out.push(value.to_owned());
+                push(value, &mut out);
             }
         } else if FLAGS.contains(&a.as_str()) {
             if let Some(v) = args.get(i + 1) {
-                out.push(v.clone());
+                push(v, &mut out);
             }
         } else if a == "jwt" && !jwt {
             jwt = true;

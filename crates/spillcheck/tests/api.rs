@@ -986,3 +986,75 @@ fn api_zoo_read_only_sends_no_writes() {
         .collect();
     assert!(writes.is_empty(), "{writes:?}");
 }
+
+#[test]
+fn user_credentials_log_in_and_again_when_the_token_expires() {
+    // No tokens: A and B log in with --user / $SPILLCHECK_USER_B; their tokens stop
+    // working after 6 requests, so the scan must log in again to finish its checks.
+    let t = spawn(
+        "api-zoo/app.py",
+        &[],
+        &[("ZOO_TOKENS", ""), ("ZOO_TOKEN_USES", "6")],
+    );
+    let password_a = "alice-pw-7Qx!";
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &t.url(),
+            "--user",
+            &format!("alice:{password_a}"),
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--verbose",
+        ])
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.1 == "GET" && g.2 == "/api/users/{username}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    let logins = Command::new(python())
+        .args([
+            "-c",
+            &format!(
+                "import urllib.request;print(urllib.request.urlopen('{}/_logins').read().decode())",
+                t.url()
+            ),
+        ])
+        .output()
+        .unwrap();
+    let logins: Vec<String> = serde_json::from_slice(&logins.stdout).unwrap();
+    assert!(
+        logins.iter().filter(|n| *n == "alice").count() >= 2,
+        "{logins:?}"
+    );
+    assert!(logins.iter().any(|n| n == "bob"), "{logins:?}");
+    // The passwords appear nowhere: not in the report, not in the verbose log.
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(!all.contains(password_a) && !all.contains("bob-pw-9Tz!"));
+    // Wrong credentials: one clear error in the diagnostics, no crash.
+    let out = run(
+        &[
+            "api",
+            &t.url(),
+            "--user",
+            "alice:wrong-password",
+            "--format",
+            "json",
+        ],
+        &workspace(),
+    );
+    let diags = serde_json::to_string(&json(&out)["diagnostics"]).unwrap();
+    assert!(diags.contains("could not log in"), "{diags}");
+    assert!(!diags.contains("wrong-password"), "{diags}");
+}

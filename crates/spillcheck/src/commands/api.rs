@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, bail};
 use spillcheck_core::{Config, Diagnostic, Finding, Location, Target, correlate};
-use spillcheck_http::auth::{Identity, Placement};
+use spillcheck_http::auth::{Credentials, Identity, Placement};
 use spillcheck_http::discovery::{self, Operation, Origin, Param, ParamIn, Security};
 use spillcheck_http::engine::Settings;
 use spillcheck_http::probe::{self, Options, Outcome};
@@ -47,6 +47,32 @@ async fn identity(
         ),
         (Some(t), None) if !t.trim().is_empty() => Some(Identity::literal(label, t)),
         _ => None,
+    })
+}
+
+/// `--user` (twice: A then B; else $SPILLCHECK_USER, $SPILLCHECK_USER_B), `--admin-user`,
+/// `--limited-user`.
+fn logins(args: &ProbeArgs) -> anyhow::Result<probe::Logins> {
+    let parse = |spec: Option<String>, flag: &str| -> anyhow::Result<Option<Credentials>> {
+        spec.filter(|s| !s.is_empty())
+            .map(|s| Credentials::parse(&s, flag).map_err(|e| anyhow!(e)))
+            .transpose()
+    };
+    if args.users.len() > 2 {
+        bail!("--user: give it at most twice (user A, then user B)");
+    }
+    let mut users = args.users.iter().cloned();
+    let a = users
+        .next()
+        .or_else(|| std::env::var("SPILLCHECK_USER").ok());
+    let b = users
+        .next()
+        .or_else(|| std::env::var("SPILLCHECK_USER_B").ok());
+    Ok(probe::Logins {
+        user: parse(a, "--user")?,
+        user_b: parse(b, "--user (second)")?,
+        admin: parse(args.admin_user.clone(), "--admin-user")?,
+        limited: parse(args.limited_user.clone(), "--limited-user")?,
     })
 }
 
@@ -204,6 +230,7 @@ async fn run_probe(
         args.token_limited_cmd.as_deref(),
     )
     .await?;
+    let logins = logins(args)?;
     if args.self_register && !args.allow_writes {
         bail!("--self-register registers two users: it needs --allow-writes");
     }
@@ -221,10 +248,16 @@ async fn run_probe(
         insecure: args.insecure,
         ..Settings::default()
     };
-    let args_tokens: Vec<Option<String>> = [&user, &user_b, &admin, &limited]
+    let mut args_tokens: Vec<Option<String>> = [&user, &user_b, &admin, &limited]
         .iter()
         .map(|i| i.as_ref().map(Identity::token))
         .collect();
+    args_tokens.extend(
+        [&logins.user, &logins.user_b, &logins.admin, &logins.limited]
+            .into_iter()
+            .flatten()
+            .map(|c| Some(c.password.clone())),
+    );
     let start = Instant::now();
     let outcome = probe::run(Options {
         base: url.clone(),
@@ -235,6 +268,7 @@ async fn run_probe(
         admin,
         limited,
         self_register: args.self_register,
+        logins,
         enum_window: args.enum_window,
         openapi: args.openapi.clone(),
         canary: canary.clone(),
