@@ -20,7 +20,8 @@ Safe (must stay silent):
 - GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
                                   caller's token: a scanner must never send them
 
-Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
+POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
+form). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
 must log in again mid-scan. GET /_logins counts the successful logins.
 
@@ -203,12 +204,25 @@ def create_app():
                                     "full_name": full_name, "password": password}
         return jsonify(username=username), 201
 
-    # Planted: no rate limit on failed logins.
+    # Planted: no rate limit on failed logins. ZOO_LOGIN picks the one shape it accepts:
+    # json {"username", "password"} (default), nested {"auth": {"credentials": {...}}},
+    # basic (HTTP Basic on an empty POST), form.
+    shape = os.environ.get("ZOO_LOGIN", "json")
+
+    def credentials():
+        if shape == "basic":
+            auth = request.authorization
+            return (auth.username, auth.password) if auth else (None, None)
+        if shape == "form":
+            return request.form.get("username"), request.form.get("password")
+        data = request.get_json(silent=True) or {}
+        if shape == "nested":
+            data = ((data.get("auth") or {}).get("credentials") or {})
+        return data.get("username"), data.get("password")
+
     @app.post("/api/login")
     def login():
-        data = request.get_json(silent=True) or {}
-        username = data.get("username")
-        password = data.get("password")
+        username, password = credentials()
         user = state["users"].get(username)
         if user is None or user["password"] != password:
             return jsonify(error="invalid credentials"), 401

@@ -492,6 +492,15 @@ pub const WELL_KNOWN: &[&str] = &[
     "/api/docs/openapi.json",
     "/api/spec",
     "/api/docs",
+    // The usual Flask extensions' own places: flasgger (`/apispec.json`), flask-restx and
+    // Connexion under a versioned base path, flask-smorest's `OPENAPI_URL_PREFIX`.
+    "/apispec.json",
+    "/api/v1/openapi.json",
+    "/api/v1/swagger.json",
+    "/api/v2/openapi.json",
+    "/docs/openapi.json",
+    "/openapi/openapi.json",
+    "/api/openapi.yaml",
 ];
 
 /// Merges `more` into `ops` by [`Operation::key`]: documented facts win, the source adds

@@ -78,7 +78,18 @@ fn has_password(op: &Operation) -> bool {
             || b.properties
                 .iter()
                 .any(|p| p.to_ascii_lowercase().contains("pass"))
+            || nested_password(&b.example, 0)
     })
+}
+
+/// A password field anywhere in a body (`{"auth": {"credentials": {"password"}}}`).
+fn nested_password(v: &Value, depth: usize) -> bool {
+    match v {
+        Value::Object(m) if depth < 5 => m
+            .iter()
+            .any(|(k, v)| k.to_ascii_lowercase().contains("pass") || nested_password(v, depth + 1)),
+        _ => false,
+    }
 }
 
 /// The POSTs whose last path segment is one of `names` and that `accept`.
@@ -246,11 +257,17 @@ pub async fn owned_account(p: &Probe) -> Option<Account> {
                 if let Ok(mut c) = p.created_users.lock() {
                     c.push(user.clone());
                 }
-                let mut near: Vec<&Form> = logins.iter().collect();
+                let mut near: Vec<Form> = logins.clone();
                 near.sort_by_key(|l| {
                     std::cmp::Reverse(common_prefix(&l.op.path, &register.op.path))
                 });
-                for login in near.into_iter().take(3) {
+                for mut login in near.into_iter().take(3) {
+                    // A login whose body is unknown takes the fields the registration takes.
+                    if login.op.body.is_none() {
+                        login.user_field.clone_from(&register.user_field);
+                        login.password_field.clone_from(&register.password_field);
+                    }
+                    let login = &login;
                     let Some(ok) = attempt(p, login, &user, &password, "scan's own account").await
                     else {
                         continue;

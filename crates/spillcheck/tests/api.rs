@@ -1058,3 +1058,65 @@ fn user_credentials_log_in_and_again_when_the_token_expires() {
     assert!(diags.contains("could not log in"), "{diags}");
     assert!(!diags.contains("wrong-password"), "{diags}");
 }
+
+#[test]
+fn user_credentials_in_every_login_shape() {
+    // The zoo's login accepts one shape at a time: HTTP Basic, a form, or a nested JSON body
+    // documented in an OpenAPI file. spillcheck finds the one that works each time.
+    for (shape, extra) in [
+        ("basic", None),
+        ("form", None),
+        ("nested", Some("testbeds/api-zoo/login-nested.openapi.json")),
+    ] {
+        let t = spawn(
+            "api-zoo/app.py",
+            &[],
+            &[("ZOO_TOKENS", ""), ("ZOO_LOGIN", shape)],
+        );
+        let url = t.url();
+        let mut args = vec![
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &url,
+            "--rate",
+            "0",
+            "--select",
+            "SC210",
+            "--format",
+            "json",
+        ];
+        if let Some(spec) = extra {
+            args.extend(["--openapi", spec]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+            .args(&args)
+            .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+            .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+            .current_dir(workspace())
+            .output()
+            .unwrap();
+        let report = json(&out);
+        let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+        assert!(!diags.contains("could not log in"), "{shape}: {diags}");
+        let logins = Command::new(python())
+            .args([
+                "-c",
+                &format!("import urllib.request;print(urllib.request.urlopen('{url}/_logins').read().decode())"),
+            ])
+            .output()
+            .unwrap();
+        let logins: Vec<String> = serde_json::from_slice(&logins.stdout).unwrap();
+        assert!(
+            logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+            "{shape}: {logins:?}"
+        );
+        assert!(
+            found(&report)
+                .iter()
+                .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
+            "{shape}: {:?}",
+            found(&report)
+        );
+    }
+}

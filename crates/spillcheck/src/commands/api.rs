@@ -259,7 +259,8 @@ async fn run_probe(
             .map(|c| Some(c.password.clone())),
     );
     let start = Instant::now();
-    let outcome = probe::run(Options {
+    // Boxed: the probe's state machine is large.
+    let outcome = Box::pin(probe::run(Options {
         base: url.clone(),
         settings,
         placement,
@@ -279,7 +280,7 @@ async fn run_probe(
             .verbose
             .then(|| verbose_observer(&bar, secrets_of(&args_tokens))),
         progress: bar,
-    })
+    }))
     .await
     .map_err(|fatal| anyhow!("{}: {fatal}", url.origin().ascii_serialization()))?;
     Ok(Probed {
@@ -294,8 +295,13 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
     // User A's token as the probe last used it (the file is not read again), when the
-    // user gave one; self-registered accounts are the scan's own.
-    let given = args.token.is_some() || args.token_file.is_some() || args.token_cmd.is_some();
+    // user gave one or the probe logged in with A's credentials; self-registered accounts
+    // are the scan's own.
+    let given = args.token.is_some()
+        || args.token_file.is_some()
+        || args.token_cmd.is_some()
+        || !args.users.is_empty()
+        || std::env::var("SPILLCHECK_USER").is_ok_and(|v| !v.is_empty());
     let token = probed
         .outcome
         .tokens
