@@ -6,7 +6,7 @@ misbehave in ways a framework would not allow.
 
 Every path below is listed in /openapi.json, so a probe visits them all:
 
-  /ok              a normal JSON answer (the control)
+  /ok              a normal JSON record (the control)
   /slow            answers after 60 s (the client's timeout must hold)
   /slowloris       promises 1 MB, sends one byte every 0.5 s
   /endless         chunked body that never ends (the body cap must hold)
@@ -109,7 +109,9 @@ def route(conn, path):
         with LOCK:
             send_json(conn, 200, list(LOG))
     elif path == "/ok":
-        send_json(conn, 200, {"ok": True})
+        # A record, not a bare `{"ok": true}`: a short constant without data is not
+        # reported as an open route, and this control must be.
+        send_json(conn, 200, {"id": 7, "owner_id": 3, "title": "control record"})
     elif path == "/slow":
         time.sleep(60)
         send_json(conn, 200, {"late": True})
