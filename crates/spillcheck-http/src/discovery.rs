@@ -422,6 +422,15 @@ fn example_for_named(root: &Map<String, Value>, name: &str, schema: &Value, dept
     v
 }
 
+/// The last segment of a path, lower-case (`/api/Login/` → `login`).
+pub fn last_segment(path: &str) -> String {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 /// A value an API is likely to accept for a body field of this name and JSON kind
 /// (`integer`, `number`, `boolean`, `string`): an email for `email`, a strong password
 /// for `password`, a name unique to this run for `username`, a date for `*_date`...
@@ -540,6 +549,15 @@ fn is_id_key(key: &str) -> bool {
             && key.chars().rev().nth(2).is_some_and(char::is_lowercase)
         || k == "uuid"
         || k == "slug"
+        || {
+            // Natural keys a path may name: `account_number`, `accountNumber`, `username`.
+            let n = spillcheck_core::vocab::normalize(key);
+            n.ends_with("number")
+                || n.ends_with("username")
+                || n == "email"
+                || n == "handle"
+                || n == "login"
+        }
 }
 
 fn is_id_value(v: &Value) -> bool {
@@ -564,7 +582,14 @@ impl SeenIds {
                 Value::Object(m) => {
                     for (k, x) in m {
                         if is_id_key(k) && is_id_value(x) {
-                            push_unique(self.by_key.entry(k.to_ascii_lowercase()).or_default(), x);
+                            // Keyed by the name's normal form: `accountNumber` is the value
+                            // of a `{account_number}` parameter.
+                            push_unique(
+                                self.by_key
+                                    .entry(spillcheck_core::vocab::normalize(k))
+                                    .or_default(),
+                                x,
+                            );
                             if k.eq_ignore_ascii_case("id") && depth <= 2 {
                                 push_unique(self.by_prefix.entry(path.to_owned()).or_default(), x);
                             }
@@ -591,7 +616,7 @@ impl SeenIds {
         if let Some(v) = self.by_prefix.get(prefix) {
             out.extend(v.iter().cloned());
         }
-        if let Some(v) = self.by_key.get(&name.to_ascii_lowercase()) {
+        if let Some(v) = self.by_key.get(&spillcheck_core::vocab::normalize(name)) {
             for x in v {
                 push_unique(&mut out, x);
             }
@@ -706,6 +731,20 @@ mod tests {
             vec![Value::from(2), Value::from(3)]
         );
         assert_eq!(seen.candidates("owner_id", "/x/"), vec![Value::from(9)]);
+        // A login answer's natural keys, by the parameter's name in any spelling.
+        seen.learn(
+            "",
+            &serde_json::json!({"accountNumber": "9807310575", "debug": {"username": "alice"}, "title": "x"}),
+        );
+        assert_eq!(
+            seen.candidates("account_number", "/check_balance/"),
+            vec![Value::from("9807310575")]
+        );
+        assert_eq!(
+            seen.candidates("username", "/u/"),
+            vec![Value::from("alice")]
+        );
+        assert!(seen.candidates("title", "/t/").is_empty());
         let base = url::Url::parse("http://127.0.0.1:5000/").unwrap();
         let l = links(
             &serde_json::json!({"next": "/api/notes?page=2", "o": "http://evil.test/x", "s": "http://127.0.0.1:5000/a/b"}),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use crate::discovery::Operation;
+use crate::discovery::{Operation, last_segment};
 use crate::engine::Exchange;
 use crate::probe::{Probe, random_name};
 
@@ -39,14 +39,6 @@ fn content_type(op: &Operation) -> &str {
     op.body
         .as_ref()
         .map_or("application/json", |b| b.content_type.as_str())
-}
-
-fn last_segment(path: &str) -> String {
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
 }
 
 fn form(op: &Operation) -> Form {
@@ -523,12 +515,13 @@ fn set_cookie(ex: &Exchange, name: &str) -> Option<String> {
 /// `--user NAME:PASSWORD`: finds the login operation (documented or coded, else the
 /// usual paths), sends the credentials in the shape it accepts (JSON with its own field
 /// names, nested, a form, HTTP Basic) and reads the token from the answer. The identity
-/// logs in again the same way when the token expires.
+/// logs in again the same way when the token expires. The login's JSON answer comes back
+/// too: it often names the user (`accountNumber`, `user.id`).
 pub async fn log_in(
     p: &Probe,
     label: &str,
     c: &crate::auth::Credentials,
-) -> Result<crate::auth::Identity, String> {
+) -> Result<(crate::auth::Identity, Option<Value>), String> {
     let mut candidates: Vec<Operation> = posts_named(p, LOGIN_NAMES, has_password)
         .into_iter()
         .map(|f| f.op)
@@ -574,7 +567,10 @@ pub async fn log_in(
                 && !crate::inspect::failure_body(&ex.response)
                 && let Some(token) = cookie.or_else(|| issued_token(&ex))
             {
-                return Ok(crate::auth::Identity::logged_in(label, &token, req));
+                return Ok((
+                    crate::auth::Identity::logged_in(label, &token, req),
+                    ex.response.json(),
+                ));
             }
         }
     }

@@ -554,15 +554,23 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
     path
 }
 
+/// Operations as not yet probed (their templates as paths): what the login and
+/// registration finders read before the baselines.
+fn unprobed(ops: &[Operation]) -> Vec<Probed> {
+    ops.iter()
+        .map(|op| Probed {
+            op: op.clone(),
+            path: op.path.clone(),
+            user: None,
+            anon: None,
+        })
+        .collect()
+}
+
 /// The pages that are login or account forms themselves (`/login`, `/merchant/register`,
 /// `/reset-password`): a login form is their content, not a wall in front of it.
 fn is_account_page(path: &str) -> bool {
-    let last = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let last = discovery::last_segment(path);
     [
         "login", "signin", "sign-in", "register", "signup", "sign-up", "password", "forgot", "auth",
     ]
@@ -572,12 +580,7 @@ fn is_account_page(path: &str) -> bool {
 
 /// Whether a path names the caller (`/me`, `/profile`, `/whoami`...).
 pub(crate) fn is_me_path(path: &str) -> bool {
-    let last = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let last = discovery::last_segment(path);
     matches!(
         last.as_str(),
         "me" | "self" | "whoami" | "profile" | "account" | "current_user" | "userinfo" | "user"
@@ -741,22 +744,16 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         );
     }
 
-    // `--user`: log in as the users would, for every slot no token filled.
+    // `--user`: log in as the users would, for every slot no token filled. What A's
+    // login answers names A's own objects (ids, account numbers): learnt like a listing.
+    let mut login_seen = SeenIds::default();
     let logins = options.logins;
     if logins.user.is_some()
         || logins.user_b.is_some()
         || logins.admin.is_some()
         || logins.limited.is_some()
     {
-        p.ops = ops
-            .iter()
-            .map(|op| Probed {
-                op: op.clone(),
-                path: op.path.clone(),
-                user: None,
-                anon: None,
-            })
-            .collect();
+        p.ops = unprobed(&ops);
         for (label, creds) in [
             ("user A", &logins.user),
             ("user B", &logins.user_b),
@@ -775,11 +772,23 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
                 continue;
             }
             match crate::login::log_in(&p, label, creds).await {
-                Ok(identity) => {
+                Ok((identity, answer)) => {
                     p.secret(&identity.token());
                     match label {
-                        "user A" => p.user = Some(identity),
-                        "user B" => p.user_b = Some(identity),
+                        "user A" => {
+                            if let Some(json) = &answer {
+                                login_seen.learn("", json);
+                                learn_own(&mut p.own, json);
+                            }
+                            p.user = Some(identity);
+                        }
+                        "user B" => {
+                            if let Some(json) = &answer {
+                                p.seen_b.learn("", json);
+                                learn_own(&mut p.own_b, json);
+                            }
+                            p.user_b = Some(identity);
+                        }
                         "admin" => p.admin = Some(identity),
                         _ => p.limited = Some(identity),
                     }
@@ -795,15 +804,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
 
     // Self-provisioned identities: the scan registers and logs in its own two users.
     if options.self_register {
-        p.ops = ops
-            .iter()
-            .map(|op| Probed {
-                op: op.clone(),
-                path: op.path.clone(),
-                user: None,
-                anon: None,
-            })
-            .collect();
+        p.ops = unprobed(&ops);
         crate::login::self_register(&mut p).await;
         p.ops.clear();
     }
@@ -826,7 +827,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // 4. Baselines: operations without path parameters first (listings and /me give ids),
     // then the others with ids filled in.
     p.engine.progress().set_message("baseline requests");
-    let mut seen = SeenIds::default();
+    let mut seen = login_seen;
     ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
     let known_templates: Vec<String> = ops
         .iter()

@@ -528,15 +528,21 @@ impl Target {
     }
 
     fn received(&self) -> Vec<serde_json::Value> {
+        self.fetch("/_requests").as_array().unwrap().clone()
+    }
+
+    /// The zoo's successful logins (its `/_logins`), by user name.
+    fn logins(&self) -> Vec<String> {
+        serde_json::from_value(self.fetch("/_logins")).unwrap()
+    }
+
+    /// A test endpoint's JSON, fetched outside spillcheck.
+    fn fetch(&self, path: &str) -> serde_json::Value {
         let out = Command::new(python())
-            .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('{}/_requests').read().decode())", self.url())])
+            .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('{}{path}').read().decode())", self.url())])
             .output()
             .unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
+        serde_json::from_slice(&out.stdout).unwrap()
     }
 }
 
@@ -1023,17 +1029,7 @@ fn user_credentials_log_in_and_again_when_the_token_expires() {
         "{got:?}\n{}",
         stderr(&out)
     );
-    let logins = Command::new(python())
-        .args([
-            "-c",
-            &format!(
-                "import urllib.request;print(urllib.request.urlopen('{}/_logins').read().decode())",
-                t.url()
-            ),
-        ])
-        .output()
-        .unwrap();
-    let logins: Vec<String> = serde_json::from_slice(&logins.stdout).unwrap();
+    let logins = t.logins();
     assert!(
         logins.iter().filter(|n| *n == "alice").count() >= 2,
         "{logins:?}"
@@ -1099,14 +1095,7 @@ fn user_credentials_in_every_login_shape() {
         let report = json(&out);
         let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
         assert!(!diags.contains("could not log in"), "{shape}: {diags}");
-        let logins = Command::new(python())
-            .args([
-                "-c",
-                &format!("import urllib.request;print(urllib.request.urlopen('{url}/_logins').read().decode())"),
-            ])
-            .output()
-            .unwrap();
-        let logins: Vec<String> = serde_json::from_slice(&logins.stdout).unwrap();
+        let logins = t.logins();
         assert!(
             logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
             "{shape}: {logins:?}"

@@ -70,10 +70,16 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
             "customer_id",
         ]
         .contains(&k.as_str());
-        let secret = k.contains("password") || k.contains("token") || k.contains("secret");
+        let secret = k.contains("password")
+            || k.contains("token")
+            || k.contains("secret")
+            || spillcheck_core::vocab::is_sensitive_field(&k);
+        // Personal data by name, with a value: a balance, an account or card number.
+        let personal_field =
+            spillcheck_core::vocab::is_personal_field(&k) && !v.as_str().is_some_and(str::is_empty);
         let phone = inspect::is_phone_key(&k) && v.as_str().is_some_and(inspect::is_phone_value);
         let record = k == "id" || k.ends_with("_id");
-        data = owner || secret || phone || (!personal && record);
+        data = owner || secret || phone || personal_field || (!personal && record);
     });
     data
 }

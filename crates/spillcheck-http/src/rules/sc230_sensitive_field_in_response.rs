@@ -96,12 +96,7 @@ fn created_credential(key: &str) -> bool {
 /// A write whose path says it creates or issues something (`/cards/create`, `/keys/new`,
 /// `/tokens/issue`).
 fn creates(path: &str) -> bool {
-    let last = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let last = crate::discovery::last_segment(path);
     ["create", "new", "issue", "generate", "add"]
         .iter()
         .any(|w| {
