@@ -239,6 +239,15 @@ fn scoped_by_identity(
         let mut leaves: Vec<&Expr> = Vec::new();
         for c in children {
             match parts(c, bound, 0) {
+                // `("INSERT INTO ... VALUES (%s, %s)", (card_id, my_account))` in a batch:
+                // the identity as a value an insert writes scopes no read.
+                Some(inner)
+                    if inner
+                        .first()
+                        .and_then(|s| crate::ast_util::str_value(s))
+                        .is_some_and(|q| {
+                            q.trim_start().to_ascii_lowercase().starts_with("insert")
+                        }) => {}
                 Some(inner) if depth < 4 => {
                     if scoped(&inner, identity, ids, bound, depth + 1) {
                         return true;
@@ -358,6 +367,10 @@ pub(crate) fn check_routes(
             continue;
         }
         let id_names = taint.closure(&id_refs);
+        // The id itself and plain copies of it (`pid = int(post_id)`): what a statement
+        // scoped by the caller names beside the identity. Values computed from the loaded
+        // object (`amount` from the card's currency) are not the id.
+        let direct_ids = taint.closure_direct(&id_refs);
         let external = &cx.externals[site.file_index];
         let sites: Vec<&ast::ExprCall> = calls_in(&site.func.body)
             .into_iter()
@@ -384,14 +397,17 @@ pub(crate) fn check_routes(
         }
         let identity = identity_names(site, &taint);
         let mut compared = false;
+        // A comparison of the caller with the object (or its id): `post.author_id !=
+        // me.id`, `user_id != g.user["sub"]`. The caller compared with anything else
+        // (`amount > my_balance`) checks no ownership.
         exprs_in(&site.func.body, &mut |e| {
-            if let Expr::Compare(c) = e
-                && (involves_identity(&c.left, &identity)
-                    || c.comparators
-                        .iter()
-                        .any(|x| involves_identity(x, &identity)))
-            {
-                compared = true;
+            if let Expr::Compare(c) = e {
+                let operands = || std::iter::once(c.left.as_ref()).chain(c.comparators.iter());
+                if operands().any(|x| involves_identity(x, &identity))
+                    && operands().any(|x| reads_any(x, &id_names))
+                {
+                    compared = true;
+                }
             }
         });
         let helper_checks = |c: &ast::ExprCall| {
@@ -421,7 +437,7 @@ pub(crate) fn check_routes(
         };
         if compared
             || sites.iter().any(|c| {
-                scoped_by_identity(c, &identity, &id_names, &site.func.body) && !inserts(c)
+                scoped_by_identity(c, &identity, &direct_ids, &site.func.body) && !inserts(c)
                     || helper_checks(c)
             })
         {

@@ -97,20 +97,25 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         }
         return;
     }
-    // A dict of settings: {"password": "..."}.
+    // A dict of settings: {"password": "..."}, {"password": os.getenv("DB_PASSWORD", "...")}.
     if let Expr::Dict(d) = value {
         for item in &d.items {
-            let (Some(key), Some(literal)) = (
+            let (Some(key), Some((literal, fallback))) = (
                 item.key.as_ref().and_then(str_value),
-                str_value(&item.value),
+                hardcoded_literal(&item.value),
             ) else {
                 continue;
             };
             if is_credential_name(key) && credential_for(key, literal) {
+                let how = if fallback {
+                    " as the fallback of an environment lookup"
+                } else {
+                    ""
+                };
                 cx.report(
                     &SC131,
                     &item.value,
-                    format!("credential `{key}` is hard-coded"),
+                    format!("credential `{key}` is hard-coded{how}"),
                 )
                 .secrets
                 .push(literal.to_owned());
