@@ -10,8 +10,10 @@ Planted (see expected.toml):
 - POST /api/password/forgot       unknown users get 404, known ones 200 (enumeration)
 - POST /api/login                 no rate limit on failed logins (registration needs four
                                   fields, among them an email and a full name)
+- GET  /api/keys                  lists the caller's API keys in full (seen once one exists)
 Safe (must stay silent):
 - POST /api/payments              the same input validated with a message for users
+- POST /api/keys                  shows the new key once, to its creator
 - POST /api/v2/password/forgot    one answer for every user name
 - GET  /api/account/summary       answers 200 {"status": "fail"} to anonymous callers
 - GET  /dashboard                 a browser page behind a session login: redirects to
@@ -150,6 +152,24 @@ def create_app():
         if not isinstance(raw, (int, float)) or isinstance(raw, bool):
             return jsonify(error="amount must be a number"), 400
         return jsonify(status="ok", amount=raw)
+
+    # An API key is shown once when created (safe); the listing shows every key in full
+    # (planted: only a write reveals it, the listing is empty before).
+    keys = {}
+
+    @app.post("/api/keys")
+    @token_required
+    def create_key():
+        name = (request.get_json(silent=True) or {}).get("name", "default")
+        key = {"id": len(keys) + 1, "owner": g.user["username"], "name": str(name),
+               "api_key": "zk_live_" + secrets.token_hex(16)}
+        keys[key["id"]] = key
+        return jsonify(key), 201
+
+    @app.get("/api/keys")
+    @token_required
+    def list_keys():
+        return jsonify([k for k in keys.values() if k["owner"] == g.user["username"]])
 
     # Safe: anonymous callers get 200 with a failure body.
     @app.get("/api/account/summary")

@@ -200,8 +200,12 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             .map(|pr| send(p, pr, valid_body(&pr.op, &p.seen_a), "user A")),
     )
     .await;
+    let mut created: Vec<&Probed> = Vec::new();
     for (pr, ex) in writes.iter().zip(valid) {
         let Some(ex) = ex else { continue };
+        if pr.op.method == "POST" && ex.response.ok() {
+            created.push(pr);
+        }
         if matches!(ex.response.status, 400 | 422) {
             out.rejected
                 .push(format!("{} {}", pr.op.method, pr.op.path));
@@ -215,6 +219,43 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         }
         out.answers.push((pr.path.clone(), ex));
     }
+    // What A created, read back in A's own listing (`GET /api/notes` after `POST
+    // /api/notes`, `GET /api/cards` after `POST /api/cards/create`): the passive rules
+    // read the listing with the new object in it.
+    let mut listings: Vec<String> = Vec::new();
+    for pr in &created {
+        let path = pr
+            .path
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/');
+        let parent = path.rsplit_once('/').map_or("", |(a, _)| a);
+        let creates = matches!(
+            crate::discovery::last_segment(path).as_str(),
+            "create" | "new" | "add"
+        );
+        for candidate in [path, parent] {
+            if (candidate == path || creates)
+                && ops.iter().any(|x| {
+                    x.op.method == "GET"
+                        && x.op.path_params().count() == 0
+                        && x.op.path == candidate
+                })
+                && !listings.iter().any(|l| l == candidate)
+            {
+                listings.push(candidate.to_owned());
+            }
+        }
+    }
+    let _ = join_all(listings.iter().map(|path| async move {
+        let req = p.request("user A", Method::GET, path);
+        match &p.user {
+            Some(u) => p.send_as(u, req).await.ok(),
+            None => p.anon(req).await.ok(),
+        }
+    }))
+    .await;
     if p.enabled("SC220") {
         let _ = join_all(writes.iter().filter_map(|pr| {
             malformed_body(&pr.op).map(|body| send(p, pr, body, "user A (malformed input)"))

@@ -161,7 +161,8 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         // Login, registration and refresh answer with a credential by design; a password,
         // a hash or a card number in their answer is still a leak.
         let issuing = e.request.method != "GET" && Probe::issues_tokens(e.request.url.path());
-        let creating = e.request.method == "POST" && creates(e.request.url.path());
+        let creating = e.request.method == "POST"
+            && (creates(e.request.url.path()) || e.response.status == 201);
         let Some(json) = e.response.json() else {
             continue;
         };
