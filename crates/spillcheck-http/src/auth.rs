@@ -162,6 +162,11 @@ impl Identity {
         (self.refreshes.fetch_add(1, Ordering::Relaxed) < 5).then_some(&login.0)
     }
 
+    /// The login request that obtained the token (`--user`, and the scan's own account).
+    pub fn login_request(&self) -> Option<&crate::engine::Request> {
+        self.login.as_ref().map(|l| &l.0)
+    }
+
     /// Replaces the token (after a new login).
     pub fn set_token(&self, token: &str) {
         if let Ok(mut t) = self.token.write() {

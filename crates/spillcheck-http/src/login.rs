@@ -19,6 +19,72 @@ pub struct Form {
     pub user_field: String,
     /// The password field.
     pub password_field: String,
+    /// A login request that worked, for `(user, password)`: failed attempts are sent in
+    /// the same shape (JSON anywhere in the body, a form, HTTP Basic) with other values.
+    pub recipe: Option<Recipe>,
+}
+
+/// A login request that logged `user` in with `password` (the scan's own account).
+#[derive(Debug, Clone)]
+pub struct Recipe {
+    request: crate::engine::Request,
+    user: String,
+    password: String,
+}
+
+impl Recipe {
+    /// The same request for `user` and `password`: the values replaced wherever the
+    /// working request carried them (JSON at any depth, form fields, HTTP Basic).
+    fn with(&self, user: &str, password: &str) -> crate::engine::Request {
+        let mut req = self.request.clone();
+        // Attempts with other credentials are the scan's writes, not a user's login.
+        req.login = false;
+        let swap = |v: &str| {
+            if v == self.user {
+                user.to_owned()
+            } else if v == self.password {
+                password.to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        if let Some((ct, bytes)) = &req.body {
+            if ct.contains("json") {
+                if let Ok(mut v) = serde_json::from_slice::<Value>(bytes) {
+                    replace_strings(&mut v, &swap);
+                    req.body = Some((ct.clone(), serde_json::to_vec(&v).unwrap_or_default()));
+                }
+            } else if ct.contains("form") {
+                let pairs: Vec<(String, String)> = url::form_urlencoded::parse(bytes)
+                    .map(|(k, v)| (k.into_owned(), swap(&v)))
+                    .collect();
+                let mut enc = url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in &pairs {
+                    enc.append_pair(k, v);
+                }
+                req.body = Some((ct.clone(), enc.finish().into_bytes()));
+            }
+        }
+        for (k, v) in &mut req.headers {
+            if k.eq_ignore_ascii_case("authorization") && v.starts_with("Basic ") {
+                use base64::Engine as _;
+                *v = format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+                );
+            }
+        }
+        req
+    }
+}
+
+fn replace_strings(v: &mut Value, swap: &dyn Fn(&str) -> String) {
+    match v {
+        Value::String(s) => *s = swap(s),
+        Value::Object(m) => m.values_mut().for_each(|x| replace_strings(x, swap)),
+        Value::Array(a) => a.iter_mut().for_each(|x| replace_strings(x, swap)),
+        _ => {}
+    }
 }
 
 /// An account the probe registered (its password never leaves the process).
@@ -61,6 +127,7 @@ fn form(op: &Operation) -> Form {
             "email",
         ),
         password_field: find(&|p| p.contains("pass"), "password"),
+        recipe: None,
     }
 }
 
@@ -198,9 +265,16 @@ pub async fn attempt(
     password: &str,
     label: &str,
 ) -> Option<Arc<Exchange>> {
-    let req = p
-        .request(label, Method::POST, &form.op.path)
-        .body_for(content_type(&form.op), &body(form, user, password));
+    let req = match &form.recipe {
+        Some(r) => {
+            let mut req = r.with(user, password);
+            label.clone_into(&mut req.actor);
+            req
+        }
+        None => p
+            .request(label, Method::POST, &form.op.path)
+            .body_for(content_type(&form.op), &body(form, user, password)),
+    };
     p.anon(req).await.ok()
 }
 
@@ -279,10 +353,108 @@ pub async fn owned_account(p: &Probe) -> Option<Account> {
                     });
                 }
             }
-            None
+            register_any_shape(p).await
         })
         .await
         .clone()
+}
+
+/// The registration bodies real APIs take: the documented one with the account's values,
+/// flat `{username, email, password}`, nested `{"user": {...}}`.
+fn registration_bodies(op: &Operation, username: &str, email: &str, password: &str) -> Vec<Value> {
+    let flat = serde_json::json!({"username": username, "email": email, "password": password});
+    let mut out = Vec::new();
+    if let Some(b) = &op.body
+        && let Value::Object(mut m) = b.example.clone()
+    {
+        for (k, v) in &mut m {
+            let l = k.to_ascii_lowercase();
+            if l.contains("pass") {
+                *v = Value::from(password);
+            } else if l.contains("mail") {
+                *v = Value::from(email);
+            } else if l == "username" || l == "login" || l == "user" || l == "user_name" {
+                *v = Value::from(username);
+            }
+        }
+        out.push(Value::Object(m));
+    }
+    out.push(flat.clone());
+    out.push(serde_json::json!({ "user": flat }));
+    out
+}
+
+/// The scan's own account where the documented shapes did not work: each registration
+/// operation in the shapes real APIs take, then a login found the way `--user` finds it
+/// (by user name, then by email). Failed logins for SC260/SC261 are sent in the shape
+/// that worked.
+async fn register_any_shape(p: &Probe) -> Option<Account> {
+    let name = random_name();
+    let username = format!("spillcheck_{name}");
+    let email = format!("spillcheck-{name}@example.com");
+    let password = format!("Sc{}9Xq", random_name());
+    p.secret(&password);
+    let registers: Vec<Operation> = posts_named(p, REGISTER_NAMES, |_| true)
+        .into_iter()
+        .map(|f| f.op)
+        .take(3)
+        .collect();
+    let mut registered = false;
+    'ops: for op in &registers {
+        for body in registration_bodies(op, &username, &email, &password) {
+            let req = p
+                .request("scan's own account", Method::POST, &op.path)
+                .body_for(content_type(op), &body);
+            let Ok(ex) = p.anon(req).await else { continue };
+            if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
+                registered = true;
+                break 'ops;
+            }
+        }
+    }
+    if !registered {
+        return None;
+    }
+    if let Ok(mut c) = p.created_users.lock() {
+        c.push(username.clone());
+    }
+    for name in [&username, &email] {
+        let creds = crate::auth::Credentials {
+            name: name.clone(),
+            password: password.clone(),
+        };
+        let Ok((identity, _)) = log_in(p, "scan's own account", &creds).await else {
+            continue;
+        };
+        let request = identity.login_request()?.clone();
+        let path = request
+            .url
+            .path()
+            .strip_prefix(p.base.path().trim_end_matches('/'))
+            .unwrap_or(request.url.path())
+            .to_owned();
+        let op = p
+            .ops
+            .iter()
+            .map(|pr| pr.op.clone())
+            .find(|o| o.method == "POST" && o.path == path)
+            .unwrap_or_else(|| Operation::new("POST", &path, crate::discovery::Origin::Seen));
+        let mut login = form(&op);
+        login.recipe = Some(Recipe {
+            request,
+            user: name.clone(),
+            password: password.clone(),
+        });
+        let token = identity.token();
+        p.secret(&token);
+        return Some(Account {
+            user: name.clone(),
+            password,
+            token: Some(token),
+            login,
+        });
+    }
+    None
 }
 
 /// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any

@@ -853,13 +853,16 @@ fn algorithm_confusion_with_the_published_rsa_key() {
 
 /// `testbeds/api-zoo` with two opaque tokens (a fresh app each time: its logout revokes).
 fn zoo() -> (Target, &'static str, &'static str) {
+    zoo_with(&[])
+}
+
+/// The zoo with more environment (`ZOO_LOGIN`, `ZOO_TOKEN_USES`).
+fn zoo_with(env: &[(&str, &str)]) -> (Target, &'static str, &'static str) {
     let (a, b) = ("zoo-token-alice-7c1d9e2f4a", "zoo-token-bob-3b8e6a1c5d");
     let tokens = format!("alice={a},bob={b}");
-    (
-        spawn("api-zoo/app.py", &[], &[("ZOO_TOKENS", &tokens)]),
-        a,
-        b,
-    )
+    let mut all = vec![("ZOO_TOKENS", tokens.as_str())];
+    all.extend_from_slice(env);
+    (spawn("api-zoo/app.py", &[], &all), a, b)
 }
 
 fn zoo_truth() -> toml::Value {
@@ -1106,6 +1109,53 @@ fn user_credentials_in_every_login_shape() {
                 .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
             "{shape}: {:?}",
             found(&report)
+        );
+    }
+}
+
+#[test]
+fn own_account_brute_force_in_the_login_shape_that_works() {
+    // The scan registers its own account and finds how to log it in (HTTP Basic, a nested
+    // documented body); the burst of failed logins (SC261) is sent in that same shape.
+    for (shape, spec) in [
+        ("basic", None),
+        ("nested", Some("testbeds/api-zoo/login-nested.openapi.json")),
+    ] {
+        let (t, a, b) = zoo_with(&[("ZOO_LOGIN", shape)]);
+        let url = t.url();
+        let mut args = vec![
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &url,
+            "--token",
+            a,
+            "--token-b",
+            b,
+            "--allow-writes",
+            "--rate",
+            "0",
+            "--select",
+            "SC261",
+            "--format",
+            "json",
+        ];
+        if let Some(spec) = spec {
+            args.extend(["--openapi", spec]);
+        }
+        let out = run(&args, &workspace());
+        let got = found(&json(&out));
+        assert!(
+            got.iter()
+                .any(|g| g.0 == "SC261" && g.1 == "POST" && g.2 == "/api/login"),
+            "{shape}: {got:?}\n{}",
+            stderr(&out)
+        );
+        // The burst went to the scan's own account, never to alice or bob.
+        let logins = t.logins();
+        assert!(
+            logins.iter().all(|n| n.starts_with("spillcheck")),
+            "{shape}: {logins:?}"
         );
     }
 }
