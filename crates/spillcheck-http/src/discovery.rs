@@ -442,7 +442,7 @@ pub fn field_value(name: &str, kind: &str) -> Value {
         "boolean" => return Value::Bool(false),
         _ => {}
     }
-    let text = if n.contains("mail") {
+    let text = if n.contains("mail") || kind == "email" {
         format!("spillcheck-{}@example.com", crate::probe::random_name())
     } else if n.contains("pass") || n.contains("pwd") {
         "Spillcheck-Passw0rd!".to_owned()
@@ -456,7 +456,12 @@ pub fn field_value(name: &str, kind: &str) -> Value {
         "+15555550100".to_owned()
     } else if n.contains("url") || n.contains("link") || n.contains("website") {
         "http://127.0.0.1/spillcheck".to_owned()
-    } else if n.contains("date") || n.ends_with("_at") || n == "birthday" || n == "dob" {
+    } else if kind == "date"
+        || n.contains("date")
+        || n.ends_with("_at")
+        || n == "birthday"
+        || n == "dob"
+    {
         "2026-01-01".to_owned()
     } else if n.contains("expir") {
         "12/30".to_owned()

@@ -79,6 +79,21 @@ pub fn side_effect(op: &Operation) -> Option<&'static str> {
     if has("reset") && !password || has("resetdb") || has("init") && !password {
         return Some("resets or seeds data");
     }
+    // A body with a password field on an update of the caller (`PUT /api/me`,
+    // `PATCH /api/user {password}`) would change the caller's password too.
+    let body_password = op.body.as_ref().is_some_and(|b| {
+        b.properties
+            .iter()
+            .any(|p| p.to_ascii_lowercase().contains("pass"))
+    });
+    if body_password
+        && (matches!(op.method.as_str(), "PUT" | "PATCH")
+            || crate::probe::is_me_path(&op.path)
+            || has("settings")
+            || has("profile"))
+    {
+        return Some("could change the caller's password");
+    }
     // Changing the caller's own password would lock the scan out.
     if password
         && op.method != "GET"
@@ -305,6 +320,12 @@ mod tests {
         ] {
             assert!(side_effect(&op(m, path)).is_some(), "{m} {path}");
         }
+        let mut me = op("PUT", "/api/me");
+        me.body = Some(crate::discovery::body_from_fields(
+            "application/json",
+            &[("password".into(), "string".into())],
+        ));
+        assert!(side_effect(&me).is_some());
         for (m, path) in [
             ("POST", "/reset-password"),
             ("POST", "/api/v1/forgot-password"),

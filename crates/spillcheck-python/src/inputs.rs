@@ -238,6 +238,328 @@ impl<'a> Visitor<'a> for Reads {
     }
 }
 
+/// The request schemas of a project: marshmallow `Schema` classes (`fields.String`,
+/// `ma.auto_field`, `data_key=`, `dump_only=` fields left out) and pydantic `BaseModel`
+/// classes (annotated fields), with what they inherit from project classes; and the
+/// module-level instances (`post_schema = PostSchema()`).
+/// A schema's fields: (name, kind, required).
+type Fields = Vec<(String, &'static str, bool)>;
+
+/// A class as found: name, base names, whether a base is a schema base, its own fields.
+type RawClass = (String, Vec<String>, bool, Fields);
+
+#[derive(Debug, Default)]
+pub(crate) struct Schemas {
+    classes: HashMap<String, Fields>,
+    instances: HashMap<String, String>,
+}
+
+/// A marshmallow field type as a JSON kind (`None`: not an input, such as `Method`).
+fn marshmallow_kind(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "Integer" | "Int" => "integer",
+        "Float" | "Decimal" | "Number" => "number",
+        "Boolean" | "Bool" => "boolean",
+        "Email" => "email",
+        "Date" | "DateTime" | "NaiveDateTime" | "AwareDateTime" => "date",
+        "String" | "Str" | "URL" | "Url" | "UUID" | "auto_field" | "Raw" | "IP" | "Enum" => {
+            "string"
+        }
+        _ => return None,
+    })
+}
+
+/// A pydantic annotation as a JSON kind.
+fn annotation_kind(e: &Expr) -> Option<&'static str> {
+    match e {
+        Expr::Name(n) => type_name_kind(n.id.as_str()),
+        // `Optional[int]`, `int | None`
+        Expr::Subscript(s) if dotted(&s.value).is_some_and(|d| d.ends_with("Optional")) => {
+            annotation_kind(&s.slice)
+        }
+        Expr::BinOp(b) => annotation_kind(&b.left),
+        Expr::Attribute(a) => type_name_kind(a.attr.as_str()),
+        _ => None,
+    }
+}
+
+fn type_name_kind(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "int" | "PositiveInt" | "conint" => "integer",
+        "float" | "Decimal" | "condecimal" | "confloat" => "number",
+        "bool" => "boolean",
+        "EmailStr" => "email",
+        "date" | "datetime" => "date",
+        "str" | "constr" | "UUID" | "AnyUrl" | "HttpUrl" | "SecretStr" => "string",
+        _ => return None,
+    })
+}
+
+fn is_schema_base(e: &Expr) -> bool {
+    dotted(e).is_some_and(|d| {
+        let last = d.rsplit('.').next().unwrap_or(&d);
+        last == "BaseModel" || last.ends_with("Schema")
+    })
+}
+
+/// The fields one class body declares: (name, kind, required).
+fn declared_fields(body: &[Stmt]) -> Fields {
+    let mut out = Vec::new();
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(a) => {
+                let [Expr::Name(target)] = a.targets.as_slice() else {
+                    continue;
+                };
+                let Expr::Call(c) = a.value.as_ref() else {
+                    continue;
+                };
+                let Some(kind) = callee_last(c).and_then(marshmallow_kind) else {
+                    continue;
+                };
+                let flag =
+                    |k: &str| kwarg(c, k).and_then(crate::ast_util::bool_value) == Some(true);
+                if flag("dump_only") {
+                    continue;
+                }
+                let name = kwarg(c, "data_key")
+                    .and_then(str_value)
+                    .map_or_else(|| target.id.to_string(), str::to_owned);
+                out.push((name, kind, flag("required")));
+            }
+            Stmt::AnnAssign(a) => {
+                let Expr::Name(target) = a.target.as_ref() else {
+                    continue;
+                };
+                let name = target.id.as_str();
+                if name.starts_with('_') || name == "model_config" {
+                    continue;
+                }
+                if let Some(kind) = annotation_kind(&a.annotation) {
+                    out.push((name.to_owned(), kind, a.value.is_none()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Schemas {
+    /// Every schema class and instance of the project's modules.
+    pub(crate) fn build<'m>(modules: impl Iterator<Item = &'m ast::ModModule>) -> Schemas {
+        let mut raw: Vec<RawClass> = Vec::new();
+        let mut assigns: Vec<(String, String)> = Vec::new();
+        for module in modules {
+            let mut v = ClassWalk {
+                raw: &mut raw,
+                assigns: &mut assigns,
+            };
+            for stmt in &module.body {
+                v.visit_stmt(stmt);
+            }
+        }
+        // Schema classes, to a fixpoint through project bases (`class B(A)`, `A(Schema)`).
+        let mut schema: std::collections::HashSet<String> = raw
+            .iter()
+            .filter(|(_, _, direct, _)| *direct)
+            .map(|(n, ..)| n.clone())
+            .collect();
+        loop {
+            let before = schema.len();
+            for (name, bases, ..) in &raw {
+                if bases.iter().any(|b| schema.contains(b)) {
+                    schema.insert(name.clone());
+                }
+            }
+            if schema.len() == before {
+                break;
+            }
+        }
+        let own: HashMap<&str, (&Vec<String>, &Fields)> = raw
+            .iter()
+            .map(|(n, b, _, f)| (n.as_str(), (b, f)))
+            .collect();
+        fn collect(
+            name: &str,
+            own: &HashMap<&str, (&Vec<String>, &Fields)>,
+            out: &mut Fields,
+            depth: usize,
+        ) {
+            let Some((bases, fields)) = own.get(name) else {
+                return;
+            };
+            if depth < 6 {
+                for b in *bases {
+                    collect(b, own, out, depth + 1);
+                }
+            }
+            for f in *fields {
+                out.retain(|x| x.0 != f.0);
+                out.push(f.clone());
+            }
+        }
+        let mut classes = HashMap::new();
+        for name in &schema {
+            let mut fields = Vec::new();
+            collect(name, &own, &mut fields, 0);
+            if !fields.is_empty() {
+                classes.insert(name.clone(), fields);
+            }
+        }
+        let instances = assigns
+            .into_iter()
+            .filter(|(_, class)| classes.contains_key(class))
+            .collect();
+        Schemas { classes, instances }
+    }
+
+    /// The schema class an expression names: `PostSchema`, `PostSchema()`, `post_schema`.
+    fn class_of(&self, e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Name(n) => self.named(n.id.as_str()),
+            Expr::Attribute(a) => self.named(a.attr.as_str()),
+            Expr::Call(c) => self.class_of(&c.func),
+            _ => None,
+        }
+    }
+
+    fn named(&self, n: &str) -> Option<&str> {
+        match self.classes.get_key_value(n) {
+            Some((k, _)) => Some(k.as_str()),
+            None => self.instances.get(n).map(String::as_str),
+        }
+    }
+
+    /// The inputs a view takes through a schema: a decorator that validates the body with
+    /// one (`@body(schema)`, `@use_args(Schema)`, `@blp.arguments(Schema)`), or a
+    /// `schema.load(...)`, `Model(**data)`, `Model.model_validate(...)` in the handler.
+    pub(crate) fn inputs_of(&self, func: &ast::StmtFunctionDef) -> Vec<RequestInput> {
+        if self.classes.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<(&str, InputSource)> = Vec::new();
+        for d in &func.decorator_list {
+            let Expr::Call(c) = &d.expression else {
+                continue;
+            };
+            if !matches!(
+                callee_last(c),
+                Some(
+                    "body"
+                        | "use_args"
+                        | "use_kwargs"
+                        | "arguments"
+                        | "expect"
+                        | "input"
+                        | "validate_json"
+                        | "accepts"
+                )
+            ) {
+                continue;
+            }
+            let Some(class) = c.arguments.args.first().and_then(|a| self.class_of(a)) else {
+                continue;
+            };
+            let source = match kwarg(c, "location").and_then(str_value) {
+                Some("query" | "querystring" | "args") => InputSource::Query,
+                Some("form") => InputSource::Form,
+                _ => InputSource::Json,
+            };
+            found.push((class, source));
+        }
+        struct Calls<'a>(Vec<&'a ast::ExprCall>);
+        impl<'a> Visitor<'a> for Calls<'a> {
+            fn visit_expr(&mut self, e: &'a Expr) {
+                if let Expr::Call(c) = e {
+                    self.0.push(c);
+                }
+                walk_expr(self, e);
+            }
+        }
+        let mut calls = Calls(Vec::new());
+        for stmt in &func.body {
+            calls.visit_stmt(stmt);
+        }
+        for c in calls.0 {
+            let class = match c.func.as_ref() {
+                Expr::Attribute(a)
+                    if matches!(
+                        a.attr.as_str(),
+                        "load"
+                            | "validate"
+                            | "parse_obj"
+                            | "model_validate"
+                            | "parse_raw"
+                            | "model_validate_json"
+                    ) =>
+                {
+                    self.class_of(&a.value)
+                }
+                // `NoteIn(**request.json)`
+                Expr::Name(_) if c.arguments.keywords.iter().any(|k| k.arg.is_none()) => {
+                    self.class_of(&c.func)
+                }
+                _ => None,
+            };
+            if let Some(class) = class {
+                found.push((class, InputSource::Json));
+            }
+        }
+        let mut out: Vec<RequestInput> = Vec::new();
+        for (class, source) in found {
+            for (name, kind, required) in self.classes.get(class).into_iter().flatten() {
+                if !out.iter().any(|i| i.name == *name && i.source == source) {
+                    out.push(RequestInput {
+                        name: name.clone(),
+                        source,
+                        kind,
+                        required: *required,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+struct ClassWalk<'r> {
+    raw: &'r mut Vec<RawClass>,
+    assigns: &'r mut Vec<(String, String)>,
+}
+
+impl<'a> Visitor<'a> for ClassWalk<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::ClassDef(c) => {
+                let bases: Vec<&Expr> = c
+                    .arguments
+                    .as_ref()
+                    .map(|a| a.args.iter().collect())
+                    .unwrap_or_default();
+                let names = bases
+                    .iter()
+                    .filter_map(|b| dotted(b))
+                    .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
+                    .collect();
+                let direct = bases.iter().any(|b| is_schema_base(b));
+                self.raw
+                    .push((c.name.to_string(), names, direct, declared_fields(&c.body)));
+            }
+            // `post_schema = PostSchema(partial=True)` at module level.
+            Stmt::Assign(a) => {
+                if let ([Expr::Name(t)], Expr::Call(c)) = (a.targets.as_slice(), a.value.as_ref())
+                    && let Some(class) = dotted(&c.func)
+                {
+                    let class = class.rsplit('.').next().unwrap_or(&class).to_owned();
+                    self.assigns.push((t.id.to_string(), class));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +602,84 @@ def transfer():
                 ("name".into(), InputSource::Form, "string"),
             ]
         );
+    }
+
+    #[test]
+    fn marshmallow_and_pydantic_schemas() {
+        let src = r#"
+from marshmallow import Schema, fields
+from pydantic import BaseModel, EmailStr
+
+class UserSchema(ma.SQLAlchemySchema):
+    id = ma.auto_field(dump_only=True)
+    username = ma.auto_field(required=True)
+    password = ma.String(required=True, load_only=True)
+    age = fields.Integer(data_key="userAge")
+    url = ma.URLFor("x", dump_only=True)
+
+class UpdateUserSchema(UserSchema):
+    old_password = ma.String(load_only=True)
+
+class NoteIn(BaseModel):
+    title: str
+    priority: int = 1
+    contact: Optional[EmailStr] = None
+
+user_schema = UpdateUserSchema(partial=True)
+
+@bp.put("/me")
+@body(user_schema)
+def edit(args):
+    return args
+
+@bp.post("/notes")
+def add():
+    note = NoteIn(**request.json)
+    return note
+
+@bp.get("/search")
+@use_args(UserSchema, location="query")
+def search(args):
+    return args
+"#;
+        let parsed = ruff_python_parser::parse_module(src).unwrap();
+        let module = parsed.into_syntax();
+        let schemas = Schemas::build(std::iter::once(&module));
+        let func = |name: &str| {
+            module
+                .body
+                .iter()
+                .find_map(|s| match s {
+                    Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let names = |f: &str| {
+            schemas
+                .inputs_of(func(f))
+                .into_iter()
+                .map(|i| (i.name, i.source, i.kind, i.required))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("edit"),
+            vec![
+                ("username".into(), InputSource::Json, "string", true),
+                ("password".into(), InputSource::Json, "string", true),
+                ("userAge".into(), InputSource::Json, "integer", false),
+                ("old_password".into(), InputSource::Json, "string", false),
+            ]
+        );
+        assert_eq!(
+            names("add"),
+            vec![
+                ("title".into(), InputSource::Json, "string", true),
+                ("priority".into(), InputSource::Json, "integer", false),
+                ("contact".into(), InputSource::Json, "email", false),
+            ]
+        );
+        assert!(names("search").iter().all(|i| i.1 == InputSource::Query));
     }
 
     #[test]

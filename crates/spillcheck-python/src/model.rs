@@ -810,6 +810,7 @@ impl<'a> Model<'a> {
         specs: &[crate::connexion::SpecOperation],
     ) -> Model<'a> {
         let mut g = Gathered::default();
+        let schemas = crate::inputs::Schemas::build(files.iter().filter_map(SourceFile::module));
         for (i, file) in files.iter().enumerate() {
             let rel = file.rel.trim_end_matches(".pyi").trim_end_matches(".py");
             let rel = match rel
@@ -1184,7 +1185,18 @@ impl<'a> Model<'a> {
                     owner_check: OwnerCheck::NotApplicable,
                     blueprint: bp_name,
                     style: raw.style,
-                    inputs: crate::inputs::request_inputs(raw.func),
+                    inputs: {
+                        let mut inputs = crate::inputs::request_inputs(raw.func);
+                        for i in schemas.inputs_of(raw.func) {
+                            if !inputs
+                                .iter()
+                                .any(|x| x.name == i.name && x.source == i.source)
+                            {
+                                inputs.push(i);
+                            }
+                        }
+                        inputs
+                    },
                 },
                 file_index: raw.file_index,
                 func: raw.func,
