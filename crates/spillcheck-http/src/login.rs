@@ -287,9 +287,15 @@ fn new_user(form: &Form) -> String {
     }
 }
 
-/// A user name nobody has.
-pub fn unknown_user(form: &Form) -> String {
-    new_user(form)
+/// A user nobody has, shaped like `existing` (an email for an email): the two attempts
+/// of an enumeration check must differ only in whether the account exists.
+pub fn unknown_like(existing: &str) -> String {
+    let name = random_name();
+    if existing.contains('@') {
+        format!("spillcheck-{name}@example.com")
+    } else {
+        format!("spillcheck_{name}")
+    }
 }
 
 /// Registers an account for the probe (once per run; only with `--allow-writes`) and

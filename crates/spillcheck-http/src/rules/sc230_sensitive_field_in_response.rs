@@ -160,7 +160,14 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         }
         // Login, registration and refresh answer with a credential by design; a password,
         // a hash or a card number in their answer is still a leak.
-        let issuing = e.request.method != "GET" && Probe::issues_tokens(e.request.url.path());
+        // A request that carried a password (a login, a registration) is answered with the
+        // credential it issues.
+        let sent_password = e.request.body.as_ref().is_some_and(|(_, b)| {
+            let text = String::from_utf8_lossy(b).to_ascii_lowercase();
+            text.contains("\"password\"") || text.contains("password=") || text.contains("pass\"")
+        });
+        let issuing = e.request.method != "GET"
+            && (Probe::issues_tokens(e.request.url.path()) || sent_password);
         let creating = e.request.method == "POST"
             && (creates(e.request.url.path()) || e.response.status == 201);
         let Some(json) = e.response.json() else {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use spillcheck_core::{DiagnosticLevel, Finding};
 
 use crate::engine::Response;
-use crate::login::{attempt, login_form, owned_account, unknown_user};
+use crate::login::{attempt, login_form, owned_account};
 use crate::probe::Probe;
 
 declare_rule! {
@@ -104,7 +104,7 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
         Some(a) => a.clone(),
         None => owned_account(p).await?.user,
     };
-    let unknown = unknown_user(form);
+    let unknown = crate::login::unknown_like(&existing);
     let send = |user: String, label: &'static str| async move {
         let mut body = crate::login::example_object(&form.op);
         body.insert(form.user_field.clone(), serde_json::Value::from(user));
@@ -147,7 +147,7 @@ async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
         Some(a) => a.user,
         None => p.own.emails.first()?.clone(),
     };
-    let unknown = unknown_user(form);
+    let unknown = crate::login::unknown_like(&existing);
     let wrong = format!("Wrong-{}", crate::probe::random_name());
     let known = attempt(p, form, &existing, &wrong, "login: existing user").await?;
     let absent = attempt(p, form, &unknown, &wrong, "login: unknown user").await?;
