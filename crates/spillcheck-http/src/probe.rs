@@ -554,6 +554,20 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
     path
 }
 
+/// A list for a diagnostic: the first twelve, then how many more.
+fn listed(items: &[String]) -> String {
+    let shown = items
+        .iter()
+        .take(12)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match items.len().saturating_sub(12) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
 /// Operations as not yet probed (their templates as paths): what the login and
 /// registration finders read before the baselines.
 fn unprobed(ops: &[Operation]) -> Vec<Probed> {
@@ -722,19 +736,9 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         _ => true,
     });
     if !unsent.is_empty() {
-        let shown: Vec<&str> = unsent.iter().take(12).map(String::as_str).collect();
-        let more = unsent.len().saturating_sub(shown.len());
         p.diagnose(
             DiagnosticLevel::Warning,
-            format!(
-                "not sent, side effects: {}{}",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
+            format!("not sent, side effects: {}", listed(&unsent)),
         );
     }
     if ops.is_empty() {
@@ -967,15 +971,12 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         .map(|pr| format!("{} {}", pr.op.method, pr.op.path))
         .collect();
     if p.user.is_some() && !browser.is_empty() {
-        let shown: Vec<&str> = browser.iter().take(12).map(String::as_str).collect();
-        let more = browser.len().saturating_sub(shown.len());
         p.diagnose(
             DiagnosticLevel::Warning,
             format!(
-                "browser routes: session login, not tested with tokens ({}): {}{} (give a session cookie with --auth-cookie to test them)",
+                "browser routes: session login, not tested with tokens ({}): {} (give a session cookie with --auth-cookie to test them)",
                 browser.len(),
-                shown.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
+                listed(&browser)
             ),
         );
     }
@@ -993,9 +994,8 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         p.diagnose(
             DiagnosticLevel::Warning,
             format!(
-                "not tested, the API refused the body spillcheck built as invalid (400/422): {}{} (an OpenAPI document with schemas, or --source, gives better bodies)",
-                written.rejected.iter().take(12).cloned().collect::<Vec<_>>().join(", "),
-                if written.rejected.len() > 12 { format!(" and {} more", written.rejected.len() - 12) } else { String::new() }
+                "not tested, the API refused the body spillcheck built as invalid (400/422): {} (an OpenAPI document with schemas, or --source, gives better bodies)",
+                listed(&written.rejected)
             ),
         );
     }

@@ -187,13 +187,11 @@ fn delete_path(create: &Operation, ops: &[Probed], id: &str) -> Option<String> {
 
 /// Deletes what the write phase created (as user A), best effort.
 pub(crate) async fn clean_up(p: &Probe, paths: &[String]) {
-    let _ = join_all(paths.iter().map(|path| async move {
-        let req = p.request("user A", Method::DELETE, path);
-        match &p.user {
-            Some(u) => p.send_as(u, req).await.ok(),
-            None => p.anon(req).await.ok(),
-        }
-    }))
+    let _ = join_all(
+        paths
+            .iter()
+            .map(|path| as_a(p, p.request("user A", Method::DELETE, path))),
+    )
     .await;
 }
 
@@ -263,13 +261,11 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             }
         }
     }
-    let _ = join_all(listings.iter().map(|path| async move {
-        let req = p.request("user A", Method::GET, path);
-        match &p.user {
-            Some(u) => p.send_as(u, req).await.ok(),
-            None => p.anon(req).await.ok(),
-        }
-    }))
+    let _ = join_all(
+        listings
+            .iter()
+            .map(|path| as_a(p, p.request("user A", Method::GET, path))),
+    )
     .await;
     if p.enabled("SC220") {
         let _ = join_all(writes.iter().filter_map(|pr| {
@@ -288,7 +284,11 @@ async fn send(p: &Probe, pr: &Probed, body: Value, label: &str) -> Option<Arc<Ex
         .body
         .as_ref()
         .map_or("application/json", |b| b.content_type.as_str());
-    let req = p.request(label, method, &pr.path).body_for(ct, &body);
+    as_a(p, p.request(label, method, &pr.path).body_for(ct, &body)).await
+}
+
+/// Sends as user A, or anonymously when there is no A.
+async fn as_a(p: &Probe, req: crate::engine::Request) -> Option<Arc<Exchange>> {
     match &p.user {
         Some(u) => p.send_as(u, req).await.ok(),
         None => p.anon(req).await.ok(),
