@@ -7,6 +7,7 @@ operations from the code (`spillcheck scan`) and the bodies from what the handle
 Planted (see expected.toml):
 - GET  /api/users/<username>      string ids: any user reads any profile (email, phone)
 - POST /api/transfers             the exception text of a float() on the body is answered
+- GET  /api/statements/<period>   the exception text of parsing a path parameter is answered
 - POST /api/password/forgot       unknown users get 404, known ones 200 (enumeration)
 - POST /api/login                 no rate limit on failed logins (registration needs four
                                   fields, among them an email and a full name)
@@ -140,6 +141,16 @@ def create_app():
         try:
             amount = float(data["amount"])
             return jsonify(status="ok", to=str(data.get("to_account", "")), amount=amount)
+        except Exception as e:  # noqa: BLE001 - the weakness
+            return jsonify(error=str(e)), 500
+
+    # Planted: a string path parameter the handler parses; the exception text is answered.
+    @app.get("/api/statements/<period>")
+    @token_required
+    def statement(period):
+        try:
+            year, month = period.split("-")
+            return jsonify(year=int(year), month=int(month), lines=[])
         except Exception as e:  # noqa: BLE001 - the weakness
             return jsonify(error=str(e)), 500
 

@@ -58,7 +58,7 @@ fn signs() -> &'static [(Regex, &'static str)] {
             (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted (?:string|identifier) at or near|(?:\\n|\n)LINE \d+: (?:SELECT|INSERT|UPDATE|DELETE|WITH)\b", "an SQL error message"),
             (r"(?:/usr/lib/python3|/site-packages/|\\site-packages\\)[\w./\\-]+\.py", "a server file path"),
             // The text of a Python exception, echoed as `str(e)`.
-            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+", "a Python exception message"),
+            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
             // Database errors as the driver words them (PostgreSQL, SQLite, MySQL).
             (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me"#, "a database error message"),
         ]
@@ -79,7 +79,7 @@ pub(crate) fn find(body: &str) -> Option<(&'static str, String)> {
 const BAD: &str = "'\"<spillcheck>%";
 
 /// Malformed input: every query parameter of a read operation set to a value no type
-/// accepts, and string path parameters likewise. One request per operation.
+/// accepts (one request), and its string path parameters likewise (another).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.enabled("SC220") {
         return Vec::new();
@@ -105,6 +105,29 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
                 pr.path.split('?').next().unwrap_or(""),
                 query.join("&")
             ));
+        }
+        // String path parameters (`/transactions/{account_number}`); typed ones (`<int:id>`)
+        // are matched by the router before any code runs.
+        let strings: Vec<&str> = pr
+            .op
+            .path_params()
+            .filter(|x| !matches!(x.kind.as_deref(), Some("integer" | "number" | "uuid")))
+            .map(|x| x.name.as_str())
+            .collect();
+        if !strings.is_empty() {
+            let values = pr
+                .op
+                .path_params()
+                .map(|x| {
+                    let v = if strings.contains(&x.name.as_str()) {
+                        BAD.to_owned()
+                    } else {
+                        "1".to_owned()
+                    };
+                    (x.name.clone(), v)
+                })
+                .collect();
+            paths.push(crate::discovery::render_path(&pr.op.path, &values));
         }
     }
     let sends = paths.iter().map(|path| async move {
@@ -158,6 +181,7 @@ mod tests {
             r#"{"message": "invalid literal for int() with base 10: 'abc'"}"#,
             r#"{"details": "'NoneType' object is not subscriptable"}"#,
             r#"{"error": "unsupported operand type(s) for +: 'int' and 'str'"}"#,
+            r#"{"message": "HTTPConnectionPool(host='127.0.0.1', port=80): Max retries exceeded with url: /x (Caused by NewConnectionError(\"[Errno 111] Connection refused\"))"}"#,
             r#"{"error": "invalid input syntax for type integer: \"x\"\nLINE 1: SELECT"}"#,
             r#"{"error": "relation \"users\" does not exist"}"#,
             r#"{"error": "UNIQUE constraint failed: users.email"}"#,
