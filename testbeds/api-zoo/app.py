@@ -21,7 +21,8 @@ Safe (must stay silent):
                                   /login?next=... whatever token is sent
 - GET  /api/notes/<slug>          owner-checked, slugs as ids
 - GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
-                                  caller's token: a scanner must never send them
+                                  caller's token; GET /api/maintenance/compact deletes every
+                                  note (its code says so, not its path): never to be sent
 
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
 form). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
@@ -210,6 +211,17 @@ def create_app():
         state["users"], state["notes"] = seed()
         state["users"].clear()
         return jsonify(status="wiped")
+
+    # Its path says nothing; its code deletes every note (only the source tells).
+    def run_sql(statement):
+        if statement.startswith("DELETE FROM notes"):
+            state["notes"].clear()
+
+    @app.get("/api/maintenance/compact")
+    @token_required
+    def compact():
+        run_sql("DELETE FROM notes WHERE archived = 1 OR 1 = 1")
+        return jsonify(status="compacted")
 
     @app.get("/api/logout")
     @token_required

@@ -81,6 +81,9 @@ pub struct Operation {
     pub origin: Origin,
     /// The handler's source location, when the code analysis knows it.
     pub location: Option<Location>,
+    /// What the handler does that a scan must not trigger, when the code says so
+    /// (`drops tables`, `logs the caller out`).
+    pub side_effect: Option<String>,
 }
 
 impl Operation {
@@ -104,6 +107,7 @@ impl Operation {
             security: Security::Unknown,
             origin,
             location: None,
+            side_effect: None,
         }
     }
 
@@ -530,6 +534,9 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             }
             if existing.body.is_none() {
                 existing.body = op.body;
+            }
+            if existing.side_effect.is_none() {
+                existing.side_effect = op.side_effect;
             }
         } else {
             ops.push(op);

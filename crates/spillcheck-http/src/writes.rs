@@ -45,9 +45,12 @@ const DESTRUCTIVE: &[&str] = &[
 
 /// Why an operation must not be sent by the scan (`None` when it may be, as a read or,
 /// with `--allow-writes`, as a write).
-pub fn side_effect(op: &Operation) -> Option<&'static str> {
+pub fn side_effect(op: &Operation) -> Option<&str> {
     if op.method == "DELETE" {
         return Some("deletes");
+    }
+    if let Some(why) = &op.side_effect {
+        return Some(why);
     }
     let path = op.path.to_ascii_lowercase();
     let segments: Vec<&str> = path

@@ -22,6 +22,7 @@ mod nesting;
 mod patterns;
 mod project;
 pub mod rules;
+mod side_effects;
 
 use std::path::PathBuf;
 

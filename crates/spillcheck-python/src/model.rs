@@ -158,6 +158,9 @@ pub struct Route {
     /// The body fields and query parameters the handler reads by name.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<crate::inputs::RequestInput>,
+    /// What the handler does that a scan must not trigger (`drops or creates tables`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side_effect: Option<&'static str>,
 }
 
 /// A route with a handle on its handler's AST (for the rules).
@@ -1197,6 +1200,7 @@ impl<'a> Model<'a> {
                         }
                         inputs
                     },
+                    side_effect: crate::side_effects::side_effect(raw.func),
                 },
                 file_index: raw.file_index,
                 func: raw.func,

@@ -137,6 +137,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                     });
                 }
             }
+            op.side_effect = r.side_effect.map(str::to_owned);
             op.security = match r.auth {
                 RouteAuth::Decorator { .. }
                 | RouteAuth::Hook { .. }
