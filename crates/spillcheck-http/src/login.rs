@@ -209,6 +209,11 @@ pub fn register_form(p: &Probe) -> Option<Form> {
     post_named(p, REGISTER_NAMES, registers_with_password)
 }
 
+/// Every registration operation that takes a password, in operation order.
+pub fn register_forms(p: &Probe) -> Vec<Form> {
+    posts_named(p, REGISTER_NAMES, registers_with_password)
+}
+
 /// Password-recovery operations that take a user name or email: POSTs whose path says
 /// forgot / recover / reset password and whose body has no password field of its own
 /// (`forgot-password {"username"}`, not `reset-password {"pin", "new_password"}`).

@@ -8,7 +8,7 @@ use spillcheck_core::Finding;
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::discovery::value_text;
-use crate::login::{example_object, owned_account, register_form};
+use crate::login::{Form, example_object, owned_account, register_forms};
 use crate::probe::Probe;
 
 declare_rule! {
@@ -74,15 +74,42 @@ fn candidates(known: &[String], current: Option<&Value>) -> Map<String, Value> {
 }
 
 fn stuck(injected: &Map<String, Value>, answer: Option<&Value>) -> Vec<String> {
+    stuck_beside(injected, answer, None)
+}
+
+/// The injected properties an answer carries with the injected value, at any depth (a
+/// `user` or `debug_data` member too) — but not in an object that is an echo of the
+/// request itself (one that also holds the password sent).
+fn stuck_beside(
+    injected: &Map<String, Value>,
+    answer: Option<&Value>,
+    password: Option<&str>,
+) -> Vec<String> {
     let Some(answer) = answer else {
         return Vec::new();
     };
+    let mut objects: Vec<&Map<String, Value>> = Vec::new();
+    let mut stack = vec![(answer, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        match v {
+            Value::Object(m) if depth < 6 => {
+                let echo = password.is_some_and(|pw| m.values().any(|x| x.as_str() == Some(pw)));
+                if !echo {
+                    objects.push(m);
+                }
+                stack.extend(m.values().map(|x| (x, depth + 1)));
+            }
+            Value::Array(a) if depth < 6 => stack.extend(a.iter().take(50).map(|x| (x, depth + 1))),
+            _ => {}
+        }
+    }
     injected
         .iter()
         .filter(|(k, v)| {
-            answer
-                .get(k.as_str())
-                .is_some_and(|a| value_text(a) == value_text(v))
+            objects.iter().any(|m| {
+                m.get(k.as_str())
+                    .is_some_and(|a| value_text(a) == value_text(v))
+            })
         })
         .map(|(k, v)| format!("{k}={}", value_text(v)))
         .collect()
@@ -97,7 +124,16 @@ fn keys(v: Option<&Value>) -> Vec<String> {
 /// Registration with privileged properties: a fresh account (the scan's own) that comes
 /// back with them set.
 async fn on_register(p: &Probe) -> Option<Finding> {
-    let form = register_form(p)?;
+    for form in register_forms(p).into_iter().take(3) {
+        if let Some(f) = register_with(p, &form).await {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// One registration operation with privileged properties.
+async fn register_with(p: &Probe, form: &Form) -> Option<Finding> {
     let me = p
         .ops
         .iter()
@@ -111,6 +147,20 @@ async fn on_register(p: &Probe) -> Option<Finding> {
         .map(|b| b.properties.clone())
         .unwrap_or_default();
     known.extend(keys(me.as_ref()));
+    // Keys of user A's own answers at any depth (`{"user": {"is_admin": false}}`, a login
+    // answer's `isAdmin`): the properties the API's accounts have.
+    for e in p.engine.exchanges() {
+        if e.request.actor == "user A"
+            && e.response.ok()
+            && let Some(json) = e.response.json()
+        {
+            crate::inspect::visit(&json, &mut |k, _| {
+                if !known.iter().any(|x| x == k) {
+                    known.push(k.to_owned());
+                }
+            });
+        }
+    }
     let injected = candidates(&known, None);
     if injected.is_empty() {
         return None;
@@ -120,7 +170,7 @@ async fn on_register(p: &Probe) -> Option<Finding> {
     p.secret(&password);
     let mut body = example_object(&form.op);
     body.insert(form.user_field.clone(), Value::from(user.clone()));
-    body.insert(form.password_field.clone(), Value::from(password));
+    body.insert(form.password_field.clone(), Value::from(password.clone()));
     body.extend(injected.clone());
     let ex = p
         .anon(
@@ -135,7 +185,7 @@ async fn on_register(p: &Probe) -> Option<Finding> {
     if let Ok(mut c) = p.created_users.lock() {
         c.push(user);
     }
-    let set = stuck(&injected, ex.response.json().as_ref());
+    let set = stuck_beside(&injected, ex.response.json().as_ref(), Some(&password));
     if set.is_empty() {
         return None;
     }
@@ -222,4 +272,25 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let mut out: Vec<Finding> = on_register(p).await.into_iter().collect();
     out.extend(on_profile(p).await);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stuck_values_at_any_depth_but_not_in_an_echo() {
+        let injected: Map<String, Value> =
+            serde_json::from_str(r#"{"is_admin": true, "balance": 1000000}"#).unwrap();
+        // The account's own record says is_admin; the echo of the request says both.
+        let answer = serde_json::json!({"status": "success", "debug_data": {"is_admin": true,
+            "balance": 1000.0, "raw_data": {"username": "x", "password": "Pw-1", "is_admin": true, "balance": 1000000}}});
+        assert_eq!(
+            stuck_beside(&injected, Some(&answer), Some("Pw-1")),
+            vec!["is_admin=true".to_owned()]
+        );
+        // An echo alone proves nothing.
+        let echo = serde_json::json!({"received": {"password": "Pw-1", "is_admin": true}});
+        assert!(stuck_beside(&injected, Some(&echo), Some("Pw-1")).is_empty());
+    }
 }
