@@ -284,7 +284,7 @@ mod tests {
             serde_json::from_str(r#"{"is_admin": true, "balance": 1000000}"#).unwrap();
         // The account's own record says is_admin; the echo of the request says both.
         let answer = serde_json::json!({"status": "success", "debug_data": {"is_admin": true,
-            "balance": 1000.0, "raw_data": {"username": "x", "password": "Pw-1", "is_admin": true, "balance": 1000000}}});
+            "balance": 1000.0, "raw_data": {"username": "x", "password": "Pw-1", "is_admin": true, "balance": 1_000_000}}});
         assert_eq!(
             stuck_beside(&injected, Some(&answer), Some("Pw-1")),
             vec!["is_admin=true".to_owned()]
