@@ -191,6 +191,30 @@ pub fn mentions_role(name: &str) -> bool {
     ROLE_WORDS.iter().any(|w| n.contains(w))
 }
 
+/// Userinfo that documents the shape of a URL rather than a credential: a password such as
+/// `pass`, `password`, `secret`, `tiger` (`scott:tiger`), one equal to the user name, a
+/// port-like number, an upper-case name (`USER:PASSWORD`).
+pub fn is_placeholder_password(user: &str, pass: &str) -> bool {
+    let p = pass.to_ascii_lowercase();
+    matches!(
+        p.as_str(),
+        "pass"
+            | "password"
+            | "passwd"
+            | "pwd"
+            | "pw"
+            | "secret"
+            | "token"
+            | "tiger"
+            | "mypassword"
+            | "yourpassword"
+            | "dbpassword"
+            | "db_password"
+    ) || p == user.to_ascii_lowercase()
+        || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
+        || pass.len() > 2 && pass.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

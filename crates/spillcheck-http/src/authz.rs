@@ -235,36 +235,47 @@ fn records(json: &Value) -> Vec<&Value> {
     out
 }
 
-/// Whether the collection an operation reads is shared by design: caller A's own listing
-/// of it shows the object `id`, or shows records of other people (an owner field naming
-/// another user, another person's email; on a collection of users, other users). Then
-/// reading one of its objects by id gives nothing the listing does not already give.
-pub fn shared_by_design(p: &Probe, pr: &Probed, id: Option<&str>) -> Option<String> {
-    let json = listing(p, pr)?;
-    let recs = records(&json);
-    let collection = prefix(pr).trim_end_matches('/').to_owned();
-    if let Some(id) = id
-        && recs
-            .iter()
-            .any(|r| r.get("id").map(discovery::value_text).as_deref() == Some(id))
-    {
-        return Some(format!("caller A's own GET {collection} lists it"));
-    }
-    let users = is_user_param(pr)
-        || ["user", "member", "profile", "account"]
-            .iter()
-            .any(|w| collection.rsplit('/').next().unwrap_or("").contains(w));
-    let foreign = recs.iter().any(|r| {
-        owned_by(r, &p.own) == Some(false)
-            || inspect::emails(&r.to_string())
+/// What caller A's own listing of an operation's collection shows (`GET /api/posts` for
+/// `GET /api/posts/{id}` and `GET /api/posts/{id}/comments`): the ids it lists, and whether
+/// it lists records of other people (an owner field naming another user, another person's
+/// email; on a collection of users, other users). Read once per operation.
+#[derive(Debug)]
+pub struct SharedListing {
+    ids: Vec<String>,
+    foreign: bool,
+}
+
+impl SharedListing {
+    /// The listing of `pr`'s collection, when A read one.
+    pub fn of(p: &Probe, pr: &Probed) -> Option<SharedListing> {
+        let json = listing(p, pr)?;
+        let recs = records(&json);
+        let collection = prefix(pr).trim_end_matches('/').to_owned();
+        let users = is_user_param(pr)
+            || ["user", "member", "profile", "account"]
                 .iter()
-                .any(|e| !p.own.emails.contains(e))
-            || (users
-                && r.get("id")
-                    .map(discovery::value_text)
-                    .is_some_and(|i| !p.own.ids.is_empty() && !p.own.ids.contains(&i)))
-    });
-    foreign.then(|| format!("caller A's own GET {collection} lists other people's records"))
+                .any(|w| collection.rsplit('/').next().unwrap_or("").contains(w));
+        let id_of = |r: &Value| r.get("id").map(discovery::value_text);
+        let foreign = recs.iter().any(|r| {
+            owned_by(r, &p.own) == Some(false)
+                || inspect::emails(&r.to_string())
+                    .iter()
+                    .any(|e| !p.own.emails.contains(e))
+                || (users
+                    && id_of(r).is_some_and(|i| !p.own.ids.is_empty() && !p.own.ids.contains(&i)))
+        });
+        Some(SharedListing {
+            ids: recs.iter().filter_map(|r| id_of(r)).collect(),
+            foreign,
+        })
+    }
+
+    /// Whether object `id` of the collection is shared by design: the listing shows it, or
+    /// shows other people's records. Then reading it by id gives nothing the listing does
+    /// not already give.
+    pub fn shares(&self, id: &str) -> bool {
+        self.foreign || self.ids.iter().any(|i| i == id)
+    }
 }
 
 /// Whether an answer carries a secret field with a value (`password_hash`, `api_key`,

@@ -468,20 +468,7 @@ impl Schemas {
             };
             found.push((class, source));
         }
-        struct Calls<'a>(Vec<&'a ast::ExprCall>);
-        impl<'a> Visitor<'a> for Calls<'a> {
-            fn visit_expr(&mut self, e: &'a Expr) {
-                if let Expr::Call(c) = e {
-                    self.0.push(c);
-                }
-                walk_expr(self, e);
-            }
-        }
-        let mut calls = Calls(Vec::new());
-        for stmt in &func.body {
-            calls.visit_stmt(stmt);
-        }
-        for c in calls.0 {
+        for c in crate::facts::calls_in(&func.body) {
             let class = match c.func.as_ref() {
                 Expr::Attribute(a)
                     if matches!(

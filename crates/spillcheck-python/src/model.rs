@@ -384,6 +384,19 @@ impl<'a> Gathered<'a> {
         base
     }
 
+    /// The Api object a resource registration in `file` names (`api.add_resource`,
+    /// `@ns.route`): the object its routes attach to, its URL prefix, and the file that
+    /// defines it; `(fallback, "")` in `file` when it is not one of the project's.
+    fn api_target(&self, file: usize, receiver: &str, fallback: &str) -> (String, String, usize) {
+        let key = self.resolve(&self.apis, file, receiver);
+        let (target, prefix) = key
+            .as_ref()
+            .and_then(|k| self.apis.get(k))
+            .cloned()
+            .unwrap_or_else(|| (fallback.to_owned(), String::new()));
+        (target, prefix, key.map_or(file, |k| k.0))
+    }
+
     /// The blueprint (or Api) that `dotted`, written in `file`, names: a definition in the
     /// same file, an imported one (`from .views import bp`, `auth.bp` after `from . import
     /// auth`), or the only definition of that name in the project.
@@ -935,13 +948,7 @@ impl<'a> Model<'a> {
         // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
         for (api, class_name, paths, call_file) in &g.resources {
             if let Some(&(fi, class)) = g.classes.get(class_name) {
-                let key = g.resolve(&g.apis, *call_file, api);
-                let (target, prefix) = key
-                    .as_ref()
-                    .and_then(|k| g.apis.get(k))
-                    .cloned()
-                    .unwrap_or_default();
-                let target_file = key.map_or(*call_file, |k| k.0);
+                let (target, prefix, target_file) = g.api_target(*call_file, api, "");
                 for path in paths {
                     push_view_routes(
                         &mut raws,
@@ -960,13 +967,7 @@ impl<'a> Model<'a> {
                     && let Some(path) = call.arguments.args.first().and_then(str_value)
                 {
                     let receiver = receiver_of(call).unwrap_or_default();
-                    let key = g.resolve(&g.apis, fi, &receiver);
-                    let (target, prefix) = key
-                        .as_ref()
-                        .and_then(|k| g.apis.get(k))
-                        .cloned()
-                        .unwrap_or((receiver.clone(), String::new()));
-                    let target_file = key.map_or(fi, |k| k.0);
+                    let (target, prefix, target_file) = g.api_target(fi, &receiver, &receiver);
                     push_view_routes(
                         &mut raws,
                         class,

@@ -163,29 +163,11 @@ pub(crate) fn has_url_password(v: &str) -> bool {
     }
 }
 
-/// Userinfo that documents the shape of a URL: `user:pass`, `username:password`,
-/// `scott:tiger`, `USER:PASSWORD`, a password equal to the user name, a port-like number.
+/// Userinfo that documents the shape of a URL (`user:pass`, `scott:tiger`, `USER:PASSWORD`;
+/// the shared list) or a tutorial's `pass123`.
 fn placeholder_credentials(user: &str, pass: &str) -> bool {
-    let p = pass.to_ascii_lowercase();
-    let u = user.to_ascii_lowercase();
-    matches!(
-        p.as_str(),
-        "pass"
-            | "password"
-            | "passwd"
-            | "pwd"
-            | "pw"
-            | "secret"
-            | "token"
-            | "tiger"
-            | "mypassword"
-            | "yourpassword"
-            | "dbpassword"
-            | "db_password"
-            | "pass123"
-    ) || p == u
-        || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
-        || pass.chars().all(|c| c.is_ascii_uppercase() || c == '_') && pass.len() > 2
+    spillcheck_core::vocab::is_placeholder_password(user, pass)
+        || pass.eq_ignore_ascii_case("pass123")
 }
 
 /// A literal that names something rather than holds a value: the identifier's own

@@ -107,6 +107,7 @@ async fn reads(p: &Probe) -> Vec<Finding> {
         let mut bypass = None;
         let mut refused = false;
         let mut ids = objects_of_b(p, pr);
+        let shared = authz::SharedListing::of(p, pr);
         // B owns nothing here yet: with --allow-writes, B creates an object to test with.
         let mut created = None;
         if ids.is_empty() {
@@ -136,7 +137,7 @@ async fn reads(p: &Probe) -> Vec<Finding> {
                 Verdict::Bypass(why) => {
                     // Content every user may browse (posts, public profiles): the listing
                     // already shows it, and the object holds no secret.
-                    if authz::shared_by_design(p, pr, Some(&id)).is_some()
+                    if shared.as_ref().is_some_and(|s| s.shares(&id))
                         && !authz::carries_secret(&bx.response)
                     {
                         continue;

@@ -92,6 +92,7 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         ))
     });
     let own_answer = pr.user.as_ref().filter(|x| x.response.ok());
+    let shared = authz::SharedListing::of(p, pr);
     let mut hits = Vec::new();
     for n in neighbours {
         let path = authz::with_value(pr, &n.to_string());
@@ -109,7 +110,7 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         }
         // Content every user may browse: the caller's listing shows it (or shows other
         // people's records), and the object holds no secret.
-        if authz::shared_by_design(p, pr, Some(&n.to_string())).is_some()
+        if shared.as_ref().is_some_and(|s| s.shares(&n.to_string()))
             && !authz::carries_secret(&ex.response)
         {
             continue;

@@ -124,31 +124,25 @@ fn keys(v: Option<&Value>) -> Vec<String> {
 /// Registration with privileged properties: a fresh account (the scan's own) that comes
 /// back with them set.
 async fn on_register(p: &Probe) -> Option<Finding> {
+    let account = account_keys(p);
     for form in register_forms(p).into_iter().take(3) {
-        if let Some(f) = register_with(p, &form).await {
+        if let Some(f) = register_with(p, &form, &account).await {
             return Some(f);
         }
     }
     None
 }
 
-/// One registration operation with privileged properties.
-async fn register_with(p: &Probe, form: &Form) -> Option<Finding> {
+/// The properties the API's accounts have: the keys of A's `/me`-like answer and of A's
+/// own answers at any depth (`{"user": {"is_admin": false}}`, a login answer's `isAdmin`).
+fn account_keys(p: &Probe) -> Vec<String> {
     let me = p
         .ops
         .iter()
         .find(|pr| pr.op.method == "GET" && pr.op.path.ends_with("/me"))
         .and_then(|pr| pr.user.as_ref())
         .and_then(|x| x.response.json());
-    let mut known = form
-        .op
-        .body
-        .as_ref()
-        .map(|b| b.properties.clone())
-        .unwrap_or_default();
-    known.extend(keys(me.as_ref()));
-    // Keys of user A's own answers at any depth (`{"user": {"is_admin": false}}`, a login
-    // answer's `isAdmin`): the properties the API's accounts have.
+    let mut known = keys(me.as_ref());
     for e in p.engine.exchanges() {
         if e.request.actor == "user A"
             && e.response.ok()
@@ -161,6 +155,18 @@ async fn register_with(p: &Probe, form: &Form) -> Option<Finding> {
             });
         }
     }
+    known
+}
+
+/// One registration operation with privileged properties.
+async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Finding> {
+    let mut known = form
+        .op
+        .body
+        .as_ref()
+        .map(|b| b.properties.clone())
+        .unwrap_or_default();
+    known.extend(account.iter().cloned());
     let injected = candidates(&known, None);
     if injected.is_empty() {
         return None;

@@ -38,31 +38,14 @@ impl crate::detect::Detector for DbUrl {
 }
 
 fn shape_only(user: &str, pass: &str, host: &str) -> bool {
-    let p = pass.to_ascii_lowercase();
     let local = matches!(
         host.to_ascii_lowercase().as_str(),
         "localhost" | "127.0.0.1" | "0.0.0.0" | "host" | "hostname"
     );
-    matches!(
-        p.as_str(),
-        "pass"
-            | "password"
-            | "passwd"
-            | "pwd"
-            | "pw"
-            | "secret"
-            | "token"
-            | "tiger"
-            | "mypassword"
-            | "yourpassword"
-            | "dbpassword"
-            | "db_password"
-    ) || p == user.to_ascii_lowercase()
-        || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
-        || pass.len() > 2 && pass.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+    spillcheck_core::vocab::is_placeholder_password(user, pass)
         || local
             && matches!(
-                p.as_str(),
+                pass.to_ascii_lowercase().as_str(),
                 "admin" | "root" | "postgres" | "mysql" | "guest" | "test"
             )
 }
