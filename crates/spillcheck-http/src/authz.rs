@@ -97,14 +97,36 @@ pub fn object_reads(p: &Probe) -> Vec<&Probed> {
     p.ops
         .iter()
         .filter(|pr| {
-            pr.op.method == "GET" && pr.op.path_params().count() == 1 && !p.is_public(&pr.op)
+            pr.op.method == "GET"
+                && pr.op.path_params().count() <= 1
+                && param(pr).is_some()
+                && !p.is_public(&pr.op)
         })
         .collect()
 }
 
-/// The operation's one path parameter.
+/// The parameter that names the object: the operation's one path parameter, else (for
+/// `GET /api/transactions?account_number=…`) its one query parameter named like an id.
 pub fn param(pr: &Probed) -> Option<&Param> {
-    pr.op.path_params().next()
+    let mut path = pr.op.path_params();
+    if let Some(first) = path.next() {
+        return path.next().is_none().then_some(first);
+    }
+    let mut query = pr
+        .op
+        .params
+        .iter()
+        .filter(|x| {
+            let n = x.name.to_ascii_lowercase();
+            x.location == discovery::ParamIn::Query
+                && discovery::is_id_key(&x.name)
+                // Cursors of a listing (`since_id`, `max_id`) name no one object.
+                && !["since", "before", "after", "max", "min", "last", "next", "prev", "cursor", "from", "until"]
+                    .iter()
+                    .any(|w| n.starts_with(w))
+        });
+    let first = query.next()?;
+    query.next().is_none().then_some(first)
 }
 
 /// The concrete path with `value` for the parameter (the query of the baseline kept).
@@ -112,6 +134,9 @@ pub fn with_value(pr: &Probed, value: &str) -> String {
     let Some(param) = param(pr) else {
         return pr.path.clone();
     };
+    if param.location == discovery::ParamIn::Query {
+        return discovery::with_query(&pr.path, &param.name, value);
+    }
     let mut values = std::collections::BTreeMap::new();
     values.insert(param.name.clone(), value.to_owned());
     let mut path = discovery::render_path(&pr.op.path, &values);
@@ -122,9 +147,13 @@ pub fn with_value(pr: &Probed, value: &str) -> String {
     path
 }
 
-/// The path up to the parameter (`/api/notes/` for `/api/notes/{id}`).
+/// The path up to the parameter (`/api/notes/` for `/api/notes/{id}`); for a query
+/// parameter a key no path has (its ids are not the listed ones).
 pub fn prefix(pr: &Probed) -> String {
     let name = param(pr).map(|x| x.name.as_str()).unwrap_or_default();
+    if param(pr).is_some_and(|x| x.location == discovery::ParamIn::Query) {
+        return format!("?{name}");
+    }
     pr.op
         .path
         .split(&format!("{{{name}}}"))
@@ -167,6 +196,20 @@ pub fn nonexistent(pr: &Probed) -> String {
         Some("uuid") => "ffffffff-ffff-4fff-bfff-ffffffffffff".into(),
         _ => "spillcheck-no-such-object".into(),
     }
+}
+
+/// A value that surely names no object, in the form of `sample` (a real id): a long
+/// number keeps its length (`7584716272` → `9999999997`), so a lookup of a fixed-width
+/// column still runs.
+pub fn absent_like(pr: &Probed, sample: &str) -> String {
+    if !sample.is_empty() && sample.bytes().all(|b| b.is_ascii_digit()) {
+        return if sample.len() >= 9 {
+            format!("{}7", "9".repeat(sample.len() - 1))
+        } else {
+            "2147483646".into()
+        };
+    }
+    nonexistent(pr)
 }
 
 /// Owner fields of a record: does it belong to `own`? `None` when the record names no owner.
@@ -213,7 +256,7 @@ pub fn listing(p: &Probe, pr: &Probed) -> Option<Value> {
 }
 
 /// The records of a listing: objects that carry an `id`.
-fn records(json: &Value) -> Vec<&Value> {
+pub fn records(json: &Value) -> Vec<&Value> {
     let mut out = Vec::new();
     fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
         if depth > 6 {
@@ -233,6 +276,14 @@ fn records(json: &Value) -> Vec<&Value> {
     }
     walk(json, &mut out, 0);
     out
+}
+
+/// The record with id `id` in a listing or object answer.
+pub fn record_with_id(json: &Value, id: &str) -> Option<Value> {
+    records(json)
+        .into_iter()
+        .find(|r| r.get("id").is_some_and(|v| discovery::value_text(v) == id))
+        .cloned()
 }
 
 /// What caller A's own listing of an operation's collection shows (`GET /api/posts` for
@@ -297,6 +348,7 @@ pub fn carries_secret(r: &Response) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discovery::Operation;
 
     fn resp(status: u16, body: &str) -> Response {
         Response {
@@ -309,6 +361,61 @@ mod tests {
             redirects: vec![],
             cut_short: None,
         }
+    }
+
+    fn probed(op: Operation, path: &str) -> Probed {
+        Probed {
+            op,
+            path: path.to_owned(),
+            user: None,
+            anon: None,
+        }
+    }
+
+    #[test]
+    fn one_id_like_query_parameter_names_the_object() {
+        let q = |name: &str| discovery::Param {
+            name: name.into(),
+            location: discovery::ParamIn::Query,
+            example: None,
+            kind: None,
+            required: false,
+        };
+        let mut op = Operation::new("GET", "/api/transactions", discovery::Origin::Source);
+        op.params.push(q("account_number"));
+        op.params.push(q("page"));
+        let pr = probed(op, "/api/transactions?account_number=1&page=2");
+        assert_eq!(param(&pr).map(|x| x.name.as_str()), Some("account_number"));
+        assert_eq!(
+            with_value(&pr, "99"),
+            "/api/transactions?page=2&account_number=99"
+        );
+        assert_eq!(prefix(&pr), "?account_number");
+        // A listing cursor names no object.
+        let mut cursor = Operation::new("GET", "/api/feed", discovery::Origin::Source);
+        cursor.params.push(q("since_id"));
+        assert!(param(&probed(cursor, "/api/feed")).is_none());
+        // Two path parameters: not one object.
+        let two = Operation::new("GET", "/a/{x}/b/{y}", discovery::Origin::Source);
+        assert!(param(&probed(two, "/a/1/b/2")).is_none());
+    }
+
+    #[test]
+    fn absent_ids_keep_the_form_of_real_ones() {
+        let pr = probed(
+            Operation::new("GET", "/t/{account_number}", discovery::Origin::Source),
+            "/t/1",
+        );
+        assert_eq!(absent_like(&pr, "7584716272"), "9999999997");
+        assert_eq!(absent_like(&pr, "12"), "2147483646");
+        assert_eq!(absent_like(&pr, "bob"), "spillcheck-no-such-object");
+        assert_eq!(
+            record_with_id(
+                &serde_json::json!({"cards": [{"id": 5}, {"id": 6, "x": 1}]}),
+                "6"
+            ),
+            Some(serde_json::json!({"id": 6, "x": 1}))
+        );
     }
 
     #[test]
@@ -346,6 +453,7 @@ mod tests {
             ids: vec!["3".into()],
             phones: vec![],
             names: vec![],
+            ..Own::default()
         };
         assert_eq!(
             owned_by(&serde_json::json!({"owner_id": 3}), &own_b),

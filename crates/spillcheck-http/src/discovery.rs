@@ -552,7 +552,8 @@ pub struct SeenIds {
     by_key: BTreeMap<String, Vec<Value>>,
 }
 
-fn is_id_key(key: &str) -> bool {
+/// Whether a key names an id or a natural key a path or query may carry.
+pub fn is_id_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     k == "id"
         || k.ends_with("_id")
@@ -651,6 +652,19 @@ pub fn render_path(template: &str, values: &BTreeMap<String, String>) -> String 
         out = out.replace(&format!("{{{k}}}"), &enc.replace('+', "%20"));
     }
     out
+}
+
+/// `path` (which may carry a query) with query parameter `name` set to `value`.
+pub fn with_query(path: &str, name: &str, value: &str) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let enc = |x: &str| -> String { url::form_urlencoded::byte_serialize(x.as_bytes()).collect() };
+    let mut parts: Vec<String> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && kv.split('=').next() != Some(name))
+        .map(str::to_owned)
+        .collect();
+    parts.push(format!("{}={}", enc(name), enc(value)));
+    format!("{base}?{}", parts.join("&"))
 }
 
 /// A value as a path or query string.

@@ -73,6 +73,49 @@ fn email_re() -> &'static Regex {
     })
 }
 
+/// Whether two answers have the same JSON shape (the same keys at every depth, lists of
+/// the same lengths), whatever their values: two answers for objects that do not exist.
+/// Answers that are not JSON compare by similarity.
+pub fn same_shape(a: &Response, b: &Response) -> bool {
+    fn shape(v: &Value, out: &mut String, depth: usize) {
+        if depth > 8 {
+            return;
+        }
+        match v {
+            Value::Object(m) => {
+                out.push('{');
+                for (k, x) in m {
+                    out.push_str(k);
+                    out.push(':');
+                    shape(x, out, depth + 1);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Value::Array(xs) => {
+                out.push('[');
+                out.push_str(&xs.len().to_string());
+                if let Some(x) = xs.first() {
+                    shape(x, out, depth + 1);
+                }
+                out.push(']');
+            }
+            Value::Null => out.push('n'),
+            _ => out.push('v'),
+        }
+    }
+    match (a.json(), b.json()) {
+        (Some(x), Some(y)) => {
+            let (mut sx, mut sy) = (String::new(), String::new());
+            shape(&x, &mut sx, 0);
+            shape(&y, &mut sy, 0);
+            sx == sy
+        }
+        (None, None) => similarity(a, b) >= 0.95,
+        _ => false,
+    }
+}
+
 /// Email addresses in a text, lower-cased, in order of appearance, each once.
 pub fn emails(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -332,6 +375,29 @@ pub fn refused(r: &Response, authorized: Option<&Response>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_for_missing_objects_have_one_shape() {
+        let r = |body: &str| Response {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+            url: url::Url::parse("http://127.0.0.1/").unwrap(),
+            redirects: vec![],
+            cut_short: None,
+        };
+        let empty_a = r(r#"{"account_number": "1", "transactions": []}"#);
+        let empty_b = r(r#"{"account_number": "2", "transactions": []}"#);
+        let full = r(r#"{"account_number": "3", "transactions": [{"amount": 1}]}"#);
+        assert!(same_shape(&empty_a, &empty_b));
+        assert!(!same_shape(&empty_a, &full));
+        assert!(!same_shape(
+            &r(r#"{"name": null}"#),
+            &r(r#"{"name": "bob"}"#)
+        ));
+    }
 
     #[test]
     fn pii_helpers() {

@@ -247,6 +247,41 @@ pub fn recovery_forms(p: &Probe) -> Vec<Form> {
         .collect()
 }
 
+/// Whether a body field carries a short secret code a user types (`reset_pin`, `otp`,
+/// `verification_code`): guessable when attempts are not limited.
+pub fn is_code_field(name: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(name);
+    n == "pin"
+        || n.ends_with("pin")
+        || n.starts_with("pin")
+        || n.contains("otp")
+        || n == "code"
+        || n.ends_with("code")
+            && !n.contains("country")
+            && !n.contains("zip")
+            && !n.contains("post")
+        || n.contains("totp")
+}
+
+/// Operations that check a short code for a user (`POST /reset-password {username,
+/// reset_pin, new_password}`, `POST /verify-otp {email, otp}`): (form, the code field).
+pub fn code_forms(p: &Probe) -> Vec<(Form, String)> {
+    p.ops
+        .iter()
+        .map(|pr| &pr.op)
+        .filter(|op| op.method == "POST")
+        .filter_map(|op| {
+            let props = &op.body.as_ref()?.properties;
+            let user = props.iter().any(|x| {
+                let l = x.to_ascii_lowercase();
+                l.contains("mail") || l == "username" || l == "login" || l == "user"
+            });
+            let code = props.iter().find(|x| is_code_field(x))?;
+            user.then(|| (form(op), code.clone()))
+        })
+        .collect()
+}
+
 /// The documented example body of an operation as a JSON object (empty when none).
 pub fn example_object(op: &Operation) -> Map<String, Value> {
     match op.body.as_ref().map(|b| &b.example) {
@@ -303,21 +338,44 @@ pub fn unknown_like(existing: &str) -> String {
     }
 }
 
-/// Registers an account for the probe (once per run; only with `--allow-writes`) and
-/// checks that it can log in.
+/// The account the probe registered for itself (the one that logs in where the users
+/// do, when it can), registered once per run and only with `--allow-writes`.
 pub async fn owned_account(p: &Probe) -> Option<Account> {
+    owned_accounts(p).await.into_iter().next()
+}
+
+/// The probe's own accounts, one per login operation it could register for (at most
+/// three: `/register` → `/login`, `/api/v1/merchants/register` → `/api/v1/merchants/login`),
+/// each checked to log in. Registered once per run, only with `--allow-writes`.
+pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
     p.owned
         .get_or_init(|| async {
             if !p.engine.settings().allow_writes {
-                return None;
+                return Vec::new();
             }
+            let mut accounts: Vec<Account> = Vec::new();
             // Registration and login pairs, the login nearest the registration first
             // (`/api/v1/merchants/register` logs in at `/api/v1/merchants/login`).
-            let logins = posts_named(p, LOGIN_NAMES, has_password);
-            for register in posts_named(p, REGISTER_NAMES, registers_with_password)
-                .into_iter()
-                .take(3)
-            {
+            // The users' own login (where `--user` logged in) is the one that matters
+            // most: its registration first, and it first among the logins tried.
+            let main = p
+                .user
+                .as_ref()
+                .and_then(|u| u.login_request())
+                .map(|r| r.url.path().to_owned());
+            let mut logins = posts_named(p, LOGIN_NAMES, has_password);
+            let mut registers = posts_named(p, REGISTER_NAMES, registers_with_password);
+            if let Some(main) = &main {
+                let depth = |x: &str| x.trim_end_matches('/').matches('/').count();
+                registers.sort_by_key(|r| {
+                    (
+                        std::cmp::Reverse(common_prefix(&r.op.path, main)),
+                        depth(&r.op.path).abs_diff(depth(main)),
+                    )
+                });
+                logins.sort_by_key(|l| l.op.path != *main);
+            }
+            for register in registers.into_iter().take(3) {
                 let user = new_user(&register);
                 let password = format!("Sc-{}-9!", random_name());
                 p.secret(&password);
@@ -336,9 +394,16 @@ pub async fn owned_account(p: &Probe) -> Option<Account> {
                 }
                 let mut near: Vec<Form> = logins.clone();
                 near.sort_by_key(|l| {
-                    std::cmp::Reverse(common_prefix(&l.op.path, &register.op.path))
+                    (
+                        std::cmp::Reverse(common_prefix(&l.op.path, &register.op.path)),
+                        main.as_ref().is_none_or(|m| l.op.path != *m),
+                    )
                 });
-                for mut login in near.into_iter().take(3) {
+                for mut login in near
+                    .into_iter()
+                    .filter(|l| !accounts.iter().any(|a| a.login.op.path == l.op.path))
+                    .take(3)
+                {
                     // A login whose body is unknown takes the fields the registration takes.
                     if login.op.body.is_none() {
                         login.user_field.clone_from(&register.user_field);
@@ -356,15 +421,19 @@ pub async fn owned_account(p: &Probe) -> Option<Account> {
                     if let Some(t) = &token {
                         p.secret(t);
                     }
-                    return Some(Account {
-                        user,
-                        password,
+                    accounts.push(Account {
+                        user: user.clone(),
+                        password: password.clone(),
                         token,
                         login: login.clone(),
                     });
+                    break;
                 }
             }
-            register_any_shape(p).await
+            if accounts.is_empty() {
+                accounts.extend(register_any_shape(p).await);
+            }
+            accounts
         })
         .await
         .clone()
@@ -768,6 +837,31 @@ mod tests {
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn code_fields() {
+        for f in [
+            "reset_pin",
+            "pin",
+            "otp",
+            "totp_code",
+            "verification_code",
+            "code",
+            "pinCode",
+        ] {
+            assert!(is_code_field(f), "{f}");
+        }
+        for f in [
+            "zip_code",
+            "country_code",
+            "postcode",
+            "spinner",
+            "username",
+            "new_password",
+        ] {
+            assert!(!is_code_field(f), "{f}");
+        }
+    }
 
     #[test]
     fn credentials_go_where_the_body_wants_them() {

@@ -137,6 +137,41 @@ pub struct Own {
     pub phones: Vec<String>,
     /// A's user names (`username` claims and profile fields).
     pub names: Vec<String>,
+    /// A's own natural keys by normalized name (`accountnumber` → `7584716272`), from the
+    /// login answer, `/me`-like answers and the token's claims: what a `{account_number}`
+    /// parameter of A's own objects takes, whatever other people's values A also saw.
+    pub keyed: BTreeMap<String, Vec<String>>,
+}
+
+impl Own {
+    /// A's own values for a parameter, by its normalized name (generic `id`s excluded:
+    /// they are in `ids` when they name the user).
+    pub fn values_for(&self, name: &str) -> &[String] {
+        self.keyed
+            .get(&spillcheck_core::vocab::normalize(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn learn_key(&mut self, key: &str, v: &Value) {
+        let n = spillcheck_core::vocab::normalize(key);
+        if matches!(n.as_str(), "id" | "pk" | "uuid" | "slug") || !discovery::is_id_key(key) {
+            return;
+        }
+        let text = match v {
+            Value::Number(x) if x.as_u64().is_some() => x.to_string(),
+            Value::String(s) if !s.is_empty() && s.len() <= 64 && !s.contains(['/', ' ']) => {
+                s.clone()
+            }
+            _ => return,
+        };
+        if matches!(n.as_str(), "userid" | "uid") && !self.ids.contains(&text) {
+            self.ids.push(text.clone());
+        }
+        let e = self.keyed.entry(n).or_default();
+        if !e.contains(&text) && e.len() < 8 {
+            e.push(text);
+        }
+    }
 }
 
 /// The state rules read and act on.
@@ -175,12 +210,14 @@ pub struct Probe {
     pub enforced: Mutex<Vec<spillcheck_core::Route>>,
     /// Accounts the probe registered.
     pub created_users: Mutex<Vec<String>>,
+    /// What user B created in the write phase (with `--allow-writes`).
+    pub created_b: crate::writes::CreatedByB,
     /// The HMAC secret of A's token, when weak enough to be found.
     pub token_secret: Option<String>,
     /// Public routes from the configuration.
     pub public: PublicRoutes,
-    /// The account the probe registered (once, with `--allow-writes`).
-    pub owned: tokio::sync::OnceCell<Option<crate::login::Account>>,
+    /// The accounts the probe registered (once, with `--allow-writes`).
+    pub owned: tokio::sync::OnceCell<Vec<crate::login::Account>>,
     enabled: Enabled,
     diagnostics: Mutex<Vec<Diagnostic>>,
     secrets: Mutex<Vec<String>>,
@@ -192,6 +229,15 @@ fn rand_token() -> String {
     let mut rng = rand::rng();
     (0..12)
         .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+        .collect()
+}
+
+/// `n` random decimal digits (wrong one-time codes).
+pub fn random_digits(n: usize) -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
         .collect()
 }
 
@@ -513,13 +559,14 @@ fn seen_operation(link: &str) -> Operation {
     op
 }
 
-fn fill(op: &Operation, seen: &SeenIds) -> String {
+fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
     let mut values = BTreeMap::new();
     for p in op.path_params() {
         let v = p
             .example
             .as_ref()
             .map(discovery::value_text)
+            .or_else(|| own.values_for(&p.name).first().cloned())
             .or_else(|| {
                 let prefix = op
                     .path
@@ -539,10 +586,23 @@ fn fill(op: &Operation, seen: &SeenIds) -> String {
         .iter()
         .filter(|p| p.location == ParamIn::Query && (p.required || p.example.is_some()))
         .map(|p| {
+            // An id-like query parameter (`?account_number=`) takes the caller's own value,
+            // else one seen under its name.
             let v = p
                 .example
                 .as_ref()
-                .map_or_else(|| discovery::default_value(p), discovery::value_text);
+                .map(discovery::value_text)
+                .or_else(|| own.values_for(&p.name).first().cloned())
+                .or_else(|| {
+                    discovery::is_id_key(&p.name)
+                        .then(|| {
+                            seen.candidates(&p.name, "?")
+                                .first()
+                                .map(discovery::value_text)
+                        })
+                        .flatten()
+                })
+                .unwrap_or_else(|| discovery::default_value(p));
             let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
             format!("{}={enc}", p.name)
         })
@@ -668,6 +728,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         enum_window: options.enum_window,
         enforced: Mutex::new(Vec::new()),
         created_users: Mutex::new(Vec::new()),
+        created_b: crate::writes::CreatedByB::default(),
         token_secret: None,
         public: PublicRoutes::new(&options.public_routes),
         owned: tokio::sync::OnceCell::new(),
@@ -845,7 +906,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         let wave: Vec<Probed> = wave
             .into_iter()
             .map(|op| {
-                let path = fill(&op, &seen);
+                let path = fill(&op, &seen, &p.own);
                 Probed {
                     op,
                     path,
@@ -990,6 +1051,16 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             p.seen_a.learn(path.split('?').next().unwrap_or(""), &json);
         }
     }
+    // User B makes objects of its own for the cross-user checks to aim at.
+    let made_b = crate::writes::create_as_b(&p, &written.creates).await;
+    for (path, ex) in &made_b.answers {
+        if ex.response.ok()
+            && let Some(json) = ex.response.json()
+        {
+            p.seen_b.learn(path.split('?').next().unwrap_or(""), &json);
+        }
+    }
+    p.created_b = made_b;
     if !written.rejected.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -1101,10 +1172,24 @@ fn learn_claims(own: &mut Own, token: &str) {
     if let Some(sub) = jwt.claims.get("sub") {
         own.ids.push(discovery::value_text(sub));
     }
+    for (k, v) in &jwt.claims {
+        own.learn_key(k, v);
+    }
 }
 
 fn learn_own(own: &mut Own, json: &Value) {
     let Value::Object(m) = json else { return };
+    // Natural keys anywhere in the caller's own answer outside lists (`user.account_number`,
+    // `debug_info.user_id`): lists hold other objects.
+    fn keys(own: &mut Own, m: &serde_json::Map<String, Value>, depth: usize) {
+        for (k, v) in m {
+            match v {
+                Value::Object(inner) if depth < 3 => keys(own, inner, depth + 1),
+                _ => own.learn_key(k, v),
+            }
+        }
+    }
+    keys(own, m, 0);
     for (k, v) in m {
         let lk = k.to_ascii_lowercase();
         if let Some(s) = v.as_str() {
@@ -1142,6 +1227,47 @@ mod tests {
         let u = seen_operation("/files/0f8fad5b-d9cb-469f-a165-70867728950e/raw");
         assert_eq!(u.path, "/files/{id}/raw");
         assert_eq!(seen_operation("/api/users/me").path, "/api/users/me");
+    }
+
+    #[test]
+    fn own_keys_come_from_nested_answers_and_claims_not_lists() {
+        let mut own = Own::default();
+        learn_own(
+            &mut own,
+            &serde_json::json!({
+                "token": "x",
+                "accountNumber": "7584716272",
+                "debug_info": {"user_id": 3, "account_number": "7584716272"},
+                "friends": [{"account_number": "1111111111"}]
+            }),
+        );
+        assert_eq!(own.values_for("account_number"), ["7584716272"]);
+        assert_eq!(own.ids, ["3"]);
+        assert!(own.values_for("id").is_empty());
+        // A parameter named differently is the same key (`{accountNumber}`).
+        assert_eq!(own.values_for("accountNumber"), ["7584716272"]);
+    }
+
+    #[test]
+    fn id_like_query_parameters_take_the_callers_own_value() {
+        let mut op = Operation::new("GET", "/api/transactions", Origin::Source);
+        op.params.push(discovery::Param {
+            name: "account_number".into(),
+            location: ParamIn::Query,
+            example: None,
+            kind: None,
+            required: true,
+        });
+        let mut own = Own::default();
+        own.learn_key("account_number", &Value::from("6160103826"));
+        assert_eq!(
+            fill(&op, &SeenIds::default(), &own),
+            "/api/transactions?account_number=6160103826"
+        );
+        assert_eq!(
+            fill(&op, &SeenIds::default(), &Own::default()),
+            "/api/transactions?account_number=spillcheck"
+        );
     }
 
     #[test]

@@ -156,6 +156,34 @@ pub(crate) struct Written {
     pub rejected: Vec<String>,
     /// Objects A created that a DELETE operation removes: their concrete paths.
     pub cleanup: Vec<String>,
+    /// The creating operations A's valid body worked on (POSTs without path parameters).
+    pub creates: Vec<Probed>,
+}
+
+/// What user B created in the scan: objects the cross-user checks may act on.
+#[derive(Debug, Clone, Default)]
+pub struct CreatedByB {
+    /// B's answers (concrete path, exchange): creates and the listings read after them.
+    pub answers: Vec<(String, Arc<Exchange>)>,
+    /// (collection path, id) of each object B created.
+    pub objects: Vec<(String, String)>,
+}
+
+/// The collection a creating POST adds to: `/api/cards` for `POST /api/cards` and
+/// `POST /api/cards/create`.
+pub fn collection_of(create_path: &str) -> String {
+    let path = create_path
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    if matches!(
+        crate::discovery::last_segment(path).as_str(),
+        "create" | "new" | "add"
+    ) {
+        return path.rsplit_once('/').map_or("", |(a, _)| a).to_owned();
+    }
+    path.to_owned()
 }
 
 /// The id of the object a create answer made: the last segment of `Location`, else the
@@ -169,9 +197,19 @@ fn created_id(ex: &Exchange) -> Option<String> {
     }
     let json = ex.response.json()?;
     let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
-    obj.get("id")
-        .filter(|v| v.is_string() || v.is_number())
-        .map(crate::discovery::value_text)
+    let id_of = |o: &Value| {
+        o.get("id")
+            .filter(|v| v.is_string() || v.is_number())
+            .map(crate::discovery::value_text)
+    };
+    id_of(obj).or_else(|| {
+        // `{"card_details": {"id": 6, …}, "message": …}`: the one member object that has
+        // an id is what was created.
+        let Value::Object(m) = obj else { return None };
+        let mut with_id = m.values().filter(|v| v.is_object()).filter_map(id_of);
+        let first = with_id.next()?;
+        with_id.next().is_none().then_some(first)
+    })
 }
 
 /// The DELETE that removes what a POST to `create` made: `DELETE create/{id}`.
@@ -219,8 +257,12 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
     let mut created: Vec<&Probed> = Vec::new();
     for (pr, ex) in writes.iter().zip(valid) {
         let Some(ex) = ex else { continue };
-        if pr.op.method == "POST" && ex.response.ok() {
+        if pr.op.method == "POST" && ex.response.ok() && !crate::inspect::failure_body(&ex.response)
+        {
             created.push(pr);
+            if pr.op.path_params().count() == 0 && !is_session_op(&pr.op.path) {
+                out.creates.push((*pr).clone());
+            }
         }
         if matches!(ex.response.status, 400 | 422) {
             out.rejected
@@ -275,7 +317,89 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             malformed_body(&pr.op).map(|body| send(p, pr, body, "user A (malformed input)"))
         }))
         .await;
+        // A JSON list where an object is expected (what a client bug sends): handlers that
+        // call `.get` on the body fail, and some echo the exception.
+        let _ = join_all(
+            writes
+                .iter()
+                .filter(|pr| {
+                    pr.op
+                        .body
+                        .as_ref()
+                        .is_none_or(|b| b.content_type.contains("json"))
+                })
+                .map(|pr| {
+                    send(
+                        p,
+                        pr,
+                        Value::Array(vec![Value::from(MALFORMED)]),
+                        "user A (a list for an object)",
+                    )
+                }),
+        )
+        .await;
     }
+    out
+}
+
+/// Logins, registrations and token operations create sessions and accounts, not objects.
+fn is_session_op(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    crate::probe::Probe::issues_tokens(&p)
+        || ["password", "forgot", "reset", "verify", "confirm"]
+            .iter()
+            .any(|w| p.contains(w))
+}
+
+/// User B makes objects of its own (only with `--allow-writes`): every creating POST that
+/// worked for A, sent by B with ids B was seen with, then B's listings of those
+/// collections. The cross-user checks act on what B made, never on B's older data.
+pub(crate) async fn create_as_b(p: &Probe, creates: &[Probed]) -> CreatedByB {
+    let mut out = CreatedByB::default();
+    let Some(b) = &p.user_b else { return out };
+    if !p.engine.settings().allow_writes {
+        return out;
+    }
+    let made = join_all(creates.iter().map(|pr| async move {
+        let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
+        let ct = pr
+            .op
+            .body
+            .as_ref()
+            .map_or("application/json", |x| x.content_type.as_str());
+        let req = p
+            .request("user B", method, &pr.path)
+            .body_for(ct, &valid_body(&pr.op, &p.seen_b));
+        (pr, p.send_as(b, req).await.ok())
+    }))
+    .await;
+    let mut listings: Vec<String> = Vec::new();
+    for (pr, ex) in made {
+        let Some(ex) = ex else { continue };
+        if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+            continue;
+        }
+        let collection = collection_of(&pr.path);
+        if let Some(id) = created_id(&ex) {
+            out.objects.push((collection.clone(), id));
+        }
+        if p.ops.iter().any(|x| {
+            x.op.method == "GET" && x.op.path_params().count() == 0 && x.op.path == collection
+        }) && !listings.contains(&collection)
+        {
+            listings.push(collection);
+        }
+        out.answers.push((pr.path.clone(), ex));
+    }
+    let read = join_all(listings.iter().map(|path| async move {
+        let ex = p
+            .send_as(b, p.request("user B", Method::GET, path))
+            .await
+            .ok()?;
+        Some((path.clone(), ex))
+    }))
+    .await;
+    out.answers.extend(read.into_iter().flatten());
     out
 }
 

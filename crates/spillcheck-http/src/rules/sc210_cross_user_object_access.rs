@@ -65,6 +65,14 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
         };
         out.extend(b.iter().filter(|id| !a.contains(id)).cloned());
     } else {
+        // B's own natural keys first (B's `account_number` from B's login): B's alone,
+        // whoever else's values both users saw.
+        let a_own = p.own.values_for(&param.name);
+        for v in p.own_b.values_for(&param.name) {
+            if !a_own.contains(v) && !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
         let seen_by_a = authz::texts(&p.seen_a.candidates(&param.name, &prefix));
         for id in authz::texts(&p.seen_b.candidates(&param.name, &prefix)) {
             if !seen_by_a.contains(&id) && !p.own.ids.contains(&id) && !out.contains(&id) {
@@ -142,12 +150,16 @@ async fn reads(p: &Probe) -> Vec<Finding> {
                     {
                         continue;
                     }
-                    let control = get(p, a, &authz::with_value(pr, &authz::nonexistent(pr))).await;
+                    let control =
+                        get(p, a, &authz::with_value(pr, &authz::absent_like(pr, &id))).await;
                     if control.is_some_and(|c| {
                         c.response.ok()
-                            && crate::inspect::similarity(&c.response, &ax.response) >= 0.95
+                            && (crate::inspect::similarity(&c.response, &ax.response) >= 0.95
+                                || crate::inspect::same_shape(&c.response, &ax.response))
                     }) {
-                        continue; // the same answer for any id: the id is ignored
+                        // The same answer for any id (the id is ignored), or answered like
+                        // an id that names nothing (`{"transactions": []}`): nothing of B's.
+                        continue;
                     }
                     bypass = Some((ax, bx, why));
                     break;
@@ -345,6 +357,153 @@ async fn writes(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// B's view of one of its objects: the object read (`GET /api/cards/{id}`) when the API
+/// has one, else B's listing of the collection; the exchange and the record in it.
+async fn view_of(
+    p: &Probe,
+    who: &crate::auth::Identity,
+    collection: &str,
+    id: &str,
+) -> Option<(Arc<Exchange>, Value)> {
+    let item = p.ops.iter().find(|x| {
+        x.op.method == "GET"
+            && x.op.path_params().count() == 1
+            && x.op
+                .path
+                .strip_prefix(collection)
+                .and_then(|r| r.strip_prefix("/{"))
+                .is_some_and(|r| r.ends_with('}') && !r.contains('/'))
+    });
+    let path = match item {
+        Some(x) => authz::with_value(x, id),
+        None => p
+            .ops
+            .iter()
+            .find(|x| x.op.method == "GET" && x.op.path == collection)?
+            .path
+            .clone(),
+    };
+    let ex = get(p, who, &path).await.filter(|x| x.response.ok())?;
+    let json = ex.response.json()?;
+    let record = authz::record_with_id(&json, id)?;
+    Some((ex, record))
+}
+
+/// Fields of a record that change by themselves (timestamps).
+fn volatile(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.ends_with("_at")
+        || k.ends_with("at") && key.chars().rev().nth(1).is_some_and(char::is_uppercase)
+        || [
+            "time",
+            "date",
+            "updated",
+            "modified",
+            "lastlogin",
+            "last_login",
+            "version",
+            "etag",
+        ]
+        .iter()
+        .any(|w| k.contains(w))
+}
+
+/// The fields of B's record that differ between two reads.
+fn changed_fields(before: &Value, after: &Value) -> Vec<String> {
+    let (Value::Object(x), Value::Object(y)) = (before, after) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !volatile(k) && x.get(*k) != y.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// Actions on B's objects (`POST /api/cards/{id}/freeze`, `POST /api/cards/{id}/fund`,
+/// `PATCH /api/cards/{id}`), only on objects B created in this scan and only with
+/// `--allow-writes`: A sends the action with its own valid body, and B's view of the object
+/// before and after tells whether A changed it.
+async fn actions(p: &Probe) -> Vec<Finding> {
+    let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
+        return Vec::new();
+    };
+    if !p.engine.settings().allow_writes || p.created_b.objects.is_empty() {
+        return Vec::new();
+    }
+    let reads: Vec<String> = authz::object_reads(p)
+        .into_iter()
+        .map(|r| r.op.path.clone())
+        .collect();
+    let mut out = Vec::new();
+    for w in p.ops.iter().filter(|pr| {
+        matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH")
+            && pr.op.path_params().count() == 1
+            && crate::writes::side_effect(&pr.op).is_none()
+            // PUT/PATCH on an object read's own path: `writes` tests those.
+            && (pr.op.method == "POST" || !reads.contains(&pr.op.path))
+    }) {
+        let collection = authz::prefix(w).trim_end_matches('/').to_owned();
+        let Some(id) = p
+            .created_b
+            .objects
+            .iter()
+            .find(|(c, _)| *c == collection)
+            .map(|(_, id)| id.clone())
+        else {
+            continue;
+        };
+        let Some((before_ex, before)) = view_of(p, b, &collection, &id).await else {
+            continue;
+        };
+        // An object A can read too (an article, a public profile) takes actions from
+        // anyone by design (favorite, follow, comment): only B's private objects count.
+        if view_of(p, a, &collection, &id).await.is_some() {
+            continue;
+        }
+        let body = crate::writes::valid_body(&w.op, &p.seen_a);
+        let ct =
+            w.op.body
+                .as_ref()
+                .map_or("application/json", |x| x.content_type.as_str());
+        let req = p
+            .request(
+                "user A",
+                w.op.method.parse().unwrap_or(Method::POST),
+                &authz::with_value(w, &id),
+            )
+            .body_for(ct, &body);
+        let Ok(ax) = p.send_as(a, req).await else {
+            continue;
+        };
+        let Some((after_ex, after)) = view_of(p, b, &collection, &id).await else {
+            continue;
+        };
+        let changed = changed_fields(&before, &after);
+        if ax.response.ok() && !changed.is_empty() {
+            let why = format!(
+                "user A changed an object user B created ({} in B's read-back)",
+                changed
+                    .iter()
+                    .take(4)
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            out.push(
+                Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
+                    .on_route(&w.op.method, &w.op.path)
+                    .with_http(p.evidence(&ax, &why, &[&before_ex, &after_ex])),
+            );
+        } else if matches!(ax.response.status, 401 | 403 | 404) {
+            enforced(p, w);
+        }
+    }
+    out
+}
+
 /// Cross-user reads, then writes.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.enabled("SC210") {
@@ -359,5 +518,21 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     let mut out = reads(p).await;
     out.extend(writes(p).await);
+    out.extend(actions(p).await);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_read_from_stable_fields() {
+        let before = serde_json::json!({"id": 6, "is_frozen": false, "last_used_at": null, "updatedAt": "1"});
+        let after = serde_json::json!({"id": 6, "is_frozen": true, "last_used_at": "now", "updatedAt": "2"});
+        assert_eq!(changed_fields(&before, &after), ["is_frozen"]);
+        assert!(changed_fields(&before, &before).is_empty());
+        assert!(!volatile("last_name"));
+        assert!(volatile("created_at") && volatile("timestamp") && volatile("updatedAt"));
+    }
 }

@@ -49,6 +49,8 @@ fn own_ids(p: &Probe, pr: &Probed) -> (Vec<i64>, bool) {
     };
     let raw: Vec<String> = if authz::is_user_param(pr) {
         p.own.ids.clone()
+    } else if !p.own.values_for(&param.name).is_empty() {
+        p.own.values_for(&param.name).to_vec()
     } else {
         authz::texts(&p.seen_a.candidates(&param.name, &authz::prefix(pr)))
     };
@@ -92,6 +94,22 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         ))
     });
     let own_answer = pr.user.as_ref().filter(|x| x.response.ok());
+    // What the operation answers for an id that names nothing: a neighbour answered the
+    // same way (`{"transactions": []}` for any number) is no record.
+    let sample = own
+        .iter()
+        .max()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let absent = authz::absent_like(pr, &sample);
+    let control = p
+        .send_as(
+            user,
+            p.request("user A", Method::GET, &authz::with_value(pr, &absent)),
+        )
+        .await
+        .ok()
+        .filter(|c| c.response.ok());
     let shared = authz::SharedListing::of(p, pr);
     let mut hits = Vec::new();
     for n in neighbours {
@@ -107,6 +125,12 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         }
         if own_answer.is_some_and(|o| inspect::similarity(&o.response, &ex.response) >= 0.95) {
             continue; // the same answer as for the caller's own id: the id is ignored
+        }
+        if control
+            .as_ref()
+            .is_some_and(|c| inspect::same_shape(&c.response, &ex.response))
+        {
+            continue; // answered like an id that names nothing
         }
         // Content every user may browse: the caller's listing shows it (or shows other
         // people's records), and the object holds no secret.

@@ -150,6 +150,7 @@ mod tests {
             ids: vec![],
             phones: vec!["15550101".into()],
             names: vec![],
+            ..Own::default()
         };
         let v = serde_json::json!([{"email": "alice@notes.test", "phone": "+1 555 0101"}, {"email": "bob@notes.test", "phone": "+1 555 0102", "n": "4111 1111 1111 1111"}]);
         let f = foreign(&v, &own, false);

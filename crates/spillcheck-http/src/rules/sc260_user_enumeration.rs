@@ -64,19 +64,29 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.engine.settings().allow_writes || (!p.enabled("SC260") && !p.enabled("SC261")) {
         return out;
     }
-    // The login that worked for the scan's own account, else the first one found.
-    let owned_login = owned_account(p).await.map(|a| a.login);
-    let Some(form) = owned_login.or_else(|| login_form(p)) else {
-        p.diagnose(
-            DiagnosticLevel::Warning,
-            "SC260/SC261 not checked: no login operation found",
-        );
-        return out;
-    };
-    if p.enabled("SC260")
-        && let Some(f) = enumeration(p, &form).await
-    {
-        out.push(f);
+    // Each login that worked for one of the scan's own accounts (with that account as
+    // the existing user), else the first login found (with user A).
+    let accounts = crate::login::owned_accounts(p).await;
+    let mut pairs: Vec<(crate::login::Form, Option<String>)> = accounts
+        .iter()
+        .map(|a| (a.login.clone(), Some(a.user.clone())))
+        .collect();
+    if pairs.is_empty() {
+        let Some(form) = login_form(p) else {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                "SC260/SC261 not checked: no login operation found",
+            );
+            return out;
+        };
+        pairs.push((form, None));
+    }
+    if p.enabled("SC260") {
+        for (form, user) in &pairs {
+            if let Some(f) = enumeration(p, form, user.as_deref()).await {
+                out.push(f);
+            }
+        }
     }
     if p.enabled("SC260") {
         for recovery in crate::login::recovery_forms(p) {
@@ -85,7 +95,18 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
             }
         }
     }
-    out.extend(super::sc261_no_rate_limit_on_login::probe(p, &form).await);
+    for account in &accounts {
+        out.extend(super::sc261_no_rate_limit_on_login::probe(p, account).await);
+    }
+    if let Some(account) = accounts.first() {
+        out.extend(super::sc261_no_rate_limit_on_login::codes(p, account).await);
+    }
+    if accounts.is_empty() && p.enabled("SC261") {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            "SC261 not checked: the burst only targets an account the scan registers itself, and no registration operation worked",
+        );
+    }
     out
 }
 
@@ -142,9 +163,13 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
     )
 }
 
-async fn enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
-    let existing = match owned_account(p).await {
-        Some(a) => a.user,
+async fn enumeration(
+    p: &Probe,
+    form: &crate::login::Form,
+    existing: Option<&str>,
+) -> Option<Finding> {
+    let existing = match existing {
+        Some(a) => a.to_owned(),
         None => p.own.emails.first()?.clone(),
     };
     let unknown = crate::login::unknown_like(&existing);

@@ -6,18 +6,18 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use std::sync::Arc;
 use std::time::Duration;
 
-use spillcheck_core::{DiagnosticLevel, Finding};
+use spillcheck_core::Finding;
 
 use crate::engine::{Exchange, Response};
-use crate::login::{Form, attempt, owned_account};
+use crate::login::{Account, attempt};
 use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// A bounded burst (at most 25) of failed logins against a user the scan owns was answered without any 429, lockout or growing delay.
+    /// A bounded burst (at most 25) of failed logins against a user the scan owns was answered without any 429, lockout or growing delay; or the same burst of wrong codes (a password-reset PIN, a one-time code) for that user.
     ///
     /// ## Why it matters
-    /// Unlimited attempts make password guessing and credential stuffing practical (CWE-307).
+    /// Unlimited attempts make password guessing and credential stuffing practical (CWE-307); a 3- to 6-digit reset PIN or one-time code falls to a loop of at most a million requests, usually far fewer.
     ///
     /// ## Example
     /// ```http
@@ -25,7 +25,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// `@limiter.limit("5/minute")` on the login route and an account lockout counter.
+    /// `@limiter.limit("5/minute")` on the login route and an account lockout counter; codes expire after a few wrong attempts.
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// Always `likely`: a limit that starts after more than 25 attempts, or one enforced by a proxy in front of the app that the scan does not pass through, is not seen. The code burst sends the account's own password as the new one, so even a lucky guess changes nothing.
     pub static SC261 = {
         id: "SC261",
         slug: "no-rate-limit-on-login",
@@ -50,19 +53,95 @@ fn throttled(r: &Response) -> bool {
             .any(|w| body.contains(w))
 }
 
-/// A bounded burst of failed logins against the scan's own account: no 429, lockout,
-/// `Retry-After` or growing delay means passwords can be guessed at full speed.
-pub(crate) async fn probe(p: &Probe, form: &Form) -> Vec<Finding> {
+/// The burst of wrong codes: every operation that checks a short code for a user, aimed
+/// at the scan's own account; the new password it may set is the account's own.
+pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
     if !p.enabled("SC261") {
         return Vec::new();
     }
-    let Some(account) = owned_account(p).await else {
-        p.diagnose(
-            DiagnosticLevel::Warning,
-            "SC261 not checked: the burst only targets an account the scan registers itself, and no registration operation worked",
+    let mut out = Vec::new();
+    for (form, code_field) in crate::login::code_forms(p) {
+        let send = |i: usize| {
+            let mut body = crate::login::example_object(&form.op);
+            for (k, v) in &mut body {
+                if k.to_ascii_lowercase().contains("pass") {
+                    *v = serde_json::Value::from(account.password.clone());
+                }
+            }
+            body.insert(
+                form.user_field.clone(),
+                serde_json::Value::from(account.user.clone()),
+            );
+            // Wrong codes of the usual lengths (3, 4, 6 digits).
+            let width = [3, 4, 6][i % 3];
+            let guess: String = crate::probe::random_digits(width);
+            body.insert(code_field.clone(), serde_json::Value::from(guess));
+            let ct = form
+                .op
+                .body
+                .as_ref()
+                .map_or("application/json", |b| b.content_type.as_str());
+            let req = p
+                .request(
+                    "code burst (scan's own account)",
+                    reqwest::Method::POST,
+                    &form.op.path,
+                )
+                .body_for(ct, &serde_json::Value::Object(body));
+            async move { p.anon(req).await.ok() }
+        };
+        let mut answers: Vec<Arc<Exchange>> = Vec::new();
+        let mut stopped = false;
+        while answers.len() < BURST && !stopped {
+            let n = 5.min(BURST - answers.len());
+            let base = answers.len();
+            for ex in futures_util::future::join_all((0..n).map(|i| send(base + i))).await {
+                // Throttled, unreachable, or a guess that worked: no finding.
+                let Some(ex) = ex else {
+                    stopped = true;
+                    break;
+                };
+                if throttled(&ex.response)
+                    || (ex.response.ok() && !crate::inspect::failure_body(&ex.response))
+                {
+                    stopped = true;
+                    break;
+                }
+                answers.push(ex);
+            }
+        }
+        let (Some(a), Some(z)) = (answers.first(), answers.last()) else {
+            continue;
+        };
+        // Every attempt answered alike (the same refusal), none of them a server error.
+        if stopped
+            || answers.len() < BURST
+            || answers
+                .iter()
+                .any(|x| x.response.status != a.response.status)
+            || a.response.status >= 500
+        {
+            continue;
+        }
+        out.push(
+            Finding::new(&SC261, format!(
+                "{} {} accepted {BURST} wrong `{code_field}` codes in a row for one account with no 429, lockout or delay",
+                form.op.method, form.op.path
+            ))
+            .on_route(&form.op.method, &form.op.path)
+            .with_http(p.evidence(z, &format!("wrong code {BURST} answered {} like wrong code 1", z.response.status), &[a])),
         );
+    }
+    out
+}
+
+/// A bounded burst of failed logins against the scan's own account: no 429, lockout,
+/// `Retry-After` or growing delay means passwords can be guessed at full speed.
+pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
+    if !p.enabled("SC261") {
         return Vec::new();
-    };
+    }
+    let form = &account.login;
     // In waves of the engine's concurrency: a brute-forcer does not wait either.
     let wave = p.engine.settings().concurrency.clamp(1, 5);
     let mut answers: Vec<Arc<Exchange>> = Vec::new();

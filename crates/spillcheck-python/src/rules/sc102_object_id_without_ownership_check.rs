@@ -27,8 +27,14 @@ declare_rule! {
     /// or deletes it, returns private or secret fields, or another route of the app reads
     /// that model only for its owner (a query scoped by the caller); or the object is a
     /// person's record and the route returns private fields (phone, address, a password
-    /// hash). Otherwise it is `possible`, shown with `--confidence possible`, and `spillcheck
+    /// hash), or the id the client sends is itself the owner key of an owned table
+    /// (`?account_number=` selecting `transactions` whose `from_account` is the owner).
+    /// Otherwise it is `possible`, shown with `--confidence possible`, and `spillcheck
     /// scan` raises it to `confirmed` when the probe reads user B's object as user A.
+    ///
+    /// A route that authenticates no one (SC101) is reported here too, only when the object
+    /// is private by the same evidence: adding authentication alone would not stop one user
+    /// reading another's. Public content served without authentication is not.
     ///
     /// Ownership checks it recognizes: a comparison of anything with the caller's identity
     /// (`g.user`, `current_user`, `get_jwt_identity()`, `auth.current_user()`, what an auth
@@ -308,6 +314,7 @@ fn private_evidence(
     method: &str,
     models: &[String],
     writes: bool,
+    ids: &[String],
     data: &RouteData,
     cx: &Context<'_>,
 ) -> Option<String> {
@@ -327,6 +334,16 @@ fn private_evidence(
         if cx.scoped.contains(m.as_str()) {
             return Some(format!(
                 "other routes read `{m}` records only for their owner"
+            ));
+        }
+        // `?account_number=` / `{user_id}`: the records are selected by whose they are,
+        // with the owner named by the client.
+        if let Some(id) = ids
+            .iter()
+            .find(|i| spillcheck_core::vocab::is_owner_field(i))
+        {
+            return Some(format!(
+                "it selects `{m}` records by their owner's `{id}`, taken from the request"
             ));
         }
     }
@@ -379,18 +396,19 @@ pub(crate) fn check_routes(
         if sites.is_empty() {
             continue;
         }
-        if !site.route.auth.required() {
+        let anonymous = !site.route.auth.required();
+        if anonymous {
             site.route.owner_check = OwnerCheck::NoIdentity;
-            continue;
         }
-        let role = site.role_restricted
-            || site
-                .func
-                .decorator_list
-                .iter()
-                .any(|d| decorator_is_role(&d.expression, summaries))
-            || crate::facts::func_facts(site.func).checks_role
-            || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
+        let role = !anonymous
+            && (site.role_restricted
+                || site
+                    .func
+                    .decorator_list
+                    .iter()
+                    .any(|d| decorator_is_role(&d.expression, summaries))
+                || crate::facts::func_facts(site.func).checks_role
+                || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name)));
         if role {
             site.route.owner_check = OwnerCheck::RoleRestricted;
             continue;
@@ -444,7 +462,9 @@ pub(crate) fn check_routes(
             site.route.owner_check = OwnerCheck::Checked;
             continue;
         }
-        site.route.owner_check = OwnerCheck::Missing;
+        if !anonymous {
+            site.route.owner_check = OwnerCheck::Missing;
+        }
         if !enabled || cx.files[site.file_index].is_test {
             continue;
         }
@@ -464,7 +484,7 @@ pub(crate) fn check_routes(
             models.clone_from(&cx.data[index].models);
         }
         let writes = sites.iter().any(|c| locals.writes(c)) || cx.data[index].writes;
-        let evidence = private_evidence(method, &models, writes, &cx.data[index], cx);
+        let evidence = private_evidence(method, &models, writes, &ids, &cx.data[index], cx);
         let first = sites[0];
         let source = if from_path { "the path" } else { "the request" };
         let mut finding = Finding::new(&SC102, format!(
@@ -473,7 +493,17 @@ pub(crate) fn check_routes(
         ))
         .at(file.at(first))
         .on_route(method, &r.path);
-        if let Some(why) = evidence {
+        if anonymous {
+            // No caller to compare with (SC101 reports the missing authentication): only
+            // a private object is worth saying that authentication alone will not fix it.
+            let Some(why) = evidence else { continue };
+            finding.message = format!(
+                "`{}` from {source} of `{method} {}` loads a record and nothing compares its owner with a caller: the route authenticates no one, and adding authentication alone will not stop one user reading another's",
+                ids.join("`, `"),
+                r.path
+            );
+            finding.notes.push(format!("private object: {why}"));
+        } else if let Some(why) = evidence {
             finding.notes.push(format!("private object: {why}"));
         } else {
             finding = finding.with_confidence(Confidence::Possible);
