@@ -184,9 +184,11 @@ pub fn is_user_param(pr: &Probed) -> bool {
             | "login"
             | "handle"
     ) || (matches!(n.as_str(), "id" | "pk" | "key" | "name" | "email")
-        && ["user", "account", "member", "profile", "customer"]
-            .iter()
-            .any(|w| pre.contains(w)))
+        && [
+            "user", "account", "member", "profile", "customer", "follow", "friend", "contact",
+        ]
+        .iter()
+        .any(|w| pre.contains(w)))
 }
 
 /// A value for the parameter that surely names no object.
@@ -280,10 +282,75 @@ pub fn records(json: &Value) -> Vec<&Value> {
 
 /// The record with id `id` in a listing or object answer.
 pub fn record_with_id(json: &Value, id: &str) -> Option<Value> {
-    records(json)
-        .into_iter()
-        .find(|r| r.get("id").is_some_and(|v| discovery::value_text(v) == id))
-        .cloned()
+    fn walk(v: &Value, id: &str, depth: usize) -> Option<Value> {
+        if depth > 6 {
+            return None;
+        }
+        match v {
+            Value::Object(m) => {
+                let named = ["id", "uuid", "slug"]
+                    .iter()
+                    .any(|k| m.get(*k).is_some_and(|x| discovery::value_text(x) == id));
+                if named {
+                    return Some(v.clone());
+                }
+                m.values().find_map(|x| walk(x, id, depth + 1))
+            }
+            Value::Array(a) => a.iter().find_map(|x| walk(x, id, depth + 1)),
+            _ => None,
+        }
+    }
+    walk(json, id, 0)
+}
+
+/// A user's view of an object of `collection` (`/api/cards`): the item read
+/// (`GET /api/cards/{id}`) when the API has one, else the user's listing of the
+/// collection; the exchange and the record in it, when the user sees it.
+pub async fn view_of(
+    p: &Probe,
+    who: &crate::auth::Identity,
+    collection: &str,
+    id: &str,
+) -> Option<(std::sync::Arc<crate::engine::Exchange>, Value)> {
+    let item = p.ops.iter().find(|x| {
+        x.op.method == "GET"
+            && x.op.path_params().count() == 1
+            && x.op
+                .path
+                .strip_prefix(collection)
+                .and_then(|r| r.strip_prefix("/{"))
+                .is_some_and(|r| r.ends_with('}') && !r.contains('/'))
+    });
+    let path = match item {
+        Some(x) => with_value(x, id),
+        None => p
+            .ops
+            .iter()
+            .find(|x| x.op.method == "GET" && x.op.path == collection)?
+            .path
+            .clone(),
+    };
+    let ex = p
+        .send_as(who, p.request(&who.label, reqwest::Method::GET, &path))
+        .await
+        .ok()
+        .filter(|x| x.response.ok())?;
+    let json = ex.response.json()?;
+    let record = record_with_id(&json, id)?;
+    Some((ex, record))
+}
+
+/// The value that names `who`'s own account in parameter `name`: an email for an email,
+/// a user name for a name, else the user id.
+pub fn identity_value(own: &crate::probe::Own, name: &str) -> Option<String> {
+    let n = name.to_ascii_lowercase();
+    if n.contains("mail") {
+        own.emails.first().cloned()
+    } else if n.contains("name") || n == "login" || n == "handle" {
+        own.names.first().cloned()
+    } else {
+        own.ids.first().cloned()
+    }
 }
 
 /// What caller A's own listing of an operation's collection shows (`GET /api/posts` for

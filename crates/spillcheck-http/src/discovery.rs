@@ -460,6 +460,8 @@ pub fn field_value(name: &str, kind: &str) -> Value {
         "+15555550100".to_owned()
     } else if n.contains("url") || n.contains("link") || n.contains("website") {
         "http://127.0.0.1/spillcheck".to_owned()
+    } else if kind == "date-time" {
+        "2026-01-01T00:00:00+00:00".to_owned()
     } else if kind == "date"
         || n.contains("date")
         || n.ends_with("_at")
@@ -484,15 +486,42 @@ pub fn field_value(name: &str, kind: &str) -> Value {
 }
 
 /// A body built from field names and kinds (what a handler reads, `--source`).
+///
+/// A dotted name is a field of a nested object: `article.title` (a schema whose
+/// `@pre_load` unwraps `data["article"]`) is `{"article": {"title": …}}`.
 pub fn body_from_fields(content_type: &str, fields: &[(String, String)]) -> Body {
+    fn put(m: &mut Map<String, Value>, path: &[&str], value: Value) {
+        match path {
+            [] => {}
+            [leaf] => {
+                m.insert((*leaf).to_owned(), value);
+            }
+            [first, rest @ ..] => {
+                let next = m
+                    .entry((*first).to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if !next.is_object() {
+                    *next = Value::Object(Map::new());
+                }
+                if let Value::Object(inner) = next {
+                    put(inner, rest, value);
+                }
+            }
+        }
+    }
     let mut m = Map::new();
     for (name, kind) in fields {
-        m.insert(name.clone(), field_value(name, kind));
+        let path: Vec<&str> = name.split('.').filter(|s| !s.is_empty()).collect();
+        let Some(leaf) = path.last() else { continue };
+        put(&mut m, &path, field_value(leaf, kind));
     }
     Body {
         content_type: content_type.to_owned(),
         example: Value::Object(m),
-        properties: fields.iter().map(|(n, _)| n.clone()).collect(),
+        properties: fields
+            .iter()
+            .map(|(n, _)| n.rsplit('.').next().unwrap_or(n).to_owned())
+            .collect(),
     }
 }
 
@@ -718,6 +747,25 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotted_fields_nest() {
+        let b = body_from_fields(
+            "application/json",
+            &[
+                ("article.title".into(), "string".into()),
+                ("article.createdAt".into(), "date-time".into()),
+                ("draft".into(), "boolean".into()),
+            ],
+        );
+        assert_eq!(b.example["article"]["title"], Value::from("spillcheck"));
+        assert_eq!(
+            b.example["article"]["createdAt"],
+            Value::from("2026-01-01T00:00:00+00:00")
+        );
+        assert_eq!(b.example["draft"], Value::Bool(false));
+        assert_eq!(b.properties, ["title", "createdAt", "draft"]);
+    }
 
     #[test]
     fn openapi3_and_swagger2() {

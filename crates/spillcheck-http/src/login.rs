@@ -292,9 +292,28 @@ pub fn example_object(op: &Operation) -> Map<String, Value> {
 
 fn body(form: &Form, user: &str, password: &str) -> Value {
     let mut m = example_object(&form.op);
-    m.insert(form.user_field.clone(), Value::from(user));
-    m.insert(form.password_field.clone(), Value::from(password));
+    set_field(&mut m, &form.user_field, Value::from(user));
+    set_field(&mut m, &form.password_field, Value::from(password));
     Value::Object(m)
+}
+
+/// Sets `key` where the documented body has it, also inside an envelope
+/// (`{"user": {"email", "password"}}`); at the top level when it has it nowhere.
+fn set_field(m: &mut Map<String, Value>, key: &str, value: Value) {
+    fn find(m: &mut Map<String, Value>, key: &str, value: &Value, depth: usize) -> bool {
+        if m.contains_key(key) {
+            m.insert(key.to_owned(), value.clone());
+            return true;
+        }
+        depth < 3
+            && m.values_mut().any(|v| match v {
+                Value::Object(inner) => find(inner, key, value, depth + 1),
+                _ => false,
+            })
+    }
+    if !find(m, key, &value, 0) {
+        m.insert(key.to_owned(), value);
+    }
 }
 
 /// A login attempt (anonymous).
@@ -447,16 +466,25 @@ fn registration_bodies(op: &Operation, username: &str, email: &str, password: &s
     if let Some(b) = &op.body
         && let Value::Object(mut m) = b.example.clone()
     {
-        for (k, v) in &mut m {
-            let l = k.to_ascii_lowercase();
-            if l.contains("pass") {
-                *v = Value::from(password);
-            } else if l.contains("mail") {
-                *v = Value::from(email);
-            } else if l == "username" || l == "login" || l == "user" || l == "user_name" {
-                *v = Value::from(username);
+        // The account's values wherever the documented body has the fields, envelopes
+        // (`{"user": {…}}`) included.
+        fn fill(m: &mut Map<String, Value>, username: &str, email: &str, password: &str) {
+            for (k, v) in m.iter_mut() {
+                if let Value::Object(inner) = v {
+                    fill(inner, username, email, password);
+                    continue;
+                }
+                let l = k.to_ascii_lowercase();
+                if l.contains("pass") {
+                    *v = Value::from(password);
+                } else if l.contains("mail") {
+                    *v = Value::from(email);
+                } else if l == "username" || l == "login" || l == "user" || l == "user_name" {
+                    *v = Value::from(username);
+                }
             }
         }
+        fill(&mut m, username, email, password);
         out.push(Value::Object(m));
     }
     out.push(flat.clone());

@@ -1061,6 +1061,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         }
     }
     p.created_b = made_b;
+    crate::writes::toward_each_other(&p).await;
     if !written.rejected.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -1104,6 +1105,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     p.engine.progress().set_message("active checks");
     let mut findings = rules::active(&p).await;
     crate::writes::clean_up(&p, &written.cleanup).await;
+    crate::writes::clean_up_b(&p).await;
     p.engine.progress().set_message("reading responses");
     let exchanges = p.engine.exchanges();
     findings.extend(rules::passive(&p, &exchanges));
@@ -1190,6 +1192,28 @@ fn learn_own(own: &mut Own, json: &Value) {
         }
     }
     keys(own, m, 0);
+    // The caller's own record inside an envelope: `{"user": {"email", "username"}}`,
+    // `{"data": {…}}`.
+    for (k, v) in m {
+        if let Value::Object(_) = v
+            && matches!(
+                k.to_ascii_lowercase().as_str(),
+                "user"
+                    | "me"
+                    | "profile"
+                    | "account"
+                    | "data"
+                    | "result"
+                    | "current_user"
+                    | "currentuser"
+                    | "identity"
+                    | "customer"
+                    | "member"
+            )
+        {
+            learn_own(own, v);
+        }
+    }
     for (k, v) in m {
         let lk = k.to_ascii_lowercase();
         if let Some(s) = v.as_str() {

@@ -197,10 +197,13 @@ fn created_id(ex: &Exchange) -> Option<String> {
     }
     let json = ex.response.json()?;
     let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
+    // The object's id, else the other keys items are addressed by (`slug`, `uuid`).
     let id_of = |o: &Value| {
-        o.get("id")
-            .filter(|v| v.is_string() || v.is_number())
-            .map(crate::discovery::value_text)
+        ["id", "uuid", "slug"].iter().find_map(|k| {
+            o.get(*k)
+                .filter(|v| v.is_string() || v.is_number())
+                .map(crate::discovery::value_text)
+        })
     };
     id_of(obj).or_else(|| {
         // `{"card_details": {"id": 6, …}, "message": …}`: the one member object that has
@@ -236,6 +239,37 @@ pub(crate) async fn clean_up(p: &Probe, paths: &[String]) {
     .await;
 }
 
+/// Deletes what user B created in the write phase (as B), where the API has a
+/// `DELETE {collection}/{id}`; best effort.
+pub(crate) async fn clean_up_b(p: &Probe) {
+    let Some(b) = &p.user_b else { return };
+    let paths: Vec<String> = p
+        .created_b
+        .objects
+        .iter()
+        .filter(|(c, _)| {
+            p.ops.iter().any(|d| {
+                d.op.method == "DELETE"
+                    && d.op
+                        .path
+                        .strip_prefix(c.as_str())
+                        .and_then(|r| r.strip_prefix("/{"))
+                        .is_some_and(|r| r.ends_with('}') && !r.contains('/'))
+            })
+        })
+        .map(|(c, id)| {
+            let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+            format!("{c}/{enc}")
+        })
+        .collect();
+    let _ = join_all(
+        paths
+            .iter()
+            .map(|path| p.send_as(b, p.request("user B", Method::DELETE, path))),
+    )
+    .await;
+}
+
 /// Sends every state-changing operation that is safe to send: once with a valid body and,
 /// when SC220 runs, once with a malformed one.
 pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
@@ -248,11 +282,13 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .filter(|pr| matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH"))
         .filter(|pr| side_effect(&pr.op).is_none())
         .collect();
-    let valid = join_all(
-        writes
-            .iter()
-            .map(|pr| send(p, pr, valid_body(&pr.op, &p.seen_a), "user A")),
-    )
+    let valid = join_all(writes.iter().map(|pr| {
+        // Text values unique to this scan: a title whose slug must be unique, a name
+        // that an earlier scan already took.
+        let mut body = valid_body(&pr.op, &p.seen_a);
+        distinct(&mut body, &crate::probe::random_name());
+        send(p, pr, body, "user A")
+    }))
     .await;
     let mut created: Vec<&Probed> = Vec::new();
     for (pr, ex) in writes.iter().zip(valid) {
@@ -367,9 +403,10 @@ pub(crate) async fn create_as_b(p: &Probe, creates: &[Probed]) -> CreatedByB {
             .body
             .as_ref()
             .map_or("application/json", |x| x.content_type.as_str());
-        let req = p
-            .request("user B", method, &pr.path)
-            .body_for(ct, &valid_body(&pr.op, &p.seen_b));
+        // B's own values where A's would collide (a title whose slug must be unique).
+        let mut body = valid_body(&pr.op, &p.seen_b);
+        distinct(&mut body, &crate::probe::random_name());
+        let req = p.request("user B", method, &pr.path).body_for(ct, &body);
         (pr, p.send_as(b, req).await.ok())
     }))
     .await;
@@ -401,6 +438,99 @@ pub(crate) async fn create_as_b(p: &Probe, creates: &[Probed]) -> CreatedByB {
     .await;
     out.answers.extend(read.into_iter().flatten());
     out
+}
+
+/// What users do to each other on a social API (only with `--allow-writes`): A follows,
+/// befriends or favourites what is B's and B does the same to A — each operation that
+/// takes one user parameter (`POST /api/profiles/{username}/follow`,
+/// `POST /api/me/following/{id}`), aimed at the other user, and each POST on an object B
+/// created that A can read (`POST /api/articles/{slug}/favorite`). Then A's reads without
+/// parameters again (feeds, followers, what the actions filled), and the actions undone
+/// where a DELETE on the same path exists. The passive rules read every answer: a follow
+/// that answers with B's email, a feed that now shows it.
+pub(crate) async fn toward_each_other(p: &Probe) {
+    let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
+        return;
+    };
+    if !p.engine.settings().allow_writes {
+        return;
+    }
+    let acts = |pr: &&Probed| {
+        matches!(pr.op.method.as_str(), "POST" | "PUT")
+            && pr.op.path_params().count() == 1
+            && side_effect(&pr.op).is_none()
+    };
+    // (actor, label, concrete path, operation) of each action.
+    let mut sent: Vec<(&crate::auth::Identity, &str, String, &Probed)> = Vec::new();
+    for pr in p.ops.iter().filter(acts) {
+        let Some(param) = crate::authz::param(pr) else {
+            continue;
+        };
+        if crate::authz::is_user_param(pr) {
+            for (who, label, other) in [(a, "user A", &p.own_b), (b, "user B", &p.own)] {
+                if let Some(v) = crate::authz::identity_value(other, &param.name) {
+                    sent.push((who, label, crate::authz::with_value(pr, &v), pr));
+                }
+            }
+        } else if pr.op.method == "POST" {
+            let collection = crate::authz::prefix(pr).trim_end_matches('/').to_owned();
+            for (_, id) in p.created_b.objects.iter().filter(|(c, _)| *c == collection) {
+                // B's private objects are the cross-user action test's (SC210).
+                if crate::authz::view_of(p, a, &collection, id).await.is_some() {
+                    sent.push((a, "user A", crate::authz::with_value(pr, id), pr));
+                }
+            }
+        }
+    }
+    sent.truncate(12);
+    for (who, label, path, pr) in &sent {
+        let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
+        let ct = pr
+            .op
+            .body
+            .as_ref()
+            .map_or("application/json", |x| x.content_type.as_str());
+        let seen = if *label == "user A" {
+            &p.seen_a
+        } else {
+            &p.seen_b
+        };
+        let req = p
+            .request(label, method, path)
+            .body_for(ct, &valid_body(&pr.op, seen));
+        let _ = p.send_as(who, req).await;
+    }
+    if sent.is_empty() {
+        return;
+    }
+    // A's reads without parameters again: feeds and lists that the actions filled.
+    let _ = join_all(
+        p.ops
+            .iter()
+            .filter(|pr| pr.op.method == "GET" && pr.op.path_params().count() == 0 && pr.user_ok())
+            .take(40)
+            .map(|pr| p.send_as(a, p.request("user A", Method::GET, &pr.path))),
+    )
+    .await;
+    // Undo what has an undo: `DELETE` on the same path (unfollow, unfavourite).
+    for (who, label, path, pr) in &sent {
+        if p.ops
+            .iter()
+            .any(|d| d.op.method == "DELETE" && d.op.path == pr.op.path)
+        {
+            let _ = p.send_as(who, p.request(label, Method::DELETE, path)).await;
+        }
+    }
+}
+
+/// Makes the generated text values of a body unique (`spillcheck` → `spillcheck-k3x…`).
+pub(crate) fn distinct(v: &mut Value, suffix: &str) {
+    match v {
+        Value::String(s) if s == "spillcheck" => *s = format!("spillcheck-{suffix}"),
+        Value::Object(m) => m.values_mut().for_each(|x| distinct(x, suffix)),
+        Value::Array(a) => a.iter_mut().for_each(|x| distinct(x, suffix)),
+        _ => {}
+    }
 }
 
 /// One write by user A (anonymous without one), the body in the operation's content type.

@@ -252,6 +252,59 @@ type RawClass = (String, Vec<String>, bool, Fields);
 pub(crate) struct Schemas {
     classes: HashMap<String, Fields>,
     instances: HashMap<String, String>,
+    /// The member a class's `@pre_load` hook unwraps (`return data["article"]`): the body
+    /// the API takes is `{"article": {…fields}}`.
+    envelopes: HashMap<String, String>,
+}
+
+/// The key a schema's `@pre_load` hook unwraps: `return data["article"]`,
+/// `return data.get("user")`, `data = data["comment"]`.
+fn pre_load_envelope(body: &[Stmt]) -> Option<String> {
+    body.iter().find_map(|stmt| {
+        let Stmt::FunctionDef(f) = stmt else {
+            return None;
+        };
+        let hooked = f.decorator_list.iter().any(|d| {
+            let e = match &d.expression {
+                Expr::Call(c) => c.func.as_ref(),
+                other => other,
+            };
+            dotted(e).is_some_and(|n| n.ends_with("pre_load"))
+        });
+        if !hooked {
+            return None;
+        }
+        // The data parameter: the first after `self`.
+        let data = f.parameters.args.get(1)?.parameter.name.as_str();
+        let unwraps = |e: &Expr| -> Option<String> {
+            match e {
+                Expr::Subscript(s)
+                    if matches!(s.value.as_ref(), Expr::Name(n) if n.id.as_str() == data) =>
+                {
+                    str_value(&s.slice).map(str::to_owned)
+                }
+                Expr::Call(c) => match c.func.as_ref() {
+                    Expr::Attribute(a)
+                        if a.attr.as_str() == "get"
+                            && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == data) =>
+                    {
+                        c.arguments
+                            .args
+                            .first()
+                            .and_then(str_value)
+                            .map(str::to_owned)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        f.body.iter().find_map(|s| match s {
+            Stmt::Return(r) => r.value.as_deref().and_then(unwraps),
+            Stmt::Assign(a) => unwraps(&a.value),
+            _ => None,
+        })
+    })
 }
 
 /// A marshmallow field type as a JSON kind (`None`: not an input, such as `Method`).
@@ -261,7 +314,8 @@ fn marshmallow_kind(field: &str) -> Option<&'static str> {
         "Float" | "Decimal" | "Number" => "number",
         "Boolean" | "Bool" => "boolean",
         "Email" => "email",
-        "Date" | "DateTime" | "NaiveDateTime" | "AwareDateTime" => "date",
+        "Date" => "date",
+        "DateTime" | "NaiveDateTime" | "AwareDateTime" => "date-time",
         "String" | "Str" | "URL" | "Url" | "UUID" | "auto_field" | "Raw" | "IP" | "Enum" => {
             "string"
         }
@@ -289,7 +343,8 @@ fn type_name_kind(name: &str) -> Option<&'static str> {
         "float" | "Decimal" | "condecimal" | "confloat" => "number",
         "bool" => "boolean",
         "EmailStr" => "email",
-        "date" | "datetime" => "date",
+        "date" => "date",
+        "datetime" => "date-time",
         "str" | "constr" | "UUID" | "AnyUrl" | "HttpUrl" | "SecretStr" => "string",
         _ => return None,
     })
@@ -350,10 +405,12 @@ impl Schemas {
     pub(crate) fn build<'m>(modules: impl Iterator<Item = &'m ast::ModModule>) -> Schemas {
         let mut raw: Vec<RawClass> = Vec::new();
         let mut assigns: Vec<(String, String)> = Vec::new();
+        let mut raw_envelopes: Vec<(String, String)> = Vec::new();
         for module in modules {
             let mut v = ClassWalk {
                 raw: &mut raw,
                 assigns: &mut assigns,
+                envelopes: &mut raw_envelopes,
             };
             for stmt in &module.body {
                 v.visit_stmt(stmt);
@@ -411,7 +468,28 @@ impl Schemas {
             .into_iter()
             .filter(|(_, class)| classes.contains_key(class))
             .collect();
-        Schemas { classes, instances }
+        // A class's envelope is its own hook's, else the nearest base's.
+        let own_env: HashMap<&str, &String> =
+            raw_envelopes.iter().map(|(c, e)| (c.as_str(), e)).collect();
+        let mut envelopes = HashMap::new();
+        for name in classes.keys() {
+            let mut at = name.as_str();
+            for _ in 0..6 {
+                if let Some(e) = own_env.get(at) {
+                    envelopes.insert(name.clone(), (*e).clone());
+                    break;
+                }
+                match own.get(at).and_then(|(bases, _)| bases.first()) {
+                    Some(b) => at = b.as_str(),
+                    None => break,
+                }
+            }
+        }
+        Schemas {
+            classes,
+            instances,
+            envelopes,
+        }
     }
 
     /// The schema class an expression names: `PostSchema`, `PostSchema()`, `post_schema`.
@@ -439,6 +517,9 @@ impl Schemas {
             return Vec::new();
         }
         let mut found: Vec<(&str, InputSource)> = Vec::new();
+        // `@use_kwargs(schema)` passes each field as a keyword argument: a view without
+        // `**kwargs` takes only the fields it names as parameters (any other fails).
+        let mut as_kwargs = false;
         for d in &func.decorator_list {
             let Expr::Call(c) = &d.expression else {
                 continue;
@@ -466,6 +547,7 @@ impl Schemas {
                 Some("form") => InputSource::Form,
                 _ => InputSource::Json,
             };
+            as_kwargs |= callee_last(c) == Some("use_kwargs");
             found.push((class, source));
         }
         for c in crate::facts::calls_in(&func.body) {
@@ -493,12 +575,32 @@ impl Schemas {
                 found.push((class, InputSource::Json));
             }
         }
+        let params: Option<Vec<&str>> = (as_kwargs && func.parameters.kwarg.is_none()).then(|| {
+            func.parameters
+                .args
+                .iter()
+                .chain(&func.parameters.kwonlyargs)
+                .map(|a| a.parameter.name.as_str())
+                .collect()
+        });
         let mut out: Vec<RequestInput> = Vec::new();
         for (class, source) in found {
+            let envelope = self.envelopes.get(class);
             for (name, kind, required) in self.classes.get(class).into_iter().flatten() {
-                if !out.iter().any(|i| i.name == *name && i.source == source) {
+                if params
+                    .as_ref()
+                    .is_some_and(|ps| !ps.contains(&name.as_str()))
+                {
+                    continue;
+                }
+                // `article.title` for a schema that unwraps `data["article"]`.
+                let name = match envelope {
+                    Some(e) if source == InputSource::Json => format!("{e}.{name}"),
+                    _ => name.clone(),
+                };
+                if !out.iter().any(|i| i.name == name && i.source == source) {
                     out.push(RequestInput {
-                        name: name.clone(),
+                        name,
                         source,
                         kind,
                         required: *required,
@@ -513,6 +615,7 @@ impl Schemas {
 struct ClassWalk<'r> {
     raw: &'r mut Vec<RawClass>,
     assigns: &'r mut Vec<(String, String)>,
+    envelopes: &'r mut Vec<(String, String)>,
 }
 
 impl<'a> Visitor<'a> for ClassWalk<'_> {
@@ -530,6 +633,9 @@ impl<'a> Visitor<'a> for ClassWalk<'_> {
                     .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
                     .collect();
                 let direct = bases.iter().any(|b| is_schema_base(b));
+                if let Some(e) = pre_load_envelope(&c.body) {
+                    self.envelopes.push((c.name.to_string(), e));
+                }
                 self.raw
                     .push((c.name.to_string(), names, direct, declared_fields(&c.body)));
             }
@@ -667,6 +773,68 @@ def search(args):
             ]
         );
         assert!(names("search").iter().all(|i| i.1 == InputSource::Query));
+    }
+
+    #[test]
+    fn envelopes_and_keyword_views() {
+        let src = r#"
+from marshmallow import Schema, fields, pre_load
+
+class ArticleSchema(Schema):
+    slug = fields.Str()
+    title = fields.Str()
+    body = fields.Str()
+    createdAt = fields.DateTime()
+
+    @pre_load
+    def make_article(self, data, **kwargs):
+        return data['article']
+
+class CommentSchema(ArticleSchema):
+    pass
+
+article_schema = ArticleSchema()
+
+@bp.post("/api/articles")
+@use_kwargs(article_schema)
+def make_article(body, title, tagList=None):
+    return body
+
+@bp.put("/api/articles/<slug>")
+@use_kwargs(CommentSchema)
+def update_article(slug, **kwargs):
+    return kwargs
+"#;
+        let parsed = ruff_python_parser::parse_module(src).unwrap();
+        let module = parsed.into_syntax();
+        let schemas = Schemas::build(std::iter::once(&module));
+        let names = |name: &str| {
+            let f = module
+                .body
+                .iter()
+                .find_map(|s| match s {
+                    Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
+                    _ => None,
+                })
+                .unwrap();
+            schemas
+                .inputs_of(f)
+                .into_iter()
+                .map(|i| (i.name, i.kind))
+                .collect::<Vec<_>>()
+        };
+        // Only the fields the view takes as parameters, inside the envelope.
+        assert_eq!(
+            names("make_article"),
+            vec![
+                ("article.title".to_owned(), "string"),
+                ("article.body".to_owned(), "string")
+            ]
+        );
+        // `**kwargs` takes them all; the envelope is inherited.
+        let all = names("update_article");
+        assert_eq!(all.len(), 4);
+        assert!(all.contains(&("article.createdAt".to_owned(), "date-time")));
     }
 
     #[test]

@@ -217,11 +217,12 @@ async fn create_as_b(
         return None;
     }
     let create = create_op(p, read)?;
-    let body = create
+    let mut body = create
         .op
         .body
         .as_ref()
         .map_or(Value::Object(serde_json::Map::new()), |x| x.example.clone());
+    crate::writes::distinct(&mut body, &crate::probe::random_name());
     let made = p
         .send_as(
             b,
@@ -357,38 +358,6 @@ async fn writes(p: &Probe) -> Vec<Finding> {
     out
 }
 
-/// B's view of one of its objects: the object read (`GET /api/cards/{id}`) when the API
-/// has one, else B's listing of the collection; the exchange and the record in it.
-async fn view_of(
-    p: &Probe,
-    who: &crate::auth::Identity,
-    collection: &str,
-    id: &str,
-) -> Option<(Arc<Exchange>, Value)> {
-    let item = p.ops.iter().find(|x| {
-        x.op.method == "GET"
-            && x.op.path_params().count() == 1
-            && x.op
-                .path
-                .strip_prefix(collection)
-                .and_then(|r| r.strip_prefix("/{"))
-                .is_some_and(|r| r.ends_with('}') && !r.contains('/'))
-    });
-    let path = match item {
-        Some(x) => authz::with_value(x, id),
-        None => p
-            .ops
-            .iter()
-            .find(|x| x.op.method == "GET" && x.op.path == collection)?
-            .path
-            .clone(),
-    };
-    let ex = get(p, who, &path).await.filter(|x| x.response.ok())?;
-    let json = ex.response.json()?;
-    let record = authz::record_with_id(&json, id)?;
-    Some((ex, record))
-}
-
 /// Fields of a record that change by themselves (timestamps).
 fn volatile(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
@@ -455,12 +424,12 @@ async fn actions(p: &Probe) -> Vec<Finding> {
         else {
             continue;
         };
-        let Some((before_ex, before)) = view_of(p, b, &collection, &id).await else {
+        let Some((before_ex, before)) = authz::view_of(p, b, &collection, &id).await else {
             continue;
         };
         // An object A can read too (an article, a public profile) takes actions from
         // anyone by design (favorite, follow, comment): only B's private objects count.
-        if view_of(p, a, &collection, &id).await.is_some() {
+        if authz::view_of(p, a, &collection, &id).await.is_some() {
             continue;
         }
         let body = crate::writes::valid_body(&w.op, &p.seen_a);
@@ -478,7 +447,7 @@ async fn actions(p: &Probe) -> Vec<Finding> {
         let Ok(ax) = p.send_as(a, req).await else {
             continue;
         };
-        let Some((after_ex, after)) = view_of(p, b, &collection, &id).await else {
+        let Some((after_ex, after)) = authz::view_of(p, b, &collection, &id).await else {
             continue;
         };
         let changed = changed_fields(&before, &after);

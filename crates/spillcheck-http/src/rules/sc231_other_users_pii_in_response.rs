@@ -85,7 +85,10 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let identity_known = !p.own.emails.is_empty();
     for e in exchanges {
         let anonymous = e.request.actor == "anonymous";
-        if e.request.method != "GET"
+        // Reads, and A's writes (a follow that answers with the followed user's profile),
+        // but never what A's own request carried (an address A just sent is no leak).
+        let write = e.request.method != "GET";
+        if write && (anonymous || e.request.method == "DELETE")
             || !e.response.ok()
             || !(anonymous || e.request.actor == "user A")
         {
@@ -97,7 +100,16 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if inspect::is_api_description(&json) {
             continue;
         }
-        let found = foreign(&json, &p.own, anonymous);
+        let sent = e
+            .request
+            .body
+            .as_ref()
+            .map(|(_, b)| String::from_utf8_lossy(b).to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut found = foreign(&json, &p.own, anonymous);
+        if write {
+            found.retain(|(_, v)| !sent.contains(&v.to_ascii_lowercase()));
+        }
         let emails = found.iter().filter(|(k, _)| *k == "email").count();
         let others = found.len() - emails;
         if found.is_empty() || (!anonymous && !identity_known && emails < 2 && others == 0) {

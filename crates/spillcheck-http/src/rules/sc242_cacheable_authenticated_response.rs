@@ -68,7 +68,17 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         hits.push(e);
         routes.push(format!("{} {}", pr.op.method, pr.op.path));
     }
-    let Some(first) = hits.first() else {
+    // The example shown is the most sensitive answer: the caller's own account (a
+    // `/me`-like read, its email or token), else the first.
+    let rank = |e: &&&Exchange| {
+        let own = p
+            .route_of(e)
+            .is_some_and(|(_, path)| crate::probe::is_me_path(path));
+        let text = e.response.text();
+        let personal = p.own.emails.iter().any(|m| text.contains(m.as_str()));
+        std::cmp::Reverse((own, personal))
+    };
+    let Some(first) = hits.iter().min_by_key(rank).copied() else {
         return Vec::new();
     };
     let (method, path) = super::route_for(p, first);

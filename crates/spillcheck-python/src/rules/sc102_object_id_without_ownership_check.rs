@@ -32,9 +32,8 @@ declare_rule! {
     /// Otherwise it is `possible`, shown with `--confidence possible`, and `spillcheck
     /// scan` raises it to `confirmed` when the probe reads user B's object as user A.
     ///
-    /// A route that authenticates no one (SC101) is reported here too, only when the object
-    /// is private by the same evidence: adding authentication alone would not stop one user
-    /// reading another's. Public content served without authentication is not.
+    /// A route that authenticates no one is SC101's, not this rule's: there is no caller to
+    /// compare with.
     ///
     /// Ownership checks it recognizes: a comparison of anything with the caller's identity
     /// (`g.user`, `current_user`, `get_jwt_identity()`, `auth.current_user()`, what an auth
@@ -396,19 +395,18 @@ pub(crate) fn check_routes(
         if sites.is_empty() {
             continue;
         }
-        let anonymous = !site.route.auth.required();
-        if anonymous {
+        if !site.route.auth.required() {
             site.route.owner_check = OwnerCheck::NoIdentity;
+            continue;
         }
-        let role = !anonymous
-            && (site.role_restricted
-                || site
-                    .func
-                    .decorator_list
-                    .iter()
-                    .any(|d| decorator_is_role(&d.expression, summaries))
-                || crate::facts::func_facts(site.func).checks_role
-                || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name)));
+        let role = site.role_restricted
+            || site
+                .func
+                .decorator_list
+                .iter()
+                .any(|d| decorator_is_role(&d.expression, summaries))
+            || crate::facts::func_facts(site.func).checks_role
+            || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
         if role {
             site.route.owner_check = OwnerCheck::RoleRestricted;
             continue;
@@ -462,9 +460,7 @@ pub(crate) fn check_routes(
             site.route.owner_check = OwnerCheck::Checked;
             continue;
         }
-        if !anonymous {
-            site.route.owner_check = OwnerCheck::Missing;
-        }
+        site.route.owner_check = OwnerCheck::Missing;
         if !enabled || cx.files[site.file_index].is_test {
             continue;
         }
@@ -493,17 +489,7 @@ pub(crate) fn check_routes(
         ))
         .at(file.at(first))
         .on_route(method, &r.path);
-        if anonymous {
-            // No caller to compare with (SC101 reports the missing authentication): only
-            // a private object is worth saying that authentication alone will not fix it.
-            let Some(why) = evidence else { continue };
-            finding.message = format!(
-                "`{}` from {source} of `{method} {}` loads a record and nothing compares its owner with a caller: the route authenticates no one, and adding authentication alone will not stop one user reading another's",
-                ids.join("`, `"),
-                r.path
-            );
-            finding.notes.push(format!("private object: {why}"));
-        } else if let Some(why) = evidence {
+        if let Some(why) = evidence {
             finding.notes.push(format!("private object: {why}"));
         } else {
             finding = finding.with_confidence(Confidence::Possible);
