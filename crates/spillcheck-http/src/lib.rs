@@ -11,5 +11,6 @@ pub mod inspect;
 pub mod jwks;
 pub mod login;
 pub mod probe;
+mod realms;
 pub mod rules;
 pub mod writes;

@@ -96,6 +96,9 @@ pub struct Outcome {
     pub forged: Vec<String>,
     /// The real identities' tokens as the run ended (label, token).
     pub tokens: Vec<(String, String)>,
+    /// Tokens of the scan's own accounts of other kinds (merchants beside customers), by
+    /// the login operation that issued them (path, token).
+    pub realm_tokens: Vec<(String, String)>,
 }
 
 /// An operation with the concrete path probed and the baseline answers.
@@ -559,7 +562,7 @@ fn seen_operation(link: &str) -> Operation {
     op
 }
 
-fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
+pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
     let mut values = BTreeMap::new();
     for p in op.path_params() {
         let v = p
@@ -1061,7 +1064,6 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         }
     }
     p.created_b = made_b;
-    crate::writes::toward_each_other(&p).await;
     if !written.rejected.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -1104,6 +1106,12 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // 6. Active rules, then passive rules over every exchange.
     p.engine.progress().set_message("active checks");
     let mut findings = rules::active(&p).await;
+    // After the active checks, whose cross-user verdicts a follow that cannot be undone
+    // would blur: what users do to each other, for the passive rules to read.
+    crate::writes::toward_each_other(&p).await;
+    // The scan's accounts of other kinds (merchants beside customers) read what A's token
+    // was refused on.
+    crate::realms::read_as_other_realms(&p).await;
     crate::writes::clean_up(&p, &written.cleanup).await;
     crate::writes::clean_up_b(&p).await;
     p.engine.progress().set_message("reading responses");
@@ -1129,7 +1137,21 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         .flatten()
         .map(|who| (who.label.clone(), who.token()))
         .collect();
+    let main_login = p
+        .user
+        .as_ref()
+        .and_then(|u| u.login_request())
+        .map(|r| r.url.path().to_owned());
+    let realm_tokens: Vec<(String, String)> = p
+        .owned
+        .get()
+        .into_iter()
+        .flatten()
+        .filter(|a| main_login.as_deref() != Some(a.login.op.path.as_str()))
+        .filter_map(|a| Some((a.login.op.path.clone(), a.token.clone()?)))
+        .collect();
     let mut secrets = p.secrets.into_inner().unwrap_or_default();
+    secrets.extend(realm_tokens.iter().map(|(_, t)| t.clone()));
     for who in [&p.user, &p.user_b, &p.admin, &p.limited]
         .into_iter()
         .flatten()
@@ -1147,6 +1169,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         created_users: p.created_users.into_inner().unwrap_or_default(),
         forged: p.forged.into_inner().unwrap_or_default(),
         tokens,
+        realm_tokens,
     })
 }
 

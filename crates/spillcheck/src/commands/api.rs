@@ -319,6 +319,19 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
                 .filter(|f| !(proven && f.rule_id == "SC301")),
         );
     }
+    // The tokens of the scan's own accounts of other kinds (merchants beside customers):
+    // their own lifetime and claims, on the login that issues them.
+    for (login, t) in &probed.outcome.realm_tokens {
+        findings.extend(
+            crate::commands::jwt::audit_token(t, args.max_lifetime)
+                .into_iter()
+                .filter(|f| matches!(f.rule_id.as_str(), "SC302" | "SC303"))
+                .map(|mut f| {
+                    f.message = format!("{} (issued by POST {login})", f.message);
+                    f.on_route("POST", login)
+                }),
+        );
+    }
     findings.extend(spillcheck_tokens::jwt::compare(&probed.outcome.tokens));
     if !probed.outcome.created_users.is_empty() {
         diagnostics.push(Diagnostic {
