@@ -12,6 +12,13 @@ Planted (see expected.toml):
 - POST /api/login                 no rate limit on failed logins (registration needs four
                                   fields, among them an email and a full name)
 - GET  /api/keys                  lists the caller's API keys in full (seen once one exists)
+- GET  /api/ledger?account_number= any account's entries: the id is a query parameter, the
+                                  caller's own number is in /api/me
+- POST /api/cards/<id>/freeze     freezes any user's card (cards are private: the listing
+                                  shows the caller's own)
+- POST /api/password/reset        a 4-digit PIN checked with no limit on wrong guesses
+- POST /api/users/<name>/follow   answers with the followed user's profile, email included
+- POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
 Safe (must stay silent):
 - POST /api/payments              the same input validated with a message for users
 - POST /api/keys                  shows the new key once, to its creator
@@ -23,6 +30,11 @@ Safe (must stay silent):
 - GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
                                   caller's token; GET /api/maintenance/compact deletes every
                                   note (its code says so, not its path): never to be sent
+- GET  /api/v2/ledger             the same ledger, owner-checked
+- POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
+- POST /api/v2/password/reset     locks after five wrong PINs (429)
+- POST /api/users/<name>/mute     answers without the muted user's data
+- POST /api/v2/profile/bio        a list for the body gets a message written for users
 
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
 form). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
@@ -44,9 +56,11 @@ LOGINS = []
 def seed():
     users = {
         "alice": {"username": "alice", "email": "alice@zoo.test", "phone": "+1 555 0301",
-                  "full_name": "Alice Liddell", "password": "alice-pw-7Qx!"},
+                  "full_name": "Alice Liddell", "password": "alice-pw-7Qx!",
+                  "account_number": "4000000001", "pin": "8264"},
         "bob": {"username": "bob", "email": "bob@zoo.test", "phone": "+1 555 0302",
-                "full_name": "Bob Builder", "password": "bob-pw-9Tz!"},
+                "full_name": "Bob Builder", "password": "bob-pw-9Tz!",
+                "account_number": "4000000002", "pin": "1937"},
     }
     notes = {
         "alice-groceries": {"slug": "alice-groceries", "owner": "alice", "body": "apples, pears"},
@@ -60,6 +74,13 @@ def create_app():
     app.secret_key = secrets.token_hex(16)
     state = {}
     state["users"], state["notes"] = seed()
+    ledger = {
+        "4000000001": [{"amount": 42.0, "memo": "seeds and a watering can"}],
+        "4000000002": [{"amount": 12.5, "memo": "rent for the garden flat"}],
+    }
+    cards = {}  # id -> {"id", "owner", "label", "frozen"}
+    follows = set()  # (follower, followed)
+    wrong_pins = {}  # user name -> wrong PINs given to /api/v2/password/reset
     tokens = dict(part.split("=", 1)[::-1] for part in os.environ.get("ZOO_TOKENS", "").split(",") if "=" in part)
     uses_left = {}  # login tokens that expire: token -> requests left
     max_uses = int(os.environ.get("ZOO_TOKEN_USES", "0"))
@@ -104,12 +125,105 @@ def create_app():
         return wrapper
 
     def public(user):
-        return {k: user[k] for k in ("username", "email", "phone", "full_name")}
+        return {k: user.get(k, "") for k in ("username", "email", "phone", "full_name")}
 
     @app.get("/api/me")
     @token_required
     def me():
-        return jsonify(public(g.user))
+        return jsonify(dict(public(g.user), account_number=g.user.get("account_number", "")))
+
+    # Planted: the account number is a query parameter and nothing compares it with the
+    # caller's. Any number answers (an empty list when it names no account).
+    @app.get("/api/ledger")
+    @token_required
+    def ledger_of():
+        number = request.args.get("account_number", "")
+        return jsonify(account_number=number, entries=ledger.get(number, []))
+
+    # Safe: the same, owner-checked.
+    @app.get("/api/v2/ledger")
+    @token_required
+    def ledger_v2():
+        number = request.args.get("account_number", "")
+        if number != g.user.get("account_number"):
+            return jsonify(error="not your account"), 403
+        return jsonify(account_number=number, entries=ledger.get(number, []))
+
+    # Cards are private: each user lists their own.
+    @app.get("/api/cards")
+    @token_required
+    def my_cards():
+        return jsonify(cards=[c for c in cards.values() if c["owner"] == g.user["username"]])
+
+    @app.post("/api/cards")
+    @token_required
+    def new_card():
+        data = request.get_json(silent=True) or {}
+        card = {"id": len(cards) + 1, "owner": g.user["username"],
+                "label": str(data.get("label", "card")), "frozen": False}
+        cards[card["id"]] = card
+        return jsonify(card=card), 201
+
+    # Planted: any user freezes any card.
+    @app.post("/api/cards/<int:card_id>/freeze")
+    @token_required
+    def freeze(card_id):
+        card = cards.get(card_id) or abort(404)
+        card["frozen"] = not card["frozen"]
+        return jsonify(status="ok", frozen=card["frozen"])
+
+    # Safe: the same kind of change, owner-checked.
+    @app.post("/api/cards/<int:card_id>/rename")
+    @token_required
+    def rename(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        card["label"] = str((request.get_json(silent=True) or {}).get("label", card["label"]))
+        return jsonify(card=card)
+
+    # Planted: following answers with the followed user's whole profile.
+    @app.post("/api/users/<username>/follow")
+    @token_required
+    def follow(username):
+        user = state["users"].get(username) or abort(404)
+        follows.add((g.user["username"], username))
+        return jsonify(following=public(user))
+
+    @app.delete("/api/users/<username>/follow")
+    @token_required
+    def unfollow(username):
+        follows.discard((g.user["username"], username))
+        return "", 204
+
+    # Safe: muting answers with no data of the muted user.
+    @app.post("/api/users/<username>/mute")
+    @token_required
+    def mute(username):
+        if username not in state["users"]:
+            abort(404)
+        return jsonify(status="muted")
+
+    # Planted: the body is assumed to be an object; the exception text is answered.
+    @app.post("/api/profile/bio")
+    @token_required
+    def set_bio():
+        try:
+            data = request.get_json(silent=True)
+            g.user["bio"] = str(data.get("bio", ""))
+            return jsonify(status="saved")
+        except Exception as e:  # noqa: BLE001
+            return jsonify(error=str(e)), 500
+
+    # Safe: the same, with a message written for users.
+    @app.post("/api/v2/profile/bio")
+    @token_required
+    def set_bio_v2():
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return jsonify(error="send a JSON object with a bio"), 400
+        g.user["bio"] = str(data.get("bio", ""))
+        return jsonify(status="saved")
 
     # Planted: string ids, no owner check.
     @app.get("/api/users/<username>")
@@ -244,7 +358,8 @@ def create_app():
         if username in state["users"]:
             return jsonify(error="taken"), 409
         state["users"][username] = {"username": username, "email": email, "phone": "",
-                                    "full_name": full_name, "password": password}
+                                    "full_name": full_name, "password": password,
+                                    "pin": f"{secrets.randbelow(10000):04d}"}
         return jsonify(username=username), 201
 
     # Planted: no rate limit on failed logins. ZOO_LOGIN picks the one shape it accepts:
@@ -275,6 +390,30 @@ def create_app():
             uses_left[token] = max_uses
         LOGINS.append(username)
         return jsonify(access_token=token)
+
+    # Planted: a 4-digit PIN resets the password, guesses unlimited.
+    @app.post("/api/password/reset")
+    def reset_password():
+        data = request.get_json(silent=True) or {}
+        user = state["users"].get(data.get("username"))
+        if user is None or str(data.get("pin")) != user.get("pin"):
+            return jsonify(error="wrong PIN"), 400
+        user["password"] = str(data.get("new_password"))
+        return jsonify(status="password changed")
+
+    # Safe: five wrong PINs lock the reset.
+    @app.post("/api/v2/password/reset")
+    def reset_password_v2():
+        data = request.get_json(silent=True) or {}
+        name = data.get("username")
+        if wrong_pins.get(name, 0) >= 5:
+            return jsonify(error="too many attempts, try again later"), 429
+        user = state["users"].get(name)
+        if user is None or str(data.get("pin")) != user.get("pin"):
+            wrong_pins[name] = wrong_pins.get(name, 0) + 1
+            return jsonify(error="wrong PIN"), 400
+        user["password"] = str(data.get("new_password"))
+        return jsonify(status="password changed")
 
     # Planted: enumeration on password recovery.
     @app.post("/api/password/forgot")
