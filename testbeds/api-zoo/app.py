@@ -19,6 +19,9 @@ Planted (see expected.toml):
 - POST /api/password/reset        a 4-digit PIN checked with no limit on wrong guesses
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
+- GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
+                                  of account (their own registration and login), so only the
+                                  scan's own merchant account reads it
 Safe (must stay silent):
 - POST /api/payments              the same input validated with a message for users
 - POST /api/keys                  shows the new key once, to its creator
@@ -35,6 +38,7 @@ Safe (must stay silent):
 - POST /api/v2/password/reset     locks after five wrong PINs (429)
 - POST /api/users/<name>/mute     answers without the muted user's data
 - POST /api/v2/profile/bio        a list for the body gets a message written for users
+- GET  /api/merchants/stats       a merchant's figures, no secret
 
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
 form). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
@@ -414,6 +418,53 @@ def create_app():
             return jsonify(error="wrong PIN"), 400
         user["password"] = str(data.get("new_password"))
         return jsonify(status="password changed")
+
+    # Merchants: another kind of account, with its own registration, login and token.
+    merchants = {}  # email -> {"name", "email", "password", "api_key"}
+    merchant_tokens = {}  # token -> email
+
+    @app.post("/api/merchants/register")
+    def merchant_register():
+        data = request.get_json(silent=True) or {}
+        name, email, password = data.get("name"), data.get("email"), data.get("password")
+        if not (name and email and password) or email in merchants:
+            return jsonify(error="name, email and password are required"), 400
+        merchants[email] = {"name": name, "email": email, "password": password,
+                            "api_key": "mk_live_" + secrets.token_hex(16)}
+        return jsonify(status="registered"), 201
+
+    @app.post("/api/merchants/login")
+    def merchant_login():
+        data = request.get_json(silent=True) or {}
+        m = merchants.get(data.get("email"))
+        if m is None or m["password"] != data.get("password"):
+            return jsonify(error="invalid credentials"), 401
+        token = secrets.token_urlsafe(24)
+        merchant_tokens[token] = m["email"]
+        return jsonify(token=token)
+
+    def merchant_required(view):
+        def wrapper(*args, **kwargs):
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            email = merchant_tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+            if email is None:
+                return jsonify(error="merchant authentication required"), 401
+            g.merchant = merchants[email]
+            return view(*args, **kwargs)
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    # Planted: the merchant's long-lived API key in full on every read.
+    @app.get("/api/merchants/me")
+    @merchant_required
+    def merchant_me():
+        return jsonify(name=g.merchant["name"], api_key=g.merchant["api_key"])
+
+    # Safe: figures, no secret.
+    @app.get("/api/merchants/stats")
+    @merchant_required
+    def merchant_stats():
+        return jsonify(sales=0, refunds=0)
 
     # Planted: enumeration on password recovery.
     @app.post("/api/password/forgot")

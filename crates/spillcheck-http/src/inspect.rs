@@ -116,6 +116,25 @@ pub fn same_shape(a: &Response, b: &Response) -> bool {
     }
 }
 
+/// Whether a JSON answer holds no data: every list empty and no text but status words
+/// (`{"data": {"followers": []}, "status": "success", "total": 0}`). Numbers and flags
+/// alone (counts, pages) are no one's data.
+pub fn holds_no_data(r: &Response) -> bool {
+    let Some(json) = r.json() else { return false };
+    fn walk(v: &Value) -> bool {
+        match v {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(m) => m.values().all(walk),
+            Value::String(s) => matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "" | "success" | "ok" | "true" | "false" | "null" | "none" | "fail" | "error"
+            ),
+            _ => true,
+        }
+    }
+    walk(&json)
+}
+
 /// Email addresses in a text, lower-cased, in order of appearance, each once.
 pub fn emails(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -397,6 +416,28 @@ mod tests {
             &r(r#"{"name": null}"#),
             &r(r#"{"name": "bob"}"#)
         ));
+    }
+
+    #[test]
+    fn empty_answers_hold_no_data() {
+        let r = |body: &str| Response {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+            url: url::Url::parse("http://127.0.0.1/").unwrap(),
+            redirects: vec![],
+            cut_short: None,
+        };
+        assert!(holds_no_data(&r(
+            r#"{"data":{"followers":[]},"pagination":{"page":1,"total":0},"status":"success"}"#
+        )));
+        assert!(!holds_no_data(&r(
+            r#"{"user": {"username": "bob", "balance": 10}}"#
+        )));
+        assert!(!holds_no_data(&r(r#"{"entries": [{"amount": 1}]}"#)));
+        assert!(!holds_no_data(&r("plain text")));
     }
 
     #[test]

@@ -375,6 +375,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     }
     if (options.enabled)(rules::sc140_sensitive_field_serialized::SC140.id) {
         rules::sc140_sensitive_field_serialized::check_files(&model, &sources, &mut findings);
+        rules::sc140_sensitive_field_serialized::check_schemas(&sources, &mut findings);
     }
     if (options.enabled)(rules::sc141_whole_record_serialized::SC141.id) {
         rules::sc141_whole_record_serialized::check_routes(&model, &sources, &mut findings);

@@ -127,7 +127,9 @@ async fn reads(p: &Probe) -> Vec<Finding> {
             let Some(bx) = get(p, b, &path).await else {
                 continue;
             };
-            if !bx.response.ok() {
+            // B's own answer holds nothing of B's (`{"followers": []}`): A reading the
+            // same proves nothing.
+            if !bx.response.ok() || crate::inspect::holds_no_data(&bx.response) {
                 continue;
             }
             let Some(ax) = get(p, a, &path).await else {

@@ -23,6 +23,13 @@ declare_rule! {
     /// and password hashes are, everywhere. Dicts passed to other calls (an outgoing HTTP
     /// request carrying an OAuth client secret) are not answers.
     ///
+    /// A person's email address is reported too where a serialization schema shows it of
+    /// other people: a marshmallow schema that dumps `email` nested in another schema as
+    /// the author, owner or members of something (`author = fields.Nested(UserSchema)`),
+    /// so every post or comment shows its author's address. Nesting that excludes the
+    /// field (`exclude=("email",)`, `only=`), `load_only` fields and nestings that name
+    /// no person (an order's own `contact`) are not reported.
+    ///
     /// ## Fix
     /// ```python
     /// def user_json(u):
@@ -359,5 +366,187 @@ pub(crate) fn check_files<'a>(
                 findings.push(Finding::new(&SC140, message).at(file.at(node)));
             }
         }
+    }
+}
+
+/// Every class defined in `body`, nested ones (in classes and functions) included.
+fn classes_in<'a>(
+    body: &'a [ruff_python_ast::Stmt],
+    out: &mut Vec<&'a ruff_python_ast::StmtClassDef>,
+) {
+    for stmt in body {
+        match stmt {
+            ruff_python_ast::Stmt::ClassDef(c) => {
+                out.push(c);
+                classes_in(&c.body, out);
+            }
+            ruff_python_ast::Stmt::FunctionDef(f) => classes_in(&f.body, out),
+            _ => {}
+        }
+    }
+}
+
+/// Nested fields that hold another person: the author, owner or members of something.
+fn names_a_person(field: &str) -> bool {
+    let n = field.to_ascii_lowercase();
+    [
+        "author",
+        "owner",
+        "user",
+        "creator",
+        "sender",
+        "recipient",
+        "follower",
+        "following",
+        "member",
+        "participant",
+        "commenter",
+        "reviewer",
+        "assignee",
+        "actor",
+        "poster",
+        "friend",
+        "profile",
+        "uploader",
+        "host",
+        "attendee",
+        "customer",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+/// Whether a class derives from a marshmallow schema by name (`Schema`, `ma.Schema`,
+/// `SQLAlchemySchema`, `SQLAlchemyAutoSchema`, a project `BaseSchema`).
+fn is_schema_class(c: &ruff_python_ast::StmtClassDef) -> bool {
+    c.arguments.as_ref().is_some_and(|a| {
+        a.args.iter().any(|b| {
+            dotted(b).is_some_and(|d| d.rsplit('.').next().unwrap_or(&d).ends_with("Schema"))
+        })
+    })
+}
+
+/// The field-declaring call of a class-level assignment (`email = fields.Email()`,
+/// `email = ma.auto_field()`), when it is not `load_only`.
+fn dumped_field(value: &Expr) -> Option<&ruff_python_ast::ExprCall> {
+    let Expr::Call(c) = value else { return None };
+    let load_only =
+        crate::ast_util::kwarg(c, "load_only").and_then(crate::ast_util::bool_value) == Some(true);
+    (!load_only).then_some(c)
+}
+
+/// The schema a `Nested(...)` call (anywhere in a field's value, as in
+/// `fields.List(fields.Nested(UserSchema))`) shows, unless it leaves out `email`.
+fn nested_schema(value: &Expr) -> Option<String> {
+    let mut found = None;
+    crate::ast_util::any_expr(value, &mut |e| {
+        let Expr::Call(c) = e else { return false };
+        if callee_last(c) != Some("Nested") {
+            return false;
+        }
+        let Some(arg) = c.arguments.args.first() else {
+            return false;
+        };
+        let name = match arg {
+            Expr::StringLiteral(_) => str_value(arg).map(str::to_owned),
+            other => dotted(other).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()),
+        };
+        let leaves_out = |k: &str| {
+            crate::ast_util::kwarg(c, k).is_some_and(|v| {
+                let mut mentions = false;
+                crate::ast_util::any_expr(v, &mut |x| {
+                    mentions |=
+                        str_value(x).is_some_and(|s| s.to_ascii_lowercase().contains("email"));
+                    false
+                });
+                mentions
+            })
+        };
+        let only = crate::ast_util::kwarg(c, "only").is_some();
+        if leaves_out("exclude") || (only && !leaves_out("only")) {
+            return false;
+        }
+        found = name.filter(|n| n != "self");
+        found.is_some()
+    });
+    found
+}
+
+/// `SC140` on marshmallow schemas that dump an email address and are nested as the
+/// author, owner or members of another schema's objects: every such answer shows other
+/// people's addresses.
+pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
+    // schema name -> (file index, the email field's statement, field name)
+    let mut emails: std::collections::HashMap<String, (usize, ruff_text_size::TextRange, String)> =
+        std::collections::HashMap::new();
+    // nested schema name -> ["PostSchema.author", ...]
+    let mut nestings: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (index, file) in files.iter().enumerate() {
+        if file.is_test {
+            continue;
+        }
+        let Some(module) = file.module() else {
+            continue;
+        };
+        let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
+        classes_in(&module.body, &mut classes);
+        for c in classes.into_iter().filter(|c| is_schema_class(c)) {
+            for stmt in &c.body {
+                let ruff_python_ast::Stmt::Assign(a) = stmt else {
+                    continue;
+                };
+                let [Expr::Name(target)] = a.targets.as_slice() else {
+                    continue;
+                };
+                let field = target.id.as_str();
+                if let Some(call) = dumped_field(&a.value) {
+                    let key = crate::ast_util::kwarg(call, "data_key")
+                        .and_then(str_value)
+                        .unwrap_or(field);
+                    if spillcheck_core::vocab::normalize(key).contains("email")
+                        && callee_last(call) != Some("Nested")
+                    {
+                        emails.entry(c.name.to_string()).or_insert((
+                            index,
+                            stmt.range(),
+                            key.to_owned(),
+                        ));
+                    }
+                    if names_a_person(field)
+                        && let Some(inner) = nested_schema(&a.value)
+                    {
+                        nestings
+                            .entry(inner)
+                            .or_default()
+                            .push(format!("{}.{field}", c.name));
+                    }
+                }
+            }
+        }
+    }
+    let mut schemas: Vec<&String> = emails.keys().collect();
+    schemas.sort();
+    for schema in schemas {
+        let Some(uses) = nestings.get(schema) else {
+            continue;
+        };
+        let (index, range, key) = &emails[schema];
+        let mut uses = uses.clone();
+        uses.sort();
+        uses.dedup();
+        let shown: Vec<String> = uses.iter().take(3).map(|u| format!("`{u}`")).collect();
+        findings.push(
+            Finding::new(
+                &SC140,
+                format!(
+                    "`{key}` of `{schema}` is dumped wherever the schema is nested as a person ({}): every such answer shows other people's email addresses",
+                    shown.join(", ")
+                ),
+            )
+            .at(files[*index].at(range))
+            .with_severity(spillcheck_core::Severity::Medium)
+            .with_note("personal data, not a secret: an email address of another user (CWE-359)"),
+        );
     }
 }
