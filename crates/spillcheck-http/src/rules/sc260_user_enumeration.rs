@@ -102,9 +102,14 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         out.extend(super::sc261_no_rate_limit_on_login::codes(p, account).await);
     }
     if accounts.is_empty() && p.enabled("SC261") {
+        // No account of its own: the burst for a user that does not exist shows whether
+        // anything limits one client; lockout of an existing account stays unchecked.
+        if let Some((form, _)) = pairs.first() {
+            out.extend(super::sc261_no_rate_limit_on_login::unknown_user(p, form).await);
+        }
         p.diagnose(
             DiagnosticLevel::Warning,
-            "SC261 not checked: the burst only targets an account the scan registers itself, and no registration operation worked",
+            "SC261: no registration operation worked, so the login burst used a user that does not exist (per-client limits checked, account lockout not)",
         );
     }
     out

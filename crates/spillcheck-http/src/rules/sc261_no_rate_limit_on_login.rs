@@ -9,7 +9,7 @@ use std::time::Duration;
 use spillcheck_core::Finding;
 
 use crate::engine::{Exchange, Response};
-use crate::login::{Account, attempt};
+use crate::login::{Account, Form, attempt};
 use crate::probe::Probe;
 
 declare_rule! {
@@ -28,7 +28,7 @@ declare_rule! {
     /// `@limiter.limit("5/minute")` on the login route and an account lockout counter; codes expire after a few wrong attempts.
     ///
     /// ## Known false positives and how confidence is decided
-    /// Always `likely`: a limit that starts after more than 25 attempts, or one enforced by a proxy in front of the app that the scan does not pass through, is not seen. The code burst sends the account's own password as the new one, so even a lucky guess changes nothing.
+    /// Always `likely`: a limit that starts after more than 25 attempts, or one enforced by a proxy in front of the app that the scan does not pass through, is not seen. When the scan cannot register an account of its own, the burst uses a user that does not exist: that shows whether anything limits one client, not whether an existing account would be locked, and the finding says so. The code burst sends the account's own password as the new one, so even a lucky guess changes nothing.
     pub static SC261 = {
         id: "SC261",
         slug: "no-rate-limit-on-login",
@@ -141,27 +141,75 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
     if !p.enabled("SC261") {
         return Vec::new();
     }
-    let form = &account.login;
+    burst(p, &account.login, &account.user, "login burst (scan's own account)")
+        .await
+        .map(|(a, z)| {
+            let form = &account.login;
+            Finding::new(&SC261, format!(
+                "{} {} accepted {BURST} failed logins in a row for one account with no 429, lockout or delay",
+                form.op.method, form.op.path
+            ))
+            .on_route(&form.op.method, &form.op.path)
+            .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a]))
+        })
+        .into_iter()
+        .collect()
+}
+
+/// The burst for a user that does not exist, when the scan could not register an account
+/// of its own (registration needs an emailed confirmation, or there is none): nothing
+/// limits one client's attempts. Whether the app locks an existing account is not seen.
+pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
+    if !p.enabled("SC261") {
+        return Vec::new();
+    }
+    let like = p
+        .own
+        .emails
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "spillcheck@example.com".to_owned());
+    let user = crate::login::unknown_like(&like);
+    let Some((a, z)) = burst(p, form, &user, "login burst (unknown user)").await else {
+        return Vec::new();
+    };
+    // Every attempt refused alike: a server error is no login.
+    if z.response.status >= 500 || z.response.ok() {
+        return Vec::new();
+    }
+    vec![
+        Finding::new(&SC261, format!(
+            "{} {} accepted {BURST} failed logins in a row from one client with no 429 or delay (for a user that does not exist: the scan could not register an account of its own, so account lockout was not checked)",
+            form.op.method, form.op.path
+        ))
+        .on_route(&form.op.method, &form.op.path)
+        .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a]))
+        .with_note("per-client limit checked with an unknown user; per-account lockout not checked"),
+    ]
+}
+
+/// `BURST` failed logins for `user` on `form`: the first and last answers when none was
+/// throttled (429/423/503, `Retry-After`, a lockout message, a growing delay).
+async fn burst(
+    p: &Probe,
+    form: &Form,
+    user: &str,
+    label: &str,
+) -> Option<(Arc<Exchange>, Arc<Exchange>)> {
     // In waves of the engine's concurrency: a brute-forcer does not wait either.
     let wave = p.engine.settings().concurrency.clamp(1, 5);
     let mut answers: Vec<Arc<Exchange>> = Vec::new();
     while answers.len() < BURST {
         let n = wave.min(BURST - answers.len());
-        let sent =
-            futures_util::future::join_all(
-                (0..n).map(|i| {
-                    let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
-                    let user = account.user.clone();
-                    async move {
-                        attempt(p, form, &user, &wrong, "login burst (scan's own account)").await
-                    }
-                }),
-            )
-            .await;
+        let sent = futures_util::future::join_all((0..n).map(|i| {
+            let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
+            async move { attempt(p, form, user, &wrong, label).await }
+        }))
+        .await;
         for ex in sent {
-            let Some(ex) = ex else { return Vec::new() };
+            let ex = ex?;
             if throttled(&ex.response) {
-                return Vec::new();
+                return None;
             }
             answers.push(ex);
         }
@@ -171,18 +219,9 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
             / u32::try_from(s.len().max(1)).unwrap_or(1)
     };
     let (first, last) = (avg(&answers[..5]), avg(&answers[BURST - 5..]));
-    if last > first * 3 && last.checked_sub(first).unwrap() > Duration::from_millis(200) {
-        return Vec::new(); // a growing delay is a throttle
+    if last > first * 3 && last.checked_sub(first).unwrap_or_default() > Duration::from_millis(200)
+    {
+        return None; // a growing delay is a throttle
     }
-    let (Some(a), Some(z)) = (answers.first(), answers.last()) else {
-        return Vec::new();
-    };
-    vec![
-        Finding::new(&SC261, format!(
-            "{} {} accepted {BURST} failed logins in a row for one account with no 429, lockout or delay",
-            form.op.method, form.op.path
-        ))
-        .on_route(&form.op.method, &form.op.path)
-        .with_http(p.evidence(z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[a])),
-    ]
+    Some((answers.first()?.clone(), answers.last()?.clone()))
 }
