@@ -1,7 +1,6 @@
 //! A parsed source file and its locations.
 
 use ruff_python_ast::ModModule;
-use ruff_python_parser::Parsed;
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use spillcheck_core::{Location, Snippet};
@@ -11,7 +10,8 @@ pub(crate) struct SourceFile {
     pub rel: String,
     pub text: String,
     pub index: LineIndex,
-    pub parsed: Option<Parsed<ModModule>>,
+    /// The syntax tree only: the parser's tokens are dropped as soon as it is built.
+    pub parsed: Option<ModModule>,
     /// Under a test folder or named like a test: secrets there are fixtures.
     pub is_test: bool,
     /// Under an examples, demo, sample, docs or tutorial folder: code that shows how to
@@ -92,7 +92,7 @@ impl SourceFile {
         }
         match ruff_python_parser::parse_module(&file.text) {
             Ok(parsed) => {
-                file.parsed = Some(parsed);
+                file.parsed = Some(parsed.into_syntax());
                 (file, None)
             }
             Err(err) => {
@@ -111,7 +111,7 @@ impl SourceFile {
     }
 
     pub(crate) fn module(&self) -> Option<&ModModule> {
-        self.parsed.as_ref().map(Parsed::syntax)
+        self.parsed.as_ref()
     }
 
     /// 1-based line of an offset.
