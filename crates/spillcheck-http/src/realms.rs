@@ -2,7 +2,7 @@
 //! login operation (`/login` for customers, `/api/v1/merchants/login` for merchants,
 //! `/vendor/login`), and user A's token is refused on the other kind's routes. With
 //! `--allow-writes` the scan owns an account of each kind it could register; that
-//! account reads what A was refused on, so the passive rules (secrets and card numbers
+//! account reads (and, as the write phase does, writes) what A was refused on, so the passive rules (secrets and card numbers
 //! in answers, exception text) see those routes too.
 
 use reqwest::Method;
@@ -36,7 +36,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<String> {
         .iter()
         .filter(|pr| pr.op.method == "GET" && refused_to_a(pr))
         .collect();
-    if refused.is_empty() {
+    if refused.is_empty() && p.refused_writes.is_empty() {
         return labels;
     }
     for account in crate::login::owned_accounts(p).await {
@@ -64,6 +64,30 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<String> {
         for pr in with_ids.into_iter().take(20) {
             let path = crate::probe::fill(&pr.op, &seen, &Own::default());
             let _ = p.send_as(&who, p.request(&label, Method::GET, &path)).await;
+        }
+        // The writes A was refused on, as the write phase sends them: a valid body, then
+        // (for SC220) a malformed one and a list where an object is expected.
+        for pr in p.refused_writes.iter().take(20) {
+            let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
+            let ct = pr
+                .op
+                .body
+                .as_ref()
+                .map_or("application/json", |b| b.content_type.as_str());
+            let mut valid = crate::writes::valid_body(&pr.op, &seen);
+            crate::writes::distinct(&mut valid, &crate::probe::random_name());
+            let mut bodies = vec![valid];
+            if p.enabled("SC220") {
+                bodies.extend(crate::writes::malformed_body(&pr.op));
+                bodies.push(serde_json::Value::Array(vec![serde_json::Value::from(
+                    crate::writes::MALFORMED,
+                )]));
+            }
+            let path = crate::probe::fill(&pr.op, &seen, &Own::default());
+            for body in bodies {
+                let req = p.request(&label, method.clone(), &path).body_for(ct, &body);
+                let _ = p.send_as(&who, req).await;
+            }
         }
         labels.push(label);
     }

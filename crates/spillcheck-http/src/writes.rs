@@ -158,6 +158,8 @@ pub(crate) struct Written {
     pub cleanup: Vec<String>,
     /// The creating operations A's valid body worked on (POSTs without path parameters).
     pub creates: Vec<Probed>,
+    /// Writes A's token was refused on (401/403): another kind of account's.
+    pub refused: Vec<Probed>,
 }
 
 /// What user B created in the scan: objects the cross-user checks may act on.
@@ -299,6 +301,9 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             if pr.op.path_params().count() == 0 && !is_session_op(&pr.op.path) {
                 out.creates.push((*pr).clone());
             }
+        }
+        if matches!(ex.response.status, 401 | 403) {
+            out.refused.push((*pr).clone());
         }
         if matches!(ex.response.status, 400 | 422) {
             out.rejected
