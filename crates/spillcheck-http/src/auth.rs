@@ -80,6 +80,11 @@ pub struct Identity {
     login: Option<LoginRequest>,
     refreshes: AtomicU32,
     refreshing: tokio::sync::Mutex<()>,
+    /// Paths that refused even a freshly issued token: refused to this user, not expired.
+    refused: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Answers the current token got that were not 401: a token that worked and then
+    /// stopped has expired, and earns a new login beyond the first five.
+    served: AtomicU32,
 }
 
 /// A login request: it carries a password, so its `Debug` shows only where it goes.
@@ -132,6 +137,8 @@ impl Identity {
             login: None,
             refreshes: AtomicU32::new(0),
             refreshing: tokio::sync::Mutex::new(()),
+            refused: std::sync::Mutex::default(),
+            served: AtomicU32::new(0),
         }
     }
 
@@ -145,6 +152,8 @@ impl Identity {
             login: None,
             refreshes: AtomicU32::new(0),
             refreshing: tokio::sync::Mutex::new(()),
+            refused: std::sync::Mutex::default(),
+            served: AtomicU32::new(0),
         })
     }
 
@@ -156,10 +165,33 @@ impl Identity {
     }
 
     /// The login request to send again when the token expires, if there is one and
-    /// refreshes are left (at most five per run).
+    /// logins are left: five per run, then one more whenever the last token worked before
+    /// it stopped (at most 200 in all). A route that refuses even a fresh token is
+    /// remembered (`refused_fresh`) and costs no more logins.
     pub fn relogin(&self) -> Option<&crate::engine::Request> {
         let login = self.login.as_ref()?;
-        (self.refreshes.fetch_add(1, Ordering::Relaxed) < 5).then_some(&login.0)
+        let n = self.refreshes.fetch_add(1, Ordering::Relaxed);
+        // Five new logins, then one more each time the last token worked before it
+        // stopped (tokens that expire after a few requests), never more than 200.
+        let worked = self.served.load(Ordering::Relaxed) > 0;
+        (n < 5 || worked && n < 200).then_some(&login.0)
+    }
+
+    /// Whether `path` refused even a fresh token of this user: a 401 there is a refusal,
+    /// not an expired token, and is worth no new login.
+    pub fn refused_here(&self, path: &str) -> bool {
+        self.refused.lock().is_ok_and(|r| r.contains(path))
+    }
+
+    /// Records that `path` refused a fresh token, and gives the login back to the budget
+    /// (the token was not the problem).
+    pub fn refused_fresh(&self, path: &str) {
+        if let Ok(mut r) = self.refused.lock() {
+            r.insert(path.to_owned());
+        }
+        let _ = self
+            .refreshes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
     }
 
     /// The login request that obtained the token (`--user`, and the scan's own account).
@@ -172,6 +204,12 @@ impl Identity {
         if let Ok(mut t) = self.token.write() {
             token.trim().clone_into(&mut t);
         }
+        self.served.store(0, Ordering::Relaxed);
+    }
+
+    /// Notes that the current token got an answer other than 401.
+    pub fn served(&self) {
+        self.served.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The current token.

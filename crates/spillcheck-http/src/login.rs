@@ -168,6 +168,16 @@ fn post_named(p: &Probe, names: &[&str], accept: fn(&Operation) -> bool) -> Opti
     posts_named(p, names, accept).into_iter().next()
 }
 
+/// How near a registration path is to a login path: the longer their common leading path
+/// and the closer their depths, the nearer (a sort key: smaller is nearer).
+fn nearness(register: &str, login: &str) -> (std::cmp::Reverse<usize>, usize) {
+    let depth = |x: &str| x.trim_end_matches('/').matches('/').count();
+    (
+        std::cmp::Reverse(common_prefix(register, login)),
+        depth(register).abs_diff(depth(login)),
+    )
+}
+
 /// The length of the common leading path of two paths, in segments.
 fn common_prefix(a: &str, b: &str) -> usize {
     a.split('/')
@@ -385,13 +395,7 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
             let mut logins = posts_named(p, LOGIN_NAMES, has_password);
             let mut registers = posts_named(p, REGISTER_NAMES, registers_with_password);
             if let Some(main) = &main {
-                let depth = |x: &str| x.trim_end_matches('/').matches('/').count();
-                registers.sort_by_key(|r| {
-                    (
-                        std::cmp::Reverse(common_prefix(&r.op.path, main)),
-                        depth(&r.op.path).abs_diff(depth(main)),
-                    )
-                });
+                registers.sort_by_key(|r| nearness(&r.op.path, main));
                 logins.sort_by_key(|l| l.op.path != *main);
             }
             for register in registers.into_iter().take(3) {
@@ -449,8 +453,21 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
                     break;
                 }
             }
-            if accounts.is_empty() {
-                accounts.extend(register_any_shape(p).await);
+            // The users' own login (else the first login operation) not covered yet: the
+            // shapes real APIs take, found the way `--user` finds a login.
+            let primary = main.clone().or_else(|| login_form(p).map(|f| f.op.path));
+            let covered = |accounts: &[Account]| {
+                primary
+                    .as_ref()
+                    .is_some_and(|m| accounts.iter().any(|a| a.login.op.path == *m))
+            };
+            if accounts.is_empty() || !covered(&accounts) {
+                if let Some(a) = register_any_shape(p, primary.as_deref()).await
+                    && !accounts.iter().any(|x| x.login.op.path == a.login.op.path)
+                {
+                    // The users' kind of account first.
+                    accounts.insert(0, a);
+                }
             }
             accounts
         })
@@ -496,17 +513,22 @@ fn registration_bodies(op: &Operation, username: &str, email: &str, password: &s
 /// operation in the shapes real APIs take, then a login found the way `--user` finds it
 /// (by user name, then by email). Failed logins for SC260/SC261 are sent in the shape
 /// that worked.
-async fn register_any_shape(p: &Probe) -> Option<Account> {
+async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account> {
     let name = random_name();
     let username = format!("spillcheck_{name}");
     let email = format!("spillcheck-{name}@example.com");
     let password = format!("Sc{}9Xq", random_name());
     p.secret(&password);
-    let registers: Vec<Operation> = posts_named(p, REGISTER_NAMES, |_| true)
+    let mut registers: Vec<Operation> = posts_named(p, REGISTER_NAMES, |_| true)
         .into_iter()
         .map(|f| f.op)
-        .take(3)
         .collect();
+    // The registration nearest the login that matters first (`/api/register` for
+    // `/api/login`, not `/api/merchants/register`).
+    if let Some(main) = primary {
+        registers.sort_by_key(|r| nearness(&r.path, main));
+    }
+    registers.truncate(3);
     let mut registered = false;
     'ops: for op in &registers {
         for body in registration_bodies(op, &username, &email, &password) {

@@ -325,6 +325,13 @@ impl Probe {
             again.actor.clone_from(&who.label);
             return self.engine.send(again).await;
         }
+        let path = req.url.path().to_owned();
+        if ex.response.status != 401 && who.token() == sent {
+            who.served();
+        }
+        if ex.response.status == 401 && who.refused_here(&path) {
+            return Ok(ex); // refused to this user even with a fresh token before
+        }
         if ex.response.status == 401
             && let Some(login) = who.relogin()
         {
@@ -341,7 +348,13 @@ impl Probe {
                 let (k, v) = self.placement.header(&token);
                 again.headers.push((k, v));
                 again.actor.clone_from(&who.label);
-                return self.engine.send(again).await;
+                let retried = self.engine.send(again).await?;
+                if retried.response.status == 401 {
+                    // A fresh token refused too: the route is not this user's (another
+                    // kind of account's), and the login is given back to the budget.
+                    who.refused_fresh(&path);
+                }
+                return Ok(retried);
             }
             return Ok(ex);
         }
