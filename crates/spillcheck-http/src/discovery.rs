@@ -525,6 +525,22 @@ pub fn body_from_fields(content_type: &str, fields: &[(String, String)]) -> Body
     }
 }
 
+/// Sets the field `name` of a body (dotted for nested objects: `article.title`).
+pub fn set_field(body: &mut Value, name: &str, value: Value) {
+    let mut at = body;
+    let mut parts = name.split('.').peekable();
+    while let Some(seg) = parts.next() {
+        let Value::Object(m) = at else { return };
+        if parts.peek().is_none() {
+            m.insert(seg.to_owned(), value);
+            return;
+        }
+        at = m
+            .entry(seg.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
 /// Well-known places of an API description, tried in order when none is given.
 pub const WELL_KNOWN: &[&str] = &[
     "/openapi.json",

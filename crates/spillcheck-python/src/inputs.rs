@@ -41,6 +41,11 @@ pub struct RequestInput {
     pub kind: &'static str,
     /// Read without a default (`data["k"]`, `args.get("k")`, `required=True`).
     pub required: bool,
+    /// A value the handler accepts, when its code names one: the literal it compares the
+    /// field with (`if method == "virtual_card"`, `if kind not in ("a", "b")`) or the
+    /// first of reqparse's `choices`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
 }
 
 /// The inputs `func` reads, in first-read order, each name once per source.
@@ -56,6 +61,8 @@ pub(crate) fn request_inputs(func: &ast::StmtFunctionDef) -> Vec<RequestInput> {
 struct Reads {
     /// Local names bound to a whole request part (`data = request.get_json()`).
     aliases: HashMap<String, InputSource>,
+    /// Local names bound to one field (`method = data.get("payment_method")`).
+    fields_of: HashMap<String, (String, InputSource)>,
     found: Vec<RequestInput>,
 }
 
@@ -80,7 +87,51 @@ impl Reads {
             source,
             kind,
             required,
+            example: None,
         });
+    }
+
+    /// Records the first accepted value seen for a field.
+    fn accept(&mut self, name: &str, source: InputSource, value: &str) {
+        if let Some(known) = self
+            .found
+            .iter_mut()
+            .find(|i| i.name == name && i.source == source)
+            && known.example.is_none()
+            && !value.is_empty()
+            && value.len() <= 64
+        {
+            known.example = Some(value.to_owned());
+        }
+    }
+
+    /// The field an expression reads, directly or through a local bound to it, under
+    /// conversions (`int(...)`, `.strip()`, `.lower()`).
+    fn field_read(&self, e: &Expr) -> Option<(String, InputSource)> {
+        match e {
+            Expr::Name(n) => self.fields_of.get(n.id.as_str()).cloned(),
+            Expr::Call(c) => {
+                if let Some((name, source, ..)) = self.field(e) {
+                    return Some((name, source));
+                }
+                match c.func.as_ref() {
+                    Expr::Attribute(a)
+                        if matches!(a.attr.as_str(), "strip" | "lower" | "upper")
+                            && c.arguments.args.is_empty() =>
+                    {
+                        self.field_read(&a.value)
+                    }
+                    Expr::Name(n)
+                        if matches!(n.id.as_str(), "str" | "int" | "float")
+                            && c.arguments.args.len() == 1 =>
+                    {
+                        self.field_read(&c.arguments.args[0])
+                    }
+                    _ => None,
+                }
+            }
+            _ => self.field(e).map(|(name, source, ..)| (name, source)),
+        }
     }
 
     /// The request part `e` denotes: `request.json`, `request.get_json()`, `request.form`,
@@ -146,6 +197,17 @@ impl Reads {
     }
 }
 
+/// The first string a comparison accepts: `"x"`, or the first of `("x", "y")`.
+fn accepted_literal(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::StringLiteral(_) => str_value(e),
+        Expr::Tuple(t) => t.elts.first().and_then(str_value),
+        Expr::List(l) => l.elts.first().and_then(str_value),
+        Expr::Set(st) => st.elts.first().and_then(str_value),
+        _ => None,
+    }
+}
+
 fn is_request(e: &Expr) -> bool {
     dotted(e).is_some_and(|d| d == "request" || d.ends_with(".request"))
 }
@@ -185,6 +247,12 @@ impl<'a> Visitor<'a> for Reads {
                 }
             }
         }
+        if let Stmt::Assign(a) = stmt
+            && let [Expr::Name(t)] = a.targets.as_slice()
+            && let Some(read) = self.field_read(&a.value)
+        {
+            self.fields_of.insert(t.id.to_string(), read);
+        }
         if let Stmt::AnnAssign(a) = stmt
             && let Some(value) = &a.value
             && let Some(source) = self.part(value)
@@ -213,6 +281,25 @@ impl<'a> Visitor<'a> for Reads {
                     self.push(&name, source, kind, required);
                 }
             }
+            // `if method == "virtual_card"`, `if kind not in ("a", "b")`: the value the
+            // handler accepts.
+            Expr::Compare(cmp)
+                if matches!(
+                    cmp.ops.first(),
+                    Some(ast::CmpOp::Eq | ast::CmpOp::NotEq | ast::CmpOp::In | ast::CmpOp::NotIn)
+                ) =>
+            {
+                // The reads inside first, so the field is known.
+                walk_expr(self, e);
+                if let (Some((name, source)), Some(value)) = (
+                    self.field_read(&cmp.left),
+                    cmp.comparators.first().and_then(accepted_literal),
+                ) {
+                    let value = value.to_owned();
+                    self.accept(&name, source, &value);
+                }
+                return;
+            }
             // `parser.add_argument("k", type=int, location="json")`
             Expr::Call(c) if callee_last(c) == Some("add_argument") => {
                 if let Some(name) = c.arguments.args.first().and_then(str_value) {
@@ -225,7 +312,12 @@ impl<'a> Visitor<'a> for Reads {
                     let required = kwarg(c, "required")
                         .and_then(crate::ast_util::bool_value)
                         .unwrap_or(false);
-                    self.push(name.trim_start_matches('-'), source, kind, required);
+                    let name = name.trim_start_matches('-');
+                    self.push(name, source, kind, required);
+                    if let Some(first) = kwarg(c, "choices").and_then(accepted_literal) {
+                        let first = first.to_owned();
+                        self.accept(name, source, &first);
+                    }
                 }
             }
             _ => {
@@ -600,6 +692,7 @@ impl Schemas {
                 };
                 if !out.iter().any(|i| i.name == name && i.source == source) {
                     out.push(RequestInput {
+                        example: None,
                         name,
                         source,
                         kind,
@@ -859,5 +952,36 @@ def post(self):
         );
         // Other dictionaries' reads are not request inputs.
         assert!(inputs("def f():\n    d = {}\n    return d['x'], config.get('y')\n").is_empty());
+    }
+
+    #[test]
+    fn values_the_handler_accepts() {
+        let src = r#"
+def pay():
+    data = request.get_json()
+    method = data.get('payment_method')
+    card_id = data.get('card_id') if method == 'virtual_card' else None
+    if data.get('currency', '').upper() not in ('USD', 'EUR'):
+        abort(400)
+    kind = str(data['kind']).strip()
+    if kind != 'standard':
+        abort(400)
+    parser.add_argument("plan", choices=["free", "pro"])
+"#;
+        let parsed = ruff_python_parser::parse_module(src).unwrap();
+        let module = parsed.into_syntax();
+        let Stmt::FunctionDef(f) = &module.body[0] else {
+            panic!("a function first")
+        };
+        let got: Vec<(String, Option<String>)> = request_inputs(f)
+            .into_iter()
+            .map(|i| (i.name, i.example))
+            .collect();
+        let of = |n: &str| got.iter().find(|g| g.0 == n).and_then(|g| g.1.clone());
+        assert_eq!(of("payment_method").as_deref(), Some("virtual_card"));
+        assert_eq!(of("currency").as_deref(), Some("USD"));
+        assert_eq!(of("kind").as_deref(), Some("standard"));
+        assert_eq!(of("plan").as_deref(), Some("free"));
+        assert_eq!(of("card_id"), None);
     }
 }

@@ -124,14 +124,25 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 } else {
                     "application/json"
                 };
-                op.body = Some(discovery::body_from_fields(ct, &body));
+                let mut b = discovery::body_from_fields(ct, &body);
+                // Values the handler's code accepts (`if method == "virtual_card"`).
+                for i in r.inputs.iter().filter(|i| i.source != InputSource::Query) {
+                    if let Some(v) = &i.example {
+                        discovery::set_field(
+                            &mut b.example,
+                            &i.name,
+                            serde_json::Value::from(v.clone()),
+                        );
+                    }
+                }
+                op.body = Some(b);
             }
             for i in r.inputs.iter().filter(|i| i.source == InputSource::Query) {
                 if !op.params.iter().any(|p| p.name == i.name) {
                     op.params.push(Param {
                         name: i.name.clone(),
                         location: ParamIn::Query,
-                        example: None,
+                        example: i.example.clone().map(serde_json::Value::from),
                         kind: Some(i.kind.to_owned()),
                         required: i.required,
                     });
