@@ -85,6 +85,9 @@ pub struct Identity {
     /// Answers the current token got that were not 401: a token that worked and then
     /// stopped has expired, and earns a new login beyond the first five.
     served: AtomicU32,
+    /// The last read the current token was answered on (not 401): asked again before a
+    /// new login, it tells an expired token from a route refused to this user.
+    last_ok: std::sync::Mutex<Option<url::Url>>,
 }
 
 /// A login request: it carries a password, so its `Debug` shows only where it goes.
@@ -139,6 +142,7 @@ impl Identity {
             refreshing: tokio::sync::Mutex::new(()),
             refused: std::sync::Mutex::default(),
             served: AtomicU32::new(0),
+            last_ok: std::sync::Mutex::default(),
         }
     }
 
@@ -154,6 +158,7 @@ impl Identity {
             refreshing: tokio::sync::Mutex::new(()),
             refused: std::sync::Mutex::default(),
             served: AtomicU32::new(0),
+            last_ok: std::sync::Mutex::default(),
         })
     }
 
@@ -183,12 +188,17 @@ impl Identity {
         self.refused.lock().is_ok_and(|r| r.contains(path))
     }
 
-    /// Records that `path` refused a fresh token, and gives the login back to the budget
-    /// (the token was not the problem).
-    pub fn refused_fresh(&self, path: &str) {
+    /// Records that `path` refuses this user while the token works elsewhere.
+    pub fn refuse(&self, path: &str) {
         if let Ok(mut r) = self.refused.lock() {
             r.insert(path.to_owned());
         }
+    }
+
+    /// Records that `path` refused a fresh token, and gives the login back to the budget
+    /// (the token was not the problem).
+    pub fn refused_fresh(&self, path: &str) {
+        self.refuse(path);
         let _ = self
             .refreshes
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
@@ -205,11 +215,24 @@ impl Identity {
             token.trim().clone_into(&mut t);
         }
         self.served.store(0, Ordering::Relaxed);
+        if let Ok(mut last) = self.last_ok.lock() {
+            *last = None;
+        }
     }
 
-    /// Notes that the current token got an answer other than 401.
-    pub fn served(&self) {
+    /// Notes that the current token got an answer other than 401 (to a read at `url`).
+    pub fn served(&self, read: Option<&url::Url>) {
         self.served.fetch_add(1, Ordering::Relaxed);
+        if let Some(u) = read
+            && let Ok(mut last) = self.last_ok.lock()
+        {
+            *last = Some(u.clone());
+        }
+    }
+
+    /// The last read the current token was answered on.
+    pub fn last_ok(&self) -> Option<url::Url> {
+        self.last_ok.lock().ok().and_then(|l| l.clone())
     }
 
     /// The current token.

@@ -418,16 +418,7 @@ mod tests {
     use crate::discovery::Operation;
 
     fn resp(status: u16, body: &str) -> Response {
-        Response {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: std::time::Duration::ZERO,
-            url: url::Url::parse("http://127.0.0.1/").unwrap(),
-            redirects: vec![],
-            cut_short: None,
-        }
+        Response::for_tests(status, body)
     }
 
     fn probed(op: Operation, path: &str) -> Probed {

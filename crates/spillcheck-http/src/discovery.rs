@@ -87,6 +87,13 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The content type its body is sent in (JSON unless documented otherwise).
+    pub fn content_type(&self) -> &str {
+        self.body
+            .as_ref()
+            .map_or("application/json", |b| b.content_type.as_str())
+    }
+
     /// A bare operation.
     pub fn new(method: &str, path: &str, origin: Origin) -> Operation {
         let params = path_params(path)

@@ -162,6 +162,23 @@ pub struct Response {
     pub cut_short: Option<String>,
 }
 
+#[cfg(test)]
+impl Response {
+    /// An answer from 127.0.0.1 with `status` and `body`, for unit tests.
+    pub(crate) fn for_tests(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+            url: url::Url::parse("http://127.0.0.1/").unwrap(),
+            redirects: vec![],
+            cut_short: None,
+        }
+    }
+}
+
 impl Response {
     /// A header's value (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {

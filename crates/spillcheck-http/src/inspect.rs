@@ -397,16 +397,7 @@ mod tests {
 
     #[test]
     fn answers_for_missing_objects_have_one_shape() {
-        let r = |body: &str| Response {
-            status: 200,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: std::time::Duration::ZERO,
-            url: url::Url::parse("http://127.0.0.1/").unwrap(),
-            redirects: vec![],
-            cut_short: None,
-        };
+        let r = |body: &str| Response::for_tests(200, body);
         let empty_a = r(r#"{"account_number": "1", "transactions": []}"#);
         let empty_b = r(r#"{"account_number": "2", "transactions": []}"#);
         let full = r(r#"{"account_number": "3", "transactions": [{"amount": 1}]}"#);
@@ -420,16 +411,7 @@ mod tests {
 
     #[test]
     fn empty_answers_hold_no_data() {
-        let r = |body: &str| Response {
-            status: 200,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: std::time::Duration::ZERO,
-            url: url::Url::parse("http://127.0.0.1/").unwrap(),
-            redirects: vec![],
-            cut_short: None,
-        };
+        let r = |body: &str| Response::for_tests(200, body);
         assert!(holds_no_data(&r(
             r#"{"data":{"followers":[]},"pagination":{"page":1,"total":0},"status":"success"}"#
         )));
@@ -459,16 +441,9 @@ mod tests {
     }
 
     fn resp(status: u16, body: &str, redirects: &[&str]) -> Response {
-        Response {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: std::time::Duration::ZERO,
-            url: url::Url::parse("http://127.0.0.1/").unwrap(),
-            redirects: redirects.iter().map(|l| (302, (*l).to_owned())).collect(),
-            cut_short: None,
-        }
+        let mut r = Response::for_tests(status, body);
+        r.redirects = redirects.iter().map(|l| (302, (*l).to_owned())).collect();
+        r
     }
 
     #[test]

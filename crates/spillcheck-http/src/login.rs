@@ -100,13 +100,6 @@ pub struct Account {
     pub login: Form,
 }
 
-/// The content type an operation's body is sent in.
-fn content_type(op: &Operation) -> &str {
-    op.body
-        .as_ref()
-        .map_or("application/json", |b| b.content_type.as_str())
-}
-
 fn form(op: &Operation) -> Form {
     let props: Vec<String> = op
         .body
@@ -342,7 +335,7 @@ pub async fn attempt(
         }
         None => p
             .request(label, Method::POST, &form.op.path)
-            .body_for(content_type(&form.op), &body(form, user, password)),
+            .body_for(form.op.content_type(), &body(form, user, password)),
     };
     p.anon(req).await.ok()
 }
@@ -405,7 +398,7 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
                 let req = p
                     .request("scan's own account", Method::POST, &register.op.path)
                     .body_for(
-                        content_type(&register.op),
+                        register.op.content_type(),
                         &body(&register, &user, &password),
                     );
                 let Ok(ex) = p.anon(req).await else { continue };
@@ -461,13 +454,12 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
                     .as_ref()
                     .is_some_and(|m| accounts.iter().any(|a| a.login.op.path == *m))
             };
-            if accounts.is_empty() || !covered(&accounts) {
-                if let Some(a) = register_any_shape(p, primary.as_deref()).await
-                    && !accounts.iter().any(|x| x.login.op.path == a.login.op.path)
-                {
-                    // The users' kind of account first.
-                    accounts.insert(0, a);
-                }
+            if (accounts.is_empty() || !covered(&accounts))
+                && let Some(a) = register_any_shape(p, primary.as_deref()).await
+                && !accounts.iter().any(|x| x.login.op.path == a.login.op.path)
+            {
+                // The users' kind of account first.
+                accounts.insert(0, a);
             }
             accounts
         })
@@ -534,7 +526,7 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
         for body in registration_bodies(op, &username, &email, &password) {
             let req = p
                 .request("scan's own account", Method::POST, &op.path)
-                .body_for(content_type(op), &body);
+                .body_for(op.content_type(), &body);
             let Ok(ex) = p.anon(req).await else { continue };
             if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
                 registered = true;

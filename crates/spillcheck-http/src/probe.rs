@@ -327,10 +327,29 @@ impl Probe {
         }
         let path = req.url.path().to_owned();
         if ex.response.status != 401 && who.token() == sent {
-            who.served();
+            who.served((req.method == Method::GET).then_some(&req.url));
         }
         if ex.response.status == 401 && who.refused_here(&path) {
             return Ok(ex); // refused to this user even with a fresh token before
+        }
+        // A read this token was answered on a moment ago, asked again with the token and
+        // without one: answered with it and refused without, the token is alive and this
+        // route is refused to this user (no new login).
+        if ex.response.status == 401
+            && let Some(url) = who.last_ok().filter(|u| u.path() != path)
+        {
+            let label = format!("token check ({})", who.label);
+            let mut with = Request::get(&label, url.clone());
+            let (k, v) = self.placement.header(&sent);
+            with.headers.push((k, v));
+            if let Ok(c) = self.engine.send(with).await
+                && c.response.status != 401
+                && let Ok(bare) = self.engine.send(Request::get(&label, url)).await
+                && matches!(bare.response.status, 401 | 403)
+            {
+                who.refuse(&path);
+                return Ok(ex);
+            }
         }
         if ex.response.status == 401
             && let Some(login) = who.relogin()
@@ -495,6 +514,14 @@ impl Probe {
         exact
             .or_else(fits)
             .map(|p| (p.op.method.as_str(), p.op.path.as_str()))
+    }
+
+    /// A request for operation `pr` at `path` with `body` in the operation's content type
+    /// and its method.
+    pub fn write_request(&self, actor: &str, pr: &Probed, path: &str, body: &Value) -> Request {
+        let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
+        self.request(actor, method, path)
+            .body_for(pr.op.content_type(), body)
     }
 
     /// Whether an operation is public by design (documented so, or in the configuration).

@@ -68,15 +68,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<String> {
         // The writes A was refused on, as the write phase sends them: a valid body, then
         // (for SC220) a malformed one and a list where an object is expected.
         for pr in p.refused_writes.iter().take(20) {
-            let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
-            let ct = pr
-                .op
-                .body
-                .as_ref()
-                .map_or("application/json", |b| b.content_type.as_str());
-            let mut valid = crate::writes::valid_body(&pr.op, &seen);
-            crate::writes::distinct(&mut valid, &crate::probe::random_name());
-            let mut bodies = vec![valid];
+            let mut bodies = vec![crate::writes::unique_valid_body(&pr.op, &seen)];
             if p.enabled("SC220") {
                 bodies.extend(crate::writes::malformed_body(&pr.op));
                 bodies.push(serde_json::Value::Array(vec![serde_json::Value::from(
@@ -85,8 +77,9 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<String> {
             }
             let path = crate::probe::fill(&pr.op, &seen, &Own::default());
             for body in bodies {
-                let req = p.request(&label, method.clone(), &path).body_for(ct, &body);
-                let _ = p.send_as(&who, req).await;
+                let _ = p
+                    .send_as(&who, p.write_request(&label, pr, &path, &body))
+                    .await;
             }
         }
         labels.push(label);

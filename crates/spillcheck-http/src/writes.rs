@@ -284,13 +284,11 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .filter(|pr| matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH"))
         .filter(|pr| side_effect(&pr.op).is_none())
         .collect();
-    let valid = join_all(writes.iter().map(|pr| {
-        // Text values unique to this scan: a title whose slug must be unique, a name
-        // that an earlier scan already took.
-        let mut body = valid_body(&pr.op, &p.seen_a);
-        distinct(&mut body, &crate::probe::random_name());
-        send(p, pr, body, "user A")
-    }))
+    let valid = join_all(
+        writes
+            .iter()
+            .map(|pr| send(p, pr, unique_valid_body(&pr.op, &p.seen_a), "user A")),
+    )
     .await;
     let mut created: Vec<&Probed> = Vec::new();
     for (pr, ex) in writes.iter().zip(valid) {
@@ -402,16 +400,9 @@ pub(crate) async fn create_as_b(p: &Probe, creates: &[Probed]) -> CreatedByB {
         return out;
     }
     let made = join_all(creates.iter().map(|pr| async move {
-        let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
-        let ct = pr
-            .op
-            .body
-            .as_ref()
-            .map_or("application/json", |x| x.content_type.as_str());
         // B's own values where A's would collide (a title whose slug must be unique).
-        let mut body = valid_body(&pr.op, &p.seen_b);
-        distinct(&mut body, &crate::probe::random_name());
-        let req = p.request("user B", method, &pr.path).body_for(ct, &body);
+        let body = unique_valid_body(&pr.op, &p.seen_b);
+        let req = p.write_request("user B", pr, &pr.path, &body);
         (pr, p.send_as(b, req).await.ok())
     }))
     .await;
@@ -489,20 +480,12 @@ pub(crate) async fn toward_each_other(p: &Probe) {
     }
     sent.truncate(12);
     for (who, label, path, pr) in &sent {
-        let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
-        let ct = pr
-            .op
-            .body
-            .as_ref()
-            .map_or("application/json", |x| x.content_type.as_str());
         let seen = if *label == "user A" {
             &p.seen_a
         } else {
             &p.seen_b
         };
-        let req = p
-            .request(label, method, path)
-            .body_for(ct, &valid_body(&pr.op, seen));
+        let req = p.write_request(label, pr, path, &valid_body(&pr.op, seen));
         let _ = p.send_as(who, req).await;
     }
     if sent.is_empty() {
@@ -538,15 +521,17 @@ pub(crate) fn distinct(v: &mut Value, suffix: &str) {
     }
 }
 
+/// [`valid_body`] with its generated text unique to this run (`spillcheck-k3x…`): a title
+/// whose slug must be unique, a name an earlier scan took.
+pub(crate) fn unique_valid_body(op: &Operation, seen: &SeenIds) -> Value {
+    let mut body = valid_body(op, seen);
+    distinct(&mut body, &crate::probe::random_name());
+    body
+}
+
 /// One write by user A (anonymous without one), the body in the operation's content type.
 async fn send(p: &Probe, pr: &Probed, body: Value, label: &str) -> Option<Arc<Exchange>> {
-    let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
-    let ct = pr
-        .op
-        .body
-        .as_ref()
-        .map_or("application/json", |b| b.content_type.as_str());
-    as_a(p, p.request(label, method, &pr.path).body_for(ct, &body)).await
+    as_a(p, p.write_request(label, pr, &pr.path, &body)).await
 }
 
 /// Sends as user A, or anonymously when there is no A.

@@ -435,17 +435,7 @@ async fn actions(p: &Probe) -> Vec<Finding> {
             continue;
         }
         let body = crate::writes::valid_body(&w.op, &p.seen_a);
-        let ct =
-            w.op.body
-                .as_ref()
-                .map_or("application/json", |x| x.content_type.as_str());
-        let req = p
-            .request(
-                "user A",
-                w.op.method.parse().unwrap_or(Method::POST),
-                &authz::with_value(w, &id),
-            )
-            .body_for(ct, &body);
+        let req = p.write_request("user A", w, &authz::with_value(w, &id), &body);
         let Ok(ax) = p.send_as(a, req).await else {
             continue;
         };

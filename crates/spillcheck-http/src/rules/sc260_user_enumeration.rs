@@ -134,14 +134,9 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
     let send = |user: String, label: &'static str| async move {
         let mut body = crate::login::example_object(&form.op);
         body.insert(form.user_field.clone(), serde_json::Value::from(user));
-        let ct = form
-            .op
-            .body
-            .as_ref()
-            .map_or("application/json", |b| b.content_type.as_str());
         let req = p
             .request(label, reqwest::Method::POST, &form.op.path)
-            .body_for(ct, &serde_json::Value::Object(body));
+            .body_for(form.op.content_type(), &serde_json::Value::Object(body));
         p.anon(req).await.ok()
     };
     let known = send(existing.clone(), "password recovery: existing user").await?;

@@ -76,18 +76,13 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
             let width = [3, 4, 6][i % 3];
             let guess: String = crate::probe::random_digits(width);
             body.insert(code_field.clone(), serde_json::Value::from(guess));
-            let ct = form
-                .op
-                .body
-                .as_ref()
-                .map_or("application/json", |b| b.content_type.as_str());
             let req = p
                 .request(
                     "code burst (scan's own account)",
                     reqwest::Method::POST,
                     &form.op.path,
                 )
-                .body_for(ct, &serde_json::Value::Object(body));
+                .body_for(form.op.content_type(), &serde_json::Value::Object(body));
             async move { p.anon(req).await.ok() }
         };
         let mut answers: Vec<Arc<Exchange>> = Vec::new();
