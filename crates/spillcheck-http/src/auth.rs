@@ -85,9 +85,14 @@ pub struct Identity {
     /// Answers the current token got that were not 401: a token that worked and then
     /// stopped has expired, and earns a new login beyond the first five.
     served: AtomicU32,
-    /// The last read the current token was answered on (not 401): asked again before a
-    /// new login, it tells an expired token from a route refused to this user.
-    last_ok: std::sync::Mutex<Option<url::Url>>,
+    /// Paths that answered this user 2xx: a 401 there later is an expired token.
+    answered: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// New logins in a row whose fresh token the route refused too: past three, a 401 on
+    /// a route that never answered this user is taken for a refusal, not an expiry.
+    refused_in_row: AtomicU32,
+    /// A new login that gave no token we can read (the token comes in a cookie, or the
+    /// login failed): no more new logins beyond the first five.
+    barren: std::sync::atomic::AtomicBool,
 }
 
 /// A login request: it carries a password, so its `Debug` shows only where it goes.
@@ -142,7 +147,9 @@ impl Identity {
             refreshing: tokio::sync::Mutex::new(()),
             refused: std::sync::Mutex::default(),
             served: AtomicU32::new(0),
-            last_ok: std::sync::Mutex::default(),
+            answered: std::sync::Mutex::default(),
+            refused_in_row: AtomicU32::new(0),
+            barren: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -158,7 +165,9 @@ impl Identity {
             refreshing: tokio::sync::Mutex::new(()),
             refused: std::sync::Mutex::default(),
             served: AtomicU32::new(0),
-            last_ok: std::sync::Mutex::default(),
+            answered: std::sync::Mutex::default(),
+            refused_in_row: AtomicU32::new(0),
+            barren: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -171,15 +180,26 @@ impl Identity {
 
     /// The login request to send again when the token expires, if there is one and
     /// logins are left: five per run, then one more whenever the last token worked before
-    /// it stopped (at most 200 in all). A route that refuses even a fresh token is
-    /// remembered (`refused_fresh`) and costs no more logins.
-    pub fn relogin(&self) -> Option<&crate::engine::Request> {
+    /// it stopped (at most 200 in all) — unless three fresh tokens in a row were refused
+    /// too, after which only a route that answered this user before earns one. A route
+    /// that refuses even a fresh token is remembered (`refused_fresh`) and costs no more.
+    pub fn relogin(&self, path: &str) -> Option<&crate::engine::Request> {
         let login = self.login.as_ref()?;
-        let n = self.refreshes.fetch_add(1, Ordering::Relaxed);
+        // A route that answered this user before and now refuses: the token expired.
+        let answered_before = self.answered.lock().is_ok_and(|a| a.contains(path));
+        // Three fresh tokens in a row refused too: 401s on new routes are refusals.
+        let refusing = self.refused_in_row.load(Ordering::Relaxed) >= 3;
+        let worked = self.served.load(Ordering::Relaxed) > 0;
+        let n = self.refreshes.load(Ordering::Relaxed);
         // Five new logins, then one more each time the last token worked before it
         // stopped (tokens that expire after a few requests), never more than 200.
-        let worked = self.served.load(Ordering::Relaxed) > 0;
-        (n < 5 || worked && n < 200).then_some(&login.0)
+        let barren = self.barren.load(Ordering::Relaxed);
+        let allowed = n < 5 || n < 200 && !barren && (answered_before || worked && !refusing);
+        if !allowed {
+            return None;
+        }
+        self.refreshes.fetch_add(1, Ordering::Relaxed);
+        Some(&login.0)
     }
 
     /// Whether `path` refused even a fresh token of this user: a 401 there is a refusal,
@@ -195,13 +215,10 @@ impl Identity {
         }
     }
 
-    /// Records that `path` refused a fresh token, and gives the login back to the budget
-    /// (the token was not the problem).
+    /// Records that `path` refused a fresh token too: not an expiry.
     pub fn refused_fresh(&self, path: &str) {
         self.refuse(path);
-        let _ = self
-            .refreshes
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        self.refused_in_row.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The login request that obtained the token (`--user`, and the scan's own account).
@@ -215,24 +232,33 @@ impl Identity {
             token.trim().clone_into(&mut t);
         }
         self.served.store(0, Ordering::Relaxed);
-        if let Ok(mut last) = self.last_ok.lock() {
-            *last = None;
-        }
     }
 
-    /// Notes that the current token got an answer other than 401 (to a read at `url`).
-    pub fn served(&self, read: Option<&url::Url>) {
+    /// Notes that the current token got an answer other than 401 (2xx at `path`).
+    pub fn served(&self, ok_path: Option<&str>) {
         self.served.fetch_add(1, Ordering::Relaxed);
-        if let Some(u) = read
-            && let Ok(mut last) = self.last_ok.lock()
+        if let Some(p) = ok_path
+            && let Ok(mut a) = self.answered.lock()
+            && a.len() < 10_000
         {
-            *last = Some(u.clone());
+            a.insert(p.to_owned());
         }
     }
 
-    /// The last read the current token was answered on.
-    pub fn last_ok(&self) -> Option<url::Url> {
-        self.last_ok.lock().ok().and_then(|l| l.clone())
+    /// One new login at a time per identity: requests refused together wait for the one
+    /// login and then use its token.
+    pub async fn login_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.refreshing.lock().await
+    }
+
+    /// Notes that a new login gave no token to use.
+    pub fn login_gave_nothing(&self) {
+        self.barren.store(true, Ordering::Relaxed);
+    }
+
+    /// Notes that a new login's token was accepted where the old one was refused.
+    pub fn fresh_worked(&self) {
+        self.refused_in_row.store(0, Ordering::Relaxed);
     }
 
     /// The current token.

@@ -793,6 +793,16 @@ fn issued_token(ex: &Exchange) -> Option<String> {
     })
 }
 
+/// The token a login answer hands out where this API expects it: the cookie of that name
+/// when tokens go in a cookie, else the body or a token header.
+pub(crate) fn login_token(p: &Probe, ex: &Exchange) -> Option<String> {
+    let cookie = match &p.placement {
+        crate::auth::Placement::Cookie(name) => set_cookie(ex, name),
+        _ => None,
+    };
+    cookie.or_else(|| issued_token(ex))
+}
+
 /// The value of the cookie `name` the answer sets.
 fn set_cookie(ex: &Exchange, name: &str) -> Option<String> {
     ex.response
@@ -853,13 +863,9 @@ pub async fn log_in(
                 break;
             }
             // Where the API expects a cookie, the login's cookie of that name is the token.
-            let cookie = match &p.placement {
-                crate::auth::Placement::Cookie(name) => set_cookie(&ex, name),
-                _ => None,
-            };
             if ex.response.ok()
                 && !crate::inspect::failure_body(&ex.response)
-                && let Some(token) = cookie.or_else(|| issued_token(&ex))
+                && let Some(token) = login_token(p, &ex)
             {
                 return Ok((
                     crate::auth::Identity::logged_in(label, &token, req),

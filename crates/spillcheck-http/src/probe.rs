@@ -327,39 +327,37 @@ impl Probe {
         }
         let path = req.url.path().to_owned();
         if ex.response.status != 401 && who.token() == sent {
-            who.served((req.method == Method::GET).then_some(&req.url));
+            who.served(ex.response.ok().then_some(path.as_str()));
         }
         if ex.response.status == 401 && who.refused_here(&path) {
             return Ok(ex); // refused to this user even with a fresh token before
         }
-        // A read this token was answered on a moment ago, asked again with the token and
-        // without one: answered with it and refused without, the token is alive and this
-        // route is refused to this user (no new login).
-        if ex.response.status == 401
-            && let Some(url) = who.last_ok().filter(|u| u.path() != path)
-        {
-            let label = format!("token check ({})", who.label);
-            let mut with = Request::get(&label, url.clone());
-            let (k, v) = self.placement.header(&sent);
-            with.headers.push((k, v));
-            if let Ok(c) = self.engine.send(with).await
-                && c.response.status != 401
-                && let Ok(bare) = self.engine.send(Request::get(&label, url)).await
-                && matches!(bare.response.status, 401 | 403)
-            {
-                who.refuse(&path);
-                return Ok(ex);
+        // Requests refused together wait for one new login, then use its token.
+        let _turn = if ex.response.status == 401 && who.login_request().is_some() {
+            Some(who.login_turn().await)
+        } else {
+            None
+        };
+        if ex.response.status == 401 && who.token() != sent {
+            let mut again = req;
+            let (k, v) = self.placement.header(&who.token());
+            again.headers.push((k, v));
+            again.actor.clone_from(&who.label);
+            let retried = self.engine.send(again).await?;
+            if retried.response.status == 401 {
+                who.refused_fresh(&path);
             }
+            return Ok(retried);
         }
         if ex.response.status == 401
-            && let Some(login) = who.relogin()
+            && let Some(login) = who.relogin(&path)
         {
             // `--user`: log in again, as the user would.
             let mut l = login.clone();
             l.actor = format!("login ({})", who.label);
             if let Ok(answer) = self.engine.send(l).await
                 && answer.response.ok()
-                && let Some(token) = crate::login::token_in(&answer)
+                && let Some(token) = crate::login::login_token(self, &answer)
             {
                 self.secret(&token);
                 who.set_token(&token);
@@ -370,11 +368,14 @@ impl Probe {
                 let retried = self.engine.send(again).await?;
                 if retried.response.status == 401 {
                     // A fresh token refused too: the route is not this user's (another
-                    // kind of account's), and the login is given back to the budget.
+                    // kind of account's); three in a row and 401s on new routes are refusals.
                     who.refused_fresh(&path);
+                } else {
+                    who.fresh_worked();
                 }
                 return Ok(retried);
             }
+            who.login_gave_nothing();
             return Ok(ex);
         }
         if ex.response.status == 401 {
