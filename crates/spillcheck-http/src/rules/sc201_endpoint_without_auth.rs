@@ -27,6 +27,9 @@ declare_rule! {
     /// {"owner_id": 2, "content": "..."}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's; likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data, reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
+    ///
     /// ## Fix
     /// Add the authentication decorator or remove the endpoint from the `before_request` allow-list; re-run the probe to confirm 401.
     pub static SC201 = {

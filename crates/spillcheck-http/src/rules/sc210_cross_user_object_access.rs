@@ -29,6 +29,9 @@ declare_rule! {
     /// {"id": 7, "owner_id": 2, ...}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's: an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data.
+    ///
     /// ## Fix
     /// Scope every query to the caller: `WHERE id = ? AND owner_id = ?` with the owner from the verified token.
     pub static SC210 = {

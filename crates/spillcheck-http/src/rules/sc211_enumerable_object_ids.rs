@@ -27,6 +27,9 @@ declare_rule! {
     /// {"id": 3, "email": "..."}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed when a neighbour's answer names another owner or carries another user's email; likely when it is missing from A's own listing. Not reported: answers identical to A's own (the id is ignored), answers shaped like the answer for an id that names nothing (an empty record for any number), objects of a collection A's listing shows as shared, and public reads that anonymous callers get alike. Random UUIDs are noted as not enumerable.
+    ///
     /// ## Fix
     /// Check ownership (see SC210); random ids only slow enumeration down, they do not replace the check.
     pub static SC211 = {

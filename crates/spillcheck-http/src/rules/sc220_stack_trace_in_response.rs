@@ -31,6 +31,9 @@ declare_rule! {
     ///   File "/srv/app/notes.py", line 42 ...
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the patterns are texts only a traceback, a debugger page, a database driver or a Python exception produces (`Traceback (most recent call last)`, `psycopg2.errors`, `'list' object has no attribute 'get'`). Validation messages written for users (`amount must be a number`) are not matched. One finding per route, whatever status carried the text (a 401 or 400 with a database error still discloses it).
+    ///
     /// ## Fix
     /// An `errorhandler(Exception)` that logs and returns `{"error": "internal error"}`.
     pub static SC220 = {

@@ -28,6 +28,9 @@ declare_rule! {
     /// {"id": 2, "password_hash": "pbkdf2:sha256:…"}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh); a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created). A password or a hash is reported everywhere.
+    ///
     /// ## Fix
     /// Remove the field from the serializer.
     pub static SC230 = {

@@ -28,6 +28,9 @@ declare_rule! {
     /// [{"id": 1, "email": "alice@..."}, {"id": 3, "email": "carol@..."}]
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts.
+    ///
     /// ## Fix
     /// Use a public serializer for other users' records.
     pub static SC231 = {

@@ -13,7 +13,7 @@ use crate::rules::sc201_endpoint_without_auth::carries_data;
 
 declare_rule! {
     /// ## What it finds
-    /// A response to an authenticated request that carries user data (an object with owner or personal fields) has no `Cache-Control: no-store` or `private`; responses without user data are not reported.
+    /// A response to an authenticated request that carries user data (an object with owner or personal fields) has no `Cache-Control: no-store`; responses without user data are not reported.
     ///
     /// ## Why it matters
     /// Shared caches and browsers may store and serve one user's data to another (CWE-524).
@@ -27,6 +27,9 @@ declare_rule! {
     /// (no Cache-Control)
     /// {"email": ...}
     /// ```
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the header is read, not guessed. One finding for the API, counting only authenticated answers that carry user data; answers without user data are not counted. A `Cache-Control: private` without `no-store` still counts (browsers keep it on disk).
     ///
     /// ## Fix
     /// An `after_request` hook that sets `Cache-Control: no-store` when `Authorization` was present.

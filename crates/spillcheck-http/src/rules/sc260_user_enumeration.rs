@@ -24,6 +24,9 @@ declare_rule! {
     /// POST /api/login {"email": "alice@x"} -> 401 {"error": "wrong password"}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Likely. Status or body differences are compared with digits and the user names themselves ignored; timing needs a clear gap (three times slower and 40 ms more, median of three attempts each), so a login that hashes only for known users is reported and network jitter is not. Recovery operations that answer the same for known and unknown users (`202 if the account exists…`) are silent.
+    ///
     /// ## Fix
     /// Return `401 {"error": "invalid credentials"}` in both cases and hash a dummy password for unknown users.
     pub static SC260 = {
