@@ -16,6 +16,7 @@ Planted (see expected.toml):
                                   caller's own number is in /api/me
 - POST /api/cards/<id>/freeze     freezes any user's card (cards are private: the listing
                                   shows the caller's own)
+- POST /api/purchases             charges any user's card named in the body ({"card_id"})
 - POST /api/password/reset        a 4-digit PIN checked with no limit on wrong guesses
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
@@ -35,6 +36,7 @@ Safe (must stay silent):
                                   note (its code says so, not its path): never to be sent
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
+- POST /api/v2/purchases          the same, owner-checked (403 for someone else's card)
 - POST /api/v2/password/reset     locks after five wrong PINs (429)
 - POST /api/users/<name>/mute     answers without the muted user's data
 - POST /api/v2/profile/bio        a list for the body gets a message written for users
@@ -164,7 +166,7 @@ def create_app():
     def new_card():
         data = request.get_json(silent=True) or {}
         card = {"id": len(cards) + 1, "owner": g.user["username"],
-                "label": str(data.get("label", "card")), "frozen": False}
+                "label": str(data.get("label", "card")), "frozen": False, "spent": 0.0}
         cards[card["id"]] = card
         return jsonify(card=card), 201
 
@@ -175,6 +177,26 @@ def create_app():
         card = cards.get(card_id) or abort(404)
         card["frozen"] = not card["frozen"]
         return jsonify(status="ok", frozen=card["frozen"])
+
+    # Planted: the card to charge comes from the body and is never checked.
+    @app.post("/api/purchases")
+    @token_required
+    def purchase():
+        data = request.get_json(silent=True) or {}
+        card = cards.get(int(data.get("card_id") or 0)) or abort(404)
+        card["spent"] += float(data.get("amount") or 0)
+        return jsonify(status="charged", card_id=card["id"])
+
+    # Safe: the same, owner-checked.
+    @app.post("/api/v2/purchases")
+    @token_required
+    def purchase_v2():
+        data = request.get_json(silent=True) or {}
+        card = cards.get(int(data.get("card_id") or 0)) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        card["spent"] += float(data.get("amount") or 0)
+        return jsonify(status="charged", card_id=card["id"])
 
     # Safe: the same kind of change, owner-checked.
     @app.post("/api/cards/<int:card_id>/rename")

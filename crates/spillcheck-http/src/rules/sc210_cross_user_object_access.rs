@@ -468,6 +468,92 @@ async fn actions(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// The collection of B's objects a body field names by its noun: `card_id` names B's
+/// object of `/api/virtual-cards`, `note_id` of `/api/notes`.
+fn object_named_by<'a>(p: &'a Probe, field: &str) -> Option<&'a (String, String)> {
+    let n = spillcheck_core::vocab::normalize(field);
+    let noun = n.strip_suffix("id")?;
+    if noun.len() < 3 {
+        return None;
+    }
+    p.created_b.objects.iter().find(|(collection, _)| {
+        let last =
+            spillcheck_core::vocab::normalize(collection.rsplit('/').next().unwrap_or(collection));
+        last.ends_with(noun) || last.ends_with(&format!("{noun}s"))
+    })
+}
+
+/// Writes that name B's private object in their body (`POST /api/bill-payments/create
+/// {"card_id": …}`), only with `--allow-writes` and only on objects B created: A sends its
+/// own valid body with B's id in that field, and B's view of the object before and after
+/// tells whether A used it.
+async fn body_references(p: &Probe) -> Vec<Finding> {
+    let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
+        return Vec::new();
+    };
+    if !p.engine.settings().allow_writes || p.created_b.objects.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for w in p.ops.iter().filter(|pr| {
+        pr.op.method == "POST"
+            && pr.op.path_params().count() == 0
+            && crate::writes::side_effect(&pr.op).is_none()
+    }) {
+        let body = crate::writes::valid_body(&w.op, &p.seen_a);
+        let Value::Object(fields) = &body else {
+            continue;
+        };
+        let Some((field, (collection, id))) = fields
+            .keys()
+            .find_map(|k| object_named_by(p, k).map(|o| (k.clone(), o.clone())))
+        else {
+            continue;
+        };
+        // B's private objects only: one A can read is shared by design.
+        if authz::view_of(p, a, &collection, &id).await.is_some() {
+            continue;
+        }
+        let Some((before_ex, before)) = authz::view_of(p, b, &collection, &id).await else {
+            continue;
+        };
+        let mut body = body.clone();
+        if let Value::Object(m) = &mut body {
+            let v = id
+                .parse::<i64>()
+                .map_or_else(|_| Value::from(id.clone()), Value::from);
+            m.insert(field.clone(), v);
+        }
+        let Ok(ax) = p
+            .send_as(a, p.write_request("user A", w, &w.path, &body))
+            .await
+        else {
+            continue;
+        };
+        let Some((after_ex, after)) = authz::view_of(p, b, &collection, &id).await else {
+            continue;
+        };
+        let changed = changed_fields(&before, &after);
+        if ax.response.ok() && !crate::inspect::failure_body(&ax.response) && !changed.is_empty() {
+            let why = format!(
+                "user A's request named user B's object in `{field}` and changed it ({} in B's read-back)",
+                changed
+                    .iter()
+                    .take(4)
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            out.push(
+                Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
+                    .on_route(&w.op.method, &w.op.path)
+                    .with_http(p.evidence(&ax, &why, &[&before_ex, &after_ex])),
+            );
+        }
+    }
+    out
+}
+
 /// Cross-user reads, then writes.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.enabled("SC210") {
@@ -482,6 +568,8 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     let mut out = reads(p).await;
     out.extend(writes(p).await);
+    // Before the actions: a card A froze would refuse the payment that names it.
+    out.extend(body_references(p).await);
     out.extend(actions(p).await);
     out
 }
