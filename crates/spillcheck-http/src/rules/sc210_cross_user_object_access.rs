@@ -382,6 +382,34 @@ fn volatile(key: &str) -> bool {
         .any(|w| k.contains(w))
 }
 
+/// A's request and B's two reads of the object around it.
+struct Seen<'e> {
+    ax: &'e Exchange,
+    before: &'e Exchange,
+    after: &'e Exchange,
+}
+
+/// The finding for a write of A's that changed B's object: what happened and the fields
+/// B's read-back shows changed.
+fn changed_finding(
+    p: &Probe,
+    w: &Probed,
+    what: &str,
+    changed: &[String],
+    seen: &Seen<'_>,
+) -> Finding {
+    let fields = changed
+        .iter()
+        .take(4)
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let why = format!("{what} ({fields} in B's read-back)");
+    Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
+        .on_route(&w.op.method, &w.op.path)
+        .with_http(p.evidence(seen.ax, &why, &[seen.before, seen.after]))
+}
+
 /// The fields of B's record that differ between two reads.
 fn changed_fields(before: &Value, after: &Value) -> Vec<String> {
     let (Value::Object(x), Value::Object(y)) = (before, after) else {
@@ -447,20 +475,18 @@ async fn actions(p: &Probe) -> Vec<Finding> {
         };
         let changed = changed_fields(&before, &after);
         if ax.response.ok() && !changed.is_empty() {
-            let why = format!(
-                "user A changed an object user B created ({} in B's read-back)",
-                changed
-                    .iter()
-                    .take(4)
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            out.push(
-                Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
-                    .on_route(&w.op.method, &w.op.path)
-                    .with_http(p.evidence(&ax, &why, &[&before_ex, &after_ex])),
-            );
+            let seen = Seen {
+                ax: &ax,
+                before: &before_ex,
+                after: &after_ex,
+            };
+            out.push(changed_finding(
+                p,
+                w,
+                "user A changed an object user B created",
+                &changed,
+                &seen,
+            ));
         } else if matches!(ax.response.status, 401 | 403 | 404) {
             enforced(p, w);
         }
@@ -535,20 +561,14 @@ async fn body_references(p: &Probe) -> Vec<Finding> {
         };
         let changed = changed_fields(&before, &after);
         if ax.response.ok() && !crate::inspect::failure_body(&ax.response) && !changed.is_empty() {
-            let why = format!(
-                "user A's request named user B's object in `{field}` and changed it ({} in B's read-back)",
-                changed
-                    .iter()
-                    .take(4)
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            out.push(
-                Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
-                    .on_route(&w.op.method, &w.op.path)
-                    .with_http(p.evidence(&ax, &why, &[&before_ex, &after_ex])),
-            );
+            let what =
+                format!("user A's request named user B's object in `{field}` and changed it");
+            let seen = Seen {
+                ax: &ax,
+                before: &before_ex,
+                after: &after_ex,
+            };
+            out.push(changed_finding(p, w, &what, &changed, &seen));
         }
     }
     out
