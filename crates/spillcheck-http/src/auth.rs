@@ -208,16 +208,11 @@ impl Identity {
         self.refused.lock().is_ok_and(|r| r.contains(path))
     }
 
-    /// Records that `path` refuses this user while the token works elsewhere.
-    pub fn refuse(&self, path: &str) {
+    /// Records that `path` refused a fresh token too: not an expiry.
+    pub fn refused_fresh(&self, path: &str) {
         if let Ok(mut r) = self.refused.lock() {
             r.insert(path.to_owned());
         }
-    }
-
-    /// Records that `path` refused a fresh token too: not an expiry.
-    pub fn refused_fresh(&self, path: &str) {
-        self.refuse(path);
         self.refused_in_row.fetch_add(1, Ordering::Relaxed);
     }
 

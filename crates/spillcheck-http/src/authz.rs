@@ -315,11 +315,7 @@ pub async fn view_of(
     let item = p.ops.iter().find(|x| {
         x.op.method == "GET"
             && x.op.path_params().count() == 1
-            && x.op
-                .path
-                .strip_prefix(collection)
-                .and_then(|r| r.strip_prefix("/{"))
-                .is_some_and(|r| r.ends_with('}') && !r.contains('/'))
+            && discovery::item_of(&x.op.path, collection)
     });
     let path = match item {
         Some(x) => with_value(x, id),

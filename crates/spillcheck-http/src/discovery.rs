@@ -532,6 +532,18 @@ pub fn body_from_fields(content_type: &str, fields: &[(String, String)]) -> Body
     }
 }
 
+/// Whether a path template addresses one item of `collection`: `/api/cards/{id}` (or
+/// `/api/cards/{id}/`) for `/api/cards`.
+pub fn item_of(template: &str, collection: &str) -> bool {
+    template
+        .strip_prefix(collection.trim_end_matches('/'))
+        .and_then(|r| r.strip_prefix('/'))
+        .map(|r| r.trim_end_matches('/'))
+        .is_some_and(|r| {
+            r.starts_with('{') && r.ends_with('}') && !r.contains('/') && !r[1..].contains('{')
+        })
+}
+
 /// Sets the field `name` of a body (dotted for nested objects: `article.title`).
 pub fn set_field(body: &mut Value, name: &str, value: Value) {
     let mut at = body;
@@ -770,6 +782,16 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_templates_of_a_collection() {
+        assert!(item_of("/api/cards/{id}", "/api/cards"));
+        assert!(item_of("/api/cards/{card_id}/", "/api/cards/"));
+        assert!(!item_of("/api/cards/{id}/freeze", "/api/cards"));
+        assert!(!item_of("/api/cards/{a}{b}", "/api/cards"));
+        assert!(!item_of("/api/cardsx/{id}", "/api/cards"));
+        assert!(!item_of("/api/cards", "/api/cards"));
+    }
 
     #[test]
     fn dotted_fields_nest() {

@@ -380,11 +380,7 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
             // (`/api/v1/merchants/register` logs in at `/api/v1/merchants/login`).
             // The users' own login (where `--user` logged in) is the one that matters
             // most: its registration first, and it first among the logins tried.
-            let main = p
-                .user
-                .as_ref()
-                .and_then(|u| u.login_request())
-                .map(|r| r.url.path().to_owned());
+            let main = p.users_login_path();
             let mut logins = posts_named(p, LOGIN_NAMES, has_password);
             let mut registers = posts_named(p, REGISTER_NAMES, registers_with_password);
             if let Some(main) = &main {

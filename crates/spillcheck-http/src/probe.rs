@@ -311,47 +311,36 @@ impl Probe {
     /// Sends a request as `who`; when the API refuses a token with 401 and the identity
     /// has a token command, the token is refreshed once and the request sent again.
     pub async fn send_as(&self, who: &Identity, req: Request) -> Result<Arc<Exchange>, SendError> {
-        let mut attempt = req.clone();
         let sent = who.token();
-        let (k, v) = self.placement.header(&sent);
-        attempt.headers.push((k, v));
-        attempt.actor.clone_from(&who.label);
-        let ex = self.engine.send(attempt).await?;
-        if ex.response.status == 401 && who.token() != sent {
-            // Another request logged in again meanwhile: use the new token.
-            let mut again = req;
-            let (k, v) = self.placement.header(&who.token());
-            again.headers.push((k, v));
-            again.actor.clone_from(&who.label);
-            return self.engine.send(again).await;
-        }
+        let ex = self.engine.send(self.as_identity(who, &req, &sent)).await?;
         let path = req.url.path().to_owned();
-        if ex.response.status != 401 && who.token() == sent {
-            who.served(ex.response.ok().then_some(path.as_str()));
+        if ex.response.status != 401 {
+            if who.token() == sent {
+                who.served(ex.response.ok().then_some(path.as_str()));
+            }
+            return Ok(ex);
         }
-        if ex.response.status == 401 && who.refused_here(&path) {
+        if who.refused_here(&path) {
             return Ok(ex); // refused to this user even with a fresh token before
         }
         // Requests refused together wait for one new login, then use its token.
-        let _turn = if ex.response.status == 401 && who.login_request().is_some() {
-            Some(who.login_turn().await)
-        } else {
-            None
+        let _turn = match who.login_request() {
+            Some(_) => Some(who.login_turn().await),
+            None => None,
         };
-        if ex.response.status == 401 && who.token() != sent {
-            let mut again = req;
-            let (k, v) = self.placement.header(&who.token());
-            again.headers.push((k, v));
-            again.actor.clone_from(&who.label);
-            let retried = self.engine.send(again).await?;
-            if retried.response.status == 401 {
+        let current = who.token();
+        if current != sent {
+            // Another request logged in again (or refreshed) meanwhile: use the new token.
+            let retried = self
+                .engine
+                .send(self.as_identity(who, &req, &current))
+                .await?;
+            if retried.response.status == 401 && who.login_request().is_some() {
                 who.refused_fresh(&path);
             }
             return Ok(retried);
         }
-        if ex.response.status == 401
-            && let Some(login) = who.relogin(&path)
-        {
+        if let Some(login) = who.relogin(&path) {
             // `--user`: log in again, as the user would.
             let mut l = login.clone();
             l.actor = format!("login ({})", who.label);
@@ -361,11 +350,10 @@ impl Probe {
             {
                 self.secret(&token);
                 who.set_token(&token);
-                let mut again = req;
-                let (k, v) = self.placement.header(&token);
-                again.headers.push((k, v));
-                again.actor.clone_from(&who.label);
-                let retried = self.engine.send(again).await?;
+                let retried = self
+                    .engine
+                    .send(self.as_identity(who, &req, &token))
+                    .await?;
                 if retried.response.status == 401 {
                     // A fresh token refused too: the route is not this user's (another
                     // kind of account's); three in a row and 401s on new routes are refusals.
@@ -378,21 +366,33 @@ impl Probe {
             who.login_gave_nothing();
             return Ok(ex);
         }
-        if ex.response.status == 401 {
-            match who.refresh(&sent).await {
-                Ok(true) => {
-                    self.secret(&who.token());
-                    let mut again = req;
-                    let (k, v) = self.placement.header(&who.token());
-                    again.headers.push((k, v));
-                    again.actor.clone_from(&who.label);
-                    return self.engine.send(again).await;
-                }
-                Ok(false) => {}
-                Err(e) => self.diagnose(DiagnosticLevel::Warning, e),
+        match who.refresh(&sent).await {
+            Ok(true) => {
+                let token = who.token();
+                self.secret(&token);
+                return self.engine.send(self.as_identity(who, &req, &token)).await;
             }
+            Ok(false) => {}
+            Err(e) => self.diagnose(DiagnosticLevel::Warning, e),
         }
         Ok(ex)
+    }
+
+    /// `req` sent as `who` with `token` where the API expects it.
+    fn as_identity(&self, who: &Identity, req: &Request, token: &str) -> Request {
+        let mut r = req.clone();
+        r.headers.push(self.placement.header(token));
+        r.actor.clone_from(&who.label);
+        r
+    }
+
+    /// The path of the login the users (user A) logged in at with `--user`, if they did:
+    /// the kind of account the scan's own checks aim at first.
+    pub fn users_login_path(&self) -> Option<String> {
+        self.user
+            .as_ref()
+            .and_then(|u| u.login_request())
+            .map(|r| r.url.path().to_owned())
     }
 
     /// Sends a request with one raw credential header (forged and malformed tokens).
@@ -1182,11 +1182,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         .flatten()
         .map(|who| (who.label.clone(), who.token()))
         .collect();
-    let main_login = p
-        .user
-        .as_ref()
-        .and_then(|u| u.login_request())
-        .map(|r| r.url.path().to_owned());
+    let main_login = p.users_login_path();
     let realm_tokens: Vec<(String, String)> = p
         .owned
         .get()

@@ -2,8 +2,9 @@
 //! login operation (`/login` for customers, `/api/v1/merchants/login` for merchants,
 //! `/vendor/login`), and user A's token is refused on the other kind's routes. With
 //! `--allow-writes` the scan owns an account of each kind it could register; that
-//! account reads (and, as the write phase does, writes) what A was refused on, so the passive rules (secrets and card numbers
-//! in answers, exception text) see those routes too.
+//! account reads (and, as the write phase does, writes) what A was refused on, so the
+//! passive rules (secrets and card numbers in answers, exception text) see those routes
+//! too.
 
 use reqwest::Method;
 
@@ -26,11 +27,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<String> {
     if !p.engine.settings().allow_writes || p.user.is_none() {
         return labels;
     }
-    let main = p
-        .user
-        .as_ref()
-        .and_then(|u| u.login_request())
-        .map(|r| r.url.path().to_owned());
+    let main = p.users_login_path();
     let refused: Vec<&Probed> = p
         .ops
         .iter()
@@ -71,9 +68,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<String> {
             let mut bodies = vec![crate::writes::unique_valid_body(&pr.op, &seen)];
             if p.enabled("SC220") {
                 bodies.extend(crate::writes::malformed_body(&pr.op));
-                bodies.push(serde_json::Value::Array(vec![serde_json::Value::from(
-                    crate::writes::MALFORMED,
-                )]));
+                bodies.extend(crate::writes::list_body(&pr.op));
             }
             let path = crate::probe::fill(&pr.op, &seen, &Own::default());
             for body in bodies {

@@ -151,6 +151,14 @@ pub(crate) fn malformed_body(op: &Operation) -> Option<Value> {
     ))
 }
 
+/// A JSON list where an object is expected (what a client bug sends), for JSON bodies:
+/// handlers that call `.get` on the body fail, and some echo the exception.
+pub(crate) fn list_body(op: &Operation) -> Option<Value> {
+    op.content_type()
+        .contains("json")
+        .then(|| Value::Array(vec![Value::from(MALFORMED)]))
+}
+
 /// What the write phase sent and learnt.
 #[derive(Default)]
 pub(crate) struct Written {
@@ -224,15 +232,9 @@ fn created_id(ex: &Exchange) -> Option<String> {
 /// The DELETE that removes what a POST to `create` made: `DELETE create/{id}`.
 fn delete_path(create: &Operation, ops: &[Probed], id: &str) -> Option<String> {
     let base = create.path.trim_end_matches('/');
-    ops.iter().map(|pr| &pr.op).find_map(|op| {
-        if op.method != "DELETE" {
-            return None;
-        }
-        let rest = op.path.strip_prefix(base)?.strip_prefix('/')?;
-        let rest = rest.trim_end_matches('/');
-        (rest.starts_with('{') && rest.ends_with('}') && !rest[1..].contains('{'))
-            .then(|| format!("{base}/{id}"))
-    })
+    ops.iter()
+        .any(|pr| pr.op.method == "DELETE" && crate::discovery::item_of(&pr.op.path, base))
+        .then(|| format!("{base}/{id}"))
 }
 
 /// Deletes what the write phase created (as user A), best effort.
@@ -254,14 +256,9 @@ pub(crate) async fn clean_up_b(p: &Probe) {
         .objects
         .iter()
         .filter(|(c, _)| {
-            p.ops.iter().any(|d| {
-                d.op.method == "DELETE"
-                    && d.op
-                        .path
-                        .strip_prefix(c.as_str())
-                        .and_then(|r| r.strip_prefix("/{"))
-                        .is_some_and(|r| r.ends_with('}') && !r.contains('/'))
-            })
+            p.ops
+                .iter()
+                .any(|d| d.op.method == "DELETE" && crate::discovery::item_of(&d.op.path, c))
         })
         .map(|(c, id)| {
             let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
@@ -360,26 +357,9 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             malformed_body(&pr.op).map(|body| send(p, pr, body, "user A (malformed input)"))
         }))
         .await;
-        // A JSON list where an object is expected (what a client bug sends): handlers that
-        // call `.get` on the body fail, and some echo the exception.
-        let _ = join_all(
-            writes
-                .iter()
-                .filter(|pr| {
-                    pr.op
-                        .body
-                        .as_ref()
-                        .is_none_or(|b| b.content_type.contains("json"))
-                })
-                .map(|pr| {
-                    send(
-                        p,
-                        pr,
-                        Value::Array(vec![Value::from(MALFORMED)]),
-                        "user A (a list for an object)",
-                    )
-                }),
-        )
+        let _ = join_all(writes.iter().filter_map(|pr| {
+            list_body(&pr.op).map(|body| send(p, pr, body, "user A (a list for an object)"))
+        }))
         .await;
     }
     out

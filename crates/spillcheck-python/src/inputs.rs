@@ -750,6 +750,18 @@ impl<'a> Visitor<'a> for ClassWalk<'_> {
 mod tests {
     use super::*;
 
+    /// The module-level function `name` of a parsed test module.
+    fn function<'m>(module: &'m ast::ModModule, name: &str) -> &'m ast::StmtFunctionDef {
+        module
+            .body
+            .iter()
+            .find_map(|s| match s {
+                Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
+                _ => None,
+            })
+            .unwrap()
+    }
+
     fn inputs(src: &str) -> Vec<(String, InputSource, &'static str)> {
         let parsed = ruff_python_parser::parse_module(src).unwrap();
         let module = parsed.into_syntax();
@@ -831,16 +843,7 @@ def search(args):
         let parsed = ruff_python_parser::parse_module(src).unwrap();
         let module = parsed.into_syntax();
         let schemas = Schemas::build(std::iter::once(&module));
-        let func = |name: &str| {
-            module
-                .body
-                .iter()
-                .find_map(|s| match s {
-                    Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
-                    _ => None,
-                })
-                .unwrap()
-        };
+        let func = |name: &str| function(&module, name);
         let names = |f: &str| {
             schemas
                 .inputs_of(func(f))
@@ -902,14 +905,7 @@ def update_article(slug, **kwargs):
         let module = parsed.into_syntax();
         let schemas = Schemas::build(std::iter::once(&module));
         let names = |name: &str| {
-            let f = module
-                .body
-                .iter()
-                .find_map(|s| match s {
-                    Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
-                    _ => None,
-                })
-                .unwrap();
+            let f = function(&module, name);
             schemas
                 .inputs_of(f)
                 .into_iter()
