@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS api_tokens (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL REFERENCES users(id),
     name TEXT NOT NULL,
-    token TEXT NOT NULL
+    token TEXT NOT NULL  -- # expect: SC150 (the table every token is written to as issued)
 );
 """
 

@@ -81,6 +81,9 @@ pub(crate) struct Checker<'a> {
     /// Findings (indices into `findings`) that a helper returns exception text, by the
     /// helper's name: a view that answers with the helper's result makes them real.
     pub exception_returners: Vec<(String, usize)>,
+    /// Secret columns this file writes or compares with raw values (SC150's evidence about
+    /// the tables that hold them).
+    pub raw_columns: Vec<crate::rules::sc150_plaintext_secret_storage::RawColumn>,
 }
 
 impl<'a> Checker<'a> {
@@ -116,6 +119,7 @@ impl<'a> Checker<'a> {
             imports: HashMap::new(),
             project,
             exception_returners: Vec::new(),
+            raw_columns: Vec::new(),
         }
     }
 
@@ -490,6 +494,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     rules::sc121_exception_details_in_response::check_return(self, stmt, v);
                 }
             }
+            Stmt::For(f) => rules::sc121_exception_details_in_response::check_for(self, f),
             _ => {}
         }
         walk_stmt(self, stmt);
@@ -501,6 +506,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         if let Expr::Subscript(sub) = expr {
             rules::sc106_token_read_from_query_string::check_subscript(self, sub);
+        }
+        if matches!(expr, Expr::ListComp(_) | Expr::Generator(_)) {
+            rules::sc121_exception_details_in_response::check_comprehension(self, expr);
         }
         if let Expr::Call(call) = expr {
             rules::sc104_jwt_signature_not_verified::check_call(self, call);

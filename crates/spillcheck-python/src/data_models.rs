@@ -42,8 +42,8 @@ const FIELD_CALLS: &[&str] = &[
 
 impl DataModels {
     /// Gathers models from every parsed file and `CREATE TABLE` statements from their
-    /// string literals and from `sql_texts` (the project's `.sql` files).
-    pub(crate) fn build(files: &[SourceFile], sql_texts: &[String]) -> DataModels {
+    /// string literals and from `sql_files` (the project's `.sql` files: path, text).
+    pub(crate) fn build(files: &[SourceFile], sql_files: &[(String, String)]) -> DataModels {
         let mut out = DataModels::default();
         for file in files {
             let Some(module) = file.module() else {
@@ -54,7 +54,7 @@ impl DataModels {
                 v.visit_stmt(s);
             }
         }
-        for text in sql_texts {
+        for (_, text) in sql_files {
             out.add_ddl(text);
         }
         out
@@ -85,91 +85,126 @@ impl DataModels {
 
     /// `CREATE TABLE [IF NOT EXISTS] name (col type, ..., constraints)`.
     fn add_ddl(&mut self, text: &str) {
-        // SQL comments (`-- ...` to the end of the line, `/* ... */`) hold no columns.
-        let mut lower = String::with_capacity(text.len());
-        let mut rest = text;
-        while !rest.is_empty() {
-            if let Some(r) = rest.strip_prefix("--") {
-                rest = r.find('\n').map_or("", |i| &r[i..]);
-            } else if let Some(r) = rest.strip_prefix("/*") {
-                rest = r.find("*/").map_or("", |i| &r[i + 2..]);
-            } else {
-                let c = rest.chars().next().expect("not empty");
-                lower.push(c.to_ascii_lowercase());
-                rest = &rest[c.len_utf8()..];
-            }
-        }
-        let mut from = 0;
-        while let Some(i) = lower[from..].find("create table") {
-            let start = from + i + "create table".len();
-            from = start;
-            let rest = &lower[start..];
-            let rest = rest.trim_start();
-            let rest = rest
-                .strip_prefix("if not exists")
-                .unwrap_or(rest)
-                .trim_start();
-            let name: String = rest
-                .chars()
-                .take_while(|c| {
-                    c.is_ascii_alphanumeric() || matches!(c, '_' | '"' | '`' | '.' | '[' | ']')
-                })
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
-                .collect();
-            let name = name.rsplit('.').next().unwrap_or(&name).to_owned();
-            let Some(open) = rest.find('(') else { continue };
-            let body = &rest[open + 1..];
-            let mut depth = 0usize;
-            let mut end = body.len();
-            for (j, c) in body.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' if depth == 0 => {
-                        end = j;
-                        break;
-                    }
-                    ')' => depth -= 1,
-                    _ => {}
-                }
-            }
-            if name.is_empty() {
-                continue;
-            }
-            let key = model_key(&name);
-            let mut part_depth = 0usize;
-            let mut part = String::new();
-            let mut parts = Vec::new();
-            for c in body[..end].chars() {
-                match c {
-                    '(' => part_depth += 1,
-                    ')' => part_depth = part_depth.saturating_sub(1),
-                    ',' if part_depth == 0 => {
-                        parts.push(std::mem::take(&mut part));
-                        continue;
-                    }
-                    _ => {}
-                }
-                part.push(c);
-            }
-            parts.push(part);
-            for p in parts {
-                let first = p
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_matches(|c: char| c == '"' || c == '`' || c == '[' || c == ']');
-                if first.is_empty()
-                    || matches!(
-                        first,
-                        "primary" | "foreign" | "unique" | "constraint" | "check" | "key" | "index"
-                    )
-                {
-                    continue;
-                }
-                self.add(key.clone(), first);
+        for table in ddl_tables(text) {
+            let key = model_key(&table.name);
+            for (column, _) in &table.columns {
+                self.add(key.clone(), column);
             }
         }
     }
+}
+
+/// One `CREATE TABLE` statement: its name (without schema or quotes, lower-case) and its
+/// columns (lower-case) with the byte offset of each column's name in the text.
+#[derive(Debug)]
+pub(crate) struct DdlTable {
+    pub name: String,
+    pub columns: Vec<(String, usize)>,
+}
+
+/// The tables a text of SQL creates: `CREATE TABLE [IF NOT EXISTS] name (col type, ...,
+/// constraints)`. SQL comments hold no columns; offsets point into `text` itself.
+pub(crate) fn ddl_tables(text: &str) -> Vec<DdlTable> {
+    // Lower-case with comments blanked out: the same length as `text`, so offsets agree.
+    let mut lower = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let comment_end = if rest.starts_with("--") {
+            Some(rest.find('\n').unwrap_or(rest.len()))
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            Some(r.find("*/").map_or(rest.len(), |i| i + 4))
+        } else {
+            None
+        };
+        if let Some(end) = comment_end {
+            for c in rest[..end].chars() {
+                lower.push(if c == '\n' { '\n' } else { ' ' });
+                for _ in 1..c.len_utf8() {
+                    lower.push(' ');
+                }
+            }
+            rest = &rest[end..];
+        } else {
+            let c = rest.chars().next().expect("not empty");
+            lower.push(c.to_ascii_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("create table") {
+        let start = from + i + "create table".len();
+        from = start;
+        let after = &lower[start..];
+        let rest = after.trim_start();
+        let rest = rest
+            .strip_prefix("if not exists")
+            .unwrap_or(rest)
+            .trim_start();
+        let rest_at = start + (after.len() - rest.len());
+        let name: String = rest
+            .chars()
+            .take_while(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '_' | '"' | '`' | '.' | '[' | ']')
+            })
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+            .collect();
+        let name = name.rsplit('.').next().unwrap_or(&name).to_owned();
+        let Some(open) = rest.find('(') else { continue };
+        if name.is_empty() {
+            continue;
+        }
+        let body_at = rest_at + open + 1;
+        let body = &lower[body_at..];
+        let mut depth = 0usize;
+        let mut end = body.len();
+        for (j, c) in body.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = j;
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        // Top-level parts between commas, each with its offset.
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        let mut part_start = 0;
+        let mut part_depth = 0usize;
+        for (j, c) in body[..end].char_indices() {
+            match c {
+                '(' => part_depth += 1,
+                ')' => part_depth = part_depth.saturating_sub(1),
+                ',' if part_depth == 0 => {
+                    parts.push((part_start, j));
+                    part_start = j + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push((part_start, end));
+        let mut columns = Vec::new();
+        for (a, b) in parts {
+            let part = &body[a..b];
+            let lead = part.len() - part.trim_start().len();
+            let first = part.split_whitespace().next().unwrap_or_default();
+            let quote = first.len() - first.trim_start_matches(['"', '`', '[']).len();
+            let column = first.trim_matches(|c: char| c == '"' || c == '`' || c == '[' || c == ']');
+            if column.is_empty()
+                || matches!(
+                    column,
+                    "primary" | "foreign" | "unique" | "constraint" | "check" | "key" | "index"
+                )
+            {
+                continue;
+            }
+            columns.push((column.to_owned(), body_at + a + lead + quote));
+        }
+        out.push(DdlTable { name, columns });
+    }
+    out
 }
 
 struct Gather<'o> {
@@ -294,5 +329,18 @@ mod tests {
         let (file, _) = SourceFile::parse("m.py".into(), src.into());
         let models = DataModels::build(std::slice::from_ref(&file), &[]);
         assert!(models.has_owner("post"));
+    }
+
+    #[test]
+    fn ddl_offsets_point_at_column_names() {
+        let text = "-- users\nCREATE TABLE IF NOT EXISTS app.\"Users\" (\n  id SERIAL, -- Key (x)\n  \"password\" TEXT NOT NULL,\n  pin VARCHAR(4), /* old, */ PRIMARY KEY (id))";
+        let tables = ddl_tables(text);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].name, "users");
+        let cols: Vec<&str> = tables[0].columns.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(cols, ["id", "password", "pin"]);
+        for (c, at) in &tables[0].columns {
+            assert!(text[*at..].to_ascii_lowercase().starts_with(c.as_str()), "{c} at {at}");
+        }
     }
 }

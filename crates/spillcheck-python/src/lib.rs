@@ -35,12 +35,14 @@ pub use model::{ModelOptions, OwnerCheck, PathParam, Route, RouteAuth};
 
 use crate::project::SourceFile;
 
-/// What pass 1 yields per file: its findings, its functions' facts, and the findings of
-/// helpers that return exception text (by helper name, index into the findings).
+/// What pass 1 yields per file: its findings, its functions' facts, the findings of
+/// helpers that return exception text (by helper name, index into the findings), and the
+/// secret columns it writes or compares raw.
 type FileResult = (
     Vec<Finding>,
     Vec<(String, facts::FuncFacts)>,
     Vec<(String, usize)>,
+    Vec<rules::sc150_plaintext_secret_storage::RawColumn>,
 );
 
 /// What to analyse and how.
@@ -179,10 +181,10 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         .flatten()
         .collect();
     // `.sql` files: the tables they create tell which objects have owners.
-    let sql_texts: Vec<String> = found
+    let sql_files: Vec<(String, String)> = found
         .iter()
         .filter(|f| !f.python && f.rel.to_ascii_lowercase().ends_with(".sql"))
-        .filter_map(|f| files::read_text(&f.path, 8 * 1024 * 1024).ok())
+        .filter_map(|f| Some((f.rel.clone(), files::read_text(&f.path, 8 * 1024 * 1024).ok()?)))
         .collect();
     // Environment files Flask reads at start-up: a committed `FLASK_DEBUG=1`.
     let mut env_findings: Vec<Finding> = Vec::new();
@@ -293,14 +295,21 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                         .collect()
                 })
                 .unwrap_or_default();
-            (cx.findings, functions, cx.exception_returners)
+            (
+                cx.findings,
+                functions,
+                cx.exception_returners,
+                cx.raw_columns,
+            )
         })
         .collect();
     let mut findings = env_findings;
     let mut functions = Vec::new();
     let mut exception_returners: std::collections::HashMap<String, Vec<usize>> =
         std::collections::HashMap::new();
-    for (f, fs, returners) in per_file {
+    let mut raw_columns = Vec::new();
+    for (index, (f, fs, returners, raw)) in per_file.into_iter().enumerate() {
+        raw_columns.extend(raw.into_iter().map(|r| (index, r)));
         let base = findings.len();
         for (name, i) in returners {
             exception_returners.entry(name).or_default().push(base + i);
@@ -312,7 +321,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
 
     // Pass 2: the Flask model, what each route does with data, and the route-level rules.
     let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);
-    let data_models = data_models::DataModels::build(&sources, &sql_texts);
+    let data_models = data_models::DataModels::build(&sources, &sql_files);
     // Exception text a helper returns reaches a client when a view answers with it.
     if !exception_returners.is_empty() {
         for site in &model.routes {
@@ -370,6 +379,12 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         rules::sc150_plaintext_secret_storage::check_generated(
             &sources,
             &data_models,
+            &mut findings,
+        );
+        rules::sc150_plaintext_secret_storage::check_tables(
+            &sources,
+            &sql_files,
+            &raw_columns,
             &mut findings,
         );
     }

@@ -24,7 +24,10 @@ declare_rule! {
     /// whose text names internals (`IntegrityError`, `OperationalError`, `KeyError`, OS and
     /// network errors). Validation errors and the project's own exceptions carry messages
     /// written for users and are not reported; neither is code that runs only in debug
-    /// mode (`if app.config["DEBUG"]:`).
+    /// mode (`if app.config["DEBUG"]:`). A view that makes text of each error of a GraphQL
+    /// result it executed (`str(error) for error in result.errors`) is reported: graphql-core
+    /// puts the text of whatever exception a resolver raised into the error's message. Loops
+    /// over other `errors` (a form's, a schema validator's) are not.
     ///
     /// ## Fix
     /// ```python
@@ -214,5 +217,107 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                 }
             }
         }
+    }
+}
+
+/// Calls that run a GraphQL query and return its result (`schema.execute(...)`,
+/// graphql-core's `graphql_sync(...)`).
+fn runs_graphql(expr: &Expr) -> bool {
+    matches!(expr, Expr::Call(c) if matches!(
+        crate::ast_util::callee_last(c),
+        Some("execute" | "execute_sync" | "execute_async" | "graphql" | "graphql_sync")
+    ))
+}
+
+/// `SC121` on GraphQL results: a view that turns each error of an executed query into
+/// text (`for error in result.errors: {"message": str(error)}`, or the same in a
+/// comprehension). graphql-core wraps every exception a resolver raises in the error, with
+/// that exception's text as its message: database errors, file paths and internal state
+/// reach the client.
+pub(crate) fn check_for<'a>(cx: &mut Checker<'a>, stmt: &'a ast::StmtFor) {
+    check_error_loop(cx, &stmt.target, &stmt.iter, &mut |find| {
+        ruff_python_ast::visitor::Visitor::visit_body(find, &stmt.body);
+    });
+}
+
+/// The comprehension form: `[{"message": str(e)} for e in result.errors]`.
+pub(crate) fn check_comprehension<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
+    let (elt, generators): (&Expr, &[ast::Comprehension]) = match expr {
+        Expr::ListComp(c) => (&c.elt, &c.generators),
+        Expr::Generator(c) => (&c.elt, &c.generators),
+        _ => return,
+    };
+    let [g] = generators else { return };
+    check_error_loop(cx, &g.target, &g.iter, &mut |find| {
+        ruff_python_ast::visitor::Visitor::visit_expr(find, elt);
+    });
+}
+
+/// The first place in a loop over errors that makes text of the error.
+struct Find<'n, 'a> {
+    name: &'n str,
+    site: Option<&'a Expr>,
+}
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for Find<'_, 'a> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        let textual = match e {
+            Expr::Call(c) => matches!(
+                crate::ast_util::callee_last(c),
+                Some("str" | "repr" | "format")
+            ),
+            Expr::FString(_) => true,
+            _ => false,
+        };
+        if self.site.is_none() && textual && leaks(e, self.name, false) {
+            self.site = Some(e);
+        }
+        ruff_python_ast::visitor::walk_expr(self, e);
+    }
+}
+
+fn check_error_loop<'a>(
+    cx: &mut Checker<'a>,
+    target: &Expr,
+    iter: &Expr,
+    walk: &mut dyn FnMut(&mut Find<'_, 'a>),
+) {
+    if !cx.enabled(&SC121) || cx.file.is_test || !cx.web || cx.guarded_by_flag() {
+        return;
+    }
+    let (Expr::Name(var), Expr::Attribute(errors)) = (target, iter) else {
+        return;
+    };
+    if errors.attr.as_str() != "errors" {
+        return;
+    }
+    let Some(func) = cx.functions.last().copied() else {
+        return;
+    };
+    if !cx.project.views.contains(func.name.as_str()) {
+        return;
+    }
+    let executed = match errors.value.as_ref() {
+        Expr::Name(n) => crate::facts::assigns_in(&func.body).into_iter().any(|a| {
+            matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id)
+                && runs_graphql(&a.value)
+        }),
+        other => runs_graphql(other),
+    };
+    if !executed {
+        return;
+    }
+    let mut find = Find {
+        name: var.id.as_str(),
+        site: None,
+    };
+    walk(&mut find);
+    if let Some(e) = find.site {
+        let name = var.id.to_string();
+        cx.report(
+            &SC121,
+            e,
+            format!("each GraphQL error `{name}` is returned as text: it carries the message of whatever exception a resolver raised"),
+        );
     }
 }

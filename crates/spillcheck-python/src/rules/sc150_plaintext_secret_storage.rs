@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password, `user.api_token = token` on a model column, a token table keyed by the raw token.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` on a model column, a token table keyed by the raw token. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -22,7 +22,11 @@ declare_rule! {
     /// `hybrid_property`, a `synonym(..., descriptor=property(...))` or a `@validates` hook whose
     /// setter hashes, wherever the model is defined; connections, clients and settings objects
     /// hold passwords to use them, not to store them. A token or secret column given a freshly
-    /// generated value (`secrets.token_urlsafe()`) is stored as it was generated.
+    /// generated value (`secrets.token_urlsafe()`) is stored as it was generated. A `CREATE
+    /// TABLE` with a `password TEXT` column is not reported by itself (hashes are text too):
+    /// only with a raw write or a raw comparison of that table's column somewhere in the
+    /// project, named in the message; so one weakness can give two findings, the write and the
+    /// table, which are fixed together.
     ///
     /// ## Fix
     /// ```python
@@ -76,149 +80,111 @@ fn secret_column(col: &str) -> bool {
             && !c.contains("salt")
 }
 
-/// Columns written by an INSERT (in order) or an UPDATE ... SET (col, placeholder index).
-fn written_columns(sql: &str) -> Vec<(String, usize)> {
-    let lower = sql.to_ascii_lowercase();
-    let mut out = Vec::new();
-    if let Some(i) = lower.find("insert") {
-        let rest = &sql[i..];
-        if let (Some(open), Some(close)) = (rest.find('('), rest.find(')'))
-            && open < close
-        {
-            for (n, col) in rest[open + 1..close].split(',').enumerate() {
-                out.push((col.trim().to_owned(), n));
-            }
-        }
-    } else if let Some(i) = lower.find(" set ") {
-        let rest = &sql[i + 5..];
-        let end = rest
-            .to_ascii_lowercase()
-            .find(" where ")
-            .unwrap_or(rest.len());
-        let mut placeholder = 0;
-        for part in rest[..end].split(',') {
-            if let Some((col, val)) = part.split_once('=') {
-                let is_param =
-                    val.contains('?') || val.contains("%s") || val.trim_start().starts_with(':');
-                if is_param {
-                    out.push((col.trim().to_owned(), placeholder));
-                    placeholder += 1;
-                }
-            }
-        }
-    }
-    out
+/// A table's secret column written, or compared in a `WHERE`, with a value as it was
+/// received: evidence that the table holds the secret in clear.
+#[derive(Debug, Clone)]
+pub(crate) struct RawColumn {
+    pub table: String,
+    pub column: String,
+    pub line: u32,
+    /// A write (`INSERT`/`UPDATE`), not a comparison.
+    pub written: bool,
 }
 
-/// `SC150` on SQL writes: a secret column receives a value that was not hashed.
-pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC150) || cx.file.is_test {
-        return;
-    }
-    let Some(first) = call.arguments.args.first() else {
-        return;
-    };
-    // `query = f"INSERT ..."` then `execute(query)`: the statement bound to the name.
-    let sql_expr = match first {
-        Expr::Name(n) => cx
-            .functions
-            .last()
-            .and_then(|f| {
-                crate::facts::assigns_in(&f.body)
-                    .into_iter()
-                    .rev()
-                    .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id))
-            })
-            .map_or(first, |a| a.value.as_ref()),
-        other => other,
-    };
-    // Any call handed a write statement runs it: `cursor.execute(...)`, a project's
-    // `execute_query("UPDATE users SET password = %s ...", (pw, name))`.
-    let Some(sql) = crate::ast_util::literal_text(sql_expr) else {
-        return;
-    };
-    let lower = sql.trim_start().to_ascii_lowercase();
-    if !(is_data_call(call) || lower.starts_with("insert") || lower.starts_with("update")) {
-        return;
-    }
-    // Values written into the statement itself: `VALUES ('{username}', '{password}')`.
-    if let Expr::FString(f) = sql_expr {
-        // Where the statement runs, when it was built under a name above.
-        let at: &Expr = if std::ptr::eq(sql_expr, first) {
-            sql_expr
-        } else {
-            first
-        };
-        check_interpolated(cx, at, f);
-        return;
-    }
-    let cols: Vec<(String, usize)> = written_columns(&sql)
-        .into_iter()
-        .filter(|(c, _)| secret_column(c))
-        .collect();
-    if cols.is_empty() {
-        return;
-    }
-    let hashed = cx
-        .functions
+/// The value a name was last given in the current function (`query = f"..."`), or the
+/// expression itself.
+fn bound<'a>(cx: &Checker<'a>, expr: &'a Expr) -> &'a Expr {
+    let Expr::Name(n) = expr else { return expr };
+    cx.functions
         .last()
-        .map(|f| Taint::of_body(&f.body).flagged(|v| v.hashed))
-        .unwrap_or_default();
-    let params: Vec<&Expr> = match call.arguments.args.get(1) {
-        Some(Expr::Tuple(t)) => t.elts.iter().collect(),
-        Some(Expr::List(l)) => l.elts.iter().collect(),
-        _ => Vec::new(),
-    };
-    for (col, index) in cols {
-        let Some(value) = params.get(index) else {
-            continue;
-        };
-        let is_hashed = crate::ast_util::any_expr(value, &mut |e| {
-            matches!(e, Expr::Call(c) if is_hash_call(c))
-                || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
-        });
-        if !is_hashed && !matches!(value, Expr::NoneLiteral(_)) {
-            cx.report(
-                &SC150,
-                sql_expr,
-                format!(
-                    "column `{}` stores a secret as it was received, not a hash of it",
-                    col.trim()
-                ),
-            );
-            return;
-        }
-    }
+        .and_then(|f| {
+            crate::facts::assigns_in(&f.body)
+                .into_iter()
+                .rev()
+                .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id))
+        })
+        .map_or(expr, |a| a.value.as_ref())
 }
 
-/// An f-string INSERT: each column's value is the interpolation in its position of the
-/// `VALUES (...)` list.
-fn check_interpolated(cx: &mut Checker<'_>, node: &Expr, f: &ast::ExprFString) {
-    // The statement's text with each interpolation replaced by a marker `\u{1}N\u{1}`.
-    let mut text = String::new();
-    let mut values: Vec<&Expr> = Vec::new();
-    for part in &f.value {
-        match part {
-            ast::FStringPart::Literal(l) => text.push_str(&l.value),
-            ast::FStringPart::FString(fs) => {
-                for e in &fs.elements {
-                    match e {
-                        ast::InterpolatedStringElement::Literal(l) => text.push_str(&l.value),
-                        ast::InterpolatedStringElement::Interpolation(i) => {
-                            let _ = write!(text, "\u{1}{}\u{1}", values.len());
-                            values.push(&i.expression);
+/// A statement's text with each interpolation of an f-string replaced by a marker
+/// `\u{1}N\u{1}`, and the interpolated expressions by N.
+fn marked_text(expr: &Expr) -> Option<(String, Vec<&Expr>)> {
+    match expr {
+        Expr::StringLiteral(s) => Some((s.value.to_str().to_owned(), Vec::new())),
+        Expr::FString(f) => {
+            let mut text = String::new();
+            let mut values: Vec<&Expr> = Vec::new();
+            for part in &f.value {
+                match part {
+                    ast::FStringPart::Literal(l) => text.push_str(&l.value),
+                    ast::FStringPart::FString(fs) => {
+                        for e in &fs.elements {
+                            match e {
+                                ast::InterpolatedStringElement::Literal(l) => {
+                                    text.push_str(&l.value);
+                                }
+                                ast::InterpolatedStringElement::Interpolation(i) => {
+                                    let _ = write!(text, "\u{1}{}\u{1}", values.len());
+                                    values.push(&i.expression);
+                                }
+                            }
                         }
                     }
                 }
             }
+            Some((text, values))
         }
+        _ => None,
     }
+}
+
+/// The marker's index when `text` is one interpolation (`{x}`, `'{x}'`).
+fn marker(text: &str) -> Option<usize> {
+    let t = text.trim().trim_matches(|c| c == '\'' || c == '"');
+    t.strip_prefix('\u{1}')?.strip_suffix('\u{1}')?.parse().ok()
+}
+
+/// A bind parameter: `?`, `%s`, `:name`, `%(name)s`.
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t == "?" || t == "%s" || t.starts_with(':') || (t.starts_with("%(") && t.ends_with(")s"))
+}
+
+/// The name after `keyword` (`insert into users` → `users`), unquoted, lower-case.
+fn table_after(lower: &str, keyword: &str) -> Option<String> {
+    let at = lower.find(keyword)? + keyword.len();
+    let name: String = lower[at..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '"' | '`' | '.' | '[' | ']'))
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let name = name.rsplit('.').next().unwrap_or_default().to_owned();
+    (!name.is_empty()).then_some(name)
+}
+
+/// What a SQL statement does with values: the columns it writes or compares, each with
+/// where its value comes from.
+enum Slot {
+    /// The N-th bind parameter of the statement.
+    Param(usize),
+    /// The N-th interpolation of the f-string.
+    Interp(usize),
+}
+
+/// `INSERT INTO t (cols) VALUES (vals)`: each column with its value's slot. A column list
+/// built from a list (`{', '.join(fields)}`) is read from that list's literal.
+fn insert_slots<'a>(
+    cx: &Checker<'a>,
+    text: &str,
+    values: &[&'a Expr],
+) -> Vec<(String, Slot)> {
     let lower = text.to_ascii_lowercase();
     let (Some(ins), Some(val)) = (lower.find("insert"), lower.find("values")) else {
-        return;
+        return Vec::new();
     };
-    let list = |from: usize| -> Option<Vec<String>> {
-        let open = from + text[from..].find('(')?;
+    let list = |from: usize, to: usize| -> Option<Vec<String>> {
+        let open = from + text[from..to].find('(')?;
         let close = open + text[open..].find(')')?;
         Some(
             text[open + 1..close]
@@ -227,36 +193,166 @@ fn check_interpolated(cx: &mut Checker<'_>, node: &Expr, f: &ast::ExprFString) {
                 .collect(),
         )
     };
-    let (Some(cols), Some(vals)) = (list(ins), list(val)) else {
+    let (Some(mut cols), Some(vals)) = (list(ins, val), list(val, text.len())) else {
+        return Vec::new();
+    };
+    // `({', '.join(fields)})` with `fields = ['username', 'password', ...]`.
+    if let [only] = cols.as_slice()
+        && let Some(i) = marker(only)
+        && let Some(Expr::Call(join)) = values.get(i)
+        && crate::ast_util::callee_last(join) == Some("join")
+        && let Some(arg) = join.arguments.args.first()
+        && let Expr::List(l) = bound(cx, arg)
+    {
+        cols = l
+            .elts
+            .iter()
+            .filter_map(|e| crate::ast_util::str_value(e).map(str::to_owned))
+            .collect();
+    }
+    // `VALUES ({', '.join(['%s'] * len(fields))})`: one bind parameter per column.
+    let generated = matches!(vals.as_slice(), [only] if marker(only).is_some()) && cols.len() > 1;
+    let mut param = 0;
+    let mut out = Vec::new();
+    for (n, col) in cols.into_iter().enumerate() {
+        if generated {
+            out.push((col, Slot::Param(n)));
+            continue;
+        }
+        let Some(v) = vals.get(n) else { break };
+        if let Some(i) = marker(v) {
+            out.push((col, Slot::Interp(i)));
+        } else if is_placeholder(v) {
+            out.push((col, Slot::Param(param)));
+            param += 1;
+        }
+    }
+    out
+}
+
+/// `... SET col = ?, col2 = '{x}' WHERE ...` or `... WHERE col = ? AND ...`: the columns
+/// assigned or compared in the clause that starts at `from`, in bind-parameter order.
+fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Slot)> {
+    let before = &text[..from];
+    let mut param = before.matches('?').count() + before.matches("%s").count();
+    let clause = &text[from..until.unwrap_or(text.len()).max(from)];
+    let mut out = Vec::new();
+    let lower = clause.to_ascii_lowercase();
+    for part in lower.split([',', '\n']).flat_map(|p| p.split(" and ")) {
+        let Some((col, val)) = part.split_once('=') else {
+            param += part.matches('?').count() + part.matches("%s").count();
+            continue;
+        };
+        let col = col
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let val = val.split_whitespace().next().unwrap_or_default();
+        let val = val.trim_end_matches([')', ';']);
+        if let Some(i) = marker(val) {
+            out.push((col, Slot::Interp(i)));
+        } else if is_placeholder(val) {
+            out.push((col, Slot::Param(param)));
+            param += 1;
+        }
+    }
+    out
+}
+
+/// `SC150` on SQL statements: a secret column written with a value that was not hashed
+/// is reported; one compared in a `WHERE` with a raw value is kept as evidence that its
+/// table holds the secret in clear.
+pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !cx.enabled(&SC150) || cx.file.is_test {
         return;
+    }
+    let Some(first) = call.arguments.args.first() else {
+        return;
+    };
+    // `query = f"INSERT ..."` then `execute(query)`: the statement bound to the name.
+    let sql_expr = bound(cx, first);
+    let Some((text, values)) = marked_text(sql_expr) else {
+        return;
+    };
+    let lower = text.trim_start().to_ascii_lowercase();
+    let (insert, update, select) = (
+        lower.starts_with("insert"),
+        lower.starts_with("update"),
+        lower.starts_with("select"),
+    );
+    // Any call handed a write statement runs it: `cursor.execute(...)`, a project's
+    // `execute_query("UPDATE users SET password = %s ...", (pw, name))`.
+    if !(is_data_call(call) || insert || update || select) {
+        return;
+    }
+    let lower = text.to_ascii_lowercase();
+    let (table, slots, written) = if insert || (!update && !select && lower.contains("insert")) {
+        (table_after(&lower, "into"), insert_slots(cx, &text, &values), true)
+    } else if update || lower.contains("update ") && lower.contains(" set ") {
+        let set = lower.find(" set ").map_or(0, |i| i + 5);
+        let end = lower[set..].find(" where ").map(|i| set + i);
+        (table_after(&lower, "update"), equal_slots(&text, set, end), true)
+    } else if select && let Some(w) = lower.find(" where ") {
+        (table_after(&lower, " from "), equal_slots(&text, w + 7, None), false)
+    } else {
+        return;
+    };
+    let params: Vec<&Expr> = match call.arguments.args.get(1).map(|p| bound(cx, p)) {
+        Some(Expr::Tuple(t)) => t.elts.iter().collect(),
+        Some(Expr::List(l)) => l.elts.iter().collect(),
+        _ => Vec::new(),
     };
     let hashed = cx
         .functions
         .last()
-        .map(|func| Taint::of_body(&func.body).flagged(|v| v.hashed))
+        .map(|f| Taint::of_body(&f.body).flagged(|v| v.hashed))
         .unwrap_or_default();
-    for (col, v) in cols.iter().zip(&vals) {
-        if !secret_column(col) {
+    // Where the statement runs, when it was built under a name above.
+    let at: &Expr = if matches!(sql_expr, Expr::FString(_)) {
+        first
+    } else {
+        sql_expr
+    };
+    let mut reported = false;
+    for (col, slot) in slots {
+        if !secret_column(&col) {
             continue;
         }
-        let index = v
-            .split('\u{1}')
-            .nth(1)
-            .and_then(|n| n.parse::<usize>().ok());
-        let Some(value) = index.and_then(|i| values.get(i)) else {
-            continue;
+        let value = match slot {
+            Slot::Param(i) => params.get(i),
+            Slot::Interp(i) => values.get(i),
         };
+        let Some(value) = value else { continue };
         let is_hashed = crate::ast_util::any_expr(value, &mut |e| {
             matches!(e, Expr::Call(c) if is_hash_call(c))
                 || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
         });
-        if !is_hashed {
+        if is_hashed || matches!(value, Expr::NoneLiteral(_)) {
+            continue;
+        }
+        let column = col
+            .trim()
+            .trim_matches(|ch| ch == '"' || ch == '`' || ch == '[' || ch == ']')
+            .to_ascii_lowercase();
+        if let Some(table) = &table {
+            cx.raw_columns.push(RawColumn {
+                table: table.clone(),
+                column: column.clone(),
+                line: cx.file.line_of(ruff_text_size::Ranged::range(at).start()),
+                written,
+            });
+        }
+        if written && !reported {
+            reported = true;
             cx.report(
                 &SC150,
-                node,
-                format!("column `{col}` stores a secret as it was received, not a hash of it"),
+                at,
+                format!("column `{column}` stores a secret as it was received, not a hash of it"),
             );
-            return;
         }
     }
 }
@@ -431,6 +527,126 @@ pub(crate) fn check_generated(
                 )
                 .at(file.location(range)),
             );
+        }
+    }
+}
+
+/// Card security codes: storing them at all after authorization is what PCI DSS forbids,
+/// whatever the code does with them.
+fn is_card_code(column: &str) -> bool {
+    matches!(
+        spillcheck_core::vocab::normalize(column).as_str(),
+        "cvv" | "cvv2" | "cvc" | "cvc2" | "csc" | "cardsecuritycode" | "securitycode"
+    )
+}
+
+/// `SC150` on table definitions: a secret column of a `CREATE TABLE` (in a Python string
+/// or a `.sql` file) that the project writes, or compares in a `WHERE`, with the raw value
+/// somewhere (`raw`: the file index and the evidence), or a card security code column.
+/// Reported once per column, on its definition, with the evidence.
+pub(crate) fn check_tables(
+    files: &[crate::project::SourceFile],
+    sql_files: &[(String, String)],
+    raw: &[(usize, RawColumn)],
+    findings: &mut Vec<spillcheck_core::Finding>,
+) {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    let evidence = |table: &str, column: &str| -> Option<String> {
+        let same = |r: &RawColumn| {
+            r.column == column
+                && crate::facts::model_key(&r.table) == crate::facts::model_key(table)
+        };
+        // A write is the better evidence; a comparison proves the same thing.
+        let hit = raw
+            .iter()
+            .filter(|(_, r)| same(r))
+            .min_by_key(|(_, r)| !r.written)?;
+        let (i, r) = hit;
+        let verb = if r.written {
+            "is written unhashed"
+        } else {
+            "is compared in SQL with the value as received"
+        };
+        Some(format!("{verb} at {}:{}", files[*i].rel, r.line))
+    };
+    let mut check = |text: &str, locate: &dyn Fn(usize) -> spillcheck_core::Location| {
+        for table in crate::data_models::ddl_tables(text) {
+            for (column, at) in &table.columns {
+                let card_code = is_card_code(column);
+                if !card_code && !secret_column(column) {
+                    continue;
+                }
+                let card = card_code || spillcheck_core::vocab::normalize(column).contains("card");
+                let why = match evidence(&table.name, column) {
+                    Some(e) => format!(
+                        "column `{}.{column}` holds secrets in clear: it {e}; {}",
+                        table.name,
+                        if card {
+                            "keep the processor's token or the last four digits instead"
+                        } else {
+                            "store a hash and compare hashes"
+                        }
+                    ),
+                    None if card_code => format!(
+                        "column `{}.{column}` stores card security codes, which must not be kept after authorization (PCI DSS 3.3.1)",
+                        table.name
+                    ),
+                    None => continue,
+                };
+                findings.push(spillcheck_core::Finding::new(&SC150, why).at(locate(*at)));
+            }
+        }
+    };
+    for (rel, text) in sql_files {
+        check(text, &|at| {
+            let line = u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX);
+            spillcheck_core::Location {
+                path: rel.clone(),
+                line,
+                column: 1,
+                end_line: None,
+                end_column: None,
+                snippet: Some(spillcheck_core::Snippet::from_source(text, line, 2)),
+            }
+        });
+    }
+    struct Literals<'a> {
+        out: Vec<&'a ast::ExprStringLiteral>,
+    }
+    impl<'a> Visitor<'a> for Literals<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::StringLiteral(s) = expr {
+                let v = s.value.to_str();
+                if v.len() > 12 && v.to_ascii_lowercase().contains("create table") {
+                    self.out.push(s);
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    for file in files {
+        if file.is_test {
+            continue;
+        }
+        let Some(module) = file.module() else {
+            continue;
+        };
+        let mut v = Literals { out: Vec::new() };
+        v.visit_body(&module.body);
+        for lit in v.out {
+            // The literal as written, escapes blanked to the same length, so offsets
+            // point into the file.
+            let range = ruff_text_size::Ranged::range(lit);
+            let start = usize::from(range.start());
+            let source = &file.text[start..usize::from(range.end())];
+            let cleaned = source
+                .replace("\\n", "  ")
+                .replace("\\t", "  ")
+                .replace("\\r", "  ");
+            check(&cleaned, &|at| {
+                let at = ruff_text_size::TextSize::try_from(start + at).unwrap_or_default();
+                file.location(ruff_text_size::TextRange::empty(at))
+            });
         }
     }
 }
