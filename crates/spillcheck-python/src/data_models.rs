@@ -18,6 +18,49 @@ pub(crate) struct DataModels {
     fields: HashMap<String, HashSet<String>>,
 }
 
+/// Columns that library mixins give the models built on them: authlib's SQLAlchemy
+/// OAuth 2 server models (`authlib.integrations.sqla_oauth2`).
+pub(crate) const MIXIN_COLUMNS: &[(&str, &[&str])] = &[
+    (
+        "OAuth2ClientMixin",
+        &[
+            "client_id",
+            "client_secret",
+            "client_id_issued_at",
+            "client_secret_expires_at",
+            "client_metadata",
+        ],
+    ),
+    (
+        "OAuth2TokenMixin",
+        &[
+            "client_id",
+            "token_type",
+            "access_token",
+            "refresh_token",
+            "scope",
+            "issued_at",
+            "access_token_revoked_at",
+            "refresh_token_revoked_at",
+            "expires_in",
+        ],
+    ),
+    (
+        "OAuth2AuthorizationCodeMixin",
+        &[
+            "code",
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "scope",
+            "nonce",
+            "auth_time",
+            "code_challenge",
+            "code_challenge_method",
+        ],
+    ),
+];
+
 /// Calls that declare a model field.
 const FIELD_CALLS: &[&str] = &[
     "Column",
@@ -286,6 +329,15 @@ impl Gather<'_> {
                 })
             })
         });
+        // Columns a library mixin declares for the class (authlib's OAuth 2 models).
+        for base in class.arguments.iter().flat_map(|a| a.args.iter()) {
+            let last = dotted(base).unwrap_or_default();
+            let last = last.rsplit('.').next().unwrap_or_default();
+            if let Some((_, columns)) = MIXIN_COLUMNS.iter().find(|(m, _)| *m == last) {
+                declares = true;
+                fields.extend(columns.iter().map(|c| (*c).to_owned()));
+            }
+        }
         if !(declares || base_is_model) || fields.is_empty() {
             return;
         }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` on a model column, a token table keyed by the raw token. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -471,6 +471,23 @@ pub(crate) fn check_generated(
     }
     impl<'a> Visitor<'a> for V<'a, '_> {
         fn visit_stmt(&mut self, stmt: &'a ruff_python_ast::Stmt) {
+            // authlib's token model stores every access and refresh token as issued
+            // (its `save_token` writes the values it is given).
+            if let ruff_python_ast::Stmt::ClassDef(class) = stmt
+                && class.arguments.iter().flat_map(|a| a.args.iter()).any(|b| {
+                    dotted(b).is_some_and(|d| d.rsplit('.').next() == Some("OAuth2TokenMixin"))
+                })
+                && !class.body.iter().any(|s| {
+                    matches!(s, ruff_python_ast::Stmt::Assign(a) if a.targets.iter().any(|t| {
+                        matches!(t, Expr::Name(n) if n.id.as_str() == "access_token")
+                    }))
+                })
+            {
+                self.out.push((
+                    class.name.range,
+                    format!("`{}` (authlib's `OAuth2TokenMixin`) stores every access and refresh token as issued: whoever reads the table (a backup, an injection) holds working tokens; store hashes (override `save_token` and the token lookups)", class.name),
+                ));
+            }
             if let ruff_python_ast::Stmt::Assign(a) = stmt
                 && generates_secret(&a.value)
             {
@@ -479,7 +496,7 @@ pub(crate) fn check_generated(
                         && (self.stored)(at.attr.as_str())
                     {
                         self.out
-                            .push((ruff_text_size::Ranged::range(t), at.attr.to_string()));
+                            .push((ruff_text_size::Ranged::range(t), generated(&at.attr)));
                     }
                 }
             }
@@ -496,7 +513,7 @@ pub(crate) fn check_generated(
                         && generates_secret(&k.value)
                     {
                         self.out
-                            .push((ruff_text_size::Ranged::range(&k.value), arg.to_string()));
+                            .push((ruff_text_size::Ranged::range(&k.value), generated(arg)));
                     }
                 }
             }
@@ -519,16 +536,17 @@ pub(crate) fn check_generated(
             v.visit_stmt(s);
         }
         let V { out, file, .. } = v;
-        for (range, field) in out {
+        for (range, message) in out {
             findings.push(
-                spillcheck_core::Finding::new(
-                    &SC150,
-                    format!("`{field}` is stored as it was generated: whoever reads the table (a backup, an injection) holds a working credential; store a hash and compare hashes"),
-                )
-                .at(file.location(range)),
+                spillcheck_core::Finding::new(&SC150, message).at(file.location(range)),
             );
         }
     }
+}
+
+/// The message for a secret field given a freshly generated value.
+fn generated(field: &str) -> String {
+    format!("`{field}` is stored as it was generated: whoever reads the table (a backup, an injection) holds a working credential; store a hash and compare hashes")
 }
 
 /// Card security codes: storing them at all after authorization is what PCI DSS forbids,
