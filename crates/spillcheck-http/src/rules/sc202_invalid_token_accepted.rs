@@ -24,6 +24,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: each fake credential is sent alone, where the API expects its token, to up to three GET operations that user A reads and anonymous callers are refused (the simplest first), and it counts as accepted on a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed). The tampered signature, the stripped one and user B's signature on A's claims share one cause and make one finding, the other variants in its notes; each malformed credential (an empty or garbage token and, with the default `Bearer` placement, the `Token` and `Basic` schemes) and the HS256 copy signed with the target's published RSA key are findings of their own. Not tested without A's token or without such a protected operation; the forged copies need A's token to be a JWT, the borrowed signature a JWT of user B's too, and the algorithm confusion an RS/PS-signed token and a JWKS served by the target. The answer is not compared with A's data: an API that gives a bad credential an empty or guest 2xx where it refuses a request without one is reported too, and the evidence shows that answer beside the anonymous one.
+    ///
     /// ## Fix
     /// Decode with the key and an algorithm allow-list, and treat every decoding error as 401.
     pub static SC202 = {

@@ -23,6 +23,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: copies of user A's token with `alg` set to `none`, then `None`, `NONE` and `nOnE` (header reduced to `typ` and `kid`, claims untouched, empty signature) are sent alone to up to three GET operations that A reads and anonymous callers are refused, and the first 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed) is the one finding. Not tested without A's token, when A's token is not a JWT, or when no such protected operation was found. The answer is not compared with A's: an API that answers the unsigned copy with an empty or guest 2xx where it refuses anonymous callers is reported too, and the evidence shows that answer.
+    ///
     /// ## Fix
     /// `jwt.decode(token, key, algorithms=["HS256"])`.
     pub static SC203 = {

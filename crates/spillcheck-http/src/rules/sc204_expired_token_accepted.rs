@@ -24,6 +24,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the expired copy is user A's own token with `exp` set an hour in the past (`iat` and `nbf`, when present, moved back with it) and signed again with the token's HMAC secret, so only the expiry differs, and a clock-skew leeway under an hour does not explain an acceptance. It is sent alone to up to three GET operations that A reads and anonymous callers are refused; the first 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed) is the one finding. Not tested, with a warning, when A's token is a JWT whose secret is not among the built-in and published weak secrets (an RS- or ES-signed token included); not tested either without A's token, with a token that is not a JWT, or without such a protected operation.
+    ///
     /// ## Fix
     /// Let the JWT library verify `exp` and do not catch `ExpiredSignatureError` into a success path.
     pub static SC204 = {

@@ -22,6 +22,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: user A's token goes in the query string with no credential header, first under all six names at once (`access_token`, `token`, `jwt`, `api_key`, `auth`, `bearer`), then, when that is accepted, under each name alone; the first name accepted alone by one of up to three GET operations that A reads and anonymous callers are refused is the one finding. Accepted means a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed); the answer is not compared with A's data. Not reported when only the combination of names is accepted and no single name is; not tested without A's token or without such a protected operation.
+    ///
     /// ## Fix
     /// Remove the query-string fallback from the token extraction.
     pub static SC205 = {

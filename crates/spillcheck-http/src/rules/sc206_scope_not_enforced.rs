@@ -27,6 +27,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the limited token (`--token-limited` or `--limited-user`) got a 2xx that is not the site's not-found answer on a GET operation whose OpenAPI `security` names a scope missing from the token's `scope`, `scp`, `scopes` or `permissions` claim, and that answer is at least 60% like user A's or carries data (emails, secrets, personal fields, records with ids). Scopes are read only from the OpenAPI document: operations found in the code carry none and are never tested here. Not reported: operations that answered an anonymous request with any 2xx (SC201's concern), writes, operations whose documented scopes the token holds, and a refusal sent as a 2xx without data (`{"error": "insufficient_scope"}`), which is neither like A's answer nor data. Nothing is tested, and a warning says why, when the limited token is not a JWT with one of those claims.
+    ///
     /// ## Fix
     /// Decorate the operation with a scope check (`@require_scope("notes:write")`).
     pub static SC206 = {

@@ -26,6 +26,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed for every finding, though what makes an operation an administrator's is read from its path or its documentation: a path segment that is exactly one of `admin`, `internal`, `manage`, `staff`, `superuser`, `sudo`, `backoffice`, `moderation`, `ops` (and a few spellings of these), or an OpenAPI scope naming `admin` or `superuser`. Only GET operations are tried. With an administrator's token (`--admin-token`, `--admin-user`) it is reported only when the administrator also gets a 2xx and user A's answer is at least 60% like it; without one, when A's 2xx answer carries data (emails, secrets, personal fields, any record with an id). Not reported: routes public by design (`security: []`, `public-routes` in the configuration), operations whose answer to A is not a 2xx or is the site's not-found answer, and operations an anonymous request gets a 2xx from unless the documentation or the code says they need a token. An operation under such a segment that every user is meant to read (a staff directory, an `/ops/status` page) is reported too; the evidence shows what A read.
+    ///
     /// ## Fix
     /// `@require_role("admin")` on the operation, with the role read from the server's records.
     pub static SC212 = {

@@ -26,6 +26,9 @@ declare_rule! {
     /// GET /api/users/me -> {"role": "admin"}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart.
+    ///
     /// ## Fix
     /// Copy only allowed keys from the request body: `for k in ("display_name", "bio"): ...`.
     pub static SC213 = {

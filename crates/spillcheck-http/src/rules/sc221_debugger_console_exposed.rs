@@ -27,6 +27,9 @@ declare_rule! {
     /// ... Werkzeug Debugger ... console ...
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: only an HTML answer carrying the debugger's markers (`__debugger__` or `Werkzeug Debugger`) counts, and the severity follows the page's own flags: critical when `CONSOLE_MODE`, `EVALEX` and `EVALEX_TRUSTED` are all true (an open console), high for any other console page (locked by its PIN), medium for a traceback page. Every answer of the run is read, besides the one anonymous `GET /console` the probe adds, and each route is reported once, at its worst grade; the page's `SECRET` is kept out of every output. Answers that are not HTML are not read, so a JSON error naming Werkzeug is not reported, but an HTML page that merely quotes the words `Werkzeug Debugger` (documentation, a blog post) is, as a traceback page.
+    ///
     /// ## Fix
     /// Turn debug off (`FLASK_DEBUG=0`) and serve with gunicorn or uWSGI.
     pub static SC221 = {

@@ -24,6 +24,9 @@ declare_rule! {
     /// Server: Werkzeug/3.0.1 Python/3.11.7
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the header's value is read, not guessed. Only `Server`, `X-Powered-By`, `X-AspNet-Version`, `X-Generator` and `X-Runtime-Version` are read, and a value counts only when it names software followed by a version with at least a major and a minor number (`Werkzeug/3.0.1`, `Apache 2.4`): a bare product name (`nginx`, `gunicorn`) is not reported. One finding per distinct header value, on the route of the first answer that carried it. The banner may come from a proxy or CDN in front of the app rather than from the app; the fix then belongs to that layer.
+    ///
     /// ## Fix
     /// Configure the front server to send a generic `Server` header.
     pub static SC222 = {

@@ -26,6 +26,9 @@ declare_rule! {
     /// {"Authorization": "Bearer eyJhbG…"}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the exact current token of user A, user B or the administrator (12 characters or more) appears in the body of an answer to a request sent as that same identity; one finding per route. Not compared: forged and malformed tokens, the canary, the limited token and the tokens of the scan's own accounts; not read: the login requests that issued the tokens (a login answer carries its new token by design) and response headers such as `Set-Cookie`. An operation whose purpose is to show the caller's token (a token-introspection or `/auth/token` endpoint called with the token) is reported too; dismiss it when the route exists for that.
+    ///
     /// ## Fix
     /// Remove the echo, or redact credentials from it.
     pub static SC232 = {

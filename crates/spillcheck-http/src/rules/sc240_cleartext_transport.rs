@@ -24,6 +24,9 @@ declare_rule! {
     /// HTTP/1.1 200 OK
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed, judged once for the whole target from the answer to the probe's first request (`GET /`): the base URL is `http://`, its host is not loopback (`localhost`, `*.localhost`, `127.x`, `::1`), and that answer did not redirect to an `https://` URL. Traffic that never leaves the machine is not reported; private-network addresses (`10.x`, `192.168.x`, a container's name) are. It is reported whether or not a token was given, and an HTTP listener that redirects `/` to HTTPS but still answers other paths in clear text is not caught.
+    ///
     /// ## Fix
     /// Terminate TLS in front of the app and redirect port 80 to HTTPS.
     pub static SC240 = {

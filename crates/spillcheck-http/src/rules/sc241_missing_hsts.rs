@@ -23,6 +23,9 @@ declare_rule! {
     /// (no Strict-Transport-Security)
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: one finding for the whole API when the target is `https://` and any answer that ended on an HTTPS URL lacks `Strict-Transport-Security`, whatever its status or route (the evidence is the first such answer). The header's value is not judged: any `Strict-Transport-Security`, even `max-age=0`, counts as present. Nothing is reported for a plain-HTTP target. One answer from another layer (a proxy's error page) without the header is enough, so check the evidence's route before concluding that the app never sends it.
+    ///
     /// ## Fix
     /// Set the header at the proxy or with Flask-Talisman.
     pub static SC241 = {

@@ -25,6 +25,9 @@ declare_rule! {
     /// Access-Control-Allow-Credentials: true
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed, with a severity that follows what was allowed: high when an arbitrary `Origin` (`https://spillcheck-origin.example`, then `null`) is echoed together with `Access-Control-Allow-Credentials: true`, medium for `*` with credentials, low for an echo without credentials. The origins are tried on one operation (the first GET that user A reads and anonymous callers are refused, else `/`), as a simple request with A's token when there is one and as an anonymous preflight; the first answer that qualifies is the one finding. Not reported: `*` without credentials, an allow-list that does not echo the foreign origin, and no CORS headers. Browsers refuse to expose a credentialed answer under `*`, so the medium finding is a misconfiguration rather than a readable leak, and a low echo on an API that serves only public data exposes nothing.
+    ///
     /// ## Fix
     /// Configure an origin allow-list.
     pub static SC243 = {

@@ -26,6 +26,9 @@ declare_rule! {
     /// SECRET_KEY=…
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: each path is requested anonymously and counts only when the answer is a 2xx, is not what a random path gets (a catch-all page), and has the file's shape: `KEY=value` lines for `.env` files, `[core]` for `.git/config`, `ref: refs/` for `.git/HEAD`, `CREATE TABLE` or `INSERT INTO` for dumps, the `SQLite format 3` header for databases, `PRIVATE KEY-----` for keys, Python statements, YAML keys, dated or levelled log lines. An HTML answer never counts (a SQLite file aside), and the report shows the size and key names, never the content. The JSON shape is the loosest, any JSON object at `/config.json` or `/secrets.json` counts, so a public front-end configuration served there is reported too; the key names in the evidence tell which.
+    ///
     /// ## Fix
     /// Point `static_folder` at a folder of public assets only.
     pub static SC250 = {

@@ -16,6 +16,9 @@ declare_rule! {
     /// token alg=HS256 secret found: no…#1c2d3e (built-in list)
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: a secret is reported only when it verifies the token's HMAC signature, found among the built-in common secrets with simple manglings, the bundled published list of JWT secrets, or the `--wordlist` of `spillcheck jwt`. Tokens not signed with HS256, HS384 or HS512 are not tried, and a secret outside those lists is not found. In `spillcheck api`, the token checked is user A's when it was given or logged in with (not a self-registered account's), and the probe's own proof (a token minted with the secret for another user, answered as that user by a `/me`-like operation) is a finding on that route that replaces the offline one. A hard-coded key in the code (SC130) joins the finding only when it is the same string. The signature cannot be wrong, but the token may come from a development deployment whose key differs from production's: check which environment issued it.
+    ///
     /// ## Fix
     /// `secrets.token_urlsafe(48)` stored outside the code; invalidate all tokens signed with the old secret.
     pub static SC301 = {

@@ -16,6 +16,9 @@ declare_rule! {
     /// {"sub": "2", "iat": 1700000000, "exp": 1731536000}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the claims and header are read, not guessed. Reported: no `exp`; a lifetime `exp - iat` over the policy (`--max-lifetime`, one hour by default) or, without `iat`, an `exp` further away than that; `alg: none`; any `jku` or `x5u` header; a `kid` holding `..`, `/`, `'`, `;` or `|`; and, in `spillcheck api`, a token without the `aud` or `iss` that another of the run's tokens carries. The policy applies to every token audited, refresh and session tokens included, so raise `--max-lifetime` when the token given is not an access token. A `jku` pointing at the issuer's own key set, or a path-like `kid` (`keys/2024`) the server only looks up in a fixed table, is reported too: the message asks to check how the server uses it. Tokens that are not JWTs (opaque tokens) are not audited.
+    ///
     /// ## Fix
     /// Issue short-lived access tokens.
     pub static SC303 = {

@@ -16,6 +16,9 @@ declare_rule! {
     /// 2026-11-29 10:00:01 INFO headers={'Authorization': 'Bearer eyJhbG…'}
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed for every detector except the generic one (a value assigned to a secret-looking name), which is `possible` (`--confidence possible`) unless the value looks generated (20 characters or more, letters and digits, high entropy). In `spillcheck scan --logs`, any code finding SC110 (or SC111 outside a route handler) joins every SC310 finding and makes it confirmed. Not reported: placeholders and references (`example`, `xxxx`, `your…`, `changeme`, `<token>`, `${VAR}`, `test-`…), UUIDs, hex digests, URLs and numbers under secret names, names that describe rather than hold a secret (`*_url`, `*_path`, `*_id`, `*_ttl`…), connection URLs whose user and password only show the URL's shape (`user:pass@`, `scott:tiger@`), `eyJ…` strings that do not decode to a JWT, and binary files; with `spillcheck api --logs`, the credentials the probe made up are dropped and its canary becomes SC311. A token's expiry is not checked: one that has since expired is still reported.
+    ///
     /// ## Fix
     /// Add a redacting logging filter and rotate the tokens.
     pub static SC310 = {

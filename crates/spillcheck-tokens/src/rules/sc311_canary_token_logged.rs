@@ -16,6 +16,9 @@ declare_rule! {
     /// app.log:120: Authorization: Bearer eyJhbG… (spillcheck canary)
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed: the canary is a JWT made for this run (`iss` and `kid` `spillcheck-canary`, a unique `jti`, signed with a random key), so that exact string in the logs given with `--logs` can only be what the probe sent; no real user's token is involved. It is sent only by `spillcheck api` and `scan` with `--logs`, where the token goes (the `Authorization` header by default, else as `--auth-header` or `--auth-cookie` say) and as `?access_token=`, on `/` and up to two protected operations; when it is not found, a warning says so and nothing is reported. One finding, at the first place the canary occurs. A canary found only in a request line with `?access_token=` shows that URLs are logged (by the app or by a proxy in front of it) rather than headers: the line at the finding's location tells which.
+    ///
     /// ## Fix
     /// Remove header logging and purge the logs.
     pub static SC311 = {

@@ -17,6 +17,9 @@ declare_rule! {
     /// mail_provider_api_key: SG.xxxxxxxx…
     /// ```
     ///
+    /// ## Known false positives and how confidence is decided
+    /// `likely` for provider key formats, private keys, passwords in connection URLs, JWTs, `Authorization` credentials and session cookies: the format is certain, whether the key is live is not. A value merely assigned to a secret-looking name is `possible` (`--confidence possible`) unless it looks generated (20 characters or more, letters and digits, high entropy). Not reported: placeholders and references (`example`, `xxxx`, `your…`, `changeme`, `<…>`, `${VAR}`…), UUIDs, hex digests, URLs and numbers under secret names; test code and fixtures (files named `test_*` or `conftest.py`, folders `tests`, `test`, `fixtures`, `testdata`); files outside the project-file types (lock files, minified scripts, images), paths matched by `exclude` in the configuration, files the repository's `.gitignore` excludes (when a folder is walked), and binary files; in Python files, generic assignments and `Authorization` values (left to SC130/SC131) and any line SC130 or SC131 already reported. `.env.example` and other sample files are read like any other file, only their placeholder values skipped, so a realistic-looking sample value is reported; list such files under `exclude` to silence them.
+    ///
     /// ## Fix
     /// Keep a `.env.example` with placeholders under version control and the real `.env` out of it.
     pub static SC320 = {
