@@ -68,6 +68,11 @@ fn same_weakness(code: &Finding, api: &Finding) -> bool {
     if code.rule_id == "SC130" && !code.secrets.iter().any(|s| api.secrets.contains(s)) {
         return false;
     }
+    // A value in a log file that only a generic detector suspects (`possible`) is not shown
+    // to be a token by a log call elsewhere that writes one: the two stay apart.
+    if api.rule_id == "SC310" && api.confidence == Confidence::Possible {
+        return false;
+    }
     PAIRS
         .iter()
         .any(|(c, a)| *c == code.rule_id && *a == api.rule_id)
@@ -233,6 +238,25 @@ mod tests {
         assert_eq!(transfer.location.as_ref().unwrap().line, 500);
         let login = out.iter().find(|f| f.message == "traceback").unwrap();
         assert!(login.location.is_none());
+    }
+
+    #[test]
+    fn a_possible_log_secret_is_not_confirmed_by_a_log_call() {
+        let code = vec![at(
+            Finding::new(&meta("SC110"), "logs the header"),
+            "app.py",
+            12,
+        )];
+        let mut generic = Finding::new(&meta("SC310"), "password=hunter2x in app.log");
+        generic.confidence = Confidence::Possible;
+        let api = vec![generic, Finding::new(&meta("SC310"), "a JWT in app.log")];
+        let out = correlate(code, api, &[]);
+        let generic = out.iter().find(|f| f.message.starts_with("password")).unwrap();
+        assert_eq!(generic.confidence, Confidence::Possible);
+        assert!(generic.location.is_none());
+        let jwt = out.iter().find(|f| f.message.starts_with("a JWT")).unwrap();
+        assert_eq!(jwt.confidence, Confidence::Confirmed);
+        assert_eq!(out.len(), 2, "the log call joined the JWT finding: {out:?}");
     }
 
     #[test]

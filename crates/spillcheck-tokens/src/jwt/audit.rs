@@ -133,6 +133,17 @@ pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
     }
     let mut sensitive = Vec::new();
     for (key, value) in &jwt.claims {
+        // An empty claim (`null`, `""`, `[]`, `{}`, `false`) carries nothing.
+        let empty = match value {
+            Value::Null | Value::Bool(false) => true,
+            Value::String(s) => s.trim().is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+        if empty {
+            continue;
+        }
         let what = value.as_str().and_then(sensitive_value);
         if spillcheck_core::vocab::is_secret_field(key)
             || spillcheck_core::vocab::is_personal_field(key)
@@ -226,5 +237,7 @@ mod tests {
         }
         // Ordinary claims and ids are fine; a non-Luhn number is not a card.
         assert!(run(&format!(r#"{{"sub":"1234567890123","exp":{},"scope":"notes:read","ref":"4111111111111112"}}"#, NOW + 60)).is_empty());
+        // A sensitive name with nothing in it carries nothing.
+        assert!(run(&format!(r#"{{"sub":"1","exp":{},"email":null,"password":"","phone":[]}}"#, NOW + 60)).is_empty());
     }
 }
