@@ -193,29 +193,97 @@ pub fn scan_files(
     display: &(dyn Fn(&Path) -> String + Sync),
     options: ScanOptions,
 ) -> ScanResult {
+    use rayon::prelude::*;
     let scanner = Scanner::get();
     let groups = Mutex::new(Groups::default());
     let result = Mutex::new(ScanResult::default());
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-    for path in files {
-        let shown = display(path);
-        match scan_one(scanner, path, &shown, options, threads, &groups) {
-            Ok((bytes, partial)) => {
-                let mut r = result.lock().expect("lock");
-                r.bytes += bytes;
-                r.files += 1;
-                if let Some(note) = partial {
-                    r.notes.push((shown, note));
-                }
+    let record = |shown: String, outcome: Result<(u64, Option<String>), String>| match outcome {
+        Ok((bytes, partial)) => {
+            let mut r = result.lock().expect("lock");
+            r.bytes += bytes;
+            r.files += 1;
+            if let Some(note) = partial {
+                r.notes.push((shown, note));
             }
-            Err(note) => result.lock().expect("lock").notes.push((shown, note)),
         }
+        Err(note) => result.lock().expect("lock").notes.push((shown, note)),
+    };
+    // A project holds many small files: each is read whole and scanned on its own core,
+    // and what they hold is added in file order, as if they had been read one by one.
+    // Large and compressed files stream through the chunked pipeline below.
+    let mut start = 0;
+    while start < files.len() {
+        let small = files[start..]
+            .iter()
+            .take_while(|p| is_small(p))
+            .count();
+        if small > 0 {
+            let scanned: Vec<(String, Result<(u64, Vec<Hit>), String>)> = files
+                [start..start + small]
+                .par_iter()
+                .map(|path| {
+                    let shown = display(path);
+                    let outcome = scan_small(scanner, path, &shown, options);
+                    (shown, outcome)
+                })
+                .collect();
+            let mut g = groups.lock().expect("lock");
+            for (shown, outcome) in scanned {
+                record(
+                    shown,
+                    outcome.map(|(bytes, hits)| {
+                        for (d, place, line) in &hits {
+                            g.add(d, place.clone(), line);
+                        }
+                        (bytes, None)
+                    }),
+                );
+            }
+            drop(g);
+            start += small;
+            continue;
+        }
+        let path = &files[start];
+        let shown = display(path);
+        let outcome = scan_one(scanner, path, &shown, options, threads, &groups);
+        record(shown, outcome);
+        start += 1;
     }
     let mut r = result.into_inner().expect("lock");
     let g = groups.into_inner().expect("lock");
     r.groups = g.list;
     r.untracked = g.untracked;
     r
+}
+
+/// A detection with where it was seen and its line.
+type Hit = (Detection, Place, String);
+
+/// A plain file that fits in one chunk.
+fn is_small(path: &Path) -> bool {
+    !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+        && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() < CHUNK as u64)
+}
+
+/// Reads a small file whole and scans it as one chunk: the same detections and line
+/// numbers as the streaming path gives it.
+fn scan_small(
+    scanner: &Scanner,
+    path: &Path,
+    shown: &str,
+    options: ScanOptions,
+) -> Result<(u64, Vec<Hit>), String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    // Binary files are skipped: a NUL in the first 8 KiB.
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("skipped: binary file".into());
+    }
+    let mut hits = Vec::new();
+    scan_chunk(scanner, &bytes, 1, shown, options, &mut hits);
+    Ok((bytes.len() as u64, hits))
 }
 
 fn open(path: &Path) -> Result<Box<dyn Read + Send>, String> {
