@@ -2,7 +2,7 @@
 //! rules that care about it (like ruff's `checkers/ast`). Rules report through
 //! [`Checker::report`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -111,12 +111,12 @@ impl<'a> Checker<'a> {
             functions: Vec::new(),
             guards: Vec::new(),
             excepts: Vec::new(),
-            constants: HashMap::new(),
+            constants: HashMap::default(),
             enabled: mask,
             web,
             credential_cache: None,
             classes: Vec::new(),
-            imports: HashMap::new(),
+            imports: HashMap::default(),
             project,
             exception_returners: Vec::new(),
             raw_columns: Vec::new(),

@@ -3,7 +3,7 @@
 //! columns of the tables its SQL creates. Rules ask it whether an object has an owner
 //! and what a whole record of it holds.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};

@@ -2,7 +2,7 @@
 //! public one: which models it loads, whether it writes, which fields its answer can
 //! carry. Computed once per route, after the model is built.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::{self as ast, Expr};
 
@@ -231,7 +231,7 @@ fn push(v: &mut Vec<String>, m: &str) {
 /// Writes restricted to the owner say nothing (only authors edit public posts), and
 /// fetching the caller's own record (`get(User, me)`) says nothing of other records.
 pub(crate) fn identity_scoped_models(routes: &[RouteSite<'_>]) -> HashSet<String> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for site in routes {
         if !site.route.auth.required() || !site.route.methods.iter().all(|m| m == "GET") {
             continue;
@@ -381,7 +381,7 @@ pub(crate) struct Readers {
 
 impl Readers {
     pub(crate) fn build(routes: &[RouteSite<'_>], data: &[RouteData]) -> Readers {
-        let mut by_model: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut by_model: HashMap<String, (usize, usize)> = HashMap::default();
         for (site, d) in routes.iter().zip(data) {
             if !site.route.methods.iter().any(|m| m == "GET") {
                 continue;

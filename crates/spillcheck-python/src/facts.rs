@@ -4,7 +4,7 @@
 //! caller's identity. Facts are per function body, nested functions included
 //! (a decorator's wrapper counts as the decorator's body).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -398,7 +398,7 @@ pub(crate) struct LocalStrings<'a> {
 
 impl<'a> LocalStrings<'a> {
     pub(crate) fn of_body(body: &'a [Stmt]) -> LocalStrings<'a> {
-        let mut values = HashMap::new();
+        let mut values = HashMap::default();
         for a in assigns_in(body) {
             if let [Expr::Name(n)] = a.targets.as_slice()
                 && let Some(text) = crate::ast_util::literal_text(&a.value)
@@ -990,7 +990,7 @@ pub(crate) fn external_imports(
     body: &[Stmt],
     project_modules: &HashSet<String>,
 ) -> HashSet<String> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for s in body {
         if let Stmt::ImportFrom(i) = s {
             let module = i
@@ -1011,7 +1011,7 @@ pub(crate) fn external_imports(
 
 /// Computes a function's own facts.
 pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
-    func_facts_with(func, &HashSet::new())
+    func_facts_with(func, &HashSet::default())
 }
 
 /// Computes a function's own facts; calls to `external` names are not linked.
@@ -1250,7 +1250,7 @@ impl Summaries {
     /// function bears (a `save` or `update` several classes define links to none of them),
     /// at most `depth` calls down.
     pub(crate) fn writes_within(&self, name: &str, depth: usize) -> bool {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut work: Vec<(&str, usize)> = vec![(name, 0)];
         while let Some((n, d)) = work.pop() {
             if !seen.insert(n) {
@@ -1272,7 +1272,7 @@ impl Summaries {
     /// The models a function's data calls name, its callees' included (depth-limited).
     pub(crate) fn models_of(&self, name: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut work: Vec<(&str, usize)> = vec![(name, 0)];
         while let Some((n, depth)) = work.pop() {
             if !seen.insert(n) {
@@ -1299,8 +1299,8 @@ impl Summaries {
     /// each property spreads from callee to callers along reverse edges (a worklist),
     /// so the cost is linear in the call graph.
     pub(crate) fn build(functions: Vec<(String, FuncFacts)>) -> Summaries {
-        let mut by_name: HashMap<String, FuncFacts> = HashMap::with_capacity(functions.len());
-        let mut definitions: HashMap<String, usize> = HashMap::with_capacity(functions.len());
+        let mut by_name: HashMap<String, FuncFacts> = HashMap::with_capacity_and_hasher(functions.len(), Default::default());
+        let mut definitions: HashMap<String, usize> = HashMap::with_capacity_and_hasher(functions.len(), Default::default());
         for (name, f) in functions {
             *definitions.entry(name.clone()).or_default() += 1;
             let e = by_name.entry(name).or_default();

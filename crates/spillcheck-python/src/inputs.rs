@@ -14,7 +14,7 @@
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use serde::Serialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::ast_util::{callee_last, dotted, kwarg, str_value, target_names};
 
@@ -509,7 +509,7 @@ impl Schemas {
             }
         }
         // Schema classes, to a fixpoint through project bases (`class B(A)`, `A(Schema)`).
-        let mut schema: std::collections::HashSet<String> = raw
+        let mut schema: rustc_hash::FxHashSet<String> = raw
             .iter()
             .filter(|(_, _, direct, _)| *direct)
             .map(|(n, ..)| n.clone())
@@ -548,7 +548,7 @@ impl Schemas {
                 out.push(f.clone());
             }
         }
-        let mut classes = HashMap::new();
+        let mut classes = HashMap::default();
         for name in &schema {
             let mut fields = Vec::new();
             collect(name, &own, &mut fields, 0);
@@ -563,7 +563,7 @@ impl Schemas {
         // A class's envelope is its own hook's, else the nearest base's.
         let own_env: HashMap<&str, &String> =
             raw_envelopes.iter().map(|(c, e)| (c.as_str(), e)).collect();
-        let mut envelopes = HashMap::new();
+        let mut envelopes = HashMap::default();
         for name in classes.keys() {
             let mut at = name.as_str();
             for _ in 0..6 {

@@ -256,7 +256,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     let parse_errors = sources.iter().filter(|f| f.parsed.is_none()).count();
     let lines = sources.iter().map(|f| f.index.line_count()).sum();
     // Module names of the project (file stems and package folders), for import resolution.
-    let project_modules: std::collections::HashSet<String> = sources
+    let project_modules: rustc_hash::FxHashSet<String> = sources
         .iter()
         .flat_map(|f| {
             let path = f.rel.trim_end_matches(".py").trim_end_matches(".pyi");
@@ -267,7 +267,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
 
     // Names each file imports from outside the project: calls to them never link to a
     // same-named project function (computed once, used by both passes).
-    let externals: Vec<std::collections::HashSet<String>> = sources
+    let externals: Vec<rustc_hash::FxHashSet<String>> = sources
         .par_iter()
         .map(|f| {
             f.module()
@@ -305,8 +305,8 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         .collect();
     let mut findings = env_findings;
     let mut functions = Vec::new();
-    let mut exception_returners: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut exception_returners: rustc_hash::FxHashMap<String, Vec<usize>> =
+        rustc_hash::FxHashMap::default();
     let mut raw_columns = Vec::new();
     for (index, (f, fs, returners, raw)) in per_file.into_iter().enumerate() {
         raw_columns.extend(raw.into_iter().map(|r| (index, r)));
@@ -397,7 +397,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     }
     // Example and documentation code shows how to use the project; its debug flags and
     // demo keys are not what a deployment runs.
-    let examples: std::collections::HashSet<&str> = sources
+    let examples: rustc_hash::FxHashSet<&str> = sources
         .iter()
         .filter(|f| f.is_example)
         .map(|f| f.rel.as_str())

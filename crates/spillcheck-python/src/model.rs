@@ -2,7 +2,7 @@
 //! prefixes, routes in every registration style, `before_request` hooks with
 //! their allow-lists, and how each route is authenticated.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use serde::Serialize;
@@ -1026,7 +1026,7 @@ impl<'a> Model<'a> {
         }
         let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
         let mut routes = Vec::new();
-        let mut response_functions = HashSet::new();
+        let mut response_functions = HashSet::default();
         for raw in raws {
             let bp_key = g.resolve(&g.blueprints, raw.receiver_file, &raw.receiver);
             let (prefix, bp_name) = match &bp_key {

@@ -148,14 +148,14 @@ pub(crate) struct ProjectFacts {
     /// Attributes whose assignment hashes the value: a property or `hybrid_property`
     /// setter, a `synonym(..., descriptor=property(get, set))`, or a `@validates` hook
     /// that hashes (`user.password = raw` stores a hash).
-    pub hashing_setters: std::collections::HashSet<String>,
+    pub hashing_setters: rustc_hash::FxHashSet<String>,
     /// Exception classes the project defines: raised with messages written for users.
-    pub exception_classes: std::collections::HashSet<String>,
+    pub exception_classes: rustc_hash::FxHashSet<String>,
     /// Functions that answer requests: route handlers, error handlers, view methods and
     /// views registered with `add_url_rule`.
-    pub views: std::collections::HashSet<String>,
+    pub views: rustc_hash::FxHashSet<String>,
     /// Decorators applied to views: what their wrappers return is the answer too.
-    pub view_decorators: std::collections::HashSet<String>,
+    pub view_decorators: rustc_hash::FxHashSet<String>,
 }
 
 impl ProjectFacts {

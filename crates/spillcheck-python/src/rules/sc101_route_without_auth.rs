@@ -175,9 +175,9 @@ pub(crate) fn check_routes(
     model: &Model<'_>,
     files: &[SourceFile],
     summaries: &Summaries,
-    externals: &[std::collections::HashSet<String>],
+    externals: &[rustc_hash::FxHashSet<String>],
     data: &[RouteData],
-    scoped: &std::collections::HashSet<String>,
+    scoped: &rustc_hash::FxHashSet<String>,
     findings: &mut Vec<Finding>,
 ) {
     if !model.any_auth {

@@ -65,7 +65,7 @@ declare_rule! {
     }
 }
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use ruff_python_ast::{self as ast, Expr};
 use spillcheck_core::Finding;
@@ -194,7 +194,7 @@ fn scoped_by_identity(
         return true;
     }
     // Names bound to a tuple, a list or an f-string are read as what they hold.
-    let bound: std::collections::HashMap<&str, &Expr> = crate::facts::assigns_in(body)
+    let bound: rustc_hash::FxHashMap<&str, &Expr> = crate::facts::assigns_in(body)
         .into_iter()
         .filter_map(|a| match (a.targets.as_slice(), a.value.as_ref()) {
             ([Expr::Name(n)], v @ (Expr::Tuple(_) | Expr::List(_) | Expr::FString(_))) => {
@@ -205,7 +205,7 @@ fn scoped_by_identity(
         .collect();
     fn parts<'e>(
         e: &'e Expr,
-        bound: &std::collections::HashMap<&str, &'e Expr>,
+        bound: &rustc_hash::FxHashMap<&str, &'e Expr>,
         depth: usize,
     ) -> Option<Vec<&'e Expr>> {
         match e {
@@ -238,7 +238,7 @@ fn scoped_by_identity(
         children: &[&'e Expr],
         identity: &NameSet<'_>,
         ids: &NameSet<'_>,
-        bound: &std::collections::HashMap<&str, &'e Expr>,
+        bound: &rustc_hash::FxHashMap<&str, &'e Expr>,
         depth: usize,
     ) -> bool {
         let mut leaves: Vec<&Expr> = Vec::new();

@@ -477,11 +477,11 @@ fn nested_schema(value: &Expr) -> Option<String> {
 /// people's addresses.
 pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
     // schema name -> (file index, the email field's statement, field name)
-    let mut emails: std::collections::HashMap<String, (usize, ruff_text_size::TextRange, String)> =
-        std::collections::HashMap::new();
+    let mut emails: rustc_hash::FxHashMap<String, (usize, ruff_text_size::TextRange, String)> =
+        rustc_hash::FxHashMap::default();
     // nested schema name -> ["PostSchema.author", ...]
-    let mut nestings: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
+    let mut nestings: rustc_hash::FxHashMap<String, Vec<String>> =
+        rustc_hash::FxHashMap::default();
     for (index, file) in files.iter().enumerate() {
         if file.is_test {
             continue;
