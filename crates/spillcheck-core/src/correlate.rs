@@ -251,7 +251,10 @@ mod tests {
         generic.confidence = Confidence::Possible;
         let api = vec![generic, Finding::new(&meta("SC310"), "a JWT in app.log")];
         let out = correlate(code, api, &[]);
-        let generic = out.iter().find(|f| f.message.starts_with("password")).unwrap();
+        let generic = out
+            .iter()
+            .find(|f| f.message.starts_with("password"))
+            .unwrap();
         assert_eq!(generic.confidence, Confidence::Possible);
         assert!(generic.location.is_none());
         let jwt = out.iter().find(|f| f.message.starts_with("a JWT")).unwrap();

@@ -154,10 +154,9 @@ pub(crate) fn ddl_tables(text: &str) -> Vec<DdlTable> {
     while !rest.is_empty() {
         let comment_end = if rest.starts_with("--") {
             Some(rest.find('\n').unwrap_or(rest.len()))
-        } else if let Some(r) = rest.strip_prefix("/*") {
-            Some(r.find("*/").map_or(rest.len(), |i| i + 4))
         } else {
-            None
+            rest.strip_prefix("/*")
+                .map(|r| r.find("*/").map_or(rest.len(), |i| i + 4))
         };
         if let Some(end) = comment_end {
             for c in rest[..end].chars() {
@@ -392,7 +391,10 @@ mod tests {
         let cols: Vec<&str> = tables[0].columns.iter().map(|(c, _)| c.as_str()).collect();
         assert_eq!(cols, ["id", "password", "pin"]);
         for (c, at) in &tables[0].columns {
-            assert!(text[*at..].to_ascii_lowercase().starts_with(c.as_str()), "{c} at {at}");
+            assert!(
+                text[*at..].to_ascii_lowercase().starts_with(c.as_str()),
+                "{c} at {at}"
+            );
         }
     }
 }

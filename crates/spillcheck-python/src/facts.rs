@@ -1299,8 +1299,10 @@ impl Summaries {
     /// each property spreads from callee to callers along reverse edges (a worklist),
     /// so the cost is linear in the call graph.
     pub(crate) fn build(functions: Vec<(String, FuncFacts)>) -> Summaries {
-        let mut by_name: HashMap<String, FuncFacts> = HashMap::with_capacity_and_hasher(functions.len(), Default::default());
-        let mut definitions: HashMap<String, usize> = HashMap::with_capacity_and_hasher(functions.len(), Default::default());
+        let mut by_name: HashMap<String, FuncFacts> =
+            HashMap::with_capacity_and_hasher(functions.len(), rustc_hash::FxBuildHasher);
+        let mut definitions: HashMap<String, usize> =
+            HashMap::with_capacity_and_hasher(functions.len(), rustc_hash::FxBuildHasher);
         for (name, f) in functions {
             *definitions.entry(name.clone()).or_default() += 1;
             let e = by_name.entry(name).or_default();

@@ -184,7 +184,12 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     let sql_files: Vec<(String, String)> = found
         .iter()
         .filter(|f| !f.python && f.rel.to_ascii_lowercase().ends_with(".sql"))
-        .filter_map(|f| Some((f.rel.clone(), files::read_text(&f.path, 8 * 1024 * 1024).ok()?)))
+        .filter_map(|f| {
+            Some((
+                f.rel.clone(),
+                files::read_text(&f.path, 8 * 1024 * 1024).ok()?,
+            ))
+        })
         .collect();
     // Environment files Flask reads at start-up: a committed `FLASK_DEBUG=1`.
     let mut env_findings: Vec<Finding> = Vec::new();

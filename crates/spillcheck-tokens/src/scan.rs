@@ -214,13 +214,9 @@ pub fn scan_files(
     // Large and compressed files stream through the chunked pipeline below.
     let mut start = 0;
     while start < files.len() {
-        let small = files[start..]
-            .iter()
-            .take_while(|p| is_small(p))
-            .count();
+        let small = files[start..].iter().take_while(|p| is_small(p)).count();
         if small > 0 {
-            let scanned: Vec<(String, Result<(u64, Vec<Hit>), String>)> = files
-                [start..start + small]
+            let scanned: Vec<(String, SmallScan)> = files[start..start + small]
                 .par_iter()
                 .map(|path| {
                     let shown = display(path);
@@ -259,6 +255,8 @@ pub fn scan_files(
 
 /// A detection with where it was seen and its line.
 type Hit = (Detection, Place, String);
+/// What reading and scanning one small file gave: its size and hits, or why it was skipped.
+type SmallScan = Result<(u64, Vec<Hit>), String>;
 
 /// A plain file that fits in one chunk.
 fn is_small(path: &Path) -> bool {
@@ -270,12 +268,7 @@ fn is_small(path: &Path) -> bool {
 
 /// Reads a small file whole and scans it as one chunk: the same detections and line
 /// numbers as the streaming path gives it.
-fn scan_small(
-    scanner: &Scanner,
-    path: &Path,
-    shown: &str,
-    options: ScanOptions,
-) -> Result<(u64, Vec<Hit>), String> {
+fn scan_small(scanner: &Scanner, path: &Path, shown: &str, options: ScanOptions) -> SmallScan {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     // Binary files are skipped: a NUL in the first 8 KiB.
     if bytes[..bytes.len().min(8192)].contains(&0) {

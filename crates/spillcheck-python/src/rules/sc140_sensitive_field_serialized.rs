@@ -480,8 +480,7 @@ pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
     let mut emails: rustc_hash::FxHashMap<String, (usize, ruff_text_size::TextRange, String)> =
         rustc_hash::FxHashMap::default();
     // nested schema name -> ["PostSchema.author", ...]
-    let mut nestings: rustc_hash::FxHashMap<String, Vec<String>> =
-        rustc_hash::FxHashMap::default();
+    let mut nestings: rustc_hash::FxHashMap<String, Vec<String>> = rustc_hash::FxHashMap::default();
     for (index, file) in files.iter().enumerate() {
         if file.is_test {
             continue;

@@ -174,11 +174,7 @@ enum Slot {
 
 /// `INSERT INTO t (cols) VALUES (vals)`: each column with its value's slot. A column list
 /// built from a list (`{', '.join(fields)}`) is read from that list's literal.
-fn insert_slots<'a>(
-    cx: &Checker<'a>,
-    text: &str,
-    values: &[&'a Expr],
-) -> Vec<(String, Slot)> {
+fn insert_slots<'a>(cx: &Checker<'a>, text: &str, values: &[&'a Expr]) -> Vec<(String, Slot)> {
     let lower = text.to_ascii_lowercase();
     let (Some(ins), Some(val)) = (lower.find("insert"), lower.find("values")) else {
         return Vec::new();
@@ -291,13 +287,25 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     let lower = text.to_ascii_lowercase();
     let (table, slots, written) = if insert || (!update && !select && lower.contains("insert")) {
-        (table_after(&lower, "into"), insert_slots(cx, &text, &values), true)
+        (
+            table_after(&lower, "into"),
+            insert_slots(cx, &text, &values),
+            true,
+        )
     } else if update || lower.contains("update ") && lower.contains(" set ") {
         let set = lower.find(" set ").map_or(0, |i| i + 5);
         let end = lower[set..].find(" where ").map(|i| set + i);
-        (table_after(&lower, "update"), equal_slots(&text, set, end), true)
+        (
+            table_after(&lower, "update"),
+            equal_slots(&text, set, end),
+            true,
+        )
     } else if select && let Some(w) = lower.find(" where ") {
-        (table_after(&lower, " from "), equal_slots(&text, w + 7, None), false)
+        (
+            table_after(&lower, " from "),
+            equal_slots(&text, w + 7, None),
+            false,
+        )
     } else {
         return;
     };
@@ -537,16 +545,16 @@ pub(crate) fn check_generated(
         }
         let V { out, file, .. } = v;
         for (range, message) in out {
-            findings.push(
-                spillcheck_core::Finding::new(&SC150, message).at(file.location(range)),
-            );
+            findings.push(spillcheck_core::Finding::new(&SC150, message).at(file.location(range)));
         }
     }
 }
 
 /// The message for a secret field given a freshly generated value.
 fn generated(field: &str) -> String {
-    format!("`{field}` is stored as it was generated: whoever reads the table (a backup, an injection) holds a working credential; store a hash and compare hashes")
+    format!(
+        "`{field}` is stored as it was generated: whoever reads the table (a backup, an injection) holds a working credential; store a hash and compare hashes"
+    )
 }
 
 /// Card security codes: storing them at all after authorization is what PCI DSS forbids,
