@@ -57,3 +57,27 @@ for name, wall, lps, mem, note in rows:
         print(f"| {name} | – | – | – | – | {note} |")
         continue
     print(f"| {name} | {wall:.2f} s | {lps:,.0f} | {mem:.0f} MiB | {wall / base:.2f}× | {note} |")
+
+# Scale: the same tree six times over (about 5 million lines), spillcheck and ruff once each.
+# Linear time means the ratio to the one-copy median stays near 6; peak memory says whether
+# the analysis holds the whole project at once.
+if os.environ.get("SCALE", "1") != "0":
+    import shutil
+    big = Path(corpus).parent / (Path(corpus).name + "-x6")
+    if not big.is_dir():
+        for i in range(6):
+            shutil.copytree(corpus, big / f"copy{i}", symlinks=True)
+    big_files = list(big.rglob("*.py"))
+    big_lines = lines * 6
+    print(f"\n## Scale: the same tree six times ({len(big_files)} files, {big_lines:,} lines)\n")
+    print("| tool | wall time | × one copy | lines/s | peak memory | vs ruff |")
+    print("|---|---|---|---|---|---|")
+    one = {name: wall for name, wall, *_ in rows if wall is not None}
+    scale_rows = []
+    for name, cmd, _n in TOOLS[:2]:
+        cmd = [str(big) if c == corpus else c for c in cmd]
+        wall, kb, _rc = measure(cmd)
+        scale_rows.append((name, wall, kb))
+    ruff_big = next(w for n, w, _ in scale_rows if n.startswith("ruff"))
+    for name, wall, kb in scale_rows:
+        print(f"| {name} | {wall:.2f} s | {wall / one[name]:.1f}× | {big_lines / wall:,.0f} | {kb / 1024:.0f} MiB | {wall / ruff_big:.2f}× |")
