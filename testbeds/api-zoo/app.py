@@ -18,6 +18,9 @@ Planted (see expected.toml):
                                   shows the caller's own)
 - POST /api/purchases             charges any user's card named in the body ({"card_id"})
 - POST /api/password/reset        a 4-digit PIN checked with no limit on wrong guesses
+- POST /api/cards/<id>/limit      owner-checked, but every key of the body is copied onto the
+                                  card: the owner sets the balance the bank keeps (mass
+                                  assignment)
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
@@ -36,6 +39,7 @@ Safe (must stay silent):
                                   note (its code says so, not its path): never to be sent
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
+- POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
 - POST /api/v2/purchases          the same, owner-checked (403 for someone else's card)
 - POST /api/v2/password/reset     locks after five wrong PINs (429)
 - POST /api/users/<name>/mute     answers without the muted user's data
@@ -166,7 +170,8 @@ def create_app():
     def new_card():
         data = request.get_json(silent=True) or {}
         card = {"id": len(cards) + 1, "owner": g.user["username"],
-                "label": str(data.get("label", "card")), "frozen": False, "spent": 0.0}
+                "label": str(data.get("label", "card")), "frozen": False, "spent": 0.0,
+                "limit": 100.0, "balance": 0.0}
         cards[card["id"]] = card
         return jsonify(card=card), 201
 
@@ -207,6 +212,36 @@ def create_app():
             return jsonify(error="not your card"), 403
         card["label"] = str((request.get_json(silent=True) or {}).get("label", card["label"]))
         return jsonify(card=card)
+
+    # Planted: the owner sets the card's limit, and whatever else the body names (the
+    # balance the bank keeps among it).
+    @app.post("/api/cards/<int:card_id>/limit")
+    @token_required
+    def set_limit(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return jsonify(error="send a JSON object"), 400
+        for key, value in data.items():
+            if key in card and key not in ("id", "owner"):
+                card[key] = value
+        return jsonify(status="updated", card_id=card["id"])
+
+    # Safe: the same, the limit only.
+    @app.post("/api/v2/cards/<int:card_id>/limit")
+    @token_required
+    def set_limit_v2(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        data = request.get_json(silent=True) or {}
+        try:
+            card["limit"] = float(data.get("limit", card["limit"]))
+        except (TypeError, ValueError):
+            return jsonify(error="limit must be a number"), 400
+        return jsonify(status="updated", card_id=card["id"])
 
     # Planted: following answers with the followed user's whole profile.
     @app.post("/api/users/<username>/follow")

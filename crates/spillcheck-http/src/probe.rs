@@ -215,6 +215,8 @@ pub struct Probe {
     pub created_users: Mutex<Vec<String>>,
     /// What user B created in the write phase (with `--allow-writes`).
     pub created_b: crate::writes::CreatedByB,
+    /// (collection path, id) of each object user A created in the write phase.
+    pub created_a: Vec<(String, String)>,
     /// Writes A's token was refused on (for the scan's accounts of other kinds).
     pub refused_writes: Vec<Probed>,
     /// The HMAC secret of A's token, when weak enough to be found.
@@ -775,6 +777,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         enforced: Mutex::new(Vec::new()),
         created_users: Mutex::new(Vec::new()),
         created_b: crate::writes::CreatedByB::default(),
+        created_a: Vec::new(),
         refused_writes: Vec::new(),
         token_secret: None,
         public: PublicRoutes::new(&options.public_routes),
@@ -1108,6 +1111,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         }
     }
     p.created_b = made_b;
+    p.created_a.clone_from(&written.objects);
     p.refused_writes.clone_from(&written.refused);
     if !written.rejected.is_empty() {
         p.diagnose(

@@ -172,6 +172,8 @@ pub(crate) struct Written {
     pub creates: Vec<Probed>,
     /// Writes A's token was refused on (401/403): another kind of account's.
     pub refused: Vec<Probed>,
+    /// (collection path, id) of each object A created.
+    pub objects: Vec<(String, String)>,
 }
 
 /// What user B created in the scan: objects the cross-user checks may act on.
@@ -299,6 +301,9 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             created.push(pr);
             if pr.op.path_params().count() == 0 && !is_session_op(&pr.op.path) {
                 out.creates.push((*pr).clone());
+                if let Some(id) = created_id(&ex) {
+                    out.objects.push((collection_of(&pr.path), id));
+                }
             }
         }
         if matches!(ex.response.status, 401 | 403) {

@@ -13,7 +13,7 @@ use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// With `--allow-writes`, the probe sent a create or update with privileged properties added (`role`, `is_admin`, `owner_id`, `balance`...) and read the object back: the property stuck.
+    /// With `--allow-writes`, the probe sent a create or update with privileged properties added (`role`, `is_admin`, `balance`...) and read the object back: the property stuck. Accounts (a registration, an update of the caller's own profile) and objects: an update of an object user A created (`POST /api/cards/{id}/update-limit`, `PUT /api/orders/{id}`) with a property the server keeps (`balance`, `credits`, `verified`, `paid`...) set to a value of the scan's choosing.
     ///
     /// ## Why it matters
     /// A user who can set their own role is an administrator.
@@ -27,7 +27,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart.
+    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. A property the listing shows under a name the update does not take is missed.
     ///
     /// ## Fix
     /// Copy only allowed keys from the request body: `for k in ("display_name", "bio"): ...`.
@@ -273,19 +273,244 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
     out
 }
 
-/// Mass assignment, only with `--allow-writes`, only on the scan's own accounts.
+/// Properties of an object that its server keeps, never its client: what it holds (a
+/// balance, credits), what it is allowed (a role), what was checked (verified, approved,
+/// paid). Compared in normal form (`current_balance` → `currentbalance`).
+const SERVER_OWNED: &[&str] = &[
+    "balance",
+    "currentbalance",
+    "availablebalance",
+    "accountbalance",
+    "walletbalance",
+    "credit",
+    "credits",
+    "points",
+    "rewardpoints",
+    "role",
+    "isadmin",
+    "isstaff",
+    "issuperuser",
+    "verified",
+    "isverified",
+    "emailverified",
+    "approved",
+    "isapproved",
+    "paid",
+    "ispaid",
+];
+
+/// The server-owned properties an object shows, each with a value it does not hold (a
+/// number raised by 1000, a flag turned on), except those the operation takes as input.
+fn object_candidates(record: &Value, inputs: &[String]) -> Map<String, Value> {
+    let Some(m) = record.as_object() else {
+        return Map::new();
+    };
+    m.iter()
+        .filter(|(k, _)| !inputs.iter().any(|i| i.eq_ignore_ascii_case(k)))
+        .filter(|(k, _)| SERVER_OWNED.contains(&spillcheck_core::vocab::normalize(k).as_str()))
+        .filter_map(|(k, v)| {
+            let new = match v {
+                Value::Bool(false) => Value::Bool(true),
+                Value::Number(n) if n.is_i64() => Value::from(n.as_i64()? + 1000),
+                Value::Number(n) => Value::from(n.as_f64()? + 1000.0),
+                // A balance sent as text (`"1000.00"`) is a number to the server too.
+                Value::String(t) => Value::from(t.trim().parse::<f64>().ok()? + 1000.0),
+                _ => return None,
+            };
+            Some((k.clone(), new))
+        })
+        .collect()
+}
+
+/// The record of object `id` in user A's answer to the create that made it.
+fn created_record(p: &Probe, collection: &str, id: &str) -> Option<Map<String, Value>> {
+    p.engine.exchanges().iter().find_map(|e| {
+        if e.request.actor != "user A"
+            || e.request.method != "POST"
+            || !e.response.ok()
+            || crate::writes::collection_of(e.request.url.path()) != collection
+        {
+            return None;
+        }
+        match crate::authz::record_with_id(&e.response.json()?, id)? {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    })
+}
+
+/// The injected properties whose value the object shows after the write and did not
+/// before, under the name sent or another (`current_balance` sent, `balance` shown):
+/// values the scan picked (its own + 1000) do not appear by chance.
+fn changed_to(injected: &Map<String, Value>, before: &Value, after: &Value) -> Vec<String> {
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+        return Vec::new();
+    };
+    // Numbers compare as numbers (`1001` sent, `1001.0` or `"1001.00"` shown).
+    let same = |x: &Value, y: &Value| {
+        let num = |v: &Value| value_text(v).trim().parse::<f64>().ok();
+        match (num(x), num(y)) {
+            (Some(p), Some(q)) => (p - q).abs() < 1e-6,
+            _ => value_text(x) == value_text(y),
+        }
+    };
+    injected
+        .iter()
+        .filter_map(|(k, v)| {
+            let want = value_text(v);
+            let shown = a
+                .iter()
+                .find(|(k2, x)| same(x, v) && b.get(*k2).is_none_or(|old| !same(old, v)))?;
+            Some(if shown.0 == k {
+                format!("{k}={want}")
+            } else {
+                format!("{k}={want} (shown as `{}`)", shown.0)
+            })
+        })
+        .collect()
+}
+
+/// Updates of an object user A created (`POST /api/cards/{id}/update-limit`, `PUT
+/// /api/orders/{id}`) with a server-owned property of that object added, judged by A's
+/// read-back of the object; what stuck is set back the same way.
+async fn on_objects(p: &Probe) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(a) = &p.user else {
+        return out;
+    };
+    let mut tries = 0;
+    for (collection, id) in &p.created_a {
+        let updates = p.ops.iter().filter(|pr| {
+            matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH")
+                && pr.op.path_params().count() == 1
+                && crate::writes::side_effect(&pr.op).is_none()
+                && crate::authz::prefix(pr).trim_end_matches('/') == collection
+        });
+        for pr in updates {
+            if tries >= 8
+                || out
+                    .iter()
+                    .any(|f: &Finding| f.route.as_ref().is_some_and(|r| r.path == pr.op.path))
+            {
+                break;
+            }
+            let Some((before_ex, before)) = crate::authz::view_of(p, a, collection, id).await
+            else {
+                break;
+            };
+            let inputs: Vec<String> = pr
+                .op
+                .body
+                .as_ref()
+                .map(|b| b.properties.clone())
+                .unwrap_or_default();
+            // The object as its create answered too: a listing may rename what the
+            // update takes (`balance` shown, `current_balance` stored).
+            let mut known = created_record(p, collection, id).unwrap_or_default();
+            if let Value::Object(m) = &before {
+                known.extend(m.clone());
+            }
+            let known = Value::Object(known);
+            let injected = object_candidates(&known, &inputs);
+            if injected.is_empty() {
+                break;
+            }
+            tries += 1;
+            let path = crate::authz::with_value(pr, id);
+            // The injected properties alone (an update that takes any key), else beside
+            // the body the operation takes.
+            let mut with_body = match crate::writes::valid_body(&pr.op, &p.seen_a) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+            with_body.extend(injected.clone());
+            let mut sent = None;
+            for body in [Value::Object(injected.clone()), Value::Object(with_body)] {
+                let req = p.write_request("user A", pr, &path, &body);
+                if let Ok(ex) = p.send_as(a, req).await
+                    && ex.response.ok()
+                    && !crate::inspect::failure_body(&ex.response)
+                {
+                    sent = Some(ex);
+                    break;
+                }
+            }
+            let Some(wx) = sent else { continue };
+            let Some((after_ex, after)) = crate::authz::view_of(p, a, collection, id).await else {
+                continue;
+            };
+            let set = changed_to(&injected, &before, &after);
+            if set.is_empty() {
+                continue;
+            }
+            // Set back what stuck, the same way.
+            let restore: Map<String, Value> = injected
+                .keys()
+                .filter_map(|k| Some((k.clone(), known.get(k)?.clone())))
+                .collect();
+            let _ = p
+                .send_as(
+                    a,
+                    p.write_request("user A", pr, &path, &Value::Object(restore)),
+                )
+                .await;
+            let why = format!(
+                "user A set {} on their own object {id} through this update, read back after it",
+                set.join(", ")
+            );
+            out.push(
+                Finding::new(&SC213, format!("{} {}: {why}", pr.op.method, pr.op.path))
+                    .on_route(&pr.op.method, &pr.op.path)
+                    .with_http(p.evidence(&wx, &why, &[&before_ex, &after_ex])),
+            );
+        }
+    }
+    out
+}
+
+/// Mass assignment, only with `--allow-writes`, only on the scan's own accounts and
+/// objects.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if !p.enabled("SC213") || !p.engine.settings().allow_writes {
         return Vec::new();
     }
     let mut out: Vec<Finding> = on_register(p).await.into_iter().collect();
     out.extend(on_profile(p).await);
+    out.extend(on_objects(p).await);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_candidates_are_server_owned_and_not_inputs() {
+        let card = serde_json::json!({"id": 3, "card_limit": 500.0, "current_balance": 12.5,
+            "is_frozen": false, "verified": false, "balance": "10.00", "role": "member"});
+        let got = object_candidates(&card, &["card_limit".to_owned(), "verified".to_owned()]);
+        assert_eq!(got.get("current_balance"), Some(&Value::from(1012.5)));
+        assert_eq!(got.get("balance"), Some(&Value::from(1010.0)));
+        // Inputs of the operation, states the owner sets elsewhere, and text are left alone.
+        for k in ["card_limit", "verified", "is_frozen", "role", "id"] {
+            assert!(!got.contains_key(k), "{k}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_changed_value_is_found_under_another_name() {
+        let injected: Map<String, Value> =
+            serde_json::from_str(r#"{"current_balance": 1001.0}"#).unwrap();
+        let before = serde_json::json!({"id": 3, "balance": 1.0, "limit": 2.0});
+        let after = serde_json::json!({"id": 3, "balance": 1001.0, "limit": 2.0});
+        assert_eq!(
+            changed_to(&injected, &before, &after),
+            vec!["current_balance=1001.0 (shown as `balance`)".to_owned()]
+        );
+        // Nothing changed: nothing stuck, even where a value already equalled it.
+        let same = serde_json::json!({"id": 3, "balance": 1001.0});
+        assert!(changed_to(&injected, &same, &same).is_empty());
+    }
 
     #[test]
     fn stuck_values_at_any_depth_but_not_in_an_echo() {
