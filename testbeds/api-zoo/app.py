@@ -21,6 +21,9 @@ Planted (see expected.toml):
 - POST /api/cards/<id>/limit      owner-checked, but every key of the body is copied onto the
                                   card: the owner sets the balance the bank keeps (mass
                                   assignment)
+- PUT  /api/users/<name>/password any caller sets any user's password (account takeover);
+                                  withheld from every phase but the takeover check, which
+                                  needs B's password (--user for B) and sets it back
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
@@ -40,6 +43,7 @@ Safe (must stay silent):
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
+- PUT  /api/v2/users/<name>/password  the caller's own password only (403 for another user)
 - POST /api/v2/purchases          the same, owner-checked (403 for someone else's card)
 - POST /api/v2/password/reset     locks after five wrong PINs (429)
 - POST /api/users/<name>/mute     answers without the muted user's data
@@ -242,6 +246,31 @@ def create_app():
         except (TypeError, ValueError):
             return jsonify(error="limit must be a number"), 400
         return jsonify(status="updated", card_id=card["id"])
+
+    # Planted: any caller sets any user's password (the path names the user). Only a
+    # scan that logs B in with a password can prove it (B logs in with A's choice).
+    @app.put("/api/users/<username>/password")
+    @token_required
+    def set_password(username):
+        user = state["users"].get(username) or abort(404)
+        data = request.get_json(silent=True) or {}
+        if not isinstance(data.get("password"), str) or len(data["password"]) < 8:
+            return jsonify(error="a password of 8 characters or more is required"), 400
+        user["password"] = data["password"]
+        return jsonify(status="password changed")
+
+    # Safe: the same, for the caller's own account only.
+    @app.put("/api/v2/users/<username>/password")
+    @token_required
+    def set_password_v2(username):
+        if username != g.user["username"]:
+            return jsonify(error="you can only change your own password"), 403
+        user = state["users"][username]
+        data = request.get_json(silent=True) or {}
+        if not isinstance(data.get("password"), str) or len(data["password"]) < 8:
+            return jsonify(error="a password of 8 characters or more is required"), 400
+        user["password"] = data["password"]
+        return jsonify(status="password changed")
 
     # Planted: following answers with the followed user's whole profile.
     @app.post("/api/users/<username>/follow")

@@ -217,6 +217,11 @@ pub struct Probe {
     pub created_b: crate::writes::CreatedByB,
     /// (collection path, id) of each object user A created in the write phase.
     pub created_a: Vec<(String, String)>,
+    /// Operations withheld because they set a password, that name one user in their path
+    /// (`PUT /users/{username}/password`): sent only by the takeover check, aimed at B.
+    pub password_ops: Vec<Probed>,
+    /// User B's credentials (`--user` for B), when B logs in with a password.
+    pub b_credentials: Option<crate::auth::Credentials>,
     /// Writes A's token was refused on (for the scan's accounts of other kinds).
     pub refused_writes: Vec<Probed>,
     /// The HMAC secret of A's token, when weak enough to be found.
@@ -778,6 +783,8 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         created_users: Mutex::new(Vec::new()),
         created_b: crate::writes::CreatedByB::default(),
         created_a: Vec::new(),
+        password_ops: Vec::new(),
+        b_credentials: None,
         refused_writes: Vec::new(),
         token_secret: None,
         public: PublicRoutes::new(&options.public_routes),
@@ -839,13 +846,21 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // list here, named in one warning. DELETEs stay for the write tests on the scan's own
     // objects.
     let mut unsent = Vec::new();
+    let mut password_ops = Vec::new();
     ops.retain(|op| match crate::writes::side_effect(op) {
         Some(why) if op.method != "DELETE" => {
             unsent.push(format!("{} {} ({why})", op.method, op.path));
+            if why.contains("password") && op.path_params().count() == 1 {
+                password_ops.push(op.clone());
+            }
             false
         }
         _ => true,
     });
+    p.password_ops = unprobed(&password_ops)
+        .into_iter()
+        .filter(crate::authz::is_user_param)
+        .collect();
     if !unsent.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -863,6 +878,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // login answers names A's own objects (ids, account numbers): learnt like a listing.
     let mut login_seen = SeenIds::default();
     let logins = options.logins;
+    p.b_credentials.clone_from(&logins.user_b);
     if logins.user.is_some()
         || logins.user_b.is_some()
         || logins.admin.is_some()

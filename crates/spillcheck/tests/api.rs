@@ -1059,6 +1059,81 @@ fn user_credentials_log_in_and_again_when_the_token_expires() {
 }
 
 #[test]
+fn account_takeover_proved_by_b_logging_in_and_b_password_set_back() {
+    // The zoo's `PUT /api/users/{username}/password` lets anyone set anyone's password;
+    // its v2 twin only the caller's own. With B's password known, the scan sends A's change
+    // for B, proves it by logging B in with A's choice, and sets B's password back.
+    let t = spawn("api-zoo/app.py", &[], &[("ZOO_TOKENS", "")]);
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &t.url(),
+            "--allow-writes",
+            "--rate",
+            "0",
+            "--select",
+            "SC210",
+            "--format",
+            "json",
+            "--verbose",
+        ])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.1 == "PUT" && g.2 == "/api/users/{username}/password"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        !got.iter()
+            .any(|g| g.2 == "/api/v2/users/{username}/password"),
+        "{got:?}"
+    );
+    // The v2 twin was tried (and refused), so the safe answer is a tested one.
+    let received = t.received();
+    assert!(
+        received
+            .iter()
+            .any(|r| r["method"] == "PUT" && r["path"] == "/api/v2/users/bob/password"),
+        "{received:?}"
+    );
+    // B's own password works again after the scan; the one A chose appears nowhere.
+    let login = Command::new(python())
+        .args([
+            "-c",
+            &format!(
+                "import json,urllib.request as u;r=u.urlopen(u.Request('{}/api/login',data=json.dumps({{'username':'bob','password':'bob-pw-9Tz!'}}).encode(),headers={{'Content-Type':'application/json'}}));print(r.status)",
+                t.url()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&login.stdout).trim(),
+        "200",
+        "B's password was not set back"
+    );
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(!all.contains("bob-pw-9Tz!") && !all.contains("alice-pw-7Qx!"));
+    assert!(
+        !all.match_indices("Sc-").any(|(i, _)| all[i..]
+            .chars()
+            .take(40)
+            .collect::<String>()
+            .contains("-7!")),
+        "the password A chose was shown"
+    );
+}
+
+#[test]
 fn user_credentials_in_every_login_shape() {
     // The zoo's login accepts one shape at a time: HTTP Basic, a form, or a nested JSON body
     // documented in an OpenAPI file. spillcheck finds the one that works each time.

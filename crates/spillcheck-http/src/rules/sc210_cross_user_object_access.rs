@@ -15,7 +15,7 @@ use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
-    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access.
+    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover.
     ///
     /// ## Why it matters
     /// Broken Object Level Authorization is the most common and most damaging API flaw: every record of every user is one changed number away.
@@ -30,7 +30,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's: an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data.
+    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's: an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data. The takeover check needs B's password (`--user` for B, never a token alone): operations that set a password are withheld from every other phase, and only those whose one path parameter names a user are sent, by A for B, with a password of the scan's choosing in every password field (skipped when the body asks for the current password); it is reported only when B then logs in with that password, and B's password is set back the same way (a warning says so if B cannot log in with it afterwards).
     ///
     /// ## Fix
     /// Scope every query to the caller: `WHERE id = ? AND owner_id = ?` with the owner from the verified token.
@@ -591,6 +591,108 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     // Before the actions: a card A froze would refuse the payment that names it.
     out.extend(body_references(p).await);
     out.extend(actions(p).await);
+    // Last: it changes B's password for a moment.
+    out.extend(takeover(p).await);
+    out
+}
+
+/// The body that sets a password to `new` on `op`: its password fields (new and
+/// confirmation) set, or `{"password": ...}` when its body is unknown. `None` when it asks
+/// for the current password, which an attacker does not have.
+fn password_body(op: &crate::discovery::Operation, new: &str) -> Option<Value> {
+    let mut body = crate::login::example_object(op);
+    let fields: Vec<String> = body
+        .keys()
+        .filter(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains("pass") || k == "pwd"
+        })
+        .cloned()
+        .collect();
+    if fields.iter().any(|k| {
+        let k = k.to_ascii_lowercase();
+        k.contains("old") || k.contains("current")
+    }) {
+        return None;
+    }
+    if fields.is_empty() {
+        body.insert("password".into(), Value::from(new));
+    }
+    for k in fields {
+        body.insert(k, Value::from(new));
+    }
+    Some(Value::Object(body))
+}
+
+/// Account takeover: an operation that sets the password of the user its path names
+/// (`PUT /users/{username}/password`, withheld from every other phase), sent by user A for
+/// user B with a password of the scan's choosing, only with `--allow-writes` and only when
+/// B logs in with a password. Proved by B's login with that password; B's own password is
+/// set back the same way (and a warning says so if that fails).
+async fn takeover(p: &Probe) -> Vec<Finding> {
+    let (Some(a), Some(_), Some(creds)) = (&p.user, &p.user_b, &p.b_credentials) else {
+        return Vec::new();
+    };
+    if !p.engine.settings().allow_writes {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for pr in p.password_ops.iter().take(3) {
+        let Some(param) = authz::param(pr) else {
+            continue;
+        };
+        let Some(target) = authz::identity_value(&p.own_b, &param.name) else {
+            continue;
+        };
+        // A's own account is not the target: B is.
+        if authz::identity_value(&p.own, &param.name).as_deref() == Some(target.as_str()) {
+            continue;
+        }
+        let new = format!("Sc-{}-7!", crate::probe::random_name());
+        p.secret(&new);
+        let Some(body) = password_body(&pr.op, &new) else {
+            continue;
+        };
+        let path = authz::with_value(pr, &target);
+        let Ok(ax) = p
+            .send_as(a, p.write_request("user A", pr, &path, &body))
+            .await
+        else {
+            continue;
+        };
+        if !ax.response.ok() {
+            enforced(p, pr);
+            continue;
+        }
+        let taken = crate::auth::Credentials {
+            name: creds.name.clone(),
+            password: new.clone(),
+        };
+        let proof = crate::login::log_in(p, "user B with A's password", &taken).await;
+        if proof.is_ok() {
+            let why = "user A set user B's password: B's account then logged in with the password A chose (account takeover)";
+            out.push(
+                Finding::new(&SC210, format!("{} {}: {why}", pr.op.method, pr.op.path))
+                    .on_route(&pr.op.method, &pr.op.path)
+                    .with_http(p.evidence(&ax, why, &[])),
+            );
+        }
+        // B's own password back, the same way; then B must log in with it again.
+        if let Some(back) = password_body(&pr.op, &creds.password) {
+            let _ = p
+                .send_as(a, p.write_request("user A", pr, &path, &back))
+                .await;
+        }
+        if proof.is_ok() && crate::login::log_in(p, "user B", creds).await.is_err() {
+            p.diagnose(
+                spillcheck_core::DiagnosticLevel::Warning,
+                format!(
+                    "user B's password was changed through {} {} and could not be set back: reset it before the next scan",
+                    pr.op.method, pr.op.path
+                ),
+            );
+        }
+    }
     out
 }
 
