@@ -341,7 +341,7 @@ pub async fn attempt(
 }
 
 fn new_user(form: &Form) -> String {
-    let name = format!("spillcheck-{}", random_name());
+    let name = format!("spillcheck_{}", random_name());
     if form.user_field.to_ascii_lowercase().contains("mail") {
         format!("{name}@example.com")
     } else {

@@ -500,17 +500,17 @@ pub(crate) async fn toward_each_other(p: &Probe) {
     }
 }
 
-/// Makes the generated text values of a body unique (`spillcheck` → `spillcheck-k3x…`).
+/// Makes the generated text values of a body unique (`spillcheck` → `spillcheck_k3x…`).
 pub(crate) fn distinct(v: &mut Value, suffix: &str) {
     match v {
-        Value::String(s) if s == "spillcheck" => *s = format!("spillcheck-{suffix}"),
+        Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
         Value::Object(m) => m.values_mut().for_each(|x| distinct(x, suffix)),
         Value::Array(a) => a.iter_mut().for_each(|x| distinct(x, suffix)),
         _ => {}
     }
 }
 
-/// [`valid_body`] with its generated text unique to this run (`spillcheck-k3x…`): a title
+/// [`valid_body`] with its generated text unique to this run (`spillcheck_k3x…`): a title
 /// whose slug must be unique, a name an earlier scan took.
 pub(crate) fn unique_valid_body(op: &Operation, seen: &SeenIds) -> Value {
     let mut body = valid_body(op, seen);

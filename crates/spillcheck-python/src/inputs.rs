@@ -281,6 +281,21 @@ impl<'a> Visitor<'a> for Reads {
                     self.push(&name, source, kind, required);
                 }
             }
+            // `post_data.get("accepted_policy") is True`: a flag, and the value it wants.
+            Expr::Compare(cmp)
+                if matches!(
+                    cmp.ops.first(),
+                    Some(ast::CmpOp::Is | ast::CmpOp::IsNot | ast::CmpOp::Eq | ast::CmpOp::NotEq)
+                ) && matches!(cmp.comparators.first(), Some(Expr::BooleanLiteral(_))) =>
+            {
+                walk_expr(self, e);
+                if let Some((name, source)) = self.field_read(&cmp.left) {
+                    self.push(&name, source, "boolean", false);
+                    // A flag a handler checks is a consent or a confirmation it wants set.
+                    self.accept(&name, source, "true");
+                }
+                return;
+            }
             // `if method == "virtual_card"`, `if kind not in ("a", "b")`: the value the
             // handler accepts.
             Expr::Compare(cmp)
@@ -786,6 +801,8 @@ def transfer():
     page = request.args.get("page", 1)
     limit = request.args.get("limit", type=int)
     name = request.form["name"]
+    if data.get("accepted_policy") is not True:
+        abort(400)
     return ok
 "#,
         );
@@ -798,6 +815,7 @@ def transfer():
                 ("page".into(), InputSource::Query, "integer"),
                 ("limit".into(), InputSource::Query, "integer"),
                 ("name".into(), InputSource::Form, "string"),
+                ("accepted_policy".into(), InputSource::Json, "boolean"),
             ]
         );
     }

@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's; likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data, reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
+    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's; likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields), or records (with ids) about user A's own account named by A's private key in the path or query (A's account number or email, learnt from A's login and profile; not a user name or id, which public profiles are addressed by). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data, reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
     ///
     /// ## Fix
     /// Add the authentication decorator or remove the endpoint from the `before_request` allow-list; re-run the probe to confirm 401.
@@ -85,6 +85,30 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
         data = owner || secret || phone || personal_field || (!personal && record);
     });
     data
+}
+
+/// The name of user A's private key (an account number, an email, a phone; not a user
+/// name or id, which public profiles are addressed by) whose value is a segment or a
+/// query value of `path`.
+fn private_key_in(p: &Probe, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split(['/', '?', '&', '=']).collect();
+    let has = |v: &String| v.len() >= 4 && parts.contains(&v.as_str());
+    if p.own.emails.iter().any(has) {
+        return Some("email".to_owned());
+    }
+    if p.own.phones.iter().any(has) {
+        return Some("phone".to_owned());
+    }
+    p.own
+        .keyed
+        .iter()
+        .filter(|(k, _)| {
+            !(k.contains("name")
+                || k.ends_with("id")
+                || matches!(k.as_str(), "login" | "handle" | "slug"))
+        })
+        .find(|(_, vs)| vs.iter().any(has))
+        .map(|(k, _)| k.clone())
 }
 
 /// A static asset by its path: an extension of images, styles, scripts, fonts, or a
@@ -177,9 +201,15 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         {
             continue;
         }
+        let keyed = private_key_in(p, &pr.path);
         let confidence = match &pr.op.security {
             Security::Required(_) => Confidence::Confirmed,
             Security::Unknown if carries_data(&anon.response, true) => Confidence::Likely,
+            // Records about user A's own account, named by A's private key (an account
+            // number, an email) in the path: what anyone who knows the number reads.
+            Security::Unknown if keyed.is_some() && carries_data(&anon.response, false) => {
+                Confidence::Likely
+            }
             _ => continue,
         };
         let mut others = Vec::new();
@@ -191,8 +221,15 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             }
             others.push(user.as_ref());
         }
-        let why = match &pr.op.security {
-            Security::Required(_) => "documented as requiring a token",
+        let about_a;
+        let why = match (&pr.op.security, &keyed) {
+            (Security::Required(_), _) => "documented as requiring a token",
+            (_, Some(key)) if !carries_data(&anon.response, true) => {
+                about_a = format!(
+                    "its answer holds records of user A's account, named by A's `{key}` in the path"
+                );
+                about_a.as_str()
+            }
             _ => "its answer carries user data",
         };
         out.push(

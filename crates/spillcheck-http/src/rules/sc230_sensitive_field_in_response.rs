@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh); a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created). A password or a hash is reported everywhere.
+    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh), except a long-lived key (`api_key`, `client_secret`) beside the session token of a login, which that login discloses again rather than issues; a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created). A password or a hash is reported everywhere.
     ///
     /// ## Fix
     /// Remove the field from the serializer.
@@ -85,6 +85,29 @@ fn issued_credential(key: &str) -> bool {
         )
 }
 
+/// A credential meant to last (an API key, a client secret), as opposed to a session token.
+fn long_lived(key: &str) -> bool {
+    matches!(
+        spillcheck_core::vocab::normalize(key).as_str(),
+        "apikey" | "clientsecret" | "secret" | "secretkey" | "key"
+    )
+}
+
+/// Whether an answer carries a session token (`token`, `access_token`, `jwt`) with a value.
+fn has_session_token(json: &Value) -> bool {
+    let mut found = false;
+    inspect::visit(json, &mut |k, v| {
+        let n = spillcheck_core::vocab::normalize(k);
+        if (n.contains("token") || n.contains("jwt"))
+            && !long_lived(k)
+            && v.as_str().is_some_and(|s| s.len() >= 16)
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 /// What an operation that creates a credential-like object (a card, an API key) shows its
 /// creator once: the object's own number, code and key.
 fn created_credential(key: &str) -> bool {
@@ -109,10 +132,23 @@ fn creates(path: &str) -> bool {
 
 /// The sensitive keys and secret-format values of one JSON answer. `issuing`: the answer
 /// of an operation that issues credentials, where the credential itself is expected.
+#[cfg(test)]
 fn scan(
     json: &Value,
     own_tokens: &[String],
     issuing: bool,
+    creating: bool,
+) -> (BTreeSet<String>, Vec<String>) {
+    scan_answer(json, own_tokens, issuing, false, creating)
+}
+
+/// [`scan`], where `login` says the answer is a login's that carries a session token: a
+/// long-lived key beside it (`api_key`) is disclosed again, not issued.
+fn scan_answer(
+    json: &Value,
+    own_tokens: &[String],
+    issuing: bool,
+    login: bool,
     creating: bool,
 ) -> (BTreeSet<String>, Vec<String>) {
     let mut keys = BTreeSet::new();
@@ -123,7 +159,9 @@ fn scan(
         if own_tokens.iter().any(|t| s.contains(t.as_str())) {
             return; // the caller's own token: SC232's business
         }
-        if issuing && issued_credential(k) || creating && created_credential(k) {
+        if issuing && issued_credential(k) && !(login && long_lived(k))
+            || creating && created_credential(k)
+        {
             return;
         }
         if spillcheck_core::vocab::is_sensitive_field(k) && !masked(s) {
@@ -189,7 +227,12 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
                 .filter(|v| v.len() >= 8)
                 .map(str::to_owned),
         );
-        let (keys, values) = scan(&json, &sent, issuing, creating);
+        let path = e.request.url.path().to_ascii_lowercase();
+        let registration = ["register", "signup", "sign-up", "create", "new"]
+            .iter()
+            .any(|w| path.contains(w));
+        let login = issuing && !creating && !registration && has_session_token(&json);
+        let (keys, values) = scan_answer(&json, &sent, issuing, login, creating);
         if keys.is_empty() {
             continue;
         }
@@ -239,6 +282,17 @@ mod tests {
             keys.into_iter().collect::<Vec<_>>(),
             vec!["password_hash".to_owned()]
         );
+        // The same answer known as a login's with a session token: the long-lived key
+        // beside the token is disclosed on every login.
+        assert!(has_session_token(&login));
+        let (keys, _) = scan_answer(&login, &[], true, true, false);
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            vec!["api_key".to_owned(), "password_hash".to_owned()]
+        );
+        // A login whose only credential is the key: that key is what it issues.
+        let key_only = serde_json::json!({"api_key": "sk_live_0123456789abcdefghij"});
+        assert!(!has_session_token(&key_only));
         // A card issued to its owner shows its number once; demo keys grant nothing.
         let card = serde_json::json!({"card_number": "4111111111111111", "cvv": "123",
             "aws": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}});

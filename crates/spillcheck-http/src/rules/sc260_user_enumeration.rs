@@ -13,7 +13,7 @@ use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// The login (or password reset) endpoint answers differently for an existing user with a wrong password and for an unknown user: different status, body or a measurable timing difference.
+    /// The login (or password reset) endpoint answers differently for an existing user with a wrong password and for an unknown user: different status, body or a measurable timing difference. Registration too, when it answers alike for a taken and a new identifier but takes clearly longer for one of them.
     ///
     /// ## Why it matters
     /// An attacker learns which accounts exist, then targets them with credential stuffing (CWE-204).
@@ -25,7 +25,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Likely. Status or body differences are compared with digits and the user names themselves ignored; timing needs a clear gap (three times slower and 40 ms more, median of three attempts each), so a login that hashes only for known users is reported and network jitter is not. Recovery operations that answer the same for known and unknown users (`202 if the account exists…`) are silent.
+    /// Likely. Status or body differences are compared with digits and the user names themselves ignored; timing needs a clear gap (three times slower and 40 ms more, median of three attempts each), so a login that hashes only for known users is reported and network jitter is not. Recovery operations that answer the same for known and unknown users (`202 if the account exists…`) are silent. Registration (with `--allow-writes`) is judged by timing only: three registrations with an identifier user A holds and three with new ones (the scan's own accounts) that all answer alike but differ in time by that gap (a password hashed only for new accounts); a registration that says the email is taken tells openly, by design, and is not reported.
     ///
     /// ## Fix
     /// Return `401 {"error": "invalid credentials"}` in both cases and hash a dummy password for unknown users.
@@ -98,6 +98,13 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
             }
         }
     }
+    if p.enabled("SC260") {
+        for form in crate::login::register_forms(p).into_iter().take(2) {
+            if let Some(f) = registration_timing(p, &form).await {
+                out.push(f);
+            }
+        }
+    }
     for account in &accounts {
         out.extend(super::sc261_no_rate_limit_on_login::probe(p, account).await);
     }
@@ -163,6 +170,141 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
         )
         .on_route(method, path)
         .with_http(p.evidence(&known, &why, &[&absent])),
+    )
+}
+
+/// Registration with an identifier user A holds and with new ones. An app that answers
+/// both alike means to hide which identifiers are taken (one that says "email taken" does
+/// not, and is not reported); when one of the two is still clearly slower (the password is
+/// hashed only for a new account), the timing tells. Each identifier of the body (the
+/// email, the user name) is tried in turn, the others fresh; the new accounts are the
+/// scan's own.
+async fn registration_timing(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
+    let body = crate::login::example_object(&form.op);
+    let mut fields: Vec<String> = body
+        .keys()
+        .filter(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains("mail")
+                || matches!(k.as_str(), "username" | "user_name" | "login" | "handle")
+        })
+        .cloned()
+        .collect();
+    if !fields.contains(&form.user_field) {
+        fields.push(form.user_field.clone());
+    }
+    // Emails first: what apps most often try to hide.
+    fields.sort_by_key(|f| !f.to_ascii_lowercase().contains("mail"));
+    for field in fields.iter().take(2) {
+        if let Some(f) = timing_of(p, form, &fields, field).await {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// A fresh value for an identifier field: an email for an email.
+fn fresh_identifier(field: &str) -> String {
+    let name = crate::probe::random_name();
+    if field.to_ascii_lowercase().contains("mail") {
+        format!("spillcheck-{name}@example.com")
+    } else {
+        format!("spillcheck_{name}")
+    }
+}
+
+/// Three registrations with user A's value in `taken` and three with every identifier
+/// fresh: all answered alike, one set clearly slower.
+async fn timing_of(
+    p: &Probe,
+    form: &crate::login::Form,
+    identifiers: &[String],
+    taken: &str,
+) -> Option<Finding> {
+    let mine = if taken.to_ascii_lowercase().contains("mail") {
+        p.own.emails.first()
+    } else {
+        p.own.names.first()
+    }?
+    .clone();
+    let register = |fixed: Option<(&str, &str)>, label: &'static str| {
+        let mut body = crate::login::example_object(&form.op);
+        let mut made = Vec::new();
+        for f in identifiers {
+            let v = match fixed {
+                Some((k, v)) if k == f => v.to_owned(),
+                _ => fresh_identifier(f),
+            };
+            made.push(v.clone());
+            body.insert(f.clone(), serde_json::Value::from(v));
+        }
+        let password = format!("Sc-{}-9!", crate::probe::random_name());
+        p.secret(&password);
+        body.insert(
+            form.password_field.clone(),
+            serde_json::Value::from(password),
+        );
+        let mut body = serde_json::Value::Object(body);
+        crate::writes::distinct(&mut body, &crate::probe::random_name());
+        let req = p
+            .request(label, reqwest::Method::POST, &form.op.path)
+            .body_for(form.op.content_type(), &body);
+        async move { (p.anon(req).await.ok(), made) }
+    };
+    let (mut known, mut fresh, mut names) = (Vec::new(), Vec::new(), vec![mine.clone()]);
+    for round in 0..3 {
+        let (kx, kn) = register(Some((taken, &mine)), "registration: taken identifier").await;
+        let (fx, fnames) = register(None, "registration: new identifier").await;
+        let (kx, fx) = (kx?, fx?);
+        if fx.response.ok() {
+            if let Ok(mut c) = p.created_users.lock() {
+                c.extend(fnames.iter().cloned());
+            }
+        } else if round == 0 {
+            // A registration that does not work for a new account compares nothing.
+            return None;
+        }
+        names.extend(kn);
+        names.extend(fnames);
+        known.push(kx);
+        fresh.push(fx);
+    }
+    let users: Vec<&str> = names.iter().map(String::as_str).collect();
+    let shape = |r: &Response| {
+        // Generated values (`spillcheck_k3x…`) differ between any two registrations.
+        let t = normalized(r, &users);
+        t.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .filter(|w| !w.starts_with("spillcheck"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let alike = known.iter().chain(&fresh).all(|x| {
+        x.response.status == known[0].response.status
+            && shape(&x.response) == shape(&known[0].response)
+    });
+    if !alike {
+        return None;
+    }
+    let mk = median(known.iter().map(|x| x.response.elapsed).collect());
+    let mf = median(fresh.iter().map(|x| x.response.elapsed).collect());
+    let (slow, fast) = if mk > mf { (mk, mf) } else { (mf, mk) };
+    if !(slow > fast * 3 && slow.checked_sub(fast)? > Duration::from_millis(40)) {
+        return None;
+    }
+    let why = format!(
+        "registration answers alike for a taken and a new `{taken}` but takes {} ms for a taken one and {} ms for a new one",
+        mk.as_millis(),
+        mf.as_millis()
+    );
+    let (method, path) = (&form.op.method, &form.op.path);
+    Some(
+        Finding::new(
+            &SC260,
+            format!("{method} {path} tells existing users by timing: {why}"),
+        )
+        .on_route(method, path)
+        .with_confidence(Confidence::Likely)
+        .with_http(p.evidence(&known[0], &why, &[&fresh[0]])),
     )
 }
 

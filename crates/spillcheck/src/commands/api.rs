@@ -128,11 +128,15 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 // Values the handler's code accepts (`if method == "virtual_card"`).
                 for i in r.inputs.iter().filter(|i| i.source != InputSource::Query) {
                     if let Some(v) = &i.example {
-                        discovery::set_field(
-                            &mut b.example,
-                            &i.name,
-                            serde_json::Value::from(v.clone()),
-                        );
+                        let value = match i.kind {
+                            "boolean" => serde_json::Value::Bool(v.eq_ignore_ascii_case("true")),
+                            "integer" => v.parse::<i64>().map_or_else(
+                                |_| serde_json::Value::from(v.clone()),
+                                serde_json::Value::from,
+                            ),
+                            _ => serde_json::Value::from(v.clone()),
+                        };
+                        discovery::set_field(&mut b.example, &i.name, value);
                     }
                 }
                 op.body = Some(b);
