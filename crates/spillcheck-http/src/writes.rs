@@ -480,11 +480,19 @@ pub(crate) async fn toward_each_other(p: &Probe) {
     if sent.is_empty() {
         return;
     }
-    // A's reads without parameters again: feeds and lists that the actions filled.
+    // A's reads without parameters again: feeds and lists that the actions filled (also
+    // those that failed with a server error while empty: a feed of nobody followed).
     let _ = join_all(
         p.ops
             .iter()
-            .filter(|pr| pr.op.method == "GET" && pr.op.path_params().count() == 0 && pr.user_ok())
+            .filter(|pr| {
+                pr.op.method == "GET"
+                    && pr.op.path_params().count() == 0
+                    && pr
+                        .user
+                        .as_ref()
+                        .is_some_and(|u| u.response.ok() || u.response.status >= 500)
+            })
             .take(40)
             .map(|pr| p.send_as(a, p.request("user A", Method::GET, &pr.path))),
     )

@@ -32,8 +32,11 @@ declare_rule! {
     /// Otherwise it is `possible`, shown with `--confidence possible`, and `spillcheck
     /// scan` raises it to `confirmed` when the probe reads user B's object as user A.
     ///
-    /// A route that authenticates no one is SC101's, not this rule's: there is no caller to
-    /// compare with.
+    /// A route that authenticates no one is SC101's: there is no caller to compare with.
+    /// It is this rule's too (`likely`) only in an app that authenticates other routes and
+    /// only when the route shows the record private: it returns personal or secret fields
+    /// of a record with an owner (`balance` of a user), or selects records by the owner key
+    /// the client names (`/transactions/{account_number}`): anyone then reads anyone's.
     ///
     /// Ownership checks it recognizes: a comparison of anything with the caller's identity
     /// (`g.user`, `current_user`, `get_jwt_identity()`, `auth.current_user()`, what an auth
@@ -363,6 +366,9 @@ pub(crate) fn check_routes(
     enabled: bool,
 ) {
     let summaries = cx.summaries;
+    // An app that authenticates some routes knows who its callers are: a private record
+    // one of its open routes hands to anyone is an object-level flaw too.
+    let app_authenticates = model.routes.iter().any(|s| s.route.auth.required());
     for (index, site) in model.routes.iter_mut().enumerate() {
         let taint = Taint::of_body(&site.func.body);
         let mut ids: Vec<String> = site
@@ -397,6 +403,32 @@ pub(crate) fn check_routes(
         }
         if !site.route.auth.required() {
             site.route.owner_check = OwnerCheck::NoIdentity;
+            if enabled && app_authenticates && !cx.files[site.file_index].is_test {
+                let method = site.route.methods.first().map_or("GET", String::as_str);
+                let (_, evidence) = private_of(site, index, &sites, &ids, method, cx);
+                // Only records shown private by what the route does with them: personal
+                // or secret fields returned from a record with an owner, or records
+                // selected by their owner's key named by the client (`/transactions/
+                // {account_number}`). A route that hands out records by id with nothing
+                // private in them is SC101's alone.
+                if let Some(why) =
+                    evidence.filter(|w| w.contains(" returns `") || w.contains("by their owner"))
+                {
+                    let file = &cx.files[site.file_index];
+                    let source = if from_path { "the path" } else { "the request" };
+                    let mut finding = Finding::new(&SC102, format!(
+                        "`{}` from {source} of `{method} {}` loads a private record for anyone: the route authenticates nobody, so no caller is compared with its owner",
+                        ids.join("`, `"), site.route.path
+                    ))
+                    .at(file.at(sites[0]))
+                    .on_route(method, &site.route.path);
+                    finding.notes.push(format!("private object: {why}"));
+                    if cx.data[index].returns_private().is_some() {
+                        finding.cwe.push("CWE-213".to_owned());
+                    }
+                    findings.push(finding);
+                }
+            }
             continue;
         }
         let role = site.role_restricted
@@ -467,20 +499,7 @@ pub(crate) fn check_routes(
         let file = &cx.files[site.file_index];
         let r = &site.route;
         let method = r.methods.first().map_or("GET", String::as_str);
-        let locals = LocalStrings::of_body(&site.func.body);
-        let mut models: Vec<String> = Vec::new();
-        for c in &sites {
-            for m in site_models(c, &locals, summaries) {
-                if !models.contains(&m) {
-                    models.push(m);
-                }
-            }
-        }
-        if models.is_empty() {
-            models.clone_from(&cx.data[index].models);
-        }
-        let writes = sites.iter().any(|c| locals.writes(c)) || cx.data[index].writes;
-        let evidence = private_evidence(method, &models, writes, &ids, &cx.data[index], cx);
+        let (_, evidence) = private_of(site, index, &sites, &ids, method, cx);
         let first = sites[0];
         let source = if from_path { "the path" } else { "the request" };
         let mut finding = Finding::new(&SC102, format!(
@@ -502,6 +521,32 @@ pub(crate) fn check_routes(
         }
         findings.push(finding);
     }
+}
+
+/// The models a route's loads name, and the evidence that the object is private.
+fn private_of(
+    site: &crate::model::RouteSite<'_>,
+    index: usize,
+    sites: &[&ast::ExprCall],
+    ids: &[String],
+    method: &str,
+    cx: &Context<'_>,
+) -> (Vec<String>, Option<String>) {
+    let locals = LocalStrings::of_body(&site.func.body);
+    let mut models: Vec<String> = Vec::new();
+    for c in sites {
+        for m in site_models(c, &locals, cx.summaries) {
+            if !models.contains(&m) {
+                models.push(m);
+            }
+        }
+    }
+    if models.is_empty() {
+        models.clone_from(&cx.data[index].models);
+    }
+    let writes = sites.iter().any(|c| locals.writes(c)) || cx.data[index].writes;
+    let evidence = private_evidence(method, &models, writes, ids, &cx.data[index], cx);
+    (models, evidence)
 }
 
 fn decorator_is_role_name(name: &str) -> bool {
