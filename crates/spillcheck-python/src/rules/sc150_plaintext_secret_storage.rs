@@ -528,13 +528,7 @@ pub(crate) fn check_generated(
             walk_expr(self, expr);
         }
     }
-    for file in files {
-        if file.is_test {
-            continue;
-        }
-        let Some(module) = file.module() else {
-            continue;
-        };
+    for (file, module) in project_modules(files) {
         let mut v = V {
             file,
             out: Vec::new(),
@@ -548,6 +542,16 @@ pub(crate) fn check_generated(
             findings.push(spillcheck_core::Finding::new(&SC150, message).at(file.location(range)));
         }
     }
+}
+
+/// The parsed files of the project's own code (tests hold fixtures, not storage).
+fn project_modules(
+    files: &[crate::project::SourceFile],
+) -> impl Iterator<Item = (&crate::project::SourceFile, &ruff_python_ast::ModModule)> {
+    files
+        .iter()
+        .filter(|f| !f.is_test)
+        .filter_map(|f| Some((f, f.module()?)))
 }
 
 /// The message for a secret field given a freshly generated value.
@@ -650,13 +654,7 @@ pub(crate) fn check_tables(
             walk_expr(self, expr);
         }
     }
-    for file in files {
-        if file.is_test {
-            continue;
-        }
-        let Some(module) = file.module() else {
-            continue;
-        };
+    for (file, module) in project_modules(files) {
         let mut v = Literals { out: Vec::new() };
         v.visit_body(&module.body);
         for lit in v.out {
