@@ -24,6 +24,8 @@ Planted (see expected.toml):
 - PUT  /api/users/<name>/password any caller sets any user's password (account takeover);
                                   withheld from every phase but the takeover check, which
                                   needs B's password (--user for B) and sets it back
+- GET  /api/users/<name>/contacts/<id>  nested ids: any user reads a contact (name, phone)
+                                  of any user's address book
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
@@ -44,6 +46,7 @@ Safe (must stay silent):
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
 - PUT  /api/v2/users/<name>/password  the caller's own password only (403 for another user)
+- GET  /api/v2/users/<name>/contacts/<id>  the owner of the address book only
 - POST /api/v2/purchases          the same, owner-checked (403 for someone else's card)
 - POST /api/v2/password/reset     locks after five wrong PINs (429)
 - POST /api/users/<name>/mute     answers without the muted user's data
@@ -93,6 +96,11 @@ def create_app():
         "4000000002": [{"amount": 12.5, "memo": "rent for the garden flat"}],
     }
     cards = {}  # id -> {"id", "owner", "label", "frozen"}
+    contacts = {
+        "alice": [{"id": 1, "name": "Dina Dormouse", "phone": "+1 555 0411"}],
+        "bob": [{"id": 2, "name": "Carol Carpenter", "phone": "+1 555 0412"}],
+    }
+
     follows = set()  # (follower, followed)
     wrong_pins = {}  # user name -> wrong PINs given to /api/v2/password/reset
     tokens = dict(part.split("=", 1)[::-1] for part in os.environ.get("ZOO_TOKENS", "").split(",") if "=" in part)
@@ -271,6 +279,34 @@ def create_app():
             return jsonify(error="a password of 8 characters or more is required"), 400
         user["password"] = data["password"]
         return jsonify(status="password changed")
+
+    # A user's own address book, listed for its owner only.
+    @app.get("/api/users/<username>/contacts")
+    @token_required
+    def contact_list(username):
+        if username != g.user["username"]:
+            return jsonify(error="not your address book"), 403
+        return jsonify(contacts=contacts.get(username, []))
+
+    # Planted: one contact of any user's address book, for any caller (nested ids).
+    @app.get("/api/users/<username>/contacts/<int:contact_id>")
+    @token_required
+    def contact(username, contact_id):
+        for c in contacts.get(username, []):
+            if c["id"] == contact_id:
+                return jsonify(c)
+        return jsonify(error="no such contact"), 404
+
+    # Safe: the same, for the owner of the address book only.
+    @app.get("/api/v2/users/<username>/contacts/<int:contact_id>")
+    @token_required
+    def contact_v2(username, contact_id):
+        if username != g.user["username"]:
+            return jsonify(error="not your address book"), 403
+        for c in contacts.get(username, []):
+            if c["id"] == contact_id:
+                return jsonify(c)
+        return jsonify(error="no such contact"), 404
 
     # Planted: following answers with the followed user's whole profile.
     @app.post("/api/users/<username>/follow")

@@ -15,7 +15,7 @@ use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
-    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover.
+    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover.
     ///
     /// ## Why it matters
     /// Broken Object Level Authorization is the most common and most damaging API flaw: every record of every user is one changed number away.
@@ -198,6 +198,137 @@ async fn reads(p: &Probe) -> Vec<Finding> {
             );
         } else if refused {
             enforced(p, pr);
+        }
+    }
+    out
+}
+
+/// B's value for a parent parameter of a nested path (`{username}` of
+/// `/users/{username}/contacts/{id}`): B's identity for a user parameter, else B's own key
+/// of that name, else an id B was seen with under that prefix.
+fn b_value(p: &Probe, name: &str, prefix: &str) -> Option<String> {
+    let n = name.to_ascii_lowercase();
+    let user = matches!(
+        n.as_str(),
+        "user_id" | "userid" | "uid" | "username" | "user_name" | "user_email" | "login" | "handle"
+    ) || (matches!(n.as_str(), "id" | "name" | "email")
+        && ["user", "member", "profile", "account"]
+            .iter()
+            .any(|w| prefix.to_ascii_lowercase().contains(w)));
+    if user {
+        return authz::identity_value(&p.own_b, name);
+    }
+    if let Some(v) = p.own_b.values_for(name).first() {
+        return Some(v.clone());
+    }
+    authz::texts(&p.seen_b.candidates(name, prefix))
+        .into_iter()
+        .find(|v| !authz::texts(&p.seen_a.candidates(name, prefix)).contains(v))
+}
+
+/// Nested objects (`GET /users/{username}/contacts/{contact_id}`): the parents filled
+/// with B's values, B's own items learnt from B's listing of the parent collection
+/// (`GET /users/bob/contacts`), then each read by A and judged as a plain read is. At most
+/// eight operations, two items each.
+async fn nested_reads(p: &Probe) -> Vec<Finding> {
+    let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let nested = p.ops.iter().filter(|pr| {
+        pr.op.method == "GET" && pr.op.path_params().count() >= 2 && !p.is_public(&pr.op)
+    });
+    for pr in nested.take(8) {
+        let names: Vec<String> = pr.op.path_params().map(|x| x.name.clone()).collect();
+        let (last, parents) = names.split_last().expect("two or more");
+        let mut values = std::collections::BTreeMap::new();
+        let mut ok = true;
+        for name in parents {
+            let prefix = pr
+                .op
+                .path
+                .split(&format!("{{{name}}}"))
+                .next()
+                .unwrap_or("");
+            match b_value(p, name, prefix) {
+                Some(v) => {
+                    values.insert(name.clone(), v);
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            continue;
+        }
+        // B's items: from B's listing of the parent collection, else ids B was seen with.
+        let collection = pr
+            .op
+            .path
+            .split(&format!("/{{{last}}}"))
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let mut items: Vec<String> = Vec::new();
+        if p.ops
+            .iter()
+            .any(|x| x.op.method == "GET" && x.op.path == collection)
+            && let Some(lx) = get(p, b, &crate::discovery::render_path(&collection, &values)).await
+            && lx.response.ok()
+            && let Some(json) = lx.response.json()
+        {
+            items.extend(
+                authz::records(&json)
+                    .iter()
+                    .filter_map(|r| r.get("id").map(crate::discovery::value_text)),
+            );
+        }
+        if items.is_empty() {
+            items = authz::texts(&p.seen_b.candidates(last, &collection));
+        }
+        for id in items.into_iter().take(2) {
+            let mut full = values.clone();
+            full.insert(last.clone(), id.clone());
+            let path = crate::discovery::render_path(&pr.op.path, &full);
+            let Some(bx) = get(p, b, &path).await else {
+                continue;
+            };
+            if !bx.response.ok() || crate::inspect::holds_no_data(&bx.response) {
+                continue;
+            }
+            let Some(ax) = get(p, a, &path).await else {
+                continue;
+            };
+            let anon = p
+                .anon(p.request("anonymous", Method::GET, &path))
+                .await
+                .ok();
+            match authz::judge(
+                &ax.response,
+                &bx.response,
+                anon.as_ref().map(|x| &x.response),
+            ) {
+                Verdict::Bypass(why) => {
+                    let mut absent = values.clone();
+                    absent.insert(last.clone(), authz::absent_like(pr, &id));
+                    let control =
+                        get(p, a, &crate::discovery::render_path(&pr.op.path, &absent)).await;
+                    if control.is_some_and(|c| {
+                        c.response.ok()
+                            && (crate::inspect::similarity(&c.response, &ax.response) >= 0.95
+                                || crate::inspect::same_shape(&c.response, &ax.response))
+                    }) {
+                        continue;
+                    }
+                    out.push(
+                        Finding::new(&SC210, format!("{} {}: {why}", pr.op.method, pr.op.path))
+                            .on_route(&pr.op.method, &pr.op.path)
+                            .with_http(p.evidence(&ax, &why, &[&bx])),
+                    );
+                    break;
+                }
+                Verdict::Enforced => enforced(p, pr),
+                Verdict::Unclear(_) | Verdict::Skip => {}
+            }
         }
     }
     out
@@ -587,6 +718,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         return Vec::new();
     }
     let mut out = reads(p).await;
+    out.extend(nested_reads(p).await);
     out.extend(writes(p).await);
     // Before the actions: a card A froze would refuse the payment that names it.
     out.extend(body_references(p).await);

@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts.
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts.
     ///
     /// ## Fix
     /// Use a public serializer for other users' records.
@@ -99,6 +99,30 @@ fn foreign(json: &Value, own: &Own, anonymous: bool) -> Vec<(&'static str, Strin
     out
 }
 
+/// Whether a concrete path is under the caller's own account: `/me/...`, or a user-like
+/// collection followed by one of the caller's own names, emails or ids
+/// (`/users/alice/contacts`).
+fn names_own_account(path: &str, own: &Own) -> bool {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    segs.contains(&"me")
+        || segs.windows(2).any(|w| {
+            let coll = w[0].to_ascii_lowercase();
+            ["user", "account", "member", "profile", "customer"]
+                .iter()
+                .any(|u| coll.contains(u))
+                && [&own.names, &own.emails, &own.ids]
+                    .iter()
+                    .any(|vs| vs.iter().any(|v| v == w[1]))
+        })
+}
+
+/// Whether a personal value is another known user's (B's email or phone).
+fn belongs_to(value: &str, other: &Own) -> bool {
+    let v = value.to_ascii_lowercase();
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    other.emails.contains(&v) || (!digits.is_empty() && other.phones.contains(&digits))
+}
+
 /// Answers to user A (and to anonymous callers) that carry other people's emails, phone
 /// numbers or card numbers. When A's own identity is unknown, one foreign-looking
 /// address proves nothing: two distinct ones are needed (a listing of several people).
@@ -132,6 +156,12 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             .unwrap_or_default();
         let mut found = foreign(&json, &p.own, anonymous);
         found.retain(|(k, v)| anonymous || *k != "card number" || !mine.contains(v));
+        // What A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`)
+        // is A's business, third parties' numbers included; another user's data there
+        // (B's email in A's followers) still counts.
+        if !anonymous && names_own_account(e.request.url.path(), &p.own) {
+            found.retain(|(_, v)| belongs_to(v, &p.own_b));
+        }
         if write {
             found.retain(|(_, v)| !sent.contains(&v.to_ascii_lowercase()));
         }
@@ -179,6 +209,27 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn under_the_callers_own_account() {
+        let own = Own {
+            names: vec!["alice".into()],
+            ids: vec!["7".into()],
+            ..Own::default()
+        };
+        assert!(names_own_account("/api/users/alice/contacts/1", &own));
+        assert!(names_own_account("/api/accounts/7/addresses", &own));
+        assert!(names_own_account("/api/me/followers", &own));
+        assert!(!names_own_account("/api/users/bob/contacts/2", &own));
+        assert!(!names_own_account("/api/notes/7", &own));
+        let b = Own {
+            emails: vec!["bob@zoo.test".into()],
+            phones: vec!["15550302".into()],
+            ..Own::default()
+        };
+        assert!(belongs_to("Bob@zoo.test", &b) && belongs_to("+1 555 0302", &b));
+        assert!(!belongs_to("+1 555 0411", &b));
+    }
 
     #[test]
     fn own_data_is_not_foreign() {
