@@ -217,6 +217,9 @@ pub struct Probe {
     pub created_b: crate::writes::CreatedByB,
     /// (collection path, id) of each object user A created in the write phase.
     pub created_a: Vec<(String, String)>,
+    /// Anonymous reads sent again after the writes, by concrete path: an open route whose
+    /// first answer held nothing (A had no records yet) may hold A's records now.
+    pub anon_after: Vec<(String, Arc<Exchange>)>,
     /// Operations withheld because they set a password, that name one user in their path
     /// (`PUT /users/{username}/password`): sent only by the takeover check, aimed at B.
     pub password_ops: Vec<Probed>,
@@ -783,6 +786,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         created_users: Mutex::new(Vec::new()),
         created_b: crate::writes::CreatedByB::default(),
         created_a: Vec::new(),
+        anon_after: Vec::new(),
         password_ops: Vec::new(),
         b_credentials: None,
         refused_writes: Vec::new(),
@@ -1177,6 +1181,37 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // The scan's accounts of other kinds (merchants beside customers) read what A's token
     // was refused on.
     crate::realms::read_as_other_realms(&p).await;
+    // Open routes whose anonymous answer held no data before A wrote anything: asked
+    // again, now that A has records (a transfer, a card).
+    if p.engine.settings().allow_writes {
+        let again: Vec<&Probed> = p
+            .ops
+            .iter()
+            .filter(|pr| {
+                pr.op.is_read()
+                    && pr.anon.as_ref().is_some_and(|x| {
+                        x.response.ok()
+                            && !crate::rules::sc201_endpoint_without_auth::carries_data(
+                                &x.response,
+                                false,
+                            )
+                    })
+            })
+            .take(30)
+            .collect();
+        let answers = join_all(
+            again
+                .iter()
+                .map(|pr| p.anon(p.request("anonymous", Method::GET, &pr.path))),
+        )
+        .await;
+        let after: Vec<(String, Arc<Exchange>)> = again
+            .iter()
+            .zip(answers)
+            .filter_map(|(pr, x)| Some((pr.path.clone(), x.ok()?)))
+            .collect();
+        p.anon_after = after;
+    }
     crate::writes::clean_up(&p, &written.cleanup).await;
     crate::writes::clean_up_b(&p).await;
     p.engine.progress().set_message("reading responses");

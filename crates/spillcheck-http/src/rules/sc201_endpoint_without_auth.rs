@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's; likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields), or records (with ids) about user A's own account named by A's private key in the path or query (A's account number or email, learnt from A's login and profile; not a user name or id, which public profiles are addressed by). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data, reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
+    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's; likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields), or records (with ids) about user A's or B's own account named by that user's private key in the path or query (an account number or email, learnt from their login and profile; not a user name or id, which public profiles are addressed by). With `--allow-writes`, an open route whose anonymous answer held no data before the writes is asked again after them (A's first transfer fills A's transaction list). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data, reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
     ///
     /// ## Fix
     /// Add the authentication decorator or remove the endpoint from the `before_request` allow-list; re-run the probe to confirm 401.
@@ -152,7 +152,16 @@ fn is_static_file(path: &str) -> bool {
 pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut out = Vec::new();
     for pr in &p.ops {
-        let Some(anon) = &pr.anon else { continue };
+        // The anonymous answer after the writes, when the first one held nothing.
+        let Some(anon) = p
+            .anon_after
+            .iter()
+            .find(|(path, x)| *path == pr.path && carries_data(&x.response, false))
+            .map(|(_, x)| x)
+            .or(pr.anon.as_ref())
+        else {
+            continue;
+        };
         // A redirect to the login page, a login form or a 2xx saying "fail" is a refusal.
         if !pr.op.is_read()
             || p.is_public(&pr.op)
@@ -227,7 +236,7 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             (Security::Required(_), _) => "documented as requiring a token",
             (_, Some(key)) if !carries_data(&anon.response, true) => {
                 about_a = format!(
-                    "its answer holds records of user A's account, named by A's `{key}` in the path"
+                    "its answer holds records of a user's account, named by that user's `{key}` in the path"
                 );
                 about_a.as_str()
             }
