@@ -105,6 +105,41 @@ fn enforced(p: &Probe, pr: &Probed) {
     }
 }
 
+/// B's object at `path` read by B, then by A and anonymously: B's answer (when it holds
+/// something of B's), A's answer and the verdict.
+async fn read_as_a_and_b(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    b: &crate::auth::Identity,
+    path: &str,
+) -> Option<(Arc<Exchange>, Arc<Exchange>, Verdict)> {
+    let bx = get(p, b, path).await?;
+    // B's own answer holds nothing of B's (`{"followers": []}`): A reading the same
+    // proves nothing.
+    if !bx.response.ok() || crate::inspect::holds_no_data(&bx.response) {
+        return None;
+    }
+    let ax = get(p, a, path).await?;
+    let anon = p.anon(p.request("anonymous", Method::GET, path)).await.ok();
+    let verdict = authz::judge(
+        &ax.response,
+        &bx.response,
+        anon.as_ref().map(|x| &x.response),
+    );
+    Some((ax, bx, verdict))
+}
+
+/// Whether A's answer for an id that names nothing (`absent`) is A's answer for B's id
+/// again: the same answer for any id, or the shape of a missing one (`{"transactions":
+/// []}`): nothing of B's.
+async fn answers_any_id(p: &Probe, a: &crate::auth::Identity, absent: &str, ax: &Exchange) -> bool {
+    get(p, a, absent).await.is_some_and(|c| {
+        c.response.ok()
+            && (crate::inspect::similarity(&c.response, &ax.response) >= 0.95
+                || crate::inspect::same_shape(&c.response, &ax.response))
+    })
+}
+
 /// Reads: B's objects requested with A's token (and anonymously, to tell public data
 /// from a bypass); a bypass is checked against a surely-missing id, so an operation
 /// that answers the same for any id is not reported.
@@ -127,26 +162,10 @@ async fn reads(p: &Probe) -> Vec<Finding> {
         }
         for id in ids {
             let path = authz::with_value(pr, &id);
-            let Some(bx) = get(p, b, &path).await else {
+            let Some((ax, bx, verdict)) = read_as_a_and_b(p, a, b, &path).await else {
                 continue;
             };
-            // B's own answer holds nothing of B's (`{"followers": []}`): A reading the
-            // same proves nothing.
-            if !bx.response.ok() || crate::inspect::holds_no_data(&bx.response) {
-                continue;
-            }
-            let Some(ax) = get(p, a, &path).await else {
-                continue;
-            };
-            let anon = p
-                .anon(p.request("anonymous", Method::GET, &path))
-                .await
-                .ok();
-            match authz::judge(
-                &ax.response,
-                &bx.response,
-                anon.as_ref().map(|x| &x.response),
-            ) {
+            match verdict {
                 Verdict::Bypass(why) => {
                     // Content every user may browse (posts, public profiles): the listing
                     // already shows it, and the object holds no secret.
@@ -155,15 +174,8 @@ async fn reads(p: &Probe) -> Vec<Finding> {
                     {
                         continue;
                     }
-                    let control =
-                        get(p, a, &authz::with_value(pr, &authz::absent_like(pr, &id))).await;
-                    if control.is_some_and(|c| {
-                        c.response.ok()
-                            && (crate::inspect::similarity(&c.response, &ax.response) >= 0.95
-                                || crate::inspect::same_shape(&c.response, &ax.response))
-                    }) {
-                        // The same answer for any id (the id is ignored), or answered like
-                        // an id that names nothing (`{"transactions": []}`): nothing of B's.
+                    let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
+                    if answers_any_id(p, a, &absent, &ax).await {
                         continue;
                     }
                     bypass = Some((ax, bx, why));
@@ -289,34 +301,15 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
             let mut full = values.clone();
             full.insert(last.clone(), id.clone());
             let path = crate::discovery::render_path(&pr.op.path, &full);
-            let Some(bx) = get(p, b, &path).await else {
+            let Some((ax, bx, verdict)) = read_as_a_and_b(p, a, b, &path).await else {
                 continue;
             };
-            if !bx.response.ok() || crate::inspect::holds_no_data(&bx.response) {
-                continue;
-            }
-            let Some(ax) = get(p, a, &path).await else {
-                continue;
-            };
-            let anon = p
-                .anon(p.request("anonymous", Method::GET, &path))
-                .await
-                .ok();
-            match authz::judge(
-                &ax.response,
-                &bx.response,
-                anon.as_ref().map(|x| &x.response),
-            ) {
+            match verdict {
                 Verdict::Bypass(why) => {
                     let mut absent = values.clone();
                     absent.insert(last.clone(), authz::absent_like(pr, &id));
-                    let control =
-                        get(p, a, &crate::discovery::render_path(&pr.op.path, &absent)).await;
-                    if control.is_some_and(|c| {
-                        c.response.ok()
-                            && (crate::inspect::similarity(&c.response, &ax.response) >= 0.95
-                                || crate::inspect::same_shape(&c.response, &ax.response))
-                    }) {
+                    let absent = crate::discovery::render_path(&pr.op.path, &absent);
+                    if answers_any_id(p, a, &absent, &ax).await {
                         continue;
                     }
                     out.push(
