@@ -1058,32 +1058,36 @@ fn user_credentials_log_in_and_again_when_the_token_expires() {
     assert!(!diags.contains("wrong-password"), "{diags}");
 }
 
+/// `spillcheck scan` of the zoo with A and B logging in from the environment
+/// (`SPILLCHECK_USER`, `SPILLCHECK_USER_B`), verbose, JSON, no rate limit.
+fn scan_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
+    let url = t.url();
+    let mut args = vec![
+        "scan",
+        "testbeds/api-zoo",
+        "--url",
+        url.as_str(),
+        "--rate",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--format", "json", "--verbose"]);
+    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(&args)
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn account_takeover_proved_by_b_logging_in_and_b_password_set_back() {
     // The zoo's `PUT /api/users/{username}/password` lets anyone set anyone's password;
     // its v2 twin only the caller's own. With B's password known, the scan sends A's change
     // for B, proves it by logging B in with A's choice, and sets B's password back.
     let t = spawn("api-zoo/app.py", &[], &[("ZOO_TOKENS", "")]);
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args([
-            "scan",
-            "testbeds/api-zoo",
-            "--url",
-            &t.url(),
-            "--allow-writes",
-            "--rate",
-            "0",
-            "--select",
-            "SC210",
-            "--format",
-            "json",
-            "--verbose",
-        ])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = scan_zoo_as_users(&t, &["--allow-writes", "--select", "SC210"]);
     let report = json(&out);
     let got = found(&report);
     assert!(
