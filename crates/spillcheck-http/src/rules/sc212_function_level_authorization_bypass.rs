@@ -91,7 +91,14 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         else {
             continue;
         };
-        if pr.anon.as_ref().is_some_and(|x| x.response.ok())
+        // A 2xx that is a login page or says it failed is a refusal, not an answer.
+        if inspect::refused(&ax.response, None) {
+            continue;
+        }
+        if pr
+            .anon
+            .as_ref()
+            .is_some_and(|x| x.response.ok() && !inspect::refused(&x.response, Some(&ax.response)))
             && !matches!(pr.op.security, Security::Required(_))
         {
             continue; // anyone gets it: not an administrator's function
@@ -105,7 +112,9 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
             None => None,
         };
         let why = match &admin_answer {
-            Some(adm) if adm.response.ok() => {
+            Some(adm)
+                if adm.response.ok() && !inspect::refused(&ax.response, Some(&adm.response)) =>
+            {
                 let sim = inspect::similarity(&adm.response, &ax.response);
                 if sim < 0.6 {
                     continue;
