@@ -11,7 +11,7 @@ use spillcheck_core::DiagnosticLevel;
 
 declare_rule! {
     /// ## What it finds
-    /// The API answered with data to a token whose `exp` lies in the past (a copy of the user's token re-signed expired, when the secret is known, or a captured expired token).
+    /// The API answered with data to a token whose `exp` lies in the past (a copy of the user's token re-signed to have expired an hour ago, when the HMAC secret is known).
     ///
     /// ## Why it matters
     /// A token that never expires turns every leaked token (from a log, a proxy, a laptop) into permanent access.

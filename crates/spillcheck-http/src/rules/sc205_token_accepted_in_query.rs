@@ -10,7 +10,7 @@ use crate::rules::accepted_on_protected;
 
 declare_rule! {
     /// ## What it finds
-    /// The API answered with data when the token was sent as `?access_token=`, `?token=` or `?jwt=` instead of in the `Authorization` header.
+    /// The API answered with data when the token was sent in the query string (`?access_token=`, `?token=`, `?jwt=`, `?api_key=`, `?auth=`, `?bearer=`) instead of in the `Authorization` header.
     ///
     /// ## Why it matters
     /// Tokens in URLs are written to access logs, proxies, browser history and `Referer` headers.
