@@ -36,7 +36,14 @@ fn sensitive_value(v: &str) -> Option<&'static str> {
     let only_number_chars = v
         .chars()
         .all(|c| c.is_ascii_digit() || " -+().".contains(c));
-    if only_number_chars && (13..=19).contains(&digits.len()) && luhn(&digits) {
+    // Card numbers start with an issuer's digit (3 to 6) and are not one digit repeated;
+    // a long numeric id (a snowflake `sub`) that happens to pass Luhn is not a card.
+    if only_number_chars
+        && (13..=19).contains(&digits.len())
+        && matches!(digits.as_bytes()[0], b'3'..=b'6')
+        && !digits.bytes().all(|b| b == digits.as_bytes()[0])
+        && luhn(&digits)
+    {
         return Some("a payment card number");
     }
     if only_number_chars && v.trim_start().starts_with('+') && (10..=15).contains(&digits.len()) {
@@ -237,6 +244,8 @@ mod tests {
         }
         // Ordinary claims and ids are fine; a non-Luhn number is not a card.
         assert!(run(&format!(r#"{{"sub":"1234567890123","exp":{},"scope":"notes:read","ref":"4111111111111112"}}"#, NOW + 60)).is_empty());
+        // A snowflake-like id that passes Luhn is no card.
+        assert!(run(&format!(r#"{{"sub":"123456789012345671","exp":{}}}"#, NOW + 60)).is_empty());
         // A sensitive name with nothing in it carries nothing.
         assert!(
             run(&format!(
