@@ -245,7 +245,13 @@ mod tests {
         // Ordinary claims and ids are fine; a non-Luhn number is not a card.
         assert!(run(&format!(r#"{{"sub":"1234567890123","exp":{},"scope":"notes:read","ref":"4111111111111112"}}"#, NOW + 60)).is_empty());
         // A snowflake-like id that passes Luhn is no card.
-        assert!(run(&format!(r#"{{"sub":"123456789012345671","exp":{}}}"#, NOW + 60)).is_empty());
+        assert!(
+            run(&format!(
+                r#"{{"sub":"123456789012345671","exp":{}}}"#,
+                NOW + 60
+            ))
+            .is_empty()
+        );
         // A sensitive name with nothing in it carries nothing.
         assert!(
             run(&format!(
