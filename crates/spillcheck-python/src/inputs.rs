@@ -291,8 +291,11 @@ impl<'a> Visitor<'a> for Reads {
                 walk_expr(self, e);
                 if let Some((name, source)) = self.field_read(&cmp.left) {
                     self.push(&name, source, "boolean", false);
-                    // A flag a handler checks is a consent or a confirmation it wants set.
-                    self.accept(&name, source, "true");
+                    // A flag a handler checks is a consent or a confirmation it wants set;
+                    // never a privilege (`is_admin`), which a valid body leaves alone.
+                    if !spillcheck_core::vocab::mentions_role(&name) {
+                        self.accept(&name, source, "true");
+                    }
                 }
                 return;
             }
