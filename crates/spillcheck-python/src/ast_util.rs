@@ -41,27 +41,36 @@ pub(crate) fn str_value(expr: &Expr) -> Option<&str> {
 pub(crate) fn literal_text(expr: &Expr) -> Option<std::borrow::Cow<'_, str>> {
     match expr {
         Expr::StringLiteral(s) => Some(std::borrow::Cow::Borrowed(s.value.to_str())),
-        Expr::FString(f) => {
-            let mut out = String::new();
-            for part in &f.value {
-                match part {
-                    ast::FStringPart::Literal(l) => out.push_str(&l.value),
-                    ast::FStringPart::FString(fs) => {
-                        for e in &fs.elements {
-                            match e {
-                                ast::InterpolatedStringElement::Literal(l) => {
-                                    out.push_str(&l.value);
-                                }
-                                ast::InterpolatedStringElement::Interpolation(_) => out.push('?'),
-                            }
+        Expr::FString(f) => Some(std::borrow::Cow::Owned(fstring_text(f, &mut |out, _| {
+            out.push('?');
+        }))),
+        _ => None,
+    }
+}
+
+/// An f-string's text, each interpolation written by `interpolation` (given the text so
+/// far and the interpolated expression).
+pub(crate) fn fstring_text<'a>(
+    f: &'a ast::ExprFString,
+    interpolation: &mut dyn FnMut(&mut String, &'a Expr),
+) -> String {
+    let mut out = String::new();
+    for part in &f.value {
+        match part {
+            ast::FStringPart::Literal(l) => out.push_str(&l.value),
+            ast::FStringPart::FString(fs) => {
+                for e in &fs.elements {
+                    match e {
+                        ast::InterpolatedStringElement::Literal(l) => out.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            interpolation(&mut out, &i.expression);
                         }
                     }
                 }
             }
-            Some(std::borrow::Cow::Owned(out))
         }
-        _ => None,
     }
+    out
 }
 
 /// `True`/`False` literal.

@@ -112,26 +112,11 @@ fn marked_text(expr: &Expr) -> Option<(String, Vec<&Expr>)> {
     match expr {
         Expr::StringLiteral(s) => Some((s.value.to_str().to_owned(), Vec::new())),
         Expr::FString(f) => {
-            let mut text = String::new();
             let mut values: Vec<&Expr> = Vec::new();
-            for part in &f.value {
-                match part {
-                    ast::FStringPart::Literal(l) => text.push_str(&l.value),
-                    ast::FStringPart::FString(fs) => {
-                        for e in &fs.elements {
-                            match e {
-                                ast::InterpolatedStringElement::Literal(l) => {
-                                    text.push_str(&l.value);
-                                }
-                                ast::InterpolatedStringElement::Interpolation(i) => {
-                                    let _ = write!(text, "\u{1}{}\u{1}", values.len());
-                                    values.push(&i.expression);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let text = crate::ast_util::fstring_text(f, &mut |text, e| {
+                let _ = write!(text, "\u{1}{}\u{1}", values.len());
+                values.push(e);
+            });
             Some((text, values))
         }
         _ => None,
@@ -274,18 +259,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let Some((text, values)) = marked_text(sql_expr) else {
         return;
     };
-    let lower = text.trim_start().to_ascii_lowercase();
+    let lower = text.to_ascii_lowercase();
+    let start = lower.trim_start();
     let (insert, update, select) = (
-        lower.starts_with("insert"),
-        lower.starts_with("update"),
-        lower.starts_with("select"),
+        start.starts_with("insert"),
+        start.starts_with("update"),
+        start.starts_with("select"),
     );
     // Any call handed a write statement runs it: `cursor.execute(...)`, a project's
     // `execute_query("UPDATE users SET password = %s ...", (pw, name))`.
     if !(is_data_call(call) || insert || update || select) {
         return;
     }
-    let lower = text.to_ascii_lowercase();
     let (table, slots, written) = if insert || (!update && !select && lower.contains("insert")) {
         (
             table_after(&lower, "into"),
@@ -309,6 +294,13 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     } else {
         return;
     };
+    let slots: Vec<(String, Slot)> = slots
+        .into_iter()
+        .filter(|(c, _)| secret_column(c))
+        .collect();
+    if slots.is_empty() {
+        return;
+    }
     let params: Vec<&Expr> = match call.arguments.args.get(1).map(|p| bound(cx, p)) {
         Some(Expr::Tuple(t)) => t.elts.iter().collect(),
         Some(Expr::List(l)) => l.elts.iter().collect(),
@@ -327,9 +319,6 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     };
     let mut reported = false;
     for (col, slot) in slots {
-        if !secret_column(&col) {
-            continue;
-        }
         let value = match slot {
             Slot::Param(i) => params.get(i),
             Slot::Interp(i) => values.get(i),
