@@ -166,8 +166,14 @@ pub fn prefix(pr: &Probed) -> String {
 /// then comes from the token or `/me`.
 pub fn is_user_param(pr: &Probed) -> bool {
     let Some(param) = param(pr) else { return false };
-    let n = param.name.to_ascii_lowercase();
-    let pre = prefix(pr).to_ascii_lowercase();
+    names_user(&param.name, &prefix(pr))
+}
+
+/// Whether a parameter of this name, after this path prefix, names a user (`{user_id}`,
+/// `{username}`, `{id}` after `/users/`).
+pub fn names_user(name: &str, prefix: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let pre = prefix.to_ascii_lowercase();
     matches!(
         n.as_str(),
         "user_id"

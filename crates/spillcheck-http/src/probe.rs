@@ -432,6 +432,21 @@ impl Probe {
         v
     }
 
+    /// A finding of `rule` on an operation: `METHOD path: why`, on its route, with the
+    /// decisive exchange and the others that show it.
+    pub fn finding_on(
+        &self,
+        rule: &spillcheck_core::RuleMeta,
+        op: &Operation,
+        why: &str,
+        main: &Exchange,
+        others: &[&Exchange],
+    ) -> Finding {
+        Finding::new(rule, format!("{} {}: {why}", op.method, op.path))
+            .on_route(&op.method, &op.path)
+            .with_http(self.evidence(main, why, others))
+    }
+
     /// The HTTP evidence of a finding: the decisive exchange plus others.
     pub fn evidence(&self, main: &Exchange, what: &str, others: &[&Exchange]) -> HttpEvidence {
         let mut exchanges: Vec<spillcheck_core::Exchange> =

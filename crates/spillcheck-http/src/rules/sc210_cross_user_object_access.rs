@@ -190,11 +190,7 @@ async fn reads(p: &Probe) -> Vec<Finding> {
             remove_as_b(p, b, pr, &id).await;
         }
         if let Some((ax, bx, why)) = bypass {
-            out.push(
-                Finding::new(&SC210, format!("{} {}: {why}", pr.op.method, pr.op.path))
-                    .on_route(&pr.op.method, &pr.op.path)
-                    .with_http(p.evidence(&ax, &why, &[&bx])),
-            );
+            out.push(p.finding_on(&SC210, &pr.op, &why, &ax, &[&bx]));
         } else if let Some((ax, bx, why)) = unclear {
             out.push(
                 Finding::new(
@@ -219,15 +215,7 @@ async fn reads(p: &Probe) -> Vec<Finding> {
 /// `/users/{username}/contacts/{id}`): B's identity for a user parameter, else B's own key
 /// of that name, else an id B was seen with under that prefix.
 fn b_value(p: &Probe, name: &str, prefix: &str) -> Option<String> {
-    let n = name.to_ascii_lowercase();
-    let user = matches!(
-        n.as_str(),
-        "user_id" | "userid" | "uid" | "username" | "user_name" | "user_email" | "login" | "handle"
-    ) || (matches!(n.as_str(), "id" | "name" | "email")
-        && ["user", "member", "profile", "account"]
-            .iter()
-            .any(|w| prefix.to_ascii_lowercase().contains(w)));
-    if user {
+    if authz::names_user(name, prefix) {
         return authz::identity_value(&p.own_b, name);
     }
     if let Some(v) = p.own_b.values_for(name).first() {
@@ -312,11 +300,7 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
                     if answers_any_id(p, a, &absent, &ax).await {
                         continue;
                     }
-                    out.push(
-                        Finding::new(&SC210, format!("{} {}: {why}", pr.op.method, pr.op.path))
-                            .on_route(&pr.op.method, &pr.op.path)
-                            .with_http(p.evidence(&ax, &why, &[&bx])),
-                    );
+                    out.push(p.finding_on(&SC210, &pr.op, &why, &ax, &[&bx]));
                     break;
                 }
                 Verdict::Enforced => enforced(p, pr),
@@ -473,11 +457,7 @@ async fn writes(p: &Probe) -> Vec<Finding> {
                 "user A {what} an object user B created (B's read-back answered {})",
                 after.response.status
             );
-            out.push(
-                Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
-                    .on_route(&w.op.method, &w.op.path)
-                    .with_http(p.evidence(&wx, &why, &[&made, &before, &after])),
-            );
+            out.push(p.finding_on(&SC210, &w.op, &why, &wx, &[&made, &before, &after]));
         } else {
             enforced(p, w);
         }
@@ -529,9 +509,7 @@ fn changed_finding(
         .collect::<Vec<_>>()
         .join(", ");
     let why = format!("{what} ({fields} in B's read-back)");
-    Finding::new(&SC210, format!("{} {}: {why}", w.op.method, w.op.path))
-        .on_route(&w.op.method, &w.op.path)
-        .with_http(p.evidence(seen.ax, &why, &[seen.before, seen.after]))
+    p.finding_on(&SC210, &w.op, &why, seen.ax, &[seen.before, seen.after])
 }
 
 /// The fields of B's record that differ between two reads.
@@ -796,11 +774,7 @@ async fn takeover(p: &Probe) -> Vec<Finding> {
         let proof = crate::login::log_in(p, "user B with A's password", &taken).await;
         if proof.is_ok() {
             let why = "user A set user B's password: B's account then logged in with the password A chose (account takeover)";
-            out.push(
-                Finding::new(&SC210, format!("{} {}: {why}", pr.op.method, pr.op.path))
-                    .on_route(&pr.op.method, &pr.op.path)
-                    .with_http(p.evidence(&ax, why, &[])),
-            );
+            out.push(p.finding_on(&SC210, &pr.op, why, &ax, &[]));
         }
         // B's own password back, the same way; then B must log in with it again.
         if let Some(back) = password_body(&pr.op, &creds.password) {

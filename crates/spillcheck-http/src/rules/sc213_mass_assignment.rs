@@ -199,14 +199,7 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
         return None;
     }
     let why = format!("a new account was created with {}", set.join(", "));
-    Some(
-        Finding::new(
-            &SC213,
-            format!("{} {}: {why}", form.op.method, form.op.path),
-        )
-        .on_route(&form.op.method, &form.op.path)
-        .with_http(p.evidence(&ex, &why, &[])),
-    )
+    Some(p.finding_on(&SC213, &form.op, &why, &ex, &[]))
 }
 
 /// Updates of the caller's own profile (`PATCH /me`...) with privileged properties, done
@@ -264,11 +257,7 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
             "the caller set {} on their own account, read back after the update",
             set.join(", ")
         );
-        out.push(
-            Finding::new(&SC213, format!("{} {}: {why}", pr.op.method, pr.op.path))
-                .on_route(&pr.op.method, &pr.op.path)
-                .with_http(p.evidence(&wx, &why, &[&before, &after])),
-        );
+        out.push(p.finding_on(&SC213, &pr.op, &why, &wx, &[&before, &after]));
     }
     out
 }
@@ -458,11 +447,7 @@ async fn on_objects(p: &Probe) -> Vec<Finding> {
                 "user A set {} on their own object {id} through this update, read back after it",
                 set.join(", ")
             );
-            out.push(
-                Finding::new(&SC213, format!("{} {}: {why}", pr.op.method, pr.op.path))
-                    .on_route(&pr.op.method, &pr.op.path)
-                    .with_http(p.evidence(&wx, &why, &[&before_ex, &after_ex])),
-            );
+            out.push(p.finding_on(&SC213, &pr.op, &why, &wx, &[&before_ex, &after_ex]));
         }
     }
     out

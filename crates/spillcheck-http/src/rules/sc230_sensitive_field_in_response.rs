@@ -79,10 +79,7 @@ fn issued_credential(key: &str) -> bool {
     spillcheck_core::vocab::is_token_field(key)
         || n.contains("token")
         || n.contains("jwt")
-        || matches!(
-            n.as_str(),
-            "apikey" | "clientsecret" | "secret" | "key" | "secretkey"
-        )
+        || long_lived(key)
 }
 
 /// A credential meant to last (an API key, a client secret), as opposed to a session token.
