@@ -48,6 +48,9 @@ pub struct Finding {
     /// neighbours (a parameter name, a redacted secret). Part of the fingerprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The change that removes the finding, when it is mechanical (`spillcheck code --fix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autofix: Option<crate::fix::Fix>,
     /// Secret values this finding carries; every output scrubs them. Never serialized.
     #[serde(skip)]
     pub secrets: Vec<String>,
@@ -179,6 +182,7 @@ impl Finding {
             new: None,
             notes: Vec::new(),
             key: None,
+            autofix: None,
             secrets: Vec::new(),
         }
     }

@@ -12,6 +12,7 @@
 //! - [`score`]: the one place the score formula lives.
 //! - [`Config`]: `[tool.spillcheck]` / `spillcheck.toml`.
 //! - [`Suppressions`], [`Baseline`], [`fingerprint`]: what keeps CI gates usable.
+//! - [`Fix`]: the edits that remove a finding, applied by `spillcheck code --fix`.
 //! - [`Redactor`] and [`redact`]: the one helper every output path goes through.
 #![deny(missing_docs)]
 
@@ -22,6 +23,7 @@ pub mod correlate;
 mod error;
 mod finding;
 pub mod fingerprint;
+pub mod fix;
 mod gate;
 mod redact;
 mod report;
@@ -37,6 +39,7 @@ pub use config::{Config, PublicRoutes, RuleSelection};
 pub use correlate::correlate;
 pub use error::Error;
 pub use finding::{Exchange, Finding, HttpEvidence, Location, Route, Snippet};
+pub use fix::{Applicability, Edit, Fix};
 pub use gate::{Gate, GateOutcome};
 pub use redact::{Redactor, redact};
 pub use report::{

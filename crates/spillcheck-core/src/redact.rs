@@ -174,6 +174,11 @@ impl Redactor {
         if let Some(key) = &mut finding.key {
             me.scrub_in_place(key);
         }
+        if let Some(fix) = &mut finding.autofix {
+            // The removed lines of a diff show the code as it was: a hard-coded key too.
+            me.scrub_in_place(&mut fix.diff);
+            me.scrub_in_place(&mut fix.message);
+        }
         if let Some(snippet) = finding.location.as_mut().and_then(|l| l.snippet.as_mut()) {
             for line in &mut snippet.lines {
                 me.scrub_in_place(line);

@@ -16,6 +16,7 @@ mod data_models;
 mod evidence;
 mod facts;
 mod files;
+mod fixes;
 mod inputs;
 mod model;
 mod nesting;

@@ -97,6 +97,17 @@ pub(crate) struct CodeArgs {
     /// (what the pre-commit hook does with the staged files).
     #[arg(long, value_name = "DIR")]
     pub(crate) project: Option<PathBuf>,
+    /// Apply the safe fixes in place, then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub(crate) fix: bool,
+    /// Print the fixes as a unified diff (for `git apply`) and change nothing; exit 1 when
+    /// there is something to fix.
+    #[arg(long)]
+    pub(crate) diff: bool,
+    /// With `--fix` or `--diff`: the unsafe fixes too (they need the deployment or the
+    /// clients to change: an environment variable set, a token sent in the header).
+    #[arg(long)]
+    pub(crate) unsafe_fixes: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }

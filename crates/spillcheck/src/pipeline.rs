@@ -25,6 +25,7 @@ pub(crate) fn load_config(common: &CommonArgs, start: &Path) -> anyhow::Result<C
 }
 
 /// Everything an engine hands over at the end of its run.
+#[derive(Clone)]
 pub(crate) struct RunResult {
     pub(crate) target: Target,
     pub(crate) findings: Vec<Finding>,

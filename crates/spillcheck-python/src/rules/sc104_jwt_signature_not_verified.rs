@@ -165,10 +165,136 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         } else {
             "verify=False"
         };
+        let fix = verify_fix(cx, call);
         cx.report(
             &SC104,
             call,
             format!("`{name}` with `{how}` accepts tokens whose signature was never checked"),
-        );
+        )
+        .autofix = fix;
     }
+}
+
+/// Whether a JWT decode verifies: it has a key, does not switch verification off, and its
+/// algorithm list (if any) holds neither `none` nor the token's own header.
+fn verifies(cx: &Checker<'_>, c: &ast::ExprCall) -> bool {
+    let disabled = kwarg(c, "options").is_some_and(|o| disables_signature(o, cx))
+        || kwarg(c, "verify").and_then(bool_value) == Some(false);
+    let sound_algorithms = kwarg(c, "algorithms").is_none_or(|a| {
+        !crate::ast_util::any_expr(a, &mut |e| {
+            str_value(e).is_some_and(|s| s.eq_ignore_ascii_case("none") || s == "alg")
+                || matches!(e, Expr::Call(c) if crate::ast_util::callee_last(c) == Some("get_unverified_header"))
+        })
+    });
+    !disabled && sound_algorithms && c.arguments.find_argument_value("key", 1).is_some()
+}
+
+/// The fix: drop the switch that turns verification off and decode with the key and the
+/// algorithm list the file's verified decodes use (or the algorithm its `encode` signs
+/// with). Safe when both come from the code; unsafe when the algorithm is a guess from the
+/// key's name; none when no key is known.
+fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core::Fix> {
+    use crate::fixes::{append_argument, remove_item, remove_keyword};
+    use ruff_text_size::{Ranged, TextRange};
+    let file = cx.file;
+    let mut edits = Vec::new();
+    match kwarg(call, "options") {
+        Some(Expr::Dict(d)) if disables_signature(kwarg(call, "options")?, cx) => {
+            let off = |i: &ast::DictItem| {
+                i.key.as_ref().and_then(str_value) == Some("verify_signature")
+                    && bool_value(&i.value) == Some(false)
+            };
+            if d.items.iter().all(off) {
+                edits.push(remove_keyword(file, call, "options")?);
+            } else {
+                let ranges: Vec<TextRange> = d
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let start = i.key.as_ref().map_or(i.value.start(), Ranged::start);
+                        TextRange::new(start, i.value.end())
+                    })
+                    .collect();
+                let index = d.items.iter().position(off)?;
+                edits.push(file.edit(remove_item(&ranges, index)?, ""));
+            }
+        }
+        Some(_) if disables_signature(kwarg(call, "options")?, cx) => return None,
+        _ => {}
+    }
+    if kwarg(call, "verify").and_then(bool_value) == Some(false) {
+        edits.push(remove_keyword(file, call, "verify")?);
+    }
+    let module = file.module()?;
+    let here = cx.functions.last().map(|f| f.range());
+    // An expression of another call can be copied here when it reads only module-level
+    // names, or when both calls are in the same function.
+    let usable = |e: &Expr, other: &ast::ExprCall| {
+        file.portable(e)
+            || here
+                .is_some_and(|r| r.contains_range(other.range()) && r.contains_range(call.range()))
+    };
+    let calls = crate::facts::calls_in(&module.body);
+    let verified: Vec<&ast::ExprCall> = calls
+        .iter()
+        .copied()
+        .filter(|c| {
+            !std::ptr::eq(*c, call)
+                && cx.qualified(c).is_some_and(|n| is_jwt_decode_name(&n))
+                && verifies(cx, c)
+        })
+        .collect();
+    let key = match call.arguments.find_argument_value("key", 1) {
+        Some(key) => key,
+        None => {
+            let key = verified.iter().find_map(|c| {
+                c.arguments
+                    .find_argument_value("key", 1)
+                    .filter(|k| usable(k, c))
+            })?;
+            let token = call.arguments.args.first()?;
+            edits.push(file.edit(
+                TextRange::empty(token.end()),
+                format!(", {}", file.source(key)),
+            ));
+            key
+        }
+    };
+    let mut applicability = spillcheck_core::Applicability::Safe;
+    if kwarg(call, "algorithms").is_none() {
+        let from_decode = verified.iter().find_map(|c| {
+            kwarg(c, "algorithms")
+                .filter(|a| usable(a, c))
+                .map(|a| file.source(a).to_owned())
+        });
+        let from_encode = || {
+            calls.iter().find_map(|c| {
+                let name = cx.qualified(c)?.to_ascii_lowercase();
+                (name.contains("jwt") && name.ends_with(".encode"))
+                    .then(|| kwarg(c, "algorithm"))
+                    .flatten()
+                    .filter(|a| usable(a, c))
+                    .map(|a| format!("[{}]", file.source(a)))
+            })
+        };
+        let algorithms = from_decode.or_else(from_encode).unwrap_or_else(|| {
+            applicability = spillcheck_core::Applicability::Unsafe;
+            let k = file.source(key).to_ascii_lowercase();
+            let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
+                .iter()
+                .any(|w| k.contains(w));
+            if public { "[\"RS256\"]" } else { "[\"HS256\"]" }.to_owned()
+        });
+        edits.push(append_argument(
+            call,
+            file,
+            &format!("algorithms={algorithms}"),
+        ));
+    }
+    let message = if applicability == spillcheck_core::Applicability::Safe {
+        "verify the signature with the key and algorithms this file already decodes with"
+    } else {
+        "verify the signature; the algorithm list is a guess from the key's name: check it"
+    };
+    file.fix(applicability, message, edits)
 }

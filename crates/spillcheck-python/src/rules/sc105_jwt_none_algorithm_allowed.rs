@@ -83,18 +83,102 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         &mut |e| matches!(e, Expr::Subscript(s) if str_value(&s.slice) == Some("alg")),
     );
     if has_none {
+        let fix = without_none(cx, call, written);
         cx.report(
             &SC105,
             written,
             "`none` is in the accepted JWT algorithms: unsigned tokens pass",
-        );
+        )
+        .autofix = fix;
     } else if from_header {
+        let fix = fixed_list(cx, call).and_then(|(list, applicability)| {
+            cx.file.fix(
+                applicability,
+                "accept only the algorithm the app signs with, not the one the token names",
+                vec![cx.file.edit(ruff_text_size::Ranged::range(written), list)],
+            )
+        });
         cx.report(
             &SC105,
             written,
             "the accepted JWT algorithm is taken from the token's own header",
+        )
+        .autofix = fix;
+    }
+}
+
+/// Whether an element of an algorithm list is acceptable: a literal that is not `none`.
+fn real_algorithm(e: &Expr) -> bool {
+    str_value(e).is_some_and(|s| !s.eq_ignore_ascii_case("none"))
+}
+
+/// The fix for `algorithms=[..., "none"]`: the `none` entries removed when real ones
+/// remain, else the list the app signs with.
+fn without_none(
+    cx: &Checker<'_>,
+    call: &ast::ExprCall,
+    written: &Expr,
+) -> Option<spillcheck_core::Fix> {
+    use ruff_text_size::Ranged;
+    let elts: &[Expr] = match written {
+        Expr::List(l) => &l.elts,
+        Expr::Tuple(t) => &t.elts,
+        _ => return None, // a constant defined elsewhere: fixed where it is defined
+    };
+    let file = cx.file;
+    // `[header["alg"], "none"]`: anything not a literal is replaced with the whole list.
+    if elts.iter().all(|e| str_value(e).is_some()) && elts.iter().any(real_algorithm) {
+        let mut ranges: Vec<ruff_text_size::TextRange> = elts.iter().map(Ranged::range).collect();
+        let mut edits = Vec::new();
+        // Remove from the end so each removal's neighbours are still in place.
+        for i in (0..elts.len()).rev() {
+            if str_value(&elts[i]).is_some_and(|s| s.eq_ignore_ascii_case("none")) {
+                edits.push(file.edit(crate::fixes::remove_item(&ranges, i)?, ""));
+                ranges.remove(i);
+            }
+        }
+        return file.fix(
+            spillcheck_core::Applicability::Safe,
+            "remove `none` from the accepted algorithms",
+            edits,
         );
     }
+    let (list, applicability) = fixed_list(cx, call)?;
+    file.fix(
+        applicability,
+        "accept only the algorithm the app signs with",
+        vec![file.edit(written.range(), list)],
+    )
+}
+
+/// The algorithm list the app signs with: its `jwt.encode(..., algorithm=X)` in this file
+/// (safe), else a guess from the key's name (unsafe).
+fn fixed_list(
+    cx: &Checker<'_>,
+    call: &ast::ExprCall,
+) -> Option<(String, spillcheck_core::Applicability)> {
+    let file = cx.file;
+    let module = file.module()?;
+    let signed = crate::facts::calls_in(&module.body)
+        .into_iter()
+        .find_map(|c| {
+            let name = cx.qualified(c)?.to_ascii_lowercase();
+            (name.contains("jwt") && name.ends_with(".encode"))
+                .then(|| kwarg(c, "algorithm"))
+                .flatten()
+                .filter(|a| file.portable(a))
+                .map(|a| format!("[{}]", file.source(a)))
+        });
+    if let Some(list) = signed {
+        return Some((list, spillcheck_core::Applicability::Safe));
+    }
+    let key = call.arguments.find_argument_value("key", 1)?;
+    let k = file.source(key).to_ascii_lowercase();
+    let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
+        .iter()
+        .any(|w| k.contains(w));
+    let list = if public { "[\"RS256\"]" } else { "[\"HS256\"]" };
+    Some((list.to_owned(), spillcheck_core::Applicability::Unsafe))
 }
 
 fn rejects(body: &[Stmt]) -> bool {
@@ -144,10 +228,24 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
             })
         });
     if none_literal && about_alg && eq && accepts && !rejects(&stmt.body) {
+        // The fix: the branch goes; such tokens then meet the verified path (and fail).
+        let fix = if stmt.elif_else_clauses.is_empty() {
+            let whole = Stmt::If(stmt.clone());
+            crate::fixes::delete_statement(cx.file, &whole).and_then(|edit| {
+                cx.file.fix(
+                    spillcheck_core::Applicability::Safe,
+                    "remove the branch that accepts unsigned tokens",
+                    vec![edit],
+                )
+            })
+        } else {
+            None
+        };
         cx.report(
             &SC105,
             stmt.test.as_ref(),
             "tokens whose header says `alg: none` are accepted on this branch",
-        );
+        )
+        .autofix = fix;
     }
 }

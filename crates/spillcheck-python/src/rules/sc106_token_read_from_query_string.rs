@@ -122,11 +122,19 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
             .iter()
             .any(|k| n.contains(k))
         });
+        // The fix drops the read: the value is `None`, as if the parameter were absent.
+        // Unsafe: clients that send the token in the URL must move it to the header.
+        let fix = cx.file.fix(
+            spillcheck_core::Applicability::Unsafe,
+            format!("stop reading `{key}` from the query string (clients send the token in the `Authorization` header)"),
+            vec![cx.file.edit(node.range(), "None")],
+        );
         let finding = cx.report(
             &SC106,
             node,
             format!("credential read from the query string parameter `{key}`"),
         );
+        finding.autofix = fix;
         if one_time {
             finding.confidence = spillcheck_core::Confidence::Possible;
             finding.notes.push("confidence possible: a one-time link (reset, confirmation, invitation) carries its token in the URL by design; what matters is that it expires and works once".to_owned());

@@ -72,10 +72,29 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
     for t in targets {
         if is_debug_target(t) {
-            cx.report(&SC120, t, "debug mode switched on in code");
+            let fix = from_environment(cx, value);
+            cx.report(&SC120, t, "debug mode switched on in code")
+                .autofix = fix;
             return;
         }
     }
+}
+
+/// The fix: the literal `True` becomes a read of `FLASK_DEBUG`, off unless it is `1`.
+fn from_environment(cx: &Checker<'_>, value: &Expr) -> Option<spillcheck_core::Fix> {
+    if !matches!(value, Expr::BooleanLiteral(_)) {
+        return None;
+    }
+    let mut edits = vec![cx.file.edit(
+        ruff_text_size::Ranged::range(value),
+        "os.environ.get(\"FLASK_DEBUG\") == \"1\"",
+    )];
+    edits.extend(cx.file.ensure_import("os"));
+    cx.file.fix(
+        spillcheck_core::Applicability::Safe,
+        "read debug from `FLASK_DEBUG` (off unless it is `1`)",
+        edits,
+    )
 }
 
 /// `SC120` on calls: `app.run(debug=True)`, `app.config.update(DEBUG=True)`.
@@ -85,20 +104,42 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
     match callee_last(call) {
         Some("run" | "run_simple") => {
-            let debug = kwarg(call, "debug").and_then(bool_value) == Some(true)
-                || kwarg(call, "use_debugger").and_then(bool_value) == Some(true);
-            if debug {
+            let on: Vec<&Expr> = ["debug", "use_debugger"]
+                .into_iter()
+                .filter_map(|k| kwarg(call, k))
+                .filter(|v| bool_value(v) == Some(true))
+                .collect();
+            if let Some(first) = on.first() {
+                // One fix for both flags: each `True` read from the environment.
+                let fix = if on.len() == 1 {
+                    from_environment(cx, first)
+                } else {
+                    on.iter()
+                        .map(|v| from_environment(cx, v))
+                        .collect::<Option<Vec<_>>>()
+                        .and_then(|fixes| {
+                            let edits = fixes.into_iter().flat_map(|f| f.edits).collect();
+                            cx.file.fix(
+                                spillcheck_core::Applicability::Safe,
+                                "read debug from `FLASK_DEBUG` (off unless it is `1`)",
+                                edits,
+                            )
+                        })
+                };
                 cx.report(
                     &SC120,
                     call,
                     "server started with the Werkzeug debugger (`debug=True`)",
-                );
+                )
+                .autofix = fix;
             }
         }
         Some("update" | "from_mapping")
             if kwarg(call, "DEBUG").and_then(bool_value) == Some(true) =>
         {
-            cx.report(&SC120, call, "`DEBUG=True` set in the app configuration");
+            let fix = kwarg(call, "DEBUG").and_then(|v| from_environment(cx, v));
+            cx.report(&SC120, call, "`DEBUG=True` set in the app configuration")
+                .autofix = fix;
         }
         _ => {}
     }

@@ -161,7 +161,9 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         return;
     }
     if any_expr(value, &mut traceback_call) {
-        cx.report(&SC121, stmt, "the traceback is returned to the client");
+        let fix = generic_message(cx, stmt, value, ctx.name.as_deref());
+        cx.report(&SC121, stmt, "the traceback is returned to the client")
+            .autofix = fix;
         return;
     }
     let server_error = match value {
@@ -192,11 +194,13 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                     .functions
                     .iter()
                     .any(|f| cx.project.view_decorators.contains(f.name.as_str()));
+            let fix = generic_message(cx, stmt, value, Some(name));
             let finding = cx.report(
                 &SC121,
                 stmt,
                 format!("the exception `{name}` is returned to the client"),
             );
+            finding.autofix = fix;
             // A response built right here (`jsonify(...)`, `internal_server_error(...)`)
             // answers a request whoever calls the function.
             let builds_response = match value {
@@ -218,6 +222,71 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             }
         }
     }
+}
+
+/// The parts of a returned value that carry the exception's text or a traceback: each is
+/// replaced by a generic message. Containers and response builders are walked into; a
+/// piece of text that includes the exception (`str(e)`, `f"failed: {e}"`, `e.args`) is
+/// one site.
+fn leak_sites<'a>(value: &'a Expr, name: Option<&str>, out: &mut Vec<&'a Expr>) {
+    let leaks_here = |e: &Expr| traceback_call(e) || name.is_some_and(|n| leaks(e, n, false));
+    match value {
+        Expr::Tuple(t) => t.elts.iter().for_each(|e| leak_sites(e, name, out)),
+        Expr::List(l) => l.elts.iter().for_each(|e| leak_sites(e, name, out)),
+        Expr::Dict(d) => d.items.iter().for_each(|i| leak_sites(&i.value, name, out)),
+        Expr::Call(c)
+            if !traceback_call(value)
+                && !matches!(
+                    crate::ast_util::callee_last(c),
+                    Some("str" | "repr" | "format" | "join")
+                ) =>
+        {
+            for a in &c.arguments.args {
+                leak_sites(a, name, out);
+            }
+            for k in &c.arguments.keywords {
+                leak_sites(&k.value, name, out);
+            }
+        }
+        _ if leaks_here(value) || any_expr(value, &mut traceback_call) => out.push(value),
+        _ => {}
+    }
+}
+
+/// The fix: a generic message where the exception's text was, and the exception logged
+/// with its traceback on the server (where it belongs) just before the answer.
+fn generic_message(
+    cx: &Checker<'_>,
+    stmt: &Stmt,
+    value: &Expr,
+    name: Option<&str>,
+) -> Option<spillcheck_core::Fix> {
+    use ruff_text_size::Ranged;
+    let mut sites = Vec::new();
+    leak_sites(value, name, &mut sites);
+    if sites.is_empty() {
+        return None;
+    }
+    let file = cx.file;
+    let mut edits: Vec<_> = sites
+        .iter()
+        .map(|e| file.edit(e.range(), "\"Internal server error\""))
+        .collect();
+    if let Some(indent) = file.indent_before(stmt.start()) {
+        let exc_info = name.unwrap_or("True");
+        edits.push(file.edit(
+            ruff_text_size::TextRange::empty(stmt.start()),
+            format!(
+                "logging.getLogger(__name__).error(\"request failed\", exc_info={exc_info})\n{indent}"
+            ),
+        ));
+        edits.extend(file.ensure_import("logging"));
+    }
+    file.fix(
+        spillcheck_core::Applicability::Safe,
+        "answer with a generic message and log the exception on the server",
+        edits,
+    )
 }
 
 /// Calls that run a GraphQL query and return its result (`schema.execute(...)`,

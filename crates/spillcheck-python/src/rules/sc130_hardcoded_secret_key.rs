@@ -92,7 +92,35 @@ pub(crate) fn hardcoded_literal(value: &Expr) -> Option<(&str, bool)> {
     }
 }
 
+/// The fix for a hard-coded value: read it from the environment and fail at start-up when
+/// it is missing (`os.environ["SECRET_KEY"]`). An environment lookup with a literal
+/// fallback keeps its variable and loses the fallback. Unsafe: the deployment must set it.
+pub(crate) fn from_environment(
+    cx: &Checker<'_>,
+    value: &Expr,
+    name: &str,
+) -> Option<spillcheck_core::Fix> {
+    use crate::fixes::{env_lookup_name, env_name, env_required};
+    let var = match value {
+        Expr::StringLiteral(_) => env_name(name)?,
+        Expr::Call(_) => env_lookup_name(value)?.to_owned(),
+        Expr::BoolOp(b) => env_lookup_name(b.values.first()?)?.to_owned(),
+        _ => return None,
+    };
+    let mut edits = vec![
+        cx.file
+            .edit(ruff_text_size::Ranged::range(value), env_required(&var)),
+    ];
+    edits.extend(cx.file.ensure_import("os"));
+    cx.file.fix(
+        spillcheck_core::Applicability::Unsafe,
+        format!("read `{name}` from the environment variable `{var}` (the app stops at start-up when it is not set)"),
+        edits,
+    )
+}
+
 fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, fallback: bool) {
+    let fix = from_environment(cx, node, name);
     let how = if fallback {
         "as the fallback of an environment lookup"
     } else {
@@ -103,13 +131,13 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
     } else {
         ""
     };
-    cx.report(
+    let finding = cx.report(
         &SC130,
         node,
         format!("signing key `{name}` is hard-coded {how}{placeholder}"),
-    )
-    .secrets
-    .push(literal.to_owned());
+    );
+    finding.secrets.push(literal.to_owned());
+    finding.autofix = fix;
 }
 
 /// `SC130` on assignments to signing-key names.
@@ -191,6 +219,10 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         {
             let what = dotted(&call.func).unwrap_or_default();
             report_literal(cx, key, &format!("{what}(key)"), literal, false);
+            // A key passed inline has no setting name to read: no fix.
+            if let Some(f) = cx.findings.last_mut() {
+                f.autofix = None;
+            }
         }
     }
 }

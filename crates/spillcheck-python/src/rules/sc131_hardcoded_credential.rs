@@ -87,13 +87,14 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             } else {
                 ""
             };
-            cx.report(
+            let fix = crate::rules::sc130_hardcoded_secret_key::from_environment(cx, value, &name);
+            let finding = cx.report(
                 &SC131,
                 value,
                 format!("credential `{name}` is hard-coded{how}"),
-            )
-            .secrets
-            .push(literal.to_owned());
+            );
+            finding.secrets.push(literal.to_owned());
+            finding.autofix = fix;
         }
         return;
     }
@@ -112,13 +113,18 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                 } else {
                     ""
                 };
-                cx.report(
+                let fix = crate::rules::sc130_hardcoded_secret_key::from_environment(
+                    cx,
+                    &item.value,
+                    key,
+                );
+                let finding = cx.report(
                     &SC131,
                     &item.value,
                     format!("credential `{key}` is hard-coded{how}"),
-                )
-                .secrets
-                .push(literal.to_owned());
+                );
+                finding.secrets.push(literal.to_owned());
+                finding.autofix = fix;
             }
         }
     }
@@ -146,12 +152,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             let stem = cx.file.rel.rsplit('/').next().unwrap_or(&cx.file.rel);
             let test_data =
                 named_test(stem) || cx.functions.iter().any(|f| named_test(f.name.as_str()));
+            let fix = crate::rules::sc130_hardcoded_secret_key::from_environment(
+                cx,
+                &k.value,
+                arg.as_str(),
+            );
             let finding = cx.report(
                 &SC131,
                 &k.value,
                 format!("credential `{arg}` is passed as a literal"),
             );
             finding.secrets.push(literal.to_owned());
+            finding.autofix = fix;
             if test_data {
                 finding.confidence = spillcheck_core::Confidence::Possible;
                 finding

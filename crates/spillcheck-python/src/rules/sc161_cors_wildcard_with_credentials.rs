@@ -64,11 +64,22 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let origins = kwarg(call, "origins").or_else(|| kwarg(call, "resources"));
     let any_origin = origins.is_none_or(wildcard);
     if any_origin {
+        // A Bearer-token API needs no cookies across origins: drop the credentials.
+        let fix = crate::fixes::remove_keyword(cx.file, call, "supports_credentials").and_then(
+            |edit| {
+                cx.file.fix(
+                    spillcheck_core::Applicability::Safe,
+                    "stop allowing credentials (cookies) from any origin: remove `supports_credentials=True`",
+                    vec![edit],
+                )
+            },
+        );
         cx.report(
             &SC161,
             call,
             "CORS allows credentials from any origin (Flask-CORS reflects the caller's `Origin`)",
-        );
+        )
+        .autofix = fix;
     }
 }
 
@@ -106,10 +117,20 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         in_class
     };
     if !configured {
+        let fix = matches!(value, Expr::BooleanLiteral(_))
+            .then(|| {
+                cx.file.fix(
+                    spillcheck_core::Applicability::Safe,
+                    "stop allowing credentials (cookies) from any origin",
+                    vec![cx.file.edit(ruff_text_size::Ranged::range(value), "False")],
+                )
+            })
+            .flatten();
         cx.report(
             &SC161,
             target,
             "`CORS_SUPPORTS_CREDENTIALS = True` with no origin list: Flask-CORS allows any origin by default and reflects it with credentials",
-        );
+        )
+        .autofix = fix;
     }
 }

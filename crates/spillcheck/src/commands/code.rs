@@ -46,7 +46,11 @@ fn first_path(paths: &[PathBuf]) -> &Path {
 }
 
 pub(crate) fn code(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
-    let collected = collect(args)?;
+    report(args, collect(args)?)
+}
+
+/// The report of a collected analysis, gated (and `--strict` applied).
+pub(crate) fn report(args: &CodeArgs, collected: Collected) -> anyhow::Result<ExitStatus> {
     let incomplete = collected.incomplete;
     let status = finish(&args.common, &collected.config, collected.run)?;
     if args.strict && incomplete && status == ExitStatus::Success {

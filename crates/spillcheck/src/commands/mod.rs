@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod code;
+mod fix;
 pub(crate) mod jwt;
 pub(crate) mod logs;
 mod report;
@@ -14,6 +15,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Rules(args) => rules::rules(&args),
         Command::Explain(args) => rules::explain(&args),
+        Command::Code(args) if args.fix || args.diff => fix::fix(&args),
         Command::Code(args) => code::code(&args),
         Command::Routes(args) => code::routes(&args),
         Command::Logs(args) => logs::logs(&args),
