@@ -69,7 +69,8 @@ def test_tools_are_listed_with_schemas():
         return await s.list_tools()
 
     tools = {t.name: t for t in run(scenario).tools}
-    assert {"scan_code", "list_routes", "probe_api", "audit_jwt", "scan_logs", "explain_rule", "list_rules"} <= set(tools)
+    assert {"scan_code", "suggest_fix", "list_routes", "probe_api", "audit_jwt", "scan_logs", "explain_rule",
+            "list_rules"} <= set(tools)
     assert "url" in tools["probe_api"].input_schema["properties"]
     assert tools["explain_rule"].input_schema["required"] == ["rule"]
 
@@ -92,6 +93,47 @@ def test_scan_code_on_the_leaky_testbed_and_a_snippet():
     assert bola["location"]["path"] == "billing/views.py" and bola["location"]["line"] == 12
     assert bola["fix"] and bola["owasp"] == ["API1:2023"] and bola["cwe"] == ["CWE-639"]
     assert len(capped["findings"]) == 3 and capped["omitted"] == len(project["findings"]) - 3
+
+
+FIXABLE_SNIPPET = '''
+import jwt
+from flask import Flask
+
+app = Flask(__name__)
+SIGNING_KEY = "x8Kq2v9LmZ4rT7wB1nC5yD3fH6jP0sQe"
+
+
+def claims_of(token):
+    return jwt.decode(token, SIGNING_KEY, options={"verify_signature": False})
+
+
+if __name__ == "__main__":
+    app.run(debug=True)
+'''
+
+
+def test_suggest_fix_returns_applicable_diffs_for_a_snippet_and_one_finding():
+    async def scenario(s):
+        every = await s.call_tool("suggest_fix", {"code": FIXABLE_SNIPPET.lstrip(), "filename": "svc/app.py"})
+        scan = await s.call_tool("scan_code", {"code": FIXABLE_SNIPPET.lstrip(), "filename": "svc/app.py"})
+        scan = structured(scan)
+        sc104 = next(f for f in scan["findings"] if f["rule_id"] == "SC104")
+        one = await s.call_tool("suggest_fix", {"code": FIXABLE_SNIPPET.lstrip(), "filename": "svc/app.py",
+                                                "fingerprint": sc104["fingerprint"]})
+        return structured(every), structured(one), sc104
+
+    every, one, sc104 = run(scenario)
+    by_rule = {f["rule_id"]: f for f in every["fixes"]}
+    assert {"SC104", "SC120", "SC130"} <= set(by_rule), every
+    assert by_rule["SC120"]["applicability"] == "safe" and by_rule["SC130"]["applicability"] == "unsafe"
+    # The diff names the file as the caller does and reads the key from the environment.
+    assert by_rule["SC130"]["diff"].startswith("--- a/svc/app.py\n+++ b/svc/app.py\n")
+    assert '+SIGNING_KEY = os.environ["SIGNING_KEY"]' in by_rule["SC130"]["diff"]
+    # The hard-coded key never leaves whole, not even in the removed line.
+    assert "x8Kq2v9LmZ4rT7wB1nC5yD3fH6jP0sQe" not in json.dumps(every)
+    assert '+    return jwt.decode(token, SIGNING_KEY, algorithms=["HS256"])' in by_rule["SC104"]["diff"]
+    assert by_rule["SC104"]["applicability"] == "unsafe"  # the algorithm is a guess: nothing in the file signs
+    assert [f["fingerprint"] for f in one["fixes"]] == [sc104["fingerprint"]]
 
 
 def test_probe_api_against_the_running_leaky_testbed(leaky):

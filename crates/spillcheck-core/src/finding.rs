@@ -232,6 +232,13 @@ impl Finding {
         self
     }
 
+    /// Sets the change that removes the finding.
+    #[must_use]
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Finding {
+        self.autofix = Some(fix);
+        self
+    }
+
     /// Sets the distinguishing key used by the fingerprint.
     #[must_use]
     pub fn with_key(mut self, key: impl Into<String>) -> Finding {

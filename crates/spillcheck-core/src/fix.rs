@@ -213,51 +213,51 @@ enum Op {
 
 /// The line operations from `a` to `b`: the common head and tail are kept, the middle is
 /// a longest-common-subsequence diff (fixes change a few lines, so the middle is small).
-fn line_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
+fn line_ops(old: &[&str], new: &[&str]) -> Vec<Op> {
+    let head = old.iter().zip(new).take_while(|(x, y)| x == y).count();
+    let tail = old[head..]
         .iter()
         .rev()
-        .zip(b[head..].iter().rev())
+        .zip(new[head..].iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
-    let (am, bm) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut ops: Vec<Op> = (0..head).map(|i| Op::Same(i)).collect();
+    let (om, nm) = (&old[head..old.len() - tail], &new[head..new.len() - tail]);
+    let mut ops: Vec<Op> = (0..head).map(Op::Same).collect();
     // LCS table over the middle, which is a handful of lines for a fix.
-    let (n, m) = (am.len(), bm.len());
-    if n * m <= 4_000_000 {
-        let mut lcs = vec![0u32; (n + 1) * (m + 1)];
-        let at = |i: usize, j: usize| i * (m + 1) + j;
-        for i in (0..n).rev() {
-            for j in (0..m).rev() {
-                lcs[at(i, j)] = if am[i] == bm[j] {
-                    lcs[at(i + 1, j + 1)] + 1
+    let (rows, cols) = (om.len(), nm.len());
+    if rows * cols <= 4_000_000 {
+        let mut lcs = vec![0u32; (rows + 1) * (cols + 1)];
+        let at = |r: usize, c: usize| r * (cols + 1) + c;
+        for r in (0..rows).rev() {
+            for c in (0..cols).rev() {
+                lcs[at(r, c)] = if om[r] == nm[c] {
+                    lcs[at(r + 1, c + 1)] + 1
                 } else {
-                    lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
+                    lcs[at(r + 1, c)].max(lcs[at(r, c + 1)])
                 };
             }
         }
-        let (mut i, mut j) = (0, 0);
-        while i < n || j < m {
-            if i < n && j < m && am[i] == bm[j] {
-                ops.push(Op::Same(head + i));
-                i += 1;
-                j += 1;
-            } else if i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)]) {
+        let (mut r, mut c) = (0, 0);
+        while r < rows || c < cols {
+            if r < rows && c < cols && om[r] == nm[c] {
+                ops.push(Op::Same(head + r));
+                r += 1;
+                c += 1;
+            } else if r < rows && (c == cols || lcs[at(r + 1, c)] >= lcs[at(r, c + 1)]) {
                 // Removed lines before added ones, as diff shows them.
-                ops.push(Op::Del(head + i));
-                i += 1;
+                ops.push(Op::Del(head + r));
+                r += 1;
             } else {
-                ops.push(Op::Add(head + j));
-                j += 1;
+                ops.push(Op::Add(head + c));
+                c += 1;
             }
         }
     } else {
-        ops.extend((0..n).map(|i| Op::Del(head + i)));
-        ops.extend((0..m).map(|j| Op::Add(head + j)));
+        ops.extend((0..rows).map(|r| Op::Del(head + r)));
+        ops.extend((0..cols).map(|c| Op::Add(head + c)));
     }
-    let a_tail = a.len() - tail;
-    ops.extend((0..tail).map(|k| Op::Same(a_tail + k)));
+    let old_tail = old.len() - tail;
+    ops.extend((0..tail).map(|k| Op::Same(old_tail + k)));
     ops
 }
 
@@ -321,7 +321,11 @@ mod tests {
 
     #[test]
     fn diff_has_context_and_counts() {
-        let before: String = (1..=12).map(|i| format!("line {i}\n")).collect();
+        let before: String = (1..=12)
+            .map(|i| format!("line {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n";
         let after = before.replace("line 6\n", "line six\nline 6b\n");
         let d = unified_diff("app.py", &before, &after);
         assert!(
@@ -334,7 +338,11 @@ mod tests {
 
     #[test]
     fn diff_marks_a_missing_final_newline_and_far_apart_changes_get_two_hunks() {
-        let before: String = (1..=20).map(|i| format!("l{i}\n")).collect::<String>() + "end";
+        let before = (1..=20)
+            .map(|i| format!("l{i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\nend";
         let after = before.replace("l2\n", "L2\n").replace("end", "END");
         let d = unified_diff("f", &before, &after);
         assert_eq!(d.matches("@@ -").count(), 2, "{d}");

@@ -33,6 +33,7 @@ fn finding(rule: &str, path: &str, line: u32, text: &str, key: Option<&str>) -> 
         new: None,
         notes: Vec::new(),
         key: key.map(str::to_owned),
+        autofix: None,
         secrets: Vec::new(),
     }
 }

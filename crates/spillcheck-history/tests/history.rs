@@ -30,6 +30,7 @@ fn finding(rule: &str, fp: &str, severity: Severity) -> Finding {
         new: None,
         notes: Vec::new(),
         key: None,
+        autofix: None,
         secrets: Vec::new(),
     }
 }

@@ -190,7 +190,7 @@ pub(crate) fn argument_ranges(call: &ast::ExprCall) -> Vec<TextRange> {
         .map(Ranged::range)
         .chain(call.arguments.keywords.iter().map(Ranged::range))
         .collect();
-    ranges.sort_by_key(|r| r.start());
+    ranges.sort_by_key(Ranged::start);
     ranges
 }
 
@@ -208,13 +208,12 @@ pub(crate) fn remove_keyword(file: &SourceFile, call: &ast::ExprCall, name: &str
 
 /// The edit adding `text` (`algorithms=["HS256"]`) as the last argument of a call.
 pub(crate) fn append_argument(call: &ast::ExprCall, file: &SourceFile, text: &str) -> Edit {
-    match argument_ranges(call).last() {
-        Some(last) => file.edit(TextRange::empty(last.end()), format!(", {text}")),
-        None => {
-            // `f()`: right after the opening parenthesis.
-            let open = call.arguments.range().start() + TextSize::new(1);
-            file.edit(TextRange::empty(open), text.to_owned())
-        }
+    if let Some(last) = argument_ranges(call).last() {
+        file.edit(TextRange::empty(last.end()), format!(", {text}"))
+    } else {
+        // `f()`: right after the opening parenthesis.
+        let open = call.arguments.range().start() + TextSize::new(1);
+        file.edit(TextRange::empty(open), text.to_owned())
     }
 }
 

@@ -76,6 +76,8 @@ details.finding > summary .where { color:var(--muted); font-family:ui-monospace,
 pre { background:#0f1722; color:#e6edf3; padding:10px 12px; border-radius:6px; overflow:auto; font:12.5px/1.45 ui-monospace,Menlo,Consolas,monospace; margin:8px 0; white-space:pre-wrap; word-break:break-word; }
 pre .hit { background:#5b1f1f; display:inline-block; width:100%; }
 pre .ln { color:#7d8590; user-select:none; }
+pre.diff .add { color:#7ee787; }
+pre.diff .del { color:#ffa198; }
 .exchange { border:1px solid var(--line); border-radius:6px; padding:6px 10px; margin:8px 0; }
 .tags { color:var(--muted); font-size:12.5px; }
 .hidden { display:none !important; }
@@ -91,6 +93,8 @@ table.diag td { border-top:1px solid var(--line); padding:4px 6px; vertical-alig
   .card { break-inside:avoid; }
   pre { background:#f3f4f6; color:#111; border:1px solid #ddd; }
   pre .hit { background:#fde2e2; }
+  pre.diff .add { color:#116329; }
+  pre.diff .del { color:#82071e; }
 }
 ";
 
@@ -461,6 +465,24 @@ fn finding(h: &mut String, f: &Finding) {
     }
     if !f.fix.is_empty() {
         let _ = writeln!(h, "<p><strong>Fix:</strong> {}</p>", esc(&f.fix));
+    }
+    if let Some(fix) = &f.autofix {
+        let _ = write!(
+            h,
+            "<details class=\"autofix\" open><summary>Suggested change ({}): {}</summary><pre class=\"diff\">",
+            fix.applicability.as_str(),
+            esc(&fix.message)
+        );
+        for line in fix.diff.lines() {
+            let class = match line.as_bytes().first() {
+                Some(b'+') if !line.starts_with("+++") => "add",
+                Some(b'-') if !line.starts_with("---") => "del",
+                Some(b'@') => "ln",
+                _ => "",
+            };
+            let _ = writeln!(h, "<span class=\"{class}\">{}</span>", esc(line));
+        }
+        h.push_str("</pre></details>\n");
     }
     let _ = write!(
         h,

@@ -16,6 +16,43 @@ fn cell(s: &str) -> String {
     truncate(&escaped.replace(['\n', '\r'], " "), 200)
 }
 
+/// The findings' fixes as diffs, in a collapsed section (`spillcheck code --fix` applies
+/// the safe ones).
+fn suggested_changes(out: &mut String, shown: &[&spillcheck_core::Finding]) {
+    let fixable: Vec<_> = shown
+        .iter()
+        .filter_map(|f| f.autofix.as_ref().map(|x| (f, x)))
+        .collect();
+    if fixable.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>Suggested changes ({} fixable: `spillcheck code --fix`)</summary>\n",
+        fixable.len()
+    );
+    for (f, fix) in fixable {
+        // A fence longer than any run of backticks in the diff.
+        let longest = fix
+            .diff
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let _ = writeln!(
+            out,
+            "**{}** `{}` ({}): {}\n\n{fence}diff\n{}{fence}\n",
+            f.rule_id,
+            where_(f),
+            fix.applicability.as_str(),
+            fix.message,
+            fix.diff
+        );
+    }
+    out.push_str("</details>\n");
+}
+
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     let icon = match report.grade.as_str() {
@@ -76,6 +113,7 @@ pub(crate) fn render(report: &Report) -> String {
             );
         }
         out.push_str("\n</details>\n");
+        suggested_changes(&mut out, &shown);
     }
     if !report.owasp.is_empty() {
         out.push_str("\n| OWASP API Top 10 | Findings | Penalty |\n|---|---|---|\n");

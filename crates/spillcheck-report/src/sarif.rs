@@ -111,7 +111,41 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     if !f.notes.is_empty() {
         result["properties"]["notes"] = json!(f.notes);
     }
+    if let (Some(fix), Some(l)) = (&f.autofix, &f.location) {
+        result["fixes"] = json!([fix_json(fix, &l.path)]);
+        result["properties"]["fixApplicability"] = json!(fix.applicability.as_str());
+    }
     result
+}
+
+/// A SARIF `fix`: the replacements of the finding's file, regions in lines and columns
+/// (Unicode code points, as the run's `columnKind` says).
+fn fix_json(fix: &spillcheck_core::Fix, path: &str) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let mut r = json!({
+                "deletedRegion": {
+                    "startLine": e.start_line,
+                    "startColumn": e.start_column,
+                    "endLine": e.end_line,
+                    "endColumn": e.end_column,
+                }
+            });
+            if !e.content.is_empty() {
+                r["insertedContent"] = json!({ "text": e.content });
+            }
+            r
+        })
+        .collect();
+    json!({
+        "description": { "text": format!("{} ({})", fix.message, fix.applicability.as_str()) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": path, "uriBaseId": "%SRCROOT%" },
+            "replacements": replacements,
+        }],
+    })
 }
 
 pub(crate) fn render(report: &Report, rules: &[&'static RuleMeta]) -> String {

@@ -213,6 +213,23 @@ fn summary(out: &mut String, report: &Report, st: &Style) {
             st.dim(&format!("by OWASP API Top 10: {}", parts.join(", ")))
         );
     }
+    let fixable = |a: spillcheck_core::Applicability| {
+        report
+            .counted()
+            .filter(|f| f.autofix.as_ref().is_some_and(|x| x.applicability == a))
+            .count()
+    };
+    let (safe, unsafe_) = (
+        fixable(spillcheck_core::Applicability::Safe),
+        fixable(spillcheck_core::Applicability::Unsafe),
+    );
+    if safe + unsafe_ > 0 {
+        let mut line = format!("{safe} fixable with `spillcheck code --fix`");
+        if unsafe_ > 0 {
+            let _ = write!(line, " ({unsafe_} more with --unsafe-fixes)");
+        }
+        let _ = writeln!(out, "{}", st.dim(&line));
+    }
 }
 
 fn trim_float(x: f64) -> String {

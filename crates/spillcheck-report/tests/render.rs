@@ -41,6 +41,27 @@ fn loc(line: u32, column: u32, end_column: u32) -> Location {
     }
 }
 
+/// The fix of the SC130 finding: its diff's removed line holds the secret.
+fn env_fix() -> spillcheck_core::Fix {
+    let start = SOURCE.find("\"notes\"").unwrap();
+    let after = SOURCE.replace("\"notes\"", "os.environ[\"JWT_SECRET\"]");
+    spillcheck_core::Fix {
+        applicability: spillcheck_core::Applicability::Unsafe,
+        message: "read `JWT_SECRET` from the environment".into(),
+        edits: vec![spillcheck_core::Edit {
+            start: u32::try_from(start).unwrap(),
+            end: u32::try_from(start + 7).unwrap(),
+            content: "os.environ[\"JWT_SECRET\"]".into(),
+            start_line: 3,
+            start_column: 14,
+            end_line: 3,
+            end_column: 21,
+        }],
+        diff: spillcheck_core::fix::unified_diff("app/notes.py", SOURCE, &after),
+        source_sha256: spillcheck_core::fix::source_digest(SOURCE),
+    }
+}
+
 fn findings(cat: &Catalog) -> Vec<Finding> {
     let r = |id: &str| cat.get(id).unwrap();
     vec![
@@ -89,7 +110,8 @@ fn findings(cat: &Catalog) -> Vec<Finding> {
             "hardcoded JWT signing key `JWT_SECRET = \"notes\"`",
         )
         .at(loc(3, 14, 21))
-        .with_secret("notes"),
+        .with_secret("notes")
+        .with_fix(env_fix()),
         Finding::new(
             r("SC222"),
             "`Server: Werkzeug/3.0.1 Python/3.11.7` discloses versions",
@@ -331,6 +353,14 @@ fn html_is_self_contained_escaped_and_counts_every_finding() {
     assert!(!html.contains(TOKEN_A));
     assert!(html.contains("&lt;xml&gt; &amp; &quot;quotes&quot;"));
     assert!(!html.contains("<xml>"));
+    // The fix's diff under its finding: escaped, its removed secret redacted.
+    assert!(html.contains("Suggested change (unsafe): read `JWT_SECRET` from the environment"));
+    assert!(
+        html.contains(
+            "<span class=\"add\">+JWT_SECRET = os.environ[&quot;JWT_SECRET&quot;]</span>"
+        )
+    );
+    assert!(!html.contains("&quot;notes&quot;"));
     // No trend without history; with it, one point per run.
     assert!(!html.contains("chart-trend"));
     let trend = vec![

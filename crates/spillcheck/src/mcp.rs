@@ -44,6 +44,23 @@ struct ScanCodeArgs {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+struct SuggestFixArgs {
+    /// Files or folders (relative to the server's working folder).
+    #[serde(default)]
+    paths: Vec<String>,
+    /// Inline Python source instead of (or besides) files.
+    code: Option<String>,
+    /// The file name `code` is analysed under (default `app.py`).
+    filename: Option<String>,
+    /// Only the finding with this fingerprint (as `scan_code` reports it).
+    fingerprint: Option<String>,
+    /// Only findings of this rule (id, slug or prefix).
+    rule: Option<String>,
+    /// Only findings on this line.
+    line: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 struct PathsArgs {
     /// Files or folders.
     paths: Vec<String>,
@@ -156,6 +173,82 @@ fn report_json(
     Ok(value)
 }
 
+/// The files to analyse: the existing `paths`, plus inline `code` written to a temporary
+/// folder under `filename` (kept alive by the returned guard).
+fn materialize(
+    paths: &[String],
+    code: Option<&str>,
+    filename: Option<&str>,
+) -> Result<(tempfile::TempDir, Vec<PathBuf>), ErrorData> {
+    if paths.is_empty() && code.is_none() {
+        return Err(invalid("give `paths` or `code`"));
+    }
+    let mut files = existing(paths)?;
+    let dir = tempfile::tempdir().map_err(failed)?;
+    if let Some(code) = code {
+        let name = filename.unwrap_or("app.py");
+        if name.contains("..") || Path::new(name).is_absolute() {
+            return Err(invalid("`filename` must be a relative name without `..`"));
+        }
+        let file = dir.path().join(name);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(failed)?;
+        }
+        std::fs::write(&file, code).map_err(failed)?;
+        files.push(file);
+    }
+    Ok((dir, files))
+}
+
+/// The code analysis (and SC320) of `paths` as the CLI runs it, with the project's own
+/// configuration; inline code is reported under its virtual name (relative to `tmp`).
+fn analyze_code(
+    paths: &[PathBuf],
+    select: &[String],
+    tmp: &Path,
+) -> Result<(Config, RunResult), ErrorData> {
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = Config::discover(&start)
+        .map_err(|e| invalid(e.to_string()))?
+        .unwrap_or_default();
+    let selection = config
+        .selection(catalog(), select, &[])
+        .map_err(|e| invalid(e.to_string()))?;
+    let enabled = |id: &str| selection.is_enabled(id);
+    let mut analysis = crate::commands::code::run_analysis(paths, &config, &enabled, None)
+        .map_err(|e| internal(&e))?;
+    if enabled("SC320") {
+        crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)
+            .map_err(|e| internal(&e))?;
+    }
+    let tmp_prefix = format!("{}/", tmp.display());
+    for f in &mut analysis.findings {
+        if let Some(loc) = &mut f.location
+            && let Some(rest) = loc.path.strip_prefix(&tmp_prefix)
+        {
+            loc.path = rest.to_owned();
+            // The diff names the file as the caller knows it.
+            if let Some(fix) = &mut f.autofix {
+                fix.diff = fix.diff.replace(&tmp_prefix, "");
+            }
+        }
+    }
+    let run = RunResult {
+        target: Target {
+            paths: paths
+                .iter()
+                .map(|p| p.display().to_string().replace(&tmp_prefix, ""))
+                .collect(),
+            url: None,
+        },
+        findings: analysis.findings,
+        diagnostics: analysis.diagnostics,
+        secrets: Vec::new(),
+        root: std::env::current_dir().ok(),
+    };
+    Ok((config, run))
+}
+
 fn existing(paths: &[String]) -> Result<Vec<PathBuf>, ErrorData> {
     paths
         .iter()
@@ -206,64 +299,64 @@ impl Server {
         &self,
         Parameters(args): Parameters<ScanCodeArgs>,
     ) -> Result<CallToolResult, ErrorData> {
-        if args.paths.is_empty() && args.code.is_none() {
-            return Err(invalid("give `paths` or `code`"));
-        }
-        let mut paths = existing(&args.paths)?;
-        let dir = tempfile::tempdir().map_err(failed)?;
-        if let Some(code) = &args.code {
-            let name = args.filename.as_deref().unwrap_or("app.py");
-            if name.contains("..") || Path::new(name).is_absolute() {
-                return Err(invalid("`filename` must be a relative name without `..`"));
-            }
-            let file = dir.path().join(name);
-            if let Some(parent) = file.parent() {
-                std::fs::create_dir_all(parent).map_err(failed)?;
-            }
-            std::fs::write(&file, code).map_err(failed)?;
-            paths.push(file);
-        }
+        let (dir, paths) =
+            materialize(&args.paths, args.code.as_deref(), args.filename.as_deref())?;
         let select = args.select.clone();
         let tmp = dir.path().to_owned();
         let value = blocking(move || -> Result<Value, ErrorData> {
-            // The project's own configuration (pyproject.toml / spillcheck.toml), as the CLI.
-            let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-            let config = Config::discover(&start)
-                .map_err(|e| invalid(e.to_string()))?
-                .unwrap_or_default();
-            let selection = config
-                .selection(catalog(), &select, &[])
-                .map_err(|e| invalid(e.to_string()))?;
-            let enabled = |id: &str| selection.is_enabled(id);
-            let mut analysis = crate::commands::code::run_analysis(&paths, &config, &enabled, None)
-                .map_err(|e| internal(&e))?;
-            if enabled("SC320") {
-                crate::commands::code::secrets_in_project_files(&paths, &config, &mut analysis)
-                    .map_err(|e| internal(&e))?;
-            }
-            // Inline code is reported under its virtual name.
-            let tmp_prefix = format!("{}/", tmp.display());
-            for f in &mut analysis.findings {
-                if let Some(loc) = &mut f.location
-                    && let Some(rest) = loc.path.strip_prefix(&tmp_prefix)
-                {
-                    loc.path = rest.to_owned();
-                }
-            }
-            let run = RunResult {
-                target: Target {
-                    paths: paths
-                        .iter()
-                        .map(|p| p.display().to_string().replace(&tmp_prefix, ""))
-                        .collect(),
-                    url: None,
-                },
-                findings: analysis.findings,
-                diagnostics: analysis.diagnostics,
-                secrets: Vec::new(),
-                root: std::env::current_dir().ok(),
-            };
+            let (config, run) = analyze_code(&paths, &select, &tmp)?;
             report_json(&select, &config, run, args.max_findings)
+        })
+        .await??;
+        drop(dir);
+        Ok(CallToolResult::structured(value))
+    }
+
+    #[tool(
+        description = "The fixes spillcheck can make for its code findings, as unified diffs (apply with `git apply`, or `spillcheck code --fix`): for files or folders, or for an inline code snippet with a virtual file name. Narrow it to one finding with `fingerprint` (from scan_code) or `rule` and `line`. Each fix is `safe` (changes nothing but the flaw) or `unsafe` (needs the deployment or the clients to change, e.g. an environment variable set). Secrets in the diffs are redacted."
+    )]
+    async fn suggest_fix(
+        &self,
+        Parameters(args): Parameters<SuggestFixArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let (dir, paths) =
+            materialize(&args.paths, args.code.as_deref(), args.filename.as_deref())?;
+        let tmp = dir.path().to_owned();
+        let value = blocking(move || -> Result<Value, ErrorData> {
+            let select: Vec<String> = args.rule.iter().cloned().collect();
+            let (config, run) = analyze_code(&paths, &select, &tmp)?;
+            let (report, _) = build_report(&common(&select), &config, run)
+                .map_err(|e| invalid(format!("{e:#}")))?;
+            let mut fixes = Vec::new();
+            let mut without = 0usize;
+            for f in &report.findings {
+                let loc = f.location.as_ref();
+                let wanted = args
+                    .fingerprint
+                    .as_ref()
+                    .is_none_or(|p| *p == f.fingerprint)
+                    && args.line.is_none_or(|n| {
+                        loc.is_some_and(|l| l.line <= n && n <= l.end_line.unwrap_or(l.line))
+                    });
+                if !wanted {
+                    continue;
+                }
+                let Some(fix) = &f.autofix else {
+                    without += 1;
+                    continue;
+                };
+                fixes.push(json!({
+                    "rule_id": f.rule_id,
+                    "finding": f.message,
+                    "fingerprint": f.fingerprint,
+                    "path": loc.map(|l| l.path.clone()),
+                    "line": loc.map(|l| l.line),
+                    "applicability": fix.applicability.as_str(),
+                    "description": fix.message,
+                    "diff": fix.diff,
+                }));
+            }
+            Ok(json!({ "fixes": fixes, "findings_without_fix": without }))
         })
         .await??;
         drop(dir);

@@ -35,6 +35,8 @@ declare_rule! {
     /// except jwt.PyJWTError:
     ///     abort(401)
     /// ```
+    ///
+    /// `spillcheck code --fix` makes this change where the file already shows the key and the algorithms (from a verified decode, or the `algorithm` its `jwt.encode` signs with); with only a guess of the algorithm the fix is unsafe (`--unsafe-fixes`). See `docs/fixes.md`.
     pub static SC104 = {
         id: "SC104",
         slug: "jwt-signature-not-verified",
@@ -181,6 +183,11 @@ fn verifies(cx: &Checker<'_>, c: &ast::ExprCall) -> bool {
     let disabled = kwarg(c, "options").is_some_and(|o| disables_signature(o, cx))
         || kwarg(c, "verify").and_then(bool_value) == Some(false);
     let sound_algorithms = kwarg(c, "algorithms").is_none_or(|a| {
+        // `algorithms=ALGORITHMS`: the module's constant decides.
+        let a = match a {
+            Expr::Name(n) => cx.constants.get(n.id.as_str()).copied().unwrap_or(a),
+            other => other,
+        };
         !crate::ast_util::any_expr(a, &mut |e| {
             str_value(e).is_some_and(|s| s.eq_ignore_ascii_case("none") || s == "alg")
                 || matches!(e, Expr::Call(c) if crate::ast_util::callee_last(c) == Some("get_unverified_header"))
@@ -226,7 +233,7 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
         edits.push(remove_keyword(file, call, "verify")?);
     }
     let module = file.module()?;
-    let here = cx.functions.last().map(|f| f.range());
+    let here = cx.functions.last().map(Ranged::range);
     // An expression of another call can be copied here when it reads only module-level
     // names, or when both calls are in the same function.
     let usable = |e: &Expr, other: &ast::ExprCall| {
@@ -244,21 +251,20 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
                 && verifies(cx, c)
         })
         .collect();
-    let key = match call.arguments.find_argument_value("key", 1) {
-        Some(key) => key,
-        None => {
-            let key = verified.iter().find_map(|c| {
-                c.arguments
-                    .find_argument_value("key", 1)
-                    .filter(|k| usable(k, c))
-            })?;
-            let token = call.arguments.args.first()?;
-            edits.push(file.edit(
-                TextRange::empty(token.end()),
-                format!(", {}", file.source(key)),
-            ));
-            key
-        }
+    let key = if let Some(key) = call.arguments.find_argument_value("key", 1) {
+        key
+    } else {
+        let key = verified.iter().find_map(|c| {
+            c.arguments
+                .find_argument_value("key", 1)
+                .filter(|k| usable(k, c))
+        })?;
+        let token = call.arguments.args.first()?;
+        edits.push(file.edit(
+            TextRange::empty(token.end()),
+            format!(", {}", file.source(key)),
+        ));
+        key
     };
     let mut applicability = spillcheck_core::Applicability::Safe;
     if kwarg(call, "algorithms").is_none() {

@@ -26,6 +26,8 @@ declare_rule! {
     /// ```python
     /// claims = jwt.decode(token, SECRET, algorithms=["HS256"])
     /// ```
+    ///
+    /// `spillcheck code --fix` removes `none` from the list (or the constant it names), replaces a header-derived list with the one the app signs with, and deletes an accepting `alg == "none"` branch (safe; unsafe when the algorithm is a guess). See `docs/fixes.md`.
     pub static SC105 = {
         id: "SC105",
         slug: "jwt-none-algorithm-allowed",
@@ -120,10 +122,15 @@ fn without_none(
     written: &Expr,
 ) -> Option<spillcheck_core::Fix> {
     use ruff_text_size::Ranged;
+    // `algorithms=ALGORITHMS`: the module's constant is fixed where it is defined.
+    let written = match written {
+        Expr::Name(n) => cx.constants.get(n.id.as_str()).copied()?,
+        other => other,
+    };
     let elts: &[Expr] = match written {
         Expr::List(l) => &l.elts,
         Expr::Tuple(t) => &t.elts,
-        _ => return None, // a constant defined elsewhere: fixed where it is defined
+        _ => return None,
     };
     let file = cx.file;
     // `[header["alg"], "none"]`: anything not a literal is replaced with the whole list.

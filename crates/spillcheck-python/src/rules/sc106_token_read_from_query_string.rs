@@ -27,6 +27,8 @@ declare_rule! {
     /// if scheme.lower() != "bearer" or not token:
     ///     abort(401)
     /// ```
+    ///
+    /// `spillcheck code --fix --unsafe-fixes` drops the query-string read (it becomes `None`); unsafe because clients that send the token in the URL must move it to the header. See `docs/fixes.md`.
     pub static SC106 = {
         id: "SC106",
         slug: "token-read-from-query-string",

@@ -30,6 +30,8 @@ declare_rule! {
     /// if __name__ == "__main__":
     ///     app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
     /// ```
+    ///
+    /// `spillcheck code --fix` makes this change (safe): the literal `True` becomes `os.environ.get("FLASK_DEBUG") == "1"`. See `docs/fixes.md`.
     pub static SC120 = {
         id: "SC120",
         slug: "debug-mode-enabled",

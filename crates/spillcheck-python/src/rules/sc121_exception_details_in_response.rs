@@ -36,6 +36,8 @@ declare_rule! {
     ///     app.logger.exception("unhandled error")
     ///     return jsonify(error="internal error"), 500
     /// ```
+    ///
+    /// `spillcheck code --fix` makes this change (safe): the exception's text in the answer becomes a generic message and the exception is logged with its traceback just before the `return`. See `docs/fixes.md`.
     pub static SC121 = {
         id: "SC121",
         slug: "exception-details-in-response",

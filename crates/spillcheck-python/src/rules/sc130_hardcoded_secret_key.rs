@@ -27,6 +27,8 @@ declare_rule! {
     /// ```python
     /// app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     /// ```
+    ///
+    /// `spillcheck code --fix --unsafe-fixes` replaces the literal with `os.environ["NAME"]`, so the app stops at start-up when the variable is missing; unsafe because the deployment must set it. See `docs/fixes.md`.
     pub static SC130 = {
         id: "SC130",
         slug: "hardcoded-secret-key",

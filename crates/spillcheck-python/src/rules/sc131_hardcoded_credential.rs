@@ -29,6 +29,8 @@ declare_rule! {
     /// ```python
     /// MAIL_PASSWORD = os.environ["MAIL_PASSWORD"]
     /// ```
+    ///
+    /// `spillcheck code --fix --unsafe-fixes` replaces the literal with `os.environ["NAME"]` (unsafe: the deployment must set it). See `docs/fixes.md`.
     pub static SC131 = {
         id: "SC131",
         slug: "hardcoded-credential",

@@ -24,6 +24,8 @@ declare_rule! {
     /// ```python
     /// CORS(app, origins=["https://app.example.com"], supports_credentials=True)
     /// ```
+    ///
+    /// `spillcheck code --fix` makes the safe change for a Bearer-token API: `supports_credentials=True` is removed (or `CORS_SUPPORTS_CREDENTIALS` set to `False`); list the origins instead if the browser must send cookies. See `docs/fixes.md`.
     pub static SC161 = {
         id: "SC161",
         slug: "cors-wildcard-with-credentials",

@@ -213,3 +213,37 @@ fn diff(args: &CodeArgs, allowed: Applicability) -> anyhow::Result<ExitStatus> {
         ExitStatus::Success
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomically;
+
+    #[test]
+    fn a_file_that_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("app.py");
+        std::fs::write(&file, "DEBUG = True  # edited meanwhile\n").unwrap();
+        let err = write_atomically(&file, "DEBUG = True\n", "DEBUG = False\n").unwrap_err();
+        assert!(err.to_string().contains("changed"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "DEBUG = True  # edited meanwhile\n"
+        );
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_fixed_file_replaces_the_original_with_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("run.py");
+        std::fs::write(&file, "DEBUG = True\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o750)).unwrap();
+        write_atomically(&file, "DEBUG = True\n", "DEBUG = False\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "DEBUG = False\n");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o750);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
