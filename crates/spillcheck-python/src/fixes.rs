@@ -84,16 +84,26 @@ impl SourceFile {
             }
             if matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)) {
                 let at = self.line_start(s.start());
-                return Some(self.edit(TextRange::empty(at), format!("import {module}\n")));
+                let nl = self.newline();
+                return Some(self.edit(TextRange::empty(at), format!("import {module}{nl}")));
             }
         }
         let at = after_docstring;
+        let nl = self.newline();
         let text = if at.to_usize() > 0 && !self.text[..at.to_usize()].ends_with('\n') {
-            format!("\nimport {module}\n")
+            format!("{nl}import {module}{nl}")
         } else {
-            format!("import {module}\n")
+            format!("import {module}{nl}")
         };
         Some(self.edit(TextRange::empty(at), text))
+    }
+
+    /// The file's line ending (`\r\n` when its first line ends so), for inserted lines.
+    pub(crate) fn newline(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
     }
 
     /// The offset of the start of the line holding `offset`.
@@ -275,7 +285,7 @@ pub(crate) fn delete_statement(file: &SourceFile, stmt: &Stmt) -> Option<Edit> {
         return None;
     }
     let content = if only_in_block {
-        format!("{indent}pass\n")
+        format!("{indent}pass{}", file.newline())
     } else {
         String::new()
     };

@@ -279,7 +279,8 @@ fn generic_message(
         edits.push(file.edit(
             ruff_text_size::TextRange::empty(stmt.start()),
             format!(
-                "logging.getLogger(__name__).error(\"request failed\", exc_info={exc_info})\n{indent}"
+                "logging.getLogger(__name__).error(\"request failed\", exc_info={exc_info}){}{indent}",
+                file.newline()
             ),
         ));
         edits.extend(file.ensure_import("logging"));
