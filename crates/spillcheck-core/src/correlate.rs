@@ -120,6 +120,8 @@ pub fn correlate(
             absorbed[i] = true;
             if a.location.is_none() {
                 a.location.clone_from(&c.location);
+                // The code's fix applies where the code finding points: it goes along.
+                a.autofix.clone_from(&c.autofix);
             }
             if let Some(loc) = &c.location {
                 a.notes.push(format!(
@@ -187,7 +189,15 @@ mod tests {
                 "app.py",
                 80,
             ),
-            at(Finding::new(&meta("SC104"), "unverified"), "auth.py", 31),
+            at(Finding::new(&meta("SC104"), "unverified"), "auth.py", 31).with_fix(
+                crate::fix::Fix {
+                    applicability: crate::fix::Applicability::Safe,
+                    message: "verify".into(),
+                    edits: Vec::new(),
+                    diff: String::new(),
+                    source_sha256: String::new(),
+                },
+            ),
             at(
                 Finding::new(&meta("SC140"), "hash serialized"),
                 "users.py",
@@ -207,6 +217,9 @@ mod tests {
         assert_eq!(sc201.location.as_ref().unwrap().path, "app.py");
         assert_eq!(sc201.location.as_ref().unwrap().line, 64);
         assert_eq!(out[3].location.as_ref().unwrap().line, 31);
+        // The code's fix goes with its location to the confirmed finding.
+        assert_eq!(out[3].autofix.as_ref().unwrap().message, "verify");
+        assert!(sc201.autofix.is_none());
         assert!(out[4].location.is_none());
         assert_eq!(out[4].confidence, Confidence::Likely);
     }
