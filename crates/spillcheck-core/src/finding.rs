@@ -48,6 +48,10 @@ pub struct Finding {
     /// neighbours (a parameter name, a redacted secret). Part of the fingerprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The compliance controls the finding is evidence against: framework id → control ids
+    /// (see `compliance.toml`); filled in when the report is built.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub compliance: std::collections::BTreeMap<String, Vec<String>>,
     /// The change that removes the finding, when it is mechanical (`spillcheck code --fix`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autofix: Option<crate::fix::Fix>,
@@ -182,6 +186,7 @@ impl Finding {
             new: None,
             notes: Vec::new(),
             key: None,
+            compliance: std::collections::BTreeMap::new(),
             autofix: None,
             secrets: Vec::new(),
         }

@@ -18,6 +18,7 @@
 
 mod baseline;
 mod catalog;
+pub mod compliance;
 mod config;
 pub mod correlate;
 mod error;

@@ -173,6 +173,9 @@ pub struct Report {
     /// Problems of the run.
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
+    /// With `--compliance`: one summary per framework asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<crate::compliance::FrameworkSummary>,
 }
 
 impl Report {
@@ -202,6 +205,8 @@ pub struct ReportBuilder<'a> {
     redactor: Redactor,
     diagnostics: Vec<Diagnostic>,
     min_confidence: Confidence,
+    /// `--compliance`: frameworks to summarize, and the rules the run executed.
+    compliance: Option<(Vec<String>, Vec<String>)>,
 }
 
 #[allow(
@@ -225,7 +230,18 @@ impl<'a> ReportBuilder<'a> {
             redactor: Redactor::new(),
             diagnostics: Vec::new(),
             min_confidence: Confidence::Possible,
+            compliance: None,
         }
+    }
+
+    /// Adds a summary per framework (`--compliance`): `frameworks` are ids or aliases
+    /// (already checked with [`crate::compliance::Mapping::framework`]), `checked` the ids
+    /// of the rules the run executed (a control they map to and nothing was found against
+    /// is listed as checked).
+    #[must_use]
+    pub fn compliance(mut self, frameworks: Vec<String>, checked: Vec<String>) -> Self {
+        self.compliance = Some((frameworks, checked));
+        self
     }
 
     /// Keeps only findings at least this sure (the CLI's `--confidence`, default `likely`).
@@ -359,6 +375,21 @@ impl<'a> ReportBuilder<'a> {
                 .then(a.route.cmp(&b.route))
                 .then(a.message.cmp(&b.message))
         });
+        let mapping = crate::compliance::mapping();
+        for f in &mut findings {
+            f.compliance = mapping.controls(&f.rule_id);
+        }
+        let compliance = self
+            .compliance
+            .as_ref()
+            .map(|(frameworks, checked)| {
+                frameworks
+                    .iter()
+                    .filter_map(|name| mapping.framework(name))
+                    .map(|fw| mapping.summarize(fw, &findings, checked))
+                    .collect()
+            })
+            .unwrap_or_default();
         let counted: Vec<&Finding> = findings.iter().filter(|f| f.new != Some(false)).collect();
         let score = score::score(counted.iter().copied());
         let mut summary = Summary::default();
@@ -390,6 +421,7 @@ impl<'a> ReportBuilder<'a> {
             below_confidence,
             findings,
             diagnostics: self.diagnostics,
+            compliance,
         }
     }
 }

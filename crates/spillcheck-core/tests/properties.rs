@@ -34,6 +34,7 @@ fn finding(rule: &str, path: &str, line: u32, text: &str, key: Option<&str>) -> 
         notes: Vec::new(),
         key: key.map(str::to_owned),
         autofix: None,
+        compliance: std::collections::BTreeMap::new(),
         secrets: Vec::new(),
     }
 }

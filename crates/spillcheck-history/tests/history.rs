@@ -31,6 +31,7 @@ fn finding(rule: &str, fp: &str, severity: Severity) -> Finding {
         notes: Vec::new(),
         key: None,
         autofix: None,
+        compliance: std::collections::BTreeMap::new(),
         secrets: Vec::new(),
     }
 }
@@ -55,6 +56,7 @@ fn report(score: u8, findings: Vec<Finding>) -> Report {
         below_confidence: 0,
         findings,
         diagnostics: Vec::new(),
+        compliance: Vec::new(),
     }
 }
 

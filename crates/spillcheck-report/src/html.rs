@@ -84,6 +84,9 @@ pre.diff .del { color:#ffa198; }
 .empty { color:var(--muted); padding:16px; text-align:center; }
 table.diag { border-collapse:collapse; width:100%; font-size:13px; }
 table.diag td { border-top:1px solid var(--line); padding:4px 6px; vertical-align:top; }
+table.diag th { text-align:left; padding:4px 6px; font-size:12px; color:var(--muted); }
+tr.findings td:nth-child(3) { color:#d1242f; font-weight:600; }
+.notice { font-size:13px; }
 @media (max-width: 700px) { main { padding:12px; } .cards { grid-template-columns:1fr; } }
 @media print {
   body { background:#fff; font-size:11px; }
@@ -91,6 +94,8 @@ table.diag td { border-top:1px solid var(--line); padding:4px 6px; vertical-alig
   .filters, .noprint { display:none !important; }
   details.finding { break-inside:avoid; border-left-width:3px; }
   .card { break-inside:avoid; }
+  section.framework { break-before:page; }
+  tr.findings td, tr.clear td { break-inside:avoid; }
   pre { background:#f3f4f6; color:#111; border:1px solid #ddd; }
   pre .hit { background:#fde2e2; }
   pre.diff .add { color:#116329; }
@@ -157,6 +162,7 @@ pub(crate) fn render(report: &Report, trend: &[TrendPoint]) -> String {
     }
     h.push_str("</section>\n");
     findings_section(&mut h, report);
+    compliance_section(&mut h, report);
     diagnostics_section(&mut h, report);
     let _ = write!(h, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
     h
@@ -466,6 +472,14 @@ fn finding(h: &mut String, f: &Finding) {
     if !f.fix.is_empty() {
         let _ = writeln!(h, "<p><strong>Fix:</strong> {}</p>", esc(&f.fix));
     }
+    let controls = crate::util::controls_line(&f.compliance);
+    if !controls.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"tags controls\">Controls: {}</p>",
+            esc(&controls)
+        );
+    }
     if let Some(fix) = &f.autofix {
         let _ = write!(
             h,
@@ -493,6 +507,59 @@ fn finding(h: &mut String, f: &Finding) {
         f.confidence,
         esc(&f.fingerprint)
     );
+}
+
+/// `--compliance`: one printable table per framework, control → findings.
+fn compliance_section(h: &mut String, report: &Report) {
+    use spillcheck_core::compliance::ControlStatus;
+    if report.compliance.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"compliance\">\n<h2>Compliance evidence</h2>\n");
+    for fw in &report.compliance {
+        let _ = write!(
+            h,
+            "<section class=\"card framework\" data-framework=\"{id}\"><h3>{name} {version}</h3>\
+             <p class=\"notice\"><strong>{notice}</strong></p><p class=\"tags\">Source: {source} · {with} controls with findings · {without} checked with nothing found</p>\
+             <table class=\"diag\"><tr><th>Control</th><th>Title</th><th>Status</th><th>Findings</th><th>Confirmed / likely / possible</th><th>Rules</th></tr>",
+            id = esc(&fw.framework),
+            name = esc(&fw.name),
+            version = esc(&fw.version),
+            notice = esc(&fw.notice),
+            source = esc(&fw.source),
+            with = fw.with_findings,
+            without = fw.without_findings,
+        );
+        let mut rows: Vec<_> = fw.controls.iter().collect();
+        rows.sort_by_key(|c| c.status != ControlStatus::Findings);
+        for c in rows {
+            let (class, status) = match c.status {
+                ControlStatus::Findings => ("findings", "findings"),
+                ControlStatus::NoFinding => ("clear", "checked, nothing found"),
+            };
+            let _ = write!(
+                h,
+                "<tr class=\"{class}\"><td class=\"where\">{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td></tr>",
+                esc(&c.control),
+                esc(&c.title),
+                if c.findings == 0 {
+                    "0".to_owned()
+                } else {
+                    esc(&format!(
+                        "{} ({})",
+                        c.findings,
+                        crate::util::severity_counts(&c.by_severity)
+                    ))
+                },
+                c.confirmed,
+                c.likely,
+                c.possible,
+                esc(&c.rules.join(", ")),
+            );
+        }
+        h.push_str("</table></section>\n");
+    }
+    h.push_str("</section>\n");
 }
 
 fn diagnostics_section(h: &mut String, report: &Report) {

@@ -16,6 +16,46 @@ fn cell(s: &str) -> String {
     truncate(&escaped.replace(['\n', '\r'], " "), 200)
 }
 
+/// `--compliance`: a table per framework an auditor can paste, controls with findings first.
+fn compliance_tables(out: &mut String, report: &Report) {
+    for fw in &report.compliance {
+        let _ = writeln!(
+            out,
+            "\n### {} {}: evidence per control\n\n_{}_ Source: {}.\n",
+            fw.name, fw.version, fw.notice, fw.source
+        );
+        out.push_str("| Control | Title | Status | Findings | Confirmed / likely / possible | Rules |\n|---|---|---|---|---|---|\n");
+        let mut rows: Vec<_> = fw.controls.iter().collect();
+        rows.sort_by_key(|c| c.status != spillcheck_core::compliance::ControlStatus::Findings);
+        for c in rows {
+            let status = match c.status {
+                spillcheck_core::compliance::ControlStatus::Findings => "findings",
+                spillcheck_core::compliance::ControlStatus::NoFinding => "checked, nothing found",
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} / {} / {} | {} |",
+                cell(&c.control),
+                cell(&c.title),
+                status,
+                if c.findings == 0 {
+                    "0".to_owned()
+                } else {
+                    format!(
+                        "{} ({})",
+                        c.findings,
+                        crate::util::severity_counts(&c.by_severity)
+                    )
+                },
+                c.confirmed,
+                c.likely,
+                c.possible,
+                c.rules.join(", ")
+            );
+        }
+    }
+}
+
 /// The findings' fixes as diffs, in a collapsed section (`spillcheck code --fix` applies
 /// the safe ones).
 fn suggested_changes(out: &mut String, shown: &[&spillcheck_core::Finding]) {
@@ -111,10 +151,15 @@ pub(crate) fn render(report: &Report) -> String {
                 f.owasp.join(", "),
                 f.fix
             );
+            let controls = crate::util::controls_line(&f.compliance);
+            if !controls.is_empty() {
+                let _ = writeln!(out, "  Controls: {controls}");
+            }
         }
         out.push_str("\n</details>\n");
         suggested_changes(&mut out, &shown);
     }
+    compliance_tables(&mut out, report);
     if !report.owasp.is_empty() {
         out.push_str("\n| OWASP API Top 10 | Findings | Penalty |\n|---|---|---|\n");
         for o in &report.owasp {

@@ -35,6 +35,10 @@ fn rule_json(rule: &RuleMeta) -> Value {
     let mut tags = vec!["security".to_owned(), rule.kind().as_str().to_owned()];
     tags.extend(rule.cwes().map(|c| format!("external/cwe/cwe-{}", c.0)));
     tags.extend(rule.owasp.iter().map(|o| format!("owasp-api/{}", o.id())));
+    let controls = spillcheck_core::compliance::mapping().controls(rule.id);
+    for (framework, ids) in &controls {
+        tags.extend(ids.iter().map(|c| format!("compliance/{framework}/{c}")));
+    }
     json!({
         "id": rule.id,
         "name": rule.slug,
@@ -53,6 +57,7 @@ fn rule_json(rule: &RuleMeta) -> Value {
             "security-severity": security_severity(rule.severity),
             "cwe": rule.cwes().map(|c| c.to_string()).collect::<Vec<_>>(),
             "owasp": rule.owasp.iter().map(|o| o.id()).collect::<Vec<_>>(),
+            "compliance": controls,
         }
     })
 }
@@ -110,6 +115,9 @@ fn result_json(f: &Finding, rule_index: Option<usize>) -> Value {
     }
     if !f.notes.is_empty() {
         result["properties"]["notes"] = json!(f.notes);
+    }
+    if !f.compliance.is_empty() {
+        result["properties"]["compliance"] = json!(f.compliance);
     }
     if let (Some(fix), Some(l)) = (&f.autofix, &f.location) {
         result["fixes"] = json!([fix_json(fix, &l.path)]);
@@ -192,6 +200,7 @@ pub(crate) fn render(report: &Report, rules: &[&'static RuleMeta]) -> String {
                 "score": report.score,
                 "grade": report.grade.as_str(),
                 "target": report.target,
+                "compliance": report.compliance,
             }
         }]
     });

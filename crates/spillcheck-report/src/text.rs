@@ -230,6 +230,35 @@ fn summary(out: &mut String, report: &Report, st: &Style) {
         }
         let _ = writeln!(out, "{}", st.dim(&line));
     }
+    for fw in &report.compliance {
+        let _ = writeln!(
+            out,
+            "\n{} {}: {} controls with findings, {} checked with nothing found",
+            fw.name, fw.version, fw.with_findings, fw.without_findings
+        );
+        let mut rows: Vec<_> = fw.controls.iter().collect();
+        rows.sort_by_key(|c| c.status != spillcheck_core::compliance::ControlStatus::Findings);
+        for c in rows {
+            let what = if c.findings == 0 {
+                "checked, nothing found".to_owned()
+            } else {
+                format!(
+                    "{} finding{} ({})",
+                    c.findings,
+                    if c.findings == 1 { "" } else { "s" },
+                    crate::util::severity_counts(&c.by_severity)
+                )
+            };
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<34} {}",
+                c.control,
+                what,
+                st.dim(&format!("{} · {}", c.title, c.rules.join(", ")))
+            );
+        }
+        let _ = writeln!(out, "{}", st.dim(&fw.notice));
+    }
 }
 
 fn trim_float(x: f64) -> String {

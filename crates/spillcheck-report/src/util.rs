@@ -44,3 +44,28 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+/// A finding's controls in one line: `OWASP ASVS V9.1.1 · PCI DSS 6.2.4, 8.3.1`.
+pub(crate) fn controls_line(controls: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    let mapping = spillcheck_core::compliance::mapping();
+    mapping
+        .frameworks()
+        .iter()
+        .filter_map(|fw| {
+            let ids = controls.get(&fw.id)?;
+            (!ids.is_empty()).then(|| format!("{} {}", fw.name, ids.join(", ")))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `2 critical, 1 high` for a control's findings by severity (most severe first).
+pub(crate) fn severity_counts(
+    by: &std::collections::BTreeMap<spillcheck_core::Severity, usize>,
+) -> String {
+    spillcheck_core::Severity::DESCENDING
+        .iter()
+        .filter_map(|s| by.get(s).map(|n| format!("{n} {s}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -388,6 +388,11 @@ pub(crate) struct CommonArgs {
     /// Skip these rules, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub(crate) ignore: Vec<String>,
+    /// Add a summary per compliance framework (asvs, pci-dss, soc2, hipaa, gdpr,
+    /// nist-800-53, or all): each mapped control with the findings that are evidence
+    /// against it, and the controls checked with nothing found. Not an attestation.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK,...")]
+    pub(crate) compliance: Vec<String>,
     /// Configuration file (default: the nearest spillcheck.toml or pyproject.toml with [tool.spillcheck]).
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,

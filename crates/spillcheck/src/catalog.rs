@@ -15,3 +15,38 @@ pub(crate) fn catalog() -> &'static Catalog {
         Catalog::new(rules)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::catalog;
+
+    #[test]
+    fn every_rule_has_a_compliance_entry_and_every_control_is_used() {
+        let mapping = spillcheck_core::compliance::mapping();
+        for rule in catalog().rules() {
+            assert!(
+                mapping.knows(rule.id),
+                "{} is missing from compliance.toml",
+                rule.id
+            );
+        }
+        // No framework defines a control no rule maps to (a typo would show up here).
+        for fw in mapping.frameworks() {
+            for control in fw.controls.keys() {
+                let used = catalog().rules().iter().any(|r| {
+                    mapping
+                        .controls(r.id)
+                        .get(&fw.id)
+                        .is_some_and(|c| c.contains(control))
+                });
+                assert!(
+                    used,
+                    "{} {control} is defined but no rule maps to it",
+                    fw.id
+                );
+            }
+            assert!(!fw.source.is_empty() && !fw.version.is_empty(), "{}", fw.id);
+        }
+        assert_eq!(mapping.frameworks().len(), 6);
+    }
+}

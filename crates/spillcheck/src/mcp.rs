@@ -141,6 +141,7 @@ fn common(select: &[String]) -> CommonArgs {
         confidence: None,
         select: select.to_vec(),
         ignore: Vec::new(),
+        compliance: Vec::new(),
         config: None,
         no_color: true,
         record: false,
@@ -234,6 +235,7 @@ fn analyze_code(
         }
     }
     let run = RunResult {
+        ran: crate::pipeline::ran::code,
         target: Target {
             paths: paths
                 .iter()
@@ -461,6 +463,7 @@ impl Server {
             });
         }
         let report = RunResult {
+            ran: crate::pipeline::ran::api,
             target: Target {
                 paths: Vec::new(),
                 url: Some(url.to_string()),
@@ -493,6 +496,7 @@ impl Server {
         let findings: Vec<Finding> =
             blocking(move || crate::commands::jwt::audit_token(&token, lifetime)).await?;
         let run = RunResult {
+            ran: crate::pipeline::ran::jwt,
             target: Target::default(),
             findings,
             diagnostics: Vec::new(),
@@ -518,6 +522,7 @@ impl Server {
         let (findings, diagnostics) =
             blocking(move || crate::commands::logs::scan_logs(&paths)).await?;
         let run = RunResult {
+            ran: crate::pipeline::ran::logs,
             target: Target {
                 paths: args.paths.clone(),
                 url: None,

@@ -34,6 +34,39 @@ pub(crate) struct RunResult {
     pub(crate) secrets: Vec<String>,
     /// Where source paths in findings are relative to, for inline suppressions.
     pub(crate) root: Option<PathBuf>,
+    /// Which rules the run executed (for `--compliance`: a control they map to and
+    /// nothing was found against was checked).
+    pub(crate) ran: fn(&RuleMeta) -> bool,
+}
+
+/// The rules each kind of run executes.
+pub(crate) mod ran {
+    use spillcheck_core::{RuleKind, RuleMeta};
+
+    /// `spillcheck code`: the code rules and committed secrets.
+    pub(crate) fn code(r: &RuleMeta) -> bool {
+        r.kind() == RuleKind::Code || r.id == "SC320"
+    }
+    /// `spillcheck api`: the probe's rules and the audit of the users' tokens.
+    pub(crate) fn api(r: &RuleMeta) -> bool {
+        r.kind() == RuleKind::Api || jwt(r)
+    }
+    /// `spillcheck scan`: both.
+    pub(crate) fn scan(r: &RuleMeta) -> bool {
+        code(r) || api(r)
+    }
+    /// `spillcheck jwt`: the token audit.
+    pub(crate) fn jwt(r: &RuleMeta) -> bool {
+        matches!(r.id, "SC301" | "SC302" | "SC303")
+    }
+    /// `spillcheck logs`: tokens in log files.
+    pub(crate) fn logs(r: &RuleMeta) -> bool {
+        r.id == "SC310"
+    }
+    /// A saved report re-rendered: what ran is not known.
+    pub(crate) fn unknown(_: &RuleMeta) -> bool {
+        false
+    }
 }
 
 /// A command's run before the report is built: what `monitor` needs to run any
@@ -81,7 +114,43 @@ pub(crate) fn build_report(
         let baseline = Baseline::read(path)?;
         builder = builder.baseline(&path.display().to_string(), baseline);
     }
+    if !common.compliance.is_empty() {
+        let frameworks = compliance_frameworks(&common.compliance)?;
+        let checked = rules
+            .iter()
+            .filter(|r| (run.ran)(r))
+            .map(|r| r.id.to_owned())
+            .collect();
+        builder = builder.compliance(frameworks, checked);
+    }
     Ok((builder.build(run.findings), rules))
+}
+
+/// The framework ids `--compliance` names (`all` for every one); an unknown name is an
+/// error that lists the known ones.
+pub(crate) fn compliance_frameworks(names: &[String]) -> anyhow::Result<Vec<String>> {
+    let mapping = spillcheck_core::compliance::mapping();
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if name.eq_ignore_ascii_case("all") {
+            out.extend(mapping.frameworks().iter().map(|f| f.id.clone()));
+            continue;
+        }
+        match mapping.framework(name) {
+            Some(f) => out.push(f.id.clone()),
+            None => anyhow::bail!(
+                "--compliance: unknown framework `{name}` (known: {}, all)",
+                mapping
+                    .frameworks()
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+    out.dedup();
+    Ok(out)
 }
 
 /// Builds, renders, writes and gates the report. Returns the exit status.

@@ -486,6 +486,7 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     Ok(Collected {
         config,
         run: RunResult {
+            ran: crate::pipeline::ran::api,
             target: Target {
                 paths: Vec::new(),
                 url: Some(url.to_string()),
@@ -658,6 +659,7 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     Ok(Collected {
         config,
         run: RunResult {
+            ran: crate::pipeline::ran::scan,
             target: Target {
                 paths: vec![args.path.display().to_string()],
                 url: Some(url.to_string()),

@@ -102,6 +102,7 @@ pub(crate) fn collect(args: &CodeArgs) -> anyhow::Result<Collected> {
     Ok(Collected {
         config,
         run: RunResult {
+            ran: crate::pipeline::ran::code,
             target,
             findings: analysis.findings,
             diagnostics: analysis.diagnostics,

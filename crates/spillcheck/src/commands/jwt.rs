@@ -71,6 +71,7 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
         &args.common,
         &config,
         RunResult {
+            ran: crate::pipeline::ran::jwt,
             target: Target::default(),
             findings,
             diagnostics: Vec::new(),

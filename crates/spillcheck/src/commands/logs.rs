@@ -66,6 +66,7 @@ pub(crate) fn logs(args: &LogsArgs) -> anyhow::Result<ExitStatus> {
         &args.common,
         &config,
         RunResult {
+            ran: crate::pipeline::ran::logs,
             target: Target {
                 paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
                 url: None,

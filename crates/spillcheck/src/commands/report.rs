@@ -36,6 +36,7 @@ pub(crate) fn report(args: &ReportArgs) -> anyhow::Result<ExitStatus> {
         &args.common,
         &config,
         RunResult {
+            ran: crate::pipeline::ran::unknown,
             target: report.target,
             findings,
             diagnostics: report.diagnostics,

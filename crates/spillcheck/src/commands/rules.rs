@@ -24,6 +24,7 @@ pub(crate) fn rule_json(r: &RuleMeta, with_docs: bool) -> serde_json::Value {
         "owasp": r.owasp.iter().map(|o| o.id()).collect::<Vec<_>>(),
         "fix": r.fix,
         "help_uri": r.help_uri(),
+        "compliance": spillcheck_core::compliance::mapping().controls(r.id),
     });
     if with_docs {
         v["docs"] = json!(r.docs());
@@ -87,13 +88,40 @@ pub(crate) fn explain(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
         CatalogFormat::Markdown => rule_markdown(rule),
         CatalogFormat::Text => {
             let mut s = format!("{} {}: {}\n", rule.id, rule.slug, rule.title);
-            let _ = writeln!(s, "{}\n", meta_line(rule));
+            let _ = writeln!(s, "{}", meta_line(rule));
+            let controls = controls_line(rule);
+            if !controls.is_empty() {
+                let _ = writeln!(s, "{controls}");
+            }
+            s.push('\n');
             s.push_str(&rule.docs());
             s.push('\n');
             s
         }
     };
     print(&text)
+}
+
+/// `Controls: OWASP ASVS 5.0.0 V9.1.1 · PCI DSS 4.0 6.2.4 …` (empty when none).
+fn controls_line(r: &RuleMeta) -> String {
+    let mapping = spillcheck_core::compliance::mapping();
+    let controls = mapping.controls(r.id);
+    let parts: Vec<String> = mapping
+        .frameworks()
+        .iter()
+        .filter_map(|fw| {
+            let ids = controls.get(&fw.id)?;
+            Some(format!("{}: {}", fw.name, ids.join(", ")))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Controls (evidence for, see docs/compliance.md): {}",
+            parts.join(" · ")
+        )
+    }
 }
 
 fn meta_line(r: &RuleMeta) -> String {
@@ -117,6 +145,10 @@ fn rule_markdown(r: &RuleMeta) -> String {
         r.title,
         meta_line(r)
     );
+    let controls = controls_line(r);
+    if !controls.is_empty() {
+        let _ = writeln!(s, "{controls}\n");
+    }
     // Demote the rule's `##` sections under the `###` rule heading.
     for line in r.docs().lines() {
         if let Some(rest) = line.strip_prefix("## ") {
