@@ -25,7 +25,7 @@ def markers(app):
 
 
 def test_catalog_loaded():
-    assert len(CATALOG) == 50
+    assert len(CATALOG) == 55
 
 
 def test_markers_name_catalog_rules():
@@ -58,6 +58,9 @@ def test_expected_api_findings_are_valid_and_proven():
         assert set(entry.get("requires", [])) <= allowed_requires, entry
         assert callable(getattr(test_weaknesses, entry["proof"], None)), f"no proof test {entry['proof']}"
     rules = {e["rule"] for e in data["finding"]}
-    # SC320 (secrets in files) is marked in the files themselves, not in expected.toml.
-    applicable = {r for r in CATALOG if r[2] in "23"} - {"SC240", "SC241", "SC320"}
+    # SC320 (secrets in files) is marked in the files themselves, not in expected.toml; the
+    # inventory rules (SC270–SC274) need a description that drifted from its code: they are
+    # proven on the api-drift testbed (test_inventory.py).
+    inventory = {"SC270", "SC271", "SC272", "SC273", "SC274"}
+    applicable = {r for r in CATALOG if r[2] in "23"} - {"SC240", "SC241", "SC320"} - inventory
     assert applicable <= rules, f"api/token rules missing from expected.toml: {sorted(applicable - rules)}"

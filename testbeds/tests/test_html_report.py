@@ -140,3 +140,31 @@ def test_html_report_without_findings_or_history(tmp_path, browser):
     assert browser.find_elements(By.ID, "chart-trend") == []
     assert "No findings." in browser.find_element(By.ID, "findings").text
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_html_framework_view_in_chromium(tmp_path, browser):
+    """`--compliance`: one printable table per framework, control → findings, with the notice."""
+    leaky = str(ROOT / "testbeds" / "leaky-notes")
+    summary = json.loads(spillcheck("code", leaky, "--compliance", "pci-dss,gdpr", "--format", "json").stdout)
+    html = tmp_path / "evidence.html"
+    done = spillcheck("code", leaky, "--compliance", "pci-dss,gdpr", "--format", "html", "-o", str(html))
+    assert done.returncode == 1, done.stderr
+    browser.get(html.as_uri())
+    section = browser.find_element(By.ID, "compliance")
+    assert section.is_displayed()
+    frameworks = browser.find_elements(By.CSS_SELECTOR, "section.framework")
+    assert [f.get_attribute("data-framework") for f in frameworks] == ["pci-dss", "gdpr"]
+    for view, data in zip(frameworks, summary["compliance"]):
+        assert "Not a compliance attestation" in view.text
+        rows = view.find_elements(By.CSS_SELECTOR, "tr.findings")
+        assert len(rows) == data["with_findings"] > 0
+        first = rows[0].find_elements(By.TAG_NAME, "td")
+        control = next(c for c in data["controls"] if c["control"] == first[0].text)
+        assert first[3].text.startswith(str(control["findings"]))
+    # Each framework starts a printed page; the PDF holds them.
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert frameworks[1].value_of_css_property("break-before") == "page"
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = base64.b64decode(browser.print_page())
+    assert pdf.startswith(b"%PDF")
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -84,6 +84,8 @@ pub struct Operation {
     /// What the handler does that a scan must not trigger, when the code says so
     /// (`drops tables`, `logs the caller out`).
     pub side_effect: Option<String>,
+    /// Marked `deprecated: true` in the API description.
+    pub deprecated: bool,
 }
 
 impl Operation {
@@ -115,6 +117,7 @@ impl Operation {
             origin,
             location: None,
             side_effect: None,
+            deprecated: false,
         }
     }
 
@@ -212,6 +215,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
             let Some(op) = op.as_object() else { continue };
             let full = format!("{prefix}{path}");
             let mut operation = Operation::new(&method, &full, Origin::OpenApi);
+            operation.deprecated = op.get("deprecated").and_then(Value::as_bool) == Some(true);
             let own: Vec<&Value> = op
                 .get("parameters")
                 .and_then(Value::as_array)

@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod engine;
 mod impersonation;
 pub mod inspect;
+pub mod inventory;
 pub mod jwks;
 pub mod login;
 pub mod probe;

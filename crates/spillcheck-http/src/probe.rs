@@ -99,6 +99,10 @@ pub struct Outcome {
     /// Tokens of the scan's own accounts of other kinds (merchants beside customers), by
     /// the login operation that issued them (path, token).
     pub realm_tokens: Vec<(String, String)>,
+    /// The API description's operations as documented (when one was read).
+    pub documented: Option<Vec<Operation>>,
+    /// What the running API answered for each probed operation (the inventory's live view).
+    pub live: Vec<(String, String, crate::inventory::Live)>,
 }
 
 /// An operation with the concrete path probed and the baseline answers.
@@ -845,12 +849,18 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     // 3. Operations.
     p.engine.progress().set_message("discovering operations");
     let mut ops = Vec::new();
+    // The API description as documented, before the code's routes join it (the inventory).
+    let mut documented: Option<Vec<Operation>> = None;
     if let Some(spec) = &options.openapi {
         match load_openapi(&p, spec).await {
-            Ok(found) => ops = found,
+            Ok(found) => {
+                documented = Some(found.clone());
+                ops = found;
+            }
             Err(e) => p.diagnose(DiagnosticLevel::Error, e),
         }
     } else if let Some((path, found)) = well_known(&p).await {
+        documented = Some(found.clone());
         p.diagnose(
             DiagnosticLevel::Warning,
             format!(
@@ -1094,6 +1104,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         pr.anon = anon;
     }
     p.ops = probed;
+    let live = live_inventory(&p).await;
     let refused = p
         .ops
         .iter()
@@ -1281,7 +1292,37 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         forged: p.forged.into_inner().unwrap_or_default(),
         tokens,
         realm_tokens,
+        documented,
+        live,
     })
+}
+
+/// What the running API says of each probed operation, for the inventory: the route is
+/// absent when the router says so (405 for the method, or a 404 that an `OPTIONS` request
+/// for the same path confirms: Flask answers `OPTIONS` for every path a route matches,
+/// whatever the object, so "no such note" is not taken for "no such route").
+async fn live_inventory(p: &Probe) -> Vec<(String, String, crate::inventory::Live)> {
+    use crate::inventory::Live;
+    let answers = join_all(p.ops.iter().map(|pr| async move {
+        let first = pr.user.as_ref().or(pr.anon.as_ref())?;
+        let status = first.response.status;
+        let anonymous = pr.anon.as_ref().map(|a| a.response.status);
+        let live = match status {
+            405 => Live::Absent,
+            404 => {
+                let path = pr.path.split('?').next().unwrap_or(&pr.path).to_owned();
+                match p.anon(p.request("anonymous", Method::OPTIONS, &path)).await {
+                    Ok(ex) if ex.response.status == 404 => Live::Absent,
+                    Ok(_) => Live::Answers { status, anonymous },
+                    Err(_) => return None,
+                }
+            }
+            _ => Live::Answers { status, anonymous },
+        };
+        Some((pr.op.method.clone(), pr.op.path.clone(), live))
+    }))
+    .await;
+    answers.into_iter().flatten().collect()
 }
 
 async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {

@@ -321,6 +321,11 @@ pub(crate) struct RoutesArgs {
     /// Configuration file.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
+    /// The three-way inventory instead: the code's routes beside an API description (a file,
+    /// or the URL it is served at) and, for a URL, whether the running API has each route
+    /// (an anonymous `OPTIONS` request per operation, nothing else is sent).
+    #[arg(long, value_name = "FILE|URL")]
+    pub(crate) compare_spec: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ mod catalog;
 mod changed;
 mod commands;
 mod history;
+mod inventory;
 mod mcp;
 mod monitor;
 mod pipeline;

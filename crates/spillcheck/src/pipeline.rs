@@ -45,7 +45,11 @@ pub(crate) mod ran {
 
     /// `spillcheck code`: the code rules and committed secrets.
     pub(crate) fn code(r: &RuleMeta) -> bool {
-        r.kind() == RuleKind::Code || r.id == "SC320"
+        r.kind() == RuleKind::Code || r.id == "SC320" || inventory(r)
+    }
+    /// The inventory rules, which compare the code (or the live API) with the description.
+    pub(crate) fn inventory(r: &RuleMeta) -> bool {
+        spillcheck_http::inventory::RULE_IDS.contains(&r.id)
     }
     /// `spillcheck api`: the probe's rules and the audit of the users' tokens.
     pub(crate) fn api(r: &RuleMeta) -> bool {

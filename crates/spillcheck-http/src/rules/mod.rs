@@ -34,6 +34,11 @@ pub mod sc243_cors_misconfiguration;
 pub mod sc250_exposed_sensitive_file;
 pub mod sc260_user_enumeration;
 pub mod sc261_no_rate_limit_on_login;
+pub mod sc270_undocumented_endpoint;
+pub mod sc271_documented_endpoint_gone;
+pub mod sc272_auth_declaration_mismatch;
+pub mod sc273_old_api_version_live;
+pub mod sc274_deprecated_operation_served;
 
 /// Every rule of this crate, in id order.
 pub static RULES: &[&RuleMeta] = &[
@@ -60,6 +65,11 @@ pub static RULES: &[&RuleMeta] = &[
     &sc250_exposed_sensitive_file::SC250,
     &sc260_user_enumeration::SC260,
     &sc261_no_rate_limit_on_login::SC261,
+    &sc270_undocumented_endpoint::SC270,
+    &sc271_documented_endpoint_gone::SC271,
+    &sc272_auth_declaration_mismatch::SC272,
+    &sc273_old_api_version_live::SC273,
+    &sc274_deprecated_operation_served::SC274,
 ];
 
 /// Runs the active rules (each only when enabled), concurrently.

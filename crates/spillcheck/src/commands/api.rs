@@ -176,14 +176,17 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
     ops
 }
 
-/// The operations of `--source PATH` (none without it).
-fn extra_source_operations(args: &ProbeArgs, config: &Config) -> anyhow::Result<Vec<Operation>> {
+/// The routes of `--source PATH` (none without it).
+fn extra_source_routes(
+    args: &ProbeArgs,
+    config: &Config,
+) -> anyhow::Result<Vec<spillcheck_python::Route>> {
     let Some(src) = &args.source else {
         return Ok(Vec::new());
     };
     let analysis =
         crate::commands::code::run_analysis(std::slice::from_ref(src), config, &|_| false, None)?;
-    Ok(source_operations(&analysis.routes))
+    Ok(analysis.routes)
 }
 
 struct Probed {
@@ -465,7 +468,8 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     let start = args.probe.source.as_deref().unwrap_or(Path::new("."));
     let config = load_config(&args.common, start)?;
     let rt = runtime()?;
-    let source_ops = extra_source_operations(&args.probe, &config)?;
+    let source_routes = extra_source_routes(&args.probe, &config)?;
+    let source_ops = source_operations(&source_routes);
     let root = match &args.probe.source {
         Some(_) => Some(std::env::current_dir()?),
         None => None,
@@ -483,6 +487,21 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     let mut findings = probed.outcome.findings;
     findings.extend(more);
     diagnostics.extend(probed.outcome.diagnostics);
+    let inventory = spillcheck_http::inventory::Inventory::build(
+        args.probe
+            .source
+            .is_some()
+            .then(|| crate::inventory::code_routes(&source_routes)),
+        probed.outcome.documented.as_deref(),
+        &probed.outcome.live,
+    );
+    let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
+    crate::inventory::add(
+        &inventory,
+        &|id: &str| selection.is_enabled(id),
+        &mut findings,
+        &mut diagnostics,
+    );
     Ok(Collected {
         config,
         run: RunResult {
@@ -631,7 +650,10 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
         crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)?;
     }
     let mut ops = source_operations(&analysis.routes);
-    ops.extend(extra_source_operations(&args.probe, &config)?);
+    ops.extend(source_operations(&extra_source_routes(
+        &args.probe,
+        &config,
+    )?));
     let rt = runtime()?;
     let probe_enabled = enabled_set(&args.common, &config)?;
     let probed = rt.block_on(async {
@@ -655,7 +677,14 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     api_findings.extend(more);
     diagnostics.extend(analysis.diagnostics);
     diagnostics.extend(probed.outcome.diagnostics);
-    let findings = correlate(analysis.findings, api_findings, &probed.outcome.enforced);
+    let mut findings = correlate(analysis.findings, api_findings, &probed.outcome.enforced);
+    // The inventory: the code, the description the probe read, the live answers.
+    let inventory = spillcheck_http::inventory::Inventory::build(
+        Some(crate::inventory::code_routes(&analysis.routes)),
+        probed.outcome.documented.as_deref(),
+        &probed.outcome.live,
+    );
+    crate::inventory::add(&inventory, &enabled, &mut findings, &mut diagnostics);
     Ok(Collected {
         config,
         run: RunResult {

@@ -94,6 +94,29 @@ pub(crate) fn collect(args: &CodeArgs) -> anyhow::Result<Collected> {
         };
         secrets_in_project_files(secret_paths, &config, &mut analysis)?;
     }
+    // The API inventory: the code's routes against the API descriptions committed with it
+    // (not for a report limited to changed files: the inventory is about the whole API).
+    if only.is_none()
+        && spillcheck_http::inventory::RULE_IDS
+            .iter()
+            .any(|r| enabled(r))
+    {
+        let exclude = config.exclude_set()?;
+        let excluded = |p: &Path| exclude.is_match(crate::commands::logs::display_path(p));
+        let (spec, notes) = crate::inventory::committed_descriptions(&project, &excluded);
+        let inventory = spillcheck_http::inventory::Inventory::build(
+            Some(crate::inventory::code_routes(&analysis.routes)),
+            spec.as_deref(),
+            &[],
+        );
+        analysis.diagnostics.extend(notes);
+        crate::inventory::add(
+            &inventory,
+            &enabled,
+            &mut analysis.findings,
+            &mut analysis.diagnostics,
+        );
+    }
     let incomplete = analysis.parse_errors > 0 || !analysis.diagnostics.is_empty();
     let target = Target {
         paths: project.iter().map(|p| p.display().to_string()).collect(),
@@ -180,6 +203,14 @@ pub(crate) fn routes(args: &RoutesArgs) -> anyhow::Result<ExitStatus> {
     };
     let all = |_: &str| false;
     let analysis = run_analysis(&args.paths, &config, &all, None)?;
+    if let Some(spec) = &args.compare_spec {
+        let inventory = crate::inventory::compare_spec(spec, &analysis.routes)?;
+        let text = crate::inventory::render(&inventory, args.format)?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        return Ok(ExitStatus::Success);
+    }
     let text = match args.format {
         CatalogFormat::Json | CatalogFormat::Markdown => {
             let mut s = serde_json::to_string_pretty(

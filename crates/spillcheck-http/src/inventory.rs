@@ -1,0 +1,490 @@
+//! The API inventory: the code's routes, the API description and the live answers side by
+//! side (API9:2023, improper inventory management). Rules SC270–SC274 read it.
+//!
+//! Each view is optional: `spillcheck code` has the code and a description committed with it,
+//! `spillcheck api` the description and the live answers, `spillcheck scan` all three. A
+//! comparison is only made when the description is this code's (it documents at least half of
+//! what the code serves under the same paths); otherwise one diagnostic says why not.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use spillcheck_core::correlate::normalize_template;
+use spillcheck_core::{Finding, Location};
+
+use crate::discovery::{Operation, Security};
+
+/// The inventory rules' ids.
+pub const RULE_IDS: &[&str] = &["SC270", "SC271", "SC272", "SC273", "SC274"];
+
+/// How the code authenticates a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeAuth {
+    /// A decorator, hook or the handler checks a token.
+    Required,
+    /// Declared public (configuration, an optional-auth decorator).
+    Public,
+    /// Nothing authenticates it.
+    Open,
+}
+
+/// A route of the code analysis, as the inventory needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeRoute {
+    /// Upper-case method.
+    pub method: String,
+    /// Path template (`/api/notes/{id}`).
+    pub path: String,
+    /// How it is authenticated.
+    pub auth: CodeAuth,
+    /// `Some(false)` when it loads objects by id with no ownership check, `Some(true)` when
+    /// it checks, `None` when that does not apply.
+    pub owner_checked: Option<bool>,
+    /// The handler.
+    pub location: Option<Location>,
+}
+
+/// What the running API said about an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "state")]
+pub enum Live {
+    /// The route exists: user A's status, and the anonymous status when sent.
+    Answers {
+        /// User A's (or the only) answer's status.
+        status: u16,
+        /// The anonymous request's status.
+        anonymous: Option<u16>,
+    },
+    /// No such route: 404 from the framework's router, or 405 for this method.
+    Absent,
+}
+
+/// The description's entry for an operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecEntry {
+    /// `required`, `public` or `unknown`.
+    pub security: &'static str,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+}
+
+/// One operation seen by any view.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Method.
+    pub method: String,
+    /// Path template (the description's spelling when it has one).
+    pub path: String,
+    /// In the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeRoute>,
+    /// In the description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<SpecEntry>,
+    /// On the live API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<Live>,
+}
+
+impl Row {
+    /// Whether the route is served, as far as the views tell: live when probed, else in the
+    /// code.
+    pub fn served(&self) -> bool {
+        match self.live {
+            Some(Live::Answers { .. }) => true,
+            Some(Live::Absent) => false,
+            None => self.code.is_some(),
+        }
+    }
+
+    /// Whether the live API proved it is served.
+    pub fn live_answers(&self) -> bool {
+        matches!(self.live, Some(Live::Answers { .. }))
+    }
+}
+
+/// The three-way inventory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    /// Every operation, by path then method.
+    pub rows: Vec<Row>,
+    /// The code view was given.
+    pub has_code: bool,
+    /// The description view was given.
+    pub has_spec: bool,
+    /// The live view was given.
+    pub has_live: bool,
+    /// Share of the description's operations the code has (when both are given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec_in_code: Option<f64>,
+    /// First path segments the description documents (`api`, `health`).
+    #[serde(skip)]
+    spec_roots: BTreeSet<String>,
+}
+
+fn first_segment(path: &str) -> String {
+    path.trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+fn spec_security(s: &Security) -> &'static str {
+    match s {
+        Security::Required(_) => "required",
+        Security::Public => "public",
+        Security::Unknown => "unknown",
+    }
+}
+
+impl Inventory {
+    /// Lines up the views by method and path template (parameter names ignored).
+    pub fn build(
+        code: Option<Vec<CodeRoute>>,
+        spec: Option<&[Operation]>,
+        live: &[(String, String, Live)],
+    ) -> Inventory {
+        let mut rows: BTreeMap<(String, String), Row> = BTreeMap::new();
+        let key =
+            |method: &str, path: &str| (normalize_template(path), method.to_ascii_uppercase());
+        let has_code = code.is_some();
+        let has_spec = spec.is_some();
+        let mut spec_roots = BTreeSet::new();
+        for op in spec.unwrap_or_default() {
+            if matches!(op.method.as_str(), "HEAD" | "OPTIONS") {
+                continue;
+            }
+            spec_roots.insert(first_segment(&op.path));
+            rows.entry(key(&op.method, &op.path))
+                .or_insert_with(|| Row {
+                    method: op.method.clone(),
+                    path: op.path.clone(),
+                    code: None,
+                    spec: None,
+                    live: None,
+                })
+                .spec = Some(SpecEntry {
+                security: spec_security(&op.security),
+                deprecated: op.deprecated,
+            });
+        }
+        for route in code.unwrap_or_default() {
+            if matches!(route.method.as_str(), "HEAD" | "OPTIONS") {
+                continue;
+            }
+            let row = rows
+                .entry(key(&route.method, &route.path))
+                .or_insert_with(|| Row {
+                    method: route.method.clone(),
+                    path: route.path.clone(),
+                    code: None,
+                    spec: None,
+                    live: None,
+                });
+            row.code.get_or_insert(route);
+        }
+        for (method, path, answer) in live {
+            let row = rows.entry(key(method, path)).or_insert_with(|| Row {
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                code: None,
+                spec: None,
+                live: None,
+            });
+            row.live = Some(*answer);
+        }
+        let mut rows: Vec<Row> = rows.into_values().collect();
+        absorb_parameterized(&mut rows);
+        let spec_in_code = (has_code && has_spec).then(|| {
+            let documented = rows.iter().filter(|r| r.spec.is_some()).count();
+            let found = rows
+                .iter()
+                .filter(|r| r.spec.is_some() && r.code.is_some())
+                .count();
+            if documented == 0 {
+                0.0
+            } else {
+                f64::from(u32::try_from(found).unwrap_or(u32::MAX))
+                    / f64::from(u32::try_from(documented).unwrap_or(u32::MAX))
+            }
+        });
+        Inventory {
+            has_live: !live.is_empty(),
+            rows,
+            has_code,
+            has_spec,
+            spec_in_code,
+            spec_roots,
+        }
+    }
+
+    /// Whether the description is this code's: without the code, yes; with it, when the code
+    /// serves at least half of what the description documents.
+    pub fn comparable(&self) -> bool {
+        self.has_spec && self.spec_in_code.is_none_or(|share| share >= 0.5)
+    }
+
+    /// Whether a path lies in the part of the API the description covers (its first
+    /// segment is one the description documents): browser pages beside a documented `/api`
+    /// are not part of the API surface it describes.
+    pub fn in_described_space(&self, path: &str) -> bool {
+        self.spec_roots.contains(&first_segment(path))
+    }
+
+    /// The findings of the inventory rules that are enabled.
+    pub fn findings(&self, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
+        use crate::rules::{
+            sc270_undocumented_endpoint as sc270, sc271_documented_endpoint_gone as sc271,
+            sc272_auth_declaration_mismatch as sc272, sc273_old_api_version_live as sc273,
+            sc274_deprecated_operation_served as sc274,
+        };
+        let mut out = Vec::new();
+        // Versions side by side need no description; deprecation marks come from one.
+        if enabled(sc273::SC273.id) {
+            out.extend(sc273::check(self));
+        }
+        if !self.comparable() {
+            return out;
+        }
+        if enabled(sc270::SC270.id) {
+            out.extend(sc270::check(self));
+        }
+        if enabled(sc271::SC271.id) {
+            out.extend(sc271::check(self));
+        }
+        if enabled(sc272::SC272.id) {
+            out.extend(sc272::check(self));
+        }
+        if enabled(sc274::SC274.id) {
+            out.extend(sc274::check(self));
+        }
+        out
+    }
+
+    /// Why the inventory was not compared, if it was not.
+    pub fn not_compared(&self) -> Option<String> {
+        let share = self.spec_in_code?;
+        (share < 0.5).then(|| {
+            format!(
+                "API inventory not compared: the code serves only {:.0}% of the operations the API description documents, so the description is taken for another service's (or an outdated one)",
+                share * 100.0
+            )
+        })
+    }
+}
+
+/// Whether a concrete or templated code path is an instance of a documented template whose
+/// parameters stand inside segments (`/api/v{version}/reset` documents `/api/v1/reset`).
+fn instance_of(template: &str, path: &str) -> bool {
+    let (t, p) = (normalize_template(template), normalize_template(path));
+    let (ts, ps): (Vec<&str>, Vec<&str>) = (t.split('/').collect(), p.split('/').collect());
+    ts.len() == ps.len()
+        && ts.iter().zip(&ps).all(|(t, p)| {
+            if t == p {
+                return true;
+            }
+            match t.split_once("{}") {
+                Some((pre, post)) if !p.contains("{}") => {
+                    p.len() > pre.len() + post.len() && p.starts_with(pre) && p.ends_with(post)
+                }
+                _ => false,
+            }
+        })
+}
+
+/// Code routes that are instances of a documented template with parameters inside
+/// segments take that template's entry; the template's own row, then matched, goes.
+fn absorb_parameterized(rows: &mut Vec<Row>) {
+    let templates: Vec<(usize, String, String)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.spec.is_some() && r.code.is_none() && r.path.contains('{'))
+        .map(|(i, r)| (i, r.method.clone(), r.path.clone()))
+        .collect();
+    let mut used = BTreeSet::new();
+    for (i, method, template) in &templates {
+        let spec = rows[*i].spec.clone();
+        for row in rows.iter_mut() {
+            if row.spec.is_none()
+                && row.code.is_some()
+                && &row.method == method
+                && instance_of(template, &row.path)
+            {
+                row.spec.clone_from(&spec);
+                used.insert(*i);
+            }
+        }
+    }
+    let mut index = 0;
+    rows.retain(|_| {
+        let keep = !used.contains(&index);
+        index += 1;
+        keep
+    });
+}
+
+/// Infrastructure and documentation routes nobody documents in the API description:
+/// the description itself, docs UIs, static files, health checks.
+pub(crate) fn infrastructure(path: &str) -> bool {
+    path.trim_start_matches('/').split('/').any(|segment| {
+        let s = segment.to_ascii_lowercase();
+        let s = s.split('.').next().unwrap_or(&s).to_owned();
+        matches!(
+            s.as_str(),
+            "openapi"
+                | "swagger"
+                | "swagger-ui"
+                | "docs"
+                | "redoc"
+                | "apidocs"
+                | "apispec"
+                | "apispec_1"
+                | "flasgger_static"
+                | "spec"
+                | "static"
+                | "favicon"
+                | "robots"
+                | "health"
+                | "healthz"
+                | "healthcheck"
+                | "ping"
+                | "livez"
+                | "readyz"
+                | "status"
+        )
+    })
+}
+
+/// The version a path names (`/api/v2/users` → 2; none → `None`) and the path without it.
+pub(crate) fn version_of(path: &str) -> (Option<u32>, String) {
+    let mut version = None;
+    let mut rest = Vec::new();
+    for segment in path.split('/') {
+        let v = segment
+            .strip_prefix(['v', 'V'])
+            .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+            .and_then(|d| d.parse::<u32>().ok());
+        match v {
+            Some(n) if version.is_none() => version = Some(n),
+            _ => rest.push(segment),
+        }
+    }
+    (version, normalize_template(&rest.join("/")))
+}
+
+/// Folds inventory findings into the run's, one finding per route: an undocumented or
+/// mis-documented route that SC101 or SC201 already reports as unauthenticated becomes a
+/// note of that finding, and several inventory findings on one route become notes of the
+/// most severe.
+pub fn join(findings: &mut Vec<Finding>, mut inventory: Vec<Finding>) {
+    let same = |a: &Finding, b: &Finding| match (&a.route, &b.route) {
+        (Some(x), Some(y)) => {
+            x.method == y.method && normalize_template(&x.path) == normalize_template(&y.path)
+        }
+        _ => false,
+    };
+    inventory.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let first_new = findings.len();
+    for f in inventory {
+        let note = format!("inventory ({}): {}", f.rule_id, f.message);
+        if matches!(f.rule_id.as_str(), "SC270" | "SC272")
+            && let Some(open) = findings[..first_new]
+                .iter_mut()
+                .find(|o| matches!(o.rule_id.as_str(), "SC101" | "SC201") && same(o, &f))
+        {
+            open.notes.push(note);
+            continue;
+        }
+        if let Some(kept) = findings[first_new..].iter_mut().find(|o| same(o, &f)) {
+            kept.notes.push(note);
+            continue;
+        }
+        findings.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::Origin;
+
+    fn route(method: &str, path: &str, auth: CodeAuth) -> CodeRoute {
+        CodeRoute {
+            method: method.into(),
+            path: path.into(),
+            auth,
+            owner_checked: None,
+            location: None,
+        }
+    }
+
+    fn documented(method: &str, path: &str, security: Security) -> Operation {
+        let mut op = Operation::new(method, path, Origin::OpenApi);
+        op.security = security;
+        op
+    }
+
+    #[test]
+    fn templates_with_parameters_inside_segments_document_each_version() {
+        assert!(instance_of("/api/v{version}/reset", "/api/v1/reset"));
+        assert!(!instance_of("/api/v{version}/reset", "/api/v1/reset/x"));
+        assert!(!instance_of("/api/v{version}/reset", "/api/x1/reset"));
+        let code = vec![
+            route("POST", "/api/v1/reset", CodeAuth::Open),
+            route("POST", "/api/v2/reset", CodeAuth::Open),
+        ];
+        let spec = vec![documented(
+            "POST",
+            "/api/v{version}/reset",
+            Security::Public,
+        )];
+        let inv = Inventory::build(Some(code), Some(&spec), &[]);
+        assert_eq!(inv.rows.len(), 2);
+        assert!(
+            inv.rows
+                .iter()
+                .all(|r| r.spec.is_some() && r.code.is_some())
+        );
+    }
+
+    #[test]
+    fn versions_and_infrastructure() {
+        assert_eq!(
+            version_of("/api/v2/users/{id}"),
+            (Some(2), "/api/users/{}".to_owned())
+        );
+        assert_eq!(
+            version_of("/api/users/{id}"),
+            (None, "/api/users/{}".to_owned())
+        );
+        assert_eq!(version_of("/api/vip/x").0, None);
+        assert!(infrastructure("/openapi.json") && infrastructure("/api/health"));
+        assert!(!infrastructure("/api/debug/config"));
+    }
+
+    #[test]
+    fn views_line_up_by_template_and_foreign_descriptions_are_not_compared() {
+        let code = vec![
+            route("GET", "/api/notes/{note_id}", CodeAuth::Required),
+            route("GET", "/api/debug", CodeAuth::Open),
+        ];
+        let spec = vec![documented(
+            "GET",
+            "/api/notes/{id}",
+            Security::Required(vec![]),
+        )];
+        let inv = Inventory::build(Some(code.clone()), Some(&spec), &[]);
+        assert_eq!(inv.rows.len(), 2);
+        assert!(inv.comparable());
+        let other = vec![
+            documented("GET", "/pets", Security::Public),
+            documented("GET", "/pets/{id}", Security::Public),
+            documented("POST", "/pets", Security::Public),
+        ];
+        let inv = Inventory::build(Some(code), Some(&other), &[]);
+        assert!(!inv.comparable() && inv.not_compared().is_some());
+        assert!(inv.findings(&|_| true).is_empty());
+    }
+}
