@@ -1,5 +1,6 @@
 //! The scan history: every recorded run of a target, with its score, grade and
-//! findings, in an embedded SQLite database (`.spillcheck/history.db` by default).
+//! findings, in an embedded SQLite database (`.spillcheck/history.db` by default) or, for a
+//! team whose CI runners all record to one place, a PostgreSQL server (`postgres://…`).
 //!
 //! - [`History::open`] creates or opens the database and applies the schema
 //!   migrations (versioned by `PRAGMA user_version`, each in its own transaction).
@@ -12,6 +13,7 @@
 //!   and the HTML report's trend chart.
 #![deny(missing_docs)]
 
+mod pg;
 mod time;
 
 use std::collections::HashSet;
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension as _, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use spillcheck_core::{Report, Severity};
 
 pub use time::format_utc;
@@ -127,7 +129,7 @@ impl fmt::Display for HistoryError {
 impl std::error::Error for HistoryError {}
 
 /// One recorded run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     /// The run's number in the database.
     pub id: i64,
@@ -167,7 +169,7 @@ impl Run {
 }
 
 /// A finding as the history keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredFinding {
     /// Its fingerprint (stable across runs).
     pub fingerprint: String,
@@ -232,9 +234,61 @@ pub struct TrendPoint {
     pub grade: String,
 }
 
+/// Brings a SQLite database's schema up to date (each migration in its transaction).
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HistoryError> {
+    // Reading the header is where a file that is not a database shows itself.
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| classify(path, &e))?;
+    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    if version > known {
+        return Err(HistoryError::Newer {
+            path: path.to_path_buf(),
+            version,
+        });
+    }
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(version).unwrap_or(0))
+    {
+        let next = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        let tx = conn.transaction().map_err(|e| classify(path, &e))?;
+        tx.execute_batch(sql).map_err(|e| classify(path, &e))?;
+        tx.pragma_update(None, "user_version", next)
+            .map_err(|e| classify(path, &e))?;
+        tx.commit().map_err(|e| classify(path, &e))?;
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON")
+        .map_err(|e| classify(path, &e))
+}
+
+/// Whether `db` names a PostgreSQL server (`postgres://` or `postgresql://`) rather than a
+/// SQLite file.
+pub fn is_server(db: &Path) -> bool {
+    db.to_str()
+        .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
+/// How a database is named in messages: a server URL with its password redacted.
+pub fn shown(db: &Path) -> PathBuf {
+    match db.to_str() {
+        Some(s) if is_server(db) => {
+            PathBuf::from(spillcheck_core::Redactor::new().scrub(s).into_owned())
+        }
+        _ => db.to_path_buf(),
+    }
+}
+
+enum Backend {
+    Sqlite(Connection),
+    Postgres(Box<postgres::Client>),
+}
+
 /// An open history database.
 pub struct History {
-    conn: Connection,
+    backend: Backend,
+    /// The file, or the server's URL redacted (for messages).
     path: PathBuf,
 }
 
@@ -257,165 +311,80 @@ impl History {
     /// Opens (creating it and its folder if needed) the database at `path` and brings
     /// its schema up to date.
     pub fn open(path: &Path) -> Result<History, HistoryError> {
+        if is_server(path) {
+            let shown = shown(path);
+            let text = shown.display().to_string();
+            let url = path.to_str().unwrap_or_default();
+            let mut client = pg::connect(url, &text)?;
+            pg::migrate(&mut client, &text)?;
+            return Ok(History {
+                backend: Backend::Postgres(Box::new(client)),
+                path: shown,
+            });
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| HistoryError::Other {
                 path: path.to_path_buf(),
                 detail: format!("cannot create {}: {e}", dir.display()),
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| classify(path, &e))?;
-        let mut history = History {
-            conn,
-            path: path.to_path_buf(),
-        };
-        history
-            .conn
-            .busy_timeout(BUSY_TIMEOUT)
+        let mut conn = Connection::open(path).map_err(|e| classify(path, &e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| classify(path, &e))?;
-        history.migrate()?;
-        Ok(history)
+        migrate(&mut conn, path)?;
+        Ok(History {
+            backend: Backend::Sqlite(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// What the database is called in messages (a server's password redacted).
+    pub fn name(&self) -> &Path {
+        &self.path
     }
 
     /// Opens the database only if the file exists (for readers: `history`, the HTML
     /// report's trend), without creating anything.
     pub fn open_existing(path: &Path) -> Result<Option<History>, HistoryError> {
-        if path.is_file() {
+        if is_server(path) || path.is_file() {
             History::open(path).map(Some)
         } else {
             Ok(None)
         }
     }
 
-    fn err(&self, e: &rusqlite::Error) -> HistoryError {
-        classify(&self.path, e)
-    }
-
-    fn migrate(&mut self) -> Result<(), HistoryError> {
-        // Reading the header is where a file that is not a database shows itself.
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(&e))?;
-        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
-        if version > known {
-            return Err(HistoryError::Newer {
-                path: self.path.clone(),
-                version,
-            });
-        }
-        let mut at = version;
-        for (i, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(version).unwrap_or(0))
-        {
-            let next = i64::try_from(i + 1).unwrap_or(i64::MAX);
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|e| classify(&self.path, &e))?;
-            tx.execute_batch(sql)
-                .map_err(|e| classify(&self.path, &e))?;
-            tx.pragma_update(None, "user_version", next)
-                .map_err(|e| classify(&self.path, &e))?;
-            tx.commit().map_err(|e| classify(&self.path, &e))?;
-            at = next;
-        }
-        debug_assert_eq!(at, known);
-        self.conn
-            .execute_batch("PRAGMA foreign_keys = ON")
-            .map_err(|e| self.err(&e))?;
-        Ok(())
-    }
-
     /// The schema version in use.
-    pub fn schema_version(&self) -> Result<i64, HistoryError> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(&e))
+    pub fn schema_version(&mut self) -> Result<i64, HistoryError> {
+        let shown = self.path.display().to_string();
+        match &mut self.backend {
+            Backend::Sqlite(conn) => conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(|e| classify(&self.path, &e)),
+            Backend::Postgres(client) => pg::schema_version(client, &shown),
+        }
     }
 
     /// Records `report` (already redacted) as a run of `target` at `time` (Unix
-    /// seconds) and compares it with the target's previous run. One transaction: a
-    /// failure leaves the database as it was.
+    /// seconds) and compares it with the target's previous run. One transaction that
+    /// reads the previous run and writes the new one, so concurrent recorders of one
+    /// target are ordered: a failure leaves the database as it was.
     pub fn record(
         &mut self,
         target: &str,
         report: &Report,
         time: i64,
     ) -> Result<Comparison, HistoryError> {
-        let previous = self.last_run(target)?;
-        let before = match &previous {
-            Some(p) => self.findings(p.id)?,
-            None => Vec::new(),
-        };
         let now: Vec<StoredFinding> = report.findings.iter().map(stored).collect();
-        let (new, fixed) = difference(&before, &now);
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let counts = |s: Severity| count(now.iter().filter(|f| f.severity == s).count());
-        let mut run = Run {
-            id: 0,
-            target: target.to_owned(),
-            scanned: report.target.describe(" "),
-            time,
-            tool_version: report.tool.version.clone(),
-            score: report.score,
-            grade: format!("{:?}", report.grade),
-            critical: counts(Severity::Critical),
-            high: counts(Severity::High),
-            medium: counts(Severity::Medium),
-            low: counts(Severity::Low),
-            info: counts(Severity::Info),
-            new: count(new.len()),
-            fixed: count(fixed.len()),
+        let build = |previous: Option<&Run>, before: &[StoredFinding]| {
+            let _ = previous;
+            new_run(target, report, time, before, &now)
         };
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| classify(&path, &e))?;
-        tx.execute(
-            "INSERT INTO runs (target, scanned, time, tool_version, score, grade, critical, high, medium, low, info, new, fixed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                run.target,
-                run.scanned,
-                run.time,
-                run.tool_version,
-                run.score,
-                run.grade,
-                run.critical,
-                run.high,
-                run.medium,
-                run.low,
-                run.info,
-                run.new,
-                run.fixed
-            ],
-        )
-        .map_err(|e| classify(&path, &e))?;
-        run.id = tx.last_insert_rowid();
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO findings (run, fingerprint, rule_id, severity, title, message, path, line, route)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                )
-                .map_err(|e| classify(&path, &e))?;
-            for f in &now {
-                insert
-                    .execute(params![
-                        run.id,
-                        f.fingerprint,
-                        f.rule_id,
-                        f.severity.as_str(),
-                        f.title,
-                        f.message,
-                        f.path,
-                        f.line,
-                        f.route
-                    ])
-                    .map_err(|e| classify(&path, &e))?;
-            }
-        }
-        tx.commit().map_err(|e| classify(&path, &e))?;
+        let shown = self.path.display().to_string();
+        let (previous, before, run) = match &mut self.backend {
+            Backend::Sqlite(conn) => sqlite_record(conn, &self.path, target, &now, build)?,
+            Backend::Postgres(client) => pg::record(client, &shown, target, &now, build)?,
+        };
+        let (new, fixed) = difference(&before, &now);
         Ok(Comparison {
             run,
             previous,
@@ -424,53 +393,52 @@ impl History {
         })
     }
 
-    fn last_run(&self, target: &str) -> Result<Option<Run>, HistoryError> {
-        self.conn
-            .query_row(
-                &format!("{RUN_COLUMNS} WHERE target = ?1 ORDER BY id DESC LIMIT 1"),
-                [target],
-                run_row,
-            )
-            .optional()
-            .map_err(|e| self.err(&e))
-    }
-
     /// The runs of `target` (every target when `None`), oldest first; the last
     /// `limit` of them when given.
     pub fn runs(
-        &self,
+        &mut self,
         target: Option<&str>,
         limit: Option<usize>,
     ) -> Result<Vec<Run>, HistoryError> {
-        let limit = i64::try_from(limit.unwrap_or(usize::MAX)).unwrap_or(i64::MAX);
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT * FROM ({RUN_COLUMNS} WHERE (?1 IS NULL OR target = ?1) ORDER BY id DESC LIMIT ?2) ORDER BY id"
-            ))
-            .map_err(|e| self.err(&e))?;
-        let rows = stmt
-            .query_map(params![target, limit], run_row)
-            .map_err(|e| self.err(&e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(&e))
+        let shown = self.path.display().to_string();
+        match &mut self.backend {
+            Backend::Sqlite(conn) => {
+                let limit = i64::try_from(limit.unwrap_or(usize::MAX)).unwrap_or(i64::MAX);
+                let err = |e: &rusqlite::Error| classify(&self.path, e);
+                let mut stmt = conn
+                    .prepare(&format!(
+                        "SELECT * FROM ({RUN_COLUMNS} WHERE (?1 IS NULL OR target = ?1) ORDER BY id DESC LIMIT ?2) ORDER BY id"
+                    ))
+                    .map_err(|e| err(&e))?;
+                let rows = stmt
+                    .query_map(params![target, limit], run_row)
+                    .map_err(|e| err(&e))?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(|e| err(&e))
+            }
+            Backend::Postgres(client) => pg::runs(client, &shown, target, limit),
+        }
     }
 
     /// Every target recorded, in the order first seen.
-    pub fn targets(&self) -> Result<Vec<String>, HistoryError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT target FROM runs GROUP BY target ORDER BY MIN(id)")
-            .map_err(|e| self.err(&e))?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| self.err(&e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(&e))
+    pub fn targets(&mut self) -> Result<Vec<String>, HistoryError> {
+        let shown = self.path.display().to_string();
+        match &mut self.backend {
+            Backend::Sqlite(conn) => {
+                let err = |e: &rusqlite::Error| classify(&self.path, e);
+                let mut stmt = conn
+                    .prepare("SELECT target FROM runs GROUP BY target ORDER BY MIN(id)")
+                    .map_err(|e| err(&e))?;
+                let rows = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .map_err(|e| err(&e))?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(|e| err(&e))
+            }
+            Backend::Postgres(client) => pg::targets(client, &shown),
+        }
     }
 
     /// The score of `target` over time, oldest first (the last 200 runs).
-    pub fn trend(&self, target: &str) -> Result<Vec<TrendPoint>, HistoryError> {
+    pub fn trend(&mut self, target: &str) -> Result<Vec<TrendPoint>, HistoryError> {
         Ok(self
             .runs(Some(target), Some(200))?
             .into_iter()
@@ -483,32 +451,170 @@ impl History {
     }
 
     /// The findings recorded for run `id`.
-    pub fn findings(&self, id: i64) -> Result<Vec<StoredFinding>, HistoryError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT fingerprint, rule_id, severity, title, message, path, line, route
-                 FROM findings WHERE run = ?1 ORDER BY rowid",
-            )
-            .map_err(|e| self.err(&e))?;
-        let rows = stmt
-            .query_map([id], |r| {
-                let severity: String = r.get(2)?;
-                Ok(StoredFinding {
-                    fingerprint: r.get(0)?,
-                    rule_id: r.get(1)?,
-                    severity: severity.parse().unwrap_or(Severity::Info),
-                    title: r.get(3)?,
-                    message: r.get(4)?,
-                    path: r.get(5)?,
-                    line: r.get(6)?,
-                    route: r.get(7)?,
-                })
-            })
-            .map_err(|e| self.err(&e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(&e))
+    pub fn findings(&mut self, id: i64) -> Result<Vec<StoredFinding>, HistoryError> {
+        let shown = self.path.display().to_string();
+        match &mut self.backend {
+            Backend::Sqlite(conn) => {
+                sqlite_findings(conn, id).map_err(|e| classify(&self.path, &e))
+            }
+            Backend::Postgres(client) => pg::findings(client, &shown, id),
+        }
     }
+
+    /// Every run with its findings, oldest first (`spillcheck history --export`).
+    pub fn export(&mut self) -> Result<Vec<(Run, Vec<StoredFinding>)>, HistoryError> {
+        let runs = self.runs(None, None)?;
+        let mut out = Vec::with_capacity(runs.len());
+        for run in runs {
+            let findings = self.findings(run.id)?;
+            out.push((run, findings));
+        }
+        Ok(out)
+    }
+
+    /// Adds exported runs as they were (their comparisons kept, new run numbers), in one
+    /// transaction. Returns how many.
+    pub fn import(&mut self, runs: &[(Run, Vec<StoredFinding>)]) -> Result<usize, HistoryError> {
+        let shown = self.path.display().to_string();
+        match &mut self.backend {
+            Backend::Sqlite(conn) => {
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(|e| classify(&self.path, &e))?;
+                for (run, findings) in runs {
+                    sqlite_insert(&tx, run, findings).map_err(|e| classify(&self.path, &e))?;
+                }
+                tx.commit().map_err(|e| classify(&self.path, &e))?;
+                Ok(runs.len())
+            }
+            Backend::Postgres(client) => pg::import(client, &shown, runs),
+        }
+    }
+}
+
+/// The run `report` makes of `target`, compared with the previous run's findings.
+fn new_run(
+    target: &str,
+    report: &Report,
+    time: i64,
+    before: &[StoredFinding],
+    now: &[StoredFinding],
+) -> Run {
+    let (new, fixed) = difference(before, now);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let counts = |s: Severity| count(now.iter().filter(|f| f.severity == s).count());
+    Run {
+        id: 0,
+        target: target.to_owned(),
+        scanned: report.target.describe(" "),
+        time,
+        tool_version: report.tool.version.clone(),
+        score: report.score,
+        grade: format!("{:?}", report.grade),
+        critical: counts(Severity::Critical),
+        high: counts(Severity::High),
+        medium: counts(Severity::Medium),
+        low: counts(Severity::Low),
+        info: counts(Severity::Info),
+        new: count(new.len()),
+        fixed: count(fixed.len()),
+    }
+}
+
+/// SQLite's record: an immediate transaction (the write lock taken before the previous
+/// run is read, so two processes recording one target are ordered).
+fn sqlite_record(
+    conn: &mut Connection,
+    path: &Path,
+    target: &str,
+    now: &[StoredFinding],
+    mut build: impl FnMut(Option<&Run>, &[StoredFinding]) -> Run,
+) -> Result<(Option<Run>, Vec<StoredFinding>, Run), HistoryError> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| classify(path, &e))?;
+    let previous = tx
+        .query_row(
+            &format!("{RUN_COLUMNS} WHERE target = ?1 ORDER BY id DESC LIMIT 1"),
+            [target],
+            run_row,
+        )
+        .optional()
+        .map_err(|e| classify(path, &e))?;
+    let before = match &previous {
+        Some(p) => sqlite_findings(&tx, p.id).map_err(|e| classify(path, &e))?,
+        None => Vec::new(),
+    };
+    let mut run = build(previous.as_ref(), &before);
+    run.id = sqlite_insert(&tx, &run, now).map_err(|e| classify(path, &e))?;
+    tx.commit().map_err(|e| classify(path, &e))?;
+    Ok((previous, before, run))
+}
+
+fn sqlite_insert(
+    tx: &rusqlite::Transaction<'_>,
+    run: &Run,
+    findings: &[StoredFinding],
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO runs (target, scanned, time, tool_version, score, grade, critical, high, medium, low, info, new, fixed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            run.target,
+            run.scanned,
+            run.time,
+            run.tool_version,
+            run.score,
+            run.grade,
+            run.critical,
+            run.high,
+            run.medium,
+            run.low,
+            run.info,
+            run.new,
+            run.fixed
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut insert = tx.prepare(
+        "INSERT INTO findings (run, fingerprint, rule_id, severity, title, message, path, line, route)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for f in findings {
+        insert.execute(params![
+            id,
+            f.fingerprint,
+            f.rule_id,
+            f.severity.as_str(),
+            f.title,
+            f.message,
+            f.path,
+            f.line,
+            f.route
+        ])?;
+    }
+    Ok(id)
+}
+
+fn sqlite_findings(conn: &Connection, id: i64) -> rusqlite::Result<Vec<StoredFinding>> {
+    let mut stmt = conn.prepare(
+        "SELECT fingerprint, rule_id, severity, title, message, path, line, route
+         FROM findings WHERE run = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        let severity: String = r.get(2)?;
+        Ok(StoredFinding {
+            fingerprint: r.get(0)?,
+            rule_id: r.get(1)?,
+            severity: severity.parse().unwrap_or(Severity::Info),
+            title: r.get(3)?,
+            message: r.get(4)?,
+            path: r.get(5)?,
+            line: r.get(6)?,
+            route: r.get(7)?,
+        })
+    })?;
+    rows.collect()
 }
 
 const RUN_COLUMNS: &str = "SELECT id, target, scanned, time, tool_version, score, grade, critical, high, medium, low, info, new, fixed FROM runs";

@@ -97,7 +97,7 @@ fn records_runs_and_compares_with_the_previous_one_of_the_same_target() {
     assert_eq!(second.fixed[0].rule_id, "SC101");
     assert_eq!(second.fixed[0].place(), "app.py:3");
     drop(h);
-    let h = History::open(&path).unwrap();
+    let mut h = History::open(&path).unwrap();
     let runs = h.runs(Some("notes"), None).unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!((runs[1].high, runs[1].new, runs[1].fixed), (2, 2, 1));
@@ -176,7 +176,7 @@ fn a_version_1_database_is_migrated_and_keeps_its_runs() {
     )
     .unwrap();
     drop(conn);
-    let h = History::open(&path).unwrap();
+    let mut h = History::open(&path).unwrap();
     assert_eq!(h.schema_version().unwrap(), 2);
     let runs = h.runs(Some("old"), None).unwrap();
     assert_eq!(runs.len(), 1);

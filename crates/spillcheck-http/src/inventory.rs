@@ -121,6 +121,10 @@ pub struct Inventory {
     /// First path segments the description documents (`api`, `health`).
     #[serde(skip)]
     spec_roots: BTreeSet<String>,
+    /// Some route of the code or the description requires a token: an open route is then a
+    /// choice worth naming (an app that authenticates nothing has no "open" routes to flag).
+    #[serde(skip)]
+    pub(crate) authenticates: bool,
 }
 
 fn first_segment(path: &str) -> String {
@@ -153,7 +157,7 @@ impl Inventory {
         let has_spec = spec.is_some();
         let mut spec_roots = BTreeSet::new();
         for op in spec.unwrap_or_default() {
-            if matches!(op.method.as_str(), "HEAD" | "OPTIONS") {
+            if matches!(op.method.as_str(), "HEAD" | "OPTIONS" | "TRACE" | "CONNECT") {
                 continue;
             }
             spec_roots.insert(first_segment(&op.path));
@@ -171,7 +175,12 @@ impl Inventory {
             });
         }
         for route in code.unwrap_or_default() {
-            if matches!(route.method.as_str(), "HEAD" | "OPTIONS") {
+            // HEAD and OPTIONS come with every route; TRACE and CONNECT are diagnostics a
+            // catch-all route accepts, never documented operations.
+            if matches!(
+                route.method.as_str(),
+                "HEAD" | "OPTIONS" | "TRACE" | "CONNECT"
+            ) {
                 continue;
             }
             let row = rows
@@ -197,6 +206,12 @@ impl Inventory {
         }
         let mut rows: Vec<Row> = rows.into_values().collect();
         absorb_parameterized(&mut rows);
+        let authenticates = rows.iter().any(|r| {
+            r.code
+                .as_ref()
+                .is_some_and(|c| c.auth == CodeAuth::Required)
+                || r.spec.as_ref().is_some_and(|s| s.security == "required")
+        });
         let spec_in_code = (has_code && has_spec).then(|| {
             let documented = rows.iter().filter(|r| r.spec.is_some()).count();
             let found = rows
@@ -217,6 +232,7 @@ impl Inventory {
             has_spec,
             spec_in_code,
             spec_roots,
+            authenticates,
         }
     }
 

@@ -46,8 +46,8 @@ pub(crate) enum Command {
 pub(crate) struct HistoryArgs {
     /// A target: its recorded name, a path scanned, or a URL (default: every target).
     pub(crate) target: Option<String>,
-    /// The history database.
-    #[arg(long, value_name = "PATH", default_value = spillcheck_history::DEFAULT_PATH)]
+    /// The history database: a SQLite file, or a PostgreSQL server (`postgres://…`).
+    #[arg(long, value_name = "PATH|URL", env = "SPILLCHECK_DB", default_value = spillcheck_history::DEFAULT_PATH)]
     pub(crate) db: PathBuf,
     /// Only the last N runs.
     #[arg(long, value_name = "N")]
@@ -55,6 +55,14 @@ pub(crate) struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
     pub(crate) format: HistoryFormat,
+    /// Write every run with its findings to FILE (JSON lines), to move a history to
+    /// another database.
+    #[arg(long, value_name = "FILE", conflicts_with = "import")]
+    pub(crate) export: Option<PathBuf>,
+    /// Add the runs of an `--export` file to this database (new run numbers, comparisons
+    /// kept as they were).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) import: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,9 +84,32 @@ pub(crate) struct MonitorArgs {
     /// Stop after N rounds (default: run until interrupted).
     #[arg(long, value_name = "N", conflicts_with = "once")]
     pub(crate) rounds: Option<u64>,
-    /// The history database (default: the configuration's `db`, else .spillcheck/history.db).
-    #[arg(long, value_name = "PATH")]
+    /// The history database, a SQLite file or `postgres://…` (default: the configuration's
+    /// `db`, else .spillcheck/history.db).
+    #[arg(long, value_name = "PATH|URL", env = "SPILLCHECK_DB")]
     pub(crate) db: Option<PathBuf>,
+    /// Scan only shard I of N (1-based): a stable split of the configured targets by name,
+    /// so a CI matrix of N jobs covers each target exactly once per round.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub(crate) shard: Option<(u32, u32)>,
+}
+
+fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}`: expected I/N, e.g. 2/4"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}`: I is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}`: N is not a number"))?;
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("`{text}`: need 1 <= I <= N"));
+    }
+    Ok((i, n))
 }
 
 #[derive(Debug, Args)]
@@ -407,8 +438,9 @@ pub(crate) struct CommonArgs {
     /// Record this run in the history database (compared with the target's previous run).
     #[arg(long)]
     pub(crate) record: bool,
-    /// The history database (for --record, and the HTML report's score trend).
-    #[arg(long, value_name = "PATH", default_value = spillcheck_history::DEFAULT_PATH)]
+    /// The history database (for --record, and the HTML report's score trend): a SQLite
+    /// file, or a PostgreSQL server shared by many runners (`postgres://…`).
+    #[arg(long, value_name = "PATH|URL", env = "SPILLCHECK_DB", default_value = spillcheck_history::DEFAULT_PATH)]
     pub(crate) db: PathBuf,
 }
 

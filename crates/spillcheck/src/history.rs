@@ -19,7 +19,7 @@ pub(crate) fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Records `report` as a run of `target`.
+/// Records `report` as a run of `target` (in a SQLite file or on a PostgreSQL server).
 pub(crate) fn record(db: &Path, target: &str, report: &Report) -> anyhow::Result<Comparison> {
     let mut history = History::open(db)?;
     Ok(history.record(target, report, now())?)
@@ -29,7 +29,7 @@ pub(crate) fn record(db: &Path, target: &str, report: &Report) -> anyhow::Result
 /// damaged database only costs the chart (a note on stderr), never the report.
 pub(crate) fn trend(db: &Path, target: &str) -> Vec<TrendPoint> {
     let points = History::open_existing(db).and_then(|h| match h {
-        Some(h) => h.trend(target),
+        Some(mut h) => h.trend(target),
         None => Ok(Vec::new()),
     });
     match points {
@@ -114,12 +114,18 @@ fn resolve(wanted: &str, targets: &[String]) -> anyhow::Result<String> {
 }
 
 pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
-    let Some(history) = History::open_existing(&args.db)? else {
+    if let Some(file) = &args.import {
+        return import(&args.db, file);
+    }
+    let Some(mut history) = History::open_existing(&args.db)? else {
         bail!(
             "no history at {} (record runs with --record or `spillcheck monitor`)",
             args.db.display()
         );
     };
+    if let Some(file) = &args.export {
+        return export(&mut history, file);
+    }
     let target = match &args.target {
         Some(t) => Some(resolve(t, &history.targets()?)?),
         None => None,
@@ -130,7 +136,7 @@ pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
             let runs: Vec<serde_json::Value> = runs.iter().map(run_json).collect();
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
                 "schema": 1,
-                "db": args.db.display().to_string(),
+                "db": history.name().display().to_string(),
                 "runs": runs,
             }))?;
             s.push('\n');
@@ -141,6 +147,70 @@ pub(crate) fn history(args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
+    Ok(ExitStatus::Success)
+}
+
+/// The first line of an export file: what it is.
+const EXPORT_HEADER: &str = "spillcheck-history-export";
+
+/// `history --export FILE`: a header line, then one JSON line per run with its findings.
+fn export(history: &mut History, file: &Path) -> anyhow::Result<ExitStatus> {
+    let runs = history.export()?;
+    let mut text = format!(
+        "{{\"format\": \"{EXPORT_HEADER}\", \"version\": 1, \"runs\": {}}}\n",
+        runs.len()
+    );
+    for (run, findings) in &runs {
+        text.push_str(&serde_json::to_string(
+            &serde_json::json!({ "run": run, "findings": findings }),
+        )?);
+        text.push('\n');
+    }
+    std::fs::write(file, text)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write the export ({e})", file.display()))?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "spillcheck: exported {} runs from {} to {}",
+        runs.len(),
+        history.name().display(),
+        file.display()
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// `history --import FILE`: every run of an export, in one transaction.
+fn import(db: &Path, file: &Path) -> anyhow::Result<ExitStatus> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read ({e})", file.display()))?;
+    let mut lines = text.lines();
+    let header: serde_json::Value = lines
+        .next()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_default();
+    if header.get("format").and_then(serde_json::Value::as_str) != Some(EXPORT_HEADER) {
+        bail!(
+            "{}: not a `spillcheck history --export` file",
+            file.display()
+        );
+    }
+    let mut runs = Vec::new();
+    for (i, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        #[derive(serde::Deserialize)]
+        struct Line {
+            run: Run,
+            findings: Vec<spillcheck_history::StoredFinding>,
+        }
+        let entry: Line = serde_json::from_str(line)
+            .map_err(|e| anyhow::anyhow!("{}:{}: {e}", file.display(), i + 2))?;
+        runs.push((entry.run, entry.findings));
+    }
+    let mut history = History::open(db)?;
+    let n = history.import(&runs)?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "spillcheck: imported {n} runs into {}",
+        history.name().display()
+    );
     Ok(ExitStatus::Success)
 }
 

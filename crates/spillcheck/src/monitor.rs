@@ -250,7 +250,7 @@ fn env_token(target: &str, var: Option<&String>) -> anyhow::Result<Option<String
 
 impl Monitor {
     fn resolve(&self, p: &Path) -> PathBuf {
-        if p.is_absolute() {
+        if p.is_absolute() || spillcheck_history::is_server(p) {
             p.to_path_buf()
         } else {
             self.base.join(p)
@@ -497,10 +497,28 @@ struct Round {
     failed: bool,
 }
 
-fn round(monitor: &Monitor, db: &Path) -> Round {
+/// Whether target `name` belongs to shard `i` of `n` (1-based): a stable hash of the name
+/// (FNV-1a, the same on every machine and every version), so each target falls in exactly
+/// one shard.
+pub(crate) fn in_shard(name: &str, shard: Option<(u32, u32)>) -> bool {
+    let Some((i, n)) = shard else { return true };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash % u64::from(n) == u64::from(i - 1)
+}
+
+fn round(monitor: &Monitor, db: &Path, shard: Option<(u32, u32)>) -> Round {
     let mut outcome = Round::default();
     let mut out = std::io::stdout().lock();
-    for t in &monitor.config.targets {
+    for t in monitor
+        .config
+        .targets
+        .iter()
+        .filter(|t| in_shard(&t.name, shard))
+    {
         let scanned = monitor.scan(t);
         let (report, fatal) = match scanned {
             Ok(r) => r,
@@ -569,12 +587,32 @@ pub(crate) fn monitor(args: &MonitorArgs) -> anyhow::Result<ExitStatus> {
     };
     // Fail early on a database that cannot take records, before any scan runs.
     drop(History::open(&db)?);
+    if let Some((i, n)) = args.shard {
+        let mine: Vec<&str> = monitor
+            .config
+            .targets
+            .iter()
+            .filter(|t| in_shard(&t.name, args.shard))
+            .map(|t| t.name.as_str())
+            .collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "spillcheck: shard {i}/{n}: {} of {} targets ({})",
+            mine.len(),
+            monitor.config.targets.len(),
+            if mine.is_empty() {
+                "none".to_owned()
+            } else {
+                mine.join(", ")
+            }
+        );
+    }
     let rounds = if args.once { Some(1) } else { args.rounds };
     let mut regressed = false;
     let mut failed = false;
     let mut done = 0u64;
     loop {
-        let r = round(&monitor, &db);
+        let r = round(&monitor, &db, args.shard);
         regressed |= r.regressed;
         failed |= r.failed;
         done += 1;
@@ -589,5 +627,34 @@ pub(crate) fn monitor(args: &MonitorArgs) -> anyhow::Result<ExitStatus> {
         bail!("some targets could not be scanned (see above)")
     } else {
         Ok(ExitStatus::Success)
+    }
+}
+
+#[cfg(test)]
+mod shard_tests {
+    use super::in_shard;
+
+    #[test]
+    fn every_target_falls_in_exactly_one_shard() {
+        let names: Vec<String> = (0..500).map(|i| format!("api-{i}")).collect();
+        for n in 1..=7u32 {
+            let mut sizes = vec![0usize; n as usize];
+            for name in &names {
+                let shards: Vec<u32> = (1..=n).filter(|i| in_shard(name, Some((*i, n)))).collect();
+                assert_eq!(shards.len(), 1, "{name} in {shards:?} of {n}");
+                sizes[(shards[0] - 1) as usize] += 1;
+            }
+            // Roughly even (no shard empty or holding nearly everything).
+            assert!(
+                sizes.iter().all(|s| *s > 500 / (n as usize) / 2),
+                "{sizes:?}"
+            );
+        }
+        // Stable: the same name always lands in the same shard.
+        assert!(in_shard("orders-api", Some((1, 1))));
+        assert_eq!(
+            in_shard("orders-api", Some((2, 3))),
+            in_shard("orders-api", Some((2, 3)))
+        );
     }
 }

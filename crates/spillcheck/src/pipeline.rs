@@ -169,6 +169,13 @@ pub(crate) fn finish(
     }
     // The history's name for this target, needed only to record or to draw the trend.
     let key = (common.record || common.format == Format::Html).then(|| target_key(&report.target));
+    let trend = match &key {
+        Some(key) if common.format == Format::Html => crate::history::trend(&common.db, key),
+        _ => Vec::new(),
+    };
+    // The report is written before the run is recorded: a database that cannot take the
+    // record (a server down, a lock held) costs the record, never the report.
+    write_report(common, &report, &rules, trend)?;
     if let (true, Some(key)) = (common.record, &key) {
         let comparison = crate::history::record(&common.db, key, &report)?;
         let _ = writeln!(
@@ -178,11 +185,6 @@ pub(crate) fn finish(
             crate::history::summary(&comparison)
         );
     }
-    let trend = match &key {
-        Some(key) if common.format == Format::Html => crate::history::trend(&common.db, key),
-        _ => Vec::new(),
-    };
-    write_report(common, &report, &rules, trend)?;
     if common.write_baseline.is_some() {
         return Ok(ExitStatus::Success);
     }

@@ -24,10 +24,11 @@ declare_rule! {
     /// Compared only when the description is this code's (it documents operations of which the
     /// code serves at least half) and only under the first path segments it documents, so
     /// browser pages beside a documented `/api` are not shadow endpoints. The description's own
-    /// routes, docs UIs, static files and health checks are never reported. `confirmed` when the
-    /// running API answered the route, `likely` from the code alone. High severity when the route
-    /// has no authentication, when its path names debug, admin, internal or test tooling, or when
-    /// another finding shows it returns personal or secret fields; medium otherwise.
+    /// routes, docs UIs, static files and health checks are never reported, nor `TRACE`/`CONNECT`
+    /// methods a catch-all route accepts. `confirmed` when the running API answered the route,
+    /// `likely` from the code alone. High severity when the route has no authentication in an app
+    /// that authenticates others (sign-in and recovery routes are open by design), or when its
+    /// path names debug, admin, internal or test tooling; medium otherwise.
     ///
     /// ## Fix
     /// Document the operation (with its security requirement) or remove it; generate the
@@ -114,19 +115,19 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
     for (_, rows) in groups.iter().filter(|(_, rows)| rows.len() < 2) {
         single.extend(rows.iter().copied());
     }
-    let mut out: Vec<Finding> = single.into_iter().map(finding).collect();
+    let mut out: Vec<Finding> = single.into_iter().map(|r| finding(inv, r)).collect();
     for (parent, rows) in groups.into_iter().filter(|(_, rows)| rows.len() >= 2) {
         let names: Vec<String> = rows
             .iter()
             .map(|r| format!("{} {}", r.method, r.path))
             .collect();
-        let mut f = finding(rows[0]);
+        let mut f = finding(inv, rows[0]);
         f.message = format!(
             "{} operations under `{parent}/` are served but not in the API description: {}",
             rows.len(),
             names.join(", ")
         );
-        if rows.iter().any(|r| is_open(r) || is_tooling(r)) {
+        if rows.iter().any(|r| is_open(inv, r) || is_tooling(r)) {
             f.severity = Severity::High;
         }
         if rows.iter().all(|r| r.live_answers()) {
@@ -137,10 +138,10 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
     out
 }
 
-fn is_open(row: &Row) -> bool {
+fn is_open(inv: &Inventory, row: &Row) -> bool {
     let open = row.code.as_ref().is_some_and(|c| c.auth == CodeAuth::Open)
         || matches!(row.live, Some(Live::Answers { anonymous: Some(s), .. }) if (200..300).contains(&s));
-    open && !auth_flow(&row.path)
+    open && inv.authenticates && !auth_flow(&row.path)
 }
 
 fn is_tooling(row: &Row) -> bool {
@@ -152,8 +153,8 @@ fn is_tooling(row: &Row) -> bool {
     })
 }
 
-fn finding(row: &Row) -> Finding {
-    let (open, tooling) = (is_open(row), is_tooling(row));
+fn finding(inv: &Inventory, row: &Row) -> Finding {
+    let (open, tooling) = (is_open(inv, row), is_tooling(row));
     let mut what = format!(
         "`{} {}` is served but not in the API description",
         row.method, row.path

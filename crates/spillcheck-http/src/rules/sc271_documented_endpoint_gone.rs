@@ -23,7 +23,9 @@ declare_rule! {
     /// Live: `confirmed` only when the framework's router says the route is gone — a 405 for the
     /// method, or a 404 to the operation that an `OPTIONS` request for the same path confirms
     /// (Flask answers `OPTIONS` for every path a route matches, whatever the object), so "no such
-    /// note" is never taken for "no such route". From the code alone it is `likely`, and only
+    /// note" is never taken for "no such route" — and, for a path with parameters, only when the
+    /// code (given with `--source` or `scan`) has no such route either: a value that does not fit
+    /// the route's converter (`/bytes/<int:n>` sent `n=abc`) is not routed either. From the code alone it is `likely`, and only
     /// when the code serves at least three quarters of what the description documents (routes
     /// registered in ways the code analysis does not follow would otherwise look removed).
     ///
@@ -48,7 +50,12 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
         if row.spec.is_none() {
             continue;
         }
-        let gone_live = row.live == Some(Live::Absent);
+        // The router's "no such route" for a path with parameters may only mean the value
+        // sent does not fit the route's converter (`/bytes/<int:n>` and `n=abc`): it counts
+        // when the code has no such route either, or when the path has no parameters.
+        let gone_live = row.live == Some(Live::Absent)
+            && row.code.is_none()
+            && (inv.has_code || !row.path.contains('{'));
         let gone_code = row.code.is_none()
             && row.live.is_none()
             && inv.has_code
