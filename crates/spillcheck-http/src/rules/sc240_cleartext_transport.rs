@@ -28,7 +28,10 @@ declare_rule! {
     /// Confirmed, judged once for the whole target from the answer to the probe's first request (`GET /`): the base URL is `http://`, its host is not loopback (`localhost`, `*.localhost`, `127.x`, `::1`), and that answer did not redirect to an `https://` URL. Traffic that never leaves the machine is not reported; private-network addresses (`10.x`, `192.168.x`, a container's name) are. It is reported whether or not a token was given, and an HTTP listener that redirects `/` to HTTPS but still answers other paths in clear text is not caught.
     ///
     /// ## Fix
-    /// Terminate TLS in front of the app and redirect port 80 to HTTPS.
+    /// Terminate TLS in front of the app and close plain HTTP for the API. Do not redirect API
+    /// calls from HTTP to HTTPS: by the time the redirect answers, the client has already sent
+    /// its token in clear, and clients that follow it keep working while leaking (OWASP ASVS
+    /// 5.0 V4.1.2); a redirect is for browsers' pages only.
     pub static SC240 = {
         id: "SC240",
         slug: "cleartext-transport",
@@ -37,7 +40,7 @@ declare_rule! {
         confidence: Confidence::Confirmed,
         cwe: &[319, 523],
         owasp: &[OwaspApi::Api8],
-        fix: "Serve the API over HTTPS only, redirect HTTP to HTTPS, and never accept a Bearer token over HTTP.",
+        fix: "Serve the API over HTTPS only and refuse plain HTTP (no redirect for API calls: the token has already crossed in clear); never accept a Bearer token over HTTP.",
     }
 }
 
