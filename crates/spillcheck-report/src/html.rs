@@ -530,27 +530,18 @@ fn compliance_section(h: &mut String, report: &Report) {
             with = fw.with_findings,
             without = fw.without_findings,
         );
-        let mut rows: Vec<_> = fw.controls.iter().collect();
-        rows.sort_by_key(|c| c.status != ControlStatus::Findings);
-        for c in rows {
-            let (class, status) = match c.status {
-                ControlStatus::Findings => ("findings", "findings"),
-                ControlStatus::NoFinding => ("clear", "checked, nothing found"),
+        for c in crate::util::control_rows(fw) {
+            let class = match c.status {
+                ControlStatus::Findings => "findings",
+                ControlStatus::NoFinding => "clear",
             };
             let _ = write!(
                 h,
-                "<tr class=\"{class}\"><td class=\"where\">{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td></tr>",
+                "<tr class=\"{class}\"><td class=\"where\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td></tr>",
                 esc(&c.control),
                 esc(&c.title),
-                if c.findings == 0 {
-                    "0".to_owned()
-                } else {
-                    esc(&format!(
-                        "{} ({})",
-                        c.findings,
-                        crate::util::severity_counts(&c.by_severity)
-                    ))
-                },
+                crate::util::control_status(c),
+                esc(&crate::util::control_findings(c)),
                 c.confirmed,
                 c.likely,
                 c.possible,

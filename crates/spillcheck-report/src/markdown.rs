@@ -25,28 +25,14 @@ fn compliance_tables(out: &mut String, report: &Report) {
             fw.name, fw.version, fw.notice, fw.source
         );
         out.push_str("| Control | Title | Status | Findings | Confirmed / likely / possible | Rules |\n|---|---|---|---|---|---|\n");
-        let mut rows: Vec<_> = fw.controls.iter().collect();
-        rows.sort_by_key(|c| c.status != spillcheck_core::compliance::ControlStatus::Findings);
-        for c in rows {
-            let status = match c.status {
-                spillcheck_core::compliance::ControlStatus::Findings => "findings",
-                spillcheck_core::compliance::ControlStatus::NoFinding => "checked, nothing found",
-            };
+        for c in crate::util::control_rows(fw) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} / {} / {} | {} |",
                 cell(&c.control),
                 cell(&c.title),
-                status,
-                if c.findings == 0 {
-                    "0".to_owned()
-                } else {
-                    format!(
-                        "{} ({})",
-                        c.findings,
-                        crate::util::severity_counts(&c.by_severity)
-                    )
-                },
+                crate::util::control_status(c),
+                crate::util::control_findings(c),
                 c.confirmed,
                 c.likely,
                 c.possible,

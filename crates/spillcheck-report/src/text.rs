@@ -236,9 +236,7 @@ fn summary(out: &mut String, report: &Report, st: &Style) {
             "\n{} {}: {} controls with findings, {} checked with nothing found",
             fw.name, fw.version, fw.with_findings, fw.without_findings
         );
-        let mut rows: Vec<_> = fw.controls.iter().collect();
-        rows.sort_by_key(|c| c.status != spillcheck_core::compliance::ControlStatus::Findings);
-        for c in rows {
+        for c in crate::util::control_rows(fw) {
             let what = if c.findings == 0 {
                 "checked, nothing found".to_owned()
             } else {

@@ -69,3 +69,29 @@ pub(crate) fn severity_counts(
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A framework summary's controls, those with findings first (then in id order).
+pub(crate) fn control_rows(
+    fw: &spillcheck_core::compliance::FrameworkSummary,
+) -> Vec<&spillcheck_core::compliance::ControlSummary> {
+    let mut rows: Vec<_> = fw.controls.iter().collect();
+    rows.sort_by_key(|c| c.status != spillcheck_core::compliance::ControlStatus::Findings);
+    rows
+}
+
+/// `findings` or `checked, nothing found`.
+pub(crate) fn control_status(c: &spillcheck_core::compliance::ControlSummary) -> &'static str {
+    match c.status {
+        spillcheck_core::compliance::ControlStatus::Findings => "findings",
+        spillcheck_core::compliance::ControlStatus::NoFinding => "checked, nothing found",
+    }
+}
+
+/// `3 (1 critical, 2 high)`, or `0`.
+pub(crate) fn control_findings(c: &spillcheck_core::compliance::ControlSummary) -> String {
+    if c.findings == 0 {
+        "0".to_owned()
+    } else {
+        format!("{} ({})", c.findings, severity_counts(&c.by_severity))
+    }
+}

@@ -9,6 +9,18 @@ use spillcheck_http::discovery::{Operation, parse_openapi};
 use spillcheck_http::inventory::{CodeAuth, CodeRoute, Inventory};
 use spillcheck_python::{OwnerCheck, Route, RouteAuth};
 
+/// Where a route's handler is defined (no code frame).
+pub(crate) fn handler_location(r: &Route) -> Location {
+    Location {
+        path: r.file.clone(),
+        line: r.line,
+        column: 1,
+        end_line: None,
+        end_column: None,
+        snippet: None,
+    }
+}
+
 /// The code's routes, one per method.
 pub(crate) fn code_routes(routes: &[Route]) -> Vec<CodeRoute> {
     let mut out = Vec::new();
@@ -33,14 +45,7 @@ pub(crate) fn code_routes(routes: &[Route]) -> Vec<CodeRoute> {
                 path: r.path.clone(),
                 auth,
                 owner_checked,
-                location: Some(Location {
-                    path: r.file.clone(),
-                    line: r.line,
-                    column: 1,
-                    end_line: None,
-                    end_column: None,
-                    snippet: None,
-                }),
+                location: Some(handler_location(r)),
             });
         }
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, bail};
-use spillcheck_core::{Config, Diagnostic, Finding, Location, Target, correlate};
+use spillcheck_core::{Config, Diagnostic, Finding, Target, correlate};
 use spillcheck_http::auth::{Credentials, Identity, Placement};
 use spillcheck_http::discovery::{self, Operation, Origin, Param, ParamIn, Security};
 use spillcheck_http::engine::Settings;
@@ -162,14 +162,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                     Security::Unknown
                 }
             };
-            op.location = Some(Location {
-                path: r.file.clone(),
-                line: r.line,
-                column: 1,
-                end_line: None,
-                end_column: None,
-                snippet: None,
-            });
+            op.location = Some(crate::inventory::handler_location(r));
             ops.push(op);
         }
     }
