@@ -169,15 +169,19 @@ pub(crate) fn finish(
     }
     // The history's name for this target, needed only to record or to draw the trend.
     let key = (common.record || common.format == Format::Html).then(|| target_key(&report.target));
+    // A database that cannot take the record (a server down, a lock held) costs the record,
+    // never the report: the report is written first, then the error is returned.
+    let recorded = match (common.record, &key) {
+        (true, Some(key)) => Some(crate::history::record(&common.db, key, &report)),
+        _ => None,
+    };
     let trend = match &key {
         Some(key) if common.format == Format::Html => crate::history::trend(&common.db, key),
         _ => Vec::new(),
     };
-    // The report is written before the run is recorded: a database that cannot take the
-    // record (a server down, a lock held) costs the record, never the report.
     write_report(common, &report, &rules, trend)?;
-    if let (true, Some(key)) = (common.record, &key) {
-        let comparison = crate::history::record(&common.db, key, &report)?;
+    if let Some(recorded) = recorded {
+        let comparison = recorded?;
         let _ = writeln!(
             std::io::stderr(),
             "spillcheck: recorded run {} of {}",
