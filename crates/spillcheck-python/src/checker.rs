@@ -76,11 +76,10 @@ pub(crate) struct Checker<'a> {
     /// What imported names stand for: `decode` → `jwt.decode` (`from jwt import decode`),
     /// `pyjwt` → `jwt` (`import jwt as pyjwt`).
     imports: HashMap<String, String>,
-    /// What the whole project tells the file-local rules.
-    pub project: &'a crate::project::ProjectFacts,
-    /// Findings (indices into `findings`) that a helper returns exception text, by the
-    /// helper's name: a view that answers with the helper's result makes them real.
-    pub exception_returners: Vec<(String, usize)>,
+    /// Findings whose fate depends on facts of the whole project (views, the project's
+    /// exception classes, hashing setters), settled once every file is read: the file-local
+    /// pass runs file by file, before the project is known.
+    pub deferred: Vec<(usize, crate::project::Deferred)>,
     /// Secret columns this file writes or compares with raw values (SC150's evidence about
     /// the tables that hold them).
     pub raw_columns: Vec<crate::rules::sc150_plaintext_secret_storage::RawColumn>,
@@ -90,7 +89,6 @@ impl<'a> Checker<'a> {
     pub(crate) fn new(
         file: &'a SourceFile,
         enabled: &(dyn Fn(&str) -> bool + Sync),
-        project: &'a crate::project::ProjectFacts,
     ) -> Checker<'a> {
         let mut mask = [false; 100];
         for rule in crate::rules::RULES {
@@ -117,8 +115,7 @@ impl<'a> Checker<'a> {
             credential_cache: None,
             classes: Vec::new(),
             imports: HashMap::default(),
-            project,
-            exception_returners: Vec::new(),
+            deferred: Vec::new(),
             raw_columns: Vec::new(),
         }
     }

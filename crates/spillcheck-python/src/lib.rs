@@ -22,6 +22,7 @@ mod model;
 mod nesting;
 mod patterns;
 mod project;
+mod relevance;
 pub mod rules;
 mod side_effects;
 
@@ -36,15 +37,26 @@ pub use model::{ModelOptions, OwnerCheck, PathParam, Route, RouteAuth};
 
 use crate::project::SourceFile;
 
-/// What pass 1 yields per file: its findings, its functions' facts, the findings of
-/// helpers that return exception text (by helper name, index into the findings), and the
-/// secret columns it writes or compares raw.
-type FileResult = (
-    Vec<Finding>,
-    Vec<(String, facts::FuncFacts)>,
-    Vec<(String, usize)>,
-    Vec<rules::sc150_plaintext_secret_storage::RawColumn>,
-);
+/// What pass 1 yields per file, its tree dropped unless the cross-module passes need it.
+struct FileResult {
+    /// The file (its tree kept only when needed later), or none when it could not be read.
+    file: Option<SourceFile>,
+    /// Why it could not be read or parsed.
+    diagnostic: Option<Diagnostic>,
+    /// It did not parse.
+    parse_error: bool,
+    /// Names it imports from outside the project.
+    external: rustc_hash::FxHashSet<String>,
+    /// What it tells about the project (views, exception classes, hashing setters).
+    facts: project::ProjectFacts,
+    /// Its file-local findings, some waiting for the project's facts.
+    findings: Vec<Finding>,
+    deferred: Vec<(usize, project::Deferred)>,
+    /// Its functions' facts.
+    functions: Vec<(String, facts::FuncFacts)>,
+    /// The secret columns it writes or compares raw.
+    raw_columns: Vec<rules::sc150_plaintext_secret_storage::RawColumn>,
+}
 
 /// What to analyse and how.
 pub struct Options<'a> {
@@ -224,45 +236,8 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         }
     }
     let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();
-    let loaded: Vec<(Option<SourceFile>, Option<Diagnostic>)> = python
-        .par_iter()
-        .map(
-            |f| match files::read_text(&f.path, files::MAX_PYTHON_BYTES) {
-                Err(message) => (
-                    None,
-                    Some(Diagnostic {
-                        level: DiagnosticLevel::Warning,
-                        message,
-                        path: Some(f.rel.clone()),
-                        line: None,
-                    }),
-                ),
-                Ok(text) => {
-                    let (file, err) = SourceFile::parse(f.rel.clone(), text);
-                    let diag = err.map(|(line, col, msg)| Diagnostic {
-                        level: DiagnosticLevel::Warning,
-                        message: format!("not analysed: syntax error at {line}:{col}: {msg}"),
-                        path: Some(f.rel.clone()),
-                        line: Some(line),
-                    });
-                    (Some(file), diag)
-                }
-            },
-        )
-        .collect();
-    let mut sources = Vec::with_capacity(loaded.len());
-    for (file, diag) in loaded {
-        if let Some(d) = diag {
-            diagnostics.push(d);
-        }
-        if let Some(f) = file {
-            sources.push(f);
-        }
-    }
-    let parse_errors = sources.iter().filter(|f| f.parsed.is_none()).count();
-    let lines = sources.iter().map(|f| f.index.line_count()).sum();
     // Module names of the project (file stems and package folders), for import resolution.
-    let project_modules: rustc_hash::FxHashSet<String> = sources
+    let project_modules: rustc_hash::FxHashSet<String> = python
         .iter()
         .flat_map(|f| {
             let path = f.rel.trim_end_matches(".py").trim_end_matches(".pyi");
@@ -270,57 +245,120 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         })
         .filter(|s| s != "__init__")
         .collect();
-
-    // Names each file imports from outside the project: calls to them never link to a
-    // same-named project function (computed once, used by both passes).
-    let externals: Vec<rustc_hash::FxHashSet<String>> = sources
+    // Pass 1, file by file in parallel: parse, the file-local rules, the functions' facts and
+    // the file's project facts; then the tree goes unless a cross-module pass needs it. What
+    // depends on the whole project waits in `deferred`.
+    let texts: Vec<Result<String, String>> = python
         .par_iter()
-        .map(|f| {
-            f.module()
-                .map(|m| facts::external_imports(&m.body, &project_modules))
-                .unwrap_or_default()
-        })
+        .map(|f| files::read_text(&f.path, files::MAX_PYTHON_BYTES))
         .collect();
-
-    let project = project::ProjectFacts::build(&sources);
-    // Pass 1: file-local rules and function facts, in parallel.
-    let per_file: Vec<FileResult> = sources
+    // In a web application every module may hold a handler, a decorator or a model the
+    // cross-module passes follow: all trees are kept. Elsewhere (a library, a standard
+    // library) only the files `relevance::needed` names keep theirs.
+    let web = texts
+        .iter()
+        .any(|t| t.as_ref().is_ok_and(|t| relevance::web_text(t)));
+    let per_file: Vec<FileResult> = python
         .par_iter()
-        .zip(externals.par_iter())
-        .map(|(file, external)| {
-            let mut cx = checker::Checker::new(file, options.enabled, &project);
-            if options.only.is_none_or(|only| only.contains(&file.rel)) {
-                cx.run();
+        .zip(texts.into_par_iter())
+        .map(|(f, text)| {
+            let mut result = FileResult {
+                file: None,
+                diagnostic: None,
+                parse_error: false,
+                external: rustc_hash::FxHashSet::default(),
+                facts: project::ProjectFacts::default(),
+                findings: Vec::new(),
+                deferred: Vec::new(),
+                functions: Vec::new(),
+                raw_columns: Vec::new(),
+            };
+            let text = match text {
+                Ok(text) => text,
+                Err(message) => {
+                    result.diagnostic = Some(Diagnostic {
+                        level: DiagnosticLevel::Warning,
+                        message,
+                        path: Some(f.rel.clone()),
+                        line: None,
+                    });
+                    return result;
+                }
+            };
+            let (mut file, err) = SourceFile::parse(f.rel.clone(), text);
+            result.parse_error = file.parsed.is_none();
+            result.diagnostic = err.map(|(line, col, msg)| Diagnostic {
+                level: DiagnosticLevel::Warning,
+                message: format!("not analysed: syntax error at {line}:{col}: {msg}"),
+                path: Some(f.rel.clone()),
+                line: Some(line),
+            });
+            if let Some(m) = file.module() {
+                result.external = facts::external_imports(&m.body, &project_modules);
+                result.facts = project::ProjectFacts::of(&file);
             }
-            let functions = file
-                .module()
-                .map(|m| {
-                    facts::all_functions(&m.body)
-                        .into_iter()
-                        .map(|(_, f, _)| (f.name.to_string(), facts::func_facts_with(f, external)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            (
-                cx.findings,
-                functions,
-                cx.exception_returners,
-                cx.raw_columns,
-            )
+            // The functions' facts serve the route analysis: only a web application has
+            // routes to follow calls from.
+            if let Some(m) = file.module().filter(|_| web) {
+                result.functions = facts::all_functions(&m.body)
+                    .into_iter()
+                    .map(|(_, func, _)| {
+                        (
+                            func.name.to_string(),
+                            facts::func_facts_with(func, &result.external),
+                        )
+                    })
+                    .collect();
+            }
+            {
+                let mut cx = checker::Checker::new(&file, options.enabled);
+                if options.only.is_none_or(|only| only.contains(&file.rel)) {
+                    cx.run();
+                }
+                result.findings = cx.findings;
+                result.deferred = cx.deferred;
+                result.raw_columns = cx.raw_columns;
+            }
+            if !web && !relevance::needed(&file, &project_modules) {
+                // Its findings hold their code frames already; the cross-module passes
+                // skip a file without a tree.
+                file.parsed = None;
+                file.text = String::new();
+            }
+            result.file = Some(file);
+            result
         })
         .collect();
+    let mut project = project::ProjectFacts::default();
+    let mut sources = Vec::with_capacity(per_file.len());
+    let mut externals = Vec::with_capacity(per_file.len());
+    let mut parse_errors = 0;
+    let mut pending = Vec::with_capacity(per_file.len());
+    for r in per_file {
+        if let Some(d) = r.diagnostic {
+            diagnostics.push(d);
+        }
+        let Some(file) = r.file else { continue };
+        parse_errors += usize::from(r.parse_error);
+        project.extend(r.facts);
+        sources.push(file);
+        externals.push(r.external);
+        pending.push((r.findings, r.deferred, r.functions, r.raw_columns));
+    }
+    let lines = sources.iter().map(|f| f.index.line_count()).sum();
     let mut findings = env_findings;
     let mut functions = Vec::new();
     let mut exception_returners: rustc_hash::FxHashMap<String, Vec<usize>> =
         rustc_hash::FxHashMap::default();
     let mut raw_columns = Vec::new();
-    for (index, (f, fs, returners, raw)) in per_file.into_iter().enumerate() {
+    for (index, (f, deferred, fs, raw)) in pending.into_iter().enumerate() {
         raw_columns.extend(raw.into_iter().map(|r| (index, r)));
+        let (kept, returners) = project.settle(f, deferred);
         let base = findings.len();
         for (name, i) in returners {
             exception_returners.entry(name).or_default().push(base + i);
         }
-        findings.extend(f);
+        findings.extend(kept);
         functions.extend(fs);
     }
     let summaries = facts::Summaries::build(functions);

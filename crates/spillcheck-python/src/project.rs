@@ -158,7 +158,93 @@ pub(crate) struct ProjectFacts {
     pub view_decorators: rustc_hash::FxHashSet<String>,
 }
 
+/// A file-local finding whose fate depends on the whole project's facts.
+#[derive(Debug, Clone)]
+pub(crate) enum Deferred {
+    /// SC150: dropped when the attribute's setter hashes (a property, synonym or
+    /// `@validates` hook somewhere in the project).
+    UnlessHashingSetter(String),
+    /// SC121 on a `return`: dropped when every exception caught is the project's own; when
+    /// the function is not a view (nor wrapped by a view decorator) and builds no response,
+    /// `possible`, and its helper is remembered (a view answering with it makes it likely).
+    ExceptionReturned {
+        types: Vec<String>,
+        function: Option<String>,
+        enclosing: Vec<String>,
+        builds_response: bool,
+    },
+    /// SC121 on a GraphQL error loop: kept only in a view.
+    OnlyInView(String),
+}
+
 impl ProjectFacts {
+    /// The union of two files' facts.
+    pub(crate) fn extend(&mut self, other: ProjectFacts) {
+        self.hashing_setters.extend(other.hashing_setters);
+        self.exception_classes.extend(other.exception_classes);
+        self.views.extend(other.views);
+        self.view_decorators.extend(other.view_decorators);
+    }
+
+    /// Settles a file's deferred findings with the project's facts: returns the findings
+    /// kept (in order) and the helpers that return exception text (name, index into the
+    /// kept findings).
+    pub(crate) fn settle(
+        &self,
+        findings: Vec<spillcheck_core::Finding>,
+        deferred: Vec<(usize, Deferred)>,
+    ) -> (Vec<spillcheck_core::Finding>, Vec<(String, usize)>) {
+        let mut conditions: Vec<Option<Deferred>> = vec![None; findings.len()];
+        for (i, d) in deferred {
+            if let Some(slot) = conditions.get_mut(i) {
+                *slot = Some(d);
+            }
+        }
+        let mut kept = Vec::with_capacity(findings.len());
+        let mut returners = Vec::new();
+        for (mut f, condition) in findings.into_iter().zip(conditions) {
+            match condition {
+                Some(Deferred::UnlessHashingSetter(attr))
+                    if self.hashing_setters.contains(attr.as_str()) =>
+                {
+                    continue;
+                }
+                Some(Deferred::OnlyInView(function)) if !self.views.contains(function.as_str()) => {
+                    continue;
+                }
+                None | Some(Deferred::UnlessHashingSetter(_) | Deferred::OnlyInView(_)) => {}
+                Some(Deferred::ExceptionReturned {
+                    types,
+                    function,
+                    enclosing,
+                    builds_response,
+                }) => {
+                    let own = !types.is_empty()
+                        && types.iter().all(|t| self.exception_classes.contains(t));
+                    if own {
+                        continue;
+                    }
+                    let in_view = function.as_deref().is_some_and(|n| self.views.contains(n))
+                        || enclosing.iter().any(|n| self.view_decorators.contains(n));
+                    if !in_view && !builds_response {
+                        f.confidence = spillcheck_core::Confidence::Possible;
+                        f.notes.push("confidence possible: returned by a helper, not by a view: whether the text reaches a client depends on its callers".to_owned());
+                        if let Some(helper) = function {
+                            returners.push((helper, kept.len()));
+                        }
+                    }
+                }
+            }
+            kept.push(f);
+        }
+        (kept, returners)
+    }
+
+    /// The facts one file contributes.
+    pub(crate) fn of(file: &SourceFile) -> ProjectFacts {
+        ProjectFacts::build(std::slice::from_ref(file))
+    }
+
     pub(crate) fn build(files: &[SourceFile]) -> ProjectFacts {
         use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
         use ruff_python_ast::{self as ast, Expr, Stmt};

@@ -181,28 +181,8 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         if matches!(value, Expr::Name(n) if n.id.as_str() == name) {
             return;
         }
-        // The project's own exceptions carry messages written for users.
-        let own = !ctx.types.is_empty()
-            && ctx
-                .types
-                .iter()
-                .all(|t| cx.project.exception_classes.contains(t));
-        if (ctx.broad || ctx.internal || server_error) && !own && leaks_exception(value, name) {
-            let in_view = cx
-                .functions
-                .last()
-                .is_some_and(|f| cx.project.views.contains(f.name.as_str()))
-                || cx
-                    .functions
-                    .iter()
-                    .any(|f| cx.project.view_decorators.contains(f.name.as_str()));
+        if (ctx.broad || ctx.internal || server_error) && leaks_exception(value, name) {
             let fix = generic_message(cx, stmt, value, Some(name));
-            let finding = cx.report(
-                &SC121,
-                stmt,
-                format!("the exception `{name}` is returned to the client"),
-            );
-            finding.autofix = fix;
             // A response built right here (`jsonify(...)`, `internal_server_error(...)`)
             // answers a request whoever calls the function.
             let builds_response = match value {
@@ -213,15 +193,25 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                     .is_some_and(|e| matches!(e, Expr::Call(c) if is_response_builder(c))),
                 _ => false,
             };
-            if !in_view && !builds_response {
-                finding.confidence = spillcheck_core::Confidence::Possible;
-                finding.notes.push("confidence possible: returned by a helper, not by a view: whether the text reaches a client depends on its callers".to_owned());
-                let helper = cx.functions.last().map(|f| f.name.to_string());
-                if let Some(helper) = helper {
-                    let index = cx.findings.len() - 1;
-                    cx.exception_returners.push((helper, index));
-                }
-            }
+            let finding = cx.report(
+                &SC121,
+                stmt,
+                format!("the exception `{name}` is returned to the client"),
+            );
+            finding.autofix = fix;
+            let index = cx.findings.len() - 1;
+            // The project's own exceptions carry messages written for users; whether the
+            // function answers requests (a view, or wrapped by a view decorator) decides
+            // the confidence. Both are known once every file is read.
+            cx.deferred.push((
+                index,
+                crate::project::Deferred::ExceptionReturned {
+                    types: ctx.types.clone(),
+                    function: cx.functions.last().map(|f| f.name.to_string()),
+                    enclosing: cx.functions.iter().map(|f| f.name.to_string()).collect(),
+                    builds_response,
+                },
+            ));
         }
     }
 }
@@ -366,9 +356,6 @@ fn check_error_loop<'a>(
     let Some(func) = cx.functions.last().copied() else {
         return;
     };
-    if !cx.project.views.contains(func.name.as_str()) {
-        return;
-    }
     let executed = match errors.value.as_ref() {
         Expr::Name(n) => crate::facts::assigns_in(&func.body).into_iter().any(|a| {
             matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id)
@@ -391,5 +378,11 @@ fn check_error_loop<'a>(
             e,
             format!("each GraphQL error `{name}` is returned as text: it carries the message of whatever exception a resolver raised"),
         );
+        // Only in a view (known once every file is read).
+        let index = cx.findings.len() - 1;
+        cx.deferred.push((
+            index,
+            crate::project::Deferred::OnlyInView(func.name.to_string()),
+        ));
     }
 }

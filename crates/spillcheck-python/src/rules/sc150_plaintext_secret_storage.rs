@@ -400,10 +400,6 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         if !model_like || !matches!(attr.as_str(), "password" | "passwd" | "pwd") {
             continue;
         }
-        // `password` is a property, synonym or validated column whose setter hashes.
-        if cx.project.hashing_setters.contains(a.attr.as_str()) {
-            continue;
-        }
         let raw = v.id.as_str().to_ascii_lowercase();
         if !crate::patterns::is_password_like_name(&raw) || raw.contains("hash") {
             continue;
@@ -422,6 +418,13 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                     a.attr, v.id
                 ),
             );
+            // Unless `password` is a property, synonym or validated column whose setter
+            // hashes (known once the project's models are read).
+            let index = cx.findings.len() - 1;
+            cx.deferred.push((
+                index,
+                crate::project::Deferred::UnlessHashingSetter(a.attr.to_string()),
+            ));
             return;
         }
     }
