@@ -248,20 +248,17 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     // Pass 1, file by file in parallel: parse, the file-local rules, the functions' facts and
     // the file's project facts; then the tree goes unless a cross-module pass needs it. What
     // depends on the whole project waits in `deferred`.
-    let texts: Vec<Result<String, String>> = python
-        .par_iter()
-        .map(|f| files::read_text(&f.path, files::MAX_PYTHON_BYTES))
-        .collect();
     // In a web application every module may hold a handler, a decorator or a model the
     // cross-module passes follow: all trees are kept. Elsewhere (a library, a standard
-    // library) only the files `relevance::needed` names keep theirs.
-    let web = texts
-        .iter()
-        .any(|t| t.as_ref().is_ok_and(|t| relevance::web_text(t)));
+    // library) only the files `relevance::needed` names keep theirs. Told from the imports,
+    // each file read on its own here (and again below) so that no text waits in memory.
+    let web = python.par_iter().any(|f| {
+        files::read_text(&f.path, files::MAX_PYTHON_BYTES).is_ok_and(|t| relevance::web_text(&t))
+    });
     let per_file: Vec<FileResult> = python
         .par_iter()
-        .zip(texts.into_par_iter())
-        .map(|(f, text)| {
+        .map(|f| {
+            let text = files::read_text(&f.path, files::MAX_PYTHON_BYTES);
             let mut result = FileResult {
                 file: None,
                 diagnostic: None,
