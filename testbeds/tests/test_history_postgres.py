@@ -185,3 +185,15 @@ def test_an_unreachable_server_is_one_line_and_the_report_is_kept(tmp_path):
     assert out.stderr.strip().count("\n") == 0 and "cannot connect" in out.stderr, out.stderr
     assert "Sup3r-s3cret-pw" not in out.stderr
     assert json.loads(report.read_text())["findings"]  # the report was written before the record failed
+
+
+def test_a_damaged_history_is_one_line_and_the_report_is_kept(pg, db, tmp_path):
+    history(db)  # the schema, then someone drops a table by hand
+    psql(pg, db, "DROP TABLE findings")
+    report = tmp_path / "report.json"
+    out = spillcheck("code", "testbeds/leaky-notes", "--record", "--db", db, "--format", "json", "-o", str(report))
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "findings" in out.stderr, out.stderr
+    assert pg.password not in out.stderr
+    assert json.loads(report.read_text())["findings"]
+    assert psql(pg, db, "SELECT count(*) FROM runs") == "0"  # the failed record left nothing half-written

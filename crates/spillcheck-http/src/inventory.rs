@@ -417,6 +417,19 @@ pub fn join(findings: &mut Vec<Finding>, mut inventory: Vec<Finding>) {
             kept.notes.push(note);
             continue;
         }
+        let mut f = f;
+        // An undocumented route that returns personal or secret fields is worse.
+        if f.rule_id == "SC270"
+            && let Some(data) = findings[..first_new].iter().find(|o| {
+                matches!(o.rule_id.as_str(), "SC140" | "SC141" | "SC230" | "SC231") && same(o, &f)
+            })
+        {
+            f.severity = spillcheck_core::Severity::High;
+            f.notes.push(format!(
+                "it returns personal or secret fields ({}: {})",
+                data.rule_id, data.message
+            ));
+        }
         findings.push(f);
     }
 }
@@ -463,6 +476,23 @@ mod tests {
                 .iter()
                 .all(|r| r.spec.is_some() && r.code.is_some())
         );
+    }
+
+    #[test]
+    fn an_undocumented_route_returning_personal_data_is_high() {
+        let meta = &crate::rules::sc270_undocumented_endpoint::SC270;
+        let shadow = Finding::new(meta, "undocumented").on_route("GET", "/api/export/{id}");
+        assert_eq!(shadow.severity, spillcheck_core::Severity::Medium);
+        let leak = Finding::new(
+            &crate::rules::sc230_sensitive_field_in_response::SC230,
+            "password_hash",
+        )
+        .on_route("GET", "/api/export/{export_id}");
+        let mut findings = vec![leak];
+        join(&mut findings, vec![shadow]);
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[1].severity, spillcheck_core::Severity::High);
+        assert!(findings[1].notes[0].contains("SC230"));
     }
 
     #[test]

@@ -28,7 +28,8 @@ declare_rule! {
     /// methods a catch-all route accepts. `confirmed` when the running API answered the route,
     /// `likely` from the code alone. High severity when the route has no authentication in an app
     /// that authenticates others (sign-in and recovery routes are open by design), or when its
-    /// path names debug, admin, internal or test tooling; medium otherwise.
+    /// path names debug, admin, internal or test tooling, or when another finding on the route
+    /// (SC140, SC141, SC230, SC231) shows it returns personal or secret fields; medium otherwise.
     ///
     /// ## Fix
     /// Document the operation (with its security requirement) or remove it; generate the
