@@ -353,19 +353,22 @@ pub(crate) fn web_text(text: &str) -> bool {
         "cherrypy",
         "litestar",
     ];
+    let is_framework = |name: &str| {
+        let top: String = name
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        FRAMEWORKS.contains(&top.as_str()) || top.starts_with("flask_")
+    };
     text.lines().any(|line| {
         let line = line.trim_start();
-        let rest = line
-            .strip_prefix("import ")
-            .or_else(|| line.strip_prefix("from "));
-        rest.is_some_and(|r| {
-            let name: String = r
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            FRAMEWORKS.contains(&name.as_str()) || name.starts_with("flask_")
-        })
+        if let Some(rest) = line.strip_prefix("from ") {
+            return is_framework(rest);
+        }
+        // `import os, flask`: every module of the line.
+        line.strip_prefix("import ")
+            .is_some_and(|rest| rest.split(',').any(is_framework))
     })
 }
 
@@ -440,6 +443,10 @@ mod tests {
         assert!(super::web_text("import os\nfrom flask import Flask\n"));
         assert!(super::web_text("    import flask_login"));
         assert!(!super::web_text("# a flask of water\nimport bottleneck\n"));
+        assert!(super::web_text("import os, flask\n"));
+        assert!(super::web_text(
+            "try:\n    from werkzeug.security import check_password_hash\n"
+        ));
     }
 
     #[test]
