@@ -7,8 +7,10 @@
 //! file is needed when it imports a module from outside the standard library and the
 //! project (a web framework, an ORM, a serializer, a JWT library — what every module of a
 //! Flask application that routes, models or serializes imports), uses the database or data
-//! classes of the standard library (`sqlite3`, `dataclasses`, `typing.NamedTuple`), or holds
-//! SQL table definitions. What the other files contribute to those passes (their functions'
+//! classes of the standard library (`sqlite3`, `dataclasses`, `typing.NamedTuple`), holds
+//! SQL table definitions, defines a serializer (`to_dict`, `as_json`…) that names a secret
+//! or copies a whole object (SC140 reads them in every file), or makes fresh secrets
+//! (`token_urlsafe`…: SC150's project check). What the other files contribute to those passes (their functions'
 //! facts, their project facts) was taken before their tree was dropped.
 
 use ruff_python_ast::visitor::{Visitor, walk_stmt};
@@ -381,6 +383,38 @@ pub(crate) fn needed(file: &SourceFile, project_modules: &FxHashSet<String>) -> 
         || file.text.contains("create table")
         || file.text.contains("NamedTuple")
         || file.text.contains("TypedDict")
+        // Fresh secrets stored on records (SC150's project check).
+        || ["token_urlsafe", "token_hex", "token_bytes", "uuid4", "urandom", "gen_salt", "get_random_string", "randbits"]
+            .iter()
+            .any(|g| file.text.contains(g))
+    {
+        return true;
+    }
+    // Serializers (`to_dict`, `as_json`…) that name a secret or copy a whole object:
+    // SC140 reads them in every file.
+    let serializes_secrets = |f: &ast::StmtFunctionDef| {
+        let mut hit = false;
+        crate::facts::exprs_in(&f.body, &mut |e| {
+            let name = match e {
+                ast::Expr::Name(n) => Some(n.id.as_str()),
+                ast::Expr::Attribute(a) => Some(a.attr.as_str()),
+                ast::Expr::StringLiteral(s) => Some(s.value.to_str()),
+                _ => None,
+            };
+            if name.is_some_and(|n| {
+                n == "__dict__" || n == "vars" || spillcheck_core::vocab::is_sensitive_field(n)
+            }) {
+                hit = true;
+            }
+        });
+        hit
+    };
+    if crate::facts::all_functions(&module.body)
+        .iter()
+        .any(|(_, f, _)| {
+            crate::rules::sc140_sensitive_field_serialized::serializer_name(f.name.as_str())
+                && serializes_secrets(f)
+        })
     {
         return true;
     }

@@ -257,6 +257,16 @@ fn connexion_project() {
 }
 
 #[test]
+fn library_project() {
+    // No web framework: files drop their trees after the file-local pass unless a
+    // project-wide check reads them; the findings must be those of a full analysis.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library_project");
+    let o = run(&dir);
+    assert!(o.expected >= 3);
+    assert_clean("library_project", &o);
+}
+
+#[test]
 fn project_idioms() {
     // Hashing setters in another module, example folders, helpers whose exception text a
     // view answers with, placeholders in docs: what only the whole project explains.

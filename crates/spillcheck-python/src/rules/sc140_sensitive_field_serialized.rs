@@ -191,7 +191,7 @@ fn issues_secret(name: &str) -> bool {
         .any(|k| n.starts_with(k) || n.contains(&format!("_{k}")))
 }
 
-fn serializer_name(name: &str) -> bool {
+pub(crate) fn serializer_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.contains("to_dict")
         || n.contains("to_json")
