@@ -273,24 +273,12 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
                 .filter(|a| usable(a, c))
                 .map(|a| file.source(a).to_owned())
         });
-        let from_encode = || {
-            calls.iter().find_map(|c| {
-                let name = cx.qualified(c)?.to_ascii_lowercase();
-                (name.contains("jwt") && name.ends_with(".encode"))
-                    .then(|| kwarg(c, "algorithm"))
-                    .flatten()
-                    .filter(|a| usable(a, c))
-                    .map(|a| format!("[{}]", file.source(a)))
-            })
-        };
-        let algorithms = from_decode.or_else(from_encode).unwrap_or_else(|| {
-            applicability = spillcheck_core::Applicability::Unsafe;
-            let k = file.source(key).to_ascii_lowercase();
-            let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
-                .iter()
-                .any(|w| k.contains(w));
-            if public { "[\"RS256\"]" } else { "[\"HS256\"]" }.to_owned()
-        });
+        let algorithms = from_decode
+            .or_else(|| signing_algorithms(cx, &calls, &usable))
+            .unwrap_or_else(|| {
+                applicability = spillcheck_core::Applicability::Unsafe;
+                guessed_algorithms(cx, key)
+            });
         edits.push(append_argument(
             call,
             file,
@@ -303,4 +291,31 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
         "verify the signature; the algorithm list is a guess from the key's name: check it"
     };
     file.fix(applicability, message, edits)
+}
+
+/// `[X]` for the `algorithm=X` the file's `jwt.encode` signs with, when `usable` says its
+/// text can be copied to the call being fixed.
+pub(crate) fn signing_algorithms(
+    cx: &Checker<'_>,
+    calls: &[&ast::ExprCall],
+    usable: &dyn Fn(&Expr, &ast::ExprCall) -> bool,
+) -> Option<String> {
+    calls.iter().find_map(|c| {
+        let name = cx.qualified(c)?.to_ascii_lowercase();
+        (name.contains("jwt") && name.ends_with(".encode"))
+            .then(|| kwarg(c, "algorithm"))
+            .flatten()
+            .filter(|a| usable(a, c))
+            .map(|a| format!("[{}]", cx.file.source(a)))
+    })
+}
+
+/// A guess of the algorithm list from the key's name: RS256 for a public key or certificate,
+/// else HS256 (a fix resting on it is unsafe).
+pub(crate) fn guessed_algorithms(cx: &Checker<'_>, key: &Expr) -> String {
+    let k = cx.file.source(key).to_ascii_lowercase();
+    let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
+        .iter()
+        .any(|w| k.contains(w));
+    if public { "[\"RS256\"]" } else { "[\"HS256\"]" }.to_owned()
 }

@@ -164,28 +164,17 @@ fn fixed_list(
     cx: &Checker<'_>,
     call: &ast::ExprCall,
 ) -> Option<(String, spillcheck_core::Applicability)> {
+    use super::sc104_jwt_signature_not_verified::{guessed_algorithms, signing_algorithms};
     let file = cx.file;
-    let module = file.module()?;
-    let signed = crate::facts::calls_in(&module.body)
-        .into_iter()
-        .find_map(|c| {
-            let name = cx.qualified(c)?.to_ascii_lowercase();
-            (name.contains("jwt") && name.ends_with(".encode"))
-                .then(|| kwarg(c, "algorithm"))
-                .flatten()
-                .filter(|a| file.portable(a))
-                .map(|a| format!("[{}]", file.source(a)))
-        });
-    if let Some(list) = signed {
+    let calls = crate::facts::calls_in(&file.module()?.body);
+    if let Some(list) = signing_algorithms(cx, &calls, &|a, _| file.portable(a)) {
         return Some((list, spillcheck_core::Applicability::Safe));
     }
     let key = call.arguments.find_argument_value("key", 1)?;
-    let k = file.source(key).to_ascii_lowercase();
-    let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
-        .iter()
-        .any(|w| k.contains(w));
-    let list = if public { "[\"RS256\"]" } else { "[\"HS256\"]" };
-    Some((list.to_owned(), spillcheck_core::Applicability::Unsafe))
+    Some((
+        guessed_algorithms(cx, key),
+        spillcheck_core::Applicability::Unsafe,
+    ))
 }
 
 fn rejects(body: &[Stmt]) -> bool {
