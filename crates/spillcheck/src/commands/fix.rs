@@ -84,19 +84,16 @@ pub(crate) fn fix(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
             let full = cwd.join(&path);
             let text = std::fs::read_to_string(&full)
                 .with_context(|| format!("{path}: cannot read the file to fix"))?;
-            let digest = source_digest(&text);
-            let fresh: Vec<&Fix> = fixes.iter().filter(|f| f.source_sha256 == digest).collect();
-            if fresh.len() < fixes.len() {
+            let Some((after, taken)) = applied(&text, &fixes) else {
                 changed_since.insert(path);
                 continue;
-            }
-            let (after, taken) = apply(&text, &fresh);
-            if taken.is_empty() || after == text {
+            };
+            if taken == 0 || after == text {
                 continue;
             }
             write_atomically(&full, &text, &after)
                 .with_context(|| format!("{path}: cannot write the fix"))?;
-            taken_now += taken.len();
+            taken_now += taken;
             files.insert(path);
         }
         fixed += taken_now;
@@ -122,6 +119,18 @@ pub(crate) fn fix(args: &CodeArgs) -> anyhow::Result<ExitStatus> {
     }
     say(&summary);
     code::report(args, collected)
+}
+
+/// `text` with `fixes` applied and how many were taken, or `None` when the text is not the
+/// one the analysis read (a fix's digest differs).
+fn applied(text: &str, fixes: &[Fix]) -> Option<(String, usize)> {
+    let digest = source_digest(text);
+    if fixes.iter().any(|f| f.source_sha256 != digest) {
+        return None;
+    }
+    let fixes: Vec<&Fix> = fixes.iter().collect();
+    let (after, taken) = apply(text, &fixes);
+    Some((after, taken.len()))
 }
 
 /// Writes `after` over `path` through a temporary file in the same folder (same
@@ -169,13 +178,10 @@ fn diff(args: &CodeArgs, allowed: Applicability) -> anyhow::Result<ExitStatus> {
             changed_since.push(path);
             continue;
         };
-        let digest = source_digest(&text);
-        let fresh: Vec<&Fix> = fixes.iter().filter(|f| f.source_sha256 == digest).collect();
-        if fresh.len() < fixes.len() {
+        let Some((after, taken)) = applied(&text, &fixes) else {
             changed_since.push(path);
             continue;
-        }
-        let (after, taken) = apply(&text, &fresh);
+        };
         let d = unified_diff(&path, &text, &after);
         if d.is_empty() {
             continue;
@@ -185,7 +191,7 @@ fn diff(args: &CodeArgs, allowed: Applicability) -> anyhow::Result<ExitStatus> {
             redacted.push(path.clone());
         }
         out.push_str(&shown);
-        count += taken.len();
+        count += taken;
         files += 1;
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
