@@ -11,7 +11,7 @@ use spillcheck_core::{Finding, RuleMeta};
 
 use crate::ast_util::{callee_last, dotted, int_value};
 use crate::project::SourceFile;
-use crate::rules;
+use crate::rules::Rule;
 
 /// An enclosing `except` clause or error handler.
 #[derive(Debug, Clone)]
@@ -65,8 +65,8 @@ pub(crate) struct Checker<'a> {
     pub excepts: Vec<ExceptContext>,
     /// Module-level string constants (for names used as keys/values).
     pub constants: HashMap<String, &'a Expr>,
-    /// SC1nn enabled, indexed by nn.
-    enabled: [bool; 100],
+    /// The rules that run on this file: the enabled ones, none on a test file.
+    active: Vec<&'static dyn Rule>,
     /// The module imports a web framework (flask, werkzeug, connexion...).
     pub web: bool,
     /// Names carrying request credentials in the current function, computed once per function.
@@ -82,7 +82,7 @@ pub(crate) struct Checker<'a> {
     pub deferred: Vec<(usize, crate::project::Deferred)>,
     /// Secret columns this file writes or compares with raw values (SC150's evidence about
     /// the tables that hold them).
-    pub raw_columns: Vec<crate::rules::sc150_plaintext_secret_storage::RawColumn>,
+    pub raw_columns: Vec<crate::project::RawColumn>,
 }
 
 impl<'a> Checker<'a> {
@@ -90,12 +90,15 @@ impl<'a> Checker<'a> {
         file: &'a SourceFile,
         enabled: &(dyn Fn(&str) -> bool + Sync),
     ) -> Checker<'a> {
-        let mut mask = [false; 100];
-        for rule in crate::rules::RULES {
-            if let Some(i) = rule_index(rule.id) {
-                mask[i] = enabled(rule.id);
-            }
-        }
+        let active = if file.is_test {
+            Vec::new()
+        } else {
+            crate::rules::REGISTRY
+                .iter()
+                .filter(|(meta, _)| enabled(meta.id))
+                .map(|(_, rule)| *rule)
+                .collect()
+        };
         let web = file.module().is_some_and(|m| {
             m.body.iter().any(|s| match s {
                 Stmt::ImportFrom(i) => i.module.as_ref().is_some_and(|m| is_web_module(m.as_str())),
@@ -110,7 +113,7 @@ impl<'a> Checker<'a> {
             guards: Vec::new(),
             excepts: Vec::new(),
             constants: HashMap::default(),
-            enabled: mask,
+            active,
             web,
             credential_cache: None,
             classes: Vec::new(),
@@ -120,8 +123,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(crate) fn enabled(&self, rule: &RuleMeta) -> bool {
-        rule_index(rule.id).is_some_and(|i| self.enabled[i])
+    /// Calls `hook` on each rule that runs on this file.
+    fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Checker<'a>)) {
+        for i in 0..self.active.len() {
+            hook(self.active[i], self);
+        }
     }
 
     /// Names in the current function that carry request credentials (cached per function).
@@ -268,6 +274,9 @@ impl<'a> Checker<'a> {
         let Some(module) = self.file.module() else {
             return;
         };
+        if self.active.is_empty() {
+            return;
+        }
         for s in &module.body {
             match s {
                 Stmt::Import(i) => {
@@ -294,24 +303,31 @@ impl<'a> Checker<'a> {
             }
         }
         for s in &module.body {
-            if let Stmt::Assign(a) = s {
-                for t in &a.targets {
-                    if let Expr::Name(n) = t {
-                        self.constants.insert(n.id.to_string(), &a.value);
+            match s {
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        if let Expr::Name(n) = t {
+                            self.constants.insert(n.id.to_string(), &a.value);
+                        }
                     }
                 }
+                // `SECRET: str = "..."`
+                Stmt::AnnAssign(ast::StmtAnnAssign {
+                    target,
+                    value: Some(value),
+                    ..
+                }) => {
+                    if let Expr::Name(n) = target.as_ref() {
+                        self.constants.insert(n.id.to_string(), value);
+                    }
+                }
+                _ => {}
             }
         }
         for s in &module.body {
             self.visit_stmt(s);
         }
     }
-}
-
-/// `SC1nn` → nn.
-fn rule_index(id: &str) -> Option<usize> {
-    let b = id.as_bytes();
-    (b.len() == 5 && b[2] == b'1').then(|| usize::from(b[3] - b'0') * 10 + usize::from(b[4] - b'0'))
 }
 
 fn is_web_module(m: &str) -> bool {
@@ -366,6 +382,18 @@ fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
     None
 }
 
+impl<'a> Checker<'a> {
+    /// An assignment, plain or annotated: every rule's `on_assign`, then what was found in a
+    /// development or test configuration class is lowered.
+    fn assign(&mut self, targets: &'a [Expr], value: &'a Expr) {
+        let before = self.findings.len();
+        self.each(|r, cx| r.on_assign(cx, targets, value));
+        for i in before..self.findings.len() {
+            self.lower_in_non_production(i);
+        }
+    }
+}
+
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         // A docstring documents: connection strings and keys in it are examples.
@@ -376,7 +404,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
         match stmt {
             Stmt::FunctionDef(f) => {
-                rules::sc103_token_verifier_accepts_anything::check_function(self, f);
+                self.each(|r, cx| r.on_function(cx, f));
                 for d in &f.decorator_list {
                     self.visit_expr(&d.expression);
                 }
@@ -398,7 +426,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 return;
             }
             Stmt::If(i) => {
-                rules::sc105_jwt_none_algorithm_allowed::check_if(self, i);
+                self.each(|r, cx| r.on_if(cx, i));
                 self.visit_expr(&i.test);
                 self.guards.push(&i.test);
                 for s in &i.body {
@@ -457,72 +485,32 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 return;
             }
-            Stmt::Assign(a) => {
-                let before = self.findings.len();
-                rules::sc107_token_issued_without_expiry::check_assign(self, &a.targets, &a.value);
-                rules::sc120_debug_mode_enabled::check_assign(self, &a.targets, &a.value);
-                rules::sc130_hardcoded_secret_key::check_assign(self, &a.targets, &a.value);
-                rules::sc131_hardcoded_credential::check_assign(self, &a.targets, &a.value);
-                rules::sc150_plaintext_secret_storage::check_assign(self, &a.targets, &a.value);
-                rules::sc160_insecure_transport_config::check_assign(self, &a.targets, &a.value);
-                rules::sc161_cors_wildcard_with_credentials::check_assign(
-                    self, &a.targets, &a.value,
-                );
-                for i in before..self.findings.len() {
-                    self.lower_in_non_production(i);
-                }
-            }
+            Stmt::Assign(a) => self.assign(&a.targets, &a.value),
             Stmt::AnnAssign(a) => {
                 if let Some(v) = &a.value {
-                    let before = self.findings.len();
-                    let targets = std::slice::from_ref(a.target.as_ref());
-                    rules::sc120_debug_mode_enabled::check_assign(self, targets, v);
-                    rules::sc130_hardcoded_secret_key::check_assign(self, targets, v);
-                    rules::sc131_hardcoded_credential::check_assign(self, targets, v);
-                    rules::sc150_plaintext_secret_storage::check_assign(self, targets, v);
-                    rules::sc160_insecure_transport_config::check_assign(self, targets, v);
-                    for i in before..self.findings.len() {
-                        self.lower_in_non_production(i);
-                    }
+                    self.assign(std::slice::from_ref(a.target.as_ref()), v);
                 }
             }
             Stmt::Return(r) => {
                 if let Some(v) = &r.value {
-                    rules::sc121_exception_details_in_response::check_return(self, stmt, v);
+                    self.each(|rule, cx| rule.on_return(cx, stmt, v));
                 }
             }
-            Stmt::For(f) => rules::sc121_exception_details_in_response::check_for(self, f),
+            Stmt::For(f) => self.each(|r, cx| r.on_for(cx, f)),
             _ => {}
         }
         walk_stmt(self, stmt);
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::StringLiteral(lit) = expr {
-            rules::sc131_hardcoded_credential::check_string(self, lit);
-        }
-        if let Expr::Subscript(sub) = expr {
-            rules::sc106_token_read_from_query_string::check_subscript(self, sub);
-        }
-        if matches!(expr, Expr::ListComp(_) | Expr::Generator(_)) {
-            rules::sc121_exception_details_in_response::check_comprehension(self, expr);
-        }
-        if let Expr::Call(call) = expr {
-            rules::sc104_jwt_signature_not_verified::check_call(self, call);
-            rules::sc105_jwt_none_algorithm_allowed::check_call(self, call);
-            rules::sc106_token_read_from_query_string::check_call(self, call);
-            rules::sc107_token_issued_without_expiry::check_call(self, call);
-            rules::sc108_secret_in_token_payload::check_call(self, call);
-            rules::sc109_token_in_redirect_url::check_call(self, call);
-            rules::sc110_authorization_header_logged::check_call(self, call);
-            rules::sc111_sensitive_value_logged::check_call(self, call);
-            rules::sc120_debug_mode_enabled::check_call(self, call);
-            rules::sc130_hardcoded_secret_key::check_call(self, call);
-            rules::sc131_hardcoded_credential::check_call(self, call);
-            rules::sc150_plaintext_secret_storage::check_call(self, call);
-            rules::sc160_insecure_transport_config::check_call(self, call);
-            rules::sc161_cors_wildcard_with_credentials::check_call(self, call);
-            rules::sc170_sensitive_file_served::check_call(self, call);
+        match expr {
+            Expr::StringLiteral(lit) => self.each(|r, cx| r.on_string(cx, lit)),
+            Expr::Subscript(sub) => self.each(|r, cx| r.on_subscript(cx, sub)),
+            Expr::ListComp(_) | Expr::Generator(_) => {
+                self.each(|r, cx| r.on_comprehension(cx, expr));
+            }
+            Expr::Call(call) => self.each(|r, cx| r.on_call(cx, call)),
+            _ => {}
         }
         walk_expr(self, expr);
     }

@@ -322,3 +322,30 @@ pub(crate) fn block_of(body: &[Stmt], range: TextRange) -> Option<&[Stmt]> {
         _ => None,
     }
 }
+
+/// The fix for a hard-coded value: read it from the environment and fail at start-up when
+/// it is missing (`os.environ["SECRET_KEY"]`). An environment lookup with a literal
+/// fallback keeps its variable and loses the fallback. Unsafe: the deployment must set it.
+pub(crate) fn from_environment(
+    cx: &crate::checker::Checker<'_>,
+    value: &Expr,
+    name: &str,
+) -> Option<spillcheck_core::Fix> {
+    use crate::fixes::{env_lookup_name, env_name, env_required};
+    let var = match value {
+        Expr::StringLiteral(_) => env_name(name)?,
+        Expr::Call(_) => env_lookup_name(value)?.to_owned(),
+        Expr::BoolOp(b) => env_lookup_name(b.values.first()?)?.to_owned(),
+        _ => return None,
+    };
+    let mut edits = vec![
+        cx.file
+            .edit(ruff_text_size::Ranged::range(value), env_required(&var)),
+    ];
+    edits.extend(cx.file.ensure_import("os"));
+    cx.file.fix(
+        spillcheck_core::Applicability::Unsafe,
+        format!("read `{name}` from the environment variable `{var}` (the app stops at start-up when it is not set)"),
+        edits,
+    )
+}

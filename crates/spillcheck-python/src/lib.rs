@@ -20,8 +20,10 @@ mod fixes;
 mod inputs;
 mod model;
 mod nesting;
+mod ownership;
 mod patterns;
 mod project;
+mod recognizers;
 mod relevance;
 pub mod rules;
 mod side_effects;
@@ -55,7 +57,7 @@ struct FileResult {
     /// Its functions' facts.
     functions: Vec<(String, facts::FuncFacts)>,
     /// The secret columns it writes or compares raw.
-    raw_columns: Vec<rules::sc150_plaintext_secret_storage::RawColumn>,
+    raw_columns: Vec<project::RawColumn>,
 }
 
 /// What to analyse and how.
@@ -206,33 +208,21 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         .collect();
     // Environment files Flask reads at start-up: a committed `FLASK_DEBUG=1`.
     let mut env_findings: Vec<Finding> = Vec::new();
-    if (options.enabled)(rules::sc120_debug_mode_enabled::SC120.id) {
-        for f in found.iter().filter(|f| !f.python) {
-            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-            if name != ".flaskenv" && name != ".env" {
-                continue;
-            }
-            let Ok(text) = files::read_text(&f.path, 1024 * 1024) else {
-                continue;
-            };
-            for (line, what) in rules::sc120_debug_mode_enabled::check_env_file(&f.rel, &text) {
-                env_findings.push(
-                    Finding::new(
-                        &rules::sc120_debug_mode_enabled::SC120,
-                        format!(
-                            "`{what}` in a committed `{name}`: `flask run` starts the debugger"
-                        ),
-                    )
-                    .at(spillcheck_core::Location {
-                        path: f.rel.clone(),
-                        line,
-                        column: 1,
-                        end_line: None,
-                        end_column: None,
-                        snippet: Some(spillcheck_core::Snippet::from_source(&text, line, 2)),
-                    }),
-                );
-            }
+    let env_rules: Vec<&dyn rules::Rule> = rules::REGISTRY
+        .iter()
+        .filter(|(meta, _)| (options.enabled)(meta.id))
+        .map(|(_, rule)| *rule)
+        .collect();
+    for f in found.iter().filter(|f| !f.python) {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        if name != ".flaskenv" && name != ".env" || env_rules.is_empty() {
+            continue;
+        }
+        let Ok(text) = files::read_text(&f.path, 1024 * 1024) else {
+            continue;
+        };
+        for rule in &env_rules {
+            rule.on_env_file(&f.rel, &text, &mut env_findings);
         }
     }
     let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();
@@ -326,7 +316,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             result
         })
         .collect();
-    let mut project = project::ProjectFacts::default();
+    let mut facts = project::ProjectFacts::default();
     let mut sources = Vec::with_capacity(per_file.len());
     let mut externals = Vec::with_capacity(per_file.len());
     let mut parse_errors = 0;
@@ -337,7 +327,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         }
         let Some(file) = r.file else { continue };
         parse_errors += usize::from(r.parse_error);
-        project.extend(r.facts);
+        facts.extend(r.facts);
         sources.push(file);
         externals.push(r.external);
         pending.push((r.findings, r.deferred, r.functions, r.raw_columns));
@@ -350,7 +340,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     let mut raw_columns = Vec::new();
     for (index, (f, deferred, fs, raw)) in pending.into_iter().enumerate() {
         raw_columns.extend(raw.into_iter().map(|r| (index, r)));
-        let (kept, returners) = project.settle(f, deferred);
+        let (kept, returners) = facts.settle(f, deferred);
         let base = findings.len();
         for (name, i) in returners {
             exception_returners.entry(name).or_default().push(base + i);
@@ -390,51 +380,23 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     }
     let route_data = evidence::route_data(&model.routes, &summaries, &data_models, &externals);
     let scoped = evidence::identity_scoped_models(&model.routes);
-    if (options.enabled)(rules::sc101_route_without_auth::SC101.id) {
-        rules::sc101_route_without_auth::check_routes(
-            &model,
-            &sources,
-            &summaries,
-            &externals,
-            &route_data,
-            &scoped,
-            &mut findings,
-        );
-    }
-    let sc102 = (options.enabled)(rules::sc102_object_id_without_ownership_check::SC102.id);
-    let cx = rules::sc102_object_id_without_ownership_check::Context {
+    let ownership = ownership::analyze(&mut model, &summaries, &externals);
+    let project = project::Project {
         files: &sources,
+        model: &model,
         summaries: &summaries,
         externals: &externals,
-        models: &data_models,
-        data: &route_data,
+        data_models: &data_models,
+        route_data: &route_data,
         scoped: &scoped,
+        ownership: &ownership,
+        sql_files: &sql_files,
+        raw_columns: &raw_columns,
     };
-    rules::sc102_object_id_without_ownership_check::check_routes(
-        &mut model,
-        &cx,
-        &mut findings,
-        sc102,
-    );
-    if (options.enabled)(rules::sc150_plaintext_secret_storage::SC150.id) {
-        rules::sc150_plaintext_secret_storage::check_generated(
-            &sources,
-            &data_models,
-            &mut findings,
-        );
-        rules::sc150_plaintext_secret_storage::check_tables(
-            &sources,
-            &sql_files,
-            &raw_columns,
-            &mut findings,
-        );
-    }
-    if (options.enabled)(rules::sc140_sensitive_field_serialized::SC140.id) {
-        rules::sc140_sensitive_field_serialized::check_files(&model, &sources, &mut findings);
-        rules::sc140_sensitive_field_serialized::check_schemas(&sources, &mut findings);
-    }
-    if (options.enabled)(rules::sc141_whole_record_serialized::SC141.id) {
-        rules::sc141_whole_record_serialized::check_routes(&model, &sources, &mut findings);
+    for (meta, rule) in rules::REGISTRY {
+        if (options.enabled)(meta.id) {
+            rule.on_project(&project, &mut findings);
+        }
     }
     // Example and documentation code shows how to use the project; its debug flags and
     // demo keys are not what a deployment runs.
@@ -476,13 +438,15 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 )
             })
             .collect();
-        for f in findings.iter_mut().filter(|f| {
-            f.route.is_none()
-                && matches!(
-                    f.rule_id.as_str(),
-                    "SC111" | "SC121" | "SC140" | "SC141" | "SC232"
-                )
-        }) {
+        let in_views: Vec<&str> = rules::REGISTRY
+            .iter()
+            .filter(|(_, rule)| rule.concerns_its_view())
+            .map(|(meta, _)| meta.id)
+            .collect();
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.route.is_none() && in_views.contains(&f.rule_id.as_str()))
+        {
             let Some(loc) = &f.location else { continue };
             let inner = spans
                 .iter()

@@ -409,3 +409,41 @@ impl ProjectFacts {
         facts
     }
 }
+
+/// A table's secret column written, or compared in a `WHERE`, with a value as it was
+/// received: evidence that the table holds the secret in clear.
+#[derive(Debug, Clone)]
+pub(crate) struct RawColumn {
+    pub table: String,
+    pub column: String,
+    pub line: u32,
+    /// A write (`INSERT`/`UPDATE`), not a comparison.
+    pub written: bool,
+}
+
+/// What the project-level rules read ([`crate::rules::Rule::on_project`]): every file, the
+/// Flask model, the functions' facts, the data models, what each route does with data and
+/// who may load what (ownership), computed once for all rules.
+pub(crate) struct Project<'a> {
+    /// The project's Python files (trees kept where the cross-module passes need them).
+    pub files: &'a [SourceFile],
+    /// Routes, blueprints, authentication.
+    pub model: &'a crate::model::Model<'a>,
+    /// The functions' facts, by name.
+    pub summaries: &'a crate::facts::Summaries,
+    /// Per file, the names it imports from outside the project.
+    pub externals: &'a [rustc_hash::FxHashSet<String>],
+    /// ORM classes and SQL tables.
+    pub data_models: &'a crate::data_models::DataModels,
+    /// Per route (as in `model.routes`), what it reads, writes and returns.
+    pub route_data: &'a [crate::evidence::RouteData],
+    /// Models some route reads only for the caller.
+    pub scoped: &'a rustc_hash::FxHashSet<String>,
+    /// Per route, what it loads by ids the client names when nothing compares the caller
+    /// with the object.
+    pub ownership: &'a [Option<crate::ownership::Loads<'a>>],
+    /// `.sql` files: path and text.
+    pub sql_files: &'a [(String, String)],
+    /// Secret columns written or compared raw, with the index of the file that does it.
+    pub raw_columns: &'a [(usize, RawColumn)],
+}

@@ -412,8 +412,7 @@ pub(crate) fn needed(file: &SourceFile, project_modules: &FxHashSet<String>) -> 
     if crate::facts::all_functions(&module.body)
         .iter()
         .any(|(_, f, _)| {
-            crate::rules::sc140_sensitive_field_serialized::serializer_name(f.name.as_str())
-                && serializes_secrets(f)
+            crate::recognizers::serializer_name(f.name.as_str()) && serializes_secrets(f)
         })
     {
         return true;

@@ -1,50 +1,88 @@
 //! The code rules (SC1xx): one file per rule, holding its metadata, docs and check.
+//!
+//! A rule is a unit struct `Check` implementing [`Rule`]: it overrides the hooks it needs
+//! (every hook does nothing by default) and is listed once in the [`rules!`] registry
+//! below, which declares its module, adds its metadata to the catalog ([`RULES`]) and its
+//! hooks to the dispatch ([`REGISTRY`]). The dispatcher (`checker.rs` for the file-local
+//! hooks, `lib.rs` for the project hooks) decides whether a rule runs: a hook is called
+//! only when its rule is enabled and never on a test file, so rules do not check either.
 
-use spillcheck_core::RuleMeta;
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use spillcheck_core::{Finding, RuleMeta};
 
-pub mod sc101_route_without_auth;
-pub mod sc102_object_id_without_ownership_check;
-pub mod sc103_token_verifier_accepts_anything;
-pub mod sc104_jwt_signature_not_verified;
-pub mod sc105_jwt_none_algorithm_allowed;
-pub mod sc106_token_read_from_query_string;
-pub mod sc107_token_issued_without_expiry;
-pub mod sc108_secret_in_token_payload;
-pub mod sc109_token_in_redirect_url;
-pub mod sc110_authorization_header_logged;
-pub mod sc111_sensitive_value_logged;
-pub mod sc120_debug_mode_enabled;
-pub mod sc121_exception_details_in_response;
-pub mod sc130_hardcoded_secret_key;
-pub mod sc131_hardcoded_credential;
-pub mod sc140_sensitive_field_serialized;
-pub mod sc141_whole_record_serialized;
-pub mod sc150_plaintext_secret_storage;
-pub mod sc160_insecure_transport_config;
-pub mod sc161_cors_wildcard_with_credentials;
-pub mod sc170_sensitive_file_served;
+use crate::checker::Checker;
+use crate::project::Project;
 
-/// Every rule of this crate, in id order.
-pub static RULES: &[&RuleMeta] = &[
-    &sc101_route_without_auth::SC101,
-    &sc102_object_id_without_ownership_check::SC102,
-    &sc103_token_verifier_accepts_anything::SC103,
-    &sc104_jwt_signature_not_verified::SC104,
-    &sc105_jwt_none_algorithm_allowed::SC105,
-    &sc106_token_read_from_query_string::SC106,
-    &sc107_token_issued_without_expiry::SC107,
-    &sc108_secret_in_token_payload::SC108,
-    &sc109_token_in_redirect_url::SC109,
-    &sc110_authorization_header_logged::SC110,
-    &sc111_sensitive_value_logged::SC111,
-    &sc120_debug_mode_enabled::SC120,
-    &sc121_exception_details_in_response::SC121,
-    &sc130_hardcoded_secret_key::SC130,
-    &sc131_hardcoded_credential::SC131,
-    &sc140_sensitive_field_serialized::SC140,
-    &sc141_whole_record_serialized::SC141,
-    &sc150_plaintext_secret_storage::SC150,
-    &sc160_insecure_transport_config::SC160,
-    &sc161_cors_wildcard_with_credentials::SC161,
-    &sc170_sensitive_file_served::SC170,
+/// A code rule's hooks. File-local hooks are called during the one walk over each file's
+/// tree, in the order the nodes come; [`Rule::on_project`] once the whole project is
+/// modelled (routes, function facts, data models, ownership).
+pub(crate) trait Rule: Sync {
+    /// A function definition, before its decorators and body are walked.
+    fn on_function<'a>(&self, _cx: &mut Checker<'a>, _func: &'a ast::StmtFunctionDef) {}
+    /// An `if` statement, before its test and branches are walked.
+    fn on_if<'a>(&self, _cx: &mut Checker<'a>, _stmt: &'a ast::StmtIf) {}
+    /// An assignment, plain or annotated (`x = v`, `x: T = v`), with its targets. Findings
+    /// reported here in a development or test configuration class are lowered to
+    /// `possible` by the dispatcher.
+    fn on_assign<'a>(&self, _cx: &mut Checker<'a>, _targets: &'a [Expr], _value: &'a Expr) {}
+    /// A `return` with a value.
+    fn on_return<'a>(&self, _cx: &mut Checker<'a>, _stmt: &'a Stmt, _value: &'a Expr) {}
+    /// A `for` loop.
+    fn on_for<'a>(&self, _cx: &mut Checker<'a>, _stmt: &'a ast::StmtFor) {}
+    /// A list comprehension or a generator expression.
+    fn on_comprehension<'a>(&self, _cx: &mut Checker<'a>, _expr: &'a Expr) {}
+    /// A string literal (docstrings are skipped by the walk).
+    fn on_string<'a>(&self, _cx: &mut Checker<'a>, _lit: &'a ast::ExprStringLiteral) {}
+    /// A subscript (`request.args["token"]`).
+    fn on_subscript<'a>(&self, _cx: &mut Checker<'a>, _sub: &'a ast::ExprSubscript) {}
+    /// A call.
+    fn on_call<'a>(&self, _cx: &mut Checker<'a>, _call: &'a ast::ExprCall) {}
+    /// A committed environment file Flask reads at start-up (`.flaskenv`, `.env`), by
+    /// its path relative to the root and its text.
+    fn on_env_file(&self, _rel: &str, _text: &str, _findings: &mut Vec<Finding>) {}
+    /// The whole project, once every file is read and the model is built.
+    fn on_project(&self, _project: &Project<'_>, _findings: &mut Vec<Finding>) {}
+    /// Whether a finding of this rule inside a view's handler concerns that view's route
+    /// (the scan joins it only with what the probe saw there).
+    fn concerns_its_view(&self) -> bool {
+        false
+    }
+}
+
+/// The registry: one line a rule, `module: METADATA`, in id order. Generates the module
+/// declarations, the catalog list and the dispatch list.
+macro_rules! rules {
+    ($($module:ident: $meta:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every rule of this crate, in id order.
+        pub static RULES: &[&RuleMeta] = &[$(&$module::$meta),*];
+
+        /// Every rule with its hooks, in id order.
+        pub(crate) static REGISTRY: &[(&RuleMeta, &dyn Rule)] = &[$((&$module::$meta, &$module::Check)),*];
+    };
+}
+
+rules![
+    sc101_route_without_auth: SC101,
+    sc102_object_id_without_ownership_check: SC102,
+    sc103_token_verifier_accepts_anything: SC103,
+    sc104_jwt_signature_not_verified: SC104,
+    sc105_jwt_none_algorithm_allowed: SC105,
+    sc106_token_read_from_query_string: SC106,
+    sc107_token_issued_without_expiry: SC107,
+    sc108_secret_in_token_payload: SC108,
+    sc109_token_in_redirect_url: SC109,
+    sc110_authorization_header_logged: SC110,
+    sc111_sensitive_value_logged: SC111,
+    sc120_debug_mode_enabled: SC120,
+    sc121_exception_details_in_response: SC121,
+    sc130_hardcoded_secret_key: SC130,
+    sc131_hardcoded_credential: SC131,
+    sc140_sensitive_field_serialized: SC140,
+    sc141_whole_record_serialized: SC141,
+    sc150_plaintext_secret_storage: SC150,
+    sc160_insecure_transport_config: SC160,
+    sc161_cors_wildcard_with_credentials: SC161,
+    sc170_sensitive_file_served: SC170,
 ];

@@ -255,3 +255,12 @@ pub(crate) fn check_routes(
         findings.push(finding);
     }
 }
+
+/// `SC101`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+        check_routes(cx.model, cx.files, cx.summaries, cx.externals, cx.route_data, cx.scoped, findings);
+    }
+}

@@ -102,9 +102,6 @@ fn constant_claims(expr: &Expr) -> bool {
 
 /// `SC103`: a token verifier that never looks at its token and returns fixed claims.
 pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
-    if !cx.enabled(&SC103) || cx.file.is_test {
-        return;
-    }
     let fname = func.name.as_str().to_ascii_lowercase();
     let Some(param) = func
         .parameters
@@ -139,5 +136,14 @@ pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) 
     }
     for r in returns {
         cx.report(&SC103, r, format!("`{}` ignores its `{param}` argument and returns fixed claims: any token is accepted", func.name));
+    }
+}
+
+/// `SC103`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_function<'a>(&self, cx: &mut Checker<'a>, func: &'a ast::StmtFunctionDef) {
+        check_function(cx, func);
     }
 }

@@ -52,15 +52,9 @@ declare_rule! {
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{bool_value, kwarg, str_value};
+use crate::recognizers::{guessed_algorithms, is_jwt_decode_name, signing_algorithms};
 use crate::checker::Checker;
 
-/// Whether a call is a JWT library's decode (`jwt.decode`, `jose.jwt.decode`; an alias
-/// or a `from jwt import decode` is resolved by the checker first, see
-/// [`Checker::qualified`]).
-pub(crate) fn is_jwt_decode_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with(".decode") || lower.ends_with(".decode_complete")) && lower.contains("jwt")
-}
 
 fn disables_signature(options: &Expr, cx: &Checker<'_>) -> bool {
     let options = match options {
@@ -135,9 +129,6 @@ fn peeks_before_verifying(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
 /// `SC104`: `jwt.decode(..., options={"verify_signature": False})`, `verify=False`,
 /// `get_unverified_claims`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC104) || cx.file.is_test {
-        return;
-    }
     let name = cx.qualified(call).unwrap_or_default();
     let last = name.rsplit('.').next().unwrap_or(&name);
     if !matches!(last, "decode" | "decode_complete" | "get_unverified_claims") {
@@ -293,29 +284,13 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
     file.fix(applicability, message, edits)
 }
 
-/// `[X]` for the `algorithm=X` the file's `jwt.encode` signs with, when `usable` says its
-/// text can be copied to the call being fixed.
-pub(crate) fn signing_algorithms(
-    cx: &Checker<'_>,
-    calls: &[&ast::ExprCall],
-    usable: &dyn Fn(&Expr, &ast::ExprCall) -> bool,
-) -> Option<String> {
-    calls.iter().find_map(|c| {
-        let name = cx.qualified(c)?.to_ascii_lowercase();
-        (name.contains("jwt") && name.ends_with(".encode"))
-            .then(|| kwarg(c, "algorithm"))
-            .flatten()
-            .filter(|a| usable(a, c))
-            .map(|a| format!("[{}]", cx.file.source(a)))
-    })
-}
 
-/// A guess of the algorithm list from the key's name: RS256 for a public key or certificate,
-/// else HS256 (a fix resting on it is unsafe).
-pub(crate) fn guessed_algorithms(cx: &Checker<'_>, key: &Expr) -> String {
-    let k = cx.file.source(key).to_ascii_lowercase();
-    let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
-        .iter()
-        .any(|w| k.contains(w));
-    if public { "[\"RS256\"]" } else { "[\"HS256\"]" }.to_owned()
+
+/// `SC104`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
 }

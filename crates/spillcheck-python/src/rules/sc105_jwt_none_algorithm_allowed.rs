@@ -58,11 +58,9 @@ fn mentions_alg(expr: &Expr) -> bool {
 /// `SC105` on `jwt.decode(..., algorithms=[...])`: `none` in the list, or the list taken
 /// from the token's own header.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC105)
-        || cx.file.is_test
-        || !cx
+    if !cx
             .qualified(call)
-            .is_some_and(|n| super::sc104_jwt_signature_not_verified::is_jwt_decode_name(&n))
+            .is_some_and(|n| crate::recognizers::is_jwt_decode_name(&n))
     {
         return;
     }
@@ -164,7 +162,7 @@ fn fixed_list(
     cx: &Checker<'_>,
     call: &ast::ExprCall,
 ) -> Option<(String, spillcheck_core::Applicability)> {
-    use super::sc104_jwt_signature_not_verified::{guessed_algorithms, signing_algorithms};
+    use crate::recognizers::{guessed_algorithms, signing_algorithms};
     let file = cx.file;
     let calls = crate::facts::calls_in(&file.module()?.body);
     if let Some(list) = signing_algorithms(cx, &calls, &|a, _| file.portable(a)) {
@@ -195,9 +193,6 @@ fn rejects(body: &[Stmt]) -> bool {
 
 /// `SC105` on `if header["alg"] == "none": <accept>`: a branch that accepts unsigned tokens.
 pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
-    if !cx.enabled(&SC105) || cx.file.is_test {
-        return;
-    }
     let Expr::Compare(cmp) = stmt.test.as_ref() else {
         return;
     };
@@ -243,5 +238,18 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
             "tokens whose header says `alg: none` are accepted on this branch",
         )
         .autofix = fix;
+    }
+}
+
+/// `SC105`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn on_if<'a>(&self, cx: &mut Checker<'a>, stmt: &'a ast::StmtIf) {
+        check_if(cx, stmt);
     }
 }

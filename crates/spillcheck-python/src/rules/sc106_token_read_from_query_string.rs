@@ -69,7 +69,7 @@ fn query_string(receiver: &Expr) -> bool {
 
 /// `SC106` on `request.args["token"]`.
 pub(crate) fn check_subscript(cx: &mut Checker<'_>, sub: &ast::ExprSubscript) {
-    if !cx.enabled(&SC106) || cx.file.is_test || !query_string(&sub.value) {
+    if !query_string(&sub.value) {
         return;
     }
     if let Some(key) = str_value(&sub.slice) {
@@ -79,9 +79,6 @@ pub(crate) fn check_subscript(cx: &mut Checker<'_>, sub: &ast::ExprSubscript) {
 
 /// `SC106`: `request.args.get("access_token")` and friends.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC106) || cx.file.is_test {
-        return;
-    }
     if !matches!(callee_last(call), Some("get" | "getlist")) {
         return;
     }
@@ -141,5 +138,18 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
             finding.confidence = spillcheck_core::Confidence::Possible;
             finding.notes.push("confidence possible: a one-time link (reset, confirmation, invitation) carries its token in the URL by design; what matters is that it expires and works once".to_owned());
         }
+    }
+}
+
+/// `SC106`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_subscript<'a>(&self, cx: &mut Checker<'a>, sub: &'a ast::ExprSubscript) {
+        check_subscript(cx, sub);
+    }
+
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

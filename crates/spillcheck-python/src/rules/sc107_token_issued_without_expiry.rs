@@ -49,51 +49,12 @@ declare_rule! {
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{bool_value, callee_last, str_value};
+use crate::recognizers::payload_dict;
 use crate::checker::Checker;
 
-/// The dict literal a payload expression is, directly or through a name bound in the
-/// function, and whether the function later sets `exp` on that name.
-pub(crate) fn payload_dict<'a>(
-    cx: &Checker<'a>,
-    payload: &'a Expr,
-) -> Option<(&'a ast::ExprDict, bool)> {
-    match payload {
-        Expr::Dict(d) => Some((d, false)),
-        Expr::Name(n) => {
-            let func = cx.functions.last()?;
-            let assigns = crate::facts::assigns_in(&func.body);
-            let dict = assigns.iter().rev().find_map(|a| {
-                match (a.targets.as_slice(), a.value.as_ref()) {
-                    ([Expr::Name(t)], Expr::Dict(d)) if t.id == n.id => Some(d),
-                    _ => None,
-                }
-            })?;
-            // `payload["exp"] = ...` or `payload.update(exp=...)` after the literal.
-            let mut adds_exp = assigns.iter().any(|a| {
-                a.targets.iter().any(|t| {
-                    matches!(t, Expr::Subscript(s) if matches!(s.value.as_ref(), Expr::Name(x) if x.id == n.id)
-                        && str_value(&s.slice) == Some("exp"))
-                })
-            });
-            crate::facts::exprs_in(&func.body, &mut |e| {
-                if let Expr::Call(c) = e
-                    && callee_last(c) == Some("update")
-                    && c.arguments.find_keyword("exp").is_some()
-                {
-                    adds_exp = true;
-                }
-            });
-            Some((dict, adds_exp))
-        }
-        _ => None,
-    }
-}
 
 /// `SC107` on calls: `jwt.encode` without `exp`, `create_access_token(expires_delta=False)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC107) || cx.file.is_test {
-        return;
-    }
     let Some(name) = cx.qualified(call) else {
         return;
     };
@@ -166,11 +127,8 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 /// `SC107` on configuration: `JWT_ACCESS_TOKEN_EXPIRES = False` or a lifetime of a year
 /// or more.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC107) || cx.file.is_test {
-        return;
-    }
     let Some(target) = targets.iter().find(|t| {
-        crate::rules::sc130_hardcoded_secret_key::target_name(t)
+        crate::recognizers::target_name(t)
             .is_some_and(|n| n == "JWT_ACCESS_TOKEN_EXPIRES")
     }) else {
         return;
@@ -237,4 +195,17 @@ fn timedelta_days(value: &Expr) -> Option<f64> {
         };
     }
     Some(days)
+}
+
+/// `SC107`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
+    }
 }

@@ -48,9 +48,6 @@ use crate::checker::Checker;
 
 /// `SC108`: `jwt.encode(payload, ...)` whose payload names a secret or private field.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC108) || cx.file.is_test {
-        return;
-    }
     let Some(name) = cx.qualified(call) else {
         return;
     };
@@ -61,7 +58,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let Some(payload) = call.arguments.find_argument_value("payload", 0) else {
         return;
     };
-    let Some((dict, _)) = super::sc107_token_issued_without_expiry::payload_dict(cx, payload)
+    let Some((dict, _)) = crate::recognizers::payload_dict(cx, payload)
     else {
         return;
     };
@@ -83,5 +80,14 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 sensitive.join("`, `")
             ),
         );
+    }
+}
+
+/// `SC108`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

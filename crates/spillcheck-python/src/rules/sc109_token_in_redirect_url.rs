@@ -128,7 +128,7 @@ fn url_tail_key(e: &Expr) -> bool {
 
 /// `SC109`: `redirect(<url with a token>)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC109) || cx.file.is_test || callee_last(call) != Some("redirect") {
+    if callee_last(call) != Some("redirect") {
         return;
     }
     let Some(url) = call.arguments.args.first() else {
@@ -140,5 +140,14 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             call,
             "the redirect puts a token in the URL: browser history, `Referer` headers and logs keep it",
         );
+    }
+}
+
+/// `SC109`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

@@ -51,7 +51,7 @@ use crate::patterns::{call_values, credential_flow, is_token_like_name};
 /// `SC110`: a log call whose arguments hold request headers, the Authorization
 /// header, or a token.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC110) || cx.file.is_test || !cx.is_logging_call(call) {
+    if !cx.is_logging_call(call) {
         return;
     }
     let tainted = cx.credential_names();
@@ -139,5 +139,14 @@ fn logged_names<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a str)) {
         Expr::List(l) => l.elts.iter().for_each(|e| logged_names(e, f)),
         Expr::Dict(d) => d.items.iter().for_each(|i| logged_names(&i.value, f)),
         _ => {}
+    }
+}
+
+/// `SC110`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

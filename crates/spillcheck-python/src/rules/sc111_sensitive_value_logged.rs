@@ -185,7 +185,7 @@ fn derived_from_password(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<Strin
 /// `SC111`: a log call whose arguments hold a password or secret, or a whole request
 /// body in an authentication endpoint.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC111) || cx.file.is_test || !cx.is_logging_call(call) {
+    if !cx.is_logging_call(call) {
         return;
     }
     let auth_function = cx.functions.last().is_some_and(|f| {
@@ -220,5 +220,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         .or_else(|| derived_from_password(cx, call));
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
+    }
+}
+
+/// `SC111`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn concerns_its_view(&self) -> bool {
+        true
     }
 }

@@ -44,6 +44,7 @@ declare_rule! {
     }
 }
 
+use spillcheck_core::Finding;
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{bool_value, callee_last, dotted, kwarg, str_value};
@@ -65,9 +66,7 @@ fn is_debug_target(target: &Expr) -> bool {
 
 /// `SC120` on assignments: `DEBUG = True`, `app.debug = True`, `app.config["DEBUG"] = True`.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC120)
-        || cx.file.is_test
-        || cx.guarded_by_flag()
+    if cx.guarded_by_flag()
         || bool_value(value) != Some(true)
     {
         return;
@@ -101,7 +100,7 @@ fn from_environment(cx: &Checker<'_>, value: &Expr) -> Option<spillcheck_core::F
 
 /// `SC120` on calls: `app.run(debug=True)`, `app.config.update(DEBUG=True)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC120) || cx.file.is_test || cx.guarded_by_flag() {
+    if cx.guarded_by_flag() {
         return;
     }
     match callee_last(call) {
@@ -149,7 +148,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 
 /// `SC120` on committed environment files Flask reads (`.flaskenv`, `.env`):
 /// `FLASK_DEBUG=1`, `FLASK_ENV=development`. Returns (line, text) of each.
-pub(crate) fn check_env_file(rel: &str, text: &str) -> Vec<(u32, String)> {
+fn check_env_file(rel: &str, text: &str) -> Vec<(u32, String)> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if name != ".flaskenv" && name != ".env" {
         return Vec::new();
@@ -177,4 +176,37 @@ pub(crate) fn check_env_file(rel: &str, text: &str) -> Vec<(u32, String)> {
         }
     }
     out
+}
+
+/// `SC120`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
+    }
+
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn on_env_file(&self, rel: &str, text: &str, findings: &mut Vec<Finding>) {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        for (line, what) in check_env_file(rel, text) {
+            findings.push(
+                Finding::new(
+                    &SC120,
+                    format!("`{what}` in a committed `{name}`: `flask run` starts the debugger"),
+                )
+                .at(spillcheck_core::Location {
+                    path: rel.to_owned(),
+                    line,
+                    column: 1,
+                    end_line: None,
+                    end_column: None,
+                    snippet: Some(spillcheck_core::Snippet::from_source(text, line, 2)),
+                }),
+            );
+        }
+    }
 }

@@ -152,7 +152,7 @@ fn is_response_builder(call: &ast::ExprCall) -> bool {
 /// text or a traceback into the response.
 pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     // Outside a web module a `return` is not a response.
-    if !cx.enabled(&SC121) || cx.file.is_test || !cx.web {
+    if !cx.web {
         return;
     }
     let Some(ctx) = cx.excepts.last().cloned() else {
@@ -344,7 +344,7 @@ fn check_error_loop<'a>(
     iter: &Expr,
     walk: &mut dyn FnMut(&mut Find<'_, 'a>),
 ) {
-    if !cx.enabled(&SC121) || cx.file.is_test || !cx.web || cx.guarded_by_flag() {
+    if !cx.web || cx.guarded_by_flag() {
         return;
     }
     let (Expr::Name(var), Expr::Attribute(errors)) = (target, iter) else {
@@ -384,5 +384,26 @@ fn check_error_loop<'a>(
             index,
             crate::project::Deferred::OnlyInView(func.name.to_string()),
         ));
+    }
+}
+
+/// `SC121`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_return<'a>(&self, cx: &mut Checker<'a>, stmt: &'a Stmt, value: &'a Expr) {
+        check_return(cx, stmt, value);
+    }
+
+    fn on_for<'a>(&self, cx: &mut Checker<'a>, stmt: &'a ast::StmtFor) {
+        check_for(cx, stmt);
+    }
+
+    fn on_comprehension<'a>(&self, cx: &mut Checker<'a>, expr: &'a Expr) {
+        check_comprehension(cx, expr);
+    }
+
+    fn concerns_its_view(&self) -> bool {
+        true
     }
 }

@@ -44,82 +44,13 @@ declare_rule! {
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{callee, callee_last, dotted, str_value};
+use crate::fixes::from_environment;
+use crate::recognizers::{hardcoded_literal, target_name};
 use crate::checker::Checker;
 use crate::patterns::{is_placeholder, is_signing_key_name, is_template_marker};
 
-/// The name an assignment target gives its value: `SECRET_KEY`, `app.secret_key`,
-/// `app.config["JWT_SECRET_KEY"]`.
-pub(crate) fn target_name(target: &Expr) -> Option<String> {
-    match target {
-        Expr::Name(n) => Some(n.id.to_string()),
-        Expr::Attribute(a) => Some(a.attr.to_string()),
-        Expr::Subscript(s) => str_value(&s.slice).map(str::to_owned),
-        _ => None,
-    }
-}
 
-/// A hard-coded string in a value: the literal itself, an `os.environ.get(..., "default")`
-/// fallback, or `os.environ.get(...) or "default"`.
-pub(crate) fn hardcoded_literal(value: &Expr) -> Option<(&str, bool)> {
-    match value {
-        Expr::StringLiteral(s) => Some((s.value.to_str(), false)),
-        Expr::Call(c) => {
-            let name = callee(c).unwrap_or_default();
-            if name.ends_with("environ.get")
-                || name.ends_with("getenv")
-                || name.ends_with("env.get")
-                || name.ends_with("environ.setdefault")
-            {
-                c.arguments
-                    .args
-                    .get(1)
-                    .and_then(str_value)
-                    .or_else(|| {
-                        c.arguments
-                            .find_keyword("default")
-                            .and_then(|k| str_value(&k.value))
-                    })
-                    .map(|s| (s, true))
-            } else {
-                None
-            }
-        }
-        Expr::BoolOp(b) => b
-            .values
-            .iter()
-            .skip(1)
-            .find_map(|v| str_value(v))
-            .map(|s| (s, true)),
-        _ => None,
-    }
-}
 
-/// The fix for a hard-coded value: read it from the environment and fail at start-up when
-/// it is missing (`os.environ["SECRET_KEY"]`). An environment lookup with a literal
-/// fallback keeps its variable and loses the fallback. Unsafe: the deployment must set it.
-pub(crate) fn from_environment(
-    cx: &Checker<'_>,
-    value: &Expr,
-    name: &str,
-) -> Option<spillcheck_core::Fix> {
-    use crate::fixes::{env_lookup_name, env_name, env_required};
-    let var = match value {
-        Expr::StringLiteral(_) => env_name(name)?,
-        Expr::Call(_) => env_lookup_name(value)?.to_owned(),
-        Expr::BoolOp(b) => env_lookup_name(b.values.first()?)?.to_owned(),
-        _ => return None,
-    };
-    let mut edits = vec![
-        cx.file
-            .edit(ruff_text_size::Ranged::range(value), env_required(&var)),
-    ];
-    edits.extend(cx.file.ensure_import("os"));
-    cx.file.fix(
-        spillcheck_core::Applicability::Unsafe,
-        format!("read `{name}` from the environment variable `{var}` (the app stops at start-up when it is not set)"),
-        edits,
-    )
-}
 
 fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, fallback: bool) {
     let fix = from_environment(cx, node, name);
@@ -144,9 +75,6 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
 
 /// `SC130` on assignments to signing-key names.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC130) || cx.file.is_test {
-        return;
-    }
     let Some((literal, fallback)) = hardcoded_literal(value) else {
         return;
     };
@@ -165,9 +93,6 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 
 /// `SC130` on calls: `config.update(SECRET_KEY="...")`, `jwt.encode(payload, "literal")`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC130) || cx.file.is_test {
-        return;
-    }
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
         if is_signing_key_name(arg.as_str())
@@ -226,5 +151,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 f.autofix = None;
             }
         }
+    }
+}
+
+/// `SC130`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
+    }
+
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

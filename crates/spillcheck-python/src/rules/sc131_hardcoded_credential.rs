@@ -50,7 +50,7 @@ use crate::checker::Checker;
 use crate::patterns::{
     has_url_password, is_credential_name, is_not_a_secret_value, is_placeholder,
 };
-use crate::rules::sc130_hardcoded_secret_key::{hardcoded_literal, target_name};
+use crate::recognizers::{hardcoded_literal, target_name};
 
 fn credential_literal(literal: &str) -> bool {
     !is_placeholder(literal) && !is_not_a_secret_value(literal) && literal.len() >= 4
@@ -72,9 +72,6 @@ fn credential_for(name: &str, literal: &str) -> bool {
 
 /// `SC131` on assignments to credential names, and URLs with passwords anywhere.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC131) || cx.file.is_test {
-        return;
-    }
     if let Some((literal, fallback)) = hardcoded_literal(value) {
         if has_url_password(literal) {
             return; // reported by `check_string`
@@ -89,7 +86,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             } else {
                 ""
             };
-            let fix = crate::rules::sc130_hardcoded_secret_key::from_environment(cx, value, &name);
+            let fix = crate::fixes::from_environment(cx, value, &name);
             let finding = cx.report(
                 &SC131,
                 value,
@@ -115,7 +112,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                 } else {
                     ""
                 };
-                let fix = crate::rules::sc130_hardcoded_secret_key::from_environment(
+                let fix = crate::fixes::from_environment(
                     cx,
                     &item.value,
                     key,
@@ -134,9 +131,6 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 
 /// `SC131` on calls: `connect(password="...")`, `Client(api_key="...")`, URL literals with passwords.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC131) || cx.file.is_test {
-        return;
-    }
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
         if let Some(literal) = str_value(&k.value)
@@ -154,7 +148,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             let stem = cx.file.rel.rsplit('/').next().unwrap_or(&cx.file.rel);
             let test_data =
                 named_test(stem) || cx.functions.iter().any(|f| named_test(f.name.as_str()));
-            let fix = crate::rules::sc130_hardcoded_secret_key::from_environment(
+            let fix = crate::fixes::from_environment(
                 cx,
                 &k.value,
                 arg.as_str(),
@@ -178,13 +172,27 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 
 /// `SC131` on any string literal: a URL with an embedded password.
 pub(crate) fn check_string(cx: &mut Checker<'_>, lit: &ast::ExprStringLiteral) {
-    if !cx.enabled(&SC131) || cx.file.is_test {
-        return;
-    }
     let value = lit.value.to_str();
     if value.contains("://") && value.contains('@') && has_url_password(value) {
         cx.report(&SC131, lit, "connection URL with an embedded password")
             .secrets
             .push(value.to_owned());
+    }
+}
+
+/// `SC131`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
+    }
+
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn on_string<'a>(&self, cx: &mut Checker<'a>, lit: &'a ast::ExprStringLiteral) {
+        check_string(cx, lit);
     }
 }

@@ -52,43 +52,11 @@ use spillcheck_core::Finding;
 
 use ruff_text_size::Ranged;
 
+use crate::recognizers::serializer_name;
 use crate::ast_util::{callee_last, dotted, str_value};
 use crate::facts::{all_functions, exprs_in};
 use crate::model::Model;
 use crate::project::SourceFile;
-
-const ALWAYS: &[&str] = &[
-    "password",
-    "password_hash",
-    "passwd",
-    "hashed_password",
-    "pwd_hash",
-    "pw_hash",
-    "passwordhash",
-    "secret",
-    "client_secret",
-    "api_key",
-    "apikey",
-    "otp_secret",
-    "totp_secret",
-    "mfa_secret",
-    "reset_token",
-    "private_key",
-    "secret_key",
-    "ssn",
-    "card_number",
-    "credit_card",
-    "cvv",
-    "password_digest",
-];
-const TOKENS: &[&str] = &[
-    "token",
-    "access_token",
-    "refresh_token",
-    "api_token",
-    "auth_token",
-    "session_token",
-];
 
 fn reads_record(value: &Expr) -> bool {
     match value {
@@ -105,11 +73,8 @@ fn reads_record(value: &Expr) -> bool {
 }
 
 fn sensitive(key: &str, value: &Expr) -> bool {
-    let k = key.to_ascii_lowercase();
-    let key_sensitive = ALWAYS.contains(&k.as_str())
-        || TOKENS.contains(&k.as_str())
-        || spillcheck_core::vocab::is_sensitive_field(&k);
-    key_sensitive && (reads_record(value) || names_secret(value)) || secret_value(value)
+    spillcheck_core::vocab::is_sensitive_field(key) && (reads_record(value) || names_secret(value))
+        || secret_value(value)
 }
 
 /// A value whose own name says it holds a secret: `reset_pin`, `new_password`,
@@ -191,16 +156,6 @@ fn issues_secret(name: &str) -> bool {
         .any(|k| n.starts_with(k) || n.contains(&format!("_{k}")))
 }
 
-pub(crate) fn serializer_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("to_dict")
-        || n.contains("to_json")
-        || n.starts_with("serialize")
-        || n.ends_with("_json")
-        || n.contains("as_dict")
-        || n.ends_with("_dict")
-        || n.starts_with("dump")
-}
 
 /// `SC140`: a dict (or `jsonify`/`dict` keywords) built in a response-producing function
 /// that copies a sensitive field of a record.
@@ -547,5 +502,19 @@ pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
             .with_severity(spillcheck_core::Severity::Medium)
             .with_note("personal data, not a secret: an email address of another user (CWE-359)"),
         );
+    }
+}
+
+/// `SC140`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+        check_files(cx.model, cx.files, findings);
+        check_schemas(cx.files, findings);
+    }
+
+    fn concerns_its_view(&self) -> bool {
+        true
     }
 }

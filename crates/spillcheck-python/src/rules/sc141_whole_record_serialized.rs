@@ -100,3 +100,16 @@ pub(crate) fn check_routes<'a>(
         }
     }
 }
+
+/// `SC141`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+        check_routes(cx.model, cx.files, findings);
+    }
+
+    fn concerns_its_view(&self) -> bool {
+        true
+    }
+}

@@ -45,50 +45,21 @@ declare_rule! {
     }
 }
 
+use spillcheck_core::Finding;
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::dotted;
 use crate::checker::Checker;
+use crate::project::RawColumn;
 use crate::facts::{Taint, is_data_call, is_hash_call};
-
-const SECRET_COLUMNS: &[&str] = &[
-    "token",
-    "api_token",
-    "access_token",
-    "refresh_token",
-    "auth_token",
-    "password",
-    "passwd",
-    "secret",
-    "api_key",
-    "apikey",
-    "client_secret",
-    "session_token",
-    "reset_token",
-    "otp_secret",
-    "totp_secret",
-];
 
 fn secret_column(col: &str) -> bool {
     let c = col
         .trim()
         .trim_matches(|ch| ch == '"' || ch == '`' || ch == '[' || ch == ']')
         .to_ascii_lowercase();
-    SECRET_COLUMNS.contains(&c.as_str())
-        || spillcheck_core::vocab::is_sensitive_field(&c)
-            && !c.contains("hash")
-            && !c.contains("salt")
-}
-
-/// A table's secret column written, or compared in a `WHERE`, with a value as it was
-/// received: evidence that the table holds the secret in clear.
-#[derive(Debug, Clone)]
-pub(crate) struct RawColumn {
-    pub table: String,
-    pub column: String,
-    pub line: u32,
-    /// A write (`INSERT`/`UPDATE`), not a comparison.
-    pub written: bool,
+    // Hashes and salts are kept on purpose.
+    spillcheck_core::vocab::is_sensitive_field(&c) && !c.contains("hash") && !c.contains("salt")
 }
 
 /// The value a name was last given in the current function (`query = f"..."`), or the
@@ -248,9 +219,6 @@ fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Sl
 /// is reported; one compared in a `WHERE` with a raw value is kept as evidence that its
 /// table holds the secret in clear.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC150) || cx.file.is_test {
-        return;
-    }
     let Some(first) = call.arguments.args.first() else {
         return;
     };
@@ -356,9 +324,6 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 
 /// `SC150` on ORM assignments: `user.password = password` with no hashing.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC150) || cx.file.is_test {
-        return;
-    }
     let Expr::Name(v) = value else { return };
     for t in targets {
         let Expr::Attribute(a) = t else { continue };
@@ -664,5 +629,23 @@ pub(crate) fn check_tables(
                 file.location(ruff_text_size::TextRange::empty(at))
             });
         }
+    }
+}
+
+/// `SC150`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
+    }
+
+    fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+        check_generated(cx.files, cx.data_models, findings);
+        check_tables(cx.files, cx.sql_files, cx.raw_columns, findings);
     }
 }

@@ -42,7 +42,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{bool_value, callee_last, kwarg, str_value};
 use crate::checker::Checker;
-use crate::rules::sc130_hardcoded_secret_key::target_name;
+use crate::recognizers::target_name;
 
 const SECURE_FLAGS: &[&str] = &[
     "SESSION_COOKIE_SECURE",
@@ -52,7 +52,7 @@ const SECURE_FLAGS: &[&str] = &[
 
 /// `SC160` on assignments: secure-cookie flags turned off, `PREFERRED_URL_SCHEME = "http"`.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC160) || cx.file.is_test || cx.guarded_by_flag() {
+    if cx.guarded_by_flag() {
         return;
     }
     for t in targets {
@@ -101,7 +101,7 @@ fn credential_cookie(call: &ast::ExprCall) -> bool {
 
 /// `SC160` on calls: `set_cookie(..., secure=False)`, `config.update(SESSION_COOKIE_SECURE=False)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC160) || cx.file.is_test || cx.guarded_by_flag() {
+    if cx.guarded_by_flag() {
         return;
     }
     match callee_last(call) {
@@ -132,5 +132,18 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             }
         }
         _ => {}
+    }
+}
+
+/// `SC160`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
+    }
+
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

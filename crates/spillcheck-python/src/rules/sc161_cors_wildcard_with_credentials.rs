@@ -45,9 +45,7 @@ use crate::checker::Checker;
 
 /// `SC161`: Flask-CORS with credentials and any origin (`*` or no origin list).
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC161)
-        || cx.file.is_test
-        || !matches!(callee_last(call), Some("CORS" | "cross_origin"))
+    if !matches!(callee_last(call), Some("CORS" | "cross_origin"))
     {
         return;
     }
@@ -89,11 +87,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 /// (or `CORS_RESOURCES`) beside it: Flask-CORS's default origin is `*`, and with
 /// credentials it reflects the caller's `Origin`.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if !cx.enabled(&SC161) || cx.file.is_test || bool_value(value) != Some(true) {
+    if bool_value(value) != Some(true) {
         return;
     }
     let Some(target) = targets.iter().find(|t| {
-        crate::rules::sc130_hardcoded_secret_key::target_name(t).as_deref()
+        crate::recognizers::target_name(t).as_deref()
             == Some("CORS_SUPPORTS_CREDENTIALS")
     }) else {
         return;
@@ -110,6 +108,9 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                 .targets
                 .iter()
                 .any(|t| matches!(t, Expr::Name(n) if origins_named(n.id.as_str()))),
+            ruff_python_ast::Stmt::AnnAssign(a) => {
+                matches!(a.target.as_ref(), Expr::Name(n) if origins_named(n.id.as_str()))
+            }
             _ => false,
         })
     });
@@ -134,5 +135,18 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             "`CORS_SUPPORTS_CREDENTIALS = True` with no origin list: Flask-CORS allows any origin by default and reflects it with credentials",
         )
         .autofix = fix;
+    }
+}
+
+/// `SC161`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
+    }
+
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+        check_assign(cx, targets, value);
     }
 }

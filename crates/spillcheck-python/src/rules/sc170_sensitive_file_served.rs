@@ -76,9 +76,6 @@ fn is_project_root(e: &Expr) -> bool {
 
 /// `SC170`: the app's static folder is the project directory.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !cx.enabled(&SC170) || cx.file.is_test {
-        return;
-    }
     match callee_last(call) {
         Some("Flask" | "Blueprint") => {
             if let Some(folder) = kwarg(call, "static_folder")
@@ -91,5 +88,14 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             cx.report(&SC170, call, "files are served from the project directory");
         }
         _ => {}
+    }
+}
+
+/// `SC170`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        check_call(cx, call);
     }
 }

@@ -1,0 +1,355 @@
+//! Ownership: for each route, the ids it takes from the request, the loads they reach and
+//! whether the caller's identity is compared with the object. Computed once with the model
+//! (it sets each route's `owner_check`, which `spillcheck routes` shows and the probe reads);
+//! SC102 reports from it.
+
+use rustc_hash::FxHashSet as HashSet;
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::callee_last;
+use crate::evidence::identity_names;
+use crate::facts::{
+    LocalStrings, NameSet, Summaries, Taint, calls_in, exprs_in, involves_identity, is_data_call,
+    reads_any,
+};
+use crate::model::{Model, OwnerCheck, RouteAuth, decorator_is_role};
+
+/// What a route loads by ids the client names: kept for the routes whose owner check is
+/// missing ([`OwnerCheck::Missing`]) or impossible ([`OwnerCheck::NoIdentity`]).
+pub(crate) struct Loads<'a> {
+    /// The ids, path parameters first.
+    pub ids: Vec<String>,
+    /// Some id comes from the path (else from the query or the body).
+    pub from_path: bool,
+    /// The calls that load data by them.
+    pub sites: Vec<&'a ast::ExprCall>,
+}
+
+fn id_like(name: &str, converter: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(converter, "int" | "uuid")
+        || n == "id"
+        || n == "pk"
+        || n == "uuid"
+        || n.ends_with("_id")
+        || n.ends_with("id") && name.chars().any(|c| c.is_ascii_uppercase())
+        || n.ends_with("_uuid")
+        || n.ends_with("_pk")
+        || n == "key"
+        || n.ends_with("_key") && !n.contains("api")
+        || n.ends_with("_number") && !n.contains("phone")
+        || n.ends_with("_no")
+}
+
+/// Ids a handler takes from the query string or the body: names assigned from
+/// `request.args.get("account_number")`, `data.get("card_id")` (where `data` is the body).
+fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>) -> Vec<&'a str> {
+    let body_names: Vec<&str> = crate::facts::assigns_in(&func.body)
+        .iter()
+        .filter(|a| crate::patterns::is_body_dump(&a.value))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
+    let body = taint.closure(&body_names);
+    let mut out = Vec::new();
+    for a in crate::facts::assigns_in(&func.body) {
+        let Expr::Call(c) = a.value.as_ref() else {
+            continue;
+        };
+        let Expr::Attribute(at) = c.func.as_ref() else {
+            continue;
+        };
+        if !matches!(at.attr.as_str(), "get" | "__getitem__") {
+            continue;
+        }
+        let from_request = crate::ast_util::dotted(&at.value).is_some_and(|d| {
+            d.ends_with("request.args")
+                || d.ends_with("request.values")
+                || d.ends_with("request.form")
+        }) || crate::patterns::is_body_dump(&at.value)
+            || matches!(at.value.as_ref(), Expr::Name(n) if body.contains(n.id.as_str()));
+        let Some(key) = c
+            .arguments
+            .args
+            .first()
+            .and_then(crate::ast_util::str_value)
+        else {
+            continue;
+        };
+        if from_request && id_like(key, "string") {
+            out.extend(a.targets.iter().flat_map(crate::ast_util::target_names));
+        }
+    }
+    out
+}
+
+/// Whether `call` loads data by one of `ids`: directly, or through a project helper whose
+/// parameter at that position reaches a data access.
+fn loads_by_id(
+    call: &ast::ExprCall,
+    ids: &NameSet<'_>,
+    summaries: &Summaries,
+    external: &HashSet<String>,
+) -> bool {
+    if is_data_call(call) {
+        let receiver_reads =
+            matches!(call.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids));
+        return receiver_reads
+            || call.arguments.args.iter().any(|a| reads_any(a, ids))
+            || call
+                .arguments
+                .keywords
+                .iter()
+                .any(|k| reads_any(&k.value, ids));
+    }
+    if !crate::facts::linkable_call(call, external) {
+        return false;
+    }
+    let Some(name) = callee_last(call) else {
+        return false;
+    };
+    let Some(params) = summaries.data_params.get(name) else {
+        return false;
+    };
+    let shift = summaries
+        .by_name
+        .get(name)
+        .and_then(|f| f.params.first())
+        .is_some_and(|p| p == "self" || p == "cls");
+    call.arguments
+        .args
+        .iter()
+        .enumerate()
+        .any(|(i, a)| params.contains(&(i + usize::from(shift))) && reads_any(a, ids))
+}
+
+/// Whether a load is also given the caller's identity as a value of its own, beside the
+/// id in the same statement: `filter_by(id=i, user_id=me.id)`, `execute(sql, (note_id,
+/// g.user["sub"]))`, `f"... WHERE id = {pid} AND owner_id = {me['id']}"`,
+/// `current_user.orders.get(i)`. A batch of statements (`run_all([(q1, (me,)), (q2,
+/// (card_id,))])`) where the identity sits in another statement than the id is not.
+fn scoped_by_identity(
+    call: &ast::ExprCall,
+    identity: &NameSet<'_>,
+    ids: &NameSet<'_>,
+    body: &[ruff_python_ast::Stmt],
+) -> bool {
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && involves_identity(&a.value, identity)
+    {
+        return true;
+    }
+    // Names bound to a tuple, a list or an f-string are read as what they hold.
+    let bound: rustc_hash::FxHashMap<&str, &Expr> = crate::facts::assigns_in(body)
+        .into_iter()
+        .filter_map(|a| match (a.targets.as_slice(), a.value.as_ref()) {
+            ([Expr::Name(n)], v @ (Expr::Tuple(_) | Expr::List(_) | Expr::FString(_))) => {
+                Some((n.id.as_str(), v))
+            }
+            _ => None,
+        })
+        .collect();
+    fn parts<'e>(
+        e: &'e Expr,
+        bound: &rustc_hash::FxHashMap<&str, &'e Expr>,
+        depth: usize,
+    ) -> Option<Vec<&'e Expr>> {
+        match e {
+            Expr::Tuple(t) => Some(t.elts.iter().collect()),
+            Expr::List(l) => Some(l.elts.iter().collect()),
+            Expr::FString(f) => Some(
+                f.value
+                    .elements()
+                    .filter_map(|el| match el {
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            Some(i.expression.as_ref())
+                        }
+                        ast::InterpolatedStringElement::Literal(_) => None,
+                    })
+                    .collect(),
+            ),
+            Expr::Name(n) if depth < 3 => bound
+                .get(n.id.as_str())
+                .and_then(|v| parts(v, bound, depth + 1)),
+            // `and_(Note.id == i, Note.owner_id == me)`, `a == i and b == me`: conditions of
+            // one statement.
+            Expr::Call(c) if callee_last(c) == Some("and_") => {
+                Some(c.arguments.args.iter().collect())
+            }
+            Expr::BoolOp(b) if b.op == ast::BoolOp::And => Some(b.values.iter().collect()),
+            _ => None,
+        }
+    }
+    fn scoped<'e>(
+        children: &[&'e Expr],
+        identity: &NameSet<'_>,
+        ids: &NameSet<'_>,
+        bound: &rustc_hash::FxHashMap<&str, &'e Expr>,
+        depth: usize,
+    ) -> bool {
+        let mut leaves: Vec<&Expr> = Vec::new();
+        for c in children {
+            match parts(c, bound, 0) {
+                // `("INSERT INTO ... VALUES (%s, %s)", (card_id, my_account))` in a batch:
+                // the identity as a value an insert writes scopes no read.
+                Some(inner)
+                    if inner
+                        .first()
+                        .and_then(|s| crate::ast_util::str_value(s))
+                        .is_some_and(|q| {
+                            q.trim_start().to_ascii_lowercase().starts_with("insert")
+                        }) => {}
+                Some(inner) if depth < 4 => {
+                    if scoped(&inner, identity, ids, bound, depth + 1) {
+                        return true;
+                    }
+                    // An f-string's values and an `and_`'s conditions belong to this
+                    // statement.
+                    let flat = matches!(c, Expr::FString(_) | Expr::Call(_) | Expr::BoolOp(_))
+                        || matches!(c, Expr::Name(n) if matches!(bound.get(n.id.as_str()), Some(Expr::FString(_))));
+                    if flat {
+                        leaves.extend(inner);
+                    }
+                }
+                _ => leaves.push(c),
+            }
+        }
+        leaves.iter().any(|l| reads_any(l, ids))
+            && leaves
+                .iter()
+                .any(|l| involves_identity(l, identity) && !reads_any(l, ids))
+    }
+    let mut children: Vec<&Expr> = call.arguments.args.iter().collect();
+    children.extend(call.arguments.keywords.iter().map(|k| &k.value));
+    // `Note.query.filter_by(id=i).filter_by(owner_id=me)`: the id is in the receiver.
+    if let Expr::Attribute(a) = call.func.as_ref()
+        && reads_any(&a.value, ids)
+    {
+        children.push(&a.value);
+    }
+    scoped(&children, identity, ids, &bound, 0)
+}
+
+/// Sets each route's `owner_check`; returns, per route, what it loads by ids the client
+/// names when nothing compares the caller with the object.
+pub(crate) fn analyze<'a>(
+    model: &mut Model<'a>,
+    summaries: &Summaries,
+    externals: &[HashSet<String>],
+) -> Vec<Option<Loads<'a>>> {
+    let mut out = Vec::with_capacity(model.routes.len());
+    for site in &mut model.routes {
+        out.push(route(site, summaries, externals));
+    }
+    out
+}
+
+fn route<'a>(
+    site: &mut crate::model::RouteSite<'a>,
+    summaries: &Summaries,
+    externals: &[HashSet<String>],
+) -> Option<Loads<'a>> {
+    let func: &'a ast::StmtFunctionDef = site.func;
+    let taint = Taint::of_body(&func.body);
+    let mut ids: Vec<String> = site
+        .route
+        .params
+        .iter()
+        .filter(|p| id_like(&p.name, &p.converter))
+        .map(|p| p.name.clone())
+        .collect();
+    let from_path = !ids.is_empty();
+    ids.extend(request_ids(func, &taint).into_iter().map(str::to_owned));
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    if ids.is_empty() {
+        return None;
+    }
+    let id_names = taint.closure(&id_refs);
+    // The id itself and plain copies of it (`pid = int(post_id)`): what a statement
+    // scoped by the caller names beside the identity. Values computed from the loaded
+    // object (`amount` from the card's currency) are not the id.
+    let direct_ids = taint.closure_direct(&id_refs);
+    let external = &externals[site.file_index];
+    let sites: Vec<&'a ast::ExprCall> = calls_in(&func.body)
+        .into_iter()
+        .filter(|c| loads_by_id(c, &id_names, summaries, external))
+        .collect();
+    if sites.is_empty() {
+        return None;
+    }
+    let loads = Loads {
+        ids: ids.clone(),
+        from_path,
+        sites,
+    };
+    if !site.route.auth.required() {
+        site.route.owner_check = OwnerCheck::NoIdentity;
+        return Some(loads);
+    }
+    let role = site.role_restricted
+        || func
+            .decorator_list
+            .iter()
+            .any(|d| decorator_is_role(&d.expression, summaries))
+        || crate::facts::func_facts(func).checks_role
+        || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
+    if role {
+        site.route.owner_check = OwnerCheck::RoleRestricted;
+        return None;
+    }
+    let identity = identity_names(site, &taint);
+    let mut compared = false;
+    // A comparison of the caller with the object (or its id): `post.author_id !=
+    // me.id`, `user_id != g.user["sub"]`. The caller compared with anything else
+    // (`amount > my_balance`) checks no ownership.
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Compare(c) = e {
+            let operands = || std::iter::once(c.left.as_ref()).chain(c.comparators.iter());
+            if operands().any(|x| involves_identity(x, &identity))
+                && operands().any(|x| reads_any(x, &id_names))
+            {
+                compared = true;
+            }
+        }
+    });
+    let helper_checks = |c: &ast::ExprCall| {
+        crate::facts::linkable_call(c, external)
+            && callee_last(c).is_some_and(|n| summaries.checks_owner.contains(n))
+    };
+    // `session["grid"][trans_id]`: an id that keys the caller's own session.
+    let mut session_keyed = false;
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Subscript(sub) = e
+            && reads_any(&sub.slice, &id_names)
+            && crate::ast_util::any_expr(
+                &sub.value,
+                &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "session"),
+            )
+        {
+            session_keyed = true;
+        }
+    });
+    compared |= session_keyed;
+    // The identity as a value a statement inserts is no check of what it reads.
+    let locals_check = LocalStrings::of_body(&func.body);
+    let inserts = |c: &ast::ExprCall| {
+        locals_check
+            .sql(c)
+            .is_some_and(|q| q.trim_start().to_ascii_lowercase().starts_with("insert"))
+    };
+    if compared
+        || loads.sites.iter().any(|c| {
+            scoped_by_identity(c, &identity, &direct_ids, &func.body) && !inserts(c)
+                || helper_checks(c)
+        })
+    {
+        site.route.owner_check = OwnerCheck::Checked;
+        return None;
+    }
+    site.route.owner_check = OwnerCheck::Missing;
+    Some(loads)
+}
+
+fn decorator_is_role_name(name: &str) -> bool {
+    spillcheck_core::vocab::mentions_role(name.rsplit('.').next().unwrap_or(name))
+}

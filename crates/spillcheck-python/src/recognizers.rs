@@ -1,0 +1,138 @@
+//! Recognizers more than one rule (or pass) asks: what a call, a name or a value is.
+//! Rule files never import each other; what two of them share lives here.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use crate::ast_util::{callee, callee_last, kwarg, str_value};
+use crate::checker::Checker;
+
+/// Whether a call is a JWT library's decode (`jwt.decode`, `jose.jwt.decode`; an alias
+/// or a `from jwt import decode` is resolved by the checker first, see
+/// [`Checker::qualified`]).
+pub(crate) fn is_jwt_decode_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".decode") || lower.ends_with(".decode_complete")) && lower.contains("jwt")
+}
+
+/// `[X]` for the `algorithm=X` the file's `jwt.encode` signs with, when `usable` says its
+/// text can be copied to the call being fixed.
+pub(crate) fn signing_algorithms(
+    cx: &Checker<'_>,
+    calls: &[&ast::ExprCall],
+    usable: &dyn Fn(&Expr, &ast::ExprCall) -> bool,
+) -> Option<String> {
+    calls.iter().find_map(|c| {
+        let name = cx.qualified(c)?.to_ascii_lowercase();
+        (name.contains("jwt") && name.ends_with(".encode"))
+            .then(|| kwarg(c, "algorithm"))
+            .flatten()
+            .filter(|a| usable(a, c))
+            .map(|a| format!("[{}]", cx.file.source(a)))
+    })
+}
+
+/// A guess of the algorithm list from the key's name: RS256 for a public key or certificate,
+/// else HS256 (a fix resting on it is unsafe).
+pub(crate) fn guessed_algorithms(cx: &Checker<'_>, key: &Expr) -> String {
+    let k = cx.file.source(key).to_ascii_lowercase();
+    let public = ["public", "pub_", "pem", "rsa", "jwk", "cert"]
+        .iter()
+        .any(|w| k.contains(w));
+    if public { "[\"RS256\"]" } else { "[\"HS256\"]" }.to_owned()
+}
+
+/// The dict literal a payload expression is, directly or through a name bound in the
+/// function, and whether the function later sets `exp` on that name.
+pub(crate) fn payload_dict<'a>(
+    cx: &Checker<'a>,
+    payload: &'a Expr,
+) -> Option<(&'a ast::ExprDict, bool)> {
+    match payload {
+        Expr::Dict(d) => Some((d, false)),
+        Expr::Name(n) => {
+            let func = cx.functions.last()?;
+            let assigns = crate::facts::assigns_in(&func.body);
+            let dict = assigns.iter().rev().find_map(|a| {
+                match (a.targets.as_slice(), a.value.as_ref()) {
+                    ([Expr::Name(t)], Expr::Dict(d)) if t.id == n.id => Some(d),
+                    _ => None,
+                }
+            })?;
+            // `payload["exp"] = ...` or `payload.update(exp=...)` after the literal.
+            let mut adds_exp = assigns.iter().any(|a| {
+                a.targets.iter().any(|t| {
+                    matches!(t, Expr::Subscript(s) if matches!(s.value.as_ref(), Expr::Name(x) if x.id == n.id)
+                        && str_value(&s.slice) == Some("exp"))
+                })
+            });
+            crate::facts::exprs_in(&func.body, &mut |e| {
+                if let Expr::Call(c) = e
+                    && callee_last(c) == Some("update")
+                    && c.arguments.find_keyword("exp").is_some()
+                {
+                    adds_exp = true;
+                }
+            });
+            Some((dict, adds_exp))
+        }
+        _ => None,
+    }
+}
+
+/// The name an assignment target gives its value: `SECRET_KEY`, `app.secret_key`,
+/// `app.config["JWT_SECRET_KEY"]`.
+pub(crate) fn target_name(target: &Expr) -> Option<String> {
+    match target {
+        Expr::Name(n) => Some(n.id.to_string()),
+        Expr::Attribute(a) => Some(a.attr.to_string()),
+        Expr::Subscript(s) => str_value(&s.slice).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// A hard-coded string in a value: the literal itself, an `os.environ.get(..., "default")`
+/// fallback, or `os.environ.get(...) or "default"`.
+pub(crate) fn hardcoded_literal(value: &Expr) -> Option<(&str, bool)> {
+    match value {
+        Expr::StringLiteral(s) => Some((s.value.to_str(), false)),
+        Expr::Call(c) => {
+            let name = callee(c).unwrap_or_default();
+            if name.ends_with("environ.get")
+                || name.ends_with("getenv")
+                || name.ends_with("env.get")
+                || name.ends_with("environ.setdefault")
+            {
+                c.arguments
+                    .args
+                    .get(1)
+                    .and_then(str_value)
+                    .or_else(|| {
+                        c.arguments
+                            .find_keyword("default")
+                            .and_then(|k| str_value(&k.value))
+                    })
+                    .map(|s| (s, true))
+            } else {
+                None
+            }
+        }
+        Expr::BoolOp(b) => b
+            .values
+            .iter()
+            .skip(1)
+            .find_map(|v| str_value(v))
+            .map(|s| (s, true)),
+        _ => None,
+    }
+}
+
+pub(crate) fn serializer_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("to_dict")
+        || n.contains("to_json")
+        || n.starts_with("serialize")
+        || n.ends_with("_json")
+        || n.contains("as_dict")
+        || n.ends_with("_dict")
+        || n.starts_with("dump")
+}
