@@ -164,6 +164,12 @@ pub struct RuleMeta {
     pub fix: &'static str,
     /// The Markdown documentation, from the `///` lines of the declaration.
     pub raw_docs: &'static str,
+    /// For a probe or token rule: the code rules whose findings one of its findings
+    /// confirms (the same weakness seen running). The scan's correlation reads this.
+    pub confirms: &'static [&'static str],
+    /// For a code rule: a finding concerns one route (its handler's), so it joins a probe
+    /// finding of that route only, and none when it has no route (a helper's).
+    pub route_level: bool,
 }
 
 impl RuleMeta {
@@ -221,6 +227,8 @@ impl RuleMeta {
 }
 
 /// Declares one rule: its `///` documentation and its metadata, as a `static`.
+/// `confirms` (probe and token rules: the code rules it confirms) and `route_level` (code
+/// rules whose findings concern one route) are optional, after `fix`.
 ///
 /// ```
 /// use spillcheck_core::{declare_rule, Severity, Confidence, OwaspApi};
@@ -255,7 +263,10 @@ macro_rules! declare_rule {
             confidence: $confidence:expr,
             cwe: $cwe:expr,
             owasp: $owasp:expr,
-            fix: $fix:literal $(,)?
+            fix: $fix:literal
+            $(, confirms: $confirms:expr)?
+            $(, route_level: $route_level:expr)?
+            $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -269,7 +280,15 @@ macro_rules! declare_rule {
             owasp: $owasp,
             fix: $fix,
             raw_docs: concat!($($doc, "\n"),*),
+            confirms: $crate::declare_rule!(@or [$($confirms)?] &[]),
+            route_level: $crate::declare_rule!(@or [$($route_level)?] false),
         };
+    };
+    (@or [] $default:expr) => {
+        $default
+    };
+    (@or [$value:expr] $default:expr) => {
+        $value
     };
 }
 

@@ -2,35 +2,27 @@
 //! weakness (and the same route, when the code finding names one) become one finding,
 //! confirmed, carrying both the source location and the HTTP evidence.
 
+use crate::catalog::Catalog;
 use crate::finding::{Finding, Route};
 use crate::severity::Confidence;
 
-/// Which code rule explains which api rule.
-pub const PAIRS: &[(&str, &str)] = &[
-    ("SC101", "SC201"),
-    ("SC102", "SC210"),
-    ("SC102", "SC211"),
-    ("SC103", "SC202"),
-    ("SC104", "SC202"),
-    ("SC105", "SC203"),
-    ("SC106", "SC205"),
-    ("SC107", "SC303"),
-    ("SC108", "SC302"),
-    ("SC110", "SC310"),
-    ("SC111", "SC310"),
-    ("SC110", "SC311"),
-    ("SC120", "SC221"),
-    ("SC121", "SC220"),
-    ("SC130", "SC301"),
-    ("SC140", "SC230"),
-    ("SC141", "SC230"),
-    ("SC161", "SC243"),
-    ("SC170", "SC250"),
-];
+/// What the catalog says about joining: which code rule each probe or token rule confirms
+/// (its `confirms`), and which code rules are route-level.
+struct Joins<'c> {
+    catalog: &'c Catalog,
+}
 
-/// Code rules whose findings concern one route: without one (a helper's finding) they join
-/// no probe finding.
-const ROUTE_LEVEL: &[&str] = &["SC101", "SC102", "SC121", "SC140", "SC141"];
+impl Joins<'_> {
+    fn confirms(&self, code: &str, api: &str) -> bool {
+        self.catalog
+            .get(api)
+            .is_some_and(|meta| meta.confirms.contains(&code))
+    }
+
+    fn route_level(&self, code: &str) -> bool {
+        self.catalog.get(code).is_some_and(|meta| meta.route_level)
+    }
+}
 
 /// `/a/{x}/b/` → `/a/{}/b`: a path template with parameter names erased and no trailing
 /// slash, so the code's and the documentation's spellings of a route compare equal.
@@ -63,7 +55,7 @@ fn normalized(route: &Route) -> (String, String) {
     )
 }
 
-fn same_weakness(code: &Finding, api: &Finding) -> bool {
+fn same_weakness(joins: &Joins<'_>, code: &Finding, api: &Finding) -> bool {
     // A hard-coded key is the cracked one only when they are the same string.
     if code.rule_id == "SC130" && !code.secrets.iter().any(|s| api.secrets.contains(s)) {
         return false;
@@ -73,36 +65,37 @@ fn same_weakness(code: &Finding, api: &Finding) -> bool {
     if api.rule_id == "SC310" && api.confidence == Confidence::Possible {
         return false;
     }
-    PAIRS
-        .iter()
-        .any(|(c, a)| *c == code.rule_id && *a == api.rule_id)
+    joins.confirms(&code.rule_id, &api.rule_id)
         && match (&code.route, &api.route) {
             (Some(c), Some(a)) => normalized(c) == normalized(a),
             (Some(_), None) => false,
             (None, None) => true,
             // A site-wide code finding (a weak key, debug mode, a token verifier) explains
             // the probe's finding wherever it was seen; a route-level one only on its route.
-            (None, Some(_)) => !ROUTE_LEVEL.contains(&code.rule_id.as_str()),
+            (None, Some(_)) => !joins.route_level(&code.rule_id),
         }
 }
 
-/// Merges `code` findings into the `api` findings they explain. Each api finding that a
+/// Merges `code` findings into the `api` findings they explain (an api rule's `confirms`
+/// in `catalog` names the code rules it explains). Each api finding that a
 /// code finding explains takes the code finding's location (the first such, by rule
 /// order), becomes `confirmed`, and notes every code finding it absorbed; absorbed code
 /// findings leave the list. A code SC102 on a route where the probe proved the ownership
 /// check holds (`enforced`) stays, lowered to `possible` with a note. The rest is
 /// returned untouched, code first.
 pub fn correlate(
+    catalog: &Catalog,
     mut code: Vec<Finding>,
     mut api: Vec<Finding>,
     enforced: &[Route],
 ) -> Vec<Finding> {
+    let joins = Joins { catalog };
     for c in &mut code {
         let proven = c.rule_id == "SC102"
             && c.route
                 .as_ref()
                 .is_some_and(|r| enforced.iter().any(|e| normalized(e) == normalized(r)));
-        if proven && !api.iter().any(|a| same_weakness(c, a)) {
+        if proven && !api.iter().any(|a| same_weakness(&joins, c, a)) {
             c.confidence = Confidence::Possible;
             c.notes.push(
                 "the probe requested another user's object on this route and was refused: the ownership check holds at run time"
@@ -114,7 +107,7 @@ pub fn correlate(
     for a in &mut api {
         let mut merged = false;
         for (i, c) in code.iter().enumerate() {
-            if !same_weakness(c, a) {
+            if !same_weakness(&joins, c, a) {
                 continue;
             }
             absorbed[i] = true;
@@ -151,10 +144,34 @@ mod tests {
     use crate::finding::Location;
     use crate::severity::Severity;
 
+    /// The joins of the real catalog that these tests use.
+    const CONFIRMS: &[(&str, &[&str])] = &[
+        ("SC201", &["SC101"]),
+        ("SC202", &["SC103", "SC104"]),
+        ("SC210", &["SC102"]),
+        ("SC220", &["SC121"]),
+        ("SC230", &["SC140", "SC141"]),
+        ("SC301", &["SC130"]),
+        ("SC310", &["SC110", "SC111"]),
+    ];
+    const ROUTE_LEVEL: &[&str] = &["SC101", "SC102", "SC121", "SC140", "SC141"];
+    const IDS: &[&str] = &[
+        "SC101", "SC102", "SC103", "SC104", "SC110", "SC111", "SC121", "SC130", "SC140", "SC141",
+        "SC201", "SC202", "SC210", "SC220", "SC230", "SC301", "SC310",
+    ];
+
+    fn catalog() -> Catalog {
+        Catalog::new(
+            IDS.iter()
+                .map(|id| &*Box::leak(Box::new(meta(id))))
+                .collect(),
+        )
+    }
+
     fn meta(id: &'static str) -> RuleMeta {
         RuleMeta {
             id,
-            slug: "x",
+            slug: Box::leak(id.to_ascii_lowercase().into_boxed_str()),
             title: "x",
             severity: Severity::High,
             confidence: Confidence::Likely,
@@ -162,6 +179,11 @@ mod tests {
             owasp: &[OwaspApi::Api8],
             fix: "x",
             raw_docs: "",
+            confirms: CONFIRMS
+                .iter()
+                .find(|(a, _)| *a == id)
+                .map_or(&[], |(_, c)| c),
+            route_level: ROUTE_LEVEL.contains(&id),
         }
     }
 
@@ -209,7 +231,7 @@ mod tests {
             Finding::new(&meta("SC202"), "tampered accepted").on_route("GET", "/api/me"),
             Finding::new(&meta("SC220"), "traceback").on_route("GET", "/api/x"),
         ];
-        let out = correlate(code, api, &[]);
+        let out = correlate(&catalog(), code, api, &[]);
         let ids: Vec<&str> = out.iter().map(|f| f.rule_id.as_str()).collect();
         assert_eq!(ids, ["SC101", "SC140", "SC201", "SC202", "SC220"]);
         let sc201 = &out[2];
@@ -242,7 +264,7 @@ mod tests {
             Finding::new(&meta("SC220"), "float error").on_route("POST", "/transfer"),
             Finding::new(&meta("SC220"), "traceback").on_route("POST", "/api/login"),
         ];
-        let out = correlate(code, api, &[]);
+        let out = correlate(&catalog(), code, api, &[]);
         // The helper's finding stays on its own; each probe finding keeps its route and
         // only the transfer one takes the code's location.
         assert_eq!(out.len(), 3, "{out:?}");
@@ -263,7 +285,7 @@ mod tests {
         let mut generic = Finding::new(&meta("SC310"), "password=hunter2x in app.log");
         generic.confidence = Confidence::Possible;
         let api = vec![generic, Finding::new(&meta("SC310"), "a JWT in app.log")];
-        let out = correlate(code, api, &[]);
+        let out = correlate(&catalog(), code, api, &[]);
         let generic = out
             .iter()
             .find(|f| f.message.starts_with("password"))
@@ -290,7 +312,7 @@ mod tests {
             ),
         ];
         let api = vec![Finding::new(&meta("SC301"), "weak secret").with_secret("super-secret")];
-        let out = correlate(code, api, &[]);
+        let out = correlate(&catalog(), code, api, &[]);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].message, "SECRET_KEY");
         assert_eq!(out[1].rule_id, "SC301");
@@ -308,10 +330,10 @@ mod tests {
             method: "GET".into(),
             path: "/api/notes/{note_id}".into(),
         }];
-        let out = correlate(code.clone(), Vec::new(), &enforced);
+        let out = correlate(&catalog(), code.clone(), Vec::new(), &enforced);
         assert_eq!(out[0].confidence, Confidence::Possible);
         assert_eq!(out[0].notes.len(), 1);
-        let out = correlate(code, Vec::new(), &[]);
+        let out = correlate(&catalog(), code, Vec::new(), &[]);
         assert_eq!(out[0].confidence, Confidence::Likely);
     }
 }

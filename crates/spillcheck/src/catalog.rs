@@ -49,4 +49,28 @@ mod tests {
         }
         assert_eq!(mapping.frameworks().len(), 6);
     }
+
+    #[test]
+    fn joins_name_code_rules_and_route_level_is_a_code_property() {
+        use spillcheck_core::RuleKind;
+        let mut joins = 0;
+        for rule in catalog().rules() {
+            for code in rule.confirms {
+                let target = catalog().get(code).unwrap_or_else(|| {
+                    panic!("{} confirms {code}, which is not in the catalog", rule.id)
+                });
+                assert_eq!(target.kind(), RuleKind::Code, "{} confirms {code}", rule.id);
+                assert_ne!(rule.kind(), RuleKind::Code, "{} is a code rule", rule.id);
+                joins += 1;
+            }
+            if rule.route_level {
+                assert_eq!(rule.kind(), RuleKind::Code, "{}", rule.id);
+            }
+        }
+        // Every probe rule of the first catalog that had a code twin still has it.
+        assert_eq!(joins, 19);
+        for (api, code) in [("SC201", "SC101"), ("SC210", "SC102"), ("SC230", "SC140")] {
+            assert!(catalog().get(api).unwrap().confirms.contains(&code));
+        }
+    }
 }

@@ -41,6 +41,7 @@ declare_rule! {
         cwe: &[306],
         owasp: &[OwaspApi::Api2],
         fix: "Require a valid token on the endpoint (or mark it public in config if that is intended).",
+        confirms: &["SC101"],
     }
 }
 

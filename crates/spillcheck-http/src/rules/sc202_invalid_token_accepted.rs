@@ -38,6 +38,7 @@ declare_rule! {
         cwe: &[287, 347],
         owasp: &[OwaspApi::Api2],
         fix: "Verify the signature of every token with the server's key and reject tokens whose signature does not match.",
+        confirms: &["SC103", "SC104"],
     }
 }
 

@@ -37,6 +37,7 @@ declare_rule! {
         cwe: &[347],
         owasp: &[OwaspApi::Api2],
         fix: "Pass an explicit algorithm allow-list that does not contain `none` to the JWT library.",
+        confirms: &["SC105"],
     }
 }
 

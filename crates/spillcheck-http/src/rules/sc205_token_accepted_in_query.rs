@@ -36,6 +36,7 @@ declare_rule! {
         cwe: &[598],
         owasp: &[OwaspApi::Api2],
         fix: "Accept tokens only in the `Authorization` header.",
+        confirms: &["SC106"],
     }
 }
 

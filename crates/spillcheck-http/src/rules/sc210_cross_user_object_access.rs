@@ -43,6 +43,7 @@ declare_rule! {
         cwe: &[639],
         owasp: &[OwaspApi::Api1],
         fix: "Load objects by id *and* owner (taken from the verified token), and answer 404 for objects the caller does not own.",
+        confirms: &["SC102"],
     }
 }
 

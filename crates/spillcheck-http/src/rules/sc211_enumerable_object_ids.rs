@@ -41,6 +41,7 @@ declare_rule! {
         cwe: &[639, 200],
         owasp: &[OwaspApi::Api1],
         fix: "Enforce ownership on every object lookup; prefer random identifiers (UUIDv4) for objects exposed in URLs.",
+        confirms: &["SC102"],
     }
 }
 

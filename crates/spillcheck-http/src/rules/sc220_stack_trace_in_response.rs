@@ -45,6 +45,7 @@ declare_rule! {
         cwe: &[209],
         owasp: &[OwaspApi::Api8],
         fix: "Return generic error bodies; log details server-side.",
+        confirms: &["SC121"],
     }
 }
 

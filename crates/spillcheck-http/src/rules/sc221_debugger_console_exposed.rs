@@ -41,6 +41,7 @@ declare_rule! {
         cwe: &[215, 94],
         owasp: &[OwaspApi::Api8],
         fix: "Never run with debug mode on a reachable host; run behind a production WSGI server with `debug=False`.",
+        confirms: &["SC120"],
     }
 }
 

@@ -42,6 +42,7 @@ declare_rule! {
         cwe: &[213, 200],
         owasp: &[OwaspApi::Api3],
         fix: "Serialize responses from an allow-list of public fields.",
+        confirms: &["SC140", "SC141"],
     }
 }
 

@@ -39,6 +39,7 @@ declare_rule! {
         cwe: &[942],
         owasp: &[OwaspApi::Api8],
         fix: "Allow only known origins; never reflect the `Origin` header together with `Access-Control-Allow-Credentials: true`.",
+        confirms: &["SC161"],
     }
 }
 

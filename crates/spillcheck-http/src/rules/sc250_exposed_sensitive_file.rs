@@ -40,6 +40,7 @@ declare_rule! {
         cwe: &[538, 540],
         owasp: &[OwaspApi::Api8],
         fix: "Do not serve the project directory; remove the file from the web root and rotate whatever it contained.",
+        confirms: &["SC170"],
     }
 }
 

@@ -58,6 +58,7 @@ declare_rule! {
         cwe: &[306],
         owasp: &[OwaspApi::Api2],
         fix: "Protect the route with the project's authentication decorator or a `before_request` hook, or list it in `public-routes` if it is public by design.",
+        route_level: true,
     }
 }
 

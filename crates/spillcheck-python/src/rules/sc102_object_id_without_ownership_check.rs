@@ -65,6 +65,7 @@ declare_rule! {
         cwe: &[639],
         owasp: &[OwaspApi::Api1],
         fix: "Load the object by its id *and* the caller's identity (`WHERE id = ? AND owner_id = ?`), or compare its owner with the identity from the token before returning it.",
+        route_level: true,
     }
 }
 

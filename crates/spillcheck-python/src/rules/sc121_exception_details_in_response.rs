@@ -47,6 +47,7 @@ declare_rule! {
         cwe: &[209],
         owasp: &[OwaspApi::Api8],
         fix: "Log the exception server-side and return a generic error body with a correlation id.",
+        route_level: true,
     }
 }
 

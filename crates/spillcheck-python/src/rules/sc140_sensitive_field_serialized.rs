@@ -44,6 +44,7 @@ declare_rule! {
         cwe: &[213, 200],
         owasp: &[OwaspApi::Api3],
         fix: "Serialize with an explicit allow-list of public fields; never return password hashes, tokens or secrets.",
+        route_level: true,
     }
 }
 

@@ -36,6 +36,7 @@ declare_rule! {
         cwe: &[213],
         owasp: &[OwaspApi::Api3],
         fix: "Return an explicit allow-list of fields instead of the whole row or object.",
+        route_level: true,
     }
 }
 

@@ -30,5 +30,6 @@ declare_rule! {
         cwe: &[521, 798],
         owasp: &[OwaspApi::Api2],
         fix: "Sign tokens with a random secret of at least 32 bytes from a secret manager, and rotate the cracked one now.",
+        confirms: &["SC130"],
     }
 }

@@ -30,5 +30,6 @@ declare_rule! {
         cwe: &[312, 359],
         owasp: &[OwaspApi::Api3],
         fix: "Keep tokens to identifiers (`sub`, `scope`, `exp`); look personal data up server-side.",
+        confirms: &["SC108"],
     }
 }

@@ -30,5 +30,6 @@ declare_rule! {
         cwe: &[613],
         owasp: &[OwaspApi::Api2],
         fix: "Give access tokens an `exp` no more than an hour after `iat`, and use refresh tokens for long sessions.",
+        confirms: &["SC107"],
     }
 }

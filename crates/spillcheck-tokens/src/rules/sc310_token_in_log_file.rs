@@ -30,5 +30,6 @@ declare_rule! {
         cwe: &[532],
         owasp: &[OwaspApi::Api8],
         fix: "Stop logging credentials (see SC110), purge the affected logs and revoke the exposed tokens.",
+        confirms: &["SC110", "SC111"],
     }
 }

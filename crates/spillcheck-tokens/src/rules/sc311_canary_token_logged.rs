@@ -30,5 +30,6 @@ declare_rule! {
         cwe: &[532],
         owasp: &[OwaspApi::Api8],
         fix: "Stop logging request headers and tokens; add a redacting filter (see SC110).",
+        confirms: &["SC110"],
     }
 }

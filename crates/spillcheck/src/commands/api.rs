@@ -670,7 +670,12 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     api_findings.extend(more);
     diagnostics.extend(analysis.diagnostics);
     diagnostics.extend(probed.outcome.diagnostics);
-    let mut findings = correlate(analysis.findings, api_findings, &probed.outcome.enforced);
+    let mut findings = correlate(
+        crate::catalog::catalog(),
+        analysis.findings,
+        api_findings,
+        &probed.outcome.enforced,
+    );
     // The inventory: the code, the description the probe read, the live answers.
     let inventory = spillcheck_http::inventory::Inventory::build(
         Some(crate::inventory::code_routes(&analysis.routes)),
