@@ -29,6 +29,7 @@ mod gate;
 mod redact;
 mod report;
 pub mod score;
+pub mod secret_patterns;
 mod severity;
 mod suppress;
 pub mod vocab;

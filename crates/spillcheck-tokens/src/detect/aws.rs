@@ -1,15 +1,11 @@
 //! AWS access key ids (`AKIA…`, `ASIA…`) and secret access keys assigned to an AWS-ish name.
 
-regex_detector! {
-    AwsAccessKeyId, id: "aws-access-key-id", name: "AWS access key id",
-    keywords: &["AKIA", "ASIA"],
-    pattern: r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", group: 1
+pattern_detector! {
+    AwsAccessKeyId = spillcheck_core::secret_patterns::AWS_ACCESS_KEY_ID
 }
 
-regex_detector! {
-    AwsSecretKey, id: "aws-secret-access-key", name: "AWS secret access key",
-    keywords: &["aws"],
-    pattern: r#"(?i)aws[a-z0-9_.-]{0,24}(?:secret|sk)[a-z0-9_.-]{0,16}["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)"#, group: 1
+pattern_detector! {
+    AwsSecretKey = spillcheck_core::secret_patterns::AWS_SECRET_ACCESS_KEY
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! GitHub tokens: classic (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and fine-grained (`github_pat_`).
 
-regex_detector! {
-    GitHub, id: "github-token", name: "GitHub token",
-    keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-    pattern: r"\b((?:gh[pousr]_[A-Za-z0-9]{36})|(?:github_pat_[A-Za-z0-9_]{82}))\b", group: 1
+pattern_detector! {
+    GitHub = spillcheck_core::secret_patterns::GITHUB_TOKEN
 }
 
 #[cfg(test)]

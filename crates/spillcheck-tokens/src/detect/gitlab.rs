@@ -1,9 +1,7 @@
 //! GitLab personal access tokens (`glpat-…`).
 
-regex_detector! {
-    GitLab, id: "gitlab-token", name: "GitLab token",
-    keywords: &["glpat-"],
-    pattern: r"\b(glpat-[A-Za-z0-9_-]{20,})", group: 1
+pattern_detector! {
+    GitLab = spillcheck_core::secret_patterns::GITLAB_TOKEN
 }
 
 #[cfg(test)]

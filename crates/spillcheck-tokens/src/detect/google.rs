@@ -1,9 +1,7 @@
 //! Google API keys (`AIza…`, 39 characters).
 
-regex_detector! {
-    GoogleApiKey, id: "google-api-key", name: "Google API key",
-    keywords: &["AIza"],
-    pattern: r"\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)", group: 1
+pattern_detector! {
+    GoogleApiKey = spillcheck_core::secret_patterns::GOOGLE_API_KEY
 }
 
 #[cfg(test)]

@@ -2,29 +2,34 @@
 //! in a line for it to run, so a scan is one Aho–Corasick pass over the text and the
 //! regular expressions run only on the few lines that can match.
 
-/// A detector that is one keyword list and one pattern (the secret is capture `group`).
-macro_rules! regex_detector {
-    ($(#[$doc:meta])* $ty:ident, id: $id:literal, name: $human:literal, keywords: $kw:expr, pattern: $re:literal, group: $g:literal) => {
+/// A detector that is one shared pattern of `spillcheck_core::secret_patterns` (the
+/// redactor hides what it matches too).
+macro_rules! pattern_detector {
+    ($(#[$doc:meta])* $ty:ident = $pattern:path) => {
         $(#[$doc])*
         pub(crate) struct $ty;
 
         impl $crate::detect::Detector for $ty {
             fn id(&self) -> &'static str {
-                $id
+                $pattern.id
             }
             fn name(&self) -> &'static str {
-                $human
+                $pattern.name
             }
             fn keywords(&self) -> &'static [&'static str] {
-                $kw
+                $pattern.keywords
             }
             fn detect(&self, line: &str, out: &mut Vec<$crate::detect::Detection>) {
-                static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-                let re = RE.get_or_init(|| regex::Regex::new($re).expect("detector pattern compiles"));
-                for c in re.captures_iter(line) {
-                    let m = c.get($g).expect("capture group");
+                let pattern = &$pattern;
+                for c in pattern.regex().captures_iter(line) {
+                    let m = c.get(pattern.group).expect("capture group");
                     if !$crate::detect::is_placeholder(m.as_str()) {
-                        out.push($crate::detect::Detection { detector: $id, start: m.start(), end: m.end(), secret: m.as_str().to_owned() });
+                        out.push($crate::detect::Detection {
+                            detector: pattern.id,
+                            start: m.start(),
+                            end: m.end(),
+                            secret: m.as_str().to_owned(),
+                        });
                     }
                 }
             }

@@ -1,9 +1,7 @@
 //! OpenAI-style API keys (`sk-…`, `sk-proj-…`).
 
-regex_detector! {
-    OpenAi, id: "openai-api-key", name: "OpenAI-style API key",
-    keywords: &["sk-"],
-    pattern: r"(?:^|[^A-Za-z0-9_-])(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,})", group: 1
+pattern_detector! {
+    OpenAi = spillcheck_core::secret_patterns::OPENAI_API_KEY
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 //! PEM private keys (`-----BEGIN ... PRIVATE KEY-----`). The header line is reported;
 //! the key material follows on the next lines.
 
-regex_detector! {
-    PrivateKey, id: "private-key", name: "PEM private key",
-    keywords: &["PRIVATE KEY-----"],
-    pattern: r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\\n]*)", group: 1
+pattern_detector! {
+    PrivateKey = spillcheck_core::secret_patterns::PRIVATE_KEY
 }
 
 #[cfg(test)]

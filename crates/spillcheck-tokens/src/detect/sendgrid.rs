@@ -1,9 +1,7 @@
 //! SendGrid API keys (`SG.<22>.<43>`).
 
-regex_detector! {
-    SendGrid, id: "sendgrid-api-key", name: "SendGrid API key",
-    keywords: &["SG."],
-    pattern: r"\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", group: 1
+pattern_detector! {
+    SendGrid = spillcheck_core::secret_patterns::SENDGRID_API_KEY
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 //! Session cookies in `Cookie:`/`Set-Cookie:` headers (Flask's `session`, Django's
 //! `sessionid`, `remember_token`...).
 
-regex_detector! {
-    SessionCookie, id: "session-cookie", name: "Session cookie",
-    keywords: &["ookie"],
-    pattern: r#"(?i)(?:set-)?cookie["']?\s*[:=]\s*["']?[^\n"']*?\b(?:session|sessionid|session_id|remember_token|auth_token|connect\.sid|jsessionid)=([A-Za-z0-9._~+/%-]{16,})"#, group: 1
+pattern_detector! {
+    SessionCookie = spillcheck_core::secret_patterns::SESSION_COOKIE
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! Slack tokens (`xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`, `xoxs-`) and incoming-webhook URLs.
 
-regex_detector! {
-    Slack, id: "slack-token", name: "Slack token or webhook",
-    keywords: &["xox", "hooks.slack.com"],
-    pattern: r"\b(xox[abprs]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,}|https://hooks\.slack\.com/services/T[0-9A-Z]{6,}/B[0-9A-Z]{6,}/[0-9A-Za-z]{16,})", group: 1
+pattern_detector! {
+    Slack = spillcheck_core::secret_patterns::SLACK_TOKEN
 }
 
 #[cfg(test)]

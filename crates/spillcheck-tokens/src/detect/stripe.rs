@@ -1,9 +1,7 @@
 //! Stripe secret and restricted keys (`sk_live_`, `rk_live_`, and their `_test_` twins).
 
-regex_detector! {
-    Stripe, id: "stripe-key", name: "Stripe secret key",
-    keywords: &["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
-    pattern: r"\b([sr]k_(?:live|test)_[0-9A-Za-z]{16,})", group: 1
+pattern_detector! {
+    Stripe = spillcheck_core::secret_patterns::STRIPE_KEY
 }
 
 #[cfg(test)]
