@@ -222,6 +222,24 @@ pub struct Exchange {
 /// Watches every request as it completes (`--verbose`): the answer, or why there was none.
 pub type Observer = Arc<dyn Fn(&Request, Result<&Response, &str>) + Send + Sync>;
 
+/// Whoever watches a probe's progress (a terminal spinner, an MCP client's progress
+/// notifications): told of each request sent and of each phase entered. Every method does
+/// nothing by default.
+pub trait Progress: Send + Sync {
+    /// One more request was answered (or failed).
+    fn request(&self) {}
+    /// The probe entered a phase (`discovering operations`, `active checks`).
+    fn phase(&self, _name: &str) {}
+    /// The probe is over.
+    fn finish(&self) {}
+}
+
+/// Progress nobody watches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unwatched;
+
+impl Progress for Unwatched {}
+
 /// Why a request was not answered.
 #[derive(Debug, Clone)]
 pub enum SendError {
@@ -273,7 +291,7 @@ pub struct Engine {
     conn_errors: AtomicU32,
     fatal: OnceLock<Fatal>,
     log: Mutex<Vec<Arc<Exchange>>>,
-    progress: indicatif::ProgressBar,
+    progress: Arc<dyn Progress>,
     extra_credential_headers: Vec<String>,
     observer: Option<Observer>,
     /// Requests that could not be tested properly: (method, path, why).
@@ -363,7 +381,7 @@ impl Engine {
         base: &Url,
         settings: Settings,
         credential_headers: &[String],
-        progress: indicatif::ProgressBar,
+        progress: Arc<dyn Progress>,
     ) -> Result<Engine, String> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -461,9 +479,9 @@ impl Engine {
         v
     }
 
-    /// The progress bar (for phase messages).
-    pub fn progress(&self) -> &indicatif::ProgressBar {
-        &self.progress
+    /// Whoever watches the probe (for phase messages).
+    pub fn progress(&self) -> &dyn Progress {
+        self.progress.as_ref()
     }
 
     async fn pace(&self) {
@@ -613,7 +631,7 @@ impl Engine {
             if let Some(o) = &self.observer {
                 o(&exchange.request, Ok(&exchange.response));
             }
-            self.progress.inc(1);
+            self.progress.request();
             return Ok(exchange);
         }
     }

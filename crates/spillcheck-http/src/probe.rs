@@ -54,8 +54,8 @@ pub struct Options {
     pub public_routes: Vec<String>,
     /// Which rules run (the others send no requests).
     pub enabled: Enabled,
-    /// The progress bar (hidden when not on a terminal).
-    pub progress: indicatif::ProgressBar,
+    /// Whoever watches the probe's progress.
+    pub progress: Arc<dyn crate::engine::Progress>,
     /// Called after every request (`--verbose`).
     pub observer: Option<crate::engine::Observer>,
 }
@@ -825,7 +825,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
 
     // 1. Reach the target.
-    p.engine.progress().set_message("reaching the target");
+    p.engine.progress().phase("reaching the target");
     let first = p.anon(p.request("anonymous", Method::GET, "/")).await;
     if let Err(err) = first {
         return Err(p.engine.fatal().cloned().unwrap_or_else(|| {
@@ -847,7 +847,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
 
     // 3. Operations.
-    p.engine.progress().set_message("discovering operations");
+    p.engine.progress().phase("discovering operations");
     let mut ops = Vec::new();
     // The API description as documented, before the code's routes join it (the inventory).
     let mut documented: Option<Vec<Operation>> = None;
@@ -986,7 +986,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
 
     // 4. Baselines: operations without path parameters first (listings and /me give ids),
     // then the others with ids filled in.
-    p.engine.progress().set_message("baseline requests");
+    p.engine.progress().phase("baseline requests");
     let mut seen = login_seen;
     ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
     let known_templates: Vec<String> = ops
@@ -1090,7 +1090,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     p.seen_a = seen;
 
     // 5. Anonymous replays of what A could read.
-    p.engine.progress().set_message("anonymous replays");
+    p.engine.progress().phase("anonymous replays");
     let anons = join_all(probed.iter().map(|pr| async {
         if !pr.op.is_read() || (p.user.is_some() && !pr.user_ok()) {
             return None;
@@ -1138,7 +1138,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         );
     }
     // The write phase: what A's writes answer, and the ids of what A created.
-    p.engine.progress().set_message("writes");
+    p.engine.progress().phase("writes");
     let written = crate::writes::run(&p, &p.ops).await;
     for (path, ex) in &written.answers {
         if ex.response.ok()
@@ -1199,7 +1199,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
 
     // 6. Active rules, then passive rules over every exchange.
-    p.engine.progress().set_message("active checks");
+    p.engine.progress().phase("active checks");
     let mut findings = rules::active(&p).await;
     // After the active checks, whose cross-user verdicts a follow that cannot be undone
     // would blur: what users do to each other, for the passive rules to read.
@@ -1240,10 +1240,10 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
     crate::writes::clean_up(&p, &written.cleanup).await;
     crate::writes::clean_up_b(&p).await;
-    p.engine.progress().set_message("reading responses");
+    p.engine.progress().phase("reading responses");
     let exchanges = p.engine.exchanges();
     findings.extend(rules::passive(&p, &exchanges));
-    p.engine.progress().finish_and_clear();
+    p.engine.progress().finish();
 
     let fatal = p.engine.fatal().cloned();
     let requests = p.engine.sent();

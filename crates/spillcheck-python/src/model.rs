@@ -103,7 +103,34 @@ pub enum RouteAuth {
     None,
 }
 
+impl PathParam {
+    /// The JSON Schema type its Flask converter accepts (`int` → `integer`, `uuid` →
+    /// `uuid`); `string` for `string`, `path` and custom converters.
+    pub fn schema_type(&self) -> &'static str {
+        match self.converter.as_str() {
+            "int" => "integer",
+            "float" => "number",
+            "uuid" => "uuid",
+            _ => "string",
+        }
+    }
+}
+
 impl RouteAuth {
+    /// What the code declares: `Some(true)` when every request must be authenticated,
+    /// `Some(false)` when the route is public on purpose (configured public, or optional
+    /// authentication), `None` when it cannot be told (exempt from a hook, a decorator
+    /// defined but not applied, nothing found).
+    pub fn declared(&self) -> Option<bool> {
+        match self {
+            RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } | RouteAuth::Handler { .. } => {
+                Some(true)
+            }
+            RouteAuth::Public | RouteAuth::Optional { .. } => Some(false),
+            RouteAuth::Exempt { .. } | RouteAuth::Unapplied { .. } | RouteAuth::None => None,
+        }
+    }
+
     /// Whether every request must be authenticated to reach the handler.
     pub fn required(&self) -> bool {
         matches!(

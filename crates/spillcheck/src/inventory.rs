@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use spillcheck_core::{Diagnostic, DiagnosticLevel, Finding, Location};
 use spillcheck_http::discovery::{Operation, parse_openapi};
 use spillcheck_http::inventory::{CodeAuth, CodeRoute, Inventory};
-use spillcheck_python::{OwnerCheck, Route, RouteAuth};
+use spillcheck_python::{OwnerCheck, Route};
 
 /// Where a route's handler is defined (no code frame).
 pub(crate) fn handler_location(r: &Route) -> Location {
@@ -25,14 +25,10 @@ pub(crate) fn handler_location(r: &Route) -> Location {
 pub(crate) fn code_routes(routes: &[Route]) -> Vec<CodeRoute> {
     let mut out = Vec::new();
     for r in routes {
-        let auth = match r.auth {
-            RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } | RouteAuth::Handler { .. } => {
-                CodeAuth::Required
-            }
-            RouteAuth::Public | RouteAuth::Optional { .. } => CodeAuth::Public,
-            RouteAuth::Exempt { .. } | RouteAuth::Unapplied { .. } | RouteAuth::None => {
-                CodeAuth::Open
-            }
+        let auth = match r.auth.declared() {
+            Some(true) => CodeAuth::Required,
+            Some(false) => CodeAuth::Public,
+            None => CodeAuth::Open,
         };
         let owner_checked = match r.owner_check {
             OwnerCheck::Checked => Some(true),

@@ -216,12 +216,8 @@ fn analyze_code(
         .selection(catalog(), select, &[])
         .map_err(|e| invalid(e.to_string()))?;
     let enabled = |id: &str| selection.is_enabled(id);
-    let mut analysis = crate::commands::code::run_analysis(paths, &config, &enabled, None)
+    let mut analysis = crate::commands::code::code_analysis(paths, &config, &enabled, None)
         .map_err(|e| internal(&e))?;
-    if enabled("SC320") {
-        crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)
-            .map_err(|e| internal(&e))?;
-    }
     let tmp_prefix = format!("{}/", tmp.display());
     for f in &mut analysis.findings {
         if let Some(loc) = &mut f.location

@@ -11,7 +11,7 @@ use spillcheck_http::auth::{Credentials, Identity, Placement};
 use spillcheck_http::discovery::{self, Operation, Origin, Param, ParamIn, Security};
 use spillcheck_http::engine::Settings;
 use spillcheck_http::probe::{self, Options, Outcome};
-use spillcheck_python::{InputSource, RouteAuth};
+use spillcheck_python::InputSource;
 
 use crate::ExitStatus;
 use crate::args::{ApiArgs, ProbeArgs, ScanArgs};
@@ -76,6 +76,24 @@ fn logins(args: &ProbeArgs) -> anyhow::Result<probe::Logins> {
     })
 }
 
+/// A progress bar (the terminal's spinner, or a hidden one that counts for MCP) as what
+/// watches the probe.
+struct Spinner(indicatif::ProgressBar);
+
+impl spillcheck_http::engine::Progress for Spinner {
+    fn request(&self) {
+        self.0.inc(1);
+    }
+
+    fn phase(&self, name: &str) {
+        self.0.set_message(name.to_owned());
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
 fn progress() -> indicatif::ProgressBar {
     if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -101,12 +119,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
             let mut op = Operation::new(m, &r.path, Origin::Source);
             for p in &mut op.params {
                 if let Some(src) = r.params.iter().find(|x| x.name == p.name) {
-                    p.kind = Some(match src.converter.as_str() {
-                        "int" => "integer".into(),
-                        "float" => "number".into(),
-                        "uuid" => "uuid".into(),
-                        _ => "string".into(),
-                    });
+                    p.kind = Some(src.schema_type().to_owned());
                 }
             }
             // What the handler reads: a body of those fields (form when it reads only
@@ -153,14 +166,10 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
             }
             op.side_effect = r.side_effect.map(str::to_owned);
-            op.security = match r.auth {
-                RouteAuth::Decorator { .. }
-                | RouteAuth::Hook { .. }
-                | RouteAuth::Handler { .. } => Security::Required(Vec::new()),
-                RouteAuth::Public | RouteAuth::Optional { .. } => Security::Public,
-                RouteAuth::Exempt { .. } | RouteAuth::Unapplied { .. } | RouteAuth::None => {
-                    Security::Unknown
-                }
+            op.security = match r.auth.declared() {
+                Some(true) => Security::Required(Vec::new()),
+                Some(false) => Security::Public,
+                None => Security::Unknown,
             };
             op.location = Some(crate::inventory::handler_location(r));
             ops.push(op);
@@ -291,7 +300,7 @@ async fn run_probe(
         observer: args
             .verbose
             .then(|| verbose_observer(&bar, secrets_of(&args_tokens))),
-        progress: bar,
+        progress: std::sync::Arc::new(Spinner(bar)),
     }))
     .await
     .map_err(|fatal| anyhow!("{}: {fatal}", url.origin().ascii_serialization()))?;
@@ -638,10 +647,7 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
     let enabled = |id: &str| selection.is_enabled(id);
     let paths = std::slice::from_ref(&args.path);
-    let mut analysis = crate::commands::code::run_analysis(paths, &config, &enabled, None)?;
-    if enabled("SC320") {
-        crate::commands::code::secrets_in_project_files(paths, &config, &mut analysis)?;
-    }
+    let analysis = crate::commands::code::code_analysis(paths, &config, &enabled, None)?;
     let mut ops = source_operations(&analysis.routes);
     ops.extend(source_operations(&extra_source_routes(
         &args.probe,

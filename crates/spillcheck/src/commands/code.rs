@@ -78,22 +78,7 @@ pub(crate) fn collect(args: &CodeArgs) -> anyhow::Result<Collected> {
     let config = load_config(&args.common, first_path(&project))?;
     let selection = config.selection(catalog(), &args.common.select, &args.common.ignore)?;
     let enabled = |id: &str| selection.is_enabled(id);
-    let mut analysis = run_analysis(&project, &config, &enabled, only.as_ref())?;
-    if enabled("SC320") {
-        let changed: Vec<PathBuf>;
-        let secret_paths = match &only {
-            Some(only) => {
-                changed = only
-                    .iter()
-                    .map(PathBuf::from)
-                    .filter(|p| p.is_file())
-                    .collect();
-                &changed
-            }
-            None => &project,
-        };
-        secrets_in_project_files(secret_paths, &config, &mut analysis)?;
-    }
+    let mut analysis = code_analysis(&project, &config, &enabled, only.as_ref())?;
     // The API inventory: the code's routes against the API descriptions committed with it
     // (not for a report limited to changed files: the inventory is about the whole API).
     if only.is_none()
@@ -135,6 +120,34 @@ pub(crate) fn collect(args: &CodeArgs) -> anyhow::Result<Collected> {
         fatal: None,
         incomplete,
     })
+}
+
+/// The code analysis every caller runs (`code`, `scan`, `api --source`, MCP): the code
+/// rules, then SC320 on the project's files when it is enabled (on the changed files only
+/// when `only` limits the report to them).
+pub(crate) fn code_analysis(
+    paths: &[PathBuf],
+    config: &Config,
+    enabled: &(dyn Fn(&str) -> bool + Sync),
+    only: Option<&HashSet<String>>,
+) -> anyhow::Result<Analysis> {
+    let mut analysis = run_analysis(paths, config, enabled, only)?;
+    if enabled("SC320") {
+        let changed: Vec<PathBuf>;
+        let secret_paths = match only {
+            Some(only) => {
+                changed = only
+                    .iter()
+                    .map(PathBuf::from)
+                    .filter(|p| p.is_file())
+                    .collect();
+                &changed
+            }
+            None => paths,
+        };
+        secrets_in_project_files(secret_paths, config, &mut analysis)?;
+    }
+    Ok(analysis)
 }
 
 /// SC320: secrets committed in the project's files. Non-Python files get every
