@@ -14,9 +14,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let (Some(user), Some(secret)) = (&p.user, &p.token_secret) else {
         return Vec::new();
     };
-    if !p.enabled("SC301") {
-        return Vec::new();
-    }
     let target = p.own_b.ids.first().cloned().or_else(|| {
         p.own
             .ids
@@ -88,3 +85,9 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .with_http(p.evidence(&ex, &why, &[own.as_ref()])),
     ]
 }
+
+/// How the probe runs it (for SC301).
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(
+    crate::rules::Stage::Transport,
+    |p| Box::pin(probe(p)),
+)];

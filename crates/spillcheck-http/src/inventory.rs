@@ -251,32 +251,7 @@ impl Inventory {
 
     /// The findings of the inventory rules that are enabled.
     pub fn findings(&self, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
-        use crate::rules::{
-            sc270_undocumented_endpoint as sc270, sc271_documented_endpoint_gone as sc271,
-            sc272_auth_declaration_mismatch as sc272, sc273_old_api_version_live as sc273,
-            sc274_deprecated_operation_served as sc274,
-        };
-        let mut out = Vec::new();
-        // Versions side by side need no description; deprecation marks come from one.
-        if enabled(sc273::SC273.id) {
-            out.extend(sc273::check(self));
-        }
-        if !self.comparable() {
-            return out;
-        }
-        if enabled(sc270::SC270.id) {
-            out.extend(sc270::check(self));
-        }
-        if enabled(sc271::SC271.id) {
-            out.extend(sc271::check(self));
-        }
-        if enabled(sc272::SC272.id) {
-            out.extend(sc272::check(self));
-        }
-        if enabled(sc274::SC274.id) {
-            out.extend(sc274::check(self));
-        }
-        out
+        crate::rules::inventory(self, enabled)
     }
 
     /// Why the inventory was not compared, if it was not.

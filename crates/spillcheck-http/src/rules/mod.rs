@@ -1,145 +1,192 @@
-//! The api rules (SC2xx): one file per rule, holding its metadata, docs and check.
-//! Active rules send their own requests (`probe`); passive ones read the exchanges
-//! every phase kept (`check`).
+//! The api rules (SC2xx): one file per rule, holding its metadata, docs and checks.
+//!
+//! Each rule file declares `CHECKS`, how the probe runs it: an active check sends its own
+//! requests in a [`Stage`]; a passive check reads every exchange once the active checks are
+//! over; an inventory check compares the code, the description and the live answers. The
+//! [`probe_rules!`] registry below lists every rule once (`module: METADATA`) and generates
+//! the catalog ([`RULES`]) and the dispatch ([`REGISTRY`]); the dispatcher ([`active`],
+//! [`passive`], [`inventory`]) runs a check only when its rule is enabled.
 
 use std::sync::Arc;
 
-use futures_util::future::join_all;
+use futures_util::future::{BoxFuture, join_all};
 use reqwest::Method;
 use spillcheck_core::{Finding, RuleMeta};
 
 use crate::engine::{Exchange, Request};
+use crate::inventory::Inventory;
 use crate::probe::{Probe, Probed};
 
-pub mod sc201_endpoint_without_auth;
-pub mod sc202_invalid_token_accepted;
-pub mod sc203_none_alg_token_accepted;
-pub mod sc204_expired_token_accepted;
-pub mod sc205_token_accepted_in_query;
-pub mod sc206_scope_not_enforced;
-pub mod sc210_cross_user_object_access;
-pub mod sc211_enumerable_object_ids;
-pub mod sc212_function_level_authorization_bypass;
-pub mod sc213_mass_assignment;
-pub mod sc220_stack_trace_in_response;
-pub mod sc221_debugger_console_exposed;
-pub mod sc222_version_banner_disclosed;
-pub mod sc230_sensitive_field_in_response;
-pub mod sc231_other_users_pii_in_response;
-pub mod sc232_token_reflected_in_response;
-pub mod sc240_cleartext_transport;
-pub mod sc241_missing_hsts;
-pub mod sc242_cacheable_authenticated_response;
-pub mod sc243_cors_misconfiguration;
-pub mod sc250_exposed_sensitive_file;
-pub mod sc260_user_enumeration;
-pub mod sc261_no_rate_limit_on_login;
-pub mod sc270_undocumented_endpoint;
-pub mod sc271_documented_endpoint_gone;
-pub mod sc272_auth_declaration_mismatch;
-pub mod sc273_old_api_version_live;
-pub mod sc274_deprecated_operation_served;
-
-/// Every rule of this crate, in id order.
-pub static RULES: &[&RuleMeta] = &[
-    &sc201_endpoint_without_auth::SC201,
-    &sc202_invalid_token_accepted::SC202,
-    &sc203_none_alg_token_accepted::SC203,
-    &sc204_expired_token_accepted::SC204,
-    &sc205_token_accepted_in_query::SC205,
-    &sc206_scope_not_enforced::SC206,
-    &sc210_cross_user_object_access::SC210,
-    &sc211_enumerable_object_ids::SC211,
-    &sc212_function_level_authorization_bypass::SC212,
-    &sc213_mass_assignment::SC213,
-    &sc220_stack_trace_in_response::SC220,
-    &sc221_debugger_console_exposed::SC221,
-    &sc222_version_banner_disclosed::SC222,
-    &sc230_sensitive_field_in_response::SC230,
-    &sc231_other_users_pii_in_response::SC231,
-    &sc232_token_reflected_in_response::SC232,
-    &sc240_cleartext_transport::SC240,
-    &sc241_missing_hsts::SC241,
-    &sc242_cacheable_authenticated_response::SC242,
-    &sc243_cors_misconfiguration::SC243,
-    &sc250_exposed_sensitive_file::SC250,
-    &sc260_user_enumeration::SC260,
-    &sc261_no_rate_limit_on_login::SC261,
-    &sc270_undocumented_endpoint::SC270,
-    &sc271_documented_endpoint_gone::SC271,
-    &sc272_auth_declaration_mismatch::SC272,
-    &sc273_old_api_version_live::SC273,
-    &sc274_deprecated_operation_served::SC274,
-];
-
-/// Runs the active rules (each only when enabled), concurrently.
-pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
-    let (tokens, forged_none, expired, in_query, traces) = tokio::join!(
-        sc202_invalid_token_accepted::probe(p),
-        sc203_none_alg_token_accepted::probe(p),
-        sc204_expired_token_accepted::probe(p),
-        sc205_token_accepted_in_query::probe(p),
-        sc220_stack_trace_in_response::probe(p),
-    );
-    let (console, cors, files) = tokio::join!(
-        sc221_debugger_console_exposed::probe(p),
-        sc243_cors_misconfiguration::probe(p),
-        sc250_exposed_sensitive_file::probe(p),
-    );
-    let mut transport = sc240_cleartext_transport::check(p);
-    transport.extend(crate::impersonation::probe(p).await);
-    let (cross_user, enumeration, function_level, scope) = tokio::join!(
-        sc210_cross_user_object_access::probe(p),
-        sc211_enumerable_object_ids::probe(p),
-        sc212_function_level_authorization_bypass::probe(p),
-        sc206_scope_not_enforced::probe(p),
-    );
-    // Writes on the scan's own accounts, then the login checks, last and alone: their
-    // failed attempts must not race the others.
-    let mass = sc213_mass_assignment::probe(p).await;
-    let login = sc260_user_enumeration::probe(p).await;
-    [
-        tokens,
-        forged_none,
-        expired,
-        in_query,
-        traces,
-        console,
-        cors,
-        files,
-        transport,
-        cross_user,
-        enumeration,
-        function_level,
-        scope,
-        mass,
-        login,
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+/// When an active check runs: the stages in order, the checks of one stage together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Forged, unsigned, expired and misplaced tokens; malformed requests.
+    Tokens,
+    /// The site's surface: debugger console, CORS, exposed files.
+    Surface,
+    /// Transport and what a cracked key lets anyone mint.
+    Transport,
+    /// Other users' objects, enumeration, functions meant for others, scopes.
+    Objects,
+    /// Writes on the scan's own accounts.
+    Writes,
+    /// Login checks, last and alone: their failed attempts must not race the others.
+    Logins,
 }
 
-/// A passive rule's check.
-type PassiveCheck = fn(&Probe, &[Arc<Exchange>]) -> Vec<Finding>;
-
-/// Runs the passive rules over every exchange.
-pub(crate) fn passive(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
-    let checks: [(&str, PassiveCheck); 9] = [
-        ("SC201", sc201_endpoint_without_auth::check),
-        ("SC220", sc220_stack_trace_in_response::check),
-        ("SC221", sc221_debugger_console_exposed::check),
-        ("SC222", sc222_version_banner_disclosed::check),
-        ("SC230", sc230_sensitive_field_in_response::check),
-        ("SC231", sc231_other_users_pii_in_response::check),
-        ("SC232", sc232_token_reflected_in_response::check),
-        ("SC241", sc241_missing_hsts::check),
-        ("SC242", sc242_cacheable_authenticated_response::check),
+impl Stage {
+    const ALL: [Stage; 6] = [
+        Stage::Tokens,
+        Stage::Surface,
+        Stage::Transport,
+        Stage::Objects,
+        Stage::Writes,
+        Stage::Logins,
     ];
-    checks
+}
+
+/// An active check: sends its own requests, returns its findings.
+pub(crate) type ActiveRun = for<'a> fn(&'a Probe) -> BoxFuture<'a, Vec<Finding>>;
+
+/// How the probe runs a rule.
+pub(crate) enum Check {
+    /// Sends requests in `stage`; runs when the rule, or one of `also_for`, is enabled.
+    Active {
+        /// When.
+        stage: Stage,
+        /// Other rules whose findings it makes too (the login burst of SC261 rides on
+        /// SC260's logins).
+        also_for: &'static [&'static str],
+        /// The check.
+        run: ActiveRun,
+    },
+    /// Reads every exchange of the run, after the active checks.
+    Passive(fn(&Probe, &[Arc<Exchange>]) -> Vec<Finding>),
+    /// Compares the inventory's views; `needs_description` when it needs an API
+    /// description to compare with.
+    Inventory {
+        /// Skipped without a description comparable with the code or the live answers.
+        needs_description: bool,
+        /// The check.
+        run: fn(&Inventory) -> Vec<Finding>,
+    },
+    /// Run by the named rule's active check (which lists this rule in `also_for`).
+    Within(
+        #[cfg_attr(not(test), expect(dead_code, reason = "checked by the registry test"))]
+        &'static str,
+    ),
+}
+
+impl Check {
+    /// An active check of one rule.
+    pub(crate) const fn active(stage: Stage, run: ActiveRun) -> Check {
+        Check::Active {
+            stage,
+            also_for: &[],
+            run,
+        }
+    }
+}
+
+/// The registry: one line a rule, `module: METADATA`, in id order.
+macro_rules! probe_rules {
+    ($($module:ident: $meta:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every rule of this crate, in id order.
+        pub static RULES: &[&RuleMeta] = &[$(&$module::$meta),*];
+
+        /// Every rule with its checks, in id order.
+        pub(crate) static REGISTRY: &[(&RuleMeta, &[Check])] = &[$((&$module::$meta, $module::CHECKS)),*];
+    };
+}
+
+probe_rules![
+    sc201_endpoint_without_auth: SC201,
+    sc202_invalid_token_accepted: SC202,
+    sc203_none_alg_token_accepted: SC203,
+    sc204_expired_token_accepted: SC204,
+    sc205_token_accepted_in_query: SC205,
+    sc206_scope_not_enforced: SC206,
+    sc210_cross_user_object_access: SC210,
+    sc211_enumerable_object_ids: SC211,
+    sc212_function_level_authorization_bypass: SC212,
+    sc213_mass_assignment: SC213,
+    sc220_stack_trace_in_response: SC220,
+    sc221_debugger_console_exposed: SC221,
+    sc222_version_banner_disclosed: SC222,
+    sc230_sensitive_field_in_response: SC230,
+    sc231_other_users_pii_in_response: SC231,
+    sc232_token_reflected_in_response: SC232,
+    sc240_cleartext_transport: SC240,
+    sc241_missing_hsts: SC241,
+    sc242_cacheable_authenticated_response: SC242,
+    sc243_cors_misconfiguration: SC243,
+    sc250_exposed_sensitive_file: SC250,
+    sc260_user_enumeration: SC260,
+    sc261_no_rate_limit_on_login: SC261,
+    sc270_undocumented_endpoint: SC270,
+    sc271_documented_endpoint_gone: SC271,
+    sc272_auth_declaration_mismatch: SC272,
+    sc273_old_api_version_live: SC273,
+    sc274_deprecated_operation_served: SC274,
+];
+
+/// Checks this crate runs for rules of other engines: SC301's impersonation with a
+/// cracked key is a request the probe sends.
+static FOREIGN: &[(&str, &[Check])] = &[("SC301", crate::impersonation::CHECKS)];
+
+fn checks() -> impl Iterator<Item = (&'static str, &'static Check)> {
+    REGISTRY
         .iter()
+        .map(|(meta, checks)| (meta.id, *checks))
+        .chain(FOREIGN.iter().copied())
+        .flat_map(|(id, checks)| checks.iter().map(move |c| (id, c)))
+}
+
+/// Runs the active checks of the enabled rules, stage by stage, each stage's together.
+pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stage in Stage::ALL {
+        let runs = checks().filter_map(|(id, check)| match check {
+            Check::Active {
+                stage: s,
+                also_for,
+                run,
+            } if *s == stage && (p.enabled(id) || also_for.iter().any(|r| p.enabled(r))) => {
+                Some(run(p))
+            }
+            _ => None,
+        });
+        for found in join_all(runs).await {
+            out.extend(found);
+        }
+    }
+    out
+}
+
+/// Runs the passive checks of the enabled rules over every exchange.
+pub(crate) fn passive(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
+    checks()
         .filter(|(id, _)| p.enabled(id))
-        .flat_map(|(_, check)| check(p, exchanges))
+        .flat_map(|(_, check)| match check {
+            Check::Passive(run) => run(p, exchanges),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Runs the inventory checks of the enabled rules.
+pub(crate) fn inventory(inv: &Inventory, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
+    checks()
+        .filter(|(id, _)| enabled(id))
+        .flat_map(|(_, check)| match check {
+            Check::Inventory {
+                needs_description,
+                run,
+            } if !*needs_description || inv.comparable() => run(inv),
+            _ => Vec::new(),
+        })
         .collect()
 }
 
@@ -197,4 +244,33 @@ pub(crate) fn route_for(p: &Probe, e: &Exchange) -> (String, String) {
         },
         |(m, path)| (m.to_owned(), path.to_owned()),
     )
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::{Check, REGISTRY, RULES};
+
+    #[test]
+    fn every_rule_runs_somewhere_and_within_names_an_active_rule() {
+        assert_eq!(REGISTRY.len(), RULES.len());
+        for (meta, checks) in REGISTRY {
+            assert!(!checks.is_empty(), "{} has no check", meta.id);
+            for check in *checks {
+                if let Check::Within(host) = check {
+                    let (_, host_checks) = REGISTRY
+                        .iter()
+                        .find(|(m, _)| m.id == *host)
+                        .unwrap_or_else(|| panic!("{} runs within unknown {host}", meta.id));
+                    assert!(
+                        host_checks.iter().any(|c| matches!(
+                            c,
+                            Check::Active { also_for, .. } if also_for.contains(&meta.id)
+                        )),
+                        "{host} does not run for {}",
+                        meta.id
+                    );
+                }
+            }
+        }
+    }
 }

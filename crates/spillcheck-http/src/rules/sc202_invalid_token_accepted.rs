@@ -46,7 +46,7 @@ declare_rule! {
 /// with a tampered signature, each tried on protected operations: every one accepted is
 /// a finding.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC202") || p.user.is_none() {
+    if p.user.is_none() {
         return Vec::new();
     }
     let mut fakes: Vec<(String, Option<(String, String)>)> = malformed(&p.placement)
@@ -139,3 +139,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     out
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe(p)))];

@@ -46,9 +46,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let Some(user) = &p.user else {
         return Vec::new();
     };
-    if !p.enabled("SC203") {
-        return Vec::new();
-    }
     for alg in ["none", "None", "NONE", "nOnE"] {
         let Some(forged) = spillcheck_tokens::jwt::alg_none(&user.token(), alg) else {
             return Vec::new();
@@ -80,3 +77,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     Vec::new()
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe(p)))];

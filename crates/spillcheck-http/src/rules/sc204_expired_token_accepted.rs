@@ -47,7 +47,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let Some(user) = &p.user else {
         return Vec::new();
     };
-    if !p.enabled("SC204") || spillcheck_tokens::jwt::Jwt::decode(&user.token()).is_err() {
+    if spillcheck_tokens::jwt::Jwt::decode(&user.token()).is_err() {
         return Vec::new();
     }
     let Some(secret) = &p.token_secret else {
@@ -85,3 +85,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         None => Vec::new(),
     }
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe(p)))];

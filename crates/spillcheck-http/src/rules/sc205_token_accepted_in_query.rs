@@ -48,9 +48,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let Some(user) = &p.user else {
         return Vec::new();
     };
-    if !p.enabled("SC205") {
-        return Vec::new();
-    }
     let token: String = url::form_urlencoded::byte_serialize(user.token().as_bytes()).collect();
     let all = NAMES
         .iter()
@@ -91,3 +88,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     Vec::new()
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe(p)))];

@@ -67,9 +67,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let Some(limited) = &p.limited else {
         return Vec::new();
     };
-    if !p.enabled("SC206") {
-        return Vec::new();
-    }
     let Some(scopes) = granted(&limited.token()) else {
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -125,3 +122,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     out
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Objects, |p| Box::pin(probe(p)))];

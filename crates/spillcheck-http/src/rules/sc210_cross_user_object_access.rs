@@ -679,9 +679,6 @@ async fn body_references(p: &Probe) -> Vec<Finding> {
 
 /// Cross-user reads, then writes.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC210") {
-        return Vec::new();
-    }
     if p.user_b.is_none() {
         p.diagnose(
             spillcheck_core::DiagnosticLevel::Warning,
@@ -795,6 +792,10 @@ async fn takeover(p: &Probe) -> Vec<Finding> {
     }
     out
 }
+
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Objects, |p| Box::pin(probe(p)))];
 
 #[cfg(test)]
 mod tests {

@@ -182,7 +182,7 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
 
 /// Walks ids around the caller's own on every object read that needs a token.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC211") || p.user.is_none() {
+    if p.user.is_none() {
         return Vec::new();
     }
     let ops: Vec<&Probed> = authz::object_reads(p)
@@ -203,3 +203,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let found = futures_util::future::join_all(ops.into_iter().map(|pr| walk(p, pr))).await;
     found.into_iter().flatten().collect()
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Objects, |p| Box::pin(probe(p)))];

@@ -456,7 +456,7 @@ async fn on_objects(p: &Probe) -> Vec<Finding> {
 /// Mass assignment, only with `--allow-writes`, only on the scan's own accounts and
 /// objects.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC213") || !p.engine.settings().allow_writes {
+    if !p.engine.settings().allow_writes {
         return Vec::new();
     }
     let mut out: Vec<Finding> = on_register(p).await.into_iter().collect();
@@ -464,6 +464,10 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     out.extend(on_objects(p).await);
     out
 }
+
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Writes, |p| Box::pin(probe(p)))];
 
 #[cfg(test)]
 mod tests {

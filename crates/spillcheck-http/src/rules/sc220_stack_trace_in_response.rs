@@ -85,9 +85,6 @@ const BAD: &str = "'\"<spillcheck>%";
 /// Malformed input: every query parameter of a read operation set to a value no type
 /// accepts (one request), and its string path parameters likewise (another).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC220") {
-        return Vec::new();
-    }
     let mut paths = Vec::new();
     for pr in &p.ops {
         if pr.op.method != "GET" {
@@ -173,6 +170,10 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     }
     out
 }
+
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe(p))), crate::rules::Check::Passive(check)];
 
 #[cfg(test)]
 mod tests {

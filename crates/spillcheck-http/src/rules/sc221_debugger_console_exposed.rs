@@ -111,11 +111,9 @@ fn finding(p: &Probe, e: &Exchange, g: Grade) -> Finding {
 
 /// Requests `/console` (where Werkzeug serves its console in debug mode).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if p.enabled("SC221") {
-        let _ = p
-            .anon(p.request("anonymous", Method::GET, "/console"))
-            .await;
-    }
+    let _ = p
+        .anon(p.request("anonymous", Method::GET, "/console"))
+        .await;
     Vec::new()
 }
 
@@ -142,6 +140,10 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     }
     best.into_iter().map(|(_, g, e)| finding(p, e, g)).collect()
 }
+
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Surface, |p| Box::pin(probe(p))), crate::rules::Check::Passive(check)];
 
 #[cfg(test)]
 mod tests {

@@ -251,6 +251,9 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     out
 }
 
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Passive(check)];
+
 #[cfg(test)]
 mod tests {
     use super::*;

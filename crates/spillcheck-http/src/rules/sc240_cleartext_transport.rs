@@ -54,9 +54,6 @@ pub(crate) fn cleartext(base: &Url, redirects_to_https: bool) -> bool {
 
 /// Judges the target from the first request the probe sent (`GET /`).
 pub(crate) fn check(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC240") {
-        return Vec::new();
-    }
     let exchanges = p.engine.exchanges();
     let Some(first) = exchanges.first() else {
         return Vec::new();
@@ -81,6 +78,10 @@ pub(crate) fn check(p: &Probe) -> Vec<Finding> {
         .with_http(p.evidence(first, "http:// target, no redirect to https://", &[])),
     ]
 }
+
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Transport, |p| Box::pin(async move { check(p) }))];
 
 #[cfg(test)]
 mod tests {

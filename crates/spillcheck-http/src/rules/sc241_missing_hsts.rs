@@ -64,3 +64,6 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         .with_http(p.evidence(e, "no Strict-Transport-Security header", &[])),
     ]
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Passive(check)];

@@ -73,9 +73,6 @@ pub(crate) fn judge(r: &Response, sent_origin: &str) -> Option<(Severity, String
 /// A simple request and a preflight from a foreign origin (and from `null`) on an
 /// authenticated operation.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC243") {
-        return Vec::new();
-    }
     let target = p.protected_reads(1).first().map_or_else(
         || ("GET".to_owned(), "/".to_owned(), "/".to_owned()),
         |pr| (pr.op.method.clone(), pr.op.path.clone(), pr.path.clone()),
@@ -114,3 +111,6 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     Vec::new()
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Surface, |p| Box::pin(probe(p)))];

@@ -184,9 +184,6 @@ fn describe(e: &Exchange) -> String {
 /// Requests the usual leftovers anonymously; a file counts only when the answer is not the
 /// site's answer to a random path and its content has the file's shape.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
-    if !p.enabled("SC250") {
-        return Vec::new();
-    }
     let paths: Vec<String> = FILES.iter().map(|(f, _)| (*f).to_owned()).collect();
     let answers: Vec<Option<Arc<Exchange>>> = get_all(p, "anonymous", &paths).await;
     let mut out = Vec::new();
@@ -220,6 +217,10 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     }
     out
 }
+
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Surface, |p| Box::pin(probe(p)))];
 
 #[cfg(test)]
 mod tests {

@@ -69,7 +69,7 @@ fn clearly_slower(slow: Duration, fast: Duration) -> bool {
 /// user, tells an attacker which accounts exist. Then the brute-force check (SC261).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let mut out = Vec::new();
-    if !p.engine.settings().allow_writes || (!p.enabled("SC260") && !p.enabled("SC261")) {
+    if !p.engine.settings().allow_writes {
         return out;
     }
     // Each login that worked for one of the scan's own accounts (with that account as
@@ -389,3 +389,10 @@ async fn enumeration(
     }
     None
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Active {
+        stage: crate::rules::Stage::Logins,
+        also_for: &["SC261"],
+        run: |p| Box::pin(probe(p)),
+    }];

@@ -56,9 +56,6 @@ fn throttled(r: &Response) -> bool {
 /// The burst of wrong codes: every operation that checks a short code for a user, aimed
 /// at the scan's own account; the new password it may set is the account's own.
 pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
-    if !p.enabled("SC261") {
-        return Vec::new();
-    }
     let mut out = Vec::new();
     for (form, code_field) in crate::login::code_forms(p) {
         let send = |i: usize| {
@@ -133,9 +130,6 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
 /// A bounded burst of failed logins against the scan's own account: no 429, lockout,
 /// `Retry-After` or growing delay means passwords can be guessed at full speed.
 pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
-    if !p.enabled("SC261") {
-        return Vec::new();
-    }
     burst(p, &account.login, &account.user, "login burst (scan's own account)")
         .await
         .map(|(a, z)| {
@@ -155,9 +149,6 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
 /// of its own (registration needs an emailed confirmation, or there is none): nothing
 /// limits one client's attempts. Whether the app locks an existing account is not seen.
 pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
-    if !p.enabled("SC261") {
-        return Vec::new();
-    }
     let like = p
         .own
         .emails
@@ -220,3 +211,6 @@ async fn burst(
     }
     Some((answers.first()?.clone(), answers.last()?.clone()))
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Within("SC260")];

@@ -181,3 +181,9 @@ fn finding(inv: &Inventory, row: &Row) -> Finding {
     }
     f
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Inventory {
+        needs_description: true,
+        run: check,
+    }];

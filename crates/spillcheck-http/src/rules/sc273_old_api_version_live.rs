@@ -122,3 +122,9 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
     }
     out
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Inventory {
+        needs_description: false,
+        run: check,
+    }];

@@ -66,3 +66,9 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
     }
     out
 }
+
+/// How the probe runs this rule.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Inventory {
+        needs_description: true,
+        run: check,
+    }];
