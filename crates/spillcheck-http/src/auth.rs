@@ -72,8 +72,8 @@ impl Placement {
 /// A real identity's token: a literal, or a command to (re)obtain it.
 #[derive(Debug)]
 pub struct Identity {
-    /// `user A`, `user B`, `admin`, `limited`.
-    pub label: String,
+    /// Who this is (user A, user B, admin, the limited token, an account of another kind).
+    pub label: crate::engine::Actor,
     token: RwLock<String>,
     command: Option<String>,
     /// The login request that obtained the token (`--user`), sent again when it expires.
@@ -137,9 +137,9 @@ impl Credentials {
 
 impl Identity {
     /// An identity with a fixed token.
-    pub fn literal(label: &str, token: &str) -> Identity {
+    pub fn literal(label: impl Into<crate::engine::Actor>, token: &str) -> Identity {
         Identity {
-            label: label.to_owned(),
+            label: label.into(),
             token: RwLock::new(token.trim().to_owned()),
             command: None,
             login: None,
@@ -154,10 +154,14 @@ impl Identity {
     }
 
     /// An identity whose token is the stdout of `command` (run by `sh -c`), run now.
-    pub async fn from_command(label: &str, command: &str) -> Result<Identity, String> {
-        let token = run_token_command(label, command).await?;
+    pub async fn from_command(
+        label: impl Into<crate::engine::Actor>,
+        command: &str,
+    ) -> Result<Identity, String> {
+        let label = label.into();
+        let token = run_token_command(label.label(), command).await?;
         Ok(Identity {
-            label: label.to_owned(),
+            label,
             token: RwLock::new(token),
             command: Some(command.to_owned()),
             login: None,
@@ -172,7 +176,11 @@ impl Identity {
     }
 
     /// An identity that logged in with `login` and got `token`.
-    pub fn logged_in(label: &str, token: &str, login: crate::engine::Request) -> Identity {
+    pub fn logged_in(
+        label: impl Into<crate::engine::Actor>,
+        token: &str,
+        login: crate::engine::Request,
+    ) -> Identity {
         let mut me = Identity::literal(label, token);
         me.login = Some(LoginRequest(login));
         me
@@ -275,7 +283,7 @@ impl Identity {
         if self.refreshes.fetch_add(1, Ordering::Relaxed) >= 5 {
             return Ok(false);
         }
-        let fresh = run_token_command(&self.label, cmd).await?;
+        let fresh = run_token_command(self.label.label(), cmd).await?;
         if let Ok(mut t) = self.token.write() {
             *t = fresh;
         }

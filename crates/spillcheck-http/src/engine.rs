@@ -55,8 +55,8 @@ impl Default for Settings {
 /// A request the probe wants sent.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// Who sends it (an auth context's label: `anonymous`, `user A`, `forged alg=none`...).
-    pub actor: String,
+    /// Who sends it.
+    pub actor: Actor,
     /// The method.
     pub method: Method,
     /// The absolute URL.
@@ -70,16 +70,94 @@ pub struct Request {
     pub login: bool,
 }
 
+/// Who sends a request. Rules tell the identities apart by variant; the label (`user A`,
+/// `forged alg=none`) is what reports and `--verbose` show.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// No credentials.
+    Anonymous,
+    /// User A (`--token`, the first `--user`).
+    UserA,
+    /// User B, A's peer.
+    UserB,
+    /// An administrator.
+    Admin,
+    /// A token lacking a scope or role.
+    Limited,
+    /// Discovery's own requests (API descriptions, well-known paths).
+    Discovery,
+    /// The canary token sent for the logs to betray.
+    Canary,
+    /// Anything else: a forged or malformed credential, a login, an account of another
+    /// kind, a rule's own request.
+    Other(String),
+}
+
+impl Actor {
+    /// The label shown in reports.
+    pub fn label(&self) -> &str {
+        match self {
+            Actor::Anonymous => "anonymous",
+            Actor::UserA => "user A",
+            Actor::UserB => "user B",
+            Actor::Admin => "admin",
+            Actor::Limited => "limited token",
+            Actor::Discovery => "discovery",
+            Actor::Canary => "canary",
+            Actor::Other(label) => label,
+        }
+    }
+}
+
+impl From<&str> for Actor {
+    fn from(label: &str) -> Actor {
+        match label {
+            "anonymous" => Actor::Anonymous,
+            "user A" => Actor::UserA,
+            "user B" => Actor::UserB,
+            "admin" => Actor::Admin,
+            "limited token" => Actor::Limited,
+            "discovery" => Actor::Discovery,
+            "canary" => Actor::Canary,
+            other => Actor::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&String> for Actor {
+    fn from(label: &String) -> Actor {
+        Actor::from(label.as_str())
+    }
+}
+
+impl From<String> for Actor {
+    fn from(label: String) -> Actor {
+        Actor::from(label.as_str())
+    }
+}
+
+impl From<&Actor> for Actor {
+    fn from(actor: &Actor) -> Actor {
+        actor.clone()
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 impl Request {
     /// A GET by `actor`.
-    pub fn get(actor: &str, url: Url) -> Request {
+    pub fn get(actor: impl Into<Actor>, url: Url) -> Request {
         Request::new(actor, Method::GET, url)
     }
 
     /// A request without headers or body.
-    pub fn new(actor: &str, method: Method, url: Url) -> Request {
+    pub fn new(actor: impl Into<Actor>, method: Method, url: Url) -> Request {
         Request {
-            actor: actor.to_owned(),
+            actor: actor.into(),
             method,
             url,
             headers: Vec::new(),

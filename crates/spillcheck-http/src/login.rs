@@ -330,7 +330,7 @@ pub async fn attempt(
     let req = match &form.recipe {
         Some(r) => {
             let mut req = r.with(user, password);
-            label.clone_into(&mut req.actor);
+            req.actor = label.into();
             req
         }
         None => p
@@ -837,7 +837,7 @@ pub async fn log_in(
     for (i, op) in candidates.iter().enumerate() {
         for shape in shapes(op, c) {
             let mut req = p
-                .request(&format!("login ({label})"), Method::POST, &op.path)
+                .request(format!("login ({label})"), Method::POST, &op.path)
                 .as_login();
             req = match &shape {
                 Shape::Body { form: true, body } => req.form(body),

@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::auth::{Identity, Placement};
 use crate::discovery::{self, Operation, Origin, ParamIn, Security, SeenIds};
-use crate::engine::{Engine, Exchange, Fatal, Request, SendError, Settings};
+use crate::engine::{Actor, Engine, Exchange, Fatal, Request, SendError, Settings};
 use crate::inspect::{self, NotFound};
 use crate::rules;
 
@@ -313,7 +313,7 @@ impl Probe {
     }
 
     /// A request by `actor` for `path` (a concrete path with query).
-    pub fn request(&self, actor: &str, method: Method, path: &str) -> Request {
+    pub fn request(&self, actor: impl Into<Actor>, method: Method, path: &str) -> Request {
         Request::new(actor, method, self.url(path))
     }
 
@@ -357,7 +357,7 @@ impl Probe {
         if let Some(login) = who.relogin(&path) {
             // `--user`: log in again, as the user would.
             let mut l = login.clone();
-            l.actor = format!("login ({})", who.label);
+            l.actor = Actor::Other(format!("login ({})", who.label));
             if let Ok(answer) = self.engine.send(l).await
                 && answer.response.ok()
                 && let Some(token) = crate::login::login_token(self, &answer)
@@ -412,11 +412,11 @@ impl Probe {
     /// Sends a request with one raw credential header (forged and malformed tokens).
     pub async fn with_header(
         &self,
-        label: &str,
+        label: impl Into<Actor>,
         header: Option<(String, String)>,
         mut req: Request,
     ) -> Result<Arc<Exchange>, SendError> {
-        req.actor = label.to_owned();
+        req.actor = label.into();
         if let Some(h) = header {
             req.headers.push(h);
         }
@@ -508,7 +508,7 @@ impl Probe {
             .cloned()
             .collect();
         spillcheck_core::Exchange {
-            actor: e.request.actor.clone(),
+            actor: e.request.actor.to_string(),
             method: e.request.method.to_string(),
             url: e.request.url.to_string(),
             request_headers,
@@ -548,7 +548,13 @@ impl Probe {
 
     /// A request for operation `pr` at `path` with `body` in the operation's content type
     /// and its method.
-    pub fn write_request(&self, actor: &str, pr: &Probed, path: &str, body: &Value) -> Request {
+    pub fn write_request(
+        &self,
+        actor: impl Into<Actor>,
+        pr: &Probed,
+        path: &str,
+        body: &Value,
+    ) -> Request {
         let method: Method = pr.op.method.parse().unwrap_or(Method::POST);
         self.request(actor, method, path)
             .body_for(pr.op.content_type(), body)
@@ -776,6 +782,28 @@ async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
 
 /// Runs the probe. `Err` only when the target cannot be reached at all.
 pub async fn run(options: Options) -> Result<Outcome, Fatal> {
+    let (mut p, plan) = start(options)?;
+    reach(&mut p).await?;
+    let found = discover(&mut p, plan.openapi.as_ref(), plan.source_ops).await;
+    let login_seen = identities(&mut p, &found.ops, plan.logins, plan.self_register).await;
+    let learnt = learn(&mut p, found.ops, login_seen).await;
+    let cleanup = write(&mut p, learnt.refused).await;
+    send_canary(&p, plan.canary.as_ref()).await;
+    let findings = check(&mut p, &cleanup).await;
+    Ok(outcome(p, findings, found.documented, learnt.live))
+}
+
+/// What the phases consume from the options, beside the probe's own state.
+struct Plan {
+    openapi: Option<String>,
+    source_ops: Vec<Operation>,
+    logins: Logins,
+    self_register: bool,
+    canary: Option<String>,
+}
+
+/// Builds the probe's state and engine from the options.
+fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
     let credential_headers = vec![options.placement.header_name()];
     let engine = Engine::new(
         &options.base,
@@ -785,7 +813,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     )
     .map_err(Fatal::Unreachable)?
     .observed(options.observer);
-    let mut p = Probe {
+    let p = Probe {
         engine,
         base: options.base,
         placement: options.placement,
@@ -823,8 +851,18 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     {
         p.secret(&who.token());
     }
+    let plan = Plan {
+        openapi: options.openapi,
+        source_ops: options.source_ops,
+        logins: options.logins,
+        self_register: options.self_register,
+        canary: options.canary,
+    };
+    Ok((p, plan))
+}
 
-    // 1. Reach the target.
+/// Phase 1: reach the target, and learn the site's answer to paths that do not exist.
+async fn reach(p: &mut Probe) -> Result<(), Fatal> {
     p.engine.progress().phase("reaching the target");
     let first = p.anon(p.request("anonymous", Method::GET, "/")).await;
     if let Err(err) = first {
@@ -845,21 +883,35 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             p.not_found.learn(ex.response.clone());
         }
     }
+    Ok(())
+}
 
-    // 3. Operations.
+/// The operations to probe, and the API description as documented (for the inventory).
+struct Discovered {
+    ops: Vec<Operation>,
+    documented: Option<Vec<Operation>>,
+}
+
+/// Phase 2: discover the operations (the API description, the code's routes), and set aside
+/// those with side effects (the password setters are kept for the takeover check).
+async fn discover(
+    p: &mut Probe,
+    openapi: Option<&String>,
+    source_ops: Vec<Operation>,
+) -> Discovered {
     p.engine.progress().phase("discovering operations");
     let mut ops = Vec::new();
     // The API description as documented, before the code's routes join it (the inventory).
     let mut documented: Option<Vec<Operation>> = None;
-    if let Some(spec) = &options.openapi {
-        match load_openapi(&p, spec).await {
+    if let Some(spec) = openapi {
+        match load_openapi(p, spec).await {
             Ok(found) => {
                 documented = Some(found.clone());
                 ops = found;
             }
             Err(e) => p.diagnose(DiagnosticLevel::Error, e),
         }
-    } else if let Some((path, found)) = well_known(&p).await {
+    } else if let Some((path, found)) = well_known(p).await {
         documented = Some(found.clone());
         p.diagnose(
             DiagnosticLevel::Warning,
@@ -870,7 +922,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         );
         ops = found;
     }
-    discovery::merge(&mut ops, options.source_ops);
+    discovery::merge(&mut ops, source_ops);
     // Operations with side effects (logout, reset, seed...) are never sent: they leave the
     // list here, named in one warning. DELETEs stay for the write tests on the scan's own
     // objects.
@@ -902,54 +954,64 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             "no operations discovered (no OpenAPI document found): pass --openapi FILE or --source PATH; only site-wide checks ran",
         );
     }
+    Discovered { ops, documented }
+}
 
+/// Phase 3: the identities. `--user` logins for the slots no token filled, the scan's own
+/// users (`--self-register`), what the tokens' claims say of A and B, and A's HMAC key when
+/// it is weak. Returns the ids A's login answer named.
+async fn identities(
+    p: &mut Probe,
+    ops: &[Operation],
+    logins: Logins,
+    self_register: bool,
+) -> SeenIds {
     // `--user`: log in as the users would, for every slot no token filled. What A's
     // login answers names A's own objects (ids, account numbers): learnt like a listing.
     let mut login_seen = SeenIds::default();
-    let logins = options.logins;
     p.b_credentials.clone_from(&logins.user_b);
     if logins.user.is_some()
         || logins.user_b.is_some()
         || logins.admin.is_some()
         || logins.limited.is_some()
     {
-        p.ops = unprobed(&ops);
+        p.ops = unprobed(ops);
         for (label, creds) in [
-            ("user A", &logins.user),
-            ("user B", &logins.user_b),
-            ("admin", &logins.admin),
-            ("limited token", &logins.limited),
+            (Actor::UserA, &logins.user),
+            (Actor::UserB, &logins.user_b),
+            (Actor::Admin, &logins.admin),
+            (Actor::Limited, &logins.limited),
         ] {
             let Some(creds) = creds else { continue };
             p.secret(&creds.password);
             let taken = match label {
-                "user A" => p.user.is_some(),
-                "user B" => p.user_b.is_some(),
-                "admin" => p.admin.is_some(),
+                Actor::UserA => p.user.is_some(),
+                Actor::UserB => p.user_b.is_some(),
+                Actor::Admin => p.admin.is_some(),
                 _ => p.limited.is_some(),
             };
             if taken {
                 continue;
             }
-            match crate::login::log_in(&p, label, creds).await {
+            match crate::login::log_in(p, label.label(), creds).await {
                 Ok((identity, answer)) => {
                     p.secret(&identity.token());
                     match label {
-                        "user A" => {
+                        Actor::UserA => {
                             if let Some(json) = &answer {
                                 login_seen.learn("", json);
                                 learn_own(&mut p.own, json);
                             }
                             p.user = Some(identity);
                         }
-                        "user B" => {
+                        Actor::UserB => {
                             if let Some(json) = &answer {
                                 p.seen_b.learn("", json);
                                 learn_own(&mut p.own_b, json);
                             }
                             p.user_b = Some(identity);
                         }
-                        "admin" => p.admin = Some(identity),
+                        Actor::Admin => p.admin = Some(identity),
                         _ => p.limited = Some(identity),
                     }
                 }
@@ -963,9 +1025,9 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     }
 
     // Self-provisioned identities: the scan registers and logs in its own two users.
-    if options.self_register {
-        p.ops = unprobed(&ops);
-        crate::login::self_register(&mut p).await;
+    if self_register {
+        p.ops = unprobed(ops);
+        crate::login::self_register(p).await;
         p.ops.clear();
     }
 
@@ -983,8 +1045,20 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         p.secret(&found);
         p.token_secret = Some(found);
     }
+    login_seen
+}
 
-    // 4. Baselines: operations without path parameters first (listings and /me give ids),
+/// What learning the API gave: the live inventory, and how many operations refused A.
+struct Learnt {
+    live: Vec<(String, String, crate::inventory::Live)>,
+    refused: usize,
+}
+
+/// Phase 4: learn ids and baselines. A's answers to every operation (those without path
+/// parameters first: listings and `/me` name ids), B's, links followed, anonymous replays of
+/// what A could read; browser routes named.
+async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> Learnt {
+    // Baselines: operations without path parameters first (listings and /me give ids),
     // then the others with ids filled in.
     p.engine.progress().phase("baseline requests");
     let mut seen = login_seen;
@@ -1010,11 +1084,11 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
                 }
             })
             .collect();
-        let answers = join_all(wave.iter().map(|pr| baseline(&p, pr))).await;
+        let answers = join_all(wave.iter().map(|pr| baseline(p, pr))).await;
         if let Some(b) = &p.user_b
             && wave.iter().all(|pr| pr.op.path_params().count() == 0)
         {
-            let probe = &p;
+            let probe = &*p;
             let answers_b = join_all(wave.iter().filter(|pr| pr.op.method == "GET").map(
                 |pr| async move {
                     let req = probe.request("user B", Method::GET, &pr.path);
@@ -1081,7 +1155,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let mut seen_links: Vec<Probed> = std::mem::take(&mut p.ops);
     seen_links.dedup_by(|a, b| a.path == b.path);
     seen_links.truncate(30);
-    let answers = join_all(seen_links.iter().map(|pr| baseline(&p, pr))).await;
+    let answers = join_all(seen_links.iter().map(|pr| baseline(p, pr))).await;
     for (mut pr, user) in seen_links.into_iter().zip(answers) {
         pr.user = user;
         probed.push(pr);
@@ -1104,7 +1178,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         pr.anon = anon;
     }
     p.ops = probed;
-    let live = live_inventory(&p).await;
+    let live = live_inventory(p).await;
     let refused = p
         .ops
         .iter()
@@ -1137,9 +1211,15 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             ),
         );
     }
+    Learnt { live, refused }
+}
+
+/// Phase 5: writes (with `--allow-writes`): A's valid and malformed writes, the ids of what
+/// A created, B's own objects for the cross-user checks. Returns what to delete at the end.
+async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
     // The write phase: what A's writes answer, and the ids of what A created.
     p.engine.progress().phase("writes");
-    let written = crate::writes::run(&p, &p.ops).await;
+    let written = crate::writes::run(p, &p.ops).await;
     for (path, ex) in &written.answers {
         if ex.response.ok()
             && let Some(json) = ex.response.json()
@@ -1148,7 +1228,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         }
     }
     // User B makes objects of its own for the cross-user checks to aim at.
-    let made_b = crate::writes::create_as_b(&p, &written.creates).await;
+    let made_b = crate::writes::create_as_b(p, &written.creates).await;
     for (path, ex) in &made_b.answers {
         if ex.response.ok()
             && let Some(json) = ex.response.json()
@@ -1175,9 +1255,12 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             format!("user A's token was refused by every operation that needs one ({refused}): the auth checks need a working token (check --auth-header/--auth-cookie)"),
         );
     }
+    written.cleanup
+}
 
-    // The canary: sent as a Bearer token and in the query string, for the logs to betray.
-    if let Some(canary) = &options.canary {
+/// The canary: sent as a Bearer token and in the query string, for the logs to betray.
+async fn send_canary(p: &Probe, canary: Option<&String>) {
+    if let Some(canary) = canary {
         p.secret(canary);
         let mut paths = vec!["/".to_owned()];
         paths.extend(p.protected_reads(2).iter().map(|pr| pr.path.clone()));
@@ -1197,16 +1280,20 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         });
         let _ = join_all(sends).await;
     }
+}
 
-    // 6. Active rules, then passive rules over every exchange.
+/// Phase 6: the active checks, stage by stage; what the users do to each other and what
+/// accounts of other kinds read; open routes asked again after the writes; clean-up; then
+/// the passive checks over every exchange of the run.
+async fn check(p: &mut Probe, cleanup: &[String]) -> Vec<Finding> {
     p.engine.progress().phase("active checks");
-    let mut findings = rules::active(&p).await;
+    let mut findings = rules::active(p).await;
     // After the active checks, whose cross-user verdicts a follow that cannot be undone
     // would blur: what users do to each other, for the passive rules to read.
-    crate::writes::toward_each_other(&p).await;
+    crate::writes::toward_each_other(p).await;
     // The scan's accounts of other kinds (merchants beside customers) read what A's token
     // was refused on.
-    crate::realms::read_as_other_realms(&p).await;
+    crate::realms::read_as_other_realms(p).await;
     // Open routes whose anonymous answer held no data before A wrote anything: asked
     // again, now that A has records (a transfer, a card).
     if p.engine.settings().allow_writes {
@@ -1238,13 +1325,22 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
             .collect();
         p.anon_after = after;
     }
-    crate::writes::clean_up(&p, &written.cleanup).await;
-    crate::writes::clean_up_b(&p).await;
+    crate::writes::clean_up(p, cleanup).await;
+    crate::writes::clean_up_b(p).await;
     p.engine.progress().phase("reading responses");
     let exchanges = p.engine.exchanges();
-    findings.extend(rules::passive(&p, &exchanges));
+    findings.extend(rules::passive(p, &exchanges));
     p.engine.progress().finish();
+    findings
+}
 
+/// The run's outcome: findings, diagnostics, every secret used, tokens, inventory.
+fn outcome(
+    p: Probe,
+    findings: Vec<Finding>,
+    documented: Option<Vec<Operation>>,
+    live: Vec<(String, String, crate::inventory::Live)>,
+) -> Outcome {
     let fatal = p.engine.fatal().cloned();
     let requests = p.engine.sent();
     if let Ok(mut d) = p.diagnostics.lock() {
@@ -1261,7 +1357,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let tokens: Vec<(String, String)> = [&p.user, &p.user_b, &p.admin, &p.limited]
         .into_iter()
         .flatten()
-        .map(|who| (who.label.clone(), who.token()))
+        .map(|who| (who.label.to_string(), who.token()))
         .collect();
     let main_login = p.users_login_path();
     let realm_tokens: Vec<(String, String)> = p
@@ -1280,7 +1376,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     {
         secrets.push(who.token());
     }
-    Ok(Outcome {
+    Outcome {
         findings,
         diagnostics: p.diagnostics.into_inner().unwrap_or_default(),
         secrets,
@@ -1294,7 +1390,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         realm_tokens,
         documented,
         live,
-    })
+    }
 }
 
 /// What the running API says of each probed operation, for the inventory: the route is

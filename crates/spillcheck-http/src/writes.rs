@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde_json::{Map, Value};
 
 use crate::discovery::{Operation, SeenIds};
-use crate::engine::Exchange;
+use crate::engine::{Actor, Exchange};
 use crate::probe::{Probe, Probed};
 
 /// Words of a path segment that mean the operation destroys or resets something, or
@@ -446,15 +446,15 @@ pub(crate) async fn toward_each_other(p: &Probe) {
             && side_effect(&pr.op).is_none()
     };
     // (actor, label, concrete path, operation) of each action.
-    let mut sent: Vec<(&crate::auth::Identity, &str, String, &Probed)> = Vec::new();
+    let mut sent: Vec<(&crate::auth::Identity, Actor, String, &Probed)> = Vec::new();
     for pr in p.ops.iter().filter(acts) {
         let Some(param) = crate::authz::param(pr) else {
             continue;
         };
         if crate::authz::is_user_param(pr) {
-            for (who, label, other) in [(a, "user A", &p.own_b), (b, "user B", &p.own)] {
+            for (who, label, other) in [(a, Actor::UserA, &p.own_b), (b, Actor::UserB, &p.own)] {
                 if let Some(v) = crate::authz::identity_value(other, &param.name) {
-                    sent.push((who, label, crate::authz::with_value(pr, &v), pr));
+                    sent.push((who, label.clone(), crate::authz::with_value(pr, &v), pr));
                 }
             }
         } else if pr.op.method == "POST" {
@@ -462,14 +462,14 @@ pub(crate) async fn toward_each_other(p: &Probe) {
             for (_, id) in p.created_b.objects.iter().filter(|(c, _)| *c == collection) {
                 // B's private objects are the cross-user action test's (SC210).
                 if crate::authz::view_of(p, a, &collection, id).await.is_some() {
-                    sent.push((a, "user A", crate::authz::with_value(pr, id), pr));
+                    sent.push((a, Actor::UserA, crate::authz::with_value(pr, id), pr));
                 }
             }
         }
     }
     sent.truncate(12);
     for (who, label, path, pr) in &sent {
-        let seen = if *label == "user A" {
+        let seen = if *label == Actor::UserA {
             &p.seen_a
         } else {
             &p.seen_b

@@ -147,7 +147,7 @@ fn account_keys(p: &Probe) -> Vec<String> {
         .and_then(|x| x.response.json());
     let mut known = keys(me.as_ref());
     for e in p.engine.exchanges() {
-        if e.request.actor == "user A"
+        if e.request.actor == crate::engine::Actor::UserA
             && e.response.ok()
             && let Some(json) = e.response.json()
         {
@@ -314,7 +314,7 @@ fn object_candidates(record: &Value, inputs: &[String]) -> Map<String, Value> {
 /// The record of object `id` in user A's answer to the create that made it.
 fn created_record(p: &Probe, collection: &str, id: &str) -> Option<Map<String, Value>> {
     p.engine.exchanges().iter().find_map(|e| {
-        if e.request.actor != "user A"
+        if e.request.actor != crate::engine::Actor::UserA
             || e.request.method != "POST"
             || !e.response.ok()
             || crate::writes::collection_of(e.request.url.path()) != collection

@@ -194,7 +194,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
     for e in exchanges {
-        if !e.response.ok() || e.request.actor == "discovery" {
+        if !e.response.ok() || e.request.actor == crate::engine::Actor::Discovery {
             continue;
         }
         // Login, registration and refresh answer with a credential by design; a password,

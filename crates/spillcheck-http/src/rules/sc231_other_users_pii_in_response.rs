@@ -50,7 +50,7 @@ declare_rule! {
 fn own_cards(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<String> {
     let mut out = Vec::new();
     for e in exchanges {
-        if e.request.actor == "user A"
+        if e.request.actor == crate::engine::Actor::UserA
             && e.request.method == "POST"
             && e.response.ok()
             && p.route_of(e).is_some_and(|(_, path)| !path.contains('{'))
@@ -132,13 +132,13 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let identity_known = !p.own.emails.is_empty();
     let mine = own_cards(p, exchanges);
     for e in exchanges {
-        let anonymous = e.request.actor == "anonymous";
+        let anonymous = e.request.actor == crate::engine::Actor::Anonymous;
         // Reads, and A's writes (a follow that answers with the followed user's profile),
         // but never what A's own request carried (an address A just sent is no leak).
         let write = e.request.method != "GET";
         if write && (anonymous || e.request.method == "DELETE")
             || !e.response.ok()
-            || !(anonymous || e.request.actor == "user A")
+            || !(anonymous || e.request.actor == crate::engine::Actor::UserA)
         {
             continue;
         }

@@ -45,7 +45,7 @@ declare_rule! {
 
 /// Answers whose body contains the very token the request carried.
 pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
-    let identities: Vec<(String, String)> = [&p.user, &p.user_b, &p.admin]
+    let identities: Vec<(crate::engine::Actor, String)> = [&p.user, &p.user_b, &p.admin]
         .into_iter()
         .flatten()
         .map(|u| (u.label.clone(), u.token()))
