@@ -794,7 +794,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
 }
 
 /// What the phases consume from the options, beside the probe's own state.
-struct Plan {
+pub(crate) struct Plan {
     openapi: Option<String>,
     source_ops: Vec<Operation>,
     logins: Logins,
@@ -803,7 +803,7 @@ struct Plan {
 }
 
 /// Builds the probe's state and engine from the options.
-fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
+pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
     let credential_headers = vec![options.placement.header_name()];
     let engine = Engine::new(
         &options.base,

@@ -273,4 +273,114 @@ mod registry_tests {
             }
         }
     }
+
+    /// One made-up exchange of a passive rule's fixture (`tests/passive/SCnnn.yaml`).
+    #[derive(serde::Deserialize)]
+    struct Case {
+        note: String,
+        expect: bool,
+        #[serde(default)]
+        actor: Option<String>,
+        method: String,
+        path: String,
+        status: u16,
+        #[serde(default)]
+        headers: std::collections::BTreeMap<String, String>,
+        body: String,
+    }
+
+    /// A probe of `http://127.0.0.1:9/` that never sends anything: what a passive check
+    /// needs to read exchanges.
+    fn offline_probe() -> crate::probe::Probe {
+        let options = crate::probe::Options {
+            base: url::Url::parse("http://127.0.0.1:9/").unwrap(),
+            settings: crate::engine::Settings::default(),
+            placement: crate::auth::Placement::Bearer,
+            user: None,
+            user_b: None,
+            admin: None,
+            limited: None,
+            self_register: false,
+            logins: crate::probe::Logins::default(),
+            enum_window: 0,
+            openapi: None,
+            canary: None,
+            source_ops: Vec::new(),
+            public_routes: Vec::new(),
+            enabled: Box::new(|_| true),
+            progress: std::sync::Arc::new(crate::engine::Unwatched),
+            observer: None,
+        };
+        crate::probe::start(options).ok().unwrap().0
+    }
+
+    #[test]
+    fn passive_rules_on_their_annotated_fixtures() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/passive");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 4, "fixtures missing in {}", dir.display());
+        let p = offline_probe();
+        let mut failures = Vec::new();
+        for file in files {
+            let id = file.file_stem().unwrap().to_str().unwrap().to_owned();
+            let (_, checks) = REGISTRY
+                .iter()
+                .find(|(m, _)| m.id == id)
+                .unwrap_or_else(|| panic!("{id}: no such rule"));
+            let passive: Vec<_> = checks
+                .iter()
+                .filter_map(|c| match c {
+                    Check::Passive(run) => Some(*run),
+                    _ => None,
+                })
+                .collect();
+            assert!(!passive.is_empty(), "{id} has no passive check");
+            let cases: Vec<Case> =
+                serde_norway::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            let (mut planted, mut safe) = (0, 0);
+            for (seq, case) in cases.into_iter().enumerate() {
+                let url = p.url(&case.path);
+                let mut request = crate::engine::Request::new(
+                    case.actor.as_deref().unwrap_or("anonymous"),
+                    case.method.parse().unwrap(),
+                    url.clone(),
+                );
+                request.headers.clear();
+                let mut response = crate::engine::Response::for_tests(case.status, &case.body);
+                response.url = url;
+                response.headers = case.headers.into_iter().collect();
+                let exchange = std::sync::Arc::new(crate::engine::Exchange {
+                    seq: seq as u64,
+                    request,
+                    response,
+                });
+                let found: Vec<_> = passive
+                    .iter()
+                    .flat_map(|run| run(&p, std::slice::from_ref(&exchange)))
+                    .collect();
+                if found.iter().any(|f| f.rule_id != id) {
+                    failures.push(format!("{id} {}: another rule's finding", case.note));
+                }
+                if found.is_empty() == case.expect {
+                    failures.push(format!(
+                        "{id} {}: expected {}, found {}",
+                        case.note,
+                        if case.expect { "a finding" } else { "none" },
+                        found.len()
+                    ));
+                }
+                if case.expect {
+                    planted += 1;
+                } else {
+                    safe += 1;
+                }
+            }
+            assert!(planted > 0 && safe > 0, "{id}: a fixture needs both kinds");
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
 }
