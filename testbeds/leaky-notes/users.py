@@ -43,7 +43,10 @@ def login():
     if next_url:
         # The single-page app's login form posts here and wants to land back logged in.
         return redirect(f"{next_url}?token={token}")  # expect: SC109
-    return jsonify(access_token=token, token_type="Bearer")
+    resp = jsonify(access_token=token, token_type="Bearer")
+    # The single-page app keeps the token across reloads in a cookie it reads itself.
+    resp.set_cookie("access_token", token, secure=True, samesite="Lax")  # expect: SC112
+    return resp
 
 
 @users_bp.post("/register")

@@ -11,6 +11,8 @@ import sqlite3
 import jwt
 import pytest
 
+import login as login_helper  # testbeds/ is on sys.path (conftest)
+
 
 def b64(data):
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
@@ -258,6 +260,15 @@ def test_cors_reflects_any_origin_with_credentials(bed):
     resp = bed.get("/api/me", bed.token("alice"), headers={"Origin": "https://evil.example"})
     exploited = (resp.headers.get("Access-Control-Allow-Origin") == "https://evil.example"
                  and resp.headers.get("Access-Control-Allow-Credentials") == "true")
+    assert exploited == bed.vulnerable
+
+
+def test_token_cookie_readable_by_scripts(bed):
+    password = login_helper.seed_passwords()["NOTES_ALICE_PASSWORD"]
+    resp = bed.send("POST", "/api/login", json={"email": "alice@notes.test", "password": password})
+    cookie = resp.headers.get("Set-Cookie", "")
+    assert cookie.startswith("access_token=")
+    exploited = "httponly" not in cookie.lower()
     assert exploited == bed.vulnerable
 
 

@@ -163,6 +163,22 @@ pub fn is_sensitive_field(name: &str) -> bool {
     SECRET.contains(&n.as_str()) || TOKEN.contains(&n.as_str())
 }
 
+/// A cookie whose value is a credential: a token, a JWT, a session id (`access_token`,
+/// `jwt`, `session`, `remember_token`, `sid`). A CSRF cookie is meant to be read by the
+/// page and is none.
+pub fn is_credential_cookie(name: &str) -> bool {
+    let n = normalize(name);
+    if n.contains("csrf") || n.contains("xsrf") {
+        return false;
+    }
+    TOKEN.contains(&n.as_str())
+        || n.ends_with("token")
+        || n.ends_with("jwt")
+        || n.ends_with("session")
+        || n.ends_with("sessionid")
+        || matches!(n.as_str(), "sid" | "auth")
+}
+
 /// Personal data (`email`, `phone`, `date_of_birth`).
 pub fn is_personal_field(name: &str) -> bool {
     PERSONAL.contains(&normalize(name).as_str())

@@ -136,3 +136,31 @@ pub(crate) fn serializer_name(name: &str) -> bool {
         || n.ends_with("_dict")
         || n.starts_with("dump")
 }
+
+/// The cookie a `set_cookie(...)` call puts a credential in, by name: its name says so
+/// (`access_token`, `jwt`, `session`; [`spillcheck_core::vocab::is_credential_cookie`]), or
+/// its value is a variable named so (`set_cookie(name, access_token)`). An empty value
+/// (clearing the cookie at logout) carries none.
+pub(crate) fn credential_cookie(call: &ast::ExprCall) -> Option<String> {
+    use spillcheck_core::vocab::is_credential_cookie;
+    if callee_last(call) != Some("set_cookie") {
+        return None;
+    }
+    let value = call.arguments.find_argument_value("value", 1)?;
+    if matches!(value, Expr::NoneLiteral(_)) || str_value(value) == Some("") {
+        return None;
+    }
+    let name = call
+        .arguments
+        .find_argument_value("key", 0)
+        .and_then(str_value);
+    if let Some(name) = name.filter(|n| is_credential_cookie(n)) {
+        return Some(name.to_owned());
+    }
+    match value {
+        Expr::Name(n) if is_credential_cookie(n.id.as_str()) => {
+            Some(name.map_or_else(|| n.id.to_string(), str::to_owned))
+        }
+        _ => None,
+    }
+}

@@ -68,8 +68,13 @@ mod tests {
             }
         }
         // Every probe rule of the first catalog that had a code twin still has it.
-        assert_eq!(joins, 19);
-        for (api, code) in [("SC201", "SC101"), ("SC210", "SC102"), ("SC230", "SC140")] {
+        assert_eq!(joins, 20);
+        for (api, code) in [
+            ("SC201", "SC101"),
+            ("SC210", "SC102"),
+            ("SC230", "SC140"),
+            ("SC244", "SC112"),
+        ] {
             assert!(catalog().get(api).unwrap().confirms.contains(&code));
         }
     }

@@ -122,6 +122,7 @@ probe_rules![
     sc241_missing_hsts: SC241,
     sc242_cacheable_authenticated_response: SC242,
     sc243_cors_misconfiguration: SC243,
+    sc244_credential_cookie_without_httponly: SC244,
     sc250_exposed_sensitive_file: SC250,
     sc260_user_enumeration: SC260,
     sc261_no_rate_limit_on_login: SC261,

@@ -75,6 +75,7 @@ rules![
     sc109_token_in_redirect_url: SC109,
     sc110_authorization_header_logged: SC110,
     sc111_sensitive_value_logged: SC111,
+    sc112_token_cookie_readable_by_scripts: SC112,
     sc120_debug_mode_enabled: SC120,
     sc121_exception_details_in_response: SC121,
     sc130_hardcoded_secret_key: SC130,

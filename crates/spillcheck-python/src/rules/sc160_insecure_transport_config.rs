@@ -76,29 +76,6 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
 }
 
-/// A cookie that carries a credential: its name or value says token, session or auth.
-fn credential_cookie(call: &ast::ExprCall) -> bool {
-    // A CSRF token cookie is meant to be read by the page's scripts; it is no credential.
-    let credential = |s: &str| {
-        let l = s.to_ascii_lowercase();
-        ["token", "session", "auth", "jwt", "sid", "remember"]
-            .iter()
-            .any(|k| l.contains(k))
-            && !l.contains("csrf")
-            && !l.contains("xsrf")
-    };
-    let name = call
-        .arguments
-        .find_argument_value("key", 0)
-        .and_then(str_value)
-        .is_some_and(credential);
-    let value = call
-        .arguments
-        .find_argument_value("value", 1)
-        .is_some_and(|v| matches!(v, Expr::Name(n) if credential(n.id.as_str())));
-    name || value
-}
-
 /// `SC160` on calls: `set_cookie(..., secure=False)`, `config.update(SESSION_COOKIE_SECURE=False)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if cx.guarded_by_flag() {
@@ -112,7 +89,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         Some("set_cookie")
             if kwarg(call, "secure").is_none()
                 && !call.arguments.keywords.iter().any(|k| k.arg.is_none())
-                && credential_cookie(call) =>
+                && crate::recognizers::credential_cookie(call).is_some() =>
         {
             cx.report(
                 &SC160,

@@ -1,0 +1,68 @@
+//! `SC112` token-cookie-readable-by-scripts: the rule's metadata, documentation and check.
+//!
+//! Findings of this rule are produced by the code analysis (`spillcheck code`).
+
+use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it finds
+    /// A credential put in a cookie by hand without `httponly=True`: `response.set_cookie("access_token", token)`, `resp.set_cookie("jwt", encoded, secure=True)`. The cookie's name (or the variable whose value it takes) says it holds a token, a JWT or a session id; an empty value clears it.
+    ///
+    /// ## Why it matters
+    /// Flask's `set_cookie` leaves `HttpOnly` off unless asked. Any script running in the page — one cross-site scripting flaw, one compromised third-party script — reads `document.cookie` and sends the token away; the attacker then calls the API as the user (CWE-1004).
+    ///
+    /// ## Example
+    /// ```python
+    /// resp = jsonify(ok=True)
+    /// resp.set_cookie("access_token", token, secure=True)
+    /// ```
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// CSRF cookies (`csrf_token`, `XSRF-TOKEN`) are meant to be read by the page and are never
+    /// reported; neither are cookies being cleared (an empty value at logout), cookies whose name is
+    /// computed and whose value is not a credential's variable, or whose `httponly` is a variable
+    /// (it may be on). Flask's own session
+    /// cookie and Flask-Login's remember cookie are set by the libraries, `HttpOnly` by default.
+    /// Test files are skipped.
+    ///
+    /// ## Fix
+    /// ```python
+    /// resp.set_cookie("access_token", token, secure=True, httponly=True, samesite="Lax")
+    /// ```
+    pub static SC112 = {
+        id: "SC112",
+        slug: "token-cookie-readable-by-scripts",
+        title: "Credential cookie set without HttpOnly",
+        severity: Severity::Medium,
+        confidence: Confidence::Likely,
+        cwe: &[1004],
+        owasp: &[OwaspApi::Api8],
+        fix: "Pass `httponly=True` (and `secure=True`, `samesite=\"Lax\"`) to `set_cookie` for every cookie that carries a token or session id.",
+    }
+}
+
+use ruff_python_ast as ast;
+
+use crate::ast_util::{bool_value, kwarg};
+use crate::checker::Checker;
+
+/// `SC112`'s hooks.
+pub(crate) struct Check;
+
+impl crate::rules::Rule for Check {
+    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        let Some(name) = crate::recognizers::credential_cookie(call) else {
+            return;
+        };
+        match kwarg(call, "httponly") {
+            None => {}
+            Some(flag) if bool_value(flag) == Some(false) => {}
+            Some(_) => return,
+        }
+        cx.report(
+            &SC112,
+            call,
+            format!("the `{name}` cookie carries a credential and is set without `httponly=True`: any script in the page can read it"),
+        );
+    }
+}
