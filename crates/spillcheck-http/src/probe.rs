@@ -209,8 +209,6 @@ pub struct Probe {
     pub seen_a: SeenIds,
     /// Ids seen in B's answers.
     pub seen_b: SeenIds,
-    /// B's answers to the operations without path parameters (path, exchange).
-    pub b_baselines: Vec<(String, Arc<Exchange>)>,
     /// Ids on each side of the caller's own ids that enumeration tries.
     pub enum_window: u32,
     /// Routes where the cross-user test proved the ownership check holds.
@@ -827,7 +825,6 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         own_b: Own::default(),
         seen_a: SeenIds::default(),
         seen_b: SeenIds::default(),
-        b_baselines: Vec::new(),
         enum_window: options.enum_window,
         enforced: Mutex::new(Vec::new()),
         created_users: Mutex::new(Vec::new()),
@@ -1071,6 +1068,8 @@ async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> L
     let (first_wave, second_wave): (Vec<Operation>, Vec<Operation>) =
         ops.into_iter().partition(|o| o.path_params().count() == 0);
     let mut probed = Vec::new();
+    // Links seen in answers to operations not yet known, one per shape.
+    let mut links: Vec<Probed> = Vec::new();
     for wave in [first_wave, second_wave] {
         let wave: Vec<Probed> = wave
             .into_iter()
@@ -1106,7 +1105,6 @@ async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> L
                         learn_own(&mut p.own_b, &json);
                     }
                 }
-                p.b_baselines.push((path, ex));
             }
         }
         for (mut pr, user) in wave.into_iter().zip(answers) {
@@ -1132,13 +1130,13 @@ async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> L
                     if !probed
                         .iter()
                         .chain(std::iter::once(&pr))
-                        .chain(p.ops.iter())
+                        .chain(links.iter())
                         .any(|x: &Probed| {
                             x.path.split('?').next() == Some(link.as_str())
                                 || (x.op.origin == Origin::Seen && x.op.path == op.path)
                         })
                     {
-                        p.ops.push(Probed {
+                        links.push(Probed {
                             op,
                             path: link,
                             user: None,
@@ -1152,7 +1150,7 @@ async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> L
         }
     }
     // Links seen in responses, probed once (bounded).
-    let mut seen_links: Vec<Probed> = std::mem::take(&mut p.ops);
+    let mut seen_links = links;
     seen_links.dedup_by(|a, b| a.path == b.path);
     seen_links.truncate(30);
     let answers = join_all(seen_links.iter().map(|pr| baseline(p, pr))).await;
