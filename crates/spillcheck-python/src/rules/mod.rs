@@ -49,6 +49,112 @@ pub(crate) trait Rule: Sync {
     }
 }
 
+/// A rule's `Check` whose hooks hand each node to the rule's own functions:
+/// `hooks! { on_call => check_call, on_assign => check_assign }`. `concerns_its_view =>
+/// true` says its findings in a view concern that view's route.
+macro_rules! hooks {
+    ($($hook:ident => $target:expr),* $(,)?) => {
+        /// The rule's hooks (see [`crate::rules::Rule`]).
+        pub(crate) struct Check;
+
+        impl crate::rules::Rule for Check {
+            $(hook!($hook => $target);)*
+        }
+    };
+}
+
+/// One hook of [`hooks!`].
+macro_rules! hook {
+    (on_function => $f:expr) => {
+        fn on_function<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            func: &'a ruff_python_ast::StmtFunctionDef,
+        ) {
+            $f(cx, func);
+        }
+    };
+    (on_if => $f:expr) => {
+        fn on_if<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            stmt: &'a ruff_python_ast::StmtIf,
+        ) {
+            $f(cx, stmt);
+        }
+    };
+    (on_assign => $f:expr) => {
+        fn on_assign<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            targets: &'a [ruff_python_ast::Expr],
+            value: &'a ruff_python_ast::Expr,
+        ) {
+            $f(cx, targets, value);
+        }
+    };
+    (on_return => $f:expr) => {
+        fn on_return<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            stmt: &'a ruff_python_ast::Stmt,
+            value: &'a ruff_python_ast::Expr,
+        ) {
+            $f(cx, stmt, value);
+        }
+    };
+    (on_for => $f:expr) => {
+        fn on_for<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            stmt: &'a ruff_python_ast::StmtFor,
+        ) {
+            $f(cx, stmt);
+        }
+    };
+    (on_comprehension => $f:expr) => {
+        fn on_comprehension<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            expr: &'a ruff_python_ast::Expr,
+        ) {
+            $f(cx, expr);
+        }
+    };
+    (on_string => $f:expr) => {
+        fn on_string<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            lit: &'a ruff_python_ast::ExprStringLiteral,
+        ) {
+            $f(cx, lit);
+        }
+    };
+    (on_subscript => $f:expr) => {
+        fn on_subscript<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            sub: &'a ruff_python_ast::ExprSubscript,
+        ) {
+            $f(cx, sub);
+        }
+    };
+    (on_call => $f:expr) => {
+        fn on_call<'a>(
+            &self,
+            cx: &mut crate::checker::Checker<'a>,
+            call: &'a ruff_python_ast::ExprCall,
+        ) {
+            $f(cx, call);
+        }
+    };
+    (concerns_its_view => $v:expr) => {
+        fn concerns_its_view(&self) -> bool {
+            $v
+        }
+    };
+}
+
 /// The registry: one line a rule, `module: METADATA`, in id order. Generates the module
 /// declarations, the catalog list and the dispatch list.
 macro_rules! rules {

@@ -139,11 +139,6 @@ pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) 
     }
 }
 
-/// `SC103`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_function<'a>(&self, cx: &mut Checker<'a>, func: &'a ast::StmtFunctionDef) {
-        check_function(cx, func);
-    }
+hooks! {
+    on_function => check_function,
 }

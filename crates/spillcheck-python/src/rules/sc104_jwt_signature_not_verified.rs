@@ -286,11 +286,6 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
 
 
 
-/// `SC104`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
+hooks! {
+    on_call => check_call,
 }

@@ -241,15 +241,7 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
     }
 }
 
-/// `SC105`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
-
-    fn on_if<'a>(&self, cx: &mut Checker<'a>, stmt: &'a ast::StmtIf) {
-        check_if(cx, stmt);
-    }
+hooks! {
+    on_call => check_call,
+    on_if => check_if,
 }

@@ -141,15 +141,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
     }
 }
 
-/// `SC106`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_subscript<'a>(&self, cx: &mut Checker<'a>, sub: &'a ast::ExprSubscript) {
-        check_subscript(cx, sub);
-    }
-
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
+hooks! {
+    on_subscript => check_subscript,
+    on_call => check_call,
 }

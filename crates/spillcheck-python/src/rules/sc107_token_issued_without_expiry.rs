@@ -197,15 +197,7 @@ fn timedelta_days(value: &Expr) -> Option<f64> {
     Some(days)
 }
 
-/// `SC107`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
-
-    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
-        check_assign(cx, targets, value);
-    }
+hooks! {
+    on_call => check_call,
+    on_assign => check_assign,
 }

@@ -143,11 +143,6 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// `SC109`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
+hooks! {
+    on_call => check_call,
 }

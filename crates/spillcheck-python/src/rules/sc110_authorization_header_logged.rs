@@ -142,11 +142,6 @@ fn logged_names<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a str)) {
     }
 }
 
-/// `SC110`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
+hooks! {
+    on_call => check_call,
 }

@@ -223,15 +223,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// `SC111`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
-
-    fn concerns_its_view(&self) -> bool {
-        true
-    }
+hooks! {
+    on_call => check_call,
+    concerns_its_view => true,
 }

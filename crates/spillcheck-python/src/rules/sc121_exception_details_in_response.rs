@@ -388,23 +388,9 @@ fn check_error_loop<'a>(
     }
 }
 
-/// `SC121`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_return<'a>(&self, cx: &mut Checker<'a>, stmt: &'a Stmt, value: &'a Expr) {
-        check_return(cx, stmt, value);
-    }
-
-    fn on_for<'a>(&self, cx: &mut Checker<'a>, stmt: &'a ast::StmtFor) {
-        check_for(cx, stmt);
-    }
-
-    fn on_comprehension<'a>(&self, cx: &mut Checker<'a>, expr: &'a Expr) {
-        check_comprehension(cx, expr);
-    }
-
-    fn concerns_its_view(&self) -> bool {
-        true
-    }
+hooks! {
+    on_return => check_return,
+    on_for => check_for,
+    on_comprehension => check_comprehension,
+    concerns_its_view => true,
 }

@@ -180,19 +180,8 @@ pub(crate) fn check_string(cx: &mut Checker<'_>, lit: &ast::ExprStringLiteral) {
     }
 }
 
-/// `SC131`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
-        check_assign(cx, targets, value);
-    }
-
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
-
-    fn on_string<'a>(&self, cx: &mut Checker<'a>, lit: &'a ast::ExprStringLiteral) {
-        check_string(cx, lit);
-    }
+hooks! {
+    on_assign => check_assign,
+    on_call => check_call,
+    on_string => check_string,
 }

@@ -112,15 +112,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// `SC160`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
-        check_assign(cx, targets, value);
-    }
-
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
+hooks! {
+    on_assign => check_assign,
+    on_call => check_call,
 }

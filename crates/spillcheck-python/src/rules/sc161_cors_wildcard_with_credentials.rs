@@ -138,15 +138,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
 }
 
-/// `SC161`'s hooks.
-pub(crate) struct Check;
-
-impl crate::rules::Rule for Check {
-    fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
-        check_call(cx, call);
-    }
-
-    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
-        check_assign(cx, targets, value);
-    }
+hooks! {
+    on_call => check_call,
+    on_assign => check_assign,
 }
