@@ -1177,15 +1177,14 @@ pub(crate) fn func_facts_with(
                         self.facts.compares_identity = true;
                     }
                     let text_has_role = |e: &Expr| {
-                        any_expr(e, &mut |x| {
-                            let s = match x {
-                                Expr::StringLiteral(s) => s.value.to_str().to_ascii_lowercase(),
-                                Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
-                                _ => return false,
-                            };
-                            ["admin", "role", "staff", "superuser", "permission"]
-                                .iter()
-                                .any(|k| s.contains(k))
+                        any_expr(e, &mut |x| match x {
+                            Expr::StringLiteral(s) => {
+                                spillcheck_core::vocab::mentions_role(s.value.to_str())
+                            }
+                            Expr::Attribute(a) => {
+                                spillcheck_core::vocab::mentions_role(a.attr.as_str())
+                            }
+                            _ => false,
                         })
                     };
                     if text_has_role(&c.left) || c.comparators.iter().any(text_has_role) {

@@ -839,10 +839,7 @@ pub(crate) fn decorator_is_role(expr: &Expr, summaries: &Summaries) -> bool {
         .next()
         .unwrap_or(&name)
         .to_ascii_lowercase();
-    ["admin", "role", "permission", "staff", "superuser"]
-        .iter()
-        .any(|k| last.contains(k))
-        || summaries.role_checks.contains(last.as_str())
+    spillcheck_core::vocab::mentions_role(&last) || summaries.role_checks.contains(last.as_str())
 }
 
 impl<'a> Model<'a> {
