@@ -208,17 +208,38 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// Reports at `possible` when inside a development or test configuration class: such
-    /// settings are not what production runs, unless it inherits them.
+    /// The file's name when it says the module is for development only: `debug.py`,
+    /// `dev_server.py`, `settings_local.py`, `development.py` (a word of its stem).
+    pub(crate) fn development_module(&self) -> Option<&'a str> {
+        let name = self.file.rel.rsplit('/').next().unwrap_or(&self.file.rel);
+        let stem = name.strip_suffix(".py").unwrap_or(name);
+        stem.split(['_', '-', '.'])
+            .any(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "debug" | "dev" | "devserver" | "development" | "local"
+                )
+            })
+            .then_some(name)
+    }
+
+    /// Reports at `possible` when inside a development or test configuration class, or in a
+    /// module named for development: such settings are not what production runs, unless it
+    /// inherits them.
     pub(crate) fn lower_in_non_production(&mut self, index: usize) {
-        if let Some(class) = self.non_production_class() {
-            let name = class.name.to_string();
-            if let Some(f) = self.findings.get_mut(index) {
-                f.confidence = spillcheck_core::Confidence::Possible;
-                f.notes.push(format!(
-                    "confidence possible: set in `{name}`, a development or test configuration"
-                ));
-            }
+        let why = if let Some(class) = self.non_production_class() {
+            format!(
+                "set in `{}`, a development or test configuration",
+                class.name
+            )
+        } else if let Some(module) = self.development_module() {
+            format!("in `{module}`, a module named for development")
+        } else {
+            return;
+        };
+        if let Some(f) = self.findings.get_mut(index) {
+            f.confidence = spillcheck_core::Confidence::Possible;
+            f.notes.push(format!("confidence possible: {why}"));
         }
     }
 

@@ -22,7 +22,8 @@ pub(crate) trait Rule: Sync {
     /// An `if` statement, before its test and branches are walked.
     fn on_if<'a>(&self, _cx: &mut Checker<'a>, _stmt: &'a ast::StmtIf) {}
     /// An assignment, plain or annotated (`x = v`, `x: T = v`), with its targets. Findings
-    /// reported here in a development or test configuration class are lowered to
+    /// reported here in a development or test configuration class (or a module named for
+    /// development) are lowered to
     /// `possible` by the dispatcher.
     fn on_assign<'a>(&self, _cx: &mut Checker<'a>, _targets: &'a [Expr], _value: &'a Expr) {}
     /// A `return` with a value.

@@ -21,7 +21,7 @@ declare_rule! {
     /// CSRF cookies (`csrf_token`, `XSRF-TOKEN`) are meant to be read by the page and are never
     /// reported; neither are cookies being cleared (an empty value at logout), cookies whose name is
     /// computed and whose value is not a credential's variable, or whose `httponly` is a variable
-    /// (it may be on). Flask's own session
+    /// or may come in `**kwargs` (it may be on). Flask's own session
     /// cookie and Flask-Login's remember cookie are set by the libraries, `HttpOnly` by default.
     /// Test files are skipped.
     ///
@@ -54,6 +54,10 @@ impl crate::rules::Rule for Check {
         let Some(name) = crate::recognizers::credential_cookie(call) else {
             return;
         };
+        // `**cookie_kwargs` may carry `httponly` (Flask-Security's configured cookies).
+        if call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+            return;
+        }
         match kwarg(call, "httponly") {
             None => {}
             Some(flag) if bool_value(flag) == Some(false) => {}

@@ -22,7 +22,8 @@ declare_rule! {
     /// is reported on the file: `flask run` reads it, so whoever starts the app the way its
     /// README says gets the debugger. Example files (`.env.example`) are not read by Flask
     /// and are not reported. Settings inside development or test configuration classes
-    /// (`DevelopmentConfig`, `TestingConfig`) and code under `examples/`, `docs/` are
+    /// (`DevelopmentConfig`, `TestingConfig`), in modules named for development (`debug.py`,
+    /// `run_dev.py`, `settings_local.py`) and code under `examples/`, `docs/` are
     /// `possible`; code that runs only when a debug flag or variable says so is not reported.
     ///
     /// ## Fix
@@ -133,6 +134,9 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                     "server started with the Werkzeug debugger (`debug=True`)",
                 )
                 .autofix = fix;
+                // `debug.py`, `run_dev.py`: a launcher for developers.
+                let index = cx.findings.len() - 1;
+                cx.lower_in_non_production(index);
             }
         }
         Some("update" | "from_mapping")

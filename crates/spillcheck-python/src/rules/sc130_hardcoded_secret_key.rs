@@ -20,8 +20,9 @@ declare_rule! {
     /// ## Known false positives and how confidence is decided
     /// A placeholder committed as the value (`"change-me"`, `"your-secret-key"`) is reported: an
     /// app configured with it signs with it. Template markers (`"<secret>"`, `"${SECRET}"`, empty
-    /// strings) are not. Keys in development or test configuration classes and in example or
-    /// documentation folders are `possible`.
+    /// strings) are not. Keys in development or test configuration classes, in modules named for
+    /// development (`settings_dev.py`, `local.py`) and in example or documentation folders are
+    /// `possible`.
     ///
     /// ## Fix
     /// ```python

@@ -18,8 +18,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Settings inside development or test configuration classes are `possible`. A CSRF token
-    /// cookie is meant to be read by the page and is no credential.
+    /// Settings inside development or test configuration classes, or in modules named for
+    /// development (`settings_dev.py`), are `possible`. A CSRF token cookie is meant to be read
+    /// by the page and is no credential; a cookie cleared with an empty value carries none.
     ///
     /// ## Fix
     /// ```python
