@@ -167,19 +167,50 @@ fn derived_from_password(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<Strin
     // Plain derivations only: the result of `bind_user(user, password)` is not the password.
     let derived = taint.closure_direct(&seeds);
     call_values(call).find_map(|v| {
-        let mut hit = None;
-        crate::ast_util::each_expr(v, &mut |e| {
-            if hit.is_none()
-                && let Expr::Name(n) = e
-                && derived.contains(n.id.as_str())
-                && !seeds.contains(&n.id.as_str())
-                && !hashed.contains(n.id.as_str())
-            {
-                hit = Some(format!("`{}`, built from a password,", n.id));
-            }
-        });
-        hit
+        value_names(v).into_iter().find_map(|n| {
+            (derived.contains(n) && !seeds.contains(&n) && !hashed.contains(n))
+                .then(|| format!("`{n}`, built from a password,"))
+        })
     })
+}
+
+/// The names whose own value an expression carries: not those only read through an
+/// attribute or a method (`token.get_serial()`, `token.user_id` carry the serial and the
+/// id, not the token), except methods that return the same text (`encode`, `strip`).
+fn value_names(expr: &Expr) -> Vec<&str> {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    struct V<'e> {
+        names: Vec<&'e str>,
+    }
+    impl<'e> Visitor<'e> for V<'e> {
+        fn visit_expr(&mut self, e: &'e Expr) {
+            match e {
+                Expr::Name(n) => self.names.push(n.id.as_str()),
+                // `secret.encode()`, `secret.strip()`: the same text.
+                Expr::Call(c)
+                    if matches!(c.func.as_ref(), Expr::Attribute(a)
+                        if matches!(a.value.as_ref(), Expr::Name(_))
+                            && matches!(
+                                a.attr.as_str(),
+                                "encode" | "decode" | "strip" | "lstrip" | "rstrip" | "upper"
+                                    | "lower" | "casefold"
+                            )) =>
+                {
+                    if let Expr::Attribute(a) = c.func.as_ref() {
+                        self.visit_expr(&a.value);
+                    }
+                    for arg in &*c.arguments.args {
+                        self.visit_expr(arg);
+                    }
+                }
+                Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(_)) => {}
+                _ => walk_expr(self, e),
+            }
+        }
+    }
+    let mut v = V { names: Vec::new() };
+    v.visit_expr(expr);
+    v.names
 }
 
 /// `SC111`: a log call whose arguments hold a password or secret, or a whole request
