@@ -223,6 +223,30 @@ impl<'a> Checker<'a> {
             .then_some(name)
     }
 
+    /// Whether the current code runs only when the file is executed as a script (`if
+    /// __name__ == "__main__":`): a module's self-test or demo, not what the app runs.
+    pub(crate) fn in_main_block(&self) -> bool {
+        self.guards.iter().any(|g| {
+            let Expr::Compare(c) = g else { return false };
+            let sides = || std::iter::once(c.left.as_ref()).chain(c.comparators.iter());
+            sides().any(|e| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__"))
+                && sides().any(|e| crate::ast_util::str_value(e) == Some("__main__"))
+        })
+    }
+
+    /// Reports at `possible` a hard-coded value set under `if __name__ == "__main__":` (a
+    /// module's self-test encrypting a sample password, a demo).
+    pub(crate) fn lower_in_main_block(&mut self, index: usize) {
+        if self.in_main_block()
+            && let Some(f) = self.findings.get_mut(index)
+        {
+            f.confidence = spillcheck_core::Confidence::Possible;
+            f.notes.push(
+                "confidence possible: under `if __name__ == \"__main__\":`, run only as a script (a self-test or demo), not by the app".to_owned(),
+            );
+        }
+    }
+
     /// Reports at `possible` when inside a development or test configuration class, or in a
     /// module named for development: such settings are not what production runs, unless it
     /// inherits them.

@@ -121,12 +121,15 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
 }
 
 /// A call whose result hides its argument: `s.replace(secret, "***")`, `re.sub(...)`,
-/// `mask(token)`, `redact(...)`, a hash.
+/// `mask(token)`, `redact(...)`, a hash, or tells only something about it (`len`, `type`,
+/// `bool`).
 fn is_masking(call: &ast::ExprCall) -> bool {
     callee_last(call).is_some_and(|n| {
         let n = n.to_ascii_lowercase();
         n == "replace"
             || n == "sub"
+            // `len(pin)`, `type(password)`, `bool(self.password)`: about it, not it.
+            || matches!(n.as_str(), "len" | "type" | "bool" | "isinstance" | "id")
             || [
                 "mask",
                 "redact",

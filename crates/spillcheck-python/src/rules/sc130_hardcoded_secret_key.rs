@@ -72,6 +72,8 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
     );
     finding.secrets.push(literal.to_owned());
     finding.autofix = fix;
+    let index = cx.findings.len() - 1;
+    cx.lower_in_main_block(index);
 }
 
 /// `SC130` on assignments to signing-key names.
@@ -86,6 +88,11 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         if let Some(name) = target_name(t)
             && is_signing_key_name(&name)
         {
+            // `SECRET_KEY = "SECRET_KEY"` (a setting's name), `SECRET = "secret"` (a label):
+            // the identifier's own spelling. As a fallback it is the key all the same.
+            if !fallback && literal.eq_ignore_ascii_case(&name) {
+                return;
+            }
             report_literal(cx, value, &name, literal, fallback);
             return;
         }

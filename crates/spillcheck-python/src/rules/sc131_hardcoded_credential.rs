@@ -94,6 +94,8 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             );
             finding.secrets.push(literal.to_owned());
             finding.autofix = fix;
+            let index = cx.findings.len() - 1;
+            cx.lower_in_main_block(index);
         }
         return;
     }
