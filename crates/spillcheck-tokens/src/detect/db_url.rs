@@ -23,7 +23,10 @@ impl crate::detect::Detector for DbUrl {
         });
         for c in re.captures_iter(line) {
             let (user, pass, host) = (&c[1], c.get(2).expect("password"), &c[3]);
-            if crate::detect::is_placeholder(pass.as_str()) || shape_only(user, pass.as_str(), host)
+            let after = &line[c.get(0).expect("match").end()..];
+            if crate::detect::is_placeholder(pass.as_str())
+                || shape_only(user, pass.as_str(), host)
+                || template(user, host, after)
             {
                 continue;
             }
@@ -35,6 +38,31 @@ impl crate::detect::Detector for DbUrl {
             });
         }
     }
+}
+
+/// A URL written to show its format: `http://user:passw@hostname:port/path` (a port that
+/// is a word), or a generic user at a placeholder host (`user:…@hostname`, `…@example.com`).
+fn template(user: &str, host: &str, after: &str) -> bool {
+    let word_port = after
+        .strip_prefix(':')
+        .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()));
+    let placeholder_host = matches!(
+        host.to_ascii_lowercase().as_str(),
+        "hostname"
+            | "host"
+            | "server"
+            | "domain"
+            | "yourhost"
+            | "your-host"
+            | "example.com"
+            | "example.org"
+            | "example.net"
+    );
+    let generic_user = matches!(
+        user.to_ascii_lowercase().as_str(),
+        "user" | "username" | "login" | "name" | "usr"
+    );
+    word_port || placeholder_host && generic_user
 }
 
 fn shape_only(user: &str, pass: &str, host: &str) -> bool {
@@ -72,5 +100,12 @@ mod tests {
         assert!(scan("mysql+pymysql://scott:tiger@localhost/test").is_empty());
         assert!(scan("mysql://root:admin@localhost/migration").is_empty());
         assert!(scan("postgresql://USER:PASSWORD@db/app").is_empty());
+        // A comment showing the format of a URL.
+        assert!(scan("# like http://user:passw@hostname:port/path").is_empty());
+        assert!(scan("smtp://user:s3cr3tpw@example.com").is_empty());
+        assert_eq!(
+            scan("smtp://mailer:s3cr3tpw@smtp.example.com:587")[0].secret,
+            "s3cr3tpw"
+        );
     }
 }
