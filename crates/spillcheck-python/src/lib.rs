@@ -417,6 +417,17 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
         }
     }
+    // Third-party code copied into the project is its authors' to fix, not this project's.
+    for f in &mut findings {
+        if f.location
+            .as_ref()
+            .is_some_and(|l| project::is_vendored_path(&l.path))
+            && f.confidence > spillcheck_core::Confidence::Possible
+        {
+            f.confidence = spillcheck_core::Confidence::Possible;
+            f.notes.push("confidence possible: in vendored third-party code (vendor/, third_party/), not the project's own".to_owned());
+        }
+    }
     if let Some(only) = options.only {
         let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));
         findings.retain(|f| keep(f.location.as_ref().map(|l| l.path.as_str())));

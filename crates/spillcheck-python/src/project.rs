@@ -55,6 +55,19 @@ pub(crate) fn is_example_path(rel: &str) -> bool {
     })
 }
 
+/// Whether a relative path is third-party code copied into the project (`vendor/`,
+/// `_vendor/`, `third_party/`): not code its developers wrote or review.
+pub(crate) fn is_vendored_path(rel: &str) -> bool {
+    let mut dirs: Vec<&str> = rel.split('/').collect();
+    dirs.pop();
+    dirs.iter().any(|seg| {
+        matches!(
+            seg.to_ascii_lowercase().as_str(),
+            "vendor" | "vendored" | "_vendor" | "third_party" | "thirdparty" | "third-party"
+        )
+    })
+}
+
 /// Whether a relative path is test code.
 pub(crate) fn is_test_path(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);

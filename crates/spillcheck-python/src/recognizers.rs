@@ -138,9 +138,9 @@ pub(crate) fn serializer_name(name: &str) -> bool {
 }
 
 /// The cookie a `set_cookie(...)` call puts a credential in, by name: its name says so
-/// (`access_token`, `jwt`, `session`; [`spillcheck_core::vocab::is_credential_cookie`]), or
-/// its value is a variable named so (`set_cookie(name, access_token)`). An empty value
-/// (clearing the cookie at logout) carries none.
+/// (`access_token`, `jwt`, `session`; [`spillcheck_core::vocab::is_credential_cookie`]) when
+/// it is a literal, else its value is a variable named so (`set_cookie(name,
+/// access_token)`). An empty value (clearing the cookie at logout) carries none.
 pub(crate) fn credential_cookie(call: &ast::ExprCall) -> Option<String> {
     use spillcheck_core::vocab::is_credential_cookie;
     if callee_last(call) != Some("set_cookie") {
@@ -150,17 +150,17 @@ pub(crate) fn credential_cookie(call: &ast::ExprCall) -> Option<String> {
     if matches!(value, Expr::NoneLiteral(_)) || str_value(value) == Some("") {
         return None;
     }
-    let name = call
+    // A literal name decides (`set_cookie("csrf_token", token)` holds a CSRF token); a
+    // computed one leaves it to the value's name.
+    match call
         .arguments
         .find_argument_value("key", 0)
-        .and_then(str_value);
-    if let Some(name) = name.filter(|n| is_credential_cookie(n)) {
-        return Some(name.to_owned());
-    }
-    match value {
-        Expr::Name(n) if is_credential_cookie(n.id.as_str()) => {
-            Some(name.map_or_else(|| n.id.to_string(), str::to_owned))
-        }
-        _ => None,
+        .map(|k| (k, str_value(k)))
+    {
+        Some((_, Some(name))) => is_credential_cookie(name).then(|| name.to_owned()),
+        _ => match value {
+            Expr::Name(n) if is_credential_cookie(n.id.as_str()) => Some(n.id.to_string()),
+            _ => None,
+        },
     }
 }
