@@ -121,6 +121,17 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
             .iter()
             .any(|k| n.contains(k))
         });
+        // A signed link token the function checks for its purpose and age (itsdangerous'
+        // `serializer.loads(token, salt="file-download", max_age=86400)`): a download or
+        // verification link, mailed or handed out as a URL by design.
+        let signed_link = cx.functions.last().is_some_and(|f| {
+            crate::facts::calls_in(&f.body).iter().any(|c| {
+                matches!(callee_last(c), Some("loads" | "loads_unsafe"))
+                    && (c.arguments.find_keyword("salt").is_some()
+                        || c.arguments.find_keyword("max_age").is_some())
+            })
+        });
+        let one_time = one_time || signed_link;
         // The fix drops the read: the value is `None`, as if the parameter were absent.
         // Unsafe: clients that send the token in the URL must move it to the header.
         let fix = cx.file.fix(
@@ -136,7 +147,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
         finding.autofix = fix;
         if one_time {
             finding.confidence = spillcheck_core::Confidence::Possible;
-            finding.notes.push("confidence possible: a one-time link (reset, confirmation, invitation) carries its token in the URL by design; what matters is that it expires and works once".to_owned());
+            finding.notes.push("confidence possible: a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age) carries its token in the URL by design; what matters is that it expires and works once".to_owned());
         }
     }
 }
