@@ -19,7 +19,9 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// Reset, confirmation, invitation and unsubscribe links carry a one-time token in the
-    /// URL by design (they are mailed): in functions named so the finding is `possible`.
+    /// URL by design (they are mailed): in functions named so the finding is `possible`, and
+    /// so it is where the function checks the token as a signed link bound to a purpose and an
+    /// age (`serializer.loads(token, salt="file-download", max_age=86400)`).
     ///
     /// ## Fix
     /// ```python

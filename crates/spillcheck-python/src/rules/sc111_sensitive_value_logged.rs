@@ -20,7 +20,10 @@ declare_rule! {
     /// Masked values (`url.replace(api_key, "***")`, `mask(token)`, a hash) and module constants
     /// that name a route or a setting (`UPDATE_USER_PASSWORD = "/users/update-password"`) are not
     /// secrets. Values built from a password (`query = f"... '{password}'"`) are, unless hashed;
-    /// the result of a check that took the password (`bind_user(user, password)`) is not.
+    /// the result of a check that took the password (`bind_user(user, password)`) is not, nor
+    /// what is said about a secret (`len(pin)`, `type(password)`, `bool(self.password)`, names
+    /// whose last word is about it: `pin_pols`, `password_rules`), nor a field read on an object
+    /// that met a password (`token.get_serial()`).
     ///
     /// ## Fix
     /// ```python
