@@ -21,7 +21,9 @@ declare_rule! {
     /// ## Known false positives and how confidence is decided
     /// What is logged is judged by the value, not the variable's name: `token.user_id`,
     /// `cfg["model"]` beside a key in the same dict, `len(tokens)` and a loop variable that happens
-    /// to be called `auth` are not tokens. `print()` counts as logging in web code (a server's
+    /// to be called `auth` are not tokens, nor is a token *record* the function uses as an object
+    /// (`token.name = …`, `token.get_serial()`: its `repr` is logged, not a bearer string; string
+    /// methods such as `token.split()` do not make it one). `print()` counts as logging in web code (a server's
     /// standard output is its log), not in command-line commands.
     ///
     /// ## Fix
@@ -55,6 +57,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         return;
     }
     let tainted = cx.credential_names();
+    let objects = objects_in_function(cx);
     let mut what: Option<String> = None;
     for v in call_values(call) {
         if let Some(w) = credential_flow(v) {
@@ -78,7 +81,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             };
             if tainted.contains(n) && !id_like {
                 what = Some(format!("`{n}`, read from the request's credentials"));
-            } else if cx.web && is_token_like_name(n) {
+            } else if cx.web && is_token_like_name(n) && !objects.contains(n) {
                 what = Some(format!("`{n}`"));
             }
         });
@@ -89,6 +92,51 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if let Some(what) = what {
         cx.report(&SC110, call, format!("log call writes {what} to the logs"));
     }
+}
+
+/// Names the current function uses as objects (`self.token.name`, `token.get_serial()`,
+/// `form.populate_obj(token)` aside): a token *record* whose logged form is its `repr`, not
+/// the bearer string. String methods (`token.split()`, `token.encode()`) do not count.
+fn objects_in_function<'a>(cx: &Checker<'a>) -> rustc_hash::FxHashSet<&'a str> {
+    let mut out = rustc_hash::FxHashSet::default();
+    let Some(func) = cx.functions.last() else {
+        return out;
+    };
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Attribute(a) = e
+            && !matches!(
+                a.attr.as_str(),
+                "encode"
+                    | "decode"
+                    | "split"
+                    | "rsplit"
+                    | "strip"
+                    | "lstrip"
+                    | "rstrip"
+                    | "startswith"
+                    | "endswith"
+                    | "replace"
+                    | "lower"
+                    | "upper"
+                    | "format"
+                    | "join"
+                    | "partition"
+                    | "find"
+                    | "count"
+            )
+        {
+            match a.value.as_ref() {
+                Expr::Name(n) => {
+                    out.insert(n.id.as_str());
+                }
+                Expr::Attribute(inner) => {
+                    out.insert(inner.attr.as_str());
+                }
+                _ => {}
+            }
+        }
+    });
+    out
 }
 
 /// The names whose *value* a logged expression writes: `token` in `f"{token}"` or
