@@ -26,6 +26,7 @@ mod finding;
 pub mod fingerprint;
 pub mod fix;
 mod gate;
+pub mod openapi;
 mod redact;
 mod report;
 pub mod score;

@@ -162,35 +162,10 @@ pub use spillcheck_core::correlate::normalize_template;
 
 /// Parses an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML).
 pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
-    let doc: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(_) => serde_norway::from_str(text)
-            .map_err(|e| format!("not JSON or YAML: {}", first_line(&e.to_string())))?,
-    };
-    let Some(root) = doc.as_object() else {
-        return Err("the document is not an object".into());
-    };
-    let swagger2 = root
-        .get("swagger")
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with('2'));
-    if !swagger2
-        && !root
-            .get("openapi")
-            .and_then(Value::as_str)
-            .is_some_and(|v| v.starts_with('3'))
-    {
-        return Err("neither `openapi: 3.x` nor `swagger: 2.0`".into());
-    }
-    let prefix = if swagger2 {
-        root.get("basePath")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .trim_end_matches('/')
-            .to_owned()
-    } else {
-        server_prefix(root)
-    };
+    let spec = spillcheck_core::openapi::Spec::parse(text)?;
+    let root = spec.root();
+    let swagger2 = spec.is_swagger2();
+    let prefix = spec.base_path();
     let global_security = root.get("security");
     let mut ops = Vec::new();
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
@@ -328,49 +303,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
     Ok(ops)
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
-}
-
-fn server_prefix(root: &Map<String, Value>) -> String {
-    let url = root
-        .get("servers")
-        .and_then(Value::as_array)
-        .and_then(|s| s.first())
-        .and_then(|s| s.get("url"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    // Only the path part of a server URL matters: the probe's target is the origin.
-    let path = match url.find("://") {
-        Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
-        None => url,
-    };
-    if path.contains('{') {
-        return String::new();
-    }
-    path.trim_end_matches('/').to_owned()
-}
-
-/// Follows a local `$ref` (`#/components/...`), a few levels deep.
-fn resolve<'a>(root: &'a Map<String, Value>, mut value: &'a Value) -> Option<&'a Value> {
-    for _ in 0..8 {
-        let Some(r) = value.get("$ref").and_then(Value::as_str) else {
-            return Some(value);
-        };
-        let pointer = r.strip_prefix('#')?;
-        let mut cur: Option<&Value> = None;
-        for part in pointer.split('/').filter(|p| !p.is_empty()) {
-            let part = part.replace("~1", "/").replace("~0", "~");
-            cur = match cur {
-                None => root.get(&part),
-                Some(v) => v.get(&part),
-            };
-            cur?;
-        }
-        value = cur?;
-    }
-    None
-}
+use spillcheck_core::openapi::resolve;
 
 fn body_from_schema(root: &Map<String, Value>, ct: &str, schema: &Value) -> Body {
     let schema = resolve(root, schema).unwrap_or(schema);

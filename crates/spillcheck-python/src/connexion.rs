@@ -4,6 +4,7 @@
 //! (or `x-basicInfoFunc`, `x-apikeyInfoFunc`).
 
 use serde_json::Value;
+use spillcheck_core::openapi::Spec;
 
 use crate::model::{PathParam, RouteAuth};
 
@@ -21,17 +22,13 @@ pub(crate) struct SpecOperation {
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
 
 /// Parses a JSON or YAML text into a spec, if it is an OpenAPI 3 or Swagger 2 document
-/// with operation ids. Anything else (or unparsable) is `None`.
-pub(crate) fn parse_spec(text: &str, yaml: bool) -> Option<Value> {
+/// with operation ids (the shared reader, `spillcheck_core::openapi`). Anything else (or
+/// unparsable) is `None`.
+pub(crate) fn parse_spec(text: &str) -> Option<Spec> {
     if !text.contains("operationId") {
         return None;
     }
-    let value: Value = if yaml {
-        serde_norway::from_str(text).ok()?
-    } else {
-        serde_json::from_str(text).ok()?
-    };
-    (value.get("openapi").is_some() || value.get("swagger").is_some()).then_some(value)
+    Spec::parse(text).ok()
 }
 
 fn schemes(spec: &Value) -> Option<&serde_json::Map<String, Value>> {
@@ -77,26 +74,11 @@ fn auth_of(requirements: Option<&Value>, spec: &Value) -> RouteAuth {
     RouteAuth::Decorator { name }
 }
 
-/// The path prefix of a spec: Swagger `basePath` or the path of the first OpenAPI server URL.
-fn base_path(spec: &Value) -> String {
-    if let Some(b) = spec.get("basePath").and_then(Value::as_str) {
-        return b.trim_end_matches('/').to_owned();
-    }
-    let url = spec
-        .pointer("/servers/0/url")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let path = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
-        None => url,
-    };
-    path.trim_end_matches('/').to_owned()
-}
-
 /// Every operation with an `operationId`.
-pub(crate) fn operations(spec: &Value, base_override: Option<&str>) -> Vec<SpecOperation> {
+pub(crate) fn operations(doc: &Spec, base_override: Option<&str>) -> Vec<SpecOperation> {
     let base =
-        base_override.map_or_else(|| base_path(spec), |b| b.trim_end_matches('/').to_owned());
+        base_override.map_or_else(|| doc.base_path(), |b| b.trim_end_matches('/').to_owned());
+    let spec = doc.value();
     let global = spec.get("security");
     let mut out = Vec::new();
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
@@ -125,6 +107,8 @@ pub(crate) fn operations(spec: &Value, base_override: Option<&str>) -> Vec<SpecO
             let mut params = Vec::new();
             for list in [shared_params, op.get("parameters")].into_iter().flatten() {
                 for p in list.as_array().into_iter().flatten() {
+                    // `{"$ref": "#/components/parameters/NoteId"}`
+                    let Some(p) = doc.resolve(p) else { continue };
                     if p.get("in").and_then(Value::as_str) != Some("path") {
                         continue;
                     }
@@ -170,7 +154,7 @@ mod tests {
     #[test]
     fn reads_operations_and_security() {
         let yaml = "openapi: 3.0.0\nservers: [{url: 'http://x/api/v1'}]\nsecurity: [{jwt: []}]\ncomponents:\n  securitySchemes:\n    jwt: {type: http, scheme: bearer, x-bearerInfoFunc: app.auth.decode_token}\npaths:\n  /notes/{note_id}:\n    get:\n      operationId: app.notes.get_note\n      parameters: [{name: note_id, in: path, schema: {type: integer}}]\n  /health:\n    get:\n      operationId: app.meta.health\n      security: []\n";
-        let spec = parse_spec(yaml, true).unwrap();
+        let spec = parse_spec(yaml).unwrap();
         let ops = operations(&spec, None);
         assert_eq!(ops.len(), 2);
         let note = ops
@@ -183,7 +167,11 @@ mod tests {
         );
         let health = ops.iter().find(|o| o.path == "/api/v1/health").unwrap();
         assert_eq!(health.auth, RouteAuth::None);
-        assert!(parse_spec("{\"openapi\": \"3.0.0\"}", false).is_none());
-        assert!(parse_spec("operationId: [unclosed", true).is_none());
+        assert!(parse_spec("{\"openapi\": \"3.0.0\"}").is_none());
+        // A path parameter defined once under components and referenced.
+        let shared = "openapi: 3.0.0\ncomponents:\n  parameters:\n    NoteId: {name: note_id, in: path, schema: {type: integer}}\npaths:\n  /notes/{note_id}:\n    parameters: [{$ref: '#/components/parameters/NoteId'}]\n    get: {operationId: app.notes.get_note}\n";
+        let ops = operations(&parse_spec(shared).unwrap(), None);
+        assert_eq!(ops[0].params[0].converter, "int");
+        assert!(parse_spec("operationId: [unclosed").is_none());
     }
 }

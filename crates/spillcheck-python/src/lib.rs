@@ -189,8 +189,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         })
         .filter_map(|f| {
             let text = files::read_text(&f.path, 8 * 1024 * 1024).ok()?;
-            let spec =
-                connexion::parse_spec(&text, !f.rel.to_ascii_lowercase().ends_with(".json"))?;
+            let spec = connexion::parse_spec(&text)?;
             Some(connexion::operations(&spec, None))
         })
         .flatten()
