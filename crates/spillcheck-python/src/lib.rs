@@ -416,6 +416,19 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
         }
     }
+    // A migration that writes a secret column seeds or restores rows once; the app's own
+    // writes are what SC150 is about.
+    for f in &mut findings {
+        if f.rule_id == rules::sc150_plaintext_secret_storage::SC150.id
+            && f.location
+                .as_ref()
+                .is_some_and(|l| project::is_migration_path(&l.path))
+            && f.confidence > spillcheck_core::Confidence::Possible
+        {
+            f.confidence = spillcheck_core::Confidence::Possible;
+            f.notes.push("confidence possible: in a database migration script, run once to shape or seed the schema, not the app's own writes".to_owned());
+        }
+    }
     // Third-party code copied into the project is its authors' to fix, not this project's.
     for f in &mut findings {
         if f.location

@@ -68,6 +68,16 @@ pub(crate) fn is_vendored_path(rel: &str) -> bool {
     })
 }
 
+/// Whether a relative path is a database migration script (`migrations/versions/…`,
+/// `alembic/…`): it shapes or seeds the schema once, it is not how the app stores what its
+/// users send.
+pub(crate) fn is_migration_path(rel: &str) -> bool {
+    let mut dirs: Vec<&str> = rel.split('/').collect();
+    dirs.pop();
+    dirs.iter()
+        .any(|seg| matches!(seg.to_ascii_lowercase().as_str(), "migrations" | "alembic"))
+}
+
 /// Whether a relative path is test code.
 pub(crate) fn is_test_path(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);

@@ -21,7 +21,8 @@ declare_rule! {
     /// `user.password = raw` is not reported when the model's `password` is a property, a
     /// `hybrid_property`, a `synonym(..., descriptor=property(...))` or a `@validates` hook whose
     /// setter hashes, wherever the model is defined; connections, clients and settings objects
-    /// hold passwords to use them, not to store them. A token or secret column given a freshly
+    /// hold passwords to use them, not to store them. Writes in database migration scripts
+    /// (`migrations/`, `alembic/`) seed or restore rows once and are `possible`. A token or secret column given a freshly
     /// generated value (`secrets.token_urlsafe()`) is stored as it was generated. A `CREATE
     /// TABLE` with a `password TEXT` column is not reported by itself (hashes are text too):
     /// only with a raw write or a raw comparison of that table's column somewhere in the
