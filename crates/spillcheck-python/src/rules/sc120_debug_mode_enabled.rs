@@ -24,7 +24,10 @@ declare_rule! {
     /// and are not reported. Settings inside development or test configuration classes
     /// (`DevelopmentConfig`, `TestingConfig`), in modules named for development (`debug.py`,
     /// `run_dev.py`, `settings_local.py`) and code under `examples/`, `docs/` are
-    /// `possible`; code that runs only when a debug flag or variable says so is not reported.
+    /// `possible`, and so is `app.debug = True` in a module that serves the app with another
+    /// WSGI server (gevent's `WSGIServer`, waitress, wsgiref) and never starts Werkzeug's: no
+    /// debugger answers there. Code that runs only when a debug flag or variable says so is not
+    /// reported.
     ///
     /// ## Fix
     /// ```python
@@ -77,9 +80,53 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             let fix = from_environment(cx, value);
             cx.report(&SC120, t, "debug mode switched on in code")
                 .autofix = fix;
+            if let Some(server) = served_without_werkzeug(cx) {
+                let f = cx.findings.last_mut().expect("just reported");
+                f.confidence = spillcheck_core::Confidence::Possible;
+                f.notes.push(format!(
+                    "confidence possible: this module serves the app with `{server}`, not Werkzeug's server: the flag does not start the debugger"
+                ));
+            }
             return;
         }
     }
+}
+
+/// The WSGI server the module serves the app with, when it is not Werkzeug's (gevent's
+/// `WSGIServer`, waitress' `serve`, wsgiref's `make_server`) and nothing in the module starts
+/// Werkzeug's (`app.run`, `run_simple`): `app.debug = True` then reloads templates and
+/// propagates exceptions, but no debugger answers the clients.
+fn served_without_werkzeug(cx: &Checker<'_>) -> Option<&'static str> {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    struct Calls {
+        other: Option<&'static str>,
+        werkzeug: bool,
+    }
+    impl<'a> Visitor<'a> for Calls {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if let Expr::Call(c) = e {
+                match callee_last(c) {
+                    Some("WSGIServer") => self.other = Some("WSGIServer"),
+                    Some("make_server") => self.other = Some("make_server"),
+                    Some("serve")
+                        if crate::ast_util::callee(c).is_some_and(|n| n.contains("waitress")) =>
+                    {
+                        self.other = Some("waitress.serve");
+                    }
+                    Some("run" | "run_simple" | "run_app") => self.werkzeug = true,
+                    _ => {}
+                }
+            }
+            walk_expr(self, e);
+        }
+    }
+    let module = cx.file.module()?;
+    let mut calls = Calls {
+        other: None,
+        werkzeug: false,
+    };
+    calls.visit_body(&module.body);
+    calls.other.filter(|_| !calls.werkzeug)
 }
 
 /// The fix: the literal `True` becomes a read of `FLASK_DEBUG`, off unless it is `1`.
