@@ -223,6 +223,13 @@ impl Finding {
         self
     }
 
+    /// Lowers the finding to `possible` and notes why (`confidence possible: {why}`): the
+    /// code runs only in a test, an example, a script's self-test, a development setting...
+    pub fn lower_to_possible(&mut self, why: impl std::fmt::Display) {
+        self.confidence = Confidence::Possible;
+        self.notes.push(format!("confidence possible: {why}"));
+    }
+
     /// Overrides the severity.
     #[must_use]
     pub fn with_severity(mut self, severity: Severity) -> Finding {

@@ -240,9 +240,8 @@ impl<'a> Checker<'a> {
         if self.in_main_block()
             && let Some(f) = self.findings.get_mut(index)
         {
-            f.confidence = spillcheck_core::Confidence::Possible;
-            f.notes.push(
-                "confidence possible: under `if __name__ == \"__main__\":`, run only as a script (a self-test or demo), not by the app".to_owned(),
+            f.lower_to_possible(
+                "under `if __name__ == \"__main__\":`, run only as a script (a self-test or demo), not by the app",
             );
         }
     }
@@ -262,8 +261,7 @@ impl<'a> Checker<'a> {
             return;
         };
         if let Some(f) = self.findings.get_mut(index) {
-            f.confidence = spillcheck_core::Confidence::Possible;
-            f.notes.push(format!("confidence possible: {why}"));
+            f.lower_to_possible(why);
         }
     }
 

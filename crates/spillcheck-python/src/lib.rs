@@ -397,47 +397,32 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             rule.on_project(&project, &mut findings);
         }
     }
-    // Example and documentation code shows how to use the project; its debug flags and
-    // demo keys are not what a deployment runs.
+    // Code the project does not run as itself: example and documentation code (how to use
+    // the project, not what a deployment runs), migration scripts writing a secret column
+    // (they seed or restore rows once; the app's own writes are what SC150 is about), and
+    // third-party code copied into the project (its authors' to fix).
     let examples: rustc_hash::FxHashSet<&str> = sources
         .iter()
         .filter(|f| f.is_example)
         .map(|f| f.rel.as_str())
         .collect();
-    if !examples.is_empty() {
-        for f in &mut findings {
-            if f.location
-                .as_ref()
-                .is_some_and(|l| examples.contains(l.path.as_str()))
-                && f.confidence > spillcheck_core::Confidence::Possible
-            {
-                f.confidence = spillcheck_core::Confidence::Possible;
-                f.notes.push("confidence possible: in example or documentation code (examples/, demo/, docs/), not in what the project runs".to_owned());
-            }
-        }
-    }
-    // A migration that writes a secret column seeds or restores rows once; the app's own
-    // writes are what SC150 is about.
     for f in &mut findings {
-        if f.rule_id == rules::sc150_plaintext_secret_storage::SC150.id
-            && f.location
-                .as_ref()
-                .is_some_and(|l| project::is_migration_path(&l.path))
-            && f.confidence > spillcheck_core::Confidence::Possible
+        let Some(path) = f.location.as_ref().map(|l| l.path.as_str()) else {
+            continue;
+        };
+        let why = if examples.contains(path) {
+            "in example or documentation code (examples/, demo/, docs/), not in what the project runs"
+        } else if f.rule_id == rules::sc150_plaintext_secret_storage::SC150.id
+            && project::is_migration_path(path)
         {
-            f.confidence = spillcheck_core::Confidence::Possible;
-            f.notes.push("confidence possible: in a database migration script, run once to shape or seed the schema, not the app's own writes".to_owned());
-        }
-    }
-    // Third-party code copied into the project is its authors' to fix, not this project's.
-    for f in &mut findings {
-        if f.location
-            .as_ref()
-            .is_some_and(|l| project::is_vendored_path(&l.path))
-            && f.confidence > spillcheck_core::Confidence::Possible
-        {
-            f.confidence = spillcheck_core::Confidence::Possible;
-            f.notes.push("confidence possible: in vendored third-party code (vendor/, third_party/), not the project's own".to_owned());
+            "in a database migration script, run once to shape or seed the schema, not the app's own writes"
+        } else if project::is_vendored_path(path) {
+            "in vendored third-party code (vendor/, third_party/), not the project's own"
+        } else {
+            continue;
+        };
+        if f.confidence > spillcheck_core::Confidence::Possible {
+            f.lower_to_possible(why);
         }
     }
     if let Some(only) = options.only {

@@ -250,8 +250,7 @@ impl ProjectFacts {
                     let in_view = function.as_deref().is_some_and(|n| self.views.contains(n))
                         || enclosing.iter().any(|n| self.view_decorators.contains(n));
                     if !in_view && !builds_response {
-                        f.confidence = spillcheck_core::Confidence::Possible;
-                        f.notes.push("confidence possible: returned by a helper, not by a view: whether the text reaches a client depends on its callers".to_owned());
+                        f.lower_to_possible("returned by a helper, not by a view: whether the text reaches a client depends on its callers");
                         if let Some(helper) = function {
                             returners.push((helper, kept.len()));
                         }

@@ -148,8 +148,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
         );
         finding.autofix = fix;
         if one_time {
-            finding.confidence = spillcheck_core::Confidence::Possible;
-            finding.notes.push("confidence possible: a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age) carries its token in the URL by design; what matters is that it expires and works once".to_owned());
+            finding.lower_to_possible("a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age) carries its token in the URL by design; what matters is that it expires and works once");
         }
     }
 }

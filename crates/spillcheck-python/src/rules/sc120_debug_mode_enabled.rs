@@ -81,10 +81,8 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             cx.report(&SC120, t, "debug mode switched on in code")
                 .autofix = fix;
             if let Some(server) = served_without_werkzeug(cx) {
-                let f = cx.findings.last_mut().expect("just reported");
-                f.confidence = spillcheck_core::Confidence::Possible;
-                f.notes.push(format!(
-                    "confidence possible: this module serves the app with `{server}`, not Werkzeug's server: the flag does not start the debugger"
+                cx.findings.last_mut().expect("just reported").lower_to_possible(format_args!(
+                    "this module serves the app with `{server}`, not Werkzeug's server: the flag does not start the debugger"
                 ));
             }
             return;

@@ -75,10 +75,8 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
     let index = cx.findings.len() - 1;
     cx.lower_in_main_block(index);
     if fallback && refuses_default(cx, name, literal) {
-        let f = &mut cx.findings[index];
-        f.confidence = spillcheck_core::Confidence::Possible;
-        f.notes.push(
-            "confidence possible: the module refuses to go on with this default (an `if` comparing the key with it raises)".to_owned(),
+        cx.findings[index].lower_to_possible(
+            "the module refuses to go on with this default (an `if` comparing the key with it raises)",
         );
     }
 }

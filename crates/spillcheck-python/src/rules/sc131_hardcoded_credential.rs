@@ -163,10 +163,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             finding.secrets.push(literal.to_owned());
             finding.autofix = fix;
             if test_data {
-                finding.confidence = spillcheck_core::Confidence::Possible;
-                finding
-                    .notes
-                    .push("confidence possible: test or sample data".to_owned());
+                finding.lower_to_possible("test or sample data");
             }
         }
     }
