@@ -28,6 +28,11 @@ pub(crate) fn callee(call: &ast::ExprCall) -> Option<String> {
     dotted(&call.func)
 }
 
+/// The operands of a comparison, left first: `a`, `b`, `c` of `a < b == c`.
+pub(crate) fn operands(c: &ast::ExprCompare) -> impl Iterator<Item = &Expr> + Clone {
+    std::iter::once(c.left.as_ref()).chain(c.comparators.iter())
+}
+
 /// The value of a string literal (implicitly concatenated parts joined).
 pub(crate) fn str_value(expr: &Expr) -> Option<&str> {
     match expr {

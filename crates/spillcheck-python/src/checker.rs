@@ -66,7 +66,7 @@ pub(crate) struct Checker<'a> {
     /// Module-level string constants (for names used as keys/values).
     pub constants: HashMap<String, &'a Expr>,
     /// The rules that run on this file: the enabled ones, none on a test file.
-    active: Vec<&'static dyn Rule>,
+    active: &'a [&'static dyn Rule],
     /// The module imports a web framework (flask, werkzeug, connexion...).
     pub web: bool,
     /// Names carrying request credentials in the current function, computed once per function.
@@ -86,19 +86,8 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn new(
-        file: &'a SourceFile,
-        enabled: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Checker<'a> {
-        let active = if file.is_test {
-            Vec::new()
-        } else {
-            crate::rules::REGISTRY
-                .iter()
-                .filter(|(meta, _)| enabled(meta.id))
-                .map(|(_, rule)| *rule)
-                .collect()
-        };
+    pub(crate) fn new(file: &'a SourceFile, enabled: &'a [&'static dyn Rule]) -> Checker<'a> {
+        let active = if file.is_test { &[] } else { enabled };
         let web = file.module().is_some_and(|m| {
             m.body.iter().any(|s| match s {
                 Stmt::ImportFrom(i) => i.module.as_ref().is_some_and(|m| is_web_module(m.as_str())),
@@ -125,8 +114,8 @@ impl<'a> Checker<'a> {
 
     /// Calls `hook` on each rule that runs on this file.
     fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Checker<'a>)) {
-        for i in 0..self.active.len() {
-            hook(self.active[i], self);
+        for rule in self.active {
+            hook(*rule, self);
         }
     }
 
@@ -228,9 +217,11 @@ impl<'a> Checker<'a> {
     pub(crate) fn in_main_block(&self) -> bool {
         self.guards.iter().any(|g| {
             let Expr::Compare(c) = g else { return false };
-            let sides = || std::iter::once(c.left.as_ref()).chain(c.comparators.iter());
-            sides().any(|e| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__"))
-                && sides().any(|e| crate::ast_util::str_value(e) == Some("__main__"))
+            let mut sides = crate::ast_util::operands(c);
+            sides
+                .clone()
+                .any(|e| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__"))
+                && sides.any(|e| crate::ast_util::str_value(e) == Some("__main__"))
         })
     }
 

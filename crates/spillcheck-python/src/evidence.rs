@@ -317,9 +317,7 @@ fn scoped_by_owner<'a>(
         if in_or {
             continue;
         }
-        let sides: Vec<&Expr> = std::iter::once(c.left.as_ref())
-            .chain(c.comparators.iter())
-            .collect();
+        let sides: Vec<&Expr> = crate::ast_util::operands(c).collect();
         if !sides.iter().any(|s| involves_identity(s, identity)) {
             continue;
         }

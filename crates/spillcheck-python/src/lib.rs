@@ -207,20 +207,16 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         .collect();
     // Environment files Flask reads at start-up: a committed `FLASK_DEBUG=1`.
     let mut env_findings: Vec<Finding> = Vec::new();
-    let env_rules: Vec<&dyn rules::Rule> = rules::REGISTRY
-        .iter()
-        .filter(|(meta, _)| (options.enabled)(meta.id))
-        .map(|(_, rule)| *rule)
-        .collect();
+    let enabled_rules = rules::enabled(options.enabled);
     for f in found.iter().filter(|f| !f.python) {
         let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-        if name != ".flaskenv" && name != ".env" || env_rules.is_empty() {
+        if name != ".flaskenv" && name != ".env" || enabled_rules.is_empty() {
             continue;
         }
         let Ok(text) = files::read_text(&f.path, 1024 * 1024) else {
             continue;
         };
-        for rule in &env_rules {
+        for rule in &enabled_rules {
             rule.on_env_file(&f.rel, &text, &mut env_findings);
         }
     }
@@ -297,7 +293,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                     .collect();
             }
             {
-                let mut cx = checker::Checker::new(&file, options.enabled);
+                let mut cx = checker::Checker::new(&file, &enabled_rules);
                 if options.only.is_none_or(|only| only.contains(&file.rel)) {
                     cx.run();
                 }
@@ -392,10 +388,8 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         sql_files: &sql_files,
         raw_columns: &raw_columns,
     };
-    for (meta, rule) in rules::REGISTRY {
-        if (options.enabled)(meta.id) {
-            rule.on_project(&project, &mut findings);
-        }
+    for rule in &enabled_rules {
+        rule.on_project(&project, &mut findings);
     }
     // Code the project does not run as itself: example and documentation code (how to use
     // the project, not what a deployment runs), migration scripts writing a secret column

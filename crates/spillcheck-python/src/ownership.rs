@@ -304,9 +304,9 @@ fn route<'a>(
     // (`amount > my_balance`) checks no ownership.
     exprs_in(&func.body, &mut |e| {
         if let Expr::Compare(c) = e {
-            let operands = || std::iter::once(c.left.as_ref()).chain(c.comparators.iter());
-            if operands().any(|x| involves_identity(x, &identity))
-                && operands().any(|x| reads_any(x, &id_names))
+            let mut operands = crate::ast_util::operands(c);
+            if operands.clone().any(|x| involves_identity(x, &identity))
+                && operands.any(|x| reads_any(x, &id_names))
             {
                 compared = true;
             }

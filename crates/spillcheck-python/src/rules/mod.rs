@@ -13,6 +13,15 @@ use spillcheck_core::{Finding, RuleMeta};
 use crate::checker::Checker;
 use crate::project::Project;
 
+/// The enabled rules, in id order: computed once per analysis for every dispatch.
+pub(crate) fn enabled(enabled: &(dyn Fn(&str) -> bool + Sync)) -> Vec<&'static dyn Rule> {
+    REGISTRY
+        .iter()
+        .filter(|(meta, _)| enabled(meta.id))
+        .map(|(_, rule)| *rule)
+        .collect()
+}
+
 /// A code rule's hooks. File-local hooks are called during the one walk over each file's
 /// tree, in the order the nodes come; [`Rule::on_project`] once the whole project is
 /// modelled (routes, function facts, data models, ownership).

@@ -196,9 +196,7 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
     let Expr::Compare(cmp) = stmt.test.as_ref() else {
         return;
     };
-    let sides: Vec<&Expr> = std::iter::once(cmp.left.as_ref())
-        .chain(cmp.comparators.iter())
-        .collect();
+    let sides: Vec<&Expr> = crate::ast_util::operands(cmp).collect();
     let none_literal = sides
         .iter()
         .any(|e| str_value(e).is_some_and(|s| s.eq_ignore_ascii_case("none")));

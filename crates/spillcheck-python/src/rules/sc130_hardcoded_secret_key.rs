@@ -100,12 +100,12 @@ fn refuses_default(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
                 let mut compares = false;
                 crate::ast_util::each_expr(&i.test, &mut |e| {
                     if let Expr::Compare(c) = e {
-                        let sides = || std::iter::once(c.left.as_ref()).chain(c.comparators.iter());
-                        compares |= sides().any(|x| {
+                        let mut sides = crate::ast_util::operands(c);
+                        compares |= sides.clone().any(|x| {
                             crate::ast_util::dotted(x)
                                 .is_some_and(|d| d.rsplit('.').next() == Some(self.name))
                                 || str_value(x).is_some_and(|k| k == self.name)
-                        }) && sides().any(|x| str_value(x) == Some(self.literal));
+                        }) && sides.any(|x| str_value(x) == Some(self.literal));
                     }
                 });
                 if compares && i.body.iter().any(|s| matches!(s, ast::Stmt::Raise(_))) {
