@@ -31,8 +31,11 @@ fn is_word(s: &str) -> bool {
 }
 
 /// Shapes of credentials that are redacted even when nobody registered them: (regex, index
-/// of the capture group that holds the secret). Provider keys are not listed here: the
-/// detectors' own patterns ([`crate::secret_patterns::PROVIDER_KEYS`]) are applied too.
+/// of the capture group that holds the secret). The detectors' own provider-key patterns
+/// ([`crate::secret_patterns::PROVIDER_KEYS`]) are applied too; the provider prefixes below
+/// are the wider nets a redactor needs where a detector wants precision (keys of other
+/// lengths, tokens without the usual dashes): hiding too much costs nothing, showing a key
+/// whole does.
 fn patterns() -> &'static [(Regex, usize)] {
     static PATTERNS: OnceLock<Vec<(Regex, usize)>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
@@ -55,6 +58,14 @@ fn patterns() -> &'static [(Regex, usize)] {
             ),
             // Passwords in URLs: scheme://user:PASSWORD@host
             (r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@]+:([^@\s/…]+)@", 1),
+            // Provider prefixes, any length past a floor.
+            (r"\bAKIA[0-9A-Z]{16}\b", 0),
+            (r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", 0),
+            (r"\bglpat-[A-Za-z0-9_-]{20,}", 0),
+            (r"\bxox[abprs]-[A-Za-z0-9-]{10,}", 0),
+            (r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", 0),
+            (r"\bAIza[0-9A-Za-z_-]{35}", 0),
+            (r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}", 0),
         ]
         .into_iter()
         .map(|(p, g)| (Regex::new(p).expect("redaction pattern compiles"), g))
@@ -299,6 +310,21 @@ mod tests {
                 && !out.contains(": notes"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn provider_keys_the_detectors_would_not_report_are_hidden_too() {
+        // Shorter or differently shaped than the detectors require.
+        for key in [
+            "sk-abcdefghijklmnopqrstuvw",
+            "xoxb-1234567890abc",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD",
+        ] {
+            let out = Redactor::new()
+                .scrub(&format!("key={key} end"))
+                .into_owned();
+            assert!(!out.contains(key), "{key} left whole in {out}");
+        }
     }
 
     #[test]
