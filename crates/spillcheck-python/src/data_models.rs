@@ -10,7 +10,6 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::ast_util::{callee_last, dotted, str_value};
 use crate::facts::model_key;
-use crate::project::SourceFile;
 
 /// Models by their normal-form name (see [`model_key`]): field names, lower-case.
 #[derive(Debug, Default)]
@@ -84,23 +83,29 @@ const FIELD_CALLS: &[&str] = &[
 ];
 
 impl DataModels {
-    /// Gathers models from every parsed file and `CREATE TABLE` statements from their
-    /// string literals and from `sql_files` (the project's `.sql` files: path, text).
-    pub(crate) fn build(files: &[SourceFile], sql_files: &[(String, String)]) -> DataModels {
+    /// The models one parsed file declares, and the `CREATE TABLE` statements of its
+    /// string literals.
+    pub(crate) fn of_file(module: &ast::ModModule) -> DataModels {
         let mut out = DataModels::default();
-        for file in files {
-            let Some(module) = file.module() else {
-                continue;
-            };
-            let mut v = Gather { out: &mut out };
-            for s in &module.body {
-                v.visit_stmt(s);
-            }
-        }
-        for (_, text) in sql_files {
-            out.add_ddl(text);
+        let mut v = Gather { out: &mut out };
+        for s in &module.body {
+            v.visit_stmt(s);
         }
         out
+    }
+
+    /// Adds `other`'s models (the union: the order files are merged in does not matter).
+    pub(crate) fn merge(&mut self, other: DataModels) {
+        for (key, fields) in other.fields {
+            self.fields.entry(key).or_default().extend(fields);
+        }
+    }
+
+    /// Adds the tables of the project's `.sql` files (path, text).
+    pub(crate) fn add_sql_files(&mut self, sql_files: &[(String, String)]) {
+        for (_, text) in sql_files {
+            self.add_ddl(text);
+        }
     }
 
     /// The fields of a model or table, if the project declares it.
@@ -377,9 +382,15 @@ mod tests {
         assert!(m.fields("note").unwrap().contains("title"));
         assert!(!m.fields("note").unwrap().contains("foreign"));
         let src = "class Post(db.Model):\n    __tablename__ = 'posts'\n    id = db.Column(db.Integer)\n    author_id = db.Column(db.ForeignKey('users.id'))\n";
-        let (file, _) = SourceFile::parse("m.py".into(), src.into());
-        let models = DataModels::build(std::slice::from_ref(&file), &[]);
+        let (file, _) = crate::project::SourceFile::parse("m.py".into(), src.into());
+        let mut models = DataModels::default();
+        models.merge(DataModels::of_file(file.module().unwrap()));
         assert!(models.has_owner("post"));
+        models.add_sql_files(&[(
+            "s.sql".into(),
+            "CREATE TABLE tags (id INTEGER, post_id INTEGER, name TEXT)".into(),
+        )]);
+        assert!(models.fields("tag").unwrap().contains("name") && models.has_owner("post"));
     }
 
     #[test]

@@ -41,8 +41,11 @@ use crate::project::SourceFile;
 
 /// What pass 1 yields per file, its tree dropped unless the cross-module passes need it.
 struct FileResult {
-    /// The file (its tree kept only when needed later), or none when it could not be read.
+    /// The file (its tree and text kept in a web application only), or none when it could
+    /// not be read.
     file: Option<SourceFile>,
+    /// Its number of lines.
+    lines: usize,
     /// Why it could not be read or parsed.
     diagnostic: Option<Diagnostic>,
     /// It did not parse.
@@ -58,6 +61,10 @@ struct FileResult {
     functions: Vec<(String, facts::FuncFacts)>,
     /// The secret columns it writes or compares raw.
     raw_columns: Vec<project::RawColumn>,
+    /// What it hands the project rules ([`rules::Rule::on_file`]).
+    summary: project::Summary,
+    /// The data models it declares.
+    models: data_models::DataModels,
 }
 
 /// What to analyse and how.
@@ -230,22 +237,28 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         })
         .filter(|s| s != "__init__")
         .collect();
-    // Pass 1, file by file in parallel: parse, the file-local rules, the functions' facts and
-    // the file's project facts; then the tree goes unless a cross-module pass needs it. What
-    // depends on the whole project waits in `deferred`.
+    // Pass 1, file by file in parallel: parse, the file-local rules, the functions' facts,
+    // the file's project facts, data models and what it hands the project rules (its
+    // summary); then the tree goes unless the route analysis needs it. What depends on the
+    // whole project waits in `deferred` and in the summary.
     // In a web application every module may hold a handler, a decorator or a model the
-    // cross-module passes follow: all trees are kept. Elsewhere (a library, a standard
-    // library) only the files `relevance::needed` names keep theirs. Told from the imports,
-    // each file read on its own here (and again below) so that no text waits in memory.
-    let web = python.par_iter().any(|f| {
-        files::read_text(&f.path, files::MAX_PYTHON_BYTES).is_ok_and(|t| relevance::web_text(&t))
-    });
+    // route analysis follows: all trees are kept. Elsewhere (a library, a standard library)
+    // there are no routes, and every tree, text and line index is dropped as soon as its
+    // file is summarized, so memory stays flat however large the project. Told from the
+    // imports and route registrations (or Connexion's spec), each file read on its own here
+    // (and again below) so that no text waits in memory.
+    let web = !spec_ops.is_empty()
+        || python.par_iter().any(|f| {
+            files::read_text(&f.path, files::MAX_PYTHON_BYTES)
+                .is_ok_and(|t| relevance::web_text(&t))
+        });
     let per_file: Vec<FileResult> = python
         .par_iter()
         .map(|f| {
             let text = files::read_text(&f.path, files::MAX_PYTHON_BYTES);
             let mut result = FileResult {
                 file: None,
+                lines: 0,
                 diagnostic: None,
                 parse_error: false,
                 external: rustc_hash::FxHashSet::default(),
@@ -254,6 +267,8 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 deferred: Vec::new(),
                 functions: Vec::new(),
                 raw_columns: Vec::new(),
+                summary: project::Summary::default(),
+                models: data_models::DataModels::default(),
             };
             let text = match text {
                 Ok(text) => text,
@@ -268,6 +283,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 }
             };
             let (mut file, err) = SourceFile::parse(f.rel.clone(), text);
+            result.lines = file.index.line_count();
             result.parse_error = file.parsed.is_none();
             result.diagnostic = err.map(|(line, col, msg)| Diagnostic {
                 level: DiagnosticLevel::Warning,
@@ -301,11 +317,20 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 result.deferred = cx.deferred;
                 result.raw_columns = cx.raw_columns;
             }
-            if !web && !relevance::needed(&file, &project_modules) {
-                // Its findings hold their code frames already; the cross-module passes
-                // skip a file without a tree.
+            if let Some(m) = file.module() {
+                result.models = data_models::DataModels::of_file(m);
+                if !file.is_test {
+                    for rule in &enabled_rules {
+                        rule.on_file(&file, m, &mut result.summary);
+                    }
+                }
+            }
+            if !web {
+                // Its findings hold their code frames already; the route analysis skips a
+                // file without a tree.
                 file.parsed = None;
                 file.text = String::new();
+                file.index = ruff_source_file::LineIndex::from_source_text("");
             }
             result.file = Some(file);
             result
@@ -316,18 +341,23 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     let mut externals = Vec::with_capacity(per_file.len());
     let mut parse_errors = 0;
     let mut pending = Vec::with_capacity(per_file.len());
+    let mut summary = project::Summary::default();
+    let mut data_models = data_models::DataModels::default();
+    let mut lines = 0;
     for r in per_file {
         if let Some(d) = r.diagnostic {
             diagnostics.push(d);
         }
         let Some(file) = r.file else { continue };
         parse_errors += usize::from(r.parse_error);
+        lines += r.lines;
         facts.extend(r.facts);
+        summary.extend(r.summary);
+        data_models.merge(r.models);
         sources.push(file);
         externals.push(r.external);
         pending.push((r.findings, r.deferred, r.functions, r.raw_columns));
     }
-    let lines = sources.iter().map(|f| f.index.line_count()).sum();
     let mut findings = env_findings;
     let mut functions = Vec::new();
     let mut exception_returners: rustc_hash::FxHashMap<String, Vec<usize>> =
@@ -343,11 +373,13 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         findings.extend(kept);
         functions.extend(fs);
     }
+    // What the project rules drew from single files is reported as it stands.
+    findings.append(&mut summary.findings);
     let summaries = facts::Summaries::build(functions);
 
     // Pass 2: the Flask model, what each route does with data, and the route-level rules.
     let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);
-    let data_models = data_models::DataModels::build(&sources, &sql_files);
+    data_models.add_sql_files(&sql_files);
     // Exception text a helper returns reaches a client when a view answers with it.
     if !exception_returners.is_empty() {
         for site in &model.routes {
@@ -378,6 +410,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     let ownership = ownership::analyze(&mut model, &summaries, &externals);
     let project = project::Project {
         files: &sources,
+        summary: &summary,
         model: &model,
         summaries: &summaries,
         externals: &externals,

@@ -443,12 +443,44 @@ pub(crate) struct RawColumn {
     pub written: bool,
 }
 
+/// What one file hands the project rules before its tree is dropped
+/// ([`crate::rules::Rule::on_file`]): findings that need only the file, and the facts a
+/// project rule settles once every file is read. Files' summaries are joined in file order.
+#[derive(Debug, Default)]
+pub(crate) struct Summary {
+    /// Findings drawn from this file alone by a project rule (SC140's serializers).
+    pub findings: Vec<spillcheck_core::Finding>,
+    /// Marshmallow schemas that dump an email address: schema, the field's statement, key.
+    pub schema_emails: Vec<(String, Location, String)>,
+    /// Schemas nested as a person in another schema: inner schema, `Outer.field`.
+    pub schema_nestings: Vec<(String, String)>,
+    /// Secret attributes or keywords given a freshly generated value: the field (`None`
+    /// when stored whatever the models declare), where, and the message.
+    pub stored_secrets: Vec<(Option<String>, Location, String)>,
+    /// Secret columns of `CREATE TABLE` literals in Python: table, column, where.
+    pub ddl_columns: Vec<(String, String, Location)>,
+}
+
+impl Summary {
+    /// Adds `other`'s entries after this summary's.
+    pub(crate) fn extend(&mut self, other: Summary) {
+        self.findings.extend(other.findings);
+        self.schema_emails.extend(other.schema_emails);
+        self.schema_nestings.extend(other.schema_nestings);
+        self.stored_secrets.extend(other.stored_secrets);
+        self.ddl_columns.extend(other.ddl_columns);
+    }
+}
+
 /// What the project-level rules read ([`crate::rules::Rule::on_project`]): every file, the
 /// Flask model, the functions' facts, the data models, what each route does with data and
 /// who may load what (ownership), computed once for all rules.
 pub(crate) struct Project<'a> {
-    /// The project's Python files (trees kept where the cross-module passes need them).
+    /// The project's Python files (trees kept in a web application only: elsewhere what
+    /// the project rules need from a file is in `summary`).
     pub files: &'a [SourceFile],
+    /// What the files handed the project rules in the file pass ([`Summary`]).
+    pub summary: &'a Summary,
     /// Routes, blueprints, authentication.
     pub model: &'a crate::model::Model<'a>,
     /// The functions' facts, by name.

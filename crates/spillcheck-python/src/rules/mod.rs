@@ -11,7 +11,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use spillcheck_core::{Finding, RuleMeta};
 
 use crate::checker::Checker;
-use crate::project::Project;
+use crate::project::{Project, SourceFile, Summary};
 
 /// The enabled rules, in id order: computed once per analysis for every dispatch.
 pub(crate) fn enabled(enabled: &(dyn Fn(&str) -> bool + Sync)) -> Vec<&'static dyn Rule> {
@@ -23,8 +23,9 @@ pub(crate) fn enabled(enabled: &(dyn Fn(&str) -> bool + Sync)) -> Vec<&'static d
 }
 
 /// A code rule's hooks. File-local hooks are called during the one walk over each file's
-/// tree, in the order the nodes come; [`Rule::on_project`] once the whole project is
-/// modelled (routes, function facts, data models, ownership).
+/// tree, in the order the nodes come; [`Rule::on_file`] once per file after that walk;
+/// [`Rule::on_project`] once the whole project is modelled (routes, function facts, data
+/// models, ownership).
 pub(crate) trait Rule: Sync {
     /// A function definition, before its decorators and body are walked.
     fn on_function<'a>(&self, _cx: &mut Checker<'a>, _func: &'a ast::StmtFunctionDef) {}
@@ -50,6 +51,11 @@ pub(crate) trait Rule: Sync {
     /// A committed environment file Flask reads at start-up (`.flaskenv`, `.env`), by
     /// its path relative to the root and its text.
     fn on_env_file(&self, _rel: &str, _text: &str, _findings: &mut Vec<Finding>) {}
+    /// A parsed file of the project's own code, once, before its tree may be dropped:
+    /// what a project rule needs from the file goes into `summary` (findings drawn from
+    /// the file alone, facts to settle in [`Rule::on_project`]). Called for every file,
+    /// also under `--only` (the project rules see the whole project).
+    fn on_file(&self, _file: &SourceFile, _module: &ast::ModModule, _summary: &mut Summary) {}
     /// The whole project, once every file is read and the model is built.
     fn on_project(&self, _project: &Project<'_>, _findings: &mut Vec<Finding>) {}
     /// Whether a finding of this rule inside a view's handler concerns that view's route

@@ -48,8 +48,8 @@ declare_rule! {
     }
 }
 
-use ruff_python_ast::Expr;
-use spillcheck_core::Finding;
+use ruff_python_ast::{Expr, ModModule};
+use spillcheck_core::{Finding, Location};
 
 use ruff_text_size::Ranged;
 
@@ -57,7 +57,7 @@ use crate::recognizers::serializer_name;
 use crate::ast_util::{callee_last, dotted, str_value};
 use crate::facts::{all_functions, exprs_in};
 use crate::model::Model;
-use crate::project::SourceFile;
+use crate::project::{SourceFile, Summary};
 
 fn reads_record(value: &Expr) -> bool {
     match value {
@@ -158,170 +158,189 @@ fn issues_secret(name: &str) -> bool {
 }
 
 
-/// `SC140`: a dict (or `jsonify`/`dict` keywords) built in a response-producing function
-/// that copies a sensitive field of a record.
-pub(crate) fn check_files<'a>(
-    model: &Model<'_>,
-    files: &'a [SourceFile],
-    findings: &mut Vec<Finding>,
-) {
-    for file in files {
-        if file.is_test {
-            continue;
+/// A serializer of a model (`User.to_dict`) answers requests; a private helper named
+/// like one (`_credentials_to_dict`) counts only if a view answers with it.
+fn is_serializer(name: &str) -> bool {
+    serializer_name(name) && !name.starts_with('_')
+}
+
+/// `SC140` in a file's serializers, read in the file pass (whether or not the project is
+/// a web application).
+fn check_serializers(file: &SourceFile, module: &ModModule, findings: &mut Vec<Finding>) {
+    for (_q, func, class) in all_functions(&module.body) {
+        if is_serializer(func.name.as_str()) {
+            check_function(file, func, class, findings);
         }
+    }
+}
+
+/// `SC140` in the other functions views answer with (a web application's trees are kept).
+fn check_responders(model: &Model<'_>, files: &[SourceFile], findings: &mut Vec<Finding>) {
+    if model.response_functions.is_empty() {
+        return;
+    }
+    for file in files.iter().filter(|f| !f.is_test) {
         let Some(module) = file.module() else {
             continue;
         };
         for (_q, func, class) in all_functions(&module.body) {
             let name = func.name.as_str();
-            // A serializer of a model (`User.to_dict`) answers requests; a private helper
-            // named like one (`_credentials_to_dict`) counts only if a view answers with it.
-            let serializer = serializer_name(name) && !name.starts_with('_');
-            if !(model.response_functions.contains(name) || serializer) {
-                continue;
-            }
-            // Dicts handed to another call than a response builder are payloads of that
-            // call (`requests.post(url, data={"client_secret": ...})`), not the answer.
-            let mut payloads: Vec<ruff_text_size::TextRange> = Vec::new();
-            exprs_in(&func.body, &mut |e| {
-                if let Expr::Call(c) = e
-                    && !matches!(
-                        callee_last(c),
-                        Some(
-                            "jsonify"
-                                | "dict"
-                                | "make_response"
-                                | "Response"
-                                | "json_response"
-                                | "dumps"
-                        )
-                    )
-                {
-                    for a in c
-                        .arguments
-                        .args
-                        .iter()
-                        .chain(c.arguments.keywords.iter().map(|k| &k.value))
-                    {
-                        if matches!(a, Expr::Dict(_)) {
-                            payloads.push(a.range());
-                        }
-                    }
-                }
-            });
-            let issues_tokens =
-                issues_tokens(name) || class.is_some_and(|c| issues_tokens(c.name.as_str()));
-            let issues_secret = issues_secret(name);
-            // Values the request itself carried (the caller's own token echoed back) are
-            // not secrets of the server.
-            let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
-                .iter()
-                .filter(|a| {
-                    crate::ast_util::any_expr(
-                        &a.value,
-                        &mut |e| matches!(e, Expr::Name(n) if n.id.as_str() == "request"),
-                    )
-                })
-                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-                .collect();
-            let request_names = crate::facts::Taint::of_body(&func.body).closure(&from_request);
-            // Tokens this function makes (`secrets.token_urlsafe()`, `uuid4()`) are issued by it.
-            let fresh: Vec<&str> = crate::facts::assigns_in(&func.body)
-                .iter()
-                .filter(|a| generated(&a.value))
-                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-                .collect();
-            let own_value = |v: &Expr| {
-                matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()) || fresh.contains(&n.id.as_str()))
-                    || generated(v)
-            };
-            let issued = |key: &str| {
-                issues_tokens && spillcheck_core::vocab::is_token_field(key)
-                    || issues_secret && {
-                        let k = key.to_ascii_lowercase();
-                        !(k.contains("pass") || k.contains("pwd"))
-                    }
-            };
-            // Endpoints that receive a password: echoing their request body returns it.
-            let takes_password = {
-                let n = name.to_ascii_lowercase();
-                [
-                    "register",
-                    "signup",
-                    "sign_up",
-                    "login",
-                    "password",
-                    "reset",
-                    "credential",
-                ]
-                .iter()
-                .any(|k| n.contains(k))
-            };
-            // The whole body, not fields read from it.
-            let body_names: Vec<&str> = if takes_password {
-                crate::facts::assigns_in(&func.body)
-                    .iter()
-                    .filter(|a| crate::patterns::is_body_dump(&a.value))
-                    .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let echoes_body = |v: &Expr| {
-                takes_password
-                    && (crate::patterns::is_body_dump(v)
-                        || matches!(v, Expr::Name(n) if body_names.contains(&n.id.as_str())))
-            };
-            let mut hits: Vec<(&Expr, String)> = Vec::new();
-            // Only what the function answers with: dicts in its returns (or in names they
-            // read), not dicts handed to storage, sessions or other calls.
-            let returned = crate::facts::returned_exprs(&func.body);
-            let mut visit = |e: &'a Expr| match e {
-                Expr::Dict(d) if payloads.iter().any(|p| p.contains_range(d.range())) => {}
-                Expr::Dict(d) => {
-                    for item in &d.items {
-                        if let Some(key) = item.key.as_ref().and_then(str_value)
-                            && sensitive(key, &item.value)
-                            && !issued(key)
-                            && !own_value(&item.value)
-                        {
-                            hits.push((
-                                item.key.as_ref().expect("key"),
-                                format!("`{key}` is copied into a response by `{name}`"),
-                            ));
-                        } else if let Some(key) = item.key.as_ref().and_then(str_value)
-                            && echoes_body(&item.value)
-                        {
-                            hits.push((
-                                item.key.as_ref().expect("key"),
-                                format!("`{key}` echoes the request body of `{name}`, with the password it carries, into the response"),
-                            ));
-                        }
-                    }
-                }
-                Expr::Call(c) if matches!(callee_last(c), Some("jsonify" | "dict")) => {
-                    for k in &c.arguments.keywords {
-                        if let Some(arg) = &k.arg
-                            && sensitive(arg.as_str(), &k.value)
-                            && !issued(arg.as_str())
-                            && !own_value(&k.value)
-                        {
-                            hits.push((
-                                &k.value,
-                                format!("`{arg}` is copied into a response by `{name}`"),
-                            ));
-                        }
-                    }
-                }
-                _ => {}
-            };
-            for r in returned {
-                crate::ast_util::each_expr(r, &mut visit);
-            }
-            for (node, message) in hits {
-                findings.push(Finding::new(&SC140, message).at(file.at(node)));
+            if !is_serializer(name) && model.response_functions.contains(name) {
+                check_function(file, func, class, findings);
             }
         }
+    }
+}
+
+/// `SC140`: a dict (or `jsonify`/`dict` keywords) built in a response-producing function
+/// that copies a sensitive field of a record.
+fn check_function<'a>(
+    file: &SourceFile,
+    func: &'a ruff_python_ast::StmtFunctionDef,
+    class: Option<&ruff_python_ast::StmtClassDef>,
+    findings: &mut Vec<Finding>,
+) {
+    let name = func.name.as_str();
+    // Dicts handed to another call than a response builder are payloads of that
+    // call (`requests.post(url, data={"client_secret": ...})`), not the answer.
+    let mut payloads: Vec<ruff_text_size::TextRange> = Vec::new();
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Call(c) = e
+            && !matches!(
+                callee_last(c),
+                Some(
+                    "jsonify"
+                        | "dict"
+                        | "make_response"
+                        | "Response"
+                        | "json_response"
+                        | "dumps"
+                )
+            )
+        {
+            for a in c
+                .arguments
+                .args
+                .iter()
+                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+            {
+                if matches!(a, Expr::Dict(_)) {
+                    payloads.push(a.range());
+                }
+            }
+        }
+    });
+    let issues_tokens =
+        issues_tokens(name) || class.is_some_and(|c| issues_tokens(c.name.as_str()));
+    let issues_secret = issues_secret(name);
+    // Values the request itself carried (the caller's own token echoed back) are
+    // not secrets of the server.
+    let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
+        .iter()
+        .filter(|a| {
+            crate::ast_util::any_expr(
+                &a.value,
+                &mut |e| matches!(e, Expr::Name(n) if n.id.as_str() == "request"),
+            )
+        })
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
+    let request_names = crate::facts::Taint::of_body(&func.body).closure(&from_request);
+    // Tokens this function makes (`secrets.token_urlsafe()`, `uuid4()`) are issued by it.
+    let fresh: Vec<&str> = crate::facts::assigns_in(&func.body)
+        .iter()
+        .filter(|a| generated(&a.value))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
+    let own_value = |v: &Expr| {
+        matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()) || fresh.contains(&n.id.as_str()))
+            || generated(v)
+    };
+    let issued = |key: &str| {
+        issues_tokens && spillcheck_core::vocab::is_token_field(key)
+            || issues_secret && {
+                let k = key.to_ascii_lowercase();
+                !(k.contains("pass") || k.contains("pwd"))
+            }
+    };
+    // Endpoints that receive a password: echoing their request body returns it.
+    let takes_password = {
+        let n = name.to_ascii_lowercase();
+        [
+            "register",
+            "signup",
+            "sign_up",
+            "login",
+            "password",
+            "reset",
+            "credential",
+        ]
+        .iter()
+        .any(|k| n.contains(k))
+    };
+    // The whole body, not fields read from it.
+    let body_names: Vec<&str> = if takes_password {
+        crate::facts::assigns_in(&func.body)
+            .iter()
+            .filter(|a| crate::patterns::is_body_dump(&a.value))
+            .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let echoes_body = |v: &Expr| {
+        takes_password
+            && (crate::patterns::is_body_dump(v)
+                || matches!(v, Expr::Name(n) if body_names.contains(&n.id.as_str())))
+    };
+    let mut hits: Vec<(&Expr, String)> = Vec::new();
+    // Only what the function answers with: dicts in its returns (or in names they
+    // read), not dicts handed to storage, sessions or other calls.
+    let returned = crate::facts::returned_exprs(&func.body);
+    let mut visit = |e: &'a Expr| match e {
+        Expr::Dict(d) if payloads.iter().any(|p| p.contains_range(d.range())) => {}
+        Expr::Dict(d) => {
+            for item in &d.items {
+                if let Some(key) = item.key.as_ref().and_then(str_value)
+                    && sensitive(key, &item.value)
+                    && !issued(key)
+                    && !own_value(&item.value)
+                {
+                    hits.push((
+                        item.key.as_ref().expect("key"),
+                        format!("`{key}` is copied into a response by `{name}`"),
+                    ));
+                } else if let Some(key) = item.key.as_ref().and_then(str_value)
+                    && echoes_body(&item.value)
+                {
+                    hits.push((
+                        item.key.as_ref().expect("key"),
+                        format!("`{key}` echoes the request body of `{name}`, with the password it carries, into the response"),
+                    ));
+                }
+            }
+        }
+        Expr::Call(c) if matches!(callee_last(c), Some("jsonify" | "dict")) => {
+            for k in &c.arguments.keywords {
+                if let Some(arg) = &k.arg
+                    && sensitive(arg.as_str(), &k.value)
+                    && !issued(arg.as_str())
+                    && !own_value(&k.value)
+                {
+                    hits.push((
+                        &k.value,
+                        format!("`{arg}` is copied into a response by `{name}`"),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    };
+    for r in returned {
+        crate::ast_util::each_expr(r, &mut visit);
+    }
+    for (node, message) in hits {
+        findings.push(Finding::new(&SC140, message).at(file.at(node)));
     }
 }
 
@@ -428,67 +447,67 @@ fn nested_schema(value: &Expr) -> Option<String> {
     found
 }
 
-/// `SC140` on marshmallow schemas that dump an email address and are nested as the
-/// author, owner or members of another schema's objects: every such answer shows other
-/// people's addresses.
-pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
-    // schema name -> (file index, the email field's statement, field name)
-    let mut emails: rustc_hash::FxHashMap<String, (usize, ruff_text_size::TextRange, String)> =
-        rustc_hash::FxHashMap::default();
-    // nested schema name -> ["PostSchema.author", ...]
-    let mut nestings: rustc_hash::FxHashMap<String, Vec<String>> = rustc_hash::FxHashMap::default();
-    for (index, file) in files.iter().enumerate() {
-        if file.is_test {
-            continue;
-        }
-        let Some(module) = file.module() else {
-            continue;
-        };
-        let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
-        classes_in(&module.body, &mut classes);
-        for c in classes.into_iter().filter(|c| is_schema_class(c)) {
-            for stmt in &c.body {
-                let ruff_python_ast::Stmt::Assign(a) = stmt else {
-                    continue;
-                };
-                let [Expr::Name(target)] = a.targets.as_slice() else {
-                    continue;
-                };
-                let field = target.id.as_str();
-                if let Some(call) = dumped_field(&a.value) {
-                    let key = crate::ast_util::kwarg(call, "data_key")
-                        .and_then(str_value)
-                        .unwrap_or(field);
-                    if spillcheck_core::vocab::normalize(key).contains("email")
-                        && callee_last(call) != Some("Nested")
-                    {
-                        emails.entry(c.name.to_string()).or_insert((
-                            index,
-                            stmt.range(),
-                            key.to_owned(),
-                        ));
-                    }
-                    if names_a_person(field)
-                        && let Some(inner) = nested_schema(&a.value)
-                    {
-                        nestings
-                            .entry(inner)
-                            .or_default()
-                            .push(format!("{}.{field}", c.name));
-                    }
+/// The file's marshmallow schemas that dump an email address, and those nested in another
+/// schema as a person (settled by [`check_schemas`] once every file is read).
+fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
+    let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
+    classes_in(&module.body, &mut classes);
+    for c in classes.into_iter().filter(|c| is_schema_class(c)) {
+        for stmt in &c.body {
+            let ruff_python_ast::Stmt::Assign(a) = stmt else {
+                continue;
+            };
+            let [Expr::Name(target)] = a.targets.as_slice() else {
+                continue;
+            };
+            let field = target.id.as_str();
+            if let Some(call) = dumped_field(&a.value) {
+                let key = crate::ast_util::kwarg(call, "data_key")
+                    .and_then(str_value)
+                    .unwrap_or(field);
+                if spillcheck_core::vocab::normalize(key).contains("email")
+                    && callee_last(call) != Some("Nested")
+                {
+                    summary
+                        .schema_emails
+                        .push((c.name.to_string(), file.at(stmt), key.to_owned()));
+                }
+                if names_a_person(field)
+                    && let Some(inner) = nested_schema(&a.value)
+                {
+                    summary
+                        .schema_nestings
+                        .push((inner, format!("{}.{field}", c.name)));
                 }
             }
         }
     }
-    let mut schemas: Vec<&String> = emails.keys().collect();
-    schemas.sort();
+}
+
+/// `SC140` on marshmallow schemas that dump an email address and are nested as the
+/// author, owner or members of another schema's objects: every such answer shows other
+/// people's addresses.
+fn check_schemas(summary: &Summary, findings: &mut Vec<Finding>) {
+    // schema name -> (the email field's statement, field name): the first in file order
+    let mut emails: rustc_hash::FxHashMap<&str, (&Location, &str)> =
+        rustc_hash::FxHashMap::default();
+    for (schema, at, key) in &summary.schema_emails {
+        emails.entry(schema).or_insert((at, key));
+    }
+    // nested schema name -> ["PostSchema.author", ...]
+    let mut nestings: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
+    for (inner, outer) in &summary.schema_nestings {
+        nestings.entry(inner).or_default().push(outer);
+    }
+    let mut schemas: Vec<&str> = emails.keys().copied().collect();
+    schemas.sort_unstable();
     for schema in schemas {
         let Some(uses) = nestings.get(schema) else {
             continue;
         };
-        let (index, range, key) = &emails[schema];
+        let (at, key) = emails[schema];
         let mut uses = uses.clone();
-        uses.sort();
+        uses.sort_unstable();
         uses.dedup();
         let shown: Vec<String> = uses.iter().take(3).map(|u| format!("`{u}`")).collect();
         findings.push(
@@ -499,7 +518,7 @@ pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
                     shown.join(", ")
                 ),
             )
-            .at(files[*index].at(range))
+            .at(at.clone())
             .with_severity(spillcheck_core::Severity::Medium)
             .with_note("personal data, not a secret: an email address of another user (CWE-359)"),
         );
@@ -510,9 +529,14 @@ pub(crate) fn check_schemas(files: &[SourceFile], findings: &mut Vec<Finding>) {
 pub(crate) struct Check;
 
 impl crate::rules::Rule for Check {
+    fn on_file(&self, file: &SourceFile, module: &ModModule, summary: &mut Summary) {
+        check_serializers(file, module, &mut summary.findings);
+        gather_schemas(file, module, summary);
+    }
+
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
-        check_files(cx.model, cx.files, findings);
-        check_schemas(cx.files, findings);
+        check_responders(cx.model, cx.files, findings);
+        check_schemas(cx.summary, findings);
     }
 
     fn concerns_its_view(&self) -> bool {

@@ -51,7 +51,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::dotted;
 use crate::checker::Checker;
-use crate::project::RawColumn;
+use crate::project::{RawColumn, SourceFile, Summary};
 use crate::facts::{Taint, is_data_call, is_hash_call};
 
 fn secret_column(col: &str) -> bool {
@@ -412,30 +412,25 @@ fn generates_secret(value: &Expr) -> bool {
     )
 }
 
-/// A token or secret field of a model given a freshly generated value as is
-/// (`user.confirmation_token = secrets.token_urlsafe()`, `Token(access_token=token_hex())`):
-/// the table holds working credentials. Project-wide, because the model tells that the
-/// attribute is a stored column.
-pub(crate) fn check_generated(
-    files: &[crate::project::SourceFile],
-    models: &crate::data_models::DataModels,
-    findings: &mut Vec<spillcheck_core::Finding>,
-) {
+/// A token or secret field given a freshly generated value as is in this file
+/// (`user.confirmation_token = secrets.token_urlsafe()`, `Token(access_token=token_hex())`),
+/// kept for [`check_generated`], which knows the project's models.
+fn gather_generated(file: &SourceFile, module: &ast::ModModule, summary: &mut Summary) {
     use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
-    let stored = |field: &str| {
+    // What could be a stored secret; the models settle whether it is a column.
+    let secret = |field: &str| {
         let f = field.to_ascii_lowercase();
         spillcheck_core::vocab::is_sensitive_field(&f)
             && !f.contains("hash")
             && !f.contains("salt")
             && !f.contains("csrf")
-            && models.is_field(&f)
     };
     struct V<'a, 'f> {
-        file: &'a crate::project::SourceFile,
-        out: Vec<(ruff_text_size::TextRange, String)>,
-        stored: &'f dyn Fn(&str) -> bool,
+        file: &'a SourceFile,
+        out: &'a mut Vec<(Option<String>, spillcheck_core::Location, String)>,
+        secret: &'f dyn Fn(&str) -> bool,
     }
-    impl<'a> Visitor<'a> for V<'a, '_> {
+    impl<'a> Visitor<'a> for V<'_, '_> {
         fn visit_stmt(&mut self, stmt: &'a ruff_python_ast::Stmt) {
             // authlib's token model stores every access and refresh token as issued
             // (its `save_token` writes the values it is given).
@@ -450,7 +445,8 @@ pub(crate) fn check_generated(
                 })
             {
                 self.out.push((
-                    class.name.range,
+                    None,
+                    self.file.location(class.name.range),
                     format!("`{}` (authlib's `OAuth2TokenMixin`) stores every access and refresh token as issued: whoever reads the table (a backup, an injection) holds working tokens; store hashes (override `save_token` and the token lookups)", class.name),
                 ));
             }
@@ -459,10 +455,13 @@ pub(crate) fn check_generated(
             {
                 for t in &a.targets {
                     if let Expr::Attribute(at) = t
-                        && (self.stored)(at.attr.as_str())
+                        && (self.secret)(at.attr.as_str())
                     {
-                        self.out
-                            .push((ruff_text_size::Ranged::range(t), generated(&at.attr)));
+                        self.out.push((
+                            Some(at.attr.to_string()),
+                            self.file.at(t),
+                            generated(&at.attr),
+                        ));
                     }
                 }
             }
@@ -475,41 +474,46 @@ pub(crate) fn check_generated(
             {
                 for k in &c.arguments.keywords {
                     if let Some(arg) = &k.arg
-                        && (self.stored)(arg.as_str())
+                        && (self.secret)(arg.as_str())
                         && generates_secret(&k.value)
                     {
-                        self.out
-                            .push((ruff_text_size::Ranged::range(&k.value), generated(arg)));
+                        self.out.push((
+                            Some(arg.to_string()),
+                            self.file.at(&k.value),
+                            generated(arg),
+                        ));
                     }
                 }
             }
             walk_expr(self, expr);
         }
     }
-    for (file, module) in project_modules(files) {
-        let mut v = V {
-            file,
-            out: Vec::new(),
-            stored: &stored,
-        };
-        for s in &module.body {
-            v.visit_stmt(s);
-        }
-        let V { out, file, .. } = v;
-        for (range, message) in out {
-            findings.push(spillcheck_core::Finding::new(&SC150, message).at(file.location(range)));
-        }
+    let mut v = V {
+        file,
+        out: &mut summary.stored_secrets,
+        secret: &secret,
+    };
+    for s in &module.body {
+        v.visit_stmt(s);
     }
 }
 
-/// The parsed files of the project's own code (tests hold fixtures, not storage).
-fn project_modules(
-    files: &[crate::project::SourceFile],
-) -> impl Iterator<Item = (&crate::project::SourceFile, &ruff_python_ast::ModModule)> {
-    files
-        .iter()
-        .filter(|f| !f.is_test)
-        .filter_map(|f| Some((f, f.module()?)))
+/// A token or secret field of a model given a freshly generated value as is: the table
+/// holds working credentials. Project-wide, because the model tells that the attribute is
+/// a stored column.
+fn check_generated(
+    summary: &Summary,
+    models: &crate::data_models::DataModels,
+    findings: &mut Vec<spillcheck_core::Finding>,
+) {
+    for (field, at, message) in &summary.stored_secrets {
+        if field
+            .as_ref()
+            .is_none_or(|f| models.is_field(&f.to_ascii_lowercase()))
+        {
+            findings.push(spillcheck_core::Finding::new(&SC150, message.clone()).at(at.clone()));
+        }
+    }
 }
 
 /// The message for a secret field given a freshly generated value.
@@ -528,76 +532,10 @@ fn is_card_code(column: &str) -> bool {
     )
 }
 
-/// `SC150` on table definitions: a secret column of a `CREATE TABLE` (in a Python string
-/// or a `.sql` file) that the project writes, or compares in a `WHERE`, with the raw value
-/// somewhere (`raw`: the file index and the evidence), or a card security code column.
-/// Reported once per column, on its definition, with the evidence.
-pub(crate) fn check_tables(
-    files: &[crate::project::SourceFile],
-    sql_files: &[(String, String)],
-    raw: &[(usize, RawColumn)],
-    findings: &mut Vec<spillcheck_core::Finding>,
-) {
+/// The secret columns of `CREATE TABLE` statements in the file's string literals (those a
+/// project write may prove stored raw, and card security codes), for [`check_tables`].
+fn gather_tables(file: &SourceFile, module: &ast::ModModule, summary: &mut Summary) {
     use ruff_python_ast::visitor::{Visitor, walk_expr};
-    let evidence = |table: &str, column: &str| -> Option<String> {
-        let same = |r: &RawColumn| {
-            r.column == column
-                && crate::facts::model_key(&r.table) == crate::facts::model_key(table)
-        };
-        // A write is the better evidence; a comparison proves the same thing.
-        let hit = raw
-            .iter()
-            .filter(|(_, r)| same(r))
-            .min_by_key(|(_, r)| !r.written)?;
-        let (i, r) = hit;
-        let verb = if r.written {
-            "is written unhashed"
-        } else {
-            "is compared in SQL with the value as received"
-        };
-        Some(format!("{verb} at {}:{}", files[*i].rel, r.line))
-    };
-    let mut check = |text: &str, locate: &dyn Fn(usize) -> spillcheck_core::Location| {
-        for table in crate::data_models::ddl_tables(text) {
-            for (column, at) in &table.columns {
-                let card_code = is_card_code(column);
-                if !card_code && !secret_column(column) {
-                    continue;
-                }
-                let card = card_code || spillcheck_core::vocab::normalize(column).contains("card");
-                let why = match evidence(&table.name, column) {
-                    Some(e) => format!(
-                        "column `{}.{column}` holds secrets in clear: it {e}; {}",
-                        table.name,
-                        if card {
-                            "keep the processor's token or the last four digits instead"
-                        } else {
-                            "store a hash and compare hashes"
-                        }
-                    ),
-                    None if card_code => format!(
-                        "column `{}.{column}` stores card security codes, which must not be kept after authorization (PCI DSS 3.3.1)",
-                        table.name
-                    ),
-                    None => continue,
-                };
-                findings.push(spillcheck_core::Finding::new(&SC150, why).at(locate(*at)));
-            }
-        }
-    };
-    for (rel, text) in sql_files {
-        check(text, &|at| {
-            let line = u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX);
-            spillcheck_core::Location {
-                path: rel.clone(),
-                line,
-                column: 1,
-                end_line: None,
-                end_column: None,
-                snippet: Some(spillcheck_core::Snippet::from_source(text, line, 2)),
-            }
-        });
-    }
     struct Literals<'a> {
         out: Vec<&'a ast::ExprStringLiteral>,
     }
@@ -612,24 +550,100 @@ pub(crate) fn check_tables(
             walk_expr(self, expr);
         }
     }
-    for (file, module) in project_modules(files) {
-        let mut v = Literals { out: Vec::new() };
-        v.visit_body(&module.body);
-        for lit in v.out {
-            // The literal as written, escapes blanked to the same length, so offsets
-            // point into the file.
-            let range = ruff_text_size::Ranged::range(lit);
-            let start = usize::from(range.start());
-            let source = &file.text[start..usize::from(range.end())];
-            let cleaned = source
-                .replace("\\n", "  ")
-                .replace("\\t", "  ")
-                .replace("\\r", "  ");
-            check(&cleaned, &|at| {
-                let at = ruff_text_size::TextSize::try_from(start + at).unwrap_or_default();
-                file.location(ruff_text_size::TextRange::empty(at))
-            });
+    let mut v = Literals { out: Vec::new() };
+    v.visit_body(&module.body);
+    for lit in v.out {
+        // The literal as written, escapes blanked to the same length, so offsets point
+        // into the file.
+        let range = ruff_text_size::Ranged::range(lit);
+        let start = usize::from(range.start());
+        let source = &file.text[start..usize::from(range.end())];
+        let cleaned = source
+            .replace("\\n", "  ")
+            .replace("\\t", "  ")
+            .replace("\\r", "  ");
+        for table in crate::data_models::ddl_tables(&cleaned) {
+            for (column, at) in table.columns {
+                if is_card_code(&column) || secret_column(&column) {
+                    let at = ruff_text_size::TextSize::try_from(start + at).unwrap_or_default();
+                    let location = file.location(ruff_text_size::TextRange::empty(at));
+                    summary
+                        .ddl_columns
+                        .push((table.name.clone(), column, location));
+                }
+            }
         }
+    }
+}
+
+/// `SC150` on table definitions: a secret column of a `CREATE TABLE` (in a Python string
+/// or a `.sql` file) that the project writes, or compares in a `WHERE`, with the raw value
+/// somewhere (`raw`: the file index and the evidence), or a card security code column.
+/// Reported once per column, on its definition, with the evidence.
+fn check_tables(cx: &crate::project::Project<'_>, findings: &mut Vec<spillcheck_core::Finding>) {
+    let evidence = |table: &str, column: &str| -> Option<String> {
+        let same = |r: &RawColumn| {
+            r.column == column
+                && crate::facts::model_key(&r.table) == crate::facts::model_key(table)
+        };
+        // A write is the better evidence; a comparison proves the same thing.
+        let hit = cx
+            .raw_columns
+            .iter()
+            .filter(|(_, r)| same(r))
+            .min_by_key(|(_, r)| !r.written)?;
+        let (i, r) = hit;
+        let verb = if r.written {
+            "is written unhashed"
+        } else {
+            "is compared in SQL with the value as received"
+        };
+        Some(format!("{verb} at {}:{}", cx.files[*i].rel, r.line))
+    };
+    let mut check = |table: &str, column: &str, at: spillcheck_core::Location| {
+        let card_code = is_card_code(column);
+        if !card_code && !secret_column(column) {
+            return;
+        }
+        let card = card_code || spillcheck_core::vocab::normalize(column).contains("card");
+        let why = match evidence(table, column) {
+            Some(e) => format!(
+                "column `{table}.{column}` holds secrets in clear: it {e}; {}",
+                if card {
+                    "keep the processor's token or the last four digits instead"
+                } else {
+                    "store a hash and compare hashes"
+                }
+            ),
+            None if card_code => format!(
+                "column `{table}.{column}` stores card security codes, which must not be kept after authorization (PCI DSS 3.3.1)"
+            ),
+            None => return,
+        };
+        findings.push(spillcheck_core::Finding::new(&SC150, why).at(at));
+    };
+    for (rel, text) in cx.sql_files {
+        for table in crate::data_models::ddl_tables(text) {
+            for (column, at) in &table.columns {
+                let line =
+                    u32::try_from(text[..*at].matches('\n').count() + 1).unwrap_or(u32::MAX);
+                check(
+                    &table.name,
+                    column,
+                    spillcheck_core::Location {
+                        path: rel.clone(),
+                        line,
+                        column: 1,
+                        end_line: None,
+                        end_column: None,
+                        snippet: Some(spillcheck_core::Snippet::from_source(text, line, 2)),
+                    },
+                );
+            }
+        }
+    }
+    for (table, column, at) in &cx.summary.ddl_columns {
+        check(table, column, at.clone());
     }
 }
 
@@ -645,8 +659,13 @@ impl crate::rules::Rule for Check {
         check_assign(cx, targets, value);
     }
 
+    fn on_file(&self, file: &SourceFile, module: &ast::ModModule, summary: &mut Summary) {
+        gather_generated(file, module, summary);
+        gather_tables(file, module, summary);
+    }
+
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
-        check_generated(cx.files, cx.data_models, findings);
-        check_tables(cx.files, cx.sql_files, cx.raw_columns, findings);
+        check_generated(cx.summary, cx.data_models, findings);
+        check_tables(cx, findings);
     }
 }
