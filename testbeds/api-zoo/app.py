@@ -54,7 +54,10 @@ Safe (must stay silent):
 - GET  /api/merchants/stats       a merchant's figures, no secret
 
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
-form). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
+form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic).
+ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
+planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
+itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
 must log in again mid-scan. GET /_logins counts the successful logins.
 
@@ -504,18 +507,66 @@ def create_app():
             data = ((data.get("auth") or {}).get("credentials") or {})
         return data.get("username"), data.get("password")
 
-    @app.post("/api/login")
-    def login():
-        username, password = credentials()
-        user = state["users"].get(username)
-        if user is None or user["password"] != password:
-            return jsonify(error="invalid credentials"), 401
-        token = secrets.token_urlsafe(24)
+    # ZOO_LOGIN_LIMIT=xff: three failed logins a minute per client, the client told by the
+    # last X-Forwarded-For value (ProxyFix trusting a proxy that is not there): planted, a
+    # client that names another address each time is never limited. =ip: the same limit
+    # keyed on the connection's address: safe.
+    limit_by = os.environ.get("ZOO_LOGIN_LIMIT", "")
+    failures = {}  # client -> failed logins
+
+    def client():
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if limit_by == "xff" and forwarded:
+            return forwarded.split(",")[-1].strip()
+        return request.remote_addr
+
+    # ZOO_TOKEN_STYLE=itsdangerous: tokens are itsdangerous URLSafeSerializer payloads
+    # (no timestamp: they never expire; planted SC303).
+    signer = None
+    if os.environ.get("ZOO_TOKEN_STYLE") == "itsdangerous":
+        from itsdangerous import URLSafeSerializer
+        signer = URLSafeSerializer(secrets.token_hex(16), salt="auth")
+
+    def issue(username):
+        token = signer.dumps([username]) if signer else secrets.token_urlsafe(24)
         tokens[token] = username
         if max_uses:
             uses_left[token] = max_uses
         LOGINS.append(username)
-        return jsonify(access_token=token)
+        return token
+
+    def refused():
+        if limit_by and failures.get(client(), 0) >= 3:
+            return jsonify(error="too many attempts, try again later"), 429
+        return None
+
+    def failed():
+        if limit_by:
+            failures[client()] = failures.get(client(), 0) + 1
+        return jsonify(error="invalid credentials"), 401
+
+    @app.post("/api/login")
+    def login():
+        if (answer := refused()) is not None:
+            return answer
+        username, password = credentials()
+        user = state["users"].get(username)
+        if shape == "basic-get" or user is None or user["password"] != password:
+            return failed()
+        return jsonify(access_token=issue(username))
+
+    # ZOO_LOGIN=basic-get: the only login is a GET of the account's own token endpoint with
+    # HTTP Basic, the account naming itself in the path (as project-based apps do).
+    @app.get("/api/accounts/<name>/token")
+    def account_token(name):
+        if (answer := refused()) is not None:
+            return answer
+        auth = request.authorization
+        user = state["users"].get(name)
+        if (shape != "basic-get" or auth is None or auth.username != name or user is None
+                or user["password"] != auth.password):
+            return failed()
+        return jsonify(token=issue(name))
 
     # Planted: a 4-digit PIN resets the password, guesses unlimited.
     @app.post("/api/password/reset")

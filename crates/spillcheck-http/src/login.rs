@@ -24,7 +24,15 @@ pub struct Form {
     pub recipe: Option<Recipe>,
 }
 
-/// A login request that logged `user` in with `password` (the scan's own account).
+impl Form {
+    /// The account whose login request this form repeats, if any.
+    pub fn account(&self) -> Option<&str> {
+        self.recipe.as_ref().map(|r| r.user.as_str())
+    }
+}
+
+/// A login request that logged `user` in with `password` (the scan's own account, or a
+/// `--user` account).
 #[derive(Debug, Clone)]
 pub struct Recipe {
     request: crate::engine::Request,
@@ -64,6 +72,25 @@ impl Recipe {
                 }
                 req.body = Some((ct.clone(), enc.finish().into_bytes()));
             }
+        }
+        // An account that names itself in the login's path (`/api/projects/alice/token`).
+        let encode = |s: &str| -> String {
+            url::form_urlencoded::byte_serialize(s.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        };
+        let (old, new) = (encode(&self.user), encode(user));
+        let segments: Vec<String> = req
+            .url
+            .path_segments()
+            .map(|s| s.map(str::to_owned).collect())
+            .unwrap_or_default();
+        if segments.contains(&old) {
+            let path: Vec<&str> = segments
+                .iter()
+                .map(|s| if *s == old { new.as_str() } else { s.as_str() })
+                .collect();
+            req.url.set_path(&format!("/{}", path.join("/")));
         }
         for (k, v) in &mut req.headers {
             if k.eq_ignore_ascii_case("authorization") && v.starts_with("Basic ") {
@@ -327,7 +354,21 @@ pub async fn attempt(
     password: &str,
     label: &str,
 ) -> Option<Arc<Exchange>> {
-    let req = match &form.recipe {
+    attempt_from(p, form, user, password, label, None).await
+}
+
+/// [`attempt`] claiming to come from another client: `forwarded_for` in
+/// `X-Forwarded-For`, as a client behind a proxy would (a limit keyed on it is a limit
+/// the client picks).
+pub async fn attempt_from(
+    p: &Probe,
+    form: &Form,
+    user: &str,
+    password: &str,
+    label: &str,
+    forwarded_for: Option<&str>,
+) -> Option<Arc<Exchange>> {
+    let mut req = match &form.recipe {
         Some(r) => {
             let mut req = r.with(user, password);
             req.actor = label.into();
@@ -337,6 +378,9 @@ pub async fn attempt(
             .request(label, Method::POST, &form.op.path)
             .body_for(form.op.content_type(), &body(form, user, password)),
     };
+    if let Some(ip) = forwarded_for {
+        req = req.header("X-Forwarded-For", ip);
+    }
     p.anon(req).await.ok()
 }
 
@@ -517,8 +561,12 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
         registers.sort_by_key(|r| nearness(&r.path, main));
     }
     registers.truncate(3);
-    let mut registered = false;
-    'ops: for op in &registers {
+    // Each registration that takes the account, until the account logs in where the
+    // users do (a merchant registered at `/api/merchants/register` logs in elsewhere: the
+    // fallback).
+    let mut fallback = None;
+    for op in &registers {
+        let mut registered = false;
         for body in registration_bodies(op, &username, &email, &password) {
             let req = p
                 .request("scan's own account", Method::POST, &op.path)
@@ -526,53 +574,47 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
             let Ok(ex) = p.anon(req).await else { continue };
             if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
                 registered = true;
-                break 'ops;
+                break;
             }
         }
-    }
-    if !registered {
-        return None;
-    }
-    if let Ok(mut c) = p.created_users.lock() {
-        c.push(username.clone());
-    }
-    for name in [&username, &email] {
-        let creds = crate::auth::Credentials {
-            name: name.clone(),
-            password: password.clone(),
-        };
-        let Ok((identity, _)) = log_in(p, "scan's own account", &creds).await else {
+        if !registered {
             continue;
-        };
-        let request = identity.login_request()?.clone();
-        let path = request
-            .url
-            .path()
-            .strip_prefix(p.base.path().trim_end_matches('/'))
-            .unwrap_or(request.url.path())
-            .to_owned();
-        let op = p
-            .ops
-            .iter()
-            .map(|pr| pr.op.clone())
-            .find(|o| o.method == "POST" && o.path == path)
-            .unwrap_or_else(|| Operation::new("POST", &path, crate::discovery::Origin::Seen));
-        let mut login = form(&op);
-        login.recipe = Some(Recipe {
-            request,
-            user: name.clone(),
-            password: password.clone(),
-        });
-        let token = identity.token();
-        p.secret(&token);
-        return Some(Account {
-            user: name.clone(),
-            password,
-            token: Some(token),
-            login,
-        });
+        }
+        if let Ok(mut c) = p.created_users.lock()
+            && !c.contains(&username)
+        {
+            c.push(username.clone());
+        }
+        for name in [&username, &email] {
+            let creds = crate::auth::Credentials {
+                name: name.clone(),
+                password: password.clone(),
+            };
+            let Ok(LoggedIn {
+                identity,
+                form: login,
+                ..
+            }) = log_in(p, "scan's own account", &creds).await
+            else {
+                continue;
+            };
+            let token = identity.token();
+            p.secret(&token);
+            let landed = primary.is_none_or(|m| login.op.path == m);
+            let account = Account {
+                user: name.clone(),
+                password: password.clone(),
+                token: Some(token),
+                login,
+            };
+            if landed {
+                return Some(account);
+            }
+            fallback.get_or_insert(account);
+            break;
+        }
     }
-    None
+    fallback
 }
 
 /// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any
@@ -680,12 +722,46 @@ const COMMON_LOGIN_PATHS: &[&str] = &[
     "/token",
 ];
 
+/// Token endpoints read with GET and HTTP Basic, tried when no documented one works
+/// (Flask-HTTPAuth's classic `GET /api/token`).
+const COMMON_TOKEN_GETS: &[&str] = &["/api/token", "/api/tokens", "/api/auth/token", "/token"];
+
+/// Whether a GET operation hands out tokens for HTTP Basic credentials: its last segment
+/// names a token (`/api/token`, `/api/projects/{project_id}/token`, `/auth-token`).
+fn token_get(op: &Operation) -> bool {
+    op.method == "GET"
+        && matches!(
+            last_segment(&op.path).as_str(),
+            "token"
+                | "tokens"
+                | "auth-token"
+                | "auth_token"
+                | "access-token"
+                | "access_token"
+                | "get-token"
+                | "get_token"
+                | "api-token"
+                | "api_token"
+        )
+}
+
+/// The path parameters of a login operation filled with the account's own name: an
+/// account that names itself in the path (`/api/projects/{project_id}/token` for project
+/// accounts) logs in there. Empty when the path has none.
+fn own_path_ids(template: &str, name: &str) -> Vec<(String, String)> {
+    crate::discovery::path_params(template)
+        .into_iter()
+        .map(|param| (param, name.to_owned()))
+        .collect()
+}
+
 /// One way of sending credentials.
 #[derive(Debug, Clone, PartialEq)]
 enum Shape {
     /// A body (JSON or form) holding the credentials somewhere.
     Body { form: bool, body: Value },
-    /// HTTP Basic on an empty POST (token endpoints such as `POST /api/tokens`).
+    /// HTTP Basic on an empty POST (token endpoints such as `POST /api/tokens`), or on a
+    /// GET of a token endpoint.
     Basic,
 }
 
@@ -725,6 +801,9 @@ fn fill_credentials(body: &mut Value, c: &crate::auth::Credentials) -> bool {
 
 /// The shapes to try on one login operation, the documented one first.
 fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
+    if op.method == "GET" {
+        return vec![Shape::Basic];
+    }
     let mut out = Vec::new();
     if let Some(b) = &op.body {
         let mut body = b.example.clone();
@@ -812,32 +891,70 @@ fn set_cookie(ex: &Exchange, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// A login that worked: the identity, the login's JSON answer (it often names the user:
+/// `accountNumber`, `user.id`) and the path parameters the account named itself in
+/// (`project_id` of `GET /api/projects/{project_id}/token`): its own ids.
+pub struct LoggedIn {
+    /// The identity, able to log in again the same way.
+    pub identity: crate::auth::Identity,
+    /// The login's JSON answer.
+    pub answer: Option<Value>,
+    /// Path parameters filled with the account's own name.
+    pub path_ids: Vec<(String, String)>,
+    /// The login operation, with the request that worked.
+    pub form: Form,
+}
+
 /// `--user NAME:PASSWORD`: finds the login operation (documented or coded, else the
 /// usual paths), sends the credentials in the shape it accepts (JSON with its own field
-/// names, nested, a form, HTTP Basic) and reads the token from the answer. The identity
-/// logs in again the same way when the token expires. The login's JSON answer comes back
-/// too: it often names the user (`accountNumber`, `user.id`).
+/// names, nested, a form, HTTP Basic on a POST or on a GET of a token endpoint, with the
+/// account's name in the path's parameters) and reads the token from the answer. The
+/// identity logs in again the same way when the token expires.
 pub async fn log_in(
     p: &Probe,
     label: &str,
     c: &crate::auth::Credentials,
-) -> Result<(crate::auth::Identity, Option<Value>), String> {
+) -> Result<LoggedIn, String> {
     let mut candidates: Vec<Operation> = posts_named(p, LOGIN_NAMES, has_password)
         .into_iter()
         .map(|f| f.op)
         .collect();
     candidates.sort_by_key(|op| op.path.len());
+    let mut gets: Vec<Operation> = p
+        .ops
+        .iter()
+        .map(|pr| &pr.op)
+        .filter(|op| token_get(op))
+        .cloned()
+        .collect();
+    gets.sort_by_key(|op| op.path.len());
+    candidates.extend(gets);
     let known = candidates.len();
     for path in COMMON_LOGIN_PATHS {
         if !candidates.iter().any(|op| op.path == *path) {
             candidates.push(Operation::new("POST", path, crate::discovery::Origin::Seen));
         }
     }
+    for path in COMMON_TOKEN_GETS {
+        if !candidates
+            .iter()
+            .any(|op| op.path == *path && op.method == "GET")
+        {
+            candidates.push(Operation::new("GET", path, crate::discovery::Origin::Seen));
+        }
+    }
     let mut tried = 0;
     for (i, op) in candidates.iter().enumerate() {
+        let path_ids = own_path_ids(&op.path, &c.name);
+        let path = crate::discovery::render_path(&op.path, &path_ids.iter().cloned().collect());
+        let method = if op.method == "GET" {
+            Method::GET
+        } else {
+            Method::POST
+        };
         for shape in shapes(op, c) {
             let mut req = p
-                .request(format!("login ({label})"), Method::POST, &op.path)
+                .request(format!("login ({label})"), method.clone(), &path)
                 .as_login();
             req = match &shape {
                 Shape::Body { form: true, body } => req.form(body),
@@ -863,10 +980,18 @@ pub async fn log_in(
                 && !crate::inspect::failure_body(&ex.response)
                 && let Some(token) = login_token(p, &ex)
             {
-                return Ok((
-                    crate::auth::Identity::logged_in(label, &token, req),
-                    ex.response.json(),
-                ));
+                let mut login = form(op);
+                login.recipe = Some(Recipe {
+                    request: req.clone(),
+                    user: c.name.clone(),
+                    password: c.password.clone(),
+                });
+                return Ok(LoggedIn {
+                    form: login,
+                    identity: crate::auth::Identity::logged_in(label, &token, req),
+                    answer: ex.response.json(),
+                    path_ids,
+                });
             }
         }
     }

@@ -99,6 +99,9 @@ pub struct Outcome {
     /// Tokens of the scan's own accounts of other kinds (merchants beside customers), by
     /// the login operation that issued them (path, token).
     pub realm_tokens: Vec<(String, String)>,
+    /// The operation user A's `--user` credentials logged in with (method, path), which
+    /// issued A's token.
+    pub a_login: Option<(String, String)>,
     /// The API description's operations as documented (when one was read).
     pub documented: Option<Vec<Operation>>,
     /// What the running API answered for each probed operation (the inventory's live view).
@@ -227,6 +230,9 @@ pub struct Probe {
     pub password_ops: Vec<Probed>,
     /// User B's credentials (`--user` for B), when B logs in with a password.
     pub b_credentials: Option<crate::auth::Credentials>,
+    /// The login that worked for user A's `--user` credentials, with the request that
+    /// worked (failed attempts for SC260/SC261 are sent in the same shape).
+    pub a_login: Option<crate::login::Form>,
     /// Writes A's token was refused on (for the scan's accounts of other kinds).
     pub refused_writes: Vec<Probed>,
     /// The HMAC secret of A's token, when weak enough to be found.
@@ -401,10 +407,16 @@ impl Probe {
     /// The path of the login the users (user A) logged in at with `--user`, if they did:
     /// the kind of account the scan's own checks aim at first.
     pub fn users_login_path(&self) -> Option<String> {
-        self.user
+        // The operation's own path (`/api/accounts/{name}/token`), else the request's.
+        self.a_login
             .as_ref()
-            .and_then(|u| u.login_request())
-            .map(|r| r.url.path().to_owned())
+            .map(|f| f.op.path.clone())
+            .or_else(|| {
+                self.user
+                    .as_ref()
+                    .and_then(|u| u.login_request())
+                    .map(|r| r.url.path().to_owned())
+            })
     }
 
     /// Sends a request with one raw credential header (forged and malformed tokens).
@@ -833,6 +845,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         anon_after: Vec::new(),
         password_ops: Vec::new(),
         b_credentials: None,
+        a_login: None,
         refused_writes: Vec::new(),
         token_secret: None,
         public: PublicRoutes::new(&options.public_routes),
@@ -991,10 +1004,25 @@ async fn identities(
                 continue;
             }
             match crate::login::log_in(p, label.label(), creds).await {
-                Ok((identity, answer)) => {
+                Ok(crate::login::LoggedIn {
+                    identity,
+                    answer,
+                    path_ids,
+                    form,
+                }) => {
                     p.secret(&identity.token());
+                    // The parameters the account named itself in to log in are its own
+                    // ids (`project_id` of `GET /api/projects/{project_id}/token`).
+                    let own_ids = serde_json::Value::Object(
+                        path_ids
+                            .into_iter()
+                            .map(|(k, v)| (k, serde_json::Value::from(v)))
+                            .collect(),
+                    );
                     match label {
                         Actor::UserA => {
+                            p.a_login = Some(form);
+                            login_seen.learn("", &own_ids);
                             if let Some(json) = &answer {
                                 login_seen.learn("", json);
                                 learn_own(&mut p.own, json);
@@ -1002,6 +1030,7 @@ async fn identities(
                             p.user = Some(identity);
                         }
                         Actor::UserB => {
+                            p.seen_b.learn("", &own_ids);
                             if let Some(json) = &answer {
                                 p.seen_b.learn("", json);
                                 learn_own(&mut p.own_b, json);
@@ -1358,6 +1387,10 @@ fn outcome(
         .map(|who| (who.label.to_string(), who.token()))
         .collect();
     let main_login = p.users_login_path();
+    let a_login = p
+        .a_login
+        .as_ref()
+        .map(|f| (f.op.method.clone(), f.op.path.clone()));
     let realm_tokens: Vec<(String, String)> = p
         .owned
         .get()
@@ -1386,6 +1419,7 @@ fn outcome(
         forged: p.forged.into_inner().unwrap_or_default(),
         tokens,
         realm_tokens,
+        a_login,
         documented,
         live,
     }

@@ -13,3 +13,4 @@ pub mod findings;
 pub mod jwt;
 pub mod rules;
 pub mod scan;
+pub mod signed;

@@ -1145,6 +1145,8 @@ fn user_credentials_in_every_login_shape() {
         ("basic", None),
         ("form", None),
         ("nested", Some("testbeds/api-zoo/login-nested.openapi.json")),
+        // GET /api/accounts/<name>/token with HTTP Basic, the account named in the path.
+        ("basic-get", None),
     ] {
         let t = spawn(
             "api-zoo/app.py",
@@ -1190,6 +1192,118 @@ fn user_credentials_in_every_login_shape() {
             found(&report)
         );
     }
+}
+
+#[test]
+fn login_limit_keyed_on_a_header_the_client_writes() {
+    // Three failed logins a minute per client: told by X-Forwarded-For (planted: a client
+    // naming another address each time is never limited), or by the connection (safe).
+    for (limit, planted) in [("xff", true), ("ip", false)] {
+        let (t, a, b) = zoo_with(&[("ZOO_LOGIN_LIMIT", limit)]);
+        let url = t.url();
+        let out = run(
+            &[
+                "scan",
+                "testbeds/api-zoo",
+                "--url",
+                &url,
+                "--token",
+                a,
+                "--token-b",
+                b,
+                "--allow-writes",
+                "--rate",
+                "0",
+                "--select",
+                "SC261",
+                "--format",
+                "json",
+            ],
+            &workspace(),
+        );
+        let report = json(&out);
+        let login: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "SC261" && f["route"]["path"] == "/api/login")
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect();
+        if planted {
+            assert!(
+                login.iter().any(|m| m.contains("X-Forwarded-For")),
+                "{limit}: {login:?}\n{}",
+                stderr(&out)
+            );
+        } else {
+            assert!(login.is_empty(), "{limit}: {login:?}");
+        }
+    }
+}
+
+#[test]
+fn basic_token_endpoint_login_and_untimed_itsdangerous_tokens() {
+    // The only login is GET /api/accounts/<name>/token with HTTP Basic; its tokens are
+    // itsdangerous payloads without a timestamp. spillcheck logs A and B in there, reads
+    // the tokens' shape (SC303: they never expire) and bursts failed logins at that
+    // endpoint for the scan's own account (SC261).
+    let t = spawn(
+        "api-zoo/app.py",
+        &[],
+        &[
+            ("ZOO_TOKENS", ""),
+            ("ZOO_LOGIN", "basic-get"),
+            ("ZOO_TOKEN_STYLE", "itsdangerous"),
+        ],
+    );
+    let url = t.url();
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "scan",
+            "testbeds/api-zoo",
+            "--url",
+            &url,
+            "--allow-writes",
+            "--rate",
+            "0",
+            "--select",
+            "SC261,SC303,SC210",
+            "--format",
+            "json",
+        ])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule_id"] == "SC303"
+                && f["message"].as_str().unwrap().contains("itsdangerous")),
+        "{}",
+        serde_json::to_string_pretty(&report["findings"]).unwrap()
+    );
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC261" && g.1 == "GET" && g.2 == "/api/accounts/{name}/token"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
+        "{got:?}"
+    );
+    // The burst went to the scan's own accounts, never to alice's or bob's.
+    let logins = t.logins();
+    assert!(logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()));
+    // Neither the passwords nor a whole token appear in the report.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("alice-pw-7Qx!") && !text.contains("bob-pw-9Tz!"));
 }
 
 #[test]

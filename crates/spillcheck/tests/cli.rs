@@ -410,3 +410,46 @@ fn malformed_jwt_is_a_one_line_error_without_the_token() {
         assert!(!stderr(&o).contains(bad));
     }
 }
+
+#[test]
+fn itsdangerous_tokens_are_audited_for_their_lifetime() {
+    // Real tokens from the itsdangerous package Flask installs: URLSafeSerializer signs no
+    // timestamp (SC303: never expires), URLSafeTimedSerializer does (silent).
+    let python = workspace_root().join(".venv/bin/python");
+    assert!(python.exists(), "run scripts/setup.sh first");
+    let mint = |class: &str| {
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                &format!(
+                    "from itsdangerous import {class} as S; print(S('k3y', salt='auth').dumps(['alicebudget']))"
+                ),
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let untimed = mint("URLSafeSerializer");
+    let o = run(&["jwt", &untimed, "--format", "json"], dir.path());
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule_id"] == "SC303"
+                && f["message"].as_str().unwrap().contains("itsdangerous")),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains(&untimed) && !stderr(&o).contains(&untimed));
+    let timed = mint("URLSafeTimedSerializer");
+    let o = run(&["jwt", &timed, "--format", "json"], dir.path());
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        0,
+        "{}",
+        stdout(&o)
+    );
+}

@@ -27,7 +27,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: the exact current token of user A, user B or the administrator (12 characters or more) appears in the body of an answer to a request sent as that same identity; one finding per route. Not compared: forged and malformed tokens, the canary, the limited token and the tokens of the scan's own accounts; not read: the login requests that issued the tokens (a login answer carries its new token by design) and response headers such as `Set-Cookie`. An operation whose purpose is to show the caller's token (a token-introspection or `/auth/token` endpoint called with the token) is reported too; dismiss it when the route exists for that.
+    /// Confirmed: the exact current token of user A, user B or the administrator (12 characters or more) appears in the body of an answer to a request sent as that same identity; one finding per route. Not compared: forged and malformed tokens, the canary, the limited token and the tokens of the scan's own accounts; not read: the login requests that issued the tokens, nor the identity's own calls to the operation it logged in with (a login or token endpoint answers with a token by design) and response headers such as `Set-Cookie`. An operation whose purpose is to show the caller's token (a token-introspection or `/auth/token` endpoint called with the token) is reported too; dismiss it when the route exists for that.
     ///
     /// ## Fix
     /// Remove the echo, or redact credentials from it.
@@ -45,19 +45,36 @@ declare_rule! {
 
 /// Answers whose body contains the very token the request carried.
 pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
-    let identities: Vec<(crate::engine::Actor, String)> = [&p.user, &p.user_b, &p.admin]
-        .into_iter()
-        .flatten()
-        .map(|u| (u.label.clone(), u.token()))
-        .filter(|(_, t)| t.len() >= 12)
-        .collect();
+    // Each identity, its token and where it logged in (method, path).
+    type Login = Option<(String, String)>;
+    let identities: Vec<(crate::engine::Actor, String, Login)> =
+        [&p.user, &p.user_b, &p.admin]
+            .into_iter()
+            .flatten()
+            .map(|u| {
+                let login = u
+                    .login_request()
+                    .map(|r| (r.method.to_string(), r.url.path().to_owned()));
+                (u.label.clone(), u.token(), login)
+            })
+            .filter(|(_, t, _)| t.len() >= 12)
+            .collect();
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
     for e in exchanges {
-        let Some((label, token)) = identities.iter().find(|(l, _)| *l == e.request.actor) else {
+        let Some((label, token, login)) =
+            identities.iter().find(|(l, _, _)| *l == e.request.actor)
+        else {
             continue;
         };
         if !e.response.text().contains(token.as_str()) {
+            continue;
+        }
+        // The operation that issued this identity's token hands it out again by design
+        // (a token endpoint that signs the same payload answers the same token).
+        if login.as_ref().is_some_and(|(m, path)| {
+            *m == e.request.method.to_string() && *path == e.request.url.path()
+        }) {
             continue;
         }
         let (method, path) = super::route_for(p, e);

@@ -80,14 +80,25 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .map(|a| (a.login.clone(), Some(a.user.clone())))
         .collect();
     if pairs.is_empty() {
-        let Some(form) = login_form(p) else {
+        if let Some(form) = login_form(p) {
+            pairs.push((form, None));
+        }
+        // The login user A's credentials worked on, in the shape that worked (HTTP Basic
+        // on a token endpoint, a nested body), when it is another operation.
+        if let Some(form) = &p.a_login
+            && !pairs
+                .iter()
+                .any(|(f, _)| f.op.method == form.op.method && f.op.path == form.op.path)
+        {
+            pairs.push((form.clone(), form.account().map(str::to_owned)));
+        }
+        if pairs.is_empty() {
             p.diagnose(
                 DiagnosticLevel::Warning,
                 "SC260/SC261 not checked: no login operation found",
             );
             return out;
-        };
-        pairs.push((form, None));
+        }
     }
     if p.enabled("SC260") {
         for (form, user) in &pairs {
@@ -119,7 +130,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if accounts.is_empty() && p.enabled("SC261") {
         // No account of its own: the burst for a user that does not exist shows whether
         // anything limits one client; lockout of an existing account stays unchecked.
-        if let Some((form, _)) = pairs.first() {
+        for (form, _) in &pairs {
             out.extend(super::sc261_no_rate_limit_on_login::unknown_user(p, form).await);
         }
         p.diagnose(

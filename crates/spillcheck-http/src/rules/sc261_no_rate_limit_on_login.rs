@@ -9,12 +9,12 @@ use std::time::Duration;
 use spillcheck_core::Finding;
 
 use crate::engine::{Exchange, Response};
-use crate::login::{Account, Form, attempt};
+use crate::login::{Account, Form, attempt_from};
 use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// A bounded burst (at most 25) of failed logins against a user the scan owns was answered without any 429, lockout or growing delay; or the same burst of wrong codes (a password-reset PIN, a one-time code) for that user.
+    /// A bounded burst (at most 25) of failed logins against a user the scan owns was answered without any 429, lockout or growing delay; or the same burst of wrong codes (a password-reset PIN, a one-time code) for that user. Where a limit stops the burst, it is sent again with another address in `X-Forwarded-For` on each attempt: a limit that then never triggers is keyed on a header the client writes (ProxyFix trusting a proxy that is not there), and is reported as such.
     ///
     /// ## Why it matters
     /// Unlimited attempts make password guessing and credential stuffing practical (CWE-307); a 3- to 6-digit reset PIN or one-time code falls to a loop of at most a million requests, usually far fewer.
@@ -130,19 +130,42 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
 /// A bounded burst of failed logins against the scan's own account: no 429, lockout,
 /// `Retry-After` or growing delay means passwords can be guessed at full speed.
 pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
-    burst(p, &account.login, &account.user, "login burst (scan's own account)")
-        .await
-        .map(|(a, z)| {
-            let form = &account.login;
+    let form = &account.login;
+    let label = "login burst (scan's own account)";
+    match burst(p, form, &account.user, label, false).await {
+        Burst::Open(a, z) => vec![
             Finding::new(&SC261, format!(
                 "{} {} accepted {BURST} failed logins in a row for one account with no 429, lockout or delay",
                 form.op.method, form.op.path
             ))
             .on_route(&form.op.method, &form.op.path)
-            .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a]))
-        })
-        .into_iter()
-        .collect()
+            .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a])),
+        ],
+        Burst::Throttled => spoofed(p, form, &account.user, label).await,
+        Burst::Failed => Vec::new(),
+    }
+}
+
+/// The burst again, each attempt claiming another client in `X-Forwarded-For`, once a
+/// limit stopped the first: a limit keyed on a header the client writes (a proxy fix
+/// trusting one hop with no proxy in front) is one an attacker never reaches.
+async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding> {
+    let Burst::Open(a, z) = burst(p, form, user, label, true).await else {
+        return Vec::new();
+    };
+    if z.response.status >= 500 || (z.response.ok() && !crate::inspect::failure_body(&z.response))
+    {
+        return Vec::new();
+    }
+    vec![
+        Finding::new(&SC261, format!(
+            "{} {} limits failed logins per client, but the client is told by `X-Forwarded-For`: {BURST} failed logins in a row, each naming another address, were answered with no 429 or delay",
+            form.op.method, form.op.path
+        ))
+        .on_route(&form.op.method, &form.op.path)
+        .with_http(p.evidence(&z, &format!("attempt {BURST} (X-Forwarded-For: another address each time) answered {} like attempt 1", z.response.status), &[&a]))
+        .with_note("the limit holds for a client that sends no X-Forwarded-For; key it on the address the app's own proxy reports (ProxyFix only with a proxy in front), or per account"),
+    ]
 }
 
 /// The burst for a user that does not exist, when the scan could not register an account
@@ -156,8 +179,11 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
         .cloned()
         .unwrap_or_else(|| "spillcheck@example.com".to_owned());
     let user = crate::login::unknown_like(&like);
-    let Some((a, z)) = burst(p, form, &user, "login burst (unknown user)").await else {
-        return Vec::new();
+    let label = "login burst (unknown user)";
+    let (a, z) = match burst(p, form, &user, label, false).await {
+        Burst::Open(a, z) => (a, z),
+        Burst::Throttled => return spoofed(p, form, &user, label).await,
+        Burst::Failed => return Vec::new(),
     };
     // Every attempt refused alike: a server error is no login.
     if z.response.status >= 500 || z.response.ok() {
@@ -174,28 +200,38 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
     ]
 }
 
-/// `BURST` failed logins for `user` on `form`: the first and last answers when none was
-/// throttled (429/423/503, `Retry-After`, a lockout message, a growing delay).
-async fn burst(
-    p: &Probe,
-    form: &Form,
-    user: &str,
-    label: &str,
-) -> Option<(Arc<Exchange>, Arc<Exchange>)> {
+/// How a burst ended.
+enum Burst {
+    /// No attempt was throttled: the first and the last answers.
+    Open(Arc<Exchange>, Arc<Exchange>),
+    /// A 429/423/503, `Retry-After`, a lockout message or a growing delay.
+    Throttled,
+    /// An attempt got no answer.
+    Failed,
+}
+
+/// `BURST` failed logins for `user` on `form`, each from another address in
+/// `X-Forwarded-For` when `spoof`.
+async fn burst(p: &Probe, form: &Form, user: &str, label: &str, spoof: bool) -> Burst {
     // In waves of the engine's concurrency: a brute-forcer does not wait either.
     let wave = p.engine.settings().concurrency.clamp(1, 5);
     let mut answers: Vec<Arc<Exchange>> = Vec::new();
     while answers.len() < BURST {
         let n = wave.min(BURST - answers.len());
+        let base = answers.len();
         let sent = futures_util::future::join_all((0..n).map(|i| {
             let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
-            async move { attempt(p, form, user, &wrong, label).await }
+            // Documentation addresses (RFC 5737): a header value, never a destination.
+            let from = spoof.then(|| format!("198.51.100.{}", base + i + 1));
+            async move { attempt_from(p, form, user, &wrong, label, from.as_deref()).await }
         }))
         .await;
         for ex in sent {
-            let ex = ex?;
+            let Some(ex) = ex else {
+                return Burst::Failed;
+            };
             if throttled(&ex.response) {
-                return None;
+                return Burst::Throttled;
             }
             answers.push(ex);
         }
@@ -207,9 +243,12 @@ async fn burst(
     let (first, last) = (avg(&answers[..5]), avg(&answers[BURST - 5..]));
     if last > first * 3 && last.checked_sub(first).unwrap_or_default() > Duration::from_millis(200)
     {
-        return None; // a growing delay is a throttle
+        return Burst::Throttled; // a growing delay is a throttle
     }
-    Some((answers.first()?.clone(), answers.last()?.clone()))
+    match (answers.first(), answers.last()) {
+        (Some(a), Some(z)) => Burst::Open(a.clone(), z.clone()),
+        _ => Burst::Failed,
+    }
 }
 
 /// How the probe runs this rule.

@@ -333,10 +333,19 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
         // The probe's proof of a weak secret (a minted token accepted) supersedes the
         // offline one.
         let proven = probed.outcome.findings.iter().any(|f| f.rule_id == "SC301");
+        // The token's own weaknesses concern the login that issued it, when spillcheck
+        // logged in itself.
+        let issued_by = probed.outcome.a_login.clone();
         findings.extend(
             crate::commands::jwt::audit_token(&t, args.max_lifetime)
                 .into_iter()
-                .filter(|f| !(proven && f.rule_id == "SC301")),
+                .filter(|f| !(proven && f.rule_id == "SC301"))
+                .map(|f| match &issued_by {
+                    Some((method, path)) if f.route.is_none() && f.rule_id != "SC301" => {
+                        f.on_route(method, path)
+                    }
+                    _ => f,
+                }),
         );
     }
     // The tokens of the scan's own accounts of other kinds (merchants beside customers):

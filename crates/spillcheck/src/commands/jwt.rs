@@ -22,7 +22,26 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
         args.token.trim().to_owned()
     };
     // The error names what is wrong, never the token.
-    let decoded = Jwt::decode(&token)?;
+    let decoded = match Jwt::decode(&token) {
+        Ok(decoded) => decoded,
+        // An itsdangerous token (Flask's signed payloads) is audited for its lifetime.
+        Err(_) if spillcheck_tokens::signed::decode(&token).is_some() => {
+            let config = load_config(&args.common, &std::env::current_dir()?)?;
+            return finish(
+                &args.common,
+                &config,
+                RunResult {
+                    ran: crate::pipeline::ran::jwt,
+                    target: Target::default(),
+                    findings: spillcheck_tokens::signed::audit(&token),
+                    diagnostics: Vec::new(),
+                    secrets: vec![token],
+                    root: None,
+                },
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
     let config = load_config(&args.common, &std::env::current_dir()?)?;
     let mut findings = audit(
         &decoded,
@@ -113,7 +132,8 @@ fn weak_secret_finding(
 /// not a JWT: opaque tokens are fine).
 pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
     let Ok(decoded) = Jwt::decode(token) else {
-        return Vec::new();
+        // Not a JWT: an itsdangerous token shows whether it can expire.
+        return spillcheck_tokens::signed::audit(token);
     };
     let mut findings = audit(
         &decoded,
