@@ -82,6 +82,27 @@ pub fn compare(tokens: &[(String, String)]) -> Vec<Finding> {
     out
 }
 
+/// Whether a token's claims are only opaque random handles (`{"token": "f3Kq…"}`): no
+/// subject, no times, every value a long random-looking string. Such a JWT is a signed
+/// reference to a server-side session or token row, which holds the lifetime.
+fn handle_only(jwt: &Jwt) -> bool {
+    !jwt.claims.is_empty()
+        && jwt.claims.iter().all(|(k, v)| {
+            !matches!(k.as_str(), "sub" | "iat" | "nbf" | "exp")
+                && v.as_str().is_some_and(random_handle)
+        })
+}
+
+/// A long string of URL-safe characters mixing letters and digits, as token generators
+/// make (`secrets.token_urlsafe`, a UUID).
+fn random_handle(v: &str) -> bool {
+    v.len() >= 16
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+}
+
 /// Audits one token. `token` is the raw token (only its redacted form is shown).
 pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
     let shown = spillcheck_core::redact(token);
@@ -94,6 +115,21 @@ pub fn audit(jwt: &Jwt, token: &str, policy: Policy) -> Vec<Finding> {
         );
     };
     match (jwt.time_claim("exp"), jwt.time_claim("iat")) {
+        (None, _) if handle_only(jwt) => {
+            // A signed session handle: the server keeps the lifetime with the handle.
+            let mut f = Finding::new(
+                &SC303,
+                format!(
+                    "token `{shown}` has no `exp` claim: it never expires unless the server expires the handle it wraps"
+                ),
+            )
+            .with_key(format!("{shown}:lifetime"))
+            .with_secret(token.to_owned());
+            f.lower_to_possible(
+                "the token only wraps an opaque random handle (no subject, no times): its lifetime is probably kept on the server with the handle; check that the server expires it",
+            );
+            out.push(f);
+        }
         (None, _) => lifetime(format!(
             "token `{shown}` has no `exp` claim: it never expires"
         )),
@@ -229,6 +265,18 @@ mod tests {
         assert_eq!(long.len(), 1);
         assert!(long[0].message.contains("30 days"), "{}", long[0].message);
         assert!(run(r#"{"sub":"1"}"#)[0].message.contains("no `exp`"));
+        // A signed handle to a server-side session: reported, at `possible`, with why.
+        let handle = run(r#"{"token":"Xq3vT9_kP2mZ8rLw5nB1"}"#);
+        assert_eq!(handle.len(), 1);
+        assert_eq!(handle[0].confidence, spillcheck_core::Confidence::Possible);
+        assert!(
+            handle[0].notes[0].contains("server"),
+            "{:?}",
+            handle[0].notes
+        );
+        // A user's name is no handle: the token stands for the user, for ever.
+        let named = run(r#"{"username":"alice"}"#);
+        assert_eq!(named[0].confidence, SC303.confidence);
     }
 
     #[test]
