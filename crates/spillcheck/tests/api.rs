@@ -856,6 +856,40 @@ fn zoo() -> (Target, &'static str, &'static str) {
     zoo_with(&[])
 }
 
+/// `spillcheck scan` of the zoo (started with `env`) with A's and B's tokens and writes
+/// allowed, SC261 only, JSON, plus `extra` arguments.
+fn zoo_login_burst(env: &[(&str, &str)], extra: &[&str]) -> (Target, Output) {
+    let (t, a, b) = zoo_with(env);
+    let url = t.url();
+    let mut args = vec![
+        "scan",
+        "testbeds/api-zoo",
+        "--url",
+        &url,
+        "--token",
+        a,
+        "--token-b",
+        b,
+        "--allow-writes",
+        "--rate",
+        "0",
+        "--select",
+        "SC261",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args, &workspace());
+    (t, out)
+}
+
+/// The zoo without tokens (users log in with their passwords), with more environment.
+fn zoo_for_users(env: &[(&str, &str)]) -> Target {
+    let mut all = vec![("ZOO_TOKENS", "")];
+    all.extend_from_slice(env);
+    spawn("api-zoo/app.py", &[], &all)
+}
+
 /// The zoo with more environment (`ZOO_LOGIN`, `ZOO_TOKEN_USES`).
 fn zoo_with(env: &[(&str, &str)]) -> (Target, &'static str, &'static str) {
     let (a, b) = ("zoo-token-alice-7c1d9e2f4a", "zoo-token-bob-3b8e6a1c5d");
@@ -1000,11 +1034,7 @@ fn api_zoo_read_only_sends_no_writes() {
 fn user_credentials_log_in_and_again_when_the_token_expires() {
     // No tokens: A and B log in with --user / $SPILLCHECK_USER_B; their tokens stop
     // working after 6 requests, so the scan must log in again to finish its checks.
-    let t = spawn(
-        "api-zoo/app.py",
-        &[],
-        &[("ZOO_TOKENS", ""), ("ZOO_TOKEN_USES", "6")],
-    );
+    let t = zoo_for_users(&[("ZOO_TOKEN_USES", "6")]);
     let password_a = "alice-pw-7Qx!";
     let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
         .args([
@@ -1086,7 +1116,7 @@ fn account_takeover_proved_by_b_logging_in_and_b_password_set_back() {
     // The zoo's `PUT /api/users/{username}/password` lets anyone set anyone's password;
     // its v2 twin only the caller's own. With B's password known, the scan sends A's change
     // for B, proves it by logging B in with A's choice, and sets B's password back.
-    let t = spawn("api-zoo/app.py", &[], &[("ZOO_TOKENS", "")]);
+    let t = zoo_for_users(&[]);
     let out = scan_zoo_as_users(&t, &["--allow-writes", "--select", "SC210"]);
     let report = json(&out);
     let got = found(&report);
@@ -1148,11 +1178,7 @@ fn user_credentials_in_every_login_shape() {
         // GET /api/accounts/<name>/token with HTTP Basic, the account named in the path.
         ("basic-get", None),
     ] {
-        let t = spawn(
-            "api-zoo/app.py",
-            &[],
-            &[("ZOO_TOKENS", ""), ("ZOO_LOGIN", shape)],
-        );
+        let t = zoo_for_users(&[("ZOO_LOGIN", shape)]);
         let url = t.url();
         let mut args = vec![
             "scan",
@@ -1199,28 +1225,7 @@ fn login_limit_keyed_on_a_header_the_client_writes() {
     // Three failed logins a minute per client: told by X-Forwarded-For (planted: a client
     // naming another address each time is never limited), or by the connection (safe).
     for (limit, planted) in [("xff", true), ("ip", false)] {
-        let (t, a, b) = zoo_with(&[("ZOO_LOGIN_LIMIT", limit)]);
-        let url = t.url();
-        let out = run(
-            &[
-                "scan",
-                "testbeds/api-zoo",
-                "--url",
-                &url,
-                "--token",
-                a,
-                "--token-b",
-                b,
-                "--allow-writes",
-                "--rate",
-                "0",
-                "--select",
-                "SC261",
-                "--format",
-                "json",
-            ],
-            &workspace(),
-        );
+        let (_t, out) = zoo_login_burst(&[("ZOO_LOGIN_LIMIT", limit)], &[]);
         let report = json(&out);
         let login: Vec<String> = report["findings"]
             .as_array()
@@ -1247,42 +1252,14 @@ fn basic_token_endpoint_login_and_untimed_itsdangerous_tokens() {
     // itsdangerous payloads without a timestamp. spillcheck logs A and B in there, reads
     // the tokens' shape (SC303: they never expire) and bursts failed logins at that
     // endpoint for the scan's own account (SC261).
-    let t = spawn(
-        "api-zoo/app.py",
-        &[],
-        &[
-            ("ZOO_TOKENS", ""),
-            ("ZOO_LOGIN", "basic-get"),
-            ("ZOO_TOKEN_STYLE", "itsdangerous"),
-        ],
-    );
-    let url = t.url();
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args([
-            "scan",
-            "testbeds/api-zoo",
-            "--url",
-            &url,
-            "--allow-writes",
-            "--rate",
-            "0",
-            "--select",
-            "SC261,SC303,SC210",
-            "--format",
-            "json",
-        ])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let t = zoo_for_users(&[
+        ("ZOO_LOGIN", "basic-get"),
+        ("ZOO_TOKEN_STYLE", "itsdangerous"),
+    ]);
+    let out = scan_zoo_as_users(&t, &["--allow-writes", "--select", "SC261,SC303,SC210"]);
     let report = json(&out);
-    let findings = report["findings"].as_array().unwrap();
     assert!(
-        findings
-            .iter()
-            .any(|f| f["rule_id"] == "SC303"
-                && f["message"].as_str().unwrap().contains("itsdangerous")),
+        common::reports_untimed_itsdangerous(&report),
         "{}",
         serde_json::to_string_pretty(&report["findings"]).unwrap()
     );
@@ -1298,9 +1275,12 @@ fn basic_token_endpoint_login_and_untimed_itsdangerous_tokens() {
             .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
         "{got:?}"
     );
-    // The burst went to the scan's own accounts, never to alice's or bob's.
+    // A and B logged in there with their passwords.
     let logins = t.logins();
-    assert!(logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()));
+    assert!(
+        logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+        "{logins:?}"
+    );
     // Neither the passwords nor a whole token appear in the report.
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("alice-pw-7Qx!") && !text.contains("bob-pw-9Tz!"));
@@ -1314,29 +1294,8 @@ fn own_account_brute_force_in_the_login_shape_that_works() {
         ("basic", None),
         ("nested", Some("testbeds/api-zoo/login-nested.openapi.json")),
     ] {
-        let (t, a, b) = zoo_with(&[("ZOO_LOGIN", shape)]);
-        let url = t.url();
-        let mut args = vec![
-            "scan",
-            "testbeds/api-zoo",
-            "--url",
-            &url,
-            "--token",
-            a,
-            "--token-b",
-            b,
-            "--allow-writes",
-            "--rate",
-            "0",
-            "--select",
-            "SC261",
-            "--format",
-            "json",
-        ];
-        if let Some(spec) = spec {
-            args.extend(["--openapi", spec]);
-        }
-        let out = run(&args, &workspace());
+        let spec_args: Vec<&str> = spec.map(|s| vec!["--openapi", s]).unwrap_or_default();
+        let (t, out) = zoo_login_burst(&[("ZOO_LOGIN", shape)], &spec_args);
         let got = found(&json(&out));
         assert!(
             got.iter()

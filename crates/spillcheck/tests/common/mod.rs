@@ -119,3 +119,15 @@ pub(crate) fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// Whether a report holds SC303's finding on an untimed itsdangerous token.
+pub(crate) fn reports_untimed_itsdangerous(report: &serde_json::Value) -> bool {
+    report["findings"].as_array().is_some_and(|all| {
+        all.iter().any(|f| {
+            f["rule_id"] == "SC303"
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("itsdangerous"))
+        })
+    })
+}
