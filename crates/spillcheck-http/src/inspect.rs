@@ -301,6 +301,41 @@ pub fn login_wall(r: &Response) -> bool {
     to_login || is_login_form(r)
 }
 
+/// An answer that throttles the client: 429/423/503, `Retry-After`, or a lockout or
+/// too-many-attempts message.
+pub fn throttled(r: &Response) -> bool {
+    let body = r.text().to_ascii_lowercase();
+    matches!(r.status, 429 | 423 | 503)
+        || r.header("retry-after").is_some()
+        || ["too many", "locked", "try again later", "rate limit"]
+            .iter()
+            .any(|w| body.contains(w))
+}
+
+/// An HTML page's text with the values of its form fields blanked (`value="…"`): a CSRF
+/// token or an echoed input differs between any two answers of the same page.
+pub fn without_field_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("value=") {
+        out.push_str(&rest[..i + "value=".len()]);
+        rest = &rest[i + "value=".len()..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        match rest[1..].find(quote) {
+            Some(end) => {
+                out.push(quote);
+                out.push(quote);
+                rest = &rest[end + 2..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// An HTML page with a password field: a sign-in form.
 pub fn is_login_form(r: &Response) -> bool {
     if r.json().is_some() {
@@ -394,6 +429,26 @@ pub fn refused(r: &Response, authorized: Option<&Response>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_field_values_are_blanked() {
+        let a = r#"<input id="csrf_token" name="csrf_token" type="hidden" value="IjQ1Zj.abc"><input name="id" value='alice'>"#;
+        let b = r#"<input id="csrf_token" name="csrf_token" type="hidden" value="Ijk3Mz.xyz"><input name="id" value='bob'>"#;
+        assert_eq!(without_field_values(a), without_field_values(b));
+        assert!(without_field_values(a).contains(r#"value="""#));
+        // Text outside values stays; an unterminated value keeps the rest as it is.
+        assert!(without_field_values("no such project").contains("no such project"));
+        assert_eq!(without_field_values("value=\"open"), "value=\"open");
+        assert!(throttled(&Response::for_tests(429, "")));
+        assert!(throttled(&Response::for_tests(
+            200,
+            "Too many attempts, try again later"
+        )));
+        assert!(!throttled(&Response::for_tests(
+            401,
+            "{\"error\": \"invalid\"}"
+        )));
+    }
 
     #[test]
     fn answers_for_missing_objects_have_one_shape() {

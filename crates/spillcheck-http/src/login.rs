@@ -140,11 +140,28 @@ fn form(op: &Operation) -> Form {
             .cloned()
             .unwrap_or_else(|| default.to_owned())
     };
+    // A login form that names the account otherwise (`id`, `account`, `project`): its one
+    // field besides the password, CSRF and the submit button.
+    let other = props
+        .iter()
+        .filter(|p| {
+            let p = p.to_ascii_lowercase();
+            !(p.contains("pass")
+                || p.contains("csrf")
+                || p.contains("remember")
+                || p == "submit"
+                || p == "next")
+        })
+        .collect::<Vec<_>>();
+    let fallback = match other.as_slice() {
+        [only] => only.as_str(),
+        _ => "email",
+    };
     Form {
         op: op.clone(),
         user_field: find(
             &|p| p.contains("mail") || p == "username" || p == "login" || p == "user",
-            "email",
+            fallback,
         ),
         password_field: find(&|p| p.contains("pass"), "password"),
         recipe: None,
@@ -256,21 +273,26 @@ pub fn recovery_forms(p: &Probe) -> Vec<Form> {
             op.method == "POST"
                 && (path.contains("forgot")
                     || path.contains("recover")
+                    || (path.contains("remind") && path.contains("pass"))
                     || (path.contains("reset") && path.contains("pass")))
                 && op.body.as_ref().is_some_and(|b| {
                     let lower: Vec<String> = b
                         .properties
                         .iter()
                         .map(|x| x.to_ascii_lowercase())
+                        .filter(|x| !x.contains("csrf") && x != "submit")
                         .collect();
-                    lower.iter().any(|x| {
-                        x.contains("mail") || x == "username" || x == "login" || x == "user"
-                    }) && !lower.iter().any(|x| {
-                        x.contains("pass")
-                            || x.contains("pin")
-                            || x.contains("code")
-                            || x.contains("token")
-                    })
+                    // The account's name or email, or the form's one field (`id`).
+                    (lower.len() == 1
+                        || lower.iter().any(|x| {
+                            x.contains("mail") || x == "username" || x == "login" || x == "user"
+                        }))
+                        && !lower.iter().any(|x| {
+                            x.contains("pass")
+                                || x.contains("pin")
+                                || x.contains("code")
+                                || x.contains("token")
+                        })
                 })
         })
         .map(form)
@@ -1006,6 +1028,26 @@ mod tests {
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn a_login_form_names_the_account_by_its_one_other_field() {
+        let op = |fields: &[&str]| {
+            let mut op = Operation::new("POST", "/authenticate", Origin::Source);
+            let f: Vec<(String, String)> = fields
+                .iter()
+                .map(|n| ((*n).to_owned(), "string".to_owned()))
+                .collect();
+            op.body = Some(body_from_fields("application/x-www-form-urlencoded", &f));
+            op
+        };
+        assert_eq!(
+            form(&op(&["id", "password", "csrf_token"])).user_field,
+            "id"
+        );
+        assert_eq!(form(&op(&["username", "password"])).user_field, "username");
+        // Two candidates and no usual name: the default.
+        assert_eq!(form(&op(&["a", "b", "password"])).user_field, "email");
+    }
 
     #[test]
     fn code_fields() {

@@ -9,7 +9,10 @@
 //! - conversions: `int(...)`, `float(...)`, `Decimal(...)`, `bool(...)` around a read,
 //!   `type=int` on `args.get`, a numeric or boolean default;
 //! - Flask-RESTful / flask-restx `parser.add_argument("k", type=int, location="json")` in the
-//!   handler.
+//!   handler;
+//! - schemas (below): marshmallow and pydantic classes the handler loads the body with, and
+//!   WTForms / Flask-WTF forms it instantiates (`form = LoginForm()`: their `StringField`,
+//!   `PasswordField`… are posted form fields; `DataRequired` makes one required).
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -365,6 +368,8 @@ pub(crate) struct Schemas {
     /// The member a class's `@pre_load` hook unwraps (`return data["article"]`): the body
     /// the API takes is `{"article": {…fields}}`.
     envelopes: HashMap<String, String>,
+    /// The classes that are WTForms forms (their fields are posted as a form).
+    forms: rustc_hash::FxHashSet<String>,
 }
 
 /// The key a schema's `@pre_load` hook unwraps: `return data["article"]`,
@@ -463,8 +468,47 @@ fn type_name_kind(name: &str) -> Option<&'static str> {
 fn is_schema_base(e: &Expr) -> bool {
     dotted(e).is_some_and(|d| {
         let last = d.rsplit('.').next().unwrap_or(&d);
-        last == "BaseModel" || last.ends_with("Schema")
+        last == "BaseModel" || last.ends_with("Schema") || is_form_base(e)
     })
+}
+
+/// A WTForms form base (`FlaskForm`, `wtforms.Form`, `Form`): its fields are the form
+/// fields a browser posts.
+fn is_form_base(e: &Expr) -> bool {
+    dotted(e).is_some_and(|d| {
+        let last = d.rsplit('.').next().unwrap_or(&d);
+        last == "FlaskForm" || last == "Form" || last == "BaseForm"
+    })
+}
+
+/// A WTForms field type as a JSON kind (`None`: not an input, such as `SubmitField`).
+fn wtforms_kind(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "IntegerField" | "IntegerRangeField" => "integer",
+        "DecimalField" | "FloatField" | "DecimalRangeField" => "number",
+        "BooleanField" => "boolean",
+        "EmailField" => "email",
+        "DateField" => "date",
+        "DateTimeField" | "DateTimeLocalField" => "date-time",
+        "SubmitField" | "FileField" | "MultipleFileField" | "FormField" | "FieldList" => {
+            return None;
+        }
+        f if f.ends_with("Field") && f.len() > "Field".len() => "string",
+        _ => return None,
+    })
+}
+
+/// Whether a WTForms field call requires a value (`validators=[DataRequired()]`).
+fn wtforms_required(c: &ast::ExprCall) -> bool {
+    c.arguments
+        .args
+        .iter()
+        .chain(kwarg(c, "validators"))
+        .any(|v| {
+            crate::ast_util::any_expr(v, &mut |x| {
+                matches!(x, Expr::Call(k) if matches!(callee_last(k), Some("DataRequired" | "InputRequired")))
+            })
+        })
 }
 
 /// The fields one class body declares: (name, kind, required).
@@ -479,6 +523,10 @@ fn declared_fields(body: &[Stmt]) -> Fields {
                 let Expr::Call(c) = a.value.as_ref() else {
                     continue;
                 };
+                if let Some(kind) = callee_last(c).and_then(wtforms_kind) {
+                    out.push((target.id.to_string(), kind, wtforms_required(c)));
+                    continue;
+                }
                 let Some(kind) = callee_last(c).and_then(marshmallow_kind) else {
                     continue;
                 };
@@ -516,11 +564,13 @@ impl Schemas {
         let mut raw: Vec<RawClass> = Vec::new();
         let mut assigns: Vec<(String, String)> = Vec::new();
         let mut raw_envelopes: Vec<(String, String)> = Vec::new();
+        let mut form_bases: Vec<String> = Vec::new();
         for module in modules {
             let mut v = ClassWalk {
                 raw: &mut raw,
                 assigns: &mut assigns,
                 envelopes: &mut raw_envelopes,
+                forms: &mut form_bases,
             };
             for stmt in &module.body {
                 v.visit_stmt(stmt);
@@ -540,6 +590,19 @@ impl Schemas {
                 }
             }
             if schema.len() == before {
+                break;
+            }
+        }
+        // WTForms forms, to a fixpoint through project bases as well.
+        let mut forms: rustc_hash::FxHashSet<String> = form_bases.into_iter().collect();
+        loop {
+            let before = forms.len();
+            for (name, bases, ..) in &raw {
+                if bases.iter().any(|b| forms.contains(b)) {
+                    forms.insert(name.clone());
+                }
+            }
+            if forms.len() == before {
                 break;
             }
         }
@@ -599,6 +662,7 @@ impl Schemas {
             classes,
             instances,
             envelopes,
+            forms,
         }
     }
 
@@ -679,10 +743,19 @@ impl Schemas {
                 Expr::Name(_) if c.arguments.keywords.iter().any(|k| k.arg.is_none()) => {
                     self.class_of(&c.func)
                 }
+                // `form = LoginForm()`: a WTForms form reads the posted form fields.
+                Expr::Name(_) | Expr::Attribute(_) => self
+                    .class_of(&c.func)
+                    .filter(|class| self.forms.contains(*class)),
                 _ => None,
             };
             if let Some(class) = class {
-                found.push((class, InputSource::Json));
+                let source = if self.forms.contains(class) {
+                    InputSource::Form
+                } else {
+                    InputSource::Json
+                };
+                found.push((class, source));
             }
         }
         let params: Option<Vec<&str>> = (as_kwargs && func.parameters.kwarg.is_none()).then(|| {
@@ -727,6 +800,8 @@ struct ClassWalk<'r> {
     raw: &'r mut Vec<RawClass>,
     assigns: &'r mut Vec<(String, String)>,
     envelopes: &'r mut Vec<(String, String)>,
+    /// Classes with a WTForms base of their own.
+    forms: &'r mut Vec<String>,
 }
 
 impl<'a> Visitor<'a> for ClassWalk<'_> {
@@ -744,6 +819,9 @@ impl<'a> Visitor<'a> for ClassWalk<'_> {
                     .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
                     .collect();
                 let direct = bases.iter().any(|b| is_schema_base(b));
+                if bases.iter().any(|b| is_form_base(b)) {
+                    self.forms.push(c.name.to_string());
+                }
                 if let Some(e) = pre_load_envelope(&c.body) {
                     self.envelopes.push((c.name.to_string(), e));
                 }
@@ -1000,5 +1078,54 @@ def pay():
         assert_eq!(of("kind").as_deref(), Some("standard"));
         assert_eq!(of("plan").as_deref(), Some("free"));
         assert_eq!(of("card_id"), None);
+    }
+
+    #[test]
+    fn wtforms_forms_are_posted_fields() {
+        let src = r#"
+from flask_wtf import FlaskForm
+from wtforms import StringField, PasswordField, SubmitField, IntegerField
+from wtforms.validators import DataRequired
+
+class AuthenticationForm(FlaskForm):
+    id = StringField("Project identifier", validators=[DataRequired()])
+    password = PasswordField("Private code", validators=[DataRequired()])
+    submit = SubmitField("Get in")
+
+class ReminderForm(AuthenticationForm):
+    attempts = IntegerField("Attempts")
+
+def authenticate():
+    form = AuthenticationForm()
+    if form.validate():
+        return "ok"
+
+def remind():
+    form = forms.ReminderForm()
+    return form.attempts.data
+"#;
+        let parsed = ruff_python_parser::parse_module(src).unwrap();
+        let module = parsed.into_syntax();
+        let schemas = Schemas::build(std::iter::once(&module));
+        let names = |f: &str| {
+            schemas
+                .inputs_of(function(&module, f))
+                .into_iter()
+                .map(|i| (i.name, i.source, i.kind, i.required))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("authenticate"),
+            vec![
+                ("id".into(), InputSource::Form, "string", true),
+                ("password".into(), InputSource::Form, "string", true),
+            ]
+        );
+        assert!(names("remind").contains(&(
+            "attempts".into(),
+            InputSource::Form,
+            "integer",
+            false
+        )));
     }
 }

@@ -44,15 +44,6 @@ declare_rule! {
 /// Attempts in the burst (the issue's bound).
 pub(crate) const BURST: usize = 25;
 
-fn throttled(r: &Response) -> bool {
-    let body = r.text().to_ascii_lowercase();
-    matches!(r.status, 429 | 423 | 503)
-        || r.header("retry-after").is_some()
-        || ["too many", "locked", "try again later", "rate limit"]
-            .iter()
-            .any(|w| body.contains(w))
-}
-
 /// The burst of wrong codes: every operation that checks a short code for a user, aimed
 /// at the scan's own account; the new password it may set is the account's own.
 pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
@@ -93,7 +84,7 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
                     stopped = true;
                     break;
                 };
-                if throttled(&ex.response)
+                if crate::inspect::throttled(&ex.response)
                     || (ex.response.ok() && !crate::inspect::failure_body(&ex.response))
                 {
                     stopped = true;
@@ -153,8 +144,7 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
     let Burst::Open(a, z) = burst(p, form, user, label, true).await else {
         return Vec::new();
     };
-    if z.response.status >= 500 || (z.response.ok() && !crate::inspect::failure_body(&z.response))
-    {
+    if z.response.status >= 500 || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -186,7 +176,7 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
         Burst::Failed => return Vec::new(),
     };
     // Every attempt refused alike: a server error is no login.
-    if z.response.status >= 500 || z.response.ok() {
+    if z.response.status >= 500 || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -198,6 +188,12 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
         .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a]))
         .with_note("per-client limit checked with an unknown user; per-account lockout not checked"),
     ]
+}
+
+/// Whether a login answer is a success: a 2xx that neither says it failed nor shows the
+/// login form again (an HTML login answers a wrong password with its form and a message).
+fn succeeded(r: &Response) -> bool {
+    r.ok() && !crate::inspect::failure_body(r) && !crate::inspect::is_login_form(r)
 }
 
 /// How a burst ended.
@@ -230,7 +226,7 @@ async fn burst(p: &Probe, form: &Form, user: &str, label: &str, spoof: bool) -> 
             let Some(ex) = ex else {
                 return Burst::Failed;
             };
-            if throttled(&ex.response) {
+            if crate::inspect::throttled(&ex.response) {
                 return Burst::Throttled;
             }
             answers.push(ex);
@@ -253,3 +249,20 @@ async fn burst(p: &Probe, form: &Form, user: &str, label: &str, spoof: bool) -> 
 
 /// How the probe runs this rule.
 pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Within("SC260")];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_page_shown_again_is_a_failure() {
+        let r = |status, body: &str| Response::for_tests(status, body);
+        assert!(succeeded(&r(200, r#"{"access_token": "abc"}"#)));
+        assert!(!succeeded(&r(200, r#"{"status": "fail", "message": "wrong password"}"#)));
+        assert!(!succeeded(&r(
+            200,
+            r#"<form method="post"><input name="id"><input type="password" name="password"></form><p>This private code is not the right one</p>"#
+        )));
+        assert!(!succeeded(&r(401, r#"{"error": "invalid credentials"}"#)));
+    }
+}
