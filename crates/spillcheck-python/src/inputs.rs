@@ -558,6 +558,24 @@ fn declared_fields(body: &[Stmt]) -> Fields {
     out
 }
 
+/// `seed` and every class of `raw` that derives from one of them, to a fixpoint.
+fn with_subclasses(
+    raw: &[RawClass],
+    mut seed: rustc_hash::FxHashSet<String>,
+) -> rustc_hash::FxHashSet<String> {
+    loop {
+        let before = seed.len();
+        for (name, bases, ..) in raw {
+            if bases.iter().any(|b| seed.contains(b)) {
+                seed.insert(name.clone());
+            }
+        }
+        if seed.len() == before {
+            return seed;
+        }
+    }
+}
+
 impl Schemas {
     /// Every schema class and instance of the project's modules.
     pub(crate) fn build<'m>(modules: impl Iterator<Item = &'m ast::ModModule>) -> Schemas {
@@ -576,36 +594,16 @@ impl Schemas {
                 v.visit_stmt(stmt);
             }
         }
-        // Schema classes, to a fixpoint through project bases (`class B(A)`, `A(Schema)`).
-        let mut schema: rustc_hash::FxHashSet<String> = raw
-            .iter()
-            .filter(|(_, _, direct, _)| *direct)
-            .map(|(n, ..)| n.clone())
-            .collect();
-        loop {
-            let before = schema.len();
-            for (name, bases, ..) in &raw {
-                if bases.iter().any(|b| schema.contains(b)) {
-                    schema.insert(name.clone());
-                }
-            }
-            if schema.len() == before {
-                break;
-            }
-        }
-        // WTForms forms, to a fixpoint through project bases as well.
-        let mut forms: rustc_hash::FxHashSet<String> = form_bases.into_iter().collect();
-        loop {
-            let before = forms.len();
-            for (name, bases, ..) in &raw {
-                if bases.iter().any(|b| forms.contains(b)) {
-                    forms.insert(name.clone());
-                }
-            }
-            if forms.len() == before {
-                break;
-            }
-        }
+        // Schema classes and WTForms forms, through project bases (`class B(A)`,
+        // `A(Schema)`).
+        let schema = with_subclasses(
+            &raw,
+            raw.iter()
+                .filter(|(_, _, direct, _)| *direct)
+                .map(|(n, ..)| n.clone())
+                .collect(),
+        );
+        let forms = with_subclasses(&raw, form_bases.into_iter().collect());
         let own: HashMap<&str, (&Vec<String>, &Fields)> = raw
             .iter()
             .map(|(n, b, _, f)| (n.as_str(), (b, f)))
