@@ -649,10 +649,15 @@ fn push_unique(v: &mut Vec<Value>, x: &Value) {
 pub fn render_path(template: &str, values: &BTreeMap<String, String>) -> String {
     let mut out = template.to_owned();
     for (k, v) in values {
-        let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
-        out = out.replace(&format!("{{{k}}}"), &enc.replace('+', "%20"));
+        out = out.replace(&format!("{{{k}}}"), &encode_segment(v));
     }
     out
+}
+
+/// A value percent-encoded for one path segment (a space as `%20`, not `+`).
+pub fn encode_segment(v: &str) -> String {
+    let enc: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+    enc.replace('+', "%20")
 }
 
 /// `path` (which may carry a query) with query parameter `name` set to `value`.

@@ -29,6 +29,20 @@ impl Form {
     pub fn account(&self) -> Option<&str> {
         self.recipe.as_ref().map(|r| r.user.as_str())
     }
+
+    /// The path parameters the account named itself in to log in (`project_id` of
+    /// `GET /api/projects/{project_id}/token`): its own ids.
+    pub fn own_ids(&self) -> Vec<(String, String)> {
+        self.account()
+            .map(|a| own_path_ids(&self.op.path, a))
+            .unwrap_or_default()
+    }
+}
+
+/// Another client, as `X-Forwarded-For` names it: the `n`th documentation address
+/// (RFC 5737), a header value and never a destination.
+pub fn other_client(n: usize) -> String {
+    format!("198.51.100.{}", n % 254 + 1)
 }
 
 /// A login request that logged `user` in with `password` (the scan's own account, or a
@@ -74,11 +88,7 @@ impl Recipe {
             }
         }
         // An account that names itself in the login's path (`/api/projects/alice/token`).
-        let encode = |s: &str| -> String {
-            url::form_urlencoded::byte_serialize(s.as_bytes())
-                .collect::<String>()
-                .replace('+', "%20")
-        };
+        let encode = crate::discovery::encode_segment;
         let (old, new) = (encode(&self.user), encode(user));
         let segments: Vec<String> = req
             .url
@@ -914,16 +924,14 @@ fn set_cookie(ex: &Exchange, name: &str) -> Option<String> {
 }
 
 /// A login that worked: the identity, the login's JSON answer (it often names the user:
-/// `accountNumber`, `user.id`) and the path parameters the account named itself in
-/// (`project_id` of `GET /api/projects/{project_id}/token`): its own ids.
+/// `accountNumber`, `user.id`) and the login operation with the request that worked.
 pub struct LoggedIn {
     /// The identity, able to log in again the same way.
     pub identity: crate::auth::Identity,
     /// The login's JSON answer.
     pub answer: Option<Value>,
-    /// Path parameters filled with the account's own name.
-    pub path_ids: Vec<(String, String)>,
-    /// The login operation, with the request that worked.
+    /// The login operation, with the request that worked ([`Form::own_ids`]: the path
+    /// parameters the account named itself in).
     pub form: Form,
 }
 
@@ -967,8 +975,10 @@ pub async fn log_in(
     }
     let mut tried = 0;
     for (i, op) in candidates.iter().enumerate() {
-        let path_ids = own_path_ids(&op.path, &c.name);
-        let path = crate::discovery::render_path(&op.path, &path_ids.iter().cloned().collect());
+        let path = crate::discovery::render_path(
+            &op.path,
+            &own_path_ids(&op.path, &c.name).into_iter().collect(),
+        );
         let method = if op.method == "GET" {
             Method::GET
         } else {
@@ -1012,7 +1022,6 @@ pub async fn log_in(
                     form: login,
                     identity: crate::auth::Identity::logged_in(label, &token, req),
                     answer: ex.response.json(),
-                    path_ids,
                 });
             }
         }

@@ -1007,14 +1007,13 @@ async fn identities(
                 Ok(crate::login::LoggedIn {
                     identity,
                     answer,
-                    path_ids,
                     form,
                 }) => {
                     p.secret(&identity.token());
                     // The parameters the account named itself in to log in are its own
                     // ids (`project_id` of `GET /api/projects/{project_id}/token`).
                     let own_ids = serde_json::Value::Object(
-                        path_ids
+                        form.own_ids()
                             .into_iter()
                             .map(|(k, v)| (k, serde_json::Value::from(v)))
                             .collect(),

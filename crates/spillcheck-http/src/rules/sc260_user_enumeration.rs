@@ -145,6 +145,16 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// The name user A logged in with (`--user`), when it is the kind of name a form asks for:
+/// an email for an email field, a name or id otherwise.
+fn a_login_name(p: &Probe, by_mail: bool) -> Option<String> {
+    p.a_login
+        .as_ref()
+        .and_then(|f| f.account())
+        .filter(|name| name.contains('@') == by_mail)
+        .map(str::to_owned)
+}
+
 /// A password-recovery request for an existing user and for an unknown one: a different
 /// status or message tells which accounts exist.
 async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
@@ -152,13 +162,7 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
     // (a merchants' registration).
     let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
     // A's login name where the form asks for that kind of name, else what A's answers hold.
-    let login = p
-        .a_login
-        .as_ref()
-        .and_then(|f| f.account())
-        .filter(|name| name.contains('@') == by_mail)
-        .map(str::to_owned);
-    let a = login.or_else(|| {
+    let a = a_login_name(p, by_mail).or_else(|| {
         if by_mail {
             p.own.emails.first().cloned()
         } else {
@@ -352,12 +356,7 @@ async fn enumeration(
     let existing = if let Some(a) = existing {
         a.to_owned()
     } else {
-        p.a_login
-            .as_ref()
-            .and_then(|f| f.account())
-            .filter(|name| name.contains('@') == by_mail)
-            .map(str::to_owned)
-            .or_else(|| p.own.emails.first().cloned())?
+        a_login_name(p, by_mail).or_else(|| p.own.emails.first().cloned())?
     };
     let unknown = crate::login::unknown_like(&existing);
     let wrong = format!("Wrong-{}", crate::probe::random_name());
@@ -369,10 +368,10 @@ async fn enumeration(
         crate::inspect::throttled(&a.response) || crate::inspect::throttled(&b.response)
     };
     if limited(&known, &absent) {
-        let from = |n: u8| format!("198.51.100.{}", 200 + n);
-        known = attempt_from(p, form, &existing, &wrong, "login: existing user", Some(&from(1)))
+        let from = crate::login::other_client;
+        known = attempt_from(p, form, &existing, &wrong, "login: existing user", Some(&from(200)))
             .await?;
-        absent = attempt_from(p, form, &unknown, &wrong, "login: unknown user", Some(&from(2)))
+        absent = attempt_from(p, form, &unknown, &wrong, "login: unknown user", Some(&from(201)))
             .await?;
         if limited(&known, &absent) {
             return None;

@@ -217,8 +217,7 @@ async fn burst(p: &Probe, form: &Form, user: &str, label: &str, spoof: bool) -> 
         let base = answers.len();
         let sent = futures_util::future::join_all((0..n).map(|i| {
             let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
-            // Documentation addresses (RFC 5737): a header value, never a destination.
-            let from = spoof.then(|| format!("198.51.100.{}", base + i + 1));
+            let from = spoof.then(|| crate::login::other_client(base + i));
             async move { attempt_from(p, form, user, &wrong, label, from.as_deref()).await }
         }))
         .await;

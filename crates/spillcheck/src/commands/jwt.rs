@@ -25,7 +25,10 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
     let decoded = match Jwt::decode(&token) {
         Ok(decoded) => decoded,
         // An itsdangerous token (Flask's signed payloads) is audited for its lifetime.
-        Err(_) if spillcheck_tokens::signed::decode(&token).is_some() => {
+        Err(e) => {
+            let Some(signed) = spillcheck_tokens::signed::decode(&token) else {
+                return Err(e.into());
+            };
             let config = load_config(&args.common, &std::env::current_dir()?)?;
             return finish(
                 &args.common,
@@ -33,14 +36,13 @@ pub(crate) fn jwt(args: &JwtArgs) -> anyhow::Result<ExitStatus> {
                 RunResult {
                     ran: crate::pipeline::ran::jwt,
                     target: Target::default(),
-                    findings: spillcheck_tokens::signed::audit(&token),
+                    findings: spillcheck_tokens::signed::audit(&signed, &token),
                     diagnostics: Vec::new(),
                     secrets: vec![token],
                     root: None,
                 },
             );
         }
-        Err(e) => return Err(e.into()),
     };
     let config = load_config(&args.common, &std::env::current_dir()?)?;
     let mut findings = audit(
@@ -133,7 +135,9 @@ fn weak_secret_finding(
 pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
     let Ok(decoded) = Jwt::decode(token) else {
         // Not a JWT: an itsdangerous token shows whether it can expire.
-        return spillcheck_tokens::signed::audit(token);
+        return spillcheck_tokens::signed::decode(token)
+            .map(|s| spillcheck_tokens::signed::audit(&s, token))
+            .unwrap_or_default();
     };
     let mut findings = audit(
         &decoded,
