@@ -124,14 +124,14 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
     let form = &account.login;
     let label = "login burst (scan's own account)";
     match burst(p, form, &account.user, label, false).await {
-        Burst::Open(a, z) => vec![
-            Finding::new(&SC261, format!(
-                "{} {} accepted {BURST} failed logins in a row for one account with no 429, lockout or delay",
-                form.op.method, form.op.path
-            ))
-            .on_route(&form.op.method, &form.op.path)
-            .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a])),
-        ],
+        Burst::Open(a, z) => vec![burst_finding(
+            p,
+            form,
+            &format!("accepted {BURST} failed logins in a row for one account with no 429, lockout or delay"),
+            "",
+            &a,
+            &z,
+        )],
         Burst::Throttled => spoofed(p, form, &account.user, label).await,
         Burst::Failed => Vec::new(),
     }
@@ -148,12 +148,14 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
         return Vec::new();
     }
     vec![
-        Finding::new(&SC261, format!(
-            "{} {} limits failed logins per client, but the client is told by `X-Forwarded-For`: {BURST} failed logins in a row, each naming another address, were answered with no 429 or delay",
-            form.op.method, form.op.path
-        ))
-        .on_route(&form.op.method, &form.op.path)
-        .with_http(p.evidence(&z, &format!("attempt {BURST} (X-Forwarded-For: another address each time) answered {} like attempt 1", z.response.status), &[&a]))
+        burst_finding(
+            p,
+            form,
+            &format!("limits failed logins per client, but the client is told by `X-Forwarded-For`: {BURST} failed logins in a row, each naming another address, were answered with no 429 or delay"),
+            " (X-Forwarded-For: another address each time)",
+            &a,
+            &z,
+        )
         .with_note("the limit holds for a client that sends no X-Forwarded-For; key it on the address the app's own proxy reports (ProxyFix only with a proxy in front), or per account"),
     ]
 }
@@ -180,14 +182,36 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
         return Vec::new();
     }
     vec![
-        Finding::new(&SC261, format!(
-            "{} {} accepted {BURST} failed logins in a row from one client with no 429 or delay (for a user that does not exist: the scan could not register an account of its own, so account lockout was not checked)",
-            form.op.method, form.op.path
-        ))
-        .on_route(&form.op.method, &form.op.path)
-        .with_http(p.evidence(&z, &format!("attempt {BURST} answered {} like attempt 1", z.response.status), &[&a]))
+        burst_finding(
+            p,
+            form,
+            &format!("accepted {BURST} failed logins in a row from one client with no 429 or delay (for a user that does not exist: the scan could not register an account of its own, so account lockout was not checked)"),
+            "",
+            &a,
+            &z,
+        )
         .with_note("per-client limit checked with an unknown user; per-account lockout not checked"),
     ]
+}
+
+/// The finding of a burst on `form` that met no limit: `what` the operation did, `how` the
+/// attempts were sent (after "attempt N"), with the first (`a`) and last (`z`) answers.
+fn burst_finding(
+    p: &Probe,
+    form: &Form,
+    what: &str,
+    how: &str,
+    a: &Exchange,
+    z: &Exchange,
+) -> Finding {
+    let (method, path) = (&form.op.method, &form.op.path);
+    let why = format!(
+        "attempt {BURST}{how} answered {} like attempt 1",
+        z.response.status
+    );
+    Finding::new(&SC261, format!("{method} {path} {what}"))
+        .on_route(method, path)
+        .with_http(p.evidence(z, &why, &[a]))
 }
 
 /// Whether a login answer is a success: a 2xx that neither says it failed nor shows the
