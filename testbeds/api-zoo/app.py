@@ -198,6 +198,41 @@ def create_app():
         card["frozen"] = not card["frozen"]
         return jsonify(status="ok", frozen=card["frozen"])
 
+    # A card's history: empty until its owner tops it up (owner-checked), so only a scanner
+    # that puts B's card to use first has B's data to find in A's answer.
+    history = {}  # card id -> entries
+
+    @app.post("/api/cards/<int:card_id>/topup")
+    @token_required
+    def topup(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        try:
+            amount = float((request.get_json(silent=True) or {}).get("amount"))
+        except (TypeError, ValueError):
+            return jsonify(error="amount must be a number"), 400
+        card["balance"] += amount
+        history.setdefault(card_id, []).append(
+            {"kind": "topup", "amount": amount, "reference": "TOP-" + secrets.token_hex(6)})
+        return jsonify(status="ok", balance=card["balance"])
+
+    # Planted: any user reads any card's history.
+    @app.get("/api/cards/<int:card_id>/history")
+    @token_required
+    def card_history(card_id):
+        cards.get(card_id) or abort(404)
+        return jsonify(entries=history.get(card_id, []))
+
+    # Safe: the same, owner-checked.
+    @app.get("/api/v2/cards/<int:card_id>/history")
+    @token_required
+    def card_history_v2(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        return jsonify(entries=history.get(card_id, []))
+
     # Planted: the card to charge comes from the body and is never checked.
     @app.post("/api/purchases")
     @token_required
@@ -602,8 +637,9 @@ def create_app():
         name, email, password = data.get("name"), data.get("email"), data.get("password")
         if not (name and email and password) or email in merchants:
             return jsonify(error="name, email and password are required"), 400
-        merchants[email] = {"name": name, "email": email, "password": password,
-                            "api_key": "mk_live_" + secrets.token_hex(16)}
+        merchants[email] = {"id": len(merchants) + 1, "name": name, "email": email,
+                            "password": password, "api_key": "mk_live_" + secrets.token_hex(16),
+                            "sales": []}
         return jsonify(status="registered"), 201
 
     @app.post("/api/merchants/login")
@@ -631,7 +667,35 @@ def create_app():
     @app.get("/api/merchants/me")
     @merchant_required
     def merchant_me():
-        return jsonify(name=g.merchant["name"], api_key=g.merchant["api_key"])
+        return jsonify(merchant_id=g.merchant["id"], name=g.merchant["name"],
+                       api_key=g.merchant["api_key"])
+
+    # A merchant records its sales.
+    @app.post("/api/merchants/sales")
+    @merchant_required
+    def merchant_sale():
+        data = request.get_json(silent=True) or {}
+        sale = {"id": sum(len(m["sales"]) for m in merchants.values()) + 1,
+                "amount": data.get("amount"), "reference": "SALE-" + secrets.token_hex(6)}
+        g.merchant["sales"].append(sale)
+        return jsonify(sale=sale), 201
+
+    def merchant_by_id(merchant_id):
+        return next((m for m in merchants.values() if m["id"] == merchant_id), None) or abort(404)
+
+    # Planted: any merchant reads any merchant's sales by id.
+    @app.get("/api/merchants/<int:merchant_id>/sales")
+    @merchant_required
+    def merchant_sales(merchant_id):
+        return jsonify(sales=merchant_by_id(merchant_id)["sales"])
+
+    # Safe: the same, for the merchant itself only.
+    @app.get("/api/v2/merchants/<int:merchant_id>/sales")
+    @merchant_required
+    def merchant_sales_v2(merchant_id):
+        if merchant_id != g.merchant["id"]:
+            return jsonify(error="not your sales"), 403
+        return jsonify(sales=merchant_by_id(merchant_id)["sales"])
 
     # Safe: figures, no secret.
     @app.get("/api/merchants/stats")

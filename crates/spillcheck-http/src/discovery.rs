@@ -384,9 +384,22 @@ pub fn last_segment(path: &str) -> String {
 /// for `password`, a name unique to this run for `username`, a date for `*_date`...
 pub fn field_value(name: &str, kind: &str) -> Value {
     let n = name.to_ascii_lowercase();
+    // A bound (`card_limit`, `max_amount`, `quota`) leaves room for the amounts the scan
+    // then moves (a card of limit 1 refuses its second funding of 1).
+    let bound = [
+        "limit",
+        "max",
+        "cap",
+        "quota",
+        "ceiling",
+        "threshold",
+        "credit",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
     match kind {
-        "integer" => return Value::from(1),
-        "number" => return Value::from(1.5),
+        "integer" | "number" if bound => return Value::from(100),
+        "integer" | "number" => return Value::from(1),
         "boolean" => return Value::Bool(false),
         _ => {}
     }
@@ -586,9 +599,13 @@ impl SeenIds {
     /// Learns ids from a JSON response to a GET of `path` (a concrete path).
     pub fn learn(&mut self, path: &str, body: &Value) {
         let path = path.trim_end_matches('/');
+        // The collection's ids: those of listed items first (`{"merchant": {"id": 4},
+        // "payments": [{"id": 9}]}` lists payment 9; merchant 4 is who asked), then the id
+        // of an answer that is one object.
+        let (mut items, mut others) = (Vec::new(), Vec::new());
         // Breadth first, in document order: the first ids listed are tried first.
-        let mut queue = std::collections::VecDeque::from([(body, 0usize)]);
-        while let Some((v, depth)) = queue.pop_front() {
+        let mut queue = std::collections::VecDeque::from([(body, 0usize, false)]);
+        while let Some((v, depth, listed)) = queue.pop_front() {
             if depth > 6 {
                 continue;
             }
@@ -605,20 +622,35 @@ impl SeenIds {
                                 x,
                             );
                             if k.eq_ignore_ascii_case("id") && depth <= 2 {
-                                push_unique(self.by_prefix.entry(path.to_owned()).or_default(), x);
+                                if listed { &mut items } else { &mut others }.push(x.clone());
                             }
                         }
-                        queue.push_back((x, depth + 1));
+                        queue.push_back((x, depth + 1, false));
                     }
                 }
                 Value::Array(a) => {
                     for x in a.iter().take(200) {
-                        queue.push_back((x, depth + 1));
+                        queue.push_back((x, depth + 1, true));
                     }
                 }
                 _ => {}
             }
         }
+        if !items.is_empty() || !others.is_empty() {
+            let at = self.by_prefix.entry(path.to_owned()).or_default();
+            for x in items.iter().chain(&others) {
+                push_unique(at, x);
+            }
+        }
+    }
+
+    /// The ids of the collection at `prefix` itself (its listing's records), without the
+    /// values seen under other keys.
+    pub fn listed(&self, prefix: &str) -> Vec<Value> {
+        self.by_prefix
+            .get(prefix.trim_end_matches('/'))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Candidate values for parameter `name` of an operation whose path before the

@@ -135,6 +135,67 @@ pub struct Account {
     pub token: Option<String>,
     /// The login operation that worked for it.
     pub login: Form,
+    /// The registration that made it, when registered in that operation's own shape.
+    pub register: Option<Form>,
+}
+
+/// Registers a new account of the scan's at `register` (anonymously); its name and
+/// password when the API took it.
+async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
+    let user = new_user(register);
+    let password = format!("Sc-{}-9!", random_name());
+    p.secret(&password);
+    let req = p
+        .request("scan's own account", Method::POST, &register.op.path)
+        .body_for(
+            register.op.content_type(),
+            &body(register, &user, &password),
+        );
+    let ex = p.anon(req).await.ok()?;
+    if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+        return None;
+    }
+    if let Ok(mut c) = p.created_users.lock() {
+        c.push(user.clone());
+    }
+    Some((user, password))
+}
+
+/// Logs an account of the scan's in at `login`: `Some(token)` when the login worked (the
+/// token when its answer carried one).
+async fn logged_in_token(
+    p: &Probe,
+    login: &Form,
+    user: &str,
+    password: &str,
+) -> Option<Option<String>> {
+    let ok = attempt(p, login, user, password, "scan's own account").await?;
+    if !ok.response.ok() || crate::inspect::failure_body(&ok.response) {
+        return None;
+    }
+    let token = token_in(&ok);
+    if let Some(t) = &token {
+        p.secret(t);
+    }
+    Some(token)
+}
+
+/// A second account of the kind `like` is (another merchant beside the scan's first),
+/// registered and logged in the same way; for the cross-account checks within that kind.
+pub async fn another_like(p: &Probe, like: &Account) -> Option<Account> {
+    if !p.engine.settings().allow_writes {
+        return None;
+    }
+    let register = like.register.as_ref()?;
+    let (user, password) = register_new(p, register).await?;
+    let token = logged_in_token(p, &like.login, &user, &password).await?;
+    Some(Account {
+        user,
+        password,
+        token,
+        login: like.login.clone(),
+        register: Some(register.clone()),
+    })
 }
 
 fn form(op: &Operation) -> Form {
@@ -464,22 +525,9 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
                 logins.sort_by_key(|l| l.op.path != *main);
             }
             for register in registers.into_iter().take(3) {
-                let user = new_user(&register);
-                let password = format!("Sc-{}-9!", random_name());
-                p.secret(&password);
-                let req = p
-                    .request("scan's own account", Method::POST, &register.op.path)
-                    .body_for(
-                        register.op.content_type(),
-                        &body(&register, &user, &password),
-                    );
-                let Ok(ex) = p.anon(req).await else { continue };
-                if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+                let Some((user, password)) = register_new(p, &register).await else {
                     continue;
-                }
-                if let Ok(mut c) = p.created_users.lock() {
-                    c.push(user.clone());
-                }
+                };
                 let mut near: Vec<Form> = logins.clone();
                 near.sort_by_key(|l| {
                     (
@@ -497,23 +545,15 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
                         login.user_field.clone_from(&register.user_field);
                         login.password_field.clone_from(&register.password_field);
                     }
-                    let login = &login;
-                    let Some(ok) = attempt(p, login, &user, &password, "scan's own account").await
-                    else {
+                    let Some(token) = logged_in_token(p, &login, &user, &password).await else {
                         continue;
                     };
-                    if !ok.response.ok() || crate::inspect::failure_body(&ok.response) {
-                        continue;
-                    }
-                    let token = token_in(&ok);
-                    if let Some(t) = &token {
-                        p.secret(t);
-                    }
                     accounts.push(Account {
                         user: user.clone(),
                         password: password.clone(),
                         token,
                         login: login.clone(),
+                        register: Some(register.clone()),
                     });
                     break;
                 }
@@ -638,6 +678,7 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
                 password: password.clone(),
                 token: Some(token),
                 login,
+                register: None,
             };
             if landed {
                 return Some(account);

@@ -1254,7 +1254,10 @@ async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
         }
     }
     // User B makes objects of its own for the cross-user checks to aim at.
-    let made_b = crate::writes::create_as_b(p, &written.creates).await;
+    let mut made_b = crate::writes::create_as_b(p, &written.creates).await;
+    // B's objects put to use (funded, commented): what B owns then has data to tell.
+    let used = crate::writes::use_as_b(p, &made_b).await;
+    made_b.answers.extend(used);
     for (path, ex) in &made_b.answers {
         if ex.response.ok()
             && let Some(json) = ex.response.json()
@@ -1312,14 +1315,14 @@ async fn send_canary(p: &Probe, canary: Option<&String>) {
 /// accounts of other kinds read; open routes asked again after the writes; clean-up; then
 /// the passive checks over every exchange of the run.
 async fn check(p: &mut Probe, cleanup: &[String]) -> Vec<Finding> {
+    // The scan's accounts of other kinds (merchants beside customers) write and read what
+    // A's token was refused on, while the users' objects are still in use.
+    let mut findings = crate::realms::read_as_other_realms(p).await;
     p.engine.progress().phase("active checks");
-    let mut findings = rules::active(p).await;
+    findings.extend(rules::active(p).await);
     // After the active checks, whose cross-user verdicts a follow that cannot be undone
     // would blur: what users do to each other, for the passive rules to read.
     crate::writes::toward_each_other(p).await;
-    // The scan's accounts of other kinds (merchants beside customers) read what A's token
-    // was refused on.
-    crate::realms::read_as_other_realms(p).await;
     // Open routes whose anonymous answer held no data before A wrote anything: asked
     // again, now that A has records (a transfer, a card).
     if p.engine.settings().allow_writes {

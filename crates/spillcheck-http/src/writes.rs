@@ -425,6 +425,67 @@ pub(crate) async fn create_as_b(p: &Probe, creates: &[Probed]) -> CreatedByB {
     out
 }
 
+/// Words of an action that takes an object out of use: B never sends those on its own
+/// objects (a frozen card refuses the payments the cross-user checks make with it).
+const STOPS_USE: &[&str] = &[
+    "freeze", "lock", "block", "suspend", "close", "cancel", "archive", "toggle", "ban", "expire",
+    "void", "reject", "hide", "deny", "pause", "stop", "leave", "unlink",
+];
+
+/// The actions on one of B's objects that put it to use (`POST /api/cards/{id}/fund`,
+/// `POST /api/articles/{slug}/comments`): POSTs on the object's own path plus a segment,
+/// none that takes it out of use or has a side effect.
+fn uses_of<'a>(p: &'a Probe, collection: &str) -> Vec<&'a Probed> {
+    p.ops
+        .iter()
+        .filter(|pr| {
+            pr.op.method == "POST"
+                && pr.op.path_params().count() == 1
+                && side_effect(&pr.op).is_none()
+                && crate::authz::prefix(pr).trim_end_matches('/') == collection
+                && pr.op.path.rsplit('/').next().is_some_and(|last| {
+                    !last.starts_with('{')
+                        && !last
+                            .to_ascii_lowercase()
+                            .split(['-', '_', '.'])
+                            .any(|w| STOPS_USE.iter().any(|s| w.starts_with(s)))
+                })
+        })
+        .collect()
+}
+
+/// User B puts the objects it made to use, as their owner would (only with
+/// `--allow-writes`): each action of [`uses_of`] three times, B's own valid body, on B's own
+/// object. A card B funded has a balance and a history; a record of B's with sub-records
+/// is what the cross-user checks need to tell B's data in A's answer (an empty list of
+/// B's transactions proves nothing). Returns B's answers.
+pub(crate) async fn use_as_b(p: &Probe, made: &CreatedByB) -> Vec<(String, Arc<Exchange>)> {
+    let mut out = Vec::new();
+    let Some(b) = &p.user_b else { return out };
+    if !p.engine.settings().allow_writes {
+        return out;
+    }
+    let mut sends: Vec<(&Probed, String)> = Vec::new();
+    for (collection, id) in &made.objects {
+        for pr in uses_of(p, collection) {
+            sends.push((pr, crate::authz::with_value(pr, id)));
+        }
+    }
+    sends.truncate(8);
+    // Three times: a history of more than one entry, and a balance the later checks can
+    // spend (a payment with B's card, a charge by each of two merchant accounts).
+    for (pr, path) in sends.iter().flat_map(|s| [s, s, s]) {
+        let body = valid_body(&pr.op, &p.seen_b);
+        if let Ok(ex) = p
+            .send_as(b, p.write_request("user B", pr, path, &body))
+            .await
+        {
+            out.push((path.clone(), ex));
+        }
+    }
+    out
+}
+
 /// What users do to each other on a social API (only with `--allow-writes`): A follows,
 /// befriends or favourites what is B's and B does the same to A — each operation that
 /// takes one user parameter (`POST /api/profiles/{username}/follow`,
@@ -614,7 +675,7 @@ mod tests {
             ],
         ));
         let v = valid_body(&o, &SeenIds::default());
-        assert_eq!(v["amount"], Value::from(1.5));
+        assert_eq!(v["amount"], Value::from(1));
         assert!(v["email"].as_str().unwrap().ends_with("@example.com"));
         let bad = malformed_body(&o).unwrap();
         assert_eq!(bad["amount"], Value::from(MALFORMED));

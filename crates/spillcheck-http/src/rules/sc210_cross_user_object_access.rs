@@ -15,7 +15,7 @@ use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
-    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover.
+    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover. B's objects are put to use first, as their owner would (a card funded, so its history is not empty). Accounts of another kind (merchants beside customers) are tested the same way between two accounts of that kind the scan registers.
     ///
     /// ## Why it matters
     /// Broken Object Level Authorization is the most common and most damaging API flaw: every record of every user is one changed number away.
@@ -78,8 +78,15 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
             }
         }
         let seen_by_a = authz::texts(&p.seen_a.candidates(&param.name, &prefix));
+        // An id of B's own listing of this collection is B's object even when it equals
+        // A's user id (card 2 of B's beside user 2, A): A's own ids only rule out values
+        // seen elsewhere.
+        let listed_b = authz::texts(&p.seen_b.listed(&prefix));
         for id in authz::texts(&p.seen_b.candidates(&param.name, &prefix)) {
-            if !seen_by_a.contains(&id) && !p.own.ids.contains(&id) && !out.contains(&id) {
+            if !seen_by_a.contains(&id)
+                && (listed_b.contains(&id) || !p.own.ids.contains(&id))
+                && !out.contains(&id)
+            {
                 out.push(id);
             }
         }
@@ -207,6 +214,61 @@ async fn reads(p: &Probe) -> Vec<Finding> {
             );
         } else if refused {
             enforced(p, pr);
+        }
+    }
+    out
+}
+
+/// Reads within another kind of account (merchants beside customers): the scan's second
+/// account of that kind (`second`) is the owner, its first (`first`) the reader; `kind`
+/// is their login path. For each
+/// read with one parameter that the kind's token is taken on, `second`'s own value (one
+/// `first` was not seen with) is read by both and anonymously, and judged as a read of
+/// B's object is (the same absent-id control).
+pub(crate) async fn between_accounts(
+    p: &Probe,
+    kind: &str,
+    first: (&crate::auth::Identity, &crate::discovery::SeenIds),
+    second: (&crate::auth::Identity, &crate::discovery::SeenIds),
+    reads: &[&Probed],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !p.enabled("SC210") {
+        return out;
+    }
+    for pr in reads {
+        let Some(param) = authz::param(pr) else {
+            continue;
+        };
+        let prefix = authz::prefix(pr);
+        let firsts = authz::texts(&first.1.candidates(&param.name, &prefix));
+        let Some(id) = authz::texts(&second.1.candidates(&param.name, &prefix))
+            .into_iter()
+            .find(|v| !firsts.contains(v))
+        else {
+            continue;
+        };
+        let path = authz::with_value(pr, &id);
+        let Some((ax, bx, verdict)) = read_as_a_and_b(p, first.0, second.0, &path).await else {
+            continue;
+        };
+        match verdict {
+            Verdict::Bypass(why) => {
+                let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
+                if answers_any_id(p, first.0, &absent, &ax).await {
+                    continue;
+                }
+                // The verdict speaks of users A and B: here they are the two accounts.
+                let why = why
+                    .replace("user A", "the first account")
+                    .replace("user B", "the second");
+                let why = format!(
+                    "{why} (two accounts of the scan's that log in at {kind}: the first read the second's object)"
+                );
+                out.push(p.finding_on(&SC210, &pr.op, &why, &ax, &[&bx]));
+            }
+            Verdict::Enforced => enforced(p, pr),
+            Verdict::Unclear(_) | Verdict::Skip => {}
         }
     }
     out

@@ -124,7 +124,11 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         else {
             continue;
         };
-        if !ex.response.ok() || p.not_found.matches(&ex.response) {
+        // An answer that holds nothing (`{"entries": []}`) is no record of anyone's.
+        if !ex.response.ok()
+            || p.not_found.matches(&ex.response)
+            || inspect::holds_no_data(&ex.response)
+        {
             continue;
         }
         if own_answer.is_some_and(|o| inspect::similarity(&o.response, &ex.response) >= 0.95) {

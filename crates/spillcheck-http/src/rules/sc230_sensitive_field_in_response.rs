@@ -50,20 +50,9 @@ fn masked(v: &str) -> bool {
     let t = v.trim();
     // A PIN or a card security code is short and all digits: still the secret.
     let short_code = t.len() >= 3 && t.chars().all(|c| c.is_ascii_digit());
-    // Documentation and demo values (`AKIAIOSFODNN7EXAMPLE`, `...DEMODEMO`) grant nothing.
-    let lower = t.to_ascii_lowercase();
-    let placeholder = [
-        "example",
-        "dummy",
-        "placeholder",
-        "changeme",
-        "demodemo",
-        "fake",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-        || t.contains("DEMO");
-    placeholder
+    // Documentation and demo values (`AKIAIOSFODNN7EXAMPLE`, `...DEMODEMO`) grant nothing:
+    // the detectors' own list, so the code analysis and the probe agree.
+    spillcheck_tokens::detect::is_placeholder(t)
         || t.len() < 4 && !short_code
         || t.chars()
             .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
@@ -140,6 +129,30 @@ fn scan(
     scan_answer(json, own_tokens, issuing, false, creating)
 }
 
+/// The answer with the values of its demo records left out: credentials come in sets (a key id, its
+/// secret, a session token), and a record where one of them is a placeholder
+/// (`ASIADEMO…`, `…DEMODEMO`) is a demo set, its other values too (a `Token` ending in
+/// `demo`).
+fn without_demo_records(json: &Value) -> Value {
+    match json {
+        Value::Object(m) => {
+            let demo = m.iter().any(|(k, v)| {
+                spillcheck_core::vocab::is_sensitive_field(k)
+                    && v.as_str().is_some_and(spillcheck_tokens::detect::is_demo_value)
+            });
+            // A demo set's own values go; what it nests is judged on its own.
+            Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !demo || v.is_object() || v.is_array())
+                    .map(|(k, v)| (k.clone(), without_demo_records(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(without_demo_records).collect()),
+        other => other.clone(),
+    }
+}
+
 /// [`scan`], where `login` says the answer is a login's that carries a session token: a
 /// long-lived key beside it (`api_key`) is disclosed again, not issued.
 fn scan_answer(
@@ -152,6 +165,7 @@ fn scan_answer(
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     let scanner = spillcheck_tokens::detect::Scanner::get();
+    let json = &without_demo_records(json);
     inspect::visit(json, &mut |k, v| {
         let Some(s) = v.as_str() else { return };
         if own_tokens.iter().any(|t| s.contains(t.as_str())) {
@@ -277,7 +291,7 @@ mod tests {
         assert_eq!(keys.len(), 2);
         // A login's answer: its token and API key are what it issues, the hash is a leak.
         let login = serde_json::json!({"token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl",
-            "api_key": "sk_live_0123456789abcdefghij", "user": {"password_hash": "scrypt:32768:8:1$abc$def"}});
+            "api_key": "sk_live_Q8v2LmT5xR9kW3nZ7pY4hJ6c", "user": {"password_hash": "scrypt:32768:8:1$abc$def"}});
         let (keys, _) = scan(&login, &[], true, false);
         assert_eq!(
             keys.into_iter().collect::<Vec<_>>(),
@@ -292,12 +306,29 @@ mod tests {
             vec!["api_key".to_owned(), "password_hash".to_owned()]
         );
         // A login whose only credential is the key: that key is what it issues.
-        let key_only = serde_json::json!({"api_key": "sk_live_0123456789abcdefghij"});
+        let key_only = serde_json::json!({"api_key": "sk_live_Q8v2LmT5xR9kW3nZ7pY4hJ6c"});
         assert!(!has_session_token(&key_only));
         // A card issued to its owner shows its number once; demo keys grant nothing.
         let card = serde_json::json!({"card_number": "4111111111111111", "cvv": "123",
             "aws": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}});
         assert!(scan(&card, &[], false, true).0.is_empty());
         assert!(creates("/api/virtual-cards/create") && !creates("/api/transfer"));
+    }
+    #[test]
+    fn a_demo_credential_set_is_left_out_whole() {
+        let imds = serde_json::json!({
+            "Code": "Success",
+            "AccessKeyId": "ASIADEMO1234567890",
+            "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEMODEMO",
+            "Token": "IQoJb3JpZ2luX2VjEJ//////////wEaCXVzLXdlc3QtMiJIMEYCIQCdemo"
+        });
+        assert!(scan(&imds, &[], false, false).0.is_empty());
+        // The same set with live-looking values is reported.
+        let live = serde_json::json!({
+            "AccessKeyId": "ASIAQ7VX3KPLMN2RT4WZ",
+            "SecretAccessKey": "wJalrXUtnFEMIK7MDENGbPxRfiCYq8Zs2Lx9Vb3T",
+            "Token": "IQoJb3JpZ2luX2VjEJ//////////wEaCXVzLXdlc3QtMiJIMEYCIQCx7Tq"
+        });
+        assert!(!scan(&live, &[], false, false).0.is_empty());
     }
 }
