@@ -426,6 +426,31 @@ pub fn refused(r: &Response, authorized: Option<&Response>) -> bool {
     false
 }
 
+/// The answer with the values of its demo records left out: credentials come in sets (a key id, its
+/// secret, a session token), and a record where one of them is a placeholder
+/// (`ASIADEMO…`, `…DEMODEMO`) is a demo set, its other values too (a `Token` ending in
+/// `demo`).
+pub fn without_demo_records(json: &Value) -> Value {
+    match json {
+        Value::Object(m) => {
+            let demo = m.iter().any(|(k, v)| {
+                spillcheck_core::vocab::is_sensitive_field(k)
+                    && v.as_str()
+                        .is_some_and(spillcheck_tokens::detect::is_demo_value)
+            });
+            // A demo set's own values go; what it nests is judged on its own.
+            Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !demo || v.is_object() || v.is_array())
+                    .map(|(k, v)| (k.clone(), without_demo_records(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(without_demo_records).collect()),
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,8 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
     if !inspect::emails(&r.text()).is_empty() {
         return true;
     }
+    // A demo credential set (`ASIADEMO…`, `…DEMODEMO`) is nobody's data.
+    let json = inspect::without_demo_records(&json);
     let mut data = false;
     inspect::visit(&json, &mut |k, v| {
         if v.is_null() || data {
@@ -268,3 +270,19 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
 
 /// How the probe runs this rule.
 pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Passive(check)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demo_credential_set_carries_no_data() {
+        let demo = r#"{"Code": "Success", "AccessKeyId": "ASIADEMO1234567890",
+            "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEMODEMO",
+            "Token": "IQoJb3JpZ2luX2VjEJ//////////wEaCXVzLXdlc3QtMiJIMEYCIQCdemo"}"#;
+        assert!(!carries_data(&Response::for_tests(200, demo), true));
+        let live = r#"{"Code": "Success", "AccessKeyId": "ASIAQ7VX3KPLMN2RT4WZ",
+            "SecretAccessKey": "wJalrXUtnFEMIK7MDENGbPxRfiCYq8Zs2Lx9Vb3T"}"#;
+        assert!(carries_data(&Response::for_tests(200, live), true));
+    }
+}

@@ -129,30 +129,6 @@ fn scan(
     scan_answer(json, own_tokens, issuing, false, creating)
 }
 
-/// The answer with the values of its demo records left out: credentials come in sets (a key id, its
-/// secret, a session token), and a record where one of them is a placeholder
-/// (`ASIADEMO…`, `…DEMODEMO`) is a demo set, its other values too (a `Token` ending in
-/// `demo`).
-fn without_demo_records(json: &Value) -> Value {
-    match json {
-        Value::Object(m) => {
-            let demo = m.iter().any(|(k, v)| {
-                spillcheck_core::vocab::is_sensitive_field(k)
-                    && v.as_str().is_some_and(spillcheck_tokens::detect::is_demo_value)
-            });
-            // A demo set's own values go; what it nests is judged on its own.
-            Value::Object(
-                m.iter()
-                    .filter(|(_, v)| !demo || v.is_object() || v.is_array())
-                    .map(|(k, v)| (k.clone(), without_demo_records(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(a) => Value::Array(a.iter().map(without_demo_records).collect()),
-        other => other.clone(),
-    }
-}
-
 /// [`scan`], where `login` says the answer is a login's that carries a session token: a
 /// long-lived key beside it (`api_key`) is disclosed again, not issued.
 fn scan_answer(
@@ -165,7 +141,7 @@ fn scan_answer(
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     let scanner = spillcheck_tokens::detect::Scanner::get();
-    let json = &without_demo_records(json);
+    let json = &inspect::without_demo_records(json);
     inspect::visit(json, &mut |k, v| {
         let Some(s) = v.as_str() else { return };
         if own_tokens.iter().any(|t| s.contains(t.as_str())) {

@@ -61,6 +61,9 @@ use crate::project::{SourceFile, Summary};
 
 fn reads_record(value: &Expr) -> bool {
     match value {
+        // `row[13] if row[13] else None`, `user.card_number or None`: either branch.
+        Expr::If(i) => reads_record(&i.body) || reads_record(&i.orelse),
+        Expr::BoolOp(b) => b.values.iter().any(reads_record),
         Expr::Subscript(s) => dotted(&s.value).is_none_or(|d| !d.contains("request")),
         Expr::Attribute(a) => {
             dotted(&a.value).is_none_or(|d| !d.contains("request") && d != "self")
