@@ -320,8 +320,21 @@ fn body_from_schema(root: &Map<String, Value>, ct: &str, schema: &Value) -> Body
 }
 
 fn example_for(root: &Map<String, Value>, schema: &Value, depth: usize) -> Value {
+    example_named(root, "", schema, depth)
+}
+
+/// A value the schema accepts, for a property called `name` (empty when unnamed): the
+/// documented `example`/`examples`/`default`, else the first `enum` value, else one built
+/// from the type and its constraints (format, length, pattern, bounds, items), a name-aware
+/// value ([`field_value`]: an email, a strong password, a unique user name…) when the
+/// schema says no more than "a string".
+fn example_named(root: &Map<String, Value>, name: &str, schema: &Value, depth: usize) -> Value {
     let schema = resolve(root, schema).unwrap_or(schema);
-    if let Some(ex) = schema.get("example").or_else(|| schema.get("default")) {
+    if let Some(ex) = schema
+        .get("example")
+        .or_else(|| schema.get("examples").and_then(|e| e.get(0)))
+        .or_else(|| schema.get("default"))
+    {
         return ex.clone();
     }
     if let Some(first) = schema
@@ -331,43 +344,280 @@ fn example_for(root: &Map<String, Value>, schema: &Value, depth: usize) -> Value
     {
         return first.clone();
     }
+    if let Some(c) = schema.get("const") {
+        return c.clone();
+    }
     if depth > 4 {
         return Value::Null;
     }
-    match schema.get("type").and_then(Value::as_str) {
+    // `oneOf`/`anyOf`: the first choice; `allOf`: every part's properties together.
+    if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|k| {
+        schema
+            .get(*k)
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+    }) {
+        return example_named(root, name, first, depth + 1);
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut m = Map::new();
+        for part in parts {
+            match example_named(root, name, part, depth + 1) {
+                Value::Object(x) => m.extend(x),
+                other if parts.len() == 1 => return other,
+                _ => {}
+            }
+        }
+        return Value::Object(m);
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        // OpenAPI 3.1: `type: [string, "null"]`.
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    };
+    match kind {
         Some("object") | None if schema.get("properties").is_some() => {
             let mut m = Map::new();
             if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                 for (k, v) in props {
-                    m.insert(k.clone(), example_for_named(root, k, v, depth + 1));
+                    m.insert(k.clone(), example_named(root, k, v, depth + 1));
                 }
             }
             Value::Object(m)
         }
-        Some("array") => Value::Array(
-            schema
+        Some("array") => {
+            let item = schema
                 .get("items")
-                .map(|i| vec![example_for(root, i, depth + 1)])
-                .unwrap_or_default(),
-        ),
-        Some("integer" | "number") => Value::from(1),
+                .map(|i| example_named(root, name, i, depth + 1));
+            let min = schema
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .max(1);
+            let n = usize::try_from(min.min(8)).unwrap_or(1);
+            Value::Array(item.map(|i| vec![i; n]).unwrap_or_default())
+        }
+        Some("integer") => number_in(schema, name, true),
+        Some("number") => number_in(schema, name, false),
         Some("boolean") => Value::Bool(false),
-        Some("string") => Value::from(match schema.get("format").and_then(Value::as_str) {
-            Some("email") => "spillcheck@example.com",
-            Some("date-time") => "2026-01-01T00:00:00Z",
-            Some("uuid") => "00000000-0000-4000-8000-000000000000",
-            _ => "spillcheck",
-        }),
+        Some("string") => Value::from(string_for(schema, name)),
         _ => Value::Object(Map::new()),
     }
 }
 
-fn example_for_named(root: &Map<String, Value>, name: &str, schema: &Value, depth: usize) -> Value {
-    let v = example_for(root, schema, depth);
-    if v == "spillcheck" && name.to_ascii_lowercase().contains("email") {
-        return Value::from("spillcheck@example.com");
+/// A number within the schema's bounds: the usual value ([`field_value`]: 1, 100 for a
+/// bound) when it fits, else the nearest allowed one.
+fn number_in(schema: &Value, name: &str, integer: bool) -> Value {
+    let f = |k: &str| schema.get(k).and_then(Value::as_f64);
+    let usual = field_value(name, if integer { "integer" } else { "number" })
+        .as_f64()
+        .unwrap_or(1.0);
+    let step = if integer { 1.0 } else { 0.5 };
+    // OpenAPI 3.0 writes exclusive bounds as booleans beside minimum/maximum.
+    let low = match (
+        f("minimum"),
+        f("exclusiveMinimum"),
+        schema.get("exclusiveMinimum"),
+    ) {
+        (Some(m), _, Some(Value::Bool(true))) => Some(m + step),
+        (_, Some(x), _) => Some(x + step),
+        (Some(m), _, _) => Some(m),
+        _ => None,
+    };
+    let high = match (
+        f("maximum"),
+        f("exclusiveMaximum"),
+        schema.get("exclusiveMaximum"),
+    ) {
+        (Some(m), _, Some(Value::Bool(true))) => Some(m - step),
+        (_, Some(x), _) => Some(x - step),
+        (Some(m), _, _) => Some(m),
+        _ => None,
+    };
+    let mut v = usual;
+    if let Some(h) = high {
+        v = v.min(h);
     }
-    v
+    if let Some(l) = low {
+        v = v.max(l);
+    }
+    if let Some(m) = f("multipleOf").filter(|m| *m > 0.0) {
+        v = (v / m).ceil() * m;
+        if high.is_some_and(|h| v > h) {
+            v -= m;
+        }
+    }
+    if integer {
+        #[allow(clippy::cast_possible_truncation)]
+        return Value::from(v.ceil() as i64);
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        return Value::from(v as i64);
+    }
+    Value::from(v)
+}
+
+/// A string the schema accepts: by format (`email`, `date`, `date-time`, `uuid`, `uri`,
+/// `ipv4`, `hostname`, `byte`, `password`), else by the property's name, then fitted to
+/// `pattern` (the first of a few usual shapes that matches it) and to the length bounds.
+fn string_for(schema: &Value, name: &str) -> String {
+    let by_format = match schema.get("format").and_then(Value::as_str) {
+        Some("email" | "idn-email") => Some("spillcheck@example.com".to_owned()),
+        Some("date") => Some("2026-01-01".to_owned()),
+        Some("date-time") => Some("2026-01-01T00:00:00Z".to_owned()),
+        Some("time") => Some("12:00:00".to_owned()),
+        Some("uuid") => Some("00000000-0000-4000-8000-000000000000".to_owned()),
+        // A loopback address: an API that fetches the URL it is given stays on the host.
+        Some("uri" | "url" | "iri" | "uri-reference") => {
+            Some("http://127.0.0.1/spillcheck".to_owned())
+        }
+        Some("ipv4") => Some("127.0.0.1".to_owned()),
+        Some("ipv6") => Some("::1".to_owned()),
+        Some("hostname") => Some("localhost".to_owned()),
+        Some("byte") => Some("c3BpbGxjaGVjaw==".to_owned()),
+        Some("password") => Some("Spillcheck-Passw0rd!".to_owned()),
+        _ => None,
+    };
+    let text = by_format.unwrap_or_else(|| {
+        if name.is_empty() {
+            "spillcheck".to_owned()
+        } else {
+            match field_value(name, "string") {
+                Value::String(t) => t,
+                other => other.to_string(),
+            }
+        }
+    });
+    let len = |k: &str| {
+        schema
+            .get(k)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let (min, max) = (len("minLength"), len("maxLength"));
+    let fit = |t: &str| -> String {
+        let mut t: String = match max {
+            Some(m) if t.chars().count() > m => t.chars().take(m.max(1)).collect(),
+            _ => t.to_owned(),
+        };
+        if let Some(m) = min {
+            let have = t.chars().count();
+            if have < m {
+                t.push_str(&"x".repeat(m.min(256) - have));
+            }
+        }
+        t
+    };
+    let Some(re) = schema
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(|p| regex::Regex::new(p).ok().map(|re| (p, re)))
+    else {
+        return fit(&text);
+    };
+    let (pattern, re) = re;
+    let fitted = fit(&text);
+    if re.is_match(&fitted) {
+        return fitted;
+    }
+    // A string the pattern itself describes (`^[A-Z]{2}$` → `AA`), else the first usual
+    // shape that fits it.
+    if let Some(sample) = sample_of(pattern).filter(|x| re.is_match(x)) {
+        return sample;
+    }
+    let shapes = [
+        "spillcheck",
+        "Spillcheck1",
+        "spillcheck_1",
+        "spillcheck-1",
+        "SPILLCHECK",
+        "12345",
+        "1",
+        "a",
+        "A1",
+        "ab12",
+        "AB12",
+        "2026-01-01",
+        "spillcheck@example.com",
+        "+15555550100",
+        "5555550100",
+        "http://127.0.0.1/spillcheck",
+        "00000000-0000-4000-8000-000000000000",
+    ];
+    shapes
+        .iter()
+        .map(|x| fit(x))
+        .find(|x| re.is_match(x))
+        .unwrap_or(fitted)
+}
+
+/// A string a simple regular expression matches: literals, escapes (`\d`, `\w`, `\.`),
+/// classes (`[A-Z0-9_]`, their first member) and quantifiers (`{n}`, `{n,m}`, `+`, `*`,
+/// `?`, the least count, one for `+`), anchors ignored. `None` for groups and
+/// alternatives, which the caller's usual shapes try instead.
+fn sample_of(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let atom: char = match chars[i] {
+            '^' | '$' => {
+                i += 1;
+                continue;
+            }
+            '(' | ')' | '|' => return None,
+            '\\' => {
+                i += 1;
+                match chars.get(i)? {
+                    'd' => '1',
+                    'w' => 'a',
+                    's' => ' ',
+                    c if c.is_ascii_alphanumeric() => return None,
+                    c => *c,
+                }
+            }
+            '[' => {
+                let close = chars[i..].iter().position(|c| *c == ']')? + i;
+                let class = &chars[i + 1..close];
+                if class.first() == Some(&'^') {
+                    return None;
+                }
+                i = close;
+                match class {
+                    ['\\', 'd', ..] => '1',
+                    ['\\', 'w', ..] => 'a',
+                    [first, ..] => *first,
+                    [] => return None,
+                }
+            }
+            '.' => 'a',
+            c => c,
+        };
+        i += 1;
+        let (count, next) = match chars.get(i) {
+            Some('{') => {
+                let close = chars[i..].iter().position(|c| *c == '}')? + i;
+                let inner: String = chars[i + 1..close].iter().collect();
+                let least = inner.split(',').next()?.trim().parse::<usize>().ok()?;
+                (least, close + 1)
+            }
+            Some('+') => (1, i + 1),
+            Some('*' | '?') => (0, i + 1),
+            _ => (1, i),
+        };
+        // A lazy or possessive marker after a quantifier changes nothing here.
+        i = if matches!(chars.get(next), Some('?' | '+')) && next != i {
+            next + 1
+        } else {
+            next
+        };
+        for _ in 0..count.min(64) {
+            out.push(atom);
+        }
+    }
+    Some(out)
 }
 
 /// The last segment of a path, lower-case (`/api/Login/` → `login`).
@@ -757,6 +1007,68 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// Every example built from a schema is valid against that schema (checked with a JSON
+    /// Schema validator, formats included), for the constraints real APIs document.
+    #[test]
+    fn examples_satisfy_their_schemas() {
+        let schemas = [
+            serde_json::json!({"type": "object", "required": ["email", "password", "age", "plan", "tags"],
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "password": {"type": "string", "minLength": 12, "maxLength": 64},
+                "username": {"type": "string", "pattern": "^[a-z][a-z0-9_]{2,15}$"},
+                "code": {"type": "string", "pattern": "^[0-9]{5}$"},
+                "country": {"type": "string", "pattern": "^[A-Z]{2}$", "maxLength": 2},
+                "age": {"type": "integer", "minimum": 18, "maximum": 130},
+                "ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5},
+                "quantity": {"type": "integer", "multipleOf": 5, "minimum": 3},
+                "plan": {"type": "string", "enum": ["free", "pro"]},
+                "born": {"type": "string", "format": "date"},
+                "site": {"type": "string", "format": "uri"},
+                "id": {"type": "string", "format": "uuid"},
+                "tags": {"type": "array", "minItems": 2, "items": {"type": "string", "minLength": 3}},
+                "nickname": {"type": ["string", "null"], "maxLength": 4},
+                "address": {"allOf": [
+                    {"type": "object", "properties": {"street": {"type": "string"}}},
+                    {"type": "object", "properties": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}}}
+                ]},
+                "contact": {"oneOf": [{"type": "string", "format": "email"}, {"type": "integer"}]},
+                "limit": {"type": "integer", "maximum": 50}
+            }}),
+            serde_json::json!({"type": "array", "items": {"type": "integer", "minimum": 10}}),
+            serde_json::json!({"type": "string", "examples": ["given"]}),
+        ];
+        for schema in schemas {
+            let root = Map::new();
+            let v = example_for(&root, &schema, 0);
+            let validator = jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .expect("schema compiles");
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{v} fails its schema: {errors:?}");
+        }
+        // The documented example wins; `examples` (OpenAPI 3.1) too.
+        let root = Map::new();
+        assert_eq!(
+            example_for(
+                &root,
+                &serde_json::json!({"type": "string", "examples": ["given"]}),
+                0
+            ),
+            "given"
+        );
+        // A bound gets room; an amount stays small.
+        let v = example_for(
+            &root,
+            &serde_json::json!({"type": "object", "properties": {
+            "card_limit": {"type": "number"}, "amount": {"type": "number"}}}),
+            0,
+        );
+        assert_eq!(v["card_limit"], Value::from(100));
+        assert_eq!(v["amount"], Value::from(1));
+    }
+
     #[test]
     fn item_templates_of_a_collection() {
         assert!(item_of("/api/cards/{id}", "/api/cards"));
@@ -801,7 +1113,12 @@ mod tests {
         assert_eq!(ops[0].security, Security::Required(vec![]));
         assert_eq!(ops[1].security, Security::Public);
         let body = ops[1].body.as_ref().unwrap();
-        assert_eq!(body.example["email"], "spillcheck@example.com");
+        // A plain string named `email` gets an address (unique to the run, for registrations).
+        assert!(
+            body.example["email"]
+                .as_str()
+                .is_some_and(|e| e.ends_with("@example.com"))
+        );
         assert_eq!(body.example["age"], 1);
         let v2 = "swagger: '2.0'\nbasePath: /v2\npaths:\n  /pets/{petId}:\n    get:\n      parameters:\n        - {name: petId, in: path, type: integer, required: true}\n        - {name: q, in: query, type: string}\n";
         let ops = parse_openapi(v2).unwrap();
