@@ -478,6 +478,27 @@ def create_app():
             return redirect("/login?next=/dashboard")
         return f"<h1>Hello {session['user']}</h1>"
 
+    # Planted: an invitation link that logs a browser in with the API token in its path
+    # (the token then sits in browser history, proxy logs and Referer headers).
+    @app.get("/join/<token>")
+    def join(token):
+        name = tokens.get(token)
+        if name not in state["users"]:
+            return redirect("/login")
+        session["user"] = name
+        return redirect("/dashboard")
+
+    # Safe: the same link takes a one-time invitation code of its own, never the API token.
+    invitations = {}
+
+    @app.get("/v2/join/<token>")
+    def join_v2(token):
+        name = invitations.pop(token, None)
+        if name not in state["users"]:
+            return redirect("/login")
+        session["user"] = name
+        return redirect("/dashboard")
+
     @app.get("/login")
     def login_page():
         return '<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>'

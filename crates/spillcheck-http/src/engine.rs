@@ -240,6 +240,40 @@ pub struct Response {
     pub cut_short: Option<String>,
 }
 
+/// The name and value of each cookie `Set-Cookie` lines set (the last value of a name
+/// wins; a cookie set empty or expired is dropped, as a browser forgets it).
+fn cookie_pairs(set_cookies: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in set_cookies {
+        let Some((name, rest)) = line.split_once('=') else {
+            continue;
+        };
+        let name = name.trim().to_owned();
+        let value = rest.split(';').next().unwrap_or("").trim().to_owned();
+        let lower = line.to_ascii_lowercase();
+        let gone = value.is_empty()
+            || lower.contains("max-age=0")
+            || lower.contains("expires=thu, 01 jan 1970");
+        out.retain(|(n, _)| *n != name);
+        if !gone {
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+/// A `Cookie` header: the hops' cookies, then the request's own that they do not replace.
+fn with_cookies(own: Option<&String>, jar: &[(String, String)]) -> String {
+    let mut parts: Vec<String> = jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    for part in own.map(|o| o.split(';')).into_iter().flatten() {
+        let name = part.split('=').next().unwrap_or("").trim();
+        if !name.is_empty() && !jar.iter().any(|(n, _)| n == name) {
+            parts.push(part.trim().to_owned());
+        }
+    }
+    parts.join("; ")
+}
+
 #[cfg(test)]
 impl Response {
     /// An answer from 127.0.0.1 with `status` and `body`, for unit tests.
@@ -613,9 +647,17 @@ impl Engine {
         let mut credentials = true;
         let mut redirects = Vec::new();
         let mut waited = false;
+        // Cookies the redirect hops set (`Set-Cookie` on a login's 302), sent on the next
+        // hops as a browser would, and kept on the final answer.
+        let mut hop_cookies: Vec<String> = Vec::new();
         loop {
+            let jar = if credentials {
+                cookie_pairs(&hop_cookies)
+            } else {
+                Vec::new()
+            };
             let resp = match self
-                .send_once(&method, &url, &request, credentials, body.as_ref())
+                .send_once(&method, &url, &request, credentials, body.as_ref(), &jar)
                 .await
             {
                 Ok(r) => r,
@@ -651,6 +693,12 @@ impl Engine {
             if let Some(next) = next {
                 if redirects.len() < self.settings.max_redirects && self.may_follow(&next) {
                     redirects.push((status, next.to_string()));
+                    hop_cookies.extend(
+                        resp.headers()
+                            .get_all(reqwest::header::SET_COOKIE)
+                            .iter()
+                            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                    );
                     if next.origin() != self.origin {
                         credentials = false;
                     }
@@ -664,7 +712,16 @@ impl Engine {
                 }
                 redirects.push((status, format!("(not followed) {next}")));
             }
-            let response = self.read(resp, start, url.clone(), redirects).await;
+            let mut response = self.read(resp, start, url.clone(), redirects).await;
+            // The hops' cookies first: the final answer's own, later, win where names repeat.
+            if !hop_cookies.is_empty() {
+                let own = std::mem::take(&mut response.headers);
+                response.headers = hop_cookies
+                    .iter()
+                    .map(|c| ("set-cookie".to_owned(), c.clone()))
+                    .chain(own)
+                    .collect();
+            }
             self.note_status(response.status);
             if let Some(why) = &response.cut_short {
                 self.problem(
@@ -741,16 +798,27 @@ impl Engine {
         request: &Request,
         credentials: bool,
         body: Option<&(String, Vec<u8>)>,
+        jar: &[(String, String)],
     ) -> Result<reqwest::Response, SendError> {
         let mut attempt = 0;
         loop {
             self.take_budget()?;
             self.pace().await;
             let mut rb = self.client.request(method.clone(), url.clone());
+            let mut cookie_sent = false;
             for (k, v) in &request.headers {
-                if credentials || !self.is_credential(k) {
+                if !credentials && self.is_credential(k) {
+                    continue;
+                }
+                if k.eq_ignore_ascii_case("cookie") && !jar.is_empty() {
+                    rb = rb.header("cookie", with_cookies(Some(v), jar));
+                    cookie_sent = true;
+                } else {
                     rb = rb.header(k.as_str(), v.as_str());
                 }
+            }
+            if !cookie_sent && !jar.is_empty() {
+                rb = rb.header("cookie", with_cookies(None, jar));
             }
             if let Some((ct, bytes)) = body {
                 rb = rb.header("content-type", ct.as_str()).body(bytes.clone());
@@ -840,6 +908,26 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirect_hops_keep_their_cookies() {
+        let set = vec![
+            "session=abc; HttpOnly; Path=/".to_owned(),
+            "flash=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/".to_owned(),
+            "session=def; Path=/".to_owned(),
+        ];
+        assert_eq!(
+            cookie_pairs(&set),
+            vec![("session".to_owned(), "def".to_owned())]
+        );
+        let jar = cookie_pairs(&set);
+        assert_eq!(with_cookies(None, &jar), "session=def");
+        // The request's own cookies stay unless a hop replaced them.
+        assert_eq!(
+            with_cookies(Some(&"session=old; theme=dark".to_owned()), &jar),
+            "session=def; theme=dark"
+        );
+    }
 
     #[test]
     fn loopback_hosts() {

@@ -10,7 +10,7 @@ use crate::rules::accepted_on_protected;
 
 declare_rule! {
     /// ## What it finds
-    /// The API answered with data when the token was sent in the query string (`?access_token=`, `?token=`, `?jwt=`, `?api_key=`, `?auth=`, `?bearer=`) instead of in the `Authorization` header.
+    /// The API answered with data when the token was sent in the query string (`?access_token=`, `?token=`, `?jwt=`, `?api_key=`, `?auth=`, `?bearer=`) instead of in the `Authorization` header, or a URL with the token in its path (`GET /{project_id}/join/{token}`, an invitation link) logged a client in.
     ///
     /// ## Why it matters
     /// Tokens in URLs are written to access logs, proxies, browser history and `Referer` headers.
@@ -23,7 +23,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: user A's token goes in the query string with no credential header, first under all six names at once (`access_token`, `token`, `jwt`, `api_key`, `auth`, `bearer`), then, when that is accepted, under each name alone; the first name accepted alone by one of up to three GET operations that A reads and anonymous callers are refused is the one finding. Accepted means a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed); the answer is not compared with A's data. Not reported when only the combination of names is accepted and no single name is; not tested without A's token or without such a protected operation.
+    /// Confirmed: user A's token goes in the query string with no credential header, first under all six names at once (`access_token`, `token`, `jwt`, `api_key`, `auth`, `bearer`), then, when that is accepted, under each name alone; the first name accepted alone by one of up to three GET operations that A reads and anonymous callers are refused is the one finding. Accepted means a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed); the answer is not compared with A's data. Not reported when only the combination of names is accepted and no single name is; not tested without A's token or without such a protected operation. In the path: GET operations with a path parameter named for a token (`{token}`, `{auth_token}`, `{jwt}`), A's own values in the others, A's token in its place and no header; reported when that answer is a 2xx that is no refusal, a token that is not A's does not land on the same page, and the page A's link landed on (redirects followed with the cookies they set, as a browser does) is refused to an anonymous caller. Links meant to carry their own one-time token (a password reset, a share link) do not take the API's token and are not reported.
     ///
     /// ## Fix
     /// Remove the query-string fallback from the token extraction.
@@ -89,5 +89,114 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     Vec::new()
 }
 
+/// Whether a path parameter is named for a token (`{token}`, `{auth_token}`, `{jwt}`).
+fn names_token(name: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(name);
+    n.contains("token") || n == "jwt"
+}
+
+/// `concrete` (a path of `template`) with segment `index` of the template set to `value`.
+fn with_segment(template: &str, concrete: &str, index: usize, value: &str) -> Option<String> {
+    let t: Vec<&str> = template.split('/').collect();
+    let mut c: Vec<String> = concrete
+        .split('?')
+        .next()?
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    if t.len() != c.len() || index >= c.len() {
+        return None;
+    }
+    c[index] = crate::discovery::encode_segment(value);
+    Some(c.join("/"))
+}
+
+/// A's token in the URL path: operations whose path takes a token (`GET
+/// /{project_id}/join/{token}`, an invitation link that logs a browser in), sent with no
+/// credential header, A's own values in the other parameters and A's token in the token's
+/// place, then with a token that is not A's. Accepted when A's token gets a 2xx that is
+/// no refusal and the wrong one does not get the same place, and what A's link opened is
+/// closed to an anonymous caller (a redirect to the login or a refusal): the URL itself
+/// logs in. At most three operations.
+async fn in_path(p: &Probe) -> Vec<Finding> {
+    let Some(user) = &p.user else {
+        return Vec::new();
+    };
+    let token = user.token();
+    let label = "token in URL path";
+    let ops = p.ops.iter().filter(|pr| {
+        pr.op.method == "GET" && pr.op.path_params().any(|x| names_token(&x.name))
+    });
+    for pr in ops.take(3) {
+        let Some(index) = pr
+            .op
+            .path
+            .split('/')
+            .position(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')).is_some_and(names_token))
+        else {
+            continue;
+        };
+        let half: String = token.chars().take(token.chars().count() / 2).collect();
+        let wrong = format!("{half}x{}", crate::probe::random_name());
+        let (Some(with_a), Some(with_wrong)) = (
+            with_segment(&pr.op.path, &pr.path, index, &token),
+            with_segment(&pr.op.path, &pr.path, index, &wrong),
+        ) else {
+            continue;
+        };
+        let Ok(x) = p.anon(p.request(label, reqwest::Method::GET, &with_a)).await else {
+            continue;
+        };
+        let Ok(c) = p.anon(p.request(label, reqwest::Method::GET, &with_wrong)).await else {
+            continue;
+        };
+        let opened = |r: &crate::engine::Response| {
+            r.ok()
+                && !crate::inspect::login_wall(r)
+                && !crate::inspect::refused(r, None)
+                && !p.not_found.matches(r)
+        };
+        if !opened(&x.response) || opened(&c.response) && c.response.url == x.response.url {
+            continue;
+        }
+        // What A's link opened, asked for anonymously: closed to a caller without it.
+        let landed = x.response.url.path().to_owned();
+        let Ok(anon) = p.anon(p.request("anonymous", reqwest::Method::GET, &landed)).await else {
+            continue;
+        };
+        if opened(&anon.response) && anon.response.url == x.response.url {
+            continue;
+        }
+        let name = pr.op.path.split('/').nth(index).unwrap_or("{token}").to_owned();
+        return vec![
+            Finding::new(
+                &SC205,
+                format!(
+                    "{} {} accepts user A's token in the URL path ({name}): the link itself logs in",
+                    pr.op.method, pr.op.path
+                ),
+            )
+            .on_route(&pr.op.method, &pr.op.path)
+            .with_key(format!("path:{name}"))
+            .with_http(p.evidence(
+                &x,
+                &format!(
+                    "no Authorization header, A's token in the path: answered {} at {landed}, which an anonymous caller is refused; a wrong token is not let in",
+                    x.response.status
+                ),
+                &[&anon],
+            )),
+        ];
+    }
+    Vec::new()
+}
+
+/// The query string, then the URL path.
+async fn probe_all(p: &Probe) -> Vec<Finding> {
+    let mut out = probe(p).await;
+    out.extend(in_path(p).await);
+    out
+}
+
 /// How the probe runs this rule.
-pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe(p)))];
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Tokens, |p| Box::pin(probe_all(p)))];
