@@ -26,7 +26,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed, with a severity that follows what was allowed: high when an arbitrary `Origin` (`https://spillcheck-origin.example`, then `null`) is echoed together with `Access-Control-Allow-Credentials: true`, medium for `*` with credentials, low for an echo without credentials. The origins are tried on one operation (the first GET that user A reads and anonymous callers are refused, else `/`), as a simple request with A's token when there is one and as an anonymous preflight; the first answer that qualifies is the one finding. Not reported: `*` without credentials, an allow-list that does not echo the foreign origin, and no CORS headers. Browsers refuse to expose a credentialed answer under `*`, so the medium finding is a misconfiguration rather than a readable leak, and a low echo on an API that serves only public data exposes nothing.
+    /// Confirmed, with a severity that follows what was allowed: high when an arbitrary `Origin` (`https://spillcheck-origin.example`, then `null`) is echoed together with `Access-Control-Allow-Credentials: true`, medium for `*` with credentials. The origins are tried on one operation (the first GET that user A reads and anonymous callers are refused, else `/`), as a simple request with A's token when there is one and as an anonymous preflight; the first answer that qualifies is the one finding. Not reported: `*` without credentials, and an echo of the foreign origin without credentials, which grants exactly what `*` does (a browser sends no cookie with such a request, and a Bearer token is only sent by the page that holds it: an API that answers any page without credentials is public to it by design), an allow-list that does not echo the foreign origin, and no CORS headers. Browsers refuse to expose a credentialed answer under `*`, so the medium finding is a misconfiguration rather than a readable leak.
     ///
     /// ## Fix
     /// Configure an origin allow-list.
@@ -57,11 +57,6 @@ pub(crate) fn judge(r: &Response, sent_origin: &str) -> Option<(Severity, String
             format!(
                 "reflects any Origin ({sent_origin}) with Access-Control-Allow-Credentials: true: any web site can read a logged-in user's data"
             ),
-        ))
-    } else if acao == sent_origin {
-        Some((
-            Severity::Low,
-            format!("reflects any Origin ({sent_origin}) without credentials"),
         ))
     } else if acao == "*" && creds {
         Some((Severity::Medium, "answers `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true`".into()))
@@ -114,3 +109,30 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
 
 /// How the probe runs this rule.
 pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(crate::rules::Stage::Surface, |p| Box::pin(probe(p)))];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(acao: &str, creds: Option<&str>) -> Response {
+        let mut r = Response::for_tests(200, "{}");
+        r.headers
+            .push(("access-control-allow-origin".into(), acao.into()));
+        if let Some(c) = creds {
+            r.headers
+                .push(("access-control-allow-credentials".into(), c.into()));
+        }
+        r
+    }
+
+    #[test]
+    fn only_credentialed_access_is_reported() {
+        let h = judge(&answer(ORIGIN, Some("true")), ORIGIN).unwrap();
+        assert_eq!(h.0, Severity::High);
+        assert_eq!(judge(&answer("*", Some("true")), ORIGIN).unwrap().0, Severity::Medium);
+        // Without credentials an echo grants what `*` does: nothing more than public.
+        assert!(judge(&answer(ORIGIN, None), ORIGIN).is_none());
+        assert!(judge(&answer("*", None), ORIGIN).is_none());
+        assert!(judge(&answer("https://app.example", Some("true")), ORIGIN).is_none());
+    }
+}
