@@ -262,10 +262,7 @@ pub(crate) async fn clean_up_b(p: &Probe) {
                 .iter()
                 .any(|d| d.op.method == "DELETE" && crate::discovery::item_of(&d.op.path, c))
         })
-        .map(|(c, id)| {
-            let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-            format!("{c}/{enc}")
-        })
+        .map(|(c, id)| format!("{c}/{}", crate::discovery::encode_segment(id)))
         .collect();
     let _ = join_all(
         paths
