@@ -300,6 +300,21 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The value of the cookie `name` this answer (redirect hops included) leaves set, as
+    /// a browser would keep it: the last one set, not one set empty or expired.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let lines: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.clone())
+            .collect();
+        cookie_pairs(&lines)
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
     /// The body as text (lossy).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
@@ -927,6 +942,12 @@ mod tests {
             with_cookies(Some(&"session=old; theme=dark".to_owned()), &jar),
             "session=def; theme=dark"
         );
+        // The answer's own view: the cookie a browser keeps after the whole chain.
+        let mut r = Response::for_tests(200, "");
+        r.headers
+            .extend(set.iter().map(|c| ("set-cookie".to_owned(), c.clone())));
+        assert_eq!(r.cookie("session").as_deref(), Some("def"));
+        assert_eq!(r.cookie("flash"), None);
     }
 
     #[test]

@@ -945,23 +945,10 @@ fn issued_token(ex: &Exchange) -> Option<String> {
 /// when tokens go in a cookie, else the body or a token header.
 pub(crate) fn login_token(p: &Probe, ex: &Exchange) -> Option<String> {
     let cookie = match &p.placement {
-        crate::auth::Placement::Cookie(name) => set_cookie(ex, name),
+        crate::auth::Placement::Cookie(name) => ex.response.cookie(name),
         _ => None,
     };
     cookie.or_else(|| issued_token(ex))
-}
-
-/// The value of the cookie `name` the answer sets.
-fn set_cookie(ex: &Exchange, name: &str) -> Option<String> {
-    ex.response
-        .headers
-        .iter()
-        .filter(|(k, _)| k == "set-cookie")
-        .find_map(|(_, v)| {
-            let (k, rest) = v.split_once('=')?;
-            (k.trim() == name).then(|| rest.split(';').next().unwrap_or("").trim().to_owned())
-        })
-        .filter(|v| !v.is_empty())
 }
 
 /// A login that worked: the identity, the login's JSON answer (it often names the user:

@@ -99,15 +99,11 @@ fn users_records(exchanges: &[Arc<Exchange>]) -> Vec<Value> {
 
 /// The writes A was refused on, sent by `who` as the write phase sends them: a valid body
 /// whose fields that name a user's record (a card to charge) take one record's values,
-/// then, with `probe_errors`, a malformed body and a list for SC220.
-async fn write_as(
-    p: &Probe,
-    who: &Identity,
-    seen: &SeenIds,
-    records: &[&Value],
-    probe_errors: bool,
-) {
+/// then, with `probe_errors`, a malformed body and a list for SC220. Sent before `who`
+/// has read anything: no ids of its own to fill in yet.
+async fn write_as(p: &Probe, who: &Identity, records: &[&Value], probe_errors: bool) {
     let label = who.label.label().to_owned();
+    let seen = &SeenIds::default();
     for pr in p.refused_writes.iter().take(20) {
         let mut valid = crate::writes::unique_valid_body(&pr.op, seen);
         fill_from_records(&mut valid, records);
@@ -175,7 +171,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let who = Identity::literal(format!("own account ({kind})"), token);
-        write_as(p, &who, &SeenIds::default(), &records, p.enabled("SC220")).await;
+        write_as(p, &who, &records, p.enabled("SC220")).await;
         let seen = learn_as(p, &who, &flat).await;
         for pr in with_ids.iter().take(20) {
             let path = crate::probe::fill(&pr.op, &seen, &Own::default());
@@ -193,7 +189,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let second = Identity::literal(format!("own account 2 ({kind})"), token);
-        write_as(p, &second, &SeenIds::default(), &records, false).await;
+        write_as(p, &second, &records, false).await;
         let seen_second = learn_as(p, &second, &flat).await;
         let reads: Vec<&Probed> = with_ids
             .iter()

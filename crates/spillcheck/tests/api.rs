@@ -856,10 +856,9 @@ fn zoo() -> (Target, &'static str, &'static str) {
     zoo_with(&[])
 }
 
-/// `spillcheck scan` of the zoo (started with `env`) with A's and B's tokens and writes
-/// allowed, SC261 only, JSON, plus `extra` arguments.
-fn zoo_login_burst(env: &[(&str, &str)], extra: &[&str]) -> (Target, Output) {
-    let (t, a, b) = zoo_with(env);
+/// `spillcheck scan` of the zoo with A's and B's tokens, no rate limit, JSON, plus `extra`
+/// arguments.
+fn scan_zoo_with_tokens(t: &Target, a: &str, b: &str, extra: &[&str]) -> Output {
     let url = t.url();
     let mut args = vec![
         "scan",
@@ -870,16 +869,22 @@ fn zoo_login_burst(env: &[(&str, &str)], extra: &[&str]) -> (Target, Output) {
         a,
         "--token-b",
         b,
-        "--allow-writes",
         "--rate",
         "0",
-        "--select",
-        "SC261",
         "--format",
         "json",
     ];
     args.extend_from_slice(extra);
-    let out = run(&args, &workspace());
+    run(&args, &workspace())
+}
+
+/// `spillcheck scan` of the zoo (started with `env`) with A's and B's tokens and writes
+/// allowed, SC261 only, JSON, plus `extra` arguments.
+fn zoo_login_burst(env: &[(&str, &str)], extra: &[&str]) -> (Target, Output) {
+    let (t, a, b) = zoo_with(env);
+    let mut args = vec!["--allow-writes", "--select", "SC261"];
+    args.extend_from_slice(extra);
+    let out = scan_zoo_with_tokens(&t, a, b, &args);
     (t, out)
 }
 
@@ -915,24 +920,7 @@ fn route_of(e: &toml::Value) -> (String, String) {
 fn api_zoo_found_where_planted_silent_where_safe() {
     let (t, a, b) = zoo();
     let truth = zoo_truth();
-    let out = run(
-        &[
-            "scan",
-            "testbeds/api-zoo",
-            "--url",
-            &t.url(),
-            "--token",
-            a,
-            "--token-b",
-            b,
-            "--allow-writes",
-            "--rate",
-            "0",
-            "--format",
-            "json",
-        ],
-        &workspace(),
-    );
+    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes"]);
     let report = json(&out);
     let probe_findings: Vec<(String, String, String)> = report["findings"]
         .as_array()
@@ -1000,23 +988,7 @@ fn api_zoo_found_where_planted_silent_where_safe() {
 #[test]
 fn api_zoo_read_only_sends_no_writes() {
     let (t, a, b) = zoo();
-    let out = run(
-        &[
-            "scan",
-            "testbeds/api-zoo",
-            "--url",
-            &t.url(),
-            "--token",
-            a,
-            "--token-b",
-            b,
-            "--rate",
-            "0",
-            "--format",
-            "json",
-        ],
-        &workspace(),
-    );
+    let out = scan_zoo_with_tokens(&t, a, b, &[]);
     assert!(
         out.status.code().is_some_and(|c| c <= 1),
         "{}",
@@ -1179,29 +1151,11 @@ fn user_credentials_in_every_login_shape() {
         ("basic-get", None),
     ] {
         let t = zoo_for_users(&[("ZOO_LOGIN", shape)]);
-        let url = t.url();
-        let mut args = vec![
-            "scan",
-            "testbeds/api-zoo",
-            "--url",
-            &url,
-            "--rate",
-            "0",
-            "--select",
-            "SC210",
-            "--format",
-            "json",
-        ];
+        let mut args = vec!["--select", "SC210"];
         if let Some(spec) = extra {
             args.extend(["--openapi", spec]);
         }
-        let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-            .args(&args)
-            .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-            .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-            .current_dir(workspace())
-            .output()
-            .unwrap();
+        let out = scan_zoo_as_users(&t, &args);
         let report = json(&out);
         let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
         assert!(!diags.contains("could not log in"), "{shape}: {diags}");

@@ -50,14 +50,13 @@ fn masked(v: &str) -> bool {
     let t = v.trim();
     // A PIN or a card security code is short and all digits: still the secret.
     let short_code = t.len() >= 3 && t.chars().all(|c| c.is_ascii_digit());
-    // Documentation and demo values (`AKIAIOSFODNN7EXAMPLE`, `...DEMODEMO`) grant nothing:
-    // the detectors' own list, so the code analysis and the probe agree.
+    // Documentation and demo values (`AKIAIOSFODNN7EXAMPLE`, `...DEMODEMO`) and masks
+    // (`****`, `[redacted]`) grant nothing: the detectors' own list, so the code analysis
+    // and the probe agree.
     spillcheck_tokens::detect::is_placeholder(t)
         || t.len() < 4 && !short_code
         || t.chars()
             .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))
-        || t.eq_ignore_ascii_case("[redacted]")
-        || t.eq_ignore_ascii_case("redacted")
         || t.eq_ignore_ascii_case("hidden")
         || t.eq_ignore_ascii_case("bearer")
 }
