@@ -13,6 +13,7 @@ mod ast_util;
 mod checker;
 mod connexion;
 mod data_models;
+mod deploy;
 mod evidence;
 mod facts;
 mod files;
@@ -215,6 +216,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     // Environment files Flask reads at start-up: a committed `FLASK_DEBUG=1`.
     let mut env_findings: Vec<Finding> = Vec::new();
     let enabled_rules = rules::enabled(options.enabled);
+    let mut served_by = None;
     for f in found.iter().filter(|f| !f.python) {
         let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
         if name != ".flaskenv" && name != ".env" || enabled_rules.is_empty() {
@@ -223,8 +225,14 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         let Ok(text) = files::read_text(&f.path, 1024 * 1024) else {
             continue;
         };
+        let served_by = served_by.get_or_insert_with(|| deploy::production_server(&found));
+        let env = rules::EnvFile {
+            rel: &f.rel,
+            text: &text,
+            served_by: served_by.as_ref(),
+        };
         for rule in &enabled_rules {
-            rule.on_env_file(&f.rel, &text, &mut env_findings);
+            rule.on_env_file(&env, &mut env_findings);
         }
     }
     let python: Vec<_> = found.into_iter().filter(|f| f.python).collect();

@@ -277,6 +277,16 @@ fn project_idioms() {
 }
 
 #[test]
+fn development_settings_beside_a_production_server() {
+    // A `Procfile` starts gunicorn: the `.flaskenv` only `flask run` reads is the
+    // developer's default (possible), while a committed `.env` stays likely.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_deployed");
+    let o = run(&dir);
+    assert!(o.expected >= 2);
+    assert_clean("project_deployed", &o);
+}
+
+#[test]
 fn one_model_per_application() {
     // Two apps scanned together: `notes`'s `load_record` never checks the owner, though
     // `billing`'s helper of the same name does.

@@ -22,6 +22,17 @@ pub(crate) fn enabled(enabled: &(dyn Fn(&str) -> bool + Sync)) -> Vec<&'static d
         .collect()
 }
 
+/// A committed environment file Flask reads at start-up, with what the project's
+/// deployment files say of how it is served.
+pub(crate) struct EnvFile<'a> {
+    /// Its path relative to the scan root.
+    pub rel: &'a str,
+    /// Its text.
+    pub text: &'a str,
+    /// The deployment file that starts a production WSGI server, and the server's name.
+    pub served_by: Option<&'a (String, &'static str)>,
+}
+
 /// A code rule's hooks. File-local hooks are called during the one walk over each file's
 /// tree, in the order the nodes come; [`Rule::on_file`] once per file after that walk;
 /// [`Rule::on_project`] once the whole project is modelled (routes, function facts, data
@@ -48,9 +59,8 @@ pub(crate) trait Rule: Sync {
     fn on_subscript<'a>(&self, _cx: &mut Checker<'a>, _sub: &'a ast::ExprSubscript) {}
     /// A call.
     fn on_call<'a>(&self, _cx: &mut Checker<'a>, _call: &'a ast::ExprCall) {}
-    /// A committed environment file Flask reads at start-up (`.flaskenv`, `.env`), by
-    /// its path relative to the root and its text.
-    fn on_env_file(&self, _rel: &str, _text: &str, _findings: &mut Vec<Finding>) {}
+    /// A committed environment file Flask reads at start-up (`.flaskenv`, `.env`).
+    fn on_env_file(&self, _file: &EnvFile<'_>, _findings: &mut Vec<Finding>) {}
     /// A parsed file of the project's own code, once, before its tree may be dropped:
     /// what a project rule needs from the file goes into `summary` (findings drawn from
     /// the file alone, facts to settle in [`Rule::on_project`]). Called for every file,

@@ -21,7 +21,11 @@ declare_rule! {
     /// A committed `.flaskenv` or `.env` with `FLASK_DEBUG=1` (or `FLASK_ENV=development`)
     /// is reported on the file: `flask run` reads it, so whoever starts the app the way its
     /// README says gets the debugger. Example files (`.env.example`) are not read by Flask
-    /// and are not reported. Settings inside development or test configuration classes
+    /// and are not reported. A `.flaskenv` in a project whose deployment files (`Procfile`,
+    /// `Dockerfile`, a compose file, a start script, a uWSGI or gunicorn configuration)
+    /// start a production server (gunicorn, uWSGI, Waitress…) is `possible`: only `flask`
+    /// commands read that file, so it sets the developer's default, not the deployment's.
+    /// Settings inside development or test configuration classes
     /// (`DevelopmentConfig`, `TestingConfig`), in modules named for development (`debug.py`,
     /// `run_dev.py`, `settings_local.py`) and code under `examples/`, `docs/` are
     /// `possible`, and so is `app.debug = True` in a module that serves the app with another
@@ -239,23 +243,33 @@ impl crate::rules::Rule for Check {
         check_call(cx, call);
     }
 
-    fn on_env_file(&self, rel: &str, text: &str, findings: &mut Vec<Finding>) {
+    fn on_env_file(&self, env: &crate::rules::EnvFile<'_>, findings: &mut Vec<Finding>) {
+        let rel = env.rel;
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        for (line, what) in check_env_file(rel, text) {
-            findings.push(
-                Finding::new(
-                    &SC120,
-                    format!("`{what}` in a committed `{name}`: `flask run` starts the debugger"),
-                )
-                .at(spillcheck_core::Location {
-                    path: rel.to_owned(),
-                    line,
-                    column: 1,
-                    end_line: None,
-                    end_column: None,
-                    snippet: Some(spillcheck_core::Snippet::from_source(text, line, 2)),
-                }),
-            );
+        // `.flaskenv` is read by the `flask` command alone; a deployment that starts a
+        // production server never reads it (`.env` may be loaded by the app itself).
+        let deployed = env.served_by.filter(|_| name == ".flaskenv");
+        for (line, what) in check_env_file(rel, env.text) {
+            let message = match deployed {
+                Some((file, server)) => format!(
+                    "`{what}` in a committed `{name}`: `flask run` starts the debugger (development only: `{file}` serves the app with {server}, which does not read it)"
+                ),
+                None => {
+                    format!("`{what}` in a committed `{name}`: `flask run` starts the debugger")
+                }
+            };
+            let mut finding = Finding::new(&SC120, message).at(spillcheck_core::Location {
+                path: rel.to_owned(),
+                line,
+                column: 1,
+                end_line: None,
+                end_column: None,
+                snippet: Some(spillcheck_core::Snippet::from_source(env.text, line, 2)),
+            });
+            if deployed.is_some() {
+                finding.confidence = Confidence::Possible;
+            }
+            findings.push(finding);
         }
     }
 }
