@@ -207,6 +207,67 @@ pub fn mentions_role(name: &str) -> bool {
     ROLE_WORDS.iter().any(|w| n.contains(w))
 }
 
+/// Words of documentation and demo values, which grant nothing (`changeme`,
+/// `your-api-key`, `dummy`, `secret-key-here`, `test-…`). Compared lower-case, anywhere in
+/// the value.
+pub const DEMO_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change-me",
+    "change_me",
+    "change this",
+    "change-this",
+    "placeholder",
+    "your",
+    "dummy",
+    "sample",
+    "fake",
+    "mock",
+    "demo",
+    "test-",
+    "not-a-",
+    "todo",
+    "fixme",
+    "replace",
+    "insert",
+    "secret-key-here",
+    "enter-",
+];
+
+/// Marks of a masked, elided or referenced value rather than the value: masks (`xxxx`,
+/// `****`, `...`, `redacted`), references to fill in (`<key>`, `${VAR}`, `{{ var }}`,
+/// `%(var)s`, `env(…)`) and sequences typed for an example.
+pub const MASK_MARKS: &[&str] = &[
+    "xxxx",
+    "****",
+    "redacted",
+    "<",
+    "${",
+    "{{",
+    "%(",
+    "env(",
+    "...",
+    "1234567890",
+    "abcdef",
+];
+
+/// Documentation and demo values, which grant nothing: `AKIAIOSFODNN7EXAMPLE`,
+/// `…DEMODEMO`, `ASIADEMO…`, `changeme`, `your-api-key`, `dummy`, `fake`, `test-…`. A
+/// credential set with one of them is a demo set; a mask (`****`) says nothing of its
+/// siblings.
+pub fn is_demo_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    DEMO_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Values that are examples, placeholders or references, not secrets: demo values
+/// ([`is_demo_value`]) and masks, references and example sequences ([`MASK_MARKS`]).
+/// Shared by the code rules (SC130, SC131, SC320) and the probe (SC230).
+pub fn is_placeholder_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    is_demo_value(value) || MASK_MARKS.iter().any(|w| lower.contains(w))
+}
+
 /// Userinfo that documents the shape of a URL rather than a credential: a password such as
 /// `pass`, `password`, `secret`, `tiger` (`scott:tiger`), one equal to the user name, a
 /// port-like number, an upper-case name (`USER:PASSWORD`).
@@ -245,5 +306,12 @@ mod tests {
         assert!(is_owner_field("owner_id") && is_owner_field("to_user_id"));
         assert!(!is_owner_field("username") && !is_secret_field("title"));
         assert!(mentions_role("is_admin") && !mentions_role("title"));
+    }
+
+    #[test]
+    fn placeholders_and_demo_values() {
+        assert!(is_demo_value("AKIAIOSFODNN7EXAMPLE") && is_demo_value("ASIADEMO0000"));
+        assert!(is_placeholder_value("sk_live_****") && is_placeholder_value("${API_KEY}"));
+        assert!(!is_demo_value("sk_live_****") && !is_placeholder_value("q8Zt2LmW9vKx"));
     }
 }

@@ -436,7 +436,7 @@ pub fn without_demo_records(json: &Value) -> Value {
             let demo = m.iter().any(|(k, v)| {
                 spillcheck_core::vocab::is_sensitive_field(k)
                     && v.as_str()
-                        .is_some_and(spillcheck_tokens::detect::is_demo_value)
+                        .is_some_and(spillcheck_core::vocab::is_demo_value)
             });
             // A demo set's own values go; what it nests is judged on its own.
             Value::Object(

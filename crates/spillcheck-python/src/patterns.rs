@@ -60,47 +60,17 @@ pub(crate) fn is_template_marker(value: &str) -> bool {
             .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_'))
 }
 
-/// Placeholders and non-secrets that secret rules must not report.
+/// Placeholders and non-secrets that secret rules must not report: the shared
+/// vocabulary's placeholders and demo values
+/// ([`spillcheck_core::vocab::is_placeholder_value`]), Python's empty values (`None`,
+/// `null`), words that name a field rather than hold a value, one repeated character.
 pub(crate) fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
-    if v.len() < 3 {
+    if v.len() < 3 || spillcheck_core::vocab::is_placeholder_value(v) {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    const WORDS: &[&str] = &[
-        "changeme",
-        "change-me",
-        "change_me",
-        "change this",
-        "change-this",
-        "your-",
-        "your_",
-        "yourkey",
-        "<",
-        "${",
-        "{{",
-        "example",
-        "placeholder",
-        "dummy",
-        "xxxx",
-        "****",
-        "todo",
-        "replace",
-        "insert",
-        "fixme",
-        "sample",
-        "demo",
-        "fake",
-        "mock",
-        "none",
-        "null",
-        "secret-key-here",
-        "enter-",
-        "put-your",
-        "redacted",
-        "...",
-    ];
-    if WORDS.iter().any(|w| lower.contains(w)) {
+    if lower.contains("none") || lower.contains("null") {
         return true;
     }
     // Words that describe a field rather than hold a value (`token_type = "Bearer"`).

@@ -53,7 +53,7 @@ fn masked(v: &str) -> bool {
     // Documentation and demo values (`AKIAIOSFODNN7EXAMPLE`, `...DEMODEMO`) and masks
     // (`****`, `[redacted]`) grant nothing: the detectors' own list, so the code analysis
     // and the probe agree.
-    spillcheck_tokens::detect::is_placeholder(t)
+    spillcheck_core::vocab::is_placeholder_value(t)
         || t.len() < 4 && !short_code
         || t.chars()
             .all(|c| matches!(c, '*' | 'x' | 'X' | '•' | '.' | '-'))

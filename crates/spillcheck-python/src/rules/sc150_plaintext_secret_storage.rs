@@ -102,7 +102,7 @@ fn marker(text: &str) -> Option<usize> {
 }
 
 /// A bind parameter: `?`, `%s`, `:name`, `%(name)s`.
-fn is_placeholder(text: &str) -> bool {
+fn is_bind_parameter(text: &str) -> bool {
     let t = text.trim();
     t == "?" || t == "%s" || t.starts_with(':') || (t.starts_with("%(") && t.ends_with(")s"))
 }
@@ -175,7 +175,7 @@ fn insert_slots<'a>(cx: &Checker<'a>, text: &str, values: &[&'a Expr]) -> Vec<(S
         let Some(v) = vals.get(n) else { break };
         if let Some(i) = marker(v) {
             out.push((col, Slot::Interp(i)));
-        } else if is_placeholder(v) {
+        } else if is_bind_parameter(v) {
             out.push((col, Slot::Param(param)));
             param += 1;
         }
@@ -208,7 +208,7 @@ fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Sl
         let val = val.trim_end_matches([')', ';']);
         if let Some(i) = marker(val) {
             out.push((col, Slot::Interp(i)));
-        } else if is_placeholder(val) {
+        } else if is_bind_parameter(val) {
             out.push((col, Slot::Param(param)));
             param += 1;
         }

@@ -277,52 +277,9 @@ pub fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// Values that are examples, placeholders or references, not secrets: demo values (see
-/// [`is_demo_value`]), masks (`xxxx`, `****`, `...`), sequences typed for an example
-/// (`1234567890`, `abcdef`) and references (`${VAR}`, `<key>`, `env(…)`). Shared by the code analysis (SC320) and the probe (SC230).
-pub fn is_placeholder(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    is_demo_value(value)
-        || [
-            "xxxx",
-            "****",
-            "redacted",
-            "<",
-            "${",
-            "{{",
-            "%(",
-            "env(",
-            "...",
-            "1234567890",
-            "abcdef",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
-}
-
-/// Documentation and demo values, which grant nothing: `AKIAIOSFODNN7EXAMPLE`,
-/// `…DEMODEMO`, `ASIADEMO…`, `changeme`, `your-api-key`, `dummy`, `fake`, `test-…`. A
-/// credential set with one of them is a demo set (the probe leaves its other values out
-/// too); a mask (`****`) says nothing of its siblings.
-pub fn is_demo_value(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    value.contains("DEMO")
-        || [
-            "example",
-            "changeme",
-            "change-me",
-            "placeholder",
-            "your",
-            "dummy",
-            "sample",
-            "fake",
-            "test-",
-            "not-a-",
-            "demodemo",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
-}
+/// Values that are examples, placeholders or references, not secrets (the shared
+/// vocabulary's [`spillcheck_core::vocab::is_placeholder_value`]).
+pub use spillcheck_core::vocab::is_placeholder_value as is_placeholder;
 
 #[cfg(test)]
 pub(crate) fn scan(line: &str) -> Vec<Detection> {
