@@ -942,6 +942,22 @@ pub fn encode_segment(v: &str) -> String {
     enc.replace('+', "%20")
 }
 
+/// `concrete` (a path of `template`) with segment `index` of the template set to `value`.
+pub fn with_segment(template: &str, concrete: &str, index: usize, value: &str) -> Option<String> {
+    let t: Vec<&str> = template.split('/').collect();
+    let mut c: Vec<String> = concrete
+        .split('?')
+        .next()?
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    if t.len() != c.len() || index >= c.len() {
+        return None;
+    }
+    c[index] = encode_segment(value);
+    Some(c.join("/"))
+}
+
 /// `path` (which may carry a query) with query parameter `name` set to `value`.
 pub fn with_query(path: &str, name: &str, value: &str) -> String {
     let (base, query) = path.split_once('?').unwrap_or((path, ""));

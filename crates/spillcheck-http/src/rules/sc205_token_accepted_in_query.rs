@@ -95,22 +95,6 @@ fn names_token(name: &str) -> bool {
     n.contains("token") || n == "jwt"
 }
 
-/// `concrete` (a path of `template`) with segment `index` of the template set to `value`.
-fn with_segment(template: &str, concrete: &str, index: usize, value: &str) -> Option<String> {
-    let t: Vec<&str> = template.split('/').collect();
-    let mut c: Vec<String> = concrete
-        .split('?')
-        .next()?
-        .split('/')
-        .map(str::to_owned)
-        .collect();
-    if t.len() != c.len() || index >= c.len() {
-        return None;
-    }
-    c[index] = crate::discovery::encode_segment(value);
-    Some(c.join("/"))
-}
-
 /// A's token in the URL path: operations whose path takes a token (`GET
 /// /{project_id}/join/{token}`, an invitation link that logs a browser in), sent with no
 /// credential header, A's own values in the other parameters and A's token in the token's
@@ -139,8 +123,8 @@ async fn in_path(p: &Probe) -> Vec<Finding> {
         let half: String = token.chars().take(token.chars().count() / 2).collect();
         let wrong = format!("{half}x{}", crate::probe::random_name());
         let (Some(with_a), Some(with_wrong)) = (
-            with_segment(&pr.op.path, &pr.path, index, &token),
-            with_segment(&pr.op.path, &pr.path, index, &wrong),
+            crate::discovery::with_segment(&pr.op.path, &pr.path, index, &token),
+            crate::discovery::with_segment(&pr.op.path, &pr.path, index, &wrong),
         ) else {
             continue;
         };

@@ -114,8 +114,30 @@ fn enforced(p: &Probe, pr: &Probed) {
 }
 
 /// B's object at `path` read by B, then by A and anonymously: B's answer (when it holds
-/// something of B's), A's answer and the verdict.
+/// something of B's), A's answer and the verdict. A bypass must pass two controls or it
+/// is `Skip`: `shared` (content every user may browse, told from B's answer) is false,
+/// and A's answer for `absent`, a path to an id that names nothing, is not A's answer
+/// again (an operation that answers the same for any id shows nothing of B's).
 async fn read_as_a_and_b(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    b: &crate::auth::Identity,
+    path: &str,
+    absent: &str,
+    shared: impl FnOnce(&Exchange) -> bool,
+) -> Option<(Arc<Exchange>, Arc<Exchange>, Verdict)> {
+    let (ax, bx, verdict) = judge_read(p, a, b, path).await?;
+    let verdict = match verdict {
+        Verdict::Bypass(_) if shared(&bx) || answers_any_id(p, a, absent, &ax).await => {
+            Verdict::Skip
+        }
+        v => v,
+    };
+    Some((ax, bx, verdict))
+}
+
+/// B's object at `path` read by B, then by A and anonymously, judged without controls.
+async fn judge_read(
     p: &Probe,
     a: &crate::auth::Identity,
     b: &crate::auth::Identity,
@@ -170,22 +192,19 @@ async fn reads(p: &Probe) -> Vec<Finding> {
         }
         for id in ids {
             let path = authz::with_value(pr, &id);
-            let Some((ax, bx, verdict)) = read_as_a_and_b(p, a, b, &path).await else {
+            let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
+            // Content every user may browse (posts, public profiles): the listing already
+            // shows it, and the object holds no secret.
+            let browsable = |bx: &Exchange| {
+                shared.as_ref().is_some_and(|s| s.shares(&id))
+                    && !authz::carries_secret(&bx.response)
+            };
+            let Some((ax, bx, verdict)) = read_as_a_and_b(p, a, b, &path, &absent, browsable).await
+            else {
                 continue;
             };
             match verdict {
                 Verdict::Bypass(why) => {
-                    // Content every user may browse (posts, public profiles): the listing
-                    // already shows it, and the object holds no secret.
-                    if shared.as_ref().is_some_and(|s| s.shares(&id))
-                        && !authz::carries_secret(&bx.response)
-                    {
-                        continue;
-                    }
-                    let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
-                    if answers_any_id(p, a, &absent, &ax).await {
-                        continue;
-                    }
                     bypass = Some((ax, bx, why));
                     break;
                 }
@@ -249,15 +268,14 @@ pub(crate) async fn between_accounts(
             continue;
         };
         let path = authz::with_value(pr, &id);
-        let Some((ax, bx, verdict)) = read_as_a_and_b(p, first.0, second.0, &path).await else {
+        let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
+        let Some((ax, bx, verdict)) =
+            read_as_a_and_b(p, first.0, second.0, &path, &absent, |_| false).await
+        else {
             continue;
         };
         match verdict {
             Verdict::Bypass(why) => {
-                let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
-                if answers_any_id(p, first.0, &absent, &ax).await {
-                    continue;
-                }
                 // The verdict speaks of users A and B: here they are the two accounts.
                 let why = why
                     .replace("user A", "the first account")
@@ -352,17 +370,15 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
             let mut full = values.clone();
             full.insert(last.clone(), id.clone());
             let path = crate::discovery::render_path(&pr.op.path, &full);
-            let Some((ax, bx, verdict)) = read_as_a_and_b(p, a, b, &path).await else {
+            full.insert(last.clone(), authz::absent_like(pr, &id));
+            let absent = crate::discovery::render_path(&pr.op.path, &full);
+            let Some((ax, bx, verdict)) =
+                read_as_a_and_b(p, a, b, &path, &absent, |_| false).await
+            else {
                 continue;
             };
             match verdict {
                 Verdict::Bypass(why) => {
-                    let mut absent = values.clone();
-                    absent.insert(last.clone(), authz::absent_like(pr, &id));
-                    let absent = crate::discovery::render_path(&pr.op.path, &absent);
-                    if answers_any_id(p, a, &absent, &ax).await {
-                        continue;
-                    }
                     out.push(p.finding_on(&SC210, &pr.op, &why, &ax, &[&bx]));
                     break;
                 }
