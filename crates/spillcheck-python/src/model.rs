@@ -843,14 +843,131 @@ pub(crate) fn decorator_is_role(expr: &Expr, summaries: &Summaries) -> bool {
 }
 
 impl<'a> Model<'a> {
+    /// The application model: the project's definitions gathered, the routes of every
+    /// registration style, each with its full path, authentication and inputs.
     pub(crate) fn build(
         files: &'a [SourceFile],
         summaries: &Summaries,
         options: &ModelOptions,
         specs: &[crate::connexion::SpecOperation],
     ) -> Model<'a> {
-        let mut g = Gathered::default();
+        let mut g = Gathered::of(files);
         let schemas = crate::inputs::Schemas::build(files.iter().filter_map(SourceFile::module));
+        // `parent.register_blueprint(child, url_prefix=...)`, resolved to definitions.
+        let parents: HashMap<BpKey, (Option<BpKey>, Option<String>)> = g
+            .registrations
+            .iter()
+            .filter_map(|(file, child, parent, prefix)| {
+                let child = g.resolve(&g.blueprints, *file, child)?;
+                let parent = g.resolve(&g.blueprints, *file, parent);
+                Some((child, (parent, prefix.clone())))
+            })
+            .collect();
+        let raws = raw_routes(&mut g, files, specs);
+        let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
+        let mut routes = Vec::new();
+        let mut response_functions = HashSet::default();
+        for raw in raws {
+            let bp_key = g.resolve(&g.blueprints, raw.receiver_file, &raw.receiver);
+            let (prefix, bp_name) = route_prefix(&g, &parents, &raw, bp_key.as_ref());
+            let full = join_path(&prefix, &raw.path);
+            let (path, params) = convert_path(&full);
+            let func_name = raw.func.name.to_string();
+            let endpoint = raw
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| match (&bp_name, raw.class) {
+                    (Some(bp), Some(c)) => format!("{bp}.{}", c.name.as_str().to_ascii_lowercase()),
+                    (Some(bp), None) => format!("{bp}.{func_name}"),
+                    (None, Some(c)) => c.name.as_str().to_ascii_lowercase(),
+                    (None, None) => func_name.clone(),
+                });
+            let (auth, role_restricted) = route_auth(
+                &raw,
+                &Scope {
+                    g: &g,
+                    parents: &parents,
+                    summaries,
+                    options,
+                    public: &public,
+                },
+                bp_key.as_ref(),
+                &endpoint,
+                &path,
+            );
+            let handler = match raw.class {
+                Some(c) => format!("{}.{}", c.name, func_name),
+                None => func_name.clone(),
+            };
+            response_functions.insert(func_name.clone());
+            // Helpers whose result the handler answers with (`return jsonify(to_json(x))`).
+            for value in crate::facts::returned_exprs(&raw.func.body) {
+                crate::ast_util::each_expr(value, &mut |e| {
+                    if let Expr::Call(call) = e
+                        && let Some(last) = callee_last(call)
+                        && summaries.by_name.contains_key(last)
+                    {
+                        response_functions.insert(last.to_owned());
+                    }
+                });
+            }
+            let file = &files[raw.file_index];
+            let identity = injected_identity(&raw, &params, &auth, summaries);
+            routes.push(RouteSite {
+                role_restricted,
+                identity,
+                route: Route {
+                    methods: raw.methods,
+                    path,
+                    endpoint,
+                    handler,
+                    file: file.rel.clone(),
+                    line: file.line_of(raw.func.name.range.start()),
+                    params,
+                    auth,
+                    owner_check: OwnerCheck::NotApplicable,
+                    blueprint: bp_name,
+                    style: raw.style,
+                    inputs: {
+                        let mut inputs = crate::inputs::request_inputs(raw.func);
+                        for i in schemas.inputs_of(raw.func) {
+                            if !inputs
+                                .iter()
+                                .any(|x| x.name == i.name && x.source == i.source)
+                            {
+                                inputs.push(i);
+                            }
+                        }
+                        inputs
+                    },
+                    side_effect: crate::side_effects::side_effect(raw.func),
+                },
+                file_index: raw.file_index,
+                func: raw.func,
+            });
+        }
+        routes.sort_by(|a, b| {
+            (&a.route.path, &a.route.methods, &a.route.file, a.route.line).cmp(&(
+                &b.route.path,
+                &b.route.methods,
+                &b.route.file,
+                b.route.line,
+            ))
+        });
+        let any_auth = routes.iter().any(|r| r.route.auth.required());
+        Model {
+            routes,
+            any_auth,
+            response_functions,
+        }
+    }
+}
+
+impl<'a> Gathered<'a> {
+    /// What the project's files define and register: modules, blueprints (and their
+    /// subclasses), apps, views, hooks, functions and classes.
+    fn of(files: &'a [SourceFile]) -> Gathered<'a> {
+        let mut g = Gathered::default();
         for (i, file) in files.iter().enumerate() {
             let rel = file.rel.trim_end_matches(".pyi").trim_end_matches(".py");
             let rel = match rel
@@ -918,334 +1035,303 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        // `parent.register_blueprint(child, url_prefix=...)`, resolved to definitions.
-        let parents: HashMap<BpKey, (Option<BpKey>, Option<String>)> = g
-            .registrations
-            .iter()
-            .filter_map(|(file, child, parent, prefix)| {
-                let child = g.resolve(&g.blueprints, *file, child)?;
-                let parent = g.resolve(&g.blueprints, *file, parent);
-                Some((child, (parent, prefix.clone())))
-            })
-            .collect();
-        let mut raws = std::mem::take(&mut g.routes);
-        // add_url_rule
-        for (receiver, path, view, methods, endpoint, rule_file) in &g.url_rules {
-            match view {
-                ViewRef::Function(name) => {
-                    if let Some(defs) = g.functions.get(name) {
-                        let (fi, f) = defs[0];
+        g
+    }
+}
+
+/// Every route the project registers, whatever the style: decorators (gathered),
+/// `add_url_rule` with functions and views, Flask-RESTful/RESTX resources, class routes,
+/// and Connexion's OpenAPI operations resolved to their handlers.
+fn raw_routes<'a>(
+    g: &mut Gathered<'a>,
+    files: &'a [SourceFile],
+    specs: &[crate::connexion::SpecOperation],
+) -> Vec<RawRoute<'a>> {
+    let mut raws = std::mem::take(&mut g.routes);
+    // add_url_rule
+    for (receiver, path, view, methods, endpoint, rule_file) in &g.url_rules {
+        match view {
+            ViewRef::Function(name) => {
+                if let Some(defs) = g.functions.get(name) {
+                    let (fi, f) = defs[0];
+                    raws.push(RawRoute {
+                        receiver: receiver.clone(),
+                        receiver_file: *rule_file,
+                        path: path.clone(),
+                        methods: methods.clone(),
+                        func: f,
+                        class: None,
+                        endpoint: endpoint.clone(),
+                        file_index: fi,
+                        style: "add_url_rule",
+                        spec_auth: None,
+                    });
+                }
+            }
+            ViewRef::Class(name) => {
+                if let Some(&(fi, class)) = g.classes.get(name) {
+                    for (method, f) in view_methods(class) {
                         raws.push(RawRoute {
                             receiver: receiver.clone(),
                             receiver_file: *rule_file,
                             path: path.clone(),
-                            methods: methods.clone(),
+                            methods: vec![method],
                             func: f,
-                            class: None,
+                            class: Some(class),
                             endpoint: endpoint.clone(),
                             file_index: fi,
-                            style: "add_url_rule",
+                            style: "method_view",
                             spec_auth: None,
                         });
                     }
                 }
-                ViewRef::Class(name) => {
-                    if let Some(&(fi, class)) = g.classes.get(name) {
-                        for (method, f) in view_methods(class) {
-                            raws.push(RawRoute {
-                                receiver: receiver.clone(),
-                                receiver_file: *rule_file,
-                                path: path.clone(),
-                                methods: vec![method],
-                                func: f,
-                                class: Some(class),
-                                endpoint: endpoint.clone(),
-                                file_index: fi,
-                                style: "method_view",
-                                spec_auth: None,
-                            });
-                        }
-                    }
-                }
             }
-        }
-        // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
-        for (api, class_name, paths, call_file) in &g.resources {
-            if let Some(&(fi, class)) = g.classes.get(class_name) {
-                let (target, prefix, target_file) = g.api_target(*call_file, api, "");
-                for path in paths {
-                    push_view_routes(
-                        &mut raws,
-                        class,
-                        fi,
-                        (&target, target_file),
-                        &join_path(&prefix, path),
-                    );
-                }
-            }
-        }
-        for &(fi, class) in g.classes.values() {
-            for d in &class.decorator_list {
-                if let Expr::Call(call) = &d.expression
-                    && callee_last(call) == Some("route")
-                    && let Some(path) = call.arguments.args.first().and_then(str_value)
-                {
-                    let receiver = receiver_of(call).unwrap_or_default();
-                    let (target, prefix, target_file) = g.api_target(fi, &receiver, &receiver);
-                    push_view_routes(
-                        &mut raws,
-                        class,
-                        fi,
-                        (&target, target_file),
-                        &join_path(&prefix, path),
-                    );
-                }
-            }
-        }
-
-        // Connexion: operations of OpenAPI documents, resolved to their handlers.
-        for op in specs {
-            let Some((module, func_name)) = op.operation_id.rsplit_once('.') else {
-                continue;
-            };
-            let Some(defs) = g.functions.get(func_name) else {
-                continue;
-            };
-            let module_path = module.replace('.', "/");
-            let stem = module.rsplit('.').next().unwrap_or(module);
-            let pick = defs
-                .iter()
-                .find(|(fi, _)| {
-                    let rel = &files[*fi].rel;
-                    rel.ends_with(&format!("{module_path}.py"))
-                        || rel.ends_with(&format!("{module_path}/__init__.py"))
-                })
-                .or_else(|| {
-                    defs.iter()
-                        .find(|(fi, _)| files[*fi].rel.ends_with(&format!("{stem}.py")))
-                })
-                .or_else(|| defs.first());
-            if let Some(&(fi, f)) = pick {
-                // `{note_id}` → `<int:note_id>` so the route's params carry their types.
-                let mut flask_path = op.path.clone();
-                for p in &op.params {
-                    flask_path = flask_path.replace(
-                        &format!("{{{}}}", p.name),
-                        &format!("<{}:{}>", p.converter, p.name),
-                    );
-                }
-                raws.push(RawRoute {
-                    receiver: String::new(),
-                    receiver_file: fi,
-                    path: flask_path,
-                    methods: vec![op.method.clone()],
-                    func: f,
-                    class: None,
-                    endpoint: Some(op.operation_id.clone()),
-                    file_index: fi,
-                    style: "connexion",
-                    spec_auth: Some(op.auth.clone()),
-                });
-            }
-        }
-        let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
-        let mut routes = Vec::new();
-        let mut response_functions = HashSet::default();
-        for raw in raws {
-            let bp_key = g.resolve(&g.blueprints, raw.receiver_file, &raw.receiver);
-            let (prefix, bp_name) = match &bp_key {
-                Some(k) => blueprint_prefix(&g, &parents, k),
-                None => {
-                    // An Api/Namespace attached to a blueprint (`Api(bp, prefix="/v1")`).
-                    match g.resolve(&g.apis, raw.receiver_file, &raw.receiver) {
-                        Some(api) => {
-                            let (on, api_prefix) = g.apis[&api].clone();
-                            match g.resolve(&g.blueprints, api.0, &on) {
-                                Some(k) => {
-                                    let (outer, name) = blueprint_prefix(&g, &parents, &k);
-                                    (
-                                        join_path(&outer, &api_prefix)
-                                            .trim_end_matches('/')
-                                            .to_owned(),
-                                        name,
-                                    )
-                                }
-                                None => (api_prefix.trim_end_matches('/').to_owned(), None),
-                            }
-                        }
-                        None => (String::new(), None),
-                    }
-                }
-            };
-            let full = join_path(&prefix, &raw.path);
-            let (path, params) = convert_path(&full);
-            let func_name = raw.func.name.to_string();
-            let endpoint = raw
-                .endpoint
-                .clone()
-                .unwrap_or_else(|| match (&bp_name, raw.class) {
-                    (Some(bp), Some(c)) => format!("{bp}.{}", c.name.as_str().to_ascii_lowercase()),
-                    (Some(bp), None) => format!("{bp}.{func_name}"),
-                    (None, Some(c)) => c.name.as_str().to_ascii_lowercase(),
-                    (None, None) => func_name.clone(),
-                });
-            // Auth: decorators on the handler, then the class's decorator lists, then hooks.
-            let mut auth = RouteAuth::None;
-            let mut role_restricted = false;
-            // Flask registers what the route decorator receives: decorators above it are
-            // applied to the registered function's *result*, never to the view.
-            let route_index = raw
-                .func
-                .decorator_list
-                .iter()
-                .position(|d| is_route_decorator(&d.expression))
-                .filter(|_| raw.style == "decorator");
-            let mut decorators: Vec<(&Expr, bool)> = raw
-                .func
-                .decorator_list
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (&d.expression, route_index.is_some_and(|r| i < r)))
-                .collect();
-            if let Some(class) = raw.class {
-                decorators.extend(class_decorator_list(class).into_iter().map(|e| (e, false)));
-                decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
-            }
-            let mut unapplied = None;
-            for (d, above_route) in &decorators {
-                match decorator_auth(d, summaries, &g.protectors, &options.auth_decorators) {
-                    Some(DecoratorAuth::Required { name, .. }) if *above_route => {
-                        unapplied.get_or_insert(name);
-                    }
-                    Some(DecoratorAuth::Required { name, role }) => {
-                        role_restricted |= role;
-                        auth = RouteAuth::Decorator { name };
-                        break;
-                    }
-                    Some(DecoratorAuth::Optional { name })
-                        if !*above_route && auth == RouteAuth::None =>
-                    {
-                        auth = RouteAuth::Optional { name };
-                    }
-                    _ => {}
-                }
-            }
-            if auth == RouteAuth::None
-                && let Some(name) = handler_auth(raw.func, summaries)
-            {
-                auth = RouteAuth::Handler { name };
-            }
-            if auth == RouteAuth::None
-                && let Some(name) = unapplied
-            {
-                auth = RouteAuth::Unapplied { name };
-            }
-            if auth == RouteAuth::None
-                && let Some(spec) = &raw.spec_auth
-            {
-                auth = spec.clone();
-            }
-            if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. })
-                && raw.spec_auth.is_none()
-            {
-                let hooked = hook_auth(&g, &parents, summaries, bp_key.as_ref(), &endpoint, &path);
-                if hooked != RouteAuth::None {
-                    auth = hooked;
-                }
-            }
-            if matches!(auth, RouteAuth::None | RouteAuth::Exempt { .. })
-                && raw.methods.iter().any(|m| public.matches(m, &path))
-            {
-                auth = RouteAuth::Public;
-            }
-            let handler = match raw.class {
-                Some(c) => format!("{}.{}", c.name, func_name),
-                None => func_name.clone(),
-            };
-            response_functions.insert(func_name.clone());
-            // Helpers whose result the handler answers with (`return jsonify(to_json(x))`).
-            for value in crate::facts::returned_exprs(&raw.func.body) {
-                crate::ast_util::each_expr(value, &mut |e| {
-                    if let Expr::Call(call) = e
-                        && let Some(last) = callee_last(call)
-                        && summaries.by_name.contains_key(last)
-                    {
-                        response_functions.insert(last.to_owned());
-                    }
-                });
-            }
-            let file = &files[raw.file_index];
-            let mut identity: Vec<String> = Vec::new();
-            if matches!(auth, RouteAuth::Decorator { .. }) {
-                // Flask passes only the path's values: any other parameter without a default
-                // is injected by a decorator, and on an authenticated view that is the caller
-                // (`def get(auth_user, workout_id)`, `def get(self, project)`).
-                let defaults = raw
-                    .func
-                    .parameters
-                    .iter_non_variadic_params()
-                    .filter(|p| p.default.is_some())
-                    .count();
-                let plain: Vec<&ast::ParameterWithDefault> =
-                    raw.func.parameters.iter_non_variadic_params().collect();
-                for p in &plain[..plain.len() - defaults.min(plain.len())] {
-                    let n = p.parameter.name.as_str();
-                    if n != "self" && n != "cls" && !params.iter().any(|q| q.name == n) {
-                        identity.push(n.to_owned());
-                    }
-                }
-            }
-            if auth.required() {
-                identity.extend(summaries.identity_g_attrs.iter().map(|a| format!("g.{a}")));
-            }
-            routes.push(RouteSite {
-                role_restricted,
-                identity,
-                route: Route {
-                    methods: raw.methods,
-                    path,
-                    endpoint,
-                    handler,
-                    file: file.rel.clone(),
-                    line: file.line_of(raw.func.name.range.start()),
-                    params,
-                    auth,
-                    owner_check: OwnerCheck::NotApplicable,
-                    blueprint: bp_name,
-                    style: raw.style,
-                    inputs: {
-                        let mut inputs = crate::inputs::request_inputs(raw.func);
-                        for i in schemas.inputs_of(raw.func) {
-                            if !inputs
-                                .iter()
-                                .any(|x| x.name == i.name && x.source == i.source)
-                            {
-                                inputs.push(i);
-                            }
-                        }
-                        inputs
-                    },
-                    side_effect: crate::side_effects::side_effect(raw.func),
-                },
-                file_index: raw.file_index,
-                func: raw.func,
-            });
-        }
-        routes.sort_by(|a, b| {
-            (&a.route.path, &a.route.methods, &a.route.file, a.route.line).cmp(&(
-                &b.route.path,
-                &b.route.methods,
-                &b.route.file,
-                b.route.line,
-            ))
-        });
-        let any_auth = routes.iter().any(|r| r.route.auth.required());
-        Model {
-            routes,
-            any_auth,
-            response_functions,
         }
     }
+    // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
+    for (api, class_name, paths, call_file) in &g.resources {
+        if let Some(&(fi, class)) = g.classes.get(class_name) {
+            let (target, prefix, target_file) = g.api_target(*call_file, api, "");
+            for path in paths {
+                push_view_routes(
+                    &mut raws,
+                    class,
+                    fi,
+                    (&target, target_file),
+                    &join_path(&prefix, path),
+                );
+            }
+        }
+    }
+    for &(fi, class) in g.classes.values() {
+        for d in &class.decorator_list {
+            if let Expr::Call(call) = &d.expression
+                && callee_last(call) == Some("route")
+                && let Some(path) = call.arguments.args.first().and_then(str_value)
+            {
+                let receiver = receiver_of(call).unwrap_or_default();
+                let (target, prefix, target_file) = g.api_target(fi, &receiver, &receiver);
+                push_view_routes(
+                    &mut raws,
+                    class,
+                    fi,
+                    (&target, target_file),
+                    &join_path(&prefix, path),
+                );
+            }
+        }
+    }
+
+    // Connexion: operations of OpenAPI documents, resolved to their handlers.
+    for op in specs {
+        let Some((module, func_name)) = op.operation_id.rsplit_once('.') else {
+            continue;
+        };
+        let Some(defs) = g.functions.get(func_name) else {
+            continue;
+        };
+        let module_path = module.replace('.', "/");
+        let stem = module.rsplit('.').next().unwrap_or(module);
+        let pick = defs
+            .iter()
+            .find(|(fi, _)| {
+                let rel = &files[*fi].rel;
+                rel.ends_with(&format!("{module_path}.py"))
+                    || rel.ends_with(&format!("{module_path}/__init__.py"))
+            })
+            .or_else(|| {
+                defs.iter()
+                    .find(|(fi, _)| files[*fi].rel.ends_with(&format!("{stem}.py")))
+            })
+            .or_else(|| defs.first());
+        if let Some(&(fi, f)) = pick {
+            // `{note_id}` → `<int:note_id>` so the route's params carry their types.
+            let mut flask_path = op.path.clone();
+            for p in &op.params {
+                flask_path = flask_path.replace(
+                    &format!("{{{}}}", p.name),
+                    &format!("<{}:{}>", p.converter, p.name),
+                );
+            }
+            raws.push(RawRoute {
+                receiver: String::new(),
+                receiver_file: fi,
+                path: flask_path,
+                methods: vec![op.method.clone()],
+                func: f,
+                class: None,
+                endpoint: Some(op.operation_id.clone()),
+                file_index: fi,
+                style: "connexion",
+                spec_auth: Some(op.auth.clone()),
+            });
+        }
+    }
+    raws
+}
+
+/// A route's path prefix and blueprint name: its blueprint's (nested registrations
+/// included), else the prefix of the Api or Namespace it was added to, and the blueprint
+/// that Api is attached to.
+fn route_prefix(
+    g: &Gathered<'_>,
+    parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
+    raw: &RawRoute<'_>,
+    bp_key: Option<&BpKey>,
+) -> (String, Option<String>) {
+    match bp_key {
+        Some(k) => blueprint_prefix(g, parents, k),
+        None => {
+            // An Api/Namespace attached to a blueprint (`Api(bp, prefix="/v1")`).
+            match g.resolve(&g.apis, raw.receiver_file, &raw.receiver) {
+                Some(api) => {
+                    let (on, api_prefix) = g.apis[&api].clone();
+                    match g.resolve(&g.blueprints, api.0, &on) {
+                        Some(k) => {
+                            let (outer, name) = blueprint_prefix(g, parents, &k);
+                            (
+                                join_path(&outer, &api_prefix)
+                                    .trim_end_matches('/')
+                                    .to_owned(),
+                                name,
+                            )
+                        }
+                        None => (api_prefix.trim_end_matches('/').to_owned(), None),
+                    }
+                }
+                None => (String::new(), None),
+            }
+        }
+    }
+}
+
+/// What a route's authentication is decided against.
+struct Scope<'s, 'a> {
+    g: &'s Gathered<'a>,
+    parents: &'s HashMap<BpKey, (Option<BpKey>, Option<String>)>,
+    summaries: &'s Summaries,
+    options: &'s ModelOptions,
+    public: &'s spillcheck_core::PublicRoutes,
+}
+
+/// A route's authentication and whether it is restricted to a role: decorators on the
+/// handler (those above the route decorator are never applied), then the class's
+/// decorator lists, the handler's own check, the OpenAPI document's security, the
+/// `before_request` hooks, and last the routes the user declared public.
+fn route_auth(
+    raw: &RawRoute<'_>,
+    scope: &Scope<'_, '_>,
+    bp_key: Option<&BpKey>,
+    endpoint: &str,
+    path: &str,
+) -> (RouteAuth, bool) {
+    let Scope {
+        g,
+        parents,
+        summaries,
+        options,
+        public,
+    } = *scope;
+    // Auth: decorators on the handler, then the class's decorator lists, then hooks.
+    let mut auth = RouteAuth::None;
+    let mut role_restricted = false;
+    // Flask registers what the route decorator receives: decorators above it are
+    // applied to the registered function's *result*, never to the view.
+    let route_index = raw
+        .func
+        .decorator_list
+        .iter()
+        .position(|d| is_route_decorator(&d.expression))
+        .filter(|_| raw.style == "decorator");
+    let mut decorators: Vec<(&Expr, bool)> = raw
+        .func
+        .decorator_list
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (&d.expression, route_index.is_some_and(|r| i < r)))
+        .collect();
+    if let Some(class) = raw.class {
+        decorators.extend(class_decorator_list(class).into_iter().map(|e| (e, false)));
+        decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
+    }
+    let mut unapplied = None;
+    for (d, above_route) in &decorators {
+        match decorator_auth(d, summaries, &g.protectors, &options.auth_decorators) {
+            Some(DecoratorAuth::Required { name, .. }) if *above_route => {
+                unapplied.get_or_insert(name);
+            }
+            Some(DecoratorAuth::Required { name, role }) => {
+                role_restricted |= role;
+                auth = RouteAuth::Decorator { name };
+                break;
+            }
+            Some(DecoratorAuth::Optional { name }) if !*above_route && auth == RouteAuth::None => {
+                auth = RouteAuth::Optional { name };
+            }
+            _ => {}
+        }
+    }
+    if auth == RouteAuth::None
+        && let Some(name) = handler_auth(raw.func, summaries)
+    {
+        auth = RouteAuth::Handler { name };
+    }
+    if auth == RouteAuth::None
+        && let Some(name) = unapplied
+    {
+        auth = RouteAuth::Unapplied { name };
+    }
+    if auth == RouteAuth::None
+        && let Some(spec) = &raw.spec_auth
+    {
+        auth = spec.clone();
+    }
+    if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. }) && raw.spec_auth.is_none() {
+        let hooked = hook_auth(g, parents, summaries, bp_key, endpoint, path);
+        if hooked != RouteAuth::None {
+            auth = hooked;
+        }
+    }
+    if matches!(auth, RouteAuth::None | RouteAuth::Exempt { .. })
+        && raw.methods.iter().any(|m| public.matches(m, path))
+    {
+        auth = RouteAuth::Public;
+    }
+    (auth, role_restricted)
+}
+
+/// The handler's parameters a decorator injects (on an authenticated view, the caller:
+/// `def get(auth_user, workout_id)`), and the `g` attributes authentication sets.
+fn injected_identity(
+    raw: &RawRoute<'_>,
+    params: &[PathParam],
+    auth: &RouteAuth,
+    summaries: &Summaries,
+) -> Vec<String> {
+    let mut identity: Vec<String> = Vec::new();
+    if matches!(auth, RouteAuth::Decorator { .. }) {
+        // Flask passes only the path's values: any other parameter without a default
+        // is injected by a decorator, and on an authenticated view that is the caller
+        // (`def get(auth_user, workout_id)`, `def get(self, project)`).
+        let defaults = raw
+            .func
+            .parameters
+            .iter_non_variadic_params()
+            .filter(|p| p.default.is_some())
+            .count();
+        let plain: Vec<&ast::ParameterWithDefault> =
+            raw.func.parameters.iter_non_variadic_params().collect();
+        for p in &plain[..plain.len() - defaults.min(plain.len())] {
+            let n = p.parameter.name.as_str();
+            if n != "self" && n != "cls" && !params.iter().any(|q| q.name == n) {
+                identity.push(n.to_owned());
+            }
+        }
+    }
+    if auth.required() {
+        identity.extend(summaries.identity_g_attrs.iter().map(|a| format!("g.{a}")));
+    }
+    identity
 }
 
 /// `@app.route(...)`, `@bp.get(...)`: the decorator that registers the view.
