@@ -69,6 +69,8 @@ pub(crate) struct Checker<'a> {
     active: &'a [&'static dyn Rule],
     /// The module imports a web framework (flask, werkzeug, connexion...).
     pub web: bool,
+    /// Each function's taint, computed once (the function facts of the file read it too).
+    pub taints: crate::facts::Taints<'a>,
     /// Names carrying request credentials in the current function, computed once per function.
     credential_cache: Option<(*const ast::StmtFunctionDef, crate::facts::NameSet<'a>)>,
     /// Enclosing classes, innermost last.
@@ -104,6 +106,7 @@ impl<'a> Checker<'a> {
             constants: HashMap::default(),
             active,
             web,
+            taints: crate::facts::Taints::default(),
             credential_cache: None,
             classes: Vec::new(),
             imports: HashMap::default(),
@@ -130,7 +133,7 @@ impl<'a> Checker<'a> {
         {
             return set.clone();
         }
-        let set = crate::facts::Taint::of_body(&func.body).flagged(|v| v.credentials);
+        let set = self.taints.of(func).flagged(|v| v.credentials);
         self.credential_cache = Some((key, set.clone()));
         set
     }

@@ -9,8 +9,8 @@ use ruff_python_ast::{self as ast, Expr};
 use crate::ast_util::callee_last;
 use crate::data_models::DataModels;
 use crate::facts::{
-    LocalStrings, Summaries, Taint, call_models, calls_in, func_facts_with, is_data_call,
-    is_select_star, linkable_call, returns_in, sql_of,
+    LocalStrings, Summaries, Taint, call_models, calls_in, is_data_call, is_select_star,
+    linkable_call, returns_in, sql_of,
 };
 use crate::model::RouteSite;
 
@@ -85,26 +85,28 @@ pub(crate) fn is_person_model(key: &str) -> bool {
 }
 
 /// Computes [`RouteData`] for every route.
-pub(crate) fn route_data(
-    routes: &[RouteSite<'_>],
+pub(crate) fn route_data<'a>(
+    routes: &[RouteSite<'a>],
     summaries: &Summaries,
     models: &DataModels,
     externals: &[HashSet<String>],
+    taints: &crate::facts::Taints<'a>,
 ) -> Vec<RouteData> {
     routes
         .iter()
-        .map(|site| one(site, summaries, models, &externals[site.file_index]))
+        .map(|site| one(site, summaries, models, &externals[site.file_index], taints))
         .collect()
 }
 
-fn one(
-    site: &RouteSite<'_>,
+fn one<'a>(
+    site: &RouteSite<'a>,
     summaries: &Summaries,
     models: &DataModels,
     external: &HashSet<String>,
+    taints: &crate::facts::Taints<'a>,
 ) -> RouteData {
     let func = site.func;
-    let own = func_facts_with(func, external);
+    let own = summaries.own_facts(site.file_index, func, external);
     let mut data = RouteData::default();
     for m in &own.models {
         push(&mut data.models, m);
@@ -178,7 +180,7 @@ fn one(
         }
     }
     // Whole records returned: `SELECT *` rows, and rows of helpers that select them.
-    let taint = Taint::of_body(&func.body);
+    let taint = taints.of(func);
     let whole = taint.flagged(|f| f.whole_record);
     let mut star_models: Vec<String> = Vec::new();
     for call in calls_in(&func.body) {
@@ -230,13 +232,16 @@ fn push(v: &mut Vec<String>, m: &str) {
 /// given the identity, `current_user.orders`): the project treats them as private.
 /// Writes restricted to the owner say nothing (only authors edit public posts), and
 /// fetching the caller's own record (`get(User, me)`) says nothing of other records.
-pub(crate) fn identity_scoped_models(routes: &[RouteSite<'_>]) -> HashSet<String> {
+pub(crate) fn identity_scoped_models<'a>(
+    routes: &[RouteSite<'a>],
+    taints: &crate::facts::Taints<'a>,
+) -> HashSet<String> {
     let mut out = HashSet::default();
     for site in routes {
         if !site.route.auth.required() || !site.route.methods.iter().all(|m| m == "GET") {
             continue;
         }
-        let taint = Taint::of_body(&site.func.body);
+        let taint = taints.of(site.func);
         let identity = identity_names(site, &taint);
         let locals = LocalStrings::of_body(&site.func.body);
         for call in calls_in(&site.func.body) {

@@ -745,6 +745,29 @@ pub(crate) fn is_select_star(sql: &str) -> bool {
 /// Name sets use a fast non-cryptographic hasher: keys are identifiers from the source.
 pub(crate) type NameSet<'a> = rustc_hash::FxHashSet<&'a str>;
 
+/// Each function's [`Taint`], computed once, when first asked for. A file pass keeps one
+/// (in its [`crate::checker::Checker`]), the project pass another (in
+/// [`crate::project::Project`]), since a tree borrowed in one does not live into the other.
+#[derive(Debug, Default)]
+pub(crate) struct Taints<'a> {
+    cache: std::sync::Mutex<HashMap<usize, std::sync::Arc<Taint<'a>>>>,
+}
+
+impl<'a> Taints<'a> {
+    /// The taint of `func`'s body.
+    pub(crate) fn of(&self, func: &'a ast::StmtFunctionDef) -> std::sync::Arc<Taint<'a>> {
+        let key = std::ptr::from_ref(func) as usize;
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry(key)
+            .or_insert_with(|| std::sync::Arc::new(Taint::of_body(&func.body)))
+            .clone()
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Taint<'a> {
     assigns: Vec<(Vec<&'a str>, Vec<&'a str>, ValueFlags)>,
@@ -1009,22 +1032,18 @@ pub(crate) fn external_imports(
     out
 }
 
-/// Computes a function's own facts.
-pub(crate) fn func_facts(func: &ast::StmtFunctionDef) -> FuncFacts {
-    func_facts_with(func, &HashSet::default())
-}
-
 /// Computes a function's own facts; calls to `external` names are not linked.
-pub(crate) fn func_facts_with(
-    func: &ast::StmtFunctionDef,
+pub(crate) fn func_facts_with<'a>(
+    func: &'a ast::StmtFunctionDef,
     external: &HashSet<String>,
+    taints: &Taints<'a>,
 ) -> FuncFacts {
     let params: Vec<String> = func
         .parameters
         .iter()
         .map(|p| p.name().to_string())
         .collect();
-    let taint = Taint::of_body(&func.body);
+    let taint = taints.of(func);
     let identity = taint.identity_names();
     let per_param: Vec<NameSet<'_>> = func
         .parameters
@@ -1215,9 +1234,21 @@ pub(crate) fn func_facts_with(
     facts
 }
 
+/// A function's identity: the index of its file among the project's sources and the
+/// offset of its `def`.
+pub(crate) type FuncId = (usize, u32);
+
+/// The identity of `func` in file `file`.
+pub(crate) fn func_id(file: usize, func: &ast::StmtFunctionDef) -> FuncId {
+    (file, func.range.start().to_u32())
+}
+
 /// Project-wide facts after propagation through calls (by simple name).
 #[derive(Debug, Default)]
 pub(crate) struct Summaries {
+    /// Each function's own facts (before propagation), by identity: computed once in the
+    /// file pass, looked up by the route analysis and the project rules.
+    pub own: HashMap<FuncId, FuncFacts>,
     /// simple name → merged facts of every function with that name.
     pub by_name: HashMap<String, FuncFacts>,
     /// Names of functions that authenticate (read credentials and reject, themselves or via callees).
@@ -1240,6 +1271,20 @@ pub(crate) struct Summaries {
 }
 
 impl Summaries {
+    /// The own facts of `func` (of file `file`): those computed in the file pass, else
+    /// computed now (a function the pass did not summarize).
+    pub(crate) fn own_facts(
+        &self,
+        file: usize,
+        func: &ast::StmtFunctionDef,
+        external: &HashSet<String>,
+    ) -> std::borrow::Cow<'_, FuncFacts> {
+        match self.own.get(&func_id(file, func)) {
+            Some(f) => std::borrow::Cow::Borrowed(f),
+            None => std::borrow::Cow::Owned(func_facts_with(func, external, &Taints::default())),
+        }
+    }
+
     /// Whether one function alone bears this name (so its facts are its own).
     pub(crate) fn unique(&self, name: &str) -> bool {
         self.definitions.get(name) == Some(&1)
@@ -1297,12 +1342,15 @@ impl Summaries {
     /// Propagates facts through the call graph to a fixpoint: names are interned and
     /// each property spreads from callee to callers along reverse edges (a worklist),
     /// so the cost is linear in the call graph.
-    pub(crate) fn build(functions: Vec<(String, FuncFacts)>) -> Summaries {
+    pub(crate) fn build(functions: Vec<(String, FuncId, FuncFacts)>) -> Summaries {
         let mut by_name: HashMap<String, FuncFacts> =
+            HashMap::with_capacity_and_hasher(functions.len(), rustc_hash::FxBuildHasher);
+        let mut own: HashMap<FuncId, FuncFacts> =
             HashMap::with_capacity_and_hasher(functions.len(), rustc_hash::FxBuildHasher);
         let mut definitions: HashMap<String, usize> =
             HashMap::with_capacity_and_hasher(functions.len(), rustc_hash::FxBuildHasher);
-        for (name, f) in functions {
+        for (name, id, f) in functions {
+            own.insert(id, f.clone());
             *definitions.entry(name.clone()).or_default() += 1;
             let e = by_name.entry(name).or_default();
             if e.params.is_empty() {
@@ -1409,6 +1457,7 @@ impl Summaries {
             .collect();
         drop(id);
         Summaries {
+            own,
             by_name,
             authenticates,
             role_checks,

@@ -59,7 +59,7 @@ struct FileResult {
     findings: Vec<Finding>,
     deferred: Vec<(usize, project::Deferred)>,
     /// Its functions' facts.
-    functions: Vec<(String, facts::FuncFacts)>,
+    functions: Vec<(String, u32, facts::FuncFacts)>,
     /// The secret columns it writes or compares raw.
     raw_columns: Vec<project::RawColumn>,
     /// What it hands the project rules ([`rules::Rule::on_file`]).
@@ -303,23 +303,24 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 result.external = facts::external_imports(&m.body, &project_modules);
                 result.facts = project::ProjectFacts::of(&file);
             }
-            // The functions' facts serve the route analysis: only a web application has
-            // routes to follow calls from.
-            if let Some(m) = file.module().filter(|_| web) {
-                result.functions = facts::all_functions(&m.body)
-                    .into_iter()
-                    .map(|(_, func, _)| {
-                        (
-                            func.name.to_string(),
-                            facts::func_facts_with(func, &result.external),
-                        )
-                    })
-                    .collect();
-            }
             {
                 let mut cx = checker::Checker::new(&file, &enabled_rules);
                 if options.only.is_none_or(|only| only.contains(&file.rel)) {
                     cx.run();
+                }
+                // The functions' facts serve the route analysis: only a web application
+                // has routes to follow calls from.
+                if let Some(m) = file.module().filter(|_| web) {
+                    result.functions = facts::all_functions(&m.body)
+                        .into_iter()
+                        .map(|(_, func, _)| {
+                            (
+                                func.name.to_string(),
+                                func.range.start().to_u32(),
+                                facts::func_facts_with(func, &result.external, &cx.taints),
+                            )
+                        })
+                        .collect();
                 }
                 result.findings = cx.findings;
                 result.deferred = cx.deferred;
@@ -379,14 +380,15 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             exception_returners.entry(name).or_default().push(base + i);
         }
         findings.extend(kept);
-        functions.extend(fs);
+        functions.extend(fs.into_iter().map(|(name, at, f)| (name, (index, at), f)));
     }
     // What the project rules drew from single files is reported as it stands.
     findings.append(&mut summary.findings);
     let summaries = facts::Summaries::build(functions);
 
     // Pass 2: the Flask model, what each route does with data, and the route-level rules.
-    let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops);
+    let taints = facts::Taints::default();
+    let mut model = model::Model::build(&sources, &summaries, &options.model, &spec_ops, &taints);
     data_models.add_sql_files(&sql_files);
     // Exception text a helper returns reaches a client when a view answers with it.
     if !exception_returners.is_empty() {
@@ -413,14 +415,16 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
         }
     }
-    let route_data = evidence::route_data(&model.routes, &summaries, &data_models, &externals);
-    let scoped = evidence::identity_scoped_models(&model.routes);
-    let ownership = ownership::analyze(&mut model, &summaries, &externals);
+    let route_data =
+        evidence::route_data(&model.routes, &summaries, &data_models, &externals, &taints);
+    let scoped = evidence::identity_scoped_models(&model.routes, &taints);
+    let ownership = ownership::analyze(&mut model, &summaries, &externals, &taints);
     let project = project::Project {
         files: &sources,
         summary: &summary,
         model: &model,
         summaries: &summaries,
+        taints: &taints,
         externals: &externals,
         data_models: &data_models,
         route_data: &route_data,
@@ -511,7 +515,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
         }
     }
-    let routes = model.routes.into_iter().map(|s| s.route).collect();
+    let routes = model.routes.iter().map(|s| s.route.clone()).collect();
     let file_count = sources.len();
     // Dropping a large tree of ASTs is measurable; do it on all cores.
     sources.into_par_iter().for_each(drop);

@@ -850,6 +850,7 @@ impl<'a> Model<'a> {
         summaries: &Summaries,
         options: &ModelOptions,
         specs: &[crate::connexion::SpecOperation],
+        taints: &crate::facts::Taints<'a>,
     ) -> Model<'a> {
         let mut g = Gathered::of(files);
         let schemas = crate::inputs::Schemas::build(files.iter().filter_map(SourceFile::module));
@@ -890,6 +891,7 @@ impl<'a> Model<'a> {
                     summaries,
                     options,
                     public: &public,
+                    taints,
                 },
                 bp_key.as_ref(),
                 &endpoint,
@@ -1212,15 +1214,16 @@ struct Scope<'s, 'a> {
     summaries: &'s Summaries,
     options: &'s ModelOptions,
     public: &'s spillcheck_core::PublicRoutes,
+    taints: &'s crate::facts::Taints<'a>,
 }
 
 /// A route's authentication and whether it is restricted to a role: decorators on the
 /// handler (those above the route decorator are never applied), then the class's
 /// decorator lists, the handler's own check, the OpenAPI document's security, the
 /// `before_request` hooks, and last the routes the user declared public.
-fn route_auth(
-    raw: &RawRoute<'_>,
-    scope: &Scope<'_, '_>,
+fn route_auth<'a>(
+    raw: &RawRoute<'a>,
+    scope: &Scope<'_, 'a>,
     bp_key: Option<&BpKey>,
     endpoint: &str,
     path: &str,
@@ -1231,6 +1234,7 @@ fn route_auth(
         summaries,
         options,
         public,
+        taints,
     } = *scope;
     // Auth: decorators on the handler, then the class's decorator lists, then hooks.
     let mut auth = RouteAuth::None;
@@ -1272,7 +1276,7 @@ fn route_auth(
         }
     }
     if auth == RouteAuth::None
-        && let Some(name) = handler_auth(raw.func, summaries)
+        && let Some(name) = handler_auth(raw.func, raw.file_index, summaries, taints)
     {
         auth = RouteAuth::Handler { name };
     }
@@ -1349,7 +1353,12 @@ fn is_route_decorator(expr: &Expr) -> bool {
 /// Authentication inside the handler: it checks credentials and answers 401/403 itself,
 /// or calls a project function or a library check that does (`verify_jwt_in_request()`,
 /// `claims = check_token(request.headers.get("Authorization"))`). Returns the check.
-fn handler_auth(func: &ast::StmtFunctionDef, summaries: &Summaries) -> Option<String> {
+fn handler_auth<'a>(
+    func: &'a ast::StmtFunctionDef,
+    file: usize,
+    summaries: &Summaries,
+    taints: &crate::facts::Taints<'a>,
+) -> Option<String> {
     for call in crate::facts::calls_in(&func.body) {
         let Some(last) = callee_last(call) else {
             continue;
@@ -1363,7 +1372,7 @@ fn handler_auth(func: &ast::StmtFunctionDef, summaries: &Summaries) -> Option<St
             return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
         }
     }
-    let own = crate::facts::func_facts(func);
+    let own = summaries.own_facts(file, func, &HashSet::default());
     let name = func.name.as_str();
     // It reads the credentials and a check it calls rejects them (`check_token(header)`).
     if own.reads_credentials && own.rejects
@@ -1371,20 +1380,23 @@ fn handler_auth(func: &ast::StmtFunctionDef, summaries: &Summaries) -> Option<St
     {
         return Some(func.name.to_string());
     }
-    capability_lookup(func)
+    capability_lookup(func, taints)
 }
 
 /// A handler that finds its record by a secret token the request carries
 /// (`User.query.filter_by(confirmation_token=data["token"])`): whoever holds the token is
 /// authenticated by it (confirmation and e-mail change links).
-fn capability_lookup(func: &ast::StmtFunctionDef) -> Option<String> {
+fn capability_lookup<'a>(
+    func: &'a ast::StmtFunctionDef,
+    taints: &crate::facts::Taints<'a>,
+) -> Option<String> {
     let mentions_request = |e: &Expr| {
         crate::ast_util::any_expr(
             e,
             &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "request"),
         )
     };
-    let taint = crate::facts::Taint::of_body(&func.body);
+    let taint = taints.of(func);
     let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
         .iter()
         .filter(|a| mentions_request(&a.value))

@@ -236,10 +236,11 @@ pub(crate) fn analyze<'a>(
     model: &mut Model<'a>,
     summaries: &Summaries,
     externals: &[HashSet<String>],
+    taints: &crate::facts::Taints<'a>,
 ) -> Vec<Option<Loads<'a>>> {
     let mut out = Vec::with_capacity(model.routes.len());
     for site in &mut model.routes {
-        out.push(route(site, summaries, externals));
+        out.push(route(site, summaries, externals, taints));
     }
     out
 }
@@ -248,9 +249,10 @@ fn route<'a>(
     site: &mut crate::model::RouteSite<'a>,
     summaries: &Summaries,
     externals: &[HashSet<String>],
+    taints: &crate::facts::Taints<'a>,
 ) -> Option<Loads<'a>> {
     let func: &'a ast::StmtFunctionDef = site.func;
-    let taint = Taint::of_body(&func.body);
+    let taint = taints.of(func);
     let mut ids: Vec<String> = site
         .route
         .params
@@ -291,7 +293,9 @@ fn route<'a>(
             .decorator_list
             .iter()
             .any(|d| decorator_is_role(&d.expression, summaries))
-        || crate::facts::func_facts(func).checks_role
+        || summaries
+            .own_facts(site.file_index, func, &externals[site.file_index])
+            .checks_role
         || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
     if role {
         site.route.owner_check = OwnerCheck::RoleRestricted;

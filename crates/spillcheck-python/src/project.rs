@@ -485,6 +485,8 @@ pub(crate) struct Project<'a> {
     pub model: &'a crate::model::Model<'a>,
     /// The functions' facts, by name.
     pub summaries: &'a crate::facts::Summaries,
+    /// Each function's taint, computed once for every part of the project pass.
+    pub taints: &'a crate::facts::Taints<'a>,
     /// Per file, the names it imports from outside the project.
     pub externals: &'a [rustc_hash::FxHashSet<String>],
     /// ORM classes and SQL tables.

@@ -65,7 +65,7 @@ declare_rule! {
 use spillcheck_core::Finding;
 
 use crate::evidence::{Readers, RouteData};
-use crate::facts::{Summaries, func_facts_with};
+use crate::facts::Summaries;
 use crate::model::{Model, RouteAuth};
 use crate::project::SourceFile;
 
@@ -196,7 +196,7 @@ pub(crate) fn check_routes(
         if files[site.file_index].is_test || public_by_nature(&r.path, &r.handler) {
             continue;
         }
-        let facts = func_facts_with(site.func, &externals[site.file_index]);
+        let facts = summaries.own_facts(site.file_index, site.func, &externals[site.file_index]);
         let handles_data = facts.data_access
             || facts
                 .calls

@@ -54,7 +54,7 @@ use crate::checker::Checker;
 
 
 /// `SC107` on calls: `jwt.encode` without `exp`, `create_access_token(expires_delta=False)`.
-pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     let Some(name) = cx.qualified(call) else {
         return;
     };

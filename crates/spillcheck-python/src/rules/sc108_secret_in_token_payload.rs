@@ -47,7 +47,7 @@ use crate::ast_util::str_value;
 use crate::checker::Checker;
 
 /// `SC108`: `jwt.encode(payload, ...)` whose payload names a secret or private field.
-pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     let Some(name) = cx.qualified(call) else {
         return;
     };

@@ -151,7 +151,7 @@ fn is_masking(call: &ast::ExprCall) -> bool {
 /// A name built from a password (`query = f"... password='{password}'"`), not hashed.
 fn derived_from_password(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<String> {
     let func = cx.functions.last()?;
-    let taint = crate::facts::Taint::of_body(&func.body);
+    let taint = cx.taints.of(func);
     let hashed = taint.flagged(|f| f.hashed);
     let mut seeds: Vec<&str> = Vec::new();
     for a in crate::facts::assigns_in(&func.body) {

@@ -170,15 +170,21 @@ fn is_serializer(name: &str) -> bool {
 /// `SC140` in a file's serializers, read in the file pass (whether or not the project is
 /// a web application).
 fn check_serializers(file: &SourceFile, module: &ModModule, findings: &mut Vec<Finding>) {
+    let taints = crate::facts::Taints::default();
     for (_q, func, class) in all_functions(&module.body) {
         if is_serializer(func.name.as_str()) {
-            check_function(file, func, class, findings);
+            check_function(file, func, class, &taints, findings);
         }
     }
 }
 
 /// `SC140` in the other functions views answer with (a web application's trees are kept).
-fn check_responders(model: &Model<'_>, files: &[SourceFile], findings: &mut Vec<Finding>) {
+fn check_responders<'a>(
+    model: &Model<'_>,
+    files: &'a [SourceFile],
+    taints: &crate::facts::Taints<'a>,
+    findings: &mut Vec<Finding>,
+) {
     if model.response_functions.is_empty() {
         return;
     }
@@ -189,7 +195,7 @@ fn check_responders(model: &Model<'_>, files: &[SourceFile], findings: &mut Vec<
         for (_q, func, class) in all_functions(&module.body) {
             let name = func.name.as_str();
             if !is_serializer(name) && model.response_functions.contains(name) {
-                check_function(file, func, class, findings);
+                check_function(file, func, class, taints, findings);
             }
         }
     }
@@ -201,6 +207,7 @@ fn check_function<'a>(
     file: &SourceFile,
     func: &'a ruff_python_ast::StmtFunctionDef,
     class: Option<&ruff_python_ast::StmtClassDef>,
+    taints: &crate::facts::Taints<'a>,
     findings: &mut Vec<Finding>,
 ) {
     let name = func.name.as_str();
@@ -248,7 +255,7 @@ fn check_function<'a>(
         })
         .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
         .collect();
-    let request_names = crate::facts::Taint::of_body(&func.body).closure(&from_request);
+    let request_names = taints.of(func).closure(&from_request);
     // Tokens this function makes (`secrets.token_urlsafe()`, `uuid4()`) are issued by it.
     let fresh: Vec<&str> = crate::facts::assigns_in(&func.body)
         .iter()
@@ -538,7 +545,7 @@ impl crate::rules::Rule for Check {
     }
 
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
-        check_responders(cx.model, cx.files, findings);
+        check_responders(cx.model, cx.files, cx.taints, findings);
         check_schemas(cx.summary, findings);
     }
 

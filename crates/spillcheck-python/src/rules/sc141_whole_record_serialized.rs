@@ -44,15 +44,15 @@ use ruff_python_ast::Expr;
 use spillcheck_core::Finding;
 
 use crate::ast_util::{callee_last, dotted, each_expr};
-use crate::facts::Taint;
 use crate::model::Model;
 use crate::project::SourceFile;
 
 /// `SC141`: a route handler that turns a whole record into its response:
 /// `dict(row)` of a `SELECT *`, `obj.__dict__`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`.
 pub(crate) fn check_routes<'a>(
-    model: &'a Model<'_>,
+    model: &'a Model<'a>,
     files: &[SourceFile],
+    taints: &crate::facts::Taints<'a>,
     findings: &mut Vec<Finding>,
 ) {
     for site in &model.routes {
@@ -60,7 +60,7 @@ pub(crate) fn check_routes<'a>(
         if file.is_test {
             continue;
         }
-        let whole = Taint::of_body(&site.func.body).flagged(|f| f.whole_record);
+        let whole = taints.of(site.func).flagged(|f| f.whole_record);
         // What the answer is made of: return values, and names they read (one step back).
         let returned = crate::facts::returned_exprs(&site.func.body);
         let mut hits: Vec<(&Expr, String)> = Vec::new();
@@ -107,7 +107,7 @@ pub(crate) struct Check;
 
 impl crate::rules::Rule for Check {
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
-        check_routes(cx.model, cx.files, findings);
+        check_routes(cx.model, cx.files, cx.taints, findings);
     }
 
     fn concerns_its_view(&self) -> bool {

@@ -52,7 +52,7 @@ use ruff_python_ast::{self as ast, Expr};
 use crate::ast_util::dotted;
 use crate::checker::Checker;
 use crate::project::{RawColumn, SourceFile, Summary};
-use crate::facts::{Taint, is_data_call, is_hash_call};
+use crate::facts::{is_data_call, is_hash_call};
 
 fn secret_column(col: &str) -> bool {
     let c = col
@@ -219,7 +219,7 @@ fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Sl
 /// `SC150` on SQL statements: a secret column written with a value that was not hashed
 /// is reported; one compared in a `WHERE` with a raw value is kept as evidence that its
 /// table holds the secret in clear.
-pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     let Some(first) = call.arguments.args.first() else {
         return;
     };
@@ -278,7 +278,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let hashed = cx
         .functions
         .last()
-        .map(|f| Taint::of_body(&f.body).flagged(|v| v.hashed))
+        .map(|f| cx.taints.of(f).flagged(|v| v.hashed))
         .unwrap_or_default();
     // Where the statement runs, when it was built under a name above.
     let at: &Expr = if matches!(sql_expr, Expr::FString(_)) {
@@ -373,7 +373,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         let hashed = cx
             .functions
             .last()
-            .map(|f| Taint::of_body(&f.body).flagged(|x| x.hashed))
+            .map(|f| cx.taints.of(f).flagged(|x| x.hashed))
             .unwrap_or_default();
         if !hashed.contains(v.id.as_str()) {
             cx.report(
