@@ -201,6 +201,29 @@ fn verifies_token_name(name: &str) -> bool {
             .any(|t| n.contains(t))
 }
 
+/// A call that issues a credential to the caller: `jwt.encode`, `create_access_token`,
+/// `generate_auth_token`, `token.tokenize()`, `login_user`, `jws.sign`.
+pub(crate) fn issues_token_call(call: &ast::ExprCall) -> bool {
+    let Some(last) = callee_last(call) else {
+        return false;
+    };
+    let n = last.to_ascii_lowercase();
+    let receiver = match &*call.func {
+        Expr::Attribute(a) => dotted(&a.value).unwrap_or_default().to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    matches!(n.as_str(), "tokenize" | "login_user")
+        || n == "encode" && matches!(receiver.as_str(), "jwt" | "jose.jwt" | "pyjwt")
+        || n == "sign" && matches!(receiver.as_str(), "jws" | "jose.jws")
+        || [
+            "create", "generate", "issue", "make", "encode", "mint", "sign",
+        ]
+        .iter()
+        .any(|v| n.starts_with(v))
+            && ["token", "jwt"].iter().any(|t| n.contains(t))
+            && !n.contains("reset")
+}
+
 /// `session["user_id"]`, `session.get("projects")`: the signed session cookie.
 fn is_session_read(expr: &Expr) -> bool {
     match expr {
@@ -475,6 +498,8 @@ pub(crate) struct FuncFacts {
     pub selects_star: bool,
     /// Restricts a query by the caller's identity itself (`filter_by(user_id=me)`).
     pub scopes_identity: bool,
+    /// Issues a credential itself ([`issues_token_call`]).
+    pub issues_token: bool,
 }
 
 /// The normal form of a model or table name, so that `class Note`, `__tablename__ =
@@ -1148,6 +1173,9 @@ pub(crate) fn func_facts_with<'a>(
                     if is_write_call(call) {
                         self.facts.writes = true;
                     }
+                    if issues_token_call(call) {
+                        self.facts.issues_token = true;
+                    }
                     if matches!(callee_last(call), Some("jsonify" | "dict")) {
                         for k in &call.arguments.keywords {
                             if let Some(arg) = &k.arg {
@@ -1268,6 +1296,8 @@ pub(crate) struct Summaries {
     /// functions they call (`connection_manager(sid)` → `get_server(sid)`, which filters
     /// by `current_user.id`, or compares and rejects).
     pub checks_owner: HashSet<String>,
+    /// Functions that issue a credential, themselves or through the functions they call.
+    pub issuers: HashSet<String>,
 }
 
 impl Summaries {
@@ -1360,6 +1390,7 @@ impl Summaries {
             e.rejects |= f.rejects;
             e.checks_role |= f.checks_role;
             e.data_access |= f.data_access;
+            e.issues_token |= f.issues_token;
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
             e.returns_inner |= f.returns_inner;
@@ -1423,6 +1454,7 @@ impl Summaries {
         let roles = spread(&|f| f.checks_role);
         let owner = spread(&|f| f.scopes_identity || f.compares_identity && f.rejects);
         let data = spread(&|f| f.data_access);
+        let issues = spread(&|f| f.issues_token);
         let mut params: Vec<HashSet<usize>> = names
             .iter()
             .map(|nm| by_name[nm].data_params.clone())
@@ -1449,6 +1481,7 @@ impl Summaries {
         let role_checks = collect(&roles);
         let checks_owner = collect(&owner);
         let data_access = collect(&data);
+        let issuers = collect(&issues);
         let data_params = params
             .into_iter()
             .enumerate()
@@ -1466,6 +1499,7 @@ impl Summaries {
             identity_g_attrs,
             definitions,
             checks_owner,
+            issuers,
         }
     }
 }

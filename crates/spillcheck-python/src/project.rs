@@ -169,8 +169,9 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub(crate) struct ProjectFacts {
     /// Attributes whose assignment hashes the value: a property or `hybrid_property`
-    /// setter, a `synonym(..., descriptor=property(get, set))`, or a `@validates` hook
-    /// that hashes (`user.password = raw` stores a hash).
+    /// setter, a `synonym(..., descriptor=property(get, set))`, a `@validates` hook that
+    /// hashes, or a SQLAlchemy `before_insert`/`before_update` listener that hashes the
+    /// attribute before the row is written (`user.password = raw` stores a hash).
     pub hashing_setters: rustc_hash::FxHashSet<String>,
     /// Exception classes the project defines: raised with messages written for users.
     pub exception_classes: rustc_hash::FxHashSet<String>,
@@ -179,6 +180,9 @@ pub(crate) struct ProjectFacts {
     pub views: rustc_hash::FxHashSet<String>,
     /// Decorators applied to views: what their wrappers return is the answer too.
     pub view_decorators: rustc_hash::FxHashSet<String>,
+    /// The project configures Flask-CORS's origins (`CORS_ORIGINS`, `CORS_RESOURCES`) in
+    /// its settings, which `CORS(app)` and `@cross_origin()` without `origins=` inherit.
+    pub cors_origins_configured: bool,
 }
 
 /// A file-local finding whose fate depends on the whole project's facts.
@@ -198,6 +202,9 @@ pub(crate) enum Deferred {
     },
     /// SC121 on a GraphQL error loop: kept only in a view.
     OnlyInView(String),
+    /// SC161 on `CORS(…)`/`@cross_origin(…)` with credentials and no `origins=`: dropped
+    /// when the project's settings give Flask-CORS an origin list it inherits.
+    UnlessCorsOriginsConfigured,
 }
 
 impl ProjectFacts {
@@ -207,6 +214,7 @@ impl ProjectFacts {
         self.exception_classes.extend(other.exception_classes);
         self.views.extend(other.views);
         self.view_decorators.extend(other.view_decorators);
+        self.cors_origins_configured |= other.cors_origins_configured;
     }
 
     /// Settles a file's deferred findings with the project's facts: returns the findings
@@ -235,7 +243,15 @@ impl ProjectFacts {
                 Some(Deferred::OnlyInView(function)) if !self.views.contains(function.as_str()) => {
                     continue;
                 }
-                None | Some(Deferred::UnlessHashingSetter(_) | Deferred::OnlyInView(_)) => {}
+                Some(Deferred::UnlessCorsOriginsConfigured) if self.cors_origins_configured => {
+                    continue;
+                }
+                None
+                | Some(
+                    Deferred::UnlessHashingSetter(_)
+                    | Deferred::OnlyInView(_)
+                    | Deferred::UnlessCorsOriginsConfigured,
+                ) => {}
                 Some(Deferred::ExceptionReturned {
                     types,
                     function,
@@ -278,8 +294,46 @@ impl ProjectFacts {
                 .iter()
                 .any(|c| crate::facts::is_hash_call(c))
         }
+        /// Attributes a body sets to a hash (`self.password = bcrypt.hash(...)`).
+        fn hashed_attrs(body: &[Stmt]) -> Vec<String> {
+            crate::facts::assigns_in(body)
+                .iter()
+                .filter(|a| {
+                    crate::ast_util::any_expr(
+                        &a.value,
+                        &mut |e| matches!(e, Expr::Call(c) if crate::facts::is_hash_call(c)),
+                    )
+                })
+                .flat_map(|a| a.targets.iter())
+                .filter_map(|t| match t {
+                    Expr::Attribute(at) => Some(at.attr.to_string()),
+                    _ => None,
+                })
+                .collect()
+        }
+        /// Flask-CORS settings that give the origins.
+        fn cors_origins_key(k: &str) -> bool {
+            matches!(k, "CORS_ORIGINS" | "CORS_RESOURCES")
+        }
+        /// `"*"`, `[".*"]`: any origin.
+        fn wildcard(e: &Expr) -> bool {
+            let mut w = false;
+            crate::ast_util::each_expr(e, &mut |x| {
+                if str_value(x).is_some_and(|s| s == "*" || s == ".*") {
+                    w = true;
+                }
+            });
+            w
+        }
+        /// `"before_insert"`, `"before_update"`: events that run before a row is written.
+        fn before_write(e: Option<&Expr>) -> bool {
+            e.and_then(str_value)
+                .is_some_and(|s| matches!(s, "before_insert" | "before_update"))
+        }
         struct V<'f> {
             facts: &'f mut ProjectFacts,
+            /// Functions registered as SQLAlchemy listeners of a write.
+            listeners: Vec<String>,
         }
         impl V<'_> {
             fn class(&mut self, class: &ast::StmtClassDef) {
@@ -358,9 +412,27 @@ impl ProjectFacts {
         }
         impl<'a> Visitor<'a> for V<'_> {
             fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                // `CORS_ORIGINS = [...]` (a settings module or class), `app.config["CORS_ORIGINS"] = ...`.
+                if let Stmt::Assign(a) = stmt
+                    && !wildcard(&a.value)
+                    && a.targets.iter().any(|t| match t {
+                        Expr::Name(n) => cors_origins_key(n.id.as_str()),
+                        Expr::Subscript(s) => str_value(&s.slice).is_some_and(cors_origins_key),
+                        _ => false,
+                    })
+                {
+                    self.facts.cors_origins_configured = true;
+                }
                 match stmt {
                     Stmt::ClassDef(c) => self.class(c),
                     Stmt::FunctionDef(f) => {
+                        if f.decorator_list.iter().any(|d| {
+                            matches!(&d.expression, Expr::Call(c)
+                                if callee_last(c) == Some("listens_for")
+                                    && before_write(c.arguments.args.get(1)))
+                        }) {
+                            self.listeners.push(f.name.to_string());
+                        }
                         let view = f.decorator_list.iter().any(|d| {
                             let Expr::Call(c) = &d.expression else {
                                 return false;
@@ -399,6 +471,25 @@ impl ProjectFacts {
                 walk_stmt(self, stmt);
             }
             fn visit_expr(&mut self, expr: &'a Expr) {
+                // `listen(User, "before_insert", hash_password)`.
+                if let Expr::Call(c) = expr
+                    && callee_last(c) == Some("listen")
+                    && before_write(c.arguments.args.get(1))
+                    && let Some(f) = c.arguments.args.get(2).and_then(dotted)
+                {
+                    self.listeners
+                        .push(f.rsplit('.').next().unwrap_or(&f).to_owned());
+                }
+                // `app.config.update(CORS_ORIGINS=[...])`.
+                if let Expr::Call(c) = expr
+                    && c.arguments.keywords.iter().any(|k| {
+                        k.arg.as_ref().is_some_and(|a| cors_origins_key(a.as_str()))
+                            && !wildcard(&k.value)
+                    })
+                    && !matches!(callee_last(c), Some("CORS" | "cross_origin"))
+                {
+                    self.facts.cors_origins_configured = true;
+                }
                 if let Expr::Call(c) = expr
                     && matches!(
                         callee_last(c),
@@ -422,9 +513,30 @@ impl ProjectFacts {
         let mut facts = ProjectFacts::default();
         for file in files {
             if let Some(module) = file.module() {
-                let mut v = V { facts: &mut facts };
+                let mut v = V {
+                    facts: &mut facts,
+                    listeners: Vec::new(),
+                };
                 for s in &module.body {
                     v.visit_stmt(s);
+                }
+                // A listener that hashes an attribute, itself or through a method of the
+                // row it is handed (`target.hash_password()`), defined in the same file.
+                let listeners = std::mem::take(&mut v.listeners);
+                let functions = crate::facts::all_functions(&module.body);
+                for name in &listeners {
+                    for (_, f, _) in functions.iter().filter(|(_, f, _)| f.name.as_str() == name) {
+                        facts.hashing_setters.extend(hashed_attrs(&f.body));
+                        for call in crate::facts::calls_in(&f.body) {
+                            if let Some(method) = callee_last(call) {
+                                for (_, m, class) in &functions {
+                                    if class.is_some() && m.name.as_str() == method {
+                                        facts.hashing_setters.extend(hashed_attrs(&m.body));
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

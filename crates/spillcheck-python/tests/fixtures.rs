@@ -287,6 +287,16 @@ fn development_settings_beside_a_production_server() {
 }
 
 #[test]
+fn cors_origins_from_the_settings() {
+    // `CORS(app, supports_credentials=True)` and `@cross_origin(...)` without `origins=`
+    // inherit the settings' `CORS_ORIGINS`; an explicit wildcard still counts.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_cors");
+    let o = run(&dir);
+    assert!(o.expected >= 1);
+    assert_clean("project_cors", &o);
+}
+
+#[test]
 fn one_model_per_application() {
     // Two apps scanned together: `notes`'s `load_record` never checks the owner, though
     // `billing`'s helper of the same name does.

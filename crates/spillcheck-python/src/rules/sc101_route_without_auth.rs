@@ -205,7 +205,21 @@ pub(crate) fn check_routes(
         if !handles_data {
             continue;
         }
-        let method = r.methods.first().map_or("GET", String::as_str);
+        // A route that issues the caller a credential for what the request carries (a
+        // password, an OAuth code, a signed assertion) is a login: it is the
+        // authentication. One that mints a token from nothing the client sends stays.
+        let issues = facts.issues_token || facts.calls.iter().any(|c| summaries.issuers.contains(c));
+        if issues && !r.inputs.is_empty() {
+            continue;
+        }
+        // A CORS preflight (`OPTIONS`) carries no credentials by design: name the method
+        // that reads the data.
+        let method = r
+            .methods
+            .iter()
+            .find(|m| !matches!(m.as_str(), "OPTIONS" | "HEAD"))
+            .or(r.methods.first())
+            .map_or("GET", String::as_str);
         let message = match (&hook, &unapplied) {
             (Some(hook), _) => format!(
                 "`{method} {}` reads data but the allow-list of the `{hook}` hook exempts it from authentication",

@@ -20,7 +20,9 @@ declare_rule! {
     /// ## Known false positives and how confidence is decided
     /// `user.password = raw` is not reported when the model's `password` is a property, a
     /// `hybrid_property`, a `synonym(..., descriptor=property(...))` or a `@validates` hook whose
-    /// setter hashes, wherever the model is defined; connections, clients and settings objects
+    /// setter hashes, or a SQLAlchemy `before_insert`/`before_update` listener (`listen(User,
+    /// "before_insert", fn)`, `@event.listens_for`) hashes it, itself or through a method of
+    /// the row, wherever the model is defined; connections, clients and settings objects
     /// hold passwords to use them, not to store them. Writes in database migration scripts
     /// (`migrations/`, `alembic/`) seed or restore rows once and are `possible`. A token or secret column given a freshly
     /// generated value (`secrets.token_urlsafe()`) is stored as it was generated. A `CREATE

@@ -18,7 +18,10 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// Configuration (`CORS_SUPPORTS_CREDENTIALS = True`) is reported only when no origin list
-    /// (`CORS_ORIGINS`, `origins=`) is set beside it.
+    /// (`CORS_ORIGINS`, `origins=`) is set beside it. `CORS(app, supports_credentials=True)`
+    /// and `@cross_origin(supports_credentials=True)` without `origins=` inherit the app's
+    /// `CORS_ORIGINS` setting: not reported when the project sets an origin list there (a
+    /// settings module or class, `app.config["CORS_ORIGINS"]`, `app.config.update(...)`).
     ///
     /// ## Fix
     /// ```python
@@ -64,6 +67,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let origins = kwarg(call, "origins").or_else(|| kwarg(call, "resources"));
     let any_origin = origins.is_none_or(wildcard);
     if any_origin {
+
         // A Bearer-token API needs no cookies across origins: drop the credentials.
         let fix = crate::fixes::remove_keyword(cx.file, call, "supports_credentials").and_then(
             |edit| {
@@ -80,6 +84,12 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             "CORS allows credentials from any origin (Flask-CORS reflects the caller's `Origin`)",
         )
         .autofix = fix;
+        // Without `origins=`, Flask-CORS takes the app's `CORS_ORIGINS` setting.
+        if origins.is_none() {
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::UnlessCorsOriginsConfigured));
+        }
     }
 }
 
