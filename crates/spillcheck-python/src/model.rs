@@ -747,8 +747,12 @@ pub(crate) struct Model<'a> {
     pub routes: Vec<RouteSite<'a>>,
     /// Whether any route of the project is authenticated (evidence that auth is expected).
     pub any_auth: bool,
-    /// Handlers' simple names (and functions they call) that produce responses.
+    /// Simple names of the helpers whose result a handler answers with
+    /// (`return jsonify(to_json(x))`).
     pub response_functions: HashSet<String>,
+    /// The route handlers, by identity: a data-layer function that shares a handler's
+    /// name (`create_user` in a database backend) is not a response.
+    pub response_handlers: HashSet<crate::facts::FuncId>,
 }
 
 /// What a decorator does for authentication.
@@ -868,6 +872,7 @@ impl<'a> Model<'a> {
         let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
         let mut routes = Vec::new();
         let mut response_functions = HashSet::default();
+        let mut response_handlers = HashSet::default();
         for raw in raws {
             let bp_key = g.resolve(&g.blueprints, raw.receiver_file, &raw.receiver);
             let (prefix, bp_name) = route_prefix(&g, &parents, &raw, bp_key.as_ref());
@@ -901,7 +906,7 @@ impl<'a> Model<'a> {
                 Some(c) => format!("{}.{}", c.name, func_name),
                 None => func_name.clone(),
             };
-            response_functions.insert(func_name.clone());
+            response_handlers.insert(crate::facts::func_id(raw.file_index, raw.func));
             // Helpers whose result the handler answers with (`return jsonify(to_json(x))`).
             for value in crate::facts::returned_exprs(&raw.func.body) {
                 crate::ast_util::each_expr(value, &mut |e| {
@@ -961,6 +966,7 @@ impl<'a> Model<'a> {
             routes,
             any_auth,
             response_functions,
+            response_handlers,
         }
     }
 }

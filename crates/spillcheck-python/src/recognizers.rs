@@ -164,3 +164,87 @@ pub(crate) fn credential_cookie(call: &ast::ExprCall) -> Option<String> {
         },
     }
 }
+
+/// `options={"verify_signature": False}` (a literal, a module constant or `dict(...)`):
+/// a JWT decode that checks no signature.
+pub(crate) fn disables_signature(
+    options: &ruff_python_ast::Expr,
+    cx: &crate::checker::Checker<'_>,
+) -> bool {
+    use crate::ast_util::{bool_value, str_value};
+    use ruff_python_ast::Expr;
+    let options = match options {
+        Expr::Name(n) => cx.constants.get(n.id.as_str()).copied().unwrap_or(options),
+        other => other,
+    };
+    match options {
+        Expr::Dict(d) => d.items.iter().any(|i| {
+            i.key.as_ref().and_then(str_value) == Some("verify_signature")
+                && bool_value(&i.value) == Some(false)
+        }),
+        Expr::Call(c) => c
+            .arguments
+            .find_keyword("verify_signature")
+            .is_some_and(|k| bool_value(&k.value) == Some(false)),
+        _ => false,
+    }
+}
+
+/// A JWT decode call that checks no signature: `options={"verify_signature": False}` or
+/// PyJWT 1's `verify=False`.
+pub(crate) fn decode_unverified(
+    call: &ruff_python_ast::ExprCall,
+    cx: &crate::checker::Checker<'_>,
+) -> bool {
+    use crate::ast_util::{bool_value, kwarg};
+    kwarg(call, "options").is_some_and(|o| disables_signature(o, cx))
+        || kwarg(call, "verify").and_then(bool_value) == Some(false)
+}
+
+/// A verifying key that is a public-key object from a key set, not text: a JWKS entry
+/// picked by the token's `kid` (`jwks[header["kid"]]`), `RSAAlgorithm.from_jwk(...)`,
+/// `PyJWKClient(...).get_signing_key_from_jwt(t).key`, `load_pem_public_key(...)`. A key
+/// object fixes the algorithm family: PyJWT refuses `none` and HMAC with it.
+pub(crate) fn is_key_object(key: &ruff_python_ast::Expr, cx: &crate::checker::Checker<'_>) -> bool {
+    use ruff_python_ast::Expr;
+    let looks = |e: &Expr| {
+        crate::ast_util::any_expr(e, &mut |x| match x {
+            Expr::Name(n) => {
+                let n = n.id.as_str().to_ascii_lowercase();
+                n.contains("jwk") || n.contains("key_set") || n.contains("keyset")
+            }
+            Expr::Attribute(a) => {
+                let n = a.attr.as_str().to_ascii_lowercase();
+                n.contains("jwk") || n.contains("key_set") || n.contains("keyset")
+            }
+            Expr::Subscript(s) => crate::ast_util::str_value(&s.slice) == Some("kid"),
+            Expr::Call(c) => crate::ast_util::callee_last(c).is_some_and(|n| {
+                matches!(
+                    n,
+                    "from_jwk"
+                        | "get_signing_key"
+                        | "get_signing_key_from_jwt"
+                        | "load_pem_public_key"
+                        | "load_der_public_key"
+                        | "load_ssh_public_key"
+                        | "PyJWK"
+                )
+            }),
+            _ => false,
+        })
+    };
+    if looks(key) {
+        return true;
+    }
+    // A name bound in the function to such a value (`public_key = jwks[header["kid"]]`).
+    let (Expr::Name(n), Some(func)) = (key, cx.functions.last()) else {
+        return false;
+    };
+    crate::facts::assigns_in(&func.body).iter().any(|a| {
+        a.targets
+            .iter()
+            .flat_map(crate::ast_util::target_names)
+            .any(|t| t == n.id.as_str())
+            && looks(&a.value)
+    })
+}

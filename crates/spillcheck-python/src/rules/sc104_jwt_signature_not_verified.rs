@@ -52,27 +52,11 @@ declare_rule! {
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::{bool_value, kwarg, str_value};
-use crate::recognizers::{guessed_algorithms, is_jwt_decode_name, signing_algorithms};
+use crate::recognizers::{
+    disables_signature, guessed_algorithms, is_jwt_decode_name, signing_algorithms,
+};
 use crate::checker::Checker;
 
-
-fn disables_signature(options: &Expr, cx: &Checker<'_>) -> bool {
-    let options = match options {
-        Expr::Name(n) => cx.constants.get(n.id.as_str()).copied().unwrap_or(options),
-        other => other,
-    };
-    match options {
-        Expr::Dict(d) => d.items.iter().any(|i| {
-            i.key.as_ref().and_then(str_value) == Some("verify_signature")
-                && bool_value(&i.value) == Some(false)
-        }),
-        Expr::Call(c) => c
-            .arguments
-            .find_keyword("verify_signature")
-            .is_some_and(|k| bool_value(&k.value) == Some(false)),
-        _ => false,
-    }
-}
 
 /// An unverified decode whose result is only stored (to pick a key or issuer) in a
 /// function that also decodes with verification is a peek, not an acceptance.

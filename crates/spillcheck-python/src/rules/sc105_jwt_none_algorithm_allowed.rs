@@ -19,8 +19,11 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// The `algorithms` list is read through module constants (`algorithms=ALGORITHMS`); a list
-    /// taken from the token's own header counts as allowing anything. An `if alg == "none"`
-    /// branch that rejects, or that only signs, is not reported.
+    /// taken from the token's own header counts as allowing anything, unless the decode checks
+    /// no signature at all (SC104 reports that) or the key is a public-key object from a key
+    /// set (`jwks[header["kid"]]`, `from_jwk`, `get_signing_key_from_jwt(t).key`): such a key
+    /// fixes the algorithm family, and PyJWT refuses `none` and HMAC with it. An
+    /// `if alg == "none"` branch that rejects, or that only signs, is not reported.
     ///
     /// ## Fix
     /// ```python
@@ -90,7 +93,14 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             "`none` is in the accepted JWT algorithms: unsigned tokens pass",
         )
         .autofix = fix;
-    } else if from_header {
+    } else if from_header
+        // With no signature checked the list decides nothing (SC104's case); with a key
+        // object from a key set, the key fixes the algorithm family.
+        && !crate::recognizers::decode_unverified(call, cx)
+        && !kwarg(call, "key")
+            .or_else(|| call.arguments.args.get(1))
+            .is_some_and(|k| crate::recognizers::is_key_object(k, cx))
+    {
         let fix = fixed_list(cx, call).and_then(|(list, applicability)| {
             cx.file.fix(
                 applicability,

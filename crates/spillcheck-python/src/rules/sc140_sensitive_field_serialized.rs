@@ -185,16 +185,20 @@ fn check_responders<'a>(
     taints: &crate::facts::Taints<'a>,
     findings: &mut Vec<Finding>,
 ) {
-    if model.response_functions.is_empty() {
+    if model.response_functions.is_empty() && model.response_handlers.is_empty() {
         return;
     }
-    for file in files.iter().filter(|f| !f.is_test) {
+    for (index, file) in files.iter().enumerate().filter(|(_, f)| !f.is_test) {
         let Some(module) = file.module() else {
             continue;
         };
         for (_q, func, class) in all_functions(&module.body) {
             let name = func.name.as_str();
-            if !is_serializer(name) && model.response_functions.contains(name) {
+            let responds = model
+                .response_handlers
+                .contains(&crate::facts::func_id(index, func))
+                || model.response_functions.contains(name);
+            if !is_serializer(name) && responds {
                 check_function(file, func, class, taints, findings);
             }
         }
