@@ -153,7 +153,15 @@ pub(crate) fn names_a_thing(name: &str, literal: &str) -> bool {
     };
     let (n, l) = (norm(name), norm(literal));
     let v = literal.trim();
-    !l.is_empty() && (n == l || n.ends_with(&l) && l.len() >= 4)
+    // A namespaced identifier ending in the name's own spelling (`_ACCESS_TOKEN =
+    // "OS-OAUTH1:access_token"`, an event or resource type).
+    let namespaced_self = v.contains([':', '/', '.'])
+        && !v.contains(' ')
+        && v.rsplit([':', '/', '.'])
+            .next()
+            .is_some_and(|last| last.len() >= 4 && norm(last) == n);
+    namespaced_self
+        || !l.is_empty() && (n == l || n.ends_with(&l) && l.len() >= 4)
         || v.len() > 3
             && v.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
@@ -173,6 +181,32 @@ pub(crate) fn names_a_thing(name: &str, literal: &str) -> bool {
             && v.split(':').next().is_some_and(|m| m.contains('.'))
 }
 
+/// A dict that maps names to names (`{"password": "pass", "email": "mail", "name":
+/// "name"}`: field names to the fragments of setting or attribute names): most of its
+/// values spell their key or a part of it. Its `password` entry names a field.
+pub(crate) fn is_name_map(d: &ast::ExprDict) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let pairs: Vec<(String, String)> = d
+        .items
+        .iter()
+        .filter_map(|i| {
+            let k = i.key.as_ref().and_then(crate::ast_util::str_value)?;
+            let v = crate::ast_util::str_value(&i.value)?;
+            Some((norm(k), norm(v)))
+        })
+        .collect();
+    let naming = pairs
+        .iter()
+        .filter(|(k, v)| v.len() >= 2 && (k == v || k.contains(v.as_str())))
+        .count();
+    pairs.len() >= 3 && pairs.len() == d.items.len() && naming * 2 > pairs.len()
+}
+
 /// Whether a value could be a machine-made key (not a dummy word an SDK needs): mixed
 /// character classes, or long enough to be random.
 pub(crate) fn key_like(value: &str) -> bool {
@@ -188,7 +222,8 @@ pub(crate) fn key_like(value: &str) -> bool {
     v.len() >= 20 || v.len() >= 8 && classes >= 2
 }
 
-fn words(name: &str) -> Vec<String> {
+/// The lower-case words of a name: `snake_case`, `kebab-case`, dotted and `camelCase`.
+pub(crate) fn words(name: &str) -> Vec<String> {
     // Split snake_case, kebab-case, dotted and camelCase into lowercase words.
     let mut out = Vec::new();
     let mut cur = String::new();

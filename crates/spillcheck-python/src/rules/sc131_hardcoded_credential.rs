@@ -19,7 +19,10 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// A literal is not reported when it names something rather than holds it (the setting's own
-    /// name, an environment variable's name, a dotted setting key, a route), when it is a
+    /// name, an environment variable's name, a dotted setting key, a route, a namespaced type
+    /// that ends in the name's own spelling such as `_ACCESS_TOKEN = "OS-OAUTH1:access_token"`,
+    /// an entry of a dict that maps names to names such as `{"password": "pass", "email":
+    /// "mail", "name": "name"}`), when it is a
     /// placeholder, or when a key or token is a dictionary word no machine would generate
     /// (`"unused"`); a short password is reported, because it is a weak real one. Connection URLs
     /// whose credentials only show the shape (`user:pass@`, `scott:tiger@`, `USER:PASSWORD@`)
@@ -100,7 +103,9 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         return;
     }
     // A dict of settings: {"password": "..."}, {"password": os.getenv("DB_PASSWORD", "...")}.
-    if let Expr::Dict(d) = value {
+    if let Expr::Dict(d) = value
+        && !crate::patterns::is_name_map(d)
+    {
         for item in &d.items {
             let (Some(key), Some((literal, fallback))) = (
                 item.key.as_ref().and_then(str_value),

@@ -463,10 +463,36 @@ fn nested_schema(value: &Expr) -> Option<String> {
 
 /// The file's marshmallow schemas that dump an email address, and those nested in another
 /// schema as a person (settled by [`check_schemas`] once every file is read).
+/// A schema that only reads requests, by its name or its base's (`UserInputSchema`,
+/// `class X(LemurInputSchema)`, `LoginRequest`, `SearchArgs`): it is loaded, never dumped
+/// into an answer, and what it nests is input too.
+fn is_input_schema(c: &ruff_python_ast::StmtClassDef) -> bool {
+    let input_name = |name: &str| {
+        let stem = name.strip_suffix("Schema").unwrap_or(name);
+        let words = crate::patterns::words(stem);
+        words.iter().any(|w| w == "input")
+            || words.last().is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "in" | "request" | "args" | "params" | "query" | "filter" | "form"
+                )
+            })
+    };
+    input_name(c.name.as_str())
+        || c.arguments.as_ref().is_some_and(|a| {
+            a.args.iter().filter_map(crate::ast_util::dotted).any(|b| {
+                input_name(b.rsplit('.').next().unwrap_or(&b))
+            })
+        })
+}
+
 fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
     let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
     classes_in(&module.body, &mut classes);
-    for c in classes.into_iter().filter(|c| is_schema_class(c)) {
+    for c in classes
+        .into_iter()
+        .filter(|c| is_schema_class(c) && !is_input_schema(c))
+    {
         for stmt in &c.body {
             let ruff_python_ast::Stmt::Assign(a) = stmt else {
                 continue;

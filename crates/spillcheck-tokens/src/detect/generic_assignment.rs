@@ -19,6 +19,26 @@ fn re() -> &'static Regex {
     })
 }
 
+/// The value of one pair of a form-encoded line (`oauth_token=accd36&oauth_token_secret=…`):
+/// it ends where `&name=` begins the next pair. A `&` inside a value stays.
+fn form_value(v: &str) -> &str {
+    let mut at = 0;
+    while let Some(i) = v[at..].find('&') {
+        let rest = &v[at + i + 1..];
+        let name_len = rest.find('=').filter(|&n| {
+            n > 0
+                && rest[..n]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        });
+        if name_len.is_some() {
+            return &v[..at + i];
+        }
+        at += i + 1;
+    }
+    v
+}
+
 fn uuid_like(v: &str) -> bool {
     let parts: Vec<&str> = v.split('-').collect();
     parts.len() == 5
@@ -76,8 +96,9 @@ impl Detector for GenericAssignment {
     fn detect(&self, line: &str, out: &mut Vec<Detection>) {
         for c in re().captures_iter(line) {
             let (name, value) = (c.get(1).expect("name"), c.get(2).expect("value"));
-            let v = value.as_str();
-            if descriptive_name(name.as_str())
+            let v = form_value(value.as_str());
+            if v.len() < 10
+                || descriptive_name(name.as_str())
                 || is_placeholder(v)
                 || v.starts_with('$')
                 || v.contains("://")
@@ -92,7 +113,7 @@ impl Detector for GenericAssignment {
             out.push(Detection {
                 detector: self.id(),
                 start: value.start(),
-                end: value.end(),
+                end: value.start() + v.len(),
                 secret: v.to_owned(),
             });
         }
@@ -112,6 +133,7 @@ mod tests {
             "CLIENT_SECRET=q8Vt3Lm9ZpX2rN6wK1sD",
             "  api_key: \"9fK2xL7qP4vT8mZ3rW6y\"",
             r#"{"password": "Tr0ub4dor&3-Horse"}"#,
+            "oauth_token_secret=Qm1Rt5Uv9Wx3Yz7Ab2Cd6Ef0Gh&oauth_expires_at=2013-09-11",
         ] {
             let d = scan(line);
             assert_eq!(d.len(), 1, "{line}: {d:?}");
@@ -132,6 +154,7 @@ mod tests {
             "password_reset_url: https://example.com/reset",
             "avatar_key: data:image/png;base64,iVBORw0KGgo",
             "password: aaaaaaaaaaaaaaaa",
+            "oauth_token=accd36&oauth_token_secret=aa47da&oauth_expires_at=2013-09-11T06:07:51.501805Z",
         ] {
             assert!(scan(line).is_empty(), "{line}: {:?}", scan(line));
         }

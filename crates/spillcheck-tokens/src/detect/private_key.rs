@@ -1,8 +1,41 @@
 //! PEM private keys (`-----BEGIN ... PRIVATE KEY-----`). The header line is reported;
-//! the key material follows on the next lines.
+//! the key material follows on the next lines. A header followed on its line by an
+//! ellipsis or a `<…>` (`"-----BEGIN RSA PRIVATE KEY-----..."` in a docstring) shows the
+//! shape of a key, not a key.
 
-pattern_detector! {
-    PrivateKey = spillcheck_core::secret_patterns::PRIVATE_KEY
+use spillcheck_core::secret_patterns::PRIVATE_KEY;
+
+use super::{Detection, Detector, is_placeholder};
+
+pub(crate) struct PrivateKey;
+
+impl Detector for PrivateKey {
+    fn id(&self) -> &'static str {
+        PRIVATE_KEY.id
+    }
+    fn name(&self) -> &'static str {
+        PRIVATE_KEY.name
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        PRIVATE_KEY.keywords
+    }
+    fn detect(&self, line: &str, out: &mut Vec<Detection>) {
+        for c in PRIVATE_KEY.regex().captures_iter(line) {
+            let m = c.get(PRIVATE_KEY.group).expect("capture group");
+            let after = line[m.end()..].trim_start();
+            let elided = ["...", "\u{2026}", "<"]
+                .iter()
+                .any(|e| after.starts_with(e));
+            if !elided && !is_placeholder(m.as_str()) {
+                out.push(Detection {
+                    detector: PRIVATE_KEY.id,
+                    start: m.start(),
+                    end: m.end(),
+                    secret: m.as_str().to_owned(),
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -21,6 +54,8 @@ mod tests {
             "private-key"
         );
         assert!(scan("-----BEGIN PUBLIC KEY-----").is_empty());
+        assert!(scan(r#"{"privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}"#).is_empty());
+        assert!(scan("key = -----BEGIN PRIVATE KEY-----<your key>").is_empty());
         assert!(scan("-----BEGIN CERTIFICATE-----").is_empty());
     }
 }
