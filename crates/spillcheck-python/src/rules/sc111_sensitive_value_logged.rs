@@ -133,6 +133,8 @@ fn is_masking(call: &ast::ExprCall) -> bool {
             || n == "sub"
             // `len(pin)`, `type(password)`, `bool(self.password)`: about it, not it.
             || matches!(n.as_str(), "len" | "type" | "bool" | "isinstance" | "id")
+            // `ftp.pwd()`, `os.getcwd()`: the working directory.
+            || matches!(n.as_str(), "pwd" | "getcwd") && call.arguments.is_empty()
             || [
                 "mask",
                 "redact",

@@ -73,6 +73,23 @@ fn credential_for(name: &str, literal: &str) -> bool {
     password || crate::patterns::key_like(literal)
 }
 
+/// A password equal to the user name set beside it (`SMTP_USER = "superset"`,
+/// `SMTP_PASSWORD = "superset"`): a default's shape, like `scott:tiger@` in a URL.
+fn same_as_user(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
+    let Some(stem) = ["_PASSWORD", "_PASS", "_PASSWD", "_PWD"]
+        .iter()
+        .find_map(|s| name.to_ascii_uppercase().strip_suffix(s).map(str::to_owned))
+    else {
+        return false;
+    };
+    ["_USER", "_USERNAME", "_LOGIN"].iter().any(|s| {
+        cx.constants
+            .get(format!("{stem}{s}").as_str())
+            .and_then(|v| str_value(v))
+            .is_some_and(|user| spillcheck_core::vocab::is_placeholder_password(user, literal))
+    })
+}
+
 /// `SC131` on assignments to credential names, and URLs with passwords anywhere.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
     if let Some((literal, fallback)) = hardcoded_literal(value) {
@@ -83,6 +100,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             .iter()
             .filter_map(target_name)
             .find(|n| is_credential_name(n) && credential_for(n, literal))
+            .filter(|n| !same_as_user(cx, n, literal))
         {
             let how = if fallback {
                 " as the fallback of an environment lookup"

@@ -45,11 +45,12 @@ use crate::ast_util::{bool_value, callee_last, kwarg, str_value};
 use crate::checker::Checker;
 use crate::recognizers::target_name;
 
-const SECURE_FLAGS: &[&str] = &[
-    "SESSION_COOKIE_SECURE",
-    "REMEMBER_COOKIE_SECURE",
-    "JWT_COOKIE_SECURE",
-];
+/// A setting that sends a cookie over HTTPS only: `SESSION_COOKIE_SECURE`,
+/// `REMEMBER_COOKIE_SECURE`, `JWT_COOKIE_SECURE`, an extension's own
+/// `…_JWT_COOKIE_SECURE`.
+fn is_secure_flag(name: &str) -> bool {
+    name.ends_with("COOKIE_SECURE")
+}
 
 /// `SC160` on assignments: secure-cookie flags turned off, `PREFERRED_URL_SCHEME = "http"`.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
@@ -58,7 +59,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
     for t in targets {
         let Some(name) = target_name(t) else { continue };
-        if SECURE_FLAGS.contains(&name.as_str()) && bool_value(value) == Some(false) {
+        if is_secure_flag(&name) && bool_value(value) == Some(false) {
             cx.report(
                 &SC160,
                 t,
@@ -99,8 +100,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             );
         }
         Some("update" | "from_mapping") => {
-            for flag in SECURE_FLAGS {
-                if kwarg(call, flag).and_then(bool_value) == Some(false) {
+            for k in &call.arguments.keywords {
+                let Some(flag) = k.arg.as_ref().map(ruff_python_ast::Identifier::as_str) else {
+                    continue;
+                };
+                if is_secure_flag(flag) && bool_value(&k.value) == Some(false) {
                     cx.report(
                         &SC160,
                         call,

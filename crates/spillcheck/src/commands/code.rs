@@ -195,18 +195,28 @@ pub(crate) fn secrets_in_project_files(
             .as_ref()
             .is_some_and(|l| spillcheck_python_is_test(&l.path))
     });
-    // Documentation samples and example folders (`api-ref/…/samples/`, `examples/pki/`)
-    // show values on purpose: `possible`, kept for whoever reviews them.
+    // Documentation samples, example folders (`api-ref/…/samples/`, `examples/pki/`) and
+    // translation catalogs (a translated `user:password@host`) show values on purpose:
+    // `possible`, kept for whoever reviews them.
     for f in &mut found {
         if f.location.as_ref().is_some_and(|l| {
             l.path.split('/').rev().skip(1).any(|s| {
                 matches!(
                     s.to_ascii_lowercase().as_str(),
-                    "samples" | "sample" | "examples" | "example" | "api-ref"
+                    "samples"
+                        | "sample"
+                        | "examples"
+                        | "example"
+                        | "api-ref"
+                        | "translations"
+                        | "locale"
+                        | "locales"
+                        | "lc_messages"
+                        | "i18n"
                 )
             })
         }) {
-            f.lower_to_possible("a documentation sample or example folder");
+            f.lower_to_possible("a documentation sample, example or translation folder");
         }
     }
     analysis.findings.extend(found);
