@@ -183,6 +183,11 @@ pub(crate) struct ProjectFacts {
     /// The project configures Flask-CORS's origins (`CORS_ORIGINS`, `CORS_RESOURCES`) in
     /// its settings, which `CORS(app)` and `@cross_origin()` without `origins=` inherit.
     pub cors_origins_configured: bool,
+    /// Something in the project starts Werkzeug's development server with the app
+    /// (`app.run(...)`, `socketio.run(app)`, `run_simple(...)`), the only server whose
+    /// debugger `DEBUG = True` switches on: `flask run` takes its debug flag from the
+    /// environment, and other servers have no debugger.
+    pub starts_dev_server: bool,
 }
 
 /// A file-local finding whose fate depends on the whole project's facts.
@@ -205,6 +210,9 @@ pub(crate) enum Deferred {
     /// SC161 on `CORS(…)`/`@cross_origin(…)` with credentials and no `origins=`: dropped
     /// when the project's settings give Flask-CORS an origin list it inherits.
     UnlessCorsOriginsConfigured,
+    /// SC120 on a configured debug flag: `possible` when nothing in the project starts
+    /// Werkzeug's development server with the app.
+    PossibleUnlessDevServer,
 }
 
 impl ProjectFacts {
@@ -215,6 +223,7 @@ impl ProjectFacts {
         self.views.extend(other.views);
         self.view_decorators.extend(other.view_decorators);
         self.cors_origins_configured |= other.cors_origins_configured;
+        self.starts_dev_server |= other.starts_dev_server;
     }
 
     /// Settles a file's deferred findings with the project's facts: returns the findings
@@ -246,11 +255,20 @@ impl ProjectFacts {
                 Some(Deferred::UnlessCorsOriginsConfigured) if self.cors_origins_configured => {
                     continue;
                 }
+                Some(Deferred::PossibleUnlessDevServer)
+                    if !self.starts_dev_server
+                        && f.confidence != spillcheck_core::Confidence::Possible =>
+                {
+                    f.lower_to_possible(
+                        "nothing in the project calls `app.run()`: `flask run` takes its debug flag from the environment, and other servers have no debugger",
+                    );
+                }
                 None
                 | Some(
                     Deferred::UnlessHashingSetter(_)
                     | Deferred::OnlyInView(_)
-                    | Deferred::UnlessCorsOriginsConfigured,
+                    | Deferred::UnlessCorsOriginsConfigured
+                    | Deferred::PossibleUnlessDevServer,
                 ) => {}
                 Some(Deferred::ExceptionReturned {
                     types,
@@ -479,6 +497,26 @@ impl ProjectFacts {
                 {
                     self.listeners
                         .push(f.rsplit('.').next().unwrap_or(&f).to_owned());
+                }
+                // `app.run(...)`, `socketio.run(app)`, `create_app().run()`, `run_simple(...)`.
+                if let Expr::Call(c) = expr {
+                    let starts = match (callee_last(c), &*c.func) {
+                        (Some("run_simple"), _) => true,
+                        (Some("run"), Expr::Attribute(a)) => {
+                            let receiver = match a.value.as_ref() {
+                                Expr::Call(inner) => dotted(&inner.func),
+                                other => dotted(other),
+                            }
+                            .unwrap_or_default()
+                            .to_ascii_lowercase();
+                            let last = receiver.rsplit('.').next().unwrap_or(&receiver);
+                            last.contains("app") || matches!(last, "socketio" | "manager")
+                        }
+                        _ => false,
+                    };
+                    if starts {
+                        self.facts.starts_dev_server = true;
+                    }
                 }
                 // `app.config.update(CORS_ORIGINS=[...])`.
                 if let Expr::Call(c) = expr

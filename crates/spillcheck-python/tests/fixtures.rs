@@ -297,6 +297,16 @@ fn cors_origins_from_the_settings() {
 }
 
 #[test]
+fn debug_configuration_without_a_development_server() {
+    // Only `app.run()` starts a debugger from the configuration: a project served by
+    // another server (CherryPy here) gets `possible`.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_served");
+    let o = run(&dir);
+    assert!(o.expected >= 2);
+    assert_clean("project_served", &o);
+}
+
+#[test]
 fn one_model_per_application() {
     // Two apps scanned together: `notes`'s `load_record` never checks the owner, though
     // `billing`'s helper of the same name does.

@@ -30,8 +30,12 @@ declare_rule! {
     /// `run_dev.py`, `settings_local.py`) and code under `examples/`, `docs/` are
     /// `possible`, and so is `app.debug = True` in a module that serves the app with another
     /// WSGI server (gevent's `WSGIServer`, waitress, wsgiref) and never starts Werkzeug's: no
-    /// debugger answers there. Code that runs only when a debug flag or variable says so is not
-    /// reported.
+    /// debugger answers there. A debug flag set in the configuration (`DEBUG = True`,
+    /// `app.config["DEBUG"] = True`, `app.debug = True`) is `possible` when nothing in the
+    /// project starts Werkzeug's server with the app (`app.run()`, `socketio.run(app)`,
+    /// `run_simple`): `flask run` takes its debug flag from the environment, not from the
+    /// configuration, and other servers have no debugger. Code that runs only when a debug
+    /// flag or variable says so is not reported.
     ///
     /// ## Fix
     /// ```python
@@ -84,6 +88,10 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             let fix = from_environment(cx, value);
             cx.report(&SC120, t, "debug mode switched on in code")
                 .autofix = fix;
+            // Only `app.run()` starts a debugger from the configuration.
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::PossibleUnlessDevServer));
             if let Some(server) = served_without_werkzeug(cx) {
                 cx.findings.last_mut().expect("just reported").lower_to_possible(format_args!(
                     "this module serves the app with `{server}`, not Werkzeug's server: the flag does not start the debugger"
@@ -194,6 +202,9 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             let fix = kwarg(call, "DEBUG").and_then(|v| from_environment(cx, v));
             cx.report(&SC120, call, "`DEBUG=True` set in the app configuration")
                 .autofix = fix;
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::PossibleUnlessDevServer));
         }
         _ => {}
     }
