@@ -466,6 +466,8 @@ impl ProjectFacts {
                                         | "delete"
                                         | "errorhandler"
                                         | "app_errorhandler"
+                                        // Flask-AppBuilder and Flask-Admin views.
+                                        | "expose"
                                 )
                             )
                         });

@@ -96,8 +96,71 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     report(cx, call, key);
 }
 
+/// The name the query value is bound to in the current function (`token =
+/// request.args.get("token")`, `if token := request.args.get("token"):`) when every use of
+/// it names a cookie (`resp.set_cookie(token, "done")`, a download-finished marker): the
+/// value authenticates nothing.
+fn only_names_a_cookie(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    struct Uses<'n> {
+        read: ruff_text_size::TextRange,
+        bound: Option<&'n str>,
+        all: usize,
+        cookie: usize,
+    }
+    impl<'a> Visitor<'a> for Uses<'a> {
+        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+            if let ast::Stmt::Assign(a) = stmt
+                && ruff_text_size::Ranged::range(a.value.as_ref()) == self.read
+                && let [Expr::Name(n)] = a.targets.as_slice()
+            {
+                self.bound = Some(n.id.as_str());
+            }
+            ruff_python_ast::visitor::walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if let Expr::Named(n) = e
+                && ruff_text_size::Ranged::range(n.value.as_ref()) == self.read
+                && let Expr::Name(t) = n.target.as_ref()
+            {
+                self.bound = Some(t.id.as_str());
+            }
+            walk_expr(self, e);
+        }
+    }
+    let mut u = Uses {
+        read: node,
+        bound: None,
+        all: 0,
+        cookie: 0,
+    };
+    u.visit_body(&func.body);
+    let Some(name) = u.bound else {
+        return false;
+    };
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name && n.ctx.is_load());
+    for call in crate::facts::calls_in(&func.body) {
+        if matches!(callee_last(call), Some("set_cookie" | "delete_cookie"))
+            && call.arguments.args.first().is_some_and(is_name)
+        {
+            u.cookie += 1;
+        }
+    }
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if is_name(e) {
+            u.all += 1;
+        }
+    });
+    u.all > 0 && u.all == u.cookie
+}
+
 fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
-    if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str()) {
+    if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
+        && !only_names_a_cookie(cx, node.range())
+    {
         // A one-time link (password reset, e-mail confirmation, invitation, unsubscribe)
         // carries its token in the URL by design: it is mailed as a link.
         let one_time = cx.functions.iter().any(|f| {

@@ -84,7 +84,12 @@ fn leaks(value: &Expr, name: &str, as_text: bool) -> bool {
                 )
         }
         Expr::Call(c) => {
-            let passthrough = matches!(
+            // `error_msg_from_exception(ex)`, `exception_message(e)`: the text of it.
+            let message_of = crate::ast_util::callee_last(c).is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                ["msg", "message", "text"].iter().any(|w| n.contains(w))
+            });
+            let passthrough = message_of || is_response_builder(c) || matches!(
                 crate::ast_util::callee_last(c),
                 Some(
                     "str"
@@ -102,10 +107,11 @@ fn leaks(value: &Expr, name: &str, as_text: bool) -> bool {
                         | "json_response"
                 )
             );
-            let textual = matches!(
-                crate::ast_util::callee_last(c),
-                Some("str" | "repr" | "format" | "join")
-            );
+            let textual = message_of
+                || matches!(
+                    crate::ast_util::callee_last(c),
+                    Some("str" | "repr" | "format" | "join")
+                );
             passthrough
                 && (c
                     .arguments
@@ -143,6 +149,8 @@ fn is_response_builder(call: &ast::ExprCall) -> bool {
             n.as_str(),
             "jsonify" | "make_response" | "response" | "abort"
         ) || n.ends_with("_response")
+            // Flask-AppBuilder's `self.response_500(message=...)`, `response_400`.
+            || n.starts_with("response_")
             || n.ends_with("_error")
             || n.starts_with("bad_request")
             || n.starts_with("make_json")
