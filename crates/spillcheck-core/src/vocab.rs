@@ -288,6 +288,8 @@ pub fn is_placeholder_password(user: &str, pass: &str) -> bool {
             | "dbpassword"
             | "db_password"
     ) || p == user.to_ascii_lowercase()
+        // Anonymous FTP: any password is accepted.
+        || user.eq_ignore_ascii_case("anonymous")
         || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
         || pass.len() > 2 && pass.chars().all(|c| c.is_ascii_uppercase() || c == '_')
 }

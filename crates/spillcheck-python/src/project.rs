@@ -188,6 +188,13 @@ pub(crate) struct ProjectFacts {
     /// debugger `DEBUG = True` switches on: `flask run` takes its debug flag from the
     /// environment, and other servers have no debugger.
     pub starts_dev_server: bool,
+    /// Values and constant names the project refuses to run with: compared in an `if`
+    /// whose body exits or raises (`if config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY:
+    /// sys.exit(1)`).
+    pub refused_values: rustc_hash::FxHashSet<String>,
+    /// Settings the project refuses when shorter than a length (`if
+    /// len(config["JWT_SECRET"]) < 32: raise ...`).
+    pub min_lengths: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// A file-local finding whose fate depends on the whole project's facts.
@@ -213,6 +220,13 @@ pub(crate) enum Deferred {
     /// SC120 on a configured debug flag: `possible` when nothing in the project starts
     /// Werkzeug's development server with the app.
     PossibleUnlessDevServer,
+    /// SC130 on a hard-coded key: `possible` when the project refuses to run with that
+    /// value or constant, or with a key that short.
+    PossibleIfRefused {
+        /// The setting or constant the literal is bound to.
+        name: String,
+        literal: String,
+    },
 }
 
 impl ProjectFacts {
@@ -224,6 +238,11 @@ impl ProjectFacts {
         self.view_decorators.extend(other.view_decorators);
         self.cors_origins_configured |= other.cors_origins_configured;
         self.starts_dev_server |= other.starts_dev_server;
+        self.refused_values.extend(other.refused_values);
+        for (k, n) in other.min_lengths {
+            let e = self.min_lengths.entry(k).or_default();
+            *e = (*e).max(n);
+        }
     }
 
     /// Settles a file's deferred findings with the project's facts: returns the findings
@@ -262,6 +281,19 @@ impl ProjectFacts {
                     f.lower_to_possible(
                         "nothing in the project calls `app.run()`: `flask run` takes its debug flag from the environment, and other servers have no debugger",
                     );
+                }
+                Some(Deferred::PossibleIfRefused { name, literal }) => {
+                    let refused = self.refused_values.contains(literal.as_str())
+                        || self.refused_values.contains(name.as_str())
+                        || self
+                            .min_lengths
+                            .get(name.as_str())
+                            .is_some_and(|&n| literal.len() < n);
+                    if refused && f.confidence != spillcheck_core::Confidence::Possible {
+                        f.lower_to_possible(
+                            "the project refuses to run with this value (a check at start-up exits or raises)",
+                        );
+                    }
                 }
                 None
                 | Some(
@@ -328,6 +360,81 @@ impl ProjectFacts {
                     _ => None,
                 })
                 .collect()
+        }
+        /// Whether a body leaves: `raise`, `sys.exit(...)`, `exit(...)`, `os._exit(...)`, at
+        /// any depth.
+        fn exits(body: &[Stmt]) -> bool {
+            let mut out = false;
+            for s in body {
+                match s {
+                    Stmt::Raise(_) => out = true,
+                    Stmt::If(i) => {
+                        out |= exits(&i.body) || i.elif_else_clauses.iter().any(|c| exits(&c.body));
+                    }
+                    _ => {}
+                }
+            }
+            out || crate::facts::calls_in(body).iter().any(|c| {
+                crate::ast_util::callee(c).is_some_and(|n| {
+                    matches!(n.as_str(), "sys.exit" | "exit" | "os._exit" | "quit")
+                })
+            })
+        }
+        /// The setting a test reads: `config["KEY"]`, `app.config.get("KEY")`,
+        /// `settings.KEY`, `KEY`.
+        fn setting_of(e: &Expr) -> Option<String> {
+            match e {
+                Expr::Subscript(s) => str_value(&s.slice).map(str::to_owned),
+                Expr::Call(c) if callee_last(c) == Some("get") => c
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(str_value)
+                    .map(str::to_owned),
+                Expr::Attribute(a) => Some(a.attr.to_string()),
+                Expr::Name(n) => Some(n.id.to_string()),
+                _ => None,
+            }
+        }
+        /// What an exiting `if` refuses: the other side of an `==` with a setting (a
+        /// constant's name or a literal), or the bound of a `len(setting) < N`.
+        fn refusals(test: &Expr, facts: &mut ProjectFacts) {
+            crate::ast_util::each_expr(test, &mut |e| {
+                let Expr::Compare(c) = e else { return };
+                let sides: Vec<&Expr> = crate::ast_util::operands(c).collect();
+                // `setting == "literal"`, `config["KEY"] == CONSTANT` (a read of the
+                // configuration against a constant's name).
+                if let ([a, b], [ast::CmpOp::Eq | ast::CmpOp::In]) = (sides.as_slice(), &*c.ops) {
+                    for (setting, other) in [(a, b), (b, a)] {
+                        if setting_of(setting).is_none() {
+                            continue;
+                        }
+                        if let Some(v) = str_value(other).filter(|v| v.len() >= 4) {
+                            facts.refused_values.insert(v.to_owned());
+                        }
+                        if let Expr::Name(n) = other
+                            && !matches!(setting, Expr::Name(_))
+                            && n.id.as_str().chars().all(|ch| {
+                                ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'
+                            })
+                        {
+                            facts.refused_values.insert(n.id.to_string());
+                        }
+                    }
+                }
+                if let ([left, right], [ast::CmpOp::Lt | ast::CmpOp::LtE]) =
+                    (sides.as_slice(), &*c.ops)
+                    && let Expr::Call(l) = left
+                    && callee_last(l) == Some("len")
+                    && let Some(setting) = l.arguments.args.first().and_then(setting_of)
+                    && let Some(n) = crate::ast_util::int_value(right)
+                {
+                    let n = usize::try_from(n).unwrap_or(0)
+                        + usize::from(matches!(c.ops[0], ast::CmpOp::LtE));
+                    let e = facts.min_lengths.entry(setting).or_default();
+                    *e = (*e).max(n);
+                }
+            });
         }
         /// Flask-CORS settings that give the origins.
         fn cors_origins_key(k: &str) -> bool {
@@ -440,6 +547,11 @@ impl ProjectFacts {
                     })
                 {
                     self.facts.cors_origins_configured = true;
+                }
+                if let Stmt::If(i) = stmt
+                    && exits(&i.body)
+                {
+                    refusals(&i.test, self.facts);
                 }
                 match stmt {
                     Stmt::ClassDef(c) => self.class(c),

@@ -307,6 +307,16 @@ fn debug_configuration_without_a_development_server() {
 }
 
 #[test]
+fn keys_the_project_refuses() {
+    // A sentinel the start-up check exits on, and a key shorter than the length a check
+    // raises on, are `possible`; a default nothing refuses stays.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_refused");
+    let o = run(&dir);
+    assert!(o.expected >= 3);
+    assert_clean("project_refused", &o);
+}
+
+#[test]
 fn one_model_per_application() {
     // Two apps scanned together: `notes`'s `load_record` never checks the owner, though
     // `billing`'s helper of the same name does.

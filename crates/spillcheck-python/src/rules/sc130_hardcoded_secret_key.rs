@@ -22,7 +22,10 @@ declare_rule! {
     /// app configured with it signs with it. Template markers (`"<secret>"`, `"${SECRET}"`, empty
     /// strings) are not. Keys in development or test configuration classes, in modules named for
     /// development (`settings_dev.py`, `local.py`) and in example or documentation folders are
-    /// `possible`.
+    /// `possible`, and so is a default the project refuses to run with, anywhere in it: a
+    /// start-up check that compares the setting with the value or its constant (`if
+    /// config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY: sys.exit(1)`) or refuses a key that short
+    /// (`if len(config["JWT_SECRET"]) < 32: raise ...`).
     ///
     /// ## Fix
     /// ```python
@@ -74,6 +77,15 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
     finding.autofix = fix;
     let index = cx.findings.len() - 1;
     cx.lower_in_main_block(index);
+    // Known once every file is read: the project refuses this value, the constant it is
+    // bound to, or a key this short (a check at start-up exits or raises).
+    cx.deferred.push((
+        index,
+        crate::project::Deferred::PossibleIfRefused {
+            name: name.to_owned(),
+            literal: literal.to_owned(),
+        },
+    ));
     if fallback && refuses_default(cx, name, literal) {
         cx.findings[index].lower_to_possible(
             "the module refuses to go on with this default (an `if` comparing the key with it raises)",
