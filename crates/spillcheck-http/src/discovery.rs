@@ -785,8 +785,53 @@ pub const WELL_KNOWN: &[&str] = &[
     "/api/openapi.yaml",
 ];
 
+/// The API documents a documentation page loads: Swagger UI's `url: "…"` and `urls: [{url:
+/// …}]`, ReDoc's `spec-url="…"`, RapiDoc's `spec-url`, as paths on the page's own origin
+/// (absolute URLs to another host are left alone; a relative one is resolved against the
+/// page's `page` path). At most three.
+pub fn spec_urls_in_page(html: &str, page: &str) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r#"(?i)(?:["']?\burl["']?\s*[:=]\s*|spec-url\s*=\s*)["']([^"'<>\s]+\.(?:json|ya?ml)(?:\?[^"'<>\s]*)?|[^"'<>\s]*(?:openapi|swagger|apispec)[^"'<>\s]*)["']"#)
+            .expect("regex")
+    });
+    let mut out: Vec<String> = Vec::new();
+    for c in re.captures_iter(html) {
+        let url = &c[1];
+        let path = if let Some(rest) = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"))
+        {
+            // Only the same origin: the path after the host, when the host is loopback.
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            if !(host.starts_with("127.0.0.1") || host.starts_with("localhost")) {
+                continue;
+            }
+            format!("/{path}")
+        } else if url.starts_with('/') {
+            url.to_owned()
+        } else if url.starts_with("//") || url.contains("://") {
+            continue;
+        } else {
+            // Relative to the page's folder (`/api/docs/` + `openapi.json`).
+            let dir = if page.ends_with('/') {
+                page.to_owned()
+            } else {
+                page.rsplit_once('/')
+                    .map_or("/".to_owned(), |(d, _)| format!("{d}/"))
+            };
+            format!("{dir}{}", url.trim_start_matches("./"))
+        };
+        if !out.contains(&path) && out.len() < 3 {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// Merges `more` into `ops` by [`Operation::key`]: documented facts win, the source adds
-/// its location, unknown security is filled in.
+/// its location, unknown security is filled in, and a body with no known property takes
+/// the other's properties (a handler that copies every key of the body names none).
 pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
     for op in more {
         if let Some(existing) = ops.iter_mut().find(|o| o.key() == op.key()) {
@@ -796,7 +841,8 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             if existing.security == Security::Unknown {
                 existing.security = op.security;
             }
-            if existing.body.is_none() {
+            let empty = |b: &Option<Body>| b.as_ref().is_none_or(|b| b.properties.is_empty());
+            if empty(&existing.body) && !empty(&op.body) || existing.body.is_none() {
                 existing.body = op.body;
             }
             if existing.side_effect.is_none() {
@@ -1180,5 +1226,29 @@ mod tests {
             l.contains(&"/api/notes".to_owned()) && l.contains(&"/a/b".to_owned()) && l.len() == 2
         );
         assert_eq!(normalize_template("/a/{x}/b/"), "/a/{}/b");
+    }
+}
+
+#[cfg(test)]
+mod spec_page_tests {
+    use super::spec_urls_in_page;
+
+    #[test]
+    fn documentation_pages_name_their_document() {
+        let swagger = r##"var user_config = {"dom_id": "#swagger-ui", "url": "/static/openapi.json", "oauth2RedirectUrl": "http://127.0.0.1:5000/api/docs/oauth2-redirect.html"};"##;
+        assert_eq!(
+            spec_urls_in_page(swagger, "/api/docs/"),
+            vec!["/static/openapi.json"]
+        );
+        let ui = r#"SwaggerUIBundle({ url: "swagger.yaml", dom_id: '#ui' })"#;
+        assert_eq!(
+            spec_urls_in_page(ui, "/api/docs/"),
+            vec!["/api/docs/swagger.yaml"]
+        );
+        let redoc = r#"<redoc spec-url="http://localhost:8000/openapi.json"></redoc>"#;
+        assert_eq!(spec_urls_in_page(redoc, "/redoc"), vec!["/openapi.json"]);
+        // Another host is never fetched.
+        let remote = r#"{"url": "https://petstore.swagger.io/v2/swagger.json"}"#;
+        assert!(spec_urls_in_page(remote, "/docs").is_empty());
     }
 }

@@ -780,11 +780,24 @@ async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
         let Ok(ex) = p.anon(p.request("discovery", Method::GET, path)).await else {
             continue;
         };
-        if ex.response.ok()
-            && !p.not_found.matches(&ex.response)
-            && let Ok(ops) = discovery::parse_openapi(&ex.response.text())
-        {
+        if !ex.response.ok() || p.not_found.matches(&ex.response) {
+            continue;
+        }
+        let text = ex.response.text();
+        if let Ok(ops) = discovery::parse_openapi(&text) {
             return Some(((*path).to_owned(), ops));
+        }
+        // A documentation page (Swagger UI, ReDoc, RapiDoc) names the document it shows
+        // (`"url": "/static/openapi.json"`): fetch that one, on this origin.
+        for spec in discovery::spec_urls_in_page(&text, ex.request.url.path()) {
+            let Ok(sx) = p.anon(p.request("discovery", Method::GET, &spec)).await else {
+                continue;
+            };
+            if sx.response.ok()
+                && let Ok(ops) = discovery::parse_openapi(&sx.response.text())
+            {
+                return Some((spec, ops));
+            }
         }
     }
     None
@@ -1246,6 +1259,21 @@ async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
     // The write phase: what A's writes answer, and the ids of what A created.
     p.engine.progress().phase("writes");
     let written = crate::writes::run(p, &p.ops).await;
+    // A body the API corrected is the body every later write of that operation sends.
+    for (method, path, body) in &written.repaired {
+        if let Some(pr) = p
+            .ops
+            .iter_mut()
+            .find(|pr| &pr.op.method == method && &pr.op.path == path)
+            && let Some(b) = pr.op.body.as_mut()
+        {
+            b.example = body.clone();
+            b.properties = body
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+        }
+    }
     for (path, ex) in &written.answers {
         if ex.response.ok()
             && let Some(json) = ex.response.json()

@@ -174,6 +174,9 @@ pub(crate) struct Written {
     pub refused: Vec<Probed>,
     /// (collection path, id) of each object A created.
     pub objects: Vec<(String, String)>,
+    /// Bodies repaired from the API's own error (`syntax error at or near "limit"`):
+    /// (method, operation path, the body that worked).
+    pub repaired: Vec<(String, String, Value)>,
 }
 
 /// What user B created in the scan: objects the cross-user checks may act on.
@@ -290,6 +293,40 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             .map(|pr| send(p, pr, unique_valid_body(&pr.op, &p.seen_a), "user A")),
     )
     .await;
+    let mut valid = valid;
+    // A body the API's error names a field of (`column "limit" does not exist`, `syntax
+    // error at or near "limit"`): that field renamed to a name the API uses for it
+    // elsewhere (`card_limit` in the create's body), or dropped, and sent again once.
+    for (i, pr) in writes.iter().enumerate() {
+        let Some(ex) = &valid[i] else { continue };
+        if ex.response.ok() && !crate::inspect::failure_body(&ex.response)
+            || matches!(ex.response.status, 401 | 403 | 404)
+        {
+            continue;
+        }
+        let body = ex
+            .request
+            .body
+            .as_ref()
+            .and_then(|(_, b)| serde_json::from_slice::<Value>(b).ok());
+        let Some(Value::Object(sent)) = body else {
+            continue;
+        };
+        let Some(fixed) = repaired_body(&sent, &ex.response.text(), &known_fields(ops, pr)) else {
+            continue;
+        };
+        if let Some(again) = send(p, pr, Value::Object(fixed.clone()), "user A").await
+            && again.response.ok()
+            && !crate::inspect::failure_body(&again.response)
+        {
+            out.repaired.push((
+                pr.op.method.clone(),
+                pr.op.path.clone(),
+                Value::Object(fixed),
+            ));
+            valid[i] = Some(again);
+        }
+    }
     let mut created: Vec<&Probed> = Vec::new();
     for (pr, ex) in writes.iter().zip(valid) {
         let Some(ex) = ex else { continue };
@@ -365,6 +402,62 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .await;
     }
     out
+}
+
+/// Field names the API uses for the objects `pr` writes: the bodies of the other writes of
+/// its collection (the create's `card_limit`) and their handlers' inputs.
+fn known_fields(ops: &[Probed], pr: &Probed) -> Vec<String> {
+    let collection = crate::authz::prefix(pr).trim_end_matches('/').to_owned();
+    let collection = if collection.is_empty() {
+        collection_of(&pr.op.path)
+    } else {
+        collection
+    };
+    ops.iter()
+        .filter(|o| {
+            matches!(o.op.method.as_str(), "POST" | "PUT" | "PATCH")
+                && o.op.path != pr.op.path
+                && (collection_of(&o.op.path) == collection
+                    || crate::authz::prefix(o).trim_end_matches('/') == collection)
+        })
+        .filter_map(|o| o.op.body.as_ref())
+        .flat_map(|b| b.properties.iter().cloned())
+        .collect()
+}
+
+/// `sent` with each field the error text names (quoted: `"limit"`, `'limit'`,
+/// `` `limit` ``) renamed to a known field that ends with it as a word (`limit` →
+/// `card_limit`), or dropped when none does; `None` when the error names no field or
+/// nothing would be left.
+fn repaired_body(
+    sent: &Map<String, Value>,
+    error: &str,
+    known: &[String],
+) -> Option<Map<String, Value>> {
+    let named = |k: &str| {
+        ['"', '\'', '`'].iter().any(|q| {
+            error.contains(&format!("{q}{k}{q}")) || error.contains(&format!("\\{q}{k}\\{q}"))
+        })
+    };
+    let mut out = Map::new();
+    let mut changed = false;
+    for (k, v) in sent {
+        if !named(k) {
+            out.insert(k.clone(), v.clone());
+            continue;
+        }
+        changed = true;
+        let lower = k.to_ascii_lowercase();
+        if let Some(other) = known.iter().find(|n| {
+            let n = n.to_ascii_lowercase();
+            n != lower
+                && (n.ends_with(&format!("_{lower}")) || n.starts_with(&format!("{lower}_")))
+                && !sent.contains_key(n.as_str())
+        }) {
+            out.insert(other.clone(), v.clone());
+        }
+    }
+    (changed && !out.is_empty()).then_some(out)
 }
 
 /// Logins, registrations and token operations create sessions and accounts, not objects.
@@ -566,6 +659,23 @@ pub(crate) async fn toward_each_other(p: &Probe) {
     }
 }
 
+/// Moves every number of a body by 7 (`100` → `107`, `1.0` → `8.0`): values another
+/// write of the same body did not set, small enough to stay within a bound.
+pub(crate) fn shift_numbers(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                *v = Value::from(i + 7);
+            } else if let Some(f) = n.as_f64() {
+                *v = Value::from(f + 7.0);
+            }
+        }
+        Value::Object(m) => m.values_mut().for_each(shift_numbers),
+        Value::Array(a) => a.iter_mut().for_each(shift_numbers),
+        _ => {}
+    }
+}
+
 /// Makes the generated text values of a body unique (`spillcheck` → `spillcheck_k3x…`).
 pub(crate) fn distinct(v: &mut Value, suffix: &str) {
     match v {
@@ -604,6 +714,28 @@ mod tests {
 
     fn op(m: &str, path: &str) -> Operation {
         Operation::new(m, path, Origin::Source)
+    }
+
+    #[test]
+    fn bodies_repaired_from_the_error() {
+        let sent = serde_json::json!({"limit": 100, "note": "x"});
+        let sent = sent.as_object().unwrap();
+        let known = vec!["card_limit".to_owned(), "card_type".to_owned()];
+        // The JSON answer escapes the quotes of the database's message.
+        let error =
+            r#"{"message": "syntax error at or near \"limit\"\nLINE 3: SET limit = 100.0"}"#;
+        let fixed = repaired_body(sent, error, &known).unwrap();
+        assert_eq!(fixed.get("card_limit"), Some(&serde_json::json!(100)));
+        assert!(!fixed.contains_key("limit") && fixed.contains_key("note"));
+        // No field named, or nothing left: no repair.
+        assert!(repaired_body(sent, "internal error", &known).is_none());
+        let only = serde_json::json!({"colour": 1});
+        assert!(
+            repaired_body(only.as_object().unwrap(), "unknown field 'colour'", &known).is_none()
+        );
+        // A named field with no known counterpart is dropped.
+        let fixed = repaired_body(sent, "column 'note' does not exist", &known).unwrap();
+        assert!(!fixed.contains_key("note") && fixed.contains_key("limit"));
     }
 
     #[test]

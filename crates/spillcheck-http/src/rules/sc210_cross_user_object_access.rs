@@ -646,7 +646,10 @@ async fn actions(p: &Probe) -> Vec<Finding> {
         if authz::view_of(p, a, &collection, &id).await.is_some() {
             continue;
         }
-        let body = crate::writes::valid_body(&w.op, &p.seen_a);
+        // Values B's own use of the object did not set (B's limit was 100 too): a change
+        // in B's read-back is then A's.
+        let mut body = crate::writes::unique_valid_body(&w.op, &p.seen_a);
+        crate::writes::shift_numbers(&mut body);
         let req = p.write_request("user A", w, &authz::with_value(w, &id), &body);
         let Ok(ax) = p.send_as(a, req).await else {
             continue;
