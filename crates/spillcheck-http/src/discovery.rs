@@ -62,6 +62,9 @@ pub struct Body {
     pub example: Value,
     /// Property names.
     pub properties: Vec<String>,
+    /// Properties whose example value the handler's code names (`if method ==
+    /// "virtual_card"`): the branch the code takes on, kept over a document's example.
+    pub from_code: Vec<String>,
 }
 
 /// One API operation.
@@ -260,7 +263,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         || Body {
                             content_type: ct.clone(),
                             example: Value::Object(Map::new()),
-                            properties: Vec::new(),
+                            ..Body::default()
                         },
                         |s| body_from_schema(root, ct, s),
                     );
@@ -316,6 +319,7 @@ fn body_from_schema(root: &Map<String, Value>, ct: &str, schema: &Value) -> Body
         content_type: ct.to_owned(),
         example: example_for(root, schema, 0),
         properties,
+        from_code: Vec::new(),
     }
 }
 
@@ -729,6 +733,7 @@ pub fn body_from_fields(content_type: &str, fields: &[(String, String)]) -> Body
             .iter()
             .map(|(n, _)| n.rsplit('.').next().unwrap_or(n).to_owned())
             .collect(),
+        from_code: Vec::new(),
     }
 }
 
@@ -844,6 +849,24 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             let empty = |b: &Option<Body>| b.as_ref().is_none_or(|b| b.properties.is_empty());
             if empty(&existing.body) && !empty(&op.body) || existing.body.is_none() {
                 existing.body = op.body;
+            } else if let (Some(doc), Some(code)) = (existing.body.as_mut(), op.body) {
+                // What the handler reads beside what the document says: the documented
+                // example, with the fields only the code names added, and the values the
+                // code branches on (`payment_method: "virtual_card"`) over the example's.
+                if let (Value::Object(d), Value::Object(c)) = (&mut doc.example, code.example) {
+                    for (k, v) in c {
+                        if code.from_code.contains(&k) {
+                            d.insert(k.clone(), v);
+                            if !doc.properties.contains(&k) {
+                                doc.properties.push(k.clone());
+                            }
+                            doc.from_code.push(k);
+                        } else if !doc.properties.contains(&k) && !d.contains_key(&k) {
+                            doc.properties.push(k.clone());
+                            d.insert(k, v);
+                        }
+                    }
+                }
             }
             if existing.side_effect.is_none() {
                 existing.side_effect = op.side_effect;

@@ -110,7 +110,9 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
 }
 
 /// The body to send: the documented or source-read example, id-like fields filled with
-/// ids user A was seen with.
+/// ids user A was seen with, and sums of money as small as they go (a documented
+/// `"amount": 100.0` becomes 1: the scan's accounts move as little as they can, and a card
+/// the scan funded with a few units pays it).
 pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
     let mut m = match op.body.as_ref().map(|b| &b.example) {
         Some(Value::Object(m)) => m.clone(),
@@ -119,6 +121,14 @@ pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
     };
     for (k, v) in &mut m {
         let lower = k.to_ascii_lowercase();
+        let n = spillcheck_core::vocab::normalize(k);
+        if ["amount", "price", "total", "cost", "fee"]
+            .iter()
+            .any(|w| n.ends_with(w))
+            && v.as_f64().is_some_and(|x| x > 1.0)
+        {
+            *v = Value::from(1);
+        }
         if lower == "id" || lower.ends_with("_id") || lower.ends_with("id") && lower.len() > 4 {
             match seen.candidates(k, "").into_iter().next() {
                 Some(id) => *v = id,
@@ -429,12 +439,15 @@ fn known_fields(ops: &[Probed], pr: &Probed) -> Vec<String> {
 /// `` `limit` ``) renamed to a known field that ends with it as a word (`limit` →
 /// `card_limit`), or dropped when none does; `None` when the error names no field or
 /// nothing would be left.
-fn repaired_body(
+pub(crate) fn repaired_body(
     sent: &Map<String, Value>,
     error: &str,
     known: &[String],
 ) -> Option<Map<String, Value>> {
+    // Databases fold unquoted names to lower case (`isAdmin` → `"isadmin"`).
+    let error = error.to_ascii_lowercase();
     let named = |k: &str| {
+        let k = k.to_ascii_lowercase();
         ['"', '\'', '`'].iter().any(|q| {
             error.contains(&format!("{q}{k}{q}")) || error.contains(&format!("\\{q}{k}\\{q}"))
         })
@@ -733,6 +746,11 @@ mod tests {
         assert!(
             repaired_body(only.as_object().unwrap(), "unknown field 'colour'", &known).is_none()
         );
+        let pg =
+            "{\n  \"error\": \"column \\\"role\\\" of relation \\\"users\\\" does not exist\"}";
+        let reg = serde_json::json!({"username": "u", "Role": "admin", "is_admin": true});
+        let fixed = repaired_body(reg.as_object().unwrap(), pg, &[]).expect("role dropped");
+        assert!(!fixed.contains_key("Role") && fixed.contains_key("is_admin"));
         // A named field with no known counterpart is dropped.
         let fixed = repaired_body(sent, "column 'note' does not exist", &known).unwrap();
         assert!(!fixed.contains_key("note") && fixed.contains_key("limit"));

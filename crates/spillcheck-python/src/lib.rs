@@ -464,6 +464,19 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             f.lower_to_possible(why);
         }
     }
+    // Nothing authenticated in the code: the route rules have no authenticated route to
+    // compare with, and a clean report says nothing of who may call the API.
+    if model.routes.len() >= 3 && !model.any_auth {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            message: format!(
+                "none of the {} routes is authenticated in the code: SC101 and SC102 have no authenticated route to compare with, and authentication in a proxy or WSGI middleware is not seen; probe the running API to learn who may call it",
+                model.routes.len()
+            ),
+            path: None,
+            line: None,
+        });
+    }
     if let Some(only) = options.only {
         let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));
         findings.retain(|f| keep(f.location.as_ref().map(|l| l.path.as_str())));

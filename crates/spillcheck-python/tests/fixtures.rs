@@ -317,6 +317,65 @@ fn keys_the_project_refuses() {
 }
 
 #[test]
+fn a_project_without_any_authenticated_route_says_so() {
+    // Three routes and no authentication anywhere: a warning says the route rules had
+    // nothing to compare with; one authenticated route silences it.
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.py");
+    let routes = r#"from flask import Flask, jsonify
+from flask_login import login_required
+
+app = Flask(__name__)
+
+
+@app.get("/a")
+def a():
+    return jsonify([])
+
+
+@app.get("/b")
+def b():
+    return jsonify([])
+
+
+@app.get("/c")
+DECORATOR
+def c():
+    return jsonify([])
+"#;
+    let diagnostics = |source: &str| {
+        std::fs::write(&app, source).unwrap();
+        let all = |id: &str| id.starts_with("SC1");
+        let options = Options {
+            paths: vec![dir.path().to_path_buf()],
+            root: dir.path().to_path_buf(),
+            exclude: globset::GlobSet::empty(),
+            model: ModelOptions::default(),
+            enabled: &all,
+            only: None,
+        };
+        analyze(&options)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.message)
+            .collect::<Vec<_>>()
+    };
+    let none = diagnostics(&routes.replace("DECORATOR\n", ""));
+    assert!(
+        none.iter()
+            .any(|m| m.starts_with("none of the 3 routes is authenticated")),
+        "{none:?}"
+    );
+    let some = diagnostics(&routes.replace("DECORATOR", "@login_required"));
+    assert!(
+        !some
+            .iter()
+            .any(|m| m.contains("is authenticated in the code")),
+        "{some:?}"
+    );
+}
+
+#[test]
 fn one_model_per_application() {
     // Two apps scanned together: `notes`'s `load_record` never checks the owner, though
     // `billing`'s helper of the same name does.

@@ -150,6 +150,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                             _ => serde_json::Value::from(v.clone()),
                         };
                         discovery::set_field(&mut b.example, &i.name, value);
+                        b.from_code.push(i.name.clone());
                     }
                 }
                 op.body = Some(b);
