@@ -28,6 +28,9 @@ Planted (see expected.toml):
                                   of any user's address book
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
+- POST /api/wallets/<id>/cap      any user changes any wallet's cap; found only through the API
+                                  description a documentation page names (ZOO_DOCS=1), whose
+                                  `cap` field the handler refuses by name (`wallet_cap`)
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -292,6 +295,102 @@ def create_app():
         except (TypeError, ValueError):
             return jsonify(error="limit must be a number"), 400
         return jsonify(status="updated", card_id=card["id"])
+
+    # Wallets: the API description (served behind a documentation page only with
+    # ZOO_DOCS=1) names the cap field `cap`; the handlers take `wallet_cap`, the name the
+    # create uses, and refuse an unknown field naming it. Only a probe that reads the
+    # description from the page and repairs the body from the error changes a cap at all.
+    # Every user starts with a wallet of their own.
+    wallets = {
+        i + 1: {"id": i + 1, "owner": name, "label": "everyday", "wallet_cap": 50.0}
+        for i, name in enumerate(sorted(state["users"]))
+    }
+
+    def wallet_view(w):
+        return {"id": w["id"], "label": w["label"], "cap": w["wallet_cap"]}
+
+    @app.get("/api/wallets")
+    @token_required
+    def my_wallets():
+        mine = [wallet_view(w) for w in wallets.values() if w["owner"] == g.user["username"]]
+        return jsonify(wallets=mine)
+
+    @app.post("/api/wallets")
+    @token_required
+    def new_wallet():
+        data = request.get_json(silent=True) or {}
+        try:
+            cap = float(data.get("wallet_cap", 50))
+        except (TypeError, ValueError):
+            return jsonify(error="wallet_cap must be a number"), 400
+        w = {"id": len(wallets) + 1, "owner": g.user["username"],
+             "label": str(data.get("label", "wallet")), "wallet_cap": cap}
+        wallets[w["id"]] = w
+        return jsonify(wallet=wallet_view(w)), 201
+
+    def set_cap(w):
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or not data:
+            return jsonify(error="send the fields to change"), 400
+        for key, value in data.items():
+            if key not in ("wallet_cap", "label"):
+                return jsonify(error=f'unknown field "{key}"'), 400
+        for key, value in data.items():
+            w[key] = float(value) if key == "wallet_cap" else str(value)
+        return jsonify(wallet=wallet_view(w))
+
+    # Planted: any user changes any wallet's cap.
+    @app.post("/api/wallets/<int:wallet_id>/cap")
+    @token_required
+    def wallet_cap(wallet_id):
+        return set_cap(wallets.get(wallet_id) or abort(404))
+
+    # Safe: the same, owner-checked.
+    @app.post("/api/v2/wallets/<int:wallet_id>/cap")
+    @token_required
+    def wallet_cap_v2(wallet_id):
+        w = wallets.get(wallet_id) or abort(404)
+        if w["owner"] != g.user["username"]:
+            return jsonify(error="not your wallet"), 403
+        return set_cap(w)
+
+    if os.environ.get("ZOO_DOCS"):
+
+        @app.get("/api/docs/")
+        def docs_page():
+            return ('<html><body><div id="swagger-ui"></div><script>var user_config = '
+                    '{"dom_id": "#swagger-ui", "url": "/static/zoo-openapi.json"};</script>'
+                    "</body></html>")
+
+        @app.get("/static/zoo-openapi.json")
+        def zoo_spec():
+            number = {"type": "number", "example": 80}
+            cap = {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"cap": number}}}}}
+            create = {"content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"wallet_cap": number, "label": {"type": "string"}}}}}}
+            wallet_id = [{"name": "wallet_id", "in": "path", "required": True,
+                          "schema": {"type": "integer"}}]
+            bearer = [{"bearer": []}]
+            return jsonify({
+                "openapi": "3.0.3",
+                "info": {"title": "zoo wallets", "version": "1"},
+                "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+                "paths": {
+                    "/api/wallets": {
+                        "get": {"security": bearer, "responses": {"200": {"description": "ok"}}},
+                        "post": {"security": bearer, "requestBody": create,
+                                 "responses": {"201": {"description": "created"}}},
+                    },
+                    "/api/wallets/{wallet_id}/cap": {"post": {
+                        "security": bearer, "parameters": wallet_id, "requestBody": cap,
+                        "responses": {"200": {"description": "ok"}}}},
+                    "/api/v2/wallets/{wallet_id}/cap": {"post": {
+                        "security": bearer, "parameters": wallet_id, "requestBody": cap,
+                        "responses": {"200": {"description": "ok"}}}},
+                },
+            })
 
     # Planted: any caller sets any user's password (the path names the user). Only a
     # scan that logs B in with a password can prove it (B logs in with A's choice).

@@ -986,6 +986,60 @@ fn api_zoo_found_where_planted_silent_where_safe() {
 }
 
 #[test]
+fn api_zoo_description_behind_a_docs_page_and_a_body_repaired_from_the_error() {
+    // The wallets' API description is only named by a documentation page; its `cap` field
+    // is refused by name, and only the create's `wallet_cap` works. The planted BOLA is
+    // found only when both are understood; the owner-checked twin stays silent.
+    let (t, a, b) = zoo_with(&[("ZOO_DOCS", "1")]);
+    let truth = zoo_truth();
+    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC210"]);
+    let report = json(&out);
+    let on = |method: &str, route: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["route"]["method"] == method && f["route"]["path"] == route)
+            .map(|f| f["rule_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for e in truth["finding-with-docs"].as_array().unwrap() {
+        let (method, route) = route_of(e);
+        assert!(
+            on(&method, &route)
+                .iter()
+                .any(|r| r == e["rule"].as_str().unwrap()),
+            "{method} {route} not found: {}\n{}",
+            e["why"].as_str().unwrap(),
+            stderr(&out)
+        );
+    }
+    for e in truth["safe-with-docs"].as_array().unwrap() {
+        let (method, route) = route_of(e);
+        assert!(on(&method, &route).is_empty(), "{method} {route} is safe");
+    }
+    let received = t.received();
+    assert!(
+        received
+            .iter()
+            .any(|r| r["method"] == "GET" && r["path"] == "/static/zoo-openapi.json"),
+        "the document the page names was not fetched"
+    );
+    // Without the page, nothing names `cap` or `wallet_cap` for the update: not found.
+    let (t, a, b) = zoo();
+    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC210"]);
+    let report = json(&out);
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["route"]["path"] == "/api/wallets/{wallet_id}/cap"),
+        "found without the description"
+    );
+}
+
+#[test]
 fn api_zoo_read_only_sends_no_writes() {
     let (t, a, b) = zoo();
     let out = scan_zoo_with_tokens(&t, a, b, &[]);
