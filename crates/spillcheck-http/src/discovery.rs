@@ -139,6 +139,23 @@ impl Operation {
         self.params.iter().filter(|p| p.location == ParamIn::Path)
     }
 
+    /// The path with each path parameter at its documented example or default (`/api/v3/
+    /// reset-password` for `/api/v{version}/reset-password`, default 3): where an operation
+    /// that takes no object is sent (a login, a registration, a recovery form).
+    pub fn example_path(&self) -> String {
+        let values: BTreeMap<String, String> = self
+            .path_params()
+            .map(|p| {
+                let v = p
+                    .example
+                    .as_ref()
+                    .map_or_else(|| default_value(p), value_text);
+                (p.name.clone(), v)
+            })
+            .collect();
+        render_path(&self.path, &values)
+    }
+
     /// The path up to the first parameter (`/api/notes/` for `/api/notes/{id}`).
     pub fn static_prefix(&self) -> &str {
         self.path
@@ -1273,5 +1290,22 @@ mod spec_page_tests {
         // Another host is never fetched.
         let remote = r#"{"url": "https://petstore.swagger.io/v2/swagger.json"}"#;
         assert!(spec_urls_in_page(remote, "/docs").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod example_path_tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_sent_to_a_concrete_path() {
+        let spec = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {
+            "/api/v{version}/reset-password": {"post": {"parameters": [{"name": "version",
+            "in": "path", "required": true, "schema": {"type": "integer", "enum": [1, 2, 3],
+            "default": 3}}], "responses": {"200": {"description": "ok"}}}}}}"#;
+        let ops = parse_openapi(spec).unwrap();
+        assert_eq!(ops[0].example_path(), "/api/v3/reset-password");
+        let plain = Operation::new("POST", "/login", Origin::Source);
+        assert_eq!(plain.example_path(), "/login");
     }
 }

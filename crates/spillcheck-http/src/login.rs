@@ -146,7 +146,7 @@ async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
     let password = format!("Sc-{}-9!", random_name());
     p.secret(&password);
     let req = p
-        .request("scan's own account", Method::POST, &register.op.path)
+        .request("scan's own account", Method::POST, &register.op.example_path())
         .body_for(
             register.op.content_type(),
             &body(register, &user, &password),
@@ -468,7 +468,7 @@ pub async fn attempt_from(
             req
         }
         None => p
-            .request(label, Method::POST, &form.op.path)
+            .request(label, Method::POST, &form.op.example_path())
             .body_for(form.op.content_type(), &body(form, user, password)),
     };
     if let Some(ip) = forwarded_for {
@@ -641,7 +641,7 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
         let mut registered = false;
         for body in registration_bodies(op, &username, &email, &password) {
             let req = p
-                .request("scan's own account", Method::POST, &op.path)
+                .request("scan's own account", Method::POST, &op.example_path())
                 .body_for(op.content_type(), &body);
             let Ok(ex) = p.anon(req).await else { continue };
             if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
@@ -725,7 +725,7 @@ async fn provision(p: &Probe, register: &Form, login: &Form) -> Option<(String, 
     let password = format!("Sc-{}-9!", random_name());
     p.secret(&password);
     let req = p
-        .request("self-registration", Method::POST, &register.op.path)
+        .request("self-registration", Method::POST, &register.op.example_path())
         .json(&body(register, &user, &password));
     if !p.anon(req).await.ok()?.response.ok() {
         return None;

@@ -183,7 +183,7 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
     body.extend(injected.clone());
     let mut ex = p
         .anon(
-            p.request("scan's own account", Method::POST, &form.op.path)
+            p.request("scan's own account", Method::POST, &form.op.example_path())
                 .json(&Value::Object(body.clone())),
         )
         .await
@@ -201,7 +201,7 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
         body = fixed;
         ex = p
             .anon(
-                p.request("scan's own account", Method::POST, &form.op.path)
+                p.request("scan's own account", Method::POST, &form.op.example_path())
                     .json(&Value::Object(body.clone())),
             )
             .await

@@ -178,7 +178,7 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
         let mut body = crate::login::example_object(&form.op);
         body.insert(form.user_field.clone(), serde_json::Value::from(user));
         let req = p
-            .request(label, reqwest::Method::POST, &form.op.path)
+            .request(label, reqwest::Method::POST, &form.op.example_path())
             .body_for(form.op.content_type(), &serde_json::Value::Object(body));
         p.anon(req).await.ok()
     };
@@ -284,7 +284,7 @@ async fn timing_of(
         let mut body = serde_json::Value::Object(body);
         crate::writes::distinct(&mut body, &crate::probe::random_name());
         let req = p
-            .request(label, reqwest::Method::POST, &form.op.path)
+            .request(label, reqwest::Method::POST, &form.op.example_path())
             .body_for(form.op.content_type(), &body);
         async move { (p.anon(req).await.ok(), made) }
     };
