@@ -135,6 +135,44 @@ pub fn holds_no_data(r: &Response) -> bool {
     walk(&json)
 }
 
+/// An organisation's functional mailbox (`careers@`, `support@`, `noreply@`): published on
+/// purpose, nobody's personal data.
+pub fn is_role_address(email: &str) -> bool {
+    let local = email.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let local = local.split(['+', '.']).next().unwrap_or("");
+    matches!(
+        local,
+        "careers"
+            | "jobs"
+            | "info"
+            | "support"
+            | "help"
+            | "contact"
+            | "hello"
+            | "sales"
+            | "press"
+            | "media"
+            | "security"
+            | "privacy"
+            | "legal"
+            | "abuse"
+            | "noreply"
+            | "no-reply"
+            | "donotreply"
+            | "webmaster"
+            | "postmaster"
+            | "hostmaster"
+            | "billing"
+            | "feedback"
+            | "marketing"
+            | "team"
+            | "office"
+            | "admin"
+            | "hr"
+            | "compliance"
+    )
+}
+
 /// Email addresses in a text, lower-cased, in order of appearance, each once.
 pub fn emails(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -454,6 +492,14 @@ pub fn without_demo_records(json: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn published_mailboxes_are_nobodys_data() {
+        assert!(is_role_address("careers@vulnbank.example"));
+        assert!(is_role_address("support+billing@shop.example"));
+        assert!(!is_role_address("alice.liddell@zoo.test"));
+        assert!(!is_role_address("bob@zoo.test"));
+    }
 
     #[test]
     fn form_field_values_are_blanked() {

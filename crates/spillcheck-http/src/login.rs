@@ -146,7 +146,11 @@ async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
     let password = format!("Sc-{}-9!", random_name());
     p.secret(&password);
     let req = p
-        .request("scan's own account", Method::POST, &register.op.example_path())
+        .request(
+            "scan's own account",
+            Method::POST,
+            &register.op.example_path(),
+        )
         .body_for(
             register.op.content_type(),
             &body(register, &user, &password),
@@ -725,7 +729,11 @@ async fn provision(p: &Probe, register: &Form, login: &Form) -> Option<(String, 
     let password = format!("Sc-{}-9!", random_name());
     p.secret(&password);
     let req = p
-        .request("self-registration", Method::POST, &register.op.example_path())
+        .request(
+            "self-registration",
+            Method::POST,
+            &register.op.example_path(),
+        )
         .json(&body(register, &user, &password));
     if !p.anon(req).await.ok()?.response.ok() {
         return None;

@@ -49,14 +49,20 @@ declare_rule! {
 /// secrets, or fields that tie a record to a person (`user_id`, `owner_id`, `customer_id`...).
 /// Otherwise records with any id count too.
 pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
+    // A person's address; a published mailbox (`careers@`) is not anybody's data.
+    let personal_email = |text: &str| {
+        inspect::emails(text)
+            .iter()
+            .any(|e| !inspect::is_role_address(e))
+    };
     let Some(json) = r.json() else {
-        return !inspect::emails(&r.text()).is_empty();
+        return personal_email(&r.text());
     };
     // An API description lists field names (`email`, `password`), not anybody's data.
     if inspect::is_api_description(&json) {
         return false;
     }
-    if !inspect::emails(&r.text()).is_empty() {
+    if personal_email(&r.text()) {
         return true;
     }
     // A demo credential set (`ASIADEMO…`, `…DEMODEMO`) is nobody's data.
