@@ -32,7 +32,10 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// Public content (articles, tags, catalogs, public profiles, feeds) is read without a
-    /// token on purpose. Routes with optional authentication (`jwt_optional`,
+    /// token on purpose. A route that issues the caller a credential (itself or through the
+    /// functions it calls: `jwt.encode`, `create_access_token`, `login_user`, `.tokenize()`)
+    /// for what the request carries (a password, an OAuth code, a signed assertion) is the
+    /// login, whatever its name; one that mints a token from nothing the client sends stays. Routes with optional authentication (`jwt_optional`,
     /// `jwt_required(optional=True)`, `login_required(optional=True)`), login, registration,
     /// token refresh, password reset, health and documentation routes are never reported.
     /// The finding is `likely` when the route writes data, answers with personal or secret

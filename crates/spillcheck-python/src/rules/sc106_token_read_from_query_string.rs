@@ -18,6 +18,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A query value that only names a cookie (`resp.set_cookie(token, "done")`, a
+    /// download-finished marker) authenticates nothing and is not reported.
     /// Reset, confirmation, invitation and unsubscribe links carry a one-time token in the
     /// URL by design (they are mailed): in functions named so the finding is `possible`, and
     /// so it is where the function checks the token as a signed link bound to a purpose and an

@@ -19,6 +19,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// Answers built by response helpers count (`jsonify`, Flask-AppBuilder's
+    /// `self.response_500(message=str(e))` and `response_4xx`, a project's `*_response`), and
+    /// so does a helper that makes text of the exception (`error_msg_from_exception(ex)`).
     /// An exception's text is reported when the handler catches everything (`Exception`,
     /// a bare `except`, a 500 handler), answers 5xx, or catches an error of the machinery
     /// whose text names internals (`IntegrityError`, `OperationalError`, `KeyError`, OS and

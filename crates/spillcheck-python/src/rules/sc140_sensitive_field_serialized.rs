@@ -18,6 +18,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// Functions are answers when a route's handler is that very function (a data-layer
+    /// method of the same name is not) or a helper whose result the handler returns. Input
+    /// schemas (`UserInputSchema`, `LoginRequest`, `SearchArgs`, or a subclass of an input
+    /// base) are loaded, never dumped, and neither they nor what they nest are reported.
     /// The operation that issues a token (login, token refresh, registration) answers with
     /// it on purpose: token fields built by functions named so are not reported; secrets
     /// and password hashes are, everywhere. Dicts passed to other calls (an outgoing HTTP
