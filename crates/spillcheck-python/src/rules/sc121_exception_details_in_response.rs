@@ -92,7 +92,12 @@ fn leaks(value: &Expr, name: &str, as_text: bool) -> bool {
                 let n = n.to_ascii_lowercase();
                 ["msg", "message", "text"].iter().any(|w| n.contains(w))
             });
-            let passthrough = message_of || is_response_builder(c) || matches!(
+            // An error object the answer is built of (`SupersetError(message=...)`).
+            let error_object = crate::ast_util::callee_last(c).is_some_and(|n| {
+                n.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    && (n.ends_with("Error") || n.ends_with("Problem"))
+            });
+            let passthrough = message_of || error_object || is_response_builder(c) || matches!(
                 crate::ast_util::callee_last(c),
                 Some(
                     "str"
