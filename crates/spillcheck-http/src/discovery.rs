@@ -894,6 +894,43 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
     }
 }
 
+/// A documented template whose parameter sits inside a segment (`/api/v{version}/reset-
+/// password`) is the same operation as the concrete route its example value names when the
+/// code serves that route (`/api/v3/reset-password`): it folds into it (the document's body
+/// and security fill what the concrete one lacks), so one weakness is tested and reported
+/// once, on the route that serves it.
+pub fn fold_versioned(ops: &mut Vec<Operation>) {
+    let embedded = |op: &Operation| {
+        op.path
+            .split('/')
+            .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
+    };
+    let mut folded: Vec<usize> = Vec::new();
+    for i in 0..ops.len() {
+        if !embedded(&ops[i]) {
+            continue;
+        }
+        let concrete = ops[i].example_path();
+        let Some(j) = ops
+            .iter()
+            .position(|o| o.method == ops[i].method && o.path == concrete)
+        else {
+            continue;
+        };
+        let (body, security) = (ops[i].body.clone(), ops[i].security.clone());
+        if ops[j].body.is_none() {
+            ops[j].body = body;
+        }
+        if ops[j].security == Security::Unknown {
+            ops[j].security = security;
+        }
+        folded.push(i);
+    }
+    for i in folded.into_iter().rev() {
+        ops.remove(i);
+    }
+}
+
 /// Ids seen in responses, by key name (`id`, `note_id`...) and by the path prefix of the
 /// response they came from.
 #[derive(Debug, Default, Clone)]
@@ -1307,5 +1344,27 @@ mod example_path_tests {
         assert_eq!(ops[0].example_path(), "/api/v3/reset-password");
         let plain = Operation::new("POST", "/login", Origin::Source);
         assert_eq!(plain.example_path(), "/login");
+        // The template folds into the concrete route the code serves for its example.
+        let mut all = ops.clone();
+        all.push(Operation::new(
+            "POST",
+            "/api/v3/reset-password",
+            Origin::Source,
+        ));
+        all.push(Operation::new(
+            "POST",
+            "/api/v1/reset-password",
+            Origin::Source,
+        ));
+        fold_versioned(&mut all);
+        let paths: Vec<&str> = all.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["/api/v3/reset-password", "/api/v1/reset-password"]
+        );
+        // Without a concrete route it stays.
+        let mut alone = ops;
+        fold_versioned(&mut alone);
+        assert_eq!(alone.len(), 1);
     }
 }

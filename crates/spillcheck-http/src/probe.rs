@@ -946,6 +946,7 @@ async fn discover(
         ops = found;
     }
     discovery::merge(&mut ops, source_ops);
+    discovery::fold_versioned(&mut ops);
     // Operations with side effects (logout, reset, seed...) are never sent: they leave the
     // list here, named in one warning. DELETEs stay for the write tests on the scan's own
     // objects.
