@@ -297,13 +297,12 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .filter(|pr| matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH"))
         .filter(|pr| side_effect(&pr.op).is_none())
         .collect();
-    let valid = join_all(
+    let mut valid = join_all(
         writes
             .iter()
             .map(|pr| send(p, pr, unique_valid_body(&pr.op, &p.seen_a), "user A")),
     )
     .await;
-    let mut valid = valid;
     // A body the API's error names a field of (`column "limit" does not exist`, `syntax
     // error at or near "limit"`): that field renamed to a name the API uses for it
     // elsewhere (`card_limit` in the create's body), or dropped, and sent again once.

@@ -409,7 +409,7 @@ impl ProjectFacts {
                         if setting_of(setting).is_none() {
                             continue;
                         }
-                        if let Some(v) = str_value(other).filter(|v| v.len() >= 4) {
+                        if let Some(v) = str_value(other) {
                             facts.refused_values.insert(v.to_owned());
                         }
                         if let Expr::Name(n) = other
@@ -439,16 +439,6 @@ impl ProjectFacts {
         /// Flask-CORS settings that give the origins.
         fn cors_origins_key(k: &str) -> bool {
             matches!(k, "CORS_ORIGINS" | "CORS_RESOURCES")
-        }
-        /// `"*"`, `[".*"]`: any origin.
-        fn wildcard(e: &Expr) -> bool {
-            let mut w = false;
-            crate::ast_util::each_expr(e, &mut |x| {
-                if str_value(x).is_some_and(|s| s == "*" || s == ".*") {
-                    w = true;
-                }
-            });
-            w
         }
         /// `"before_insert"`, `"before_update"`: events that run before a row is written.
         fn before_write(e: Option<&Expr>) -> bool {
@@ -539,7 +529,7 @@ impl ProjectFacts {
             fn visit_stmt(&mut self, stmt: &'a Stmt) {
                 // `CORS_ORIGINS = [...]` (a settings module or class), `app.config["CORS_ORIGINS"] = ...`.
                 if let Stmt::Assign(a) = stmt
-                    && !wildcard(&a.value)
+                    && !crate::recognizers::any_origin(&a.value)
                     && a.targets.iter().any(|t| match t {
                         Expr::Name(n) => cors_origins_key(n.id.as_str()),
                         Expr::Subscript(s) => str_value(&s.slice).is_some_and(cors_origins_key),
@@ -636,7 +626,7 @@ impl ProjectFacts {
                 if let Expr::Call(c) = expr
                     && c.arguments.keywords.iter().any(|k| {
                         k.arg.as_ref().is_some_and(|a| cors_origins_key(a.as_str()))
-                            && !wildcard(&k.value)
+                            && !crate::recognizers::any_origin(&k.value)
                     })
                     && !matches!(callee_last(c), Some("CORS" | "cross_origin"))
                 {

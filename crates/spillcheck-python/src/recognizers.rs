@@ -248,3 +248,15 @@ pub(crate) fn is_key_object(key: &ruff_python_ast::Expr, cx: &crate::checker::Ch
             && looks(&a.value)
     })
 }
+
+/// A Flask-CORS origin setting that allows any origin: `"*"`, `[".*"]`, a resources map
+/// with one of them.
+pub(crate) fn any_origin(e: &ruff_python_ast::Expr) -> bool {
+    let mut w = false;
+    crate::ast_util::each_expr(e, &mut |x| {
+        if crate::ast_util::str_value(x).is_some_and(|s| s == "*" || s == ".*") {
+            w = true;
+        }
+    });
+    w
+}

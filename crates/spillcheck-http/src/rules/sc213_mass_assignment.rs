@@ -181,35 +181,30 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
     body.insert(form.user_field.clone(), Value::from(user.clone()));
     body.insert(form.password_field.clone(), Value::from(password.clone()));
     body.extend(injected.clone());
-    let mut ex = p
-        .anon(
-            p.request("scan's own account", Method::POST, &form.op.example_path())
-                .json(&Value::Object(body.clone())),
-        )
-        .await
-        .ok()?;
+    let path = form.op.example_path();
     // A property the API has no column for (`column "isAdmin" of relation "users" does
     // not exist`): dropped, the rest sent again (three times at most).
-    for _ in 0..3 {
-        if ex.response.ok() {
-            break;
-        }
-        let fixed = crate::writes::repaired_body(&body, &ex.response.text(), &[])?;
-        if !injected.keys().any(|k| fixed.contains_key(k)) {
-            return None;
-        }
-        body = fixed;
-        ex = p
+    let mut repairs = 0;
+    let ex = loop {
+        let ex = p
             .anon(
-                p.request("scan's own account", Method::POST, &form.op.example_path())
+                p.request("scan's own account", Method::POST, &path)
                     .json(&Value::Object(body.clone())),
             )
             .await
             .ok()?;
-    }
-    if !ex.response.ok() {
-        return None;
-    }
+        if ex.response.ok() {
+            break ex;
+        }
+        repairs += 1;
+        if repairs > 3 {
+            return None;
+        }
+        body = crate::writes::repaired_body(&body, &ex.response.text(), &[])?;
+        if !injected.keys().any(|k| body.contains_key(k)) {
+            return None;
+        }
+    };
     if let Ok(mut c) = p.created_users.lock() {
         c.push(user);
     }

@@ -86,58 +86,6 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
             literal: literal.to_owned(),
         },
     ));
-    if fallback && refuses_default(cx, name, literal) {
-        cx.findings[index].lower_to_possible(
-            "the module refuses to go on with this default (an `if` comparing the key with it raises)",
-        );
-    }
-}
-
-/// Whether the module fails closed on the default: an `if` whose test compares `name` with
-/// `literal` and whose body raises (`if SECRET_KEY == "dev" and not DEBUG: raise
-/// RuntimeError(...)`).
-fn refuses_default(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
-    use ruff_python_ast::visitor::{Visitor, walk_stmt};
-    struct Find<'n> {
-        name: &'n str,
-        literal: &'n str,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Find<'_> {
-        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
-            if self.found {
-                return;
-            }
-            if let ast::Stmt::If(i) = stmt {
-                let mut compares = false;
-                crate::ast_util::each_expr(&i.test, &mut |e| {
-                    if let Expr::Compare(c) = e {
-                        let mut sides = crate::ast_util::operands(c);
-                        compares |= sides.clone().any(|x| {
-                            crate::ast_util::dotted(x)
-                                .is_some_and(|d| d.rsplit('.').next() == Some(self.name))
-                                || str_value(x).is_some_and(|k| k == self.name)
-                        }) && sides.any(|x| str_value(x) == Some(self.literal));
-                    }
-                });
-                if compares && i.body.iter().any(|s| matches!(s, ast::Stmt::Raise(_))) {
-                    self.found = true;
-                    return;
-                }
-            }
-            walk_stmt(self, stmt);
-        }
-    }
-    let Some(module) = cx.file.module() else {
-        return false;
-    };
-    let mut find = Find {
-        name,
-        literal,
-        found: false,
-    };
-    find.visit_body(&module.body);
-    find.found
 }
 
 /// `SC130` on assignments to signing-key names.

@@ -43,7 +43,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::ast_util::{bool_value, callee_last, each_expr, kwarg, str_value};
+use crate::ast_util::{bool_value, callee_last, kwarg};
 use crate::checker::Checker;
 
 /// `SC161`: Flask-CORS with credentials and any origin (`*` or no origin list).
@@ -55,17 +55,8 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if kwarg(call, "supports_credentials").and_then(bool_value) != Some(true) {
         return;
     }
-    let wildcard = |e: &Expr| {
-        let mut w = false;
-        each_expr(e, &mut |x| {
-            if str_value(x).is_some_and(|s| s == "*" || s == ".*") {
-                w = true;
-            }
-        });
-        w
-    };
     let origins = kwarg(call, "origins").or_else(|| kwarg(call, "resources"));
-    let any_origin = origins.is_none_or(wildcard);
+    let any_origin = origins.is_none_or(crate::recognizers::any_origin);
     if any_origin {
 
         // A Bearer-token API needs no cookies across origins: drop the credentials.
