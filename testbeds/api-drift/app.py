@@ -3,7 +3,9 @@
 - `GET /api/debug/config` is served, open, and missing from openapi.json (SC270);
 - openapi.json still documents `GET /api/reports/{report_id}`, removed from the code (SC271);
 - openapi.json declares bearer auth on `POST /api/feedback`, which checks nothing (SC272);
-- `GET /api/v1/users/{user_id}` (deprecated) still answers without the token v2 requires (SC273).
+- `GET /api/v1/users/{user_id}` (deprecated) still answers without the token v2 requires (SC273);
+- `GET /api/notes/mine` is not documented but only redirects to the documented listing: an
+  alias, silent when the running app shows it.
 
 Tokens: `Authorization: Bearer <token>` with the tokens of DRIFT_TOKENS (`alice:TOKEN,bob:TOKEN`).
 """
@@ -12,7 +14,7 @@ import json
 import os
 from functools import wraps
 
-from flask import Flask, abort, g, jsonify, request, send_file
+from flask import Flask, abort, g, jsonify, redirect, request, send_file, url_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 USERS = {1: {"id": 1, "name": "alice", "email": "alice@drift.test"}, 2: {"id": 2, "name": "bob", "email": "bob@drift.test"}}
@@ -54,6 +56,13 @@ def create_app():
     @require_token
     def list_notes():
         return jsonify([n for n in NOTES.values() if n["owner"] == g.user_id])
+
+    # Not in the description, but only a redirect to the documented listing: an alias,
+    # not a shadow endpoint (the running app shows it; the code alone cannot).
+    @app.get("/api/notes/mine")
+    @require_token
+    def my_notes():
+        return redirect(url_for("list_notes"))
 
     @app.get("/api/v2/users/<int:user_id>")
     @require_token

@@ -28,6 +28,11 @@ Planted (see expected.toml):
                                   of any user's address book
 - POST /api/users/<name>/follow   answers with the followed user's profile, email included
 - POST /api/profile/bio           a JSON list for the body: the AttributeError text is answered
+- POST /api/cards/<id>/exchange   owner-checked, but the body overrides the rate the bank
+                                  applies (its answer shows the rate used)
+- POST /api/cards/<id>/settings   owner-checked, every body key is a column of the update:
+                                  the owner sets `current_balance` (the listing's `balance`),
+                                  a name only the update's answer and its errors show
 - POST /api/wallets/<id>/cap      any user changes any wallet's cap; found only through the API
                                   description a documentation page names (ZOO_DOCS=1), whose
                                   `cap` field the handler refuses by name (`wallet_cap`)
@@ -48,6 +53,8 @@ Safe (must stay silent):
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
+- POST /api/cards/<id>/convert    the bank's rate only
+- POST /api/cards/<id>/preferences the label and the limit only
 - PUT  /api/v2/users/<name>/password  the caller's own password only (403 for another user)
 - GET  /api/v2/users/<name>/contacts/<id>  the owner of the address book only
 - POST /api/v2/purchases          the same, owner-checked (403 for someone else's card)
@@ -295,6 +302,84 @@ def create_app():
         except (TypeError, ValueError):
             return jsonify(error="limit must be a number"), 400
         return jsonify(status="updated", card_id=card["id"])
+
+    # Planted: a foreign top-up; the rate is the bank's, but every key of the body
+    # overrides the conversion (a client sends its own rate and is credited more).
+    @app.post("/api/cards/<int:card_id>/exchange")
+    @token_required
+    def exchange(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        data = request.get_json(silent=True) or {}
+        conversion = {"amount": data.get("amount", 0), "rate": 0.92}
+        conversion.update(data)
+        try:
+            credited = round(float(conversion["amount"]) * float(conversion["rate"]), 2)
+        except (TypeError, ValueError):
+            return jsonify(error="amount must be a number"), 400
+        if credited <= 0:
+            return jsonify(error="amount must be positive"), 400
+        card["balance"] += credited
+        return jsonify(status="ok", conversion={"card_id": card_id, "rate": conversion["rate"],
+                                                "credited": credited})
+
+    # Safe: the same, the bank's rate only.
+    @app.post("/api/cards/<int:card_id>/convert")
+    @token_required
+    def convert(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        data = request.get_json(silent=True) or {}
+        try:
+            credited = round(float(data.get("amount", 0)) * 0.92, 2)
+        except (TypeError, ValueError):
+            return jsonify(error="amount must be a number"), 400
+        if credited <= 0:
+            return jsonify(error="amount must be positive"), 400
+        card["balance"] += credited
+        return jsonify(status="ok", conversion={"card_id": card_id, "rate": 0.92,
+                                                "credited": credited})
+
+    # The card's row as a database stores it: the listing calls `current_balance`
+    # `balance` and `card_limit` `limit`.
+    columns = {"label": "label", "card_limit": "limit", "current_balance": "balance"}
+
+    def row_of(card):
+        return {"id": card["id"], **{col: card[key] for col, key in columns.items()}}
+
+    # Planted: every key of the body becomes a column of the UPDATE, the balance among
+    # them; an unknown one fails with the database's error text.
+    @app.post("/api/cards/<int:card_id>/settings")
+    @token_required
+    def settings(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        data = request.get_json(silent=True) or {}
+        for key in data:
+            if key not in columns:
+                return jsonify(error=f'column "{key}" of relation "cards" does not exist'), 500
+        for key, value in data.items():
+            card[columns[key]] = value
+        return jsonify(status="updated", card=row_of(card))
+
+    # Safe: the same, the label and the limit only.
+    @app.post("/api/cards/<int:card_id>/preferences")
+    @token_required
+    def preferences(card_id):
+        card = cards.get(card_id) or abort(404)
+        if card["owner"] != g.user["username"]:
+            return jsonify(error="not your card"), 403
+        data = request.get_json(silent=True) or {}
+        for key in data:
+            if key not in columns:
+                return jsonify(error=f'unknown setting "{key}"'), 400
+        for key in ("label", "card_limit"):
+            if key in data:
+                card[columns[key]] = data[key]
+        return jsonify(status="updated", card=row_of(card))
 
     # Wallets: the API description (served behind a documentation page only with
     # ZOO_DOCS=1) names the cap field `cap`; the handlers take `wallet_cap`, the name the

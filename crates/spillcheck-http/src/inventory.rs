@@ -55,6 +55,9 @@ pub enum Live {
         status: u16,
         /// The anonymous request's status.
         anonymous: Option<u16>,
+        /// The answer redirects to a documented operation: an alias of it.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        alias: bool,
     },
     /// No such route: 404 from the framework's router, or 405 for this method.
     Absent,

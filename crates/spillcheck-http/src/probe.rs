@@ -809,7 +809,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     reach(&mut p).await?;
     let found = discover(&mut p, plan.openapi.as_ref(), plan.source_ops).await;
     let login_seen = identities(&mut p, &found.ops, plan.logins, plan.self_register).await;
-    let learnt = learn(&mut p, found.ops, login_seen).await;
+    let learnt = learn(&mut p, found.ops, login_seen, found.documented.as_deref()).await;
     let cleanup = write(&mut p, learnt.refused).await;
     send_canary(&p, plan.canary.as_ref()).await;
     let findings = check(&mut p, &cleanup).await;
@@ -1096,7 +1096,12 @@ struct Learnt {
 /// Phase 4: learn ids and baselines. A's answers to every operation (those without path
 /// parameters first: listings and `/me` name ids), B's, links followed, anonymous replays of
 /// what A could read; browser routes named.
-async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> Learnt {
+async fn learn(
+    p: &mut Probe,
+    mut ops: Vec<Operation>,
+    login_seen: SeenIds,
+    documented: Option<&[Operation]>,
+) -> Learnt {
     // Baselines: operations without path parameters first (listings and /me give ids),
     // then the others with ids filled in.
     p.engine.progress().phase("baseline requests");
@@ -1218,7 +1223,7 @@ async fn learn(p: &mut Probe, mut ops: Vec<Operation>, login_seen: SeenIds) -> L
         pr.anon = anon;
     }
     p.ops = probed;
-    let live = live_inventory(p).await;
+    let live = live_inventory(p, documented.unwrap_or_default()).await;
     let refused = p
         .ops
         .iter()
@@ -1459,29 +1464,65 @@ fn outcome(
 /// What the running API says of each probed operation, for the inventory: the route is
 /// absent when the router says so (405 for the method, or a 404 that an `OPTIONS` request
 /// for the same path confirms: Flask answers `OPTIONS` for every path a route matches,
-/// whatever the object, so "no such note" is not taken for "no such route").
-async fn live_inventory(p: &Probe) -> Vec<(String, String, crate::inventory::Live)> {
+/// whatever the object, so "no such note" is not taken for "no such route"). A route
+/// whose answer redirects to a documented operation (`/links/3` → `/links/3/0`) is an
+/// alias of it.
+async fn live_inventory(
+    p: &Probe,
+    documented: &[Operation],
+) -> Vec<(String, String, crate::inventory::Live)> {
     use crate::inventory::Live;
     let answers = join_all(p.ops.iter().map(|pr| async move {
         let first = pr.user.as_ref().or(pr.anon.as_ref())?;
         let status = first.response.status;
         let anonymous = pr.anon.as_ref().map(|a| a.response.status);
+        let alias = redirects_to_documented(p, &first.response, &pr.op.method, documented);
         let live = match status {
             405 => Live::Absent,
             404 => {
                 let path = pr.path.split('?').next().unwrap_or(&pr.path).to_owned();
                 match p.anon(p.request("anonymous", Method::OPTIONS, &path)).await {
                     Ok(ex) if ex.response.status == 404 => Live::Absent,
-                    Ok(_) => Live::Answers { status, anonymous },
+                    Ok(_) => Live::Answers {
+                        status,
+                        anonymous,
+                        alias,
+                    },
                     Err(_) => return None,
                 }
             }
-            _ => Live::Answers { status, anonymous },
+            _ => Live::Answers {
+                status,
+                anonymous,
+                alias,
+            },
         };
         Some((pr.op.method.clone(), pr.op.path.clone(), live))
     }))
     .await;
     answers.into_iter().flatten().collect()
+}
+
+/// Whether an answer came through redirects, on the API's own origin, from an operation
+/// of the same method the API description documents.
+fn redirects_to_documented(
+    p: &Probe,
+    r: &crate::engine::Response,
+    method: &str,
+    documented: &[Operation],
+) -> bool {
+    if r.redirects.is_empty() {
+        return false;
+    }
+    let to = &r.url;
+    let path = to.path();
+    let path = path
+        .strip_prefix(p.base.path().trim_end_matches('/'))
+        .unwrap_or(path);
+    to.origin() == p.base.origin()
+        && documented
+            .iter()
+            .any(|o| o.method == method && template_fit(&o.path, path).is_some())
 }
 
 async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {

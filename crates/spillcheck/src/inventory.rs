@@ -199,6 +199,7 @@ pub(crate) fn compare_spec(spec: &str, routes: &[Route]) -> anyhow::Result<Inven
                         spillcheck_http::inventory::Live::Answers {
                             status,
                             anonymous: None,
+                            alias: false,
                         }
                     }
                 }

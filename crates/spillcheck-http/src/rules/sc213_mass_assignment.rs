@@ -13,7 +13,7 @@ use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// With `--allow-writes`, the probe sent a create or update with privileged properties added (`role`, `is_admin`, `balance`...) and read the object back: the property stuck. Accounts (a registration, an update of the caller's own profile) and objects: an update of an object user A created (`POST /api/cards/{id}/update-limit`, `PUT /api/orders/{id}`) with a property the server keeps (`balance`, `credits`, `verified`, `paid`...) set to a value of the scan's choosing.
+    /// With `--allow-writes`, the probe sent a create or update with privileged properties added (`role`, `is_admin`, `balance`...) and read the object back: the property stuck; or a write's own answer used a value the server should work out itself (an exchange rate, a price, a fee) that the request set. Accounts (a registration, an update of the caller's own profile) and objects: an update of an object user A created (`POST /api/cards/{id}/update-limit`, `PUT /api/orders/{id}`) with a property the server keeps (`balance`, `credits`, `verified`, `paid`...) set to a value of the scan's choosing.
     ///
     /// ## Why it matters
     /// A user who can set their own role is an administrator.
@@ -27,7 +27,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. A property the listing shows under a name the update does not take is missed.
+    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name ending in rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
     ///
     /// ## Fix
     /// Copy only allowed keys from the request body: `for k in ("display_name", "bio"): ...`.
@@ -325,57 +325,201 @@ fn object_candidates(record: &Value, inputs: &[String]) -> Map<String, Value> {
         .collect()
 }
 
-/// The record of object `id` in user A's answer to the create that made it.
-fn created_record(p: &Probe, collection: &str, id: &str) -> Option<Map<String, Value>> {
-    p.engine.exchanges().iter().find_map(|e| {
+/// What user A's answers to the writes of a collection say of its objects: the record
+/// of object `id` (the create that made it, an update that answered with it), and the
+/// names every record of the collection is shown with — what an object is called where
+/// the API stores it (`current_balance` where the listing shows `balance`).
+fn written_records(p: &Probe, collection: &str, id: &str) -> (Map<String, Value>, Vec<String>) {
+    let mut record = Map::new();
+    let mut names: Vec<String> = Vec::new();
+    for e in p.engine.exchanges() {
+        let path = e.request.url.path();
         if e.request.actor != crate::engine::Actor::UserA
-            || e.request.method != "POST"
+            || !matches!(e.request.method.as_str(), "POST" | "PUT" | "PATCH")
             || !e.response.ok()
-            || crate::writes::collection_of(e.request.url.path()) != collection
+            || !(crate::writes::collection_of(path) == collection
+                || path.starts_with(&format!("{collection}/")))
         {
-            return None;
+            continue;
         }
-        match crate::authz::record_with_id(&e.response.json()?, id)? {
-            Value::Object(m) => Some(m),
-            _ => None,
+        let Some(json) = e.response.json() else {
+            continue;
+        };
+        walk_objects(&json, 0, &mut |m| {
+            if m.contains_key("id") {
+                names.extend(m.keys().filter(|k| !names.contains(k)).cloned().collect::<Vec<_>>());
+            }
+        });
+        if let Some(Value::Object(m)) = crate::authz::record_with_id(&json, id) {
+            record.extend(m);
         }
+    }
+    (record, names)
+}
+
+/// Names of the values a server works out for an operation (an exchange rate, a price, a
+/// fee, a discount): a client that can set one sets what it pays or receives. Compared as
+/// the end of the normal form (`exchange_rate` → `exchangerate`).
+const COMPUTED: &[&str] = &[
+    "rate",
+    "price",
+    "fee",
+    "fees",
+    "discount",
+    "tax",
+    "commission",
+    "multiplier",
+    "interest",
+];
+
+/// User A's last successful answer to operation `template` (any object of it).
+fn last_answer(
+    p: &Probe,
+    method: &str,
+    template: &str,
+) -> Option<std::sync::Arc<crate::engine::Exchange>> {
+    p.engine.exchanges().into_iter().rev().find(|e| {
+        e.request.actor == crate::engine::Actor::UserA
+            && e.response.ok()
+            && !crate::inspect::failure_body(&e.response)
+            && p.route_of(e) == Some((method, template))
     })
+}
+
+/// The numbers an earlier answer of user A to this write shows under a computed name
+/// that neither the operation takes as input nor that request sent, each moved by 7: the
+/// scan sends them and reads the write's own answer.
+fn computed_candidates(earlier: Option<&crate::engine::Exchange>, inputs: &[String]) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(e) = earlier else {
+        return out;
+    };
+    let Some(json) = e.response.json() else {
+        return out;
+    };
+    let sent: Vec<String> = e
+        .request
+        .body
+        .as_ref()
+        .and_then(|(_, b)| serde_json::from_slice::<Value>(b).ok())
+        .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect()))
+        .unwrap_or_default();
+    walk_objects(&json, 0, &mut |m| {
+        for (k, v) in m {
+            let norm = spillcheck_core::vocab::normalize(k);
+            if inputs.iter().chain(&sent).any(|i| i.eq_ignore_ascii_case(k))
+                || !COMPUTED.iter().any(|c| norm.ends_with(c))
+            {
+                continue;
+            }
+            if let Some(n) = v.as_f64().filter(|n| n.is_finite()) {
+                out.insert(k.clone(), Value::from(n + 7.0));
+            }
+        }
+    });
+    out
+}
+
+fn walk_objects(v: &Value, depth: usize, f: &mut dyn FnMut(&Map<String, Value>)) {
+    if depth > 6 {
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            f(m);
+            for x in m.values() {
+                walk_objects(x, depth + 1, f);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| walk_objects(x, depth + 1, f)),
+        _ => {}
+    }
+}
+
+/// The computed values of `injected` the write's answer shows with the very value sent,
+/// in an object that showed the same name before without it being sent (the server's own
+/// figure, not an echo of the request).
+fn computed_taken(injected: &Map<String, Value>, before: &Value, after: &Value) -> Vec<String> {
+    let mut had = std::collections::BTreeSet::new();
+    walk_objects(before, 0, &mut |m| {
+        had.extend(m.keys().cloned());
+    });
+    let mut out = Vec::new();
+    walk_objects(after, 0, &mut |m| {
+        for (k, v) in injected {
+            if had.contains(k)
+                && m.get(k).is_some_and(|x| same_number(x, v))
+                && !out.iter().any(|o: &String| o.starts_with(&format!("{k}=")))
+            {
+                out.push(format!("{k}={}", value_text(v)));
+            }
+        }
+    });
+    out
+}
+
+/// Numbers compare as numbers (`1001` sent, `1001.0` or `"1001.00"` shown).
+fn same_number(x: &Value, y: &Value) -> bool {
+    let num = |v: &Value| value_text(v).trim().parse::<f64>().ok();
+    match (num(x), num(y)) {
+        (Some(p), Some(q)) => (p - q).abs() < 1e-6,
+        _ => value_text(x) == value_text(y),
+    }
 }
 
 /// The injected properties whose value the object shows after the write and did not
 /// before, under the name sent or another (`current_balance` sent, `balance` shown):
-/// values the scan picked (its own + 1000) do not appear by chance.
-fn changed_to(injected: &Map<String, Value>, before: &Value, after: &Value) -> Vec<String> {
+/// values the scan picked (its own + 1000) do not appear by chance. Each is the name sent
+/// and the name shown.
+fn changed_to(
+    injected: &Map<String, Value>,
+    before: &Value,
+    after: &Value,
+) -> Vec<(String, String)> {
     let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
         return Vec::new();
-    };
-    // Numbers compare as numbers (`1001` sent, `1001.0` or `"1001.00"` shown).
-    let same = |x: &Value, y: &Value| {
-        let num = |v: &Value| value_text(v).trim().parse::<f64>().ok();
-        match (num(x), num(y)) {
-            (Some(p), Some(q)) => (p - q).abs() < 1e-6,
-            _ => value_text(x) == value_text(y),
-        }
     };
     injected
         .iter()
         .filter_map(|(k, v)| {
-            let want = value_text(v);
-            let shown = a
-                .iter()
-                .find(|(k2, x)| same(x, v) && b.get(*k2).is_none_or(|old| !same(old, v)))?;
-            Some(if shown.0 == k {
-                format!("{k}={want}")
-            } else {
-                format!("{k}={want} (shown as `{}`)", shown.0)
-            })
+            let shown = a.iter().find(|(k2, x)| {
+                same_number(x, v) && b.get(*k2).is_none_or(|old| !same_number(old, v))
+            })?;
+            Some((k.clone(), shown.0.clone()))
         })
         .collect()
 }
 
+/// Sends a write of user A with `body`; when the API's error names a property (`column
+/// "balance" does not exist`), once more with it renamed to a name the object is known by
+/// that ends with it (`current_balance`) or dropped. The answer that worked, and the body.
+async fn send_repaired(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    pr: &crate::probe::Probed,
+    path: &str,
+    body: Map<String, Value>,
+    known: &[String],
+) -> Option<(std::sync::Arc<crate::engine::Exchange>, Map<String, Value>)> {
+    let mut body = body;
+    for _ in 0..3 {
+        let ex = p
+            .send_as(a, p.write_request("user A", pr, path, &Value::Object(body.clone())))
+            .await
+            .ok()?;
+        if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
+            return Some((ex, body));
+        }
+        body = crate::writes::repaired_body(&body, &ex.response.text(), known)?;
+    }
+    None
+}
+
 /// Updates of an object user A created (`POST /api/cards/{id}/update-limit`, `PUT
 /// /api/orders/{id}`) with a server-owned property of that object added, judged by A's
-/// read-back of the object; what stuck is set back the same way.
+/// read-back of the object, and with a value the server works out for the write (an
+/// exchange rate) set, judged by the write's own answer; what stuck is set back the same
+/// way.
 async fn on_objects(p: &Probe) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(a) = &p.user else {
@@ -390,7 +534,7 @@ async fn on_objects(p: &Probe) -> Vec<Finding> {
                 && crate::authz::prefix(pr).trim_end_matches('/') == collection
         });
         for pr in updates {
-            if tries >= 8
+            if tries >= 12
                 || out
                     .iter()
                     .any(|f: &Finding| f.route.as_ref().is_some_and(|r| r.path == pr.op.path))
@@ -407,60 +551,109 @@ async fn on_objects(p: &Probe) -> Vec<Finding> {
                 .as_ref()
                 .map(|b| b.properties.clone())
                 .unwrap_or_default();
-            // The object as its create answered too: a listing may rename what the
-            // update takes (`balance` shown, `current_balance` stored).
-            let mut known = created_record(p, collection, id).unwrap_or_default();
+            let path = crate::authz::with_value(pr, id);
+            // The object as the writes of its collection answered too: a listing may
+            // rename what the update takes (`balance` shown, `current_balance` stored).
+            let (mut known, mut names) = written_records(p, collection, id);
             if let Value::Object(m) = &before {
                 known.extend(m.clone());
             }
+            names.extend(known.keys().filter(|k| !names.contains(k)).cloned().collect::<Vec<_>>());
             let known = Value::Object(known);
             let injected = object_candidates(&known, &inputs);
-            if injected.is_empty() {
-                break;
+            let earlier = last_answer(p, &pr.op.method, &pr.op.path);
+            let computed = computed_candidates(earlier.as_deref(), &inputs);
+            if injected.is_empty() && computed.is_empty() {
+                continue;
             }
+            let answered_before = earlier
+                .and_then(|e| e.response.json())
+                .unwrap_or(Value::Null);
             tries += 1;
-            let path = crate::authz::with_value(pr, id);
+            let mut all = injected.clone();
+            all.extend(computed.clone());
             // The injected properties alone (an update that takes any key), else beside
             // the body the operation takes.
             let mut with_body = match crate::writes::valid_body(&pr.op, &p.seen_a) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            with_body.extend(injected.clone());
+            with_body.extend(all.clone());
             let mut sent = None;
-            for body in [Value::Object(injected.clone()), Value::Object(with_body)] {
-                let req = p.write_request("user A", pr, &path, &body);
-                if let Ok(ex) = p.send_as(a, req).await
-                    && ex.response.ok()
-                    && !crate::inspect::failure_body(&ex.response)
-                {
-                    sent = Some(ex);
+            for body in [all.clone(), with_body] {
+                if let Some(done) = send_repaired(p, a, pr, &path, body, &names).await {
+                    sent = Some(done);
                     break;
                 }
             }
-            let Some(wx) = sent else { continue };
+            let Some((wx, body)) = sent else { continue };
             let Some((after_ex, after)) = crate::authz::view_of(p, a, collection, id).await else {
                 continue;
             };
-            let set = changed_to(&injected, &before, &after);
-            if set.is_empty() {
+            let sent_now: Map<String, Value> = injected
+                .iter()
+                .filter_map(|(k, v)| {
+                    body.contains_key(k)
+                        .then(|| (k.clone(), v.clone()))
+                        .or_else(|| {
+                            // Renamed by the repair: the value went under the new name.
+                            let (k2, _) = body.iter().find(|(k2, x)| {
+                                *x == v && !injected.contains_key(*k2) && !all.contains_key(*k2)
+                            })?;
+                            Some((k2.clone(), v.clone()))
+                        })
+                })
+                .collect();
+            let set = changed_to(&sent_now, &before, &after);
+            let taken = wx
+                .response
+                .json()
+                .map(|j| computed_taken(&computed, &answered_before, &j))
+                .unwrap_or_default();
+            if set.is_empty() && taken.is_empty() {
                 continue;
             }
             // Set back what stuck, the same way.
-            let restore: Map<String, Value> = injected
-                .keys()
-                .filter_map(|k| Some((k.clone(), known.get(k)?.clone())))
+            let restore: Map<String, Value> = set
+                .iter()
+                .filter_map(|(sent, shown)| Some((sent.clone(), before.get(shown)?.clone())))
                 .collect();
-            let _ = p
-                .send_as(
-                    a,
-                    p.write_request("user A", pr, &path, &Value::Object(restore)),
+            if !restore.is_empty() {
+                let _ = p
+                    .send_as(
+                        a,
+                        p.write_request("user A", pr, &path, &Value::Object(restore)),
+                    )
+                    .await;
+            }
+            let mut what: Vec<String> = set
+                .iter()
+                .map(|(k, shown)| {
+                    let v = value_text(&sent_now[k]);
+                    if k == shown {
+                        format!("{k}={v}")
+                    } else {
+                        format!("{k}={v} (shown as `{shown}`)")
+                    }
+                })
+                .collect();
+            let why = if taken.is_empty() {
+                format!(
+                    "user A set {} on their own object {id} through this update, read back after it",
+                    what.join(", ")
                 )
-                .await;
-            let why = format!(
-                "user A set {} on their own object {id} through this update, read back after it",
-                set.join(", ")
-            );
+            } else if what.is_empty() {
+                format!(
+                    "user A set {} for this write on their own object {id}, a value the server works out itself: its answer used the value sent",
+                    taken.join(", ")
+                )
+            } else {
+                what.extend(taken);
+                format!(
+                    "user A set {} on their own object {id} through this update (read back, and in the write's own answer)",
+                    what.join(", ")
+                )
+            };
             out.push(p.finding_on(&SC213, &pr.op, &why, &wx, &[&before_ex, &after_ex]));
         }
     }
@@ -508,11 +701,29 @@ mod tests {
         let after = serde_json::json!({"id": 3, "balance": 1001.0, "limit": 2.0});
         assert_eq!(
             changed_to(&injected, &before, &after),
-            vec!["current_balance=1001.0 (shown as `balance`)".to_owned()]
+            vec![("current_balance".to_owned(), "balance".to_owned())]
         );
         // Nothing changed: nothing stuck, even where a value already equalled it.
         let same = serde_json::json!({"id": 3, "balance": 1001.0});
         assert!(changed_to(&injected, &same, &same).is_empty());
+    }
+
+    #[test]
+    fn a_computed_value_counts_when_the_server_showed_its_own_before() {
+        let injected: Map<String, Value> =
+            serde_json::from_str(r#"{"exchange_rate": 8.0}"#).unwrap();
+        let before = serde_json::json!({"funding": {"card_id": 1, "exchange_rate": 1.0}});
+        let taken = serde_json::json!({"funding": {"card_id": 1, "exchange_rate": 8}});
+        assert_eq!(
+            computed_taken(&injected, &before, &taken),
+            vec!["exchange_rate=8.0".to_owned()]
+        );
+        // The bank's own rate kept: nothing taken.
+        assert!(computed_taken(&injected, &before, &before).is_empty());
+        // An answer that echoes what was sent, where the server showed no rate before.
+        let echo_before = serde_json::json!({"received": {"amount": 1}});
+        let echo = serde_json::json!({"received": {"amount": 1, "exchange_rate": 8.0}});
+        assert!(computed_taken(&injected, &echo_before, &echo).is_empty());
     }
 
     #[test]

@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: the header is read, not guessed. One finding for the API, counting only authenticated answers that carry user data; answers without user data are not counted. A `Cache-Control: private` without `no-store` still counts (browsers keep it on disk).
+    /// Confirmed: the header is read, not guessed. One finding for the API, counting only authenticated answers that carry user data and are either refused to anonymous callers or show the caller's own identity (email, user name, phone, account number); answers without user data, and public answers that show nothing of the caller (a rate-limit status, a public catalogue), are not counted. The example shown is the caller's own account when it is among them. A `Cache-Control: private` without `no-store` still counts (browsers keep it on disk).
     ///
     /// ## Fix
     /// An `after_request` hook that sets `Cache-Control: no-store` when `Authorization` was present.
@@ -49,7 +49,7 @@ declare_rule! {
 /// `Cache-Control: no-store` (the routes listed in the notes). Answers without user data
 /// are not counted: reporting every response is noise.
 pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
-    let mut hits: Vec<&Exchange> = Vec::new();
+    let mut hits: Vec<(&Exchange, bool)> = Vec::new();
     let mut routes = Vec::new();
     for pr in &p.ops {
         let Some(e) = &pr.user else { continue };
@@ -65,23 +65,24 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             .header("cache-control")
             .unwrap_or("")
             .to_ascii_lowercase();
-        if cc.contains("no-store") {
+        if cc.contains("no-store") || !(pr.anon_refused() || carries_own(p, &e.response.text())) {
             continue;
         }
-        hits.push(e);
+        hits.push((e, pr.anon_refused()));
         routes.push(format!("{} {}", pr.op.method, pr.op.path));
     }
     // The example shown is the most sensitive answer: the caller's own account (a
-    // `/me`-like read, its email or token), else the first.
-    let rank = |e: &&&Exchange| {
+    // `/me`-like read), one showing the caller's email, one refused to anonymous callers,
+    // else the first.
+    let rank = |(e, protected): &&(&Exchange, bool)| {
         let own = p
             .route_of(e)
             .is_some_and(|(_, path)| crate::probe::is_me_path(path));
         let text = e.response.text();
-        let personal = p.own.emails.iter().any(|m| text.contains(m.as_str()));
-        std::cmp::Reverse((own, personal))
+        let email = p.own.emails.iter().any(|m| text.contains(m.as_str()));
+        std::cmp::Reverse((own, email, *protected))
     };
-    let Some(first) = hits.iter().min_by_key(rank).copied() else {
+    let Some(&(first, _)) = hits.iter().min_by_key(rank) else {
         return Vec::new();
     };
     let (method, path) = super::route_for(p, first);
@@ -95,6 +96,18 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         f = f.with_note(r.clone());
     }
     vec![f]
+}
+
+/// Whether an answer shows user A's own identity (an email, a user name, a phone, an
+/// account number): what an answer anonymous callers also get can still be the caller's.
+fn carries_own(p: &Probe, text: &str) -> bool {
+    let own = &p.own;
+    own.emails
+        .iter()
+        .chain(&own.phones)
+        .chain(own.names.iter().filter(|n| n.len() >= 4))
+        .chain(own.keyed.values().flatten().filter(|v| v.len() >= 6))
+        .any(|v| text.contains(v.as_str()))
 }
 
 /// How the probe runs this rule.

@@ -25,7 +25,7 @@ declare_rule! {
     /// code serves at least half) and only under the first path segments it documents, so
     /// browser pages beside a documented `/api` are not shadow endpoints. The description's own
     /// routes, docs UIs, static files and health checks are never reported, nor `TRACE`/`CONNECT`
-    /// methods a catch-all route accepts. `confirmed` when the running API answered the route,
+    /// methods a catch-all route accepts, nor a route whose live answer redirects (same origin, same method) to a documented operation: an alias of it (`/links/3` → `/links/3/0`; the code alone cannot tell). `confirmed` when the running API answered the route,
     /// `likely` from the code alone. High severity when the route has no authentication in an app
     /// that authenticates others (sign-in and recovery routes are open by design), or when its
     /// path names debug, admin, internal or test tooling, or when another finding on the route
@@ -88,6 +88,8 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
             row.spec.is_none()
                 && row.served()
                 && !infrastructure(&row.path)
+                // A redirect to a documented operation is that operation's alias.
+                && !matches!(row.live, Some(Live::Answers { alias: true, .. }))
                 && inv.in_described_space(&row.path)
                 // The page of a documented form (`GET /login` beside a documented
                 // `POST /login`) is for browsers, not part of the API.
