@@ -39,6 +39,9 @@ Planted (see expected.toml):
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
+- POST /api/merchants/redeem      a merchant's redemption of a user's gift card, declined for
+                                  a wrong expiry, still answers the card's balance: the code
+                                  alone reveals it
 Safe (must stay silent):
 - POST /api/payments              the same input validated with a message for users
 - POST /api/keys                  shows the new key once, to its creator
@@ -62,6 +65,7 @@ Safe (must stay silent):
 - POST /api/users/<name>/mute     answers without the muted user's data
 - POST /api/v2/profile/bio        a list for the body gets a message written for users
 - GET  /api/merchants/stats       a merchant's figures, no secret
+- POST /api/v2/merchants/redeem   the same redemption, a decline says nothing of the card
 
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
 form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic).
@@ -907,6 +911,59 @@ def create_app():
     @merchant_required
     def merchant_stats():
         return jsonify(sales=0, refunds=0)
+
+    # Gift cards: a user buys one (its code and expiry are what a shop is given); a
+    # merchant redeems it with both.
+    giftcards = {}  # code -> {"id", "owner", "code", "expiry", "balance", "currency"}
+
+    @app.post("/api/giftcards")
+    @token_required
+    def new_giftcard():
+        n = len(giftcards) + 1
+        card = {"id": n, "owner": g.user["username"],
+                "code": "".join(str(secrets.randbelow(10)) for _ in range(12)),
+                "expiry": f"{secrets.randbelow(12) + 1:02d}/3{secrets.randbelow(9)}",
+                "balance": 25.0 + n, "currency": "EUR"}
+        giftcards[card["code"]] = card
+        return jsonify(giftcard=card), 201
+
+    @app.get("/api/giftcards")
+    @token_required
+    def my_giftcards():
+        return jsonify(giftcards=[c for c in giftcards.values() if c["owner"] == g.user["username"]])
+
+    def redeem(declined_with_card):
+        data = request.get_json(silent=True) or {}
+        card = giftcards.get(str(data.get("code")))
+        if card is None:
+            return jsonify(error="declined", reason="unknown card"), 402
+        if str(data.get("expiry")) != card["expiry"]:
+            if declined_with_card:
+                return jsonify(error="declined", reason="wrong expiry",
+                               giftcard={"giftcard_id": card["id"],
+                                         "giftcard_balance": card["balance"],
+                                         "giftcard_currency": card["currency"]}), 402
+            return jsonify(error="declined"), 402
+        try:
+            amount = float(data.get("amount") or 0)
+        except (TypeError, ValueError):
+            return jsonify(error="amount must be a number"), 400
+        if not 0 < amount <= card["balance"]:
+            return jsonify(error="declined"), 402
+        card["balance"] -= amount
+        return jsonify(status="redeemed")
+
+    # Planted: a decline for a wrong expiry still shows the card's balance.
+    @app.post("/api/merchants/redeem")
+    @merchant_required
+    def merchant_redeem():
+        return redeem(declined_with_card=True)
+
+    # Safe: the same, a decline says nothing of the card.
+    @app.post("/api/v2/merchants/redeem")
+    @merchant_required
+    def merchant_redeem_v2():
+        return redeem(declined_with_card=False)
 
     # Planted: enumeration on password recovery.
     @app.post("/api/password/forgot")

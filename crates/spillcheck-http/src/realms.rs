@@ -47,8 +47,13 @@ const GENERIC: &[&str] = &[
 /// takes one card's `card_number`, `cvv` and `expiry_date`, as a customer would give them.
 /// The record (B's answers first, then A's) that shares the most distinctive fields with
 /// the body, two at least; only those fields are set, all from that one record.
-pub(crate) fn fill_from_records(body: &mut Value, records: &[&Value]) {
-    let Value::Object(fields) = body else { return };
+pub(crate) fn fill_from_records<'r>(
+    body: &mut Value,
+    records: &[&'r Value],
+) -> Option<(&'r Value, Vec<String>)> {
+    let Value::Object(fields) = body else {
+        return None;
+    };
     let distinctive = |k: &String| !GENERIC.contains(&k.to_ascii_lowercase().as_str());
     let shared = |r: &Value| -> Vec<String> {
         r.as_object()
@@ -69,12 +74,112 @@ pub(crate) fn fill_from_records(body: &mut Value, records: &[&Value]) {
             best = Some((r, keys));
         }
     }
-    if let Some((record, keys)) = best {
-        for k in keys {
-            if let Some(v) = record.get(&k) {
-                fields.insert(k, v.clone());
+    let (record, keys) = best?;
+    for k in &keys {
+        if let Some(v) = record.get(k) {
+            fields.insert(k.clone(), v.clone());
+        }
+    }
+    Some((record, keys))
+}
+
+/// Fields that prove the caller holds what a number names (a card's CVV and expiry, a
+/// PIN, a one-time code), compared in normal form.
+const VERIFIERS: &[&str] = &[
+    "cvv",
+    "cvv2",
+    "cvc",
+    "cvc2",
+    "pin",
+    "securitycode",
+    "expiry",
+    "expirydate",
+    "expiration",
+    "expirationdate",
+    "otp",
+];
+
+/// A wrong value of the same shape: every digit moved by one (`140` → `251`, `12/27` →
+/// `23/38`), else the text with `x` added.
+fn wrong(v: &Value) -> Value {
+    let text = crate::discovery::value_text(v);
+    if text.chars().any(|c| c.is_ascii_digit()) {
+        let moved: String = text
+            .chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_digit((d + 1) % 10, 10).unwrap_or(c),
+                None => c,
+            })
+            .collect();
+        if v.is_number() {
+            return moved
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or(Value::from(moved));
+        }
+        return Value::from(moved);
+    }
+    Value::from(format!("{text}x"))
+}
+
+/// The fields of `record` a refusal shows, by name (`card_balance` for `balance`,
+/// `card_currency` for `currency`) and value, other than those the request sent; booleans
+/// are too common to count. Empty unless two show, one of them not an id, and one a
+/// number or a text of six characters or more.
+fn disclosed(answer: &Value, record: &Value, sent: &[String]) -> Vec<String> {
+    let Some(rec) = record.as_object() else {
+        return Vec::new();
+    };
+    let norm = spillcheck_core::vocab::normalize;
+    let mut found: Vec<(String, Value)> = Vec::new();
+    fn walk(v: &Value, depth: usize, f: &mut dyn FnMut(&str, &Value)) {
+        if depth > 6 {
+            return;
+        }
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| {
+                f(k, x);
+                walk(x, depth + 1, f);
+            }),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, f)),
+            _ => {}
+        }
+    }
+    walk(answer, 0, &mut |k, v| {
+        if v.is_null() || v.is_boolean() || v.is_object() || v.is_array() {
+            return;
+        }
+        let nk = norm(k);
+        for (rk, rv) in rec {
+            let nr = norm(rk);
+            if nr.is_empty()
+                || sent.iter().any(|s| s == rk)
+                || !(nk == nr || nk.ends_with(&nr))
+                || rv.is_boolean()
+                || found.iter().any(|(n, _)| n == rk)
+            {
+                continue;
+            }
+            let same = match (v.as_f64(), rv.as_f64()) {
+                (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+                _ => crate::discovery::value_text(v) == crate::discovery::value_text(rv),
+            };
+            if same {
+                found.push((rk.clone(), rv.clone()));
             }
         }
+    });
+    let is_id = |k: &str| {
+        let n = norm(k);
+        n == "id" || n.ends_with("id")
+    };
+    let strong = found.iter().any(|(k, v)| {
+        !is_id(k) && (v.is_number() || crate::discovery::value_text(v).chars().count() >= 6)
+    });
+    if found.len() >= 2 && strong {
+        found.into_iter().map(|(k, _)| k).collect()
+    } else {
+        Vec::new()
     }
 }
 
@@ -99,26 +204,74 @@ fn users_records(exchanges: &[Arc<Exchange>]) -> Vec<Value> {
 
 /// The writes A was refused on, sent by `who` as the write phase sends them: a valid body
 /// whose fields that name a user's record (a card to charge) take one record's values,
-/// then, with `probe_errors`, a malformed body and a list for SC220. Sent before `who`
+/// then, with `probes`, a malformed body and a list for SC220. Sent before `who`
 /// has read anything: no ids of its own to fill in yet.
-async fn write_as(p: &Probe, who: &Identity, records: &[&Value], probe_errors: bool) {
+///
+/// A body filled from a record with a field that proves the caller holds it (a card's CVV
+/// or expiry) is also sent with that field wrong: a refusal that still shows the record
+/// (its balance, its currency) tells anyone with the number alone (SC231).
+async fn write_as(p: &Probe, who: &Identity, records: &[&Value], probes: bool) -> Vec<Finding> {
     let label = who.label.label().to_owned();
     let seen = &SeenIds::default();
+    let mut found = Vec::new();
     for pr in p.refused_writes.iter().take(20) {
         let mut valid = crate::writes::unique_valid_body(&pr.op, seen);
-        fill_from_records(&mut valid, records);
+        let filled = fill_from_records(&mut valid, records);
+        let path = crate::probe::fill(&pr.op, seen, &Own::default());
+        if let Some((record, keys)) = filled
+            && probes
+            && p.enabled("SC231")
+            && let Some(verifier) = keys
+                .iter()
+                .find(|k| VERIFIERS.contains(&spillcheck_core::vocab::normalize(k).as_str()))
+            && let Value::Object(mut wrong_body) = valid.clone()
+        {
+            let right = wrong_body.get(verifier).cloned().unwrap_or(Value::Null);
+            wrong_body.insert(verifier.clone(), wrong(&right));
+            let sent: Vec<String> = wrong_body.keys().cloned().collect();
+            let others = keys
+                .iter()
+                .filter(|k| *k != verifier)
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if let Ok(ex) = p
+                .send_as(
+                    who,
+                    p.write_request(&label, pr, &path, &Value::Object(wrong_body)),
+                )
+                .await
+                && (!ex.response.ok() || crate::inspect::failure_body(&ex.response))
+                && let Some(json) = ex.response.json()
+            {
+                let shown = disclosed(&json, record, &sent);
+                if !shown.is_empty() {
+                    let why = format!(
+                        "refused with a wrong `{verifier}` for another user's record (its {others} taken from the users' answers), the answer still shows that record's {}: {others} alone reveal them",
+                        shown.join(", ")
+                    );
+                    found.push(p.finding_on(
+                        &crate::rules::sc231_other_users_pii_in_response::SC231,
+                        &pr.op,
+                        &why,
+                        &ex,
+                        &[],
+                    ));
+                }
+            }
+        }
         let mut bodies = vec![valid];
-        if probe_errors {
+        if probes && p.enabled("SC220") {
             bodies.extend(crate::writes::malformed_body(&pr.op));
             bodies.extend(crate::writes::list_body(&pr.op));
         }
-        let path = crate::probe::fill(&pr.op, seen, &Own::default());
         for body in bodies {
             let _ = p
                 .send_as(who, p.write_request(&label, pr, &path, &body))
                 .await;
         }
     }
+    found
 }
 
 /// The reads without parameters, sent by `who`: what its answers name, learnt.
@@ -171,7 +324,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let who = Identity::literal(format!("own account ({kind})"), token);
-        write_as(p, &who, &records, p.enabled("SC220")).await;
+        found.extend(write_as(p, &who, &records, true).await);
         let seen = learn_as(p, &who, &flat).await;
         for pr in with_ids.iter().take(20) {
             let path = crate::probe::fill(&pr.op, &seen, &Own::default());
@@ -189,7 +342,7 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let second = Identity::literal(format!("own account 2 ({kind})"), token);
-        write_as(p, &second, &records, false).await;
+        let _ = write_as(p, &second, &records, false).await;
         let seen_second = learn_as(p, &second, &flat).await;
         let reads: Vec<&Probed> = with_ids
             .iter()
@@ -209,4 +362,42 @@ pub(crate) async fn read_as_other_realms(p: &Probe) -> Vec<Finding> {
         );
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_verifier_keeps_its_shape() {
+        assert_eq!(wrong(&Value::from("140")), Value::from("251"));
+        assert_eq!(wrong(&Value::from("12/27")), Value::from("23/38"));
+        assert_eq!(wrong(&Value::from(909)), Value::from(10));
+        assert_eq!(wrong(&Value::from("abc")), Value::from("abcx"));
+    }
+
+    #[test]
+    fn a_refusal_that_shows_the_record() {
+        let card = serde_json::json!({"id": 4, "card_number": "4111111111111111",
+            "cvv": "140", "balance": 27.5, "currency": "USD", "is_frozen": false});
+        let sent = vec![
+            "card_number".to_owned(),
+            "cvv".to_owned(),
+            "amount".to_owned(),
+        ];
+        let decline = serde_json::json!({"status": "error", "debug_info": {
+            "card_id": 4, "card_balance": 27.5, "card_currency": "USD", "is_frozen": false}});
+        assert_eq!(
+            disclosed(&decline, &card, &sent),
+            ["id", "balance", "currency"]
+        );
+        // A decline that says nothing of the card, or only its id and flags.
+        let bare = serde_json::json!({"status": "error", "message": "Payment declined"});
+        assert!(disclosed(&bare, &card, &sent).is_empty());
+        let id_only = serde_json::json!({"card_id": 4, "is_frozen": false});
+        assert!(disclosed(&id_only, &card, &sent).is_empty());
+        // What the request sent, echoed, is not the record shown.
+        let echo = serde_json::json!({"submitted_card_number": "4111111111111111", "card_id": 4});
+        assert!(disclosed(&echo, &card, &sent).is_empty());
+    }
 }

@@ -937,6 +937,9 @@ impl<'a> Model<'a> {
                     style: raw.style,
                     inputs: {
                         let mut inputs = crate::inputs::request_inputs(raw.func);
+                        if inputs.is_empty() {
+                            inputs = helper_inputs(&g, raw.func, raw.file_index);
+                        }
                         for i in schemas.inputs_of(raw.func) {
                             if !inputs
                                 .iter()
@@ -969,6 +972,46 @@ impl<'a> Model<'a> {
             response_handlers,
         }
     }
+}
+
+/// What a view that reads nothing from the request itself reads through the helpers it
+/// calls (`return redeem(strict=True)`): each project function it calls by a name only one
+/// definition has, preferring the view's own file, one level deep.
+fn helper_inputs(
+    g: &Gathered<'_>,
+    view: &ast::StmtFunctionDef,
+    file: usize,
+) -> Vec<crate::inputs::RequestInput> {
+    let mut out: Vec<crate::inputs::RequestInput> = Vec::new();
+    for call in crate::facts::calls_in(&view.body) {
+        let Expr::Name(n) = call.func.as_ref() else {
+            continue;
+        };
+        let Some(defs) = g.functions.get(n.id.as_str()) else {
+            continue;
+        };
+        let def = match defs.as_slice() {
+            [(_, only)] => *only,
+            many => match many
+                .iter()
+                .filter(|(f, _)| *f == file)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                [(_, only)] => *only,
+                _ => continue,
+            },
+        };
+        if std::ptr::eq(def, view) {
+            continue;
+        }
+        for i in crate::inputs::request_inputs(def) {
+            if !out.iter().any(|x| x.name == i.name && x.source == i.source) {
+                out.push(i);
+            }
+        }
+    }
+    out
 }
 
 impl<'a> Gathered<'a> {

@@ -451,3 +451,59 @@ def workouts():
         auth("/workouts")
     );
 }
+
+#[test]
+fn a_view_that_reads_the_body_through_a_helper() {
+    // Two views share a helper that reads the JSON body: the fields are the views'
+    // inputs (the probe builds their bodies from them); a view that reads its own body
+    // keeps only what it reads.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        r#"from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+def redeem(strict):
+    data = request.get_json(silent=True) or {}
+    code = data.get("code")
+    expiry = data["expiry"]
+    return jsonify(ok=bool(code and expiry and strict))
+
+
+@app.post("/redeem")
+def redeem_view():
+    return redeem(strict=True)
+
+
+@app.post("/own")
+def own():
+    note = request.get_json()["note"]
+    return redeem(strict=note)
+"#,
+    )
+    .unwrap();
+    let all = |id: &str| id.starts_with("SC1");
+    let options = Options {
+        paths: vec![dir.path().to_path_buf()],
+        root: dir.path().to_path_buf(),
+        exclude: globset::GlobSet::empty(),
+        model: ModelOptions::default(),
+        enabled: &all,
+        only: None,
+    };
+    let routes = analyze(&options).routes;
+    let names = |path: &str| -> Vec<String> {
+        routes
+            .iter()
+            .find(|r| r.path == path)
+            .unwrap()
+            .inputs
+            .iter()
+            .map(|i| i.name.clone())
+            .collect()
+    };
+    assert_eq!(names("/redeem"), ["code", "expiry"]);
+    assert_eq!(names("/own"), ["note"]);
+}
