@@ -976,7 +976,8 @@ impl<'a> Model<'a> {
 
 /// What a view that reads nothing from the request itself reads through the helpers it
 /// calls (`return redeem(strict=True)`): each project function it calls by a name only one
-/// definition has, preferring the view's own file, one level deep.
+/// definition has, preferring the view's own file, one level deep; body fields only when
+/// they all come from one place (the JSON or the form).
 fn helper_inputs(
     g: &Gathered<'_>,
     view: &ast::StmtFunctionDef,
@@ -1010,6 +1011,14 @@ fn helper_inputs(
                 out.push(i);
             }
         }
+    }
+    // A helper that reads the body from several places (the form or the JSON, a
+    // credentials reader serving every login shape) describes no one body.
+    let bodies = |s: crate::inputs::InputSource| s != crate::inputs::InputSource::Query;
+    let mut sources = out.iter().map(|i| i.source).filter(|s| bodies(*s));
+    let first = sources.next();
+    if sources.any(|s| Some(s) != first) {
+        out.retain(|i| !bodies(i.source));
     }
     out
 }

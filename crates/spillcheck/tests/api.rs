@@ -238,6 +238,36 @@ fn leaky_notes_every_expected_probe_finding() {
 }
 
 #[test]
+fn cors_echo_with_credentials_is_latent_without_accounts() {
+    // The same API, asked without any user: a credentialed Origin echo exposes no
+    // logged-in user's data to the scan's knowledge, so it is low and possible (hidden at
+    // the default confidence); with users it is the confirmed, high finding of
+    // leaky_notes_every_expected_probe_finding.
+    let bed = start("leaky-notes");
+    let url = bed.url();
+    let sc243 = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec![
+            "api",
+            url.as_str(),
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC243",
+        ];
+        args.extend_from_slice(extra);
+        let out = run(&args, &workspace());
+        json(&out)["findings"].as_array().unwrap().clone()
+    };
+    assert!(sc243(&[]).is_empty());
+    let latent = sc243(&["--confidence", "possible"]);
+    assert_eq!(latent.len(), 1, "{latent:?}");
+    assert_eq!(latent[0]["confidence"], "possible");
+    assert_eq!(latent[0]["severity"], "low");
+}
+
+#[test]
 fn leaky_notes_read_only_sends_no_writes() {
     let bed = start("leaky-notes");
     let out = api(&bed, &[]);

@@ -26,7 +26,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed, with a severity that follows what was allowed: high when an arbitrary `Origin` (`https://spillcheck-origin.example`, then `null`) is echoed together with `Access-Control-Allow-Credentials: true`, medium for `*` with credentials. The origins are tried on one operation (the first GET that user A reads and anonymous callers are refused, else `/`), as a simple request with A's token when there is one and as an anonymous preflight; the first answer that qualifies is the one finding. Not reported: `*` without credentials, and an echo of the foreign origin without credentials, which grants exactly what `*` does (a browser sends no cookie with such a request, and a Bearer token is only sent by the page that holds it: an API that answers any page without credentials is public to it by design), an allow-list that does not echo the foreign origin, and no CORS headers. Browsers refuse to expose a credentialed answer under `*`, so the medium finding is a misconfiguration rather than a readable leak.
+    /// Confirmed, with a severity that follows what was allowed: high when an arbitrary `Origin` (`https://spillcheck-origin.example`, then `null`) is echoed together with `Access-Control-Allow-Credentials: true`, medium for `*` with credentials. The origins are tried on one operation (the first GET that user A reads and anonymous callers are refused, else `/`), as a simple request with A's token when there is one and as an anonymous preflight; the first answer that qualifies is the one finding. Not reported: `*` without credentials, and an echo of the foreign origin without credentials, which grants exactly what `*` does (a browser sends no cookie with such a request, and a Bearer token is only sent by the page that holds it: an API that answers any page without credentials is public to it by design), an allow-list that does not echo the foreign origin, and no CORS headers. Browsers refuse to expose a credentialed answer under `*`, so the medium finding is a misconfiguration rather than a readable leak. When the scan was given no user and no login it sent set a cookie (an API without accounts, such as an echo service), the same answer is reported low and `possible` (hidden at the default confidence): there is no logged-in user's data to read.
     ///
     /// ## Fix
     /// Configure an origin allow-list.
@@ -65,6 +65,20 @@ pub(crate) fn judge(r: &Response, sent_origin: &str) -> Option<(Severity, String
     }
 }
 
+/// Whether the API has accounts whose credentials a browser could send by itself, which
+/// `Access-Control-Allow-Credentials` lets a foreign page use: the scan was given users,
+/// or a login it sent set a cookie. An API without accounts (an echo service) has none.
+fn has_accounts(p: &Probe) -> bool {
+    p.user.is_some()
+        || p.engine.exchanges().iter().any(|e| {
+            e.request.login
+                && e.response
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        })
+}
+
 /// A simple request and a preflight from a foreign origin (and from `null`) on an
 /// authenticated operation.
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
@@ -91,10 +105,22 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
             .await;
         for ex in [simple, preflight].into_iter().flatten() {
             if let Some((severity, what)) = judge(&ex.response, origin) {
+                let (severity, confidence, what) = if has_accounts(p) {
+                    (severity, Confidence::Confirmed, what)
+                } else {
+                    (
+                        Severity::Low,
+                        Confidence::Possible,
+                        format!(
+                            "{what} — latent: the scan had no account and no login set a cookie, so there is no logged-in user's data for a foreign page to read"
+                        ),
+                    )
+                };
                 return vec![
                     Finding::new(&SC243, format!("CORS {what}"))
                         .on_route(&method, &route)
                         .with_severity(severity)
+                        .with_confidence(confidence)
                         .with_http(p.evidence(&ex, &format!(
                             "Origin: {origin} → Access-Control-Allow-Origin: {}, Access-Control-Allow-Credentials: {}",
                             ex.response.header("access-control-allow-origin").unwrap_or(""),
