@@ -122,14 +122,19 @@ fn wrong(v: &Value) -> Value {
     Value::from(format!("{text}x"))
 }
 
-/// The fields of `record` a refusal shows, by name (`card_balance` for `balance`,
+/// The fields of a record (any of its `versions`, as answers showed it over time) a
+/// refusal shows, by name (`card_balance` for `balance`,
 /// `card_currency` for `currency`) and value, other than those the request sent; booleans
 /// are too common to count. Empty unless two show, one of them not an id, and one a
 /// number or a text of six characters or more.
-fn disclosed(answer: &Value, record: &Value, sent: &[String]) -> Vec<String> {
-    let Some(rec) = record.as_object() else {
-        return Vec::new();
-    };
+fn disclosed(answer: &Value, versions: &[&Value], sent: &[String]) -> Vec<String> {
+    // Every field any version of the record showed, with each value it had.
+    let mut rec: Vec<(&String, &Value)> = Vec::new();
+    for v in versions {
+        if let Some(m) = v.as_object() {
+            rec.extend(m.iter());
+        }
+    }
     let norm = spillcheck_core::vocab::normalize;
     let mut found: Vec<(String, Value)> = Vec::new();
     fn walk(v: &Value, depth: usize, f: &mut dyn FnMut(&str, &Value)) {
@@ -150,7 +155,7 @@ fn disclosed(answer: &Value, record: &Value, sent: &[String]) -> Vec<String> {
             return;
         }
         let nk = norm(k);
-        for (rk, rv) in rec {
+        for &(rk, rv) in &rec {
             let nr = norm(rk);
             if nr.is_empty()
                 || sent.iter().any(|s| s == rk)
@@ -244,7 +249,13 @@ async fn write_as(p: &Probe, who: &Identity, records: &[&Value], probes: bool) -
                 && (!ex.response.ok() || crate::inspect::failure_body(&ex.response))
                 && let Some(json) = ex.response.json()
             {
-                let shown = disclosed(&json, record, &sent);
+                // The record as each of the users' answers showed it (a balance moves).
+                let versions: Vec<&Value> = records
+                    .iter()
+                    .copied()
+                    .filter(|r| keys.iter().all(|k| r.get(k) == record.get(k)))
+                    .collect();
+                let shown = disclosed(&json, &versions, &sent);
                 if !shown.is_empty() {
                     let why = format!(
                         "refused with a wrong `{verifier}` for another user's record (its {others} taken from the users' answers), the answer still shows that record's {}: {others} alone reveal them",
@@ -388,16 +399,24 @@ mod tests {
         let decline = serde_json::json!({"status": "error", "debug_info": {
             "card_id": 4, "card_balance": 27.5, "card_currency": "USD", "is_frozen": false}});
         assert_eq!(
-            disclosed(&decline, &card, &sent),
+            disclosed(&decline, &[&card], &sent),
+            ["id", "balance", "currency"]
+        );
+        // The balance the decline shows is a later one than the first answer's.
+        let before = serde_json::json!({"id": 4, "card_number": "4111111111111111",
+            "cvv": "140", "balance": 0.0, "currency": "USD"});
+        assert!(disclosed(&decline, &[&before], &sent).is_empty());
+        assert_eq!(
+            disclosed(&decline, &[&before, &card], &sent),
             ["id", "balance", "currency"]
         );
         // A decline that says nothing of the card, or only its id and flags.
         let bare = serde_json::json!({"status": "error", "message": "Payment declined"});
-        assert!(disclosed(&bare, &card, &sent).is_empty());
+        assert!(disclosed(&bare, &[&card], &sent).is_empty());
         let id_only = serde_json::json!({"card_id": 4, "is_frozen": false});
-        assert!(disclosed(&id_only, &card, &sent).is_empty());
+        assert!(disclosed(&id_only, &[&card], &sent).is_empty());
         // What the request sent, echoed, is not the record shown.
         let echo = serde_json::json!({"submitted_card_number": "4111111111111111", "card_id": 4});
-        assert!(disclosed(&echo, &card, &sent).is_empty());
+        assert!(disclosed(&echo, &[&card], &sent).is_empty());
     }
 }

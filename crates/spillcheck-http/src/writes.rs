@@ -560,7 +560,8 @@ fn uses_of<'a>(p: &'a Probe, collection: &str) -> Vec<&'a Probed> {
 /// `--allow-writes`): each action of [`uses_of`] three times, B's own valid body, on B's own
 /// object. A card B funded has a balance and a history; a record of B's with sub-records
 /// is what the cross-user checks need to tell B's data in A's answer (an empty list of
-/// B's transactions proves nothing). Returns B's answers.
+/// B's transactions proves nothing). Then B reads each collection it used again. Returns
+/// B's answers.
 pub(crate) async fn use_as_b(p: &Probe, made: &CreatedByB) -> Vec<(String, Arc<Exchange>)> {
     let mut out = Vec::new();
     let Some(b) = &p.user_b else { return out };
@@ -583,6 +584,32 @@ pub(crate) async fn use_as_b(p: &Probe, made: &CreatedByB) -> Vec<(String, Arc<E
             .await
         {
             out.push((path.clone(), ex));
+        }
+    }
+    // B reads each collection it used again: its records as they now are (a balance the
+    // uses moved), for the checks that compare an answer with B's record.
+    let mut listed: Vec<&str> = Vec::new();
+    for (collection, _) in &made.objects {
+        if listed.contains(&collection.as_str())
+            || !sends
+                .iter()
+                .any(|(_, path)| path.starts_with(collection.as_str()))
+        {
+            continue;
+        }
+        listed.push(collection);
+        let Some(list) = p.ops.iter().find(|o| {
+            o.op.method == "GET"
+                && o.op.path_params().count() == 0
+                && o.op.path.trim_end_matches('/') == collection.trim_end_matches('/')
+        }) else {
+            continue;
+        };
+        if let Ok(ex) = p
+            .send_as(b, p.request("user B", reqwest::Method::GET, &list.path))
+            .await
+        {
+            out.push((list.path.clone(), ex));
         }
     }
     out
