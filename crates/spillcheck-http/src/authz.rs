@@ -241,7 +241,9 @@ pub fn owned_by(json: &Value, own: &Own) -> Option<bool> {
             continue;
         }
         let text = discovery::value_text(v);
-        let mine = own.ids.contains(&text) || own.emails.contains(&text.to_ascii_lowercase());
+        let mine = own.ids.contains(&text)
+            || own.emails.contains(&text.to_ascii_lowercase())
+            || own.names.iter().any(|n| n.eq_ignore_ascii_case(&text));
         verdict = Some(verdict.unwrap_or(true) && mine);
     }
     verdict
@@ -255,12 +257,30 @@ pub fn texts(values: &[Value]) -> Vec<String> {
 /// Caller A's own answer to the listing of the collection an object operation belongs to
 /// (`GET /api/posts` for `GET /api/posts/{id}` and `GET /api/posts/{id}/comments`).
 pub fn listing(p: &Probe, pr: &Probed) -> Option<Value> {
-    let collection = prefix(pr).trim_end_matches('/').to_owned();
-    p.ops
-        .iter()
-        .find(|x| x.op.method == "GET" && x.op.path == collection && x.user_ok())
+    listing_op(p, pr)
         .and_then(|x| x.user.as_ref())
         .and_then(|e| e.response.json())
+}
+
+/// The GET that lists `pr`'s collection for user A: the collection's own path
+/// (`/api/cards` beside `/api/cards/{id}`), or its plural beside a singular item path
+/// (`/heartbeats` beside `/heartbeat/{id}`, as alerta and others name them).
+fn listing_op<'p>(p: &'p Probe, pr: &Probed) -> Option<&'p Probed> {
+    let collection = prefix(pr).trim_end_matches('/').to_owned();
+    if collection.is_empty() {
+        return None;
+    }
+    [
+        collection.clone(),
+        format!("{collection}s"),
+        format!("{collection}es"),
+    ]
+    .iter()
+    .find_map(|path| {
+        p.ops
+            .iter()
+            .find(|x| x.op.method == "GET" && x.op.path == *path && x.user_ok())
+    })
 }
 
 /// The records of a listing: objects that carry an `id`.
@@ -360,9 +380,23 @@ pub fn identity_value(own: &crate::probe::Own, name: &str) -> Option<String> {
 /// it lists records of other people (an owner field naming another user, another person's
 /// email; on a collection of users, other users). Read once per operation.
 #[derive(Debug)]
+#[derive(Default)]
 pub struct SharedListing {
     ids: Vec<String>,
     foreign: bool,
+}
+
+/// User A's listing of `pr`'s collection read again now (what B made since the baseline
+/// shows there if the collection is shared), else A's baseline answer.
+pub async fn fresh_listing(p: &Probe, a: &crate::auth::Identity, pr: &Probed) -> Option<Value> {
+    let op = listing_op(p, pr)?;
+    match p
+        .send_as(a, p.request("user A", reqwest::Method::GET, &op.path))
+        .await
+    {
+        Ok(ex) if ex.response.ok() => ex.response.json().or_else(|| listing(p, pr)),
+        _ => listing(p, pr),
+    }
 }
 
 impl SharedListing {
@@ -388,6 +422,21 @@ impl SharedListing {
             ids: recs.iter().filter_map(|r| id_of(r)).collect(),
             foreign,
         })
+    }
+
+    /// The ids a later read of the listing shows too (B's objects, once made, in a
+    /// collection every user sees); whether it shows other people is still told from the
+    /// baseline, before A's own writes filled the listing with records of A's.
+    #[must_use]
+    pub fn with_ids_of(mut self, json: &Value) -> SharedListing {
+        for r in records(json) {
+            if let Some(id) = r.get("id").map(discovery::value_text)
+                && !self.ids.contains(&id)
+            {
+                self.ids.push(id);
+            }
+        }
+        self
     }
 
     /// Whether object `id` of the collection is shared by design: the listing shows it, or

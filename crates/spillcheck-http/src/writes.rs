@@ -300,7 +300,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
     let mut valid = join_all(
         writes
             .iter()
-            .map(|pr| send(p, pr, unique_valid_body(&pr.op, &p.seen_a), "user A")),
+            .map(|pr| send(p, pr, own_valid_body(p, pr), "user A")),
     )
     .await;
     // A body the API's error names a field of (`column "limit" does not exist`, `syntax
@@ -733,6 +733,34 @@ pub(crate) fn unique_valid_body(op: &Operation, seen: &SeenIds) -> Value {
     body
 }
 
+/// User A's body for a write: [`unique_valid_body`], except that an update of A's own
+/// account (`PUT /user/me`) keeps A's email and user name, so the scan never changes
+/// what A logs in with or is known by.
+fn own_valid_body(p: &Probe, pr: &Probed) -> Value {
+    let mut body = unique_valid_body(&pr.op, &p.seen_a);
+    if crate::probe::is_me_path(&pr.op.path) {
+        keep_identity(&mut body, &p.own);
+    }
+    body
+}
+
+/// Sets the fields of `body` that name the account (`email`, `username`, `login`) to the
+/// account's own values, where they are known.
+pub(crate) fn keep_identity(body: &mut Value, own: &crate::probe::Own) {
+    let Value::Object(m) = body else { return };
+    for (k, v) in m.iter_mut() {
+        let n = spillcheck_core::vocab::normalize(k);
+        let mine = match n.as_str() {
+            "email" | "emailaddress" | "mail" => own.emails.first(),
+            "username" | "login" | "user" | "handle" => own.names.first(),
+            _ => None,
+        };
+        if let Some(value) = mine {
+            *v = Value::from(value.clone());
+        }
+    }
+}
+
 /// One write by user A (anonymous without one), the body in the operation's content type.
 async fn send(p: &Probe, pr: &Probed, body: Value, label: &str) -> Option<Arc<Exchange>> {
     as_a(p, p.write_request(label, pr, &pr.path, &body)).await
@@ -753,6 +781,23 @@ mod tests {
 
     fn op(m: &str, path: &str) -> Operation {
         Operation::new(m, path, Origin::Source)
+    }
+
+    #[test]
+    fn an_update_of_the_own_account_keeps_its_identity() {
+        let own = crate::probe::Own {
+            emails: vec!["alice@example.org".into()],
+            names: vec!["alice".into()],
+            ..Default::default()
+        };
+        let mut body = serde_json::json!({"email": "spillcheck_x@example.com",
+            "user_name": "spillcheck_x", "text": "spillcheck_x"});
+        keep_identity(&mut body, &own);
+        assert_eq!(
+            body,
+            serde_json::json!({"email": "alice@example.org", "user_name": "alice",
+                "text": "spillcheck_x"})
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's: an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data. The takeover check needs B's password (`--user` for B, never a token alone): operations that set a password are withheld from every other phase, and only those whose one path parameter names a user are sent, by A for B, with a password of the scan's choosing in every password field (skipped when the body asks for the current password); it is reported only when B then logs in with that password, and B's password is set back the same way (a warning says so if B cannot log in with it afterwards).
+    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's: an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A's listing is read again after B made its objects; a change or deletion of B's object is not reported when that listing shows the object and nothing in B's own answer names B (no owner field with B's id, no B's email or user name): a workspace every member shares, such as a monitoring tool's heartbeats. A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data. The takeover check needs B's password (`--user` for B, never a token alone): operations that set a password are withheld from every other phase, and only those whose one path parameter names a user are sent, by A for B, with a password of the scan's choosing in every password field (skipped when the body asks for the current password); it is reported only when B then logs in with that password, and B's password is set back the same way (a warning says so if B cannot log in with it afterwards).
     ///
     /// ## Fix
     /// Scope every query to the caller: `WHERE id = ? AND owner_id = ?` with the owner from the verified token.
@@ -183,13 +183,21 @@ async fn reads(p: &Probe) -> Vec<Finding> {
         let mut bypass = None;
         let mut refused = false;
         let mut ids = objects_of_b(p, pr);
-        let shared = authz::SharedListing::of(p, pr);
         // B owns nothing here yet: with --allow-writes, B creates an object to test with.
         let mut created = None;
         if ids.is_empty() {
             created = create_as_b(p, b, pr).await.map(|(id, _)| id);
             ids.extend(created.clone());
         }
+        // A's listing as it is now, B's objects made: a shared collection shows them.
+        let shared = match authz::fresh_listing(p, a, pr).await {
+            Some(json) => Some(
+                authz::SharedListing::of(p, pr)
+                    .unwrap_or_default()
+                    .with_ids_of(&json),
+            ),
+            None => authz::SharedListing::of(p, pr),
+        };
         for id in ids {
             let path = authz::with_value(pr, &id);
             let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
@@ -458,6 +466,38 @@ fn created_id(ex: &Exchange) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Whether object `id`, which B made, belongs to a workspace every user shares: A's
+/// listing of the collection (read now) shows it, and B's own answer does not name B (no
+/// owner field with B's id, no B's email or user name anywhere in it).
+async fn shared_workspace(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    read: &Probed,
+    id: &str,
+    before: &Exchange,
+) -> bool {
+    let Some(json) = authz::fresh_listing(p, a, read).await else {
+        return false;
+    };
+    let listed = authz::records(&json)
+        .iter()
+        .any(|r| r.get("id").map(crate::discovery::value_text).as_deref() == Some(id));
+    let text = before.response.text();
+    let names_b = p
+        .own_b
+        .emails
+        .iter()
+        .chain(p.own_b.names.iter().filter(|n| n.len() >= 4))
+        .any(|v| text.contains(v.as_str()))
+        || before.response.json().is_some_and(|j| {
+            authz::records(&j)
+                .into_iter()
+                .chain(std::iter::once(&j))
+                .any(|r| authz::owned_by(r, &p.own_b) == Some(true))
+        });
+    listed && !names_b && !authz::carries_secret(&before.response)
+}
+
 /// Writes (only with `--allow-writes`), only on objects the scan created as B: B creates
 /// one, A deletes or updates it, B reads it back; B removes it afterwards.
 async fn writes(p: &Probe) -> Vec<Finding> {
@@ -491,6 +531,12 @@ async fn writes(p: &Probe) -> Vec<Finding> {
         let Some(before) = get(p, b, &path).await.filter(|x| x.response.ok()) else {
             continue;
         };
+        // A workspace every user shares (a monitoring tool's heartbeats): A's own listing
+        // shows B's object and nothing in it names B as its owner. Changing it is what
+        // the app lets every member do, not a way into B's data.
+        if shared_workspace(p, a, read, &id, &before).await {
+            continue;
+        }
         let marker = format!("spillcheck-{}", crate::probe::random_name());
         let mut req = p.request(
             "user A",

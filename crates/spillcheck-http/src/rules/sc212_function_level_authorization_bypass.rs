@@ -27,7 +27,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed for every finding, though what makes an operation an administrator's is read from its path or its documentation: a path segment that is exactly one of `admin`, `internal`, `manage`, `staff`, `superuser`, `sudo`, `backoffice`, `moderation`, `ops` (and a few spellings of these), or an OpenAPI scope naming `admin` or `superuser`. Only GET operations are tried. With an administrator's token (`--admin-token`, `--admin-user`) it is reported only when the administrator also gets a 2xx and user A's answer is at least 60% like it; without one, when A's 2xx answer carries data (emails, secrets, personal fields, any record with an id). Not reported: routes public by design (`security: []`, `public-routes` in the configuration), operations whose answer to A is not a 2xx, is the site's not-found answer, or is a refusal answered 2xx (a login page, a body saying it failed, unless the administrator gets the same), and operations an anonymous request gets a real 2xx answer from unless the documentation or the code says they need a token. An operation under such a segment that every user is meant to read (a staff directory, an `/ops/status` page) is reported too; the evidence shows what A read.
+    /// Confirmed for every finding, though what makes an operation an administrator's is read from its path or its documentation: a path segment that is exactly one of `admin`, `internal`, `manage`, `staff`, `superuser`, `sudo`, `backoffice`, `moderation`, `ops` (and a few spellings of these), or an OpenAPI scope naming `admin` or `superuser`. Only GET operations are tried. With an administrator's token (`--admin-token`, `--admin-user`) it is reported only when the administrator also gets a 2xx and user A's answer is at least 60% like it and carries data (people's records, personal fields, secrets: a status page, metrics or a version manifest that every member reads by design are not reported); without one, when A's 2xx answer carries data (emails, secrets, personal fields, any record with an id). Not reported: routes public by design (`security: []`, `public-routes` in the configuration), operations whose answer to A is not a 2xx, is the site's not-found answer, or is a refusal answered 2xx (a login page, a body saying it failed, unless the administrator gets the same), and operations an anonymous request gets a real 2xx answer from unless the documentation or the code says they need a token. An operation under such a segment that every user is meant to read (a staff directory, an `/ops/status` page) is reported too; the evidence shows what A read.
     ///
     /// ## Fix
     /// `@require_role("admin")` on the operation, with the role read from the server's records.
@@ -116,7 +116,10 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
                 if adm.response.ok() && !inspect::refused(&ax.response, Some(&adm.response)) =>
             {
                 let sim = inspect::similarity(&adm.response, &ax.response);
-                if sim < 0.6 {
+                // The administrator's answer matters only when it holds something worth
+                // guarding (people's records, secrets): a status page or a version
+                // manifest every member may read by design is not a bypass.
+                if sim < 0.6 || !carries_data(&ax.response, false) {
                     continue;
                 }
                 others.push(adm.as_ref());

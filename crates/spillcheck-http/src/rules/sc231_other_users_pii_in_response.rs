@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
     ///
     /// ## Fix
     /// Use a public serializer for other users' records.
@@ -131,6 +131,15 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut out = Vec::new();
     let identity_known = !p.own.emails.is_empty();
     let mine = own_cards(p, exchanges);
+    // Everything user A wrote during the scan (a profile update the scan sent with an
+    // address of its own making): A's data from then on, wherever it shows.
+    let written_by_a: String = exchanges
+        .iter()
+        .filter(|e| e.request.actor == crate::engine::Actor::UserA && e.request.method != "GET")
+        .filter_map(|e| e.request.body.as_ref())
+        .map(|(_, b)| String::from_utf8_lossy(b).to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n");
     for e in exchanges {
         let anonymous = e.request.actor == crate::engine::Actor::Anonymous;
         // Reads, and A's writes (a follow that answers with the followed user's profile),
@@ -164,6 +173,9 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         }
         if write {
             found.retain(|(_, v)| !sent.contains(&v.to_ascii_lowercase()));
+        }
+        if !anonymous {
+            found.retain(|(_, v)| !written_by_a.contains(&v.to_ascii_lowercase()));
         }
         let emails = found.iter().filter(|(k, _)| *k == "email").count();
         let others = found.len() - emails;

@@ -50,12 +50,29 @@ fn normalized(r: &Response, users: &[&str]) -> String {
     for u in users {
         t = t.replace(u, "{user}");
     }
-    // Numbers (times, request ids, counters) vary between any two answers.
-    let t: String = t
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect();
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Request ids, nonces and UUIDs (a run of letters, digits and dashes of eight or more
+    // with a digit in it) vary between any two answers, and so do numbers (times,
+    // counters).
+    let mut out = String::with_capacity(t.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 8 && run.chars().any(|c| c.is_ascii_digit()) {
+            out.push('#');
+        } else {
+            out.extend(run.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }));
+        }
+        run.clear();
+    };
+    for c in t.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -447,3 +464,26 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Active
         also_for: &["SC261"],
         run: |p| Box::pin(probe(p)),
     }];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_and_numbers_do_not_tell_users_apart() {
+        let a = Response::for_tests(
+            401,
+            r#"{"message": "Invalid username or password", "requestId": "3cde8f6f-6576-4f63-a272-d303e22e6d4a", "time": 1733}"#,
+        );
+        let b = Response::for_tests(
+            401,
+            r#"{"message": "Invalid username or password", "requestId": "e48f094d-1f1c-4509-a5b9-9fe11240d36d", "time": 1801}"#,
+        );
+        assert_eq!(normalized(&a, &[]), normalized(&b, &[]));
+        let other = Response::for_tests(
+            401,
+            r#"{"message": "No such user", "requestId": "e48f094d-1f1c-4509-a5b9-9fe11240d36d"}"#,
+        );
+        assert_ne!(normalized(&a, &[]), normalized(&other, &[]));
+    }
+}
