@@ -379,8 +379,7 @@ pub fn identity_value(own: &crate::probe::Own, name: &str) -> Option<String> {
 /// `GET /api/posts/{id}` and `GET /api/posts/{id}/comments`): the ids it lists, and whether
 /// it lists records of other people (an owner field naming another user, another person's
 /// email; on a collection of users, other users). Read once per operation.
-#[derive(Debug)]
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct SharedListing {
     ids: Vec<String>,
     foreign: bool,

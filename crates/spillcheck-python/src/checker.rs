@@ -85,6 +85,9 @@ pub(crate) struct Checker<'a> {
     /// Secret columns this file writes or compares with raw values (SC150's evidence about
     /// the tables that hold them).
     pub raw_columns: Vec<crate::project::RawColumn>,
+    /// Functions this module registers as error handlers by call
+    /// (`app.register_error_handler(Exception, handle_exception)`): name → what they catch.
+    registered_handlers: HashMap<String, &'a Expr>,
 }
 
 impl<'a> Checker<'a> {
@@ -112,6 +115,11 @@ impl<'a> Checker<'a> {
             imports: HashMap::default(),
             deferred: Vec::new(),
             raw_columns: Vec::new(),
+            registered_handlers: if web {
+                registered_handlers(file)
+            } else {
+                HashMap::default()
+            },
         }
     }
 
@@ -385,38 +393,60 @@ fn is_web_module(m: &str) -> bool {
     ) || root.starts_with("flask_")
 }
 
-fn error_handler_context(func: &ast::StmtFunctionDef) -> Option<ExceptContext> {
-    for d in &func.decorator_list {
-        let Expr::Call(call) = &d.expression else {
-            continue;
-        };
-        if !matches!(callee_last(call), Some("errorhandler" | "app_errorhandler")) {
+/// `X.register_error_handler(Exception, handler)` calls anywhere in the module: the
+/// handler's name and what it catches.
+fn registered_handlers(file: &SourceFile) -> HashMap<String, &Expr> {
+    let mut out = HashMap::default();
+    let Some(module) = file.module() else {
+        return out;
+    };
+    for call in crate::facts::calls_in(&module.body) {
+        if callee_last(call) != Some("register_error_handler") {
             continue;
         }
-        let arg = call.arguments.args.first();
-        let broad = arg.is_some_and(|a| {
-            int_value(a).is_some_and(|c| c >= 500)
-                || dotted(a).is_some_and(|d| {
-                    matches!(
-                        d.rsplit('.').next(),
-                        Some("Exception" | "BaseException" | "InternalServerError")
-                    )
-                })
-        });
-        let name = func.parameters.iter().next().map(|p| p.name().to_string());
-        let caught = arg.and_then(dotted);
-        let internal = caught.as_deref().is_some_and(internal_error);
-        return Some(ExceptContext {
-            name,
-            broad,
-            internal,
-            types: caught
-                .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
-                .into_iter()
-                .collect(),
-        });
+        if let [caught, Expr::Name(handler), ..] = &call.arguments.args[..] {
+            out.insert(handler.id.to_string(), caught);
+        }
     }
-    None
+    out
+}
+
+fn error_handler_context(
+    func: &ast::StmtFunctionDef,
+    registered: &HashMap<String, &Expr>,
+) -> Option<ExceptContext> {
+    let by_decorator = func.decorator_list.iter().find_map(|d| {
+        let Expr::Call(call) = &d.expression else {
+            return None;
+        };
+        matches!(callee_last(call), Some("errorhandler" | "app_errorhandler"))
+            .then(|| call.arguments.args.first())
+    });
+    let arg = match by_decorator {
+        Some(arg) => arg,
+        None => Some(*registered.get(func.name.as_str())?),
+    };
+    let broad = arg.is_some_and(|a| {
+        int_value(a).is_some_and(|c| c >= 500)
+            || dotted(a).is_some_and(|d| {
+                matches!(
+                    d.rsplit('.').next(),
+                    Some("Exception" | "BaseException" | "InternalServerError")
+                )
+            })
+    });
+    let name = func.parameters.iter().next().map(|p| p.name().to_string());
+    let caught = arg.and_then(dotted);
+    let internal = caught.as_deref().is_some_and(internal_error);
+    Some(ExceptContext {
+        name,
+        broad,
+        internal,
+        types: caught
+            .map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
+            .into_iter()
+            .collect(),
+    })
 }
 
 impl<'a> Checker<'a> {
@@ -445,7 +475,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 for d in &f.decorator_list {
                     self.visit_expr(&d.expression);
                 }
-                let handler = error_handler_context(f);
+                let handler = error_handler_context(f, &self.registered_handlers);
                 let pushed = handler.is_some();
                 if let Some(h) = handler {
                     self.excepts.push(h);

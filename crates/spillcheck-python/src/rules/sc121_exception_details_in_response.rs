@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// An error handler or `except` block that puts the exception into the response: `return str(e), 500`, `jsonify(error=repr(exc))`, `traceback.format_exc()` in a response body, or `PROPAGATE_EXCEPTIONS` set so Werkzeug renders tracebacks.
+    /// An error handler (decorated with `errorhandler`, or registered by `register_error_handler(Exception, handler)` anywhere in its module) or `except` block that puts the exception into the response: `return str(e), 500`, `jsonify(error=repr(exc))`, `traceback.format_exc()` in a response body, or `PROPAGATE_EXCEPTIONS` set so Werkzeug renders tracebacks.
     ///
     /// ## Why it matters
     /// Tracebacks and exception texts disclose file paths, SQL statements, library versions and sometimes data of other users; they are a map for the next attack (CWE-209).
