@@ -307,17 +307,16 @@ def create_app():
             return jsonify(error="limit must be a number"), 400
         return jsonify(status="updated", card_id=card["id"])
 
-    # Planted: a foreign top-up; the rate is the bank's, but every key of the body
-    # overrides the conversion (a client sends its own rate and is credited more).
-    @app.post("/api/cards/<int:card_id>/exchange")
-    @token_required
-    def exchange(card_id):
+    # A foreign top-up of the caller's own card at the bank's rate (0.92). `client_rate`:
+    # every key of the body overrides the conversion, the rate among them (planted).
+    def top_up(card_id, client_rate):
         card = cards.get(card_id) or abort(404)
         if card["owner"] != g.user["username"]:
             return jsonify(error="not your card"), 403
         data = request.get_json(silent=True) or {}
         conversion = {"amount": data.get("amount", 0), "rate": 0.92}
-        conversion.update(data)
+        if client_rate:
+            conversion.update(data)
         try:
             credited = round(float(conversion["amount"]) * float(conversion["rate"]), 2)
         except (TypeError, ValueError):
@@ -328,62 +327,52 @@ def create_app():
         return jsonify(status="ok", conversion={"card_id": card_id, "rate": conversion["rate"],
                                                 "credited": credited})
 
+    # Planted: the client sends its own rate and is credited more.
+    @app.post("/api/cards/<int:card_id>/exchange")
+    @token_required
+    def exchange(card_id):
+        return top_up(card_id, client_rate=True)
+
     # Safe: the same, the bank's rate only.
     @app.post("/api/cards/<int:card_id>/convert")
     @token_required
     def convert(card_id):
-        card = cards.get(card_id) or abort(404)
-        if card["owner"] != g.user["username"]:
-            return jsonify(error="not your card"), 403
-        data = request.get_json(silent=True) or {}
-        try:
-            credited = round(float(data.get("amount", 0)) * 0.92, 2)
-        except (TypeError, ValueError):
-            return jsonify(error="amount must be a number"), 400
-        if credited <= 0:
-            return jsonify(error="amount must be positive"), 400
-        card["balance"] += credited
-        return jsonify(status="ok", conversion={"card_id": card_id, "rate": 0.92,
-                                                "credited": credited})
+        return top_up(card_id, client_rate=False)
 
     # The card's row as a database stores it: the listing calls `current_balance`
     # `balance` and `card_limit` `limit`.
     columns = {"label": "label", "card_limit": "limit", "current_balance": "balance"}
 
-    def row_of(card):
-        return {"id": card["id"], **{col: card[key] for col, key in columns.items()}}
-
-    # Planted: every key of the body becomes a column of the UPDATE, the balance among
-    # them; an unknown one fails with the database's error text.
-    @app.post("/api/cards/<int:card_id>/settings")
-    @token_required
-    def settings(card_id):
+    # An update of the caller's own card, every key of the body a column of the UPDATE
+    # (`writable`: the columns it sets; an unknown one fails with the database's error
+    # text, or with `unknown` a message for users).
+    def update_row(card_id, writable, unknown):
         card = cards.get(card_id) or abort(404)
         if card["owner"] != g.user["username"]:
             return jsonify(error="not your card"), 403
         data = request.get_json(silent=True) or {}
         for key in data:
             if key not in columns:
-                return jsonify(error=f'column "{key}" of relation "cards" does not exist'), 500
-        for key, value in data.items():
-            card[columns[key]] = value
-        return jsonify(status="updated", card=row_of(card))
+                return unknown(key)
+        for key in writable:
+            if key in data:
+                card[columns[key]] = data[key]
+        return jsonify(status="updated", card={"id": card["id"], **{
+            col: card[key] for col, key in columns.items()}})
+
+    # Planted: the balance among the columns the body sets.
+    @app.post("/api/cards/<int:card_id>/settings")
+    @token_required
+    def settings(card_id):
+        return update_row(card_id, columns, lambda key: (
+            jsonify(error=f'column "{key}" of relation "cards" does not exist'), 500))
 
     # Safe: the same, the label and the limit only.
     @app.post("/api/cards/<int:card_id>/preferences")
     @token_required
     def preferences(card_id):
-        card = cards.get(card_id) or abort(404)
-        if card["owner"] != g.user["username"]:
-            return jsonify(error="not your card"), 403
-        data = request.get_json(silent=True) or {}
-        for key in data:
-            if key not in columns:
-                return jsonify(error=f'unknown setting "{key}"'), 400
-        for key in ("label", "card_limit"):
-            if key in data:
-                card[columns[key]] = data[key]
-        return jsonify(status="updated", card=row_of(card))
+        return update_row(card_id, ("label", "card_limit"), lambda key: (
+            jsonify(error=f'unknown setting "{key}"'), 400))
 
     # Wallets: the API description (served behind a documentation page only with
     # ZOO_DOCS=1) names the cap field `cap`; the handlers take `wallet_cap`, the name the

@@ -316,6 +316,20 @@ fn keys_the_project_refuses() {
     assert_clean("project_refused", &o);
 }
 
+/// Every code rule on one folder, with the default options.
+fn analyze_dir(dir: &Path) -> spillcheck_python::Analysis {
+    let all = |id: &str| id.starts_with("SC1");
+    let options = Options {
+        paths: vec![dir.to_path_buf()],
+        root: dir.to_path_buf(),
+        exclude: globset::GlobSet::empty(),
+        model: ModelOptions::default(),
+        enabled: &all,
+        only: None,
+    };
+    analyze(&options)
+}
+
 #[test]
 fn a_project_without_any_authenticated_route_says_so() {
     // Three routes and no authentication anywhere: a warning says the route rules had
@@ -345,16 +359,7 @@ def c():
 "#;
     let diagnostics = |source: &str| {
         std::fs::write(&app, source).unwrap();
-        let all = |id: &str| id.starts_with("SC1");
-        let options = Options {
-            paths: vec![dir.path().to_path_buf()],
-            root: dir.path().to_path_buf(),
-            exclude: globset::GlobSet::empty(),
-            model: ModelOptions::default(),
-            enabled: &all,
-            only: None,
-        };
-        analyze(&options)
+        analyze_dir(dir.path())
             .diagnostics
             .into_iter()
             .map(|d| d.message)
@@ -484,16 +489,7 @@ def own():
 "#,
     )
     .unwrap();
-    let all = |id: &str| id.starts_with("SC1");
-    let options = Options {
-        paths: vec![dir.path().to_path_buf()],
-        root: dir.path().to_path_buf(),
-        exclude: globset::GlobSet::empty(),
-        model: ModelOptions::default(),
-        enabled: &all,
-        only: None,
-    };
-    let routes = analyze(&options).routes;
+    let routes = analyze_dir(dir.path()).routes;
     let names = |path: &str| -> Vec<String> {
         routes
             .iter()
