@@ -70,16 +70,17 @@ fn same_weakness(joins: &Joins<'_>, code: &Finding, api: &Finding) -> bool {
             (Some(c), Some(a)) => normalized(c) == normalized(a),
             (Some(_), None) => false,
             (None, None) => true,
-            // A site-wide code finding (a weak key, debug mode, a token verifier) explains
-            // the probe's finding wherever it was seen; a route-level one only on its route.
-            (None, Some(_)) => !joins.route_level(&code.rule_id),
+            // A site-wide code finding (a weak key, debug mode, a token verifier, an
+            // app-wide error handler) explains the probe's finding wherever it was seen; a
+            // route-level one only on its route.
+            (None, Some(_)) => code.app_wide || !joins.route_level(&code.rule_id),
         }
 }
 
 /// Merges `code` findings into the `api` findings they explain (an api rule's `confirms`
 /// in `catalog` names the code rules it explains). Each api finding that a
-/// code finding explains takes the code finding's location (the first such, by rule
-/// order), becomes `confirmed`, and notes every code finding it absorbed; absorbed code
+/// code finding explains takes the code finding's location (the first such: one on its
+/// own route, then site-wide ones, each in rule order), becomes `confirmed`, and notes every code finding it absorbed; absorbed code
 /// findings leave the list. A code SC102 on a route where the probe proved the ownership
 /// check holds (`enforced`) stays, lowered to `possible` with a note. The rest is
 /// returned untouched, code first.
@@ -104,9 +105,15 @@ pub fn correlate(
         }
     }
     let mut absorbed = vec![false; code.len()];
+    // A code finding on the api finding's own route is its most precise cause: first.
+    let order: Vec<usize> = (0..code.len())
+        .filter(|&i| code[i].route.is_some())
+        .chain((0..code.len()).filter(|&i| code[i].route.is_none()))
+        .collect();
     for a in &mut api {
         let mut merged = false;
-        for (i, c) in code.iter().enumerate() {
+        for &i in &order {
+            let c = &code[i];
             if !same_weakness(&joins, c, a) {
                 continue;
             }
@@ -129,12 +136,64 @@ pub fn correlate(
             a.confidence = Confidence::Confirmed;
         }
     }
+    let api = fold_app_wide(&joins, &code, api);
     code.into_iter()
         .zip(absorbed)
         .filter(|(_, gone)| !gone)
         .map(|(f, _)| f)
         .chain(api)
         .collect()
+}
+
+/// The probe's findings of one rule that one app-wide code finding explains (alerta's
+/// error handler answering every route's exception with its text) are one problem: the
+/// first keeps the others' routes in its notes, the others go.
+fn fold_app_wide(joins: &Joins<'_>, code: &[Finding], api: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(api.len());
+    // For each app-wide code finding, the index in `out` of the finding that stands for it
+    // (per probe rule).
+    let mut kept: Vec<(usize, String, usize)> = Vec::new();
+    for a in api {
+        // A route's own code finding (its except block) is the more precise cause.
+        let own = code
+            .iter()
+            .any(|c| c.route.is_some() && same_weakness(joins, c, &a));
+        let cause = code
+            .iter()
+            .position(|c| c.app_wide && a.route.is_some() && same_weakness(joins, c, &a));
+        let Some(ci) = cause.filter(|_| !own) else {
+            out.push(a);
+            continue;
+        };
+        match kept
+            .iter()
+            .find(|(c, rule, _)| *c == ci && *rule == a.rule_id)
+        {
+            Some(&(_, _, at)) => {
+                if let Some(r) = &a.route {
+                    out[at]
+                        .notes
+                        .push(format!("also on {} {}", r.method, r.path));
+                }
+            }
+            None => {
+                kept.push((ci, a.rule_id.clone(), out.len()));
+                out.push(a);
+            }
+        }
+    }
+    for (_, _, at) in &kept {
+        let also = out[*at]
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("also on "))
+            .count();
+        if also > 0 {
+            let f = &mut out[*at];
+            f.message = format!("{} (and {also} more routes, one cause)", f.message);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -196,6 +255,53 @@ mod tests {
             end_column: None,
             snippet: None,
         })
+    }
+
+    #[test]
+    fn an_app_wide_handler_is_one_finding_for_every_route_it_explains() {
+        let mut handler = at(
+            Finding::new(&meta("SC121"), "the exception is returned"),
+            "exceptions.py",
+            128,
+        );
+        handler.app_wide = true;
+        // A route whose own except block returns the text: its own cause.
+        let own = at(
+            Finding::new(&meta("SC121"), "the exception is returned").on_route("POST", "/c"),
+            "views.py",
+            40,
+        );
+        let api = ["/a", "/b", "/c", "/d"]
+            .iter()
+            .map(|p| {
+                Finding::new(&meta("SC220"), format!("POST {p} answers 500")).on_route("POST", p)
+            })
+            .collect();
+        let got = correlate(&catalog(), vec![handler.clone(), own], api, &[]);
+        let sc220: Vec<&Finding> = got.iter().filter(|f| f.rule_id == "SC220").collect();
+        assert_eq!(sc220.len(), 2, "{got:#?}");
+        let folded = sc220
+            .iter()
+            .find(|f| f.route.as_ref().unwrap().path == "/a")
+            .unwrap();
+        assert_eq!(folded.location.as_ref().unwrap().path, "exceptions.py");
+        assert!(
+            folded.message.ends_with("(and 2 more routes, one cause)"),
+            "{}",
+            folded.message
+        );
+        assert!(folded.notes.contains(&"also on POST /b".to_owned()));
+        assert!(folded.notes.contains(&"also on POST /d".to_owned()));
+        let c = sc220
+            .iter()
+            .find(|f| f.route.as_ref().unwrap().path == "/c")
+            .unwrap();
+        assert_eq!(c.location.as_ref().unwrap().path, "views.py");
+        // Not app-wide (an except block in a helper): it explains no route.
+        handler.app_wide = false;
+        let api = vec![Finding::new(&meta("SC220"), "x").on_route("POST", "/a")];
+        let got = correlate(&catalog(), vec![handler], api, &[]);
+        assert_eq!(got.len(), 2);
     }
 
     #[test]

@@ -58,6 +58,11 @@ pub struct Finding {
     /// Secret values this finding carries; every output scrubs them. Never serialized.
     #[serde(skip)]
     pub secrets: Vec<String>,
+    /// The code finding sits where every request passes (an app-wide error handler): it
+    /// explains the probe's findings of the rules that confirm it on any route, and those
+    /// findings are one (see `correlate`). In-process only.
+    #[serde(skip)]
+    pub app_wide: bool,
 }
 
 /// A place in a source file. Lines and columns are 1-based.
@@ -189,6 +194,7 @@ impl Finding {
             compliance: std::collections::BTreeMap::new(),
             autofix: None,
             secrets: Vec::new(),
+            app_wide: false,
         }
     }
 

@@ -36,6 +36,7 @@ fn finding(rule: &str, path: &str, line: u32, text: &str, key: Option<&str>) -> 
         autofix: None,
         compliance: std::collections::BTreeMap::new(),
         secrets: Vec::new(),
+        app_wide: false,
     }
 }
 

@@ -33,6 +33,7 @@ fn finding(rule: &str, fp: &str, severity: Severity) -> Finding {
         autofix: None,
         compliance: std::collections::BTreeMap::new(),
         secrets: Vec::new(),
+        app_wide: false,
     }
 }
 

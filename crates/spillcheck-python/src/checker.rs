@@ -25,6 +25,9 @@ pub(crate) struct ExceptContext {
     pub internal: bool,
     /// The exception classes caught (last names), empty for a bare `except`.
     pub types: Vec<String>,
+    /// An error handler (`errorhandler`, `register_error_handler`), which every route's
+    /// unhandled error passes through, rather than one `except` block.
+    pub handler: bool,
 }
 
 /// Exception names whose text describes the server's internals.
@@ -439,6 +442,7 @@ fn error_handler_context(
     let caught = arg.and_then(dotted);
     let internal = caught.as_deref().is_some_and(internal_error);
     Some(ExceptContext {
+        handler: true,
         name,
         broad,
         internal,
@@ -534,6 +538,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                         });
                     let internal = names.iter().any(|n| internal_error(n));
                     self.excepts.push(ExceptContext {
+                        handler: false,
                         name: h.name.as_ref().map(std::string::ToString::to_string),
                         broad,
                         internal,

@@ -181,8 +181,9 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     }
     if any_expr(value, &mut traceback_call) {
         let fix = generic_message(cx, stmt, value, ctx.name.as_deref());
-        cx.report(&SC121, stmt, "the traceback is returned to the client")
-            .autofix = fix;
+        let finding = cx.report(&SC121, stmt, "the traceback is returned to the client");
+        finding.autofix = fix;
+        finding.app_wide = ctx.handler;
         return;
     }
     let server_error = match value {
@@ -216,6 +217,7 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                 format!("the exception `{name}` is returned to the client"),
             );
             finding.autofix = fix;
+            finding.app_wide = ctx.handler;
             let index = cx.findings.len() - 1;
             // The project's own exceptions carry messages written for users; whether the
             // function answers requests (a view, or wrapped by a view decorator) decides
