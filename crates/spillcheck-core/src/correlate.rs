@@ -165,21 +165,19 @@ fn fold_app_wide(joins: &Joins<'_>, code: &[Finding], api: Vec<Finding>) -> Vec<
             out.push(a);
             continue;
         };
-        match kept
+        let standing = kept
             .iter()
             .find(|(c, rule, _)| *c == ci && *rule == a.rule_id)
-        {
-            Some(&(_, _, at)) => {
-                if let Some(r) = &a.route {
-                    out[at]
-                        .notes
-                        .push(format!("also on {} {}", r.method, r.path));
-                }
+            .map(|&(_, _, at)| at);
+        if let Some(at) = standing {
+            if let Some(r) = &a.route {
+                out[at]
+                    .notes
+                    .push(format!("also on {} {}", r.method, r.path));
             }
-            None => {
-                kept.push((ci, a.rule_id.clone(), out.len()));
-                out.push(a);
-            }
+        } else {
+            kept.push((ci, a.rule_id.clone(), out.len()));
+            out.push(a);
         }
     }
     for (_, _, at) in &kept {
