@@ -1102,6 +1102,16 @@ pub fn value_text(v: &Value) -> String {
     }
 }
 
+/// Whether two JSON values are the same value: numbers as numbers (`1001`, `1001.0` and
+/// `"1001.00"` alike), anything else as text.
+pub fn same_value(x: &Value, y: &Value) -> bool {
+    let num = |v: &Value| value_text(v).trim().parse::<f64>().ok();
+    match (num(x), num(y)) {
+        (Some(p), Some(q)) => (p - q).abs() < 1e-6,
+        _ => value_text(x) == value_text(y),
+    }
+}
+
 /// The default for a parameter with no example and no seen id.
 pub fn default_value(p: &Param) -> String {
     match p.kind.as_deref() {

@@ -137,20 +137,7 @@ fn disclosed(answer: &Value, versions: &[&Value], sent: &[String]) -> Vec<String
     }
     let norm = spillcheck_core::vocab::normalize;
     let mut found: Vec<(String, Value)> = Vec::new();
-    fn walk(v: &Value, depth: usize, f: &mut dyn FnMut(&str, &Value)) {
-        if depth > 6 {
-            return;
-        }
-        match v {
-            Value::Object(m) => m.iter().for_each(|(k, x)| {
-                f(k, x);
-                walk(x, depth + 1, f);
-            }),
-            Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, f)),
-            _ => {}
-        }
-    }
-    walk(answer, 0, &mut |k, v| {
+    crate::inspect::visit(answer, &mut |k, v| {
         if v.is_null() || v.is_boolean() || v.is_object() || v.is_array() {
             return;
         }
@@ -165,11 +152,7 @@ fn disclosed(answer: &Value, versions: &[&Value], sent: &[String]) -> Vec<String
             {
                 continue;
             }
-            let same = match (v.as_f64(), rv.as_f64()) {
-                (Some(a), Some(b)) => (a - b).abs() < 1e-9,
-                _ => crate::discovery::value_text(v) == crate::discovery::value_text(rv),
-            };
-            if same {
+            if crate::discovery::same_value(v, rv) {
                 found.push((rk.clone(), rv.clone()));
             }
         }

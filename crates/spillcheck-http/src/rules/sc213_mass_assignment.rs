@@ -448,7 +448,7 @@ fn computed_taken(injected: &Map<String, Value>, before: &Value, after: &Value) 
     walk_objects(after, 0, &mut |m| {
         for (k, v) in injected {
             if had.contains(k)
-                && m.get(k).is_some_and(|x| same_number(x, v))
+                && m.get(k).is_some_and(|x| crate::discovery::same_value(x, v))
                 && !out.iter().any(|o: &String| o.starts_with(&format!("{k}=")))
             {
                 out.push(format!("{k}={}", value_text(v)));
@@ -456,15 +456,6 @@ fn computed_taken(injected: &Map<String, Value>, before: &Value, after: &Value) 
         }
     });
     out
-}
-
-/// Numbers compare as numbers (`1001` sent, `1001.0` or `"1001.00"` shown).
-fn same_number(x: &Value, y: &Value) -> bool {
-    let num = |v: &Value| value_text(v).trim().parse::<f64>().ok();
-    match (num(x), num(y)) {
-        (Some(p), Some(q)) => (p - q).abs() < 1e-6,
-        _ => value_text(x) == value_text(y),
-    }
 }
 
 /// The injected properties whose value the object shows after the write and did not
@@ -483,7 +474,7 @@ fn changed_to(
         .iter()
         .filter_map(|(k, v)| {
             let shown = a.iter().find(|(k2, x)| {
-                same_number(x, v) && b.get(*k2).is_none_or(|old| !same_number(old, v))
+                crate::discovery::same_value(x, v) && b.get(*k2).is_none_or(|old| !crate::discovery::same_value(old, v))
             })?;
             Some((k.clone(), shown.0.clone()))
         })
