@@ -27,7 +27,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name ending in rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
+    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name whose last word is rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
     ///
     /// ## Fix
     /// Copy only allowed keys from the request body: `for k in ("display_name", "bio"): ...`.
@@ -358,8 +358,8 @@ fn written_records(p: &Probe, collection: &str, id: &str) -> (Map<String, Value>
 }
 
 /// Names of the values a server works out for an operation (an exchange rate, a price, a
-/// fee, a discount): a client that can set one sets what it pays or receives. Compared as
-/// the end of the normal form (`exchange_rate` → `exchangerate`).
+/// fee, a discount): a client that can set one sets what it pays or receives. Compared
+/// with the last word of the field's name (`exchange_rate`, `unitPrice`).
 const COMPUTED: &[&str] = &[
     "rate",
     "price",
@@ -371,6 +371,24 @@ const COMPUTED: &[&str] = &[
     "multiplier",
     "interest",
 ];
+
+/// The last word of a field name, lower case: `exchange_rate`, `exchangeRate` → `rate`
+/// (`syntax` stays `syntax`, not a tax).
+fn last_word(name: &str) -> String {
+    let mut start = 0;
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            start = i + 1;
+        } else if i > 0 && c.is_ascii_uppercase() && chars[i - 1].is_ascii_lowercase() {
+            start = i;
+        }
+    }
+    chars[start.min(chars.len())..]
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
 
 /// User A's last successful answer to operation `template` (any object of it).
 fn last_answer(
@@ -406,9 +424,8 @@ fn computed_candidates(earlier: Option<&crate::engine::Exchange>, inputs: &[Stri
         .unwrap_or_default();
     walk_objects(&json, 0, &mut |m| {
         for (k, v) in m {
-            let norm = spillcheck_core::vocab::normalize(k);
             if inputs.iter().chain(&sent).any(|i| i.eq_ignore_ascii_case(k))
-                || !COMPUTED.iter().any(|c| norm.ends_with(c))
+                || !COMPUTED.contains(&last_word(k).as_str())
             {
                 continue;
             }
@@ -697,6 +714,16 @@ mod tests {
         // Nothing changed: nothing stuck, even where a value already equalled it.
         let same = serde_json::json!({"id": 3, "balance": 1001.0});
         assert!(changed_to(&injected, &same, &same).is_empty());
+    }
+
+    #[test]
+    fn the_last_word_of_a_name() {
+        assert_eq!(last_word("exchange_rate"), "rate");
+        assert_eq!(last_word("exchangeRate"), "rate");
+        assert_eq!(last_word("unit-price"), "price");
+        assert_eq!(last_word("fee"), "fee");
+        assert_eq!(last_word("syntax"), "syntax");
+        assert_eq!(last_word("rate_limit"), "limit");
     }
 
     #[test]
