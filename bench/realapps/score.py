@@ -130,6 +130,18 @@ class SideScore:
         return self.true_findings / labelled if labelled else None
 
 
+def variants(finding: dict) -> list[dict]:
+    """The finding on each route it stands for: its own, and those its notes name (`also on
+    PUT /alert/{id}/tag`, when one cause answers on several routes and spillcheck reports
+    it once)."""
+    out = [finding]
+    for note in finding.get("notes") or []:
+        if note.startswith("also on "):
+            method, _, path = note[len("also on "):].partition(" ")
+            out.append({**finding, "route": {"method": method, "path": path}})
+    return out
+
+
 def score(truth: Truth, findings: list[dict], side: str) -> SideScore:
     expects = [e for e in truth.expects if side in e.side]
     found: set[str] = set()
@@ -143,13 +155,13 @@ def score(truth: Truth, findings: list[dict], side: str) -> SideScore:
 
     for f in findings:
         rule = f.get("rule_id", "?")
-        hits = [e for e in truth.expects if e.matches(f)]
+        hits = [e for e in truth.expects if any(e.matches(v) for v in variants(f))]
         if hits:
             true_n += 1
             bump(rule, "true")
             found.update(e.id for e in hits if side in e.side)
             continue
-        rejects = [e for e in truth.rejects if e.matches(f)]
+        rejects = [e for e in truth.rejects if any(e.matches(v) for v in variants(f))]
         if rejects:
             false_n += 1
             bump(rule, "false")

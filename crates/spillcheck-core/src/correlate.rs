@@ -175,6 +175,14 @@ fn fold_app_wide(joins: &Joins<'_>, code: &[Finding], api: Vec<Finding>) -> Vec<
                     .notes
                     .push(format!("also on {} {}", r.method, r.path));
             }
+            // The routes the probe had folded into `a` already go along.
+            let carried: Vec<String> = a
+                .notes
+                .iter()
+                .filter(|n| n.starts_with("also on "))
+                .cloned()
+                .collect();
+            out[at].notes.extend(carried);
         } else {
             kept.push((ci, a.rule_id.clone(), out.len()));
             out.push(a);
@@ -188,7 +196,12 @@ fn fold_app_wide(joins: &Joins<'_>, code: &[Finding], api: Vec<Finding>) -> Vec<
             .count();
         if also > 0 {
             let f = &mut out[*at];
-            f.message = format!("{} (and {also} more routes, one cause)", f.message);
+            // The probe may have folded some already (`(and 19 more routes …)`): one count.
+            let base = match f.message.rfind(" (and ") {
+                Some(i) if f.message.ends_with(')') => f.message[..i].to_owned(),
+                _ => f.message.clone(),
+            };
+            f.message = format!("{base} (and {also} more routes, one cause)");
         }
     }
     out
@@ -275,6 +288,12 @@ mod tests {
                 Finding::new(&meta("SC220"), format!("POST {p} answers 500")).on_route("POST", p)
             })
             .collect();
+        let mut api: Vec<Finding> = api;
+        // The probe folded /e into /d's finding already.
+        api[3]
+            .message
+            .push_str(" (and 1 more routes with the same error answer)");
+        api[3].notes.push("also on POST /e".into());
         let got = correlate(&catalog(), vec![handler.clone(), own], api, &[]);
         let sc220: Vec<&Finding> = got.iter().filter(|f| f.rule_id == "SC220").collect();
         assert_eq!(sc220.len(), 2, "{got:#?}");
@@ -284,12 +303,15 @@ mod tests {
             .unwrap();
         assert_eq!(folded.location.as_ref().unwrap().path, "exceptions.py");
         assert!(
-            folded.message.ends_with("(and 2 more routes, one cause)"),
+            folded
+                .message
+                .ends_with("/a answers 500 (and 3 more routes, one cause)"),
             "{}",
             folded.message
         );
         assert!(folded.notes.contains(&"also on POST /b".to_owned()));
         assert!(folded.notes.contains(&"also on POST /d".to_owned()));
+        assert!(folded.notes.contains(&"also on POST /e".to_owned()));
         let c = sc220
             .iter()
             .find(|f| f.route.as_ref().unwrap().path == "/c")

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 use reqwest::Method;
+use serde_json::Value;
 use spillcheck_core::Finding;
 
 use crate::discovery::ParamIn;
@@ -32,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: the patterns are texts only a traceback, a debugger page, a database driver or a Python exception produces (`Traceback (most recent call last)`, `psycopg2.errors`, `'list' object has no attribute 'get'`). Validation messages written for users (`amount must be a number`) are not matched. One finding per route, whatever status carried the text (a 401 or 400 with a database error still discloses it).
+    /// Confirmed: the patterns are texts only a traceback, a debugger page, a database driver or a Python exception produces (`Traceback (most recent call last)`, `psycopg2.errors`, `'list' object has no attribute 'get'`). Validation messages written for users (`amount must be a number`) are not matched. One finding per route, whatever status carried the text (a 401 or 400 with a database error still discloses it). One finding per route; the routes whose answers share one error envelope — the same fields and the same fixed sentence (`"message": "An internal error has occurred!"` beside the exception's text), three routes or more — are one finding, the other routes in its notes (`also on PUT /alert/{id}/tag`): one error handler answers them all. With `scan`, an SC121 in an error handler (`errorhandler`, `register_error_handler`) explains the SC220 of every route it answers, and they are one finding located there.
     ///
     /// ## Fix
     /// An `errorhandler(Exception)` that logs and returns `{"error": "internal error"}`.
@@ -143,10 +144,30 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     Vec::new()
 }
 
-/// Every answer read for tracebacks, one finding per route.
+/// The fixed sentence of an error envelope: a top-level text field of at least 12
+/// characters, without digits and without any sign of an exception (alerta's `"message": "An
+/// internal error has occurred!"` beside `"errors": [str(error)]`). Answers of several
+/// routes that share it, with the same fields, come from one error handler.
+fn envelope(text: &str) -> Option<String> {
+    let Value::Object(m) = serde_json::from_str::<Value>(text).ok()? else {
+        return None;
+    };
+    let fixed = m.iter().find_map(|(k, v)| {
+        let t = v.as_str()?;
+        (t.len() >= 12 && !t.chars().any(|c| c.is_ascii_digit()) && find(t).is_none())
+            .then(|| format!("{k}={t}"))
+    })?;
+    let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+    Some(format!("{}|{fixed}", keys.join(",")))
+}
+
+/// Every answer read for tracebacks, one finding per route; the routes whose answers come
+/// from one error handler (the same envelope and fixed sentence, three routes or more) are
+/// one finding, the others in its notes.
 pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
+    let mut envelopes: Vec<Option<String>> = Vec::new();
     for e in exchanges {
         let text = e.response.text();
         if text.contains("CONSOLE_MODE = true") {
@@ -159,6 +180,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if !done.insert((method.clone(), path.clone())) {
             continue;
         }
+        envelopes.push(envelope(&text));
         out.push(
             Finding::new(
                 &SC220,
@@ -167,6 +189,32 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             .on_route(&method, &path)
             .with_http(p.evidence(e, &excerpt, &[])),
         );
+    }
+    fold_by_envelope(out, &envelopes)
+}
+
+fn fold_by_envelope(findings: Vec<Finding>, envelopes: &[Option<String>]) -> Vec<Finding> {
+    let count = |env: &String| envelopes.iter().flatten().filter(|e| *e == env).count();
+    let mut out: Vec<Finding> = Vec::new();
+    let mut first_of: Vec<(String, usize)> = Vec::new();
+    for (f, env) in findings.into_iter().zip(envelopes) {
+        let Some(env) = env.as_ref().filter(|e| count(e) >= 3) else {
+            out.push(f);
+            continue;
+        };
+        if let Some(&(_, at)) = first_of.iter().find(|(e, _)| e == env) {
+            if let Some(r) = &f.route {
+                out[at].notes.push(format!("also on {} {}", r.method, r.path));
+            }
+        } else {
+            first_of.push((env.clone(), out.len()));
+            out.push(f);
+        }
+    }
+    for (env, at) in &first_of {
+        let more = count(env) - 1;
+        let f = &mut out[*at];
+        f.message = format!("{} (and {more} more routes with the same error answer)", f.message);
     }
     out
 }
@@ -177,7 +225,7 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active
 
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::*;
 
     #[test]
     fn exception_and_database_text_is_a_sign() {
@@ -198,6 +246,33 @@ mod tests {
         ] {
             assert!(find(body).is_some(), "{body}");
         }
+    }
+
+    #[test]
+    fn one_error_handler_is_one_finding() {
+        let handler = |e: &str| {
+            format!(r#"{{"status": "error", "message": "An internal error has occurred!", "errors": ["{e}"], "requestId": "3cde8f6f-6576"}}"#)
+        };
+        let own = r#"{"status": "error", "message": "'NoneType' object has no attribute 'x'"}"#;
+        let answers = [
+            ("/a", handler("'list' object has no attribute 'get'")),
+            ("/b", handler("'NoneType' object has no attribute 'customer'")),
+            ("/c", own.to_owned()),
+            ("/d", handler("string indices must be integers")),
+        ];
+        let mut findings = Vec::new();
+        let mut envelopes = Vec::new();
+        for (path, body) in &answers {
+            assert!(find(body).is_some(), "{body}");
+            envelopes.push(envelope(body));
+            findings.push(Finding::new(&SC220, format!("POST {path}")).on_route("POST", path));
+        }
+        assert!(envelopes[2].is_none(), "{envelopes:?}");
+        let got = fold_by_envelope(findings, &envelopes);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].notes, ["also on POST /b", "also on POST /d"]);
+        assert!(got[0].message.ends_with("(and 2 more routes with the same error answer)"));
+        assert_eq!(got[1].route.as_ref().unwrap().path, "/c");
     }
 
     #[test]
