@@ -47,9 +47,10 @@ use crate::recognizers::target_name;
 
 /// A setting that sends a cookie over HTTPS only: `SESSION_COOKIE_SECURE`,
 /// `REMEMBER_COOKIE_SECURE`, `JWT_COOKIE_SECURE`, an extension's own
-/// `…_JWT_COOKIE_SECURE`.
+/// `…_JWT_COOKIE_SECURE`. A bare `COOKIE_SECURE` is no Flask setting: it is a library's
+/// own default (Flask-Login's `config.py`, vendored), which the app's settings override.
 fn is_secure_flag(name: &str) -> bool {
-    name.ends_with("COOKIE_SECURE")
+    name.ends_with("_COOKIE_SECURE")
 }
 
 /// `SC160` on assignments: secure-cookie flags turned off, `PREFERRED_URL_SCHEME = "http"`.
