@@ -170,39 +170,14 @@ fn fold_app_wide(joins: &Joins<'_>, code: &[Finding], api: Vec<Finding>) -> Vec<
             .find(|(c, rule, _)| *c == ci && *rule == a.rule_id)
             .map(|&(_, _, at)| at);
         if let Some(at) = standing {
-            if let Some(r) = &a.route {
-                out[at]
-                    .notes
-                    .push(format!("also on {} {}", r.method, r.path));
-            }
-            // The routes the probe had folded into `a` already go along.
-            let carried: Vec<String> = a
-                .notes
-                .iter()
-                .filter(|n| n.starts_with("also on "))
-                .cloned()
-                .collect();
-            out[at].notes.extend(carried);
+            out[at].absorb_route(&a);
         } else {
             kept.push((ci, a.rule_id.clone(), out.len()));
             out.push(a);
         }
     }
     for (_, _, at) in &kept {
-        let also = out[*at]
-            .notes
-            .iter()
-            .filter(|n| n.starts_with("also on "))
-            .count();
-        if also > 0 {
-            let f = &mut out[*at];
-            // The probe may have folded some already (`(and 19 more routes …)`): one count.
-            let base = match f.message.rfind(" (and ") {
-                Some(i) if f.message.ends_with(')') => f.message[..i].to_owned(),
-                _ => f.message.clone(),
-            };
-            f.message = format!("{base} (and {also} more routes, one cause)");
-        }
+        out[*at].count_routes(", one cause");
     }
     out
 }

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::RuleMeta;
 use crate::severity::{Confidence, Severity};
 
+/// The start of the note that names another route a finding stands for: one cause that
+/// answers on several routes is reported once (`also on PUT /alert/{id}/tag`).
+pub(crate) const ALSO_ON: &str = "also on ";
+
 /// One problem found, in the shape of the JSON report (schema 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -262,6 +266,35 @@ impl Finding {
     pub fn with_key(mut self, key: impl Into<String>) -> Finding {
         self.key = Some(key.into());
         self
+    }
+
+    /// Takes in `other`, the same cause seen on another route: its route, and the routes
+    /// it already stood for, go to this finding's notes (`also on PUT /alert/{id}/tag`).
+    pub fn absorb_route(&mut self, other: &Finding) {
+        if let Some(r) = &other.route {
+            self.notes.push(format!("{ALSO_ON}{} {}", r.method, r.path));
+        }
+        self.notes.extend(
+            other
+                .notes
+                .iter()
+                .filter(|n| n.starts_with(ALSO_ON))
+                .cloned(),
+        );
+    }
+
+    /// Says in the message how many other routes the finding stands for (`… (and 21 more
+    /// routes, one cause)`), replacing an earlier count; `how` follows the count.
+    pub fn count_routes(&mut self, how: &str) {
+        let more = self.notes.iter().filter(|n| n.starts_with(ALSO_ON)).count();
+        if more == 0 {
+            return;
+        }
+        let base = match self.message.rfind(" (and ") {
+            Some(i) if self.message.ends_with(')') => self.message[..i].to_owned(),
+            _ => self.message.clone(),
+        };
+        self.message = format!("{base} (and {more} more routes{how})");
     }
 
     /// Adds a note.

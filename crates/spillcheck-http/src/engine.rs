@@ -190,6 +190,11 @@ impl Request {
         self
     }
 
+    /// The JSON body this request carries, when it carries one.
+    pub fn sent_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body.as_ref()?.1).ok()
+    }
+
     /// Sets a form body (`application/x-www-form-urlencoded`) from a JSON object's
     /// members; non-string values are sent as their JSON text.
     #[must_use]

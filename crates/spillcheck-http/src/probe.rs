@@ -528,12 +528,17 @@ impl Probe {
         }
     }
 
+    /// A URL path as the API's templates spell it: without the base URL's own path
+    /// (`/v1/api/notes` → `/api/notes` under `http://host/v1`).
+    pub(crate) fn api_path<'u>(&self, url_path: &'u str) -> &'u str {
+        url_path
+            .strip_prefix(self.base.path().trim_end_matches('/'))
+            .unwrap_or(url_path)
+    }
+
     /// The route (method, template) of an exchange, when it was sent for an operation.
     pub fn route_of(&self, e: &Exchange) -> Option<(&str, &str)> {
-        let path = e.request.url.path();
-        let path = path
-            .strip_prefix(self.base.path().trim_end_matches('/'))
-            .unwrap_or(path);
+        let path = self.api_path(e.request.url.path());
         let method = e.request.method.as_str();
         let same_path = |p: &&Probed| p.path.split('?').next() == Some(path);
         let exact = self
@@ -1515,10 +1520,7 @@ fn redirects_to_documented(
         return false;
     }
     let to = &r.url;
-    let path = to.path();
-    let path = path
-        .strip_prefix(p.base.path().trim_end_matches('/'))
-        .unwrap_or(path);
+    let path = p.api_path(to.path());
     to.origin() == p.base.origin()
         && documented
             .iter()

@@ -190,6 +190,67 @@ fn users_records(exchanges: &[Arc<Exchange>]) -> Vec<Value> {
     out
 }
 
+/// `body`, filled from another user's record (`filled`: the record and the keys taken
+/// from it), sent once more with the field that proves possession wrong: a refusal that
+/// still shows the record (SC231). `records` are every record the users were seen with.
+async fn decline_shows_record(
+    p: &Probe,
+    who: &Identity,
+    pr: &Probed,
+    path: &str,
+    body: &Value,
+    (record, keys): (&Value, &[String]),
+    records: &[&Value],
+) -> Option<Finding> {
+    let verifier = keys
+        .iter()
+        .find(|k| VERIFIERS.contains(&spillcheck_core::vocab::normalize(k).as_str()))?;
+    let Value::Object(mut wrong_body) = body.clone() else {
+        return None;
+    };
+    let right = wrong_body.get(verifier).cloned().unwrap_or(Value::Null);
+    wrong_body.insert(verifier.clone(), wrong(&right));
+    let sent: Vec<String> = wrong_body.keys().cloned().collect();
+    let ex = p
+        .send_as(
+            who,
+            p.write_request(who.label.label(), pr, path, &Value::Object(wrong_body)),
+        )
+        .await
+        .ok()?;
+    if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
+        return None;
+    }
+    let json = ex.response.json()?;
+    // The record as each of the users' answers showed it (a balance moves).
+    let versions: Vec<&Value> = records
+        .iter()
+        .copied()
+        .filter(|r| keys.iter().all(|k| r.get(k) == record.get(k)))
+        .collect();
+    let shown = disclosed(&json, &versions, &sent);
+    if shown.is_empty() {
+        return None;
+    }
+    let others = keys
+        .iter()
+        .filter(|k| *k != verifier)
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let why = format!(
+        "refused with a wrong `{verifier}` for another user's record (its {others} taken from the users' answers), the answer still shows that record's {}: {others} alone reveal them",
+        shown.join(", ")
+    );
+    Some(p.finding_on(
+        &crate::rules::sc231_other_users_pii_in_response::SC231,
+        &pr.op,
+        &why,
+        &ex,
+        &[],
+    ))
+}
+
 /// The writes A was refused on, sent by `who` as the write phase sends them: a valid body
 /// whose fields that name a user's record (a card to charge) take one record's values,
 /// then, with `probes`, a malformed body and a list for SC220. Sent before `who`
@@ -209,50 +270,10 @@ async fn write_as(p: &Probe, who: &Identity, records: &[&Value], probes: bool) -
         if let Some((record, keys)) = filled
             && probes
             && p.enabled("SC231")
-            && let Some(verifier) = keys
-                .iter()
-                .find(|k| VERIFIERS.contains(&spillcheck_core::vocab::normalize(k).as_str()))
-            && let Value::Object(mut wrong_body) = valid.clone()
         {
-            let right = wrong_body.get(verifier).cloned().unwrap_or(Value::Null);
-            wrong_body.insert(verifier.clone(), wrong(&right));
-            let sent: Vec<String> = wrong_body.keys().cloned().collect();
-            let others = keys
-                .iter()
-                .filter(|k| *k != verifier)
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if let Ok(ex) = p
-                .send_as(
-                    who,
-                    p.write_request(&label, pr, &path, &Value::Object(wrong_body)),
-                )
-                .await
-                && (!ex.response.ok() || crate::inspect::failure_body(&ex.response))
-                && let Some(json) = ex.response.json()
-            {
-                // The record as each of the users' answers showed it (a balance moves).
-                let versions: Vec<&Value> = records
-                    .iter()
-                    .copied()
-                    .filter(|r| keys.iter().all(|k| r.get(k) == record.get(k)))
-                    .collect();
-                let shown = disclosed(&json, &versions, &sent);
-                if !shown.is_empty() {
-                    let why = format!(
-                        "refused with a wrong `{verifier}` for another user's record (its {others} taken from the users' answers), the answer still shows that record's {}: {others} alone reveal them",
-                        shown.join(", ")
-                    );
-                    found.push(p.finding_on(
-                        &crate::rules::sc231_other_users_pii_in_response::SC231,
-                        &pr.op,
-                        &why,
-                        &ex,
-                        &[],
-                    ));
-                }
-            }
+            found.extend(
+                decline_shows_record(p, who, pr, &path, &valid, (record, &keys), records).await,
+            );
         }
         let mut bodies = vec![valid];
         if probes && p.enabled("SC220") {

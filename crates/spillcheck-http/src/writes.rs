@@ -313,12 +313,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         {
             continue;
         }
-        let body = ex
-            .request
-            .body
-            .as_ref()
-            .and_then(|(_, b)| serde_json::from_slice::<Value>(b).ok());
-        let Some(Value::Object(sent)) = body else {
+        let Some(Value::Object(sent)) = ex.request.sent_json() else {
             continue;
         };
         let Some(fixed) = repaired_body(&sent, &ex.response.text(), &known_fields(ops, pr)) else {

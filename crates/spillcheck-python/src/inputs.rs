@@ -51,6 +51,15 @@ pub struct RequestInput {
     pub example: Option<String>,
 }
 
+/// Adds the inputs of `more` that `out` does not hold yet (by name and source).
+pub(crate) fn add_new(out: &mut Vec<RequestInput>, more: impl IntoIterator<Item = RequestInput>) {
+    for i in more {
+        if !out.iter().any(|x| x.name == i.name && x.source == i.source) {
+            out.push(i);
+        }
+    }
+}
+
 /// The inputs `func` reads, in first-read order, each name once per source.
 pub(crate) fn request_inputs(func: &ast::StmtFunctionDef) -> Vec<RequestInput> {
     let mut v = Reads::default();

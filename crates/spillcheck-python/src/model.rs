@@ -940,14 +940,7 @@ impl<'a> Model<'a> {
                         if inputs.is_empty() {
                             inputs = helper_inputs(&g, raw.func, raw.file_index);
                         }
-                        for i in schemas.inputs_of(raw.func) {
-                            if !inputs
-                                .iter()
-                                .any(|x| x.name == i.name && x.source == i.source)
-                            {
-                                inputs.push(i);
-                            }
-                        }
+                        crate::inputs::add_new(&mut inputs, schemas.inputs_of(raw.func));
                         inputs
                     },
                     side_effect: crate::side_effects::side_effect(raw.func),
@@ -1006,11 +999,7 @@ fn helper_inputs(
         if std::ptr::eq(def, view) {
             continue;
         }
-        for i in crate::inputs::request_inputs(def) {
-            if !out.iter().any(|x| x.name == i.name && x.source == i.source) {
-                out.push(i);
-            }
-        }
+        crate::inputs::add_new(&mut out, crate::inputs::request_inputs(def));
     }
     // A helper that reads the body from several places (the form or the JSON, a
     // credentials reader serving every login shape) describes no one body.

@@ -83,16 +83,7 @@ struct Outcome {
 
 fn run(path: &Path) -> Outcome {
     let root = path.parent().unwrap().to_path_buf();
-    let all = |id: &str| id.starts_with("SC1");
-    let options = Options {
-        paths: vec![path.to_path_buf()],
-        root: root.clone(),
-        exclude: globset::GlobSet::empty(),
-        model: ModelOptions::default(),
-        enabled: &all,
-        only: None,
-    };
-    let analysis = analyze(&options);
+    let analysis = analyze_at(path, &root);
     assert!(
         analysis.parse_errors == 0,
         "{}: parse errors {:?}",
@@ -318,10 +309,16 @@ fn keys_the_project_refuses() {
 
 /// Every code rule on one folder, with the default options.
 fn analyze_dir(dir: &Path) -> spillcheck_python::Analysis {
+    analyze_at(dir, dir)
+}
+
+/// Every code rule on `path` (a file or a folder) under project root `root`, with the
+/// default options.
+fn analyze_at(path: &Path, root: &Path) -> spillcheck_python::Analysis {
     let all = |id: &str| id.starts_with("SC1");
     let options = Options {
-        paths: vec![dir.to_path_buf()],
-        root: dir.to_path_buf(),
+        paths: vec![path.to_path_buf()],
+        root: root.to_path_buf(),
         exclude: globset::GlobSet::empty(),
         model: ModelOptions::default(),
         enabled: &all,
@@ -428,15 +425,7 @@ def workouts():
 "#,
     )
     .unwrap();
-    let all = |id: &str| id.starts_with("SC1");
-    let analysis = analyze(&Options {
-        paths: vec![file],
-        root: dir.path().to_path_buf(),
-        exclude: globset::GlobSet::empty(),
-        model: ModelOptions::default(),
-        enabled: &all,
-        only: None,
-    });
+    let analysis = analyze_at(&file, dir.path());
     let auth = |path: &str| {
         analysis
             .routes

@@ -417,9 +417,7 @@ fn computed_candidates(earlier: Option<&crate::engine::Exchange>, inputs: &[Stri
     };
     let sent: Vec<String> = e
         .request
-        .body
-        .as_ref()
-        .and_then(|(_, b)| serde_json::from_slice::<Value>(b).ok())
+        .sent_json()
         .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect()))
         .unwrap_or_default();
     walk_objects(&json, 0, &mut |m| {

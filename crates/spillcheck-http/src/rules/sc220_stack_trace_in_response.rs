@@ -203,18 +203,14 @@ fn fold_by_envelope(findings: Vec<Finding>, envelopes: &[Option<String>]) -> Vec
             continue;
         };
         if let Some(&(_, at)) = first_of.iter().find(|(e, _)| e == env) {
-            if let Some(r) = &f.route {
-                out[at].notes.push(format!("also on {} {}", r.method, r.path));
-            }
+            out[at].absorb_route(&f);
         } else {
             first_of.push((env.clone(), out.len()));
             out.push(f);
         }
     }
-    for (env, at) in &first_of {
-        let more = count(env) - 1;
-        let f = &mut out[*at];
-        f.message = format!("{} (and {more} more routes with the same error answer)", f.message);
+    for (_, at) in &first_of {
+        out[*at].count_routes(" with the same error answer");
     }
     out
 }

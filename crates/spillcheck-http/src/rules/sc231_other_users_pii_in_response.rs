@@ -157,12 +157,6 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if inspect::is_api_description(&json) {
             continue;
         }
-        let sent = e
-            .request
-            .body
-            .as_ref()
-            .map(|(_, b)| String::from_utf8_lossy(b).to_ascii_lowercase())
-            .unwrap_or_default();
         let mut found = foreign(&json, &p.own, anonymous);
         found.retain(|(k, v)| anonymous || *k != "card number" || !mine.contains(v));
         // What A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`)
@@ -171,9 +165,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if !anonymous && names_own_account(e.request.url.path(), &p.own) {
             found.retain(|(_, v)| belongs_to(v, &p.own_b));
         }
-        if write {
-            found.retain(|(_, v)| !sent.contains(&v.to_ascii_lowercase()));
-        }
+        // Never what A wrote (this write's own body among them: a write is A's here).
         if !anonymous {
             found.retain(|(_, v)| !written_by_a.contains(&v.to_ascii_lowercase()));
         }

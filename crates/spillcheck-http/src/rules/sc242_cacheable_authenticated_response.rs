@@ -65,10 +65,11 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             .header("cache-control")
             .unwrap_or("")
             .to_ascii_lowercase();
-        if cc.contains("no-store") || !(pr.anon_refused() || carries_own(p, &e.response.text())) {
+        let protected = pr.anon_refused();
+        if cc.contains("no-store") || !(protected || carries_own(p, &e.response.text())) {
             continue;
         }
-        hits.push((e, pr.anon_refused()));
+        hits.push((e, protected));
         routes.push(format!("{} {}", pr.op.method, pr.op.path));
     }
     // The example shown is the most sensitive answer: the caller's own account (a
