@@ -68,7 +68,10 @@ Safe (must stay silent):
 - POST /api/v2/merchants/redeem   the same redemption, a decline says nothing of the card
 
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
-form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic).
+form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic; auth: none,
+the login is POST /auth, answering the token inside a JSON-RPC-like envelope, as OTP servers
+do). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
+…`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`).
 ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
@@ -147,11 +150,23 @@ def create_app():
     def health():
         return jsonify(status="ok")
 
+    # ZOO_SCHEME: where the API takes tokens back.
+    token_scheme = os.environ.get("ZOO_SCHEME", "bearer")
+
+    def presented():
+        """The token the request carries where this API takes it, else None."""
+        if token_scheme == "header":
+            return request.headers.get("X-Auth-Token", "").strip() or None
+        value = request.headers.get("Authorization", "").strip()
+        if token_scheme == "bare":
+            return value if value and " " not in value else None
+        scheme, _, token = value.partition(" ")
+        return token.strip() if scheme.lower() == token_scheme else None
+
     def token_required(view):
         def wrapper(*args, **kwargs):
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            token = token.strip()
-            name = tokens.get(token) if scheme.lower() == "bearer" else None
+            token = presented() or ""
+            name = tokens.get(token) if token else None
             if token in uses_left:
                 if uses_left[token] <= 0:
                     return jsonify(error="token expired"), 401
@@ -641,8 +656,7 @@ def create_app():
     # Safe: anonymous callers get 200 with a failure body.
     @app.get("/api/account/summary")
     def account_summary():
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        name = tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+        name = tokens.get(presented() or "")
         if name not in state["users"]:
             return jsonify(status="fail", message="authentication required")
         user = state["users"][name]
@@ -784,9 +798,22 @@ def create_app():
             return answer
         username, password = credentials()
         user = state["users"].get(username)
-        if shape == "basic-get" or user is None or user["password"] != password:
+        if shape in ("basic-get", "auth") or user is None or user["password"] != password:
             return failed()
         return jsonify(access_token=issue(username))
+
+    # ZOO_LOGIN=auth: the only login is POST /auth; the token sits deep in an envelope.
+    if shape == "auth":
+        @app.post("/auth")
+        def auth_login():
+            if (answer := refused()) is not None:
+                return answer
+            data = request.get_json(silent=True) or {}
+            user = state["users"].get(data.get("username"))
+            if user is None or user["password"] != data.get("password"):
+                return failed()
+            return jsonify(jsonrpc="2.0", result={"status": True, "value": {
+                "token": issue(user["username"]), "role": "user"}})
 
     # ZOO_LOGIN=basic-get: the only login is a GET of the account's own token endpoint with
     # HTTP Basic, the account naming itself in the path (as project-based apps do).
@@ -852,8 +879,7 @@ def create_app():
 
     def merchant_required(view):
         def wrapper(*args, **kwargs):
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            email = merchant_tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+            email = merchant_tokens.get(presented() or "")
             if email is None:
                 return jsonify(error="merchant authentication required"), 401
             g.merchant = merchants[email]

@@ -67,6 +67,34 @@ impl Placement {
     pub fn is_bearer(&self) -> bool {
         matches!(self, Placement::Bearer)
     }
+
+    /// The other places real APIs take a token, tried when `Authorization: Bearer` is
+    /// refused and the user did not say where tokens go: the `Token` and `JWT` schemes
+    /// (Flask-JWT-Extended's `JWT_HEADER_TYPE`, the RealWorld spec), the bare token in
+    /// `Authorization`, and the usual custom headers.
+    pub fn alternatives() -> Vec<Placement> {
+        [
+            ("Authorization", "Token {token}"),
+            ("Authorization", "JWT {token}"),
+            ("Authorization", "{token}"),
+            ("X-Auth-Token", "{token}"),
+            ("X-Access-Token", "{token}"),
+            ("X-API-Key", "{token}"),
+            ("X-Token", "{token}"),
+        ]
+        .into_iter()
+        .map(|(name, template)| Placement::Header {
+            name: name.into(),
+            template: template.into(),
+        })
+        .collect()
+    }
+
+    /// How the header looks, without the token (`Authorization: Token {token}`).
+    pub fn describe(&self) -> String {
+        let (name, value) = self.header("{token}");
+        format!("{name}: {value}")
+    }
 }
 
 /// A real identity's token: a literal, or a command to (re)obtain it.

@@ -303,11 +303,44 @@ const LOGIN_NAMES: &[&str] = &[
     "signin",
     "sign-in",
     "sign_in",
+    "signon",
+    "sign-on",
     "authenticate",
+    "auth",
+    "jwt",
     "session",
     "sessions",
     "token",
+    "access-token",
+    "access_token",
 ];
+
+/// How likely a POST named like a login is the users' login, as a sort key (smaller
+/// first): a body known to hold a password before one whose body is unknown, a name
+/// that says "log in" before one that only says "token" (`/machine/token` of an OTP
+/// server assigns a token to a machine), fewer path parameters, then the shorter path.
+fn login_rank(op: &Operation) -> (bool, bool, usize, usize) {
+    let password_known = op.body.as_ref().is_some_and(|b| {
+        b.properties
+            .iter()
+            .any(|p| p.to_ascii_lowercase().contains("pass"))
+            || nested_password(&b.example, 0)
+    });
+    let only_token = last_segment(&op.path).contains("token");
+    (
+        !password_known,
+        only_token,
+        crate::discovery::path_params(&op.path).len(),
+        op.path.len(),
+    )
+}
+
+/// The POSTs that may log users in, the likeliest first ([`login_rank`]).
+fn login_forms(p: &Probe) -> Vec<Form> {
+    let mut v = posts_named(p, LOGIN_NAMES, has_password);
+    v.sort_by_key(|f| login_rank(&f.op));
+    v
+}
 
 const REGISTER_NAMES: &[&str] = &[
     "register", "signup", "sign-up", "sign_up", "users", "accounts",
@@ -323,7 +356,7 @@ fn registers_with_password(op: &Operation) -> bool {
 
 /// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.
 pub fn login_form(p: &Probe) -> Option<Form> {
-    post_named(p, LOGIN_NAMES, has_password)
+    login_forms(p).into_iter().next()
 }
 
 /// The registration operation: a POST to `…/register`, `…/signup`, `…/users`.
@@ -522,7 +555,7 @@ pub async fn owned_accounts(p: &Probe) -> Vec<Account> {
             // The users' own login (where `--user` logged in) is the one that matters
             // most: its registration first, and it first among the logins tried.
             let main = p.users_login_path();
-            let mut logins = posts_named(p, LOGIN_NAMES, has_password);
+            let mut logins = login_forms(p);
             let mut registers = posts_named(p, REGISTER_NAMES, registers_with_password);
             if let Some(main) = &main {
                 registers.sort_by_key(|r| nearness(&r.op.path, main));
@@ -697,8 +730,7 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
 /// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any
 /// JWT-shaped string.
 pub fn token_in(ex: &Exchange) -> Option<String> {
-    let json = ex.response.json()?;
-    for key in [
+    const KEYS: [&str; 7] = [
         "access_token",
         "accessToken",
         "token",
@@ -706,12 +738,28 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
         "jwt",
         "auth_token",
         "authToken",
-    ] {
+    ];
+    let json = ex.response.json()?;
+    for key in KEYS {
         if let Some(t) = json.get(key).and_then(Value::as_str) {
             return Some(t.to_owned());
         }
     }
+    // Deeper in an envelope (`{"result": {"value": {"token": …}}}`).
     let mut found = None;
+    crate::inspect::visit(&json, &mut |k, v| {
+        if found.is_none()
+            && KEYS.contains(&k)
+            && let Some(s) = v.as_str()
+            && s.len() >= 16
+            && !s.contains(char::is_whitespace)
+        {
+            found = Some(s.to_owned());
+        }
+    });
+    if found.is_some() {
+        return found;
+    }
     crate::inspect::visit(&json, &mut |_, v| {
         if found.is_none()
             && let Some(s) = v.as_str()
@@ -796,6 +844,13 @@ const COMMON_LOGIN_PATHS: &[&str] = &[
     "/api/v1/login",
     "/api/v1/auth/login",
     "/api/users/login",
+    "/api/auth",
+    "/auth",
+    "/api/v1/auth",
+    "/api/signin",
+    "/signin",
+    "/api/session",
+    "/api/sessions",
     "/api/tokens",
     "/api/token",
     "/auth/token",
@@ -981,11 +1036,7 @@ pub async fn log_in(
     label: &str,
     c: &crate::auth::Credentials,
 ) -> Result<LoggedIn, String> {
-    let mut candidates: Vec<Operation> = posts_named(p, LOGIN_NAMES, has_password)
-        .into_iter()
-        .map(|f| f.op)
-        .collect();
-    candidates.sort_by_key(|op| op.path.len());
+    let mut candidates: Vec<Operation> = login_forms(p).into_iter().map(|f| f.op).collect();
     let mut gets: Vec<Operation> = p
         .ops
         .iter()
@@ -1068,6 +1119,111 @@ pub async fn log_in(
     ))
 }
 
+/// Whether an answer served the caller: a 2xx that is not a failure, a login page or a
+/// redirect somewhere else.
+fn served(r: &crate::engine::Response) -> bool {
+    r.ok()
+        && r.redirects.is_empty()
+        && !crate::inspect::failure_body(r)
+        && !crate::inspect::is_login_form(r)
+}
+
+/// The first of `paths` where A's `token`, placed so, is served.
+async fn served_at(
+    p: &Probe,
+    placement: &crate::auth::Placement,
+    token: &str,
+    paths: &[String],
+) -> Option<String> {
+    for path in paths {
+        let req = p.request("placement", Method::GET, path);
+        if let Ok(ex) = p
+            .with_header("user A", Some(placement.header(token)), req)
+            .await
+            && served(&ex.response)
+        {
+            return Some(path.clone());
+        }
+    }
+    None
+}
+
+/// Where the API takes tokens, when the user did not say (`--auth-header`,
+/// `--auth-cookie`): on GETs that refuse anonymous callers, user A's token as
+/// `Authorization: Bearer` (the first sent the usual way, so an expired token is fetched
+/// again); where Bearer is served nowhere and another usual placement
+/// ([`crate::auth::Placement::alternatives`]) is, while a made-up token placed the same way
+/// is not, that one from now on (`Authorization: Token`, the bare token, `X-Auth-Token`...).
+/// A few dozen requests at most, and only the first few when Bearer works.
+pub async fn settle_placement(p: &mut Probe, ops: &[Operation]) {
+    use spillcheck_core::DiagnosticLevel;
+    // Protected reads: GETs without parameters that refuse anonymous callers.
+    let mut refused: Vec<String> = Vec::new();
+    let reads = ops.iter().filter(|op| {
+        op.method == "GET" && op.path_params().count() == 0 && !Probe::issues_tokens(&op.path)
+    });
+    for op in reads.take(16) {
+        let Ok(ex) = p.anon(p.request("placement", Method::GET, &op.path)).await else {
+            continue;
+        };
+        if crate::inspect::refused(&ex.response, None) {
+            refused.push(op.path.clone());
+            if refused.len() == 6 {
+                break;
+            }
+        }
+    }
+    let Some(user) = p.user.as_ref() else { return };
+    let Some(first) = refused.first() else { return };
+    if p.placement.is_bearer() {
+        if let Ok(ex) = p
+            .send_as(user, p.request("placement", Method::GET, first))
+            .await
+            && served(&ex.response)
+        {
+            return;
+        }
+        if served_at(p, &p.placement, &user.token(), &refused[1..])
+            .await
+            .is_some()
+        {
+            return;
+        }
+    }
+    let token = user.token();
+    let few: Vec<String> = refused.iter().take(3).cloned().collect();
+    let mut learnt = None;
+    for alt in crate::auth::Placement::alternatives() {
+        if let Some(path) = served_at(p, &alt, &token, &few).await
+            && served_at(p, &alt, "spillcheck-made-up-token", &[path])
+                .await
+                .is_none()
+        {
+            learnt = Some(alt);
+            break;
+        }
+    }
+    match learnt {
+        Some(alt) => {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "tokens go in `{}`: user A's token was refused as `Authorization: Bearer` and served this way (--auth-header to say so)",
+                    alt.describe()
+                ),
+            );
+            p.placement = alt;
+        }
+        None => p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "user A's token was served by none of {} protected operations, as `Authorization: Bearer` or the usual other ways; give --auth-header or --auth-cookie",
+                refused.len()
+            ),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1092,6 +1248,29 @@ mod tests {
         assert_eq!(form(&op(&["username", "password"])).user_field, "username");
         // Two candidates and no usual name: the default.
         assert_eq!(form(&op(&["a", "b", "password"])).user_field, "email");
+    }
+
+    #[test]
+    fn the_likeliest_login_first() {
+        let mut ops = vec![
+            Operation::new("POST", "/machine/token", Origin::Source),
+            Operation::new("POST", "/api/projects/{id}/token", Origin::Source),
+            Operation::new("POST", "/auth", Origin::Source),
+        ];
+        ops.sort_by_key(login_rank);
+        assert_eq!(ops[0].path, "/auth");
+        // A body known to hold a password wins over any name.
+        let mut known = Operation::new("POST", "/api/v1/tokens/access_token", Origin::Source);
+        known.body = Some(body_from_fields(
+            "application/json",
+            &[
+                ("login".into(), "string".into()),
+                ("password".into(), "string".into()),
+            ],
+        ));
+        ops.push(known);
+        ops.sort_by_key(login_rank);
+        assert_eq!(ops[0].path, "/api/v1/tokens/access_token");
     }
 
     #[test]

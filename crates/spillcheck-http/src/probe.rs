@@ -29,6 +29,9 @@ pub struct Options {
     pub settings: Settings,
     /// Where tokens go.
     pub placement: Placement,
+    /// Whether the placement was the default, not given: the probe then learns where the
+    /// API takes tokens (Bearer, `Token`, a bare token, a custom header).
+    pub detect_placement: bool,
     /// User A (`--token`).
     pub user: Option<Identity>,
     /// User B (`--token-b`).
@@ -813,7 +816,14 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let (mut p, plan) = start(options)?;
     reach(&mut p).await?;
     let found = discover(&mut p, plan.openapi.as_ref(), plan.source_ops).await;
-    let login_seen = identities(&mut p, &found.ops, plan.logins, plan.self_register).await;
+    let login_seen = identities(
+        &mut p,
+        &found.ops,
+        plan.logins,
+        plan.self_register,
+        plan.detect_placement,
+    )
+    .await;
     let learnt = learn(&mut p, found.ops, login_seen, found.documented.as_deref()).await;
     let cleanup = write(&mut p, learnt.refused).await;
     send_canary(&p, plan.canary.as_ref()).await;
@@ -828,11 +838,15 @@ pub(crate) struct Plan {
     logins: Logins,
     self_register: bool,
     canary: Option<String>,
+    detect_placement: bool,
 }
 
 /// Builds the probe's state and engine from the options.
 pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
-    let credential_headers = vec![options.placement.header_name()];
+    // Every header a token may go in, the ones the probe may learn too: dropped when a
+    // redirect leaves the origin.
+    let mut credential_headers = vec![options.placement.header_name()];
+    credential_headers.extend(Placement::alternatives().iter().map(Placement::header_name));
     let engine = Engine::new(
         &options.base,
         options.settings,
@@ -885,6 +899,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         logins: options.logins,
         self_register: options.self_register,
         canary: options.canary,
+        detect_placement: options.detect_placement,
     };
     Ok((p, plan))
 }
@@ -994,6 +1009,7 @@ async fn identities(
     ops: &[Operation],
     logins: Logins,
     self_register: bool,
+    detect_placement: bool,
 ) -> SeenIds {
     // `--user`: log in as the users would, for every slot no token filled. What A's
     // login answers names A's own objects (ids, account numbers): learnt like a listing.
@@ -1037,8 +1053,18 @@ async fn identities(
                             .map(|(k, v)| (k, serde_json::Value::from(v)))
                             .collect(),
                     );
+                    // The name the user logs in with is theirs: an address or a user name.
+                    let login_name = |own: &mut Own| {
+                        let n = creds.name.trim();
+                        if n.contains('@') {
+                            own.emails.extend(inspect::emails(n));
+                        } else if !n.is_empty() && !own.names.iter().any(|x| x == n) {
+                            own.names.push(n.to_owned());
+                        }
+                    };
                     match label {
                         Actor::UserA => {
+                            login_name(&mut p.own);
                             p.a_login = Some(form);
                             login_seen.learn("", &own_ids);
                             if let Some(json) = &answer {
@@ -1048,6 +1074,7 @@ async fn identities(
                             p.user = Some(identity);
                         }
                         Actor::UserB => {
+                            login_name(&mut p.own_b);
                             p.seen_b.learn("", &own_ids);
                             if let Some(json) = &answer {
                                 p.seen_b.learn("", json);
@@ -1073,6 +1100,11 @@ async fn identities(
         p.ops = unprobed(ops);
         crate::login::self_register(p).await;
         p.ops.clear();
+    }
+
+    // Where the API takes tokens, unless the user said.
+    if detect_placement {
+        crate::login::settle_placement(p, ops).await;
     }
 
     // The tokens' claims tell who A and B are; a weak HMAC secret allows an expired copy.

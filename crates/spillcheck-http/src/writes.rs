@@ -79,7 +79,26 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
     }
     let password = words.iter().any(|w| w.contains("password") || w == "pwd");
     // `reset` alone resets data; `reset-password` is the anonymous recovery flow.
-    if has("reset") && !password || has("resetdb") || has("init") && !password {
+    // `init` seeds data at the top (`POST /api/init`) or of the data itself (`/db/init`,
+    // `/demo/init`); under a collection it makes one of its objects (`POST /token/init`
+    // enrolls a token).
+    let resources: Vec<&&str> = segments
+        .iter()
+        .filter(|s| {
+            let version =
+                s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+            !(**s == "api" || version)
+        })
+        .collect();
+    let seeds = resources.len() <= 1
+        || words.iter().any(|w| {
+            [
+                "db", "database", "data", "demo", "setup", "system", "seed", "sample", "samples",
+                "schema", "tables", "app", "fixtures",
+            ]
+            .contains(&w.as_str())
+        });
+    if has("reset") && !password || has("resetdb") || has("init") && !password && seeds {
         return Some("resets or seeds data");
     }
     // A body with a password field on an update of the caller (`PUT /api/me`,
@@ -830,6 +849,9 @@ mod tests {
             ("GET", "/api/reset"),
             ("POST", "/admin/init-db"),
             ("GET", "/seed"),
+            ("POST", "/api/init"),
+            ("POST", "/api/v1/db/init"),
+            ("GET", "/demo/init"),
             ("POST", "/api/tokens/revoke"),
             ("DELETE", "/api/notes/{id}"),
             ("POST", "/api/notes/{id}/delete"),
@@ -852,6 +874,9 @@ mod tests {
             ("POST", "/api/login"),
             ("PATCH", "/api/notes/{id}"),
             ("GET", "/api/clearance-items"),
+            // `init` under a collection makes one of its objects (an OTP token enrolled).
+            ("POST", "/token/init"),
+            ("POST", "/api/v2/payments/init"),
         ] {
             assert!(side_effect(&op(m, path)).is_none(), "{m} {path}");
         }

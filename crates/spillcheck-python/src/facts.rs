@@ -1578,6 +1578,82 @@ pub(crate) fn calls_in(body: &[Stmt]) -> Vec<&ast::ExprCall> {
     c.out
 }
 
+/// Every expression of a body outside the `try` blocks whose handlers may swallow the
+/// error (no `raise`, `return` or `abort(...)` that always runs): a check whose failure
+/// is caught and dropped rejects no one (`try: verify_token(t) except Exception: pass`).
+pub(crate) fn exprs_not_swallowed<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    struct C<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a Expr),
+    }
+    /// Whether an `except` block always ends the request: a `raise`, a `return` or an
+    /// `abort(...)` among its own statements (one only under an `if` may let it through).
+    fn handler_stops(h: &ast::ExceptHandler) -> bool {
+        let ast::ExceptHandler::ExceptHandler(h) = h;
+        h.body.iter().any(|st| match st {
+            Stmt::Raise(_) | Stmt::Return(_) => true,
+            Stmt::Expr(e) => {
+                matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort"))
+            }
+            _ => false,
+        })
+    }
+    impl<'a> Visitor<'a> for C<'_, 'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::Try(t) = stmt
+                && !t.handlers.is_empty()
+                && !t.handlers.iter().any(handler_stops)
+            {
+                for st in t.orelse.iter().chain(&t.finalbody) {
+                    self.visit_stmt(st);
+                }
+                return;
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.f)(expr);
+            walk_expr(self, expr);
+        }
+    }
+    let mut c = C { f };
+    for s in body {
+        c.visit_stmt(s);
+    }
+}
+
+/// The calls of a body outside the `try` blocks that may swallow a failure
+/// ([`exprs_not_swallowed`]).
+pub(crate) fn calls_not_swallowed(body: &[Stmt]) -> Vec<&ast::ExprCall> {
+    let mut out = Vec::new();
+    exprs_not_swallowed(body, &mut |e| {
+        if let Expr::Call(c) = e {
+            out.push(c);
+        }
+    });
+    out
+}
+
+/// Whether a body reads the request's credentials (the `Authorization` header, a token
+/// verifier) outside the `try` blocks that may swallow a failed check.
+pub(crate) fn reads_credentials_unswallowed(body: &[Stmt]) -> bool {
+    let mut reads = false;
+    exprs_not_swallowed(body, &mut |e| match e {
+        Expr::Call(call) => {
+            reads |= reads_credentials_expr(&call.func)
+                || callee_last(call).is_some_and(|n| {
+                    VERIFYING_CALLS.contains(&n)
+                        || verifies_token_name(n)
+                        || matches!(n, "get_auth" | "authenticate_header")
+                });
+        }
+        Expr::Attribute(_) | Expr::Subscript(_) | Expr::StringLiteral(_) => {
+            reads |= reads_credentials_expr(e);
+        }
+        _ => {}
+    });
+    reads
+}
+
 /// All expressions of a kind in a body: used by rules that look for compares, dicts...
 pub(crate) fn exprs_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
     struct C<'b, 'a> {

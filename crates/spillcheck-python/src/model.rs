@@ -235,7 +235,10 @@ struct Hook<'a> {
     receiver: String,
     app_level: bool,
     func: &'a ast::StmtFunctionDef,
+    /// The file that registers the hook (its receiver is resolved there).
     file_index: usize,
+    /// The file the hook function is defined in.
+    def_file: usize,
 }
 
 /// Everything gathered from all files before resolution.
@@ -672,6 +675,7 @@ impl<'a> Gathered<'a> {
                             ),
                             func: f,
                             file_index: file,
+                            def_file: file,
                         });
                     }
                 }
@@ -1074,12 +1078,13 @@ impl<'a> Gathered<'a> {
         // Hooks registered by call: `app.before_request(check)` (collected while gathering).
         for (receiver, name, app_level, call_file) in std::mem::take(&mut g.hook_calls) {
             if let Some(defs) = g.functions.get(&name) {
-                for &(_, f) in defs {
+                for &(def_file, f) in defs {
                     g.hooks.push(Hook {
                         receiver: receiver.clone(),
                         app_level,
                         func: f,
                         file_index: call_file,
+                        def_file,
                     });
                 }
             }
@@ -1406,7 +1411,7 @@ fn handler_auth<'a>(
     summaries: &Summaries,
     taints: &crate::facts::Taints<'a>,
 ) -> Option<String> {
-    for call in crate::facts::calls_in(&func.body) {
+    for call in crate::facts::calls_not_swallowed(&func.body) {
         let Some(last) = callee_last(call) else {
             continue;
         };
@@ -1421,9 +1426,21 @@ fn handler_auth<'a>(
     }
     let own = summaries.own_facts(file, func, &HashSet::default());
     let name = func.name.as_str();
-    // It reads the credentials and a check it calls rejects them (`check_token(header)`).
-    if own.reads_credentials && own.rejects
-        || summaries.unique(name) && summaries.authenticates.contains(name)
+    // It reads the credentials and a check it calls rejects them (`check_token(header)`),
+    // not only inside a `try` that may swallow the failure.
+    let reads_here = crate::facts::reads_credentials_unswallowed(&func.body)
+        || crate::facts::calls_not_swallowed(&func.body)
+            .into_iter()
+            .filter_map(callee_last)
+            .any(|c| {
+                summaries
+                    .by_name
+                    .get(c)
+                    .is_some_and(|f| f.reads_credentials)
+            });
+    if reads_here
+        && (own.reads_credentials && own.rejects
+            || summaries.unique(name) && summaries.authenticates.contains(name))
     {
         return Some(func.name.to_string());
     }
@@ -1590,7 +1607,7 @@ fn hook_auth(
             continue;
         }
         let name = hook.func.name.to_string();
-        if !summaries.authenticates.contains(&name) {
+        if !hook_authenticates(hook, summaries) {
             continue;
         }
         if hook_exempts(hook, g, endpoint, path) {
@@ -1603,6 +1620,35 @@ fn hook_auth(
         Some(hook) => RouteAuth::Exempt { hook },
         None => RouteAuth::None,
     }
+}
+
+/// Whether this hook function itself authenticates: it reads credentials and rejects, or
+/// calls a function that authenticates. Judged on the function, not its name: apps name
+/// every blueprint's hook `before_request`, and one that only sets up the request (an
+/// OTP server's validation endpoints, a web UI's language) is no authentication because
+/// another hook of that name is.
+fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
+    let name = hook.func.name.as_str();
+    if summaries.unique(name) {
+        return summaries.authenticates.contains(name);
+    }
+    let own = summaries.own_facts(hook.def_file, hook.func, &HashSet::default());
+    // What it calls where a failure is not caught and dropped.
+    let calls: HashSet<&str> = crate::facts::calls_not_swallowed(&hook.func.body)
+        .into_iter()
+        .filter_map(callee_last)
+        .filter(|c| *c != name)
+        .collect();
+    let callee = |fact: fn(&crate::facts::FuncFacts) -> bool| {
+        calls
+            .iter()
+            .any(|c| summaries.by_name.get(*c).is_some_and(fact))
+    };
+    let reads = own.reads_credentials
+        && crate::facts::reads_credentials_unswallowed(&hook.func.body)
+        || callee(|f| f.reads_credentials);
+    let rejects = own.rejects || callee(|f| f.rejects);
+    reads && rejects || calls.iter().any(|c| summaries.authenticates.contains(*c))
 }
 
 /// The blueprints a blueprint is registered on, innermost first.

@@ -1243,6 +1243,8 @@ fn user_credentials_in_every_login_shape() {
         let report = json(&out);
         let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
         assert!(!diags.contains("could not log in"), "{shape}: {diags}");
+        // Bearer works: the probe keeps it and says nothing of where tokens go.
+        assert!(!diags.contains("tokens go in"), "{shape}: {diags}");
         let logins = t.logins();
         assert!(
             logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
@@ -1254,6 +1256,42 @@ fn user_credentials_in_every_login_shape() {
                 .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
             "{shape}: {:?}",
             found(&report)
+        );
+    }
+}
+
+#[test]
+fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
+    // The only login is `POST /auth`, its token deep in an envelope; the API takes tokens
+    // back as `Authorization: Token …`, as a bare `Authorization` value, or in
+    // `X-Auth-Token`, never as Bearer. With nothing but the users' credentials, spillcheck
+    // logs in, learns the placement, says so, and the cross-user check works with it.
+    for (scheme, placed) in [
+        ("token", "Authorization: Token {token}"),
+        ("bare", "Authorization: {token}"),
+        ("header", "X-Auth-Token: {token}"),
+    ] {
+        let t = zoo_for_users(&[("ZOO_LOGIN", "auth"), ("ZOO_SCHEME", scheme)]);
+        let out = scan_zoo_as_users(&t, &["--select", "SC210"]);
+        let report = json(&out);
+        let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+        assert!(!diags.contains("could not log in"), "{scheme}: {diags}");
+        assert!(
+            diags.contains(&format!("tokens go in `{placed}`")),
+            "{scheme}: {diags}"
+        );
+        let logins = t.logins();
+        assert!(
+            logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+            "{scheme}: {logins:?}"
+        );
+        assert!(
+            found(&report)
+                .iter()
+                .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
+            "{scheme}: {:?}\n{}",
+            found(&report),
+            stderr(&out)
         );
     }
 }

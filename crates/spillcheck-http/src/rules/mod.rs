@@ -297,6 +297,7 @@ mod registry_tests {
             base: url::Url::parse("http://127.0.0.1:9/").unwrap(),
             settings: crate::engine::Settings::default(),
             placement: crate::auth::Placement::Bearer,
+            detect_placement: false,
             user: None,
             user_b: None,
             admin: None,

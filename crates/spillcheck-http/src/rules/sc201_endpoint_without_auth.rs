@@ -69,7 +69,16 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
     let json = inspect::without_demo_records(&json);
     let mut data = false;
     inspect::visit(&json, &mut |k, v| {
-        if v.is_null() || data {
+        // A flag or an empty value holds nobody's data (`"password_reset": true` is a
+        // setting, `"otp_pin_set_random_user": []` an empty list).
+        let empty = match v {
+            serde_json::Value::Null | serde_json::Value::Bool(_) => true,
+            serde_json::Value::String(s) => s.is_empty(),
+            serde_json::Value::Array(a) => a.is_empty(),
+            serde_json::Value::Object(o) => o.is_empty(),
+            serde_json::Value::Number(_) => false,
+        };
+        if empty || data {
             return;
         }
         let k = k.to_ascii_lowercase();
@@ -290,5 +299,15 @@ mod tests {
         let live = r#"{"Code": "Success", "AccessKeyId": "ASIAQ7VX3KPLMN2RT4WZ",
             "SecretAccessKey": "wJalrXUtnFEMIK7MDENGbPxRfiCYq8Zs2Lx9Vb3T"}"#;
         assert!(carries_data(&Response::for_tests(200, live), true));
+    }
+
+    #[test]
+    fn flags_and_empty_values_carry_no_data() {
+        // A web UI's settings: a flag named like a password, an empty list named like a PIN.
+        let settings = r#"{"result": {"value": {"password_reset": true,
+            "otp_pin_set_random_user": [], "login_text": "", "page_title": "Sign in"}}}"#;
+        assert!(!carries_data(&Response::for_tests(200, settings), true));
+        let token = r#"{"result": {"value": {"api_token": "tok-8d1f0c2b9e7a4c65"}}}"#;
+        assert!(carries_data(&Response::for_tests(200, token), true));
     }
 }

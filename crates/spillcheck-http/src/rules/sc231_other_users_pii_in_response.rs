@@ -99,6 +99,38 @@ fn foreign(json: &Value, own: &Own, anonymous: bool) -> Vec<(&'static str, Strin
     out
 }
 
+/// Whether a record names the caller: a user-name field holding one of A's names, or an
+/// email field holding A's address (`{"username": "alice", "email": …, "phone": …}` in
+/// a user listing that shows A only A): its personal values are A's.
+fn names_caller(m: &serde_json::Map<String, Value>, own: &Own) -> bool {
+    m.iter().any(|(k, v)| {
+        let Some(s) = v.as_str() else { return false };
+        let k = k.to_ascii_lowercase();
+        matches!(
+            k.as_str(),
+            "username" | "user_name" | "login" | "user" | "handle" | "screen_name"
+        ) && own.names.iter().any(|n| n.eq_ignore_ascii_case(s))
+            || k.contains("mail") && own.emails.contains(&s.trim().to_ascii_lowercase())
+    })
+}
+
+/// The answer without the caller's own records' values ([`names_caller`]).
+fn without_callers_records(json: &Value, own: &Own) -> Value {
+    match json {
+        Value::Object(m) => {
+            let mine = names_caller(m, own);
+            Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !(mine && !v.is_object() && !v.is_array()))
+                    .map(|(k, v)| (k.clone(), without_callers_records(v, own)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| without_callers_records(x, own)).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Whether a concrete path is under the caller's own account: `/me/...`, or a user-like
 /// collection followed by one of the caller's own names, emails or ids
 /// (`/users/alice/contacts`).
@@ -157,6 +189,12 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if inspect::is_api_description(&json) {
             continue;
         }
+        // A's own record in the answer (a listing that shows A A's profile) is A's.
+        let json = if anonymous {
+            json
+        } else {
+            without_callers_records(&json, &p.own)
+        };
         let mut found = foreign(&json, &p.own, anonymous);
         found.retain(|(k, v)| anonymous || *k != "card number" || !mine.contains(v));
         // What A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`)
@@ -237,6 +275,26 @@ mod tests {
         };
         assert!(belongs_to("Bob@zoo.test", &b) && belongs_to("+1 555 0302", &b));
         assert!(!belongs_to("+1 555 0411", &b));
+    }
+
+    #[test]
+    fn the_callers_own_record_is_not_foreign() {
+        // A's address is unknown, A's user name is known: the one record naming A is A's.
+        let own = Own {
+            names: vec!["alice".into()],
+            ..Own::default()
+        };
+        let v = serde_json::json!({"result": {"value": [
+            {"username": "alice", "email": "alice@pi.test", "phone": "+1 555 0105"},
+            {"username": "bob", "email": "bob@pi.test", "phone": "+1 555 0103"}]}});
+        let f = foreign(&without_callers_records(&v, &own), &own, false);
+        assert_eq!(
+            f,
+            vec![
+                ("email", "bob@pi.test".to_owned()),
+                ("phone number", "+1 555 0103".to_owned())
+            ]
+        );
     }
 
     #[test]

@@ -286,6 +286,7 @@ async fn run_probe(
         base: url.clone(),
         settings,
         placement,
+        detect_placement: args.auth_header.is_none() && args.auth_cookie.is_none(),
         user,
         user_b,
         admin,
