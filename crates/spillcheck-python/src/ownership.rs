@@ -316,6 +316,17 @@ fn route<'a>(
             }
         }
     });
+    // The object compared with what the caller may reach, worked out by a helper:
+    // `if device.realm_id not in allowed_realm_ids: raise`, where `allowed_realm_ids =
+    // _allowed_realm_ids(action)` reads the caller's grants (a realm-scoped admin).
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Compare(c) = e {
+            let mut operands = crate::ast_util::operands(c);
+            if operands.clone().any(names_a_grant) && operands.any(|x| reads_any(x, &id_names)) {
+                compared = true;
+            }
+        }
+    });
     let helper_checks = |c: &ast::ExprCall| {
         crate::facts::linkable_call(c, external)
             && callee_last(c).is_some_and(|n| summaries.checks_owner.contains(n))
@@ -352,6 +363,32 @@ fn route<'a>(
     }
     site.route.owner_check = OwnerCheck::Missing;
     Some(loads)
+}
+
+/// Words of what a caller is allowed to reach (`allowed_realm_ids`, `permitted_projects`,
+/// `accessible_accounts(user)`).
+const GRANT_WORDS: &[&str] = &[
+    "allowed",
+    "permitted",
+    "authorized",
+    "authorised",
+    "accessible",
+    "granted",
+];
+
+/// Whether an operand is the set of things the caller may reach: a name or a call whose
+/// name says so.
+fn names_a_grant(x: &Expr) -> bool {
+    let name = match x {
+        Expr::Name(n) => Some(n.id.as_str()),
+        Expr::Attribute(a) => Some(a.attr.as_str()),
+        Expr::Call(c) => callee_last(c),
+        _ => None,
+    };
+    name.is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        GRANT_WORDS.iter().any(|w| n.contains(w))
+    })
 }
 
 fn decorator_is_role_name(name: &str) -> bool {
