@@ -28,6 +28,11 @@ pub(crate) struct ExceptContext {
     /// An error handler (`errorhandler`, `register_error_handler`), which every route's
     /// unhandled error passes through, rather than one `except` block.
     pub handler: bool,
+    /// A handler of an HTTP error (registered by status code, `HTTPException`,
+    /// `InternalServerError`): Flask hands it Werkzeug's HTTP exception, whose text is the
+    /// standard description ("500 Internal Server Error: The server encountered…"); the
+    /// error that caused it is `original_exception`.
+    pub http_error: bool,
 }
 
 /// Exception names whose text describes the server's internals.
@@ -438,11 +443,21 @@ fn error_handler_context(
                 )
             })
     });
+    let http_error = arg.is_some_and(|a| {
+        int_value(a).is_some()
+            || dotted(a).is_some_and(|d| {
+                matches!(
+                    d.rsplit('.').next(),
+                    Some("HTTPException" | "InternalServerError")
+                )
+            })
+    });
     let name = func.parameters.iter().next().map(|p| p.name().to_string());
     let caught = arg.and_then(dotted);
     let internal = caught.as_deref().is_some_and(internal_error);
     Some(ExceptContext {
         handler: true,
+        http_error,
         name,
         broad,
         internal,
@@ -539,6 +554,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     let internal = names.iter().any(|n| internal_error(n));
                     self.excepts.push(ExceptContext {
                         handler: false,
+                        http_error: false,
                         name: h.name.as_ref().map(std::string::ToString::to_string),
                         broad,
                         internal,

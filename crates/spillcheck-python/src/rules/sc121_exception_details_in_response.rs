@@ -23,10 +23,13 @@ declare_rule! {
     /// `self.response_500(message=str(e))` and `response_4xx`, a project's `*_response`), and
     /// so does a helper that makes text of the exception (`error_msg_from_exception(ex)`).
     /// An exception's text is reported when the handler catches everything (`Exception`,
-    /// a bare `except`, a 500 handler), answers 5xx, or catches an error of the machinery
+    /// a bare `except`), answers 5xx, or catches an error of the machinery
     /// whose text names internals (`IntegrityError`, `OperationalError`, `KeyError`, OS and
     /// network errors). Validation errors and the project's own exceptions carry messages
-    /// written for users and are not reported; neither is code that runs only in debug
+    /// written for users and are not reported. A handler registered for an HTTP error (a
+    /// status code such as 500, `HTTPException`, `InternalServerError`) receives Werkzeug's
+    /// exception, whose text is the standard description ("500 Internal Server Error: …"),
+    /// so its `str(error)` is not reported; `error.original_exception` is. Neither is code that runs only in debug
     /// mode (`if app.config["DEBUG"]:`). A view that makes text of each error of a GraphQL
     /// result it executed (`str(error) for error in result.errors`) is reported: graphql-core
     /// puts the text of whatever exception a resolver raised into the error's message. Loops
@@ -197,6 +200,16 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     if let Some(name) = &ctx.name {
         // `return exc` hands an HTTPException back to Flask, which renders its standard page.
         if matches!(value, Expr::Name(n) if n.id.as_str() == name) {
+            return;
+        }
+        // A handler of an HTTP error gets Werkzeug's exception: its text is the standard
+        // description, not the failure behind it (unless the handler reaches for
+        // `original_exception`).
+        if ctx.http_error
+            && !any_expr(value, &mut |e| {
+                matches!(e, Expr::Attribute(a) if a.attr.as_str() == "original_exception")
+            })
+        {
             return;
         }
         if (ctx.broad || ctx.internal || server_error) && leaks_exception(value, name) {

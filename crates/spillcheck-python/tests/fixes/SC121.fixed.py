@@ -24,7 +24,7 @@ def report():
         return jsonify(error="Internal server error", trace="Internal server error"), 500
 
 
-@app.errorhandler(500)
+@app.errorhandler(Exception)
 def crashed(error):
     logging.getLogger(__name__).error("request failed", exc_info=error)
     return {"message": "Internal server error"}, 500

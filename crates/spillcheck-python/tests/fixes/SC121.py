@@ -21,7 +21,7 @@ def report():
         return jsonify(error=f"report failed: {e}", trace=traceback.format_exc()), 500
 
 
-@app.errorhandler(500)
+@app.errorhandler(Exception)
 def crashed(error):
     return {"message": repr(error)}, 500
 
