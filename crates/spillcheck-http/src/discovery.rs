@@ -950,9 +950,11 @@ pub fn is_id_key(key: &str) -> bool {
         || k == "uuid"
         || k == "slug"
         || {
-            // Natural keys a path may name: `account_number`, `accountNumber`, `username`.
+            // Natural keys a path may name: `account_number`, `accountNumber`, `username`,
+            // a device's or an OTP token's `serial`.
             let n = spillcheck_core::vocab::normalize(key);
             n.ends_with("number")
+                || n.ends_with("serial")
                 || n.ends_with("username")
                 || n == "email"
                 || n == "handle"

@@ -148,7 +148,11 @@ pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
         {
             *v = Value::from(1);
         }
-        if lower == "id" || lower.ends_with("_id") || lower.ends_with("id") && lower.len() > 4 {
+        if lower == "id"
+            || lower.ends_with("_id")
+            || lower.ends_with("id") && lower.len() > 4
+            || n.ends_with("serial")
+        {
             match seen.candidates(k, "").into_iter().next() {
                 Some(id) => *v = id,
                 // An id nobody was seen with: the first row's (`1`), not a word that no

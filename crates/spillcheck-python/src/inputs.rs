@@ -188,6 +188,11 @@ impl Reads {
                 Some((str_value(&s.slice)?.to_owned(), source, "string", true))
             }
             Expr::Call(c) => {
+                // A project's parameter reader handed the request's data and a name:
+                // `get_required(request.all_data, "serial")`, `getParam(request.values, "user")`.
+                if let Some(found) = self.param_helper(c) {
+                    return Some(found);
+                }
                 let Expr::Attribute(a) = c.func.as_ref() else {
                     return None;
                 };
@@ -206,6 +211,36 @@ impl Reads {
             }
             _ => None,
         }
+    }
+}
+
+impl Reads {
+    /// `helper(request.<part>, "name", ...)`: a function (not a method) whose first argument
+    /// is the request's data (a part it knows, or any other attribute of `request`, such as
+    /// an app's merged `request.all_data`, read as the JSON body) and whose second is the
+    /// field's name. Required unless the helper's name or a third argument says optional.
+    fn param_helper(&self, c: &ast::ExprCall) -> Option<(String, InputSource, &'static str, bool)> {
+        let Expr::Name(helper) = c.func.as_ref() else {
+            return None;
+        };
+        let [data, name, rest @ ..] = &c.arguments.args[..] else {
+            return None;
+        };
+        let source = self.part(data).or_else(|| match data {
+            Expr::Attribute(a) if is_request(&a.value) => Some(InputSource::Json),
+            _ => None,
+        })?;
+        let name = str_value(name)?.to_owned();
+        let helper = helper.id.as_str().to_ascii_lowercase();
+        let optional = helper.contains("optional")
+            || !helper.contains("required")
+                && (!rest.is_empty()
+                    || c.arguments.keywords.iter().any(|k| {
+                        k.arg.as_ref().is_some_and(|a| {
+                            a.as_str().contains("optional") || a.as_str() == "default"
+                        })
+                    }));
+        Some((name, source, "string", !optional))
     }
 }
 
@@ -904,6 +939,39 @@ def transfer():
                 ("limit".into(), InputSource::Query, "integer"),
                 ("name".into(), InputSource::Form, "string"),
                 ("accepted_policy".into(), InputSource::Json, "boolean"),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_through_a_parameter_helper() {
+        let parsed = ruff_python_parser::parse_module(
+            r#"
+def setpin_api(serial=None):
+    serial = get_required(request.all_data, "serial")
+    pin = getParam(request.all_data, "otppin", optional)
+    description = get_optional(request.all_data, "description")
+    user = getParam(request.values, "user")
+    other = obj.get_param(request.all_data, "not_a_helper")
+    return send_result(1)
+"#,
+        )
+        .unwrap();
+        let module = parsed.into_syntax();
+        let Stmt::FunctionDef(func) = &module.body[0] else {
+            panic!("a function first")
+        };
+        let got: Vec<(String, InputSource, bool)> = request_inputs(func)
+            .into_iter()
+            .map(|i| (i.name, i.source, i.required))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("serial".into(), InputSource::Json, true),
+                ("otppin".into(), InputSource::Json, false),
+                ("description".into(), InputSource::Json, false),
+                ("user".into(), InputSource::Form, true),
             ]
         );
     }
