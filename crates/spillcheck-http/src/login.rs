@@ -858,6 +858,19 @@ const COMMON_LOGIN_PATHS: &[&str] = &[
     "/token",
 ];
 
+/// Where APIs usually answer the caller's own profile: what the placement is learnt on
+/// when neither a description nor the code names an operation.
+const COMMON_OWN_READS: &[&str] = &[
+    "/api/me",
+    "/me",
+    "/api/user",
+    "/api/users/me",
+    "/api/v1/me",
+    "/api/profile",
+    "/user",
+    "/api/account",
+];
+
 /// Token endpoints read with GET and HTTP Basic, tried when no documented one works
 /// (Flask-HTTPAuth's classic `GET /api/token`).
 const COMMON_TOKEN_GETS: &[&str] = &["/api/token", "/api/tokens", "/api/auth/token", "/token"];
@@ -1157,17 +1170,26 @@ async fn served_at(
 /// A few dozen requests at most, and only the first few when Bearer works.
 pub async fn settle_placement(p: &mut Probe, ops: &[Operation]) {
     use spillcheck_core::DiagnosticLevel;
-    // Protected reads: GETs without parameters that refuse anonymous callers.
+    // Protected reads: GETs without parameters that refuse anonymous callers; with no
+    // description and no code, where APIs usually answer the caller's own profile.
     let mut refused: Vec<String> = Vec::new();
-    let reads = ops.iter().filter(|op| {
-        op.method == "GET" && op.path_params().count() == 0 && !Probe::issues_tokens(&op.path)
-    });
-    for op in reads.take(16) {
-        let Ok(ex) = p.anon(p.request("placement", Method::GET, &op.path)).await else {
+    let mut reads: Vec<&str> = ops
+        .iter()
+        .filter(|op| {
+            op.method == "GET" && op.path_params().count() == 0 && !Probe::issues_tokens(&op.path)
+        })
+        .map(|op| op.path.as_str())
+        .take(16)
+        .collect();
+    if reads.is_empty() {
+        reads.extend(COMMON_OWN_READS);
+    }
+    for path in reads {
+        let Ok(ex) = p.anon(p.request("placement", Method::GET, path)).await else {
             continue;
         };
         if crate::inspect::refused(&ex.response, None) {
-            refused.push(op.path.clone());
+            refused.push(path.to_owned());
             if refused.len() == 6 {
                 break;
             }

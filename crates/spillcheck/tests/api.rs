@@ -1294,6 +1294,30 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
             stderr(&out)
         );
     }
+    // Black box (no description, no code): the placement is learnt where APIs usually
+    // answer the caller's own profile (`GET /api/me`).
+    let t = zoo_for_users(&[("ZOO_SCHEME", "token")]);
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "api",
+            &t.url(),
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC230",
+        ])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let diags = serde_json::to_string(&json(&out)["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("tokens go in `Authorization: Token {token}`"),
+        "{diags}\n{}",
+        stderr(&out)
+    );
 }
 
 #[test]
