@@ -1582,24 +1582,33 @@ pub(crate) fn calls_in(body: &[Stmt]) -> Vec<&ast::ExprCall> {
 /// error (no `raise`, `return` or `abort(...)` that always runs): a check whose failure
 /// is caught and dropped rejects no one (`try: verify_token(t) except Exception: pass`).
 pub(crate) fn exprs_not_swallowed<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    each_expr_of(body, true, f);
+}
+
+/// Whether an `except` block always ends the request: a `raise`, a `return` or an
+/// `abort(...)` among its own statements (one only under an `if` may let it through).
+fn handler_stops(h: &ast::ExceptHandler) -> bool {
+    let ast::ExceptHandler::ExceptHandler(h) = h;
+    h.body.iter().any(|st| match st {
+        Stmt::Raise(_) | Stmt::Return(_) => true,
+        Stmt::Expr(e) => {
+            matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort"))
+        }
+        _ => false,
+    })
+}
+
+/// Every expression of a body, in order; without the bodies of the `try` blocks that may
+/// swallow a failure when `skip_swallowed`.
+fn each_expr_of<'a>(body: &'a [Stmt], skip_swallowed: bool, f: &mut dyn FnMut(&'a Expr)) {
     struct C<'b, 'a> {
         f: &'b mut dyn FnMut(&'a Expr),
-    }
-    /// Whether an `except` block always ends the request: a `raise`, a `return` or an
-    /// `abort(...)` among its own statements (one only under an `if` may let it through).
-    fn handler_stops(h: &ast::ExceptHandler) -> bool {
-        let ast::ExceptHandler::ExceptHandler(h) = h;
-        h.body.iter().any(|st| match st {
-            Stmt::Raise(_) | Stmt::Return(_) => true,
-            Stmt::Expr(e) => {
-                matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort"))
-            }
-            _ => false,
-        })
+        skip_swallowed: bool,
     }
     impl<'a> Visitor<'a> for C<'_, 'a> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if let Stmt::Try(t) = stmt
+            if self.skip_swallowed
+                && let Stmt::Try(t) = stmt
                 && !t.handlers.is_empty()
                 && !t.handlers.iter().any(handler_stops)
             {
@@ -1615,7 +1624,7 @@ pub(crate) fn exprs_not_swallowed<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Ex
             walk_expr(self, expr);
         }
     }
-    let mut c = C { f };
+    let mut c = C { f, skip_swallowed };
     for s in body {
         c.visit_stmt(s);
     }
@@ -1656,19 +1665,7 @@ pub(crate) fn reads_credentials_unswallowed(body: &[Stmt]) -> bool {
 
 /// All expressions of a kind in a body: used by rules that look for compares, dicts...
 pub(crate) fn exprs_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
-    struct C<'b, 'a> {
-        f: &'b mut dyn FnMut(&'a Expr),
-    }
-    impl<'a> Visitor<'a> for C<'_, 'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.f)(expr);
-            walk_expr(self, expr);
-        }
-    }
-    let mut c = C { f };
-    for s in body {
-        c.visit_stmt(s);
-    }
+    each_expr_of(body, false, f);
 }
 
 /// Whether `expr` contains any identity use (direct or through `identity` names).

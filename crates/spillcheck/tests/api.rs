@@ -1245,19 +1245,25 @@ fn user_credentials_in_every_login_shape() {
         assert!(!diags.contains("could not log in"), "{shape}: {diags}");
         // Bearer works: the probe keeps it and says nothing of where tokens go.
         assert!(!diags.contains("tokens go in"), "{shape}: {diags}");
-        let logins = t.logins();
-        assert!(
-            logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
-            "{shape}: {logins:?}"
-        );
-        assert!(
-            found(&report)
-                .iter()
-                .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
-            "{shape}: {:?}",
-            found(&report)
-        );
+        assert_users_in_and_profiles_crossed(&t, &report, shape);
     }
+}
+
+/// A and B logged in with their passwords, and the scan found that any user reads any
+/// profile (`GET /api/users/{username}`, SC210): their tokens worked.
+fn assert_users_in_and_profiles_crossed(t: &Target, report: &serde_json::Value, case: &str) {
+    let logins = t.logins();
+    assert!(
+        logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+        "{case}: {logins:?}"
+    );
+    assert!(
+        found(report)
+            .iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
+        "{case}: {:?}",
+        found(report)
+    );
 }
 
 #[test]
@@ -1280,19 +1286,7 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
             diags.contains(&format!("tokens go in `{placed}`")),
             "{scheme}: {diags}"
         );
-        let logins = t.logins();
-        assert!(
-            logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
-            "{scheme}: {logins:?}"
-        );
-        assert!(
-            found(&report)
-                .iter()
-                .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
-            "{scheme}: {:?}\n{}",
-            found(&report),
-            stderr(&out)
-        );
+        assert_users_in_and_profiles_crossed(&t, &report, scheme);
     }
     // Black box (no description, no code): the placement is learnt where APIs usually
     // answer the caller's own profile (`GET /api/me`).
