@@ -149,7 +149,7 @@ impl<'a> Checker<'a> {
         {
             return set.clone();
         }
-        let set = self.taints.of(func).flagged(|v| v.credentials);
+        let set = self.taints.of(func).credential_names();
         self.credential_cache = Some((key, set.clone()));
         set
     }

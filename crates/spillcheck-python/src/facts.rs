@@ -646,6 +646,9 @@ pub(crate) struct ValueFlags {
     /// The value is a plain derivation of the names it reads (a copy, an attribute, an
     /// item, a conversion), not the result of a query or computation over them.
     pub direct: bool,
+    /// The result of a token check (`verify_token(header)`, `jwt.decode(token, ...)`): the
+    /// claims it vouches for, not the credential it read.
+    pub verified: bool,
 }
 
 /// Whether a value merely restates what it reads: `x`, `x.id`, `x["sub"]`, `int(x)`,
@@ -690,8 +693,12 @@ impl ValueFlags {
     /// The flags of an assigned value, in one walk (plus the credential check when the
     /// value mentions `request` at all).
     pub(crate) fn of(value: &Expr) -> ValueFlags {
+        let verified = matches!(value, Expr::Call(c)
+            if callee_last(c).is_some_and(verifies_token_name)
+                || callee(c).is_some_and(|d| d == "jwt.decode"));
         let mut flags = ValueFlags {
             direct: is_direct(value),
+            verified,
             ..ValueFlags::default()
         };
         let mut mentions_request = false;
@@ -933,6 +940,28 @@ impl<'a> Taint<'a> {
             .flat_map(|a| a.0.iter().copied())
             .collect();
         self.closure(&seeds)
+    }
+
+    /// Names holding the request's credentials: assigned from them, or derived from such
+    /// names except through a token check (its result is the claims, not the token).
+    pub(crate) fn credential_names(&self) -> NameSet<'a> {
+        let mut set: NameSet<'a> = self
+            .assigns
+            .iter()
+            .filter(|a| a.2.credentials && !a.2.verified)
+            .flat_map(|a| a.0.iter().copied())
+            .collect();
+        loop {
+            let before = set.len();
+            for (targets, reads, flags) in &self.assigns {
+                if !flags.verified && reads.iter().any(|r| set.contains(r)) {
+                    set.extend(targets.iter().copied());
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
     }
 }
 

@@ -162,6 +162,8 @@ pub(crate) fn names_a_thing(name: &str, literal: &str) -> bool {
             .is_some_and(|last| last.len() >= 4 && norm(last) == n);
     namespaced_self
         || !l.is_empty() && (n == l || n.ends_with(&l) && l.len() >= 4)
+        // The name's own word in the plural: a label (`RESOURCE_PASSWORD = "Passwords"`).
+        || l.strip_suffix('s').is_some_and(|one| one.len() >= 4 && n.ends_with(one))
         || v.len() > 3
             && v.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')

@@ -158,9 +158,20 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
+        // A password equal to the user name passed beside it (`login="airflow",
+        // password="airflow"`): a default's shape.
+        let same_as_user = |literal: &str| {
+            call.arguments.keywords.iter().any(|u| {
+                u.arg.as_ref().is_some_and(|a| {
+                    matches!(a.as_str(), "user" | "username" | "user_name" | "login")
+                }) && str_value(&u.value)
+                    .is_some_and(|user| spillcheck_core::vocab::is_placeholder_password(user, literal))
+            })
+        };
         if let Some(literal) = str_value(&k.value)
             && is_credential_name(arg.as_str())
             && credential_for(arg.as_str(), literal)
+            && !same_as_user(literal)
         {
             // Test and sample data made by a function or module named so
             // (`create_test_data`).
