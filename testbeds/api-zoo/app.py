@@ -71,7 +71,8 @@ POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nes
 form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic; auth: none,
 the login is POST /auth, answering the token inside a JSON-RPC-like envelope, as OTP servers
 do). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
-…`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`).
+…`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
+sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
 ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
@@ -157,6 +158,8 @@ def create_app():
         """The token the request carries where this API takes it, else None."""
         if token_scheme == "header":
             return request.headers.get("X-Auth-Token", "").strip() or None
+        if token_scheme == "cookie":
+            return request.cookies.get("access_token_cookie") or None
         value = request.headers.get("Authorization", "").strip()
         if token_scheme == "bare":
             return value if value and " " not in value else None
@@ -800,6 +803,10 @@ def create_app():
         user = state["users"].get(username)
         if shape in ("basic-get", "auth") or user is None or user["password"] != password:
             return failed()
+        if token_scheme == "cookie":
+            answer = jsonify(status="success", message="logged in")
+            answer.set_cookie("access_token_cookie", issue(username), httponly=True)
+            return answer
         return jsonify(access_token=issue(username))
 
     # ZOO_LOGIN=auth: the only login is POST /auth; the token sits deep in an envelope.

@@ -305,6 +305,17 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every cookie this answer leaves set (name, value), as a browser would keep them.
+    pub fn set_cookies(&self) -> Vec<(String, String)> {
+        let lines: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.clone())
+            .collect();
+        cookie_pairs(&lines)
+    }
+
     /// The value of the cookie `name` this answer (redirect hops included) leaves set, as
     /// a browser would keep it: the last one set, not one set empty or expired.
     pub fn cookie(&self, name: &str) -> Option<String> {

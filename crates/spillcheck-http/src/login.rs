@@ -1037,6 +1037,24 @@ pub struct LoggedIn {
     /// The login operation, with the request that worked ([`Form::own_ids`]: the path
     /// parameters the account named itself in).
     pub form: Form,
+    /// The cookie the token came in, when the answer carried it nowhere else (a web
+    /// client's login that sets the JWT in an HttpOnly cookie).
+    pub cookie: Option<String>,
+}
+
+/// A cookie a login answer sets that holds a token: named for one (`access_token_cookie`,
+/// `jwt`, `auth`), not a CSRF or refresh token, with a machine-made value.
+fn token_cookie(ex: &Exchange) -> Option<(String, String)> {
+    ex.response.set_cookies().into_iter().find(|(name, value)| {
+        let n = name.to_ascii_lowercase();
+        ["token", "jwt", "auth", "access"]
+            .iter()
+            .any(|w| n.contains(w))
+            && !n.contains("csrf")
+            && !n.contains("xsrf")
+            && !n.contains("refresh")
+            && value.len() >= 16
+    })
 }
 
 /// `--user NAME:PASSWORD`: finds the login operation (documented or coded, else the
@@ -1108,9 +1126,17 @@ pub async fn log_in(
                 break;
             }
             // Where the API expects a cookie, the login's cookie of that name is the token.
+            let in_cookie = || {
+                token_cookie(&ex)
+                    .filter(|_| !matches!(p.placement, crate::auth::Placement::Header { .. }))
+            };
+            let (token, cookie) = match login_token(p, &ex) {
+                Some(t) => (Some(t), None),
+                None => in_cookie().map_or((None, None), |(n, v)| (Some(v), Some(n))),
+            };
             if ex.response.ok()
                 && !crate::inspect::failure_body(&ex.response)
-                && let Some(token) = login_token(p, &ex)
+                && let Some(token) = token
             {
                 let mut login = form(op);
                 login.recipe = Some(Recipe {
@@ -1122,6 +1148,7 @@ pub async fn log_in(
                     form: login,
                     identity: crate::auth::Identity::logged_in(label, &token, req),
                     answer: ex.response.json(),
+                    cookie,
                 });
             }
         }
@@ -1168,7 +1195,7 @@ async fn served_at(
 /// ([`crate::auth::Placement::alternatives`]) is, while a made-up token placed the same way
 /// is not, that one from now on (`Authorization: Token`, the bare token, `X-Auth-Token`...).
 /// A few dozen requests at most, and only the first few when Bearer works.
-pub async fn settle_placement(p: &mut Probe, ops: &[Operation]) {
+pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&str>) {
     use spillcheck_core::DiagnosticLevel;
     // Protected reads: GETs without parameters that refuse anonymous callers; with no
     // description and no code, where APIs usually answer the caller's own profile.
@@ -1215,7 +1242,13 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation]) {
     let token = user.token();
     let few: Vec<String> = refused.iter().take(3).cloned().collect();
     let mut learnt = None;
-    for alt in crate::auth::Placement::alternatives() {
+    // The cookie A's login handed the token out in, first among the others.
+    let mut alternatives: Vec<crate::auth::Placement> = cookie
+        .map(|c| crate::auth::Placement::Cookie(c.to_owned()))
+        .into_iter()
+        .collect();
+    alternatives.extend(crate::auth::Placement::alternatives());
+    for alt in alternatives {
         if let Some(path) = served_at(p, &alt, &token, &few).await
             && served_at(p, &alt, "spillcheck-made-up-token", &[path])
                 .await
@@ -1230,7 +1263,7 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation]) {
             p.diagnose(
                 DiagnosticLevel::Warning,
                 format!(
-                    "tokens go in `{}`: user A's token was refused as `Authorization: Bearer` and served this way (--auth-header to say so)",
+                    "tokens go in `{}`: user A's token was refused as `Authorization: Bearer` and served this way (--auth-header or --auth-cookie to say so)",
                     alt.describe()
                 ),
             );

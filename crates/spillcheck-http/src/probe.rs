@@ -1014,6 +1014,8 @@ async fn identities(
     // `--user`: log in as the users would, for every slot no token filled. What A's
     // login answers names A's own objects (ids, account numbers): learnt like a listing.
     let mut login_seen = SeenIds::default();
+    // The cookie A's login handed its token out in, if only there.
+    let mut a_cookie: Option<String> = None;
     p.b_credentials.clone_from(&logins.user_b);
     if logins.user.is_some()
         || logins.user_b.is_some()
@@ -1043,6 +1045,7 @@ async fn identities(
                     identity,
                     answer,
                     form,
+                    cookie,
                 }) => {
                     p.secret(&identity.token());
                     // The parameters the account named itself in to log in are its own
@@ -1065,6 +1068,7 @@ async fn identities(
                     match label {
                         Actor::UserA => {
                             login_name(&mut p.own);
+                            a_cookie = cookie;
                             p.a_login = Some(form);
                             login_seen.learn("", &own_ids);
                             if let Some(json) = &answer {
@@ -1104,7 +1108,7 @@ async fn identities(
 
     // Where the API takes tokens, unless the user said.
     if detect_placement {
-        crate::login::settle_placement(p, ops).await;
+        crate::login::settle_placement(p, ops, a_cookie.as_deref()).await;
     }
 
     // The tokens' claims tell who A and B are; a weak HMAC secret allows an expired copy.

@@ -1288,6 +1288,16 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
         );
         assert_users_in_and_profiles_crossed(&t, &report, scheme);
     }
+    // A web client's login: the token only in an HttpOnly cookie, sent back the same way.
+    let t = zoo_for_users(&[("ZOO_SCHEME", "cookie")]);
+    let out = scan_zoo_as_users(&t, &["--select", "SC210"]);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("tokens go in `Cookie: access_token_cookie={token}`"),
+        "{diags}"
+    );
+    assert_users_in_and_profiles_crossed(&t, &report, "cookie");
     // Black box (no description, no code): the placement is learnt where APIs usually
     // answer the caller's own profile (`GET /api/me`).
     let t = zoo_for_users(&[("ZOO_SCHEME", "token")]);
