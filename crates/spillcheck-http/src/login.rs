@@ -1191,7 +1191,8 @@ async fn served_at(
 /// Where the API takes tokens, when the user did not say (`--auth-header`,
 /// `--auth-cookie`): on GETs that refuse anonymous callers, user A's token as
 /// `Authorization: Bearer` (the first sent the usual way, so an expired token is fetched
-/// again); where Bearer is served nowhere and another usual placement
+/// again; one answered 403 where anonymous callers got 401 was read, only forbidden);
+/// where Bearer is served nowhere and another usual placement
 /// ([`crate::auth::Placement::alternatives`]) is, while a made-up token placed the same way
 /// is not, that one from now on (`Authorization: Token`, the bare token, `X-Auth-Token`...).
 /// A few dozen requests at most, and only the first few when Bearer works.
@@ -1200,6 +1201,7 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
     // Protected reads: GETs without parameters that refuse anonymous callers; with no
     // description and no code, where APIs usually answer the caller's own profile.
     let mut refused: Vec<String> = Vec::new();
+    let mut anon_401: Vec<bool> = Vec::new();
     let mut reads: Vec<&str> = ops
         .iter()
         .filter(|op| {
@@ -1217,27 +1219,37 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
         };
         if crate::inspect::refused(&ex.response, None) {
             refused.push(path.to_owned());
+            anon_401.push(ex.response.status == 401);
             if refused.len() == 6 {
                 break;
             }
         }
     }
     let Some(user) = p.user.as_ref() else { return };
-    let Some(first) = refused.first() else { return };
-    if p.placement.is_bearer() {
-        if let Ok(ex) = p
-            .send_as(user, p.request("placement", Method::GET, first))
-            .await
-            && served(&ex.response)
-        {
-            return;
+    if refused.is_empty() {
+        return;
+    }
+    // Bearer on each: served, or understood and forbidden (401 to anonymous callers, 403
+    // to A: an operation for another role) — either way Bearer is where tokens go.
+    let mut forbidden = false;
+    for (i, path) in refused.iter().enumerate() {
+        let req = p.request("placement", Method::GET, path);
+        let answer = if i == 0 {
+            // The usual way first, so an expired token is fetched again.
+            p.send_as(user, req).await
+        } else {
+            let header = p.placement.header(&user.token());
+            p.with_header("user A", Some(header), req).await
+        };
+        if let Ok(ex) = answer {
+            if served(&ex.response) {
+                return;
+            }
+            forbidden |= anon_401[i] && ex.response.status == 403;
         }
-        if served_at(p, &p.placement, &user.token(), &refused[1..])
-            .await
-            .is_some()
-        {
-            return;
-        }
+    }
+    if forbidden {
+        return;
     }
     let token = user.token();
     let few: Vec<String> = refused.iter().take(3).cloned().collect();
