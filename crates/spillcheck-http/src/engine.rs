@@ -319,13 +319,7 @@ impl Response {
     /// The value of the cookie `name` this answer (redirect hops included) leaves set, as
     /// a browser would keep it: the last one set, not one set empty or expired.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        let lines: Vec<String> = self
-            .headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-            .map(|(_, v)| v.clone())
-            .collect();
-        cookie_pairs(&lines)
+        self.set_cookies()
             .into_iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v)
