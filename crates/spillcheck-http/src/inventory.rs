@@ -351,15 +351,19 @@ pub(crate) fn infrastructure(path: &str) -> bool {
     })
 }
 
+/// The digits of a version segment (`v2`, `V10` → `2`, `10`).
+pub(crate) fn version_digits(segment: &str) -> Option<&str> {
+    segment
+        .strip_prefix(['v', 'V'])
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// The version a path names (`/api/v2/users` → 2; none → `None`) and the path without it.
 pub(crate) fn version_of(path: &str) -> (Option<u32>, String) {
     let mut version = None;
     let mut rest = Vec::new();
     for segment in path.split('/') {
-        let v = segment
-            .strip_prefix(['v', 'V'])
-            .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
-            .and_then(|d| d.parse::<u32>().ok());
+        let v = version_digits(segment).and_then(|d| d.parse::<u32>().ok());
         match v {
             Some(n) if version.is_none() => version = Some(n),
             _ => rest.push(segment),

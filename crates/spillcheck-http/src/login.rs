@@ -244,13 +244,17 @@ fn form(op: &Operation) -> Form {
 }
 
 fn has_password(op: &Operation) -> bool {
-    op.body.as_ref().is_none_or(|b| {
-        b.properties.is_empty()
-            || b.properties
-                .iter()
-                .any(|p| p.to_ascii_lowercase().contains("pass"))
-            || nested_password(&b.example, 0)
-    })
+    op.body
+        .as_ref()
+        .is_none_or(|b| b.properties.is_empty() || names_password(b))
+}
+
+/// Whether a body has a password field, at the top or nested.
+fn names_password(b: &crate::discovery::Body) -> bool {
+    b.properties
+        .iter()
+        .any(|p| p.to_ascii_lowercase().contains("pass"))
+        || nested_password(&b.example, 0)
 }
 
 /// A password field anywhere in a body (`{"auth": {"credentials": {"password"}}}`).
@@ -320,12 +324,7 @@ const LOGIN_NAMES: &[&str] = &[
 /// that says "log in" before one that only says "token" (`/machine/token` of an OTP
 /// server assigns a token to a machine), fewer path parameters, then the shorter path.
 fn login_rank(op: &Operation) -> (bool, bool, usize, usize) {
-    let password_known = op.body.as_ref().is_some_and(|b| {
-        b.properties
-            .iter()
-            .any(|p| p.to_ascii_lowercase().contains("pass"))
-            || nested_password(&b.example, 0)
-    });
+    let password_known = op.body.as_ref().is_some_and(names_password);
     let only_token = last_segment(&op.path).contains("token");
     (
         !password_known,
@@ -745,30 +744,22 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
             return Some(t.to_owned());
         }
     }
-    // Deeper in an envelope (`{"result": {"value": {"token": …}}}`).
-    let mut found = None;
+    // Deeper in an envelope (`{"result": {"value": {"token": …}}}`), else any JWT.
+    let (mut by_key, mut jwt) = (None, None);
     crate::inspect::visit(&json, &mut |k, v| {
-        if found.is_none()
+        let Some(s) = v.as_str() else { return };
+        if by_key.is_none()
             && KEYS.contains(&k)
-            && let Some(s) = v.as_str()
             && s.len() >= 16
             && !s.contains(char::is_whitespace)
         {
-            found = Some(s.to_owned());
+            by_key = Some(s.to_owned());
+        }
+        if by_key.is_none() && jwt.is_none() && spillcheck_tokens::jwt::Jwt::decode(s).is_ok() {
+            jwt = Some(s.to_owned());
         }
     });
-    if found.is_some() {
-        return found;
-    }
-    crate::inspect::visit(&json, &mut |_, v| {
-        if found.is_none()
-            && let Some(s) = v.as_str()
-            && spillcheck_tokens::jwt::Jwt::decode(s).is_ok()
-        {
-            found = Some(s.to_owned());
-        }
-    });
-    found
+    by_key.or(jwt)
 }
 
 /// Registers and logs in a fresh user; returns its name and token.

@@ -84,11 +84,7 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
     // enrolls a token).
     let resources: Vec<&&str> = segments
         .iter()
-        .filter(|s| {
-            let version =
-                s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
-            !(**s == "api" || version)
-        })
+        .filter(|s| !(**s == "api" || crate::inventory::version_digits(s).is_some()))
         .collect();
     let seeds = resources.len() <= 1
         || words.iter().any(|w| {

@@ -189,6 +189,18 @@ pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
     })
 }
 
+/// Whether a call reads the request's credentials: the `Authorization` header, a library
+/// or project token check, or Flask-HTTPAuth inside a project decorator
+/// (`auth.authenticate(auth.get_auth(), None)`).
+fn call_reads_credentials(call: &ast::ExprCall) -> bool {
+    reads_credentials_expr(&call.func)
+        || callee_last(call).is_some_and(|n| {
+            VERIFYING_CALLS.contains(&n)
+                || verifies_token_name(n)
+                || matches!(n, "get_auth" | "authenticate_header")
+        })
+}
+
 /// A project's own token check by its name: `decode_auth_token`, `verify_reset_token`,
 /// `check_jwt`, `validate_api_key`.
 fn verifies_token_name(name: &str) -> bool {
@@ -1173,15 +1185,7 @@ pub(crate) fn func_facts_with<'a>(
                     {
                         self.facts.rejects = true;
                     }
-                    if reads_credentials_expr(&call.func)
-                        || callee_last(call).is_some_and(|n| {
-                            VERIFYING_CALLS.contains(&n)
-                                || verifies_token_name(n)
-                                // Flask-HTTPAuth inside a project decorator:
-                                // `auth.authenticate(auth.get_auth(), None)`.
-                                || matches!(n, "get_auth" | "authenticate_header")
-                        })
-                    {
+                    if call_reads_credentials(call) {
                         self.facts.reads_credentials = true;
                     }
                     let data = is_data_call(call);
@@ -1676,14 +1680,7 @@ pub(crate) fn calls_not_swallowed(body: &[Stmt]) -> Vec<&ast::ExprCall> {
 pub(crate) fn reads_credentials_unswallowed(body: &[Stmt]) -> bool {
     let mut reads = false;
     exprs_not_swallowed(body, &mut |e| match e {
-        Expr::Call(call) => {
-            reads |= reads_credentials_expr(&call.func)
-                || callee_last(call).is_some_and(|n| {
-                    VERIFYING_CALLS.contains(&n)
-                        || verifies_token_name(n)
-                        || matches!(n, "get_auth" | "authenticate_header")
-                });
-        }
+        Expr::Call(call) => reads |= call_reads_credentials(call),
         Expr::Attribute(_) | Expr::Subscript(_) | Expr::StringLiteral(_) => {
             reads |= reads_credentials_expr(e);
         }

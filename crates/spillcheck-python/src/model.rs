@@ -1411,7 +1411,9 @@ fn handler_auth<'a>(
     summaries: &Summaries,
     taints: &crate::facts::Taints<'a>,
 ) -> Option<String> {
-    for call in crate::facts::calls_not_swallowed(&func.body) {
+    // What it calls where a failure is not caught and dropped.
+    let calls = crate::facts::calls_not_swallowed(&func.body);
+    for &call in &calls {
         let Some(last) = callee_last(call) else {
             continue;
         };
@@ -1428,17 +1430,8 @@ fn handler_auth<'a>(
     let name = func.name.as_str();
     // It reads the credentials and a check it calls rejects them (`check_token(header)`),
     // not only inside a `try` that may swallow the failure.
-    let reads_here = crate::facts::reads_credentials_unswallowed(&func.body)
-        || crate::facts::calls_not_swallowed(&func.body)
-            .into_iter()
-            .filter_map(callee_last)
-            .any(|c| {
-                summaries
-                    .by_name
-                    .get(c)
-                    .is_some_and(|f| f.reads_credentials)
-            });
-    if reads_here
+    let callees: Vec<&str> = calls.into_iter().filter_map(callee_last).collect();
+    if reads_credentials_here(func, &callees, summaries)
         && (own.reads_credentials && own.rejects
             || summaries.unique(name) && summaries.authenticates.contains(name))
     {
@@ -1633,22 +1626,35 @@ fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
         return summaries.authenticates.contains(name);
     }
     let own = summaries.own_facts(hook.def_file, hook.func, &HashSet::default());
-    // What it calls where a failure is not caught and dropped.
-    let calls: HashSet<&str> = crate::facts::calls_not_swallowed(&hook.func.body)
+    // What it calls where a failure is not caught and dropped (itself aside: another
+    // hook of its name is not it).
+    let calls: Vec<&str> = crate::facts::calls_not_swallowed(&hook.func.body)
         .into_iter()
         .filter_map(callee_last)
         .filter(|c| *c != name)
         .collect();
-    let callee = |fact: fn(&crate::facts::FuncFacts) -> bool| {
-        calls
+    let rejects = own.rejects
+        || calls
             .iter()
-            .any(|c| summaries.by_name.get(*c).is_some_and(fact))
-    };
-    let reads = own.reads_credentials
-        && crate::facts::reads_credentials_unswallowed(&hook.func.body)
-        || callee(|f| f.reads_credentials);
-    let rejects = own.rejects || callee(|f| f.rejects);
-    reads && rejects || calls.iter().any(|c| summaries.authenticates.contains(*c))
+            .any(|c| summaries.by_name.get(*c).is_some_and(|f| f.rejects));
+    reads_credentials_here(hook.func, &calls, summaries) && rejects
+        || calls.iter().any(|c| summaries.authenticates.contains(*c))
+}
+
+/// Whether a function reads the request's credentials where a failed check is not
+/// swallowed: itself, or through one of `callees` (what it calls there).
+fn reads_credentials_here(
+    func: &ast::StmtFunctionDef,
+    callees: &[&str],
+    summaries: &Summaries,
+) -> bool {
+    crate::facts::reads_credentials_unswallowed(&func.body)
+        || callees.iter().any(|c| {
+            summaries
+                .by_name
+                .get(*c)
+                .is_some_and(|f| f.reads_credentials)
+        })
 }
 
 /// The blueprints a blueprint is registered on, innermost first.
