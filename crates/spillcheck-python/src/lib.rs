@@ -26,6 +26,7 @@ mod patterns;
 mod project;
 mod recognizers;
 mod relevance;
+mod route_tables;
 pub mod rules;
 mod side_effects;
 

@@ -228,6 +228,9 @@ struct RawRoute<'a> {
     style: &'static str,
     /// Auth declared by an OpenAPI document (Connexion).
     spec_auth: Option<RouteAuth>,
+    /// Decorators applied to the view where it is registered (a route table's
+    /// registrar: `configure(bp, routes, decorators=[jwt_required()])`).
+    registered_with: Vec<&'a Expr>,
 }
 
 #[derive(Debug)]
@@ -271,6 +274,15 @@ struct Gathered<'a> {
     resources: Vec<(String, String, Vec<String>, usize)>,
     /// `app.before_request(fn)` calls: (receiver, function name, app level, file).
     hook_calls: Vec<(String, String, bool, usize)>,
+    /// Calls made as statements or assigned (`api = configure(bp, routes)`), per file: where
+    /// a route-table registrar is called.
+    calls: Vec<(usize, &'a ast::ExprCall)>,
+    /// Classes by (defining file, name): a view class named in a registration is looked up
+    /// through the registering file's imports first (two modules may each define a
+    /// `TimeSpentsResource`).
+    class_defs: HashMap<BpKey, &'a ast::StmtClassDef>,
+    /// Decorators a route table's registrar applies, by (file of the call, path).
+    table_decorators: HashMap<(usize, String), Vec<&'a Expr>>,
 }
 
 /// `X.add_url_rule(path, endpoint, view)`: (receiver, path, view, methods, endpoint, file).
@@ -347,6 +359,7 @@ impl<'a> Gathered<'a> {
                         (a.targets.first(), a.value.as_ref())
                     {
                         self.assignment(t.id.as_str(), c, file);
+                        self.calls.push((file, c));
                     }
                     if top {
                         for t in &a.targets {
@@ -359,6 +372,7 @@ impl<'a> Gathered<'a> {
                 Stmt::Expr(e) => {
                     if let Expr::Call(c) = e.value.as_ref() {
                         self.call(c, file);
+                        self.calls.push((file, c));
                     }
                 }
                 Stmt::FunctionDef(f) => {
@@ -373,6 +387,7 @@ impl<'a> Gathered<'a> {
                 }
                 Stmt::ClassDef(c) => {
                     self.classes.insert(c.name.to_string(), (file, c));
+                    self.class_defs.insert((file, c.name.to_string()), c);
                     self.visit_body(&c.body, file, Some(c), false);
                 }
                 Stmt::If(i) => {
@@ -389,6 +404,136 @@ impl<'a> Gathered<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// Routes listed in tables and registered in a loop (see [`crate::route_tables`]):
+    /// loops over a module's own list, and registrar functions looping over a parameter,
+    /// at each of their calls.
+    fn route_tables(&mut self, files: &'a [SourceFile]) {
+        use crate::route_tables::{Kind, TableLoop, decorator_params, entries, loops_in};
+        type Found<'a> = (String, usize, String, String, Kind, Vec<&'a Expr>);
+        let mut found: Vec<Found<'a>> = Vec::new();
+        let mut take = |g: &Gathered<'a>,
+                        table: &'a Expr,
+                        file: usize,
+                        l: &TableLoop<'_>,
+                        receiver: (String, usize),
+                        decorators: Vec<&'a Expr>| {
+            let table = match table {
+                Expr::Name(n) => match g.resolve(&g.constants, file, n.id.as_str()) {
+                    Some(key) => g.constants[&key],
+                    None => return,
+                },
+                other => other,
+            };
+            for (path, view) in entries(table, l.path_at, l.view_at) {
+                found.push((
+                    receiver.0.clone(),
+                    receiver.1,
+                    path,
+                    view,
+                    l.kind,
+                    decorators.clone(),
+                ));
+            }
+        };
+        for (i, file) in files.iter().enumerate() {
+            if let Some(module) = file.module() {
+                for l in loops_in(&module.body) {
+                    take(self, l.iter, i, &l, (l.receiver.clone(), i), Vec::new());
+                }
+            }
+        }
+        for defs in self.functions.values() {
+            for &(def_file, f) in defs {
+                let params: Vec<&str> = f
+                    .parameters
+                    .iter_non_variadic_params()
+                    .map(|p| p.parameter.name.as_str())
+                    .collect();
+                for l in loops_in(&f.body) {
+                    let Expr::Name(n) = l.iter else { continue };
+                    let Some(table_at) = params.iter().position(|p| *p == n.id.as_str()) else {
+                        // A loop over a list of the module's own, in a function.
+                        take(
+                            self,
+                            l.iter,
+                            def_file,
+                            &l,
+                            (l.receiver.clone(), def_file),
+                            Vec::new(),
+                        );
+                        continue;
+                    };
+                    let applied: Vec<usize> = decorator_params(f)
+                        .iter()
+                        .filter_map(|d| params.iter().position(|p| p == d))
+                        .collect();
+                    let head = l.receiver.split('.').next().unwrap_or_default();
+                    let receiver_at = params.iter().position(|p| *p == head);
+                    let arg = |c: &'a ast::ExprCall, at: usize| {
+                        c.arguments
+                            .args
+                            .get(at)
+                            .filter(|a| !matches!(a, Expr::Starred(_)))
+                            .or_else(|| kwarg(c, params[at]))
+                    };
+                    for &(call_file, c) in &self.calls {
+                        if callee_last(c) != Some(f.name.as_str()) {
+                            continue;
+                        }
+                        let Some(table) = arg(c, table_at) else {
+                            continue;
+                        };
+                        let receiver = match receiver_at {
+                            Some(at) => match arg(c, at).and_then(dotted) {
+                                Some(r) => (format!("{r}{}", &l.receiver[head.len()..]), call_file),
+                                None => continue,
+                            },
+                            None => (l.receiver.clone(), def_file),
+                        };
+                        let decorators = applied
+                            .iter()
+                            .filter_map(|&at| arg(c, at))
+                            .flat_map(|e| match e {
+                                Expr::List(list) => list.elts.iter().collect(),
+                                Expr::Tuple(t) => t.elts.iter().collect(),
+                                _ => Vec::new(),
+                            })
+                            .collect();
+                        take(self, table, call_file, &l, receiver, decorators);
+                    }
+                }
+            }
+        }
+        for (receiver, file, path, view, kind, decorators) in found {
+            if !decorators.is_empty() {
+                self.table_decorators
+                    .insert((file, path.clone()), decorators);
+            }
+            match kind {
+                Kind::UrlRule => self.url_rules.push((
+                    receiver,
+                    path,
+                    ViewRef::Class(view),
+                    vec!["GET".to_owned()],
+                    None,
+                    file,
+                )),
+                Kind::Resource => self.resources.push((receiver, view, vec![path], file)),
+            }
+        }
+    }
+
+    /// The class `dotted` names in `file`: its own, an imported one, else the project's
+    /// class of that name.
+    fn class_named(&self, file: usize, dotted: &str) -> Option<(usize, &'a ast::StmtClassDef)> {
+        if let Some(key) = self.resolve(&self.class_defs, file, dotted) {
+            return Some((key.0, self.class_defs[&key]));
+        }
+        self.classes
+            .get(dotted.rsplit('.').next().unwrap_or(dotted))
+            .copied()
     }
 
     /// `from ..x import y` in `file` → the absolute module `pkg.x`.
@@ -563,8 +708,7 @@ impl<'a> Gathered<'a> {
                 let Some(view) = view else { return };
                 let view = match view {
                     Expr::Call(c) if callee_last(c) == Some("as_view") => match c.func.as_ref() {
-                        Expr::Attribute(a) => dotted(&a.value)
-                            .map(|d| ViewRef::Class(d.rsplit('.').next().unwrap_or(&d).to_owned())),
+                        Expr::Attribute(a) => dotted(&a.value).map(ViewRef::Class),
                         _ => None,
                     },
                     other => dotted(other)
@@ -607,7 +751,6 @@ impl<'a> Gathered<'a> {
                     .filter_map(str_value)
                     .map(str::to_owned)
                     .collect();
-                let class = class.rsplit('.').next().unwrap_or(&class).to_owned();
                 self.resources.push((receiver, class, paths, file));
             }
             _ => {}
@@ -651,6 +794,7 @@ impl<'a> Gathered<'a> {
                             file_index: file,
                             style: "decorator",
                             spec_auth: None,
+                            registered_with: Vec::new(),
                         });
                     }
                     if last == "before_request" || last == "before_app_request" {
@@ -1075,6 +1219,7 @@ impl<'a> Gathered<'a> {
                 g.visit_body(&module.body, i, None, true);
             }
         }
+        g.route_tables(files);
         // Hooks registered by call: `app.before_request(check)` (collected while gathering).
         for (receiver, name, app_level, call_file) in std::mem::take(&mut g.hook_calls) {
             if let Some(defs) = g.functions.get(&name) {
@@ -1104,6 +1249,11 @@ fn raw_routes<'a>(
     let mut raws = std::mem::take(&mut g.routes);
     // add_url_rule
     for (receiver, path, view, methods, endpoint, rule_file) in &g.url_rules {
+        let registered_with = g
+            .table_decorators
+            .get(&(*rule_file, path.clone()))
+            .cloned()
+            .unwrap_or_default();
         match view {
             ViewRef::Function(name) => {
                 if let Some(defs) = g.functions.get(name) {
@@ -1119,11 +1269,12 @@ fn raw_routes<'a>(
                         file_index: fi,
                         style: "add_url_rule",
                         spec_auth: None,
+                        registered_with: registered_with.clone(),
                     });
                 }
             }
             ViewRef::Class(name) => {
-                if let Some(&(fi, class)) = g.classes.get(name) {
+                if let Some((fi, class)) = g.class_named(*rule_file, name) {
                     for (method, f) in view_methods(class) {
                         raws.push(RawRoute {
                             receiver: receiver.clone(),
@@ -1136,6 +1287,7 @@ fn raw_routes<'a>(
                             file_index: fi,
                             style: "method_view",
                             spec_auth: None,
+                            registered_with: registered_with.clone(),
                         });
                     }
                 }
@@ -1144,14 +1296,18 @@ fn raw_routes<'a>(
     }
     // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
     for (api, class_name, paths, call_file) in &g.resources {
-        if let Some(&(fi, class)) = g.classes.get(class_name) {
+        if let Some((fi, class)) = g.class_named(*call_file, class_name) {
             let (target, prefix, target_file) = g.api_target(*call_file, api, "");
             for path in paths {
+                let registered_with = g
+                    .table_decorators
+                    .get(&(*call_file, path.clone()))
+                    .map_or(&[][..], Vec::as_slice);
                 push_view_routes(
                     &mut raws,
                     class,
                     fi,
-                    (&target, target_file),
+                    (&target, target_file, registered_with),
                     &join_path(&prefix, path),
                 );
             }
@@ -1169,7 +1325,7 @@ fn raw_routes<'a>(
                     &mut raws,
                     class,
                     fi,
-                    (&target, target_file),
+                    (&target, target_file, &[]),
                     &join_path(&prefix, path),
                 );
             }
@@ -1218,6 +1374,7 @@ fn raw_routes<'a>(
                 file_index: fi,
                 style: "connexion",
                 spec_auth: Some(op.auth.clone()),
+                registered_with: Vec::new(),
             });
         }
     }
@@ -1306,6 +1463,7 @@ fn route_auth<'a>(
         .enumerate()
         .map(|(i, d)| (&d.expression, route_index.is_some_and(|r| i < r)))
         .collect();
+    decorators.extend(raw.registered_with.iter().map(|e| (*e, false)));
     if let Some(class) = raw.class {
         decorators.extend(class_decorator_list(class).into_iter().map(|e| (e, false)));
         decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
@@ -1487,7 +1645,7 @@ fn push_view_routes<'a>(
     raws: &mut Vec<RawRoute<'a>>,
     class: &'a ast::StmtClassDef,
     file_index: usize,
-    (receiver, receiver_file): (&str, usize),
+    (receiver, receiver_file, registered_with): (&str, usize, &[&'a Expr]),
     path: &str,
 ) {
     for (method, f) in view_methods(class) {
@@ -1502,6 +1660,7 @@ fn push_view_routes<'a>(
             file_index,
             style: "restful",
             spec_auth: None,
+            registered_with: registered_with.to_vec(),
         });
     }
 }

@@ -268,6 +268,16 @@ fn project_idioms() {
 }
 
 #[test]
+fn routes_registered_from_tables() {
+    // Routes listed as `(path, view)` tables and registered by a project function that
+    // loops over them, with the decorators it is given; two modules' classes share a name.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_route_table");
+    let o = run(&dir);
+    assert!(o.expected >= 1);
+    assert_clean("project_route_table", &o);
+}
+
+#[test]
 fn development_settings_beside_a_production_server() {
     // A `Procfile` starts gunicorn: the `.flaskenv` only `flask run` reads is the
     // developer's default (possible), while a committed `.env` stays likely.

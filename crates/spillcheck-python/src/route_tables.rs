@@ -1,0 +1,322 @@
+//! Route tables: routes listed as data and registered in a loop, the way large Flask
+//! projects avoid a decorator per view.
+//!
+//! ```python
+//! routes = [("/data/persons", PersonsResource), ("/data/persons/<id>", PersonResource)]
+//!
+//! def configure_api_from_blueprint(blueprint, route_tuples):
+//!     for path, resource in route_tuples:
+//!         blueprint.add_url_rule(path, view_func=resource.as_view(resource.__name__))
+//!
+//! configure_api_from_blueprint(blueprint, routes)
+//! ```
+//!
+//! A loop over `(path, view)` pairs whose body registers the path with the view
+//! (`add_url_rule(path, view_func=view.as_view(…))`, `api.add_resource(view, path)`) is a
+//! table loop. When the loop walks a list the module defines, each pair is a route; when it
+//! walks a parameter of a function (a registrar), every call of that function lends its
+//! argument, and the receiver too when that is a parameter (`blueprint` above).
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::ast_util::{callee_last, dotted, str_value};
+
+/// How a table loop registers each pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `X.add_url_rule(path, view_func=view.as_view(…))`.
+    UrlRule,
+    /// `api.add_resource(view, path)` (Flask-RESTful, RESTX).
+    Resource,
+}
+
+/// A loop over `(path, view)` pairs that registers each.
+#[derive(Debug, Clone)]
+pub(crate) struct TableLoop<'a> {
+    /// What the loop walks (`routes`, `route_tuples`).
+    pub iter: &'a Expr,
+    /// Where the path and the view sit in each pair.
+    pub path_at: usize,
+    pub view_at: usize,
+    pub kind: Kind,
+    /// The object the routes are registered on (`blueprint`, `api`), as written.
+    pub receiver: String,
+}
+
+/// The table loops of a body, at any depth (not inside nested functions or classes).
+pub(crate) fn loops_in(body: &[Stmt]) -> Vec<TableLoop<'_>> {
+    let mut out = Vec::new();
+    walk(body, &mut out);
+    out
+}
+
+fn walk<'a>(body: &'a [Stmt], out: &mut Vec<TableLoop<'a>>) {
+    for stmt in body {
+        match stmt {
+            Stmt::For(f) => {
+                if let Some(l) = table_loop(f) {
+                    out.push(l);
+                } else {
+                    walk(&f.body, out);
+                }
+            }
+            Stmt::If(i) => {
+                walk(&i.body, out);
+                for c in &i.elif_else_clauses {
+                    walk(&c.body, out);
+                }
+            }
+            Stmt::Try(t) => {
+                walk(&t.body, out);
+                walk(&t.orelse, out);
+                walk(&t.finalbody, out);
+            }
+            Stmt::With(w) => walk(&w.body, out),
+            _ => {}
+        }
+    }
+}
+
+/// `for path, view in ITER:` whose body registers `path` with `view`.
+fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
+    let Expr::Tuple(t) = f.target.as_ref() else {
+        return None;
+    };
+    let names: Vec<Option<&str>> = t
+        .elts
+        .iter()
+        .map(|e| match e {
+            Expr::Name(n) => Some(n.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let at = |name: &str| names.iter().position(|n| *n == Some(name));
+    let mut calls = Vec::new();
+    each_call(&f.body, &mut |c| calls.push(c));
+    // `view.as_view(…)` somewhere in the loop: which name is the view class.
+    let as_view_of: Vec<usize> = calls
+        .iter()
+        .filter(|c| callee_last(c) == Some("as_view"))
+        .filter_map(|c| match c.func.as_ref() {
+            Expr::Attribute(a) => match a.value.as_ref() {
+                Expr::Name(n) => at(n.id.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for c in &calls {
+        let arg_at = |i: usize| match c.arguments.args.get(i) {
+            Some(Expr::Name(n)) => at(n.id.as_str()),
+            _ => None,
+        };
+        let receiver = match c.func.as_ref() {
+            Expr::Attribute(a) => dotted(&a.value),
+            _ => None,
+        };
+        let Some(receiver) = receiver else { continue };
+        match callee_last(c) {
+            Some("add_url_rule") => {
+                if let (Some(path_at), Some(&view_at)) = (arg_at(0), as_view_of.first())
+                    && path_at != view_at
+                {
+                    return Some(TableLoop {
+                        iter: &f.iter,
+                        path_at,
+                        view_at,
+                        kind: Kind::UrlRule,
+                        receiver,
+                    });
+                }
+            }
+            Some("add_resource") => {
+                if let (Some(view_at), Some(path_at)) = (arg_at(0), arg_at(1))
+                    && path_at != view_at
+                {
+                    return Some(TableLoop {
+                        iter: &f.iter,
+                        path_at,
+                        view_at,
+                        kind: Kind::Resource,
+                        receiver,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The parameters of a registrar whose elements it applies to each view
+/// (`for decorator in decorators or []: view = decorator(view)`): the decorators every
+/// route of its table gets.
+pub(crate) fn decorator_params<'a>(f: &'a ast::StmtFunctionDef) -> Vec<&'a str> {
+    let params: Vec<&str> = f
+        .parameters
+        .iter_non_variadic_params()
+        .map(|p| p.parameter.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    each_for(&f.body, &mut |l| {
+        let Expr::Name(d) = l.target.as_ref() else {
+            return;
+        };
+        let mut applied = false;
+        each_call(&l.body, &mut |c| {
+            applied |= matches!(c.func.as_ref(), Expr::Name(n) if n.id == d.id);
+        });
+        if !applied {
+            return;
+        }
+        let mut named = Vec::new();
+        crate::ast_util::each_expr(&l.iter, &mut |e| {
+            if let Expr::Name(n) = e {
+                named.push(n.id.as_str());
+            }
+        });
+        out.extend(params.iter().copied().filter(|p| named.contains(p)));
+    });
+    out
+}
+
+/// Every `for` loop of a body, nested ones included (not in nested functions or classes).
+fn each_for<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::StmtFor)) {
+    for stmt in body {
+        match stmt {
+            Stmt::For(l) => {
+                f(l);
+                each_for(&l.body, f);
+            }
+            Stmt::If(i) => {
+                each_for(&i.body, f);
+                for c in &i.elif_else_clauses {
+                    each_for(&c.body, f);
+                }
+            }
+            Stmt::Try(t) => {
+                each_for(&t.body, f);
+                each_for(&t.orelse, f);
+            }
+            Stmt::With(w) => each_for(&w.body, f),
+            Stmt::While(w) => each_for(&w.body, f),
+            _ => {}
+        }
+    }
+}
+
+/// Every call in a body's statements and expressions (not in nested functions or classes).
+fn each_call<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::ExprCall)) {
+    use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+    struct Calls<'a, 'f> {
+        f: &'f mut dyn FnMut(&'a ast::ExprCall),
+    }
+    impl<'a> Visitor<'a> for Calls<'a, '_> {
+        fn visit_stmt(&mut self, s: &'a Stmt) {
+            if !matches!(s, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, s);
+            }
+        }
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if let Expr::Call(c) = e {
+                (self.f)(c);
+            }
+            walk_expr(self, e);
+        }
+    }
+    let mut v = Calls { f };
+    v.visit_body(body);
+}
+
+/// The `(path, view class)` pairs of a literal table: a list or tuple of tuples (or lists)
+/// whose path is a string and whose view is a name (`PersonsResource`, `views.Persons`).
+/// Entries of another shape are skipped.
+pub(crate) fn entries(table: &Expr, path_at: usize, view_at: usize) -> Vec<(String, String)> {
+    let items = match table {
+        Expr::List(l) => &l.elts,
+        Expr::Tuple(t) => &t.elts,
+        _ => return Vec::new(),
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let elts = match item {
+                Expr::Tuple(t) => &t.elts,
+                Expr::List(l) => &l.elts,
+                _ => return None,
+            };
+            let path = str_value(elts.get(path_at)?)?;
+            let view = dotted(elts.get(view_at)?)?;
+            Some((path.to_owned(), view))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(src: &str) -> ast::ModModule {
+        ruff_python_parser::parse_module(src).unwrap().into_syntax()
+    }
+
+    #[test]
+    fn a_loop_registering_views_and_one_registering_resources() {
+        let m = module(
+            "def configure(blueprint, route_tuples):\n    views = {}\n    for path, resource in route_tuples:\n        view = views.get(resource)\n        if view is None:\n            view = resource.as_view(resource.__name__)\n        blueprint.add_url_rule(path, view_func=view)\n\nfor cls, url in ROUTES:\n    api.add_resource(cls, url)\n",
+        );
+        let Stmt::FunctionDef(f) = &m.body[0] else {
+            panic!()
+        };
+        let l = loops_in(&f.body);
+        assert_eq!(l.len(), 1);
+        assert_eq!(
+            (l[0].path_at, l[0].view_at, l[0].kind),
+            (0, 1, Kind::UrlRule)
+        );
+        assert_eq!(l[0].receiver, "blueprint");
+        assert!(matches!(l[0].iter, Expr::Name(n) if n.id.as_str() == "route_tuples"));
+        assert!(decorator_params(f).is_empty());
+        let top = loops_in(&m.body);
+        assert_eq!(top.len(), 1);
+        assert_eq!(
+            (top[0].path_at, top[0].view_at, top[0].kind),
+            (1, 0, Kind::Resource)
+        );
+    }
+
+    #[test]
+    fn decorators_a_registrar_applies_to_each_view() {
+        let m = module(
+            "def configure(bp, routes, decorators=None, other=None):\n    for path, r in routes:\n        view = r.as_view(path)\n        for decorator in decorators or []:\n            view = decorator(view)\n        for o in other or []:\n            print(o)\n        bp.add_url_rule(path, view_func=view)\n",
+        );
+        let Stmt::FunctionDef(f) = &m.body[0] else {
+            panic!()
+        };
+        assert_eq!(decorator_params(f), vec!["decorators"]);
+        assert_eq!(loops_in(&f.body).len(), 1);
+    }
+
+    #[test]
+    fn a_loop_that_registers_nothing_is_no_table() {
+        let m = module("for path, handler in pairs:\n    print(path, handler)\n");
+        assert!(loops_in(&m.body).is_empty());
+    }
+
+    #[test]
+    fn entries_of_a_table() {
+        let m = module(
+            "routes = [(\"/a\", A), (\"/b/<id>\", views.B), (\"/c\",), \"junk\", (f(), C)]\n",
+        );
+        let Stmt::Assign(a) = &m.body[0] else {
+            panic!()
+        };
+        assert_eq!(
+            entries(&a.value, 0, 1),
+            vec![
+                ("/a".to_owned(), "A".to_owned()),
+                ("/b/<id>".to_owned(), "views.B".to_owned())
+            ]
+        );
+    }
+}
