@@ -24,8 +24,13 @@ declare_rule! {
     /// base) are loaded, never dumped, and neither they nor what they nest are reported.
     /// The operation that issues a token (login, token refresh, registration) answers with
     /// it on purpose: token fields built by functions named so are not reported; secrets
-    /// and password hashes are, everywhere. Dicts passed to other calls (an outgoing HTTP
-    /// request carrying an OAuth client secret) are not answers.
+    /// and password hashes are, everywhere. So does an operation that makes a credential
+    /// and hands it to its requester once: a value the handler got from a call that
+    /// creates, generates, resets, enables or enrolls one (`account, password =
+    /// create_or_reset_preview_account(…)`, `uri, otp_secret = pre_enable_totp(…)` for an
+    /// authenticator app) is not reported, unless the field is a hash. Dicts passed to
+    /// other calls (an outgoing HTTP request carrying an OAuth client secret) are not
+    /// answers.
     ///
     /// A person's email address is reported too where a serialization schema shows it of
     /// other people: a marshmallow schema that dumps `email` nested in another schema as
@@ -164,6 +169,24 @@ fn issues_secret(name: &str) -> bool {
         .any(|k| n.starts_with(k) || n.contains(&format!("_{k}")))
 }
 
+/// A call that makes a credential and returns it (`create_or_reset_preview_account`,
+/// `pre_enable_totp`, `generate_api_key`, `auth_service.enroll_otp`), possibly awaited.
+fn makes_credential(value: &Expr) -> bool {
+    let value = match value {
+        Expr::Await(a) => a.value.as_ref(),
+        v => v,
+    };
+    let Expr::Call(c) = value else { return false };
+    callee_last(c).is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        [
+            "create", "generate", "reset", "enable", "enroll", "issue", "regenerate", "rotate",
+            "provision",
+        ]
+        .iter()
+        .any(|k| n.contains(k))
+    })
+}
 
 /// A serializer of a model (`User.to_dict`) answers requests; a private helper named
 /// like one (`_credentials_to_dict`) counts only if a view answers with it.
@@ -270,9 +293,21 @@ fn check_function<'a>(
         .filter(|a| generated(&a.value))
         .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
         .collect();
+    // What a call that makes a credential returned (`account, password =
+    // create_or_reset_preview_account(…)`, `uri, secret = pre_enable_totp(…)`): the
+    // operation hands the requester the credential it just issued, once.
+    let made: Vec<&str> = crate::facts::assigns_in(&func.body)
+        .iter()
+        .filter(|a| makes_credential(&a.value))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
     let own_value = |v: &Expr| {
         matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()) || fresh.contains(&n.id.as_str()))
             || generated(v)
+    };
+    let made_here = |key: &str, v: &Expr| {
+        !key.to_ascii_lowercase().contains("hash")
+            && matches!(v, Expr::Name(n) if made.contains(&n.id.as_str()))
     };
     let issued = |key: &str| {
         issues_tokens && spillcheck_core::vocab::is_token_field(key)
@@ -323,6 +358,7 @@ fn check_function<'a>(
                     && sensitive(key, &item.value)
                     && !issued(key)
                     && !own_value(&item.value)
+                    && !made_here(key, &item.value)
                 {
                     hits.push((
                         item.key.as_ref().expect("key"),
@@ -344,6 +380,7 @@ fn check_function<'a>(
                     && sensitive(arg.as_str(), &k.value)
                     && !issued(arg.as_str())
                     && !own_value(&k.value)
+                    && !made_here(arg.as_str(), &k.value)
                 {
                     hits.push((
                         &k.value,
