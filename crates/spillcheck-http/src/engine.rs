@@ -68,7 +68,14 @@ pub struct Request {
     /// A login with the user's own credentials (`--user`): sent even in read-only mode,
     /// as logging in changes nothing the scan is asked to protect.
     pub login: bool,
+    /// An API description (discovery's OpenAPI document): read up to [`DOCUMENT_CAP`]
+    /// rather than the answers' `body_cap`, as real APIs' specs pass a megabyte (Kitsu's
+    /// is 1.5 MB) and a cut one does not parse.
+    pub document: bool,
 }
+
+/// The most bytes of an API description kept (see [`Request::document`]).
+pub const DOCUMENT_CAP: usize = 64 << 20;
 
 /// Who sends a request. Rules tell the identities apart by variant; the label (`user A`,
 /// `forged alg=none`) is what reports and `--verbose` show.
@@ -163,7 +170,15 @@ impl Request {
             headers: Vec::new(),
             body: None,
             login: false,
+            document: false,
         }
+    }
+
+    /// Marks the request as fetching an API description (see [`Request::document`]).
+    #[must_use]
+    pub fn as_document(mut self) -> Request {
+        self.document = true;
+        self
     }
 
     /// Marks the request as a login (see [`Request::login`]).
@@ -737,7 +752,12 @@ impl Engine {
                 }
                 redirects.push((status, format!("(not followed) {next}")));
             }
-            let mut response = self.read(resp, start, url.clone(), redirects).await;
+            let cap = if request.document {
+                self.settings.body_cap.max(DOCUMENT_CAP)
+            } else {
+                self.settings.body_cap
+            };
+            let mut response = self.read(resp, start, url.clone(), redirects, cap).await;
             // The hops' cookies first: the final answer's own, later, win where names repeat.
             if !hop_cookies.is_empty() {
                 let own = std::mem::take(&mut response.headers);
@@ -883,6 +903,7 @@ impl Engine {
         start: Instant,
         url: Url,
         redirects: Vec<(u16, String)>,
+        cap: usize,
     ) -> Response {
         let status = resp.status().as_u16();
         let headers = resp
@@ -895,7 +916,6 @@ impl Engine {
                 )
             })
             .collect();
-        let cap = self.settings.body_cap;
         let mut body = Vec::new();
         let mut truncated = false;
         let mut cut_short = None;

@@ -770,7 +770,7 @@ async fn load_openapi(p: &Probe, spec: &str) -> Result<Vec<Operation>, String> {
         }
         let ex = p
             .engine
-            .send(Request::get("discovery", url))
+            .send(Request::get("discovery", url).as_document())
             .await
             .map_err(|e| format!("--openapi {spec}: {e:?}"))?;
         if !ex.response.ok() {
@@ -785,7 +785,10 @@ async fn load_openapi(p: &Probe, spec: &str) -> Result<Vec<Operation>, String> {
 
 async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
     for path in discovery::WELL_KNOWN {
-        let Ok(ex) = p.anon(p.request("discovery", Method::GET, path)).await else {
+        let Ok(ex) = p
+            .anon(p.request("discovery", Method::GET, path).as_document())
+            .await
+        else {
             continue;
         };
         if !ex.response.ok() || p.not_found.matches(&ex.response) {
@@ -798,7 +801,10 @@ async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
         // A documentation page (Swagger UI, ReDoc, RapiDoc) names the document it shows
         // (`"url": "/static/openapi.json"`): fetch that one, on this origin.
         for spec in discovery::spec_urls_in_page(&text, ex.request.url.path()) {
-            let Ok(sx) = p.anon(p.request("discovery", Method::GET, &spec)).await else {
+            let Ok(sx) = p
+                .anon(p.request("discovery", Method::GET, &spec).as_document())
+                .await
+            else {
                 continue;
             };
             if sx.response.ok()
