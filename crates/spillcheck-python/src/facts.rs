@@ -1469,21 +1469,34 @@ impl Summaries {
                 }
             }
         }
-        let spread = |seed: &dyn Fn(&FuncFacts) -> bool| -> Vec<bool> {
-            let mut has: Vec<bool> = names.iter().map(|nm| seed(&by_name[nm])).collect();
-            let mut work: Vec<usize> = (0..n).filter(|&i| has[i]).collect();
-            while let Some(j) = work.pop() {
-                for &c in &callers[j] {
-                    if !has[c] {
-                        has[c] = true;
-                        work.push(c);
+        // A name several classes define for an HTTP method (`get`, `post`: every view
+        // class has one) is a view, never a helper its callers authenticate through: a
+        // call by that name is a dict's `.get` or another class's method.
+        let view_method = |j: usize| {
+            matches!(
+                names[j].as_str(),
+                "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
+            ) && definitions.get(&names[j]).is_some_and(|&d| d > 1)
+        };
+        let spread_from =
+            |seed: &dyn Fn(&FuncFacts) -> bool, through: &dyn Fn(usize) -> bool| -> Vec<bool> {
+                let mut has: Vec<bool> = names.iter().map(|nm| seed(&by_name[nm])).collect();
+                let mut work: Vec<usize> = (0..n).filter(|&i| has[i] && through(i)).collect();
+                while let Some(j) = work.pop() {
+                    for &c in &callers[j] {
+                        if !has[c] {
+                            has[c] = true;
+                            if through(c) {
+                                work.push(c);
+                            }
+                        }
                     }
                 }
-            }
-            has
-        };
-        let reads = spread(&|f| f.reads_credentials);
-        let rejects = spread(&|f| f.rejects);
+                has
+            };
+        let spread = |seed: &dyn Fn(&FuncFacts) -> bool| spread_from(seed, &|_| true);
+        let reads = spread_from(&|f| f.reads_credentials, &|j| !view_method(j));
+        let rejects = spread_from(&|f| f.rejects, &|j| !view_method(j));
         let roles = spread(&|f| f.checks_role);
         let owner = spread(&|f| f.scopes_identity || f.compares_identity && f.rejects);
         let data = spread(&|f| f.data_access);

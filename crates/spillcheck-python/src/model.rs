@@ -525,6 +525,88 @@ impl<'a> Gathered<'a> {
         }
     }
 
+    /// The view methods of a class and those it inherits from the project's classes
+    /// (`class SoftwaresResource(BaseModelsResource)` serves the base's `get` and `post`),
+    /// nearest first, each with the file that defines it.
+    fn all_view_methods(
+        &self,
+        class: &'a ast::StmtClassDef,
+        file: usize,
+    ) -> Vec<(String, &'a ast::StmtFunctionDef, usize)> {
+        let mut out: Vec<(String, &'a ast::StmtFunctionDef, usize)> = Vec::new();
+        let mut queue = vec![(class, file)];
+        let mut seen: Vec<*const ast::StmtClassDef> = Vec::new();
+        while let Some((c, f)) = queue.pop() {
+            if seen.contains(&std::ptr::from_ref(c)) || seen.len() > 8 {
+                continue;
+            }
+            seen.push(std::ptr::from_ref(c));
+            for (method, func) in view_methods(c) {
+                if !out.iter().any(|(m, _, _)| *m == method) {
+                    out.push((method, func, f));
+                }
+            }
+            let bases: Vec<String> = c
+                .arguments
+                .as_ref()
+                .map(|a| a.args.iter().filter_map(dotted).collect())
+                .unwrap_or_default();
+            // Left to right, as Python's method resolution mostly goes.
+            for base in bases.iter().rev() {
+                if let Some((bf, bc)) = self.class_named(f, base)
+                    && !std::ptr::eq(bc, c)
+                {
+                    queue.push((bc, bf));
+                }
+            }
+        }
+        out
+    }
+
+    /// A view class's decorator lists (`decorators`, `method_decorators`), its own or the
+    /// nearest base's of the project (`class ApiKeyList(AuthenticatedResource)` inherits
+    /// `method_decorators = [login_required]`), with the class's own decorators above
+    /// the bases'.
+    fn class_decorators(&self, class: &'a ast::StmtClassDef) -> Vec<&'a Expr> {
+        let own = class_decorator_list(class);
+        if !own.is_empty() {
+            return own;
+        }
+        let Some(file) = self
+            .class_defs
+            .iter()
+            .find(|(_, c)| std::ptr::eq(**c, class))
+            .map(|((f, _), _)| *f)
+        else {
+            return own;
+        };
+        let mut queue = vec![(class, file)];
+        let mut seen = 0;
+        while let Some((c, f)) = queue.pop() {
+            seen += 1;
+            if seen > 8 {
+                break;
+            }
+            let list = class_decorator_list(c);
+            if !list.is_empty() {
+                return list;
+            }
+            let bases: Vec<String> = c
+                .arguments
+                .as_ref()
+                .map(|a| a.args.iter().filter_map(dotted).collect())
+                .unwrap_or_default();
+            for base in bases.iter().rev() {
+                if let Some((bf, bc)) = self.class_named(f, base)
+                    && !std::ptr::eq(bc, c)
+                {
+                    queue.push((bc, bf));
+                }
+            }
+        }
+        Vec::new()
+    }
+
     /// The class `dotted` names in `file`: its own, an imported one, else the project's
     /// class of that name.
     fn class_named(&self, file: usize, dotted: &str) -> Option<(usize, &'a ast::StmtClassDef)> {
@@ -928,7 +1010,11 @@ fn decorator_auth(
     let configured = extra.iter().any(|e| e == &name || e == last);
     let known = AUTH_DECORATORS.contains(&last) || configured;
     let protector = protectors.contains(name.split('.').next().unwrap_or(&name));
+    // A name several definitions share, called on something (`@app.get("/x")`, where every
+    // view class also has a `get`), is none of them.
+    let ambiguous = name.contains('.') && !summaries.unique(last);
     let project = summaries.authenticates.contains(last)
+        && !ambiguous
         && summaries
             .by_name
             .get(last)
@@ -1275,7 +1361,7 @@ fn raw_routes<'a>(
             }
             ViewRef::Class(name) => {
                 if let Some((fi, class)) = g.class_named(*rule_file, name) {
-                    for (method, f) in view_methods(class) {
+                    for (method, f, fi) in g.all_view_methods(class, fi) {
                         raws.push(RawRoute {
                             receiver: receiver.clone(),
                             receiver_file: *rule_file,
@@ -1305,8 +1391,7 @@ fn raw_routes<'a>(
                     .map_or(&[][..], Vec::as_slice);
                 push_view_routes(
                     &mut raws,
-                    class,
-                    fi,
+                    (g, class, fi),
                     (&target, target_file, registered_with),
                     &join_path(&prefix, path),
                 );
@@ -1323,8 +1408,7 @@ fn raw_routes<'a>(
                 let (target, prefix, target_file) = g.api_target(fi, &receiver, &receiver);
                 push_view_routes(
                     &mut raws,
-                    class,
-                    fi,
+                    (g, class, fi),
                     (&target, target_file, &[]),
                     &join_path(&prefix, path),
                 );
@@ -1465,7 +1549,7 @@ fn route_auth<'a>(
         .collect();
     decorators.extend(raw.registered_with.iter().map(|e| (*e, false)));
     if let Some(class) = raw.class {
-        decorators.extend(class_decorator_list(class).into_iter().map(|e| (e, false)));
+        decorators.extend(g.class_decorators(class).into_iter().map(|e| (e, false)));
         decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
     }
     let mut unapplied = None;
@@ -1575,10 +1659,14 @@ fn handler_auth<'a>(
         let Some(last) = callee_last(call) else {
             continue;
         };
+        // A method name several classes define (`get` of every view) is none of them:
+        // `spec.get("paths")` is a dict read.
+        let ambiguous = matches!(call.func.as_ref(), Expr::Attribute(_)) && !summaries.unique(last);
         if matches!(
             last,
             "verify_jwt_in_request" | "verify_jwt_refresh_token_in_request" | "login_required"
         ) || summaries.authenticates.contains(last)
+            && !ambiguous
             && !summaries.by_name.get(last).is_some_and(|f| f.returns_inner)
         {
             return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
@@ -1643,12 +1731,11 @@ fn capability_lookup<'a>(
 /// One route per HTTP method a Flask-RESTful/RESTX resource class implements.
 fn push_view_routes<'a>(
     raws: &mut Vec<RawRoute<'a>>,
-    class: &'a ast::StmtClassDef,
-    file_index: usize,
+    (g, class, file_index): (&Gathered<'a>, &'a ast::StmtClassDef, usize),
     (receiver, receiver_file, registered_with): (&str, usize, &[&'a Expr]),
     path: &str,
 ) {
-    for (method, f) in view_methods(class) {
+    for (method, f, file_index) in g.all_view_methods(class, file_index) {
         raws.push(RawRoute {
             receiver_file,
             receiver: receiver.to_owned(),

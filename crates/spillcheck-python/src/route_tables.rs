@@ -151,7 +151,7 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
 /// The parameters of a registrar whose elements it applies to each view
 /// (`for decorator in decorators or []: view = decorator(view)`): the decorators every
 /// route of its table gets.
-pub(crate) fn decorator_params<'a>(f: &'a ast::StmtFunctionDef) -> Vec<&'a str> {
+pub(crate) fn decorator_params(f: &ast::StmtFunctionDef) -> Vec<&str> {
     let params: Vec<&str> = f
         .parameters
         .iter_non_variadic_params()

@@ -24,7 +24,10 @@ declare_rule! {
     /// `unverified_header`, or used to pick the key before a verified decode of the same token)
     /// is not reported. One whose result is returned or trusted — including the classic fallback
     /// that decodes again without verification after `InvalidSignatureError` — is. Imports are
-    /// resolved: `from jwt import decode` is `jwt.decode`.
+    /// resolved: `from jwt import decode` is `jwt.decode`. An OpenID Connect ID token
+    /// (`id_token`, `resp["id_token"]`) decoded in a function that reads nothing of the
+    /// request came from the provider's token endpoint over TLS, where OpenID Connect allows
+    /// skipping the signature check: `possible`.
     ///
     /// ## Fix
     /// Treat every verification error as a 401:
@@ -143,13 +146,44 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             "verify=False"
         };
         let fix = verify_fix(cx, call);
-        cx.report(
+        let from_provider = provider_id_token(cx, call);
+        let finding = cx.report(
             &SC104,
             call,
             format!("`{name}` with `{how}` accepts tokens whose signature was never checked"),
-        )
-        .autofix = fix;
+        );
+        finding.autofix = fix;
+        if from_provider {
+            finding.lower_to_possible("an OpenID Connect ID token the app received from the provider's token endpoint (the code flow, over TLS) may be read without checking its signature (OpenID Connect Core 3.1.3.7); one a client sends is another matter");
+        }
     }
+}
+
+/// The decoded token is an OpenID Connect ID token (`id_token`, `resp["id_token"]`,
+/// `token.get("id_token")`) and the function reads nothing of the request: the app got
+/// it from the identity provider's token endpoint, not from a client.
+fn provider_id_token(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Some(token) = call.arguments.args.first() else {
+        return false;
+    };
+    let names_id_token = match token {
+        Expr::Name(n) => n.id.as_str() == "id_token",
+        Expr::Subscript(s) => crate::ast_util::str_value(&s.slice) == Some("id_token"),
+        Expr::Call(c) => {
+            crate::ast_util::callee_last(c) == Some("get")
+                && c.arguments.args.first().and_then(crate::ast_util::str_value)
+                    == Some("id_token")
+        }
+        _ => false,
+    };
+    names_id_token
+        && cx.functions.last().is_some_and(|f| {
+            let mut reads_request = false;
+            crate::facts::exprs_in(&f.body, &mut |e| {
+                reads_request |= matches!(e, Expr::Name(n) if n.id.as_str() == "request");
+            });
+            !reads_request
+        })
 }
 
 /// Whether a JWT decode verifies: it has a key, does not switch verification off, and its

@@ -23,7 +23,9 @@ declare_rule! {
     /// Reset, confirmation, invitation and unsubscribe links carry a one-time token in the
     /// URL by design (they are mailed): in functions named so the finding is `possible`, and
     /// so it is where the function checks the token as a signed link bound to a purpose and an
-    /// age (`serializer.loads(token, salt="file-download", max_age=86400)`).
+    /// age (`serializer.loads(token, salt="file-download", max_age=86400)`) or to an audience
+    /// (`read_token(token, audience=Audience.password_reset)`). Forgotten-password and e-mail
+    /// validation views count among them.
     ///
     /// ## Fix
     /// ```python
@@ -169,8 +171,11 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
             let n = f.name.as_str().to_ascii_lowercase();
             [
                 "reset",
+                "forgot",
                 "confirm",
                 "verify",
+                "validate",
+                "validation",
                 "activate",
                 "invite",
                 "invitation",
@@ -196,6 +201,9 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
                 matches!(callee_last(c), Some("loads" | "loads_unsafe"))
                     && (c.arguments.find_keyword("salt").is_some()
                         || c.arguments.find_keyword("max_age").is_some())
+                    // A token read for one audience (`read_token(token,
+                    // audience=Audience.password_reset)`): a purpose-bound link.
+                    || c.arguments.find_keyword("audience").is_some()
             })
         });
         let one_time = one_time || signed_link;

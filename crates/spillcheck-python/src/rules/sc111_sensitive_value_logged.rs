@@ -17,7 +17,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Masked values (`url.replace(api_key, "***")`, `mask(token)`, a hash) and module constants
+    /// Masked values (`url.replace(api_key, "***")`, `mask(token)`, a hash, a local set only to
+    /// a few characters of the secret between asterisks: `f"{key[:4]}****{key[-4:]}"`) and module constants
     /// that name a route or a setting (`UPDATE_USER_PASSWORD = "/users/update-password"`) are not
     /// secrets. Values built from a password (`query = f"... '{password}'"`) are, unless hashed;
     /// the result of a check that took the password (`bind_user(user, password)`) is not, nor
@@ -253,13 +254,78 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             })
         })
     };
+    // A local the function only ever sets to a masked text (`f"{key[:4]}****{key[-4:]}"`).
+    let masked_local = |what: &str| {
+        let name = what.trim_matches('`');
+        let Some(f) = cx.functions.last() else {
+            return false;
+        };
+        let sets: Vec<&Expr> = crate::facts::assigns_in(&f.body)
+            .iter()
+            .filter(|a| {
+                a.targets
+                    .iter()
+                    .flat_map(crate::ast_util::target_names)
+                    .any(|t| t == name)
+            })
+            .map(|a| a.value.as_ref())
+            .collect();
+        !sets.is_empty() && sets.iter().all(|v| masked_text(cx, v))
+    };
     let what = call_values(call)
         .find_map(|v| sensitive_in(v, auth_function))
-        .filter(|w| !constant_name(w))
+        .filter(|w| !constant_name(w) && !masked_local(w))
         .or_else(|| derived_from_password(cx, call));
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
     }
+}
+
+/// A masked rendering of a secret: text with a run of asterisks that shows at most a few
+/// characters of it (`f"{key[:4]}********{key[-4:]}"`, `"*" * 8`), either way of a
+/// conditional.
+fn masked_text(cx: &Checker<'_>, value: &Expr) -> bool {
+    if let Expr::If(i) = value {
+        return masked_text(cx, &i.body) && masked_text(cx, &i.orelse);
+    }
+    let range = ruff_text_size::Ranged::range(value);
+    let source = cx
+        .file
+        .text
+        .get(usize::from(range.start())..usize::from(range.end()))
+        .unwrap_or_default();
+    let stars = source.contains("**") || source.contains("\"*\" *") || source.contains("'*' *");
+    // Every read of a value inside is a short slice of it (`key[:4]`, `key[-4:]`).
+    let mut whole_read = false;
+    let mut short_slices = Vec::new();
+    crate::ast_util::each_expr(value, &mut |e| {
+        if let Expr::Subscript(s) = e
+            && let Expr::Slice(sl) = s.slice.as_ref()
+            && [&sl.lower, &sl.upper]
+                .into_iter()
+                .flatten()
+                .all(|b| {
+                    let b = match b.as_ref() {
+                        Expr::UnaryOp(u) if u.op == ruff_python_ast::UnaryOp::USub => &u.operand,
+                        other => other,
+                    };
+                    crate::ast_util::int_value(b).is_some_and(|n| n.abs() <= 8)
+                })
+        {
+            short_slices.push(ruff_text_size::Ranged::range(s.value.as_ref()));
+        }
+    });
+    crate::ast_util::each_expr(value, &mut |e| {
+        if let Expr::Name(n) = e
+            && !short_slices
+                .iter()
+                .any(|r| r.contains_range(ruff_text_size::Ranged::range(e)))
+            && !matches!(n.id.as_str(), "len" | "str")
+        {
+            whole_read = true;
+        }
+    });
+    stars && !whole_read
 }
 
 hooks! {
