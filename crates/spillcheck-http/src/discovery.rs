@@ -89,6 +89,10 @@ pub struct Operation {
     pub side_effect: Option<String>,
     /// Marked `deprecated: true` in the API description.
     pub deprecated: bool,
+    /// Its security is the description's blanket default (the root `security`), not
+    /// declared on the operation: documentation generators apply it to every route, the
+    /// login and the status page included.
+    pub security_by_default: bool,
 }
 
 impl Operation {
@@ -121,6 +125,7 @@ impl Operation {
             location: None,
             side_effect: None,
             deprecated: false,
+            security_by_default: false,
         }
     }
 
@@ -296,6 +301,8 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                     operation.body = Some(body);
                 }
             }
+            operation.security_by_default = op.get("security").is_none()
+                && global_security.is_some_and(|g| g.as_array().is_some_and(|a| !a.is_empty()));
             operation.security = match op.get("security").or(global_security) {
                 Some(Value::Array(reqs))
                     if reqs.is_empty()
@@ -1262,7 +1269,9 @@ mod tests {
         assert_eq!(ops[0].path, "/api/items/{id}");
         assert_eq!(ops[0].params[0].example, Some(Value::from(7)));
         assert_eq!(ops[0].security, Security::Required(vec![]));
+        assert!(ops[0].security_by_default);
         assert_eq!(ops[1].security, Security::Public);
+        assert!(!ops[1].security_by_default);
         let body = ops[1].body.as_ref().unwrap();
         // A plain string named `email` gets an address (unique to the run, for registrations).
         assert!(

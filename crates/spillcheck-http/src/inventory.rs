@@ -70,6 +70,8 @@ pub struct SpecEntry {
     pub security: &'static str,
     /// Marked `deprecated`.
     pub deprecated: bool,
+    /// The security is the description's blanket default, not the operation's own.
+    pub security_by_default: bool,
 }
 
 /// One operation seen by any view.
@@ -175,6 +177,7 @@ impl Inventory {
                 .spec = Some(SpecEntry {
                 security: spec_security(&op.security),
                 deprecated: op.deprecated,
+                security_by_default: op.security_by_default,
             });
         }
         for route in code.unwrap_or_default() {
@@ -351,6 +354,42 @@ pub(crate) fn infrastructure(path: &str) -> bool {
     })
 }
 
+/// Operations public by their nature, whatever a description's blanket default says: API
+/// documents, status and health pages, the site's root, sign-in and single sign-on
+/// (`/auth/login`, `/auth/saml/login`, `/oauth/callback`), and links that carry their own
+/// credential (`/shared/playlists/{token}`).
+pub(crate) fn public_by_nature(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    if infrastructure(&p) || p.trim_end_matches('/').is_empty() {
+        return true;
+    }
+    let words = [
+        "login",
+        "logout",
+        "signin",
+        "sign-in",
+        "signup",
+        "sign-up",
+        "register",
+        "sso",
+        "saml",
+        "oidc",
+        "oauth",
+        "callback",
+        "reset-password",
+        "forgot",
+        "openid",
+    ];
+    p.split('/').any(|segment| {
+        words.contains(&segment)
+            || (segment.starts_with('{')
+                && !segment.contains("id")
+                && ["token", "key", "hash", "secret"]
+                    .iter()
+                    .any(|w| segment.contains(w)))
+    })
+}
+
 /// The digits of a version segment (`v2`, `V10` → `2`, `10`).
 pub(crate) fn version_digits(segment: &str) -> Option<&str> {
     segment
@@ -489,6 +528,24 @@ mod tests {
         );
         assert_eq!(version_of("/api/vip/x").0, None);
         assert!(infrastructure("/openapi.json") && infrastructure("/api/health"));
+        for public in [
+            "/",
+            "/status.txt",
+            "/auth/saml/login",
+            "/auth/oidc/login",
+            "/shared/playlists/{token}/context",
+            "/openapi.json",
+        ] {
+            assert!(public_by_nature(public), "{public}");
+        }
+        for private in [
+            "/data/persons",
+            "/config",
+            "/data/tokens/{token_id}",
+            "/auth/totp",
+        ] {
+            assert!(!public_by_nature(private), "{private}");
+        }
         assert!(!infrastructure("/api/debug/config"));
     }
 

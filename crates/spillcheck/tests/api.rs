@@ -297,6 +297,23 @@ fn leaky_notes_read_only_sends_no_writes() {
 }
 
 #[test]
+fn api_description_is_read_past_the_answers_body_cap() {
+    // Real APIs' OpenAPI documents pass a megabyte (Kitsu's is 1.5 MB): with answers cut
+    // at 1 KiB, leaky-notes' 13 KB description is still read whole and every operation
+    // it describes is probed.
+    let bed = start("leaky-notes");
+    let out = api(&bed, &["--max-body", "1024"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let probed: usize = err
+        .split("probed ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no 'probed N operations' line: {err}"));
+    assert!(probed >= 19, "only {probed} operations probed: {err}");
+}
+
+#[test]
 fn hardened_notes_nothing() {
     let bed = start_with("hardened-notes", &[("NOTES_JWT_SECRET", HARDENED_SECRET)]);
     let out = api_full(&bed, &limited_token(HARDENED_SECRET, Some("notes-api")));

@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's; likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields), or records (with ids) about user A's or B's own account named by that user's private key in the path or query (an account number or email, learnt from their login and profile; not a user name or id, which public profiles are addressed by). With `--allow-writes`, an open route whose anonymous answer held no data before the writes is asked again after them (A's first transfer fills A's transaction list). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data (a published mailbox such as `careers@` or `support@` is nobody's), reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
+    /// Confirmed when the operation is documented or coded as needing a token and an anonymous request gets a 2xx like user A's (a description's blanket root `security` does not document an operation public by nature — its own document, a status page, the root, a sign-in or single sign-on, a link carrying its own token — nor one whose answer holds no user data: those are judged as undocumented); likely when nothing says so but the answer carries personal data (emails, phones, secrets, personal fields), or records (with ids) about user A's or B's own account named by that user's private key in the path or query (an account number or email, learnt from their login and profile; not a user name or id, which public profiles are addressed by). With `--allow-writes`, an open route whose anonymous answer held no data before the writes is asked again after them (A's first transfer fills A's transaction list). Not reported: routes public by design (`security: []`, `public-routes` in the configuration, optional authentication in the code), static files, short constants with no data, HTML pages without personal data (a published mailbox such as `careers@` or `support@` is nobody's), reads under a public parent resource, and browser pages whose session login answers A's token with the same login wall. A redirect to a login page, a login form or a 2xx saying it failed is a refusal, never an answer.
     ///
     /// ## Fix
     /// Add the authentication decorator or remove the endpoint from the `before_request` allow-list; re-run the probe to confirm 401.
@@ -230,7 +230,19 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             continue;
         }
         let keyed = private_key_in(p, &pr.path);
-        let confidence = match &pr.op.security {
+        // The description's blanket default documents nothing about an operation public by
+        // nature (a status page, the API document itself, a sign-in), nor about one whose
+        // answer holds no user data (a web client's start-up configuration): judged as
+        // undocumented.
+        let security = if pr.op.security_by_default
+            && (crate::inventory::public_by_nature(&pr.op.path)
+                || !carries_data(&anon.response, true))
+        {
+            &Security::Unknown
+        } else {
+            &pr.op.security
+        };
+        let confidence = match security {
             Security::Required(_) => Confidence::Confirmed,
             Security::Unknown if carries_data(&anon.response, true) => Confidence::Likely,
             // Records about user A's own account, named by A's private key (an account
@@ -250,7 +262,7 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             others.push(user.as_ref());
         }
         let about_a;
-        let why = match (&pr.op.security, &keyed) {
+        let why = match (security, &keyed) {
             (Security::Required(_), _) => "documented as requiring a token",
             (_, Some(key)) if !carries_data(&anon.response, true) => {
                 about_a = format!(

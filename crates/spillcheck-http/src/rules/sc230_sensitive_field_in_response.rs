@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh), except a long-lived key (`api_key`, `client_secret`) beside the session token of a login, which that login discloses again rather than issues; a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created). A password or a hash is reported everywhere.
+    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh), except a long-lived key (`api_key`, `client_secret`) beside the session token of a login, which that login discloses again rather than issues; a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created), and a second factor's seed (`otp_secret`) beside the `otpauth://` URI of the write that enrolls it. A password or a hash is reported everywhere.
     ///
     /// ## Fix
     /// Remove the field from the serializer.
@@ -101,7 +101,18 @@ fn created_credential(key: &str) -> bool {
     issued_credential(key)
         || matches!(
             n.as_str(),
-            "cardnumber" | "creditcard" | "ccnumber" | "cvv" | "cvc" | "cvv2" | "pin" | "number"
+            "cardnumber"
+                | "creditcard"
+                | "ccnumber"
+                | "cvv"
+                | "cvc"
+                | "cvv2"
+                | "pin"
+                | "number"
+                | "otpsecret"
+                | "totpsecret"
+                | "otpseed"
+                | "secret"
         )
 }
 
@@ -196,8 +207,12 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         });
         let issuing = e.request.method != "GET"
             && (Probe::issues_tokens(e.request.url.path()) || sent_password);
-        let creating = e.request.method == "POST"
-            && (creates(e.request.url.path()) || e.response.status == 201);
+        // Enrolling a second factor answers with the authenticator's seed beside the
+        // `otpauth://` URI its QR code holds: shown once, to the user enrolling.
+        let enrolling = e.request.method != "GET" && e.response.text().contains("otpauth://");
+        let creating = enrolling
+            || e.request.method == "POST"
+                && (creates(e.request.url.path()) || e.response.status == 201);
         let Some(json) = e.response.json() else {
             continue;
         };
@@ -288,6 +303,12 @@ mod tests {
             "aws": {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}});
         assert!(scan(&card, &[], false, true).0.is_empty());
         assert!(creates("/api/virtual-cards/create") && !creates("/api/transfer"));
+        // A second factor enrolled: its seed beside the otpauth URI, shown to the enroller;
+        // the same seed in an ordinary read is a leak.
+        let totp = serde_json::json!({"totp_provisionning_uri": "otpauth://totp/Kitsu:alice?secret=JBSWY3DPEHPK3PXP",
+            "otp_secret": "JBSWY3DPEHPK3PXP"});
+        assert!(scan(&totp, &[], false, true).0.is_empty());
+        assert!(scan(&totp, &[], false, false).0.contains("otp_secret"));
     }
     #[test]
     fn a_demo_credential_set_is_left_out_whole() {

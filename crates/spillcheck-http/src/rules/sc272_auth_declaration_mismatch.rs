@@ -24,7 +24,10 @@ declare_rule! {
     /// known. When SC101 (or the probe's SC201) already reports the route as unauthenticated, the
     /// mismatch is added to that finding as a note instead of a second finding. An operation
     /// documented as protected and served by the code with an optional-auth decorator is not
-    /// reported.
+    /// reported, and neither is an operation public by nature (API documents, status pages,
+    /// the root, sign-in and single sign-on, links carrying their own token) whose
+    /// requirement is only the description's blanket default (a root `security` that
+    /// generators such as flasgger apply to every route).
     ///
     /// ## Fix
     /// Make the code enforce what the description declares (add the authentication decorator),
@@ -47,6 +50,11 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
         let (Some(spec), Some(code)) = (&row.spec, &row.code) else {
             continue;
         };
+        // A blanket default the description's generator put on every route says nothing
+        // about the login, the status page or a shared link.
+        if spec.security_by_default && crate::inventory::public_by_nature(&row.path) {
+            continue;
+        }
         let (message, severity) = match (spec.security, code.auth) {
             ("required", CodeAuth::Open) => (
                 format!(
