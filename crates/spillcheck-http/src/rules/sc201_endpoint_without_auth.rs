@@ -203,6 +203,14 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             .response
             .header("content-type")
             .is_some_and(|c| c.contains("html"));
+        // The API description itself (its examples hold addresses) is public by nature.
+        if anon
+            .response
+            .json()
+            .is_some_and(|j| crate::inspect::is_api_description(&j))
+        {
+            continue;
+        }
         if is_static_file(&pr.op.path)
             || (pr.op.path_params().count() == 0
                 && anon.response.body.len() < 64
