@@ -749,9 +749,13 @@ impl ValueFlags {
     }
 }
 
-/// `generate_password_hash(...)`, `hashlib.sha256(...)`, `bcrypt.hashpw(...)`...
+/// `generate_password_hash(...)`, `hashlib.sha256(...)`, `bcrypt.hashpw(...)`,
+/// `_salted_password(password, salt)`...
 pub(crate) fn is_hash_call(call: &ast::ExprCall) -> bool {
     let name = callee(call).unwrap_or_default().to_ascii_lowercase();
+    if name.contains("salted") {
+        return true;
+    }
     [
         "hash",
         "digest",

@@ -563,6 +563,41 @@ impl<'a> Gathered<'a> {
         out
     }
 
+    /// The base class method a view method calls as `super().name(…)` (its own name): the
+    /// nearest base of the project that defines it.
+    fn super_method(
+        &self,
+        class: &'a ast::StmtClassDef,
+        func: &'a ast::StmtFunctionDef,
+    ) -> Option<&'a ast::StmtFunctionDef> {
+        let name = func.name.as_str();
+        let calls_super = crate::facts::calls_in(&func.body).iter().any(|c| {
+            matches!(c.func.as_ref(), Expr::Attribute(a)
+                if a.attr.as_str() == name
+                    && matches!(a.value.as_ref(), Expr::Call(s) if callee_last(s) == Some("super")))
+        });
+        if !calls_super {
+            return None;
+        }
+        let file = self
+            .class_defs
+            .iter()
+            .find(|(_, c)| std::ptr::eq(**c, class))
+            .map(|((f, _), _)| *f)?;
+        let bases: Vec<String> = class
+            .arguments
+            .as_ref()
+            .map(|a| a.args.iter().filter_map(dotted).collect())
+            .unwrap_or_default();
+        bases.iter().find_map(|b| {
+            let (bf, bc) = self.class_named(file, b)?;
+            self.all_view_methods(bc, bf)
+                .into_iter()
+                .find(|(_, f, _)| f.name.as_str() == name)
+                .map(|(_, f, _)| f)
+        })
+    }
+
     /// A view class's decorator lists (`decorators`, `method_decorators`), its own or the
     /// nearest base's of the project (`class ApiKeyList(AuthenticatedResource)` inherits
     /// `method_decorators = [login_required]`), with the class's own decorators above
@@ -1551,6 +1586,10 @@ fn route_auth<'a>(
     if let Some(class) = raw.class {
         decorators.extend(g.class_decorators(class).into_iter().map(|e| (e, false)));
         decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
+        // `return super().post()`: the base's method runs, with its decorators.
+        if let Some(base) = g.super_method(class, raw.func) {
+            decorators.extend(base.decorator_list.iter().map(|d| (&d.expression, false)));
+        }
     }
     let mut unapplied = None;
     for (d, above_route) in &decorators {

@@ -26,7 +26,9 @@ declare_rule! {
     /// start a production server (gunicorn, uWSGI, Waitress…) is `possible`: only `flask`
     /// commands read that file, so it sets the developer's default, not the deployment's.
     /// Settings inside development or test configuration classes
-    /// (`DevelopmentConfig`, `TestingConfig`), in modules named for development (`debug.py`,
+    /// (`DevelopmentConfig`, `TestingConfig`), in a base class that a production class of
+    /// the module subclasses and switches off (`class ProductionConfig(Config): DEBUG =
+    /// False`), in modules named for development (`debug.py`,
     /// `run_dev.py`, `settings_local.py`) and code under `examples/`, `docs/` are
     /// `possible`, and so is `app.debug = True` in a module that serves the app with another
     /// WSGI server (gevent's `WSGIServer`, waitress, wsgiref) and never starts Werkzeug's: no
@@ -92,6 +94,11 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             let index = cx.findings.len() - 1;
             cx.deferred
                 .push((index, crate::project::Deferred::PossibleUnlessDevServer));
+            if let Some(prod) = overridden_in_production(cx, t) {
+                cx.findings.last_mut().expect("just reported").lower_to_possible(format_args!(
+                    "`{prod}`, the production configuration, subclasses this one and switches debug off"
+                ));
+            }
             if let Some(server) = served_without_werkzeug(cx) {
                 cx.findings.last_mut().expect("just reported").lower_to_possible(format_args!(
                     "this module serves the app with `{server}`, not Werkzeug's server: the flag does not start the debugger"
@@ -100,6 +107,34 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             return;
         }
     }
+}
+
+/// A base configuration class's `DEBUG = True` that a production subclass in the module
+/// sets back (`class ProductionConfig(Config): DEBUG = False`): the name of that class.
+fn overridden_in_production(cx: &Checker<'_>, target: &Expr) -> Option<String> {
+    let Expr::Name(name) = target else {
+        return None;
+    };
+    let base = cx.classes.last()?;
+    let module = cx.file.module()?;
+    module.body.iter().find_map(|s| {
+        let ruff_python_ast::Stmt::ClassDef(c) = s else {
+            return None;
+        };
+        let production = c.name.as_str().to_ascii_lowercase().contains("prod");
+        let derives = c.arguments.as_ref().is_some_and(|a| {
+            a.args
+                .iter()
+                .filter_map(dotted)
+                .any(|d| d.rsplit('.').next() == Some(base.name.as_str()))
+        });
+        let switches_off = c.body.iter().any(|b| {
+            matches!(b, ruff_python_ast::Stmt::Assign(a)
+                if bool_value(&a.value) == Some(false)
+                    && a.targets.iter().any(|t| matches!(t, Expr::Name(n) if n.id == name.id)))
+        });
+        (production && derives && switches_off).then(|| c.name.to_string())
+    })
 }
 
 /// The WSGI server the module serves the app with, when it is not Werkzeug's (gevent's
