@@ -382,6 +382,9 @@ pub(crate) fn public_by_nature(path: &str) -> bool {
     ];
     p.split('/').any(|segment| {
         words.contains(&segment)
+            || segment
+                .split(['-', '_'])
+                .any(|w| words.contains(&w) && w.len() > 3)
             || (segment.starts_with('{')
                 && !segment.contains("id")
                 && ["token", "key", "hash", "secret"]
