@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests and the demo need, idempotently:
 #   - .venv/ with the testbeds' pinned Python packages (testbeds/requirements.txt)
-#   - Debian's chromium and chromium-driver (HTML report tests), postgresql and postgis
-#     (the real-app check, bench/realapps.sh)
+#   - Debian's chromium and chromium-driver (HTML report tests), postgresql, postgis and
+#     redis-server (the real-app check, bench/realapps.sh)
 #   - the spillcheck binary (cargo build)
 # Re-running is cheap: the venv is only rebuilt when requirements change.
 set -euo pipefail
@@ -22,12 +22,13 @@ if [[ ! -x "$VENV/bin/python" ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" 
 fi
 
 # Debian packages: Chromium and its ChromeDriver (the HTML report is tested in a real browser);
-# PostgreSQL with PostGIS (the real-app check starts its own throwaway servers for vuln-bank and
-# FitTrackee; no system service is used).
+# PostgreSQL with PostGIS and Redis (the real-app check starts its own throwaway servers for
+# vuln-bank, FitTrackee and zou; no system service is used).
 missing=()
 [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || missing+=(chromium chromium-driver)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" > /dev/null || missing+=(postgresql)
 compgen -G "/usr/share/postgresql/*/extension/postgis.control" > /dev/null || missing+=(postgresql-postgis)
+[[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "setup: installing ${missing[*]} (Debian packages)" >&2
     SUDO=""

@@ -7,7 +7,7 @@
 For each app (a folder here with app.toml, harness.py, requirements.txt, and a truth file
 NAME.toml beside them): unpack its source afresh into bench/out/realapps/NAME/src, make its
 venv, start the services it needs (PostgreSQL from Debian's package, initdb'd in a temp
-folder, on a free port on 127.0.0.1), start the app on 127.0.0.1, create its users the way a
+folder, on a free port on 127.0.0.1; Redis in the app's state folder), start the app on 127.0.0.1, create its users the way a
 user of the app would, run `spillcheck code` and `spillcheck scan` with only the URL and the
 users' credentials, stop everything, and score both reports. The numbers go to state.json
 (here) and bench/results/realapps.md.
@@ -385,21 +385,36 @@ def running(app: App, pg: Postgres | None, login: str = "token"):
         db = app.name.replace("-", "_")
         pg.create_db(db, run.get("pg_extensions", []))
         ctx.update(pg_url=pg.url(db), pg_host="127.0.0.1", pg_port=pg.port, pg_password=pg.password, pg_db=db)
-    python = venv(app)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPILLCHECK_", "FLASK_", "VIRTUAL_ENV"))}
-    env.update({"PATH": f"{python.parent}:{env.get('PATH', '')}", "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTHONPATH": str(app.root)})
-    env.update(template(run.get("env", {}), ctx))
-    setup_env = {"python": str(python), "env": env, "cwd": app.root, "ctx": ctx, "state": state,
-                 "save_users": lambda u: save_credentials(app, u)}
-    if hasattr(app.harness, "prepare"):
-        app.harness.prepare(setup_env)
-    for step in run.get("prepare", []):
-        subprocess.run(template(step, ctx), cwd=app.root, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
-    server_log = open(state / "server.log", "wb")
-    proc = subprocess.Popen(template(run["start"], ctx), cwd=app.root, env=env, stdout=server_log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    stack = contextlib.ExitStack()  # services of this run, stopped when it ends or fails to start
+    if "redis" in run.get("services", []):
+        # One throwaway Redis per run, in memory only, in the app's state folder.
+        ctx["redis_port"] = free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(ctx["redis_port"]), "--bind", "127.0.0.1",
+                                  "--save", "", "--appendonly", "no", "--dir", str(state)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        stack.callback(lambda: (redis.terminate(), redis.wait()))
+        if not wait_port(ctx["redis_port"], 20, redis):
+            stack.close()
+            raise RuntimeError(f"{app.name}: redis-server did not start")
+    try:
+        python = venv(app)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SPILLCHECK_", "FLASK_", "VIRTUAL_ENV"))}
+        env.update({"PATH": f"{python.parent}:{env.get('PATH', '')}", "PYTHONDONTWRITEBYTECODE": "1",
+                    "PYTHONPATH": str(app.root)})
+        env.update(template(run.get("env", {}), ctx))
+        setup_env = {"python": str(python), "env": env, "cwd": app.root, "ctx": ctx, "state": state,
+                     "save_users": lambda u: save_credentials(app, u)}
+        if hasattr(app.harness, "prepare"):
+            app.harness.prepare(setup_env)
+        for step in run.get("prepare", []):
+            subprocess.run(template(step, ctx), cwd=app.root, env=env, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        server_log = open(state / "server.log", "wb")
+        proc = subprocess.Popen(template(run["start"], ctx), cwd=app.root, env=env, stdout=server_log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    except BaseException:
+        stack.close()
+        raise
     try:
         if not wait_port(port, run.get("start_timeout", 60), proc):
             raise RuntimeError(f"{app.name} did not start: see {state / 'server.log'}")
@@ -433,6 +448,7 @@ def running(app: App, pg: Postgres | None, login: str = "token"):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         server_log.close()
+        stack.close()
 
 
 def run_probe(app: App, binary: Path, pg: Postgres | None, login: str = "token") -> dict:
