@@ -525,6 +525,43 @@ impl<'a> Gathered<'a> {
         }
     }
 
+    /// A class and the project's classes it derives from, nearest first (depth first, left
+    /// to right, as Python's method resolution mostly goes), each with its file; at most
+    /// eight.
+    fn ancestry(
+        &self,
+        class: &'a ast::StmtClassDef,
+        file: usize,
+    ) -> Vec<(&'a ast::StmtClassDef, usize)> {
+        let mut out: Vec<(&'a ast::StmtClassDef, usize)> = Vec::new();
+        let mut queue = vec![(class, file)];
+        while let Some((c, f)) = queue.pop() {
+            if out.len() >= 8 || out.iter().any(|(o, _)| std::ptr::eq(*o, c)) {
+                continue;
+            }
+            out.push((c, f));
+            let bases: Vec<String> = c
+                .arguments
+                .as_ref()
+                .map(|a| a.args.iter().filter_map(dotted).collect())
+                .unwrap_or_default();
+            for base in bases.iter().rev() {
+                if let Some((bf, bc)) = self.class_named(f, base) {
+                    queue.push((bc, bf));
+                }
+            }
+        }
+        out
+    }
+
+    /// The file that defines a class of the project.
+    fn class_file(&self, class: &'a ast::StmtClassDef) -> Option<usize> {
+        self.class_defs
+            .iter()
+            .find(|(_, c)| std::ptr::eq(**c, class))
+            .map(|((f, _), _)| *f)
+    }
+
     /// The view methods of a class and those it inherits from the project's classes
     /// (`class SoftwaresResource(BaseModelsResource)` serves the base's `get` and `post`),
     /// nearest first, each with the file that defines it.
@@ -534,29 +571,10 @@ impl<'a> Gathered<'a> {
         file: usize,
     ) -> Vec<(String, &'a ast::StmtFunctionDef, usize)> {
         let mut out: Vec<(String, &'a ast::StmtFunctionDef, usize)> = Vec::new();
-        let mut queue = vec![(class, file)];
-        let mut seen: Vec<*const ast::StmtClassDef> = Vec::new();
-        while let Some((c, f)) = queue.pop() {
-            if seen.contains(&std::ptr::from_ref(c)) || seen.len() > 8 {
-                continue;
-            }
-            seen.push(std::ptr::from_ref(c));
+        for (c, f) in self.ancestry(class, file) {
             for (method, func) in view_methods(c) {
                 if !out.iter().any(|(m, _, _)| *m == method) {
                     out.push((method, func, f));
-                }
-            }
-            let bases: Vec<String> = c
-                .arguments
-                .as_ref()
-                .map(|a| a.args.iter().filter_map(dotted).collect())
-                .unwrap_or_default();
-            // Left to right, as Python's method resolution mostly goes.
-            for base in bases.iter().rev() {
-                if let Some((bf, bc)) = self.class_named(f, base)
-                    && !std::ptr::eq(bc, c)
-                {
-                    queue.push((bc, bf));
                 }
             }
         }
@@ -564,12 +582,12 @@ impl<'a> Gathered<'a> {
     }
 
     /// The base class method a view method calls as `super().name(…)` (its own name): the
-    /// nearest base of the project that defines it.
+    /// nearest base of the project that defines it, with that base.
     fn super_method(
         &self,
         class: &'a ast::StmtClassDef,
         func: &'a ast::StmtFunctionDef,
-    ) -> Option<&'a ast::StmtFunctionDef> {
+    ) -> Option<(&'a ast::StmtFunctionDef, &'a ast::StmtClassDef)> {
         let name = func.name.as_str();
         let calls_super = crate::facts::calls_in(&func.body).iter().any(|c| {
             matches!(c.func.as_ref(), Expr::Attribute(a)
@@ -579,67 +597,34 @@ impl<'a> Gathered<'a> {
         if !calls_super {
             return None;
         }
-        let file = self
-            .class_defs
-            .iter()
-            .find(|(_, c)| std::ptr::eq(**c, class))
-            .map(|((f, _), _)| *f)?;
-        let bases: Vec<String> = class
-            .arguments
-            .as_ref()
-            .map(|a| a.args.iter().filter_map(dotted).collect())
-            .unwrap_or_default();
-        bases.iter().find_map(|b| {
-            let (bf, bc) = self.class_named(file, b)?;
-            self.all_view_methods(bc, bf)
-                .into_iter()
-                .find(|(_, f, _)| f.name.as_str() == name)
-                .map(|(_, f, _)| f)
-        })
+        let file = self.class_file(class)?;
+        self.ancestry(class, file)
+            .into_iter()
+            .skip(1)
+            .find_map(|(c, _)| {
+                view_methods(c)
+                    .into_iter()
+                    .find(|(_, f)| f.name.as_str() == name)
+                    .map(|(_, f)| (f, c))
+            })
     }
 
     /// A view class's decorator lists (`decorators`, `method_decorators`), its own or the
     /// nearest base's of the project (`class ApiKeyList(AuthenticatedResource)` inherits
-    /// `method_decorators = [login_required]`), with the class's own decorators above
-    /// the bases'.
+    /// `method_decorators = [login_required]`).
     fn class_decorators(&self, class: &'a ast::StmtClassDef) -> Vec<&'a Expr> {
         let own = class_decorator_list(class);
         if !own.is_empty() {
             return own;
         }
-        let Some(file) = self
-            .class_defs
-            .iter()
-            .find(|(_, c)| std::ptr::eq(**c, class))
-            .map(|((f, _), _)| *f)
-        else {
+        let Some(file) = self.class_file(class) else {
             return own;
         };
-        let mut queue = vec![(class, file)];
-        let mut seen = 0;
-        while let Some((c, f)) = queue.pop() {
-            seen += 1;
-            if seen > 8 {
-                break;
-            }
-            let list = class_decorator_list(c);
-            if !list.is_empty() {
-                return list;
-            }
-            let bases: Vec<String> = c
-                .arguments
-                .as_ref()
-                .map(|a| a.args.iter().filter_map(dotted).collect())
-                .unwrap_or_default();
-            for base in bases.iter().rev() {
-                if let Some((bf, bc)) = self.class_named(f, base)
-                    && !std::ptr::eq(bc, c)
-                {
-                    queue.push((bc, bf));
-                }
-            }
-        }
-        Vec::new()
+        self.ancestry(class, file)
+            .into_iter()
+            .map(|(c, _)| class_decorator_list(c))
+            .find(|list| !list.is_empty())
+            .unwrap_or_default()
     }
 
     /// The class `dotted` names in `file`: its own, an imported one, else the project's
@@ -1586,9 +1571,15 @@ fn route_auth<'a>(
     if let Some(class) = raw.class {
         decorators.extend(g.class_decorators(class).into_iter().map(|e| (e, false)));
         decorators.extend(class.decorator_list.iter().map(|d| (&d.expression, false)));
-        // `return super().post()`: the base's method runs, with its decorators.
-        if let Some(base) = g.super_method(class, raw.func) {
+        // `return super().post()`: the base's method runs, with its decorators (and so on
+        // up a chain of such calls).
+        let (mut at_class, mut at_func) = (class, raw.func);
+        for _ in 0..4 {
+            let Some((base, base_class)) = g.super_method(at_class, at_func) else {
+                break;
+            };
             decorators.extend(base.decorator_list.iter().map(|d| (&d.expression, false)));
+            (at_class, at_func) = (base_class, base);
         }
     }
     let mut unapplied = None;

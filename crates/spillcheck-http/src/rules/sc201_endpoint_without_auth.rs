@@ -203,11 +203,18 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
             .response
             .header("content-type")
             .is_some_and(|c| c.contains("html"));
-        // The API description itself (its examples hold addresses) is public by nature.
+        // The API description itself (its examples hold addresses) is public by nature,
+        // also when it is longer than the answers' body cap and does not parse whole.
+        let text = anon.response.text();
         if anon
             .response
             .json()
             .is_some_and(|j| crate::inspect::is_api_description(&j))
+            || crate::inventory::infrastructure(&pr.op.path)
+                && text.trim_start().starts_with('{')
+                && ["\"openapi\"", "\"swagger\"", "\"paths\""]
+                    .iter()
+                    .any(|k| text.contains(k))
         {
             continue;
         }
