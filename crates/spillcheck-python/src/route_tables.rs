@@ -46,35 +46,8 @@ pub(crate) struct TableLoop<'a> {
 /// The table loops of a body, at any depth (not inside nested functions or classes).
 pub(crate) fn loops_in(body: &[Stmt]) -> Vec<TableLoop<'_>> {
     let mut out = Vec::new();
-    walk(body, &mut out);
+    each_for(body, &mut |l| out.extend(table_loop(l)));
     out
-}
-
-fn walk<'a>(body: &'a [Stmt], out: &mut Vec<TableLoop<'a>>) {
-    for stmt in body {
-        match stmt {
-            Stmt::For(f) => {
-                if let Some(l) = table_loop(f) {
-                    out.push(l);
-                } else {
-                    walk(&f.body, out);
-                }
-            }
-            Stmt::If(i) => {
-                walk(&i.body, out);
-                for c in &i.elif_else_clauses {
-                    walk(&c.body, out);
-                }
-            }
-            Stmt::Try(t) => {
-                walk(&t.body, out);
-                walk(&t.orelse, out);
-                walk(&t.finalbody, out);
-            }
-            Stmt::With(w) => walk(&w.body, out),
-            _ => {}
-        }
-    }
 }
 
 /// `for path, view in ITER:` whose body registers `path` with `view`.
