@@ -506,7 +506,12 @@ impl<'a> Gathered<'a> {
                 }
             }
         }
+        let mut done: HashSet<(String, usize, String, String)> = HashSet::default();
         for (receiver, file, path, view, kind, decorators) in found {
+            // The same table registered twice on the same object adds no route.
+            if !done.insert((receiver.clone(), file, path.clone(), view.clone())) {
+                continue;
+            }
             if !decorators.is_empty() {
                 self.table_decorators
                     .insert((file, path.clone()), decorators);
