@@ -679,6 +679,9 @@ def main() -> int:
     if not argv or argv[0] not in ("run", "serve", "token", "-h", "--help"):
         argv = ["run", *argv]
     args = p.parse_args(argv)
+    # `timeout` and CI runners stop with SIGTERM: raise so that every `finally` stops the
+    # app, Redis and PostgreSQL (they run in sessions of their own and would outlive us).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     return {"token": main_token, "serve": main_serve}.get(args.cmd, main_run)(args)
 
 
