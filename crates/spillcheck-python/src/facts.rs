@@ -1357,6 +1357,13 @@ impl Summaries {
         self.definitions.get(name) == Some(&1)
     }
 
+    /// Whether a call (or decorator) by `name` authenticates. `on_receiver`: it is called on
+    /// something (`x.get(…)`, `@app.get(…)`); a name several definitions share is then
+    /// none of them (every view class has a `get`; `spec.get("paths")` is a dict read).
+    pub(crate) fn authenticates_as(&self, name: &str, on_receiver: bool) -> bool {
+        self.authenticates.contains(name) && (!on_receiver || self.unique(name))
+    }
+
     /// Whether a function writes data itself or through callees, following only names one
     /// function bears (a `save` or `update` several classes define links to none of them),
     /// at most `depth` calls down.

@@ -268,10 +268,10 @@ struct Gathered<'a> {
     functions: HashMap<String, Vec<(usize, &'a ast::StmtFunctionDef)>>,
     classes: HashMap<String, (usize, &'a ast::StmtClassDef)>,
     protectors: HashSet<String>,
-    /// (receiver, path, view name, methods, endpoint, file)
-    url_rules: Vec<UrlRule>,
-    /// (api var, class name, paths, file)
-    resources: Vec<(String, String, Vec<String>, usize)>,
+    /// (receiver, path, view name, methods, endpoint, file, decorators applied there)
+    url_rules: Vec<UrlRule<'a>>,
+    /// (api var, class name, paths, file, decorators applied there)
+    resources: Vec<Resource<'a>>,
     /// `app.before_request(fn)` calls: (receiver, function name, app level, file).
     hook_calls: Vec<(String, String, bool, usize)>,
     /// Calls made as statements or assigned (`api = configure(bp, routes)`), per file: where
@@ -281,12 +281,23 @@ struct Gathered<'a> {
     /// through the registering file's imports first (two modules may each define a
     /// `TimeSpentsResource`).
     class_defs: HashMap<BpKey, &'a ast::StmtClassDef>,
-    /// Decorators a route table's registrar applies, by (file of the call, path).
-    table_decorators: HashMap<(usize, String), Vec<&'a Expr>>,
 }
 
-/// `X.add_url_rule(path, endpoint, view)`: (receiver, path, view, methods, endpoint, file).
-type UrlRule = (String, String, ViewRef, Vec<String>, Option<String>, usize);
+/// `X.add_url_rule(path, endpoint, view)`: (receiver, path, view, methods, endpoint, file,
+/// the decorators a route table's registrar applies to the view).
+type UrlRule<'a> = (
+    String,
+    String,
+    ViewRef,
+    Vec<String>,
+    Option<String>,
+    usize,
+    Vec<&'a Expr>,
+);
+
+/// `api.add_resource(Class, *paths)`: (api, class, paths, file, the decorators a route
+/// table's registrar applies).
+type Resource<'a> = (String, String, Vec<String>, usize, Vec<&'a Expr>);
 
 #[derive(Debug, Clone)]
 enum ViewRef {
@@ -512,10 +523,6 @@ impl<'a> Gathered<'a> {
             if !done.insert((receiver.clone(), file, path.clone(), view.clone())) {
                 continue;
             }
-            if !decorators.is_empty() {
-                self.table_decorators
-                    .insert((file, path.clone()), decorators);
-            }
             match kind {
                 Kind::UrlRule => self.url_rules.push((
                     receiver,
@@ -524,8 +531,12 @@ impl<'a> Gathered<'a> {
                     vec!["GET".to_owned()],
                     None,
                     file,
+                    decorators,
                 )),
-                Kind::Resource => self.resources.push((receiver, view, vec![path], file)),
+                Kind::Resource => {
+                    self.resources
+                        .push((receiver, view, vec![path], file, decorators));
+                }
             }
         }
     }
@@ -829,6 +840,7 @@ impl<'a> Gathered<'a> {
                         methods_of(call, "GET"),
                         endpoint,
                         file,
+                        Vec::new(),
                     ));
                 }
             }
@@ -858,7 +870,8 @@ impl<'a> Gathered<'a> {
                     .filter_map(str_value)
                     .map(str::to_owned)
                     .collect();
-                self.resources.push((receiver, class, paths, file));
+                self.resources
+                    .push((receiver, class, paths, file, Vec::new()));
             }
             _ => {}
         }
@@ -1035,11 +1048,7 @@ fn decorator_auth(
     let configured = extra.iter().any(|e| e == &name || e == last);
     let known = AUTH_DECORATORS.contains(&last) || configured;
     let protector = protectors.contains(name.split('.').next().unwrap_or(&name));
-    // A name several definitions share, called on something (`@app.get("/x")`, where every
-    // view class also has a `get`), is none of them.
-    let ambiguous = name.contains('.') && !summaries.unique(last);
-    let project = summaries.authenticates.contains(last)
-        && !ambiguous
+    let project = summaries.authenticates_as(last, name.contains('.'))
         && summaries
             .by_name
             .get(last)
@@ -1359,12 +1368,7 @@ fn raw_routes<'a>(
 ) -> Vec<RawRoute<'a>> {
     let mut raws = std::mem::take(&mut g.routes);
     // add_url_rule
-    for (receiver, path, view, methods, endpoint, rule_file) in &g.url_rules {
-        let registered_with = g
-            .table_decorators
-            .get(&(*rule_file, path.clone()))
-            .cloned()
-            .unwrap_or_default();
+    for (receiver, path, view, methods, endpoint, rule_file, registered_with) in &g.url_rules {
         match view {
             ViewRef::Function(name) => {
                 if let Some(defs) = g.functions.get(name) {
@@ -1406,14 +1410,10 @@ fn raw_routes<'a>(
         }
     }
     // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
-    for (api, class_name, paths, call_file) in &g.resources {
+    for (api, class_name, paths, call_file, registered_with) in &g.resources {
         if let Some((fi, class)) = g.class_named(*call_file, class_name) {
             let (target, prefix, target_file) = g.api_target(*call_file, api, "");
             for path in paths {
-                let registered_with = g
-                    .table_decorators
-                    .get(&(*call_file, path.clone()))
-                    .map_or(&[][..], Vec::as_slice);
                 push_view_routes(
                     &mut raws,
                     (g, class, fi),
@@ -1694,14 +1694,10 @@ fn handler_auth<'a>(
         let Some(last) = callee_last(call) else {
             continue;
         };
-        // A method name several classes define (`get` of every view) is none of them:
-        // `spec.get("paths")` is a dict read.
-        let ambiguous = matches!(call.func.as_ref(), Expr::Attribute(_)) && !summaries.unique(last);
         if matches!(
             last,
             "verify_jwt_in_request" | "verify_jwt_refresh_token_in_request" | "login_required"
-        ) || summaries.authenticates.contains(last)
-            && !ambiguous
+        ) || summaries.authenticates_as(last, matches!(call.func.as_ref(), Expr::Attribute(_)))
             && !summaries.by_name.get(last).is_some_and(|f| f.returns_inner)
         {
             return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
