@@ -177,6 +177,20 @@ fn one<'a>(
             .filter(|_| summaries.unique(callee))
         {
             data.response_fields.extend(f.dict_keys.iter().cloned());
+            // What that helper returns is made of another's results (`return
+            // [User.json_debug(u) for u in User.query.all()]`) when the handler answers
+            // with it: that one's dicts too.
+            if own.returned_calls.iter().any(|r| r == callee) {
+                for inner in &f.returned_calls {
+                    if let Some(g) = summaries
+                        .by_name
+                        .get(inner)
+                        .filter(|_| inner != callee && summaries.unique(inner))
+                    {
+                        data.response_fields.extend(g.dict_keys.iter().cloned());
+                    }
+                }
+            }
         }
     }
     // Whole records returned: `SELECT *` rows, and rows of helpers that select them.

@@ -44,6 +44,8 @@ const DATA_METHODS: &[&str] = &[
     "get_item",
     "delete_one",
     "update_one",
+    "drop_all",
+    "create_all",
 ];
 /// Calls that are data access only on a query-like receiver (`User.query.get`, `db.session.get`).
 const QUERY_METHODS: &[&str] = &[
@@ -360,10 +362,15 @@ fn is_denial_call(call: &ast::ExprCall) -> bool {
     }
 }
 
+/// A response built with a denial status: `Response(body, status=401)`, or positionally,
+/// as Flask's and Werkzeug's constructors take it (`Response(body, 401, mimetype=...)`,
+/// `make_response(body, 403)`).
 fn kwarg_status(call: &ast::ExprCall) -> bool {
     call.arguments
         .find_keyword("status")
         .is_some_and(|k| is_denial_status(&k.value))
+        || callee_last(call).is_some_and(|n| matches!(n, "Response" | "make_response"))
+            && call.arguments.args.get(1).is_some_and(is_denial_status)
 }
 
 fn is_abort_denial(call: &ast::ExprCall) -> bool {
@@ -492,6 +499,12 @@ pub(crate) struct FuncFacts {
     pub compares_identity: bool,
     /// Returns a nested function (decorator shape).
     pub returns_inner: bool,
+    /// Helpers whose result it returns, handed one of its parameters
+    /// (`return self._apply_secure(func)`): it returns their wrapper when they return one.
+    pub returns_call: Vec<String>,
+    /// Functions called in what it returns (`return [User.json(u) for u in rows]`): its
+    /// answer is made of their results.
+    pub returned_calls: Vec<String>,
     /// Simple names of the functions it calls.
     pub calls: HashSet<String>,
     /// Parameter indices whose values reach a data access directly.
@@ -634,7 +647,10 @@ pub(crate) fn is_write_call(call: &ast::ExprCall) -> bool {
         .split(['.', '(', ')'])
         .any(|seg| QUERY_RECEIVERS.contains(&seg));
     match last {
-        "commit" | "add" | "add_all" | "merge" | "bulk_save_objects" | "delete" => on_store,
+        // `db.drop_all()`, `db.create_all()`: the schema itself (a route that re-creates
+        // the database).
+        "commit" | "add" | "add_all" | "merge" | "bulk_save_objects" | "delete" | "drop_all"
+        | "create_all" => on_store,
         // `obj.save()` (ORM); `image.save(path)` writes a file, not a record.
         "save" => call.arguments.args.is_empty(),
         "insert_one" | "insert_many" | "update_one" | "update_many" | "delete_one"
@@ -1102,6 +1118,21 @@ pub(crate) fn external_imports(
     out
 }
 
+/// The project functions called anywhere in `expr` (simple names, each once).
+fn linked_calls(expr: &Expr, external: &HashSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    each_expr(expr, &mut |e| {
+        if let Expr::Call(c) = e
+            && linkable_call(c, external)
+            && let Some(last) = callee_last(c)
+            && !out.iter().any(|o| o == last)
+        {
+            out.push(last.to_owned());
+        }
+    });
+    out
+}
+
 /// Computes a function's own facts; calls to `external` names are not linked.
 pub(crate) fn func_facts_with<'a>(
     func: &'a ast::StmtFunctionDef,
@@ -1140,6 +1171,8 @@ pub(crate) fn func_facts_with<'a>(
         identity: &'f NameSet<'f>,
         inner: &'f HashSet<String>,
         depth: usize,
+        /// Calls in the values assigned to each local (`out = jsonify(rows())`).
+        assigned: HashMap<String, Vec<String>>,
     }
     impl<'a> Visitor<'a> for V<'_> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
@@ -1152,6 +1185,13 @@ pub(crate) fn func_facts_with<'a>(
             {
                 self.facts.checks_role = true;
             }
+            if let Stmt::Assign(a) = stmt
+                && self.depth == 0
+                && let [Expr::Name(n)] = a.targets.as_slice()
+            {
+                let calls = linked_calls(&a.value, self.external);
+                self.assigned.insert(n.id.to_string(), calls);
+            }
             if let Stmt::Assign(a) = stmt {
                 for t in &a.targets {
                     if let Expr::Attribute(at) = t
@@ -1163,10 +1203,35 @@ pub(crate) fn func_facts_with<'a>(
             }
             if let Stmt::Return(r) = stmt
                 && self.depth == 0
-                && let Some(Expr::Name(n)) = r.value.as_deref()
-                && self.inner.contains(n.id.as_str())
             {
-                self.facts.returns_inner = true;
+                if let Some(v) = r.value.as_deref() {
+                    let mut calls = linked_calls(v, self.external);
+                    if let Expr::Name(n) = v
+                        && let Some(assigned) = self.assigned.get(n.id.as_str())
+                    {
+                        calls.extend(assigned.iter().cloned());
+                    }
+                    for c in calls {
+                        if !self.facts.returned_calls.contains(&c) {
+                            self.facts.returned_calls.push(c);
+                        }
+                    }
+                }
+                match r.value.as_deref() {
+                    Some(Expr::Name(n)) if self.inner.contains(n.id.as_str()) => {
+                        self.facts.returns_inner = true;
+                    }
+                    Some(Expr::Call(c)) => {
+                        let hands_param = c.arguments.args.iter().any(|a| {
+                            matches!(a, Expr::Name(n) if n.id.as_str() != "self"
+                                && self.facts.params.iter().any(|p| p == n.id.as_str()))
+                        });
+                        if let Some(last) = callee_last(c).filter(|_| hands_param) {
+                            self.facts.returns_call.push(last.to_owned());
+                        }
+                    }
+                    _ => {}
+                }
             }
             if let Stmt::FunctionDef(_) = stmt {
                 self.depth += 1;
@@ -1292,6 +1357,7 @@ pub(crate) fn func_facts_with<'a>(
         identity: &identity,
         inner: &inner_names,
         depth: 0,
+        assigned: HashMap::default(),
     };
     for s in &func.body {
         v.visit_stmt(s);
@@ -1438,6 +1504,8 @@ impl Summaries {
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
             e.returns_inner |= f.returns_inner;
+            e.returns_call.extend(f.returns_call);
+            e.returned_calls.extend(f.returned_calls);
             e.calls.extend(f.calls);
             e.data_params.extend(f.data_params);
             e.param_flows.extend(f.param_flows);
@@ -1451,6 +1519,28 @@ impl Summaries {
             }
             e.dict_keys.extend(f.dict_keys);
             e.g_assigns.extend(f.g_assigns);
+        }
+        // A decorator that returns what a helper makes of the function (`return
+        // self._apply_secure(func)`) returns the helper's wrapper: a few levels deep.
+        for _ in 0..4 {
+            let wraps: Vec<String> = by_name
+                .iter()
+                .filter(|(_, f)| {
+                    !f.returns_inner
+                        && f.returns_call
+                            .iter()
+                            .any(|c| by_name.get(c).is_some_and(|g| g.returns_inner))
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            if wraps.is_empty() {
+                break;
+            }
+            for name in wraps {
+                if let Some(f) = by_name.get_mut(&name) {
+                    f.returns_inner = true;
+                }
+            }
         }
         let names: Vec<String> = by_name.keys().cloned().collect();
         let id: HashMap<&str, usize> = names

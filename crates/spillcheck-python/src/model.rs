@@ -1186,6 +1186,23 @@ impl<'a> Model<'a> {
                     }
                 });
             }
+            // Also through a local (`out = jsonify(rows()); return out`), and one level
+            // further, into what such a helper returns (`return [User.json_debug(u) for u
+            // in User.query.all()]`), following names one function bears.
+            let own = summaries.own_facts(raw.file_index, raw.func, &HashSet::default());
+            for r in &own.returned_calls {
+                let Some(f) = summaries.by_name.get(r) else {
+                    continue;
+                };
+                response_functions.insert(r.clone());
+                if summaries.unique(r) {
+                    for inner in &f.returned_calls {
+                        if inner != r && summaries.unique(inner) {
+                            response_functions.insert(inner.clone());
+                        }
+                    }
+                }
+            }
             let file = &files[raw.file_index];
             let identity = injected_identity(&raw, &params, &auth, summaries);
             routes.push(RouteSite {
@@ -1620,9 +1637,10 @@ fn route_auth<'a>(
         auth = spec.clone();
     }
     if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. }) && raw.spec_auth.is_none() {
-        let hooked = hook_auth(g, parents, summaries, bp_key, endpoint, path);
+        let (hooked, role) = hook_auth(g, parents, summaries, bp_key, endpoint, path);
         if hooked != RouteAuth::None {
             auth = hooked;
+            role_restricted |= role;
         }
     }
     if matches!(auth, RouteAuth::None | RouteAuth::Exempt { .. })
@@ -1858,7 +1876,7 @@ fn hook_auth(
     route_bp: Option<&BpKey>,
     endpoint: &str,
     path: &str,
-) -> RouteAuth {
+) -> (RouteAuth, bool) {
     let mut exempt_by = None;
     let lineage: Vec<BpKey> = route_bp
         .map(|k| {
@@ -1877,18 +1895,36 @@ fn hook_auth(
             continue;
         }
         let name = hook.func.name.to_string();
-        if !hook_authenticates(hook, summaries) {
+        // A hook under an authenticating decorator (`@admin_required def before_admin()`)
+        // authenticates whatever its body does.
+        let decorated = hook.func.decorator_list.iter().any(|d| {
+            matches!(
+                decorator_auth(&d.expression, summaries, &g.protectors, &[]),
+                Some(DecoratorAuth::Required { .. })
+            )
+        });
+        if !decorated && !hook_authenticates(hook, summaries) {
             continue;
         }
         if hook_exempts(hook, g, endpoint, path) {
             exempt_by = Some(name);
             continue;
         }
-        return RouteAuth::Hook { name };
+        // A hook that itself restricts to a role (`@admin_required def before_admin_request`,
+        // `if not current_user.sysadmin: abort(403)`) makes its routes administrators'.
+        let role = hook
+            .func
+            .decorator_list
+            .iter()
+            .any(|d| decorator_is_role(&d.expression, summaries))
+            || summaries
+                .own_facts(hook.def_file, hook.func, &HashSet::default())
+                .checks_role;
+        return (RouteAuth::Hook { name }, role);
     }
     match exempt_by {
-        Some(hook) => RouteAuth::Exempt { hook },
-        None => RouteAuth::None,
+        Some(hook) => (RouteAuth::Exempt { hook }, false),
+        None => (RouteAuth::None, false),
     }
 }
 
