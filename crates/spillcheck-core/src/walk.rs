@@ -19,6 +19,27 @@ pub const SKIP_DIRS: &[&str] = &[
     "target",
 ];
 
+/// Whether a project-relative path is test code or test data, whose secrets and shortcuts
+/// are fake on purpose: `test_*.py`, `*_test.py`, `conftest.py`, `tests.py`, and anything
+/// under a `tests`, `test`, `testing`, `fixtures`, `testdata` or `e2e` folder or one named
+/// `*_tests` / `*-tests` (`end_to_end_tests`, `integration-tests`).
+pub fn is_test_path(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.split_once('.').map_or(name, |(s, _)| s);
+    name.starts_with("test_")
+        || stem.ends_with("_test")
+        || name == "conftest.py"
+        || name == "tests.py"
+        || rel.split('/').rev().skip(1).any(|seg| {
+            let s = seg.to_ascii_lowercase();
+            matches!(
+                s.as_str(),
+                "tests" | "test" | "testing" | "fixtures" | "testdata" | "e2e" | "examples_test"
+            ) || s.ends_with("_tests")
+                || s.ends_with("-tests")
+        })
+}
+
 /// A walk of `start` with spillcheck's rules.
 pub fn walker(start: &Path) -> ignore::Walk {
     let mut builder = ignore::WalkBuilder::new(start);
@@ -34,4 +55,33 @@ pub fn walker(start: &Path) -> ignore::Walk {
             && SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
     });
     builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn test_paths() {
+        for p in [
+            "tests/test_api.py",
+            "app/lib/hashr_lookup_test.py",
+            "end_to_end_tests/interface.py",
+            "src/integration-tests/config.yml",
+            "e2e/fixtures.json",
+            "conftest.py",
+            "pkg/testing/helpers.py",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "app/api/tokens.py",
+            "app/contest.py",
+            "app/testimonials/views.py",
+            "flask/testing.py",
+            "attestation/service.py",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
 }

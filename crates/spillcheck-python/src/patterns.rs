@@ -100,7 +100,15 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
 /// Values that read like a message, a format or a path rather than a secret.
 pub(crate) fn is_not_a_secret_value(value: &str) -> bool {
     let v = value.trim();
-    v.contains(' ')
+    // One capitalised word closed by a full stop is a sentence (`{"status": "success",
+    // "Password": "Updated."}`), not a credential.
+    let sentence = v.strip_suffix('.').is_some_and(|w| {
+        w.len() > 1
+            && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && w.chars().skip(1).all(|c| c.is_ascii_lowercase())
+    });
+    sentence
+        || v.contains(' ')
         || v.contains("%s")
         || v.contains("{}")
         || v.contains("{0")

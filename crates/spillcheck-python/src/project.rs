@@ -78,19 +78,9 @@ pub(crate) fn is_migration_path(rel: &str) -> bool {
         .any(|seg| matches!(seg.to_ascii_lowercase().as_str(), "migrations" | "alembic"))
 }
 
-/// Whether a relative path is test code.
+/// Whether a relative path is test code ([`spillcheck_core::walk::is_test_path`]).
 pub(crate) fn is_test_path(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || name == "tests.py"
-        || rel.split('/').any(|seg| {
-            matches!(
-                seg,
-                "tests" | "test" | "testing" | "fixtures" | "examples_test"
-            )
-        })
+    spillcheck_core::walk::is_test_path(rel)
 }
 
 impl SourceFile {

@@ -64,7 +64,25 @@ fn finding(group: &Group, context: Context) -> Finding {
     if group.detector == "secret-assignment" && !credential_shaped(&group.secret) {
         f = f.with_confidence(Confidence::Possible);
     }
+    // A token committed long expired (an API description's example, a test's sample) opens
+    // nothing any more; in a log it is still a token that was logged.
+    if context == Context::ProjectFiles
+        && group.detector == "jwt"
+        && let Some(exp) = crate::detect::jwt::expiry(&group.secret)
+        && exp < now()
+    {
+        f = f.with_confidence(Confidence::Possible);
+        f.notes.push(
+            "confidence possible: the token expired before this scan (its `exp` claim is past), so it opens nothing unless the app ignores expiry; its signing key may still be the one in use".to_owned(),
+        );
+    }
     f
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// A value assigned to a secret name that looks generated (long, letters and digits mixed,

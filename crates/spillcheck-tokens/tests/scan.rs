@@ -119,3 +119,41 @@ fn gzip_and_binary_files() {
     assert_eq!(r.notes.len(), 1);
     assert!(r.notes[0].1.contains("binary"), "{:?}", r.notes);
 }
+
+/// A token whose `exp` is long past (an API description's example response) is only a
+/// possible secret when committed; in a log it is still a token that was logged.
+#[test]
+fn an_expired_token_committed_is_possible_not_in_logs() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let token = |exp: i64| {
+        format!(
+            "{}.{}.n17N4AxTbL4_z65-NR46meoytauPDjImUxrLiUMSTQw",
+            b64(r#"{"typ":"JWT","alg":"HS256"}"#),
+            b64(&format!(r#"{{"exp":{exp},"sub":"John.Doe"}}"#))
+        )
+    };
+    let (expired, live) = (token(1_670_160_617), token(4_102_444_800));
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("openapi.yml");
+    std::fs::write(&spec, format!("example: '{expired}'\nlive: '{live}'\n")).unwrap();
+    let r = scan_files(&[spec], &show, ScanOptions::default());
+    let confidence = |context, secret: &str| {
+        spillcheck_tokens::findings::to_findings(&r, context)
+            .into_iter()
+            .find(|f| f.secrets.iter().any(|s| s == secret))
+            .map(|f| f.confidence)
+            .expect("found")
+    };
+    use spillcheck_core::Confidence;
+    use spillcheck_tokens::findings::Context;
+    assert_eq!(
+        confidence(Context::ProjectFiles, &expired),
+        Confidence::Possible
+    );
+    assert_ne!(
+        confidence(Context::ProjectFiles, &live),
+        Confidence::Possible
+    );
+    assert_ne!(confidence(Context::Logs, &expired), Confidence::Possible);
+}

@@ -83,6 +83,35 @@ fn descriptive_name(name: &str) -> bool {
         || n.starts_with("token_type")
 }
 
+/// A name that is a file's (`icon-token.svg` in a build manifest): what it is assigned is
+/// where the file went, not a secret.
+fn file_name(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && matches!(
+                ext.to_ascii_lowercase().as_str(),
+                "svg"
+                    | "png"
+                    | "jpg"
+                    | "jpeg"
+                    | "gif"
+                    | "ico"
+                    | "webp"
+                    | "js"
+                    | "mjs"
+                    | "css"
+                    | "map"
+                    | "json"
+                    | "html"
+                    | "txt"
+                    | "woff"
+                    | "woff2"
+                    | "ttf"
+                    | "eot"
+            )
+    })
+}
+
 impl Detector for GenericAssignment {
     fn id(&self) -> &'static str {
         "secret-assignment"
@@ -101,6 +130,8 @@ impl Detector for GenericAssignment {
                 || descriptive_name(name.as_str())
                 || is_placeholder(v)
                 || v.starts_with('$')
+                || v.starts_with('/')
+                || file_name(name.as_str())
                 || v.contains("://")
                 || uuid_like(v)
                 || hex_digest(v)
@@ -155,6 +186,9 @@ mod tests {
             "avatar_key: data:image/png;base64,iVBORw0KGgo",
             "password: aaaaaaaaaaaaaaaa",
             "oauth_token=accd36&oauth_token_secret=aa47da&oauth_expires_at=2013-09-11T06:07:51.501805Z",
+            // A build manifest: a file name and where the bundler put it.
+            r#""static/media/icon-action-bar-token.svg": "/static/media/icon-action-bar-token.23f04c9e1b.svg","#,
+            r#""app-token.js": "static/js/app-token.8f3a91c2d4.js","#,
         ] {
             assert!(scan(line).is_empty(), "{line}: {:?}", scan(line));
         }

@@ -84,6 +84,12 @@ pub fn looks_like_jwt(token: &str) -> bool {
     json_object(h).is_some_and(|m| m.contains_key("alg")) && json_object(p).is_some()
 }
 
+/// The `exp` claim of a token's payload (seconds since the epoch), when it has one.
+pub(crate) fn expiry(token: &str) -> Option<i64> {
+    let payload = token.split('.').nth(1)?;
+    json_object(payload)?.get("exp")?.as_f64().map(|v| v as i64)
+}
+
 impl Detector for Jwt {
     fn id(&self) -> &'static str {
         "jwt"

@@ -44,7 +44,7 @@ mod generic_assignment;
 mod github;
 mod gitlab;
 mod google;
-mod jwt;
+pub(crate) mod jwt;
 mod openai;
 mod private_key;
 mod sendgrid;

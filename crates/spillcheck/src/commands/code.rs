@@ -185,7 +185,9 @@ pub(crate) fn secrets_in_project_files(
                 && c.location.as_ref().map(|l| (l.path.clone(), l.line)) == loc
         });
         if !covered
-            && !spillcheck_python_is_test(loc.as_ref().map(|l| l.0.as_str()).unwrap_or_default())
+            && !spillcheck_core::walk::is_test_path(
+                loc.as_ref().map(|l| l.0.as_str()).unwrap_or_default(),
+            )
         {
             found.push(f);
         }
@@ -193,7 +195,7 @@ pub(crate) fn secrets_in_project_files(
     found.retain(|f| {
         !f.location
             .as_ref()
-            .is_some_and(|l| spillcheck_python_is_test(&l.path))
+            .is_some_and(|l| spillcheck_core::walk::is_test_path(&l.path))
     });
     // Documentation samples, example folders (`api-ref/…/samples/`, `examples/pki/`) and
     // translation catalogs (a translated `user:password@host`) show values on purpose:
@@ -221,16 +223,6 @@ pub(crate) fn secrets_in_project_files(
     }
     analysis.findings.extend(found);
     Ok(())
-}
-
-/// Test code and fixtures hold fake secrets on purpose.
-fn spillcheck_python_is_test(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.starts_with("test_")
-        || name == "conftest.py"
-        || rel
-            .split('/')
-            .any(|s| matches!(s, "tests" | "test" | "fixtures" | "testdata"))
 }
 
 pub(crate) fn routes(args: &RoutesArgs) -> anyhow::Result<ExitStatus> {
