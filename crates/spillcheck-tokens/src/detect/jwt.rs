@@ -87,7 +87,12 @@ pub fn looks_like_jwt(token: &str) -> bool {
 /// The `exp` claim of a token's payload (seconds since the epoch), when it has one.
 pub(crate) fn expiry(token: &str) -> Option<i64> {
     let payload = token.split('.').nth(1)?;
-    json_object(payload)?.get("exp")?.as_f64().map(|v| v as i64)
+    let exp = json_object(payload)?.get("exp")?.clone();
+    exp.as_i64().or_else(|| {
+        exp.as_f64()
+            .map(|v| v.trunc())
+            .and_then(|v| format!("{v:.0}").parse().ok())
+    })
 }
 
 impl Detector for Jwt {
