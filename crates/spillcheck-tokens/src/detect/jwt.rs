@@ -90,7 +90,7 @@ pub(crate) fn expiry(token: &str) -> Option<i64> {
     let exp = json_object(payload)?.get("exp")?.clone();
     exp.as_i64().or_else(|| {
         exp.as_f64()
-            .map(|v| v.trunc())
+            .map(f64::trunc)
             .and_then(|v| format!("{v:.0}").parse().ok())
     })
 }
