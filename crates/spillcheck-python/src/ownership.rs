@@ -24,6 +24,8 @@ pub(crate) struct Loads<'a> {
     pub from_path: bool,
     /// The calls that load data by them.
     pub sites: Vec<&'a ast::ExprCall>,
+    /// Every id is a name (a title, a slug, a user name), none a number or key.
+    pub named: bool,
 }
 
 fn id_like(name: &str, converter: &str) -> bool {
@@ -40,6 +42,19 @@ fn id_like(name: &str, converter: &str) -> bool {
         || n.ends_with("_key") && !n.contains("api")
         || n.ends_with("_number") && !n.contains("phone")
         || n.ends_with("_no")
+}
+
+/// A path parameter that names one object by another key than a number: a title, a
+/// slug, a user name, an e-mail (`/books/v1/{book_title}`, `/users/{username}`). Whether
+/// what it loads is private is still decided by the evidence, as for numeric ids.
+fn names_an_object(name: &str, converter: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    converter != "path"
+        && [
+            "title", "slug", "name", "username", "email", "login", "handle", "code", "ref",
+        ]
+        .iter()
+        .any(|w| n == *w || n.ends_with(&format!("_{w}")))
 }
 
 /// Ids a handler takes from the query string or the body: names assigned from
@@ -257,10 +272,15 @@ fn route<'a>(
         .route
         .params
         .iter()
-        .filter(|p| id_like(&p.name, &p.converter))
+        .filter(|p| id_like(&p.name, &p.converter) || names_an_object(&p.name, &p.converter))
         .map(|p| p.name.clone())
         .collect();
     let from_path = !ids.is_empty();
+    let named = site
+        .route
+        .params
+        .iter()
+        .all(|p| !id_like(&p.name, &p.converter));
     ids.extend(request_ids(func, &taint).into_iter().map(str::to_owned));
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     if ids.is_empty() {
@@ -279,10 +299,12 @@ fn route<'a>(
     if sites.is_empty() {
         return None;
     }
+    let named = named && request_ids(func, &taint).is_empty();
     let loads = Loads {
         ids: ids.clone(),
         from_path,
         sites,
+        named,
     };
     if !site.route.auth.required() {
         site.route.owner_check = OwnerCheck::NoIdentity;

@@ -31,6 +31,10 @@ declare_rule! {
     /// (`?account_number=` selecting `transactions` whose `from_account` is the owner).
     /// Otherwise it is `possible`, shown with `--confidence possible`, and `spillcheck
     /// scan` raises it to `confirmed` when the probe reads user B's object as user A.
+    /// An object named by a title, slug, user name or e-mail in the path (`/books/{book_title}`)
+    /// is reported only when the route returns private or secret fields of it: such names
+    /// usually designate what everyone may name (an article, a profile), and a change
+    /// through them is often the caller's own act (a favourite, a comment, a follow).
     ///
     /// A route that authenticates no one is SC101's: there is no caller to compare with.
     /// It is this rule's too (`likely`) only in an app that authenticates other routes and
@@ -180,6 +184,7 @@ impl crate::rules::Rule for Check {
                 ids,
                 from_path,
                 sites,
+                named,
             }) = &cx.ownership[index]
             else {
                 continue;
@@ -192,6 +197,14 @@ impl crate::rules::Rule for Check {
             let method = r.methods.first().map_or("GET", String::as_str);
             let source = if *from_path { "the path" } else { "the request" };
             let (_, evidence) = private_of(site, index, sites, ids, method, cx);
+            // A record named by its title, slug or user name is usually one everybody may
+            // name (an article, a profile): a change to it is often the caller's own act
+            // (a favourite, a comment, a follow). Only private fields it returns show it is
+            // someone's.
+            let evidence = evidence.filter(|w| !*named || w.contains(" returns `"));
+            if *named && evidence.is_none() {
+                continue;
+            }
             let mut finding = match r.owner_check {
                 OwnerCheck::NoIdentity if app_authenticates => {
                     // Only records shown private by what the route does with them: personal

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -326,7 +326,85 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
 }
 
 /// `SC150` on ORM assignments: `user.password = password` with no hashing.
+/// Objects that hold a password to use it, not to store it: a connection, a client, the
+/// settings, the request's own data.
+fn uses_its_password(receiver: &str) -> bool {
+    matches!(
+        receiver.to_ascii_lowercase().as_str(),
+        "self"
+            | "cls"
+            | "conn"
+            | "connection"
+            | "client"
+            | "session"
+            | "config"
+            | "settings"
+            | "cfg"
+            | "options"
+            | "opts"
+            | "args"
+            | "params"
+            | "creds"
+            | "credentials"
+            | "auth"
+            | "ldap"
+            | "smtp"
+            | "mail"
+            | "server"
+            | "manager"
+            | "engine"
+            | "request"
+            | "form"
+            | "data"
+            | "kwargs"
+    )
+}
+
+/// A password read straight from a mapping (`request_data.get("password")`,
+/// `request.json["new_password"]`): the value as the client sent it.
+fn read_password_field(value: &Expr) -> Option<&str> {
+    let key = match value {
+        Expr::Call(c)
+            if matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "get") =>
+        {
+            c.arguments.args.first().and_then(crate::ast_util::str_value)
+        }
+        Expr::Subscript(s) => crate::ast_util::str_value(&s.slice),
+        _ => None,
+    }?;
+    let lower = key.to_ascii_lowercase();
+    (crate::patterns::is_password_like_name(&lower) && !lower.contains("hash")).then_some(key)
+}
+
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    if let Some(key) = read_password_field(value) {
+        for t in targets {
+            let Expr::Attribute(a) = t else { continue };
+            let Expr::Name(receiver) = a.value.as_ref() else {
+                continue;
+            };
+            if uses_its_password(receiver.id.as_str())
+                || !matches!(a.attr.as_str().to_ascii_lowercase().as_str(), "password" | "passwd" | "pwd")
+            {
+                continue;
+            }
+            cx.report(
+                &SC150,
+                t,
+                format!(
+                    "`{}.{}` is set to the request's `{key}` as it was sent, without hashing",
+                    receiver.id, a.attr
+                ),
+            );
+            let index = cx.findings.len() - 1;
+            cx.deferred.push((
+                index,
+                crate::project::Deferred::UnlessHashingSetter(a.attr.to_string()),
+            ));
+            return;
+        }
+        return;
+    }
     let Expr::Name(v) = value else { return };
     for t in targets {
         let Expr::Attribute(a) = t else { continue };
@@ -335,36 +413,8 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         // In-memory objects hold tokens all the time (clients, sessions); only a
         // model's password attribute set from a raw password is storage.
         // Connections, clients and settings hold passwords to use them, not to store them.
-        let model_like = matches!(a.value.as_ref(), Expr::Name(_))
-            && !matches!(
-                receiver.to_ascii_lowercase().as_str(),
-                "self"
-                    | "cls"
-                    | "conn"
-                    | "connection"
-                    | "client"
-                    | "session"
-                    | "config"
-                    | "settings"
-                    | "cfg"
-                    | "options"
-                    | "opts"
-                    | "args"
-                    | "params"
-                    | "creds"
-                    | "credentials"
-                    | "auth"
-                    | "ldap"
-                    | "smtp"
-                    | "mail"
-                    | "server"
-                    | "manager"
-                    | "engine"
-                    | "request"
-                    | "form"
-                    | "data"
-                    | "kwargs"
-            );
+        let model_like =
+            matches!(a.value.as_ref(), Expr::Name(_)) && !uses_its_password(&receiver);
         if !model_like || !matches!(attr.as_str(), "password" | "passwd" | "pwd") {
             continue;
         }
