@@ -733,10 +733,41 @@ pub(crate) fn shift_numbers(v: &mut Value) {
 pub(crate) fn distinct(v: &mut Value, suffix: &str) {
     match v {
         Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
-        Value::Object(m) => m.values_mut().for_each(|x| distinct(x, suffix)),
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                // A name, title or address taken from the description's example is the same
+                // for every write: a second one breaks a unique column (a book's title).
+                if let Value::String(s) = x
+                    && s != "spillcheck"
+                    && names_a_thing(k)
+                    && !s.contains(suffix)
+                {
+                    *s = match s.split_once('@') {
+                        Some((local, domain)) if !local.is_empty() => {
+                            format!("{local}+{suffix}@{domain}")
+                        }
+                        _ if s.is_empty() => s.clone(),
+                        _ => format!("{s}_{suffix}"),
+                    };
+                    continue;
+                }
+                distinct(x, suffix);
+            }
+        }
         Value::Array(a) => a.iter_mut().for_each(|x| distinct(x, suffix)),
         _ => {}
     }
+}
+
+/// A field whose value names the object or the account and is often unique: a title, a
+/// name, a slug, a user name, an e-mail address.
+fn names_a_thing(key: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(key);
+    ["title", "name", "slug", "email", "login", "handle", "label"]
+        .iter()
+        .any(|w| n.ends_with(w))
+        && !n.ends_with("typename")
+        && !n.ends_with("filename")
 }
 
 /// [`valid_body`] with its generated text unique to this run (`spillcheck_k3x…`): a title

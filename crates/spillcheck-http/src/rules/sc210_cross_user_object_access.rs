@@ -465,8 +465,26 @@ async fn create_as_b(
         )
         .await
         .ok()?;
-    let id = made.response.ok().then(|| created_id(&made)).flatten()?;
+    if !made.response.ok() || crate::inspect::failure_body(&made.response) {
+        return None;
+    }
+    // An answer without the new object's id (`{"status": "success"}`): the object is
+    // named by what B sent under the parameter's name (`/books/v1/{book_title}` and the
+    // `book_title` B gave).
+    let id = created_id(&made).or_else(|| {
+        let param = authz::param(read)?;
+        sent_under(&body, &param.name)
+    })?;
     Some((id, made))
+}
+
+/// The text B sent under a parameter's name (`book_title`), at the top of the body.
+fn sent_under(body: &Value, name: &str) -> Option<String> {
+    let want = spillcheck_core::vocab::normalize(name);
+    body.as_object()?
+        .iter()
+        .find(|(k, v)| spillcheck_core::vocab::normalize(k) == want && (v.is_string() || v.is_number()))
+        .map(|(_, v)| crate::discovery::value_text(v))
 }
 
 /// B deletes an object it created, when the API has a delete operation for it.

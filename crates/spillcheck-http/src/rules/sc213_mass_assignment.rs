@@ -206,14 +206,74 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
         }
     };
     if let Ok(mut c) = p.created_users.lock() {
-        c.push(user);
+        c.push(user.clone());
     }
     let set = stuck_beside(&injected, ex.response.json().as_ref(), Some(&password));
     if set.is_empty() {
-        return None;
+        // The answer says only that it worked: the account's record read back where user
+        // A reads accounts (a user listing) tells whether the properties stuck.
+        let (set, back) = read_back(p, &injected, &user).await?;
+        let why = format!(
+            "a new account was created with {}: {} {} shows it so, where other accounts have another value",
+            set.join(", "),
+            back.request.method,
+            back.request.url.path()
+        );
+        return Some(p.finding_on(&SC213, &form.op, &why, &ex, &[&back]));
     }
     let why = format!("a new account was created with {}", set.join(", "));
     Some(p.finding_on(&SC213, &form.op, &why, &ex, &[]))
+}
+
+/// The injected properties a listing user A reads shows on the new account's record (the
+/// object holding `account`, its user name or e-mail) with the value sent, where another
+/// record of the listing holds that property with another value (so it is no default of
+/// every account). Listings without path parameters that A read, at most eight.
+async fn read_back(
+    p: &Probe,
+    injected: &Map<String, Value>,
+    account: &str,
+) -> Option<(Vec<String>, std::sync::Arc<crate::engine::Exchange>)> {
+    let a = p.user.as_ref()?;
+    let listings = p.ops.iter().filter(|pr| {
+        pr.op.method == "GET" && pr.op.path_params().count() == 0 && pr.user_ok()
+    });
+    for pr in listings.take(8) {
+        let Ok(ex) = p
+            .send_as(a, p.request("user A", Method::GET, &pr.path))
+            .await
+        else {
+            continue;
+        };
+        let Some(json) = ex.response.json().filter(|_| ex.response.ok()) else {
+            continue;
+        };
+        let (mut mine, mut others): (Vec<Map<String, Value>>, Vec<Map<String, Value>>) =
+            (Vec::new(), Vec::new());
+        walk_objects(&json, 0, &mut |m| {
+            if m.values()
+                .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(account)))
+            {
+                mine.push(m.clone());
+            } else {
+                others.push(m.clone());
+            }
+        });
+        let set: Vec<String> = injected
+            .iter()
+            .filter(|(k, v)| {
+                mine.iter().any(|m| m.get(k.as_str()) == Some(v))
+                    && others
+                        .iter()
+                        .any(|m| m.get(k.as_str()).is_some_and(|o| o != *v))
+            })
+            .map(|(k, v)| format!("{k}={}", value_text(v)))
+            .collect();
+        if !set.is_empty() {
+            return Some((set, ex));
+        }
+    }
+    None
 }
 
 /// Updates of the caller's own profile (`PATCH /me`...) with privileged properties, done
