@@ -36,6 +36,10 @@ Planted (see expected.toml):
 - POST /api/wallets/<id>/cap      any user changes any wallet's cap; found only through the API
                                   description a documentation page names (ZOO_DOCS=1), whose
                                   `cap` field the handler refuses by name (`wallet_cap`)
+- GET  /api/vault/<title>         any user reads any entry's secret by its title; the create
+                                  answers only {"status": "success"} (the title B sent names it)
+- POST /api/register              copies `is_admin` from the body: a new account is an
+                                  administrator, as GET /api/members shows
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -54,6 +58,7 @@ Safe (must stay silent):
                                   caller's token; GET /api/maintenance/compact deletes every
                                   note (its code says so, not its path): never to be sent
 - GET  /api/v2/ledger             the same ledger, owner-checked
+- GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
 - POST /api/cards/<id>/convert    the bank's rate only
@@ -738,8 +743,58 @@ def create_app():
             return jsonify(error="taken"), 409
         state["users"][username] = {"username": username, "email": email, "phone": "",
                                     "full_name": full_name, "password": password,
-                                    "pin": f"{secrets.randbelow(10000):04d}"}
+                                    "pin": f"{secrets.randbelow(10000):04d}",
+                                    # Planted: a new account may make itself an administrator.
+                                    "is_admin": bool(data.get("is_admin", False))}
         return jsonify(username=username), 201
+
+    # Who is an administrator: user names and the flag, nothing personal.
+    @app.get("/api/members")
+    @token_required
+    def members():
+        return jsonify(members=[{"username": u["username"], "is_admin": bool(u.get("is_admin"))}
+                                for u in state["users"].values()])
+
+    # Planted: vault entries are named by their title (unique); the create answers only its
+    # status, and any user reads any entry's secret by its title.
+    vault = {}  # title -> {"title", "secret", "owner"}
+
+    def vault_add():
+        data = request.get_json(silent=True) or {}
+        title, secret = str(data.get("title") or ""), str(data.get("secret") or "")
+        if not title or not secret:
+            return jsonify(status="fail", message="title and secret are required"), 400
+        if title in vault:
+            return jsonify(status="fail", message="title taken"), 409
+        vault[title] = {"title": title, "secret": secret, "owner": g.user["username"]}
+        return jsonify(status="success", message="Entry added."), 201
+
+    @app.post("/api/vault")
+    @token_required
+    def vault_create():
+        return vault_add()
+
+    @app.get("/api/vault/<title>")
+    @token_required
+    def vault_entry(title):
+        entry = vault.get(title)
+        if entry is None:
+            return jsonify(status="fail", message="no such entry"), 404
+        return jsonify(title=entry["title"], secret=entry["secret"])
+
+    # Safe: the same, the entry read only by its owner.
+    @app.post("/api/v2/vault")
+    @token_required
+    def vault_create_v2():
+        return vault_add()
+
+    @app.get("/api/v2/vault/<title>")
+    @token_required
+    def vault_entry_v2(title):
+        entry = vault.get(title)
+        if entry is None or entry["owner"] != g.user["username"]:
+            return jsonify(status="fail", message="no such entry"), 404
+        return jsonify(title=entry["title"], secret=entry["secret"])
 
     # Planted: no rate limit on failed logins. ZOO_LOGIN picks the one shape it accepts:
     # json {"username", "password"} (default), nested {"auth": {"credentials": {...}}},

@@ -824,6 +824,28 @@ mod tests {
     use super::*;
     use crate::discovery::Origin;
 
+    #[test]
+    fn names_from_an_example_are_made_unique_per_write() {
+        let mut body = serde_json::json!({
+            "book_title": "bookTitle77",
+            "email": "jane@example.com",
+            "username": "spillcheck",
+            "status": "active",
+            "secret": "my secret",
+            "filename": "a.txt",
+            "author": {"full_name": "Jane Doe"},
+        });
+        distinct(&mut body, "k3x");
+        assert_eq!(body["book_title"], "bookTitle77_k3x");
+        assert_eq!(body["email"], "jane+k3x@example.com");
+        assert_eq!(body["username"], "spillcheck_k3x");
+        assert_eq!(body["author"]["full_name"], "Jane Doe_k3x");
+        // What is no name stays: an enum's value, a secret, a file's name.
+        assert_eq!(body["status"], "active");
+        assert_eq!(body["secret"], "my secret");
+        assert_eq!(body["filename"], "a.txt");
+    }
+
     fn op(m: &str, path: &str) -> Operation {
         Operation::new(m, path, Origin::Source)
     }

@@ -228,17 +228,27 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
 /// The injected properties a listing user A reads shows on the new account's record (the
 /// object holding `account`, its user name or e-mail) with the value sent, where another
 /// record of the listing holds that property with another value (so it is no default of
-/// every account). Listings without path parameters that A read, at most eight.
+/// every account). Listings without path parameters whose answer to A showed one of the
+/// properties, at most eight.
 async fn read_back(
     p: &Probe,
     injected: &Map<String, Value>,
     account: &str,
 ) -> Option<(Vec<String>, std::sync::Arc<crate::engine::Exchange>)> {
     let a = p.user.as_ref()?;
+    // Listings whose first answer showed one of the properties (`/api/members` with
+    // `is_admin`).
+    let shows = |pr: &&crate::probe::Probed| {
+        pr.user.as_ref().and_then(|x| x.response.json()).is_some_and(|j| {
+            let mut seen = false;
+            crate::inspect::visit(&j, &mut |k, _| seen |= injected.contains_key(k));
+            seen
+        })
+    };
     let listings = p.ops.iter().filter(|pr| {
         pr.op.method == "GET" && pr.op.path_params().count() == 0 && pr.user_ok()
     });
-    for pr in listings.take(8) {
+    for pr in listings.filter(shows).take(8) {
         let Ok(ex) = p
             .send_as(a, p.request("user A", Method::GET, &pr.path))
             .await
@@ -248,8 +258,8 @@ async fn read_back(
         let Some(json) = ex.response.json().filter(|_| ex.response.ok()) else {
             continue;
         };
-        let (mut mine, mut others): (Vec<Map<String, Value>>, Vec<Map<String, Value>>) =
-            (Vec::new(), Vec::new());
+        let mut mine: Vec<Map<String, Value>> = Vec::new();
+        let mut others: Vec<Map<String, Value>> = Vec::new();
         walk_objects(&json, 0, &mut |m| {
             if m.values()
                 .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(account)))

@@ -191,6 +191,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         .flatten()
         .map(super::super::auth::Identity::token)
         .collect();
+    let written = written_by_scan(exchanges);
     let mut done = BTreeSet::new();
     let mut out = Vec::new();
     for e in exchanges {
@@ -234,6 +235,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             .iter()
             .any(|w| path.contains(w));
         let login = issuing && !creating && !registration && has_session_token(&json);
+        let json = without_own_content(&json, &written);
         let (keys, values) = scan_answer(&json, &sent, issuing, login, creating);
         if keys.is_empty() {
             continue;
@@ -253,6 +255,59 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         out.push(f);
     }
     out
+}
+
+/// What the scan's users wrote under a name that is no password (`{"secret": "…"}` of a
+/// vault entry, a note's `private_key` field): (name, value) of every JSON body they sent.
+fn written_by_scan(exchanges: &[Arc<Exchange>]) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for e in exchanges {
+        if e.request.method == "GET" || e.request.actor == crate::engine::Actor::Discovery {
+            continue;
+        }
+        let Some(body) = e
+            .request
+            .body
+            .as_ref()
+            .and_then(|(_, b)| serde_json::from_slice::<Value>(b).ok())
+        else {
+            continue;
+        };
+        inspect::visit(&body, &mut |k, v| {
+            if let Some(s) = v.as_str().filter(|s| s.len() >= 4)
+                && !is_password_name(k)
+            {
+                out.insert((k.to_ascii_lowercase(), s.to_owned()));
+            }
+        });
+    }
+    out
+}
+
+/// A password or PIN: read back, it is a leak whoever set it.
+fn is_password_name(key: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(key);
+    n.contains("pass") || n.contains("pwd") || n == "pin" || n.ends_with("pin")
+}
+
+/// `json` without the values the scan's users wrote there themselves under the same name:
+/// an object's own content shown to whoever may read it, not a secret the server gives
+/// away (whether someone else may read it is SC210's and SC231's question).
+fn without_own_content(json: &Value, written: &BTreeSet<(String, String)>) -> Value {
+    match json {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, v)| {
+                    !v.as_str().is_some_and(|s| {
+                        written.contains(&(k.to_ascii_lowercase(), s.to_owned()))
+                    })
+                })
+                .map(|(k, v)| (k.clone(), without_own_content(v, written)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|x| without_own_content(x, written)).collect()),
+        other => other.clone(),
+    }
 }
 
 /// How the probe runs this rule.

@@ -65,6 +65,21 @@ fn own_cards(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<String> {
     out
 }
 
+/// The scan's own account names (`created`) an answer shows under a key that is no
+/// e-mail's (`username`, `login`).
+fn scans_handles(json: &Value, created: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    inspect::visit(json, &mut |k, v| {
+        if let Some(s) = v.as_str()
+            && !k.to_ascii_lowercase().contains("mail")
+            && created.iter().any(|c| c.eq_ignore_ascii_case(s))
+        {
+            out.push(s.trim().to_ascii_lowercase());
+        }
+    });
+    out
+}
+
 /// Personal data in one JSON answer that is not the caller's: (kind, value).
 fn foreign(json: &Value, own: &Own, anonymous: bool) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
@@ -196,6 +211,13 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             without_callers_records(&json, &p.own)
         };
         let mut found = foreign(&json, &p.own, anonymous);
+        // The scan's own accounts were registered with an address for a user name: shown
+        // as a user name to a signed-in caller (`{"username": "spillcheck-…@example.com"}`),
+        // it is the scan's own handle, not someone's contact data.
+        if !anonymous {
+            let handles = scans_handles(&json, &p.created_users.lock().map(|c| c.clone()).unwrap_or_default());
+            found.retain(|(k, v)| *k != "email" || !handles.contains(v));
+        }
         found.retain(|(k, v)| anonymous || *k != "card number" || !mine.contains(v));
         // What A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`)
         // is A's business, third parties' numbers included; another user's data there
