@@ -733,6 +733,18 @@ pub(crate) fn shift_numbers(v: &mut Value) {
 pub(crate) fn distinct(v: &mut Value, suffix: &str) {
     match v {
         Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
+        Value::Object(m) => m.values_mut().for_each(|x| distinct(x, suffix)),
+        Value::Array(a) => a.iter_mut().for_each(|x| distinct(x, suffix)),
+        _ => {}
+    }
+}
+
+/// [`distinct`], and names, titles and addresses the body took from the description's
+/// example made unique too (`bookTitle77_k3x…`, `jane+k3x…@example.com`): an object a
+/// user of the scan creates must not collide with another's.
+pub(crate) fn distinct_names(v: &mut Value, suffix: &str) {
+    match v {
+        Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
                 // A name, title or address taken from the description's example is the same
@@ -751,10 +763,10 @@ pub(crate) fn distinct(v: &mut Value, suffix: &str) {
                     };
                     continue;
                 }
-                distinct(x, suffix);
+                distinct_names(x, suffix);
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(|x| distinct(x, suffix)),
+        Value::Array(a) => a.iter_mut().for_each(|x| distinct_names(x, suffix)),
         _ => {}
     }
 }
@@ -774,7 +786,7 @@ fn names_a_thing(key: &str) -> bool {
 /// whose slug must be unique, a name an earlier scan took.
 pub(crate) fn unique_valid_body(op: &Operation, seen: &SeenIds) -> Value {
     let mut body = valid_body(op, seen);
-    distinct(&mut body, &crate::probe::random_name());
+    distinct_names(&mut body, &crate::probe::random_name());
     body
 }
 
@@ -835,7 +847,10 @@ mod tests {
             "filename": "a.txt",
             "author": {"full_name": "Jane Doe"},
         });
-        distinct(&mut body, "k3x");
+        let mut kept = body.clone();
+        distinct(&mut kept, "k3x");
+        assert_eq!(kept["email"], "jane@example.com");
+        distinct_names(&mut body, "k3x");
         assert_eq!(body["book_title"], "bookTitle77_k3x");
         assert_eq!(body["email"], "jane+k3x@example.com");
         assert_eq!(body["username"], "spillcheck_k3x");

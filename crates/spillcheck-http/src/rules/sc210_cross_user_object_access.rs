@@ -456,7 +456,7 @@ async fn create_as_b(
         .body
         .as_ref()
         .map_or(Value::Object(serde_json::Map::new()), |x| x.example.clone());
-    crate::writes::distinct(&mut body, &crate::probe::random_name());
+    crate::writes::distinct_names(&mut body, &crate::probe::random_name());
     let made = p
         .send_as(
             b,

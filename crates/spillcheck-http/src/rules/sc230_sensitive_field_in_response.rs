@@ -257,8 +257,8 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     out
 }
 
-/// What the scan's users wrote under a name that is no password (`{"secret": "…"}` of a
-/// vault entry, a note's `private_key` field): (name, value) of every JSON body they sent.
+/// What the scan's users wrote as a secret they keep (`{"secret": "…"}` of a vault entry):
+/// (name, value) of every JSON body they sent.
 fn written_by_scan(exchanges: &[Arc<Exchange>]) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for e in exchanges {
@@ -275,7 +275,7 @@ fn written_by_scan(exchanges: &[Arc<Exchange>]) -> BTreeSet<(String, String)> {
         };
         inspect::visit(&body, &mut |k, v| {
             if let Some(s) = v.as_str().filter(|s| s.len() >= 4)
-                && !is_password_name(k)
+                && is_stored_secret_name(k)
             {
                 out.insert((k.to_ascii_lowercase(), s.to_owned()));
             }
@@ -284,10 +284,12 @@ fn written_by_scan(exchanges: &[Arc<Exchange>]) -> BTreeSet<(String, String)> {
     out
 }
 
-/// A password or PIN: read back, it is a leak whoever set it.
-fn is_password_name(key: &str) -> bool {
+/// A secret a user keeps in the API (`secret`, `secret_content`, `my_secret`): what the
+/// user wrote comes back to them. Passwords, keys, card data and credentials the API
+/// issues are not this (read back, they are a leak whoever set them).
+fn is_stored_secret_name(key: &str) -> bool {
     let n = spillcheck_core::vocab::normalize(key);
-    n.contains("pass") || n.contains("pwd") || n == "pin" || n.ends_with("pin")
+    n.contains("secret") && !n.contains("client") && !n.contains("key")
 }
 
 /// `json` without the values the scan's users wrote there themselves under the same name:

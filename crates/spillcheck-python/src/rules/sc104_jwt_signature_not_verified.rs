@@ -113,6 +113,25 @@ fn peeks_before_verifying(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     !returned && verified
 }
 
+/// `jwt.decode(token, options={"verify_signature": False})["exp"]`: a client reading when
+/// its own token expires (to refresh it in time) trusts nothing the token says.
+fn reads_only_its_times(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    let target = ruff_text_size::Ranged::range(call);
+    let mut only_times = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Subscript(sub) = e
+            && ruff_text_size::Ranged::range(sub.value.as_ref()) == target
+            && crate::ast_util::str_value(&sub.slice).is_some_and(|k| matches!(k, "exp" | "iat" | "nbf"))
+        {
+            only_times = true;
+        }
+    });
+    only_times
+}
+
 /// `SC104`: `jwt.decode(..., options={"verify_signature": False})`, `verify=False`,
 /// `get_unverified_claims`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
@@ -139,6 +158,9 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         return;
     }
     let verify_false = kwarg(call, "verify").and_then(bool_value) == Some(false);
+    if (off || verify_false) && reads_only_its_times(cx, call) {
+        return;
+    }
     if off || verify_false {
         let how = if off {
             "options={\"verify_signature\": False}"
