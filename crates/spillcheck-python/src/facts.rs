@@ -215,6 +215,21 @@ fn verifies_token_name(name: &str) -> bool {
             .any(|t| n.contains(t))
 }
 
+/// A call that asks the identity provider about a token (`_get_user_info(token)`,
+/// `introspect(token)`): its result is the provider's answer about the user, not the token.
+fn asks_the_provider(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "user_info",
+        "userinfo",
+        "introspect",
+        "token_info",
+        "tokeninfo",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
 /// A call that issues a credential to the caller: `jwt.encode`, `create_access_token`,
 /// `generate_auth_token`, `token.tokenize()`, `login_user`, `jws.sign`.
 pub(crate) fn issues_token_call(call: &ast::ExprCall) -> bool {
@@ -722,7 +737,7 @@ impl ValueFlags {
     /// value mentions `request` at all).
     pub(crate) fn of(value: &Expr) -> ValueFlags {
         let verified = matches!(value, Expr::Call(c)
-            if callee_last(c).is_some_and(verifies_token_name)
+            if callee_last(c).is_some_and(|n| verifies_token_name(n) || asks_the_provider(n))
                 || callee(c).is_some_and(|d| d == "jwt.decode"));
         let mut flags = ValueFlags {
             direct: is_direct(value),

@@ -502,3 +502,11 @@ def own():
     assert_eq!(names("/redeem"), ["code", "expiry"]);
     assert_eq!(names("/own"), ["note"]);
 }
+
+#[test]
+fn print_in_a_command_module_is_no_log() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_commands_print");
+    let o = run(&dir);
+    assert_eq!(o.expected, 1);
+    assert_clean("project_commands_print", &o);
+}
