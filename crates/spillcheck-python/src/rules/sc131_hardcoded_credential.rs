@@ -26,7 +26,10 @@ declare_rule! {
     /// placeholder, or when a key or token is a dictionary word no machine would generate
     /// (`"unused"`); a short password is reported, because it is a weak real one. Connection URLs
     /// whose credentials only show the shape (`user:pass@`, `scott:tiger@`, `USER:PASSWORD@`)
-    /// and strings in docstrings are not reported; test and sample data are `possible`.
+    /// and strings in docstrings are not reported; test and sample data are `possible`, and
+    /// so is a connection URL held under a key that says it shows examples
+    /// (`"connection_examples": [{"connection_string": "…://SYSDBA:masterkey@…"}]`). A
+    /// one-word sentence is no credential (`{"status": "success", "Password": "Updated."}`).
     ///
     /// ## Fix
     /// ```python
@@ -207,10 +210,54 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 pub(crate) fn check_string(cx: &mut Checker<'_>, lit: &ast::ExprStringLiteral) {
     let value = lit.value.to_str();
     if value.contains("://") && value.contains('@') && has_url_password(value) {
-        cx.report(&SC131, lit, "connection URL with an embedded password")
-            .secrets
-            .push(value.to_owned());
+        let example =
+            under_example_key(&cx.file.text, ruff_text_size::Ranged::range(lit).start().to_usize());
+        let finding = cx.report(&SC131, lit, "connection URL with an embedded password");
+        finding.secrets.push(value.to_owned());
+        if example {
+            finding.lower_to_possible(
+                "held under a key that says it shows examples: the documented shape of a URL, often with the vendor's default password",
+            );
+        }
     }
+}
+
+/// Whether the text at `at` sits in a list or dict held under a key that says it shows
+/// examples (`"connection_examples": [{... "postgresql://user:pw@host/db"}]`, `sample=`):
+/// documentation of a URL's shape, not a credential in use. Up to three enclosing
+/// brackets are looked at.
+fn under_example_key(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    let mut levels = 0;
+    let mut i = at.min(bytes.len());
+    let floor = at.saturating_sub(4000);
+    while i > floor {
+        i -= 1;
+        match bytes[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'(' | b'[' | b'{' => {
+                // An enclosing bracket: the key or name right before it.
+                let before = text[..i].trim_end();
+                let before = before.strip_suffix(':').or_else(|| before.strip_suffix('=')).unwrap_or("");
+                let name = before.trim_end().trim_end_matches(['"', '\'']);
+                let start = name
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(0, |j| j + 1);
+                let key = name[start..].to_ascii_lowercase();
+                if key.contains("example") || key.contains("sample") {
+                    return true;
+                }
+                levels += 1;
+                if levels >= 3 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 hooks! {
