@@ -48,10 +48,14 @@ declare_rule! {
     ///
     /// Authentication it recognizes: decorators (`login_required`, `jwt_required`,
     /// Flask-HTTPAuth's `auth.login_required`, APIFairy's `authenticate(token_auth)`, project
-    /// decorators that check credentials and reject), `before_request` and
-    /// `url_value_preprocessor` hooks, class `decorators`/`method_decorators`, and checks
-    /// inside the handler (`verify_jwt_in_request()`, a token or session check that answers
-    /// 401/403 or redirects to the login page).
+    /// decorators that check credentials and reject, also when they return what a helper
+    /// makes of the view: `def secure(self, func): return self._apply_secure(func)`),
+    /// `before_request` and `url_value_preprocessor` hooks (a hook under an authenticating
+    /// decorator too: `@admin_required def before_admin()`), class
+    /// `decorators`/`method_decorators`, and checks inside the handler
+    /// (`verify_jwt_in_request()`, a token or session check that answers 401/403 —
+    /// `Response(body, 401)` included — or redirects to the login page). A route that
+    /// re-creates the database (`db.drop_all()`, `db.create_all()`) writes data.
     pub static SC101 = {
         id: "SC101",
         slug: "route-without-auth",

@@ -27,7 +27,9 @@ declare_rule! {
     /// resolved: `from jwt import decode` is `jwt.decode`. An OpenID Connect ID token
     /// (`id_token`, `resp["id_token"]`) decoded in a function that reads nothing of the
     /// request came from the provider's token endpoint over TLS, where OpenID Connect allows
-    /// skipping the signature check: `possible`.
+    /// skipping the signature check: `possible`. A decode read only for its `exp`, `iat` or
+    /// `nbf` (`jwt.decode(t, options={"verify_signature": False})["exp"]`: a client deciding
+    /// when to refresh its own token) trusts nothing the token says and is not reported.
     ///
     /// ## Fix
     /// Treat every verification error as a 401:

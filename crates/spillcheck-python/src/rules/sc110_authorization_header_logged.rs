@@ -24,7 +24,7 @@ declare_rule! {
     /// to be called `auth` are not tokens, nor is a token *record* the function uses as an object
     /// (`token.name = …`, `token.get_serial()`: its `repr` is logged, not a bearer string; string
     /// methods such as `token.split()` do not make it one). `print()` counts as logging in web code (a server's
-    /// standard output is its log), not in command-line commands.
+    /// standard output is its log), not in command-line commands (functions under a `command`/`cli` decorator, `manage.py`, `cli.py`, and modules under `commands/`, `cli/`, `management/`, `scripts/`, `bin/`). What an identity provider answers about a token (`_get_user_info(token)`, `introspect(token)`) is the user's profile, not the token.
     ///
     /// ## Fix
     /// ```python
