@@ -267,11 +267,13 @@ impl<'a> Visitor<'a> for Gather<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Some(text) = str_value(expr)
+        // Plain strings and f-strings (`f'CREATE TABLE {USER_TABLE} (...)'`: an
+        // interpolated name reads as `?`).
+        if let Some(text) = crate::ast_util::literal_text(expr)
             && text.len() > 12
             && text.to_ascii_lowercase().contains("create table")
         {
-            self.out.add_ddl(text);
+            self.out.add_ddl(&text);
         }
         walk_expr(self, expr);
     }

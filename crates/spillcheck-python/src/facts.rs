@@ -1207,6 +1207,25 @@ pub(crate) fn func_facts_with<'a>(
                 let calls = linked_calls(&a.value, self.external);
                 self.assigned.insert(n.id.to_string(), calls);
             }
+            // `d["email"] = row[2]`, `d["id"], d["name"] = row[:2]`: keys of a dict built
+            // item by item.
+            if let Stmt::Assign(a) = stmt {
+                for t in &a.targets {
+                    let items: Vec<&Expr> = match t {
+                        Expr::Tuple(tu) => tu.elts.iter().collect(),
+                        Expr::List(l) => l.elts.iter().collect(),
+                        other => vec![other],
+                    };
+                    for item in items {
+                        if let Expr::Subscript(sub) = item
+                            && matches!(sub.value.as_ref(), Expr::Name(_))
+                            && let Some(k) = str_value(&sub.slice)
+                        {
+                            self.facts.dict_keys.push(k.to_owned());
+                        }
+                    }
+                }
+            }
             if let Stmt::Assign(a) = stmt {
                 for t in &a.targets {
                     if let Expr::Attribute(at) = t
