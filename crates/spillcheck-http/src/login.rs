@@ -142,27 +142,48 @@ pub struct Account {
 /// Registers a new account of the scan's at `register` (anonymously); its name and
 /// password when the API took it.
 async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
-    let user = new_user(register);
-    let password = format!("Sc-{}-9!", random_name());
-    p.secret(&password);
-    let req = p
-        .request(
-            "scan's own account",
-            Method::POST,
-            &register.op.example_path(),
-        )
-        .body_for(
-            register.op.content_type(),
-            &body(register, &user, &password),
-        );
-    let ex = p.anon(req).await.ok()?;
-    if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
-        return None;
+    for (user, password) in new_credentials(register) {
+        p.secret(&password);
+        let req = p
+            .request(
+                "scan's own account",
+                Method::POST,
+                &register.op.example_path(),
+            )
+            .body_for(
+                register.op.content_type(),
+                &body(register, &user, &password),
+            );
+        let ex = p.anon(req).await.ok()?;
+        // Refused for its shape (`username and password should match ^[0-9A-Za-z]+$`):
+        // once more with letters and digits only.
+        if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+            if (400..500).contains(&ex.response.status) {
+                continue;
+            }
+            return None;
+        }
+        if let Ok(mut c) = p.created_users.lock() {
+            c.push(user.clone());
+        }
+        return Some((user, password));
     }
-    if let Ok(mut c) = p.created_users.lock() {
-        c.push(user.clone());
-    }
-    Some((user, password))
+    None
+}
+
+/// A new account's name and password: the usual shape (`spillcheck_k3x…`, a password with
+/// symbols), then one of letters and digits only, for registrations that allow nothing else.
+fn new_credentials(register: &Form) -> [(String, String); 2] {
+    let plain = format!("spillcheck{}", random_name());
+    let plain_user = if register.user_field.to_ascii_lowercase().contains("mail") {
+        format!("{plain}@example.com")
+    } else {
+        plain
+    };
+    [
+        (new_user(register), format!("Sc-{}-9!", random_name())),
+        (plain_user, format!("Sc{}9Q", random_name())),
+    ]
 }
 
 /// Logs an account of the scan's in at `login`: `Some(token)` when the login worked (the
@@ -342,7 +363,7 @@ fn login_forms(p: &Probe) -> Vec<Form> {
 }
 
 const REGISTER_NAMES: &[&str] = &[
-    "register", "signup", "sign-up", "sign_up", "users", "accounts",
+    "register", "signup", "sign-up", "sign_up", "users", "accounts", "user", "account",
 ];
 
 fn registers_with_password(op: &Operation) -> bool {
@@ -350,7 +371,37 @@ fn registers_with_password(op: &Operation) -> bool {
         b.properties
             .iter()
             .any(|x| x.to_ascii_lowercase().contains("pass"))
+            && !b.properties.iter().any(|x| names_current_password(x))
     })
+}
+
+/// A field for the password the caller has now (`old_password`, `currentPassword`): what a
+/// change of password asks, never a registration.
+fn names_current_password(field: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(field);
+    n.contains("pass")
+        && ["old", "current", "existing", "previous"]
+            .iter()
+            .any(|w| n.contains(w))
+}
+
+/// A POST that makes an account: to `…/users`, `…/user`, `…/register`, `…/signup`, with a
+/// user name or e-mail and a password, and no current password (`POST /user {"username",
+/// "password"}` creates; a change of password sends the old one).
+pub fn creates_account(op: &Operation) -> bool {
+    op.method == "POST"
+        && REGISTER_NAMES.contains(&last_segment(&op.path).as_str())
+        && registers_with_password(op)
+        && op.body.as_ref().is_some_and(|b| {
+            b.properties.iter().any(|x| {
+                let n = spillcheck_core::vocab::normalize(x);
+                n.contains("mail")
+                    || n.contains("username")
+                    || n == "login"
+                    || n == "user"
+                    || n == "name"
+            })
+        })
 }
 
 /// The login operation: a POST to `…/login`, `…/signin`, `…/auth/token`, `…/sessions`.

@@ -105,6 +105,7 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
             .any(|p| p.to_ascii_lowercase().contains("pass"))
     });
     if body_password
+        && !crate::login::creates_account(op)
         && (matches!(op.method.as_str(), "PUT" | "PATCH")
             || crate::probe::is_me_path(&op.path)
             || has("settings")
@@ -934,6 +935,26 @@ mod tests {
             &[("password".into(), "string".into())],
         ));
         assert!(side_effect(&me).is_some());
+        // `POST /user {"username", "password"}` makes an account (a registration at the
+        // caller's own path); the same fields beside the old password change it.
+        let with = |m: &str, path: &str, fields: &[&str]| {
+            let mut o = op(m, path);
+            o.body = Some(crate::discovery::body_from_fields(
+                "application/json",
+                &fields
+                    .iter()
+                    .map(|f| ((*f).to_owned(), "string".to_owned()))
+                    .collect::<Vec<_>>(),
+            ));
+            o
+        };
+        let signup = with("POST", "/user", &["username", "password"]);
+        assert!(side_effect(&signup).is_none());
+        assert!(crate::login::creates_account(&signup));
+        let change = with("POST", "/user", &["username", "old_password", "password"]);
+        assert!(side_effect(&change).is_some());
+        assert!(!crate::login::creates_account(&change));
+        assert!(side_effect(&with("PUT", "/user", &["username", "password"])).is_some());
         for (m, path) in [
             ("POST", "/reset-password"),
             ("POST", "/api/v1/forgot-password"),

@@ -118,6 +118,43 @@ fn stuck_beside(
         .collect()
 }
 
+/// The first value of each key in an answer, at any depth.
+fn leaves(v: Option<&Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(v) = v {
+        crate::inspect::visit(v, &mut |k, x| {
+            if !out.contains_key(k) && !x.is_object() && !x.is_array() {
+                out.insert(k.to_owned(), x.clone());
+            }
+        });
+    }
+    out
+}
+
+/// Flags of the account that speak of a role or a standing (`employee`, `is_manager`,
+/// `staff`) and are off (`false`, `0`): each turned on, in its own type.
+fn role_flags(held: &Value) -> Map<String, Value> {
+    let Value::Object(m) = held else {
+        return Map::new();
+    };
+    m.iter()
+        .filter(|(k, _)| {
+            let n = spillcheck_core::vocab::normalize(k);
+            (spillcheck_core::vocab::mentions_role(k)
+                || ["employee", "manager", "staff", "privileged"].iter().any(|w| n.contains(w)))
+                && !privileged().iter().any(|(p, _)| p == k)
+        })
+        .filter_map(|(k, v)| {
+            let on = match v {
+                Value::Bool(false) => Value::Bool(true),
+                Value::Number(n) if n.as_i64() == Some(0) => Value::from(1),
+                _ => return None,
+            };
+            Some((k.clone(), on))
+        })
+        .collect()
+}
+
 fn keys(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
@@ -312,14 +349,18 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let current = before.response.json();
+        // The account's properties at any depth (`{"response": {"employee": 0}}`).
+        let held = leaves(current.as_ref());
         let mut known = pr
             .op
             .body
             .as_ref()
             .map(|b| b.properties.clone())
             .unwrap_or_default();
-        known.extend(keys(current.as_ref()));
-        let injected = candidates(&known, current.as_ref());
+        known.extend(held.keys().cloned());
+        let held = Value::Object(held);
+        let mut injected = candidates(&known, Some(&held));
+        injected.extend(role_flags(&held));
         if injected.is_empty() {
             continue;
         }
@@ -754,6 +795,25 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn role_flags_that_are_off_are_turned_on_in_their_type() {
+        let held = leaves(Some(&serde_json::json!({
+            "status": "OK",
+            "response": {"employee": 0, "is_manager": false, "admin": false, "staff_count": 3,
+                         "username": "alice", "moderator": true}
+        })));
+        let on = role_flags(&Value::Object(held.clone()));
+        assert_eq!(on.get("employee"), Some(&Value::from(1)));
+        assert_eq!(on.get("is_manager"), Some(&Value::Bool(true)));
+        // The fixed list's own properties, numbers that are no flag, flags already on and
+        // other fields are left alone.
+        assert!(!on.contains_key("admin"));
+        assert!(!on.contains_key("staff_count"));
+        assert!(!on.contains_key("moderator"));
+        assert!(!on.contains_key("username"));
+        assert_eq!(held.get("employee"), Some(&Value::from(0)));
+    }
+
     use super::*;
 
     #[test]

@@ -314,7 +314,11 @@ async fn run_probe(
 }
 
 /// Token audit, log scan, and the run's summary line; returns findings and diagnostics to add.
-fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) {
+fn extras(
+    args: &ProbeArgs,
+    probed: &Probed,
+    code_keys: &[String],
+) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
     // User A's token as the probe last used it (the file is not read again), when the
@@ -339,7 +343,7 @@ fn extras(args: &ProbeArgs, probed: &Probed) -> (Vec<Finding>, Vec<Diagnostic>) 
         // logged in itself.
         let issued_by = probed.outcome.a_login.clone();
         findings.extend(
-            crate::commands::jwt::audit_token(&t, args.max_lifetime)
+            crate::commands::jwt::audit_token_with(&t, args.max_lifetime, code_keys)
                 .into_iter()
                 .filter(|f| !(proven && f.rule_id == "SC301"))
                 .map(|f| match &issued_by {
@@ -496,7 +500,7 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
         enabled,
         progress(),
     ))?;
-    let (more, mut diagnostics) = extras(&args.probe, &probed);
+    let (more, mut diagnostics) = extras(&args.probe, &probed, &[]);
     let mut findings = probed.outcome.findings;
     findings.extend(more);
     diagnostics.extend(probed.outcome.diagnostics);
@@ -682,7 +686,15 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
         drop(app.take());
         result
     })?;
-    let (more, mut diagnostics) = extras(&args.probe, &probed);
+    // The signing keys the code holds (SC130's and SC131's literals), tried on the users'
+    // tokens.
+    let code_keys: Vec<String> = analysis
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule_id.as_str(), "SC130" | "SC131"))
+        .flat_map(|f| f.secrets.iter().cloned())
+        .collect();
+    let (more, mut diagnostics) = extras(&args.probe, &probed, &code_keys);
     let mut api_findings = probed.outcome.findings;
     api_findings.extend(more);
     diagnostics.extend(analysis.diagnostics);
@@ -736,7 +748,7 @@ pub(crate) async fn probe_run(
     bar: indicatif::ProgressBar,
 ) -> anyhow::Result<ProbeRun> {
     let probed = run_probe(url, args, config, Vec::new(), enabled, bar).await?;
-    let (more, mut diagnostics) = extras(args, &probed);
+    let (more, mut diagnostics) = extras(args, &probed, &[]);
     let mut findings = probed.outcome.findings;
     findings.extend(more);
     diagnostics.extend(probed.outcome.diagnostics);

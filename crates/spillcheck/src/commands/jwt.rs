@@ -133,6 +133,16 @@ fn weak_secret_finding(
 /// The audit and built-in-list crack of a token the probe was given (nothing when it is
 /// not a JWT: opaque tokens are fine).
 pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
+    audit_token_with(token, max_lifetime, &[])
+}
+
+/// [`audit_token`], with the keys hard-coded in the project's code tried first (`scan`
+/// reads them: `jwt_secret = 'bankbank'` signs the tokens whatever the lists hold).
+pub(crate) fn audit_token_with(
+    token: &str,
+    max_lifetime: i64,
+    code_keys: &[String],
+) -> Vec<Finding> {
     let Ok(decoded) = Jwt::decode(token) else {
         // Not a JWT: an itsdangerous token shows whether it can expire.
         return spillcheck_tokens::signed::decode(token)
@@ -147,11 +157,47 @@ pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
             now: now(),
         },
     );
+    let result = crack(&decoded, code_keys);
+    let from_code = result
+        .as_ref()
+        .and_then(|r| r.secret.as_ref())
+        .is_some_and(|s| code_keys.contains(s));
     findings.extend(weak_secret_finding(
         &decoded,
         token,
-        crack(&decoded, &[]).as_ref(),
-        "the built-in words and the published list of JWT secrets",
+        result.as_ref(),
+        if from_code {
+            "the project's code, hard-coded (SC130)"
+        } else {
+            "the built-in words and the published list of JWT secrets"
+        },
     ));
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token signed with a key no list holds is cracked when the code hard-codes it.
+    #[test]
+    fn a_key_hard_coded_in_the_code_is_tried() {
+        let key = "gullible-zx81-bankbank";
+        let header: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"alg":"HS256","typ":"JWT"}"#).unwrap();
+        let mut claims = serde_json::Map::new();
+        claims.insert("sub".into(), "alice".into());
+        claims.insert("exp".into(), (now() + 600).into());
+        let token = spillcheck_tokens::jwt::sign_hmac(&header, &claims, key.as_bytes()).unwrap();
+        let weak = |keys: &[String]| {
+            audit_token_with(&token, 3600, keys)
+                .into_iter()
+                .find(|f| f.rule_id == "SC301")
+        };
+        assert!(weak(&[]).is_none(), "not in the lists");
+        let f =
+            weak(&["unrelated".to_owned(), key.to_owned()]).expect("found with the code's keys");
+        assert!(f.message.contains("the project's code"), "{}", f.message);
+        assert!(!f.message.contains(key), "{}", f.message);
+    }
 }
