@@ -145,7 +145,7 @@ fn one<'a>(
         if matches!(callee_last(call), Some("send_file" | "send_from_directory")) {
             data.serves_file = true;
         }
-        if is_data_call(call) && locals.writes(call)
+        if (is_data_call(call) || crate::facts::is_write_call(call)) && locals.writes(call)
             || linkable_call(call, external)
                 && callee_last(call).is_some_and(|n| summaries.writes_within(n, 2))
         {

@@ -147,6 +147,32 @@ pub(crate) fn public_by_nature(path: &str, handler: &str) -> bool {
             .any(|w| PUBLIC_WORDS.contains(&w.as_str()))
 }
 
+/// A registration at the account collection's own path: `POST /user` (or `/users`,
+/// `/accounts`) reading a user name or e-mail and a new password from the body, and no
+/// current password (which a change of password would ask).
+fn makes_an_account(r: &crate::model::Route) -> bool {
+    let last = r
+        .path
+        .rsplit('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{'))
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let names: Vec<String> = r
+        .inputs
+        .iter()
+        .map(|i| spillcheck_core::vocab::normalize(&i.name))
+        .collect();
+    r.methods.iter().any(|m| m == "POST")
+        && matches!(last.as_str(), "user" | "users" | "account" | "accounts" | "member" | "members")
+        && names.iter().any(|n| n.contains("password"))
+        && names
+            .iter()
+            .any(|n| n.contains("username") || n.contains("mail") || n == "login")
+        && !names.iter().any(|n| {
+            n.contains("password") && ["old", "current", "existing"].iter().any(|w| n.contains(w))
+        })
+}
+
 /// Words of files served to anyone on purpose: pictures, maps, icons, static assets.
 const ASSET_WORDS: &[&str] = &[
     "picture",
@@ -204,7 +230,10 @@ pub(crate) fn check_routes(
             RouteAuth::Unapplied { name } => (None, Some(name.clone())),
             _ => continue,
         };
-        if files[site.file_index].is_test || public_by_nature(&r.path, &r.handler) {
+        if files[site.file_index].is_test
+            || public_by_nature(&r.path, &r.handler)
+            || makes_an_account(r)
+        {
             continue;
         }
         let facts = summaries.own_facts(site.file_index, site.func, &externals[site.file_index]);
