@@ -134,9 +134,19 @@ fn an_expired_token_committed_is_possible_not_in_logs() {
         )
     };
     let (expired, live) = (token(1_670_160_617), token(4_102_444_800));
+    // An app's own expiry claim, as a float.
+    let own_claim = format!(
+        "{}.{}.VVtGaTXKXeTuH3LaKPAnOeb0kk625QN-RYzd_ig9rkY",
+        b64(r#"{"typ":"JWT","alg":"HS256"}"#),
+        b64(r#"{"username":"kmm","expires":1600000000.0}"#)
+    );
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("openapi.yml");
-    std::fs::write(&spec, format!("example: '{expired}'\nlive: '{live}'\n")).unwrap();
+    std::fs::write(
+        &spec,
+        format!("example: '{expired}'\nlive: '{live}'\nold: '{own_claim}'\n"),
+    )
+    .unwrap();
     let r = scan_files(&[spec], &show, ScanOptions::default());
     let confidence = |context, secret: &str| {
         spillcheck_tokens::findings::to_findings(&r, context)
@@ -156,4 +166,8 @@ fn an_expired_token_committed_is_possible_not_in_logs() {
         Confidence::Possible
     );
     assert_ne!(confidence(Context::Logs, &expired), Confidence::Possible);
+    assert_eq!(
+        confidence(Context::ProjectFiles, &own_claim),
+        Confidence::Possible
+    );
 }

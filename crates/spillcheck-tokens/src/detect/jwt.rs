@@ -84,10 +84,15 @@ pub fn looks_like_jwt(token: &str) -> bool {
     json_object(h).is_some_and(|m| m.contains_key("alg")) && json_object(p).is_some()
 }
 
-/// The `exp` claim of a token's payload (seconds since the epoch), when it has one.
+/// The `exp` claim of a token's payload (seconds since the epoch), when it has one, else
+/// an app's own numeric expiry claim (`expires`, `expires_at`, `expiry`).
 pub(crate) fn expiry(token: &str) -> Option<i64> {
     let payload = token.split('.').nth(1)?;
-    let exp = json_object(payload)?.get("exp")?.clone();
+    let claims = json_object(payload)?;
+    let exp = ["exp", "expires", "expires_at", "expiry"]
+        .iter()
+        .find_map(|k| claims.get(*k).filter(|v| v.is_number()))?
+        .clone();
     exp.as_i64().or_else(|| {
         exp.as_f64()
             .map(f64::trunc)
