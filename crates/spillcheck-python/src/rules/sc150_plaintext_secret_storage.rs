@@ -326,6 +326,18 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
 }
 
 /// `SC150` on ORM assignments: `user.password = password` with no hashing.
+/// SC150 on a model's password attribute set unhashed, unless `password` turns out to be
+/// a property, synonym or validated column whose setter hashes (known once the project's
+/// models are read).
+fn report_password_write(cx: &mut Checker<'_>, target: &Expr, attr: &str, message: String) {
+    cx.report(&SC150, target, message);
+    let index = cx.findings.len() - 1;
+    cx.deferred.push((
+        index,
+        crate::project::Deferred::UnlessHashingSetter(attr.to_owned()),
+    ));
+}
+
 /// Objects that hold a password to use it, not to store it: a connection, a client, the
 /// settings, the request's own data.
 fn uses_its_password(receiver: &str) -> bool {
@@ -388,19 +400,11 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             {
                 continue;
             }
-            cx.report(
-                &SC150,
-                t,
-                format!(
-                    "`{}.{}` is set to the request's `{key}` as it was sent, without hashing",
-                    receiver.id, a.attr
-                ),
+            let message = format!(
+                "`{}.{}` is set to the request's `{key}` as it was sent, without hashing",
+                receiver.id, a.attr
             );
-            let index = cx.findings.len() - 1;
-            cx.deferred.push((
-                index,
-                crate::project::Deferred::UnlessHashingSetter(a.attr.to_string()),
-            ));
+            report_password_write(cx, t, a.attr.as_str(), message);
             return;
         }
         return;
@@ -428,21 +432,8 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             .map(|f| cx.taints.of(f).flagged(|x| x.hashed))
             .unwrap_or_default();
         if !hashed.contains(v.id.as_str()) {
-            cx.report(
-                &SC150,
-                t,
-                format!(
-                    "`{receiver}.{}` is set to `{}` without hashing",
-                    a.attr, v.id
-                ),
-            );
-            // Unless `password` is a property, synonym or validated column whose setter
-            // hashes (known once the project's models are read).
-            let index = cx.findings.len() - 1;
-            cx.deferred.push((
-                index,
-                crate::project::Deferred::UnlessHashingSetter(a.attr.to_string()),
-            ));
+            let message = format!("`{receiver}.{}` is set to `{}` without hashing", a.attr, v.id);
+            report_password_write(cx, t, a.attr.as_str(), message);
             return;
         }
     }
