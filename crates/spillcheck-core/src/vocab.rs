@@ -147,6 +147,23 @@ pub const ROLE_WORDS: &[&str] = &[
     "privilege",
 ];
 
+/// The last path segments of an account collection or sign-up (`POST /users`,
+/// `POST /user`, `POST /register`): where a body with a new password makes an account.
+pub const ACCOUNT_CREATION_SEGMENTS: &[&str] = &[
+    "register", "signup", "sign-up", "sign_up", "users", "accounts", "user", "account", "members",
+    "member",
+];
+
+/// A field for the password the caller has now (`old_password`, `currentPassword`): what a
+/// change of password asks, never a registration.
+pub fn names_current_password(field: &str) -> bool {
+    let n = normalize(field);
+    n.contains("pass")
+        && ["old", "current", "existing", "previous"]
+            .iter()
+            .any(|w| n.contains(w))
+}
+
 /// A secret that must never leave the server (`password_hash`, `api_key`, `cvv`).
 pub fn is_secret_field(name: &str) -> bool {
     SECRET.contains(&normalize(name).as_str())

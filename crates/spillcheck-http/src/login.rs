@@ -158,7 +158,7 @@ async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
         // Refused for its shape (`username and password should match ^[0-9A-Za-z]+$`):
         // once more with letters and digits only.
         if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
-            if (400..500).contains(&ex.response.status) {
+            if (200..500).contains(&ex.response.status) {
                 continue;
             }
             return None;
@@ -362,34 +362,27 @@ fn login_forms(p: &Probe) -> Vec<Form> {
     v
 }
 
-const REGISTER_NAMES: &[&str] = &[
-    "register", "signup", "sign-up", "sign_up", "users", "accounts", "user", "account",
-];
+const REGISTER_NAMES: &[&str] = spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS;
 
 fn registers_with_password(op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|b| {
         b.properties
             .iter()
             .any(|x| x.to_ascii_lowercase().contains("pass"))
-            && !b.properties.iter().any(|x| names_current_password(x))
+            && !b
+                .properties
+                .iter()
+                .any(|x| spillcheck_core::vocab::names_current_password(x))
     })
-}
-
-/// A field for the password the caller has now (`old_password`, `currentPassword`): what a
-/// change of password asks, never a registration.
-fn names_current_password(field: &str) -> bool {
-    let n = spillcheck_core::vocab::normalize(field);
-    n.contains("pass")
-        && ["old", "current", "existing", "previous"]
-            .iter()
-            .any(|w| n.contains(w))
 }
 
 /// A POST that makes an account: to `…/users`, `…/user`, `…/register`, `…/signup`, with a
 /// user name or e-mail and a password, and no current password (`POST /user {"username",
 /// "password"}` creates; a change of password sends the old one).
 pub fn creates_account(op: &Operation) -> bool {
-    op.method == "POST"
+    // One the code or the description says needs a token updates the signed-in account.
+    !matches!(op.security, crate::discovery::Security::Required(_))
+        && op.method == "POST"
         && REGISTER_NAMES.contains(&last_segment(&op.path).as_str())
         && registers_with_password(op)
         && op.body.as_ref().is_some_and(|b| {
@@ -825,9 +818,9 @@ async fn provision(p: &Probe, register: &Form, login: &Form) -> Option<(String, 
             )
             .json(&body(register, &user, &password));
         let made = p.anon(req).await.ok()?;
-        if !made.response.ok() {
+        if !made.response.ok() || crate::inspect::failure_body(&made.response) {
             // Refused for its shape: once more with letters and digits only.
-            if (400..500).contains(&made.response.status) {
+            if (200..500).contains(&made.response.status) {
                 continue;
             }
             return None;

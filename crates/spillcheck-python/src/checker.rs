@@ -299,7 +299,7 @@ impl<'a> Checker<'a> {
         if self.file.rel.split('/').rev().skip(1).any(|d| {
             matches!(
                 d.to_ascii_lowercase().as_str(),
-                "commands" | "cli" | "management" | "scripts" | "bin"
+                "commands" | "cli" | "scripts" | "bin"
             )
         }) {
             return false;

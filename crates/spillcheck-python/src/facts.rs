@@ -393,6 +393,24 @@ fn is_abort_denial(call: &ast::ExprCall) -> bool {
         || callee_last(call).is_some_and(|n| n == "abort") && call.arguments.args.iter().any(|a| matches!(a, Expr::Call(_)) ) && call.arguments.args.get(1).is_some_and(is_denial_status)
 }
 
+/// Whether a body has an `if` on a role that rejects (`if not current_user.sysadmin:
+/// abort(403)`), at any depth.
+pub(crate) fn rejects_unless_role(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::If(i) => {
+            mentions_role(&i.test) && i.body.iter().any(is_rejection)
+                || rejects_unless_role(&i.body)
+                || i.elif_else_clauses
+                    .iter()
+                    .any(|c| rejects_unless_role(&c.body))
+        }
+        Stmt::Try(t) => rejects_unless_role(&t.body),
+        Stmt::With(w) => rejects_unless_role(&w.body),
+        Stmt::For(f) => rejects_unless_role(&f.body),
+        _ => false,
+    })
+}
+
 /// Whether a test expression speaks of a role (`user["is_admin"]`, `g.user.role != "admin"`,
 /// `current_user.has_permission(...)`).
 pub(crate) fn mentions_role(expr: &Expr) -> bool {
@@ -1188,6 +1206,8 @@ pub(crate) fn func_facts_with<'a>(
         depth: usize,
         /// Calls in the values assigned to each local (`out = jsonify(rows())`).
         assigned: HashMap<String, Vec<String>>,
+        /// Locals the function made a dict (`d = {}`).
+        dicts: HashSet<String>,
     }
     impl<'a> Visitor<'a> for V<'_> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
@@ -1208,8 +1228,17 @@ pub(crate) fn func_facts_with<'a>(
                 self.assigned.insert(n.id.to_string(), calls);
             }
             // `d["email"] = row[2]`, `d["id"], d["name"] = row[:2]`: keys of a dict built
-            // item by item.
-            if let Stmt::Assign(a) = stmt {
+            // item by item, in a local the function made a dict (`d = {}`, `d = dict()`;
+            // not `session[...]` or a request's headers).
+            if let Stmt::Assign(a) = stmt
+                && self.depth == 0
+            {
+                if let [Expr::Name(n)] = a.targets.as_slice()
+                    && (matches!(a.value.as_ref(), Expr::Dict(_))
+                        || matches!(a.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("dict")))
+                {
+                    self.dicts.insert(n.id.to_string());
+                }
                 for t in &a.targets {
                     let items: Vec<&Expr> = match t {
                         Expr::Tuple(tu) => tu.elts.iter().collect(),
@@ -1218,7 +1247,7 @@ pub(crate) fn func_facts_with<'a>(
                     };
                     for item in items {
                         if let Expr::Subscript(sub) = item
-                            && matches!(sub.value.as_ref(), Expr::Name(_))
+                            && matches!(sub.value.as_ref(), Expr::Name(d) if self.dicts.contains(d.id.as_str()))
                             && let Some(k) = str_value(&sub.slice)
                         {
                             self.facts.dict_keys.push(k.to_owned());
@@ -1392,6 +1421,7 @@ pub(crate) fn func_facts_with<'a>(
         inner: &inner_names,
         depth: 0,
         assigned: HashMap::default(),
+        dicts: HashSet::default(),
     };
     for s in &func.body {
         v.visit_stmt(s);
@@ -1561,9 +1591,10 @@ impl Summaries {
                 .iter()
                 .filter(|(_, f)| {
                     !f.returns_inner
-                        && f.returns_call
-                            .iter()
-                            .any(|c| by_name.get(c).is_some_and(|g| g.returns_inner))
+                        && f.returns_call.iter().any(|c| {
+                            definitions.get(c) == Some(&1)
+                                && by_name.get(c).is_some_and(|g| g.returns_inner)
+                        })
                 })
                 .map(|(name, _)| name.clone())
                 .collect();

@@ -1917,9 +1917,7 @@ fn hook_auth(
             .decorator_list
             .iter()
             .any(|d| decorator_is_role(&d.expression, summaries))
-            || summaries
-                .own_facts(hook.def_file, hook.func, &HashSet::default())
-                .checks_role;
+            || crate::facts::rejects_unless_role(&hook.func.body);
         return (RouteAuth::Hook { name }, role);
     }
     match exempt_by {

@@ -102,10 +102,26 @@ pub(crate) fn is_not_a_secret_value(value: &str) -> bool {
     let v = value.trim();
     // One capitalised word closed by a full stop is a sentence (`{"status": "success",
     // "Password": "Updated."}`), not a credential.
-    let sentence = v.strip_suffix('.').is_some_and(|w| {
-        w.len() > 1
-            && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && w.chars().skip(1).all(|c| c.is_ascii_lowercase())
+    let sentence = v.strip_suffix(['.', '!']).is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "updated"
+                | "saved"
+                | "done"
+                | "success"
+                | "changed"
+                | "created"
+                | "deleted"
+                | "removed"
+                | "reset"
+                | "sent"
+                | "ok"
+                | "set"
+                | "required"
+                | "invalid"
+                | "incorrect"
+                | "missing"
+        )
     });
     sentence
         || v.contains(' ')

@@ -140,9 +140,9 @@ fn role_flags(held: &Value) -> Map<String, Value> {
     m.iter()
         .filter(|(k, _)| {
             let n = spillcheck_core::vocab::normalize(k);
-            (spillcheck_core::vocab::mentions_role(k)
-                || ["employee", "manager", "staff", "privileged"].iter().any(|w| n.contains(w)))
-                && !privileged().iter().any(|(p, _)| p == k)
+            let words = ["admin", "employee", "manager", "staff", "moderator", "superuser", "privileged"];
+            let role = words.iter().any(|w| n == *w || n == format!("is{w}") || n == format!("has{w}"));
+            role && !privileged().iter().any(|(p, _)| p == k)
         })
         .filter_map(|(k, v)| {
             let on = match v {
@@ -360,7 +360,8 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         known.extend(held.keys().cloned());
         let held = Value::Object(held);
         let mut injected = candidates(&known, Some(&held));
-        injected.extend(role_flags(&held));
+        let flags = role_flags(&held);
+        injected.extend(flags.clone());
         if injected.is_empty() {
             continue;
         }
@@ -374,7 +375,17 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         let Ok(after) = as_own(p.request("", Method::GET, &read.path)).await else {
             continue;
         };
-        let set = stuck(&injected, after.response.json().as_ref());
+        let read_back = after.response.json();
+        // A role flag counts where the account showed it, not elsewhere in the answer (a
+        // team member's own `is_manager`).
+        let now = leaves(read_back.as_ref());
+        let set: Vec<String> = stuck(&injected, read_back.as_ref())
+            .into_iter()
+            .filter(|s| {
+                let key = s.split('=').next().unwrap_or("");
+                flags.get(key).is_none_or(|v| now.get(key) == Some(v))
+            })
+            .collect();
         if set.is_empty() {
             continue;
         }

@@ -288,8 +288,10 @@ fn written_by_scan(exchanges: &[Arc<Exchange>]) -> BTreeSet<(String, String)> {
 /// user wrote comes back to them. Passwords, keys, card data and credentials the API
 /// issues are not this (read back, they are a leak whoever set them).
 fn is_stored_secret_name(key: &str) -> bool {
-    let n = spillcheck_core::vocab::normalize(key);
-    n.contains("secret") && !n.contains("client") && !n.contains("key")
+    matches!(
+        spillcheck_core::vocab::normalize(key).as_str(),
+        "secret" | "secretcontent" | "secrettext" | "secretnote" | "mysecret" | "secretmessage"
+    )
 }
 
 /// `json` without the values the scan's users wrote there themselves under the same name:

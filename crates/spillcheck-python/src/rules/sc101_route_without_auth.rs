@@ -151,26 +151,22 @@ pub(crate) fn public_by_nature(path: &str, handler: &str) -> bool {
 /// `/accounts`) reading a user name or e-mail and a new password from the body, and no
 /// current password (which a change of password would ask).
 fn makes_an_account(r: &crate::model::Route) -> bool {
-    let last = r
-        .path
-        .rsplit('/')
-        .find(|s| !s.is_empty() && !s.starts_with('{'))
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    // The collection itself, last in the path (`/users/{id}` updates one), outside any
+    // administrators' area, and for POST alone (a GET beside it lists the accounts).
+    let last = r.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_ascii_lowercase();
     let names: Vec<String> = r
         .inputs
         .iter()
         .map(|i| spillcheck_core::vocab::normalize(&i.name))
         .collect();
-    r.methods.iter().any(|m| m == "POST")
-        && matches!(last.as_str(), "user" | "users" | "account" | "accounts" | "member" | "members")
+    r.methods.iter().all(|m| matches!(m.as_str(), "POST" | "OPTIONS"))
+        && spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS.contains(&last.as_str())
+        && !r.path.to_ascii_lowercase().split('/').any(|s| s.contains("admin"))
         && names.iter().any(|n| n.contains("password"))
         && names
             .iter()
             .any(|n| n.contains("username") || n.contains("mail") || n == "login")
-        && !names.iter().any(|n| {
-            n.contains("password") && ["old", "current", "existing"].iter().any(|w| n.contains(w))
-        })
+        && !r.inputs.iter().any(|i| spillcheck_core::vocab::names_current_password(&i.name))
 }
 
 /// Words of files served to anyone on purpose: pictures, maps, icons, static assets.

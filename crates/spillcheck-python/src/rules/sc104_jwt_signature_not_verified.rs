@@ -121,6 +121,14 @@ fn reads_only_its_times(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     let Some(func) = cx.functions.last() else {
         return false;
     };
+    // A server checking a client's token by its `exp` alone trusts what the client wrote.
+    let mut reads_request = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        reads_request |= matches!(e, Expr::Name(n) if n.id.as_str() == "request");
+    });
+    if reads_request {
+        return false;
+    }
     let target = ruff_text_size::Ranged::range(call);
     let mut only_times = false;
     crate::facts::exprs_in(&func.body, &mut |e| {

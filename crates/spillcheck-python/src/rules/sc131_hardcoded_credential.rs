@@ -242,10 +242,15 @@ fn under_example_key(text: &str, at: usize) -> bool {
                 let before = text[..i].trim_end();
                 let before = before.strip_suffix(':').or_else(|| before.strip_suffix('=')).unwrap_or("");
                 let name = before.trim_end().trim_end_matches(['"', '\'']);
-                let start = name
-                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .map_or(0, |j| j + 1);
-                let key = name[start..].to_ascii_lowercase();
+                let key: String = name
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<Vec<char>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 if key.contains("example") || key.contains("sample") {
                     return true;
                 }

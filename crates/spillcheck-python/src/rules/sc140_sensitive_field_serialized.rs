@@ -398,7 +398,15 @@ fn check_function<'a>(
         let mut finding = Finding::new(&SC140, message).at(file.at(node));
         // A bare `secret` names a credential as well as what a user keeps (a vault entry's
         // or a book's secret text, shown to its owner): the name alone does not tell.
-        if finding.message.starts_with("`secret` ") {
+        let value_name = match node {
+            Expr::Attribute(a) => Some(a.attr.to_string()),
+            Expr::Subscript(sub) => crate::ast_util::str_value(&sub.slice).map(str::to_owned),
+            _ => None,
+        }
+        .map(|n| spillcheck_core::vocab::normalize(&n));
+        if finding.message.starts_with("`secret` ")
+            && value_name.is_some_and(|n| matches!(n.as_str(), "secret" | "secretcontent" | "secrettext" | "content"))
+        {
             finding.lower_to_possible(
                 "a field named only `secret` may be a secret the user keeps in the app (a note's text), shown to its owner by design; whether someone else may read it is SC102's question",
             );

@@ -388,8 +388,37 @@ fn read_password_field(value: &Expr) -> Option<&str> {
     (crate::patterns::is_password_like_name(&lower) && !lower.contains("hash")).then_some(key)
 }
 
+/// Whether `value`'s mapping is the request's body or form: `request.json[...]`,
+/// `request.form.get(...)`, or a local bound to one (`data = request.get_json()`).
+fn from_the_request(cx: &Checker<'_>, value: &Expr) -> bool {
+    let mapping = match value {
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Attribute(a) => a.value.as_ref(),
+            _ => return false,
+        },
+        Expr::Subscript(s) => s.value.as_ref(),
+        _ => return false,
+    };
+    let mentions_request = |e: &Expr| {
+        crate::ast_util::any_expr(e, &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "request"))
+    };
+    if mentions_request(mapping) {
+        return true;
+    }
+    let Expr::Name(n) = mapping else { return false };
+    cx.functions.last().is_some_and(|f| {
+        crate::facts::assigns_in(&f.body).iter().any(|a| {
+            a.targets
+                .iter()
+                .flat_map(crate::ast_util::target_names)
+                .any(|t| t == n.id.as_str())
+                && mentions_request(&a.value)
+        })
+    })
+}
+
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if let Some(key) = read_password_field(value) {
+    if let Some(key) = read_password_field(value).filter(|_| from_the_request(cx, value)) {
         for t in targets {
             let Expr::Attribute(a) = t else { continue };
             let Expr::Name(receiver) = a.value.as_ref() else {

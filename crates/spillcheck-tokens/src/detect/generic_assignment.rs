@@ -83,6 +83,18 @@ fn descriptive_name(name: &str) -> bool {
         || n.starts_with("token_type")
 }
 
+/// A path (`/static/media/icon-token.3f2a.svg`): two or more segments of word characters,
+/// no base64 padding or `+` (a base64 key may start with `/` too).
+fn looks_like_path(v: &str) -> bool {
+    v.starts_with('/')
+        && v.matches('/').count() >= 2
+        && !v.contains(['+', '='])
+        && v.split('/').all(|seg| {
+            seg.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+}
+
 /// A name that is a file's (`icon-token.svg` in a build manifest): what it is assigned is
 /// where the file went, not a secret.
 fn file_name(name: &str) -> bool {
@@ -130,7 +142,7 @@ impl Detector for GenericAssignment {
                 || descriptive_name(name.as_str())
                 || is_placeholder(v)
                 || v.starts_with('$')
-                || v.starts_with('/')
+                || looks_like_path(v)
                 || file_name(name.as_str())
                 || v.contains("://")
                 || uuid_like(v)
@@ -165,6 +177,7 @@ mod tests {
             "  api_key: \"9fK2xL7qP4vT8mZ3rW6y\"",
             r#"{"password": "Tr0ub4dor&3-Horse"}"#,
             "oauth_token_secret=Qm1Rt5Uv9Wx3Yz7Ab2Cd6Ef0Gh&oauth_expires_at=2013-09-11",
+            "SECRET_KEY=/q8Vt3Lm9ZpX2rN6wK1sD4yF7hJ0cB5gT8uE3iO6a==",
         ] {
             let d = scan(line);
             assert_eq!(d.len(), 1, "{line}: {d:?}");

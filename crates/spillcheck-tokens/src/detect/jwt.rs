@@ -89,9 +89,17 @@ pub fn looks_like_jwt(token: &str) -> bool {
 pub(crate) fn expiry(token: &str) -> Option<i64> {
     let payload = token.split('.').nth(1)?;
     let claims = json_object(payload)?;
-    let exp = ["exp", "expires", "expires_at", "expiry"]
-        .iter()
-        .find_map(|k| claims.get(*k).filter(|v| v.is_number()))?
+    // An app's own claim may be a lifetime (`"expires": 3600`): only a date counts.
+    let exp = claims
+        .get("exp")
+        .filter(|v| v.is_number())
+        .or_else(|| {
+            ["expires", "expires_at", "expiry"].iter().find_map(|k| {
+                claims
+                    .get(*k)
+                    .filter(|v| v.as_f64().is_some_and(|x| x > 1_000_000_000.0))
+            })
+        })?
         .clone();
     exp.as_i64().or_else(|| {
         exp.as_f64()

@@ -167,7 +167,7 @@ pub(crate) fn audit_token_with(
         token,
         result.as_ref(),
         if from_code {
-            "the project's code, hard-coded (SC130)"
+            "the project's code, where it is hard-coded"
         } else {
             "the built-in words and the published list of JWT secrets"
         },
