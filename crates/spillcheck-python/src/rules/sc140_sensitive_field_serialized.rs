@@ -346,7 +346,8 @@ fn check_function<'a>(
             && (crate::patterns::is_body_dump(v)
                 || matches!(v, Expr::Name(n) if body_names.contains(&n.id.as_str())))
     };
-    let mut hits: Vec<(&Expr, String)> = Vec::new();
+    // (where to point, the message, the value copied)
+    let mut hits: Vec<(&Expr, String, &Expr)> = Vec::new();
     // Only what the function answers with: dicts in its returns (or in names they
     // read), not dicts handed to storage, sessions or other calls.
     let returned = crate::facts::returned_exprs(&func.body);
@@ -363,6 +364,7 @@ fn check_function<'a>(
                     hits.push((
                         item.key.as_ref().expect("key"),
                         format!("`{key}` is copied into a response by `{name}`"),
+                        &item.value,
                     ));
                 } else if let Some(key) = item.key.as_ref().and_then(str_value)
                     && echoes_body(&item.value)
@@ -370,6 +372,7 @@ fn check_function<'a>(
                     hits.push((
                         item.key.as_ref().expect("key"),
                         format!("`{key}` echoes the request body of `{name}`, with the password it carries, into the response"),
+                        &item.value,
                     ));
                 }
             }
@@ -385,6 +388,7 @@ fn check_function<'a>(
                     hits.push((
                         &k.value,
                         format!("`{arg}` is copied into a response by `{name}`"),
+                        &k.value,
                     ));
                 }
             }
@@ -394,11 +398,11 @@ fn check_function<'a>(
     for r in returned {
         crate::ast_util::each_expr(r, &mut visit);
     }
-    for (node, message) in hits {
+    for (node, message, value) in hits {
         let mut finding = Finding::new(&SC140, message).at(file.at(node));
         // A bare `secret` names a credential as well as what a user keeps (a vault entry's
         // or a book's secret text, shown to its owner): the name alone does not tell.
-        let value_name = match node {
+        let value_name = match value {
             Expr::Attribute(a) => Some(a.attr.to_string()),
             Expr::Subscript(sub) => crate::ast_util::str_value(&sub.slice).map(str::to_owned),
             _ => None,
