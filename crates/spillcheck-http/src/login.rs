@@ -142,31 +142,39 @@ pub struct Account {
 /// Registers a new account of the scan's at `register` (anonymously); its name and
 /// password when the API took it.
 async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
+    let (user, password) = register_fresh(p, register, "scan's own account", true).await?;
+    if let Ok(mut c) = p.created_users.lock() {
+        c.push(user.clone());
+    }
+    Some((user, password))
+}
+
+/// Registers a fresh account at `register` anonymously, labelled `label`, in the body's
+/// own content type (`form_aware`) or as JSON: in [`new_credentials`]' first shape, then,
+/// when that is refused for its shape (`username and password should match
+/// ^[0-9A-Za-z]+$`: a 4xx or a 200 that says it failed), with letters and digits only.
+async fn register_fresh(
+    p: &Probe,
+    register: &Form,
+    label: &str,
+    form_aware: bool,
+) -> Option<(String, String)> {
     for (user, password) in new_credentials(register) {
         p.secret(&password);
-        let req = p
-            .request(
-                "scan's own account",
-                Method::POST,
-                &register.op.example_path(),
-            )
-            .body_for(
-                register.op.content_type(),
-                &body(register, &user, &password),
-            );
+        let req = p.request(label, Method::POST, &register.op.example_path());
+        let fields = body(register, &user, &password);
+        let req = if form_aware {
+            req.body_for(register.op.content_type(), &fields)
+        } else {
+            req.json(&fields)
+        };
         let ex = p.anon(req).await.ok()?;
-        // Refused for its shape (`username and password should match ^[0-9A-Za-z]+$`):
-        // once more with letters and digits only.
-        if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
-            if (200..500).contains(&ex.response.status) {
-                continue;
-            }
+        if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
+            return Some((user, password));
+        }
+        if !(200..500).contains(&ex.response.status) {
             return None;
         }
-        if let Ok(mut c) = p.created_users.lock() {
-            c.push(user.clone());
-        }
-        return Some((user, password));
     }
     None
 }
@@ -808,29 +816,11 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
 
 /// Registers and logs in a fresh user; returns its name and token.
 async fn provision(p: &Probe, register: &Form, login: &Form) -> Option<(String, String)> {
-    for (user, password) in new_credentials(register) {
-        p.secret(&password);
-        let req = p
-            .request(
-                "self-registration",
-                Method::POST,
-                &register.op.example_path(),
-            )
-            .json(&body(register, &user, &password));
-        let made = p.anon(req).await.ok()?;
-        if !made.response.ok() || crate::inspect::failure_body(&made.response) {
-            // Refused for its shape: once more with letters and digits only.
-            if (200..500).contains(&made.response.status) {
-                continue;
-            }
-            return None;
-        }
-        let ok = attempt(p, login, &user, &password, "self-registration").await?;
-        let token = token_in(&ok)?;
-        p.secret(&token);
-        return Some((user, token));
-    }
-    None
+    let (user, password) = register_fresh(p, register, "self-registration", false).await?;
+    let ok = attempt(p, login, &user, &password, "self-registration").await?;
+    let token = token_in(&ok)?;
+    p.secret(&token);
+    Some((user, token))
 }
 
 /// `--self-register`: two fresh users become A and B (when no tokens were given).

@@ -732,18 +732,17 @@ pub(crate) fn shift_numbers(v: &mut Value) {
 
 /// Makes the generated text values of a body unique (`spillcheck` → `spillcheck_k3x…`).
 pub(crate) fn distinct(v: &mut Value, suffix: &str) {
-    match v {
-        Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
-        Value::Object(m) => m.values_mut().for_each(|x| distinct(x, suffix)),
-        Value::Array(a) => a.iter_mut().for_each(|x| distinct(x, suffix)),
-        _ => {}
-    }
+    make_distinct(v, suffix, false);
 }
 
 /// [`distinct`], and names, titles and addresses the body took from the description's
-/// example made unique too (`bookTitle77_k3x…`, `jane+k3x…@example.com`): an object a
-/// user of the scan creates must not collide with another's.
+/// example made unique too (`bookTitle77k3x…`, `janek3x…@example.com`): an object a user of
+/// the scan creates must not collide with another's.
 pub(crate) fn distinct_names(v: &mut Value, suffix: &str) {
+    make_distinct(v, suffix, true);
+}
+
+fn make_distinct(v: &mut Value, suffix: &str, names: bool) {
     match v {
         Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
         Value::Object(m) => {
@@ -751,6 +750,7 @@ pub(crate) fn distinct_names(v: &mut Value, suffix: &str) {
                 // A name, title or address taken from the description's example is the same
                 // for every write: a second one breaks a unique column (a book's title).
                 if let Value::String(s) = x
+                    && names
                     && s != "spillcheck"
                     && names_a_thing(k)
                     && !s.contains(suffix)
@@ -766,10 +766,10 @@ pub(crate) fn distinct_names(v: &mut Value, suffix: &str) {
                     };
                     continue;
                 }
-                distinct_names(x, suffix);
+                make_distinct(x, suffix, names);
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(|x| distinct_names(x, suffix)),
+        Value::Array(a) => a.iter_mut().for_each(|x| make_distinct(x, suffix, names)),
         _ => {}
     }
 }

@@ -181,12 +181,8 @@ fn one<'a>(
             // [User.json_debug(u) for u in User.query.all()]`) when the handler answers
             // with it: that one's dicts too.
             if own.returned_calls.iter().any(|r| r == callee) {
-                for inner in &f.returned_calls {
-                    if let Some(g) = summaries
-                        .by_name
-                        .get(inner)
-                        .filter(|_| inner != callee && summaries.unique(inner))
-                    {
+                for inner in summaries.made_of(callee) {
+                    if let Some(g) = summaries.by_name.get(inner) {
                         data.response_fields.extend(g.dict_keys.iter().cloned());
                     }
                 }

@@ -1220,24 +1220,21 @@ pub(crate) fn func_facts_with<'a>(
             {
                 self.facts.checks_role = true;
             }
-            if let Stmt::Assign(a) = stmt
-                && self.depth == 0
-                && let [Expr::Name(n)] = a.targets.as_slice()
-            {
-                let calls = linked_calls(&a.value, self.external);
-                self.assigned.insert(n.id.to_string(), calls);
-            }
-            // `d["email"] = row[2]`, `d["id"], d["name"] = row[:2]`: keys of a dict built
-            // item by item, in a local the function made a dict (`d = {}`, `d = dict()`;
-            // not `session[...]` or a request's headers).
+            // A local's value: the calls it holds (`out = jsonify(rows())`), whether it is a
+            // dict the function builds (`d = {}`, `d = dict()`); and `d["email"] = row[2]`,
+            // `d["id"], d["name"] = row[:2]`: keys of such a dict built item by item (not
+            // `session[...]` or a request's headers).
             if let Stmt::Assign(a) = stmt
                 && self.depth == 0
             {
-                if let [Expr::Name(n)] = a.targets.as_slice()
-                    && (matches!(a.value.as_ref(), Expr::Dict(_))
-                        || matches!(a.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("dict")))
-                {
-                    self.dicts.insert(n.id.to_string());
+                if let [Expr::Name(n)] = a.targets.as_slice() {
+                    let calls = linked_calls(&a.value, self.external);
+                    self.assigned.insert(n.id.to_string(), calls);
+                    if matches!(a.value.as_ref(), Expr::Dict(_))
+                        || matches!(a.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("dict"))
+                    {
+                        self.dicts.insert(n.id.to_string());
+                    }
                 }
                 for t in &a.targets {
                     let items: Vec<&Expr> = match t {
@@ -1485,6 +1482,20 @@ impl Summaries {
     /// Whether one function alone bears this name (so its facts are its own).
     pub(crate) fn unique(&self, name: &str) -> bool {
         self.definitions.get(name) == Some(&1)
+    }
+
+    /// The helpers whose results the one function named `name` returns (`return
+    /// [User.json_debug(u) for u in User.query.all()]` → `json_debug`), each a name one
+    /// function bears; none when several functions bear `name`.
+    pub(crate) fn made_of(&self, name: &str) -> Vec<&str> {
+        let Some(f) = self.by_name.get(name).filter(|_| self.unique(name)) else {
+            return Vec::new();
+        };
+        f.returned_calls
+            .iter()
+            .filter(|inner| inner.as_str() != name && self.unique(inner))
+            .map(String::as_str)
+            .collect()
     }
 
     /// Whether a call (or decorator) by `name` authenticates. `on_receiver`: it is called on

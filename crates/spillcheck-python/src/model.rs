@@ -1190,18 +1190,13 @@ impl<'a> Model<'a> {
             // further, into what such a helper returns (`return [User.json_debug(u) for u
             // in User.query.all()]`), following names one function bears.
             let own = summaries.own_facts(raw.file_index, raw.func, &HashSet::default());
-            for r in &own.returned_calls {
-                let Some(f) = summaries.by_name.get(r) else {
-                    continue;
-                };
+            for r in own
+                .returned_calls
+                .iter()
+                .filter(|r| summaries.by_name.contains_key(*r))
+            {
                 response_functions.insert(r.clone());
-                if summaries.unique(r) {
-                    for inner in &f.returned_calls {
-                        if inner != r && summaries.unique(inner) {
-                            response_functions.insert(inner.clone());
-                        }
-                    }
-                }
+                response_functions.extend(summaries.made_of(r).into_iter().map(str::to_owned));
             }
             let file = &files[raw.file_index];
             let identity = injected_identity(&raw, &params, &auth, summaries);

@@ -2,6 +2,8 @@
 //!
 //! Produced by the probe (`spillcheck api`); the check is below the docs.
 
+use std::collections::BTreeSet;
+
 use reqwest::Method;
 use serde_json::{Map, Value};
 use spillcheck_core::Finding;
@@ -295,25 +297,28 @@ async fn read_back(
         let Some(json) = ex.response.json().filter(|_| ex.response.ok()) else {
             continue;
         };
-        let mut mine: Vec<Map<String, Value>> = Vec::new();
-        let mut others: Vec<Map<String, Value>> = Vec::new();
+        // The properties the account's record holds with the value sent, and those another
+        // record holds with another value.
+        let (mut on_mine, mut elsewhere) = (BTreeSet::new(), BTreeSet::new());
         walk_objects(&json, 0, &mut |m| {
-            if m.values()
-                .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(account)))
-            {
-                mine.push(m.clone());
-            } else {
-                others.push(m.clone());
+            let mine = m
+                .values()
+                .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(account)));
+            for (k, v) in injected {
+                match m.get(k) {
+                    Some(x) if mine && x == v => {
+                        on_mine.insert(k.clone());
+                    }
+                    Some(x) if !mine && x != v => {
+                        elsewhere.insert(k.clone());
+                    }
+                    _ => {}
+                }
             }
         });
         let set: Vec<String> = injected
             .iter()
-            .filter(|(k, v)| {
-                mine.iter().any(|m| m.get(k.as_str()) == Some(v))
-                    && others
-                        .iter()
-                        .any(|m| m.get(k.as_str()).is_some_and(|o| o != *v))
-            })
+            .filter(|(k, _)| on_mine.contains(*k) && elsewhere.contains(*k))
             .map(|(k, v)| format!("{k}={}", value_text(v)))
             .collect();
         if !set.is_empty() {

@@ -235,7 +235,11 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             .iter()
             .any(|w| path.contains(w));
         let login = issuing && !creating && !registration && has_session_token(&json);
-        let json = without_own_content(&json, &written);
+        let json = if written.is_empty() {
+            json
+        } else {
+            without_own_content(&json, &written)
+        };
         let (keys, values) = scan_answer(&json, &sent, issuing, login, creating);
         if keys.is_empty() {
             continue;

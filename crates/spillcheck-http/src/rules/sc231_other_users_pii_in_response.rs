@@ -178,6 +178,8 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
     let mut out = Vec::new();
     let identity_known = !p.own.emails.is_empty();
     let mine = own_cards(p, exchanges);
+    // The scan's own accounts, by the names they were registered with.
+    let created: Vec<String> = p.created_users.lock().map(|c| c.clone()).unwrap_or_default();
     // Everything user A wrote during the scan (a profile update the scan sent with an
     // address of its own making): A's data from then on, wherever it shows.
     let written_by_a: String = exchanges
@@ -215,7 +217,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         // as a user name to a signed-in caller (`{"username": "spillcheck-…@example.com"}`),
         // it is the scan's own handle, not someone's contact data.
         if !anonymous {
-            let handles = scans_handles(&json, &p.created_users.lock().map(|c| c.clone()).unwrap_or_default());
+            let handles = scans_handles(&json, &created);
             found.retain(|(k, v)| *k != "email" || !handles.contains(v));
         }
         found.retain(|(k, v)| anonymous || *k != "card number" || !mine.contains(v));

@@ -122,24 +122,20 @@ fn reads_only_its_times(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
         return false;
     };
     // A server checking a client's token by its `exp` alone trusts what the client wrote.
-    let mut reads_request = false;
-    crate::facts::exprs_in(&func.body, &mut |e| {
-        reads_request |= matches!(e, Expr::Name(n) if n.id.as_str() == "request");
-    });
-    if reads_request {
-        return false;
-    }
     let target = ruff_text_size::Ranged::range(call);
-    let mut only_times = false;
-    crate::facts::exprs_in(&func.body, &mut |e| {
-        if let Expr::Subscript(sub) = e
-            && ruff_text_size::Ranged::range(sub.value.as_ref()) == target
-            && crate::ast_util::str_value(&sub.slice).is_some_and(|k| matches!(k, "exp" | "iat" | "nbf"))
+    let (mut reads_request, mut only_times) = (false, false);
+    crate::facts::exprs_in(&func.body, &mut |e| match e {
+        Expr::Name(n) if n.id.as_str() == "request" => reads_request = true,
+        Expr::Subscript(sub)
+            if ruff_text_size::Ranged::range(sub.value.as_ref()) == target
+                && crate::ast_util::str_value(&sub.slice)
+                    .is_some_and(|k| matches!(k, "exp" | "iat" | "nbf")) =>
         {
             only_times = true;
         }
+        _ => {}
     });
-    only_times
+    only_times && !reads_request
 }
 
 /// `SC104`: `jwt.decode(..., options={"verify_signature": False})`, `verify=False`,

@@ -417,54 +417,63 @@ fn from_the_request(cx: &Checker<'_>, value: &Expr) -> bool {
     })
 }
 
+/// Where a password stored as it was comes from.
+enum Sent<'a> {
+    /// The request's own field (`request_data.get("password")`).
+    Request(&'a str),
+    /// A local named for a password and not hashed in the function (`password`).
+    Local(&'a str),
+}
+
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if let Some(key) = read_password_field(value).filter(|_| from_the_request(cx, value)) {
-        for t in targets {
-            let Expr::Attribute(a) = t else { continue };
-            let Expr::Name(receiver) = a.value.as_ref() else {
-                continue;
-            };
-            if uses_its_password(receiver.id.as_str())
-                || !matches!(a.attr.as_str().to_ascii_lowercase().as_str(), "password" | "passwd" | "pwd")
-            {
-                continue;
-            }
-            let message = format!(
-                "`{}.{}` is set to the request's `{key}` as it was sent, without hashing",
-                receiver.id, a.attr
-            );
-            report_password_write(cx, t, a.attr.as_str(), message);
-            return;
-        }
-        return;
-    }
-    let Expr::Name(v) = value else { return };
-    for t in targets {
-        let Expr::Attribute(a) = t else { continue };
-        let receiver = dotted(&a.value).unwrap_or_default();
-        let attr = a.attr.as_str().to_ascii_lowercase();
-        // In-memory objects hold tokens all the time (clients, sessions); only a
-        // model's password attribute set from a raw password is storage.
-        // Connections, clients and settings hold passwords to use them, not to store them.
-        let model_like =
-            matches!(a.value.as_ref(), Expr::Name(_)) && !uses_its_password(&receiver);
-        if !model_like || !matches!(attr.as_str(), "password" | "passwd" | "pwd") {
-            continue;
-        }
+    let sent = if let Some(key) = read_password_field(value).filter(|_| from_the_request(cx, value))
+    {
+        Sent::Request(key)
+    } else if let Expr::Name(v) = value {
         let raw = v.id.as_str().to_ascii_lowercase();
         if !crate::patterns::is_password_like_name(&raw) || raw.contains("hash") {
-            continue;
+            return;
         }
         let hashed = cx
             .functions
             .last()
             .map(|f| cx.taints.of(f).flagged(|x| x.hashed))
             .unwrap_or_default();
-        if !hashed.contains(v.id.as_str()) {
-            let message = format!("`{receiver}.{}` is set to `{}` without hashing", a.attr, v.id);
-            report_password_write(cx, t, a.attr.as_str(), message);
+        if hashed.contains(v.id.as_str()) {
             return;
         }
+        Sent::Local(v.id.as_str())
+    } else {
+        return;
+    };
+    for t in targets {
+        let Expr::Attribute(a) = t else { continue };
+        // In-memory objects hold tokens all the time (clients, sessions); only a model's
+        // password attribute is storage. Connections, clients and settings hold passwords
+        // to use them, not to store them.
+        let Expr::Name(receiver) = a.value.as_ref() else {
+            continue;
+        };
+        if uses_its_password(receiver.id.as_str())
+            || !matches!(
+                a.attr.as_str().to_ascii_lowercase().as_str(),
+                "password" | "passwd" | "pwd"
+            )
+        {
+            continue;
+        }
+        let message = match sent {
+            Sent::Request(key) => format!(
+                "`{}.{}` is set to the request's `{key}` as it was sent, without hashing",
+                receiver.id, a.attr
+            ),
+            Sent::Local(v) => format!(
+                "`{}.{}` is set to `{v}` without hashing",
+                receiver.id, a.attr
+            ),
+        };
+        report_password_write(cx, t, a.attr.as_str(), message);
+        return;
     }
 }
 
