@@ -38,6 +38,8 @@ Planted (see expected.toml):
                                   `cap` field the handler refuses by name (`wallet_cap`)
 - GET  /api/vault/<title>         any user reads any entry's secret by its title; the create
                                   answers only {"status": "success"} (the title B sent names it)
+- PATCH /api/vault/<title>        anyone rewrites any entry's secret without a token (the
+                                  decorator was forgotten)
 - POST /api/register              copies `is_admin` from the body: a new account is an
                                   administrator, as GET /api/members shows
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
@@ -59,6 +61,7 @@ Safe (must stay silent):
                                   note (its code says so, not its path): never to be sent
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
+- PATCH /api/v2/vault/<title>     the same rewrite, by the entry's owner only
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
 - POST /api/cards/<id>/convert    the bank's rate only
@@ -782,6 +785,21 @@ def create_app():
             return jsonify(status="fail", message="no such entry"), 404
         return jsonify(title=entry["title"], secret=entry["secret"])
 
+    def vault_rewrite(entry):
+        data = request.get_json(silent=True) or {}
+        if "secret" in data:
+            entry["secret"] = str(data["secret"])
+        return jsonify(status="success", message="Entry updated.")
+
+    # Planted: the rewrite of an entry forgot its decorator: anyone, without a token,
+    # changes any entry's secret.
+    @app.patch("/api/vault/<title>")
+    def vault_edit(title):
+        entry = vault.get(title)
+        if entry is None:
+            return jsonify(status="fail", message="no such entry"), 404
+        return vault_rewrite(entry)
+
     # Safe: the same, the entry read only by its owner.
     @app.post("/api/v2/vault")
     @token_required
@@ -795,6 +813,14 @@ def create_app():
         if entry is None or entry["owner"] != g.user["username"]:
             return jsonify(status="fail", message="no such entry"), 404
         return jsonify(title=entry["title"], secret=entry["secret"])
+
+    @app.patch("/api/v2/vault/<title>")
+    @token_required
+    def vault_edit_v2(title):
+        entry = vault.get(title)
+        if entry is None or entry["owner"] != g.user["username"]:
+            return jsonify(status="fail", message="no such entry"), 404
+        return vault_rewrite(entry)
 
     # Planted: no rate limit on failed logins. ZOO_LOGIN picks the one shape it accepts:
     # json {"username", "password"} (default), nested {"auth": {"credentials": {...}}},

@@ -589,49 +589,56 @@ async fn writes(p: &Probe) -> Vec<Finding> {
         if shared_workspace(p, a, read, &id, &before).await {
             continue;
         }
-        let marker = format!("spillcheck-{}", crate::probe::random_name());
-        let mut req = p.request(
-            "user A",
-            w.op.method.parse().unwrap_or(Method::DELETE),
-            &authz::with_value(w, &id),
-        );
-        if w.op.method != "DELETE" {
-            let mut patch =
-                w.op.body
-                    .as_ref()
-                    .map_or(Value::Object(serde_json::Map::new()), |b| b.example.clone());
-            if let Value::Object(m) = &mut patch {
-                if let Some(k) = m
-                    .iter()
-                    .find(|(_, v)| v.is_string())
-                    .map(|(k, _)| k.clone())
-                {
-                    m.insert(k, Value::from(marker.clone()));
+        // Anonymously first: a write that needs no token at all is SC201's, whoever sends
+        // it. A deletion that took makes B a new object for A's own test.
+        let (id, path, made, before) = if p.is_public(&w.op) {
+            (id, path, made, before)
+        } else {
+            let anon_marker = format!("spillcheck-{}", crate::probe::random_name());
+            let Ok(nx) = p.anon(write_request(p, w, "anonymous", &id, &anon_marker)).await else {
+                continue;
+            };
+            let Some(after) = get(p, b, &path).await else {
+                continue;
+            };
+            if took_effect(w, &after, &anon_marker) {
+                let why = format!(
+                    "a request without any token {} an object user B created (B's read-back answered {})",
+                    what_it_did(w),
+                    after.response.status
+                );
+                out.push(
+                    p.finding_on(&crate::rules::sc201_endpoint_without_auth::SC201, &w.op, &why, &nx, &[&made, &before, &after])
+                        .with_confidence(spillcheck_core::Confidence::Confirmed),
+                );
+                if w.op.method == "DELETE" {
+                    let Some((id, made)) = create_as_b(p, b, read).await else {
+                        continue;
+                    };
+                    let path = authz::with_value(read, &id);
+                    let Some(before) = get(p, b, &path).await.filter(|x| x.response.ok()) else {
+                        continue;
+                    };
+                    (id, path, made, before)
                 } else {
-                    m.insert("title".into(), Value::from(marker.clone()));
+                    (id, path, made, after)
                 }
+            } else {
+                (id, path, made, before)
             }
-            req = req.json(&patch);
-        }
+        };
+        let marker = format!("spillcheck-{}", crate::probe::random_name());
+        let req = write_request(p, w, "user A", &id, &marker);
         let Ok(wx) = p.send_as(a, req).await else {
             continue;
         };
         let Some(after) = get(p, b, &path).await else {
             continue;
         };
-        let changed = if w.op.method == "DELETE" {
-            matches!(after.response.status, 404 | 410)
-        } else {
-            after.response.text().contains(&marker)
-        };
-        if changed {
-            let what = if w.op.method == "DELETE" {
-                "deleted"
-            } else {
-                "changed"
-            };
+        if took_effect(w, &after, &marker) {
             let why = format!(
-                "user A {what} an object user B created (B's read-back answered {})",
+                "user A {} an object user B created (B's read-back answered {})",
+                what_it_did(w),
                 after.response.status
             );
             out.push(p.finding_on(&SC210, &w.op, &why, &wx, &[&made, &before, &after]));
@@ -642,6 +649,55 @@ async fn writes(p: &Probe) -> Vec<Finding> {
         remove_as_b(p, b, read, &id).await;
     }
     out
+}
+
+/// `w` sent on object `id` under `label` (no token is added here): a DELETE, or the
+/// operation's example body with its first text field set to `marker`.
+fn write_request(
+    p: &Probe,
+    w: &Probed,
+    label: &str,
+    id: &str,
+    marker: &str,
+) -> crate::engine::Request {
+    let req = p.request(
+        label,
+        w.op.method.parse().unwrap_or(Method::DELETE),
+        &authz::with_value(w, id),
+    );
+    if w.op.method == "DELETE" {
+        return req;
+    }
+    let mut patch =
+        w.op.body
+            .as_ref()
+            .map_or(Value::Object(serde_json::Map::new()), |b| b.example.clone());
+    if let Value::Object(m) = &mut patch {
+        let key = m
+            .iter()
+            .find(|(_, v)| v.is_string())
+            .map_or_else(|| "title".to_owned(), |(k, _)| k.clone());
+        m.insert(key, Value::from(marker));
+    }
+    req.json(&patch)
+}
+
+/// Whether B's read-back after a write shows it took: the object gone after a DELETE, the
+/// marker in it after any other write.
+fn took_effect(w: &Probed, after: &Exchange, marker: &str) -> bool {
+    if w.op.method == "DELETE" {
+        matches!(after.response.status, 404 | 410)
+    } else {
+        after.response.text().contains(marker)
+    }
+}
+
+fn what_it_did(w: &Probed) -> &'static str {
+    if w.op.method == "DELETE" {
+        "deleted"
+    } else {
+        "changed"
+    }
 }
 
 /// Fields of a record that change by themselves (timestamps).
