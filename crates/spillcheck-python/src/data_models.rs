@@ -101,6 +101,16 @@ impl DataModels {
         }
     }
 
+    /// Adds a file's record stores as models: `users = {1: {"id": 1, "email": ...}}` is
+    /// a `user` model with the fields its records hold.
+    pub(crate) fn add_stores(&mut self, stores: &crate::stores::Stores) {
+        for (key, fields) in stores.models() {
+            for f in fields {
+                self.add(key.clone(), f);
+            }
+        }
+    }
+
     /// Adds the tables of the project's `.sql` files (path, text).
     pub(crate) fn add_sql_files(&mut self, sql_files: &[(String, String)]) {
         for (_, text) in sql_files {

@@ -89,7 +89,7 @@ pub(crate) fn route_data<'a>(
     routes: &[RouteSite<'a>],
     summaries: &Summaries,
     models: &DataModels,
-    externals: &[HashSet<String>],
+    externals: &[crate::facts::FileScope],
     taints: &crate::facts::Taints<'a>,
 ) -> Vec<RouteData> {
     routes
@@ -102,7 +102,7 @@ fn one<'a>(
     site: &RouteSite<'a>,
     summaries: &Summaries,
     models: &DataModels,
-    external: &HashSet<String>,
+    external: &crate::facts::FileScope,
     taints: &crate::facts::Taints<'a>,
 ) -> RouteData {
     let func = site.func;
@@ -189,8 +189,11 @@ fn one<'a>(
             }
         }
     }
-    // Whole records returned: `SELECT *` rows, and rows of helpers that select them.
     let taint = taints.of(func);
+    if !external.stores.is_empty() {
+        store_data(func, &external.stores, &taint, models, &mut data);
+    }
+    // Whole records returned: `SELECT *` rows, and rows of helpers that select them.
     let whole = taint.flagged(|f| f.whole_record);
     let mut star_models: Vec<String> = Vec::new();
     for call in calls_in(&func.body) {
@@ -224,6 +227,131 @@ fn one<'a>(
     data
 }
 
+/// What a handler does with the file's record stores: the models it reads (its primary
+/// ones), a change to a record it took from one (`user.update(data)`, `entry["secret"] =
+/// ...`: the stored dict itself), and the fields of whole records it answers with
+/// (`jsonify(user)`, `jsonify(list(users.values()))`).
+fn store_data<'a>(
+    func: &'a ast::StmtFunctionDef,
+    stores: &crate::stores::Stores,
+    taint: &Taint<'a>,
+    models: &DataModels,
+    data: &mut RouteData,
+) {
+    let mut roots: Vec<&'a str> = Vec::new();
+    let mut read: Vec<String> = Vec::new();
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Some(m) = stores.model_of(e) {
+            push(&mut read, &m);
+        }
+        if let Expr::Name(n) = e
+            && stores.is_store(n.id.as_str())
+            && !roots.contains(&n.id.as_str())
+        {
+            roots.push(n.id.as_str());
+        }
+    });
+    if roots.is_empty() {
+        return;
+    }
+    for m in &read {
+        push(&mut data.primary, m);
+        push(&mut data.models, m);
+    }
+    let records = taint.closure(&roots);
+    let is_record = |e: &Expr| matches!(e, Expr::Name(n) if records.contains(n.id.as_str()));
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Call(c) = e
+            && let Expr::Attribute(a) = c.func.as_ref()
+            && matches!(
+                a.attr.as_str(),
+                "update" | "pop" | "setdefault" | "clear" | "append"
+            )
+            && is_record(&a.value)
+        {
+            data.writes = true;
+        }
+    });
+    for a in crate::facts::assigns_in(&func.body) {
+        if a.targets.iter().any(
+            |t| matches!(t, Expr::Subscript(s) if is_record(&s.value) || stores.root(t).is_some()),
+        ) {
+            data.writes = true;
+        }
+    }
+    let mut whole = false;
+    returns_in(&func.body, &mut |r| {
+        whole |= r
+            .value
+            .as_deref()
+            .is_some_and(|v| answers_whole(v, &records, stores));
+    });
+    if whole {
+        for m in &read {
+            if let Some(fields) = models.fields(m) {
+                data.response_fields.extend(fields.iter().cloned());
+            }
+        }
+    }
+}
+
+/// Whether an answer holds a store's record whole: the record's name itself (not one of
+/// its items or attributes), or the store read by a key, anywhere in the call, list or
+/// dict it is built of.
+fn answers_whole(
+    e: &Expr,
+    records: &crate::facts::NameSet<'_>,
+    stores: &crate::stores::Stores,
+) -> bool {
+    match e {
+        Expr::Name(n) => records.contains(n.id.as_str()) || stores.is_store(n.id.as_str()),
+        Expr::Subscript(_) => stores.root(e).is_some(),
+        // What serializes or copies it (a project helper given the record answers with
+        // what it makes of it, not the record).
+        Expr::Call(c)
+            if !matches!(
+                callee_last(c),
+                Some(
+                    "jsonify"
+                        | "make_response"
+                        | "dumps"
+                        | "dict"
+                        | "list"
+                        | "sorted"
+                        | "Response"
+                        | "copy"
+                        | "deepcopy"
+                ) | None
+            ) =>
+        {
+            false
+        }
+        Expr::Call(c) => {
+            c.arguments
+                .args
+                .iter()
+                .any(|a| answers_whole(a, records, stores))
+                || c.arguments
+                    .keywords
+                    .iter()
+                    .any(|k| answers_whole(&k.value, records, stores))
+                || matches!(c.func.as_ref(), Expr::Attribute(a)
+                    if matches!(a.attr.as_str(), "values" | "copy") && answers_whole(&a.value, records, stores))
+        }
+        Expr::Dict(d) => d
+            .items
+            .iter()
+            .any(|i| answers_whole(&i.value, records, stores)),
+        Expr::List(l) => l.elts.iter().any(|x| answers_whole(x, records, stores)),
+        Expr::Tuple(t) => t
+            .elts
+            .first()
+            .is_some_and(|x| answers_whole(x, records, stores)),
+        Expr::ListComp(c) => answers_whole(&c.elt, records, stores),
+        _ => false,
+    }
+}
+
 fn returns_helper_row(value: &Expr, summaries: &Summaries) -> bool {
     crate::ast_util::any_expr(
         value,
@@ -244,6 +372,7 @@ fn push(v: &mut Vec<String>, m: &str) {
 /// fetching the caller's own record (`get(User, me)`) says nothing of other records.
 pub(crate) fn identity_scoped_models<'a>(
     routes: &[RouteSite<'a>],
+    externals: &[crate::facts::FileScope],
     taints: &crate::facts::Taints<'a>,
 ) -> HashSet<String> {
     let mut out = HashSet::default();
@@ -253,6 +382,12 @@ pub(crate) fn identity_scoped_models<'a>(
         }
         let taint = taints.of(site.func);
         let identity = identity_names(site, &taint);
+        out.extend(store_scoped(
+            site.func,
+            &externals[site.file_index].stores,
+            &taint,
+            &identity,
+        ));
         let locals = LocalStrings::of_body(&site.func.body);
         for call in calls_in(&site.func.body) {
             // The table a scoped query reads (its FROM table, not the ones it joins).
@@ -265,6 +400,58 @@ pub(crate) fn identity_scoped_models<'a>(
             };
             out.extend(scoped_by_owner(call, &locals, &identity, &models));
         }
+    }
+    out
+}
+
+/// The record stores a handler reads only for its caller: a record taken from one
+/// (`order = next(o for o in orders if ...)`, `for o in orders`) whose owner field is
+/// compared with the caller (`order["owner"] != request.current_user_id`).
+fn store_scoped<'a>(
+    func: &'a ast::StmtFunctionDef,
+    stores: &crate::stores::Stores,
+    taint: &Taint<'a>,
+    identity: &crate::facts::NameSet<'_>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if stores.is_empty() {
+        return out;
+    }
+    let mut roots: Vec<&'a str> = Vec::new();
+    let mut read: Vec<String> = Vec::new();
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Some(m) = stores.model_of(e) {
+            push(&mut read, &m);
+        }
+        if let Expr::Name(n) = e
+            && stores.is_store(n.id.as_str())
+            && !roots.contains(&n.id.as_str())
+        {
+            roots.push(n.id.as_str());
+        }
+    });
+    let records = taint.closure(&roots);
+    let owner_of_record = |x: &Expr| {
+        matches!(x, Expr::Subscript(s)
+        if crate::facts::reads_any(&s.value, &records)
+            && crate::ast_util::str_value(&s.slice).is_some_and(|k| {
+                let k = k.to_ascii_lowercase();
+                k == "owner" || k == "user" || k == "author" || spillcheck_core::vocab::is_owner_field(&k)
+            }))
+    };
+    let mut scoped = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Compare(c) = e {
+            let mut operands = crate::ast_util::operands(c);
+            if operands.clone().any(owner_of_record)
+                && operands.any(|x| crate::facts::involves_identity(x, identity))
+            {
+                scoped = true;
+            }
+        }
+    });
+    if scoped {
+        out = read;
     }
     out
 }

@@ -138,9 +138,18 @@ pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
                     .any(|k| attr.contains(k));
                 }
                 if base.id.as_str() == "request" {
+                    // `request.authorization`: HTTP Basic credentials the handler checks.
                     return matches!(
                         attr.as_str(),
-                        "user" | "user_id" | "identity" | "claims" | "auth_user"
+                        "user"
+                            | "user_id"
+                            | "identity"
+                            | "claims"
+                            | "auth_user"
+                            | "authorization"
+                            | "current_user"
+                            | "current_user_id"
+                            | "current_identity"
                     );
                 }
             }
@@ -276,7 +285,39 @@ fn is_denial_status(expr: &Expr) -> bool {
 
 /// Whether a statement rejects the request: `abort(401|403)`, `raise Unauthorized(...)`,
 /// `return ..., 401`.
-fn is_rejection(stmt: &Stmt) -> bool {
+/// Messages of an answer that refuses an unauthenticated caller, whatever its status.
+const UNAUTHENTICATED_MESSAGES: &[&str] = &[
+    "authentication required",
+    "authentication is required",
+    "not authenticated",
+    "unauthorized",
+    "unauthorised",
+    "login required",
+    "not logged in",
+    "invalid token",
+    "token required",
+    "token is missing",
+    "token is invalid",
+    "missing token",
+];
+
+/// Whether an answer built by a call says the caller is not authenticated
+/// (`jsonify(status="fail", message="authentication required")`, answered with 200).
+fn says_unauthenticated(c: &ast::ExprCall) -> bool {
+    let says = |e: &Expr| {
+        str_value(e).is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            UNAUTHENTICATED_MESSAGES.iter().any(|m| t.contains(m))
+        })
+    };
+    matches!(callee_last(c), Some("jsonify" | "dict" | "make_response"))
+        && (c.arguments.keywords.iter().any(|k| says(&k.value))
+            || c.arguments.args.iter().any(|a| {
+                says(a) || matches!(a, Expr::Dict(d) if d.items.iter().any(|i| says(&i.value)))
+            }))
+}
+
+pub(crate) fn is_rejection(stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Raise(r) => r.exc.as_ref().is_some_and(|e| {
             if let Expr::Call(c) = e.as_ref()
@@ -312,7 +353,7 @@ fn is_rejection(stmt: &Stmt) -> bool {
                         .first()
                         .is_some_and(|e| matches!(e, Expr::Call(c) if is_denial_call(c)))
             }
-            Expr::Call(c) => kwarg_status(c) || is_denial_call(c),
+            Expr::Call(c) => kwarg_status(c) || is_denial_call(c) || says_unauthenticated(c),
             _ => false,
         }),
         Stmt::Expr(e) => {
@@ -550,7 +591,8 @@ pub(crate) struct FuncFacts {
     pub models: Vec<String>,
     /// Keys of the dict literals it builds (and of `jsonify`/`dict` keywords).
     pub dict_keys: Vec<String>,
-    /// Attributes it sets on `g` (`g.user = ...`).
+    /// Attributes it sets on `g` or on the request, qualified (`g.user`,
+    /// `request.current_user_id`).
     pub g_assigns: Vec<String>,
     /// Runs a `SELECT *` (whole records).
     pub selects_star: bool,
@@ -1041,8 +1083,9 @@ fn is_identity_in(e: &Expr, identity: &NameSet<'_>) -> bool {
         Expr::Name(n) => identity.contains(n.id.as_str()) || is_identity_expr(e),
         Expr::Attribute(a) => {
             is_identity_expr(e)
-                || matches!(a.value.as_ref(), Expr::Name(b) if b.id.as_str() == "g")
-                    && identity.contains(format!("g.{}", a.attr).as_str())
+                || matches!(a.value.as_ref(), Expr::Name(b)
+                    if matches!(b.id.as_str(), "g" | "request")
+                        && identity.contains(format!("{}.{}", b.id, a.attr).as_str()))
         }
         _ => is_identity_expr(e),
     }
@@ -1126,6 +1169,31 @@ pub(crate) fn linkable_call(call: &ast::ExprCall, external: &HashSet<String>) ->
     }
 }
 
+/// What one file's names stand for, as the function facts read them: the names it imports
+/// from outside the project ([`external_imports`], which it dereferences to) and the record
+/// stores it keeps ([`crate::stores::Stores`]).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FileScope {
+    pub imports: HashSet<String>,
+    pub stores: crate::stores::Stores,
+}
+
+impl FileScope {
+    pub(crate) fn of_module(body: &[Stmt], project_modules: &HashSet<String>) -> FileScope {
+        FileScope {
+            imports: external_imports(body, project_modules),
+            stores: crate::stores::Stores::of_module(body),
+        }
+    }
+}
+
+impl std::ops::Deref for FileScope {
+    type Target = HashSet<String>;
+    fn deref(&self) -> &HashSet<String> {
+        &self.imports
+    }
+}
+
 /// Names a module imports from outside the project (`from flask import jsonify`):
 /// calls to them never link to a same-named project function.
 pub(crate) fn external_imports(
@@ -1169,7 +1237,7 @@ fn linked_calls(expr: &Expr, external: &HashSet<String>) -> Vec<String> {
 /// Computes a function's own facts; calls to `external` names are not linked.
 pub(crate) fn func_facts_with<'a>(
     func: &'a ast::StmtFunctionDef,
-    external: &HashSet<String>,
+    external: &FileScope,
     taints: &Taints<'a>,
 ) -> FuncFacts {
     let params: Vec<String> = func
@@ -1198,7 +1266,7 @@ pub(crate) fn func_facts_with<'a>(
         .collect();
 
     struct V<'f> {
-        external: &'f HashSet<String>,
+        external: &'f FileScope,
         facts: &'f mut FuncFacts,
         per_param: &'f [NameSet<'f>],
         identity: &'f NameSet<'f>,
@@ -1208,11 +1276,45 @@ pub(crate) fn func_facts_with<'a>(
         assigned: HashMap<String, Vec<String>>,
         /// Locals the function made a dict (`d = {}`).
         dicts: HashSet<String>,
+        /// Names the function binds itself (parameters, assigned names): not the file's
+        /// record stores, whatever they are called.
+        shadowed: HashSet<String>,
+    }
+    impl V<'_> {
+        /// Whether an expression reads a record store of the file (`users`, `users[uid]`,
+        /// `state["users"]`) that the function does not shadow.
+        fn store_read(&self, e: &Expr) -> bool {
+            self.external
+                .stores
+                .root(e)
+                .is_some_and(|root| !self.shadowed.contains(root))
+        }
+        /// A call on a record store (`users.get(uid)`, `orders.append(...)`).
+        fn store_call(&self, call: &ast::ExprCall) -> bool {
+            matches!(call.func.as_ref(), Expr::Attribute(a) if self.store_read(&a.value))
+        }
     }
     impl<'a> Visitor<'a> for V<'_> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
             if is_rejection(stmt) {
                 self.facts.rejects = true;
+            }
+            // `users[uid] = {...}`, `del users[uid]`: a write to a record store.
+            if !self.external.stores.is_empty() {
+                let targets: &[Expr] = match stmt {
+                    Stmt::Assign(a) => &a.targets,
+                    Stmt::AugAssign(a) => std::slice::from_ref(a.target.as_ref()),
+                    Stmt::AnnAssign(a) => std::slice::from_ref(a.target.as_ref()),
+                    Stmt::Delete(d) => &d.targets,
+                    _ => &[],
+                };
+                if targets
+                    .iter()
+                    .any(|t| self.external.stores.is_write_target(t) && self.store_read(t))
+                {
+                    self.facts.writes = true;
+                    self.facts.data_access = true;
+                }
             }
             if let Stmt::If(i) = stmt
                 && mentions_role(&i.test)
@@ -1255,9 +1357,10 @@ pub(crate) fn func_facts_with<'a>(
             if let Stmt::Assign(a) = stmt {
                 for t in &a.targets {
                     if let Expr::Attribute(at) = t
-                        && matches!(at.value.as_ref(), Expr::Name(n) if n.id.as_str() == "g")
+                        && let Expr::Name(n) = at.value.as_ref()
+                        && matches!(n.id.as_str(), "g" | "request")
                     {
-                        self.facts.g_assigns.push(at.attr.to_string());
+                        self.facts.g_assigns.push(format!("{}.{}", n.id, at.attr));
                     }
                 }
             }
@@ -1317,7 +1420,11 @@ pub(crate) fn func_facts_with<'a>(
                     if call_reads_credentials(call) {
                         self.facts.reads_credentials = true;
                     }
-                    let data = is_data_call(call);
+                    let on_store = self.store_call(call);
+                    let data = is_data_call(call) || on_store;
+                    if on_store && self.external.stores.is_write_call(call) {
+                        self.facts.writes = true;
+                    }
                     if data && identity_in_call(call, self.identity) {
                         self.facts.scopes_identity = true;
                     }
@@ -1361,6 +1468,22 @@ pub(crate) fn func_facts_with<'a>(
                                 if reads_any(a, tainted) {
                                     self.facts.param_flows.push((i, last.to_owned(), pos));
                                 }
+                            }
+                        }
+                    }
+                }
+                Expr::Name(_) | Expr::Subscript(_) if self.store_read(expr) => {
+                    self.facts.data_access = true;
+                    if let Some(m) = self.external.stores.model_of(expr)
+                        && !self.facts.models.contains(&m)
+                    {
+                        self.facts.models.push(m);
+                    }
+                    // `users[uid]`: a parameter that names a record.
+                    if let Expr::Subscript(sub) = expr {
+                        for (i, tainted) in self.per_param.iter().enumerate() {
+                            if reads_any(&sub.slice, tainted) {
+                                self.facts.data_params.insert(i);
                             }
                         }
                     }
@@ -1410,6 +1533,15 @@ pub(crate) fn func_facts_with<'a>(
             walk_expr(self, expr);
         }
     }
+    let shadowed: HashSet<String> = if external.stores.is_empty() {
+        HashSet::default()
+    } else {
+        let mut names: HashSet<String> = facts.params.iter().cloned().collect();
+        for a in assigns_in(&func.body) {
+            names.extend(a.targets.iter().flat_map(target_names).map(str::to_owned));
+        }
+        names
+    };
     let mut v = V {
         external,
         facts: &mut facts,
@@ -1419,6 +1551,7 @@ pub(crate) fn func_facts_with<'a>(
         depth: 0,
         assigned: HashMap::default(),
         dicts: HashSet::default(),
+        shadowed,
     };
     for s in &func.body {
         v.visit_stmt(s);
@@ -1451,7 +1584,8 @@ pub(crate) struct Summaries {
     pub data_access: HashSet<String>,
     /// name → parameter indices that reach a data access (transitively).
     pub data_params: HashMap<String, HashSet<usize>>,
-    /// `g` attributes set by authenticating functions: the caller's identity downstream.
+    /// `g` and request attributes set by authenticating functions (`g.user`,
+    /// `request.current_user_id`): the caller's identity downstream.
     pub identity_g_attrs: HashSet<String>,
     /// How many functions share each simple name (merged facts of a name defined once
     /// describe that function; of a name defined in several classes, none of them).
@@ -1471,7 +1605,7 @@ impl Summaries {
         &self,
         file: usize,
         func: &ast::StmtFunctionDef,
-        external: &HashSet<String>,
+        external: &FileScope,
     ) -> std::borrow::Cow<'_, FuncFacts> {
         match self.own.get(&func_id(file, func)) {
             Some(f) => std::borrow::Cow::Borrowed(f),

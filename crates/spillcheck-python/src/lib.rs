@@ -29,6 +29,7 @@ mod relevance;
 mod route_tables;
 pub mod rules;
 mod side_effects;
+mod stores;
 
 use std::path::PathBuf;
 
@@ -53,7 +54,7 @@ struct FileResult {
     /// It did not parse.
     parse_error: bool,
     /// Names it imports from outside the project.
-    external: rustc_hash::FxHashSet<String>,
+    external: facts::FileScope,
     /// What it tells about the project (views, exception classes, hashing setters).
     facts: project::ProjectFacts,
     /// Its file-local findings, some waiting for the project's facts.
@@ -270,7 +271,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 lines: 0,
                 diagnostic: None,
                 parse_error: false,
-                external: rustc_hash::FxHashSet::default(),
+                external: facts::FileScope::default(),
                 facts: project::ProjectFacts::default(),
                 findings: Vec::new(),
                 deferred: Vec::new(),
@@ -301,7 +302,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                 line: Some(line),
             });
             if let Some(m) = file.module() {
-                result.external = facts::external_imports(&m.body, &project_modules);
+                result.external = facts::FileScope::of_module(&m.body, &project_modules);
                 result.facts = project::ProjectFacts::of(&file);
             }
             {
@@ -329,6 +330,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
             if let Some(m) = file.module() {
                 result.models = data_models::DataModels::of_file(m);
+                result.models.add_stores(&result.external.stores);
                 if !file.is_test {
                     for rule in &enabled_rules {
                         rule.on_file(&file, m, &mut result.summary);
@@ -418,7 +420,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     }
     let route_data =
         evidence::route_data(&model.routes, &summaries, &data_models, &externals, &taints);
-    let scoped = evidence::identity_scoped_models(&model.routes, &taints);
+    let scoped = evidence::identity_scoped_models(&model.routes, &externals, &taints);
     let ownership = ownership::analyze(&mut model, &summaries, &externals, &taints);
     let project = project::Project {
         files: &sources,

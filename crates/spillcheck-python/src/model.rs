@@ -1189,7 +1189,11 @@ impl<'a> Model<'a> {
             // Also through a local (`out = jsonify(rows()); return out`), and one level
             // further, into what such a helper returns (`return [User.json_debug(u) for u
             // in User.query.all()]`), following names one function bears.
-            let own = summaries.own_facts(raw.file_index, raw.func, &HashSet::default());
+            let own = summaries.own_facts(
+                raw.file_index,
+                raw.func,
+                &crate::facts::FileScope::default(),
+            );
             for r in own
                 .returned_calls
                 .iter()
@@ -1675,7 +1679,7 @@ fn injected_identity(
         }
     }
     if auth.required() {
-        identity.extend(summaries.identity_g_attrs.iter().map(|a| format!("g.{a}")));
+        identity.extend(summaries.identity_g_attrs.iter().cloned());
     }
     identity
 }
@@ -1716,7 +1720,7 @@ fn handler_auth<'a>(
             return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
         }
     }
-    let own = summaries.own_facts(file, func, &HashSet::default());
+    let own = summaries.own_facts(file, func, &crate::facts::FileScope::default());
     let name = func.name.as_str();
     // It reads the credentials and a check it calls rejects them (`check_token(header)`),
     // not only inside a `try` that may swallow the failure.
@@ -1931,7 +1935,11 @@ fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
     if summaries.unique(name) {
         return summaries.authenticates.contains(name);
     }
-    let own = summaries.own_facts(hook.def_file, hook.func, &HashSet::default());
+    let own = summaries.own_facts(
+        hook.def_file,
+        hook.func,
+        &crate::facts::FileScope::default(),
+    );
     // What it calls where a failure is not caught and dropped (itself aside: another
     // hook of its name is not it).
     let calls: Vec<&str> = crate::facts::calls_not_swallowed(&hook.func.body)

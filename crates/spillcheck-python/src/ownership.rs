@@ -3,8 +3,6 @@
 //! (it sets each route's `owner_check`, which `spillcheck routes` shows and the probe reads);
 //! SC102 reports from it.
 
-use rustc_hash::FxHashSet as HashSet;
-
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::ast_util::callee_last;
@@ -24,6 +22,9 @@ pub(crate) struct Loads<'a> {
     pub from_path: bool,
     /// The calls that load data by them.
     pub sites: Vec<&'a ast::ExprCall>,
+    /// Reads of a record store by them that are no call: `users[uid]`, `o["id"] == oid`
+    /// over `for o in orders`.
+    pub store_sites: Vec<&'a Expr>,
     /// Every id is a name (a title, a slug, a user name), none a number or key.
     pub named: bool,
 }
@@ -68,27 +69,27 @@ fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>
     let body = taint.closure(&body_names);
     let mut out = Vec::new();
     for a in crate::facts::assigns_in(&func.body) {
-        let Expr::Call(c) = a.value.as_ref() else {
-            continue;
+        // `source.get("id")`, `source["id"]`.
+        let (source, key) = match a.value.as_ref() {
+            Expr::Call(c) => {
+                let Expr::Attribute(at) = c.func.as_ref() else {
+                    continue;
+                };
+                if !matches!(at.attr.as_str(), "get" | "__getitem__") {
+                    continue;
+                }
+                (at.value.as_ref(), c.arguments.args.first())
+            }
+            Expr::Subscript(sub) => (sub.value.as_ref(), Some(sub.slice.as_ref())),
+            _ => continue,
         };
-        let Expr::Attribute(at) = c.func.as_ref() else {
-            continue;
-        };
-        if !matches!(at.attr.as_str(), "get" | "__getitem__") {
-            continue;
-        }
-        let from_request = crate::ast_util::dotted(&at.value).is_some_and(|d| {
+        let from_request = crate::ast_util::dotted(source).is_some_and(|d| {
             d.ends_with("request.args")
                 || d.ends_with("request.values")
                 || d.ends_with("request.form")
-        }) || crate::patterns::is_body_dump(&at.value)
-            || matches!(at.value.as_ref(), Expr::Name(n) if body.contains(n.id.as_str()));
-        let Some(key) = c
-            .arguments
-            .args
-            .first()
-            .and_then(crate::ast_util::str_value)
-        else {
+        }) || crate::patterns::is_body_dump(source)
+            || matches!(source, Expr::Name(n) if body.contains(n.id.as_str()));
+        let Some(key) = key.and_then(crate::ast_util::str_value) else {
             continue;
         };
         if from_request && id_like(key, "string") {
@@ -104,9 +105,10 @@ fn loads_by_id(
     call: &ast::ExprCall,
     ids: &NameSet<'_>,
     summaries: &Summaries,
-    external: &HashSet<String>,
+    external: &crate::facts::FileScope,
 ) -> bool {
-    if is_data_call(call) {
+    let on_store = matches!(call.func.as_ref(), Expr::Attribute(a) if external.stores.root(&a.value).is_some());
+    if is_data_call(call) || on_store {
         let receiver_reads =
             matches!(call.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids));
         return receiver_reads
@@ -136,6 +138,51 @@ fn loads_by_id(
         .iter()
         .enumerate()
         .any(|(i, a)| params.contains(&(i + usize::from(shift))) && reads_any(a, ids))
+}
+
+/// A record store read by an id with no call: `users[uid]`, and a record of a loop or a
+/// comprehension over a store matched with the id (`for o in orders: if o["id"] ==
+/// order_id`, `next(o for o in orders if o["id"] == order_id)`).
+fn store_reads_by_id<'a>(
+    func: &'a ast::StmtFunctionDef,
+    stores: &crate::stores::Stores,
+    ids: &NameSet<'_>,
+    taint: &Taint<'a>,
+) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
+    if stores.is_empty() {
+        return out;
+    }
+    let mut roots: Vec<&'a str> = Vec::new();
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Name(n) = e
+            && stores.is_store(n.id.as_str())
+            && !roots.contains(&n.id.as_str())
+        {
+            roots.push(n.id.as_str());
+        }
+    });
+    if roots.is_empty() {
+        return out;
+    }
+    let from_store = taint.closure(&roots);
+    exprs_in(&func.body, &mut |e| match e {
+        Expr::Subscript(sub) if stores.root(e).is_some() && reads_any(&sub.slice, ids) => {
+            out.push(e);
+        }
+        Expr::Compare(c) => {
+            let mut operands = crate::ast_util::operands(c);
+            if operands.clone().any(|x| {
+                reads_any(x, &from_store) && !reads_any(x, ids)
+                    || matches!(x, Expr::Subscript(_)) && stores.root(x).is_some()
+            }) && operands.any(|x| reads_any(x, ids) && !reads_any(x, &from_store))
+            {
+                out.push(e);
+            }
+        }
+        _ => {}
+    });
+    out
 }
 
 /// Whether a load is also given the caller's identity as a value of its own, beside the
@@ -250,7 +297,7 @@ fn scoped_by_identity(
 pub(crate) fn analyze<'a>(
     model: &mut Model<'a>,
     summaries: &Summaries,
-    externals: &[HashSet<String>],
+    externals: &[crate::facts::FileScope],
     taints: &crate::facts::Taints<'a>,
 ) -> Vec<Option<Loads<'a>>> {
     let mut out = Vec::with_capacity(model.routes.len());
@@ -263,7 +310,7 @@ pub(crate) fn analyze<'a>(
 fn route<'a>(
     site: &mut crate::model::RouteSite<'a>,
     summaries: &Summaries,
-    externals: &[HashSet<String>],
+    externals: &[crate::facts::FileScope],
     taints: &crate::facts::Taints<'a>,
 ) -> Option<Loads<'a>> {
     let func: &'a ast::StmtFunctionDef = site.func;
@@ -296,7 +343,8 @@ fn route<'a>(
         .into_iter()
         .filter(|c| loads_by_id(c, &id_names, summaries, external))
         .collect();
-    if sites.is_empty() {
+    let store_sites = store_reads_by_id(func, &external.stores, &id_names, &taint);
+    if sites.is_empty() && store_sites.is_empty() {
         return None;
     }
     let named = named && request_ids(func, &taint).is_empty();
@@ -304,6 +352,7 @@ fn route<'a>(
         ids: ids.clone(),
         from_path,
         sites,
+        store_sites,
         named,
     };
     if !site.route.auth.required() {
@@ -367,6 +416,36 @@ fn route<'a>(
         }
     });
     compared |= session_keyed;
+    // The loaded object handed to a helper that compares it with the caller, the request
+    // refused when it says no (`if n is None or not visible(n): abort(404)`).
+    // The object is also what a loop matched with the id (`for o in orders: if o["id"] ==
+    // order_id`).
+    let mut matched = id_names.clone();
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Compare(c) = e {
+            let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
+            if operands.iter().any(|x| reads_any(x, &id_names)) {
+                for x in operands {
+                    crate::ast_util::each_expr(x, &mut |n| {
+                        if let Expr::Name(n) = n {
+                            matched.insert(n.id.as_str());
+                        }
+                    });
+                }
+            }
+        }
+    });
+    compared |= refused_unless_helper_agrees(&func.body, &matched, &|c| {
+        crate::facts::linkable_call(c, external)
+            && callee_last(c).is_some_and(|n| {
+                summaries.checks_owner.contains(n)
+                    || summaries.unique(n)
+                        && summaries
+                            .by_name
+                            .get(n)
+                            .is_some_and(|f| f.compares_identity)
+            })
+    });
     // The identity as a value a statement inserts is no check of what it reads.
     let locals_check = LocalStrings::of_body(&func.body);
     let inserts = |c: &ast::ExprCall| {
@@ -385,6 +464,38 @@ fn route<'a>(
     }
     site.route.owner_check = OwnerCheck::Missing;
     Some(loads)
+}
+
+/// Whether an `if` whose body refuses the request tests a call `agrees` accepts on the
+/// loaded object (`if not visible(note): abort(404)`), anywhere in the body.
+fn refused_unless_helper_agrees(
+    body: &[ruff_python_ast::Stmt],
+    ids: &NameSet<'_>,
+    agrees: &dyn Fn(&ast::ExprCall) -> bool,
+) -> bool {
+    use ruff_python_ast::Stmt;
+    body.iter().any(|s| match s {
+        Stmt::If(i) => {
+            let tests = crate::ast_util::any_expr(&i.test, &mut |e| {
+                matches!(e, Expr::Call(c) if agrees(c) && c.arguments.args.iter().any(|a| reads_any(a, ids)))
+            });
+            // Any way out counts: `abort(404)` hides the object as well as 403 refuses it.
+            tests
+                && i.body.iter().any(|b| {
+                    matches!(b, Stmt::Raise(_) | Stmt::Return(_))
+                        || crate::facts::is_rejection(b)
+                        || matches!(b, Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort")))
+                })
+                || refused_unless_helper_agrees(&i.body, ids, agrees)
+                || i.elif_else_clauses
+                    .iter()
+                    .any(|c| refused_unless_helper_agrees(&c.body, ids, agrees))
+        }
+        Stmt::With(w) => refused_unless_helper_agrees(&w.body, ids, agrees),
+        Stmt::Try(t) => refused_unless_helper_agrees(&t.body, ids, agrees),
+        Stmt::For(f) => refused_unless_helper_agrees(&f.body, ids, agrees),
+        _ => false,
+    })
 }
 
 /// Words of what a caller is allowed to reach (`allowed_realm_ids`, `permitted_projects`,

@@ -385,6 +385,13 @@ pub(crate) fn is_signing_key_name(name: &str) -> bool {
         || joined.ends_with("session_secret")
         || joined == "secret"
         || joined.ends_with("app_secret")
+        // `SECRET_KEY_HMAC`, `SECRET_KEY_2`, `JWT_SECRET_KEY_V2`: a key with a qualifier.
+        || ws.windows(2).position(|w| w[0] == "secret" && w[1] == "key").is_some_and(|i| {
+            ws[i + 2..].iter().all(|q| {
+                matches!(q.as_str(), "hmac" | "jwt" | "token" | "signing" | "old" | "new" | "prod")
+                    || q.trim_start_matches('v').chars().all(|c| c.is_ascii_digit())
+            })
+        })
 }
 
 /// A name that holds a credential: passwords, API keys, tokens, client secrets.

@@ -732,7 +732,7 @@ pub(crate) struct Project<'a> {
     /// Each function's taint, computed once for every part of the project pass.
     pub taints: &'a crate::facts::Taints<'a>,
     /// Per file, the names it imports from outside the project.
-    pub externals: &'a [rustc_hash::FxHashSet<String>],
+    pub externals: &'a [crate::facts::FileScope],
     /// ORM classes and SQL tables.
     pub data_models: &'a crate::data_models::DataModels,
     /// Per route (as in `model.routes`), what it reads, writes and returns.

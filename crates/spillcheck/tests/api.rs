@@ -1012,8 +1012,8 @@ fn api_zoo_found_where_planted_silent_where_safe() {
         .unwrap()
         .iter()
         .map(|e| {
-            let (m, p) = route_of(e);
-            (e["rule"].as_str().unwrap().to_owned(), m, p)
+            let (method, route) = route_of(e);
+            (e["rule"].as_str().unwrap().to_owned(), method, route)
         })
         .collect();
     assert!(

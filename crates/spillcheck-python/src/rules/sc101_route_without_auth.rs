@@ -209,7 +209,7 @@ pub(crate) fn check_routes(
     model: &Model<'_>,
     files: &[SourceFile],
     summaries: &Summaries,
-    externals: &[rustc_hash::FxHashSet<String>],
+    externals: &[crate::facts::FileScope],
     data: &[RouteData],
     scoped: &rustc_hash::FxHashSet<String>,
     findings: &mut Vec<Finding>,

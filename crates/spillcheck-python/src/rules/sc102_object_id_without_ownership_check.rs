@@ -184,6 +184,7 @@ impl crate::rules::Rule for Check {
                 ids,
                 from_path,
                 sites,
+                store_sites,
                 named,
             }) = &cx.ownership[index]
             else {
@@ -241,7 +242,12 @@ impl crate::rules::Rule for Check {
                 }
                 _ => continue,
             };
-            finding = finding.at(file.at(sites[0])).on_route(method, &r.path);
+            finding = match (sites.first(), store_sites.first()) {
+                (Some(c), _) => finding.at(file.at(*c)),
+                (None, Some(e)) => finding.at(file.at(*e)),
+                (None, None) => finding,
+            }
+            .on_route(method, &r.path);
             if cx.route_data[index].returns_private().is_some() {
                 finding.cwe.push("CWE-213".to_owned());
             }

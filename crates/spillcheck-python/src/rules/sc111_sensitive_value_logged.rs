@@ -275,10 +275,36 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let what = call_values(call)
         .find_map(|v| sensitive_in(v, auth_function))
         .filter(|w| !constant_name(w) && !masked_local(w))
-        .or_else(|| derived_from_password(cx, call));
+        .or_else(|| derived_from_password(cx, call))
+        .or_else(|| {
+            (auth_function && logs_body_alias(cx, call))
+                .then(|| "the request body of an authentication endpoint".to_owned())
+        });
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
     }
+}
+
+/// Whether a log call writes a local that holds the request body itself (`content =
+/// request.json; print(content)`): every value the function gives it is the body.
+fn logs_body_alias(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Some(f) = cx.functions.last() else {
+        return false;
+    };
+    call_values(call).any(|v| {
+        let Expr::Name(n) = v else { return false };
+        let sets: Vec<&Expr> = crate::facts::assigns_in(&f.body)
+            .iter()
+            .filter(|a| {
+                a.targets
+                    .iter()
+                    .flat_map(crate::ast_util::target_names)
+                    .any(|t| t == n.id.as_str())
+            })
+            .map(|a| a.value.as_ref())
+            .collect();
+        !sets.is_empty() && sets.iter().all(|v| is_body_dump(v))
+    })
 }
 
 /// A masked rendering of a secret: text with a run of asterisks that shows at most a few

@@ -1,0 +1,312 @@
+//! Record stores: module-level (or app-factory-level) containers a small API keeps its
+//! records in instead of a database (`users = {1: {"id": 1, "email": …}}`, `orders = []`
+//! filled by `orders.append({...})`, `state = {"users": {}, "notes": {}}`). Reading one is
+//! a data access, as a query is; writing one is a write; its records' keys are the fields
+//! of a model named after it (`users` → `user`).
+//!
+//! A container is a store only when records go in: a dict display with an id, an owner,
+//! a personal or a secret field among two or more string keys, in its literal or put in
+//! by the module (`users[uid] = {...}`, `users.append({...})`). Caches, counters and
+//! configuration tables hold no such records.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::ast_util::{callee_last, str_value};
+use crate::facts::model_key;
+
+/// The record stores of one file: container name → its store.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Stores {
+    by_name: HashMap<String, Store>,
+}
+
+/// One store: its records' fields, and for a dict of stores (`state = {"users": {}}`) the
+/// fields of each part, by its key.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Store {
+    pub fields: HashSet<String>,
+    pub parts: HashMap<String, HashSet<String>>,
+}
+
+/// Methods that change a container.
+const WRITE_METHODS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "popitem",
+    "remove",
+    "clear",
+    "update",
+    "setdefault",
+    "__setitem__",
+    "__delitem__",
+];
+
+/// Whether a dict display is a record: two or more string keys, one of them an id, an
+/// owner, a personal or a secret field.
+fn record_fields(d: &ast::ExprDict) -> Option<Vec<String>> {
+    let keys: Vec<String> = d
+        .items
+        .iter()
+        .filter_map(|i| i.key.as_ref().and_then(str_value))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let telling = keys.iter().any(|k| {
+        k == "id"
+            || k == "uuid"
+            || k.ends_with("_id")
+            || spillcheck_core::vocab::is_owner_field(k)
+            || spillcheck_core::vocab::is_personal_field(k)
+            || spillcheck_core::vocab::is_sensitive_field(k)
+    });
+    (keys.len() >= 2 && telling).then_some(keys)
+}
+
+/// The records of a value: a record itself, or the records a list or dict display holds.
+fn records_in(value: &Expr, out: &mut Vec<Vec<String>>) {
+    match value {
+        Expr::Dict(d) => {
+            if let Some(f) = record_fields(d) {
+                out.push(f);
+            } else {
+                for item in &d.items {
+                    if let Expr::Dict(inner) = &item.value
+                        && let Some(f) = record_fields(inner)
+                    {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        Expr::List(l) => {
+            for e in &l.elts {
+                if let Expr::Dict(inner) = e
+                    && let Some(f) = record_fields(inner)
+                {
+                    out.push(f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a value makes a container: a dict or list display, or `dict()`, `list()`,
+/// `defaultdict(...)`, `OrderedDict()`.
+fn is_container(value: &Expr) -> bool {
+    match value {
+        Expr::Dict(_) | Expr::List(_) => true,
+        Expr::Call(c) => matches!(
+            callee_last(c),
+            Some("dict" | "list" | "defaultdict" | "OrderedDict")
+        ),
+        _ => false,
+    }
+}
+
+/// Where a store access lands: the container's name and, under a string key of it
+/// (`state["users"]`), that key.
+fn root_of(e: &Expr) -> Option<(&str, Option<&str>)> {
+    match e {
+        Expr::Name(n) => Some((n.id.as_str(), None)),
+        Expr::Subscript(s) => match s.value.as_ref() {
+            Expr::Name(n) => Some((n.id.as_str(), str_value(&s.slice))),
+            inner => root_of(inner),
+        },
+        _ => None,
+    }
+}
+
+impl Stores {
+    /// The stores of a module: containers assigned at its top level or at the top level of
+    /// a function that defines others (an app factory whose views are closures).
+    pub(crate) fn of_module(body: &[Stmt]) -> Stores {
+        let mut candidates: HashMap<String, Store> = HashMap::default();
+        let mut scopes: Vec<&[Stmt]> = vec![body];
+        for s in body {
+            if let Stmt::FunctionDef(f) = s
+                && f.body.iter().any(|x| matches!(x, Stmt::FunctionDef(_)))
+            {
+                scopes.push(&f.body);
+            }
+        }
+        for scope in scopes {
+            for s in scope {
+                let (target, value) = match s {
+                    Stmt::Assign(a) => match a.targets.as_slice() {
+                        [Expr::Name(n)] => (n.id.as_str(), a.value.as_ref()),
+                        _ => continue,
+                    },
+                    Stmt::AnnAssign(a) => match (a.target.as_ref(), a.value.as_deref()) {
+                        (Expr::Name(n), Some(v)) => (n.id.as_str(), v),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                if !is_container(value) {
+                    continue;
+                }
+                let mut records = Vec::new();
+                records_in(value, &mut records);
+                let store = candidates.entry(target.to_owned()).or_default();
+                store.fields.extend(records.into_iter().flatten());
+                // `state = {"users": {...}, "notes": []}`: a dict of containers.
+                if let Expr::Dict(d) = value {
+                    for item in &d.items {
+                        if let Some(k) = item.key.as_ref().and_then(str_value)
+                            && is_container(&item.value)
+                        {
+                            let mut inner = Vec::new();
+                            records_in(&item.value, &mut inner);
+                            if !inner.is_empty() {
+                                store
+                                    .parts
+                                    .entry(k.to_owned())
+                                    .or_default()
+                                    .extend(inner.into_iter().flatten());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return Stores::default();
+        }
+        // Records the module puts in: `users[uid] = {...}`, `state["users"][k] = {...}`,
+        // `orders.append({...})`, `users.setdefault(k, {...})`.
+        let mut put = |container: &Expr, value: &Expr| {
+            let Some((root, part)) = root_of(container) else {
+                return;
+            };
+            let Some(store) = candidates.get_mut(root) else {
+                return;
+            };
+            let mut records = Vec::new();
+            records_in(value, &mut records);
+            let fields = records.into_iter().flatten();
+            // Under a text key (`state["users"][name] = {...}`): a part of the store.
+            match part {
+                Some(p) => store.parts.entry(p.to_owned()).or_default().extend(fields),
+                None => store.fields.extend(fields),
+            }
+        };
+        crate::facts::exprs_in(body, &mut |e| {
+            if let Expr::Call(c) = e
+                && let Expr::Attribute(a) = c.func.as_ref()
+                && matches!(a.attr.as_str(), "append" | "insert" | "setdefault")
+                && let Some(v) = c.arguments.args.last()
+            {
+                put(&a.value, v);
+            }
+        });
+        for a in crate::facts::assigns_in(body) {
+            for t in &a.targets {
+                if let Expr::Subscript(s) = t {
+                    put(&s.value, &a.value);
+                }
+            }
+        }
+        candidates.retain(|_, s| !s.fields.is_empty() || !s.parts.is_empty());
+        Stores {
+            by_name: candidates,
+        }
+    }
+
+    /// Whether the file keeps no records in containers.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// Each store's model (`users` → `user`, `state["users"]` → `user`) and its fields.
+    pub(crate) fn models(&self) -> impl Iterator<Item = (String, &HashSet<String>)> {
+        self.by_name.iter().flat_map(|(name, s)| {
+            let own = (!s.fields.is_empty()).then(|| (model_key(name), &s.fields));
+            own.into_iter()
+                .chain(s.parts.iter().map(|(k, f)| (model_key(k), f)))
+        })
+    }
+
+    /// The model an expression reads from a store: `users`, `users[uid]`, `state["users"]`
+    /// (the part's), `users.get(uid)`'s receiver. `None` when it names no store.
+    pub(crate) fn model_of(&self, e: &Expr) -> Option<String> {
+        let (root, part) = root_of(e)?;
+        let store = self.by_name.get(root)?;
+        match part {
+            Some(p) if store.parts.contains_key(p) => Some(model_key(p)),
+            _ if store.fields.is_empty() => None,
+            _ => Some(model_key(root)),
+        }
+    }
+
+    /// The store an expression reads from (`users`, `users[uid]`, `state["users"][k]`): its
+    /// name.
+    pub(crate) fn root<'e>(&self, e: &'e Expr) -> Option<&'e str> {
+        root_of(e).map(|(r, _)| r).filter(|r| self.is_store(r))
+    }
+
+    /// Whether a name is a store's.
+    pub(crate) fn is_store(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Whether a call changes a store: `users.pop(uid)`, `orders.append(...)`,
+    /// `state["users"].update(...)`.
+    pub(crate) fn is_write_call(&self, call: &ast::ExprCall) -> bool {
+        matches!(call.func.as_ref(), Expr::Attribute(a)
+            if WRITE_METHODS.contains(&a.attr.as_str())
+                && root_of(&a.value).is_some_and(|(r, _)| self.is_store(r)))
+    }
+
+    /// Whether an assignment or deletion target is in a store: `users[uid] = ...`,
+    /// `state["users"][k]["role"] = ...`.
+    pub(crate) fn is_write_target(&self, target: &Expr) -> bool {
+        matches!(target, Expr::Subscript(s) if root_of(&s.value).is_some_and(|(r, _)| self.is_store(r)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stores(src: &str) -> Stores {
+        let parsed = ruff_python_parser::parse_module(src).unwrap();
+        Stores::of_module(&parsed.syntax().body)
+    }
+
+    #[test]
+    fn containers_of_records_are_stores() {
+        let s = stores(
+            "users = {1: {'id': 1, 'email': 'a@x', 'password': 'p'}}\n\
+             orders = []\n\
+             def add(o):\n    orders.append({'id': 1, 'owner': 2, 'item': 'x'})\n",
+        );
+        let models: Vec<String> = s.models().map(|(m, _)| m).collect();
+        assert!(models.contains(&"user".to_owned()), "{models:?}");
+        assert!(models.contains(&"order".to_owned()), "{models:?}");
+    }
+
+    #[test]
+    fn factory_state_parts_are_stores() {
+        let s = stores(
+            "def create_app():\n    state = {'users': {}, 'hits': 0}\n    vault = {}\n\
+             \n    def add(t):\n        vault[t] = {'title': t, 'secret': 's', 'owner': 'u'}\n\
+             \n    def reg(n):\n        state['users'][n] = {'username': n, 'email': 'e'}\n    return add\n",
+        );
+        let mut models: Vec<String> = s.models().map(|(m, _)| m).collect();
+        models.sort();
+        assert_eq!(models, ["user", "vault"]);
+    }
+
+    #[test]
+    fn caches_counters_and_configuration_are_not() {
+        let s = stores(
+            "cache = {}\nhits = []\nLOGGING = {'version': 1, 'handlers': {'console': {'class': 'x', 'level': 'INFO'}}}\n\
+             def f(k, v):\n    cache[k] = v\n    hits.append(k)\n",
+        );
+        assert!(s.is_empty(), "{s:?}");
+    }
+}
