@@ -38,6 +38,9 @@ pub(crate) struct RouteData {
     pub filters_public: bool,
     /// It answers with a file (`send_file`, `send_from_directory`).
     pub serves_file: bool,
+    /// It answers with records of a record store whole (`jsonify(user)`): where, and the
+    /// secret fields (with their model) the records of the stores it reads hold.
+    pub whole_store_answer: Option<(ruff_text_size::TextRange, Vec<(String, String)>)>,
 }
 
 /// Words of a column or value that selects public rows.
@@ -191,7 +194,7 @@ fn one<'a>(
     }
     let taint = taints.of(func);
     if !external.stores.is_empty() {
-        store_data(func, &external.stores, &taint, models, &mut data);
+        store_data(func, &external.stores, &mut data);
     }
     // Whole records returned: `SELECT *` rows, and rows of helpers that select them.
     let whole = taint.flagged(|f| f.whole_record);
@@ -234,14 +237,25 @@ fn one<'a>(
 fn store_data<'a>(
     func: &'a ast::StmtFunctionDef,
     stores: &crate::stores::Stores,
-    taint: &Taint<'a>,
-    models: &DataModels,
     data: &mut RouteData,
 ) {
     let mut roots: Vec<&'a str> = Vec::new();
     let mut read: Vec<String> = Vec::new();
+    let mut secrets: Vec<(String, String)> = Vec::new();
+    let mut fields_read: Vec<String> = Vec::new();
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Some(m) = stores.model_of(e) {
+            if let Some(fields) = stores.fields_of(e) {
+                let mut fields: Vec<&String> = fields.iter().collect();
+                fields.sort();
+                for f in fields {
+                    push(&mut fields_read, f);
+                    let pair = (m.clone(), f.clone());
+                    if spillcheck_core::vocab::is_sensitive_field(f) && !secrets.contains(&pair) {
+                        secrets.push(pair);
+                    }
+                }
+            }
             push(&mut read, &m);
         }
         if let Expr::Name(n) = e
@@ -258,7 +272,7 @@ fn store_data<'a>(
         push(&mut data.primary, m);
         push(&mut data.models, m);
     }
-    let records = taint.closure(&roots);
+    let records = stores.record_names(&func.body);
     let is_record = |e: &Expr| matches!(e, Expr::Name(n) if records.contains(n.id.as_str()));
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Expr::Call(c) = e
@@ -279,19 +293,18 @@ fn store_data<'a>(
             data.writes = true;
         }
     }
-    let mut whole = false;
+    let mut whole = None;
     returns_in(&func.body, &mut |r| {
-        whole |= r
-            .value
-            .as_deref()
-            .is_some_and(|v| answers_whole(v, &records, stores));
-    });
-    if whole {
-        for m in &read {
-            if let Some(fields) = models.fields(m) {
-                data.response_fields.extend(fields.iter().cloned());
-            }
+        if whole.is_none()
+            && let Some(v) = r.value.as_deref()
+            && answers_whole(v, &records, stores)
+        {
+            whole = Some(ruff_text_size::Ranged::range(v));
         }
+    });
+    if let Some(at) = whole {
+        data.whole_store_answer = Some((at, secrets));
+        data.response_fields.extend(fields_read);
     }
 }
 
@@ -385,7 +398,6 @@ pub(crate) fn identity_scoped_models<'a>(
         out.extend(store_scoped(
             site.func,
             &externals[site.file_index].stores,
-            &taint,
             &identity,
         ));
         let locals = LocalStrings::of_body(&site.func.body);
@@ -410,7 +422,6 @@ pub(crate) fn identity_scoped_models<'a>(
 fn store_scoped<'a>(
     func: &'a ast::StmtFunctionDef,
     stores: &crate::stores::Stores,
-    taint: &Taint<'a>,
     identity: &crate::facts::NameSet<'_>,
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -430,7 +441,7 @@ fn store_scoped<'a>(
             roots.push(n.id.as_str());
         }
     });
-    let records = taint.closure(&roots);
+    let records = stores.record_names(&func.body);
     let owner_of_record = |x: &Expr| {
         matches!(x, Expr::Subscript(s)
         if crate::facts::reads_any(&s.value, &records)

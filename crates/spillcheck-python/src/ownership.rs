@@ -147,7 +147,6 @@ fn store_reads_by_id<'a>(
     func: &'a ast::StmtFunctionDef,
     stores: &crate::stores::Stores,
     ids: &NameSet<'_>,
-    taint: &Taint<'a>,
 ) -> Vec<&'a Expr> {
     let mut out = Vec::new();
     if stores.is_empty() {
@@ -165,7 +164,7 @@ fn store_reads_by_id<'a>(
     if roots.is_empty() {
         return out;
     }
-    let from_store = taint.closure(&roots);
+    let from_store = stores.record_names(&func.body);
     exprs_in(&func.body, &mut |e| match e {
         Expr::Subscript(sub) if stores.root(e).is_some() && reads_any(&sub.slice, ids) => {
             out.push(e);
@@ -343,7 +342,7 @@ fn route<'a>(
         .into_iter()
         .filter(|c| loads_by_id(c, &id_names, summaries, external))
         .collect();
-    let store_sites = store_reads_by_id(func, &external.stores, &id_names, &taint);
+    let store_sites = store_reads_by_id(func, &external.stores, &id_names);
     if sites.is_empty() && store_sites.is_empty() {
         return None;
     }

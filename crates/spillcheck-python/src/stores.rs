@@ -248,6 +248,108 @@ impl Stores {
         root_of(e).map(|(r, _)| r).filter(|r| self.is_store(r))
     }
 
+    /// The fields of the records an expression reads from a store: the part's for
+    /// `state["users"]`, the store's own otherwise.
+    pub(crate) fn fields_of(&self, e: &Expr) -> Option<&HashSet<String>> {
+        let (root, part) = root_of(e)?;
+        let store = self.by_name.get(root)?;
+        match part.and_then(|p| store.parts.get(p)) {
+            Some(f) => Some(f),
+            None => (!store.fields.is_empty()).then_some(&store.fields),
+        }
+    }
+
+    /// Whether an expression yields a store's records one by one when iterated: the store
+    /// (`orders`, `state["users"]`), `.values()` of it, `list(...)`/`sorted(...)` of those.
+    fn collection(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Name(_) | Expr::Subscript(_) => {
+                self.root(e).is_some()
+                    && !matches!(e, Expr::Subscript(s) if str_value(&s.slice).is_none())
+            }
+            Expr::Call(c) => match c.func.as_ref() {
+                Expr::Attribute(a) if a.attr.as_str() == "values" => self.collection(&a.value),
+                _ => {
+                    matches!(
+                        callee_last(c),
+                        Some("list" | "sorted" | "reversed" | "filter")
+                    ) && c.arguments.args.iter().any(|a| self.collection(a))
+                }
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether an expression yields one record, given the names known to hold records:
+    /// `users.get(uid)`, `users[uid]`, `users.pop(uid)`, `next(o for o in orders if ...)`, a
+    /// record name, either side of `or` and of a conditional.
+    fn one_record(&self, e: &Expr, records: &crate::facts::NameSet<'_>) -> bool {
+        match e {
+            Expr::Name(n) => records.contains(n.id.as_str()),
+            Expr::Subscript(s) => {
+                self.root(e).is_some() && str_value(&s.slice).is_none()
+                    || self.collection(&s.value)
+            }
+            Expr::Call(c) => match c.func.as_ref() {
+                Expr::Attribute(a) if matches!(a.attr.as_str(), "get" | "pop" | "setdefault") => {
+                    self.collection(&a.value)
+                }
+                _ if callee_last(c) == Some("next") => c.arguments.args.first().is_some_and(|g| {
+                    matches!(g, Expr::Generator(g2) if self.one_record(&g2.elt, records)
+                        || matches!(g2.elt.as_ref(), Expr::Name(n)
+                            if g2.generators.iter().any(|x| self.collection(&x.iter)
+                                && crate::ast_util::target_names(&x.target).contains(&n.id.as_str()))))
+                }),
+                _ => false,
+            },
+            Expr::BoolOp(b) => b.values.iter().any(|v| self.one_record(v, records)),
+            Expr::If(i) => self.one_record(&i.body, records) || self.one_record(&i.orelse, records),
+            _ => false,
+        }
+    }
+
+    /// The names of a function that hold one of the stores' records: assigned one
+    /// ([`Stores::one_record`]), or the target of a loop or a comprehension over a store.
+    pub(crate) fn record_names<'a>(&self, body: &'a [Stmt]) -> crate::facts::NameSet<'a> {
+        let mut out = crate::facts::NameSet::default();
+        if self.is_empty() {
+            return out;
+        }
+        let assigns = crate::facts::assigns_in(body);
+        crate::facts::exprs_in(body, &mut |e| {
+            let generators = match e {
+                Expr::ListComp(c) => &c.generators,
+                Expr::SetComp(c) => &c.generators,
+                Expr::DictComp(c) => &c.generators,
+                Expr::Generator(c) => &c.generators,
+                _ => return,
+            };
+            for g in generators {
+                if self.collection(&g.iter) {
+                    out.extend(crate::ast_util::target_names(&g.target));
+                }
+            }
+        });
+        for_targets(body, &mut |f| {
+            if self.collection(&f.iter) {
+                out.extend(crate::ast_util::target_names(&f.target));
+            }
+        });
+        loop {
+            let before = out.len();
+            for a in &assigns {
+                if let [Expr::Name(n)] = a.targets.as_slice()
+                    && self.one_record(&a.value, &out)
+                {
+                    out.insert(n.id.as_str());
+                }
+            }
+            if out.len() == before {
+                return out;
+            }
+        }
+    }
+
     /// Whether a name is a store's.
     pub(crate) fn is_store(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
@@ -265,6 +367,26 @@ impl Stores {
     /// `state["users"][k]["role"] = ...`.
     pub(crate) fn is_write_target(&self, target: &Expr) -> bool {
         matches!(target, Expr::Subscript(s) if root_of(&s.value).is_some_and(|(r, _)| self.is_store(r)))
+    }
+}
+
+/// Every `for` statement of a body, nested ones included.
+fn for_targets<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::StmtFor)) {
+    use ruff_python_ast::visitor::{Visitor, walk_stmt};
+    struct V<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a ast::StmtFor),
+    }
+    impl<'a> Visitor<'a> for V<'_, 'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::For(x) = stmt {
+                (self.f)(x);
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut v = V { f };
+    for s in body {
+        v.visit_stmt(s);
     }
 }
 
@@ -299,6 +421,23 @@ mod tests {
         let mut models: Vec<String> = s.models().map(|(m, _)| m).collect();
         models.sort();
         assert_eq!(models, ["user", "vault"]);
+    }
+
+    #[test]
+    fn records_are_what_is_taken_from_a_store_not_what_is_computed_from_it() {
+        let src = "users = {1: {'id': 1, 'email': 'e'}}\norders = [{'id': 1, 'owner_id': 2}]\n\
+                   def f(uid, oid):\n    u = users.get(uid)\n    o = next((x for x in orders if x['id'] == oid), None)\n\
+                   \n    for m in list(users.values()):\n        pass\n    n = len(orders)\n\
+                   \n    sale = {'id': sum(1 for y in orders)}\n    return u, o, n, sale\n";
+        let parsed = ruff_python_parser::parse_module(src).unwrap();
+        let body = &parsed.syntax().body;
+        let s = Stores::of_module(body);
+        let ruff_python_ast::Stmt::FunctionDef(f) = &body[2] else {
+            panic!("no function")
+        };
+        let mut names: Vec<&str> = s.record_names(&f.body).into_iter().collect();
+        names.sort_unstable();
+        assert_eq!(names, ["m", "o", "u", "x", "y"]);
     }
 
     #[test]

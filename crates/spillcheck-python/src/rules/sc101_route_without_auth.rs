@@ -203,8 +203,36 @@ fn public_asset(path: &str, handler: &str) -> bool {
         .any(|w| ASSET_WORDS.contains(&w.as_str()))
 }
 
+/// Whether the app hands out tokens that nothing reads back: a login (a route that takes a
+/// password) issues one, and no function of the project authenticates or reads the
+/// request's credentials. An app with no authentication at all is otherwise public by
+/// design.
+fn tokens_never_checked(
+    model: &Model<'_>,
+    summaries: &Summaries,
+    externals: &[crate::facts::FileScope],
+) -> bool {
+    if !summaries.authenticates.is_empty() {
+        return false;
+    }
+    let mut login = false;
+    for site in &model.routes {
+        let f = summaries.own_facts(site.file_index, site.func, &externals[site.file_index]);
+        if f.reads_credentials {
+            return false;
+        }
+        login |= (f.issues_token || f.calls.iter().any(|c| summaries.issuers.contains(c)))
+            && site
+                .route
+                .inputs
+                .iter()
+                .any(|i| crate::patterns::is_password_like_name(&i.name));
+    }
+    login
+}
+
 /// `SC101`: data-handling routes that nothing authenticates, in a project where other
-/// routes are authenticated.
+/// routes are authenticated (or that issues tokens no route reads back).
 pub(crate) fn check_routes(
     model: &Model<'_>,
     files: &[SourceFile],
@@ -214,7 +242,7 @@ pub(crate) fn check_routes(
     scoped: &rustc_hash::FxHashSet<String>,
     findings: &mut Vec<Finding>,
 ) {
-    if !model.any_auth {
+    if !model.any_auth && !tokens_never_checked(model, summaries, externals) {
         return;
     }
     let readers = Readers::build(&model.routes, data);

@@ -39,6 +39,11 @@ declare_rule! {
     /// field (`exclude=("email",)`, `only=`), `load_only` fields and nestings that name
     /// no person (an order's own `contact`) are not reported.
     ///
+    /// A record of a record store (a module-level dict or list of records, see
+    /// `docs/static-analysis.md`) answered whole (`return jsonify(user)`) is reported when
+    /// the store's records hold a secret or a password; not by an operation that issues
+    /// tokens.
+    ///
     /// ## Fix
     /// ```python
     /// def user_json(u):
@@ -202,6 +207,36 @@ fn check_serializers(file: &SourceFile, module: &ModModule, findings: &mut Vec<F
         if is_serializer(func.name.as_str()) {
             check_function(file, func, class, &taints, findings);
         }
+    }
+}
+
+/// `SC140` on views that answer a record of a record store whole (`return jsonify(user)`
+/// where `user = users.get(user_id)`): the secrets the store's records hold go with it.
+/// Not on a view that issues tokens (a login answers its own).
+fn check_store_answers(cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+    for (site, data) in cx.model.routes.iter().zip(cx.route_data) {
+        let Some((at, secrets)) = &data.whole_store_answer else {
+            continue;
+        };
+        let file = &cx.files[site.file_index];
+        let Some((model, field)) = secrets.first() else {
+            continue;
+        };
+        if file.is_test || issues_tokens(site.func.name.as_str()) {
+            continue;
+        }
+        let method = site.route.methods.first().map_or("GET", String::as_str);
+        findings.push(
+            Finding::new(
+                &SC140,
+                format!(
+                    "`{field}` of a `{model}` record is answered with the whole record by `{}`",
+                    site.func.name
+                ),
+            )
+            .at(file.location(*at))
+            .on_route(method, &site.route.path),
+        );
     }
 }
 
@@ -638,6 +673,7 @@ impl crate::rules::Rule for Check {
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
         check_responders(cx.model, cx.files, cx.taints, findings);
         check_schemas(cx.summary, findings);
+        check_store_answers(cx, findings);
     }
 
     fn concerns_its_view(&self) -> bool {
