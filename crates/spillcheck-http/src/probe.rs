@@ -55,6 +55,9 @@ pub struct Options {
     pub source_ops: Vec<Operation>,
     /// Routes public by design (config `public-routes`).
     pub public_routes: Vec<String>,
+    /// Keys the code holds (SC130's and SC131's literals), tried on the users' tokens with
+    /// the built-in list: the secret that signs an expired copy (SC204) and impersonation.
+    pub known_keys: Vec<String>,
     /// Which rules run (the others send no requests).
     pub enabled: Enabled,
     /// Whoever watches the probe's progress.
@@ -240,6 +243,8 @@ pub struct Probe {
     pub refused_writes: Vec<Probed>,
     /// The HMAC secret of A's token, when weak enough to be found.
     pub token_secret: Option<String>,
+    /// Keys the code holds, tried when cracking the users' tokens.
+    pub known_keys: Vec<String>,
     /// Public routes from the configuration.
     pub public: PublicRoutes,
     /// The accounts the probe registered (once, with `--allow-writes`).
@@ -886,6 +891,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         a_login: None,
         refused_writes: Vec::new(),
         token_secret: None,
+        known_keys: options.known_keys,
         public: PublicRoutes::new(&options.public_routes),
         owned: tokio::sync::OnceCell::new(),
         enabled: options.enabled,
@@ -1126,7 +1132,8 @@ async fn identities(
     }
     if let Some(user) = &p.user
         && let Ok(jwt) = Jwt::decode(&user.token())
-        && let Some(found) = spillcheck_tokens::jwt::crack(&jwt, &[]).and_then(|r| r.secret)
+        && let Some(found) =
+            spillcheck_tokens::jwt::crack(&jwt, &p.known_keys).and_then(|r| r.secret)
     {
         p.secret(&found);
         p.token_secret = Some(found);

@@ -470,12 +470,22 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     // Nothing authenticated in the code: the route rules have no authenticated route to
     // compare with, and a clean report says nothing of who may call the API.
     if model.routes.len() >= 3 && !model.any_auth {
-        diagnostics.push(Diagnostic {
-            level: DiagnosticLevel::Warning,
-            message: format!(
+        let message = if rules::sc101_route_without_auth::tokens_never_checked(
+            &model, &summaries, &externals,
+        ) {
+            format!(
+                "none of the {} routes is authenticated in the code, though a login issues tokens: SC101 reports the routes that handle data",
+                model.routes.len()
+            )
+        } else {
+            format!(
                 "none of the {} routes is authenticated in the code: SC101 and SC102 have no authenticated route to compare with, and authentication in a proxy or WSGI middleware is not seen; probe the running API to learn who may call it",
                 model.routes.len()
-            ),
+            )
+        };
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            message,
             path: None,
             line: None,
         });

@@ -309,6 +309,7 @@ mod registry_tests {
             canary: None,
             source_ops: Vec::new(),
             public_routes: Vec::new(),
+            known_keys: Vec::new(),
             enabled: Box::new(|_| true),
             progress: std::sync::Arc::new(crate::engine::Unwatched),
             observer: None,

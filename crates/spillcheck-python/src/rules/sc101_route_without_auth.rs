@@ -207,7 +207,7 @@ fn public_asset(path: &str, handler: &str) -> bool {
 /// password) issues one, and no function of the project authenticates or reads the
 /// request's credentials. An app with no authentication at all is otherwise public by
 /// design.
-fn tokens_never_checked(
+pub(crate) fn tokens_never_checked(
     model: &Model<'_>,
     summaries: &Summaries,
     externals: &[crate::facts::FileScope],

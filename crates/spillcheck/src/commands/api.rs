@@ -203,6 +203,7 @@ async fn run_probe(
     args: &ProbeArgs,
     config: &Config,
     source_ops: Vec<Operation>,
+    known_keys: Vec<String>,
     enabled: probe::Enabled,
     bar: indicatif::ProgressBar,
 ) -> anyhow::Result<Probed> {
@@ -298,6 +299,7 @@ async fn run_probe(
         canary: canary.clone(),
         source_ops,
         public_routes: config.public_routes.clone(),
+        known_keys,
         enabled,
         observer: args
             .verbose
@@ -497,6 +499,7 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
         &args.probe,
         &config,
         source_ops,
+        Vec::new(),
         enabled,
         progress(),
     ))?;
@@ -668,6 +671,14 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
         &args.probe,
         &config,
     )?));
+    // The signing keys the code holds (SC130's and SC131's literals), tried on the users'
+    // tokens by the probe (SC204, impersonation) and by the token audit (SC301).
+    let code_keys: Vec<String> = analysis
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule_id.as_str(), "SC130" | "SC131"))
+        .flat_map(|f| f.secrets.iter().cloned())
+        .collect();
     let rt = runtime()?;
     let probe_enabled = enabled_set(&args.common, &config)?;
     let probed = rt.block_on(async {
@@ -680,20 +691,12 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
             None => None,
         };
         let result = tokio::select! {
-            r = run_probe(&url, &args.probe, &config, ops, probe_enabled, progress()) => r,
+            r = run_probe(&url, &args.probe, &config, ops, code_keys.clone(), probe_enabled, progress()) => r,
             _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
         };
         drop(app.take());
         result
     })?;
-    // The signing keys the code holds (SC130's and SC131's literals), tried on the users'
-    // tokens.
-    let code_keys: Vec<String> = analysis
-        .findings
-        .iter()
-        .filter(|f| matches!(f.rule_id.as_str(), "SC130" | "SC131"))
-        .flat_map(|f| f.secrets.iter().cloned())
-        .collect();
     let (more, mut diagnostics) = extras(&args.probe, &probed, &code_keys);
     let mut api_findings = probed.outcome.findings;
     api_findings.extend(more);
@@ -747,7 +750,7 @@ pub(crate) async fn probe_run(
     enabled: probe::Enabled,
     bar: indicatif::ProgressBar,
 ) -> anyhow::Result<ProbeRun> {
-    let probed = run_probe(url, args, config, Vec::new(), enabled, bar).await?;
+    let probed = run_probe(url, args, config, Vec::new(), Vec::new(), enabled, bar).await?;
     let (more, mut diagnostics) = extras(args, &probed, &[]);
     let mut findings = probed.outcome.findings;
     findings.extend(more);
