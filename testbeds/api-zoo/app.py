@@ -42,6 +42,9 @@ Planted (see expected.toml):
                                   decorator was forgotten)
 - POST /api/register              copies `is_admin` from the body: a new account is an
                                   administrator, as GET /api/members shows
+- GET  /api/web/users/<username>  behind the session cookie the JSON login also sets (no
+                                  token read): any member reads any member's phone; found
+                                  when A and B log in with --user
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -61,6 +64,7 @@ Safe (must stay silent):
                                   note (its code says so, not its path): never to be sent
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
+- GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
 - PATCH /api/v2/vault/<title>     the same rewrite, by the entry's owner only
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
@@ -888,7 +892,36 @@ def create_app():
             answer = jsonify(status="success", message="logged in")
             answer.set_cookie("access_token_cookie", issue(username), httponly=True)
             return answer
+        # The web client's session opens with the same login, beside the token.
+        session["member"] = username
         return jsonify(access_token=issue(username))
+
+    def member_session(view):
+        def wrapper(*args, **kwargs):
+            if session.get("member") not in state["users"]:
+                return jsonify(error="log in first"), 401
+            return view(*args, **kwargs)
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    # Planted: the web client's profile page data, behind the session the login opens (the
+    # token is not read): any member reads any member's phone by user name.
+    @app.get("/api/web/users/<username>")
+    @member_session
+    def web_profile(username):
+        user = state["users"].get(username)
+        if user is None:
+            abort(404)
+        return jsonify(public(user))
+
+    # Safe: the same, the member's own profile only.
+    @app.get("/api/web/v2/users/<username>")
+    @member_session
+    def web_profile_v2(username):
+        user = state["users"].get(username)
+        if user is None or username != session.get("member"):
+            abort(404)
+        return jsonify(public(user))
 
     # ZOO_LOGIN=auth: the only login is POST /auth; the token sits deep in an envelope.
     if shape == "auth":

@@ -121,6 +121,11 @@ pub struct Identity {
     /// A new login that gave no token we can read (the token comes in a cookie, or the
     /// login failed): no more new logins beyond the first five.
     barren: std::sync::atomic::AtomicBool,
+    /// The cookies the login set beside the token it answered (`session`,
+    /// `remember_token`): a web UI's session login that some routes (Flask-Login's
+    /// `@login_required`) ask for instead of the token. Sent with the token, as the app's
+    /// own client would.
+    session: RwLock<Option<String>>,
 }
 
 /// A login request: it carries a password, so its `Debug` shows only where it goes.
@@ -178,6 +183,7 @@ impl Identity {
             answered: std::sync::Mutex::default(),
             refused_in_row: AtomicU32::new(0),
             barren: std::sync::atomic::AtomicBool::new(false),
+            session: RwLock::new(None),
         }
     }
 
@@ -200,6 +206,7 @@ impl Identity {
             answered: std::sync::Mutex::default(),
             refused_in_row: AtomicU32::new(0),
             barren: std::sync::atomic::AtomicBool::new(false),
+            session: RwLock::new(None),
         })
     }
 
@@ -263,6 +270,27 @@ impl Identity {
             token.trim().clone_into(&mut t);
         }
         self.served.store(0, Ordering::Relaxed);
+    }
+
+    /// Keeps the cookies a login set beside its token (empty values dropped); none leaves
+    /// the ones kept before.
+    pub fn set_session(&self, cookies: &[(String, String)]) {
+        let header: Vec<String> = cookies
+            .iter()
+            .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        if header.is_empty() {
+            return;
+        }
+        if let Ok(mut s) = self.session.write() {
+            *s = Some(header.join("; "));
+        }
+    }
+
+    /// The `Cookie` header of the session the login opened, if it opened one.
+    pub fn session(&self) -> Option<String> {
+        self.session.read().ok().and_then(|s| s.clone())
     }
 
     /// Notes that the current token got an answer other than 401 (2xx at `path`).

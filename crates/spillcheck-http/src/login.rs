@@ -1175,9 +1175,18 @@ pub async fn log_in(
                     user: c.name.clone(),
                     password: c.password.clone(),
                 });
+                let identity = crate::auth::Identity::logged_in(label, &token, req);
+                // The session the login opened beside the token it answered.
+                if cookie.is_none() {
+                    let cookies = ex.response.set_cookies();
+                    for (_, v) in &cookies {
+                        p.secret(v);
+                    }
+                    identity.set_session(&cookies);
+                }
                 return Ok(LoggedIn {
                     form: login,
-                    identity: crate::auth::Identity::logged_in(label, &token, req),
+                    identity,
                     answer: ex.response.json(),
                     cookie,
                 });

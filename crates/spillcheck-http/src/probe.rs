@@ -376,6 +376,13 @@ impl Probe {
             {
                 self.secret(&token);
                 who.set_token(&token);
+                if who.session().is_some() {
+                    let cookies = answer.response.set_cookies();
+                    for (_, v) in &cookies {
+                        self.secret(v);
+                    }
+                    who.set_session(&cookies);
+                }
                 let retried = self
                     .engine
                     .send(self.as_identity(who, &req, &token))
@@ -408,6 +415,14 @@ impl Probe {
     fn as_identity(&self, who: &Identity, req: &Request, token: &str) -> Request {
         let mut r = req.clone();
         r.headers.push(self.placement.header(token));
+        if let Some(session) = who.session()
+            && !r
+                .headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+        {
+            r.headers.push(("cookie".to_owned(), session));
+        }
         r.actor.clone_from(&who.label);
         r
     }

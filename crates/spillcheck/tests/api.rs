@@ -1170,6 +1170,26 @@ fn user_credentials_log_in_and_again_when_the_token_expires() {
     assert!(!diags.contains("wrong-password"), "{diags}");
 }
 
+#[test]
+fn the_session_a_login_opens_goes_with_its_token() {
+    // The zoo's JSON login answers a token and also opens the web client's session; the
+    // `/api/web/...` pages read only the session. Logged in with --user, A and B carry both,
+    // so A's read of B's profile there is tested (and the owner-checked twin holds).
+    let t = zoo_for_users(&[]);
+    let out = scan_zoo_as_users(&t, &[]);
+    let got = found(&json(&out));
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.1 == "GET" && g.2 == "/api/web/users/{username}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        !got.iter().any(|g| g.2 == "/api/web/v2/users/{username}"),
+        "{got:?}"
+    );
+}
+
 /// `spillcheck scan` of the zoo with A and B logging in from the environment
 /// (`SPILLCHECK_USER`, `SPILLCHECK_USER_B`), verbose, JSON, no rate limit.
 fn scan_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
