@@ -82,7 +82,8 @@ Safe (must stay silent):
 POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
 form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic; auth: none,
 the login is POST /auth, answering the token inside a JSON-RPC-like envelope, as OTP servers
-do). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
+do; ZOO_ISSUE=header-bytes: the login answers the token in its `Authorization` header as
+Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
 ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
@@ -891,6 +892,11 @@ def create_app():
         if token_scheme == "cookie":
             answer = jsonify(status="success", message="logged in")
             answer.set_cookie("access_token_cookie", issue(username), httponly=True)
+            return answer
+        if os.environ.get("ZOO_ISSUE") == "header-bytes":
+            # As apps on PyJWT 1.x hand it out: in a response header, formatted from bytes.
+            answer = jsonify(status="success", message="logged in")
+            answer.headers["Authorization"] = "{0}".format(issue(username).encode())
             return answer
         # The web client's session opens with the same login, beside the token.
         session["member"] = username

@@ -1034,7 +1034,7 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
 /// The token a login answer carries: in the JSON body (any path), or in a header the
 /// API hands tokens out in.
 fn issued_token(ex: &Exchange) -> Option<String> {
-    token_in(ex).or_else(|| {
+    token_in(ex).map(|t| unwrap_bytes_repr(&t)).or_else(|| {
         [
             "x-auth-token",
             "x-access-token",
@@ -1043,9 +1043,24 @@ fn issued_token(ex: &Exchange) -> Option<String> {
         ]
         .iter()
         .find_map(|h| ex.response.header(h))
-        .map(|v| v.trim_start_matches("Bearer ").trim().to_owned())
+        .map(|v| unwrap_bytes_repr(v.trim_start_matches("Bearer ").trim()))
         .filter(|t| t.len() >= 8 && !t.contains(char::is_whitespace))
     })
+}
+
+/// A token handed out as Python prints bytes (`b'eyJ…'`, PyJWT 1.x's `encode` formatted
+/// into a string): the token inside, as the app's own client would send it.
+fn unwrap_bytes_repr(t: &str) -> String {
+    for q in ['\'', '"'] {
+        if let Some(inner) = t
+            .strip_prefix('b')
+            .and_then(|r| r.strip_prefix(q))
+            .and_then(|r| r.strip_suffix(q))
+        {
+            return inner.to_owned();
+        }
+    }
+    t.to_owned()
 }
 
 /// The token a login answer hands out where this API expects it: the cookie of that name
@@ -1242,18 +1257,26 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
     // description and no code, where APIs usually answer the caller's own profile.
     let mut refused: Vec<String> = Vec::new();
     let mut anon_401: Vec<bool> = Vec::new();
-    let mut reads: Vec<&str> = ops
+    let mut reads: Vec<String> = ops
         .iter()
         .filter(|op| {
             op.method == "GET" && op.path_params().count() == 0 && !Probe::issues_tokens(&op.path)
         })
-        .map(|op| op.path.as_str())
+        .map(|op| op.path.clone())
         .take(16)
         .collect();
+    // Then reads of one object at an example id (`/get/1`): an API whose every protected
+    // read names an object still refuses anonymous callers there.
+    reads.extend(
+        ops.iter()
+            .filter(|op| op.method == "GET" && op.path_params().count() == 1)
+            .map(Operation::example_path)
+            .take(8),
+    );
     if reads.is_empty() {
-        reads.extend(COMMON_OWN_READS);
+        reads.extend(COMMON_OWN_READS.iter().map(|s| (*s).to_owned()));
     }
-    for path in reads {
+    for path in &reads {
         let Ok(ex) = p.anon(p.request("placement", Method::GET, path)).await else {
             continue;
         };
@@ -1336,6 +1359,14 @@ mod tests {
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn a_token_printed_as_python_bytes_is_the_token_inside() {
+        assert_eq!(unwrap_bytes_repr("b'eyJ0.eyJ1.sig'"), "eyJ0.eyJ1.sig");
+        assert_eq!(unwrap_bytes_repr("b\"abc.def.ghi\""), "abc.def.ghi");
+        assert_eq!(unwrap_bytes_repr("bearer-abc"), "bearer-abc");
+        assert_eq!(unwrap_bytes_repr("b'unclosed"), "b'unclosed");
+    }
 
     #[test]
     fn a_login_form_names_the_account_by_its_one_other_field() {

@@ -1190,6 +1190,28 @@ fn the_session_a_login_opens_goes_with_its_token() {
     );
 }
 
+#[test]
+fn a_token_handed_out_in_a_header_as_python_bytes_is_sent_back_bare() {
+    // The login answers `Authorization: b'<token>'` (PyJWT 1.x formatted into a string)
+    // and the API reads the bare token from `Authorization`: the scan unwraps the token,
+    // learns where it goes, and its checks run (A reads B's profile).
+    let t = zoo_for_users(&[("ZOO_ISSUE", "header-bytes"), ("ZOO_SCHEME", "bare")]);
+    let out = scan_zoo_as_users(&t, &[]);
+    let report = json(&out);
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.1 == "GET" && g.2 == "/api/users/{username}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("tokens go in `Authorization: {token}`"),
+        "{diags}"
+    );
+}
+
 /// `spillcheck scan` of the zoo with A and B logging in from the environment
 /// (`SPILLCHECK_USER`, `SPILLCHECK_USER_B`), verbose, JSON, no rate limit.
 fn scan_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
