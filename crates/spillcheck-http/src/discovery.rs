@@ -1029,21 +1029,42 @@ impl SeenIds {
     /// The ids of the collection at `prefix` itself (its listing's records), without the
     /// values seen under other keys.
     pub fn listed(&self, prefix: &str) -> Vec<Value> {
-        self.by_prefix
-            .get(prefix.trim_end_matches('/'))
-            .cloned()
-            .unwrap_or_default()
+        let prefix = prefix.trim_end_matches('/');
+        match self.by_prefix.get(prefix) {
+            Some(v) => v.clone(),
+            None => self.same_noun(prefix),
+        }
+    }
+
+    /// Ids of the collections named like `prefix`'s last segment elsewhere in the API
+    /// (`/api/orders` for `/api/training/orders`, `/api/legacy/orders`): the same records
+    /// served under another prefix, a mirror or a version of the resource.
+    fn same_noun(&self, prefix: &str) -> Vec<Value> {
+        let Some((_, noun)) = prefix.rsplit_once('/') else {
+            return Vec::new();
+        };
+        if noun.is_empty() || noun.starts_with('{') {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (_, ids) in self.by_prefix.iter().filter(|(k, _)| {
+            k.as_str() != prefix && k.rsplit_once('/').is_some_and(|(_, n)| n == noun)
+        }) {
+            for x in ids {
+                push_unique(&mut out, x);
+            }
+        }
+        out
     }
 
     /// Candidate values for parameter `name` of an operation whose path before the
-    /// parameter is `prefix` (e.g. `/api/notes/`): ids of that collection first, then ids
-    /// under the parameter's own name.
+    /// parameter is `prefix` (e.g. `/api/notes/`): ids of that collection first (else of
+    /// the collections of the same name under another prefix), then ids under the
+    /// parameter's own name.
     pub fn candidates(&self, name: &str, prefix: &str) -> Vec<Value> {
         let mut out = Vec::new();
         let prefix = prefix.trim_end_matches('/');
-        if let Some(v) = self.by_prefix.get(prefix) {
-            out.extend(v.iter().cloned());
-        }
+        out.extend(self.listed(prefix));
         if let Some(v) = self.by_key.get(&spillcheck_core::vocab::normalize(name)) {
             for x in v {
                 push_unique(&mut out, x);
@@ -1301,6 +1322,16 @@ mod tests {
             vec![Value::from(2), Value::from(3)]
         );
         assert_eq!(seen.candidates("owner_id", "/x/"), vec![Value::from(9)]);
+        // The same collection under another prefix (a mirror, a training copy): its ids,
+        // not those of another collection.
+        assert_eq!(
+            seen.candidates("note_id", "/api/training/notes/"),
+            vec![Value::from(2), Value::from(3)]
+        );
+        assert!(
+            seen.candidates("card_id", "/api/training/cards/")
+                .is_empty()
+        );
         // A login answer's natural keys, by the parameter's name in any spelling.
         seen.learn(
             "",
