@@ -352,6 +352,11 @@ pub(crate) fn is_rejection(stmt: &Stmt) -> bool {
                     || t.elts
                         .first()
                         .is_some_and(|e| matches!(e, Expr::Call(c) if is_denial_call(c)))
+                    // `return None, (jsonify(error=...), 401)`: a checker that hands its
+                    // caller the refusal to answer with.
+                    || t.elts.iter().any(|e| {
+                        matches!(e, Expr::Tuple(inner) if inner.elts.iter().skip(1).any(is_denial_status))
+                    })
             }
             Expr::Call(c) => kwarg_status(c) || is_denial_call(c) || says_unauthenticated(c),
             _ => false,

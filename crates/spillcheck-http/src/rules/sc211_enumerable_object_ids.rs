@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when a neighbour's answer names another owner or carries another user's email; likely when it is missing from A's own listing. Not reported: answers identical to A's own (the id is ignored), answers shaped like the answer for an id that names nothing (an empty record for any number), objects of a collection A's listing shows as shared, and public reads that anonymous callers get alike. Random UUIDs are noted as not enumerable.
+    /// Confirmed when a neighbour's answer names another owner or carries another user's email; likely when it is missing from A's own listing (read again then: records made since, by A's own writes or by everyone, are not others' found by enumeration). Not reported: answers identical to A's own (the id is ignored), answers shaped like the answer for an id that names nothing (an empty record for any number), objects of a collection A's listing shows as shared, and public reads that anonymous callers get alike. Random UUIDs are noted as not enumerable.
     ///
     /// ## Fix
     /// Check ownership (see SC210); random ids only slow enumeration down, they do not replace the check.
@@ -90,13 +90,27 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
         }
     }
     neighbours.truncate(usize::try_from(2 * w).unwrap_or(6).max(2));
-    // The caller's own listing of this collection, when there is one (user routes have none).
-    let listed: Option<Vec<String>> = (!authz::is_user_param(pr)).then(|| {
-        authz::texts(&p.seen_a.candidates(
+    // The caller's own listing of this collection, when there is one (user routes have none):
+    // what the probe saw, and the listing as it is now (records made since, by A's own
+    // writes, are A's or everyone's, not others' found by enumeration).
+    let listed: Option<Vec<String>> = if authz::is_user_param(pr) {
+        None
+    } else {
+        let mut ids = authz::texts(&p.seen_a.candidates(
             &authz::param(pr).map(|x| x.name.clone()).unwrap_or_default(),
             &authz::prefix(pr),
-        ))
-    });
+        ));
+        if let Some(now) = authz::fresh_listing(p, user, pr).await {
+            for r in authz::records(&now) {
+                if let Some(id) = r.get("id").map(crate::discovery::value_text)
+                    && !ids.contains(&id)
+                {
+                    ids.push(id);
+                }
+            }
+        }
+        Some(ids)
+    };
     let own_answer = pr.user.as_ref().filter(|x| x.response.ok());
     // What the operation answers for an id that names nothing: a neighbour answered the
     // same way (`{"transactions": []}` for any number) is no record.
