@@ -194,7 +194,7 @@ fn one<'a>(
     }
     let taint = taints.of(func);
     if !external.stores.is_empty() {
-        store_data(func, &external.stores, &mut data);
+        store_data(func, &external.stores.seen_from(func), &mut data);
     }
     // Whole records returned: `SELECT *` rows, and rows of helpers that select them.
     let whole = taint.flagged(|f| f.whole_record);
@@ -397,7 +397,7 @@ pub(crate) fn identity_scoped_models<'a>(
         let identity = identity_names(site, &taint);
         out.extend(store_scoped(
             site.func,
-            &externals[site.file_index].stores,
+            &externals[site.file_index].stores.seen_from(site.func),
             &identity,
         ));
         let locals = LocalStrings::of_body(&site.func.body);

@@ -1541,11 +1541,10 @@ pub(crate) fn func_facts_with<'a>(
     let shadowed: HashSet<String> = if external.stores.is_empty() {
         HashSet::default()
     } else {
-        let mut names: HashSet<String> = facts.params.iter().cloned().collect();
-        for a in assigns_in(&func.body) {
-            names.extend(a.targets.iter().flat_map(target_names).map(str::to_owned));
-        }
-        names
+        crate::stores::bound_in(func)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     };
     let mut v = V {
         external,

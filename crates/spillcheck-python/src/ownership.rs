@@ -106,8 +106,10 @@ fn loads_by_id(
     ids: &NameSet<'_>,
     summaries: &Summaries,
     external: &crate::facts::FileScope,
+    stores: &crate::stores::Stores,
 ) -> bool {
-    let on_store = matches!(call.func.as_ref(), Expr::Attribute(a) if external.stores.root(&a.value).is_some());
+    let on_store =
+        matches!(call.func.as_ref(), Expr::Attribute(a) if stores.root(&a.value).is_some());
     if is_data_call(call) || on_store {
         let receiver_reads =
             matches!(call.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids));
@@ -338,11 +340,12 @@ fn route<'a>(
     // object (`amount` from the card's currency) are not the id.
     let direct_ids = taint.closure_direct(&id_refs);
     let external = &externals[site.file_index];
+    let stores = external.stores.seen_from(func);
     let sites: Vec<&'a ast::ExprCall> = calls_in(&func.body)
         .into_iter()
-        .filter(|c| loads_by_id(c, &id_names, summaries, external))
+        .filter(|c| loads_by_id(c, &id_names, summaries, external, &stores))
         .collect();
-    let store_sites = store_reads_by_id(func, &external.stores, &id_names);
+    let store_sites = store_reads_by_id(func, &stores, &id_names);
     if sites.is_empty() && store_sites.is_empty() {
         return None;
     }

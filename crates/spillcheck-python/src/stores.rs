@@ -125,65 +125,52 @@ impl Stores {
     /// a function that defines others (an app factory whose views are closures).
     pub(crate) fn of_module(body: &[Stmt]) -> Stores {
         let mut candidates: HashMap<String, Store> = HashMap::default();
-        let mut scopes: Vec<&[Stmt]> = vec![body];
+        // Containers of the module, then of each app factory whose views close over them
+        // (a local of a function that merely defines a helper is no store).
+        let module_names = containers_of(body, &mut candidates);
+        let mut factories: Vec<(&ast::StmtFunctionDef, HashSet<String>)> = Vec::new();
         for s in body {
             if let Stmt::FunctionDef(f) = s
                 && f.body.iter().any(|x| matches!(x, Stmt::FunctionDef(_)))
             {
-                scopes.push(&f.body);
-            }
-        }
-        for scope in scopes {
-            for s in scope {
-                let (target, value) = match s {
-                    Stmt::Assign(a) => match a.targets.as_slice() {
-                        [Expr::Name(n)] => (n.id.as_str(), a.value.as_ref()),
-                        _ => continue,
-                    },
-                    Stmt::AnnAssign(a) => match (a.target.as_ref(), a.value.as_deref()) {
-                        (Expr::Name(n), Some(v)) => (n.id.as_str(), v),
-                        _ => continue,
-                    },
-                    _ => continue,
-                };
-                if !is_container(value) {
-                    continue;
-                }
-                let mut records = Vec::new();
-                records_in(value, &mut records);
-                let store = candidates.entry(target.to_owned()).or_default();
-                store.fields.extend(records.into_iter().flatten());
-                // `state = {"users": {...}, "notes": []}`: a dict of containers.
-                if let Expr::Dict(d) = value {
-                    for item in &d.items {
-                        if let Some(k) = item.key.as_ref().and_then(str_value)
-                            && is_container(&item.value)
-                        {
-                            let mut inner = Vec::new();
-                            records_in(&item.value, &mut inner);
-                            if !inner.is_empty() {
-                                store
-                                    .parts
-                                    .entry(k.to_owned())
-                                    .or_default()
-                                    .extend(inner.into_iter().flatten());
-                            }
+                let mut own: HashMap<String, Store> = HashMap::default();
+                let names = containers_of(&f.body, &mut own);
+                let closed: HashSet<String> = names
+                    .into_iter()
+                    .filter(|n| {
+                        f.body.iter().any(|x| {
+                            matches!(x, Stmt::FunctionDef(inner)
+                                if !bound_in(inner).contains(n.as_str()) && mentions(&inner.body, n))
+                        })
+                    })
+                    .collect();
+                for n in &closed {
+                    if let Some(st) = own.remove(n) {
+                        let e = candidates.entry(n.clone()).or_default();
+                        e.fields.extend(st.fields);
+                        for (k, v) in st.parts {
+                            e.parts.entry(k).or_default().extend(v);
                         }
                     }
                 }
+                factories.push((f, closed));
             }
         }
         if candidates.is_empty() {
             return Stores::default();
         }
-        // Records the module puts in: `users[uid] = {...}`, `state["users"][k] = {...}`,
-        // `orders.append({...})`, `users.setdefault(k, {...})`.
-        let mut put = |container: &Expr, value: &Expr| {
+        // Records the module puts in (`users[uid] = {...}`, `state["users"][k] = {...}`,
+        // `orders.append({...})`), where the name is the store's: not in a function that
+        // binds a local of that name.
+        let mut inserts: Vec<(&Expr, &Expr)> = Vec::new();
+        let visible: HashSet<String> = module_names;
+        insertions(body, &visible, &factories, &mut inserts);
+        for (container, value) in inserts {
             let Some((root, part)) = root_of(container) else {
-                return;
+                continue;
             };
             let Some(store) = candidates.get_mut(root) else {
-                return;
+                continue;
             };
             let mut records = Vec::new();
             records_in(value, &mut records);
@@ -193,27 +180,31 @@ impl Stores {
                 Some(p) => store.parts.entry(p.to_owned()).or_default().extend(fields),
                 None => store.fields.extend(fields),
             }
-        };
-        crate::facts::exprs_in(body, &mut |e| {
-            if let Expr::Call(c) = e
-                && let Expr::Attribute(a) = c.func.as_ref()
-                && matches!(a.attr.as_str(), "append" | "insert" | "setdefault")
-                && let Some(v) = c.arguments.args.last()
-            {
-                put(&a.value, v);
-            }
-        });
-        for a in crate::facts::assigns_in(body) {
-            for t in &a.targets {
-                if let Expr::Subscript(s) = t {
-                    put(&s.value, &a.value);
-                }
-            }
         }
         candidates.retain(|_, s| !s.fields.is_empty() || !s.parts.is_empty());
         Stores {
             by_name: candidates,
         }
+    }
+
+    /// The stores a function sees: not those whose name it binds itself (a parameter or a
+    /// local of the same name).
+    pub(crate) fn seen_from(&self, func: &ast::StmtFunctionDef) -> std::borrow::Cow<'_, Stores> {
+        if self.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let bound = bound_in(func);
+        if !self.by_name.keys().any(|k| bound.contains(k.as_str())) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        std::borrow::Cow::Owned(Stores {
+            by_name: self
+                .by_name
+                .iter()
+                .filter(|(k, _)| !bound.contains(k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
     }
 
     /// Whether the file keeps no records in containers.
@@ -370,6 +361,196 @@ impl Stores {
     }
 }
 
+/// The containers a body assigns at its own level (`users = {...}`, `orders: list = []`)
+/// into `candidates`, with the records their literals hold; their names.
+fn containers_of(body: &[Stmt], candidates: &mut HashMap<String, Store>) -> HashSet<String> {
+    let mut names = HashSet::default();
+    for s in body {
+        let (target, value) = match s {
+            Stmt::Assign(a) => match a.targets.as_slice() {
+                [Expr::Name(n)] => (n.id.as_str(), a.value.as_ref()),
+                _ => continue,
+            },
+            Stmt::AnnAssign(a) => match (a.target.as_ref(), a.value.as_deref()) {
+                (Expr::Name(n), Some(v)) => (n.id.as_str(), v),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if !is_container(value) {
+            continue;
+        }
+        names.insert(target.to_owned());
+        let mut records = Vec::new();
+        records_in(value, &mut records);
+        let store = candidates.entry(target.to_owned()).or_default();
+        store.fields.extend(records.into_iter().flatten());
+        // `state = {"users": {...}, "notes": []}`: a dict of containers.
+        if let Expr::Dict(d) = value {
+            for item in &d.items {
+                if let Some(k) = item.key.as_ref().and_then(str_value)
+                    && is_container(&item.value)
+                {
+                    let mut inner = Vec::new();
+                    records_in(&item.value, &mut inner);
+                    if !inner.is_empty() {
+                        store
+                            .parts
+                            .entry(k.to_owned())
+                            .or_default()
+                            .extend(inner.into_iter().flatten());
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The names a function binds itself: its parameters and the names it assigns, loops
+/// over or opens (`with ... as x`), nested functions aside.
+pub(crate) fn bound_in(func: &ast::StmtFunctionDef) -> HashSet<&str> {
+    use ruff_python_ast::visitor::{Visitor, walk_stmt};
+    struct V<'a> {
+        out: HashSet<&'a str>,
+    }
+    impl<'a> Visitor<'a> for V<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        self.out.extend(crate::ast_util::target_names(t));
+                    }
+                }
+                Stmt::AnnAssign(a) => self.out.extend(crate::ast_util::target_names(&a.target)),
+                Stmt::AugAssign(a) => self.out.extend(crate::ast_util::target_names(&a.target)),
+                Stmt::For(f) => self.out.extend(crate::ast_util::target_names(&f.target)),
+                Stmt::With(w) => {
+                    for i in &w.items {
+                        if let Some(v) = &i.optional_vars {
+                            self.out.extend(crate::ast_util::target_names(v));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            walk_stmt(self, stmt);
+        }
+    }
+    let mut v = V {
+        out: func.parameters.iter().map(|p| p.name().as_str()).collect(),
+    };
+    for s in &func.body {
+        v.visit_stmt(s);
+    }
+    v.out
+}
+
+/// Whether a body reads a name.
+fn mentions(body: &[Stmt], name: &str) -> bool {
+    let mut found = false;
+    crate::facts::exprs_in(body, &mut |e| {
+        found |= matches!(e, Expr::Name(n) if n.id.as_str() == name);
+    });
+    found
+}
+
+/// The insertions of records into containers in `body` where `visible` names are the
+/// stores' (`users[uid] = {...}`, `orders.append({...})`), into functions that do not bind
+/// those names themselves; an app factory's own containers are visible inside it.
+fn insertions<'a>(
+    body: &'a [Stmt],
+    visible: &HashSet<String>,
+    factories: &[(&ast::StmtFunctionDef, HashSet<String>)],
+    out: &mut Vec<(&'a Expr, &'a Expr)>,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                let bound = bound_in(f);
+                let mut inner: HashSet<String> = visible
+                    .iter()
+                    .filter(|n| !bound.contains(n.as_str()))
+                    .cloned()
+                    .collect();
+                if let Some((_, own)) = factories.iter().find(|(g, _)| std::ptr::eq(*g, f)) {
+                    inner.extend(own.iter().cloned());
+                }
+                insertions(&f.body, &inner, factories, out);
+            }
+            Stmt::ClassDef(c) => insertions(&c.body, visible, factories, out),
+            _ => {
+                if visible.is_empty() {
+                    continue;
+                }
+                let seen = |e: &Expr| root_of(e).is_some_and(|(r, _)| visible.contains(r));
+                if let Stmt::Assign(a) = stmt {
+                    for t in &a.targets {
+                        if let Expr::Subscript(s) = t
+                            && seen(&s.value)
+                        {
+                            out.push((&s.value, &a.value));
+                        }
+                    }
+                }
+                let mut calls: Vec<(&'a Expr, &'a Expr)> = Vec::new();
+                crate::facts::exprs_in(std::slice::from_ref(stmt), &mut |e| {
+                    if let Expr::Call(c) = e
+                        && let Expr::Attribute(a) = c.func.as_ref()
+                        && matches!(a.attr.as_str(), "append" | "insert" | "setdefault")
+                        && let Some(v) = c.arguments.args.last()
+                        && seen(&a.value)
+                    {
+                        calls.push((&a.value, v));
+                    }
+                });
+                // A compound statement's own body: its nested functions keep their scope.
+                match stmt {
+                    Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::Try(_) => {
+                        let mut nested: Vec<&'a [Stmt]> = Vec::new();
+                        match stmt {
+                            Stmt::If(i) => {
+                                nested.push(&i.body);
+                                for c in &i.elif_else_clauses {
+                                    nested.push(&c.body);
+                                }
+                            }
+                            Stmt::For(f) => {
+                                nested.push(&f.body);
+                                nested.push(&f.orelse);
+                            }
+                            Stmt::While(w) => {
+                                nested.push(&w.body);
+                                nested.push(&w.orelse);
+                            }
+                            Stmt::With(w) => nested.push(&w.body),
+                            Stmt::Try(t) => {
+                                nested.push(&t.body);
+                                for h in &t.handlers {
+                                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                                    nested.push(&h.body);
+                                }
+                                nested.push(&t.orelse);
+                                nested.push(&t.finalbody);
+                            }
+                            _ => {}
+                        }
+                        // Calls in the compound's own test or header only: its body is
+                        // walked below.
+                        calls.retain(|_| false);
+                        for n in nested {
+                            insertions(n, visible, factories, out);
+                        }
+                    }
+                    _ => {}
+                }
+                out.extend(calls);
+            }
+        }
+    }
+}
+
 /// Every `for` statement of a body, nested ones included.
 fn for_targets<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::StmtFor)) {
     use ruff_python_ast::visitor::{Visitor, walk_stmt};
@@ -438,6 +619,17 @@ mod tests {
         let mut names: Vec<&str> = s.record_names(&f.body).into_iter().collect();
         names.sort_unstable();
         assert_eq!(names, ["m", "o", "u", "x", "y"]);
+    }
+
+    #[test]
+    fn locals_of_the_same_name_are_not_the_store() {
+        // A function with a nested helper whose dict no nested function reads is no
+        // factory; a view's local `data_dict` filled with records is its own.
+        let s = stores(
+            "def _read(q):\n    data_dict = {'q': q}\n    def helper():\n        return 1\n    return helper\n\
+             def view(email):\n    data_dict = {}\n    data_dict['user'] = {'id': 1, 'email': email}\n    return data_dict\n",
+        );
+        assert!(s.is_empty(), "{s:?}");
     }
 
     #[test]
