@@ -35,6 +35,35 @@ pub(crate) struct ExceptContext {
     pub http_error: bool,
 }
 
+impl ExceptContext {
+    /// What an `except` clause catches.
+    pub(crate) fn of(h: &ast::ExceptHandlerExceptHandler) -> ExceptContext {
+        let names: Vec<String> = h
+            .type_
+            .as_ref()
+            .map_or_else(Vec::new, |ty| match ty.as_ref() {
+                Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
+                other => dotted(other).into_iter().collect(),
+            });
+        let broad = h.type_.is_none()
+            || names
+                .iter()
+                .any(|n| matches!(n.rsplit('.').next(), Some("Exception" | "BaseException")));
+        let internal = names.iter().any(|n| internal_error(n));
+        ExceptContext {
+            handler: false,
+            http_error: false,
+            name: h.name.as_ref().map(std::string::ToString::to_string),
+            broad,
+            internal,
+            types: names
+                .iter()
+                .map(|n| n.rsplit('.').next().unwrap_or(n).to_owned())
+                .collect(),
+        }
+    }
+}
+
 /// Exception names whose text describes the server's internals.
 const INTERNAL_ERRORS: &[&str] = &[
     "integrityerror",
@@ -550,28 +579,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    let names: Vec<String> = h.type_.as_ref().map_or_else(Vec::new, |ty| match ty
-                        .as_ref()
-                    {
-                        Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
-                        other => dotted(other).into_iter().collect(),
-                    });
-                    let broad = h.type_.is_none()
-                        || names.iter().any(|n| {
-                            matches!(n.rsplit('.').next(), Some("Exception" | "BaseException"))
-                        });
-                    let internal = names.iter().any(|n| internal_error(n));
-                    self.excepts.push(ExceptContext {
-                        handler: false,
-                        http_error: false,
-                        name: h.name.as_ref().map(std::string::ToString::to_string),
-                        broad,
-                        internal,
-                        types: names
-                            .iter()
-                            .map(|n| n.rsplit('.').next().unwrap_or(n).to_owned())
-                            .collect(),
-                    });
+                    self.excepts.push(ExceptContext::of(h));
                     for s in &h.body {
                         self.visit_stmt(s);
                     }

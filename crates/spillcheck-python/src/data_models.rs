@@ -264,6 +264,26 @@ pub(crate) fn ddl_tables(text: &str) -> Vec<DdlTable> {
     out
 }
 
+/// Whether a class maps a database table: a `__tablename__`, a column declared with a
+/// field call (`db.Column(...)`, `mapped_column(...)`), or Flask-SQLAlchemy's `db.Model`
+/// base. Such a class's attributes are stored, not held for use.
+pub(crate) fn maps_a_table(class: &ast::StmtClassDef) -> bool {
+    let declares = class.body.iter().any(|s| match s {
+        Stmt::Assign(a) => {
+            a.targets.iter().any(
+                |t| matches!(t, Expr::Name(n) if matches!(n.id.as_str(), "__tablename__" | "__collection__")),
+            ) || matches!(a.value.as_ref(), Expr::Call(c) if is_field_call(c))
+        }
+        _ => false,
+    });
+    declares
+        || class.arguments.as_ref().is_some_and(|args| {
+            args.args
+                .iter()
+                .any(|b| dotted(b).is_some_and(|d| d == "db.Model" || d == "Model"))
+        })
+}
+
 struct Gather<'o> {
     out: &'o mut DataModels,
 }

@@ -210,6 +210,7 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         return;
     }
     let Some(ctx) = cx.excepts.last().cloned() else {
+        check_return_of_local(cx, stmt, value);
         return;
     };
     // `if app.config["DEBUG"]: return str(e)`: the details only reach a developer.
@@ -281,6 +282,120 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                     builds_response,
                 },
             ));
+        }
+    }
+}
+
+/// The text of an exception kept in a local by an `except` clause that catches broadly
+/// or errors of the machinery, answered by a `return` after the `try` (`except Exception
+/// as e: message = {"error": str(e)}` … `return make_response(jsonify(message), 400)`).
+fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
+    let Some(func) = cx.functions.last().copied() else {
+        return;
+    };
+    if cx.guarded_by_flag() {
+        return;
+    }
+    let returned: Vec<&str> = crate::ast_util::names_in(value);
+    if returned.is_empty() {
+        return;
+    }
+    let mut kept: Option<(String, String, crate::checker::ExceptContext)> = None;
+    let at = ruff_text_size::Ranged::range(stmt).start();
+    handlers_in(&func.body, &mut |h, try_end| {
+        let ctx = crate::checker::ExceptContext::of(h);
+        let Some(name) = ctx.name.clone() else { return };
+        // Only a handler that lets the function go on to this `return`, after its `try`.
+        let falls_through = !h
+            .body
+            .last()
+            .is_some_and(|s| matches!(s, Stmt::Return(_) | Stmt::Raise(_) | Stmt::Continue(_) | Stmt::Break(_)));
+        if kept.is_some() || !(ctx.broad || ctx.internal) || !falls_through || at < try_end {
+            return;
+        }
+        for a in crate::facts::assigns_in(&h.body) {
+            if let [Expr::Name(local)] = a.targets.as_slice()
+                && returned.contains(&local.id.as_str())
+                && local.id.as_str() != name
+                && leaks_exception(&a.value, &name)
+                && !cleaned_by_helper(cx, &a.value, &name)
+            {
+                kept = Some((local.id.to_string(), name.clone(), ctx.clone()));
+                return;
+            }
+        }
+    });
+    let Some((local, name, ctx)) = kept else {
+        return;
+    };
+    let builds_response = match value {
+        Expr::Call(c) => is_response_builder(c),
+        Expr::Tuple(t) => t
+            .elts
+            .first()
+            .is_some_and(|e| matches!(e, Expr::Call(c) if is_response_builder(c))),
+        _ => false,
+    };
+    // Only an answer: a response built here, or a body with its status (`return
+    // dict(message=...), 400`); a helper's result object or tuple is not one yet.
+    let with_status = matches!(value, Expr::Tuple(t)
+        if t.elts.iter().skip(1).any(|e| int_value(e).is_some()));
+    if !(builds_response || with_status) {
+        return;
+    }
+    let finding = cx.report(
+        &SC121,
+        stmt,
+        format!("the exception `{name}` is returned to the client (kept in `{local}`)"),
+    );
+    finding.app_wide = ctx.handler;
+    let index = cx.findings.len() - 1;
+    cx.deferred.push((
+        index,
+        crate::project::Deferred::ExceptionReturned {
+            types: ctx.types.clone(),
+            function: cx.functions.last().map(|f| f.name.to_string()),
+            enclosing: cx.functions.iter().map(|f| f.name.to_string()).collect(),
+            builds_response,
+        },
+    ));
+}
+
+/// Every `except` clause of a body with where its `try` statement ends, nested ones
+/// included (not those of nested functions).
+fn handlers_in<'a>(
+    body: &'a [Stmt],
+    f: &mut dyn FnMut(&'a ast::ExceptHandlerExceptHandler, ruff_text_size::TextSize),
+) {
+    for s in body {
+        match s {
+            Stmt::Try(t) => {
+                handlers_in(&t.body, f);
+                let end = ruff_text_size::Ranged::range(t).end();
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    f(h, end);
+                    handlers_in(&h.body, f);
+                }
+                handlers_in(&t.orelse, f);
+                handlers_in(&t.finalbody, f);
+            }
+            Stmt::If(i) => {
+                handlers_in(&i.body, f);
+                for c in &i.elif_else_clauses {
+                    handlers_in(&c.body, f);
+                }
+            }
+            Stmt::For(x) => {
+                handlers_in(&x.body, f);
+                handlers_in(&x.orelse, f);
+            }
+            Stmt::While(x) => {
+                handlers_in(&x.body, f);
+                handlers_in(&x.orelse, f);
+            }
+            Stmt::With(w) => handlers_in(&w.body, f),
+            _ => {}
         }
     }
 }

@@ -454,7 +454,13 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         let Expr::Name(receiver) = a.value.as_ref() else {
             continue;
         };
-        if uses_its_password(receiver.id.as_str())
+        // `self.password = password` in a class that maps a table is the stored column.
+        let a_model_itself = receiver.id.as_str() == "self"
+            && cx
+                .classes
+                .last()
+                .is_some_and(|c| crate::data_models::maps_a_table(c));
+        if uses_its_password(receiver.id.as_str()) && !a_model_itself
             || !matches!(
                 a.attr.as_str().to_ascii_lowercase().as_str(),
                 "password" | "passwd" | "pwd"
