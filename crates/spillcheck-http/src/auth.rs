@@ -98,7 +98,6 @@ impl Placement {
 }
 
 /// A real identity's token: a literal, or a command to (re)obtain it.
-#[derive(Debug)]
 pub struct Identity {
     /// Who this is (user A, user B, admin, the limited token, an account of another kind).
     pub label: crate::engine::Actor,
@@ -126,6 +125,17 @@ pub struct Identity {
     /// `@login_required`) ask for instead of the token. Sent with the token, as the app's
     /// own client would.
     session: RwLock<Option<String>>,
+}
+
+/// Its `Debug` shows who it is, never the token or the session's cookies.
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("label", &self.label)
+            .field("login", &self.login)
+            .field("session", &self.session().map(|_| "…"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// A login request: it carries a password, so its `Debug` shows only where it goes.
@@ -272,12 +282,15 @@ impl Identity {
         self.served.store(0, Ordering::Relaxed);
     }
 
-    /// Keeps the cookies a login set beside its token (empty values dropped); none leaves
-    /// the ones kept before.
+    /// Keeps the session cookies a login set beside its token (named for a session or a
+    /// credential, or holding a machine-made value); none leaves the ones kept before.
     pub fn set_session(&self, cookies: &[(String, String)]) {
+        // The session's cookies, not a page's preferences (`theme=dark`, `lang=en`).
         let header: Vec<String> = cookies
             .iter()
-            .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+            .filter(|(n, v)| {
+                !n.is_empty() && (spillcheck_core::vocab::is_credential_cookie(n) || v.len() >= 16)
+            })
             .map(|(n, v)| format!("{n}={v}"))
             .collect();
         if header.is_empty() {

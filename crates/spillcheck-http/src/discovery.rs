@@ -1029,11 +1029,10 @@ impl SeenIds {
     /// The ids of the collection at `prefix` itself (its listing's records), without the
     /// values seen under other keys.
     pub fn listed(&self, prefix: &str) -> Vec<Value> {
-        let prefix = prefix.trim_end_matches('/');
-        match self.by_prefix.get(prefix) {
-            Some(v) => v.clone(),
-            None => self.same_noun(prefix),
-        }
+        self.by_prefix
+            .get(prefix.trim_end_matches('/'))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Ids of the collections named like `prefix`'s last segment elsewhere in the API
@@ -1043,7 +1042,15 @@ impl SeenIds {
         let Some((_, noun)) = prefix.rsplit_once('/') else {
             return Vec::new();
         };
-        if noun.is_empty() || noun.starts_with('{') {
+        // A noun that names a kind of record, not a generic endpoint word.
+        if noun.is_empty()
+            || noun.starts_with('{')
+            || [
+                "items", "list", "all", "search", "data", "results", "export", "bulk", "batch",
+                "v1", "v2", "v3", "api",
+            ]
+            .contains(&noun)
+        {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -1064,7 +1071,10 @@ impl SeenIds {
     pub fn candidates(&self, name: &str, prefix: &str) -> Vec<Value> {
         let mut out = Vec::new();
         let prefix = prefix.trim_end_matches('/');
-        out.extend(self.listed(prefix));
+        match self.by_prefix.get(prefix) {
+            Some(v) => out.extend(v.iter().cloned()),
+            None => out.extend(self.same_noun(prefix)),
+        }
         if let Some(v) = self.by_key.get(&spillcheck_core::vocab::normalize(name)) {
             for x in v {
                 push_unique(&mut out, x);

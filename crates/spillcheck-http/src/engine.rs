@@ -72,6 +72,9 @@ pub struct Request {
     /// rather than the answers' `body_cap`, as real APIs' specs pass a megabyte (Kitsu's
     /// is 1.5 MB) and a cut one does not parse.
     pub document: bool,
+    /// Sent with the identity's token alone, without the session its login opened
+    /// (learning where the API takes tokens must not be answered by the session).
+    pub token_only: bool,
 }
 
 /// The most bytes of an API description kept (see [`Request::document`]).
@@ -171,7 +174,15 @@ impl Request {
             body: None,
             login: false,
             document: false,
+            token_only: false,
         }
+    }
+
+    /// Marks the request as carrying the token alone (see [`Request::token_only`]).
+    #[must_use]
+    pub fn token_only(mut self) -> Request {
+        self.token_only = true;
+        self
     }
 
     /// Marks the request as fetching an API description (see [`Request::document`]).

@@ -1034,18 +1034,21 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
 /// The token a login answer carries: in the JSON body (any path), or in a header the
 /// API hands tokens out in.
 fn issued_token(ex: &Exchange) -> Option<String> {
-    token_in(ex).map(|t| unwrap_bytes_repr(&t)).or_else(|| {
-        [
-            "x-auth-token",
-            "x-access-token",
-            "authorization",
-            "access-token",
-        ]
-        .iter()
-        .find_map(|h| ex.response.header(h))
-        .map(|v| unwrap_bytes_repr(v.trim_start_matches("Bearer ").trim()))
-        .filter(|t| t.len() >= 8 && !t.contains(char::is_whitespace))
-    })
+    token_in(ex)
+        .map(|t| unwrap_bytes_repr(&t))
+        .filter(|t| t.len() >= 8)
+        .or_else(|| {
+            [
+                "x-auth-token",
+                "x-access-token",
+                "authorization",
+                "access-token",
+            ]
+            .iter()
+            .find_map(|h| ex.response.header(h))
+            .map(|v| unwrap_bytes_repr(v.trim_start_matches("Bearer ").trim()))
+            .filter(|t| t.len() >= 8 && !t.contains(char::is_whitespace))
+        })
 }
 
 /// A token handed out as Python prints bytes (`b'eyJ…'`, PyJWT 1.x's `encode` formatted
@@ -1193,11 +1196,12 @@ pub async fn log_in(
                 let identity = crate::auth::Identity::logged_in(label, &token, req);
                 // The session the login opened beside the token it answered.
                 if cookie.is_none() {
-                    let cookies = ex.response.set_cookies();
-                    for (_, v) in &cookies {
-                        p.secret(v);
+                    identity.set_session(&ex.response.set_cookies());
+                    if let Some(session) = identity.session() {
+                        for c in session.split("; ") {
+                            p.secret(c.split_once('=').map_or(c, |(_, v)| v));
+                        }
                     }
-                    identity.set_session(&cookies);
                 }
                 return Ok(LoggedIn {
                     form: login,
@@ -1269,7 +1273,11 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
     // read names an object still refuses anonymous callers there.
     reads.extend(
         ops.iter()
-            .filter(|op| op.method == "GET" && op.path_params().count() == 1)
+            .filter(|op| {
+                op.method == "GET"
+                    && op.path_params().count() == 1
+                    && !Probe::issues_tokens(&op.path)
+            })
             .map(Operation::example_path)
             .take(8),
     );
@@ -1296,7 +1304,8 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
     // to A: an operation for another role) — either way Bearer is where tokens go.
     let mut forbidden = false;
     for (i, path) in refused.iter().enumerate() {
-        let req = p.request("placement", Method::GET, path);
+        // The token alone: a session the login opened would answer for it.
+        let req = p.request("placement", Method::GET, path).token_only();
         let answer = if i == 0 {
             // The usual way first, so an expired token is fetched again.
             p.send_as(user, req).await

@@ -376,12 +376,12 @@ impl Probe {
             {
                 self.secret(&token);
                 who.set_token(&token);
-                if who.session().is_some() {
-                    let cookies = answer.response.set_cookies();
-                    for (_, v) in &cookies {
-                        self.secret(v);
+                // The new login's session replaces the old one.
+                who.set_session(&answer.response.set_cookies());
+                if let Some(session) = who.session() {
+                    for c in session.split("; ") {
+                        self.secret(c.split_once('=').map_or(c, |(_, v)| v));
                     }
-                    who.set_session(&cookies);
                 }
                 let retried = self
                     .engine
@@ -415,7 +415,8 @@ impl Probe {
     fn as_identity(&self, who: &Identity, req: &Request, token: &str) -> Request {
         let mut r = req.clone();
         r.headers.push(self.placement.header(token));
-        if let Some(session) = who.session()
+        if !req.token_only
+            && let Some(session) = who.session()
             && !r
                 .headers
                 .iter()
@@ -508,7 +509,19 @@ impl Probe {
             .iter()
             .map(|(k, v)| {
                 let lk = k.to_ascii_lowercase();
-                if lk == "authorization" || lk == "cookie" || lk == cred {
+                if lk == "cookie" {
+                    // Each cookie's value redacted, its name kept (`session=…; theme=…`).
+                    let shown: Vec<String> = v
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(|c| match c.split_once('=') {
+                            Some((name, value)) => format!("{name}={}", redact(value)),
+                            None => redact(c),
+                        })
+                        .collect();
+                    (k.clone(), shown.join("; "))
+                } else if lk == "authorization" || lk == cred {
                     let (scheme, rest) = v.split_once(' ').unwrap_or(("", v.as_str()));
                     let shown = if rest.is_empty() {
                         String::new()

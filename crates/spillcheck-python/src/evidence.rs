@@ -232,40 +232,16 @@ fn one<'a>(
 
 /// What a handler does with the file's record stores: the models it reads (its primary
 /// ones), a change to a record it took from one (`user.update(data)`, `entry["secret"] =
-/// ...`: the stored dict itself), and the fields of whole records it answers with
-/// (`jsonify(user)`, `jsonify(list(users.values()))`).
-fn store_data<'a>(
-    func: &'a ast::StmtFunctionDef,
-    stores: &crate::stores::Stores,
-    data: &mut RouteData,
-) {
-    let mut roots: Vec<&'a str> = Vec::new();
+/// ...`: the stored dict itself), and the fields of the records it answers whole
+/// (`jsonify(user)`, `jsonify(list(users.values()))`), from their own store.
+fn store_data(func: &ast::StmtFunctionDef, stores: &crate::stores::Stores, data: &mut RouteData) {
     let mut read: Vec<String> = Vec::new();
-    let mut secrets: Vec<(String, String)> = Vec::new();
-    let mut fields_read: Vec<String> = Vec::new();
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Some(m) = stores.model_of(e) {
-            if let Some(fields) = stores.fields_of(e) {
-                let mut fields: Vec<&String> = fields.iter().collect();
-                fields.sort();
-                for f in fields {
-                    push(&mut fields_read, f);
-                    let pair = (m.clone(), f.clone());
-                    if spillcheck_core::vocab::is_sensitive_field(f) && !secrets.contains(&pair) {
-                        secrets.push(pair);
-                    }
-                }
-            }
             push(&mut read, &m);
         }
-        if let Expr::Name(n) = e
-            && stores.is_store(n.id.as_str())
-            && !roots.contains(&n.id.as_str())
-        {
-            roots.push(n.id.as_str());
-        }
     });
-    if roots.is_empty() {
+    if read.is_empty() {
         return;
     }
     for m in &read {
@@ -273,7 +249,7 @@ fn store_data<'a>(
         push(&mut data.models, m);
     }
     let records = stores.record_names(&func.body);
-    let is_record = |e: &Expr| matches!(e, Expr::Name(n) if records.contains(n.id.as_str()));
+    let is_record = |e: &Expr| matches!(e, Expr::Name(n) if records.contains_key(n.id.as_str()));
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Expr::Call(c) = e
             && let Expr::Attribute(a) = c.func.as_ref()
@@ -293,32 +269,59 @@ fn store_data<'a>(
             data.writes = true;
         }
     }
-    let mut whole = None;
+    let mut answered: Vec<crate::stores::StoreRef> = Vec::new();
+    let mut at = None;
     returns_in(&func.body, &mut |r| {
-        if whole.is_none()
-            && let Some(v) = r.value.as_deref()
-            && answers_whole(v, &records, stores)
-        {
-            whole = Some(ruff_text_size::Ranged::range(v));
+        if let Some(v) = r.value.as_deref() {
+            let before = answered.len();
+            answers_whole(v, &records, stores, &mut answered);
+            if at.is_none() && answered.len() > before {
+                at = Some(ruff_text_size::Ranged::range(v));
+            }
         }
     });
-    if let Some(at) = whole {
-        data.whole_store_answer = Some((at, secrets));
-        data.response_fields.extend(fields_read);
+    let Some(at) = at else { return };
+    let mut secrets: Vec<(String, String)> = Vec::new();
+    for r in &answered {
+        let Some(fields) = stores.fields(r) else {
+            continue;
+        };
+        let mut fields: Vec<&String> = fields.iter().collect();
+        fields.sort();
+        for f in fields {
+            push(&mut data.response_fields, f);
+            let pair = (crate::stores::Stores::model(r), f.clone());
+            if spillcheck_core::vocab::is_sensitive_field(f) && !secrets.contains(&pair) {
+                secrets.push(pair);
+            }
+        }
     }
+    data.whole_store_answer = Some((at, secrets));
 }
 
-/// Whether an answer holds a store's record whole: the record's name itself (not one of
-/// its items or attributes), or the store read by a key, anywhere in the call, list or
-/// dict it is built of.
+/// The containers whose records an answer holds whole: a record's name itself (not one
+/// of its items or attributes), a store read by a key, a container, anywhere in the
+/// serializer call, list or dict it is built of.
 fn answers_whole(
     e: &Expr,
-    records: &crate::facts::NameSet<'_>,
+    records: &HashMap<&str, crate::stores::StoreRef>,
     stores: &crate::stores::Stores,
-) -> bool {
+    out: &mut Vec<crate::stores::StoreRef>,
+) {
+    let mut add = |r: crate::stores::StoreRef| {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    };
     match e {
-        Expr::Name(n) => records.contains(n.id.as_str()) || stores.is_store(n.id.as_str()),
-        Expr::Subscript(_) => stores.root(e).is_some(),
+        Expr::Name(_) | Expr::Subscript(_) => {
+            if let Some(r) = stores
+                .record_of(e, records)
+                .or_else(|| stores.container_ref(e))
+            {
+                add(r);
+            }
+        }
         // What serializes or copies it (a project helper given the record answers with
         // what it makes of it, not the record).
         Expr::Call(c)
@@ -334,34 +337,48 @@ fn answers_whole(
                         | "Response"
                         | "copy"
                         | "deepcopy"
+                        | "values"
                 ) | None
-            ) =>
-        {
-            false
-        }
+            ) => {}
         Expr::Call(c) => {
-            c.arguments
-                .args
-                .iter()
-                .any(|a| answers_whole(a, records, stores))
-                || c.arguments
-                    .keywords
-                    .iter()
-                    .any(|k| answers_whole(&k.value, records, stores))
-                || matches!(c.func.as_ref(), Expr::Attribute(a)
-                    if matches!(a.attr.as_str(), "values" | "copy") && answers_whole(&a.value, records, stores))
+            match c.func.as_ref() {
+                Expr::Attribute(a) if matches!(a.attr.as_str(), "values" | "copy") => {
+                    answers_whole(&a.value, records, stores, out);
+                }
+                _ => {}
+            }
+            // `sorted(users)` of a dict: its keys, not its records.
+            let iterates = matches!(callee_last(c), Some("list" | "sorted"));
+            for a in &c.arguments.args {
+                if iterates
+                    && stores.container_ref(a).is_some()
+                    && stores.collection_ref(a).is_none()
+                {
+                    continue;
+                }
+                answers_whole(a, records, stores, out);
+            }
+            for k in &c.arguments.keywords {
+                answers_whole(&k.value, records, stores, out);
+            }
         }
-        Expr::Dict(d) => d
-            .items
-            .iter()
-            .any(|i| answers_whole(&i.value, records, stores)),
-        Expr::List(l) => l.elts.iter().any(|x| answers_whole(x, records, stores)),
-        Expr::Tuple(t) => t
-            .elts
-            .first()
-            .is_some_and(|x| answers_whole(x, records, stores)),
-        Expr::ListComp(c) => answers_whole(&c.elt, records, stores),
-        _ => false,
+        Expr::Dict(d) => {
+            for i in &d.items {
+                answers_whole(&i.value, records, stores, out);
+            }
+        }
+        Expr::List(l) => {
+            for x in &l.elts {
+                answers_whole(x, records, stores, out);
+            }
+        }
+        Expr::Tuple(t) => {
+            if let Some(x) = t.elts.first() {
+                answers_whole(x, records, stores, out);
+            }
+        }
+        Expr::ListComp(c) => answers_whole(&c.elt, records, stores, out),
+        _ => {}
     }
 }
 
@@ -419,8 +436,8 @@ pub(crate) fn identity_scoped_models<'a>(
 /// The record stores a handler reads only for its caller: a record taken from one
 /// (`order = next(o for o in orders if ...)`, `for o in orders`) whose owner field is
 /// compared with the caller (`order["owner"] != request.current_user_id`).
-fn store_scoped<'a>(
-    func: &'a ast::StmtFunctionDef,
+fn store_scoped(
+    func: &ast::StmtFunctionDef,
     stores: &crate::stores::Stores,
     identity: &crate::facts::NameSet<'_>,
 ) -> Vec<String> {
@@ -428,42 +445,39 @@ fn store_scoped<'a>(
     if stores.is_empty() {
         return out;
     }
-    let mut roots: Vec<&'a str> = Vec::new();
-    let mut read: Vec<String> = Vec::new();
-    crate::facts::exprs_in(&func.body, &mut |e| {
-        if let Some(m) = stores.model_of(e) {
-            push(&mut read, &m);
-        }
-        if let Expr::Name(n) = e
-            && stores.is_store(n.id.as_str())
-            && !roots.contains(&n.id.as_str())
-        {
-            roots.push(n.id.as_str());
-        }
-    });
     let records = stores.record_names(&func.body);
-    let owner_of_record = |x: &Expr| {
-        matches!(x, Expr::Subscript(s)
-        if crate::facts::reads_any(&s.value, &records)
-            && crate::ast_util::str_value(&s.slice).is_some_and(|k| {
+    if records.is_empty() {
+        return out;
+    }
+    // `order["owner"]` of a record taken from a store: that store's model.
+    let owner_of_record = |x: &Expr| match x {
+        Expr::Subscript(s)
+            if crate::ast_util::str_value(&s.slice).is_some_and(|k| {
                 let k = k.to_ascii_lowercase();
-                k == "owner" || k == "user" || k == "author" || spillcheck_core::vocab::is_owner_field(&k)
-            }))
+                matches!(k.as_str(), "owner" | "user" | "author" | "creator")
+                    || spillcheck_core::vocab::is_owner_field(&k)
+            }) =>
+        {
+            match s.value.as_ref() {
+                Expr::Name(n) => records.get(n.id.as_str()).map(crate::stores::Stores::model),
+                _ => None,
+            }
+        }
+        _ => None,
     };
-    let mut scoped = false;
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Expr::Compare(c) = e {
-            let mut operands = crate::ast_util::operands(c);
-            if operands.clone().any(owner_of_record)
-                && operands.any(|x| crate::facts::involves_identity(x, identity))
+            let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
+            if operands
+                .iter()
+                .any(|x| crate::facts::involves_identity(x, identity))
             {
-                scoped = true;
+                for m in operands.iter().filter_map(|x| owner_of_record(x)) {
+                    push(&mut out, &m);
+                }
             }
         }
     });
-    if scoped {
-        out = read;
-    }
     out
 }
 

@@ -283,21 +283,15 @@ fn is_denial_status(expr: &Expr) -> bool {
         || dotted(expr).is_some_and(|d| d.ends_with("UNAUTHORIZED") || d.ends_with("FORBIDDEN"))
 }
 
-/// Whether a statement rejects the request: `abort(401|403)`, `raise Unauthorized(...)`,
-/// `return ..., 401`.
 /// Messages of an answer that refuses an unauthenticated caller, whatever its status.
 const UNAUTHENTICATED_MESSAGES: &[&str] = &[
     "authentication required",
     "authentication is required",
     "not authenticated",
-    "unauthorized",
-    "unauthorised",
     "login required",
     "not logged in",
-    "invalid token",
     "token required",
     "token is missing",
-    "token is invalid",
     "missing token",
 ];
 
@@ -317,6 +311,9 @@ fn says_unauthenticated(c: &ast::ExprCall) -> bool {
             }))
 }
 
+/// Whether a statement rejects the request: `abort(401|403)`, `raise Unauthorized(...)`,
+/// `return ..., 401`, an answer saying authentication is required (any status), a checker
+/// handing its caller the refusal (`return None, (jsonify(...), 401)`).
 pub(crate) fn is_rejection(stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Raise(r) => r.exc.as_ref().is_some_and(|e| {
@@ -349,9 +346,9 @@ pub(crate) fn is_rejection(stmt: &Stmt) -> bool {
         Stmt::Return(r) => r.value.as_ref().is_some_and(|v| match v.as_ref() {
             Expr::Tuple(t) => {
                 t.elts.iter().skip(1).any(is_denial_status)
-                    || t.elts
-                        .first()
-                        .is_some_and(|e| matches!(e, Expr::Call(c) if is_denial_call(c)))
+                    || t.elts.first().is_some_and(
+                        |e| matches!(e, Expr::Call(c) if is_denial_call(c) || says_unauthenticated(c)),
+                    )
                     // `return None, (jsonify(error=...), 401)`: a checker that hands its
                     // caller the refusal to answer with.
                     || t.elts.iter().any(|e| {

@@ -330,7 +330,10 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
             if let Some(m) = file.module() {
                 result.models = data_models::DataModels::of_file(m);
-                result.models.add_stores(&result.external.stores);
+                // Fixtures and seed data of tests are no model of the application.
+                if !file.is_test {
+                    result.models.add_stores(&result.external.stores);
+                }
                 if !file.is_test {
                     for rule in &enabled_rules {
                         rule.on_file(&file, m, &mut result.summary);

@@ -154,29 +154,20 @@ fn store_reads_by_id<'a>(
     if stores.is_empty() {
         return out;
     }
-    let mut roots: Vec<&'a str> = Vec::new();
-    exprs_in(&func.body, &mut |e| {
-        if let Expr::Name(n) = e
-            && stores.is_store(n.id.as_str())
-            && !roots.contains(&n.id.as_str())
-        {
-            roots.push(n.id.as_str());
-        }
-    });
-    if roots.is_empty() {
-        return out;
-    }
-    let from_store = stores.record_names(&func.body);
+    let records = stores.record_names(&func.body);
+    let from_store: NameSet<'_> = records.keys().copied().collect();
     exprs_in(&func.body, &mut |e| match e {
-        Expr::Subscript(sub) if stores.root(e).is_some() && reads_any(&sub.slice, ids) => {
+        Expr::Subscript(sub)
+            if stores.container_ref(&sub.value).is_some() && reads_any(&sub.slice, ids) =>
+        {
             out.push(e);
         }
         Expr::Compare(c) => {
             let mut operands = crate::ast_util::operands(c);
-            if operands.clone().any(|x| {
-                reads_any(x, &from_store) && !reads_any(x, ids)
-                    || matches!(x, Expr::Subscript(_)) && stores.root(x).is_some()
-            }) && operands.any(|x| reads_any(x, ids) && !reads_any(x, &from_store))
+            if operands
+                .clone()
+                .any(|x| reads_any(x, &from_store) && !reads_any(x, ids))
+                && operands.any(|x| reads_any(x, ids) && !reads_any(x, &from_store))
             {
                 out.push(e);
             }
@@ -375,15 +366,37 @@ fn route<'a>(
         return None;
     }
     let identity = identity_names(site, &taint);
+    // The object is also what a loop or a comprehension matched with the id (`for o in
+    // orders: if o["id"] == order_id`): the names of the other side of such a comparison,
+    // not the caller's own nor a class.
+    let mut matched = id_names.clone();
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Compare(c) = e {
+            let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
+            if operands.iter().any(|x| reads_any(x, &id_names)) {
+                for x in operands {
+                    crate::ast_util::each_expr(x, &mut |y| {
+                        if let Expr::Name(n) = y
+                            && !involves_identity(y, &identity)
+                            && !n.id.as_str().starts_with(|c: char| c.is_ascii_uppercase())
+                        {
+                            matched.insert(n.id.as_str());
+                        }
+                    });
+                }
+            }
+        }
+    });
     let mut compared = false;
     // A comparison of the caller with the object (or its id): `post.author_id !=
-    // me.id`, `user_id != g.user["sub"]`. The caller compared with anything else
-    // (`amount > my_balance`) checks no ownership.
+    // me.id`, `user_id != g.user["sub"]`, `o["owner"] == me` of the `o` matched with the
+    // id. The caller compared with anything else (`amount > my_balance`) checks no
+    // ownership.
     exprs_in(&func.body, &mut |e| {
         if let Expr::Compare(c) = e {
             let mut operands = crate::ast_util::operands(c);
             if operands.clone().any(|x| involves_identity(x, &identity))
-                && operands.any(|x| reads_any(x, &id_names))
+                && operands.any(|x| !involves_identity(x, &identity) && reads_any(x, &matched))
             {
                 compared = true;
             }
@@ -420,23 +433,6 @@ fn route<'a>(
     compared |= session_keyed;
     // The loaded object handed to a helper that compares it with the caller, the request
     // refused when it says no (`if n is None or not visible(n): abort(404)`).
-    // The object is also what a loop matched with the id (`for o in orders: if o["id"] ==
-    // order_id`).
-    let mut matched = id_names.clone();
-    exprs_in(&func.body, &mut |e| {
-        if let Expr::Compare(c) = e {
-            let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
-            if operands.iter().any(|x| reads_any(x, &id_names)) {
-                for x in operands {
-                    crate::ast_util::each_expr(x, &mut |n| {
-                        if let Expr::Name(n) = n {
-                            matched.insert(n.id.as_str());
-                        }
-                    });
-                }
-            }
-        }
-    });
     compared |= refused_unless_helper_agrees(&func.body, &matched, &|c| {
         crate::facts::linkable_call(c, external)
             && callee_last(c).is_some_and(|n| {

@@ -2,18 +2,21 @@
 //! records in instead of a database (`users = {1: {"id": 1, "email": …}}`, `orders = []`
 //! filled by `orders.append({...})`, `state = {"users": {}, "notes": {}}`). Reading one is
 //! a data access, as a query is; writing one is a write; its records' keys are the fields
-//! of a model named after it (`users` → `user`).
+//! of a model named after it (`users` → `user`, `state["users"]` → `user`).
 //!
-//! A container is a store only when records go in: a dict display with an id, an owner,
-//! a personal or a secret field among two or more string keys, in its literal or put in
-//! by the module (`users[uid] = {...}`, `users.append({...})`). Caches, counters and
-//! configuration tables hold no such records.
+//! A container is a store only when records go in: a dict display with an owner, a
+//! personal or a secret field among two or more string keys, in its literal or put in by
+//! the module (`users[uid] = {...}`, `users.append({...})`). Caches, counters, menus and
+//! configuration tables hold no such records; an upper-case constant no function writes is
+//! a store only when its records hold personal or secret fields. An app factory's
+//! container is one only when a view it defines reads it, and a name is the store's only
+//! where the function binds no local of that name.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use crate::ast_util::{callee_last, str_value};
+use crate::ast_util::{callee_last, str_value, target_names};
 use crate::facts::model_key;
 
 /// The record stores of one file: container name → its store.
@@ -22,13 +25,24 @@ pub(crate) struct Stores {
     by_name: HashMap<String, Store>,
 }
 
-/// One store: its records' fields, and for a dict of stores (`state = {"users": {}}`) the
-/// fields of each part, by its key.
+/// One store: its records' fields (when it holds records itself) and, for a dict of
+/// stores (`state = {"users": {}}`), its parts by key.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Store {
-    pub fields: HashSet<String>,
-    pub parts: HashMap<String, HashSet<String>>,
+    pub own: Part,
+    pub parts: HashMap<String, Part>,
 }
+
+/// A container of records: their fields, and whether it is a list (iterated, its records
+/// come one by one) or a dict (its values are the records, by key).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Part {
+    pub fields: HashSet<String>,
+    pub list: bool,
+}
+
+/// Which container of which store: its name and, for a part, the part's key.
+pub(crate) type StoreRef = (String, Option<String>);
 
 /// Methods that change a container.
 const WRITE_METHODS: &[&str] = &[
@@ -45,8 +59,8 @@ const WRITE_METHODS: &[&str] = &[
     "__delitem__",
 ];
 
-/// Whether a dict display is a record: two or more string keys, one of them an id, an
-/// owner, a personal or a secret field.
+/// Whether a dict display is a record: two or more string keys, one of them an owner, a
+/// personal or a secret field (an id alone makes menus and form choices records too).
 fn record_fields(d: &ast::ExprDict) -> Option<Vec<String>> {
     let keys: Vec<String> = d
         .items
@@ -55,14 +69,22 @@ fn record_fields(d: &ast::ExprDict) -> Option<Vec<String>> {
         .map(str::to_ascii_lowercase)
         .collect();
     let telling = keys.iter().any(|k| {
-        k == "id"
-            || k == "uuid"
-            || k.ends_with("_id")
-            || spillcheck_core::vocab::is_owner_field(k)
+        matches!(
+            k.as_str(),
+            "owner" | "user" | "author" | "creator" | "username"
+        ) || spillcheck_core::vocab::is_owner_field(k)
             || spillcheck_core::vocab::is_personal_field(k)
             || spillcheck_core::vocab::is_sensitive_field(k)
     });
     (keys.len() >= 2 && telling).then_some(keys)
+}
+
+/// Whether a record's fields hold something private: a personal or a secret field.
+fn private(fields: &HashSet<String>) -> bool {
+    fields.iter().any(|k| {
+        spillcheck_core::vocab::is_personal_field(k)
+            || spillcheck_core::vocab::is_sensitive_field(k)
+    })
 }
 
 /// The records of a value: a record itself, or the records a list or dict display holds.
@@ -94,16 +116,18 @@ fn records_in(value: &Expr, out: &mut Vec<Vec<String>>) {
     }
 }
 
-/// Whether a value makes a container: a dict or list display, or `dict()`, `list()`,
-/// `defaultdict(...)`, `OrderedDict()`.
-fn is_container(value: &Expr) -> bool {
+/// Whether a value makes a container, and whether a list: a dict or list display, or
+/// `dict()`, `list()`, `defaultdict(...)`, `OrderedDict()`.
+fn container_kind(value: &Expr) -> Option<bool> {
     match value {
-        Expr::Dict(_) | Expr::List(_) => true,
-        Expr::Call(c) => matches!(
-            callee_last(c),
-            Some("dict" | "list" | "defaultdict" | "OrderedDict")
-        ),
-        _ => false,
+        Expr::Dict(_) => Some(false),
+        Expr::List(_) => Some(true),
+        Expr::Call(c) => match callee_last(c) {
+            Some("list") => Some(true),
+            Some("dict" | "defaultdict" | "OrderedDict") => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -120,41 +144,46 @@ fn root_of(e: &Expr) -> Option<(&str, Option<&str>)> {
     }
 }
 
+fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
 impl Stores {
     /// The stores of a module: containers assigned at its top level or at the top level of
-    /// a function that defines others (an app factory whose views are closures).
+    /// a function that defines views reading them (an app factory whose views are
+    /// closures).
     pub(crate) fn of_module(body: &[Stmt]) -> Stores {
         let mut candidates: HashMap<String, Store> = HashMap::default();
-        // Containers of the module, then of each app factory whose views close over them
-        // (a local of a function that merely defines a helper is no store).
         let module_names = containers_of(body, &mut candidates);
         let mut factories: Vec<(&ast::StmtFunctionDef, HashSet<String>)> = Vec::new();
         for s in body {
-            if let Stmt::FunctionDef(f) = s
-                && f.body.iter().any(|x| matches!(x, Stmt::FunctionDef(_)))
-            {
-                let mut own: HashMap<String, Store> = HashMap::default();
-                let names = containers_of(&f.body, &mut own);
-                let closed: HashSet<String> = names
-                    .into_iter()
-                    .filter(|n| {
-                        f.body.iter().any(|x| {
-                            matches!(x, Stmt::FunctionDef(inner)
-                                if !bound_in(inner).contains(n.as_str()) && mentions(&inner.body, n))
-                        })
-                    })
-                    .collect();
-                for n in &closed {
-                    if let Some(st) = own.remove(n) {
-                        let e = candidates.entry(n.clone()).or_default();
-                        e.fields.extend(st.fields);
-                        for (k, v) in st.parts {
-                            e.parts.entry(k).or_default().extend(v);
-                        }
-                    }
-                }
-                factories.push((f, closed));
+            let Stmt::FunctionDef(f) = s else { continue };
+            let inner: Vec<(HashSet<&str>, HashSet<&str>)> = f
+                .body
+                .iter()
+                .filter_map(|x| match x {
+                    Stmt::FunctionDef(g) => Some((bound_in(g), mentioned(&g.body))),
+                    _ => None,
+                })
+                .collect();
+            if inner.is_empty() {
+                continue;
             }
+            let mut own: HashMap<String, Store> = HashMap::default();
+            let closed: HashSet<String> = containers_of(&f.body, &mut own)
+                .into_iter()
+                .filter(|n| {
+                    inner.iter().any(|(bound, names)| {
+                        !bound.contains(n.as_str()) && names.contains(n.as_str())
+                    })
+                })
+                .collect();
+            for n in &closed {
+                if let Some(st) = own.remove(n) {
+                    candidates.insert(n.clone(), st);
+                }
+            }
+            factories.push((f, closed));
         }
         if candidates.is_empty() {
             return Stores::default();
@@ -162,26 +191,46 @@ impl Stores {
         // Records the module puts in (`users[uid] = {...}`, `state["users"][k] = {...}`,
         // `orders.append({...})`), where the name is the store's: not in a function that
         // binds a local of that name.
-        let mut inserts: Vec<(&Expr, &Expr)> = Vec::new();
-        let visible: HashSet<String> = module_names;
-        insertions(body, &visible, &factories, &mut inserts);
-        for (container, value) in inserts {
+        let mut inserts: Vec<(&Expr, &Expr, bool)> = Vec::new();
+        insertions(body, &module_names, &factories, &mut inserts);
+        let mut written: HashSet<String> = HashSet::default();
+        for (container, value, by_key) in inserts {
             let Some((root, part)) = root_of(container) else {
                 continue;
             };
             let Some(store) = candidates.get_mut(root) else {
                 continue;
             };
+            written.insert(root.to_owned());
             let mut records = Vec::new();
             records_in(value, &mut records);
-            let fields = records.into_iter().flatten();
-            // Under a text key (`state["users"][name] = {...}`): a part of the store.
-            match part {
-                Some(p) => store.parts.entry(p.to_owned()).or_default().extend(fields),
-                None => store.fields.extend(fields),
+            if records.is_empty() {
+                continue;
             }
+            // Under a text key (`state["users"][name] = {...}`): a part of the store.
+            let target = match part {
+                Some(p) if !matches!(container, Expr::Name(_)) => {
+                    store.parts.entry(p.to_owned()).or_insert_with(|| Part {
+                        list: !by_key,
+                        ..Part::default()
+                    })
+                }
+                _ => &mut store.own,
+            };
+            target.fields.extend(records.into_iter().flatten());
         }
-        candidates.retain(|_, s| !s.fields.is_empty() || !s.parts.is_empty());
+        candidates.retain(|name, s| {
+            let holds = !s.own.fields.is_empty() || s.parts.values().any(|p| !p.fields.is_empty());
+            // A constant nothing writes: configuration, unless it holds people's data.
+            holds
+                && (!is_constant_name(name)
+                    || written.contains(name)
+                    || private(&s.own.fields)
+                    || s.parts.values().any(|p| private(&p.fields)))
+        });
+        for s in candidates.values_mut() {
+            s.parts.retain(|_, p| !p.fields.is_empty());
+        }
         Stores {
             by_name: candidates,
         }
@@ -215,10 +264,30 @@ impl Stores {
     /// Each store's model (`users` → `user`, `state["users"]` → `user`) and its fields.
     pub(crate) fn models(&self) -> impl Iterator<Item = (String, &HashSet<String>)> {
         self.by_name.iter().flat_map(|(name, s)| {
-            let own = (!s.fields.is_empty()).then(|| (model_key(name), &s.fields));
+            let own = (!s.own.fields.is_empty()).then(|| (model_key(name), &s.own.fields));
             own.into_iter()
-                .chain(s.parts.iter().map(|(k, f)| (model_key(k), f)))
+                .chain(s.parts.iter().map(|(k, p)| (model_key(k), &p.fields)))
         })
+    }
+
+    /// The container an expression names, as a whole: the store (`users`) or one of its
+    /// parts (`state["users"]`).
+    fn container(&self, e: &Expr) -> Option<(StoreRef, &Part)> {
+        match e {
+            Expr::Name(n) => {
+                let s = self.by_name.get(n.id.as_str())?;
+                (!s.own.fields.is_empty()).then(|| ((n.id.to_string(), None), &s.own))
+            }
+            Expr::Subscript(sub) => {
+                let Expr::Name(n) = sub.value.as_ref() else {
+                    return None;
+                };
+                let key = str_value(&sub.slice)?;
+                let p = self.by_name.get(n.id.as_str())?.parts.get(key)?;
+                Some(((n.id.to_string(), Some(key.to_owned())), p))
+            }
+            _ => None,
+        }
     }
 
     /// The model an expression reads from a store: `users`, `users[uid]`, `state["users"]`
@@ -228,7 +297,7 @@ impl Stores {
         let store = self.by_name.get(root)?;
         match part {
             Some(p) if store.parts.contains_key(p) => Some(model_key(p)),
-            _ if store.fields.is_empty() => None,
+            _ if store.own.fields.is_empty() => None,
             _ => Some(model_key(root)),
         }
     }
@@ -239,74 +308,137 @@ impl Stores {
         root_of(e).map(|(r, _)| r).filter(|r| self.is_store(r))
     }
 
-    /// The fields of the records an expression reads from a store: the part's for
-    /// `state["users"]`, the store's own otherwise.
-    pub(crate) fn fields_of(&self, e: &Expr) -> Option<&HashSet<String>> {
-        let (root, part) = root_of(e)?;
-        let store = self.by_name.get(root)?;
-        match part.and_then(|p| store.parts.get(p)) {
-            Some(f) => Some(f),
-            None => (!store.fields.is_empty()).then_some(&store.fields),
+    /// The container an expression names as a whole (`users`, `state["users"]`).
+    pub(crate) fn container_ref(&self, e: &Expr) -> Option<StoreRef> {
+        self.container(e).map(|(r, _)| r)
+    }
+
+    /// The container whose records an expression yields one by one when iterated
+    /// ([`Stores::collection`]).
+    pub(crate) fn collection_ref(&self, e: &Expr) -> Option<StoreRef> {
+        self.collection(e)
+    }
+
+    /// The container of the one record an expression yields ([`Stores::one_record`]).
+    pub(crate) fn record_of(
+        &self,
+        e: &Expr,
+        records: &HashMap<&str, StoreRef>,
+    ) -> Option<StoreRef> {
+        self.one_record(e, records)
+    }
+
+    /// The fields of a container's records.
+    pub(crate) fn fields(&self, r: &StoreRef) -> Option<&HashSet<String>> {
+        let s = self.by_name.get(&r.0)?;
+        match &r.1 {
+            Some(p) => s.parts.get(p).map(|p| &p.fields),
+            None => Some(&s.own.fields),
         }
     }
 
-    /// Whether an expression yields a store's records one by one when iterated: the store
-    /// (`orders`, `state["users"]`), `.values()` of it, `list(...)`/`sorted(...)` of those.
-    fn collection(&self, e: &Expr) -> bool {
+    /// The model of a container.
+    pub(crate) fn model(r: &StoreRef) -> String {
+        model_key(r.1.as_deref().unwrap_or(&r.0))
+    }
+
+    /// Whether an expression yields a container's records one by one when iterated: a list
+    /// store, `.values()` of a dict store, `list(...)`/`sorted(...)` of those.
+    fn collection(&self, e: &Expr) -> Option<StoreRef> {
         match e {
             Expr::Name(_) | Expr::Subscript(_) => {
-                self.root(e).is_some()
-                    && !matches!(e, Expr::Subscript(s) if str_value(&s.slice).is_none())
+                self.container(e).filter(|(_, p)| p.list).map(|(r, _)| r)
             }
             Expr::Call(c) => match c.func.as_ref() {
-                Expr::Attribute(a) if a.attr.as_str() == "values" => self.collection(&a.value),
-                _ => {
-                    matches!(
-                        callee_last(c),
-                        Some("list" | "sorted" | "reversed" | "filter")
-                    ) && c.arguments.args.iter().any(|a| self.collection(a))
+                Expr::Attribute(a) if a.attr.as_str() == "values" => {
+                    self.container(&a.value).map(|(r, _)| r)
                 }
+                _ if matches!(
+                    callee_last(c),
+                    Some("list" | "sorted" | "reversed" | "filter")
+                ) =>
+                {
+                    c.arguments.args.iter().find_map(|a| self.collection(a))
+                }
+                _ => None,
             },
-            _ => false,
+            _ => None,
         }
     }
 
-    /// Whether an expression yields one record, given the names known to hold records:
-    /// `users.get(uid)`, `users[uid]`, `users.pop(uid)`, `next(o for o in orders if ...)`, a
-    /// record name, either side of `or` and of a conditional.
-    fn one_record(&self, e: &Expr, records: &crate::facts::NameSet<'_>) -> bool {
+    /// The container whose records a `for` or a comprehension over `iter` gives to the
+    /// target's last name (`for o in orders`, `for k, u in users.items()`).
+    fn iterated<'t>(&self, iter: &Expr, target: &'t Expr) -> Option<(&'t str, StoreRef)> {
+        if let Expr::Call(c) = iter
+            && let Expr::Attribute(a) = c.func.as_ref()
+            && a.attr.as_str() == "items"
+            && let Some((r, _)) = self.container(&a.value)
+        {
+            let Expr::Tuple(t) = target else { return None };
+            return match t.elts.get(1) {
+                Some(Expr::Name(n)) => Some((n.id.as_str(), r)),
+                _ => None,
+            };
+        }
+        let r = self.collection(iter)?;
+        match target {
+            Expr::Name(n) => Some((n.id.as_str(), r)),
+            _ => None,
+        }
+    }
+
+    /// The container one record an expression yields comes from, given the names known to
+    /// hold records: `users.get(uid)`, `users[uid]`, `orders[0]`, `users.pop(uid)`,
+    /// `next(o for o in orders if ...)`, a record name, either side of `or` and of a
+    /// conditional.
+    fn one_record(&self, e: &Expr, records: &HashMap<&str, StoreRef>) -> Option<StoreRef> {
         match e {
-            Expr::Name(n) => records.contains(n.id.as_str()),
+            Expr::Name(n) => records.get(n.id.as_str()).cloned(),
             Expr::Subscript(s) => {
-                self.root(e).is_some() && str_value(&s.slice).is_none()
-                    || self.collection(&s.value)
+                // `users[uid]`; not `state["users"]` (the part itself).
+                if str_value(&s.slice).is_some_and(|k| {
+                    matches!(s.value.as_ref(), Expr::Name(n)
+                        if self.by_name.get(n.id.as_str()).is_some_and(|st| st.parts.contains_key(k)))
+                }) {
+                    return None;
+                }
+                self.container(&s.value).map(|(r, _)| r)
             }
             Expr::Call(c) => match c.func.as_ref() {
                 Expr::Attribute(a) if matches!(a.attr.as_str(), "get" | "pop" | "setdefault") => {
-                    self.collection(&a.value)
+                    self.container(&a.value).map(|(r, _)| r)
                 }
-                _ if callee_last(c) == Some("next") => c.arguments.args.first().is_some_and(|g| {
-                    matches!(g, Expr::Generator(g2) if self.one_record(&g2.elt, records)
-                        || matches!(g2.elt.as_ref(), Expr::Name(n)
-                            if g2.generators.iter().any(|x| self.collection(&x.iter)
-                                && crate::ast_util::target_names(&x.target).contains(&n.id.as_str()))))
-                }),
-                _ => false,
+                _ if callee_last(c) == Some("next") => match c.arguments.args.first() {
+                    Some(Expr::Generator(g)) => {
+                        let mut local: HashMap<&str, StoreRef> = records.clone();
+                        for x in &g.generators {
+                            if let Some((n, r)) = self.iterated(&x.iter, &x.target) {
+                                local.insert(n, r);
+                            }
+                        }
+                        self.one_record(&g.elt, &local)
+                    }
+                    _ => None,
+                },
+                _ => None,
             },
-            Expr::BoolOp(b) => b.values.iter().any(|v| self.one_record(v, records)),
-            Expr::If(i) => self.one_record(&i.body, records) || self.one_record(&i.orelse, records),
-            _ => false,
+            Expr::BoolOp(b) => b.values.iter().find_map(|v| self.one_record(v, records)),
+            Expr::If(i) => self
+                .one_record(&i.body, records)
+                .or_else(|| self.one_record(&i.orelse, records)),
+            _ => None,
         }
     }
 
-    /// The names of a function that hold one of the stores' records: assigned one
-    /// ([`Stores::one_record`]), or the target of a loop or a comprehension over a store.
-    pub(crate) fn record_names<'a>(&self, body: &'a [Stmt]) -> crate::facts::NameSet<'a> {
-        let mut out = crate::facts::NameSet::default();
+    /// The names of a function that hold one of the stores' records, with the container
+    /// each comes from: the targets of a loop or a comprehension over a store, and names
+    /// every assignment of which yields a record ([`Stores::one_record`]) — a name also
+    /// given a sanitised copy or anything else is not one.
+    pub(crate) fn record_names<'a>(&self, body: &'a [Stmt]) -> HashMap<&'a str, StoreRef> {
+        let mut out: HashMap<&'a str, StoreRef> = HashMap::default();
         if self.is_empty() {
             return out;
         }
-        let assigns = crate::facts::assigns_in(body);
         crate::facts::exprs_in(body, &mut |e| {
             let generators = match e {
                 Expr::ListComp(c) => &c.generators,
@@ -316,23 +448,44 @@ impl Stores {
                 _ => return,
             };
             for g in generators {
-                if self.collection(&g.iter) {
-                    out.extend(crate::ast_util::target_names(&g.target));
+                if let Some((n, r)) = self.iterated(&g.iter, &g.target) {
+                    out.insert(n, r);
                 }
             }
         });
         for_targets(body, &mut |f| {
-            if self.collection(&f.iter) {
-                out.extend(crate::ast_util::target_names(&f.target));
+            if let Some((n, r)) = self.iterated(&f.iter, &f.target) {
+                out.insert(n, r);
             }
         });
+        let assigns: Vec<(&'a str, &'a Expr)> = crate::facts::assigns_in(body)
+            .into_iter()
+            .filter_map(|a| match a.targets.as_slice() {
+                [Expr::Name(n)] => Some((n.id.as_str(), a.value.as_ref())),
+                _ => None,
+            })
+            .collect();
+        let mut names: Vec<&'a str> = assigns.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
         loop {
             let before = out.len();
-            for a in &assigns {
-                if let [Expr::Name(n)] = a.targets.as_slice()
-                    && self.one_record(&a.value, &out)
-                {
-                    out.insert(n.id.as_str());
+            for &name in &names {
+                if out.contains_key(name) {
+                    continue;
+                }
+                let mut from: Option<StoreRef> = None;
+                let all = assigns.iter().filter(|(n, _)| *n == name).all(|(_, v)| {
+                    match self.one_record(v, &out) {
+                        Some(r) => {
+                            from.get_or_insert(r);
+                            true
+                        }
+                        None => false,
+                    }
+                });
+                if all && let Some(r) = from {
+                    out.insert(name, r);
                 }
             }
             if out.len() == before {
@@ -377,29 +530,26 @@ fn containers_of(body: &[Stmt], candidates: &mut HashMap<String, Store>) -> Hash
             },
             _ => continue,
         };
-        if !is_container(value) {
+        let Some(list) = container_kind(value) else {
             continue;
-        }
+        };
         names.insert(target.to_owned());
         let mut records = Vec::new();
         records_in(value, &mut records);
         let store = candidates.entry(target.to_owned()).or_default();
-        store.fields.extend(records.into_iter().flatten());
+        store.own.list = list;
+        store.own.fields.extend(records.into_iter().flatten());
         // `state = {"users": {...}, "notes": []}`: a dict of containers.
         if let Expr::Dict(d) = value {
             for item in &d.items {
                 if let Some(k) = item.key.as_ref().and_then(str_value)
-                    && is_container(&item.value)
+                    && let Some(list) = container_kind(&item.value)
                 {
                     let mut inner = Vec::new();
                     records_in(&item.value, &mut inner);
-                    if !inner.is_empty() {
-                        store
-                            .parts
-                            .entry(k.to_owned())
-                            .or_default()
-                            .extend(inner.into_iter().flatten());
-                    }
+                    let part = store.parts.entry(k.to_owned()).or_default();
+                    part.list = list;
+                    part.fields.extend(inner.into_iter().flatten());
                 }
             }
         }
@@ -408,11 +558,13 @@ fn containers_of(body: &[Stmt], candidates: &mut HashMap<String, Store>) -> Hash
 }
 
 /// The names a function binds itself: its parameters and the names it assigns, loops
-/// over or opens (`with ... as x`), nested functions aside.
+/// over, opens (`with ... as x`), imports, catches or names with `:=`, nested functions
+/// aside; less those it declares `global` or `nonlocal`.
 pub(crate) fn bound_in(func: &ast::StmtFunctionDef) -> HashSet<&str> {
-    use ruff_python_ast::visitor::{Visitor, walk_stmt};
+    use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
     struct V<'a> {
         out: HashSet<&'a str>,
+        shared: HashSet<&'a str>,
     }
     impl<'a> Visitor<'a> for V<'a> {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
@@ -420,50 +572,91 @@ pub(crate) fn bound_in(func: &ast::StmtFunctionDef) -> HashSet<&str> {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
                 Stmt::Assign(a) => {
                     for t in &a.targets {
-                        self.out.extend(crate::ast_util::target_names(t));
+                        self.out.extend(target_names(t));
                     }
                 }
-                Stmt::AnnAssign(a) => self.out.extend(crate::ast_util::target_names(&a.target)),
-                Stmt::AugAssign(a) => self.out.extend(crate::ast_util::target_names(&a.target)),
-                Stmt::For(f) => self.out.extend(crate::ast_util::target_names(&f.target)),
+                Stmt::AnnAssign(a) => self.out.extend(target_names(&a.target)),
+                Stmt::AugAssign(a) => self.out.extend(target_names(&a.target)),
+                Stmt::For(f) => self.out.extend(target_names(&f.target)),
                 Stmt::With(w) => {
                     for i in &w.items {
                         if let Some(v) = &i.optional_vars {
-                            self.out.extend(crate::ast_util::target_names(v));
+                            self.out.extend(target_names(v));
                         }
                     }
                 }
+                Stmt::Import(i) => {
+                    for a in &i.names {
+                        let n = a.asname.as_ref().map_or_else(
+                            || a.name.as_str().split('.').next().unwrap_or_default(),
+                            |x| x.as_str(),
+                        );
+                        self.out.insert(n);
+                    }
+                }
+                Stmt::ImportFrom(i) => {
+                    for a in &i.names {
+                        self.out
+                            .insert(a.asname.as_ref().map_or(a.name.as_str(), |x| x.as_str()));
+                    }
+                }
+                Stmt::Try(t) => {
+                    for h in &t.handlers {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        if let Some(n) = &h.name {
+                            self.out.insert(n.as_str());
+                        }
+                    }
+                }
+                Stmt::Global(g) => self
+                    .shared
+                    .extend(g.names.iter().map(ruff_python_ast::Identifier::as_str)),
+                Stmt::Nonlocal(g) => self
+                    .shared
+                    .extend(g.names.iter().map(ruff_python_ast::Identifier::as_str)),
                 _ => {}
             }
             walk_stmt(self, stmt);
         }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Named(n) = expr {
+                self.out.extend(target_names(&n.target));
+            }
+            walk_expr(self, expr);
+        }
     }
     let mut v = V {
         out: func.parameters.iter().map(|p| p.name().as_str()).collect(),
+        shared: HashSet::default(),
     };
     for s in &func.body {
         v.visit_stmt(s);
     }
-    v.out
+    let V { mut out, shared } = v;
+    out.retain(|n| !shared.contains(n));
+    out
 }
 
-/// Whether a body reads a name.
-fn mentions(body: &[Stmt], name: &str) -> bool {
-    let mut found = false;
+/// The names a body reads.
+fn mentioned(body: &[Stmt]) -> HashSet<&str> {
+    let mut out = HashSet::default();
     crate::facts::exprs_in(body, &mut |e| {
-        found |= matches!(e, Expr::Name(n) if n.id.as_str() == name);
+        if let Expr::Name(n) = e {
+            out.insert(n.id.as_str());
+        }
     });
-    found
+    out
 }
 
 /// The insertions of records into containers in `body` where `visible` names are the
-/// stores' (`users[uid] = {...}`, `orders.append({...})`), into functions that do not bind
-/// those names themselves; an app factory's own containers are visible inside it.
+/// stores' (`users[uid] = {...}` — by key —, `orders.append({...})`), into functions that
+/// do not bind those names themselves; an app factory's own containers are visible inside
+/// it.
 fn insertions<'a>(
     body: &'a [Stmt],
     visible: &HashSet<String>,
     factories: &[(&ast::StmtFunctionDef, HashSet<String>)],
-    out: &mut Vec<(&'a Expr, &'a Expr)>,
+    out: &mut Vec<(&'a Expr, &'a Expr, bool)>,
 ) {
     for stmt in body {
         match stmt {
@@ -480,21 +673,42 @@ fn insertions<'a>(
                 insertions(&f.body, &inner, factories, out);
             }
             Stmt::ClassDef(c) => insertions(&c.body, visible, factories, out),
-            _ => {
-                if visible.is_empty() {
-                    continue;
+            Stmt::If(i) => {
+                insertions(&i.body, visible, factories, out);
+                for c in &i.elif_else_clauses {
+                    insertions(&c.body, visible, factories, out);
                 }
+            }
+            Stmt::For(x) => {
+                insertions(&x.body, visible, factories, out);
+                insertions(&x.orelse, visible, factories, out);
+            }
+            Stmt::While(x) => {
+                insertions(&x.body, visible, factories, out);
+                insertions(&x.orelse, visible, factories, out);
+            }
+            Stmt::With(w) => insertions(&w.body, visible, factories, out),
+            Stmt::Try(t) => {
+                insertions(&t.body, visible, factories, out);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    insertions(&h.body, visible, factories, out);
+                }
+                insertions(&t.orelse, visible, factories, out);
+                insertions(&t.finalbody, visible, factories, out);
+            }
+            _ if visible.is_empty() => {}
+            _ => {
                 let seen = |e: &Expr| root_of(e).is_some_and(|(r, _)| visible.contains(r));
                 if let Stmt::Assign(a) = stmt {
                     for t in &a.targets {
                         if let Expr::Subscript(s) = t
                             && seen(&s.value)
                         {
-                            out.push((&s.value, &a.value));
+                            out.push((&s.value, &a.value, true));
                         }
                     }
                 }
-                let mut calls: Vec<(&'a Expr, &'a Expr)> = Vec::new();
                 crate::facts::exprs_in(std::slice::from_ref(stmt), &mut |e| {
                     if let Expr::Call(c) = e
                         && let Expr::Attribute(a) = c.func.as_ref()
@@ -502,50 +716,9 @@ fn insertions<'a>(
                         && let Some(v) = c.arguments.args.last()
                         && seen(&a.value)
                     {
-                        calls.push((&a.value, v));
+                        out.push((&a.value, v, a.attr.as_str() == "setdefault"));
                     }
                 });
-                // A compound statement's own body: its nested functions keep their scope.
-                match stmt {
-                    Stmt::If(_) | Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::Try(_) => {
-                        let mut nested: Vec<&'a [Stmt]> = Vec::new();
-                        match stmt {
-                            Stmt::If(i) => {
-                                nested.push(&i.body);
-                                for c in &i.elif_else_clauses {
-                                    nested.push(&c.body);
-                                }
-                            }
-                            Stmt::For(f) => {
-                                nested.push(&f.body);
-                                nested.push(&f.orelse);
-                            }
-                            Stmt::While(w) => {
-                                nested.push(&w.body);
-                                nested.push(&w.orelse);
-                            }
-                            Stmt::With(w) => nested.push(&w.body),
-                            Stmt::Try(t) => {
-                                nested.push(&t.body);
-                                for h in &t.handlers {
-                                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                                    nested.push(&h.body);
-                                }
-                                nested.push(&t.orelse);
-                                nested.push(&t.finalbody);
-                            }
-                            _ => {}
-                        }
-                        // Calls in the compound's own test or header only: its body is
-                        // walked below.
-                        calls.retain(|_| false);
-                        for n in nested {
-                            insertions(n, visible, factories, out);
-                        }
-                    }
-                    _ => {}
-                }
-                out.extend(calls);
             }
         }
     }
@@ -616,7 +789,7 @@ mod tests {
         let ruff_python_ast::Stmt::FunctionDef(f) = &body[2] else {
             panic!("no function")
         };
-        let mut names: Vec<&str> = s.record_names(&f.body).into_iter().collect();
+        let mut names: Vec<&str> = s.record_names(&f.body).into_keys().collect();
         names.sort_unstable();
         assert_eq!(names, ["m", "o", "u", "x", "y"]);
     }

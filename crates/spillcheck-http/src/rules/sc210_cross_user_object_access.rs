@@ -590,49 +590,51 @@ async fn writes(p: &Probe) -> Vec<Finding> {
             continue;
         }
         // Anonymously first: a write that needs no token at all is SC201's, whoever sends
-        // it. A deletion that took makes B a new object for A's own test.
-        let (id, path, made, before) = if p.is_public(&w.op) {
-            (id, path, made, before)
-        } else {
+        // it (then A's own test would only repeat it).
+        if p.enabled("SC201") && !p.is_public(&w.op) {
             let anon_marker = format!("spillcheck-{}", crate::probe::random_name());
-            let Ok(nx) = p.anon(write_request(p, w, "anonymous", &id, &anon_marker)).await else {
-                continue;
+            let sent = p
+                .anon(write_request(p, w, "anonymous", &id, &anon_marker))
+                .await
+                .ok();
+            let after = match &sent {
+                Some(_) => get(p, b, &path).await,
+                None => None,
             };
-            let Some(after) = get(p, b, &path).await else {
-                continue;
-            };
-            if took_effect(w, &after, &anon_marker) {
+            if let (Some(nx), Some(after)) = (&sent, &after)
+                && took_effect(w, after, &anon_marker)
+            {
                 let why = format!(
                     "a request without any token {} an object user B created (B's read-back answered {})",
                     what_it_did(w),
                     after.response.status
                 );
                 out.push(
-                    p.finding_on(&crate::rules::sc201_endpoint_without_auth::SC201, &w.op, &why, &nx, &[&made, &before, &after])
-                        .with_confidence(spillcheck_core::Confidence::Confirmed),
+                    p.finding_on(
+                        &crate::rules::sc201_endpoint_without_auth::SC201,
+                        &w.op,
+                        &why,
+                        nx,
+                        &[&made, &before, after],
+                    )
+                    .with_confidence(spillcheck_core::Confidence::Confirmed),
                 );
-                if w.op.method == "DELETE" {
-                    let Some((id, made)) = create_as_b(p, b, read).await else {
-                        continue;
-                    };
-                    let path = authz::with_value(read, &id);
-                    let Some(before) = get(p, b, &path).await.filter(|x| x.response.ok()) else {
-                        continue;
-                    };
-                    (id, path, made, before)
-                } else {
-                    (id, path, made, after)
-                }
-            } else {
-                (id, path, made, before)
+                remove_as_b(p, b, read, &id).await;
+                continue;
             }
-        };
+            if sent.is_none() || after.is_none() {
+                remove_as_b(p, b, read, &id).await;
+                continue;
+            }
+        }
         let marker = format!("spillcheck-{}", crate::probe::random_name());
         let req = write_request(p, w, "user A", &id, &marker);
         let Ok(wx) = p.send_as(a, req).await else {
+            remove_as_b(p, b, read, &id).await;
             continue;
         };
         let Some(after) = get(p, b, &path).await else {
+            remove_as_b(p, b, read, &id).await;
             continue;
         };
         if took_effect(w, &after, &marker) {

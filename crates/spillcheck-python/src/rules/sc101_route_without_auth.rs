@@ -212,7 +212,14 @@ pub(crate) fn tokens_never_checked(
     summaries: &Summaries,
     externals: &[crate::facts::FileScope],
 ) -> bool {
-    if !summaries.authenticates.is_empty() {
+    // A function that reads the request's credentials, even one that does not refuse
+    // (`current_user()` answering `None`), checks them somewhere.
+    if !summaries.authenticates.is_empty()
+        || summaries
+            .by_name
+            .values()
+            .any(|f| f.reads_credentials && !f.issues_token)
+    {
         return false;
     }
     let mut login = false;
