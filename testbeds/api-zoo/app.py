@@ -45,6 +45,8 @@ Planted (see expected.toml):
 - GET  /api/web/users/<username>  behind the session cookie the JSON login also sets (no
                                   token read): any member reads any member's phone; found
                                   when A and B log in with --user
+- GET  /api/me/card               the contact card of whoever the `X-Username` header names
+                                  (the client writes it)
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -65,6 +67,7 @@ Safe (must stay silent):
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
 - GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
+- GET  /api/v2/me/card            the same header, honoured only when it names the caller
 - PATCH /api/v2/vault/<title>     the same rewrite, by the entry's owner only
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
@@ -196,6 +199,26 @@ def create_app():
 
     def public(user):
         return {k: user.get(k, "") for k in ("username", "email", "phone", "full_name")}
+
+    # Planted: the caller's contact card, for whoever a header the client writes names
+    # (a proxy was meant to set it).
+    @app.get("/api/me/card")
+    @token_required
+    def my_card():
+        name = request.headers.get("X-Username") or g.user["username"]
+        user = state["users"].get(name)
+        if user is None:
+            abort(404)
+        return jsonify(public(user))
+
+    # Safe: the same header, honoured only when it names the caller.
+    @app.get("/api/v2/me/card")
+    @token_required
+    def my_card_v2():
+        name = request.headers.get("X-Username") or g.user["username"]
+        if name != g.user["username"]:
+            return jsonify(error="you can only read your own card"), 403
+        return jsonify(public(g.user))
 
     @app.get("/api/me")
     @token_required

@@ -36,6 +36,9 @@ pub enum ParamIn {
     Path,
     /// In the query string.
     Query,
+    /// A request header the handler reads itself (`X-User-Id`, `Hide-Info`): not the
+    /// credentials.
+    Header,
 }
 
 /// A parameter.
@@ -257,6 +260,13 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                             existing.kind = kind;
                         }
                     }
+                    "header" if crate::headers::own_header(name) => operation.params.push(Param {
+                        name: name.to_owned(),
+                        location: ParamIn::Header,
+                        example,
+                        kind,
+                        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                    }),
                     "query" => operation.params.push(Param {
                         name: name.to_owned(),
                         location: ParamIn::Query,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authz;
 pub mod discovery;
 pub mod engine;
+mod headers;
 mod impersonation;
 pub mod inspect;
 pub mod inventory;

@@ -1436,6 +1436,8 @@ async fn check(p: &mut Probe, cleanup: &[String]) -> Vec<Finding> {
     let mut findings = crate::realms::read_as_other_realms(p).await;
     p.engine.progress().phase("active checks");
     findings.extend(rules::active(p).await);
+    // Headers the handlers read themselves, set as an attacker would.
+    findings.extend(crate::headers::probe(p).await);
     // After the active checks, whose cross-user verdicts a follow that cannot be undone
     // would blur: what users do to each other, for the passive rules to read.
     crate::writes::toward_each_other(p).await;

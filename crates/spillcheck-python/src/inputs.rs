@@ -31,6 +31,44 @@ pub enum InputSource {
     Form,
     /// The query string.
     Query,
+    /// A request header the handler reads itself (`request.headers.get("X-User-Id")`):
+    /// not a standard one, nor the credentials.
+    Header,
+}
+
+/// Headers every client sends or that carry the credentials: not inputs of the handler's
+/// own (`Authorization`, `Content-Type`, `X-Api-Key`, `X-Forwarded-For`...).
+fn standard_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "authorization"
+            | "content-type"
+            | "content-length"
+            | "accept"
+            | "accept-language"
+            | "accept-encoding"
+            | "user-agent"
+            | "cookie"
+            | "host"
+            | "origin"
+            | "referer"
+            | "connection"
+            | "cache-control"
+            | "pragma"
+            | "x-requested-with"
+            | "x-real-ip"
+            | "if-none-match"
+            | "if-modified-since"
+            | "range"
+    ) || n.starts_with("x-forwarded")
+        || n.starts_with("sec-")
+        || n.contains("csrf")
+        || n.contains("xsrf")
+        || spillcheck_core::vocab::is_credential_cookie(&n)
+        || n.ends_with("key")
+        || n.ends_with("secret")
+        || n.contains("signature")
 }
 
 /// One named input a handler reads.
@@ -80,7 +118,10 @@ struct Reads {
 
 impl Reads {
     fn push(&mut self, name: &str, source: InputSource, kind: &'static str, required: bool) {
-        if name.is_empty() || name.len() > 64 {
+        if name.is_empty()
+            || name.len() > 64
+            || source == InputSource::Header && standard_header(name)
+        {
             return;
         }
         if let Some(known) = self
@@ -155,6 +196,7 @@ impl Reads {
                 "json" => Some(InputSource::Json),
                 "form" | "files" | "values" => Some(InputSource::Form),
                 "args" => Some(InputSource::Query),
+                "headers" => Some(InputSource::Header),
                 _ => None,
             },
             Expr::Call(c) => match c.func.as_ref() {

@@ -1287,7 +1287,12 @@ fn helper_inputs(
     }
     // A helper that reads the body from several places (the form or the JSON, a
     // credentials reader serving every login shape) describes no one body.
-    let bodies = |s: crate::inputs::InputSource| s != crate::inputs::InputSource::Query;
+    let bodies = |s: crate::inputs::InputSource| {
+        !matches!(
+            s,
+            crate::inputs::InputSource::Query | crate::inputs::InputSource::Header
+        )
+    };
     let mut sources = out.iter().map(|i| i.source).filter(|s| bodies(*s));
     let first = sources.next();
     if sources.any(|s| Some(s) != first) {

@@ -280,7 +280,12 @@ pub(crate) fn check_routes(
         // password, an OAuth code, a signed assertion) is a login: it is the
         // authentication. One that mints a token from nothing the client sends stays.
         let issues = facts.issues_token || facts.calls.iter().any(|c| summaries.issuers.contains(c));
-        if issues && !r.inputs.is_empty() {
+        if issues
+            && r
+                .inputs
+                .iter()
+                .any(|i| i.source != crate::inputs::InputSource::Header)
+        {
             continue;
         }
         // A CORS preflight (`OPTIONS`) carries no credentials by design: name the method

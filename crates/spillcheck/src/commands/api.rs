@@ -124,14 +124,21 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
             }
             // What the handler reads: a body of those fields (form when it reads only
             // form fields), query parameters it asks for without a default.
+            let in_body = |i: &&spillcheck_python::RequestInput| {
+                matches!(i.source, InputSource::Json | InputSource::Form)
+            };
             let body: Vec<(String, String)> = r
                 .inputs
                 .iter()
-                .filter(|i| i.source != InputSource::Query)
+                .filter(in_body)
                 .map(|i| (i.name.clone(), i.kind.to_owned()))
                 .collect();
             if !body.is_empty() && m != "GET" && m != "DELETE" {
-                let form = r.inputs.iter().all(|i| i.source != InputSource::Json);
+                let form = r
+                    .inputs
+                    .iter()
+                    .filter(in_body)
+                    .all(|i| i.source != InputSource::Json);
                 let ct = if form {
                     "application/x-www-form-urlencoded"
                 } else {
@@ -139,7 +146,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 };
                 let mut b = discovery::body_from_fields(ct, &body);
                 // Values the handler's code accepts (`if method == "virtual_card"`).
-                for i in r.inputs.iter().filter(|i| i.source != InputSource::Query) {
+                for i in r.inputs.iter().filter(in_body) {
                     if let Some(v) = &i.example {
                         let value = match i.kind {
                             "boolean" => serde_json::Value::Bool(v.eq_ignore_ascii_case("true")),
@@ -155,11 +162,19 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
                 op.body = Some(b);
             }
-            for i in r.inputs.iter().filter(|i| i.source == InputSource::Query) {
+            for i in r
+                .inputs
+                .iter()
+                .filter(|i| matches!(i.source, InputSource::Query | InputSource::Header))
+            {
                 if !op.params.iter().any(|p| p.name == i.name) {
                     op.params.push(Param {
                         name: i.name.clone(),
-                        location: ParamIn::Query,
+                        location: if i.source == InputSource::Header {
+                            ParamIn::Header
+                        } else {
+                            ParamIn::Query
+                        },
                         example: i.example.clone().map(serde_json::Value::from),
                         kind: Some(i.kind.to_owned()),
                         required: i.required,
