@@ -228,6 +228,42 @@ pub fn is_owner_field(name: &str) -> bool {
         || matches!(n.as_str(), "accountnumber" | "sender" | "recipient")
 }
 
+/// A request header every client sends or that carries the credentials (`Authorization`,
+/// `Content-Type`, `X-Api-Key`, `X-Forwarded-For`, a CSRF token): not an input a handler
+/// reads for itself (`X-User-Id`, `Hide-Info`).
+pub fn is_standard_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "authorization"
+            | "content-type"
+            | "content-length"
+            | "accept"
+            | "accept-language"
+            | "accept-encoding"
+            | "user-agent"
+            | "cookie"
+            | "host"
+            | "origin"
+            | "referer"
+            | "connection"
+            | "cache-control"
+            | "pragma"
+            | "x-requested-with"
+            | "x-real-ip"
+            | "if-none-match"
+            | "if-modified-since"
+            | "range"
+    ) || n.starts_with("x-forwarded")
+        || n.starts_with("sec-")
+        || n.contains("csrf")
+        || n.contains("xsrf")
+        || is_credential_cookie(&n)
+        || n.ends_with("key")
+        || n.ends_with("secret")
+        || n.contains("signature")
+}
+
 /// Whether a name speaks of a role or privilege.
 pub fn mentions_role(name: &str) -> bool {
     let n = name.to_ascii_lowercase();

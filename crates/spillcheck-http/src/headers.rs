@@ -17,30 +17,7 @@ use crate::probe::{Probe, Probed};
 /// Whether a header is the handler's own input: not a standard one every client sends,
 /// not the credentials.
 pub(crate) fn own_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    !(matches!(
-        n.as_str(),
-        "authorization"
-            | "content-type"
-            | "content-length"
-            | "accept"
-            | "accept-language"
-            | "accept-encoding"
-            | "user-agent"
-            | "cookie"
-            | "host"
-            | "origin"
-            | "referer"
-            | "connection"
-            | "cache-control"
-            | "x-requested-with"
-            | "x-real-ip"
-    ) || n.starts_with("x-forwarded")
-        || n.contains("csrf")
-        || n.contains("xsrf")
-        || spillcheck_core::vocab::is_credential_cookie(&n)
-        || n.ends_with("key")
-        || n.ends_with("secret"))
+    !spillcheck_core::vocab::is_standard_header(name)
 }
 
 /// Which of B's values a header naming a user takes: an email, a user name or an id.

@@ -36,41 +36,6 @@ pub enum InputSource {
     Header,
 }
 
-/// Headers every client sends or that carry the credentials: not inputs of the handler's
-/// own (`Authorization`, `Content-Type`, `X-Api-Key`, `X-Forwarded-For`...).
-fn standard_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization"
-            | "content-type"
-            | "content-length"
-            | "accept"
-            | "accept-language"
-            | "accept-encoding"
-            | "user-agent"
-            | "cookie"
-            | "host"
-            | "origin"
-            | "referer"
-            | "connection"
-            | "cache-control"
-            | "pragma"
-            | "x-requested-with"
-            | "x-real-ip"
-            | "if-none-match"
-            | "if-modified-since"
-            | "range"
-    ) || n.starts_with("x-forwarded")
-        || n.starts_with("sec-")
-        || n.contains("csrf")
-        || n.contains("xsrf")
-        || spillcheck_core::vocab::is_credential_cookie(&n)
-        || n.ends_with("key")
-        || n.ends_with("secret")
-        || n.contains("signature")
-}
-
 /// One named input a handler reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestInput {
@@ -120,7 +85,7 @@ impl Reads {
     fn push(&mut self, name: &str, source: InputSource, kind: &'static str, required: bool) {
         if name.is_empty()
             || name.len() > 64
-            || source == InputSource::Header && standard_header(name)
+            || source == InputSource::Header && spillcheck_core::vocab::is_standard_header(name)
         {
             return;
         }

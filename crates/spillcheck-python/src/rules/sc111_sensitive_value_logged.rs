@@ -257,19 +257,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     // A local the function only ever sets to a masked text (`f"{key[:4]}****{key[-4:]}"`).
     let masked_local = |what: &str| {
         let name = what.trim_matches('`');
-        let Some(f) = cx.functions.last() else {
-            return false;
-        };
-        let sets: Vec<&Expr> = crate::facts::assigns_in(&f.body)
-            .iter()
-            .filter(|a| {
-                a.targets
-                    .iter()
-                    .flat_map(crate::ast_util::target_names)
-                    .any(|t| t == name)
-            })
-            .map(|a| a.value.as_ref())
-            .collect();
+        let sets = values_of_local(cx, name);
         !sets.is_empty() && sets.iter().all(|v| masked_text(cx, v))
     };
     let what = call_values(call)
@@ -288,23 +276,28 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 /// Whether a log call writes a local that holds the request body itself (`content =
 /// request.json; print(content)`): every value the function gives it is the body.
 fn logs_body_alias(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
-    let Some(f) = cx.functions.last() else {
-        return false;
-    };
     call_values(call).any(|v| {
         let Expr::Name(n) = v else { return false };
-        let sets: Vec<&Expr> = crate::facts::assigns_in(&f.body)
-            .iter()
-            .filter(|a| {
-                a.targets
-                    .iter()
-                    .flat_map(crate::ast_util::target_names)
-                    .any(|t| t == n.id.as_str())
-            })
-            .map(|a| a.value.as_ref())
-            .collect();
+        let sets = values_of_local(cx, n.id.as_str());
         !sets.is_empty() && sets.iter().all(|v| is_body_dump(v))
     })
+}
+
+/// The values the current function gives a local name.
+fn values_of_local<'a>(cx: &Checker<'a>, name: &str) -> Vec<&'a Expr> {
+    let Some(f) = cx.functions.last() else {
+        return Vec::new();
+    };
+    crate::facts::assigns_in(&f.body)
+        .into_iter()
+        .filter(|a| {
+            a.targets
+                .iter()
+                .flat_map(crate::ast_util::target_names)
+                .any(|t| t == name)
+        })
+        .map(|a| a.value.as_ref())
+        .collect()
 }
 
 /// A masked rendering of a secret: text with a run of asterisks that shows at most a few

@@ -252,36 +252,8 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             && !cleaned_by_helper(cx, value, name)
         {
             let fix = generic_message(cx, stmt, value, Some(name));
-            // A response built right here (`jsonify(...)`, `internal_server_error(...)`)
-            // answers a request whoever calls the function.
-            let builds_response = match value {
-                Expr::Call(c) => is_response_builder(c),
-                Expr::Tuple(t) => t
-                    .elts
-                    .first()
-                    .is_some_and(|e| matches!(e, Expr::Call(c) if is_response_builder(c))),
-                _ => false,
-            };
-            let finding = cx.report(
-                &SC121,
-                stmt,
-                format!("the exception `{name}` is returned to the client"),
-            );
-            finding.autofix = fix;
-            finding.app_wide = ctx.handler;
-            let index = cx.findings.len() - 1;
-            // The project's own exceptions carry messages written for users; whether the
-            // function answers requests (a view, or wrapped by a view decorator) decides
-            // the confidence. Both are known once every file is read.
-            cx.deferred.push((
-                index,
-                crate::project::Deferred::ExceptionReturned {
-                    types: ctx.types.clone(),
-                    function: cx.functions.last().map(|f| f.name.to_string()),
-                    enclosing: cx.functions.iter().map(|f| f.name.to_string()).collect(),
-                    builds_response,
-                },
-            ));
+            let message = format!("the exception `{name}` is returned to the client");
+            report_returned(cx, stmt, value, &ctx, message).autofix = fix;
         }
     }
 }
@@ -328,27 +300,43 @@ fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     let Some((local, name, ctx)) = kept else {
         return;
     };
-    let builds_response = match value {
+    // Only an answer: a response built here, or a body with its status (`return
+    // dict(message=...), 400`); a helper's result object or tuple is not one yet.
+    let with_status = matches!(value, Expr::Tuple(t)
+        if t.elts.iter().skip(1).any(|e| int_value(e).is_some()));
+    if !(builds_response(value) || with_status) {
+        return;
+    }
+    let message = format!("the exception `{name}` is returned to the client (kept in `{local}`)");
+    report_returned(cx, stmt, value, &ctx, message);
+}
+
+/// Whether a returned value is a response built right here (`jsonify(...)`,
+/// `internal_server_error(...)`), which answers a request whoever calls the function.
+fn builds_response(value: &Expr) -> bool {
+    match value {
         Expr::Call(c) => is_response_builder(c),
         Expr::Tuple(t) => t
             .elts
             .first()
             .is_some_and(|e| matches!(e, Expr::Call(c) if is_response_builder(c))),
         _ => false,
-    };
-    // Only an answer: a response built here, or a body with its status (`return
-    // dict(message=...), 400`); a helper's result object or tuple is not one yet.
-    let with_status = matches!(value, Expr::Tuple(t)
-        if t.elts.iter().skip(1).any(|e| int_value(e).is_some()));
-    if !(builds_response || with_status) {
-        return;
     }
-    let finding = cx.report(
-        &SC121,
-        stmt,
-        format!("the exception `{name}` is returned to the client (kept in `{local}`)"),
-    );
-    finding.app_wide = ctx.handler;
+}
+
+/// Reports a `return` that answers an exception's text. The project's own exceptions
+/// carry messages written for users, and whether the function answers requests (a view,
+/// or wrapped by a view decorator) decides the confidence: both are known once every file
+/// is read (deferred).
+fn report_returned<'f>(
+    cx: &'f mut Checker<'_>,
+    stmt: &Stmt,
+    value: &Expr,
+    ctx: &crate::checker::ExceptContext,
+    message: String,
+) -> &'f mut spillcheck_core::Finding {
+    let builds_response = builds_response(value);
+    cx.report(&SC121, stmt, message);
     let index = cx.findings.len() - 1;
     cx.deferred.push((
         index,
@@ -359,6 +347,9 @@ fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             builds_response,
         },
     ));
+    let finding = &mut cx.findings[index];
+    finding.app_wide = ctx.handler;
+    finding
 }
 
 /// Every `except` clause of a body with where its `try` statement ends, nested ones
