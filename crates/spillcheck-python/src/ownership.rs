@@ -69,8 +69,13 @@ fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>
     let body = taint.closure(&body_names);
     let mut out = Vec::new();
     for a in crate::facts::assigns_in(&func.body) {
-        // `source.get("id")`, `source["id"]`.
-        let (source, key) = match a.value.as_ref() {
+        // `source.get("id")`, `source["id"]`, either first in an `or` (`request.headers.get(
+        // "X-User-Id") or me.id`).
+        let value = match a.value.as_ref() {
+            Expr::BoolOp(b) => b.values.first().unwrap_or(&a.value),
+            v => v,
+        };
+        let (source, key) = match value {
             Expr::Call(c) => {
                 let Expr::Attribute(at) = c.func.as_ref() else {
                     continue;
@@ -83,7 +88,8 @@ fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>
             Expr::Subscript(sub) => (sub.value.as_ref(), Some(sub.slice.as_ref())),
             _ => continue,
         };
-        let from_request = crate::ast_util::dotted(source).is_some_and(|d| {
+        let dotted = crate::ast_util::dotted(source);
+        let from_request = dotted.as_deref().is_some_and(|d| {
             d.ends_with("request.args")
                 || d.ends_with("request.values")
                 || d.ends_with("request.form")
@@ -92,7 +98,19 @@ fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>
         let Some(key) = key.and_then(crate::ast_util::str_value) else {
             continue;
         };
-        if from_request && id_like(key, "string") {
+        // A header the client writes that names an object (`X-User-Id`, `X-Account-Id`):
+        // an id the request names like any other.
+        let header = dotted
+            .as_deref()
+            .is_some_and(|d| d.ends_with("request.headers"))
+            && !spillcheck_core::vocab::is_standard_header(key);
+        let key = if header {
+            let k = key.to_ascii_lowercase().replace('-', "_");
+            k.strip_prefix("x_").map_or(k.clone(), str::to_owned)
+        } else {
+            key.to_owned()
+        };
+        if (from_request || header) && id_like(&key, "string") {
             out.extend(a.targets.iter().flat_map(crate::ast_util::target_names));
         }
     }
