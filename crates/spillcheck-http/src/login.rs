@@ -1196,12 +1196,7 @@ pub async fn log_in(
                 let identity = crate::auth::Identity::logged_in(label, &token, req);
                 // The session the login opened beside the token it answered.
                 if cookie.is_none() {
-                    identity.set_session(&ex.response.set_cookies());
-                    if let Some(session) = identity.session() {
-                        for c in session.split("; ") {
-                            p.secret(c.split_once('=').map_or(c, |(_, v)| v));
-                        }
-                    }
+                    p.keep_session(&identity, &ex.response);
                 }
                 return Ok(LoggedIn {
                     form: login,

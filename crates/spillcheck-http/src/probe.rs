@@ -377,12 +377,7 @@ impl Probe {
                 self.secret(&token);
                 who.set_token(&token);
                 // The new login's session replaces the old one.
-                who.set_session(&answer.response.set_cookies());
-                if let Some(session) = who.session() {
-                    for c in session.split("; ") {
-                        self.secret(c.split_once('=').map_or(c, |(_, v)| v));
-                    }
-                }
+                self.keep_session(who, &answer.response);
                 let retried = self
                     .engine
                     .send(self.as_identity(who, &req, &token))
@@ -409,6 +404,17 @@ impl Probe {
             Err(e) => self.diagnose(DiagnosticLevel::Warning, e),
         }
         Ok(ex)
+    }
+
+    /// Keeps the session cookies a login answer set for `who` (see
+    /// [`Identity::set_session`]), their values registered as secrets to redact.
+    pub fn keep_session(&self, who: &Identity, answer: &crate::engine::Response) {
+        who.set_session(&answer.set_cookies());
+        if let Some(session) = who.session() {
+            for c in session.split("; ") {
+                self.secret(c.split_once('=').map_or(c, |(_, v)| v));
+            }
+        }
     }
 
     /// `req` sent as `who` with `token` where the API expects it.

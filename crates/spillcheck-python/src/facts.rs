@@ -1278,18 +1278,15 @@ pub(crate) fn func_facts_with<'a>(
         assigned: HashMap<String, Vec<String>>,
         /// Locals the function made a dict (`d = {}`).
         dicts: HashSet<String>,
-        /// Names the function binds itself (parameters, assigned names): not the file's
-        /// record stores, whatever they are called.
-        shadowed: HashSet<String>,
+        /// The file's record stores this function sees ([`crate::stores::Stores::seen_from`]:
+        /// not those whose name it binds itself).
+        stores: &'f crate::stores::Stores,
     }
     impl V<'_> {
-        /// Whether an expression reads a record store of the file (`users`, `users[uid]`,
-        /// `state["users"]`) that the function does not shadow.
+        /// Whether an expression reads a record store (`users`, `users[uid]`,
+        /// `state["users"]`).
         fn store_read(&self, e: &Expr) -> bool {
-            self.external
-                .stores
-                .root(e)
-                .is_some_and(|root| !self.shadowed.contains(root))
+            self.stores.root(e).is_some()
         }
         /// A call on a record store (`users.get(uid)`, `orders.append(...)`).
         fn store_call(&self, call: &ast::ExprCall) -> bool {
@@ -1302,7 +1299,7 @@ pub(crate) fn func_facts_with<'a>(
                 self.facts.rejects = true;
             }
             // `users[uid] = {...}`, `del users[uid]`: a write to a record store.
-            if !self.external.stores.is_empty() {
+            if !self.stores.is_empty() {
                 let targets: &[Expr] = match stmt {
                     Stmt::Assign(a) => &a.targets,
                     Stmt::AugAssign(a) => std::slice::from_ref(a.target.as_ref()),
@@ -1310,10 +1307,7 @@ pub(crate) fn func_facts_with<'a>(
                     Stmt::Delete(d) => &d.targets,
                     _ => &[],
                 };
-                if targets
-                    .iter()
-                    .any(|t| self.external.stores.is_write_target(t) && self.store_read(t))
-                {
+                if targets.iter().any(|t| self.stores.is_write_target(t)) {
                     self.facts.writes = true;
                     self.facts.data_access = true;
                 }
@@ -1424,7 +1418,7 @@ pub(crate) fn func_facts_with<'a>(
                     }
                     let on_store = self.store_call(call);
                     let data = is_data_call(call) || on_store;
-                    if on_store && self.external.stores.is_write_call(call) {
+                    if on_store && self.stores.is_write_call(call) {
                         self.facts.writes = true;
                     }
                     if data && identity_in_call(call, self.identity) {
@@ -1476,7 +1470,7 @@ pub(crate) fn func_facts_with<'a>(
                 }
                 Expr::Name(_) | Expr::Subscript(_) if self.store_read(expr) => {
                     self.facts.data_access = true;
-                    if let Some(m) = self.external.stores.model_of(expr)
+                    if let Some(m) = self.stores.model_of(expr)
                         && !self.facts.models.contains(&m)
                     {
                         self.facts.models.push(m);
@@ -1535,14 +1529,7 @@ pub(crate) fn func_facts_with<'a>(
             walk_expr(self, expr);
         }
     }
-    let shadowed: HashSet<String> = if external.stores.is_empty() {
-        HashSet::default()
-    } else {
-        crate::stores::bound_in(func)
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
-    };
+    let stores = external.stores.seen_from(func);
     let mut v = V {
         external,
         facts: &mut facts,
@@ -1552,7 +1539,7 @@ pub(crate) fn func_facts_with<'a>(
         depth: 0,
         assigned: HashMap::default(),
         dicts: HashSet::default(),
-        shadowed,
+        stores: &stores,
     };
     for s in &func.body {
         v.visit_stmt(s);

@@ -560,7 +560,7 @@ fn containers_of(body: &[Stmt], candidates: &mut HashMap<String, Store>) -> Hash
 /// The names a function binds itself: its parameters and the names it assigns, loops
 /// over, opens (`with ... as x`), imports, catches or names with `:=`, nested functions
 /// aside; less those it declares `global` or `nonlocal`.
-pub(crate) fn bound_in(func: &ast::StmtFunctionDef) -> HashSet<&str> {
+fn bound_in(func: &ast::StmtFunctionDef) -> HashSet<&str> {
     use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
     struct V<'a> {
         out: HashSet<&'a str>,
