@@ -40,6 +40,8 @@ Planted (see expected.toml):
                                   answers only {"status": "success"} (the title B sent names it)
 - PATCH /api/vault/<title>        anyone rewrites any entry's secret without a token (the
                                   decorator was forgotten)
+- POST /api/memos                 anyone adds a memo without a token (the decorator was
+                                  forgotten), though GET /api/memos lists the caller's only
 - POST /api/register              copies `is_admin` from the body: a new account is an
                                   administrator, as GET /api/members shows
 - GET  /api/web/users/<username>  behind the session cookie the JSON login also sets (no
@@ -69,6 +71,9 @@ Safe (must stay silent):
 - GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
 - GET  /api/v2/me/card            the same header, honoured only when it names the caller
 - PATCH /api/v2/vault/<title>     the same rewrite, by the entry's owner only
+- POST /api/v2/memos              the same memos, added by a signed-in user only
+- POST /api/feedback              a feedback form anyone may send, though only the staff
+                                  list it (GET /api/feedback: 403 for users)
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
 - POST /api/v2/cards/<id>/limit   the limit only: other keys of the body are ignored
 - POST /api/cards/<id>/convert    the bank's rate only
@@ -841,6 +846,54 @@ def create_app():
         if entry is None or entry["owner"] != g.user["username"]:
             return jsonify(status="fail", message="no such entry"), 404
         return jsonify(title=entry["title"], secret=entry["secret"])
+
+    # Planted: memos are listed per caller, but their create forgot its decorator: a
+    # request without a token adds one (owned by nobody).
+    memos = []  # {"id", "text", "owner"}
+
+    def memo_add(owner):
+        data = request.get_json(silent=True) or {}
+        text = str(data.get("text") or "")
+        if not text:
+            return jsonify(status="fail", message="text is required"), 400
+        memo = {"id": len(memos) + 1, "text": text, "owner": owner}
+        memos.append(memo)
+        return jsonify(id=memo["id"], text=memo["text"]), 201
+
+    @app.get("/api/memos")
+    @token_required
+    def memo_list():
+        return jsonify([{"id": m["id"], "text": m["text"]} for m in memos if m["owner"] == g.user["username"]])
+
+    @app.post("/api/memos")
+    def memo_create():
+        who = getattr(g, "user", None)
+        return memo_add(who["username"] if who else None)
+
+    # Safe: the same memos, added by a signed-in user only.
+    @app.get("/api/v2/memos")
+    @token_required
+    def memo_list_v2():
+        return jsonify([{"id": m["id"], "text": m["text"]} for m in memos if m["owner"] == g.user["username"]])
+
+    @app.post("/api/v2/memos")
+    @token_required
+    def memo_create_v2():
+        return memo_add(g.user["username"])
+
+    # Safe: a feedback form anyone may send; only the staff read what was sent.
+    feedback = []
+
+    @app.post("/api/feedback")
+    def feedback_send():
+        data = request.get_json(silent=True) or {}
+        feedback.append({"id": len(feedback) + 1, "message": str(data.get("message") or "")})
+        return jsonify(id=len(feedback), status="received"), 201
+
+    @app.get("/api/feedback")
+    @token_required
+    def feedback_list():
+        return jsonify(status="fail", message="staff only"), 403
 
     @app.patch("/api/v2/vault/<title>")
     @token_required

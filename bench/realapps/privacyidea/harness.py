@@ -9,6 +9,7 @@ import json
 import secrets
 import sqlite3
 import subprocess
+import time
 
 ROLES = ["a", "b", "admin"]
 USERNAMES = {"a": "alice", "b": "bob", "admin": "chief"}
@@ -55,7 +56,16 @@ def _call(client, token, method, path, body):
 
 def create_users(client, users, setup):
     admin = users["admin"]
-    _pi_manage(setup, "admin", "add", admin["user"], "-p", admin["password"], "-e", admin["email"])
+    # The starting server registers its node in the same database; `admin add` racing it can
+    # fail once on the UNIQUE node name. Try again after a moment rather than fail the run.
+    for attempt in range(3):
+        try:
+            _pi_manage(setup, "admin", "add", admin["user"], "-p", admin["password"], "-e", admin["email"])
+            break
+        except subprocess.CalledProcessError as err:
+            if attempt == 2 or b"UNIQUE" not in (err.stderr or b"") + (err.stdout or b""):
+                raise
+            time.sleep(1)
     token = _auth(client, admin["user"], admin["password"])
     if not token:
         raise RuntimeError("the administrator could not log in")

@@ -228,6 +228,9 @@ pub struct Probe {
     pub created_b: crate::writes::CreatedByB,
     /// (collection path, id) of each object user A created in the write phase.
     pub created_a: Vec<(String, String)>,
+    /// The creating POSTs on collections that worked for user A in the write phase, with
+    /// the body A sent (`POST /api/notes`): sent again without a token by SC201.
+    pub creates_a: Vec<(Probed, Value)>,
     /// Anonymous reads sent again after the writes, by concrete path: an open route whose
     /// first answer held nothing (A had no records yet) may hold A's records now.
     pub anon_after: Vec<(String, Arc<Exchange>)>,
@@ -919,6 +922,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         created_users: Mutex::new(Vec::new()),
         created_b: crate::writes::CreatedByB::default(),
         created_a: Vec::new(),
+        creates_a: Vec::new(),
         anon_after: Vec::new(),
         password_ops: Vec::new(),
         b_credentials: None,
@@ -1389,6 +1393,7 @@ async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
     }
     p.created_b = made_b;
     p.created_a.clone_from(&written.objects);
+    p.creates_a.clone_from(&written.sent_creates);
     p.refused_writes.clone_from(&written.refused);
     if !written.rejected.is_empty() {
         p.diagnose(

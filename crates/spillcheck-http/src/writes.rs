@@ -200,6 +200,8 @@ pub(crate) struct Written {
     pub cleanup: Vec<String>,
     /// The creating operations A's valid body worked on (POSTs without path parameters).
     pub creates: Vec<Probed>,
+    /// The same with the JSON body A sent (none for a form or an empty body).
+    pub sent_creates: Vec<(Probed, Value)>,
     /// Writes A's token was refused on (401/403): another kind of account's.
     pub refused: Vec<Probed>,
     /// (collection path, id) of each object A created.
@@ -270,6 +272,91 @@ fn delete_path(create: &Operation, ops: &[Probed], id: &str) -> Option<String> {
     ops.iter()
         .any(|pr| pr.op.method == "DELETE" && crate::discovery::item_of(&pr.op.path, base))
         .then(|| format!("{base}/{id}"))
+}
+
+/// Writes anyone may make by design whatever else the API protects: a contact or feedback
+/// form, a newsletter, an error or telemetry report.
+fn public_by_design_write(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    [
+        "contact",
+        "feedback",
+        "newsletter",
+        "subscribe",
+        "waitlist",
+        "inquir",
+        "enquir",
+        "support",
+        "csp",
+        "telemetry",
+        "analytics",
+        "track",
+        "event",
+        "beacon",
+        "error",
+    ]
+    .iter()
+    .any(|w| p.contains(w))
+}
+
+/// Whether a body creates an account rather than an object (it carries a password).
+fn makes_an_account(body: &Value) -> bool {
+    body.as_object().is_some_and(|m| {
+        m.keys().any(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains("password") || k == "passwd" || k == "pwd"
+        })
+    })
+}
+
+/// One of A's creating POSTs (`pr`, with the body A sent) sent again with no token, its
+/// first text field set to a marker: the answer, and the id of what it made when the answer
+/// shows an object was made (a 201, a `Location`, or the marker echoed, with an id that is
+/// not one of A's). What it made is deleted as A afterwards, best effort. `None` when the
+/// operation is not one to send anonymously (an account, a public form) or nothing was made.
+pub(crate) async fn create_anonymously(
+    p: &Probe,
+    pr: &Probed,
+    body: &Value,
+) -> Option<(Arc<Exchange>, String)> {
+    if is_session_op(&pr.op.path) || public_by_design_write(&pr.op.path) || makes_an_account(body) {
+        return None;
+    }
+    let marker = format!("spillcheck-{}", crate::probe::random_name());
+    let mut sent = body.clone();
+    if let Value::Object(m) = &mut sent
+        && let Some(key) = m
+            .iter()
+            .find(|(k, v)| {
+                v.is_string() && !(k.as_str() == "id" || k.ends_with("_id") || k.ends_with("Id"))
+            })
+            .map(|(k, _)| k.clone())
+    {
+        m.insert(key, Value::from(marker.as_str()));
+    }
+    let ex = p
+        .anon(p.request("anonymous", Method::POST, &pr.path).json(&sent))
+        .await
+        .ok()?;
+    let r = &ex.response;
+    if !r.ok()
+        || crate::inspect::failure_body(r)
+        || crate::inspect::refused(r, None)
+        || crate::inspect::login_wall(r)
+    {
+        return None;
+    }
+    let id = created_id(&ex)?;
+    if p.created_a.iter().any(|(_, a)| *a == id) {
+        return None;
+    }
+    let made = r.status == 201
+        || r.headers.iter().any(|(k, _)| k == "location")
+        || r.text().contains(&marker);
+    if let Some(path) = delete_path(&pr.op, &p.ops, &crate::discovery::encode_segment(&id)) {
+        let _ = as_a(p, p.request("user A", Method::DELETE, &path)).await;
+    }
+    made.then_some((ex, id))
 }
 
 /// Deletes what the write phase created (as user A), best effort.
@@ -359,6 +446,9 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             created.push(pr);
             if pr.op.path_params().count() == 0 && !is_session_op(&pr.op.path) {
                 out.creates.push((*pr).clone());
+                if let Some(body) = ex.request.sent_json() {
+                    out.sent_creates.push(((*pr).clone(), body));
+                }
                 if let Some(id) = created_id(&ex) {
                     out.objects.push((collection_of(&pr.path), id));
                 }
@@ -848,6 +938,27 @@ async fn as_a(p: &Probe, req: crate::engine::Request) -> Option<Arc<Exchange>> {
 mod tests {
     use super::*;
     use crate::discovery::Origin;
+
+    #[test]
+    fn accounts_and_public_forms_are_not_creates_to_send_anonymously() {
+        assert!(makes_an_account(
+            &serde_json::json!({"email": "a@b.c", "newPassword": "x"})
+        ));
+        assert!(!makes_an_account(
+            &serde_json::json!({"text": "hello", "title": "t"})
+        ));
+        for public in [
+            "/api/feedback",
+            "/contact",
+            "/api/newsletter/subscribe",
+            "/csp-report",
+        ] {
+            assert!(public_by_design_write(public), "{public}");
+        }
+        for private in ["/api/memos", "/api/cards", "/api/notes"] {
+            assert!(!public_by_design_write(private), "{private}");
+        }
+    }
 
     #[test]
     fn names_from_an_example_are_made_unique_per_write() {

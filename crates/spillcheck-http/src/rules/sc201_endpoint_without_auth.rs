@@ -310,8 +310,64 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
     out
 }
 
+/// Creates (only with `--allow-writes`): each creating POST that worked for user A is sent
+/// again with no token when the operation is documented or coded as needing one (then
+/// `confirmed`), or when the collection's own listing refuses the anonymous caller (`likely`:
+/// the API protects what it would let anyone write into). Reported when the answer shows an
+/// object was made; the object is deleted again where the API can.
+async fn creates(p: &Probe) -> Vec<Finding> {
+    if !p.engine.settings().allow_writes {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (pr, body) in &p.creates_a {
+        if p.is_public(&pr.op) {
+            continue;
+        }
+        let listing_refuses = p.ops.iter().any(|x| {
+            x.op.method == "GET"
+                && x.op.path == pr.op.path
+                && x.user.as_ref().is_some_and(|u| u.response.ok())
+                && x.anon_refused()
+        });
+        let (confidence, why) = match &pr.op.security {
+            Security::Required(_)
+                if !(pr.op.security_by_default
+                    && crate::inventory::public_by_nature(&pr.op.path)) =>
+            {
+                (Confidence::Confirmed, "documented as requiring a token")
+            }
+            Security::Public => continue,
+            _ if listing_refuses => (
+                Confidence::Likely,
+                "the collection's listing refuses the anonymous caller",
+            ),
+            _ => continue,
+        };
+        let Some((ex, id)) = crate::writes::create_anonymously(p, pr, body).await else {
+            continue;
+        };
+        out.push(
+            p.finding_on(
+                &SC201,
+                &pr.op,
+                &format!(
+                    "a request without any token created an object (id {id}; {why})"
+                ),
+                &ex,
+                &[],
+            )
+            .with_confidence(confidence),
+        );
+    }
+    out
+}
+
 /// How the probe runs this rule.
-pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Passive(check)];
+pub(crate) static CHECKS: &[crate::rules::Check] = &[
+    crate::rules::Check::Passive(check),
+    crate::rules::Check::active(crate::rules::Stage::Writes, |p| Box::pin(creates(p))),
+];
 
 #[cfg(test)]
 mod tests {

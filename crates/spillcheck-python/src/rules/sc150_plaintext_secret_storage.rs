@@ -222,6 +222,7 @@ fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Sl
 /// is reported; one compared in a `WHERE` with a raw value is kept as evidence that its
 /// table holds the secret in clear.
 pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+    check_lookup(cx, call);
     let Some(first) = call.arguments.args.first() else {
         return;
     };
@@ -325,11 +326,165 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     }
 }
 
+/// A column that holds a password itself (`password`, `user_pwd`), not a hash or a token.
+fn password_column(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    crate::patterns::is_password_like_name(&lower)
+        && crate::patterns::words(&lower)
+            .iter()
+            .any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd"))
+        && !["hash", "digest", "salt", "reset", "token", "crypt", "expir", "policy", "length"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// Roots of attribute chains that carry what the client sent (`form.password.data`,
+/// `args.password`, `body.password`), not a stored row (`user.password`).
+fn sent_root(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "form" | "args" | "body" | "payload" | "data" | "params" | "credentials" | "creds"
+            | "req" | "login" | "login_form" | "login_data" | "json_data" | "request"
+    )
+}
+
+/// The password as the client sent it, unhashed: a local named for a password that the
+/// function does not hash, the request's field (`request.form["password"]`, a body read
+/// into a local), a form field (`form.password.data`). What it is called, for the message.
+fn raw_password(cx: &Checker<'_>, value: &Expr) -> Option<String> {
+    if crate::ast_util::any_expr(value, &mut |e| matches!(e, Expr::Call(c) if is_hash_call(c)))
+    {
+        return None;
+    }
+    match value {
+        Expr::Name(n) => {
+            let lower = n.id.as_str().to_ascii_lowercase();
+            if !crate::patterns::is_password_like_name(&lower) || lower.contains("hash") {
+                return None;
+            }
+            let hashed = cx
+                .functions
+                .last()
+                .map(|f| cx.taints.of(f).flagged(|x| x.hashed))
+                .unwrap_or_default();
+            (!hashed.contains(n.id.as_str())).then(|| format!("`{}`", n.id))
+        }
+        Expr::Attribute(_) => {
+            let path = dotted(value)?;
+            let parts: Vec<&str> = path.split('.').collect();
+            let root_sent = sent_root(parts[0]);
+            let wtforms = parts.len() >= 3 && parts[parts.len() - 1] == "data";
+            let named = parts[1..]
+                .iter()
+                .any(|p| crate::patterns::is_password_like_name(&p.to_ascii_lowercase()));
+            (named && (root_sent || wtforms) && !path.to_ascii_lowercase().contains("hash"))
+                .then(|| format!("`{path}`"))
+        }
+        _ => read_password_field(value)
+            .filter(|_| from_the_request(cx, value))
+            .map(|key| format!("the request's `{key}`")),
+    }
+}
+
+/// The model a query runs on: `User.query.filter_by(...)`, `db.session.query(User)...`,
+/// `select(User).where(...)`, `User.select().where(...)`.
+fn queried_model(call: &ast::ExprCall) -> Option<String> {
+    let mut at = call.func.as_ref();
+    loop {
+        match at {
+            Expr::Attribute(a) => at = a.value.as_ref(),
+            Expr::Call(c) => {
+                if let Some(Expr::Name(n)) = c.arguments.args.first()
+                    && n.id.chars().next().is_some_and(char::is_uppercase)
+                {
+                    return Some(n.id.to_string());
+                }
+                at = c.func.as_ref();
+            }
+            Expr::Name(n) if n.id.chars().next().is_some_and(char::is_uppercase) => {
+                return Some(n.id.to_string());
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// `SC150` on a lookup by the password as received: `User.query.filter_by(username=u,
+/// password=password)`, `.filter(User.password == form.password.data)`,
+/// `users.find_one({"username": u, "password": p})`. Only a column that holds the password
+/// itself can match the value the client typed.
+fn check_lookup(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    let Some(name) = crate::ast_util::callee_last(call) else {
+        return;
+    };
+    let mut hits: Vec<(String, String)> = Vec::new();
+    match name {
+        "filter_by" | "get_or_none" | "objects" => {
+            for kw in &call.arguments.keywords {
+                if let Some(arg) = &kw.arg
+                    && password_column(arg.as_str())
+                    && let Some(raw) = raw_password(cx, &kw.value)
+                {
+                    hits.push((arg.to_string(), raw));
+                }
+            }
+        }
+        "filter" | "where" | "get" => {
+            let cx_ref: &Checker<'_> = cx;
+            for arg in &call.arguments.args {
+                crate::ast_util::any_expr(arg, &mut |e| {
+                    let Expr::Compare(c) = e else { return false };
+                    let (Some(ast::CmpOp::Eq), Some(right)) = (c.ops.first(), c.comparators.first())
+                    else {
+                        return false;
+                    };
+                    for (column, value) in [(c.left.as_ref(), right), (right, c.left.as_ref())] {
+                        if let Expr::Attribute(a) = column
+                            && matches!(a.value.as_ref(), Expr::Name(m) if m.id.chars().next().is_some_and(char::is_uppercase))
+                            && password_column(a.attr.as_str())
+                            && let Some(raw) = raw_password(cx_ref, value)
+                        {
+                            hits.push((a.attr.to_string(), raw));
+                        }
+                    }
+                    false
+                });
+            }
+        }
+        "find_one" | "find" | "count_documents" => {
+            if let Some(Expr::Dict(d)) = call.arguments.args.first() {
+                for item in &d.items {
+                    if let Some(key) = item.key.as_ref().and_then(crate::ast_util::str_value)
+                        && password_column(key)
+                        && let Some(raw) = raw_password(cx, &item.value)
+                    {
+                        hits.push((key.to_owned(), raw));
+                    }
+                }
+            }
+        }
+        _ => return,
+    }
+    let Some((column, raw)) = hits.into_iter().next() else {
+        return;
+    };
+    let what = queried_model(call).map_or_else(|| "records".to_owned(), |m| format!("`{m}`"));
+    let message = format!(
+        "{what} looked up by `{column}` equal to {raw} as the client sent it: the column holds passwords in clear"
+    );
+    report_password_write(cx, call, &column, message);
+}
+
 /// `SC150` on ORM assignments: `user.password = password` with no hashing.
 /// SC150 on a model's password attribute set unhashed, unless `password` turns out to be
 /// a property, synonym or validated column whose setter hashes (known once the project's
 /// models are read).
-fn report_password_write(cx: &mut Checker<'_>, target: &Expr, attr: &str, message: String) {
+fn report_password_write(
+    cx: &mut Checker<'_>,
+    target: &impl ruff_text_size::Ranged,
+    attr: &str,
+    message: String,
+) {
     cx.report(&SC150, target, message);
     let index = cx.findings.len() - 1;
     cx.deferred.push((
