@@ -311,6 +311,81 @@ fn says_unauthenticated(c: &ast::ExprCall) -> bool {
             }))
 }
 
+/// The signed session as a view reads it: Flask's `session`, or the project's own loaded
+/// into `g` by a hook (`g.session = libsession.load(request)`).
+fn is_session_object(expr: &Expr) -> bool {
+    dotted(expr).is_some_and(|d| matches!(d.as_str(), "session" | "flask.session" | "g.session"))
+}
+
+/// A session key that names the signed-in user (`username`, `user_id`, `logged_in`).
+fn user_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "user", "login", "logged", "uid", "email", "account", "member", "identity", "auth",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+        || k == "sub"
+        || k == "id"
+}
+
+/// A test that is true when nobody is signed in: `'username' not in session`, `not
+/// session.get('user_id')`, `session.get('user') is None`, `not g.user`, `g.user is None`,
+/// `not current_user.is_authenticated`, `'username' not in g.session`.
+fn nobody_signed_in(test: &Expr) -> bool {
+    // What names the signed-in user when somebody is: a session key, `g.user`,
+    // `current_user.is_authenticated`.
+    let names_user = |e: &Expr| match e {
+        Expr::Subscript(s) => {
+            is_session_object(&s.value) && str_value(&s.slice).is_some_and(user_key)
+        }
+        Expr::Call(c) => {
+            matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "get" && is_session_object(&a.value))
+                && c.arguments
+                    .args
+                    .first()
+                    .and_then(str_value)
+                    .is_some_and(user_key)
+        }
+        Expr::Attribute(a) => {
+            a.attr.as_str() == "is_authenticated"
+                || matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "g")
+                    && is_identity_expr(e)
+        }
+        _ => false,
+    };
+    match test {
+        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => names_user(&u.operand),
+        Expr::Compare(c) => match (c.ops.first(), c.comparators.first()) {
+            (Some(ast::CmpOp::NotIn), Some(right)) => {
+                is_session_object(right) && str_value(&c.left).is_some_and(user_key)
+            }
+            (Some(ast::CmpOp::Is | ast::CmpOp::Eq), Some(right))
+                if matches!(right, Expr::NoneLiteral(_)) =>
+            {
+                names_user(&c.left)
+            }
+            _ => false,
+        },
+        Expr::BoolOp(b) if matches!(b.op, ast::BoolOp::Or) => b.values.iter().any(nobody_signed_in),
+        _ => false,
+    }
+}
+
+/// A guard that sends away whoever is not signed in, wherever it sends them: `if 'username'
+/// not in g.session: return redirect('/')`, `if not g.user: abort(...)`. The branch only
+/// leaves the view (a return, a raise, an abort), so what follows runs for a signed-in user.
+pub(crate) fn is_login_guard(stmt: &Stmt) -> bool {
+    let Stmt::If(i) = stmt else { return false };
+    if !i.elif_else_clauses.is_empty() || i.body.len() > 3 || !nobody_signed_in(&i.test) {
+        return false;
+    }
+    i.body.last().is_some_and(|last| {
+        matches!(last, Stmt::Return(_) | Stmt::Raise(_))
+            || matches!(last, Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort")))
+    })
+}
+
 /// Whether a statement rejects the request: `abort(401|403)`, `raise Unauthorized(...)`,
 /// `return ..., 401`, an answer saying authentication is required (any status), a checker
 /// handing its caller the refusal (`return None, (jsonify(...), 401)`).
@@ -1298,6 +1373,10 @@ pub(crate) fn func_facts_with<'a>(
             if is_rejection(stmt) {
                 self.facts.rejects = true;
             }
+            if self.depth == 0 && is_login_guard(stmt) {
+                self.facts.reads_credentials = true;
+                self.facts.rejects = true;
+            }
             // `users[uid] = {...}`, `del users[uid]`: a write to a record store.
             if !self.stores.is_empty() {
                 let targets: &[Expr] = match stmt {
@@ -1990,7 +2069,7 @@ pub(crate) fn calls_not_swallowed(body: &[Stmt]) -> Vec<&ast::ExprCall> {
 /// Whether a body reads the request's credentials (the `Authorization` header, a token
 /// verifier) outside the `try` blocks that may swallow a failed check.
 pub(crate) fn reads_credentials_unswallowed(body: &[Stmt]) -> bool {
-    let mut reads = false;
+    let mut reads = body.iter().any(is_login_guard);
     exprs_not_swallowed(body, &mut |e| match e {
         Expr::Call(call) => reads |= call_reads_credentials(call),
         Expr::Attribute(_) | Expr::Subscript(_) | Expr::StringLiteral(_) => {

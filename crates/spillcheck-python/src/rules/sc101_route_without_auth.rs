@@ -159,8 +159,26 @@ fn makes_an_account(r: &crate::model::Route) -> bool {
         .iter()
         .map(|i| spillcheck_core::vocab::normalize(&i.name))
         .collect();
-    r.methods.iter().all(|m| matches!(m.as_str(), "POST" | "OPTIONS"))
-        && spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS.contains(&last.as_str())
+    // `/user/create`, `/accounts/new` (the form's GET beside its POST): the account
+    // collection named just before a verb of creation, nothing else in the path.
+    let segments: Vec<String> = r
+        .path
+        .trim_matches('/')
+        .split('/')
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let created_under_accounts = segments.len() >= 2
+        && matches!(last.as_str(), "create" | "new" | "add" | "join")
+        && spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS
+            .contains(&segments[segments.len() - 2].as_str())
+        && r.methods.iter().any(|m| m == "POST")
+        && r
+            .methods
+            .iter()
+            .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST" | "OPTIONS"));
+    (created_under_accounts
+        || r.methods.iter().all(|m| matches!(m.as_str(), "POST" | "OPTIONS"))
+            && spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS.contains(&last.as_str()))
         && !r.path.to_ascii_lowercase().split('/').any(|s| s.contains("admin"))
         && names.iter().any(|n| n.contains("password"))
         && names
