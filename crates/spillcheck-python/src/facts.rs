@@ -360,9 +360,7 @@ fn nobody_signed_in(test: &Expr) -> bool {
             (Some(ast::CmpOp::NotIn), Some(right)) => {
                 is_session_object(right) && str_value(&c.left).is_some_and(user_key)
             }
-            (Some(ast::CmpOp::Is | ast::CmpOp::Eq), Some(right))
-                if matches!(right, Expr::NoneLiteral(_)) =>
-            {
+            (Some(ast::CmpOp::Is | ast::CmpOp::Eq), Some(Expr::NoneLiteral(_))) => {
                 names_user(&c.left)
             }
             _ => false,
