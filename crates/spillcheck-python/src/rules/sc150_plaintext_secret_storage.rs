@@ -61,8 +61,28 @@ fn secret_column(col: &str) -> bool {
         .trim()
         .trim_matches(|ch| ch == '"' || ch == '`' || ch == '[' || ch == ']')
         .to_ascii_lowercase();
-    // Hashes and salts are kept on purpose.
-    spillcheck_core::vocab::is_sensitive_field(&c) && !c.contains("hash") && !c.contains("salt")
+    // Hashes and salts are kept on purpose; a one-time-password seed must be read back to
+    // compute the codes, so it cannot be hashed (encrypting it at rest is another matter).
+    spillcheck_core::vocab::is_sensitive_field(&c)
+        && !c.contains("hash")
+        && !c.contains("salt")
+        && !one_time_password_seed(&c)
+}
+
+/// `mfa_secret`, `otp_secret`, `totp_key`, `tf_totp_secret`, `two_factor_seed`.
+fn one_time_password_seed(column: &str) -> bool {
+    let words = crate::patterns::words(column);
+    let one_time = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "otp" | "totp" | "hotp" | "mfa" | "2fa" | "tfa" | "twofactor" | "authenticator"
+        )
+    }) || column.contains("two_factor");
+    // The seed, not a PIN the user chose (`otp_pin` is a password).
+    one_time
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "secret" | "seed" | "key"))
 }
 
 /// The value a name was last given in the current function (`query = f"..."`), or the
@@ -80,8 +100,8 @@ fn bound<'a>(cx: &Checker<'a>, expr: &'a Expr) -> &'a Expr {
         .map_or(expr, |a| a.value.as_ref())
 }
 
-/// A statement's text with each interpolation of an f-string replaced by a marker
-/// `\u{1}N\u{1}`, and the interpolated expressions by N.
+/// A statement's text with each interpolation of an f-string, a `.format()` or a `%`
+/// replaced by a marker `\u{1}N\u{1}`, and the interpolated expressions by N.
 fn marked_text(expr: &Expr) -> Option<(String, Vec<&Expr>)> {
     match expr {
         Expr::StringLiteral(s) => Some((s.value.to_str().to_owned(), Vec::new())),
@@ -91,6 +111,96 @@ fn marked_text(expr: &Expr) -> Option<(String, Vec<&Expr>)> {
                 let _ = write!(text, "\u{1}{}\u{1}", values.len());
                 values.push(e);
             });
+            Some((text, values))
+        }
+        // `"... '{}' ...".format(a, b)`, also `{0}` and `{name}` (keyword arguments).
+        Expr::Call(c)
+            if matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "format"
+                && matches!(a.value.as_ref(), Expr::StringLiteral(_))) =>
+        {
+            let Expr::Attribute(a) = c.func.as_ref() else { return None };
+            let Expr::StringLiteral(lit) = a.value.as_ref() else { return None };
+            let template = lit.value.to_str();
+            let mut values: Vec<&Expr> = Vec::new();
+            let mut text = String::with_capacity(template.len());
+            let mut next = 0usize;
+            let mut rest = template;
+            while let Some(open) = rest.find('{') {
+                text.push_str(&rest[..open]);
+                if rest[open..].starts_with("{{") {
+                    text.push('{');
+                    rest = &rest[open + 2..];
+                    continue;
+                }
+                let Some(close) = rest[open..].find('}') else {
+                    text.push_str(&rest[open..]);
+                    rest = "";
+                    break;
+                };
+                let field = rest[open + 1..open + close].split([':', '!']).next().unwrap_or("");
+                let value = if field.is_empty() {
+                    next += 1;
+                    c.arguments.args.get(next - 1)
+                } else if let Ok(i) = field.parse::<usize>() {
+                    c.arguments.args.get(i)
+                } else {
+                    c.arguments
+                        .keywords
+                        .iter()
+                        .find(|k| k.arg.as_ref().is_some_and(|n| n.as_str() == field))
+                        .map(|k| &k.value)
+                };
+                match value {
+                    Some(v) => {
+                        let _ = write!(text, "\u{1}{}\u{1}", values.len());
+                        values.push(v);
+                    }
+                    None => text.push_str(&rest[open..=open + close]),
+                }
+                rest = &rest[open + close + 1..];
+            }
+            text.push_str(rest);
+            Some((text, values))
+        }
+        // `"... '%s' ..." % (a, b)`: each conversion is an interpolation, not a bind
+        // parameter.
+        Expr::BinOp(b) if matches!(b.op, ast::Operator::Mod) => {
+            let Expr::StringLiteral(lit) = b.left.as_ref() else { return None };
+            let args: Vec<&Expr> = match b.right.as_ref() {
+                Expr::Tuple(t) => t.elts.iter().collect(),
+                Expr::Dict(_) => return None,
+                other => vec![other],
+            };
+            let template = lit.value.to_str();
+            let mut values: Vec<&Expr> = Vec::new();
+            let mut text = String::with_capacity(template.len());
+            let mut chars = template.char_indices().peekable();
+            while let Some((_, ch)) = chars.next() {
+                if ch != '%' {
+                    text.push(ch);
+                    continue;
+                }
+                match chars.peek().map(|(_, c)| *c) {
+                    Some('%') => {
+                        chars.next();
+                        text.push('%');
+                    }
+                    Some(conv) if conv.is_ascii_alphabetic() => {
+                        chars.next();
+                        match args.get(values.len()) {
+                            Some(v) => {
+                                let _ = write!(text, "\u{1}{}\u{1}", values.len());
+                                values.push(v);
+                            }
+                            None => {
+                                text.push('%');
+                                text.push(conv);
+                            }
+                        }
+                    }
+                    _ => text.push('%'),
+                }
+            }
             Some((text, values))
         }
         _ => None,
