@@ -30,6 +30,7 @@ const SECRET: &[&str] = &[
     "secret",
     "clientsecret",
     "secretkey",
+    "secretvalue",
     "apikey",
     "apisecret",
     "privatekey",

@@ -76,7 +76,14 @@ fn record_fields(d: &ast::ExprDict) -> Option<Vec<String>> {
             || spillcheck_core::vocab::is_personal_field(k)
             || spillcheck_core::vocab::is_sensitive_field(k)
     });
-    (keys.len() >= 2 && telling).then_some(keys)
+    // A schema describes fields, it holds no values: `{"username": {"type": "string"},
+    // "password": {"type": "string"}}` (JSON Schema's properties, a form's field specs).
+    let describes = d.items.iter().all(|i| {
+        matches!(&i.value, Expr::Dict(v) if v.items.iter().any(|f| {
+            f.key.as_ref().and_then(str_value).is_some_and(|k| k == "type")
+        }))
+    });
+    (keys.len() >= 2 && telling && !describes).then_some(keys)
 }
 
 /// Whether a record's fields hold something private: a personal or a secret field.
@@ -810,6 +817,16 @@ mod tests {
         let s = stores(
             "cache = {}\nhits = []\nLOGGING = {'version': 1, 'handlers': {'console': {'class': 'x', 'level': 'INFO'}}}\n\
              def f(k, v):\n    cache[k] = v\n    hits.append(k)\n",
+        );
+        assert!(s.is_empty(), "{s:?}");
+    }
+
+    #[test]
+    fn a_schema_describes_fields_and_holds_no_record() {
+        let s = stores(
+            "key_schema = {'type': 'object', 'required': ['username', 'password'],\n\
+             'properties': {'username': {'type': 'string'}, 'password': {'type': 'string'}}}\n\
+             def create():\n    validate(request.get_json(), key_schema)\n    return jsonify({'schema': key_schema})\n",
         );
         assert!(s.is_empty(), "{s:?}");
     }

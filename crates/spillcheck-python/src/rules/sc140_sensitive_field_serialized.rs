@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A response built from a record that includes a sensitive field: a dict, schema or `to_dict()` with `password`, `password_hash`, `token`, `api_key`, `secret`, `otp_secret`, `reset_token` passed to `jsonify` or returned from a route.
+    /// A response built from a record that includes a sensitive field: a dict, schema or `to_dict()` with `password`, `password_hash`, `token`, `api_key`, `secret`, `otp_secret`, `reset_token` passed to `jsonify` or returned from a route; rows of raw SQL answered as they came when the query selects such a column by name (`SELECT s.secret_value ...`), or is a `SELECT *` of a table whose `CREATE TABLE` (in the code or a `.sql` file) has one.
     ///
     /// ## Why it matters
     /// A password hash in a response is an offline cracking target; a token or API key in a response is a stolen session (CWE-213, CWE-200).

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A route that returns an entire record: `jsonify(dict(row))`, `jsonify(user.__dict__)`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`, or a schema with `fields = "__all__"`.
+    /// A route that returns an entire record: `jsonify(dict(row))`, `jsonify(user.__dict__)`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`, or a schema with `fields = "__all__"`; rows of a `SELECT *` answered as they came (`jsonify({"users": rows})`, `jsonify(rows[0])`), fetched through the project's query helper or from the cursor that ran the statement (also one built in a local first).
     ///
     /// ## Why it matters
     /// Whatever column is added to the table next (a reset token, an internal flag, another user's data) is published the day it is added.
@@ -53,6 +53,7 @@ pub(crate) fn check_routes<'a>(
     model: &'a Model<'a>,
     files: &[SourceFile],
     taints: &crate::facts::Taints<'a>,
+    data_models: &crate::data_models::DataModels,
     findings: &mut Vec<Finding>,
 ) {
     for site in &model.routes {
@@ -61,6 +62,7 @@ pub(crate) fn check_routes<'a>(
             continue;
         }
         let whole = taints.of(site.func).flagged(|f| f.whole_record);
+        let stars = star_selects(site.func);
         // What the answer is made of: return values, and names they read (one step back).
         let returned = crate::facts::returned_exprs(&site.func.body);
         let mut hits: Vec<(&Expr, String)> = Vec::new();
@@ -88,8 +90,76 @@ pub(crate) fn check_routes<'a>(
             }
             _ => {}
         };
-        for r in returned {
+        for r in &returned {
             each_expr(r, &mut visit);
+        }
+        // A `SELECT *` row (or rows) answered as it came (`jsonify({'users': rows})`,
+        // `jsonify(rows[0])` of a list of rows), where no `dict(...)` above took it.
+        if hits.is_empty()
+            && let Some(row) = {
+                let lists = fetched_lists(site.func);
+                let rows = star_rows(site.func, &stars);
+                returned
+                    .iter()
+                    .find_map(|r| answered_as_is(r, &rows, &lists))
+            }
+        {
+            let name = match row {
+                Expr::Subscript(sub) => sub.value.as_ref(),
+                other => other,
+            };
+            let Expr::Name(n) = name else { continue };
+            hits.push((row, format!("`{}` (rows of a `SELECT *`)", n.id)));
+        }
+        // A secret column the answer's own SQL selects by name (`SELECT s.secret_value
+        // ...` → `jsonify({'secrets': rows})`).
+        let named = returned.iter().find_map(|r| {
+            let mut found = None;
+            each_expr(r, &mut |e| {
+                if found.is_none()
+                    && let Expr::Call(c) = e
+                    && crate::facts::is_data_call(c)
+                    && let Some(sql) = crate::facts::sql_of(c)
+                    && let Some(column) = selected_columns(&sql)
+                        .into_iter()
+                        .find(|col| spillcheck_core::vocab::is_sensitive_field(col))
+                {
+                    found = Some((e, column));
+                }
+            });
+            found
+        });
+        if let Some((node, column)) = named {
+            let method = site.route.methods.first().map_or("GET", String::as_str);
+            findings.push(
+                Finding::new(
+                    &crate::rules::sc140_sensitive_field_serialized::SC140,
+                    format!(
+                        "`{method} {}` answers the rows of a query that selects `{column}`",
+                        site.route.path
+                    ),
+                )
+                .at(file.at(node))
+                .on_route(method, &site.route.path),
+            );
+        }
+        // With the table's columns known (its `CREATE TABLE`), a secret column goes with
+        // every row of a `SELECT *` answered whole.
+        else if let Some((node, _)) = hits.iter().find(|(_, what)| what.contains("SELECT *"))
+            && let Some((table, column)) = star_secret(site.func, data_models)
+        {
+            let method = site.route.methods.first().map_or("GET", String::as_str);
+            findings.push(
+                Finding::new(
+                    &crate::rules::sc140_sensitive_field_serialized::SC140,
+                    format!(
+                        "`{method} {}` answers whole `SELECT *` rows of `{table}`, and with them its `{column}` column",
+                        site.route.path
+                    ),
+                )
+                .at(file.at(*node))
+                .on_route(method, &site.route.path),
+            );
         }
         for (node, what) in hits {
             let method = site.route.methods.first().map_or("GET", String::as_str);
@@ -102,12 +172,188 @@ pub(crate) fn check_routes<'a>(
     }
 }
 
+/// Locals given rows of a `SELECT *` as they come: from the call that runs it
+/// (`rows = query_db("SELECT * ...")`, `db.execute(...).fetchall()`), or from the cursor
+/// that ran it (`cur.execute(query)`, then `rows = cur.fetchall()`). Not what is computed
+/// from them.
+fn star_rows<'a>(
+    func: &'a ruff_python_ast::StmtFunctionDef,
+    stars: &[(Option<String>, String)],
+) -> crate::facts::NameSet<'a> {
+    let mut out = crate::facts::NameSet::default();
+    for a in crate::facts::assigns_in(&func.body) {
+        let mut at = a.value.as_ref();
+        let mut rows = false;
+        while let Expr::Call(c) = at {
+            if crate::facts::is_data_call(c)
+                && crate::facts::sql_of(c).is_some_and(|q| crate::facts::is_select_star(&q))
+            {
+                rows = true;
+                break;
+            }
+            if let Expr::Attribute(fa) = c.func.as_ref() {
+                if matches!(fa.attr.as_str(), "fetchone" | "fetchall" | "fetchmany")
+                    && dotted(&fa.value).is_some_and(|r| {
+                        stars.iter().any(|(x, _)| x.as_deref() == Some(r.as_str()))
+                    })
+                {
+                    rows = true;
+                    break;
+                }
+                at = fa.value.as_ref();
+            } else {
+                break;
+            }
+        }
+        if rows {
+            for t in &a.targets {
+                out.extend(crate::ast_util::target_names(t));
+            }
+        }
+    }
+    out
+}
+
+/// Locals holding a list of rows (`rows = cur.fetchall()`, `query_db(...)`), whose `[0]` is a
+/// row, where a single row's `[0]` is its first column.
+fn fetched_lists(func: &ruff_python_ast::StmtFunctionDef) -> Vec<&str> {
+    crate::facts::assigns_in(&func.body)
+        .into_iter()
+        .filter(|a| {
+            matches!(a.value.as_ref(), Expr::Call(c) if matches!(
+                callee_last(c),
+                Some("fetchall" | "fetchmany" | "query_db" | "query_all" | "all")
+            ))
+        })
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect()
+}
+
+/// A whole-record local that an answer carries as it is: the answer itself, a value of
+/// the dict or list it is, an argument of the response it builds (`jsonify(rows)`,
+/// `jsonify({"user": user})`, `(jsonify(rows), 200)`), or the first row of a list of rows
+/// (`rows[0]`). Not what a call or a comprehension makes of it, nor one column of it.
+fn answered_as_is<'e>(
+    e: &'e Expr,
+    whole: &crate::facts::NameSet<'_>,
+    lists: &[&str],
+) -> Option<&'e Expr> {
+    match e {
+        Expr::Name(n) if whole.contains(n.id.as_str()) => Some(e),
+        Expr::Subscript(s)
+            if matches!(s.value.as_ref(), Expr::Name(n) if whole.contains(n.id.as_str()) && lists.contains(&n.id.as_str()))
+                && matches!(s.slice.as_ref(), Expr::NumberLiteral(_)) =>
+        {
+            Some(e)
+        }
+        Expr::Dict(d) => d.items.iter().find_map(|i| answered_as_is(&i.value, whole, lists)),
+        Expr::List(l) => l.elts.iter().find_map(|x| answered_as_is(x, whole, lists)),
+        Expr::Tuple(t) => t.elts.iter().find_map(|x| answered_as_is(x, whole, lists)),
+        Expr::Call(c)
+            if matches!(
+                callee_last(c),
+                Some("jsonify" | "make_response" | "Response" | "dumps" | "json_response")
+            ) =>
+        {
+            c.arguments
+                .args
+                .iter()
+                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                .find_map(|x| answered_as_is(x, whole, lists))
+        }
+        _ => None,
+    }
+}
+
+/// The columns a `SELECT` names, by the name its rows carry them under (`s.secret_value`
+/// → `secret_value`, `pw AS password` → `password`); none for `SELECT *`.
+fn selected_columns(sql: &str) -> Vec<String> {
+    let lower = sql.to_ascii_lowercase();
+    let Some(start) = lower.find("select") else {
+        return Vec::new();
+    };
+    let Some(end) = lower[start..].find(" from ").map(|i| start + i) else {
+        return Vec::new();
+    };
+    lower[start + 6..end]
+        .split(',')
+        .filter_map(|item| {
+            let item = item.trim();
+            let name = item.rsplit(" as ").next().unwrap_or(item).trim();
+            // An expression (`count(password)`, `password IS NOT NULL`) is not the column.
+            if name.contains(['(', ' ', '*']) {
+                return None;
+            }
+            let name = name.rsplit('.').next().unwrap_or(name);
+            let name = name.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
+            (!name.is_empty()).then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// The first secret column (by name) of a table a `SELECT *` of the handler reads, when the
+/// table's columns are known: (table as written, column).
+fn star_secret(
+    func: &ruff_python_ast::StmtFunctionDef,
+    data_models: &crate::data_models::DataModels,
+) -> Option<(String, String)> {
+    star_selects(func).into_iter().find_map(|(_, sql)| {
+        let lower = sql.to_ascii_lowercase();
+        let from = lower.find(" from ").map(|i| &sql[i + 6..])?;
+        let table: String = from
+            .trim_start()
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '.')
+            .collect();
+        let fields = data_models.fields(&crate::facts::model_key(&table))?;
+        let mut secret: Vec<&String> = fields
+            .iter()
+            .filter(|f| spillcheck_core::vocab::is_sensitive_field(f))
+            .collect();
+        secret.sort();
+        secret.first().map(|f| (table.clone(), (*f).clone()))
+    })
+}
+
+/// The `SELECT *` statements a handler runs, with the receiver that ran each (`cur` of
+/// `cur.execute(...)`): the statement written in the call, or in a local it was built in
+/// (`query = f"SELECT * ..."`, then `cur.execute(query)`).
+fn star_selects(func: &ruff_python_ast::StmtFunctionDef) -> Vec<(Option<String>, String)> {
+    let assigns = crate::facts::assigns_in(&func.body);
+    let text_of = |e: &Expr| -> Option<String> {
+        if let Some(t) = crate::ast_util::literal_text(e) {
+            return Some(t.into_owned());
+        }
+        let Expr::Name(n) = e else { return None };
+        assigns
+            .iter()
+            .rev()
+            .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id))
+            .and_then(|a| crate::ast_util::literal_text(&a.value))
+            .map(std::borrow::Cow::into_owned)
+    };
+    crate::facts::calls_in(&func.body)
+        .into_iter()
+        .filter(|c| crate::facts::is_data_call(c))
+        .filter_map(|c| {
+            let sql = c.arguments.args.first().and_then(text_of)?;
+            crate::facts::is_select_star(&sql).then(|| {
+                let receiver = match c.func.as_ref() {
+                    Expr::Attribute(a) => dotted(&a.value),
+                    _ => None,
+                };
+                (receiver, sql)
+            })
+        })
+        .collect()
+}
+
 /// `SC141`'s hooks.
 pub(crate) struct Check;
 
 impl crate::rules::Rule for Check {
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
-        check_routes(cx.model, cx.files, cx.taints, findings);
+        check_routes(cx.model, cx.files, cx.taints, cx.data_models, findings);
     }
 
     fn concerns_its_view(&self) -> bool {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -187,15 +187,12 @@ fn marked_text(expr: &Expr) -> Option<(String, Vec<&Expr>)> {
                     }
                     Some(conv) if conv.is_ascii_alphabetic() => {
                         chars.next();
-                        match args.get(values.len()) {
-                            Some(v) => {
-                                let _ = write!(text, "\u{1}{}\u{1}", values.len());
-                                values.push(v);
-                            }
-                            None => {
-                                text.push('%');
-                                text.push(conv);
-                            }
+                        if let Some(v) = args.get(values.len()) {
+                            let _ = write!(text, "\u{1}{}\u{1}", values.len());
+                            values.push(v);
+                        } else {
+                            text.push('%');
+                            text.push(conv);
                         }
                     }
                     _ => text.push('%'),
