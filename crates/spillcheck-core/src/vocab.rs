@@ -311,6 +311,9 @@ pub const MASK_MARKS: &[&str] = &[
     "%(",
     "env(",
     "...",
+    // An ellipsis: a value cut short, such as a secret a scanner's report redacted
+    // (`ap…#b60158`).
+    "\u{2026}",
     "1234567890",
     "abcdef",
 ];
@@ -379,5 +382,9 @@ mod tests {
         assert!(is_demo_value("AKIAIOSFODNN7EXAMPLE") && is_demo_value("ASIADEMO0000"));
         assert!(is_placeholder_value("sk_live_****") && is_placeholder_value("${API_KEY}"));
         assert!(!is_demo_value("sk_live_****") && !is_placeholder_value("q8Zt2LmW9vKx"));
+        // What a report shows of a secret it redacted is no secret.
+        assert!(is_placeholder_value(&crate::redact::redact(
+            "api_pass_7Qx9"
+        )));
     }
 }

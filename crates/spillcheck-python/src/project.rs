@@ -185,6 +185,41 @@ pub(crate) struct ProjectFacts {
     /// Settings the project refuses when shorter than a length (`if
     /// len(config["JWT_SECRET"]) < 32: raise ...`).
     pub min_lengths: rustc_hash::FxHashMap<String, usize>,
+    /// Each call of a class by its name (`User(email, hashpw(pw))`): for each argument by
+    /// position, and by keyword, whether its value is hashed there.
+    pub constructions: rustc_hash::FxHashMap<String, Vec<Construction>>,
+}
+
+/// One call of a class: whether each argument is a hash (`hashpw(...)`,
+/// `generate_password_hash(...)`, a name that says so: `hashed`, `pw_hash`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Construction {
+    pub positional: Vec<bool>,
+    pub keywords: Vec<(String, bool)>,
+}
+
+impl Construction {
+    fn of(call: &ruff_python_ast::ExprCall) -> Construction {
+        let hashed = |e: &ruff_python_ast::Expr| {
+            crate::ast_util::any_expr(e, &mut |x| match x {
+                ruff_python_ast::Expr::Call(c) => crate::facts::is_hash_call(c),
+                ruff_python_ast::Expr::Name(n) => {
+                    let l = n.id.to_ascii_lowercase();
+                    l.contains("hash") || l.contains("digest")
+                }
+                _ => false,
+            })
+        };
+        Construction {
+            positional: call.arguments.args.iter().map(hashed).collect(),
+            keywords: call
+                .arguments
+                .keywords
+                .iter()
+                .filter_map(|k| k.arg.as_ref().map(|a| (a.to_string(), hashed(&k.value))))
+                .collect(),
+        }
+    }
 }
 
 /// A file-local finding whose fate depends on the whole project's facts.
@@ -193,6 +228,14 @@ pub(crate) enum Deferred {
     /// SC150: dropped when the attribute's setter hashes (a property, synonym or
     /// `@validates` hook somewhere in the project).
     UnlessHashingSetter(String),
+    /// SC150 on `self.password = password` in a model's `__init__`: dropped when the class
+    /// is constructed somewhere and every construction passes a hash for that parameter.
+    UnlessConstructedHashed {
+        class: String,
+        /// The parameter's position among the arguments (after `self`), and its name.
+        position: usize,
+        param: String,
+    },
     /// SC121 on a `return`: dropped when every exception caught is the project's own; when
     /// the function is not a view (nor wrapped by a view decorator) and builds no response,
     /// `possible`, and its helper is remembered (a view answering with it makes it likely).
@@ -223,6 +266,9 @@ impl ProjectFacts {
     /// The union of two files' facts.
     pub(crate) fn extend(&mut self, other: ProjectFacts) {
         self.hashing_setters.extend(other.hashing_setters);
+        for (class, calls) in other.constructions {
+            self.constructions.entry(class).or_default().extend(calls);
+        }
         self.exception_classes.extend(other.exception_classes);
         self.views.extend(other.views);
         self.view_decorators.extend(other.view_decorators);
@@ -258,6 +304,20 @@ impl ProjectFacts {
                 {
                     continue;
                 }
+                Some(Deferred::UnlessConstructedHashed {
+                    class,
+                    position,
+                    param,
+                }) if self.constructions.get(&class).is_some_and(|calls| {
+                    !calls.is_empty()
+                        && calls.iter().all(|c| {
+                            c.positional.get(position).copied().unwrap_or(false)
+                                || c.keywords.iter().any(|(k, h)| *k == param && *h)
+                        })
+                }) =>
+                {
+                    continue;
+                }
                 Some(Deferred::OnlyInView(function)) if !self.views.contains(function.as_str()) => {
                     continue;
                 }
@@ -288,6 +348,7 @@ impl ProjectFacts {
                 None
                 | Some(
                     Deferred::UnlessHashingSetter(_)
+                    | Deferred::UnlessConstructedHashed { .. }
                     | Deferred::OnlyInView(_)
                     | Deferred::UnlessCorsOriginsConfigured
                     | Deferred::PossibleUnlessDevServer,
@@ -583,6 +644,18 @@ impl ProjectFacts {
                 walk_stmt(self, stmt);
             }
             fn visit_expr(&mut self, expr: &'a Expr) {
+                // `User(email, hashpw(password))`: a class called by its name.
+                if let Expr::Call(c) = expr
+                    && let Expr::Name(n) = c.func.as_ref()
+                    && n.id.chars().next().is_some_and(char::is_uppercase)
+                    && n.id.chars().any(|ch| ch.is_ascii_lowercase())
+                {
+                    self.facts
+                        .constructions
+                        .entry(n.id.to_string())
+                        .or_default()
+                        .push(Construction::of(c));
+                }
                 // `listen(User, "before_insert", hash_password)`.
                 if let Expr::Call(c) = expr
                     && callee_last(c) == Some("listen")

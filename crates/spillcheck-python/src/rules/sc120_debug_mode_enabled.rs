@@ -18,9 +18,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// A committed `.flaskenv` or `.env` with `FLASK_DEBUG=1` (or `FLASK_ENV=development`)
-    /// is reported on the file: `flask run` reads it, so whoever starts the app the way its
-    /// README says gets the debugger. Example files (`.env.example`) are not read by Flask
+    /// A committed `.flaskenv` or `.env` with `FLASK_DEBUG=1` is reported on the file:
+    /// `flask run` reads it, so whoever starts the app the way its README says gets the
+    /// debugger (`FLASK_ENV=development` is `possible`: Flask 2.3 and later ignore it). Example files (`.env.example`) are not read by Flask
     /// and are not reported. A `.flaskenv` in a project whose deployment files (`Procfile`,
     /// `Dockerfile`, a compose file, a start script, a uWSGI or gunicorn configuration)
     /// start a production server (gunicorn, uWSGI, Waitress…) is `possible`: only `flask`
@@ -314,6 +314,11 @@ impl crate::rules::Rule for Check {
             });
             if deployed.is_some() {
                 finding.confidence = Confidence::Possible;
+            }
+            // Flask 2.3 and later ignore `FLASK_ENV`: only an older Flask starts the
+            // debugger from it.
+            if what.starts_with("FLASK_ENV") {
+                finding.lower_to_possible("Flask 2.3 and later ignore `FLASK_ENV` (only `FLASK_DEBUG` starts the debugger)");
             }
             findings.push(finding);
         }

@@ -741,6 +741,29 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             ),
         };
         report_password_write(cx, t, a.attr.as_str(), message);
+        // A model's constructor stores what it is given: a hash, when every construction of
+        // the class passes one (`User(email, hashpw(pw))`).
+        if a_model_itself
+            && let Sent::Local(v) = sent
+            && let (Some(func), Some(class)) = (cx.functions.last(), cx.classes.last())
+            && func.name.as_str() == "__init__"
+            && let Some(position) = func
+                .parameters
+                .args
+                .iter()
+                .skip(1)
+                .position(|p| p.parameter.name.as_str() == v)
+        {
+            let index = cx.findings.len() - 1;
+            cx.deferred.push((
+                index,
+                crate::project::Deferred::UnlessConstructedHashed {
+                    class: class.name.to_string(),
+                    position,
+                    param: v.to_owned(),
+                },
+            ));
+        }
         return;
     }
 }
