@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::discovery::{Operation, last_segment};
 use crate::engine::Exchange;
-use crate::probe::{Probe, random_name};
+use crate::probe::{Probe, Probed, random_name};
 
 /// A login (or registration) operation and the body fields it takes.
 #[derive(Debug, Clone)]
@@ -370,6 +370,51 @@ fn login_forms(p: &Probe) -> Vec<Form> {
     v
 }
 
+/// POSTs named otherwise whose body is a user's name and password and nothing that says
+/// the account is made or its password changed (`POST /api/key {"username", "password"}`
+/// answering an API key): logins by what they take, tried after the named ones.
+fn credential_posts(p: &Probe) -> Vec<Operation> {
+    credential_posts_of(&p.ops)
+}
+
+fn credential_posts_of(ops: &[Probed]) -> Vec<Operation> {
+    ops.iter()
+        .map(|pr| &pr.op)
+        .filter(|op| {
+            let path = op.path.to_ascii_lowercase();
+            op.method == "POST"
+                && crate::discovery::path_params(&op.path).is_empty()
+                && !LOGIN_NAMES.contains(&last_segment(&op.path).as_str())
+                && !creates_account(op)
+                && !REGISTER_NAMES.contains(&last_segment(&op.path).as_str())
+                && ![
+                    "password", "passwd", "reset", "forgot", "register", "signup", "invite",
+                ]
+                .iter()
+                .any(|w| path.contains(w))
+                && op.body.as_ref().is_some_and(|b| {
+                    let names: Vec<String> = b
+                        .properties
+                        .iter()
+                        .map(|x| spillcheck_core::vocab::normalize(x))
+                        .collect();
+                    names
+                        .iter()
+                        .any(|n| n == "password" || n == "passwd" || n == "pwd")
+                        && names.iter().any(|n| {
+                            matches!(n.as_str(), "username" | "user" | "login" | "email" | "name")
+                        })
+                        && !b
+                            .properties
+                            .iter()
+                            .any(|x| spillcheck_core::vocab::names_current_password(x))
+                        && names.len() <= 4
+                })
+        })
+        .cloned()
+        .collect()
+}
+
 const REGISTER_NAMES: &[&str] = spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS;
 
 fn registers_with_password(op: &Operation) -> bool {
@@ -579,7 +624,25 @@ fn new_user(form: &Form) -> String {
 pub fn unknown_like(existing: &str) -> String {
     let name = random_name();
     if existing.contains('@') {
-        format!("spillcheck-{name}@example.com")
+        return format!("spillcheck-{name}@example.com");
+    }
+    // A name made of the same kind of characters as the existing one, so that a rule on
+    // user names (`^[a-z]+$`) refuses neither: letters only for a name of letters only.
+    let letters: String = name.chars().filter(char::is_ascii_alphabetic).collect();
+    let letters = format!("{letters}{}", "spillcheck")
+        .chars()
+        .take(existing.chars().count().clamp(8, 12))
+        .collect::<String>();
+    if existing.chars().all(|c| c.is_ascii_lowercase()) {
+        letters
+    } else if existing.chars().all(|c| c.is_ascii_alphabetic()) {
+        let mut chars = letters.chars();
+        chars
+            .next()
+            .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+            .unwrap_or_default()
+    } else if existing.chars().all(|c| c.is_ascii_alphanumeric()) {
+        format!("sc{name}")
     } else {
         format!("spillcheck_{name}")
     }
@@ -781,7 +844,8 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
 /// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any
 /// JWT-shaped string.
 pub fn token_in(ex: &Exchange) -> Option<String> {
-    const KEYS: [&str; 7] = [
+    // An API key handed out for the credentials (`{"key": "6cee…"}`) is the token too.
+    const KEYS: [&str; 13] = [
         "access_token",
         "accessToken",
         "token",
@@ -789,6 +853,12 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
         "jwt",
         "auth_token",
         "authToken",
+        "api_key",
+        "apiKey",
+        "apikey",
+        "key",
+        "session_token",
+        "sessionToken",
     ];
     let json = ex.response.json()?;
     for key in KEYS {
@@ -1117,6 +1187,7 @@ pub async fn log_in(
     c: &crate::auth::Credentials,
 ) -> Result<LoggedIn, String> {
     let mut candidates: Vec<Operation> = login_forms(p).into_iter().map(|f| f.op).collect();
+    candidates.extend(credential_posts(p));
     let mut gets: Vec<Operation> = p
         .ops
         .iter()
@@ -1363,6 +1434,72 @@ mod tests {
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn an_unknown_user_is_named_like_the_known_one() {
+        let letters = unknown_like("alice");
+        assert!(
+            letters.len() >= 8 && letters.chars().all(|c| c.is_ascii_lowercase()),
+            "{letters}"
+        );
+        let capital = unknown_like("Bob");
+        assert!(
+            capital.starts_with(|c: char| c.is_ascii_uppercase()),
+            "{capital}"
+        );
+        assert!(
+            capital.chars().all(|c| c.is_ascii_alphabetic()),
+            "{capital}"
+        );
+        assert!(
+            unknown_like("user42")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric())
+        );
+        assert!(unknown_like("a@b.example").ends_with("@example.com"));
+        assert_ne!(unknown_like("alice"), unknown_like("alice"));
+    }
+
+    #[test]
+    fn a_post_that_takes_a_name_and_a_password_is_a_login_whatever_its_path() {
+        let op = |path: &str, fields: &[&str]| {
+            let mut op = Operation::new("POST", path, Origin::Source);
+            let f: Vec<(String, String)> = fields
+                .iter()
+                .map(|n| ((*n).to_owned(), "string".to_owned()))
+                .collect();
+            op.body = Some(body_from_fields("application/json", &f));
+            op
+        };
+        let logins = |ops: Vec<Operation>| {
+            let ops: Vec<Probed> = ops
+                .into_iter()
+                .map(|op| Probed {
+                    path: op.path.clone(),
+                    op,
+                    user: None,
+                    anon: None,
+                })
+                .collect();
+            credential_posts_of(&ops)
+                .into_iter()
+                .map(|o| o.path)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            logins(vec![
+                op("/api/key", &["username", "password"]),
+                op("/api/users", &["username", "password"]),
+                op("/api/password/change", &["username", "password"]),
+                op(
+                    "/api/me/password",
+                    &["old_password", "password", "username"]
+                ),
+                op("/api/posts", &["title", "body"]),
+            ]),
+            ["/api/key"]
+        );
+    }
 
     #[test]
     fn a_token_printed_as_python_bytes_is_the_token_inside() {

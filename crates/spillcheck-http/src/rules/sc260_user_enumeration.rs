@@ -401,6 +401,11 @@ async fn enumeration(
             return None;
         }
     }
+    // The unknown name refused as malformed (a rule on user names) says nothing of who
+    // exists.
+    if malformed_refusal(&absent.response) && !malformed_refusal(&known.response) {
+        return None;
+    }
     let route = (&form.op.method, &form.op.path);
     let users = [existing.as_str(), unknown.as_str()];
     let differs = if known.response.status != absent.response.status {
@@ -463,6 +468,19 @@ async fn enumeration(
         );
     }
     None
+}
+
+/// An answer refusing the input's form rather than the credentials: a 422, or a body
+/// naming a schema, a validation or a pattern (a 400 alone may be the answer to an
+/// unknown user).
+fn malformed_refusal(r: &crate::engine::Response) -> bool {
+    if r.status == 422 {
+        return true;
+    }
+    let text = r.text().to_ascii_lowercase();
+    ["schema", "validation", "does not match", "pattern"]
+        .iter()
+        .any(|w| text.contains(w))
 }
 
 /// How the probe runs this rule.
