@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`), or personal data (email, phone) of users.
+    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a hook that runs around the logins too — the app's `before_request`, a blueprint's whose module logs in — also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`), or personal data (email, phone) of users.
     ///
     /// ## Why it matters
     /// Logs outlive the data they copy and escape its access controls; a password in a log is a password disclosed to every reader of the log (CWE-532, CWE-359).
@@ -242,6 +242,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         ]
         .iter()
         .any(|k| n.contains(k))
+            || sees_the_logins(cx, f)
     });
     // A module constant named like a secret that holds a route or a key name
     // (`UPDATE_USER_PASSWORD = "/users/update-password"`) is not one.
@@ -273,14 +274,124 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// Whether a log call writes a local that holds the request body itself (`content =
-/// request.json; print(content)`): every value the function gives it is the body.
-fn logs_body_alias(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
-    call_values(call).any(|v| {
-        let Expr::Name(n) = v else { return false };
-        let sets = values_of_local(cx, n.id.as_str());
-        !sets.is_empty() && sets.iter().all(|v| is_body_dump(v))
+/// A hook that runs around the logins too: the app's own (`@app.before_request`,
+/// `@bp.before_app_request`), or a blueprint's whose module has a login or registration.
+/// A webhook blueprint's hook sees only the webhooks.
+fn sees_the_logins(cx: &Checker<'_>, f: &ast::StmtFunctionDef) -> bool {
+    f.decorator_list.iter().any(|d| {
+        let Some(x) = crate::ast_util::dotted(&d.expression) else {
+            return false;
+        };
+        let (receiver, last) = x.rsplit_once('.').unwrap_or(("", x.as_str()));
+        match last {
+            "before_app_request" | "after_app_request" => true,
+            "before_request" | "after_request" => {
+                receiver.rsplit('.').next().is_some_and(|r| r.to_ascii_lowercase().contains("app"))
+                    || cx.file.module().is_some_and(|m| {
+                        m.body.iter().any(|s| {
+                            matches!(s, ast::Stmt::FunctionDef(g) if {
+                                let n = g.name.to_ascii_lowercase();
+                                ["login", "signin", "sign_in", "register", "signup", "password"]
+                                    .iter()
+                                    .any(|w| n.contains(w))
+                            })
+                        })
+                    })
+            }
+            _ => false,
+        }
     })
+}
+
+/// Whether a log call writes a local that holds the request body itself (`content =
+/// request.json; print(content)`): every value the function gives it is the body, or
+/// what a function of the module that hands its argument back makes of it
+/// (`clean(request.form)` where `clean` returns `dict(form_data)`).
+fn logs_body_alias(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let body = |v: &Expr| {
+        is_body_dump(v)
+            || matches!(v, Expr::Call(c) if c.arguments.args.first().is_some_and(is_body_dump)
+                && passes_through(cx, c))
+    };
+    // The value itself, or what an f-string, a concatenation or `str()` shows of it
+    // (`f"data: {safe}"`), not what a call computes from it (`len(data)`).
+    call_values(call).any(|v| {
+        shown(v).into_iter().any(|e| {
+            if body(e) {
+                return true;
+            }
+            let Expr::Name(n) = e else { return false };
+            let sets = values_of_local(cx, n.id.as_str());
+            !sets.is_empty() && sets.iter().all(|v| body(v))
+        })
+    })
+}
+
+/// The values a logged expression shows as they are: itself, the interpolations of an
+/// f-string, the operands of `+` and `%`, the argument of `str()`, `repr()`, `json.dumps()`.
+fn shown(e: &Expr) -> Vec<&Expr> {
+    match e {
+        Expr::FString(f) => {
+            let mut out = Vec::new();
+            crate::ast_util::fstring_text(f, &mut |_, x| out.extend(shown(x)));
+            out
+        }
+        Expr::BinOp(b) => {
+            let mut out = shown(&b.left);
+            out.extend(shown(&b.right));
+            out
+        }
+        Expr::Tuple(t) => t.elts.iter().flat_map(shown).collect(),
+        Expr::Call(c) if matches!(crate::ast_util::callee_last(c), Some("str" | "repr" | "dumps" | "pformat")) => {
+            c.arguments.args.iter().flat_map(shown).collect()
+        }
+        other => vec![other],
+    }
+}
+
+/// Whether `call` is of a function of this module that returns its first argument as it
+/// is (`return form_data`, `dict(form_data)`, `form_data.copy()`), or nothing in its
+/// place (`return {}` for an empty one): whatever its name promises, nothing is removed.
+fn passes_through(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Expr::Name(name) = call.func.as_ref() else {
+        return false;
+    };
+    let Some(module) = cx.file.module() else {
+        return false;
+    };
+    let Some(func) = module.body.iter().find_map(|s| match s {
+        ast::Stmt::FunctionDef(f) if f.name.as_str() == name.id.as_str() => Some(f),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let Some(param) = func.parameters.args.first().map(|p| p.parameter.name.as_str()) else {
+        return false;
+    };
+    let is_param = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == param);
+    let (mut whole, mut other) = (false, false);
+    crate::facts::returns_in(&func.body, &mut |r| {
+        match r.value.as_deref() {
+            Some(v) if is_param(v) => whole = true,
+            Some(Expr::Call(c))
+                if matches!(crate::ast_util::callee_last(c), Some("dict"))
+                    && c.arguments.args.first().is_some_and(is_param)
+                    && c.arguments.args.len() == 1
+                    && c.arguments.keywords.is_empty() =>
+            {
+                whole = true;
+            }
+            Some(Expr::Call(c))
+                if matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "copy" && is_param(&a.value)) =>
+            {
+                whole = true;
+            }
+            Some(Expr::Dict(d)) if d.items.is_empty() => {}
+            None | Some(Expr::NoneLiteral(_)) => {}
+            _ => other = true,
+        }
+    });
+    whole && !other
 }
 
 /// The values the current function gives a local name.
