@@ -378,21 +378,45 @@ fn credential_posts(p: &Probe) -> Vec<Operation> {
 }
 
 fn credential_posts_of(ops: &[Probed]) -> Vec<Operation> {
+    // A collection (a listing beside it, or items under it) makes objects, whatever its
+    // body: never sent as a login.
+    let collection = |path: &str| {
+        ops.iter().any(|x| {
+            x.op.path != path && crate::discovery::item_of(&x.op.path, path.trim_end_matches('/'))
+                || x.op.path == path && x.op.method == "GET"
+        })
+    };
     ops.iter()
         .map(|pr| &pr.op)
         .filter(|op| {
             let path = op.path.to_ascii_lowercase();
             op.method == "POST"
+                && !matches!(op.security, crate::discovery::Security::Required(_))
                 && crate::discovery::path_params(&op.path).is_empty()
                 && !LOGIN_NAMES.contains(&last_segment(&op.path).as_str())
                 && !creates_account(op)
                 && !REGISTER_NAMES.contains(&last_segment(&op.path).as_str())
                 && ![
-                    "password", "passwd", "reset", "forgot", "register", "signup", "invite",
+                    "password",
+                    "passwd",
+                    "reset",
+                    "forgot",
+                    "register",
+                    "signup",
+                    "invite",
+                    "delete",
+                    "remove",
+                    "close",
+                    "deactivate",
+                    "destroy",
+                    "settings",
+                    "config",
                 ]
                 .iter()
                 .any(|w| path.contains(w))
+                && !collection(&op.path)
                 && op.body.as_ref().is_some_and(|b| {
+                    // The credentials and nothing else a login does not take.
                     let names: Vec<String> = b
                         .properties
                         .iter()
@@ -400,15 +424,27 @@ fn credential_posts_of(ops: &[Probed]) -> Vec<Operation> {
                         .collect();
                     names
                         .iter()
-                        .any(|n| n == "password" || n == "passwd" || n == "pwd")
-                        && names.iter().any(|n| {
-                            matches!(n.as_str(), "username" | "user" | "login" | "email" | "name")
-                        })
-                        && !b
-                            .properties
+                        .any(|n| matches!(n.as_str(), "password" | "passwd" | "pwd"))
+                        && names
                             .iter()
-                            .any(|x| spillcheck_core::vocab::names_current_password(x))
-                        && names.len() <= 4
+                            .any(|n| matches!(n.as_str(), "username" | "user" | "login" | "email"))
+                        && names.iter().all(|n| {
+                            matches!(
+                                n.as_str(),
+                                "password"
+                                    | "passwd"
+                                    | "pwd"
+                                    | "username"
+                                    | "user"
+                                    | "login"
+                                    | "email"
+                                    | "otp"
+                                    | "totp"
+                                    | "code"
+                                    | "remember"
+                                    | "rememberme"
+                            )
+                        })
                 })
         })
         .cloned()
@@ -844,8 +880,7 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
 /// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any
 /// JWT-shaped string.
 pub fn token_in(ex: &Exchange) -> Option<String> {
-    // An API key handed out for the credentials (`{"key": "6cee…"}`) is the token too.
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 9] = [
         "access_token",
         "accessToken",
         "token",
@@ -853,16 +888,23 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
         "jwt",
         "auth_token",
         "authToken",
-        "api_key",
-        "apiKey",
-        "apikey",
-        "key",
         "session_token",
         "sessionToken",
     ];
+    // An API key handed out for the credentials (`{"key": "6cee…"}`), at the top of the
+    // answer only (deeper, `key` names settings and the like).
+    const TOP_KEYS: [&str; 4] = ["api_key", "apiKey", "apikey", "key"];
     let json = ex.response.json()?;
     for key in KEYS {
         if let Some(t) = json.get(key).and_then(Value::as_str) {
+            return Some(t.to_owned());
+        }
+    }
+    for key in TOP_KEYS {
+        if let Some(t) = json.get(key).and_then(Value::as_str)
+            && t.len() >= 16
+            && !t.contains(char::is_whitespace)
+        {
             return Some(t.to_owned());
         }
     }
@@ -1187,7 +1229,11 @@ pub async fn log_in(
     c: &crate::auth::Credentials,
 ) -> Result<LoggedIn, String> {
     let mut candidates: Vec<Operation> = login_forms(p).into_iter().map(|f| f.op).collect();
-    candidates.extend(credential_posts(p));
+    // Logins by what they take are sent once, in their own documented or coded shape.
+    let by_body = credential_posts(p);
+    let by_body_from = candidates.len();
+    let by_body_until = by_body_from + by_body.len();
+    candidates.extend(by_body);
     let mut gets: Vec<Operation> = p
         .ops
         .iter()
@@ -1222,7 +1268,11 @@ pub async fn log_in(
         } else {
             Method::POST
         };
-        for shape in shapes(op, c) {
+        let only_own_shape = (by_body_from..by_body_until).contains(&i);
+        for shape in shapes(op, c)
+            .into_iter()
+            .take(if only_own_shape { 1 } else { usize::MAX })
+        {
             let mut req = p
                 .request(format!("login ({label})"), method.clone(), &path)
                 .as_login();
@@ -1496,6 +1546,11 @@ mod tests {
                     &["old_password", "password", "username"]
                 ),
                 op("/api/posts", &["title", "body"]),
+                op("/api/rooms", &["name", "password"]),
+                op("/api/account/delete", &["username", "password"]),
+                op("/api/settings/smtp", &["username", "password", "host"]),
+                op("/api/shares", &["email", "password"]),
+                op("/api/shares/{id}", &["email"]),
             ]),
             ["/api/key"]
         );

@@ -277,30 +277,35 @@ fn delete_path(create: &Operation, ops: &[Probed], id: &str) -> Option<String> {
 /// Writes anyone may make by design whatever else the API protects: a contact or feedback
 /// form, a newsletter, an error or telemetry report.
 fn public_by_design_write(path: &str) -> bool {
-    let p = path.to_ascii_lowercase();
-    [
-        "contact",
-        "feedback",
-        "newsletter",
-        "subscribe",
-        "waitlist",
-        "inquir",
-        "enquir",
-        "support",
-        "csp",
-        "telemetry",
-        "analytics",
-        "track",
-        "event",
-        "beacon",
-        "error",
-    ]
-    .iter()
-    .any(|w| p.contains(w))
+    path.split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::to_ascii_lowercase)
+        .any(|w| {
+            matches!(
+                w.as_str(),
+                "contact"
+                    | "contacts"
+                    | "feedback"
+                    | "newsletter"
+                    | "subscribe"
+                    | "waitlist"
+                    | "inquiry"
+                    | "inquiries"
+                    | "enquiry"
+                    | "enquiries"
+                    | "support"
+                    | "csp"
+                    | "telemetry"
+                    | "analytics"
+                    | "beacon"
+                    | "errors"
+                    | "report"
+                    | "reports"
+            )
+        })
 }
 
 /// Whether a body creates an account rather than an object (it carries a password).
-fn makes_an_account(body: &Value) -> bool {
+fn carries_a_password(body: &Value) -> bool {
     body.as_object().is_some_and(|m| {
         m.keys().any(|k| {
             let k = k.to_ascii_lowercase();
@@ -319,7 +324,8 @@ pub(crate) async fn create_anonymously(
     pr: &Probed,
     body: &Value,
 ) -> Option<(Arc<Exchange>, String)> {
-    if is_session_op(&pr.op.path) || public_by_design_write(&pr.op.path) || makes_an_account(body) {
+    if is_session_op(&pr.op.path) || public_by_design_write(&pr.op.path) || carries_a_password(body)
+    {
         return None;
     }
     let marker = format!("spillcheck-{}", crate::probe::random_name());
@@ -353,10 +359,23 @@ pub(crate) async fn create_anonymously(
     let made = r.status == 201
         || r.headers.iter().any(|(k, _)| k == "location")
         || r.text().contains(&marker);
-    if let Some(path) = delete_path(&pr.op, &p.ops, &crate::discovery::encode_segment(&id)) {
-        let _ = as_a(p, p.request("user A", Method::DELETE, &path)).await;
+    // Removed only when it is surely what the request made, never B's.
+    if !made || p.created_b.objects.iter().any(|(_, b)| *b == id) {
+        return None;
     }
-    made.then_some((ex, id))
+    match delete_path(&pr.op, &p.ops, &crate::discovery::encode_segment(&id)) {
+        Some(path) => {
+            let _ = as_a(p, p.request("user A", Method::DELETE, &path)).await;
+        }
+        None => p.diagnose(
+            spillcheck_core::DiagnosticLevel::Warning,
+            format!(
+                "POST {} made an object without a token (id {id}) and the API has no DELETE to remove it",
+                pr.op.path
+            ),
+        ),
+    }
+    Some((ex, id))
 }
 
 /// Deletes what the write phase created (as user A), best effort.
@@ -941,10 +960,10 @@ mod tests {
 
     #[test]
     fn accounts_and_public_forms_are_not_creates_to_send_anonymously() {
-        assert!(makes_an_account(
+        assert!(carries_a_password(
             &serde_json::json!({"email": "a@b.c", "newPassword": "x"})
         ));
-        assert!(!makes_an_account(
+        assert!(!carries_a_password(
             &serde_json::json!({"text": "hello", "title": "t"})
         ));
         for public in [
@@ -955,7 +974,13 @@ mod tests {
         ] {
             assert!(public_by_design_write(public), "{public}");
         }
-        for private in ["/api/memos", "/api/cards", "/api/notes"] {
+        for private in [
+            "/api/memos",
+            "/api/cards",
+            "/api/notes",
+            "/api/events",
+            "/api/tracks",
+        ] {
             assert!(!public_by_design_write(private), "{private}");
         }
     }

@@ -378,9 +378,23 @@ pub(crate) fn is_login_guard(stmt: &Stmt) -> bool {
     if !i.elif_else_clauses.is_empty() || i.body.len() > 3 || !nobody_signed_in(&i.test) {
         return false;
     }
-    i.body.last().is_some_and(|last| {
-        matches!(last, Stmt::Return(_) | Stmt::Raise(_))
-            || matches!(last, Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort")))
+    // The branch refuses: a raise, an abort, a redirect, or an answer that says so (a
+    // 401/403, "login required"). A bare `return` or `return None` of a loader that lets
+    // the request go on anonymous is no refusal.
+    i.body.last().is_some_and(|last| match last {
+        Stmt::Raise(_) => true,
+        Stmt::Expr(e) => {
+            matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort"))
+        }
+        Stmt::Return(r) => {
+            is_rejection(last)
+                || r.value.as_deref().is_some_and(|v| {
+                    matches!(v, Expr::Call(c) if callee_last(c).is_some_and(|n| {
+                        n.to_ascii_lowercase().contains("redirect")
+                    }))
+                })
+        }
+        _ => false,
     })
 }
 

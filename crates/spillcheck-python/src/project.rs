@@ -235,6 +235,8 @@ pub(crate) enum Deferred {
         /// The parameter's position among the arguments (after `self`), and its name.
         position: usize,
         param: String,
+        /// The attribute set (also dropped when its setter hashes).
+        attr: String,
     },
     /// SC121 on a `return`: dropped when every exception caught is the project's own; when
     /// the function is not a view (nor wrapped by a view decorator) and builds no response,
@@ -308,13 +310,15 @@ impl ProjectFacts {
                     class,
                     position,
                     param,
-                }) if self.constructions.get(&class).is_some_and(|calls| {
-                    !calls.is_empty()
-                        && calls.iter().all(|c| {
-                            c.positional.get(position).copied().unwrap_or(false)
-                                || c.keywords.iter().any(|(k, h)| *k == param && *h)
-                        })
-                }) =>
+                    attr,
+                }) if self.hashing_setters.contains(attr.as_str())
+                    || self.constructions.get(&class).is_some_and(|calls| {
+                        !calls.is_empty()
+                            && calls.iter().all(|c| {
+                                c.positional.get(position).copied().unwrap_or(false)
+                                    || c.keywords.iter().any(|(k, h)| *k == param && *h)
+                            })
+                    }) =>
                 {
                     continue;
                 }

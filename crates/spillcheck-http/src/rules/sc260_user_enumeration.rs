@@ -470,12 +470,16 @@ async fn enumeration(
     None
 }
 
-/// An answer refusing the input's form rather than the credentials: a 422, or a body
+/// An answer refusing the input's form rather than the credentials: a 422, or a JSON body
 /// naming a schema, a validation or a pattern (a 400 alone may be the answer to an
 /// unknown user).
 fn malformed_refusal(r: &crate::engine::Response) -> bool {
     if r.status == 422 {
         return true;
+    }
+    // In a JSON answer only: a web page's scripts and forms name patterns and validation.
+    if r.json().is_none() {
+        return false;
     }
     let text = r.text().to_ascii_lowercase();
     ["schema", "validation", "does not match", "pattern"]

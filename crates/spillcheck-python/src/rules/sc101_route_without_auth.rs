@@ -167,8 +167,14 @@ fn makes_an_account(r: &crate::model::Route) -> bool {
         .split('/')
         .map(str::to_ascii_lowercase)
         .collect();
+    // Only an API prefix before them (`/api/v1/user/create`): an organisation's
+    // `/org/{id}/users/new` adds members for someone.
+    let prefix_only = segments[..segments.len().saturating_sub(2)]
+        .iter()
+        .all(|s| s == "api" || s.strip_prefix('v').is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())));
     let created_under_accounts = segments.len() >= 2
-        && matches!(last.as_str(), "create" | "new" | "add" | "join")
+        && prefix_only
+        && matches!(last.as_str(), "create" | "new" | "join")
         && spillcheck_core::vocab::ACCOUNT_CREATION_SEGMENTS
             .contains(&segments[segments.len() - 2].as_str())
         && r.methods.iter().any(|m| m == "POST")

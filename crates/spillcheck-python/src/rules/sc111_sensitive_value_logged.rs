@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a hook that runs around the logins too — the app's `before_request`, a blueprint's whose module logs in — also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`), or personal data (email, phone) of users.
+    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a request hook of a module that logs users in (it runs around those requests too; a webhook blueprint's hook does not), also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`), or personal data (email, phone) of users.
     ///
     /// ## Why it matters
     /// Logs outlive the data they copy and escape its access controls; a password in a log is a password disclosed to every reader of the log (CWE-532, CWE-359).
@@ -274,32 +274,28 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// A hook that runs around the logins too: the app's own (`@app.before_request`,
-/// `@bp.before_app_request`), or a blueprint's whose module has a login or registration.
-/// A webhook blueprint's hook sees only the webhooks.
+/// A request hook (`@app.before_request`, `@bp.before_app_request`) in a module that logs
+/// users in or registers them: it runs around those requests too. A webhook blueprint's
+/// hook, or one of an API without password logins, sees no password.
 fn sees_the_logins(cx: &Checker<'_>, f: &ast::StmtFunctionDef) -> bool {
-    f.decorator_list.iter().any(|d| {
-        let Some(x) = crate::ast_util::dotted(&d.expression) else {
-            return false;
-        };
-        let (receiver, last) = x.rsplit_once('.').unwrap_or(("", x.as_str()));
-        match last {
-            "before_app_request" | "after_app_request" => true,
-            "before_request" | "after_request" => {
-                receiver.rsplit('.').next().is_some_and(|r| r.to_ascii_lowercase().contains("app"))
-                    || cx.file.module().is_some_and(|m| {
-                        m.body.iter().any(|s| {
-                            matches!(s, ast::Stmt::FunctionDef(g) if {
-                                let n = g.name.to_ascii_lowercase();
-                                ["login", "signin", "sign_in", "register", "signup", "password"]
-                                    .iter()
-                                    .any(|w| n.contains(w))
-                            })
-                        })
-                    })
-            }
-            _ => false,
-        }
+    let hook = f.decorator_list.iter().any(|d| {
+        crate::ast_util::dotted(&d.expression).is_some_and(|x| {
+            matches!(
+                x.rsplit('.').next().unwrap_or(&x),
+                "before_request" | "after_request" | "before_app_request" | "after_app_request"
+            )
+        })
+    });
+    // Logins beside it: a module whose functions log in or register.
+    hook && cx.file.module().is_some_and(|m| {
+        m.body.iter().any(|s| {
+            matches!(s, ast::Stmt::FunctionDef(g) if {
+                let n = g.name.to_ascii_lowercase();
+                ["login", "signin", "sign_in", "register", "signup", "password"]
+                    .iter()
+                    .any(|w| n.contains(w))
+            })
+        })
     })
 }
 

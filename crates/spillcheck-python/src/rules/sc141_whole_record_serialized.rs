@@ -63,6 +63,8 @@ pub(crate) fn check_routes<'a>(
         }
         let whole = taints.of(site.func).flagged(|f| f.whole_record);
         let stars = star_selects(site.func);
+        let rows = star_rows(site.func, &stars);
+        let lists = fetched_lists(site.func);
         // What the answer is made of: return values, and names they read (one step back).
         let returned = crate::facts::returned_exprs(&site.func.body);
         let mut hits: Vec<(&Expr, String)> = Vec::new();
@@ -97,11 +99,9 @@ pub(crate) fn check_routes<'a>(
         // `jsonify(rows[0])` of a list of rows), where no `dict(...)` above took it.
         if hits.is_empty()
             && let Some(row) = {
-                let lists = fetched_lists(site.func);
-                let rows = star_rows(site.func, &stars);
                 returned
                     .iter()
-                    .find_map(|r| answered_as_is(r, &rows, &lists))
+                    .find_map(|r| answered_as_is(r, &|n| rows.iter().any(|(x, _)| *x == n), &lists))
             }
         {
             let name = match row {
@@ -111,26 +111,47 @@ pub(crate) fn check_routes<'a>(
             let Expr::Name(n) = name else { continue };
             hits.push((row, format!("`{}` (rows of a `SELECT *`)", n.id)));
         }
-        // A secret column the answer's own SQL selects by name (`SELECT s.secret_value
-        // ...` → `jsonify({'secrets': rows})`).
+        // A secret column the SQL of a local answered as it came selects by name
+        // (`rows = query_db("SELECT s.secret_value ...")` → `jsonify({'secrets': rows})`).
+        let selected: Vec<(&str, String)> = crate::facts::assigns_in(&site.func.body)
+            .into_iter()
+            .filter_map(|a| {
+                let mut column = None;
+                each_expr(&a.value, &mut |e| {
+                    if column.is_none()
+                        && let Expr::Call(c) = e
+                        && crate::facts::is_data_call(c)
+                        && let Some(sql) = crate::facts::sql_of(c)
+                    {
+                        column = selected_columns(&sql)
+                            .into_iter()
+                            .find(|col| spillcheck_core::vocab::is_sensitive_field(col));
+                    }
+                });
+                Some((a, column?))
+            })
+            .flat_map(|(a, column)| {
+                a.targets
+                    .iter()
+                    .flat_map(crate::ast_util::target_names)
+                    .map(move |n| (n, column.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let named = returned.iter().find_map(|r| {
-            let mut found = None;
-            each_expr(r, &mut |e| {
-                if found.is_none()
-                    && let Expr::Call(c) = e
-                    && crate::facts::is_data_call(c)
-                    && let Some(sql) = crate::facts::sql_of(c)
-                    && let Some(column) = selected_columns(&sql)
-                        .into_iter()
-                        .find(|col| spillcheck_core::vocab::is_sensitive_field(col))
-                {
-                    found = Some((e, column));
-                }
-            });
-            found
+            let node = answered_as_is(r, &|n| selected.iter().any(|(x, _)| *x == n), &lists)?;
+            let name = match node {
+                Expr::Subscript(sub) => sub.value.as_ref(),
+                other => other,
+            };
+            let Expr::Name(n) = name else { return None };
+            selected
+                .iter()
+                .find(|(x, _)| *x == n.id.as_str())
+                .map(|(_, c)| (node, c.clone()))
         });
+        let method = site.route.methods.first().map_or("GET", String::as_str);
         if let Some((node, column)) = named {
-            let method = site.route.methods.first().map_or("GET", String::as_str);
             findings.push(
                 Finding::new(
                     &crate::rules::sc140_sensitive_field_serialized::SC140,
@@ -144,11 +165,25 @@ pub(crate) fn check_routes<'a>(
             );
         }
         // With the table's columns known (its `CREATE TABLE`), a secret column goes with
-        // every row of a `SELECT *` answered whole.
+        // every row of the `SELECT *` answered whole.
         else if let Some((node, _)) = hits.iter().find(|(_, what)| what.contains("SELECT *"))
-            && let Some((table, column)) = star_secret(site.func, data_models)
+            && let Some((table, column)) = {
+                // The statement of the rows answered, else the handler's only `SELECT *`.
+                let answered = match node {
+                    Expr::Call(c) => c.arguments.args.first(),
+                    Expr::Subscript(sub) => Some(sub.value.as_ref()),
+                    other => Some(*other),
+                };
+                let sql = answered
+                    .and_then(|e| match e {
+                        Expr::Name(n) => rows.iter().find(|(x, _)| *x == n.id.as_str()),
+                        _ => None,
+                    })
+                    .map(|(_, q)| q.clone())
+                    .or_else(|| (stars.len() == 1).then(|| stars[0].1.clone()));
+                sql.and_then(|q| star_secret(&q, data_models))
+            }
         {
-            let method = site.route.methods.first().map_or("GET", String::as_str);
             findings.push(
                 Finding::new(
                     &crate::rules::sc140_sensitive_field_serialized::SC140,
@@ -179,25 +214,24 @@ pub(crate) fn check_routes<'a>(
 fn star_rows<'a>(
     func: &'a ruff_python_ast::StmtFunctionDef,
     stars: &[(Option<String>, String)],
-) -> crate::facts::NameSet<'a> {
-    let mut out = crate::facts::NameSet::default();
+) -> Vec<(&'a str, String)> {
+    let mut out = Vec::new();
     for a in crate::facts::assigns_in(&func.body) {
         let mut at = a.value.as_ref();
-        let mut rows = false;
+        let mut sql = None;
         while let Expr::Call(c) = at {
             if crate::facts::is_data_call(c)
-                && crate::facts::sql_of(c).is_some_and(|q| crate::facts::is_select_star(&q))
+                && let Some(q) = crate::facts::sql_of(c).filter(|q| crate::facts::is_select_star(q))
             {
-                rows = true;
+                sql = Some(q.into_owned());
                 break;
             }
             if let Expr::Attribute(fa) = c.func.as_ref() {
                 if matches!(fa.attr.as_str(), "fetchone" | "fetchall" | "fetchmany")
-                    && dotted(&fa.value).is_some_and(|r| {
-                        stars.iter().any(|(x, _)| x.as_deref() == Some(r.as_str()))
-                    })
+                    && let Some(r) = dotted(&fa.value)
+                    && let Some((_, q)) = stars.iter().find(|(x, _)| x.as_deref() == Some(r.as_str()))
                 {
-                    rows = true;
+                    sql = Some(q.clone());
                     break;
                 }
                 at = fa.value.as_ref();
@@ -205,9 +239,11 @@ fn star_rows<'a>(
                 break;
             }
         }
-        if rows {
+        if let Some(sql) = sql {
             for t in &a.targets {
-                out.extend(crate::ast_util::target_names(t));
+                for n in crate::ast_util::target_names(t) {
+                    out.push((n, sql.clone()));
+                }
             }
         }
     }
@@ -223,7 +259,10 @@ fn fetched_lists(func: &ruff_python_ast::StmtFunctionDef) -> Vec<&str> {
             matches!(a.value.as_ref(), Expr::Call(c) if matches!(
                 callee_last(c),
                 Some("fetchall" | "fetchmany" | "query_db" | "query_all" | "all")
-            ))
+            ) && !c.arguments.keywords.iter().any(|k| {
+                k.arg.as_ref().is_some_and(|n| n.as_str() == "one")
+                    && !matches!(k.value, Expr::BooleanLiteral(ref b) if !b.value)
+            }))
         })
         .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
         .collect()
@@ -235,20 +274,20 @@ fn fetched_lists(func: &ruff_python_ast::StmtFunctionDef) -> Vec<&str> {
 /// (`rows[0]`). Not what a call or a comprehension makes of it, nor one column of it.
 fn answered_as_is<'e>(
     e: &'e Expr,
-    whole: &crate::facts::NameSet<'_>,
+    rows: &dyn Fn(&str) -> bool,
     lists: &[&str],
 ) -> Option<&'e Expr> {
     match e {
-        Expr::Name(n) if whole.contains(n.id.as_str()) => Some(e),
+        Expr::Name(n) if rows(n.id.as_str()) => Some(e),
         Expr::Subscript(s)
-            if matches!(s.value.as_ref(), Expr::Name(n) if whole.contains(n.id.as_str()) && lists.contains(&n.id.as_str()))
+            if matches!(s.value.as_ref(), Expr::Name(n) if rows(n.id.as_str()) && lists.contains(&n.id.as_str()))
                 && matches!(s.slice.as_ref(), Expr::NumberLiteral(_)) =>
         {
             Some(e)
         }
-        Expr::Dict(d) => d.items.iter().find_map(|i| answered_as_is(&i.value, whole, lists)),
-        Expr::List(l) => l.elts.iter().find_map(|x| answered_as_is(x, whole, lists)),
-        Expr::Tuple(t) => t.elts.iter().find_map(|x| answered_as_is(x, whole, lists)),
+        Expr::Dict(d) => d.items.iter().find_map(|i| answered_as_is(&i.value, rows, lists)),
+        Expr::List(l) => l.elts.iter().find_map(|x| answered_as_is(x, rows, lists)),
+        Expr::Tuple(t) => t.elts.iter().find_map(|x| answered_as_is(x, rows, lists)),
         Expr::Call(c)
             if matches!(
                 callee_last(c),
@@ -259,7 +298,7 @@ fn answered_as_is<'e>(
                 .args
                 .iter()
                 .chain(c.arguments.keywords.iter().map(|k| &k.value))
-                .find_map(|x| answered_as_is(x, whole, lists))
+                .find_map(|x| answered_as_is(x, rows, lists))
         }
         _ => None,
     }
@@ -291,28 +330,29 @@ fn selected_columns(sql: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first secret column (by name) of a table a `SELECT *` of the handler reads, when the
-/// table's columns are known: (table as written, column).
+/// The first secret column (by name) of the table a `SELECT *` reads, when the table's
+/// columns are known: (table as written, column).
 fn star_secret(
-    func: &ruff_python_ast::StmtFunctionDef,
+    sql: &str,
     data_models: &crate::data_models::DataModels,
 ) -> Option<(String, String)> {
-    star_selects(func).into_iter().find_map(|(_, sql)| {
-        let lower = sql.to_ascii_lowercase();
-        let from = lower.find(" from ").map(|i| &sql[i + 6..])?;
-        let table: String = from
-            .trim_start()
-            .chars()
-            .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '.')
-            .collect();
-        let fields = data_models.fields(&crate::facts::model_key(&table))?;
-        let mut secret: Vec<&String> = fields
-            .iter()
-            .filter(|f| spillcheck_core::vocab::is_sensitive_field(f))
-            .collect();
-        secret.sort();
-        secret.first().map(|f| (table.clone(), (*f).clone()))
-    })
+    // The table after `FROM`, whatever the white space, without its schema.
+    let mut words = sql.split_whitespace();
+    words.by_ref().find(|w| w.eq_ignore_ascii_case("from"))?;
+    let table: String = words
+        .next()?
+        .rsplit('.')
+        .next()?
+        .chars()
+        .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+        .collect();
+    let fields = data_models.fields(&crate::facts::model_key(&table))?;
+    let mut secret: Vec<&String> = fields
+        .iter()
+        .filter(|f| spillcheck_core::vocab::is_sensitive_field(f))
+        .collect();
+    secret.sort();
+    secret.first().map(|f| (table.clone(), (*f).clone()))
 }
 
 /// The `SELECT *` statements a handler runs, with the receiver that ran each (`cur` of

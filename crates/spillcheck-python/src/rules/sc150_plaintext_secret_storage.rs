@@ -761,6 +761,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                     class: class.name.to_string(),
                     position,
                     param: v.to_owned(),
+                    attr: a.attr.to_string(),
                 },
             ));
         }
