@@ -407,7 +407,11 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             matches!(e, Expr::Call(c) if is_hash_call(c))
                 || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
         });
-        if is_hashed || matches!(value, Expr::NoneLiteral(_)) {
+        // Nothing stored yet: `None`, or an empty text a later step fills (with a hash).
+        if is_hashed
+            || matches!(value, Expr::NoneLiteral(_))
+            || matches!(value, Expr::StringLiteral(l) if l.value.to_str().is_empty())
+        {
             continue;
         }
         let column = col
