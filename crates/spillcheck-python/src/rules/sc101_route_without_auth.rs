@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A Flask route that handles data but is reached by no authentication: no auth decorator (`jwt_required`, `login_required`, a project decorator that checks the `Authorization` header), no app- or blueprint-level `before_request` hook that rejects anonymous callers, or a hook whose allow-list exempts it. A check in the view itself counts as authentication when it sends away whoever is not signed in, wherever it sends them (`if 'username' not in g.session: return redirect('/')`, `if g.user is None: abort(403)`).
+    /// A Flask route that handles data but is reached by no authentication: no auth decorator (`jwt_required`, `login_required`, a project decorator that checks the `Authorization` header), no app- or blueprint-level `before_request` hook that rejects anonymous callers, or a hook whose allow-list exempts it. A check in the view itself counts as authentication when it sends away whoever is not signed in, wherever it sends them (`if 'username' not in g.session: return redirect('/')`, `if g.user is None: abort(403)`). A Flask-Login view that acts on `current_user` without asking whether anyone is signed in (`current_user.__dict__.update(...)`), in a module whose other such views all require login, is reported even when it reads no table: its decorator was forgotten (and an e-mail and password in its form do not make it a registration).
     ///
     /// ## Why it matters
     /// Anyone who can reach the API can call the route without a token. A blueprint whose `before_request` forgets one endpoint is the classic way this happens.
@@ -262,6 +262,59 @@ pub(crate) fn tokens_never_checked(
     login
 }
 
+/// Whether a view uses the signed-in user's record (`current_user.email`,
+/// `current_user.__dict__`) and never asks whether anyone is signed in
+/// (`current_user.is_authenticated`): it takes a login for granted.
+fn acts_on_caller(func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    use ruff_python_ast::Expr;
+    let (mut uses, mut asks) = (false, false);
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Attribute(a) = e
+            && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "current_user")
+        {
+            if matches!(
+                a.attr.as_str(),
+                "is_authenticated" | "is_anonymous" | "is_active" | "get_id"
+            ) {
+                asks = true;
+            } else {
+                uses = true;
+            }
+        }
+    });
+    uses && !asks
+}
+
+/// Whether the other routes of a route's file that take the signed-in user for granted all
+/// require authentication, two of them at least: there, a login is the module's rule (an
+/// open route that does not touch the user, or asks whether anyone is signed in, says
+/// nothing).
+fn siblings_all_authenticated(model: &Model<'_>, index: usize) -> bool {
+    let file = model.routes[index].file_index;
+    let mut authenticated = 0;
+    for (i, site) in model.routes.iter().enumerate() {
+        if i == index || site.file_index != file || !acts_on_caller(site.func) {
+            continue;
+        }
+        match &site.route.auth {
+            RouteAuth::Decorator { .. } | RouteAuth::Hook { .. } | RouteAuth::Handler { .. } => {
+                authenticated += 1;
+            }
+            _ => return false,
+        }
+    }
+    authenticated >= 2
+}
+
+/// Whether a view reads `current_user` at all.
+fn mentions_caller(func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        found |= matches!(e, ruff_python_ast::Expr::Name(n) if n.id.as_str() == "current_user");
+    });
+    found
+}
+
 /// `SC101`: data-handling routes that nothing authenticates, in a project where other
 /// routes are authenticated (or that issues tokens no route reads back).
 pub(crate) fn check_routes(
@@ -287,7 +340,9 @@ pub(crate) fn check_routes(
         };
         if files[site.file_index].is_test
             || public_by_nature(&r.path, &r.handler)
-            || makes_an_account(r)
+            // A registration makes an account; one that changes the signed-in user's is
+            // no registration.
+            || makes_an_account(r) && !mentions_caller(site.func)
         {
             continue;
         }
@@ -297,7 +352,11 @@ pub(crate) fn check_routes(
                 .calls
                 .iter()
                 .any(|c| summaries.data_access.contains(c));
-        if !handles_data {
+        // A view that acts on the signed-in user (`current_user.__dict__.update(...)`)
+        // without asking whether anyone is, in a module whose every other route requires
+        // authentication: the decorator was forgotten.
+        let forgotten = !handles_data && acts_on_caller(site.func) && siblings_all_authenticated(model, index);
+        if !handles_data && !forgotten {
             continue;
         }
         // A route that issues the caller a credential for what the request carries (a
@@ -338,7 +397,9 @@ pub(crate) fn check_routes(
         // Evidence from the rest of the app does not hold for a route that selects public
         // rows itself, or serves a public asset (an avatar, a map image).
         let public_read = d.filters_public || d.serves_file && public_asset(&r.path, &r.handler);
-        let evidence = if unapplied.is_some() {
+        let evidence = if forgotten {
+            Some("it acts on `current_user` like the other routes of its module, which all require authentication".to_owned())
+        } else if unapplied.is_some() {
             Some("its authentication decorator is never applied".to_owned())
         } else if hook.is_some() {
             Some("a hook authenticates the app and exempts it by name".to_owned())
