@@ -707,6 +707,19 @@ pub(crate) fn model_key(name: &str) -> String {
 
 /// The tables a SQL statement reads or writes (`FROM x`, `JOIN x`, `INTO x`, `UPDATE x`).
 pub(crate) fn sql_tables(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in sql_table_names(sql) {
+        let k = model_key(&t);
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// The table names of a SQL statement as written (lower-case, without quotes or schema),
+/// in order: the one after `FROM` first in a `SELECT`.
+pub(crate) fn sql_table_names(sql: &str) -> Vec<String> {
     let lower = sql.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == '(' || c == ',' || c == ';')
@@ -723,10 +736,7 @@ pub(crate) fn sql_tables(sql: &str) -> Vec<String> {
                 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && t != "select"
             {
-                let k = model_key(t);
-                if !out.contains(&k) {
-                    out.push(k);
-                }
+                out.push(t.to_owned());
             }
         }
     }
@@ -2137,6 +2147,16 @@ pub(crate) fn returns_in<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::StmtRe
     for s in body {
         r.visit_stmt(s);
     }
+}
+
+/// The value a name was last given by a plain assignment among `assigns` (those of
+/// [`assigns_in`], in order): `query = f"SELECT ..."` for `query`.
+pub(crate) fn last_value_of<'a>(assigns: &[&'a ast::StmtAssign], name: &str) -> Option<&'a Expr> {
+    assigns
+        .iter()
+        .rev()
+        .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id.as_str() == name))
+        .map(|a| a.value.as_ref())
 }
 
 /// Every assignment statement of a body (nested blocks and functions included).

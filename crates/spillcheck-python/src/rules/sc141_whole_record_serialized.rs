@@ -337,15 +337,7 @@ fn star_secret(
     data_models: &crate::data_models::DataModels,
 ) -> Option<(String, String)> {
     // The table after `FROM`, whatever the white space, without its schema.
-    let mut words = sql.split_whitespace();
-    words.by_ref().find(|w| w.eq_ignore_ascii_case("from"))?;
-    let table: String = words
-        .next()?
-        .rsplit('.')
-        .next()?
-        .chars()
-        .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
-        .collect();
+    let table = crate::facts::sql_table_names(sql).into_iter().next()?;
     let fields = data_models.fields(&crate::facts::model_key(&table))?;
     let mut secret: Vec<&String> = fields
         .iter()
@@ -365,11 +357,8 @@ fn star_selects(func: &ruff_python_ast::StmtFunctionDef) -> Vec<(Option<String>,
             return Some(t.into_owned());
         }
         let Expr::Name(n) = e else { return None };
-        assigns
-            .iter()
-            .rev()
-            .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id))
-            .and_then(|a| crate::ast_util::literal_text(&a.value))
+        crate::facts::last_value_of(&assigns, &n.id)
+            .and_then(crate::ast_util::literal_text)
             .map(std::borrow::Cow::into_owned)
     };
     crate::facts::calls_in(&func.body)

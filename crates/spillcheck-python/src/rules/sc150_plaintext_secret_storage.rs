@@ -91,13 +91,8 @@ fn bound<'a>(cx: &Checker<'a>, expr: &'a Expr) -> &'a Expr {
     let Expr::Name(n) = expr else { return expr };
     cx.functions
         .last()
-        .and_then(|f| {
-            crate::facts::assigns_in(&f.body)
-                .into_iter()
-                .rev()
-                .find(|a| matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id))
-        })
-        .map_or(expr, |a| a.value.as_ref())
+        .and_then(|f| crate::facts::last_value_of(&crate::facts::assigns_in(&f.body), &n.id))
+        .unwrap_or(expr)
 }
 
 /// A statement's text with each interpolation of an f-string, a `.format()` or a `%`
@@ -459,6 +454,18 @@ fn sent_root(name: &str) -> bool {
     )
 }
 
+/// A local named for a password (`password`, `new_pwd`, not `password_hash`) that the
+/// current function does not hash.
+fn unhashed_password_local(cx: &Checker<'_>, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    crate::patterns::is_password_like_name(&lower)
+        && !lower.contains("hash")
+        && !cx
+            .functions
+            .last()
+            .is_some_and(|f| cx.taints.of(f).flagged(|x| x.hashed).contains(name))
+}
+
 /// The password as the client sent it, unhashed: a local named for a password that the
 /// function does not hash, the request's field (`request.form["password"]`, a body read
 /// into a local), a form field (`form.password.data`). What it is called, for the message.
@@ -468,18 +475,7 @@ fn raw_password(cx: &Checker<'_>, value: &Expr) -> Option<String> {
         return None;
     }
     match value {
-        Expr::Name(n) => {
-            let lower = n.id.as_str().to_ascii_lowercase();
-            if !crate::patterns::is_password_like_name(&lower) || lower.contains("hash") {
-                return None;
-            }
-            let hashed = cx
-                .functions
-                .last()
-                .map(|f| cx.taints.of(f).flagged(|x| x.hashed))
-                .unwrap_or_default();
-            (!hashed.contains(n.id.as_str())).then(|| format!("`{}`", n.id))
-        }
+        Expr::Name(n) => unhashed_password_local(cx, n.id.as_str()).then(|| format!("`{}`", n.id)),
         Expr::Attribute(_) => {
             let path = dotted(value)?;
             let parts: Vec<&str> = path.split('.').collect();
@@ -695,19 +691,9 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     let sent = if let Some(key) = read_password_field(value).filter(|_| from_the_request(cx, value))
     {
         Sent::Request(key)
-    } else if let Expr::Name(v) = value {
-        let raw = v.id.as_str().to_ascii_lowercase();
-        if !crate::patterns::is_password_like_name(&raw) || raw.contains("hash") {
-            return;
-        }
-        let hashed = cx
-            .functions
-            .last()
-            .map(|f| cx.taints.of(f).flagged(|x| x.hashed))
-            .unwrap_or_default();
-        if hashed.contains(v.id.as_str()) {
-            return;
-        }
+    } else if let Expr::Name(v) = value
+        && unhashed_password_local(cx, v.id.as_str())
+    {
         Sent::Local(v.id.as_str())
     } else {
         return;
