@@ -94,7 +94,8 @@ do; ZOO_ISSUE=header-bytes: the login answers the token in its `Authorization` h
 Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
-ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
+ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
+no token. ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
@@ -963,7 +964,7 @@ def create_app():
             return answer
         username, password = credentials()
         user = state["users"].get(username)
-        if shape in ("basic-get", "auth") or user is None or user["password"] != password:
+        if shape in ("basic-get", "auth", "web") or user is None or user["password"] != password:
             return failed()
         if token_scheme == "cookie":
             answer = jsonify(status="success", message="logged in")
@@ -977,6 +978,21 @@ def create_app():
         # The web client's session opens with the same login, beside the token.
         session["member"] = username
         return jsonify(access_token=issue(username))
+
+    # ZOO_LOGIN=web: the only login is the browser's form at POST /login. It hands out no
+    # token: it opens the session (the member pages below read it) and redirects to the
+    # dashboard; wrong credentials go back to the login form.
+    if shape == "web":
+        @app.post("/login")
+        def web_login():
+            name = request.form.get("username")
+            user = state["users"].get(name)
+            if user is None or user["password"] != request.form.get("password"):
+                return redirect("/login?error=1")
+            LOGINS.append(name)
+            session["member"] = name
+            session["user"] = name
+            return redirect("/dashboard")
 
     def member_session(view):
         def wrapper(*args, **kwargs):

@@ -263,6 +263,9 @@ pub struct Response {
     pub truncated: bool,
     /// Time to the full (capped) body.
     pub elapsed: Duration,
+    /// Time to the first hop's answer, when redirects were followed (`None` otherwise):
+    /// what the request itself took the server, without the pages it was sent on to.
+    pub first_hop: Option<Duration>,
     /// The URL that answered (after redirects).
     pub url: Url,
     /// Redirects followed or refused on the way: status and `Location`.
@@ -315,6 +318,7 @@ impl Response {
             body: body.as_bytes().to_vec(),
             truncated: false,
             elapsed: std::time::Duration::ZERO,
+            first_hop: None,
             url: url::Url::parse("http://127.0.0.1/").unwrap(),
             redirects: vec![],
             cut_short: None,
@@ -329,6 +333,12 @@ impl Response {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// What the request itself took the server: the first hop's answer when redirects
+    /// were followed, else the whole answer.
+    pub fn server_time(&self) -> Duration {
+        self.first_hop.unwrap_or(self.elapsed)
     }
 
     /// Every cookie this answer leaves set (name, value), as a browser would keep them.
@@ -701,6 +711,7 @@ impl Engine {
         // Cookies the redirect hops set (`Set-Cookie` on a login's 302), sent on the next
         // hops as a browser would, and kept on the final answer.
         let mut hop_cookies: Vec<String> = Vec::new();
+        let mut first_hop = None;
         loop {
             let jar = if credentials {
                 cookie_pairs(&hop_cookies)
@@ -743,6 +754,7 @@ impl Engine {
             };
             if let Some(next) = next {
                 if redirects.len() < self.settings.max_redirects && self.may_follow(&next) {
+                    first_hop.get_or_insert_with(|| start.elapsed());
                     redirects.push((status, next.to_string()));
                     hop_cookies.extend(
                         resp.headers()
@@ -769,6 +781,7 @@ impl Engine {
                 self.settings.body_cap
             };
             let mut response = self.read(resp, start, url.clone(), redirects, cap).await;
+            response.first_hop = first_hop;
             // The hops' cookies first: the final answer's own, later, win where names repeat.
             if !hop_cookies.is_empty() {
                 let own = std::mem::take(&mut response.headers);
@@ -954,6 +967,7 @@ impl Engine {
             body,
             truncated,
             elapsed: start.elapsed(),
+            first_hop: None,
             url,
             redirects,
             cut_short,

@@ -30,6 +30,11 @@ impl Form {
         self.recipe.as_ref().map(|r| r.user.as_str())
     }
 
+    /// The password of that account.
+    pub(crate) fn password(&self) -> Option<&str> {
+        self.recipe.as_ref().map(|r| r.password.as_str())
+    }
+
     /// The path parameters the account named itself in to log in (`project_id` of
     /// `GET /api/projects/{project_id}/token`): its own ids.
     pub fn own_ids(&self) -> Vec<(String, String)> {
@@ -1201,6 +1206,9 @@ pub struct LoggedIn {
     /// The cookie the token came in, when the answer carried it nowhere else (a web
     /// client's login that sets the JWT in an HttpOnly cookie).
     pub cookie: Option<String>,
+    /// The login answered no token, only a session cookie (`cookie`): an identity only
+    /// where that cookie is served and a made-up one is not.
+    pub session_only: bool,
 }
 
 /// A cookie a login answer sets that holds a token: named for one (`access_token_cookie`,
@@ -1214,6 +1222,19 @@ fn token_cookie(ex: &Exchange) -> Option<(String, String)> {
             && !n.contains("csrf")
             && !n.contains("xsrf")
             && !n.contains("refresh")
+            && value.len() >= 16
+    })
+}
+
+/// A cookie a login answer (its redirect hops included) sets that keeps a signed-in
+/// session (`session`, `sessionid`, `remember_token`; a CSRF cookie is none), with a
+/// machine-made value: the identity of a web app whose login hands out no token.
+fn session_cookie(ex: &Exchange) -> Option<(String, String)> {
+    ex.response.set_cookies().into_iter().find(|(name, value)| {
+        let n = name.to_ascii_lowercase();
+        ["session", "sid", "remember"].iter().any(|w| n.contains(w))
+            && !n.contains("csrf")
+            && !n.contains("xsrf")
             && value.len() >= 16
     })
 }
@@ -1258,6 +1279,8 @@ pub async fn log_in(
         }
     }
     let mut tried = 0;
+    // The protected reads a session cookie is tried on, learnt at the first one.
+    let mut protected: Option<Refused> = None;
     for (i, op) in candidates.iter().enumerate() {
         let path = crate::discovery::render_path(
             &op.path,
@@ -1300,13 +1323,48 @@ pub async fn log_in(
                 token_cookie(&ex)
                     .filter(|_| !matches!(p.placement, crate::auth::Placement::Header { .. }))
             };
-            let (token, cookie) = match login_token(p, &ex) {
-                Some(t) => (Some(t), None),
-                None => in_cookie().map_or((None, None), |(n, v)| (Some(v), Some(n))),
+            // A web app's login hands out no token: the session cookie it sets is the
+            // identity, once the placement check finds it served where anonymous callers
+            // are refused (`settle_placement`).
+            let in_session = || {
+                session_cookie(&ex)
+                    .filter(|_| matches!(p.placement, crate::auth::Placement::Bearer))
             };
-            if ex.response.ok()
-                && !crate::inspect::failure_body(&ex.response)
-                && let Some(token) = token
+            let (token, cookie, session_only) = match login_token(p, &ex) {
+                Some(t) => (Some(t), None, false),
+                None => match in_cookie() {
+                    Some((n, v)) => (Some(v), Some(n), false),
+                    None => {
+                        in_session().map_or((None, None, false), |(n, v)| (Some(v), Some(n), true))
+                    }
+                },
+            };
+            // A login page answered (directly or at the end of the redirects) is a
+            // failed login, whatever cookie came with it (a flashed error is a session).
+            if !ex.response.ok()
+                || crate::inspect::failure_body(&ex.response)
+                || crate::inspect::is_login_form(&ex.response)
+            {
+                continue;
+            }
+            let Some(token) = token else { continue };
+            if session_only {
+                if protected.is_none() {
+                    let ops: Vec<Operation> = p.ops.iter().map(|pr| pr.op.clone()).collect();
+                    protected = Some(protected_reads(p, &ops).await);
+                }
+                let name = cookie.as_deref().unwrap_or_default();
+                if !session_signs_in(
+                    p,
+                    protected.as_ref().unwrap_or(&Refused::default()),
+                    name,
+                    &token,
+                )
+                .await
+                {
+                    continue;
+                }
+            }
             {
                 let mut login = form(op);
                 login.recipe = Some(Recipe {
@@ -1324,6 +1382,7 @@ pub async fn log_in(
                     identity,
                     answer: ex.response.json(),
                     cookie,
+                    session_only,
                 });
             }
         }
@@ -1363,20 +1422,12 @@ async fn served_at(
     None
 }
 
-/// Where the API takes tokens, when the user did not say (`--auth-header`,
-/// `--auth-cookie`): on GETs that refuse anonymous callers, user A's token as
-/// `Authorization: Bearer` (the first sent the usual way, so an expired token is fetched
-/// again; one answered 403 where anonymous callers got 401 was read, only forbidden);
-/// where Bearer is served nowhere and another usual placement
-/// ([`crate::auth::Placement::alternatives`]) is, while a made-up token placed the same way
-/// is not, that one from now on (`Authorization: Token`, the bare token, `X-Auth-Token`...).
-/// A few dozen requests at most, and only the first few when Bearer works.
-pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&str>) {
-    use spillcheck_core::DiagnosticLevel;
-    // Protected reads: GETs without parameters that refuse anonymous callers; with no
-    // description and no code, where APIs usually answer the caller's own profile.
-    let mut refused: Vec<String> = Vec::new();
-    let mut anon_401: Vec<bool> = Vec::new();
+/// Protected reads: GETs without parameters that refuse anonymous callers (then reads of
+/// one object at an example id: an API whose every protected read names an object still
+/// refuses anonymous callers there); with no description and no code, where APIs usually
+/// answer the caller's own profile. At most six, each with whether it was a 401; and
+/// the first three that sent anonymous callers to a login page, wherever they come.
+async fn protected_reads(p: &Probe, ops: &[Operation]) -> Refused {
     let mut reads: Vec<String> = ops
         .iter()
         .filter(|op| {
@@ -1385,8 +1436,6 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
         .map(|op| op.path.clone())
         .take(16)
         .collect();
-    // Then reads of one object at an example id (`/get/1`): an API whose every protected
-    // read names an object still refuses anonymous callers there.
     reads.extend(
         ops.iter()
             .filter(|op| {
@@ -1400,19 +1449,113 @@ pub async fn settle_placement(p: &mut Probe, ops: &[Operation], cookie: Option<&
     if reads.is_empty() {
         reads.extend(COMMON_OWN_READS.iter().map(|s| (*s).to_owned()));
     }
-    for path in &reads {
+    // Then pages outside the API (no `api` in the path), where a session login's wall
+    // stands: `/dashboard`, `/account`.
+    let pages: Vec<String> = ops
+        .iter()
+        .filter(|op| {
+            op.method == "GET"
+                && op.path_params().count() == 0
+                && !op.path.split('/').any(|s| s.eq_ignore_ascii_case("api"))
+                && !reads.contains(&op.path)
+        })
+        .map(|op| op.path.clone())
+        .take(16)
+        .collect();
+    let first = reads.len();
+    reads.extend(pages);
+    let mut refused = Refused::default();
+    for (i, path) in reads.iter().enumerate() {
+        if i >= first && refused.walls.len() >= 3 {
+            break;
+        }
+        if refused.reads.len() >= 6 && refused.walls.len() >= 3 {
+            break;
+        }
         let Ok(ex) = p.anon(p.request("placement", Method::GET, path)).await else {
             continue;
         };
-        if crate::inspect::refused(&ex.response, None) {
-            refused.push(path.to_owned());
-            anon_401.push(ex.response.status == 401);
-            if refused.len() == 6 {
-                break;
-            }
+        if !crate::inspect::refused(&ex.response, None) {
+            continue;
+        }
+        if refused.reads.len() < 6 && i < first {
+            refused
+                .reads
+                .push((path.to_owned(), ex.response.status == 401));
+        }
+        if refused.walls.len() < 3 && crate::inspect::login_wall(&ex.response) {
+            refused.walls.push(path.to_owned());
         }
     }
+    refused
+}
+
+/// What [`protected_reads`] found.
+#[derive(Default)]
+struct Refused {
+    /// Reads that refused anonymous callers, each with whether the refusal was a 401.
+    reads: Vec<(String, bool)>,
+    /// Reads that sent anonymous callers to a login page (a session login's pages).
+    walls: Vec<String>,
+}
+
+/// Whether a session cookie a login set signs its holder in: served on one of the
+/// protected reads, where a made-up value of the same cookie is refused.
+async fn session_signs_in(p: &Probe, refused: &Refused, name: &str, value: &str) -> bool {
+    let placement = crate::auth::Placement::Cookie(name.to_owned());
+    // The pages behind the login wall first: a session login's own.
+    let mut paths: Vec<String> = refused.walls.clone();
+    for (path, _) in &refused.reads {
+        if paths.len() >= 5 {
+            break;
+        }
+        if !paths.contains(path) {
+            paths.push(path.clone());
+        }
+    }
+    match served_at(p, &placement, value, &paths).await {
+        Some(path) => served_at(p, &placement, "spillcheck-made-up-session", &[path])
+            .await
+            .is_none(),
+        None => false,
+    }
+}
+
+/// Where the API takes tokens, when the user did not say (`--auth-header`,
+/// `--auth-cookie`): on GETs that refuse anonymous callers, user A's token as
+/// `Authorization: Bearer` (the first sent the usual way, so an expired token is fetched
+/// again; one answered 403 where anonymous callers got 401 was read, only forbidden);
+/// where Bearer is served nowhere and another usual placement
+/// ([`crate::auth::Placement::alternatives`]) is, while a made-up token placed the same way
+/// is not, that one from now on (`Authorization: Token`, the bare token, `X-Auth-Token`...).
+/// A few dozen requests at most, and only the first few when Bearer works.
+/// A session cookie a login answered instead of a token (`session_only`) is tried first.
+pub async fn settle_placement(
+    p: &mut Probe,
+    ops: &[Operation],
+    cookie: Option<&str>,
+    session_only: bool,
+) {
+    use spillcheck_core::DiagnosticLevel;
+    let protected = protected_reads(p, ops).await;
     let Some(user) = p.user.as_ref() else { return };
+    // A session cookie, not a token: it signs A in on the pages behind the login wall.
+    if session_only
+        && let Some(name) = cookie
+        && session_signs_in(p, &protected, name, &user.token()).await
+    {
+        let alt = crate::auth::Placement::Cookie(name.to_owned());
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "user A's login answered no token, only a session cookie: the scan signs in with `{}` (pages behind the session login are tested; --auth-cookie to say so)",
+                alt.describe()
+            ),
+        );
+        p.placement = alt;
+        return;
+    }
+    let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();
     if refused.is_empty() {
         return;
     }

@@ -1066,6 +1066,8 @@ async fn identities(
     let mut login_seen = SeenIds::default();
     // The cookie A's login handed its token out in, if only there.
     let mut a_cookie: Option<String> = None;
+    // A's login answered no token, only that session cookie.
+    let mut a_session_only = false;
     p.b_credentials.clone_from(&logins.user_b);
     if logins.user.is_some()
         || logins.user_b.is_some()
@@ -1096,6 +1098,7 @@ async fn identities(
                     answer,
                     form,
                     cookie,
+                    session_only,
                 }) => {
                     p.secret(&identity.token());
                     // The parameters the account named itself in to log in are its own
@@ -1119,6 +1122,7 @@ async fn identities(
                         Actor::UserA => {
                             login_name(&mut p.own);
                             a_cookie = cookie;
+                            a_session_only = session_only;
                             p.a_login = Some(form);
                             login_seen.learn("", &own_ids);
                             if let Some(json) = &answer {
@@ -1158,7 +1162,7 @@ async fn identities(
 
     // Where the API takes tokens, unless the user said.
     if detect_placement {
-        crate::login::settle_placement(p, ops, a_cookie.as_deref()).await;
+        crate::login::settle_placement(p, ops, a_cookie.as_deref(), a_session_only).await;
     }
 
     // The tokens' claims tell who A and B are; a weak HMAC secret allows an expired copy.

@@ -463,7 +463,11 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         if pr.op.method == "POST" && ex.response.ok() && !crate::inspect::failure_body(&ex.response)
         {
             created.push(pr);
-            if pr.op.path_params().count() == 0 && !is_session_op(&pr.op.path) {
+            // The caller's own account is no object made (`POST /account` saves a profile).
+            if pr.op.path_params().count() == 0
+                && !is_session_op(&pr.op.path)
+                && !crate::probe::is_me_path(&pr.op.path)
+            {
                 out.creates.push((*pr).clone());
                 if let Some(body) = ex.request.sent_json() {
                     out.sent_creates.push(((*pr).clone(), body));
@@ -526,7 +530,10 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
     .await;
     if p.enabled("SC220") {
         let _ = join_all(writes.iter().filter_map(|pr| {
-            malformed_body(&pr.op).map(|body| send(p, pr, body, "user A (malformed input)"))
+            malformed_body(&pr.op).map(|mut body| {
+                keep_own_account(p, pr, &mut body);
+                send(p, pr, body, "user A (malformed input)")
+            })
         }))
         .await;
         let _ = join_all(writes.iter().filter_map(|pr| {
@@ -917,10 +924,28 @@ pub(crate) fn unique_valid_body(op: &Operation, seen: &SeenIds) -> Value {
 /// what A logs in with or is known by.
 fn own_valid_body(p: &Probe, pr: &Probed) -> Value {
     let mut body = unique_valid_body(&pr.op, &p.seen_a);
-    if crate::probe::is_me_path(&pr.op.path) {
-        keep_identity(&mut body, &p.own);
-    }
+    keep_own_account(p, pr, &mut body);
     body
+}
+
+/// A write to A's own account (`POST /account`, `PUT /api/me`) keeps what A signs in
+/// with: the name and address fields A's own values, the password fields A's password
+/// (a profile form that also sets the password would otherwise lock the scan out).
+fn keep_own_account(p: &Probe, pr: &Probed, body: &mut Value) {
+    if !crate::probe::is_me_path(&pr.op.path) {
+        return;
+    }
+    keep_identity(body, &p.own);
+    let Some(password) = p.a_login.as_ref().and_then(crate::login::Form::password) else {
+        return;
+    };
+    let Value::Object(m) = body else { return };
+    for (k, v) in m.iter_mut() {
+        let n = spillcheck_core::vocab::normalize(k);
+        if n.contains("password") || n.contains("passwd") {
+            *v = Value::from(password);
+        }
+    }
 }
 
 /// Sets the fields of `body` that name the account (`email`, `username`, `login`) to the

@@ -50,7 +50,32 @@ pub(crate) fn side_effect(func: &ast::StmtFunctionDef) -> Option<&'static str> {
             break;
         }
     }
+    // A login that signs the caller out when the credentials fail is a login: the probe
+    // sends it (it is how the users sign in, and its answers are checked).
+    if v.0 == Some("logs the caller out") && logs_in(func) {
+        return None;
+    }
     v.0
+}
+
+/// Whether `func` signs someone in (`login_user(user)`).
+fn logs_in(func: &ast::StmtFunctionDef) -> bool {
+    struct L(bool);
+    impl<'a> Visitor<'a> for L {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if let Expr::Call(c) = e
+                && callee_last(c) == Some("login_user")
+            {
+                self.0 = true;
+            }
+            walk_expr(self, e);
+        }
+    }
+    let mut l = L(false);
+    for stmt in &func.body {
+        l.visit_stmt(stmt);
+    }
+    l.0
 }
 
 #[cfg(test)]
@@ -76,6 +101,12 @@ mod tests {
         assert_eq!(
             of("def out():\n    logout_user()\n    return redirect('/')\n"),
             Some("logs the caller out")
+        );
+        assert_eq!(
+            of(
+                "def do_login():\n    if ok and login_user(user):\n        return redirect('/')\n    logout_user()\n    return redirect('/')\n"
+            ),
+            None
         );
         assert_eq!(
             of("def purge():\n    db.execute('DELETE FROM notes')\n    return ''\n"),

@@ -1191,6 +1191,64 @@ fn the_session_a_login_opens_goes_with_its_token() {
 }
 
 #[test]
+fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
+    // ZOO_LOGIN=web: the only login is the browser's form, which redirects and hands out no
+    // token, only the session cookie. Logged in with --user, A and B carry that cookie, the
+    // scan says so, and A's read of B's profile behind the session is found (its
+    // owner-checked twin stays silent).
+    let t = zoo_for_users(&[("ZOO_LOGIN", "web")]);
+    let out = scan_zoo_as_users(&t, &[]);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(!diags.contains("could not log in"), "{diags}");
+    assert!(
+        diags.contains("only a session cookie: the scan signs in with `Cookie: session={token}`"),
+        "{diags}"
+    );
+    let logins = t.logins();
+    assert!(
+        logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+        "{logins:?}"
+    );
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.1 == "GET" && g.2 == "/api/web/users/{username}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        !got.iter().any(|g| g.2 == "/api/web/v2/users/{username}"),
+        "{got:?}"
+    );
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    // The session cookie is a secret like a token: shown elided (`session=eyJtZW…#f5cf1b`)
+    // wherever the report or the log shows it.
+    let shown: Vec<&str> = all
+        .match_indices("session=")
+        .map(|(at, _)| &all[at..(at + 24).min(all.len())])
+        .collect();
+    assert!(!shown.is_empty(), "the session cookie is never shown");
+    for s in shown.iter().filter(|s| !s.starts_with("session={token}")) {
+        assert!(s.contains('…'), "a session cookie shown whole: {s}");
+    }
+    // A wrong password lands back on the login form: no identity, one clear error.
+    let out = run(
+        &[
+            "api",
+            &t.url(),
+            "--user",
+            "alice:wrong-password",
+            "--format",
+            "json",
+        ],
+        &workspace(),
+    );
+    let diags = serde_json::to_string(&json(&out)["diagnostics"]).unwrap();
+    assert!(diags.contains("could not log in"), "{diags}");
+}
+
+#[test]
 fn a_token_handed_out_in_a_header_as_python_bytes_is_sent_back_bare() {
     // The login answers `Authorization: b'<token>'` (PyJWT 1.x formatted into a string)
     // and the API reads the bare token from `Authorization`: the scan unwraps the token,

@@ -108,8 +108,14 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .map(|a| (a.login.clone(), Some(a.user.clone())))
         .collect();
     if pairs.is_empty() {
+        // The login found, in the shape user A's credentials worked in when it is the
+        // same operation (a form where the code did not say which body it reads).
         if let Some(form) = login_form(p) {
-            pairs.push((form, None));
+            let worked = p
+                .a_login
+                .as_ref()
+                .filter(|a| a.op.method == form.op.method && a.op.path == form.op.path);
+            pairs.push((worked.cloned().unwrap_or(form), None));
         }
         // The login user A's credentials worked on, in the shape that worked (HTTP Basic
         // on a token endpoint, a nested body), when it is another operation.
@@ -346,8 +352,8 @@ async fn timing_of(
     if !alike {
         return None;
     }
-    let mk = median(known.iter().map(|x| x.response.elapsed).collect());
-    let mf = median(fresh.iter().map(|x| x.response.elapsed).collect());
+    let mk = median(known.iter().map(|x| x.response.server_time()).collect());
+    let mf = median(fresh.iter().map(|x| x.response.server_time()).collect());
     let (slow, fast) = if mk > mf { (mk, mf) } else { (mf, mk) };
     if !clearly_slower(slow, fast) {
         return None;
@@ -432,19 +438,19 @@ async fn enumeration(
         );
     }
     // Same answers: compare timing over a few more attempts each.
-    let (mut a, mut b) = (vec![known.response.elapsed], vec![absent.response.elapsed]);
+    let (mut a, mut b) = (vec![known.response.server_time()], vec![absent.response.server_time()]);
     for _ in 0..2 {
         a.push(
             attempt(p, form, &existing, &wrong, "login: existing user")
                 .await?
                 .response
-                .elapsed,
+                .server_time(),
         );
         b.push(
             attempt(p, form, &unknown, &wrong, "login: unknown user")
                 .await?
                 .response
-                .elapsed,
+                .server_time(),
         );
     }
     let (ma, mb) = (median(a), median(b));
