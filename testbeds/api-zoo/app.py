@@ -992,7 +992,36 @@ def create_app():
             LOGINS.append(name)
             session["member"] = name
             session["user"] = name
+            # As Flask-Login keeps it: the account's number, which no page shows.
+            session["_user_id"] = str(web_ids[name])
             return redirect("/dashboard")
+
+        web_ids = {"alice": 1041, "bob": 1042}
+
+        def page(name):
+            user = state["users"][name]
+            return f"<h1>{user['full_name']}</h1><p>{user['email']}</p><p>{user['phone']}</p>"
+
+        # Planted: any member's account page by its number (the number is learnt from the
+        # caller's own session cookie, which Flask signs but does not encrypt).
+        @app.get("/web/accounts/<int:user_id>")
+        def web_account_page(user_id):
+            if session.get("member") not in state["users"]:
+                return redirect("/login?next=" + request.path)
+            name = next((n for n, i in web_ids.items() if i == user_id), None)
+            if name is None:
+                abort(404)
+            return page(name)
+
+        # Safe: the same page, the member's own only.
+        @app.get("/web/v2/accounts/<int:user_id>")
+        def web_account_page_v2(user_id):
+            me = session.get("member")
+            if me not in state["users"]:
+                return redirect("/login?next=" + request.path)
+            if web_ids[me] != user_id:
+                abort(404)
+            return page(me)
 
     def member_session(view):
         def wrapper(*args, **kwargs):

@@ -1633,7 +1633,18 @@ async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {
 }
 
 fn learn_claims(own: &mut Own, token: &str) {
-    let Ok(jwt) = Jwt::decode(token) else { return };
+    let Ok(jwt) = Jwt::decode(token) else {
+        // A Flask session (itsdangerous, signed, not encrypted) shows who it signs in:
+        // Flask-Login's `_user_id`, an app's own `user_id`.
+        if let Some(signed) = spillcheck_tokens::signed::decode(token)
+            && let Value::Object(m) = &signed.payload
+        {
+            for (k, v) in m {
+                own.learn_key(k, v);
+            }
+        }
+        return;
+    };
     for key in ["email", "upn", "preferred_username", "username"] {
         if let Some(e) = jwt.claims.get(key).and_then(Value::as_str) {
             own.emails.extend(inspect::emails(e));

@@ -1221,6 +1221,17 @@ fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
         !got.iter().any(|g| g.2 == "/api/web/v2/users/{username}"),
         "{got:?}"
     );
+    // The account numbers no page shows are read from each user's own session cookie:
+    // A's read of B's account page is found, the owner-only twin stays silent.
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/web/accounts/{user_id}"),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|g| g.2 == "/web/v2/accounts/{user_id}"),
+        "{got:?}"
+    );
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     // The session cookie is a secret like a token: shown elided (`session=eyJtZW…#f5cf1b`)
     // wherever the report or the log shows it.
