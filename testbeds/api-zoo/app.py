@@ -95,7 +95,7 @@ Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (de
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
-no token. ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
+no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
@@ -131,7 +131,8 @@ def seed():
 
 def create_app():
     app = Flask(__name__)
-    app.secret_key = secrets.token_hex(16)
+    # ZOO_SECRET_KEY: the session's signing key (planted when it is a common word).
+    app.secret_key = os.environ.get("ZOO_SECRET_KEY") or secrets.token_hex(16)
     state = {}
     state["users"], state["notes"] = seed()
     ledger = {

@@ -1553,6 +1553,7 @@ pub async fn settle_placement(
             ),
         );
         p.placement = alt;
+        p.session_login = true;
         return;
     }
     let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();

@@ -239,6 +239,9 @@ pub struct Probe {
     pub password_ops: Vec<Probed>,
     /// User B's credentials (`--user` for B), when B logs in with a password.
     pub b_credentials: Option<crate::auth::Credentials>,
+    /// The users sign in with the session cookie their login set (a web app's login that
+    /// hands out no token): pages behind that login are tested with it.
+    pub session_login: bool,
     /// The login that worked for user A's `--user` credentials, with the request that
     /// worked (failed attempts for SC260/SC261 are sent in the same shape).
     pub a_login: Option<crate::login::Form>,
@@ -926,6 +929,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         anon_after: Vec::new(),
         password_ops: Vec::new(),
         b_credentials: None,
+        session_login: false,
         a_login: None,
         refused_writes: Vec::new(),
         token_secret: None,
@@ -1342,7 +1346,7 @@ async fn learn(
         })
         .map(|pr| format!("{} {}", pr.op.method, pr.op.path))
         .collect();
-    if p.user.is_some() && !browser.is_empty() {
+    if p.user.is_some() && !p.session_login && !browser.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
             format!(

@@ -65,6 +65,95 @@ pub fn decode(token: &str) -> Option<Signed> {
     })
 }
 
+/// The ways a signing key is derived from an app's secret: Flask's session cookie (salt
+/// `cookie-session`, HMAC derivation) and `itsdangerous`' own default (salt
+/// `itsdangerous`, `django-concat`), both HMAC-SHA1 as they ship.
+#[derive(Clone, Copy)]
+enum Derivation {
+    FlaskSession,
+    ItsdangerousDefault,
+}
+
+impl Derivation {
+    fn key(self, secret: &[u8]) -> Vec<u8> {
+        use hmac::{Hmac, Mac as _};
+        use sha1::{Digest as _, Sha1};
+        match self {
+            Derivation::FlaskSession => {
+                let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret) else {
+                    return Vec::new();
+                };
+                mac.update(b"cookie-session");
+                mac.finalize().into_bytes().to_vec()
+            }
+            Derivation::ItsdangerousDefault => {
+                let mut h = Sha1::new();
+                h.update(b"itsdangerous");
+                h.update(b"signer");
+                h.update(secret);
+                h.finalize().to_vec()
+            }
+        }
+    }
+
+    fn signs(self, secret: &[u8], value: &[u8], signature: &[u8]) -> bool {
+        use hmac::{Hmac, Mac as _};
+        let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(&self.key(secret)) else {
+            return false;
+        };
+        mac.update(value);
+        mac.verify_slice(signature).is_ok()
+    }
+}
+
+/// What signed an `itsdangerous` token: the secret and whether it is Flask's session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cracked {
+    /// The app's secret (`SECRET_KEY`).
+    pub secret: String,
+    /// Signed the way Flask signs its session cookie (else `itsdangerous`' defaults).
+    pub flask_session: bool,
+    /// Candidates tried.
+    pub guesses: u64,
+}
+
+/// The secret an `itsdangerous` token (a Flask session cookie, a default serializer's
+/// token) was signed with, among the built-in words, `extra` (the project's hard-coded
+/// keys) and the published list of secrets found in public code. Only HMAC-SHA1
+/// signatures (what both ship with); `None` when no candidate signs it.
+pub fn crack(token: &str, extra: &[String]) -> Option<Cracked> {
+    use rayon::prelude::*;
+    decode(token)?;
+    let token = token.trim();
+    let (value, signature) = token.rsplit_once('.')?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    if signature.len() != 20 {
+        return None;
+    }
+    let (value, signature) = (value.as_bytes(), signature.as_slice());
+    let ways = [Derivation::FlaskSession, Derivation::ItsdangerousDefault];
+    let signs = |w: &[u8]| ways.iter().find(|d| d.signs(w, value, signature)).copied();
+    let mut candidates = crate::jwt::builtin();
+    candidates.extend(extra.iter().cloned());
+    let mut guesses = candidates.len() as u64;
+    let mut found = candidates
+        .par_iter()
+        .find_map_any(|w| signs(w.as_bytes()).map(|d| (w.as_bytes().to_vec(), d)));
+    if found.is_none() {
+        guesses += crate::jwt::PUBLISHED_COUNT;
+        found = crate::jwt::published()
+            .par_split(|b| *b == b'\n')
+            .map(|w| w.strip_suffix(b"\r").unwrap_or(w))
+            .find_map_any(|w| signs(w).map(|d| (w.to_vec(), d)));
+    }
+    let (secret, way) = found?;
+    Some(Cracked {
+        secret: String::from_utf8_lossy(&secret).into_owned(),
+        flask_session: matches!(way, Derivation::FlaskSession),
+        guesses,
+    })
+}
+
 fn is_url_safe(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
@@ -111,6 +200,28 @@ mod tests {
         assert!(audited(&timed).is_empty());
         // The finding shows the token redacted, never whole.
         assert!(!audited(&untimed)[0].message.contains(&untimed));
+    }
+
+    #[test]
+    fn a_flask_session_and_a_default_serializer_token_give_up_their_secret() {
+        // Made with Flask 3 and itsdangerous 2 (secret `spillcheck-fixture-key`): a Flask
+        // session cookie, a `URLSafeTimedSerializer` token with the default salt, and one
+        // with a salt of its own (not found: the salt is part of the key).
+        let key = "spillcheck-fixture-key".to_owned();
+        let session =
+            "eyJ1c2VybmFtZSI6ImJvYmJ5IiwiX3VzZXJfaWQiOiI3In0.aw97Ng.7aSxqxSZKadR7mw8Gu40lg4efcI";
+        let got = crack(session, std::slice::from_ref(&key)).unwrap();
+        assert_eq!(got.secret, key);
+        assert!(got.flask_session);
+        let timed = "eyJ1aWQiOjd9.aw97Ng.fPNh1HF3fkcpyeqcxwwtbh37dX8";
+        let got = crack(timed, std::slice::from_ref(&key)).unwrap();
+        assert!(!got.flask_session);
+        assert!(crack("WyJhbGljZSJd.wDouqqiE1kJGK0uyL7mkb2H3A7w", &[key]).is_none());
+        // Without the key among the candidates (nor in the lists), nothing.
+        assert!(crack(session, &[]).is_none());
+        // A common word is found with no help (secret `secret`).
+        let got = crack("eyJ1c2VyIjoiYSJ9.aw97VQ.oyAKwuVkwX7922shIJwKHLl2iQ0", &[]).unwrap();
+        assert_eq!(got.secret, "secret");
     }
 
     #[test]

@@ -1243,6 +1243,27 @@ fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
     for s in shown.iter().filter(|s| !s.starts_with("session={token}")) {
         assert!(s.contains('…'), "a session cookie shown whole: {s}");
     }
+    // The session is signed with a random key: nothing to crack.
+    assert!(!got.iter().any(|g| g.0 == "SC301"), "{got:?}");
+    // Signed with a common word, the session cookie gives its key up (SC301, redacted).
+    let weak = zoo_for_users(&[("ZOO_LOGIN", "web"), ("ZOO_SECRET_KEY", "changeme")]);
+    let out = scan_zoo_as_users(&weak, &["--select", "SC301"]);
+    let report = json(&out);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SC301")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Flask session cookie") && m.contains("weak secret `ch")),
+        "{messages:?}\n{}",
+        stderr(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("changeme"));
     // A wrong password lands back on the login form: no identity, one clear error.
     let out = run(
         &[

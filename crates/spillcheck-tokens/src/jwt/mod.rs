@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 pub use audit::{Policy, audit, compare};
 pub use crack::{CrackResult, crack, crack_wordlist};
+pub(crate) use crack::{PUBLISHED_COUNT, builtin, published};
 pub use forge::{
     alg_none, expired_copy, foreign_signature, impersonate, sign_hmac, stripped_signature,
     tampered_signature,

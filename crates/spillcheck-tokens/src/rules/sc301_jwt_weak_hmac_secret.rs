@@ -6,10 +6,10 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// The HMAC secret of an HS256/HS384/HS512 token was found by trying common and default secrets (and `--wordlist`). The secret is shown redacted.
+    /// The HMAC secret of an HS256/HS384/HS512 token was found by trying common and default secrets (and `--wordlist`). The same for a Flask session cookie or another `itsdangerous` token (a `--user` login that answers only a session cookie, a token minted with `URLSafeTimedSerializer`): the app's `SECRET_KEY`, tried the way Flask derives its session key (salt `cookie-session`) and the way `itsdangerous` does by default. The secret is shown redacted.
     ///
     /// ## Why it matters
-    /// With the secret, anyone can mint tokens for any user, including administrators.
+    /// With the secret, anyone can mint tokens (or sign Flask sessions) for any user, including administrators.
     ///
     /// ## Example
     /// ```text
@@ -24,7 +24,7 @@ declare_rule! {
     pub static SC301 = {
         id: "SC301",
         slug: "jwt-weak-hmac-secret",
-        title: "JWT signed with a weak HMAC secret",
+        title: "Token signed with a weak HMAC secret",
         severity: Severity::Critical,
         confidence: Confidence::Confirmed,
         cwe: &[521, 798],

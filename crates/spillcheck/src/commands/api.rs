@@ -182,7 +182,17 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
             }
             op.side_effect = r.side_effect.map(str::to_owned);
+            // A view that checks a password it is sent is a login, whatever else it reads:
+            // it authenticates the credentials, not the caller (anyone may send them).
+            let checks_sent_password =
+                matches!(r.auth, spillcheck_python::RouteAuth::Handler { .. })
+                    && r.inputs.iter().any(|i| {
+                        let n = spillcheck_core::vocab::normalize(&i.name);
+                        matches!(i.source, InputSource::Json | InputSource::Form)
+                            && (n.contains("password") || n.contains("passwd") || n == "pwd")
+                    });
             op.security = match r.auth.declared() {
+                Some(true) if checks_sent_password => Security::Unknown,
                 Some(true) => Security::Required(Vec::new()),
                 Some(false) => Security::Public,
                 None => Security::Unknown,

@@ -130,6 +130,42 @@ fn weak_secret_finding(
     )
 }
 
+/// SC301 for an `itsdangerous` token whose secret is among the candidates: whoever has it
+/// signs sessions (or tokens) for any user.
+fn weak_signing_secret(token: &str, code_keys: &[String]) -> Option<Finding> {
+    let cracked = spillcheck_tokens::signed::crack(token, code_keys)?;
+    let shown = spillcheck_core::redact(token);
+    let key = spillcheck_core::redact(&cracked.secret);
+    let source = if code_keys.contains(&cracked.secret) {
+        "the project's code, where it is hard-coded"
+    } else {
+        "the built-in words and the published list of secrets"
+    };
+    let what = if cracked.flask_session {
+        "Flask session cookie"
+    } else {
+        "itsdangerous token"
+    };
+    let power = if cracked.flask_session {
+        "anyone can sign a session for any user (Flask-Login's `_user_id`, an app's `user_id`)"
+    } else {
+        "anyone can sign such tokens for any user"
+    };
+    Some(
+        Finding::new(
+            &SC301,
+            format!(
+                "{what} `{shown}` is signed with the weak secret `{key}` (the app's `SECRET_KEY`), found in {source} after {} guesses: {power}",
+                cracked.guesses
+            ),
+        )
+        .with_confidence(Confidence::Confirmed)
+        .with_key(format!("{shown}:secret"))
+        .with_secret(cracked.secret)
+        .with_secret(token.to_owned()),
+    )
+}
+
 /// The audit and built-in-list crack of a token the probe was given (nothing when it is
 /// not a JWT: opaque tokens are fine).
 pub(crate) fn audit_token(token: &str, max_lifetime: i64) -> Vec<Finding> {
@@ -144,10 +180,14 @@ pub(crate) fn audit_token_with(
     code_keys: &[String],
 ) -> Vec<Finding> {
     let Ok(decoded) = Jwt::decode(token) else {
-        // Not a JWT: an itsdangerous token shows whether it can expire.
-        return spillcheck_tokens::signed::decode(token)
-            .map(|s| spillcheck_tokens::signed::audit(&s, token))
-            .unwrap_or_default();
+        // Not a JWT: an itsdangerous token (a Flask session cookie) shows whether it can
+        // expire, and gives up a weak signing secret as a JWT does.
+        let Some(signed) = spillcheck_tokens::signed::decode(token) else {
+            return Vec::new();
+        };
+        let mut findings = spillcheck_tokens::signed::audit(&signed, token);
+        findings.extend(weak_signing_secret(token, code_keys));
+        return findings;
     };
     let mut findings = audit(
         &decoded,
