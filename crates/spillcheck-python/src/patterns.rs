@@ -421,14 +421,37 @@ pub(crate) fn is_password_like_name(name: &str) -> bool {
     if ws.is_empty() || descriptive(&ws) {
         return false;
     }
-    ws.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "password" | "passwd" | "pwd" | "passphrase" | "pin" | "cvv" | "ssn"
-        )
-    }) || ws.join("_").ends_with("secret")
+    ws.iter()
+        .any(|w| is_password_word(w) || matches!(w.as_str(), "passphrase" | "pin" | "cvv" | "ssn"))
+        || ws.join("_").ends_with("secret")
         || ws.join("_").ends_with("api_key")
         || ws.join("_").ends_with("private_key")
+}
+
+/// A word that names a password, in English and in the languages apps are written in
+/// (`parola`, `passwort`, `contrasena`, `senha`, `motdepasse`, `wachtwoord`, `haslo`):
+/// `parola_veche` is an old password.
+pub(crate) fn is_password_word(w: &str) -> bool {
+    matches!(
+        w,
+        "password"
+            | "passwd"
+            | "pwd"
+            | "parola"
+            | "passwort"
+            | "kennwort"
+            | "contrasena"
+            | "contrasenya"
+            | "senha"
+            | "motdepasse"
+            | "wachtwoord"
+            | "haslo"
+            | "heslo"
+            | "jelszo"
+            | "salasana"
+            | "losenord"
+            | "sifre"
+    )
 }
 
 /// A variable name that reads like a bearer token or auth header value.

@@ -563,13 +563,24 @@ impl ProjectFacts {
                         continue;
                     };
                     let mut setter: Option<String> = None;
+                    let mut hashing_type = false;
                     crate::ast_util::each_expr(&a.value, &mut |e| {
                         if let Expr::Call(c) = e
                             && callee_last(c) == Some("property")
                         {
                             setter = c.arguments.find_argument_value("fset", 1).and_then(dotted);
                         }
+                        // A column type that hashes what it is given and compares hashes
+                        // (sqlalchemy-utils' `PasswordType`, peewee's `PasswordField`).
+                        if let Expr::Call(c) = e
+                            && matches!(callee_last(c), Some("PasswordType" | "PasswordField"))
+                        {
+                            hashing_type = true;
+                        }
                     });
+                    if hashing_type {
+                        self.facts.hashing_setters.insert(target.id.to_string());
+                    }
                     if let Some(setter) = setter
                         && methods
                             .iter()

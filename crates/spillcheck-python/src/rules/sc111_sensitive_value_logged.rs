@@ -8,6 +8,10 @@ declare_rule! {
     /// ## What it finds
     /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a request hook of a module that logs users in (it runs around those requests too; a webhook blueprint's hook does not), also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`), or personal data (email, phone) of users.
     ///
+    /// Also a database connection that logs every statement with its values: `create_engine(url,
+    /// echo=True)` (SQLAlchemy logs each statement and its bound parameters) and sqlite3's
+    /// `conn.set_trace_callback(print)`, once a file (`possible` under a debug flag).
+    ///
     /// ## Why it matters
     /// Logs outlive the data they copy and escape its access controls; a password in a log is a password disclosed to every reader of the log (CWE-532, CWE-359).
     ///
@@ -225,6 +229,7 @@ fn value_names(expr: &Expr) -> Vec<&str> {
 /// `SC111`: a log call whose arguments hold a password or secret, or a whole request
 /// body in an authentication endpoint.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    check_sql_echo(cx, call);
     if !cx.is_logging_call(call) {
         return;
     }
@@ -271,6 +276,49 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         });
     if let Some(what) = what {
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
+    }
+}
+
+/// A database connection that writes every statement it runs, with the values bound to
+/// it, to the application's output: `create_engine(url, echo=True)` (SQLAlchemy logs each
+/// statement and its parameters: e-mails of every login, password hashes at sign-up,
+/// tokens looked up), sqlite3's `conn.set_trace_callback(print)` (the statement as run,
+/// values inlined). Under a debug flag, `possible`.
+fn check_sql_echo(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    let what = match callee_last(call) {
+        Some("create_engine" | "create_async_engine") => call
+            .arguments
+            .find_keyword("echo")
+            .filter(|k| {
+                matches!(&k.value, Expr::BooleanLiteral(b) if b.value)
+                    || str_value(&k.value) == Some("debug")
+            })
+            .map(|_| "`create_engine(..., echo=True)` logs every SQL statement with the values bound to it"),
+        Some("set_trace_callback") => call
+            .arguments
+            .args
+            .first()
+            .filter(|a| !matches!(a, Expr::NoneLiteral(_)))
+            .map(|_| "`set_trace_callback(...)` hands every SQL statement, values inlined, to a printer"),
+        _ => None,
+    };
+    let Some(what) = what else { return };
+    // One finding a file: each connection a module opens the same way is the same fault.
+    if cx
+        .findings
+        .iter()
+        .any(|f| f.rule_id == SC111.id && f.message.starts_with(what))
+    {
+        return;
+    }
+    let possible = cx.guarded_by_flag();
+    let f = cx.report(
+        &SC111,
+        call,
+        format!("{what}: users' e-mails, password hashes and tokens end up in the logs"),
+    );
+    if possible {
+        f.confidence = Confidence::Possible;
     }
 }
 

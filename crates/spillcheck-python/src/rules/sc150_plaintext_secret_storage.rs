@@ -18,7 +18,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// `user.password = raw` is not reported when the model's `password` is a property, a
+    /// A stored password compared in Python with the one the client sent (`if user['password']
+    /// == password_input:`, `current_user.password != form.old_password.data`) is reported too:
+    /// only a password kept in clear can equal what was typed (a hash of what was sent, a
+    /// configured password, two values the client sent are not). Password names are read in
+    /// the languages apps are written in (`parola`, `passwort`, `contrasena`, `senha`).
+    /// `user.password = raw` (and `user.password == raw`) is not reported when the model's
+    /// `password` is a sqlalchemy-utils `PasswordType` or peewee `PasswordField` column, a property, a
     /// `hybrid_property`, a `synonym(..., descriptor=property(...))` or a `@validates` hook whose
     /// setter hashes, or a SQLAlchemy `before_insert`/`before_update` listener (`listen(User,
     /// "before_insert", fn)`, `@event.listens_for`) hashes it, itself or through a method of
@@ -438,7 +444,7 @@ fn password_column(name: &str) -> bool {
     crate::patterns::is_password_like_name(&lower)
         && crate::patterns::words(&lower)
             .iter()
-            .any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd"))
+            .any(|w| crate::patterns::is_password_word(w))
         && !["hash", "digest", "salt", "reset", "token", "crypt", "expir", "policy", "length"]
             .iter()
             .any(|w| lower.contains(w))
@@ -580,6 +586,79 @@ fn check_lookup(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         "{what} looked up by `{column}` equal to {raw} as the client sent it: the column holds passwords in clear"
     );
     report_password_write(cx, call, &column, message);
+}
+
+/// A stored record's password read back to be compared: `user['password']`,
+/// `row.get('pwd')`, `user.password` (not the request's, a form's or the settings').
+/// Its column name.
+fn stored_password<'e>(cx: &Checker<'_>, e: &'e Expr) -> Option<&'e str> {
+    let (receiver, column) = match e {
+        Expr::Subscript(sub) => (sub.value.as_ref(), crate::ast_util::str_value(&sub.slice)?),
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "get" => (
+                a.value.as_ref(),
+                c.arguments.args.first().and_then(crate::ast_util::str_value)?,
+            ),
+            _ => return None,
+        },
+        Expr::Attribute(a) => (a.value.as_ref(), a.attr.as_str()),
+        _ => return None,
+    };
+    let Expr::Name(n) = receiver else { return None };
+    let name = n.id.as_str();
+    (password_column(column)
+        && !sent_root(name)
+        && !uses_its_password(name)
+        && !crate::patterns::is_password_like_name(&name.to_ascii_lowercase())
+        && !from_the_request(cx, e))
+    .then_some(column)
+}
+
+/// `SC150` on a stored password compared with the one the client sent
+/// (`if user['password'] == password:`, `user.password != form.password.data`): only a
+/// password kept in clear can equal what was typed.
+pub(crate) fn check_compare(cx: &mut Checker<'_>, test: &Expr) {
+    let mut hit: Option<(ruff_text_size::TextRange, String, String, bool)> = None;
+    let cx_ref: &Checker<'_> = cx;
+    crate::ast_util::any_expr(test, &mut |e| {
+        let Expr::Compare(c) = e else { return false };
+        let (Some(op), Some(right)) = (c.ops.first(), c.comparators.first()) else {
+            return false;
+        };
+        if !matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq) {
+            return false;
+        }
+        for (stored, sent) in [(c.left.as_ref(), right), (right, c.left.as_ref())] {
+            if let Some(column) = stored_password(cx_ref, stored)
+                && let Some(raw) = raw_password(cx_ref, sent)
+            {
+                let shown = crate::ast_util::dotted(stored)
+                    .unwrap_or_else(|| format!("the record's `{column}`"));
+                let attribute = matches!(stored, Expr::Attribute(_));
+                hit = Some((
+                    ruff_text_size::Ranged::range(c),
+                    column.to_owned(),
+                    format!(
+                        "{} is compared with {raw} as the client sent it: the stored password is kept in clear",
+                        if shown.starts_with("the record") { shown } else { format!("`{shown}`") }
+                    ),
+                    attribute,
+                ));
+                return true;
+            }
+        }
+        false
+    });
+    let Some((range, column, message, attribute)) = hit else {
+        return;
+    };
+    if attribute {
+        // `user.password == password` hashes first where the model's setter or column
+        // type hashes (`PasswordType` compares hashes).
+        report_password_write(cx, &range, &column, message);
+    } else {
+        cx.report(&SC150, &range, message);
+    }
 }
 
 /// `SC150` on ORM assignments: `user.password = password` with no hashing.
@@ -1014,6 +1093,15 @@ fn check_tables(cx: &crate::project::Project<'_>, findings: &mut Vec<spillcheck_
 pub(crate) struct Check;
 
 impl crate::rules::Rule for Check {
+    fn on_if<'a>(&self, cx: &mut Checker<'a>, stmt: &'a ast::StmtIf) {
+        check_compare(cx, &stmt.test);
+        for clause in &stmt.elif_else_clauses {
+            if let Some(test) = &clause.test {
+                check_compare(cx, test);
+            }
+        }
+    }
+
     fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
         check_call(cx, call);
     }
