@@ -95,7 +95,8 @@ Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (de
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
-no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
+no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
+ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does. ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
@@ -736,9 +737,17 @@ def create_app():
         session["user"] = name
         return redirect("/dashboard")
 
+    # ZOO_CSRF=1: the login form carries a cross-site request token bound to the session,
+    # as Flask-WTF's does; a post without it is refused.
+    csrf = os.environ.get("ZOO_CSRF") == "1"
+
     @app.get("/login")
     def login_page():
-        return '<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>'
+        token = ""
+        if csrf:
+            session["csrf"] = session.get("csrf") or secrets.token_urlsafe(16)
+            token = f'<input id="csrf_token" name="csrf_token" type="hidden" value="{session["csrf"]}">'
+        return f'<form method="post" action="/login">{token}<input name="username"><input type="password" name="password"></form>'
 
     # Side effects: never to be sent by a scanner.
     @app.get("/api/admin/reseed")
@@ -986,6 +995,8 @@ def create_app():
     if shape == "web":
         @app.post("/login")
         def web_login():
+            if csrf and (not session.get("csrf") or request.form.get("csrf_token") != session["csrf"]):
+                return "Bad Request: The CSRF token is missing.", 400
             name = request.form.get("username")
             user = state["users"].get(name)
             if user is None or user["password"] != request.form.get("password"):

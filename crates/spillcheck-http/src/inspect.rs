@@ -315,7 +315,7 @@ pub fn around(text: &str, needle: &str, n: usize) -> String {
 }
 
 /// Words of a login or sign-in page's URL.
-const LOGIN_WORDS: &[&str] = &[
+pub(crate) const LOGIN_WORDS: &[&str] = &[
     "login",
     "log-in",
     "log_in",
@@ -372,6 +372,50 @@ pub fn without_field_values(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The hidden cross-site request token field of an HTML form (`csrf_token` of Flask-WTF,
+/// `_csrf_token`, `csrfmiddlewaretoken`, `authenticity_token`): its name and value.
+pub fn csrf_field(html: &str) -> Option<(String, String)> {
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<input") {
+        let start = from + at;
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        let tag = &html[start..end];
+        from = end;
+        let attr = |name: &str| -> Option<String> {
+            let t = tag.to_ascii_lowercase();
+            let mut i = 0;
+            while let Some(k) = t[i..].find(name) {
+                let at = i + k;
+                i = at + name.len();
+                // A whole attribute name: `name=`, not `data-name=` or `classname=`.
+                let before = t[..at].chars().last();
+                if before.is_some_and(|c| !c.is_whitespace()) {
+                    continue;
+                }
+                let rest = tag[i..].trim_start().strip_prefix('=')?.trim_start();
+                let q = rest.chars().next()?;
+                return if q == '"' || q == '\'' {
+                    rest[1..].split(q).next().map(str::to_owned)
+                } else {
+                    rest.split(|c: char| c.is_whitespace() || c == '/')
+                        .next()
+                        .map(str::to_owned)
+                };
+            }
+            None
+        };
+        let Some(name) = attr("name") else { continue };
+        let n = name.to_ascii_lowercase();
+        if (n.contains("csrf") || n == "authenticity_token")
+            && let Some(value) = attr("value").filter(|v| !v.is_empty())
+        {
+            return Some((name, value));
+        }
+    }
+    None
 }
 
 /// An HTML page with a password field: a sign-in form.
@@ -491,6 +535,27 @@ pub fn without_demo_records(json: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_forms_cross_site_request_token_is_read() {
+        let page = r#"<form method="post"><input id="csrf_token" name="csrf_token" type="hidden" value="IjQ2ZTc.aw9.x-y_z"><input name="username"><input type="password" name="password"></form>"#;
+        assert_eq!(
+            csrf_field(page),
+            Some(("csrf_token".to_owned(), "IjQ2ZTc.aw9.x-y_z".to_owned()))
+        );
+        let single = "<input type='hidden' value='tok123' name='_csrf_token'/>";
+        assert_eq!(
+            csrf_field(single),
+            Some(("_csrf_token".to_owned(), "tok123".to_owned()))
+        );
+        // A field named otherwise, or a data attribute, is no token.
+        assert_eq!(
+            csrf_field(r#"<input data-name="csrf" name="q" value="x">"#),
+            None
+        );
+        assert_eq!(csrf_field(r#"<input name="csrf_token" value="">"#), None);
+    }
+
     use super::*;
 
     #[test]

@@ -1226,6 +1226,79 @@ fn token_cookie(ex: &Exchange) -> Option<(String, String)> {
     })
 }
 
+/// An answer refusing a form for its missing cross-site request token (Flask-WTF's
+/// "The CSRF token is missing.", a 400 or 403).
+pub(crate) fn csrf_refusal(r: &crate::engine::Response) -> bool {
+    matches!(r.status, 400 | 403) && r.text().to_ascii_lowercase().contains("csrf")
+}
+
+/// `req` (a form login) with the cross-site request token the login page at `path` hands
+/// out: the page's hidden field added to the form, the cookies the page set (the session
+/// the token is bound to) and a `Referer` of the page (Flask-WTF checks it over HTTPS).
+/// `None` when the page holds no such field.
+async fn with_csrf_token(
+    p: &Probe,
+    req: &crate::engine::Request,
+    path: &str,
+) -> Option<crate::engine::Request> {
+    // The login's own path, then the pages that may hold its form (`/autentificare` posting
+    // to `/verificare`): sign-in words first, a few others after, never one with a side
+    // effect; a page counts when its form posts to the login's path.
+    let mut pages: Vec<String> = p
+        .ops
+        .iter()
+        .map(|pr| &pr.op)
+        .filter(|op| {
+            op.method == "GET"
+                && op.path_params().count() == 0
+                && op.path != path
+                && crate::writes::side_effect(op).is_none()
+        })
+        .map(|op| op.path.clone())
+        .collect();
+    let signs_in = |x: &String| {
+        let l = x.to_ascii_lowercase();
+        !crate::inspect::LOGIN_WORDS.iter().any(|w| l.contains(w))
+    };
+    pages.sort_by_key(signs_in);
+    pages.truncate(6);
+    pages.insert(0, path.to_owned());
+    let mut found = None;
+    for (i, at) in pages.iter().enumerate() {
+        let Ok(page) = p.anon(p.request("login page", Method::GET, at)).await else {
+            continue;
+        };
+        let text = page.response.text();
+        let posts_here = i == 0
+            || text.contains(&format!("action=\"{path}\""))
+            || text.contains(&format!("action='{path}'"));
+        if posts_here && let Some(field) = crate::inspect::csrf_field(&text) {
+            found = Some((page, field));
+            break;
+        }
+    }
+    let (page, (field, token)) = found?;
+    let mut body: serde_json::Map<String, Value> =
+        url::form_urlencoded::parse(&req.body.as_ref()?.1)
+            .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
+            .collect();
+    body.insert(field, Value::from(token));
+    let mut again = req.clone().form(&Value::Object(body));
+    let cookies: Vec<String> = page
+        .response
+        .set_cookies()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if !cookies.is_empty() {
+        for c in &cookies {
+            p.secret(c.split_once('=').map_or(c.as_str(), |(_, v)| v));
+        }
+        again = again.header("cookie", &cookies.join("; "));
+    }
+    Some(again.header("referer", page.response.url.as_str()))
+}
+
 /// A cookie a login answer (its redirect hops included) sets that keeps a signed-in
 /// session (`session`, `sessionid`, `remember_token`; a CSRF cookie is none), with a
 /// machine-made value: the identity of a web app whose login hands out no token.
@@ -1311,9 +1384,23 @@ pub async fn log_in(
                 }
             };
             tried += 1;
-            let Ok(ex) = p.anon(req.clone()).await else {
+            let Ok(mut ex) = p.anon(req.clone()).await else {
                 continue;
             };
+            // A web form protected against cross-site requests (Flask-WTF) refuses a post
+            // without the token its page hands out: fetch the page, and send the form again
+            // with the page's token, the session cookie it is bound to, and a Referer.
+            if matches!(&shape, Shape::Body { form: true, .. })
+                && (csrf_refusal(&ex.response)
+                    || crate::inspect::is_login_form(&ex.response)
+                        && crate::inspect::csrf_field(&ex.response.text()).is_some())
+                && let Some(with_token) = with_csrf_token(p, &req, &path).await
+                && let Ok(again) = p.anon(with_token.clone()).await
+            {
+                tried += 1;
+                ex = again;
+                req = with_token;
+            }
             // An operation that is not there answers every shape the same: next one.
             if i >= known && matches!(ex.response.status, 404 | 405) {
                 break;

@@ -1413,6 +1413,16 @@ async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
         );
     }
 
+    if !written.need_csrf.is_empty() {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "not tested, web forms that need a cross-site request token (CSRF) from their page: {}",
+                listed(&written.need_csrf)
+            ),
+        );
+    }
+
     if p.user.is_some() && refused > 0 && p.protected_reads(1).is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,

@@ -196,6 +196,8 @@ pub(crate) struct Written {
     pub answers: Vec<(String, Arc<Exchange>)>,
     /// Operations whose valid body was refused as invalid (400/422): not tested.
     pub rejected: Vec<String>,
+    /// Operations refused for a missing cross-site request token (a web form): not tested.
+    pub need_csrf: Vec<String>,
     /// Objects A created that a DELETE operation removes: their concrete paths.
     pub cleanup: Vec<String>,
     /// The creating operations A's valid body worked on (POSTs without path parameters).
@@ -422,6 +424,12 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .iter()
         .filter(|pr| matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH"))
         .filter(|pr| side_effect(&pr.op).is_none())
+        // The login the users signed in at is no write to test (and is checked apart).
+        .filter(|pr| {
+            !p.a_login
+                .as_ref()
+                .is_some_and(|f| f.op.method == pr.op.method && f.op.path == pr.op.path)
+        })
         .collect();
     let mut valid = join_all(
         writes
@@ -480,7 +488,10 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         if matches!(ex.response.status, 401 | 403) {
             out.refused.push((*pr).clone());
         }
-        if matches!(ex.response.status, 400 | 422) {
+        if crate::login::csrf_refusal(&ex.response) {
+            out.need_csrf
+                .push(format!("{} {}", pr.op.method, pr.op.path));
+        } else if matches!(ex.response.status, 400 | 422) {
             out.rejected
                 .push(format!("{} {}", pr.op.method, pr.op.path));
         }

@@ -1264,6 +1264,22 @@ fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
         stderr(&out)
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("changeme"));
+    // A form protected against cross-site requests (Flask-WTF): the scan posts it with the
+    // token its page hands out and the session that token is bound to.
+    let guarded = zoo_for_users(&[("ZOO_LOGIN", "web"), ("ZOO_CSRF", "1")]);
+    let out = scan_zoo_as_users(&guarded, &["--select", "SC210"]);
+    let got = found(&json(&out));
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/web/accounts/{user_id}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    let logins = guarded.logins();
+    assert!(
+        logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+        "{logins:?}"
+    );
     // A wrong password lands back on the login form: no identity, one clear error.
     let out = run(
         &[
