@@ -136,6 +136,51 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
     all
 }
 
+/// One handler served at several URLs (`@bp.route('/e/<id>')`, `@bp.route('/event/<id>/')`)
+/// has one fault, not one a URL: the findings of a rule at the same place for different
+/// routes become the first one, its note naming the other routes.
+fn merge_routes_of_one_handler(findings: &mut Vec<Finding>) {
+    type Site = (String, String, u32, u32);
+    let site = |f: &Finding| -> Option<Site> {
+        let loc = f.location.as_ref()?;
+        f.route.as_ref()?;
+        Some((f.rule_id.clone(), loc.path.clone(), loc.line, loc.column))
+    };
+    let mut first: rustc_hash::FxHashMap<Site, usize> = rustc_hash::FxHashMap::default();
+    let mut also: Vec<(usize, String)> = Vec::new();
+    let mut drop = vec![false; findings.len()];
+    for (i, f) in findings.iter().enumerate() {
+        let Some(key) = site(f) else { continue };
+        match first.get(&key) {
+            Some(&at) if findings[at].route != f.route => {
+                if let Some(r) = &f.route {
+                    also.push((at, format!("`{} {}`", r.method, r.path)));
+                }
+                drop[i] = true;
+            }
+            Some(_) => {}
+            None => {
+                first.insert(key, i);
+            }
+        }
+    }
+    let mut notes: rustc_hash::FxHashMap<usize, Vec<String>> = rustc_hash::FxHashMap::default();
+    for (at, route) in also {
+        notes.entry(at).or_default().push(route);
+    }
+    for (at, routes) in notes {
+        findings[at].notes.push(format!(
+            "the same handler also serves {}: one fix for all",
+            routes.join(", ")
+        ));
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
 /// Files that mark a project's root.
 const PROJECT_MARKERS: &[&str] = &[
     "pyproject.toml",
@@ -493,6 +538,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             line: None,
         });
     }
+    merge_routes_of_one_handler(&mut findings);
     if let Some(only) = options.only {
         let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));
         findings.retain(|f| keep(f.location.as_ref().map(|l| l.path.as_str())));
