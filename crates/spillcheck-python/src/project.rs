@@ -504,6 +504,8 @@ impl ProjectFacts {
             facts: &'f mut ProjectFacts,
             /// Functions registered as SQLAlchemy listeners of a write.
             listeners: Vec<String>,
+            /// Inside a function named for development (`run_in_dev_mode`, `debug_server`).
+            in_dev: usize,
         }
         impl V<'_> {
             fn class(&mut self, class: &ast::StmtClassDef) {
@@ -593,6 +595,23 @@ impl ProjectFacts {
         }
         impl<'a> Visitor<'a> for V<'_> {
             fn visit_stmt(&mut self, stmt: &'a Stmt) {
+                let dev = matches!(stmt, Stmt::FunctionDef(f) if crate::patterns::words(f.name.as_str())
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "dev" | "develop" | "development" | "debug")));
+                if dev {
+                    self.in_dev += 1;
+                }
+                self.visit_stmt_inner(stmt);
+                if dev {
+                    self.in_dev -= 1;
+                }
+            }
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                self.visit_expr_inner(expr);
+            }
+        }
+        impl<'a> V<'_> {
+            fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
                 // `CORS_ORIGINS = [...]` (a settings module or class), `app.config["CORS_ORIGINS"] = ...`.
                 if let Stmt::Assign(a) = stmt
                     && !crate::recognizers::any_origin(&a.value)
@@ -658,7 +677,7 @@ impl ProjectFacts {
                 }
                 walk_stmt(self, stmt);
             }
-            fn visit_expr(&mut self, expr: &'a Expr) {
+            fn visit_expr_inner(&mut self, expr: &'a Expr) {
                 // `User(email, hashpw(password))`: a class called by its name.
                 if let Expr::Call(c) = expr
                     && let Expr::Name(n) = c.func.as_ref()
@@ -696,7 +715,9 @@ impl ProjectFacts {
                         }
                         _ => false,
                     };
-                    if starts {
+                    // Not inside a function named for development (`run_in_dev_mode`):
+                    // a console script for developers starts no production server.
+                    if starts && self.in_dev == 0 {
                         self.facts.starts_dev_server = true;
                     }
                 }
@@ -736,6 +757,7 @@ impl ProjectFacts {
                 let mut v = V {
                     facts: &mut facts,
                     listeners: Vec::new(),
+                    in_dev: 0,
                 };
                 for s in &module.body {
                     v.visit_stmt(s);
