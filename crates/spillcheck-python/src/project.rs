@@ -460,6 +460,23 @@ impl ProjectFacts {
                 // `setting == "literal"`, `config["KEY"] == CONSTANT` (a read of the
                 // configuration against a constant's name).
                 if let ([a, b], [ast::CmpOp::Eq | ast::CmpOp::In]) = (sides.as_slice(), &*c.ops) {
+                    // `if password == LEGACY_DEFAULT_PASSWORD: raise ...`: a known password
+                    // kept to refuse it, not a credential of the app.
+                    for (typed, other) in [(a, b), (b, a)] {
+                        let typed_name = match typed {
+                            Expr::Name(n) => Some(n.id.as_str()),
+                            Expr::Attribute(at) => Some(at.attr.as_str()),
+                            _ => None,
+                        };
+                        if let (Some(t), Expr::Name(n)) = (typed_name, other)
+                            && crate::patterns::is_password_like_name(&t.to_ascii_lowercase())
+                            && n.id.as_str().chars().all(|ch| {
+                                ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'
+                            })
+                        {
+                            facts.refused_values.insert(n.id.to_string());
+                        }
+                    }
                     for (setting, other) in [(a, b), (b, a)] {
                         if setting_of(setting).is_none() {
                             continue;

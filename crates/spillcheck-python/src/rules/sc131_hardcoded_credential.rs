@@ -120,6 +120,16 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             finding.autofix = fix;
             let index = cx.findings.len() - 1;
             cx.lower_in_main_block(index);
+            // A password the project refuses wherever it is typed (`if password ==
+            // LEGACY_DEFAULT_PASSWORD: raise ...`) is a denylist entry, known once every
+            // file is read.
+            cx.deferred.push((
+                index,
+                crate::project::Deferred::PossibleIfRefused {
+                    name,
+                    literal: literal.to_owned(),
+                },
+            ));
         }
         return;
     }
