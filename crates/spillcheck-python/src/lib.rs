@@ -181,6 +181,39 @@ fn merge_routes_of_one_handler(findings: &mut Vec<Finding>) {
     });
 }
 
+/// The same credential literal hard-coded in three files or more (a provider's API key in
+/// each plugin that calls it) is the application's own client key, shipped to every
+/// install, not a deployment's secret: `possible`.
+fn lower_keys_shipped_in_many_files(findings: &mut [Finding]) {
+    let mut files: rustc_hash::FxHashMap<&str, rustc_hash::FxHashSet<&str>> =
+        rustc_hash::FxHashMap::default();
+    for f in findings.iter().filter(|f| f.rule_id == "SC131") {
+        if let (Some(secret), Some(loc)) = (f.secrets.first(), &f.location) {
+            files
+                .entry(secret.as_str())
+                .or_default()
+                .insert(loc.path.as_str());
+        }
+    }
+    let shipped: rustc_hash::FxHashMap<String, usize> = files
+        .into_iter()
+        .filter(|(_, paths)| paths.len() >= 3)
+        .map(|(secret, paths)| (secret.to_owned(), paths.len()))
+        .collect();
+    if shipped.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.rule_id == "SC131") {
+        if let Some(n) = f.secrets.first().and_then(|s| shipped.get(s))
+            && f.confidence != spillcheck_core::Confidence::Possible
+        {
+            f.lower_to_possible(&format!(
+                "the same value is hard-coded in {n} files: a client key the application ships to every install, not a deployment's secret"
+            ));
+        }
+    }
+}
+
 /// Files that mark a project's root.
 const PROJECT_MARKERS: &[&str] = &[
     "pyproject.toml",
@@ -539,6 +572,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         });
     }
     merge_routes_of_one_handler(&mut findings);
+    lower_keys_shipped_in_many_files(&mut findings);
     if let Some(only) = options.only {
         let keep = |path: Option<&str>| path.is_none_or(|p| only.contains(p));
         findings.retain(|f| keep(f.location.as_ref().map(|l| l.path.as_str())));
