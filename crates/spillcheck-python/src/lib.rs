@@ -207,7 +207,7 @@ fn lower_keys_shipped_in_many_files(findings: &mut [Finding]) {
         if let Some(n) = f.secrets.first().and_then(|s| shipped.get(s))
             && f.confidence != spillcheck_core::Confidence::Possible
         {
-            f.lower_to_possible(&format!(
+            f.lower_to_possible(format!(
                 "the same value is hard-coded in {n} files: a client key the application ships to every install, not a deployment's secret"
             ));
         }
