@@ -118,6 +118,37 @@ pub(crate) fn each_expr<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
     V { f }.visit_expr(expr);
 }
 
+/// Calls `f` on every expression of `stmt` and of the statements in it (nested functions
+/// and classes included).
+pub(crate) fn each_expr_in_stmt<'a>(stmt: &'a ast::Stmt, f: &mut dyn FnMut(&'a Expr)) {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    struct V<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a Expr),
+    }
+    impl<'a> Visitor<'a> for V<'_, 'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.f)(expr);
+            walk_expr(self, expr);
+        }
+    }
+    V { f }.visit_stmt(stmt);
+}
+
+/// Calls `f` on `stmt` and every statement nested in it (pre-order).
+pub(crate) fn each_stmt<'a>(stmt: &'a ast::Stmt, f: &mut dyn FnMut(&'a ast::Stmt)) {
+    use ruff_python_ast::visitor::{Visitor, walk_stmt};
+    struct V<'b, 'a> {
+        f: &'b mut dyn FnMut(&'a ast::Stmt),
+    }
+    impl<'a> Visitor<'a> for V<'_, 'a> {
+        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+            (self.f)(stmt);
+            walk_stmt(self, stmt);
+        }
+    }
+    V { f }.visit_stmt(stmt);
+}
+
 /// Whether any sub-expression satisfies `pred`.
 pub(crate) fn any_expr(expr: &Expr, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
     let mut found = false;

@@ -33,6 +33,9 @@ pub(crate) struct ExceptContext {
     /// standard description ("500 Internal Server Error: The server encountered…"); the
     /// error that caused it is `original_exception`.
     pub http_error: bool,
+    /// The `try` raises plain exceptions with messages of its own (`raise
+    /// Exception(_("The e-mail is already taken"))`), which a broad catch relays.
+    pub own_messages: bool,
 }
 
 impl ExceptContext {
@@ -53,6 +56,7 @@ impl ExceptContext {
         ExceptContext {
             handler: false,
             http_error: false,
+            own_messages: false,
             name: h.name.as_ref().map(std::string::ToString::to_string),
             broad,
             internal,
@@ -62,6 +66,82 @@ impl ExceptContext {
                 .collect(),
         }
     }
+}
+
+/// The request's own mappings: `request.json`, `request.form`, `request.get_json()`...
+fn is_request_mapping(e: &Expr) -> bool {
+    let receiver = match e {
+        Expr::Call(c) => dotted(&c.func),
+        other => dotted(other),
+    }
+    .unwrap_or_default();
+    matches!(
+        receiver.as_str(),
+        "request.json"
+            | "request.form"
+            | "request.args"
+            | "request.values"
+            | "request.files"
+            | "request.get_json"
+    )
+}
+
+/// Locals of `func` bound to one of the request's mappings (`data = request.get_json()`).
+fn request_locals(func: Option<&ast::StmtFunctionDef>) -> Vec<String> {
+    let mut out = Vec::new();
+    for stmt in func.map(|f| f.body.as_slice()).unwrap_or_default() {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let Stmt::Assign(a) = s
+                && is_request_mapping(&a.value)
+                && let [Expr::Name(n)] = a.targets.as_slice()
+            {
+                out.push(n.id.to_string());
+            }
+        });
+    }
+    out
+}
+
+/// Whether `stmt` reads a field of the request by subscript (`request.json["token"]`,
+/// `data["status"]` of `data = request.get_json()`).
+fn reads_request_keys(stmt: &Stmt, request_locals: &[String]) -> bool {
+    let mut found = false;
+    crate::ast_util::each_expr_in_stmt(stmt, &mut |e| {
+        if let Expr::Subscript(sub) = e
+            && crate::ast_util::str_value(&sub.slice).is_some()
+            && (is_request_mapping(&sub.value)
+                || matches!(sub.value.as_ref(), Expr::Name(n) if request_locals.iter().any(|l| l == n.id.as_str())))
+        {
+            found = true;
+        }
+    });
+    found
+}
+
+/// How many times `stmt` raises a plain exception with a message written here: `raise
+/// Exception("...")`, `raise ValueError(_("..."))`, `raise Exception(f"...")`.
+fn raises_own_messages(stmt: &Stmt) -> usize {
+    let mut found = 0;
+    crate::ast_util::each_stmt(stmt, &mut |s| {
+        if let Stmt::Raise(r) = s
+            && let Some(Expr::Call(c)) = r.exc.as_deref()
+            && matches!(
+                crate::ast_util::callee_last(c),
+                Some("Exception" | "ValueError" | "RuntimeError")
+            )
+            && c.arguments.args.first().is_some_and(|a| match a {
+                Expr::StringLiteral(_) | Expr::FString(_) => true,
+                Expr::Call(t) => matches!(
+                    crate::ast_util::callee_last(t),
+                    Some("_" | "gettext" | "lazy_gettext" | "ngettext")
+                ),
+                _ => false,
+            })
+        {
+            found += 1;
+        }
+    });
+    found
 }
 
 /// Exception names whose text describes the server's internals.
@@ -496,6 +576,7 @@ fn error_handler_context(
     Some(ExceptContext {
         handler: true,
         http_error,
+        own_messages: false,
         name,
         broad,
         internal,
@@ -577,9 +658,23 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 for s in &t.body {
                     self.visit_stmt(s);
                 }
+                let bodies = request_locals(self.functions.last().copied());
+                let reads_request_keys = t.body.iter().any(|s| reads_request_keys(s, &bodies));
+                // Several sentences of its own: the block's failures are mostly those.
+                let own_messages = t.body.iter().map(raises_own_messages).sum::<usize>() >= 2;
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    self.excepts.push(ExceptContext::of(h));
+                    let mut ctx = ExceptContext::of(h);
+                    // `except KeyError as e` around `request.json["token"]`: the text is the
+                    // name of the field the client did not send.
+                    if reads_request_keys
+                        && !ctx.types.is_empty()
+                        && ctx.types.iter().all(|t| t == "KeyError")
+                    {
+                        ctx.internal = false;
+                    }
+                    ctx.own_messages = own_messages;
+                    self.excepts.push(ctx);
                     for s in &h.body {
                         self.visit_stmt(s);
                     }

@@ -19,6 +19,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A `KeyError` caught around reads of the request's own fields (`data["token"]` of `data =
+    /// request.get_json()`) names the field the client did not send: not reported. A broad
+    /// catch around a block that raises several messages of its own (`raise
+    /// Exception(_("Guest can't have this role"))`) relays mostly those sentences: `possible`.
     /// Answers built by response helpers count (`jsonify`, Flask-AppBuilder's
     /// `self.response_500(message=str(e))` and `response_4xx`, a project's `*_response`), and
     /// so does a helper that makes text of the exception (`error_msg_from_exception(ex)`).
@@ -253,7 +257,15 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         {
             let fix = generic_message(cx, stmt, value, Some(name));
             let message = format!("the exception `{name}` is returned to the client");
-            report_returned(cx, stmt, value, &ctx, message).autofix = fix;
+            let finding = report_returned(cx, stmt, value, &ctx, message);
+            finding.autofix = fix;
+            // A broad catch around a `try` that raises messages of its own: what it relays
+            // is mostly those sentences, written for users.
+            if ctx.broad && !ctx.internal && ctx.own_messages {
+                finding.lower_to_possible(
+                    "the `try` raises exceptions with messages of its own, which this catch relays",
+                );
+            }
         }
     }
 }
