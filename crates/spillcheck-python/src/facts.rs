@@ -544,10 +544,14 @@ pub(crate) fn rejects_unless_role(body: &[Stmt]) -> bool {
 /// Whether a test expression speaks of a role (`user["is_admin"]`, `g.user.role != "admin"`,
 /// `current_user.has_permission(...)`).
 pub(crate) fn mentions_role(expr: &Expr) -> bool {
+    // In a test that rejects, staff flags count too (`user["is_employee"]`).
+    let role = |t: &str| {
+        spillcheck_core::vocab::mentions_role(t) || t.to_ascii_lowercase().contains("employee")
+    };
     any_expr(expr, &mut |e| match e {
-        Expr::StringLiteral(s) => spillcheck_core::vocab::mentions_role(s.value.to_str()),
-        Expr::Attribute(a) => spillcheck_core::vocab::mentions_role(a.attr.as_str()),
-        Expr::Name(n) => spillcheck_core::vocab::mentions_role(n.id.as_str()),
+        Expr::StringLiteral(s) => role(s.value.to_str()),
+        Expr::Attribute(a) => role(a.attr.as_str()),
+        Expr::Name(n) => role(n.id.as_str()),
         _ => false,
     })
 }
