@@ -25,7 +25,9 @@ declare_rule! {
     /// so it is where the function checks the token as a signed link bound to a purpose and an
     /// age (`serializer.loads(token, salt="file-download", max_age=86400)`) or to an audience
     /// (`read_token(token, audience=Audience.password_reset)`). Forgotten-password and e-mail
-    /// validation views count among them.
+    /// validation views count among them, and so does a provider's token handed on to link or
+    /// exchange it (`lfm.link_account(token)`). A read only hashed (a rate limiter's key,
+    /// `hashlib.sha256(request.args.get("token", "").encode())`) checks nothing: not reported.
     ///
     /// ## Fix
     /// ```python
@@ -161,9 +163,60 @@ fn only_names_a_cookie(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> boo
     u.all > 0 && u.all == u.cookie
 }
 
+/// The read is an argument of a hash (`hashlib.sha256(request.args.get("token",
+/// "").encode())`, a rate limiter's key that keeps token values out of its storage): what
+/// it computes is no credential check.
+fn only_hashed(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    crate::facts::calls_in(&func.body).iter().any(|c| {
+        let callee = dotted(&c.func).unwrap_or_default();
+        let last = callee.rsplit('.').next().unwrap_or(&callee);
+        (callee.starts_with("hashlib.")
+            || matches!(
+                last,
+                "sha1" | "sha224" | "sha256" | "sha384" | "sha512" | "md5" | "blake2b" | "blake2s"
+            ))
+            && ruff_text_size::Ranged::range(&c.arguments).contains_range(node)
+    })
+}
+
+/// The token a third party hands over in its redirect, passed on to link or exchange it
+/// (`lfm.link_account(token)`, `oauth.fetch_token(code)`): the provider's one-time value,
+/// not this API's credential.
+fn handed_to_a_provider(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    let mut bound: Option<String> = None;
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let ast::Stmt::Assign(a) = s
+                && ruff_text_size::Ranged::range(a.value.as_ref()) == node
+                && let [Expr::Name(n)] = a.targets.as_slice()
+            {
+                bound = Some(n.id.to_string());
+            }
+        });
+    }
+    let Some(name) = bound else { return false };
+    crate::facts::calls_in(&func.body).iter().any(|c| {
+        let last = callee_last(c).unwrap_or_default().to_ascii_lowercase();
+        ["link", "exchange", "fetch_token", "authorize_access_token", "get_access_token"]
+            .iter()
+            .any(|w| last.contains(w))
+            && c.arguments
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Name(n) if n.id.as_str() == name))
+    })
+}
+
 fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
     if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
         && !only_names_a_cookie(cx, node.range())
+        && !only_hashed(cx, node.range())
     {
         // A one-time link (password reset, e-mail confirmation, invitation, unsubscribe)
         // carries its token in the URL by design: it is mailed as a link.
@@ -206,7 +259,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
                     || c.arguments.find_keyword("audience").is_some()
             })
         });
-        let one_time = one_time || signed_link;
+        let one_time = one_time || signed_link || handed_to_a_provider(cx, node.range());
         // The fix drops the read: the value is `None`, as if the parameter were absent.
         // Unsafe: clients that send the token in the URL must move it to the header.
         let fix = cx.file.fix(
@@ -221,7 +274,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
         );
         finding.autofix = fix;
         if one_time {
-            finding.lower_to_possible("a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age) carries its token in the URL by design; what matters is that it expires and works once");
+            finding.lower_to_possible("a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age, a provider's token handed on to link an account) carries its token in the URL by design; what matters is that it expires and works once");
         }
     }
 }
