@@ -182,15 +182,24 @@ fn makes_credential(value: &Expr) -> bool {
         v => v,
     };
     let Expr::Call(c) = value else { return false };
-    callee_last(c).is_some_and(|n| {
-        let n = n.to_ascii_lowercase();
-        [
-            "create", "generate", "reset", "enable", "enroll", "issue", "regenerate", "rotate",
-            "provision",
-        ]
-        .iter()
-        .any(|k| n.contains(k))
-    })
+    // A token signed here (`signer.sign(str(workspace.id)).decode()`, `jwt.encode(...)`,
+    // `create_access_token(...)`), at any depth of the value.
+    let signs = crate::ast_util::any_expr(value, &mut |e| {
+        let Expr::Call(inner) = e else { return false };
+        let dotted = crate::ast_util::dotted(&inner.func).unwrap_or_default();
+        matches!(callee_last(inner), Some("sign" | "create_access_token" | "create_refresh_token"))
+            || dotted == "jwt.encode"
+    });
+    signs
+        || callee_last(c).is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            [
+                "create", "generate", "reset", "enable", "enroll", "issue", "regenerate", "rotate",
+                "provision",
+            ]
+            .iter()
+            .any(|k| n.contains(k))
+        })
 }
 
 /// A serializer of a model (`User.to_dict`) answers requests; a private helper named
@@ -678,5 +687,32 @@ impl crate::rules::Rule for Check {
 
     fn concerns_its_view(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::makes_credential;
+
+    fn expr(src: &str) -> ruff_python_ast::Expr {
+        *ruff_python_parser::parse_expression(src)
+            .unwrap()
+            .into_syntax()
+            .body
+    }
+
+    #[test]
+    fn a_token_signed_in_the_view_is_issued_there() {
+        for made in [
+            "signer.sign(str(workspace.id)).decode('utf-8')",
+            "jwt.encode({'sub': user.id}, key, algorithm='HS256')",
+            "create_access_token(identity=user.id)",
+            "generate_api_key(user)",
+        ] {
+            assert!(makes_credential(&expr(made)), "{made}");
+        }
+        for read in ["workspace.api_token", "load_token(user).decode()", "json.dumps(row)"] {
+            assert!(!makes_credential(&expr(read)), "{read}");
+        }
     }
 }
