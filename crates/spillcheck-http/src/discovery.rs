@@ -219,6 +219,22 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
             let full = format!("{prefix}{path}");
             let mut operation = Operation::new(&method, &full, Origin::OpenApi);
             operation.deprecated = op.get("deprecated").and_then(Value::as_bool) == Some(true);
+            // What the description says the operation does: `populate_db`, "Creates and
+            // populates the database with dummy data", a `db-init` tag.
+            let said: Vec<String> = ["operationId", "summary", "description"]
+                .iter()
+                .filter_map(|k| op.get(*k).and_then(Value::as_str))
+                .map(str::to_owned)
+                .chain(
+                    op.get("tags")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned),
+                )
+                .collect();
+            operation.side_effect = described_side_effect(&said).map(str::to_owned);
             let own: Vec<&Value> = op
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -1204,6 +1220,32 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_operation_described_as_seeding_the_database_is_a_side_effect() {
+        let says = |xs: &[&str]| {
+            super::described_side_effect(&xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>())
+        };
+        assert!(
+            says(&[
+                "api_views.main.populate_db",
+                "Creates and populates the database with dummy data",
+                "db-init"
+            ])
+            .is_some()
+        );
+        assert!(says(&["resetDatabase", "Resets the demo data"]).is_some());
+        assert!(says(&["Drops every table"]).is_some());
+        for fine in [
+            &["get_books", "Retrieves all books"][..],
+            &["reset_password", "Resets the caller's password"][..],
+            &["create_book", "Creates a new book"][..],
+            &["export_data", "Exports the caller's data"][..],
+        ] {
+            assert!(says(fine).is_none(), "{fine:?}");
+        }
+    }
+
     use super::*;
 
     /// Every example built from a schema is valid against that schema (checked with a JSON
@@ -1439,4 +1481,72 @@ mod example_path_tests {
         fold_versioned(&mut alone);
         assert_eq!(alone.len(), 1);
     }
+}
+
+/// A side effect an operation's description names (its operationId, summary, description
+/// and tags): it seeds, resets or drops the data (`populate_db`, "Creates and populates the
+/// database with dummy data", "Resets the database", a `db-init` tag).
+pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
+    let text = said.join(" ").to_ascii_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    let data = [
+        "db",
+        "database",
+        "databases",
+        "tables",
+        "table",
+        "data",
+        "schema",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || words.iter().any(|w| {
+            w.ends_with("db")
+                && w.len() > 2
+                && (w.starts_with("create")
+                    || w.starts_with("init")
+                    || w.starts_with("populate")
+                    || w.starts_with("reset")
+                    || w.starts_with("drop")
+                    || w.starts_with("seed"))
+        });
+    let acts = [
+        "populate",
+        "populates",
+        "seed",
+        "seeds",
+        "reset",
+        "resets",
+        "drop",
+        "drops",
+        "wipe",
+        "wipes",
+        "truncate",
+        "truncates",
+        "reinitialize",
+        "reinitializes",
+        "initialize",
+        "initializes",
+        "init",
+        "recreate",
+        "recreates",
+        "createdb",
+        "initdb",
+        "populatedb",
+        "resetdb",
+        "dropdb",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || words.iter().any(|w| {
+            w.ends_with("db")
+                && ["create", "init", "populate", "reset", "drop", "seed"]
+                    .iter()
+                    .any(|a| w.starts_with(a))
+        });
+    (acts && data).then_some("resets or seeds data")
 }

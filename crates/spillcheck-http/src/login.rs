@@ -1647,8 +1647,9 @@ pub async fn settle_placement(
     if refused.is_empty() {
         return;
     }
-    // Bearer on each: served, or understood and forbidden (401 to anonymous callers, 403
-    // to A: an operation for another role) — either way Bearer is where tokens go.
+    // Bearer on each: served, or understood (401 to anonymous callers, 403 or 404 to A: an
+    // operation for another role, an example object that is not there) — either way
+    // Bearer is where tokens go.
     let mut forbidden = false;
     for (i, path) in refused.iter().enumerate() {
         // The token alone: a session the login opened would answer for it.
@@ -1664,7 +1665,9 @@ pub async fn settle_placement(
             if served(&ex.response) {
                 return;
             }
-            forbidden |= anon_401[i] && ex.response.status == 403;
+            // Past authentication: forbidden to A (another role), or the example object
+            // is not there (`/books/v1/{title}` at a made-up title).
+            forbidden |= anon_401[i] && matches!(ex.response.status, 403 | 404);
         }
     }
     if forbidden {
