@@ -1493,6 +1493,14 @@ pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
         .filter(|w| !w.is_empty())
         .collect();
     let has = |w: &str| words.contains(&w);
+    // One word for both (`populatedb`, `createdb`, `resetdb`).
+    let db_command = words.iter().any(|w| {
+        w.len() > 2
+            && w.ends_with("db")
+            && ["create", "init", "populate", "reset", "drop", "seed"]
+                .iter()
+                .any(|a| w.starts_with(a))
+    });
     let data = [
         "db",
         "database",
@@ -1503,17 +1511,7 @@ pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
         "schema",
     ]
     .iter()
-    .any(|w| has(w))
-        || words.iter().any(|w| {
-            w.ends_with("db")
-                && w.len() > 2
-                && (w.starts_with("create")
-                    || w.starts_with("init")
-                    || w.starts_with("populate")
-                    || w.starts_with("reset")
-                    || w.starts_with("drop")
-                    || w.starts_with("seed"))
-        });
+    .any(|w| has(w));
     let acts = [
         "populate",
         "populates",
@@ -1534,19 +1532,8 @@ pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
         "init",
         "recreate",
         "recreates",
-        "createdb",
-        "initdb",
-        "populatedb",
-        "resetdb",
-        "dropdb",
     ]
     .iter()
-    .any(|w| has(w))
-        || words.iter().any(|w| {
-            w.ends_with("db")
-                && ["create", "init", "populate", "reset", "drop", "seed"]
-                    .iter()
-                    .any(|a| w.starts_with(a))
-        });
-    (acts && data).then_some("resets or seeds data")
+    .any(|w| has(w));
+    (db_command || acts && data).then_some("resets or seeds data")
 }

@@ -430,13 +430,14 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .iter()
         .filter(|pr| matches!(pr.op.method.as_str(), "POST" | "PUT" | "PATCH"))
         .filter(|pr| side_effect(&pr.op).is_none())
-        // The login the users signed in at is no write to test (and is checked apart).
-        .filter(|pr| {
-            !p.a_login
-                .as_ref()
-                .is_some_and(|f| f.op.method == pr.op.method && f.op.path == pr.op.path)
-        })
         .collect();
+    // The login the users signed in at: its refusals of the scan's bodies are no operation
+    // left untested (it is checked apart), but its malformed input is sent like any write.
+    let is_login = |pr: &Probed| {
+        p.a_login
+            .as_ref()
+            .is_some_and(|f| f.op.method == pr.op.method && f.op.path == pr.op.path)
+    };
     let mut valid = join_all(
         writes
             .iter()
@@ -494,12 +495,17 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         if matches!(ex.response.status, 401 | 403) {
             out.refused.push((*pr).clone());
         }
-        if crate::login::csrf_refusal(&ex.response) {
-            out.need_csrf
-                .push(format!("{} {}", pr.op.method, pr.op.path));
+        let untested = if is_login(pr) {
+            None
+        } else if crate::login::csrf_refusal(&ex.response) {
+            Some(&mut out.need_csrf)
         } else if matches!(ex.response.status, 400 | 422) {
-            out.rejected
-                .push(format!("{} {}", pr.op.method, pr.op.path));
+            Some(&mut out.rejected)
+        } else {
+            None
+        };
+        if let Some(list) = untested {
+            list.push(format!("{} {}", pr.op.method, pr.op.path));
         }
         if pr.op.method == "POST"
             && ex.response.ok()

@@ -102,36 +102,30 @@ pub(crate) fn kwarg<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a Expr>
     call.arguments.find_keyword(name).map(|k| &k.value)
 }
 
+/// A visitor calling a function on every expression it meets (pre-order).
+struct EachExpr<'b, 'a> {
+    f: &'b mut dyn FnMut(&'a Expr),
+}
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for EachExpr<'_, 'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        (self.f)(expr);
+        ruff_python_ast::visitor::walk_expr(self, expr);
+    }
+}
+
 /// Calls `f` on every sub-expression of `expr` (pre-order), including itself.
 /// Nested lambdas and comprehensions are entered.
 pub(crate) fn each_expr<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
-    use ruff_python_ast::visitor::{Visitor, walk_expr};
-    struct V<'b, 'a> {
-        f: &'b mut dyn FnMut(&'a Expr),
-    }
-    impl<'a> Visitor<'a> for V<'_, 'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.f)(expr);
-            walk_expr(self, expr);
-        }
-    }
-    V { f }.visit_expr(expr);
+    use ruff_python_ast::visitor::Visitor;
+    EachExpr { f }.visit_expr(expr);
 }
 
 /// Calls `f` on every expression of `stmt` and of the statements in it (nested functions
 /// and classes included).
 pub(crate) fn each_expr_in_stmt<'a>(stmt: &'a ast::Stmt, f: &mut dyn FnMut(&'a Expr)) {
-    use ruff_python_ast::visitor::{Visitor, walk_expr};
-    struct V<'b, 'a> {
-        f: &'b mut dyn FnMut(&'a Expr),
-    }
-    impl<'a> Visitor<'a> for V<'_, 'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.f)(expr);
-            walk_expr(self, expr);
-        }
-    }
-    V { f }.visit_stmt(stmt);
+    use ruff_python_ast::visitor::Visitor;
+    EachExpr { f }.visit_stmt(stmt);
 }
 
 /// Calls `f` on `stmt` and every statement nested in it (pre-order).
