@@ -1000,6 +1000,8 @@ def create_app():
             name = request.form.get("username")
             user = state["users"].get(name)
             if user is None or user["password"] != request.form.get("password"):
+                # A flashed error: the failed login sets a session cookie too.
+                session["flash"] = "Invalid credentials"
                 return redirect("/login?error=1")
             LOGINS.append(name)
             session["member"] = name

@@ -1241,6 +1241,7 @@ mod tests {
             &["reset_password", "Resets the caller's password"][..],
             &["create_book", "Creates a new book"][..],
             &["export_data", "Exports the caller's data"][..],
+            &["get_config", "Returns the data the UI needs to initialize"][..],
         ] {
             assert!(says(fine).is_none(), "{fine:?}");
         }
@@ -1492,7 +1493,6 @@ pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let has = |w: &str| words.contains(&w);
     // One word for both (`populatedb`, `createdb`, `resetdb`).
     let db_command = words.iter().any(|w| {
         w.len() > 2
@@ -1501,39 +1501,44 @@ pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
                 .iter()
                 .any(|a| w.starts_with(a))
     });
-    let data = [
-        "db",
-        "database",
-        "databases",
-        "tables",
-        "table",
-        "data",
-        "schema",
-    ]
-    .iter()
-    .any(|w| has(w));
-    let acts = [
-        "populate",
-        "populates",
-        "seed",
-        "seeds",
-        "reset",
-        "resets",
-        "drop",
-        "drops",
-        "wipe",
-        "wipes",
-        "truncate",
-        "truncates",
-        "reinitialize",
-        "reinitializes",
-        "initialize",
-        "initializes",
-        "init",
-        "recreate",
-        "recreates",
-    ]
-    .iter()
-    .any(|w| has(w));
-    (db_command || acts && data).then_some("resets or seeds data")
+    // A verb of seeding or wiping next to what it acts on ("populates the database with
+    // dummy data", "Drops every table"), within a few words: "Returns the data the UI
+    // needs to initialize" is a read. `init`/`initialize` count only for a database.
+    let store = |w: &str| {
+        matches!(
+            w,
+            "db" | "database" | "databases" | "table" | "tables" | "schema"
+        )
+    };
+    let strong = |w: &str| {
+        matches!(
+            w,
+            "populate"
+                | "populates"
+                | "seed"
+                | "seeds"
+                | "reset"
+                | "resets"
+                | "drop"
+                | "drops"
+                | "wipe"
+                | "wipes"
+                | "truncate"
+                | "truncates"
+                | "recreate"
+                | "recreates"
+                | "reinitialize"
+                | "reinitializes"
+        )
+    };
+    let weak = |w: &str| matches!(w, "init" | "initialize" | "initializes" | "initialise");
+    let near = |i: usize, what: &dyn Fn(&str) -> bool| {
+        words[i.saturating_sub(1)..(i + 5).min(words.len())]
+            .iter()
+            .any(|w| what(w))
+    };
+    let acts = words.iter().enumerate().any(|(i, w)| {
+        strong(w) && near(i, &|x| store(x) || x == "data") || weak(w) && near(i, &store)
+    });
+    (db_command || acts).then_some("resets or seeds data")
 }

@@ -395,7 +395,10 @@ pub fn csrf_field(html: &str) -> Option<(String, String)> {
                 if before.is_some_and(|c| !c.is_whitespace()) {
                     continue;
                 }
-                let rest = tag[i..].trim_start().strip_prefix('=')?.trim_start();
+                let Some(rest) = tag[i..].trim_start().strip_prefix('=') else {
+                    continue;
+                };
+                let rest = rest.trim_start();
                 let q = rest.chars().next()?;
                 return if q == '"' || q == '\'' {
                     rest[1..].split(q).next().map(str::to_owned)

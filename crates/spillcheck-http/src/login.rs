@@ -1226,10 +1226,43 @@ fn token_cookie(ex: &Exchange) -> Option<(String, String)> {
     })
 }
 
+/// A login answered with the login form again (a failed login redirects back to it, often
+/// with a flashed error in a new session cookie): a sign-in form at the login's own path
+/// or a sign-in page's, or one whose form posts to the login. A page the login sends the
+/// user on to that has a password field of its own (a settings page's change-password
+/// form) is no failure.
+fn back_at_the_login(r: &crate::engine::Response, login_path: &str) -> bool {
+    if !crate::inspect::is_login_form(r) {
+        return false;
+    }
+    let at = r.url.path().to_ascii_lowercase();
+    let login = login_path.split('?').next().unwrap_or(login_path);
+    let text = r.text();
+    at == login.to_ascii_lowercase()
+        || crate::inspect::LOGIN_WORDS.iter().any(|w| at.contains(w))
+        || text.contains(&format!("action=\"{login}\""))
+        || text.contains(&format!("action='{login}'"))
+}
+
 /// An answer refusing a form for its missing cross-site request token (Flask-WTF's
 /// "The CSRF token is missing.", a 400 or 403).
 pub(crate) fn csrf_refusal(r: &crate::engine::Response) -> bool {
-    matches!(r.status, 400 | 403) && r.text().to_ascii_lowercase().contains("csrf")
+    if !matches!(r.status, 400 | 403) {
+        return false;
+    }
+    let t = r.text().to_ascii_lowercase();
+    [
+        "csrf token is missing",
+        "csrf token is invalid",
+        "csrf token has expired",
+        "csrf session token is missing",
+        "csrf tokens do not match",
+        "the referrer header is missing",
+        "the referrer does not match",
+        "csrf verification failed",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// `req` (a form login) with the cross-site request token the login page at `path` hands
@@ -1278,6 +1311,7 @@ async fn with_csrf_token(
         }
     }
     let (page, (field, token)) = found?;
+    p.secret(&token);
     let mut body: serde_json::Map<String, Value> =
         url::form_urlencoded::parse(&req.body.as_ref()?.1)
             .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
@@ -1430,7 +1464,7 @@ pub async fn log_in(
             // failed login, whatever cookie came with it (a flashed error is a session).
             if !ex.response.ok()
                 || crate::inspect::failure_body(&ex.response)
-                || crate::inspect::is_login_form(&ex.response)
+                || back_at_the_login(&ex.response, &path)
             {
                 continue;
             }
@@ -1438,7 +1472,7 @@ pub async fn log_in(
             if session_only {
                 if protected.is_none() {
                     let ops: Vec<Operation> = p.ops.iter().map(|pr| pr.op.clone()).collect();
-                    protected = Some(protected_reads(p, &ops).await);
+                    protected = Some(protected_reads(p, &ops, true).await);
                 }
                 let name = cookie.as_deref().unwrap_or_default();
                 if !session_signs_in(
@@ -1514,7 +1548,7 @@ async fn served_at(
 /// refuses anonymous callers there); with no description and no code, where APIs usually
 /// answer the caller's own profile. At most six, each with whether it was a 401; and
 /// the first three that sent anonymous callers to a login page, wherever they come.
-async fn protected_reads(p: &Probe, ops: &[Operation]) -> Refused {
+async fn protected_reads(p: &Probe, ops: &[Operation], walls: bool) -> Refused {
     let mut reads: Vec<String> = ops
         .iter()
         .filter(|op| {
@@ -1540,8 +1574,10 @@ async fn protected_reads(p: &Probe, ops: &[Operation]) -> Refused {
     // stands: `/dashboard`, `/account`.
     let pages: Vec<String> = ops
         .iter()
+        .filter(|_| walls)
         .filter(|op| {
             op.method == "GET"
+                && !Probe::issues_tokens(&op.path)
                 && op.path_params().count() == 0
                 && !op.path.split('/').any(|s| s.eq_ignore_ascii_case("api"))
                 && !reads.contains(&op.path)
@@ -1553,7 +1589,10 @@ async fn protected_reads(p: &Probe, ops: &[Operation]) -> Refused {
     reads.extend(pages);
     let mut refused = Refused::default();
     for (i, path) in reads.iter().enumerate() {
-        if i >= first && refused.walls.len() >= 3 {
+        // Six refusals are enough for where tokens go; login walls only when asked.
+        if refused.reads.len() >= 6 && (!walls || refused.walls.len() >= 3)
+            || i >= first && refused.walls.len() >= 3
+        {
             break;
         }
         if refused.reads.len() >= 6 && refused.walls.len() >= 3 {
@@ -1570,7 +1609,7 @@ async fn protected_reads(p: &Probe, ops: &[Operation]) -> Refused {
                 .reads
                 .push((path.to_owned(), ex.response.status == 401));
         }
-        if refused.walls.len() < 3 && crate::inspect::login_wall(&ex.response) {
+        if walls && refused.walls.len() < 3 && crate::inspect::login_wall(&ex.response) {
             refused.walls.push(path.to_owned());
         }
     }
@@ -1624,7 +1663,7 @@ pub async fn settle_placement(
     session_only: bool,
 ) {
     use spillcheck_core::DiagnosticLevel;
-    let protected = protected_reads(p, ops).await;
+    let protected = protected_reads(p, ops, session_only).await;
     let Some(user) = p.user.as_ref() else { return };
     // A session cookie, not a token: it signs A in on the pages behind the login wall.
     if session_only

@@ -438,10 +438,23 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             .as_ref()
             .is_some_and(|f| f.op.method == pr.op.method && f.op.path == pr.op.path)
     };
+    // The login is sent without A's session or token: a failed login may sign its
+    // caller out (`logout_user()`), and a server-side session would end for the scan.
+    let send_one = |pr: &Probed, body: Value, label: &'static str| {
+        let req = p.write_request(label, pr, &pr.path, &body);
+        let login = is_login(pr);
+        async move {
+            if login {
+                p.anon(req).await.ok()
+            } else {
+                as_a(p, req).await
+            }
+        }
+    };
     let mut valid = join_all(
         writes
             .iter()
-            .map(|pr| send(p, pr, own_valid_body(p, pr), "user A")),
+            .map(|pr| send_one(pr, own_valid_body(p, pr), "user A")),
     )
     .await;
     // A body the API's error names a field of (`column "limit" does not exist`, `syntax
@@ -555,7 +568,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         let _ = join_all(writes.iter().filter_map(|pr| {
             malformed_body(&pr.op).map(|mut body| {
                 keep_own_account(p, pr, &mut body);
-                send(p, pr, body, "user A (malformed input)")
+                send_one(pr, body, "user A (malformed input)")
             })
         }))
         .await;

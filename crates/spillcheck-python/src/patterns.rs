@@ -421,16 +421,21 @@ pub(crate) fn is_password_like_name(name: &str) -> bool {
     if ws.is_empty() || descriptive(&ws) {
         return false;
     }
-    ws.iter()
-        .any(|w| is_password_word(w) || matches!(w.as_str(), "passphrase" | "pin" | "cvv" | "ssn"))
-        || ws.join("_").ends_with("secret")
+    ws.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "password" | "passwd" | "pwd" | "passphrase" | "pin" | "cvv" | "ssn"
+        )
+    }) || ws.join("_").ends_with("secret")
         || ws.join("_").ends_with("api_key")
         || ws.join("_").ends_with("private_key")
 }
 
 /// A word that names a password, in English and in the languages apps are written in
 /// (`parola`, `passwort`, `contrasena`, `senha`, `motdepasse`, `wachtwoord`, `haslo`):
-/// `parola_veche` is an old password.
+/// `parola_veche` is an old password. Only where a password is already expected (a
+/// column written or compared, a local compared with a stored password): `parola` is
+/// also Italian for "word".
 pub(crate) fn is_password_word(w: &str) -> bool {
     matches!(
         w,

@@ -589,10 +589,17 @@ impl ProjectFacts {
                         {
                             setter = c.arguments.find_argument_value("fset", 1).and_then(dotted);
                         }
-                        // A column type that hashes what it is given and compares hashes
-                        // (sqlalchemy-utils' `PasswordType`, peewee's `PasswordField`).
+                        // A column type or descriptor that hashes what it is given and
+                        // compares hashes (sqlalchemy-utils' `PasswordType`, indico's
+                        // `PasswordProperty('password_hash')`); not WTForms'
+                        // `PasswordField`, a form's input.
                         if let Expr::Call(c) = e
-                            && matches!(callee_last(c), Some("PasswordType" | "PasswordField"))
+                            && callee_last(c).is_some_and(|n| {
+                                n.contains("Password")
+                                    && ["Type", "Property", "Descriptor", "Hash"]
+                                        .iter()
+                                        .any(|k| n.ends_with(k))
+                            })
                         {
                             hashing_type = true;
                         }

@@ -170,6 +170,11 @@ fn only_hashed(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
     let Some(func) = cx.functions.last() else {
         return false;
     };
+    // A limiter's key function (`_token_limit_key`), not a lookup by the token's hash
+    // (`filter_by(key_hash=sha256(request.args["api_key"]))`, which checks it).
+    if !func.name.as_str().to_ascii_lowercase().contains("limit") {
+        return false;
+    }
     crate::facts::calls_in(&func.body).iter().any(|c| {
         let callee = dotted(&c.func).unwrap_or_default();
         let last = callee.rsplit('.').next().unwrap_or(&callee);

@@ -286,14 +286,20 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 /// values inlined). Under a debug flag, `possible`.
 fn check_sql_echo(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let what = match callee_last(call) {
-        Some("create_engine" | "create_async_engine") => call
-            .arguments
-            .find_keyword("echo")
+        // `hide_parameters=True` keeps the bound values out of the log.
+        Some("create_engine" | "create_async_engine")
+            if !call
+                .arguments
+                .find_keyword("hide_parameters")
+                .is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value)) =>
+        {
+            call.arguments.find_keyword("echo")
             .filter(|k| {
                 matches!(&k.value, Expr::BooleanLiteral(b) if b.value)
                     || str_value(&k.value) == Some("debug")
             })
-            .map(|_| "`create_engine(..., echo=True)` logs every SQL statement with the values bound to it"),
+            .map(|_| "`create_engine(..., echo=True)` logs every SQL statement with the values bound to it")
+        }
         Some("set_trace_callback") => call
             .arguments
             .args

@@ -464,7 +464,10 @@ fn sent_root(name: &str) -> bool {
 /// current function does not hash.
 fn unhashed_password_local(cx: &Checker<'_>, name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    crate::patterns::is_password_like_name(&lower)
+    (crate::patterns::is_password_like_name(&lower)
+        || crate::patterns::words(&lower)
+            .iter()
+            .any(|w| crate::patterns::is_password_word(w)))
         && !lower.contains("hash")
         && !cx
             .functions
@@ -606,7 +609,13 @@ fn stored_password<'e>(cx: &Checker<'_>, e: &'e Expr) -> Option<&'e str> {
     };
     let Expr::Name(n) = receiver else { return None };
     let name = n.id.as_str();
+    // Settings, not rows: `Config.ADMIN_PASSWORD`, `env["ADMIN_PASSWORD"]`, `conf.password`.
+    let lower = name.to_ascii_lowercase();
+    let settings = column.chars().all(|c| !c.is_ascii_lowercase())
+        || name.chars().next().is_some_and(char::is_uppercase)
+        || ["conf", "setting", "env", "option"].iter().any(|w| lower.contains(w));
     (password_column(column)
+        && !settings
         && !sent_root(name)
         && !uses_its_password(name)
         && !crate::patterns::is_password_like_name(&name.to_ascii_lowercase())

@@ -182,14 +182,39 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
             }
             op.side_effect = r.side_effect.map(str::to_owned);
-            // A view that checks a password it is sent is a login, whatever else it reads:
-            // it authenticates the credentials, not the caller (anyone may send them).
+            // A view that checks a password it is sent, taking the credentials and nothing
+            // else (a name and a password, maybe a one-time code), is a login: it
+            // authenticates the credentials, not the caller (anyone may send them). Not a
+            // profile update or an admin's "create user".
+            let body: Vec<String> = r
+                .inputs
+                .iter()
+                .filter(|i| matches!(i.source, InputSource::Json | InputSource::Form))
+                .map(|i| spillcheck_core::vocab::normalize(&i.name))
+                .collect();
+            let password =
+                |n: &String| n.contains("password") || n.contains("passwd") || n == "pwd";
             let checks_sent_password =
                 matches!(r.auth, spillcheck_python::RouteAuth::Handler { .. })
-                    && r.inputs.iter().any(|i| {
-                        let n = spillcheck_core::vocab::normalize(&i.name);
-                        matches!(i.source, InputSource::Json | InputSource::Form)
-                            && (n.contains("password") || n.contains("passwd") || n == "pwd")
+                    && body.iter().any(password)
+                    && body
+                        .iter()
+                        .any(|n| matches!(n.as_str(), "username" | "user" | "login" | "email"))
+                    && body.iter().all(|n| {
+                        password(n)
+                            || matches!(
+                                n.as_str(),
+                                "username"
+                                    | "user"
+                                    | "login"
+                                    | "email"
+                                    | "otp"
+                                    | "code"
+                                    | "remember"
+                                    | "rememberme"
+                                    | "csrftoken"
+                                    | "next"
+                            )
                     });
             op.security = match r.auth.declared() {
                 Some(true) if checks_sent_password => Security::Unknown,
