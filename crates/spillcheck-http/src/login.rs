@@ -30,6 +30,11 @@ impl Form {
         self.recipe.as_ref().map(|r| r.user.as_str())
     }
 
+    /// Whether this is the login of `op` (the same method and path).
+    pub(crate) fn is_for(&self, op: &Operation) -> bool {
+        self.op.method == op.method && self.op.path == op.path
+    }
+
     /// The password of that account.
     pub(crate) fn password(&self) -> Option<&str> {
         self.recipe.as_ref().map(|r| r.password.as_str())
@@ -1237,11 +1242,14 @@ fn back_at_the_login(r: &crate::engine::Response, login_path: &str) -> bool {
     }
     let at = r.url.path().to_ascii_lowercase();
     let login = login_path.split('?').next().unwrap_or(login_path);
-    let text = r.text();
     at == login.to_ascii_lowercase()
         || crate::inspect::LOGIN_WORDS.iter().any(|w| at.contains(w))
-        || text.contains(&format!("action=\"{login}\""))
-        || text.contains(&format!("action='{login}'"))
+        || form_posts_to(&r.text(), login)
+}
+
+/// Whether an HTML page holds a form that posts to `path` (`action="/verificare"`).
+fn form_posts_to(html: &str, path: &str) -> bool {
+    html.contains(&format!("action=\"{path}\"")) || html.contains(&format!("action='{path}'"))
 }
 
 /// An answer refusing a form for its missing cross-site request token (Flask-WTF's
@@ -1302,9 +1310,7 @@ async fn with_csrf_token(
             continue;
         };
         let text = page.response.text();
-        let posts_here = i == 0
-            || text.contains(&format!("action=\"{path}\""))
-            || text.contains(&format!("action='{path}'"));
+        let posts_here = i == 0 || form_posts_to(&text, path);
         if posts_here && let Some(field) = crate::inspect::csrf_field(&text) {
             found = Some((page, field));
             break;
@@ -1474,15 +1480,10 @@ pub async fn log_in(
                     let ops: Vec<Operation> = p.ops.iter().map(|pr| pr.op.clone()).collect();
                     protected = Some(protected_reads(p, &ops, true).await);
                 }
-                let name = cookie.as_deref().unwrap_or_default();
-                if !session_signs_in(
-                    p,
-                    protected.as_ref().unwrap_or(&Refused::default()),
-                    name,
-                    &token,
-                )
-                .await
-                {
+                let (Some(refused), Some(name)) = (&protected, &cookie) else {
+                    continue;
+                };
+                if !session_signs_in(p, refused, name, &token).await {
                     continue;
                 }
             }
@@ -1595,9 +1596,6 @@ async fn protected_reads(p: &Probe, ops: &[Operation], walls: bool) -> Refused {
         {
             break;
         }
-        if refused.reads.len() >= 6 && refused.walls.len() >= 3 {
-            break;
-        }
         let Ok(ex) = p.anon(p.request("placement", Method::GET, path)).await else {
             continue;
         };
@@ -1655,7 +1653,8 @@ async fn session_signs_in(p: &Probe, refused: &Refused, name: &str, value: &str)
 /// ([`crate::auth::Placement::alternatives`]) is, while a made-up token placed the same way
 /// is not, that one from now on (`Authorization: Token`, the bare token, `X-Auth-Token`...).
 /// A few dozen requests at most, and only the first few when Bearer works.
-/// A session cookie a login answered instead of a token (`session_only`) is tried first.
+/// A session cookie a login answered instead of a token (`session_only`), checked by the
+/// login, is taken as it is.
 pub async fn settle_placement(
     p: &mut Probe,
     ops: &[Operation],
@@ -1663,12 +1662,11 @@ pub async fn settle_placement(
     session_only: bool,
 ) {
     use spillcheck_core::DiagnosticLevel;
-    let protected = protected_reads(p, ops, session_only).await;
-    let Some(user) = p.user.as_ref() else { return };
-    // A session cookie, not a token: it signs A in on the pages behind the login wall.
+    // A session cookie, not a token: A's login already found it signing A in on the pages
+    // behind the login wall (`session_signs_in`), where a made-up one is refused.
     if session_only
+        && p.user.is_some()
         && let Some(name) = cookie
-        && session_signs_in(p, &protected, name, &user.token()).await
     {
         let alt = crate::auth::Placement::Cookie(name.to_owned());
         p.diagnose(
@@ -1682,6 +1680,8 @@ pub async fn settle_placement(
         p.session_login = true;
         return;
     }
+    let protected = protected_reads(p, ops, false).await;
+    let Some(user) = p.user.as_ref() else { return };
     let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();
     if refused.is_empty() {
         return;

@@ -433,11 +433,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         .collect();
     // The login the users signed in at: its refusals of the scan's bodies are no operation
     // left untested (it is checked apart), but its malformed input is sent like any write.
-    let is_login = |pr: &Probed| {
-        p.a_login
-            .as_ref()
-            .is_some_and(|f| f.op.method == pr.op.method && f.op.path == pr.op.path)
-    };
+    let is_login = |pr: &Probed| p.a_login.as_ref().is_some_and(|f| f.is_for(&pr.op));
     // The login is sent without A's session or token: a failed login may sign its
     // caller out (`logout_user()`), and a server-side session would end for the scan.
     let send_one = |pr: &Probed, body: Value, label: &'static str| {

@@ -631,77 +631,6 @@ impl ProjectFacts {
                 }
             }
             fn visit_expr(&mut self, expr: &'a Expr) {
-                self.visit_expr_inner(expr);
-            }
-        }
-        impl<'a> V<'_> {
-            fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
-                // `CORS_ORIGINS = [...]` (a settings module or class), `app.config["CORS_ORIGINS"] = ...`.
-                if let Stmt::Assign(a) = stmt
-                    && !crate::recognizers::any_origin(&a.value)
-                    && a.targets.iter().any(|t| match t {
-                        Expr::Name(n) => cors_origins_key(n.id.as_str()),
-                        Expr::Subscript(s) => str_value(&s.slice).is_some_and(cors_origins_key),
-                        _ => false,
-                    })
-                {
-                    self.facts.cors_origins_configured = true;
-                }
-                if let Stmt::If(i) = stmt
-                    && exits(&i.body)
-                {
-                    refusals(&i.test, self.facts);
-                }
-                match stmt {
-                    Stmt::ClassDef(c) => self.class(c),
-                    Stmt::FunctionDef(f) => {
-                        if f.decorator_list.iter().any(|d| {
-                            matches!(&d.expression, Expr::Call(c)
-                                if callee_last(c) == Some("listens_for")
-                                    && before_write(c.arguments.args.get(1)))
-                        }) {
-                            self.listeners.push(f.name.to_string());
-                        }
-                        let view = f.decorator_list.iter().any(|d| {
-                            let Expr::Call(c) = &d.expression else {
-                                return false;
-                            };
-                            matches!(
-                                callee_last(c),
-                                Some(
-                                    "route"
-                                        | "get"
-                                        | "post"
-                                        | "put"
-                                        | "patch"
-                                        | "delete"
-                                        | "errorhandler"
-                                        | "app_errorhandler"
-                                        // Flask-AppBuilder and Flask-Admin views.
-                                        | "expose"
-                                )
-                            )
-                        });
-                        if view {
-                            self.facts.views.insert(f.name.to_string());
-                            for d in &f.decorator_list {
-                                let base = match &d.expression {
-                                    Expr::Call(c) => dotted(&c.func),
-                                    other => dotted(other),
-                                };
-                                if let Some(b) = base {
-                                    self.facts
-                                        .view_decorators
-                                        .insert(b.rsplit('.').next().unwrap_or(&b).to_owned());
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                walk_stmt(self, stmt);
-            }
-            fn visit_expr_inner(&mut self, expr: &'a Expr) {
                 // `User(email, hashpw(password))`: a class called by its name.
                 if let Expr::Call(c) = expr
                     && let Expr::Name(n) = c.func.as_ref()
@@ -773,6 +702,74 @@ impl ProjectFacts {
                     }
                 }
                 walk_expr(self, expr);
+            }
+        }
+        impl<'a> V<'_> {
+            fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+                // `CORS_ORIGINS = [...]` (a settings module or class), `app.config["CORS_ORIGINS"] = ...`.
+                if let Stmt::Assign(a) = stmt
+                    && !crate::recognizers::any_origin(&a.value)
+                    && a.targets.iter().any(|t| match t {
+                        Expr::Name(n) => cors_origins_key(n.id.as_str()),
+                        Expr::Subscript(s) => str_value(&s.slice).is_some_and(cors_origins_key),
+                        _ => false,
+                    })
+                {
+                    self.facts.cors_origins_configured = true;
+                }
+                if let Stmt::If(i) = stmt
+                    && exits(&i.body)
+                {
+                    refusals(&i.test, self.facts);
+                }
+                match stmt {
+                    Stmt::ClassDef(c) => self.class(c),
+                    Stmt::FunctionDef(f) => {
+                        if f.decorator_list.iter().any(|d| {
+                            matches!(&d.expression, Expr::Call(c)
+                                if callee_last(c) == Some("listens_for")
+                                    && before_write(c.arguments.args.get(1)))
+                        }) {
+                            self.listeners.push(f.name.to_string());
+                        }
+                        let view = f.decorator_list.iter().any(|d| {
+                            let Expr::Call(c) = &d.expression else {
+                                return false;
+                            };
+                            matches!(
+                                callee_last(c),
+                                Some(
+                                    "route"
+                                        | "get"
+                                        | "post"
+                                        | "put"
+                                        | "patch"
+                                        | "delete"
+                                        | "errorhandler"
+                                        | "app_errorhandler"
+                                        // Flask-AppBuilder and Flask-Admin views.
+                                        | "expose"
+                                )
+                            )
+                        });
+                        if view {
+                            self.facts.views.insert(f.name.to_string());
+                            for d in &f.decorator_list {
+                                let base = match &d.expression {
+                                    Expr::Call(c) => dotted(&c.func),
+                                    other => dotted(other),
+                                };
+                                if let Some(b) = base {
+                                    self.facts
+                                        .view_decorators
+                                        .insert(b.rsplit('.').next().unwrap_or(&b).to_owned());
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                walk_stmt(self, stmt);
             }
         }
         let mut facts = ProjectFacts::default();

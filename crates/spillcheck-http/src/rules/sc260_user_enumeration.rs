@@ -111,18 +111,13 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         // The login found, in the shape user A's credentials worked in when it is the
         // same operation (a form where the code did not say which body it reads).
         if let Some(form) = login_form(p) {
-            let worked = p
-                .a_login
-                .as_ref()
-                .filter(|a| a.op.method == form.op.method && a.op.path == form.op.path);
+            let worked = p.a_login.as_ref().filter(|a| a.is_for(&form.op));
             pairs.push((worked.cloned().unwrap_or(form), None));
         }
         // The login user A's credentials worked on, in the shape that worked (HTTP Basic
         // on a token endpoint, a nested body), when it is another operation.
         if let Some(form) = &p.a_login
-            && !pairs
-                .iter()
-                .any(|(f, _)| f.op.method == form.op.method && f.op.path == form.op.path)
+            && !pairs.iter().any(|(f, _)| form.is_for(&f.op))
         {
             pairs.push((form.clone(), form.account().map(str::to_owned)));
         }
