@@ -96,7 +96,9 @@ Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (de
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
 no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
-ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does. ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
+ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does;
+ZOO_SESSION=unsigned keeps the session as base64 JSON that nothing signs (planted: edit the
+cookie, be anyone). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
@@ -105,10 +107,13 @@ must log in again mid-scan. GET /_logins counts the successful logins.
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
 """
 import argparse
+import base64
+import json
 import os
 import secrets
 
 from flask import Flask, abort, g, jsonify, redirect, request, session
+from flask.sessions import SecureCookieSession, SessionInterface
 
 RECEIVED = []
 LOGINS = []
@@ -130,10 +135,34 @@ def seed():
     return users, notes
 
 
+class UnsignedSessions(SessionInterface):
+    """Planted (ZOO_SESSION=unsigned): the session cookie is base64 JSON, signed by nothing,
+    as hand-rolled sessions often are; whoever edits it is whoever it names."""
+
+    def open_session(self, app, request):
+        raw = request.cookies.get(self.get_cookie_name(app), "")
+        try:
+            data = json.loads(base64.b64decode(raw)) if raw else {}
+        except ValueError:
+            data = {}
+        return SecureCookieSession(data if isinstance(data, dict) else {})
+
+    def save_session(self, app, session, response):
+        name = self.get_cookie_name(app)
+        if not session:
+            if session.modified:
+                response.delete_cookie(name)
+            return
+        value = base64.b64encode(json.dumps(dict(session)).encode()).decode()
+        response.set_cookie(name, value, httponly=True)
+
+
 def create_app():
     app = Flask(__name__)
     # ZOO_SECRET_KEY: the session's signing key (planted when it is a common word).
     app.secret_key = os.environ.get("ZOO_SECRET_KEY") or secrets.token_hex(16)
+    if os.environ.get("ZOO_SESSION") == "unsigned":
+        app.session_interface = UnsignedSessions()
     state = {}
     state["users"], state["notes"] = seed()
     ledger = {

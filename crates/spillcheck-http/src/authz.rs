@@ -56,8 +56,13 @@ pub fn judge(a: &Response, b: &Response, anon: Option<&Response>) -> Verdict {
     if !b.ok() {
         return Verdict::Skip;
     }
-    if anon.is_some_and(|x| x.ok() && similarity(x, b) >= 0.9) {
-        return Verdict::Skip; // anyone gets it: SC201's business, not BOLA
+    // Anyone gets it: SC201's business, not BOLA. A page's signed-in frame (links for the
+    // visitor, their name) differs from the anonymous one around the same content.
+    let public = if b.json().is_some() { 0.9 } else { 0.8 };
+    if anon.is_some_and(|x| {
+        x.ok() && !inspect::login_wall(x) && !inspect::failure_body(x) && similarity(x, b) >= public
+    }) {
+        return Verdict::Skip;
     }
     let sim = if a.ok() { similarity(a, b) } else { 0.0 };
     if a.ok() && sim >= 0.8 {
@@ -549,6 +554,39 @@ mod tests {
         assert_eq!(judge(&b, &b, Some(&b)), Verdict::Skip);
         // Not B's object.
         assert_eq!(judge(&b, &resp(404, "{}"), None), Verdict::Skip);
+        // A public page whose signed-in frame names the visitor: A's copy is nearer the
+        // anonymous one than B's own, so it is anyone's; with the anonymous caller sent to
+        // the login instead, it is B's.
+        let page = |frame: &str| {
+            resp(
+                200,
+                &format!(
+                    "<html><head><title>Micro blog</title><link href=\"/static/site.css\"></head><nav>{frame}</nav><h1>Posts of bob</h1><p>bob wrote: lunch at noon with the team</p><p>bob wrote: the garden needs water before the weekend</p><p>bob wrote: finished reading a long novel about sailors and storms</p><footer>Powered by a small Flask application, every post is public</footer></html>"
+                ),
+            )
+        };
+        let signed_in = |name: &str| {
+            page(&format!(
+                "<a href=\"/mfa\">MFA</a> <a href=\"/user/chpasswd\">Password</a> signed in as {name}"
+            ))
+        };
+        let (a_page, b_page) = (signed_in("alice"), signed_in("bob"));
+        assert_eq!(
+            judge(
+                &a_page,
+                &b_page,
+                Some(&page("<a href=\"/user/login\">Log in</a>"))
+            ),
+            Verdict::Skip
+        );
+        let wall = resp(
+            200,
+            r#"<form method="post"><input type="password" name="password"></form>"#,
+        );
+        assert!(matches!(
+            judge(&a_page, &b_page, Some(&wall)),
+            Verdict::Bypass(_)
+        ));
         // A public profile: B's private fields missing.
         let own = resp(
             200,

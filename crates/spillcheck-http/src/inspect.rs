@@ -374,51 +374,171 @@ pub fn without_field_values(text: &str) -> String {
     out
 }
 
-/// The hidden cross-site request token field of an HTML form (`csrf_token` of Flask-WTF,
-/// `_csrf_token`, `csrfmiddlewaretoken`, `authenticity_token`): its name and value.
-pub fn csrf_field(html: &str) -> Option<(String, String)> {
+/// An attribute's value in one HTML tag (`name` of `<input name="q" …>`): a whole
+/// attribute name (`name=`, not `data-name=`), quoted or bare.
+fn tag_attr(tag: &str, name: &str) -> Option<String> {
+    let t = tag.to_ascii_lowercase();
+    let mut i = 0;
+    while let Some(k) = t[i..].find(name) {
+        let at = i + k;
+        i = at + name.len();
+        let before = t[..at].chars().last();
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let Some(rest) = tag[i..].trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let q = rest.chars().next()?;
+        return if q == '"' || q == '\'' {
+            rest[1..].split(q).next().map(str::to_owned)
+        } else {
+            rest.split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .next()
+                .map(str::to_owned)
+        };
+    }
+    None
+}
+
+/// The `<input …>` tags of an HTML fragment, in order.
+fn input_tags(html: &str) -> Vec<&str> {
     let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
     let mut from = 0;
     while let Some(at) = lower[from..].find("<input") {
         let start = from + at;
         let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
-        let tag = &html[start..end];
+        out.push(&html[start..end]);
         from = end;
-        let attr = |name: &str| -> Option<String> {
-            let t = tag.to_ascii_lowercase();
-            let mut i = 0;
-            while let Some(k) = t[i..].find(name) {
-                let at = i + k;
-                i = at + name.len();
-                // A whole attribute name: `name=`, not `data-name=` or `classname=`.
-                let before = t[..at].chars().last();
-                if before.is_some_and(|c| !c.is_whitespace()) {
+    }
+    out
+}
+
+/// The hidden cross-site request token field of an HTML form (`csrf_token` of Flask-WTF,
+/// `_csrf_token`, `csrfmiddlewaretoken`, `authenticity_token`): its name and value.
+pub fn csrf_field(html: &str) -> Option<(String, String)> {
+    input_tags(html).into_iter().find_map(|tag| {
+        let name = tag_attr(tag, "name")?;
+        let n = name.to_ascii_lowercase();
+        if !(n.contains("csrf") || n == "authenticity_token") {
+            return None;
+        }
+        let value = tag_attr(tag, "value").filter(|v| !v.is_empty())?;
+        Some((name, value))
+    })
+}
+
+/// A sign-in form of an HTML page: where it posts (`action`, `None` for the page itself)
+/// and the fields a browser sends, as a form body (the text fields empty, hidden ones with
+/// their value; the credentials are filled in by the login).
+pub struct PageForm {
+    /// Where it posts, as written (`None`: the page's own address).
+    pub action: Option<String>,
+    /// Its fields' names and the values a browser sends untouched.
+    pub fields: serde_json::Map<String, Value>,
+}
+
+/// The form of `html` that holds a password field.
+pub fn password_form(html: &str) -> Option<PageForm> {
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<form") {
+        let start = from + at;
+        let end = lower[start..]
+            .find("</form")
+            .map_or(lower.len(), |e| start + e);
+        from = end;
+        let open_end = lower[start..end].find('>').map_or(end, |e| start + e);
+        let inner = &html[open_end..end];
+        let inputs = input_tags(inner);
+        let kind = |tag: &str| tag_attr(tag, "type").map(|t| t.to_ascii_lowercase());
+        if !inputs
+            .iter()
+            .any(|t| kind(t).as_deref() == Some("password"))
+        {
+            continue;
+        }
+        let method = tag_attr(&html[start..open_end], "method").map(|m| m.to_ascii_lowercase());
+        if method.as_deref() == Some("get") {
+            continue;
+        }
+        let mut fields = serde_json::Map::new();
+        for tag in inputs {
+            let Some(name) = tag_attr(tag, "name").filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let value = match kind(tag).as_deref() {
+                Some("submit" | "button" | "image" | "reset" | "file" | "checkbox" | "radio") => {
                     continue;
                 }
-                let Some(rest) = tag[i..].trim_start().strip_prefix('=') else {
-                    continue;
-                };
-                let rest = rest.trim_start();
-                let q = rest.chars().next()?;
-                return if q == '"' || q == '\'' {
-                    rest[1..].split(q).next().map(str::to_owned)
-                } else {
-                    rest.split(|c: char| c.is_whitespace() || c == '/')
-                        .next()
-                        .map(str::to_owned)
-                };
-            }
-            None
-        };
-        let Some(name) = attr("name") else { continue };
-        let n = name.to_ascii_lowercase();
-        if (n.contains("csrf") || n == "authenticity_token")
-            && let Some(value) = attr("value").filter(|v| !v.is_empty())
-        {
-            return Some((name, value));
+                Some("hidden") => tag_attr(tag, "value").unwrap_or_default(),
+                _ => String::new(),
+            };
+            fields.insert(name, Value::from(value));
         }
+        let action = tag_attr(&html[start..open_end], "action")
+            .filter(|a| !a.is_empty() && !a.starts_with('#'));
+        return Some(PageForm { action, fields });
     }
     None
+}
+
+/// The `href` targets of an HTML page on its own site, as paths (query and fragment
+/// dropped), in order and once each; stylesheets, scripts and images left out.
+pub fn page_links(r: &Response) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if r.json().is_some() {
+        return out;
+    }
+    let text = r.text();
+    for rest in text.split("href=").skip(1) {
+        let link: String = rest
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
+            .collect();
+        let Ok(url) = r.url.join(&link) else { continue };
+        if url.origin() != r.url.origin() {
+            continue;
+        }
+        let path = url.path().to_owned();
+        let asset = path.rsplit('/').next().is_some_and(|last| {
+            last.rsplit_once('.').is_some_and(|(_, ext)| {
+                [
+                    "css", "js", "png", "jpg", "jpeg", "gif", "svg", "ico", "woff", "woff2", "map",
+                ]
+                .contains(&ext.to_ascii_lowercase().as_str())
+            })
+        });
+        if !asset && !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// An HTML page that links to signing out (`href="/logout"`, `/auth/sign_out`): the
+/// page of a signed-in visitor.
+pub fn offers_sign_out(r: &Response) -> bool {
+    if !r.ok() || r.json().is_some() {
+        return false;
+    }
+    let t = r.text().to_ascii_lowercase();
+    t.split("href=").skip(1).any(|rest| {
+        let link: String = rest
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
+            .collect();
+        let path = link.split('?').next().unwrap_or("");
+        [
+            "logout", "log-out", "log_out", "signout", "sign-out", "sign_out",
+        ]
+        .iter()
+        .any(|w| path.contains(w))
+    })
 }
 
 /// An HTML page with a password field: a sign-in form.
@@ -560,6 +680,31 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn sign_in_forms_and_links_of_a_page() {
+        let html = r#"<form method="get" action="/search"><input type="password" name="q"></form>
+            <form method="POST" action="/user/login"><input type="hidden" name="next" value="/posts">
+            <input type="text" name="username" required><input type="password" name="password">
+            <input type="text" name="otp"><input type="submit" value="Log in"></form>"#;
+        let form = password_form(html).unwrap();
+        assert_eq!(form.action.as_deref(), Some("/user/login"));
+        assert_eq!(
+            serde_json::Value::Object(form.fields),
+            serde_json::json!({"next": "/posts", "username": "", "password": "", "otp": ""})
+        );
+        assert!(password_form("<form><input name=q></form>").is_none());
+        let mut page = Response::for_tests(
+            200,
+            r#"<a href="/mfa">MFA</a> <a href='/posts/bob?x=1'>bob</a> <link href="/static/w3.css">
+               <a href="https://elsewhere.test/x">x</a> <a href="/mfa">again</a>"#,
+        );
+        page.url = url::Url::parse("http://127.0.0.1:5000/posts").unwrap();
+        assert_eq!(page_links(&page), vec!["/mfa", "/posts/bob"]);
+        assert!(!offers_sign_out(&page));
+        let signed_in = Response::for_tests(200, r#"<a href="/auth/sign_out?next=/">Sign out</a>"#);
+        assert!(offers_sign_out(&signed_in));
+    }
 
     #[test]
     fn published_mailboxes_are_nobodys_data() {

@@ -997,6 +997,9 @@ const COMMON_LOGIN_PATHS: &[&str] = &[
     "/api/v1/login",
     "/api/v1/auth/login",
     "/api/users/login",
+    "/user/login",
+    "/users/login",
+    "/account/login",
     "/api/auth",
     "/auth",
     "/api/v1/auth",
@@ -1010,6 +1013,41 @@ const COMMON_LOGIN_PATHS: &[&str] = &[
     "/oauth/token",
     "/token",
 ];
+
+/// The sign-in form of the site's front page, or of the page it sends anonymous visitors
+/// to (`/` → `/user/login`): a POST of its fields to where the form posts, as a form body
+/// (its cross-site request token is fetched again when the login is sent).
+async fn wall_form(p: &Probe) -> Option<Operation> {
+    let ex = p
+        .anon(p.request("login page", Method::GET, "/"))
+        .await
+        .ok()?;
+    let r = &ex.response;
+    if !crate::inspect::is_login_form(r) {
+        return None;
+    }
+    let form = crate::inspect::password_form(&r.text())?;
+    let target = match &form.action {
+        Some(a) => r.url.join(a).ok()?,
+        None => r.url.clone(),
+    };
+    if target.origin() != p.base.origin() {
+        return None;
+    }
+    let mut fields = form.fields;
+    fields.retain(|k, _| {
+        let k = k.to_ascii_lowercase();
+        !k.contains("csrf") && k != "authenticity_token"
+    });
+    let mut op = Operation::new("POST", target.path(), crate::discovery::Origin::Seen);
+    op.body = Some(crate::discovery::Body {
+        content_type: "application/x-www-form-urlencoded".into(),
+        properties: fields.keys().cloned().collect(),
+        example: Value::Object(fields),
+        from_code: Vec::new(),
+    });
+    Some(op)
+}
 
 /// Where APIs usually answer the caller's own profile: what the placement is learnt on
 /// when neither a description nor the code names an operation.
@@ -1362,6 +1400,25 @@ pub async fn log_in(
     label: &str,
     c: &crate::auth::Credentials,
 ) -> Result<LoggedIn, String> {
+    log_in_for(p, label, c, false).await
+}
+
+/// `log_in` for a session only: the web login whose cookie signs the user in, when the
+/// token an API login answered is served nowhere the scan can read (`settle_placement`).
+pub async fn log_in_session(
+    p: &Probe,
+    label: &str,
+    c: &crate::auth::Credentials,
+) -> Result<LoggedIn, String> {
+    log_in_for(p, label, c, true).await
+}
+
+async fn log_in_for(
+    p: &Probe,
+    label: &str,
+    c: &crate::auth::Credentials,
+    session_wanted: bool,
+) -> Result<LoggedIn, String> {
     let mut candidates: Vec<Operation> = login_forms(p).into_iter().map(|f| f.op).collect();
     // Logins by what they take are sent once, in their own documented or coded shape.
     let by_body = credential_posts(p);
@@ -1377,6 +1434,14 @@ pub async fn log_in(
         .collect();
     gets.sort_by_key(|op| op.path.len());
     candidates.extend(gets);
+    // The sign-in form a web app sends anonymous visitors to, as its page has it.
+    if let Some(wall) = wall_form(p).await
+        && !candidates
+            .iter()
+            .any(|op| op.method == "POST" && op.path == wall.path)
+    {
+        candidates.push(wall);
+    }
     let known = candidates.len();
     for path in COMMON_LOGIN_PATHS {
         if !candidates.iter().any(|op| op.path == *path) {
@@ -1458,6 +1523,9 @@ pub async fn log_in(
                     .filter(|_| matches!(p.placement, crate::auth::Placement::Bearer))
             };
             let (token, cookie, session_only) = match login_token(p, &ex) {
+                _ if session_wanted => {
+                    in_session().map_or((None, None, false), |(n, v)| (Some(v), Some(n), true))
+                }
                 Some(t) => (Some(t), None, false),
                 None => match in_cookie() {
                     Some((n, v)) => (Some(v), Some(n), false),
@@ -1572,18 +1640,23 @@ async fn protected_reads(p: &Probe, ops: &[Operation], walls: bool) -> Refused {
         reads.extend(COMMON_OWN_READS.iter().map(|s| (*s).to_owned()));
     }
     // Then pages outside the API (no `api` in the path), where a session login's wall
-    // stands: `/dashboard`, `/account`.
-    let pages: Vec<String> = ops
-        .iter()
-        .filter(|_| walls)
-        .filter(|op| {
-            op.method == "GET"
-                && !Probe::issues_tokens(&op.path)
-                && op.path_params().count() == 0
-                && !op.path.split('/').any(|s| s.eq_ignore_ascii_case("api"))
-                && !reads.contains(&op.path)
-        })
-        .map(|op| op.path.clone())
+    // stands: the front page, `/dashboard`, `/account`.
+    let front = (walls && !reads.iter().any(|r| r == "/")).then(|| "/".to_owned());
+    let pages: Vec<String> = front
+        .into_iter()
+        .chain(
+            ops.iter()
+                .filter(|_| walls)
+                .filter(|op| {
+                    op.method == "GET"
+                        && !Probe::issues_tokens(&op.path)
+                        && op.path_params().count() == 0
+                        && !op.path.split('/').any(|s| s.eq_ignore_ascii_case("api"))
+                        && !reads.contains(&op.path)
+                        && op.path != "/"
+                })
+                .map(|op| op.path.clone()),
+        )
         .take(16)
         .collect();
     let first = reads.len();
@@ -1637,12 +1710,69 @@ async fn session_signs_in(p: &Probe, refused: &Refused, name: &str, value: &str)
             paths.push(path.clone());
         }
     }
-    match served_at(p, &placement, value, &paths).await {
-        Some(path) => served_at(p, &placement, "spillcheck-made-up-session", &[path])
+    if let Some(path) = served_at(p, &placement, value, &paths).await {
+        return served_at(p, &placement, "spillcheck-made-up-session", &[path])
             .await
-            .is_none(),
-        None => false,
+            .is_none();
     }
+    // No page behind a wall known (a site whose front page is public): the front page
+    // with the cookie offers a way to sign out, or links to pages that send anonymous
+    // visitors to the login; and with a made-up cookie it does not, or they refuse it.
+    let front = async |token: &str| {
+        let req = p.request("placement", Method::GET, "/");
+        p.with_header("user A", Some(placement.header(token)), req)
+            .await
+            .ok()
+    };
+    let made_up = "spillcheck-made-up-session";
+    let Some(signed_in) = front(value).await else {
+        return false;
+    };
+    if crate::inspect::offers_sign_out(&signed_in.response) {
+        return front(made_up)
+            .await
+            .is_some_and(|ex| !crate::inspect::offers_sign_out(&ex.response));
+    }
+    let Ok(anonymous) = p.anon(p.request("placement", Method::GET, "/")).await else {
+        return false;
+    };
+    let open = crate::inspect::page_links(&anonymous.response);
+    let only_signed_in: Vec<String> = crate::inspect::page_links(&signed_in.response)
+        .into_iter()
+        .filter(|l| {
+            !open.contains(l)
+                && crate::writes::side_effect(&Operation::new(
+                    "GET",
+                    l,
+                    crate::discovery::Origin::Seen,
+                ))
+                .is_none()
+        })
+        .take(4)
+        .collect();
+    // Past the wall: not sent to the login, not refused (an error page behind the wall
+    // still shows the cookie let the visitor in).
+    let walled = async |token: Option<&str>, path: &str| {
+        let req = p.request("placement", Method::GET, path);
+        let answer = match token {
+            Some(t) => {
+                p.with_header("user A", Some(placement.header(t)), req)
+                    .await
+            }
+            None => p.anon(req).await,
+        };
+        answer.ok().map(|ex| {
+            crate::inspect::login_wall(&ex.response) || matches!(ex.response.status, 401 | 403)
+        })
+    };
+    for path in only_signed_in {
+        if walled(None, &path).await == Some(true)
+            && walled(Some(value), &path).await == Some(false)
+        {
+            return walled(Some(made_up), &path).await == Some(true);
+        }
+    }
+    false
 }
 
 /// Where the API takes tokens, when the user did not say (`--auth-header`,
@@ -1655,12 +1785,14 @@ async fn session_signs_in(p: &Probe, refused: &Refused, name: &str, value: &str)
 /// A few dozen requests at most, and only the first few when Bearer works.
 /// A session cookie a login answered instead of a token (`session_only`), checked by the
 /// login, is taken as it is.
+/// `Err(n)` when A's token was served by none of `n` protected reads, whichever way it
+/// was sent (the caller says so, or signs in another way).
 pub async fn settle_placement(
     p: &mut Probe,
     ops: &[Operation],
     cookie: Option<&str>,
     session_only: bool,
-) {
+) -> Result<(), usize> {
     use spillcheck_core::DiagnosticLevel;
     // A session cookie, not a token: A's login already found it signing A in on the pages
     // behind the login wall (`session_signs_in`), where a made-up one is refused.
@@ -1678,13 +1810,15 @@ pub async fn settle_placement(
         );
         p.placement = alt;
         p.session_login = true;
-        return;
+        return Ok(());
     }
     let protected = protected_reads(p, ops, false).await;
-    let Some(user) = p.user.as_ref() else { return };
+    let Some(user) = p.user.as_ref() else {
+        return Ok(());
+    };
     let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();
     if refused.is_empty() {
-        return;
+        return Ok(());
     }
     // Bearer on each: served, or understood (401 to anonymous callers, 403 or 404 to A: an
     // operation for another role, an example object that is not there) — either way
@@ -1702,7 +1836,7 @@ pub async fn settle_placement(
         };
         if let Ok(ex) = answer {
             if served(&ex.response) {
-                return;
+                return Ok(());
             }
             // Past authentication: forbidden to A (another role), or the example object
             // is not there (`/books/v1/{title}` at a made-up title).
@@ -1710,7 +1844,7 @@ pub async fn settle_placement(
         }
     }
     if forbidden {
-        return;
+        return Ok(());
     }
     let token = user.token();
     let few: Vec<String> = refused.iter().take(3).cloned().collect();
@@ -1741,14 +1875,9 @@ pub async fn settle_placement(
                 ),
             );
             p.placement = alt;
+            Ok(())
         }
-        None => p.diagnose(
-            DiagnosticLevel::Warning,
-            format!(
-                "user A's token was served by none of {} protected operations, as `Authorization: Bearer` or the usual other ways; give --auth-header or --auth-cookie",
-                refused.len()
-            ),
-        ),
+        None => Err(refused.len()),
     }
 }
 

@@ -1165,8 +1165,20 @@ async fn identities(
     }
 
     // Where the API takes tokens, unless the user said.
-    if detect_placement {
-        crate::login::settle_placement(p, ops, a_cookie.as_deref(), a_session_only).await;
+    if detect_placement
+        && let Err(unserved) =
+            crate::login::settle_placement(p, ops, a_cookie.as_deref(), a_session_only).await
+    {
+        // A token served nowhere the scan reads (an API key only writes take): the web
+        // login's session signs the users in instead, where the app has one.
+        if !(a_session_only || session_instead(p, ops, &logins).await) {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "user A's token was served by none of {unserved} protected operations, as `Authorization: Bearer` or the usual other ways; give --auth-header or --auth-cookie"
+                ),
+            );
+        }
     }
 
     // The tokens' claims tell who A and B are; a weak HMAC secret allows an expired copy.
@@ -1185,6 +1197,34 @@ async fn identities(
         p.token_secret = Some(found);
     }
     login_seen
+}
+
+/// Signs users A and B in again with the session of a web login (`log_in_session`), after
+/// A's token was served nowhere; true when A's session took the token's place.
+async fn session_instead(p: &mut Probe, ops: &[Operation], logins: &Logins) -> bool {
+    let Some(creds) = &logins.user else {
+        return false;
+    };
+    p.ops = unprobed(ops);
+    let a = crate::login::log_in_session(p, Actor::UserA.label(), creds).await;
+    let b = match (&a, &logins.user_b) {
+        (Ok(_), Some(cb)) => crate::login::log_in_session(p, Actor::UserB.label(), cb)
+            .await
+            .ok(),
+        _ => None,
+    };
+    p.ops.clear();
+    let Ok(a) = a else { return false };
+    p.secret(&a.identity.token());
+    p.a_login = Some(a.form);
+    p.user = Some(a.identity);
+    if let Some(b) = b {
+        p.secret(&b.identity.token());
+        p.user_b = Some(b.identity);
+    }
+    crate::login::settle_placement(p, ops, a.cookie.as_deref(), true)
+        .await
+        .is_ok()
 }
 
 /// What learning the API gave: the live inventory, and how many operations refused A.

@@ -177,9 +177,94 @@ pub fn audit(signed: &Signed, token: &str) -> Vec<Finding> {
     ]
 }
 
+/// A copy of an unsigned session value naming `to` where it named `from`: a cookie that is
+/// JSON, or base64 of JSON (standard or URL-safe, padded or not), with nothing signing it
+/// (`{"username": "alice"}` as `eyJ1c2VybmFtZSI6ICJhbGljZSJ9`). `None` for anything else
+/// (a signed Flask session or JWT has dots and does not decode whole) or when no string in
+/// it is `from`.
+pub fn forge_unsigned(value: &str, from: &str, to: &str) -> Option<String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
+    fn swap(v: &mut serde_json::Value, from: &str, to: &str) -> bool {
+        let mut swapped = false;
+        match v {
+            serde_json::Value::String(s) if s.eq_ignore_ascii_case(from) => {
+                to.clone_into(s);
+                swapped = true;
+            }
+            serde_json::Value::Array(a) => {
+                for x in a {
+                    swapped |= swap(x, from, to);
+                }
+            }
+            serde_json::Value::Object(m) => {
+                for x in m.values_mut() {
+                    swapped |= swap(x, from, to);
+                }
+            }
+            _ => {}
+        }
+        swapped
+    }
+    if from.is_empty() || from == to {
+        return None;
+    }
+    let raw = value.trim().trim_matches('"');
+    let object = |bytes: &[u8]| {
+        serde_json::from_slice::<serde_json::Value>(bytes)
+            .ok()
+            .filter(serde_json::Value::is_object)
+    };
+    // As JSON itself, or percent-encoded JSON.
+    let unescaped: String = url::form_urlencoded::parse(format!("v={raw}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .next()
+        .unwrap_or_default();
+    if let Some(mut json) = object(unescaped.as_bytes()) {
+        return swap(&mut json, from, to)
+            .then(|| url::form_urlencoded::byte_serialize(json.to_string().as_bytes()).collect());
+    }
+    let engines: [&base64::engine::GeneralPurpose; 4] =
+        [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD];
+    for engine in engines {
+        let Ok(bytes) = engine.decode(raw) else {
+            continue;
+        };
+        let Some(mut json) = object(&bytes) else {
+            continue;
+        };
+        if !swap(&mut json, from, to) {
+            return None;
+        }
+        return Some(engine.encode(json.to_string()));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unsigned_session_is_forged_for_another_user() {
+        // vulpy's cookie: base64 of `json.dumps({"username": "alice"})`.
+        let forged = forge_unsigned("eyJ1c2VybmFtZSI6ICJhbGljZSJ9", "alice", "bob").unwrap();
+        assert_eq!(forged, "eyJ1c2VybmFtZSI6ImJvYiJ9");
+        assert_eq!(
+            forge_unsigned("%7B%22user%22%3A%22alice%22%7D", "alice", "bob").as_deref(),
+            Some("%7B%22user%22%3A%22bob%22%7D")
+        );
+        // Signed values do not decode whole; a value that does not name A is left alone.
+        let flask = "eyJfdXNlcl9pZCI6IjEifQ.ZmFrZQ.c2lnbmF0dXJl";
+        assert_eq!(forge_unsigned(flask, "1", "2"), None);
+        assert_eq!(
+            forge_unsigned("eyJ1c2VybmFtZSI6ICJjYXJvbCJ9", "alice", "bob"),
+            None
+        );
+        assert_eq!(
+            forge_unsigned("0123456789abcdef0123456789abcdef", "alice", "bob"),
+            None
+        );
+    }
 
     fn b64(b: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode(b)

@@ -1257,8 +1257,29 @@ fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
     for s in shown.iter().filter(|s| !s.starts_with("session={token}")) {
         assert!(s.contains('…'), "a session cookie shown whole: {s}");
     }
-    // The session is signed with a random key: nothing to crack.
+    // The session is signed with a random key: nothing to crack, and an edited copy is
+    // refused.
     assert!(!got.iter().any(|g| g.0 == "SC301"), "{got:?}");
+    assert!(!got.iter().any(|g| g.0 == "SC202"), "{got:?}");
+    // A session kept as base64 JSON that nothing signs: A's cookie edited to name B is
+    // served as B's.
+    let unsigned = zoo_for_users(&[("ZOO_LOGIN", "web"), ("ZOO_SESSION", "unsigned")]);
+    let out = scan_zoo_as_users(&unsigned, &["--select", "SC202"]);
+    let report = json(&out);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SC202")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("unsigned session cookie edited to name user B")),
+        "{messages:?}\n{}",
+        stderr(&out)
+    );
     // Signed with a common word, the session cookie gives its key up (SC301, redacted).
     let weak = zoo_for_users(&[("ZOO_LOGIN", "web"), ("ZOO_SECRET_KEY", "changeme")]);
     let out = scan_zoo_as_users(&weak, &["--select", "SC301"]);

@@ -25,7 +25,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: each fake credential is sent alone, where the API expects its token, to up to three GET operations that user A reads and anonymous callers are refused (the simplest first), and it counts as accepted on a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed). The tampered signature, the stripped one and user B's signature on A's claims share one cause and make one finding, the other variants in its notes; each malformed credential (an empty or garbage token and, with the default `Bearer` placement, the `Token` and `Basic` schemes) and the HS256 copy signed with the target's published RSA key are findings of their own. Not tested without A's token or without such a protected operation; the forged copies need A's token to be a JWT, the borrowed signature a JWT of user B's too, and the algorithm confusion an RS/PS-signed token and a JWKS served by the target. The answer is not compared with A's data: an API that gives a bad credential an empty or guest 2xx where it refuses a request without one is reported too, and the evidence shows that answer beside the anonymous one.
+    /// Confirmed: each fake credential is sent alone, where the API expects its token, to up to three GET operations that user A reads and anonymous callers are refused (the simplest first), and it counts as accepted on a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed). The tampered signature, the stripped one and user B's signature on A's claims share one cause and make one finding, the other variants in its notes; each malformed credential (an empty or garbage token and, with the default `Bearer` placement, the `Token` and `Basic` schemes) and the HS256 copy signed with the target's published RSA key are findings of their own. Not tested without A's token or without such a protected operation; the forged copies need A's token to be a JWT, the borrowed signature a JWT of user B's too, and the algorithm confusion an RS/PS-signed token and a JWKS served by the target. A session cookie that a web login set (`--user` on an app whose login answers no token) and that is plain JSON or base64 of JSON, signed by nothing, is sent edited to name user B instead of A; accepted, it is a finding of its own: anyone can be anyone by editing a cookie. The answer is not compared with A's data: an API that gives a bad credential an empty or guest 2xx where it refuses a request without one is reported too, and the evidence shows that answer beside the anonymous one.
     ///
     /// ## Fix
     /// Decode with the key and an algorithm allow-list, and treat every decoding error as 401.
@@ -41,6 +41,9 @@ declare_rule! {
         confirms: &["SC103", "SC104"],
     }
 }
+
+/// The label of user A's unsigned session cookie edited to name user B.
+const UNSIGNED: &str = "forged: A's unsigned session cookie edited to name user B";
 
 /// Malformed credentials (empty or garbage Bearer, other schemes) and a copy of A's token
 /// with a tampered signature, each tried on protected operations: every one accepted is
@@ -74,7 +77,16 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
                 spillcheck_tokens::jwt::foreign_signature(&token, &other),
             ),
         ];
-        for (label, t) in forged {
+        // A session cookie that only encodes who the visitor is, signed by nothing: the
+        // same cookie naming user B.
+        let unsigned = if p.session_login
+            && let (Some(a), Some(b)) = (p.own.names.first(), p.own_b.names.first())
+        {
+            spillcheck_tokens::signed::forge_unsigned(&token, a, b)
+        } else {
+            None
+        };
+        for (label, t) in forged.into_iter().chain([(UNSIGNED, unsigned)]) {
             if let Some(t) = t {
                 p.forged(&t);
                 fakes.push((label.into(), Some(p.placement.header(&t))));
@@ -109,7 +121,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         };
         // Forged signatures accepted have one cause (the signature is not verified): one
         // finding, the variants in its notes. Each malformed credential is its own.
-        let key = if label.starts_with("forged:") {
+        let key = if label.starts_with("forged:") && label != UNSIGNED {
             "forged signature"
         } else {
             label.as_str()
