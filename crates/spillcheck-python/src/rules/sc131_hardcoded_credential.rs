@@ -30,6 +30,10 @@ declare_rule! {
     /// so is a connection URL held under a key that says it shows examples
     /// (`"connection_examples": [{"connection_string": "…://SYSDBA:masterkey@…"}]`). A
     /// one-word sentence is no credential (`{"status": "success", "Password": "Updated."}`).
+    /// A key (not a password) in a module that calls an outside service's API at an address
+    /// it quotes is `possible`: the program's own client key, shipped to every install (a
+    /// media manager's metadata key, a downloader plugin's app key), unless the module signs
+    /// with it (an HMAC over its requests, a signature of the answers checked with it).
     ///
     /// ## Fix
     /// ```python
@@ -93,6 +97,37 @@ fn same_as_user(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
     })
 }
 
+/// The host of the first outside `http(s)://` URL a module's code quotes (not this
+/// machine, not an example domain).
+fn outside_service(text: &str) -> Option<String> {
+    for quote in ['"', '\''] {
+        for scheme in ["https://", "http://"] {
+            let opening = format!("{quote}{scheme}");
+            for (at, _) in text.match_indices(&opening) {
+                let rest = &text[at + opening.len()..];
+                let host: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                    .collect();
+                let h = host.to_ascii_lowercase();
+                let local = h.is_empty()
+                    || !h.contains('.')
+                    || h.starts_with("127.")
+                    || h.starts_with("0.0.0.0")
+                    || h.starts_with("localhost")
+                    || h.starts_with("example.")
+                    || h.contains(".example.")
+                    || h.ends_with(".example")
+                    || [".test", ".local"].iter().any(|t| h.ends_with(t));
+                if !local {
+                    return Some(host);
+                }
+            }
+        }
+    }
+    None
+}
+
 /// `SC131` on assignments to credential names, and URLs with passwords anywhere.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
     if let Some((literal, fallback)) = hardcoded_literal(value) {
@@ -120,6 +155,23 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             finding.autofix = fix;
             let index = cx.findings.len() - 1;
             cx.lower_in_main_block(index);
+            // A key (not a password) in a module that calls an outside service's API: the
+            // program's own client key, shipped to every install of it (a media manager's
+            // TVDB key, a downloader plugin's app key), public by distribution.
+            // A key the module signs with (an HMAC over the requests, a response's
+            // signature checked with it) guards something: a shared one is forgeable.
+            let lower = name.to_ascii_lowercase();
+            let text = cx.file.text.to_ascii_lowercase();
+            let guards = ["pass", "pwd"].iter().any(|w| lower.contains(w))
+                || ["hmac", "signature"].iter().any(|w| text.contains(w));
+            if !guards
+                && let Some(host) = outside_service(&cx.file.text)
+                && let Some(f) = cx.findings.get_mut(index)
+            {
+                f.lower_to_possible(format!(
+                    "a client key for the outside service this module calls ({host}): every copy of the program carries it"
+                ));
+            }
             // A password the project refuses wherever it is typed (`if password ==
             // LEGACY_DEFAULT_PASSWORD: raise ...`) is a denylist entry, known once every
             // file is read.
