@@ -79,6 +79,49 @@ pub(crate) fn payload_dict<'a>(
     }
 }
 
+/// The settings a configuration call sets, by name: the keywords of
+/// `config.update(DEBUG=True)` / `from_mapping(...)`, then those of [`mapped_settings`].
+/// Empty for any other call.
+pub(crate) fn call_settings(call: &ast::ExprCall) -> Vec<(&str, &Expr)> {
+    if !matches!(callee_last(call), Some("update" | "from_mapping")) {
+        return Vec::new();
+    }
+    let mut out: Vec<(&str, &Expr)> = call
+        .arguments
+        .keywords
+        .iter()
+        .filter_map(|k| k.arg.as_ref().map(|a| (a.as_str(), &k.value)))
+        .collect();
+    out.extend(mapped_settings(call));
+    out
+}
+
+/// The string-keyed entries of a mapping passed to a configuration call:
+/// `config.update({"SESSION_COOKIE_SECURE": False})`, `update(dict(SECRET_KEY="..."))`.
+pub(crate) fn mapped_settings(call: &ast::ExprCall) -> Vec<(&str, &Expr)> {
+    let mut out = Vec::new();
+    if !matches!(callee_last(call), Some("update" | "from_mapping")) {
+        return out;
+    }
+    for arg in &call.arguments.args {
+        match arg {
+            Expr::Dict(d) => out.extend(
+                d.items
+                    .iter()
+                    .filter_map(|i| Some((i.key.as_ref().and_then(str_value)?, &i.value))),
+            ),
+            Expr::Call(c) if callee_last(c) == Some("dict") => out.extend(
+                c.arguments
+                    .keywords
+                    .iter()
+                    .filter_map(|k| k.arg.as_ref().map(|a| (a.as_str(), &k.value))),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The name an assignment target gives its value: `SECRET_KEY`, `app.secret_key`,
 /// `app.config["JWT_SECRET_KEY"]`.
 pub(crate) fn target_name(target: &Expr) -> Option<String> {

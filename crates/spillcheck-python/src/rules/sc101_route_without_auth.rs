@@ -44,7 +44,12 @@ declare_rule! {
     /// rows — `visibility == PUBLIC`, `published` — or it serves a picture, a map or another
     /// public asset as a file), or
     /// carries an authentication decorator that Flask never applies (placed above
-    /// `@app.route`); otherwise it is `possible` (`--confidence possible`).
+    /// `@app.route`); otherwise it is `possible` (`--confidence possible`). In an app where no
+    /// route is authenticated, routes are reported only when it has accounts nobody checks:
+    /// a login that issues tokens no route reads back, or one that checks a password against
+    /// the stored ones (`check_password_hash`, `… WHERE username = %s AND password = %s`)
+    /// and answers no token; otherwise a warning says nothing is authenticated in the code
+    /// (a proxy or middleware may do it).
     ///
     /// Authentication it recognizes: decorators (`login_required`, `jwt_required`,
     /// Flask-HTTPAuth's `auth.login_required`, APIFairy's `authenticate(token_auth)`, project
@@ -252,7 +257,9 @@ pub(crate) fn tokens_never_checked(
         if f.reads_credentials {
             return false;
         }
-        login |= (f.issues_token || f.calls.iter().any(|c| summaries.issuers.contains(c)))
+        login |= (f.issues_token
+            || f.calls.iter().any(|c| summaries.issuers.contains(c))
+            || verifies_a_password(site.func))
             && site
                 .route
                 .inputs
@@ -260,6 +267,31 @@ pub(crate) fn tokens_never_checked(
                 .any(|i| crate::patterns::is_password_like_name(&i.name));
     }
     login
+}
+
+/// Whether a view checks a password it was sent against the stored ones: a password
+/// verifier (`check_password_hash`, `bcrypt.checkpw`, `user.verify_password`) or a query
+/// that selects by password (`… WHERE username = %s AND password = %s`). A login that
+/// answers no token still says the app has accounts.
+fn verifies_a_password(func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    use ruff_python_ast::Expr;
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        found |= match e {
+            Expr::Call(c) => crate::ast_util::callee_last(c).is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("check_password") || n.contains("verify_password") || n == "checkpw"
+            }),
+            Expr::StringLiteral(_) | Expr::FString(_) => {
+                crate::ast_util::literal_text(e).is_some_and(|t| {
+                    let t = t.to_ascii_lowercase();
+                    t.split_once("where").is_some_and(|(_, cond)| cond.contains("password"))
+                })
+            }
+            _ => false,
+        };
+    });
+    found
 }
 
 /// Whether a view uses the signed-in user's record (`current_user.email`,

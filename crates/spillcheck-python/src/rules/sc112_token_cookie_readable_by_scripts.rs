@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A credential put in a cookie by hand without `httponly=True`: `response.set_cookie("access_token", token)`, `resp.set_cookie("jwt", encoded, secure=True)`. The cookie's name (or the variable whose value it takes) says it holds a token, a JWT or a session id; an empty value clears it.
+    /// A credential put in a cookie by hand without `httponly=True`: `response.set_cookie("access_token", token)`, `resp.set_cookie("jwt", encoded, secure=True)`. The cookie's name (or the variable whose value it takes) says it holds a token, a JWT or a session id; an empty value clears it. Also settings that turn `HttpOnly` off for the cookies Flask and its extensions set themselves: `SESSION_COOKIE_HTTPONLY = False`, `REMEMBER_COOKIE_HTTPONLY = False` (assigned, or given to `config.update`), `possible` in development or test configuration.
     ///
     /// ## Why it matters
     /// Flask's `set_cookie` leaves `HttpOnly` off unless asked. Any script running in the page — one cross-site scripting flaw, one compromised third-party script — reads `document.cookie` and sends the token away; the attacker then calls the API as the user (CWE-1004).
@@ -49,8 +49,33 @@ use crate::checker::Checker;
 /// `SC112`'s hooks.
 pub(crate) struct Check;
 
+/// A setting that turns `HttpOnly` off for the cookie Flask or an extension sets itself:
+/// `SESSION_COOKIE_HTTPONLY`, Flask-Login's `REMEMBER_COOKIE_HTTPONLY`.
+fn httponly_off(cx: &mut Checker<'_>, name: &str, value: &ast::Expr) {
+    if name.ends_with("_COOKIE_HTTPONLY") && bool_value(value) == Some(false) {
+        cx.report(
+            &SC112,
+            value,
+            format!("`{name} = False`: the cookie that keeps users signed in is readable by any script in the page"),
+        );
+        let index = cx.findings.len() - 1;
+        cx.lower_in_non_production(index);
+    }
+}
+
 impl crate::rules::Rule for Check {
+    fn on_assign<'a>(&self, cx: &mut Checker<'a>, targets: &'a [ast::Expr], value: &'a ast::Expr) {
+        for t in targets {
+            if let Some(name) = crate::recognizers::target_name(t) {
+                httponly_off(cx, &name, value);
+            }
+        }
+    }
+
     fn on_call<'a>(&self, cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+        for (name, value) in crate::recognizers::call_settings(call) {
+            httponly_off(cx, name, value);
+        }
         let Some(name) = crate::recognizers::credential_cookie(call) else {
             return;
         };

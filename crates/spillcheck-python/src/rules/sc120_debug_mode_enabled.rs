@@ -232,7 +232,9 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             }
         }
         Some("update" | "from_mapping")
-            if kwarg(call, "DEBUG").and_then(bool_value) == Some(true) =>
+            if crate::recognizers::call_settings(call)
+                .iter()
+                .any(|(k, v)| *k == "DEBUG" && bool_value(v) == Some(true)) =>
         {
             let fix = kwarg(call, "DEBUG").and_then(|v| from_environment(cx, v));
             cx.report(&SC120, call, "`DEBUG=True` set in the app configuration")

@@ -113,6 +113,16 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 
 /// `SC130` on calls: `config.update(SECRET_KEY="...")`, `jwt.encode(payload, "literal")`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    // A mapping passed to the configuration: `config.update({"SECRET_KEY": "..."})`.
+    let mapped = crate::recognizers::mapped_settings(call);
+    for (name, value) in mapped {
+        if is_signing_key_name(name)
+            && let Some(literal) = str_value(value)
+            && !is_template_marker(literal)
+        {
+            report_literal(cx, value, name, literal, false);
+        }
+    }
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
         if is_signing_key_name(arg.as_str())

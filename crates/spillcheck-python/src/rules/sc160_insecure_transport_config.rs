@@ -79,7 +79,8 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
 }
 
-/// `SC160` on calls: `set_cookie(..., secure=False)`, `config.update(SESSION_COOKIE_SECURE=False)`.
+/// `SC160` on calls: `set_cookie(..., secure=False)`, `config.update(SESSION_COOKIE_SECURE=False)`
+/// (or the same in a mapping: `config.update({"SESSION_COOKIE_SECURE": False})`).
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if cx.guarded_by_flag() {
         return;
@@ -101,14 +102,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             );
         }
         Some("update" | "from_mapping") => {
-            for k in &call.arguments.keywords {
-                let Some(flag) = k.arg.as_ref().map(ruff_python_ast::Identifier::as_str) else {
-                    continue;
-                };
-                if is_secure_flag(flag) && bool_value(&k.value) == Some(false) {
+            for (flag, value) in crate::recognizers::call_settings(call) {
+                if is_secure_flag(flag) && bool_value(value) == Some(false) {
                     cx.report(
                         &SC160,
-                        call,
+                        value,
                         format!("`{flag}=False` lets the cookie travel over plain HTTP"),
                     );
                 }
