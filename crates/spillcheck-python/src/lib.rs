@@ -555,7 +555,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             &model, &summaries, &externals,
         ) {
             format!(
-                "none of the {} routes is authenticated in the code, though a login issues tokens: SC101 reports the routes that handle data",
+                "none of the {} routes is authenticated in the code, though a login checks passwords or issues tokens: SC101 reports the routes that handle data",
                 model.routes.len()
             )
         } else {
