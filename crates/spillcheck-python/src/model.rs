@@ -1937,6 +1937,9 @@ fn hook_auth(
 /// another hook of that name is.
 fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
     let name = hook.func.name.as_str();
+    if refuses_when_denied(&hook.func.body) {
+        return true;
+    }
     if summaries.unique(name) {
         return summaries.authenticates.contains(name);
     }
@@ -1958,6 +1961,78 @@ fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
             .any(|c| summaries.by_name.get(*c).is_some_and(|f| f.rejects));
     reads_credentials_here(hook.func, &calls, summaries) && rejects
         || calls.iter().any(|c| summaries.authenticates.contains(*c))
+}
+
+/// Whether a body turns a failed access check into a refusal: `try: check_access(...)`
+/// `except NotAuthorized: abort(403)` (CKAN's hooks), an exception named for a denial
+/// (`NotAuthorized`, `Unauthorized`, `Forbidden`, `PermissionDenied`, `AccessDenied`)
+/// answered with a 401/403 (`abort`, a raised `Forbidden`, a returned status).
+fn refuses_when_denied(body: &[Stmt]) -> bool {
+    let denial = |e: &Expr| {
+        let mut names = Vec::new();
+        match e {
+            Expr::Tuple(t) => names.extend(t.elts.iter().filter_map(dotted)),
+            other => names.extend(dotted(other)),
+        }
+        names.iter().any(|n| {
+            let last = n.rsplit('.').next().unwrap_or(n).to_ascii_lowercase();
+            [
+                "notauthorized",
+                "unauthorized",
+                "forbidden",
+                "permissiondenied",
+                "accessdenied",
+            ]
+            .iter()
+            .any(|w| last.contains(w))
+        })
+    };
+    let refuses = |stmts: &[Stmt]| {
+        let mut found = false;
+        crate::facts::exprs_in(stmts, &mut |e| {
+            if let Expr::Call(c) = e
+                && callee_last(c) == Some("abort")
+                && c.arguments
+                    .args
+                    .first()
+                    .and_then(crate::ast_util::int_value)
+                    .is_some_and(|code| code == 401 || code == 403)
+            {
+                found = true;
+            }
+            if let Expr::NumberLiteral(_) = e
+                && crate::ast_util::int_value(e).is_some_and(|code| code == 401 || code == 403)
+            {
+                found = true;
+            }
+        });
+        found
+            || stmts.iter().any(|s| {
+                let Stmt::Raise(r) = s else { return false };
+                r.exc.as_deref().is_some_and(|x| {
+                    let raised = match x {
+                        Expr::Call(c) => c.func.as_ref(),
+                        other => other,
+                    };
+                    dotted(raised).is_some_and(|n| {
+                        let n = n.to_ascii_lowercase();
+                        n.contains("forbidden") || n.contains("unauthorized")
+                    })
+                })
+            })
+    };
+    let mut found = false;
+    for stmt in body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let Stmt::Try(t) = s {
+                found |= t.handlers.iter().any(|h| {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    h.type_.as_deref().is_some_and(denial) && refuses(&h.body)
+                });
+            }
+        });
+    }
+    found
 }
 
 /// Whether a function reads the request's credentials where a failed check is not

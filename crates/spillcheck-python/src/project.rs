@@ -834,6 +834,8 @@ pub(crate) struct Summary {
     pub stored_secrets: Vec<(Option<String>, Location, String)>,
     /// Secret columns of `CREATE TABLE` literals in Python: table, column, where.
     pub ddl_columns: Vec<(String, String, Location)>,
+    /// Tables of those literals with a column naming an account (user name, e-mail, login).
+    pub ddl_people: Vec<String>,
 }
 
 impl Summary {
@@ -844,6 +846,7 @@ impl Summary {
         self.schema_nestings.extend(other.schema_nestings);
         self.stored_secrets.extend(other.stored_secrets);
         self.ddl_columns.extend(other.ddl_columns);
+        self.ddl_people.extend(other.ddl_people);
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes. A password kept by a table of things, not of people (no account word in the table's name, no user name, e-mail or login column: pyLoad's `packages.password` for the archive), is `possible`: the app hands it on as typed and cannot hash it.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -74,6 +74,33 @@ fn secret_column(col: &str) -> bool {
         && !c.contains("salt")
         && !one_time_password_seed(&c)
 }
+
+/// A password kept by a table of things, not of people (pyLoad's `packages.password`, the
+/// archive's; a stored connection's): no account word in the table's name and no column
+/// naming an account (`has_account`). The app must hand it on as it was typed, so it
+/// cannot be hashed.
+fn replayed_password(table: &str, column: &str, has_account: bool) -> bool {
+    const PEOPLE: &[&str] = &[
+        "user", "account", "member", "login", "admin", "person", "people", "customer",
+        "employee", "staff", "profile", "credential", "auth", "identity", "player", "student",
+        "patient", "owner", "operator", "subscriber", "client", "principal", "merchant",
+    ];
+    let table = table.to_ascii_lowercase();
+    !has_account
+        && crate::patterns::is_password_like_name(&column.to_ascii_lowercase())
+        && !PEOPLE.iter().any(|w| table.contains(w))
+}
+
+/// A column that names an account: a user name, an e-mail, a login.
+fn names_an_account(column: &str) -> bool {
+    let c = column.to_ascii_lowercase();
+    ["username", "user_name", "email", "login", "user_id", "userid", "nickname"]
+        .iter()
+        .any(|w| c.contains(w))
+}
+
+/// Why a replayed password is `possible`.
+const REPLAYED: &str = "a password a table of things keeps (no account named in it): the app must hand it on as typed, so it cannot be hashed; encrypt it at rest instead";
 
 /// `mfa_secret`, `otp_secret`, `totp_key`, `tf_totp_secret`, `two_factor_seed`.
 fn one_time_password_seed(column: &str) -> bool {
@@ -374,6 +401,17 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     } else {
         return;
     };
+    // Every column the statement names (an INSERT's list, an UPDATE's SET and WHERE).
+    let named: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has_account = named.iter().any(|w| names_an_account(w));
+    let replayed = |col: &str| {
+        table
+            .as_deref()
+            .is_some_and(|t| replayed_password(t, col, has_account))
+    };
     let slots: Vec<(String, Slot)> = slots
         .into_iter()
         .filter(|(c, _)| secret_column(c))
@@ -429,11 +467,14 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
         }
         if written && !reported {
             reported = true;
-            cx.report(
+            let f = cx.report(
                 &SC150,
                 at,
                 format!("column `{column}` stores a secret as it was received, not a hash of it"),
             );
+            if replayed(&column) {
+                f.lower_to_possible(REPLAYED);
+            }
         }
     }
 }
@@ -1014,6 +1055,9 @@ fn gather_tables(file: &SourceFile, module: &ast::ModModule, summary: &mut Summa
             .replace("\\t", "  ")
             .replace("\\r", "  ");
         for table in crate::data_models::ddl_tables(&cleaned) {
+            if table.columns.iter().any(|(c, _)| names_an_account(c)) {
+                summary.ddl_people.push(table.name.clone());
+            }
             for (column, at) in table.columns {
                 if is_card_code(&column) || secret_column(&column) {
                     let at = ruff_text_size::TextSize::try_from(start + at).unwrap_or_default();
@@ -1051,7 +1095,7 @@ fn check_tables(cx: &crate::project::Project<'_>, findings: &mut Vec<spillcheck_
         };
         Some(format!("{verb} at {}:{}", cx.files[*i].rel, r.line))
     };
-    let mut check = |table: &str, column: &str, at: spillcheck_core::Location| {
+    let mut check = |table: &str, column: &str, has_account: bool, at: spillcheck_core::Location| {
         let card_code = is_card_code(column);
         if !card_code && !secret_column(column) {
             return;
@@ -1071,16 +1115,28 @@ fn check_tables(cx: &crate::project::Project<'_>, findings: &mut Vec<spillcheck_
             ),
             None => return,
         };
-        findings.push(spillcheck_core::Finding::new(&SC150, why).at(at));
+        let mut finding = spillcheck_core::Finding::new(&SC150, why).at(at);
+        // Compared in SQL with the value typed: a password checked at a login, a person's.
+        let checked = cx.raw_columns.iter().any(|(_, r)| {
+            !r.written
+                && r.column == column
+                && crate::facts::model_key(&r.table) == crate::facts::model_key(table)
+        });
+        if !card && !checked && replayed_password(table, column, has_account) {
+            finding.lower_to_possible(REPLAYED);
+        }
+        findings.push(finding);
     };
     for (rel, text) in cx.sql_files {
         for table in crate::data_models::ddl_tables(text) {
+            let has_account = table.columns.iter().any(|(c, _)| names_an_account(c));
             for (column, at) in &table.columns {
                 let line =
                     u32::try_from(text[..*at].matches('\n').count() + 1).unwrap_or(u32::MAX);
                 check(
                     &table.name,
                     column,
+                    has_account,
                     spillcheck_core::Location {
                         path: rel.clone(),
                         line,
@@ -1094,7 +1150,8 @@ fn check_tables(cx: &crate::project::Project<'_>, findings: &mut Vec<spillcheck_
         }
     }
     for (table, column, at) in &cx.summary.ddl_columns {
-        check(table, column, at.clone());
+        let has_account = cx.summary.ddl_people.contains(table);
+        check(table, column, has_account, at.clone());
     }
 }
 
