@@ -26,7 +26,8 @@ declare_rule! {
     /// age (`serializer.loads(token, salt="file-download", max_age=86400)`) or to an audience
     /// (`read_token(token, audience=Audience.password_reset)`). Forgotten-password and e-mail
     /// validation views count among them, and so does a provider's token handed on to link or
-    /// exchange it (`lfm.link_account(token)`). A read only hashed (a rate limiter's key,
+    /// exchange it (`lfm.link_account(token)`), and a link to one object by its uuid (the token
+    /// compared with a record's `uuid`, or looking one up by it: `get_registration(uuid=token)`). A read only hashed (a rate limiter's key,
     /// `hashlib.sha256(request.args.get("token", "").encode())`) checks nothing: not reported.
     ///
     /// ## Fix
@@ -218,6 +219,49 @@ fn handed_to_a_provider(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bo
     })
 }
 
+/// The token opens one object, not an account: it is compared with a record's `uuid`
+/// (`request.args.get('token') != self.survey.uuid`) or looks one up by it
+/// (`get_registration(uuid=self.token)`): a share or registration link, mailed by design.
+fn object_link(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
+    use ruff_text_size::Ranged;
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    // Where the read is kept: a local or an attribute (`self.token = request.args.get(…)`).
+    let mut kept: Option<String> = None;
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let ast::Stmt::Assign(a) = s
+                && a.value.range() == node
+                && let [target] = a.targets.as_slice()
+            {
+                kept = dotted(target);
+            }
+        });
+    }
+    let is_read = |e: &Expr| e.range() == node || kept.is_some() && dotted(e) == kept;
+    let uuid = |e: &Expr| {
+        matches!(e, Expr::Attribute(a) if a.attr.as_str().to_ascii_lowercase().ends_with("uuid"))
+    };
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| match e {
+        Expr::Compare(c) => {
+            let sides: Vec<&Expr> = crate::ast_util::operands(c).collect();
+            found |= sides.iter().any(|x| is_read(x)) && sides.iter().any(|x| uuid(x));
+        }
+        Expr::Call(c) => {
+            found |= c.arguments.keywords.iter().any(|k| {
+                k.arg
+                    .as_ref()
+                    .is_some_and(|a| a.as_str().to_ascii_lowercase().ends_with("uuid"))
+                    && is_read(&k.value)
+            });
+        }
+        _ => {}
+    });
+    found
+}
+
 fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
     if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
         && !only_names_a_cookie(cx, node.range())
@@ -264,7 +308,10 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
                     || c.arguments.find_keyword("audience").is_some()
             })
         });
-        let one_time = one_time || signed_link || handed_to_a_provider(cx, node.range());
+        let one_time = one_time
+            || signed_link
+            || handed_to_a_provider(cx, node.range())
+            || object_link(cx, node.range());
         // The fix drops the read: the value is `None`, as if the parameter were absent.
         // Unsafe: clients that send the token in the URL must move it to the header.
         let fix = cx.file.fix(
@@ -279,7 +326,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
         );
         finding.autofix = fix;
         if one_time {
-            finding.lower_to_possible("a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age, a provider's token handed on to link an account) carries its token in the URL by design; what matters is that it expires and works once");
+            finding.lower_to_possible("a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age, a provider's token handed on to link an account, a link to one object by its uuid) carries its token in the URL by design; what matters is that it expires and works once");
         }
     }
 }
