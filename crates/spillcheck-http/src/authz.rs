@@ -59,8 +59,14 @@ pub fn judge(a: &Response, b: &Response, anon: Option<&Response>) -> Verdict {
     // Anyone gets it: SC201's business, not BOLA. A page's signed-in frame (links for the
     // visitor, their name) differs from the anonymous one around the same content.
     let public = if b.json().is_some() { 0.9 } else { 0.8 };
+    // As long as B's own too: a short "please sign in" page in the same frame is no copy.
+    let as_long = |x: &Response| x.body.len() * 5 >= b.body.len() * 4;
     if anon.is_some_and(|x| {
-        x.ok() && !inspect::login_wall(x) && !inspect::failure_body(x) && similarity(x, b) >= public
+        x.ok()
+            && !inspect::login_wall(x)
+            && !inspect::failure_body(x)
+            && similarity(x, b) >= public
+            && (b.json().is_some() || as_long(x))
     }) {
         return Verdict::Skip;
     }
@@ -579,6 +585,15 @@ mod tests {
             ),
             Verdict::Skip
         );
+        // A short "please sign in" page in the same frame is no copy of B's.
+        let prompt = resp(
+            200,
+            "<html><head><title>Micro blog</title><link href=\"/static/site.css\"></head><nav><a href=\"/user/login\">Log in</a></nav><h1>Posts of bob</h1><p>Please sign in to see them</p></html>",
+        );
+        assert!(matches!(
+            judge(&a_page, &b_page, Some(&prompt)),
+            Verdict::Bypass(_)
+        ));
         let wall = resp(
             200,
             r#"<form method="post"><input type="password" name="password"></form>"#,

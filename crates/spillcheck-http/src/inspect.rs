@@ -454,14 +454,25 @@ pub fn password_form(html: &str) -> Option<PageForm> {
         let inner = &html[open_end..end];
         let inputs = input_tags(inner);
         let kind = |tag: &str| tag_attr(tag, "type").map(|t| t.to_ascii_lowercase());
-        if !inputs
+        // One password field: two are a sign-up's or a change's (the new one, repeated).
+        if inputs
             .iter()
-            .any(|t| kind(t).as_deref() == Some("password"))
+            .filter(|t| kind(t).as_deref() == Some("password"))
+            .count()
+            != 1
         {
             continue;
         }
-        let method = tag_attr(&html[start..open_end], "method").map(|m| m.to_ascii_lowercase());
-        if method.as_deref() == Some("get") {
+        let open_tag = &html[start..open_end];
+        let method = tag_attr(open_tag, "method").map(|m| m.to_ascii_lowercase());
+        let posts_to = tag_attr(open_tag, "action")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if method.as_deref() == Some("get")
+            || ["register", "signup", "sign_up", "sign-up", "join", "create"]
+                .iter()
+                .any(|w| posts_to.contains(w))
+        {
             continue;
         }
         let mut fields = serde_json::Map::new();
@@ -694,6 +705,14 @@ mod tests {
             serde_json::json!({"next": "/posts", "username": "", "password": "", "otp": ""})
         );
         assert!(password_form("<form><input name=q></form>").is_none());
+        // A sign-up form (two password fields, or posting to a registration) is no login.
+        let signup = r#"<form method="post" action="/signup"><input name="email"><input type="password" name="password"></form>
+            <form method="post"><input name="u"><input type="password" name="p1"><input type="password" name="p2"></form>
+            <form method="post" action="/session"><input name="login"><input type="password" name="password"></form>"#;
+        assert_eq!(
+            password_form(signup).unwrap().action.as_deref(),
+            Some("/session")
+        );
         let mut page = Response::for_tests(
             200,
             r#"<a href="/mfa">MFA</a> <a href='/posts/bob?x=1'>bob</a> <link href="/static/w3.css">

@@ -1039,7 +1039,11 @@ async fn wall_form(p: &Probe) -> Option<Operation> {
         let k = k.to_ascii_lowercase();
         !k.contains("csrf") && k != "authenticity_token"
     });
-    let mut op = Operation::new("POST", target.path(), crate::discovery::Origin::Seen);
+    let mut op = Operation::new(
+        "POST",
+        p.api_path(target.path()),
+        crate::discovery::Origin::Seen,
+    );
     op.body = Some(crate::discovery::Body {
         content_type: "application/x-www-form-urlencoded".into(),
         properties: fields.keys().cloned().collect(),
@@ -1736,11 +1740,41 @@ async fn session_signs_in(p: &Probe, refused: &Refused, name: &str, value: &str)
     let Ok(anonymous) = p.anon(p.request("placement", Method::GET, "/")).await else {
         return false;
     };
-    let open = crate::inspect::page_links(&anonymous.response);
-    let only_signed_in: Vec<String> = crate::inspect::page_links(&signed_in.response)
+    let links = |r: &crate::engine::Response| -> Vec<String> {
+        crate::inspect::page_links(r)
+            .iter()
+            .map(|l| p.api_path(l).to_owned())
+            .collect()
+    };
+    let open = links(&anonymous.response);
+    let only_signed_in: Vec<String> = links(&signed_in.response)
         .into_iter()
         .filter(|l| {
+            // A link that acts (`/follow/bob`, `/like/7`) is a GET with a side effect.
+            let acts = l.split(['/', '-', '_']).any(|w| {
+                [
+                    "follow",
+                    "unfollow",
+                    "like",
+                    "unlike",
+                    "vote",
+                    "star",
+                    "favorite",
+                    "favourite",
+                    "accept",
+                    "approve",
+                    "reject",
+                    "cancel",
+                    "toggle",
+                    "send",
+                    "block",
+                    "ban",
+                    "mute",
+                ]
+                .contains(&w.to_ascii_lowercase().as_str())
+            });
             !open.contains(l)
+                && !acts
                 && crate::writes::side_effect(&Operation::new(
                     "GET",
                     l,
@@ -1804,7 +1838,7 @@ pub async fn settle_placement(
         p.diagnose(
             DiagnosticLevel::Warning,
             format!(
-                "user A's login answered no token, only a session cookie: the scan signs in with `{}` (pages behind the session login are tested; --auth-cookie to say so)",
+                "user A's web login answered no token, only a session cookie: the scan signs in with `{}` (pages behind the session login are tested; --auth-cookie to say so)",
                 alt.describe()
             ),
         );

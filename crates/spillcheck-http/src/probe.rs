@@ -1213,14 +1213,54 @@ async fn session_instead(p: &mut Probe, ops: &[Operation], logins: &Logins) -> b
             .ok(),
         _ => None,
     };
+    let Ok(a) = a else {
+        p.ops.clear();
+        return false;
+    };
+    // The other identities signed in through the API login too: their tokens go nowhere
+    // now. The web login for each, or none.
+    let others = [
+        (Actor::Admin, &logins.admin),
+        (Actor::Limited, &logins.limited),
+    ];
+    let mut others_in = Vec::new();
+    for (actor, creds) in others {
+        if let Some(c) = creds {
+            let label = actor.label().to_owned();
+            others_in.push((actor, crate::login::log_in_session(p, &label, c).await.ok()));
+        }
+    }
     p.ops.clear();
-    let Ok(a) = a else { return false };
     p.secret(&a.identity.token());
     p.a_login = Some(a.form);
     p.user = Some(a.identity);
-    if let Some(b) = b {
-        p.secret(&b.identity.token());
-        p.user_b = Some(b.identity);
+    p.diagnose(
+        DiagnosticLevel::Warning,
+        "user A's API token was served by none of the protected reads: the users sign in through the web login instead",
+    );
+    match b {
+        Some(b) => {
+            p.secret(&b.identity.token());
+            p.user_b = Some(b.identity);
+        }
+        None if logins.user_b.is_some() => {
+            p.user_b = None;
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                "user B could not sign in through the web login: cross-user checks skipped",
+            );
+        }
+        None => {}
+    }
+    for (actor, identity) in others_in {
+        if let Some(i) = &identity {
+            p.secret(&i.identity.token());
+        }
+        let slot = identity.map(|i| i.identity);
+        match actor {
+            Actor::Admin => p.admin = slot,
+            _ => p.limited = slot,
+        }
     }
     crate::login::settle_placement(p, ops, a.cookie.as_deref(), true)
         .await

@@ -25,7 +25,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: each fake credential is sent alone, where the API expects its token, to up to three GET operations that user A reads and anonymous callers are refused (the simplest first), and it counts as accepted on a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed). The tampered signature, the stripped one and user B's signature on A's claims share one cause and make one finding, the other variants in its notes; each malformed credential (an empty or garbage token and, with the default `Bearer` placement, the `Token` and `Basic` schemes) and the HS256 copy signed with the target's published RSA key are findings of their own. Not tested without A's token or without such a protected operation; the forged copies need A's token to be a JWT, the borrowed signature a JWT of user B's too, and the algorithm confusion an RS/PS-signed token and a JWKS served by the target. A session cookie that a web login set (`--user` on an app whose login answers no token) and that is plain JSON or base64 of JSON, signed by nothing, is sent edited to name user B instead of A; accepted, it is a finding of its own: anyone can be anyone by editing a cookie. The answer is not compared with A's data: an API that gives a bad credential an empty or guest 2xx where it refuses a request without one is reported too, and the evidence shows that answer beside the anonymous one.
+    /// Confirmed: each fake credential is sent alone, where the API expects its token, to up to three GET operations that user A reads and anonymous callers are refused (the simplest first), and it counts as accepted on a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed). The tampered signature, the stripped one and user B's signature on A's claims share one cause and make one finding, the other variants in its notes; each malformed credential (an empty or garbage token and, with the default `Bearer` placement, the `Token` and `Basic` schemes) and the HS256 copy signed with the target's published RSA key are findings of their own. Not tested without A's token or without such a protected operation; the forged copies need A's token to be a JWT, the borrowed signature a JWT of user B's too, and the algorithm confusion an RS/PS-signed token and a JWKS served by the target. A session cookie that a web login set (`--user` on an app whose login answers no token) and that is plain JSON or base64 of JSON, signed by nothing, is sent edited to name user B instead of A; accepted as B's (the answer names B where A's own did not, or drops A's name), it is a finding of its own: anyone can be anyone by editing a cookie. The answer is not compared with A's data: an API that gives a bad credential an empty or guest 2xx where it refuses a request without one is reported too, and the evidence shows that answer beside the anonymous one.
     ///
     /// ## Fix
     /// Decode with the key and an algorithm allow-list, and treat every decoding error as 401.
@@ -119,6 +119,11 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         let Some((ex, pr)) = accepted_on_protected(p, &label, header, None).await else {
             continue;
         };
+        // The edited session must be taken for B's: the page names B where A's own copy
+        // did not, or drops A's name that A's copy showed.
+        if label == UNSIGNED && !answered_as_b(p, &ex.response, pr) {
+            continue;
+        }
         // Forged signatures accepted have one cause (the signature is not verified): one
         // finding, the variants in its notes. Each malformed credential is its own.
         let key = if label.starts_with("forged:") && label != UNSIGNED {
@@ -150,6 +155,21 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// Whether an answer to A's session edited to name B is B's: B's login name shows where
+/// A's own answer to the same read did not show it, or A's name is gone where it showed.
+fn answered_as_b(p: &Probe, forged: &crate::engine::Response, pr: &crate::probe::Probed) -> bool {
+    let (Some(a), Some(b)) = (p.own.names.first(), p.own_b.names.first()) else {
+        return false;
+    };
+    let Some(own) = pr.user.as_ref().map(|u| u.response.text().into_owned()) else {
+        return false;
+    };
+    let text = forged.text();
+    text != own
+        && (text.contains(b.as_str()) && !own.contains(b.as_str())
+            || own.contains(a.as_str()) && !text.contains(a.as_str()))
 }
 
 /// How the probe runs this rule.

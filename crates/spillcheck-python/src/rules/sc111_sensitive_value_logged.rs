@@ -335,26 +335,27 @@ fn check_sql_echo(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// Whether a module's own SQL (the lines that select, insert or update) names no
-/// credential or personal column: a traced connection that only ever runs those (a
-/// posts table's) writes nothing sensitive to the log. `false` with no SQL in the module.
+/// Whether a module runs SQL (it selects, inserts, updates or deletes) and names no
+/// credential or personal column anywhere: a traced connection that only ever runs those
+/// statements (a posts table's) writes nothing sensitive to the log. `false` with no SQL
+/// in the module.
 fn only_harmless_sql(text: &str) -> bool {
-    let sql: Vec<String> = text
-        .lines()
-        .map(str::to_ascii_lowercase)
-        .filter(|l| {
-            l.contains("select ") || l.contains("insert into") || l.contains("update ") && l.contains(" set ")
-        })
+    let lower = text.to_ascii_lowercase();
+    let sql = ["select ", "insert into", "delete from"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || lower.contains("update ") && lower.contains(" set ");
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
         .collect();
-    !sql.is_empty()
-        && !sql.iter().any(|l| {
-            [
-                "pass", "pwd", "token", "secret", "key", "mail", "phone", "card", "ssn", "salt",
-                "hash", "otp", "users",
-            ]
-            .iter()
-            .any(|w| l.contains(w))
-        })
+    sql && !words.iter().any(|w| {
+        spillcheck_core::vocab::is_sensitive_field(w)
+            || spillcheck_core::vocab::is_personal_field(w)
+            || ["pass", "pwd", "token", "secret", "key", "mail", "phone", "card", "salt", "hash", "users"]
+                .iter()
+                .any(|x| w.contains(x))
+    })
 }
 
 /// A request hook (`@app.before_request`, `@bp.before_app_request`) in a module that logs

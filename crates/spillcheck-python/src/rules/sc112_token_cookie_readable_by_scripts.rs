@@ -52,7 +52,9 @@ pub(crate) struct Check;
 /// A setting that turns `HttpOnly` off for the cookie Flask or an extension sets itself:
 /// `SESSION_COOKIE_HTTPONLY`, Flask-Login's `REMEMBER_COOKIE_HTTPONLY`.
 fn httponly_off(cx: &mut Checker<'_>, name: &str, value: &ast::Expr) {
-    if name.ends_with("_COOKIE_HTTPONLY") && bool_value(value) == Some(false) {
+    // A CSRF cookie is meant to be read by the page.
+    let csrf = name.contains("CSRF") || name.contains("XSRF");
+    if name.ends_with("_COOKIE_HTTPONLY") && !csrf && bool_value(value) == Some(false) {
         cx.report(
             &SC112,
             value,

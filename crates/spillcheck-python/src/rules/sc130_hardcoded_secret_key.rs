@@ -113,8 +113,17 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 
 /// `SC130` on calls: `config.update(SECRET_KEY="...")`, `jwt.encode(payload, "literal")`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    // A mapping passed to the configuration: `config.update({"SECRET_KEY": "..."})`.
-    let mapped = crate::recognizers::mapped_settings(call);
+    // A mapping passed to the configuration: `config.update({"SECRET_KEY": "..."})` (a
+    // `dict(SECRET_KEY=...)` inside is read by the keyword loop below, on that call).
+    let mapped: Vec<(&str, &Expr)> = crate::recognizers::mapped_settings(call)
+        .into_iter()
+        .filter(|(_, v)| {
+            let at = ruff_text_size::Ranged::range(*v);
+            !call.arguments.args.iter().any(|a| {
+                matches!(a, Expr::Call(c) if ruff_text_size::Ranged::range(c).contains_range(at))
+            })
+        })
+        .collect();
     for (name, value) in mapped {
         if is_signing_key_name(name)
             && let Some(literal) = str_value(value)

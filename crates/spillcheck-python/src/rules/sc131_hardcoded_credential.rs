@@ -30,10 +30,11 @@ declare_rule! {
     /// so is a connection URL held under a key that says it shows examples
     /// (`"connection_examples": [{"connection_string": "…://SYSDBA:masterkey@…"}]`). A
     /// one-word sentence is no credential (`{"status": "success", "Password": "Updated."}`).
-    /// A key (not a password) in a module that calls an outside service's API at an address
-    /// it quotes is `possible`: the program's own client key, shipped to every install (a
-    /// media manager's metadata key, a downloader plugin's app key), unless the module signs
-    /// with it (an HMAC over its requests, a signature of the answers checked with it).
+    /// A key (not a password, not a private key, not a provider secret of a known format such
+    /// as `sk_live_…` or `AKIA…`) that a module quoting an outside service's address uses again
+    /// is `possible`: the program's own client key, shipped to every install (a media
+    /// manager's metadata key, a downloader plugin's app key), unless the module signs with
+    /// it (an HMAC over its requests, a signature of the answers checked with it).
     ///
     /// ## Fix
     /// ```python
@@ -97,6 +98,37 @@ fn same_as_user(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
     })
 }
 
+/// A key the module hands to an outside service as its client's own: not a password, no
+/// private key, no provider secret of a known format (`sk_live_…`, `AKIA…`, `ghp_…`; a
+/// Google `AIza…` browser key is a client key), used again in the module (sent somewhere),
+/// and a module that signs nothing with it (an HMAC over its requests, a signature of the
+/// answers checked with it, guards something: a shared one is forgeable).
+fn client_key(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
+    use spillcheck_core::secret_patterns::{GOOGLE_API_KEY, PROVIDER_KEYS};
+    let lower = name.to_ascii_lowercase();
+    let text = cx.file.text.to_ascii_lowercase();
+    let password = ["pass", "pwd", "private"].iter().any(|w| lower.contains(w))
+        || lower.ends_with("pw");
+    let provider_secret = PROVIDER_KEYS
+        .iter()
+        .filter(|p| p.id != GOOGLE_API_KEY.id)
+        .any(|p| p.may_match(literal) && p.regex().is_match(literal));
+    let signs = ["hmac", "signature"].iter().any(|w| text.contains(w));
+    let used = cx
+        .file
+        .text
+        .match_indices(name)
+        .filter(|(at, _)| {
+            let before = cx.file.text[..*at].chars().next_back();
+            let after = cx.file.text[at + name.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+        .count()
+        >= 2;
+    !password && !provider_secret && !signs && used
+}
+
 /// The host of the first outside `http(s)://` URL a module's code quotes (not this
 /// machine, not an example domain).
 fn outside_service(text: &str) -> Option<String> {
@@ -110,7 +142,14 @@ fn outside_service(text: &str) -> Option<String> {
                     .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
                     .collect();
                 let h = host.to_ascii_lowercase();
+                let private = h.starts_with("10.")
+                    || h.starts_with("192.168.")
+                    || h.strip_prefix("172.")
+                        .and_then(|r| r.split('.').next())
+                        .and_then(|n| n.parse::<u8>().ok())
+                        .is_some_and(|n| (16..32).contains(&n));
                 let local = h.is_empty()
+                    || private
                     || !h.contains('.')
                     || h.starts_with("127.")
                     || h.starts_with("0.0.0.0")
@@ -158,13 +197,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             // A key (not a password) in a module that calls an outside service's API: the
             // program's own client key, shipped to every install of it (a media manager's
             // TVDB key, a downloader plugin's app key), public by distribution.
-            // A key the module signs with (an HMAC over the requests, a response's
-            // signature checked with it) guards something: a shared one is forgeable.
-            let lower = name.to_ascii_lowercase();
-            let text = cx.file.text.to_ascii_lowercase();
-            let guards = ["pass", "pwd"].iter().any(|w| lower.contains(w))
-                || ["hmac", "signature"].iter().any(|w| text.contains(w));
-            if !guards
+            if client_key(cx, &name, literal)
                 && let Some(host) = outside_service(&cx.file.text)
                 && let Some(f) = cx.findings.get_mut(index)
             {

@@ -106,7 +106,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 if is_secure_flag(flag) && bool_value(value) == Some(false) {
                     cx.report(
                         &SC160,
-                        value,
+                        call,
                         format!("`{flag}=False` lets the cookie travel over plain HTTP"),
                     );
                 }
