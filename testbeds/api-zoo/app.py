@@ -97,6 +97,8 @@ sets the token in an HttpOnly cookie `access_token_cookie` and its answer carrie
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
 no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
 ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does;
+ZOO_WEB_PATH moves that form (and where it posts) to another path, which only the front page
+leads to (a sign-up form comes first on its page);
 ZOO_SESSION=unsigned keeps the session as base64 JSON that nothing signs (planted: edit the
 cookie, be anyone). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
@@ -769,14 +771,20 @@ def create_app():
     # ZOO_CSRF=1: the login form carries a cross-site request token bound to the session,
     # as Flask-WTF's does; a post without it is refused.
     csrf = os.environ.get("ZOO_CSRF") == "1"
+    # ZOO_WEB_PATH: where the web login's form lives and posts (a path no list of usual
+    # logins holds); the front page sends anonymous visitors there.
+    web_path = os.environ.get("ZOO_WEB_PATH", "/login")
 
-    @app.get("/login")
+    @app.get(web_path)
     def login_page():
         token = ""
         if csrf:
             session["csrf"] = session.get("csrf") or secrets.token_urlsafe(16)
             token = f'<input id="csrf_token" name="csrf_token" type="hidden" value="{session["csrf"]}">'
-        return f'<form method="post" action="/login">{token}<input name="username"><input type="password" name="password"></form>'
+        return (
+            f'<form method="post" action="/signup"><input name="email"><input type="password" name="password"></form>'
+            f'<form method="post" action="{web_path}">{token}<input name="username"><input type="password" name="password"></form>'
+        )
 
     # Side effects: never to be sent by a scanner.
     @app.get("/api/admin/reseed")
@@ -1022,7 +1030,7 @@ def create_app():
     # token: it opens the session (the member pages below read it) and redirects to the
     # dashboard; wrong credentials go back to the login form.
     if shape == "web":
-        @app.post("/login")
+        @app.post(web_path)
         def web_login():
             if csrf and (not session.get("csrf") or request.form.get("csrf_token") != session["csrf"]):
                 return "Bad Request: The CSRF token is missing.", 400
@@ -1031,7 +1039,7 @@ def create_app():
             if user is None or user["password"] != request.form.get("password"):
                 # A flashed error: the failed login sets a session cookie too.
                 session["flash"] = "Invalid credentials"
-                return redirect("/login?error=1")
+                return redirect(web_path + "?error=1")
             LOGINS.append(name)
             session["member"] = name
             session["user"] = name
@@ -1040,6 +1048,14 @@ def create_app():
             return redirect("/dashboard")
 
         web_ids = {"alice": 1041, "bob": 1042}
+
+        # The front page: the member's links, or the way to the login.
+        @app.get("/")
+        def front():
+            me = session.get("member")
+            if me not in state["users"]:
+                return redirect(web_path)
+            return f'<p>{me}</p><a href="/web/accounts/{web_ids[me]}">My account</a> <a href="/logout">Sign out</a>'
 
         def page(name):
             user = state["users"][name]

@@ -1320,6 +1320,40 @@ fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
 }
 
 #[test]
+fn a_web_login_is_found_from_the_front_page_without_code_or_description() {
+    // ZOO_WEB_PATH: the web login lives at a path no list of usual logins holds, behind a
+    // sign-up form on its page, and only the front page leads there. With nothing but the
+    // URL and the users' credentials, the scan follows the front page to the login form,
+    // posts the users' names and passwords there (never to the sign-up), and proves the
+    // session on the front page the login wall guards.
+    let t = zoo_for_users(&[("ZOO_LOGIN", "web"), ("ZOO_WEB_PATH", "/portal/signon")]);
+    let url = t.url();
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(!diags.contains("could not log in"), "{diags}");
+    assert!(diags.contains("only a session cookie"), "{diags}");
+    let logins = t.logins();
+    assert!(
+        logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+        "{logins:?}"
+    );
+    let sent = t.received();
+    assert!(
+        !sent
+            .iter()
+            .any(|r| r["method"] == "POST" && r["path"] == "/signup"),
+        "credentials posted to the sign-up form"
+    );
+}
+
+#[test]
 fn a_token_handed_out_in_a_header_as_python_bytes_is_sent_back_bare() {
     // The login answers `Authorization: b'<token>'` (PyJWT 1.x formatted into a string)
     // and the API reads the bare token from `Authorization`: the scan unwraps the token,
