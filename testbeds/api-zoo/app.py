@@ -98,7 +98,8 @@ ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a sessi
 no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
 ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does;
 ZOO_WEB_PATH moves that form (and where it posts) to another path, which only the front page
-leads to (a sign-up form comes first on its page);
+leads to (a sign-up form comes first on its page); ZOO_API_KEYS=1 adds an API key login
+(POST /api/key) whose key only a POST reads;
 ZOO_SESSION=unsigned keeps the session as base64 JSON that nothing signs (planted: edit the
 cookie, be anyone). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
@@ -1048,6 +1049,29 @@ def create_app():
             return redirect("/dashboard")
 
         web_ids = {"alice": 1041, "bob": 1042}
+
+        # ZOO_API_KEYS=1: an API key for scripts, handed out by POST /api/key for a user's
+        # name and password and read only by POST /api/posts (header X-Zoo-Key): no read
+        # takes it, so a scan signs in through the web login instead.
+        if os.environ.get("ZOO_API_KEYS") == "1":
+            api_keys = {}
+
+            @app.post("/api/key")
+            def api_key():
+                data = request.get_json(silent=True) or {}
+                user = state["users"].get(data.get("username"))
+                if user is None or user["password"] != data.get("password"):
+                    return jsonify(error="invalid login"), 403
+                key = secrets.token_hex(32)
+                api_keys[key] = data["username"]
+                return jsonify(key=key)
+
+            @app.post("/api/posts")
+            def api_post():
+                name = api_keys.get(request.headers.get("X-Zoo-Key", ""))
+                if name is None:
+                    return jsonify(error="unauthorized"), 401
+                return jsonify(status="posted", by=name), 201
 
         # The front page: the member's links, or the way to the login.
         @app.get("/")

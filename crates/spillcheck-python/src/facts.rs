@@ -693,6 +693,8 @@ pub(crate) struct FuncFacts {
     pub scopes_identity: bool,
     /// Issues a credential itself ([`issues_token_call`]).
     pub issues_token: bool,
+    /// Checks a password it was given against the stored ones ([`verifies_a_password`]).
+    pub verifies_password: bool,
 }
 
 /// The normal form of a model or table name, so that `class Note`, `__tablename__ =
@@ -1649,7 +1651,51 @@ pub(crate) fn func_facts_with<'a>(
     for s in &func.body {
         v.visit_stmt(s);
     }
+    facts.verifies_password = verifies_a_password(func);
     facts
+}
+
+/// Whether a function checks a password it was given against the stored ones: a password
+/// verifier (`check_password_hash`, `bcrypt.checkpw`, `user.verify_password`), a query that
+/// selects by password (`… WHERE username = %s AND password = %s`), or a comparison of two
+/// passwords (`user["password"] != data.get("password")`, a stored hash against a computed
+/// one).
+pub(crate) fn verifies_a_password(func: &ast::StmtFunctionDef) -> bool {
+    let names_password = |side: &Expr| {
+        crate::ast_util::any_expr(side, &mut |x| {
+            let word = match x {
+                Expr::StringLiteral(l) => Some(l.value.to_str().to_owned()),
+                Expr::Attribute(a) => Some(a.attr.to_string()),
+                Expr::Name(n) => Some(n.id.to_string()),
+                _ => None,
+            };
+            word.is_some_and(|w| {
+                let w = w.to_ascii_lowercase();
+                w.contains("passw") || w.contains("pwd")
+            })
+        })
+    };
+    let mut found = false;
+    exprs_in(&func.body, &mut |e| {
+        found |= match e {
+            Expr::Call(c) => callee_last(c).is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("check_password") || n.contains("verify_password") || n == "checkpw"
+            }),
+            Expr::Compare(c) => {
+                let sides: Vec<&Expr> = crate::ast_util::operands(c).collect();
+                sides.len() == 2 && sides.iter().all(|side| names_password(side))
+            }
+            Expr::StringLiteral(_) | Expr::FString(_) => crate::ast_util::literal_text(e)
+                .is_some_and(|t| {
+                    let t = t.to_ascii_lowercase();
+                    t.split_once("where")
+                        .is_some_and(|(_, cond)| cond.contains("password"))
+                }),
+            _ => false,
+        };
+    });
+    found
 }
 
 /// A function's identity: the index of its file among the project's sources and the
@@ -1689,6 +1735,8 @@ pub(crate) struct Summaries {
     pub checks_owner: HashSet<String>,
     /// Functions that issue a credential, themselves or through the functions they call.
     pub issuers: HashSet<String>,
+    /// Functions that check a password they are given, themselves or through a call.
+    pub verifiers: HashSet<String>,
 }
 
 impl Summaries {
@@ -1803,6 +1851,7 @@ impl Summaries {
             e.checks_role |= f.checks_role;
             e.data_access |= f.data_access;
             e.issues_token |= f.issues_token;
+            e.verifies_password |= f.verifies_password;
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
             e.returns_inner |= f.returns_inner;
@@ -1905,6 +1954,7 @@ impl Summaries {
         let owner = spread(&|f| f.scopes_identity || f.compares_identity && f.rejects);
         let data = spread(&|f| f.data_access);
         let issues = spread(&|f| f.issues_token);
+        let verifies = spread(&|f| f.verifies_password);
         let mut params: Vec<HashSet<usize>> = names
             .iter()
             .map(|nm| by_name[nm].data_params.clone())
@@ -1932,6 +1982,7 @@ impl Summaries {
         let checks_owner = collect(&owner);
         let data_access = collect(&data);
         let issuers = collect(&issues);
+        let verifiers = collect(&verifies);
         let data_params = params
             .into_iter()
             .enumerate()
@@ -1950,6 +2001,7 @@ impl Summaries {
             definitions,
             checks_owner,
             issuers,
+            verifiers,
         }
     }
 }

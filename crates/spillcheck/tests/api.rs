@@ -1354,6 +1354,40 @@ fn a_web_login_is_found_from_the_front_page_without_code_or_description() {
 }
 
 #[test]
+fn an_api_key_no_read_takes_gives_way_to_the_web_login() {
+    // ZOO_API_KEYS=1: POST /api/key answers A's credentials with a key that only a POST
+    // reads, in a header of its own; the web login (at a path only the front page leads
+    // to) opens the session the pages read. The key is served nowhere: the users sign in
+    // through the web login instead, and A's read of B's account page is found.
+    let t = zoo_for_users(&[
+        ("ZOO_LOGIN", "web"),
+        ("ZOO_WEB_PATH", "/portal/signon"),
+        ("ZOO_API_KEYS", "1"),
+    ]);
+    let out = scan_zoo_as_users(&t, &["--select", "SC210"]);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("the users sign in through the web login instead"),
+        "{diags}"
+    );
+    assert!(!diags.contains("could not"), "{diags}");
+    let keys_asked = t
+        .received()
+        .iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/api/key")
+        .count();
+    assert!(keys_asked >= 1, "the API key login was never tried");
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/web/accounts/{user_id}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn a_token_handed_out_in_a_header_as_python_bytes_is_sent_back_bare() {
     // The login answers `Authorization: b'<token>'` (PyJWT 1.x formatted into a string)
     // and the API reads the bare token from `Authorization`: the scan unwraps the token,

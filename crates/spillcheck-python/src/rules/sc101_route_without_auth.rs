@@ -35,7 +35,12 @@ declare_rule! {
     /// token on purpose. A route that issues the caller a credential (itself or through the
     /// functions it calls: `jwt.encode`, `create_access_token`, `login_user`, `.tokenize()`)
     /// for what the request carries (a password, an OAuth code, a signed assertion) is the
-    /// login, whatever its name; one that mints a token from nothing the client sends stays. Routes with optional authentication (`jwt_optional`,
+    /// login, whatever its name, and so is one that checks the password it is sent against the
+    /// stored ones, itself or through a helper (`check_password_hash`, `… WHERE username = %s
+    /// AND password = %s`, `user["password"] != data["password"]`), whatever it answers (a key
+    /// of its own making: vulpy's `POST /api/key`), unless it also takes a current password
+    /// beside a new one (a change of password); one that mints a token from nothing the client
+    /// sends stays. Routes with optional authentication (`jwt_optional`,
     /// `jwt_required(optional=True)`, `login_required(optional=True)`), login, registration,
     /// token refresh, password reset, health and documentation routes are never reported.
     /// The finding is `likely` when the route writes data, answers with personal or secret
@@ -259,7 +264,8 @@ pub(crate) fn tokens_never_checked(
         }
         login |= (f.issues_token
             || f.calls.iter().any(|c| summaries.issuers.contains(c))
-            || verifies_a_password(site.func))
+            || f.verifies_password
+            || f.calls.iter().any(|c| summaries.verifiers.contains(c)))
             && site
                 .route
                 .inputs
@@ -269,30 +275,6 @@ pub(crate) fn tokens_never_checked(
     login
 }
 
-/// Whether a view checks a password it was sent against the stored ones: a password
-/// verifier (`check_password_hash`, `bcrypt.checkpw`, `user.verify_password`) or a query
-/// that selects by password (`… WHERE username = %s AND password = %s`). A login that
-/// answers no token still says the app has accounts.
-fn verifies_a_password(func: &ruff_python_ast::StmtFunctionDef) -> bool {
-    use ruff_python_ast::Expr;
-    let mut found = false;
-    crate::facts::exprs_in(&func.body, &mut |e| {
-        found |= match e {
-            Expr::Call(c) => crate::ast_util::callee_last(c).is_some_and(|n| {
-                let n = n.to_ascii_lowercase();
-                n.contains("check_password") || n.contains("verify_password") || n == "checkpw"
-            }),
-            Expr::StringLiteral(_) | Expr::FString(_) => {
-                crate::ast_util::literal_text(e).is_some_and(|t| {
-                    let t = t.to_ascii_lowercase();
-                    t.split_once("where").is_some_and(|(_, cond)| cond.contains("password"))
-                })
-            }
-            _ => false,
-        };
-    });
-    found
-}
 
 /// Whether a view uses the signed-in user's record (`current_user.email`,
 /// `current_user.__dict__`) and never asks whether anyone is signed in
@@ -394,7 +376,20 @@ pub(crate) fn check_routes(
         // A route that issues the caller a credential for what the request carries (a
         // password, an OAuth code, a signed assertion) is a login: it is the
         // authentication. One that mints a token from nothing the client sends stays.
-        let issues = facts.issues_token || facts.calls.iter().any(|c| summaries.issuers.contains(c));
+        // So does one that checks the password it is sent against the stored one and hands
+        // out anything (a key of its own making, the account): a login by what it does.
+        let issues = facts.issues_token
+            || facts.calls.iter().any(|c| summaries.issuers.contains(c))
+            || (facts.verifies_password
+                || facts.calls.iter().any(|c| summaries.verifiers.contains(c)))
+                && r.inputs
+                    .iter()
+                    .any(|i| crate::patterns::is_password_like_name(&i.name))
+                // A current password beside a new one is a change, not a login.
+                && !r
+                    .inputs
+                    .iter()
+                    .any(|i| spillcheck_core::vocab::names_current_password(&i.name));
         if issues
             && r
                 .inputs
