@@ -42,7 +42,10 @@ declare_rule! {
     /// beside a new one (a change of password); one that mints a token from nothing the client
     /// sends stays. Routes with optional authentication (`jwt_optional`,
     /// `jwt_required(optional=True)`, `login_required(optional=True)`), login, registration,
-    /// token refresh, password reset, health and documentation routes are never reported.
+    /// token refresh, password reset, health and documentation routes are never reported; a
+    /// sign-up is known by what it takes whatever its path says (`POST /inregistrare`: a user
+    /// name or e-mail and a password, in the languages apps are written in, written to a new
+    /// account, no path parameter, no current password, nothing for administrators).
     /// The finding is `likely` when the route writes data, answers with personal or secret
     /// fields, reads a model that other routes read only for their owner or that every
     /// other route reads only with authentication (unless its own query selects public
@@ -203,6 +206,37 @@ fn makes_an_account(r: &crate::model::Route) -> bool {
         && !r.inputs.iter().any(|i| spillcheck_core::vocab::names_current_password(&i.name))
 }
 
+/// A sign-up form whatever its path says (`POST /inregistrare`): a form or body of a user
+/// name or e-mail and a password (in the languages apps are written in), no path
+/// parameter, no current password, nothing for administrators, and a handler that writes
+/// (the new account).
+fn signs_up(r: &crate::model::Route, writes: bool) -> bool {
+    let word_of = |name: &str, test: &dyn Fn(&str) -> bool| {
+        crate::patterns::words(&name.to_ascii_lowercase())
+            .iter()
+            .any(|w| test(w))
+    };
+    writes
+        && r.params.is_empty()
+        && r.methods.iter().any(|m| m == "POST")
+        && r.methods
+            .iter()
+            .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "POST" | "OPTIONS"))
+        && !r.path.to_ascii_lowercase().contains("admin")
+        && r.inputs
+            .iter()
+            .any(|i| word_of(&i.name, &crate::patterns::is_password_word))
+        && r.inputs.iter().any(|i| {
+            word_of(&i.name, &|w| {
+                matches!(w, "username" | "user" | "email" | "mail" | "login" | "name")
+            })
+        })
+        && !r
+            .inputs
+            .iter()
+            .any(|i| spillcheck_core::vocab::names_current_password(&i.name))
+}
+
 /// Words of files served to anyone on purpose: pictures, maps, icons, static assets.
 const ASSET_WORDS: &[&str] = &[
     "picture",
@@ -361,6 +395,9 @@ pub(crate) fn check_routes(
             continue;
         }
         let facts = summaries.own_facts(site.file_index, site.func, &externals[site.file_index]);
+        if signs_up(r, facts.writes) && !mentions_caller(site.func) {
+            continue;
+        }
         let handles_data = facts.data_access
             || facts
                 .calls
