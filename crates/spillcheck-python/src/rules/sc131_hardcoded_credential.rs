@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`, one finding a function, not a hashing backend's self-test that verifies the same word) or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -253,7 +253,144 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 }
 
 /// `SC131` on calls: `connect(password="...")`, `Client(api_key="...")`, URL literals with passwords.
+/// Whether a call hashes a password it is given first: `generate_password_hash(pw)`,
+/// `bcrypt.hashpw(pw, salt)`, `make_password(pw)`, `pbkdf2_sha256.hash(pw)`,
+/// `PasswordHasher().hash(pw)`.
+fn hashes_a_password(call: &ast::ExprCall) -> bool {
+    let callee = crate::ast_util::callee(call).unwrap_or_default().to_ascii_lowercase();
+    let last = callee.rsplit('.').next().unwrap_or(&callee);
+    matches!(
+        last,
+        "generate_password_hash" | "hashpw" | "make_password" | "hash_password" | "encrypt_password"
+    ) || matches!(last, "hash" | "encrypt")
+        && ["bcrypt", "pbkdf2", "argon2", "sha256_crypt", "sha512_crypt", "passwordhasher", "pwd_context", "scrypt"]
+            .iter()
+            .any(|w| callee.contains(w))
+}
+
+/// The text of a string or bytes literal (`b'admin'`).
+fn text_literal(e: &Expr) -> Option<String> {
+    match e {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_owned()),
+        Expr::BytesLiteral(b) => {
+            let bytes: Vec<u8> = b.value.bytes().collect();
+            String::from_utf8(bytes).ok()
+        }
+        _ => None,
+    }
+}
+
+/// A default account's password hashed from a literal (`hashpw(b'admin', gensalt())`,
+/// `generate_password_hash("admin123")`): the password every install starts with.
+fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !hashes_a_password(call) {
+        return;
+    }
+    let Some(arg) = call.arguments.args.first() else { return };
+    let Some(literal) = text_literal(arg) else { return };
+    // A self-test of the hashing backend hashes a word and verifies the same word.
+    let self_test = ['"', '\''].iter().any(|q| {
+        cx.file
+            .text
+            .contains(&format!("verify({q}{literal}{q}"))
+    });
+    if literal.len() < 3 || is_placeholder(&literal) || self_test {
+        return;
+    }
+    const SAID: &str =
+        "a default account's password is hashed from a literal: every install starts with it";
+    // One finding a function (a seed script makes several accounts), their passwords in it.
+    let within = cx.functions.last().map(|f| ruff_text_size::Ranged::range(*f));
+    let line_of = |r: ruff_text_size::TextRange| cx.file.line_of(r.start());
+    let span = within.map(|r| (line_of(r), cx.file.line_of(r.end())));
+    if let Some(earlier) = cx.findings.iter_mut().find(|f| {
+        f.rule_id == SC131.id
+            && f.message == SAID
+            && f.location.as_ref().is_some_and(|l| {
+                span.is_some_and(|(from, to)| (from..=to).contains(&l.line))
+            })
+    }) {
+        earlier.secrets.push(literal);
+        return;
+    }
+    let finding = cx.report(&SC131, arg, SAID);
+    finding.secrets.push(literal);
+    let index = cx.findings.len() - 1;
+    cx.lower_in_main_block(index);
+}
+
+/// Rows an `INSERT` literal puts in a password column as quoted text (`INSERT INTO users
+/// (username, password) VALUES ('admin', 'admin123')`): default accounts seeded in clear.
+fn inserted_passwords(sql: &str) -> Vec<String> {
+    let lower = sql.to_ascii_lowercase();
+    let Some(at) = lower.find("insert into") else {
+        return Vec::new();
+    };
+    let rest = &sql[at..];
+    let (Some(open), Some(values)) = (rest.find('('), rest.to_ascii_lowercase().find("values"))
+    else {
+        return Vec::new();
+    };
+    if open > values {
+        return Vec::new();
+    }
+    let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+        return Vec::new();
+    };
+    let columns: Vec<String> = rest[open + 1..close]
+        .split(',')
+        .map(|c| c.trim().trim_matches(['"', '`', '[', ']']).to_ascii_lowercase())
+        .collect();
+    let Some(slot) = columns
+        .iter()
+        .position(|c| crate::patterns::is_password_like_name(c) && !c.contains("hash"))
+    else {
+        return Vec::new();
+    };
+    // Each row: the values between parentheses, split on commas outside quotes.
+    let mut out = Vec::new();
+    let tuples = &rest[values..];
+    let mut chars = tuples.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if c != '(' {
+            continue;
+        }
+        let mut fields: Vec<String> = vec![String::new()];
+        let mut quote: Option<char> = None;
+        for (_, ch) in chars.by_ref() {
+            match (quote, ch) {
+                (None, ',') => fields.push(String::new()),
+                (None, ')') => break,
+                _ => {
+                    if quote.is_none() && matches!(ch, '\'' | '"') {
+                        quote = Some(ch);
+                    } else if quote == Some(ch) {
+                        quote = None;
+                    }
+                    if let Some(f) = fields.last_mut() {
+                        f.push(ch);
+                    }
+                }
+            }
+        }
+        if let Some(v) = fields.get(slot).map(|f| f.trim())
+            && v.len() >= 2
+            && v.starts_with('\'')
+            && v.ends_with('\'')
+        {
+            let value = &v[1..v.len() - 1];
+            // A hash stored in the seed (`$2b$…`, `pbkdf2:sha256:…`) is no password.
+            let hashed = value.starts_with('$') || value.contains(':') && value.len() > 40;
+            if !hashed && !value.is_empty() && !is_placeholder(value) {
+                out.push(value.to_owned());
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    check_hashed_literal(cx, call);
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
         // A password equal to the user name passed beside it (`login="airflow",
@@ -304,6 +441,15 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
 /// `SC131` on any string literal: a URL with an embedded password.
 pub(crate) fn check_string(cx: &mut Checker<'_>, lit: &ast::ExprStringLiteral) {
     let value = lit.value.to_str();
+    let seeded = inserted_passwords(value);
+    if !seeded.is_empty() {
+        let finding = cx.report(
+            &SC131,
+            lit,
+            "default accounts are seeded with passwords written in the SQL: every install starts with them",
+        );
+        finding.secrets.extend(seeded);
+    }
     if value.contains("://") && value.contains('@') && has_url_password(value) {
         let example =
             under_example_key(&cx.file.text, ruff_text_size::Ranged::range(lit).start().to_usize());
