@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A function used to authenticate requests (a decorator, a `before_request` hook, a Connexion `x-bearerInfoFunc`) that returns claims without checking its token argument: it ignores the argument, returns fixed claims (`return {"sub": "user-123"}`), or returns on a path where verification failed or was skipped.
+    /// A function used to authenticate requests (a decorator, a `before_request` hook, a Connexion `x-bearerInfoFunc`) that returns claims without checking its token argument: it ignores the argument, returns fixed claims (`return {"sub": "user-123"}`), or returns on a path where verification failed or was skipped. Also a session read from a cookie that nothing signs: a function that reads a cookie named for a session, a user or a token (or is named so) and decodes it with `json.loads`/`pickle.loads` of its base64, with no HMAC, `compare_digest`, itsdangerous, JWT, Fernet or decryption in it.
     ///
     /// ## Why it matters
     /// Every request is treated as authenticated. Placeholder verifiers from tutorials and scaffolds reach production more often than anyone admits.
@@ -100,8 +100,70 @@ fn constant_claims(expr: &Expr) -> bool {
     identity
 }
 
+/// `SC103`: a session read from a cookie that nothing signs. The function reads a cookie
+/// named for a session, a user or a token (or is named so itself), decodes it with
+/// `json.loads`/`pickle.loads` of its base64 (or of the raw value), and checks no
+/// signature: no HMAC, `compare_digest`, itsdangerous, JWT, Fernet or decryption in it.
+fn check_unsigned_cookie(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
+    use crate::ast_util::{callee, callee_last};
+    let fname = func.name.as_str().to_ascii_lowercase();
+    let identity_word = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        ["session", "user", "auth", "token", "login", "identity", "sid"]
+            .iter()
+            .any(|x| w.contains(x))
+    };
+    let mut cookie_named = false;
+    let mut reads_cookie = false;
+    let mut decodes: Option<&ast::ExprCall> = None;
+    let mut signed = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        let Expr::Call(c) = e else {
+            if let Expr::Subscript(sub) = e
+                && crate::ast_util::dotted(&sub.value).is_some_and(|d| d.ends_with("cookies"))
+            {
+                reads_cookie = true;
+                cookie_named |= str_value(&sub.slice).is_some_and(identity_word);
+            }
+            return;
+        };
+        let name = callee(c).unwrap_or_default().to_ascii_lowercase();
+        let last = name.rsplit('.').next().unwrap_or(&name).to_owned();
+        if name.ends_with("cookies.get") {
+            reads_cookie = true;
+            cookie_named |= c.arguments.args.first().and_then(str_value).is_some_and(identity_word);
+        }
+        if matches!(name.as_str(), "json.loads" | "pickle.loads" | "loads")
+            && c.arguments.args.first().is_some_and(|a| {
+                crate::ast_util::any_expr(a, &mut |x| {
+                    matches!(x, Expr::Call(d) if callee_last(d).is_some_and(|n| n.contains("b64decode")))
+                })
+            })
+        {
+            decodes.get_or_insert(c);
+        }
+        signed |= ["hmac", "compare_digest", "itsdangerous", "jwt", "fernet", "decrypt", "verify", "signer", "unsign", "serializer"]
+            .iter()
+            .any(|w| name.contains(w))
+            || (last == "loads" && c.arguments.find_keyword("max_age").is_some());
+    });
+    let Some(call) = decodes else { return };
+    if !reads_cookie || signed || !(cookie_named || identity_word(&fname)) {
+        return;
+    }
+    cx.report(
+        &SC103,
+        call,
+        format!(
+            "`{}` trusts a cookie it only decodes (base64 of JSON, signed by nothing): anyone can write the session of any user",
+            func.name
+        ),
+    );
+}
+
 /// `SC103`: a token verifier that never looks at its token and returns fixed claims.
 pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
+    check_unsigned_cookie(cx, func);
     let fname = func.name.as_str().to_ascii_lowercase();
     let Some(param) = func
         .parameters
