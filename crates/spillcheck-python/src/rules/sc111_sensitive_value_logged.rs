@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a request hook of a module that logs users in (it runs around those requests too; a webhook blueprint's hook does not), also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`), or personal data (email, phone) of users.
+    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a request hook of a module that logs users in (it runs around those requests too; a webhook blueprint's hook does not), also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`). A user's e-mail address or phone number alone is not reported (`logger.info("login failed for %s", email)` is a common and wanted trace); the probe's SC310/SC311 read the logs themselves.
     ///
     /// Also a database connection that logs every statement with its values: `create_engine(url,
     /// echo=True)` (SQLAlchemy logs each statement and its bound parameters) and sqlite3's
