@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// Configuration that lets credentials travel in clear text: `SESSION_COOKIE_SECURE = False`, `JWT_COOKIE_SECURE = False`, `PREFERRED_URL_SCHEME = "http"`, `http://` URLs for token or OAuth endpoints in code, `app.run(ssl_context=None)` on a public host.
+    /// Configuration that lets credentials travel in clear text: `SESSION_COOKIE_SECURE = False`, `JWT_COOKIE_SECURE = False` (assigned or given to `config.update`, as keywords or a mapping), `PREFERRED_URL_SCHEME = "http"`, `http://` addresses of another machine for token, OAuth or login endpoints (`TOKEN_URL = "http://auth.example.com/oauth/token"`), credential cookies set without `secure=True`.
     ///
     /// ## Why it matters
     /// A Bearer token or session cookie sent over plain HTTP can be read by anyone on the path (CWE-319, CWE-614).
@@ -53,7 +53,35 @@ fn is_secure_flag(name: &str) -> bool {
     name.ends_with("_COOKIE_SECURE")
 }
 
-/// `SC160` on assignments: secure-cookie flags turned off, `PREFERRED_URL_SCHEME = "http"`.
+/// A setting naming an address where credentials are sent (`TOKEN_URL`, `OAUTH_ENDPOINT`,
+/// `AUTH_URI`, `LOGIN_URL`) set to a plain `http://` address of another machine.
+fn cleartext_auth_url(name: &str, url: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let names_address = ["url", "uri", "endpoint"].iter().any(|w| n.contains(w));
+    let for_credentials = ["token", "oauth", "auth", "login", "signin"]
+        .iter()
+        .any(|w| n.contains(w));
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest
+        .split(['/', ':', '?'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let local = host.is_empty()
+        || host == "localhost"
+        || host.starts_with("127.")
+        || host == "0.0.0.0"
+        || !host.contains('.')
+        || host.contains('{')
+        || host.ends_with(".local")
+        || host.ends_with(".internal");
+    names_address && for_credentials && !local
+}
+
+/// `SC160` on assignments: secure-cookie flags turned off, `PREFERRED_URL_SCHEME = "http"`,
+/// credentials' addresses in `http://`.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
     if cx.guarded_by_flag() {
         return;
@@ -65,6 +93,16 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                 &SC160,
                 t,
                 format!("`{name} = False` lets the cookie travel over plain HTTP"),
+            );
+            return;
+        }
+        if let Some(url) = str_value(value)
+            && cleartext_auth_url(&name, url)
+        {
+            cx.report(
+                &SC160,
+                value,
+                format!("`{name}` sends credentials to `http://`: tokens and passwords cross the network in clear"),
             );
             return;
         }
