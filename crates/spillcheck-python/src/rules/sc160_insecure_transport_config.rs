@@ -75,8 +75,7 @@ fn cleartext_auth_url(name: &str, url: &str) -> bool {
         || host == "0.0.0.0"
         || !host.contains('.')
         || host.contains('{')
-        || host.ends_with(".local")
-        || host.ends_with(".internal");
+        || [".local", ".internal"].iter().any(|t| host.ends_with(t));
     names_address && for_credentials && !local
 }
 
