@@ -1682,9 +1682,35 @@ pub(crate) fn verifies_a_password(func: &ast::StmtFunctionDef) -> bool {
                 let n = n.to_ascii_lowercase();
                 n.contains("check_password") || n.contains("verify_password") || n == "checkpw"
             }),
+            // The stored one (a record's field) against another: not a new password against
+            // its confirmation (`password != password_again`, two locals or form fields).
             Expr::Compare(c) => {
                 let sides: Vec<&Expr> = crate::ast_util::operands(c).collect();
-                sides.len() == 2 && sides.iter().all(|side| names_password(side))
+                let stored = |side: &Expr| {
+                    matches!(side, Expr::Attribute(a) if !matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "request"))
+                        || matches!(side, Expr::Subscript(s) if matches!(s.value.as_ref(), Expr::Name(n) if !n.id.as_str().to_ascii_lowercase().contains("form") && !n.id.as_str().to_ascii_lowercase().contains("data") && n.id.as_str() != "request"))
+                };
+                let confirming = sides.iter().any(|side| {
+                    crate::ast_util::any_expr(side, &mut |x| {
+                        let word = match x {
+                            Expr::StringLiteral(l) => l.value.to_str().to_ascii_lowercase(),
+                            Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
+                            Expr::Name(n) => n.id.as_str().to_ascii_lowercase(),
+                            _ => return false,
+                        };
+                        [
+                            "confirm", "again", "repeat", "retype", "control", "new", "verify",
+                            "check",
+                        ]
+                        .iter()
+                        .any(|w| word.contains(w))
+                            || word.contains("pass") && word.ends_with('2')
+                    })
+                });
+                sides.len() == 2
+                    && sides.iter().all(|side| names_password(side))
+                    && sides.iter().any(|side| stored(side))
+                    && !confirming
             }
             Expr::StringLiteral(_) | Expr::FString(_) => crate::ast_util::literal_text(e)
                 .is_some_and(|t| {

@@ -44,15 +44,19 @@ declare_rule! {
     /// `jwt_required(optional=True)`, `login_required(optional=True)`), login, registration,
     /// token refresh, password reset, health and documentation routes are never reported; a
     /// sign-up is known by what it takes whatever its path says (`POST /inregistrare`: a user
-    /// name or e-mail and a password, in the languages apps are written in, written to a new
-    /// account, no path parameter, no current password, nothing for administrators).
+    /// name or e-mail and a password, in the languages apps are written in, a new record made
+    /// (added, inserted, created), no path parameter, no current password, nothing for
+    /// administrators). A login is never one that only compares a new password with its
+    /// confirmation (`password != password_again`): the stored password must be on one side.
     /// The finding is `likely` when the route writes data, answers with personal or secret
     /// fields, reads a model that other routes read only for their owner or that every
     /// other route reads only with authentication (unless its own query selects public
     /// rows — `visibility == PUBLIC`, `published` — or it serves a picture, a map or another
     /// public asset as a file), or
     /// carries an authentication decorator that Flask never applies (placed above
-    /// `@app.route`); otherwise it is `possible` (`--confidence possible`). In an app where no
+    /// `@app.route`); otherwise it is `possible` (`--confidence possible`). A read that answers
+    /// only flags (`{"is_answered": res}` with `res` a comparison, `{}`, an empty text) shows
+    /// nothing of the records it reads: `possible` whatever else the app does with them. In an app where no
     /// route is authenticated, routes are reported only when it has accounts nobody checks:
     /// a login that issues tokens no route reads back, or one that checks a password against
     /// the stored ones (`check_password_hash`, `… WHERE username = %s AND password = %s`)
@@ -206,6 +210,28 @@ fn makes_an_account(r: &crate::model::Route) -> bool {
         && !r.inputs.iter().any(|i| spillcheck_core::vocab::names_current_password(&i.name))
 }
 
+/// Whether a view makes a new record (a sign-up's account), not only changes one: it adds
+/// one to a session (`db.session.add`), inserts (`INSERT INTO`, `insert_one`), or creates
+/// or registers one (`User.create(...)`, `register_user(...)`).
+fn creates_a_record(func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    use ruff_python_ast::Expr;
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        found |= match e {
+            Expr::Call(c) => crate::ast_util::callee_last(c).is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                matches!(n.as_str(), "add" | "add_all" | "insert" | "insert_one" | "save")
+                    || n.starts_with("create")
+                    || n.starts_with("register")
+            }),
+            Expr::StringLiteral(_) | Expr::FString(_) => crate::ast_util::literal_text(e)
+                .is_some_and(|t| t.to_ascii_lowercase().contains("insert into")),
+            _ => false,
+        };
+    });
+    found
+}
+
 /// A sign-up form whatever its path says (`POST /inregistrare`): a form or body of a user
 /// name or e-mail and a password (in the languages apps are written in), no path
 /// parameter, no current password, nothing for administrators, and a handler that writes
@@ -235,6 +261,71 @@ fn signs_up(r: &crate::model::Route, writes: bool) -> bool {
             .inputs
             .iter()
             .any(|i| spillcheck_core::vocab::names_current_password(&i.name))
+}
+
+/// Whether every answer of a view is flags and nothing else: a mapping whose values are
+/// booleans, comparisons or locals set only to them (`res = True if … else False`), an
+/// empty mapping or text, possibly serialized (`json.dumps({})`) or with a status.
+fn answers_only_flags(func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    use ruff_python_ast::{Expr, Stmt};
+    fn boolish(e: &Expr) -> bool {
+        match e {
+            Expr::BooleanLiteral(_) | Expr::Compare(_) => true,
+            Expr::BoolOp(b) => b.values.iter().all(boolish),
+            Expr::UnaryOp(u) => matches!(u.op, ruff_python_ast::UnaryOp::Not),
+            Expr::If(i) => boolish(&i.body) && boolish(&i.orelse),
+            Expr::Call(c) => crate::ast_util::callee_last(c) == Some("bool"),
+            _ => false,
+        }
+    }
+    // Locals the view sets, each to flags only.
+    let mut locals: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut returns: Vec<&Expr> = Vec::new();
+    let mut bare = false;
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| match s {
+            Stmt::Assign(a) => {
+                for t in &a.targets {
+                    if let Expr::Name(n) = t {
+                        let e = locals.entry(n.id.to_string()).or_insert(true);
+                        *e &= boolish(&a.value);
+                    }
+                }
+            }
+            Stmt::Return(r) => match &r.value {
+                Some(v) => returns.push(v),
+                None => bare = true,
+            },
+            _ => {}
+        });
+    }
+    let flag = |e: &Expr| {
+        boolish(e) || matches!(e, Expr::Name(n) if locals.get(n.id.as_str()) == Some(&true))
+    };
+    let answer = |e: &Expr| -> bool {
+        let e = match e {
+            Expr::Tuple(t) => match t.elts.first() {
+                Some(first) => first,
+                None => return false,
+            },
+            other => other,
+        };
+        let e = match e {
+            Expr::Call(c)
+                if matches!(crate::ast_util::callee_last(c), Some("dumps" | "jsonify"))
+                    && c.arguments.args.len() == 1 =>
+            {
+                &c.arguments.args[0]
+            }
+            other => other,
+        };
+        match e {
+            Expr::Dict(d) => d.items.iter().all(|i| flag(&i.value)),
+            Expr::StringLiteral(s) => s.value.to_str().is_empty(),
+            _ => false,
+        }
+    };
+    !returns.is_empty() && !bare && returns.iter().all(|r| answer(r))
 }
 
 /// Words of files served to anyone on purpose: pictures, maps, icons, static assets.
@@ -395,7 +486,7 @@ pub(crate) fn check_routes(
             continue;
         }
         let facts = summaries.own_facts(site.file_index, site.func, &externals[site.file_index]);
-        if signs_up(r, facts.writes) && !mentions_caller(site.func) {
+        if signs_up(r, facts.writes && creates_a_record(site.func)) && !mentions_caller(site.func) {
             continue;
         }
         let handles_data = facts.data_access
@@ -482,6 +573,15 @@ pub(crate) fn check_routes(
                 format!("every other route that reads `{m}` records requires authentication")
             })
         };
+        // A read that answers only flags (`{"is_telemetry_accepted": res}` with `res` a
+        // comparison, `{}`, an empty 204) shows nothing of the records it reads.
+        let evidence = evidence.filter(|_| {
+            forgotten
+                || hook.is_some()
+                || unapplied.is_some()
+                || d.writes
+                || !answers_only_flags(site.func)
+        });
         let file = &files[site.file_index];
         let mut finding = Finding::new(&SC101, message)
             .at(file.at(&site.func.name))

@@ -352,7 +352,8 @@ fn only_harmless_sql(text: &str) -> bool {
     sql && !words.iter().any(|w| {
         spillcheck_core::vocab::is_sensitive_field(w)
             || spillcheck_core::vocab::is_personal_field(w)
-            || ["pass", "pwd", "token", "secret", "key", "mail", "phone", "card", "salt", "hash", "users"]
+            || w.ends_with("key") && w.len() > 3
+            || ["pass", "pwd", "token", "secret", "mail", "phone", "card", "salt", "hash", "users"]
                 .iter()
                 .any(|x| w.contains(x))
     })
