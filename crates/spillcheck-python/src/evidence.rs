@@ -101,6 +101,30 @@ pub(crate) fn route_data<'a>(
         .collect()
 }
 
+/// The columns a `SELECT` names (`SELECT s.id, s.secret_value AS value, u.email FROM …`):
+/// `id`, `secret_value`, `email`; none for `SELECT *` or anything else.
+fn selected_columns(sql: &str) -> Vec<String> {
+    let lower = sql.to_ascii_lowercase();
+    let Some(list) = lower
+        .trim_start()
+        .strip_prefix("select")
+        .and_then(|rest| rest.split(" from ").next())
+    else {
+        return Vec::new();
+    };
+    list.split(',')
+        .filter_map(|col| {
+            let col = col.trim();
+            let col = col.split(" as ").next().unwrap_or(col).trim();
+            let name = col.rsplit('.').next().unwrap_or(col).trim();
+            (!name.is_empty()
+                && name != "*"
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .then(|| name.to_owned())
+        })
+        .collect()
+}
+
 fn one<'a>(
     site: &RouteSite<'a>,
     summaries: &Summaries,
@@ -121,6 +145,8 @@ fn one<'a>(
     for call in calls_in(&func.body) {
         if let Some(sql) = locals.sql(call) {
             data.writes |= crate::facts::sql_writes(&sql);
+            // The columns a SELECT names are what its rows carry to the answer.
+            data.response_fields.extend(selected_columns(&sql));
             let tables = crate::facts::sql_tables(&sql);
             if let Some(first) = tables.first() {
                 push(&mut data.primary, first);
