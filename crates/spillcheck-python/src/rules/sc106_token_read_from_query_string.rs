@@ -188,6 +188,23 @@ fn only_hashed(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
     })
 }
 
+/// Where a function keeps the read at `node`: the local or attribute it is assigned to
+/// (`token = request.args.get(…)`, `self.token = …`), dotted.
+fn kept_in(func: &ast::StmtFunctionDef, node: ruff_text_size::TextRange) -> Option<String> {
+    let mut kept = None;
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let ast::Stmt::Assign(a) = s
+                && ruff_text_size::Ranged::range(a.value.as_ref()) == node
+                && let [target] = a.targets.as_slice()
+            {
+                kept = dotted(target);
+            }
+        });
+    }
+    kept
+}
+
 /// The token a third party hands over in its redirect, passed on to link or exchange it
 /// (`lfm.link_account(token)`, `oauth.fetch_token(code)`): the provider's one-time value,
 /// not this API's credential.
@@ -195,18 +212,10 @@ fn handed_to_a_provider(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bo
     let Some(func) = cx.functions.last() else {
         return false;
     };
-    let mut bound: Option<String> = None;
-    for stmt in &func.body {
-        crate::ast_util::each_stmt(stmt, &mut |s| {
-            if let ast::Stmt::Assign(a) = s
-                && ruff_text_size::Ranged::range(a.value.as_ref()) == node
-                && let [Expr::Name(n)] = a.targets.as_slice()
-            {
-                bound = Some(n.id.to_string());
-            }
-        });
-    }
-    let Some(name) = bound else { return false };
+    // A local (not an attribute) the read is kept in.
+    let Some(name) = kept_in(func, node).filter(|k| !k.contains('.')) else {
+        return false;
+    };
     crate::facts::calls_in(&func.body).iter().any(|c| {
         let last = callee_last(c).unwrap_or_default().to_ascii_lowercase();
         ["link", "exchange", "fetch_token", "authorize_access_token", "get_access_token"]
@@ -227,18 +236,7 @@ fn object_link(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
     let Some(func) = cx.functions.last() else {
         return false;
     };
-    // Where the read is kept: a local or an attribute (`self.token = request.args.get(…)`).
-    let mut kept: Option<String> = None;
-    for stmt in &func.body {
-        crate::ast_util::each_stmt(stmt, &mut |s| {
-            if let ast::Stmt::Assign(a) = s
-                && a.value.range() == node
-                && let [target] = a.targets.as_slice()
-            {
-                kept = dotted(target);
-            }
-        });
-    }
+    let kept = kept_in(func, node);
     let is_read = |e: &Expr| e.range() == node || kept.is_some() && dotted(e) == kept;
     let uuid = |e: &Expr| {
         matches!(e, Expr::Attribute(a) if a.attr.as_str().to_ascii_lowercase().ends_with("uuid"))
