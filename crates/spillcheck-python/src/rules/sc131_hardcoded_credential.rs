@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`, one finding a function, not a hashing backend's self-test that verifies the same word) or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -283,10 +283,12 @@ fn text_literal(e: &Expr) -> Option<String> {
 /// A default account's password hashed from a literal (`hashpw(b'admin', gensalt())`,
 /// `generate_password_hash("admin123")`): the password every install starts with.
 fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    if !hashes_a_password(call) {
-        return;
-    }
-    let Some(arg) = call.arguments.args.first() else { return };
+    let seeded = if hashes_a_password(call) {
+        call.arguments.args.first()
+    } else {
+        password_argument(cx, call)
+    };
+    let Some(arg) = seeded else { return };
     let Some(literal) = text_literal(arg) else { return };
     // A self-test of the hashing backend hashes a word and verifies the same word.
     let self_test = ['"', '\''].iter().any(|q| {
@@ -298,7 +300,7 @@ fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         return;
     }
     const SAID: &str =
-        "a default account's password is hashed from a literal: every install starts with it";
+        "a default account's password is written in the code: every install starts with it";
     // One finding a function (a seed script makes several accounts), their passwords in it.
     let within = cx.functions.last().map(|f| ruff_text_size::Ranged::range(*f));
     let line_of = |r: ruff_text_size::TextRange| cx.file.line_of(r.start());
@@ -319,6 +321,35 @@ fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     cx.lower_in_main_block(index);
 }
 
+/// The argument given by position for a parameter named for a password, of a function or
+/// method the same module defines (`User.register_user("admin", "pass1", …)` for `def
+/// register_user(username, password, email, admin=False)`).
+fn password_argument<'a>(cx: &Checker<'_>, call: &'a ast::ExprCall) -> Option<&'a Expr> {
+    let name = crate::ast_util::callee_last(call)?;
+    let module = cx.file.module()?;
+    let mut def: Option<&ast::StmtFunctionDef> = None;
+    for stmt in &module.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let ast::Stmt::FunctionDef(f) = s
+                && f.name.as_str() == name
+                && def.is_none()
+            {
+                def = Some(f);
+            }
+        });
+    }
+    let params: Vec<String> = def?
+        .parameters
+        .iter()
+        .map(|p| p.name().to_string())
+        .filter(|p| p != "self" && p != "cls")
+        .collect();
+    let at = params.iter().position(|p| {
+        let p = p.to_ascii_lowercase();
+        (p.contains("passw") || p == "pwd") && !p.contains("hash")
+    })?;
+    call.arguments.args.get(at)
+}
 /// Rows an `INSERT` literal puts in a password column as quoted text (`INSERT INTO users
 /// (username, password) VALUES ('admin', 'admin123')`): default accounts seeded in clear.
 fn inserted_passwords(sql: &str) -> Vec<String> {
