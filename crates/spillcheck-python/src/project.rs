@@ -188,6 +188,14 @@ pub(crate) struct ProjectFacts {
     /// Each call of a class by its name (`User(email, hashpw(pw))`): for each argument by
     /// position, and by keyword, whether its value is hashed there.
     pub constructions: rustc_hash::FxHashMap<String, Vec<Construction>>,
+    /// Module-level constants in capitals bound to a text, by name: whether every module
+    /// that defines the name gives it a text that is no secret (a route, a key name, a
+    /// label: `UPDATE_USER_PASSWORD = "/users/update-password"`).
+    pub text_constants: rustc_hash::FxHashMap<String, bool>,
+    /// Something in the project uses what Flask's `SECRET_KEY` signs: the session
+    /// (`from flask import session`), Flask-Login's `login_user`, Flask-WTF, itsdangerous,
+    /// a JWT or OAuth extension, or code that reads the key itself.
+    pub signs_with_secret_key: bool,
 }
 
 /// One call of a class: whether each argument is a hash (`hashpw(...)`,
@@ -262,6 +270,142 @@ pub(crate) enum Deferred {
         name: String,
         literal: String,
     },
+    /// SC130 on Flask's `SECRET_KEY`: `possible` when nothing in the project uses what it
+    /// signs.
+    PossibleUnlessSigned,
+    /// SC111 on a logged constant another module defines: dropped when the project binds
+    /// that name only to texts that are no secret (a route, a key name).
+    UnlessHarmlessConstant(String),
+}
+
+/// Whether a module uses what Flask's `SECRET_KEY` signs or protects: the session, a
+/// Flask-Login login, Flask-WTF's CSRF token, itsdangerous, a JWT or OAuth library (which
+/// fall back on the key or keep their state in the session), or the key itself read outside
+/// the assignment that sets it (`jwt.encode(claims, app.config["SECRET_KEY"])`). Message
+/// flashing alone does not count: a forged flash is no one's identity.
+fn signs_with_secret_key(body: &[ruff_python_ast::Stmt]) -> bool {
+    use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+    use ruff_python_ast::{Expr, Stmt};
+    const MODULES: &[&str] = &[
+        "flask_wtf",
+        "wtforms",
+        "itsdangerous",
+        "jwt",
+        "jose",
+        "authlib",
+        "flask_jwt",
+        "flask_jwt_extended",
+        "flask_security",
+        "flask_principal",
+        "flask_oauthlib",
+        "flask_dance",
+        "flask_oidc",
+        "flask_pyoidc",
+        "flask_session",
+        "flask_seasurf",
+        "flask_admin",
+        "flask_appbuilder",
+        "flask_praetorian",
+        "flask_user",
+    ];
+    let key = |s: &str| s.eq_ignore_ascii_case("secret_key");
+    struct V<'k> {
+        found: bool,
+        key: &'k dyn Fn(&str) -> bool,
+    }
+    impl<'a> Visitor<'a> for V<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::ImportFrom(i) => {
+                    let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or_default();
+                    let root = module.split('.').next().unwrap_or_default();
+                    if MODULES.contains(&root)
+                        || root == "flask" && i.names.iter().any(|n| n.name.as_str() == "session")
+                        || root == "flask_login"
+                            && i.names.iter().any(|n| n.name.as_str() == "login_user")
+                    {
+                        self.found = true;
+                    }
+                }
+                Stmt::Import(i) => {
+                    if i.names.iter().any(|n| {
+                        MODULES.contains(&n.name.as_str().split('.').next().unwrap_or_default())
+                    }) {
+                        self.found = true;
+                    }
+                }
+                // `app.secret_key = SECRET_KEY`: setting the key is not using it.
+                Stmt::Assign(a)
+                    if a.targets.iter().any(|t| {
+                        crate::recognizers::target_name(t).is_some_and(|n| (self.key)(&n))
+                    }) =>
+                {
+                    return;
+                }
+                _ => {}
+            }
+            if !self.found {
+                walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found {
+                return;
+            }
+            match expr {
+                // `flask.session`, `login_user(user)`.
+                Expr::Attribute(a)
+                    if a.attr.as_str() == "session"
+                        && crate::ast_util::dotted(&a.value).as_deref() == Some("flask") =>
+                {
+                    self.found = true;
+                }
+                Expr::Call(c) if crate::ast_util::callee_last(c) == Some("login_user") => {
+                    self.found = true;
+                }
+                // `config.update(SECRET_KEY=...)`: setting it.
+                Expr::Call(c)
+                    if c.arguments
+                        .keywords
+                        .iter()
+                        .any(|k| k.arg.as_ref().is_some_and(|a| (self.key)(a.as_str()))) =>
+                {
+                    for a in &*c.arguments.args {
+                        self.visit_expr(a);
+                    }
+                    self.visit_expr(&c.func);
+                }
+                // A read of the key: `app.config["SECRET_KEY"]`, `app.secret_key`,
+                // `config.get("SECRET_KEY")`, `SECRET_KEY`.
+                Expr::Subscript(s)
+                    if crate::ast_util::str_value(&s.slice).is_some_and(|k| (self.key)(k)) =>
+                {
+                    self.found = true;
+                }
+                Expr::Attribute(a) if (self.key)(a.attr.as_str()) => self.found = true,
+                Expr::Name(n) if (self.key)(n.id.as_str()) => self.found = true,
+                Expr::Call(c)
+                    if crate::ast_util::callee_last(c) == Some("get")
+                        && c.arguments
+                            .args
+                            .first()
+                            .and_then(crate::ast_util::str_value)
+                            .is_some_and(|k| (self.key)(k)) =>
+                {
+                    self.found = true;
+                }
+                _ => walk_expr(self, expr),
+            }
+        }
+    }
+    let mut v = V {
+        found: false,
+        key: &key,
+    };
+    for s in body {
+        v.visit_stmt(s);
+    }
+    v.found
 }
 
 impl ProjectFacts {
@@ -276,7 +420,12 @@ impl ProjectFacts {
         self.view_decorators.extend(other.view_decorators);
         self.cors_origins_configured |= other.cors_origins_configured;
         self.starts_dev_server |= other.starts_dev_server;
+        self.signs_with_secret_key |= other.signs_with_secret_key;
         self.refused_values.extend(other.refused_values);
+        for (k, harmless) in other.text_constants {
+            let e = self.text_constants.entry(k).or_insert(true);
+            *e &= harmless;
+        }
         for (k, n) in other.min_lengths {
             let e = self.min_lengths.entry(k).or_default();
             *e = (*e).max(n);
@@ -291,89 +440,108 @@ impl ProjectFacts {
         findings: Vec<spillcheck_core::Finding>,
         deferred: Vec<(usize, Deferred)>,
     ) -> (Vec<spillcheck_core::Finding>, Vec<(String, usize)>) {
-        let mut conditions: Vec<Option<Deferred>> = vec![None; findings.len()];
+        let mut conditions: Vec<Vec<Deferred>> = vec![Vec::new(); findings.len()];
         for (i, d) in deferred {
             if let Some(slot) = conditions.get_mut(i) {
-                *slot = Some(d);
+                slot.push(d);
             }
         }
         let mut kept = Vec::with_capacity(findings.len());
         let mut returners = Vec::new();
-        for (mut f, condition) in findings.into_iter().zip(conditions) {
-            match condition {
-                Some(Deferred::UnlessHashingSetter(attr))
-                    if self.hashing_setters.contains(attr.as_str()) =>
-                {
-                    continue;
-                }
-                Some(Deferred::UnlessConstructedHashed {
-                    class,
-                    position,
-                    param,
-                    attr,
-                }) if self.hashing_setters.contains(attr.as_str())
-                    || self.constructions.get(&class).is_some_and(|calls| {
-                        !calls.is_empty()
-                            && calls.iter().all(|c| {
-                                c.positional.get(position).copied().unwrap_or(false)
-                                    || c.keywords.iter().any(|(k, h)| *k == param && *h)
-                            })
-                    }) =>
-                {
-                    continue;
-                }
-                Some(Deferred::OnlyInView(function)) if !self.views.contains(function.as_str()) => {
-                    continue;
-                }
-                Some(Deferred::UnlessCorsOriginsConfigured) if self.cors_origins_configured => {
-                    continue;
-                }
-                Some(Deferred::PossibleUnlessDevServer)
-                    if !self.starts_dev_server
-                        && f.confidence != spillcheck_core::Confidence::Possible =>
-                {
-                    f.lower_to_possible(
+        'findings: for (mut f, conditions) in findings.into_iter().zip(conditions) {
+            for condition in conditions.into_iter().map(Some) {
+                match condition {
+                    Some(Deferred::UnlessHashingSetter(attr))
+                        if self.hashing_setters.contains(attr.as_str()) =>
+                    {
+                        continue 'findings;
+                    }
+                    Some(Deferred::UnlessConstructedHashed {
+                        class,
+                        position,
+                        param,
+                        attr,
+                    }) if self.hashing_setters.contains(attr.as_str())
+                        || self.constructions.get(&class).is_some_and(|calls| {
+                            !calls.is_empty()
+                                && calls.iter().all(|c| {
+                                    c.positional.get(position).copied().unwrap_or(false)
+                                        || c.keywords.iter().any(|(k, h)| *k == param && *h)
+                                })
+                        }) =>
+                    {
+                        continue 'findings;
+                    }
+                    Some(Deferred::OnlyInView(function))
+                        if !self.views.contains(function.as_str()) =>
+                    {
+                        continue 'findings;
+                    }
+                    Some(Deferred::UnlessCorsOriginsConfigured) if self.cors_origins_configured => {
+                        continue 'findings;
+                    }
+                    Some(Deferred::PossibleUnlessDevServer)
+                        if !self.starts_dev_server
+                            && f.confidence != spillcheck_core::Confidence::Possible =>
+                    {
+                        f.lower_to_possible(
                         "nothing in the project calls `app.run()`: `flask run` takes its debug flag from the environment, and other servers have no debugger",
                     );
-                }
-                Some(Deferred::PossibleIfRefused { name, literal }) => {
-                    let refused = self.refused_values.contains(literal.as_str())
-                        || self.refused_values.contains(name.as_str())
-                        || self
-                            .min_lengths
-                            .get(name.as_str())
-                            .is_some_and(|&n| literal.len() < n);
-                    if refused && f.confidence != spillcheck_core::Confidence::Possible {
-                        f.lower_to_possible(
+                    }
+                    Some(Deferred::PossibleIfRefused { name, literal }) => {
+                        let refused = self.refused_values.contains(literal.as_str())
+                            || self.refused_values.contains(name.as_str())
+                            || self
+                                .min_lengths
+                                .get(name.as_str())
+                                .is_some_and(|&n| literal.len() < n);
+                        if refused && f.confidence != spillcheck_core::Confidence::Possible {
+                            f.lower_to_possible(
                             "the project refuses to run with this value (a check at start-up exits or raises)",
                         );
+                        }
                     }
-                }
-                None
-                | Some(
-                    Deferred::UnlessHashingSetter(_)
-                    | Deferred::UnlessConstructedHashed { .. }
-                    | Deferred::OnlyInView(_)
-                    | Deferred::UnlessCorsOriginsConfigured
-                    | Deferred::PossibleUnlessDevServer,
-                ) => {}
-                Some(Deferred::ExceptionReturned {
-                    types,
-                    function,
-                    enclosing,
-                    builds_response,
-                }) => {
-                    let own = !types.is_empty()
-                        && types.iter().all(|t| self.exception_classes.contains(t));
-                    if own {
-                        continue;
+                    Some(Deferred::PossibleUnlessSigned)
+                        if !self.signs_with_secret_key
+                            && f.confidence != spillcheck_core::Confidence::Possible =>
+                    {
+                        f.lower_to_possible(
+                        "nothing in the project uses what Flask's key signs: no `session`, `login_user`, Flask-WTF form, itsdangerous serializer, JWT or OAuth client, and no code reads the key",
+                    );
                     }
-                    let in_view = function.as_deref().is_some_and(|n| self.views.contains(n))
-                        || enclosing.iter().any(|n| self.view_decorators.contains(n));
-                    if !in_view && !builds_response {
-                        f.lower_to_possible("returned by a helper, not by a view: whether the text reaches a client depends on its callers");
-                        if let Some(helper) = function {
-                            returners.push((helper, kept.len()));
+                    Some(Deferred::UnlessHarmlessConstant(name))
+                        if self.text_constants.get(name.as_str()) == Some(&true) =>
+                    {
+                        continue 'findings;
+                    }
+                    None
+                    | Some(
+                        Deferred::PossibleUnlessSigned
+                        | Deferred::UnlessHarmlessConstant(_)
+                        | Deferred::UnlessHashingSetter(_)
+                        | Deferred::UnlessConstructedHashed { .. }
+                        | Deferred::OnlyInView(_)
+                        | Deferred::UnlessCorsOriginsConfigured
+                        | Deferred::PossibleUnlessDevServer,
+                    ) => {}
+                    Some(Deferred::ExceptionReturned {
+                        types,
+                        function,
+                        enclosing,
+                        builds_response,
+                    }) => {
+                        let own = !types.is_empty()
+                            && types.iter().all(|t| self.exception_classes.contains(t));
+                        if own {
+                            continue 'findings;
+                        }
+                        let in_view = function.as_deref().is_some_and(|n| self.views.contains(n))
+                            || enclosing.iter().any(|n| self.view_decorators.contains(n));
+                        if !in_view && !builds_response {
+                            f.lower_to_possible("returned by a helper, not by a view: whether the text reaches a client depends on its callers");
+                            if let Some(helper) = function {
+                                returners.push((helper, kept.len()));
+                            }
                         }
                     }
                 }
@@ -786,6 +954,32 @@ impl ProjectFacts {
                 // A listener that hashes an attribute, itself or through a method of the
                 // row it is handed (`target.hash_password()`), defined in the same file.
                 let listeners = std::mem::take(&mut v.listeners);
+                facts.signs_with_secret_key |= signs_with_secret_key(&module.body);
+                // `UPDATE_USER_PASSWORD = "/users/update-password"`: a constant in capitals.
+                for s in &module.body {
+                    let Stmt::Assign(a) = s else { continue };
+                    // Or a route built from one (`_get_rest_path("/users/update-password")`).
+                    let text = str_value(&a.value).or_else(|| match a.value.as_ref() {
+                        Expr::Call(c) if c.arguments.args.len() == 1 => {
+                            c.arguments.args.first().and_then(str_value)
+                        }
+                        _ => None,
+                    });
+                    let (Some(lit), [Expr::Name(n)]) = (text, a.targets.as_slice()) else {
+                        continue;
+                    };
+                    let name = n.id.as_str();
+                    if name.len() > 2
+                        && name
+                            .chars()
+                            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+                    {
+                        let harmless = crate::patterns::is_not_a_secret_value(lit)
+                            || crate::patterns::names_a_thing(name, lit);
+                        let e = facts.text_constants.entry(name.to_owned()).or_insert(true);
+                        *e &= harmless;
+                    }
+                }
                 let functions = crate::facts::all_functions(&module.body);
                 for name in &listeners {
                     for (_, f, _) in functions.iter().filter(|(_, f, _)| f.name.as_str() == name) {

@@ -274,8 +274,31 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             (auth_function && logs_body_alias(cx, call))
                 .then(|| "the request body of an authentication endpoint".to_owned())
         });
+    // The same call reported by SC110 (a credential read from the request's headers):
+    // one problem, one finding.
+    let here = cx.file.at(call);
+    if cx
+        .findings
+        .iter()
+        .any(|f| f.rule_id == "SC110" && f.location.as_ref() == Some(&here))
+    {
+        return;
+    }
     if let Some(what) = what {
+        // A constant in capitals that another module defines: known once every file is read.
+        let name = what.trim_matches('`');
+        let imported_constant = name.len() > 2
+            && name
+                .chars()
+                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+            && !cx.constants.contains_key(name);
+        let name = name.to_owned();
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));
+        if imported_constant {
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::UnlessHarmlessConstant(name)));
+        }
     }
 }
 

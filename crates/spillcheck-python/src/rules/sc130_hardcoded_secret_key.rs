@@ -86,6 +86,12 @@ fn report_literal(cx: &mut Checker<'_>, node: &Expr, name: &str, literal: &str, 
             literal: literal.to_owned(),
         },
     ));
+    // Flask's own key signs the session: a project that never uses the session, a login,
+    // CSRF tokens or a serializer signs nothing with it.
+    if name.eq_ignore_ascii_case("secret_key") {
+        cx.deferred
+            .push((index, crate::project::Deferred::PossibleUnlessSigned));
+    }
 }
 
 /// `SC130` on assignments to signing-key names.
