@@ -317,7 +317,11 @@ fn signs_with_secret_key(body: &[ruff_python_ast::Stmt]) -> bool {
         fn visit_stmt(&mut self, stmt: &'a Stmt) {
             match stmt {
                 Stmt::ImportFrom(i) => {
-                    let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or_default();
+                    let module = i
+                        .module
+                        .as_ref()
+                        .map(ruff_python_ast::Identifier::as_str)
+                        .unwrap_or_default();
                     let root = module.split('.').next().unwrap_or_default();
                     if MODULES.contains(&root)
                         || root == "flask" && i.names.iter().any(|n| n.name.as_str() == "session")
@@ -327,12 +331,12 @@ fn signs_with_secret_key(body: &[ruff_python_ast::Stmt]) -> bool {
                         self.found = true;
                     }
                 }
-                Stmt::Import(i) => {
+                Stmt::Import(i)
                     if i.names.iter().any(|n| {
                         MODULES.contains(&n.name.as_str().split('.').next().unwrap_or_default())
-                    }) {
-                        self.found = true;
-                    }
+                    }) =>
+                {
+                    self.found = true;
                 }
                 // `app.secret_key = SECRET_KEY`: setting the key is not using it.
                 Stmt::Assign(a)
