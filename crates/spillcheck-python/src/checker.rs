@@ -566,7 +566,21 @@ fn error_handler_context(
             || dotted(a).is_some_and(|d| {
                 matches!(
                     d.rsplit('.').next(),
-                    Some("HTTPException" | "InternalServerError")
+                    Some(
+                        "HTTPException"
+                            | "InternalServerError"
+                            | "BadRequest"
+                            | "BadRequestKeyError"
+                            | "Unauthorized"
+                            | "Forbidden"
+                            | "NotFound"
+                            | "MethodNotAllowed"
+                            | "Conflict"
+                            | "Gone"
+                            | "RequestEntityTooLarge"
+                            | "UnprocessableEntity"
+                            | "TooManyRequests"
+                    )
                 )
             })
     });

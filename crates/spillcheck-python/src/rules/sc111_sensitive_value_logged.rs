@@ -23,7 +23,8 @@ declare_rule! {
     /// ## Known false positives and how confidence is decided
     /// Masked values (`url.replace(api_key, "***")`, `mask(token)`, a hash, a local set only to
     /// a few characters of the secret between asterisks: `f"{key[:4]}****{key[-4:]}"`) and module constants
-    /// that name a route or a setting (`UPDATE_USER_PASSWORD = "/users/update-password"`) are not
+    /// that name a route or a setting (`UPDATE_USER_PASSWORD = "/users/update-password"`, also
+    /// imported from the module that defines it, or built by a call on the path) are not
     /// secrets. Values built from a password (`query = f"... '{password}'"`) are, unless hashed;
     /// the result of a check that took the password (`bind_user(user, password)`) is not, nor
     /// what is said about a secret (`len(pin)`, `type(password)`, `bool(self.password)`, names
@@ -274,17 +275,17 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             (auth_function && logs_body_alias(cx, call))
                 .then(|| "the request body of an authentication endpoint".to_owned())
         });
-    // The same call reported by SC110 (a credential read from the request's headers):
-    // one problem, one finding.
-    let here = cx.file.at(call);
-    if cx
-        .findings
-        .iter()
-        .any(|f| f.rule_id == "SC110" && f.location.as_ref() == Some(&here))
-    {
-        return;
-    }
     if let Some(what) = what {
+        // The same value of the same call reported by SC110 (a credential read from the
+        // request's headers): one problem, one finding.
+        let here = cx.file.at(call);
+        if cx.findings.iter().any(|f| {
+            f.rule_id == "SC110"
+                && f.location.as_ref() == Some(&here)
+                && f.message.contains(what.as_str())
+        }) {
+            return;
+        }
         // A constant in capitals that another module defines: known once every file is read.
         let name = what.trim_matches('`');
         let imported_constant = name.len() > 2

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// An error handler (decorated with `errorhandler`, or registered by `register_error_handler(Exception, handler)` anywhere in its module) or `except` block that puts the exception into the response: `return str(e), 500`, `jsonify(error=repr(exc))`, `traceback.format_exc()` in a response body, or `PROPAGATE_EXCEPTIONS` set so Werkzeug renders tracebacks.
+    /// An error handler (decorated with `errorhandler`, or registered by `register_error_handler(Exception, handler)` anywhere in its module) or `except` block that puts the exception into the response: `return str(e), 500`, `jsonify(error=repr(exc))`, `traceback.format_exc()` in a response body, or `PROPAGATE_EXCEPTIONS` set so Werkzeug renders tracebacks. Also through a local the handler sets from the exception (`except Exception as e: output = str(e)`, even when the `try` sets it too), answered after the `try` by a response builder, a body with its status, or (in a route) a page built as text (`return f"<pre>{output}</pre>"`), or filled into a template inside the handler (`template = "<h3>%s</h3>" % str(e)`; `return render_template_string(template)`).
     ///
     /// ## Why it matters
     /// Tracebacks and exception texts disclose file paths, SQL statements, library versions and sometimes data of other users; they are a map for the next attack (CWE-209).
@@ -196,7 +196,7 @@ fn is_response_builder(call: &ast::ExprCall) -> bool {
         let n = n.to_ascii_lowercase();
         matches!(
             n.as_str(),
-            "jsonify" | "make_response" | "response" | "abort"
+            "jsonify" | "make_response" | "response" | "abort" | "render_template_string"
         ) || n.ends_with("_response")
             // Flask-AppBuilder's `self.response_500(message=...)`, `response_400`.
             || n.starts_with("response_")
@@ -251,9 +251,22 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         {
             return;
         }
+        // Or through a local this function builds from it (`template = "<h3>%s</h3>" %
+        // str(e)` … `return render_template_string(template)`).
+        let through_local = || {
+            let returned = crate::ast_util::names_in(value);
+            cx.functions.last().is_some_and(|f| {
+                crate::facts::assigns_in(&f.body).iter().any(|a| {
+                    matches!(a.targets.as_slice(), [Expr::Name(l)]
+                        if returned.contains(&l.id.as_str()) && l.id.as_str() != name)
+                        && leaks_exception(&a.value, name)
+                        && !cleaned_by_helper(cx, &a.value, name)
+                })
+            }) && (builds_response(value) || is_text_answer(value))
+        };
         if (ctx.broad || ctx.internal || server_error)
-            && leaks_exception(value, name)
-            && !cleaned_by_helper(cx, value, name)
+            && (leaks_exception(value, name) && !cleaned_by_helper(cx, value, name)
+                || through_local())
         {
             let fix = generic_message(cx, stmt, value, Some(name));
             let message = format!("the exception `{name}` is returned to the client");
@@ -316,11 +329,39 @@ fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     // dict(message=...), 400`); a helper's result object or tuple is not one yet.
     let with_status = matches!(value, Expr::Tuple(t)
         if t.elts.iter().skip(1).any(|e| int_value(e).is_some()));
-    if !(builds_response(value) || with_status) {
+    if !(builds_response(value) || with_status || is_route(func) && is_text_answer(value)) {
         return;
     }
     let message = format!("the exception `{name}` is returned to the client (kept in `{local}`)");
     report_returned(cx, stmt, value, &ctx, message);
+}
+
+/// A function a route decorator registers (`@app.route(...)`, `@bp.get(...)`): what it
+/// returns is the answer.
+fn is_route(func: &ast::StmtFunctionDef) -> bool {
+    func.decorator_list.iter().any(|d| {
+        matches!(&d.expression, Expr::Call(c)
+            if matches!(
+                crate::ast_util::callee_last(c),
+                Some("route" | "get" | "post" | "put" | "patch" | "delete")
+            ) && c.arguments.args.first().and_then(crate::ast_util::str_value).is_some_and(|p| p.starts_with('/')))
+    })
+}
+
+/// A returned text built here: an f-string, a `%` or `+` on a literal, `"...".format(...)`
+/// (`return f"<pre>{output}</pre>"`).
+fn is_text_answer(value: &Expr) -> bool {
+    match value {
+        Expr::FString(_) => true,
+        Expr::BinOp(b) => {
+            matches!(b.left.as_ref(), Expr::StringLiteral(_) | Expr::FString(_))
+                || matches!(b.right.as_ref(), Expr::StringLiteral(_) | Expr::FString(_))
+        }
+        Expr::Call(c) => matches!(c.func.as_ref(), Expr::Attribute(a)
+            if a.attr.as_str() == "format" && matches!(a.value.as_ref(), Expr::StringLiteral(_))),
+        Expr::Tuple(t) => t.elts.first().is_some_and(is_text_answer),
+        _ => false,
+    }
 }
 
 /// Whether a returned value is a response built right here (`jsonify(...)`,

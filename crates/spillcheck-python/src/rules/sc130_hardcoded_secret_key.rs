@@ -25,7 +25,10 @@ declare_rule! {
     /// `possible`, and so is a default the project refuses to run with, anywhere in it: a
     /// start-up check that compares the setting with the value or its constant (`if
     /// config["SECRET_KEY"] == CHANGE_ME_SECRET_KEY: sys.exit(1)`) or refuses a key that short
-    /// (`if len(config["JWT_SECRET"]) < 32: raise ...`).
+    /// (`if len(config["JWT_SECRET"]) < 32: raise ...`). Flask's `SECRET_KEY` is `possible` in a
+    /// project that never uses what it signs: no `session`, no Flask-Login `login_user`, no
+    /// Flask-WTF form, itsdangerous serializer, JWT or OAuth library, and no code that reads the
+    /// key (an API that authenticates each request by a bearer token or Kerberos).
     ///
     /// ## Fix
     /// ```python

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes. A password kept by a table of things, not of people (no account word in the table's name, no user name, e-mail or login column: pyLoad's `packages.password` for the archive), is `possible`: the app hands it on as typed and cannot hash it.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes. A password hashed with a fast digest for keeping or comparing with what is kept (`hashlib.sha256(password.encode()).hexdigest()` set on a model, handed to a model class or a database call, or compared with the stored value; `hashlib.new("md5", pw)`; Werkzeug's `generate_password_hash(pw, method="sha256")`) is reported once a function (CWE-916): a GPU tries billions of such digests a second; a digest sent to another service (a login protocol's) keeps nothing and is not. A password kept by a table of things, not of people (no account word in the table's name, no user name, e-mail or login column: pyLoad's `packages.password` for the archive), is `possible`: the app hands it on as typed and cannot hash it.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -48,7 +48,7 @@ declare_rule! {
         title: "Secret stored in plaintext",
         severity: Severity::Medium,
         confidence: Confidence::Likely,
-        cwe: &[312, 256],
+        cwe: &[312, 256, 916],
         owasp: &[OwaspApi::Api8],
         fix: "Store a hash of passwords (argon2, bcrypt, scrypt) and of API tokens (SHA-256 of a random token), never the value.",
     }
@@ -358,6 +358,7 @@ fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Sl
 /// table holds the secret in clear.
 pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     check_lookup(cx, call);
+    check_fast_hash(cx, call);
     let Some(first) = call.arguments.args.first() else {
         return;
     };
@@ -1153,6 +1154,206 @@ fn check_tables(cx: &crate::project::Project<'_>, findings: &mut Vec<spillcheck_
         let has_account = cx.summary.ddl_people.contains(table);
         check(table, column, has_account, at.clone());
     }
+}
+
+/// A password hashed with a fast digest for keeping or comparing with what is kept:
+/// `hashlib.sha256(password.encode()).hexdigest()` stored in a column, passed to a model,
+/// compared with the stored hash; `hashlib.new("md5", pw)`; Werkzeug's
+/// `generate_password_hash(pw, method="sha256")` (one salted round in Werkzeug < 2.3, and
+/// `"plain"` keeps it as typed). A GPU tries billions of such digests a second: a leaked
+/// table gives up most passwords in hours. A digest sent elsewhere (an API's signature
+/// scheme) keeps nothing and is not reported. Once a function.
+fn check_fast_hash(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    const FAST: &[&str] = &[
+        "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b",
+        "blake2s",
+    ];
+    let Some(name) = crate::ast_util::callee(call) else {
+        return;
+    };
+    let last = name.rsplit('.').next().unwrap_or(&name).to_ascii_lowercase();
+    let hashlib = name.starts_with("hashlib.")
+        || !name.contains('.') && cx.file.text.contains("from hashlib import");
+    let what = if hashlib && FAST.contains(&last.as_str()) {
+        format!("`{name}`")
+    } else if hashlib
+        && last == "new"
+        && call
+            .arguments
+            .args
+            .first()
+            .and_then(crate::ast_util::str_value)
+            .is_some_and(|a| FAST.contains(&a.to_ascii_lowercase().as_str()))
+    {
+        format!(
+            "`hashlib.new(\"{}\")`",
+            call.arguments.args.first().and_then(crate::ast_util::str_value).unwrap_or_default()
+        )
+    } else if last == "generate_password_hash"
+        && let Some(method) = call
+            .arguments
+            .find_keyword("method")
+            .map(|k| &k.value)
+            .or_else(|| call.arguments.args.get(1))
+            .and_then(crate::ast_util::str_value)
+        && !method.starts_with("pbkdf2")
+        && !method.starts_with("scrypt")
+    {
+        format!("`generate_password_hash(..., method=\"{method}\")`")
+    } else {
+        return;
+    };
+    // What is hashed is a password.
+    let mut password = false;
+    for a in call
+        .arguments
+        .args
+        .iter()
+        .skip(usize::from(last == "new"))
+        .take(1)
+    {
+        crate::ast_util::each_expr(a, &mut |e| {
+            let n = match e {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(at) => at.attr.as_str(),
+                Expr::Subscript(sub) => crate::ast_util::str_value(&sub.slice).unwrap_or_default(),
+                _ => "",
+            };
+            if crate::patterns::words(n)
+                .iter()
+                .any(|w| crate::patterns::is_password_word(w))
+            {
+                password = true;
+            }
+        });
+    }
+    if !password {
+        return;
+    }
+    let Some(func) = cx.functions.last() else {
+        return;
+    };
+    if !kept_or_compared(&func.body, ruff_text_size::Ranged::range(call)) {
+        return;
+    }
+    let here = func.name.to_string();
+    if cx.findings.iter().any(|f| {
+        f.rule_id == SC150.id && f.message.contains("fast digest") && f.message.contains(&here)
+    }) {
+        return;
+    }
+    cx.report(
+        &SC150,
+        call,
+        format!(
+            "`{here}` hashes a password with {what}, a fast digest: a leaked table gives up most passwords to a GPU in hours; use bcrypt, argon2 or `generate_password_hash()` with its default method"
+        ),
+    );
+}
+
+/// Whether the digest at `at` (or the local it is assigned to) is kept or compared in
+/// `body`: compared (`==`, `!=`, `compare_digest`), set on an attribute, handed to
+/// a class (`User(name, digest)`) or to a database call (`execute`, `insert_one`), as the
+/// value itself (a tuple of parameters is looked into). A login sent to another service
+/// (`api.login(password=digest)`, `requests.post(params={...})`) keeps nothing.
+fn kept_or_compared(body: &[ast::Stmt], at: ruff_text_size::TextRange) -> bool {
+    use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+    use ruff_text_size::Ranged;
+    /// The digest itself, or what its methods make of it (`.hexdigest()`, `.upper()`).
+    fn is_digest(e: &Expr, at: ruff_text_size::TextRange) -> bool {
+        e.range() == at
+            || match e {
+                Expr::Call(c) => {
+                    matches!(c.func.as_ref(), Expr::Attribute(a) if is_digest(&a.value, at))
+                }
+                Expr::Attribute(a) => is_digest(&a.value, at),
+                _ => false,
+            }
+    }
+    struct V<'a> {
+        at: ruff_text_size::TextRange,
+        locals: Vec<String>,
+        /// The values in a keeping or comparing position.
+        kept: Vec<&'a Expr>,
+    }
+    impl<'a> V<'a> {
+        fn keep(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Tuple(t) => t.elts.iter().for_each(|x| self.keep(x)),
+                Expr::List(l) => l.elts.iter().for_each(|x| self.keep(x)),
+                other => self.kept.push(other),
+            }
+        }
+    }
+    impl<'a> Visitor<'a> for V<'a> {
+        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+            if let ast::Stmt::Assign(a) = stmt {
+                for t in &a.targets {
+                    match t {
+                        Expr::Name(n) if is_digest(&a.value, self.at) => {
+                            self.locals.push(n.id.to_string());
+                        }
+                        // `user.password_hash = digest`. Not a key of a dict: a client
+                        // keeps the digest it logs in to another service with there.
+                        Expr::Attribute(_) => self.keep(&a.value),
+                        _ => {}
+                    }
+                }
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Compare(c)
+                    if c.ops
+                        .iter()
+                        .any(|o| matches!(o, ast::CmpOp::Eq | ast::CmpOp::NotEq)) =>
+                {
+                    for x in crate::ast_util::operands(c) {
+                        self.keep(x);
+                    }
+                }
+                Expr::Call(c) => {
+                    let last = crate::ast_util::callee_last(c).unwrap_or_default();
+                    if last.chars().next().is_some_and(char::is_uppercase)
+                        || matches!(
+                            last,
+                            "compare_digest"
+                                | "execute"
+                                | "executemany"
+                                | "insert_one"
+                                | "update_one"
+                                | "find_one"
+                                | "filter_by"
+                                | "filter"
+                                | "get_or_create"
+                                | "create"
+                        )
+                    {
+                        for a in &*c.arguments.args {
+                            self.keep(a);
+                        }
+                        for k in &*c.arguments.keywords {
+                            self.keep(&k.value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            walk_expr(self, e);
+        }
+    }
+    let mut v = V {
+        at,
+        locals: Vec::new(),
+        kept: Vec::new(),
+    };
+    for s in body {
+        v.visit_stmt(s);
+    }
+    v.kept.iter().any(|e| {
+        is_digest(e, at) || matches!(e, Expr::Name(n) if v.locals.iter().any(|l| l == n.id.as_str()))
+    })
 }
 
 /// `SC150`'s hooks.
