@@ -196,6 +196,9 @@ pub(crate) struct ProjectFacts {
     /// (`from flask import session`), Flask-Login's `login_user`, Flask-WTF, itsdangerous,
     /// a JWT or OAuth extension, or code that reads the key itself.
     pub signs_with_secret_key: bool,
+    /// Classes that map a table and define no `__init__`: their constructor sets each
+    /// keyword on the row as given.
+    pub plain_models: rustc_hash::FxHashSet<String>,
 }
 
 /// One call of a class: whether each argument is a hash (`hashpw(...)`,
@@ -270,6 +273,9 @@ pub(crate) enum Deferred {
         name: String,
         literal: String,
     },
+    /// SC150 on `Model(password=raw)`: kept only when the class maps a table with no
+    /// `__init__` of its own and nothing hashes the attribute.
+    OnlyPlainModel { class: String, attr: String },
     /// SC130 on Flask's `SECRET_KEY`: `possible` when nothing in the project uses what it
     /// signs.
     PossibleUnlessSigned,
@@ -425,6 +431,7 @@ impl ProjectFacts {
         self.cors_origins_configured |= other.cors_origins_configured;
         self.starts_dev_server |= other.starts_dev_server;
         self.signs_with_secret_key |= other.signs_with_secret_key;
+        self.plain_models.extend(other.plain_models);
         self.refused_values.extend(other.refused_values);
         for (k, harmless) in other.text_constants {
             let e = self.text_constants.entry(k).or_insert(true);
@@ -505,6 +512,12 @@ impl ProjectFacts {
                         );
                         }
                     }
+                    Some(Deferred::OnlyPlainModel { class, attr })
+                        if !self.plain_models.contains(class.as_str())
+                            || self.hashing_setters.contains(attr.as_str()) =>
+                    {
+                        continue 'findings;
+                    }
                     Some(Deferred::PossibleUnlessSigned)
                         if !self.signs_with_secret_key
                             && f.confidence != spillcheck_core::Confidence::Possible =>
@@ -521,6 +534,7 @@ impl ProjectFacts {
                     None
                     | Some(
                         Deferred::PossibleUnlessSigned
+                        | Deferred::OnlyPlainModel { .. }
                         | Deferred::UnlessHarmlessConstant(_)
                         | Deferred::UnlessHashingSetter(_)
                         | Deferred::UnlessConstructedHashed { .. }
@@ -698,6 +712,14 @@ impl ProjectFacts {
         }
         impl V<'_> {
             fn class(&mut self, class: &ast::StmtClassDef) {
+                if crate::data_models::maps_a_table(class)
+                    && !class
+                        .body
+                        .iter()
+                        .any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == "__init__"))
+                {
+                    self.facts.plain_models.insert(class.name.to_string());
+                }
                 let bases: Vec<String> = class
                     .arguments
                     .as_ref()

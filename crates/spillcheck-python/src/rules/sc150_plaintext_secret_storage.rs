@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 declare_rule! {
     /// ## What it finds
-    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes. A password hashed with a fast digest for keeping or comparing with what is kept (`hashlib.sha256(password.encode()).hexdigest()` set on a model, handed to a model class or a database call, or compared with the stored value; `hashlib.new("md5", pw)`; Werkzeug's `generate_password_hash(pw, method="sha256")`) is reported once a function (CWE-916): a GPU tries billions of such digests a second; a digest sent to another service (a login protocol's) keeps nothing and is not. A password kept by a table of things, not of people (no account word in the table's name, no user name, e-mail or login column: pyLoad's `packages.password` for the archive), is `possible`: the app hands it on as typed and cannot hash it.
+    /// A password, API token or refresh token written to the database or a file as it was received or generated: `INSERT ... (password) VALUES (?)` with the raw password (also when the column list is built from a list, `', '.join(fields)`), `UPDATE ... SET pin = '{pin}'`, `user.api_token = token` or `user.password = request_data.get("password")` on a model column, a model built with it (`User(username=u, password=data["password"])`, when the class maps a table, has no `__init__` of its own and nothing hashes the attribute) (also the columns a library mixin declares: `client.client_secret = gen_salt(48)` on authlib's `OAuth2ClientMixin`), a token table keyed by the raw token, a model built on authlib's `OAuth2TokenMixin` (it saves access and refresh tokens as issued) that does not redefine `access_token`. The table itself is reported too, on the column's line of its `CREATE TABLE` (in a Python string or a `.sql` file), when some statement of the project writes that column unhashed or compares it in a `WHERE` with the value as received (`WHERE username = %s AND password = %s`: only a plaintext column can be compared that way); and a card security code column (`cvv`, `cvc`) always, since it must not be kept at all after authorization. A login that looks the user up by the password as typed (`User.query.filter_by(username=u, password=password)`, `.filter(User.password == form.password.data)`, `users.find_one({"password": p})`) proves the column holds it in clear. SQL built with f-strings, `.format()` or `%` is read like bound parameters. A one-time-password seed (`mfa_secret`, `otp_secret`) is not reported: the server must read it back to compute the codes. A password hashed with a fast digest for keeping or comparing with what is kept (`hashlib.sha256(password.encode()).hexdigest()` set on a model, handed to a model class or a database call, or compared with the stored value; `hashlib.new("md5", pw)`; Werkzeug's `generate_password_hash(pw, method="sha256")`) is reported once a function (CWE-916): a GPU tries billions of such digests a second; a digest sent to another service (a login protocol's) keeps nothing and is not. A password kept by a table of things, not of people (no account word in the table's name, no user name, e-mail or login column: pyLoad's `packages.password` for the archive), is `possible`: the app hands it on as typed and cannot hash it.
     ///
     /// ## Why it matters
     /// Anyone who reads the database (a backup, an SQL injection, a curious admin) holds every user's credentials (CWE-312, CWE-256).
@@ -359,6 +359,7 @@ fn equal_slots(text: &str, from: usize, until: Option<usize>) -> Vec<(String, Sl
 pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     check_lookup(cx, call);
     check_fast_hash(cx, call);
+    check_construction(cx, call);
     let Some(first) = call.arguments.args.first() else {
         return;
     };
@@ -889,6 +890,62 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }
 }
 
+/// A model built with the password as it was sent: `User(username=u,
+/// password=data["password"])`, `User(password=password)` with an unhashed local. Kept once
+/// every file is read, when the class maps a table without an `__init__` of its own (which
+/// could hash) and no setter, listener or hook of the project hashes the attribute.
+fn check_construction(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    let Expr::Name(class) = call.func.as_ref() else {
+        return;
+    };
+    if !class.id.chars().next().is_some_and(char::is_uppercase) {
+        return;
+    }
+    for k in &*call.arguments.keywords {
+        let Some(arg) = &k.arg else { continue };
+        if !matches!(
+            arg.as_str().to_ascii_lowercase().as_str(),
+            "password" | "passwd" | "pwd"
+        ) {
+            continue;
+        }
+        let value = &k.value;
+        let sent = if let Some(key) =
+            read_password_field(value).filter(|_| from_the_request(cx, value))
+        {
+            format!("the request's `{key}` as it was sent")
+        } else if let Expr::Name(v) = value
+            && unhashed_password_local(cx, v.id.as_str())
+        {
+            format!("`{}`", v.id)
+        } else {
+            continue;
+        };
+        let has_account = call
+            .arguments
+            .keywords
+            .iter()
+            .any(|k| k.arg.as_ref().is_some_and(|a| names_an_account(a.as_str())));
+        let f = cx.report(
+            &SC150,
+            k,
+            format!("`{}({arg}=...)` stores {sent}, without hashing", class.id),
+        );
+        if replayed_password(class.id.as_str(), arg.as_str(), has_account) {
+            f.lower_to_possible(REPLAYED);
+        }
+        let index = cx.findings.len() - 1;
+        cx.deferred.push((
+            index,
+            crate::project::Deferred::OnlyPlainModel {
+                class: class.id.to_string(),
+                attr: arg.to_string(),
+            },
+        ));
+        return;
+    }
+}
+
 /// Calls that make a fresh random secret.
 fn generates_secret(value: &Expr) -> bool {
     crate::ast_util::any_expr(value, &mut |e| {
@@ -1281,6 +1338,8 @@ fn kept_or_compared(body: &[ast::Stmt], at: ruff_text_size::TextRange) -> bool {
             match e {
                 Expr::Tuple(t) => t.elts.iter().for_each(|x| self.keep(x)),
                 Expr::List(l) => l.elts.iter().for_each(|x| self.keep(x)),
+                // `row.update({"password": digest})`.
+                Expr::Dict(d) => d.items.iter().for_each(|i| self.keep(&i.value)),
                 other => self.kept.push(other),
             }
         }
@@ -1328,6 +1387,7 @@ fn kept_or_compared(body: &[ast::Stmt], at: ruff_text_size::TextRange) -> bool {
                                 | "filter"
                                 | "get_or_create"
                                 | "create"
+                                | "update"
                         )
                     {
                         for a in &*c.arguments.args {
