@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A response built from a record that includes a sensitive field: a dict, schema or `to_dict()` with `password`, `password_hash`, `token`, `api_key`, `secret`, `otp_secret`, `reset_token` passed to `jsonify` or returned from a route; rows of raw SQL answered as they came when the query selects such a column by name (`SELECT s.secret_value ...`), or is a `SELECT *` of a table whose `CREATE TABLE` (in the code or a `.sql` file) has one.
+    /// The whole process environment or application configuration answered (`jsonify(dict(os.environ))`, `current_app.config.items()` in a response; not a value read by its key or the settings' names), and a literal credential written into an answer under a sensitive key (`"api_key": "sk-admin-12345-secret"`; not masks or placeholders). A response built from a record that includes a sensitive field: a dict, schema or `to_dict()` with `password`, `password_hash`, `token`, `api_key`, `secret`, `otp_secret`, `reset_token` passed to `jsonify` or returned from a route; rows of raw SQL answered as they came when the query selects such a column by name (`SELECT s.secret_value ...`), or is a `SELECT *` of a table whose `CREATE TABLE` (in the code or a `.sql` file) has one.
     ///
     /// ## Why it matters
     /// A password hash in a response is an offline cracking target; a token or API key in a response is a stolen session (CWE-213, CWE-200).
@@ -91,8 +91,46 @@ fn reads_record(value: &Expr) -> bool {
 }
 
 fn sensitive(key: &str, value: &Expr) -> bool {
-    spillcheck_core::vocab::is_sensitive_field(key) && (reads_record(value) || names_secret(value))
+    spillcheck_core::vocab::is_sensitive_field(key)
+        && (reads_record(value) || names_secret(value) || secret_literal(value))
         || secret_value(value)
+}
+
+/// A literal that looks like a credential, not a mask or a placeholder: eight characters
+/// or more, no asterisks, not one character repeated, no spaces (`"sk-admin-12345-secret"`
+/// answered under `api_key`).
+fn secret_literal(value: &Expr) -> bool {
+    str_value(value).is_some_and(|v| {
+        v.len() >= 8
+            && !v.contains('*')
+            && !v.contains(' ')
+            && v.chars().collect::<std::collections::BTreeSet<_>>().len() > 3
+            && !crate::patterns::is_placeholder(v)
+            && !crate::patterns::is_template_marker(v)
+            && !crate::patterns::is_not_a_secret_value(v)
+    })
+}
+
+/// The whole process environment or the app's whole configuration, where every secret the
+/// app is given lives: `os.environ`, `dict(os.environ)`, `os.environ.copy()`,
+/// `current_app.config` (not a value read from them by its key).
+fn whole_settings(value: &Expr, keyed: &[ruff_text_size::TextRange]) -> Option<&'static str> {
+    let Expr::Attribute(a) = value else {
+        return None;
+    };
+    if keyed.contains(&value.range()) {
+        return None;
+    }
+    let d = dotted(value)?;
+    if d == "os.environ" {
+        Some("the process environment (`os.environ`)")
+    } else if a.attr.as_str() == "config"
+        && dotted(&a.value).is_some_and(|r| r.rsplit('.').next().is_some_and(|l| l.ends_with("app")))
+    {
+        Some("the application's configuration (`app.config`)")
+    } else {
+        None
+    }
 }
 
 /// A value whose own name says it holds a secret: `reset_pin`, `new_password`,
@@ -439,10 +477,57 @@ fn check_function<'a>(
         }
         _ => {}
     };
+    // Settings read by key (`os.environ["HOME"]`, `app.config.get("DEBUG")`) or only for
+    // their names (`.keys()`): not the whole.
+    let mut keyed: Vec<ruff_text_size::TextRange> = Vec::new();
+    for r in &returned {
+        crate::ast_util::each_expr(r, &mut |e| match e {
+            Expr::Subscript(sub) => keyed.push(sub.value.range()),
+            // `"KEY" in os.environ`.
+            Expr::Compare(c) => {
+                for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
+                    if matches!(op, ruff_python_ast::CmpOp::In | ruff_python_ast::CmpOp::NotIn) {
+                        keyed.push(right.range());
+                    }
+                }
+            }
+            Expr::Call(c) => {
+                if let Expr::Attribute(a) = c.func.as_ref()
+                    && matches!(a.attr.as_str(), "get" | "keys" | "__contains__")
+                {
+                    keyed.push(a.value.range());
+                }
+            }
+            _ => {}
+        });
+    }
+    let mut dumps: Vec<(&Expr, &'static str)> = Vec::new();
+    for r in &returned {
+        crate::ast_util::each_expr(r, &mut |e| {
+            if let Some(what) = whole_settings(e, &keyed) {
+                dumps.push((e, what));
+            }
+        });
+    }
+    if let Some((node, what)) = dumps.first() {
+        findings.push(
+            Finding::new(
+                &SC140,
+                format!("{what} is copied into a response by `{name}`, with every secret it holds"),
+            )
+            .at(file.at(*node)),
+        );
+    }
     for r in returned {
         crate::ast_util::each_expr(r, &mut visit);
     }
+    let mut said: Vec<String> = Vec::new();
     for (node, message, value) in hits {
+        // The same field of several rows (a list of users' dicts): one finding.
+        if said.contains(&message) {
+            continue;
+        }
+        said.push(message.clone());
         let mut finding = Finding::new(&SC140, message).at(file.at(node));
         // A bare `secret` names a credential as well as what a user keeps (a vault entry's
         // or a book's secret text, shown to its owner): the name alone does not tell.
