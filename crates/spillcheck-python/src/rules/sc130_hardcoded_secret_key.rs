@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A string literal assigned to a signing key: `SECRET_KEY = "..."`, `app.secret_key = "..."`, `app.config["JWT_SECRET_KEY"] = "..."`, or a literal passed as the key to `jwt.encode`/`jwt.decode`. Placeholders, empty strings and environment lookups are not reported.
+    /// A string literal assigned to a signing key: `SECRET_KEY = "..."`, `app.secret_key = "..."`, `app.config["JWT_SECRET_KEY"] = "..."`, or a literal passed as the key to `jwt.encode`/`jwt.decode` or an itsdangerous serializer, inline (even a word: `jwt.encode(claims, "secret")`) or through a module constant, whatever the constant is called (`JWT_WEAK_SECRET = "secret"`, reported on the constant). Placeholders, empty strings and environment lookups are not reported.
     ///
     /// ## Why it matters
     /// Whoever reads the source (every developer, every CI log, anyone with the repository) can sign session cookies and tokens for any user. Short dictionary words are also cracked offline from a single token in minutes.
@@ -188,9 +188,27 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         } else {
             call.arguments.find_argument_value("secret_key", 0)
         };
+        // A key named by a module constant (`JWT_WEAK_SECRET = "secret"`): the value signs
+        // whatever the constant is called. Reported on the constant, once.
+        if let Some(Expr::Name(n)) = key
+            && let Some(value) = cx.constants.get(n.id.as_str()).copied()
+            && let Some(literal) = str_value(value)
+            && !is_template_marker(literal)
+        {
+            let here = cx.file.at(value);
+            if !cx
+                .findings
+                .iter()
+                .any(|f| f.rule_id == SC130.id && f.location.as_ref() == Some(&here))
+            {
+                report_literal(cx, value, n.id.as_str(), literal, false);
+            }
+            return;
+        }
+        // Inline, even a word (`jwt.encode(claims, "secret")`): it is the key.
         if let Some(key) = key
             && let Some(literal) = str_value(key)
-            && !is_placeholder(literal)
+            && !is_template_marker(literal)
         {
             let what = dotted(&call.func).unwrap_or_default();
             report_literal(cx, key, &format!("{what}(key)"), literal, false);
