@@ -14,7 +14,7 @@ pub(crate) struct GenericAssignment;
 fn re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)["']?\b([a-z0-9_.-]*(?:secret|password|passwd|pwd|api_?key|apikey|access_?key|private_?key|auth_?token|access_?token|client_?secret|signing_?key|token)[a-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"',;#]{10,})"#)
+        Regex::new(r#"(?i)["']?\b([a-z0-9_.-]*(?:secret|password|passwd|pwd|api_?key|apikey|access_?key|private_?key|auth_?token|access_?token|client_?secret|signing_?key|token)[a-z0-9_.-]*)["']?\s*[:=]\s*(?:[bB]?["'])?([^\s"',;#]{10,})"#)
             .expect("regex")
     })
 }
@@ -178,6 +178,8 @@ mod tests {
             r#"{"password": "Tr0ub4dor&3-Horse"}"#,
             "oauth_token_secret=Qm1Rt5Uv9Wx3Yz7Ab2Cd6Ef0Gh&oauth_expires_at=2013-09-11",
             "SECRET_KEY=/q8Vt3Lm9ZpX2rN6wK1sD4yF7hJ0cB5gT8uE3iO6a==",
+            // A `.env` holding Python's bytes spelling.
+            "SECRET_KEY=b'4sg7ay934afajfadsu8asfa3q2q3hdfsj98'",
         ] {
             let d = scan(line);
             assert_eq!(d.len(), 1, "{line}: {d:?}");
