@@ -269,6 +269,18 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
         // carries its token in the URL by design: it is mailed as a link.
         let one_time = cx.functions.iter().any(|f| {
             let n = f.name.as_str().to_ascii_lowercase();
+            // `jwt_verify`, `validate_token`, `verify_auth`: checking the bearer credential
+            // itself, not a mailed link (`verify_email`, `confirm_account`).
+            let words = crate::patterns::words(&n);
+            let checks_the_credential = words
+                .iter()
+                .any(|w| matches!(w.as_str(), "jwt" | "token" | "auth" | "session" | "api" | "key" | "bearer"))
+                && !words.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "email" | "mail" | "account" | "registration" | "signup" | "reset" | "password" | "invite"
+                    )
+                });
             [
                 "reset",
                 "forgot",
@@ -291,7 +303,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
                 "subscribe",
             ]
             .iter()
-            .any(|k| n.contains(k))
+            .any(|k| n.contains(k) && !(checks_the_credential && matches!(*k, "verify" | "validate" | "validation")))
         });
         // A signed link token the function checks for its purpose and age (itsdangerous'
         // `serializer.loads(token, salt="file-download", max_age=86400)`): a download or
