@@ -93,7 +93,7 @@ fn inline_suppression_and_baseline_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("app.py"),
-        "from flask import Flask\napp = Flask(__name__)\napp.config['SECRET_KEY'] = 'hunter2-hunter2'  # spillcheck: ignore[SC130] demo key\napp.run(debug=True)\n",
+        "from flask import Flask, session\napp = Flask(__name__)\napp.config['SECRET_KEY'] = 'hunter2-hunter2'  # spillcheck: ignore[SC130] demo key\napp.run(debug=True)\n",
     )
     .unwrap();
     let o = run(&["code", ".", "--format", "json"], dir.path());
@@ -115,7 +115,7 @@ fn inline_suppression_and_baseline_through_the_cli() {
     );
     std::fs::write(
         dir.path().join("app.py"),
-        "from flask import Flask\n\n\napp = Flask(__name__)\napp.config['SECRET_KEY'] = 'hunter2-hunter2'  # spillcheck: ignore[SC130] demo key\napp.run(debug=True)\n",
+        "from flask import Flask, session\n\n\napp = Flask(__name__)\napp.config['SECRET_KEY'] = 'hunter2-hunter2'  # spillcheck: ignore[SC130] demo key\napp.run(debug=True)\n",
     )
     .unwrap();
     let again = run(
