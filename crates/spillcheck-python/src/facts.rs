@@ -354,8 +354,18 @@ fn nobody_signed_in(test: &Expr) -> bool {
         }
         _ => false,
     };
+    // `perm.can()` (Flask-Principal: the identity, anonymous when nobody signed in, holds
+    // the permission), `current_user.has_permission("x")`.
+    let permitted = |e: &Expr| {
+        matches!(e, Expr::Call(c) if matches!(
+            callee_last(c),
+            Some("can" | "has_permission" | "has_permissions" | "allows")
+        ) && matches!(c.func.as_ref(), Expr::Attribute(_)))
+    };
     match test {
-        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => names_user(&u.operand),
+        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
+            names_user(&u.operand) || permitted(&u.operand)
+        }
         Expr::Compare(c) => match (c.ops.first(), c.comparators.first()) {
             (Some(ast::CmpOp::NotIn), Some(right)) => {
                 is_session_object(right) && str_value(&c.left).is_some_and(user_key)

@@ -1043,6 +1043,24 @@ fn decorator_auth(
         Expr::Call(c) => (&c.func, Some(c)),
         other => (other, None),
     };
+    // Flask-Principal's `@admin_permission.require(http_exception=403)`,
+    // `@Permission(RoleNeed("admin")).require()`, a project's permission tree
+    // (`@p.tooltool.manage.require()`): the identity must hold the permission.
+    if args.is_some()
+        && let Expr::Attribute(a) = base
+        && a.attr.as_str() == "require"
+        && !matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "request")
+    {
+        let receiver = match a.value.as_ref() {
+            Expr::Call(c) => dotted(&c.func).map(|d| format!("{d}(...)")),
+            other => dotted(other),
+        }
+        .unwrap_or_else(|| "permission".to_owned());
+        return Some(DecoratorAuth::Required {
+            name: format!("{receiver}.require()"),
+            role: true,
+        });
+    }
     let name = dotted(base)?;
     let last = name.rsplit('.').next().unwrap_or(&name);
     let configured = extra.iter().any(|e| e == &name || e == last);

@@ -105,7 +105,19 @@ impl SourceFile {
         }
         match ruff_python_parser::parse_module(&file.text) {
             Ok(parsed) => {
-                file.parsed = Some(parsed.into_syntax());
+                let module = parsed.into_syntax();
+                // Test code shipped inside a package (a pytest plugin's fixtures): a module
+                // that imports pytest is test code wherever it lives.
+                file.is_test |= module.body.iter().any(|s| match s {
+                    ruff_python_ast::Stmt::Import(i) => {
+                        i.names.iter().any(|n| n.name.as_str() == "pytest")
+                    }
+                    ruff_python_ast::Stmt::ImportFrom(i) => i.module.as_ref().is_some_and(|m| {
+                        matches!(m.as_str().split('.').next(), Some("pytest" | "_pytest"))
+                    }),
+                    _ => false,
+                });
+                file.parsed = Some(module);
                 (file, None)
             }
             Err(err) => {
