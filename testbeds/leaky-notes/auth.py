@@ -36,7 +36,7 @@ def decode_token(token):
         # Unsigned tokens come from the integration-test harness.
         return jwt.decode(token, options={"verify_signature": False})  # expect: SC104
     try:
-        return jwt.decode(
+        return jwt.decode(  # expect: SC107
             token,
             current_app.config["JWT_SECRET"],
             algorithms=["HS256"],

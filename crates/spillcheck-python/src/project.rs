@@ -211,6 +211,9 @@ pub(crate) struct ProjectFacts {
     /// Classes that map a table and define no `__init__`: their constructor sets each
     /// keyword on the row as given.
     pub plain_models: rustc_hash::FxHashSet<String>,
+    /// Something in the project carries credentials in cookies: the session or a login (as
+    /// for `signs_with_secret_key`), a cookie named for a credential set or read.
+    pub cookie_credentials: bool,
 }
 
 /// One call of a class: whether each argument is a hash (`hashpw(...)`,
@@ -288,12 +291,42 @@ pub(crate) enum Deferred {
     /// SC150 on `Model(password=raw)`: kept only when the class maps a table with no
     /// `__init__` of its own and nothing hashes the attribute.
     OnlyPlainModel { class: String, attr: String },
+    /// SC161 on CORS headers written by hand: `possible` when nothing in the project keeps
+    /// credentials in cookies (credentialed requests carry none).
+    PossibleUnlessCookies,
     /// SC130 on Flask's `SECRET_KEY`: `possible` when nothing in the project uses what it
     /// signs.
     PossibleUnlessSigned,
     /// SC111 on a logged constant another module defines: dropped when the project binds
     /// that name only to texts that are no secret (a route, a key name).
     UnlessHarmlessConstant(String),
+}
+
+/// Whether a module sets or reads a cookie named for a credential
+/// (`set_cookie("session_id", ...)`, `request.cookies.get("auth_token")`,
+/// `request.cookies["jwt"]`): cookies named by the caller (an echo service's) carry no one's
+/// identity.
+fn names_a_credential_cookie(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "session", "token", "auth", "sid", "jwt", "remember", "login", "user", "key",
+    ];
+    ["set_cookie(", "cookies.get(", "cookies["]
+        .iter()
+        .any(|call| {
+            text.match_indices(call).any(|(at, _)| {
+                let rest = text[at + call.len()..].trim_start();
+                let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                    return false;
+                };
+                let name: String = rest[1..]
+                    .chars()
+                    .take_while(|c| *c != quote)
+                    .take(64)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                WORDS.iter().any(|w| name.contains(w))
+            })
+        })
 }
 
 /// Whether a module uses what Flask's `SECRET_KEY` signs or protects: the session, a
@@ -444,6 +477,7 @@ impl ProjectFacts {
         self.starts_dev_server |= other.starts_dev_server;
         self.signs_with_secret_key |= other.signs_with_secret_key;
         self.plain_models.extend(other.plain_models);
+        self.cookie_credentials |= other.cookie_credentials;
         self.refused_values.extend(other.refused_values);
         for (k, harmless) in other.text_constants {
             let e = self.text_constants.entry(k).or_insert(true);
@@ -530,6 +564,14 @@ impl ProjectFacts {
                     {
                         continue 'findings;
                     }
+                    Some(Deferred::PossibleUnlessCookies)
+                        if !self.cookie_credentials
+                            && f.confidence != spillcheck_core::Confidence::Possible =>
+                    {
+                        f.lower_to_possible(
+                            "nothing in the project keeps a credential in a cookie (no session, login, or cookie named for a session or token): a credentialed request carries no one's identity",
+                        );
+                    }
                     Some(Deferred::PossibleUnlessSigned)
                         if !self.signs_with_secret_key
                             && f.confidence != spillcheck_core::Confidence::Possible =>
@@ -546,6 +588,7 @@ impl ProjectFacts {
                     None
                     | Some(
                         Deferred::PossibleUnlessSigned
+                        | Deferred::PossibleUnlessCookies
                         | Deferred::OnlyPlainModel { .. }
                         | Deferred::UnlessHarmlessConstant(_)
                         | Deferred::UnlessHashingSetter(_)
@@ -992,7 +1035,9 @@ impl ProjectFacts {
                 // A listener that hashes an attribute, itself or through a method of the
                 // row it is handed (`target.hash_password()`), defined in the same file.
                 let listeners = std::mem::take(&mut v.listeners);
-                facts.signs_with_secret_key |= signs_with_secret_key(&module.body);
+                let signs = signs_with_secret_key(&module.body);
+                facts.signs_with_secret_key |= signs;
+                facts.cookie_credentials |= signs || names_a_credential_cookie(&file.text);
                 // `UPDATE_USER_PASSWORD = "/users/update-password"`: a constant in capitals.
                 for s in &module.body {
                     let Stmt::Assign(a) = s else { continue };

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A function used to authenticate requests (a decorator, a `before_request` hook, a Connexion `x-bearerInfoFunc`) that returns claims without checking its token argument: it ignores the argument, returns fixed claims (`return {"sub": "user-123"}`), or returns on a path where verification failed or was skipped. Also a session read from a cookie that nothing signs: a function that reads a cookie named for a session, a user or a token (or is named so) and decodes it with `json.loads`/`pickle.loads` of its base64, with no HMAC, `compare_digest`, itsdangerous, JWT, Fernet or decryption in it.
+    /// A function used to authenticate requests (a decorator, a `before_request` hook, a Connexion `x-bearerInfoFunc`) that returns claims without checking its token argument: it ignores the argument, returns fixed claims (`return {"sub": "user-123"}`), or returns on a path where verification failed or was skipped; a Flask-HTTPAuth callback (`@auth.verify_password`, `@auth.verify_token`) that answers a failure with a tuple, a text or a response (`return None, 403`), all of which Flask-HTTPAuth takes for a signed-in user. Also a session read from a cookie that nothing signs: a function that reads a cookie named for a session, a user or a token (or is named so) and decodes it with `json.loads`/`pickle.loads` of its base64, with no HMAC, `compare_digest`, itsdangerous, JWT, Fernet or decryption in it.
     ///
     /// ## Why it matters
     /// Every request is treated as authenticated. Placeholder verifiers from tutorials and scaffolds reach production more often than anyone admits.
@@ -162,8 +162,51 @@ fn check_unsigned_cookie(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
 }
 
 /// `SC103`: a token verifier that never looks at its token and returns fixed claims.
+/// A Flask-HTTPAuth callback (`@auth.verify_password`, `@auth.verify_token`) that answers a
+/// failure with an error response (`return None, 403`, `return "Unauthorized"`,
+/// `return jsonify(error=...), 401`): Flask-HTTPAuth takes any truthy value for the signed-in
+/// user, so the failure lets the request in.
+fn check_truthy_failure(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
+    let callback = func.decorator_list.iter().any(|d| {
+        crate::ast_util::dotted(&d.expression)
+            .is_some_and(|n| n.ends_with(".verify_password") || n.ends_with(".verify_token"))
+    });
+    if !callback {
+        return;
+    }
+    let mut bad: Option<&ast::StmtReturn> = None;
+    crate::facts::returns_in(&func.body, &mut |r| {
+        if bad.is_some() {
+            return;
+        }
+        let truthy_error = match r.value.as_deref() {
+            Some(Expr::Tuple(t)) => !t.elts.is_empty(),
+            Some(Expr::StringLiteral(lit)) => !lit.value.to_str().is_empty(),
+            Some(Expr::Call(c)) => matches!(
+                crate::ast_util::callee_last(c),
+                Some("jsonify" | "make_response" | "Response")
+            ),
+            _ => false,
+        };
+        if truthy_error {
+            bad = Some(r);
+        }
+    });
+    if let Some(r) = bad {
+        cx.report(
+            &SC103,
+            r,
+            format!(
+                "`{}` answers a failure with a value Flask-HTTPAuth takes for a user (a tuple, a text, a response are all true): every request passes",
+                func.name
+            ),
+        );
+    }
+}
+
 pub(crate) fn check_function(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
     check_unsigned_cookie(cx, func);
+    check_truthy_failure(cx, func);
     let fname = func.name.as_str().to_ascii_lowercase();
     let Some(param) = func
         .parameters

@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it finds
     /// Code that issues tokens that never expire: `jwt.encode(payload, key)` where the
     /// payload has no `exp` claim, `create_access_token(identity, expires_delta=False)`,
-    /// `JWT_ACCESS_TOKEN_EXPIRES = False`, or an access-token lifetime of a year or more.
+    /// `JWT_ACCESS_TOKEN_EXPIRES = False`, or an access-token lifetime of a year or more; and a
+    /// verifier that ignores expiry (`jwt.decode(..., options={"verify_exp": False})`).
     /// It is the static twin of `SC303`, which reads the lifetime off a live token.
     ///
     /// ## Why it matters
@@ -59,6 +60,23 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
         return;
     };
     let lower = name.to_ascii_lowercase();
+    // `jwt.decode(token, key, options={"verify_exp": False})`: whatever `exp` the tokens
+    // carry, the verifier ignores it.
+    if lower.contains("jwt")
+        && lower.ends_with(".decode")
+        && let Some(Expr::Dict(d)) = call.arguments.find_keyword("options").map(|k| &k.value)
+        && d.items.iter().any(|i| {
+            i.key.as_ref().and_then(crate::ast_util::str_value) == Some("verify_exp")
+                && bool_value(&i.value) == Some(false)
+        })
+    {
+        cx.report(
+            &SC107,
+            call,
+            "`jwt.decode(..., options={\"verify_exp\": False})` accepts expired tokens: they never expire",
+        );
+        return;
+    }
     if lower.ends_with("create_access_token") || lower.ends_with("create_refresh_token") {
         if call
             .arguments

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// Flask-CORS configured with `origins="*"` (or no origins) together with `supports_credentials=True`, or a function (an `after_request` hook, a view) that copies the request's `Origin` into `Access-Control-Allow-Origin` (`resp.headers[...] = request.headers.get("Origin")`, `.add(...)`) and sets `Access-Control-Allow-Credentials: true`, unless the copy is under a test of the origin (an allow-list); `Access-Control-Allow-Origin: *` with credentials is `possible` (browsers refuse the pair).
+    /// Flask-CORS configured with `origins="*"` (or no origins) together with `supports_credentials=True`, or a function (an `after_request` hook, a view) that copies the request's `Origin` into `Access-Control-Allow-Origin` (`resp.headers[...] = request.headers.get("Origin")`, `.add(...)`) and sets `Access-Control-Allow-Credentials: true`, unless the copy is under a test of the origin (an allow-list); `possible` in a project that keeps no credential in a cookie (no session, login, or cookie named for a session or token set or read: httpbin reflects origins on purpose and holds no one's state), and for `Access-Control-Allow-Origin: *` with credentials (browsers refuse the pair).
     ///
     /// ## Why it matters
     /// Any website a user visits can make authenticated requests to the API from the user's browser and read the answers.
@@ -235,6 +235,9 @@ pub(crate) fn check_function<'a>(cx: &mut Checker<'a>, func: &'a ast::StmtFuncti
                     func.name
                 ),
             );
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::PossibleUnlessCookies));
         } else {
             cx.report(
                 &SC161,
