@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie or parameter named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -537,8 +537,143 @@ fn under_example_key(text: &str, at: usize) -> bool {
     false
 }
 
+/// What a request credential is called when an expression reads one: a header, cookie or
+/// parameter named for a key, token, secret, password or session
+/// (`request.headers.get("X-Internal-Secret")`, `request.cookies["session_id"]`,
+/// `request.headers["Authorization"]`).
+fn request_credential(e: &Expr) -> Option<String> {
+    let (mapping, key) = match e {
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "get" => {
+                (a.value.as_ref(), c.arguments.args.first().and_then(str_value)?)
+            }
+            _ => return None,
+        },
+        Expr::Subscript(sub) => (sub.value.as_ref(), str_value(&sub.slice)?),
+        _ => return None,
+    };
+    let m = crate::ast_util::dotted(mapping)?;
+    if !matches!(
+        m.as_str(),
+        "request.headers" | "request.cookies" | "request.args" | "request.values" | "request.form"
+    ) {
+        return None;
+    }
+    let k = key.to_ascii_lowercase();
+    // `token_type`, `auth_method`, `session_mode`: what kind, not the credential.
+    let kind = ["type", "mode", "method", "kind", "scheme", "format", "version", "name"]
+        .iter()
+        .any(|w| k.ends_with(w));
+    (!kind
+        && ["key", "token", "secret", "password", "passwd", "session", "authorization", "auth"]
+            .iter()
+            .any(|w| k.contains(w)))
+    .then(|| key.to_owned())
+}
+
+/// `SC131` on a request credential checked against a literal written in the code: `if
+/// request.headers.get("X-Internal-Secret") != "hunter2"`, a local read from the header
+/// compared so, `api_key in VALID_KEYS` with a module list of literals. Whoever reads the
+/// source holds the credential.
+pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
+    let mut tests: Vec<&Expr> = vec![&stmt.test];
+    tests.extend(stmt.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+    // Locals the function reads from a request credential.
+    let locals: Vec<(String, String)> = cx
+        .functions
+        .last()
+        .map(|f| {
+            crate::facts::assigns_in(&f.body)
+                .iter()
+                .filter_map(|a| {
+                    let key = request_credential(&a.value)?;
+                    match a.targets.as_slice() {
+                        [Expr::Name(n)] => Some((n.id.to_string(), key)),
+                        _ => None,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let credential = |e: &Expr| {
+        request_credential(e).or_else(|| match e {
+            Expr::Name(n) => locals
+                .iter()
+                .find(|(l, _)| l == n.id.as_str())
+                .map(|(_, k)| k.clone()),
+            _ => None,
+        })
+    };
+    for test in tests {
+        let mut hit: Option<(String, String, &Expr)> = None;
+        crate::ast_util::each_expr(test, &mut |e| {
+            let Expr::Compare(c) = e else { return };
+            if hit.is_some() || c.ops.len() != 1 {
+                return;
+            }
+            let (left, right) = (c.left.as_ref(), &c.comparators[0]);
+            match c.ops[0] {
+                ast::CmpOp::Eq | ast::CmpOp::NotEq => {
+                    for (read, lit) in [(left, right), (right, left)] {
+                        if let (Some(key), Some(value)) = (credential(read), str_value(lit)) {
+                            let bare = value.strip_prefix("Bearer ").unwrap_or(value);
+                            // Something made or chosen as a secret: a password, a key a
+                            // machine could have made, or text with digits or punctuation
+                            // (`hunter2`, `valid-session-token`), not a word.
+                            let chosen = credential_for(&key, bare)
+                                || bare.chars().any(|ch| ch.is_ascii_digit() || ch.is_ascii_punctuation());
+                            if bare.len() >= 6
+                                && chosen
+                                && credential_literal(bare)
+                                && !crate::patterns::is_template_marker(bare)
+                            {
+                                hit = Some((key, bare.to_owned(), lit));
+                            }
+                        }
+                    }
+                }
+                ast::CmpOp::In | ast::CmpOp::NotIn => {
+                    let listed = match right {
+                        Expr::Name(n) => cx.constants.get(n.id.as_str()).copied(),
+                        other => Some(other),
+                    };
+                    if let (Some(key), Some(Expr::List(_) | Expr::Set(_) | Expr::Tuple(_))) =
+                        (credential(left), listed)
+                        && let Some(list) = listed
+                    {
+                        let elts: &[Expr] = match list {
+                            Expr::List(l) => &l.elts,
+                            Expr::Set(st) => &st.elts,
+                            Expr::Tuple(t) => &t.elts,
+                            _ => &[],
+                        };
+                        if let Some(first) = elts.iter().find(|x| {
+                            str_value(x).is_some_and(|v| {
+                                v.len() >= 6 && credential_literal(v) && crate::patterns::key_like(v)
+                            })
+                        }) {
+                            hit = Some((key, str_value(first).unwrap_or_default().to_owned(), first));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        });
+        if let Some((key, literal, at)) = hit {
+            let f = cx.report(
+                &SC131,
+                at,
+                format!("the request's `{key}` is checked against a credential written in the code"),
+            );
+            f.secrets.push(literal);
+            return;
+        }
+    }
+}
+
 hooks! {
     on_assign => check_assign,
     on_call => check_call,
     on_string => check_string,
+    on_if => check_if,
 }
