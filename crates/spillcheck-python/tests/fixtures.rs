@@ -347,6 +347,16 @@ fn models_built_with_the_password_as_sent() {
     assert_clean("project_model_kwargs", &o);
 }
 
+#[test]
+fn open_writes_where_nothing_expects_a_caller() {
+    // An app signs in its staff on a dashboard blueprint; the participants' module writes
+    // openly by design (`possible`), unless it writes what the dashboard guards.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_two_audiences");
+    let o = run(&dir);
+    assert!(o.expected >= 3);
+    assert_clean("project_two_audiences", &o);
+}
+
 /// Every code rule on one folder, with the default options.
 fn analyze_dir(dir: &Path) -> spillcheck_python::Analysis {
     analyze_at(dir, dir)

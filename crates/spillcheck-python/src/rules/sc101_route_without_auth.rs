@@ -32,7 +32,11 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// Public content (articles, tags, catalogs, public profiles, feeds) is read without a
-    /// token on purpose. A route that issues the caller a credential (itself or through the
+    /// token on purpose. A write is evidence (`likely`) where the app expects a caller: in an
+    /// app where something is authenticated, another route of the same module is, or an
+    /// authenticated route touches the records it writes; a module where nothing is (the
+    /// participants' side of an experiment server beside its staff dashboard, a public
+    /// callback) writes openly by design and is `possible`. A route that issues the caller a credential (itself or through the
     /// functions it calls: `jwt.encode`, `create_access_token`, `login_user`, `.tokenize()`)
     /// for what the request carries (a password, an OAuth code, a signed assertion) is the
     /// login, whatever its name, and so is one that checks the password it is sent against the
@@ -469,6 +473,15 @@ pub(crate) fn check_routes(
         return;
     }
     let readers = Readers::build(&model.routes, data);
+    // Models some authenticated route reads or writes: a write to one of them by an open
+    // route is one the app otherwise guards.
+    let guarded_models: rustc_hash::FxHashSet<&str> = model
+        .routes
+        .iter()
+        .zip(data.iter())
+        .filter(|(s, _)| s.route.auth.required())
+        .flat_map(|(_, d)| d.models.iter().map(String::as_str))
+        .collect();
     for (index, site) in model.routes.iter().enumerate() {
         let r = &site.route;
         let (hook, unapplied) = match &r.auth {
@@ -558,7 +571,16 @@ pub(crate) fn check_routes(
             Some("its authentication decorator is never applied".to_owned())
         } else if hook.is_some() {
             Some("a hook authenticates the app and exempts it by name".to_owned())
-        } else if d.writes {
+        } else if d.writes
+            // Where the app expects a caller: another route of its module is authenticated,
+            // or an authenticated route touches what it writes. A module where nothing is
+            // (a participants' API beside an admin dashboard, a public form) writes openly
+            // by design.
+            && (!model.any_auth
+                || model.routes.iter().enumerate().any(|(j, s)| {
+                j != index && s.file_index == site.file_index && s.route.auth.required()
+            }) || d.models.iter().any(|m| guarded_models.contains(m.as_str())))
+        {
             Some("it writes data".to_owned())
         } else if let Some(f) = d.returns_personal() {
             Some(format!("its answer carries `{f}`"))
