@@ -19,6 +19,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// Inside `if isinstance(e, AppError):` (or `issubclass(e.__class__, AppError)`) the
+    /// exception is that class: not reported when the project defines it (its messages are
+    /// written for users). `traceback.format_exc()` in a client error's handler
+    /// (`errorhandler(404)`) runs with no exception in flight and shows nothing.
     /// A `KeyError` caught around reads of the request's own fields (`data["token"]` of `data =
     /// request.get_json()`) names the field the client did not send: not reported. A broad
     /// catch around a block that raises several messages of its own (`raise
@@ -221,7 +225,10 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     if cx.guarded_by_flag() {
         return;
     }
-    if any_expr(value, &mut traceback_call) {
+    // A handler of a client error (`errorhandler(404)`) runs with no exception in flight:
+    // `traceback.format_exc()` there is `"NoneType: None"`.
+    let client_error_handler = ctx.handler && ctx.http_error && !ctx.broad && !ctx.internal;
+    if any_expr(value, &mut traceback_call) && !client_error_handler {
         let fix = generic_message(cx, stmt, value, ctx.name.as_deref());
         let finding = cx.report(&SC121, stmt, "the traceback is returned to the client");
         finding.autofix = fix;
@@ -264,10 +271,37 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                 })
             }) && (builds_response(value) || is_text_answer(value))
         };
+        // Inside `if isinstance(e, AppError):` (or `issubclass(e.__class__, AppError)`) the
+        // exception is that class: the project's own, with a message for users, decides.
+        let narrowed: Vec<String> = cx
+            .guards
+            .iter()
+            .filter_map(|g| narrowed_to(g, name))
+            .collect();
         if (ctx.broad || ctx.internal || server_error)
             && (leaks_exception(value, name) && !cleaned_by_helper(cx, value, name)
                 || through_local())
         {
+            if !narrowed.is_empty() {
+                let fix = generic_message(cx, stmt, value, Some(name));
+                let f = cx.report(
+                    &SC121,
+                    stmt,
+                    format!("the exception `{name}` is returned to the client"),
+                );
+                f.autofix = fix;
+                let index = cx.findings.len() - 1;
+                cx.deferred.push((
+                    index,
+                    crate::project::Deferred::ExceptionReturned {
+                        types: narrowed,
+                        function: cx.functions.last().map(|f| f.name.to_string()),
+                        enclosing: Vec::new(),
+                        builds_response: true,
+                    },
+                ));
+                return;
+            }
             let fix = generic_message(cx, stmt, value, Some(name));
             let message = format!("the exception `{name}` is returned to the client");
             let finding = report_returned(cx, stmt, value, &ctx, message);
@@ -334,6 +368,27 @@ fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     }
     let message = format!("the exception `{name}` is returned to the client (kept in `{local}`)");
     report_returned(cx, stmt, value, &ctx, message);
+}
+
+/// The class an `if` test narrows the exception `name` to: `isinstance(e, AppError)`,
+/// `issubclass(e.__class__, AppError)`, `type(e) is AppError`.
+fn narrowed_to(test: &Expr, name: &str) -> Option<String> {
+    let Expr::Call(c) = test else { return None };
+    let [subject, class] = &*c.arguments.args else {
+        return None;
+    };
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name);
+    let ok = match crate::ast_util::callee_last(c) {
+        Some("isinstance") => is_name(subject),
+        Some("issubclass") => {
+            matches!(subject, Expr::Attribute(a) if a.attr.as_str() == "__class__" && is_name(&a.value))
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    crate::ast_util::dotted(class).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned())
 }
 
 /// A function a route decorator registers (`@app.route(...)`, `@bp.get(...)`): what it

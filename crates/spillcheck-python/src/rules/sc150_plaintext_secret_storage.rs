@@ -21,7 +21,8 @@ declare_rule! {
     /// A stored password compared in Python with the one the client sent (`if user['password']
     /// == password_input:`, `current_user.password != form.old_password.data`) is reported too:
     /// only a password kept in clear can equal what was typed (a hash of what was sent, a
-    /// configured password, two values the client sent are not). Password names are read in
+    /// configured password, also through a local read from the settings such as `admin_user =
+    /// current_app.config.get("ADMIN_USER")`, two values the client sent are not). Password names are read in
     /// the languages apps are written in (`parola`, `passwort`, `contrasena`, `senha`).
     /// `user.password = raw` (and `user.password == raw`) is not reported when the model's
     /// `password` is a sqlalchemy-utils `PasswordType` or peewee `PasswordField` column, a property, a
@@ -654,9 +655,28 @@ fn stored_password<'e>(cx: &Checker<'_>, e: &'e Expr) -> Option<&'e str> {
     let name = n.id.as_str();
     // Settings, not rows: `Config.ADMIN_PASSWORD`, `env["ADMIN_PASSWORD"]`, `conf.password`.
     let lower = name.to_ascii_lowercase();
+    // Also a local the function reads from the settings (`admin_user =
+    // current_app.config.get("ADMIN_USER")`): the operator's one configured password.
+    let from_settings = || {
+        cx.functions.last().is_some_and(|f| {
+            crate::facts::assigns_in(&f.body).iter().any(|a| {
+                a.targets
+                    .iter()
+                    .flat_map(crate::ast_util::target_names)
+                    .any(|t| t == name)
+                    && crate::ast_util::any_expr(&a.value, &mut |x| {
+                        crate::ast_util::dotted(x).is_some_and(|d| {
+                            let last = d.rsplit('.').next().unwrap_or(&d);
+                            matches!(last, "config" | "environ" | "settings" | "getenv")
+                        })
+                    })
+            })
+        })
+    };
     let settings = column.chars().all(|c| !c.is_ascii_lowercase())
         || name.chars().next().is_some_and(char::is_uppercase)
-        || ["conf", "setting", "env", "option"].iter().any(|w| lower.contains(w));
+        || ["conf", "setting", "env", "option"].iter().any(|w| lower.contains(w))
+        || from_settings();
     (password_column(column)
         && !settings
         && !sent_root(name)
