@@ -112,6 +112,8 @@ pub fn correlate(
         .collect();
     for a in &mut api {
         let mut merged = false;
+        // Whether a code finding it absorbs stands at `likely` or above.
+        let mut code_stands = false;
         for &i in &order {
             let c = &code[i];
             if !same_weakness(&joins, c, a) {
@@ -130,10 +132,20 @@ pub fn correlate(
                 ));
             }
             a.secrets.extend(c.secrets.iter().cloned());
+            code_stands |= c.confidence != Confidence::Possible;
             merged = true;
         }
+        // Seen by both sides: confirmed. A probe finding the probe itself held `possible`
+        // (latent: an API without accounts has no one's data to read) stays so unless the
+        // code stands for it; two `possible` halves make no certainty.
         if merged {
-            a.confidence = Confidence::Confirmed;
+            a.confidence = if a.confidence != Confidence::Possible {
+                Confidence::Confirmed
+            } else if code_stands {
+                Confidence::Likely
+            } else {
+                Confidence::Possible
+            };
         }
     }
     let api = fold_app_wide(&joins, &code, api);
@@ -297,6 +309,39 @@ mod tests {
         let api = vec![Finding::new(&meta("SC220"), "x").on_route("POST", "/a")];
         let got = correlate(&catalog(), vec![handler], api, &[]);
         assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn two_possible_halves_make_no_certainty() {
+        let join = |code_conf: Confidence, api_conf: Confidence| {
+            let mut c = at(
+                Finding::new(&meta("SC101"), "no auth").on_route("GET", "/api/stats"),
+                "app.py",
+                64,
+            );
+            c.confidence = code_conf;
+            let mut a = Finding::new(&meta("SC201"), "anon reads").on_route("GET", "/api/stats");
+            a.confidence = api_conf;
+            let got = correlate(&catalog(), vec![c], vec![a], &[]);
+            assert_eq!(got.len(), 1, "{got:?}");
+            got[0].confidence
+        };
+        assert_eq!(
+            join(Confidence::Likely, Confidence::Confirmed),
+            Confidence::Confirmed
+        );
+        assert_eq!(
+            join(Confidence::Possible, Confidence::Confirmed),
+            Confidence::Confirmed
+        );
+        assert_eq!(
+            join(Confidence::Likely, Confidence::Possible),
+            Confidence::Likely
+        );
+        assert_eq!(
+            join(Confidence::Possible, Confidence::Possible),
+            Confidence::Possible
+        );
     }
 
     #[test]
