@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie or parameter named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie or parameter named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -352,6 +352,81 @@ fn password_argument<'a>(cx: &Checker<'_>, call: &'a ast::ExprCall) -> Option<&'
 }
 /// Rows an `INSERT` literal puts in a password column as quoted text (`INSERT INTO users
 /// (username, password) VALUES ('admin', 'admin123')`): default accounts seeded in clear.
+/// The position of the password column in an `INSERT INTO t (cols) VALUES ...`, and the
+/// text from `VALUES` on.
+fn password_slot(sql: &str) -> Option<(usize, &str)> {
+    let lower = sql.to_ascii_lowercase();
+    let at = lower.find("insert into")?;
+    let rest = &sql[at..];
+    let (open, values) = (rest.find('(')?, rest.to_ascii_lowercase().find("values")?);
+    if open > values {
+        return None;
+    }
+    let close = rest[open..].find(')').map(|c| open + c)?;
+    let slot = rest[open + 1..close]
+        .split(',')
+        .map(|c| c.trim().trim_matches(['"', '`', '[', ']']).to_ascii_lowercase())
+        .position(|c| crate::patterns::is_password_like_name(&c) && !c.contains("hash"))?;
+    Some((slot, &rest[values..]))
+}
+
+/// A seeded password that is no hash (`$2b$…`, `pbkdf2:sha256:…`) and no placeholder.
+fn seeded_password(value: &str) -> bool {
+    let hashed = value.starts_with('$') || value.contains(':') && value.len() > 40;
+    !hashed && !value.is_empty() && !is_placeholder(value)
+}
+
+/// `SC131` on a default account seeded through bound parameters: `execute("INSERT INTO users
+/// (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany(...)` with a
+/// list of such rows. Once a function.
+fn check_seeded_parameters(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    if !matches!(crate::ast_util::callee_last(call), Some("execute" | "executemany")) {
+        return;
+    }
+    let [sql, params, ..] = &*call.arguments.args else {
+        return;
+    };
+    let Some((slot, _)) = str_value(sql).and_then(password_slot) else {
+        return;
+    };
+    let rows: Vec<&Expr> = match params {
+        Expr::List(l) if l.elts.iter().all(|e| matches!(e, Expr::Tuple(_) | Expr::List(_))) => {
+            l.elts.iter().collect()
+        }
+        Expr::Tuple(_) | Expr::List(_) => vec![params],
+        _ => return,
+    };
+    let found = rows.iter().find_map(|row| {
+        let elts = match row {
+            Expr::Tuple(t) => &t.elts,
+            Expr::List(l) => &l.elts,
+            _ => return None,
+        };
+        let value = elts.get(slot)?;
+        str_value(value)
+            .filter(|v| seeded_password(v))
+            .map(|v| (value, v.to_owned()))
+    });
+    let Some((at, literal)) = found else { return };
+    let here = cx.functions.last().map(|f| f.name.to_string());
+    if cx.findings.iter().any(|f| {
+        f.rule_id == SC131.id
+            && f.message.starts_with("a default account's password")
+            && here.as_deref().is_some_and(|h| f.message.contains(h))
+    }) {
+        return;
+    }
+    let f = cx.report(
+        &SC131,
+        at,
+        format!(
+            "a default account's password is written in the code (an `INSERT` parameter{})",
+            here.map(|h| format!(" in `{h}`")).unwrap_or_default()
+        ),
+    );
+    f.secrets.push(literal);
+}
+
 fn inserted_passwords(sql: &str) -> Vec<String> {
     let lower = sql.to_ascii_lowercase();
     let Some(at) = lower.find("insert into") else {
@@ -422,6 +497,7 @@ fn inserted_passwords(sql: &str) -> Vec<String> {
 
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     check_hashed_literal(cx, call);
+    check_seeded_parameters(cx, call);
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
         // A password equal to the user name passed beside it (`login="airflow",

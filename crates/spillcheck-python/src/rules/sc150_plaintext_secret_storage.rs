@@ -449,8 +449,16 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             matches!(e, Expr::Call(c) if is_hash_call(c))
                 || matches!(e, Expr::Name(n) if hashed.contains(n.id.as_str()))
         });
-        // Nothing stored yet: `None`, or an empty text a later step fills (with a hash).
+        // Nothing stored yet: `None`, or an empty text a later step fills (with a hash); or
+        // a hash written as a literal (`"pbkdf2:sha256:…"`, `"$2b$12$…"`).
+        let literal_hash = crate::ast_util::str_value(value).is_some_and(|v| {
+            v.starts_with('$')
+                || ["pbkdf2:", "scrypt:", "argon2", "sha256$", "sha1$", "md5$", "bcrypt$"]
+                    .iter()
+                    .any(|p| v.starts_with(p))
+        });
         if is_hashed
+            || literal_hash
             || matches!(value, Expr::NoneLiteral(_))
             || matches!(value, Expr::StringLiteral(l) if l.value.to_str().is_empty())
         {
