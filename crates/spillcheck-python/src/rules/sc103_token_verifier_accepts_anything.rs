@@ -179,9 +179,27 @@ fn check_truthy_failure(cx: &mut Checker<'_>, func: &ast::StmtFunctionDef) {
         if bad.is_some() {
             return;
         }
+        // A text that says no (`"Unauthorized"`, `"invalid credentials"`), not a user's
+        // name (`return "admin"` is the signed-in user).
+        let says_no = |t: &str| {
+            let l = t.to_ascii_lowercase();
+            ["unauthor", "invalid", "denied", "error", "fail", "forbidden", "wrong", "not "]
+                .iter()
+                .any(|w| l.contains(w))
+        };
         let truthy_error = match r.value.as_deref() {
-            Some(Expr::Tuple(t)) => !t.elts.is_empty(),
-            Some(Expr::StringLiteral(lit)) => !lit.value.to_str().is_empty(),
+            // `return None, 403`, `return "Unauthorized", 401`.
+            Some(Expr::Tuple(t)) => {
+                t.elts.first().is_some_and(|e| {
+                    matches!(e, Expr::NoneLiteral(_) | Expr::BooleanLiteral(_))
+                        || crate::ast_util::str_value(e).is_some_and(says_no)
+                }) || t
+                    .elts
+                    .iter()
+                    .skip(1)
+                    .any(|e| crate::ast_util::int_value(e).is_some_and(|c| c >= 400))
+            }
+            Some(Expr::StringLiteral(lit)) => says_no(lit.value.to_str()),
             Some(Expr::Call(c)) => matches!(
                 crate::ast_util::callee_last(c),
                 Some("jsonify" | "make_response" | "Response")
