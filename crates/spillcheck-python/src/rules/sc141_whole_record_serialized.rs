@@ -22,8 +22,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Only what reaches the answer counts: the whole record must be in a `return` of the
-    /// route, or in a name the `return` reads (a row turned into a dict to compute totals
+    /// Options are no record: `vars()` or `__dict__` of what `argparse` parsed or a
+    /// `SimpleNamespace` built in the view, or of an attribute named for options
+    /// (`scanner.arguments`), echoes the caller's own parameters. Only what reaches the
+    /// answer counts: the whole record must be in a `return` of the route, or in a name the `return` reads (a row turned into a dict to compute totals
     /// is not reported). A whole record that reaches the answer is certain, so the finding
     /// is `likely`; whether it matters depends on the columns, which the message names
     /// when the table is known.
@@ -46,6 +48,31 @@ use spillcheck_core::Finding;
 use crate::ast_util::{callee_last, dotted, each_expr};
 use crate::model::Model;
 use crate::project::SourceFile;
+
+/// Options, not a record: what `argparse` parsed or a `SimpleNamespace`/`Namespace` built
+/// (a local the function makes so), or an attribute named for them (`app.arguments`,
+/// `self.options`, `ctx.settings`): the caller's own parameters echoed, no stored row.
+fn options_object(e: &Expr, func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    if let Expr::Attribute(a) = e
+        && matches!(
+            a.attr.as_str(),
+            "arguments" | "args" | "options" | "opts" | "settings" | "namespace" | "params"
+        )
+    {
+        return true;
+    }
+    let Expr::Name(n) = e else { return false };
+    crate::facts::assigns_in(&func.body).iter().any(|a| {
+        a.targets
+            .iter()
+            .flat_map(crate::ast_util::target_names)
+            .any(|t| t == n.id.as_str())
+            && matches!(a.value.as_ref(), Expr::Call(c) if matches!(
+                callee_last(c),
+                Some("SimpleNamespace" | "Namespace" | "parse_args" | "parse_known_args")
+            ))
+    })
+}
 
 /// `SC141`: a route handler that turns a whole record into its response:
 /// `dict(row)` of a `SELECT *`, `obj.__dict__`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`.
@@ -78,7 +105,9 @@ pub(crate) fn check_routes<'a>(
                     )
                 {
                     hits.push((e, "`dict(...)` of a `SELECT *` row".into()));
-                } else if matches!(name, "vars" | "model_to_dict") && arg.is_some() {
+                } else if matches!(name, "vars" | "model_to_dict")
+                    && arg.is_some_and(|a| !options_object(a, site.func))
+                {
                     hits.push((e, format!("`{name}(...)` of an object")));
                 } else if name == "_asdict" {
                     hits.push((e, "`._asdict()` of a row".into()));
@@ -86,7 +115,8 @@ pub(crate) fn check_routes<'a>(
             }
             Expr::Attribute(a)
                 if a.attr.as_str() == "__dict__"
-                    && dotted(&a.value).is_some_and(|d| d != "self") =>
+                    && dotted(&a.value).is_some_and(|d| d != "self")
+                    && !options_object(&a.value, site.func) =>
             {
                 hits.push((e, "`.__dict__` of an object".into()));
             }
