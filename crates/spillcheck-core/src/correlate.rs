@@ -326,22 +326,27 @@ mod tests {
             assert_eq!(got.len(), 1, "{got:?}");
             got[0].confidence
         };
-        assert_eq!(
-            join(Confidence::Likely, Confidence::Confirmed),
-            Confidence::Confirmed
-        );
-        assert_eq!(
-            join(Confidence::Possible, Confidence::Confirmed),
-            Confidence::Confirmed
-        );
-        assert_eq!(
-            join(Confidence::Likely, Confidence::Possible),
-            Confidence::Likely
-        );
-        assert_eq!(
-            join(Confidence::Possible, Confidence::Possible),
-            Confidence::Possible
-        );
+        // (code side, probe side, joined)
+        for (code, api, want) in [
+            (
+                Confidence::Likely,
+                Confidence::Confirmed,
+                Confidence::Confirmed,
+            ),
+            (
+                Confidence::Possible,
+                Confidence::Confirmed,
+                Confidence::Confirmed,
+            ),
+            (Confidence::Likely, Confidence::Possible, Confidence::Likely),
+            (
+                Confidence::Possible,
+                Confidence::Possible,
+                Confidence::Possible,
+            ),
+        ] {
+            assert_eq!(join(code, api), want, "{code:?} + {api:?}");
+        }
     }
 
     #[test]

@@ -1708,7 +1708,7 @@ fn injected_identity(
 }
 
 /// `@app.route(...)`, `@bp.get(...)`: the decorator that registers the view.
-fn is_route_decorator(expr: &Expr) -> bool {
+pub(crate) fn is_route_decorator(expr: &Expr) -> bool {
     let Expr::Call(call) = expr else { return false };
     let Some(last) = callee_last(call) else {
         return false;

@@ -367,6 +367,13 @@ fn descriptive(ws: &[String]) -> bool {
 }
 
 /// A name that holds a signing key: `SECRET_KEY`, `JWT_SECRET`, `app.secret_key`, `SIGNING_KEY`.
+/// A name in capitals, digits and underscores: a module constant by convention
+/// (`CHANGE_ME_SECRET_KEY`, `UPDATE_USER_PASSWORD`).
+pub(crate) fn is_capitals_name(name: &str) -> bool {
+    name.chars()
+        .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+}
+
 pub(crate) fn is_signing_key_name(name: &str) -> bool {
     let ws = words(name);
     if ws.is_empty() || descriptive(&ws) {

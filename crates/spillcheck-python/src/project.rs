@@ -711,9 +711,7 @@ impl ProjectFacts {
                         };
                         if let (Some(t), Expr::Name(n)) = (typed_name, other)
                             && crate::patterns::is_password_like_name(&t.to_ascii_lowercase())
-                            && n.id.as_str().chars().all(|ch| {
-                                ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'
-                            })
+                            && crate::patterns::is_capitals_name(n.id.as_str())
                         {
                             facts.refused_values.insert(n.id.to_string());
                         }
@@ -727,9 +725,7 @@ impl ProjectFacts {
                         }
                         if let Expr::Name(n) = other
                             && !matches!(setting, Expr::Name(_))
-                            && n.id.as_str().chars().all(|ch| {
-                                ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'
-                            })
+                            && crate::patterns::is_capitals_name(n.id.as_str())
                         {
                             facts.refused_values.insert(n.id.to_string());
                         }
@@ -1052,11 +1048,7 @@ impl ProjectFacts {
                         continue;
                     };
                     let name = n.id.as_str();
-                    if name.len() > 2
-                        && name
-                            .chars()
-                            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
-                    {
+                    if name.len() > 2 && crate::patterns::is_capitals_name(name) {
                         let harmless = crate::patterns::is_not_a_secret_value(lit)
                             || crate::patterns::names_a_thing(name, lit);
                         let e = facts.text_constants.entry(name.to_owned()).or_insert(true);

@@ -289,9 +289,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         // A constant in capitals that another module defines: known once every file is read.
         let name = what.trim_matches('`');
         let imported_constant = name.len() > 2
-            && name
-                .chars()
-                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+            && crate::patterns::is_capitals_name(name)
             && !cx.constants.contains_key(name);
         let name = name.to_owned();
         cx.report(&SC111, call, format!("log call writes {what} to the logs"));

@@ -394,13 +394,9 @@ fn narrowed_to(test: &Expr, name: &str) -> Option<String> {
 /// A function a route decorator registers (`@app.route(...)`, `@bp.get(...)`): what it
 /// returns is the answer.
 fn is_route(func: &ast::StmtFunctionDef) -> bool {
-    func.decorator_list.iter().any(|d| {
-        matches!(&d.expression, Expr::Call(c)
-            if matches!(
-                crate::ast_util::callee_last(c),
-                Some("route" | "get" | "post" | "put" | "patch" | "delete")
-            ) && c.arguments.args.first().and_then(crate::ast_util::str_value).is_some_and(|p| p.starts_with('/')))
-    })
+    func.decorator_list
+        .iter()
+        .any(|d| crate::model::is_route_decorator(&d.expression))
 }
 
 /// A returned text built here: an f-string, a `%` or `+` on a literal, `"...".format(...)`
