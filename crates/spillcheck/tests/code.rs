@@ -202,3 +202,22 @@ fn symlink_loops_do_not_hang() {
     let o = run(&["code", ".", "--format", "json"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn a_literal_credential_answered_is_reported_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from flask import Flask, jsonify\napp = Flask(__name__)\n\n\n@app.get(\"/admin/users\")\ndef admin_users():\n    users = [{\"id\": 1, \"api_key\": \"sk-adm1n-7Qx92LmZ4\"}]\n    return jsonify(users=users)\n",
+    )
+    .unwrap();
+    for format in ["json", "text", "sarif", "markdown"] {
+        let o = run(&["code", ".", "--format", format], dir.path());
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("SC140"), "{format}: {out}");
+        assert!(
+            !out.contains("sk-adm1n-7Qx92LmZ4"),
+            "{format} prints the key whole: {out}"
+        );
+    }
+}

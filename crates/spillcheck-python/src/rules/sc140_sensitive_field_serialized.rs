@@ -529,6 +529,12 @@ fn check_function<'a>(
         }
         said.push(message.clone());
         let mut finding = Finding::new(&SC140, message).at(file.at(node));
+        // A credential written as a literal is redacted wherever the finding is shown.
+        if secret_literal(value)
+            && let Some(v) = str_value(value)
+        {
+            finding.secrets.push(v.to_owned());
+        }
         // A bare `secret` names a credential as well as what a user keeps (a vault entry's
         // or a book's secret text, shown to its owner): the name alone does not tell.
         let value_name = match value {
