@@ -279,6 +279,7 @@ pub const DEMO_WORDS: &[&str] = &[
     "changeme",
     "change-me",
     "change_me",
+    "change me",
     "change this",
     "change-this",
     "placeholder",

@@ -670,9 +670,15 @@ impl ProjectFacts {
                     _ => {}
                 }
             }
+            // A project's own fatal helper (`fatal_error(msg)`, `die(msg)`): named for
+            // ending the program.
+            let fatal = |n: &str| {
+                let last = n.rsplit('.').next().unwrap_or(n).to_ascii_lowercase();
+                last.contains("fatal") || matches!(last.as_str(), "die" | "panic" | "bail")
+            };
             out || crate::facts::calls_in(body).iter().any(|c| {
                 crate::ast_util::callee(c).is_some_and(|n| {
-                    matches!(n.as_str(), "sys.exit" | "exit" | "os._exit" | "quit")
+                    matches!(n.as_str(), "sys.exit" | "exit" | "os._exit" | "quit") || fatal(&n)
                 })
             })
         }

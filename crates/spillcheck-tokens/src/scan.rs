@@ -274,6 +274,9 @@ fn scan_small(scanner: &Scanner, path: &Path, shown: &str, options: ScanOptions)
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("skipped: binary file".into());
     }
+    if is_scan_report(&bytes) {
+        return Err(SCAN_REPORT.into());
+    }
     let mut hits = Vec::new();
     scan_chunk(scanner, &bytes, 1, shown, options, &mut hits);
     Ok((bytes.len() as u64, hits))
@@ -301,7 +304,27 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>, String> {
     if head.contains(&0) {
         return Err("skipped: binary file".into());
     }
+    if is_scan_report(&head) {
+        return Err(SCAN_REPORT.into());
+    }
     Ok(Box::new(std::io::Cursor::new(head).chain(reader)))
+}
+
+/// Why a scanner's report is skipped.
+const SCAN_REPORT: &str =
+    "skipped: a scanner's report (spillcheck's JSON or a SARIF log): what it quotes are findings, not the project's secrets";
+
+/// Whether a file's first bytes are a scanner's report: spillcheck's own JSON report (a
+/// `"tool"` named `spillcheck` at the top) or a SARIF log (its `$schema` names SARIF).
+/// Its snippets quote the code a scan read, secrets redacted (`timede…#13076e`):
+/// scanning it again reports the redactions.
+fn is_scan_report(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start();
+    t.starts_with('{')
+        && ((t.contains("\"tool\"") && t.contains("\"spillcheck\""))
+            || (t.contains("\"$schema\"") && t.to_ascii_lowercase().contains("sarif")))
 }
 
 /// A `.gz` file may expand to at most this many times its size (logs compress about

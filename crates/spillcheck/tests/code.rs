@@ -221,3 +221,37 @@ fn a_literal_credential_answered_is_reported_redacted() {
         );
     }
 }
+
+#[test]
+fn a_report_written_into_the_scanned_folder_is_not_scanned_again() {
+    // The report's snippets quote the code with its secrets redacted (`F12Z…#07f123`);
+    // read again as a project file, the redactions looked like high-entropy secrets.
+    let root = workspace();
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root.join("testbeds/leaky-notes")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let first = json(&run(&["code", ".", "--format", "json", "--confidence", "possible"], dir.path()));
+    let before = first["findings"].as_array().unwrap().len();
+    assert!(before > 0);
+    for (format, name) in [("json", "code.json"), ("sarif", "code.sarif.json")] {
+        let o = run(&["code", ".", "--format", format], dir.path());
+        std::fs::write(dir.path().join(name), &o.stdout).unwrap();
+    }
+    let again = json(&run(&["code", ".", "--format", "json", "--confidence", "possible"], dir.path()));
+    let on_reports: Vec<&serde_json::Value> = again["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["location"]["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("code."))
+        })
+        .collect();
+    assert!(on_reports.is_empty(), "{on_reports:?}");
+    assert_eq!(again["findings"].as_array().unwrap().len(), before);
+}

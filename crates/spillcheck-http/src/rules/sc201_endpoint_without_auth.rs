@@ -109,25 +109,31 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
 /// user name or id, which public profiles are addressed by) whose value is a segment or a
 /// query value of `path`.
 fn private_key_in(p: &Probe, path: &str) -> Option<String> {
+    [&p.own, &p.own_b]
+        .into_iter()
+        .find_map(|own| private_key_of(own, path))
+}
+
+/// The name of one user's private key (`own`: what the probe learnt of that user's own
+/// account) whose value is a segment or a query value of `path`.
+pub(crate) fn private_key_of(own: &crate::probe::Own, path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split(['/', '?', '&', '=']).collect();
     let has = |v: &String| v.len() >= 4 && parts.contains(&v.as_str());
-    [&p.own, &p.own_b].into_iter().find_map(|own| {
-        if own.emails.iter().any(has) {
-            return Some("email".to_owned());
-        }
-        if own.phones.iter().any(has) {
-            return Some("phone".to_owned());
-        }
-        own.keyed
-            .iter()
-            .filter(|(k, _)| {
-                !(k.contains("name")
-                    || k.ends_with("id")
-                    || matches!(k.as_str(), "login" | "handle" | "slug"))
-            })
-            .find(|(_, vs)| vs.iter().any(has))
-            .map(|(k, _)| k.clone())
-    })
+    if own.emails.iter().any(has) {
+        return Some("email".to_owned());
+    }
+    if own.phones.iter().any(has) {
+        return Some("phone".to_owned());
+    }
+    own.keyed
+        .iter()
+        .filter(|(k, _)| {
+            !(k.contains("name")
+                || k.ends_with("id")
+                || matches!(k.as_str(), "login" | "handle" | "slug"))
+        })
+        .find(|(_, vs)| vs.iter().any(has))
+        .map(|(k, _)| k.clone())
 }
 
 /// A static asset by its path: an extension of images, styles, scripts, fonts, or a

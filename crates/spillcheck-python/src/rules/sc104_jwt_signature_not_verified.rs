@@ -116,26 +116,50 @@ fn peeks_before_verifying(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
 }
 
 /// `jwt.decode(token, options={"verify_signature": False})["exp"]`: a client reading when
-/// its own token expires (to refresh it in time) trusts nothing the token says.
+/// its own token expires (to refresh it in time) trusts nothing the token says. The same
+/// when the result is kept in a local read only for its times (`payload = jwt.decode(…)`
+/// … `payload["exp"]`, `content.get("exp", 0)`).
 fn reads_only_its_times(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     let Some(func) = cx.functions.last() else {
         return false;
     };
+    let is_time = |e: &Expr| str_value(e).is_some_and(|k| matches!(k, "exp" | "iat" | "nbf"));
     // A server checking a client's token by its `exp` alone trusts what the client wrote.
     let target = ruff_text_size::Ranged::range(call);
+    let mut kept = None;
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let ast::Stmt::Assign(a) = s
+                && ruff_text_size::Ranged::range(a.value.as_ref()) == target
+                && let [Expr::Name(n)] = a.targets.as_slice()
+            {
+                kept = Some(n.id.as_str());
+            }
+        });
+    }
+    let is_kept = |e: &Expr| matches!(e, Expr::Name(n) if Some(n.id.as_str()) == kept);
     let (mut reads_request, mut only_times) = (false, false);
+    let (mut uses, mut time_reads) = (0, 0);
     crate::facts::exprs_in(&func.body, &mut |e| match e {
         Expr::Name(n) if n.id.as_str() == "request" => reads_request = true,
+        Expr::Name(n) if Some(n.id.as_str()) == kept && n.ctx.is_load() => uses += 1,
         Expr::Subscript(sub)
             if ruff_text_size::Ranged::range(sub.value.as_ref()) == target
-                && crate::ast_util::str_value(&sub.slice)
-                    .is_some_and(|k| matches!(k, "exp" | "iat" | "nbf")) =>
+                && is_time(&sub.slice) =>
         {
             only_times = true;
         }
+        Expr::Subscript(sub) if is_kept(&sub.value) && is_time(&sub.slice) => time_reads += 1,
+        Expr::Call(c)
+            if crate::ast_util::callee_last(c) == Some("get")
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if is_kept(&a.value))
+                && c.arguments.args.first().is_some_and(is_time) =>
+        {
+            time_reads += 1;
+        }
         _ => {}
     });
-    only_times && !reads_request
+    (only_times || (kept.is_some() && uses > 0 && uses == time_reads)) && !reads_request
 }
 
 /// `SC104`: `jwt.decode(..., options={"verify_signature": False})`, `verify=False`,
