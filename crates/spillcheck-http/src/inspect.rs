@@ -496,6 +496,39 @@ pub fn password_form(html: &str) -> Option<PageForm> {
     None
 }
 
+/// The `href` attribute values of an HTML text, as written (`href="/a"`, `href='/a'`,
+/// `href = "/a"`, `href=/a`).
+fn hrefs(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("href") {
+        let start = from + at + 4;
+        from = start;
+        let rest = text[start..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (rest, quote) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => (&rest[1..], Some(q)),
+            _ => (rest, None),
+        };
+        let link: String = rest
+            .chars()
+            .take_while(|&c| match quote {
+                Some(q) => c != q && c != '>',
+                None => !c.is_whitespace() && c != '>',
+            })
+            .collect();
+        let link = link.trim();
+        if !link.is_empty() {
+            out.push(link.to_owned());
+        }
+    }
+    out
+}
+
 /// The `href` targets of an HTML page on its own site, as paths (query and fragment
 /// dropped), in order and once each; stylesheets, scripts and images left out.
 pub fn page_links(r: &Response) -> Vec<String> {
@@ -504,12 +537,7 @@ pub fn page_links(r: &Response) -> Vec<String> {
         return out;
     }
     let text = r.text();
-    for rest in text.split("href=").skip(1) {
-        let link: String = rest
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
-            .collect();
+    for link in hrefs(&text) {
         let Ok(url) = r.url.join(&link) else { continue };
         if url.origin() != r.url.origin() {
             continue;
@@ -537,12 +565,7 @@ pub fn offers_sign_out(r: &Response) -> bool {
         return false;
     }
     let t = r.text().to_ascii_lowercase();
-    t.split("href=").skip(1).any(|rest| {
-        let link: String = rest
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
-            .collect();
+    hrefs(&t).into_iter().any(|link| {
         let path = link.split('?').next().unwrap_or("");
         [
             "logout", "log-out", "log_out", "signout", "sign-out", "sign_out",
@@ -715,11 +738,14 @@ mod tests {
         );
         let mut page = Response::for_tests(
             200,
-            r#"<a href="/mfa">MFA</a> <a href='/posts/bob?x=1'>bob</a> <link href="/static/w3.css">
+            r#"<a href="/mfa">MFA</a> <a href='/posts/bob?x=1'>bob</a> <link href="/static/w3.css"> <a href = "/fetch/customer">list</a>
                <a href="https://elsewhere.test/x">x</a> <a href="/mfa">again</a>"#,
         );
         page.url = url::Url::parse("http://127.0.0.1:5000/posts").unwrap();
-        assert_eq!(page_links(&page), vec!["/mfa", "/posts/bob"]);
+        assert_eq!(
+            page_links(&page),
+            vec!["/mfa", "/posts/bob", "/fetch/customer"]
+        );
         assert!(!offers_sign_out(&page));
         let signed_in = Response::for_tests(200, r#"<a href="/auth/sign_out?next=/">Sign out</a>"#);
         assert!(offers_sign_out(&signed_in));

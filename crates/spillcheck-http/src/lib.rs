@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authz;
+mod crawl;
 pub mod discovery;
 pub mod engine;
 mod headers;

@@ -1182,6 +1182,11 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
             form: false,
             body: serde_json::json!({ "user": flat(first) }),
         },
+        // `{"login": …}`: the account's name under the operation's own word.
+        Shape::Body {
+            form: false,
+            body: flat("login"),
+        },
         Shape::Basic,
         Shape::Body {
             form: true,

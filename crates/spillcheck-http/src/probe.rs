@@ -667,7 +667,7 @@ fn template_fit(template: &str, path: &str) -> Option<usize> {
 /// The operation a link seen in an answer stands for: numeric and UUID segments become
 /// parameters (`/api/posts/7/comments` → `/api/posts/{id}/comments`) with the seen value
 /// as their example.
-fn seen_operation(link: &str) -> Operation {
+pub(crate) fn seen_operation(link: &str) -> Operation {
     let is_id = |s: &str| {
         !s.is_empty()
             && (s.chars().all(|c| c.is_ascii_digit())
@@ -1049,7 +1049,7 @@ async fn discover(
     if ops.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
-            "no operations discovered (no OpenAPI document found): pass --openapi FILE or --source PATH; only site-wide checks ran",
+            "no API description found and no source given: operations are looked for in the site's links and at the usual paths (pass --openapi FILE or --source PATH for all of them)",
         );
     }
     Discovered { ops, documented }
@@ -1286,6 +1286,33 @@ async fn learn(
     // then the others with ids filled in.
     p.engine.progress().phase("baseline requests");
     let mut seen = login_seen;
+    // Nothing described and no source: the operations a tester finds by hand.
+    if ops.is_empty() {
+        let (found, unsent) = crate::crawl::blind(p).await;
+        if !unsent.is_empty() {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!("not sent, side effects: {}", listed(&unsent)),
+            );
+        }
+        let names: Vec<String> = found
+            .iter()
+            .map(|o| format!("{} {}", o.method, o.path))
+            .collect();
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            if names.is_empty() {
+                "no operations found in the site's links or at the usual paths: only site-wide checks ran".to_owned()
+            } else {
+                format!(
+                    "{} operations found in the site's links and at the usual paths: {}",
+                    names.len(),
+                    listed(&names)
+                )
+            },
+        );
+        ops = found;
+    }
     ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
     let known_templates: Vec<String> = ops
         .iter()

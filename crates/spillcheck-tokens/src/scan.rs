@@ -311,8 +311,7 @@ fn open(path: &Path) -> Result<Box<dyn Read + Send>, String> {
 }
 
 /// Why a scanner's report is skipped.
-const SCAN_REPORT: &str =
-    "skipped: a scanner's report (spillcheck's JSON or a SARIF log): what it quotes are findings, not the project's secrets";
+const SCAN_REPORT: &str = "skipped: a scanner's report (spillcheck's JSON or a SARIF log): what it quotes are findings, not the project's secrets";
 
 /// Whether a file's first bytes are a scanner's report: spillcheck's own JSON report (a
 /// `"tool"` named `spillcheck` at the top) or a SARIF log (its `$schema` names SARIF).

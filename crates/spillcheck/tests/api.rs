@@ -1354,6 +1354,50 @@ fn a_web_login_is_found_from_the_front_page_without_code_or_description() {
 }
 
 #[test]
+fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() {
+    // Nothing but the URL and the users' credentials: no API description is served and no
+    // source is given. The scan reads the site as user A and asks the usual collections
+    // and their items (a person's by A's own name): any user's profile is found at
+    // /api/users/<username>, and read across users. GETs with side effects stay unsent.
+    let t = zoo_for_users(&[]);
+    let url = t.url();
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("found in the site's links and at the usual paths")
+            && diags.contains("GET /api/users/{username}"),
+        "{diags}"
+    );
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "SC210"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("/api/users/{username}")),
+        "{findings:?}"
+    );
+    let sent = t.received();
+    for unsent in [
+        "/api/logout",
+        "/api/admin/reseed",
+        "/api/maintenance/compact",
+    ] {
+        assert!(
+            !sent.iter().any(|r| r["path"] == unsent),
+            "{unsent} was sent"
+        );
+    }
+}
+
+#[test]
 fn an_api_key_no_read_takes_gives_way_to_the_web_login() {
     // ZOO_API_KEYS=1: POST /api/key answers A's credentials with a key that only a POST
     // reads, in a header of its own; the web login (at a path only the front page leads

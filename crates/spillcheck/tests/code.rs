@@ -234,14 +234,20 @@ fn a_report_written_into_the_scanned_folder_is_not_scanned_again() {
             std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
         }
     }
-    let first = json(&run(&["code", ".", "--format", "json", "--confidence", "possible"], dir.path()));
+    let first = json(&run(
+        &["code", ".", "--format", "json", "--confidence", "possible"],
+        dir.path(),
+    ));
     let before = first["findings"].as_array().unwrap().len();
     assert!(before > 0);
     for (format, name) in [("json", "code.json"), ("sarif", "code.sarif.json")] {
         let o = run(&["code", ".", "--format", format], dir.path());
         std::fs::write(dir.path().join(name), &o.stdout).unwrap();
     }
-    let again = json(&run(&["code", ".", "--format", "json", "--confidence", "possible"], dir.path()));
+    let again = json(&run(
+        &["code", ".", "--format", "json", "--confidence", "possible"],
+        dir.path(),
+    ));
     let on_reports: Vec<&serde_json::Value> = again["findings"]
         .as_array()
         .unwrap()

@@ -30,7 +30,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's and against A's own object (A's answer for A's own id word for word A's answer for B's: the answer does not depend on whose id is asked): an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's) unless they cannot be public by design (the operation is documented as requiring a token, or B's object is named by B's own account number, email or phone and holds records: then A reading it is reported too, since adding authentication alone would still let A read B's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A's listing is read again after B made its objects; a change or deletion of B's object is not reported when that listing shows the object and nothing in B's own answer names B (no owner field with B's id, no B's email or user name): a workspace every member shares, such as a monitoring tool's heartbeats. A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data. The takeover check needs B's password (`--user` for B, never a token alone): operations that set a password are withheld from every other phase, and only those whose one path parameter names a user are sent, by A for B, with a password of the scan's choosing in every password field (skipped when the body asks for the current password); it is reported only when B then logs in with that password, and B's password is set back the same way (a warning says so if B cannot log in with it afterwards).
+    /// Confirmed only with B's data in A's answer (an answer ≥ 80% like B's own, B's email or phone, or half of B's distinctive values), re-checked against an id that names nothing in the form of B's and against A's own object (A's answer for A's own id word for word A's answer for B's: the answer does not depend on whose id is asked): an operation that answers the same for any id, or whose answer to B's id has the shape of the answer to a missing one (`{"transactions": []}`), is not reported, and neither is B's own answer that holds no data. Not reported: objects the anonymous caller gets too (SC201's) unless they cannot be public by design (B's object is named by B's own account number, email or phone and holds records: then A reading it is reported too, since adding authentication alone would still let A read B's), objects A's own listing shows or records of a collection that lists other people (shared by design) unless the object holds a secret field, and actions on objects A can read (a favourite or a follow is by design). A's listing is read again after B made its objects; a change or deletion of B's object is not reported when that listing shows the object and nothing in B's own answer names B (no owner field with B's id, no B's email or user name): a workspace every member shares, such as a monitoring tool's heartbeats. A changed object (actions) is judged by B's own read-back, timestamps ignored. `possible` when A gets a filtered view whose ownership cannot be told without personal data. The takeover check needs B's password (`--user` for B, never a token alone): operations that set a password are withheld from every other phase, and only those whose one path parameter names a user are sent, by A for B, with a password of the scan's choosing in every password field (skipped when the body asks for the current password); it is reported only when B then logs in with that password, and B's password is set back the same way (a warning says so if B cannot log in with it afterwards).
     ///
     /// ## Fix
     /// Scope every query to the caller: `WHERE id = ? AND owner_id = ?` with the owner from the verified token.
@@ -150,14 +150,13 @@ fn enforced(p: &Probe, pr: &Probed) {
 /// again (an operation that answers the same for any id shows nothing of B's).
 async fn read_as_a_and_b(
     p: &Probe,
-    op: &crate::discovery::Operation,
     a: &crate::auth::Identity,
     b: &crate::auth::Identity,
     path: &str,
     absent: &str,
     shared: impl FnOnce(&Exchange) -> bool,
 ) -> Option<(Arc<Exchange>, Arc<Exchange>, Verdict)> {
-    let (ax, bx, verdict) = judge_read(p, op, a, b, path).await?;
+    let (ax, bx, verdict) = judge_read(p, a, b, path).await?;
     let verdict = match verdict {
         Verdict::Bypass(_) if shared(&bx) || answers_any_id(p, a, absent, &ax).await => {
             Verdict::Skip
@@ -169,13 +168,11 @@ async fn read_as_a_and_b(
 
 /// B's object at `path` read by B, then by A and anonymously, judged without controls.
 /// An object anyone reads is no bypass of an ownership check (public content, SC201's
-/// business) unless it cannot be public by design: the operation is documented as
-/// needing a token, or B's object is named by B's private key (an account number, an
-/// email) and the answer holds records. Then A reads it too, and an authentication
-/// added later would still let A read B's: a bypass as well.
+/// business) unless it cannot be public by design: B's object is named by B's private
+/// key (an account number, an email) and the answer holds records. Then A reads it too,
+/// and an authentication added later would still let A read B's: a bypass as well.
 async fn judge_read(
     p: &Probe,
-    op: &crate::discovery::Operation,
     a: &crate::auth::Identity,
     b: &crate::auth::Identity,
     path: &str,
@@ -190,7 +187,7 @@ async fn judge_read(
     let anon = p.anon(p.request("anonymous", Method::GET, path)).await.ok();
     let anon = anon.as_ref().map(|x| &x.response);
     let verdict = match authz::judge(&ax.response, &bx.response, anon) {
-        Verdict::Skip => match open_yet_private(p, op, path, &bx) {
+        Verdict::Skip => match open_yet_private(p, path, &bx) {
             Some(why) => match authz::judge(&ax.response, &bx.response, None) {
                 Verdict::Bypass(got) => Verdict::Bypass(format!(
                     "{got}; a caller without any token gets it too ({why})"
@@ -205,22 +202,12 @@ async fn judge_read(
 }
 
 /// Why B's object at `path`, which anonymous callers read too, is still not public by
-/// design: the operation is documented as needing a token (and is no sign-in or status
-/// page under a blanket default), or the path names B's object by B's private key and
-/// B's answer holds records.
-fn open_yet_private(
-    p: &Probe,
-    op: &crate::discovery::Operation,
-    path: &str,
-    bx: &Exchange,
-) -> Option<String> {
+/// design: the path names it by B's private key (an account number, an email, a phone;
+/// not a user name or id, which public profiles are addressed by) and B's answer holds
+/// records. An operation merely documented as needing a token is not enough: a staff
+/// directory is everyone's to read once signed in (SC201's alone).
+fn open_yet_private(p: &Probe, path: &str, bx: &Exchange) -> Option<String> {
     use crate::rules::sc201_endpoint_without_auth::{carries_data, private_key_of};
-    if matches!(op.security, crate::discovery::Security::Required(_))
-        && !(op.security_by_default && crate::inventory::public_by_nature(&op.path))
-        && carries_data(&bx.response, false)
-    {
-        return Some("the operation is documented as requiring a token".to_owned());
-    }
     let key = private_key_of(&p.own_b, path)?;
     carries_data(&bx.response, false)
         .then(|| format!("B's object is named by B's own `{key}`, not a public name"))
@@ -275,7 +262,7 @@ async fn reads(p: &Probe) -> Vec<Finding> {
                 shared.as_ref().is_some_and(|s| s.shares(&id))
                     && !authz::carries_secret(&bx.response)
             };
-            let Some((ax, bx, verdict)) = read_as_a_and_b(p, &pr.op, a, b, &path, &absent, browsable).await
+            let Some((ax, bx, verdict)) = read_as_a_and_b(p, a, b, &path, &absent, browsable).await
             else {
                 continue;
             };
@@ -349,7 +336,7 @@ pub(crate) async fn between_accounts(
         let path = authz::with_value(pr, &id);
         let absent = authz::with_value(pr, &authz::absent_like(pr, &id));
         let Some((ax, bx, verdict)) =
-            read_as_a_and_b(p, &pr.op, first.0, second.0, &path, &absent, |_| false).await
+            read_as_a_and_b(p, first.0, second.0, &path, &absent, |_| false).await
         else {
             continue;
         };
@@ -452,7 +439,7 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
             full.insert(last.clone(), authz::absent_like(pr, &id));
             let absent = crate::discovery::render_path(&pr.op.path, &full);
             let Some((ax, bx, verdict)) =
-                read_as_a_and_b(p, &pr.op, a, b, &path, &absent, |_| false).await
+                read_as_a_and_b(p, a, b, &path, &absent, |_| false).await
             else {
                 continue;
             };
