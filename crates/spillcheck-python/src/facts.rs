@@ -115,43 +115,23 @@ const VERIFYING_CALLS: &[&str] = &[
 pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
     match expr {
         Expr::Name(n) => IDENTITY_NAMES.contains(&n.id.as_str()),
+        // `getattr(request, "current_user_id", None)`, `getattr(g, "user")`: the same
+        // attribute read by name.
+        Expr::Call(c) if callee_last(c) == Some("getattr") => {
+            match (
+                c.arguments.args.first(),
+                c.arguments.args.get(1).and_then(str_value),
+            ) {
+                (Some(Expr::Name(base)), Some(attr)) => identity_attr(base.id.as_str(), attr),
+                _ => false,
+            }
+        }
         Expr::Call(c) => callee_last(c).is_some_and(|n| IDENTITY_CALLS.contains(&n)),
         Expr::Attribute(a) => {
-            if let Expr::Name(base) = a.value.as_ref() {
-                let attr = a.attr.as_str().to_ascii_lowercase();
-                if base.id.as_str() == "g" {
-                    return [
-                        "user",
-                        "identity",
-                        "claim",
-                        "account",
-                        "principal",
-                        "auth",
-                        "sub",
-                        "uid",
-                        "owner",
-                        "member",
-                        "token",
-                        "current",
-                    ]
-                    .iter()
-                    .any(|k| attr.contains(k));
-                }
-                if base.id.as_str() == "request" {
-                    // `request.authorization`: HTTP Basic credentials the handler checks.
-                    return matches!(
-                        attr.as_str(),
-                        "user"
-                            | "user_id"
-                            | "identity"
-                            | "claims"
-                            | "auth_user"
-                            | "authorization"
-                            | "current_user"
-                            | "current_user_id"
-                            | "current_identity"
-                    );
-                }
+            if let Expr::Name(base) = a.value.as_ref()
+                && matches!(base.id.as_str(), "g" | "request")
+            {
+                return identity_attr(base.id.as_str(), a.attr.as_str());
             }
             is_identity_expr(&a.value)
         }
@@ -163,6 +143,45 @@ pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
             }
             is_identity_expr(&s.value)
         }
+        _ => false,
+    }
+}
+
+/// Whether an attribute of Flask's `g` or of the request holds the caller's identity:
+/// `g.current_user`, `g.claims`; `request.user`, `request.current_user_id` (set by the
+/// project's decorator), `request.authorization` (HTTP Basic credentials the handler
+/// checks).
+fn identity_attr(base: &str, attr: &str) -> bool {
+    let attr = attr.to_ascii_lowercase();
+    match base {
+        "g" => [
+            "user",
+            "identity",
+            "claim",
+            "account",
+            "principal",
+            "auth",
+            "sub",
+            "uid",
+            "owner",
+            "member",
+            "token",
+            "current",
+        ]
+        .iter()
+        .any(|k| attr.contains(k)),
+        "request" => matches!(
+            attr.as_str(),
+            "user"
+                | "user_id"
+                | "identity"
+                | "claims"
+                | "auth_user"
+                | "authorization"
+                | "current_user"
+                | "current_user_id"
+                | "current_identity"
+        ),
         _ => false,
     }
 }
@@ -897,6 +916,8 @@ fn is_direct(value: &Expr) -> bool {
             {
                 true
             }
+            // `getattr(request, "current_user_id", None)`: an attribute read by name.
+            _ if callee_last(c) == Some("getattr") => true,
             _ => {
                 matches!(callee_last(c), Some("int" | "str" | "UUID"))
                     && c.arguments.args.first().is_some_and(is_direct)
@@ -951,6 +972,10 @@ impl ValueFlags {
         if mentions_request {
             flags.credentials = crate::patterns::reads_request_credentials(value);
         }
+        // What a token check answers (`sub, err = decode_token_from_header()`, `claims =
+        // jwt.decode(...)`) names the caller: comparing it with the path's id is the
+        // ownership check.
+        flags.identity |= verified;
         flags
     }
 }
@@ -1146,7 +1171,8 @@ impl<'a> Taint<'a> {
         let seeds: Vec<&'a str> = self
             .assigns
             .iter()
-            .filter(|a| a.2.identity && a.2.direct)
+            // A token check's answer names the caller as plainly as a copy would.
+            .filter(|a| a.2.identity && (a.2.direct || a.2.verified))
             .flat_map(|a| a.0.iter().copied())
             .chain(IDENTITY_NAMES.iter().copied())
             .collect();

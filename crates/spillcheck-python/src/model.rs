@@ -44,6 +44,21 @@ const AUTH_DECORATORS: &[&str] = &[
     "verify_token",
     "protected",
     "jwt_protected",
+    // Flask-AppBuilder (Superset, Airflow): the view's permission on the signed-in user.
+    "has_access",
+    "has_access_api",
+];
+/// Parts of a decorator's name that say it authenticates, whatever surrounds them
+/// (`auth_required_if_enabled`, `api_login_required`, `admin_token_required`).
+const AUTH_STEMS: &[&str] = &[
+    "login_required",
+    "auth_required",
+    "token_required",
+    "jwt_required",
+    "requires_auth",
+    "require_auth",
+    "requires_login",
+    "require_login",
 ];
 /// Decorators that look like auth but let anonymous callers through.
 const OPTIONAL_AUTH: &[&str] = &[
@@ -1064,7 +1079,15 @@ fn decorator_auth(
     let name = dotted(base)?;
     let last = name.rsplit('.').next().unwrap_or(&name);
     let configured = extra.iter().any(|e| e == &name || e == last);
-    let known = AUTH_DECORATORS.contains(&last) || configured;
+    let lower = last.to_ascii_lowercase();
+    // A policy enforcer's rule (`@acl.enforce("clusters:get")`, `@policy.enforce(...)`)
+    // and Flask-AppBuilder's `@protect()`: the caller's grants, checked before the view.
+    let policy = args.is_some()
+        && (last == "enforce" || last == "protect" && !name.to_ascii_lowercase().contains("csrf"));
+    let known = AUTH_DECORATORS.contains(&last)
+        || AUTH_STEMS.iter().any(|s| lower.contains(s))
+        || policy
+        || configured;
     let protector = protectors.contains(name.split('.').next().unwrap_or(&name));
     let project = summaries.authenticates_as(last, name.contains('.'))
         && summaries
@@ -1102,6 +1125,7 @@ fn decorator_auth(
         return Some(DecoratorAuth::Optional { name: shown });
     }
     let role = decorator_is_role(expr, summaries)
+        || policy
         || args.is_some_and(|c| {
             c.arguments.keywords.iter().any(|k| {
                 k.arg.as_ref().is_some_and(|a| {
