@@ -24,7 +24,7 @@ declare_rule! {
     /// to be called `auth` are not tokens, nor is a token *record* the function uses as an object
     /// (`token.name = …`, `token.get_serial()`: its `repr` is logged, not a bearer string; string
     /// methods such as `token.split()` do not make it one). `print()` counts as logging in web code (a server's
-    /// standard output is its log), not in command-line commands (functions under a `command`/`cli` decorator, `manage.py`, `cli.py`, and modules under `commands/`, `cli/`, `management/`, `scripts/`, `bin/`). What an identity provider answers about a token (`_get_user_info(token)`, `introspect(token)`) is the user's profile, not the token.
+    /// standard output is its log), not in command-line commands (functions under a `command`/`cli` decorator, `manage.py`, `cli.py`, and modules under `commands/`, `cli/`, `management/`, `scripts/`, `bin/`). What an identity provider answers about a token (`_get_user_info(token)`, `introspect(token)`) is the user's profile, not the token. A token logged while handling its own failed check (`except BadSignature:`, `except jwt.ExpiredSignatureError:`, `except SerializeError:`) is `possible`: it opened nothing (the log still holds it, and an expired token was once valid).
     ///
     /// ## Fix
     /// ```python
@@ -90,8 +90,41 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         }
     }
     if let Some(what) = what {
-        cx.report(&SC110, call, format!("log call writes {what} to the logs"));
+        let refused = in_failed_check(cx);
+        let finding = cx.report(&SC110, call, format!("log call writes {what} to the logs"));
+        if let Some(error) = refused {
+            finding.lower_to_possible(&format!(
+                "logged where its check failed (`except {error}`): a token that is forged, malformed or expired opens nothing"
+            ));
+        }
     }
+}
+
+/// The error of a failed token check the log call is handling (`except BadSignature`,
+/// `except jwt.ExpiredSignatureError`, `except SerializeError`), if any: what it logs is a
+/// credential that did not pass.
+fn in_failed_check(cx: &Checker<'_>) -> Option<String> {
+    let ctx = cx.excepts.last()?;
+    ctx.types
+        .iter()
+        .find(|t| {
+            let t = t.to_ascii_lowercase();
+            [
+                "signature",
+                "serializ",
+                "expired",
+                "invalid",
+                "decode",
+                "badtoken",
+                "baddata",
+                "badtime",
+                "jwterror",
+                "jwserror",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+        })
+        .cloned()
 }
 
 /// Names the current function uses as objects (`self.token.name`, `token.get_serial()`,

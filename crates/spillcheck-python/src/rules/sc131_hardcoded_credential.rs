@@ -519,13 +519,22 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             // (`create_test_data`).
             let named_test = |n: &str| {
                 let n = n.to_ascii_lowercase();
-                ["test", "fixture", "fake", "dummy", "sample", "demo"]
+                ["test", "fixture", "fake", "dummy", "sample", "demo", "example"]
                     .iter()
                     .any(|w| n.contains(w))
             };
             let stem = cx.file.rel.rsplit('/').next().unwrap_or(&cx.file.rel);
-            let test_data =
-                named_test(stem) || cx.functions.iter().any(|f| named_test(f.name.as_str()));
+            // The name the call is assigned to (`connection_args_example =
+            // OrderedDict(password="…")`: a documentation example of the settings).
+            let start = usize::from(ruff_text_size::Ranged::range(call).start());
+            let line_start = cx.file.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let assigned = cx.file.text[line_start..start]
+                .split_once('=')
+                .map(|(name, _)| name.trim())
+                .filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.'));
+            let test_data = named_test(stem)
+                || cx.functions.iter().any(|f| named_test(f.name.as_str()))
+                || assigned.is_some_and(named_test);
             let fix = crate::fixes::from_environment(
                 cx,
                 &k.value,

@@ -497,6 +497,36 @@ fn check_function<'a>(
                 {
                     keyed.push(a.value.range());
                 }
+                // Handed to a function of the project's that reads what it needs
+                // (`get_fees(app.specter, app.config)`): its answer is the function's,
+                // not the settings. Builders that answer their argument whole stay.
+                if let Some(f) = callee_last(c)
+                    && !matches!(
+                        f,
+                        "dict"
+                            | "list"
+                            | "tuple"
+                            | "sorted"
+                            | "copy"
+                            | "deepcopy"
+                            | "items"
+                            | "jsonify"
+                            | "dumps"
+                            | "make_response"
+                            | "Response"
+                            | "render_template"
+                            | "render_template_string"
+                            | "str"
+                            | "repr"
+                            | "format"
+                            | "OrderedDict"
+                            | "vars"
+                            | "pformat"
+                    )
+                {
+                    keyed.extend(c.arguments.args.iter().map(Ranged::range));
+                    keyed.extend(c.arguments.keywords.iter().map(|k| k.value.range()));
+                }
             }
             _ => {}
         });

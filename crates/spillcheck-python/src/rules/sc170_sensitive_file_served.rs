@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A Flask app or blueprint whose `static_folder` (or a `send_from_directory` route) covers the project root or a folder holding `.env`, config files, databases, logs or backups; or a route that serves files named by the client without an allow-list.
+    /// A Flask app or blueprint whose `static_folder` (or a `send_from_directory` route) covers the project root or a folder holding `.env`, config files, databases, logs or backups; or a route that serves files named by the client without an allow-list. A `send_from_directory` whose file is a literal serves that one file and is not reported.
     ///
     /// ## Why it matters
     /// `/.env`, `/config.py` or `/app.db` downloads hand out every secret and the whole database.
@@ -84,7 +84,16 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 cx.report(&SC170, call, "`static_folder` is the project directory: source, `.env` and data files are served");
             }
         }
-        Some("send_from_directory") if call.arguments.args.first().is_some_and(is_project_root) => {
+        // A file named by a literal (`send_from_directory("", "openapi/spec.json")`) is
+        // that file: the client picks nothing.
+        Some("send_from_directory")
+            if call.arguments.args.first().is_some_and(is_project_root)
+                && !call
+                    .arguments
+                    .find_argument_value("path", 1)
+                    .or_else(|| call.arguments.find_argument_value("filename", 1))
+                    .is_some_and(|f| str_value(f).is_some()) =>
+        {
             cx.report(&SC170, call, "files are served from the project directory");
         }
         _ => {}
