@@ -93,7 +93,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         let refused = in_failed_check(cx);
         let finding = cx.report(&SC110, call, format!("log call writes {what} to the logs"));
         if let Some(error) = refused {
-            finding.lower_to_possible(&format!(
+            finding.lower_to_possible(format!(
                 "logged where its check failed (`except {error}`): a token that is forged, malformed or expired opens nothing"
             ));
         }
