@@ -88,11 +88,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         // that file: the client picks nothing.
         Some("send_from_directory")
             if call.arguments.args.first().is_some_and(is_project_root)
-                && !call
+                && call
                     .arguments
                     .find_argument_value("path", 1)
                     .or_else(|| call.arguments.find_argument_value("filename", 1))
-                    .is_some_and(|f| str_value(f).is_some()) =>
+                    .is_none_or(|f| str_value(f).is_none()) =>
         {
             cx.report(&SC170, call, "files are served from the project directory");
         }
