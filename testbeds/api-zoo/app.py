@@ -104,7 +104,7 @@ ZOO_SESSION=unsigned keeps the session as base64 JSON that nothing signs (plante
 cookie, be anyone). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
-bob / bob-pw-9Tz!) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
+bob / bob-pw-9Tz!; ZOO_PASSWORD_CHECK=none makes it ignore the password, planted) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
 must log in again mid-scan. GET /_logins counts the successful logins.
 
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
@@ -1012,7 +1012,14 @@ def create_app():
             return answer
         username, password = credentials()
         user = state["users"].get(username)
-        if shape in ("basic-get", "auth", "web") or user is None or user["password"] != password:
+        # ZOO_PASSWORD_CHECK=none (planted): the password is never compared, as in a demo
+        # whose check was commented out: anyone who knows a name gets that user's token.
+        checked = os.environ.get("ZOO_PASSWORD_CHECK") != "none"
+        if (
+            shape in ("basic-get", "auth", "web")
+            or user is None
+            or checked and user["password"] != password
+        ):
             return failed()
         if token_scheme == "cookie":
             answer = jsonify(status="success", message="logged in")

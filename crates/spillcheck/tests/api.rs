@@ -1724,3 +1724,41 @@ fn own_account_brute_force_in_the_login_shape_that_works() {
         );
     }
 }
+
+#[test]
+fn a_login_that_ignores_the_password_is_found_and_a_checking_one_is_not() {
+    // ZOO_PASSWORD_CHECK=none: POST /api/login hands anyone who names alice alice's token.
+    // The scan sends alice's name with a password nobody has; the token it gets opens
+    // alice's protected reads. The zoo's default login compares the password: silent.
+    let rule_on = |report: &serde_json::Value| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "SC262")
+            .map(|f| {
+                (
+                    f["confidence"].as_str().unwrap().to_owned(),
+                    f["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let planted = zoo_for_users(&[("ZOO_PASSWORD_CHECK", "none")]);
+    let report = json(&scan_zoo_as_users(
+        &planted,
+        &["--select", "SC262", "--allow-writes"],
+    ));
+    let found = rule_on(&report);
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0].0, "confirmed");
+    assert!(found[0].1.contains("POST /api/login"), "{found:?}");
+    // The password the scan was given never appears in the report.
+    assert!(!report.to_string().contains("alice-pw-7Qx!"));
+    let safe = zoo_for_users(&[]);
+    let report = json(&scan_zoo_as_users(
+        &safe,
+        &["--select", "SC262", "--allow-writes"],
+    ));
+    assert!(rule_on(&report).is_empty(), "{report}");
+}

@@ -126,6 +126,7 @@ probe_rules![
     sc250_exposed_sensitive_file: SC250,
     sc260_user_enumeration: SC260,
     sc261_no_rate_limit_on_login: SC261,
+    sc262_login_accepts_wrong_password: SC262,
     sc270_undocumented_endpoint: SC270,
     sc271_documented_endpoint_gone: SC271,
     sc272_auth_declaration_mismatch: SC272,
