@@ -42,6 +42,7 @@ declare_rule! {
         cwe: &[915],
         owasp: &[OwaspApi::Api3],
         fix: "Accept only an allow-list of client-writable fields on create and update.",
+        confirms: &["SC142"],
     }
 }
 

@@ -214,6 +214,7 @@ rules![
     sc131_hardcoded_credential: SC131,
     sc140_sensitive_field_serialized: SC140,
     sc141_whole_record_serialized: SC141,
+    sc142_mass_assignment_from_request: SC142,
     sc150_plaintext_secret_storage: SC150,
     sc160_insecure_transport_config: SC160,
     sc161_cors_wildcard_with_credentials: SC161,
