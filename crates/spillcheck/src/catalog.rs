@@ -68,12 +68,13 @@ mod tests {
             }
         }
         // Every probe rule of the first catalog that had a code twin still has it.
-        assert_eq!(joins, 20);
+        assert_eq!(joins, 21);
         for (api, code) in [
             ("SC201", "SC101"),
             ("SC210", "SC102"),
             ("SC230", "SC140"),
             ("SC244", "SC112"),
+            ("SC213", "SC142"),
         ] {
             assert!(catalog().get(api).unwrap().confirms.contains(&code));
         }

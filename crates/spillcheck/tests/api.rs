@@ -1327,14 +1327,7 @@ fn a_web_login_is_found_from_the_front_page_without_code_or_description() {
     // posts the users' names and passwords there (never to the sign-up), and proves the
     // session on the front page the login wall guards.
     let t = zoo_for_users(&[("ZOO_LOGIN", "web"), ("ZOO_WEB_PATH", "/portal/signon")]);
-    let url = t.url();
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_as_users(&t);
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
     assert!(!diags.contains("could not log in"), "{diags}");
@@ -1360,14 +1353,7 @@ fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() 
     // and their items (a person's by A's own name): any user's profile is found at
     // /api/users/<username>, and read across users. GETs with side effects stay unsent.
     let t = zoo_for_users(&[]);
-    let url = t.url();
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_as_users(&t);
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
     assert!(
@@ -1455,6 +1441,19 @@ fn a_token_handed_out_in_a_header_as_python_bytes_is_sent_back_bare() {
 
 /// `spillcheck scan` of the zoo with A and B logging in from the environment
 /// (`SPILLCHECK_USER`, `SPILLCHECK_USER_B`), verbose, JSON, no rate limit.
+/// `spillcheck api URL` as alice and bob (`--user`), nothing else given: no description
+/// read from disk, no source.
+fn api_as_users(t: &Target) -> std::process::Output {
+    let url = t.url();
+    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap()
+}
+
 fn scan_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
     let url = t.url();
     let mut args = vec![

@@ -86,42 +86,40 @@ async fn probe(p: &Probe) -> Vec<Finding> {
             && !crate::inspect::refused(&got.response, Some(&own.response))
             && crate::inspect::similarity(&got.response, &own.response) >= 0.8
         {
-            let why = format!(
-                "the login answered a token to user A's name with a wrong password, and it opens {} {} like A's own",
-                pr.op.method, pr.op.path
-            );
-            return vec![
-                Finding::new(
-                    &SC262,
-                    format!(
-                        "{} {} accepts a wrong password: {why}",
-                        form.op.method, form.op.path
-                    ),
-                )
-                .on_route(&form.op.method, &form.op.path)
-                .with_http(p.evidence(&ex, &why, &[&got])),
-            ];
+            let how = format!("it opens {} {} like A's own", pr.op.method, pr.op.path);
+            return vec![accepted(p, form, &how, &ex, &[&got])];
         }
     }
     // No protected read to try it on: the token itself says whom it signs in. A JSON Web
     // Token naming user A by the same claim as A's own token does (the server signed it).
     if let Some(how) = names_the_same_user(&token, &a.token()) {
-        let why = format!(
-            "the login answered a token to user A's name with a wrong password, and it names user A ({how})"
-        );
-        return vec![
-            Finding::new(
-                &SC262,
-                format!(
-                    "{} {} accepts a wrong password: {why}",
-                    form.op.method, form.op.path
-                ),
-            )
-            .on_route(&form.op.method, &form.op.path)
-            .with_http(p.evidence(&ex, &why, &[])),
-        ];
+        let how = format!("it names user A ({how})");
+        return vec![accepted(p, form, &how, &ex, &[])];
     }
     Vec::new()
+}
+
+/// The finding: the login at `form` answered a token to a wrong password, and `how` it
+/// is A's.
+fn accepted(
+    p: &Probe,
+    form: &crate::login::Form,
+    how: &str,
+    answer: &crate::engine::Exchange,
+    others: &[&crate::engine::Exchange],
+) -> Finding {
+    let why = format!(
+        "the login answered a token to user A's name with a wrong password, and {how}"
+    );
+    Finding::new(
+        &SC262,
+        format!(
+            "{} {} accepts a wrong password: {why}",
+            form.op.method, form.op.path
+        ),
+    )
+    .on_route(&form.op.method, &form.op.path)
+    .with_http(p.evidence(answer, &why, others))
 }
 
 /// How a token names the same user as A's own: it is A's own token, or both are JSON Web

@@ -91,6 +91,11 @@ fn is_body(cx: &Checker<'_>, e: &Expr) -> bool {
     if reads_body_directly(e) {
         return true;
     }
+    assigned_from(cx, e, reads_body_directly)
+}
+
+/// Whether `e` names a local the current function assigns from a value `from` accepts.
+fn assigned_from(cx: &Checker<'_>, e: &Expr, from: impl Fn(&Expr) -> bool) -> bool {
     let Expr::Name(n) = e else { return false };
     cx.functions.last().is_some_and(|f| {
         crate::facts::assigns_in(&f.body).iter().any(|a| {
@@ -98,7 +103,7 @@ fn is_body(cx: &Checker<'_>, e: &Expr) -> bool {
                 .iter()
                 .flat_map(target_names)
                 .any(|t| t == n.id.as_str())
-                && reads_body_directly(&a.value)
+                && from(&a.value)
         })
     })
 }
@@ -175,14 +180,7 @@ fn admin_only(cx: &Checker<'_>) -> bool {
 /// A name assigned in the current function from a read of one record: `users.get(uid)`,
 /// `users[uid]`, `User.query.get_or_404(uid)`, `.first()`.
 fn is_record(cx: &Checker<'_>, e: &Expr) -> bool {
-    let Expr::Name(n) = e else { return false };
-    cx.functions.last().is_some_and(|f| {
-        crate::facts::assigns_in(&f.body).iter().any(|a| {
-            a.targets
-                .iter()
-                .flat_map(target_names)
-                .any(|t| t == n.id.as_str())
-                && match a.value.as_ref() {
+    assigned_from(cx, e, |value| match value {
                     Expr::Subscript(s) => matches!(s.slice.as_ref(), Expr::Name(_)),
                     Expr::Call(c) => callee_last(c).is_some_and(|m| {
                         matches!(
@@ -199,8 +197,6 @@ fn is_record(cx: &Checker<'_>, e: &Expr) -> bool {
                         )
                     }) && c.arguments.args.len() <= 2,
                     _ => false,
-                }
-        })
     })
 }
 
@@ -446,4 +442,5 @@ hooks! {
     on_call => check_call,
     on_assign => check_assign,
     on_for => check_for,
+    concerns_its_view => true,
 }
