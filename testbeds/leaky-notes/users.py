@@ -54,7 +54,7 @@ def register():
     data = request.get_json(silent=True) or {}
     if not data.get("email") or not data.get("password"):
         return jsonify(error="email and password are required"), 400
-    fields = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    fields = {k: data[k] for k in PROFILE_FIELDS if k in data}  # expect: SC142
     fields.setdefault("display_name", data["email"].split("@")[0])
     fields["password_hash"] = generate_password_hash(data["password"])
     columns = ", ".join(fields)
@@ -73,7 +73,7 @@ def me():
 @require_token
 def update_me():
     data = request.get_json(silent=True) or {}
-    for key in PROFILE_FIELDS:
+    for key in PROFILE_FIELDS:  # expect: SC142
         if key in data:
             db.execute(f"UPDATE users SET {key} = ? WHERE id = ?", (data[key], g.user["sub"]))
     return jsonify(user_to_dict(fetch_user_record(g.user["sub"])))

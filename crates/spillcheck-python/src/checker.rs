@@ -720,7 +720,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
         match expr {
             Expr::StringLiteral(lit) => self.each(|r, cx| r.on_string(cx, lit)),
             Expr::Subscript(sub) => self.each(|r, cx| r.on_subscript(cx, sub)),
-            Expr::ListComp(_) | Expr::Generator(_) => {
+            Expr::ListComp(_) | Expr::Generator(_) | Expr::DictComp(_) => {
                 self.each(|r, cx| r.on_comprehension(cx, expr));
             }
             Expr::Call(call) => self.each(|r, cx| r.on_call(cx, call)),

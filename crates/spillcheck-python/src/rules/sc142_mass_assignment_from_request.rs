@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A request's body copied onto a stored record without a list of the fields a client may set: `for k, v in data.items(): setattr(user, k, v)`, `user.update(request.get_json())` on a record read from a store, `Model.query.filter_by(id=i).update(request.json)`, `obj.__dict__.update(data)`, `User(**request.json)` for a table class that takes any column as a keyword; and a privilege field taken from the body when a user account is made or changed (`User(..., role=data["role"])`, `user.is_admin = data.get("is_admin")`).
+    /// A request's body copied onto a stored record without a list of the fields a client may set: `for k, v in data.items(): setattr(user, k, v)`, `user.update(request.get_json())` on a record read from a store, `Model.query.filter_by(id=i).update(request.json)`, `obj.__dict__.update(data)`, `User(**request.json)` for a table class that takes any column as a keyword; a privilege field taken from the body when a user account is made or changed (`User(..., role=data["role"])`, `user.is_admin = data.get("is_admin")`), or named in the list of fields a client may set (`PROFILE_FIELDS = ("email", "phone", "role")` read from the body); and the body's keys made the columns of SQL the function writes.
     ///
     /// ## Why it matters
     /// The client picks which columns change: `is_admin`, `role`, `balance`, `owner_id` are set by whoever sends them (CWE-915, OWASP API3: broken object property level authorization).
@@ -180,7 +180,16 @@ fn admin_only(cx: &Checker<'_>) -> bool {
 /// A name assigned in the current function from a read of one record: `users.get(uid)`,
 /// `users[uid]`, `User.query.get_or_404(uid)`, `.first()`.
 fn is_record(cx: &Checker<'_>, e: &Expr) -> bool {
+    // `cards.get(card_id) or abort(404)`: the read, its refusal beside it.
     assigned_from(cx, e, |value| match value {
+        Expr::BoolOp(b) => b.values.first().is_some_and(is_record_read),
+        v => is_record_read(v),
+    })
+}
+
+/// A read of one record: `users.get(uid)`, `users[uid]`, `.first()`, `get_or_404(uid)`.
+fn is_record_read(value: &Expr) -> bool {
+    match value {
                     Expr::Subscript(s) => matches!(s.slice.as_ref(), Expr::Name(_)),
                     Expr::Call(c) => callee_last(c).is_some_and(|m| {
                         matches!(
@@ -197,7 +206,7 @@ fn is_record(cx: &Checker<'_>, e: &Expr) -> bool {
                         )
                     }) && c.arguments.args.len() <= 2,
                     _ => false,
-    })
+    }
 }
 
 /// A query whose rows an `update(...)` changes: `Model.query.filter_by(...)`,
@@ -292,9 +301,32 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     }
 }
 
-/// `SC142` on `user.role = data["role"]`.
+/// `SC142` on `user.role = data["role"]`, and on a record stored with its privilege from
+/// the body (`users[name] = {..., "is_admin": bool(data.get("is_admin"))}`).
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
-    if cx.functions.is_empty() || !read_from_body(cx, value) {
+    if cx.functions.is_empty() {
+        return;
+    }
+    if let Expr::Dict(d) = value
+        && targets.iter().any(|t| matches!(t, Expr::Subscript(_)))
+        && let Some(item) = d.items.iter().find(|i| {
+            i.key
+                .as_ref()
+                .and_then(str_value)
+                .is_some_and(|k| PRIVILEGE_FIELDS.contains(&k))
+                && any_expr(&i.value, &mut |x| read_from_body(cx, x))
+        })
+        && !admin_only(cx)
+    {
+        let field = item.key.as_ref().and_then(str_value).unwrap_or_default().to_owned();
+        cx.report(
+            &SC142,
+            &item.value,
+            format!("the stored record's `{field}` comes from the request's body: a client makes itself whatever it asks"),
+        );
+        return;
+    }
+    if !read_from_body(cx, value) {
         return;
     }
     let Some(field) = targets.iter().find_map(|t| match t {
@@ -313,9 +345,95 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     );
 }
 
+/// The privilege field a module's list of client-settable fields holds: `iter` names a
+/// module constant of strings (`PROFILE_FIELDS = ("email", "phone", "role")`) with one of
+/// [`PRIVILEGE_FIELDS`] in it.
+fn privileged_allow_list(cx: &Checker<'_>, iter: &Expr) -> Option<String> {
+    let Expr::Name(n) = iter else { return None };
+    let module = cx.file.module()?;
+    module.body.iter().find_map(|st| match st {
+        Stmt::Assign(a)
+            if matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id) =>
+        {
+            let elts = match a.value.as_ref() {
+                Expr::Tuple(t) => &t.elts,
+                Expr::List(l) => &l.elts,
+                _ => return None,
+            };
+            elts.iter()
+                .filter_map(str_value)
+                .find(|v| PRIVILEGE_FIELDS.contains(v))
+                .map(str::to_owned)
+        }
+        _ => None,
+    })
+}
+
+/// Whether `e` reads the body under the loop's key: `data[key]`, `data.get(key)`.
+fn reads_body_at(cx: &Checker<'_>, e: &Expr, key: &str) -> bool {
+    any_expr(e, &mut |x| match x {
+        Expr::Subscript(s) => {
+            matches!(s.slice.as_ref(), Expr::Name(k) if k.id.as_str() == key) && is_body(cx, &s.value)
+        }
+        Expr::Call(c) if callee_last(c) == Some("get") => {
+            c.arguments
+                .args
+                .first()
+                .is_some_and(|a| matches!(a, Expr::Name(k) if k.id.as_str() == key))
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if is_body(cx, &a.value))
+        }
+        _ => false,
+    })
+}
+
+/// `SC142` on `{k: data[k] for k in PROFILE_FIELDS if k in data}` where the list holds a
+/// privilege field.
+pub(crate) fn check_comprehension(cx: &mut Checker<'_>, expr: &Expr) {
+    if cx.functions.is_empty() {
+        return;
+    }
+    let (generators, element): (&[ast::Comprehension], &Expr) = match expr {
+        Expr::DictComp(d) => (&d.generators, &d.value),
+        Expr::ListComp(l) => (&l.generators, &l.elt),
+        Expr::Generator(g) => (&g.generators, &g.elt),
+        _ => return,
+    };
+    let Some(g) = generators.first() else { return };
+    let Expr::Name(key) = &g.target else { return };
+    if let Some(field) = privileged_allow_list(cx, &g.iter)
+        && reads_body_at(cx, element, key.id.as_str())
+        && !admin_only(cx)
+    {
+        cx.report(
+            &SC142,
+            expr,
+            format!("the fields a client may set include `{field}`: a client makes itself whatever it asks"),
+        );
+    }
+}
+
 /// `SC142` on `for key, value in body.items(): setattr(record, key, value)`.
 pub(crate) fn check_for(cx: &mut Checker<'_>, stmt: &ast::StmtFor) {
     if cx.functions.is_empty() {
+        return;
+    }
+    // `for key in PROFILE_FIELDS: if key in data: ... data[key]`, the list holding `role`.
+    if let Expr::Name(key) = stmt.target.as_ref()
+        && let Some(field) = privileged_allow_list(cx, &stmt.iter)
+        && stmt.body.iter().any(|s| {
+            let mut reads = false;
+            crate::facts::exprs_in(std::slice::from_ref(s), &mut |e| {
+                reads |= reads_body_at(cx, e, key.id.as_str());
+            });
+            reads
+        })
+        && !admin_only(cx)
+    {
+        cx.report(
+            &SC142,
+            stmt,
+            format!("the fields a client may set include `{field}`: a client makes itself whatever it asks"),
+        );
         return;
     }
     let mapping = match stmt.iter.as_ref() {
@@ -381,19 +499,41 @@ pub(crate) fn check_for(cx: &mut Checker<'_>, stmt: &ast::StmtFor) {
                 && matches!(c.func.as_ref(), Expr::Attribute(a)
                     if matches!(a.value.as_ref(), Expr::Name(n) if sql_lists.iter().any(|l| l == n.id.as_str()))))
     };
-    let holds_setter = |body: &[Stmt]| crate::facts::calls_in(body).into_iter().any(is_setter);
+    // `record[key] = value` on a record read from a store.
+    let item_set = |st: &Stmt| match st {
+        Stmt::Assign(a) => a.targets.iter().any(|t| {
+            matches!(t, Expr::Subscript(sub) if names_key(&sub.slice) && is_record(cx, &sub.value))
+        }),
+        _ => false,
+    };
+    let holds_setter = |body: &[Stmt]| {
+        let mut item = false;
+        for st in body {
+            crate::ast_util::each_stmt(st, &mut |x| item |= item_set(x));
+        }
+        item || crate::facts::calls_in(body).into_iter().any(is_setter)
+    };
+    // `key in card` (the record's own fields) or `key in data` lists nothing.
+    let a_list = |e: &Expr| !(is_record(cx, e) || is_body(cx, e));
     // A list the key is tested against protects when the setter runs only for keys in it
     // (`if key in ALLOWED: setattr(...)`, `if key not in ALLOWED: continue`); a deny-list
     // (`if key not in ("id",): setattr(...)`) lets every other key through.
     let mut listed = false;
     let mut setter: Option<&ast::ExprCall> = None;
+    let mut item_setter: Option<ruff_text_size::TextRange> = None;
     for s in &stmt.body {
+        crate::ast_util::each_stmt(s, &mut |st| {
+            if item_setter.is_none() && item_set(st) {
+                item_setter = Some(ruff_text_size::Ranged::range(st));
+            }
+        });
         crate::ast_util::each_stmt(s, &mut |st| {
             if let Stmt::If(i) = st {
                 let mut positive = None;
                 crate::ast_util::each_expr(&i.test, &mut |x| {
                     if let Expr::Compare(c) = x
                         && (names_key(&c.left) || c.comparators.iter().any(names_key))
+                        && c.comparators.iter().all(|r| names_key(r) || a_list(r))
                     {
                         match c.ops.first() {
                             Some(ast::CmpOp::In | ast::CmpOp::Eq) => positive = Some(true),
@@ -428,6 +568,16 @@ pub(crate) fn check_for(cx: &mut Checker<'_>, stmt: &ast::StmtFor) {
     if listed {
         return;
     }
+    if let Some(at) = item_setter
+        && setter.is_none()
+    {
+        cx.report(
+            &SC142,
+            &at,
+            "every key of the request's body is written into the stored record: the client picks which fields change",
+        );
+        return;
+    }
     if let Some(c) = setter {
         let how = if callee_last(c) == Some("append") {
             "every key of the request's body becomes a column of the SQL the function writes: the client picks which fields are set"
@@ -442,5 +592,6 @@ hooks! {
     on_call => check_call,
     on_assign => check_assign,
     on_for => check_for,
+    on_comprehension => check_comprehension,
     concerns_its_view => true,
 }
