@@ -264,6 +264,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a finding of `rule` at `node`.
+    /// The values the current function gives a local name.
+    pub(crate) fn values_of_local(&self, name: &str) -> Vec<&'a Expr> {
+        self.functions
+            .last()
+            .map(|f| crate::facts::values_assigned(&f.body, name))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn report(
         &mut self,
         rule: &RuleMeta,

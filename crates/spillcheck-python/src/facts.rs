@@ -2277,6 +2277,21 @@ pub(crate) fn last_value_of<'a>(assigns: &[&'a ast::StmtAssign], name: &str) -> 
         .map(|a| a.value.as_ref())
 }
 
+/// The values a body assigns to the local `name` (`name = value`, `name, other = value`),
+/// nested blocks included.
+pub(crate) fn values_assigned<'a>(body: &'a [Stmt], name: &str) -> Vec<&'a Expr> {
+    assigns_in(body)
+        .into_iter()
+        .filter(|a| {
+            a.targets
+                .iter()
+                .flat_map(crate::ast_util::target_names)
+                .any(|t| t == name)
+        })
+        .map(|a| a.value.as_ref())
+        .collect()
+}
+
 /// Every assignment statement of a body (nested blocks and functions included).
 pub(crate) fn assigns_in(body: &[Stmt]) -> Vec<&ast::StmtAssign> {
     struct A<'a> {

@@ -366,7 +366,6 @@ fn descriptive(ws: &[String]) -> bool {
     ws.last().is_some_and(|w| TAILS.contains(&w.as_str()))
 }
 
-/// A name that holds a signing key: `SECRET_KEY`, `JWT_SECRET`, `app.secret_key`, `SIGNING_KEY`.
 /// A name in capitals, digits and underscores: a module constant by convention
 /// (`CHANGE_ME_SECRET_KEY`, `UPDATE_USER_PASSWORD`).
 pub(crate) fn is_capitals_name(name: &str) -> bool {
@@ -374,6 +373,7 @@ pub(crate) fn is_capitals_name(name: &str) -> bool {
         .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
 }
 
+/// A name that holds a signing key: `SECRET_KEY`, `JWT_SECRET`, `app.secret_key`, `SIGNING_KEY`.
 pub(crate) fn is_signing_key_name(name: &str) -> bool {
     let ws = words(name);
     if ws.is_empty() || descriptive(&ws) {

@@ -280,16 +280,10 @@ pub(crate) fn is_key_object(key: &ruff_python_ast::Expr, cx: &crate::checker::Ch
         return true;
     }
     // A name bound in the function to such a value (`public_key = jwks[header["kid"]]`).
-    let (Expr::Name(n), Some(func)) = (key, cx.functions.last()) else {
+    let Expr::Name(n) = key else {
         return false;
     };
-    crate::facts::assigns_in(&func.body).iter().any(|a| {
-        a.targets
-            .iter()
-            .flat_map(crate::ast_util::target_names)
-            .any(|t| t == n.id.as_str())
-            && looks(&a.value)
-    })
+    cx.values_of_local(n.id.as_str()).into_iter().any(looks)
 }
 
 /// A Flask-CORS origin setting that allows any origin: `"*"`, `[".*"]`, a resources map

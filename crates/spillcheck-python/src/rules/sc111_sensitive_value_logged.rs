@@ -264,7 +264,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     // A local the function only ever sets to a masked text (`f"{key[:4]}****{key[-4:]}"`).
     let masked_local = |what: &str| {
         let name = what.trim_matches('`');
-        let sets = values_of_local(cx, name);
+        let sets = cx.values_of_local(name);
         !sets.is_empty() && sets.iter().all(|v| masked_text(cx, v))
     };
     let what = call_values(call)
@@ -424,7 +424,7 @@ fn logs_body_alias(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
                 return true;
             }
             let Expr::Name(n) = e else { return false };
-            let sets = values_of_local(cx, n.id.as_str());
+            let sets = cx.values_of_local(n.id.as_str());
             !sets.is_empty() && sets.iter().all(|v| body(v))
         })
     })
@@ -497,22 +497,6 @@ fn passes_through(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     whole && !other
 }
 
-/// The values the current function gives a local name.
-fn values_of_local<'a>(cx: &Checker<'a>, name: &str) -> Vec<&'a Expr> {
-    let Some(f) = cx.functions.last() else {
-        return Vec::new();
-    };
-    crate::facts::assigns_in(&f.body)
-        .into_iter()
-        .filter(|a| {
-            a.targets
-                .iter()
-                .flat_map(crate::ast_util::target_names)
-                .any(|t| t == name)
-        })
-        .map(|a| a.value.as_ref())
-        .collect()
-}
 
 /// A masked rendering of a secret: text with a run of asterisks that shows at most a few
 /// characters of it (`f"{key[:4]}********{key[-4:]}"`, `"*" * 8`), either way of a

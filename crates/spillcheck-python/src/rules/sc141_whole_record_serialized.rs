@@ -62,16 +62,14 @@ fn options_object(e: &Expr, func: &ruff_python_ast::StmtFunctionDef) -> bool {
         return true;
     }
     let Expr::Name(n) = e else { return false };
-    crate::facts::assigns_in(&func.body).iter().any(|a| {
-        a.targets
-            .iter()
-            .flat_map(crate::ast_util::target_names)
-            .any(|t| t == n.id.as_str())
-            && matches!(a.value.as_ref(), Expr::Call(c) if matches!(
+    crate::facts::values_assigned(&func.body, n.id.as_str())
+        .into_iter()
+        .any(|v| {
+            matches!(v, Expr::Call(c) if matches!(
                 callee_last(c),
                 Some("SimpleNamespace" | "Namespace" | "parse_args" | "parse_known_args")
             ))
-    })
+        })
 }
 
 /// `SC141`: a route handler that turns a whole record into its response:

@@ -41,7 +41,7 @@ declare_rule! {
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use crate::ast_util::{any_expr, callee_last, dotted, str_value, target_names};
+use crate::ast_util::{any_expr, callee_last, dotted, str_value};
 use crate::checker::Checker;
 
 /// Fields that grant privileges.
@@ -97,25 +97,19 @@ fn is_body(cx: &Checker<'_>, e: &Expr) -> bool {
 /// Whether `e` names a local the current function assigns from a value `from` accepts.
 fn assigned_from(cx: &Checker<'_>, e: &Expr, from: impl Fn(&Expr) -> bool) -> bool {
     let Expr::Name(n) = e else { return false };
-    cx.functions.last().is_some_and(|f| {
-        crate::facts::assigns_in(&f.body).iter().any(|a| {
-            a.targets
-                .iter()
-                .flat_map(target_names)
-                .any(|t| t == n.id.as_str())
-                && from(&a.value)
-        })
-    })
+    cx.values_of_local(n.id.as_str()).into_iter().any(from)
 }
 
-/// A value read out of the body: `data["role"]`, `data.get("role")`, `request.json["role"]`.
-fn read_from_body(cx: &Checker<'_>, e: &Expr) -> bool {
+/// A value read out of the body: `data["role"]`, `data.get("role")`, `request.json["role"]`;
+/// with `key`, only a read under that local (`data[key]`, `data.get(key)`).
+fn read_from_body(cx: &Checker<'_>, e: &Expr, key: Option<&str>) -> bool {
+    let under_key = |k: &Expr| key.is_none_or(|key| matches!(k, Expr::Name(n) if n.id.as_str() == key));
     match e {
-        Expr::Subscript(s) => is_body(cx, &s.value),
-        Expr::Call(c) if callee_last(c) == Some("get") => match c.func.as_ref() {
-            Expr::Attribute(a) => is_body(cx, &a.value),
-            _ => false,
-        },
+        Expr::Subscript(s) => under_key(&s.slice) && is_body(cx, &s.value),
+        Expr::Call(c) if callee_last(c) == Some("get") => {
+            (key.is_none() || c.arguments.args.first().is_some_and(under_key))
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if is_body(cx, &a.value))
+        }
         _ => false,
     }
 }
@@ -190,22 +184,24 @@ fn is_record(cx: &Checker<'_>, e: &Expr) -> bool {
 /// A read of one record: `users.get(uid)`, `users[uid]`, `.first()`, `get_or_404(uid)`.
 fn is_record_read(value: &Expr) -> bool {
     match value {
-                    Expr::Subscript(s) => matches!(s.slice.as_ref(), Expr::Name(_)),
-                    Expr::Call(c) => callee_last(c).is_some_and(|m| {
-                        matches!(
-                            m,
-                            "get"
-                                | "get_or_404"
-                                | "first"
-                                | "first_or_404"
-                                | "one"
-                                | "one_or_none"
-                                | "find_one"
-                                | "scalar"
-                                | "scalar_one"
-                        )
-                    }) && c.arguments.args.len() <= 2,
-                    _ => false,
+        Expr::Subscript(s) => matches!(s.slice.as_ref(), Expr::Name(_)),
+        Expr::Call(c) => {
+            callee_last(c).is_some_and(|m| {
+                matches!(
+                    m,
+                    "get"
+                        | "get_or_404"
+                        | "first"
+                        | "first_or_404"
+                        | "one"
+                        | "one_or_none"
+                        | "find_one"
+                        | "scalar"
+                        | "scalar_one"
+                )
+            }) && c.arguments.args.len() <= 2
+        }
+        _ => false,
     }
 }
 
@@ -285,7 +281,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             k.arg
                 .as_ref()
                 .is_some_and(|a| PRIVILEGE_FIELDS.contains(&a.as_str()))
-                && read_from_body(cx, &k.value)
+                && read_from_body(cx, &k.value, None)
         })
         && !admin_only(cx)
     {
@@ -314,7 +310,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
                 .as_ref()
                 .and_then(str_value)
                 .is_some_and(|k| PRIVILEGE_FIELDS.contains(&k))
-                && any_expr(&i.value, &mut |x| read_from_body(cx, x))
+                && any_expr(&i.value, &mut |x| read_from_body(cx, x, None))
         })
         && !admin_only(cx)
     {
@@ -326,7 +322,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         );
         return;
     }
-    if !read_from_body(cx, value) {
+    if !read_from_body(cx, value, None) {
         return;
     }
     let Some(field) = targets.iter().find_map(|t| match t {
@@ -350,40 +346,20 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
 /// [`PRIVILEGE_FIELDS`] in it.
 fn privileged_allow_list(cx: &Checker<'_>, iter: &Expr) -> Option<String> {
     let Expr::Name(n) = iter else { return None };
-    let module = cx.file.module()?;
-    module.body.iter().find_map(|st| match st {
-        Stmt::Assign(a)
-            if matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id) =>
-        {
-            let elts = match a.value.as_ref() {
-                Expr::Tuple(t) => &t.elts,
-                Expr::List(l) => &l.elts,
-                _ => return None,
-            };
-            elts.iter()
-                .filter_map(str_value)
-                .find(|v| PRIVILEGE_FIELDS.contains(v))
-                .map(str::to_owned)
-        }
-        _ => None,
-    })
+    let elts = match cx.constants.get(n.id.as_str())? {
+        Expr::Tuple(t) => &t.elts,
+        Expr::List(l) => &l.elts,
+        _ => return None,
+    };
+    elts.iter()
+        .filter_map(str_value)
+        .find(|v| PRIVILEGE_FIELDS.contains(v))
+        .map(str::to_owned)
 }
 
 /// Whether `e` reads the body under the loop's key: `data[key]`, `data.get(key)`.
 fn reads_body_at(cx: &Checker<'_>, e: &Expr, key: &str) -> bool {
-    any_expr(e, &mut |x| match x {
-        Expr::Subscript(s) => {
-            matches!(s.slice.as_ref(), Expr::Name(k) if k.id.as_str() == key) && is_body(cx, &s.value)
-        }
-        Expr::Call(c) if callee_last(c) == Some("get") => {
-            c.arguments
-                .args
-                .first()
-                .is_some_and(|a| matches!(a, Expr::Name(k) if k.id.as_str() == key))
-                && matches!(c.func.as_ref(), Expr::Attribute(a) if is_body(cx, &a.value))
-        }
-        _ => false,
-    })
+    any_expr(e, &mut |x| read_from_body(cx, x, Some(key)))
 }
 
 /// `SC142` on `{k: data[k] for k in PROFILE_FIELDS if k in data}` where the list holds a

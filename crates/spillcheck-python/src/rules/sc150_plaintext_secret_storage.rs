@@ -666,18 +666,12 @@ fn stored_password<'e>(cx: &Checker<'_>, e: &'e Expr) -> Option<&'e str> {
     // Also a local the function reads from the settings (`admin_user =
     // current_app.config.get("ADMIN_USER")`): the operator's one configured password.
     let from_settings = || {
-        cx.functions.last().is_some_and(|f| {
-            crate::facts::assigns_in(&f.body).iter().any(|a| {
-                a.targets
-                    .iter()
-                    .flat_map(crate::ast_util::target_names)
-                    .any(|t| t == name)
-                    && crate::ast_util::any_expr(&a.value, &mut |x| {
-                        crate::ast_util::dotted(x).is_some_and(|d| {
-                            let last = d.rsplit('.').next().unwrap_or(&d);
-                            matches!(last, "config" | "environ" | "settings" | "getenv")
-                        })
-                    })
+        cx.values_of_local(name).into_iter().any(|v| {
+            crate::ast_util::any_expr(v, &mut |x| {
+                crate::ast_util::dotted(x).is_some_and(|d| {
+                    let last = d.rsplit('.').next().unwrap_or(&d);
+                    matches!(last, "config" | "environ" | "settings" | "getenv")
+                })
             })
         })
     };
@@ -827,15 +821,9 @@ fn from_the_request(cx: &Checker<'_>, value: &Expr) -> bool {
         return true;
     }
     let Expr::Name(n) = mapping else { return false };
-    cx.functions.last().is_some_and(|f| {
-        crate::facts::assigns_in(&f.body).iter().any(|a| {
-            a.targets
-                .iter()
-                .flat_map(crate::ast_util::target_names)
-                .any(|t| t == n.id.as_str())
-                && mentions_request(&a.value)
-        })
-    })
+    cx.values_of_local(n.id.as_str())
+        .into_iter()
+        .any(mentions_request)
 }
 
 /// Where a password stored as it was comes from.
