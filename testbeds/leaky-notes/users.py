@@ -34,7 +34,7 @@ def login():
     password = data.get("password", "")
     user = db.query_one("SELECT * FROM users WHERE email = ?", (email,))
     if user is None:
-        return jsonify(error="no such user"), 404
+        return jsonify(error="no such user"), 404  # expect: SC122
     if not check_password_hash(user["password_hash"], password):
         current_app.logger.warning("failed login for %s with password %s", email, password)  # expect: SC111
         return jsonify(error="wrong password"), 401

@@ -25,7 +25,7 @@ def markers(app):
 
 
 def test_catalog_loaded():
-    assert len(CATALOG) == 59
+    assert len(CATALOG) == 60
 
 
 def test_markers_name_catalog_rules():

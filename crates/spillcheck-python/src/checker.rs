@@ -263,7 +263,6 @@ impl<'a> Checker<'a> {
         set
     }
 
-    /// Reports a finding of `rule` at `node`.
     /// The values the current function gives a local name.
     pub(crate) fn values_of_local(&self, name: &str) -> Vec<&'a Expr> {
         self.functions
@@ -272,6 +271,7 @@ impl<'a> Checker<'a> {
             .unwrap_or_default()
     }
 
+    /// Reports a finding of `rule` at `node`.
     pub(crate) fn report(
         &mut self,
         rule: &RuleMeta,

@@ -38,6 +38,7 @@ declare_rule! {
         cwe: &[204],
         owasp: &[OwaspApi::Api2],
         fix: "Answer login and reset requests identically (status, body and timing) for unknown users and wrong passwords.",
+        confirms: &["SC122"],
     }
 }
 

@@ -210,6 +210,7 @@ rules![
     sc112_token_cookie_readable_by_scripts: SC112,
     sc120_debug_mode_enabled: SC120,
     sc121_exception_details_in_response: SC121,
+    sc122_account_existence_revealed: SC122,
     sc130_hardcoded_secret_key: SC130,
     sc131_hardcoded_credential: SC131,
     sc140_sensitive_field_serialized: SC140,
