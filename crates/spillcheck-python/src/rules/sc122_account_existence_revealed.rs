@@ -108,7 +108,7 @@ fn purpose(cx: &Checker<'_>, func: &ast::StmtFunctionDef) -> Option<Purpose> {
         });
     }
     let any = |keys: &[&str]| texts.iter().any(|t| keys.iter().any(|k| t.contains(k)));
-    if any(&["forgot", "reset", "recover", "lost_password", "lost-password"]) {
+    if any(&["forgot", "forget", "reset", "recover", "lost_password", "lost-password"]) {
         return Some(Purpose::Recovery);
     }
     if any(&[
@@ -183,13 +183,40 @@ fn is_password_word(word: &str) -> bool {
     word.contains("passw") || word.contains("pwd") || word == "pin"
 }
 
+/// The account a function looks up: its local, and the locals taken from it
+/// (`password = account[2]`).
+struct Subject<'s> {
+    name: &'s str,
+    names: Vec<&'s str>,
+}
+
+impl<'s> Subject<'s> {
+    fn of(func: &'s ast::StmtFunctionDef, name: &'s str) -> Subject<'s> {
+        let mut names = vec![name];
+        for stmt in &func.body {
+            crate::ast_util::each_stmt(stmt, &mut |st| {
+                if let Stmt::Assign(a) = st
+                    && names_in(&a.value).contains(&name)
+                {
+                    names.extend(a.targets.iter().flat_map(crate::ast_util::target_names));
+                }
+            });
+        }
+        Subject { name, names }
+    }
+
+    fn named_in(&self, e: &Expr) -> bool {
+        names_in(e).iter().any(|n| self.names.contains(n))
+    }
+}
+
 /// Whether `test` checks a password against `account`'s: a verifier called on it or
 /// given its field (`user.check_password(pw)`, `check_password_hash(user["password"],
 /// pw)`, `bcrypt.checkpw(pw, user.hash)`), or a comparison of its password with another
 /// (`user.password != password`). Holds is whether the test is true when the password is
 /// right.
-fn password_test(test: &Expr, account: &str) -> Option<bool> {
-    let about_account = |e: &Expr| names_in(e).contains(&account);
+fn password_test(test: &Expr, account: &Subject<'_>) -> Option<bool> {
+    let about_account = |e: &Expr| account.named_in(e);
     match test {
         Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
             password_test(&u.operand, account).map(|right| !right)
@@ -234,6 +261,35 @@ fn norm(text: &str) -> String {
         .join(" ")
 }
 
+/// The status a named constant stands for (`HTTPStatus.NOT_FOUND`, `client.BAD_REQUEST`,
+/// `status.HTTP_401_UNAUTHORIZED`).
+fn named_status(name: &str) -> Option<u16> {
+    if let Some(code) = name
+        .strip_prefix("HTTP_")
+        .and_then(|r| r.get(..3))
+        .and_then(|d| d.parse().ok())
+    {
+        return Some(code);
+    }
+    Some(match name {
+        "OK" => 200,
+        "CREATED" => 201,
+        "ACCEPTED" => 202,
+        "NO_CONTENT" => 204,
+        "FOUND" => 302,
+        "SEE_OTHER" => 303,
+        "BAD_REQUEST" => 400,
+        "UNAUTHORIZED" => 401,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "CONFLICT" => 409,
+        "GONE" => 410,
+        "UNPROCESSABLE_ENTITY" => 422,
+        "TOO_MANY_REQUESTS" => 429,
+        _ => return None,
+    })
+}
+
 fn literals(e: &Expr, out: &mut BTreeSet<String>) {
     crate::ast_util::each_expr(e, &mut |x| {
         if let Some(t) = literal_text(x) {
@@ -242,6 +298,10 @@ fn literals(e: &Expr, out: &mut BTreeSet<String>) {
             && (100..600).contains(&n)
         {
             out.insert(n.to_string());
+        } else if let Expr::Attribute(a) = x
+            && let Some(code) = named_status(a.attr.as_str())
+        {
+            out.insert(code.to_string());
         }
     });
 }
@@ -318,10 +378,11 @@ fn answer_of<'a>(cx: &Checker<'a>, body: &'a [Stmt]) -> Option<Answer<'a>> {
     (!sig.is_empty()).then_some(Answer { sig, at })
 }
 
-/// Whether an answer says plainly that the account does not exist.
+/// Whether an answer says plainly that the account does not exist, or refuses (a 4xx
+/// status) where a known account is served.
 fn says_absent(a: &Answer<'_>) -> bool {
     a.sig.iter().any(|s| {
-        s == "404"
+        s.len() == 3 && s.starts_with('4') && s != "429"
             || [
                 "not found",
                 "not exist",
@@ -371,9 +432,9 @@ enum Test {
     Both(bool),
 }
 
-fn classify(test: &Expr, account: &str) -> Option<Test> {
+fn classify(test: &Expr, account: &Subject<'_>) -> Option<Test> {
     if let Some((name, absent)) = absence_test(test) {
-        return (name == account).then_some(Test::Absent(absent));
+        return (name == account.name).then_some(Test::Absent(absent));
     }
     if let Some(right) = password_test(test, account) {
         return Some(Test::Password(right));
@@ -426,7 +487,7 @@ fn classify(test: &Expr, account: &str) -> Option<Test> {
     }
 }
 
-fn walk<'a>(cx: &Checker<'a>, body: &'a [Stmt], account: &str, found: &mut Found<'a>) {
+fn walk<'a>(cx: &Checker<'a>, body: &'a [Stmt], account: &Subject<'_>, found: &mut Found<'a>) {
     for (i, stmt) in body.iter().enumerate() {
         let rest = &body[i + 1..];
         match stmt {
@@ -479,7 +540,7 @@ fn walk<'a>(cx: &Checker<'a>, body: &'a [Stmt], account: &str, found: &mut Found
             Stmt::Try(t) => {
                 // `try: user = User.objects.get(email=e) except DoesNotExist: return ...`
                 let looks_up = t.body.iter().any(|s| {
-                    matches!(s, Stmt::Assign(a) if a.targets.iter().any(|x| matches!(x, Expr::Name(n) if n.id.as_str() == account)))
+                    matches!(s, Stmt::Assign(a) if a.targets.iter().any(|x| matches!(x, Expr::Name(n) if n.id.as_str() == account.name)))
                 });
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
@@ -515,6 +576,17 @@ fn tested_locals(body: &[Stmt]) -> Vec<&str> {
                 Stmt::If(i) => std::iter::once(i.test.as_ref())
                     .chain(i.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()))
                     .collect(),
+                // `user = User.query.filter_by(...).first_or_404()`: absent is a 404.
+                Stmt::Assign(a)
+                    if matches!(a.value.as_ref(), Expr::Call(c) if callee_last(c).is_some_and(|n| n.ends_with("_or_404"))) =>
+                {
+                    for n in a.targets.iter().flat_map(crate::ast_util::target_names) {
+                        if !out.contains(&n) {
+                            out.push(n);
+                        }
+                    }
+                    Vec::new()
+                }
                 // `try: user = User.objects.get(...)`: absent when it raises.
                 Stmt::Try(t) => {
                     for x in &t.body {
@@ -551,9 +623,27 @@ fn tested_locals(body: &[Stmt]) -> Vec<&str> {
 /// Whether the account `name` is looked up by what the caller sent (the request, or a
 /// local named for an email, user name, login or phone): not by a token.
 fn looked_up_by_identifier(func: &ast::StmtFunctionDef, name: &str) -> bool {
-    crate::facts::values_assigned(&func.body, name)
-        .iter()
-        .any(|v| {
+    let values = crate::facts::values_assigned(&func.body, name);
+    // A lookup by a secret the caller holds (`verify_reset_token(args["token"])`, `…
+    // WHERE username = %s AND reset_pin = %s`): "not found" means the secret is wrong.
+    let by_secret = values.iter().any(|v| {
+        crate::ast_util::any_expr(v, &mut |x| {
+            let text = match x {
+                Expr::Name(n) => n.id.to_string(),
+                Expr::Attribute(a) => a.attr.to_string(),
+                other => match literal_text(other) {
+                    Some(t) => t.into_owned(),
+                    None => return false,
+                },
+            };
+            let t = text.to_ascii_lowercase();
+            ["token", "pin", "code", "hash", "nonce", "otp", "secret", "key"]
+                .iter()
+                .any(|k| words(&t).iter().any(|w| w == k))
+        })
+    });
+    !by_secret
+        && values.iter().any(|v| {
             names_in(v).iter().any(|n| {
                 let ws = words(n);
                 ws.iter().any(|w| {
@@ -600,7 +690,21 @@ fn check_function<'a>(cx: &mut Checker<'a>, func: &'a ast::StmtFunctionDef) {
             continue;
         }
         let mut found = Found::default();
-        walk(cx, &func.body, account, &mut found);
+        let subject = Subject::of(func, account);
+        walk(cx, &func.body, &subject, &mut found);
+        // `User.query.filter_by(...).first_or_404()`: an unknown account is a 404.
+        if found.absent.is_none()
+            && let Some(at) = func.body.iter().find(|st| {
+                matches!(st, Stmt::Assign(a)
+                    if a.targets.iter().any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == account))
+                    && matches!(a.value.as_ref(), Expr::Call(c) if callee_last(c).is_some_and(|n| n.ends_with("_or_404"))))
+            })
+        {
+            found.absent = Some(Answer {
+                sig: BTreeSet::from(["404".to_owned()]),
+                at,
+            });
+        }
         let Some(absent) = found.absent else {
             continue;
         };
