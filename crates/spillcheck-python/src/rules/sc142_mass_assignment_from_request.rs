@@ -114,6 +114,51 @@ fn read_from_body(cx: &Checker<'_>, e: &Expr, key: Option<&str>) -> bool {
     }
 }
 
+/// A value the body decides: read out of it, or a local the function sets from it
+/// (`admin = data.get("admin", False)`) or sets to constants in a branch the body chooses
+/// (`if request_data["admin"]: admin = True else: admin = False`).
+fn decided_by_body(cx: &Checker<'_>, e: &Expr) -> bool {
+    if read_from_body(cx, e, None) {
+        return true;
+    }
+    let Expr::Name(n) = e else { return false };
+    let name = n.id.as_str();
+    if cx
+        .values_of_local(name)
+        .iter()
+        .any(|v| any_expr(v, &mut |x| read_from_body(cx, x, None)))
+    {
+        return true;
+    }
+    let Some(f) = cx.functions.last() else {
+        return false;
+    };
+    let mut chosen = false;
+    for stmt in &f.body {
+        crate::ast_util::each_stmt(stmt, &mut |st| {
+            let Stmt::If(i) = st else { return };
+            let tests = std::iter::once(i.test.as_ref())
+                .chain(i.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+            if !tests
+                .into_iter()
+                .any(|t| any_expr(t, &mut |x| read_from_body(cx, x, None)))
+            {
+                return;
+            }
+            let branches = std::iter::once(i.body.as_slice())
+                .chain(i.elif_else_clauses.iter().map(|c| c.body.as_slice()));
+            for body in branches {
+                chosen |= body.iter().any(|b| {
+                    matches!(b, Stmt::Assign(a)
+                        if a.targets.iter().any(|t| matches!(t, Expr::Name(t) if t.id.as_str() == name))
+                        && matches!(a.value.as_ref(), Expr::BooleanLiteral(_) | Expr::StringLiteral(_)))
+                });
+            }
+        });
+    }
+    chosen
+}
+
 /// Whether the current function is restricted to administrators: a decorator naming a
 /// role, or an `if` on a role that refuses (`if not current_user.is_admin: abort(403)`).
 fn admin_only(cx: &Checker<'_>) -> bool {
@@ -281,7 +326,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             k.arg
                 .as_ref()
                 .is_some_and(|a| PRIVILEGE_FIELDS.contains(&a.as_str()))
-                && read_from_body(cx, &k.value, None)
+                && decided_by_body(cx, &k.value)
         })
         && !admin_only(cx)
     {
@@ -322,7 +367,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         );
         return;
     }
-    if !read_from_body(cx, value, None) {
+    if !decided_by_body(cx, value) {
         return;
     }
     let Some(field) = targets.iter().find_map(|t| match t {
