@@ -130,28 +130,28 @@ fn decided_by_body(cx: &Checker<'_>, e: &Expr) -> bool {
     {
         return true;
     }
-    let Some(f) = cx.functions.last() else {
+    let Some(func) = cx.functions.last() else {
         return false;
     };
     let mut chosen = false;
-    for stmt in &f.body {
+    for stmt in &func.body {
         crate::ast_util::each_stmt(stmt, &mut |st| {
-            let Stmt::If(i) = st else { return };
-            let tests = std::iter::once(i.test.as_ref())
-                .chain(i.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+            let Stmt::If(branching) = st else { return };
+            let tests = std::iter::once(branching.test.as_ref())
+                .chain(branching.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
             if !tests
                 .into_iter()
                 .any(|t| any_expr(t, &mut |x| read_from_body(cx, x, None)))
             {
                 return;
             }
-            let branches = std::iter::once(i.body.as_slice())
-                .chain(i.elif_else_clauses.iter().map(|c| c.body.as_slice()));
+            let branches = std::iter::once(branching.body.as_slice())
+                .chain(branching.elif_else_clauses.iter().map(|c| c.body.as_slice()));
             for body in branches {
-                chosen |= body.iter().any(|b| {
-                    matches!(b, Stmt::Assign(a)
-                        if a.targets.iter().any(|t| matches!(t, Expr::Name(t) if t.id.as_str() == name))
-                        && matches!(a.value.as_ref(), Expr::BooleanLiteral(_) | Expr::StringLiteral(_)))
+                chosen |= body.iter().any(|stmt| {
+                    matches!(stmt, Stmt::Assign(assign)
+                        if assign.targets.iter().any(|t| matches!(t, Expr::Name(t) if t.id.as_str() == name))
+                        && matches!(assign.value.as_ref(), Expr::BooleanLiteral(_) | Expr::StringLiteral(_)))
                 });
             }
         });
