@@ -36,6 +36,10 @@ pub(crate) struct ExceptContext {
     /// The `try` raises plain exceptions with messages of its own (`raise
     /// Exception(_("The e-mail is already taken"))`), which a broad catch relays.
     pub own_messages: bool,
+    /// The `try` only parses what the client sent (`data = json.loads(request.data)`,
+    /// `ast = parse_sql(query)` of the body's query): the error describes the client's own
+    /// input.
+    pub parses_client_input: bool,
 }
 
 impl ExceptContext {
@@ -57,6 +61,7 @@ impl ExceptContext {
             handler: false,
             http_error: false,
             own_messages: false,
+            parses_client_input: false,
             name: h.name.as_ref().map(std::string::ToString::to_string),
             broad,
             internal,
@@ -100,6 +105,80 @@ fn request_locals(func: Option<&ast::StmtFunctionDef>) -> Vec<String> {
         });
     }
     out
+}
+
+/// Whether `e` is what the client sent: the request's data or one of its mappings, a
+/// local bound to them, or a local holding one of their fields (`query =
+/// data.get("query")`).
+fn is_client_input(
+    e: &Expr,
+    request_locals: &[String],
+    func: Option<&ast::StmtFunctionDef>,
+) -> bool {
+    let direct = |x: &Expr| {
+        is_request_mapping(x)
+            || match x {
+                Expr::Call(c) => dotted(&c.func),
+                other => dotted(other),
+            }
+            .is_some_and(|d| d.starts_with("request."))
+            || matches!(x, Expr::Name(n) if request_locals.iter().any(|l| l == n.id.as_str()))
+    };
+    let field = |x: &Expr| match x {
+        Expr::Subscript(s) => direct(&s.value),
+        Expr::Call(c) if crate::ast_util::callee_last(c) == Some("get") => {
+            matches!(c.func.as_ref(), Expr::Attribute(a) if direct(&a.value))
+        }
+        other => direct(other),
+    };
+    if field(e) {
+        return true;
+    }
+    let (Expr::Name(n), Some(func)) = (e, func) else {
+        return false;
+    };
+    // Its first value (later ones may be built from the parsed result: `query = str(ast)`).
+    crate::facts::values_assigned(&func.body, n.id.as_str())
+        .first()
+        .is_some_and(|v| field(v))
+}
+
+/// Whether `stmt` only parses what the client sent: `x = json.loads(request.data)`,
+/// `ast = parse_sql(query)`, `n = int(request.args["n"])`.
+fn parses_client_input(
+    stmt: &Stmt,
+    request_locals: &[String],
+    func: Option<&ast::StmtFunctionDef>,
+) -> bool {
+    let value = match stmt {
+        Stmt::Assign(a) => a.value.as_ref(),
+        Stmt::AnnAssign(a) => match &a.value {
+            Some(v) => v.as_ref(),
+            None => return false,
+        },
+        _ => return false,
+    };
+    let Expr::Call(c) = value else { return false };
+    let parser = crate::ast_util::callee_last(c).is_some_and(|n| {
+        n == "loads"
+            || n.starts_with("parse")
+            || matches!(
+                n,
+                "int"
+                    | "float"
+                    | "UUID"
+                    | "fromisoformat"
+                    | "strptime"
+                    | "literal_eval"
+                    | "b64decode"
+                    | "urlsafe_b64decode"
+            )
+    });
+    parser
+        && c.arguments
+            .args
+            .first()
+            .is_some_and(|a| is_client_input(a, request_locals, func))
 }
 
 /// Whether `stmt` reads a field of the request by subscript (`request.json["token"]`,
@@ -342,7 +421,13 @@ impl<'a> Checker<'a> {
             .any(|w| {
                 matches!(
                     w.to_ascii_lowercase().as_str(),
-                    "debug" | "dev" | "devserver" | "development" | "local"
+                    "debug"
+                        | "dev"
+                        | "devserver"
+                        | "development"
+                        | "local"
+                        | "profiler"
+                        | "profiling"
                 )
             })
             .then_some(name)
@@ -599,6 +684,7 @@ fn error_handler_context(
         handler: true,
         http_error,
         own_messages: false,
+        parses_client_input: false,
         name,
         broad,
         internal,
@@ -684,6 +770,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 let reads_request_keys = t.body.iter().any(|s| reads_request_keys(s, &bodies));
                 // Several sentences of its own: the block's failures are mostly those.
                 let own_messages = t.body.iter().map(raises_own_messages).sum::<usize>() >= 2;
+                let func = self.functions.last().copied();
+                let parses_input = !t.body.is_empty()
+                    && t.body.iter().all(|s| parses_client_input(s, &bodies, func));
                 for h in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
                     let mut ctx = ExceptContext::of(h);
@@ -696,6 +785,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                         ctx.internal = false;
                     }
                     ctx.own_messages = own_messages;
+                    ctx.parses_client_input = parses_input;
                     self.excepts.push(ctx);
                     for s in &h.body {
                         self.visit_stmt(s);

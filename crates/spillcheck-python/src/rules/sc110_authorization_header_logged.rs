@@ -24,7 +24,7 @@ declare_rule! {
     /// to be called `auth` are not tokens, nor is a token *record* the function uses as an object
     /// (`token.name = …`, `token.get_serial()`: its `repr` is logged, not a bearer string; string
     /// methods such as `token.split()` do not make it one). `print()` counts as logging in web code (a server's
-    /// standard output is its log), not in command-line commands (functions under a `command`/`cli` decorator, `manage.py`, `cli.py`, and modules under `commands/`, `cli/`, `management/`, `scripts/`, `bin/`). What an identity provider answers about a token (`_get_user_info(token)`, `introspect(token)`) is the user's profile, not the token. A token logged while handling its own failed check (`except BadSignature:`, `except jwt.ExpiredSignatureError:`, `except SerializeError:`) is `possible`: it opened nothing (the log still holds it, and an expired token was once valid).
+    /// standard output is its log), not in command-line commands (functions under a `command`/`cli` decorator, `manage.py`, `cli.py`, and modules under `commands/`, `cli/`, `management/`, `scripts/`, `bin/`). What an identity provider answers about a token (`_get_user_info(token)`, `introspect(token)`) is the user's profile, not the token. A token logged while handling its own failed check (`except BadSignature:`, `except jwt.ExpiredSignatureError:`, `except SerializeError:`) is `possible`: it opened nothing (the log still holds it, and an expired token was once valid). So is a token logged in the branch where the record looked up by it was not found (`if not reset_request or …expired:`).
     ///
     /// ## Fix
     /// ```python
@@ -44,7 +44,7 @@ declare_rule! {
     }
 }
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::ast_util::{callee_last, str_value};
 use crate::checker::Checker;
@@ -90,11 +90,16 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         }
     }
     if let Some(what) = what {
-        let refused = in_failed_check(cx);
+        let refused = in_failed_check(cx)
+            .map(|error| format!("`except {error}`"))
+            .or_else(|| {
+                refused_by_lookup(cx, call)
+                    .map(|record| format!("`if not {record}`: the lookup by it found nothing"))
+            });
         let finding = cx.report(&SC110, call, format!("log call writes {what} to the logs"));
         if let Some(error) = refused {
             finding.lower_to_possible(format!(
-                "logged where its check failed (`except {error}`): a token that is forged, malformed or expired opens nothing"
+                "logged where its check failed ({error}): a token that is forged, malformed or expired opens nothing"
             ));
         }
     }
@@ -125,6 +130,55 @@ fn in_failed_check(cx: &Checker<'_>) -> Option<String> {
             .any(|w| t.contains(w))
         })
         .cloned()
+}
+
+/// The record looked up by the logged value that the enclosing `if` found missing
+/// (`reset_request = tokens.find_one(token=token)`; `if not reset_request or
+/// reset_request["expire_time"] < now: logger.warning("Invalid token: %s", token)`), if
+/// any: the token logged there matched nothing.
+fn refused_by_lookup(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<String> {
+    use ruff_text_size::Ranged;
+    let func = cx.functions.last()?;
+    let logged: Vec<&str> = call_values(call)
+        .flat_map(crate::ast_util::names_in)
+        .collect();
+    // The innermost `if` whose own branch (not its `else`) holds the call.
+    let mut test = None;
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |st| {
+            if let Stmt::If(i) = st
+                && i.body
+                    .iter()
+                    .any(|b| b.range().contains_range(call.range()))
+            {
+                test = Some(i.test.as_ref());
+            }
+        });
+    }
+    let mut found = None;
+    crate::ast_util::each_expr(test?, &mut |e| {
+        let subject = match e {
+            Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => u.operand.as_ref(),
+            Expr::Compare(c)
+                if matches!(c.ops.first(), Some(ast::CmpOp::Is))
+                    && matches!(c.comparators.first(), Some(Expr::NoneLiteral(_))) =>
+            {
+                c.left.as_ref()
+            }
+            _ => return,
+        };
+        if let Expr::Name(n) = subject
+            && !logged.contains(&n.id.as_str())
+            && cx.values_of_local(n.id.as_str()).iter().any(|v| {
+                crate::ast_util::names_in(v)
+                    .iter()
+                    .any(|x| logged.contains(x))
+            })
+        {
+            found = Some(n.id.to_string());
+        }
+    });
+    found
 }
 
 /// Names the current function uses as objects (`self.token.name`, `token.get_serial()`,

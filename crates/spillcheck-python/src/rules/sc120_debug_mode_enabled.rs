@@ -29,7 +29,7 @@ declare_rule! {
     /// (`DevelopmentConfig`, `TestingConfig`), in a base class that a production class of
     /// the module subclasses and switches off (`class ProductionConfig(Config): DEBUG =
     /// False`), in modules named for development (`debug.py`,
-    /// `run_dev.py`, `settings_local.py`) and code under `examples/`, `docs/` are
+    /// `run_dev.py`, `settings_local.py`, a `profiler.py` that runs the app under cProfile) and code under `examples/`, `docs/` are
     /// `possible`, and so is `app.debug = True` in a module that serves the app with another
     /// WSGI server (gevent's `WSGIServer`, waitress, wsgiref) and never starts Werkzeug's: no
     /// debugger answers there. A debug flag set in the configuration (`DEBUG = True`,

@@ -23,6 +23,9 @@ declare_rule! {
     /// exception is that class: not reported when the project defines it (its messages are
     /// written for users). `traceback.format_exc()` in a client error's handler
     /// (`errorhandler(404)`) runs with no exception in flight and shows nothing.
+    /// A `try` that only parses what the client sent (`json.loads(request.data)`,
+    /// `parse_sql(query)` of the body's `query`, `int(request.args["n"])`) fails with words
+    /// about the client's own input: not reported.
     /// A `KeyError` caught around reads of the request's own fields (`data["token"]` of `data =
     /// request.get_json()`) names the field the client did not send: not reported. A broad
     /// catch around a block that raises several messages of its own (`raise
@@ -279,6 +282,7 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             .filter_map(|g| narrowed_to(g, name))
             .collect();
         if (ctx.broad || ctx.internal || server_error)
+            && !ctx.parses_client_input
             && (leaks_exception(value, name) && !cleaned_by_helper(cx, value, name)
                 || through_local())
         {
