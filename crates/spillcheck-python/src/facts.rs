@@ -1691,26 +1691,26 @@ pub(crate) fn func_facts_with<'a>(
     facts
 }
 
+/// Whether `e` speaks of a password anywhere: a name, an attribute or a string with
+/// `passw` or `pwd` in it (`user.password_hash`, `data["password"]`, `pwd`).
+pub(crate) fn mentions_password(e: &Expr) -> bool {
+    crate::ast_util::any_expr(e, &mut |x| {
+        let word = match x {
+            Expr::StringLiteral(l) => l.value.to_str().to_ascii_lowercase(),
+            Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
+            Expr::Name(n) => n.id.as_str().to_ascii_lowercase(),
+            _ => return false,
+        };
+        word.contains("passw") || word.contains("pwd")
+    })
+}
+
 /// Whether a function checks a password it was given against the stored ones: a password
 /// verifier (`check_password_hash`, `bcrypt.checkpw`, `user.verify_password`), a query that
 /// selects by password (`… WHERE username = %s AND password = %s`), or a comparison of two
 /// passwords (`user["password"] != data.get("password")`, a stored hash against a computed
 /// one).
 pub(crate) fn verifies_a_password(func: &ast::StmtFunctionDef) -> bool {
-    let names_password = |side: &Expr| {
-        crate::ast_util::any_expr(side, &mut |x| {
-            let word = match x {
-                Expr::StringLiteral(l) => Some(l.value.to_str().to_owned()),
-                Expr::Attribute(a) => Some(a.attr.to_string()),
-                Expr::Name(n) => Some(n.id.to_string()),
-                _ => None,
-            };
-            word.is_some_and(|w| {
-                let w = w.to_ascii_lowercase();
-                w.contains("passw") || w.contains("pwd")
-            })
-        })
-    };
     let mut found = false;
     exprs_in(&func.body, &mut |e| {
         found |= match e {
@@ -1744,7 +1744,7 @@ pub(crate) fn verifies_a_password(func: &ast::StmtFunctionDef) -> bool {
                     })
                 });
                 sides.len() == 2
-                    && sides.iter().all(|side| names_password(side))
+                    && sides.iter().all(|side| mentions_password(side))
                     && sides.iter().any(|side| stored(side))
                     && !confirming
             }

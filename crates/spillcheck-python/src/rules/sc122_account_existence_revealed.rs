@@ -166,21 +166,9 @@ fn absence_test(test: &Expr) -> Option<(&str, bool)> {
     }
 }
 
-fn names_password(e: &Expr) -> bool {
-    crate::ast_util::any_expr(e, &mut |x| {
-        let word = match x {
-            Expr::StringLiteral(l) => l.value.to_str().to_ascii_lowercase(),
-            Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
-            Expr::Name(n) => n.id.as_str().to_ascii_lowercase(),
-            _ => return false,
-        };
-        is_password_word(&word)
-    })
-}
-
-/// A lowercase name or text that speaks of a password.
+/// A lowercase name that speaks of a password.
 fn is_password_word(word: &str) -> bool {
-    word.contains("passw") || word.contains("pwd") || word == "pin"
+    word.contains("passw") || word.contains("pwd")
 }
 
 /// The account a function looks up: its local, and the locals taken from it
@@ -227,12 +215,12 @@ fn password_test(test: &Expr, account: &Subject<'_>) -> Option<bool> {
                 .iter()
                 .any(|k| name.contains(k))
                 || matches!(name.as_str(), "verify" | "compare_digest" | "check_hash")
-                    && c.arguments.args.iter().any(names_password);
+                    && c.arguments.args.iter().any(crate::facts::mentions_password);
             (verifier && about_account(test)).then_some(true)
         }
         Expr::Compare(c) if c.comparators.len() == 1 => {
             let sides = [c.left.as_ref(), &c.comparators[0]];
-            if !(sides.iter().all(|s| names_password(s)) && about_account(test)) {
+            if !(sides.iter().all(|s| crate::facts::mentions_password(s)) && about_account(test)) {
                 return None;
             }
             match c.ops[0] {
