@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie or parameter named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -626,7 +626,9 @@ fn under_example_key(text: &str, at: usize) -> bool {
 /// parameter named for a key, token, secret, password or session
 /// (`request.headers.get("X-Internal-Secret")`, `request.cookies["session_id"]`,
 /// `request.headers["Authorization"]`).
-fn request_credential(e: &Expr) -> Option<String> {
+/// `bodies`: the function's locals bound to the request's body (`data =
+/// request.get_json()`), whose fields are request parameters too.
+fn request_credential(e: &Expr, bodies: &[&str]) -> Option<String> {
     let (mapping, key) = match e {
         Expr::Call(c) => match c.func.as_ref() {
             Expr::Attribute(a) if a.attr.as_str() == "get" => {
@@ -637,11 +639,21 @@ fn request_credential(e: &Expr) -> Option<String> {
         Expr::Subscript(sub) => (sub.value.as_ref(), str_value(&sub.slice)?),
         _ => return None,
     };
-    let m = crate::ast_util::dotted(mapping)?;
+    let m = match mapping {
+        Expr::Call(c) => crate::ast_util::dotted(&c.func)?,
+        other => crate::ast_util::dotted(other)?,
+    };
     if !matches!(
         m.as_str(),
-        "request.headers" | "request.cookies" | "request.args" | "request.values" | "request.form"
-    ) {
+        "request.headers"
+            | "request.cookies"
+            | "request.args"
+            | "request.values"
+            | "request.form"
+            | "request.json"
+            | "request.get_json"
+    ) && !bodies.contains(&m.as_str())
+    {
         return None;
     }
     let k = key.to_ascii_lowercase();
@@ -663,7 +675,32 @@ fn request_credential(e: &Expr) -> Option<String> {
 pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
     let mut tests: Vec<&Expr> = vec![&stmt.test];
     tests.extend(stmt.elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
-    // Locals the function reads from a request credential.
+    // Locals bound to the request's body, and locals the function reads from a request
+    // credential.
+    let bodies: Vec<&str> = cx
+        .functions
+        .last()
+        .map(|f| {
+            crate::facts::assigns_in(&f.body)
+                .iter()
+                .filter(|a| {
+                    let d = match a.value.as_ref() {
+                        Expr::Call(c) => crate::ast_util::dotted(&c.func),
+                        Expr::BoolOp(b) => b.values.first().and_then(|v| match v {
+                            Expr::Call(c) => crate::ast_util::dotted(&c.func),
+                            other => crate::ast_util::dotted(other),
+                        }),
+                        other => crate::ast_util::dotted(other),
+                    };
+                    matches!(
+                        d.as_deref(),
+                        Some("request.get_json" | "request.json" | "request.form")
+                    )
+                })
+                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+                .collect()
+        })
+        .unwrap_or_default();
     let locals: Vec<(String, String)> = cx
         .functions
         .last()
@@ -671,7 +708,7 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
             crate::facts::assigns_in(&f.body)
                 .iter()
                 .filter_map(|a| {
-                    let key = request_credential(&a.value)?;
+                    let key = request_credential(&a.value, &bodies)?;
                     match a.targets.as_slice() {
                         [Expr::Name(n)] => Some((n.id.to_string(), key)),
                         _ => None,
@@ -681,7 +718,7 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
         })
         .unwrap_or_default();
     let credential = |e: &Expr| {
-        request_credential(e).or_else(|| match e {
+        request_credential(e, &bodies).or_else(|| match e {
             Expr::Name(n) => locals
                 .iter()
                 .find(|(l, _)| l == n.id.as_str())
