@@ -132,12 +132,24 @@ pub struct Inventory {
     pub(crate) authenticates: bool,
 }
 
+/// The root of a path in the described space: its first segment, or, under leading
+/// parameters, those parameters and the first literal segment (`/{newsletter}/api/posts`
+/// is in `{}/api`, not in whatever `{newsletter}` matches: its `/{newsletter}/admin` is
+/// another space).
 fn first_segment(path: &str) -> String {
-    path.trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase()
+    let mut root = Vec::new();
+    for seg in path.trim_start_matches('/').split('/') {
+        let parameter = seg.starts_with('{') || seg.starts_with('<');
+        root.push(if parameter {
+            "{}".to_owned()
+        } else {
+            seg.to_ascii_lowercase()
+        });
+        if !parameter {
+            break;
+        }
+    }
+    root.join("/")
 }
 
 fn spec_security(s: &Security) -> &'static str {
@@ -500,6 +512,31 @@ mod tests {
                 .iter()
                 .all(|r| r.spec.is_some() && r.code.is_some())
         );
+    }
+
+    #[test]
+    fn a_described_space_under_a_leading_parameter_is_the_parameter_and_its_first_word() {
+        let spec = vec![documented(
+            "GET",
+            "/{newsletter_slug}/api/posts",
+            Security::Required(vec![]),
+        )];
+        let code = vec![
+            route("GET", "/<newsletter_slug>/api/posts", CodeAuth::Required),
+            route("GET", "/<newsletter_slug>/admin/", CodeAuth::Required),
+        ];
+        let inv = Inventory::build(Some(code), Some(&spec), &[]);
+        assert!(inv.in_described_space("/{newsletter_slug}/api/posts/{post_slug}"));
+        assert!(!inv.in_described_space("/{newsletter_slug}/admin/"));
+        assert!(!inv.in_described_space("/{slug}/confirm/{token}"));
+        assert!(inv.in_described_space("/{other}/api/subscribers"));
+        let plain = Inventory::build(
+            None,
+            Some(&[documented("GET", "/api/x", Security::Public)]),
+            &[],
+        );
+        assert!(plain.in_described_space("/api/y/{id}"));
+        assert!(!plain.in_described_space("/admin"));
     }
 
     #[test]

@@ -9,7 +9,8 @@ declare_rule! {
     /// Code that issues tokens that never expire: `jwt.encode(payload, key)` where the
     /// payload has no `exp` claim, `create_access_token(identity, expires_delta=False)`,
     /// `JWT_ACCESS_TOKEN_EXPIRES = False`, or an access-token lifetime of a year or more; and a
-    /// verifier that ignores expiry (`jwt.decode(..., options={"verify_exp": False})`).
+    /// verifier that ignores expiry (`jwt.decode(..., options={"verify_exp": False})`, or
+    /// `options["verify_exp"] = False` on a path of a function that decodes with them).
     /// It is the static twin of `SC303`, which reads the lifetime off a live token.
     ///
     /// ## Why it matters
@@ -27,7 +28,9 @@ declare_rule! {
     /// A payload built elsewhere (a name bound to a dict the function later adds `exp`
     /// to, `payload["exp"] = ...`) is followed within the function. Signed values that are
     /// not access tokens (`itsdangerous` links with `max_age` at load time) are not `jwt`
-    /// calls and are not reported.
+    /// calls and are not reported. A verifier that skips expiry in a module that reads the
+    /// `exp` claim itself (`expires_at = payload["exp"]`) is `possible`: the expiry may be
+    /// checked by hand after the decode (keystone's JWS tokens).
     ///
     /// ## Fix
     /// ```python
@@ -75,6 +78,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             call,
             "`jwt.decode(..., options={\"verify_exp\": False})` accepts expired tokens: they never expire",
         );
+        lower_if_exp_read(cx);
         return;
     }
     if lower.ends_with("create_access_token") || lower.ends_with("create_refresh_token") {
@@ -145,6 +149,22 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
 /// `SC107` on configuration: `JWT_ACCESS_TOKEN_EXPIRES = False` or a lifetime of a year
 /// or more.
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    // `options["verify_exp"] = False` in a function that decodes with the options it builds
+    // (`jwt.decode(token, **decode_kwargs)`): on that path expired tokens pass.
+    if bool_value(value) == Some(false)
+        && let Some(target) = targets.iter().find(|t| {
+            matches!(t, Expr::Subscript(s) if crate::ast_util::str_value(&s.slice) == Some("verify_exp"))
+        })
+        && decodes_jwt(cx)
+    {
+        cx.report(
+            &SC107,
+            target,
+            "`options[\"verify_exp\"] = False` for the function's `jwt.decode`: on that path expired tokens are accepted",
+        );
+        lower_if_exp_read(cx);
+        return;
+    }
     let Some(target) = targets.iter().find(|t| {
         crate::recognizers::target_name(t)
             .is_some_and(|n| n == "JWT_ACCESS_TOKEN_EXPIRES")
@@ -213,6 +233,56 @@ fn timedelta_days(value: &Expr) -> Option<f64> {
         };
     }
     Some(days)
+}
+
+/// Lowers the finding just reported to `possible` when the module reads the `exp` claim
+/// itself (`expires_at = payload["exp"]`, `claims.get("exp")`): the expiry may be checked
+/// by hand after the decode (keystone's JWS tokens).
+fn lower_if_exp_read(cx: &mut Checker<'_>) {
+    let Some(module) = cx.file.module() else {
+        return;
+    };
+    let mut read = false;
+    for stmt in &module.body {
+        crate::ast_util::each_expr_in_stmt(stmt, &mut |e| {
+            read |= match e {
+                Expr::Subscript(s) => {
+                    matches!(s.ctx, ast::ExprContext::Load)
+                        && crate::ast_util::str_value(&s.slice) == Some("exp")
+                }
+                Expr::Call(c) => {
+                    crate::ast_util::callee_last(c) == Some("get")
+                        && c.arguments.args.first().and_then(crate::ast_util::str_value)
+                            == Some("exp")
+                }
+                _ => false,
+            };
+        });
+    }
+    if read && let Some(f) = cx.findings.last_mut() {
+        f.lower_to_possible(
+            "the module reads the `exp` claim itself: the expiry may be checked by hand after the decode",
+        );
+    }
+}
+
+/// Whether the current function decodes a JWT (`jwt.decode(...)`).
+fn decodes_jwt(cx: &Checker<'_>) -> bool {
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Call(c) = e
+            && cx.qualified(c).is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("jwt") && n.ends_with(".decode")
+            })
+        {
+            found = true;
+        }
+    });
+    found
 }
 
 hooks! {
