@@ -230,7 +230,32 @@ pub(crate) fn is_name_map(d: &ast::ExprDict) -> bool {
         .iter()
         .filter(|(k, v)| v.len() >= 2 && (k == v || k.contains(v.as_str())))
         .count();
-    pairs.len() >= 3 && pairs.len() == d.items.len() && naming * 2 > pairs.len()
+    if pairs.len() >= 3 && pairs.len() == d.items.len() && naming * 2 > pairs.len() {
+        return true;
+    }
+    // Field names to a schema's attribute names (`{"user_name": "uid", "password":
+    // "userPassword", "given_name": "givenName"}`, an LDAP or JSON mapping, `{"userPassword":
+    // "password_hash", "phone": "phone_number"}`): every value an identifier, most of them
+    // compound names (camelCase, snake_case) or their key.
+    let values: Vec<&str> = d
+        .items
+        .iter()
+        .filter_map(|i| crate::ast_util::str_value(&i.value))
+        .collect();
+    let identifier = |v: &&str| {
+        v.starts_with(|c: char| c.is_ascii_alphabetic())
+            && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+    };
+    // `userPassword`, `password_hash`: a compound name, not a word a person would pick.
+    let camel = |v: &&str| {
+        v.starts_with(|c: char| c.is_ascii_lowercase())
+            && (v.chars().skip(1).any(|c| c.is_ascii_uppercase()) && !v.contains('_')
+                || v.contains('_') && !v.chars().any(|c| c.is_ascii_uppercase()))
+    };
+    values.len() >= 3
+        && values.len() == d.items.len()
+        && values.iter().all(identifier)
+        && (values.iter().filter(|v| camel(v)).count() + naming) * 2 > values.len()
 }
 
 /// Whether a value could be a machine-made key (not a dummy word an SDK needs): mixed

@@ -22,7 +22,8 @@ declare_rule! {
     /// name, an environment variable's name, a dotted setting key, a route, a namespaced type
     /// that ends in the name's own spelling such as `_ACCESS_TOKEN = "OS-OAUTH1:access_token"`,
     /// an entry of a dict that maps names to names such as `{"password": "pass", "email":
-    /// "mail", "name": "name"}`), when it is a
+    /// "mail", "name": "name"}` or to a schema's attribute names such as `{"user_name": "uid",
+    /// "password": "userPassword", "given_name": "givenName"}`), when it is a
     /// placeholder, or when a key or token is a dictionary word no machine would generate
     /// (`"unused"`); a short password is reported, because it is a weak real one. Connection URLs
     /// whose credentials only show the shape (`user:pass@`, `scott:tiger@`, `USER:PASSWORD@`)
