@@ -24,7 +24,8 @@ declare_rule! {
     /// URL by design (they are mailed): in functions named so the finding is `possible`, and
     /// so it is where the function checks the token as a signed link bound to a purpose and an
     /// age (`serializer.loads(token, salt="file-download", max_age=86400)`) or to an audience
-    /// (`read_token(token, audience=Audience.password_reset)`). Forgotten-password and e-mail
+    /// (`read_token(token, audience=Audience.password_reset)`), or looks it up for one purpose
+    /// (`File.get_by_download_token(token, DownloadType.raw)`). Forgotten-password and e-mail
     /// validation views count among them, and so does a provider's token handed on to link or
     /// exchange it (`lfm.link_account(token)`), and a link to one object by its uuid (the token
     /// compared with a record's `uuid`, or looking one up by it: `get_registration(uuid=token)`). A read only hashed (a rate limiter's key,
@@ -316,6 +317,15 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
                     // A token read for one audience (`read_token(token,
                     // audience=Audience.password_reset)`): a purpose-bound link.
                     || c.arguments.find_keyword("audience").is_some()
+                    // A token looked up for one purpose (`File.get_by_download_token(token,
+                    // DownloadType.raw)`, `verify_share_token`): a link to one thing.
+                    || callee_last(c).is_some_and(|n| {
+                        let ws = crate::patterns::words(n);
+                        ws.iter().any(|w| w == "token")
+                            && ws.iter().any(|w| {
+                                matches!(w.as_str(), "download" | "share" | "export" | "preview" | "attachment")
+                            })
+                    })
             })
         });
         let one_time = one_time
