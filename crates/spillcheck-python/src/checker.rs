@@ -620,6 +620,19 @@ fn registered_handlers(file: &SourceFile) -> HashMap<String, &Expr> {
         return out;
     };
     for call in crate::facts::calls_in(&module.body) {
+        // `self.errorhandler(ldap.SERVER_DOWN)(handle_server_down)`: the decorator applied
+        // by hand.
+        if let Expr::Call(inner) = call.func.as_ref()
+            && matches!(
+                callee_last(inner),
+                Some("errorhandler" | "app_errorhandler")
+            )
+            && let (Some(caught), [Expr::Name(handler)]) =
+                (inner.arguments.args.first(), &call.arguments.args[..])
+        {
+            out.insert(handler.id.to_string(), caught);
+            continue;
+        }
         if callee_last(call) != Some("register_error_handler") {
             continue;
         }

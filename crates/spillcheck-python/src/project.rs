@@ -952,6 +952,21 @@ impl ProjectFacts {
                             .insert(v.rsplit('.').next().unwrap_or(&v).to_owned());
                     }
                 }
+                // `api.errorhandler(ldap.SERVER_DOWN)(handle_server_down)`: an error
+                // handler registered by applying the decorator by hand answers clients.
+                if let Expr::Call(c) = expr
+                    && let Expr::Call(inner) = c.func.as_ref()
+                    && matches!(
+                        callee_last(inner),
+                        Some("errorhandler" | "app_errorhandler")
+                    )
+                    && let [handler] = &c.arguments.args[..]
+                    && let Some(v) = dotted(handler)
+                {
+                    self.facts
+                        .views
+                        .insert(v.rsplit('.').next().unwrap_or(&v).to_owned());
+                }
                 walk_expr(self, expr);
             }
         }

@@ -316,7 +316,21 @@ fn answer_of<'a>(cx: &Checker<'a>, body: &'a [Stmt]) -> Option<Answer<'a>> {
                         other => dotted(other),
                     };
                     if let Some(class) = class {
-                        sig.insert(class.rsplit('.').next().unwrap_or(&class).to_owned());
+                        let last = class.rsplit('.').next().unwrap_or(&class);
+                        sig.insert(last.to_owned());
+                        // Werkzeug's HTTP errors answer their status.
+                        let status = match last {
+                            "BadRequest" => Some("400"),
+                            "Unauthorized" => Some("401"),
+                            "Forbidden" => Some("403"),
+                            "NotFound" => Some("404"),
+                            "Conflict" => Some("409"),
+                            "UnprocessableEntity" => Some("422"),
+                            _ => None,
+                        };
+                        if let Some(status) = status {
+                            sig.insert(status.to_owned());
+                        }
                     }
                     literals(exc, &mut sig);
                 }

@@ -91,6 +91,14 @@ fn same_as_user(cx: &Checker<'_>, name: &str, literal: &str) -> bool {
     else {
         return false;
     };
+    // The app's own login (`BASIC_AUTH_USERNAME = "admin"`, `BASIC_AUTH_PASSWORD =
+    // "admin"`): a default account that works until someone changes it, not a shape.
+    if ["AUTH", "ADMIN", "LOGIN", "DEFAULT", "SUPERUSER", "ROOT", "BASIC"]
+        .iter()
+        .any(|w| stem.contains(w))
+    {
+        return false;
+    }
     ["_USER", "_USERNAME", "_LOGIN"].iter().any(|s| {
         cx.constants
             .get(format!("{stem}{s}").as_str())
