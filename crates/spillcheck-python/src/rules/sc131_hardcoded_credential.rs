@@ -26,7 +26,10 @@ declare_rule! {
     /// "password": "userPassword", "given_name": "givenName"}`), when it is a
     /// placeholder, or when a key or token is a dictionary word no machine would generate
     /// (`"unused"`); a short password is reported, because it is a weak real one. Connection URLs
-    /// whose credentials only show the shape (`user:pass@`, `scott:tiger@`, `USER:PASSWORD@`)
+    /// whose credentials only show the shape (`user:pass@`, `scott:tiger@`, `USER:PASSWORD@`),
+    /// and a service's password equal to the user set beside it (`SMTP_USER = SMTP_PASSWORD =
+    /// "superset"`; not the app's own login: `BASIC_AUTH_USERNAME = BASIC_AUTH_PASSWORD =
+    /// "admin"` is reported),
     /// and strings in docstrings are not reported; test and sample data are `possible`, and
     /// so is a connection URL held under a key that says it shows examples
     /// (`"connection_examples": [{"connection_string": "…://SYSDBA:masterkey@…"}]`). A
