@@ -27,7 +27,12 @@ declare_rule! {
     /// `parse_sql(query)` of the body's `query`, `int(request.args["n"])`) fails with words
     /// about the client's own input: not reported.
     /// A `KeyError` caught around reads of the request's own fields (`data["token"]` of `data =
-    /// request.get_json()`) names the field the client did not send: not reported. A broad
+    /// request.get_json()`) names the field the client did not send: not reported. An `except`
+    /// of a permission, missing-file or validation error (`PermissionError`, `FileNotFoundError`,
+    /// `ValueError`, `TypeError`, with or without `KeyError`) answered with a client error
+    /// status (`403`, `404`, `400`) is `possible`: the text is mostly the project's refusal or
+    /// the field the client got wrong (an app-wide handler stays: it catches the OS's errors
+    /// too). A broad
     /// catch around a block that raises several messages of its own (`raise
     /// Exception(_("Guest can't have this role"))`) relays mostly those sentences: `possible`.
     /// Answers built by response helpers count (`jsonify`, Flask-AppBuilder's
@@ -310,6 +315,39 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             let message = format!("the exception `{name}` is returned to the client");
             let finding = report_returned(cx, stmt, value, &ctx, message);
             finding.autofix = fix;
+            // A permission, missing-file or validation error answered as the client's own
+            // (`except PermissionError as e: return make_api_response(None, str(e), 403)`,
+            // `except (ValueError, KeyError)` … 400): the text is the project's refusal or
+            // the field the client got wrong, rarely the machinery's.
+            let client_status = {
+                let mut statuses = Vec::new();
+                crate::ast_util::each_expr(value, &mut |e| {
+                    if let Some(c) = int_value(e)
+                        && (400..600).contains(&c)
+                    {
+                        statuses.push(c);
+                    }
+                });
+                !statuses.is_empty() && statuses.iter().all(|c| *c < 500)
+            };
+            // A `KeyError` alone stays: around the server's own settings its text names
+            // their keys. Beside a `ValueError` it is a validation catch.
+            // An app-wide handler (`errorhandler(FileNotFoundError)`) catches the OS's too,
+            // with its paths: it stays.
+            let lookups = !ctx.broad
+                && !ctx.handler
+                && ctx.types.iter().any(|t| t != "KeyError")
+                && ctx.types.iter().all(|t| {
+                    matches!(
+                        t.as_str(),
+                        "KeyError" | "PermissionError" | "FileNotFoundError" | "ValueError" | "TypeError"
+                    )
+                });
+            if lookups && client_status {
+                finding.lower_to_possible(
+                    "a permission, missing-file or validation error answered as a client error (4xx): its text is mostly the project's refusal or the field the client got wrong",
+                );
+            }
             // A broad catch around a `try` that raises messages of its own: what it relays
             // is mostly those sentences, written for users.
             if ctx.broad && !ctx.internal && ctx.own_messages {
