@@ -1084,8 +1084,25 @@ fn decorator_auth(
     // and Flask-AppBuilder's `@protect()`: the caller's grants, checked before the view.
     let policy = args.is_some()
         && (last == "enforce" || last == "protect" && !name.to_ascii_lowercase().contains("csrf"));
+    // `@api_login(require_role=[...])`, `@web_login`: a project's login check by name
+    // (not `@login_exempt`, `@skip_login`, `@no_login`).
+    let login_named = crate::patterns::words(last).iter().any(|w| w == "login")
+        && ![
+            "exempt",
+            "skip",
+            "no",
+            "optional",
+            "public",
+            "anonymous",
+            "page",
+            "view",
+            "form",
+        ]
+        .iter()
+        .any(|w| crate::patterns::words(last).iter().any(|x| x == w));
     let known = AUTH_DECORATORS.contains(&last)
         || AUTH_STEMS.iter().any(|s| lower.contains(s))
+        || login_named
         || policy
         || configured;
     let protector = protectors.contains(name.split('.').next().unwrap_or(&name));

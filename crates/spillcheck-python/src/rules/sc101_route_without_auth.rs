@@ -70,7 +70,9 @@ declare_rule! {
     /// Authentication it recognizes: decorators (`login_required`, `jwt_required`,
     /// Flask-HTTPAuth's `auth.login_required`, APIFairy's `authenticate(token_auth)`, project
     /// decorators that check credentials and reject, also when they return what a helper
-    /// makes of the view: `def secure(self, func): return self._apply_secure(func)`),
+    /// makes of the view: `def secure(self, func): return self._apply_secure(func)`, and a
+    /// decorator named for a login check, `@api_login(require_role=[...])`, not for an
+    /// exemption: `@login_exempt`),
     /// `before_request` and `url_value_preprocessor` hooks (a hook under an authenticating
     /// decorator too: `@admin_required def before_admin()`), class
     /// `decorators`/`method_decorators`, and checks inside the handler
