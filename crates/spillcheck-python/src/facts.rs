@@ -1694,6 +1694,13 @@ pub(crate) fn func_facts_with<'a>(
 /// Whether `e` speaks of a password anywhere: a name, an attribute or a string with
 /// `passw` or `pwd` in it (`user.password_hash`, `data["password"]`, `pwd`).
 pub(crate) fn mentions_password(e: &Expr) -> bool {
+    any_word(e, &mut |word| {
+        word.contains("passw") || word.contains("pwd")
+    })
+}
+
+/// Whether some word of `e` (a name, an attribute, a string, lower-cased) satisfies `pred`.
+fn any_word(e: &Expr, pred: &mut dyn FnMut(&str) -> bool) -> bool {
     crate::ast_util::any_expr(e, &mut |x| {
         let word = match x {
             Expr::StringLiteral(l) => l.value.to_str().to_ascii_lowercase(),
@@ -1701,7 +1708,7 @@ pub(crate) fn mentions_password(e: &Expr) -> bool {
             Expr::Name(n) => n.id.as_str().to_ascii_lowercase(),
             _ => return false,
         };
-        word.contains("passw") || word.contains("pwd")
+        pred(&word)
     })
 }
 
@@ -1727,13 +1734,7 @@ pub(crate) fn verifies_a_password(func: &ast::StmtFunctionDef) -> bool {
                         || matches!(side, Expr::Subscript(s) if matches!(s.value.as_ref(), Expr::Name(n) if !n.id.as_str().to_ascii_lowercase().contains("form") && !n.id.as_str().to_ascii_lowercase().contains("data") && n.id.as_str() != "request"))
                 };
                 let confirming = sides.iter().any(|side| {
-                    crate::ast_util::any_expr(side, &mut |x| {
-                        let word = match x {
-                            Expr::StringLiteral(l) => l.value.to_str().to_ascii_lowercase(),
-                            Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
-                            Expr::Name(n) => n.id.as_str().to_ascii_lowercase(),
-                            _ => return false,
-                        };
+                    any_word(side, &mut |word| {
                         [
                             "confirm", "again", "repeat", "retype", "control", "new", "verify",
                             "check",
