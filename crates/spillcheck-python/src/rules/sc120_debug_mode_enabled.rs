@@ -29,7 +29,8 @@ declare_rule! {
     /// (`DevelopmentConfig`, `TestingConfig`), in a base class that a production class of
     /// the module subclasses and switches off (`class ProductionConfig(Config): DEBUG =
     /// False`), in modules named for development (`debug.py`,
-    /// `run_dev.py`, `settings_local.py`, a `profiler.py` that runs the app under cProfile) and code under `examples/`, `docs/` are
+    /// `run_dev.py`, `settings_local.py`, a `profiler.py` that runs the app under cProfile),
+    /// a server started by a function named for development (a `dev` command) and code under `examples/`, `docs/` are
     /// `possible`, and so is `app.debug = True` in a module that serves the app with another
     /// WSGI server (gevent's `WSGIServer`, waitress, wsgiref) and never starts Werkzeug's: no
     /// debugger answers there. A debug flag set in the configuration (`DEBUG = True`,
@@ -229,6 +230,19 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 // `debug.py`, `run_dev.py`: a launcher for developers.
                 let index = cx.findings.len() - 1;
                 cx.lower_in_non_production(index);
+                // `def dev(port, host): create_app().run(debug=True)` (a `dev` command):
+                // the development server of a function named for development.
+                if let Some(func) = cx.functions.last()
+                    && crate::patterns::words(func.name.as_str()).iter().any(|w| {
+                        matches!(w.as_str(), "dev" | "devserver" | "development" | "debug")
+                    })
+                    && let Some(f) = cx.findings.get_mut(index)
+                {
+                    f.lower_to_possible(format!(
+                        "started by `{}`, a function named for development",
+                        func.name
+                    ));
+                }
             }
         }
         Some("update" | "from_mapping")
