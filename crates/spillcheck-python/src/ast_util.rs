@@ -28,6 +28,15 @@ pub(crate) fn callee(call: &ast::ExprCall) -> Option<String> {
     dotted(&call.func)
 }
 
+/// The dotted name of what `expr` calls, or of `expr` itself when it is no call:
+/// `request.get_json` for `request.get_json()` and `request.json` for `request.json`.
+pub(crate) fn callee_or_dotted(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Call(c) => dotted(&c.func),
+        other => dotted(other),
+    }
+}
+
 /// The operands of a comparison, left first: `a`, `b`, `c` of `a < b == c`.
 pub(crate) fn operands(c: &ast::ExprCompare) -> impl Iterator<Item = &Expr> + Clone {
     std::iter::once(c.left.as_ref()).chain(c.comparators.iter())

@@ -75,11 +75,7 @@ impl ExceptContext {
 
 /// The request's own mappings: `request.json`, `request.form`, `request.get_json()`...
 fn is_request_mapping(e: &Expr) -> bool {
-    let receiver = match e {
-        Expr::Call(c) => dotted(&c.func),
-        other => dotted(other),
-    }
-    .unwrap_or_default();
+    let receiver = crate::ast_util::callee_or_dotted(e).unwrap_or_default();
     matches!(
         receiver.as_str(),
         "request.json"
@@ -115,13 +111,9 @@ fn is_client_input(
     request_locals: &[String],
     func: Option<&ast::StmtFunctionDef>,
 ) -> bool {
+    // The request's mappings (`is_request_mapping`) are among its `request.` reads.
     let direct = |x: &Expr| {
-        is_request_mapping(x)
-            || match x {
-                Expr::Call(c) => dotted(&c.func),
-                other => dotted(other),
-            }
-            .is_some_and(|d| d.starts_with("request."))
+        crate::ast_util::callee_or_dotted(x).is_some_and(|d| d.starts_with("request."))
             || matches!(x, Expr::Name(n) if request_locals.iter().any(|l| l == n.id.as_str()))
     };
     let field = |x: &Expr| match x {

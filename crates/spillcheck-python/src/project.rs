@@ -1021,10 +1021,7 @@ impl ProjectFacts {
                         if view {
                             self.facts.views.insert(f.name.to_string());
                             for d in &f.decorator_list {
-                                let base = match &d.expression {
-                                    Expr::Call(c) => dotted(&c.func),
-                                    other => dotted(other),
-                                };
+                                let base = crate::ast_util::callee_or_dotted(&d.expression);
                                 if let Some(b) = base {
                                     self.facts
                                         .view_decorators

@@ -311,11 +311,7 @@ fn answer_of<'a>(cx: &Checker<'a>, body: &'a [Stmt]) -> Option<Answer<'a>> {
             }
             Stmt::Raise(r) => {
                 if let Some(exc) = &r.exc {
-                    let class = match exc.as_ref() {
-                        Expr::Call(c) => dotted(&c.func),
-                        other => dotted(other),
-                    };
-                    if let Some(class) = class {
+                    if let Some(class) = crate::ast_util::callee_or_dotted(exc) {
                         let last = class.rsplit('.').next().unwrap_or(&class);
                         sig.insert(last.to_owned());
                         // Werkzeug's HTTP errors answer their status.
@@ -572,6 +568,11 @@ fn walk<'a>(cx: &Checker<'a>, body: &'a [Stmt], account: &Subject<'_>, found: &m
 /// The locals a function tests for absence, in order (the account candidates).
 fn tested_locals(body: &[Stmt]) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
+    fn add<'b>(out: &mut Vec<&'b str>, n: &'b str) {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
     for stmt in body {
         crate::ast_util::each_stmt(stmt, &mut |s| {
             let tests: Vec<&Expr> = match s {
@@ -583,9 +584,7 @@ fn tested_locals(body: &[Stmt]) -> Vec<&str> {
                     if matches!(a.value.as_ref(), Expr::Call(c) if callee_last(c).is_some_and(|n| n.ends_with("_or_404"))) =>
                 {
                     for n in a.targets.iter().flat_map(crate::ast_util::target_names) {
-                        if !out.contains(&n) {
-                            out.push(n);
-                        }
+                        add(&mut out, n);
                     }
                     Vec::new()
                 }
@@ -594,9 +593,7 @@ fn tested_locals(body: &[Stmt]) -> Vec<&str> {
                     for x in &t.body {
                         if let Stmt::Assign(a) = x {
                             for n in a.targets.iter().flat_map(crate::ast_util::target_names) {
-                                if !out.contains(&n) {
-                                    out.push(n);
-                                }
+                                add(&mut out, n);
                             }
                         }
                     }
@@ -610,10 +607,8 @@ fn tested_locals(body: &[Stmt]) -> Vec<&str> {
                     other => vec![other],
                 };
                 for p in parts.into_iter().chain(std::iter::once(t)) {
-                    if let Some((n, _)) = absence_test(p)
-                        && !out.contains(&n)
-                    {
-                        out.push(n);
+                    if let Some((n, _)) = absence_test(p) {
+                        add(&mut out, n);
                     }
                 }
             }

@@ -651,10 +651,7 @@ fn request_credential(e: &Expr, bodies: &[&str]) -> Option<String> {
         Expr::Subscript(sub) => (sub.value.as_ref(), str_value(&sub.slice)?),
         _ => return None,
     };
-    let m = match mapping {
-        Expr::Call(c) => crate::ast_util::dotted(&c.func)?,
-        other => crate::ast_util::dotted(other)?,
-    };
+    let m = crate::ast_util::callee_or_dotted(mapping)?;
     if !matches!(
         m.as_str(),
         "request.headers"
@@ -696,13 +693,13 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
             crate::facts::assigns_in(&f.body)
                 .iter()
                 .filter(|a| {
+                    // `request.get_json() or {}`: the body when there is one.
                     let d = match a.value.as_ref() {
-                        Expr::Call(c) => crate::ast_util::dotted(&c.func),
-                        Expr::BoolOp(b) => b.values.first().and_then(|v| match v {
-                            Expr::Call(c) => crate::ast_util::dotted(&c.func),
-                            other => crate::ast_util::dotted(other),
-                        }),
-                        other => crate::ast_util::dotted(other),
+                        Expr::BoolOp(b) => b
+                            .values
+                            .first()
+                            .and_then(crate::ast_util::callee_or_dotted),
+                        other => crate::ast_util::callee_or_dotted(other),
                     };
                     matches!(
                         d.as_deref(),
