@@ -266,7 +266,7 @@ fn lower_if_exp_read(cx: &mut Checker<'_>) {
     }
 }
 
-/// Whether the current function decodes a JWT (`jwt.decode(...)`).
+/// Whether the current function decodes a JWT (`jwt.decode(...)`, `jwt.decode_complete(...)`).
 fn decodes_jwt(cx: &Checker<'_>) -> bool {
     let Some(func) = cx.functions.last() else {
         return false;
@@ -274,10 +274,9 @@ fn decodes_jwt(cx: &Checker<'_>) -> bool {
     let mut found = false;
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Expr::Call(c) = e
-            && cx.qualified(c).is_some_and(|n| {
-                let n = n.to_ascii_lowercase();
-                n.contains("jwt") && n.ends_with(".decode")
-            })
+            && cx
+                .qualified(c)
+                .is_some_and(|n| crate::recognizers::is_jwt_decode_name(&n))
         {
             found = true;
         }
