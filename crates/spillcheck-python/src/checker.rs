@@ -73,18 +73,14 @@ impl ExceptContext {
     }
 }
 
-/// The request's own mappings: `request.json`, `request.form`, `request.get_json()`...
+/// The request's own mappings: its body ([`crate::recognizers::request_body`]: `request.json`,
+/// `request.get_json() or {}`...), its query (`request.args`) and its files.
 fn is_request_mapping(e: &Expr) -> bool {
-    let receiver = crate::ast_util::callee_or_dotted(e).unwrap_or_default();
-    matches!(
-        receiver.as_str(),
-        "request.json"
-            | "request.form"
-            | "request.args"
-            | "request.values"
-            | "request.files"
-            | "request.get_json"
-    )
+    crate::recognizers::request_body(e)
+        || matches!(
+            crate::ast_util::callee_or_dotted(e).as_deref(),
+            Some("request.args" | "request.files")
+        )
 }
 
 /// Locals of `func` bound to one of the request's mappings (`data = request.get_json()`).

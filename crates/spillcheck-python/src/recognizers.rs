@@ -14,6 +14,37 @@ pub(crate) fn is_jwt_decode_name(name: &str) -> bool {
     (lower.ends_with(".decode") || lower.ends_with(".decode_complete")) && lower.contains("jwt")
 }
 
+/// The body the client sent, read directly: `request.json`, `request.get_json(...)`,
+/// `request.form`, `request.values`, a copy of one (`request.form.to_dict()`), the raw body
+/// parsed (`json.loads(request.data)`, `json.loads(request.get_data())`), and `X or {}` of
+/// any of them (the body when there is one). What a local holding it is, each pass asks
+/// through its own local tracking.
+pub(crate) fn request_body(e: &Expr) -> bool {
+    let of_request = |x: &Expr| matches!(x, Expr::Name(n) if n.id.as_str() == "request");
+    match e {
+        Expr::BoolOp(b) => b.values.first().is_some_and(request_body),
+        Expr::Attribute(a) => {
+            matches!(a.attr.as_str(), "json" | "form" | "values") && of_request(&a.value)
+        }
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "get_json" => of_request(&a.value),
+            Expr::Attribute(a) if matches!(a.attr.as_str(), "to_dict" | "copy") => {
+                request_body(&a.value)
+            }
+            _ if callee_last(c) == Some("loads") => c.arguments.args.first().is_some_and(|x| {
+                let raw = match x {
+                    Expr::Call(inner) => inner.func.as_ref(),
+                    other => other,
+                };
+                matches!(raw, Expr::Attribute(a) if matches!(a.attr.as_str(), "data" | "get_data")
+                    && of_request(&a.value))
+            }),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// `[X]` for the `algorithm=X` the file's `jwt.encode` signs with, when `usable` says its
 /// text can be copied to the call being fixed.
 pub(crate) fn signing_algorithms(

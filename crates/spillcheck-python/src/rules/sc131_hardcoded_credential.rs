@@ -692,20 +692,7 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
         .map(|f| {
             crate::facts::assigns_in(&f.body)
                 .iter()
-                .filter(|a| {
-                    // `request.get_json() or {}`: the body when there is one.
-                    let d = match a.value.as_ref() {
-                        Expr::BoolOp(b) => b
-                            .values
-                            .first()
-                            .and_then(crate::ast_util::callee_or_dotted),
-                        other => crate::ast_util::callee_or_dotted(other),
-                    };
-                    matches!(
-                        d.as_deref(),
-                        Some("request.get_json" | "request.json" | "request.form")
-                    )
-                })
+                .filter(|a| crate::recognizers::request_body(&a.value))
                 .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
                 .collect()
         })

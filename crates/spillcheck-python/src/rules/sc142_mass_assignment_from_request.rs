@@ -43,6 +43,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::ast_util::{any_expr, callee_last, dotted, str_value};
 use crate::checker::Checker;
+use crate::recognizers::request_body;
 
 /// Fields that grant privileges.
 const PRIVILEGE_FIELDS: &[&str] = &[
@@ -59,39 +60,13 @@ const PRIVILEGE_FIELDS: &[&str] = &[
     "privileges",
 ];
 
-/// `request.json`, `request.get_json()`, `request.form`, `request.values`,
-/// `request.form.to_dict()`, `json.loads(request.data)`, `request.get_json() or {}`.
-fn reads_body_directly(e: &Expr) -> bool {
-    match e {
-        Expr::BoolOp(b) => b.values.first().is_some_and(reads_body_directly),
-        Expr::Attribute(a) => {
-            matches!(a.attr.as_str(), "json" | "form" | "values")
-                && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "request")
-        }
-        Expr::Call(c) => match c.func.as_ref() {
-            Expr::Attribute(a) if a.attr.as_str() == "get_json" => {
-                matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "request")
-            }
-            Expr::Attribute(a) if matches!(a.attr.as_str(), "to_dict" | "copy") => {
-                reads_body_directly(&a.value)
-            }
-            _ if callee_last(c) == Some("loads") => c.arguments.args.first().is_some_and(|x| {
-                matches!(x, Expr::Attribute(a) if matches!(a.attr.as_str(), "data" | "get_data")
-                    && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "request"))
-            }),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
 /// The request's body: read directly, or a local of the current function assigned from it
 /// (not through a schema).
 fn is_body(cx: &Checker<'_>, e: &Expr) -> bool {
-    if reads_body_directly(e) {
+    if request_body(e) {
         return true;
     }
-    assigned_from(cx, e, reads_body_directly)
+    assigned_from(cx, e, request_body)
 }
 
 /// Whether `e` names a local the current function assigns from a value `from` accepts.
