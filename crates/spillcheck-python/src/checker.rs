@@ -353,31 +353,13 @@ impl<'a> Checker<'a> {
     /// Whether the current code runs only when a debug/dev flag or env var says so.
     pub(crate) fn guarded_by_flag(&self) -> bool {
         self.guards.iter().any(|g| {
-            let mut hit = false;
-            crate::ast_util::each_expr(g, &mut |e| {
-                // `if app.config["DEBUG"]:`, `if current_app.config.get("TESTING")`.
-                if let Some(text) = crate::ast_util::str_value(e) {
-                    let t = text.to_ascii_lowercase();
-                    if matches!(
-                        t.as_str(),
-                        "debug" | "flask_debug" | "testing" | "development" | "dev"
-                    ) {
-                        hit = true;
-                    }
-                }
-                if let Some(d) = dotted(e) {
-                    let d = d.to_ascii_lowercase();
-                    if d.contains("debug")
-                        || d.contains("environ")
-                        || d.contains("getenv")
-                        || d.contains("testing")
-                        || d.contains("development")
-                    {
-                        hit = true;
-                    }
-                }
-            });
-            hit
+            crate::recognizers::reads_debug_flag(g)
+                || crate::ast_util::any_expr(g, &mut |e| {
+                    dotted(e).is_some_and(|d| {
+                        let d = d.to_ascii_lowercase();
+                        d.contains("environ") || d.contains("getenv")
+                    })
+                })
         })
     }
 

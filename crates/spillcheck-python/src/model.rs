@@ -217,6 +217,9 @@ pub(crate) struct RouteSite<'a> {
     /// usual accessors: parameters an auth decorator injects (`auth_user`, `project`),
     /// `g` attributes the project's authentication sets.
     pub identity: Vec<String>,
+    /// Its blueprint is registered only when a debug flag is on (`if app.config["DEBUG"]:
+    /// app.register_blueprint(debug_bp)`): the route does not exist in production.
+    pub dev_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -264,8 +267,12 @@ struct Hook<'a> {
 struct Gathered<'a> {
     apps: HashSet<String>,
     blueprints: HashMap<BpKey, BlueprintDef>,
-    /// `parent.register_blueprint(child, url_prefix=...)`: (file, child, parent, prefix).
-    registrations: Vec<(usize, String, String, Option<String>)>,
+    /// `parent.register_blueprint(child, url_prefix=...)`: (file, child, parent, prefix,
+    /// registered only when a debug flag says so).
+    registrations: Vec<(usize, String, String, Option<String>, bool)>,
+    /// How many `if DEBUG:` bodies the gathering is inside (`if app.config["DEBUG"]:
+    /// app.register_blueprint(debug_bp)`: routes that exist only in development).
+    in_debug: usize,
     /// restful Api / RESTX Namespace → (what it is attached to, prefix)
     apis: HashMap<BpKey, (String, String)>,
     /// Per file: imported name → what it stands for (`bp` → `app.auth.views.bp`).
@@ -274,7 +281,8 @@ struct Gathered<'a> {
     modules: Vec<String>,
     /// Files that are packages (`__init__.py`).
     package_files: HashSet<usize>,
-    /// Project classes derived from `Blueprint` (`class PgAdminModule(Blueprint)`).
+    /// Project classes derived from `Blueprint` (`class PgAdminModule(Blueprint)`), and
+    /// functions that return a new one (`def get_blueprint(name): return Blueprint(name, ...)`).
     blueprint_classes: HashSet<String>,
     routes: Vec<RawRoute<'a>>,
     hooks: Vec<Hook<'a>>,
@@ -417,7 +425,11 @@ impl<'a> Gathered<'a> {
                     self.visit_body(&c.body, file, Some(c), false);
                 }
                 Stmt::If(i) => {
+                    let debug = crate::recognizers::reads_debug_flag(&i.test)
+                        && !matches!(i.test.as_ref(), Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not);
+                    self.in_debug += usize::from(debug);
                     self.visit_body(&i.body, file, class, top);
+                    self.in_debug -= usize::from(debug);
                     for clause in &i.elif_else_clauses {
                         self.visit_body(&clause.body, file, class, top);
                     }
@@ -823,7 +835,8 @@ impl<'a> Gathered<'a> {
                     let prefix = kwarg(call, "url_prefix")
                         .and_then(str_value)
                         .map(str::to_owned);
-                    self.registrations.push((file, child, receiver, prefix));
+                    self.registrations
+                        .push((file, child, receiver, prefix, self.in_debug > 0));
                 }
             }
             "add_url_rule" => {
@@ -1189,12 +1202,31 @@ impl<'a> Model<'a> {
         let parents: HashMap<BpKey, (Option<BpKey>, Option<String>)> = g
             .registrations
             .iter()
-            .filter_map(|(file, child, parent, prefix)| {
+            .filter_map(|(file, child, parent, prefix, _)| {
                 let child = g.resolve(&g.blueprints, *file, child)?;
                 let parent = g.resolve(&g.blueprints, *file, parent);
                 Some((child, (parent, prefix.clone())))
             })
             .collect();
+        // Blueprints registered only under `if DEBUG:` (every registration of them).
+        let mut registered: HashMap<BpKey, bool> = HashMap::default();
+        for (file, child, _, _, debug) in &g.registrations {
+            if let Some(child) = g.resolve(&g.blueprints, *file, child) {
+                let all = registered.entry(child).or_insert(true);
+                *all = *all && *debug;
+            }
+        }
+        let debug_only = |bp: Option<&BpKey>| {
+            let mut at = bp.cloned();
+            for _ in 0..8 {
+                let Some(key) = at else { return false };
+                if registered.get(&key) == Some(&true) {
+                    return true;
+                }
+                at = parents.get(&key).and_then(|(p, _)| p.clone());
+            }
+            false
+        };
         let raws = raw_routes(&mut g, files, specs);
         let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
         let mut routes = Vec::new();
@@ -1266,6 +1298,7 @@ impl<'a> Model<'a> {
             routes.push(RouteSite {
                 role_restricted,
                 identity,
+                dev_only: debug_only(bp_key.as_ref()),
                 route: Route {
                     methods: raw.methods,
                     path,
@@ -1397,6 +1430,15 @@ impl<'a> Gathered<'a> {
                             })
                             .unwrap_or_default();
                         bases.push((c.name.to_string(), b));
+                    }
+                    // A blueprint factory: `def get_blueprint(name, import_name): return
+                    // Blueprint(name, import_name, template_folder=...)`.
+                    if let Stmt::FunctionDef(f) = stmt
+                        && crate::facts::returned_exprs(&f.body).iter().any(|e| {
+                            matches!(e, Expr::Call(c) if matches!(callee_last(c), Some("Blueprint" | "APIBlueprint")))
+                        })
+                    {
+                        g.blueprint_classes.insert(f.name.to_string());
                     }
                 }
             }

@@ -45,6 +45,26 @@ pub(crate) fn request_body(e: &Expr) -> bool {
     }
 }
 
+/// Whether a test reads a debug, testing or development flag: `app.config["DEBUG"]`,
+/// `current_app.config.get("TESTING")`, `app.debug`, `settings.DEVELOPMENT`.
+pub(crate) fn reads_debug_flag(test: &Expr) -> bool {
+    crate::ast_util::any_expr(test, &mut |e| {
+        if let Some(text) = str_value(e) {
+            let t = text.to_ascii_lowercase();
+            if matches!(
+                t.as_str(),
+                "debug" | "flask_debug" | "testing" | "development" | "dev"
+            ) {
+                return true;
+            }
+        }
+        crate::ast_util::dotted(e).is_some_and(|d| {
+            let d = d.to_ascii_lowercase();
+            d.contains("debug") || d.contains("testing") || d.contains("development")
+        })
+    })
+}
+
 /// `[X]` for the `algorithm=X` the file's `jwt.encode` signs with, when `usable` says its
 /// text can be copied to the call being fixed.
 pub(crate) fn signing_algorithms(

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A Flask route that handles data but is reached by no authentication: no auth decorator (`jwt_required`, `login_required`, a project decorator that checks the `Authorization` header), no app- or blueprint-level `before_request` hook that rejects anonymous callers, or a hook whose allow-list exempts it. A check in the view itself counts as authentication when it sends away whoever is not signed in, wherever it sends them (`if 'username' not in g.session: return redirect('/')`, `if g.user is None: abort(403)`). A Flask-Login view that acts on `current_user` without asking whether anyone is signed in (`current_user.__dict__.update(...)`), in a module whose other such views all require login, is reported even when it reads no table: its decorator was forgotten (and an e-mail and password in its form do not make it a registration).
+    /// A Flask route that handles data but is reached by no authentication: no auth decorator (`jwt_required`, `login_required`, a project decorator that checks the `Authorization` header), no app- or blueprint-level `before_request` hook that rejects anonymous callers, or a hook whose allow-list exempts it. A check in the view itself counts as authentication when it sends away whoever is not signed in, wherever it sends them (`if 'username' not in g.session: return redirect('/')`, `if g.user is None: abort(403)`). A Flask-Login view that acts on `current_user` without asking whether anyone is signed in (`current_user.__dict__.update(...)`), in a module whose other such views all require login, is reported even when it reads no table: its decorator was forgotten (and an e-mail and password in its form do not make it a registration). A route of a blueprint the app registers only when a debug flag is on (`if app.config["DEBUG"]: app.register_blueprint(debug_bp)`) does not exist in production and is `possible`.
     ///
     /// ## Why it matters
     /// Anyone who can reach the API can call the route without a token. A blueprint whose `before_request` forgets one endpoint is the classic way this happens.
@@ -610,7 +610,10 @@ pub(crate) fn check_routes(
         let mut finding = Finding::new(&SC101, message)
             .at(file.at(&site.func.name))
             .on_route(method, &r.path);
-        if let Some(why) = evidence {
+        if site.dev_only {
+            finding = finding.with_confidence(Confidence::Possible);
+            finding.notes.push("confidence possible: its blueprint is registered only when a debug flag is on (`if app.config[\"DEBUG\"]:`), so the route does not exist in production".to_owned());
+        } else if let Some(why) = evidence {
             finding.notes.push(format!("likely: {why}"));
         } else {
             finding = finding.with_confidence(Confidence::Possible);

@@ -1,7 +1,8 @@
 //! PEM private keys (`-----BEGIN ... PRIVATE KEY-----`). The header line is reported;
 //! the key material follows on the next lines. A header followed on its line by an
 //! ellipsis or a `<…>` (`"-----BEGIN RSA PRIVATE KEY-----..."` in a docstring) shows the
-//! shape of a key, not a key.
+//! shape of a key, not a key; so does a header a sentence names ("PEM encoding without the
+//! -----BEGIN PRIVATE KEY----- header"): a word, not a quote or `=`, precedes it.
 
 use spillcheck_core::secret_patterns::PRIVATE_KEY;
 
@@ -26,7 +27,14 @@ impl Detector for PrivateKey {
             let elided = ["...", "\u{2026}", "<"]
                 .iter()
                 .any(|e| after.starts_with(e));
-            if !elided && !is_placeholder(m.as_str()) {
+            let before = &line[..m.start()];
+            let prose = before.ends_with(char::is_whitespace)
+                && before
+                    .trim_end()
+                    .chars()
+                    .last()
+                    .is_some_and(char::is_alphanumeric);
+            if !elided && !prose && !is_placeholder(m.as_str()) {
                 out.push(Detection {
                     detector: PRIVATE_KEY.id,
                     start: m.start(),
@@ -57,5 +65,17 @@ mod tests {
         assert!(scan(r#"{"privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}"#).is_empty());
         assert!(scan("key = -----BEGIN PRIVATE KEY-----<your key>").is_empty());
         assert!(scan("-----BEGIN CERTIFICATE-----").is_empty());
+        // Named in a sentence, not written out.
+        assert!(
+            scan("    This looks like PEM but without the -----BEGIN PRIVATE KEY-----").is_empty()
+        );
+        assert_eq!(
+            scan("KEY = \"\"\"-----BEGIN EC PRIVATE KEY-----")[0].detector,
+            "private-key"
+        );
+        assert_eq!(
+            scan("key: -----BEGIN PRIVATE KEY-----")[0].detector,
+            "private-key"
+        );
     }
 }
