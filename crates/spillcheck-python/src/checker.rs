@@ -791,6 +791,14 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     self.each(|rule, cx| rule.on_return(cx, stmt, v));
                 }
             }
+            // `abort(400, str(e))`, `api.abort(500, message=...)`: Flask answers with it,
+            // like a `return`.
+            Stmt::Expr(e)
+                if matches!(e.value.as_ref(), Expr::Call(c) if crate::ast_util::callee_last(c) == Some("abort")
+                    && c.arguments.len() > 1) =>
+            {
+                self.each(|rule, cx| rule.on_return(cx, stmt, &e.value));
+            }
             Stmt::For(f) => self.each(|r, cx| r.on_for(cx, f)),
             _ => {}
         }

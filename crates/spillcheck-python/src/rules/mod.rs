@@ -47,7 +47,8 @@ pub(crate) trait Rule: Sync {
     /// development) are lowered to
     /// `possible` by the dispatcher.
     fn on_assign<'a>(&self, _cx: &mut Checker<'a>, _targets: &'a [Expr], _value: &'a Expr) {}
-    /// A `return` with a value.
+    /// A `return` with a value, or an `abort(code, description)` statement (Flask answers
+    /// with it as with a return; `value` is then the call).
     fn on_return<'a>(&self, _cx: &mut Checker<'a>, _stmt: &'a Stmt, _value: &'a Expr) {}
     /// A `for` loop.
     fn on_for<'a>(&self, _cx: &mut Checker<'a>, _stmt: &'a ast::StmtFor) {}
