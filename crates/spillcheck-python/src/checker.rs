@@ -132,7 +132,7 @@ fn is_client_input(
 }
 
 /// Whether `stmt` only parses what the client sent: `x = json.loads(request.data)`,
-/// `ast = parse_sql(query)`, `n = int(request.args["n"])`.
+/// `ast = parse_sql(query)`, `n = int(request.args["n"])`, `args = parser.parse_args()`.
 fn parses_client_input(
     stmt: &Stmt,
     request_locals: &[String],
@@ -162,11 +162,14 @@ fn parses_client_input(
                     | "urlsafe_b64decode"
             )
     });
-    parser
-        && c.arguments
-            .args
-            .first()
-            .is_some_and(|a| is_client_input(a, request_locals, func))
+    // `self.reqparse.parse_args()`: Flask-RESTful's parser reads the request itself.
+    let parses_request = crate::ast_util::callee_last(c) == Some("parse_args");
+    parses_request
+        || parser
+            && c.arguments
+                .args
+                .first()
+                .is_some_and(|a| is_client_input(a, request_locals, func))
 }
 
 /// Whether `stmt` reads a field of the request by subscript (`request.json["token"]`,
@@ -211,7 +214,8 @@ fn raises_own_messages(stmt: &Stmt) -> usize {
     found
 }
 
-/// Exception names whose text describes the server's internals.
+/// Exception names whose text describes the server's internals, wherever they appear in
+/// the name (`sqlalchemy.exc.IntegrityError`, `redis.ConnectionError`).
 const INTERNAL_ERRORS: &[&str] = &[
     "integrityerror",
     "databaseerror",
@@ -223,6 +227,13 @@ const INTERNAL_ERRORS: &[&str] = &[
     "dbapierror",
     "interfaceerror",
     "psycopg",
+    "connectionerror",
+    "requestexception",
+];
+
+/// Built-in errors of the machinery, by their exact name: a project's own class that ends so
+/// (`CSVImportIOError`, `TimeseriesDataIOError`) is its own error, with its own message.
+const BUILTIN_ERRORS: &[&str] = &[
     "keyerror",
     "attributeerror",
     "indexerror",
@@ -230,15 +241,13 @@ const INTERNAL_ERRORS: &[&str] = &[
     "ioerror",
     "filenotfounderror",
     "permissionerror",
-    "connectionerror",
-    "requestexception",
     "timeouterror",
     "runtimeerror",
 ];
 
 fn internal_error(name: &str) -> bool {
     let n = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-    INTERNAL_ERRORS.iter().any(|k| n.contains(k))
+    BUILTIN_ERRORS.contains(&n.as_str()) || INTERNAL_ERRORS.iter().any(|k| n.contains(k))
 }
 
 pub(crate) struct Checker<'a> {

@@ -427,6 +427,41 @@ pub(crate) fn is_login_guard(stmt: &Stmt) -> bool {
     })
 }
 
+/// A check of a shared key that refuses the request when it does not match: `if
+/// app.config["API_ACCESS_KEY"] != get_value(request, "key"): abort(401)`, `if token not in
+/// VALID_TOKENS: return "unauthorized", 401`. One side of the comparison names a key, token
+/// or secret (not a password: a login compares those before anyone is signed in).
+fn is_key_guard(stmt: &Stmt) -> bool {
+    let Stmt::If(i) = stmt else { return false };
+    let Expr::Compare(c) = i.test.as_ref() else {
+        return false;
+    };
+    let refuses_mismatch = matches!(
+        c.ops.as_ref(),
+        [ast::CmpOp::NotEq] | [ast::CmpOp::NotIn] | [ast::CmpOp::IsNot]
+    );
+    let names_key = |e: &Expr| {
+        let mut hit = false;
+        each_expr(e, &mut |x| {
+            let text = match x {
+                Expr::Name(n) => Some(n.id.to_string()),
+                Expr::Attribute(a) => Some(a.attr.to_string()),
+                Expr::StringLiteral(s) => Some(s.value.to_str().to_owned()),
+                _ => None,
+            };
+            hit |= text.is_some_and(|t| {
+                crate::patterns::words(&t)
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "key" | "apikey" | "token" | "secret"))
+            });
+        });
+        hit
+    };
+    refuses_mismatch
+        && (names_key(&c.left) || c.comparators.iter().any(names_key))
+        && i.body.last().is_some_and(is_rejection)
+}
+
 /// Whether a statement rejects the request: `abort(401|403)`, `raise Unauthorized(...)`,
 /// `return ..., 401`, an answer saying authentication is required (any status), a checker
 /// handing its caller the refusal (`return None, (jsonify(...), 401)`).
@@ -1437,7 +1472,7 @@ pub(crate) fn func_facts_with<'a>(
             if is_rejection(stmt) {
                 self.facts.rejects = true;
             }
-            if self.depth == 0 && is_login_guard(stmt) {
+            if self.depth == 0 && (is_login_guard(stmt) || is_key_guard(stmt)) {
                 self.facts.reads_credentials = true;
                 self.facts.rejects = true;
             }

@@ -24,7 +24,7 @@ declare_rule! {
     /// written for users). `traceback.format_exc()` in a client error's handler
     /// (`errorhandler(404)`) runs with no exception in flight and shows nothing.
     /// A `try` that only parses what the client sent (`json.loads(request.data)`,
-    /// `parse_sql(query)` of the body's `query`, `int(request.args["n"])`) fails with words
+    /// `parse_sql(query)` of the body's `query`, `int(request.args["n"])`, Flask-RESTful's `parser.parse_args()`) fails with words
     /// about the client's own input: not reported.
     /// A `KeyError` caught around reads of the request's own fields (`data["token"]` of `data =
     /// request.get_json()`) names the field the client did not send: not reported. An `except`
@@ -41,7 +41,7 @@ declare_rule! {
     /// An exception's text is reported when the handler catches everything (`Exception`,
     /// a bare `except`), answers 5xx, or catches an error of the machinery
     /// whose text names internals (`IntegrityError`, `OperationalError`, `KeyError`, OS and
-    /// network errors). Validation errors and the project's own exceptions carry messages
+    /// network errors; the built-in ones by their exact name: a library's `CSVImportIOError` is its own). Validation errors and the project's own exceptions carry messages
     /// written for users and are not reported. A handler registered for an HTTP error (a
     /// status code such as 500, `HTTPException`, `InternalServerError`) receives Werkzeug's
     /// exception, whose text is the standard description ("500 Internal Server Error: …"),
