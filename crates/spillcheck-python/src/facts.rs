@@ -438,7 +438,7 @@ fn is_key_guard(stmt: &Stmt) -> bool {
     };
     let refuses_mismatch = matches!(
         c.ops.as_ref(),
-        [ast::CmpOp::NotEq] | [ast::CmpOp::NotIn] | [ast::CmpOp::IsNot]
+        [ast::CmpOp::NotEq | ast::CmpOp::NotIn | ast::CmpOp::IsNot]
     );
     let names_key = |e: &Expr| {
         let mut hit = false;
