@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// An error handler (decorated with `errorhandler`, registered by `register_error_handler(Exception, handler)` anywhere in its module, or by the decorator applied by hand: `api.errorhandler(ldap.SERVER_DOWN)(handler)`) or `except` block that puts the exception into the response: `return str(e), 500`, `jsonify(error=repr(exc))`, `abort(500, description=f"Could not save: {e}")` (Flask answers with the description), `traceback.format_exc()` in a response body, or `PROPAGATE_EXCEPTIONS` set so Werkzeug renders tracebacks. Also through a local the handler sets from the exception (`except Exception as e: output = str(e)`, even when the `try` sets it too), answered after the `try` by a response builder, a body with its status, or (in a route) a page built as text (`return f"<pre>{output}</pre>"`), or filled into a template inside the handler (`template = "<h3>%s</h3>" % str(e)`; `return render_template_string(template)`).
+    /// An error handler (decorated with `errorhandler`, registered by `register_error_handler(Exception, handler)` anywhere in its module, or by the decorator applied by hand: `api.errorhandler(ldap.SERVER_DOWN)(handler)`) or `except` block that puts the exception into the response: `return str(e), 500`, `jsonify(error=repr(exc))`, `abort(500, description=f"Could not save: {e}")` (Flask answers with the description), `traceback.format_exc()` in a response body (also in a helper outside any `except` that answers the exception being handled: `tb = traceback.format_exc(); return jsonify(error=str(e), traceback=tb)`, called from a catching decorator), or `PROPAGATE_EXCEPTIONS` set so Werkzeug renders tracebacks. Also through a local the handler sets from the exception (`except Exception as e: output = str(e)`, even when the `try` sets it too), answered after the `try` by a response builder, a body with its status, or (in a route) a page built as text (`return f"<pre>{output}</pre>"`), or filled into a template inside the handler (`template = "<h3>%s</h3>" % str(e)`; `return render_template_string(template)`).
     ///
     /// ## Why it matters
     /// Tracebacks and exception texts disclose file paths, SQL statements, library versions and sometimes data of other users; they are a map for the next attack (CWE-209).
@@ -226,6 +226,15 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         return;
     }
     let Some(ctx) = cx.excepts.last().cloned() else {
+        if answers_traceback(cx, value) {
+            let finding = cx.report(
+                &SC121,
+                stmt,
+                "the traceback is returned to the client (this function answers the exception being handled)",
+            );
+            finding.notes.push("`traceback.format_exc()` is the exception in flight: a function that answers it is called from an `except` block or a decorator that catches".to_owned());
+            return;
+        }
         check_return_of_local(cx, stmt, value);
         return;
     };
@@ -362,6 +371,58 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
 /// The text of an exception kept in a local by an `except` clause that catches broadly
 /// or errors of the machinery, answered by a `return` after the `try` (`except Exception
 /// as e: message = {"error": str(e)}` … `return make_response(jsonify(message), 400)`).
+/// A response built of the traceback outside any `except` block: `return
+/// jsonify(error=str(e), traceback=tb)` with `tb = traceback.format_exc()` in a helper that
+/// `except Exception as e: return jsonify_error(e)` calls (not in debug-only code).
+fn answers_traceback(cx: &Checker<'_>, value: &Expr) -> bool {
+    if !builds_response(value) || cx.guarded_by_flag() {
+        return false;
+    }
+    let locals: Vec<&str> = cx
+        .functions
+        .last()
+        .map(|f| {
+            crate::facts::assigns_in(&f.body)
+                .iter()
+                .filter(|a| traceback_call(&a.value))
+                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+                .collect()
+        })
+        .unwrap_or_default();
+    carried(value, &|e| {
+        traceback_call(e) || matches!(e, Expr::Name(n) if locals.contains(&n.id.as_str()))
+    })
+}
+
+/// Whether `value` carries what `hit` accepts into the answer unchanged: through response
+/// builders, `str`, `dict`, containers, f-strings and `%`, not through another function
+/// (which may keep it back: `traceback if config.debug else ""`).
+fn carried(value: &Expr, hit: &dyn Fn(&Expr) -> bool) -> bool {
+    if hit(value) {
+        return true;
+    }
+    match value {
+        Expr::Call(c) => {
+            let through = is_response_builder(c)
+                || matches!(
+                    crate::ast_util::callee_last(c),
+                    Some("str" | "repr" | "format" | "dict" | "list" | "join" | "dumps")
+                );
+            through
+                && (c.arguments.args.iter().any(|a| carried(a, hit))
+                    || c.arguments.keywords.iter().any(|k| carried(&k.value, hit)))
+        }
+        Expr::Tuple(t) => t.elts.iter().any(|e| carried(e, hit)),
+        Expr::List(l) => l.elts.iter().any(|e| carried(e, hit)),
+        Expr::Dict(d) => d.items.iter().any(|i| carried(&i.value, hit)),
+        Expr::BinOp(b) => carried(&b.left, hit) || carried(&b.right, hit),
+        Expr::FString(f) => f.value.elements().any(|part| {
+            matches!(part, ast::InterpolatedStringElement::Interpolation(i) if carried(&i.expression, hit))
+        }),
+        _ => false,
+    }
+}
+
 fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     let Some(func) = cx.functions.last().copied() else {
         return;
