@@ -244,18 +244,30 @@ pub(crate) fn credential_cookie(call: &ast::ExprCall) -> Option<String> {
     if matches!(value, Expr::NoneLiteral(_)) || str_value(value) == Some("") {
         return None;
     }
-    // A literal name decides (`set_cookie("csrf_token", token)` holds a CSRF token); a
-    // computed one leaves it to the value's name.
+    let value_named = match value {
+        Expr::Name(n) if is_credential_cookie(n.id.as_str()) => Some(n.id.to_string()),
+        _ => None,
+    };
+    // A literal name says so (`set_cookie("access_token", t)`), or the value's name does
+    // under a name of the app's own (`set_cookie("session_wikmd", session)`); a CSRF cookie's
+    // name decides (`set_cookie("csrf_token", token)`). A computed name leaves it to the
+    // value's name.
     match call
         .arguments
         .find_argument_value("key", 0)
         .map(|k| (k, str_value(k)))
     {
-        Some((_, Some(name))) => is_credential_cookie(name).then(|| name.to_owned()),
-        _ => match value {
-            Expr::Name(n) if is_credential_cookie(n.id.as_str()) => Some(n.id.to_string()),
-            _ => None,
-        },
+        Some((_, Some(name))) => {
+            let lower = name.to_ascii_lowercase();
+            if is_credential_cookie(name) {
+                Some(name.to_owned())
+            } else if lower.contains("csrf") || lower.contains("xsrf") {
+                None
+            } else {
+                value_named.map(|_| name.to_owned())
+            }
+        }
+        _ => value_named,
     }
 }
 
