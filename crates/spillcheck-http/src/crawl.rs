@@ -3,7 +3,9 @@
 //! same-site links they hold (HTML `href`s, JSON links) are followed one level further;
 //! the usual collections (`/users`, `/api/accounts`...) and their items (`/users/{id}`,
 //! with A's own id) are asked once. What answers (anything but a 404, a 405 or the app's
-//! own not-found page) is an operation; GETs with side effects (a logout, a reset, a
+//! own not-found page) is an operation; a 405 names the methods the path takes in its
+//! `Allow` header (Flask sends it), which are operations too (`POST /api/transfers`), for
+//! the writes to try with `--allow-writes`. GETs with side effects (a logout, a reset, a
 //! database seed) are never sent.
 
 use std::collections::BTreeSet;
@@ -40,6 +42,7 @@ const NOUNS: &[&str] = &[
     "messages",
     "cards",
     "payments",
+    "transfers",
     "admin",
 ];
 
@@ -67,6 +70,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
             let Some(ex) = get(p, &path).await else {
                 continue;
             };
+            allowed(&mut found, &path, &ex.response);
             if !exists(p, &ex.response) {
                 continue;
             }
@@ -103,7 +107,11 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
                     keep(&mut found, &collection);
                     ex.response.json().and_then(|j| first_id(&j))
                 }
-                _ => None,
+                Some(ex) => {
+                    allowed(&mut found, &collection, &ex.response);
+                    None
+                }
+                None => None,
             };
             let items: Vec<(&str, String)> = if *noun == "me" {
                 Vec::new()
@@ -190,5 +198,31 @@ fn keep(found: &mut Vec<Operation>, path: &str) {
     let op = crate::probe::seen_operation(path);
     if !found.iter().any(|o| o.path == op.path) {
         found.push(op);
+    }
+}
+
+/// The other methods a 405 answer to a GET of `path` allows (`Allow: POST, OPTIONS`), kept
+/// as operations of its shape; the writes among them are sent only with `--allow-writes`.
+fn allowed(found: &mut Vec<Operation>, path: &str, r: &crate::engine::Response) {
+    if r.status != 405 {
+        return;
+    }
+    let Some(allow) = r.header("allow") else {
+        return;
+    };
+    let shape = crate::probe::seen_operation(path);
+    for method in allow.split(',').map(|m| m.trim().to_ascii_uppercase()) {
+        if !matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+            continue;
+        }
+        let mut op = Operation::new(&method, &shape.path, Origin::Seen);
+        op.params = shape.params.clone();
+        if crate::writes::side_effect(&op).is_none()
+            && !found
+                .iter()
+                .any(|o| o.method == op.method && o.path == op.path)
+        {
+            found.push(op);
+        }
     }
 }

@@ -1384,6 +1384,40 @@ fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() 
 }
 
 #[test]
+fn writes_a_405_names_are_found_without_description_or_source() {
+    // Nothing but the URL and the users' credentials, writes allowed: GET /api/transfers
+    // answers 405 with `Allow: POST, OPTIONS`, so POST /api/transfers is an operation;
+    // the writes send it a list where an object belongs, and its answer carries the
+    // exception's text (planted). Without the Allow header read, nothing leads there.
+    let t = zoo_for_users(&[]);
+    let url = t.url();
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["api", url.as_str(), "--rate", "0", "--allow-writes", "--format", "json"])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(diags.contains("POST /api/transfers"), "{diags}");
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "SC220"
+            && f["message"].as_str().unwrap().contains("/api/transfers")),
+        "{findings:?}"
+    );
+    // The safe payments endpoint, learnt the same way, stays silent.
+    assert!(diags.contains("POST /api/payments"), "{diags}");
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("/api/payments")),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn an_api_key_no_read_takes_gives_way_to_the_web_login() {
     // ZOO_API_KEYS=1: POST /api/key answers A's credentials with a key that only a POST
     // reads, in a header of its own; the web login (at a path only the front page leads

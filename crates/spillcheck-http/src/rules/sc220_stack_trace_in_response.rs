@@ -63,7 +63,7 @@ fn signs() -> &'static [(Regex, &'static str)] {
             (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted (?:string|identifier) at or near|(?:\\n|\n)LINE \d+: (?:SELECT|INSERT|UPDATE|DELETE|WITH)\b", "an SQL error message"),
             (r"(?:/usr/lib/python3|/site-packages/|\\site-packages\\)[\w./\\-]+\.py", "a server file path"),
             // The text of a Python exception, echoed as `str(e)`.
-            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
+            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|(?:list|string|tuple|byte) indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
             // Database errors as the driver words them (PostgreSQL, SQLite, MySQL).
             (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me"#, "a database error message"),
         ]
@@ -255,6 +255,7 @@ mod tests {
             ("/b", handler("'NoneType' object has no attribute 'customer'")),
             ("/c", own.to_owned()),
             ("/d", handler("string indices must be integers")),
+            ("/e", handler("list indices must be integers or slices, not str")),
         ];
         let mut findings = Vec::new();
         let mut envelopes = Vec::new();
@@ -266,8 +267,11 @@ mod tests {
         assert!(envelopes[2].is_none(), "{envelopes:?}");
         let got = fold_by_envelope(findings, &envelopes);
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].notes, ["also on POST /b", "also on POST /d"]);
-        assert!(got[0].message.ends_with("(and 2 more routes with the same error answer)"));
+        assert_eq!(
+            got[0].notes,
+            ["also on POST /b", "also on POST /d", "also on POST /e"]
+        );
+        assert!(got[0].message.ends_with("(and 3 more routes with the same error answer)"));
         assert_eq!(got[1].route.as_ref().unwrap().path, "/c");
     }
 
