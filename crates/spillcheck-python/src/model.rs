@@ -825,6 +825,34 @@ impl<'a> Gathered<'a> {
     }
 
     fn call(&mut self, call: &'a ast::ExprCall, file: usize) {
+        // `bp.route("/login", methods=["GET", "POST"])(login)`: the decorator applied by
+        // hand, a URL rule for the view.
+        if let Expr::Call(inner) = call.func.as_ref()
+            && let Some(verb) = callee_last(inner)
+            && matches!(verb, "route" | "get" | "post" | "put" | "patch" | "delete")
+            && let Some(path) = inner.arguments.args.first().and_then(str_value)
+            && path.starts_with('/')
+            && let [view] = call.arguments.args.as_ref()
+            && let Some(view) = dotted(view)
+        {
+            let methods = if verb == "route" {
+                methods_of(inner, "GET")
+            } else {
+                vec![verb.to_ascii_uppercase()]
+            };
+            self.url_rules.push((
+                receiver_of(inner).unwrap_or_default(),
+                path.to_owned(),
+                ViewRef::Function(view.rsplit('.').next().unwrap_or(&view).to_owned()),
+                methods,
+                kwarg(inner, "endpoint")
+                    .and_then(str_value)
+                    .map(str::to_owned),
+                file,
+                Vec::new(),
+            ));
+            return;
+        }
         let Some(last) = callee_last(call) else {
             return;
         };

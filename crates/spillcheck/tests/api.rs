@@ -1392,7 +1392,15 @@ fn writes_a_405_names_are_found_without_description_or_source() {
     let t = zoo_for_users(&[]);
     let url = t.url();
     let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args(["api", url.as_str(), "--rate", "0", "--allow-writes", "--format", "json"])
+        .args([
+            "api",
+            url.as_str(),
+            "--rate",
+            "0",
+            "--allow-writes",
+            "--format",
+            "json",
+        ])
         .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
         .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
         .current_dir(workspace())
