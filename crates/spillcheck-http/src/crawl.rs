@@ -216,7 +216,7 @@ fn allowed(found: &mut Vec<Operation>, path: &str, r: &crate::engine::Response) 
             continue;
         }
         let mut op = Operation::new(&method, &shape.path, Origin::Seen);
-        op.params = shape.params.clone();
+        op.params.clone_from(&shape.params);
         if crate::writes::side_effect(&op).is_none()
             && !found
                 .iter()
