@@ -1723,6 +1723,22 @@ pub(crate) fn func_facts_with<'a>(
         v.visit_stmt(s);
     }
     facts.verifies_password = verifies_a_password(func);
+    // `def check_authentication(): … raise Unauthenticated(...)`: a check named for
+    // authentication that refuses reads the credentials, however it asks for them (an auth
+    // backend's `requires_authentication(...)`); not a login's `authenticate(username,
+    // password)`, which checks what it is given.
+    if facts.rejects
+        && !facts.reads_credentials
+        && crate::patterns::words(func.name.as_str())
+            .iter()
+            .any(|w| matches!(w.as_str(), "authentication" | "authenticated" | "authn"))
+        && !facts.params.iter().any(|p| {
+            let p = p.to_ascii_lowercase();
+            p.contains("passw") || p.contains("pwd") || p.contains("username")
+        })
+    {
+        facts.reads_credentials = true;
+    }
     facts
 }
 

@@ -666,10 +666,18 @@ fn request_credential(e: &Expr, bodies: &[&str]) -> Option<String> {
         return None;
     }
     let k = key.to_ascii_lowercase();
-    // `token_type`, `auth_method`, `session_mode`: what kind, not the credential.
+    // `token_type`, `auth_method`, `session_mode`: what kind, not the credential;
+    // `sorting_key`, `group_key`, `idempotency_key`: a column or a request's own id.
     let kind = ["type", "mode", "method", "kind", "scheme", "format", "version", "name"]
         .iter()
-        .any(|w| k.ends_with(w));
+        .any(|w| k.ends_with(w))
+        || crate::patterns::words(key).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "sort" | "sorting" | "order" | "group" | "lookup" | "column" | "field"
+                    | "partition" | "primary" | "idempotency" | "cache"
+            )
+        });
     (!kind
         && ["key", "token", "secret", "password", "passwd", "session", "authorization", "auth"]
             .iter()
