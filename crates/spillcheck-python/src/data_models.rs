@@ -15,6 +15,9 @@ use crate::facts::model_key;
 #[derive(Debug, Default)]
 pub(crate) struct DataModels {
     fields: HashMap<String, HashSet<String>>,
+    /// Fields (lower-case) declared with a type that encrypts the value at rest
+    /// (sqlalchemy-utils' `StringEncryptedType`, `EncryptedType`).
+    encrypted: HashSet<String>,
 }
 
 /// Columns that library mixins give the models built on them: authlib's SQLAlchemy
@@ -99,6 +102,7 @@ impl DataModels {
         for (key, fields) in other.fields {
             self.fields.entry(key).or_default().extend(fields);
         }
+        self.encrypted.extend(other.encrypted);
     }
 
     /// Adds a file's record stores as models: `users = {1: {"id": 1, "email": ...}}` is
@@ -121,6 +125,11 @@ impl DataModels {
     /// The fields of a model or table, if the project declares it.
     pub(crate) fn fields(&self, key: &str) -> Option<&HashSet<String>> {
         self.fields.get(key)
+    }
+
+    /// Whether some model declares the field (lower-case) with a type that encrypts it.
+    pub(crate) fn is_encrypted(&self, name: &str) -> bool {
+        self.encrypted.contains(name)
     }
 
     /// Whether some model of the project declares a field of this name (lower-case).
@@ -329,6 +338,12 @@ impl Gather<'_> {
                             && is_field_call(c)
                         {
                             declares = true;
+                            if crate::ast_util::any_expr(&a.value, &mut |x| {
+                                matches!(x, Expr::Call(t) if crate::ast_util::callee_last(t)
+                                    .is_some_and(|n| n.contains("Encrypted")))
+                            }) {
+                                self.out.encrypted.insert(name.to_ascii_lowercase());
+                            }
                         }
                         if !name.starts_with("__") {
                             fields.push(name.to_owned());

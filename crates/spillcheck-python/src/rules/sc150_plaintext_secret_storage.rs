@@ -18,6 +18,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A generated token given to a column whose type encrypts it at rest
+    /// (`Column(StringEncryptedType(String(255), key=secret_key))`) is not reported.
     /// A stored password compared in Python with the one the client sent (`if user['password']
     /// == password_input:`, `current_user.password != form.old_password.data`) is reported too:
     /// only a password kept in clear can equal what was typed (a hash of what was sent, a
@@ -1073,10 +1075,12 @@ fn check_generated(
     findings: &mut Vec<spillcheck_core::Finding>,
 ) {
     for (field, at, message) in &summary.stored_secrets {
-        if field
-            .as_ref()
-            .is_none_or(|f| models.is_field(&f.to_ascii_lowercase()))
-        {
+        // A column that encrypts what it is given (`StringEncryptedType(String, key)`)
+        // keeps no working credential in the table.
+        if field.as_ref().is_none_or(|f| {
+            let f = f.to_ascii_lowercase();
+            models.is_field(&f) && !models.is_encrypted(&f)
+        }) {
             findings.push(spillcheck_core::Finding::new(&SC150, message.clone()).at(at.clone()));
         }
     }
