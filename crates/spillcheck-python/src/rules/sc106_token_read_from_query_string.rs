@@ -21,7 +21,7 @@ declare_rule! {
     /// A query value that only names a cookie (`resp.set_cookie(token, "done")`, a
     /// download-finished marker) authenticates nothing and is not reported.
     /// Reset, confirmation, invitation and unsubscribe links carry a one-time token in the
-    /// URL by design (they are mailed): in functions named so the finding is `possible`, and
+    /// URL by design (they are mailed): in functions named so, or kept in a local named so (`invite_token = request.values.get("token")`), the finding is `possible`, and
     /// so it is where the function checks the token as a signed link bound to a purpose and an
     /// age (`serializer.loads(token, salt="file-download", max_age=86400)`) or to an audience
     /// (`read_token(token, audience=Audience.password_reset)`), or looks it up for one purpose
@@ -261,6 +261,25 @@ fn object_link(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
     found
 }
 
+/// The read is kept in a local named for a one-time link (`invite_token =
+/// request.values.get("token")` in a registration view).
+fn bound_to_a_link_name(cx: &Checker<'_>, at: ruff_text_size::TextRange) -> bool {
+    cx.functions.last().is_some_and(|f| {
+        crate::facts::assigns_in(&f.body).iter().any(|a| {
+            ruff_text_size::Ranged::range(a.value.as_ref()).contains_range(at)
+                && a.targets.iter().flat_map(crate::ast_util::target_names).any(|t| {
+                    crate::patterns::words(t).iter().any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "invite" | "invitation" | "reset" | "confirm" | "confirmation"
+                                | "unsubscribe" | "activation" | "verification" | "magic"
+                        )
+                    })
+                })
+        })
+    })
+}
+
 fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
     if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
         && !only_names_a_cookie(cx, node.range())
@@ -330,6 +349,7 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
         });
         let one_time = one_time
             || signed_link
+            || bound_to_a_link_name(cx, node.range())
             || handed_to_a_provider(cx, node.range())
             || object_link(cx, node.range());
         // The fix drops the read: the value is `None`, as if the parameter were absent.

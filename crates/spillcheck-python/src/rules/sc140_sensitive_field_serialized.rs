@@ -477,12 +477,20 @@ fn check_function<'a>(
         }
         _ => {}
     };
-    // Settings read by key (`os.environ["HOME"]`, `app.config.get("DEBUG")`) or only for
-    // their names (`.keys()`): not the whole.
+    // Settings read by key (`os.environ["HOME"]`, `app.config.get("DEBUG")`,
+    // `app.config.API_URL`) or only for their names (`.keys()`): not the whole.
     let mut keyed: Vec<ruff_text_size::TextRange> = Vec::new();
     for r in &returned {
         crate::ast_util::each_expr(r, &mut |e| match e {
             Expr::Subscript(sub) => keyed.push(sub.value.range()),
+            // `current_app.config.API_REDOC_SOURCE_URL`: one setting read by attribute
+            // (configurations that allow it).
+            Expr::Attribute(a)
+                if a.attr.as_str().chars().any(|c| c.is_ascii_uppercase())
+                    && !a.attr.as_str().chars().any(|c| c.is_ascii_lowercase()) =>
+            {
+                keyed.push(a.value.range());
+            }
             // `"KEY" in os.environ`.
             Expr::Compare(c) => {
                 for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
