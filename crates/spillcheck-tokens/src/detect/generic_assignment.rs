@@ -138,7 +138,15 @@ impl Detector for GenericAssignment {
         for c in re().captures_iter(line) {
             let (name, value) = (c.get(1).expect("name"), c.get(2).expect("value"));
             let v = form_value(value.as_str());
+            // Text, not a key: letters no generator emits (`密码列表`, `usuário`), or the
+            // first word of a sentence (`password-urls: Odporúčame šifrovať adresy …`).
+            let after = &line[value.end()..];
+            let sentence = v.len() == value.as_str().len()
+                && after.starts_with(' ')
+                && after.trim_start().starts_with(|c: char| c.is_alphabetic());
             if v.len() < 10
+                || sentence
+                || v.chars().any(|c| !c.is_ascii() && c.is_alphabetic())
                 || descriptive_name(name.as_str())
                 || is_placeholder(v)
                 || v.starts_with('$')
@@ -198,6 +206,9 @@ mod tests {
             "checksum_key: d41d8cd98f00b204e9800998ecf8427e",
             "secret_key_file: /etc/app/secret.key",
             "password_reset_url: https://example.com/reset",
+            "password-urls: Odporúčame-šifrovať adresy URL",
+            "API_access_key: Zugriffsschlüssel für die API",
+            "no_user_passwords: usuárioSenhaLista",
             "avatar_key: data:image/png;base64,iVBORw0KGgo",
             "password: aaaaaaaaaaaaaaaa",
             "oauth_token=accd36&oauth_token_secret=aa47da&oauth_expires_at=2013-09-11T06:07:51.501805Z",
