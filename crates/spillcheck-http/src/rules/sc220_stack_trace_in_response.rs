@@ -50,6 +50,10 @@ declare_rule! {
     }
 }
 
+/// The sign of a type error about the shape of what the client sent: reported only when
+/// the answer is a server error.
+const SHAPE_OF_INPUT: &str = "a Python exception message (a type error on the body it was sent)";
+
 /// What gives a Python traceback, a framework error page or a database error away:
 /// (pattern, what it is).
 fn signs() -> &'static [(Regex, &'static str)] {
@@ -63,7 +67,10 @@ fn signs() -> &'static [(Regex, &'static str)] {
             (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted (?:string|identifier) at or near|(?:\\n|\n)LINE \d+: (?:SELECT|INSERT|UPDATE|DELETE|WITH)\b", "an SQL error message"),
             (r"(?:/usr/lib/python3|/site-packages/|\\site-packages\\)[\w./\\-]+\.py", "a server file path"),
             // The text of a Python exception, echoed as `str(e)`.
-            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|(?:list|string|tuple|byte) indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
+            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
+            // A handler that indexed the body it was sent as an object when a list came:
+            // with a 4xx, the client's own input described; with a 5xx, an exception relayed.
+            (r"(?:list|tuple) indices must be integers", SHAPE_OF_INPUT),
             // Database errors as the driver words them (PostgreSQL, SQLite, MySQL).
             (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me"#, "a database error message"),
         ]
@@ -176,6 +183,9 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         let Some((what, excerpt)) = find(&text) else {
             continue;
         };
+        if what == SHAPE_OF_INPUT && e.response.status < 500 {
+            continue;
+        }
         let (method, path) = super::route_for(p, e);
         if !done.insert((method.clone(), path.clone())) {
             continue;
@@ -242,6 +252,14 @@ mod tests {
         ] {
             assert!(find(body).is_some(), "{body}");
         }
+    }
+
+    #[test]
+    fn a_type_error_on_the_body_is_told_apart() {
+        let body = r#"{"error": "list indices must be integers or slices, not str"}"#;
+        assert_eq!(find(body).map(|(what, _)| what), Some(SHAPE_OF_INPUT));
+        let other = r#"{"error": "'NoneType' object has no attribute 'id'"}"#;
+        assert_ne!(find(other).map(|(what, _)| what), Some(SHAPE_OF_INPUT));
     }
 
     #[test]
