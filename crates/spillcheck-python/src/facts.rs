@@ -2364,6 +2364,16 @@ pub(crate) fn assigns_in(body: &[Stmt]) -> Vec<&ast::StmtAssign> {
     a.out
 }
 
+/// The names a body's assignments bind to a value `pred` accepts (`data = request.get_json()`,
+/// `tb = traceback.format_exc()`), nested blocks included.
+pub(crate) fn names_bound_to(body: &[Stmt], pred: impl Fn(&Expr) -> bool) -> Vec<&str> {
+    assigns_in(body)
+        .into_iter()
+        .filter(|a| pred(&a.value))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect()
+}
+
 /// What a function answers with: its `return` values (nested functions excluded), and the
 /// values assigned to the names those read, back a few steps (`data = {...}; return
 /// jsonify(data)`).

@@ -1226,23 +1226,18 @@ impl<'a> Model<'a> {
     ) -> Model<'a> {
         let mut g = Gathered::of(files);
         let schemas = crate::inputs::Schemas::build(files.iter().filter_map(SourceFile::module));
-        // `parent.register_blueprint(child, url_prefix=...)`, resolved to definitions.
-        let parents: HashMap<BpKey, (Option<BpKey>, Option<String>)> = g
-            .registrations
-            .iter()
-            .filter_map(|(file, child, parent, prefix, _)| {
-                let child = g.resolve(&g.blueprints, *file, child)?;
-                let parent = g.resolve(&g.blueprints, *file, parent);
-                Some((child, (parent, prefix.clone())))
-            })
-            .collect();
-        // Blueprints registered only under `if DEBUG:` (every registration of them).
+        // `parent.register_blueprint(child, url_prefix=...)`, resolved to definitions, and
+        // the blueprints registered only under `if DEBUG:` (every registration of them).
+        let mut parents: HashMap<BpKey, (Option<BpKey>, Option<String>)> = HashMap::default();
         let mut registered: HashMap<BpKey, bool> = HashMap::default();
-        for (file, child, _, _, debug) in &g.registrations {
-            if let Some(child) = g.resolve(&g.blueprints, *file, child) {
-                let all = registered.entry(child).or_insert(true);
-                *all = *all && *debug;
-            }
+        for (file, child, parent, prefix, debug) in &g.registrations {
+            let Some(child) = g.resolve(&g.blueprints, *file, child) else {
+                continue;
+            };
+            let all = registered.entry(child.clone()).or_insert(true);
+            *all = *all && *debug;
+            let parent = g.resolve(&g.blueprints, *file, parent);
+            parents.insert(child, (parent, prefix.clone()));
         }
         let debug_only = |bp: Option<&BpKey>| {
             let mut at = bp.cloned();
@@ -1882,11 +1877,7 @@ fn capability_lookup<'a>(
         )
     };
     let taint = taints.of(func);
-    let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
-        .iter()
-        .filter(|a| mentions_request(&a.value))
-        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-        .collect();
+    let from_request = crate::facts::names_bound_to(&func.body, mentions_request);
     let request_names = taint.closure(&from_request);
     let token_key = |k: &str| {
         let k = k.to_ascii_lowercase();

@@ -61,11 +61,7 @@ fn names_an_object(name: &str, converter: &str) -> bool {
 /// Ids a handler takes from the query string or the body: names assigned from
 /// `request.args.get("account_number")`, `data.get("card_id")` (where `data` is the body).
 fn request_ids<'a>(func: &'a ruff_python_ast::StmtFunctionDef, taint: &Taint<'a>) -> Vec<&'a str> {
-    let body_names: Vec<&str> = crate::facts::assigns_in(&func.body)
-        .iter()
-        .filter(|a| crate::patterns::is_body_dump(&a.value))
-        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-        .collect();
+    let body_names = crate::facts::names_bound_to(&func.body, crate::patterns::is_body_dump);
     let body = taint.closure(&body_names);
     let mut out = Vec::new();
     for a in crate::facts::assigns_in(&func.body) {

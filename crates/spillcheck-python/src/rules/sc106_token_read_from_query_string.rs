@@ -265,17 +265,18 @@ fn object_link(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
 /// request.values.get("token")` in a registration view).
 fn bound_to_a_link_name(cx: &Checker<'_>, at: ruff_text_size::TextRange) -> bool {
     cx.functions.last().is_some_and(|f| {
-        crate::facts::assigns_in(&f.body).iter().any(|a| {
-            ruff_text_size::Ranged::range(a.value.as_ref()).contains_range(at)
-                && a.targets.iter().flat_map(crate::ast_util::target_names).any(|t| {
-                    crate::patterns::words(t).iter().any(|w| {
-                        matches!(
-                            w.as_str(),
-                            "invite" | "invitation" | "reset" | "confirm" | "confirmation"
-                                | "unsubscribe" | "activation" | "verification" | "magic"
-                        )
-                    })
-                })
+        crate::facts::names_bound_to(&f.body, |v| {
+            ruff_text_size::Ranged::range(v).contains_range(at)
+        })
+        .into_iter()
+        .any(|t| {
+            crate::patterns::words(t).iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "invite" | "invitation" | "reset" | "confirm" | "confirmation"
+                        | "unsubscribe" | "activation" | "verification" | "magic"
+                )
+            })
         })
     })
 }

@@ -368,9 +368,6 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     }
 }
 
-/// The text of an exception kept in a local by an `except` clause that catches broadly
-/// or errors of the machinery, answered by a `return` after the `try` (`except Exception
-/// as e: message = {"error": str(e)}` … `return make_response(jsonify(message), 400)`).
 /// A response built of the traceback outside any `except` block: `return
 /// jsonify(error=str(e), traceback=tb)` with `tb = traceback.format_exc()` in a helper that
 /// `except Exception as e: return jsonify_error(e)` calls (not in debug-only code).
@@ -381,13 +378,7 @@ fn answers_traceback(cx: &Checker<'_>, value: &Expr) -> bool {
     let locals: Vec<&str> = cx
         .functions
         .last()
-        .map(|f| {
-            crate::facts::assigns_in(&f.body)
-                .iter()
-                .filter(|a| traceback_call(&a.value))
-                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-                .collect()
-        })
+        .map(|f| crate::facts::names_bound_to(&f.body, traceback_call))
         .unwrap_or_default();
     carried(value, &|e| {
         traceback_call(e) || matches!(e, Expr::Name(n) if locals.contains(&n.id.as_str()))
@@ -423,6 +414,9 @@ fn carried(value: &Expr, hit: &dyn Fn(&Expr) -> bool) -> bool {
     }
 }
 
+/// The text of an exception kept in a local by an `except` clause that catches broadly
+/// or errors of the machinery, answered by a `return` after the `try` (`except Exception
+/// as e: message = {"error": str(e)}` … `return make_response(jsonify(message), 400)`).
 fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     let Some(func) = cx.functions.last().copied() else {
         return;

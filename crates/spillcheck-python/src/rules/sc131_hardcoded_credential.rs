@@ -697,13 +697,7 @@ pub(crate) fn check_if(cx: &mut Checker<'_>, stmt: &ast::StmtIf) {
     let bodies: Vec<&str> = cx
         .functions
         .last()
-        .map(|f| {
-            crate::facts::assigns_in(&f.body)
-                .iter()
-                .filter(|a| crate::recognizers::request_body(&a.value))
-                .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-                .collect()
-        })
+        .map(|f| crate::facts::names_bound_to(&f.body, crate::recognizers::request_body))
         .unwrap_or_default();
     let locals: Vec<(String, String)> = cx
         .functions

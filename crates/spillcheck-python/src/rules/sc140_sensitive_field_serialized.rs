@@ -358,31 +358,19 @@ fn check_function<'a>(
     let issues_secret = issues_secret(name);
     // Values the request itself carried (the caller's own token echoed back) are
     // not secrets of the server.
-    let from_request: Vec<&str> = crate::facts::assigns_in(&func.body)
-        .iter()
-        .filter(|a| {
-            crate::ast_util::any_expr(
-                &a.value,
-                &mut |e| matches!(e, Expr::Name(n) if n.id.as_str() == "request"),
-            )
-        })
-        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-        .collect();
+    let from_request = crate::facts::names_bound_to(&func.body, |v| {
+        crate::ast_util::any_expr(
+            v,
+            &mut |e| matches!(e, Expr::Name(n) if n.id.as_str() == "request"),
+        )
+    });
     let request_names = taints.of(func).closure(&from_request);
     // Tokens this function makes (`secrets.token_urlsafe()`, `uuid4()`) are issued by it.
-    let fresh: Vec<&str> = crate::facts::assigns_in(&func.body)
-        .iter()
-        .filter(|a| generated(&a.value))
-        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-        .collect();
+    let fresh = crate::facts::names_bound_to(&func.body, generated);
     // What a call that makes a credential returned (`account, password =
     // create_or_reset_preview_account(…)`, `uri, secret = pre_enable_totp(…)`): the
     // operation hands the requester the credential it just issued, once.
-    let made: Vec<&str> = crate::facts::assigns_in(&func.body)
-        .iter()
-        .filter(|a| makes_credential(&a.value))
-        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-        .collect();
+    let made = crate::facts::names_bound_to(&func.body, makes_credential);
     let own_value = |v: &Expr| {
         matches!(v, Expr::Name(n) if request_names.contains(n.id.as_str()) || fresh.contains(&n.id.as_str()))
             || generated(v)
@@ -415,11 +403,7 @@ fn check_function<'a>(
     };
     // The whole body, not fields read from it.
     let body_names: Vec<&str> = if takes_password {
-        crate::facts::assigns_in(&func.body)
-            .iter()
-            .filter(|a| crate::patterns::is_body_dump(&a.value))
-            .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-            .collect()
+        crate::facts::names_bound_to(&func.body, crate::patterns::is_body_dump)
     } else {
         Vec::new()
     };

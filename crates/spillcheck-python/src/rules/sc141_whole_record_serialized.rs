@@ -281,19 +281,15 @@ fn star_rows<'a>(
 /// Locals holding a list of rows (`rows = cur.fetchall()`, `query_db(...)`), whose `[0]` is a
 /// row, where a single row's `[0]` is its first column.
 fn fetched_lists(func: &ruff_python_ast::StmtFunctionDef) -> Vec<&str> {
-    crate::facts::assigns_in(&func.body)
-        .into_iter()
-        .filter(|a| {
-            matches!(a.value.as_ref(), Expr::Call(c) if matches!(
+    crate::facts::names_bound_to(&func.body, |v| {
+            matches!(v, Expr::Call(c) if matches!(
                 callee_last(c),
                 Some("fetchall" | "fetchmany" | "query_db" | "query_all" | "all")
             ) && !c.arguments.keywords.iter().any(|k| {
                 k.arg.as_ref().is_some_and(|n| n.as_str() == "one")
                     && !matches!(k.value, Expr::BooleanLiteral(ref b) if !b.value)
             }))
-        })
-        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
-        .collect()
+    })
 }
 
 /// A whole-record local that an answer carries as it is: the answer itself, a value of
