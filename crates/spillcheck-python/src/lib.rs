@@ -456,6 +456,17 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     let mut exception_returners: rustc_hash::FxHashMap<String, Vec<usize>> =
         rustc_hash::FxHashMap::default();
     let mut raw_columns = Vec::new();
+    // A credential the project takes in the query string: what logging a URL writes.
+    facts.query_credential = pending.iter().flat_map(|(f, ..)| f).find_map(|f| {
+        (f.rule_id == "SC106" && f.confidence != spillcheck_core::Confidence::Possible).then(|| {
+            let at = f
+                .location
+                .as_ref()
+                .map(|l| format!(" ({}:{})", l.path, l.line))
+                .unwrap_or_default();
+            format!("{}{at}", f.message)
+        })
+    });
     for (index, (f, deferred, fs, raw)) in pending.into_iter().enumerate() {
         raw_columns.extend(raw.into_iter().map(|r| (index, r)));
         let (kept, returners) = facts.settle(f, deferred);

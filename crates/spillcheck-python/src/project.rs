@@ -214,6 +214,9 @@ pub(crate) struct ProjectFacts {
     /// Something in the project carries credentials in cookies: the session or a login (as
     /// for `signs_with_secret_key`), a cookie named for a credential set or read.
     pub cookie_credentials: bool,
+    /// Where the project reads a credential from the query string (an `SC106` finding
+    /// above `possible`: its parameter and place), set once every file is checked.
+    pub query_credential: Option<String>,
 }
 
 /// One call of a class: whether each argument is a hash (`hashpw(...)`,
@@ -300,6 +303,9 @@ pub(crate) enum Deferred {
     /// SC111 on a logged constant another module defines: dropped when the project binds
     /// that name only to texts that are no secret (a route, a key name).
     UnlessHarmlessConstant(String),
+    /// SC110 on a logged URL or query string: kept only when the project accepts a
+    /// credential in the query string (an `SC106` finding above `possible`), which it names.
+    OnlyWithQueryCredential,
 }
 
 /// Whether a module sets or reads a cookie named for a credential
@@ -585,6 +591,12 @@ impl ProjectFacts {
                     {
                         continue 'findings;
                     }
+                    Some(Deferred::OnlyWithQueryCredential) => match &self.query_credential {
+                        None => continue 'findings,
+                        Some(at) => f.notes.push(format!(
+                            "the app takes a credential in the query string: {at}"
+                        )),
+                    },
                     None
                     | Some(
                         Deferred::PossibleUnlessSigned

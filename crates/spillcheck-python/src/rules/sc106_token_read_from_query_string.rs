@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// Authentication code that reads the token from the URL: `request.args.get("access_token")`, `request.args["token"]`, `request.values.get("jwt")`.
+    /// Authentication code that reads the token from the URL: `request.args.get("access_token")`, `request.args["token"]`, `request.values.get("jwt")`; a parameter of any name compared with a configured key (`if app.config["API_KEY"] != request.args.get("key"): abort(401)`); a parameter whose name the settings give under a token's name (`request.args.get(cv("TOKEN_AUTHENTICATION_KEY"))`).
     ///
     /// ## Why it matters
     /// URLs end up in access logs, proxy logs, browser history and `Referer` headers. A token in a query string is a token written to disk in places nobody audits.
@@ -18,6 +18,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A handshake's value compared with what was issued (a webhook's `hub.verify_token`, an
+    /// OAuth `state`, a CSRF token, a signature) and a value matched with a literal
+    /// (`request.args.get("token_type") == "refresh_token"`) are no credential.
     /// A query value that only names a cookie (`resp.set_cookie(token, "done")`, a
     /// download-finished marker) authenticates nothing and is not reported.
     /// Reset, confirmation, invitation and unsubscribe links carry a one-time token in the
@@ -84,6 +87,8 @@ pub(crate) fn check_subscript(cx: &mut Checker<'_>, sub: &ast::ExprSubscript) {
     }
     if let Some(key) = str_value(&sub.slice) {
         report(cx, sub, key);
+    } else if let Some(key) = configured_key(cx, &sub.slice) {
+        report_as(cx, sub, &key, true);
     }
 }
 
@@ -98,10 +103,100 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !query_string(&a.value) {
         return;
     }
-    let Some(key) = call.arguments.args.first().and_then(str_value) else {
+    let Some(arg) = call.arguments.args.first() else {
         return;
     };
-    report(cx, call, key);
+    if let Some(key) = str_value(arg) {
+        report(cx, call, key);
+    } else if let Some(key) = configured_key(cx, arg) {
+        report_as(cx, call, &key, true);
+    }
+}
+
+/// The configured name of a query parameter that names a token: the key is read from the
+/// settings under a name that says so (`args_key = cv("TOKEN_AUTHENTICATION_KEY");
+/// request.args.get(args_key)`, `request.args.get(current_app.config["API_KEY_PARAM"])`).
+fn configured_key(cx: &Checker<'_>, arg: &Expr) -> Option<String> {
+    let setting = |e: &Expr| -> Option<String> {
+        let lit = match e {
+            Expr::Call(c) => c.arguments.args.first().and_then(str_value),
+            Expr::Subscript(s) => str_value(&s.slice),
+            _ => None,
+        }?;
+        names_a_credential(lit).then(|| lit.to_owned())
+    };
+    if let Some(s) = setting(arg) {
+        return Some(s);
+    }
+    let Expr::Name(n) = arg else { return None };
+    let func = cx.functions.last()?;
+    crate::facts::assigns_in(&func.body).into_iter().find_map(|a| {
+        (a.targets.len() == 1
+            && matches!(&a.targets[0], Expr::Name(t) if t.id == n.id))
+        .then(|| setting(&a.value))
+        .flatten()
+    })
+}
+
+/// A name for a credential: `token`, `jwt`, `apikey`, or a key for an API, access or
+/// authentication (`api_access_key`, `TOKEN_AUTHENTICATION_KEY`).
+fn names_a_credential(name: &str) -> bool {
+    let ws = crate::patterns::words(name);
+    let has = |w: &str| ws.iter().any(|x| x == w);
+    has("token")
+        || has("jwt")
+        || has("apikey")
+        || has("secret")
+        || has("key") && (has("api") || has("access") || has("auth") || has("authentication"))
+}
+
+/// The query value is checked as a shared key: compared with a value named for one
+/// (`if app.config["API_KEY"] != request.args.get("key"): abort(401)`, or through the local
+/// it is kept in, or `hmac.compare_digest(...)`), whatever the parameter is called.
+fn compared_as_a_key(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool {
+    use ruff_text_size::Ranged;
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    let kept: Vec<&str> = crate::facts::names_bound_to(&func.body, |v| v.range() == node);
+    let is_read = |e: &Expr| {
+        e.range() == node || matches!(e, Expr::Name(n) if kept.contains(&n.id.as_str()))
+    };
+    // A stored value named for a key, not a literal the value is matched with
+    // (`request.args.get("token_type") == "refresh_token"`).
+    let names_key = |e: &Expr| {
+        if e.is_literal_expr() {
+            return false;
+        }
+        let mut hit = false;
+        crate::ast_util::each_expr(e, &mut |x| {
+            let text = match x {
+                Expr::Name(n) => Some(n.id.as_str()),
+                Expr::Attribute(a) => Some(a.attr.as_str()),
+                Expr::StringLiteral(s) => Some(s.value.to_str()),
+                _ => None,
+            };
+            hit |= text.is_some_and(names_a_credential);
+        });
+        hit
+    };
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| match e {
+        Expr::Compare(c) if c.comparators.len() == 1 => {
+            let sides = [&*c.left, &c.comparators[0]];
+            found |= sides
+                .iter()
+                .any(|x| is_read(x))
+                && sides.iter().any(|x| !is_read(x) && names_key(x));
+        }
+        Expr::Call(c) if callee_last(c) == Some("compare_digest") => {
+            let args: Vec<&Expr> = c.arguments.args.iter().collect();
+            found |= args.iter().any(|x| is_read(x))
+                && args.iter().any(|x| !is_read(x) && names_key(x));
+        }
+        _ => {}
+    });
+    found
 }
 
 /// The name the query value is bound to in the current function (`token =
@@ -282,7 +377,23 @@ fn bound_to_a_link_name(cx: &Checker<'_>, at: ruff_text_size::TextRange) -> bool
 }
 
 fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
-    if TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
+    // A handshake's or a form's own value compared with what was issued (a webhook's
+    // `hub.verify_token`, an OAuth `state`, a CSRF token, a signature) proves no identity.
+    let handshake = crate::patterns::words(key).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "verify" | "hub" | "challenge" | "signature" | "sig" | "csrf" | "xsrf" | "nonce" | "state"
+        )
+    });
+    let credential = TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
+        || !handshake && compared_as_a_key(cx, node.range());
+    report_as(cx, node, key, credential);
+}
+
+/// Reports the read of `key` when it is a credential (by its name, its configured name or
+/// how it is checked), unless what the function does with it says otherwise.
+fn report_as(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str, credential: bool) {
+    if credential
         && !only_names_a_cookie(cx, node.range())
         && !only_hashed(cx, node.range())
     {

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A logging call (`logger.info`, `app.logger.debug`, `logging.warning`, `print` to a log stream) whose arguments include the request headers (`request.headers`, `dict(request.headers)`, `request.environ`), the `Authorization` header or a variable holding it, or the raw token.
+    /// A logging call (`logger.info`, `app.logger.debug`, `logging.warning`, `print` to a log stream) whose arguments include the request headers (`request.headers`, `dict(request.headers)`, `request.environ`), the `Authorization` header or a variable holding it, or the raw token; and, in an app that takes a credential in the query string (an `SC106` finding), the request's URL or query string (`request.url`, `request.full_path`, `request.query_string`, the whole `request.args`), which then carries it.
     ///
     /// ## Why it matters
     /// Bearer tokens in log files are the most common way tokens leak (CWE-532): logs are shipped to aggregators, kept for months and read by people who should never hold a user's session.
@@ -88,6 +88,21 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         if what.is_some() {
             break;
         }
+    }
+    if what.is_none() {
+        // The request's URL with its query string: what it carries depends on what the app
+        // accepts there, settled once the whole project is read.
+        if let Some(q) = call_values(call).find_map(logged_query) {
+            cx.report(
+                &SC110,
+                call,
+                format!("log call writes the request's query string (`{q}`) to the logs"),
+            );
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::OnlyWithQueryCredential));
+        }
+        return;
     }
     if let Some(what) = what {
         let refused = in_failed_check(cx)
@@ -274,6 +289,43 @@ fn logged_names<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a str)) {
         Expr::List(l) => l.elts.iter().for_each(|e| logged_names(e, f)),
         Expr::Dict(d) => d.items.iter().for_each(|i| logged_names(&i.value, f)),
         _ => {}
+    }
+}
+
+/// The request's URL or query string in a logged value (`request.url`, `request.full_path`,
+/// `request.query_string`, the whole `request.args`), through formatting and conversions;
+/// not one parameter read from it (`request.args.get("page")`).
+fn logged_query(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Attribute(_) => crate::ast_util::dotted(expr).filter(|d| {
+            let mut parts = d.rsplit('.');
+            let attr = parts.next().unwrap_or_default();
+            parts.next().is_some_and(|r| r.ends_with("request"))
+                && matches!(attr, "url" | "full_path" | "query_string" | "args")
+        }),
+        Expr::Call(c) => {
+            let transparent = matches!(
+                callee_last(c),
+                Some("str" | "repr" | "format" | "join" | "dumps" | "dict" | "list" | "decode" | "to_dict")
+            );
+            if !transparent {
+                return None;
+            }
+            let receiver = match c.func.as_ref() {
+                Expr::Attribute(a) => logged_query(&a.value),
+                _ => None,
+            };
+            receiver.or_else(|| call_values(c).find_map(logged_query))
+        }
+        Expr::FString(fs) => fs.value.elements().find_map(|el| match el {
+            ruff_python_ast::InterpolatedStringElement::Interpolation(i) => logged_query(&i.expression),
+            ruff_python_ast::InterpolatedStringElement::Literal(_) => None,
+        }),
+        Expr::BinOp(b) => logged_query(&b.left).or_else(|| logged_query(&b.right)),
+        Expr::Tuple(t) => t.elts.iter().find_map(logged_query),
+        Expr::List(l) => l.elts.iter().find_map(logged_query),
+        Expr::Dict(d) => d.items.iter().find_map(|i| logged_query(&i.value)),
+        _ => None,
     }
 }
 

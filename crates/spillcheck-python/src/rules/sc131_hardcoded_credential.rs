@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none), or kept in a map of user names to passwords that the module checks logins against (`USERS = {"admin": "s3cr3t"}` with `USERS.get(username) == password`, or returned by Flask-HTTPAuth's `@auth.get_password` callback). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -230,6 +230,27 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
         }
         return;
     }
+    if let Expr::Dict(d) = value
+        && let Some(map) = targets.iter().find_map(|t| match t {
+            Expr::Name(n) => Some(n.id.as_str()),
+            Expr::Attribute(a) => Some(a.attr.as_str()),
+            _ => None,
+        })
+        && let Some(first) = account_passwords(cx, map, d)
+    {
+        let secrets: Vec<String> = d
+            .items
+            .iter()
+            .filter_map(|i| str_value(&i.value).map(str::to_owned))
+            .collect();
+        let finding = cx.report(
+            &SC131,
+            first,
+            format!("default accounts' passwords are written in the code (`{map}`, checked as passwords at login): every install starts with them"),
+        );
+        finding.secrets.extend(secrets);
+        return;
+    }
     // A dict of settings: {"password": "..."}, {"password": os.getenv("DB_PASSWORD", "...")}.
     if let Expr::Dict(d) = value
         && !crate::patterns::is_name_map(d)
@@ -262,6 +283,80 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             }
         }
     }
+}
+
+/// A map of user names to passwords written in the code (`USERS = {"admin": "s3cr3t"}`)
+/// that the module checks passwords against (`USERS.get(username) == password`,
+/// `check_password_hash(users[name], password)`): its first password, when every key and
+/// value is a literal and the values are passwords, not placeholders.
+fn account_passwords<'a>(cx: &Checker<'_>, map: &str, d: &'a ast::ExprDict) -> Option<&'a Expr> {
+    if d.items.is_empty()
+        || !d.items.iter().all(|i| {
+            i.key.as_ref().and_then(str_value).is_some()
+                && str_value(&i.value).is_some_and(|v| !is_placeholder(v) && v.len() >= 3)
+        })
+    {
+        return None;
+    }
+    let module = cx.file.module()?;
+    // `USERS[name]`, `USERS.get(name)`, `current_app.users_backend.get(name)`.
+    let the_map = |e: &Expr| match e {
+        Expr::Name(n) => n.id.as_str() == map,
+        Expr::Attribute(a) => a.attr.as_str() == map,
+        _ => false,
+    };
+    let lookup = |e: &Expr| match e {
+        Expr::Subscript(sub) => the_map(&sub.value),
+        Expr::Call(c) => {
+            crate::ast_util::callee_last(c) == Some("get")
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if the_map(&a.value))
+        }
+        _ => false,
+    };
+    let password = |e: &Expr| {
+        let name = match e {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return false,
+        };
+        crate::patterns::words(name)
+            .iter()
+            .any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd" | "pw" | "pass"))
+    };
+    let mut checked = false;
+    crate::facts::exprs_in(&module.body, &mut |e| match e {
+        Expr::Compare(c) => {
+            checked |= crate::ast_util::operands(c).any(&lookup)
+                && crate::ast_util::operands(c).any(&password);
+        }
+        Expr::Call(c) => {
+            let callee = crate::ast_util::callee_last(c).unwrap_or_default();
+            checked |= (callee.contains("check_password") || callee == "compare_digest")
+                && c.arguments.args.iter().any(&lookup)
+                && c.arguments.args.iter().any(&password);
+        }
+        _ => {}
+    });
+    // Or handed over as the password of a user: returned by Flask-HTTPAuth's
+    // `@auth.get_password` callback, or a function named for it (`get_pwd(username)`).
+    for (_, func, _) in crate::facts::all_functions(&module.body) {
+        let for_password = |t: &str| {
+            crate::patterns::words(t)
+                .iter()
+                .any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd"))
+        };
+        if for_password(func.name.as_str())
+            || func
+                .decorator_list
+                .iter()
+                .any(|d| crate::ast_util::dotted(&d.expression).is_some_and(|d| for_password(&d)))
+        {
+            crate::facts::returns_in(&func.body, &mut |r| {
+                checked |= r.value.as_deref().is_some_and(&lookup);
+            });
+        }
+    }
+    checked.then(|| &d.items[0].value)
 }
 
 /// `SC131` on calls: `connect(password="...")`, `Client(api_key="...")`, URL literals with passwords.
