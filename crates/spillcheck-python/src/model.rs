@@ -288,6 +288,10 @@ struct Gathered<'a> {
     hooks: Vec<Hook<'a>>,
     /// Module-level constants by name (for allow-lists), per file.
     constants: HashMap<(usize, String), &'a Expr>,
+    /// Texts the project names, per file: module-level constants (`API = "/api/v1"`) and
+    /// class attributes under `Class.attr` (an `Enum` of endpoints), for route paths built
+    /// from them.
+    texts: HashMap<BpKey, String>,
     functions: HashMap<String, Vec<(usize, &'a ast::StmtFunctionDef)>>,
     classes: HashMap<String, (usize, &'a ast::StmtClassDef)>,
     protectors: HashSet<String>,
@@ -353,6 +357,100 @@ fn receiver_of(call: &ast::ExprCall) -> Option<String> {
 }
 
 impl<'a> Gathered<'a> {
+    /// Records a module's text constants and its classes' text attributes.
+    fn texts_of(&mut self, file: usize, body: &[Stmt]) {
+        let mut take = |name: String, value: &Expr| {
+            if let Some(text) = str_value(value) {
+                self.texts.insert((file, name), text.to_owned());
+            }
+        };
+        for stmt in body {
+            match stmt {
+                Stmt::Assign(a) => {
+                    if let [Expr::Name(n)] = a.targets.as_slice() {
+                        take(n.id.to_string(), &a.value);
+                    }
+                }
+                Stmt::AnnAssign(a) => {
+                    if let (Expr::Name(n), Some(v)) = (a.target.as_ref(), a.value.as_deref()) {
+                        take(n.id.to_string(), v);
+                    }
+                }
+                Stmt::ClassDef(c) => {
+                    for inner in &c.body {
+                        if let Stmt::Assign(a) = inner
+                            && let [Expr::Name(n)] = a.targets.as_slice()
+                        {
+                            take(format!("{}.{}", c.name, n.id), &a.value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The text of a route path written in `file`: a literal, or built from the project's
+    /// constants (`f"{API}/users"`, `API_PREFIX + "/users"`, `f"/{Endpoint.config}"` of an
+    /// `Enum`, `str(...)`, `.value`). `None` when any part is not known.
+    fn path_text(&self, e: &Expr, file: usize) -> Option<String> {
+        match e {
+            Expr::StringLiteral(_) => str_value(e).map(str::to_owned),
+            Expr::Name(n) => self
+                .texts
+                .get(&(file, n.id.to_string()))
+                .or_else(|| {
+                    self.resolve(&self.texts, file, n.id.as_str())
+                        .and_then(|k| self.texts.get(&k))
+                })
+                .cloned(),
+            Expr::Attribute(a) if a.attr.as_str() == "value" => self.path_text(&a.value, file),
+            Expr::Attribute(_) => {
+                let d = dotted(e)?;
+                if let Some(t) = self.texts.get(&(file, d.clone())) {
+                    return Some(t.clone());
+                }
+                // `Endpoint.config` of a class another module defines: one text for it.
+                if d.matches('.').count() == 1 {
+                    let mut found = self
+                        .texts
+                        .iter()
+                        .filter(|((_, k), _)| *k == d)
+                        .map(|(_, v)| v);
+                    if let Some(first) = found.next() {
+                        return found.all(|v| v == first).then(|| first.clone());
+                    }
+                }
+                // `settings.API_PREFIX` of an imported module.
+                self.resolve(&self.texts, file, &d)
+                    .and_then(|k| self.texts.get(&k))
+                    .cloned()
+            }
+            Expr::Call(c) if callee_last(c) == Some("str") && c.arguments.args.len() == 1 => {
+                self.path_text(&c.arguments.args[0], file)
+            }
+            Expr::FString(fs) => {
+                let mut out = String::new();
+                for el in fs.value.elements() {
+                    match el {
+                        ast::InterpolatedStringElement::Literal(l) => out.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            if i.format_spec.is_some() {
+                                return None;
+                            }
+                            out.push_str(&self.path_text(&i.expression, file)?);
+                        }
+                    }
+                }
+                Some(out)
+            }
+            Expr::BinOp(b) if b.op == ast::Operator::Add => {
+                Some(self.path_text(&b.left, file)? + &self.path_text(&b.right, file)?)
+            }
+            _ => None,
+        }
+    }
+
     fn visit_body(
         &mut self,
         body: &'a [Stmt],
@@ -830,7 +928,11 @@ impl<'a> Gathered<'a> {
         if let Expr::Call(inner) = call.func.as_ref()
             && let Some(verb) = callee_last(inner)
             && matches!(verb, "route" | "get" | "post" | "put" | "patch" | "delete")
-            && let Some(path) = inner.arguments.args.first().and_then(str_value)
+            && let Some(path) = inner
+                .arguments
+                .args
+                .first()
+                .and_then(|e| self.path_text(e, file))
             && path.starts_with('/')
             && let [view] = call.arguments.args.as_ref()
             && let Some(view) = dotted(view)
@@ -842,7 +944,7 @@ impl<'a> Gathered<'a> {
             };
             self.url_rules.push((
                 receiver_of(inner).unwrap_or_default(),
-                path.to_owned(),
+                path,
                 ViewRef::Function(view.rsplit('.').next().unwrap_or(&view).to_owned()),
                 methods,
                 kwarg(inner, "endpoint")
@@ -868,7 +970,13 @@ impl<'a> Gathered<'a> {
                 }
             }
             "add_url_rule" => {
-                let Some(path) = call.arguments.args.first().and_then(str_value) else {
+                let Some(path) = call
+                    .arguments
+                    .args
+                    .first()
+                    .or_else(|| kwarg(call, "rule"))
+                    .and_then(|e| self.path_text(e, file))
+                else {
                     return;
                 };
                 let endpoint = call
@@ -891,7 +999,7 @@ impl<'a> Gathered<'a> {
                 if let Some(view) = view {
                     self.url_rules.push((
                         receiver,
-                        path.to_owned(),
+                        path,
                         view,
                         methods_of(call, "GET"),
                         endpoint,
@@ -923,8 +1031,7 @@ impl<'a> Gathered<'a> {
                     .args
                     .iter()
                     .skip(1)
-                    .filter_map(str_value)
-                    .map(str::to_owned)
+                    .filter_map(|e| self.path_text(e, file))
                     .collect();
                 self.resources
                     .push((receiver, class, paths, file, Vec::new()));
@@ -946,7 +1053,11 @@ impl<'a> Gathered<'a> {
                         continue;
                     };
                     let receiver = receiver_of(call).unwrap_or_default();
-                    let first = call.arguments.args.first().and_then(str_value);
+                    let first = call
+                        .arguments
+                        .args
+                        .first()
+                        .and_then(|e| self.path_text(e, file));
                     let verb = matches!(last, "get" | "post" | "put" | "patch" | "delete");
                     if let Some(path) = first
                         && (last == "route" || (verb && (path.starts_with('/') || path.is_empty())))
@@ -962,7 +1073,7 @@ impl<'a> Gathered<'a> {
                         self.routes.push(RawRoute {
                             receiver,
                             receiver_file: file,
-                            path: path.to_owned(),
+                            path,
                             methods,
                             func: f,
                             class,
@@ -1437,8 +1548,9 @@ impl<'a> Gathered<'a> {
         }
         // Blueprint subclasses, to a fixpoint (`class A(Blueprint)`, `class B(A)`).
         let mut bases: Vec<(String, Vec<String>)> = Vec::new();
-        for file in files {
+        for (i, file) in files.iter().enumerate() {
             if let Some(module) = file.module() {
+                g.texts_of(i, &module.body);
                 for stmt in &module.body {
                     if let Stmt::ClassDef(c) = stmt {
                         let b = c
@@ -1572,7 +1684,7 @@ fn raw_routes<'a>(
         for d in &class.decorator_list {
             if let Expr::Call(call) = &d.expression
                 && callee_last(call) == Some("route")
-                && let Some(path) = call.arguments.args.first().and_then(str_value)
+                && let Some(path) = call.arguments.args.first().and_then(|e| g.path_text(e, fi))
             {
                 let receiver = receiver_of(call).unwrap_or_default();
                 let (target, prefix, target_file) = g.api_target(fi, &receiver, &receiver);
@@ -1580,7 +1692,7 @@ fn raw_routes<'a>(
                     &mut raws,
                     (g, class, fi),
                     (&target, target_file, &[]),
-                    &join_path(&prefix, path),
+                    &join_path(&prefix, &path),
                 );
             }
         }
@@ -1819,10 +1931,19 @@ pub(crate) fn is_route_decorator(expr: &Expr) -> bool {
     let Some(last) = callee_last(call) else {
         return false;
     };
-    let first = call.arguments.args.first().and_then(str_value);
+    let first = call.arguments.args.first();
+    // A path built from constants (`f"{API}/users"`, `API + "/users"`) names a route too.
+    let built = first.is_some_and(|e| match e {
+        Expr::FString(_) => true,
+        Expr::BinOp(b) => b.op == ast::Operator::Add,
+        _ => false,
+    });
     last == "route"
         || matches!(last, "get" | "post" | "put" | "patch" | "delete")
-            && first.is_some_and(|p| p.starts_with('/') || p.is_empty())
+            && (first
+                .and_then(str_value)
+                .is_some_and(|p| p.starts_with('/') || p.is_empty())
+                || built)
 }
 
 /// Authentication inside the handler: it checks credentials and answers 401/403 itself,
