@@ -30,6 +30,13 @@ pub fn is_test_path(rel: &str) -> bool {
         || stem.ends_with("_test")
         || name == "conftest.py"
         || name == "tests.py"
+        // A test settings module (`config/test.py`, `settings/testing.py`; a package's own
+        // `testing.py` is its test client, library code).
+        || name == "test.py"
+        || name == "testing.py"
+            && rel.split('/').rev().nth(1).is_some_and(|d| {
+                matches!(d.to_ascii_lowercase().as_str(), "config" | "configs" | "settings" | "conf")
+            })
         || rel.split('/').rev().skip(1).any(|seg| {
             let s = seg.to_ascii_lowercase();
             matches!(
@@ -71,6 +78,8 @@ mod tests {
             "e2e/fixtures.json",
             "conftest.py",
             "pkg/testing/helpers.py",
+            "kqueen/config/test.py",
+            "app/settings/testing.py",
         ] {
             assert!(is_test_path(p), "{p}");
         }

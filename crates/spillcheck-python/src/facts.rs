@@ -103,6 +103,8 @@ const IDENTITY_NAMES: &[&str] = &[
 /// Library calls that read and check credentials (and reject on failure themselves).
 const VERIFYING_CALLS: &[&str] = &[
     "verify_jwt_in_request",
+    // Flask-JWT's check behind `@jwt_required()`, called by hand in class views.
+    "_jwt_required",
     "verify_jwt_refresh_token_in_request",
     "acquire_token",
     "validate_token",
@@ -921,6 +923,50 @@ pub(crate) struct ValueFlags {
     /// The result of a token check (`verify_token(header)`, `jwt.decode(token, ...)`): the
     /// claims it vouches for, not the credential it read.
     pub verified: bool,
+    /// One entry of a mapping picked by a key that names no credential (`headers.get("range")`
+    /// of `headers = request.headers`, a parsed token's `auth.get("repository")`): what it
+    /// holds is not the credential, whatever the mapping holds besides.
+    pub other_entry: bool,
+}
+
+/// `x.get("range")`, `x["repository"]`: one entry of a mapping by a key that names no
+/// credential (not `Authorization`, a cookie, a key, token, password, secret or session).
+fn other_entry(value: &Expr) -> bool {
+    let key = match value {
+        Expr::Subscript(s) if matches!(s.value.as_ref(), Expr::Name(_)) => str_value(&s.slice),
+        Expr::Call(c)
+            if callee_last(c) == Some("get")
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(_))) =>
+        {
+            c.arguments.args.first().and_then(str_value)
+        }
+        _ => None,
+    };
+    key.is_some_and(|k| {
+        !crate::patterns::words(k).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "authorization"
+                    | "auth"
+                    | "cookie"
+                    | "key"
+                    | "apikey"
+                    | "token"
+                    | "password"
+                    | "passwd"
+                    | "pass"
+                    | "pwd"
+                    | "secret"
+                    | "session"
+                    | "jwt"
+                    | "bearer"
+                    | "signature"
+                    | "sig"
+                    | "credential"
+                    | "credentials"
+            )
+        })
+    })
 }
 
 /// Whether a value merely restates what it reads: `x`, `x.id`, `x["sub"]`, `int(x)`,
@@ -973,10 +1019,14 @@ impl ValueFlags {
         let mut flags = ValueFlags {
             direct: is_direct(value),
             verified,
+            other_entry: other_entry(value),
             ..ValueFlags::default()
         };
         let mut mentions_request = false;
         each_expr(value, &mut |e| match e {
+            Expr::Attribute(_) if crate::recognizers::is_request_object(e) => {
+                mentions_request = true;
+            }
             Expr::Name(n) => {
                 if n.id.as_str() == "request" {
                     mentions_request = true;
@@ -1237,7 +1287,7 @@ impl<'a> Taint<'a> {
         loop {
             let before = set.len();
             for (targets, reads, flags) in &self.assigns {
-                if !flags.verified && reads.iter().any(|r| set.contains(r)) {
+                if !flags.verified && !flags.other_entry && reads.iter().any(|r| set.contains(r)) {
                     set.extend(targets.iter().copied());
                 }
             }
@@ -1589,6 +1639,18 @@ pub(crate) fn func_facts_with<'a>(
                         && last == "abort"
                         && is_abort_denial(call)
                     {
+                        self.facts.rejects = true;
+                    }
+                    // A library check that refuses by itself (`verify_jwt_in_request()`,
+                    // Flask-JWT's `_jwt_required(realm)`): it reads and rejects.
+                    if callee_last(call).is_some_and(|n| {
+                        matches!(
+                            n,
+                            "verify_jwt_in_request"
+                                | "verify_jwt_refresh_token_in_request"
+                                | "_jwt_required"
+                        )
+                    }) {
                         self.facts.rejects = true;
                     }
                     if call_reads_credentials(call) {

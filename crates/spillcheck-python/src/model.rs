@@ -1850,10 +1850,17 @@ fn route_auth<'a>(
             Some(DecoratorAuth::Required { name, .. }) if *above_route => {
                 unapplied.get_or_insert(name);
             }
+            // The first authenticating decorator names the route's authentication; the
+            // others may still restrict it to a role (`@login_required` over
+            // `@admin_permission.require()`).
+            Some(DecoratorAuth::Required { role, .. })
+                if matches!(auth, RouteAuth::Decorator { .. }) =>
+            {
+                role_restricted |= role;
+            }
             Some(DecoratorAuth::Required { name, role }) => {
                 role_restricted |= role;
                 auth = RouteAuth::Decorator { name };
-                break;
             }
             Some(DecoratorAuth::Optional { name }) if !*above_route && auth == RouteAuth::None => {
                 auth = RouteAuth::Optional { name };
@@ -1963,7 +1970,10 @@ fn handler_auth<'a>(
         };
         if matches!(
             last,
-            "verify_jwt_in_request" | "verify_jwt_refresh_token_in_request" | "login_required"
+            "verify_jwt_in_request"
+                | "verify_jwt_refresh_token_in_request"
+                | "login_required"
+                | "_jwt_required"
         ) || summaries.authenticates_as(last, matches!(call.func.as_ref(), Expr::Attribute(_)))
             && !summaries.by_name.get(last).is_some_and(|f| f.returns_inner)
         {
@@ -1991,12 +2001,8 @@ fn capability_lookup<'a>(
     func: &'a ast::StmtFunctionDef,
     taints: &crate::facts::Taints<'a>,
 ) -> Option<String> {
-    let mentions_request = |e: &Expr| {
-        crate::ast_util::any_expr(
-            e,
-            &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "request"),
-        )
-    };
+    let mentions_request =
+        |e: &Expr| crate::ast_util::any_expr(e, &mut |x| crate::recognizers::is_request_object(x));
     let taint = taints.of(func);
     let from_request = crate::facts::names_bound_to(&func.body, mentions_request);
     let request_names = taint.closure(&from_request);

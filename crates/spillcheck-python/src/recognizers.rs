@@ -20,7 +20,7 @@ pub(crate) fn is_jwt_decode_name(name: &str) -> bool {
 /// any of them (the body when there is one). What a local holding it is, each pass asks
 /// through its own local tracking.
 pub(crate) fn request_body(e: &Expr) -> bool {
-    let of_request = |x: &Expr| matches!(x, Expr::Name(n) if n.id.as_str() == "request");
+    let of_request = is_request_object;
     match e {
         Expr::BoolOp(b) => b.values.first().is_some_and(request_body),
         Expr::Attribute(a) => {
@@ -359,4 +359,17 @@ pub(crate) fn any_origin(e: &ruff_python_ast::Expr) -> bool {
         }
     });
     w
+}
+
+/// Flask's request object: `request`, or `flask.request` where the module imports `flask`
+/// whole.
+pub(crate) fn is_request_object(e: &Expr) -> bool {
+    match e {
+        Expr::Name(n) => n.id.as_str() == "request",
+        Expr::Attribute(a) => {
+            a.attr.as_str() == "request"
+                && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "flask")
+        }
+        _ => false,
+    }
 }

@@ -232,7 +232,7 @@ fn provider_id_token(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
         && cx.functions.last().is_some_and(|f| {
             let mut reads_request = false;
             crate::facts::exprs_in(&f.body, &mut |e| {
-                reads_request |= matches!(e, Expr::Name(n) if n.id.as_str() == "request");
+                reads_request |= crate::recognizers::is_request_object(e);
             });
             !reads_request
         })

@@ -180,6 +180,30 @@ fn cleaned_by_helper(cx: &Checker<'_>, value: &Expr, name: &str) -> bool {
         let Some(callee) = crate::ast_util::callee_last(c) else {
             return false;
         };
+        // A helper that answers the text only in debug mode (Eve's
+        // `debug_error_message(str(e))`: `if config.DEBUG: return msg; return None`), named
+        // so or, in this module, testing a debug flag.
+        let carries = c
+            .arguments
+            .args
+            .iter()
+            .any(|a| crate::ast_util::names_in(a).contains(&name));
+        if carries
+            && (crate::patterns::words(callee).iter().any(|w| w == "debug")
+                || module.body.iter().any(|s| {
+                    matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == callee && {
+                        let mut gated = false;
+                        for st in &f.body {
+                            crate::ast_util::each_stmt(st, &mut |x| {
+                                gated |= matches!(x, Stmt::If(i) if crate::recognizers::reads_debug_flag(&i.test));
+                            });
+                        }
+                        gated
+                    })
+                }))
+        {
+            return true;
+        }
         if !c.arguments.args.iter().any(|a| matches!(a, Expr::Name(n) if n.id.as_str() == name)) {
             return false;
         }
@@ -277,16 +301,45 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
         }
         // Or through a local this function builds from it (`template = "<h3>%s</h3>" %
         // str(e)` … `return render_template_string(template)`).
+        // Also a chain of locals (`error_str = f"{error}. {traceback.format_exc()}"`;
+        // `response = jsonify(dict(error=error_str))`; `response.status_code = 500`;
+        // `return response`): Flask's documented way to build an error answer.
         let through_local = || {
-            let returned = crate::ast_util::names_in(value);
-            cx.functions.last().is_some_and(|f| {
-                crate::facts::assigns_in(&f.body).iter().any(|a| {
-                    matches!(a.targets.as_slice(), [Expr::Name(l)]
-                        if returned.contains(&l.id.as_str()) && l.id.as_str() != name)
-                        && leaks_exception(&a.value, name)
+            let Some(f) = cx.functions.last() else {
+                return false;
+            };
+            let assigns = crate::facts::assigns_in(&f.body);
+            let mut tainted: Vec<&str> = Vec::new();
+            for _ in 0..3 {
+                for a in &assigns {
+                    let [Expr::Name(l)] = a.targets.as_slice() else {
+                        continue;
+                    };
+                    let local = l.id.as_str();
+                    if local == name || tainted.contains(&local) {
+                        continue;
+                    }
+                    let hit = leaks_exception(&a.value, name)
                         && !cleaned_by_helper(cx, &a.value, name)
-                })
-            }) && (builds_response(value) || is_text_answer(value))
+                        || any_expr(&a.value, &mut traceback_call)
+                        || carried(&a.value, &|e| {
+                            matches!(e, Expr::Name(n) if tainted.contains(&n.id.as_str()))
+                        });
+                    if hit {
+                        tainted.push(local);
+                    }
+                }
+            }
+            let returned = crate::ast_util::names_in(value);
+            // A local the function built as a response (`response = jsonify(...)`).
+            let built_response = |e: &Expr| {
+                matches!(e, Expr::Name(n) if assigns.iter().any(|a| {
+                    matches!(a.targets.as_slice(), [Expr::Name(l)] if l.id == n.id)
+                        && matches!(a.value.as_ref(), Expr::Call(c) if is_response_builder(c))
+                }))
+            };
+            returned.iter().any(|r| tainted.contains(r))
+                && (builds_response(value) || is_text_answer(value) || built_response(value))
         };
         // Inside `if isinstance(e, AppError):` (or `issubclass(e.__class__, AppError)`) the
         // exception is that class: the project's own, with a message for users, decides.

@@ -361,7 +361,7 @@ fn check_function<'a>(
     let from_request = crate::facts::names_bound_to(&func.body, |v| {
         crate::ast_util::any_expr(
             v,
-            &mut |e| matches!(e, Expr::Name(n) if n.id.as_str() == "request"),
+            &mut |e| crate::recognizers::is_request_object(e),
         )
     });
     let request_names = taints.of(func).closure(&from_request);

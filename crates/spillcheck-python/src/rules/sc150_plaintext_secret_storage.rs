@@ -817,7 +817,7 @@ fn from_the_request(cx: &Checker<'_>, value: &Expr) -> bool {
         _ => return false,
     };
     let mentions_request = |e: &Expr| {
-        crate::ast_util::any_expr(e, &mut |x| matches!(x, Expr::Name(n) if n.id.as_str() == "request"))
+        crate::ast_util::any_expr(e, &mut |x| crate::recognizers::is_request_object(x))
     };
     if mentions_request(mapping) {
         return true;
