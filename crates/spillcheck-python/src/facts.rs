@@ -929,6 +929,47 @@ pub(crate) struct ValueFlags {
     pub other_entry: bool,
 }
 
+/// A masked copy (`f"{key[:4]}****{key[-4:]}"`, `token[:6] + "..."`): every read of a name
+/// in the value is a bounded slice of it or its length.
+fn masked(value: &Expr) -> bool {
+    let mut reads: Vec<&str> = Vec::new();
+    let mut covered: Vec<&str> = Vec::new();
+    let mut sliced = false;
+    each_expr(value, &mut |e| match e {
+        Expr::Name(n) if n.ctx.is_load() => reads.push(n.id.as_str()),
+        Expr::Subscript(sub) => {
+            // A short head or tail (`key[:4]`, `key[-4:]`), not what follows a prefix
+            // (`header[7:]` is the whole token).
+            let short = |b: &Expr, negative: bool| match b {
+                Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => {
+                    negative && crate::ast_util::int_value(&u.operand).is_some_and(|n| n <= 8)
+                }
+                other => !negative && crate::ast_util::int_value(other).is_some_and(|n| n <= 8),
+            };
+            if let (Expr::Name(n), Expr::Slice(sl)) = (sub.value.as_ref(), sub.slice.as_ref())
+                && sl.step.is_none()
+                && match (sl.lower.as_deref(), sl.upper.as_deref()) {
+                    (None, Some(u)) => short(u, false),
+                    (Some(l), None) => short(l, true),
+                    _ => false,
+                }
+            {
+                covered.push(n.id.as_str());
+                sliced = true;
+            }
+        }
+        Expr::Call(c) if callee_last(c) == Some("len") => {
+            if let Some(Expr::Name(n)) = c.arguments.args.first() {
+                covered.push(n.id.as_str());
+            }
+        }
+        _ => {}
+    });
+    // `len` itself is read as a name too.
+    let reads: Vec<&str> = reads.into_iter().filter(|r| *r != "len").collect();
+    sliced && !reads.is_empty() && reads.len() == covered.len()
+}
+
 /// `x.get("range")`, `x["repository"]`: one entry of a mapping by a key that names no
 /// credential (not `Authorization`, a cookie, a key, token, password, secret or session).
 fn other_entry(value: &Expr) -> bool {
@@ -1019,7 +1060,7 @@ impl ValueFlags {
         let mut flags = ValueFlags {
             direct: is_direct(value),
             verified,
-            other_entry: other_entry(value),
+            other_entry: other_entry(value) || masked(value),
             ..ValueFlags::default()
         };
         let mut mentions_request = false;

@@ -191,10 +191,25 @@ pub(crate) fn hardcoded_literal(value: &Expr) -> Option<(&str, bool)> {
         Expr::StringLiteral(s) => Some((s.value.to_str(), false)),
         Expr::Call(c) => {
             let name = callee(c).unwrap_or_default();
+            // A project's own lookup helper (`read_env("PYFARM_SECRET_KEY", "pyfarm")`,
+            // `get_env("APP_KEY", default=...)`): named for the environment and given a
+            // variable's name in capitals.
+            let env_helper = {
+                let last = name.rsplit('.').next().unwrap_or(&name);
+                crate::patterns::words(last)
+                    .iter()
+                    .any(|w| w == "env" || w == "environ")
+                    && c.arguments
+                        .args
+                        .first()
+                        .and_then(str_value)
+                        .is_some_and(|v| v.len() > 1 && crate::patterns::is_capitals_name(v))
+            };
             if name.ends_with("environ.get")
                 || name.ends_with("getenv")
                 || name.ends_with("env.get")
                 || name.ends_with("environ.setdefault")
+                || env_helper
             {
                 c.arguments
                     .args

@@ -279,10 +279,12 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         // The same value of the same call reported by SC110 (a credential read from the
         // request's headers): one problem, one finding.
         let here = cx.file.at(call);
+        // The value by its name (`shown`), however each rule says where it came from.
+        let value = what.split(", ").next().unwrap_or(&what);
         if cx.findings.iter().any(|f| {
             f.rule_id == "SC110"
                 && f.location.as_ref() == Some(&here)
-                && f.message.contains(what.as_str())
+                && f.message.contains(value)
         }) {
             return;
         }

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A string literal assigned to a signing key: `SECRET_KEY = "..."`, `app.secret_key = "..."`, `app.config["JWT_SECRET_KEY"] = "..."`, or a literal passed as the key to `jwt.encode`/`jwt.decode` or an itsdangerous serializer, inline (even a word: `jwt.encode(claims, "secret")`) or through a module constant, whatever the constant is called (`JWT_WEAK_SECRET = "secret"`, reported on the constant). Placeholders, empty strings and environment lookups are not reported.
+    /// A string literal assigned to a signing key: `SECRET_KEY = "..."`, `app.secret_key = "..."`, `app.config["JWT_SECRET_KEY"] = "..."`, or a literal passed as the key to `jwt.encode`/`jwt.decode` or an itsdangerous serializer, inline (even a word: `jwt.encode(claims, "secret")`) or through a module constant, whatever the constant is called (`JWT_WEAK_SECRET = "secret"`, reported on the constant). So is a literal fallback of an environment lookup (`os.environ.get("SECRET_KEY", "dev")`, a project helper named for the environment: `read_env("APP_SECRET_KEY", "pyfarm")`), also inside a mapping or keywords given to the configuration (`app.config.update({"SECRET_KEY": ...})`). Placeholders, empty strings and environment lookups without a fallback are not reported.
     ///
     /// ## Why it matters
     /// Whoever reads the source (every developer, every CI log, anyone with the repository) can sign session cookies and tokens for any user. Short dictionary words are also cracked offline from a single token in minutes.
@@ -135,10 +135,10 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         .collect();
     for (name, value) in mapped {
         if is_signing_key_name(name)
-            && let Some(literal) = str_value(value)
+            && let Some((literal, fallback)) = crate::recognizers::hardcoded_literal(value)
             && !is_template_marker(literal)
         {
-            report_literal(cx, value, name, literal, false);
+            report_literal(cx, value, name, literal, fallback);
         }
     }
     for k in &call.arguments.keywords {
@@ -148,10 +148,10 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 callee_last(call),
                 Some("update" | "from_mapping" | "dict" | "Config" | "setdefault")
             )
-            && let Some(literal) = str_value(&k.value)
+            && let Some((literal, fallback)) = crate::recognizers::hardcoded_literal(&k.value)
             && !is_template_marker(literal)
         {
-            report_literal(cx, &k.value, arg.as_str(), literal, false);
+            report_literal(cx, &k.value, arg.as_str(), literal, fallback);
         }
     }
     if !matches!(

@@ -432,11 +432,22 @@ pub(crate) fn check_for(cx: &mut Checker<'_>, stmt: &ast::StmtFor) {
         );
         return;
     }
+    // `body.items()`, `body.keys()`, a copy to pop from (`body.copy()`, `list(body)`).
     let mapping = match stmt.iter.as_ref() {
-        Expr::Call(c) if matches!(callee_last(c), Some("items" | "keys")) => match c.func.as_ref() {
+        Expr::Call(c) if matches!(callee_last(c), Some("items" | "keys" | "copy")) => match c.func.as_ref() {
             Expr::Attribute(a) => a.value.as_ref(),
+            Expr::Name(n) if n.id.as_str() == "copy" => match c.arguments.args.first() {
+                Some(arg) => arg,
+                None => return,
+            },
             _ => return,
         },
+        Expr::Call(c)
+            if matches!(c.func.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "list" | "dict" | "tuple"))
+                && c.arguments.args.len() == 1 =>
+        {
+            &c.arguments.args[0]
+        }
         other => other,
     };
     if !is_body(cx, mapping) {
