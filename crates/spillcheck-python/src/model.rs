@@ -312,6 +312,9 @@ struct Gathered<'a> {
 
 /// `X.add_url_rule(path, endpoint, view)`: (receiver, path, view, methods, endpoint, file,
 /// the decorators a route table's registrar applies to the view).
+/// A registrar's parameter bound to a call's argument, and the file the call is in.
+type Binding<'e> = (&'e str, &'e Expr, usize);
+
 type UrlRule<'a> = (
     String,
     String,
@@ -326,7 +329,7 @@ type UrlRule<'a> = (
 /// table's registrar applies).
 type Resource<'a> = (String, String, Vec<String>, usize, Vec<&'a Expr>);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum ViewRef {
     Function(String),
     Class(String),
@@ -394,8 +397,18 @@ impl<'a> Gathered<'a> {
     /// constants (`f"{API}/users"`, `API_PREFIX + "/users"`, `f"/{Endpoint.config}"` of an
     /// `Enum`, `str(...)`, `.value`). `None` when any part is not known.
     fn path_text(&self, e: &Expr, file: usize) -> Option<String> {
+        self.path_text_in(e, file, &[])
+    }
+
+    /// [`Self::path_text`] where some names are a registrar's parameters, bound to the
+    /// arguments of one call (written in the calling file).
+    fn path_text_in(&self, e: &Expr, file: usize, bound: &[Binding<'_>]) -> Option<String> {
         match e {
             Expr::StringLiteral(_) => str_value(e).map(str::to_owned),
+            Expr::Name(n) if bound.iter().any(|(p, ..)| *p == n.id.as_str()) => {
+                let (_, arg, at) = bound.iter().find(|(p, ..)| *p == n.id.as_str())?;
+                self.path_text(arg, *at)
+            }
             Expr::Name(n) => self
                 .texts
                 .get(&(file, n.id.to_string()))
@@ -404,7 +417,9 @@ impl<'a> Gathered<'a> {
                         .and_then(|k| self.texts.get(&k))
                 })
                 .cloned(),
-            Expr::Attribute(a) if a.attr.as_str() == "value" => self.path_text(&a.value, file),
+            Expr::Attribute(a) if a.attr.as_str() == "value" => {
+                self.path_text_in(&a.value, file, bound)
+            }
             Expr::Attribute(_) => {
                 let d = dotted(e)?;
                 if let Some(t) = self.texts.get(&(file, d.clone())) {
@@ -427,7 +442,7 @@ impl<'a> Gathered<'a> {
                     .cloned()
             }
             Expr::Call(c) if callee_last(c) == Some("str") && c.arguments.args.len() == 1 => {
-                self.path_text(&c.arguments.args[0], file)
+                self.path_text_in(&c.arguments.args[0], file, bound)
             }
             Expr::FString(fs) => {
                 let mut out = String::new();
@@ -438,15 +453,16 @@ impl<'a> Gathered<'a> {
                             if i.format_spec.is_some() {
                                 return None;
                             }
-                            out.push_str(&self.path_text(&i.expression, file)?);
+                            out.push_str(&self.path_text_in(&i.expression, file, bound)?);
                         }
                     }
                 }
                 Some(out)
             }
-            Expr::BinOp(b) if b.op == ast::Operator::Add => {
-                Some(self.path_text(&b.left, file)? + &self.path_text(&b.right, file)?)
-            }
+            Expr::BinOp(b) if b.op == ast::Operator::Add => Some(
+                self.path_text_in(&b.left, file, bound)?
+                    + &self.path_text_in(&b.right, file, bound)?,
+            ),
             _ => None,
         }
     }
@@ -540,6 +556,179 @@ impl<'a> Gathered<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// Registrar functions: a function that registers a URL rule built from its
+    /// parameters, at each of its calls (Flask's documented `def register_api(app, model,
+    /// name): item = ItemAPI.as_view(f"{name}-item", model); app.add_url_rule(f"/{name}/<int:id>",
+    /// view_func=item)`, then `register_api(app, User, "users")`).
+    fn registrars(&mut self) {
+        let mut found: Vec<UrlRule<'a>> = Vec::new();
+        for defs in self.functions.values() {
+            for &(def_file, f) in defs {
+                let params: Vec<(&str, Option<&Expr>)> = f
+                    .parameters
+                    .iter_non_variadic_params()
+                    .map(|p| (p.parameter.name.as_str(), p.default.as_deref()))
+                    .collect();
+                if params.is_empty() {
+                    continue;
+                }
+                let is_param = |n: &str| params.iter().any(|(p, _)| *p == n);
+                // Locals the body binds once (`item = ItemAPI.as_view(...)`).
+                let local = |n: &str| -> Option<&'a Expr> {
+                    let mut values = crate::facts::values_assigned(&f.body, n).into_iter();
+                    let first = values.next()?;
+                    values.next().is_none().then_some(first)
+                };
+                for rule in crate::facts::calls_in(&f.body) {
+                    if callee_last(rule) != Some("add_url_rule") {
+                        continue;
+                    }
+                    let Some(path) = rule.arguments.args.first().or_else(|| kwarg(rule, "rule"))
+                    else {
+                        continue;
+                    };
+                    let Some(view) =
+                        kwarg(rule, "view_func").or_else(|| rule.arguments.args.get(2))
+                    else {
+                        continue;
+                    };
+                    let view = match view {
+                        Expr::Name(n) if !is_param(n.id.as_str()) => {
+                            local(n.id.as_str()).unwrap_or(view)
+                        }
+                        other => other,
+                    };
+                    let receiver = receiver_of(rule).unwrap_or_default();
+                    let head = receiver.split('.').next().unwrap_or_default().to_owned();
+                    let mentions_param =
+                        |e: &Expr| crate::ast_util::names_in(e).iter().any(|n| is_param(n));
+                    if !(mentions_param(path) || mentions_param(view) || is_param(&head)) {
+                        continue;
+                    }
+                    for &(call_file, c) in &self.calls {
+                        if callee_last(c) != Some(f.name.as_str())
+                            || c.arguments
+                                .args
+                                .iter()
+                                .any(|a| matches!(a, Expr::Starred(_)))
+                        {
+                            continue;
+                        }
+                        // Two modules may each define a registrar of that name: a call
+                        // binds to its own module's, or to the one it imports.
+                        if defs.len() > 1 && call_file != def_file {
+                            let own = &self.modules[def_file];
+                            let imported = self
+                                .imports
+                                .get(&call_file)
+                                .and_then(|i| i.get(f.name.as_str()))
+                                .and_then(|full| full.rsplit_once('.'))
+                                .is_some_and(|(m, _)| {
+                                    m == own
+                                        || m.ends_with(&format!(".{own}"))
+                                        || own.ends_with(&format!(".{m}"))
+                                });
+                            if !imported {
+                                continue;
+                            }
+                        }
+                        let bound: Vec<Binding<'a>> = params
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, (p, default))| {
+                                c.arguments
+                                    .args
+                                    .get(i)
+                                    .or_else(|| kwarg(c, p))
+                                    .map(|a| (*p, a, call_file))
+                                    .or_else(|| default.map(|d| (*p, d, def_file)))
+                            })
+                            .collect();
+                        let arg =
+                            |n: &str| bound.iter().find(|(p, ..)| *p == n).map(|(_, a, _)| *a);
+                        let Some(path) = self.path_text_in(path, def_file, &bound) else {
+                            continue;
+                        };
+                        // The view: a view class's `as_view(...)` (the class maybe a
+                        // parameter), or a function (maybe a parameter).
+                        let through = |e: &'a Expr| match e {
+                            Expr::Name(n) if is_param(n.id.as_str()) => arg(n.id.as_str()),
+                            other => Some(other),
+                        };
+                        let view_ref = match through(view) {
+                            Some(Expr::Call(v)) if callee_last(v) == Some("as_view") => {
+                                match v.func.as_ref() {
+                                    Expr::Attribute(a) => {
+                                        through(&a.value).and_then(dotted).map(ViewRef::Class)
+                                    }
+                                    _ => None,
+                                }
+                            }
+                            Some(other) => dotted(other).map(|d| {
+                                ViewRef::Function(d.rsplit('.').next().unwrap_or(&d).to_owned())
+                            }),
+                            None => None,
+                        };
+                        let Some(view_ref) = view_ref else { continue };
+                        // `methods=[method]` with the method a parameter.
+                        let methods = match kwarg(rule, "methods") {
+                            Some(m) => {
+                                let mut out: Vec<String> = Vec::new();
+                                crate::ast_util::each_expr(m, &mut |e| match e {
+                                    Expr::StringLiteral(_) => {
+                                        out.extend(str_value(e).map(str::to_ascii_uppercase));
+                                    }
+                                    Expr::Name(n) if is_param(n.id.as_str()) => {
+                                        out.extend(
+                                            arg(n.id.as_str())
+                                                .and_then(str_value)
+                                                .map(str::to_ascii_uppercase),
+                                        );
+                                    }
+                                    _ => {}
+                                });
+                                if out.is_empty() {
+                                    vec!["GET".to_owned()]
+                                } else {
+                                    out
+                                }
+                            }
+                            None => vec!["GET".to_owned()],
+                        };
+                        let (receiver, receiver_file) = if is_param(&head) {
+                            match arg(&head).and_then(dotted) {
+                                Some(r) => (format!("{r}{}", &receiver[head.len()..]), call_file),
+                                None => continue,
+                            }
+                        } else {
+                            (receiver.clone(), def_file)
+                        };
+                        // One route per path and view, however many rules name it.
+                        if found.iter().any(|r| {
+                            r.0 == receiver && r.1 == path && r.2 == view_ref && r.3 == methods
+                        }) || matches!(view_ref, ViewRef::Class(_))
+                            && found
+                                .iter()
+                                .any(|r| r.0 == receiver && r.1 == path && r.2 == view_ref)
+                        {
+                            continue;
+                        }
+                        found.push((
+                            receiver,
+                            path,
+                            view_ref,
+                            methods,
+                            None,
+                            receiver_file,
+                            Vec::new(),
+                        ));
+                    }
+                }
+            }
+        }
+        self.url_rules.extend(found);
     }
 
     /// Routes listed in tables and registered in a loop (see [`crate::route_tables`]):
@@ -1597,6 +1786,7 @@ impl<'a> Gathered<'a> {
             }
         }
         g.route_tables(files);
+        g.registrars();
         // Hooks registered by call: `app.before_request(check)` (collected while gathering).
         for (receiver, name, app_level, call_file) in std::mem::take(&mut g.hook_calls) {
             if let Some(defs) = g.functions.get(&name) {

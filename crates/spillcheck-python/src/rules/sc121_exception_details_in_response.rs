@@ -312,10 +312,15 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             let mut tainted: Vec<&str> = Vec::new();
             for _ in 0..3 {
                 for a in &assigns {
-                    let [Expr::Name(l)] = a.targets.as_slice() else {
-                        continue;
+                    // `issues["exception"] = str(e)` fills the dict answered later.
+                    let local = match a.targets.as_slice() {
+                        [Expr::Name(l)] => l.id.as_str(),
+                        [Expr::Subscript(sub)] => match sub.value.as_ref() {
+                            Expr::Name(l) => l.id.as_str(),
+                            _ => continue,
+                        },
+                        _ => continue,
                     };
-                    let local = l.id.as_str();
                     if local == name || tainted.contains(&local) {
                         continue;
                     }
@@ -495,8 +500,16 @@ fn check_return_of_local(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             return;
         }
         for a in crate::facts::assigns_in(&h.body) {
-            if let [Expr::Name(local)] = a.targets.as_slice()
-                && returned.contains(&local.id.as_str())
+            // A local, or an entry of a dict answered later (`issues["exception"] = str(e)`).
+            let local = match a.targets.as_slice() {
+                [Expr::Name(local)] => local,
+                [Expr::Subscript(sub)] => match sub.value.as_ref() {
+                    Expr::Name(local) => local,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if returned.contains(&local.id.as_str())
                 && local.id.as_str() != name
                 && leaks_exception(&a.value, &name)
                 && !cleaned_by_helper(cx, &a.value, &name)
