@@ -25,6 +25,13 @@ pub fn redact(secret: &str) -> String {
     )
 }
 
+/// Letters only, in one case or capitalised: a word, not a generated value.
+fn is_plain_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_lowercase())
+        || s.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// Lower-case letters and hyphens only: an English word or an option name.
 fn is_word(s: &str) -> bool {
     s.chars().all(|c| c.is_ascii_lowercase() || c == '-')
@@ -110,7 +117,10 @@ impl Redactor {
             if !out.contains(secret.as_str()) {
                 continue;
             }
-            if secret.chars().count() >= 8 {
+            // A word (`cornflow`, `changeme`: a default password that is also the
+            // project's name or a term of its code) is replaced only where it stands as a
+            // value, so paths and names that contain it stay readable.
+            if secret.chars().count() >= 8 && !is_plain_word(secret) {
                 out = Cow::Owned(out.replace(secret.as_str(), &redact(secret)));
             } else {
                 out = Cow::Owned(replace_as_value(&out, secret));
@@ -228,7 +238,7 @@ fn replace_as_value(text: &str, secret: &str) -> String {
         let next = bytes.get(end).copied();
         let quoted = matches!(
             (bytes.get(start.wrapping_sub(1)).copied(), next),
-            (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\''))
+            (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\'')) | (Some(b'`'), Some(b'`'))
         );
         let assigned = matches!(prev, Some(b'=' | b':'))
             && next.is_none_or(|c| c.is_ascii_whitespace() || c == b'#' || c == b',' || c == b';');
@@ -245,6 +255,25 @@ fn replace_as_value(text: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_secret_is_hidden_as_a_value_not_in_names() {
+        let mut r = Redactor::new();
+        r.add("cornflow");
+        let text = "--- a/src/cornflow-1.3.9/cornflow/cli/utils.py\n-    password = \"cornflow\"\nthe default `cornflow` of cornflow_admin_pwd";
+        let out = r.scrub(text);
+        assert!(
+            out.contains("src/cornflow-1.3.9/cornflow/cli/utils.py"),
+            "{out}"
+        );
+        assert!(out.contains("cornflow_admin_pwd"), "{out}");
+        assert!(!out.contains("\"cornflow\""), "{out}");
+        assert!(!out.contains("`cornflow`"), "{out}");
+        // A generated value of the same length is hidden wherever it occurs.
+        let mut r = Redactor::new();
+        r.add("x7Kq9pLm");
+        assert!(!r.scrub("path/x7Kq9pLm/file").contains("x7Kq9pLm"));
+    }
 
     #[test]
     fn prose_and_help_text_stay_readable() {
