@@ -809,6 +809,10 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.each(|rule, cx| rule.on_return(cx, stmt, &e.value));
             }
             Stmt::For(f) => self.each(|r, cx| r.on_for(cx, f)),
+            // `raise AppError(f"Could not save: {e}")`: an error handler may answer with it.
+            Stmt::Raise(ast::StmtRaise { exc: Some(exc), .. }) if exc.is_call_expr() => {
+                self.each(|rule, cx| rule.on_return(cx, stmt, exc));
+            }
             _ => {}
         }
         walk_stmt(self, stmt);

@@ -217,6 +217,37 @@ pub(crate) struct ProjectFacts {
     /// Where the project reads a credential from the query string (an `SC106` finding
     /// above `possible`: its parameter and place), set once every file is checked.
     pub query_credential: Option<String>,
+    /// Error classes the project hands to an error handler (`@app.errorhandler(InvalidUsage)`,
+    /// `register_error_handler(ApiError, f)`), by their last name.
+    pub handled_errors: rustc_hash::FxHashSet<String>,
+    /// The bases of the project's exception classes, by last name (`InvalidUsage` →
+    /// `[ApiError]`).
+    pub error_bases: rustc_hash::FxHashMap<String, Vec<String>>,
+}
+
+impl ProjectFacts {
+    /// Whether the project answers clients with what an exception of its own class carries:
+    /// the class (or a base of it) has an error handler, or derives from Werkzeug's
+    /// `HTTPException`, whose description Flask renders.
+    pub(crate) fn answers_error(&self, class: &str) -> bool {
+        if !self.exception_classes.contains(class) {
+            return false;
+        }
+        let mut at = vec![class.to_owned()];
+        let mut seen = rustc_hash::FxHashSet::default();
+        while let Some(c) = at.pop() {
+            if !seen.insert(c.clone()) || seen.len() > 16 {
+                continue;
+            }
+            if self.handled_errors.contains(&c) || c == "HTTPException" {
+                return true;
+            }
+            if let Some(bases) = self.error_bases.get(&c) {
+                at.extend(bases.iter().cloned());
+            }
+        }
+        false
+    }
 }
 
 /// One call of a class: whether each argument is a hash (`hashpw(...)`,
@@ -306,6 +337,9 @@ pub(crate) enum Deferred {
     /// SC110 on a logged URL or query string: kept only when the project accepts a
     /// credential in the query string (an `SC106` finding above `possible`), which it names.
     OnlyWithQueryCredential,
+    /// SC121 on `raise AppError(f"... {e}")` in an `except`: kept only when the class is the
+    /// project's own and an error handler (or Werkzeug, for an `HTTPException`) answers it.
+    OnlyAnsweredError(String),
 }
 
 /// Whether a module sets or reads a cookie named for a credential
@@ -484,6 +518,8 @@ impl ProjectFacts {
         self.signs_with_secret_key |= other.signs_with_secret_key;
         self.plain_models.extend(other.plain_models);
         self.cookie_credentials |= other.cookie_credentials;
+        self.handled_errors.extend(other.handled_errors);
+        self.error_bases.extend(other.error_bases);
         self.refused_values.extend(other.refused_values);
         for (k, harmless) in other.text_constants {
             let e = self.text_constants.entry(k).or_insert(true);
@@ -591,6 +627,9 @@ impl ProjectFacts {
                     {
                         continue 'findings;
                     }
+                    Some(Deferred::OnlyAnsweredError(class)) if !self.answers_error(&class) => {
+                        continue 'findings;
+                    }
                     Some(Deferred::OnlyWithQueryCredential) => match &self.query_credential {
                         None => continue 'findings,
                         Some(at) => f.notes.push(format!(
@@ -607,6 +646,7 @@ impl ProjectFacts {
                         | Deferred::UnlessConstructedHashed { .. }
                         | Deferred::OnlyInView(_)
                         | Deferred::UnlessCorsOriginsConfigured
+                        | Deferred::OnlyAnsweredError(_)
                         | Deferred::PossibleUnlessDevServer,
                     ) => {}
                     Some(Deferred::ExceptionReturned {
@@ -799,6 +839,13 @@ impl ProjectFacts {
                     last.ends_with("Error") || last.ends_with("Exception")
                 }) {
                     self.facts.exception_classes.insert(class.name.to_string());
+                    self.facts.error_bases.insert(
+                        class.name.to_string(),
+                        bases
+                            .iter()
+                            .map(|b| b.rsplit('.').next().unwrap_or(b).to_owned())
+                            .collect(),
+                    );
                 }
                 let methods: Vec<&ast::StmtFunctionDef> = class
                     .body
@@ -894,6 +941,18 @@ impl ProjectFacts {
                 }
             }
             fn visit_expr(&mut self, expr: &'a Expr) {
+                // `@app.errorhandler(InvalidUsage)`, `app.register_error_handler(ApiError, f)`.
+                if let Expr::Call(c) = expr
+                    && matches!(
+                        callee_last(c),
+                        Some("errorhandler" | "app_errorhandler" | "register_error_handler")
+                    )
+                    && let Some(class) = c.arguments.args.first().and_then(dotted)
+                {
+                    self.facts
+                        .handled_errors
+                        .insert(class.rsplit('.').next().unwrap_or(&class).to_owned());
+                }
                 // `User(email, hashpw(password))`: a class called by its name.
                 if let Expr::Call(c) = expr
                     && let Expr::Name(n) = c.func.as_ref()

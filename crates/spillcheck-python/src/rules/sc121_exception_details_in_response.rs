@@ -249,6 +249,10 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
     if !cx.web {
         return;
     }
+    if let (Stmt::Raise(_), Expr::Call(call)) = (stmt, value) {
+        check_raise(cx, stmt, call);
+        return;
+    }
     let Some(ctx) = cx.excepts.last().cloned() else {
         if answers_traceback(cx, value) {
             let finding = cx.report(
@@ -423,6 +427,67 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                 );
             }
         }
+    }
+}
+
+/// `raise InvalidUsage(f"Could not save: {e}", 500)` in an `except` that catches broadly or
+/// the machinery's errors: the project's error class carries the text to the client when an
+/// error handler answers it (settled once every file is read).
+fn check_raise(cx: &mut Checker<'_>, stmt: &Stmt, call: &ast::ExprCall) {
+    let Some(ctx) = cx.excepts.last().cloned() else {
+        return;
+    };
+    let Some(name) = ctx.name.clone() else { return };
+    if !(ctx.broad || ctx.internal) || ctx.parses_client_input || cx.guarded_by_flag() {
+        return;
+    }
+    let Some(class) = crate::ast_util::callee_last(call).map(str::to_owned) else {
+        return;
+    };
+    // Not what goes to the log only (`log_txt=f"... Details: {e}"`).
+    let for_the_client = call.arguments.keywords.iter().filter(|k| {
+        k.arg.as_ref().is_none_or(|a| {
+            !crate::patterns::words(a.as_str())
+                .iter()
+                .any(|w| matches!(w.as_str(), "log" | "debug" | "internal" | "private" | "cause"))
+        })
+    });
+    let carries = call
+        .arguments
+        .args
+        .iter()
+        .chain(for_the_client.map(|k| &k.value))
+        .any(|a| leaks_exception(a, &name) && !cleaned_by_helper(cx, a, &name));
+    if !carries {
+        return;
+    }
+    cx.report(
+        &SC121,
+        stmt,
+        format!("the exception `{name}` is put into `{class}`, which the project's error handler answers"),
+    );
+    let index = cx.findings.len() - 1;
+    cx.deferred
+        .push((index, crate::project::Deferred::OnlyAnsweredError(class)));
+    // Raised by a view, in the request: a library's, a storage backend's or a worker's
+    // raise may never reach a client. A function the route decorator registers, or an
+    // HTTP-verb method of a resource or view class.
+    let in_view = cx.functions.len() == 1
+        && cx.functions.last().is_some_and(|f| {
+            is_route(f)
+                || matches!(f.name.as_str(), "get" | "post" | "put" | "patch" | "delete")
+                    && cx.classes.last().is_some_and(|c| {
+                        c.arguments.as_ref().is_some_and(|a| {
+                            a.args.iter().filter_map(crate::ast_util::dotted).any(|b| {
+                                let b = b.rsplit('.').next().unwrap_or(&b).to_owned();
+                                b.ends_with("Resource") || b.ends_with("View") || b.ends_with("API")
+                            })
+                        })
+                    })
+        });
+    if !in_view {
+        cx.findings.pop();
+        cx.deferred.pop();
     }
 }
 
