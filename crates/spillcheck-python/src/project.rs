@@ -223,6 +223,56 @@ pub(crate) struct ProjectFacts {
     /// The bases of the project's exception classes, by last name (`InvalidUsage` →
     /// `[ApiError]`).
     pub error_bases: rustc_hash::FxHashMap<String, Vec<String>>,
+    /// Names the project compares with what a request carries (`if AUTH_KEY != apikey:`
+    /// with `apikey = request.headers.get("X-APIKey")`, `compare_digest(token, API_TOKEN)`):
+    /// settings that let a client in.
+    pub request_compared: rustc_hash::FxHashSet<String>,
+}
+
+/// The names each function of a module compares with what the request carries: a side of
+/// a comparison (or of `compare_digest`) that reads the request, directly or through a local
+/// bound from it; the other side's name (`AUTH_KEY`, `config.api_key` → `api_key`,
+/// `app.config["API_KEY"]` → `API_KEY`).
+fn request_comparisons(body: &[ruff_python_ast::Stmt], out: &mut rustc_hash::FxHashSet<String>) {
+    use ruff_python_ast::Expr;
+    let mentions_request =
+        |e: &Expr| crate::ast_util::any_expr(e, &mut crate::recognizers::is_request_object);
+    for (_, func, _) in crate::facts::all_functions(body) {
+        let locals = crate::facts::names_bound_to(&func.body, mentions_request);
+        let from_request = |e: &Expr| {
+            mentions_request(e)
+                || crate::ast_util::names_in(e)
+                    .iter()
+                    .any(|n| locals.contains(n))
+        };
+        let name_of = |e: &Expr| -> Option<String> {
+            match e {
+                Expr::Name(n) => Some(n.id.to_string()),
+                Expr::Attribute(a) => Some(a.attr.to_string()),
+                Expr::Subscript(sub) => crate::ast_util::str_value(&sub.slice).map(str::to_owned),
+                _ => None,
+            }
+        };
+        crate::facts::exprs_in(&func.body, &mut |e| {
+            let sides: Vec<&Expr> = match e {
+                Expr::Compare(c) if c.comparators.len() == 1 => vec![&c.left, &c.comparators[0]],
+                Expr::Call(c) if crate::ast_util::callee_last(c) == Some("compare_digest") => {
+                    c.arguments.args.iter().collect()
+                }
+                _ => return,
+            };
+            if let [a, b] = sides.as_slice() {
+                for (x, y) in [(a, b), (b, a)] {
+                    if from_request(x)
+                        && !from_request(y)
+                        && let Some(n) = name_of(y)
+                    {
+                        out.insert(n);
+                    }
+                }
+            }
+        });
+    }
 }
 
 impl ProjectFacts {
@@ -340,6 +390,9 @@ pub(crate) enum Deferred {
     /// SC121 on `raise AppError(f"... {e}")` in an `except`: kept only when the class is the
     /// project's own and an error handler (or Werkzeug, for an `HTTPException`) answers it.
     OnlyAnsweredError(String),
+    /// SC131 on a placeholder default (`os.environ.get("API_KEY", "changeme")`): kept only
+    /// when the project compares that name with what a request carries.
+    OnlyComparedWithRequest(String),
 }
 
 /// Whether a module sets or reads a cookie named for a credential
@@ -519,6 +572,7 @@ impl ProjectFacts {
         self.plain_models.extend(other.plain_models);
         self.cookie_credentials |= other.cookie_credentials;
         self.handled_errors.extend(other.handled_errors);
+        self.request_compared.extend(other.request_compared);
         self.error_bases.extend(other.error_bases);
         self.refused_values.extend(other.refused_values);
         for (k, harmless) in other.text_constants {
@@ -630,6 +684,11 @@ impl ProjectFacts {
                     Some(Deferred::OnlyAnsweredError(class)) if !self.answers_error(&class) => {
                         continue 'findings;
                     }
+                    Some(Deferred::OnlyComparedWithRequest(name))
+                        if !self.request_compared.contains(&name) =>
+                    {
+                        continue 'findings;
+                    }
                     Some(Deferred::OnlyWithQueryCredential) => match &self.query_credential {
                         None => continue 'findings,
                         Some(at) => f.notes.push(format!(
@@ -647,6 +706,7 @@ impl ProjectFacts {
                         | Deferred::OnlyInView(_)
                         | Deferred::UnlessCorsOriginsConfigured
                         | Deferred::OnlyAnsweredError(_)
+                        | Deferred::OnlyComparedWithRequest(_)
                         | Deferred::PossibleUnlessDevServer,
                     ) => {}
                     Some(Deferred::ExceptionReturned {
@@ -1123,6 +1183,7 @@ impl ProjectFacts {
                 let signs = signs_with_secret_key(&module.body);
                 facts.signs_with_secret_key |= signs;
                 facts.cookie_credentials |= signs || names_a_credential_cookie(&file.text);
+                request_comparisons(&module.body, &mut facts.request_compared);
                 // `UPDATE_USER_PASSWORD = "/users/update-password"`: a constant in capitals.
                 for s in &module.body {
                     let Stmt::Assign(a) = s else { continue };

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none), or kept in a map of user names to passwords that the module checks logins against (`USERS = {"admin": "s3cr3t"}` with `USERS.get(username) == password`, or returned by Flask-HTTPAuth's `@auth.get_password` callback). `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none), or kept in a map of user names to passwords that the module checks logins against (`USERS = {"admin": "s3cr3t"}` with `USERS.get(username) == password`, or returned by Flask-HTTPAuth's `@auth.get_password` callback). A key that falls back to a placeholder (`os.environ.get("SERVICE_API_KEY", "...ChangeMe!")`) is reported where the project compares it with what a request carries: every install accepts the published value until someone sets it. `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -184,6 +184,36 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     if let Some((literal, fallback)) = hardcoded_literal(value) {
         if has_url_password(literal) {
             return; // reported by `check_string`
+        }
+        // A placeholder default (`os.environ.get("SERVICE_API_KEY", "...ChangeMe!")`): the
+        // key every install accepts until someone sets it, when the project compares it with
+        // what clients send (settled once every file is read).
+        let says_change_me = literal
+            .to_ascii_lowercase()
+            .replace(['-', '_', ' '], "")
+            .contains("changeme");
+        if fallback
+            && (is_placeholder(literal) || says_change_me)
+            && !crate::patterns::is_template_marker(literal)
+            && literal.len() >= 6
+            // Named for a key (`AUTH_KEY`, `API_TOKEN`); what makes it a credential is the
+            // comparison with a request's value, checked once every file is read.
+            && let Some(name) = targets.iter().filter_map(target_name).find(|n| {
+                crate::patterns::words(n).iter().any(|w| {
+                    matches!(w.as_str(), "key" | "apikey" | "token" | "secret" | "password")
+                })
+            })
+        {
+            let finding = cx.report(
+                &SC131,
+                value,
+                format!("credential `{name}` falls back to a placeholder that the app accepts from clients until someone sets it"),
+            );
+            finding.secrets.push(literal.to_owned());
+            let index = cx.findings.len() - 1;
+            cx.deferred
+                .push((index, crate::project::Deferred::OnlyComparedWithRequest(name)));
+            return;
         }
         if let Some(name) = targets
             .iter()
