@@ -39,6 +39,16 @@ declare_rule! {
     /// field (`exclude=("email",)`, `only=`), `load_only` fields and nestings that name
     /// no person (an order's own `contact`) are not reported.
     ///
+    /// A model method that dumps every column (`{c.name: getattr(self, c.name) for c in
+    /// self.__table__.columns}`, a loop over `inspect(self).mapper.column_attrs`, `return
+    /// self.__dict__`) is reported where a route calls it on a record of a model with a
+    /// secret column (the class itself, or one built on it that keeps the method): the
+    /// route must call it without arguments on a name, local or query that names the
+    /// class (`user.to_dict()`, `User.query.get(id).to_dict()`). Not reported: loops that
+    /// filter by anything but a leading underscore, fields named in quotes by the method
+    /// or the model (`exclude`, `serialize_rules = ("-password_hash",)`), the dict
+    /// protocol (`items()`, `keys()`), and operations that issue tokens.
+    ///
     /// A record of a record store (a module-level dict or list of records, see
     /// `docs/static-analysis.md`) answered whole (`return jsonify(user)`) is reported when
     /// the store's records hold a secret or a password; not by an operation that issues
@@ -783,6 +793,296 @@ fn check_schemas(summary: &Summary, findings: &mut Vec<Finding>) {
     }
 }
 
+/// What a model method iterates to dump every column: the table's or the mapper's columns
+/// (`self.__table__.columns`, `inspect(self).mapper.column_attrs`), or the instance's
+/// attributes (`self.__dict__`, `vars(self)`).
+fn all_columns(text: &str) -> bool {
+    [
+        "__table__",
+        "__mapper__",
+        "column_attrs",
+        "__dict__",
+        "vars(self)",
+        "inspect(self)",
+        "class_mapper(",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// A condition that keeps every column but private attributes (`not k.startswith("_")`).
+fn keeps_every_column(cond: &str) -> bool {
+    cond.contains("startswith") && ![" and ", " or ", " in "].iter().any(|w| cond.contains(w))
+}
+
+/// Where a method dumps every column of its record: a loop or comprehension over them
+/// that filters nothing but private attributes, or the instance's attributes returned
+/// whole (`return self.__dict__`). Returns the place and what it iterates.
+fn column_dump(text: &str, func: &ruff_python_ast::StmtFunctionDef) -> Option<(ruff_text_size::TextRange, String)> {
+    use ruff_python_ast::Stmt;
+    fn in_stmts(text: &str, body: &[Stmt]) -> Option<(ruff_text_size::TextRange, String)> {
+        for s in body {
+            let found = match s {
+                Stmt::For(f) => {
+                    let iter = &text[f.iter.range()];
+                    let mut filtered = false;
+                    for b in &f.body {
+                        if let Stmt::If(i) = b
+                            && !keeps_every_column(&text[i.test.range()])
+                        {
+                            filtered = true;
+                        }
+                        if matches!(b, Stmt::Continue(_)) {
+                            filtered = true;
+                        }
+                    }
+                    if all_columns(iter) && !filtered {
+                        Some((f.iter.range(), iter.to_owned()))
+                    } else {
+                        in_stmts(text, &f.body)
+                    }
+                }
+                Stmt::If(i) => in_stmts(text, &i.body).or_else(|| {
+                    i.elif_else_clauses
+                        .iter()
+                        .find_map(|c| in_stmts(text, &c.body))
+                }),
+                Stmt::With(w) => in_stmts(text, &w.body),
+                Stmt::Try(t) => in_stmts(text, &t.body),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+    if let Some(found) = in_stmts(text, &func.body) {
+        return Some(found);
+    }
+    let mut found = None;
+    exprs_in(&func.body, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        let generators = match e {
+            Expr::DictComp(c) => &c.generators,
+            Expr::ListComp(c) => &c.generators,
+            Expr::SetComp(c) => &c.generators,
+            Expr::Generator(c) => &c.generators,
+            _ => return,
+        };
+        for g in generators {
+            let iter = &text[g.iter.range()];
+            if all_columns(iter) && g.ifs.iter().all(|c| keeps_every_column(&text[c.range()])) {
+                found = Some((g.iter.range(), iter.to_owned()));
+            }
+        }
+    });
+    if found.is_some() {
+        return found;
+    }
+    // `return self.__dict__`, `return dict(vars(self))`: the attributes as they are.
+    for value in crate::facts::returned_exprs(&func.body) {
+        let t = &text[value.range()];
+        if (t.contains("__dict__") || t.contains("vars(self)")) && !matches!(value, Expr::Subscript(_)) && !t.contains('[') {
+            return Some((value.range(), t.to_owned()));
+        }
+    }
+    None
+}
+
+/// Whether `word` stands in `text` as a whole identifier (`User` in `User.query.get(id)`).
+fn has_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident)
+            && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// Whether a handler calls `method()` (no argument) on a record of `class`: the receiver
+/// names it (`user.to_dict()` for `User`, `User.query.get(id).to_dict()`), or is a local
+/// assigned from an expression that names the class (`u = User.query.get(id)`), or the
+/// variable of a comprehension over one (`[p.to_dict() for p in Post.query.all()]`).
+fn calls_on_record(
+    text: &str,
+    func: &ruff_python_ast::StmtFunctionDef,
+    method: &str,
+    class: &str,
+) -> bool {
+    use ruff_python_ast::Stmt;
+    let model = crate::facts::model_key(class);
+    // Locals and comprehension variables, with the text they are bound from.
+    let mut bound: Vec<(&str, &str)> = Vec::new();
+    for stmt in &func.body {
+        crate::ast_util::each_stmt(stmt, &mut |st| {
+            if let Stmt::Assign(a) = st
+                && let [Expr::Name(n)] = a.targets.as_slice()
+            {
+                bound.push((n.id.as_str(), &text[a.value.range()]));
+            }
+        });
+    }
+    exprs_in(&func.body, &mut |e| {
+        let generators = match e {
+            Expr::ListComp(c) => &c.generators,
+            Expr::Generator(c) => &c.generators,
+            Expr::SetComp(c) => &c.generators,
+            Expr::DictComp(c) => &c.generators,
+            _ => return,
+        };
+        for g in generators {
+            if let Expr::Name(n) = &g.target {
+                bound.push((n.id.as_str(), &text[g.iter.range()]));
+            }
+        }
+    });
+    let mut calls = false;
+    exprs_in(&func.body, &mut |e| {
+        if let Expr::Call(c) = e
+            && callee_last(c) == Some(method)
+            && c.arguments.is_empty()
+            && let Expr::Attribute(a) = c.func.as_ref()
+        {
+            let receiver = &text[a.value.range()];
+            let last = dotted(&a.value)
+                .and_then(|d| d.rsplit('.').next().map(str::to_owned))
+                .unwrap_or_default();
+            if has_word(receiver, class)
+                || (!last.is_empty() && crate::facts::model_key(&last).ends_with(&model))
+                || bound
+                    .iter()
+                    .any(|(n, from)| *n == last && has_word(from, class))
+            {
+                calls = true;
+            }
+        }
+    });
+    calls
+}
+
+/// `SC140`: a model method that dumps every column (`{c.name: getattr(self, c.name) for c
+/// in self.__table__.columns}`), called by a route on a model (that class or one built on
+/// it that keeps the method) with a secret column: the hash or token goes with every
+/// answer. A field the method or the class names in quotes (an exclude list,
+/// `serialize_rules = ("-password_hash",)`) is left out.
+fn check_column_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+    use ruff_python_ast::{Stmt, StmtClassDef};
+    let mut classes: Vec<(usize, &StmtClassDef)> = Vec::new();
+    for (index, file) in cx.files.iter().enumerate().filter(|(_, f)| !f.is_test) {
+        if let Some(module) = file.module() {
+            for s in &module.body {
+                if let Stmt::ClassDef(c) = s {
+                    classes.push((index, c));
+                }
+            }
+        }
+    }
+    let defines = |c: &StmtClassDef, name: &str| {
+        c.body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef(f) if f.name.as_str() == name))
+    };
+    let bases = |c: &StmtClassDef| -> Vec<String> {
+        c.bases()
+            .iter()
+            .filter_map(|b| dotted(b).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()))
+            .collect()
+    };
+    for &(index, class) in &classes {
+        let file = &cx.files[index];
+        for s in &class.body {
+            let Stmt::FunctionDef(method) = s else {
+                continue;
+            };
+            let name = method.name.as_str();
+            // The dict protocol (`items()`, `keys()`) is called on every dict a view holds.
+            if name.starts_with("__")
+                || matches!(name, "items" | "keys" | "values" | "copy" | "get" | "pop" | "update")
+            {
+                continue;
+            }
+            let Some((at, iterated)) = column_dump(&file.text, method) else {
+                continue;
+            };
+            // The class and those built on it that keep the method.
+            let mut targets: Vec<(usize, &StmtClassDef)> = vec![(index, class)];
+            let mut i = 0;
+            while i < targets.len() && targets.len() < 64 {
+                let parent = targets[i].1.name.as_str().to_owned();
+                for &(ci, c) in &classes {
+                    if !defines(c, name)
+                        && bases(c).contains(&parent)
+                        && !targets.iter().any(|(_, t)| std::ptr::eq(*t, c))
+                    {
+                        targets.push((ci, c));
+                    }
+                }
+                i += 1;
+            }
+            let method_text = &file.text[method.range()];
+            let quoted = |text: &str, f: &str| {
+                ["'", "\"", "'-", "\"-"]
+                    .iter()
+                    .any(|q| text.contains(&format!("{q}{f}")) && (text.contains(&format!("{f}'")) || text.contains(&format!("{f}\""))))
+            };
+            let private_only = iterated.contains("__dict__") || iterated.contains("vars(");
+            let mut shown: Vec<String> = Vec::new();
+            let mut route: Option<(&str, &str)> = None;
+            for &(ti, t) in &targets {
+                let Some(fields) = cx.data_models.fields(&crate::facts::model_key(t.name.as_str())) else {
+                    continue;
+                };
+                let class_text = &cx.files[ti].text[t.range()];
+                let mut secret: Vec<&String> = fields
+                    .iter()
+                    .filter(|f| spillcheck_core::vocab::is_sensitive_field(f))
+                    .filter(|f| !(private_only && f.starts_with('_')))
+                    .filter(|f| !quoted(method_text, f) && !quoted(class_text, f))
+                    .collect();
+                if secret.is_empty() {
+                    continue;
+                }
+                secret.sort();
+                // A route that calls the method, with no argument, on a record of this class.
+                let caller = cx.model.routes.iter().find(|site| {
+                    let rf = &cx.files[site.file_index];
+                    !rf.is_test
+                        && !issues_tokens(site.func.name.as_str())
+                        && calls_on_record(&rf.text, site.func, name, t.name.as_str())
+                });
+                let Some(site) = caller else {
+                    continue;
+                };
+                if route.is_none() {
+                    route = Some((
+                        site.route.methods.first().map_or("GET", String::as_str),
+                        site.route.path.as_str(),
+                    ));
+                }
+                let list: Vec<String> = secret.iter().map(|f| format!("`{f}`")).collect();
+                shown.push(format!("{} of `{}`", list.join(", "), t.name));
+            }
+            let Some((method_name, path)) = route else {
+                continue;
+            };
+            findings.push(
+                Finding::new(
+                    &SC140,
+                    format!(
+                        "{} goes into every answer built with `{name}()`, which dumps all the record's columns (`{}`)",
+                        shown.join("; "),
+                        iterated.trim()
+                    ),
+                )
+                .at(file.location(at))
+                .on_route(method_name, path),
+            );
+        }
+    }
+}
+
 /// `SC140`'s hooks.
 pub(crate) struct Check;
 
@@ -796,6 +1096,7 @@ impl crate::rules::Rule for Check {
         check_responders(cx.model, cx.files, cx.taints, findings);
         check_schemas(cx.summary, findings);
         check_store_answers(cx, findings);
+        check_column_dumps(cx, findings);
     }
 
     fn concerns_its_view(&self) -> bool {
