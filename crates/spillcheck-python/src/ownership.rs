@@ -202,8 +202,20 @@ fn scoped_by_identity(
     ids: &NameSet<'_>,
     body: &[ruff_python_ast::Stmt],
 ) -> bool {
+    let unjoined = unjoined_models(call);
+    // A condition on another model than the one queried, with nothing joining the two
+    // (`Person.query.filter(Person.id == i).filter(Project.id == g.project.id)`), is a
+    // cartesian product: it holds for the row of any project, and scopes nothing.
+    let filters_other_model = |l: &Expr| {
+        !unjoined.is_empty()
+            && crate::ast_util::any_expr(
+                l,
+                &mut |x| matches!(x, Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(n) if unjoined.contains(&n.id.as_str()))),
+            )
+    };
     if let Expr::Attribute(a) = call.func.as_ref()
         && involves_identity(&a.value, identity)
+        && !filters_other_model(&a.value)
     {
         return true;
     }
@@ -287,7 +299,12 @@ fn scoped_by_identity(
                 .iter()
                 .any(|l| involves_identity(l, identity) && !reads_any(l, ids))
     }
-    let mut children: Vec<&Expr> = call.arguments.args.iter().collect();
+    let mut children: Vec<&Expr> = call
+        .arguments
+        .args
+        .iter()
+        .filter(|a| !filters_other_model(a))
+        .collect();
     children.extend(call.arguments.keywords.iter().map(|k| &k.value));
     // `Note.query.filter_by(id=i).filter_by(owner_id=me)`: the id is in the receiver.
     if let Expr::Attribute(a) = call.func.as_ref()
@@ -296,6 +313,91 @@ fn scoped_by_identity(
         children.push(&a.value);
     }
     scoped(&children, identity, ids, &bound, 0)
+}
+
+/// The models a query chain filters on without joining them to the model it queries:
+/// for `Person.query.filter(Person.id == i).filter(Project.id == g.project.id)`,
+/// `["Project"]`. Empty when the chain joins (`.join(...)`, a condition comparing a
+/// column of each) or the queried model is not known.
+fn unjoined_models(call: &ast::ExprCall) -> Vec<&str> {
+    // The chain's calls, outermost first, down to what it queries.
+    let mut calls: Vec<&ast::ExprCall> = vec![call];
+    let mut queried: Option<&str> = None;
+    let mut at: &Expr = call.func.as_ref();
+    for _ in 0..16 {
+        match at {
+            Expr::Attribute(a) => {
+                if a.attr.as_str() == "query"
+                    && let Expr::Name(n) = a.value.as_ref()
+                    && n.id.as_str().starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    queried = Some(n.id.as_str());
+                    break;
+                }
+                at = a.value.as_ref();
+            }
+            Expr::Call(c) => {
+                if callee_last(c) == Some("query")
+                    && let [Expr::Name(n)] = c.arguments.args.as_ref()
+                    && n.id.as_str().starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    queried = Some(n.id.as_str());
+                    break;
+                }
+                calls.push(c);
+                at = c.func.as_ref();
+            }
+            _ => break,
+        }
+    }
+    let Some(queried) = queried else {
+        return Vec::new();
+    };
+    if calls
+        .iter()
+        .any(|c| callee_last(c).is_some_and(|n| n.contains("join")))
+    {
+        return Vec::new();
+    }
+    fn class_of(e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Attribute(a) => match a.value.as_ref() {
+                Expr::Name(n) if n.id.as_str().starts_with(|c: char| c.is_ascii_uppercase()) => {
+                    Some(n.id.as_str())
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let mut others: Vec<&str> = Vec::new();
+    let mut linked = false;
+    for c in &calls {
+        if !matches!(callee_last(c), Some("filter" | "where")) {
+            continue;
+        }
+        for arg in &c.arguments.args {
+            crate::ast_util::each_expr(arg, &mut |x| {
+                if let Expr::Compare(cmp) = x {
+                    let classes: Vec<&str> = crate::ast_util::operands(cmp)
+                        .filter_map(class_of)
+                        .collect();
+                    if classes.contains(&queried) && classes.iter().any(|k| *k != queried) {
+                        linked = true;
+                    }
+                    for k in classes {
+                        if k != queried && !others.contains(&k) {
+                            others.push(k);
+                        }
+                    }
+                }
+            });
+        }
+    }
+    if linked {
+        return Vec::new();
+    }
+    others
 }
 
 /// Sets each route's `owner_check`; returns, per route, what it loads by ids the client

@@ -47,7 +47,13 @@ declare_rule! {
     /// decorator injects into the view, `g` attributes the project's authentication sets);
     /// a query or a helper call given the identity (`filter_by(id=i, user_id=me.id)`,
     /// `get_post(id, check_author=True)` whose helper compares and rejects); routes
-    /// restricted to a role.
+    /// restricted to a role. A condition on another model than the one queried, with
+    /// nothing joining the two (`Person.query.filter(Person.id == i).filter(Project.id ==
+    /// g.project.id)`: no `.join`, no condition comparing a column of each), is a cartesian
+    /// product that holds for a row of any project: it checks nothing.
+    ///
+    /// A row keyed by what the caller authenticates as (`project_id` of a model, where a
+    /// project logs in and the view reads `g.project`) has an owner too: the tenant.
     ///
     /// ## Fix
     /// Derive the owner from the token, never from the request:
@@ -98,6 +104,7 @@ fn site_models<'a>(
 
 /// Why the object looks private, if it does.
 fn private_evidence(
+    identity: &[String],
     method: &str,
     models: &[String],
     writes: bool,
@@ -106,9 +113,22 @@ fn private_evidence(
     cx: &Project<'_>,
 ) -> Option<String> {
     // A model some route reads only for its owner has an owner, whatever its declaration.
-    let owned = models
+    // So does one keyed by what the caller authenticates as (`project_id` where the
+    // project logs in and the view reads `g.project`): the tenant owns the row.
+    let tenant_keys: Vec<String> = identity
         .iter()
-        .find(|m| cx.data_models.has_owner(m) || cx.scoped.contains(m.as_str()));
+        .filter_map(|i| i.rsplit('.').next())
+        .filter(|n| n.len() > 2 && !n.starts_with('_'))
+        .map(|n| format!("{}_id", n.to_ascii_lowercase()))
+        .collect();
+    let tenant_owned = |m: &String| {
+        cx.data_models
+            .fields(m)
+            .is_some_and(|f| tenant_keys.iter().any(|k| f.contains(k)))
+    };
+    let owned = models.iter().find(|m| {
+        cx.data_models.has_owner(m) || cx.scoped.contains(m.as_str()) || tenant_owned(m)
+    });
     if let Some(m) = owned {
         if method != "GET" && method != "HEAD" || writes {
             return Some(format!("it changes a `{m}` record, which has an owner"));
@@ -164,7 +184,15 @@ fn private_of(
         models.clone_from(&cx.route_data[index].models);
     }
     let writes = sites.iter().any(|c| locals.writes(c)) || cx.route_data[index].writes;
-    let evidence = private_evidence(method, &models, writes, ids, &cx.route_data[index], cx);
+    let evidence = private_evidence(
+        &site.identity,
+        method,
+        &models,
+        writes,
+        ids,
+        &cx.route_data[index],
+        cx,
+    );
     (models, evidence)
 }
 
