@@ -747,10 +747,16 @@ impl ProjectFacts {
 
         use crate::ast_util::{callee_last, dotted, str_value};
 
+        /// Whether a setter's body hashes the value, or encrypts it (`fernet.encrypt(...)`:
+        /// a password the app must use again, kept encrypted at rest).
         fn hashes(body: &[Stmt]) -> bool {
-            crate::facts::calls_in(body)
-                .iter()
-                .any(|c| crate::facts::is_hash_call(c))
+            crate::facts::calls_in(body).iter().any(|c| {
+                crate::facts::is_hash_call(c)
+                    || callee_last(c).is_some_and(|n| {
+                        let n = n.to_ascii_lowercase();
+                        n == "encrypt" || n.starts_with("encrypt_") || n.ends_with("_encrypt")
+                    })
+            })
         }
         /// Attributes a body sets to a hash (`self.password = bcrypt.hash(...)`).
         fn hashed_attrs(body: &[Stmt]) -> Vec<String> {
@@ -945,15 +951,32 @@ impl ProjectFacts {
                     }
                 }
                 // `password = synonym("_password", descriptor=property(get, set))`,
-                // `password = property(get, set)`.
-                for s in &class.body {
-                    let Stmt::Assign(a) = s else { continue };
-                    let [Expr::Name(target)] = a.targets.as_slice() else {
-                        continue;
-                    };
+                // `password = property(get, set)`; also returned by a `@declared_attr`
+                // method named for the attribute.
+                let declared: Vec<(&str, &Expr)> = methods
+                    .iter()
+                    .filter(|f| {
+                        f.decorator_list.iter().any(|d| {
+                            dotted(&d.expression).is_some_and(|n| n.ends_with("declared_attr"))
+                        })
+                    })
+                    .flat_map(|f| {
+                        crate::facts::returned_exprs(&f.body)
+                            .into_iter()
+                            .map(move |v| (f.name.as_str(), v))
+                    })
+                    .collect();
+                let assigned = class.body.iter().filter_map(|s| match s {
+                    Stmt::Assign(a) => match a.targets.as_slice() {
+                        [Expr::Name(target)] => Some((target.id.as_str(), a.value.as_ref())),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                for (target, value) in assigned.chain(declared) {
                     let mut setter: Option<String> = None;
                     let mut hashing_type = false;
-                    crate::ast_util::each_expr(&a.value, &mut |e| {
+                    crate::ast_util::each_expr(value, &mut |e| {
                         if let Expr::Call(c) = e
                             && callee_last(c) == Some("property")
                         {
@@ -975,14 +998,16 @@ impl ProjectFacts {
                         }
                     });
                     if hashing_type {
-                        self.facts.hashing_setters.insert(target.id.to_string());
+                        self.facts.hashing_setters.insert(target.to_owned());
                     }
+                    // `property(get, set)`, `property(cls.get, cls.set)`.
                     if let Some(setter) = setter
+                        && let Some(setter) = setter.rsplit('.').next()
                         && methods
                             .iter()
                             .any(|m| m.name.as_str() == setter && hashes(&m.body))
                     {
-                        self.facts.hashing_setters.insert(target.id.to_string());
+                        self.facts.hashing_setters.insert(target.to_owned());
                     }
                 }
             }

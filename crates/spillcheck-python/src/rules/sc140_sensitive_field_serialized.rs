@@ -36,8 +36,10 @@ declare_rule! {
     /// other people: a marshmallow schema that dumps `email` nested in another schema as
     /// the author, owner or members of something (`author = fields.Nested(UserSchema)`),
     /// so every post or comment shows its author's address. Nesting that excludes the
-    /// field (`exclude=("email",)`, `only=`), `load_only` fields and nestings that name
-    /// no person (an order's own `contact`) are not reported.
+    /// field (`exclude=("email",)`, `only=`), `load_only` fields, nestings that name
+    /// no person (an order's own `contact`) and pages of the people themselves
+    /// (`UserCollectionSchema.users`: a user listing, whose callers the route decides) are
+    /// not reported.
     ///
     /// A model method that dumps every column (`{c.name: getattr(self, c.name) for c in
     /// self.__table__.columns}`, a loop over `inspect(self).mapper.column_attrs`, `return
@@ -755,6 +757,21 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
 /// `SC140` on marshmallow schemas that dump an email address and are nested as the
 /// author, owner or members of another schema's objects: every such answer shows other
 /// people's addresses.
+/// A nesting that is a page of the records themselves (`UserCollectionSchema.users`,
+/// `PaginatedMembersSchema.items`): the listing of people, not a person shown beside
+/// something else (who may call a user directory is the route's concern).
+fn a_listing(outer: &str) -> bool {
+    let Some((class, field)) = outer.split_once('.') else {
+        return false;
+    };
+    let class = class.to_ascii_lowercase();
+    ["collection", "list", "page", "paginat", "results"]
+        .iter()
+        .any(|w| class.contains(w))
+        && field.ends_with('s')
+        && (matches!(field, "items" | "results" | "records" | "entries") || names_a_person(field))
+}
+
 fn check_schemas(summary: &Summary, findings: &mut Vec<Finding>) {
     // schema name -> (the email field's statement, field name): the first in file order
     let mut emails: rustc_hash::FxHashMap<&str, (&Location, &str)> =
@@ -774,7 +791,10 @@ fn check_schemas(summary: &Summary, findings: &mut Vec<Finding>) {
             continue;
         };
         let (at, key) = emails[schema];
-        let mut uses = uses.clone();
+        let mut uses: Vec<&str> = uses.iter().copied().filter(|u| !a_listing(u)).collect();
+        if uses.is_empty() {
+            continue;
+        }
         uses.sort_unstable();
         uses.dedup();
         let shown: Vec<String> = uses.iter().take(3).map(|u| format!("`{u}`")).collect();

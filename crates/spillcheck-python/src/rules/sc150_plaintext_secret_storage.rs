@@ -28,8 +28,9 @@ declare_rule! {
     /// the languages apps are written in (`parola`, `passwort`, `contrasena`, `senha`).
     /// `user.password = raw` (and `user.password == raw`) is not reported when the model's
     /// `password` is a sqlalchemy-utils `PasswordType` or peewee `PasswordField` column, a property, a
-    /// `hybrid_property`, a `synonym(..., descriptor=property(...))` or a `@validates` hook whose
-    /// setter hashes, or a SQLAlchemy `before_insert`/`before_update` listener (`listen(User,
+    /// `hybrid_property`, a `synonym(..., descriptor=property(...))` (also one a `@declared_attr`
+    /// method returns) or a `@validates` hook whose setter hashes or encrypts (`fernet.encrypt`:
+    /// a password the app must use again, kept encrypted at rest), or a SQLAlchemy `before_insert`/`before_update` listener (`listen(User,
     /// "before_insert", fn)`, `@event.listens_for`) hashes it, itself or through a method of
     /// the row, wherever the model is defined; connections, clients and settings objects
     /// hold passwords to use them, not to store them. Writes in database migration scripts
