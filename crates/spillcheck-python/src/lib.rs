@@ -477,8 +477,11 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         findings.extend(kept);
         functions.extend(fs.into_iter().map(|(name, at, f)| (name, (index, at), f)));
     }
-    // What the project rules drew from single files is reported as it stands.
+    // What the project rules drew from single files is reported as it stands, but for
+    // serializers no route answers (settled below, once the routes are known).
+    let serializers_at = findings.len();
     findings.append(&mut summary.findings);
+    let serialized_by = std::mem::take(&mut summary.serialized_by);
     let summaries = facts::Summaries::build(functions);
 
     // Pass 2: the Flask model, what each route does with data, and the route-level rules.
@@ -507,6 +510,27 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                         }
                     }
                 });
+            }
+        }
+    }
+    // A serializer no route answers, in a web application: `possible` (a CLI export's
+    // `Connection.to_dict` holds the password on purpose).
+    if !model.routes.is_empty() {
+        for (i, name) in serialized_by.iter().enumerate() {
+            let answered = model.response_functions.contains(name)
+                || model.routes.iter().any(|site| {
+                    site.func.name.as_str() == name.as_str()
+                        || facts::calls_in(&site.func.body)
+                            .iter()
+                            .any(|c| ast_util::callee_last(c) == Some(name.as_str()))
+                });
+            if !answered
+                && let Some(f) = findings.get_mut(serializers_at + i)
+                && f.confidence > spillcheck_core::Confidence::Possible
+            {
+                f.lower_to_possible(format!(
+                    "no route answers with `{name}` (not returned by a view, nor called in one)"
+                ));
             }
         }
     }

@@ -1269,6 +1269,8 @@ pub(crate) struct RawColumn {
 pub(crate) struct Summary {
     /// Findings drawn from this file alone by a project rule (SC140's serializers).
     pub findings: Vec<spillcheck_core::Finding>,
+    /// For each of `findings`, the serializer that produced it (`to_dict`).
+    pub serialized_by: Vec<String>,
     /// Marshmallow schemas that dump an email address: schema, the field's statement, key.
     pub schema_emails: Vec<(String, Location, String)>,
     /// Schemas nested as a person in another schema: inner schema, `Outer.field`.
@@ -1286,6 +1288,7 @@ impl Summary {
     /// Adds `other`'s entries after this summary's.
     pub(crate) fn extend(&mut self, other: Summary) {
         self.findings.extend(other.findings);
+        self.serialized_by.extend(other.serialized_by);
         self.schema_emails.extend(other.schema_emails);
         self.schema_nestings.extend(other.schema_nestings);
         self.stored_secrets.extend(other.stored_secrets);

@@ -19,7 +19,10 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// Functions are answers when a route's handler is that very function (a data-layer
-    /// method of the same name is not) or a helper whose result the handler returns. Input
+    /// method of the same name is not) or a helper whose result the handler returns. A
+    /// serializer (`to_dict`, `as_json`) is read wherever it is, but in an application with
+    /// routes one that no view returns or calls is `possible` (a command-line export's
+    /// `Connection.to_dict` holds the password on purpose). Input
     /// schemas (`UserInputSchema`, `LoginRequest`, `SearchArgs`, or a subclass of an input
     /// base) are loaded, never dumped, and neither they nor what they nest are reported.
     /// The operation that issues a token (login, token refresh, registration) answers with
@@ -260,11 +263,16 @@ fn is_serializer(name: &str) -> bool {
 
 /// `SC140` in a file's serializers, read in the file pass (whether or not the project is
 /// a web application).
-fn check_serializers(file: &SourceFile, module: &ModModule, findings: &mut Vec<Finding>) {
+/// Each finding is recorded with the serializer's name (`summary.serialized_by`): in a web
+/// application, one that no route answers is settled once the routes are known.
+fn check_serializers(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
     let taints = crate::facts::Taints::default();
     for (_q, func, class) in all_functions(&module.body) {
         if is_serializer(func.name.as_str()) {
-            check_function(file, func, class, &taints, findings);
+            check_function(file, func, class, &taints, &mut summary.findings);
+            summary
+                .serialized_by
+                .resize(summary.findings.len(), func.name.to_string());
         }
     }
 }
@@ -1108,7 +1116,7 @@ pub(crate) struct Check;
 
 impl crate::rules::Rule for Check {
     fn on_file(&self, file: &SourceFile, module: &ModModule, summary: &mut Summary) {
-        check_serializers(file, module, &mut summary.findings);
+        check_serializers(file, module, summary);
         gather_schemas(file, module, summary);
     }
 
