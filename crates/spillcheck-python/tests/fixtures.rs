@@ -550,3 +550,26 @@ fn print_in_a_command_module_is_no_log() {
     assert_eq!(o.expected, 1);
     assert_clean("project_commands_print", &o);
 }
+
+#[test]
+fn a_query_parameter_named_by_a_setting_is_reported_as_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from flask import Flask, current_app, request\n\napp = Flask(__name__)\n\n\n\
+         def load_user_from_request():\n    \
+         args_key = current_app.config[\"TOKEN_AUTHENTICATION_KEY\"]\n    \
+         return request.args.get(args_key)\n",
+    )
+    .unwrap();
+    let messages: Vec<String> = analyze_dir(dir.path())
+        .findings
+        .into_iter()
+        .filter(|f| f.rule_id == "SC106")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        messages,
+        vec!["credential read from the query string parameter that the setting `TOKEN_AUTHENTICATION_KEY` names".to_owned()],
+    );
+}

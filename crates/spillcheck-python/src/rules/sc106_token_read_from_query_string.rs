@@ -88,7 +88,7 @@ pub(crate) fn check_subscript(cx: &mut Checker<'_>, sub: &ast::ExprSubscript) {
     if let Some(key) = str_value(&sub.slice) {
         report(cx, sub, key);
     } else if let Some(key) = configured_key(cx, &sub.slice) {
-        report_as(cx, sub, &key, true);
+        report_as(cx, sub, &key, true, true);
     }
 }
 
@@ -109,7 +109,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if let Some(key) = str_value(arg) {
         report(cx, call, key);
     } else if let Some(key) = configured_key(cx, arg) {
-        report_as(cx, call, &key, true);
+        report_as(cx, call, &key, true, true);
     }
 }
 
@@ -387,12 +387,20 @@ fn report(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str) {
     });
     let credential = TOKEN_PARAMS.contains(&key.to_ascii_lowercase().as_str())
         || !handshake && compared_as_a_key(cx, node.range());
-    report_as(cx, node, key, credential);
+    report_as(cx, node, key, credential, false);
 }
 
 /// Reports the read of `key` when it is a credential (by its name, its configured name or
 /// how it is checked), unless what the function does with it says otherwise.
-fn report_as(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str, credential: bool) {
+/// `setting`: `key` is the name of the setting that holds the parameter's name
+/// (`TOKEN_AUTHENTICATION_KEY`), not the parameter's.
+fn report_as(
+    cx: &mut Checker<'_>,
+    node: &impl ruff_text_size::Ranged,
+    key: &str,
+    credential: bool,
+    setting: bool,
+) {
     if credential
         && !only_names_a_cookie(cx, node.range())
         && !only_hashed(cx, node.range())
@@ -468,13 +476,21 @@ fn report_as(cx: &mut Checker<'_>, node: &impl ruff_text_size::Ranged, key: &str
         // Unsafe: clients that send the token in the URL must move it to the header.
         let fix = cx.file.fix(
             spillcheck_core::Applicability::Unsafe,
-            format!("stop reading `{key}` from the query string (clients send the token in the `Authorization` header)"),
+            if setting {
+                format!("stop reading the parameter the setting `{key}` names from the query string (clients send the token in the `Authorization` header)")
+            } else {
+                format!("stop reading `{key}` from the query string (clients send the token in the `Authorization` header)")
+            },
             vec![cx.file.edit(node.range(), "None")],
         );
         let finding = cx.report(
             &SC106,
             node,
-            format!("credential read from the query string parameter `{key}`"),
+            if setting {
+                format!("credential read from the query string parameter that the setting `{key}` names")
+            } else {
+                format!("credential read from the query string parameter `{key}`")
+            },
         );
         finding.autofix = fix;
         if one_time {
