@@ -137,6 +137,18 @@ pub(crate) fn each_expr_in_stmt<'a>(stmt: &'a ast::Stmt, f: &mut dyn FnMut(&'a E
     EachExpr { f }.visit_stmt(stmt);
 }
 
+/// The `for` clauses of a comprehension or generator expression (`[x for x in xs if c]`),
+/// `None` for any other expression.
+pub(crate) fn comprehension_generators(e: &Expr) -> Option<&[ast::Comprehension]> {
+    match e {
+        Expr::ListComp(c) => Some(&c.generators),
+        Expr::SetComp(c) => Some(&c.generators),
+        Expr::DictComp(c) => Some(&c.generators),
+        Expr::Generator(c) => Some(&c.generators),
+        _ => None,
+    }
+}
+
 /// Calls `f` on `stmt` and every statement nested in it (pre-order).
 pub(crate) fn each_stmt<'a>(stmt: &'a ast::Stmt, f: &mut dyn FnMut(&'a ast::Stmt)) {
     use ruff_python_ast::visitor::{Visitor, walk_stmt};

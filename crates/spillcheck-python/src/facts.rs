@@ -1228,14 +1228,10 @@ impl<'a> Taint<'a> {
                     self.assigns
                         .push((targets, reads, ValueFlags::of(&n.value)));
                 }
-                let generators = match expr {
-                    Expr::ListComp(c) => Some(&c.generators),
-                    Expr::SetComp(c) => Some(&c.generators),
-                    Expr::DictComp(c) => Some(&c.generators),
-                    Expr::Generator(c) => Some(&c.generators),
-                    _ => None,
-                };
-                for g in generators.into_iter().flatten() {
+                for g in crate::ast_util::comprehension_generators(expr)
+                    .into_iter()
+                    .flatten()
+                {
                     let reads = names_in(&g.iter);
                     let targets = target_names(&g.target);
                     self.assigns.push((targets, reads, ValueFlags::of(&g.iter)));

@@ -515,15 +515,20 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     }
     // A serializer no route answers, in a web application: `possible` (a CLI export's
     // `Connection.to_dict` holds the password on purpose).
-    if !model.routes.is_empty() {
+    if !model.routes.is_empty() && !serialized_by.is_empty() {
+        // What the views are and call, read once.
+        let mut in_views: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        for site in &model.routes {
+            in_views.insert(site.func.name.as_str());
+            in_views.extend(
+                facts::calls_in(&site.func.body)
+                    .into_iter()
+                    .filter_map(ast_util::callee_last),
+            );
+        }
         for (i, name) in serialized_by.iter().enumerate() {
-            let answered = model.response_functions.contains(name)
-                || model.routes.iter().any(|site| {
-                    site.func.name.as_str() == name.as_str()
-                        || facts::calls_in(&site.func.body)
-                            .iter()
-                            .any(|c| ast_util::callee_last(c) == Some(name.as_str()))
-                });
+            let answered =
+                model.response_functions.contains(name) || in_views.contains(name.as_str());
             if !answered
                 && let Some(f) = findings.get_mut(serializers_at + i)
                 && f.confidence > spillcheck_core::Confidence::Possible

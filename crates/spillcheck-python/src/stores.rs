@@ -447,12 +447,8 @@ impl Stores {
             return out;
         }
         crate::facts::exprs_in(body, &mut |e| {
-            let generators = match e {
-                Expr::ListComp(c) => &c.generators,
-                Expr::SetComp(c) => &c.generators,
-                Expr::DictComp(c) => &c.generators,
-                Expr::Generator(c) => &c.generators,
-                _ => return,
+            let Some(generators) = crate::ast_util::comprehension_generators(e) else {
+                return;
             };
             for g in generators {
                 if let Some((n, r)) = self.iterated(&g.iter, &g.target) {

@@ -474,23 +474,24 @@ fn report_as(
             || object_link(cx, node.range());
         // The fix drops the read: the value is `None`, as if the parameter were absent.
         // Unsafe: clients that send the token in the URL must move it to the header.
+        // What the texts call the parameter: its name, or the setting that holds it.
+        let (read, parameter) = if setting {
+            (
+                format!("the parameter the setting `{key}` names"),
+                format!("parameter that the setting `{key}` names"),
+            )
+        } else {
+            (format!("`{key}`"), format!("parameter `{key}`"))
+        };
         let fix = cx.file.fix(
             spillcheck_core::Applicability::Unsafe,
-            if setting {
-                format!("stop reading the parameter the setting `{key}` names from the query string (clients send the token in the `Authorization` header)")
-            } else {
-                format!("stop reading `{key}` from the query string (clients send the token in the `Authorization` header)")
-            },
+            format!("stop reading {read} from the query string (clients send the token in the `Authorization` header)"),
             vec![cx.file.edit(node.range(), "None")],
         );
         let finding = cx.report(
             &SC106,
             node,
-            if setting {
-                format!("credential read from the query string parameter that the setting `{key}` names")
-            } else {
-                format!("credential read from the query string parameter `{key}`")
-            },
+            format!("credential read from the query string {parameter}"),
         );
         finding.autofix = fix;
         if one_time {

@@ -262,9 +262,9 @@ fn is_serializer(name: &str) -> bool {
 }
 
 /// `SC140` in a file's serializers, read in the file pass (whether or not the project is
-/// a web application).
-/// Each finding is recorded with the serializer's name (`summary.serialized_by`): in a web
-/// application, one that no route answers is settled once the routes are known.
+/// a web application). Each finding is recorded with the serializer's name
+/// (`summary.serialized_by`): in a web application, one that no route answers is settled
+/// once the routes are known.
 fn check_serializers(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
     let taints = crate::facts::Taints::default();
     for (_q, func, class) in all_functions(&module.body) {
@@ -762,9 +762,6 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
     }
 }
 
-/// `SC140` on marshmallow schemas that dump an email address and are nested as the
-/// author, owner or members of another schema's objects: every such answer shows other
-/// people's addresses.
 /// A nesting that is a page of the records themselves (`UserCollectionSchema.users`,
 /// `PaginatedMembersSchema.items`): the listing of people, not a person shown beside
 /// something else (who may call a user directory is the route's concern).
@@ -780,6 +777,9 @@ fn a_listing(outer: &str) -> bool {
         && (matches!(field, "items" | "results" | "records" | "entries") || names_a_person(field))
 }
 
+/// `SC140` on marshmallow schemas that dump an email address and are nested as the
+/// author, owner or members of another schema's objects: every such answer shows other
+/// people's addresses.
 fn check_schemas(summary: &Summary, findings: &mut Vec<Finding>) {
     // schema name -> (the email field's statement, field name): the first in file order
     let mut emails: rustc_hash::FxHashMap<&str, (&Location, &str)> =
@@ -893,12 +893,8 @@ fn column_dump(text: &str, func: &ruff_python_ast::StmtFunctionDef) -> Option<(r
         if found.is_some() {
             return;
         }
-        let generators = match e {
-            Expr::DictComp(c) => &c.generators,
-            Expr::ListComp(c) => &c.generators,
-            Expr::SetComp(c) => &c.generators,
-            Expr::Generator(c) => &c.generators,
-            _ => return,
+        let Some(generators) = crate::ast_util::comprehension_generators(e) else {
+            return;
         };
         for g in generators {
             let iter = &text[g.iter.range()];
@@ -953,12 +949,8 @@ fn calls_on_record(
         });
     }
     exprs_in(&func.body, &mut |e| {
-        let generators = match e {
-            Expr::ListComp(c) => &c.generators,
-            Expr::Generator(c) => &c.generators,
-            Expr::SetComp(c) => &c.generators,
-            Expr::DictComp(c) => &c.generators,
-            _ => return,
+        let Some(generators) = crate::ast_util::comprehension_generators(e) else {
+            return;
         };
         for g in generators {
             if let Expr::Name(n) = &g.target {
