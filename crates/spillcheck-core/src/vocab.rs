@@ -156,6 +156,9 @@ pub const ROLE_WORDS: &[&str] = &[
     "superuser",
     "moderator",
     "privilege",
+    // A capability granted to some groups (mwdb-core's `@requires_capabilities(
+    // Capabilities.manage_users)`).
+    "capabilit",
 ];
 
 /// The last path segments of an account collection or sign-up (`POST /users`,

@@ -284,6 +284,11 @@ struct Gathered<'a> {
     /// Project classes derived from `Blueprint` (`class PgAdminModule(Blueprint)`), and
     /// functions that return a new one (`def get_blueprint(name): return Blueprint(name, ...)`).
     blueprint_classes: HashSet<String>,
+    /// Project classes that make a blueprint of their own in `__init__` (`self.blueprint =
+    /// Blueprint("api", __name__, url_prefix="/api")`), by class name: the blueprint's
+    /// name and prefix. An object of one registers its routes on that blueprint
+    /// (mwdb-core's `api = Service(app)`, `api.add_resource(...)`).
+    blueprint_holders: HashMap<String, (String, String)>,
     routes: Vec<RawRoute<'a>>,
     hooks: Vec<Hook<'a>>,
     /// Module-level constants by name (for allow-lists), per file.
@@ -908,6 +913,15 @@ impl<'a> Gathered<'a> {
                 }
             }
         }
+        // A `dispatch_request` is the view itself only in a class with no method of its
+        // own (a plain `View`); beside `post` (a MethodView whose base dispatches, as
+        // mwdb-core's `Resource` does) it serves no GET.
+        if out
+            .iter()
+            .any(|(_, func, _)| func.name.as_str() != "dispatch_request")
+        {
+            out.retain(|(_, func, _)| func.name.as_str() != "dispatch_request");
+        }
         out
     }
 
@@ -1068,6 +1082,11 @@ impl<'a> Gathered<'a> {
         match last {
             "Flask" | "FlaskApp" | "App" | "APIFlask" | "Quart" => {
                 self.apps.insert(target.to_owned());
+            }
+            holder if self.blueprint_holders.contains_key(holder) => {
+                let (name, prefix) = self.blueprint_holders[holder].clone();
+                self.blueprints
+                    .insert((file, target.to_owned()), BlueprintDef { name, prefix });
             }
             "Blueprint" | "APIBlueprint" => {
                 let bp_name = call
@@ -1754,6 +1773,9 @@ impl<'a> Gathered<'a> {
                             })
                             .unwrap_or_default();
                         bases.push((c.name.to_string(), b));
+                        if let Some(held) = held_blueprint(c) {
+                            g.blueprint_holders.insert(c.name.to_string(), held);
+                        }
                     }
                     // A blueprint factory: `def get_blueprint(name, import_name): return
                     // Blueprint(name, import_name, template_folder=...)`.
@@ -1859,7 +1881,14 @@ fn raw_routes<'a>(
     // Flask-RESTful / RESTX resources, and RESTX `@ns.route("/x")` on a Resource class.
     for (api, class_name, paths, call_file, registered_with) in &g.resources {
         if let Some((fi, class)) = g.class_named(*call_file, class_name) {
-            let (target, prefix, target_file) = g.api_target(*call_file, api, "");
+            // An object that holds a blueprint of its own (`api = Service(app)`) adds its
+            // resources to that blueprint.
+            let fallback = if g.resolve(&g.blueprints, *call_file, api).is_some() {
+                api.as_str()
+            } else {
+                ""
+            };
+            let (target, prefix, target_file) = g.api_target(*call_file, api, fallback);
             for path in paths {
                 push_view_routes(
                     &mut raws,
@@ -2242,6 +2271,42 @@ fn push_view_routes<'a>(
     }
 }
 
+/// The blueprint a class makes for itself in `__init__` (`self.blueprint = Blueprint("api",
+/// __name__, url_prefix="/api")`): its name and URL prefix.
+fn held_blueprint(class: &ast::StmtClassDef) -> Option<(String, String)> {
+    let init = class.body.iter().find_map(|s| match s {
+        Stmt::FunctionDef(f) if f.name.as_str() == "__init__" => Some(f),
+        _ => None,
+    })?;
+    init.body.iter().find_map(|s| {
+        let Stmt::Assign(a) = s else { return None };
+        let [Expr::Attribute(t)] = a.targets.as_slice() else {
+            return None;
+        };
+        if !matches!(t.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") {
+            return None;
+        }
+        let Expr::Call(call) = a.value.as_ref() else {
+            return None;
+        };
+        if !matches!(callee_last(call), Some("Blueprint" | "APIBlueprint")) {
+            return None;
+        }
+        let name = call
+            .arguments
+            .args
+            .first()
+            .and_then(str_value)
+            .unwrap_or(t.attr.as_str())
+            .to_owned();
+        let prefix = kwarg(call, "url_prefix")
+            .and_then(str_value)
+            .unwrap_or_default()
+            .to_owned();
+        Some((name, prefix))
+    })
+}
+
 fn view_methods(class: &ast::StmtClassDef) -> Vec<(String, &ast::StmtFunctionDef)> {
     class
         .body
@@ -2377,7 +2442,8 @@ fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
     if refuses_when_denied(&hook.func.body) {
         return true;
     }
-    if summaries.unique(name) {
+    let only_the_identified = refuses_only_the_identified(&hook.func.body);
+    if summaries.unique(name) && !only_the_identified {
         return summaries.authenticates.contains(name);
     }
     let own = summaries.own_facts(
@@ -2387,8 +2453,14 @@ fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
     );
     // What it calls where a failure is not caught and dropped (itself aside: another
     // hook of its name is not it).
+    // Not the request's or a mapping's own methods (`request.headers.get(...)` is no call
+    // of a view's `get` that happens to authenticate).
     let calls: Vec<&str> = crate::facts::calls_not_swallowed(&hook.func.body)
         .into_iter()
+        .filter(|c| {
+            !crate::ast_util::callee_or_dotted(c.func.as_ref())
+                .is_some_and(|d| d.starts_with("request.") || d.starts_with("flask.request."))
+        })
         .filter_map(callee_last)
         .filter(|c| *c != name)
         .collect();
@@ -2396,8 +2468,71 @@ fn hook_authenticates(hook: &Hook<'_>, summaries: &Summaries) -> bool {
         || calls
             .iter()
             .any(|c| summaries.by_name.get(*c).is_some_and(|f| f.rejects));
-    reads_credentials_here(hook.func, &calls, summaries) && rejects
+    reads_credentials_here(hook.func, &calls, summaries) && rejects && !only_the_identified
         || calls.iter().any(|c| summaries.authenticates.contains(*c))
+}
+
+/// Whether every refusal a hook makes itself sits under a test that someone was identified
+/// (`if g.auth_user: if g.auth_user.disabled: raise Forbidden(...)`, mwdb-core's hook that
+/// reads the token, sets the user and leaves the anonymous caller to each view's own
+/// decorator): it turns away disabled accounts, not anonymous callers.
+fn refuses_only_the_identified(body: &[Stmt]) -> bool {
+    fn walk(stmts: &[Stmt], identified: bool, inside: &mut bool, outside: &mut bool) {
+        for s in stmts {
+            match s {
+                Stmt::If(i) => {
+                    // `if g.auth_user:`, `if current_user:`: a test that someone is signed
+                    // in (not `if entered_project_id:`, a value from the URL).
+                    let names_someone =
+                        matches!(i.test.as_ref(), Expr::Name(_) | Expr::Attribute(_))
+                            && dotted(&i.test).is_some_and(|d| {
+                                let d = d.to_ascii_lowercase();
+                                ["user", "identity", "account", "principal"]
+                                    .iter()
+                                    .any(|w| d.contains(w))
+                            });
+                    walk(&i.body, identified || names_someone, inside, outside);
+                    for c in &i.elif_else_clauses {
+                        walk(&c.body, identified, inside, outside);
+                    }
+                }
+                Stmt::With(w) => walk(&w.body, identified, inside, outside),
+                Stmt::For(f) => walk(&f.body, identified, inside, outside),
+                Stmt::Try(t) => {
+                    walk(&t.body, identified, inside, outside);
+                    for h in &t.handlers {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        walk(&h.body, identified, inside, outside);
+                    }
+                }
+                other => {
+                    let mut refuses = crate::facts::is_rejection(other);
+                    crate::facts::exprs_in(std::slice::from_ref(other), &mut |e| {
+                        if let Expr::Call(c) = e
+                            && callee_last(c) == Some("abort")
+                            && c.arguments
+                                .args
+                                .first()
+                                .and_then(crate::ast_util::int_value)
+                                .is_some_and(|code| code == 401 || code == 403)
+                        {
+                            refuses = true;
+                        }
+                    });
+                    if refuses {
+                        if identified {
+                            *inside = true;
+                        } else {
+                            *outside = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let (mut inside, mut outside) = (false, false);
+    walk(body, false, &mut inside, &mut outside);
+    inside && !outside
 }
 
 /// Whether a body turns a failed access check into a refusal: `try: check_access(...)`

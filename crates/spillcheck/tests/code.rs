@@ -89,6 +89,135 @@ fn routes_inventory_json() {
 }
 
 #[test]
+fn routes_of_an_object_that_holds_its_blueprint() {
+    // mwdb-core's shape: `api = Service(app)` whose `__init__` makes `Blueprint("api",
+    // url_prefix="/api")` and whose `add_resource` registers on it; a MethodView base that
+    // overrides `dispatch_request`; a hook that reads the token but refuses only a user it
+    // identified (a disabled account), leaving anonymous callers to each view's decorator.
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pkg.join("service.py"),
+        r#"from flask import Blueprint, Flask, request
+from flask.views import MethodView
+
+
+class Resource(MethodView):
+    def dispatch_request(self, *args, **kwargs):
+        return getattr(self, request.method.lower())(*args, **kwargs)
+
+
+class Service:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+    def add_resource(self, resource, *urls):
+        view = resource.as_view(resource.__name__)
+        for url in urls:
+            self.blueprint.add_url_rule(rule=url, endpoint=resource.__name__, view_func=view)
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("core.py"),
+        "from flask import Flask
+from .service import Service
+app = Flask(__name__)
+api = Service(app)
+",
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("views.py"),
+        r#"from functools import wraps
+
+from flask import g, jsonify, request
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+from .core import api
+from .models import Note, User
+from .service import Resource
+
+
+@api.blueprint.before_request
+def require_auth():
+    auth = request.headers.get("Authorization")
+    g.auth_user = None
+    if auth and auth.startswith("Bearer "):
+        g.auth_user = User.verify_session_token(auth.split(" ", 1)[1])
+    if g.auth_user:
+        if g.auth_user.disabled:
+            raise Forbidden("User has been disabled.")
+
+
+def requires_authorization(f):
+    @wraps(f)
+    def endpoint(*args, **kwargs):
+        if not g.auth_user:
+            raise Unauthorized("Not authenticated.")
+        return f(*args, **kwargs)
+    return endpoint
+
+
+class NoteResource(Resource):
+    @requires_authorization
+    def get(self, note_id):
+        return jsonify(Note.query.get(note_id).to_dict())
+
+
+class ExportResource(Resource):
+    def get(self, note_id):
+        return jsonify(Note.query.get(note_id).to_dict())
+
+
+class LoginResource(Resource):
+    def post(self):
+        return jsonify(token="...")
+
+
+api.add_resource(NoteResource, "/notes/<int:note_id>")
+api.add_resource(ExportResource, "/exports/<int:note_id>")
+api.add_resource(LoginResource, "/auth/login")
+"#,
+    )
+    .unwrap();
+    let o = run(&["routes", ".", "--format", "json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let routes = v["routes"].as_array().unwrap();
+    let find = |method: &str, path: &str| {
+        routes.iter().find(|r| {
+            r["path"] == path && r["methods"].as_array().unwrap().iter().any(|m| m == method)
+        })
+    };
+    let listed = || {
+        routes
+            .iter()
+            .map(|r| format!("{} {} {}", r["methods"], r["path"], r["auth"]["kind"]))
+            .collect::<Vec<_>>()
+    };
+    let note = find("GET", "/api/notes/{note_id}")
+        .unwrap_or_else(|| panic!("the blueprint's prefix is lost: {:?}", listed()));
+    assert_eq!(note["auth"]["kind"], "decorator", "{:?}", listed());
+    let export = find("GET", "/api/exports/{note_id}").expect("the export route");
+    assert_eq!(
+        export["auth"]["kind"],
+        "none",
+        "a hook that refuses only disabled users authenticates nobody: {:?}",
+        listed()
+    );
+    assert!(find("POST", "/api/auth/login").is_some(), "{:?}", listed());
+    assert!(
+        find("GET", "/api/auth/login").is_none(),
+        "the base's dispatch_request is no GET of a post-only resource: {:?}",
+        listed()
+    );
+}
+
+#[test]
 fn inline_suppression_and_baseline_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
