@@ -34,7 +34,8 @@ Planted (see expected.toml):
                                   the owner sets `current_balance` (the listing's `balance`),
                                   a name only the update's answer and its errors show
 - POST /api/wallets/<id>/cap      any user changes any wallet's cap; found only through the API
-                                  description a documentation page names (ZOO_DOCS=1), whose
+                                  description a documentation page names (ZOO_DOCS=1; with
+                                  ZOO_DOCS=protected both answer signed-in users only), whose
                                   `cap` field the handler refuses by name (`wallet_cap`)
 - GET  /api/vault/<title>         any user reads any entry's secret by its title; the create
                                   answers only {"status": "success"} (the title B sent names it)
@@ -527,14 +528,19 @@ def create_app():
         return set_cap(w)
 
     if os.environ.get("ZOO_DOCS"):
+        # ZOO_DOCS=protected: the page and the description answer signed-in users only
+        # (401 to anonymous callers), as mwdb-core's /api/docs does.
+        guard = token_required if os.environ["ZOO_DOCS"] == "protected" else (lambda view: view)
 
         @app.get("/api/docs/")
+        @guard
         def docs_page():
             return ('<html><body><div id="swagger-ui"></div><script>var user_config = '
                     '{"dom_id": "#swagger-ui", "url": "/static/zoo-openapi.json"};</script>'
                     "</body></html>")
 
         @app.get("/static/zoo-openapi.json")
+        @guard
         def zoo_spec():
             number = {"type": "number", "example": 80}
             cap = {"content": {"application/json": {"schema": {

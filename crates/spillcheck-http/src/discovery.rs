@@ -927,6 +927,50 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
     }
 }
 
+/// The mount point of the code's routes when the code did not say it: when none of the
+/// code's routes is an operation the description documents, but three or more (and half of
+/// them at least) are once one literal prefix is put before them (`/auth/login` documented
+/// as `/api/auth/login`: a blueprint prefix set where the code analysis does not see it, a
+/// WSGI mount, a proxy's path), every route of the code moves under that prefix. Returns
+/// the prefix applied.
+pub fn align_to_described(described: &[Operation], code: &mut [Operation]) -> Option<String> {
+    if described.is_empty() || code.is_empty() {
+        return None;
+    }
+    let keys: std::collections::BTreeSet<(String, String)> =
+        described.iter().map(Operation::key).collect();
+    if code.iter().any(|op| keys.contains(&op.key())) {
+        return None;
+    }
+    let mut votes: BTreeMap<String, std::collections::BTreeSet<(String, String)>> = BTreeMap::new();
+    for op in code.iter() {
+        let (method, path) = op.key();
+        let path = path.trim_end_matches('/');
+        if path.is_empty() {
+            continue;
+        }
+        for (m, d) in &keys {
+            if *m != method {
+                continue;
+            }
+            let Some(prefix) = d.trim_end_matches('/').strip_suffix(path) else {
+                continue;
+            };
+            if prefix.len() > 1 && prefix.starts_with('/') && !prefix.contains('{') {
+                votes.entry(prefix.to_owned()).or_default().insert(op.key());
+            }
+        }
+    }
+    let (prefix, matched) = votes.into_iter().max_by_key(|(_, v)| v.len())?;
+    if matched.len() < 3 || matched.len() * 2 < code.len() {
+        return None;
+    }
+    for op in code.iter_mut() {
+        op.path = format!("{prefix}{}", op.path);
+    }
+    Some(prefix)
+}
+
 /// A documented template whose parameter sits inside a segment (`/api/v{version}/reset-
 /// password`) is the same operation as the concrete route its example value names when the
 /// code serves that route (`/api/v3/reset-password`): it folds into it (the document's body
@@ -1220,6 +1264,37 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_code_moves_under_the_prefix_the_description_shows() {
+        let op = |m: &str, p: &str| Operation::new(m, p, Origin::Source);
+        let described = vec![
+            op("POST", "/api/auth/login"),
+            op("GET", "/api/file/{identifier}"),
+            op("GET", "/api/profile/{login}"),
+            op("GET", "/api/server"),
+        ];
+        let mut code = vec![
+            op("POST", "/auth/login"),
+            op("GET", "/file/{identifier}"),
+            op("GET", "/profile/{name}"),
+            op("GET", "/varz"),
+        ];
+        assert_eq!(
+            align_to_described(&described, &mut code).as_deref(),
+            Some("/api")
+        );
+        assert_eq!(code[0].path, "/api/auth/login");
+        assert_eq!(code[3].path, "/api/varz");
+        // A code whose routes already line up with the description stays as it is.
+        let mut code = vec![
+            op("POST", "/api/auth/login"),
+            op("GET", "/file/{identifier}"),
+        ];
+        assert_eq!(align_to_described(&described, &mut code), None);
+        // Two routes are no mount point.
+        let mut code = vec![op("POST", "/auth/login"), op("GET", "/server")];
+        assert_eq!(align_to_described(&described, &mut code), None);
+    }
 
     #[test]
     fn an_operation_described_as_seeding_the_database_is_a_side_effect() {

@@ -828,45 +828,60 @@ async fn load_openapi(p: &Probe, spec: &str) -> Result<Vec<Operation>, String> {
     discovery::parse_openapi(&text).map_err(|e| format!("--openapi {spec}: {e}"))
 }
 
-async fn well_known(p: &Probe) -> Option<(String, Vec<Operation>)> {
-    for path in discovery::WELL_KNOWN {
-        let Ok(ex) = p
-            .anon(p.request("discovery", Method::GET, path).as_document())
-            .await
-        else {
+/// The API description at the usual places, asked anonymously (`who` None) or as a
+/// signed-in user; also the places that refused the caller (401, 403): a description served
+/// only to signed-in users (mwdb-core's `/api/docs`) is asked again once A has logged in.
+async fn well_known(
+    p: &Probe,
+    who: Option<&crate::auth::Identity>,
+    paths: &[String],
+) -> (Option<(String, Vec<Operation>)>, Vec<String>) {
+    let send = |path: &str| {
+        let req = p.request("discovery", Method::GET, path).as_document();
+        async move {
+            match who {
+                Some(who) => p.send_as(who, req).await,
+                None => p.anon(req).await,
+            }
+        }
+    };
+    let mut refused = Vec::new();
+    for path in paths {
+        let Ok(ex) = send(path).await else {
             continue;
         };
+        if matches!(ex.response.status, 401 | 403) {
+            refused.push(path.clone());
+            continue;
+        }
         if !ex.response.ok() || p.not_found.matches(&ex.response) {
             continue;
         }
         let text = ex.response.text();
         if let Ok(ops) = discovery::parse_openapi(&text) {
-            return Some(((*path).to_owned(), ops));
+            return (Some((path.clone(), ops)), refused);
         }
         // A documentation page (Swagger UI, ReDoc, RapiDoc) names the document it shows
         // (`"url": "/static/openapi.json"`): fetch that one, on this origin.
         for spec in discovery::spec_urls_in_page(&text, ex.request.url.path()) {
-            let Ok(sx) = p
-                .anon(p.request("discovery", Method::GET, &spec).as_document())
-                .await
-            else {
+            let Ok(sx) = send(&spec).await else {
                 continue;
             };
             if sx.response.ok()
                 && let Ok(ops) = discovery::parse_openapi(&sx.response.text())
             {
-                return Some((spec, ops));
+                return (Some((spec, ops)), refused);
             }
         }
     }
-    None
+    (None, refused)
 }
 
 /// Runs the probe. `Err` only when the target cannot be reached at all.
 pub async fn run(options: Options) -> Result<Outcome, Fatal> {
     let (mut p, plan) = start(options)?;
     reach(&mut p).await?;
-    let found = discover(&mut p, plan.openapi.as_ref(), plan.source_ops).await;
+    let mut found = discover(&mut p, plan.openapi.as_ref(), plan.source_ops).await;
     let login_seen = identities(
         &mut p,
         &found.ops,
@@ -875,6 +890,7 @@ pub async fn run(options: Options) -> Result<Outcome, Fatal> {
         plan.detect_placement,
     )
     .await;
+    described_after_login(&mut p, &mut found).await;
     let learnt = learn(&mut p, found.ops, login_seen, found.documented.as_deref()).await;
     let cleanup = write(&mut p, learnt.refused).await;
     send_canary(&p, plan.canary.as_ref()).await;
@@ -987,6 +1003,12 @@ async fn reach(p: &mut Probe) -> Result<(), Fatal> {
 struct Discovered {
     ops: Vec<Operation>,
     documented: Option<Vec<Operation>>,
+    /// The usual places of a description that refused anonymous callers (401, 403).
+    refused_docs: Vec<String>,
+    /// The code's routes (asked again when a description turns up after the logins).
+    source_ops: Vec<Operation>,
+    /// The operations set aside for their side effects, as named in the warning.
+    unsent: Vec<String>,
 }
 
 /// Phase 2: discover the operations (the API description, the code's routes), and set aside
@@ -1000,6 +1022,7 @@ async fn discover(
     let mut ops = Vec::new();
     // The API description as documented, before the code's routes join it (the inventory).
     let mut documented: Option<Vec<Operation>> = None;
+    let mut refused_docs = Vec::new();
     if let Some(spec) = openapi {
         match load_openapi(p, spec).await {
             Ok(found) => {
@@ -1008,27 +1031,70 @@ async fn discover(
             }
             Err(e) => p.diagnose(DiagnosticLevel::Error, e),
         }
-    } else if let Some((path, found)) = well_known(p).await {
-        documented = Some(found.clone());
+    } else {
+        let paths: Vec<String> = discovery::WELL_KNOWN
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let (found, refused) = well_known(p, None, &paths).await;
+        refused_docs = refused;
+        if let Some((path, found)) = found {
+            documented = Some(found.clone());
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "using the API description served at {path} ({} operations)",
+                    found.len()
+                ),
+            );
+            ops = found;
+        }
+    }
+    let mut found = Discovered {
+        ops: Vec::new(),
+        documented,
+        refused_docs,
+        source_ops: source_ops.clone(),
+        unsent: Vec::new(),
+    };
+    found.ops = described_with_code(p, ops, source_ops, &mut found.unsent);
+    if found.ops.is_empty() {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            "no API description found and no source given: operations are looked for in the site's links and at the usual paths (pass --openapi FILE or --source PATH for all of them)",
+        );
+    }
+    found
+}
+
+/// The described operations with the code's routes merged in, and the operations with side
+/// effects (logout, reset, seed...) taken out: they are never sent, named in one warning
+/// (those `unsent` does not already name). DELETEs stay for the write tests on the scan's
+/// own objects; the password setters are kept aside for the takeover check.
+fn described_with_code(
+    p: &mut Probe,
+    mut ops: Vec<Operation>,
+    mut source_ops: Vec<Operation>,
+    unsent: &mut Vec<String>,
+) -> Vec<Operation> {
+    if let Some(prefix) = discovery::align_to_described(&ops, &mut source_ops) {
         p.diagnose(
             DiagnosticLevel::Warning,
             format!(
-                "using the API description served at {path} ({} operations)",
-                found.len()
+                "the code's routes are served under `{prefix}`, where the API description documents them: probed there"
             ),
         );
-        ops = found;
     }
     discovery::merge(&mut ops, source_ops);
     discovery::fold_versioned(&mut ops);
-    // Operations with side effects (logout, reset, seed...) are never sent: they leave the
-    // list here, named in one warning. DELETEs stay for the write tests on the scan's own
-    // objects.
-    let mut unsent = Vec::new();
+    let mut new_unsent = Vec::new();
     let mut password_ops = Vec::new();
     ops.retain(|op| match crate::writes::side_effect(op) {
         Some(why) if op.method != "DELETE" => {
-            unsent.push(format!("{} {} ({why})", op.method, op.path));
+            let named = format!("{} {} ({why})", op.method, op.path);
+            if !unsent.contains(&named) {
+                new_unsent.push(named);
+            }
             if why.contains("password") && op.path_params().count() == 1 {
                 password_ops.push(op.clone());
             }
@@ -1036,23 +1102,48 @@ async fn discover(
         }
         _ => true,
     });
-    p.password_ops = unprobed(&password_ops)
+    for op in unprobed(&password_ops)
         .into_iter()
         .filter(crate::authz::is_user_param)
-        .collect();
-    if !unsent.is_empty() {
+    {
+        if !p.password_ops.iter().any(|x| x.op.key() == op.op.key()) {
+            p.password_ops.push(op);
+        }
+    }
+    if !new_unsent.is_empty() {
         p.diagnose(
             DiagnosticLevel::Warning,
-            format!("not sent, side effects: {}", listed(&unsent)),
+            format!("not sent, side effects: {}", listed(&new_unsent)),
         );
+        unsent.extend(new_unsent);
     }
-    if ops.is_empty() {
-        p.diagnose(
-            DiagnosticLevel::Warning,
-            "no API description found and no source given: operations are looked for in the site's links and at the usual paths (pass --openapi FILE or --source PATH for all of them)",
-        );
+    ops
+}
+
+/// A description that refused anonymous callers is asked again as user A once A has logged
+/// in (an API that documents itself to its users only); found, it joins the code's routes
+/// as the one read anonymously would have.
+async fn described_after_login(p: &mut Probe, found: &mut Discovered) {
+    if found.documented.is_some() || found.refused_docs.is_empty() {
+        return;
     }
-    Discovered { ops, documented }
+    let Some(a) = &p.user else {
+        return;
+    };
+    let refused = std::mem::take(&mut found.refused_docs);
+    let (Some((path, described)), _) = well_known(p, Some(a), &refused).await else {
+        return;
+    };
+    p.diagnose(
+        DiagnosticLevel::Warning,
+        format!(
+            "using the API description served to signed-in users at {path} ({} operations)",
+            described.len()
+        ),
+    );
+    found.documented = Some(described.clone());
+    let source_ops = std::mem::take(&mut found.source_ops);
+    found.ops = described_with_code(p, described, source_ops, &mut found.unsent);
 }
 
 /// Phase 3: the identities. `--user` logins for the slots no token filled, the scan's own

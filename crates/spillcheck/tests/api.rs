@@ -1081,6 +1081,28 @@ fn api_zoo_description_behind_a_docs_page_and_a_body_repaired_from_the_error() {
             .any(|r| r["method"] == "GET" && r["path"] == "/static/zoo-openapi.json"),
         "the document the page names was not fetched"
     );
+    // The same page and description served to signed-in users only (401 anonymously):
+    // asked again once A has logged in, and the same weakness found.
+    let (t, a, b) = zoo_with(&[("ZOO_DOCS", "protected")]);
+    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC210"]);
+    let report = json(&out);
+    let found = report["findings"].as_array().unwrap().iter().any(|f| {
+        f["rule_id"] == "SC210"
+            && f["route"]["method"] == "POST"
+            && f["route"]["path"] == "/api/wallets/{wallet_id}/cap"
+    });
+    assert!(
+        found,
+        "the description served only to signed-in users was not used\n{}",
+        stderr(&out)
+    );
+    let received = t.received();
+    assert!(
+        received
+            .iter()
+            .any(|r| r["method"] == "GET" && r["path"] == "/static/zoo-openapi.json"),
+        "the protected document was not fetched"
+    );
     // Without the page, nothing names `cap` or `wallet_cap` for the update: not found.
     let (t, a, b) = zoo();
     let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC210"]);

@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: the patterns are texts only a traceback, a debugger page, a database driver or a Python exception produces (`Traceback (most recent call last)`, `psycopg2.errors`, `'list' object has no attribute 'get'`). Validation messages written for users (`amount must be a number`) are not matched. One finding per route, whatever status carried the text (a 401 or 400 with a database error still discloses it). One finding per route; the routes whose answers share one error envelope — the same fields and the same fixed sentence (`"message": "An internal error has occurred!"` beside the exception's text), three routes or more — are one finding, the other routes in its notes (`also on PUT /alert/{id}/tag`): one error handler answers them all. With `scan`, an SC121 in an error handler (`errorhandler`, `register_error_handler`) explains the SC220 of every route it answers, and they are one finding located there.
+    /// Confirmed: the patterns are texts only a traceback, a debugger page, a database driver or a Python exception produces (`Traceback (most recent call last)`, `psycopg2.errors`, `'list' object has no attribute 'get'`). Validation messages written for users (`amount must be a number`) are not matched. One finding per route, whatever status carried the text (a 401 or 400 with a database error still discloses it), except a parser's words on the value the client sent (`Expecting value: line 1 column 1`, `invalid literal for int() with base 10`) and a type error on the body's shape (`list indices must be integers`): in a 4xx answer they describe the client's own input, and count only in a 5xx. One finding per route; the routes whose answers share one error envelope — the same fields and the same fixed sentence (`"message": "An internal error has occurred!"` beside the exception's text), three routes or more — are one finding, the other routes in its notes (`also on PUT /alert/{id}/tag`): one error handler answers them all. With `scan`, an SC121 in an error handler (`errorhandler`, `register_error_handler`) explains the SC220 of every route it answers, and they are one finding located there.
     ///
     /// ## Fix
     /// An `errorhandler(Exception)` that logs and returns `{"error": "internal error"}`.
@@ -54,6 +54,10 @@ declare_rule! {
 /// the answer is a server error.
 const SHAPE_OF_INPUT: &str = "a Python exception message (a type error on the body it was sent)";
 
+/// A parser's message on a value the client sent: reported only when the answer is a
+/// server error.
+const PARSE_OF_INPUT: &str = "a Python exception message (a parser's error on the value it was sent)";
+
 /// What gives a Python traceback, a framework error page or a database error away:
 /// (pattern, what it is).
 fn signs() -> &'static [(Regex, &'static str)] {
@@ -67,10 +71,14 @@ fn signs() -> &'static [(Regex, &'static str)] {
             (r"(?i)you have an error in your sql syntax|\bSQLSTATE\[|\bORA-\d{5}\b|unterminated quoted (?:string|identifier) at or near|(?:\\n|\n)LINE \d+: (?:SELECT|INSERT|UPDATE|DELETE|WITH)\b", "an SQL error message"),
             (r"(?:/usr/lib/python3|/site-packages/|\\site-packages\\)[\w./\\-]+\.py", "a server file path"),
             // The text of a Python exception, echoed as `str(e)`.
-            (r"invalid literal for int\(\) with base \d+|could not convert string to float|unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|Expecting value: line \d+ column \d+|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
+            (r"unsupported operand type\(s\) for|object has no attribute '|object is not subscriptable|object is not callable|takes \d+ positional arguments? but \d+ (?:were|was) given|missing \d+ required positional argument|list index out of range|string indices must be integers|can only concatenate str \(not|argument must be a string or a real number|'NoneType' object|(?:not enough|too many) values to unpack|\[Errno -?\d+\] |Max retries exceeded with url|HTTPS?ConnectionPool\(host=", "a Python exception message"),
             // A handler that indexed the body it was sent as an object when a list came:
             // with a 4xx, the client's own input described; with a 5xx, an exception relayed.
             (r"(?:list|tuple) indices must be integers", SHAPE_OF_INPUT),
+            // A parser's words on the text it was given (a number, a JSON document): with a
+            // 4xx, the client's own input described (mwdb-core's `BadRequest("JSONDecodeError:
+            // Expecting value…")`); with a 5xx, an exception relayed.
+            (r"invalid literal for int\(\) with base \d+|could not convert string to float|Expecting value: line \d+ column \d+", PARSE_OF_INPUT),
             // Database errors as the driver words them (PostgreSQL, SQLite, MySQL).
             (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me"#, "a database error message"),
         ]
@@ -183,7 +191,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         let Some((what, excerpt)) = find(&text) else {
             continue;
         };
-        if what == SHAPE_OF_INPUT && e.response.status < 500 {
+        if (what == SHAPE_OF_INPUT || what == PARSE_OF_INPUT) && e.response.status < 500 {
             continue;
         }
         let (method, path) = super::route_for(p, e);
@@ -260,6 +268,13 @@ mod tests {
         assert_eq!(find(body).map(|(what, _)| what), Some(SHAPE_OF_INPUT));
         let other = r#"{"error": "'NoneType' object has no attribute 'id'"}"#;
         assert_ne!(find(other).map(|(what, _)| what), Some(SHAPE_OF_INPUT));
+        // A parser's words on the client's value: the input described, unless a 5xx relays it.
+        for body in [
+            r#"{"message": "JSONDecodeError: Expecting value: line 1 column 1 (char 0)"}"#,
+            r#"{"message": "invalid literal for int() with base 10: 'abc'"}"#,
+        ] {
+            assert_eq!(find(body).map(|(what, _)| what), Some(PARSE_OF_INPUT), "{body}");
+        }
     }
 
     #[test]

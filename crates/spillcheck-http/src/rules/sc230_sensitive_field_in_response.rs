@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh), except a long-lived key (`api_key`, `client_secret`) beside the session token of a login, which that login discloses again rather than issues; a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created), and a second factor's seed (`otp_secret`) beside the `otpauth://` URI of the write that enrolls it. A password or a hash is reported everywhere.
+    /// Confirmed when a sensitive key holds a real value (not a placeholder, not empty, not masked) or a value has a secret's format. Not reported: the caller's own token or anything the request headers carried; a token, API key or client secret in the answer of the operation that issues it (login, registration, refresh, a POST to a collection of keys such as `/api/keys` or `/user/{login}/api_key`), except a long-lived key (`api_key`, `client_secret`) beside the session token of a login, which that login discloses again rather than issues; a new object's own key, card number or code shown once by the operation that creates it (`/create`, `/new`, 201 Created), and a second factor's seed (`otp_secret`) beside the `otpauth://` URI of the write that enrolls it. A password or a hash is reported everywhere.
     ///
     /// ## Fix
     /// Remove the field from the serializer.
@@ -114,6 +114,17 @@ fn created_credential(key: &str) -> bool {
                 | "otpseed"
                 | "secret"
         )
+}
+
+/// A path whose last segment names a collection of keys (`/api/user/alice/api_key`,
+/// `/api/keys`, `/credentials`): a POST there issues its caller a new key.
+fn names_keys(path: &str) -> bool {
+    let last = spillcheck_core::vocab::normalize(&crate::discovery::last_segment(path));
+    let one = last.strip_suffix('s').unwrap_or(&last);
+    matches!(
+        one,
+        "apikey" | "key" | "accesskey" | "credential" | "apppassword" | "apitoken"
+    )
 }
 
 /// A write whose path says it creates or issues something (`/cards/create`, `/keys/new`,
@@ -207,7 +218,9 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             text.contains("\"password\"") || text.contains("password=") || text.contains("pass\"")
         });
         let issuing = e.request.method != "GET"
-            && (Probe::issues_tokens(e.request.url.path()) || sent_password);
+            && (Probe::issues_tokens(e.request.url.path())
+                || sent_password
+                || e.request.method == "POST" && names_keys(e.request.url.path()));
         // Enrolling a second factor answers with the authenticator's seed beside the
         // `otpauth://` URI its QR code holds: shown once, to the user enrolling.
         let enrolling = e.request.method != "GET" && e.response.text().contains("otpauth://");
@@ -324,6 +337,16 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Passiv
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_to_a_key_collection_issues_a_key() {
+        for path in ["/api/user/alice/api_key", "/api/keys", "/api/v1/api-keys", "/credentials"] {
+            assert!(names_keys(path), "{path}");
+        }
+        for path in ["/api/users", "/api/keyboard", "/api/notes/7"] {
+            assert!(!names_keys(path), "{path}");
+        }
+    }
 
     #[test]
     fn keys_and_values() {

@@ -160,8 +160,12 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     if accounts.is_empty() && p.enabled("SC261") {
         // No account of its own: the burst for a user that does not exist shows whether
         // anything limits one client; lockout of an existing account stays unchecked.
-        for (form, _) in &pairs {
-            out.extend(super::sc261_no_rate_limit_on_login::unknown_user(p, form).await);
+        for (form, user) in &pairs {
+            let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
+            let like = user.clone().or_else(|| a_login_name(p, by_mail));
+            out.extend(
+                super::sc261_no_rate_limit_on_login::unknown_user(p, form, like.as_deref()).await,
+            );
         }
         p.diagnose(
             DiagnosticLevel::Warning,

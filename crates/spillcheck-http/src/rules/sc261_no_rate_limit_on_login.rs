@@ -103,6 +103,7 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
                 .iter()
                 .any(|x| x.response.status != a.response.status)
             || a.response.status >= 500
+            || no_login_there(&a.response)
         {
             continue;
         }
@@ -124,6 +125,7 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
     let form = &account.login;
     let label = "login burst (scan's own account)";
     match burst(p, form, &account.user, label, false).await {
+        Burst::Open(_, z) if no_login_there(&z.response) => Vec::new(),
         Burst::Open(a, z) => vec![burst_finding(
             p,
             form,
@@ -144,7 +146,7 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
     let Burst::Open(a, z) = burst(p, form, user, label, true).await else {
         return Vec::new();
     };
-    if z.response.status >= 500 || succeeded(&z.response) {
+    if z.response.status >= 500 || no_login_there(&z.response) || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -163,12 +165,12 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
 /// The burst for a user that does not exist, when the scan could not register an account
 /// of its own (registration needs an emailed confirmation, or there is none): nothing
 /// limits one client's attempts. Whether the app locks an existing account is not seen.
-pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
-    let like = p
-        .own
-        .emails
-        .first()
-        .cloned()
+/// `like`: a name of the kind the form takes (user A's login name, or the form's own
+/// account), so the attempts pass the app's checks on a name's shape and reach the password.
+pub(crate) async fn unknown_user(p: &Probe, form: &Form, like: Option<&str>) -> Vec<Finding> {
+    let like = like
+        .map(str::to_owned)
+        .or_else(|| p.own.emails.first().cloned())
         .unwrap_or_else(|| "spillcheck@example.com".to_owned());
     let user = crate::login::unknown_like(&like);
     let label = "login burst (unknown user)";
@@ -177,8 +179,9 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form) -> Vec<Finding> {
         Burst::Throttled => return spoofed(p, form, &user, label).await,
         Burst::Failed => return Vec::new(),
     };
-    // Every attempt refused alike: a server error is no login.
-    if z.response.status >= 500 || succeeded(&z.response) {
+    // Every attempt refused alike: a server error is no login, nor is an address that
+    // answers nothing there (404, 405: a login the code names at another mount point).
+    if z.response.status >= 500 || no_login_there(&z.response) || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -212,6 +215,12 @@ fn burst_finding(
     Finding::new(&SC261, format!("{method} {path} {what}"))
         .on_route(method, path)
         .with_http(p.evidence(z, &why, &[a]))
+}
+
+/// An answer that says no login is there at all (nothing at that address, or not for that
+/// method): a burst answered so was never a login attempt.
+fn no_login_there(r: &Response) -> bool {
+    matches!(r.status, 404 | 405 | 501)
 }
 
 /// Whether a login answer is a success: a 2xx that neither says it failed nor shows the
@@ -287,5 +296,14 @@ mod tests {
             r#"<form method="post"><input name="id"><input type="password" name="password"></form><p>This private code is not the right one</p>"#
         )));
         assert!(!succeeded(&r(401, r#"{"error": "invalid credentials"}"#)));
+    }
+
+    #[test]
+    fn an_address_with_no_login_is_no_burst() {
+        let r = |status, body: &str| Response::for_tests(status, body);
+        assert!(no_login_there(&r(404, r#"{"message": "The requested URL was not found on the server."}"#)));
+        assert!(no_login_there(&r(405, "")));
+        assert!(!no_login_there(&r(401, r#"{"error": "invalid credentials"}"#)));
+        assert!(!no_login_there(&r(400, r#"{"error": "wrong password"}"#)));
     }
 }

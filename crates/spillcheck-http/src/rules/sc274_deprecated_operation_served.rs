@@ -24,7 +24,8 @@ declare_rule! {
     /// ## Known false positives and how confidence is decided
     /// Deprecation windows are normal, hence the low severity: the finding keeps the operation
     /// on the inventory until it goes. Only where the description is this code's (see SC270).
-    /// `confirmed` when the running API answered it. When the same route has a more severe
+    /// `confirmed` when the running API answered it. Three deprecated operations or more are one
+    /// finding (one item of the inventory), the others named in its notes. When the same route has a more severe
     /// inventory finding (an old version lacking the new one's checks, SC273) this becomes a note
     /// of that finding.
     ///
@@ -64,7 +65,36 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
         }
         out.push(f);
     }
-    out
+    one_item(out)
+}
+
+/// Three deprecated operations or more are one item of the inventory (an API in the middle
+/// of a deprecation window, mwdb-core's 15 legacy operations): the first (one the running
+/// API answered, if any) keeps the others in its notes (`also on PUT /api/config/{id}`).
+fn one_item(mut found: Vec<Finding>) -> Vec<Finding> {
+    if found.len() < 3 {
+        return found;
+    }
+    let first = found
+        .iter()
+        .position(|f| f.confidence == Confidence::Confirmed)
+        .unwrap_or(0);
+    let mut head = found.remove(first);
+    head.message = format!(
+        "{} operations marked deprecated in the API description are still served ({} and {} more)",
+        found.len() + 1,
+        head.route
+            .as_ref()
+            .map(|r| format!("`{} {}`", r.method, r.path))
+            .unwrap_or_default(),
+        found.len()
+    );
+    for f in found {
+        if let Some(r) = f.route {
+            head = head.with_note(format!("also on {} {}", r.method, r.path));
+        }
+    }
+    vec![head]
 }
 
 /// How the probe runs this rule.
@@ -72,3 +102,29 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Invent
         needs_description: true,
         run: check,
     }];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deprecation_window_is_one_item() {
+        let f = |m: &str, p: &str, c: Confidence| {
+            let mut f = Finding::new(&SC274, format!("`{m} {p}`")).on_route(m, p);
+            f.confidence = c;
+            f
+        };
+        let two = vec![f("GET", "/a", Confidence::Likely), f("PUT", "/b", Confidence::Likely)];
+        assert_eq!(one_item(two).len(), 2);
+        let got = one_item(vec![
+            f("PUT", "/a", Confidence::Likely),
+            f("GET", "/b", Confidence::Confirmed),
+            f("POST", "/c", Confidence::Likely),
+        ]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].route.as_ref().unwrap().path, "/b");
+        assert_eq!(got[0].confidence, Confidence::Confirmed);
+        assert_eq!(got[0].notes, ["also on PUT /a", "also on POST /c"]);
+        assert!(got[0].message.starts_with("3 operations"), "{}", got[0].message);
+    }
+}
