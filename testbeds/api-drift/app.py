@@ -5,7 +5,9 @@
 - openapi.json declares bearer auth on `POST /api/feedback`, which checks nothing (SC272);
 - `GET /api/v1/users/{user_id}` (deprecated) still answers without the token v2 requires (SC273);
 - `GET /api/notes/mine` is not documented but only redirects to the documented listing: an
-  alias, silent when the running app shows it.
+  alias, silent when the running app shows it;
+- `POST /api/beta/imports` is registered only when DRIFT_BETA is set (never in the tests):
+  undocumented for the code alone, absent from the running app (its OPTIONS answers 404).
 
 Tokens: `Authorization: Bearer <token>` with the tokens of DRIFT_TOKENS (`alice:TOKEN,bob:TOKEN`).
 """
@@ -84,6 +86,14 @@ def create_app():
     @app.get("/api/debug/config")
     def debug_config():
         return jsonify({k: str(v) for k, v in app.config.items() if k.isupper() and "SECRET" not in k})
+
+    if os.environ.get("DRIFT_BETA"):
+        # Registered only when a setting turns it on (off in the tests): the code names it,
+        # the running app has no such route.
+        @app.post("/api/beta/imports")
+        @require_token
+        def beta_imports():
+            return jsonify(imported=0), 201
 
     return app
 

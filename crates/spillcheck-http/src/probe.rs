@@ -1784,7 +1784,9 @@ async fn live_inventory(
 ) -> Vec<(String, String, crate::inventory::Live)> {
     use crate::inventory::Live;
     let answers = join_all(p.ops.iter().map(|pr| async move {
-        let first = pr.user.as_ref().or(pr.anon.as_ref())?;
+        let Some(first) = pr.user.as_ref().or(pr.anon.as_ref()) else {
+            return never_sent(p, pr, documented).await;
+        };
         let status = first.response.status;
         let anonymous = pr.anon.as_ref().map(|a| a.response.status);
         let alias = redirects_to_documented(p, &first.response, &pr.op.method, documented);
@@ -1812,6 +1814,35 @@ async fn live_inventory(
     }))
     .await;
     answers.into_iter().flatten().collect()
+}
+
+/// An operation of the code the description does not document and no phase sent (a write
+/// in read-only mode, a registration the code makes only under a setting: mwdb-core's OpenID
+/// routes behind `enable_oidc`): an `OPTIONS` request for its path tells whether the router
+/// has the route at all. A 404 there is absent; anything else says nothing of the method.
+async fn never_sent(
+    p: &Probe,
+    pr: &Probed,
+    documented: &[Operation],
+) -> Option<(String, String, crate::inventory::Live)> {
+    if pr.op.origin != discovery::Origin::Source
+        || documented.iter().any(|d| d.key() == pr.op.key())
+    {
+        return None;
+    }
+    let path = fill(&pr.op, &p.seen_a, &p.own);
+    let path = path.split('?').next().unwrap_or(&path).to_owned();
+    let ex = p
+        .anon(p.request("anonymous", Method::OPTIONS, &path))
+        .await
+        .ok()?;
+    (ex.response.status == 404).then(|| {
+        (
+            pr.op.method.clone(),
+            pr.op.path.clone(),
+            crate::inventory::Live::Absent,
+        )
+    })
 }
 
 /// Whether an answer came through redirects, on the API's own origin, from an operation
