@@ -287,6 +287,16 @@ impl NotFound {
     }
 }
 
+impl NotFound {
+    /// Whether `r` is word for word (nearly) what a random path got: the router's own "no
+    /// such path", not a handler's 404 about a record (`{"errors": ["User not found"]}`).
+    pub fn same_as_missing_path(&self, r: &Response) -> bool {
+        self.samples
+            .iter()
+            .any(|s| s.status == r.status && similarity(s, r) > 0.8)
+    }
+}
+
 fn body_len_close(a: &Response, b: &Response) -> bool {
     let (x, y) = (a.body.len(), b.body.len());
     x > 200 && x.abs_diff(y) * 20 < x.max(y)

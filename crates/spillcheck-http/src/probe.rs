@@ -237,6 +237,9 @@ pub struct Probe {
     /// Operations withheld because they set a password, that name one user in their path
     /// (`PUT /users/{username}/password`): sent only by the takeover check, aimed at B.
     pub password_ops: Vec<Probed>,
+    /// The operations set aside for their side effects (never sent): the inventory asks the
+    /// router whether they exist (`OPTIONS`) like the others no phase sent.
+    pub set_aside: Vec<Probed>,
     /// User B's credentials (`--user` for B), when B logs in with a password.
     pub b_credentials: Option<crate::auth::Credentials>,
     /// The users sign in with the session cookie their login set (a web app's login that
@@ -944,6 +947,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         creates_a: Vec::new(),
         anon_after: Vec::new(),
         password_ops: Vec::new(),
+        set_aside: Vec::new(),
         b_credentials: None,
         session_login: false,
         a_login: None,
@@ -1089,8 +1093,10 @@ fn described_with_code(
     discovery::fold_versioned(&mut ops);
     let mut new_unsent = Vec::new();
     let mut password_ops = Vec::new();
+    let mut aside = Vec::new();
     ops.retain(|op| match crate::writes::side_effect(op) {
         Some(why) if op.method != "DELETE" => {
+            aside.push(op.clone());
             let named = format!("{} {} ({why})", op.method, op.path);
             if !unsent.contains(&named) {
                 new_unsent.push(named);
@@ -1102,6 +1108,11 @@ fn described_with_code(
         }
         _ => true,
     });
+    for op in unprobed(&aside) {
+        if !p.set_aside.iter().any(|x| x.op.key() == op.op.key()) {
+            p.set_aside.push(op);
+        }
+    }
     for op in unprobed(&password_ops)
         .into_iter()
         .filter(crate::authz::is_user_param)
@@ -1783,7 +1794,7 @@ async fn live_inventory(
     documented: &[Operation],
 ) -> Vec<(String, String, crate::inventory::Live)> {
     use crate::inventory::Live;
-    let answers = join_all(p.ops.iter().map(|pr| async move {
+    let answers = join_all(p.ops.iter().chain(&p.set_aside).map(|pr| async move {
         let Some(first) = pr.user.as_ref().or(pr.anon.as_ref()) else {
             return never_sent(p, pr, documented).await;
         };
@@ -1816,7 +1827,7 @@ async fn live_inventory(
     answers.into_iter().flatten().collect()
 }
 
-/// An operation of the code the description does not document and no phase sent (a write
+/// With a description, an operation of the code it does not document and no phase sent (a write
 /// in read-only mode, a registration the code makes only under a setting: mwdb-core's OpenID
 /// routes behind `enable_oidc`): an `OPTIONS` request for its path tells whether the router
 /// has the route at all. A 404 there is absent; anything else says nothing of the method.
@@ -1825,7 +1836,8 @@ async fn never_sent(
     pr: &Probed,
     documented: &[Operation],
 ) -> Option<(String, String, crate::inventory::Live)> {
-    if pr.op.origin != discovery::Origin::Source
+    if documented.is_empty()
+        || pr.op.origin != discovery::Origin::Source
         || documented.iter().any(|d| d.key() == pr.op.key())
     {
         return None;

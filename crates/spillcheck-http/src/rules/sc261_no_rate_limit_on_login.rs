@@ -103,7 +103,7 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
                 .iter()
                 .any(|x| x.response.status != a.response.status)
             || a.response.status >= 500
-            || no_login_there(&a.response)
+            || no_login_there(p, &a.response)
         {
             continue;
         }
@@ -125,7 +125,7 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
     let form = &account.login;
     let label = "login burst (scan's own account)";
     match burst(p, form, &account.user, label, false).await {
-        Burst::Open(_, z) if no_login_there(&z.response) => Vec::new(),
+        Burst::Open(_, z) if no_login_there(p, &z.response) => Vec::new(),
         Burst::Open(a, z) => vec![burst_finding(
             p,
             form,
@@ -146,7 +146,7 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
     let Burst::Open(a, z) = burst(p, form, user, label, true).await else {
         return Vec::new();
     };
-    if z.response.status >= 500 || no_login_there(&z.response) || succeeded(&z.response) {
+    if z.response.status >= 500 || no_login_there(p, &z.response) || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -181,7 +181,7 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form, like: Option<&str>) -> 
     };
     // Every attempt refused alike: a server error is no login, nor is an address that
     // answers nothing there (404, 405: a login the code names at another mount point).
-    if z.response.status >= 500 || no_login_there(&z.response) || succeeded(&z.response) {
+    if z.response.status >= 500 || no_login_there(p, &z.response) || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -217,10 +217,15 @@ fn burst_finding(
         .with_http(p.evidence(z, &why, &[a]))
 }
 
-/// An answer that says no login is there at all (nothing at that address, or not for that
-/// method): a burst answered so was never a login attempt.
-fn no_login_there(r: &Response) -> bool {
-    matches!(r.status, 404 | 405 | 501)
+/// An answer that says no login is there at all (the site's answer to a path it does not
+/// have, or no such method): a burst answered so was never a login attempt. A 404 of the
+/// login's own making (RealWorld's `{"errors": {"body": ["User not found"]}}`) is a refusal.
+fn no_login_there(p: &Probe, r: &Response) -> bool {
+    no_route(&p.not_found, r)
+}
+
+fn no_route(not_found: &crate::inspect::NotFound, r: &Response) -> bool {
+    matches!(r.status, 405 | 501) || r.status == 404 && not_found.same_as_missing_path(r)
 }
 
 /// Whether a login answer is a success: a 2xx that neither says it failed nor shows the
@@ -301,9 +306,13 @@ mod tests {
     #[test]
     fn an_address_with_no_login_is_no_burst() {
         let r = |status, body: &str| Response::for_tests(status, body);
-        assert!(no_login_there(&r(404, r#"{"message": "The requested URL was not found on the server."}"#)));
-        assert!(no_login_there(&r(405, "")));
-        assert!(!no_login_there(&r(401, r#"{"error": "invalid credentials"}"#)));
-        assert!(!no_login_there(&r(400, r#"{"error": "wrong password"}"#)));
+        let missing = r#"{"message": "The requested URL was not found on the server."}"#;
+        let mut not_found = crate::inspect::NotFound::default();
+        not_found.learn(r(404, missing));
+        assert!(no_route(&not_found, &r(404, missing)));
+        assert!(no_route(&not_found, &r(405, "")));
+        // The login's own "no such user" (RealWorld answers it with a 404) is a refusal.
+        assert!(!no_route(&not_found, &r(404, r#"{"errors": {"body": ["User not found"]}}"#)));
+        assert!(!no_route(&not_found, &r(401, r#"{"error": "invalid credentials"}"#)));
     }
 }
