@@ -2508,16 +2508,7 @@ fn refuses_only_the_identified(body: &[Stmt]) -> bool {
                 other => {
                     let mut refuses = crate::facts::is_rejection(other);
                     crate::facts::exprs_in(std::slice::from_ref(other), &mut |e| {
-                        if let Expr::Call(c) = e
-                            && callee_last(c) == Some("abort")
-                            && c.arguments
-                                .args
-                                .first()
-                                .and_then(crate::ast_util::int_value)
-                                .is_some_and(|code| code == 401 || code == 403)
-                        {
-                            refuses = true;
-                        }
+                        refuses |= aborts_denied(e);
                     });
                     if refuses {
                         if identified {
@@ -2533,6 +2524,17 @@ fn refuses_only_the_identified(body: &[Stmt]) -> bool {
     let (mut inside, mut outside) = (false, false);
     walk(body, false, &mut inside, &mut outside);
     inside && !outside
+}
+
+/// `abort(401)` or `abort(403)`.
+fn aborts_denied(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c)
+        if callee_last(c) == Some("abort")
+            && c.arguments
+                .args
+                .first()
+                .and_then(crate::ast_util::int_value)
+                .is_some_and(|code| code == 401 || code == 403))
 }
 
 /// Whether a body turns a failed access check into a refusal: `try: check_access(...)`
@@ -2562,16 +2564,7 @@ fn refuses_when_denied(body: &[Stmt]) -> bool {
     let refuses = |stmts: &[Stmt]| {
         let mut found = false;
         crate::facts::exprs_in(stmts, &mut |e| {
-            if let Expr::Call(c) = e
-                && callee_last(c) == Some("abort")
-                && c.arguments
-                    .args
-                    .first()
-                    .and_then(crate::ast_util::int_value)
-                    .is_some_and(|code| code == 401 || code == 403)
-            {
-                found = true;
-            }
+            found |= aborts_denied(e);
             if let Expr::NumberLiteral(_) = e
                 && crate::ast_util::int_value(e).is_some_and(|code| code == 401 || code == 403)
             {
