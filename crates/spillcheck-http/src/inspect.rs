@@ -285,9 +285,7 @@ impl NotFound {
             .iter()
             .any(|s| s.status == r.status && (similarity(s, r) > 0.8 || body_len_close(s, r)))
     }
-}
 
-impl NotFound {
     /// Whether `r` is word for word (nearly) what a random path got: the router's own "no
     /// such path", not a handler's 404 about a record (`{"errors": ["User not found"]}`).
     pub fn same_as_missing_path(&self, r: &Response) -> bool {

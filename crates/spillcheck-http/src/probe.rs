@@ -1054,11 +1054,17 @@ async fn discover(
             ops = found;
         }
     }
+    // The code's routes are kept only while a description may still come after the logins.
+    let kept = if documented.is_none() && !refused_docs.is_empty() {
+        source_ops.clone()
+    } else {
+        Vec::new()
+    };
     let mut found = Discovered {
         ops: Vec::new(),
         documented,
         refused_docs,
-        source_ops: source_ops.clone(),
+        source_ops: kept,
         unsent: Vec::new(),
     };
     found.ops = described_with_code(p, ops, source_ops, &mut found.unsent);
@@ -1804,15 +1810,14 @@ async fn live_inventory(
         let live = match status {
             405 => Live::Absent,
             404 => {
-                let path = pr.path.split('?').next().unwrap_or(&pr.path).to_owned();
-                match p.anon(p.request("anonymous", Method::OPTIONS, &path)).await {
-                    Ok(ex) if ex.response.status == 404 => Live::Absent,
-                    Ok(_) => Live::Answers {
+                if routed(p, &pr.path).await? {
+                    Live::Answers {
                         status,
                         anonymous,
                         alias,
-                    },
-                    Err(_) => return None,
+                    }
+                } else {
+                    Live::Absent
                 }
             }
             _ => Live::Answers {
@@ -1842,19 +1847,26 @@ async fn never_sent(
     {
         return None;
     }
-    let path = fill(&pr.op, &p.seen_a, &p.own);
-    let path = path.split('?').next().unwrap_or(&path).to_owned();
-    let ex = p
-        .anon(p.request("anonymous", Method::OPTIONS, &path))
-        .await
-        .ok()?;
-    (ex.response.status == 404).then(|| {
+    let routed = routed(p, &fill(&pr.op, &p.seen_a, &p.own)).await?;
+    (!routed).then(|| {
         (
             pr.op.method.clone(),
             pr.op.path.clone(),
             crate::inventory::Live::Absent,
         )
     })
+}
+
+/// Whether the router has a route for a concrete path, by an anonymous `OPTIONS` (Flask
+/// answers it for every path a rule matches, without calling the view): a 404 says no.
+/// `None` when no answer came.
+async fn routed(p: &Probe, path: &str) -> Option<bool> {
+    let path = path.split('?').next().unwrap_or(path);
+    let ex = p
+        .anon(p.request("anonymous", Method::OPTIONS, path))
+        .await
+        .ok()?;
+    Some(ex.response.status != 404)
 }
 
 /// Whether an answer came through redirects, on the API's own origin, from an operation

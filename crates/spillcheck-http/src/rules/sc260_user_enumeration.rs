@@ -161,8 +161,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         // No account of its own: the burst for a user that does not exist shows whether
         // anything limits one client; lockout of an existing account stays unchecked.
         for (form, user) in &pairs {
-            let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
-            let like = user.clone().or_else(|| a_login_name(p, by_mail));
+            let like = existing_name(p, form, user.as_deref());
             out.extend(
                 super::sc261_no_rate_limit_on_login::unknown_user(p, form, like.as_deref()).await,
             );
@@ -173,6 +172,17 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// The existing user a login form's failed attempts name: the one given, else A's own login
+/// name where the form asks for the same kind of name (an email for an email field, a name or
+/// id otherwise), else an email A's answers hold.
+fn existing_name(p: &Probe, form: &crate::login::Form, given: Option<&str>) -> Option<String> {
+    let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
+    given
+        .map(str::to_owned)
+        .or_else(|| a_login_name(p, by_mail))
+        .or_else(|| p.own.emails.first().cloned())
 }
 
 /// The name user A logged in with (`--user`), when it is the kind of name a form asks for:
@@ -380,14 +390,7 @@ async fn enumeration(
     form: &crate::login::Form,
     existing: Option<&str>,
 ) -> Option<Finding> {
-    // Else A's own login name where the form asks for the same kind of name (an email for
-    // an email field, a name or id otherwise), else an email A's answers hold.
-    let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
-    let existing = if let Some(a) = existing {
-        a.to_owned()
-    } else {
-        a_login_name(p, by_mail).or_else(|| p.own.emails.first().cloned())?
-    };
+    let existing = existing_name(p, form, existing)?;
     let unknown = crate::login::unknown_like(&existing);
     let wrong = format!("Wrong-{}", crate::probe::random_name());
     let mut known = attempt(p, form, &existing, &wrong, "login: existing user").await?;

@@ -103,7 +103,7 @@ pub(crate) async fn codes(p: &Probe, account: &Account) -> Vec<Finding> {
                 .iter()
                 .any(|x| x.response.status != a.response.status)
             || a.response.status >= 500
-            || no_login_there(p, &a.response)
+            || no_login_there(&p.not_found, &a.response)
         {
             continue;
         }
@@ -125,7 +125,7 @@ pub(crate) async fn probe(p: &Probe, account: &Account) -> Vec<Finding> {
     let form = &account.login;
     let label = "login burst (scan's own account)";
     match burst(p, form, &account.user, label, false).await {
-        Burst::Open(_, z) if no_login_there(p, &z.response) => Vec::new(),
+        Burst::Open(_, z) if no_login_there(&p.not_found, &z.response) => Vec::new(),
         Burst::Open(a, z) => vec![burst_finding(
             p,
             form,
@@ -146,7 +146,7 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
     let Burst::Open(a, z) = burst(p, form, user, label, true).await else {
         return Vec::new();
     };
-    if z.response.status >= 500 || no_login_there(p, &z.response) || succeeded(&z.response) {
+    if z.response.status >= 500 || no_login_there(&p.not_found, &z.response) || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -165,14 +165,11 @@ async fn spoofed(p: &Probe, form: &Form, user: &str, label: &str) -> Vec<Finding
 /// The burst for a user that does not exist, when the scan could not register an account
 /// of its own (registration needs an emailed confirmation, or there is none): nothing
 /// limits one client's attempts. Whether the app locks an existing account is not seen.
-/// `like`: a name of the kind the form takes (user A's login name, or the form's own
-/// account), so the attempts pass the app's checks on a name's shape and reach the password.
+/// `like`: a name of the kind the form takes (user A's login name, the form's own account, an
+/// email A's answers hold), so the attempts pass the app's checks on a name's shape and reach
+/// the password.
 pub(crate) async fn unknown_user(p: &Probe, form: &Form, like: Option<&str>) -> Vec<Finding> {
-    let like = like
-        .map(str::to_owned)
-        .or_else(|| p.own.emails.first().cloned())
-        .unwrap_or_else(|| "spillcheck@example.com".to_owned());
-    let user = crate::login::unknown_like(&like);
+    let user = crate::login::unknown_like(like.unwrap_or("spillcheck@example.com"));
     let label = "login burst (unknown user)";
     let (a, z) = match burst(p, form, &user, label, false).await {
         Burst::Open(a, z) => (a, z),
@@ -181,7 +178,7 @@ pub(crate) async fn unknown_user(p: &Probe, form: &Form, like: Option<&str>) -> 
     };
     // Every attempt refused alike: a server error is no login, nor is an address that
     // answers nothing there (404, 405: a login the code names at another mount point).
-    if z.response.status >= 500 || no_login_there(p, &z.response) || succeeded(&z.response) {
+    if z.response.status >= 500 || no_login_there(&p.not_found, &z.response) || succeeded(&z.response) {
         return Vec::new();
     }
     vec![
@@ -220,11 +217,7 @@ fn burst_finding(
 /// An answer that says no login is there at all (the site's answer to a path it does not
 /// have, or no such method): a burst answered so was never a login attempt. A 404 of the
 /// login's own making (RealWorld's `{"errors": {"body": ["User not found"]}}`) is a refusal.
-fn no_login_there(p: &Probe, r: &Response) -> bool {
-    no_route(&p.not_found, r)
-}
-
-fn no_route(not_found: &crate::inspect::NotFound, r: &Response) -> bool {
+fn no_login_there(not_found: &crate::inspect::NotFound, r: &Response) -> bool {
     matches!(r.status, 405 | 501) || r.status == 404 && not_found.same_as_missing_path(r)
 }
 
@@ -309,10 +302,10 @@ mod tests {
         let missing = r#"{"message": "The requested URL was not found on the server."}"#;
         let mut not_found = crate::inspect::NotFound::default();
         not_found.learn(r(404, missing));
-        assert!(no_route(&not_found, &r(404, missing)));
-        assert!(no_route(&not_found, &r(405, "")));
+        assert!(no_login_there(&not_found, &r(404, missing)));
+        assert!(no_login_there(&not_found, &r(405, "")));
         // The login's own "no such user" (RealWorld answers it with a 404) is a refusal.
-        assert!(!no_route(&not_found, &r(404, r#"{"errors": {"body": ["User not found"]}}"#)));
-        assert!(!no_route(&not_found, &r(401, r#"{"error": "invalid credentials"}"#)));
+        assert!(!no_login_there(&not_found, &r(404, r#"{"errors": {"body": ["User not found"]}}"#)));
+        assert!(!no_login_there(&not_found, &r(401, r#"{"error": "invalid credentials"}"#)));
     }
 }

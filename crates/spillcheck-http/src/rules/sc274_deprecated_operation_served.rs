@@ -89,10 +89,8 @@ fn one_item(mut found: Vec<Finding>) -> Vec<Finding> {
             .unwrap_or_default(),
         found.len()
     );
-    for f in found {
-        if let Some(r) = f.route {
-            head = head.with_note(format!("also on {} {}", r.method, r.path));
-        }
+    for f in &found {
+        head.absorb_route(f);
     }
     vec![head]
 }
