@@ -35,6 +35,29 @@ impl Form {
         self.op.method == op.method && self.op.path == op.path
     }
 
+    /// The login of `op` as it worked for `user`, a JSON body naming them: for tests.
+    #[cfg(test)]
+    pub(crate) fn worked_for_tests(op: Operation, user: &str, password: &str) -> Form {
+        let url = url::Url::parse("http://127.0.0.1/").expect("a literal URL");
+        let mut request = crate::engine::Request::new(
+            "user A",
+            op.method.parse().unwrap_or(reqwest::Method::POST),
+            url,
+        );
+        request.body = Some((
+            "application/json".to_owned(),
+            serde_json::to_vec(&serde_json::json!({"login": user, "password": password}))
+                .unwrap_or_default(),
+        ));
+        let mut login = form(&op);
+        login.recipe = Some(Recipe {
+            request,
+            user: user.to_owned(),
+            password: password.to_owned(),
+        });
+        login
+    }
+
     /// The password of that account.
     pub(crate) fn password(&self) -> Option<&str> {
         self.recipe.as_ref().map(|r| r.password.as_str())
@@ -241,7 +264,7 @@ pub async fn another_like(p: &Probe, like: &Account) -> Option<Account> {
     })
 }
 
-fn form(op: &Operation) -> Form {
+pub(crate) fn form(op: &Operation) -> Form {
     let props: Vec<String> = op
         .body
         .as_ref()

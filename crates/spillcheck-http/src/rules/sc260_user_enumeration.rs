@@ -109,19 +109,7 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         .map(|a| (a.login.clone(), Some(a.user.clone())))
         .collect();
     if pairs.is_empty() {
-        // The login found, in the shape user A's credentials worked in when it is the
-        // same operation (a form where the code did not say which body it reads).
-        if let Some(form) = login_form(p) {
-            let worked = p.a_login.as_ref().filter(|a| a.is_for(&form.op));
-            pairs.push((worked.cloned().unwrap_or(form), None));
-        }
-        // The login user A's credentials worked on, in the shape that worked (HTTP Basic
-        // on a token endpoint, a nested body), when it is another operation.
-        if let Some(form) = &p.a_login
-            && !pairs.iter().any(|(f, _)| form.is_for(&f.op))
-        {
-            pairs.push((form.clone(), form.account().map(str::to_owned)));
-        }
+        pairs = login_pairs(login_form(p), p.a_login.as_ref());
         if pairs.is_empty() {
             p.diagnose(
                 DiagnosticLevel::Warning,
@@ -172,6 +160,31 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// The logins to try for enumeration when the scan has no account of its own, each with the
+/// existing user its attempts name (`None`: chosen later from what A's answers hold).
+/// `found` is the login operation discovery found, `worked` the login user A's credentials
+/// worked on. When they are the same operation the attempts repeat the request that worked,
+/// naming the account that logged in there (the field may be named for an e-mail while the
+/// app takes a login name in it); another operation A logged in on is tried beside it.
+fn login_pairs(
+    found: Option<crate::login::Form>,
+    worked: Option<&crate::login::Form>,
+) -> Vec<(crate::login::Form, Option<String>)> {
+    let mut pairs = Vec::new();
+    if let Some(form) = found {
+        match worked.filter(|w| w.is_for(&form.op)) {
+            Some(w) => pairs.push((w.clone(), w.account().map(str::to_owned))),
+            None => pairs.push((form, None)),
+        }
+    }
+    if let Some(w) = worked
+        && !pairs.iter().any(|(f, _)| w.is_for(&f.op))
+    {
+        pairs.push((w.clone(), w.account().map(str::to_owned)));
+    }
+    pairs
 }
 
 /// The existing user a login form's failed attempts name: the one given, else A's own login
@@ -506,6 +519,31 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Active
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_login_that_worked_names_the_account_that_logged_in_there() {
+        use crate::discovery::{Operation, Origin};
+        let op = || Operation::new("POST", "/api/auth/login", Origin::OpenApi);
+        let found = crate::login::form(&op());
+        // A logged in as `alice` on the very operation found: the attempts name `alice`,
+        // even where the form's field is named for an e-mail.
+        let worked = crate::login::Form::worked_for_tests(op(), "alice", "pw-1");
+        let pairs = login_pairs(Some(found.clone()), Some(&worked));
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].1.as_deref(), Some("alice"));
+        assert!(pairs[0].0.account().is_some(), "the shape that worked is repeated");
+        // A login found that A never used: no name yet; the one A used comes beside it.
+        let other = crate::login::Form::worked_for_tests(
+            Operation::new("POST", "/api/token", Origin::OpenApi),
+            "alice",
+            "pw-1",
+        );
+        let pairs = login_pairs(Some(found), Some(&other));
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs[0].1, None);
+        assert_eq!(pairs[1].1.as_deref(), Some("alice"));
+        assert!(login_pairs(None, None).is_empty());
+    }
 
     #[test]
     fn request_ids_and_numbers_do_not_tell_users_apart() {
