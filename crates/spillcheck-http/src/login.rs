@@ -37,7 +37,7 @@ impl Form {
 
     /// The login of `op` as it worked for `user`, a JSON body naming them: for tests.
     #[cfg(test)]
-    pub(crate) fn worked_for_tests(op: Operation, user: &str, password: &str) -> Form {
+    pub(crate) fn worked_for_tests(op: &Operation, user: &str, password: &str) -> Form {
         let url = url::Url::parse("http://127.0.0.1/").expect("a literal URL");
         let mut request = crate::engine::Request::new(
             "user A",
@@ -49,7 +49,7 @@ impl Form {
             serde_json::to_vec(&serde_json::json!({"login": user, "password": password}))
                 .unwrap_or_default(),
         ));
-        let mut login = form(&op);
+        let mut login = form(op);
         login.recipe = Some(Recipe {
             request,
             user: user.to_owned(),

@@ -527,14 +527,14 @@ mod tests {
         let found = crate::login::form(&op());
         // A logged in as `alice` on the very operation found: the attempts name `alice`,
         // even where the form's field is named for an e-mail.
-        let worked = crate::login::Form::worked_for_tests(op(), "alice", "pw-1");
+        let worked = crate::login::Form::worked_for_tests(&op(), "alice", "pw-1");
         let pairs = login_pairs(Some(found.clone()), Some(&worked));
         assert_eq!(pairs.len(), 1);
         assert_eq!(pairs[0].1.as_deref(), Some("alice"));
         assert!(pairs[0].0.account().is_some(), "the shape that worked is repeated");
         // A login found that A never used: no name yet; the one A used comes beside it.
         let other = crate::login::Form::worked_for_tests(
-            Operation::new("POST", "/api/token", Origin::OpenApi),
+            &Operation::new("POST", "/api/token", Origin::OpenApi),
             "alice",
             "pw-1",
         );
