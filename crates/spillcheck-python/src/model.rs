@@ -1516,6 +1516,32 @@ fn decorator_auth(
     Some(DecoratorAuth::Required { name: shown, role })
 }
 
+/// A decorator that refuses callers lacking a role or permission, as written: a
+/// role-named guard (`@requires_capabilities(...)`, `@permission_required(...)`,
+/// `@admin_only`), or a project decorator that checks a role and refuses.
+fn role_guard(expr: &Expr, summaries: &Summaries) -> Option<String> {
+    let base = match expr {
+        Expr::Call(c) => &c.func,
+        other => other,
+    };
+    let name = dotted(base)?;
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    let words = crate::patterns::words(last);
+    let guard_word = words.iter().any(|w| {
+        [
+            "require", "requires", "required", "only", "accepted", "need", "needs", "must",
+        ]
+        .contains(&w.as_str())
+    });
+    let named = guard_word && spillcheck_core::vocab::mentions_role(last);
+    let checked = summaries.role_checks.contains(last)
+        && summaries
+            .by_name
+            .get(last)
+            .is_some_and(|f| f.returns_inner && f.rejects);
+    (named || checked).then_some(name)
+}
+
 /// Whether a decorator restricts to a role.
 pub(crate) fn decorator_is_role(expr: &Expr, summaries: &Summaries) -> bool {
     let base = match expr {
@@ -2064,6 +2090,7 @@ fn route_auth<'a>(
         }
     }
     let mut unapplied = None;
+    let mut role_guarded = None;
     for (d, above_route) in &decorators {
         match decorator_auth(d, summaries, &g.protectors, &options.auth_decorators) {
             Some(DecoratorAuth::Required { name, .. }) if *above_route => {
@@ -2083,6 +2110,12 @@ fn route_auth<'a>(
             }
             Some(DecoratorAuth::Optional { name }) if !*above_route && auth == RouteAuth::None => {
                 auth = RouteAuth::Optional { name };
+            }
+            None if !*above_route => {
+                if let Some(name) = role_guard(d, summaries) {
+                    role_restricted = true;
+                    role_guarded.get_or_insert(name);
+                }
             }
             _ => {}
         }
@@ -2113,6 +2146,14 @@ fn route_auth<'a>(
         && raw.methods.iter().any(|m| public.matches(m, path))
     {
         auth = RouteAuth::Public;
+    }
+    // Nothing else authenticates it, but a role or permission guard
+    // (`@requires_capabilities(...)`, `@permission_required(...)`) admits no anonymous
+    // caller: nobody holds a grant before being identified.
+    if auth == RouteAuth::None
+        && let Some(name) = role_guarded
+    {
+        auth = RouteAuth::Decorator { name };
     }
     (auth, role_restricted)
 }
