@@ -33,6 +33,7 @@ pub mod score;
 pub mod secret_patterns;
 mod severity;
 mod suppress;
+pub mod time;
 pub mod vocab;
 pub mod walk;
 

@@ -14,7 +14,6 @@
 #![deny(missing_docs)]
 
 mod pg;
-mod time;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -25,7 +24,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension as _, params};
 use serde::{Deserialize, Serialize};
 use spillcheck_core::{Report, Severity};
 
-pub use time::format_utc;
+pub use spillcheck_core::time::format_utc;
 
 /// The default database, relative to the working directory.
 pub const DEFAULT_PATH: &str = ".spillcheck/history.db";

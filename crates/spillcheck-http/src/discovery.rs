@@ -92,10 +92,73 @@ pub struct Operation {
     pub side_effect: Option<String>,
     /// Marked `deprecated: true` in the API description.
     pub deprecated: bool,
+    /// How the description plans a deprecated operation's end (an end date, a replacement).
+    pub deprecation: Deprecation,
     /// Its security is the description's blanket default (the root `security`), not
     /// declared on the operation: documentation generators apply it to every route, the
     /// login and the status page included.
     pub security_by_default: bool,
+}
+
+/// How an API description plans a deprecated operation's end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Deprecation {
+    /// The end date it gives (`x-sunset: 2025-06-30`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<String>,
+    /// It names what replaces the operation ("Deprecated: use POST /blob instead",
+    /// "replaced by", "in favour of").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replacement: bool,
+}
+
+impl Deprecation {
+    /// What an operation object and its words (`summary`, `description`) say of its end.
+    fn described(op: &serde_json::Map<String, Value>, said: &[String]) -> Deprecation {
+        let sunset = [
+            "x-sunset",
+            "x-sunset-date",
+            "x-deprecation-sunset",
+            "x-removal-date",
+        ]
+        .iter()
+        .find_map(|k| op.get(*k))
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+        let replacement = said.iter().any(|text| {
+            let t = text.to_ascii_lowercase();
+            let use_instead = t.find("use ").is_some_and(|i| t[i..].contains("instead"));
+            use_instead
+                || [
+                    "replaced by",
+                    "superseded by",
+                    "in favor of",
+                    "in favour of",
+                    "migrate to",
+                    "use the new",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
+        });
+        Deprecation {
+            sunset,
+            replacement,
+        }
+    }
+
+    /// Whether its end date (`YYYY-MM-DD…`) is on or before `today` (`YYYY-MM-DD`).
+    pub fn ended(&self, today: &str) -> bool {
+        self.sunset.as_deref().is_some_and(|d| {
+            let date = d.get(..10).unwrap_or(d);
+            date.len() == 10
+                && date.as_bytes()[4] == b'-'
+                && date.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && date <= today
+        })
+    }
 }
 
 impl Operation {
@@ -128,6 +191,7 @@ impl Operation {
             location: None,
             side_effect: None,
             deprecated: false,
+            deprecation: Deprecation::default(),
             security_by_default: false,
         }
     }
@@ -235,6 +299,9 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                 )
                 .collect();
             operation.side_effect = described_side_effect(&said).map(str::to_owned);
+            if operation.deprecated {
+                operation.deprecation = Deprecation::described(op, &said);
+            }
             let own: Vec<&Value> = op
                 .get("parameters")
                 .and_then(Value::as_array)
@@ -1446,6 +1513,30 @@ mod tests {
         assert_eq!(ops[0].params[0].kind.as_deref(), Some("integer"));
         assert!(parse_openapi("{\"x\":1}").is_err());
         assert!(parse_openapi(": : :").is_err());
+    }
+
+    #[test]
+    fn a_deprecation_plan_from_the_description() {
+        let doc = r#"{"openapi":"3.0.0","paths":{
+          "/a":{"get":{"deprecated":true,"x-sunset":"2025-06-30"}},
+          "/b":{"get":{"deprecated":true,"description":"Deprecated: use GET /file/{id}/download instead."}},
+          "/c":{"get":{"deprecated":true,"summary":"Old search"}},
+          "/d":{"get":{"description":"use the cache instead"}}}}"#;
+        let ops = parse_openapi(doc).unwrap();
+        let plan = |p: &str| &ops.iter().find(|o| o.path == p).unwrap().deprecation;
+        assert_eq!(plan("/a").sunset.as_deref(), Some("2025-06-30"));
+        assert!(plan("/a").ended("2026-12-03") && !plan("/a").ended("2025-06-29"));
+        assert!(plan("/b").replacement && plan("/b").sunset.is_none());
+        assert_eq!(*plan("/c"), Deprecation::default());
+        // Only a deprecated operation has a plan.
+        assert_eq!(*plan("/d"), Deprecation::default());
+        assert!(
+            !Deprecation {
+                sunset: Some("soon".into()),
+                replacement: false
+            }
+            .ended("2026-12-03")
+        );
     }
 
     #[test]

@@ -70,8 +70,15 @@ pub struct SpecEntry {
     pub security: &'static str,
     /// Marked `deprecated`.
     pub deprecated: bool,
+    /// Its planned end, when deprecated.
+    #[serde(skip_serializing_if = "is_unplanned")]
+    pub deprecation: crate::discovery::Deprecation,
     /// The security is the description's blanket default, not the operation's own.
     pub security_by_default: bool,
+}
+
+fn is_unplanned(d: &crate::discovery::Deprecation) -> bool {
+    *d == crate::discovery::Deprecation::default()
 }
 
 /// One operation seen by any view.
@@ -189,6 +196,7 @@ impl Inventory {
                 .spec = Some(SpecEntry {
                 security: spec_security(&op.security),
                 deprecated: op.deprecated,
+                deprecation: op.deprecation.clone(),
                 security_by_default: op.security_by_default,
             });
         }
