@@ -35,6 +35,12 @@ declare_rule! {
     /// other calls (an outgoing HTTP request carrying an OAuth client secret) are not
     /// answers.
     ///
+    /// A marshmallow schema a route answers with (`return schema.dump(obj)`, `@marshal_with(S)`,
+    /// `@bp.response(200, S)`) is reported when it dumps a secret field, its own or a base's:
+    /// a response schema built on the create request's schema reads back the `client_secret`
+    /// the request took. Fields its `class Meta` excludes or makes `load_only`, `load_only`
+    /// fields, a POST (a creation handing its caller the secret it made) and a login are not.
+    ///
     /// A person's email address is reported too where a serialization schema shows it of
     /// other people: a marshmallow schema that dumps `email` nested in another schema as
     /// the author, owner or members of something (`author = fields.Nested(UserSchema)`),
@@ -1103,6 +1109,225 @@ fn check_column_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
     }
 }
 
+/// A marshmallow schema as the answer check needs it: its bases' names and the secret
+/// fields it dumps itself (the key each is dumped under, where it is declared).
+struct SchemaSecrets {
+    bases: Vec<String>,
+    secrets: Vec<(String, Location)>,
+    /// Fields its `class Meta` leaves out of answers (`exclude`, `load_only`).
+    left_out: Vec<String>,
+}
+
+/// The names a `class Meta:` lists under `exclude` or `load_only`.
+fn meta_left_out(c: &ruff_python_ast::StmtClassDef) -> Vec<String> {
+    let mut out = Vec::new();
+    for stmt in &c.body {
+        let ruff_python_ast::Stmt::ClassDef(meta) = stmt else {
+            continue;
+        };
+        if meta.name.as_str() != "Meta" {
+            continue;
+        }
+        for s in &meta.body {
+            let ruff_python_ast::Stmt::Assign(a) = s else {
+                continue;
+            };
+            if a.targets.iter().any(|t| {
+                matches!(t, Expr::Name(n) if matches!(n.id.as_str(), "exclude" | "load_only"))
+            }) {
+                crate::ast_util::any_expr(&a.value, &mut |e| {
+                    if let Some(v) = str_value(e) {
+                        out.push(v.to_owned());
+                    }
+                    false
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `SC140` on a marshmallow schema a route answers with (`return schema.dump(obj)`,
+/// `@marshal_with(S)`, `@bp.response(200, S)`) that dumps a secret field, its own or a
+/// base's: a response schema built on the create request's schema, which takes the
+/// `client_secret`, reads the secret back to whoever may read the record. A creation (a
+/// POST) that hands its caller the secret it just made, and a login, answer it on purpose.
+fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+    let mut schemas: rustc_hash::FxHashMap<String, SchemaSecrets> =
+        rustc_hash::FxHashMap::default();
+    for file in cx.files.iter().filter(|f| !f.is_test) {
+        let Some(module) = file.module() else {
+            continue;
+        };
+        let mut classes = Vec::new();
+        classes_in(&module.body, &mut classes);
+        for c in classes.into_iter().filter(|c| is_schema_class(c)) {
+            let mut secrets = Vec::new();
+            for stmt in &c.body {
+                let ruff_python_ast::Stmt::Assign(a) = stmt else {
+                    continue;
+                };
+                let [Expr::Name(target)] = a.targets.as_slice() else {
+                    continue;
+                };
+                let Some(call) = dumped_field(&a.value) else {
+                    continue;
+                };
+                let key = crate::ast_util::kwarg(call, "data_key")
+                    .and_then(str_value)
+                    .unwrap_or(target.id.as_str());
+                if callee_last(call) != Some("Nested") && spillcheck_core::vocab::is_secret_field(key) {
+                    secrets.push((key.to_owned(), file.at(stmt)));
+                }
+            }
+            let bases = c
+                .bases()
+                .iter()
+                .filter_map(|b| dotted(b).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()))
+                .collect();
+            schemas.entry(c.name.to_string()).or_insert(SchemaSecrets {
+                bases,
+                secrets,
+                left_out: meta_left_out(c),
+            });
+        }
+    }
+    if schemas.values().all(|s| s.secrets.is_empty()) {
+        return;
+    }
+    // A schema's secret fields, its bases' included, less what its Meta leaves out:
+    // (field, the schema declaring it).
+    let secrets_of = |name: &str| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut left_out: Vec<&str> = Vec::new();
+        let mut queue = vec![name.to_owned()];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(at) = queue.pop() {
+            if seen.contains(&at) || seen.len() > 8 {
+                continue;
+            }
+            seen.push(at.clone());
+            let Some(schema) = schemas.get(&at) else {
+                continue;
+            };
+            left_out.extend(schema.left_out.iter().map(String::as_str));
+            for (field, _) in &schema.secrets {
+                if !out.iter().any(|(f, _)| f == field) {
+                    out.push((field.clone(), at.clone()));
+                }
+            }
+            queue.extend(schema.bases.iter().cloned());
+        }
+        out.retain(|(f, _)| !left_out.contains(&f.as_str()));
+        out
+    };
+    for site in &cx.model.routes {
+        let file = &cx.files[site.file_index];
+        if file.is_test
+            || site.route.methods.iter().all(|m| m == "POST")
+            || issues_tokens(site.func.name.as_str())
+        {
+            continue;
+        }
+        let Some((schema, at)) = answered_schema(site.func, &|n| schemas.contains_key(n)) else {
+            continue;
+        };
+        let secrets = secrets_of(&schema);
+        let Some((field, declared)) = secrets.first() else {
+            continue;
+        };
+        let whose = if *declared == schema {
+            String::new()
+        } else {
+            format!(" (declared in `{declared}`, which it extends)")
+        };
+        let method = site.route.methods.first().map_or("GET", String::as_str);
+        findings.push(
+            Finding::new(
+                &SC140,
+                format!(
+                    "`{method} {}` answers with `{schema}`, which dumps `{field}`{whose}",
+                    site.route.path
+                ),
+            )
+            .at(file.location(at))
+            .on_route(method, &site.route.path),
+        );
+    }
+}
+
+/// The schema a handler answers with, by name, and where: a decorator that declares it
+/// (`@marshal_with(S)`, `@bp.response(200, S)`, `@output(S)`), else a `.dump(...)` or
+/// `.jsonify(...)` of it, or of a name bound to it, in what the handler returns.
+fn answered_schema(
+    func: &ruff_python_ast::StmtFunctionDef,
+    is_schema: &dyn Fn(&str) -> bool,
+) -> Option<(String, ruff_text_size::TextRange)> {
+    let schema_named = |e: &Expr| -> Option<String> {
+        let base = match e {
+            Expr::Call(c) => &c.func,
+            other => other,
+        };
+        let d = dotted(base)?;
+        let last = d.rsplit('.').next().unwrap_or(&d);
+        is_schema(last).then(|| last.to_owned())
+    };
+    for d in &func.decorator_list {
+        let Expr::Call(c) = &d.expression else {
+            continue;
+        };
+        if !matches!(callee_last(c), Some("marshal_with" | "response" | "output")) {
+            continue;
+        }
+        if let Some(name) = c.arguments.args.iter().find_map(|a| schema_named(a)) {
+            return Some((name, d.range()));
+        }
+    }
+    // `schema = S()` in the handler.
+    let mut bound: Vec<(&str, String)> = Vec::new();
+    for stmt in &func.body {
+        if let ruff_python_ast::Stmt::Assign(a) = stmt
+            && let [Expr::Name(n)] = a.targets.as_slice()
+            && let Expr::Call(_) = a.value.as_ref()
+            && let Some(schema) = schema_named(&a.value)
+        {
+            bound.push((n.id.as_str(), schema));
+        }
+    }
+    let mut found = None;
+    for stmt in &func.body {
+        let ruff_python_ast::Stmt::Return(r) = stmt else {
+            continue;
+        };
+        let Some(value) = &r.value else { continue };
+        crate::ast_util::any_expr(value, &mut |e| {
+            let Expr::Call(c) = e else { return false };
+            let Expr::Attribute(a) = c.func.as_ref() else {
+                return false;
+            };
+            if !matches!(a.attr.as_str(), "dump" | "jsonify") {
+                return false;
+            }
+            let schema = match a.value.as_ref() {
+                // The last binding: `schema` names the request's schema first, the
+                // answer's after.
+                Expr::Name(n) => bound
+                    .iter()
+                    .rfind(|(b, _)| *b == n.id.as_str())
+                    .map(|(_, s)| s.clone()),
+                other @ Expr::Call(_) => schema_named(other),
+                _ => None,
+            };
+            found = schema.map(|s| (s, c.range()));
+            found.is_some()
+        });
+        if found.is_some() {
+            break;
+        }
+    }
+    found
+}
+
 /// `SC140`'s hooks.
 pub(crate) struct Check;
 
@@ -1117,6 +1342,7 @@ impl crate::rules::Rule for Check {
         check_schemas(cx.summary, findings);
         check_store_answers(cx, findings);
         check_column_dumps(cx, findings);
+        check_schema_dumps(cx, findings);
     }
 
     fn concerns_its_view(&self) -> bool {
