@@ -1279,7 +1279,7 @@ fn answered_schema(
         if !matches!(callee_last(c), Some("marshal_with" | "response" | "output")) {
             continue;
         }
-        if let Some(name) = c.arguments.args.iter().find_map(|a| schema_named(a)) {
+        if let Some(name) = c.arguments.args.iter().find_map(&schema_named) {
             return Some((name, d.range()));
         }
     }
