@@ -598,14 +598,22 @@ def main_run(args) -> int:
             shutil.rmtree(app.work / "state")
             (app.work / "state").mkdir(parents=True)
             unpack(app)  # the scan starts from a pristine tree too
-            try:
-                probe = run_probe(app, binary, pg, args.login)
-                entry["probe"] = side_state(truth, probe["report"], "probe", {"wall": probe["wall"], "requests": probe["requests"]})
-            except (RuntimeError, subprocess.CalledProcessError) as exc:
-                err = getattr(exc, "stderr", None) or ""
-                err = (err.decode(errors="replace") if isinstance(err, bytes) else err)[-300:]
-                log(f"{app.name}: probe failed: {exc} {err}")
-                entry["probe"] = {"error": f"could not run: {str(exc)[:120]}"}
+            # An app whose server dies while booting (privacyidea's worker once lost a race
+            # on its node table) gets one more start from a fresh state; a second failure is
+            # recorded, and the other apps still run.
+            for attempt in (1, 2):
+                try:
+                    probe = run_probe(app, binary, pg, args.login)
+                    entry["probe"] = side_state(truth, probe["report"], "probe", {"wall": probe["wall"], "requests": probe["requests"]})
+                    break
+                except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+                    err = getattr(exc, "stderr", None) or ""
+                    err = (err.decode(errors="replace") if isinstance(err, bytes) else err)[-300:]
+                    log(f"{app.name}: probe failed (attempt {attempt}): {exc} {err}")
+                    entry["probe"] = {"error": f"could not run: {str(exc)[:120]}"}
+                    shutil.rmtree(app.work / "state")
+                    (app.work / "state").mkdir(parents=True)
+                    unpack(app)
             p = entry["probe"]
             log(f"{app.name}: probe {len(p.get('found', []))}/{p.get('expected')} expected, "
                 f"{len(p.get('rejects_hit', []))} rejects hit, {p.get('requests')} requests")
