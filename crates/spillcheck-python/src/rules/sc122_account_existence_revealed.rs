@@ -12,7 +12,10 @@ declare_rule! {
     /// another status than the branch taken when the password check fails (`if not
     /// check_password_hash(user["password"], password):`, `if user.password != password:`).
     /// The answer is what the branch returns, raises, aborts with, flashes, or puts in an
-    /// error variable shown later (`error = "Incorrect username."`). Also a password
+    /// error variable shown later (`error = "Incorrect username."`). Where both answers
+    /// share their words, a refusal between the lookup and the password check that tests the
+    /// account (`if user.disabled:`, maintenance for all but the administrator) and answers
+    /// otherwise tells an existing account without its password. Also a password
     /// recovery (`forgot`/`reset`/`recover` in the view's name or path) that tells the
     /// caller an account it looked up by the request's email or name does not exist (a
     /// 404, "user not found").
@@ -565,6 +568,39 @@ fn walk<'a>(cx: &Checker<'a>, body: &'a [Stmt], account: &Subject<'_>, found: &m
     }
 }
 
+/// A refusal of the function's own body that comes after the account lookup's "unknown"
+/// answer and before the password check, tests the account (`if user.disabled:`, `if
+/// maintenance and user.login != admin:`) and answers otherwise than an unknown account:
+/// it tells an existing account without its password.
+fn answered_before_password<'a>(
+    cx: &Checker<'a>,
+    func: &'a ast::StmtFunctionDef,
+    account: &Subject<'_>,
+    absent: &Answer<'a>,
+    wrong: &Answer<'a>,
+) -> Option<Answer<'a>> {
+    let holds = |st: &Stmt, inner: &Stmt| st.range().contains_range(inner.range());
+    let first = func.body.iter().position(|st| holds(st, absent.at))?;
+    let last = func.body.iter().position(|st| holds(st, wrong.at))?;
+    for st in func.body.get(first + 1..last)? {
+        let Stmt::If(s) = st else { continue };
+        if !s.elif_else_clauses.is_empty()
+            || !account.named_in(&s.test)
+            || classify(&s.test, account).is_some()
+            || !terminates(&s.body)
+        {
+            continue;
+        }
+        let Some(early) = answer_of(cx, &s.body) else {
+            continue;
+        };
+        if early.sig != absent.sig {
+            return Some(early);
+        }
+    }
+    None
+}
+
 /// The locals a function tests for absence, in order (the account candidates).
 fn tested_locals(body: &[Stmt]) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
@@ -711,6 +747,23 @@ fn check_function<'a>(cx: &mut Checker<'a>, func: &'a ast::StmtFunctionDef) {
                     continue;
                 };
                 if absent.sig == wrong.sig {
+                    // The same words for both, but a refusal between the lookup and the
+                    // password check (a disabled account, maintenance for all but the
+                    // administrator) answers an existing account before its password.
+                    if let Some(early) = answered_before_password(cx, func, &subject, &absent, &wrong) {
+                        let (e, a) = (
+                            cx.file.line_of(early.at.start()),
+                            cx.file.line_of(absent.at.start()),
+                        );
+                        cx.report(
+                            &SC122,
+                            early.at,
+                            format!(
+                                "an existing account is answered here (line {e}) before its password is checked, otherwise than an unknown one (line {a}): whoever tries a name learns whether it has an account"
+                            ),
+                        );
+                        return;
+                    }
                     continue;
                 }
                 let (a, w) = (
