@@ -800,6 +800,27 @@ fn is_account_page(path: &str) -> bool {
 }
 
 /// Whether a path names the caller (`/me`, `/profile`, `/whoami`...).
+/// Whether a request reads the caller's own account by name: one path parameter naming a
+/// user (`GET /api/profile/{login}`), given the caller's own login name or id. Its answer
+/// holds the caller's own e-mail as well as `/me`'s would.
+fn names_own_account(own: &Own, pr: &Probed) -> bool {
+    if pr.op.method != "GET" || pr.op.path_params().count() != 1 || !crate::authz::is_user_param(pr)
+    {
+        return false;
+    }
+    let Some(name) = pr.op.path_params().next().map(|p| p.name.as_str()) else {
+        return false;
+    };
+    let Some(value) = crate::authz::identity_value(own, name) else {
+        return false;
+    };
+    let mine = pr
+        .op
+        .path
+        .replace(&format!("{{{name}}}"), &discovery::encode_segment(&value));
+    pr.path.split('?').next() == Some(mine.as_str())
+}
+
 pub(crate) fn is_me_path(path: &str) -> bool {
     let last = discovery::last_segment(path);
     matches!(
@@ -1475,7 +1496,9 @@ async fn learn(
                 && let Some(json) = ex.response.json()
             {
                 seen.learn(pr.path.split('?').next().unwrap_or(""), &json);
-                if is_me_path(&pr.op.path) && pr.op.path_params().count() == 0 {
+                if is_me_path(&pr.op.path) && pr.op.path_params().count() == 0
+                    || names_own_account(&p.own, &pr)
+                {
                     learn_own(&mut p.own, &json);
                 }
                 for link in discovery::links(&json, &p.base) {
@@ -1989,6 +2012,44 @@ fn learn_own(own: &mut Own, json: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_callers_own_profile_read_by_their_name() {
+        let own = Own {
+            names: vec!["alice".to_owned()],
+            ..Own::default()
+        };
+        let probed = |template: &str, path: &str| Probed {
+            op: Operation::new("GET", template, discovery::Origin::OpenApi),
+            path: path.to_owned(),
+            user: None,
+            anon: None,
+        };
+        assert!(names_own_account(
+            &own,
+            &probed("/api/profile/{login}", "/api/profile/alice")
+        ));
+        assert!(names_own_account(
+            &own,
+            &probed("/api/users/{username}", "/api/users/alice?x=1")
+        ));
+        // Another user's profile, a parameter that names no user, two parameters.
+        assert!(!names_own_account(
+            &own,
+            &probed("/api/profile/{login}", "/api/profile/bob")
+        ));
+        assert!(!names_own_account(
+            &own,
+            &probed("/api/blob/{identifier}", "/api/blob/alice")
+        ));
+        assert!(!names_own_account(
+            &own,
+            &probed(
+                "/api/users/{username}/keys/{key_id}",
+                "/api/users/alice/keys/1"
+            )
+        ));
+    }
 
     #[test]
     fn links_become_one_operation_per_shape() {

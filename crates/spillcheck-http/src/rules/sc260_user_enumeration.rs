@@ -208,6 +208,23 @@ fn a_login_name(p: &Probe, by_mail: bool) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The recovery form's second identifier beside its user field: an e-mail field beside a
+/// name, or a name field (`login`, `username`) beside an e-mail.
+fn paired_field(form: &crate::login::Form) -> Option<String> {
+    let mail = |k: &str| k.to_ascii_lowercase().contains("mail");
+    let name = |k: &str| {
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "login" | "username" | "user_name" | "user" | "name"
+        )
+    };
+    let user_is_mail = mail(&form.user_field);
+    form.op.body.as_ref()?.properties.iter().find_map(|k| {
+        (k != &form.user_field && if user_is_mail { name(k) } else { mail(k) })
+            .then(|| k.clone())
+    })
+}
+
 /// A password-recovery request for an existing user and for an unknown one: a different
 /// status or message tells which accounts exist.
 async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Finding> {
@@ -227,21 +244,45 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
         None => owned_account(p).await?.user,
     };
     let unknown = crate::login::unknown_like(&existing);
-    let send = |user: String, label: &'static str| async move {
-        let mut body = crate::login::example_object(&form.op);
-        body.insert(form.user_field.clone(), serde_json::Value::from(user));
-        let req = p
-            .request(label, reqwest::Method::POST, &form.op.example_path())
-            .body_for(form.op.content_type(), &serde_json::Value::Object(body));
-        p.anon(req).await.ok()
+    // A form that asks for the account's name and its e-mail together (a recovery that
+    // checks the pair): A's other identifier beside the first, a made-up one beside the
+    // unknown name.
+    let paired = paired_field(form).and_then(|field| {
+        let mine = if field.to_ascii_lowercase().contains("mail") {
+            p.own.emails.first().cloned()
+        } else {
+            a_login_name(p, false).or_else(|| p.own.names.first().cloned())
+        }?;
+        let other = crate::login::unknown_like(&mine);
+        Some((field, mine, other))
+    });
+    let send = |user: String, second: Option<String>, label: &'static str| {
+        let paired = &paired;
+        async move {
+            let mut body = crate::login::example_object(&form.op);
+            body.insert(form.user_field.clone(), serde_json::Value::from(user));
+            if let (Some((field, _, _)), Some(value)) = (paired, second) {
+                body.insert(field.clone(), serde_json::Value::from(value));
+            }
+            let req = p
+                .request(label, reqwest::Method::POST, &form.op.example_path())
+                .body_for(form.op.content_type(), &serde_json::Value::Object(body));
+            p.anon(req).await.ok()
+        }
     };
-    let known = send(existing.clone(), "password recovery: existing user").await?;
-    let absent = send(unknown.clone(), "password recovery: unknown user").await?;
+    let (mine, other) = match &paired {
+        Some((_, mine, other)) => (Some(mine.clone()), Some(other.clone())),
+        None => (None, None),
+    };
+    let known = send(existing.clone(), mine.clone(), "password recovery: existing user").await?;
+    let absent = send(unknown.clone(), other.clone(), "password recovery: unknown user").await?;
     if crate::inspect::throttled(&known.response) || crate::inspect::throttled(&absent.response)
     {
         return None;
     }
-    let users = [existing.as_str(), unknown.as_str()];
+    let mut users = vec![existing.as_str(), unknown.as_str()];
+    users.extend(mine.as_deref());
+    users.extend(other.as_deref());
     let why = if known.response.status != absent.response.status {
         format!(
             "status {} for an existing user, {} for an unknown one",
@@ -519,6 +560,26 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Active
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recovery_that_checks_a_name_and_email_pair() {
+        use crate::discovery::{Operation, Origin, body_from_fields};
+        let recovery = |fields: &[&str]| {
+            let mut op = Operation::new("POST", "/api/auth/recover_password", Origin::OpenApi);
+            let f: Vec<(String, String)> = fields
+                .iter()
+                .map(|n| ((*n).to_owned(), "string".to_owned()))
+                .collect();
+            op.body = Some(body_from_fields("application/json", &f));
+            crate::login::form(&op)
+        };
+        let pair = recovery(&["login", "email", "recaptcha"]);
+        let second = paired_field(&pair).expect("a second identifier");
+        assert_ne!(second, pair.user_field);
+        assert!(["login", "email"].contains(&second.as_str()));
+        assert_eq!(paired_field(&recovery(&["email"])), None);
+        assert_eq!(paired_field(&recovery(&["email", "recaptcha"])), None);
+    }
 
     #[test]
     fn the_login_that_worked_names_the_account_that_logged_in_there() {
