@@ -774,6 +774,25 @@ impl<'a> Gathered<'a> {
                 }
             }
         }
+        // A method that builds a blueprint from a list of its own (`get_blueprint(self)` of a
+        // CKAN plugin: `rules = [...]`, `for rule in rules: blueprint.add_url_rule(*rule)`).
+        for (&(file, _), class) in &self.class_defs {
+            for stmt in &class.body {
+                let Stmt::FunctionDef(m) = stmt else { continue };
+                for l in loops_in(&m.body) {
+                    if let Some(local) = local_list(&m.body, l.iter) {
+                        take(
+                            self,
+                            local,
+                            file,
+                            &l,
+                            (l.receiver.clone(), file),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+        }
         for defs in self.functions.values() {
             for &(def_file, f) in defs {
                 let params: Vec<&str> = f
@@ -784,10 +803,12 @@ impl<'a> Gathered<'a> {
                 for l in loops_in(&f.body) {
                     let Expr::Name(n) = l.iter else { continue };
                     let Some(table_at) = params.iter().position(|p| *p == n.id.as_str()) else {
-                        // A loop over a list of the module's own, in a function.
+                        // A loop over a list of the function's own (`rules = [...]` before
+                        // the loop), else of the module's, in a function.
+                        let local = local_list(&f.body, l.iter);
                         take(
                             self,
-                            l.iter,
+                            local.unwrap_or(l.iter),
                             def_file,
                             &l,
                             (l.receiver.clone(), def_file),
@@ -856,6 +877,15 @@ impl<'a> Gathered<'a> {
                     self.resources
                         .push((receiver, view, vec![path], file, decorators));
                 }
+                Kind::UrlRuleArgs => self.url_rules.push((
+                    receiver,
+                    path,
+                    ViewRef::Function(view.rsplit('.').next().unwrap_or(&view).to_owned()),
+                    vec!["GET".to_owned()],
+                    None,
+                    file,
+                    decorators,
+                )),
             }
         }
     }
@@ -1540,6 +1570,21 @@ fn role_guard(expr: &Expr, summaries: &Summaries) -> Option<String> {
             .get(last)
             .is_some_and(|f| f.returns_inner && f.rejects);
     (named || checked).then_some(name)
+}
+
+/// The list or tuple a body binds to the name a loop walks (`rules = [...]` before
+/// `for rule in rules:`), the last such binding.
+fn local_list<'a>(body: &'a [Stmt], walked: &Expr) -> Option<&'a Expr> {
+    let Expr::Name(n) = walked else { return None };
+    body.iter().rev().find_map(|st| match st {
+        Stmt::Assign(a)
+            if matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id)
+                && matches!(a.value.as_ref(), Expr::List(_) | Expr::Tuple(_)) =>
+        {
+            Some(a.value.as_ref())
+        }
+        _ => None,
+    })
 }
 
 /// Whether a decorator restricts to a role.

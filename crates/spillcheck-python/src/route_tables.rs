@@ -28,6 +28,8 @@ pub(crate) enum Kind {
     UrlRule,
     /// `api.add_resource(view, path)` (Flask-RESTful, RESTX).
     Resource,
+    /// `X.add_url_rule(*rule)` over `(path, endpoint, view_function)` tuples.
+    UrlRuleArgs,
 }
 
 /// A loop over `(path, view)` pairs that registers each.
@@ -52,6 +54,32 @@ pub(crate) fn loops_in(body: &[Stmt]) -> Vec<TableLoop<'_>> {
 
 /// `for path, view in ITER:` whose body registers `path` with `view`.
 fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
+    // `for rule in rules: blueprint.add_url_rule(*rule)`: each tuple is the call's
+    // arguments, `(path, endpoint, view_function)`.
+    if let Expr::Name(target) = f.target.as_ref() {
+        let mut found = None;
+        each_call(&f.body, &mut |c| {
+            let spread = matches!(
+                c.arguments.args.as_ref(),
+                [Expr::Starred(st)] if matches!(st.value.as_ref(), Expr::Name(n) if n.id == target.id)
+            );
+            if found.is_none()
+                && spread
+                && callee_last(c) == Some("add_url_rule")
+                && let Expr::Attribute(a) = c.func.as_ref()
+                && let Some(receiver) = dotted(&a.value)
+            {
+                found = Some(receiver);
+            }
+        });
+        return found.map(|receiver| TableLoop {
+            iter: &f.iter,
+            path_at: 0,
+            view_at: 2,
+            kind: Kind::UrlRuleArgs,
+            receiver,
+        });
+    }
     let Expr::Tuple(t) = f.target.as_ref() else {
         return None;
     };
@@ -231,6 +259,33 @@ mod tests {
 
     fn module(src: &str) -> ast::ModModule {
         ruff_python_parser::parse_module(src).unwrap().into_syntax()
+    }
+
+    #[test]
+    fn a_loop_spreading_each_rule_into_add_url_rule() {
+        let m = module(
+            "def get_blueprint(self):\n    bp = Blueprint('x', __name__)\n    rules = [('/a', 'a', view_a), ('/b/<int:n>', 'b', mod.view_b)]\n    for rule in rules:\n        bp.add_url_rule(*rule)\n    for other in rules:\n        bp.add_url_rule(other)\n",
+        );
+        let Stmt::FunctionDef(f) = &m.body[0] else {
+            panic!()
+        };
+        let l = loops_in(&f.body);
+        assert_eq!(l.len(), 1, "only the loop that spreads its element");
+        assert_eq!(
+            (l[0].path_at, l[0].view_at, l[0].kind),
+            (0, 2, Kind::UrlRuleArgs)
+        );
+        assert_eq!(l[0].receiver, "bp");
+        let Stmt::Assign(a) = &f.body[1] else {
+            panic!()
+        };
+        assert_eq!(
+            entries(&a.value, 0, 2),
+            [
+                ("/a".to_owned(), "view_a".to_owned()),
+                ("/b/<int:n>".to_owned(), "mod.view_b".to_owned())
+            ]
+        );
     }
 
     #[test]
