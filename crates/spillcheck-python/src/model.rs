@@ -740,8 +740,18 @@ impl<'a> Gathered<'a> {
     /// loops over a module's own list, and registrar functions looping over a parameter,
     /// at each of their calls.
     fn route_tables(&mut self, files: &'a [SourceFile]) {
-        use crate::route_tables::{Kind, TableLoop, decorator_params, entries, loops_in};
-        type Found<'a> = (String, usize, String, String, Kind, Vec<&'a Expr>);
+        use crate::route_tables::{
+            Kind, TableLoop, decorator_params, entries, keyword_entries, loops_in,
+        };
+        type Found<'a> = (
+            String,
+            usize,
+            String,
+            String,
+            Kind,
+            Vec<String>,
+            Vec<&'a Expr>,
+        );
         let mut found: Vec<Found<'a>> = Vec::new();
         let mut take = |g: &Gathered<'a>,
                         table: &'a Expr,
@@ -756,13 +766,22 @@ impl<'a> Gathered<'a> {
                 },
                 other => other,
             };
-            for (path, view) in entries(table, l.path_at, l.view_at) {
+            let rows: Vec<(String, String, Vec<String>)> = if l.kind == Kind::UrlRuleKwargs {
+                keyword_entries(table)
+            } else {
+                entries(table, l.path_at, l.view_at)
+                    .into_iter()
+                    .map(|(path, view)| (path, view, vec!["GET".to_owned()]))
+                    .collect()
+            };
+            for (path, view, methods) in rows {
                 found.push((
                     receiver.0.clone(),
                     receiver.1,
                     path,
                     view,
                     l.kind,
+                    methods,
                     decorators.clone(),
                 ));
             }
@@ -774,16 +793,19 @@ impl<'a> Gathered<'a> {
                 }
             }
         }
-        // A method that builds a blueprint from a list of its own (`get_blueprint(self)` of a
-        // CKAN plugin: `rules = [...]`, `for rule in rules: blueprint.add_url_rule(*rule)`).
+        // A method that builds a blueprint from a list (`get_blueprint(self)` of a CKAN
+        // plugin: `rules = [...]`, `for rule in rules: blueprint.add_url_rule(*rule)`; a
+        // blueprint class's `for kwargs in urls: self.add_url_rule(**kwargs)`).
         for (&(file, _), class) in &self.class_defs {
             for stmt in &class.body {
                 let Stmt::FunctionDef(m) = stmt else { continue };
                 for l in loops_in(&m.body) {
-                    if let Some(local) = local_list(&m.body, l.iter) {
+                    // A list of its own, else one of its module (imported or defined).
+                    let table = local_list(&m.body, l.iter).unwrap_or(l.iter);
+                    {
                         take(
                             self,
-                            local,
+                            table,
                             file,
                             &l,
                             (l.receiver.clone(), file),
@@ -858,7 +880,7 @@ impl<'a> Gathered<'a> {
             }
         }
         let mut done: HashSet<(String, usize, String, String)> = HashSet::default();
-        for (receiver, file, path, view, kind, decorators) in found {
+        for (receiver, file, path, view, kind, methods, decorators) in found {
             // The same table registered twice on the same object adds no route.
             if !done.insert((receiver.clone(), file, path.clone(), view.clone())) {
                 continue;
@@ -868,7 +890,7 @@ impl<'a> Gathered<'a> {
                     receiver,
                     path,
                     ViewRef::Class(view),
-                    vec!["GET".to_owned()],
+                    methods,
                     None,
                     file,
                     decorators,
@@ -877,11 +899,11 @@ impl<'a> Gathered<'a> {
                     self.resources
                         .push((receiver, view, vec![path], file, decorators));
                 }
-                Kind::UrlRuleArgs => self.url_rules.push((
+                Kind::UrlRuleArgs | Kind::UrlRuleKwargs => self.url_rules.push((
                     receiver,
                     path,
                     ViewRef::Function(view.rsplit('.').next().unwrap_or(&view).to_owned()),
-                    vec!["GET".to_owned()],
+                    methods,
                     None,
                     file,
                     decorators,

@@ -30,6 +30,8 @@ pub(crate) enum Kind {
     Resource,
     /// `X.add_url_rule(*rule)` over `(path, endpoint, view_function)` tuples.
     UrlRuleArgs,
+    /// `X.add_url_rule(**rule)` over `{"rule": path, "view_func": view, "methods": [...]}`.
+    UrlRuleKwargs,
 }
 
 /// A loop over `(path, view)` pairs that registers each.
@@ -59,24 +61,26 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
     if let Expr::Name(target) = f.target.as_ref() {
         let mut found = None;
         each_call(&f.body, &mut |c| {
-            let spread = matches!(
-                c.arguments.args.as_ref(),
-                [Expr::Starred(st)] if matches!(st.value.as_ref(), Expr::Name(n) if n.id == target.id)
-            );
+            let is_target = |e: &Expr| matches!(e, Expr::Name(n) if n.id == target.id);
+            let kind = match (c.arguments.args.as_ref(), c.arguments.keywords.as_ref()) {
+                ([Expr::Starred(st)], []) if is_target(&st.value) => Some(Kind::UrlRuleArgs),
+                ([], [k]) if k.arg.is_none() && is_target(&k.value) => Some(Kind::UrlRuleKwargs),
+                _ => None,
+            };
             if found.is_none()
-                && spread
+                && let Some(kind) = kind
                 && callee_last(c) == Some("add_url_rule")
                 && let Expr::Attribute(a) = c.func.as_ref()
                 && let Some(receiver) = dotted(&a.value)
             {
-                found = Some(receiver);
+                found = Some((kind, receiver));
             }
         });
-        return found.map(|receiver| TableLoop {
+        return found.map(|(kind, receiver)| TableLoop {
             iter: &f.iter,
             path_at: 0,
             view_at: 2,
-            kind: Kind::UrlRuleArgs,
+            kind,
             receiver,
         });
     }
@@ -232,6 +236,44 @@ fn each_call<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a ast::ExprCall)) {
 /// The `(path, view class)` pairs of a literal table: a list or tuple of tuples (or lists)
 /// whose path is a string and whose view is a name (`PersonsResource`, `views.Persons`).
 /// Entries of another shape are skipped.
+/// The `(path, view, methods)` of a table of `add_url_rule` keyword dicts
+/// (`{"rule": "/atom.xml", "view_func": routes.atom_feed, "methods": ["GET"]}`); GET where
+/// a dict names no methods.
+pub(crate) fn keyword_entries(table: &Expr) -> Vec<(String, String, Vec<String>)> {
+    let items = match table {
+        Expr::List(l) => &l.elts,
+        Expr::Tuple(t) => &t.elts,
+        _ => return Vec::new(),
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let Expr::Dict(d) = item else { return None };
+            let get = |key: &str| {
+                d.items
+                    .iter()
+                    .find(|i| i.key.as_ref().and_then(str_value) == Some(key))
+                    .map(|i| &i.value)
+            };
+            let path = str_value(get("rule")?)?;
+            let view = dotted(get("view_func")?)?;
+            let mut methods: Vec<String> = Vec::new();
+            if let Some(Expr::List(l)) = get("methods") {
+                methods.extend(
+                    l.elts
+                        .iter()
+                        .filter_map(str_value)
+                        .map(str::to_ascii_uppercase),
+                );
+            }
+            if methods.is_empty() {
+                methods.push("GET".to_owned());
+            }
+            Some((path.to_owned(), view, methods))
+        })
+        .collect()
+}
+
 pub(crate) fn entries(table: &Expr, path_at: usize, view_at: usize) -> Vec<(String, String)> {
     let items = match table {
         Expr::List(l) => &l.elts,
