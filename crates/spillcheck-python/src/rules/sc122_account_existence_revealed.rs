@@ -746,36 +746,36 @@ fn check_function<'a>(cx: &mut Checker<'a>, func: &'a ast::StmtFunctionDef) {
                 let Some(wrong) = found.wrong else {
                     continue;
                 };
+                // One answer against another, each named by its line.
+                let report = |cx: &mut Checker<'a>, here: &'a Stmt, there: &'a Stmt, what: &str| {
+                    let (h, t) = (cx.file.line_of(here.start()), cx.file.line_of(there.start()));
+                    let what = what.replace("{h}", &h.to_string()).replace("{t}", &t.to_string());
+                    cx.report(
+                        &SC122,
+                        here,
+                        format!("{what}: whoever tries a name learns whether it has an account"),
+                    );
+                };
                 if absent.sig == wrong.sig {
                     // The same words for both, but a refusal between the lookup and the
                     // password check (a disabled account, maintenance for all but the
                     // administrator) answers an existing account before its password.
                     if let Some(early) = answered_before_password(cx, func, &subject, &absent, &wrong) {
-                        let (e, a) = (
-                            cx.file.line_of(early.at.start()),
-                            cx.file.line_of(absent.at.start()),
-                        );
-                        cx.report(
-                            &SC122,
+                        report(
+                            cx,
                             early.at,
-                            format!(
-                                "an existing account is answered here (line {e}) before its password is checked, otherwise than an unknown one (line {a}): whoever tries a name learns whether it has an account"
-                            ),
+                            absent.at,
+                            "an existing account is answered here (line {h}) before its password is checked, otherwise than an unknown one (line {t})",
                         );
                         return;
                     }
                     continue;
                 }
-                let (a, w) = (
-                    cx.file.line_of(absent.at.start()),
-                    cx.file.line_of(wrong.at.start()),
-                );
-                cx.report(
-                    &SC122,
+                report(
+                    cx,
                     absent.at,
-                    format!(
-                        "an unknown account is answered here (line {a}) otherwise than a wrong password (line {w}): whoever tries a name learns whether it has an account"
-                    ),
+                    wrong.at,
+                    "an unknown account is answered here (line {h}) otherwise than a wrong password (line {t})",
                 );
                 return;
             }
