@@ -802,16 +802,14 @@ impl<'a> Gathered<'a> {
                 for l in loops_in(&m.body) {
                     // A list of its own, else one of its module (imported or defined).
                     let table = local_list(&m.body, l.iter).unwrap_or(l.iter);
-                    {
-                        take(
-                            self,
-                            table,
-                            file,
-                            &l,
-                            (l.receiver.clone(), file),
-                            Vec::new(),
-                        );
-                    }
+                    take(
+                        self,
+                        table,
+                        file,
+                        &l,
+                        (l.receiver.clone(), file),
+                        Vec::new(),
+                    );
                 }
             }
         }

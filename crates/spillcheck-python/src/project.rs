@@ -1275,6 +1275,8 @@ pub(crate) struct Summary {
     pub schema_emails: Vec<(String, Location, String)>,
     /// Schemas nested as a person in another schema: inner schema, `Outer.field`.
     pub schema_nestings: Vec<(String, String)>,
+    /// Every marshmallow schema of the file with the secret fields it dumps (SC140's answers).
+    pub schema_secrets: Vec<crate::rules::sc140_sensitive_field_serialized::SchemaSecrets>,
     /// Secret attributes or keywords given a freshly generated value: the field (`None`
     /// when stored whatever the models declare), where, and the message.
     pub stored_secrets: Vec<(Option<String>, Location, String)>,
@@ -1291,6 +1293,7 @@ impl Summary {
         self.serialized_by.extend(other.serialized_by);
         self.schema_emails.extend(other.schema_emails);
         self.schema_nestings.extend(other.schema_nestings);
+        self.schema_secrets.extend(other.schema_secrets);
         self.stored_secrets.extend(other.stored_secrets);
         self.ddl_columns.extend(other.ddl_columns);
         self.ddl_people.extend(other.ddl_people);

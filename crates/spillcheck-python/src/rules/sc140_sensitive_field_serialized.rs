@@ -733,10 +733,11 @@ fn is_input_schema(c: &ruff_python_ast::StmtClassDef) -> bool {
 fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
     let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
     classes_in(&module.body, &mut classes);
-    for c in classes
-        .into_iter()
-        .filter(|c| is_schema_class(c) && !is_input_schema(c))
-    {
+    for c in classes.into_iter().filter(|c| is_schema_class(c)) {
+        // An input schema's own fields are never an answer's people, but a response schema
+        // built on it dumps its secrets.
+        let input = is_input_schema(c);
+        let mut secrets = Vec::new();
         for stmt in &c.body {
             let ruff_python_ast::Stmt::Assign(a) = stmt else {
                 continue;
@@ -749,9 +750,14 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
                 let key = crate::ast_util::kwarg(call, "data_key")
                     .and_then(str_value)
                     .unwrap_or(field);
-                if spillcheck_core::vocab::normalize(key).contains("email")
-                    && callee_last(call) != Some("Nested")
-                {
+                let nested = callee_last(call) == Some("Nested");
+                if !nested && spillcheck_core::vocab::is_secret_field(key) {
+                    secrets.push((key.to_owned(), file.at(stmt)));
+                }
+                if input {
+                    continue;
+                }
+                if spillcheck_core::vocab::normalize(key).contains("email") && !nested {
                     summary
                         .schema_emails
                         .push((c.name.to_string(), file.at(stmt), key.to_owned()));
@@ -764,6 +770,19 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
                         .push((inner, format!("{}.{field}", c.name)));
                 }
             }
+        }
+        if !file.is_test {
+            let bases = c
+                .bases()
+                .iter()
+                .filter_map(|b| dotted(b).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()))
+                .collect();
+            summary.schema_secrets.push(SchemaSecrets {
+                name: c.name.to_string(),
+                bases,
+                secrets,
+                left_out: meta_left_out(c),
+            });
         }
     }
 }
@@ -1109,9 +1128,12 @@ fn check_column_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
     }
 }
 
-/// A marshmallow schema as the answer check needs it: its bases' names and the secret
-/// fields it dumps itself (the key each is dumped under, where it is declared).
-struct SchemaSecrets {
+/// A marshmallow schema as the answer check needs it (gathered with the file's other schema
+/// facts): its name, its bases' names and the secret fields it dumps itself (the key each is
+/// dumped under, where it is declared).
+#[derive(Debug)]
+pub(crate) struct SchemaSecrets {
+    name: String,
     bases: Vec<String>,
     secrets: Vec<(String, Location)>,
     /// Fields its `class Meta` leaves out of answers (`exclude`, `load_only`).
@@ -1153,44 +1175,11 @@ fn meta_left_out(c: &ruff_python_ast::StmtClassDef) -> Vec<String> {
 /// `client_secret`, reads the secret back to whoever may read the record. A creation (a
 /// POST) that hands its caller the secret it just made, and a login, answer it on purpose.
 fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
-    let mut schemas: rustc_hash::FxHashMap<String, SchemaSecrets> =
+    // The first schema of each name, in file order.
+    let mut schemas: rustc_hash::FxHashMap<&str, &SchemaSecrets> =
         rustc_hash::FxHashMap::default();
-    for file in cx.files.iter().filter(|f| !f.is_test) {
-        let Some(module) = file.module() else {
-            continue;
-        };
-        let mut classes = Vec::new();
-        classes_in(&module.body, &mut classes);
-        for c in classes.into_iter().filter(|c| is_schema_class(c)) {
-            let mut secrets = Vec::new();
-            for stmt in &c.body {
-                let ruff_python_ast::Stmt::Assign(a) = stmt else {
-                    continue;
-                };
-                let [Expr::Name(target)] = a.targets.as_slice() else {
-                    continue;
-                };
-                let Some(call) = dumped_field(&a.value) else {
-                    continue;
-                };
-                let key = crate::ast_util::kwarg(call, "data_key")
-                    .and_then(str_value)
-                    .unwrap_or(target.id.as_str());
-                if callee_last(call) != Some("Nested") && spillcheck_core::vocab::is_secret_field(key) {
-                    secrets.push((key.to_owned(), file.at(stmt)));
-                }
-            }
-            let bases = c
-                .bases()
-                .iter()
-                .filter_map(|b| dotted(b).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()))
-                .collect();
-            schemas.entry(c.name.to_string()).or_insert(SchemaSecrets {
-                bases,
-                secrets,
-                left_out: meta_left_out(c),
-            });
-        }
+    for schema in &cx.summary.schema_secrets {
+        schemas.entry(schema.name.as_str()).or_insert(schema);
     }
     if schemas.values().all(|s| s.secrets.is_empty()) {
         return;
@@ -1207,7 +1196,7 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
                 continue;
             }
             seen.push(at.clone());
-            let Some(schema) = schemas.get(&at) else {
+            let Some(schema) = schemas.get(at.as_str()) else {
                 continue;
             };
             left_out.extend(schema.left_out.iter().map(String::as_str));
