@@ -208,6 +208,18 @@ fn a_login_name(p: &Probe, by_mail: bool) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A's own identifier of one kind: A's login name where it is of that kind (an e-mail or
+/// not), else the first e-mail or name A's answers hold.
+fn own_identifier(p: &Probe, by_mail: bool) -> Option<String> {
+    a_login_name(p, by_mail).or_else(|| {
+        if by_mail {
+            p.own.emails.first().cloned()
+        } else {
+            p.own.names.first().cloned()
+        }
+    })
+}
+
 /// The recovery form's second identifier beside its user field: an e-mail field beside a
 /// name, or a name field (`login`, `username`) beside an e-mail.
 fn paired_field(form: &crate::login::Form) -> Option<String> {
@@ -231,15 +243,7 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
     // User A exists in the users' table; the scan's own account may live in another
     // (a merchants' registration).
     let by_mail = form.user_field.to_ascii_lowercase().contains("mail");
-    // A's login name where the form asks for that kind of name, else what A's answers hold.
-    let a = a_login_name(p, by_mail).or_else(|| {
-        if by_mail {
-            p.own.emails.first().cloned()
-        } else {
-            p.own.names.first().cloned()
-        }
-    });
-    let existing = match a {
+    let existing = match own_identifier(p, by_mail) {
         Some(a) => a,
         None => owned_account(p).await?.user,
     };
@@ -248,41 +252,37 @@ async fn recovery_enumeration(p: &Probe, form: &crate::login::Form) -> Option<Fi
     // checks the pair): A's other identifier beside the first, a made-up one beside the
     // unknown name.
     let paired = paired_field(form).and_then(|field| {
-        let mine = if field.to_ascii_lowercase().contains("mail") {
-            p.own.emails.first().cloned()
-        } else {
-            a_login_name(p, false).or_else(|| p.own.names.first().cloned())
-        }?;
+        let mine = own_identifier(p, field.to_ascii_lowercase().contains("mail"))?;
         let other = crate::login::unknown_like(&mine);
         Some((field, mine, other))
     });
-    let send = |user: String, second: Option<String>, label: &'static str| {
-        let paired = &paired;
-        async move {
-            let mut body = crate::login::example_object(&form.op);
-            body.insert(form.user_field.clone(), serde_json::Value::from(user));
-            if let (Some((field, _, _)), Some(value)) = (paired, second) {
-                body.insert(field.clone(), serde_json::Value::from(value));
-            }
-            let req = p
-                .request(label, reqwest::Method::POST, &form.op.example_path())
-                .body_for(form.op.content_type(), &serde_json::Value::Object(body));
-            p.anon(req).await.ok()
+    // The second field and its value for the existing pair or the made-up one.
+    let second = |existing: bool| {
+        paired.as_ref().map(|(field, mine, other)| {
+            (field.clone(), if existing { mine } else { other }.clone())
+        })
+    };
+    let send = |user: String, second: Option<(String, String)>, label: &'static str| async move {
+        let mut body = crate::login::example_object(&form.op);
+        body.insert(form.user_field.clone(), serde_json::Value::from(user));
+        if let Some((field, value)) = second {
+            body.insert(field, serde_json::Value::from(value));
         }
+        let req = p
+            .request(label, reqwest::Method::POST, &form.op.example_path())
+            .body_for(form.op.content_type(), &serde_json::Value::Object(body));
+        p.anon(req).await.ok()
     };
-    let (mine, other) = match &paired {
-        Some((_, mine, other)) => (Some(mine.clone()), Some(other.clone())),
-        None => (None, None),
-    };
-    let known = send(existing.clone(), mine.clone(), "password recovery: existing user").await?;
-    let absent = send(unknown.clone(), other.clone(), "password recovery: unknown user").await?;
+    let known = send(existing.clone(), second(true), "password recovery: existing user").await?;
+    let absent = send(unknown.clone(), second(false), "password recovery: unknown user").await?;
     if crate::inspect::throttled(&known.response) || crate::inspect::throttled(&absent.response)
     {
         return None;
     }
     let mut users = vec![existing.as_str(), unknown.as_str()];
-    users.extend(mine.as_deref());
-    users.extend(other.as_deref());
+    if let Some((_, mine, other)) = &paired {
+        users.extend([mine.as_str(), other.as_str()]);
+    }
     let why = if known.response.status != absent.response.status {
         format!(
             "status {} for an existing user, {} for an unknown one",
