@@ -41,6 +41,9 @@ pub struct CodeRoute {
     /// `Some(false)` when it loads objects by id with no ownership check, `Some(true)` when
     /// it checks, `None` when that does not apply.
     pub owner_checked: Option<bool>,
+    /// It relays the rest of its path to another server (a proxy to another API).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relay: bool,
     /// The handler.
     pub location: Option<Location>,
 }
@@ -489,6 +492,7 @@ mod tests {
             path: path.into(),
             auth,
             owner_checked: None,
+            relay: false,
             location: None,
         }
     }
@@ -545,6 +549,34 @@ mod tests {
         );
         assert!(plain.in_described_space("/api/y/{id}"));
         assert!(!plain.in_described_space("/admin"));
+    }
+
+    #[test]
+    fn a_relay_to_another_api_is_only_possible() {
+        let spec = vec![documented("GET", "/api/remote", Security::Required(vec![]))];
+        let mut proxy = route("GET", "/api/remote/{name}/api/{rest}", CodeAuth::Required);
+        proxy.relay = true;
+        let code = vec![
+            route("GET", "/api/remote", CodeAuth::Required),
+            proxy,
+            route("GET", "/api/debug/{rest}", CodeAuth::Required),
+        ];
+        let inv = Inventory::build(Some(code), Some(&spec), &[]);
+        let found = crate::rules::sc270_undocumented_endpoint::check(&inv);
+        let by_path = |p: &str| {
+            found
+                .iter()
+                .find(|f| f.route.as_ref().is_some_and(|r| r.path == p))
+                .unwrap()
+        };
+        assert_eq!(
+            by_path("/api/remote/{name}/api/{rest}").confidence,
+            spillcheck_core::Confidence::Possible
+        );
+        assert_eq!(
+            by_path("/api/debug/{rest}").confidence,
+            spillcheck_core::Confidence::Likely
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod ownership;
 mod patterns;
 mod project;
 mod recognizers;
+mod relay;
 mod relevance;
 mod route_tables;
 pub mod rules;

@@ -203,6 +203,10 @@ pub struct Route {
     /// What the handler does that a scan must not trigger (`drops or creates tables`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub side_effect: Option<&'static str>,
+    /// It relays the rest of its path to another server (`<path:rest>` handed to an HTTP
+    /// client): what it serves is that server's API.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relay: bool,
 }
 
 /// A route with a handle on its handler's AST (for the rules).
@@ -1728,6 +1732,12 @@ impl<'a> Model<'a> {
             }
             let file = &files[raw.file_index];
             let identity = injected_identity(&raw, &params, &auth, summaries);
+            let relay = crate::relay::relays(
+                raw.func,
+                raw.class,
+                file.parsed.as_ref().map_or(&[][..], |m| &m.body),
+                &params,
+            );
             routes.push(RouteSite {
                 role_restricted,
                 identity,
@@ -1753,6 +1763,7 @@ impl<'a> Model<'a> {
                         inputs
                     },
                     side_effect: crate::side_effects::side_effect(raw.func),
+                    relay,
                 },
                 file_index: raw.file_index,
                 func: raw.func,

@@ -41,6 +41,7 @@ pub(crate) fn code_routes(routes: &[Route]) -> Vec<CodeRoute> {
                 path: r.path.clone(),
                 auth,
                 owner_checked,
+                relay: r.relay,
                 location: Some(handler_location(r)),
             });
         }

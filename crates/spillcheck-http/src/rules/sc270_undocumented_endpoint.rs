@@ -26,7 +26,10 @@ declare_rule! {
     /// browser pages beside a documented `/api` are not shadow endpoints. The description's own
     /// routes, docs UIs, static files and health checks are never reported, nor `TRACE`/`CONNECT`
     /// methods a catch-all route accepts, nor a route whose live answer redirects (same origin, same method) to a documented operation: an alias of it (`/links/3` → `/links/3/0`; the code alone cannot tell). `confirmed` when the running API answered the route,
-    /// `likely` from the code alone. High severity when the route has no authentication in an app
+    /// `likely` from the code alone. A relay (its last parameter takes the rest of the path,
+    /// `<path:rest>`, and the code hands it to an HTTP client: a proxy to another service's
+    /// API) is `possible` whatever answered: the API it serves is described by that service.
+    /// High severity when the route has no authentication in an app
     /// that authenticates others (sign-in and recovery routes are open by design), or when its
     /// path names debug, admin, internal or test tooling, or when another finding on the route
     /// (SC140, SC141, SC230, SC231) shows it returns personal or secret fields; medium otherwise.
@@ -136,6 +139,9 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
         if rows.iter().all(|r| r.live_answers()) {
             f.confidence = Confidence::Confirmed;
         }
+        if rows.iter().all(|r| relays(r)) {
+            f.confidence = Confidence::Possible;
+        }
         out.push(f.with_key(parent));
     }
     out
@@ -178,10 +184,22 @@ fn finding(inv: &Inventory, row: &Row) -> Finding {
                 .push(format!("the running API answered it with {status}"));
         }
     }
+    if relays(row) {
+        f.confidence = Confidence::Possible;
+        f.notes.push(
+            "the code relays the rest of the path to another server: the API it serves is that server's"
+                .to_owned(),
+        );
+    }
     if let Some(loc) = row.code.as_ref().and_then(|c| c.location.clone()) {
         f = f.at(loc);
     }
     f
+}
+
+/// The code hands the rest of the route's path to an HTTP client (a proxy).
+fn relays(row: &Row) -> bool {
+    row.code.as_ref().is_some_and(|c| c.relay)
 }
 
 /// How the probe runs this rule.

@@ -194,6 +194,7 @@ mod tests {
                 path: (*p).into(),
                 auth: crate::inventory::CodeAuth::Required,
                 owner_checked: None,
+                relay: false,
                 location: None,
             })
             .collect();
