@@ -22,7 +22,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Options are no record: `vars()` or `__dict__` of what `argparse` parsed or a
+    /// An allow-list serializer is handed the record, not answered with it:
+    /// `marshal(obj.__dict__, FIELDS)` (Flask-RESTful answers only `FIELDS`),
+    /// `schema.dump(vars(obj))`, `Model.model_validate(obj.__dict__)`. Options are no record: `vars()` or `__dict__` of what `argparse` parsed or a
     /// `SimpleNamespace` built in the view, or of an attribute named for options
     /// (`scanner.arguments`), echoes the caller's own parameters. Only what reaches the
     /// answer counts: the whole record must be in a `return` of the route, or in a name the `return` reads (a row turned into a dict to compute totals
@@ -43,6 +45,7 @@ declare_rule! {
 }
 
 use ruff_python_ast::Expr;
+use ruff_text_size::Ranged;
 use spillcheck_core::Finding;
 
 use crate::ast_util::{callee_last, dotted, each_expr};
@@ -72,6 +75,22 @@ fn options_object(e: &Expr, func: &ruff_python_ast::StmtFunctionDef) -> bool {
         })
 }
 
+/// A serializer that answers only the fields it lists, whatever mapping it is handed:
+/// Flask-RESTful's `marshal(obj.__dict__, FIELDS)`, a schema's `dump`/`dumps`
+/// (`schema.dump(vars(obj))`, not `json.dumps`), a pydantic model's `model_validate`.
+fn keeps_listed_fields(call: &ruff_python_ast::ExprCall) -> bool {
+    let receiver = match call.func.as_ref() {
+        Expr::Attribute(a) => dotted(&a.value).unwrap_or_default().to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    match callee_last(call).unwrap_or_default() {
+        "marshal" => call.arguments.args.len() >= 2 || !call.arguments.keywords.is_empty(),
+        "dump" | "dumps" => receiver.contains("schema"),
+        "model_validate" | "parse_obj" | "from_orm" | "model_construct" => !receiver.is_empty(),
+        _ => false,
+    }
+}
+
 /// `SC141`: a route handler that turns a whole record into its response:
 /// `dict(row)` of a `SELECT *`, `obj.__dict__`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`.
 pub(crate) fn check_routes<'a>(
@@ -92,8 +111,21 @@ pub(crate) fn check_routes<'a>(
         let lists = fetched_lists(site.func);
         // What the answer is made of: return values, and names they read (one step back).
         let returned = crate::facts::returned_exprs(&site.func.body);
+        let mut kept: Vec<ruff_text_size::TextRange> = Vec::new();
+        for r in &returned {
+            each_expr(r, &mut |e| {
+                if let Expr::Call(c) = e
+                    && keeps_listed_fields(c)
+                    && let Some(data) = c.arguments.args.first()
+                {
+                    kept.push(data.range());
+                }
+            });
+        }
+        let filtered = |e: &Expr| kept.iter().any(|k| k.contains_range(e.range()));
         let mut hits: Vec<(&Expr, String)> = Vec::new();
         let mut visit = |e: &'a Expr| match e {
+            _ if filtered(e) => {}
             Expr::Call(c) => {
                 let name = callee_last(c).unwrap_or_default();
                 let arg = c.arguments.args.first();
