@@ -224,9 +224,36 @@ pub fn is_private_field(name: &str) -> bool {
 
 /// A field naming the object's owner (`user_id`, `owner_id`, `author`).
 pub fn is_owner_field(name: &str) -> bool {
+    // `justified_user_id`, `approved_user_id`: who last did something to the record, set from
+    // the caller when they do it; the record is not theirs (`created_user_id` still is).
+    fn records_an_act(n: &str) -> bool {
+        const ACTS: &[&str] = &[
+            "justified",
+            "approved",
+            "reviewed",
+            "updated",
+            "modified",
+            "lastmodified",
+            "deleted",
+            "edited",
+            "verified",
+            "resolved",
+            "closed",
+            "acknowledged",
+            "rejected",
+            "locked",
+            "changed",
+            "confirmed",
+            "cancelled",
+            "canceled",
+            "archived",
+            "last",
+        ];
+        ACTS.iter().any(|a| n.starts_with(a))
+    }
     let n = normalize(name);
     OWNER.contains(&n.as_str())
-        || (n.ends_with("userid") && n.len() > 6)
+        || (n.ends_with("userid") && n.len() > 6 && !records_an_act(&n))
         // a reference to the account that holds it: `from_account`, `account_number`
         || n.ends_with("account") && n.len() > 7
         || matches!(n.as_str(), "accountnumber" | "sender" | "recipient")
@@ -377,6 +404,8 @@ mod tests {
         assert!(is_personal_field("date_of_birth"));
         assert!(is_private_field("phone") && !is_private_field("email"));
         assert!(is_owner_field("owner_id") && is_owner_field("to_user_id"));
+        assert!(is_owner_field("created_user_id") && is_owner_field("assigned_user_id"));
+        assert!(!is_owner_field("justified_user_id") && !is_owner_field("last_modified_user_id"));
         assert!(!is_owner_field("username") && !is_secret_field("title"));
         assert!(mentions_role("is_admin") && !mentions_role("title"));
     }

@@ -123,6 +123,11 @@ impl DataModels {
     }
 
     /// The fields of a model or table, if the project declares it.
+    /// The models' keys.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.fields.keys().map(String::as_str)
+    }
+
     pub(crate) fn fields(&self, key: &str) -> Option<&HashSet<String>> {
         self.fields.get(key)
     }

@@ -1903,12 +1903,30 @@ pub(crate) fn verifies_a_password(func: &ast::StmtFunctionDef) -> bool {
                 .is_some_and(|t| {
                     let t = t.to_ascii_lowercase();
                     t.split_once("where")
-                        .is_some_and(|(_, cond)| cond.contains("password"))
+                        .is_some_and(|(_, cond)| compares_a_password_column(cond))
                 }),
             _ => false,
         };
     });
     found
+}
+
+/// A SQL condition that compares a password column (`password = ?`, `pwd_hash like %s`),
+/// not prose that names one (a docstring's "where to extract … @param password: …").
+fn compares_a_password_column(cond: &str) -> bool {
+    let mut rest = cond;
+    while let Some(at) = rest.find("passw") {
+        let after = &rest[at..];
+        let word_end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let next = after[word_end..].trim_start();
+        if next.starts_with('=') || next.starts_with("like") || next.starts_with("in ") {
+            return true;
+        }
+        rest = &after[word_end..];
+    }
+    false
 }
 
 /// A function's identity: the index of its file among the project's sources and the

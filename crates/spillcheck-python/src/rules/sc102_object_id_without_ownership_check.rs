@@ -36,6 +36,10 @@ declare_rule! {
     /// usually designate what everyone may name (an article, a profile), and a change
     /// through them is often the caller's own act (a favourite, a comment, a follow).
     ///
+    /// An app with no user accounts (a shared key compared with the configuration; nothing
+    /// signs callers in, checks a password, issues a token or reads who the caller is) has
+    /// one kind of caller: its findings are `possible` whatever the evidence.
+    ///
     /// A route that authenticates no one is SC101's: there is no caller to compare with.
     /// It is this rule's too (`likely`) only in an app that authenticates other routes and
     /// only when the route shows the record private: it returns personal or secret fields
@@ -207,6 +211,32 @@ impl crate::rules::Rule for Check {
         // An app that authenticates some routes knows who its callers are: a private record
         // one of its open routes hands to anyone is an object-level flaw too.
         let app_authenticates = cx.model.routes.iter().any(|s| s.route.auth.required());
+        // An app with no accounts (one shared key compared with the configuration, nothing
+        // that signs anyone in, checks a password or reads who the caller is, no model of
+        // people, no guard of a per-user library) has one caller: there is nobody else
+        // whose records it could reach.
+        let per_user_guard = |auth: &crate::model::RouteAuth| {
+            use crate::model::RouteAuth::{Decorator, Handler, Hook};
+            let (Decorator { name } | Hook { name } | Handler { name }) = auth else {
+                return false;
+            };
+            let name = name.to_ascii_lowercase();
+            [
+                "jwt", "login", "user", "session", "oauth", "oidc", "identity", "permission",
+                "role", "principal", "account",
+            ]
+            .iter()
+            .any(|w| name.contains(w))
+        };
+        let knows_callers = !cx.summaries.identity_g_attrs.is_empty()
+            || cx.data_models.keys().any(is_person_model)
+            || cx.model.routes.iter().any(|s| per_user_guard(&s.route.auth))
+            || cx.model.routes.iter().any(|s| !s.identity.is_empty())
+            || cx
+                .summaries
+                .own
+                .values()
+                .any(|f| f.uses_identity || f.issues_token || f.verifies_password);
         for (index, site) in cx.model.routes.iter().enumerate() {
             let Some(Loads {
                 ids,
@@ -258,7 +288,12 @@ impl crate::rules::Rule for Check {
                         "`{}` from {source} of `{method} {}` loads a record with no comparison against the caller's identity",
                         ids.join("`, `"), r.path
                     ));
-                    if let Some(why) = evidence {
+                    if let Some(why) = evidence.as_ref().filter(|_| !knows_callers) {
+                        finding = finding.with_confidence(Confidence::Possible);
+                        finding.notes.push(format!(
+                            "confidence possible: the app has no user accounts (nothing signs callers in, checks a password or reads who the caller is), so every caller holds the same access; the object looks private ({why})"
+                        ));
+                    } else if let Some(why) = evidence {
                         finding.notes.push(format!("private object: {why}"));
                     } else {
                         finding = finding.with_confidence(Confidence::Possible);
