@@ -386,6 +386,11 @@ pub fn is_placeholder_password(user: &str, pass: &str) -> bool {
             | "dbpassword"
             | "db_password"
     ) || p == user.to_ascii_lowercase()
+        // Metasyntactic pairs of examples (`postgresql://foo:bar@localhost/db`).
+        || {
+            const META: &[&str] = &["foo", "bar", "baz", "qux", "spam", "eggs"];
+            META.contains(&user.to_ascii_lowercase().as_str()) && META.contains(&p.as_str())
+        }
         // Anonymous FTP: any password is accepted.
         || user.eq_ignore_ascii_case("anonymous")
         || pass.chars().all(|c| c.is_ascii_digit() || c == '\\')
@@ -395,6 +400,15 @@ pub fn is_placeholder_password(user: &str, pass: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_passwords() {
+        assert!(is_placeholder_password("foo", "bar") && is_placeholder_password("app", "app"));
+        assert!(
+            !is_placeholder_password("foo", "Xk2-bar")
+                && !is_placeholder_password("bar", "s3cr3t!")
+        );
+    }
 
     #[test]
     fn names_are_compared_in_normal_form() {

@@ -98,6 +98,7 @@ mod tests {
         // Userinfo that only shows the shape of a URL.
         assert!(scan("postgresql://username:password@host:5432/db").is_empty());
         assert!(scan("mysql+pymysql://scott:tiger@localhost/test").is_empty());
+        assert!(scan("# postgresql://foo:bar@localhost:5432/mydatabase").is_empty());
         assert!(scan("ftp://anonymous:anon@my-ftp-server.com:21/files").is_empty());
         assert!(scan("mysql://root:admin@localhost/migration").is_empty());
         assert!(scan("postgresql://USER:PASSWORD@db/app").is_empty());

@@ -34,7 +34,14 @@ impl Detector for PrivateKey {
                     .chars()
                     .last()
                     .is_some_and(char::is_alphanumeric);
-            if !elided && !prose && !is_placeholder(m.as_str()) {
+            // Inside a pattern that matches keys: `"(?:-----BEGIN RSA PRIVATE KEY-----"`
+            // followed by `"[a-zA-Z0-9\\n\\+/]+"`, or a character class on the same line.
+            let pattern = before.ends_with("(?:")
+                || before.ends_with("(")
+                || ["[", "(", ".*", ".+", "\\s"]
+                    .iter()
+                    .any(|p| after.starts_with(p));
+            if !elided && !prose && !pattern && !is_placeholder(m.as_str()) {
                 out.push(Detection {
                     detector: PRIVATE_KEY.id,
                     start: m.start(),
@@ -65,6 +72,12 @@ mod tests {
         assert!(scan(r#"{"privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}"#).is_empty());
         assert!(scan("key = -----BEGIN PRIVATE KEY-----<your key>").is_empty());
         assert!(scan("-----BEGIN CERTIFICATE-----").is_empty());
+        // A pattern that matches keys.
+        assert!(scan(r#"    "(?:-----BEGIN RSA PRIVATE KEY-----""#).is_empty());
+        assert!(
+            scan(r#"KEY_RE = re.compile(r"-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]+")"#)
+                .is_empty()
+        );
         // Named in a sentence, not written out.
         assert!(
             scan("    This looks like PEM but without the -----BEGIN PRIVATE KEY-----").is_empty()
