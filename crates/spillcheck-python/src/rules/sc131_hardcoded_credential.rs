@@ -18,6 +18,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// An archive's password (`extractall(pwd="infected")`, `setpassword`, a 7-Zip or RAR
+    /// file's `password=`) opens the file it travels with and lets no one into a service.
     /// A literal is not reported when it names something rather than holds it (the setting's own
     /// name, an environment variable's name, a dotted setting key, a route, a namespaced type
     /// that ends in the name's own spelling such as `_ACCESS_TOKEN = "OS-OAUTH1:access_token"`,
@@ -660,10 +662,23 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                     .is_some_and(|user| spillcheck_core::vocab::is_placeholder_password(user, literal))
             })
         };
+        // An archive's password (`archive.extractall(pwd="infected")`,
+        // `ZipFile.setpassword`, `py7zr.SevenZipFile(path, password=...)`) opens a file
+        // that travels with it, the convention of malware and sample archives; it lets no
+        // one into a service.
+        let archive = matches!(
+            crate::ast_util::callee_last(call),
+            Some(
+                "extractall" | "extract" | "setpassword" | "SevenZipFile" | "RarFile"
+                    | "ZipFile" | "AESZipFile" | "testzip"
+            )
+        ) || (matches!(crate::ast_util::callee_last(call), Some("open" | "read"))
+            && arg.as_str() == "pwd");
         if let Some(literal) = str_value(&k.value)
             && is_credential_name(arg.as_str())
             && credential_for(arg.as_str(), literal)
             && !same_as_user(literal)
+            && !archive
         {
             // Test and sample data made by a function or module named so
             // (`create_test_data`).
