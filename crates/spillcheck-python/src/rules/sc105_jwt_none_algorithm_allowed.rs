@@ -18,6 +18,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// `none` in the allow-list of a decode that checks a signature is reported as the
+    /// misconfiguration it is, though PyJWT and python-jose still refuse an unsigned token
+    /// there (their `none` verifies nothing; the finding says so, and `spillcheck scan`
+    /// tries one, SC203). With no signature checked at all, SC104 reports the decode and this
+    /// rule says nothing.
     /// The `algorithms` list is read through module constants (`algorithms=ALGORITHMS`); a list
     /// taken from the token's own header counts as allowing anything, unless the decode checks
     /// no signature at all (SC104 reports that) or the key is a public-key object from a key
@@ -85,14 +90,20 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         algs,
         &mut |e| matches!(e, Expr::Subscript(s) if str_value(&s.slice) == Some("alg")),
     );
-    if has_none {
+    if has_none && !crate::recognizers::decode_unverified(call, cx) {
+        // PyJWT's and python-jose's `none` verifies nothing: with a signature checked, an
+        // unsigned token fails today whatever the list says. The allow-list still says the
+        // code accepts them, and a library or version that honours it would.
         let fix = without_none(cx, call, written);
-        cx.report(
+        let finding = cx.report(
             &SC105,
             written,
-            "`none` is in the accepted JWT algorithms: unsigned tokens pass",
-        )
-        .autofix = fix;
+            "`none` is in the accepted JWT algorithms: the code allows unsigned tokens",
+        );
+        finding.autofix = fix;
+        finding.notes.push(
+            "PyJWT and python-jose still refuse an unsigned token when they check a signature (their `none` verifies nothing); `spillcheck scan` sends one to see what the running API does (SC203)".to_owned(),
+        );
     } else if from_header
         // With no signature checked the list decides nothing (SC104's case); with a key
         // object from a key set, the key fixes the algorithm family.
