@@ -37,7 +37,7 @@ impl Detector for PrivateKey {
             // Inside a pattern that matches keys: `"(?:-----BEGIN RSA PRIVATE KEY-----"`
             // followed by `"[a-zA-Z0-9\\n\\+/]+"`, or a character class on the same line.
             let pattern = before.ends_with("(?:")
-                || before.ends_with("(")
+                || before.ends_with('(')
                 || ["[", "(", ".*", ".+", "\\s"]
                     .iter()
                     .any(|p| after.starts_with(p));
