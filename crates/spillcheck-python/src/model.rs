@@ -269,6 +269,8 @@ struct Hook<'a> {
 /// Everything gathered from all files before resolution.
 #[derive(Debug, Default)]
 struct Gathered<'a> {
+    /// The class whose method body the gathering is in (for `view_func=self.method`).
+    in_class: Option<&'a ast::StmtClassDef>,
     apps: HashSet<String>,
     blueprints: HashMap<BpKey, BlueprintDef>,
     /// `parent.register_blueprint(child, url_prefix=...)`: (file, child, parent, prefix,
@@ -342,6 +344,10 @@ type Resource<'a> = (String, String, Vec<String>, usize, Vec<&'a Expr>);
 enum ViewRef {
     Function(String),
     Class(String),
+    /// A bound method of the class whose method registers it (`self.add_url_rule("/x",
+    /// view_func=self.get_x)` in a blueprint subclass's `__init__`): (its file, the class,
+    /// the method).
+    Method(usize, String, String),
 }
 
 fn methods_of(call: &ast::ExprCall, default: &str) -> Vec<String> {
@@ -453,6 +459,38 @@ impl<'a> Gathered<'a> {
             Expr::Call(c) if callee_last(c) == Some("str") && c.arguments.args.len() == 1 => {
                 self.path_text_in(&c.arguments.args[0], file, bound)
             }
+            // `"/api/measurements/".format(prefix)`, `"/{}/users".format(API)`,
+            // `"/{api}/x".format(api=API)`: the template with its fields filled.
+            Expr::Call(c)
+                if callee_last(c) == Some("format")
+                    && let Expr::Attribute(a) = c.func.as_ref() =>
+            {
+                let template = self.path_text_in(&a.value, file, bound)?;
+                let mut out = String::new();
+                let mut rest = template.as_str();
+                let mut next = 0usize;
+                while let Some(open) = rest.find('{') {
+                    out.push_str(&rest[..open]);
+                    let close = rest[open..].find('}')? + open;
+                    let field = &rest[open + 1..close];
+                    let value = if field.is_empty() {
+                        next += 1;
+                        c.arguments.args.get(next - 1)?
+                    } else if let Ok(i) = field.parse::<usize>() {
+                        c.arguments.args.get(i)?
+                    } else {
+                        &c.arguments
+                            .keywords
+                            .iter()
+                            .find(|k| k.arg.as_ref().is_some_and(|n| n.as_str() == field))?
+                            .value
+                    };
+                    out.push_str(&self.path_text_in(value, file, bound)?);
+                    rest = &rest[close + 1..];
+                }
+                out.push_str(rest);
+                Some(out)
+            }
             Expr::FString(fs) => {
                 let mut out = String::new();
                 for el in fs.value.elements() {
@@ -540,7 +578,12 @@ impl<'a> Gathered<'a> {
                             .push((file, f));
                     }
                     self.decorated(f, file, class);
+                    let outer = self.in_class;
+                    if class.is_some() {
+                        self.in_class = class;
+                    }
                     self.visit_body(&f.body, file, None, false);
+                    self.in_class = outer;
                 }
                 Stmt::ClassDef(c) => {
                     self.classes.insert(c.name.to_string(), (file, c));
@@ -1255,6 +1298,13 @@ impl<'a> Gathered<'a> {
                         Expr::Attribute(a) => dotted(&a.value).map(ViewRef::Class),
                         _ => None,
                     },
+                    Expr::Attribute(a)
+                        if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self")
+                            && self.in_class.is_some() =>
+                    {
+                        self.in_class
+                            .map(|c| ViewRef::Method(file, c.name.to_string(), a.attr.to_string()))
+                    }
                     other => dotted(other)
                         .map(|d| ViewRef::Function(d.rsplit('.').next().unwrap_or(&d).to_owned())),
                 };
@@ -1958,6 +2008,30 @@ fn raw_routes<'a>(
                         registered_with: registered_with.clone(),
                     });
                 }
+            }
+            ViewRef::Method(fi, class_name, method) => {
+                let Some(class) = g.class_defs.get(&(*fi, class_name.clone())).copied() else {
+                    continue;
+                };
+                let Some(f) = class.body.iter().find_map(|s| match s {
+                    Stmt::FunctionDef(f) if f.name.as_str() == method => Some(f),
+                    _ => None,
+                }) else {
+                    continue;
+                };
+                raws.push(RawRoute {
+                    receiver: receiver.clone(),
+                    receiver_file: *rule_file,
+                    path: path.clone(),
+                    methods: methods.clone(),
+                    func: f,
+                    class: Some(class),
+                    endpoint: endpoint.clone(),
+                    file_index: *fi,
+                    style: "add_url_rule",
+                    spec_auth: None,
+                    registered_with: registered_with.clone(),
+                });
             }
             ViewRef::Class(name) => {
                 if let Some((fi, class)) = g.class_named(*rule_file, name) {
