@@ -19,6 +19,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A `NotImplementedError` (an `except` or `errorhandler` of it alone) is `possible`: its
+    /// text is the sentence its raiser wrote about an unsupported operation.
     /// Inside `if isinstance(e, AppError):` (or `issubclass(e.__class__, AppError)`) the
     /// exception is that class: not reported when the project defines it (its messages are
     /// written for users). `traceback.format_exc()` in a client error's handler
@@ -414,6 +416,14 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
                         "KeyError" | "PermissionError" | "FileNotFoundError" | "ValueError" | "TypeError"
                     )
                 });
+            // `NotImplementedError` says an operation is not supported, in the words whoever
+            // raised it wrote (`raise NotImplementedError("sorting by tags")`): no
+            // machinery's state.
+            if !ctx.types.is_empty() && ctx.types.iter().all(|t| t == "NotImplementedError") {
+                finding.lower_to_possible(
+                    "a `NotImplementedError` carries the sentence its raiser wrote about an unsupported operation",
+                );
+            }
             if lookups && client_status {
                 finding.lower_to_possible(
                     "a permission, missing-file or validation error answered as a client error (4xx): its text is mostly the project's refusal or the field the client got wrong",
