@@ -1102,7 +1102,45 @@ impl ValueFlags {
         // jwt.decode(...)`) names the caller: comparing it with the path's id is the
         // ownership check.
         flags.identity |= verified;
+        // The caller's id only as the default of what the client sends
+        // (`request.args.get("user_id", request.user["user_id"])`,
+        // `request.json.get("owner") or current_user.id`): the client chooses.
+        if flags.identity && client_chosen(value) {
+            flags.identity = false;
+        }
         flags
+    }
+}
+
+/// A value the client's request decides, whatever default follows it: `request.args.get(k,
+/// default)` of any request mapping, or `request.…[k] or default` / `….get(k) or default`.
+fn client_chosen(value: &Expr) -> bool {
+    let of_request = |e: &Expr| match e {
+        Expr::Attribute(a) => crate::recognizers::is_request_object(&a.value),
+        Expr::Call(c) => {
+            matches!(callee_last(c), Some("get_json"))
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if crate::recognizers::is_request_object(&a.value))
+        }
+        _ => false,
+    };
+    let read = |e: &Expr| match e {
+        Expr::Call(c) => {
+            callee_last(c) == Some("get")
+                && matches!(c.func.as_ref(), Expr::Attribute(a) if of_request(&a.value))
+        }
+        Expr::Subscript(s) => of_request(&s.value),
+        _ => false,
+    };
+    match value {
+        Expr::BoolOp(b) if b.op == ast::BoolOp::Or => b.values.first().is_some_and(read),
+        // `int(request.args.get("user_id", me))`
+        Expr::Call(c)
+            if matches!(callee_last(c), Some("int" | "str" | "UUID"))
+                && c.arguments.args.len() == 1 =>
+        {
+            client_chosen(&c.arguments.args[0])
+        }
+        other => read(other),
     }
 }
 
