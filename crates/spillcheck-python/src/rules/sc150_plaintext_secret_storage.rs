@@ -672,8 +672,11 @@ fn stored_password<'e>(cx: &Checker<'_>, e: &'e Expr) -> Option<&'e str> {
         cx.values_of_local(name).into_iter().any(|v| {
             crate::ast_util::any_expr(v, &mut |x| {
                 crate::ast_util::dotted(x).is_some_and(|d| {
-                    let last = d.rsplit('.').next().unwrap_or(&d);
-                    matches!(last, "config" | "environ" | "settings" | "getenv")
+                    let last = d.rsplit('.').next().unwrap_or(&d).to_ascii_lowercase();
+                    // `c = CONF["basicAuth"]`, `app_settings.auth`, `os.environ`.
+                    matches!(last.as_str(), "environ" | "getenv")
+                        || last.contains("conf")
+                        || last.contains("setting")
                 })
             })
         })
