@@ -373,15 +373,30 @@ impl<'a> Checker<'a> {
     }
 
     /// The enclosing configuration class meant for development or tests
-    /// (`DevelopmentConfig`, `TestingConfig`, `class LocalSettings(DevConfig)`), if any.
+    /// (`DevelopmentConfig`, `TestingConfig`, `class LocalSettings(DevConfig)`, or a class
+    /// whose docstring says it is for testing or development), if any.
     pub(crate) fn non_production_class(&self) -> Option<&'a ast::StmtClassDef> {
         const WORDS: &[&str] = &["dev", "test", "local", "debug", "demo", "sandbox"];
         let hit = |name: &str| {
             let n = name.to_ascii_lowercase();
             WORDS.iter().any(|w| n.contains(w)) && !n.contains("prod")
         };
+        // A docstring that says what the class is for: "Configuration used for compliance
+        // testing", "simulated backing for testing".
+        let said = |c: &ast::StmtClassDef| {
+            c.body.first().is_some_and(|s| {
+                let ast::Stmt::Expr(e) = s else { return false };
+                crate::ast_util::str_value(&e.value).is_some_and(|doc| {
+                    let d = doc.to_ascii_lowercase();
+                    d.split(|ch: char| !ch.is_ascii_alphanumeric())
+                        .any(|w| matches!(w, "test" | "tests" | "testing" | "development"))
+                        && !d.contains("prod")
+                })
+            })
+        };
         self.classes.iter().rev().copied().find(|c| {
             hit(c.name.as_str())
+                || said(c)
                 || c.arguments.as_ref().is_some_and(|a| {
                     a.args
                         .iter()
