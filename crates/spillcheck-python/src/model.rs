@@ -272,6 +272,9 @@ struct Gathered<'a> {
     /// The class whose method body the gathering is in (for `view_func=self.method`).
     in_class: Option<&'a ast::StmtClassDef>,
     apps: HashSet<String>,
+    /// Where each application object is made (`app = Flask(__name__)`): a package may hold
+    /// several, each with its own hooks. The value is the offset of the call's arguments.
+    app_defs: HashMap<BpKey, u32>,
     blueprints: HashMap<BpKey, BlueprintDef>,
     /// `parent.register_blueprint(child, url_prefix=...)`: (file, child, parent, prefix,
     /// registered only when a debug flag says so).
@@ -1179,6 +1182,10 @@ impl<'a> Gathered<'a> {
         match last {
             "Flask" | "FlaskApp" | "App" | "APIFlask" | "Quart" => {
                 self.apps.insert(target.to_owned());
+                self.app_defs.insert(
+                    (file, target.to_owned()),
+                    call.arguments.range.start().to_u32(),
+                );
             }
             holder if self.blueprint_holders.contains_key(holder) => {
                 let (name, prefix) = self.blueprint_holders[holder].clone();
@@ -2286,7 +2293,15 @@ fn route_auth<'a>(
         auth = spec.clone();
     }
     if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. }) && raw.spec_auth.is_none() {
-        let (hooked, role) = hook_auth(g, parents, summaries, bp_key, endpoint, path);
+        let app = route_app(g, parents, raw, bp_key);
+        let (hooked, role) = hook_auth(
+            g,
+            parents,
+            summaries,
+            (bp_key, app.as_ref()),
+            endpoint,
+            path,
+        );
         if hooked != RouteAuth::None {
             auth = hooked;
             role_restricted |= role;
@@ -2566,11 +2581,46 @@ fn blueprint_prefix(
 }
 
 /// Auth from hooks: blueprint hooks of the route's blueprint (and parents), then app hooks.
+/// The application object a blueprint is registered on, through its parents
+/// (`app.register_blueprint(api)`, `api.register_blueprint(v1)`), when it is known.
+fn blueprint_app(
+    g: &Gathered<'_>,
+    parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
+    bp: &BpKey,
+) -> Option<BpKey> {
+    let mut lineage = vec![bp.clone()];
+    lineage.extend(ancestors(parents, bp));
+    let root = lineage.last()?;
+    let mut apps = g
+        .registrations
+        .iter()
+        .filter_map(|(file, child, parent, ..)| {
+            (g.resolve(&g.blueprints, *file, child).as_ref() == Some(root))
+                .then(|| g.resolve(&g.app_defs, *file, parent))
+                .flatten()
+        });
+    let first = apps.next()?;
+    // Registered on several applications: any of their hooks may run for it.
+    apps.all(|a| a == first).then_some(first)
+}
+
+/// The application object a route is served by, when it is known: the receiver of its
+/// registration, or the application its blueprint is registered on.
+fn route_app(
+    g: &Gathered<'_>,
+    parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
+    raw: &RawRoute<'_>,
+    bp_key: Option<&BpKey>,
+) -> Option<BpKey> {
+    g.resolve(&g.app_defs, raw.receiver_file, &raw.receiver)
+        .or_else(|| bp_key.and_then(|k| blueprint_app(g, parents, k)))
+}
+
 fn hook_auth(
     g: &Gathered<'_>,
     parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
     summaries: &Summaries,
-    route_bp: Option<&BpKey>,
+    (route_bp, route_app): (Option<&BpKey>, Option<&BpKey>),
     endpoint: &str,
     path: &str,
 ) -> (RouteAuth, bool) {
@@ -2584,10 +2634,19 @@ fn hook_auth(
         .unwrap_or_default();
     for hook in &g.hooks {
         let hook_bp = g.resolve(&g.blueprints, hook.file_index, &hook.receiver);
-        let applies = match hook_bp {
-            Some(k) if !hook.app_level => lineage.contains(&k),
+        let applies = match &hook_bp {
+            Some(k) if !hook.app_level => lineage.contains(k),
             _ => true,
         };
+        // An application's hook runs for that application's routes only: a package with
+        // two applications (an API and a separate distribution server) does not lend one's
+        // authentication to the other's routes.
+        let hook_app = match &hook_bp {
+            None => g.resolve(&g.app_defs, hook.file_index, &hook.receiver),
+            Some(k) => blueprint_app(g, parents, k),
+        };
+        let applies =
+            applies && !matches!((hook_app.as_ref(), route_app), (Some(h), Some(r)) if h != r);
         if !applies {
             continue;
         }
