@@ -1997,49 +1997,43 @@ fn raw_routes<'a>(
     let mut raws = std::mem::take(&mut g.routes);
     // add_url_rule
     for (receiver, path, view, methods, endpoint, rule_file, registered_with) in &g.url_rules {
+        // The view function (or bound method) and where it is defined.
+        let one = match view {
+            ViewRef::Function(name) => g
+                .functions
+                .get(name)
+                .map(|defs| (defs[0].1, None, defs[0].0)),
+            ViewRef::Method(fi, class_name, method) => g
+                .class_defs
+                .get(&(*fi, class_name.clone()))
+                .copied()
+                .and_then(|class| {
+                    class.body.iter().find_map(|s| match s {
+                        Stmt::FunctionDef(f) if f.name.as_str() == method => {
+                            Some((f, Some(class), *fi))
+                        }
+                        _ => None,
+                    })
+                }),
+            ViewRef::Class(_) => None,
+        };
+        if let Some((func, class, file_index)) = one {
+            raws.push(RawRoute {
+                receiver: receiver.clone(),
+                receiver_file: *rule_file,
+                path: path.clone(),
+                methods: methods.clone(),
+                func,
+                class,
+                endpoint: endpoint.clone(),
+                file_index,
+                style: "add_url_rule",
+                spec_auth: None,
+                registered_with: registered_with.clone(),
+            });
+        }
         match view {
-            ViewRef::Function(name) => {
-                if let Some(defs) = g.functions.get(name) {
-                    let (fi, f) = defs[0];
-                    raws.push(RawRoute {
-                        receiver: receiver.clone(),
-                        receiver_file: *rule_file,
-                        path: path.clone(),
-                        methods: methods.clone(),
-                        func: f,
-                        class: None,
-                        endpoint: endpoint.clone(),
-                        file_index: fi,
-                        style: "add_url_rule",
-                        spec_auth: None,
-                        registered_with: registered_with.clone(),
-                    });
-                }
-            }
-            ViewRef::Method(fi, class_name, method) => {
-                let Some(class) = g.class_defs.get(&(*fi, class_name.clone())).copied() else {
-                    continue;
-                };
-                let Some(f) = class.body.iter().find_map(|s| match s {
-                    Stmt::FunctionDef(f) if f.name.as_str() == method => Some(f),
-                    _ => None,
-                }) else {
-                    continue;
-                };
-                raws.push(RawRoute {
-                    receiver: receiver.clone(),
-                    receiver_file: *rule_file,
-                    path: path.clone(),
-                    methods: methods.clone(),
-                    func: f,
-                    class: Some(class),
-                    endpoint: endpoint.clone(),
-                    file_index: *fi,
-                    style: "add_url_rule",
-                    spec_auth: None,
-                    registered_with: registered_with.clone(),
-                });
-            }
+            ViewRef::Function(_) | ViewRef::Method(..) => {}
             ViewRef::Class(name) => {
                 if let Some((fi, class)) = g.class_named(*rule_file, name) {
                     for (method, f, fi) in g.all_view_methods(class, fi) {
