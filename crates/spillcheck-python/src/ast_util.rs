@@ -149,6 +149,18 @@ pub(crate) fn comprehension_generators(e: &Expr) -> Option<&[ast::Comprehension]
     }
 }
 
+/// The function `name` defined directly in `body` (a module's or a class's), the first if
+/// several.
+pub(crate) fn function_named<'a>(
+    body: &'a [ast::Stmt],
+    name: &str,
+) -> Option<&'a ast::StmtFunctionDef> {
+    body.iter().find_map(|s| match s {
+        ast::Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
+        _ => None,
+    })
+}
+
 /// Calls `f` on `stmt` and every statement nested in it (pre-order).
 pub(crate) fn each_stmt<'a>(stmt: &'a ast::Stmt, f: &mut dyn FnMut(&'a ast::Stmt)) {
     use ruff_python_ast::visitor::{Visitor, walk_stmt};

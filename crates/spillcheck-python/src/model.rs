@@ -1722,6 +1722,19 @@ impl<'a> Model<'a> {
             false
         };
         let raws = raw_routes(&mut g, files, specs);
+        // Each hook's blueprint and application, resolved once for every route.
+        let hook_targets: Vec<(Option<BpKey>, Option<BpKey>)> = g
+            .hooks
+            .iter()
+            .map(|hook| {
+                let bp = g.resolve(&g.blueprints, hook.file_index, &hook.receiver);
+                let app = match &bp {
+                    None => g.resolve(&g.app_defs, hook.file_index, &hook.receiver),
+                    Some(k) => blueprint_app(&g, &parents, k),
+                };
+                (bp, app)
+            })
+            .collect();
         let public = spillcheck_core::PublicRoutes::new(&options.public_routes);
         let mut routes = Vec::new();
         let mut response_functions = HashSet::default();
@@ -1746,6 +1759,7 @@ impl<'a> Model<'a> {
                 &Scope {
                     g: &g,
                     parents: &parents,
+                    hook_targets: &hook_targets,
                     summaries,
                     options,
                     public: &public,
@@ -2008,12 +2022,8 @@ fn raw_routes<'a>(
                 .get(&(*fi, class_name.clone()))
                 .copied()
                 .and_then(|class| {
-                    class.body.iter().find_map(|s| match s {
-                        Stmt::FunctionDef(f) if f.name.as_str() == method => {
-                            Some((f, Some(class), *fi))
-                        }
-                        _ => None,
-                    })
+                    crate::ast_util::function_named(&class.body, method)
+                        .map(|f| (f, Some(class), *fi))
                 }),
             ViewRef::Class(_) => None,
         };
@@ -2182,6 +2192,8 @@ fn route_prefix(
 struct Scope<'s, 'a> {
     g: &'s Gathered<'a>,
     parents: &'s HashMap<BpKey, (Option<BpKey>, Option<String>)>,
+    /// Each hook's blueprint and application (in `g.hooks`' order), when known.
+    hook_targets: &'s [(Option<BpKey>, Option<BpKey>)],
     summaries: &'s Summaries,
     options: &'s ModelOptions,
     public: &'s spillcheck_core::PublicRoutes,
@@ -2206,6 +2218,7 @@ fn route_auth<'a>(
         options,
         public,
         taints,
+        ..
     } = *scope;
     // Auth: decorators on the handler, then the class's decorator lists, then hooks.
     let mut auth = RouteAuth::None;
@@ -2288,14 +2301,7 @@ fn route_auth<'a>(
     }
     if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. }) && raw.spec_auth.is_none() {
         let app = route_app(g, parents, raw, bp_key);
-        let (hooked, role) = hook_auth(
-            g,
-            parents,
-            summaries,
-            (bp_key, app.as_ref()),
-            endpoint,
-            path,
-        );
+        let (hooked, role) = hook_auth(scope, (bp_key, app.as_ref()), endpoint, path);
         if hooked != RouteAuth::None {
             auth = hooked;
             role_restricted |= role;
@@ -2611,13 +2617,18 @@ fn route_app(
 }
 
 fn hook_auth(
-    g: &Gathered<'_>,
-    parents: &HashMap<BpKey, (Option<BpKey>, Option<String>)>,
-    summaries: &Summaries,
+    scope: &Scope<'_, '_>,
     (route_bp, route_app): (Option<&BpKey>, Option<&BpKey>),
     endpoint: &str,
     path: &str,
 ) -> (RouteAuth, bool) {
+    let Scope {
+        g,
+        parents,
+        hook_targets,
+        summaries,
+        ..
+    } = *scope;
     let mut exempt_by = None;
     let lineage: Vec<BpKey> = route_bp
         .map(|k| {
@@ -2626,19 +2637,14 @@ fn hook_auth(
             v
         })
         .unwrap_or_default();
-    for hook in &g.hooks {
-        let hook_bp = g.resolve(&g.blueprints, hook.file_index, &hook.receiver);
-        let applies = match &hook_bp {
+    for (hook, (hook_bp, hook_app)) in g.hooks.iter().zip(hook_targets) {
+        let applies = match hook_bp {
             Some(k) if !hook.app_level => lineage.contains(k),
             _ => true,
         };
         // An application's hook runs for that application's routes only: a package with
         // two applications (an API and a separate distribution server) does not lend one's
         // authentication to the other's routes.
-        let hook_app = match &hook_bp {
-            None => g.resolve(&g.app_defs, hook.file_index, &hook.receiver),
-            Some(k) => blueprint_app(g, parents, k),
-        };
         let applies =
             applies && !matches!((hook_app.as_ref(), route_app), (Some(h), Some(r)) if h != r);
         if !applies {

@@ -6,7 +6,7 @@
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use crate::ast_util::{callee_last, dotted, each_expr, each_expr_in_stmt};
+use crate::ast_util::{callee_last, dotted, each_expr_in_stmt, function_named, names_in};
 use crate::model::PathParam;
 
 /// HTTP verbs a client object offers as methods.
@@ -64,24 +64,18 @@ fn reaches_client(
     false
 }
 
+/// Whether `e` reads a carried name.
+fn reads(e: &Expr, carried: &[&str]) -> bool {
+    names_in(e).iter().any(|n| carried.contains(n))
+}
+
 /// Whether one of the call's arguments reads a carried name.
 fn passes(call: &ast::ExprCall, carried: &[&str]) -> bool {
-    let mut hit = false;
-    let args = call
-        .arguments
+    call.arguments
         .args
         .iter()
-        .chain(call.arguments.keywords.iter().map(|k| &k.value));
-    for arg in args {
-        each_expr(arg, &mut |e| {
-            if let Expr::Name(n) = e
-                && carried.contains(&n.id.as_str())
-            {
-                hit = true;
-            }
-        });
-    }
-    hit
+        .chain(call.arguments.keywords.iter().map(|k| &k.value))
+        .any(|arg| reads(arg, carried))
 }
 
 /// An HTTP client's request: `requests.get(...)`, `httpx.request(...)`, `urlopen(...)`,
@@ -130,10 +124,7 @@ fn helper<'a>(
         Expr::Name(n) => (module, n.id.as_str()),
         _ => return None,
     };
-    body.iter().find_map(|s| match s {
-        Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
-        _ => None,
-    })
+    function_named(body, name)
 }
 
 /// The callee's parameters that receive a carried name (by position, skipping `self`/`cls`,
@@ -143,17 +134,6 @@ fn handed_names(
     callee: &ast::StmtFunctionDef,
     carried: &[&str],
 ) -> Vec<String> {
-    let reads = |e: &Expr| {
-        let mut hit = false;
-        each_expr(e, &mut |x| {
-            if let Expr::Name(n) = x
-                && carried.contains(&n.id.as_str())
-            {
-                hit = true;
-            }
-        });
-        hit
-    };
     let mut names: Vec<&str> = callee
         .parameters
         .posonlyargs
@@ -166,7 +146,7 @@ fn handed_names(
     }
     let mut out = Vec::new();
     for (i, arg) in call.arguments.args.iter().enumerate() {
-        if reads(arg)
+        if reads(arg, carried)
             && let Some(name) = names.get(i)
         {
             out.push((*name).to_owned());
@@ -174,7 +154,7 @@ fn handed_names(
     }
     for kw in &call.arguments.keywords {
         if let Some(arg) = &kw.arg
-            && reads(&kw.value)
+            && reads(&kw.value, carried)
         {
             out.push(arg.to_string());
         }
@@ -201,13 +181,7 @@ mod tests {
             _ => None,
         });
         let body: &[Stmt] = class_def.map_or(&module.body, |c| &c.body);
-        let func = body
-            .iter()
-            .find_map(|s| match s {
-                Stmt::FunctionDef(f) if f.name.as_str() == method => Some(f),
-                _ => None,
-            })
-            .unwrap();
+        let func = function_named(body, method).unwrap();
         relays(func, class_def, &module.body, &params)
     }
 

@@ -464,10 +464,7 @@ fn passes_through(cx: &Checker<'_>, call: &ast::ExprCall) -> bool {
     let Some(module) = cx.file.module() else {
         return false;
     };
-    let Some(func) = module.body.iter().find_map(|s| match s {
-        ast::Stmt::FunctionDef(f) if f.name.as_str() == name.id.as_str() => Some(f),
-        _ => None,
-    }) else {
+    let Some(func) = crate::ast_util::function_named(&module.body, name.id.as_str()) else {
         return false;
     };
     let Some(param) = func.parameters.args.first().map(|p| p.parameter.name.as_str()) else {

@@ -650,6 +650,19 @@ fn inserted_passwords(sql: &str) -> Vec<String> {
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     check_hashed_literal(cx, call);
     check_seeded_parameters(cx, call);
+    // An archive's password (`archive.extractall(pwd="infected")`, `ZipFile.setpassword`,
+    // `py7zr.SevenZipFile(path, password=...)`, a member's `open`/`read` with `pwd=`) opens a
+    // file that travels with it, the convention of malware and sample archives; it lets no
+    // one into a service.
+    let callee = crate::ast_util::callee_last(call);
+    let archive_call = matches!(
+        callee,
+        Some(
+            "extractall" | "extract" | "setpassword" | "SevenZipFile" | "RarFile" | "ZipFile"
+                | "AESZipFile" | "testzip"
+        )
+    );
+    let opens_a_member = matches!(callee, Some("open" | "read"));
     for k in &call.arguments.keywords {
         let Some(arg) = &k.arg else { continue };
         // A password equal to the user name passed beside it (`login="airflow",
@@ -662,18 +675,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                     .is_some_and(|user| spillcheck_core::vocab::is_placeholder_password(user, literal))
             })
         };
-        // An archive's password (`archive.extractall(pwd="infected")`,
-        // `ZipFile.setpassword`, `py7zr.SevenZipFile(path, password=...)`) opens a file
-        // that travels with it, the convention of malware and sample archives; it lets no
-        // one into a service.
-        let archive = matches!(
-            crate::ast_util::callee_last(call),
-            Some(
-                "extractall" | "extract" | "setpassword" | "SevenZipFile" | "RarFile"
-                    | "ZipFile" | "AESZipFile" | "testzip"
-            )
-        ) || (matches!(crate::ast_util::callee_last(call), Some("open" | "read"))
-            && arg.as_str() == "pwd");
+        let archive = archive_call || (opens_a_member && arg.as_str() == "pwd");
         if let Some(literal) = str_value(&k.value)
             && is_credential_name(arg.as_str())
             && credential_for(arg.as_str(), literal)
