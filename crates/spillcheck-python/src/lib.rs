@@ -27,6 +27,7 @@ mod project;
 mod recognizers;
 mod relay;
 mod relevance;
+mod route_decorators;
 mod route_tables;
 pub mod rules;
 mod side_effects;

@@ -253,6 +253,9 @@ struct RawRoute<'a> {
     /// Decorators applied to the view where it is registered (a route table's
     /// registrar: `configure(bp, routes, decorators=[jwt_required()])`).
     registered_with: Vec<&'a Expr>,
+    /// For a route a decorator registers, which of the handler's decorators it is (those
+    /// above it wrap what Flask registered, not the view).
+    decorator_at: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -351,6 +354,34 @@ enum ViewRef {
     /// view_func=self.get_x)` in a blueprint subclass's `__init__`): (its file, the class,
     /// the method).
     Method(usize, String, String),
+}
+
+/// The methods a `methods=` value names, its parameters bound by `arg`: a list of verbs, a
+/// parameter, or `[...] if flag else None` on a parameter bound to `True`/`False`. An empty
+/// list is Flask's default; `None` when the value cannot be told.
+fn methods_value<'e>(e: &'e Expr, arg: &dyn Fn(&str) -> Option<&'e Expr>) -> Option<Vec<String>> {
+    match e {
+        Expr::List(ast::ExprList { elts, .. })
+        | Expr::Tuple(ast::ExprTuple { elts, .. })
+        | Expr::Set(ast::ExprSet { elts, .. }) => elts
+            .iter()
+            .map(|x| str_value(x).map(str::to_ascii_uppercase))
+            .collect(),
+        Expr::NoneLiteral(_) => Some(Vec::new()),
+        Expr::Name(n) => methods_value(arg(n.id.as_str())?, &|_| None),
+        Expr::If(i) => {
+            let Expr::Name(flag) = i.test.as_ref() else {
+                return None;
+            };
+            let truthy = match arg(flag.id.as_str())? {
+                Expr::BooleanLiteral(b) => b.value,
+                Expr::NoneLiteral(_) => false,
+                _ => return None,
+            };
+            methods_value(if truthy { &i.body } else { &i.orelse }, arg)
+        }
+        _ => None,
+    }
 }
 
 fn methods_of(call: &ast::ExprCall, default: &str) -> Vec<String> {
@@ -784,6 +815,108 @@ impl<'a> Gathered<'a> {
             }
         }
         self.url_rules.extend(found);
+    }
+
+    /// Routes registered by decorators the project defines (see [`crate::route_decorators`]):
+    /// each `@api_route("/x")` on a function binds the decorator's parameters to the call's
+    /// arguments and registers the function under the path they build.
+    fn project_route_decorators(&mut self) {
+        use crate::route_decorators::{RouteDecorator, of_class, of_function};
+        let mut factories: HashMap<&'a str, (usize, RouteDecorator<'a>)> = HashMap::default();
+        for defs in self.functions.values() {
+            for &(fi, f) in defs {
+                if let Some(d) = of_function(f) {
+                    factories.entry(f.name.as_str()).or_insert((fi, d));
+                }
+            }
+        }
+        for (&(fi, _), &class) in &self.class_defs {
+            if let Some(d) = of_class(class) {
+                factories.entry(class.name.as_str()).or_insert((fi, d));
+            }
+        }
+        if factories.is_empty() {
+            return;
+        }
+        let mut found: Vec<RawRoute<'a>> = Vec::new();
+        for defs in self.functions.values() {
+            for &(use_file, f) in defs {
+                for (at, d) in f.decorator_list.iter().enumerate() {
+                    let Expr::Call(call) = &d.expression else {
+                        continue;
+                    };
+                    let Some(name) = callee_last(call) else {
+                        continue;
+                    };
+                    if is_route_decorator(&d.expression) {
+                        continue;
+                    }
+                    let Some((def_file, factory)) = factories.get(name) else {
+                        continue;
+                    };
+                    let def_file = *def_file;
+                    let bound: Vec<Binding<'a>> = factory
+                        .params
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, (p, default))| {
+                            call.arguments
+                                .args
+                                .get(i)
+                                .filter(|a| !matches!(a, Expr::Starred(_)))
+                                .or_else(|| kwarg(call, p))
+                                .map(|a| (*p, a, use_file))
+                                .or_else(|| default.map(|d| (*p, d, def_file)))
+                        })
+                        .collect();
+                    let Some(path) = self.path_text_in(factory.path, def_file, &bound) else {
+                        continue;
+                    };
+                    let arg = |n: &str| bound.iter().find(|(p, ..)| *p == n).map(|b| b.1);
+                    // The receiver: the factory's own (`bp`), or a parameter bound here.
+                    let Some(receiver_text) = dotted(factory.receiver) else {
+                        continue;
+                    };
+                    let head = receiver_text.split('.').next().unwrap_or_default();
+                    let (receiver, receiver_file) = match arg(head) {
+                        Some(a) => match dotted(a) {
+                            Some(r) => (format!("{r}{}", &receiver_text[head.len()..]), use_file),
+                            None => continue,
+                        },
+                        None if head == "self" => continue,
+                        None => (receiver_text.clone(), def_file),
+                    };
+                    let mut methods = match (factory.verb, factory.methods) {
+                        (Some(verb), _) => vec![verb.to_ascii_uppercase()],
+                        (None, Some(m)) => methods_value(m, &arg).unwrap_or_default(),
+                        (None, None) => Vec::new(),
+                    };
+                    if methods.is_empty() && factory.options.is_some() {
+                        methods = kwarg(call, "methods")
+                            .and_then(|m| methods_value(m, &|_| None))
+                            .unwrap_or_default();
+                    }
+                    if methods.is_empty() {
+                        methods.push("GET".to_owned());
+                    }
+                    found.push(RawRoute {
+                        receiver,
+                        receiver_file,
+                        path,
+                        methods,
+                        func: f,
+                        class: None,
+                        endpoint: None,
+                        file_index: use_file,
+                        style: "decorator",
+                        spec_auth: None,
+                        registered_with: factory.applied.clone(),
+                        decorator_at: Some(at),
+                    });
+                }
+            }
+        }
+        self.routes.extend(found);
     }
 
     /// Routes listed in tables and registered in a loop (see [`crate::route_tables`]):
@@ -1401,6 +1534,7 @@ impl<'a> Gathered<'a> {
                             style: "decorator",
                             spec_auth: None,
                             registered_with: Vec::new(),
+                            decorator_at: None,
                         });
                     }
                     if last == "before_request" || last == "before_app_request" {
@@ -1982,6 +2116,7 @@ impl<'a> Gathered<'a> {
         }
         g.route_tables(files);
         g.registrars();
+        g.project_route_decorators();
         // Hooks registered by call: `app.before_request(check)` (collected while gathering).
         for (receiver, name, app_level, call_file) in std::mem::take(&mut g.hook_calls) {
             if let Some(defs) = g.functions.get(&name) {
@@ -2040,6 +2175,7 @@ fn raw_routes<'a>(
                 style: "add_url_rule",
                 spec_auth: None,
                 registered_with: registered_with.clone(),
+                decorator_at: None,
             });
         }
         match view {
@@ -2059,6 +2195,7 @@ fn raw_routes<'a>(
                             style: "method_view",
                             spec_auth: None,
                             registered_with: registered_with.clone(),
+                            decorator_at: None,
                         });
                     }
                 }
@@ -2147,6 +2284,7 @@ fn raw_routes<'a>(
                 style: "connexion",
                 spec_auth: Some(op.auth.clone()),
                 registered_with: Vec::new(),
+                decorator_at: None,
             });
         }
     }
@@ -2225,12 +2363,13 @@ fn route_auth<'a>(
     let mut role_restricted = false;
     // Flask registers what the route decorator receives: decorators above it are
     // applied to the registered function's *result*, never to the view.
-    let route_index = raw
-        .func
-        .decorator_list
-        .iter()
-        .position(|d| is_route_decorator(&d.expression))
-        .filter(|_| raw.style == "decorator");
+    let route_index = raw.decorator_at.or_else(|| {
+        raw.func
+            .decorator_list
+            .iter()
+            .position(|d| is_route_decorator(&d.expression))
+            .filter(|_| raw.style == "decorator")
+    });
     let mut decorators: Vec<(&Expr, bool)> = raw
         .func
         .decorator_list
@@ -2473,6 +2612,7 @@ fn push_view_routes<'a>(
             style: "restful",
             spec_auth: None,
             registered_with: registered_with.to_vec(),
+            decorator_at: None,
         });
     }
 }
