@@ -927,6 +927,174 @@ pub(crate) struct ValueFlags {
     /// of `headers = request.headers`, a parsed token's `auth.get("repository")`): what it
     /// holds is not the credential, whatever the mapping holds besides.
     pub other_entry: bool,
+    /// The value may still be what it reads: anything but the result of a call that
+    /// computes something else from it (`db.add_file(username, f)`, `get_key_owner(key)`,
+    /// `hash_token(t)`). See [`carries_what_it_reads`].
+    pub carries: bool,
+}
+
+/// Whether a value may still be the credential it reads. A call's result is only when the
+/// call restates or re-encodes its argument (string methods, conversions, containers,
+/// `b64decode`, `json.dumps`) or its name says it hands a credential on (`extract_token`,
+/// `get_auth_header`, `parse_authorization`): the last word of the name is what it returns.
+/// Whatever a project's lookup or write answers (`owner = get_key_owner(key)`, `result =
+/// db.add_file(owner, f)`) is a record, a status or a count, not the token.
+fn carries_what_it_reads(value: &Expr) -> bool {
+    /// What a function hands on when its name ends with one of these.
+    const CARRIED: &[&str] = &[
+        "token",
+        "tokens",
+        "key",
+        "keys",
+        "apikey",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+        "creds",
+        "header",
+        "headers",
+        "bearer",
+        "secret",
+        "password",
+        "passwd",
+        "cookie",
+        "cookies",
+        "jwt",
+        "signature",
+        "string",
+        "str",
+        "text",
+        "value",
+        "values",
+        "data",
+        "dict",
+        "json",
+        "params",
+        "args",
+        "form",
+        "payload",
+        "body",
+        "request",
+        "environ",
+        "url",
+        "query",
+    ];
+    /// Calls that restate or re-encode what they take.
+    const ENCODING: &[&str] = &[
+        "dict",
+        "list",
+        "tuple",
+        "set",
+        "sorted",
+        "str",
+        "repr",
+        "bytes",
+        "bytearray",
+        "vars",
+        "copy",
+        "deepcopy",
+        "dumps",
+        "loads",
+        "b64decode",
+        "b64encode",
+        "urlsafe_b64decode",
+        "urlsafe_b64encode",
+        "unquote",
+        "unquote_plus",
+        "quote",
+        "quote_plus",
+        "urlencode",
+        "parse_qs",
+        "parse_qsl",
+        "pformat",
+        "to_dict",
+        "items",
+        "keys",
+        "values",
+        "getattr",
+        "jsonify",
+        "unhexlify",
+        "hexlify",
+        "fromhex",
+    ];
+    /// Verbs that hand their argument on, whatever follows (`decode_jwt_header`).
+    const HANDING: &[&str] = &[
+        "extract",
+        "parse",
+        "decode",
+        "encode",
+        "get",
+        "read",
+        "strip",
+        "split",
+        "clean",
+        "normalize",
+        "format",
+        "fetch",
+        "pop",
+    ];
+    /// Verbs whose result is about the argument, not the argument (`hash_token`).
+    const ABOUT: &[&str] = &[
+        "hash",
+        "verify",
+        "check",
+        "validate",
+        "is",
+        "has",
+        "count",
+        "compare",
+        "lookup",
+        "find",
+        "load",
+        "authenticate",
+        "authorize",
+        "mask",
+        "redact",
+        "obfuscate",
+        "revoke",
+        "invalidate",
+        "delete",
+        "remove",
+        "add",
+        "create",
+        "insert",
+        "update",
+        "save",
+        "store",
+        "register",
+        "send",
+        "log",
+        "record",
+        "rotate",
+    ];
+    match value {
+        Expr::Await(a) => carries_what_it_reads(&a.value),
+        Expr::If(i) => carries_what_it_reads(&i.body) || carries_what_it_reads(&i.orelse),
+        Expr::Call(c) if !is_direct(value) => {
+            let Some(name) = callee_last(c) else {
+                return true;
+            };
+            if ENCODING.contains(&name) {
+                return true;
+            }
+            let w = crate::patterns::words(name);
+            // What it returns is named before the argument (`get_user_by_token`,
+            // `extract_token_from_header`), else last.
+            let head = w
+                .iter()
+                .position(|x| matches!(x.as_str(), "by" | "from" | "for" | "of" | "with"))
+                .filter(|&i| i > 0)
+                .map_or(w.last(), |i| w.get(i - 1));
+            let (Some(first), Some(head)) = (w.first(), head) else {
+                return true;
+            };
+            !ABOUT.contains(&first.as_str())
+                && (CARRIED.contains(&head.as_str())
+                    || w.len() == 1 && HANDING.contains(&first.as_str()))
+        }
+        _ => true,
+    }
 }
 
 /// A masked copy (`f"{key[:4]}****{key[-4:]}"`, `token[:6] + "..."`): every read of a name
@@ -1061,6 +1229,7 @@ impl ValueFlags {
             direct: is_direct(value),
             verified,
             other_entry: other_entry(value) || masked(value),
+            carries: carries_what_it_reads(value),
             ..ValueFlags::default()
         };
         let mut mentions_request = false;
@@ -1251,7 +1420,11 @@ impl<'a> Taint<'a> {
                             if let Some(v) = &item.optional_vars {
                                 let reads = names_in(&item.context_expr);
                                 let targets = target_names(v);
-                                self.assigns.push((targets, reads, ValueFlags::default()));
+                                let flags = ValueFlags {
+                                    carries: true,
+                                    ..ValueFlags::default()
+                                };
+                                self.assigns.push((targets, reads, flags));
                             }
                         }
                     }
@@ -1356,13 +1529,17 @@ impl<'a> Taint<'a> {
         let mut set: NameSet<'a> = self
             .assigns
             .iter()
-            .filter(|a| a.2.credentials && !a.2.verified)
+            .filter(|a| a.2.credentials && !a.2.verified && a.2.carries)
             .flat_map(|a| a.0.iter().copied())
             .collect();
         loop {
             let before = set.len();
             for (targets, reads, flags) in &self.assigns {
-                if !flags.verified && !flags.other_entry && reads.iter().any(|r| set.contains(r)) {
+                if !flags.verified
+                    && !flags.other_entry
+                    && flags.carries
+                    && reads.iter().any(|r| set.contains(r))
+                {
                     set.extend(targets.iter().copied());
                 }
             }
