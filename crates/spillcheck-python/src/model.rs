@@ -650,6 +650,10 @@ impl<'a> Gathered<'a> {
     /// view_func=item)`, then `register_api(app, User, "users")`).
     fn registrars(&mut self) {
         let mut found: Vec<UrlRule<'a>> = Vec::new();
+        // Rules on a parameter (`def init_mapping(flask_app): flask_app.add_url_rule("/",
+        // ...)`) were gathered once under the parameter's name: the calls' bindings replace
+        // them.
+        let mut superseded: Vec<(usize, String, String)> = Vec::new();
         for defs in self.functions.values() {
             for &(def_file, f) in defs {
                 let params: Vec<(&str, Option<&Expr>)> = f
@@ -675,6 +679,7 @@ impl<'a> Gathered<'a> {
                     else {
                         continue;
                     };
+                    let rule_path = path;
                     let Some(view) =
                         kwarg(rule, "view_func").or_else(|| rule.arguments.args.get(2))
                     else {
@@ -785,7 +790,12 @@ impl<'a> Gathered<'a> {
                         };
                         let (receiver, receiver_file) = if is_param(&head) {
                             match arg(&head).and_then(dotted) {
-                                Some(r) => (format!("{r}{}", &receiver[head.len()..]), call_file),
+                                Some(r) => {
+                                    if let Some(p) = self.path_text(rule_path, def_file) {
+                                        superseded.push((def_file, receiver.clone(), p));
+                                    }
+                                    (format!("{r}{}", &receiver[head.len()..]), call_file)
+                                }
                                 None => continue,
                             }
                         } else {
@@ -814,6 +824,11 @@ impl<'a> Gathered<'a> {
                 }
             }
         }
+        self.url_rules.retain(|r| {
+            !superseded
+                .iter()
+                .any(|(f, recv, p)| r.5 == *f && r.0 == *recv && r.1 == *p)
+        });
         self.url_rules.extend(found);
     }
 

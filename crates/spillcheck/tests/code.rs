@@ -218,6 +218,75 @@ api.add_resource(LoginResource, "/auth/login")
 }
 
 #[test]
+fn rules_a_function_adds_to_its_parameter_are_listed_once_per_call() {
+    // INGInious' and CKAN's shape: `def register_rules(blueprint): blueprint.add_url_rule(...)`
+    // called once per blueprint (and once with an app whose name is the parameter's). Each
+    // call's binding is a route; the rule is not listed again under the parameter's name,
+    // without the blueprints' prefixes.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        r#"from flask import Blueprint, Flask, jsonify
+
+from .models import Group
+
+flask_app = Flask(__name__)
+group = Blueprint("group", __name__, url_prefix="/group")
+organization = Blueprint("organization", __name__, url_prefix="/organization")
+
+
+def about(id):
+    return jsonify(Group.query.get_or_404(id).name)
+
+
+def index():
+    return "hello"
+
+
+def register_rules(blueprint):
+    blueprint.add_url_rule("/about/<id>", methods=["GET"], view_func=about)
+
+
+def init_mapping(flask_app):
+    flask_app.add_url_rule("/", view_func=index)
+
+
+register_rules(group)
+register_rules(organization)
+init_mapping(flask_app)
+flask_app.register_blueprint(group)
+flask_app.register_blueprint(organization)
+"#,
+    )
+    .unwrap();
+    let o = run(&["routes", ".", "--format", "json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let mut listed: Vec<String> = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["methods"][0].as_str().unwrap(),
+                r["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        [
+            "GET /",
+            "GET /group/about/{id}",
+            "GET /organization/about/{id}"
+        ],
+        "each registration once, under its caller's prefix"
+    );
+}
+
+#[test]
 fn inline_suppression_and_baseline_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
