@@ -41,6 +41,8 @@ Planted (see expected.toml):
                                   answers only {"status": "success"} (the title B sent names it)
 - PATCH /api/vault/<title>        anyone rewrites any entry's secret without a token (the
                                   decorator was forgotten)
+- PUT  /api/orders/<id>           any user rewrites any order, though only its owner reads
+                                  it; the create answers the new id as `order_id` only
 - POST /api/memos                 anyone adds a memo without a token (the decorator was
                                   forgotten), though GET /api/memos lists the caller's only
 - POST /api/register              copies `is_admin` from the body: a new account is an
@@ -72,6 +74,7 @@ Safe (must stay silent):
 - GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
 - GET  /api/v2/me/card            the same header, honoured only when it names the caller
 - PATCH /api/v2/vault/<title>     the same rewrite, by the entry's owner only
+- PUT  /api/v2/orders/<id>        the same orders, rewritten by their owner only
 - POST /api/v2/memos              the same memos, added by a signed-in user only
 - POST /api/feedback              a feedback form anyone may send, though only the staff
                                   list it (GET /api/feedback: 403 for users)
@@ -901,6 +904,76 @@ def create_app():
         if entry is None or entry["owner"] != g.user["username"]:
             return jsonify(status="fail", message="no such entry"), 404
         return jsonify(title=entry["title"], secret=entry["secret"])
+
+    # Planted: an order's create answers its id under `order_id` (no `id`, no Location),
+    # and any signed-in user rewrites any order, though only its owner reads it.
+    orders = {}  # id -> {"id", "item", "user_id"}
+
+    def user_number(name):
+        return list(state["users"]).index(name) + 1
+
+    def order_add():
+        data = request.get_json(silent=True) or {}
+        item = str(data.get("item") or "")
+        if not item:
+            return jsonify(status="fail", message="item is required"), 400
+        oid = len(orders) + 1
+        orders[oid] = {"id": oid, "item": item, "user_id": user_number(g.user["username"])}
+        return jsonify(message="Order placed.", order_id=oid), 201
+
+    def own_order(order_id):
+        order = orders.get(order_id)
+        if order is None or order["user_id"] != user_number(g.user["username"]):
+            return None
+        return order
+
+    def order_rewrite(order):
+        data = request.get_json(silent=True) or {}
+        order["item"] = str(data.get("item") or order["item"])
+        return jsonify(message="Order updated.")
+
+    @app.post("/api/orders")
+    @token_required
+    def order_create():
+        return order_add()
+
+    @app.get("/api/orders/<int:order_id>")
+    @token_required
+    def order_read(order_id):
+        order = own_order(order_id)
+        if order is None:
+            return jsonify(status="fail", message="no such order"), 404
+        return jsonify(order)
+
+    @app.put("/api/orders/<int:order_id>")
+    @token_required
+    def order_edit(order_id):
+        order = orders.get(order_id)
+        if order is None:
+            return jsonify(status="fail", message="no such order"), 404
+        return order_rewrite(order)
+
+    # Safe: the same orders, rewritten by their owner only.
+    @app.post("/api/v2/orders")
+    @token_required
+    def order_create_v2():
+        return order_add()
+
+    @app.get("/api/v2/orders/<int:order_id>")
+    @token_required
+    def order_read_v2(order_id):
+        order = own_order(order_id)
+        if order is None:
+            return jsonify(status="fail", message="no such order"), 404
+        return jsonify(order)
+
+    @app.put("/api/v2/orders/<int:order_id>")
+    @token_required
+    def order_edit_v2(order_id):
+        order = own_order(order_id)
+        if order is None:
+            return jsonify(status="fail", message="no such order"), 404
+        return order_rewrite(order)
 
     # Planted: memos are listed per caller, but their create forgot its decorator: a
     # request without a token adds one (owned by nobody).

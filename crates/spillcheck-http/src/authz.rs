@@ -255,9 +255,38 @@ pub fn owned_by(json: &Value, own: &Own) -> Option<bool> {
         let mine = own.ids.contains(&text)
             || own.emails.contains(&text.to_ascii_lowercase())
             || own.names.iter().any(|n| n.eq_ignore_ascii_case(&text));
-        verdict = Some(verdict.unwrap_or(true) && mine);
+        // Not the caller's only when the caller's own value of that kind is known: a
+        // `user_id: 1` says nothing when the caller's number was never seen (an opaque
+        // token, a profile that shows only the name).
+        let comparable = mine
+            || own
+                .ids
+                .iter()
+                .chain(own.emails.iter())
+                .chain(own.names.iter())
+                .any(|x| same_kind(x, &text));
+        if comparable {
+            verdict = Some(verdict.unwrap_or(true) && mine);
+        }
     }
     verdict
+}
+
+/// Whether two identifying values are of one kind (both numbers, both emails, both UUIDs,
+/// or both names), so that their difference means two different users.
+fn same_kind(a: &str, b: &str) -> bool {
+    fn kind(x: &str) -> u8 {
+        if !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit()) {
+            0
+        } else if x.contains('@') {
+            1
+        } else if x.len() == 36 && x.bytes().filter(|&c| c == b'-').count() == 4 {
+            2
+        } else {
+            3
+        }
+    }
+    kind(a) == kind(b)
 }
 
 /// Ids as text.
@@ -625,5 +654,20 @@ mod tests {
             Some(false)
         );
         assert_eq!(owned_by(&serde_json::json!({"title": "x"}), &own_b), None);
+        // The caller's number was never seen (an opaque token, a profile with a name and an
+        // email only): `user_id: 1` may well be the caller's own.
+        let named_only = Own {
+            emails: vec!["alice@x.test".into()],
+            names: vec!["alice".into()],
+            ..Own::default()
+        };
+        assert_eq!(
+            owned_by(&serde_json::json!({"id": 3, "user_id": 1}), &named_only),
+            None
+        );
+        assert_eq!(
+            owned_by(&serde_json::json!({"owner": "bob"}), &named_only),
+            Some(false)
+        );
     }
 }

@@ -246,8 +246,42 @@ pub fn collection_of(create_path: &str) -> String {
 }
 
 /// The id of the object a create answer made: the last segment of `Location`, else the
-/// `id` of the answer (or of its `data` member).
-fn created_id(ex: &Exchange) -> Option<String> {
+/// `id` of the answer (or of its `data` member), else the member named for the collection
+/// (`{"message": "Order created", "order_id": 4}` from `POST /api/orders`).
+pub(crate) fn created_id(ex: &Exchange) -> Option<String> {
+    created_id_at(ex).or_else(|| {
+        let json = ex.response.json()?;
+        let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
+        named_for_collection(obj, ex.request.url.path())
+    })
+}
+
+/// The member of a create answer named for the collection the request wrote to:
+/// `order_id`, `orderId` or `order_uuid` for `/orders` (or `/order`, `/orders/new`).
+fn named_for_collection(obj: &Value, path: &str) -> Option<String> {
+    let Value::Object(m) = obj else { return None };
+    let collection = collection_of(path);
+    let word = crate::discovery::last_segment(&collection).to_ascii_lowercase();
+    let singular = word
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| word.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| word.clone());
+    if singular.is_empty() {
+        return None;
+    }
+    m.iter().find_map(|(k, v)| {
+        let k = k.to_ascii_lowercase().replace(['_', '-'], "");
+        let named = [&singular, &word].iter().any(|w| {
+            ["id", "uuid", "slug"]
+                .iter()
+                .any(|s| k == format!("{w}{s}"))
+        });
+        (named && (v.is_string() || v.is_number())).then(|| crate::discovery::value_text(v))
+    })
+}
+
+fn created_id_at(ex: &Exchange) -> Option<String> {
     if let Some(loc) = ex.response.headers.iter().find(|(k, _)| k == "location") {
         let last = loc.1.trim_end_matches('/').rsplit('/').next().unwrap_or("");
         if !last.is_empty() && !last.contains('?') {
@@ -258,7 +292,7 @@ fn created_id(ex: &Exchange) -> Option<String> {
     let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
     // The object's id, else the other keys items are addressed by (`slug`, `uuid`).
     let id_of = |o: &Value| {
-        ["id", "uuid", "slug"].iter().find_map(|k| {
+        ["id", "uuid", "pk", "slug"].iter().find_map(|k| {
             o.get(*k)
                 .filter(|v| v.is_string() || v.is_number())
                 .map(crate::discovery::value_text)
@@ -1014,6 +1048,25 @@ async fn as_a(p: &Probe, req: crate::engine::Request) -> Option<Arc<Exchange>> {
 mod tests {
     use super::*;
     use crate::discovery::Origin;
+
+    #[test]
+    fn a_create_answer_names_its_id_for_the_collection() {
+        let answer = serde_json::json!({"message": "Order created", "order_id": 4, "user_id": 2});
+        assert_eq!(
+            named_for_collection(&answer, "/api/orders").as_deref(),
+            Some("4")
+        );
+        assert_eq!(
+            named_for_collection(&serde_json::json!({"categoryId": "c-9"}), "/categories/new")
+                .as_deref(),
+            Some("c-9")
+        );
+        // The owner's id is not what was made.
+        assert_eq!(
+            named_for_collection(&serde_json::json!({"user_id": 2}), "/api/orders"),
+            None
+        );
+    }
 
     #[test]
     fn accounts_and_public_forms_are_not_creates_to_send_anonymously() {

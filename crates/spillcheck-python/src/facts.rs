@@ -730,6 +730,9 @@ pub(crate) struct FuncFacts {
     pub uses_identity: bool,
     /// Compares something with the caller's identity (an ownership check).
     pub compares_identity: bool,
+    /// Returns nothing where such a comparison fails (`if order["user_id"] != me: return
+    /// None`): a lookup that answers the caller's own records only.
+    pub withholds: bool,
     /// Returns a nested function (decorator shape).
     pub returns_inner: bool,
     /// Helpers whose result it returns, handed one of its parameters
@@ -1798,6 +1801,27 @@ pub(crate) fn func_facts_with<'a>(
             {
                 self.facts.checks_role = true;
             }
+            // `if order is None or order["user_id"] != me: return None`: the caller compared
+            // with something else than a constant (`if user is None: return None` checks
+            // no record).
+            if let Stmt::If(i) = stmt
+                && any_expr(&i.test, &mut |x| {
+                    let Expr::Compare(c) = x else { return false };
+                    let mut ops = crate::ast_util::operands(c);
+                    ops.clone().any(|o| involves_identity(o, self.identity))
+                        && ops.any(|o| {
+                            !involves_identity(o, self.identity)
+                                && !o.is_literal_expr()
+                                && !matches!(o, Expr::NoneLiteral(_))
+                        })
+                })
+                && i.body.iter().any(|st| {
+                    matches!(st, Stmt::Return(r)
+                        if r.value.as_deref().is_none_or(|v| matches!(v, Expr::NoneLiteral(_))))
+                })
+            {
+                self.facts.withholds = true;
+            }
             // A local's value: the calls it holds (`out = jsonify(rows())`), whether it is a
             // dict the function builds (`d = {}`, `d = dict()`); and `d["email"] = row[2]`,
             // `d["id"], d["name"] = row[:2]`: keys of such a dict built item by item (not
@@ -2300,6 +2324,7 @@ impl Summaries {
             e.verifies_password |= f.verifies_password;
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
+            e.withholds |= f.withholds;
             e.returns_inner |= f.returns_inner;
             e.returns_call.extend(f.returns_call);
             e.returned_calls.extend(f.returned_calls);
@@ -2397,7 +2422,8 @@ impl Summaries {
         let reads = spread_from(&|f| f.reads_credentials, &|j| !view_method(j));
         let rejects = spread_from(&|f| f.rejects, &|j| !view_method(j));
         let roles = spread(&|f| f.checks_role);
-        let owner = spread(&|f| f.scopes_identity || f.compares_identity && f.rejects);
+        let owner =
+            spread(&|f| f.scopes_identity || f.compares_identity && (f.rejects || f.withholds));
         let data = spread(&|f| f.data_access);
         let issues = spread(&|f| f.issues_token);
         let verifies = spread(&|f| f.verifies_password);

@@ -93,23 +93,26 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
     // The caller's own listing of this collection, when there is one (user routes have none):
     // what the probe saw, and the listing as it is now (records made since, by A's own
     // writes, are A's or everyone's, not others' found by enumeration).
+    // Without a listing to read, an id's absence from what the probe saw of A proves
+    // nothing: A may have made it in this scan (a create answered with `order_id` only).
     let listed: Option<Vec<String>> = if authz::is_user_param(pr) {
         None
-    } else {
+    } else if let Some(now) = authz::fresh_listing(p, user, pr).await {
         let mut ids = authz::texts(&p.seen_a.candidates(
             &authz::param(pr).map(|x| x.name.clone()).unwrap_or_default(),
             &authz::prefix(pr),
         ));
-        if let Some(now) = authz::fresh_listing(p, user, pr).await {
-            for r in authz::records(&now) {
-                if let Some(id) = r.get("id").map(crate::discovery::value_text)
-                    && !ids.contains(&id)
-                {
-                    ids.push(id);
-                }
+        ids.extend(p.created_a.iter().map(|(_, id)| id.clone()));
+        for r in authz::records(&now) {
+            if let Some(id) = r.get("id").map(crate::discovery::value_text)
+                && !ids.contains(&id)
+            {
+                ids.push(id);
             }
         }
         Some(ids)
+    } else {
+        None
     };
     let own_answer = pr.user.as_ref().filter(|x| x.response.ok());
     // What the operation answers for an id that names nothing: a neighbour answered the
