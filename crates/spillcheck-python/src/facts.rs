@@ -353,10 +353,10 @@ fn user_key(key: &str) -> bool {
 /// A test that is true when nobody is signed in: `'username' not in session`, `not
 /// session.get('user_id')`, `session.get('user') is None`, `not g.user`, `g.user is None`,
 /// `not current_user.is_authenticated`, `'username' not in g.session`.
-fn nobody_signed_in(test: &Expr) -> bool {
-    // What names the signed-in user when somebody is: a session key, `g.user`,
-    // `current_user.is_authenticated`.
-    let names_user = |e: &Expr| match e {
+/// What names the signed-in user when somebody is: a session key, `g.user`,
+/// `current_user.is_authenticated`.
+fn names_signed_in_user(e: &Expr) -> bool {
+    match e {
         Expr::Subscript(s) => {
             is_session_object(&s.value) && str_value(&s.slice).is_some_and(user_key)
         }
@@ -374,7 +374,31 @@ fn nobody_signed_in(test: &Expr) -> bool {
                     && is_identity_expr(e)
         }
         _ => false,
-    };
+    }
+}
+
+/// A test that is true when somebody is signed in: `'logged_in' in session`,
+/// `session.get('user_id')`, `current_user.is_authenticated`, `g.user is not None`.
+fn somebody_signed_in(test: &Expr) -> bool {
+    match test {
+        Expr::Compare(c) => match (c.ops.first(), c.comparators.first()) {
+            (Some(ast::CmpOp::In), Some(right)) => {
+                is_session_object(right) && str_value(&c.left).is_some_and(user_key)
+            }
+            (Some(ast::CmpOp::IsNot | ast::CmpOp::NotEq), Some(Expr::NoneLiteral(_))) => {
+                names_signed_in_user(&c.left)
+            }
+            _ => false,
+        },
+        Expr::BoolOp(b) if matches!(b.op, ast::BoolOp::And) => {
+            b.values.iter().any(somebody_signed_in)
+        }
+        other => names_signed_in_user(other),
+    }
+}
+
+fn nobody_signed_in(test: &Expr) -> bool {
+    let names_user = names_signed_in_user;
     // `perm.can()` (Flask-Principal: the identity, anonymous when nobody signed in, holds
     // the permission), `current_user.has_permission("x")`.
     let permitted = |e: &Expr| {
@@ -406,13 +430,26 @@ fn nobody_signed_in(test: &Expr) -> bool {
 /// leaves the view (a return, a raise, an abort), so what follows runs for a signed-in user.
 pub(crate) fn is_login_guard(stmt: &Stmt) -> bool {
     let Stmt::If(i) = stmt else { return false };
+    // `if 'logged_in' in session: return f(*args, **kwargs)` then `else: return
+    // redirect(url_for('login'))`: the same guard written the other way round.
+    if let [clause] = i.elif_else_clauses.as_slice()
+        && clause.test.is_none()
+        && clause.body.len() <= 3
+        && somebody_signed_in(&i.test)
+    {
+        return refuses(&clause.body);
+    }
     if !i.elif_else_clauses.is_empty() || i.body.len() > 3 || !nobody_signed_in(&i.test) {
         return false;
     }
-    // The branch refuses: a raise, an abort, a redirect, or an answer that says so (a
-    // 401/403, "login required"). A bare `return` or `return None` of a loader that lets
-    // the request go on anonymous is no refusal.
-    i.body.last().is_some_and(|last| match last {
+    refuses(&i.body)
+}
+
+/// Whether a branch refuses: a raise, an abort, a redirect, or an answer that says so (a
+/// 401/403, "login required"). A bare `return` or `return None` of a loader that lets the
+/// request go on anonymous is no refusal.
+fn refuses(body: &[Stmt]) -> bool {
+    body.last().is_some_and(|last| match last {
         Stmt::Raise(_) => true,
         Stmt::Expr(e) => {
             matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort"))
@@ -2013,6 +2050,16 @@ pub(crate) fn func_facts_with<'a>(
                     }
                 }
                 Expr::Compare(c) => {
+                    // `'logged_in' in session`, `'user_id' not in session`: the session's
+                    // signed-in user read by membership.
+                    if matches!(
+                        (c.ops.first(), c.comparators.first()),
+                        (Some(ast::CmpOp::In | ast::CmpOp::NotIn), Some(right))
+                            if is_session_object(right)
+                    ) && str_value(&c.left).is_some_and(user_key)
+                    {
+                        self.facts.reads_credentials = true;
+                    }
                     if involves_identity(&c.left, self.identity)
                         || c.comparators
                             .iter()

@@ -55,8 +55,10 @@ declare_rule! {
     /// The finding is `likely` when the route writes data, answers with personal or secret
     /// fields, reads a model that other routes read only for their owner or that every
     /// other route reads only with authentication (unless its own query selects public
-    /// rows — `visibility == PUBLIC`, `published` — or it serves a picture, a map or another
-    /// public asset as a file), or
+    /// rows — `visibility == PUBLIC`, `published` —, it serves a picture, a map or another
+    /// public asset as a file, or the model is published content by nature — articles, posts,
+    /// products, tags: an author's dashboard of their own says nothing of who may read
+    /// them), or
     /// carries an authentication decorator that Flask never applies (placed above
     /// `@app.route`); otherwise it is `possible` (`--confidence possible`). A read that answers
     /// only flags (`{"is_answered": res}` with `res` a comparison, `{}`, an empty text) shows
@@ -236,6 +238,19 @@ fn creates_a_record(func: &ruff_python_ast::StmtFunctionDef) -> bool {
         };
     });
     found
+}
+
+/// Records that are published for readers by nature (articles, posts, products, tags): an
+/// author's dashboard that lists only the author's own says nothing of who may read them.
+fn published_content(model: &str) -> bool {
+    crate::patterns::words(model).iter().any(|w| {
+        let w = w.strip_suffix('s').unwrap_or(w);
+        matches!(
+            w,
+            "article" | "post" | "blog" | "story" | "storie" | "news" | "tag" | "category"
+                | "categorie" | "product" | "catalog" | "recipe" | "feed"
+        )
+    })
 }
 
 /// A sign-up form whatever its path says (`POST /inregistrare`): a form or body of a user
@@ -588,14 +603,21 @@ pub(crate) fn check_routes(
             Some(format!("its answer carries `{f}`"))
         } else if public_read {
             None
-        } else if let Some(m) = d.primary.iter().find(|m| scoped.contains(m.as_str())) {
+        } else if let Some(m) = d
+            .primary
+            .iter()
+            .find(|m| scoped.contains(m.as_str()) && !published_content(m))
+        {
             Some(format!(
                 "other routes read `{m}` records only for their owner"
             ))
         } else {
-            readers.protected_elsewhere(&d.primary).map(|m| {
-                format!("every other route that reads `{m}` records requires authentication")
-            })
+            readers
+                .protected_elsewhere(&d.primary)
+                .filter(|m| !published_content(m))
+                .map(|m| {
+                    format!("every other route that reads `{m}` records requires authentication")
+                })
         };
         // A read that answers only flags (`{"is_telemetry_accepted": res}` with `res` a
         // comparison, `{}`, an empty 204) shows nothing of the records it reads.
