@@ -617,7 +617,8 @@ fn kwarg_status(call: &ast::ExprCall) -> bool {
     call.arguments
         .find_keyword("status")
         .is_some_and(|k| is_denial_status(&k.value))
-        || callee_last(call).is_some_and(|n| matches!(n, "Response" | "make_response"))
+        || callee_last(call)
+            .is_some_and(|n| matches!(n, "Response" | "make_response" | "response_class"))
             && call.arguments.args.get(1).is_some_and(is_denial_status)
 }
 
