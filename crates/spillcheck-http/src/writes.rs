@@ -249,11 +249,32 @@ pub fn collection_of(create_path: &str) -> String {
 /// `id` of the answer (or of its `data` member), else the member named for the collection
 /// (`{"message": "Order created", "order_id": 4}` from `POST /api/orders`).
 pub(crate) fn created_id(ex: &Exchange) -> Option<String> {
-    created_id_at(ex).or_else(|| {
-        let json = ex.response.json()?;
-        let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
-        named_for_collection(obj, ex.request.url.path())
-    })
+    if let Some(loc) = ex.response.headers.iter().find(|(k, _)| k == "location") {
+        let last = loc.1.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if !last.is_empty() && !last.contains('?') {
+            return Some(last.to_owned());
+        }
+    }
+    let json = ex.response.json()?;
+    let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
+    // The object's id, else the other keys items are addressed by (`slug`, `uuid`).
+    let id_of = |o: &Value| {
+        ["id", "uuid", "pk", "slug"].iter().find_map(|k| {
+            o.get(*k)
+                .filter(|v| v.is_string() || v.is_number())
+                .map(crate::discovery::value_text)
+        })
+    };
+    id_of(obj)
+        .or_else(|| {
+            // `{"card_details": {"id": 6, …}, "message": …}`: the one member object that
+            // has an id is what was created.
+            let Value::Object(m) = obj else { return None };
+            let mut with_id = m.values().filter(|v| v.is_object()).filter_map(id_of);
+            let first = with_id.next()?;
+            with_id.next().is_none().then_some(first)
+        })
+        .or_else(|| named_for_collection(obj, ex.request.url.path()))
 }
 
 /// The member of a create answer named for the collection the request wrote to:
@@ -278,33 +299,6 @@ fn named_for_collection(obj: &Value, path: &str) -> Option<String> {
                 .any(|s| k == format!("{w}{s}"))
         });
         (named && (v.is_string() || v.is_number())).then(|| crate::discovery::value_text(v))
-    })
-}
-
-fn created_id_at(ex: &Exchange) -> Option<String> {
-    if let Some(loc) = ex.response.headers.iter().find(|(k, _)| k == "location") {
-        let last = loc.1.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        if !last.is_empty() && !last.contains('?') {
-            return Some(last.to_owned());
-        }
-    }
-    let json = ex.response.json()?;
-    let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
-    // The object's id, else the other keys items are addressed by (`slug`, `uuid`).
-    let id_of = |o: &Value| {
-        ["id", "uuid", "pk", "slug"].iter().find_map(|k| {
-            o.get(*k)
-                .filter(|v| v.is_string() || v.is_number())
-                .map(crate::discovery::value_text)
-        })
-    };
-    id_of(obj).or_else(|| {
-        // `{"card_details": {"id": 6, …}, "message": …}`: the one member object that has
-        // an id is what was created.
-        let Value::Object(m) = obj else { return None };
-        let mut with_id = m.values().filter(|v| v.is_object()).filter_map(id_of);
-        let first = with_id.next()?;
-        with_id.next().is_none().then_some(first)
     })
 }
 
@@ -346,6 +340,12 @@ fn public_by_design_write(path: &str) -> bool {
         })
 }
 
+/// A body field that names an object or a user by id (`id`, `user_id`, `ownerId`), not a
+/// text a marker can go in.
+pub(crate) fn names_an_id(key: &str) -> bool {
+    key == "id" || key.ends_with("_id") || key.ends_with("Id")
+}
+
 /// Whether a body creates an account rather than an object (it carries a password).
 fn carries_a_password(body: &Value) -> bool {
     body.as_object().is_some_and(|m| {
@@ -375,9 +375,7 @@ pub(crate) async fn create_anonymously(
     if let Value::Object(m) = &mut sent
         && let Some(key) = m
             .iter()
-            .find(|(k, v)| {
-                v.is_string() && !(k.as_str() == "id" || k.ends_with("_id") || k.ends_with("Id"))
-            })
+            .find(|(k, v)| v.is_string() && !names_an_id(k))
             .map(|(k, _)| k.clone())
     {
         m.insert(key, Value::from(marker.as_str()));

@@ -377,14 +377,18 @@ fn names_signed_in_user(e: &Expr) -> bool {
     }
 }
 
+/// `'user_id' in session` / `not in`: a key naming the signed-in user tested against the
+/// session (the operator is the caller's to check).
+fn session_membership(c: &ast::ExprCompare) -> bool {
+    c.comparators.first().is_some_and(is_session_object) && str_value(&c.left).is_some_and(user_key)
+}
+
 /// A test that is true when somebody is signed in: `'logged_in' in session`,
 /// `session.get('user_id')`, `current_user.is_authenticated`, `g.user is not None`.
 fn somebody_signed_in(test: &Expr) -> bool {
     match test {
         Expr::Compare(c) => match (c.ops.first(), c.comparators.first()) {
-            (Some(ast::CmpOp::In), Some(right)) => {
-                is_session_object(right) && str_value(&c.left).is_some_and(user_key)
-            }
+            (Some(ast::CmpOp::In), _) => session_membership(c),
             (Some(ast::CmpOp::IsNot | ast::CmpOp::NotEq), Some(Expr::NoneLiteral(_))) => {
                 names_signed_in_user(&c.left)
             }
@@ -398,7 +402,6 @@ fn somebody_signed_in(test: &Expr) -> bool {
 }
 
 fn nobody_signed_in(test: &Expr) -> bool {
-    let names_user = names_signed_in_user;
     // `perm.can()` (Flask-Principal: the identity, anonymous when nobody signed in, holds
     // the permission), `current_user.has_permission("x")`.
     let permitted = |e: &Expr| {
@@ -409,14 +412,12 @@ fn nobody_signed_in(test: &Expr) -> bool {
     };
     match test {
         Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
-            names_user(&u.operand) || permitted(&u.operand)
+            names_signed_in_user(&u.operand) || permitted(&u.operand)
         }
         Expr::Compare(c) => match (c.ops.first(), c.comparators.first()) {
-            (Some(ast::CmpOp::NotIn), Some(right)) => {
-                is_session_object(right) && str_value(&c.left).is_some_and(user_key)
-            }
+            (Some(ast::CmpOp::NotIn), _) => session_membership(c),
             (Some(ast::CmpOp::Is | ast::CmpOp::Eq), Some(Expr::NoneLiteral(_))) => {
-                names_user(&c.left)
+                names_signed_in_user(&c.left)
             }
             _ => false,
         },
@@ -2053,11 +2054,8 @@ pub(crate) fn func_facts_with<'a>(
                 Expr::Compare(c) => {
                     // `'logged_in' in session`, `'user_id' not in session`: the session's
                     // signed-in user read by membership.
-                    if matches!(
-                        (c.ops.first(), c.comparators.first()),
-                        (Some(ast::CmpOp::In | ast::CmpOp::NotIn), Some(right))
-                            if is_session_object(right)
-                    ) && str_value(&c.left).is_some_and(user_key)
+                    if matches!(c.ops.first(), Some(ast::CmpOp::In | ast::CmpOp::NotIn))
+                        && session_membership(c)
                     {
                         self.facts.reads_credentials = true;
                     }
