@@ -45,6 +45,8 @@ Planted (see expected.toml):
                                   it; the create answers the new id as `order_id` only
 - POST /api/memos                 anyone adds a memo without a token (the decorator was
                                   forgotten), though GET /api/memos lists the caller's only
+- GET  /api/journal               lists every user's private journal entries, each naming
+                                  its owner; GET /api/journal/<id> reads any entry
 - POST /api/register              copies `is_admin` from the body: a new account is an
                                   administrator, as GET /api/members shows
 - GET  /api/web/users/<username>  behind the session cookie the JSON login also sets (no
@@ -109,7 +111,9 @@ cookie, be anyone). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the cl
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
 itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!; ZOO_PASSWORD_CHECK=none makes it ignore the password, planted) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
-must log in again mid-scan. GET /_logins counts the successful logins.
+must log in again mid-scan. GET /_logins counts the successful logins. ZOO_MEMBERS=off drops
+GET /api/members, so only a new account's own /api/me shows the is_admin it registered with;
+ZOO_REGISTER_ADMIN=ignored makes the registration ignore is_admin (safe).
 
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
 """
@@ -267,7 +271,8 @@ def create_app():
     @app.get("/api/me")
     @token_required
     def me():
-        return jsonify(dict(public(g.user), account_number=g.user.get("account_number", "")))
+        return jsonify(dict(public(g.user), account_number=g.user.get("account_number", ""),
+                            is_admin=bool(g.user.get("is_admin"))))
 
     # Planted: the account number is a query parameter and nothing compares it with the
     # caller's. Any number answers (an empty list when it names no account).
@@ -838,16 +843,20 @@ def create_app():
         state["users"][username] = {"username": username, "email": email, "phone": "",
                                     "full_name": full_name, "password": password,
                                     "pin": f"{secrets.randbelow(10000):04d}",
-                                    # Planted: a new account may make itself an administrator.
-                                    "is_admin": bool(data.get("is_admin", False))}
+                                    # Planted: a new account may make itself an administrator
+                                    # (ZOO_REGISTER_ADMIN=ignored: safe, the flag is never taken).
+                                    "is_admin": bool(data.get("is_admin", False))
+                                    and os.environ.get("ZOO_REGISTER_ADMIN") != "ignored"}
         return jsonify(username=username), 201
 
-    # Who is an administrator: user names and the flag, nothing personal.
-    @app.get("/api/members")
-    @token_required
-    def members():
-        return jsonify(members=[{"username": u["username"], "is_admin": bool(u.get("is_admin"))}
-                                for u in state["users"].values()])
+    # Who is an administrator: user names and the flag, nothing personal. ZOO_MEMBERS=off
+    # leaves it out: only an account's own /api/me shows its flag.
+    if os.environ.get("ZOO_MEMBERS") != "off":
+        @app.get("/api/members")
+        @token_required
+        def members():
+            return jsonify(members=[{"username": u["username"], "is_admin": bool(u.get("is_admin"))}
+                                    for u in state["users"].values()])
 
     # Planted: vault entries are named by their title (unique); the create answers only its
     # status, and any user reads any entry's secret by its title.
@@ -1008,6 +1017,83 @@ def create_app():
     @token_required
     def memo_create_v2():
         return memo_add(g.user["username"])
+
+    # Planted: journal entries are private, yet the listing shows every user's entries
+    # (each naming its owner) and any signed-in user reads any entry by its id.
+    journal = []  # {"id", "text", "owner"}
+
+    def journal_add():
+        data = request.get_json(silent=True) or {}
+        text = str(data.get("text") or "")
+        if not text:
+            return jsonify(status="fail", message="text is required"), 400
+        entry = {"id": len(journal) + 1, "text": text, "owner": g.user["username"]}
+        journal.append(entry)
+        return jsonify(entry), 201
+
+    def journal_entry(entry_id, own_only):
+        for entry in journal:
+            if entry["id"] == entry_id and (not own_only or entry["owner"] == g.user["username"]):
+                return jsonify(entry)
+        return jsonify(status="fail", message="no such entry"), 404
+
+    @app.get("/api/journal")
+    @token_required
+    def journal_list():
+        return jsonify(entries=journal)
+
+    @app.post("/api/journal")
+    @token_required
+    def journal_create():
+        return journal_add()
+
+    @app.get("/api/journal/<int:entry_id>")
+    @token_required
+    def journal_read(entry_id):
+        return journal_entry(entry_id, own_only=False)
+
+    # Safe: the same entries, listed and read by their owner only.
+    @app.get("/api/v2/journal")
+    @token_required
+    def journal_list_v2():
+        return jsonify(entries=[e for e in journal if e["owner"] == g.user["username"]])
+
+    @app.post("/api/v2/journal")
+    @token_required
+    def journal_create_v2():
+        return journal_add()
+
+    @app.get("/api/v2/journal/<int:entry_id>")
+    @token_required
+    def journal_read_v2(entry_id):
+        return journal_entry(entry_id, own_only=True)
+
+    # Safe: a notice board every member reads; each notice names its author.
+    notices = []  # {"id", "text", "author"}
+
+    @app.get("/api/notices")
+    @token_required
+    def notice_list():
+        return jsonify(notices=notices)
+
+    @app.post("/api/notices")
+    @token_required
+    def notice_create():
+        data = request.get_json(silent=True) or {}
+        text = str(data.get("text") or "")
+        if not text:
+            return jsonify(status="fail", message="text is required"), 400
+        notice = {"id": len(notices) + 1, "text": text, "author": g.user["username"]}
+        notices.append(notice)
+        return jsonify(notice), 201
+
+    @app.get("/api/notices/<int:notice_id>")
+    @token_required
+    def notice_read(notice_id):
+        for notice in notices:
+            if notice["id"] == notice_id:
+                return jsonify(notice)
+        return jsonify(status="fail", message="no such notice"), 404
 
     # Safe: a feedback form anyone may send; only the staff read what was sent.
     feedback = []

@@ -423,19 +423,100 @@ pub fn identity_value(own: &crate::probe::Own, name: &str) -> Option<String> {
 pub struct SharedListing {
     ids: Vec<String>,
     foreign: bool,
+    /// The collection is private by nature: nothing in it is shared by design.
+    private: bool,
 }
 
 /// User A's listing of `pr`'s collection read again now (what B made since the baseline
 /// shows there if the collection is shared), else A's baseline answer.
 pub async fn fresh_listing(p: &Probe, a: &crate::auth::Identity, pr: &Probed) -> Option<Value> {
+    fresh_listing_read(p, a, pr).await.map(|(json, _)| json)
+}
+
+/// [`fresh_listing`] with the exchange that read it (the baseline's when the new read
+/// failed).
+pub async fn fresh_listing_read(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    pr: &Probed,
+) -> Option<(Value, std::sync::Arc<crate::engine::Exchange>)> {
     let op = listing_op(p, pr)?;
+    let baseline = || Some((op.user.as_ref()?.response.json()?, op.user.clone()?));
     match p
         .send_as(a, p.request("user A", reqwest::Method::GET, &op.path))
         .await
     {
-        Ok(ex) if ex.response.ok() => ex.response.json().or_else(|| listing(p, pr)),
-        _ => listing(p, pr),
+        Ok(ex) if ex.response.ok() => match ex.response.json() {
+            Some(json) => Some((json, ex)),
+            None => baseline(),
+        },
+        _ => baseline(),
     }
+}
+
+/// The path of the listing A reads for `pr`'s collection (`/api/notes` for
+/// `/api/notes/{id}`).
+pub fn listing_path<'p>(p: &'p Probe, pr: &Probed) -> Option<&'p str> {
+    listing_op(p, pr).map(|x| x.op.path.as_str())
+}
+
+/// Whether the records of collection `path` (`/api/notes`, `/api/v1/orders/`) are private
+/// by nature: a person's notes, diary, orders, payments, cards, bookings, secrets. Another
+/// user's record in such a listing is a leak, never content shared by design as posts,
+/// articles, products or a team's tasks are.
+pub fn private_by_nature(path: &str) -> bool {
+    const PRIVATE: &[&str] = &[
+        "note",
+        "diary",
+        "diarie",
+        "journal",
+        "memo",
+        "order",
+        "transaction",
+        "payment",
+        "transfer",
+        "invoice",
+        "bill",
+        "statement",
+        "receipt",
+        "card",
+        "wallet",
+        "booking",
+        "reservation",
+        "appointment",
+        "prescription",
+        "vault",
+        "secret",
+        "password",
+        "credential",
+        "address",
+        "addresse",
+        "cart",
+        "basket",
+        "purchase",
+    ];
+    let Some(last) = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{'))
+    else {
+        return false;
+    };
+    last.split(['-', '_'])
+        .map(str::to_ascii_lowercase)
+        .any(|w| {
+            let one = w.strip_suffix('s').unwrap_or(&w);
+            PRIVATE.contains(&one)
+        })
+}
+
+/// The first record of a listing that names user B as its owner and not user A (an owner
+/// field with B's id, name or email): in a collection private by nature, A reading it is
+/// a leak.
+pub fn record_of_b<'v>(p: &Probe, json: &'v Value) -> Option<&'v Value> {
+    records(json)
+        .into_iter()
+        .find(|r| owned_by(r, &p.own_b) == Some(true) && owned_by(r, &p.own) != Some(true))
 }
 
 impl SharedListing {
@@ -460,6 +541,7 @@ impl SharedListing {
         Some(SharedListing {
             ids: recs.iter().filter_map(|r| id_of(r)).collect(),
             foreign,
+            private: private_by_nature(&collection),
         })
     }
 
@@ -480,9 +562,10 @@ impl SharedListing {
 
     /// Whether object `id` of the collection is shared by design: the listing shows it, or
     /// shows other people's records. Then reading it by id gives nothing the listing does
-    /// not already give.
+    /// not already give. Never in a collection private by nature (notes, orders, cards):
+    /// there a listing of other people's records is the leak itself.
     pub fn shares(&self, id: &str) -> bool {
-        self.foreign || self.ids.iter().any(|i| i == id)
+        !self.private && (self.foreign || self.ids.iter().any(|i| i == id))
     }
 }
 

@@ -363,6 +363,32 @@ fn expired_token_command_is_run_again() {
 }
 
 #[test]
+fn api_with_source_tries_the_keys_the_code_holds() {
+    // The running app signs with a key no published list has; a settings file in the
+    // source given with --source holds it. `api` alone cannot crack the users' tokens;
+    // with --source it tries the code's keys and proves the key (SC301), never showing it.
+    let key = "tangerine-orbit-5521-quartz";
+    let bed = start_with("hardened-notes", &[("NOTES_JWT_SECRET", key)]);
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(
+        src.path().join("settings.py"),
+        format!("JWT_SECRET = \"{key}\"\nJWT_ALGORITHM = \"HS256\"\n"),
+    )
+    .unwrap();
+    let cracked = |extra: &[&str]| {
+        let out = api(&bed, &[&["--select", "SC301"], extra].concat());
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(key),
+            "the key in the report"
+        );
+        assert!(!stderr(&out).contains(key), "the key on stderr");
+        found(&json(&out)).iter().any(|g| g.0 == "SC301")
+    };
+    assert!(!cracked(&[]));
+    assert!(cracked(&["--source", src.path().to_str().unwrap()]));
+}
+
+#[test]
 fn custom_auth_header_works_like_bearer() {
     let bed = start("hardened-notes");
     let token = common::login(&bed, "alice");
@@ -1038,6 +1064,44 @@ fn api_zoo_found_where_planted_silent_where_safe() {
     assert!(
         diags.contains("browser routes") && diags.contains("GET /dashboard"),
         "{diags}"
+    );
+}
+
+#[test]
+fn registration_flag_seen_only_on_the_new_accounts_own_profile() {
+    // No listing shows other accounts' flags: the scan signs in as the account it
+    // registered with is_admin and reads its own /api/me against user A's.
+    let (t, a, b) = zoo_with(&[("ZOO_MEMBERS", "off")]);
+    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC213"]);
+    let report = json(&out);
+    let on_register: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SC213" && f["route"]["path"] == "/api/register")
+        .collect();
+    assert_eq!(on_register.len(), 1, "{}", stderr(&out));
+    let message = on_register[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("is_admin=true") && message.contains("GET /api/me"),
+        "{message}"
+    );
+    // The same registration ignoring the flag: nothing.
+    let (t, a, b) = zoo_with(&[("ZOO_MEMBERS", "off"), ("ZOO_REGISTER_ADMIN", "ignored")]);
+    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC213"]);
+    let report = json(&out);
+    assert!(
+        !found(&report)
+            .iter()
+            .any(|f| f.0 == "SC213" && f.2 == "/api/register"),
+        "{:?}",
+        found(&report)
+    );
+    // The scan's account really logged in.
+    assert!(
+        t.logins().iter().any(|n| n.starts_with("spillcheck")),
+        "{:?}",
+        t.logins()
     );
 }
 

@@ -232,6 +232,7 @@ async fn reads(p: &Probe) -> Vec<Finding> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let mut listings = std::collections::BTreeSet::new();
     for pr in authz::object_reads(p) {
         let mut unclear = None;
         let mut bypass = None;
@@ -244,12 +245,17 @@ async fn reads(p: &Probe) -> Vec<Finding> {
             ids.extend(created.clone());
         }
         // A's listing as it is now, B's objects made: a shared collection shows them.
-        let shared = match authz::fresh_listing(p, a, pr).await {
-            Some(json) => Some(
-                authz::SharedListing::of(p, pr)
-                    .unwrap_or_default()
-                    .with_ids_of(&json),
-            ),
+        let shared = match authz::fresh_listing_read(p, a, pr).await {
+            Some((json, lx)) => {
+                if let Some(f) = listing_of_b(p, pr, &json, &lx, &mut listings) {
+                    out.push(f);
+                }
+                Some(
+                    authz::SharedListing::of(p, pr)
+                        .unwrap_or_default()
+                        .with_ids_of(&json),
+                )
+            }
             None => authz::SharedListing::of(p, pr),
         };
         let own = object_of_a(p, pr).map(|id| authz::with_value(pr, &id));
@@ -302,6 +308,37 @@ async fn reads(p: &Probe) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A's listing of `pr`'s collection, a collection private by nature (notes, orders,
+/// cards), showing a record whose owner field names B: the listing leaks B's records. Once
+/// per listing (`seen`).
+fn listing_of_b(
+    p: &Probe,
+    pr: &Probed,
+    json: &serde_json::Value,
+    lx: &Exchange,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> Option<Finding> {
+    let path = authz::listing_path(p, pr)?;
+    if !authz::private_by_nature(path) || seen.contains(path) {
+        return None;
+    }
+    let record = authz::record_of_b(p, json)?;
+    seen.insert(path.to_owned());
+    let id = record
+        .get("id")
+        .map(crate::discovery::value_text)
+        .unwrap_or_default();
+    let why = format!(
+        "user A's listing shows user B's records (record {id} names B as its owner), in a collection private by nature"
+    );
+    Some(
+        Finding::new(&SC210, format!("GET {path}: {why}"))
+            .on_route("GET", path)
+            .with_confidence(Confidence::Likely)
+            .with_http(p.evidence(lx, &why, &[])),
+    )
 }
 
 /// Reads within another kind of account (merchants beside customers): the scan's second

@@ -10,7 +10,11 @@ use spillcheck_core::Finding;
 use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 use crate::discovery::value_text;
-use crate::login::{Form, example_object, owned_account, register_forms};
+use crate::login::{
+    Form, attempt, example_object, login_form, owned_account, owned_accounts, register_forms,
+    token_in,
+};
+use spillcheck_tokens::jwt::Jwt;
 use crate::probe::Probe;
 
 declare_rule! {
@@ -186,6 +190,13 @@ fn account_keys(p: &Probe) -> Vec<String> {
         .and_then(|pr| pr.user.as_ref())
         .and_then(|x| x.response.json());
     let mut known = keys(me.as_ref());
+    // The claims of A's token (`{"sub": 2, "is_admin": false}`): what the API keeps on
+    // every account, though no answer shows it.
+    if let Some(a) = &p.user
+        && let Ok(jwt) = Jwt::decode(&a.token())
+    {
+        known.extend(jwt.claims.keys().cloned());
+    }
     for e in p.engine.exchanges() {
         if e.request.actor == crate::engine::Actor::UserA
             && e.response.ok()
@@ -251,13 +262,21 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
     let set = stuck_beside(&injected, ex.response.json().as_ref(), Some(&password));
     if set.is_empty() {
         // The answer says only that it worked: the account's record read back where user
-        // A reads accounts (a user listing) tells whether the properties stuck.
-        let (set, back) = read_back(p, &injected, &user).await?;
+        // A reads accounts (a user listing) tells whether the properties stuck, else the
+        // account signed in: its token and its own profile against user A's.
+        if let Some((set, back)) = read_back(p, &injected, &user).await {
+            let why = format!(
+                "a new account was created with {}: {} {} shows it so, where other accounts have another value",
+                set.join(", "),
+                back.request.method,
+                back.request.url.path()
+            );
+            return Some(p.finding_on(&SC213, &form.op, &why, &ex, &[&back]));
+        }
+        let (set, place, back) = signed_in_view(p, form, &injected, &user, &password).await?;
         let why = format!(
-            "a new account was created with {}: {} {} shows it so, where other accounts have another value",
+            "a new account was created with {}: signed in, {place} shows it so, where user A's shows another value",
             set.join(", "),
-            back.request.method,
-            back.request.url.path()
         );
         return Some(p.finding_on(&SC213, &form.op, &why, &ex, &[&back]));
     }
@@ -324,6 +343,90 @@ async fn read_back(
             .collect();
         if !set.is_empty() {
             return Some((set, ex));
+        }
+    }
+    None
+}
+
+/// The injected properties `mine` holds with the value sent where user A's `theirs`
+/// holds them with another (first value of each key, at any depth).
+fn differing(injected: &Map<String, Value>, mine: &Value, theirs: &Value) -> Vec<String> {
+    let (mine, theirs) = (leaves(Some(mine)), leaves(Some(theirs)));
+    injected
+        .iter()
+        .filter(|(k, v)| {
+            mine.get(*k).is_some_and(|x| value_text(x) == value_text(v))
+                && theirs.get(*k).is_some_and(|x| value_text(x) != value_text(v))
+        })
+        .map(|(k, v)| format!("{k}={}", value_text(v)))
+        .collect()
+}
+
+/// The new account signed in with the password it registered with, where user A signed
+/// in: the injected properties its token's claims or its own profile (a read without
+/// path parameters that answers user A one object) show with the value sent, where A's
+/// show another. Where it showed them, and the exchange.
+async fn signed_in_view(
+    p: &Probe,
+    register: &Form,
+    injected: &Map<String, Value>,
+    user: &str,
+    password: &str,
+) -> Option<(Vec<String>, String, std::sync::Arc<crate::engine::Exchange>)> {
+    let a = p.user.as_ref()?;
+    // The login the scan's own account of this registration signed in at, else the users'.
+    let own = owned_accounts(p).await.into_iter().find(|x| {
+        x.register
+            .as_ref()
+            .is_some_and(|r| r.op.path == register.op.path)
+    });
+    let login = match own {
+        Some(x) => x.login,
+        None => p.a_login.clone().or_else(|| login_form(p))?,
+    };
+    let lx = attempt(p, &login, user, password, "scan's own account").await?;
+    if !lx.response.ok() || crate::inspect::failure_body(&lx.response) {
+        return None;
+    }
+    let token = token_in(&lx)?;
+    p.secret(&token);
+    if let (Ok(mine), Ok(theirs)) = (Jwt::decode(&token), Jwt::decode(&a.token())) {
+        let set = differing(
+            injected,
+            &Value::Object(mine.claims),
+            &Value::Object(theirs.claims),
+        );
+        if !set.is_empty() {
+            return Some((set, "its token's claims".to_owned(), lx));
+        }
+    }
+    let header = p.placement.header(&token);
+    let profiles = p.ops.iter().filter_map(|pr| {
+        let theirs = pr.user.as_ref().filter(|_| pr.user_ok())?.response.json()?;
+        let one = theirs.is_object() && crate::authz::records(&theirs).len() <= 1;
+        (pr.op.method == "GET"
+            && pr.op.path_params().count() == 0
+            && one
+            && !differing(injected, &Value::Object(injected.clone()), &theirs).is_empty())
+        .then_some((pr, theirs))
+    });
+    for (pr, theirs) in profiles.take(4) {
+        let Ok(x) = p
+            .with_header(
+                "scan's own account",
+                Some(header.clone()),
+                p.request("", Method::GET, &pr.path),
+            )
+            .await
+        else {
+            continue;
+        };
+        let Some(mine) = x.response.json().filter(|_| x.response.ok()) else {
+            continue;
+        };
+        let set = differing(injected, &mine, &theirs);
+        if !set.is_empty() {
+            return Some((set, format!("GET {}", pr.op.path), x));
         }
     }
     None

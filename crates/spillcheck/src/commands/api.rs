@@ -229,17 +229,34 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
     ops
 }
 
-/// The routes of `--source PATH` (none without it).
+/// The routes of `--source PATH` and the signing keys its code holds (none without it).
 fn extra_source_routes(
     args: &ProbeArgs,
     config: &Config,
-) -> anyhow::Result<Vec<spillcheck_python::Route>> {
+) -> anyhow::Result<(Vec<spillcheck_python::Route>, Vec<String>)> {
     let Some(src) = &args.source else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
-    let analysis =
-        crate::commands::code::run_analysis(std::slice::from_ref(src), config, &|_| false, None)?;
-    Ok(analysis.routes)
+    let analysis = crate::commands::code::run_analysis(
+        std::slice::from_ref(src),
+        config,
+        &|id| KEY_RULES.contains(&id),
+        None,
+    )?;
+    Ok((analysis.routes, code_keys(&analysis.findings)))
+}
+
+/// The rules whose findings hold the signing keys the code holds.
+const KEY_RULES: [&str; 2] = ["SC130", "SC131"];
+
+/// The signing keys the code holds (SC130's and SC131's literals), tried on the users'
+/// tokens by the probe (SC204, impersonation) and by the token audit (SC301).
+fn code_keys(findings: &[spillcheck_core::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| KEY_RULES.contains(&f.rule_id.as_str()))
+        .flat_map(|f| f.secrets.iter().cloned())
+        .collect()
 }
 
 struct Probed {
@@ -537,7 +554,7 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     let start = args.probe.source.as_deref().unwrap_or(Path::new("."));
     let config = load_config(&args.common, start)?;
     let rt = runtime()?;
-    let source_routes = extra_source_routes(&args.probe, &config)?;
+    let (source_routes, code_keys) = extra_source_routes(&args.probe, &config)?;
     let source_ops = source_operations(&source_routes);
     let root = match &args.probe.source {
         Some(_) => Some(std::env::current_dir()?),
@@ -549,11 +566,11 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
         &args.probe,
         &config,
         source_ops,
-        Vec::new(),
+        code_keys.clone(),
         enabled,
         progress(),
     ))?;
-    let (more, mut diagnostics) = extras(&args.probe, &probed, &[]);
+    let (more, mut diagnostics) = extras(&args.probe, &probed, &code_keys);
     let mut findings = probed.outcome.findings;
     findings.extend(more);
     diagnostics.extend(probed.outcome.diagnostics);
@@ -717,18 +734,10 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     let paths = std::slice::from_ref(&args.path);
     let analysis = crate::commands::code::code_analysis(paths, &config, &enabled, None)?;
     let mut ops = source_operations(&analysis.routes);
-    ops.extend(source_operations(&extra_source_routes(
-        &args.probe,
-        &config,
-    )?));
-    // The signing keys the code holds (SC130's and SC131's literals), tried on the users'
-    // tokens by the probe (SC204, impersonation) and by the token audit (SC301).
-    let code_keys: Vec<String> = analysis
-        .findings
-        .iter()
-        .filter(|f| matches!(f.rule_id.as_str(), "SC130" | "SC131"))
-        .flat_map(|f| f.secrets.iter().cloned())
-        .collect();
+    let (extra_routes, extra_keys) = extra_source_routes(&args.probe, &config)?;
+    ops.extend(source_operations(&extra_routes));
+    let mut code_keys = code_keys(&analysis.findings);
+    code_keys.extend(extra_keys);
     let rt = runtime()?;
     let probe_enabled = enabled_set(&args.common, &config)?;
     let probed = rt.block_on(async {
