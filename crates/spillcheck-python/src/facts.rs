@@ -530,6 +530,10 @@ pub(crate) fn is_rejection(stmt: &Stmt) -> bool {
                 "authorizationerror",
                 "accessdenied",
                 "unauthenticated",
+                // `raise InvalidCredentials(...)`, `BadCredentialsError`
+                "credentials",
+                "loginrequired",
+                "notloggedin",
             ]
             .iter()
             .any(|k| name.contains(k))

@@ -296,6 +296,9 @@ struct Gathered<'a> {
     /// Project classes derived from `Blueprint` (`class PgAdminModule(Blueprint)`), and
     /// functions that return a new one (`def get_blueprint(name): return Blueprint(name, ...)`).
     blueprint_classes: HashSet<String>,
+    /// Project classes derived from Flask-RESTful's or RESTX's `Api` (`class CustomApi(Api)`,
+    /// for its own error handling), to a fixpoint.
+    api_classes: HashSet<String>,
     /// Project classes that make a blueprint of their own in `__init__` (`self.blueprint =
     /// Blueprint("api", __name__, url_prefix="/api")`), by class name: the blueprint's
     /// name and prefix. An object of one registers its routes on that blueprint
@@ -939,7 +942,7 @@ impl<'a> Gathered<'a> {
     /// at each of their calls.
     fn route_tables(&mut self, files: &'a [SourceFile]) {
         use crate::route_tables::{
-            Kind, TableLoop, decorator_params, entries, keyword_entries, loops_in,
+            Kind, TableLoop, decorator_params, entries, keyed_entries, keyword_entries, loops_in,
         };
         type Found<'a> = (
             String,
@@ -964,10 +967,15 @@ impl<'a> Gathered<'a> {
                 },
                 other => other,
             };
+            let pairs = match (&l.kind, &l.keys) {
+                (Kind::UrlRuleKwargs, _) => Vec::new(),
+                (Kind::ResourceKeys, Some((view, path))) => keyed_entries(table, view, path),
+                _ => entries(table, l.path_at, l.view_at),
+            };
             let rows: Vec<(String, String, Vec<String>)> = if l.kind == Kind::UrlRuleKwargs {
                 keyword_entries(table)
             } else {
-                entries(table, l.path_at, l.view_at)
+                pairs
                     .into_iter()
                     .map(|(path, view)| (path, view, vec!["GET".to_owned()]))
                     .collect()
@@ -1091,7 +1099,7 @@ impl<'a> Gathered<'a> {
                     file,
                     decorators,
                 )),
-                Kind::Resource => {
+                Kind::Resource | Kind::ResourceKeys => {
                     self.resources
                         .push((receiver, view, vec![path], file, decorators));
                 }
@@ -1324,6 +1332,8 @@ impl<'a> Gathered<'a> {
         let last = name.rsplit('.').next().unwrap_or_default();
         let last = if self.blueprint_classes.contains(last) {
             "Blueprint"
+        } else if self.api_classes.contains(last) {
+            "Api"
         } else {
             last
         };
@@ -1383,6 +1393,19 @@ impl<'a> Gathered<'a> {
     }
 
     fn call(&mut self, call: &'a ast::ExprCall, file: usize) {
+        // `api = Api()` then `api.init_app(api_blueprint)`: the Api is attached to that
+        // blueprint, as `Api(api_blueprint)` would be.
+        if callee_last(call) == Some("init_app")
+            && let Expr::Attribute(a) = call.func.as_ref()
+            && let Some(api) = dotted(&a.value)
+            && let [on] = call.arguments.args.as_ref()
+            && let Some(on) = dotted(on)
+            && let Some(key) = self.resolve(&self.apis, file, &api)
+            && let Some(entry) = self.apis.get_mut(&key)
+            && entry.0.is_empty()
+        {
+            entry.0 = on;
+        }
         // `bp.route("/login", methods=["GET", "POST"])(login)`: the decorator applied by
         // hand, a URL rule for the view.
         if let Expr::Call(inner) = call.func.as_ref()
@@ -2121,6 +2144,17 @@ impl<'a> Gathered<'a> {
                 }
             }
             if g.blueprint_classes.len() == before {
+                break;
+            }
+        }
+        loop {
+            let before = g.api_classes.len();
+            for (name, b) in &bases {
+                if b.iter().any(|x| x == "Api" || g.api_classes.contains(x)) {
+                    g.api_classes.insert(name.clone());
+                }
+            }
+            if g.api_classes.len() == before {
                 break;
             }
         }

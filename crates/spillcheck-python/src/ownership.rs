@@ -476,6 +476,7 @@ fn route<'a>(
         || summaries
             .own_facts(site.file_index, func, &externals[site.file_index])
             .checks_role
+        || hands_on_role_refusal(&func.body, summaries)
         || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
     if role {
         site.route.owner_check = OwnerCheck::RoleRestricted;
@@ -636,6 +637,49 @@ fn names_a_grant(x: &Expr) -> bool {
         let n = n.to_ascii_lowercase();
         GRANT_WORDS.iter().any(|w| n.contains(w))
     })
+}
+
+/// Whether a view answers with what a role check hands it: `err = admin_required()` then
+/// `if err: return err` (or `if err is not None:`), where the helper itself compares a role
+/// and returns a refusal (`if not user.is_admin: return jsonify(...), 403`). The route is
+/// then a role's, as it would be with the check inline.
+fn hands_on_role_refusal(body: &[ast::Stmt], summaries: &crate::facts::Summaries) -> bool {
+    let mut refusals: Vec<&str> = Vec::new();
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Assign(a) => {
+                if let [Expr::Name(target)] = a.targets.as_slice()
+                    && let Expr::Call(c) = a.value.as_ref()
+                    && let Some(helper) = callee_last(c)
+                    && summaries.definitions.get(helper) == Some(&1)
+                    && summaries.by_name.get(helper).is_some_and(|f| f.checks_role)
+                {
+                    refusals.push(target.id.as_str());
+                }
+            }
+            ast::Stmt::If(i) if !refusals.is_empty() => {
+                let tested = |name: &str| {
+                    let mut hit = false;
+                    crate::ast_util::each_expr(&i.test, &mut |e| {
+                        hit |= matches!(e, Expr::Name(n) if n.id.as_str() == name);
+                    });
+                    hit
+                };
+                let returns = |name: &str| {
+                    i.body.iter().any(|s| {
+                        matches!(s, ast::Stmt::Return(r) if r.value.as_deref().is_some_and(
+                            |v| matches!(v, Expr::Name(n) if n.id.as_str() == name)
+                        ))
+                    })
+                };
+                if refusals.iter().any(|r| tested(r) && returns(r)) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn decorator_is_role_name(name: &str) -> bool {

@@ -32,6 +32,9 @@ pub(crate) enum Kind {
     UrlRuleArgs,
     /// `X.add_url_rule(**rule)` over `{"rule": path, "view_func": view, "methods": [...]}`.
     UrlRuleKwargs,
+    /// `api.add_resource(res["resource"], res["urls"], …)` over records naming the view and
+    /// the paths by key (`dict(resource=InstanceEndpoint, urls="/instance/")`).
+    ResourceKeys,
 }
 
 /// A loop over `(path, view)` pairs that registers each.
@@ -45,6 +48,8 @@ pub(crate) struct TableLoop<'a> {
     pub kind: Kind,
     /// The object the routes are registered on (`blueprint`, `api`), as written.
     pub receiver: String,
+    /// For [`Kind::ResourceKeys`]: the keys of the view and of the paths.
+    pub keys: Option<(String, String)>,
 }
 
 /// The table loops of a body, at any depth (not inside nested functions or classes).
@@ -60,8 +65,27 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
     // arguments, `(path, endpoint, view_function)`.
     if let Expr::Name(target) = f.target.as_ref() {
         let mut found = None;
+        let mut keyed = None;
         each_call(&f.body, &mut |c| {
             let is_target = |e: &Expr| matches!(e, Expr::Name(n) if n.id == target.id);
+            // `res["resource"]`: a key of the loop's record.
+            let key_of = |e: Option<&Expr>| match e {
+                Some(Expr::Subscript(sub)) if is_target(&sub.value) => {
+                    str_value(&sub.slice).map(str::to_owned)
+                }
+                _ => None,
+            };
+            if keyed.is_none()
+                && callee_last(c) == Some("add_resource")
+                && let (Some(view), Some(path)) = (
+                    key_of(c.arguments.args.first()),
+                    key_of(c.arguments.args.get(1)),
+                )
+                && let Expr::Attribute(a) = c.func.as_ref()
+                && let Some(receiver) = dotted(&a.value)
+            {
+                keyed = Some(((view, path), receiver));
+            }
             let kind = match (c.arguments.args.as_ref(), c.arguments.keywords.as_ref()) {
                 ([Expr::Starred(st)], []) if is_target(&st.value) => Some(Kind::UrlRuleArgs),
                 ([], [k]) if k.arg.is_none() && is_target(&k.value) => Some(Kind::UrlRuleKwargs),
@@ -76,12 +100,23 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
                 found = Some((kind, receiver));
             }
         });
+        if let Some((keys, receiver)) = keyed {
+            return Some(TableLoop {
+                iter: &f.iter,
+                path_at: 0,
+                view_at: 0,
+                kind: Kind::ResourceKeys,
+                receiver,
+                keys: Some(keys),
+            });
+        }
         return found.map(|(kind, receiver)| TableLoop {
             iter: &f.iter,
             path_at: 0,
             view_at: 2,
             kind,
             receiver,
+            keys: None,
         });
     }
     let Expr::Tuple(t) = f.target.as_ref() else {
@@ -131,6 +166,7 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
                         view_at,
                         kind: Kind::UrlRule,
                         receiver,
+                        keys: None,
                     });
                 }
             }
@@ -144,6 +180,7 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
                         view_at,
                         kind: Kind::Resource,
                         receiver,
+                        keys: None,
                     });
                 }
             }
@@ -274,6 +311,47 @@ pub(crate) fn keyword_entries(table: &Expr) -> Vec<(String, String, Vec<String>)
         .collect()
 }
 
+/// The `(path, view)` pairs of a table of records naming them by key: `dict(resource=A,
+/// urls="/a/")` or `{"resource": A, "urls": ("/a", "/a/<id>")}` (every path of a tuple or
+/// list). Records of another shape are skipped.
+pub(crate) fn keyed_entries(table: &Expr, view_key: &str, path_key: &str) -> Vec<(String, String)> {
+    let items = match table {
+        Expr::List(l) => &l.elts,
+        Expr::Tuple(t) => &t.elts,
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let get = |key: &str| -> Option<&Expr> {
+            match item {
+                Expr::Dict(d) => d
+                    .items
+                    .iter()
+                    .find(|i| i.key.as_ref().and_then(str_value) == Some(key))
+                    .map(|i| &i.value),
+                Expr::Call(c) if matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == "dict") => {
+                    c.arguments
+                        .keywords
+                        .iter()
+                        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == key))
+                        .map(|k| &k.value)
+                }
+                _ => None,
+            }
+        };
+        let (Some(view), Some(paths)) = (get(view_key).and_then(dotted), get(path_key)) else {
+            continue;
+        };
+        let paths: Vec<&str> = match paths {
+            Expr::List(l) => l.elts.iter().filter_map(str_value).collect(),
+            Expr::Tuple(t) => t.elts.iter().filter_map(str_value).collect(),
+            other => str_value(other).into_iter().collect(),
+        };
+        out.extend(paths.into_iter().map(|p| (p.to_owned(), view.clone())));
+    }
+    out
+}
+
 pub(crate) fn entries(table: &Expr, path_at: usize, view_at: usize) -> Vec<(String, String)> {
     let items = match table {
         Expr::List(l) => &l.elts,
@@ -365,6 +443,32 @@ mod tests {
         };
         assert_eq!(decorator_params(f), vec!["decorators"]);
         assert_eq!(loops_in(&f.body).len(), 1);
+    }
+
+    #[test]
+    fn a_loop_over_records_naming_the_resource_and_its_urls() {
+        let m = module(
+            "resources = [dict(resource=A, urls=\"/a/\", endpoint=\"a\"), {\"resource\": views.B, \"urls\": (\"/b\", \"/b/<id>\")}, dict(urls=\"/c\")]\ndef create_app():\n    for res in resources:\n        api.add_resource(res[\"resource\"], res[\"urls\"], endpoint=res[\"endpoint\"])\n",
+        );
+        let Stmt::FunctionDef(f) = &m.body[1] else {
+            panic!()
+        };
+        let l = loops_in(&f.body);
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].kind, Kind::ResourceKeys);
+        assert_eq!(l[0].receiver, "api");
+        assert_eq!(l[0].keys, Some(("resource".to_owned(), "urls".to_owned())));
+        let Stmt::Assign(a) = &m.body[0] else {
+            panic!()
+        };
+        assert_eq!(
+            keyed_entries(&a.value, "resource", "urls"),
+            vec![
+                ("/a/".to_owned(), "A".to_owned()),
+                ("/b".to_owned(), "views.B".to_owned()),
+                ("/b/<id>".to_owned(), "views.B".to_owned())
+            ]
+        );
     }
 
     #[test]
