@@ -1095,6 +1095,13 @@ def create_app():
                 return jsonify(notice)
         return jsonify(status="fail", message="no such notice"), 404
 
+    # Safe: the showcase every visitor browses, by its path's own word public; each entry
+    # names its owner's number, nothing personal.
+    @app.get("/api/public/showcase")
+    def showcase():
+        return jsonify([{"id": 1, "title": "Garden planner", "owner_id": 1},
+                        {"id": 2, "title": "Reading list", "owner_id": 2}])
+
     # Safe: a feedback form anyone may send; only the staff read what was sent.
     feedback = []
 

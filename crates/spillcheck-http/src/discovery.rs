@@ -502,7 +502,17 @@ fn example_named(root: &Map<String, Value>, name: &str, schema: &Value, depth: u
             let mut m = Map::new();
             if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                 for (k, v) in props {
-                    m.insert(k.clone(), example_named(root, k, v, depth + 1));
+                    // What the server writes (`readOnly`, marshmallow's `dump_only` as
+                    // Flask-Smorest and APIFairy document it) is refused in a request body
+                    // (`422 {"id": ["Unknown field."]}`).
+                    let read_only = resolve(root, v)
+                        .unwrap_or(v)
+                        .get("readOnly")
+                        .and_then(Value::as_bool)
+                        == Some(true);
+                    if !read_only {
+                        m.insert(k.clone(), example_named(root, k, v, depth + 1));
+                    }
                 }
             }
             Value::Object(m)
@@ -1390,6 +1400,28 @@ mod tests {
     }
 
     use super::*;
+
+    /// What the server writes is left out of a request body: `readOnly` properties, inline
+    /// or behind a `$ref` (Flask-Smorest documents one schema for both directions).
+    #[test]
+    fn read_only_properties_are_not_sent() {
+        let root = serde_json::json!({"components": {"schemas": {
+            "Stamp": {"type": "string", "format": "date-time", "readOnly": true}}}});
+        let root = root.as_object().unwrap();
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid", "readOnly": true},
+            "created_at": {"$ref": "#/components/schemas/Stamp"},
+            "name": {"type": "string"}}});
+        let v = example_for(root, &schema, 0);
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name"]);
+        assert_eq!(
+            body_from_schema(root, "application/json", &schema)
+                .properties
+                .len(),
+            3
+        );
+    }
 
     /// Every example built from a schema is valid against that schema (checked with a JSON
     /// Schema validator, formats included), for the constraints real APIs document.

@@ -631,8 +631,9 @@ fn known_fields(ops: &[Probed], pr: &Probed) -> Vec<String> {
 
 /// `sent` with each field the error text names (quoted: `"limit"`, `'limit'`,
 /// `` `limit` ``) renamed to a known field that ends with it as a word (`limit` →
-/// `card_limit`), or dropped when none does; `None` when the error names no field or
-/// nothing would be left.
+/// `card_limit`), or dropped when none does or when the error says the field is not taken
+/// at all (`{"id": ["Unknown field."]}`, "extra fields not permitted", read-only); `None`
+/// when the error names no field or nothing would be left.
 pub(crate) fn repaired_body(
     sent: &Map<String, Value>,
     error: &str,
@@ -646,6 +647,26 @@ pub(crate) fn repaired_body(
             error.contains(&format!("{q}{k}{q}")) || error.contains(&format!("\\{q}{k}\\{q}"))
         })
     };
+    // The words that follow the field's name in the error say it is not taken at all:
+    // a renamed field would be refused the same way.
+    let refused = |k: &str| {
+        const NOT_TAKEN: &[&str] = &[
+            "unknown field",
+            "unexpected",
+            "not permitted",
+            "not allowed",
+            "read-only",
+            "read only",
+            "readonly",
+        ];
+        let k = k.to_ascii_lowercase();
+        ['"', '\'', '`'].iter().any(|q| {
+            error.match_indices(&format!("{q}{k}{q}")).any(|(at, m)| {
+                let after: String = error[at + m.len()..].chars().take(48).collect();
+                NOT_TAKEN.iter().any(|w| after.contains(w))
+            })
+        })
+    };
     let mut out = Map::new();
     let mut changed = false;
     for (k, v) in sent {
@@ -654,6 +675,9 @@ pub(crate) fn repaired_body(
             continue;
         }
         changed = true;
+        if refused(k) {
+            continue;
+        }
         let lower = k.to_ascii_lowercase();
         if let Some(other) = known.iter().find(|n| {
             let n = n.to_ascii_lowercase();
@@ -1166,6 +1190,16 @@ mod tests {
         // A named field with no known counterpart is dropped.
         let fixed = repaired_body(sent, "column 'note' does not exist", &known).unwrap();
         assert!(!fixed.contains_key("note") && fixed.contains_key("limit"));
+        // Fields the schema does not take at all (marshmallow's answer for read-only and
+        // unknown fields) are dropped, never renamed to another id-like field.
+        let project = serde_json::json!({"id": 1, "owner_id": 2, "name": "p", "created_at": "x"});
+        let known = vec!["project_id".to_owned(), "name".to_owned()];
+        let error = r#"{"code": 422, "errors": {"json": {"created_at": ["Unknown field."], "id": ["Unknown field."], "owner_id": ["Unknown field."]}}}"#;
+        let fixed = repaired_body(project.as_object().unwrap(), error, &known).unwrap();
+        assert_eq!(
+            fixed,
+            *serde_json::json!({"name": "p"}).as_object().unwrap()
+        );
     }
 
     #[test]

@@ -49,25 +49,40 @@ declare_rule! {
 /// secrets, or fields that tie a record to a person (`user_id`, `owner_id`, `customer_id`...).
 /// Otherwise records with any id count too.
 pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
+    let k = kinds(r);
+    k.private || k.owner || (!personal && k.record)
+}
+
+/// What kinds of data an answer holds.
+#[derive(Default)]
+struct Kinds {
+    /// Emails of people, phone numbers, secrets, personal fields with a value.
+    private: bool,
+    /// Fields that tie a record to a person (`owner_id`).
+    owner: bool,
+    /// Records with ids.
+    record: bool,
+}
+
+fn kinds(r: &Response) -> Kinds {
     // A person's address; a published mailbox (`careers@`) is not anybody's data.
     let personal_email = |text: &str| {
         inspect::emails(text)
             .iter()
             .any(|e| !inspect::is_role_address(e))
     };
+    let mut out = Kinds::default();
     let Some(json) = r.json() else {
-        return personal_email(&r.text());
+        out.private = personal_email(&r.text());
+        return out;
     };
     // An API description lists field names (`email`, `password`), not anybody's data.
     if inspect::is_api_description(&json) {
-        return false;
+        return out;
     }
-    if personal_email(&r.text()) {
-        return true;
-    }
+    out.private = personal_email(&r.text());
     // A demo credential set (`ASIADEMO…`, `…DEMODEMO`) is nobody's data.
     let json = inspect::without_demo_records(&json);
-    let mut data = false;
     inspect::visit(&json, &mut |k, v| {
         // A flag or an empty value holds nobody's data (`"password_reset": true` is a
         // setting, `"otp_pin_set_random_user": []` an empty list).
@@ -78,11 +93,11 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
             serde_json::Value::Object(o) => o.is_empty(),
             serde_json::Value::Number(_) => false,
         };
-        if empty || data {
+        if empty {
             return;
         }
         let k = k.to_ascii_lowercase();
-        let owner = [
+        out.owner |= [
             "user_id",
             "userid",
             "owner",
@@ -99,10 +114,19 @@ pub(crate) fn carries_data(r: &Response, personal: bool) -> bool {
         let personal_field =
             spillcheck_core::vocab::is_personal_field(&k) && !v.as_str().is_some_and(str::is_empty);
         let phone = inspect::is_phone_key(&k) && v.as_str().is_some_and(inspect::is_phone_value);
-        let record = k == "id" || k.ends_with("_id");
-        data = owner || secret || phone || personal_field || (!personal && record);
+        out.private |= secret || phone || personal_field;
+        out.record |= k == "id" || k.ends_with("_id");
     });
-    data
+    out
+}
+
+/// Whether a path says it is public (`/api/v1/public/projects`, `/public-feed`): what it
+/// answers anonymous callers is meant for them, unless it holds private data (emails,
+/// phones, secrets, personal fields), not merely records naming their owners.
+fn says_public(path: &str) -> bool {
+    path.to_ascii_lowercase()
+        .split('/')
+        .any(|segment| segment.split(['-', '_']).any(|w| w == "public"))
 }
 
 /// The name of user A's (or B's) private key (an account number, an email, a phone; not a
@@ -250,6 +274,9 @@ pub(crate) fn check(p: &Probe, _: &[Arc<Exchange>]) -> Vec<Finding> {
         {
             continue;
         }
+        if says_public(&pr.op.path) && !kinds(&anon.response).private {
+            continue;
+        }
         let keyed = private_key_in(p, &pr.path);
         // The description's blanket default documents nothing about an operation public by
         // nature (a status page, the API document itself, a sign-in), nor about one whose
@@ -378,6 +405,19 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_that_say_public() {
+        assert!(says_public("/api/v1/public/projects"));
+        assert!(says_public("/public-feed"));
+        assert!(!says_public("/api/publications/{id}"));
+        assert!(!says_public("/api/users/{id}"));
+        let owners = Response::for_tests(200, r#"[{"id": 1, "title": "t", "owner_id": 3}]"#);
+        let k = kinds(&owners);
+        assert!(k.owner && k.record && !k.private);
+        let emails = Response::for_tests(200, r#"[{"id": 1, "email": "ann@corp.test"}]"#);
+        assert!(kinds(&emails).private);
+    }
 
     #[test]
     fn a_demo_credential_set_carries_no_data() {
