@@ -80,7 +80,7 @@ fn signs() -> &'static [(Regex, &'static str)] {
             // Expecting value…")`); with a 5xx, an exception relayed.
             (r"invalid literal for int\(\) with base \d+|could not convert string to float|Expecting value: line \d+ column \d+", PARSE_OF_INPUT),
             // Database errors as the driver words them (PostgreSQL, SQLite, MySQL).
-            (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me"#, "a database error message"),
+            (r#"invalid input syntax for (?:type|integer)|relation \\?"[^"\\]{1,80}\\?" does not exist|column \\?"[^"\\]{1,80}\\?" does not exist|duplicate key value violates unique constraint|syntax error at or near \\?"|current transaction is aborted, commands ignored|\bno such (?:table|column): \w|UNIQUE constraint failed: \w|NOT NULL constraint failed: \w|\bDuplicate entry '[^']*' for key|\(Background on this error at: https?://sqlalche\.me|\bnear \\?".{0,160}?\\?": syntax error|\bunrecognized token: \\?""#, "a database error message"),
         ]
         .into_iter()
         .map(|(r, what)| (Regex::new(r).unwrap(), what))
@@ -255,6 +255,9 @@ mod tests {
             r#"{"message": "unterminated quoted identifier at or near \"\"<x>'\"\nLINE 1: SELECT id FROM users"}"#,
             r#"{"message": "oops\nLINE 1: SELECT id FROM users WHERE username='x'"}"#,
             r#"{"error": "syntax error at or near \"spillcheck\""}"#,
+            // SQLite's own wording, the client's quote inside the quoted fragment.
+            r#"{"error": "near \"\"<spillcheck>%%' OR description LIKE '%'\"\": syntax error"}"#,
+            r#"{"error": "unrecognized token: \"'<spillcheck>\""}"#,
             r#"{"e": "(psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint \"users_pkey\""}"#,
             "Traceback (most recent call last):\n  File \"/app/app.py\", line 3, in <module>",
         ] {
