@@ -45,6 +45,8 @@ Planted (see expected.toml):
                                   it; the create answers the new id as `order_id` only
 - POST /api/memos                 anyone adds a memo without a token (the decorator was
                                   forgotten), though GET /api/memos lists the caller's only
+- PATCH /api/tasks/<id>            any user changes any task; tasks are made only under one of
+                                  the caller's projects (POST /api/projects/<id>/tasks)
 - GET  /api/journal               lists every user's private journal entries, each naming
                                   its owner; GET /api/journal/<id> reads any entry
 - POST /api/register              copies `is_admin` from the body: a new account is an
@@ -1067,6 +1069,65 @@ def create_app():
     @token_required
     def journal_read_v2(entry_id):
         return journal_entry(entry_id, own_only=True)
+
+    # Planted: tasks are made only under a project of the caller's
+    # (POST /api/projects/<id>/tasks) and read by their owner only, but their flat update
+    # lets any user change any task. Each user starts with a project of their own.
+    projects = {1: {"id": 1, "name": "Garden", "owner": "alice"},
+                2: {"id": 2, "name": "Kitchen", "owner": "bob"}}
+    tasks = {}  # id -> {"id", "title", "project_id", "owner"}
+
+    @app.get("/api/projects")
+    @token_required
+    def project_list():
+        return jsonify(projects=[x for x in projects.values() if x["owner"] == g.user["username"]])
+
+    @app.post("/api/projects/<int:project_id>/tasks")
+    @token_required
+    def task_create(project_id):
+        project = projects.get(project_id)
+        if project is None or project["owner"] != g.user["username"]:
+            return jsonify(status="fail", message="no such project"), 404
+        title = str((request.get_json(silent=True) or {}).get("title") or "")
+        if not title:
+            return jsonify(status="fail", message="title is required"), 400
+        task = {"id": len(tasks) + 1, "title": title, "project_id": project_id,
+                "owner": g.user["username"]}
+        tasks[task["id"]] = task
+        return jsonify(task), 201
+
+    def own_task(task_id):
+        task = tasks.get(task_id)
+        return task if task is not None and task["owner"] == g.user["username"] else None
+
+    def task_rewrite(task):
+        if task is None:
+            return jsonify(status="fail", message="no such task"), 404
+        task["title"] = str((request.get_json(silent=True) or {}).get("title") or task["title"])
+        return jsonify(task)
+
+    @app.get("/api/tasks/<int:task_id>")
+    @token_required
+    def task_read(task_id):
+        task = own_task(task_id)
+        return jsonify(task) if task else (jsonify(status="fail", message="no such task"), 404)
+
+    @app.patch("/api/tasks/<int:task_id>")
+    @token_required
+    def task_edit(task_id):
+        return task_rewrite(tasks.get(task_id))
+
+    # Safe: the same tasks, changed by their owner only.
+    @app.get("/api/v2/tasks/<int:task_id>")
+    @token_required
+    def task_read_v2(task_id):
+        task = own_task(task_id)
+        return jsonify(task) if task else (jsonify(status="fail", message="no such task"), 404)
+
+    @app.patch("/api/v2/tasks/<int:task_id>")
+    @token_required
+    def task_edit_v2(task_id):
+        return task_rewrite(own_task(task_id))
 
     # Safe: a notice board every member reads; each notice names its author.
     notices = []  # {"id", "text", "author"}

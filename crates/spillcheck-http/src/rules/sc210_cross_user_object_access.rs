@@ -502,6 +502,36 @@ fn create_op<'a>(p: &'a Probe, read: &Probed) -> Option<&'a Probed> {
         .find(|c| c.op.method == "POST" && c.op.path == collection)
 }
 
+/// Where B creates an object of `read`'s flat collection when the API makes them only
+/// under a parent (`POST /projects/{project_id}/tasks` for `PATCH /tasks/{task_id}`): a
+/// POST with one path parameter whose last segment is the collection's noun, the parent
+/// being one of B's own (a value B's answers show under that parameter's name and A's do
+/// not). The operation and the concrete path.
+fn nested_create<'a>(p: &'a Probe, read: &Probed) -> Option<(&'a Probed, String)> {
+    let collection = authz::prefix(read).trim_end_matches('/').to_owned();
+    let noun = collection.rsplit('/').next()?;
+    if noun.is_empty() || noun.starts_with('{') {
+        return None;
+    }
+    p.ops
+        .iter()
+        .filter(|c| {
+            c.op.method == "POST"
+                && c.op.path_params().count() == 1
+                && c.op.path.trim_end_matches('/').rsplit('/').next() == Some(noun)
+                && crate::writes::side_effect(&c.op).is_none()
+        })
+        .find_map(|c| {
+            let param = authz::param(c)?;
+            let prefix = authz::prefix(c);
+            let a_values = authz::texts(&p.seen_a.candidates(&param.name, &prefix));
+            let parent = authz::texts(&p.seen_b.candidates(&param.name, &prefix))
+                .into_iter()
+                .find(|v| !a_values.contains(v))?;
+            Some((c, authz::with_value(c, &parent)))
+        })
+}
+
 /// B creates an object of `read`'s collection (only with `--allow-writes`); its id.
 async fn create_as_b(
     p: &Probe,
@@ -511,7 +541,10 @@ async fn create_as_b(
     if !p.engine.settings().allow_writes {
         return None;
     }
-    let create = create_op(p, read)?;
+    let (create, create_path) = match create_op(p, read) {
+        Some(c) => (c, c.op.path.clone()),
+        None => nested_create(p, read)?,
+    };
     let mut body = create
         .op
         .body
@@ -521,7 +554,7 @@ async fn create_as_b(
     let made = p
         .send_as(
             b,
-            p.request("user B", Method::POST, &create.op.path)
+            p.request("user B", Method::POST, &create_path)
                 .json(&body),
         )
         .await
