@@ -115,7 +115,8 @@ itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (a
 bob / bob-pw-9Tz!; ZOO_PASSWORD_CHECK=none makes it ignore the password, planted) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
 must log in again mid-scan. GET /_logins counts the successful logins. ZOO_MEMBERS=off drops
 GET /api/members, so only a new account's own /api/me shows the is_admin it registered with;
-ZOO_REGISTER_ADMIN=ignored makes the registration ignore is_admin (safe).
+ZOO_REGISTER_ADMIN=ignored makes the registration ignore is_admin (safe); =default makes every
+new account an administrator whatever it sends (no mass assignment: a design choice).
 
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
 """
@@ -846,9 +847,11 @@ def create_app():
                                     "full_name": full_name, "password": password,
                                     "pin": f"{secrets.randbelow(10000):04d}",
                                     # Planted: a new account may make itself an administrator
-                                    # (ZOO_REGISTER_ADMIN=ignored: safe, the flag is never taken).
-                                    "is_admin": bool(data.get("is_admin", False))
-                                    and os.environ.get("ZOO_REGISTER_ADMIN") != "ignored"}
+                                    # (ZOO_REGISTER_ADMIN=ignored: safe, the flag is never taken;
+                                    # =default: every new account is one, whatever it sends).
+                                    "is_admin": os.environ.get("ZOO_REGISTER_ADMIN") == "default"
+                                    or (bool(data.get("is_admin", False))
+                                        and os.environ.get("ZOO_REGISTER_ADMIN") != "ignored")}
         return jsonify(username=username), 201
 
     # Who is an administrator: user names and the flag, nothing personal. ZOO_MEMBERS=off

@@ -1086,23 +1086,27 @@ fn registration_flag_seen_only_on_the_new_accounts_own_profile() {
         message.contains("is_admin=true") && message.contains("GET /api/me"),
         "{message}"
     );
-    // The same registration ignoring the flag: nothing.
-    let (t, a, b) = zoo_with(&[("ZOO_MEMBERS", "off"), ("ZOO_REGISTER_ADMIN", "ignored")]);
-    let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC213"]);
-    let report = json(&out);
-    assert!(
-        !found(&report)
-            .iter()
-            .any(|f| f.0 == "SC213" && f.2 == "/api/register"),
-        "{:?}",
-        found(&report)
-    );
-    // The scan's account really logged in.
-    assert!(
-        t.logins().iter().any(|n| n.starts_with("spillcheck")),
-        "{:?}",
-        t.logins()
-    );
+    // The same registration ignoring the flag, or making every new account an
+    // administrator whatever it sends (an account registered without the flag shows it
+    // too): nothing.
+    for mode in ["ignored", "default"] {
+        let (t, a, b) = zoo_with(&[("ZOO_MEMBERS", "off"), ("ZOO_REGISTER_ADMIN", mode)]);
+        let out = scan_zoo_with_tokens(&t, a, b, &["--allow-writes", "--select", "SC213"]);
+        let report = json(&out);
+        assert!(
+            !found(&report)
+                .iter()
+                .any(|f| f.0 == "SC213" && f.2 == "/api/register"),
+            "{mode}: {:?}",
+            found(&report)
+        );
+        // The scan's account really logged in.
+        assert!(
+            t.logins().iter().any(|n| n.starts_with("spillcheck")),
+            "{mode}: {:?}",
+            t.logins()
+        );
+    }
 }
 
 #[test]

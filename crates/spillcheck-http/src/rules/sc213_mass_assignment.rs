@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), else by a listing user A reads that shows the new account, else by the new account signed in where its kind of account logs in: its token's claims and its own profile (a read without path parameters that answers A one object) against A's, and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name whose last word is rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
+    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), else by a listing user A reads that shows the new account, else by the new account signed in where its kind of account logs in: its token's claims and its own profile (a read without path parameters that answers A one object) against A's, and against a second new account registered without the properties (what every new account gets is no mass assignment), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name whose last word is rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
     ///
     /// ## Fix
     /// Copy only allowed keys from the request body: `for k in ("display_name", "bio"): ...`.
@@ -274,6 +274,20 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
             return Some(p.finding_on(&SC213, &form.op, &why, &ex, &[&back]));
         }
         let (set, place, back) = signed_in_view(p, form, &injected, &user, &password).await?;
+        // What every new account gets whatever it sends (a fresh account verified or made
+        // an administrator by default, where A's older one is not) is no mass assignment:
+        // an account registered without the properties shows which.
+        let defaults = match register_plain(p, form, &body, &injected).await {
+            Some((control, secret)) => signed_in_view(p, form, &injected, &control, &secret)
+                .await
+                .map(|x| x.0)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let set: Vec<String> = set.into_iter().filter(|x| !defaults.contains(x)).collect();
+        if set.is_empty() {
+            return None;
+        }
         let why = format!(
             "a new account was created with {}: signed in, {place} shows it so, where user A's shows another value",
             set.join(", "),
@@ -282,6 +296,41 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
     }
     let why = format!("a new account was created with {}", set.join(", "));
     Some(p.finding_on(&SC213, &form.op, &why, &ex, &[]))
+}
+
+/// A second new account from the body that worked, without the injected properties and
+/// with names of its own: its user name and password.
+async fn register_plain(
+    p: &Probe,
+    form: &Form,
+    body: &Map<String, Value>,
+    injected: &Map<String, Value>,
+) -> Option<(String, String)> {
+    let user = format!("spillcheck-{}@example.com", crate::probe::random_name());
+    let password = format!("Sc-{}-9!", crate::probe::random_name());
+    p.secret(&password);
+    let mut plain = Value::Object(body.clone());
+    crate::writes::distinct_names(&mut plain, &crate::probe::random_name());
+    let Value::Object(mut plain) = plain else {
+        return None;
+    };
+    plain.retain(|k, _| !injected.contains_key(k));
+    plain.insert(form.user_field.clone(), Value::from(user.clone()));
+    plain.insert(form.password_field.clone(), Value::from(password.clone()));
+    let ex = p
+        .anon(
+            p.request("scan's own account", Method::POST, &form.op.example_path())
+                .json(&Value::Object(plain)),
+        )
+        .await
+        .ok()?;
+    if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+        return None;
+    }
+    if let Ok(mut c) = p.created_users.lock() {
+        c.push(user.clone());
+    }
+    Some((user, password))
 }
 
 /// The injected properties a listing user A reads shows on the new account's record (the
