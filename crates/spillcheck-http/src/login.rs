@@ -174,7 +174,7 @@ pub struct Account {
 
 /// Registers a new account of the scan's at `register` (anonymously); its name and
 /// password when the API took it.
-async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
+pub(crate) async fn register_new(p: &Probe, register: &Form) -> Option<(String, String)> {
     let (user, password) = register_fresh(p, register, "scan's own account", true).await?;
     if let Ok(mut c) = p.created_users.lock() {
         c.push(user.clone());

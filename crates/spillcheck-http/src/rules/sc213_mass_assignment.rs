@@ -12,7 +12,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 use crate::discovery::value_text;
 use crate::login::{
     Form, attempt, example_object, login_form, owned_account, owned_accounts, register_forms,
-    token_in,
+    register_new, token_in,
 };
 use spillcheck_tokens::jwt::Jwt;
 use crate::probe::Probe;
@@ -277,7 +277,7 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
         // What every new account gets whatever it sends (a fresh account verified or made
         // an administrator by default, where A's older one is not) is no mass assignment:
         // an account registered without the properties shows which.
-        let defaults = match register_plain(p, form, &body, &injected).await {
+        let defaults = match register_new(p, form).await {
             Some((control, secret)) => signed_in_view(p, form, &injected, &control, &secret)
                 .await
                 .map(|x| x.0)
@@ -296,41 +296,6 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
     }
     let why = format!("a new account was created with {}", set.join(", "));
     Some(p.finding_on(&SC213, &form.op, &why, &ex, &[]))
-}
-
-/// A second new account from the body that worked, without the injected properties and
-/// with names of its own: its user name and password.
-async fn register_plain(
-    p: &Probe,
-    form: &Form,
-    body: &Map<String, Value>,
-    injected: &Map<String, Value>,
-) -> Option<(String, String)> {
-    let user = format!("spillcheck-{}@example.com", crate::probe::random_name());
-    let password = format!("Sc-{}-9!", crate::probe::random_name());
-    p.secret(&password);
-    let mut plain = Value::Object(body.clone());
-    crate::writes::distinct_names(&mut plain, &crate::probe::random_name());
-    let Value::Object(mut plain) = plain else {
-        return None;
-    };
-    plain.retain(|k, _| !injected.contains_key(k));
-    plain.insert(form.user_field.clone(), Value::from(user.clone()));
-    plain.insert(form.password_field.clone(), Value::from(password.clone()));
-    let ex = p
-        .anon(
-            p.request("scan's own account", Method::POST, &form.op.example_path())
-                .json(&Value::Object(plain)),
-        )
-        .await
-        .ok()?;
-    if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
-        return None;
-    }
-    if let Ok(mut c) = p.created_users.lock() {
-        c.push(user.clone());
-    }
-    Some((user, password))
 }
 
 /// The injected properties a listing user A reads shows on the new account's record (the
@@ -411,6 +376,15 @@ fn differing(injected: &Map<String, Value>, mine: &Value, theirs: &Value) -> Vec
         .collect()
 }
 
+/// Whether user A's answer `theirs` holds one of the injected properties with a value other
+/// than the one injected (first value of each key, at any depth).
+fn holds_other_value(injected: &Map<String, Value>, theirs: &Value) -> bool {
+    let theirs = leaves(Some(theirs));
+    injected
+        .iter()
+        .any(|(k, v)| theirs.get(k).is_some_and(|x| value_text(x) != value_text(v)))
+}
+
 /// The new account signed in with the password it registered with, where user A signed
 /// in: the injected properties its token's claims or its own profile (a read without
 /// path parameters that answers user A one object) show with the value sent, where A's
@@ -456,7 +430,7 @@ async fn signed_in_view(
         (pr.op.method == "GET"
             && pr.op.path_params().count() == 0
             && one
-            && !differing(injected, &Value::Object(injected.clone()), &theirs).is_empty())
+            && holds_other_value(injected, &theirs))
         .then_some((pr, theirs))
     });
     for (pr, theirs) in profiles.take(4) {
