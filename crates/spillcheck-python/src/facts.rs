@@ -1271,8 +1271,10 @@ impl ValueFlags {
         let verified = matches!(value, Expr::Call(c)
             if callee_last(c).is_some_and(|n| verifies_token_name(n) || asks_the_provider(n))
                 || callee(c).is_some_and(|d| d == "jwt.decode"));
+        // `user = current_user()`, `me = get_jwt_identity()`: the caller itself.
+        let asks_identity = matches!(value, Expr::Call(_)) && is_identity_expr(value);
         let mut flags = ValueFlags {
-            direct: is_direct(value),
+            direct: is_direct(value) || asks_identity,
             verified,
             other_entry: other_entry(value) || masked(value),
             carries: carries_what_it_reads(value),

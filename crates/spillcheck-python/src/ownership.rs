@@ -577,6 +577,38 @@ fn route<'a>(
         site.route.owner_check = OwnerCheck::Checked;
         return None;
     }
+    // Reads of the caller's own records by a value of the loaded object
+    // (`Submission.query.filter_by(team_id=me.team_id, challenge_id=challenge.id)`) are
+    // not what the id reaches unchecked: the unchecked load is the other one (the
+    // challenge), and only its record says whether the object is private.
+    let mut loads = loads;
+    // An insert that writes the caller as the owner (`db.session.add(Submission(
+    // team_id=me.team_id, challenge_id=challenge.id))`) makes one of the caller's own.
+    fn own_record(
+        call: &ast::ExprCall,
+        identity: &NameSet<'_>,
+        ids: &NameSet<'_>,
+        body: &[ast::Stmt],
+        depth: usize,
+    ) -> bool {
+        if scoped_by_identity(call, identity, ids, body) {
+            return true;
+        }
+        // Its chain (`.filter_by(...).first()`) and the record it is handed.
+        let receiver = match call.func.as_ref() {
+            Expr::Attribute(a) => a.value.as_call_expr(),
+            _ => None,
+        };
+        depth < 4
+            && receiver
+                .into_iter()
+                .chain(call.arguments.args.iter().filter_map(Expr::as_call_expr))
+                .any(|c| own_record(c, identity, ids, body, depth + 1))
+    }
+    let own = |c: &&ast::ExprCall| own_record(c, &identity, &id_names, &func.body, 0);
+    if loads.sites.iter().any(|c| !own(c)) {
+        loads.sites.retain(|c| !own(c));
+    }
     site.route.owner_check = OwnerCheck::Missing;
     Some(loads)
 }
