@@ -401,7 +401,7 @@ fn somebody_signed_in(test: &Expr) -> bool {
     }
 }
 
-fn nobody_signed_in(test: &Expr) -> bool {
+pub(crate) fn nobody_signed_in(test: &Expr) -> bool {
     // `perm.can()` (Flask-Principal: the identity, anonymous when nobody signed in, holds
     // the permission), `current_user.has_permission("x")`.
     let permitted = |e: &Expr| {
@@ -422,6 +422,11 @@ fn nobody_signed_in(test: &Expr) -> bool {
             _ => false,
         },
         Expr::BoolOp(b) if matches!(b.op, ast::BoolOp::Or) => b.values.iter().any(nobody_signed_in),
+        // `not is_public and not current_user.is_authenticated`: nobody signed in, unless
+        // the other conditions exempt the request (a hook reads those per route).
+        Expr::BoolOp(b) if matches!(b.op, ast::BoolOp::And) => {
+            b.values.iter().any(nobody_signed_in)
+        }
         _ => false,
     }
 }
@@ -449,7 +454,7 @@ pub(crate) fn is_login_guard(stmt: &Stmt) -> bool {
 /// Whether a branch refuses: a raise, an abort, a redirect, or an answer that says so (a
 /// 401/403, "login required"). A bare `return` or `return None` of a loader that lets the
 /// request go on anonymous is no refusal.
-fn refuses(body: &[Stmt]) -> bool {
+pub(crate) fn refuses(body: &[Stmt]) -> bool {
     body.last().is_some_and(|last| match last {
         Stmt::Raise(_) => true,
         Stmt::Expr(e) => {

@@ -2489,7 +2489,7 @@ fn route_auth<'a>(
     }
     if matches!(auth, RouteAuth::None | RouteAuth::Unapplied { .. }) && raw.spec_auth.is_none() {
         let app = route_app(g, parents, raw, bp_key);
-        let (hooked, role) = hook_auth(scope, (bp_key, app.as_ref()), endpoint, path);
+        let (hooked, role) = hook_auth(scope, (bp_key, app.as_ref()), endpoint, path, raw.func);
         if hooked != RouteAuth::None {
             auth = hooked;
             role_restricted |= role;
@@ -2810,6 +2810,7 @@ fn hook_auth(
     (route_bp, route_app): (Option<&BpKey>, Option<&BpKey>),
     endpoint: &str,
     path: &str,
+    view: &ast::StmtFunctionDef,
 ) -> (RouteAuth, bool) {
     let Scope {
         g,
@@ -2851,7 +2852,9 @@ fn hook_auth(
         if !decorated && !hook_authenticates(hook, summaries) {
             continue;
         }
-        if hook_exempts(hook, g, endpoint, path) {
+        if hook_exempts(hook, g, endpoint, path)
+            || !sign_in_required_of(hook, g, endpoint, path, view)
+        {
             exempt_by = Some(name);
             continue;
         }
@@ -3105,6 +3108,232 @@ fn hook_exempts(hook: &Hook<'_>, g: &Gathered<'_>, endpoint: &str, path: &str) -
         }
     }
     false
+}
+
+/// Whether a hook whose refusals of anonymous callers are conditional (`if relevant and not
+/// current_user.is_authenticated: return redirect(...)`) refuses them on this route. The
+/// conditions beside "nobody is signed in" are read for the route: names the hook binds
+/// (`relevant = not (static or public)`), the endpoint or path against texts
+/// (`request.endpoint in [...]`, `"static" in request.endpoint`), and a marker attribute
+/// of the view (`getattr(app.view_functions[request.endpoint], "is_public", False)`), set
+/// by the view's decorators (`def public_endpoint(f): f.is_public = True`). A hook with an
+/// unconditional refusal, or none of this kind, is left to the other checks; a condition
+/// that cannot be read leaves the route unprotected by this hook.
+fn sign_in_required_of(
+    hook: &Hook<'_>,
+    g: &Gathered<'_>,
+    endpoint: &str,
+    path: &str,
+    view: &ast::StmtFunctionDef,
+) -> bool {
+    let mut plain = false;
+    let mut conditional: Vec<&ast::ExprBoolOp> = Vec::new();
+    let mut bound: HashMap<&str, &Expr> = HashMap::default();
+    for stmt in &hook.func.body {
+        crate::ast_util::each_stmt(stmt, &mut |s| match s {
+            Stmt::If(i)
+                if crate::facts::nobody_signed_in(&i.test) && crate::facts::refuses(&i.body) =>
+            {
+                match i.test.as_ref() {
+                    Expr::BoolOp(b)
+                        if b.op == ast::BoolOp::And
+                            && !b.values.iter().all(crate::facts::nobody_signed_in) =>
+                    {
+                        conditional.push(b);
+                    }
+                    _ => plain = true,
+                }
+            }
+            Stmt::Assign(a) => {
+                if let [Expr::Name(n)] = a.targets.as_slice() {
+                    bound.insert(n.id.as_str(), a.value.as_ref());
+                }
+            }
+            _ => {}
+        });
+    }
+    if plain || conditional.is_empty() {
+        return true;
+    }
+    let markers = view_markers(view, g);
+    let cx = RouteFacts {
+        endpoint,
+        path,
+        markers: &markers,
+        bound: &bound,
+    };
+    conditional.iter().any(|b| {
+        b.values
+            .iter()
+            .filter(|v| !crate::facts::nobody_signed_in(v))
+            .all(|v| cx.holds(v, 0) == Some(true))
+    })
+}
+
+/// The attributes a view's decorators set on it (`f.is_public = True`,
+/// `setattr(f, "login_exempt", True)`).
+fn view_markers(view: &ast::StmtFunctionDef, g: &Gathered<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in &view.decorator_list {
+        let target = match &d.expression {
+            Expr::Call(c) => c.func.as_ref(),
+            other => other,
+        };
+        let Some(name) = dotted(target) else { continue };
+        let name = name.rsplit('.').next().unwrap_or(&name).to_owned();
+        for (_, def) in g.functions.get(&name).into_iter().flatten() {
+            for stmt in &def.body {
+                crate::ast_util::each_stmt(stmt, &mut |s| match s {
+                    Stmt::Assign(a) => {
+                        for t in &a.targets {
+                            if let Expr::Attribute(at) = t
+                                && matches!(at.value.as_ref(), Expr::Name(n) if n.id.as_str() != "self")
+                                && !matches!(a.value.as_ref(), Expr::BooleanLiteral(b) if !b.value)
+                            {
+                                out.push(at.attr.to_string());
+                            }
+                        }
+                    }
+                    Stmt::Expr(e) => {
+                        if let Expr::Call(c) = e.value.as_ref()
+                            && callee_last(c) == Some("setattr")
+                            && let Some(attr) = c.arguments.args.get(1).and_then(str_value)
+                        {
+                            out.push(attr.to_owned());
+                        }
+                    }
+                    _ => {}
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One route, as a hook's conditions see it.
+struct RouteFacts<'r, 'a> {
+    endpoint: &'r str,
+    path: &'r str,
+    markers: &'r [String],
+    bound: &'r HashMap<&'a str, &'a Expr>,
+}
+
+impl RouteFacts<'_, '_> {
+    /// Whether a condition holds for this route: `None` when it cannot be told.
+    fn holds(&self, e: &Expr, depth: usize) -> Option<bool> {
+        if depth > 6 {
+            return None;
+        }
+        let about = |x: &Expr| {
+            let t = dotted_text(x);
+            (
+                t.contains("endpoint"),
+                t.contains("path") || t.contains("url_rule"),
+            )
+        };
+        match e {
+            Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {
+                self.holds(&u.operand, depth + 1).map(|b| !b)
+            }
+            Expr::BoolOp(b) => {
+                let vals: Vec<Option<bool>> =
+                    b.values.iter().map(|v| self.holds(v, depth + 1)).collect();
+                let (decisive, other) = if b.op == ast::BoolOp::And {
+                    (false, true)
+                } else {
+                    (true, false)
+                };
+                if vals.contains(&Some(decisive)) {
+                    Some(decisive)
+                } else if vals.iter().all(|v| *v == Some(other)) {
+                    Some(other)
+                } else {
+                    None
+                }
+            }
+            Expr::Name(n) => self
+                .bound
+                .get(n.id.as_str())
+                .and_then(|v| self.holds(v, depth + 1)),
+            // `getattr(app.view_functions[request.endpoint], "is_public", False)`.
+            Expr::Call(c) if callee_last(c) == Some("getattr") => {
+                let on_view = c.arguments.args.first().is_some_and(|x| {
+                    let t = dotted_text(x);
+                    t.contains("view_functions") || t.contains("endpoint")
+                });
+                let attr = c.arguments.args.get(1).and_then(str_value)?;
+                on_view.then(|| self.markers.iter().any(|m| m == attr))
+            }
+            // `request.path.startswith("/api/")`.
+            Expr::Call(c) if callee_last(c) == Some("startswith") => {
+                let Expr::Attribute(a) = c.func.as_ref() else {
+                    return None;
+                };
+                let (by_endpoint, by_path) = about(&a.value);
+                let subject = if by_path {
+                    self.path
+                } else if by_endpoint {
+                    self.endpoint
+                } else {
+                    return None;
+                };
+                let prefixes = c.arguments.args.first().map(strings_in).unwrap_or_default();
+                (!prefixes.is_empty()).then(|| prefixes.iter().any(|p| subject.starts_with(p)))
+            }
+            Expr::Compare(c) if c.comparators.len() == 1 => {
+                let right = &c.comparators[0];
+                let op = c.ops[0];
+                let short = self.endpoint.rsplit('.').next().unwrap_or(self.endpoint);
+                let (l_end, l_path) = about(&c.left);
+                let (r_end, r_path) = about(right);
+                let matched = match op {
+                    // `"static" in request.endpoint`.
+                    ast::CmpOp::In | ast::CmpOp::NotIn
+                        if str_value(&c.left).is_some() && (r_end || r_path) =>
+                    {
+                        let needle = str_value(&c.left)?;
+                        Some(if r_path {
+                            self.path.contains(needle)
+                        } else {
+                            self.endpoint.contains(needle)
+                        })
+                    }
+                    // `request.endpoint in ["report.report", ...]`.
+                    ast::CmpOp::In | ast::CmpOp::NotIn | ast::CmpOp::Eq | ast::CmpOp::NotEq
+                        if l_end || l_path =>
+                    {
+                        let values: Vec<&str> = match right {
+                            Expr::Name(n) => self
+                                .bound
+                                .get(n.id.as_str())
+                                .map(|v| strings_in(v))
+                                .unwrap_or_default(),
+                            other => strings_in(other),
+                        };
+                        if values.is_empty() {
+                            return None;
+                        }
+                        Some(values.iter().any(|v| {
+                            if l_path {
+                                *v == self.path
+                            } else {
+                                *v == self.endpoint || *v == short
+                            }
+                        }))
+                    }
+                    _ => None,
+                }?;
+                Some(if matches!(op, ast::CmpOp::NotIn | ast::CmpOp::NotEq) {
+                    !matched
+                } else {
+                    matched
+                })
+            }
+            // `request.endpoint` alone: every routed request has one.
+            Expr::Attribute(_) if about(e).0 => Some(true),
+            _ => None,
+        }
+    }
 }
 
 fn dotted_text(expr: &Expr) -> String {

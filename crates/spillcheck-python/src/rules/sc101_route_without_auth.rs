@@ -566,7 +566,7 @@ pub(crate) fn check_routes(
             .map_or("GET", String::as_str);
         let message = match (&hook, &unapplied) {
             (Some(hook), _) => format!(
-                "`{method} {}` reads data but the allow-list of the `{hook}` hook exempts it from authentication",
+                "`{method} {}` reads data but the `{hook}` hook, which authenticates other routes, exempts it",
                 r.path
             ),
             (_, Some(name)) => format!(
@@ -586,8 +586,6 @@ pub(crate) fn check_routes(
             Some("it acts on `current_user` like the other routes of its module, which all require authentication".to_owned())
         } else if unapplied.is_some() {
             Some("its authentication decorator is never applied".to_owned())
-        } else if hook.is_some() {
-            Some("a hook authenticates the app and exempts it by name".to_owned())
         } else if d.writes
             // Where the app expects a caller: another route of its module is authenticated,
             // or an authenticated route touches what it writes. A module where nothing is
@@ -623,7 +621,6 @@ pub(crate) fn check_routes(
         // comparison, `{}`, an empty 204) shows nothing of the records it reads.
         let evidence = evidence.filter(|_| {
             forgotten
-                || hook.is_some()
                 || unapplied.is_some()
                 || d.writes
                 || !answers_only_flags(site.func)
