@@ -431,6 +431,27 @@ pub(crate) fn nobody_signed_in(test: &Expr) -> bool {
     }
 }
 
+/// Whether a view asks whether anyone is signed in and, when someone is, records who
+/// (`if current_user.is_authenticated: report.by = current_user`), going on either way:
+/// anonymous callers are served on purpose.
+pub(crate) fn serves_anonymous_on_purpose(body: &[Stmt]) -> bool {
+    let mut found = false;
+    for stmt in body {
+        crate::ast_util::each_stmt(stmt, &mut |s| {
+            if let Stmt::If(i) = s
+                && somebody_signed_in(&i.test)
+                && !refuses(&i.body)
+                && !i.elif_else_clauses.iter().any(|c| refuses(&c.body))
+            {
+                let mut names_caller = false;
+                exprs_in(&i.body, &mut |e| names_caller |= is_identity_expr(e));
+                found |= names_caller;
+            }
+        });
+    }
+    found
+}
+
 /// A guard that sends away whoever is not signed in, wherever it sends them: `if 'username'
 /// not in g.session: return redirect('/')`, `if not g.user: abort(...)`. The branch only
 /// leaves the view (a return, a raise, an abort), so what follows runs for a signed-in user.

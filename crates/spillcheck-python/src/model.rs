@@ -287,6 +287,16 @@ struct Gathered<'a> {
     in_debug: usize,
     /// restful Api / RESTX Namespace → (what it is attached to, prefix)
     apis: HashMap<BpKey, (String, String)>,
+    /// The decorators an Api or Namespace applies to every resource on it (`Api(bp,
+    /// decorators=[api_login_required])`).
+    api_decorators: HashMap<BpKey, Vec<&'a Expr>>,
+    /// `api.add_namespace(ns, path=...)`: (file, api, namespace, path), resolved once every
+    /// file is gathered; a loop over namespaces (`for ns in (a, b): api.add_namespace(ns)`)
+    /// adds each.
+    namespace_adds: Vec<(usize, String, String, Option<String>)>,
+    /// Names a `for` loop of the file being gathered binds to each of a literal tuple's
+    /// names (`for ns in (ns_auth, ns_users):`).
+    loop_names: HashMap<String, Vec<String>>,
     /// Per file: imported name → what it stands for (`bp` → `app.auth.views.bp`).
     imports: HashMap<usize, HashMap<String, String>>,
     /// Dotted module path of each file (`app/auth/views.py` → `app.auth.views`).
@@ -642,6 +652,25 @@ impl<'a> Gathered<'a> {
                     self.visit_body(&t.orelse, file, class, top);
                 }
                 Stmt::With(w) => self.visit_body(&w.body, file, class, top),
+                // `for ns in (ns_auth, ns_users): api.add_namespace(ns)`.
+                Stmt::For(f) => {
+                    let names: Vec<String> = match f.iter.as_ref() {
+                        Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
+                        Expr::List(l) => l.elts.iter().filter_map(dotted).collect(),
+                        _ => Vec::new(),
+                    };
+                    if let Expr::Name(var) = f.target.as_ref()
+                        && !names.is_empty()
+                    {
+                        let var = var.id.to_string();
+                        let outer = self.loop_names.insert(var.clone(), names);
+                        self.visit_body(&f.body, file, class, top);
+                        match outer {
+                            Some(o) => self.loop_names.insert(var, o),
+                            None => self.loop_names.remove(&var),
+                        };
+                    }
+                }
                 _ => {}
             }
         }
@@ -1264,14 +1293,40 @@ impl<'a> Gathered<'a> {
     /// The Api object a resource registration in `file` names (`api.add_resource`,
     /// `@ns.route`): the object its routes attach to, its URL prefix, and the file that
     /// defines it; `(fallback, "")` in `file` when it is not one of the project's.
-    fn api_target(&self, file: usize, receiver: &str, fallback: &str) -> (String, String, usize) {
+    fn api_target(
+        &self,
+        file: usize,
+        receiver: &str,
+        fallback: &str,
+    ) -> (String, String, usize, Vec<&'a Expr>) {
         let key = self.resolve(&self.apis, file, receiver);
-        let (target, prefix) = key
+        let (mut target, mut prefix) = key
             .as_ref()
             .and_then(|k| self.apis.get(k))
             .cloned()
             .unwrap_or_else(|| (fallback.to_owned(), String::new()));
-        (target, prefix, key.map_or(file, |k| k.0))
+        let mut decorators: Vec<&'a Expr> = key
+            .as_ref()
+            .and_then(|k| self.api_decorators.get(k))
+            .cloned()
+            .unwrap_or_default();
+        let mut target_file = key.as_ref().map_or(file, |k| k.0);
+        // A namespace added to an Api (`api.add_namespace(ns)`): the Api's prefix and
+        // decorators, and what the Api is attached to.
+        let mut seen = key.into_iter().collect::<Vec<_>>();
+        while seen.len() < 4
+            && let Some(k) = self.resolve(&self.apis, target_file, &target)
+            && !seen.contains(&k)
+        {
+            let (on, p) = &self.apis[&k];
+            let joined = join_path(p, &prefix);
+            joined.trim_end_matches('/').clone_into(&mut prefix);
+            decorators.extend(self.api_decorators.get(&k).into_iter().flatten());
+            target.clone_from(on);
+            target_file = k.0;
+            seen.push(k);
+        }
+        (target, prefix, target_file, decorators)
     }
 
     /// The blueprint (or Api) that `dotted`, written in `file`, names: a definition in the
@@ -1370,19 +1425,46 @@ impl<'a> Gathered<'a> {
                     },
                 );
             }
-            "Api" | "Namespace" => {
-                let on = call
-                    .arguments
-                    .args
-                    .first()
-                    .and_then(dotted)
-                    .unwrap_or_default();
+            "namespace"
+                if receiver_of(call)
+                    .is_none_or(|r| self.resolve(&self.apis, file, &r).is_none()) => {}
+            "Api" | "Namespace" | "namespace" => {
+                // `Namespace("invoices")` is served under `/invoices` unless given a path;
+                // `api.namespace("invoices")` makes one on that Api.
+                let named = last != "Api";
+                let on = if last == "namespace" {
+                    receiver_of(call).unwrap_or_default()
+                } else if named {
+                    String::new()
+                } else {
+                    call.arguments
+                        .args
+                        .first()
+                        .and_then(dotted)
+                        .unwrap_or_default()
+                };
                 let prefix = kwarg(call, "prefix")
                     .or_else(|| kwarg(call, "path"))
                     .and_then(str_value)
-                    .unwrap_or_default()
-                    .to_owned();
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        named
+                            .then(|| call.arguments.args.first().and_then(str_value))
+                            .flatten()
+                            .map(|n| format!("/{n}"))
+                    })
+                    .unwrap_or_default();
                 self.apis.insert((file, target.to_owned()), (on, prefix));
+                if let Some(list) = kwarg(call, "decorators") {
+                    let elts: Vec<&'a Expr> = match list {
+                        Expr::List(l) => l.elts.iter().collect(),
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        _ => Vec::new(),
+                    };
+                    if !elts.is_empty() {
+                        self.api_decorators.insert((file, target.to_owned()), elts);
+                    }
+                }
             }
             "ResourceProtector" | "HTTPTokenAuth" | "HTTPBasicAuth" | "MultiAuth"
             | "HTTPDigestAuth" => {
@@ -1393,6 +1475,25 @@ impl<'a> Gathered<'a> {
     }
 
     fn call(&mut self, call: &'a ast::ExprCall, file: usize) {
+        // `api.add_namespace(ns)`, `api.add_namespace(ns, path="/v2/x")`.
+        if callee_last(call) == Some("add_namespace")
+            && let Some(api) = receiver_of(call)
+            && let Some(ns) = call.arguments.args.first().and_then(dotted)
+        {
+            let path = kwarg(call, "path")
+                .or_else(|| call.arguments.args.get(1))
+                .and_then(str_value)
+                .map(str::to_owned);
+            let each = self
+                .loop_names
+                .get(&ns)
+                .cloned()
+                .unwrap_or_else(|| vec![ns]);
+            for ns in each {
+                self.namespace_adds
+                    .push((file, api.clone(), ns, path.clone()));
+            }
+        }
         // `api = Api()` then `api.init_app(api_blueprint)`: the Api is attached to that
         // blueprint, as `Api(api_blueprint)` would be.
         if callee_last(call) == Some("init_app")
@@ -2163,6 +2264,23 @@ impl<'a> Gathered<'a> {
                 g.visit_body(&module.body, i, None, true);
             }
         }
+        for (file, api, ns, path) in std::mem::take(&mut g.namespace_adds) {
+            let Some(key) = g.resolve(&g.apis, file, &ns) else {
+                continue;
+            };
+            // Named by module so it resolves from the namespace's own file.
+            let on = g
+                .resolve(&g.apis, file, &api)
+                .map_or(api, |k| format!("{}.{}", g.modules[k.0], k.1));
+            if let Some(entry) = g.apis.get_mut(&key) {
+                if entry.0.is_empty() {
+                    entry.0 = on;
+                }
+                if let Some(p) = path {
+                    entry.1 = p;
+                }
+            }
+        }
         g.route_tables(files);
         g.registrars();
         g.project_route_decorators();
@@ -2261,12 +2379,13 @@ fn raw_routes<'a>(
             } else {
                 ""
             };
-            let (target, prefix, target_file) = g.api_target(*call_file, api, fallback);
+            let (target, prefix, target_file, mut on_api) = g.api_target(*call_file, api, fallback);
+            on_api.extend(registered_with.iter().copied());
             for path in paths {
                 push_view_routes(
                     &mut raws,
                     (g, class, fi),
-                    (&target, target_file, registered_with),
+                    (&target, target_file, &on_api),
                     &join_path(&prefix, path),
                 );
             }
@@ -2279,11 +2398,11 @@ fn raw_routes<'a>(
                 && let Some(path) = call.arguments.args.first().and_then(|e| g.path_text(e, fi))
             {
                 let receiver = receiver_of(call).unwrap_or_default();
-                let (target, prefix, target_file) = g.api_target(fi, &receiver, &receiver);
+                let (target, prefix, target_file, on_api) = g.api_target(fi, &receiver, &receiver);
                 push_view_routes(
                     &mut raws,
                     (g, class, fi),
-                    (&target, target_file, &[]),
+                    (&target, target_file, &on_api),
                     &join_path(&prefix, &path),
                 );
             }

@@ -218,6 +218,135 @@ api.add_resource(LoginResource, "/auth/login")
 }
 
 #[test]
+fn routes_of_restx_namespaces() {
+    // Flask-RESTX's shapes: `Namespace("invoices")` served under `/invoices`, added to an
+    // Api on a blueprint by a loop (`for ns in (...): api.add_namespace(ns)`) or with its
+    // own path; `api.namespace("tasks")` in another module; decorators the Api applies to
+    // every resource (`Api(bp, decorators=[token_required])`).
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pkg.join("api.py"),
+        r#"from flask import Blueprint, Flask, g, request
+from flask_restx import Api, Namespace, Resource
+
+from .auth import token_required
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+api = Api(bp, doc="/docs")
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_api = Api(admin_bp, decorators=[token_required])
+
+ns_inv = Namespace("invoices", description="Invoices")
+ns_users = Namespace("users")
+ns_legacy = Namespace("old")
+for ns in (ns_inv, ns_users):
+    api.add_namespace(ns)
+api.add_namespace(ns_legacy, path="/v0/legacy")
+
+
+@ns_inv.route("/<string:number>")
+class Invoice(Resource):
+    @token_required
+    def get(self, number):
+        return {"number": number}
+
+
+@ns_inv.route("/export")
+class Export(Resource):
+    def get(self):
+        return []
+
+
+@ns_users.route("/me")
+class Me(Resource):
+    @token_required
+    def get(self):
+        return {"id": g.user_id}
+
+
+@ns_legacy.route("/ping")
+class Ping(Resource):
+    def get(self):
+        return "pong"
+
+
+app = Flask(__name__)
+app.register_blueprint(bp)
+app.register_blueprint(admin_bp)
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("auth.py"),
+        r#"from functools import wraps
+
+from flask import abort, g, request
+
+
+def token_required(f):
+    @wraps(f)
+    def wrapper(*args, **kwargs):
+        token = request.headers.get("Authorization", "")
+        if not token.startswith("Bearer "):
+            abort(401)
+        g.user_id = token[7:]
+        return f(*args, **kwargs)
+    return wrapper
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("tasks.py"),
+        r#"from flask_restx import Resource
+
+from .api import admin_api
+
+ns = admin_api.namespace("tasks", "Background tasks")
+
+
+@ns.route("/<int:task_id>")
+class Task(Resource):
+    def delete(self, task_id):
+        return "", 204
+"#,
+    )
+    .unwrap();
+    let o = run(&["routes", ".", "--format", "json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let routes = v["routes"].as_array().unwrap();
+    let listed = || {
+        routes
+            .iter()
+            .map(|r| format!("{} {} {}", r["methods"], r["path"], r["auth"]["kind"]))
+            .collect::<Vec<_>>()
+    };
+    let auth_of = |method: &str, path: &str| {
+        routes
+            .iter()
+            .find(|r| {
+                r["path"] == path && r["methods"].as_array().unwrap().iter().any(|m| m == method)
+            })
+            .map_or_else(
+                || panic!("{method} {path} not listed: {:?}", listed()),
+                |r| r["auth"]["kind"].as_str().unwrap_or("").to_owned(),
+            )
+    };
+    assert_eq!(auth_of("GET", "/api/v1/invoices/{number}"), "decorator");
+    assert_eq!(auth_of("GET", "/api/v1/invoices/export"), "none");
+    assert_eq!(auth_of("GET", "/api/v1/users/me"), "decorator");
+    assert_eq!(auth_of("GET", "/api/v1/v0/legacy/ping"), "none");
+    assert_eq!(
+        auth_of("DELETE", "/admin/tasks/{task_id}"),
+        "decorator",
+        "the Api's decorators wrap every resource on it"
+    );
+}
+
+#[test]
 fn rules_a_function_adds_to_its_parameter_are_listed_once_per_call() {
     // INGInious' and CKAN's shape: `def register_rules(blueprint): blueprint.add_url_rule(...)`
     // called once per blueprint (and once with an app whose name is the parameter's). Each

@@ -582,10 +582,15 @@ pub(crate) fn check_routes(
         // Evidence from the rest of the app does not hold for a route that selects public
         // rows itself, or serves a public asset (an avatar, a map image).
         let public_read = d.filters_public || d.serves_file && public_asset(&r.path, &r.handler);
+        // A view that asks whether anyone is signed in and serves both (`if
+        // current_user.is_authenticated: report.by = current_user`) is open on purpose.
+        let on_purpose = crate::facts::serves_anonymous_on_purpose(&site.func.body);
         let evidence = if forgotten {
             Some("it acts on `current_user` like the other routes of its module, which all require authentication".to_owned())
         } else if unapplied.is_some() {
             Some("its authentication decorator is never applied".to_owned())
+        } else if on_purpose && d.returns_personal().is_none() {
+            None
         } else if d.writes
             // Where the app expects a caller: another route of its module is authenticated,
             // or an authenticated route touches what it writes. A module where nothing is
@@ -634,6 +639,9 @@ pub(crate) fn check_routes(
             finding.notes.push("confidence possible: its blueprint is registered only when a debug flag is on (`if app.config[\"DEBUG\"]:`), so the route does not exist in production".to_owned());
         } else if let Some(why) = evidence {
             finding.notes.push(format!("likely: {why}"));
+        } else if on_purpose {
+            finding = finding.with_confidence(Confidence::Possible);
+            finding.notes.push("confidence possible: the view asks whether anyone is signed in and serves anonymous callers too (`if current_user.is_authenticated:`), so it is open on purpose".to_owned());
         } else {
             finding = finding.with_confidence(Confidence::Possible);
             finding.notes.push("confidence possible: it reads data without writing, its answer shows no personal or secret field, and nothing else in the app protects what it reads; public content is served like this on purpose".to_owned());
