@@ -103,7 +103,7 @@ Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (de
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
-no token; ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
+no token (ZOO_API_LOGIN_PATH=/api/auth/login keeps a JSON login beside it, at that path); ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
 ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does;
 ZOO_WEB_PATH moves that form (and where it posts) to another path, which only the front page
 leads to (a sign-up form comes first on its page); ZOO_API_KEYS=1 adds an API key login
@@ -1242,7 +1242,9 @@ def create_app():
             failures[client()] = failures.get(client(), 0) + 1
         return jsonify(error="invalid credentials"), 401
 
-    @app.post("/api/login")
+    # ZOO_API_LOGIN_PATH moves the API's login (with ZOO_LOGIN=web, a browser form at /login
+    # opens a session the token routes refuse, and this login answers the token they take).
+    @app.post(os.environ.get("ZOO_API_LOGIN_PATH", "/api/login"))
     def login():
         if (answer := refused()) is not None:
             return answer
@@ -1251,8 +1253,9 @@ def create_app():
         # ZOO_PASSWORD_CHECK=none (planted): the password is never compared, as in a demo
         # whose check was commented out: anyone who knows a name gets that user's token.
         checked = os.environ.get("ZOO_PASSWORD_CHECK") != "none"
+        beside_web = shape == "web" and "ZOO_API_LOGIN_PATH" in os.environ
         if (
-            shape in ("basic-get", "auth", "web")
+            shape in ("basic-get", "auth", "web") and not beside_web
             or user is None
             or checked and user["password"] != password
         ):

@@ -1223,6 +1223,40 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
     out
 }
 
+/// A body nested under the object a refusal names with the credential fields
+/// (`credentials.password`, `auth[password]`): `{"credentials": {"username": …,
+/// "password": …}}`, its name field the one the refusal names.
+fn nested_shape(text: &str, c: &crate::auth::Credentials) -> Option<Shape> {
+    let text: String = text.chars().take(2000).collect();
+    let lower = text.to_ascii_lowercase();
+    let wrapper = lower.match_indices("password").find_map(|(at, _)| {
+        let before = &lower[..at];
+        let before = before
+            .strip_suffix('.')
+            .or_else(|| before.strip_suffix('['))?;
+        let start = before
+            .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .map_or(0, |i| i + 1);
+        let word = &before[start..];
+        (word.len() >= 2 && word.starts_with(|ch: char| ch.is_ascii_alphabetic()))
+            .then(|| word.to_owned())
+    })?;
+    let field = ["username", "email", "login", "user", "name"]
+        .into_iter()
+        .find(|f| {
+            lower.contains(&format!("{wrapper}.{f}")) || lower.contains(&format!("{wrapper}[{f}]"))
+        })
+        .unwrap_or(if c.name.contains('@') {
+            "email"
+        } else {
+            "username"
+        });
+    Some(Shape::Body {
+        form: false,
+        body: serde_json::json!({ wrapper: { field: c.name, "password": c.password } }),
+    })
+}
+
 /// The token a login answer carries: in the JSON body (any path), or in a header the
 /// API hands tokens out in.
 fn issued_token(ex: &Exchange) -> Option<String> {
@@ -1491,7 +1525,11 @@ async fn log_in_for(
     let mut tried = 0;
     // The protected reads a session cookie is tried on, learnt at the first one.
     let mut protected: Option<Refused> = None;
-    for (i, op) in candidates.iter().enumerate() {
+    // A web form's session, kept while the other logins are tried: an app with a web UI
+    // beside its API signs browsers in with a cookie the API refuses, and its API login
+    // (`/api/auth/login`) answers the token the API takes.
+    let mut session_login: Option<LoggedIn> = None;
+    'candidates: for (i, op) in candidates.iter().enumerate() {
         let path = crate::discovery::render_path(
             &op.path,
             &own_path_ids(&op.path, &c.name).into_iter().collect(),
@@ -1502,10 +1540,11 @@ async fn log_in_for(
             Method::POST
         };
         let only_own_shape = (by_body_from..by_body_until).contains(&i);
-        for shape in shapes(op, c)
-            .into_iter()
-            .take(if only_own_shape { 1 } else { usize::MAX })
-        {
+        let mut queue = shapes(op, c);
+        queue.truncate(if only_own_shape { 1 } else { usize::MAX });
+        let mut next = 0;
+        while let Some(shape) = queue.get(next).cloned() {
+            next += 1;
             let mut req = p
                 .request(format!("login ({label})"), method.clone(), &path)
                 .as_login();
@@ -1541,6 +1580,14 @@ async fn log_in_for(
             // An operation that is not there answers every shape the same: next one.
             if i >= known && matches!(ex.response.status, 404 | 405) {
                 break;
+            }
+            // The refusal names where the fields belong (`credentials.username and
+            // credentials.password are required`): send them there next.
+            if !ex.response.ok()
+                && let Some(learned) = nested_shape(&ex.response.text(), c)
+                && !queue.contains(&learned)
+            {
+                queue.push(learned);
             }
             // Where the API expects a cookie, the login's cookie of that name is the token.
             let in_cookie = || {
@@ -1587,6 +1634,9 @@ async fn log_in_for(
                     continue;
                 }
             }
+            if session_login.is_some() && session_only {
+                continue 'candidates;
+            }
             {
                 let mut login = form(op);
                 login.recipe = Some(Recipe {
@@ -1599,15 +1649,23 @@ async fn log_in_for(
                 if cookie.is_none() {
                     p.keep_session(&identity, &ex.response);
                 }
-                return Ok(LoggedIn {
+                let logged_in = LoggedIn {
                     form: login,
                     identity,
                     answer: ex.response.json(),
                     cookie,
                     session_only,
-                });
+                };
+                if session_only && !session_wanted {
+                    session_login = Some(logged_in);
+                    continue 'candidates;
+                }
+                return Ok(logged_in);
             }
         }
+    }
+    if let Some(session) = session_login {
+        return Ok(session);
     }
     Err(format!(
         "no login operation accepted the credentials ({tried} attempts on {} operations; give a token with --token or --token-cmd instead)",
@@ -1948,6 +2006,32 @@ mod tests {
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn a_refusal_that_names_nested_fields_gives_the_shape() {
+        let c = Credentials::parse("alice:pw", "--user").unwrap();
+        let body = |s: Option<Shape>| match s {
+            Some(Shape::Body { form: false, body }) => body,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            body(nested_shape(
+                r#"{"error":"credentials.username and credentials.password are required"}"#,
+                &c
+            )),
+            serde_json::json!({"credentials": {"username": "alice", "password": "pw"}})
+        );
+        assert_eq!(
+            body(nested_shape(
+                r#"{"errors": {"auth[email]": "missing", "auth[password]": "missing"}}"#,
+                &c
+            )),
+            serde_json::json!({"auth": {"email": "alice", "password": "pw"}})
+        );
+        // A flat field named in the refusal gives no nesting.
+        assert!(nested_shape(r#"{"error": "password is required"}"#, &c).is_none());
+        assert!(nested_shape("Invalid password.", &c).is_none());
+    }
 
     #[test]
     fn an_unknown_user_is_named_like_the_known_one() {

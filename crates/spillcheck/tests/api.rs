@@ -1299,6 +1299,40 @@ fn assert_planted_found_twin_silent(
 }
 
 #[test]
+fn a_token_login_beside_the_web_form_is_preferred_to_its_session() {
+    // ZOO_LOGIN=web with ZOO_API_LOGIN_PATH: a browser form at /login opens a session, and
+    // a JSON login at /api/auth/login (further down the usual paths) answers the token the
+    // API's routes take. With only the URL and the users' passwords, the scan keeps looking
+    // past the form's session and signs in with the token: A's read of B's profile behind
+    // the token (`/api/users/{username}`) is found. (Stopping at the session found none.)
+    let t = zoo_for_users(&[
+        ("ZOO_LOGIN", "web"),
+        ("ZOO_API_LOGIN_PATH", "/api/auth/login"),
+    ]);
+    let url = t.url();
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(!diags.contains("could not log in"), "{diags}");
+    assert!(!diags.contains("only a session cookie"), "{diags}");
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(!all.contains("alice-pw-7Qx!") && !all.contains("bob-pw-9Tz!"));
+}
+
+#[test]
 fn a_web_login_that_answers_only_a_session_signs_the_users_in_with_it() {
     // ZOO_LOGIN=web: the only login is the browser's form, which redirects and hands out no
     // token, only the session cookie. Logged in with --user, A and B carry that cookie, the
