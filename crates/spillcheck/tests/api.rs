@@ -1309,14 +1309,7 @@ fn a_token_login_beside_the_web_form_is_preferred_to_its_session() {
         ("ZOO_LOGIN", "web"),
         ("ZOO_API_LOGIN_PATH", "/api/auth/login"),
     ]);
-    let url = t.url();
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_zoo_as_users(&t, &[]);
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
     assert!(!diags.contains("could not log in"), "{diags}");
@@ -1514,22 +1507,7 @@ fn writes_a_405_names_are_found_without_description_or_source() {
     // the writes send it a list where an object belongs, and its answer carries the
     // exception's text (planted). Without the Allow header read, nothing leads there.
     let t = zoo_for_users(&[]);
-    let url = t.url();
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args([
-            "api",
-            url.as_str(),
-            "--rate",
-            "0",
-            "--allow-writes",
-            "--format",
-            "json",
-        ])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_zoo_as_users(&t, &["--allow-writes"]);
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
     assert!(diags.contains("POST /api/transfers"), "{diags}");
@@ -1620,6 +1598,26 @@ fn api_as_users(t: &Target) -> std::process::Output {
         .unwrap()
 }
 
+/// spillcheck run with the zoo users' passwords in the environment, as a user keeps them
+/// out of the shell's history.
+fn as_zoo_users(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args(args)
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap()
+}
+
+/// `api` on the zoo with nothing but its URL and the users' passwords.
+fn api_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
+    let url = t.url();
+    let mut args = vec!["api", url.as_str(), "--rate", "0", "--format", "json"];
+    args.extend_from_slice(extra);
+    as_zoo_users(&args)
+}
+
 fn scan_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
     let url = t.url();
     let mut args = vec![
@@ -1632,13 +1630,7 @@ fn scan_zoo_as_users(t: &Target, extra: &[&str]) -> std::process::Output {
     ];
     args.extend_from_slice(extra);
     args.extend(["--format", "json", "--verbose"]);
-    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args(&args)
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap()
+    as_zoo_users(&args)
 }
 
 #[test]

@@ -184,21 +184,9 @@ api.add_resource(LoginResource, "/auth/login")
 "#,
     )
     .unwrap();
-    let o = run(&["routes", ".", "--format", "json"], dir.path());
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v = json(&o);
-    let routes = v["routes"].as_array().unwrap();
-    let find = |method: &str, path: &str| {
-        routes.iter().find(|r| {
-            r["path"] == path && r["methods"].as_array().unwrap().iter().any(|m| m == method)
-        })
-    };
-    let listed = || {
-        routes
-            .iter()
-            .map(|r| format!("{} {} {}", r["methods"], r["path"], r["auth"]["kind"]))
-            .collect::<Vec<_>>()
-    };
+    let routes = routes_of(dir.path());
+    let find = |method: &str, path: &str| find_route(&routes, method, path);
+    let listed = || listed(&routes);
     let note = find("GET", "/api/notes/{note_id}")
         .unwrap_or_else(|| panic!("the blueprint's prefix is lost: {:?}", listed()));
     assert_eq!(note["auth"]["kind"], "decorator", "{:?}", listed());
@@ -215,6 +203,32 @@ api.add_resource(LoginResource, "/auth/login")
         "the base's dispatch_request is no GET of a post-only resource: {:?}",
         listed()
     );
+}
+
+/// The routes `spillcheck routes` lists for a project.
+fn routes_of(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    let o = run(&["routes", ".", "--format", "json"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    json(&o)["routes"].as_array().unwrap().clone()
+}
+
+/// A listed route by method and path.
+fn find_route<'r>(
+    routes: &'r [serde_json::Value],
+    method: &str,
+    path: &str,
+) -> Option<&'r serde_json::Value> {
+    routes
+        .iter()
+        .find(|r| r["path"] == path && r["methods"].as_array().unwrap().iter().any(|m| m == method))
+}
+
+/// The routes as `methods path auth` lines, for a failure's message.
+fn listed(routes: &[serde_json::Value]) -> Vec<String> {
+    routes
+        .iter()
+        .map(|r| format!("{} {} {}", r["methods"], r["path"], r["auth"]["kind"]))
+        .collect()
 }
 
 #[test]
@@ -314,26 +328,12 @@ class Task(Resource):
 "#,
     )
     .unwrap();
-    let o = run(&["routes", ".", "--format", "json"], dir.path());
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v = json(&o);
-    let routes = v["routes"].as_array().unwrap();
-    let listed = || {
-        routes
-            .iter()
-            .map(|r| format!("{} {} {}", r["methods"], r["path"], r["auth"]["kind"]))
-            .collect::<Vec<_>>()
-    };
+    let routes = routes_of(dir.path());
     let auth_of = |method: &str, path: &str| {
-        routes
-            .iter()
-            .find(|r| {
-                r["path"] == path && r["methods"].as_array().unwrap().iter().any(|m| m == method)
-            })
-            .map_or_else(
-                || panic!("{method} {path} not listed: {:?}", listed()),
-                |r| r["auth"]["kind"].as_str().unwrap_or("").to_owned(),
-            )
+        find_route(&routes, method, path).map_or_else(
+            || panic!("{method} {path} not listed: {:?}", listed(&routes)),
+            |r| r["auth"]["kind"].as_str().unwrap_or("").to_owned(),
+        )
     };
     assert_eq!(auth_of("GET", "/api/v1/invoices/{number}"), "decorator");
     assert_eq!(auth_of("GET", "/api/v1/invoices/export"), "none");
