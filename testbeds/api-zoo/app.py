@@ -1244,8 +1244,12 @@ def create_app():
 
     # ZOO_API_LOGIN_PATH moves the API's login (with ZOO_LOGIN=web, a browser form at /login
     # opens a session the token routes refuse, and this login answers the token they take).
-    @app.post(os.environ.get("ZOO_API_LOGIN_PATH", "/api/login"))
+    moved_login = os.environ.get("ZOO_API_LOGIN_PATH")
+
+    @app.post("/api/login")
     def login():
+        if moved_login and request.path == "/api/login":
+            abort(404)
         if (answer := refused()) is not None:
             return answer
         username, password = credentials()
@@ -1253,7 +1257,7 @@ def create_app():
         # ZOO_PASSWORD_CHECK=none (planted): the password is never compared, as in a demo
         # whose check was commented out: anyone who knows a name gets that user's token.
         checked = os.environ.get("ZOO_PASSWORD_CHECK") != "none"
-        beside_web = shape == "web" and "ZOO_API_LOGIN_PATH" in os.environ
+        beside_web = shape == "web" and bool(moved_login)
         if (
             shape in ("basic-get", "auth", "web") and not beside_web
             or user is None
@@ -1272,6 +1276,9 @@ def create_app():
         # The web client's session opens with the same login, beside the token.
         session["member"] = username
         return jsonify(access_token=issue(username))
+
+    if moved_login:
+        app.add_url_rule(moved_login, "login_moved", login, methods=["POST"])
 
     # ZOO_LOGIN=web: the only login is the browser's form at POST /login. It hands out no
     # token: it opens the session (the member pages below read it) and redirects to the
