@@ -23,7 +23,9 @@ declare_rule! {
     /// ## Known false positives and how confidence is decided
     /// Only `redirect(...)` targets are read: links built for e-mails (`url_for(...,
     /// token=..., _external=True)` mailed for a reset or a confirmation) carry one-time
-    /// tokens by design and are not reported.
+    /// tokens by design and are not reported. Nor is a redirect back with the token the
+    /// view was reached by (its own path parameter: `/reset_password/<token>` sending a
+    /// failed form back to itself): the URL already carried it.
     ///
     /// ## Fix
     /// Set the token in an `HttpOnly; Secure; SameSite` cookie, or hand the client a one-time
@@ -126,6 +128,17 @@ fn url_tail_key(e: &Expr) -> bool {
     }
 }
 
+/// Whether `name` is a path parameter of the view (`@bp.route("/reset/<token>")` over `def
+/// reset(token)`): the URL the caller came by already carries it.
+fn own_path_param(func: &ast::StmtFunctionDef, name: &str) -> bool {
+    func.parameters.iter().any(|p| p.name().as_str() == name)
+        && func.decorator_list.iter().any(|d| {
+            crate::ast_util::strings_in(&d.expression)
+                .iter()
+                .any(|s| s.contains(&format!("<{name}>")) || s.contains(&format!(":{name}>")))
+        })
+}
+
 /// `SC109`: `redirect(<url with a token>)`.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if callee_last(call) != Some("redirect") {
@@ -134,6 +147,27 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     let Some(url) = call.arguments.args.first() else {
         return;
     };
+    // Back to a page with the token the view was reached by (`redirect(url_for(
+    // "reset_password", token=token))` in `/reset_password/<token>`): nothing new is put in
+    // a URL.
+    if let Expr::Call(c) = url
+        && callee_last(c) == Some("url_for")
+        && let Some(func) = cx.functions.last()
+    {
+        let tokens: Vec<&ast::Keyword> = c
+            .arguments
+            .keywords
+            .iter()
+            .filter(|k| k.arg.as_ref().is_some_and(|a| token_param(a.as_str())))
+            .collect();
+        if !tokens.is_empty()
+            && tokens.iter().all(
+                |k| matches!(&k.value, Expr::Name(n) if own_path_param(func, n.id.as_str())),
+            )
+        {
+            return;
+        }
+    }
     if url_carries_token(url) {
         cx.report(
             &SC109,
