@@ -605,9 +605,14 @@ fn route<'a>(
                 .chain(call.arguments.args.iter().filter_map(Expr::as_call_expr))
                 .any(|c| own_record(c, identity, ids, body, depth + 1))
     }
-    let own = |c: &&ast::ExprCall| own_record(c, &identity, &id_names, &func.body, 0);
-    if loads.sites.iter().any(|c| !own(c)) {
-        loads.sites.retain(|c| !own(c));
+    let others: Vec<&ast::ExprCall> = loads
+        .sites
+        .iter()
+        .copied()
+        .filter(|c| !own_record(c, &identity, &id_names, &func.body, 0))
+        .collect();
+    if !others.is_empty() {
+        loads.sites = others;
     }
     site.route.owner_check = OwnerCheck::Missing;
     Some(loads)

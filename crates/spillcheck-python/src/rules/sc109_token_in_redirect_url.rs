@@ -133,9 +133,12 @@ fn url_tail_key(e: &Expr) -> bool {
 fn own_path_param(func: &ast::StmtFunctionDef, name: &str) -> bool {
     func.parameters.iter().any(|p| p.name().as_str() == name)
         && func.decorator_list.iter().any(|d| {
-            crate::ast_util::strings_in(&d.expression)
-                .iter()
-                .any(|s| s.contains(&format!("<{name}>")) || s.contains(&format!(":{name}>")))
+            crate::ast_util::strings_in(&d.expression).iter().any(|s| {
+                crate::model::convert_path(s)
+                    .1
+                    .iter()
+                    .any(|p| p.name == name)
+            })
         })
 }
 
