@@ -56,6 +56,11 @@ Planted (see expected.toml):
                                   when A and B log in with --user
 - GET  /api/me/card               the contact card of whoever the `X-Username` header names
                                   (the client writes it)
+- PATCH /api/invoices/<number>    any user rewrites any invoice; invoices are addressed by
+                                  their number (INV-…), not by the `id` the create answers
+                                  beside it
+- GET  /api/customers/<id>/notes  any user reads the notes on any user's customer (a CRM:
+                                  customers are records each user keeps, not users)
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -80,6 +85,9 @@ Safe (must stay silent):
 - PATCH /api/v2/vault/<title>     the same rewrite, by the entry's owner only
 - PUT  /api/v2/orders/<id>        the same orders, rewritten by their owner only
 - POST /api/v2/memos              the same memos, added by a signed-in user only
+- GET  /api/invoices/<number>     the same invoices, read by their owner only
+- GET  /api/customers, /api/customers/<id>  the caller's own customers with their emails and
+                                  phones: contacts the caller keeps, not other users' data
 - POST /api/feedback              a feedback form anyone may send, though only the staff
                                   list it (GET /api/feedback: 403 for users)
 - POST /api/cards/<id>/rename     owner-checked (403 for someone else's card)
@@ -748,6 +756,86 @@ def create_app():
     @token_required
     def list_keys():
         return jsonify([k for k in keys.values() if k["owner"] == g.user["username"]])
+
+    # Invoices addressed by their number: the read is owner-checked (safe), the update is
+    # not (planted). The create answers an `id` too, which addresses nothing.
+    invoices = {}
+
+    @app.post("/api/invoices")
+    @token_required
+    def create_invoice():
+        data = request.get_json(silent=True) or {}
+        n = len(invoices) + 7
+        inv = {"id": n, "number": f"INV-2026-{n:04d}", "owner": g.user["username"],
+               "description": str(data.get("description", "")), "amount": 0, "status": "draft"}
+        try:
+            inv["amount"] = float(data.get("amount", 0))
+        except (TypeError, ValueError):
+            return jsonify(error="amount must be a number"), 400
+        invoices[inv["number"]] = inv
+        return jsonify(inv), 201
+
+    @app.get("/api/invoices")
+    @token_required
+    def my_invoices():
+        return jsonify([i for i in invoices.values() if i["owner"] == g.user["username"]])
+
+    @app.get("/api/invoices/<number>")
+    @token_required
+    def invoice(number):
+        inv = invoices.get(number)
+        if inv is None or inv["owner"] != g.user["username"]:
+            return jsonify(error="not found"), 404
+        return jsonify(inv)
+
+    @app.patch("/api/invoices/<number>")
+    @token_required
+    def update_invoice(number):
+        inv = invoices.get(number)
+        if inv is None:
+            return jsonify(error="not found"), 404
+        data = request.get_json(silent=True) or {}
+        if "description" in data:
+            inv["description"] = str(data["description"])
+        return jsonify(inv)
+
+    # A CRM: each user keeps customers (contacts with their own emails and phones). The
+    # listing and the read are the caller's own (safe); the notes on a customer are read
+    # without asking whose customer it is (planted).
+    customers = {
+        101: {"id": 101, "owner": "alice", "name": "Northwind Studio",
+              "email": "billing@northwind.test", "phone": "+1 555 0501"},
+        201: {"id": 201, "owner": "bob", "name": "Ride Club",
+              "email": "club@rideclub.test", "phone": "+1 555 0502"},
+        202: {"id": 202, "owner": "bob", "name": "Harbour Bakery",
+              "email": "orders@harbour.test", "phone": "+1 555 0503"},
+    }
+    customer_notes = {
+        101: ["pays on the 5th"],
+        201: ["treasurer is Ken, discount 10%"],
+        202: ["do not call after 6pm"],
+    }
+
+    @app.get("/api/customers")
+    @token_required
+    def my_customers():
+        return jsonify([c for c in customers.values() if c["owner"] == g.user["username"]])
+
+    @app.get("/api/customers/<int:customer_id>")
+    @token_required
+    def customer(customer_id):
+        c = customers.get(customer_id)
+        if c is None or c["owner"] != g.user["username"]:
+            return jsonify(error="not found"), 404
+        return jsonify(c)
+
+    @app.get("/api/customers/<int:customer_id>/notes")
+    @token_required
+    def customer_notes_of(customer_id):
+        if customer_id not in customers:
+            return jsonify(error="not found"), 404
+        notes = [{"customer_id": customer_id, "body": b} for b in customer_notes.get(customer_id, [])]
+        return jsonify(customer_id=customer_id, notes=notes)
 
     # Safe: anonymous callers get 200 with a failure body.
     @app.get("/api/account/summary")

@@ -272,6 +272,36 @@ pub fn owned_by(json: &Value, own: &Own) -> Option<bool> {
     verdict
 }
 
+/// Whether a record's plain owner fields (`owner_id`, `user_id`, `created_by`, …) all
+/// name the caller, at least one of them: a record the caller keeps. Fields that may name
+/// a record of another kind as well (`customer_id`, `account_id`) are not read here.
+pub fn owner_is(m: &serde_json::Map<String, Value>, own: &Own) -> bool {
+    const PLAIN_OWNER: &[&str] = &[
+        "ownerid",
+        "owner",
+        "userid",
+        "createdby",
+        "createdbyid",
+        "authorid",
+    ];
+    let mut mine = false;
+    for (k, v) in m {
+        if v.is_null() || !PLAIN_OWNER.contains(&spillcheck_core::vocab::normalize(k).as_str()) {
+            continue;
+        }
+        let text = discovery::value_text(v);
+        if own.ids.contains(&text)
+            || own.emails.contains(&text.to_ascii_lowercase())
+            || own.names.iter().any(|n| n.eq_ignore_ascii_case(&text))
+        {
+            mine = true;
+        } else {
+            return false;
+        }
+    }
+    mine
+}
+
 /// Whether two identifying values are of one kind (both numbers, both emails, both UUIDs,
 /// or both names), so that their difference means two different users.
 fn same_kind(a: &str, b: &str) -> bool {
@@ -531,6 +561,11 @@ impl SharedListing {
                 .any(|w| collection.rsplit('/').next().unwrap_or("").contains(w));
         let id_of = |r: &Value| r.get("id").map(discovery::value_text);
         let foreign = recs.iter().any(|r| {
+            // What the caller keeps (A's CRM customers, their emails) is no other person's
+            // record, whatever it names.
+            if r.as_object().is_some_and(|m| owner_is(m, &p.own)) {
+                return false;
+            }
             owned_by(r, &p.own) == Some(false)
                 || inspect::emails(&r.to_string())
                     .iter()

@@ -245,10 +245,34 @@ pub fn collection_of(create_path: &str) -> String {
     path.to_owned()
 }
 
+/// The parameter the collection's items are addressed by, when it is not a plain id:
+/// `number` for `GET /invoices/{number}` beside `POST /invoices`.
+pub(crate) fn item_key(ops: &[Probed], create_template: &str) -> Option<String> {
+    let collection = collection_of(create_template);
+    ops.iter()
+        .filter(|x| crate::discovery::item_of(&x.op.path, &collection))
+        .find_map(|x| x.op.path_params().last().map(|p| p.name.clone()))
+        .filter(|name| spillcheck_core::vocab::normalize(name) != "id")
+}
+
+/// The id of the object a create answer made, for a create whose collection's items are
+/// addressed by [`item_key`]: see [`created_id_keyed`].
+pub(crate) fn created_id_in(
+    ex: &Exchange,
+    ops: &[Probed],
+    create_template: &str,
+) -> Option<String> {
+    let key = item_key(ops, create_template);
+    created_id_keyed(ex, key.as_deref())
+}
+
 /// The id of the object a create answer made: the last segment of `Location`, else the
-/// `id` of the answer (or of its `data` member), else the member named for the collection
-/// (`{"message": "Order created", "order_id": 4}` from `POST /api/orders`).
-pub(crate) fn created_id(ex: &Exchange) -> Option<String> {
+/// member the items are addressed by (`key`: `{"id": 27, "number": "INV-2024-0027"}` made
+/// `/invoices/INV-2024-0027` when items are `/invoices/{number}`; a key that names the
+/// collection, `invoice_number`, also matches a bare `number`), else the `id` of the answer
+/// (or of its `data` member), else the member named for the collection (`{"message":
+/// "Order created", "order_id": 4}` from `POST /api/orders`).
+pub(crate) fn created_id_keyed(ex: &Exchange, key: Option<&str>) -> Option<String> {
     if let Some(loc) = ex.response.headers.iter().find(|(k, _)| k == "location") {
         let last = loc.1.trim_end_matches('/').rsplit('/').next().unwrap_or("");
         if !last.is_empty() && !last.contains('?') {
@@ -257,6 +281,9 @@ pub(crate) fn created_id(ex: &Exchange) -> Option<String> {
     }
     let json = ex.response.json()?;
     let obj = json.get("data").filter(|d| d.is_object()).unwrap_or(&json);
+    if let Some(v) = key.and_then(|k| keyed_member(obj, k, ex.request.url.path())) {
+        return Some(v);
+    }
     // The object's id, else the other keys items are addressed by (`slug`, `uuid`).
     let id_of = |o: &Value| {
         ["id", "uuid", "pk", "slug"].iter().find_map(|k| {
@@ -277,17 +304,38 @@ pub(crate) fn created_id(ex: &Exchange) -> Option<String> {
         .or_else(|| named_for_collection(obj, ex.request.url.path()))
 }
 
+/// The member of `obj` the item parameter `key` names: the same name, or the name less the
+/// collection's word (`number` for `invoice_number` on `/invoices`).
+fn keyed_member(obj: &Value, key: &str, path: &str) -> Option<String> {
+    let Value::Object(m) = obj else { return None };
+    let want = spillcheck_core::vocab::normalize(key);
+    let word = singular(&crate::discovery::last_segment(&collection_of(path)).to_ascii_lowercase());
+    let bare = want
+        .strip_prefix(word.as_str())
+        .filter(|b| !b.is_empty() && *b != "id");
+    m.iter().find_map(|(k, v)| {
+        let k = spillcheck_core::vocab::normalize(k);
+        ((k == want || Some(k.as_str()) == bare)
+            && (v.is_string() || v.is_number())
+            && !crate::discovery::value_text(v).is_empty())
+        .then(|| crate::discovery::value_text(v))
+    })
+}
+
+fn singular(word: &str) -> String {
+    word.strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| word.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| word.to_owned())
+}
+
 /// The member of a create answer named for the collection the request wrote to:
 /// `order_id`, `orderId` or `order_uuid` for `/orders` (or `/order`, `/orders/new`).
 fn named_for_collection(obj: &Value, path: &str) -> Option<String> {
     let Value::Object(m) = obj else { return None };
     let collection = collection_of(path);
     let word = crate::discovery::last_segment(&collection).to_ascii_lowercase();
-    let singular = word
-        .strip_suffix("ies")
-        .map(|s| format!("{s}y"))
-        .or_else(|| word.strip_suffix('s').map(str::to_owned))
-        .unwrap_or_else(|| word.clone());
+    let singular = singular(&word);
     if singular.is_empty() {
         return None;
     }
@@ -392,7 +440,7 @@ pub(crate) async fn create_anonymously(
     {
         return None;
     }
-    let id = created_id(&ex)?;
+    let id = created_id_in(&ex, &p.ops, &pr.op.path)?;
     if p.created_a.iter().any(|(_, a)| *a == id) {
         return None;
     }
@@ -528,7 +576,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
                 if let Some(body) = ex.request.sent_json() {
                     out.sent_creates.push(((*pr).clone(), body));
                 }
-                if let Some(id) = created_id(&ex) {
+                if let Some(id) = created_id_in(&ex, ops, &pr.op.path) {
                     out.objects.push((collection_of(&pr.path), id));
                 }
             }
@@ -550,8 +598,8 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         }
         if pr.op.method == "POST"
             && ex.response.ok()
-            && let Some(id) = created_id(&ex)
-            && let Some(path) = delete_path(&pr.op, ops, &id)
+            && let Some(id) = created_id_in(&ex, ops, &pr.op.path)
+            && let Some(path) = delete_path(&pr.op, ops, &crate::discovery::encode_segment(&id))
         {
             out.cleanup.push(path);
         }
@@ -723,7 +771,7 @@ pub(crate) async fn create_as_b(p: &Probe, creates: &[Probed]) -> CreatedByB {
             continue;
         }
         let collection = collection_of(&pr.path);
-        if let Some(id) = created_id(&ex) {
+        if let Some(id) = created_id_in(&ex, &p.ops, &pr.op.path) {
             out.objects.push((collection.clone(), id));
         }
         if p.ops.iter().any(|x| {
@@ -1086,6 +1134,25 @@ mod tests {
         // The owner's id is not what was made.
         assert_eq!(
             named_for_collection(&serde_json::json!({"user_id": 2}), "/api/orders"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_natural_key_the_items_are_addressed_by_wins_over_a_plain_id() {
+        let answer = serde_json::json!({"id": 27, "number": "INV-2024-0027", "owner_id": 2});
+        assert_eq!(
+            keyed_member(&answer, "number", "/api/v1/invoices").as_deref(),
+            Some("INV-2024-0027")
+        );
+        assert_eq!(
+            keyed_member(&answer, "invoice_number", "/api/v1/invoices").as_deref(),
+            Some("INV-2024-0027")
+        );
+        // A key the answer does not hold leaves the plain id to the other rules.
+        assert_eq!(keyed_member(&answer, "slug", "/api/v1/invoices"), None);
+        assert_eq!(
+            keyed_member(&answer, "invoice_id", "/api/v1/invoices"),
             None
         );
     }

@@ -15,7 +15,7 @@ use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
-    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover. B's objects are put to use first, as their owner would (a card funded, so its history is not empty). Accounts of another kind (merchants beside customers) are tested the same way between two accounts of that kind the scan registers. A read whose handler takes a header of its own that names a user (`X-User-Id`, `X-Username`, learnt from the code or the description) is sent by A with B's id, name or email there: B's data in the answer, absent from A's own, is a bypass too.
+    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover. B's objects are put to use first, as their owner would (a card funded, so its history is not empty). Objects addressed by a natural key (`/invoices/{number}`) are known by that member of the create's answer, not by the `id` beside it; a parameter that may name a record as well as a person (`{customer_id}` under `/customers/`) takes B's own listing of that collection first, then B's account. Accounts of another kind (merchants beside customers) are tested the same way between two accounts of that kind the scan registers. A read whose handler takes a header of its own that names a user (`X-User-Id`, `X-Username`, learnt from the code or the description) is sent by A with B's id, name or email there: B's data in the answer, absent from A's own, is a bypass too.
     ///
     /// ## Why it matters
     /// Broken Object Level Authorization is the most common and most damaging API flaw: every record of every user is one changed number away.
@@ -60,6 +60,17 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
         // Aimed at B's own identity, in the form the parameter names: an email, a user
         // name, else an id.
         let n = param.name.to_ascii_lowercase();
+        // A name that may name a record as well as a person (`{customer_id}` under
+        // `/customers/`, a CRM's records): B's own listing of that collection, when B has
+        // one, names B's records first.
+        if !strictly_a_user(&n) {
+            let seen_by_a = authz::texts(&p.seen_a.candidates(&param.name, &prefix));
+            out.extend(
+                authz::texts(&p.seen_b.listed(&prefix))
+                    .into_iter()
+                    .filter(|id| !seen_by_a.contains(id)),
+            );
+        }
         let (b, a) = if n.contains("mail") {
             (&p.own_b.emails, &p.own.emails)
         } else if n.contains("name") || n == "login" || n == "handle" {
@@ -67,7 +78,11 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
         } else {
             (&p.own_b.ids, &p.own.ids)
         };
-        out.extend(b.iter().filter(|id| !a.contains(id)).cloned());
+        for id in b.iter().filter(|id| !a.contains(id)) {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
     } else {
         // B's own natural keys first (B's `account_number` from B's login): B's alone,
         // whoever else's values both users saw.
@@ -93,6 +108,12 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
     }
     out.truncate(2);
     out
+}
+
+/// Whether a parameter's name can only name a person (`user_id`, `username`, `login`),
+/// not a record of the API's own (`customer_id`, `member_id`, `account_id`, `id`).
+fn strictly_a_user(lower: &str) -> bool {
+    lower.contains("user") || matches!(lower, "uid" | "login" | "handle")
 }
 
 /// One of A's own values for the operation's parameter (A's project beside B's): not
@@ -565,7 +586,10 @@ async fn create_as_b(
     // An answer without the new object's id (`{"status": "success"}`): the object is
     // named by what B sent under the parameter's name (`/books/v1/{book_title}` and the
     // `book_title` B gave).
-    let id = crate::writes::created_id(&made).or_else(|| {
+    let key = authz::param(read)
+        .map(|param| param.name.clone())
+        .filter(|name| spillcheck_core::vocab::normalize(name) != "id");
+    let id = crate::writes::created_id_keyed(&made, key.as_deref()).or_else(|| {
         let param = authz::param(read)?;
         sent_under(&body, &param.name)
     })?;

@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
     ///
     /// ## Fix
     /// Use a public serializer for other users' records.
@@ -129,9 +129,13 @@ fn names_caller(m: &serde_json::Map<String, Value>, own: &Own) -> bool {
     })
 }
 
-/// The answer without the caller's own records' values ([`names_caller`]).
+/// The answer without the caller's own records' values ([`names_caller`]), and without
+/// the records the caller owns (an owner field naming the caller: A's CRM customers,
+/// A's transfers naming their payee): what the caller keeps about other people is the
+/// caller's own data.
 fn without_callers_records(json: &Value, own: &Own) -> Value {
     match json {
+        Value::Object(m) if crate::authz::owner_is(m, own) => Value::Null,
         Value::Object(m) => {
             let mine = names_caller(m, own);
             Value::Object(
