@@ -103,8 +103,8 @@ Safe (must stay silent):
 - GET  /api/merchants/stats       a merchant's figures, no secret
 - POST /api/v2/merchants/redeem   the same redemption, a decline says nothing of the card
 
-POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, basic,
-form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic; auth: none,
+POST /api/login accepts one shape of credentials, picked by ZOO_LOGIN (json, nested, secret
+({"email", "secret"}, documented in login-secret.openapi.json), basic, form; basic-get: none, the login is GET /api/accounts/<name>/token with HTTP Basic; auth: none,
 the login is POST /auth, answering the token inside a JSON-RPC-like envelope, as OTP servers
 do; ZOO_ISSUE=header-bytes: the login answers the token in its `Authorization` header as
 Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
@@ -1278,7 +1278,8 @@ def create_app():
 
     # Planted: no rate limit on failed logins. ZOO_LOGIN picks the one shape it accepts:
     # json {"username", "password"} (default), nested {"auth": {"credentials": {...}}},
-    # basic (HTTP Basic on an empty POST), form.
+    # secret {"email", "secret"} (the password named otherwise), basic (HTTP Basic on an
+    # empty POST), form.
     shape = os.environ.get("ZOO_LOGIN", "json")
 
     def credentials():
@@ -1290,6 +1291,12 @@ def create_app():
         data = request.get_json(silent=True) or {}
         if shape == "nested":
             data = ((data.get("auth") or {}).get("credentials") or {})
+        if shape == "secret":
+            # {"email", "secret"}: the password under another name; the email box takes a
+            # user name too.
+            who = str(data.get("email") or "")
+            name = next((u["username"] for u in state["users"].values() if who in (u["email"], u["username"])), None)
+            return name, data.get("secret")
         return data.get("username"), data.get("password")
 
     # ZOO_LOGIN_LIMIT=xff: three failed logins a minute per client, the client told by the

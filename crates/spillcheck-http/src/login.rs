@@ -277,17 +277,13 @@ pub(crate) fn form(op: &Operation) -> Form {
             .cloned()
             .unwrap_or_else(|| default.to_owned())
     };
+    let password_field = secret_field(&props).unwrap_or_else(|| "password".to_owned());
     // A login form that names the account otherwise (`id`, `account`, `project`): its one
     // field besides the password, CSRF and the submit button.
     let other = props
         .iter()
         .filter(|p| {
-            let p = p.to_ascii_lowercase();
-            !(p.contains("pass")
-                || p.contains("csrf")
-                || p.contains("remember")
-                || p == "submit"
-                || p == "next")
+            **p != password_field && !p.to_ascii_lowercase().contains("pass") && !form_meta(p)
         })
         .collect::<Vec<_>>();
     let fallback = match other.as_slice() {
@@ -296,19 +292,70 @@ pub(crate) fn form(op: &Operation) -> Form {
     };
     Form {
         op: op.clone(),
-        user_field: find(
-            &|p| p.contains("mail") || p == "username" || p == "login" || p == "user",
-            fallback,
-        ),
-        password_field: find(&|p| p.contains("pass"), "password"),
+        user_field: find(&|p| names_account(p), fallback),
+        password_field,
         recipe: None,
     }
 }
 
+/// Fields of a form that are neither the account nor its secret: a cross-site request
+/// token, "remember me", the submit button, where to go next.
+fn form_meta(name: &str) -> bool {
+    let p = name.to_ascii_lowercase();
+    p.contains("csrf") || p.contains("remember") || p == "submit" || p == "next"
+}
+
+/// A field that names the account signing in (`email`, `username`, `login`, `user`).
+fn names_account(lower: &str) -> bool {
+    lower.contains("mail") || lower == "username" || lower == "login" || lower == "user"
+}
+
+/// The field of a login body that carries the secret: one named for a password, else the
+/// one field beside the account's (`{"email", "secret"}`, `{"login", "passphrase"}`,
+/// `{"username", "key"}`), not a one-time code.
+fn secret_field(props: &[String]) -> Option<String> {
+    if let Some(p) = props
+        .iter()
+        .find(|p| p.to_ascii_lowercase().contains("pass"))
+    {
+        return Some(p.clone());
+    }
+    if !props.iter().any(|p| names_account(&p.to_ascii_lowercase())) {
+        return None;
+    }
+    let rest: Vec<&String> = props
+        .iter()
+        .filter(|p| !names_account(&p.to_ascii_lowercase()) && !form_meta(p))
+        .collect();
+    // Not a plain detail of a person or a thing (`{"email", "name"}` of a guest session).
+    let plain = |n: &str| {
+        matches!(
+            spillcheck_core::vocab::normalize(n).as_str(),
+            "name"
+                | "fullname"
+                | "firstname"
+                | "lastname"
+                | "displayname"
+                | "phone"
+                | "title"
+                | "description"
+                | "message"
+                | "comment"
+                | "language"
+                | "locale"
+                | "timezone"
+        )
+    };
+    match rest.as_slice() {
+        [only] if !is_code_field(only) && !plain(only) => Some((*only).clone()),
+        _ => None,
+    }
+}
+
 fn has_password(op: &Operation) -> bool {
-    op.body
-        .as_ref()
-        .is_none_or(|b| b.properties.is_empty() || names_password(b))
+    op.body.as_ref().is_none_or(|b| {
+        b.properties.is_empty() || names_password(b) || secret_field(&b.properties).is_some()
+    })
 }
 
 /// Whether a body has a password field, at the top or nested.
@@ -386,7 +433,10 @@ const LOGIN_NAMES: &[&str] = &[
 /// that says "log in" before one that only says "token" (`/machine/token` of an OTP
 /// server assigns a token to a machine), fewer path parameters, then the shorter path.
 fn login_rank(op: &Operation) -> (bool, bool, usize, usize) {
-    let password_known = op.body.as_ref().is_some_and(names_password);
+    let password_known = op
+        .body
+        .as_ref()
+        .is_some_and(|b| names_password(b) || secret_field(&b.properties).is_some());
     let only_token = last_segment(&op.path).contains("token");
     (
         !password_known,
@@ -1137,10 +1187,7 @@ enum Shape {
 fn fill_credentials(body: &mut Value, c: &crate::auth::Credentials) -> bool {
     let Value::Object(m) = body else { return false };
     let keys: Vec<String> = m.keys().cloned().collect();
-    if let Some(pass) = keys
-        .iter()
-        .find(|k| k.to_ascii_lowercase().contains("pass"))
-    {
+    if let Some(pass) = secret_field(&keys) {
         let by_mail = c.name.contains('@');
         let lower = |k: &String| k.to_ascii_lowercase();
         let user = keys
@@ -1159,7 +1206,7 @@ fn fill_credentials(body: &mut Value, c: &crate::auth::Credentials) -> bool {
             .or_else(|| keys.iter().find(|k| lower(k).contains("mail")))
             .cloned()
             .unwrap_or_else(|| if by_mail { "email" } else { "username" }.to_owned());
-        m.insert(pass.clone(), Value::from(c.password.clone()));
+        m.insert(pass, Value::from(c.password.clone()));
         m.insert(user, Value::from(c.name.clone()));
         return true;
     }
@@ -2006,6 +2053,29 @@ mod tests {
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};
+
+    #[test]
+    fn the_secret_of_a_login_is_its_password_field_or_the_one_beside_the_account() {
+        let names = |xs: &[&str]| xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            secret_field(&names(&["email", "secret"])).as_deref(),
+            Some("secret")
+        );
+        assert_eq!(
+            secret_field(&names(&["login", "passphrase", "remember"])).as_deref(),
+            Some("passphrase")
+        );
+        assert_eq!(
+            secret_field(&names(&["username", "password", "otp"])).as_deref(),
+            Some("password")
+        );
+        // A one-time code, a magic link's lone address, an unnamed account: no password.
+        assert_eq!(secret_field(&names(&["email", "otp"])), None);
+        assert_eq!(secret_field(&names(&["email"])), None);
+        assert_eq!(secret_field(&names(&["title", "body"])), None);
+        assert_eq!(secret_field(&names(&["email", "secret", "name"])), None);
+        assert_eq!(secret_field(&names(&["email", "name"])), None);
+    }
 
     #[test]
     fn a_refusal_that_names_nested_fields_gives_the_shape() {

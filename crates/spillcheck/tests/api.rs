@@ -1691,12 +1691,15 @@ fn account_takeover_proved_by_b_logging_in_and_b_password_set_back() {
 
 #[test]
 fn user_credentials_in_every_login_shape() {
-    // The zoo's login accepts one shape at a time: HTTP Basic, a form, or a nested JSON body
-    // documented in an OpenAPI file. spillcheck finds the one that works each time.
+    // The zoo's login accepts one shape at a time: HTTP Basic, a form, a nested JSON body or
+    // a password named `secret`, documented in an OpenAPI file. spillcheck finds the one that
+    // works each time.
     for (shape, extra) in [
         ("basic", None),
         ("form", None),
         ("nested", Some("testbeds/api-zoo/login-nested.openapi.json")),
+        // `{"email", "secret"}`: the password under another name, documented.
+        ("secret", Some("testbeds/api-zoo/login-secret.openapi.json")),
         // GET /api/accounts/<name>/token with HTTP Basic, the account named in the path.
         ("basic-get", None),
     ] {
