@@ -1872,9 +1872,9 @@ pub(crate) fn func_facts_with<'a>(
             {
                 self.facts.checks_role = true;
             }
-            // `if order is None or order["user_id"] != me: return None`: the caller compared
-            // with something else than a constant (`if user is None: return None` checks
-            // no record).
+            // `if order is None or order["user_id"] != me: return None` (or `abort(404)`):
+            // the caller compared with something else than a constant (`if user is None:
+            // return None` checks no record).
             if let Stmt::If(i) = stmt
                 && any_expr(&i.test, &mut |x| {
                     let Expr::Compare(c) = x else { return false };
@@ -1889,6 +1889,10 @@ pub(crate) fn func_facts_with<'a>(
                 && i.body.iter().any(|st| {
                     matches!(st, Stmt::Return(r)
                         if r.value.as_deref().is_none_or(|v| matches!(v, Expr::NoneLiteral(_))))
+                        // `abort(404)`, `raise NotFound()`: the object hidden, whatever status.
+                        || matches!(st, Stmt::Raise(r) if r.exc.is_some())
+                        || matches!(st, Stmt::Expr(e) if matches!(e.value.as_ref(),
+                            Expr::Call(c) if callee_last(c) == Some("abort")))
                 })
             {
                 self.facts.withholds = true;

@@ -561,6 +561,28 @@ fn route<'a>(
                             .is_some_and(|f| f.compares_identity)
             })
     });
+    // The loaded object (or its owner field) handed to a helper that compares it with the
+    // caller and refuses by itself: `require_owner(image["author"])`, `own_or_404(note)`.
+    // Only a helper that itself compares and refuses: one that merely scopes a query by
+    // the caller (`record_view(post.id)` inserting the caller's view) checks nothing.
+    let refuses_unless_owner = |c: &ast::ExprCall| {
+        crate::facts::linkable_call(c, external)
+            && callee_last(c).is_some_and(|n| {
+                summaries.unique(n)
+                    && summaries
+                        .by_name
+                        .get(n)
+                        .is_some_and(|f| f.compares_identity && (f.rejects || f.withholds))
+            })
+    };
+    compared |= calls_in(&func.body).into_iter().any(|c| {
+        refuses_unless_owner(c)
+            && c.arguments
+                .args
+                .iter()
+                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                .any(|a| reads_any(a, &matched))
+    });
     // The identity as a value a statement inserts is no check of what it reads.
     let locals_check = LocalStrings::of_body(&func.body);
     let inserts = |c: &ast::ExprCall| {
