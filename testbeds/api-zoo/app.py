@@ -61,6 +61,11 @@ Planted (see expected.toml):
                                   beside it
 - GET  /api/customers/<id>/notes  any user reads the notes on any user's customer (a CRM:
                                   customers are records each user keeps, not users)
+- GET  /api/timesheets?owner=      any user's timesheets, by the user name in `owner` (the
+                                  caller's own without it); a made-up `cursor` is refused
+                                  (400), so a listing sent with one shows nothing
+- GET  /api/boards/<slug>/cards/<n>  nested, the card keyed by its number on the board (`n`,
+                                  no `id`): any user reads a card of any user's board
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -836,6 +841,59 @@ def create_app():
             return jsonify(error="not found"), 404
         notes = [{"customer_id": customer_id, "body": b} for b in customer_notes.get(customer_id, [])]
         return jsonify(customer_id=customer_id, notes=notes)
+
+    # Timesheets, filtered by whose they are (`owner`, the caller by default) and paged by
+    # an opaque cursor the listing hands out: any owner may be named (planted).
+    timesheets = [
+        {"id": 1, "owner": "alice", "day": "2026-11-02", "hours": 6, "note": "garden plan"},
+        {"id": 2, "owner": "bob", "day": "2026-11-03", "hours": 8, "note": "client Harbour: invoice dispute"},
+    ]
+
+    @app.get("/api/timesheets")
+    @token_required
+    def timesheet_list():
+        owner = request.args.get("owner") or g.user["username"]
+        cursor = request.args.get("cursor")
+        after = 0
+        if cursor:
+            try:
+                after = int(base64.urlsafe_b64decode(cursor.encode()).decode())
+            except ValueError:
+                return jsonify(error="bad cursor"), 400
+        rows = [t for t in timesheets if t["owner"] == owner and t["id"] > after]
+        return jsonify(data=rows, next_cursor=None)
+
+    # Boards, each card keyed by its number on the board (`n`): the board and its listing
+    # are the owner's (safe); a card is read without asking whose board it is (planted).
+    boards = {
+        "alice-garden": {"slug": "alice-garden", "owner": "alice", "title": "Garden"},
+        "bob-workshop": {"slug": "bob-workshop", "owner": "bob", "title": "Workshop"},
+    }
+    cards_on = {
+        "alice-garden": [{"n": 1, "title": "buy seeds", "body": "tomatoes, basil"}],
+        "bob-workshop": [{"n": 1, "title": "alarm code", "body": "the shed alarm is 4471"}],
+    }
+
+    @app.get("/api/boards")
+    @token_required
+    def my_boards():
+        return jsonify(boards=[b for b in boards.values() if b["owner"] == g.user["username"]])
+
+    @app.get("/api/boards/<slug>/cards")
+    @token_required
+    def board_cards(slug):
+        board = boards.get(slug)
+        if board is None or board["owner"] != g.user["username"]:
+            return jsonify(error="no such board"), 404
+        return jsonify(cards=cards_on.get(slug, []))
+
+    @app.get("/api/boards/<slug>/cards/<int:n>")
+    @token_required
+    def board_card(slug, n):
+        card = next((c for c in cards_on.get(slug, []) if c["n"] == n), None)
+        if card is None:
+            return jsonify(error="no such card"), 404
+        return jsonify(board=slug, **card)
 
     # Safe: anonymous callers get 200 with a failure body.
     @app.get("/api/account/summary")

@@ -130,7 +130,7 @@ pub fn param(pr: &Probed) -> Option<&Param> {
         .filter(|x| {
             let n = x.name.to_ascii_lowercase();
             x.location == discovery::ParamIn::Query
-                && discovery::is_id_key(&x.name)
+                && (discovery::is_id_key(&x.name) || names_person(&x.name))
                 // Cursors of a listing (`since_id`, `max_id`) name no one object.
                 && !["since", "before", "after", "max", "min", "last", "next", "prev", "cursor", "from", "until"]
                     .iter()
@@ -200,12 +200,29 @@ pub fn names_user(name: &str, prefix: &str) -> bool {
             | "user_email"
             | "login"
             | "handle"
-    ) || (matches!(n.as_str(), "id" | "pk" | "key" | "name" | "email")
-        && [
-            "user", "account", "member", "profile", "customer", "follow", "friend", "contact",
-        ]
+    ) || prefix.starts_with('?') && names_person(name)
+        || (matches!(n.as_str(), "id" | "pk" | "key" | "name" | "email")
+            && [
+                "user", "account", "member", "profile", "customer", "follow", "friend", "contact",
+            ]
+            .iter()
+            .any(|w| pre.contains(w)))
+}
+
+/// Whether a parameter's name names a person whatever the path: `owner`, `author`,
+/// `user`, `creator`, or an id, name or email of a person's kind (`patient_id`,
+/// `employee_name`, `student_email`): the filter of a listing by whose records it shows.
+pub fn names_person(name: &str) -> bool {
+    const PERSON: &[&str] = &[
+        "owner", "author", "creator", "user", "patient", "employee", "student", "person", "member",
+        "client", "customer", "assignee", "reporter",
+    ];
+    let n = spillcheck_core::vocab::normalize(name);
+    let stem = ["id", "name", "email"]
         .iter()
-        .any(|w| pre.contains(w)))
+        .find_map(|s| n.strip_suffix(s).filter(|x| !x.is_empty()))
+        .unwrap_or(&n);
+    PERSON.contains(&stem)
 }
 
 /// A value for the parameter that surely names no object.
@@ -664,6 +681,26 @@ mod tests {
         // Two path parameters: not one object.
         let two = Operation::new("GET", "/a/{x}/b/{y}", discovery::Origin::Source);
         assert!(param(&probed(two, "/a/1/b/2")).is_none());
+    }
+
+    #[test]
+    fn parameters_that_name_a_person() {
+        for n in [
+            "owner",
+            "author",
+            "patient_id",
+            "employeeEmail",
+            "user_name",
+            "assignee",
+        ] {
+            assert!(names_person(n), "{n}");
+        }
+        for n in ["cursor", "project_id", "status", "id", "name", "ownership"] {
+            assert!(!names_person(n), "{n}");
+        }
+        assert!(crate::discovery::pages_or_sorts("per_page"));
+        assert!(crate::discovery::pages_or_sorts("cursor"));
+        assert!(!crate::discovery::pages_or_sorts("account_number"));
     }
 
     #[test]

@@ -1299,6 +1299,36 @@ pub fn same_value(x: &Value, y: &Value) -> bool {
     }
 }
 
+/// Whether a query parameter pages or orders a listing (`cursor`, `page`, `per_page`,
+/// `limit`, `offset`, `sort`): the app's own client leaves it out of a first request, and
+/// a made-up value (a cursor it cannot decode) breaks the listing.
+pub fn pages_or_sorts(name: &str) -> bool {
+    matches!(
+        spillcheck_core::vocab::normalize(name).as_str(),
+        "cursor"
+            | "nextcursor"
+            | "page"
+            | "pagetoken"
+            | "nextpagetoken"
+            | "pagesize"
+            | "perpage"
+            | "limit"
+            | "offset"
+            | "start"
+            | "after"
+            | "before"
+            | "since"
+            | "until"
+            | "sort"
+            | "sortby"
+            | "order"
+            | "orderby"
+            | "direction"
+            | "dir"
+            | "marker"
+    )
+}
+
 /// The default for a parameter with no example and no seen id.
 pub fn default_value(p: &Param) -> String {
     match p.kind.as_deref() {

@@ -731,15 +731,32 @@ pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
     let query: Vec<String> = op
         .params
         .iter()
-        .filter(|p| p.location == ParamIn::Query && (p.required || p.example.is_some()))
+        .filter(|p| {
+            p.location == ParamIn::Query
+                && (p.example.is_some() || p.required && !discovery::pages_or_sorts(&p.name))
+        })
         .map(|p| {
             // An id-like query parameter (`?account_number=`) takes the caller's own value,
-            // else one seen under its name.
+            // else one seen under its name; one that names a person (`?owner=`) the
+            // caller's own name or id.
             let v = p
                 .example
                 .as_ref()
                 .map(discovery::value_text)
                 .or_else(|| own.values_for(&p.name).first().cloned())
+                .or_else(|| {
+                    if !crate::authz::names_person(&p.name) {
+                        return None;
+                    }
+                    // A bare person word (`owner`, `author`) takes a name first.
+                    let bare = matches!(
+                        p.name.to_ascii_lowercase().as_str(),
+                        "owner" | "author" | "creator" | "user"
+                    );
+                    bare.then(|| own.names.first().cloned())
+                        .flatten()
+                        .or_else(|| crate::authz::identity_value(own, &p.name))
+                })
                 .or_else(|| {
                     discovery::is_id_key(&p.name)
                         .then(|| {

@@ -306,7 +306,7 @@ pub(crate) fn created_id_keyed(ex: &Exchange, key: Option<&str>) -> Option<Strin
 
 /// The member of `obj` the item parameter `key` names: the same name, or the name less the
 /// collection's word (`number` for `invoice_number` on `/invoices`).
-fn keyed_member(obj: &Value, key: &str, path: &str) -> Option<String> {
+pub(crate) fn keyed_member(obj: &Value, key: &str, path: &str) -> Option<String> {
     let Value::Object(m) = obj else { return None };
     let want = spillcheck_core::vocab::normalize(key);
     let word = singular(&crate::discovery::last_segment(&collection_of(path)).to_ascii_lowercase());

@@ -15,7 +15,7 @@ use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
-    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover. B's objects are put to use first, as their owner would (a card funded, so its history is not empty). Objects addressed by a natural key (`/invoices/{number}`) are known by that member of the create's answer, not by the `id` beside it; a parameter that may name a record as well as a person (`{customer_id}` under `/customers/`) takes B's own listing of that collection first, then B's account. Accounts of another kind (merchants beside customers) are tested the same way between two accounts of that kind the scan registers. A read whose handler takes a header of its own that names a user (`X-User-Id`, `X-Username`, learnt from the code or the description) is sent by A with B's id, name or email there: B's data in the answer, absent from A's own, is a bypass too.
+    /// With two users' tokens, the probe learnt which objects belong to user B, requested them with user A's token, and got B's data back (same body as B gets, B's owner fields). A redirect or 403 whose body still carries B's data counts as access. Nested objects too (`GET /users/{username}/contacts/{id}`): the parents filled with B's values, B's items learnt from B's listing of the parent collection. With `--allow-writes`, also writes: A changing or deleting objects B created, acting on them, naming them in a body, and setting B's password through an operation whose path names B (`PUT /users/{username}/password`): account takeover. B's objects are put to use first, as their owner would (a card funded, so its history is not empty). Objects addressed by a natural key (`/invoices/{number}`) are known by that member of the create's answer, not by the `id` beside it; a parameter that may name a record as well as a person (`{customer_id}` under `/customers/`) takes B's own listing of that collection first, then B's account. A listing filtered by whose records it shows (`?owner=`, `?patient_id=`, `?author=`) is read by A with B's name or id there. Nested items are known by the member the last parameter names (`n` of `/boards/{slug}/cards/{n}`) when they have no `id`. Accounts of another kind (merchants beside customers) are tested the same way between two accounts of that kind the scan registers. A read whose handler takes a header of its own that names a user (`X-User-Id`, `X-Username`, learnt from the code or the description) is sent by A with B's id, name or email there: B's data in the answer, absent from A's own, is a bypass too.
     ///
     /// ## Why it matters
     /// Broken Object Level Authorization is the most common and most damaging API flaw: every record of every user is one changed number away.
@@ -71,15 +71,18 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
                     .filter(|id| !seen_by_a.contains(id)),
             );
         }
-        let (b, a) = if n.contains("mail") {
-            (&p.own_b.emails, &p.own.emails)
+        let kinds: &[(&Vec<String>, &Vec<String>)] = if n.contains("mail") {
+            &[(&p.own_b.emails, &p.own.emails)]
         } else if n.contains("name") || n == "login" || n == "handle" {
-            (&p.own_b.names, &p.own.names)
+            &[(&p.own_b.names, &p.own.names)]
+        } else if matches!(n.as_str(), "owner" | "author" | "creator" | "user") {
+            // A bare person word: a name or a number, whichever the API keeps.
+            &[(&p.own_b.names, &p.own.names), (&p.own_b.ids, &p.own.ids)]
         } else {
-            (&p.own_b.ids, &p.own.ids)
+            &[(&p.own_b.ids, &p.own.ids)]
         };
-        for id in b.iter().filter(|id| !a.contains(id)) {
-            if !out.contains(id) {
+        for (b, a) in kinds {
+            if let Some(id) = b.iter().find(|id| !a.contains(id) && !out.contains(id)) {
                 out.push(id.clone());
             }
         }
@@ -481,11 +484,9 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
             && lx.response.ok()
             && let Some(json) = lx.response.json()
         {
-            items.extend(
-                authz::records(&json)
-                    .iter()
-                    .filter_map(|r| r.get("id").map(crate::discovery::value_text)),
-            );
+            // Each item by the member the last parameter names (`n` of `/tasks/{n}`), else
+            // its `id`.
+            items.extend(item_keys(&json, last, &collection, 0));
         }
         if items.is_empty() {
             items = authz::texts(&p.seen_b.candidates(last, &collection));
@@ -512,6 +513,30 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The keys of the items a listing answer holds: each record's member the item parameter
+/// names (`n` of `/tasks/{n}`), else its `id`.
+fn item_keys(json: &Value, key: &str, collection: &str, depth: usize) -> Vec<String> {
+    if depth > 6 {
+        return Vec::new();
+    }
+    match json {
+        Value::Array(a) => a
+            .iter()
+            .flat_map(|x| item_keys(x, key, collection, depth + 1))
+            .collect(),
+        Value::Object(m) => match crate::writes::keyed_member(json, key, collection)
+            .or_else(|| m.get("id").map(crate::discovery::value_text))
+        {
+            Some(k) if depth > 0 => vec![k],
+            _ => m
+                .values()
+                .flat_map(|x| item_keys(x, key, collection, depth + 1))
+                .collect(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 /// The create operation of a read's collection (`POST /api/notes` for
