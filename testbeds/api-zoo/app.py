@@ -231,6 +231,11 @@ def create_app():
     def health():
         return jsonify(status="ok")
 
+    # The API's index names an operation as "METHOD /path" text, as hand-written indexes do.
+    @app.get("/api")
+    def api_index():
+        return jsonify(service="api-zoo", boards="GET /api/boards")
+
     # ZOO_SCHEME: where the API takes tokens back.
     token_scheme = os.environ.get("ZOO_SCHEME", "bearer")
 

@@ -1347,8 +1347,18 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
     while let Some(v) = stack.pop() {
         match v {
             Value::String(s) if s.len() < 300 => {
+                // `"POST /api/session"`: an index that names its operations.
+                let s = match s.split_once(' ') {
+                    Some((m, rest))
+                        if matches!(m, "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
+                            && rest.starts_with('/') =>
+                    {
+                        rest.trim()
+                    }
+                    _ => s.as_str(),
+                };
                 let path = if s.starts_with('/') && !s.starts_with("//") {
-                    Some(s.clone())
+                    Some(s.to_owned())
                 } else if let Ok(u) = url::Url::parse(s) {
                     (u.origin() == base.origin()).then(|| u.path().to_owned())
                 } else {
@@ -1599,6 +1609,18 @@ mod tests {
             }
             .ended("2026-12-03")
         );
+    }
+
+    #[test]
+    fn an_index_that_names_its_operations_gives_their_paths() {
+        let base = url::Url::parse("http://127.0.0.1:5000/").unwrap();
+        let got = links(
+            &serde_json::json!({"auth": "POST /api/session", "docs": "/docs?x=1", "note": "GET me"}),
+            &base,
+        );
+        assert!(got.contains(&"/api/session".to_owned()), "{got:?}");
+        assert!(got.contains(&"/docs".to_owned()), "{got:?}");
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 
     #[test]

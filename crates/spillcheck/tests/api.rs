@@ -1469,6 +1469,7 @@ fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() 
     // source is given. The scan reads the site as user A and asks the usual collections
     // and their items (a person's by A's own name): any user's profile is found at
     // /api/users/<username>, and read across users. GETs with side effects stay unsent.
+    // The index at /api names an operation as text ("GET /api/boards").
     let t = zoo_for_users(&[]);
     let out = api_as_users(&t);
     let report = json(&out);
@@ -1476,6 +1477,12 @@ fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() 
     assert!(
         diags.contains("found in the site's links and at the usual paths")
             && diags.contains("GET /api/users/{username}"),
+        "{diags}"
+    );
+    // A usual collection beyond users and notes, and one only the API's index names (as
+    // `"GET /api/boards"` text).
+    assert!(
+        diags.contains("GET /api/invoices") && diags.contains("GET /api/boards"),
         "{diags}"
     );
     let findings = report["findings"].as_array().unwrap();
