@@ -213,9 +213,10 @@ pub fn names_user(name: &str, prefix: &str) -> bool {
 /// `user`, `creator`, or an id, name or email of a person's kind (`patient_id`,
 /// `employee_name`, `student_email`): the filter of a listing by whose records it shows.
 pub fn names_person(name: &str) -> bool {
+    // Not `customer`, `client` or `member`: records of the API's own as often as people.
     const PERSON: &[&str] = &[
-        "owner", "author", "creator", "user", "patient", "employee", "student", "person", "member",
-        "client", "customer", "assignee", "reporter",
+        "owner", "author", "creator", "user", "patient", "employee", "student", "person",
+        "assignee", "reporter",
     ];
     let n = spillcheck_core::vocab::normalize(name);
     let stem = ["id", "name", "email"]
@@ -695,7 +696,15 @@ mod tests {
         ] {
             assert!(names_person(n), "{n}");
         }
-        for n in ["cursor", "project_id", "status", "id", "name", "ownership"] {
+        for n in [
+            "cursor",
+            "project_id",
+            "status",
+            "id",
+            "name",
+            "ownership",
+            "client_id",
+        ] {
             assert!(!names_person(n), "{n}");
         }
         assert!(crate::discovery::pages_or_sorts("per_page"));
