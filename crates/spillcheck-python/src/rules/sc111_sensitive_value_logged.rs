@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a request hook of a module that logs users in (it runs around those requests too; a webhook blueprint's hook does not), also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`). A user's e-mail address or phone number alone is not reported (`logger.info("login failed for %s", email)` is a common and wanted trace); the probe's SC310/SC311 read the logs themselves.
+    /// A logging call whose arguments include a password, secret or token variable (`password`, `new_password`, `api_key`, `secret`), a value the message itself labels as one whatever its variable is called (`logger.info("sign-in ok access_token=%s", access)`; `key: %s` only when the key is spelt as one, `refresh_token:`, never prose such as "could not decode token: %s" or an exception), a request body that contains them (`request.json`, `request.form`, `request.get_data()`: in an authentication endpoint, or in a request hook of a module that logs users in (it runs around those requests too; a webhook blueprint's hook does not), also through a function of the module that hands its argument back, whatever its name: `clean_sensitive_data(request.form)` returning `dict(form_data)`). A user's e-mail address or phone number alone is not reported (`logger.info("login failed for %s", email)` is a common and wanted trace); the probe's SC310/SC311 read the logs themselves.
     ///
     /// Also a database connection that logs every statement with its values: `create_engine(url,
     /// echo=True)` (SQLAlchemy logs each statement and its bound parameters) and sqlite3's
@@ -127,6 +127,93 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
             v.found
         }
     }
+}
+
+/// A value the log message itself labels as a secret: `logger.info("sign-in ok
+/// access_token=%s", user.email, access)`, the argument filling a `%s` right after
+/// `access_token=` (or `password: `), whatever the variable is called.
+fn labelled_secret(call: &ast::ExprCall) -> Option<String> {
+    let text = call.arguments.args.first().and_then(str_value)?;
+    let bytes = text.as_bytes();
+    let mut arg = 0usize;
+    let mut i = 0usize;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        if bytes[i + 1] == b'%' {
+            i += 2;
+            continue;
+        }
+        // The conversion: flags and width, then its letter.
+        let mut j = i + 1;
+        while j < bytes.len() && (bytes[j].is_ascii_digit() || b"-+ #.".contains(&bytes[j])) {
+            j += 1;
+        }
+        let Some(&conv) = bytes.get(j) else { break };
+        arg += 1;
+        if matches!(conv, b's' | b'r') {
+            let before = text[..i].trim_end_matches([' ', '\'', '"']);
+            // `key=%s`, or `key: %s` with a key's spelling (`access_token:`): prose such as
+            // "could not decode token: %s" describes an error, it labels no value.
+            let (before, colon) = match before.strip_suffix('=') {
+                Some(b) => (Some(b.trim_end()), false),
+                None => (before.strip_suffix(':'), true),
+            };
+            let label: String = before
+                .map(|b| {
+                    let start = b
+                        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                        .map_or(0, |k| k + 1);
+                    b[start..].to_owned()
+                })
+                .unwrap_or_default();
+            if labels_a_secret(&label)
+                && (!colon || label.contains('_'))
+                && let Some(value) = call.arguments.args.get(arg)
+                && !value.is_literal_expr()
+                && !names_an_error(value)
+                && !matches!(value, Expr::Call(c) if is_masking(c))
+            {
+                return Some(format!("the value the message labels `{label}`"));
+            }
+        }
+        i = j + 1;
+    }
+    None
+}
+
+/// An exception or its text (`e`, `exc`, `error`, `err.args`): what went wrong, not the
+/// value the label names.
+fn names_an_error(value: &Expr) -> bool {
+    let name = match value {
+        Expr::Name(n) => n.id.as_str(),
+        Expr::Attribute(a) => match a.value.as_ref() {
+            Expr::Name(n) => n.id.as_str(),
+            _ => return false,
+        },
+        Expr::Call(c) => match c.arguments.args.first() {
+            Some(Expr::Name(n)) if callee_last(c) == Some("str") => n.id.as_str(),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "e" | "ex" | "exc" | "err" | "error" | "exception" | "reason" | "msg" | "message"
+    )
+}
+
+/// A label of a log message that names a secret: a password-like name, a token of a kind
+/// (`access_token`, `refresh_token`, `token`), a JWT.
+fn labels_a_secret(label: &str) -> bool {
+    let l = label.to_ascii_lowercase().replace('-', "_");
+    !l.is_empty()
+        && (crate::patterns::is_password_like_name(&l)
+            || l.ends_with("token") && !l.ends_with("tokens")
+            || l.ends_with("jwt")
+            || l == "bearer")
 }
 
 /// A call whose result hides its argument: `s.replace(secret, "***")`, `re.sub(...)`,
@@ -271,6 +358,16 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         .find_map(|v| sensitive_in(v, auth_function))
         .filter(|w| !constant_name(w) && !masked_local(w))
         .or_else(|| derived_from_password(cx, call))
+        .or_else(|| {
+            // A token SC110 already judged at this call (where its check failed, or
+            // read from the request): its finding, not a second one.
+            let here = cx.file.at(call);
+            let judged = cx
+                .findings
+                .iter()
+                .any(|f| f.rule_id == "SC110" && f.location.as_ref() == Some(&here));
+            (!judged).then(|| labelled_secret(call)).flatten()
+        })
         .or_else(|| {
             (auth_function && logs_body_alias(cx, call))
                 .then(|| "the request body of an authentication endpoint".to_owned())
