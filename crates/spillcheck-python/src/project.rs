@@ -1277,6 +1277,9 @@ pub(crate) struct Summary {
     pub schema_nestings: Vec<(String, String)>,
     /// Every marshmallow schema of the file with the secret fields it dumps (SC140's answers).
     pub schema_secrets: Vec<crate::rules::sc140_sensitive_field_serialized::SchemaSecrets>,
+    /// Schema-like instances made at a module's top (`user_schema = UserSchema()`): the
+    /// file, the name, the class's last name.
+    pub schema_instances: Vec<(String, String, String)>,
     /// Secret attributes or keywords given a freshly generated value: the field (`None`
     /// when stored whatever the models declare), where, and the message.
     pub stored_secrets: Vec<(Option<String>, Location, String)>,
@@ -1294,6 +1297,7 @@ impl Summary {
         self.schema_emails.extend(other.schema_emails);
         self.schema_nestings.extend(other.schema_nestings);
         self.schema_secrets.extend(other.schema_secrets);
+        self.schema_instances.extend(other.schema_instances);
         self.stored_secrets.extend(other.stored_secrets);
         self.ddl_columns.extend(other.ddl_columns);
         self.ddl_people.extend(other.ddl_people);

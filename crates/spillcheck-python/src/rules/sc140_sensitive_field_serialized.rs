@@ -731,6 +731,24 @@ fn is_input_schema(c: &ruff_python_ast::StmtClassDef) -> bool {
 }
 
 fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
+    // Instances made once for the module (`user_schema = UserSchema()`): which class each
+    // name holds, settled against the project's schemas once every file is read.
+    for stmt in &module.body {
+        if let ruff_python_ast::Stmt::Assign(a) = stmt
+            && let [Expr::Name(n)] = a.targets.as_slice()
+            && let Expr::Call(c) = a.value.as_ref()
+            && let Some(class) = dotted(&c.func)
+        {
+            let class = class.rsplit('.').next().unwrap_or(&class);
+            if class.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+                summary.schema_instances.push((
+                    file.rel.clone(),
+                    n.id.to_string(),
+                    class.to_owned(),
+                ));
+            }
+        }
+    }
     let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
     classes_in(&module.body, &mut classes);
     for c in classes.into_iter().filter(|c| is_schema_class(c)) {
@@ -738,6 +756,7 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
         // built on it dumps its secrets.
         let input = is_input_schema(c);
         let mut secrets = Vec::new();
+        let mut declared_load_only: Vec<String> = Vec::new();
         for stmt in &c.body {
             let ruff_python_ast::Stmt::Assign(a) = stmt else {
                 continue;
@@ -746,6 +765,12 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
                 continue;
             };
             let field = target.id.as_str();
+            if let Expr::Call(call) = a.value.as_ref()
+                && crate::ast_util::kwarg(call, "load_only").and_then(crate::ast_util::bool_value)
+                    == Some(true)
+            {
+                declared_load_only.push(field.to_owned());
+            }
             if let Some(call) = dumped_field(&a.value) {
                 let key = crate::ast_util::kwarg(call, "data_key")
                     .and_then(str_value)
@@ -772,16 +797,23 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
             }
         }
         if !file.is_test {
-            let bases = c
+            let bases: Vec<String> = c
                 .bases()
                 .iter()
                 .filter_map(|b| dotted(b).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()))
                 .collect();
+            let auto = bases.iter().any(|b| auto_schema_base(b));
+            let (model, only) = meta_model(c);
+            let mut left_out = meta_left_out(c);
+            left_out.extend(declared_load_only);
             summary.schema_secrets.push(SchemaSecrets {
                 name: c.name.to_string(),
                 bases,
                 secrets,
-                left_out: meta_left_out(c),
+                left_out,
+                auto,
+                model,
+                only,
             });
         }
     }
@@ -1136,8 +1168,63 @@ pub(crate) struct SchemaSecrets {
     name: String,
     bases: Vec<String>,
     secrets: Vec<(String, Location)>,
-    /// Fields its `class Meta` leaves out of answers (`exclude`, `load_only`).
+    /// Fields its `class Meta` leaves out of answers (`exclude`, `load_only`), and fields it
+    /// declares `load_only` itself (`password_hash = auto_field(load_only=True)`).
     left_out: Vec<String>,
+    /// Built directly on a schema that makes a field of every column of its model
+    /// (`SQLAlchemyAutoSchema`, `ModelSchema`, `TableSchema`).
+    auto: bool,
+    /// The model its `class Meta` names (`model = User`), by its last name.
+    model: Option<String>,
+    /// The fields its `class Meta` limits answers to (`fields = ("id", "email")`).
+    only: Option<Vec<String>>,
+}
+
+/// A base class that gives a schema a field for each column of the model its `Meta`
+/// names: marshmallow-sqlalchemy's `SQLAlchemyAutoSchema` (`ma.SQLAlchemyAutoSchema`),
+/// the older `ModelSchema` and `TableSchema`.
+fn auto_schema_base(base: &str) -> bool {
+    let last = base.rsplit('.').next().unwrap_or(base);
+    last.ends_with("AutoSchema") || matches!(last, "ModelSchema" | "TableSchema")
+}
+
+/// What a `class Meta:` says of the model and the fields an auto schema answers with: the
+/// model it names (last name) and the `fields` it limits answers to.
+fn meta_model(c: &ruff_python_ast::StmtClassDef) -> (Option<String>, Option<Vec<String>>) {
+    let (mut model, mut only) = (None, None);
+    for stmt in &c.body {
+        let ruff_python_ast::Stmt::ClassDef(meta) = stmt else {
+            continue;
+        };
+        if meta.name.as_str() != "Meta" {
+            continue;
+        }
+        for s in &meta.body {
+            let ruff_python_ast::Stmt::Assign(a) = s else {
+                continue;
+            };
+            let [Expr::Name(target)] = a.targets.as_slice() else {
+                continue;
+            };
+            match target.id.as_str() {
+                "model" => {
+                    model = dotted(&a.value).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned());
+                }
+                "fields" => {
+                    let mut names = Vec::new();
+                    crate::ast_util::any_expr(&a.value, &mut |e| {
+                        if let Some(v) = str_value(e) {
+                            names.push(v.to_owned());
+                        }
+                        false
+                    });
+                    only = Some(names);
+                }
+                _ => {}
+            }
+        }
+    }
+    (model, only)
 }
 
 /// The names a `class Meta:` lists under `exclude` or `load_only`.
@@ -1181,14 +1268,33 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
     for schema in &cx.summary.schema_secrets {
         schemas.entry(schema.name.as_str()).or_insert(schema);
     }
-    if schemas.values().all(|s| s.secrets.is_empty()) {
+    // The secret columns of an auto schema's model, sorted.
+    let model_secrets = |model: &str| -> Vec<String> {
+        let mut out: Vec<String> = cx
+            .data_models
+            .fields(&crate::facts::model_key(model))
+            .map(|f| {
+                f.iter()
+                    .filter(|c| spillcheck_core::vocab::is_secret_field(c))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort_unstable();
+        out
+    };
+    if schemas.values().all(|s| {
+        s.secrets.is_empty()
+            && !(s.auto && s.model.as_deref().is_some_and(|m| !model_secrets(m).is_empty()))
+    }) {
         return;
     }
     // A schema's secret fields, its bases' included, less what its Meta leaves out:
-    // (field, the schema declaring it).
+    // (field, the schema declaring it or the model an auto schema dumps whole).
     let secrets_of = |name: &str| -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         let mut left_out: Vec<&str> = Vec::new();
+        let (mut auto, mut model, mut only) = (false, None, None);
         let mut queue = vec![name.to_owned()];
         let mut seen: Vec<String> = Vec::new();
         while let Some(at) = queue.pop() {
@@ -1200,6 +1306,9 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
                 continue;
             };
             left_out.extend(schema.left_out.iter().map(String::as_str));
+            auto |= schema.auto;
+            model = model.or(schema.model.as_deref());
+            only = only.or(schema.only.as_ref());
             for (field, _) in &schema.secrets {
                 if !out.iter().any(|(f, _)| f == field) {
                     out.push((field.clone(), at.clone()));
@@ -1207,7 +1316,16 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
             }
             queue.extend(schema.bases.iter().cloned());
         }
-        out.retain(|(f, _)| !left_out.contains(&f.as_str()));
+        if auto && let Some(model) = model {
+            for column in model_secrets(model) {
+                if !out.iter().any(|(f, _)| *f == column) {
+                    out.push((column, format!("model:{model}")));
+                }
+            }
+        }
+        out.retain(|(f, _)| {
+            !left_out.contains(&f.as_str()) && only.is_none_or(|o| o.contains(f))
+        });
         out
     };
     for site in &cx.model.routes {
@@ -1218,7 +1336,24 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
         {
             continue;
         }
-        let Some((schema, at)) = answered_schema(site.func, &|n| schemas.contains_key(n)) else {
+        // A schema instance made once for the module (`user_schema = UserSchema()`), in
+        // the route's file or, when one name is bound once in the project, imported.
+        let instance = |var: &str| -> Option<String> {
+            let bound: Vec<&(String, String, String)> = cx
+                .summary
+                .schema_instances
+                .iter()
+                .filter(|(_, v, class)| v == var && schemas.contains_key(class.as_str()))
+                .collect();
+            bound
+                .iter()
+                .find(|(rel, _, _)| *rel == file.rel)
+                .or_else(|| (bound.len() == 1).then(|| &bound[0]))
+                .map(|(_, _, class)| class.clone())
+        };
+        let Some((schema, at)) =
+            answered_schema(site.func, &|n| schemas.contains_key(n), &instance)
+        else {
             continue;
         };
         let secrets = secrets_of(&schema);
@@ -1227,6 +1362,8 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
         };
         let whose = if *declared == schema {
             String::new()
+        } else if let Some(model) = declared.strip_prefix("model:") {
+            format!(" (a column of `{model}`: the schema makes a field of every column its `Meta` does not leave out)")
         } else {
             format!(" (declared in `{declared}`, which it extends)")
         };
@@ -1251,6 +1388,7 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
 fn answered_schema(
     func: &ruff_python_ast::StmtFunctionDef,
     is_schema: &dyn Fn(&str) -> bool,
+    module_instance: &dyn Fn(&str) -> Option<String>,
 ) -> Option<(String, ruff_text_size::TextRange)> {
     let schema_named = |e: &Expr| -> Option<String> {
         let base = match e {
@@ -1303,7 +1441,8 @@ fn answered_schema(
                 Expr::Name(n) => bound
                     .iter()
                     .rfind(|(b, _)| *b == n.id.as_str())
-                    .map(|(_, s)| s.clone()),
+                    .map(|(_, s)| s.clone())
+                    .or_else(|| module_instance(n.id.as_str())),
                 other @ Expr::Call(_) => schema_named(other),
                 _ => None,
             };
