@@ -1252,6 +1252,12 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
             form: false,
             body: serde_json::json!({ "user": flat(first) }),
         },
+        // The RealWorld shape (`{"user": {"email", "password"}}`) takes an e-mail box
+        // that often accepts the user's name too.
+        Shape::Body {
+            form: false,
+            body: serde_json::json!({ "user": flat(second) }),
+        },
         // `{"login": …}`: the account's name under the operation's own word.
         Shape::Body {
             form: false,
@@ -1749,6 +1755,28 @@ async fn served_at(
     None
 }
 
+/// The first of `paths` (each a 401 to anonymous callers) where A's `token`, placed so,
+/// gets an answer other than a 401 or a way to a login page: authentication let it by.
+async fn past_authentication_at(
+    p: &Probe,
+    placement: &crate::auth::Placement,
+    token: &str,
+    paths: &[String],
+) -> Option<String> {
+    for path in paths {
+        let req = p.request("placement", Method::GET, path);
+        if let Ok(ex) = p
+            .with_header("user A", Some(placement.header(token)), req)
+            .await
+            && matches!(ex.response.status, 400 | 403 | 404 | 405 | 409 | 422)
+            && ex.response.redirects.is_empty()
+        {
+            return Some(path.clone());
+        }
+    }
+    None
+}
+
 /// Protected reads: GETs without parameters that refuse anonymous callers (then reads of
 /// one object at an example id: an API whose every protected read names an object still
 /// refuses anonymous callers there); with no description and no code, where APIs usually
@@ -2022,14 +2050,43 @@ pub async fn settle_placement(
         .into_iter()
         .collect();
     alternatives.extend(crate::auth::Placement::alternatives());
-    for alt in alternatives {
-        if let Some(path) = served_at(p, &alt, &token, &few).await
-            && served_at(p, &alt, "spillcheck-made-up-token", &[path])
+    for alt in &alternatives {
+        if let Some(path) = served_at(p, alt, &token, &few).await
+            && served_at(p, alt, "spillcheck-made-up-token", &[path])
                 .await
                 .is_none()
         {
-            learnt = Some(alt);
+            learnt = Some(alt.clone());
             break;
+        }
+    }
+    // Served nowhere, but read: where anonymous callers get a 401, A's token placed so
+    // gets past authentication (a 400 for a missing parameter, a 403 for another role)
+    // and a made-up token placed the same way gets the 401 again.
+    if learnt.is_none() {
+        let unauthenticated: Vec<String> = refused
+            .iter()
+            .zip(&anon_401)
+            .filter(|(_, a)| **a)
+            .map(|(path, _)| path.clone())
+            .take(3)
+            .collect();
+        for alt in &alternatives {
+            if let Some(path) = past_authentication_at(p, alt, &token, &unauthenticated).await {
+                let req = p.request("placement", Method::GET, &path);
+                if let Ok(ex) = p
+                    .with_header(
+                        "placement",
+                        Some(alt.header("spillcheck-made-up-token")),
+                        req,
+                    )
+                    .await
+                    && ex.response.status == 401
+                {
+                    learnt = Some(alt.clone());
+                    break;
+                }
+            }
         }
     }
     match learnt {
