@@ -130,6 +130,8 @@ must log in again mid-scan. GET /_logins counts the successful logins. ZOO_MEMBE
 GET /api/members, so only a new account's own /api/me shows the is_admin it registered with;
 ZOO_REGISTER_ADMIN=ignored makes the registration ignore is_admin (safe); =default makes every
 new account an administrator whatever it sends (no mass assignment: a design choice).
+ZOO_LOGOUT=forgetful makes GET /api/logout answer that the caller is logged out and revoke
+nothing (planted: the token keeps working); by default it revokes the caller's tokens.
 
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
 """
@@ -977,6 +979,8 @@ def create_app():
     @app.get("/api/logout")
     @token_required
     def logout():
+        if os.environ.get("ZOO_LOGOUT") == "forgetful":
+            return jsonify(status="logged out")
         for t, n in list(tokens.items()):
             if n == g.user["username"]:
                 del tokens[t]

@@ -1758,6 +1758,7 @@ async fn check(p: &mut Probe, cleanup: &[String]) -> Vec<Finding> {
     }
     crate::writes::clean_up(p, cleanup).await;
     crate::writes::clean_up_b(p).await;
+    findings.extend(rules::last(p).await);
     p.engine.progress().phase("reading responses");
     let exchanges = p.engine.exchanges();
     findings.extend(rules::passive(p, &exchanges));

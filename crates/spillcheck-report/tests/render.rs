@@ -329,7 +329,7 @@ fn no_format_shows_a_secret_whole() {
 fn junit_counts_rules_and_failures() {
     let xml = out(Format::Junit);
     assert!(
-        xml.contains("tests=\"60\""),
+        xml.contains("tests=\"61\""),
         "one test case per catalog rule"
     );
     assert!(xml.contains("failures=\"5\""));

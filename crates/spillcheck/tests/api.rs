@@ -1929,3 +1929,38 @@ fn a_login_that_ignores_the_password_is_found_and_a_checking_one_is_not() {
     ));
     assert!(rule_on(&report).is_empty(), "{report}");
 }
+
+#[test]
+fn a_logout_is_sent_last_with_a_token_of_its_own_and_judged_by_a_read_after_it() {
+    // GET /api/logout is set aside all run long (a side effect); at the very end A logs in
+    // afresh, reads a protected route with that token, sends the logout with it, and reads
+    // again. The zoo's own logout revokes the caller's tokens: silent. ZOO_LOGOUT=forgetful
+    // answers "logged out" and revokes nothing: SC263.
+    for (mode, planted) in [("revokes", false), ("forgetful", true)] {
+        let t = zoo_for_users(&[("ZOO_LOGOUT", mode)]);
+        let out = scan_zoo_as_users(&t, &["--allow-writes", "--select", "SC263"]);
+        let report = json(&out);
+        let got = found(&report);
+        let on_logout = got
+            .iter()
+            .any(|g| g.0 == "SC263" && g.1 == "GET" && g.2 == "/api/logout");
+        assert_eq!(on_logout, planted, "{mode}: {got:?}\n{}", stderr(&out));
+        let received = t.received();
+        let logouts: Vec<usize> = received
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r["method"] == "GET" && r["path"] == "/api/logout")
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(logouts.len(), 1, "{mode}: {logouts:?}");
+        // Only the read that judges it comes after.
+        assert_eq!(
+            logouts[0] + 2,
+            received.len(),
+            "{mode}: {:?}",
+            &received[logouts[0]..]
+        );
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert!(!all.contains("alice-pw-7Qx!") && !all.contains("bob-pw-9Tz!"));
+    }
+}

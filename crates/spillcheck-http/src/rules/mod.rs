@@ -32,6 +32,9 @@ pub(crate) enum Stage {
     Writes,
     /// Login checks, last and alone: their failed attempts must not race the others.
     Logins,
+    /// After every other request of the run, clean-up included ([`last`]): a logout
+    /// may end more of a user's sessions than the one it is sent with.
+    Last,
 }
 
 impl Stage {
@@ -127,6 +130,7 @@ probe_rules![
     sc260_user_enumeration: SC260,
     sc261_no_rate_limit_on_login: SC261,
     sc262_login_accepts_wrong_password: SC262,
+    sc263_token_valid_after_logout: SC263,
     sc270_undocumented_endpoint: SC270,
     sc271_documented_endpoint_gone: SC271,
     sc272_auth_declaration_mismatch: SC272,
@@ -165,6 +169,19 @@ pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Runs the checks of the enabled rules that come after every other request ([`Stage::Last`]).
+pub(crate) async fn last(p: &Probe) -> Vec<Finding> {
+    let runs = checks().filter_map(|(id, check)| match check {
+        Check::Active {
+            stage: Stage::Last,
+            also_for,
+            run,
+        } if p.enabled(id) || also_for.iter().any(|r| p.enabled(r)) => Some(run(p)),
+        _ => None,
+    });
+    join_all(runs).await.into_iter().flatten().collect()
 }
 
 /// Runs the passive checks of the enabled rules over every exchange.

@@ -1,0 +1,288 @@
+//! `SC263` token-valid-after-logout: the rule's metadata and documentation.
+//!
+//! Produced by the probe (`spillcheck api`); the check is below the docs.
+
+use reqwest::Method;
+use serde_json::{Map, Value};
+use spillcheck_core::{Confidence, DiagnosticLevel, Finding, OwaspApi, Severity, declare_rule};
+
+use crate::probe::{Probe, Probed};
+
+declare_rule! {
+    /// ## What it finds
+    /// A token that still opens the user's data after the API's own logout answered that the session was ended: user A logs in afresh (`--user`), the new token reads one of A's protected operations, the logout operation (`POST /auth/logout`, `DELETE /api/tokens`, a handler that calls `logout_user()` or `unset_jwt_cookies()`) is sent with it and succeeds, and the same read with the same token is answered as before.
+    ///
+    /// ## Why it matters
+    /// Logging out is how a user ends a session on a shared computer or after a token leaked; a token the server keeps honouring after that stays usable by whoever copied it until it expires (CWE-613, OWASP API2).
+    ///
+    /// ## Example
+    /// ```http
+    /// POST /auth/logout HTTP/1.1
+    /// Authorization: Bearer eyJhbGciOi…
+    ///
+    /// HTTP/1.1 204 No Content
+    ///
+    /// GET /users/me HTTP/1.1
+    /// Authorization: Bearer eyJhbGciOi…
+    ///
+    /// HTTP/1.1 200 OK
+    /// ```
+    ///
+    /// ## Known false positives and how confidence is decided
+    /// Confirmed only by the exchanges: the token was minted for this check alone (A's own token is never logged out), opened a protected read (a GET that anonymous callers are refused) as A's own token did, the logout answered 2xx without redirecting to a page or saying it failed, and the read after it answered 2xx with an answer like the first (not a refusal, a login page, or a failure). Only with `--user` credentials for A (a fresh login is needed), `--allow-writes` (a logout changes the server's state), a token sent in a header (a browser's session cookie is another matter), and as the run's very last requests. A revocation endpoint (`/revoke`) is sent only when it takes a token in its body, and then with the fresh token itself. Severity is low when the token is a JSON Web Token that expires within fifteen minutes anyway, medium otherwise.
+    ///
+    /// ## Fix
+    /// Make logout revoke the token the request came with: keep its `jti` in a blocklist checked on every request (`@jwt.token_in_blocklist_loader` in flask-jwt-extended) or delete the server-side token record; revoke the access token, not only the refresh token.
+    pub static SC263 = {
+        id: "SC263",
+        slug: "token-valid-after-logout",
+        title: "Token still accepted after logout",
+        severity: Severity::Medium,
+        confidence: Confidence::Confirmed,
+        cwe: &[613],
+        owasp: &[OwaspApi::Api2],
+        fix: "Revoke the token the logout request carries (a jti blocklist, or delete the stored token) so the server refuses it afterwards.",
+    }
+}
+
+/// Whether an operation logs its caller out: its path says so (`logout`, `sign-out`), its
+/// handler does (`logout_user()`), it deletes the caller's token or session
+/// (`DELETE /api/tokens`, `DELETE /api/auth`), or it revokes a token it takes in its body
+/// (`POST /oauth/revoke` with `token`: sent the very token it is to end).
+pub(crate) fn logs_out(op: &crate::discovery::Operation) -> bool {
+    if op.path_params().count() > 0 {
+        return false;
+    }
+    let path = op.path.to_ascii_lowercase();
+    let joined = path.replace(['-', '_', '.'], "");
+    let segments: Vec<&str> = joined.split('/').filter(|s| !s.is_empty()).collect();
+    let named = segments
+        .iter()
+        .any(|s| ["logout", "signout", "logoff"].iter().any(|w| s.starts_with(w)));
+    let revokes = segments.iter().any(|s| s.starts_with("revoke"))
+        && op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.properties.iter().any(|f| ends_this(f)));
+    let by_code = op
+        .side_effect
+        .as_deref()
+        .is_some_and(|why| why.contains("logs the caller out"));
+    let deletes_own = op.method == "DELETE"
+        && segments.last().is_some_and(|s| {
+            matches!(*s, "token" | "tokens" | "session" | "sessions" | "login" | "auth")
+        });
+    named || revokes || by_code || deletes_own
+}
+
+/// A body field that takes the token to end (`token`, `access_token`).
+fn ends_this(field: &str) -> bool {
+    matches!(field.to_ascii_lowercase().as_str(), "token" | "access_token" | "accesstoken")
+}
+
+/// The body a logout takes: nothing when it documents none; else its example, with the
+/// credentials it names (a `refresh_token` to revoke) taken from the fresh login's answer.
+fn logout_body(pr: &Probed, token: &str, login_answer: Option<&Value>) -> Option<Value> {
+    let body = pr.op.body.as_ref()?;
+    let mut out = match &body.example {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    for field in &body.properties {
+        if ends_this(field) {
+            out.insert(field.clone(), Value::String(token.to_owned()));
+        } else if spillcheck_core::vocab::is_token_field(field)
+            && let Some(v) = login_answer.and_then(|a| find_key(a, field))
+        {
+            out.insert(field.clone(), v.clone());
+        }
+    }
+    Some(Value::Object(out))
+}
+
+/// The first value under `key` anywhere in a JSON answer.
+fn find_key<'a>(json: &'a Value, key: &str) -> Option<&'a Value> {
+    match json {
+        Value::Object(m) => m
+            .get(key)
+            .or_else(|| m.values().find_map(|v| find_key(v, key))),
+        Value::Array(a) => a.iter().find_map(|v| find_key(v, key)),
+        _ => None,
+    }
+}
+
+/// A span of seconds in words (`14 minutes`, `5 hours`, `13 days`).
+fn in_words(secs: i64) -> String {
+    match secs {
+        ..120 => format!("{secs} seconds"),
+        120..7200 => format!("{} minutes", secs / 60),
+        7200..172_800 => format!("{} hours", secs / 3600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+/// Seconds until a JSON Web Token expires, when it is one with an `exp`.
+fn expires_in(token: &str) -> Option<i64> {
+    let jwt = spillcheck_tokens::jwt::Jwt::decode(token).ok()?;
+    let exp = jwt.claims.get("exp")?.as_i64()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(exp - i64::try_from(now).ok()?)
+}
+
+/// A fresh token of A's, a protected read it opens, the API's logout sent with it, and the
+/// same read again: reported when the read still answers as before.
+async fn probe(p: &Probe) -> Vec<Finding> {
+    let logouts: Vec<Probed> = p
+        .set_aside
+        .iter()
+        .chain(&p.ops)
+        .filter(|pr| logs_out(&pr.op))
+        .take(2)
+        .cloned()
+        .collect();
+    if logouts.is_empty() {
+        return Vec::new();
+    }
+    let Some(a) = &p.user else { return Vec::new() };
+    let why_not = if !p.engine.settings().allow_writes {
+        Some("a logout changes the server's state: needs --allow-writes")
+    } else if a.login_request().is_none() {
+        Some("a fresh token of user A's is needed: give A's credentials with --user")
+    } else if p.session_login || matches!(p.placement, crate::auth::Placement::Cookie(_)) {
+        Some("the session is a browser cookie, not a token")
+    } else {
+        None
+    };
+    let shown = |pr: &Probed| format!("{} {}", pr.op.method, pr.op.path);
+    if let Some(why) = why_not {
+        p.diagnose(
+            DiagnosticLevel::Warning,
+            format!(
+                "SC263 not checked on {}: {why}",
+                logouts.iter().map(shown).collect::<Vec<_>>().join(", ")
+            ),
+        );
+        return Vec::new();
+    }
+    let Some(reads) = p
+        .protected_reads(3)
+        .into_iter()
+        .find(|pr| pr.user.is_some())
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let Some(own) = reads.user.as_ref() else {
+        return Vec::new();
+    };
+    let Some(login) = a.login_request() else {
+        return Vec::new();
+    };
+    for logout in logouts {
+        // A token for this check alone: A's own stays in use.
+        let mut fresh = login.clone();
+        fresh.actor = crate::engine::Actor::Other("login (a session to log out)".to_owned());
+        let Ok(answer) = p.engine.send(fresh).await else {
+            continue;
+        };
+        if !answer.response.ok() {
+            continue;
+        }
+        let Some(token) = crate::login::login_token(p, &answer) else {
+            continue;
+        };
+        p.secret(&token);
+        let header = || Some(p.placement.header(&token));
+        let read = |label: &'static str| {
+            p.with_header(label, header(), p.request(label, Method::GET, &reads.path))
+        };
+        let Ok(before) = read("fresh session, before logout").await else {
+            continue;
+        };
+        // Served as A's own token was (the data may have changed since A's first read).
+        if !before.response.ok() || crate::inspect::refused(&before.response, Some(&own.response))
+        {
+            continue;
+        }
+        let method: Method = logout.op.method.parse().unwrap_or(Method::POST);
+        let label = "fresh session: logout";
+        let mut req = p.request(label, method, &logout.path);
+        if let Some(body) = logout_body(&logout, &token, answer.response.json().as_ref()) {
+            req = req.body_for(logout.op.content_type(), &body);
+        } else if logout.op.body.is_some() {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "SC263 not checked on {}: its body needs fields the login did not answer",
+                    shown(&logout)
+                ),
+            );
+            continue;
+        }
+        let Ok(out) = p.with_header(label, header(), req).await else {
+            continue;
+        };
+        let r = &out.response;
+        let api_answer = r.status == 204 || r.body.is_empty() || r.json().is_some();
+        if !r.ok() || !r.redirects.is_empty() || !api_answer || crate::inspect::failure_body(r)
+        {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "SC263 not checked on {}: the logout answered {} with the token it was to end",
+                    shown(&logout),
+                    r.status
+                ),
+            );
+            continue;
+        }
+        let Ok(after) = read("fresh session, after logout").await else {
+            continue;
+        };
+        if !after.response.ok()
+            || crate::inspect::refused(&after.response, Some(&before.response))
+            || crate::inspect::similarity(&after.response, &before.response) < 0.8
+        {
+            continue;
+        }
+        let left = expires_in(&token);
+        let lifetime = match left {
+            Some(s) if s > 0 => format!(
+                "; it stays good until it expires, in {}",
+                in_words(s)
+            ),
+            _ => String::new(),
+        };
+        let why = format!(
+            "{} answered {} to a fresh token of A's, then {} {} still answered that token as before{lifetime}",
+            shown(&logout),
+            r.status,
+            reads.op.method,
+            reads.op.path,
+        );
+        let mut f = Finding::new(
+            &SC263,
+            format!(
+                "{}: the token a logout ended still opens user A's data",
+                shown(&logout)
+            ),
+        )
+        .on_route(&logout.op.method, &logout.op.path)
+        .with_http(p.evidence(&after, &why, &[&out, &before]));
+        if left.is_some_and(|s| s <= 15 * 60) {
+            f = f.with_severity(Severity::Low);
+        }
+        return vec![f];
+    }
+    Vec::new()
+}
+
+/// How the probe runs this rule: after every other request of the run, since a logout may
+/// end more sessions of A's than the one it was sent with.
+pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active(
+    crate::rules::Stage::Last,
+    |p| Box::pin(probe(p)),
+)];
