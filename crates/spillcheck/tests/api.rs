@@ -1953,14 +1953,38 @@ fn a_logout_is_sent_last_with_a_token_of_its_own_and_judged_by_a_read_after_it()
             .map(|(i, _)| i)
             .collect();
         assert_eq!(logouts.len(), 1, "{mode}: {logouts:?}");
-        // Only the read that judges it comes after.
+        // Only the reads that judge it come after (one, and one more after a wait when the
+        // token still worked).
+        let after = &received[logouts[0] + 1..];
         assert_eq!(
-            logouts[0] + 2,
-            received.len(),
-            "{mode}: {:?}",
-            &received[logouts[0]..]
+            after.len(),
+            if planted { 2 } else { 1 },
+            "{mode}: {after:?}"
+        );
+        assert!(
+            after
+                .iter()
+                .all(|r| r["method"] == "GET" && r["path"] == after[0]["path"])
         );
         let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
         assert!(!all.contains("alice-pw-7Qx!") && !all.contains("bob-pw-9Tz!"));
+    }
+}
+
+#[test]
+fn own_settings_are_tried_on_user_a_when_the_scan_has_no_account_and_set_back() {
+    // ZOO_REGISTER=off: the scan cannot make an account of its own, so the mass-assignment
+    // check writes user A's settings, then sets back what it tried. ZOO_SETTINGS=open takes
+    // `is_staff` from the body (SC213); by default it is ignored (silent). Nobody is left
+    // staff either way, and A's valid write never asked for it.
+    for (mode, planted) in [("open", true), ("closed", false)] {
+        let t = zoo_for_users(&[("ZOO_REGISTER", "off"), ("ZOO_SETTINGS", mode)]);
+        let out = scan_zoo_as_users(&t, &["--allow-writes", "--select", "SC213"]);
+        let got = found(&json(&out));
+        let on_settings = got
+            .iter()
+            .any(|g| g.0 == "SC213" && g.1 == "PUT" && g.2 == "/api/me/settings");
+        assert_eq!(on_settings, planted, "{mode}: {got:?}\n{}", stderr(&out));
+        assert_eq!(t.fetch("/_staff"), serde_json::json!([]), "{mode}");
     }
 }

@@ -10,7 +10,7 @@ use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
-    /// A token that still opens the user's data after the API's own logout answered that the session was ended: user A logs in afresh (`--user`), the new token reads one of A's protected operations, the logout operation (`POST /auth/logout`, `DELETE /api/tokens`, a handler that calls `logout_user()` or `unset_jwt_cookies()`) is sent with it and succeeds, and the same read with the same token is answered as before.
+    /// A token that still opens the user's data after the API's own logout answered that the session was ended: user A logs in afresh (`--user`), the new token reads one of A's protected operations, the logout operation (`POST /auth/logout`, a `DELETE` at the path the user logged in at such as `DELETE /api/tokens`, a handler that calls `logout_user()` or `unset_jwt_cookies()`) is sent with it and succeeds, and the same read with the same token is answered as before.
     ///
     /// ## Why it matters
     /// Logging out is how a user ends a session on a shared computer or after a token leaked; a token the server keeps honouring after that stays usable by whoever copied it until it expires (CWE-613, OWASP API2).
@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed only by the exchanges: the token was minted for this check alone (A's own token is never logged out), opened a protected read (a GET that anonymous callers are refused) as A's own token did, the logout answered 2xx without redirecting to a page or saying it failed, and the read after it answered 2xx with an answer like the first (not a refusal, a login page, or a failure). Only with `--user` credentials for A (a fresh login is needed), `--allow-writes` (a logout changes the server's state), a token sent in a header (a browser's session cookie is another matter), and as the run's very last requests. A revocation endpoint (`/revoke`) is sent only when it takes a token in its body, and then with the fresh token itself. Severity is low when the token is a JSON Web Token that expires within fifteen minutes anyway, medium otherwise.
+    /// Confirmed only by the exchanges: the token was minted for this check alone (A's own token is never logged out), opened a protected read (a GET that anonymous callers are refused) as A's own token did, the logout answered 2xx without redirecting to a page or saying it failed, and the same read after it, sent right away and again eight seconds later (past the grace some APIs give requests already on their way: microblog-api ends a token five seconds after), answered 2xx like the first (not a refusal, a login page, or a failure). A `DELETE` counts as a logout at the path the users logged in at, or on a session path with nothing listed there: `DELETE /token/` beside a `GET /token/` listing OTP devices removes an object. Only with `--user` credentials for A (a fresh login is needed), `--allow-writes` (a logout changes the server's state), a token sent in a header (a browser's session cookie is another matter), and as the run's very last requests. A revocation endpoint (`/revoke`) is sent only when it takes a token in its body, and then with the fresh token itself. Severity is low when the token is a JSON Web Token that expires within fifteen minutes anyway, medium otherwise.
     ///
     /// ## Fix
     /// Make logout revoke the token the request came with: keep its `jti` in a blocklist checked on every request (`@jwt.token_in_blocklist_loader` in flask-jwt-extended) or delete the server-side token record; revoke the access token, not only the refresh token.
@@ -46,10 +46,16 @@ declare_rule! {
 }
 
 /// Whether an operation logs its caller out: its path says so (`logout`, `sign-out`), its
-/// handler does (`logout_user()`), it deletes the caller's token or session
-/// (`DELETE /api/tokens`, `DELETE /api/auth`), or it revokes a token it takes in its body
-/// (`POST /oauth/revoke` with `token`: sent the very token it is to end).
-pub(crate) fn logs_out(op: &crate::discovery::Operation) -> bool {
+/// handler does (`logout_user()`), it is a `DELETE` at the path the users logged in at
+/// (`POST /api/tokens` then `DELETE /api/tokens`, `DELETE /api/auth`) or of a session with
+/// nothing to list there, or it revokes a token it takes in its body (`POST /oauth/revoke`
+/// with `token`: sent the very token it is to end). A `DELETE /token/` beside a `GET`
+/// listing tokens removes an object (an OTP device), not the session.
+pub(crate) fn logs_out(
+    op: &crate::discovery::Operation,
+    login_path: Option<&str>,
+    listed: bool,
+) -> bool {
     if op.path_params().count() > 0 {
         return false;
     }
@@ -68,10 +74,13 @@ pub(crate) fn logs_out(op: &crate::discovery::Operation) -> bool {
         .side_effect
         .as_deref()
         .is_some_and(|why| why.contains("logs the caller out"));
+    let trimmed = |p: &str| p.trim_end_matches('/').to_ascii_lowercase();
     let deletes_own = op.method == "DELETE"
-        && segments.last().is_some_and(|s| {
-            matches!(*s, "token" | "tokens" | "session" | "sessions" | "login" | "auth")
-        });
+        && (login_path.is_some_and(|l| trimmed(l) == trimmed(&op.path))
+            || !listed
+                && segments
+                    .last()
+                    .is_some_and(|s| matches!(*s, "session" | "sessions")));
     named || revokes || by_code || deletes_own
 }
 
@@ -132,14 +141,24 @@ fn expires_in(token: &str) -> Option<i64> {
     Some(exp - i64::try_from(now).ok()?)
 }
 
+/// Seconds waited after a logout before the read that judges it: longer than the grace
+/// APIs give requests already on their way (microblog-api ends a token 5 s after).
+const GRACE_SECS: u64 = 8;
+
 /// A fresh token of A's, a protected read it opens, the API's logout sent with it, and the
 /// same read again: reported when the read still answers as before.
 async fn probe(p: &Probe) -> Vec<Finding> {
+    let login_path = p.users_login_path();
+    let listed = |path: &str| {
+        p.ops
+            .iter()
+            .any(|x| x.op.method == "GET" && x.op.path.trim_end_matches('/') == path.trim_end_matches('/'))
+    };
     let logouts: Vec<Probed> = p
         .set_aside
         .iter()
         .chain(&p.ops)
-        .filter(|pr| logs_out(&pr.op))
+        .filter(|pr| logs_out(&pr.op, login_path.as_deref(), listed(&pr.op.path)))
         .take(2)
         .cloned()
         .collect();
@@ -239,13 +258,24 @@ async fn probe(p: &Probe) -> Vec<Finding> {
             );
             continue;
         }
+        let still_served = |x: &crate::engine::Exchange| {
+            x.response.ok()
+                && !crate::inspect::refused(&x.response, Some(&before.response))
+                && crate::inspect::similarity(&x.response, &before.response) >= 0.8
+        };
         let Ok(after) = read("fresh session, after logout").await else {
             continue;
         };
-        if !after.response.ok()
-            || crate::inspect::refused(&after.response, Some(&before.response))
-            || crate::inspect::similarity(&after.response, &before.response) < 0.8
-        {
+        if !still_served(&after) {
+            continue;
+        }
+        // Some APIs end a token a few seconds after the logout (for requests already on
+        // their way): asked again once that grace is over.
+        tokio::time::sleep(std::time::Duration::from_secs(GRACE_SECS)).await;
+        let Ok(after) = read("fresh session, after logout and a wait").await else {
+            continue;
+        };
+        if !still_served(&after) {
             continue;
         }
         let left = expires_in(&token);
