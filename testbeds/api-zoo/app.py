@@ -130,7 +130,9 @@ must log in again mid-scan. GET /_logins counts the successful logins. ZOO_MEMBE
 GET /api/members, so only a new account's own /api/me shows the is_admin it registered with;
 ZOO_REGISTER_ADMIN=ignored makes the registration ignore is_admin (safe); =default makes every
 new account an administrator whatever it sends (no mass assignment: a design choice).
-ZOO_LOGOUT=forgetful makes GET /api/logout answer that the caller is logged out and revoke
+ZOO_SETTINGS=open makes PUT /api/me/settings take `is_staff` from the body (planted);
+ZOO_REGISTER=off closes the registration (403), so a scan has no account of its own and
+GET /_staff lists who is staff. ZOO_LOGOUT=forgetful makes GET /api/logout answer that the caller is logged out and revoke
 nothing (planted: the token keeps working); by default it revokes the caller's tokens.
 
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
@@ -146,6 +148,7 @@ from flask.sessions import SecureCookieSession, SessionInterface
 
 RECEIVED = []
 LOGINS = []
+STAFF = set()  # user names whose settings say is_staff (for tests)
 
 
 def seed():
@@ -228,6 +231,10 @@ def create_app():
     @app.get("/_logins")
     def logins():
         return jsonify(LOGINS)
+
+    @app.get("/_staff")
+    def staff():
+        return jsonify(sorted(STAFF))
 
     @app.get("/health")
     def health():
@@ -979,16 +986,37 @@ def create_app():
     @app.get("/api/logout")
     @token_required
     def logout():
-        if os.environ.get("ZOO_LOGOUT") == "forgetful":
-            return jsonify(status="logged out")
         for t, n in list(tokens.items()):
-            if n == g.user["username"]:
+            if n == g.user["username"] and os.environ.get("ZOO_LOGOUT") != "forgetful":
                 del tokens[t]
         return jsonify(status="logged out")
 
     # Registration needs more than a user name and a password.
+    # The caller's own settings. ZOO_SETTINGS=open (planted): the update takes any key of
+    # the body, `is_staff` (0 or 1) included; by default only the theme and the language.
+    @app.get("/api/me/settings")
+    @token_required
+    def my_settings():
+        u = g.user
+        return jsonify(theme=u.get("theme", "light"), language=u.get("language", "en"),
+                       is_staff=int(u.get("is_staff", 0)))
+
+    @app.put("/api/me/settings")
+    @token_required
+    def update_my_settings():
+        data = request.get_json(silent=True) or {}
+        keys = ("theme", "language", "is_staff") if os.environ.get("ZOO_SETTINGS") == "open" \
+            else ("theme", "language")
+        for key in keys:
+            if key in data:
+                g.user[key] = int(data[key]) if key == "is_staff" else str(data[key])
+        (STAFF.add if g.user.get("is_staff") else STAFF.discard)(g.user["username"])
+        return my_settings()
+
     @app.post("/api/register")
     def register():
+        if os.environ.get("ZOO_REGISTER") == "off":
+            return jsonify(error="registration is closed"), 403
         data = request.get_json(silent=True) or {}
         username = data.get("username")
         password = data.get("password")

@@ -141,6 +141,27 @@ pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
         Some(other) => return other.clone(),
         None => Map::new(),
     };
+    // A's valid write asks for no privilege: a flag the body takes is sent off, a role
+    // naming an administrator is left out (the mass-assignment check tries them, and sets
+    // them back).
+    m.retain(|k, v| {
+        !(grants_privilege(k)
+            && v.as_str().is_some_and(|s| {
+                let s = s.to_ascii_lowercase();
+                ["admin", "staff", "super", "root", "owner"]
+                    .iter()
+                    .any(|w| s.contains(w))
+            }))
+    });
+    for (k, v) in &mut m {
+        if grants_privilege(k) {
+            match v {
+                Value::Bool(b) => *b = false,
+                Value::Number(_) => *v = Value::from(0),
+                _ => {}
+            }
+        }
+    }
     for (k, v) in &mut m {
         let lower = k.to_ascii_lowercase();
         let n = spillcheck_core::vocab::normalize(k);
@@ -166,6 +187,25 @@ pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
         }
     }
     Value::Object(m)
+}
+
+/// A property that grants its holder rights: `role`, `is_admin`, `is_staff`,
+/// `is_superuser`, `permissions`, `user_type`.
+pub(crate) fn grants_privilege(key: &str) -> bool {
+    matches!(
+        spillcheck_core::vocab::normalize(key).as_str(),
+        "role"
+            | "roles"
+            | "isadmin"
+            | "admin"
+            | "isstaff"
+            | "staff"
+            | "issuperuser"
+            | "superuser"
+            | "permissions"
+            | "usertype"
+            | "accounttype"
+    )
 }
 
 /// Input no field type accepts: quotes for SQL, a tag for templates, a string where a
@@ -351,11 +391,19 @@ fn named_for_collection(obj: &Value, path: &str) -> Option<String> {
 }
 
 /// The DELETE that removes what a POST to `create` made: `DELETE create/{id}`.
-fn delete_path(create: &Operation, ops: &[Probed], id: &str) -> Option<String> {
-    let base = create.path.trim_end_matches('/');
+fn delete_path(create: &Probed, ops: &[Probed], id: &str) -> Option<String> {
+    let base = create.op.path.trim_end_matches('/');
+    // Under the collection the create was sent to, its parameters filled
+    // (`/households/7/items/9`, not the template's `{household_id}`).
+    let sent = create
+        .path
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/');
     ops.iter()
         .any(|pr| pr.op.method == "DELETE" && crate::discovery::item_of(&pr.op.path, base))
-        .then(|| format!("{base}/{id}"))
+        .then(|| format!("{sent}/{id}"))
 }
 
 /// Writes anyone may make by design whatever else the API protects: a contact or feedback
@@ -451,7 +499,7 @@ pub(crate) async fn create_anonymously(
     if !made || p.created_b.objects.iter().any(|(_, b)| *b == id) {
         return None;
     }
-    match delete_path(&pr.op, &p.ops, &crate::discovery::encode_segment(&id)) {
+    match delete_path(pr, &p.ops, &crate::discovery::encode_segment(&id)) {
         Some(path) => {
             let _ = as_a(p, p.request("user A", Method::DELETE, &path)).await;
         }
@@ -599,7 +647,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         if pr.op.method == "POST"
             && ex.response.ok()
             && let Some(id) = created_id_in(&ex, ops, &pr.op.path)
-            && let Some(path) = delete_path(&pr.op, ops, &crate::discovery::encode_segment(&id))
+            && let Some(path) = delete_path(pr, ops, &crate::discovery::encode_segment(&id))
         {
             out.cleanup.push(path);
         }
@@ -1344,10 +1392,21 @@ mod tests {
             probed("DELETE", "/api/notes/{note_id}/tags/{tag}"),
         ];
         assert_eq!(
-            delete_path(&op("POST", "/api/notes/"), &ops, "17").as_deref(),
+            delete_path(&probed("POST", "/api/notes/"), &ops, "17").as_deref(),
             Some("/api/notes/17")
         );
-        assert_eq!(delete_path(&op("POST", "/api/tags"), &ops, "3"), None);
+        assert_eq!(delete_path(&probed("POST", "/api/tags"), &ops, "3"), None);
+        // Nested: under the collection the create was sent to, not the template's.
+        let ops = vec![probed(
+            "DELETE",
+            "/households/{household_id}/items/{item_id}",
+        )];
+        let mut create = probed("POST", "/households/{household_id}/items");
+        create.path = "/households/7/items".to_owned();
+        assert_eq!(
+            delete_path(&create, &ops, "9").as_deref(),
+            Some("/households/7/items/9")
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::login::{
     register_new, token_in,
 };
 use spillcheck_tokens::jwt::Jwt;
-use crate::probe::Probe;
+use crate::probe::{Probe, Probed};
 
 declare_rule! {
     /// ## What it finds
@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), else by a listing user A reads that shows the new account, else by the new account signed in where its kind of account logs in: its token's claims and its own profile (a read without path parameters that answers A one object) against A's, and against a second new account registered without the properties (what every new account gets is no mass assignment), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back. A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name whose last word is rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
+    /// Confirmed: a property counts only when it comes back with the very value the scan sent. Only properties the API shows it has are tried: for a registration, those of its documented body or seen in user A's answers; for a profile update, those of its documented body or of the account's own answer, never with the value the account already holds. Nothing is sent without `--allow-writes`, and only the scan's own accounts are written: a new account from one of up to three registration operations, judged by the registration's own answer at any depth except an object that also holds the password sent (an echo of the request), else by a listing user A reads that shows the new account, else by the new account signed in where its kind of account logs in: its token's claims and its own profile (a read without path parameters that answers A one object) against A's, and against a second new account registered without the properties (what every new account gets is no mass assignment), and the scan's account updated through a `PATCH` or `PUT` without path parameters that has a `GET` at the same path, judged by that read-back; where the scan has no account of its own (no registration worked), user A's is updated the same way and every property tried is set back right after (a warning names any that stayed). A registration answer that states a default equal to the injected value (`"email_verified": true` for every new account), or echoes the request without the password, is reported too; registering once without the property tells them apart. On objects, only those user A created in the scan are written, only through an update of that object (one path parameter, no side effect such as delete or logout), and only properties the object shows (in A's listing or item read, or in the answer of the create that made it) that the server keeps and the operation does not take as input: a number raised by 1000, a flag turned on. It is reported when A's read-back of the object shows that very value where it did not before, under the name sent or another (a listing may show `current_balance` as `balance`); what stuck is set back the same way. When the update fails with an error that names a property sent (`column "balance" does not exist`), it is sent once more with the property renamed to a name the collection's objects are shown with elsewhere that ends with it (`current_balance`, from the answer of an earlier write) or dropped. A value the server works out for the write itself (a name whose last word is rate, price, fee, discount, tax, commission, multiplier or interest, a number in A's earlier answer to the same operation that neither its input nor that request had) is sent moved by 7 and reported when the write's own answer shows the value sent where the server showed its own before (a foreign top-up credited at the client's exchange rate); an answer that only echoes the request showed no such value before and does not count.
     ///
     /// ## Fix
     /// Copy only allowed keys from the request body: `for k in ("display_name", "bio"): ...`.
@@ -78,6 +78,11 @@ fn candidates(known: &[String], current: Option<&Value>) -> Map<String, Value> {
     privileged()
         .into_iter()
         .filter(|(k, _)| known.iter().any(|x| x == k))
+        // A flag the account holds as a number (`"is_staff": 0`) is turned on as one.
+        .map(|(k, v)| match (current.and_then(|c| c.get(k)), &v) {
+            (Some(Value::Number(_)), Value::Bool(true)) => (k, Value::from(1)),
+            _ => (k, v),
+        })
         .filter(|(k, v)| current.and_then(|c| c.get(*k)) != Some(v))
         .map(|(k, v)| (k.to_owned(), v))
         .collect()
@@ -459,14 +464,15 @@ async fn signed_in_view(
 /// as the scan's own account and read back.
 async fn on_profile(p: &Probe) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(account) = owned_account(p).await else {
-        return out;
-    };
-    let Some(token) = account.token.clone() else {
-        return out;
-    };
-    let header = p.placement.header(&token);
-    let as_own = |req| p.with_header("scan's own account", Some(header.clone()), req);
+    // The scan's own account first; where it has none, or its kind of account does not
+    // read this profile (a merchant's), user A's, every property set back after.
+    let mut who: Vec<(String, bool)> = Vec::new();
+    if let Some(token) = owned_account(p).await.and_then(|a| a.token.clone()) {
+        who.push((token, false));
+    }
+    if let Some(a) = &p.user {
+        who.push((a.token(), true));
+    }
     for pr in p.ops.iter().filter(|pr| {
         matches!(pr.op.method.as_str(), "PATCH" | "PUT") && pr.op.path_params().count() == 0
     }) {
@@ -477,9 +483,24 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         else {
             continue;
         };
-        let Ok(before) = as_own(p.request("", Method::GET, &read.path)).await else {
+        let mut chosen = None;
+        for (token, on_a) in &who {
+            let header = p.placement.header(token);
+            let label = if *on_a { "user A" } else { "scan's own account" };
+            if let Ok(before) = p
+                .with_header(label, Some(header.clone()), p.request("", Method::GET, &read.path))
+                .await
+                && before.response.ok()
+                && !crate::inspect::failure_body(&before.response)
+            {
+                chosen = Some((header, label, *on_a, before));
+                break;
+            }
+        }
+        let Some((header, label, on_a, before)) = chosen else {
             continue;
         };
+        let as_own = |req| p.with_header(label, Some(header.clone()), req);
         let current = before.response.json();
         // The account's properties at any depth (`{"response": {"employee": 0}}`).
         let held = leaves(current.as_ref());
@@ -508,6 +529,9 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let read_back = after.response.json();
+        if on_a {
+            set_back(p, pr, read, &injected, &held, &as_own).await;
+        }
         // A role flag counts where the account showed it, not elsewhere in the answer (a
         // team member's own `is_manager`).
         let now = leaves(read_back.as_ref());
@@ -528,6 +552,54 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         out.push(p.finding_on(&SC213, &pr.op, &why, &wx, &[&before, &after]));
     }
     out
+}
+
+/// User A's own properties set back to what A held before the injection (the write sent
+/// again with those values), and read once more: a warning names what stayed changed.
+async fn set_back<F, Fut>(
+    p: &Probe,
+    update: &Probed,
+    read: &Probed,
+    injected: &Map<String, Value>,
+    held: &Value,
+    as_a: &F,
+) where
+    F: Fn(crate::engine::Request) -> Fut,
+    Fut: std::future::Future<
+        Output = Result<std::sync::Arc<crate::engine::Exchange>, crate::engine::SendError>,
+    >,
+{
+    let original: Map<String, Value> = injected
+        .keys()
+        .filter_map(|k| held.get(k).map(|v| (k.clone(), v.clone())))
+        .collect();
+    if original.is_empty() {
+        return;
+    }
+    let mut body = example_object(&update.op);
+    body.extend(original.clone());
+    let method: Method = update.op.method.parse().unwrap_or(Method::PATCH);
+    let _ = as_a(p.request("", method, &update.path).json(&Value::Object(body))).await;
+    let Ok(again) = as_a(p.request("", Method::GET, &read.path)).await else {
+        return;
+    };
+    let now = leaves(again.response.json().as_ref());
+    let stayed: Vec<&String> = original
+        .iter()
+        .filter(|(k, v)| now.get(k.as_str()).is_some_and(|x| x != *v))
+        .map(|(k, _)| k)
+        .collect();
+    if !stayed.is_empty() {
+        p.diagnose(
+            spillcheck_core::DiagnosticLevel::Warning,
+            format!(
+                "SC213 could not set back {} on user A's account after trying to raise them through {} {}: check the account",
+                stayed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                update.op.method,
+                update.op.path
+            ),
+        );
+    }
 }
 
 /// Properties of an object that its server keeps, never its client: what it holds (a
