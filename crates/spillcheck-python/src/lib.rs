@@ -571,6 +571,10 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         .filter(|f| f.is_example)
         .map(|f| f.rel.as_str())
         .collect();
+    // Leftover copies nothing mentions (`app_old.py`, `auth_back2.py`): their routes are
+    // not served and their logging never runs; a secret written in them is still a
+    // secret in the repository.
+    let leftovers = project::unreferenced_leftovers(&sources);
     for f in &mut findings {
         let Some(path) = f.location.as_ref().map(|l| l.path.as_str()) else {
             continue;
@@ -583,6 +587,14 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             "in a database migration script, run once to shape or seed the schema, not the app's own writes"
         } else if project::is_vendored_path(path) {
             "in vendored third-party code (vendor/, third_party/), not the project's own"
+        } else if leftovers.contains(&path)
+            && ![
+                rules::sc130_hardcoded_secret_key::SC130.id,
+                rules::sc131_hardcoded_credential::SC131.id,
+            ]
+            .contains(&f.rule_id.as_str())
+        {
+            "in a leftover copy that no other module imports or names (its file name says old, backup or copy): not what the project runs"
         } else {
             continue;
         };

@@ -68,6 +68,65 @@ pub(crate) fn is_vendored_path(rel: &str) -> bool {
     })
 }
 
+/// Whether a file's name marks it as a leftover copy of another module (`app_old.py`,
+/// `auth_back2.py`, `views_backup.py`, `models_bak.py`, `api_copy.py`, `orig_routes.py`):
+/// a word of its stem, digits aside, says so.
+pub(crate) fn is_leftover_name(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let Some(stem) = name.strip_suffix(".py") else {
+        return false;
+    };
+    let stem = stem.to_ascii_lowercase();
+    let words: Vec<&str> = stem
+        .split(['_', '-', '.', ' '])
+        .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() >= 2
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "old" | "back" | "backup" | "bak" | "copy" | "orig" | "deprecated" | "unused"
+            )
+        })
+}
+
+/// The files named as leftover copies ([`is_leftover_name`]) that no other file of the
+/// project mentions by their module name (no import, no `"module:app"` string): code the
+/// project keeps but does not run. Nothing when a file's text is not at hand.
+pub(crate) fn unreferenced_leftovers(sources: &[SourceFile]) -> Vec<&str> {
+    let candidates: Vec<&SourceFile> = sources
+        .iter()
+        .filter(|f| is_leftover_name(&f.rel) && !f.is_test)
+        .collect();
+    if candidates.is_empty() || sources.iter().all(|f| f.text.is_empty()) {
+        return Vec::new();
+    }
+    candidates
+        .into_iter()
+        .filter(|c| {
+            let name = c.rel.rsplit('/').next().unwrap_or(&c.rel);
+            let stem = name.strip_suffix(".py").unwrap_or(name);
+            !sources.iter().any(|f| {
+                // Code, not comments: a line's text before any `#`.
+                f.rel != c.rel
+                    && f.text.lines().any(|line| {
+                        let code = line.split('#').next().unwrap_or("");
+                        code.match_indices(stem).any(|(at, _)| {
+                            let before = code[..at].chars().next_back();
+                            let after = code[at + stem.len()..].chars().next();
+                            let word = |ch: Option<char>| {
+                                ch.is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                            };
+                            !word(before) && !word(after)
+                        })
+                    })
+            })
+        })
+        .map(|c| c.rel.as_str())
+        .collect()
+}
+
 /// Whether a relative path is a database migration script (`migrations/versions/…`,
 /// `alembic/…`): it shapes or seeds the schema once, it is not how the app stores what its
 /// users send.

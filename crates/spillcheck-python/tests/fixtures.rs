@@ -573,3 +573,14 @@ fn a_query_parameter_named_by_a_setting_is_reported_as_the_settings() {
         vec!["credential read from the query string parameter that the setting `TOKEN_AUTHENTICATION_KEY` names".to_owned()],
     );
 }
+
+#[test]
+fn leftover_copies_nothing_imports() {
+    // `auth_back2.py` and `views_old.py` are named as leftovers and nothing imports them:
+    // their logging is `possible`, the password written in one still a finding. A file named
+    // `views_copy.py` that the app imports is the app's own.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_leftovers");
+    let o = run(&dir);
+    assert!(o.expected >= 5);
+    assert_clean("project_leftovers", &o);
+}

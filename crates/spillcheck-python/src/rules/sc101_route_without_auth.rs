@@ -540,9 +540,11 @@ pub(crate) fn check_routes(
             || facts.calls.iter().any(|c| summaries.issuers.contains(c))
             || (facts.verifies_password
                 || facts.calls.iter().any(|c| summaries.verifiers.contains(c)))
-                && r.inputs
+                && (r
+                    .inputs
                     .iter()
                     .any(|i| crate::patterns::is_password_like_name(&i.name))
+                    || reads_password_key(site.func))
                 // A current password beside a new one is a change, not a login.
                 && !r
                     .inputs
@@ -657,4 +659,30 @@ impl crate::rules::Rule for Check {
     fn on_project(&self, cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
         check_routes(cx.model, cx.files, cx.summaries, cx.externals, cx.route_data, cx.scoped, findings);
     }
+}
+
+/// Whether a handler reads a password out of a nested input by its key
+/// (`args["user"].get("password")`, `data["credentials"]["password"]`): a reqparse
+/// argument or a body member that wraps the credentials.
+fn reads_password_key(func: &ruff_python_ast::StmtFunctionDef) -> bool {
+    use ruff_python_ast::Expr;
+    let mut found = false;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        let key = match e {
+            Expr::Call(c)
+                if matches!(
+                    c.func.as_ref(),
+                    Expr::Attribute(a) if a.attr.as_str() == "get"
+                ) =>
+            {
+                c.arguments.args.first()
+            }
+            Expr::Subscript(s) => Some(s.slice.as_ref()),
+            _ => None,
+        };
+        found |= key
+            .and_then(crate::ast_util::str_value)
+            .is_some_and(crate::patterns::is_password_like_name);
+    });
+    found
 }

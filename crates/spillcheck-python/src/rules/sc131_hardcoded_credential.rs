@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none), or kept in a map of user names to passwords that the module checks logins against (`USERS = {"admin": "s3cr3t"}` with `USERS.get(username) == password`, or returned by Flask-HTTPAuth's `@auth.get_password` callback). A key that falls back to a placeholder (`os.environ.get("SERVICE_API_KEY", "...ChangeMe!")`) is reported where the project compares it with what a request carries: every install accepts the published value until someone sets it. `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
+    /// A literal password, API key or connection string with a password assigned to a credential-looking name (`DB_PASSWORD`, `STRIPE_API_KEY`, `ADMIN_PASSWORD`) or passed as a credential argument (`password=`, `api_key=`). Also a request credential (a header, cookie, parameter or field of the JSON or form body named for a key, token, secret, password or session, not for its kind: `token_type`) checked against a literal (`if request.headers.get("X-Internal-Secret") != "hunter2-internal"`, `request.cookies.get("session_id") == "..."`, a login's backdoor `data["password"] == "admin123"` of `data = request.get_json()`, `api_key in VALID_KEYS` with a module list of keys; a password, a key-like value or text with digits or punctuation, not a word). Also default accounts seeded with literal passwords: hashed on the way in (`hashpw(b"admin", gensalt())`, `generate_password_hash("admin123")`) or given to a model's password setter (`admin.set_password("admin123")`), given by position for a parameter named for a password of a function the module defines (`User.register_user("admin", "pass1", …)`), one finding a function, not a hashing backend's self-test that verifies the same word, or bound as an `INSERT`'s parameter (`execute("INSERT INTO users (username, password) VALUES (?, ?)", ("admin", "admin123"))`, `executemany` rows), or written in an `INSERT` (`VALUES ('admin', 'admin@test.com', 'admin123')` into a password column; a stored hash is none), or kept in a map of user names to passwords that the module checks logins against (`USERS = {"admin": "s3cr3t"}` with `USERS.get(username) == password`, or returned by Flask-HTTPAuth's `@auth.get_password` callback). A key that falls back to a placeholder (`os.environ.get("SERVICE_API_KEY", "...ChangeMe!")`) is reported where the project compares it with what a request carries: every install accepts the published value until someone sets it. `token_type = "Bearer"`, URLs without passwords, placeholders (`changeme`, `<your-key>`, `xxx`), environment lookups and test fixtures are not reported.
     ///
     /// ## Why it matters
     /// Committed credentials are found by scrapers within minutes of a push to a public repository and stay in history forever.
@@ -407,6 +407,18 @@ fn hashes_a_password(call: &ast::ExprCall) -> bool {
             .any(|w| callee.contains(w))
 }
 
+/// Whether a call is a model's password setter given the new password first:
+/// `admin.set_password("admin123")`, `user.setPassword(...)`.
+fn sets_a_password(call: &ast::ExprCall) -> bool {
+    matches!(call.func.as_ref(), Expr::Attribute(_))
+        && crate::ast_util::callee_last(call).is_some_and(|n| {
+            matches!(
+                spillcheck_core::vocab::normalize(n).as_str(),
+                "setpassword" | "setpass"
+            )
+        })
+}
+
 /// The text of a string or bytes literal (`b'admin'`).
 fn text_literal(e: &Expr) -> Option<String> {
     match e {
@@ -422,7 +434,7 @@ fn text_literal(e: &Expr) -> Option<String> {
 /// A default account's password hashed from a literal (`hashpw(b'admin', gensalt())`,
 /// `generate_password_hash("admin123")`): the password every install starts with.
 fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
-    let seeded = if hashes_a_password(call) {
+    let seeded = if hashes_a_password(call) || sets_a_password(call) {
         call.arguments.args.first()
     } else {
         password_argument(cx, call)
