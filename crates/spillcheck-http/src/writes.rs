@@ -5,7 +5,8 @@
 //!
 //! Never sent: DELETE, and any operation whose path says it logs out, revokes, deletes,
 //! resets or seeds data, or changes the caller's password (it would end the scan's own
-//! session or destroy what the other checks read).
+//! session or destroy what the other checks read). A logout is sent by SC263 alone, last,
+//! with a token minted for it.
 
 use std::sync::Arc;
 
