@@ -1742,34 +1742,40 @@ async fn served_at(
     token: &str,
     paths: &[String],
 ) -> Option<String> {
-    for path in paths {
-        let req = p.request("placement", Method::GET, path);
-        if let Ok(ex) = p
-            .with_header("user A", Some(placement.header(token)), req)
-            .await
-            && served(&ex.response)
-        {
-            return Some(path.clone());
-        }
-    }
-    None
+    first_answering(p, placement, token, paths, served).await
+}
+
+/// Whether an answer (at a path that gave anonymous callers a 401) shows the token got
+/// past authentication: a 4xx other than a 401, not a way to a login page.
+fn past_authentication(r: &crate::engine::Response) -> bool {
+    matches!(r.status, 400 | 403 | 404 | 405 | 409 | 422) && r.redirects.is_empty()
 }
 
 /// The first of `paths` (each a 401 to anonymous callers) where A's `token`, placed so,
-/// gets an answer other than a 401 or a way to a login page: authentication let it by.
+/// gets past authentication ([`past_authentication`]).
 async fn past_authentication_at(
     p: &Probe,
     placement: &crate::auth::Placement,
     token: &str,
     paths: &[String],
 ) -> Option<String> {
+    first_answering(p, placement, token, paths, past_authentication).await
+}
+
+/// The first of `paths` whose answer to A's `token`, placed so, satisfies `test`.
+async fn first_answering(
+    p: &Probe,
+    placement: &crate::auth::Placement,
+    token: &str,
+    paths: &[String],
+    test: fn(&crate::engine::Response) -> bool,
+) -> Option<String> {
     for path in paths {
         let req = p.request("placement", Method::GET, path);
         if let Ok(ex) = p
             .with_header("user A", Some(placement.header(token)), req)
             .await
-            && matches!(ex.response.status, 400 | 403 | 404 | 405 | 409 | 422)
-            && ex.response.redirects.is_empty()
+            && test(&ex.response)
         {
             return Some(path.clone());
         }

@@ -1188,40 +1188,49 @@ fn auto_schema_base(base: &str) -> bool {
     last.ends_with("AutoSchema") || matches!(last, "ModelSchema" | "TableSchema")
 }
 
+/// The assignments of a schema's `class Meta:` to one name (`model = User`, `exclude =
+/// (...)`): the name and the value.
+fn meta_assignments(c: &ruff_python_ast::StmtClassDef) -> Vec<(&str, &Expr)> {
+    c.body
+        .iter()
+        .filter_map(|stmt| match stmt {
+            ruff_python_ast::Stmt::ClassDef(meta) if meta.name.as_str() == "Meta" => Some(meta),
+            _ => None,
+        })
+        .flat_map(|meta| &meta.body)
+        .filter_map(|s| match s {
+            ruff_python_ast::Stmt::Assign(a) => match a.targets.as_slice() {
+                [Expr::Name(target)] => Some((target.id.as_str(), a.value.as_ref())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The strings a value lists (`("id", "email")`).
+fn listed_strings(value: &Expr) -> Vec<String> {
+    let mut names = Vec::new();
+    crate::ast_util::any_expr(value, &mut |e| {
+        if let Some(v) = str_value(e) {
+            names.push(v.to_owned());
+        }
+        false
+    });
+    names
+}
+
 /// What a `class Meta:` says of the model and the fields an auto schema answers with: the
 /// model it names (last name) and the `fields` it limits answers to.
 fn meta_model(c: &ruff_python_ast::StmtClassDef) -> (Option<String>, Option<Vec<String>>) {
     let (mut model, mut only) = (None, None);
-    for stmt in &c.body {
-        let ruff_python_ast::Stmt::ClassDef(meta) = stmt else {
-            continue;
-        };
-        if meta.name.as_str() != "Meta" {
-            continue;
-        }
-        for s in &meta.body {
-            let ruff_python_ast::Stmt::Assign(a) = s else {
-                continue;
-            };
-            let [Expr::Name(target)] = a.targets.as_slice() else {
-                continue;
-            };
-            match target.id.as_str() {
-                "model" => {
-                    model = dotted(&a.value).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned());
-                }
-                "fields" => {
-                    let mut names = Vec::new();
-                    crate::ast_util::any_expr(&a.value, &mut |e| {
-                        if let Some(v) = str_value(e) {
-                            names.push(v.to_owned());
-                        }
-                        false
-                    });
-                    only = Some(names);
-                }
-                _ => {}
+    for (name, value) in meta_assignments(c) {
+        match name {
+            "model" => {
+                model = dotted(value).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned());
             }
+            "fields" => only = Some(listed_strings(value)),
+            _ => {}
         }
     }
     (model, only)
@@ -1229,31 +1238,11 @@ fn meta_model(c: &ruff_python_ast::StmtClassDef) -> (Option<String>, Option<Vec<
 
 /// The names a `class Meta:` lists under `exclude` or `load_only`.
 fn meta_left_out(c: &ruff_python_ast::StmtClassDef) -> Vec<String> {
-    let mut out = Vec::new();
-    for stmt in &c.body {
-        let ruff_python_ast::Stmt::ClassDef(meta) = stmt else {
-            continue;
-        };
-        if meta.name.as_str() != "Meta" {
-            continue;
-        }
-        for s in &meta.body {
-            let ruff_python_ast::Stmt::Assign(a) = s else {
-                continue;
-            };
-            if a.targets.iter().any(|t| {
-                matches!(t, Expr::Name(n) if matches!(n.id.as_str(), "exclude" | "load_only"))
-            }) {
-                crate::ast_util::any_expr(&a.value, &mut |e| {
-                    if let Some(v) = str_value(e) {
-                        out.push(v.to_owned());
-                    }
-                    false
-                });
-            }
-        }
-    }
-    out
+    meta_assignments(c)
+        .into_iter()
+        .filter(|(name, _)| matches!(*name, "exclude" | "load_only"))
+        .flat_map(|(_, value)| listed_strings(value))
+        .collect()
 }
 
 /// `SC140` on a marshmallow schema a route answers with (`return schema.dump(obj)`,
