@@ -162,8 +162,6 @@ pub(crate) fn valid_body(op: &Operation, seen: &SeenIds) -> Value {
                 _ => {}
             }
         }
-    }
-    for (k, v) in &mut m {
         let lower = k.to_ascii_lowercase();
         let n = spillcheck_core::vocab::normalize(k);
         if ["amount", "price", "total", "cost", "fee"]

@@ -154,31 +154,26 @@ fn checks() -> impl Iterator<Item = (&'static str, &'static Check)> {
 pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
     let mut out = Vec::new();
     for stage in Stage::ALL {
-        let runs = checks().filter_map(|(id, check)| match check {
-            Check::Active {
-                stage: s,
-                also_for,
-                run,
-            } if *s == stage && (p.enabled(id) || also_for.iter().any(|r| p.enabled(r))) => {
-                Some(run(p))
-            }
-            _ => None,
-        });
-        for found in join_all(runs).await {
-            out.extend(found);
-        }
+        out.extend(stage_checks(p, stage).await);
     }
     out
 }
 
 /// Runs the checks of the enabled rules that come after every other request ([`Stage::Last`]).
 pub(crate) async fn last(p: &Probe) -> Vec<Finding> {
+    stage_checks(p, Stage::Last).await
+}
+
+/// Runs the active checks of one stage, together, for the enabled rules.
+async fn stage_checks(p: &Probe, stage: Stage) -> Vec<Finding> {
     let runs = checks().filter_map(|(id, check)| match check {
         Check::Active {
-            stage: Stage::Last,
+            stage: s,
             also_for,
             run,
-        } if p.enabled(id) || also_for.iter().any(|r| p.enabled(r)) => Some(run(p)),
+        } if *s == stage && (p.enabled(id) || also_for.iter().any(|r| p.enabled(r))) => {
+            Some(run(p))
+        }
         _ => None,
     });
     join_all(runs).await.into_iter().flatten().collect()

@@ -530,7 +530,7 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         };
         let read_back = after.response.json();
         if on_a {
-            set_back(p, pr, read, &injected, &held, &as_own).await;
+            set_back(p, pr, read, &injected, &held, &header).await;
         }
         // A role flag counts where the account showed it, not elsewhere in the answer (a
         // team member's own `is_manager`).
@@ -556,19 +556,15 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
 
 /// User A's own properties set back to what A held before the injection (the write sent
 /// again with those values), and read once more: a warning names what stayed changed.
-async fn set_back<F, Fut>(
+async fn set_back(
     p: &Probe,
     update: &Probed,
     read: &Probed,
     injected: &Map<String, Value>,
     held: &Value,
-    as_a: &F,
-) where
-    F: Fn(crate::engine::Request) -> Fut,
-    Fut: std::future::Future<
-        Output = Result<std::sync::Arc<crate::engine::Exchange>, crate::engine::SendError>,
-    >,
-{
+    header: &(String, String),
+) {
+    let as_a = |req| p.with_header("user A", Some(header.clone()), req);
     let original: Map<String, Value> = injected
         .keys()
         .filter_map(|k| held.get(k).map(|v| (k.clone(), v.clone())))

@@ -17,7 +17,8 @@ pub struct Policy {
     pub now: i64,
 }
 
-fn human(secs: i64) -> String {
+/// A span of seconds in words (`14 minutes`, `5 hours`, `13 days`).
+pub fn human(secs: i64) -> String {
     match secs {
         s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
         s if s >= 2 * 3600 => format!("{} hours", s / 3600),

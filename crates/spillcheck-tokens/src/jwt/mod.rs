@@ -8,7 +8,7 @@ mod forge;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-pub use audit::{Policy, audit, compare};
+pub use audit::{Policy, audit, compare, human};
 pub use crack::{CrackResult, crack, crack_wordlist};
 pub(crate) use crack::{PUBLISHED_COUNT, builtin, published};
 pub use forge::{
