@@ -66,6 +66,8 @@ Planted (see expected.toml):
                                   (400), so a listing sent with one shows nothing
 - GET  /api/boards/<slug>/cards/<n>  nested, the card keyed by its number on the board (`n`,
                                   no `id`): any user reads a card of any user's board
+- GET  /api/remarks?note=         any note's remarks: the note is named in the query by the
+                                  collection's noun, a slug of GET /api/notes (no `id`)
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
                                   of account (their own registration and login), so only the
                                   scan's own merchant account reads it
@@ -80,6 +82,7 @@ Safe (must stay silent):
 - GET  /dashboard                 a browser page behind a session login: redirects to
                                   /login?next=... whatever token is sent
 - GET  /api/notes/<slug>          owner-checked, slugs as ids
+- GET  /api/v2/remarks?note=      the same remarks, the note's owner only
 - GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
                                   caller's token; GET /api/maintenance/compact deletes every
                                   note (its code says so, not its path): never to be sent
@@ -243,7 +246,7 @@ def create_app():
     # The API's index names an operation as "METHOD /path" text, as hand-written indexes do.
     @app.get("/api")
     def api_index():
-        return jsonify(service="api-zoo", boards="GET /api/boards")
+        return jsonify(service="api-zoo", boards="GET /api/boards", remarks="/api/remarks")
 
     # ZOO_SCHEME: where the API takes tokens back.
     token_scheme = os.environ.get("ZOO_SCHEME", "bearer")
@@ -726,6 +729,30 @@ def create_app():
         if n is None or n["owner"] != g.user["username"]:
             return jsonify(error="not found"), 404
         return jsonify(n)
+
+    # Remarks on notes, the note named in the query by the collection's noun (`?note=`, a
+    # slug of GET /api/notes), as webargs-style APIs take it; without it, a 400 says which
+    # field is missing. Planted: any note's remarks. Safe (v2): the note's owner only.
+    remarks = {"alice-groceries": ["buy oat milk too"], "bob-diary": ["water them daily"]}
+
+    def remarks_of(owner_checked):
+        slug = request.args.get("note")
+        if not slug:
+            return jsonify(errors={"query": {"note": ["Missing data for required field."]}}), 400
+        n = state["notes"].get(slug)
+        if n is None or owner_checked and n["owner"] != g.user["username"]:
+            return jsonify(error="not found"), 404
+        return jsonify(note=slug, remarks=[{"text": t, "by": n["owner"]} for t in remarks.get(slug, [])])
+
+    @app.get("/api/remarks")
+    @token_required
+    def note_remarks():
+        return remarks_of(False)
+
+    @app.get("/api/v2/remarks")
+    @token_required
+    def note_remarks_v2():
+        return remarks_of(True)
 
     # Planted: the exception's text reaches the client.
     @app.post("/api/transfers")

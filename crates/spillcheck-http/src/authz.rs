@@ -130,7 +130,9 @@ pub fn param(pr: &Probed) -> Option<&Param> {
         .filter(|x| {
             let n = x.name.to_ascii_lowercase();
             x.location == discovery::ParamIn::Query
-                && (discovery::is_id_key(&x.name) || names_person(&x.name))
+                && (discovery::is_id_key(&x.name)
+                    || names_person(&x.name)
+                    || x.collection.is_some())
                 // Cursors of a listing (`since_id`, `max_id`) name no one object.
                 && !["since", "before", "after", "max", "min", "last", "next", "prev", "cursor", "from", "until"]
                     .iter()
@@ -162,8 +164,12 @@ pub fn with_value(pr: &Probed, value: &str) -> String {
 /// parameter a key no path has (its ids are not the listed ones).
 pub fn prefix(pr: &Probed) -> String {
     let name = param(pr).map(|x| x.name.as_str()).unwrap_or_default();
-    if param(pr).is_some_and(|x| x.location == discovery::ParamIn::Query) {
-        return format!("?{name}");
+    if let Some(x) = param(pr).filter(|x| x.location == discovery::ParamIn::Query) {
+        // Named after a collection (`?doc=` beside `/api/docs`): that collection's keys.
+        return match &x.collection {
+            Some(c) => format!("{c}/"),
+            None => format!("?{name}"),
+        };
     }
     pr.op
         .path
@@ -664,6 +670,7 @@ mod tests {
             example: None,
             kind: None,
             required: false,
+            collection: None,
         };
         let mut op = Operation::new("GET", "/api/transactions", discovery::Origin::Source);
         op.params.push(q("account_number"));

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use reqwest::Method;
 
-use crate::discovery::{Operation, Origin};
+use crate::discovery::{Operation, Origin, ParamIn};
 use crate::probe::Probe;
 
 /// Pages read first: the front page and the usual API roots.
@@ -123,7 +123,8 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
             let listed = match get(p, &collection).await {
                 Some(ex) if exists(p, &ex.response) => {
                     keep(&mut found, &collection);
-                    ex.response.json().and_then(|j| first_id(&j))
+                    required_queries(&mut found, &collection, &ex.response);
+                    ex.response.json().and_then(|j| first_key(&j))
                 }
                 Some(ex) => {
                     allowed(&mut found, &collection, &ex.response);
@@ -136,40 +137,186 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
             } else if crate::authz::names_user("id", &format!("{collection}/")) {
                 mine.clone()
             } else {
-                listed.map(|v| ("id", v)).into_iter().collect()
+                listed.into_iter().collect()
             };
             for (name, value) in items {
-                let path = format!("{collection}/{}", crate::discovery::encode_segment(&value));
-                if !tried.insert(path.clone()) {
-                    continue;
-                }
-                if let Some(ex) = get(p, &path).await
-                    && exists(p, &ex.response)
-                    && !found
-                        .iter()
-                        .any(|o| o.path == format!("{collection}/{{{name}}}"))
-                {
-                    let mut op =
-                        Operation::new("GET", &format!("{collection}/{{{name}}}"), Origin::Seen);
-                    for param in &mut op.params {
-                        param.example = Some(serde_json::Value::from(value.clone()));
-                    }
-                    found.push(op);
-                }
+                item(p, &mut found, &mut tried, &collection, name, &value).await;
             }
+        }
+    }
+    // The collections the links led to: their items, by the first record's key.
+    let linked: Vec<String> = found
+        .iter()
+        .filter(|o| o.method == "GET" && o.params.iter().all(|x| x.location != ParamIn::Path))
+        .map(|o| o.path.clone())
+        .collect();
+    for collection in linked {
+        if found.len() >= MAX_OPS {
+            break;
+        }
+        let Some(ex) = get(p, &collection).await else {
+            continue;
+        };
+        required_queries(&mut found, &collection, &ex.response);
+        if let Some((name, value)) = ex.response.json().and_then(|j| first_key(&j)) {
+            item(p, &mut found, &mut tried, &collection, name, &value).await;
+        }
+    }
+    // The writes each path takes, as its `OPTIONS` answer names them (Flask answers every
+    // route's `OPTIONS` with an `Allow` header): `PUT /api/docs/{slug}`, `POST /api/docs`.
+    let reads: Vec<Operation> = found
+        .iter()
+        .filter(|o| o.method == "GET")
+        .cloned()
+        .collect();
+    for read in reads {
+        if found.len() >= MAX_OPS {
+            break;
+        }
+        let req = p.request(
+            if p.user.is_some() {
+                "user A"
+            } else {
+                "anonymous"
+            },
+            Method::OPTIONS,
+            &read.example_path(),
+        );
+        let answer = match &p.user {
+            Some(a) => p.send_as(a, req).await,
+            None => p.anon(req).await,
+        };
+        if let Ok(ex) = answer
+            && ex.response.ok()
+        {
+            allowed_at(&mut found, &read, &ex.response);
         }
     }
     found.truncate(MAX_OPS);
     (found, unsent)
 }
 
-/// The first record id of a listing (`[{"id": 3, …}]`, `{"items": [{"id": 3}]}`).
-fn first_id(json: &serde_json::Value) -> Option<String> {
-    crate::authz::records(json)
-        .iter()
-        .find_map(|r| r.get("id"))
-        .map(crate::discovery::value_text)
-        .filter(|v| !v.is_empty())
+/// Tries `{collection}/{value}` (a record's key in the listing); an item that answers is
+/// the operation `GET {collection}/{name}`, with the value as its example.
+async fn item(
+    p: &Probe,
+    found: &mut Vec<Operation>,
+    tried: &mut BTreeSet<String>,
+    collection: &str,
+    name: &str,
+    value: &str,
+) {
+    let template = format!("{collection}/{{{name}}}");
+    let path = format!("{collection}/{}", crate::discovery::encode_segment(value));
+    if !tried.insert(path.clone()) || found.iter().any(|o| o.path == template) {
+        return;
+    }
+    if let Some(ex) = get(p, &path).await
+        && exists(p, &ex.response)
+    {
+        let mut op = Operation::new("GET", &template, Origin::Seen);
+        for param in &mut op.params {
+            param.example = Some(serde_json::Value::from(value.to_owned()));
+        }
+        found.push(op);
+    }
+}
+
+/// The key of a listing's first record and its value: its `id`, else its `uuid` or `slug`
+/// (`[{"id": 3, …}]`, `{"items": [{"slug": "d_8fk2a"}]}`).
+fn first_key(json: &serde_json::Value) -> Option<(&'static str, String)> {
+    fn walk(v: &serde_json::Value, depth: usize) -> Option<(&'static str, String)> {
+        if depth > 4 {
+            return None;
+        }
+        match v {
+            serde_json::Value::Array(a) => a.iter().take(20).find_map(|x| {
+                let m = x.as_object()?;
+                ["id", "uuid", "slug"].into_iter().find_map(|k| {
+                    let v = crate::discovery::value_text(m.get(k)?);
+                    (!v.is_empty() && !v.contains(['/', ' ', '?', '#'])).then_some((k, v))
+                })
+            }),
+            serde_json::Value::Object(m) => m.values().find_map(|x| walk(x, depth + 1)),
+            _ => None,
+        }
+    }
+    walk(json, 0)
+}
+
+/// The query parameters a 400/422 answer to a bare GET says are missing
+/// (`{"message": {"doc": "Missing required parameter in the query string"}}` from
+/// Flask-RESTful's reqparse, `{"errors": {"query": {"doc": ["Missing data for required
+/// field."]}}}` from webargs): kept as required query parameters of the operation.
+fn required_queries(found: &mut [Operation], path: &str, r: &crate::engine::Response) {
+    if !matches!(r.status, 400 | 422) {
+        return;
+    }
+    let Some(json) = r.json() else { return };
+    let mut names = Vec::new();
+    missing_names(&json, 0, &mut names);
+    let Some(op) = found
+        .iter_mut()
+        .find(|o| o.method == "GET" && o.path == path)
+    else {
+        return;
+    };
+    for name in names {
+        if !op.params.iter().any(|x| x.name == name) {
+            op.params.push(crate::discovery::Param {
+                name,
+                location: ParamIn::Query,
+                example: None,
+                kind: None,
+                required: true,
+                collection: None,
+            });
+        }
+    }
+}
+
+/// Keys whose message says a value is missing or required.
+fn missing_names(v: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+    const WRAPPERS: &[&str] = &[
+        "message",
+        "messages",
+        "error",
+        "errors",
+        "detail",
+        "details",
+        "query",
+        "args",
+        "querystring",
+        "json",
+        "body",
+        "form",
+        "description",
+    ];
+    let Some(m) = v.as_object().filter(|_| depth <= 3) else {
+        return;
+    };
+    for (k, x) in m {
+        let says_missing = |s: &str| {
+            let s = s.to_ascii_lowercase();
+            s.contains("missing") || s.contains("required")
+        };
+        let text = match x {
+            serde_json::Value::String(s) => says_missing(s),
+            serde_json::Value::Array(a) => a.iter().filter_map(|e| e.as_str()).any(says_missing),
+            _ => false,
+        };
+        let plain = !k.is_empty()
+            && k.len() <= 40
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if text && plain && !WRAPPERS.contains(&k.to_ascii_lowercase().as_str()) {
+            if !out.contains(k) && out.len() < 4 {
+                out.push(k.clone());
+            }
+        } else {
+            missing_names(x, depth + 1, out);
+        }
+    }
 }
 
 /// Why a GET of `path` would change something (a logout, a reset): never sent.
@@ -225,10 +372,15 @@ fn allowed(found: &mut Vec<Operation>, path: &str, r: &crate::engine::Response) 
     if r.status != 405 {
         return;
     }
+    allowed_at(found, &crate::probe::seen_operation(path), r);
+}
+
+/// The writes an `Allow` header names, kept as operations of `shape`'s path (its
+/// parameters' examples kept).
+fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::Response) {
     let Some(allow) = r.header("allow") else {
         return;
     };
-    let shape = crate::probe::seen_operation(path);
     for method in allow.split(',').map(|m| m.trim().to_ascii_uppercase()) {
         if !matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
             continue;
@@ -242,5 +394,46 @@ fn allowed(found: &mut Vec<Operation>, path: &str, r: &crate::engine::Response) 
         {
             found.push(op);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_listing_names_its_records_by_id_else_uuid_or_slug() {
+        assert_eq!(
+            first_key(&json!({"items": [{"id": 3, "slug": "x"}]})),
+            Some(("id", "3".to_owned()))
+        );
+        assert_eq!(
+            first_key(&json!({"result": [{"slug": "d_8fk2a", "owner_id": 1}]})),
+            Some(("slug", "d_8fk2a".to_owned()))
+        );
+        assert_eq!(first_key(&json!({"result": [{"name": "a b"}]})), None);
+    }
+
+    #[test]
+    fn a_400_names_the_query_parameters_it_misses() {
+        let mut names = Vec::new();
+        missing_names(
+            &json!({"message": {"doc": "Missing required parameter in the query string"}}),
+            0,
+            &mut names,
+        );
+        missing_names(
+            &json!({"errors": {"query": {"note": ["Missing data for required field."]}}}),
+            0,
+            &mut names,
+        );
+        // A message that is not about a missing value names nothing.
+        missing_names(
+            &json!({"error": "not found", "detail": "bad"}),
+            0,
+            &mut names,
+        );
+        assert_eq!(names, ["doc", "note"]);
     }
 }

@@ -54,6 +54,10 @@ pub struct Param {
     pub kind: Option<String>,
     /// Required.
     pub required: bool,
+    /// For a query parameter named after a collection of the API (`?doc=` beside `GET
+    /// /api/docs`, `?folder_id=` beside `GET /folders`): that collection's path, whose
+    /// records' keys are its values.
+    pub collection: Option<String>,
 }
 
 /// A request body as documented.
@@ -179,6 +183,7 @@ impl Operation {
                 example: None,
                 kind: None,
                 required: true,
+                collection: None,
             })
             .collect();
         Operation {
@@ -349,6 +354,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         example,
                         kind,
                         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                        collection: None,
                     }),
                     "query" => operation.params.push(Param {
                         name: name.to_owned(),
@@ -356,6 +362,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         example,
                         kind,
                         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                        collection: None,
                     }),
                     "body" if swagger2 => {
                         if let Some(schema) = p.get("schema") {
@@ -1085,6 +1092,62 @@ pub fn fold_versioned(ops: &mut Vec<Operation>) {
     }
 }
 
+/// Marks the query parameters named after a collection of the API (`?doc=` or `?doc_id=`
+/// beside `GET /api/docs`, `?category_slug=` beside `GET /categories`) with that
+/// collection's path: their values are its records' keys. Not a parameter that names a
+/// person (its values are the users'), a page or sort, or the operation's own collection.
+pub fn name_collections(ops: &mut [Operation]) {
+    let collections: Vec<String> = ops
+        .iter()
+        .filter(|o| o.method == "GET" && o.path_params().count() == 0)
+        .map(|o| o.path.trim_end_matches('/').to_owned())
+        .filter(|p| p.rsplit('/').next().is_some_and(|s| s.len() > 2))
+        .collect();
+    for op in ops.iter_mut() {
+        let own = op.path.trim_end_matches('/').to_owned();
+        for param in op
+            .params
+            .iter_mut()
+            .filter(|x| x.location == ParamIn::Query)
+        {
+            if pages_or_sorts(&param.name) || crate::authz::names_person(&param.name) {
+                continue;
+            }
+            let stem = noun_of(&param.name);
+            if stem.len() < 3 {
+                continue;
+            }
+            param.collection = collections
+                .iter()
+                .filter(|c| **c != own)
+                .find(|c| {
+                    let last = c.rsplit('/').next().unwrap_or_default();
+                    let last = spillcheck_core::vocab::normalize(last);
+                    [
+                        format!("{stem}s"),
+                        format!("{stem}es"),
+                        stem.strip_suffix('y')
+                            .map(|s| format!("{s}ies"))
+                            .unwrap_or_default(),
+                    ]
+                    .contains(&last)
+                })
+                .cloned();
+        }
+    }
+}
+
+/// The noun a parameter's name is made of, normalized: `doc_id`, `docId` and `doc_slug`
+/// give `doc`.
+fn noun_of(name: &str) -> String {
+    let n = spillcheck_core::vocab::normalize(name);
+    ["id", "slug", "uuid", "key", "code"]
+        .iter()
+        .find_map(|s| n.strip_suffix(s).filter(|x| x.len() >= 3))
+        .unwrap_or(&n)
+        .to_owned()
+}
+
 /// Ids seen in responses, by key name (`id`, `note_id`...) and by the path prefix of the
 /// response they came from.
 #[derive(Debug, Default, Clone)]
@@ -1140,6 +1203,13 @@ impl SeenIds {
             }
             match v {
                 Value::Object(m) => {
+                    // The record's own key: its `id`, else a `uuid` or `slug` (records named
+                    // `d_8fk2a` carry no number).
+                    let own_key = ["id", "uuid", "slug"].into_iter().find_map(|w| {
+                        m.iter()
+                            .find(|(k, x)| k.eq_ignore_ascii_case(w) && is_id_value(x))
+                            .map(|(k, _)| k.as_str())
+                    });
                     for (k, x) in m {
                         if is_id_key(k) && is_id_value(x) {
                             // Keyed by the name's normal form: `accountNumber` is the value
@@ -1150,7 +1220,7 @@ impl SeenIds {
                                     .or_default(),
                                 x,
                             );
-                            if k.eq_ignore_ascii_case("id") && depth <= 2 {
+                            if own_key == Some(k.as_str()) && depth <= 2 {
                                 if listed { &mut items } else { &mut others }.push(x.clone());
                             }
                         }
@@ -1698,6 +1768,47 @@ mod spec_page_tests {
 #[cfg(test)]
 mod example_path_tests {
     use super::*;
+
+    #[test]
+    fn query_parameters_named_after_a_collection_point_at_it() {
+        let mut ops = vec![
+            Operation::new("GET", "/api/docs", Origin::Seen),
+            Operation::new("GET", "/api/categories", Origin::Seen),
+            Operation::new("GET", "/api/comments", Origin::Seen),
+        ];
+        for name in ["doc", "category_id", "page", "owner", "q"] {
+            ops[2].params.push(Param {
+                name: name.into(),
+                location: ParamIn::Query,
+                example: None,
+                kind: None,
+                required: false,
+                collection: None,
+            });
+        }
+        name_collections(&mut ops);
+        let of = |n: &str| {
+            ops[2]
+                .params
+                .iter()
+                .find(|p| p.name == n)
+                .and_then(|p| p.collection.clone())
+        };
+        assert_eq!(of("doc").as_deref(), Some("/api/docs"));
+        assert_eq!(of("category_id").as_deref(), Some("/api/categories"));
+        // Pages, people and words that name no collection stay plain.
+        assert_eq!((of("page"), of("owner"), of("q")), (None, None, None));
+    }
+
+    #[test]
+    fn records_without_an_id_are_keyed_by_their_slug() {
+        let mut seen = SeenIds::default();
+        seen.learn(
+            "/api/docs",
+            &serde_json::json!({"result": [{"slug": "d_8fk2a", "folder": "f_1"}]}),
+        );
+        assert_eq!(seen.listed("/api/docs"), [Value::from("d_8fk2a")]);
+    }
 
     #[test]
     fn forms_are_sent_to_a_concrete_path() {

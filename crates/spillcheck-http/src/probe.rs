@@ -758,6 +758,13 @@ pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
                         .or_else(|| crate::authz::identity_value(own, &p.name))
                 })
                 .or_else(|| {
+                    // Named after a collection: one of the caller's records there.
+                    let c = p.collection.as_deref()?;
+                    seen.candidates(&p.name, c)
+                        .first()
+                        .map(discovery::value_text)
+                })
+                .or_else(|| {
                     discovery::is_id_key(&p.name)
                         .then(|| {
                             seen.candidates(&p.name, "?")
@@ -1450,23 +1457,28 @@ async fn learn(
             if names.is_empty() {
                 "no operations found in the site's links or at the usual paths: only site-wide checks ran".to_owned()
             } else {
+                // All of them (at most sixty): what the rest of the scan could test.
                 format!(
                     "{} operations found in the site's links and at the usual paths: {}",
                     names.len(),
-                    listed(&names)
+                    names.join(", ")
                 )
             },
         );
         ops = found;
     }
+    discovery::name_collections(&mut ops);
     ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
     let known_templates: Vec<String> = ops
         .iter()
         .filter(|o| o.method == "GET")
         .map(|o| o.path.clone())
         .collect();
+    // A query naming a record of another collection (`?doc=`) waits for that listing.
     let (first_wave, second_wave): (Vec<Operation>, Vec<Operation>) =
-        ops.into_iter().partition(|o| o.path_params().count() == 0);
+        ops.into_iter().partition(|o| {
+            o.path_params().count() == 0 && o.params.iter().all(|x| x.collection.is_none())
+        });
     let mut probed = Vec::new();
     // Links seen in answers to operations not yet known, one per shape.
     let mut links: Vec<Probed> = Vec::new();
@@ -2109,6 +2121,7 @@ mod tests {
             example: None,
             kind: None,
             required: true,
+            collection: None,
         });
         let mut own = Own::default();
         own.learn_key("account_number", &Value::from("6160103826"));

@@ -1474,6 +1474,7 @@ fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() 
     let out = api_as_users(&t);
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    let findings = report["findings"].as_array().unwrap();
     assert!(
         diags.contains("found in the site's links and at the usual paths")
             && diags.contains("GET /api/users/{username}"),
@@ -1485,7 +1486,19 @@ fn an_api_without_description_or_source_is_found_at_its_links_and_usual_paths() 
         diags.contains("GET /api/invoices") && diags.contains("GET /api/boards"),
         "{diags}"
     );
-    let findings = report["findings"].as_array().unwrap();
+    // Items keyed by a slug (notes list no `id`), and a query parameter only a 400 names
+    // (`GET /api/remarks` without `?note=`): the note named by the collection's noun is
+    // aimed at B's note, from B's listing of /api/notes, and B's remarks answer A.
+    assert!(
+        diags.contains("GET /api/notes/{slug}") && diags.contains("GET /api/remarks"),
+        "{diags}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule_id"] == "SC210" && f["route"]["path"] == "/api/remarks"),
+        "{findings:?}"
+    );
     assert!(
         findings.iter().any(|f| f["rule_id"] == "SC210"
             && f["message"]
@@ -1518,6 +1531,9 @@ fn writes_a_405_names_are_found_without_description_or_source() {
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
     assert!(diags.contains("POST /api/transfers"), "{diags}");
+    // A write only an `OPTIONS` answer names: GET /api/invoices answers 200, its `Allow`
+    // header says POST too.
+    assert!(diags.contains("POST /api/invoices"), "{diags}");
     let findings = report["findings"].as_array().unwrap();
     assert!(
         findings.iter().any(|f| f["rule_id"] == "SC220"

@@ -178,6 +178,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                         example: i.example.clone().map(serde_json::Value::from),
                         kind: Some(i.kind.to_owned()),
                         required: i.required,
+                        collection: None,
                     });
                 }
             }
