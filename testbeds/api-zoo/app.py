@@ -117,7 +117,9 @@ the login is POST /auth, answering the token inside a JSON-RPC-like envelope, as
 do; ZOO_ISSUE=header-bytes: the login answers the token in its `Authorization` header as
 Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (default), token (`Authorization: Token
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
-sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none).
+sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none),
+session (`X-Zoo-Session: …`, a header no list of usual ones holds: only the code says so),
+session-hint (the same, and refusals say `"hint": "send X-Zoo-Session"`).
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
 no token (ZOO_API_LOGIN_PATH=/api/auth/login keeps a JSON login beside it, at that path); ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
 ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does;
@@ -255,6 +257,8 @@ def create_app():
         """The token the request carries where this API takes it, else None."""
         if token_scheme == "header":
             return request.headers.get("X-Auth-Token", "").strip() or None
+        if token_scheme in ("session", "session-hint"):
+            return request.headers.get("X-Zoo-Session", "").strip() or None
         if token_scheme == "cookie":
             return request.cookies.get("access_token_cookie") or None
         value = request.headers.get("Authorization", "").strip()
@@ -272,6 +276,8 @@ def create_app():
                     return jsonify(error="token expired"), 401
                 uses_left[token] -= 1
             if name not in state["users"]:
+                if token_scheme == "session-hint":
+                    return jsonify(error="authentication required", hint="send X-Zoo-Session"), 401
                 return jsonify(error="authentication required"), 401
             g.user = state["users"][name]
             return view(*args, **kwargs)

@@ -13,6 +13,44 @@ pub fn normalize(name: &str) -> String {
         .collect()
 }
 
+/// Whether a request header of this name carries a credential: `Authorization`, or a
+/// custom `X-…` header named for a token, a key, a session or authentication
+/// (`X-Auth-Token`, `X-Api-Key`, `X-Session-Token`, `HTTP_X_ACCESS_TOKEN` as WSGI names
+/// it); not a cross-site request token (`X-CSRF-Token`).
+pub fn credential_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    if n == "authorization" {
+        return true;
+    }
+    let Some(rest) = n.strip_prefix("x-").or_else(|| n.strip_prefix("http-x-")) else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.len() <= 40
+        && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && ![
+            "csrf",
+            "xsrf",
+            "request-id",
+            "correlation",
+            "trace",
+            "forwarded",
+        ]
+        .iter()
+        .any(|w| rest.contains(w))
+        && [
+            "token",
+            "auth",
+            "key",
+            "session",
+            "secret",
+            "credential",
+            "jwt",
+        ]
+        .iter()
+        .any(|w| rest.contains(w))
+}
+
 /// Fields whose values must never leave the server: passwords and their hashes, keys,
 /// client secrets, second-factor seeds, card security codes, PINs.
 const SECRET: &[&str] = &[
@@ -399,6 +437,28 @@ pub fn is_placeholder_password(user: &str, pass: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn credential_headers_by_name() {
+        for h in [
+            "Authorization",
+            "X-Auth-Token",
+            "X-Session-Token",
+            "x-api-key",
+            "HTTP_X_ACCESS_TOKEN",
+        ] {
+            assert!(super::credential_header(h), "{h}");
+        }
+        for h in [
+            "X-CSRF-Token",
+            "X-Request-Id",
+            "X-Username",
+            "Content-Type",
+            "X-Forwarded-For",
+        ] {
+            assert!(!super::credential_header(h), "{h}");
+        }
+    }
+
     use super::*;
 
     #[test]

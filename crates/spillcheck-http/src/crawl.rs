@@ -81,6 +81,14 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
             if !tried.insert(path.clone()) {
                 continue;
             }
+            // A link template (`/api/patients/{code}`) is an operation; its values come
+            // from the listings.
+            if let Some(op) = crate::discovery::template_operation(&path) {
+                if !found.iter().any(|o| o.path == op.path) {
+                    found.push(op);
+                }
+                continue;
+            }
             if let Some(why) = side_effect_of(&path) {
                 unsent.push(format!("GET {path} ({why})"));
                 continue;

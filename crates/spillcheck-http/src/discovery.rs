@@ -1097,44 +1097,102 @@ pub fn fold_versioned(ops: &mut Vec<Operation>) {
 /// collection's path: their values are its records' keys. Not a parameter that names a
 /// person (its values are the users'), a page or sort, or the operation's own collection.
 pub fn name_collections(ops: &mut [Operation]) {
-    let collections: Vec<String> = ops
-        .iter()
+    let collections = collections_of(ops);
+    for op in ops.iter_mut() {
+        name_collections_in(op, &collections);
+    }
+}
+
+/// The paths of the API's collections: GETs without path parameters.
+pub fn collections_of(ops: &[Operation]) -> Vec<String> {
+    ops.iter()
         .filter(|o| o.method == "GET" && o.path_params().count() == 0)
         .map(|o| o.path.trim_end_matches('/').to_owned())
         .filter(|p| p.rsplit('/').next().is_some_and(|s| s.len() > 2))
-        .collect();
-    for op in ops.iter_mut() {
-        let own = op.path.trim_end_matches('/').to_owned();
-        for param in op
-            .params
-            .iter_mut()
-            .filter(|x| x.location == ParamIn::Query)
+        .collect()
+}
+
+/// [`name_collections`] for one operation, given the collections' paths.
+pub fn name_collections_in(op: &mut Operation, collections: &[String]) {
+    let own = op.path.trim_end_matches('/').to_owned();
+    for param in op
+        .params
+        .iter_mut()
+        .filter(|x| x.location == ParamIn::Query)
+    {
+        // A person by a bare word (`owner`, `user`) is one of the users; `patient` beside
+        // `/api/patients` names a record of that collection.
+        let stem = noun_of(&param.name);
+        let bare_person = matches!(
+            stem.as_str(),
+            "owner" | "author" | "creator" | "user" | "person" | "assignee" | "reporter"
+        );
+        if pages_or_sorts(&param.name) || bare_person || stem.len() < 3 {
+            continue;
+        }
+        param.collection = collections
+            .iter()
+            .filter(|c| **c != own)
+            .find(|c| {
+                let last = c.rsplit('/').next().unwrap_or_default();
+                let last = spillcheck_core::vocab::normalize(last);
+                [
+                    format!("{stem}s"),
+                    format!("{stem}es"),
+                    stem.strip_suffix('y')
+                        .map(|s| format!("{s}ies"))
+                        .unwrap_or_default(),
+                ]
+                .contains(&last)
+            })
+            .cloned();
+    }
+}
+
+/// The operation an RFC 6570 link template stands for (`/api/patients/{code}`,
+/// `/api/appointments{?patient,day}`, as HAL indexes write them): its path parameters,
+/// and its query expression's names as optional query parameters. `None` for a link
+/// without a template or with one of another form.
+pub fn template_operation(link: &str) -> Option<Operation> {
+    if !link.contains('{') {
+        return None;
+    }
+    let (path, query) = match link.find("{?").or_else(|| link.find("{&")) {
+        Some(i) => (&link[..i], Some(&link[i + 2..])),
+        None => (link, None),
+    };
+    let simple = |x: &str| {
+        !x.is_empty()
+            && x.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    // Path segments are literal or one whole `{name}`.
+    for seg in path.split('/') {
+        if seg.contains(['{', '}'])
+            && !(seg.starts_with('{') && seg.ends_with('}') && simple(&seg[1..seg.len() - 1]))
         {
-            if pages_or_sorts(&param.name) || crate::authz::names_person(&param.name) {
-                continue;
-            }
-            let stem = noun_of(&param.name);
-            if stem.len() < 3 {
-                continue;
-            }
-            param.collection = collections
-                .iter()
-                .filter(|c| **c != own)
-                .find(|c| {
-                    let last = c.rsplit('/').next().unwrap_or_default();
-                    let last = spillcheck_core::vocab::normalize(last);
-                    [
-                        format!("{stem}s"),
-                        format!("{stem}es"),
-                        stem.strip_suffix('y')
-                            .map(|s| format!("{s}ies"))
-                            .unwrap_or_default(),
-                    ]
-                    .contains(&last)
-                })
-                .cloned();
+            return None;
         }
     }
+    let mut op = Operation::new("GET", path, Origin::Seen);
+    if let Some(q) = query {
+        let names = q.strip_suffix('}')?;
+        for name in names.split(',') {
+            let name = name.trim();
+            if !simple(name) {
+                return None;
+            }
+            op.params.push(Param {
+                name: name.to_owned(),
+                location: ParamIn::Query,
+                example: None,
+                kind: None,
+                required: false,
+                collection: None,
+            });
+        }
+    }
+    Some(op)
 }
 
 /// The noun a parameter's name is made of, normalized: `doc_id`, `docId` and `doc_slug`
@@ -1187,6 +1245,35 @@ fn is_id_value(v: &Value) -> bool {
     }
 }
 
+/// The field of a record that its own link ends with (`{"code": "AP-A1F3", "_links":
+/// {"self": {"href": "/api/appointments/AP-A1F3"}}}` is keyed by `code`).
+fn key_of_own_link(m: &serde_json::Map<String, Value>) -> Option<&str> {
+    let mut ends: Vec<&str> = Vec::new();
+    let mut stack: Vec<(&Value, usize)> = m.values().map(|v| (v, 0)).collect();
+    while let Some((v, depth)) = stack.pop() {
+        match v {
+            Value::String(s) if s.starts_with('/') || s.starts_with("http") => {
+                if let Some(last) = s
+                    .split(['?', '#'])
+                    .next()
+                    .and_then(|p| p.rsplit('/').next())
+                    && !last.is_empty()
+                {
+                    ends.push(last);
+                }
+            }
+            Value::Object(o) if depth < 2 => stack.extend(o.values().map(|x| (x, depth + 1))),
+            _ => {}
+        }
+    }
+    m.iter()
+        .find(|(_, x)| {
+            x.as_str()
+                .is_some_and(|s| s.len() >= 2 && ends.contains(&s))
+        })
+        .map(|(k, _)| k.as_str())
+}
+
 impl SeenIds {
     /// Learns ids from a JSON response to a GET of `path` (a concrete path).
     pub fn learn(&mut self, path: &str, body: &Value) {
@@ -1205,13 +1292,16 @@ impl SeenIds {
                 Value::Object(m) => {
                     // The record's own key: its `id`, else a `uuid` or `slug` (records named
                     // `d_8fk2a` carry no number).
-                    let own_key = ["id", "uuid", "slug"].into_iter().find_map(|w| {
-                        m.iter()
-                            .find(|(k, x)| k.eq_ignore_ascii_case(w) && is_id_value(x))
-                            .map(|(k, _)| k.as_str())
-                    });
+                    let own_key = ["id", "uuid", "slug"]
+                        .into_iter()
+                        .find_map(|w| {
+                            m.iter()
+                                .find(|(k, x)| k.eq_ignore_ascii_case(w) && is_id_value(x))
+                                .map(|(k, _)| k.as_str())
+                        })
+                        .or_else(|| key_of_own_link(m));
                     for (k, x) in m {
-                        if is_id_key(k) && is_id_value(x) {
+                        if (is_id_key(k) || own_key == Some(k.as_str())) && is_id_value(x) {
                             // Keyed by the name's normal form: `accountNumber` is the value
                             // of a `{account_number}` parameter.
                             push_unique(
@@ -1435,7 +1525,13 @@ pub fn links(body: &Value, base: &url::Url) -> Vec<String> {
                     None
                 };
                 if let Some(p) = path {
-                    let p = p.split(['?', '#']).next().unwrap_or("").to_owned();
+                    // An RFC 6570 template keeps its query expression
+                    // (`/api/prescriptions{?patient}`): see [`template_operation`].
+                    let p = if p.contains("{?") || p.contains("{&") {
+                        p
+                    } else {
+                        p.split(['?', '#']).next().unwrap_or("").to_owned()
+                    };
                     if !p.contains(' ') && !out.contains(&p) && out.len() < 50 {
                         out.push(p);
                     }
@@ -1798,6 +1894,48 @@ mod example_path_tests {
         assert_eq!(of("category_id").as_deref(), Some("/api/categories"));
         // Pages, people and words that name no collection stay plain.
         assert_eq!((of("page"), of("owner"), of("q")), (None, None, None));
+    }
+
+    #[test]
+    fn link_templates_are_operations() {
+        let op = template_operation("/api/patients/{code}").unwrap();
+        assert_eq!(
+            (op.path.as_str(), op.params.len()),
+            ("/api/patients/{code}", 1)
+        );
+        let op = template_operation("/api/appointments{?patient,day}").unwrap();
+        assert_eq!(op.path, "/api/appointments");
+        let names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["patient", "day"]);
+        assert!(
+            op.params
+                .iter()
+                .all(|p| p.location == ParamIn::Query && !p.required)
+        );
+        assert!(template_operation("/api/patients").is_none());
+        assert!(template_operation("/api/x{+path}").is_none());
+        // The link keeps its query expression; a plain query is cut as before.
+        let base = url::Url::parse("http://127.0.0.1:5000/").unwrap();
+        let links = links(
+            &serde_json::json!({"a": {"href": "/api/rx{?patient}"}, "b": "/api/rx?x=1"}),
+            &base,
+        );
+        assert!(
+            links.contains(&"/api/rx{?patient}".to_owned())
+                && links.contains(&"/api/rx".to_owned())
+        );
+    }
+
+    #[test]
+    fn records_are_keyed_by_what_their_own_link_ends_with() {
+        let mut seen = SeenIds::default();
+        seen.learn(
+            "/api/appointments",
+            &serde_json::json!({"appointments": [{"code": "AP-A1F3", "day": "2026-12-10",
+                "_links": {"self": {"href": "/api/appointments/AP-A1F3"}}}]}),
+        );
+        assert_eq!(seen.listed("/api/appointments"), [Value::from("AP-A1F3")]);
+        assert_eq!(seen.candidates("code", "/api/x"), [Value::from("AP-A1F3")]);
     }
 
     #[test]

@@ -1846,6 +1846,11 @@ async fn protected_reads(p: &Probe, ops: &[Operation], walls: bool) -> Refused {
         if !crate::inspect::refused(&ex.response, None) {
             continue;
         }
+        for name in headers_named(&ex.response) {
+            if !refused.named.contains(&name) {
+                refused.named.push(name);
+            }
+        }
         if refused.reads.len() < 6 && i < first {
             refused
                 .reads
@@ -1865,6 +1870,30 @@ struct Refused {
     reads: Vec<(String, bool)>,
     /// Reads that sent anonymous callers to a login page (a session login's pages).
     walls: Vec<String>,
+    /// Credential headers the refusals name (`"hint": "send X-Session-Token"`).
+    named: Vec<String>,
+}
+
+/// The custom credential headers an answer names, in its body or its `WWW-Authenticate`
+/// header (`X-Session-Token`): where the API says tokens go.
+fn headers_named(r: &crate::engine::Response) -> Vec<String> {
+    let mut text = r.text().chars().take(4000).collect::<String>();
+    if let Some(h) = r.header("www-authenticate") {
+        text.push(' ');
+        text.push_str(h);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+        if word.len() > 2
+            && word[..2].eq_ignore_ascii_case("x-")
+            && spillcheck_core::vocab::credential_header(word)
+            && !out.iter().any(|o| o.eq_ignore_ascii_case(word))
+            && out.len() < 4
+        {
+            out.push(word.to_owned());
+        }
+    }
+    out
 }
 
 /// Whether a session cookie a login set signs its holder in: served on one of the
@@ -2017,6 +2046,7 @@ pub async fn settle_placement(
     let Some(user) = p.user.as_ref() else {
         return Ok(());
     };
+    let named = protected.named;
     let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();
     if refused.is_empty() {
         return Ok(());
@@ -2055,7 +2085,23 @@ pub async fn settle_placement(
         .map(|c| crate::auth::Placement::Cookie(c.to_owned()))
         .into_iter()
         .collect();
-    alternatives.extend(crate::auth::Placement::alternatives());
+    // Then the custom headers the code reads credentials from and those the refusals
+    // name, before the usual ones.
+    let usual = crate::auth::Placement::alternatives();
+    for name in p.token_headers.iter().chain(&named) {
+        let alt = crate::auth::Placement::Header {
+            name: name.clone(),
+            template: "{token}".into(),
+        };
+        if !usual
+            .iter()
+            .chain(&alternatives)
+            .any(|u| u.header_name().eq_ignore_ascii_case(name))
+        {
+            alternatives.push(alt);
+        }
+    }
+    alternatives.extend(usual);
     for alt in &alternatives {
         if let Some(path) = served_at(p, alt, &token, &few).await
             && served_at(p, alt, "spillcheck-made-up-token", &[path])
@@ -2113,6 +2159,21 @@ pub async fn settle_placement(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn refusals_name_the_header_tokens_go_in() {
+        let r = crate::engine::Response::for_tests(
+            401,
+            r#"{"ok": false, "error": "missing session token", "hint": "send X-Session-Token"}"#,
+        );
+        assert_eq!(headers_named(&r), ["X-Session-Token"]);
+        // A request id or a cross-site token is no credential.
+        let r = crate::engine::Response::for_tests(
+            401,
+            r#"{"error": "denied", "request": "X-Request-Id 7", "csrf": "X-CSRF-Token"}"#,
+        );
+        assert!(headers_named(&r).is_empty());
+    }
+
     use super::*;
     use crate::auth::Credentials;
     use crate::discovery::{Origin, body_from_fields};

@@ -58,6 +58,9 @@ pub struct Options {
     /// Keys the code holds (SC130's and SC131's literals), tried on the users' tokens with
     /// the built-in list: the secret that signs an expired copy (SC204) and impersonation.
     pub known_keys: Vec<String>,
+    /// Custom headers the code reads credentials from (`X-Session-Token`): tried first
+    /// when the API refuses the users' tokens as `Authorization: Bearer`.
+    pub token_headers: Vec<String>,
     /// Which rules run (the others send no requests).
     pub enabled: Enabled,
     /// Whoever watches the probe's progress.
@@ -254,6 +257,8 @@ pub struct Probe {
     pub token_secret: Option<String>,
     /// Keys the code holds, tried when cracking the users' tokens.
     pub known_keys: Vec<String>,
+    /// Custom headers the code reads credentials from, then those refusals named.
+    pub token_headers: Vec<String>,
     /// Public routes from the configuration.
     pub public: PublicRoutes,
     /// The accounts the probe registered (once, with `--allow-writes`).
@@ -999,6 +1004,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         refused_writes: Vec::new(),
         token_secret: None,
         known_keys: options.known_keys,
+        token_headers: options.token_headers,
         public: PublicRoutes::new(&options.public_routes),
         owned: tokio::sync::OnceCell::new(),
         enabled: options.enabled,
@@ -1468,6 +1474,7 @@ async fn learn(
         ops = found;
     }
     discovery::name_collections(&mut ops);
+    let collections = discovery::collections_of(&ops);
     ops.sort_by_key(|o| (o.path_params().count(), o.path.clone(), o.method.clone()));
     let known_templates: Vec<String> = ops
         .iter()
@@ -1531,6 +1538,23 @@ async fn learn(
                     learn_own(&mut p.own, &json);
                 }
                 for link in discovery::links(&json, &p.base) {
+                    // A link template (`/api/patients/{code}`, `{?patient}`) is an
+                    // operation, its values filled from what was learnt.
+                    if let Some(mut op) = discovery::template_operation(&link) {
+                        if !known_templates.iter().any(|t| *t == op.path)
+                            && !links.iter().any(|x| x.op.path == op.path)
+                        {
+                            discovery::name_collections_in(&mut op, &collections);
+                            let path = fill(&op, &seen, &p.own);
+                            links.push(Probed {
+                                op,
+                                path,
+                                user: None,
+                                anon: None,
+                            });
+                        }
+                        continue;
+                    }
                     // A link to an object of a known operation is that operation, probed
                     // already; others are learnt as one operation per shape
                     // (`/api/posts/7` and `/api/posts/9` are `/api/posts/{id}`).

@@ -188,6 +188,43 @@ fn identity_attr(base: &str, attr: &str) -> bool {
     }
 }
 
+/// Whether a request header of this name carries a credential (see
+/// [`spillcheck_core::vocab::credential_header`]).
+pub(crate) fn is_credential_header(name: &str) -> bool {
+    spillcheck_core::vocab::credential_header(name)
+}
+
+/// The credential headers a module reads from the request (`request.headers.get("X-Session-
+/// Token")`, `request.headers["X-Api-Key"]`), `Authorization` left out: where the API takes
+/// its tokens when not in `Authorization`.
+pub(crate) fn credential_headers_read(body: &[Stmt]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    exprs_in(body, &mut |e| {
+        let name = match e {
+            Expr::Call(c)
+                if matches!(c.func.as_ref(), Expr::Attribute(a)
+                    if a.attr.as_str() == "get"
+                        && dotted(&a.value).is_some_and(|d| d.ends_with("headers"))) =>
+            {
+                c.arguments.args.first().and_then(str_value)
+            }
+            Expr::Subscript(s) if dotted(&s.value).is_some_and(|d| d.ends_with("headers")) => {
+                str_value(&s.slice)
+            }
+            _ => None,
+        };
+        if let Some(n) = name
+            && is_credential_header(n)
+            && !n.eq_ignore_ascii_case("authorization")
+            && !out.iter().any(|o| o.eq_ignore_ascii_case(n))
+            && out.len() < 8
+        {
+            out.push(n.to_owned());
+        }
+    });
+    out
+}
+
 /// Whether `expr` reads request credentials: the Authorization header, cookies used for
 /// auth, `request.authorization`, `current_user.is_authenticated`.
 pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
@@ -199,15 +236,8 @@ pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
                 || is_session_read(e)
         }
         Expr::StringLiteral(s) => {
-            let v = s.value.to_str().to_ascii_lowercase();
-            matches!(
-                v.as_str(),
-                "authorization"
-                    | "http_authorization"
-                    | "x-api-key"
-                    | "x-auth-token"
-                    | "x-access-token"
-            )
+            let v = s.value.to_str();
+            v.eq_ignore_ascii_case("http_authorization") || is_credential_header(v)
         }
         Expr::Call(c) => {
             callee_last(c).is_some_and(|n| {

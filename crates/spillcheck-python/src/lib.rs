@@ -104,6 +104,9 @@ pub struct Analysis {
     pub lines: usize,
     /// Files that did not parse.
     pub parse_errors: usize,
+    /// Custom headers the code reads credentials from (`X-Session-Token`): where a probe
+    /// tries the users' tokens when `Authorization` is refused.
+    pub credential_headers: Vec<String>,
 }
 
 /// Analyses the Python sources under `options.paths`.
@@ -134,6 +137,11 @@ pub fn analyze(options: &Options<'_>) -> Analysis {
         all.files += a.files;
         all.lines += a.lines;
         all.parse_errors += a.parse_errors;
+        for h in a.credential_headers {
+            if !all.credential_headers.contains(&h) {
+                all.credential_headers.push(h);
+            }
+        }
     }
     all
 }
@@ -418,6 +426,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
                     for rule in &enabled_rules {
                         rule.on_file(&file, m, &mut result.summary);
                     }
+                    result.summary.credential_headers = facts::credential_headers_read(&m.body);
                 }
             }
             if !web {
@@ -689,5 +698,6 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         files: file_count,
         lines,
         parse_errors,
+        credential_headers: std::mem::take(&mut summary.credential_headers),
     }
 }

@@ -542,7 +542,10 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 ];
 
 fn credential_key(e: &Expr) -> bool {
-    str_value(e).is_some_and(|k| CREDENTIAL_HEADERS.contains(&k.to_ascii_lowercase().as_str()))
+    str_value(e).is_some_and(|k| {
+        CREDENTIAL_HEADERS.contains(&k.to_ascii_lowercase().as_str())
+            || crate::facts::is_credential_header(k)
+    })
 }
 
 /// What `expr` carries of the request's credentials, if anything: the whole headers

@@ -1346,6 +1346,8 @@ pub(crate) struct Summary {
     pub ddl_columns: Vec<(String, String, Location)>,
     /// Tables of those literals with a column naming an account (user name, e-mail, login).
     pub ddl_people: Vec<String>,
+    /// Custom credential headers the code reads (`X-Session-Token`).
+    pub credential_headers: Vec<String>,
 }
 
 impl Summary {
@@ -1360,6 +1362,11 @@ impl Summary {
         self.stored_secrets.extend(other.stored_secrets);
         self.ddl_columns.extend(other.ddl_columns);
         self.ddl_people.extend(other.ddl_people);
+        for h in other.credential_headers {
+            if !self.credential_headers.contains(&h) {
+                self.credential_headers.push(h);
+            }
+        }
     }
 }
 

@@ -1768,6 +1768,8 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
         ("token", "Authorization: Token {token}"),
         ("bare", "Authorization: {token}"),
         ("header", "X-Auth-Token: {token}"),
+        // A header only the code names (`request.headers.get("X-Zoo-Session")`).
+        ("session", "X-Zoo-Session: {token}"),
     ] {
         let t = zoo_for_users(&[("ZOO_LOGIN", "auth"), ("ZOO_SCHEME", scheme)]);
         let out = scan_zoo_as_users(&t, &["--select", "SC210"]);
@@ -1814,6 +1816,18 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
         "{diags}\n{}",
         stderr(&out)
     );
+    // Black box, a header no list holds: the refusals name it (`"hint": "send
+    // X-Zoo-Session"`), and the users' profiles are crossed with it.
+    let t = zoo_for_users(&[("ZOO_SCHEME", "session-hint")]);
+    let out = api_as_users(&t);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("tokens go in `X-Zoo-Session: {token}`"),
+        "{diags}\n{}",
+        stderr(&out)
+    );
+    assert_users_in_and_profiles_crossed(&t, &report, "session-hint");
 }
 
 #[test]

@@ -323,6 +323,7 @@ mod registry_tests {
             source_ops: Vec::new(),
             public_routes: Vec::new(),
             known_keys: Vec::new(),
+            token_headers: Vec::new(),
             enabled: Box::new(|_| true),
             progress: std::sync::Arc::new(crate::engine::Unwatched),
             observer: None,

@@ -93,7 +93,14 @@ fn kinds(r: &Response) -> Kinds {
             serde_json::Value::Object(o) => o.is_empty(),
             serde_json::Value::Number(_) => false,
         };
-        if empty {
+        // A link (`"password_reset": {"href": "/auth/reset"}`, `"login": "/auth/login"`)
+        // names where something is, not anybody's data.
+        let link = match v {
+            serde_json::Value::Object(o) => o.get("href").is_some_and(serde_json::Value::is_string),
+            serde_json::Value::String(s) => s.starts_with('/') && !s.contains('?'),
+            _ => false,
+        };
+        if empty || link {
             return;
         }
         let k = k.to_ascii_lowercase();
@@ -417,6 +424,17 @@ mod tests {
         assert!(k.owner && k.record && !k.private);
         let emails = Response::for_tests(200, r#"[{"id": 1, "email": "ann@corp.test"}]"#);
         assert!(kinds(&emails).private);
+    }
+
+    #[test]
+    fn an_index_of_links_carries_no_data() {
+        let index = r#"{"name": "Clinic API", "_links": {"self": {"href": "/api/"},
+            "password_reset": {"href": "/auth/reset", "method": "POST"},
+            "token": "/auth/token"}}"#;
+        assert!(!carries_data(&Response::for_tests(200, index), true));
+        // A link that carries a token in its query is no mere link.
+        let reset = r#"{"reset_token_url": "/reset?token=8f2a9c1d7e"}"#;
+        assert!(carries_data(&Response::for_tests(200, reset), true));
     }
 
     #[test]

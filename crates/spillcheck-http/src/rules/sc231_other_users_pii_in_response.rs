@@ -190,7 +190,13 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         .iter()
         .filter(|e| e.request.actor == crate::engine::Actor::UserA && e.request.method != "GET")
         .filter_map(|e| e.request.body.as_ref())
-        .map(|(_, b)| String::from_utf8_lossy(b).to_ascii_lowercase())
+        .map(|(_, b)| {
+            // A form's values as the server reads them (`%40` is the `@` of an address).
+            let decoded: Vec<String> = url::form_urlencoded::parse(b)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!("{}\n{}", String::from_utf8_lossy(b), decoded.join("&")).to_ascii_lowercase()
+        })
         .collect::<Vec<_>>()
         .join("\n");
     for e in exchanges {

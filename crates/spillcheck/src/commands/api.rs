@@ -230,13 +230,23 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
     ops
 }
 
-/// The routes of `--source PATH` and the signing keys its code holds (none without it).
+/// What the code tells the probe: its operations, the signing keys it holds, the custom
+/// headers it reads credentials from.
+#[derive(Default)]
+struct FromCode {
+    ops: Vec<Operation>,
+    keys: Vec<String>,
+    headers: Vec<String>,
+}
+
+/// The routes of `--source PATH`, the signing keys its code holds and the credential
+/// headers it reads (none without it).
 fn extra_source_routes(
     args: &ProbeArgs,
     config: &Config,
-) -> anyhow::Result<(Vec<spillcheck_python::Route>, Vec<String>)> {
+) -> anyhow::Result<(Vec<spillcheck_python::Route>, Vec<String>, Vec<String>)> {
     let Some(src) = &args.source else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Vec::new(), Vec::new()));
     };
     let analysis = crate::commands::code::run_analysis(
         std::slice::from_ref(src),
@@ -244,7 +254,8 @@ fn extra_source_routes(
         &|id| KEY_RULES.contains(&id),
         None,
     )?;
-    Ok((analysis.routes, code_keys(&analysis.findings)))
+    let keys = code_keys(&analysis.findings);
+    Ok((analysis.routes, keys, analysis.credential_headers))
 }
 
 /// The rules whose findings hold the signing keys the code holds.
@@ -270,8 +281,7 @@ async fn run_probe(
     url: &url::Url,
     args: &ProbeArgs,
     config: &Config,
-    source_ops: Vec<Operation>,
-    known_keys: Vec<String>,
+    code: FromCode,
     enabled: probe::Enabled,
     bar: indicatif::ProgressBar,
 ) -> anyhow::Result<Probed> {
@@ -365,9 +375,10 @@ async fn run_probe(
         enum_window: args.enum_window,
         openapi: args.openapi.clone(),
         canary: canary.clone(),
-        source_ops,
+        source_ops: code.ops,
         public_routes: config.public_routes.clone(),
-        known_keys,
+        known_keys: code.keys,
+        token_headers: code.headers,
         enabled,
         observer: args
             .verbose
@@ -555,8 +566,12 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
     let start = args.probe.source.as_deref().unwrap_or(Path::new("."));
     let config = load_config(&args.common, start)?;
     let rt = runtime()?;
-    let (source_routes, code_keys) = extra_source_routes(&args.probe, &config)?;
-    let source_ops = source_operations(&source_routes);
+    let (source_routes, code_keys, headers) = extra_source_routes(&args.probe, &config)?;
+    let code = FromCode {
+        ops: source_operations(&source_routes),
+        keys: code_keys.clone(),
+        headers,
+    };
     let root = match &args.probe.source {
         Some(_) => Some(std::env::current_dir()?),
         None => None,
@@ -566,8 +581,7 @@ pub(crate) fn collect_api(args: &ApiArgs) -> anyhow::Result<Collected> {
         &url,
         &args.probe,
         &config,
-        source_ops,
-        code_keys.clone(),
+        code,
         enabled,
         progress(),
     ))?;
@@ -735,10 +749,17 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     let paths = std::slice::from_ref(&args.path);
     let analysis = crate::commands::code::code_analysis(paths, &config, &enabled, None)?;
     let mut ops = source_operations(&analysis.routes);
-    let (extra_routes, extra_keys) = extra_source_routes(&args.probe, &config)?;
+    let (extra_routes, extra_keys, extra_headers) = extra_source_routes(&args.probe, &config)?;
     ops.extend(source_operations(&extra_routes));
     let mut code_keys = code_keys(&analysis.findings);
     code_keys.extend(extra_keys);
+    let mut headers = analysis.credential_headers.clone();
+    headers.extend(extra_headers);
+    let code = FromCode {
+        ops,
+        keys: code_keys.clone(),
+        headers,
+    };
     let rt = runtime()?;
     let probe_enabled = enabled_set(&args.common, &config)?;
     let probed = rt.block_on(async {
@@ -751,7 +772,7 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
             None => None,
         };
         let result = tokio::select! {
-            r = run_probe(&url, &args.probe, &config, ops, code_keys.clone(), probe_enabled, progress()) => r,
+            r = run_probe(&url, &args.probe, &config, code, probe_enabled, progress()) => r,
             _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
         };
         drop(app.take());
@@ -810,7 +831,7 @@ pub(crate) async fn probe_run(
     enabled: probe::Enabled,
     bar: indicatif::ProgressBar,
 ) -> anyhow::Result<ProbeRun> {
-    let probed = run_probe(url, args, config, Vec::new(), Vec::new(), enabled, bar).await?;
+    let probed = run_probe(url, args, config, FromCode::default(), enabled, bar).await?;
     let (more, mut diagnostics) = extras(args, &probed, &[]);
     let mut findings = probed.outcome.findings;
     findings.extend(more);
