@@ -597,7 +597,12 @@ pub fn recovery_forms(p: &Probe) -> Vec<Form> {
                 && (path.contains("forgot")
                     || path.contains("recover")
                     || (path.contains("remind") && path.contains("pass"))
-                    || (path.contains("reset") && path.contains("pass")))
+                    || (path.contains("reset") && path.contains("pass"))
+                    // A reset under the accounts' own paths (`/auth/reset`).
+                    || (path.contains("reset")
+                        && path
+                            .split('/')
+                            .any(|s| matches!(s, "auth" | "account" | "accounts"))))
                 && op.body.as_ref().is_some_and(|b| {
                     let lower: Vec<String> = b
                         .properties

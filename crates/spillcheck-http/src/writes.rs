@@ -101,7 +101,23 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
             ]
             .contains(&w.as_str())
         });
-    if has("reset") && !password || has("resetdb") || has("init") && !password && seeds {
+    // Under the accounts' own paths (`/auth/reset`, `/account/reset`) a reset is the
+    // recovery request too.
+    let recovery = password
+        || words.iter().any(|w| {
+            [
+                "auth",
+                "account",
+                "login",
+                "signin",
+                "forgot",
+                "recover",
+                "recovery",
+                "credentials",
+            ]
+            .contains(&w.as_str())
+        });
+    if has("reset") && !recovery || has("resetdb") || has("init") && !password && seeds {
         return Some("resets or seeds data");
     }
     // A body with a password field on an update of the caller (`PUT /api/me`,
@@ -1322,6 +1338,7 @@ mod tests {
             ("GET", "/logout"),
             ("POST", "/api/auth/log-out"),
             ("GET", "/api/reset"),
+            ("POST", "/api/admin/reset"),
             ("POST", "/admin/init-db"),
             ("GET", "/seed"),
             ("POST", "/api/init"),
@@ -1364,6 +1381,9 @@ mod tests {
         for (m, path) in [
             ("POST", "/reset-password"),
             ("POST", "/api/v1/forgot-password"),
+            // A reset under the accounts' own paths is the recovery request.
+            ("POST", "/auth/reset"),
+            ("POST", "/api/auth/reset"),
             ("POST", "/api/transfer"),
             ("GET", "/api/users/{id}"),
             ("POST", "/api/login"),
