@@ -66,6 +66,9 @@ Planted (see expected.toml):
                                   (400), so a listing sent with one shows nothing
 - GET  /api/boards/<slug>/cards/<n>  nested, the card keyed by its number on the board (`n`,
                                   no `id`): any user reads a card of any user's board
+- GET  /api/ledgers/<account_id>/lines/<line_id>  nested, the parent an opaque bank
+                                  `account_id` (a record of B's, from B's /api/ledgers, not
+                                  B's user account): any ledger's line
 - GET  /api/remarks?note=         any note's remarks: the note is named in the query by the
                                   collection's noun, a slug of GET /api/notes (no `id`)
 - GET  /api/merchants/me          a merchant's own API key in full; merchants are another kind
@@ -83,6 +86,8 @@ Safe (must stay silent):
                                   /login?next=... whatever token is sent
 - GET  /api/notes/<slug>          owner-checked, slugs as ids
 - GET  /api/v2/remarks?note=      the same remarks, the note's owner only
+- GET  /api/ledgers/<account_id>/payees, /api/payees  the payees of the caller's own ledgers
+                                  with their emails: the caller's business, not a leak
 - GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
                                   caller's token; GET /api/maintenance/compact deletes every
                                   note (its code says so, not its path): never to be sent
@@ -735,6 +740,60 @@ def create_app():
         if n is None or n["owner"] != g.user["username"]:
             return jsonify(error="not found"), 404
         return jsonify(n)
+
+    # Ledgers: each user's bank ledgers, keyed by an opaque `account_id` (a bank account,
+    # not the user's account). Planted: any ledger's line by the nested path. Safe: the
+    # payees of the caller's own ledgers, with the payees' emails (the caller's business).
+    ledgers = {
+        "lg-7f3a91c2": {"account_id": "lg-7f3a91c2", "owner": "alice", "name": "Household"},
+        "lg-2b8e64d0": {"account_id": "lg-2b8e64d0", "owner": "bob", "name": "Workshop"},
+    }
+    ledger_lines = {
+        "lg-7f3a91c2": [{"line_id": 11, "memo": "rent", "amount": -950}],
+        "lg-2b8e64d0": [{"line_id": 21, "memo": "lathe repair", "amount": -420}],
+    }
+    payees = {
+        "lg-7f3a91c2": [{"account_id": "lg-7f3a91c2", "payee": "Landlord", "email": "rent@flats-ltd.test"}],
+        "lg-2b8e64d0": [{"account_id": "lg-2b8e64d0", "payee": "Tool hire", "email": "desk@toolhire.test"}],
+    }
+
+    def own_ledger(account_id):
+        ledger = ledgers.get(account_id)
+        return ledger if ledger and ledger["owner"] == g.user["username"] else None
+
+    @app.get("/api/ledgers")
+    @token_required
+    def my_ledgers():
+        return jsonify(ledgers=[x for x in ledgers.values() if x["owner"] == g.user["username"]])
+
+    @app.get("/api/ledgers/<account_id>/lines")
+    @token_required
+    def ledger_lines_of(account_id):
+        if own_ledger(account_id) is None:
+            return jsonify(error="not found"), 404
+        return jsonify(lines=ledger_lines[account_id])
+
+    @app.get("/api/ledgers/<account_id>/lines/<int:line_id>")
+    @token_required
+    def ledger_line(account_id, line_id):
+        # Planted: the ledger's owner is never compared with the caller.
+        for line in ledger_lines.get(account_id, []):
+            if line["line_id"] == line_id:
+                return jsonify(line)
+        return jsonify(error="not found"), 404
+
+    @app.get("/api/ledgers/<account_id>/payees")
+    @token_required
+    def ledger_payees(account_id):
+        if own_ledger(account_id) is None:
+            return jsonify(error="not found"), 404
+        return jsonify(payees=payees[account_id])
+
+    @app.get("/api/payees")
+    @token_required
+    def all_my_payees():
+        mine = [a for a, x in ledgers.items() if x["owner"] == g.user["username"]]
+        return jsonify(payees=[p for a in mine for p in payees[a]])
 
     # Remarks on notes, the note named in the query by the collection's noun (`?note=`, a
     # slug of GET /api/notes), as webargs-style APIs take it; without it, a 400 says which

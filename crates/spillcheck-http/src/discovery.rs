@@ -1274,6 +1274,28 @@ fn key_of_own_link(m: &serde_json::Map<String, Value>) -> Option<&str> {
         .map(|(k, _)| k.as_str())
 }
 
+/// A record's one `…_id` key when it has no `id`: the collection's own (`ledger_id` in
+/// `/api/ledgers`), else the only one it has that names no person (`{"account_id":
+/// "lg-7f3a91c2", "owner": "alice"}` in a listing of ledgers).
+fn lone_key<'m>(m: &'m serde_json::Map<String, Value>, path: &str) -> Option<&'m str> {
+    let noun = path.rsplit('/').next().unwrap_or_default();
+    let singular = noun.strip_suffix('s').unwrap_or(noun);
+    let keys: Vec<&str> = m
+        .iter()
+        .filter(|(k, x)| {
+            let k = k.to_ascii_lowercase();
+            k.ends_with("_id")
+                && is_id_value(x)
+                && (!crate::authz::names_person(&k) || k == format!("{singular}_id"))
+        })
+        .map(|(k, _)| k.as_str())
+        .collect();
+    keys.iter()
+        .find(|k| k.eq_ignore_ascii_case(&format!("{singular}_id")))
+        .or_else(|| (keys.len() == 1).then(|| &keys[0]))
+        .copied()
+}
+
 impl SeenIds {
     /// Learns ids from a JSON response to a GET of `path` (a concrete path).
     pub fn learn(&mut self, path: &str, body: &Value) {
@@ -1299,7 +1321,8 @@ impl SeenIds {
                                 .find(|(k, x)| k.eq_ignore_ascii_case(w) && is_id_value(x))
                                 .map(|(k, _)| k.as_str())
                         })
-                        .or_else(|| key_of_own_link(m));
+                        .or_else(|| key_of_own_link(m))
+                        .or_else(|| lone_key(m, path));
                     for (k, x) in m {
                         if (is_id_key(k) || own_key == Some(k.as_str())) && is_id_value(x) {
                             // Keyed by the name's normal form: `accountNumber` is the value
@@ -1331,6 +1354,15 @@ impl SeenIds {
                 push_unique(at, x);
             }
         }
+    }
+
+    /// Whether `value` was seen as an id anywhere.
+    pub fn holds(&self, value: &str) -> bool {
+        self.by_prefix
+            .values()
+            .chain(self.by_key.values())
+            .flatten()
+            .any(|x| value_text(x) == value)
     }
 
     /// The ids of the collection at `prefix` itself (its listing's records), without the

@@ -423,7 +423,11 @@ pub(crate) async fn between_accounts(
 /// `/users/{username}/contacts/{id}`): B's identity for a user parameter, else B's own key
 /// of that name, else an id B was seen with under that prefix.
 fn b_value(p: &Probe, name: &str, prefix: &str) -> Option<String> {
-    if authz::names_user(name, prefix) {
+    // A name that may name a record as well as a person (`{account_id}` of a bank's
+    // accounts): B's own listing of that collection, when B has one, names B's records.
+    if authz::names_user(name, prefix)
+        && (strictly_a_user(&name.to_ascii_lowercase()) || p.seen_b.listed(prefix).is_empty())
+    {
         return authz::identity_value(&p.own_b, name);
     }
     if let Some(v) = p.own_b.values_for(name).first() {
@@ -437,7 +441,7 @@ fn b_value(p: &Probe, name: &str, prefix: &str) -> Option<String> {
 /// Nested objects (`GET /users/{username}/contacts/{contact_id}`): the parents filled
 /// with B's values, B's own items learnt from B's listing of the parent collection
 /// (`GET /users/bob/contacts`), then each read by A and judged as a plain read is. At most
-/// eight operations, two items each.
+/// sixteen operations, two items each.
 async fn nested_reads(p: &Probe) -> Vec<Finding> {
     let (Some(a), Some(b)) = (&p.user, &p.user_b) else {
         return Vec::new();
@@ -446,7 +450,7 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
     let nested = p.ops.iter().filter(|pr| {
         pr.op.method == "GET" && pr.op.path_params().count() >= 2 && !p.is_public(&pr.op)
     });
-    for pr in nested.take(8) {
+    for pr in nested.take(16) {
         let names: Vec<String> = pr.op.path_params().map(|x| x.name.clone()).collect();
         let (last, parents) = names.split_last().expect("two or more");
         let mut values = std::collections::BTreeMap::new();

@@ -167,6 +167,47 @@ fn names_own_account(path: &str, own: &Own) -> bool {
         })
 }
 
+/// Whether a concrete path names one of A's own objects (`/accounts/75a8…/invoices`: the
+/// invoices of A's account, their customers' addresses A's business).
+fn under_own_object(p: &Probe, path: &str) -> bool {
+    path.split('/').any(|s| own_object(p, s))
+}
+
+/// Whether `id` names one of A's own objects: an id A's answers showed and B's never did,
+/// long enough not to be a small counter.
+fn own_object(p: &Probe, id: &str) -> bool {
+    id.len() >= 8
+        && id.chars().any(|c| c.is_ascii_digit())
+        && p.seen_a.holds(id)
+        && !p.seen_b.holds(id)
+}
+
+/// `json` without the records that belong to one of A's own objects (`{"account_id":
+/// "75a8…", "customer_email": …}`, an invoice of A's account).
+fn without_records_of_own_objects(json: &Value, p: &Probe) -> Value {
+    match json {
+        Value::Object(m)
+            if m.iter().any(|(k, v)| {
+                k.to_ascii_lowercase().ends_with("_id")
+                    && v.as_str().is_some_and(|id| own_object(p, id))
+            }) =>
+        {
+            Value::Null
+        }
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), without_records_of_own_objects(v, p)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| without_records_of_own_objects(x, p))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// Whether a personal value is another known user's (B's email or phone).
 fn belongs_to(value: &str, other: &Own) -> bool {
     let v = value.to_ascii_lowercase();
@@ -220,7 +261,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         let json = if anonymous {
             json
         } else {
-            without_callers_records(&json, &p.own)
+            without_records_of_own_objects(&without_callers_records(&json, &p.own), p)
         };
         let mut found = foreign(&json, &p.own, anonymous);
         // The scan's own accounts were registered with an address for a user name: shown
@@ -234,7 +275,10 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         // What A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`)
         // is A's business, third parties' numbers included; another user's data there
         // (B's email in A's followers) still counts.
-        if !anonymous && names_own_account(e.request.url.path(), &p.own) {
+        if !anonymous
+            && (names_own_account(e.request.url.path(), &p.own)
+                || under_own_object(p, e.request.url.path()))
+        {
             found.retain(|(_, v)| belongs_to(v, &p.own_b));
         }
         // Never what A wrote (this write's own body among them: a write is A's here).
