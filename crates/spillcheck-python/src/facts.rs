@@ -128,7 +128,14 @@ pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
                 _ => false,
             }
         }
-        Expr::Call(c) => callee_last(c).is_some_and(|n| IDENTITY_CALLS.contains(&n)),
+        // A project's reader of the verified token's claims (`get_tree_from_jwt_or_fail()`,
+        // `tenant_from_token()`, `get_jwt_tenant()`): what the token says of the caller.
+        Expr::Call(c) => callee_last(c).is_some_and(|n| {
+            IDENTITY_CALLS.contains(&n)
+                || n.contains("from_jwt")
+                || n.contains("from_token")
+                || n.starts_with("get_jwt_")
+        }),
         Expr::Attribute(a) => {
             if let Expr::Name(base) = a.value.as_ref()
                 && matches!(base.id.as_str(), "g" | "request")

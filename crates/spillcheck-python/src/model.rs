@@ -464,6 +464,40 @@ impl<'a> Gathered<'a> {
 
     /// [`Self::path_text`] where some names are a registrar's parameters, bound to the
     /// arguments of one call (written in the calling file).
+    /// The paths a registrar's rule takes at one call: the rule's path built from the
+    /// call's arguments, or, for a rule inside `for route in routes:` over a parameter, each
+    /// path of the list the call hands it (`register_view(bp, routes=["/a", "/a-<slug>"],
+    /// view_func=…)`).
+    fn registrar_paths(
+        &self,
+        body: &[Stmt],
+        path: &Expr,
+        def_file: usize,
+        bound: &[Binding<'_>],
+    ) -> Vec<String> {
+        let looped = match path {
+            Expr::Name(n) => loop_source(body, n.id.as_str()),
+            _ => None,
+        };
+        let list = looped.and_then(|param| bound.iter().find(|(p, ..)| *p == param));
+        match list {
+            Some((_, Expr::List(l), at)) => l
+                .elts
+                .iter()
+                .filter_map(|e| self.path_text_in(e, *at, bound))
+                .collect(),
+            Some((_, Expr::Tuple(t), at)) => t
+                .elts
+                .iter()
+                .filter_map(|e| self.path_text_in(e, *at, bound))
+                .collect(),
+            _ => self
+                .path_text_in(path, def_file, bound)
+                .into_iter()
+                .collect(),
+        }
+    }
+
     fn path_text_in(&self, e: &Expr, file: usize, bound: &[Binding<'_>]) -> Option<String> {
         match e {
             Expr::StringLiteral(_) => str_value(e).map(str::to_owned),
@@ -771,87 +805,95 @@ impl<'a> Gathered<'a> {
                             .collect();
                         let arg =
                             |n: &str| bound.iter().find(|(p, ..)| *p == n).map(|(_, a, _)| *a);
-                        let Some(path) = self.path_text_in(path, def_file, &bound) else {
-                            continue;
-                        };
-                        // The view: a view class's `as_view(...)` (the class maybe a
-                        // parameter), or a function (maybe a parameter).
-                        let through = |e: &'a Expr| match e {
-                            Expr::Name(n) if is_param(n.id.as_str()) => arg(n.id.as_str()),
-                            other => Some(other),
-                        };
-                        let view_ref = match through(view) {
-                            Some(Expr::Call(v)) if callee_last(v) == Some("as_view") => {
-                                match v.func.as_ref() {
-                                    Expr::Attribute(a) => {
-                                        through(&a.value).and_then(dotted).map(ViewRef::Class)
+                        for path in self.registrar_paths(&f.body, path, def_file, &bound) {
+                            // The view: a view class's `as_view(...)` (the class maybe a
+                            // parameter), or a function (maybe a parameter).
+                            let through = |e: &'a Expr| match e {
+                                Expr::Name(n) if is_param(n.id.as_str()) => arg(n.id.as_str()),
+                                other => Some(other),
+                            };
+                            let view_ref = match through(view) {
+                                Some(Expr::Call(v)) if callee_last(v) == Some("as_view") => {
+                                    match v.func.as_ref() {
+                                        Expr::Attribute(a) => {
+                                            through(&a.value).and_then(dotted).map(ViewRef::Class)
+                                        }
+                                        _ => None,
                                     }
-                                    _ => None,
                                 }
-                            }
-                            Some(other) => dotted(other).map(|d| {
-                                ViewRef::Function(d.rsplit('.').next().unwrap_or(&d).to_owned())
-                            }),
-                            None => None,
-                        };
-                        let Some(view_ref) = view_ref else { continue };
-                        // `methods=[method]` with the method a parameter.
-                        let methods = match kwarg(rule, "methods") {
-                            Some(m) => {
-                                let mut out: Vec<String> = Vec::new();
-                                crate::ast_util::each_expr(m, &mut |e| match e {
-                                    Expr::StringLiteral(_) => {
-                                        out.extend(str_value(e).map(str::to_ascii_uppercase));
+                                // A class handed over as it is (flask-smorest's
+                                // `add_url_rule(url, view_func=PersonResource)`) is a class
+                                // view.
+                                Some(other) => dotted(other).map(|d| {
+                                    if self.class_named(call_file, &d).is_some() {
+                                        ViewRef::Class(d)
+                                    } else {
+                                        ViewRef::Function(
+                                            d.rsplit('.').next().unwrap_or(&d).to_owned(),
+                                        )
                                     }
-                                    Expr::Name(n) if is_param(n.id.as_str()) => {
-                                        out.extend(
-                                            arg(n.id.as_str())
-                                                .and_then(str_value)
-                                                .map(str::to_ascii_uppercase),
-                                        );
+                                }),
+                                None => None,
+                            };
+                            let Some(view_ref) = view_ref else { continue };
+                            // `methods=[method]` with the method a parameter.
+                            let methods = match kwarg(rule, "methods") {
+                                Some(m) => {
+                                    let mut out: Vec<String> = Vec::new();
+                                    crate::ast_util::each_expr(m, &mut |e| match e {
+                                        Expr::StringLiteral(_) => {
+                                            out.extend(str_value(e).map(str::to_ascii_uppercase));
+                                        }
+                                        Expr::Name(n) if is_param(n.id.as_str()) => {
+                                            out.extend(
+                                                arg(n.id.as_str())
+                                                    .and_then(str_value)
+                                                    .map(str::to_ascii_uppercase),
+                                            );
+                                        }
+                                        _ => {}
+                                    });
+                                    if out.is_empty() {
+                                        vec!["GET".to_owned()]
+                                    } else {
+                                        out
                                     }
-                                    _ => {}
-                                });
-                                if out.is_empty() {
-                                    vec!["GET".to_owned()]
-                                } else {
-                                    out
                                 }
-                            }
-                            None => vec!["GET".to_owned()],
-                        };
-                        let (receiver, receiver_file) = if is_param(&head) {
-                            match arg(&head).and_then(dotted) {
-                                Some(r) => {
-                                    if let Some(p) = self.path_text(rule_path, def_file) {
-                                        superseded.push((def_file, receiver.clone(), p));
+                                None => vec!["GET".to_owned()],
+                            };
+                            let (receiver, receiver_file) = if is_param(&head) {
+                                match arg(&head).and_then(dotted) {
+                                    Some(r) => {
+                                        if let Some(p) = self.path_text(rule_path, def_file) {
+                                            superseded.push((def_file, receiver.clone(), p));
+                                        }
+                                        (format!("{r}{}", &receiver[head.len()..]), call_file)
                                     }
-                                    (format!("{r}{}", &receiver[head.len()..]), call_file)
+                                    None => continue,
                                 }
-                                None => continue,
+                            } else {
+                                (receiver.clone(), def_file)
+                            };
+                            // One route per path and view, however many rules name it.
+                            if found.iter().any(|r| {
+                                r.0 == receiver && r.1 == path && r.2 == view_ref && r.3 == methods
+                            }) || matches!(view_ref, ViewRef::Class(_))
+                                && found
+                                    .iter()
+                                    .any(|r| r.0 == receiver && r.1 == path && r.2 == view_ref)
+                            {
+                                continue;
                             }
-                        } else {
-                            (receiver.clone(), def_file)
-                        };
-                        // One route per path and view, however many rules name it.
-                        if found.iter().any(|r| {
-                            r.0 == receiver && r.1 == path && r.2 == view_ref && r.3 == methods
-                        }) || matches!(view_ref, ViewRef::Class(_))
-                            && found
-                                .iter()
-                                .any(|r| r.0 == receiver && r.1 == path && r.2 == view_ref)
-                        {
-                            continue;
+                            found.push((
+                                receiver,
+                                path,
+                                view_ref,
+                                methods,
+                                None,
+                                receiver_file,
+                                Vec::new(),
+                            ));
                         }
-                        found.push((
-                            receiver,
-                            path,
-                            view_ref,
-                            methods,
-                            None,
-                            receiver_file,
-                            Vec::new(),
-                        ));
                     }
                 }
             }
@@ -1805,9 +1847,19 @@ fn decorator_auth(
     // Flask-Principal's `@admin_permission.require(http_exception=403)`,
     // `@Permission(RoleNeed("admin")).require()`, a project's permission tree
     // (`@p.tooltool.manage.require()`): the identity must hold the permission.
+    // Flask-Allows' `@allows.requires(IsAdmin)` (its requirements run against the current
+    // user, a failure answers 403) likewise.
+    let allows = |e: &Expr| {
+        dotted(e).is_some_and(|d| {
+            let d = d.to_ascii_lowercase();
+            ["allow", "perm", "polic", "acl"]
+                .iter()
+                .any(|w| d.contains(w))
+        })
+    };
     if args.is_some()
         && let Expr::Attribute(a) = base
-        && a.attr.as_str() == "require"
+        && (a.attr.as_str() == "require" || a.attr.as_str() == "requires" && allows(&a.value))
         && !matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "request")
     {
         let receiver = match a.value.as_ref() {
@@ -1816,7 +1868,7 @@ fn decorator_auth(
         }
         .unwrap_or_else(|| "permission".to_owned());
         return Some(DecoratorAuth::Required {
-            name: format!("{receiver}.require()"),
+            name: format!("{receiver}.{}()", a.attr.as_str()),
             role: true,
         });
     }
@@ -3175,6 +3227,42 @@ fn reads_credentials_here(
                 .get(*c)
                 .is_some_and(|f| f.reads_credentials)
         })
+}
+
+/// The name a `for` loop of `body` walks to bind `target` (`for route in routes:` gives
+/// `routes` for `route`), at any depth.
+fn loop_source<'b>(body: &'b [Stmt], target: &str) -> Option<&'b str> {
+    for s in body {
+        match s {
+            Stmt::For(f) => {
+                if let (Expr::Name(t), Expr::Name(i)) = (f.target.as_ref(), f.iter.as_ref())
+                    && t.id.as_str() == target
+                {
+                    return Some(i.id.as_str());
+                }
+                if let Some(x) = loop_source(&f.body, target) {
+                    return Some(x);
+                }
+            }
+            Stmt::If(i) => {
+                if let Some(x) = loop_source(&i.body, target) {
+                    return Some(x);
+                }
+                for c in &i.elif_else_clauses {
+                    if let Some(x) = loop_source(&c.body, target) {
+                        return Some(x);
+                    }
+                }
+            }
+            Stmt::With(w) => {
+                if let Some(x) = loop_source(&w.body, target) {
+                    return Some(x);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The blueprints a blueprint is registered on, innermost first.

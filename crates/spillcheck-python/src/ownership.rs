@@ -533,6 +533,17 @@ fn route<'a>(
     let helper_checks = |c: &ast::ExprCall| {
         crate::facts::linkable_call(c, external)
             && callee_last(c).is_some_and(|n| summaries.checks_owner.contains(n))
+            // A loader that says it applies the caller's access list (`Sketch.get_with_acl(
+            // sketch_id)`, `Project.get_for_user(id)`, `accessible_by_user(...)`).
+            || callee_last(c).is_some_and(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("with_acl")
+                    || n.ends_with("_acl")
+                    || n.contains("for_user")
+                    || n.contains("for_current_user")
+                    || n.contains("accessible")
+                    || n.contains("visible_to")
+            })
     };
     // `session["grid"][trans_id]`: an id that keys the caller's own session.
     let mut session_keyed = false;
@@ -561,6 +572,20 @@ fn route<'a>(
                             .is_some_and(|f| f.compares_identity)
             })
     });
+    // The loaded object handed to a permission check the request is refused without
+    // (`if not Permission(IsAtleastModeratorInForum(forum=topic.forum)): return redirect(…)`,
+    // `if not can_edit(post): abort(403)`): the caller's rights on it, checked.
+    compared |= refused_unless_helper_agrees(&func.body, &matched, &|c| {
+        callee_last(c).is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            n.contains("permission")
+                || n.starts_with("can_")
+                || n.starts_with("may_")
+                || n.contains("authoriz")
+                || n == "has_access"
+                || n == "check_access"
+        })
+    });
     // The loaded object (or its owner field) handed to a helper that compares it with the
     // caller and refuses by itself: `require_owner(image["author"])`, `own_or_404(note)`.
     // Only a helper that itself compares and refuses: one that merely scopes a query by
@@ -582,6 +607,31 @@ fn route<'a>(
                 .iter()
                 .chain(c.arguments.keywords.iter().map(|k| &k.value))
                 .any(|a| reads_any(a, &matched))
+    });
+    // The id handed to the project's own verifier, which refuses by itself
+    // (`self._verify_sketch_and_datasource(sketch_id, datasource_id)`, `ensure_access(id)`)
+    // and whose name says it checks: the caller's access is its job.
+    compared |= calls_in(&func.body).into_iter().any(|c| {
+        callee_last(c).is_some_and(|name| {
+            let n = name.trim_start_matches('_').to_ascii_lowercase();
+            [
+                "verify",
+                "validate",
+                "check",
+                "ensure",
+                "assert",
+                "authorize",
+                "require",
+            ]
+            .iter()
+            .any(|w| n.starts_with(w))
+                && summaries.by_name.get(name).is_some_and(|f| f.rejects)
+        }) && c
+            .arguments
+            .args
+            .iter()
+            .chain(c.arguments.keywords.iter().map(|k| &k.value))
+            .any(|a| reads_any(a, &id_names))
     });
     // The identity as a value a statement inserts is no check of what it reads.
     let locals_check = LocalStrings::of_body(&func.body);
@@ -651,7 +701,11 @@ fn refused_unless_helper_agrees(
     body.iter().any(|s| match s {
         Stmt::If(i) => {
             let tests = crate::ast_util::any_expr(&i.test, &mut |e| {
-                matches!(e, Expr::Call(c) if agrees(c) && c.arguments.args.iter().any(|a| reads_any(a, ids)))
+                // The object handed over, or asked itself (`sketch.has_permission(user,
+                // "write")`).
+                matches!(e, Expr::Call(c) if agrees(c)
+                    && (c.arguments.args.iter().any(|a| reads_any(a, ids))
+                        || matches!(c.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids))))
             });
             // Any way out counts: `abort(404)` hides the object as well as 403 refuses it.
             tests

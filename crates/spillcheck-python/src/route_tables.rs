@@ -91,9 +91,15 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
                 ([], [k]) if k.arg.is_none() && is_target(&k.value) => Some(Kind::UrlRuleKwargs),
                 _ => None,
             };
+            // `for route in ROUTES: api.add_resource(*route)` over `(Resource, path)`
+            // tuples (timesketch's API): a resource first, its path second.
+            let kind = match (kind, callee_last(c)) {
+                (Some(k), Some("add_url_rule")) => Some((k, 0, 2)),
+                (Some(Kind::UrlRuleArgs), Some("add_resource")) => Some((Kind::Resource, 1, 0)),
+                _ => None,
+            };
             if found.is_none()
                 && let Some(kind) = kind
-                && callee_last(c) == Some("add_url_rule")
                 && let Expr::Attribute(a) = c.func.as_ref()
                 && let Some(receiver) = dotted(&a.value)
             {
@@ -110,10 +116,10 @@ fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
                 keys: Some(keys),
             });
         }
-        return found.map(|(kind, receiver)| TableLoop {
+        return found.map(|((kind, path_at, view_at), receiver)| TableLoop {
             iter: &f.iter,
-            path_at: 0,
-            view_at: 2,
+            path_at,
+            view_at,
             kind,
             receiver,
             keys: None,
