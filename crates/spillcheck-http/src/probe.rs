@@ -1541,7 +1541,7 @@ async fn learn(
                     // A link template (`/api/patients/{code}`, `{?patient}`) is an
                     // operation, its values filled from what was learnt.
                     if let Some(mut op) = discovery::template_operation(&link) {
-                        if !known_templates.iter().any(|t| *t == op.path)
+                        if !known_templates.contains(&op.path)
                             && !links.iter().any(|x| x.op.path == op.path)
                         {
                             discovery::name_collections_in(&mut op, &collections);
