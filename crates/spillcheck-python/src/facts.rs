@@ -1751,6 +1751,11 @@ pub(crate) fn linkable_call(call: &ast::ExprCall, external: &HashSet<String>) ->
     match call.func.as_ref() {
         Expr::Name(n) => !external.contains(n.id.as_str()),
         Expr::Attribute(a) => {
+            if let Expr::Name(n) = a.value.as_ref()
+                && external.contains(&format!("module:{}", n.id.as_str()))
+            {
+                return false;
+            }
             matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self" || n.id.as_str() == "cls")
                 || !GENERIC_METHODS.contains(&a.attr.as_str())
         }
@@ -1801,6 +1806,18 @@ pub(crate) fn external_imports(
             if !local {
                 for alias in &i.names {
                     out.insert(alias.asname.as_ref().unwrap_or(&alias.name).to_string());
+                }
+            }
+        }
+        // `import unfurl`: the module's functions (`unfurl.run(url)`) are not the
+        // project's, whatever they are called; kept as `module:unfurl` so that nothing
+        // reads the module's name as an imported function.
+        if let Stmt::Import(i) = s {
+            for alias in &i.names {
+                let first = alias.name.split('.').next().unwrap_or_default();
+                if !project_modules.contains(first) {
+                    let bound = alias.asname.as_ref().map_or(first, |a| a.as_str());
+                    out.insert(format!("module:{bound}"));
                 }
             }
         }

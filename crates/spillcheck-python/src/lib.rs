@@ -504,7 +504,12 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         for site in &model.routes {
             for value in facts::returned_exprs(&site.func.body) {
                 ast_util::each_expr(value, &mut |e| {
+                    // Not a module's function outside the project (`unfurl.run(url)` is no
+                    // call of the project's own `run`).
                     if let ruff_python_ast::Expr::Call(c) = e
+                        && externals
+                            .get(site.file_index)
+                            .is_none_or(|x| facts::linkable_call(c, x))
                         && let Some(name) = ast_util::callee_last(c)
                         && let Some(indices) = exception_returners.get(name)
                     {
