@@ -181,20 +181,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
         if found.len() >= MAX_OPS {
             break;
         }
-        let req = p.request(
-            if p.user.is_some() {
-                "user A"
-            } else {
-                "anonymous"
-            },
-            Method::OPTIONS,
-            &read.example_path(),
-        );
-        let answer = match &p.user {
-            Some(a) => p.send_as(a, req).await,
-            None => p.anon(req).await,
-        };
-        if let Ok(ex) = answer
+        if let Some(ex) = send(p, Method::OPTIONS, &read.example_path()).await
             && ex.response.ok()
         {
             allowed_at(&mut found, &read, &ex.response);
@@ -334,12 +321,18 @@ fn side_effect_of(path: &str) -> Option<String> {
 
 /// A GET as user A, or anonymously without one.
 async fn get(p: &Probe, path: &str) -> Option<std::sync::Arc<crate::engine::Exchange>> {
+    send(p, Method::GET, path).await
+}
+
+/// A request as user A, or anonymously without one.
+async fn send(
+    p: &Probe,
+    method: Method,
+    path: &str,
+) -> Option<std::sync::Arc<crate::engine::Exchange>> {
     match &p.user {
-        Some(a) => p
-            .send_as(a, p.request("user A", Method::GET, path))
-            .await
-            .ok(),
-        None => p.anon(p.request("anonymous", Method::GET, path)).await.ok(),
+        Some(a) => p.send_as(a, p.request("user A", method, path)).await.ok(),
+        None => p.anon(p.request("anonymous", method, path)).await.ok(),
     }
 }
 

@@ -195,12 +195,6 @@ fn identity_attr(base: &str, attr: &str) -> bool {
     }
 }
 
-/// Whether a request header of this name carries a credential (see
-/// [`spillcheck_core::vocab::credential_header`]).
-pub(crate) fn is_credential_header(name: &str) -> bool {
-    spillcheck_core::vocab::credential_header(name)
-}
-
 /// The credential headers a module reads from the request (`request.headers.get("X-Session-
 /// Token")`, `request.headers["X-Api-Key"]`), `Authorization` left out: where the API takes
 /// its tokens when not in `Authorization`.
@@ -221,7 +215,7 @@ pub(crate) fn credential_headers_read(body: &[Stmt]) -> Vec<String> {
             _ => None,
         };
         if let Some(n) = name
-            && is_credential_header(n)
+            && spillcheck_core::vocab::credential_header(n)
             && !n.eq_ignore_ascii_case("authorization")
             && !out.iter().any(|o| o.eq_ignore_ascii_case(n))
             && out.len() < 8
@@ -244,7 +238,8 @@ pub(crate) fn reads_credentials_expr(expr: &Expr) -> bool {
         }
         Expr::StringLiteral(s) => {
             let v = s.value.to_str();
-            v.eq_ignore_ascii_case("http_authorization") || is_credential_header(v)
+            v.eq_ignore_ascii_case("http_authorization")
+                || spillcheck_core::vocab::credential_header(v)
         }
         Expr::Call(c) => {
             callee_last(c).is_some_and(|n| {

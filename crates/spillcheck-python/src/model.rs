@@ -479,19 +479,17 @@ impl<'a> Gathered<'a> {
             Expr::Name(n) => loop_source(body, n.id.as_str()),
             _ => None,
         };
-        let list = looped.and_then(|param| bound.iter().find(|(p, ..)| *p == param));
-        match list {
-            Some((_, Expr::List(l), at)) => l
-                .elts
+        let elements = match looped.and_then(|param| bound.iter().find(|(p, ..)| *p == param)) {
+            Some((_, Expr::List(l), at)) => Some((&l.elts, *at)),
+            Some((_, Expr::Tuple(t), at)) => Some((&t.elts, *at)),
+            _ => None,
+        };
+        match elements {
+            Some((elts, at)) => elts
                 .iter()
-                .filter_map(|e| self.path_text_in(e, *at, bound))
+                .filter_map(|e| self.path_text_in(e, at, bound))
                 .collect(),
-            Some((_, Expr::Tuple(t), at)) => t
-                .elts
-                .iter()
-                .filter_map(|e| self.path_text_in(e, *at, bound))
-                .collect(),
-            _ => self
+            None => self
                 .path_text_in(path, def_file, bound)
                 .into_iter()
                 .collect(),
@@ -805,75 +803,77 @@ impl<'a> Gathered<'a> {
                             .collect();
                         let arg =
                             |n: &str| bound.iter().find(|(p, ..)| *p == n).map(|(_, a, _)| *a);
-                        for path in self.registrar_paths(&f.body, path, def_file, &bound) {
-                            // The view: a view class's `as_view(...)` (the class maybe a
-                            // parameter), or a function (maybe a parameter).
-                            let through = |e: &'a Expr| match e {
-                                Expr::Name(n) if is_param(n.id.as_str()) => arg(n.id.as_str()),
-                                other => Some(other),
-                            };
-                            let view_ref = match through(view) {
-                                Some(Expr::Call(v)) if callee_last(v) == Some("as_view") => {
-                                    match v.func.as_ref() {
-                                        Expr::Attribute(a) => {
-                                            through(&a.value).and_then(dotted).map(ViewRef::Class)
-                                        }
-                                        _ => None,
+                        let paths = self.registrar_paths(&f.body, path, def_file, &bound);
+                        if paths.is_empty() {
+                            continue;
+                        }
+                        // The view: a view class's `as_view(...)` (the class maybe a
+                        // parameter), or a function (maybe a parameter).
+                        let through = |e: &'a Expr| match e {
+                            Expr::Name(n) if is_param(n.id.as_str()) => arg(n.id.as_str()),
+                            other => Some(other),
+                        };
+                        let view_ref = match through(view) {
+                            Some(Expr::Call(v)) if callee_last(v) == Some("as_view") => {
+                                match v.func.as_ref() {
+                                    Expr::Attribute(a) => {
+                                        through(&a.value).and_then(dotted).map(ViewRef::Class)
                                     }
+                                    _ => None,
                                 }
-                                // A class handed over as it is (flask-smorest's
-                                // `add_url_rule(url, view_func=PersonResource)`) is a class
-                                // view.
-                                Some(other) => dotted(other).map(|d| {
-                                    if self.class_named(call_file, &d).is_some() {
-                                        ViewRef::Class(d)
-                                    } else {
-                                        ViewRef::Function(
-                                            d.rsplit('.').next().unwrap_or(&d).to_owned(),
-                                        )
-                                    }
-                                }),
-                                None => None,
-                            };
-                            let Some(view_ref) = view_ref else { continue };
-                            // `methods=[method]` with the method a parameter.
-                            let methods = match kwarg(rule, "methods") {
-                                Some(m) => {
-                                    let mut out: Vec<String> = Vec::new();
-                                    crate::ast_util::each_expr(m, &mut |e| match e {
-                                        Expr::StringLiteral(_) => {
-                                            out.extend(str_value(e).map(str::to_ascii_uppercase));
-                                        }
-                                        Expr::Name(n) if is_param(n.id.as_str()) => {
-                                            out.extend(
-                                                arg(n.id.as_str())
-                                                    .and_then(str_value)
-                                                    .map(str::to_ascii_uppercase),
-                                            );
-                                        }
-                                        _ => {}
-                                    });
-                                    if out.is_empty() {
-                                        vec!["GET".to_owned()]
-                                    } else {
-                                        out
-                                    }
+                            }
+                            // A class handed over as it is (flask-smorest's
+                            // `add_url_rule(url, view_func=PersonResource)`) is a class
+                            // view.
+                            Some(other) => dotted(other).map(|d| {
+                                if self.class_named(call_file, &d).is_some() {
+                                    ViewRef::Class(d)
+                                } else {
+                                    ViewRef::Function(d.rsplit('.').next().unwrap_or(&d).to_owned())
                                 }
-                                None => vec!["GET".to_owned()],
-                            };
-                            let (receiver, receiver_file) = if is_param(&head) {
-                                match arg(&head).and_then(dotted) {
-                                    Some(r) => {
-                                        if let Some(p) = self.path_text(rule_path, def_file) {
-                                            superseded.push((def_file, receiver.clone(), p));
-                                        }
-                                        (format!("{r}{}", &receiver[head.len()..]), call_file)
+                            }),
+                            None => None,
+                        };
+                        let Some(view_ref) = view_ref else { continue };
+                        // `methods=[method]` with the method a parameter.
+                        let methods = match kwarg(rule, "methods") {
+                            Some(m) => {
+                                let mut out: Vec<String> = Vec::new();
+                                crate::ast_util::each_expr(m, &mut |e| match e {
+                                    Expr::StringLiteral(_) => {
+                                        out.extend(str_value(e).map(str::to_ascii_uppercase));
                                     }
-                                    None => continue,
+                                    Expr::Name(n) if is_param(n.id.as_str()) => {
+                                        out.extend(
+                                            arg(n.id.as_str())
+                                                .and_then(str_value)
+                                                .map(str::to_ascii_uppercase),
+                                        );
+                                    }
+                                    _ => {}
+                                });
+                                if out.is_empty() {
+                                    vec!["GET".to_owned()]
+                                } else {
+                                    out
                                 }
-                            } else {
-                                (receiver.clone(), def_file)
-                            };
+                            }
+                            None => vec!["GET".to_owned()],
+                        };
+                        let (receiver, receiver_file) = if is_param(&head) {
+                            match arg(&head).and_then(dotted) {
+                                Some(r) => {
+                                    if let Some(p) = self.path_text(rule_path, def_file) {
+                                        superseded.push((def_file, receiver.clone(), p));
+                                    }
+                                    (format!("{r}{}", &receiver[head.len()..]), call_file)
+                                }
+                                None => continue,
+                            }
+                        } else {
+                            (receiver.clone(), def_file)
+                        };
+                        for path in paths {
                             // One route per path and view, however many rules name it.
                             if found.iter().any(|r| {
                                 r.0 == receiver && r.1 == path && r.2 == view_ref && r.3 == methods
@@ -885,10 +885,10 @@ impl<'a> Gathered<'a> {
                                 continue;
                             }
                             found.push((
-                                receiver,
+                                receiver.clone(),
                                 path,
-                                view_ref,
-                                methods,
+                                view_ref.clone(),
+                                methods.clone(),
                                 None,
                                 receiver_file,
                                 Vec::new(),

@@ -531,20 +531,13 @@ const TRANSPARENT: &[&str] = &[
     "copy", "to_dict", "jsonify",
 ];
 
-const CREDENTIAL_HEADERS: &[&str] = &[
-    "authorization",
-    "x-api-key",
-    "x-auth-token",
-    "x-access-token",
-    "cookie",
-    "proxy-authorization",
-    "http_authorization",
-];
+/// Credential headers beyond those [`spillcheck_core::vocab::credential_header`] names.
+const CREDENTIAL_HEADERS: &[&str] = &["cookie", "proxy-authorization", "http_authorization"];
 
 fn credential_key(e: &Expr) -> bool {
     str_value(e).is_some_and(|k| {
         CREDENTIAL_HEADERS.contains(&k.to_ascii_lowercase().as_str())
-            || crate::facts::is_credential_header(k)
+            || spillcheck_core::vocab::credential_header(k)
     })
 }
 
