@@ -1040,7 +1040,9 @@ impl<'a> Gathered<'a> {
             };
             let pairs = match (&l.kind, &l.keys) {
                 (Kind::UrlRuleKwargs, _) => Vec::new(),
-                (Kind::ResourceKeys, Some((view, path))) => keyed_entries(table, view, path),
+                (Kind::ResourceKeys | Kind::UrlRuleKeys, Some((view, path))) => {
+                    keyed_entries(table, view, path)
+                }
                 _ => entries(table, l.path_at, l.view_at),
             };
             let rows: Vec<(String, String, Vec<String>)> = if l.kind == Kind::UrlRuleKwargs {
@@ -1161,7 +1163,7 @@ impl<'a> Gathered<'a> {
                 continue;
             }
             match kind {
-                Kind::UrlRule => self.url_rules.push((
+                Kind::UrlRule | Kind::UrlRuleKeys => self.url_rules.push((
                     receiver,
                     path,
                     ViewRef::Class(view),
@@ -1379,14 +1381,32 @@ impl<'a> Gathered<'a> {
             Some((h, v)) => (Some(h), v),
             None => (None, dotted),
         };
+        let module_file = |module: &str, m: &String| {
+            m == module || m.ends_with(&format!(".{module}")) || module.ends_with(&format!(".{m}"))
+        };
+        // A definition in that module, or one the module imports and so re-exports
+        // (`from .Watch import Watch` in a package's `__init__`), up to three hops.
         let in_module = |module: &str, var: &str| -> Option<BpKey> {
-            self.modules.iter().enumerate().find_map(|(f, m)| {
-                (m == module
-                    || m.ends_with(&format!(".{module}"))
-                    || module.ends_with(&format!(".{m}")))
-                .then(|| (f, var.to_owned()))
-                .filter(|k| defs.contains_key(k))
-            })
+            let (mut module, mut var) = (module.to_owned(), var.to_owned());
+            for _ in 0..3 {
+                let found = self.modules.iter().enumerate().find_map(|(f, m)| {
+                    module_file(&module, m)
+                        .then(|| (f, var.clone()))
+                        .filter(|k| defs.contains_key(k))
+                });
+                if found.is_some() {
+                    return found;
+                }
+                let next = self
+                    .modules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| module_file(&module, m))
+                    .find_map(|(f, _)| self.imports.get(&f)?.get(&var).cloned())?;
+                let (m, n) = next.rsplit_once('.')?;
+                (module, var) = (m.to_owned(), n.to_owned());
+            }
+            None
         };
         let imports = self.imports.get(&file);
         match head {
@@ -1985,7 +2005,10 @@ fn local_list<'a>(body: &'a [Stmt], walked: &Expr) -> Option<&'a Expr> {
     body.iter().rev().find_map(|st| match st {
         Stmt::Assign(a)
             if matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id == n.id)
-                && matches!(a.value.as_ref(), Expr::List(_) | Expr::Tuple(_)) =>
+                && matches!(
+                    a.value.as_ref(),
+                    Expr::List(_) | Expr::Tuple(_) | Expr::Dict(_)
+                ) =>
         {
             Some(a.value.as_ref())
         }
@@ -2443,7 +2466,12 @@ fn raw_routes<'a>(
             }
         }
     }
-    for &(fi, class) in g.classes.values() {
+    // Every class, those of the same name in two modules included (`DatasetAPI` of an
+    // API's version 1 and of its version 2), in a fixed order.
+    let mut decorated: Vec<(usize, &ast::StmtClassDef)> =
+        g.class_defs.iter().map(|((fi, _), c)| (*fi, *c)).collect();
+    decorated.sort_by_key(|(fi, c)| (*fi, c.range.start()));
+    for (fi, class) in decorated {
         for d in &class.decorator_list {
             if let Expr::Call(call) = &d.expression
                 && callee_last(call) == Some("route")

@@ -35,6 +35,9 @@ pub(crate) enum Kind {
     /// `api.add_resource(res["resource"], res["urls"], …)` over records naming the view and
     /// the paths by key (`dict(resource=InstanceEndpoint, urls="/instance/")`).
     ResourceKeys,
+    /// `X.add_url_rule(val["url"], view_func=val["view_class"].as_view(key), …)` over the
+    /// records of a dict (`for key, val in api_v1.items()`) or a list, by key.
+    UrlRuleKeys,
 }
 
 /// A loop over `(path, view)` pairs that registers each.
@@ -59,8 +62,69 @@ pub(crate) fn loops_in(body: &[Stmt]) -> Vec<TableLoop<'_>> {
     out
 }
 
+/// `for key, val in TABLE.items():` (or `for val in TABLE.values()`, `for val in TABLE`)
+/// whose body registers `val["url"]` with `val["view_class"].as_view(…)`: the table and
+/// the keys of the view and of the path.
+fn records_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
+    // The receiver of `.items()` / `.values()`.
+    fn walked<'e>(call: &'e ast::ExprCall, method: &str) -> Option<&'e Expr> {
+        match call.func.as_ref() {
+            Expr::Attribute(attr) if attr.attr.as_str() == method => Some(attr.value.as_ref()),
+            _ => None,
+        }
+    }
+    let (record, table) = match (f.target.as_ref(), f.iter.as_ref()) {
+        (Expr::Tuple(pair), Expr::Call(call)) if pair.elts.len() == 2 => {
+            let Expr::Name(value) = &pair.elts[1] else {
+                return None;
+            };
+            (value.id.as_str(), walked(call, "items")?)
+        }
+        (Expr::Name(value), Expr::Call(call)) => (value.id.as_str(), walked(call, "values")?),
+        _ => return None,
+    };
+    let key_of = |e: &Expr| match e {
+        Expr::Subscript(sub) if matches!(sub.value.as_ref(), Expr::Name(n) if n.id == record) => {
+            str_value(&sub.slice).map(str::to_owned)
+        }
+        _ => None,
+    };
+    let mut view = None;
+    let mut rule = None;
+    each_call(&f.body, &mut |c| match callee_last(c) {
+        Some("as_view") => {
+            if let Expr::Attribute(a) = c.func.as_ref()
+                && let Some(k) = key_of(&a.value)
+            {
+                view.get_or_insert(k);
+            }
+        }
+        Some("add_url_rule") => {
+            if let (Some(k), Expr::Attribute(a)) =
+                (c.arguments.args.first().and_then(key_of), c.func.as_ref())
+                && let Some(receiver) = dotted(&a.value)
+            {
+                rule.get_or_insert((k, receiver));
+            }
+        }
+        _ => {}
+    });
+    let (view, (path, receiver)) = (view?, rule?);
+    Some(TableLoop {
+        iter: table,
+        path_at: 0,
+        view_at: 0,
+        kind: Kind::UrlRuleKeys,
+        receiver,
+        keys: Some((view, path)),
+    })
+}
+
 /// `for path, view in ITER:` whose body registers `path` with `view`.
 fn table_loop(f: &ast::StmtFor) -> Option<TableLoop<'_>> {
+    if let Some(l) = records_loop(f) {
+        return Some(l);
+    }
     // `for rule in rules: blueprint.add_url_rule(*rule)`: each tuple is the call's
     // arguments, `(path, endpoint, view_function)`.
     if let Expr::Name(target) = f.target.as_ref() {
@@ -321,9 +385,15 @@ pub(crate) fn keyword_entries(table: &Expr) -> Vec<(String, String, Vec<String>)
 /// urls="/a/")` or `{"resource": A, "urls": ("/a", "/a/<id>")}` (every path of a tuple or
 /// list). Records of another shape are skipped.
 pub(crate) fn keyed_entries(table: &Expr, view_key: &str, path_key: &str) -> Vec<(String, String)> {
+    let values: Vec<Expr>;
     let items = match table {
         Expr::List(l) => &l.elts,
         Expr::Tuple(t) => &t.elts,
+        // `{"composes": {"url": …, "view_class": …}, …}`: its values are the records.
+        Expr::Dict(d) => {
+            values = d.items.iter().map(|i| i.value.clone()).collect();
+            &values
+        }
         _ => return Vec::new(),
     };
     let mut out = Vec::new();

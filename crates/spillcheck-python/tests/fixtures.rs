@@ -278,6 +278,17 @@ fn routes_registered_from_tables() {
 }
 
 #[test]
+fn routes_registered_from_records_and_classes_of_one_name() {
+    // A dict of `{"url", "options", "view_class"}` records registered in a loop over
+    // `.items()`; a view class re-exported by its package under the name of a model;
+    // two versions' resource classes of the same name, each its own route.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_route_records");
+    let o = run(&dir);
+    assert!(o.expected >= 2);
+    assert_clean("project_route_records", &o);
+}
+
+#[test]
 fn development_settings_beside_a_production_server() {
     // A `Procfile` starts gunicorn: the `.flaskenv` only `flask run` reads is the
     // developer's default (possible), while a committed `.env` stays likely.

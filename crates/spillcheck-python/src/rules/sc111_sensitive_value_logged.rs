@@ -321,12 +321,19 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if !cx.is_logging_call(call) {
         return;
     }
-    let auth_function = cx.functions.last().is_some_and(|f| {
-        let n = f.name.as_str().to_ascii_lowercase();
+    // An authentication endpoint by its function's name, or a method of a view class
+    // named so (`class Login(MethodView): def post(self)`).
+    let auth_name = |n: &str| {
+        let n = n.to_ascii_lowercase();
         [
             "login",
+            "log_in",
+            "logon",
+            "signin",
+            "sign_in",
             "register",
             "signup",
+            "sign_up",
             "password",
             "reset",
             "auth",
@@ -335,7 +342,11 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         ]
         .iter()
         .any(|k| n.contains(k))
+    };
+    let auth_function = cx.functions.last().is_some_and(|f| {
+        auth_name(f.name.as_str())
             || sees_the_logins(cx, f)
+            || cx.classes.last().is_some_and(|c| auth_name(c.name.as_str()))
     });
     // A module constant named like a secret that holds a route or a key name
     // (`UPDATE_USER_PASSWORD = "/users/update-password"`) is not one.
