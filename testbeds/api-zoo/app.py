@@ -49,6 +49,12 @@ Planted (see expected.toml):
                                   the caller's projects (POST /api/projects/<id>/tasks)
 - GET  /api/journal               lists every user's private journal entries, each naming
                                   its owner; GET /api/journal/<id> reads any entry
+- GET  /api/admin/reseed          an administrator's wipe any signed-in user runs (sent
+                                  last, once, by a scan with writes allowed)
+- GET  /api/v3/crews              JSON:API (jsonapi.openapi.json): every crew's contacts
+- PATCH /api/v3/me                writes every attribute of `data.attributes`, `role` too
+- GET  /api/v3/submissions?student=  any student's submissions by user name
+- GET  /api/v3/courses/<slug>/reset-progress  "Teachers only" in its description, no check
 - POST /api/register              copies `is_admin` from the body: a new account is an
                                   administrator, as GET /api/members shows
 - GET  /api/web/users/<username>  behind the session cookie the JSON login also sets (no
@@ -88,9 +94,14 @@ Safe (must stay silent):
 - GET  /api/v2/remarks?note=      the same remarks, the note's owner only
 - GET  /api/ledgers/<account_id>/payees, /api/payees  the payees of the caller's own ledgers
                                   with their emails: the caller's business, not a leak
-- GET  /api/admin/reseed          wipes the data when called; GET /api/logout revokes the
-                                  caller's token; GET /api/maintenance/compact deletes every
-                                  note (its code says so, not its path): never to be sent
+- GET  /api/logout                revokes the caller's token; GET /api/maintenance/compact
+                                  deletes every note (its code says so, not its path): never
+                                  to be sent
+- GET  /api/admin/v2/reseed       an administrator's wipe, refused to other users
+- GET  /api/v3/crew               JSON:API (jsonapi.openapi.json): the caller's own crew's
+                                  contacts, each user their own
+- GET  /api/v3/grades?student=    the caller's own grades only
+- GET  /api/v3/courses/<slug>/reset-grades  "Teachers only", and the role is checked
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
 - GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
@@ -226,7 +237,8 @@ def create_app():
     @app.before_request
     def record():
         if request.path != "/_requests":
-            RECEIVED.append({"method": request.method, "path": request.path})
+            RECEIVED.append({"method": request.method, "path": request.path,
+                             "names_password": "password" in request.get_data(as_text=True)})
 
     @app.after_request
     def headers(response):
@@ -1056,13 +1068,23 @@ def create_app():
             f'<form method="post" action="{web_path}">{token}<input name="username"><input type="password" name="password"></form>'
         )
 
-    # Side effects: never to be sent by a scanner.
+    # Planted: an administrator's wipe any user may run (a scanner sends it last, with
+    # writes allowed, as user A).
     @app.get("/api/admin/reseed")
     @token_required
     def reseed():
         state["users"], state["notes"] = seed()
         state["users"].clear()
         return jsonify(status="wiped")
+
+    # Safe: the same for administrators only.
+    @app.get("/api/admin/v2/reseed")
+    @token_required
+    def reseed_v2():
+        if not g.user.get("is_admin"):
+            return jsonify(error="administrators only"), 403
+        state["users"], state["notes"] = seed()
+        return jsonify(status="reseeded")
 
     # Its path says nothing; its code deletes every note (only the source tells).
     def run_sql(statement):
@@ -1845,6 +1867,91 @@ def create_app():
     @merchant_required
     def merchant_redeem_v2():
         return redeem(declined_with_card=False)
+
+    # JSON:API routes, described by jsonapi.openapi.json (the scan is given it).
+    crews = {
+        "alice": [{"name": "Dina Dormouse", "email": "dina@crew-a.test", "phone": "+1 555 0611"},
+                  {"name": "Ed Eel", "email": "ed@crew-a.test", "phone": "+1 555 0612"}],
+        "bob": [{"name": "Flo Finch", "email": "flo@crew-b.test", "phone": "+1 555 0621"},
+                {"name": "Gus Gull", "email": "gus@crew-b.test", "phone": "+1 555 0622"}],
+    }
+    submissions = [{"id": 1, "student": "alice", "content": "print('hi')", "grade": "B"},
+                   {"id": 2, "student": "bob", "content": "x = 2 # bob's draft", "grade": "A"}]
+    progress = {"python-101": {"alice": 3, "bob": 5}}
+
+    def documents(kind, rows, key):
+        return [{"type": kind, "id": str(r[key]), "attributes": r} for r in rows]
+
+    # Safe: each caller sees their own crew's contacts.
+    @app.get("/api/v3/crew")
+    @token_required
+    def my_crew():
+        return jsonify(data=documents("members", crews.get(g.user["username"], []), "name"))
+
+    # Planted: every crew's contacts, to everyone.
+    @app.get("/api/v3/crews")
+    @token_required
+    def all_crews():
+        return jsonify(data=documents("members", [m for c in crews.values() for m in c], "name"))
+
+    @app.get("/api/v3/me")
+    @token_required
+    def me_v3():
+        u = g.user
+        return jsonify(data={"type": "users", "id": u["username"],
+                             "attributes": {"username": u["username"], "email": u["email"],
+                                            "full_name": u["full_name"],
+                                            "role": u.get("role", "student")}})
+
+    # Planted: every attribute is written, `role` included (the password would be too).
+    @app.patch("/api/v3/me")
+    @token_required
+    def update_me_v3():
+        data = (request.get_json(silent=True) or {}).get("data") or {}
+        attributes = data.get("attributes") if isinstance(data, dict) else None
+        if not isinstance(attributes, dict):
+            return jsonify(errors=[{"status": "400", "title": "data.attributes required"}]), 400
+        g.user.update(attributes)
+        return me_v3()
+
+    @app.get("/api/v3/courses")
+    @token_required
+    def courses_v3():
+        return jsonify(data=[{"type": "courses", "id": slug, "attributes": {"slug": slug}}
+                             for slug in progress])
+
+    # Planted: documented for teachers only, run by any user.
+    @app.get("/api/v3/courses/<slug>/reset-progress")
+    @token_required
+    def reset_progress(slug):
+        done = len(progress.get(slug, {}))
+        progress[slug] = {}
+        return jsonify(data={"type": "jobs", "id": slug, "attributes": {"reset": done}})
+
+    # Safe: the same documentation, and the role checked.
+    @app.get("/api/v3/courses/<slug>/reset-grades")
+    @token_required
+    def reset_grades(slug):
+        if g.user.get("role") != "teacher":
+            return jsonify(errors=[{"status": "403", "title": "teachers only"}]), 403
+        return jsonify(data={"type": "jobs", "id": slug, "attributes": {"reset": 0}})
+
+    # Planted: any student's submissions by their user name.
+    @app.get("/api/v3/submissions")
+    @token_required
+    def submissions_v3():
+        who = request.args.get("student") or g.user["username"]
+        return jsonify(data=documents("submissions", [s for s in submissions if s["student"] == who], "id"))
+
+    # Safe: only the caller's own grades, whoever is named.
+    @app.get("/api/v3/grades")
+    @token_required
+    def grades_v3():
+        who = request.args.get("student") or g.user["username"]
+        if who != g.user["username"]:
+            return jsonify(errors=[{"status": "403", "title": "not yours"}]), 403
+        rows = [{"id": s["id"], "student": who, "grade": s["grade"]} for s in submissions if s["student"] == who]
+        return jsonify(data=documents("grades", rows, "id"))
 
     # Planted: enumeration on password recovery.
     @app.post("/api/password/forgot")

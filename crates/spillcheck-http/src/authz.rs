@@ -459,11 +459,24 @@ pub async fn view_of(
 /// The value that names `who`'s own account in parameter `name`: an email for an email,
 /// a user name for a name, else the user id.
 pub fn identity_value(own: &crate::probe::Own, name: &str) -> Option<String> {
+    identity_value_of(own, name, None)
+}
+
+/// [`identity_value`] for a parameter the description types (`kind`): a person word
+/// declared a string (`?student=` "username of the student") takes the user name before a
+/// numeric id.
+pub fn identity_value_of(
+    own: &crate::probe::Own,
+    name: &str,
+    kind: Option<&str>,
+) -> Option<String> {
     let n = name.to_ascii_lowercase();
     if n.contains("mail") {
         own.emails.first().cloned()
     } else if n.contains("name") || n == "login" || n == "handle" {
         own.names.first().cloned()
+    } else if kind == Some("string") && !n.ends_with("id") {
+        own.names.first().or_else(|| own.ids.first()).cloned()
     } else {
         own.ids.first().cloned()
     }

@@ -94,6 +94,9 @@ pub struct Operation {
     /// What the handler does that a scan must not trigger, when the code says so
     /// (`drops tables`, `logs the caller out`).
     pub side_effect: Option<String>,
+    /// The role its documentation restricts it to ("Teachers only: …", "(administrators)",
+    /// an `admin` tag): the scan's users are not presumed to hold it.
+    pub restricted: Option<String>,
     /// Marked `deprecated: true` in the API description.
     pub deprecated: bool,
     /// How the description plans a deprecated operation's end (an end date, a replacement).
@@ -195,6 +198,7 @@ impl Operation {
             origin,
             location: None,
             side_effect: None,
+            restricted: None,
             deprecated: false,
             deprecation: Deprecation::default(),
             security_by_default: false,
@@ -304,6 +308,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                 )
                 .collect();
             operation.side_effect = described_side_effect(&said).map(str::to_owned);
+            operation.restricted = described_restriction(&said);
             if operation.deprecated {
                 operation.deprecation = Deprecation::described(op, &said);
             }
@@ -475,7 +480,8 @@ fn example_named(root: &Map<String, Value>, name: &str, schema: &Value, depth: u
     if let Some(c) = schema.get("const") {
         return c.clone();
     }
-    if depth > 4 {
+    // Deep enough for a JSON:API document (`data.relationships.driver.data.type`).
+    if depth > 8 {
         return Value::Null;
     }
     // `oneOf`/`anyOf`: the first choice; `allOf`: every part's properties together.
@@ -1004,6 +1010,9 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             }
             if existing.side_effect.is_none() {
                 existing.side_effect = op.side_effect;
+            }
+            if existing.restricted.is_none() {
+                existing.restricted = op.restricted;
             }
         } else {
             ops.push(op);
@@ -1612,6 +1621,40 @@ mod tests {
     }
 
     #[test]
+    fn a_role_the_description_restricts_an_operation_to() {
+        let said = |xs: &[&str]| {
+            super::described_restriction(&xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>())
+        };
+        for (xs, role) in [
+            (
+                &["Teachers only: wipe every student's progress"][..],
+                "teacher",
+            ),
+            (
+                &["Reset the demo fleet data (administrators)"][..],
+                "administrator",
+            ),
+            (&["Only administrators may call this"][..], "administrator"),
+            (&["Available only to staff"][..], "staff"),
+            (&["Requires the admin role"][..], "admin"),
+            (&["Moderator rights required"][..], "moderator"),
+            (&["Restricted to managers."][..], "manager"),
+            (&["reseed", "admin"][..], "admin"),
+        ] {
+            assert_eq!(said(xs).as_deref(), Some(role), "{xs:?}");
+        }
+        for xs in [
+            &["List the admin users"][..],
+            &["Owner only: edit your note"][..],
+            &["Returns the staff directory"][..],
+            &["Lists teachers of a course", "courses"][..],
+            &["List teachers", "teachers"][..],
+        ] {
+            assert_eq!(said(xs), None, "{xs:?}");
+        }
+    }
+
+    #[test]
     fn an_operation_described_as_seeding_the_database_is_a_side_effect() {
         let says = |xs: &[&str]| {
             super::described_side_effect(&xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>())
@@ -2013,6 +2056,92 @@ mod example_path_tests {
         fold_versioned(&mut alone);
         assert_eq!(alone.len(), 1);
     }
+}
+
+/// Roles an API's documentation restricts operations to, singular.
+const ROLES: &[&str] = &[
+    "admin",
+    "administrator",
+    "staff",
+    "superuser",
+    "teacher",
+    "instructor",
+    "moderator",
+    "manager",
+    "operator",
+    "supervisor",
+];
+
+/// The role an operation's description (its summary, description and tags) restricts it
+/// to: "Teachers only: …", "only administrators may …", "Reset the demo data
+/// (administrators)", "requires the admin role", "restricted to staff", a tag that is a
+/// role (`admin`). Never the caller's own objects ("owner only").
+pub(crate) fn described_restriction(said: &[String]) -> Option<String> {
+    let role_of = |w: &str| -> Option<&'static str> {
+        let w = w.strip_suffix('s').unwrap_or(w);
+        ROLES.iter().copied().find(|r| *r == w)
+    };
+    // A tag that names the administrators (`admin`, `administration`); a tag named after
+    // another role (`teachers`) groups the operations about them.
+    if said.iter().any(|s| {
+        matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "admin"
+                | "admins"
+                | "administration"
+                | "administrator"
+                | "administrators"
+                | "admin-only"
+                | "admin_only"
+                | "superuser"
+        )
+    }) {
+        return Some("admin".to_owned());
+    }
+    for s in said {
+        let text = s.to_ascii_lowercase();
+        // "(administrators)", "(teachers only)".
+        for part in text.split('(').skip(1) {
+            let inside = part.split(')').next().unwrap_or("").trim();
+            let inside = inside.strip_suffix(" only").unwrap_or(inside);
+            if let Some(r) = role_of(inside) {
+                return Some(r.to_owned());
+            }
+        }
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            let Some(r) = role_of(w) else { continue };
+            let next = words.get(i + 1).copied();
+            let before = |k: usize| i.checked_sub(k).and_then(|j| words.get(j)).copied();
+            // "teachers only", "only administrators", "only for / by / to staff",
+            // "restricted to admins", "requires the admin role", "admin rights required".
+            let only_after = next == Some("only");
+            let only_before = before(1) == Some("only")
+                || before(2) == Some("only") && matches!(before(1), Some("for" | "by" | "to"));
+            let restricted = before(2) == Some("restricted") && before(1) == Some("to");
+            let requires = (1..=3)
+                .any(|k| matches!(before(k), Some("requires" | "require" | "requiring")))
+                && matches!(
+                    next,
+                    Some(
+                        "role" | "rights" | "privileges" | "permission" | "permissions" | "access"
+                    )
+                )
+                || matches!(
+                    next,
+                    Some(
+                        "role" | "rights" | "privileges" | "permission" | "permissions" | "access"
+                    )
+                ) && words.get(i + 2).copied() == Some("required");
+            if only_after || only_before || restricted || requires {
+                return Some(r.to_owned());
+            }
+        }
+    }
+    None
 }
 
 /// A side effect an operation's description names (its operationId, summary, description

@@ -760,7 +760,9 @@ pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
                     );
                     bare.then(|| own.names.first().cloned())
                         .flatten()
-                        .or_else(|| crate::authz::identity_value(own, &p.name))
+                        .or_else(|| {
+                            crate::authz::identity_value_of(own, &p.name, p.kind.as_deref())
+                        })
                 })
                 .or_else(|| {
                     // Named after a collection: one of the caller's records there.
@@ -1151,6 +1153,10 @@ fn described_with_code(
     let mut new_unsent = Vec::new();
     let mut password_ops = Vec::new();
     let mut aside = Vec::new();
+    // An update of the caller's own record is sent without its password field.
+    for op in &mut ops {
+        crate::writes::without_password_fields(op);
+    }
     ops.retain(|op| match crate::writes::side_effect(op) {
         Some(why) if op.method != "DELETE" => {
             aside.push(op.clone());
@@ -1481,15 +1487,24 @@ async fn learn(
         .filter(|o| o.method == "GET")
         .map(|o| o.path.clone())
         .collect();
-    // A query naming a record of another collection (`?doc=`) waits for that listing.
+    // A query naming a record of another collection (`?doc=`) waits for that listing, and
+    // an operation with path parameters for every listing (`/api/appointments{?patient}`
+    // sent bare is one: an optional query is not sent).
+    let sends_collection = |o: &Operation| {
+        o.params.iter().any(|x| {
+            x.collection.is_some()
+                && x.location == ParamIn::Query
+                && (x.required || x.example.is_some())
+        })
+    };
+    let (listings, by_path): (Vec<Operation>, Vec<Operation>) =
+        ops.into_iter().partition(|o| o.path_params().count() == 0);
     let (first_wave, second_wave): (Vec<Operation>, Vec<Operation>) =
-        ops.into_iter().partition(|o| {
-            o.path_params().count() == 0 && o.params.iter().all(|x| x.collection.is_none())
-        });
+        listings.into_iter().partition(|o| !sends_collection(o));
     let mut probed = Vec::new();
     // Links seen in answers to operations not yet known, one per shape.
     let mut links: Vec<Probed> = Vec::new();
-    for wave in [first_wave, second_wave] {
+    for wave in [first_wave, second_wave, by_path] {
         let wave: Vec<Probed> = wave
             .into_iter()
             .map(|op| {
@@ -1795,6 +1810,7 @@ async fn check(p: &mut Probe, cleanup: &[String]) -> Vec<Finding> {
     crate::writes::clean_up(p, cleanup).await;
     crate::writes::clean_up_b(p).await;
     findings.extend(rules::last(p).await);
+    findings.extend(rules::disruptive(p).await);
     p.engine.progress().phase("reading responses");
     let exchanges = p.engine.exchanges();
     findings.extend(rules::passive(p, &exchanges));
@@ -2029,6 +2045,7 @@ fn learn_own(own: &mut Own, json: &Value) {
                     | "profile"
                     | "account"
                     | "data"
+                    | "attributes"
                     | "result"
                     | "current_user"
                     | "currentuser"

@@ -50,6 +50,49 @@ const DESTRUCTIVE: &[&str] = &[
     "flush",
 ];
 
+/// Whether a body field names a password (`password`, `new_pwd`, `passwd`).
+fn password_key(k: &str) -> bool {
+    let k = k.to_ascii_lowercase();
+    (k.contains("pass") && !k.contains("passport")) || k.contains("pwd")
+}
+
+/// An update of the caller's own record (`PATCH /api/me`, `PUT /profile`: no path
+/// parameter) whose body takes a password at any depth (`{"data": {"attributes":
+/// {"password": …}}}`) loses that field: sent whole it would change the scan's own
+/// password; without it, it is an ordinary update. Whether it lost one.
+pub(crate) fn without_password_fields(op: &mut Operation) -> bool {
+    fn strip(v: &mut Value) -> bool {
+        match v {
+            Value::Object(m) => {
+                let before = m.len();
+                m.retain(|k, _| !password_key(k));
+                let mut changed = m.len() != before;
+                for x in m.values_mut() {
+                    changed |= strip(x);
+                }
+                changed
+            }
+            _ => false,
+        }
+    }
+    let path = op.path.to_ascii_lowercase();
+    let own_record = matches!(op.method.as_str(), "PUT" | "PATCH")
+        || op.method == "POST"
+            && (crate::probe::is_me_path(&op.path)
+                || path.contains("settings")
+                || path.contains("profile"));
+    if op.path_params().count() > 0 || !own_record || crate::login::creates_account(op) {
+        return false;
+    }
+    let Some(body) = op.body.as_mut() else {
+        return false;
+    };
+    let changed = strip(&mut body.example);
+    body.properties.retain(|p| !password_key(p));
+    body.from_code.retain(|p| !password_key(p));
+    changed
+}
+
 /// Why an operation must not be sent by the scan (`None` when it may be, as a read or,
 /// with `--allow-writes`, as a write).
 pub fn side_effect(op: &Operation) -> Option<&str> {

@@ -1068,6 +1068,87 @@ fn api_zoo_found_where_planted_silent_where_safe() {
 }
 
 #[test]
+fn api_zoo_json_api_routes_with_their_description() {
+    // JSON:API documents described by an OpenAPI file: a profile update whose attributes
+    // sit in `data.attributes` (mass assignment there; its password field never sent), a
+    // filter by a student's user name typed a string, a crew listing each caller sees for
+    // their own crew (safe) beside every crew's (planted), and a reset the description
+    // gives to teachers only, sent last as user A (planted without a role check, safe
+    // with one).
+    let (t, a, b) = zoo();
+    let url = t.url();
+    let out = run(
+        &[
+            "api",
+            &url,
+            "--openapi",
+            "testbeds/api-zoo/jsonapi.openapi.json",
+            "--token",
+            a,
+            "--token-b",
+            b,
+            "--allow-writes",
+            "--rate",
+            "0",
+            "--format",
+            "json",
+        ],
+        &workspace(),
+    );
+    let report = json(&out);
+    let got = found(&report);
+    let has = |rule: &str, method: &str, path: &str| {
+        got.iter()
+            .any(|(r, m, p)| r == rule && m == method && p == path)
+    };
+    for (rule, method, path) in [
+        ("SC213", "PATCH", "/api/v3/me"),
+        ("SC210", "GET", "/api/v3/submissions"),
+        ("SC231", "GET", "/api/v3/crews"),
+        ("SC212", "GET", "/api/v3/courses/{slug}/reset-progress"),
+    ] {
+        assert!(
+            has(rule, method, path),
+            "{rule} {method} {path}: {got:?}\n{}",
+            stderr(&out)
+        );
+    }
+    for path in [
+        "/api/v3/crew",
+        "/api/v3/grades",
+        "/api/v3/courses/{slug}/reset-grades",
+    ] {
+        assert!(
+            !got.iter().any(|(_, _, p)| p == path),
+            "{path} is safe: {got:?}"
+        );
+    }
+    let received = t.received();
+    // The profile updates never carried a password, and the teachers' reset went out only
+    // after everything else that was sent.
+    let updates: Vec<&serde_json::Value> = received
+        .iter()
+        .filter(|r| r["method"] == "PATCH" && r["path"] == "/api/v3/me")
+        .collect();
+    assert!(!updates.is_empty());
+    assert!(
+        updates.iter().all(|r| r["names_password"] == false),
+        "{updates:?}"
+    );
+    let reset_at = received
+        .iter()
+        .position(|r| r["path"] == "/api/v3/courses/python-101/reset-progress")
+        .expect("the reset was sent");
+    assert!(
+        received[reset_at..]
+            .iter()
+            .all(|r| r["path"].as_str().unwrap_or("").contains("reset-")),
+        "{:?}",
+        &received[reset_at..]
+    );
+}
+
+#[test]
 fn registration_flag_seen_only_on_the_new_accounts_own_profile() {
     // No listing shows other accounts' flags: the scan signs in as the account it
     // registered with is_admin and reads its own /api/me against user A's.

@@ -35,6 +35,9 @@ pub(crate) enum Stage {
     /// After every other request of the run, clean-up included ([`last`]): a logout
     /// may end more of a user's sessions than the one it is sent with.
     Last,
+    /// After [`Stage::Last`] ([`disruptive`]): operations that may reset or reseed the
+    /// data every other check reads (`--allow-writes`).
+    Disruptive,
 }
 
 impl Stage {
@@ -162,6 +165,11 @@ pub(crate) async fn active(p: &Probe) -> Vec<Finding> {
 /// Runs the checks of the enabled rules that come after every other request ([`Stage::Last`]).
 pub(crate) async fn last(p: &Probe) -> Vec<Finding> {
     stage_checks(p, Stage::Last).await
+}
+
+/// Runs the checks of the enabled rules that may reset the data ([`Stage::Disruptive`]).
+pub(crate) async fn disruptive(p: &Probe) -> Vec<Finding> {
+    stage_checks(p, Stage::Disruptive).await
 }
 
 /// Runs the active checks of one stage, together, for the enabled rules.

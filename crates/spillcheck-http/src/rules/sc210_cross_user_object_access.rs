@@ -75,8 +75,11 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
             &[(&p.own_b.emails, &p.own.emails)]
         } else if n.contains("name") || n == "login" || n == "handle" {
             &[(&p.own_b.names, &p.own.names)]
-        } else if matches!(n.as_str(), "owner" | "author" | "creator" | "user") {
-            // A bare person word: a name or a number, whichever the API keeps.
+        } else if matches!(n.as_str(), "owner" | "author" | "creator" | "user")
+            || param.kind.as_deref() == Some("string") && !n.ends_with("id")
+        {
+            // A bare person word, or one the description types as a string (`?student=`,
+            // "username of the student"): a name or a number, whichever the API keeps.
             &[(&p.own_b.names, &p.own.names), (&p.own_b.ids, &p.own.ids)]
         } else {
             &[(&p.own_b.ids, &p.own.ids)]

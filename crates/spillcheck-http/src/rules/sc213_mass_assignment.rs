@@ -236,7 +236,7 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
     let mut body = example_object(&form.op);
     body.insert(form.user_field.clone(), Value::from(user.clone()));
     body.insert(form.password_field.clone(), Value::from(password.clone()));
-    body.extend(injected.clone());
+    put_fields(&mut body, &injected);
     let path = form.op.example_path();
     // A property the API has no column for (`column "isAdmin" of relation "users" does
     // not exist`): dropped, the rest sent again (three times at most).
@@ -519,7 +519,7 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
             continue;
         }
         let mut body = example_object(&pr.op);
-        body.extend(injected.clone());
+        put_fields(&mut body, &injected);
         let method: Method = pr.op.method.parse().unwrap_or(Method::PATCH);
         let Ok(wx) = as_own(p.request("", method, &pr.path).json(&Value::Object(body))).await
         else {
@@ -554,6 +554,40 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// Sets `fields` where the body keeps the record's own fields: the object of the example
+/// with the most plain values (`data.attributes` of a JSON:API document, `user` of
+/// `{"user": {…}}`), the body itself when it is flat.
+fn put_fields(body: &mut Map<String, Value>, fields: &Map<String, Value>) {
+    fn best(m: &Map<String, Value>, depth: usize, at: &mut Vec<String>, out: &mut (usize, Vec<String>)) {
+        let plain = m.values().filter(|v| !v.is_object() && !v.is_array()).count();
+        if plain > out.0 {
+            *out = (plain, at.clone());
+        }
+        if depth >= 4 {
+            return;
+        }
+        for (k, v) in m {
+            if let Value::Object(x) = v {
+                at.push(k.clone());
+                best(x, depth + 1, at, out);
+                at.pop();
+            }
+        }
+    }
+    let mut found = (0, Vec::new());
+    best(body, 0, &mut Vec::new(), &mut found);
+    fn insert_at(m: &mut Map<String, Value>, path: &[String], fields: &Map<String, Value>) {
+        if let Some((k, rest)) = path.split_first()
+            && let Some(Value::Object(x)) = m.get_mut(k)
+        {
+            insert_at(x, rest, fields);
+            return;
+        }
+        m.extend(fields.clone());
+    }
+    insert_at(body, &found.1, fields);
+}
+
 /// User A's own properties set back to what A held before the injection (the write sent
 /// again with those values), and read once more: a warning names what stayed changed.
 async fn set_back(
@@ -573,7 +607,7 @@ async fn set_back(
         return;
     }
     let mut body = example_object(&update.op);
-    body.extend(original.clone());
+    put_fields(&mut body, &original);
     let method: Method = update.op.method.parse().unwrap_or(Method::PATCH);
     let _ = as_a(p.request("", method, &update.path).json(&Value::Object(body))).await;
     let Ok(again) = as_a(p.request("", Method::GET, &read.path)).await else {
@@ -906,7 +940,7 @@ async fn on_objects(p: &Probe) -> Vec<Finding> {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            with_body.extend(all.clone());
+            put_fields(&mut with_body, &all);
             let mut sent = None;
             for body in [all.clone(), with_body] {
                 if let Some(done) = send_repaired(p, a, pr, &path, body, &names).await {
@@ -1006,6 +1040,21 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::active
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn injected_fields_go_where_the_body_keeps_its_fields() {
+        let mut doc = serde_json::json!({"data": {"type": "users", "id": "u1", "attributes": {"full_name": "a", "email": "e", "phone": "p"}}})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let role = serde_json::json!({"role": "admin"}).as_object().cloned().unwrap();
+        super::put_fields(&mut doc, &role);
+        assert_eq!(doc["data"]["attributes"]["role"], "admin");
+        assert!(doc.get("role").is_none());
+        let mut flat = serde_json::json!({"name": "a", "bio": "b"}).as_object().cloned().unwrap();
+        super::put_fields(&mut flat, &role);
+        assert_eq!(flat["role"], "admin");
+    }
+
     #[test]
     fn role_flags_that_are_off_are_turned_on_in_their_type() {
         let held = leaves(Some(&serde_json::json!({

@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), people a path shows each caller for their own group (A and B read the same path and see disjoint sets of other people, none of them the other user: each company's drivers, each team's contacts), what sits under an object A's listing of its collection shows and B's does not (`/drivers/drv_k3m81`, a driver of A's company), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
     ///
     /// ## Fix
     /// Use a public serializer for other users' records.
@@ -168,9 +168,50 @@ fn names_own_account(path: &str, own: &Own) -> bool {
 }
 
 /// Whether a concrete path names one of A's own objects (`/accounts/75a8…/invoices`: the
-/// invoices of A's account, their customers' addresses A's business).
+/// invoices of A's account, their customers' addresses A's business), or an object A's
+/// listing of its collection shows and B's does not (`/drivers/drv_k3m81`, a driver of
+/// A's company: A's list of drivers has it, B's has B's own).
 fn under_own_object(p: &Probe, path: &str) -> bool {
-    path.split('/').any(|s| own_object(p, s))
+    let path = p.api_path(path);
+    let segs: Vec<&str> = path.split('/').collect();
+    segs.iter().enumerate().any(|(i, s)| {
+        if own_object(p, s) {
+            return true;
+        }
+        let prefix = segs[..i].join("/");
+        let holds = |ids: &[Value]| ids.iter().any(|x| crate::discovery::value_text(x) == *s);
+        let (a, b) = (p.seen_a.listed(&prefix), p.seen_b.listed(&prefix));
+        i > 1 && !s.is_empty() && !b.is_empty() && holds(&a) && !holds(&b)
+    })
+}
+
+/// The personal values user B's answers showed B, by concrete path: a listing that shows
+/// A and B disjoint sets of other people (each their own company's drivers) is scoped to
+/// the caller's group, not everyone's.
+fn b_views(exchanges: &[Arc<Exchange>]) -> std::collections::HashMap<String, Vec<String>> {
+    let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for e in exchanges {
+        if e.request.actor != crate::engine::Actor::UserB
+            || e.request.method != "GET"
+            || !e.response.ok()
+        {
+            continue;
+        }
+        let Some(json) = e.response.json() else {
+            continue;
+        };
+        let values = foreign(&json, &Own::default(), true);
+        if values.is_empty() {
+            continue;
+        }
+        let at = out.entry(e.request.url.path().to_owned()).or_default();
+        for (_, v) in values {
+            if !at.contains(&v) {
+                at.push(v);
+            }
+        }
+    }
+    out
 }
 
 /// Whether `id` names one of A's own objects: an id A's answers showed and B's never did,
@@ -240,6 +281,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         })
         .collect::<Vec<_>>()
         .join("\n");
+    let seen_by_b = b_views(exchanges);
     for e in exchanges {
         let anonymous = e.request.actor == crate::engine::Actor::Anonymous;
         // Reads, and A's writes (a follow that answers with the followed user's profile),
@@ -284,6 +326,17 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         // Never what A wrote (this write's own body among them: a write is A's here).
         if !anonymous {
             found.retain(|(_, v)| !written_by_a.contains(&v.to_ascii_lowercase()));
+        }
+        // The same path showed B other people too, none of A's and none of them B: each
+        // sees their own group's (a company's drivers), not everyone's.
+        if !anonymous
+            && !write
+            && let Some(bv) = seen_by_b.get(e.request.url.path())
+            && found
+                .iter()
+                .all(|(_, v)| !bv.contains(v) && !belongs_to(v, &p.own_b))
+        {
+            continue;
         }
         let emails = found.iter().filter(|(k, _)| *k == "email").count();
         let others = found.len() - emails;
