@@ -55,6 +55,11 @@ Planted (see expected.toml):
 - PATCH /api/v3/me                writes every attribute of `data.attributes`, `role` too
 - GET  /api/v3/submissions?student=  any student's submissions by user name
 - GET  /api/v3/courses/<slug>/reset-progress  "Teachers only" in its description, no check
+- GET  /api/v3/roster             every company's drivers: birth dates, licences, addresses
+- GET  /api/v3/work-orders?since= a bad date answers its traceback (`status` is validated
+                                  first: all parameters bad at once answer 400)
+- GET  /api/v3/documents          with ZOO_V3_DOCS=forgeable, any token at all (its own
+                                  security scheme in jsonapi.openapi.json)
 - POST /api/register              copies `is_admin` from the body: a new account is an
                                   administrator, as GET /api/members shows
 - GET  /api/web/users/<username>  behind the session cookie the JSON login also sets (no
@@ -102,6 +107,7 @@ Safe (must stay silent):
                                   contacts, each user their own
 - GET  /api/v3/grades?student=    the caller's own grades only
 - GET  /api/v3/courses/<slug>/reset-grades  "Teachers only", and the role is checked
+- GET  /api/v3/roster/mine        the caller's own company's drivers
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
 - GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
@@ -160,9 +166,11 @@ GET /_requests lists the requests received (method, path), so tests can check wh
 """
 import argparse
 import base64
+import datetime
 import json
 import os
 import secrets
+import traceback
 
 from flask import Flask, abort, g, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSession, SessionInterface
@@ -1952,6 +1960,54 @@ def create_app():
             return jsonify(errors=[{"status": "403", "title": "not yours"}]), 403
         rows = [{"id": s["id"], "student": who, "grade": s["grade"]} for s in submissions if s["student"] == who]
         return jsonify(data=documents("grades", rows, "id"))
+
+    drivers = {
+        "alice": [{"name": "Hal Heron", "date_of_birth": "1980-05-12",
+                   "licence_number": "HERON805127HH9IJ", "home_address": "14 Larch Road, Leeds"}],
+        "bob": [{"name": "Ivy Ibis", "date_of_birth": "1985-06-30",
+                 "licence_number": "IBIS856301II2MN", "home_address": "77 Canal Street, York"}],
+    }
+
+    # Planted: every company's drivers with their birth dates, licences and home addresses.
+    @app.get("/api/v3/roster")
+    @token_required
+    def roster_v3():
+        return jsonify(data=documents("drivers", [d for ds in drivers.values() for d in ds], "name"))
+
+    # Safe: the caller's own company's drivers.
+    @app.get("/api/v3/roster/mine")
+    @token_required
+    def my_roster_v3():
+        return jsonify(data=documents("drivers", drivers.get(g.user["username"], []), "name"))
+
+    # Planted: a bad `since` answers the exception's traceback; `status` is validated first.
+    @app.get("/api/v3/work-orders")
+    @token_required
+    def work_orders_v3():
+        status = request.args.get("status", "open")
+        if status not in ("open", "closed"):
+            return jsonify(errors=[{"status": "400", "title": "status must be open or closed"}]), 400
+        since = request.args.get("since")
+        try:
+            if since:
+                datetime.date.fromisoformat(since)
+        except ValueError:
+            return jsonify(errors=[{"status": "500", "title": "ValueError",
+                                    "meta": {"trace": traceback.format_exc().splitlines()}}]), 500
+        return jsonify(data=[])
+
+    # ZOO_V3_DOCS=forgeable (planted): the documents, under a security scheme of their own,
+    # take any token at all; by default the caller's token is checked like everywhere else.
+    @app.get("/api/v3/documents")
+    def documents_v3():
+        token = presented() or ""
+        if os.environ.get("ZOO_V3_DOCS") == "forgeable":
+            if not token:
+                return jsonify(errors=[{"status": "401", "title": "token required"}]), 401
+        elif tokens.get(token) not in state["users"]:
+            return jsonify(errors=[{"status": "401", "title": "token required"}]), 401
+        return jsonify(data=[{"type": "documents", "id": "doc-1",
+                              "attributes": {"title": "alice's insurance certificate"}}])
 
     # Planted: enumeration on password recovery.
     @app.post("/api/password/forgot")

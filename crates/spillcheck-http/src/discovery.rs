@@ -97,6 +97,9 @@ pub struct Operation {
     /// The role its documentation restricts it to ("Teachers only: …", "(administrators)",
     /// an `admin` tag): the scan's users are not presumed to hold it.
     pub restricted: Option<String>,
+    /// The security schemes its description names (`bearerAuth`, `uploaderAuth`): routes
+    /// under different schemes are checked by different code.
+    pub schemes: Vec<String>,
     /// Marked `deprecated: true` in the API description.
     pub deprecated: bool,
     /// How the description plans a deprecated operation's end (an end date, a replacement).
@@ -199,6 +202,7 @@ impl Operation {
             location: None,
             side_effect: None,
             restricted: None,
+            schemes: Vec::new(),
             deprecated: false,
             deprecation: Deprecation::default(),
             security_by_default: false,
@@ -408,6 +412,14 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
             }
             operation.security_by_default = op.get("security").is_none()
                 && global_security.is_some_and(|g| g.as_array().is_some_and(|a| !a.is_empty()));
+            operation.schemes = match op.get("security").or(global_security) {
+                Some(Value::Array(reqs)) => reqs
+                    .iter()
+                    .filter_map(Value::as_object)
+                    .flat_map(|m| m.keys().cloned())
+                    .collect(),
+                _ => Vec::new(),
+            };
             operation.security = match op.get("security").or(global_security) {
                 Some(Value::Array(reqs))
                     if reqs.is_empty()
@@ -1013,6 +1025,9 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             }
             if existing.restricted.is_none() {
                 existing.restricted = op.restricted;
+            }
+            if existing.schemes.is_empty() {
+                existing.schemes = op.schemes;
             }
         } else {
             ops.push(op);

@@ -219,6 +219,33 @@ pub fn is_phone_key(key: &str) -> bool {
         || k == "tel"
 }
 
+/// The kind of personal record a key names, whatever its spelling: a date of birth, a
+/// national or tax number, a passport or driving licence number, a home address
+/// (`date_of_birth`, `dob`, `ssn`, `licence_number`, `home_address`).
+pub fn personal_record_key(key: &str) -> Option<&'static str> {
+    let k: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match k.as_str() {
+        "dob" | "dateofbirth" | "birthdate" | "birthday" | "birthdt" => Some("date of birth"),
+        "ssn"
+        | "socialsecuritynumber"
+        | "nationalid"
+        | "nationalidnumber"
+        | "taxid"
+        | "taxnumber"
+        | "nino"
+        | "nationalinsurancenumber" => Some("national number"),
+        "passportnumber" | "passportno" | "licencenumber" | "licensenumber" | "licenceno"
+        | "licenseno" | "driverslicense" | "driverslicence" | "driverlicense" | "driverlicence"
+        | "drivinglicence" | "drivinglicense" => Some("identity document number"),
+        "homeaddress" | "residentialaddress" | "privateaddress" => Some("home address"),
+        _ => None,
+    }
+}
+
 /// Whether a string looks like a phone number.
 pub fn is_phone_value(v: &str) -> bool {
     let digits = v.chars().filter(char::is_ascii_digit).count();

@@ -478,7 +478,9 @@ impl Probe {
     }
 
     /// Protected operations A reads successfully and anonymous callers cannot: where
-    /// forged credentials are tried. Simple ones (no path parameters) first.
+    /// forged credentials are tried. Simple ones (no path parameters) first; then one of
+    /// each security scheme the description names that those do not cover (`/documents`
+    /// under an `uploaderAuth` of its own, checked by other code).
     pub fn protected_reads(&self, n: usize) -> Vec<&Probed> {
         let mut v: Vec<&Probed> = self
             .ops
@@ -486,8 +488,14 @@ impl Probe {
             .filter(|p| p.op.method == "GET" && p.user_ok() && p.anon_refused())
             .collect();
         v.sort_by_key(|p| (p.op.path_params().count(), p.op.path.len()));
-        v.truncate(n);
-        v
+        let mut chosen: Vec<&Probed> = v.iter().take(n).copied().collect();
+        for pr in &v {
+            let covered = |s: &String| chosen.iter().any(|c| c.op.schemes.contains(s));
+            if chosen.len() < n + 3 && pr.op.schemes.iter().any(|s| !covered(s)) {
+                chosen.push(pr);
+            }
+        }
+        chosen
     }
 
     /// A finding of `rule` on an operation: `METHOD path: why`, on its route, with the

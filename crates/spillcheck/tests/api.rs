@@ -1074,8 +1074,11 @@ fn api_zoo_json_api_routes_with_their_description() {
     // filter by a student's user name typed a string, a crew listing each caller sees for
     // their own crew (safe) beside every crew's (planted), and a reset the description
     // gives to teachers only, sent last as user A (planted without a role check, safe
-    // with one).
-    let (t, a, b) = zoo();
+    // with one). Also: other companies' drivers' birth dates, licences and addresses (known
+    // by their keys) beside the caller's own company's; a traceback reached only when the
+    // one bad parameter is sent alone (a validated enum refuses them all at once); a route
+    // under a security scheme of its own that takes any token.
+    let (t, a, b) = zoo_with(&[("ZOO_V3_DOCS", "forgeable")]);
     let url = t.url();
     let out = run(
         &[
@@ -1106,6 +1109,9 @@ fn api_zoo_json_api_routes_with_their_description() {
         ("SC210", "GET", "/api/v3/submissions"),
         ("SC231", "GET", "/api/v3/crews"),
         ("SC212", "GET", "/api/v3/courses/{slug}/reset-progress"),
+        ("SC231", "GET", "/api/v3/roster"),
+        ("SC220", "GET", "/api/v3/work-orders"),
+        ("SC202", "GET", "/api/v3/documents"),
     ] {
         assert!(
             has(rule, method, path),
@@ -1117,6 +1123,7 @@ fn api_zoo_json_api_routes_with_their_description() {
         "/api/v3/crew",
         "/api/v3/grades",
         "/api/v3/courses/{slug}/reset-grades",
+        "/api/v3/roster/mine",
     ] {
         assert!(
             !got.iter().any(|(_, _, p)| p == path),

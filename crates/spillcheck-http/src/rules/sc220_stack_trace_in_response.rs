@@ -99,7 +99,8 @@ pub(crate) fn find(body: &str) -> Option<(&'static str, String)> {
 const BAD: &str = "'\"<spillcheck>%";
 
 /// Malformed input: every query parameter of a read operation set to a value no type
-/// accepts (one request), and its string path parameters likewise (another).
+/// accepts (one request; with several, also each alone: up to four more), and its string
+/// path parameters likewise (another).
 pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     let mut paths = Vec::new();
     for pr in &p.ops {
@@ -122,6 +123,20 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
                 pr.path.split('?').next().unwrap_or(""),
                 query.join("&")
             ));
+        }
+        // With several, each alone as well, the others as the baseline sent them: a
+        // validator refuses the whole request for one bad enum (`?status=` → 400) before
+        // the handler reads the parameter that breaks it (`?since=` → 500 with a trace).
+        if query.len() > 1 {
+            for x in pr
+                .op
+                .params
+                .iter()
+                .filter(|x| x.location == ParamIn::Query)
+                .take(4)
+            {
+                paths.push(crate::discovery::with_query(&pr.path, &x.name, BAD));
+            }
         }
         // String path parameters (`/transactions/{account_number}`); typed ones (`<int:id>`)
         // are matched by the router before any code runs.

@@ -15,7 +15,7 @@ use crate::probe::{Own, Probe};
 
 declare_rule! {
     /// ## What it finds
-    /// A response to one user carries personal data (emails, phone numbers, card numbers that pass Luhn) that does not belong to the caller.
+    /// A response to one user carries personal data (emails, phone numbers, card numbers that pass Luhn; by their keys, dates of birth, national and identity document numbers, home addresses) that does not belong to the caller.
     ///
     /// ## Why it matters
     /// Listing endpoints that leak every user's email are harvested for phishing and credential stuffing (CWE-359).
@@ -110,8 +110,21 @@ fn foreign(json: &Value, own: &Own, anonymous: bool) -> Vec<(&'static str, Strin
         for c in inspect::cards(&text) {
             out.push(("card number", c));
         }
+        // A date of birth, an identity document's number, a home address: by its key.
+        if let Some(kind) = inspect::personal_record_key(k)
+            && text.trim().chars().filter(char::is_ascii_alphanumeric).count() >= 4
+            && !out.iter().any(|(_, x)| *x == text)
+        {
+            out.push((kind, text.clone()));
+        }
     });
     out
+}
+
+/// Whether a kind of personal value is known only by its key (a date of birth, a home
+/// address): A's own cannot be told from others' while A's identity is unknown.
+fn by_key_only(kind: &str) -> bool {
+    !matches!(kind, "email" | "phone number" | "card number")
 }
 
 /// Whether a record names the caller: a user-name field holding one of A's names, or an
@@ -337,6 +350,10 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
                 .all(|(_, v)| !bv.contains(v) && !belongs_to(v, &p.own_b))
         {
             continue;
+        }
+        // Known only by its key, A's own is told apart only when A's identity is known.
+        if !anonymous && !identity_known {
+            found.retain(|(k, _)| !by_key_only(k));
         }
         let emails = found.iter().filter(|(k, _)| *k == "email").count();
         let others = found.len() - emails;
