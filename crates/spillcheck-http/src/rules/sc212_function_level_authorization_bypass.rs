@@ -265,22 +265,12 @@ async fn side_effects(p: &Probe) -> Vec<Finding> {
             _ => "an administrator's".to_owned(),
         };
         let why = format!(
-            "user A ran it: answered {}{}",
+            "an operation with side effects, {meant}, runs for a regular user: user A ran it: answered {}{}",
             ax.response.status,
             if anon.is_some() { ", and so did an anonymous request" } else { "" }
         );
         let others: Vec<&crate::engine::Exchange> = anon.iter().map(AsRef::as_ref).collect();
-        out.push(
-            Finding::new(
-                &SC212,
-                format!(
-                    "{} {}: an operation with side effects, {meant}, runs for a regular user: {why}",
-                    pr.op.method, pr.op.path
-                ),
-            )
-            .on_route(&pr.op.method, &pr.op.path)
-            .with_http(p.evidence(&ax, &why, &others)),
-        );
+        out.push(p.finding_on(&SC212, &pr.op, &why, &ax, &others));
     }
     out
 }
