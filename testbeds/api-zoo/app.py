@@ -51,6 +51,8 @@ Planted (see expected.toml):
                                   its owner; GET /api/journal/<id> reads any entry
 - GET  /api/admin/reseed          an administrator's wipe any signed-in user runs (sent
                                   last, once, by a scan with writes allowed)
+- PATCH /api/drafts/<id>          any user edits anyone's draft (drafts are made elsewhere:
+                                  the scan changes one of B's own and sets it back)
 - GET  /api/v3/crews              JSON:API (jsonapi.openapi.json): every crew's contacts
 - PATCH /api/v3/me                writes every attribute of `data.attributes`, `role` too
 - GET  /api/v3/submissions?student=  any student's submissions by user name
@@ -108,6 +110,7 @@ Safe (must stay silent):
 - GET  /api/v3/grades?student=    the caller's own grades only
 - GET  /api/v3/courses/<slug>/reset-grades  "Teachers only", and the role is checked
 - GET  /api/v3/roster/mine        the caller's own company's drivers
+- PATCH /api/v2/drafts/<id>       the owner's only
 - GET  /api/v2/ledger             the same ledger, owner-checked
 - GET  /api/v2/vault/<title>      the same vault, an entry read only by its owner
 - GET  /api/web/v2/users/<username>  the same session page, the member's own profile only
@@ -246,7 +249,8 @@ def create_app():
     def record():
         if request.path != "/_requests":
             RECEIVED.append({"method": request.method, "path": request.path,
-                             "names_password": "password" in request.get_data(as_text=True)})
+                             "names_password": "password" in request.get_data(as_text=True),
+                             "marked": "spillcheck-" in request.get_data(as_text=True)})
 
     @app.after_request
     def headers(response):
@@ -1875,6 +1879,50 @@ def create_app():
     @merchant_required
     def merchant_redeem_v2():
         return redeem(declined_with_card=False)
+
+    drafts = {1: {"id": 1, "owner": "alice", "title": "garden plan", "text": "beds by the wall"},
+              2: {"id": 2, "owner": "bob", "title": "shed budget", "text": "timber 300, roof 120"}}
+
+    def own_draft(draft_id):
+        d = drafts.get(draft_id)
+        if d is None or d["owner"] != g.user["username"]:
+            abort(404)
+        return d
+
+    @app.get("/api/drafts")
+    @token_required
+    def list_drafts():
+        return jsonify(drafts=[d for d in drafts.values() if d["owner"] == g.user["username"]])
+
+    @app.get("/api/drafts/<int:draft_id>")
+    @token_required
+    def get_draft(draft_id):
+        return jsonify(own_draft(draft_id))
+
+    # Planted: drafts are made elsewhere (no create here), and any user edits anyone's.
+    @app.patch("/api/drafts/<int:draft_id>")
+    @token_required
+    def edit_draft(draft_id):
+        d = drafts.get(draft_id) or abort(404)
+        data = request.get_json(silent=True) or {}
+        d["title"] = data.get("title", d["title"])
+        d["text"] = data.get("text", d["text"])
+        return jsonify(d)
+
+    @app.get("/api/v2/drafts/<int:draft_id>")
+    @token_required
+    def get_draft_v2(draft_id):
+        return jsonify(own_draft(draft_id))
+
+    # Safe: the same edit, the owner's only.
+    @app.patch("/api/v2/drafts/<int:draft_id>")
+    @token_required
+    def edit_draft_v2(draft_id):
+        d = own_draft(draft_id)
+        data = request.get_json(silent=True) or {}
+        d["title"] = data.get("title", d["title"])
+        d["text"] = data.get("text", d["text"])
+        return jsonify(d)
 
     # JSON:API routes, described by jsonapi.openapi.json (the scan is given it).
     crews = {

@@ -1065,6 +1065,18 @@ fn api_zoo_found_where_planted_silent_where_safe() {
         diags.contains("browser routes") && diags.contains("GET /dashboard"),
         "{diags}"
     );
+    // B's own draft, changed by A with a marker, was set back by B: the last write to it
+    // carries no marker.
+    let edits: Vec<&serde_json::Value> = received
+        .iter()
+        .filter(|r| r["method"] == "PATCH" && r["path"] == "/api/drafts/2")
+        .collect();
+    assert!(edits.iter().any(|r| r["marked"] == true), "{edits:?}");
+    assert_eq!(
+        edits.last().map(|r| &r["marked"]),
+        Some(&serde_json::json!(false)),
+        "{edits:?}"
+    );
 }
 
 #[test]

@@ -712,6 +712,12 @@ async fn writes(p: &Probe) -> Vec<Finding> {
             continue;
         };
         let Some((id, made)) = create_as_b(p, b, read).await else {
+            // Nothing of B's made here: one of B's own objects, changed and set back.
+            if w.op.method != "DELETE"
+                && let Some(f) = change_existing(p, (a, b), w, read).await
+            {
+                out.push(f);
+            }
             continue;
         };
         let path = authz::with_value(read, &id);
@@ -786,6 +792,130 @@ async fn writes(p: &Probe) -> Vec<Finding> {
         remove_as_b(p, b, read, &id).await;
     }
     out
+}
+
+/// The field `w`'s body carries the marker in ([`write_request`]).
+fn marker_field(w: &Probed) -> Option<String> {
+    let mut body = w.op.body.as_ref()?.example.clone();
+    let Value::Object(m) = &mut body else {
+        return None;
+    };
+    m.retain(|k, _| !crate::writes::names_an_id(k));
+    m.iter().find(|(_, v)| v.is_string()).map(|(k, _)| k.clone())
+}
+
+/// The fields of a record answered at its top or in one envelope (`{"task": {…}}`), the
+/// one holding `field`.
+fn record_fields(json: &Value, field: &str) -> Option<serde_json::Map<String, Value>> {
+    let m = json.as_object()?;
+    if m.contains_key(field) {
+        return Some(m.clone());
+    }
+    let inner: Vec<&serde_json::Map<String, Value>> =
+        m.values().filter_map(Value::as_object).collect();
+    match inner.as_slice() {
+        [one] if one.contains_key(field) => Some((*one).clone()),
+        _ => None,
+    }
+}
+
+/// A `PUT`/`PATCH` on one of B's own existing objects (B's listing shows it, A's does not),
+/// when B created none: A sends the write with a marker, B reads it back, and B sets the
+/// field back to what it held. Only where that can be done: the marked field is a text
+/// field of B's record, at its top or in one envelope (`{"task": {…}}`), and B's own write
+/// of it works.
+async fn change_existing(
+    p: &Probe,
+    (a, b): (&crate::auth::Identity, &crate::auth::Identity),
+    w: &Probed,
+    read: &Probed,
+) -> Option<Finding> {
+    let field = marker_field(w)?;
+    // Up to two of B's objects: the first B may not change itself (graded, locked).
+    for id in objects_of_b(p, read).into_iter().take(2) {
+        if let Some(found) = change_one(p, (a, b), w, read, &field, &id).await {
+            return found;
+        }
+    }
+    None
+}
+
+/// [`change_existing`] on B's object `id`: `None` when B's own write of it did not work
+/// (try another), `Some(None)` when tested and held or not testable past that point.
+async fn change_one(
+    p: &Probe,
+    (a, b): (&crate::auth::Identity, &crate::auth::Identity),
+    w: &Probed,
+    read: &Probed,
+    field: &str,
+    id: &str,
+) -> Option<Option<Finding>> {
+    let path = authz::with_value(read, id);
+    let Some(before) = get(p, b, &path).await.filter(|x| x.response.ok()) else {
+        return Some(None);
+    };
+    let Some(record) = before
+        .response
+        .json()
+        .and_then(|json| record_fields(&json, field))
+    else {
+        return Some(None);
+    };
+    let Some(original) = record.get(field).and_then(Value::as_str).map(str::to_owned) else {
+        return Some(None);
+    };
+    if shared_workspace(p, a, read, id, &before).await {
+        return Some(None);
+    }
+    // The documented body with B's own values (fields B's record does not show left out),
+    // the marked field set to `value`: B's write of its own values changes nothing.
+    let request = |label: &'static str, value: &str| {
+        let mut body = serde_json::Map::new();
+        if let Some(Value::Object(m)) = w.op.body.as_ref().map(|x| &x.example) {
+            for k in m.keys().filter(|k| !crate::writes::names_an_id(k)) {
+                if let Some(v) = record.get(k) {
+                    body.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        body.insert(field.to_owned(), Value::from(value));
+        let method: Method = w.op.method.parse().unwrap_or(Method::PATCH);
+        p.request(label, method, &authz::with_value(w, id))
+            .json(&Value::Object(body))
+    };
+    // B's own write first: the set-back must work before A writes.
+    let check = p.send_as(b, request("user B", &original)).await.ok()?;
+    if !check.response.ok() {
+        return None;
+    }
+    // From here on, the object is tested.
+    let marker = format!("spillcheck-{}", crate::probe::random_name());
+    let Ok(wx) = p.send_as(a, request("user A", &marker)).await else {
+        return Some(None);
+    };
+    let Some(after) = get(p, b, &path).await else {
+        return Some(None);
+    };
+    let taken = took_effect(w, &after, &marker);
+    let back = p.send_as(b, request("user B", &original)).await.ok();
+    if taken && !back.is_some_and(|x| x.response.ok()) {
+        p.diagnose(
+            spillcheck_core::DiagnosticLevel::Warning,
+            format!(
+                "user B's object at {path} kept the scan's marker in `{field}` after {} {}: set it back by hand",
+                w.op.method, w.op.path
+            ),
+        );
+    }
+    if !taken {
+        enforced(p, w);
+        return Some(None);
+    }
+    let why = format!(
+        "user A changed an object of user B's (B's read-back answered {} with A's marker in `{field}`; B set it back after)",
+        after.response.status
+    );
+    Some(Some(p.finding_on(&SC210, &w.op, &why, &wx, &[&before, &after])))
 }
 
 /// `w` sent on object `id` under `label` (no token is added here): a DELETE, or the
