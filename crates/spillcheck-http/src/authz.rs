@@ -462,6 +462,13 @@ pub fn identity_value(own: &crate::probe::Own, name: &str) -> Option<String> {
     identity_value_of(own, name, None)
 }
 
+/// Whether a person parameter (`lower`, its lower-case name) the description types as
+/// `kind` takes a user name before a numeric id: a string, not named an id (`?student=`
+/// "username of the student", not `?student_id=`).
+pub fn names_by_text(lower: &str, kind: Option<&str>) -> bool {
+    kind == Some("string") && !lower.ends_with("id")
+}
+
 /// [`identity_value`] for a parameter the description types (`kind`): a person word
 /// declared a string (`?student=` "username of the student") takes the user name before a
 /// numeric id.
@@ -475,7 +482,7 @@ pub fn identity_value_of(
         own.emails.first().cloned()
     } else if n.contains("name") || n == "login" || n == "handle" {
         own.names.first().cloned()
-    } else if kind == Some("string") && !n.ends_with("id") {
+    } else if names_by_text(&n, kind) {
         own.names.first().or_else(|| own.ids.first()).cloned()
     } else {
         own.ids.first().cloned()

@@ -59,20 +59,12 @@ fn password_key(k: &str) -> bool {
 /// An update of the caller's own record (`PATCH /api/me`, `PUT /profile`: no path
 /// parameter) whose body takes a password at any depth (`{"data": {"attributes":
 /// {"password": …}}}`) loses that field: sent whole it would change the scan's own
-/// password; without it, it is an ordinary update. Whether it lost one.
-pub(crate) fn without_password_fields(op: &mut Operation) -> bool {
-    fn strip(v: &mut Value) -> bool {
-        match v {
-            Value::Object(m) => {
-                let before = m.len();
-                m.retain(|k, _| !password_key(k));
-                let mut changed = m.len() != before;
-                for x in m.values_mut() {
-                    changed |= strip(x);
-                }
-                changed
-            }
-            _ => false,
+/// password; without it, it is an ordinary update.
+pub(crate) fn without_password_fields(op: &mut Operation) {
+    fn strip(v: &mut Value) {
+        if let Value::Object(m) = v {
+            m.retain(|k, _| !password_key(k));
+            m.values_mut().for_each(strip);
         }
     }
     let path = op.path.to_ascii_lowercase();
@@ -82,15 +74,14 @@ pub(crate) fn without_password_fields(op: &mut Operation) -> bool {
                 || path.contains("settings")
                 || path.contains("profile"));
     if op.path_params().count() > 0 || !own_record || crate::login::creates_account(op) {
-        return false;
+        return;
     }
     let Some(body) = op.body.as_mut() else {
-        return false;
+        return;
     };
-    let changed = strip(&mut body.example);
+    strip(&mut body.example);
     body.properties.retain(|p| !password_key(p));
     body.from_code.retain(|p| !password_key(p));
-    changed
 }
 
 /// Why an operation must not be sent by the scan (`None` when it may be, as a read or,

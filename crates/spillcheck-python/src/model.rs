@@ -1389,20 +1389,24 @@ impl<'a> Gathered<'a> {
         let in_module = |module: &str, var: &str| -> Option<BpKey> {
             let (mut module, mut var) = (module.to_owned(), var.to_owned());
             for _ in 0..3 {
-                let found = self.modules.iter().enumerate().find_map(|(f, m)| {
-                    module_file(&module, m)
-                        .then(|| (f, var.clone()))
-                        .filter(|k| defs.contains_key(k))
-                });
-                if found.is_some() {
-                    return found;
-                }
-                let next = self
+                // The module's files in order: the first that defines it, else what the
+                // first that imports it names.
+                let mut next = None;
+                for (f, _) in self
                     .modules
                     .iter()
                     .enumerate()
                     .filter(|(_, m)| module_file(&module, m))
-                    .find_map(|(f, _)| self.imports.get(&f)?.get(&var).cloned())?;
+                {
+                    let key = (f, var.clone());
+                    if defs.contains_key(&key) {
+                        return Some(key);
+                    }
+                    if next.is_none() {
+                        next = self.imports.get(&f).and_then(|i| i.get(&var)).cloned();
+                    }
+                }
+                let next = next?;
                 let (m, n) = next.rsplit_once('.')?;
                 (module, var) = (m.to_owned(), n.to_owned());
             }

@@ -76,7 +76,7 @@ fn objects_of_b(p: &Probe, pr: &Probed) -> Vec<String> {
         } else if n.contains("name") || n == "login" || n == "handle" {
             &[(&p.own_b.names, &p.own.names)]
         } else if matches!(n.as_str(), "owner" | "author" | "creator" | "user")
-            || param.kind.as_deref() == Some("string") && !n.ends_with("id")
+            || authz::names_by_text(&n, param.kind.as_deref())
         {
             // A bare person word, or one the description types as a string (`?student=`,
             // "username of the student"): a name or a number, whichever the API keeps.
@@ -794,14 +794,17 @@ async fn writes(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// The text field of a documented body the marker goes in: its first, ids left aside
+/// ([`write_request`]).
+fn marker_key(body: &serde_json::Map<String, Value>) -> Option<String> {
+    body.iter()
+        .find(|(k, v)| v.is_string() && !crate::writes::names_an_id(k))
+        .map(|(k, _)| k.clone())
+}
+
 /// The field `w`'s body carries the marker in ([`write_request`]).
 fn marker_field(w: &Probed) -> Option<String> {
-    let mut body = w.op.body.as_ref()?.example.clone();
-    let Value::Object(m) = &mut body else {
-        return None;
-    };
-    m.retain(|k, _| !crate::writes::names_an_id(k));
-    m.iter().find(|(_, v)| v.is_string()).map(|(k, _)| k.clone())
+    marker_key(w.op.body.as_ref()?.example.as_object()?)
 }
 
 /// The fields of a record answered at its top or in one envelope (`{"task": {…}}`), the
@@ -944,10 +947,7 @@ fn write_request(
         // object's own `id`) are not what the test changes, and a placeholder there fails
         // the write for the wrong reason (`"user_id": "spillcheck"` on an integer column).
         m.retain(|k, _| !crate::writes::names_an_id(k));
-        let key = m
-            .iter()
-            .find(|(_, v)| v.is_string())
-            .map_or_else(|| "title".to_owned(), |(k, _)| k.clone());
+        let key = marker_key(m).unwrap_or_else(|| "title".to_owned());
         m.insert(key, Value::from(marker));
     }
     req.json(&patch)

@@ -211,6 +211,9 @@ async fn side_effects(p: &Probe) -> Vec<Finding> {
     let Some(a) = &p.user else {
         return Vec::new();
     };
+    if !p.engine.settings().allow_writes {
+        return Vec::new();
+    }
     let candidates: Vec<&Probed> = p
         .set_aside
         .iter()
@@ -225,9 +228,6 @@ async fn side_effects(p: &Probe) -> Vec<Finding> {
     if candidates.is_empty() {
         return Vec::new();
     }
-    if !p.engine.settings().allow_writes {
-        return Vec::new();
-    }
     let names: Vec<String> = candidates
         .iter()
         .map(|pr| format!("{} {}", pr.op.method, pr.op.path))
@@ -235,8 +235,7 @@ async fn side_effects(p: &Probe) -> Vec<Finding> {
     p.diagnose(
         spillcheck_core::DiagnosticLevel::Warning,
         format!(
-            "sent last, as user A, to see whether a regular user can run them (side effects, meant for {}): {}",
-            "administrators or a role user A does not hold",
+            "sent last, as user A, to see whether a regular user can run them (side effects, meant for administrators or a role user A does not hold): {}",
             names.join(", ")
         ),
     );
