@@ -79,6 +79,11 @@ Planted (see expected.toml):
                                   (400), so a listing sent with one shows nothing
 - GET  /api/boards/<slug>/cards/<n>  nested, the card keyed by its number on the board (`n`,
                                   no `id`): any user reads a card of any user's board
+- PATCH /api/pins/<id>             any user edits anyone's pin; without `If-Match` (the ETag
+                                  of the pin's read) every write is refused with 428
+- GET  /api/workspaces/<ws_id>/tasks/<task_id>  nested: the caller must be a member of the
+                                  workspace in the path, but the task is never tied to it:
+                                  A reads B's task under A's own workspace
 - GET  /api/ledgers/<account_id>/lines/<line_id>  nested, the parent an opaque bank
                                   `account_id` (a record of B's, from B's /api/ledgers, not
                                   B's user account): any ledger's line
@@ -129,6 +134,10 @@ Safe (must stay silent):
 - POST /api/cards/<id>/preferences the label and the limit only
 - PUT  /api/v2/users/<name>/password  the caller's own password only (403 for another user)
 - GET  /api/v2/users/<name>/contacts/<id>  the owner of the address book only
+- PATCH /api/v2/pins/<id>          the same locked edit, the owner's only
+- GET  /api/workspaces/<ws_id>/files/<file_id>  members only, the file tied to its workspace
+- GET  /api/diaries/<name>/entries/<n>  the owner only; entries are numbered per user, so
+                                  B's entry 1 under A's name is A's own entry 1
 - POST /api/v2/purchases          the same, owner-checked (403 for someone else's card)
 - POST /api/v2/password/reset     locks after five wrong PINs (429)
 - POST /api/users/<name>/mute     answers without the muted user's data
@@ -250,7 +259,10 @@ def create_app():
         if request.path != "/_requests":
             RECEIVED.append({"method": request.method, "path": request.path,
                              "names_password": "password" in request.get_data(as_text=True),
-                             "marked": "spillcheck-" in request.get_data(as_text=True)})
+                             "marked": "spillcheck-" in request.get_data(as_text=True),
+                             "if_match": "If-Match" in request.headers,
+                             "label": (request.get_json(silent=True) or {}).get("label")
+                             if request.is_json and isinstance(request.get_json(silent=True), dict) else None})
 
     @app.after_request
     def headers(response):
@@ -1024,6 +1036,80 @@ def create_app():
         if card is None:
             return jsonify(error="no such card"), 404
         return jsonify(board=slug, **card)
+
+    # Workspaces: each user is a member of their own. Planted: a task is read under any
+    # workspace the caller belongs to, its own workspace never compared. Safe: files are
+    # tied to theirs. Safe: diary entries are numbered per user (alice's 1, bob's 1).
+    workspaces = {"ws-7f3a": {"id": "ws-7f3a", "name": "Garden club", "members": ["alice"]},
+                  "ws-c21e": {"id": "ws-c21e", "name": "Workshop", "members": ["bob"]}}
+    ws_tasks = {701: {"id": 701, "workspace": "ws-7f3a", "title": "order compost", "assignee": "alice"},
+                702: {"id": 702, "workspace": "ws-c21e", "title": "renew the gate code 5530",
+                      "assignee": "bob", "notes": "bob's insurance claim 88-1274"}}
+    ws_files = {801: {"id": 801, "workspace": "ws-7f3a", "name": "plan.pdf", "size": 1200},
+                802: {"id": 802, "workspace": "ws-c21e", "name": "contract-bob.pdf", "size": 5400,
+                      "owner_email": "bob@example.com"}}
+    diaries = {"alice": [{"n": 1, "mood": "calm", "words": 120, "text": "quiet day at the allotment"}],
+               "bob": [{"n": 1, "mood": "calm", "words": 130, "text": "quiet day at the workbench"}]}
+
+    def member_of(ws_id):
+        ws = workspaces.get(ws_id)
+        return ws is not None and g.user["username"] in ws["members"]
+
+    @app.get("/api/workspaces")
+    @token_required
+    def my_workspaces():
+        return jsonify(workspaces=[w for w in workspaces.values() if g.user["username"] in w["members"]])
+
+    @app.get("/api/workspaces/<ws_id>/tasks")
+    @token_required
+    def workspace_tasks(ws_id):
+        if not member_of(ws_id):
+            return jsonify(error="not a member"), 403
+        return jsonify(tasks=[t for t in ws_tasks.values() if t["workspace"] == ws_id])
+
+    @app.get("/api/workspaces/<ws_id>/tasks/<int:task_id>")
+    @token_required
+    def workspace_task(ws_id, task_id):
+        if not member_of(ws_id):
+            return jsonify(error="not a member"), 403
+        task = ws_tasks.get(task_id)
+        if task is None:
+            return jsonify(error="no such task"), 404
+        return jsonify(task=task)
+
+    @app.get("/api/workspaces/<ws_id>/files")
+    @token_required
+    def workspace_files(ws_id):
+        if not member_of(ws_id):
+            return jsonify(error="not a member"), 403
+        return jsonify(files=[f for f in ws_files.values() if f["workspace"] == ws_id])
+
+    @app.get("/api/workspaces/<ws_id>/files/<int:file_id>")
+    @token_required
+    def workspace_file(ws_id, file_id):
+        if not member_of(ws_id):
+            return jsonify(error="not a member"), 403
+        f = ws_files.get(file_id)
+        if f is None or f["workspace"] != ws_id:
+            return jsonify(error="no such file"), 404
+        return jsonify(file=f)
+
+    @app.get("/api/diaries/<name>/entries")
+    @token_required
+    def diary(name):
+        if name != g.user["username"]:
+            return jsonify(error="not your diary"), 403
+        return jsonify(entries=diaries.get(name, []))
+
+    @app.get("/api/diaries/<name>/entries/<int:n>")
+    @token_required
+    def diary_entry(name, n):
+        if name != g.user["username"]:
+            return jsonify(error="not your diary"), 403
+        entry = next((e for e in diaries.get(name, []) if e["n"] == n), None)
+        if entry is None:
+            return jsonify(error="no such entry"), 404
+        return jsonify(entry)
 
     # Safe: anonymous callers get 200 with a failure body.
     @app.get("/api/account/summary")
@@ -1923,6 +2009,62 @@ def create_app():
         d["title"] = data.get("title", d["title"])
         d["text"] = data.get("text", d["text"])
         return jsonify(d)
+
+    # Pins are written with optimistic locking, as flask-smorest's ETags do: a PATCH without
+    # `If-Match` is refused with 428, one with a stale tag with 412. Planted: any user edits
+    # anyone's pin once the tag is sent. Safe: /api/v2/pins, the owner's only.
+    pins = {1: {"id": 1, "owner": "alice", "label": "allotment gate", "place": "north lane"},
+            2: {"id": 2, "owner": "bob", "label": "safe deposit box", "place": "bank on 5th"}}
+
+    def pin_tag(pin):
+        return '"%x"' % (hash(json.dumps(pin, sort_keys=True)) & 0xFFFFFFFF)
+
+    def own_pin(pin_id):
+        pin = pins.get(pin_id)
+        if pin is None or pin["owner"] != g.user["username"]:
+            abort(404)
+        return pin
+
+    def tagged(pin):
+        resp = jsonify(pin)
+        resp.headers["ETag"] = pin_tag(pin)
+        return resp
+
+    def edit_pin(pin):
+        match = request.headers.get("If-Match")
+        if match is None:
+            return jsonify(error="If-Match required"), 428
+        if match not in ("*", pin_tag(pin)):
+            return jsonify(error="stale"), 412
+        data = request.get_json(silent=True) or {}
+        pin["label"] = data.get("label", pin["label"])
+        pin["place"] = data.get("place", pin["place"])
+        return tagged(pin)
+
+    @app.get("/api/pins")
+    @token_required
+    def list_pins():
+        return jsonify(pins=[x for x in pins.values() if x["owner"] == g.user["username"]])
+
+    @app.get("/api/pins/<int:pin_id>")
+    @token_required
+    def get_pin(pin_id):
+        return tagged(own_pin(pin_id))
+
+    @app.patch("/api/pins/<int:pin_id>")
+    @token_required
+    def patch_pin(pin_id):
+        return edit_pin(pins.get(pin_id) or abort(404))
+
+    @app.get("/api/v2/pins/<int:pin_id>")
+    @token_required
+    def get_pin_v2(pin_id):
+        return tagged(own_pin(pin_id))
+
+    @app.patch("/api/v2/pins/<int:pin_id>")
+    @token_required
+    def patch_pin_v2(pin_id):
+        return edit_pin(own_pin(pin_id))
 
     # JSON:API routes, described by jsonapi.openapi.json (the scan is given it).
     crews = {

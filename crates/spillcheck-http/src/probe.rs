@@ -348,11 +348,46 @@ impl Probe {
         self.engine.send(req).await
     }
 
+    /// A write refused with 428 Precondition Required (flask-smorest's ETags: a `PUT` needs
+    /// `If-Match`) is sent again as a client would: with the `ETag` of the identity's own
+    /// read of the same URL just before, else `If-Match: *`. `None` when it is no such write.
+    async fn with_precondition(
+        &self,
+        who: &Identity,
+        req: &Request,
+        sent: &str,
+    ) -> Option<Arc<Exchange>> {
+        if req.method == Method::GET
+            || req
+                .headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("if-match"))
+        {
+            return None;
+        }
+        let mut read = Request::new(req.actor.clone(), Method::GET, req.url.clone());
+        read.token_only = req.token_only;
+        let etag = match self.engine.send(self.as_identity(who, &read, sent)).await {
+            Ok(x) if x.response.ok() => x.response.header("etag").map(str::to_owned),
+            _ => None,
+        };
+        let again = req
+            .clone()
+            .header("If-Match", etag.as_deref().unwrap_or("*"));
+        self.engine
+            .send(self.as_identity(who, &again, sent))
+            .await
+            .ok()
+    }
+
     /// Sends a request as `who`; when the API refuses a token with 401 and the identity
     /// has a token command, the token is refreshed once and the request sent again.
     pub async fn send_as(&self, who: &Identity, req: Request) -> Result<Arc<Exchange>, SendError> {
         let sent = who.token();
-        let ex = self.engine.send(self.as_identity(who, &req, &sent)).await?;
+        let mut ex = self.engine.send(self.as_identity(who, &req, &sent)).await?;
+        if ex.response.status == 428 {
+            ex = self.with_precondition(who, &req, &sent).await.unwrap_or(ex);
+        }
         let path = req.url.path().to_owned();
         if ex.response.status != 401 {
             if who.token() == sent {

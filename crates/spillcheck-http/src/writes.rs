@@ -659,8 +659,16 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         }
     }
     let mut created: Vec<&Probed> = Vec::new();
+    // A's own records the updates changed, set back at the end ([`restore_own`]).
+    let mut changed: Vec<(&Probed, Arc<Exchange>)> = Vec::new();
     for (pr, ex) in writes.iter().zip(valid) {
         let Some(ex) = ex else { continue };
+        if matches!(pr.op.method.as_str(), "PUT" | "PATCH")
+            && ex.response.ok()
+            && !crate::inspect::failure_body(&ex.response)
+        {
+            changed.push((*pr, ex.clone()));
+        }
         if pr.op.method == "POST" && ex.response.ok() && !crate::inspect::failure_body(&ex.response)
         {
             created.push(pr);
@@ -750,6 +758,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         }))
         .await;
     }
+    restore_own(p, &changed).await;
     out
 }
 
@@ -1198,6 +1207,145 @@ pub(crate) fn keep_identity(body: &mut Value, own: &crate::probe::Own) {
     }
 }
 
+/// Where a body keeps the record's own fields: the path to its object with the most plain
+/// values that are neither ids nor a JSON:API `type` (`["data", "attributes"]` of a JSON:API
+/// document, `["user"]` of `{"user": {…}}`); empty when the body is flat.
+pub fn record_path(body: &Map<String, Value>) -> Vec<String> {
+    fn best(
+        m: &Map<String, Value>,
+        depth: usize,
+        at: &mut Vec<String>,
+        out: &mut (usize, Vec<String>),
+    ) {
+        let plain = m
+            .iter()
+            .filter(|(k, v)| !v.is_object() && !v.is_array() && *k != "type" && !names_an_id(k))
+            .count();
+        if plain > out.0 {
+            *out = (plain, at.clone());
+        }
+        if depth >= 4 {
+            return;
+        }
+        for (k, v) in m {
+            if let Value::Object(x) = v {
+                at.push(k.clone());
+                best(x, depth + 1, at, out);
+                at.pop();
+            }
+        }
+    }
+    let mut found = (0, Vec::new());
+    best(body, 0, &mut Vec::new(), &mut found);
+    found.1
+}
+
+/// Calls `f` on the object at `path` in `body` (see [`record_path`]), or on the body itself
+/// where the path leads to no object.
+pub fn with_record<R>(
+    body: &mut Map<String, Value>,
+    path: &[String],
+    f: impl FnOnce(&mut Map<String, Value>) -> R,
+) -> R {
+    if let Some((k, rest)) = path.split_first()
+        && let Some(Value::Object(x)) = body.get_mut(k)
+    {
+        return with_record(x, rest, f);
+    }
+    f(body)
+}
+
+/// The object of an answer (at most three levels down) that holds the most of `keys`, and
+/// at least one.
+fn record_in<'v>(
+    v: &'v Value,
+    keys: &[&String],
+    depth: usize,
+) -> Option<(usize, &'v Map<String, Value>)> {
+    let m = v.as_object()?;
+    let here = keys.iter().filter(|k| m.contains_key(k.as_str())).count();
+    let mut best = (here > 0).then_some((here, m));
+    if depth < 3 {
+        for x in m.values() {
+            if let Some(found) = record_in(x, keys, depth + 1)
+                && best.is_none_or(|b| found.0 > b.0)
+            {
+                best = Some(found);
+            }
+        }
+    }
+    best
+}
+
+/// A's own records the write phase changed (a `PUT`/`PATCH` on one of A's objects or on A's
+/// own profile that answered 2xx) are written back with the values A's earlier read of the
+/// same path showed, field by field of what the write sent: a scan leaves A's data as it
+/// found it. Fields A's read did not show stay as written; a warning names (never the values
+/// of) what could not be set back.
+async fn restore_own(p: &Probe, changed: &[(&Probed, Arc<Exchange>)]) {
+    let mut failed: Vec<String> = Vec::new();
+    for (pr, ex) in changed {
+        let Some(Value::Object(sent)) = ex.request.sent_json() else {
+            continue;
+        };
+        let path = ex.request.url.path().to_owned();
+        let me = crate::probe::is_me_path(&pr.op.path);
+        let Some(before) = p.engine.exchanges().into_iter().find(|e| {
+            e.seq < ex.seq
+                && e.request.actor == Actor::UserA
+                && e.request.method == Method::GET
+                && (e.request.url.path() == path
+                    || me
+                        && pr.op.path_params().count() == 0
+                        && crate::probe::is_me_path(e.request.url.path()))
+                && e.response.ok()
+                && !crate::inspect::failure_body(&e.response)
+        }) else {
+            continue;
+        };
+        let Some(json) = before.response.json() else {
+            continue;
+        };
+        let at = record_path(&sent);
+        let mut body = sent.clone();
+        let differs = with_record(&mut body, &at, |record| {
+            let keys: Vec<String> = record.keys().cloned().collect();
+            let keys: Vec<&String> = keys.iter().collect();
+            let Some((_, original)) = record_in(&json, &keys, 0) else {
+                return false;
+            };
+            let mut differs = false;
+            for (k, v) in record.iter_mut() {
+                if let Some(o) = original.get(k)
+                    && o != v
+                    && !names_an_id(k)
+                    && !password_key(k)
+                {
+                    *v = o.clone();
+                    differs = true;
+                }
+            }
+            differs
+        });
+        if !differs {
+            continue;
+        }
+        let back = send(p, pr, Value::Object(body), "user A (set back)").await;
+        if !back.is_some_and(|x| x.response.ok() && !crate::inspect::failure_body(&x.response)) {
+            failed.push(format!("{} {path}", pr.op.method));
+        }
+    }
+    if !failed.is_empty() {
+        p.diagnose(
+            spillcheck_core::DiagnosticLevel::Warning,
+            format!(
+                "user A's records kept the values the write phase sent (setting them back failed): {}",
+                failed.join(", ")
+            ),
+        );
+    }
+}
+
 /// One write by user A (anonymous without one), the body in the operation's content type.
 async fn send(p: &Probe, pr: &Probed, body: Value, label: &str) -> Option<Arc<Exchange>> {
     as_a(p, p.write_request(label, pr, &pr.path, &body)).await
@@ -1215,6 +1363,27 @@ async fn as_a(p: &Probe, req: crate::engine::Request) -> Option<Arc<Exchange>> {
 mod tests {
     use super::*;
     use crate::discovery::Origin;
+
+    #[test]
+    fn the_record_of_a_body_is_where_its_own_fields_are() {
+        let mut jsonapi = serde_json::json!({"data": {"type": "vehicles", "id": "veh_1",
+            "attributes": {"plate": "AB-12"}}});
+        let m = jsonapi.as_object_mut().unwrap();
+        let at = record_path(m);
+        assert_eq!(at, ["data", "attributes"]);
+        with_record(m, &at, |r| r.insert("x".into(), Value::from(1)));
+        assert_eq!(jsonapi["data"]["attributes"]["x"], 1);
+        let flat = serde_json::json!({"title": "t", "owner": {"id": 3}});
+        assert!(record_path(flat.as_object().unwrap()).is_empty());
+        let nested = serde_json::json!({"user": {"email": "e", "name": "n"}, "remember": true});
+        assert_eq!(record_path(nested.as_object().unwrap()), ["user"]);
+        // The answer's record: the object holding most of the body's fields.
+        let answer =
+            serde_json::json!({"data": {"id": "veh_1", "attributes": {"plate": "X", "vin": "V"}}});
+        let plate = "plate".to_owned();
+        let (n, rec) = record_in(&answer, &[&plate], 0).unwrap();
+        assert_eq!((n, rec.get("vin")), (1, Some(&Value::from("V"))));
+    }
 
     #[test]
     fn a_create_answer_names_its_id_for_the_collection() {

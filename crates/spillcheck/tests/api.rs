@@ -1065,6 +1065,25 @@ fn api_zoo_found_where_planted_silent_where_safe() {
         diags.contains("browser routes") && diags.contains("GET /dashboard"),
         "{diags}"
     );
+    // The pins' writes need `If-Match`: A's write on B's pin went out with one (SC210 above
+    // is found only so), and A's own pin, changed by the write phase, was set back: its
+    // last write carries no marker of the scan's.
+    assert!(
+        received
+            .iter()
+            .any(|r| r["method"] == "PATCH" && r["path"] == "/api/pins/2" && r["if_match"] == true),
+        "no PATCH /api/pins/2 with If-Match"
+    );
+    let own_pin: Vec<&serde_json::Value> = received
+        .iter()
+        .filter(|r| r["method"] == "PATCH" && r["path"] == "/api/pins/1")
+        .collect();
+    assert!(own_pin.len() >= 2, "{own_pin:?}");
+    assert_eq!(
+        own_pin.last().map(|r| &r["label"]),
+        Some(&serde_json::json!("allotment gate")),
+        "{own_pin:?}"
+    );
     // B's own draft, changed by A with a marker, was set back by B: the last write to it
     // carries no marker.
     let edits: Vec<&serde_json::Value> = received

@@ -498,6 +498,9 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
         if items.is_empty() {
             items = authz::texts(&p.seen_b.candidates(last, &collection));
         }
+        // A's own items under A's own parents (the baseline's path): an item key B shares
+        // with them (`/users/{name}/logbooks/{n}`, numbered per user) names A's own there.
+        let own_items = own_items_of_a(p, a, pr, &collection, last).await;
         for id in items.into_iter().take(2) {
             let mut full = values.clone();
             full.insert(last.clone(), id.clone());
@@ -517,9 +520,70 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
                 Verdict::Enforced => enforced(p, pr),
                 Verdict::Unclear(_) | Verdict::Skip => {}
             }
+            if own_items.contains(&id) {
+                continue;
+            }
+            if let Some(found) = under_own_parents(p, a, pr, &id, &bx).await {
+                out.push(found);
+                break;
+            }
         }
     }
     out
+}
+
+/// A's items of a nested collection under A's own parents (the baseline's values): A's
+/// listing of it, else the keys A was seen with there.
+async fn own_items_of_a(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    pr: &Probed,
+    collection: &str,
+    last: &str,
+) -> Vec<String> {
+    let mut own = authz::texts(&p.seen_a.candidates(last, collection));
+    let depth = collection.split('/').count();
+    let listing: String = pr.path.split('/').take(depth).collect::<Vec<_>>().join("/");
+    if !listing.contains('{')
+        && let Some(lx) = get(p, a, &listing).await
+        && lx.response.ok()
+        && let Some(json) = lx.response.json()
+    {
+        own.extend(item_keys(&json, last, collection, 0));
+    }
+    own
+}
+
+/// B's item read by A under A's own parents (`/workspaces/{A's}/projects/{A's}/tasks/{B's
+/// task}`): a check that A belongs to the parents in the path which never ties the item to
+/// them. Judged against B's own read of it (`bx`); an operation that answers alike for a
+/// surely-missing item is not reported.
+async fn under_own_parents(
+    p: &Probe,
+    a: &crate::auth::Identity,
+    pr: &Probed,
+    id: &str,
+    bx: &Exchange,
+) -> Option<Finding> {
+    let index = pr.op.path.split('/').position(|s| s.starts_with('{') && s.ends_with('}') && {
+        let name = &s[1..s.len() - 1];
+        pr.op.path_params().last().is_some_and(|x| x.name == name)
+    })?;
+    let mixed = crate::discovery::with_segment(&pr.op.path, &pr.path, index, id)?;
+    if mixed.contains('{') || bx.request.url.path() == mixed {
+        return None;
+    }
+    let absent = crate::discovery::with_segment(&pr.op.path, &pr.path, index, &authz::absent_like(pr, id))?;
+    let ax = get(p, a, &mixed).await?;
+    let anon = p.anon(p.request("anonymous", Method::GET, &mixed)).await.ok();
+    let Verdict::Bypass(why) = authz::judge(&ax.response, &bx.response, anon.as_ref().map(|x| &x.response)) else {
+        return None;
+    };
+    if answers_any_id(p, a, &absent, &ax).await {
+        return None;
+    }
+    let why = format!("{why}, asked under user A's own parent objects in the path (the item is not tied to them)");
+    Some(p.finding_on(&SC210, &pr.op, &why, &ax, &[bx]))
 }
 
 /// The keys of the items a listing answer holds: each record's member the item parameter
@@ -947,10 +1011,21 @@ fn write_request(
         // object's own `id`) are not what the test changes, and a placeholder there fails
         // the write for the wrong reason (`"user_id": "spillcheck"` on an integer column).
         m.retain(|k, _| !crate::writes::names_an_id(k));
-        let key = marker_key(m).unwrap_or_else(|| "title".to_owned());
-        m.insert(key, Value::from(marker));
+        // A JSON:API document names the object it changes in `data.id`, which must be the
+        // one in the path.
+        if let Some(Value::Object(data)) = m.get_mut("data")
+            && data.contains_key("type")
+        {
+            data.insert("id".to_owned(), Value::from(id));
+        }
+        // Where the body keeps the record's fields (`data.attributes`, `{"note": {…}}`).
+        let at = crate::writes::record_path(m);
+        crate::writes::with_record(m, &at, |record| {
+            let key = marker_key(record).unwrap_or_else(|| "title".to_owned());
+            record.insert(key, Value::from(marker));
+        });
     }
-    req.json(&patch)
+    req.body_for(w.op.content_type(), &patch)
 }
 
 /// Whether B's read-back after a write shows it took: the object gone after a DELETE, the

@@ -235,7 +235,7 @@ async fn side_effects(p: &Probe) -> Vec<Finding> {
     p.diagnose(
         spillcheck_core::DiagnosticLevel::Warning,
         format!(
-            "sent last, as user A, to see whether a regular user can run them (side effects, meant for administrators or a role user A does not hold): {}",
+            "sent after all, last and as user A, of the operations held back for side effects (meant for administrators or a role user A does not hold; does a regular user run them?): {}",
             names.join(", ")
         ),
     );

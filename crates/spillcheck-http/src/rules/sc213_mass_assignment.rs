@@ -276,6 +276,7 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
                 back.request.method,
                 back.request.url.path()
             );
+            privileged_account_left(p, &user, &set);
             return Some(p.finding_on(&SC213, &form.op, &why, &ex, &[&back]));
         }
         let (set, place, back) = signed_in_view(p, form, &injected, &user, &password).await?;
@@ -297,10 +298,24 @@ async fn register_with(p: &Probe, form: &Form, account: &[String]) -> Option<Fin
             "a new account was created with {}: signed in, {place} shows it so, where user A's shows another value",
             set.join(", "),
         );
+        privileged_account_left(p, &user, &set);
         return Some(p.finding_on(&SC213, &form.op, &why, &ex, &[&back]));
     }
+    privileged_account_left(p, &user, &set);
     let why = format!("a new account was created with {}", set.join(", "));
     Some(p.finding_on(&SC213, &form.op, &why, &ex, &[]))
+}
+
+/// The account the scan registered keeps what it gave itself (an administrator's role): a
+/// warning says so, beside the list of the scan's accounts at the end of the run.
+fn privileged_account_left(p: &Probe, user: &str, set: &[String]) {
+    p.diagnose(
+        spillcheck_core::DiagnosticLevel::Warning,
+        format!(
+            "the account {user} the scan registered holds what it gave itself ({}): remove it before anything else",
+            set.join(", ")
+        ),
+    );
 }
 
 /// The injected properties a listing user A reads shows on the new account's record (the
@@ -554,38 +569,12 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
     out
 }
 
-/// Sets `fields` where the body keeps the record's own fields: the object of the example
-/// with the most plain values (`data.attributes` of a JSON:API document, `user` of
-/// `{"user": {…}}`), the body itself when it is flat.
+/// Sets `fields` where the body keeps the record's own fields ([`crate::writes::record_path`]):
+/// `data.attributes` of a JSON:API document, `user` of `{"user": {…}}`, the body itself when
+/// it is flat.
 fn put_fields(body: &mut Map<String, Value>, fields: &Map<String, Value>) {
-    fn best(m: &Map<String, Value>, depth: usize, at: &mut Vec<String>, out: &mut (usize, Vec<String>)) {
-        let plain = m.values().filter(|v| !v.is_object() && !v.is_array()).count();
-        if plain > out.0 {
-            *out = (plain, at.clone());
-        }
-        if depth >= 4 {
-            return;
-        }
-        for (k, v) in m {
-            if let Value::Object(x) = v {
-                at.push(k.clone());
-                best(x, depth + 1, at, out);
-                at.pop();
-            }
-        }
-    }
-    let mut found = (0, Vec::new());
-    best(body, 0, &mut Vec::new(), &mut found);
-    fn insert_at(m: &mut Map<String, Value>, path: &[String], fields: &Map<String, Value>) {
-        if let Some((k, rest)) = path.split_first()
-            && let Some(Value::Object(x)) = m.get_mut(k)
-        {
-            insert_at(x, rest, fields);
-            return;
-        }
-        m.extend(fields.clone());
-    }
-    insert_at(body, &found.1, fields);
+    let at = crate::writes::record_path(body);
+    crate::writes::with_record(body, &at, |m| m.extend(fields.clone()));
 }
 
 /// User A's own properties set back to what A held before the injection (the write sent
