@@ -73,6 +73,19 @@ fn patterns() -> &'static [(Regex, usize)] {
             (r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", 0),
             (r"\bAIza[0-9A-Za-z_-]{35}", 0),
             (r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}", 0),
+            // Password hashes (Werkzeug, bcrypt, Argon2, Django, crypt's SHA-512): an
+            // offline guess away from the password.
+            (
+                r"\b(?:pbkdf2|scrypt):[a-z0-9:]+\$[A-Za-z0-9./+]+\$[0-9a-f]{20,}",
+                0,
+            ),
+            (r"\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}", 0),
+            (r#"\$argon2(?:id|i|d)\$[^\s"']{20,}"#, 0),
+            (
+                r#"\b(?:pbkdf2_sha\d+|bcrypt_sha256|argon2)\$[^\s"']{20,}"#,
+                0,
+            ),
+            (r#"\$[56]\$[^$\s"']{1,32}\$[./A-Za-z0-9]{40,}"#, 0),
         ]
         .into_iter()
         .map(|(p, g)| (Regex::new(p).expect("redaction pattern compiles"), g))
@@ -255,6 +268,23 @@ fn replace_as_value(text: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn password_hashes_are_hidden_in_any_text() {
+        let r = Redactor::new();
+        for hash in [
+            "scrypt:32768:8:1$Mjylyv3Cn6r8MFCB$460f6e21a06bb5f1f47245dcb0c41a1d99e0",
+            "pbkdf2:sha256:600000$Xq1w2e3r$0e6f0a3c8b9d7e5f1a2b3c4d5e6f7a8b9c0d1e2f",
+            "$2b$12$KIXQJQ8b1mYy2vVZ5u7Xe.3m0bQyFQ0q3mYx8o6m1v2c3d4e5f6g7",
+            "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+            "pbkdf2_sha256$600000$abcdefgh$Zm9vYmFyYmF6cXV4cXV1eA==",
+        ] {
+            let text = format!("{{\"pw_hash\": \"{hash}\", \"name\": \"bob\"}}");
+            let out = r.scrub(&text);
+            assert!(!out.contains(&hash[hash.len() - 12..]), "{out}");
+            assert!(out.contains("\"name\": \"bob\""), "{out}");
+        }
+    }
 
     #[test]
     fn a_word_secret_is_hidden_as_a_value_not_in_names() {

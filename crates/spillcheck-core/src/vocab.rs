@@ -106,6 +106,7 @@ const TOKEN: &[&str] = &[
     "apitoken",
     "authtoken",
     "sessiontoken",
+    "sessionkey",
     "resettoken",
     "passwordresettoken",
     "verificationtoken",

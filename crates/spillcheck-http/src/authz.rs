@@ -275,20 +275,19 @@ pub fn owned_by(json: &Value, own: &Own) -> Option<bool> {
         if !OWNER_KEYS.contains(&k.to_ascii_lowercase().as_str()) || v.is_null() {
             continue;
         }
-        let text = discovery::value_text(v);
-        let mine = own.ids.contains(&text)
-            || own.emails.contains(&text.to_ascii_lowercase())
-            || own.names.iter().any(|n| n.eq_ignore_ascii_case(&text));
+        let values = owner_values(v);
+        let mine = values.iter().any(|text| names_own(own, text));
         // Not the caller's only when the caller's own value of that kind is known: a
         // `user_id: 1` says nothing when the caller's number was never seen (an opaque
         // token, a profile that shows only the name).
         let comparable = mine
-            || own
-                .ids
-                .iter()
-                .chain(own.emails.iter())
-                .chain(own.names.iter())
-                .any(|x| same_kind(x, &text));
+            || values.iter().any(|text| {
+                own.ids
+                    .iter()
+                    .chain(own.emails.iter())
+                    .chain(own.names.iter())
+                    .any(|x| same_kind(x, text))
+            });
         if comparable {
             verdict = Some(verdict.unwrap_or(true) && mine);
         }
@@ -313,17 +312,38 @@ pub fn owner_is(m: &serde_json::Map<String, Value>, own: &Own) -> bool {
         if v.is_null() || !PLAIN_OWNER.contains(&spillcheck_core::vocab::normalize(k).as_str()) {
             continue;
         }
-        let text = discovery::value_text(v);
-        if own.ids.contains(&text)
-            || own.emails.contains(&text.to_ascii_lowercase())
-            || own.names.iter().any(|n| n.eq_ignore_ascii_case(&text))
-        {
+        if owner_values(v).iter().any(|text| names_own(own, text)) {
             mine = true;
         } else {
             return false;
         }
     }
     mine
+}
+
+/// The values an owner field names its owner by: the value itself, or of an embedded
+/// owner object (`"owner": {"id": 1, "username": "alice", "avatar": …}`) its id, name and
+/// e-mail members.
+fn owner_values(v: &Value) -> Vec<String> {
+    match v {
+        Value::Object(m) => [
+            "id", "uuid", "user_id", "username", "login", "email", "handle",
+        ]
+        .iter()
+        .filter_map(|k| m.get(*k))
+        .filter(|x| x.is_string() || x.is_number())
+        .map(discovery::value_text)
+        .collect(),
+        Value::Array(_) => Vec::new(),
+        _ => vec![discovery::value_text(v)],
+    }
+}
+
+/// Whether `text` is one of the caller's own ids, e-mails or names.
+fn names_own(own: &Own, text: &str) -> bool {
+    own.ids.iter().any(|x| x == text)
+        || own.emails.contains(&text.to_ascii_lowercase())
+        || own.names.iter().any(|n| n.eq_ignore_ascii_case(text))
 }
 
 /// Whether two identifying values are of one kind (both numbers, both emails, both UUIDs,

@@ -69,7 +69,7 @@ const MAX_PAGES: usize = 30;
 const MAX_OPS: usize = 60;
 
 /// Operations found by reading the site as user A (anonymously without one).
-pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
+pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operation>) {
     let mut unsent = Vec::new();
     let mut tried: BTreeSet<String> = BTreeSet::new();
     let mut found: Vec<Operation> = Vec::new();
@@ -147,27 +147,56 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
             } else {
                 listed.into_iter().collect()
             };
+            let shape = Operation::new("GET", &collection, Origin::Seen);
             for (name, value) in items {
-                item(p, &mut found, &mut tried, &collection, name, &value).await;
+                item(
+                    p,
+                    &mut found,
+                    &mut tried,
+                    (&shape, &collection),
+                    name,
+                    &value,
+                )
+                .await;
             }
         }
     }
-    // The collections the links led to: their items, by the first record's key.
-    let linked: Vec<String> = found
+    // The collections the links led to: their items, by the first record's key. A
+    // collection under a user (`/api/users/{username}/logbooks`) is read as A's own.
+    let linked: Vec<(Operation, String)> = found
         .iter()
-        .filter(|o| o.method == "GET" && o.params.iter().all(|x| x.location != ParamIn::Path))
-        .map(|o| o.path.clone())
+        .filter(|o| o.method == "GET")
+        .filter_map(|o| {
+            let mut o = o.clone();
+            let concrete = own_collection(p, &mut o)?;
+            Some((o, concrete))
+        })
         .collect();
-    for collection in linked {
+    for (collection, concrete) in linked {
         if found.len() >= MAX_OPS {
             break;
         }
-        let Some(ex) = get(p, &collection).await else {
+        let Some(ex) = get(p, &concrete).await else {
             continue;
         };
-        required_queries(&mut found, &collection, &ex.response);
-        if let Some((name, value)) = ex.response.json().and_then(|j| first_key(&j)) {
-            item(p, &mut found, &mut tried, &collection, name, &value).await;
+        required_queries(&mut found, &collection.path, &ex.response);
+        let Some(json) = ex.response.json() else {
+            continue;
+        };
+        let key = linked_key(&json, &concrete).or_else(|| {
+            let (name, value) = first_key(&json)?;
+            Some((name.to_owned(), value))
+        });
+        if let Some((name, value)) = key {
+            item(
+                p,
+                &mut found,
+                &mut tried,
+                (&collection, &concrete),
+                &name,
+                &value,
+            )
+            .await;
         }
     }
     // The writes each path takes, as its `OPTIONS` answer names them (Flask answers every
@@ -188,7 +217,16 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>) {
         }
     }
     found.truncate(MAX_OPS);
-    (found, unsent)
+    // The writes with side effects an `Allow` header named, set aside.
+    let (aside, found): (Vec<Operation>, Vec<Operation>) = found
+        .into_iter()
+        .partition(|o| o.method != "GET" && crate::writes::side_effect(o).is_some());
+    for op in &aside {
+        if let Some(why) = crate::writes::side_effect(op) {
+            unsent.push(format!("{} {} ({why})", op.method, op.path));
+        }
+    }
+    (found, unsent, aside)
 }
 
 /// Tries `{collection}/{value}` (a record's key in the listing); an item that answers is
@@ -197,12 +235,12 @@ async fn item(
     p: &Probe,
     found: &mut Vec<Operation>,
     tried: &mut BTreeSet<String>,
-    collection: &str,
+    (collection, concrete): (&Operation, &str),
     name: &str,
     value: &str,
 ) {
-    let template = format!("{collection}/{{{name}}}");
-    let path = format!("{collection}/{}", crate::discovery::encode_segment(value));
+    let template = format!("{}/{{{name}}}", collection.path);
+    let path = format!("{concrete}/{}", crate::discovery::encode_segment(value));
     if !tried.insert(path.clone()) || found.iter().any(|o| o.path == template) {
         return;
     }
@@ -211,10 +249,78 @@ async fn item(
     {
         let mut op = Operation::new("GET", &template, Origin::Seen);
         for param in &mut op.params {
-            param.example = Some(serde_json::Value::from(value.to_owned()));
+            // The collection's own parameters keep the values it was read with.
+            param.example = collection
+                .params
+                .iter()
+                .find(|x| x.name == param.name)
+                .and_then(|x| x.example.clone())
+                .or_else(|| Some(serde_json::Value::from(value.to_owned())));
         }
         found.push(op);
     }
+}
+
+/// The concrete path of a collection found: itself without path parameters; under a user
+/// (`/api/users/{username}/logbooks`) A's own name or id there, also set as the
+/// parameter's example. `None` for other parameters.
+fn own_collection(p: &Probe, op: &mut Operation) -> Option<String> {
+    let mut values = std::collections::BTreeMap::new();
+    for param in op.params.iter_mut().filter(|x| x.location == ParamIn::Path) {
+        let prefix = op
+            .path
+            .split(&format!("{{{}}}", param.name))
+            .next()
+            .unwrap_or("");
+        if !crate::authz::names_user(&param.name, prefix) {
+            return None;
+        }
+        let value = crate::authz::identity_value(&p.own, &param.name)?;
+        param.example = Some(serde_json::Value::from(value.clone()));
+        values.insert(param.name.clone(), value);
+    }
+    Some(crate::discovery::render_path(&op.path, &values))
+}
+
+/// The key a listing's records are linked by (`{"seq": 2, "href": "/api/users/alice/
+/// logbooks/2"}`): the member whose value is the last segment of the record's own link
+/// under the listing's path, and that value.
+fn linked_key(json: &serde_json::Value, concrete: &str) -> Option<(String, String)> {
+    fn walk(v: &serde_json::Value, concrete: &str, depth: usize) -> Option<(String, String)> {
+        if depth > 4 {
+            return None;
+        }
+        match v {
+            serde_json::Value::Array(a) => a.iter().take(20).find_map(|x| {
+                let m = x.as_object()?;
+                let mut links = Vec::new();
+                crate::inspect::visit(x, &mut |k, v| {
+                    if let Some(s) = v.as_str()
+                        && matches!(k, "href" | "self" | "url" | "link" | "uri")
+                    {
+                        links.push(s.to_owned());
+                    }
+                });
+                links.iter().find_map(|l| {
+                    let path = l.split(['?', '#']).next().unwrap_or(l);
+                    let at = path.find(concrete)?;
+                    let seg = path[at + concrete.len()..].strip_prefix('/')?;
+                    if seg.is_empty() || seg.contains('/') {
+                        return None;
+                    }
+                    let (k, _) = m.iter().find(|(k, v)| {
+                        (v.is_string() || v.is_number())
+                            && crate::discovery::value_text(v) == seg
+                            && !matches!(k.as_str(), "href" | "self" | "url" | "link" | "uri")
+                    })?;
+                    Some((k.clone(), seg.to_owned()))
+                })
+            }),
+            serde_json::Value::Object(m) => m.values().find_map(|x| walk(x, concrete, depth + 1)),
+            _ => None,
+        }
+    }
+    walk(json, concrete, 0)
 }
 
 /// The key of a listing's first record and its value: its `id`, else its `uuid` or `slug`
@@ -361,7 +467,8 @@ fn links_of(p: &Probe, r: &crate::engine::Response) -> Vec<String> {
 
 /// Keeps `path` as an operation of its shape (`/users/7` is `GET /users/{id}`), once.
 fn keep(found: &mut Vec<Operation>, path: &str) {
-    let op = crate::probe::seen_operation(path);
+    let known: Vec<String> = found.iter().map(|o| o.path.clone()).collect();
+    let op = crate::probe::seen_operation_under(path, &known);
     if !found.iter().any(|o| o.path == op.path) {
         found.push(op);
     }
@@ -388,10 +495,11 @@ fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::
         }
         let mut op = Operation::new(&method, &shape.path, Origin::Seen);
         op.params.clone_from(&shape.params);
-        if crate::writes::side_effect(&op).is_none()
-            && !found
-                .iter()
-                .any(|o| o.method == op.method && o.path == op.path)
+        // Those with side effects too (`DELETE /api/session`, a logout): the scan sets
+        // them aside ([`blind`]), and SC263 sends a logout last.
+        if !found
+            .iter()
+            .any(|o| o.method == op.method && o.path == op.path)
         {
             found.push(op);
         }
@@ -402,6 +510,17 @@ fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_listings_records_are_keyed_by_what_their_own_links_end_in() {
+        let listing = json!({"ok": true, "data": {"logbooks": [
+            {"seq": 2, "title": "Summer", "href": "/api/users/alice/logbooks/2"}]}});
+        assert_eq!(
+            linked_key(&listing, "/api/users/alice/logbooks"),
+            Some(("seq".to_owned(), "2".to_owned()))
+        );
+        assert_eq!(linked_key(&listing, "/api/crew"), None);
+    }
 
     #[test]
     fn a_listing_names_its_records_by_id_else_uuid_or_slug() {

@@ -327,6 +327,34 @@ fn body_len_close(a: &Response, b: &Response) -> bool {
     x > 200 && x.abs_diff(y) * 20 < x.max(y)
 }
 
+/// `text` without the values a report must not show whole: those under a sensitive key of
+/// a JSON answer (`pw_hash`, `SECRET_KEY`, `api_token`) and whatever the secret detectors
+/// find on a line, each replaced by its redacted form. The evidence of one finding often
+/// quotes an answer another rule reports for its secrets (SC210's copy of B's record holds
+/// B's password hash), and only that rule knew the value.
+pub fn without_secrets(text: &str) -> String {
+    let mut redactor = spillcheck_core::Redactor::new();
+    if let Ok(json) = serde_json::from_str::<Value>(text) {
+        visit(&json, &mut |k, v| {
+            if let Some(s) = v.as_str()
+                && spillcheck_core::vocab::is_sensitive_field(k)
+                && !spillcheck_core::vocab::is_placeholder_value(s.trim())
+            {
+                redactor.add(s);
+            }
+        });
+    }
+    let scanner = spillcheck_tokens::detect::Scanner::get();
+    let mut found = Vec::new();
+    for line in text.lines().take(4000) {
+        scanner.scan_line(line, false, &mut found);
+    }
+    for d in found {
+        redactor.add(&d.secret);
+    }
+    redactor.scrub(text).into_owned()
+}
+
 /// A body excerpt: the first `n` characters, on a char boundary.
 pub fn excerpt(text: &str, n: usize) -> String {
     match text.char_indices().nth(n) {
@@ -727,6 +755,15 @@ pub fn without_demo_records(json: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_answers_secrets_are_hidden_from_its_excerpt() {
+        let body = r#"{"user": {"name": "bob", "api_token": "q9Zr4LkP2mXw7VbN", "session_key": "k3y-9f8e7d6c5b4a3210fedc", "bio": "AKIAZ3X7Q4R2T5W8Y6U1 in a note"}}"#;
+        let out = without_secrets(body);
+        assert!(!out.contains("q9Zr4LkP2mXw7VbN"), "{out}");
+        assert!(!out.contains("AKIAZ3X7Q4R2T5W8Y6U1"), "{out}");
+        assert!(out.contains(r#""name": "bob""#), "{out}");
+    }
 
     #[test]
     fn a_forms_cross_site_request_token_is_read() {

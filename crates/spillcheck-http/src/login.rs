@@ -996,6 +996,11 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
             return Some(t.to_owned());
         }
     }
+    // A key in an object named for the session or credential it is
+    // (`{"data": {"session": {"key": …}}}`).
+    if let Some(t) = session_key_in(&json, 0) {
+        return Some(t);
+    }
     // Deeper in an envelope (`{"result": {"value": {"token": …}}}`), else any JWT.
     let (mut by_key, mut jwt) = (None, None);
     crate::inspect::visit(&json, &mut |k, v| {
@@ -1012,6 +1017,39 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
         }
     });
     by_key.or(jwt)
+}
+
+/// The `key` (`value`, `secret`, `id`) of an object named for a session, a token or a
+/// credential (`session`, `auth_token`, `credentials`), a machine-made string of 16
+/// characters or more.
+fn session_key_in(v: &Value, depth: usize) -> Option<String> {
+    let m = v.as_object()?;
+    if depth > 4 {
+        return None;
+    }
+    for (k, inner) in m {
+        let n = k.to_ascii_lowercase();
+        if let Value::Object(o) = inner
+            && ["session", "token", "credential", "auth"]
+                .iter()
+                .any(|w| n.contains(w))
+            && let Some(t) = ["key", "value", "secret", "token", "id"]
+                .iter()
+                .find_map(|f| o.get(*f).and_then(Value::as_str))
+                .filter(|t| {
+                    t.len() >= 16
+                        && !t.contains(char::is_whitespace)
+                        && t.chars().any(|ch| ch.is_ascii_digit())
+                        && t.chars().any(|ch| ch.is_ascii_alphabetic())
+                })
+        {
+            return Some(t.to_owned());
+        }
+        if let Some(t) = session_key_in(inner, depth + 1) {
+            return Some(t);
+        }
+    }
+    None
 }
 
 /// Registers and logs in a fresh user; returns its name and token.
@@ -1312,6 +1350,54 @@ fn nested_shape(text: &str, c: &crate::auth::Credentials) -> Option<Shape> {
     Some(Shape::Body {
         form: false,
         body: serde_json::json!({ wrapper: { field: c.name, "password": c.password } }),
+    })
+}
+
+/// A refusal that names the fields it wants (`login and passphrase are required`,
+/// `missing 'user_name' or 'pin'`): the credentials sent under those names. The password's
+/// field is a word for a secret the message names; the account's, a word for an account
+/// name beside it. `None` unless the message says something is missing or required.
+fn named_fields_shape(text: &str, c: &crate::auth::Credentials) -> Option<Shape> {
+    let text: String = text.chars().take(2000).collect();
+    let lower = text.to_ascii_lowercase();
+    if ![
+        "required", "missing", "must", "expected", "provide", "needed",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return None;
+    }
+    let words: Vec<&str> = lower
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let secret = words.iter().find(|w| {
+        matches!(
+            **w,
+            "password" | "passphrase" | "passwd" | "pwd" | "pass" | "secret" | "pin" | "passcode"
+        )
+    })?;
+    let account = words.iter().find(|w| {
+        matches!(
+            **w,
+            "login"
+                | "username"
+                | "user_name"
+                | "email"
+                | "user"
+                | "account"
+                | "handle"
+                | "identifier"
+                | "userid"
+                | "user_id"
+                | "mail"
+                | "name"
+        )
+    })?;
+    Some(Shape::Body {
+        form: false,
+        body: serde_json::json!({ *account: c.name, *secret: c.password }),
     })
 }
 
@@ -1641,11 +1727,18 @@ async fn log_in_for(
             }
             // The refusal names where the fields belong (`credentials.username and
             // credentials.password are required`): send them there next.
-            if !ex.response.ok()
-                && let Some(learned) = nested_shape(&ex.response.text(), c)
-                && !queue.contains(&learned)
-            {
-                queue.push(learned);
+            // A refusal answered 200 (`{"ok": false, "error": "login and passphrase are
+            // required"}`) names them as well, flat.
+            if !ex.response.ok() || crate::inspect::failure_body(&ex.response) {
+                let text = ex.response.text();
+                for learned in [nested_shape(&text, c), named_fields_shape(&text, c)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if !queue.contains(&learned) {
+                        queue.push(learned);
+                    }
+                }
             }
             // Where the API expects a cookie, the login's cookie of that name is the token.
             let in_cookie = || {
@@ -2230,6 +2323,29 @@ mod tests {
         // A flat field named in the refusal gives no nesting.
         assert!(nested_shape(r#"{"error": "password is required"}"#, &c).is_none());
         assert!(nested_shape("Invalid password.", &c).is_none());
+        // Flat fields the refusal names are used as they are.
+        assert_eq!(
+            body(named_fields_shape(
+                r#"{"ok": false, "error": "login and passphrase are required"}"#,
+                &c
+            )),
+            serde_json::json!({"login": "alice", "passphrase": "pw"})
+        );
+        assert!(named_fields_shape("Invalid password.", &c).is_none());
+        assert!(named_fields_shape(r#"{"error": "password is required"}"#, &c).is_none());
+    }
+
+    #[test]
+    fn a_session_key_is_the_token_of_a_session_object() {
+        let key = serde_json::json!({"ok": true, "data": {"session": {"key": "k3Y9fZ27qLmP0aXw4", "expires": "2026-12-05"}}});
+        assert_eq!(
+            session_key_in(&key, 0).as_deref(),
+            Some("k3Y9fZ27qLmP0aXw4")
+        );
+        // A setting's key, or a session's number, is no token.
+        let other =
+            serde_json::json!({"settings": {"key": "theme-dark-mode-on"}, "session": {"id": 42}});
+        assert_eq!(session_key_in(&other, 0), None);
     }
 
     #[test]

@@ -623,7 +623,7 @@ impl Probe {
             request_headers,
             status: e.response.status,
             response_headers,
-            body_excerpt: inspect::excerpt(&e.response.text(), 600),
+            body_excerpt: inspect::excerpt(&inspect::without_secrets(&e.response.text()), 600),
         }
     }
 
@@ -752,6 +752,47 @@ pub(crate) fn seen_operation(link: &str) -> Operation {
         }
     }
     op
+}
+
+/// [`seen_operation`], where a known template whose last segment is a parameter names the
+/// start of the link (`/api/crew/{slug}` for `/api/crew/jonas-pereira-3f1a/card`): the
+/// link's value there is that parameter (`/api/crew/{slug}/card`), so the items' links are
+/// one operation, not one per item. The value must look like one (a digit, a dash or an
+/// underscore in it), not a word such as `stats`.
+pub(crate) fn seen_operation_under(link: &str, known: &[String]) -> Operation {
+    let segs: Vec<&str> = link.split('/').collect();
+    for t in known {
+        let ts: Vec<&str> = t.split('/').collect();
+        if !ts
+            .last()
+            .is_some_and(|x| x.starts_with('{') && x.ends_with('}'))
+            || ts.len() >= segs.len()
+        {
+            continue;
+        }
+        let value = segs[ts.len() - 1];
+        if !value.contains(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+            || template_fit(t, &segs[..ts.len()].join("/")).is_none()
+        {
+            continue;
+        }
+        let rest = seen_operation(&format!("/{}", segs[ts.len()..].join("/")));
+        if rest.path.contains('{') {
+            continue; // more ids further on: the plain shape names them
+        }
+        let mut op = Operation::new("GET", &format!("{t}{}", rest.path), Origin::Seen);
+        let values: BTreeMap<&str, &str> = ts
+            .iter()
+            .zip(&segs)
+            .filter(|(t, _)| t.starts_with('{'))
+            .map(|(t, v)| (t.trim_matches(['{', '}']), *v))
+            .collect();
+        for p in &mut op.params {
+            p.example = values.get(p.name.as_str()).map(|v| Value::from(*v));
+        }
+        return op;
+    }
+    seen_operation(link)
 }
 
 pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
@@ -1496,7 +1537,12 @@ async fn learn(
     let mut seen = login_seen;
     // Nothing described and no source: the operations a tester finds by hand.
     if ops.is_empty() {
-        let (found, unsent) = crate::crawl::blind(p).await;
+        let (found, unsent, aside) = crate::crawl::blind(p).await;
+        for op in unprobed(&aside) {
+            if !p.set_aside.iter().any(|x| x.op.key() == op.op.key()) {
+                p.set_aside.push(op);
+            }
+        }
         if !unsent.is_empty() {
             p.diagnose(
                 DiagnosticLevel::Warning,
@@ -1622,7 +1668,7 @@ async fn learn(
                     {
                         continue;
                     }
-                    let op = seen_operation(&link);
+                    let op = seen_operation_under(&link, &known_templates);
                     if !probed
                         .iter()
                         .chain(std::iter::once(&pr))
@@ -1720,8 +1766,15 @@ async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
             .ops
             .iter_mut()
             .find(|pr| &pr.op.method == method && &pr.op.path == path)
-            && let Some(b) = pr.op.body.as_mut()
         {
+            // An operation found without a description had no body: the corrected one is
+            // its body from now on.
+            let b = pr.op.body.get_or_insert_with(|| crate::discovery::Body {
+                content_type: "application/json".to_owned(),
+                example: Value::Null,
+                properties: Vec::new(),
+                from_code: Vec::new(),
+            });
             b.example = body.clone();
             b.properties = body
                 .as_object()
@@ -2175,6 +2228,18 @@ mod tests {
         let u = seen_operation("/files/0f8fad5b-d9cb-469f-a165-70867728950e/raw");
         assert_eq!(u.path, "/files/{id}/raw");
         assert_eq!(seen_operation("/api/users/me").path, "/api/users/me");
+        // Under a known item template, the item's value is its parameter.
+        let known = vec!["/api/crew/{slug}".to_owned()];
+        let card = seen_operation_under("/api/crew/jonas-pereira-3f1a/card", &known);
+        assert_eq!(card.path, "/api/crew/{slug}/card");
+        assert_eq!(
+            card.params[0].example,
+            Some(Value::from("jonas-pereira-3f1a"))
+        );
+        assert_eq!(
+            seen_operation_under("/api/crew/stats/summary", &known).path,
+            "/api/crew/stats/summary"
+        );
     }
 
     #[test]

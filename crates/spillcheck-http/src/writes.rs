@@ -640,22 +640,35 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         {
             continue;
         }
-        let Some(Value::Object(sent)) = ex.request.sent_json() else {
+        let Some(Value::Object(mut sent)) = ex.request.sent_json() else {
             continue;
         };
-        let Some(fixed) = repaired_body(&sent, &ex.response.text(), &known_fields(ops, pr)) else {
-            continue;
-        };
-        if let Some(again) = send(p, pr, Value::Object(fixed.clone()), "user A").await
-            && again.response.ok()
-            && !crate::inspect::failure_body(&again.response)
-        {
-            out.repaired.push((
-                pr.op.method.clone(),
-                pr.op.path.clone(),
-                Value::Object(fixed),
-            ));
-            valid[i] = Some(again);
+        let mut error = ex.response.text().into_owned();
+        // A body the error names missing or allowed fields of (`full_name is required`,
+        // `rank must be one of master, mate`): completed, one answer at a time (three).
+        for _ in 0..3 {
+            let Some(fixed) = repaired_body(&sent, &error, &known_fields(ops, pr))
+                .or_else(|| completed_body(&sent, &error))
+            else {
+                break;
+            };
+            let Some(again) = send(p, pr, Value::Object(fixed.clone()), "user A").await else {
+                break;
+            };
+            if again.response.ok() && !crate::inspect::failure_body(&again.response) {
+                out.repaired.push((
+                    pr.op.method.clone(),
+                    pr.op.path.clone(),
+                    Value::Object(fixed),
+                ));
+                valid[i] = Some(again);
+                break;
+            }
+            if matches!(again.response.status, 401 | 403 | 404 | 405) {
+                break;
+            }
+            error = again.response.text().into_owned();
+            sent = fixed;
         }
     }
     let mut created: Vec<&Probed> = Vec::new();
@@ -843,6 +856,114 @@ pub(crate) fn repaired_body(
         }
     }
     (changed && !out.is_empty()).then_some(out)
+}
+
+/// `sent` completed with what a validation error asks for: the fields it names as
+/// required or missing (`full_name is required`, `missing field 'title'`, `{"errors":
+/// {"title": ["Missing data for required field."]}}`), a field it says must be one of
+/// some values set to the first (`rank must be one of master, mate`), and, for a body the
+/// API found nothing in (`nothing to update; allowed: rank, phone, notes`), one field it
+/// allows (a text field first). `None` when the error asks for nothing new.
+pub(crate) fn completed_body(sent: &Map<String, Value>, error: &str) -> Option<Map<String, Value>> {
+    use std::sync::OnceLock;
+    static RES: OnceLock<[regex::Regex; 4]> = OnceLock::new();
+    let [required, missing, one_of, allowed] = RES.get_or_init(|| {
+        [
+            // `full_name is required`, `login and passphrase are required`
+            regex::Regex::new(r"(?i)\b([a-z][a-z0-9_]*(?:(?:,| and| or) [a-z][a-z0-9_]*)*) (?:is|are) (?:required|missing|mandatory)")
+                .expect("regex"),
+            // `missing field 'title'`, `'title' is a required property`, `field required: title`
+            regex::Regex::new(r#"(?i)(?:missing (?:required )?(?:field|parameter|property|key|value)s?:? ['"`]?([a-z][a-z0-9_]*)|['"`]([a-z][a-z0-9_]*)['"`] is a required property)"#)
+                .expect("regex"),
+            // `rank must be one of master, mate, bosun`, `status: must be one of: a, b`
+            regex::Regex::new(r#"(?i)['"`]?([a-z][a-z0-9_]*)['"`]?:? (?:must be|should be|is not) one of:? \[?['"`]?([a-z0-9_-]+)"#)
+                .expect("regex"),
+            // `allowed: rank, phone, email`, `allowed fields are: title, body`
+            regex::Regex::new(r"(?i)allowed(?: fields| keys)?(?: are)?:? ([a-z][a-z0-9_]*(?:, ?[a-z][a-z0-9_]*)*)")
+                .expect("regex"),
+        ]
+    });
+    let text: String = error.chars().take(4000).collect();
+    let mut out = sent.clone();
+    let add = |out: &mut Map<String, Value>, name: &str| {
+        let name = name.trim();
+        if !name.is_empty()
+            && !out.contains_key(name)
+            && !matches!(name, "field" | "body" | "json" | "data" | "it" | "this")
+        {
+            out.insert(
+                name.to_owned(),
+                crate::discovery::field_value(name, "string"),
+            );
+        }
+    };
+    for caps in required.captures_iter(&text) {
+        for name in caps[1]
+            .split([',', ' '])
+            .filter(|w| !matches!(*w, "" | "and" | "or"))
+        {
+            add(&mut out, name);
+        }
+    }
+    for caps in missing.captures_iter(&text) {
+        if let Some(m) = caps.get(1).or_else(|| caps.get(2)) {
+            add(&mut out, m.as_str());
+        }
+    }
+    // Marshmallow's and pydantic's answers: the error object's keys.
+    if let Ok(json) = serde_json::from_str::<Value>(&text) {
+        crate::inspect::visit(&json, &mut |k, v| {
+            let says = |s: &str| {
+                let s = s.to_ascii_lowercase();
+                s.contains("required") || s.contains("missing")
+            };
+            let required_here = match v {
+                Value::String(s) => says(s),
+                Value::Array(a) => a.iter().any(|x| x.as_str().is_some_and(says)),
+                _ => false,
+            };
+            if required_here
+                && k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && !matches!(
+                    k,
+                    "error" | "message" | "detail" | "msg" | "errors" | "description"
+                )
+            {
+                add(&mut out, k);
+            }
+        });
+    }
+    for caps in one_of.captures_iter(&text) {
+        let (name, first) = (&caps[1], &caps[2]);
+        if out.get(name).is_none_or(|v| v.as_str() != Some(first)) {
+            out.insert(name.to_owned(), Value::from(first.to_owned()));
+        }
+    }
+    if out == *sent
+        && let Some(caps) = allowed.captures(&text)
+    {
+        let names: Vec<&str> = caps[1].split(',').map(str::trim).collect();
+        let text_like = [
+            "notes",
+            "note",
+            "description",
+            "title",
+            "name",
+            "body",
+            "comment",
+            "bio",
+            "text",
+            "summary",
+        ];
+        if let Some(name) = names
+            .iter()
+            .find(|n| text_like.contains(n))
+            .or_else(|| names.first())
+        {
+            add(&mut out, name);
+        }
+    }
+    (out != *sent).then_some(out)
 }
 
 /// Logins, registrations and token operations create sessions and accounts, not objects.
@@ -1102,7 +1223,12 @@ pub(crate) fn distinct_names(v: &mut Value, suffix: &str) {
 
 fn make_distinct(v: &mut Value, suffix: &str, names: bool) {
     match v {
-        Value::String(s) if s == "spillcheck" => *s = format!("spillcheck_{suffix}"),
+        // Letters and digits only, as below: a pattern such as `^[a-z0-9-]{1,30}$` (a
+        // tag) takes it where an underscore would fail it.
+        Value::String(s) if s == "spillcheck" => {
+            let tail: String = suffix.chars().filter(char::is_ascii_alphanumeric).collect();
+            *s = format!("spillcheck{tail}");
+        }
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
                 // A name, title or address taken from the description's example is the same
@@ -1365,6 +1491,36 @@ mod tests {
     use crate::discovery::Origin;
 
     #[test]
+    fn a_validation_error_completes_the_body() {
+        let empty = Map::new();
+        let body =
+            completed_body(&empty, r#"{"ok": false, "error": "full_name is required"}"#).unwrap();
+        assert!(body.contains_key("full_name"), "{body:?}");
+        let next = completed_body(
+            &body,
+            r#"{"ok": false, "error": "rank must be one of master, mate, bosun"}"#,
+        )
+        .unwrap();
+        assert_eq!(next["rank"], "master");
+        let marshmallow = completed_body(
+            &empty,
+            r#"{"errors": {"json": {"title": ["Missing data for required field."]}}}"#,
+        )
+        .unwrap();
+        assert!(
+            marshmallow.contains_key("title") && !marshmallow.contains_key("json"),
+            "{marshmallow:?}"
+        );
+        let allowed = completed_body(
+            &empty,
+            "nothing to update; allowed: rank, phone, email, notes",
+        )
+        .unwrap();
+        assert_eq!(allowed.keys().collect::<Vec<_>>(), ["notes"]);
+        assert!(completed_body(&empty, r#"{"error": "not found"}"#).is_none());
+    }
+
+    #[test]
     fn the_record_of_a_body_is_where_its_own_fields_are() {
         let mut jsonapi = serde_json::json!({"data": {"type": "vehicles", "id": "veh_1",
             "attributes": {"plate": "AB-12"}}});
@@ -1468,7 +1624,7 @@ mod tests {
         distinct_names(&mut body, "k3x");
         assert_eq!(body["book_title"], "bookTitle77k3x");
         assert_eq!(body["email"], "janek3x@example.com");
-        assert_eq!(body["username"], "spillcheck_k3x");
+        assert_eq!(body["username"], "spillcheckk3x");
         assert_eq!(body["author"]["full_name"], "Jane Doek3x");
         assert_eq!(body["genre_name"], "Fiction");
         // What is no name stays: an enum's value, a secret, a file's name.

@@ -1418,6 +1418,31 @@ fn assert_planted_found_twin_silent(
 }
 
 #[test]
+fn a_login_whose_refusal_names_its_fields_and_whose_token_is_a_session_key() {
+    // ZOO_LOGIN=passphrase: `POST /api/login` takes `{"login", "passphrase"}`, says so only
+    // in a refusal answered 200 (`{"ok": false, "error": "login and passphrase are
+    // required"}`), and hands the token out as `data.session.key`. With only the URL and
+    // the users' passwords, both users log in and the scan goes on as them.
+    let t = zoo_for_users(&[("ZOO_LOGIN", "passphrase")]);
+    let out = api_zoo_as_users(&t, &["--select", "SC210"]);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(!diags.contains("could not log in"), "{diags}");
+    let logins = t.logins();
+    assert!(
+        logins.contains(&"alice".to_owned()) && logins.contains(&"bob".to_owned()),
+        "{logins:?}\n{}",
+        stderr(&out)
+    );
+    let got = found(&report);
+    assert!(
+        got.iter().any(|g| g.0 == "SC210"),
+        "{got:?}\n{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn a_token_login_beside_the_web_form_is_preferred_to_its_session() {
     // ZOO_LOGIN=web with ZOO_API_LOGIN_PATH: a browser form at /login opens a session, and
     // a JSON login at /api/auth/login (further down the usual paths) answers the token the
