@@ -330,6 +330,20 @@ fn is_session_read(expr: &Expr) -> bool {
     }
 }
 
+/// Whether a statement returns an answer built with a 401/403 status among its arguments
+/// (`return jsonify_with_status("Access denied.", 403)`, `return make_response(body,
+/// status=401)`).
+pub(crate) fn returns_denial(stmt: &Stmt) -> bool {
+    let Stmt::Return(r) = stmt else { return false };
+    let Some(Expr::Call(c)) = r.value.as_deref() else {
+        return false;
+    };
+    c.arguments.args.iter().skip(1).any(is_denial_status)
+        || c.arguments.keywords.iter().any(|k| {
+            k.arg.as_ref().is_some_and(|a| a.as_str() == "status") && is_denial_status(&k.value)
+        })
+}
+
 /// Whether a status expression is 401 or 403.
 fn is_denial_status(expr: &Expr) -> bool {
     int_value(expr).is_some_and(|v| v == 401 || v == 403)

@@ -2807,7 +2807,47 @@ fn handler_auth<'a>(
     {
         return Some(func.name.to_string());
     }
-    capability_lookup(func, taints)
+    verified_inline(func).or_else(|| capability_lookup(func, taints))
+}
+
+/// A verifier called at the handler's top that refuses the request when it fails (`if not
+/// api_verify(): return jsonify_with_status("Access denied.", 403)`): the verifier's name
+/// says it checks the caller (verify, authenticate, a key or token check).
+fn verified_inline(func: &ast::StmtFunctionDef) -> Option<String> {
+    for stmt in &func.body {
+        let Stmt::If(i) = stmt else { continue };
+        let Expr::UnaryOp(u) = i.test.as_ref() else {
+            continue;
+        };
+        let (ast::UnaryOp::Not, Expr::Call(call)) = (u.op, u.operand.as_ref()) else {
+            continue;
+        };
+        let Some(last) = callee_last(call) else {
+            continue;
+        };
+        let l = last.to_ascii_lowercase();
+        let verifies = [
+            "verify",
+            "authenticat",
+            "authoriz",
+            "check_auth",
+            "check_token",
+            "check_key",
+            "valid_token",
+            "valid_key",
+            "logged_in",
+        ]
+        .iter()
+        .any(|w| l.contains(w));
+        if verifies
+            && i.body
+                .last()
+                .is_some_and(|s| crate::facts::is_rejection(s) || crate::facts::returns_denial(s))
+        {
+            return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
+        }
+    }
+    None
 }
 
 /// A handler that finds its record by a secret token the request carries

@@ -431,6 +431,23 @@ fn text_literal(e: &Expr) -> Option<String> {
     }
 }
 
+/// A hash made only to be compared against when the account is unknown, so a refusal
+/// takes as long for every name (`_NO_SUCH_USER_HASH = generate_password_hash("no-such-
+/// user")`): the line or the word says it is a decoy, and no account has that password.
+fn timing_decoy(cx: &Checker<'_>, call: &ast::ExprCall, literal: &str) -> bool {
+    const DECOY: &[&str] = &[
+        "dummy", "decoy", "fake", "no_such", "nosuch", "no-such", "unknown", "timing",
+        "constant_time", "not_a_real", "not-a-real", "invalid",
+    ];
+    let text = &cx.file.text;
+    let at = usize::from(ruff_text_size::Ranged::range(call).start()).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = text[start..end].to_ascii_lowercase();
+    let literal = literal.to_ascii_lowercase();
+    DECOY.iter().any(|w| line.contains(w) || literal.contains(w))
+}
+
 /// A default account's password hashed from a literal (`hashpw(b'admin', gensalt())`,
 /// `generate_password_hash("admin123")`): the password every install starts with.
 fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
@@ -447,7 +464,7 @@ fn check_hashed_literal(cx: &mut Checker<'_>, call: &ast::ExprCall) {
             .text
             .contains(&format!("verify({q}{literal}{q}"))
     });
-    if literal.len() < 3 || is_placeholder(&literal) || self_test {
+    if literal.len() < 3 || is_placeholder(&literal) || self_test || timing_decoy(cx, call, &literal) {
         return;
     }
     const SAID: &str =
