@@ -1427,6 +1427,14 @@ impl SeenIds {
         out
     }
 
+    /// The values seen under a key of this name (its normal form), wherever they were.
+    pub fn under_key(&self, name: &str) -> Vec<Value> {
+        self.by_key
+            .get(&spillcheck_core::vocab::normalize(name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Candidate values for parameter `name` of an operation whose path before the
     /// parameter is `prefix` (e.g. `/api/notes/`): ids of that collection first (else of
     /// the collections of the same name under another prefix), then ids under the

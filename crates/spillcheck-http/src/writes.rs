@@ -647,8 +647,9 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         // A body the error names missing or allowed fields of (`full_name is required`,
         // `rank must be one of master, mate`): completed, one answer at a time (three).
         for _ in 0..3 {
+            let seen = |name: &str| p.seen_a.under_key(name).into_iter().next();
             let Some(fixed) = repaired_body(&sent, &error, &known_fields(ops, pr))
-                .or_else(|| completed_body(&sent, &error))
+                .or_else(|| completed_body(&sent, &error, &seen))
             else {
                 break;
             };
@@ -864,10 +865,14 @@ pub(crate) fn repaired_body(
 /// some values set to the first (`rank must be one of master, mate`), and, for a body the
 /// API found nothing in (`nothing to update; allowed: rank, phone, notes`), one field it
 /// allows (a text field first). `None` when the error asks for nothing new.
-pub(crate) fn completed_body(sent: &Map<String, Value>, error: &str) -> Option<Map<String, Value>> {
+pub(crate) fn completed_body(
+    sent: &Map<String, Value>,
+    error: &str,
+    known: &dyn Fn(&str) -> Option<Value>,
+) -> Option<Map<String, Value>> {
     use std::sync::OnceLock;
-    static RES: OnceLock<[regex::Regex; 4]> = OnceLock::new();
-    let [required, missing, one_of, allowed] = RES.get_or_init(|| {
+    static RES: OnceLock<[regex::Regex; 5]> = OnceLock::new();
+    let [required, missing, one_of, allowed, invalid] = RES.get_or_init(|| {
         [
             // `full_name is required`, `login and passphrase are required`
             regex::Regex::new(r"(?i)\b([a-z][a-z0-9_]*(?:(?:,| and| or) [a-z][a-z0-9_]*)*) (?:is|are) (?:required|missing|mandatory)")
@@ -880,6 +885,9 @@ pub(crate) fn completed_body(sent: &Map<String, Value>, error: &str) -> Option<M
                 .expect("regex"),
             // `allowed: rank, phone, email`, `allowed fields are: title, body`
             regex::Regex::new(r"(?i)allowed(?: fields| keys)?(?: are)?:? ([a-z][a-z0-9_]*(?:, ?[a-z][a-z0-9_]*)*)")
+                .expect("regex"),
+            // `vessel_imo must be a 7-digit IMO number`, `owner_id is not a valid id`
+            regex::Regex::new(r"(?i)\b([a-z][a-z0-9_]*) (?:must be an? |is not an? valid |is invalid|should be an? )")
                 .expect("regex"),
         ]
     });
@@ -937,6 +945,17 @@ pub(crate) fn completed_body(sent: &Map<String, Value>, error: &str) -> Option<M
         let (name, first) = (&caps[1], &caps[2]);
         if out.get(name).is_none_or(|v| v.as_str() != Some(first)) {
             out.insert(name.to_owned(), Value::from(first.to_owned()));
+        }
+    }
+    // A value of a kind the API checks (`vessel_imo must be a 7-digit IMO number`): one the
+    // scan saw under that name or its last word (`imo` of the vessels listed).
+    for caps in invalid.captures_iter(&text) {
+        let name = &caps[1];
+        let last = name.rsplit('_').next().unwrap_or(name);
+        if let Some(v) = known(name).or_else(|| known(last))
+            && out.get(name) != Some(&v)
+        {
+            out.insert(name.to_owned(), v);
         }
     }
     if out == *sent
@@ -1493,18 +1512,25 @@ mod tests {
     #[test]
     fn a_validation_error_completes_the_body() {
         let empty = Map::new();
-        let body =
-            completed_body(&empty, r#"{"ok": false, "error": "full_name is required"}"#).unwrap();
+        let none = |_: &str| -> Option<Value> { None };
+        let body = completed_body(
+            &empty,
+            r#"{"ok": false, "error": "full_name is required"}"#,
+            &none,
+        )
+        .unwrap();
         assert!(body.contains_key("full_name"), "{body:?}");
         let next = completed_body(
             &body,
             r#"{"ok": false, "error": "rank must be one of master, mate, bosun"}"#,
+            &none,
         )
         .unwrap();
         assert_eq!(next["rank"], "master");
         let marshmallow = completed_body(
             &empty,
             r#"{"errors": {"json": {"title": ["Missing data for required field."]}}}"#,
+            &none,
         )
         .unwrap();
         assert!(
@@ -1514,10 +1540,15 @@ mod tests {
         let allowed = completed_body(
             &empty,
             "nothing to update; allowed: rank, phone, email, notes",
+            &none,
         )
         .unwrap();
         assert_eq!(allowed.keys().collect::<Vec<_>>(), ["notes"]);
-        assert!(completed_body(&empty, r#"{"error": "not found"}"#).is_none());
+        assert!(completed_body(&empty, r#"{"error": "not found"}"#, &none).is_none());
+        // A value the scan saw under the field's last word.
+        let imo = |n: &str| (n == "imo").then(|| Value::from("8801125"));
+        let fixed = completed_body(&next, "vessel_imo must be a 7-digit IMO number", &imo).unwrap();
+        assert_eq!(fixed["vessel_imo"], "8801125");
     }
 
     #[test]

@@ -258,7 +258,7 @@ struct RawRoute<'a> {
     decorator_at: Option<usize>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Hook<'a> {
     receiver: String,
     app_level: bool,
@@ -267,6 +267,10 @@ struct Hook<'a> {
     file_index: usize,
     /// The file the hook function is defined in.
     def_file: usize,
+    /// The texts a helper that installs the hook was handed beside the blueprint
+    /// (`install_auth(blp, public_endpoints=("export_project",))`): what its allow-list
+    /// may name.
+    handed: Vec<String>,
 }
 
 /// Everything gathered from all files before resolution.
@@ -331,6 +335,12 @@ struct Gathered<'a> {
     resources: Vec<Resource<'a>>,
     /// `app.before_request(fn)` calls: (receiver, function name, app level, file).
     hook_calls: Vec<(String, String, bool, usize)>,
+    /// The functions the gathering is inside of, innermost last.
+    enclosing: Vec<&'a ast::StmtFunctionDef>,
+    /// Hooks a helper installs on the blueprint it is handed (`def install_auth(blp):
+    /// @blp.before_request …`): (helper, the parameter's position and name, the hook with
+    /// that parameter as receiver). Each call of the helper installs it on its argument.
+    hook_templates: Vec<(String, usize, String, bool, Hook<'a>)>,
     /// Calls made as statements or assigned (`api = configure(bp, routes)`), per file: where
     /// a route-table registrar is called.
     calls: Vec<(usize, &'a ast::ExprCall)>,
@@ -661,7 +671,9 @@ impl<'a> Gathered<'a> {
                     if class.is_some() {
                         self.in_class = class;
                     }
+                    self.enclosing.push(f);
                     self.visit_body(&f.body, file, None, false);
+                    self.enclosing.pop();
                     self.in_class = outer;
                 }
                 Stmt::ClassDef(c) => {
@@ -1756,7 +1768,7 @@ impl<'a> Gathered<'a> {
                             | "app_url_value_preprocessor"
                     ) {
                         let receiver = dotted(&a.value).unwrap_or_default();
-                        self.hooks.push(Hook {
+                        let hook = Hook {
                             receiver,
                             app_level: matches!(
                                 attr,
@@ -1765,7 +1777,28 @@ impl<'a> Gathered<'a> {
                             func: f,
                             file_index: file,
                             def_file: file,
+                            handed: Vec::new(),
+                        };
+                        // On a parameter of the helper it is defined in: installed where
+                        // the helper is called, on what it is handed.
+                        let helper = self.enclosing.last().and_then(|outer| {
+                            let at = outer
+                                .parameters
+                                .args
+                                .iter()
+                                .position(|x| x.parameter.name.as_str() == hook.receiver)?;
+                            let method = outer.parameters.args.first().is_some_and(|x| {
+                                matches!(x.parameter.name.as_str(), "self" | "cls")
+                            });
+                            Some((outer.name.to_string(), at, method))
                         });
+                        match helper {
+                            Some((name, at, method)) => {
+                                let param = hook.receiver.clone();
+                                self.hook_templates.push((name, at, param, method, hook));
+                            }
+                            None => self.hooks.push(hook),
+                        }
                     }
                 }
                 _ => {}
@@ -2363,6 +2396,46 @@ impl<'a> Gathered<'a> {
         g.route_tables(files);
         g.registrars();
         g.project_route_decorators();
+        // Hooks a helper installs on what it is handed: one per call of the helper.
+        for (helper, at, param, method, hook) in std::mem::take(&mut g.hook_templates) {
+            for &(call_file, call) in &g.calls {
+                if crate::ast_util::callee_last(call) != Some(helper.as_str()) {
+                    continue;
+                }
+                // A method called on its instance is handed its arguments after `self`.
+                let at = if method && matches!(call.func.as_ref(), Expr::Attribute(_)) {
+                    at.saturating_sub(1)
+                } else {
+                    at
+                };
+                let arg = call.arguments.args.get(at).or_else(|| {
+                    call.arguments
+                        .keywords
+                        .iter()
+                        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == param))
+                        .map(|k| &k.value)
+                });
+                if let Some(receiver) = arg.and_then(dotted) {
+                    let mut handed: Vec<String> = Vec::new();
+                    for (i, e) in call.arguments.args.iter().enumerate() {
+                        if i != at {
+                            handed.extend(strings_in(e).into_iter().map(str::to_owned));
+                        }
+                    }
+                    for k in &call.arguments.keywords {
+                        if k.arg.as_ref().is_none_or(|a| a.as_str() != param) {
+                            handed.extend(strings_in(&k.value).into_iter().map(str::to_owned));
+                        }
+                    }
+                    g.hooks.push(Hook {
+                        receiver,
+                        file_index: call_file,
+                        handed,
+                        ..hook.clone()
+                    });
+                }
+            }
+        }
         // Hooks registered by call: `app.before_request(check)` (collected while gathering).
         for (receiver, name, app_level, call_file) in std::mem::take(&mut g.hook_calls) {
             if let Some(defs) = g.functions.get(&name) {
@@ -2373,6 +2446,7 @@ impl<'a> Gathered<'a> {
                         func: f,
                         file_index: call_file,
                         def_file,
+                        handed: Vec::new(),
                     });
                 }
             }
@@ -3367,6 +3441,8 @@ fn hook_exempts(hook: &Hook<'_>, g: &Gathered<'_>, endpoint: &str, path: &str) -
         }
         // Strings in the test itself, and in constants it names.
         let mut values: Vec<String> = strings_in(&i.test).into_iter().map(str::to_owned).collect();
+        // What the helper that installed the hook was handed (its allow-list's names).
+        values.extend(hook.handed.iter().cloned());
         crate::ast_util::each_expr(&i.test, &mut |e| {
             if let Expr::Name(n) = e
                 && let Some(v) = g.constants.get(&(hook.file_index, n.id.to_string()))
