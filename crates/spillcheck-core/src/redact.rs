@@ -57,6 +57,9 @@ fn patterns() -> &'static [(Regex, usize)] {
                 r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
                 0,
             ),
+            // A token's header and claims without the signature (cut off, or sent so to
+            // see whether it is checked): who it names and its claims, elided too.
+            (r"\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{4,}", 0),
             // The credential after an Authorization scheme, on the same line (not the
             // next word of a sentence or the option on the next line of a help text).
             (
@@ -268,6 +271,17 @@ fn replace_as_value(text: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_without_its_signature_is_hidden_too() {
+        let r = Redactor::new();
+        let out = r.scrub("GET /api/tokens/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9/check");
+        assert!(!out.contains("eyJzdWIiOiJhbGljZSJ9"), "{out}");
+        assert!(
+            out.starts_with("GET /api/tokens/") && out.ends_with("/check"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn password_hashes_are_hidden_in_any_text() {
