@@ -257,15 +257,19 @@ def create_app():
     @app.before_request
     def record():
         if request.path != "/_requests":
-            RECEIVED.append({"method": request.method, "path": request.path,
+            g.received = {"method": request.method, "path": request.path,
                              "names_password": "password" in request.get_data(as_text=True),
                              "marked": "spillcheck-" in request.get_data(as_text=True),
                              "if_match": "If-Match" in request.headers,
                              "label": (request.get_json(silent=True) or {}).get("label")
-                             if request.is_json and isinstance(request.get_json(silent=True), dict) else None})
+                             if request.is_json and isinstance(request.get_json(silent=True), dict) else None}
+            RECEIVED.append(g.received)
 
     @app.after_request
     def headers(response):
+        # The answer's status beside the request (refused writes are logged too).
+        if "received" in g:
+            g.received["status"] = response.status_code
         response.headers["Cache-Control"] = "no-store"
         response.headers["Server"] = "zoo"
         return response

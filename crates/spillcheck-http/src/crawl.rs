@@ -218,15 +218,20 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
     }
     found.truncate(MAX_OPS);
     // The writes with side effects an `Allow` header named, set aside.
-    let (aside, found): (Vec<Operation>, Vec<Operation>) = found
-        .into_iter()
-        .partition(|o| o.method != "GET" && crate::writes::side_effect(o).is_some());
-    for op in &aside {
-        if let Some(why) = crate::writes::side_effect(op) {
-            unsent.push(format!("{} {} ({why})", op.method, op.path));
+    let (mut kept, mut aside) = (Vec::new(), Vec::new());
+    for op in found {
+        let why = (op.method != "GET")
+            .then(|| crate::writes::side_effect(&op).map(str::to_owned))
+            .flatten();
+        match why {
+            Some(why) => {
+                unsent.push(format!("{} {} ({why})", op.method, op.path));
+                aside.push(op);
+            }
+            None => kept.push(op),
         }
     }
-    (found, unsent, aside)
+    (kept, unsent, aside)
 }
 
 /// Tries `{collection}/{value}` (a record's key in the listing); an item that answers is
@@ -286,6 +291,7 @@ fn own_collection(p: &Probe, op: &mut Operation) -> Option<String> {
 /// logbooks/2"}`): the member whose value is the last segment of the record's own link
 /// under the listing's path, and that value.
 fn linked_key(json: &serde_json::Value, concrete: &str) -> Option<(String, String)> {
+    const LINK: &[&str] = &["href", "self", "url", "link", "uri"];
     fn walk(v: &serde_json::Value, concrete: &str, depth: usize) -> Option<(String, String)> {
         if depth > 4 {
             return None;
@@ -296,7 +302,7 @@ fn linked_key(json: &serde_json::Value, concrete: &str) -> Option<(String, Strin
                 let mut links = Vec::new();
                 crate::inspect::visit(x, &mut |k, v| {
                     if let Some(s) = v.as_str()
-                        && matches!(k, "href" | "self" | "url" | "link" | "uri")
+                        && LINK.contains(&k)
                     {
                         links.push(s.to_owned());
                     }
@@ -311,7 +317,7 @@ fn linked_key(json: &serde_json::Value, concrete: &str) -> Option<(String, Strin
                     let (k, _) = m.iter().find(|(k, v)| {
                         (v.is_string() || v.is_number())
                             && crate::discovery::value_text(v) == seg
-                            && !matches!(k.as_str(), "href" | "self" | "url" | "link" | "uri")
+                            && !LINK.contains(&k.as_str())
                     })?;
                     Some((k.clone(), seg.to_owned()))
                 })

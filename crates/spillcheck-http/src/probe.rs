@@ -1804,9 +1804,7 @@ async fn write(p: &mut Probe, refused: usize) -> Vec<String> {
             // its body from now on.
             let b = pr.op.body.get_or_insert_with(|| crate::discovery::Body {
                 content_type: "application/json".to_owned(),
-                example: Value::Null,
-                properties: Vec::new(),
-                from_code: Vec::new(),
+                ..Default::default()
             });
             b.example = body.clone();
             b.properties = body

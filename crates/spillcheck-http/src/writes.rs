@@ -644,11 +644,12 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             continue;
         };
         let mut error = ex.response.text().into_owned();
+        let known = known_fields(ops, pr);
+        let seen = |name: &str| p.seen_a.under_key(name).into_iter().next();
         // A body the error names missing or allowed fields of (`full_name is required`,
         // `rank must be one of master, mate`): completed, one answer at a time (three).
         for _ in 0..3 {
-            let seen = |name: &str| p.seen_a.under_key(name).into_iter().next();
-            let Some(fixed) = repaired_body(&sent, &error, &known_fields(ops, pr))
+            let Some(fixed) = repaired_body(&sent, &error, &known)
                 .or_else(|| completed_body(&sent, &error, &seen))
             else {
                 break;
@@ -760,10 +761,12 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
     )
     .await;
     if p.enabled("SC220") {
-        let _ = join_all(writes.iter().filter_map(|pr| {
+        // A malformed update the API carried out changed A's record too: set back as well.
+        let malformed = join_all(writes.iter().filter_map(|pr| {
             malformed_body(&pr.op).map(|mut body| {
                 keep_own_account(p, pr, &mut body);
-                send_one(pr, body, "user A (malformed input)")
+                let sent = send_one(pr, body, "user A (malformed input)");
+                async move { (*pr, sent.await) }
             })
         }))
         .await;
@@ -771,6 +774,15 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             list_body(&pr.op).map(|body| send(p, pr, body, "user A (a list for an object)"))
         }))
         .await;
+        for (pr, ex) in malformed {
+            if let Some(ex) = ex
+                && matches!(pr.op.method.as_str(), "PUT" | "PATCH")
+                && ex.response.ok()
+                && !crate::inspect::failure_body(&ex.response)
+            {
+                changed.push((pr, ex));
+            }
+        }
     }
     restore_own(p, &changed).await;
     out
@@ -1404,7 +1416,7 @@ pub fn with_record<R>(
 /// at least one.
 fn record_in<'v>(
     v: &'v Value,
-    keys: &[&String],
+    keys: &[String],
     depth: usize,
 ) -> Option<(usize, &'v Map<String, Value>)> {
     let m = v.as_object()?;
@@ -1429,13 +1441,14 @@ fn record_in<'v>(
 /// of) what could not be set back.
 async fn restore_own(p: &Probe, changed: &[(&Probed, Arc<Exchange>)]) {
     let mut failed: Vec<String> = Vec::new();
+    let exchanges = p.engine.exchanges();
     for (pr, ex) in changed {
         let Some(Value::Object(sent)) = ex.request.sent_json() else {
             continue;
         };
         let path = ex.request.url.path().to_owned();
         let me = crate::probe::is_me_path(&pr.op.path);
-        let Some(before) = p.engine.exchanges().into_iter().find(|e| {
+        let Some(before) = exchanges.iter().find(|e| {
             e.seq < ex.seq
                 && e.request.actor == Actor::UserA
                 && e.request.method == Method::GET
@@ -1455,7 +1468,6 @@ async fn restore_own(p: &Probe, changed: &[(&Probed, Arc<Exchange>)]) {
         let mut body = sent.clone();
         let differs = with_record(&mut body, &at, |record| {
             let keys: Vec<String> = record.keys().cloned().collect();
-            let keys: Vec<&String> = keys.iter().collect();
             let Some((_, original)) = record_in(&json, &keys, 0) else {
                 return false;
             };
@@ -1567,8 +1579,7 @@ mod tests {
         // The answer's record: the object holding most of the body's fields.
         let answer =
             serde_json::json!({"data": {"id": "veh_1", "attributes": {"plate": "X", "vin": "V"}}});
-        let plate = "plate".to_owned();
-        let (n, rec) = record_in(&answer, &[&plate], 0).unwrap();
+        let (n, rec) = record_in(&answer, &["plate".to_owned()], 0).unwrap();
         assert_eq!((n, rec.get("vin")), (1, Some(&Value::from("V"))));
     }
 

@@ -565,10 +565,8 @@ async fn under_own_parents(
     id: &str,
     bx: &Exchange,
 ) -> Option<Finding> {
-    let index = pr.op.path.split('/').position(|s| s.starts_with('{') && s.ends_with('}') && {
-        let name = &s[1..s.len() - 1];
-        pr.op.path_params().last().is_some_and(|x| x.name == name)
-    })?;
+    let last = format!("{{{}}}", pr.op.path_params().last()?.name);
+    let index = pr.op.path.split('/').position(|s| s == last)?;
     let mixed = crate::discovery::with_segment(&pr.op.path, &pr.path, index, id)?;
     if mixed.contains('{') || bx.request.url.path() == mixed {
         return None;

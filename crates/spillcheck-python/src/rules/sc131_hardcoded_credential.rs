@@ -439,11 +439,9 @@ fn timing_decoy(cx: &Checker<'_>, call: &ast::ExprCall, literal: &str) -> bool {
         "dummy", "decoy", "fake", "no_such", "nosuch", "no-such", "unknown", "timing",
         "constant_time", "not_a_real", "not-a-real", "invalid",
     ];
-    let text = &cx.file.text;
-    let at = usize::from(ruff_text_size::Ranged::range(call).start()).min(text.len());
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = text[start..end].to_ascii_lowercase();
+    let at = ruff_text_size::Ranged::range(call).start();
+    let (start, end) = (cx.file.line_start(at), cx.file.line_end(at));
+    let line = cx.file.text[start.to_usize()..end.to_usize()].to_ascii_lowercase();
     let literal = literal.to_ascii_lowercase();
     DECOY.iter().any(|w| line.contains(w) || literal.contains(w))
 }
