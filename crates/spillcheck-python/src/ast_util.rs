@@ -106,6 +106,51 @@ pub(crate) fn int_value(expr: &Expr) -> Option<i64> {
     }
 }
 
+/// An HTTP status written as a number or by name: `500`, `HTTPStatus.INTERNAL_SERVER_ERROR`,
+/// `http.HTTPStatus.NOT_FOUND`, DRF-style `status.HTTP_404_NOT_FOUND`.
+pub(crate) fn status_code(expr: &Expr) -> Option<i64> {
+    if let Some(n) = int_value(expr) {
+        return Some(n);
+    }
+    let Expr::Attribute(a) = expr else {
+        return None;
+    };
+    let name = a.attr.as_str();
+    if let Some(rest) = name.strip_prefix("HTTP_") {
+        return rest.get(..3).and_then(|d| d.parse().ok());
+    }
+    let owner_is_status = match a.value.as_ref() {
+        Expr::Name(n) => n.id.as_str() == "HTTPStatus",
+        Expr::Attribute(o) => o.attr.as_str() == "HTTPStatus",
+        _ => false,
+    };
+    if !owner_is_status {
+        return None;
+    }
+    Some(match name {
+        "OK" => 200,
+        "CREATED" => 201,
+        "ACCEPTED" => 202,
+        "NO_CONTENT" => 204,
+        "BAD_REQUEST" => 400,
+        "UNAUTHORIZED" => 401,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "METHOD_NOT_ALLOWED" => 405,
+        "CONFLICT" => 409,
+        "GONE" => 410,
+        "PRECONDITION_FAILED" => 412,
+        "UNPROCESSABLE_ENTITY" | "UNPROCESSABLE_CONTENT" => 422,
+        "TOO_MANY_REQUESTS" => 429,
+        "INTERNAL_SERVER_ERROR" => 500,
+        "NOT_IMPLEMENTED" => 501,
+        "BAD_GATEWAY" => 502,
+        "SERVICE_UNAVAILABLE" => 503,
+        "GATEWAY_TIMEOUT" => 504,
+        _ => return None,
+    })
+}
+
 /// Keyword argument by name.
 pub(crate) fn kwarg<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a Expr> {
     call.arguments.find_keyword(name).map(|k| &k.value)

@@ -2888,40 +2888,82 @@ fn handler_auth<'a>(
 /// api_verify(): return jsonify_with_status("Access denied.", 403)`): the verifier's name
 /// says it checks the caller (verify, authenticate, a key or token check).
 fn verified_inline(func: &ast::StmtFunctionDef) -> Option<String> {
-    for stmt in &func.body {
+    inline_verifier_in(&func.body, 0)
+}
+
+/// The refusing verifier among `body`'s `if`s, looking one `if` deep (`if twilio_config is not
+/// None: … if not RequestValidator(token).validate(url, form, signature): return 403`).
+fn inline_verifier_in(body: &[Stmt], depth: usize) -> Option<String> {
+    for stmt in body {
         let Stmt::If(i) = stmt else { continue };
-        let Expr::UnaryOp(u) = i.test.as_ref() else {
-            continue;
-        };
-        let (ast::UnaryOp::Not, Expr::Call(call)) = (u.op, u.operand.as_ref()) else {
-            continue;
-        };
-        let Some(last) = callee_last(call) else {
-            continue;
-        };
-        let l = last.to_ascii_lowercase();
-        let verifies = [
-            "verify",
-            "authenticat",
-            "authoriz",
-            "check_auth",
-            "check_token",
-            "check_key",
-            "valid_token",
-            "valid_key",
-            "logged_in",
-        ]
-        .iter()
-        .any(|w| l.contains(w));
-        if verifies
-            && i.body
-                .last()
-                .is_some_and(|s| crate::facts::is_rejection(s) || crate::facts::returns_denial(s))
-        {
+        let refuses = i
+            .body
+            .last()
+            .is_some_and(|s| crate::facts::is_rejection(s) || crate::facts::returns_denial(s));
+        if refuses && let Some(call) = negated_verifier(&i.test) {
+            let last = callee_last(call).unwrap_or_default();
             return Some(crate::ast_util::callee(call).unwrap_or_else(|| last.to_owned()));
+        }
+        if depth == 0
+            && let Some(found) = inline_verifier_in(&i.body, depth + 1)
+        {
+            return Some(found);
         }
     }
     None
+}
+
+/// `not verify(...)`, alone or as one side of an `or` (`auth_token is None or not
+/// RequestValidator(auth_token).validate(url, form, signature)`), whose callee says it checks
+/// the caller: verify, authenticate, a key, token or signature check, a constant-time digest
+/// comparison, or a `validate` of a request signature.
+fn negated_verifier(test: &Expr) -> Option<&ast::ExprCall> {
+    if let Expr::BoolOp(b) = test
+        && b.op == ast::BoolOp::Or
+    {
+        return b.values.iter().find_map(negated_verifier);
+    }
+    let Expr::UnaryOp(u) = test else { return None };
+    let (ast::UnaryOp::Not, Expr::Call(call)) = (u.op, u.operand.as_ref()) else {
+        return None;
+    };
+    let l = callee_last(call)?.to_ascii_lowercase();
+    let verifies = [
+        "verify",
+        "authenticat",
+        "authoriz",
+        "check_auth",
+        "check_token",
+        "check_key",
+        "valid_token",
+        "valid_key",
+        "valid_signature",
+        "check_signature",
+        "signature_valid",
+        "compare_digest",
+        "logged_in",
+    ]
+    .iter()
+    .any(|w| l.contains(w));
+    // `RequestValidator(token).validate(url, form, signature)`: a validator of the request's
+    // signature, not of a form.
+    let mut signed = |e: &Expr| {
+        let word = match e {
+            Expr::Name(n) => n.id.as_str().to_ascii_lowercase(),
+            Expr::Attribute(a) => a.attr.as_str().to_ascii_lowercase(),
+            Expr::StringLiteral(s) => s.value.to_str().to_ascii_lowercase(),
+            _ => return false,
+        };
+        word.contains("signature") || word.contains("hmac") || word.ends_with("requestvalidator")
+    };
+    let signature_validation = l == "validate"
+        && (crate::ast_util::any_expr(&call.func, &mut signed)
+            || call
+                .arguments
+                .args
+                .iter()
+                .any(|a| crate::ast_util::any_expr(a, &mut signed)));
+    (verifies || signature_validation).then_some(call)
 }
 
 /// A handler that finds its record by a secret token the request carries

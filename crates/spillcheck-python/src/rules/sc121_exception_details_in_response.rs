@@ -287,7 +287,7 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             .elts
             .iter()
             .skip(1)
-            .any(|e| int_value(e).is_some_and(|c| c >= 500)),
+            .any(|e| crate::ast_util::status_code(e).is_some_and(|c| c >= 500)),
         _ => false,
     };
     if let Some(name) = &ctx.name {
@@ -392,30 +392,46 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             // (`except PermissionError as e: return make_api_response(None, str(e), 403)`,
             // `except (ValueError, KeyError)` … 400): the text is the project's refusal or
             // the field the client got wrong, rarely the machinery's.
-            let client_status = {
-                let mut statuses = Vec::new();
-                crate::ast_util::each_expr(value, &mut |e| {
-                    if let Some(c) = int_value(e)
-                        && (400..600).contains(&c)
-                    {
-                        statuses.push(c);
-                    }
-                });
-                !statuses.is_empty() && statuses.iter().all(|c| *c < 500)
-            };
+            let mut statuses = Vec::new();
+            crate::ast_util::each_expr(value, &mut |e| {
+                if let Some(c) = crate::ast_util::status_code(e)
+                    && (400..600).contains(&c)
+                {
+                    statuses.push(c);
+                }
+            });
+            let client_status = !statuses.is_empty() && statuses.iter().all(|c| *c < 500);
             // A `KeyError` alone stays: around the server's own settings its text names
-            // their keys. Beside a `ValueError` it is a validation catch.
+            // their keys. Beside a `ValueError` it is a validation catch; answered 404 it
+            // names the thing the client asked for.
             // An app-wide handler (`errorhandler(FileNotFoundError)`) catches the OS's too,
             // with its paths: it stays.
-            let lookups = !ctx.broad
+            // `RuntimeError`, `AttributeError` and `LookupError` caught narrowly carry the
+            // sentence their raiser wrote or the name looked up, not the machinery's state.
+            let narrow_python_errors = !ctx.broad
                 && !ctx.handler
-                && ctx.types.iter().any(|t| t != "KeyError")
+                && !ctx.types.is_empty()
                 && ctx.types.iter().all(|t| {
                     matches!(
                         t.as_str(),
-                        "KeyError" | "PermissionError" | "FileNotFoundError" | "ValueError" | "TypeError"
+                        "KeyError"
+                            | "LookupError"
+                            | "IndexError"
+                            | "AttributeError"
+                            | "RuntimeError"
+                            | "PermissionError"
+                            | "FileNotFoundError"
+                            | "ValueError"
+                            | "TypeError"
                     )
                 });
+            let lookups = narrow_python_errors
+                && (ctx.types.iter().any(|t| t != "KeyError") || statuses.contains(&404));
+            // `except (ValueError, AttributeError) as e: return {"msg": str(e)}, 500` around a
+            // parse of the query: a validation catch, whatever status the project chose.
+            let validation_at_5xx = narrow_python_errors
+                && ctx.types.iter().any(|t| t == "ValueError")
+                && statuses.iter().any(|c| *c >= 500);
             // `NotImplementedError` says an operation is not supported, in the words whoever
             // raised it wrote (`raise NotImplementedError("sorting by tags")`): no
             // machinery's state.
@@ -427,6 +443,10 @@ pub(crate) fn check_return(cx: &mut Checker<'_>, stmt: &Stmt, value: &Expr) {
             if lookups && client_status {
                 finding.lower_to_possible(
                     "a permission, missing-file or validation error answered as a client error (4xx): its text is mostly the project's refusal or the field the client got wrong",
+                );
+            } else if validation_at_5xx {
+                finding.lower_to_possible(
+                    "a narrow catch of a `ValueError` (a validation error): its text is mostly the sentence its raiser wrote about the input, whatever status the project answers with",
                 );
             }
             // A broad catch around a `try` that raises messages of its own: what it relays
