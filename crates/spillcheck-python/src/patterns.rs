@@ -388,7 +388,14 @@ fn descriptive(ws: &[String]) -> bool {
         "timestamp",
         "at",
     ];
+    // A setting or flag about the secret: `require_password`, `use_api_key`, `has_pin`,
+    // `show_password`.
+    const FLAG_HEADS: &[&str] = &[
+        "require", "requires", "use", "uses", "has", "is", "need", "needs", "enable", "disable",
+        "allow", "show", "ask", "prompt", "skip", "no", "with", "without",
+    ];
     ws.last().is_some_and(|w| TAILS.contains(&w.as_str()))
+        || ws.len() > 1 && FLAG_HEADS.contains(&ws[0].as_str())
 }
 
 /// A name in capitals, digits and underscores: a module constant by convention

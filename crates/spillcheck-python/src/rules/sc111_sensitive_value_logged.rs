@@ -228,6 +228,8 @@ fn is_masking(call: &ast::ExprCall) -> bool {
             || matches!(n.as_str(), "len" | "type" | "bool" | "isinstance" | "id")
             // `ftp.pwd()`, `os.getcwd()`: the working directory.
             || matches!(n.as_str(), "pwd" | "getcwd") && call.arguments.is_empty()
+            // `request.form.keys()`: the fields' names, not their values.
+            || n == "keys" && call.arguments.is_empty()
             || [
                 "mask",
                 "redact",
@@ -365,9 +367,17 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
         let sets = cx.values_of_local(name);
         !sets.is_empty() && sets.iter().all(|v| masked_text(cx, v))
     };
+    // A local the function looks a setting up by (`app.config.get(secret)`,
+    // `os.environ.get(secret)`): it holds the setting's name ("please set `%s`").
+    let lookup_key = |what: &str| {
+        let name = what.trim_matches('`');
+        cx.functions
+            .last()
+            .is_some_and(|f| used_as_lookup_key(&f.body, name))
+    };
     let what = call_values(call)
         .find_map(|v| sensitive_in(v, auth_function))
-        .filter(|w| !constant_name(w) && !masked_local(w))
+        .filter(|w| !constant_name(w) && !masked_local(w) && !lookup_key(w))
         .or_else(|| derived_from_password(cx, call))
         .or_else(|| {
             // A token SC110 already judged at this call (where its check failed, or
@@ -409,6 +419,28 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
                 .push((index, crate::project::Deferred::UnlessHarmlessConstant(name)));
         }
     }
+}
+
+/// Whether `name` is the key of a lookup in `body`: `config[name]`, `settings.get(name)`,
+/// `os.getenv(name)`, `getattr(obj, name)`.
+fn used_as_lookup_key(body: &[ast::Stmt], name: &str) -> bool {
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name);
+    let mut found = false;
+    crate::facts::exprs_in(body, &mut |e| {
+        if found {
+            return;
+        }
+        found = match e {
+            Expr::Subscript(s) => is_name(&s.slice),
+            Expr::Call(c) => match (callee_last(c), c.arguments.args.as_ref()) {
+                (Some("get" | "getenv" | "pop" | "setdefault"), [first, ..]) => is_name(first),
+                (Some("getattr" | "hasattr"), [_, second, ..]) => is_name(second),
+                _ => false,
+            },
+            _ => false,
+        };
+    });
+    found
 }
 
 /// A database connection that writes every statement it runs, with the values bound to
