@@ -25,7 +25,10 @@ declare_rule! {
     /// a few characters of the secret between asterisks: `f"{key[:4]}****{key[-4:]}"`) and module constants
     /// that name a route or a setting (`UPDATE_USER_PASSWORD = "/users/update-password"`, also
     /// imported from the module that defines it, or built by a call on the path) are not
-    /// secrets. Values built from a password (`query = f"... '{password}'"`) are, unless hashed;
+    /// secrets. Neither is what is said about a secret: a flag (`require_password`,
+    /// `use_api_key`), the field names of a form (`request.form.keys()`), or a local the
+    /// function looks a setting up by (`app.config.get(secret)` … `"please set %s", secret`).
+    /// Values built from a password (`query = f"... '{password}'"`) are, unless hashed;
     /// the result of a check that took the password (`bind_user(user, password)`) is not, nor
     /// what is said about a secret (`len(pin)`, `type(password)`, `bool(self.password)`, names
     /// whose last word is about it: `pin_pols`, `password_rules`), nor a field read on an object

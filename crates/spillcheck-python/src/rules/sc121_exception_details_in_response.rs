@@ -34,7 +34,11 @@ declare_rule! {
     /// `ValueError`, `TypeError`, with or without `KeyError`) answered with a client error
     /// status (`403`, `404`, `400`) is `possible`: the text is mostly the project's refusal or
     /// the field the client got wrong (an app-wide handler stays: it catches the OS's errors
-    /// too). A broad
+    /// too). So is a narrow catch of `RuntimeError`, `AttributeError` or `LookupError` answered
+    /// 4xx (the raiser's sentence, the name looked up), a `KeyError` alone answered 404, and a
+    /// narrow catch of a `ValueError` answered 5xx (`except (ValueError, AttributeError) as e:
+    /// return {"msg": str(e)}, HTTPStatus.INTERNAL_SERVER_ERROR` around a pagination helper).
+    /// Statuses are read as numbers or by name (`HTTPStatus.NOT_FOUND`). A broad
     /// catch around a block that raises several messages of its own (`raise
     /// Exception(_("Guest can't have this role"))`) relays mostly those sentences: `possible`.
     /// Answers built by response helpers count (`jsonify`, Flask-AppBuilder's

@@ -28,7 +28,11 @@ declare_rule! {
     /// `SimpleNamespace` built in the view, or of an attribute named for options
     /// (`scanner.arguments`), echoes the caller's own parameters. Only what reaches the
     /// answer counts: the whole record must be in a `return` of the route, or in a name the `return` reads (a row turned into a dict to compute totals
-    /// is not reported). A whole record that reaches the answer is certain, so the finding
+    /// is not reported). An object of a class that declares its fields (`@dataclass`, attrs,
+    /// `NamedTuple`, pydantic), from a method every annotated definition of which returns such
+    /// a class (`def calls(self) -> List[ModelCall]` building each object field by field), is
+    /// `possible`: the answer holds what the class declares, not what the table gains.
+    /// A whole record that reaches the answer is certain, so the finding
     /// is `likely`; whether it matters depends on the columns, which the message names
     /// when the table is known.
     pub static SC141 = {
@@ -258,13 +262,153 @@ pub(crate) fn check_routes<'a>(
         }
         for (node, what) in hits {
             let method = site.route.methods.first().map_or("GET", String::as_str);
-            findings.push(
-                Finding::new(&SC141, format!("`{method} {}` returns {what}: every column, present and future, is published", site.route.path))
-                    .at(file.at(node))
-                    .on_route(method, &site.route.path),
-            );
+            let mut finding = Finding::new(&SC141, format!("`{method} {}` returns {what}: every column, present and future, is published", site.route.path))
+                .at(file.at(node))
+                .on_route(method, &site.route.path);
+            if let Some(class) = declared_object(files, site.func, node) {
+                finding.lower_to_possible(&format!(
+                    "the object is a `{class}`, a class that declares its fields (a dataclass, attrs class, named tuple or pydantic model), built by the project's own code: what is answered is what it declares, not whatever the table holds"
+                ));
+            }
+            findings.push(finding);
         }
     }
+}
+
+/// The object under `vars(x)` / `x.__dict__` when it is an instance of a class that declares
+/// its fields (`@dataclass`, attrs, `NamedTuple`, pydantic `BaseModel`): `x` comes from a
+/// call (`for c in store.calls(...)`, `rows = store.requests(...)`) every definition of which
+/// in the project is annotated to return such a class (`-> List[ModelCall]`).
+fn declared_object(files: &[SourceFile], func: &ruff_python_ast::StmtFunctionDef, node: &Expr) -> Option<String> {
+    let object = match node {
+        Expr::Attribute(a) => a.value.as_ref(),
+        Expr::Call(c) => c.arguments.args.first()?,
+        _ => return None,
+    };
+    let Expr::Name(n) = object else { return None };
+    // Where the name comes from: a loop or comprehension over a call, or a call's value,
+    // one local back (`rows = store.requests(...)`, `[r.__dict__ for r in rows]`).
+    let mut source: Option<&Expr> = None;
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if source.is_none()
+            && let Some(generators) = crate::ast_util::comprehension_generators(e)
+        {
+            source = generators
+                .iter()
+                .find(|g| matches!(&g.target, Expr::Name(t) if t.id == n.id))
+                .map(|g| &g.iter);
+        }
+    });
+    let lookup = |name: &str| {
+        crate::facts::assigns_in(&func.body)
+            .into_iter()
+            .find(|a| {
+                a.targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::Name(x) if x.id.as_str() == name))
+            })
+            .map(|a| a.value.as_ref())
+    };
+    let mut source = source.or_else(|| lookup(n.id.as_str()))?;
+    if let Expr::Name(m) = source {
+        source = lookup(m.id.as_str())?;
+    }
+    let Expr::Call(call) = source else { return None };
+    let method = callee_last(call)?;
+    // `store.calls(...)` is a method: only methods of that name count (not a view named so).
+    let is_method = matches!(call.func.as_ref(), Expr::Attribute(_));
+    let mut returned: Vec<String> = Vec::new();
+    for f in files {
+        let Some(module) = &f.parsed else { continue };
+        for stmt in &module.body {
+            crate::ast_util::each_stmt(stmt, &mut |s| {
+                if let ruff_python_ast::Stmt::FunctionDef(d) = s
+                    && d.name.as_str() == method
+                    && (!is_method
+                        || d.parameters.args.first().is_some_and(|p| {
+                            matches!(p.parameter.name.as_str(), "self" | "cls")
+                        }))
+                {
+                    // An unannotated definition, or one returning `Any`, says nothing
+                    // (a facade passing the store's objects on).
+                    returned.extend(d.returns.as_deref().map(annotated_classes).unwrap_or_default());
+                }
+            });
+        }
+    }
+    if returned.is_empty() {
+        return None;
+    }
+    returned.sort();
+    returned.dedup();
+    returned
+        .iter()
+        .all(|class| declares_fields(files, class))
+        .then(|| returned.join("`, `"))
+}
+
+/// The classes an annotation names inside the usual containers (`List[ModelCall]`,
+/// `Optional[Run]`, `list[Run] | None`); a mapping or `Any` names none.
+fn annotated_classes(annotation: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut opaque = false;
+    each_expr(annotation, &mut |e| {
+        let name = match e {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            Expr::StringLiteral(s) => s.value.to_str(),
+            _ => return,
+        };
+        match name {
+            "List" | "list" | "Optional" | "Sequence" | "Iterable" | "Iterator" | "Tuple"
+            | "tuple" | "Union" | "None" | "typing" | "Generator" => {}
+            "Dict" | "dict" | "Any" | "Mapping" | "Row" | "object" => opaque = true,
+            other if other.starts_with(|c: char| c.is_ascii_uppercase()) => out.push(other.to_owned()),
+            _ => opaque = true,
+        }
+    });
+    if opaque { Vec::new() } else { out }
+}
+
+/// Whether the project defines `class` as one that declares its fields: decorated with
+/// `@dataclass`/attrs, or derived from `NamedTuple` or pydantic's `BaseModel`.
+fn declares_fields(files: &[SourceFile], class: &str) -> bool {
+    let mut found = false;
+    let mut plain = false;
+    for f in files {
+        let Some(module) = &f.parsed else { continue };
+        for stmt in &module.body {
+            crate::ast_util::each_stmt(stmt, &mut |s| {
+                let ruff_python_ast::Stmt::ClassDef(c) = s else { return };
+                if c.name.as_str() != class {
+                    return;
+                }
+                let decorated = c.decorator_list.iter().any(|d| {
+                    let e = match &d.expression {
+                        Expr::Call(call) => call.func.as_ref(),
+                        other => other,
+                    };
+                    dotted(e).is_some_and(|n| {
+                        matches!(
+                            n.rsplit('.').next(),
+                            Some("dataclass" | "define" | "frozen" | "mutable" | "s" | "attrs")
+                        )
+                    })
+                });
+                let derived = c.arguments.iter().flat_map(|a| a.args.iter()).any(|b| {
+                    dotted(b).is_some_and(|n| {
+                        matches!(n.rsplit('.').next(), Some("NamedTuple" | "BaseModel"))
+                    })
+                });
+                if decorated || derived {
+                    found = true;
+                } else {
+                    plain = true;
+                }
+            });
+        }
+    }
+    found && !plain
 }
 
 /// Locals given rows of a `SELECT *` as they come: from the call that runs it

@@ -35,7 +35,9 @@ declare_rule! {
     /// the row, wherever the model is defined; connections, clients and settings objects
     /// hold passwords to use them, not to store them. Writes in database migration scripts
     /// (`migrations/`, `alembic/`) seed or restore rows once and are `possible`. A token or secret column given a freshly
-    /// generated value (`secrets.token_urlsafe()`) is stored as it was generated. A `CREATE
+    /// generated value (`secrets.token_urlsafe()`) is stored as it was generated; a signing or
+    /// encryption key (`app.secret_key = secrets.token_hex(32)`) is not reported: the server
+    /// must read it back to sign. A `CREATE
     /// TABLE` with a `password TEXT` column is not reported by itself (hashes are text too):
     /// only with a raw write or a raw comparison of that table's column somewhere in the
     /// project, named in the message; so one weakness can give two findings, the write and the
@@ -984,6 +986,15 @@ fn generates_secret(value: &Expr) -> bool {
     )
 }
 
+/// A key the server signs or encrypts with (`app.secret_key = secrets.token_hex(32)`,
+/// `GeneratedSecrets(secret_key=token_hex())`): it must be read back to sign, so it cannot
+/// be kept as a hash.
+fn signing_key(field: &str) -> bool {
+    ["secret_key", "signing_key", "encryption_key", "jwt_secret", "jwt_key", "hmac_key"]
+        .iter()
+        .any(|k| field.ends_with(k))
+}
+
 /// A token or secret field given a freshly generated value as is in this file
 /// (`user.confirmation_token = secrets.token_urlsafe()`, `Token(access_token=token_hex())`),
 /// kept for [`check_generated`], which knows the project's models.
@@ -996,6 +1007,7 @@ fn gather_generated(file: &SourceFile, module: &ast::ModModule, summary: &mut Su
             && !f.contains("hash")
             && !f.contains("salt")
             && !f.contains("csrf")
+            && !signing_key(&f)
     };
     struct V<'a, 'f> {
         file: &'a SourceFile,
