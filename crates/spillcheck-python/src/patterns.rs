@@ -178,12 +178,14 @@ pub(crate) fn names_a_thing(name: &str, literal: &str) -> bool {
     let (n, l) = (norm(name), norm(literal));
     let v = literal.trim();
     // A namespaced identifier ending in the name's own spelling (`_ACCESS_TOKEN =
-    // "OS-OAUTH1:access_token"`, an event or resource type).
+    // "OS-OAUTH1:access_token"`, an event or resource type), or in its last words
+    // (`"validate_admin_api_key": "inline:admin_api_key"`, a label for a function).
     let namespaced_self = v.contains([':', '/', '.'])
         && !v.contains(' ')
-        && v.rsplit([':', '/', '.'])
-            .next()
-            .is_some_and(|last| last.len() >= 4 && norm(last) == n);
+        && v.rsplit([':', '/', '.']).next().is_some_and(|last| {
+            let last = norm(last);
+            last.len() >= 4 && (last == n || last.len() >= 6 && n.ends_with(&last))
+        });
     namespaced_self
         || !l.is_empty() && (n == l || n.ends_with(&l) && l.len() >= 4)
         // The name's own word in the plural: a label (`RESOURCE_PASSWORD = "Passwords"`).
