@@ -2887,6 +2887,23 @@ fn handler_auth<'a>(
 /// A verifier called at the handler's top that refuses the request when it fails (`if not
 /// api_verify(): return jsonify_with_status("Access denied.", 403)`): the verifier's name
 /// says it checks the caller (verify, authenticate, a key or token check).
+/// Whether a view is guarded by name before its body runs: an authentication or role
+/// decorator the usual libraries or a project name (`@login_required`, `@admin_required`,
+/// `@api_key_required`), or a verifier its first lines call and refuse on (not the
+/// password check of a login: `if not user.verify_password(pw)`).
+pub(crate) fn guarded_by_name(func: &ast::StmtFunctionDef) -> bool {
+    func.decorator_list.iter().any(|d| {
+        let e = match &d.expression {
+            Expr::Call(c) => c.func.as_ref(),
+            other => other,
+        };
+        dotted(e).is_some_and(|n| {
+            let last = n.rsplit('.').next().unwrap_or(&n).to_ascii_lowercase();
+            AUTH_DECORATORS.contains(&last.as_str()) || AUTH_STEMS.iter().any(|s| last.contains(s))
+        })
+    }) || verified_inline(func).is_some_and(|v| !v.to_ascii_lowercase().contains("password"))
+}
+
 fn verified_inline(func: &ast::StmtFunctionDef) -> Option<String> {
     inline_verifier_in(&func.body, 0)
 }
@@ -2944,7 +2961,15 @@ fn negated_verifier(test: &Expr) -> Option<&ast::ExprCall> {
         "logged_in",
     ]
     .iter()
-    .any(|w| l.contains(w));
+    .any(|w| l.contains(w))
+        // A check of a credential by its words: `validate_admin_api_key(key, permission=...)`,
+        // `check_access_token`, `is_valid_signature`.
+        || {
+            let ws = crate::patterns::words(&l);
+            let has = |set: &[&str]| ws.iter().any(|w| set.contains(&w.as_str()));
+            has(&["valid", "validate", "verify", "check"])
+                && has(&["key", "apikey", "token", "signature", "credential", "credentials", "permission", "access"])
+        };
     // `RequestValidator(token).validate(url, form, signature)`: a validator of the request's
     // signature, not of a form.
     let mut signed = |e: &Expr| {

@@ -35,6 +35,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A view only an authenticated caller reaches (an auth decorator, or a credential check
+    /// its first lines refuse on: an admin API behind `validate_admin_api_key(...)` resetting
+    /// a named user's password) is not reported: nobody anonymous can try names there.
     /// Likely. Both answers must be found and differ in their text (case, spaces and final
     /// punctuation aside), their status or the exception raised; a branch that answers
     /// nothing written here (`return False`, `return invalid_login()`) is not compared. One
@@ -718,6 +721,11 @@ fn check_function<'a>(cx: &mut Checker<'a>, func: &'a ast::StmtFunctionDef) {
     let Some(purpose) = purpose(cx, func) else {
         return;
     };
+    // Only a caller already checked reaches it (an admin API resetting a named user's
+    // password behind `validate_admin_api_key(...)`): nobody anonymous can try names.
+    if crate::model::guarded_by_name(func) {
+        return;
+    }
     for account in tested_locals(&func.body) {
         if !holds_record(func, account) {
             continue;
