@@ -879,6 +879,36 @@ pub(crate) struct FuncFacts {
     pub issues_token: bool,
     /// Checks a password it was given against the stored ones ([`verifies_a_password`]).
     pub verifies_password: bool,
+    /// Reads entries of Flask's signed `session` by key (`session["sessions"]`, `"uid" in
+    /// session`): what it answers belongs to the caller's own session.
+    pub reads_signed_session: bool,
+}
+
+/// Whether `body` reads Flask's signed `session` by key: `session["uid"]`,
+/// `session.get("uid")`, `"uid" in session` (a database session is not read by string keys).
+pub(crate) fn reads_signed_session(body: &[Stmt]) -> bool {
+    let is_session = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "session");
+    let mut found = false;
+    exprs_in(body, &mut |e| {
+        found = found
+            || match e {
+                Expr::Subscript(s) => is_session(&s.value) && str_value(&s.slice).is_some(),
+                Expr::Call(c) => {
+                    matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "get" && is_session(&a.value))
+                        && c.arguments
+                            .args
+                            .first()
+                            .is_some_and(|a| str_value(a).is_some())
+                }
+                Expr::Compare(c) => {
+                    matches!(c.ops.first(), Some(ast::CmpOp::In))
+                        && str_value(&c.left).is_some()
+                        && c.comparators.first().is_some_and(is_session)
+                }
+                _ => false,
+            };
+    });
+    found
 }
 
 /// The normal form of a model or table name, so that `class Note`, `__tablename__ =
@@ -2206,6 +2236,7 @@ pub(crate) fn func_facts_with<'a>(
         v.visit_stmt(s);
     }
     facts.verifies_password = verifies_a_password(func);
+    facts.reads_signed_session = reads_signed_session(&func.body);
     // `def check_authentication(): … raise Unauthenticated(...)`: a check named for
     // authentication that refuses reads the credentials, however it asks for them (an auth
     // backend's `requires_authentication(...)`); not a login's `authenticate(username,
@@ -2467,6 +2498,7 @@ impl Summaries {
             e.data_access |= f.data_access;
             e.issues_token |= f.issues_token;
             e.verifies_password |= f.verifies_password;
+            e.reads_signed_session |= f.reads_signed_session;
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
             e.withholds |= f.withholds;

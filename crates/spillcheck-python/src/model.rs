@@ -2881,7 +2881,57 @@ fn handler_auth<'a>(
     {
         return Some(func.name.to_string());
     }
-    verified_inline(func).or_else(|| capability_lookup(func, taints))
+    verified_inline(func)
+        .or_else(|| capability_lookup(func, taints))
+        .or_else(|| session_keyed(func, summaries))
+}
+
+/// A handler that finds what it serves through the caller's own signed Flask session and
+/// refuses when there is none (`session_info = get_session(i)`; `if session_info is None:
+/// return "Invalid request", 400`, with `get_session` reading `session["sessions"]`): an
+/// anonymous visitor reaches only the interview, cart or draft its own cookie names.
+fn session_keyed(
+    func: &ast::StmtFunctionDef,
+    summaries: &crate::facts::Summaries,
+) -> Option<String> {
+    let mut from_session: Vec<(&str, String)> = Vec::new();
+    for stmt in &func.body {
+        match stmt {
+            Stmt::Assign(a) => {
+                if let (Some(Expr::Name(target)), Expr::Call(call)) = (a.targets.first(), a.value.as_ref())
+                    && let Some(callee) = callee_last(call)
+                    // Of the functions so named, one reads the session (docassemble's
+                    // `get_session(i)` beside a database `get_session()`).
+                    && summaries.by_name.get(callee).is_some_and(|f| f.reads_signed_session)
+                {
+                    from_session.push((target.id.as_str(), callee.to_owned()));
+                }
+            }
+            Stmt::If(i) if !from_session.is_empty() => {
+                let tested = match i.test.as_ref() {
+                    Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => match u.operand.as_ref() {
+                        Expr::Name(n) => Some(n.id.as_str()),
+                        _ => None,
+                    },
+                    Expr::Compare(c) if matches!(c.ops.first(), Some(ast::CmpOp::Is)) => {
+                        match (c.left.as_ref(), c.comparators.first()) {
+                            (Expr::Name(n), Some(Expr::NoneLiteral(_))) => Some(n.id.as_str()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some(name) = tested
+                    && matches!(i.body.last(), Some(Stmt::Return(_)))
+                    && let Some((_, callee)) = from_session.iter().find(|(n, _)| *n == name)
+                {
+                    return Some(format!("{callee} (the caller's signed session)"));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A verifier called at the handler's top that refuses the request when it fails (`if not
