@@ -154,6 +154,10 @@ Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (de
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none),
 session (`X-Zoo-Session: …`, a header no list of usual ones holds: only the code says so),
 session-hint (the same, and refusals say `"hint": "send X-Zoo-Session"`).
+ZOO_ME_PATH moves GET /api/me (named in the index at /api then, as `me`), so no usual
+path answers the caller's own profile; ZOO_LOOSE=1 adds GET /api/notices, named in the index,
+which serves any Authorization value of 16 characters or more (planted SC202): where tokens
+go must not be learnt from it.
 ZOO_LOGIN=web: the only login is a browser form (POST /login) that opens a session and answers
 no token (ZOO_API_LOGIN_PATH=/api/auth/login keeps a JSON login beside it, at that path); ZOO_SECRET_KEY sets the key Flask signs that session with (random by default);
 ZOO_CSRF=1 makes its form carry a cross-site request token, as Flask-WTF's does;
@@ -293,7 +297,22 @@ def create_app():
     # The API's index names an operation as "METHOD /path" text, as hand-written indexes do.
     @app.get("/api")
     def api_index():
-        return jsonify(service="api-zoo", boards="GET /api/boards", remarks="/api/remarks")
+        links = dict(service="api-zoo", boards="GET /api/boards", remarks="/api/remarks")
+        if os.environ.get("ZOO_ME_PATH"):
+            links["me"] = os.environ["ZOO_ME_PATH"]
+        if os.environ.get("ZOO_LOOSE"):
+            links["notices"] = "/api/notices"
+        return jsonify(links)
+
+    if os.environ.get("ZOO_LOOSE"):
+
+        @app.get("/api/notices")
+        def notices():
+            # Planted: any long enough value passes, whatever its scheme.
+            value = request.headers.get("Authorization", "")
+            if len(value.partition(" ")[2] or value) < 16:
+                return jsonify(error="authentication required"), 401
+            return jsonify(notices=[{"id": 1, "text": "Maintenance on Sunday night"}])
 
     # ZOO_SCHEME: where the API takes tokens back.
     token_scheme = os.environ.get("ZOO_SCHEME", "bearer")
@@ -352,7 +371,7 @@ def create_app():
             return jsonify(error="you can only read your own card"), 403
         return jsonify(public(g.user))
 
-    @app.get("/api/me")
+    @app.get(os.environ.get("ZOO_ME_PATH", "/api/me"))
     @token_required
     def me():
         return jsonify(dict(public(g.user), account_number=g.user.get("account_number", ""),

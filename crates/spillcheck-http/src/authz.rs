@@ -53,7 +53,9 @@ fn is_personal(m: &str) -> bool {
 
 /// Judges A's answer to B's object against B's own answer and the anonymous one.
 pub fn judge(a: &Response, b: &Response, anon: Option<&Response>) -> Verdict {
-    if !b.ok() {
+    // B was not served its own object: refused, or sent to the login page (a browser route
+    // that takes no token answers both users the same sign-in form).
+    if !b.ok() || inspect::login_wall(b) || inspect::failure_body(b) {
         return Verdict::Skip;
     }
     // Anyone gets it: SC201's business, not BOLA. A page's signed-in frame (links for the
@@ -775,6 +777,17 @@ mod tests {
             ),
             Some(serde_json::json!({"id": 6, "x": 1}))
         );
+    }
+
+    #[test]
+    fn a_sign_in_page_for_both_users_is_no_object() {
+        let wall = resp(
+            200,
+            r#"<html><body><p>Please sign in.</p><form method="post" action="/login?next=/accounts/3"><input name="username"><input name="password" type="password"></form></body></html>"#,
+        );
+        assert_eq!(judge(&wall, &wall, None), Verdict::Skip);
+        let failed = resp(200, r#"{"ok": false, "error": "not allowed"}"#);
+        assert_eq!(judge(&failed, &failed, None), Verdict::Skip);
     }
 
     #[test]

@@ -2223,5 +2223,31 @@ pub(crate) fn described_side_effect(said: &[String]) -> Option<&'static str> {
     let acts = words.iter().enumerate().any(|(i, w)| {
         strong(w) && near(i, &|x| store(x) || x == "data") || weak(w) && near(i, &store)
     });
-    (db_command || acts).then_some("resets or seeds data")
+    if db_command || acts {
+        return Some("resets or seeds data");
+    }
+    // "Sign out", "Log out of every device", `logout`: ends the caller's session.
+    let ends_session = words.windows(2).any(|w| {
+        matches!(w[0], "sign" | "log" | "logs" | "signs") && matches!(w[1], "out" | "off")
+    }) || words
+        .iter()
+        .any(|w| matches!(*w, "logout" | "signout" | "logoff"));
+    if ends_session {
+        return Some("ends the session");
+    }
+    // "Archive the board", `boards.archive`: the object leaves every listing and read that
+    // skips archived ones. The verb leads a sentence (not "Browse the archive"), or is a
+    // word of an operationId.
+    said.iter()
+        .any(|s| {
+            s.to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .enumerate()
+                .any(|(i, w)| {
+                    matches!(w, "archive" | "archives" | "unarchive")
+                        && (i == 0 || !s.contains(' '))
+                })
+        })
+        .then_some("archives data")
 }

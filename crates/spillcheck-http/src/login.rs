@@ -2147,12 +2147,16 @@ pub async fn settle_placement(
     let named = protected.named;
     let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();
     if refused.is_empty() {
+        p.placement_unjudged = true;
         return Ok(());
     }
     // Bearer on each: served, or understood (401 to anonymous callers, 403 or 404 to A: an
     // operation for another role, an example object that is not there) — either way
     // Bearer is where tokens go.
     let mut forbidden = false;
+    // Served as Bearer where a made-up Bearer token is served too: that operation takes
+    // any token (an SC202 of its own), and says nothing about where tokens go.
+    let mut served_loosely = false;
     for (i, path) in refused.iter().enumerate() {
         // The token alone: a session the login opened would answer for it.
         let req = p.request("placement", Method::GET, path).token_only();
@@ -2165,7 +2169,17 @@ pub async fn settle_placement(
         };
         if let Ok(ex) = answer {
             if served(&ex.response) {
-                return Ok(());
+                let fake = p.request("placement", Method::GET, path).token_only();
+                let header = p.placement.header("spillcheck-made-up-token");
+                let fake_served = p
+                    .with_header("placement", Some(header), fake)
+                    .await
+                    .is_ok_and(|x| served(&x.response));
+                if !fake_served {
+                    return Ok(());
+                }
+                served_loosely = true;
+                continue;
             }
             // Past authentication: forbidden to A (another role), or the example object
             // is not there (`/books/v1/{title}` at a made-up title).
@@ -2251,6 +2265,8 @@ pub async fn settle_placement(
             p.placement = alt;
             Ok(())
         }
+        // Bearer served somewhere, if only where anything is: no better place found.
+        None if served_loosely => Ok(()),
         None => Err(refused.len()),
     }
 }

@@ -248,6 +248,9 @@ pub struct Probe {
     /// The users sign in with the session cookie their login set (a web app's login that
     /// hands out no token): pages behind that login are tested with it.
     pub session_login: bool,
+    /// Where tokens go was not judged: no read the scan knew of refused anonymous callers
+    /// (no description yet); judged again once the site's links name operations.
+    pub placement_unjudged: bool,
     /// The login that worked for user A's `--user` credentials, with the request that
     /// worked (failed attempts for SC260/SC261 are sent in the same shape).
     pub a_login: Option<crate::login::Form>,
@@ -1086,6 +1089,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         set_aside: Vec::new(),
         b_credentials: None,
         session_login: false,
+        placement_unjudged: false,
         a_login: None,
         refused_writes: Vec::new(),
         token_secret: None,
@@ -1537,7 +1541,17 @@ async fn learn(
     let mut seen = login_seen;
     // Nothing described and no source: the operations a tester finds by hand.
     if ops.is_empty() {
-        let (found, unsent, aside) = crate::crawl::blind(p).await;
+        let (mut found, mut unsent, mut aside) = crate::crawl::blind(p).await;
+        // Where tokens go, judged now on the operations the links named (an API whose
+        // token scheme is `Token`, whose one open-to-any-token route served Bearer); the
+        // links are followed again with the tokens where they go.
+        if std::mem::take(&mut p.placement_unjudged) && !found.is_empty() {
+            let before = p.placement.clone();
+            let _ = crate::login::settle_placement(p, &found, None, false).await;
+            if p.placement != before {
+                (found, unsent, aside) = crate::crawl::blind(p).await;
+            }
+        }
         for op in unprobed(&aside) {
             if !p.set_aside.iter().any(|x| x.op.key() == op.op.key()) {
                 p.set_aside.push(op);

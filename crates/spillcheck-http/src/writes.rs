@@ -118,6 +118,15 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
             _ => "resets or seeds data",
         });
     }
+    // `/boards/{slug}/archive`: an action on the object the path names (not `/archive`, a
+    // listing of old posts).
+    let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if raw.len() >= 2
+        && matches!(raw[raw.len() - 1], "archive" | "unarchive")
+        && raw[raw.len() - 2].starts_with('{')
+    {
+        return Some("archives data");
+    }
     let password = words.iter().any(|w| w.contains("password") || w == "pwd");
     // `reset` alone resets data; `reset-password` is the anonymous recovery flow.
     // `init` seeds data at the top (`POST /api/init`) or of the data itself (`/db/init`,

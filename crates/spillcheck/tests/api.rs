@@ -1967,6 +1967,42 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
         "{diags}\n{}",
         stderr(&out)
     );
+    // Black box, no usual profile path, and a route that serves any long enough value
+    // (`GET /api/notices`): Bearer "served" there proves nothing. Where tokens go is judged
+    // once the index's links name the operations, and the profile is read with `Token`.
+    let t = zoo_for_users(&[
+        ("ZOO_SCHEME", "token"),
+        ("ZOO_ME_PATH", "/api/whoami"),
+        ("ZOO_LOOSE", "1"),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "api",
+            &t.url(),
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            "SC202,SC230",
+        ])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("tokens go in `Authorization: Token {token}`"),
+        "{diags}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        t.received()
+            .iter()
+            .any(|r| r["path"] == "/api/whoami" && r["status"] == 200),
+        "the profile was never read with the token where it goes"
+    );
     // Black box, a header no list holds: the refusals name it (`"hint": "send
     // X-Zoo-Session"`), and the users' profiles are crossed with it.
     let t = zoo_for_users(&[("ZOO_SCHEME", "session-hint")]);

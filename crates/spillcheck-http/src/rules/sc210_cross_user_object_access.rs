@@ -207,7 +207,10 @@ async fn judge_read(
     let bx = get(p, b, path).await?;
     // B's own answer holds nothing of B's (`{"followers": []}`): A reading the same
     // proves nothing.
-    if !bx.response.ok() || crate::inspect::holds_no_data(&bx.response) {
+    if !bx.response.ok()
+        || crate::inspect::login_wall(&bx.response)
+        || crate::inspect::holds_no_data(&bx.response)
+    {
         return None;
     }
     let ax = get(p, a, path).await?;

@@ -533,7 +533,11 @@ async fn on_profile(p: &Probe) -> Vec<Finding> {
         if injected.is_empty() {
             continue;
         }
-        let mut body = example_object(&pr.op);
+        let mut body = if on_a {
+            own_body(&pr.op, &held)
+        } else {
+            example_object(&pr.op)
+        };
         put_fields(&mut body, &injected);
         let method: Method = pr.op.method.parse().unwrap_or(Method::PATCH);
         let Ok(wx) = as_own(p.request("", method, &pr.path).json(&Value::Object(body))).await
@@ -577,6 +581,25 @@ fn put_fields(body: &mut Map<String, Value>, fields: &Map<String, Value>) {
     crate::writes::with_record(body, &at, |m| m.extend(fields.clone()));
 }
 
+/// The example body of an update of user A's own account with every field holding what A
+/// holds: an example e-mail or phone would change A's (and A may log in by it); a field A
+/// does not show (a new password) is not sent at all.
+fn own_body(op: &crate::discovery::Operation, held: &Value) -> Map<String, Value> {
+    let mut body = example_object(op);
+    if let Value::Object(held) = held {
+        let at = crate::writes::record_path(&body);
+        crate::writes::with_record(&mut body, &at, |m| {
+            m.retain(|k, _| held.contains_key(k));
+            for (k, v) in m.iter_mut() {
+                if let Some(h) = held.get(k) {
+                    v.clone_from(h);
+                }
+            }
+        });
+    }
+    body
+}
+
 /// User A's own properties set back to what A held before the injection (the write sent
 /// again with those values), and read once more: a warning names what stayed changed.
 async fn set_back(
@@ -595,7 +618,7 @@ async fn set_back(
     if original.is_empty() {
         return;
     }
-    let mut body = example_object(&update.op);
+    let mut body = own_body(&update.op, held);
     put_fields(&mut body, &original);
     let method: Method = update.op.method.parse().unwrap_or(Method::PATCH);
     let _ = as_a(p.request("", method, &update.path).json(&Value::Object(body))).await;

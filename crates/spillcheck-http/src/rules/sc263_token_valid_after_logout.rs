@@ -73,14 +73,21 @@ pub(crate) fn logs_out(
     let by_code = op
         .side_effect
         .as_deref()
-        .is_some_and(|why| why.contains("logs the caller out"));
+        .is_some_and(|why| why.contains("logs the caller out") || why == "ends the session");
     let trimmed = |p: &str| p.trim_end_matches('/').to_ascii_lowercase();
     let deletes_own = op.method == "DELETE"
         && (login_path.is_some_and(|l| trimmed(l) == trimmed(&op.path))
             || !listed
                 && segments
                     .last()
-                    .is_some_and(|s| matches!(*s, "session" | "sessions")));
+                    .is_some_and(|s| matches!(*s, "session" | "sessions"))
+            // `DELETE /api/sessions/current`, `/tokens/me`: the caller's own session.
+            || segments.len() >= 2
+                && matches!(segments[segments.len() - 1], "current" | "me" | "self" | "mine")
+                && matches!(
+                    segments[segments.len() - 2],
+                    "session" | "sessions" | "token" | "tokens"
+                ));
     named || revokes || by_code || deletes_own
 }
 

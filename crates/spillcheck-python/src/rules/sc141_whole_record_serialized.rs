@@ -266,7 +266,7 @@ pub(crate) fn check_routes<'a>(
                 .at(file.at(node))
                 .on_route(method, &site.route.path);
             if let Some(class) = declared_object(files, site.func, node) {
-                finding.lower_to_possible(&format!(
+                finding.lower_to_possible(format!(
                     "the object is a `{class}`, a class that declares its fields (a dataclass, attrs class, named tuple or pydantic model), built by the project's own code: what is answered is what it declares, not whatever the table holds"
                 ));
             }
