@@ -879,6 +879,9 @@ pub(crate) struct FuncFacts {
     pub issues_token: bool,
     /// Checks a password it was given against the stored ones ([`verifies_a_password`]).
     pub verifies_password: bool,
+    /// Answers 404 itself (`abort(404)`, `ns.abort(404, "Project not found")`): after a
+    /// comparison with the caller, a record the caller may not see is hidden as missing.
+    pub hides_missing: bool,
     /// Reads entries of Flask's signed `session` by key (`session["sessions"]`, `"uid" in
     /// session`): what it answers belongs to the caller's own session.
     pub reads_signed_session: bool,
@@ -1702,6 +1705,34 @@ impl<'a> Taint<'a> {
 
 /// Whether `expr` involves identity, directly or through a tainted name (or a `g.attr`
 /// the project's authentication sets, held in `identity` as `g.attr`).
+/// A function named for the caller's relation to a record, handed the caller:
+/// `has_member`, `is_owner`, `owned_by`, `belongs_to`, `can_access`, `is_member_of`.
+fn relation_predicate(name: &str) -> bool {
+    let n = name.trim_start_matches('_').to_ascii_lowercase();
+    let predicate = ["has_", "is_", "can_", "may_", "user_can", "check_"]
+        .iter()
+        .any(|p| n.starts_with(p));
+    let relation = [
+        "member",
+        "owner",
+        "owned",
+        "owns",
+        "belong",
+        "access",
+        "permission",
+        "allowed",
+        "participant",
+        "collaborator",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    relation
+        && (predicate
+            || n.starts_with("owned")
+            || n.starts_with("owns")
+            || n.starts_with("belongs"))
+}
+
 pub(crate) fn involves_identity(expr: &Expr, identity: &NameSet<'_>) -> bool {
     any_expr(expr, &mut |e| is_identity_in(e, identity))
 }
@@ -2079,6 +2110,16 @@ pub(crate) fn func_facts_with<'a>(
                     if let Some(last) = callee_last(call).filter(|_| linkable) {
                         self.facts.calls.insert(last.to_owned());
                     }
+                    if callee_last(call) == Some("abort")
+                        && call
+                            .arguments
+                            .args
+                            .first()
+                            .and_then(crate::ast_util::status_code)
+                            == Some(404)
+                    {
+                        self.facts.hides_missing = true;
+                    }
                     if let Some(last) = callee_last(call)
                         && last == "abort"
                         && is_abort_denial(call)
@@ -2211,6 +2252,18 @@ pub(crate) fn func_facts_with<'a>(
                     }
                 }
                 _ => {}
+            }
+            // `project.has_member(current_user.id)`, `msg.owned_by(current_user)`,
+            // `can_access(doc, g.user)`: a predicate about the caller's relation to a record.
+            if let Expr::Call(c) = expr
+                && callee_last(c).is_some_and(relation_predicate)
+                && c.arguments
+                    .args
+                    .iter()
+                    .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                    .any(|a| involves_identity(a, self.identity))
+            {
+                self.facts.compares_identity = true;
             }
             if is_identity_expr(expr)
                 || matches!(expr, Expr::Name(n) if self.identity.contains(n.id.as_str()) && !IDENTITY_NAMES.contains(&n.id.as_str()))
@@ -2499,6 +2552,7 @@ impl Summaries {
             e.issues_token |= f.issues_token;
             e.verifies_password |= f.verifies_password;
             e.reads_signed_session |= f.reads_signed_session;
+            e.hides_missing |= f.hides_missing;
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
             e.withholds |= f.withholds;
@@ -2599,8 +2653,10 @@ impl Summaries {
         let reads = spread_from(&|f| f.reads_credentials, &|j| !view_method(j));
         let rejects = spread_from(&|f| f.rejects, &|j| !view_method(j));
         let roles = spread(&|f| f.checks_role);
-        let owner =
-            spread(&|f| f.scopes_identity || f.compares_identity && (f.rejects || f.withholds));
+        let owner = spread(&|f| {
+            f.scopes_identity
+                || f.compares_identity && (f.rejects || f.withholds || f.hides_missing)
+        });
         let data = spread(&|f| f.data_access);
         let issues = spread(&|f| f.issues_token);
         let verifies = spread(&|f| f.verifies_password);

@@ -345,6 +345,13 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     // file is summarized, so memory stays flat however large the project. Told from the
     // imports and route registrations (or Connexion's spec), each file read on its own here
     // (and again below) so that no text waits in memory.
+    // Modules Connexion's spec names handlers in (`mossgate.api.cards` of
+    // `mossgate.api.cards.list_cards`): their functions answer requests though the module
+    // imports no web framework.
+    let handler_modules: Vec<String> = spec_ops
+        .iter()
+        .filter_map(|o| o.operation_id.rsplit_once('.').map(|(m, _)| m.to_owned()))
+        .collect();
     let web = !spec_ops.is_empty()
         || python.par_iter().any(|f| {
             files::read_text(&f.path, files::MAX_PYTHON_BYTES)
@@ -395,6 +402,10 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             }
             {
                 let mut cx = checker::Checker::new(&file, &enabled_rules);
+                let dotted = file.rel.trim_end_matches(".py").replace(['/', '\\'], ".");
+                cx.web |= handler_modules
+                    .iter()
+                    .any(|m| dotted == *m || dotted.ends_with(&format!(".{m}")));
                 if options.only.is_none_or(|only| only.contains(&file.rel)) {
                     cx.run();
                 }

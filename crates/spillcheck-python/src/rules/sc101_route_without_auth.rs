@@ -38,7 +38,8 @@ declare_rule! {
     /// participants' side of an experiment server beside its staff dashboard, a public
     /// callback) writes openly by design and is `possible`. A route that issues the caller a credential (itself or through the
     /// functions it calls: `jwt.encode`, `create_access_token`, `login_user`, `.tokenize()`)
-    /// for what the request carries (a password, an OAuth code, a signed assertion) is the
+    /// for what the request carries (a password, an OAuth code, a signed assertion; also the
+    /// `body` Connexion hands a handler) is the
     /// login, whatever its name, and so is one that checks the password it is sent against the
     /// stored ones, itself or through a helper (`check_password_hash`, `… WHERE username = %s
     /// AND password = %s`, `user["password"] != data["password"]`), whatever it answers (a key
@@ -550,11 +551,18 @@ pub(crate) fn check_routes(
                     .inputs
                     .iter()
                     .any(|i| spillcheck_core::vocab::names_current_password(&i.name));
+        // Connexion hands the request's body to the handler as its `body` parameter.
+        let takes_body = site
+            .func
+            .parameters
+            .args
+            .iter()
+            .any(|p| p.parameter.name.as_str() == "body");
         if issues
-            && r
-                .inputs
-                .iter()
-                .any(|i| i.source != crate::inputs::InputSource::Header)
+            && (takes_body
+                || r.inputs
+                    .iter()
+                    .any(|i| i.source != crate::inputs::InputSource::Header))
         {
             continue;
         }

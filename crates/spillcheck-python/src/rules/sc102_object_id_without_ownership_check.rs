@@ -21,6 +21,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
+    /// A helper that asks about the caller's relation to the record and hides it when the
+    /// answer is no (`if not project.has_member(current_user.id): ns.abort(404)`,
+    /// `owned_by(current_user)`, `can_access(doc, g.user)`) is an ownership check, for every
+    /// route that calls it (also through another helper).
     /// Public objects (posts, articles, comments, public profiles) are read by id on purpose.
     /// The finding is `likely` only with evidence that the object is private: its model
     /// or table has an owner field (`user_id`, `owner_id`, `author_id`…) and the route changes

@@ -38,7 +38,9 @@ declare_rule! {
     /// 4xx (the raiser's sentence, the name looked up), a `KeyError` alone answered 404, and a
     /// narrow catch of a `ValueError` answered 5xx (`except (ValueError, AttributeError) as e:
     /// return {"msg": str(e)}, HTTPStatus.INTERNAL_SERVER_ERROR` around a pagination helper).
-    /// Statuses are read as numbers or by name (`HTTPStatus.NOT_FOUND`). A broad
+    /// Statuses are read as numbers or by name (`HTTPStatus.NOT_FOUND`). The modules
+    /// Connexion's spec names handlers in answer requests though they import no web
+    /// framework (`return {"trace": traceback.format_exc()}` there is reported). A broad
     /// catch around a block that raises several messages of its own (`raise
     /// Exception(_("Guest can't have this role"))`) relays mostly those sentences: `possible`.
     /// Answers built by response helpers count (`jsonify`, Flask-AppBuilder's
