@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// Authentication code that reads the token from the URL: `request.args.get("access_token")`, `request.args["token"]`, `request.values.get("jwt")`; a parameter of any name compared with a configured key (`if app.config["API_KEY"] != request.args.get("key"): abort(401)`); a parameter whose name the settings give under a token's name (`request.args.get(cv("TOKEN_AUTHENTICATION_KEY"))`).
+    /// Authentication code that reads the token from the URL: `request.args.get("access_token")`, `request.args["token"]`, `request.values.get("jwt")`; a parameter of any name compared with a configured key (`if app.config["API_KEY"] != request.args.get("key"): abort(401)`); a parameter whose name the settings give under a token's name (`request.args.get(cv("TOKEN_AUTHENTICATION_KEY"))`); Flask-JWT-Extended configured to read it there (`JWT_TOKEN_LOCATION = ["headers", "query_string"]`).
     ///
     /// ## Why it matters
     /// URLs end up in access logs, proxy logs, browser history and `Referer` headers. A token in a query string is a token written to disk in places nobody audits.
@@ -500,7 +500,29 @@ fn report_as(
     }
 }
 
+/// Flask-JWT-Extended told to take tokens from the URL: `JWT_TOKEN_LOCATION = ["headers",
+/// "query_string"]` (also `app.config["JWT_TOKEN_LOCATION"] = ...`).
+pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
+    let Some(target) = targets.iter().find(|t| {
+        crate::recognizers::target_name(t).is_some_and(|n| n == "JWT_TOKEN_LOCATION")
+    }) else {
+        return;
+    };
+    let mut in_url = false;
+    crate::ast_util::each_expr(value, &mut |e| {
+        in_url |= crate::ast_util::str_value(e) == Some("query_string");
+    });
+    if in_url {
+        cx.report(
+            &SC106,
+            target,
+            "`JWT_TOKEN_LOCATION` includes `query_string`: Flask-JWT-Extended accepts the token in the URL (`?jwt=`)",
+        );
+    }
+}
+
 hooks! {
     on_subscript => check_subscript,
     on_call => check_call,
+    on_assign => check_assign,
 }

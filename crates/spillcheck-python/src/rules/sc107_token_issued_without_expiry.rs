@@ -8,7 +8,7 @@ declare_rule! {
     /// ## What it finds
     /// Code that issues tokens that never expire: `jwt.encode(payload, key)` where the
     /// payload has no `exp` claim, `create_access_token(identity, expires_delta=False)`,
-    /// `JWT_ACCESS_TOKEN_EXPIRES = False`, or an access-token lifetime of a year or more; and a
+    /// `JWT_ACCESS_TOKEN_EXPIRES = False` (or `JWT_REFRESH_TOKEN_EXPIRES = False`), or an access-token lifetime of a year or more; and a
     /// verifier that ignores expiry (`jwt.decode(..., options={"verify_exp": False})`, or
     /// `options["verify_exp"] = False` on a path of a function that decodes with them).
     /// It is the static twin of `SC303`, which reads the lifetime off a live token.
@@ -163,6 +163,20 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
             "`options[\"verify_exp\"] = False` for the function's `jwt.decode`: on that path expired tokens are accepted",
         );
         lower_if_exp_read(cx);
+        return;
+    }
+    // Flask-JWT-Extended's refresh tokens (30 days by default) never expire: a stolen one
+    // mints access tokens for ever.
+    if bool_value(value) == Some(false)
+        && let Some(target) = targets.iter().find(|t| {
+            crate::recognizers::target_name(t).is_some_and(|n| n == "JWT_REFRESH_TOKEN_EXPIRES")
+        })
+    {
+        cx.report(
+            &SC107,
+            target,
+            "`JWT_REFRESH_TOKEN_EXPIRES = False`: refresh tokens never expire, and each mints new access tokens",
+        );
         return;
     }
     let Some(target) = targets.iter().find(|t| {
