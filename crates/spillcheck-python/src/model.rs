@@ -612,17 +612,24 @@ impl<'a> Gathered<'a> {
     ) {
         for stmt in body {
             match stmt {
-                Stmt::Import(i) if top => {
+                // Imports inside a function too (an app factory's `from .admin import ns as
+                // admin_ns`, against circular imports); a module-level one of the same name
+                // stays.
+                Stmt::Import(i) => {
                     for a in &i.names {
                         if let Some(alias) = &a.asname {
-                            self.imports
-                                .entry(file)
-                                .or_default()
-                                .insert(alias.to_string(), a.name.to_string());
+                            let names = self.imports.entry(file).or_default();
+                            if top {
+                                names.insert(alias.to_string(), a.name.to_string());
+                            } else {
+                                names
+                                    .entry(alias.to_string())
+                                    .or_insert_with(|| a.name.to_string());
+                            }
                         }
                     }
                 }
-                Stmt::ImportFrom(i) if top => {
+                Stmt::ImportFrom(i) => {
                     let module = self.absolute_module(
                         file,
                         i.level,
@@ -635,7 +642,12 @@ impl<'a> Gathered<'a> {
                         } else {
                             format!("{module}.{}", a.name)
                         };
-                        self.imports.entry(file).or_default().insert(local, full);
+                        let names = self.imports.entry(file).or_default();
+                        if top {
+                            names.insert(local, full);
+                        } else {
+                            names.entry(local).or_insert(full);
+                        }
                     }
                 }
                 Stmt::Assign(a) if top || class.is_none() => {

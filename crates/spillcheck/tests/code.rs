@@ -347,6 +347,58 @@ class Task(Resource):
 }
 
 #[test]
+fn restx_namespaces_imported_inside_an_app_factory() {
+    // The app factory makes the blueprint and its Api, and imports each namespace inside
+    // the function under an alias (`from .billing import ns as billing_ns`, against
+    // circular imports): the namespace is served under the blueprint's prefix.
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("shop");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("__init__.py"),
+        r#"from flask import Blueprint, Flask
+from flask_restx import Api
+
+
+def create_app():
+    app = Flask(__name__)
+    blueprint = Blueprint("api", __name__, url_prefix="/api")
+    api = Api(blueprint, doc="/docs")
+
+    from .billing import ns as billing_ns
+
+    api.add_namespace(billing_ns)
+    app.register_blueprint(blueprint)
+    return app
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("billing.py"),
+        r#"from flask_jwt_extended import jwt_required
+from flask_restx import Namespace, Resource
+
+ns = Namespace("invoices", path="/invoices")
+
+
+@ns.route("/<string:iid>")
+class Invoice(Resource):
+    method_decorators = [jwt_required()]
+
+    def get(self, iid):
+        return {"id": iid}
+"#,
+    )
+    .unwrap();
+    let routes = routes_of(dir.path());
+    assert!(
+        find_route(&routes, "GET", "/api/invoices/{iid}").is_some(),
+        "{:?}",
+        listed(&routes)
+    );
+}
+
+#[test]
 fn rules_a_function_adds_to_its_parameter_are_listed_once_per_call() {
     // INGInious' and CKAN's shape: `def register_rules(blueprint): blueprint.add_url_rule(...)`
     // called once per blueprint (and once with an app whose name is the parameter's). Each
