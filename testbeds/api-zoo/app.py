@@ -333,6 +333,9 @@ def create_app():
 
     def token_required(view):
         def wrapper(*args, **kwargs):
+            if request.path == "/api/me" and os.environ.get("ZOO_ME_PATH"):
+                # ZOO_ME_PATH: the profile lives elsewhere; the usual path is not there.
+                return jsonify(error="not found"), 404
             token = presented() or ""
             name = tokens.get(token) if token else None
             if token in uses_left:
@@ -371,11 +374,14 @@ def create_app():
             return jsonify(error="you can only read your own card"), 403
         return jsonify(public(g.user))
 
-    @app.get(os.environ.get("ZOO_ME_PATH", "/api/me"))
+    @app.get("/api/me")
     @token_required
     def me():
         return jsonify(dict(public(g.user), account_number=g.user.get("account_number", ""),
                             is_admin=bool(g.user.get("is_admin"))))
+
+    if os.environ.get("ZOO_ME_PATH"):
+        app.add_url_rule(os.environ["ZOO_ME_PATH"], "whoami", me)
 
     # Planted: the account number is a query parameter and nothing compares it with the
     # caller's. Any number answers (an empty list when it names no account).

@@ -670,6 +670,24 @@ impl SharedListing {
     }
 }
 
+/// Whether an answer holds personal data: a field the vocabulary calls personal (`email`,
+/// `phone`, `date_of_birth`, `address`) with a value, or an e-mail address or phone number
+/// anywhere.
+pub fn carries_personal(r: &Response) -> bool {
+    let Some(json) = r.json() else { return false };
+    let mut found = false;
+    inspect::visit(&json, &mut |k, v| {
+        if found {
+            return;
+        }
+        let text = v.as_str().unwrap_or_default();
+        found = spillcheck_core::vocab::is_personal_field(k) && !v.is_null() && !text.is_empty()
+            || !inspect::emails(text).is_empty()
+            || inspect::is_phone_key(k) && inspect::is_phone_value(text);
+    });
+    found
+}
+
 /// Whether an answer carries a secret field with a value (`password_hash`, `api_key`,
 /// `cvv`): never shared by design, whatever the listing shows.
 pub fn carries_secret(r: &Response) -> bool {
@@ -777,6 +795,22 @@ mod tests {
             ),
             Some(serde_json::json!({"id": 6, "x": 1}))
         );
+    }
+
+    #[test]
+    fn a_profile_with_names_only_carries_nothing_personal() {
+        let plain = resp(
+            200,
+            r#"{"id": "9f1c", "username": "bob", "full_name": "Bob Ray", "job_title": "Designer"}"#,
+        );
+        assert!(!carries_personal(&plain));
+        let mail = resp(
+            200,
+            r#"{"id": "9f1c", "username": "bob", "contact": "bob@example.test"}"#,
+        );
+        assert!(carries_personal(&mail));
+        let phone = resp(200, r#"{"id": "9f1c", "phone": "+32 470 11 22 33"}"#);
+        assert!(carries_personal(&phone));
     }
 
     #[test]

@@ -319,7 +319,28 @@ async fn reads(p: &Probe) -> Vec<Finding> {
             remove_as_b(p, b, pr, &id).await;
         }
         if let Some((ax, bx, why)) = bypass {
-            out.push(p.finding_on(&SC210, &pr.op, &why, &ax, &[&bx]));
+            // A colleague's profile (`GET /users/{uid}`) with nothing private in it (a name,
+            // a job title): what members of one organisation see of each other by design,
+            // with or without a directory to list them.
+            let people = pr.op.path.split('/').any(|seg| {
+                matches!(
+                    seg.to_ascii_lowercase().as_str(),
+                    "users" | "members" | "people" | "profiles" | "staff" | "employees" | "colleagues"
+                )
+            });
+            let plain_profile = people
+                && authz::is_user_param(pr)
+                && matches!(bx.response.json(), Some(serde_json::Value::Object(_)))
+                && !authz::carries_personal(&bx.response)
+                && !authz::carries_secret(&bx.response);
+            let finding = p.finding_on(&SC210, &pr.op, &why, &ax, &[&bx]);
+            out.push(if plain_profile {
+                finding.with_confidence(Confidence::Possible).with_note(
+                    "B's profile holds nothing personal or secret (no e-mail, phone, address or credential): members may see each other's names by design",
+                )
+            } else {
+                finding
+            });
         } else if let Some((ax, bx, why)) = unclear {
             out.push(
                 Finding::new(
