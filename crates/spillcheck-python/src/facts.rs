@@ -1707,7 +1707,7 @@ impl<'a> Taint<'a> {
 /// the project's authentication sets, held in `identity` as `g.attr`).
 /// A function named for the caller's relation to a record, handed the caller:
 /// `has_member`, `is_owner`, `owned_by`, `belongs_to`, `can_access`, `is_member_of`.
-fn relation_predicate(name: &str) -> bool {
+pub(crate) fn relation_predicate(name: &str) -> bool {
     let n = name.trim_start_matches('_').to_ascii_lowercase();
     let predicate = ["has_", "is_", "can_", "may_", "user_can", "check_"]
         .iter()

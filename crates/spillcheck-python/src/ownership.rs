@@ -633,6 +633,18 @@ fn route<'a>(
             .chain(c.arguments.keywords.iter().map(|k| &k.value))
             .any(|a| reads_any(a, &id_names))
     });
+    // The loaded object asked about the caller (`if not msg.owned_by(current_user): abort(404)`,
+    // `project.has_member(me.id)`): a predicate of the caller's relation to it.
+    compared |= calls_in(&func.body).into_iter().any(|c| {
+        callee_last(c).is_some_and(crate::facts::relation_predicate)
+            && c.arguments
+                .args
+                .iter()
+                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                .any(|a| involves_identity(a, &identity))
+            && (matches!(c.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, &matched))
+                || c.arguments.args.iter().any(|a| reads_any(a, &matched)))
+    });
     // The identity as a value a statement inserts is no check of what it reads.
     let locals_check = LocalStrings::of_body(&func.body);
     let inserts = |c: &ast::ExprCall| {

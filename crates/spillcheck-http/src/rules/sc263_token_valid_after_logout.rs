@@ -181,12 +181,20 @@ async fn probe(p: &Probe) -> Vec<Finding> {
         );
         return Vec::new();
     }
-    let Some(reads) = p
-        .protected_reads(3)
-        .into_iter()
-        .find(|pr| pr.user.is_some())
-        .cloned()
-    else {
+    // A read that refuses a made-up token: one that serves any token (an SC202 of its own)
+    // would serve the ended one too and prove nothing about the logout.
+    let mut chosen = None;
+    for pr in p.protected_reads(6).into_iter().filter(|pr| pr.user.is_some()) {
+        let fake = p.placement.header("spillcheck-made-up-token");
+        let req = p.request("SC263: a made-up token", Method::GET, &pr.path);
+        if let Ok(x) = p.with_header("SC263: a made-up token", Some(fake), req).await
+            && (!x.response.ok() || crate::inspect::refused(&x.response, None))
+        {
+            chosen = Some(pr.clone());
+            break;
+        }
+    }
+    let Some(reads) = chosen else {
         return Vec::new();
     };
     let Some(own) = reads.user.as_ref() else {
