@@ -655,12 +655,7 @@ fn is_denial_call(call: &ast::ExprCall) -> bool {
     }
     lower.contains("redirect") && {
         let mut to_login = false;
-        for a in call
-            .arguments
-            .args
-            .iter()
-            .chain(call.arguments.keywords.iter().map(|k| &k.value))
-        {
+        for a in crate::patterns::call_values(call) {
             each_expr(a, &mut |e| {
                 if let Some(text) = str_value(e) {
                     let t = text.to_ascii_lowercase();
@@ -2257,11 +2252,7 @@ pub(crate) fn func_facts_with<'a>(
             // `can_access(doc, g.user)`: a predicate about the caller's relation to a record.
             if let Expr::Call(c) = expr
                 && callee_last(c).is_some_and(relation_predicate)
-                && c.arguments
-                    .args
-                    .iter()
-                    .chain(c.arguments.keywords.iter().map(|k| &k.value))
-                    .any(|a| involves_identity(a, self.identity))
+                && crate::patterns::call_values(c).any(|a| involves_identity(a, self.identity))
             {
                 self.facts.compares_identity = true;
             }

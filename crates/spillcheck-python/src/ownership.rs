@@ -601,12 +601,7 @@ fn route<'a>(
             })
     };
     compared |= calls_in(&func.body).into_iter().any(|c| {
-        refuses_unless_owner(c)
-            && c.arguments
-                .args
-                .iter()
-                .chain(c.arguments.keywords.iter().map(|k| &k.value))
-                .any(|a| reads_any(a, &matched))
+        refuses_unless_owner(c) && crate::patterns::call_values(c).any(|a| reads_any(a, &matched))
     });
     // The id handed to the project's own verifier, which refuses by itself
     // (`self._verify_sketch_and_datasource(sketch_id, datasource_id)`, `ensure_access(id)`)
@@ -626,22 +621,13 @@ fn route<'a>(
             .iter()
             .any(|w| n.starts_with(w))
                 && summaries.by_name.get(name).is_some_and(|f| f.rejects)
-        }) && c
-            .arguments
-            .args
-            .iter()
-            .chain(c.arguments.keywords.iter().map(|k| &k.value))
-            .any(|a| reads_any(a, &id_names))
+        }) && crate::patterns::call_values(c).any(|a| reads_any(a, &id_names))
     });
     // The loaded object asked about the caller (`if not msg.owned_by(current_user): abort(404)`,
     // `project.has_member(me.id)`): a predicate of the caller's relation to it.
     compared |= calls_in(&func.body).into_iter().any(|c| {
         callee_last(c).is_some_and(crate::facts::relation_predicate)
-            && c.arguments
-                .args
-                .iter()
-                .chain(c.arguments.keywords.iter().map(|k| &k.value))
-                .any(|a| involves_identity(a, &identity))
+            && crate::patterns::call_values(c).any(|a| involves_identity(a, &identity))
             && (matches!(c.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, &matched))
                 || c.arguments.args.iter().any(|a| reads_any(a, &matched)))
     });

@@ -71,11 +71,7 @@ fn reads(e: &Expr, carried: &[&str]) -> bool {
 
 /// Whether one of the call's arguments reads a carried name.
 fn passes(call: &ast::ExprCall, carried: &[&str]) -> bool {
-    call.arguments
-        .args
-        .iter()
-        .chain(call.arguments.keywords.iter().map(|k| &k.value))
-        .any(|arg| reads(arg, carried))
+    crate::patterns::call_values(call).any(|arg| reads(arg, carried))
 }
 
 /// An HTTP client's request: `requests.get(...)`, `httpx.request(...)`, `urlopen(...)`,

@@ -367,11 +367,7 @@ fn check_function<'a>(
                 )
             )
         {
-            for a in c
-                .arguments
-                .args
-                .iter()
-                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+            for a in crate::patterns::call_values(c)
             {
                 if matches!(a, Expr::Dict(_)) {
                     payloads.push(a.range());

@@ -494,10 +494,7 @@ fn answered_as_is<'e>(
                 Some("jsonify" | "make_response" | "Response" | "dumps" | "json_response")
             ) =>
         {
-            c.arguments
-                .args
-                .iter()
-                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+            crate::patterns::call_values(c)
                 .find_map(|x| answered_as_is(x, rows, lists))
         }
         _ => None,
