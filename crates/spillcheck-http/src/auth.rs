@@ -7,6 +7,10 @@
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// A token no server issued, sent where tokens go to tell an operation that checks them
+/// from one that serves any value (placement, SC263's read-back).
+pub const MADE_UP_TOKEN: &str = "spillcheck-made-up-token";
+
 /// Where the API expects its token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placement {

@@ -2170,7 +2170,7 @@ pub async fn settle_placement(
         if let Ok(ex) = answer {
             if served(&ex.response) {
                 let fake = p.request("placement", Method::GET, path).token_only();
-                let header = p.placement.header("spillcheck-made-up-token");
+                let header = p.placement.header(crate::auth::MADE_UP_TOKEN);
                 let fake_served = p
                     .with_header("placement", Some(header), fake)
                     .await
@@ -2216,7 +2216,7 @@ pub async fn settle_placement(
     alternatives.extend(usual);
     for alt in &alternatives {
         if let Some(path) = served_at(p, alt, &token, &few).await
-            && served_at(p, alt, "spillcheck-made-up-token", &[path])
+            && served_at(p, alt, crate::auth::MADE_UP_TOKEN, &[path])
                 .await
                 .is_none()
         {
@@ -2241,7 +2241,7 @@ pub async fn settle_placement(
                 if let Ok(ex) = p
                     .with_header(
                         "placement",
-                        Some(alt.header("spillcheck-made-up-token")),
+                        Some(alt.header(crate::auth::MADE_UP_TOKEN)),
                         req,
                     )
                     .await

@@ -962,6 +962,26 @@ fn zoo_login_burst(env: &[(&str, &str)], extra: &[&str]) -> (Target, Output) {
 }
 
 /// The zoo without tokens (users log in with their passwords), with more environment.
+/// `spillcheck api` of a target with nothing but user A's credentials (from the environment),
+/// JSON, only the rules `select` names.
+fn api_as_alice_only(t: &Target, select: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "api",
+            &t.url(),
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--select",
+            select,
+        ])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .current_dir(workspace())
+        .output()
+        .unwrap()
+}
+
 fn zoo_for_users(env: &[(&str, &str)]) -> Target {
     let mut all = vec![("ZOO_TOKENS", "")];
     all.extend_from_slice(env);
@@ -1946,21 +1966,7 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
     // Black box (no description, no code): the placement is learnt where APIs usually
     // answer the caller's own profile (`GET /api/me`).
     let t = zoo_for_users(&[("ZOO_SCHEME", "token")]);
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args([
-            "api",
-            &t.url(),
-            "--rate",
-            "0",
-            "--format",
-            "json",
-            "--select",
-            "SC230",
-        ])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_as_alice_only(&t, "SC230");
     let diags = serde_json::to_string(&json(&out)["diagnostics"]).unwrap();
     assert!(
         diags.contains("tokens go in `Authorization: Token {token}`"),
@@ -1975,21 +1981,7 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
         ("ZOO_ME_PATH", "/api/whoami"),
         ("ZOO_LOOSE", "1"),
     ]);
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args([
-            "api",
-            &t.url(),
-            "--rate",
-            "0",
-            "--format",
-            "json",
-            "--select",
-            "SC202,SC230",
-        ])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_as_alice_only(&t, "SC202,SC230");
     let report = json(&out);
     let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
     assert!(

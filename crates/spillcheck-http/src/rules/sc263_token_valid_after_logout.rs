@@ -185,7 +185,7 @@ async fn probe(p: &Probe) -> Vec<Finding> {
     // would serve the ended one too and prove nothing about the logout.
     let mut chosen = None;
     for pr in p.protected_reads(6).into_iter().filter(|pr| pr.user.is_some()) {
-        let fake = p.placement.header("spillcheck-made-up-token");
+        let fake = p.placement.header(crate::auth::MADE_UP_TOKEN);
         let req = p.request("SC263: a made-up token", Method::GET, &pr.path);
         if let Ok(x) = p.with_header("SC263: a made-up token", Some(fake), req).await
             && (!x.response.ok() || crate::inspect::refused(&x.response, None))
