@@ -237,15 +237,39 @@ fn one<'a>(
         }
     }
     if !star_models.is_empty() {
+        // A record handed to the project's own projection (`_public(row)` returning named
+        // fields) is answered through it, not whole.
+        let projecting = |c: &ast::ExprCall| {
+            linkable_call(c, external)
+                && callee_last(c).is_some_and(|n| {
+                    summaries.unique(n) && summaries.by_name.get(n).is_some_and(|f| f.projects)
+                })
+        };
+        let mut projected: Vec<ruff_text_size::TextRange> = Vec::new();
+        crate::facts::exprs_in(&func.body, &mut |e| {
+            if let Expr::Call(c) = e
+                && projecting(c)
+                && crate::patterns::call_values(c).any(|a| crate::facts::reads_any(a, &whole))
+            {
+                projected.push(ruff_text_size::Ranged::range(&c.arguments));
+            }
+        });
+        let whole_outside = |v: &Expr| {
+            crate::ast_util::any_expr(v, &mut |e| {
+                matches!(e, Expr::Name(n) if whole.contains(n.id.as_str())
+                    && !projected.iter().any(|r| r.contains_range(n.range)))
+            })
+        };
         let mut returned = false;
         returns_in(&func.body, &mut |r| {
-            if r.value.as_ref().is_some_and(|v| {
-                crate::facts::reads_any(v, &whole) || returns_helper_row(v, summaries)
-            }) {
+            if r.value
+                .as_ref()
+                .is_some_and(|v| whole_outside(v) || returns_helper_row(v, summaries))
+            {
                 returned = true;
             }
         });
-        if returned || !whole.is_empty() {
+        if returned || !whole.is_empty() && projected.is_empty() {
             for m in &star_models {
                 if let Some(fields) = models.fields(m) {
                     data.response_fields.extend(fields.iter().cloned());

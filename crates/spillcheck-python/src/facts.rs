@@ -880,6 +880,33 @@ pub(crate) struct FuncFacts {
     /// Reads entries of Flask's signed `session` by key (`session["sessions"]`, `"uid" in
     /// session`): what it answers belongs to the caller's own session.
     pub reads_signed_session: bool,
+    /// Returns a dict of named fields (`{"name": u["name"], "bio": u["bio"]}`, `{k: row[k]
+    /// for k in PUBLIC_FIELDS}`): a record handed to it is answered through that projection,
+    /// not whole.
+    pub projects: bool,
+}
+
+/// Whether a returned value is a dict of named fields: a literal whose keys are all strings
+/// (no `**record`), or a comprehension keyed by its loop variable over names that are not
+/// the function's parameters (`{k: row[k] for k in PUBLIC_FIELDS}`; over `row.keys()` it is
+/// the whole record).
+fn projection(value: &Expr, params: &[String]) -> bool {
+    match value {
+        Expr::Dict(d) => {
+            !d.items.is_empty()
+                && d.items
+                    .iter()
+                    .all(|i| i.key.as_ref().and_then(str_value).is_some())
+        }
+        Expr::DictComp(c) => {
+            matches!(c.key.as_deref(), Some(Expr::Name(k)) if c.generators.len() == 1
+                && matches!(&c.generators[0].target, Expr::Name(t) if t.id == k.id)
+                && !crate::ast_util::names_in(&c.generators[0].iter)
+                    .iter()
+                    .any(|n| params.iter().any(|p| p == n)))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `body` reads Flask's signed `session` by key: `session["uid"]`,
@@ -2074,6 +2101,12 @@ pub(crate) fn func_facts_with<'a>(
                         }
                     }
                 }
+                if r.value
+                    .as_deref()
+                    .is_some_and(|v| projection(v, &self.facts.params))
+                {
+                    self.facts.projects = true;
+                }
                 match r.value.as_deref() {
                     Some(Expr::Name(n)) if self.inner.contains(n.id.as_str()) => {
                         self.facts.returns_inner = true;
@@ -2531,7 +2564,9 @@ impl Summaries {
             HashMap::with_capacity_and_hasher(functions.len(), rustc_hash::FxBuildHasher);
         for (name, id, f) in functions {
             own.insert(id, f.clone());
-            *definitions.entry(name.clone()).or_default() += 1;
+            let count = definitions.entry(name.clone()).or_default();
+            *count += 1;
+            let first = *count == 1;
             let e = by_name.entry(name).or_default();
             if e.params.is_empty() {
                 e.params = f.params;
@@ -2544,6 +2579,8 @@ impl Summaries {
             e.verifies_password |= f.verifies_password;
             e.reads_signed_session |= f.reads_signed_session;
             e.hides_missing |= f.hides_missing;
+            // Every definition of the name projects, or the name says nothing.
+            e.projects = f.projects && (first || e.projects);
             e.uses_identity |= f.uses_identity;
             e.compares_identity |= f.compares_identity;
             e.withholds |= f.withholds;

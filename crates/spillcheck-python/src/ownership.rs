@@ -631,6 +631,12 @@ fn route<'a>(
             && (matches!(c.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, &matched))
                 || c.arguments.args.iter().any(|a| reads_any(a, &matched)))
     });
+    // A lookup of the caller's relation to the object, the request refused when it finds
+    // none (`if board is None or _membership(board["id"], user) is None: return …, 404`,
+    // `if not grants.get(doc.id, me): abort(403)`): what joins the two is the check.
+    compared |= refused_unless_helper_agrees(&func.body, &matched, &|c| {
+        crate::patterns::call_values(c).any(|a| involves_identity(a, &identity))
+    });
     // The identity as a value a statement inserts is no check of what it reads.
     let locals_check = LocalStrings::of_body(&func.body);
     let inserts = |c: &ast::ExprCall| {
