@@ -302,6 +302,7 @@ def create_app():
             links["me"] = os.environ["ZOO_ME_PATH"]
         if os.environ.get("ZOO_LOOSE"):
             links["notices"] = "/api/notices"
+            links["housekeeping"] = "/api/housekeeping/reset-demo"
         return jsonify(links)
 
     if os.environ.get("ZOO_LOOSE"):
@@ -312,7 +313,28 @@ def create_app():
             value = request.headers.get("Authorization", "")
             if len(value.partition(" ")[2] or value) < 16:
                 return jsonify(error="authentication required"), 401
-            return jsonify(notices=[{"id": 1, "text": "Maintenance on Sunday night"}])
+            return jsonify(
+                notices=[
+                    {
+                        "id": 1,
+                        "text": "Maintenance on Sunday night",
+                        "_links": {"self": "/api/notices/1", "archive": "/api/notices/1/archive"},
+                    }
+                ]
+            )
+
+        # GETs with side effects, named only in links (a scan must never send them).
+        @app.get("/api/notices/<int:n>/archive")
+        def archive_notice(n):
+            if len(request.headers.get("Authorization", "")) < 16:
+                return jsonify(error="authentication required"), 401
+            return jsonify(archived=n)
+
+        @app.get("/api/housekeeping/reset-demo")
+        def reset_demo():
+            if len(request.headers.get("Authorization", "")) < 16:
+                return jsonify(error="authentication required"), 401
+            return jsonify(reset=True)
 
     # ZOO_SCHEME: where the API takes tokens back.
     token_scheme = os.environ.get("ZOO_SCHEME", "bearer")

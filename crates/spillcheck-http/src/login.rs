@@ -366,12 +366,17 @@ fn names_password(b: &crate::discovery::Body) -> bool {
         || nested_password(&b.example, 0)
 }
 
-/// A password field anywhere in a body (`{"auth": {"credentials": {"password"}}}`).
+/// A password field anywhere in a body (`{"auth": {"credentials": {"password"}}}`), or a
+/// nested object of an account and its secret (`{"credentials": {"login", "secret"}}`).
 fn nested_password(v: &Value, depth: usize) -> bool {
     match v {
-        Value::Object(m) if depth < 5 => m
-            .iter()
-            .any(|(k, v)| k.to_ascii_lowercase().contains("pass") || nested_password(v, depth + 1)),
+        Value::Object(m) if depth < 5 => {
+            let keys: Vec<String> = m.keys().cloned().collect();
+            depth > 0 && secret_field(&keys).is_some()
+                || m.iter().any(|(k, v)| {
+                    k.to_ascii_lowercase().contains("pass") || nested_password(v, depth + 1)
+                })
+        }
         _ => false,
     }
 }
@@ -2313,6 +2318,16 @@ mod tests {
         assert_eq!(secret_field(&names(&["title", "body"])), None);
         assert_eq!(secret_field(&names(&["email", "secret", "name"])), None);
         assert_eq!(secret_field(&names(&["email", "name"])), None);
+        // Nested one object down (flask-smorest's `{"credentials": {"login", "secret"}}`):
+        // a login body; the same two fields at the top are the flat shape's business.
+        assert!(nested_password(
+            &serde_json::json!({"credentials": {"login": "x", "secret": "y"}}),
+            0
+        ));
+        assert!(!nested_password(
+            &serde_json::json!({"profile": {"title": "x", "body": "y"}}),
+            0
+        ));
     }
 
     #[test]

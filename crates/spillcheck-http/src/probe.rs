@@ -757,6 +757,18 @@ pub(crate) fn seen_operation(link: &str) -> Operation {
     op
 }
 
+/// Whether a linked operation has side effects (a GET that archives, resets, logs out):
+/// noted once in `aside`, never sent.
+fn set_aside_link(op: &Operation, aside: &mut Vec<(Operation, String)>) -> bool {
+    let Some(why) = crate::writes::side_effect(op) else {
+        return false;
+    };
+    if !aside.iter().any(|(o, _)| o.path == op.path) {
+        aside.push((op.clone(), why.to_owned()));
+    }
+    true
+}
+
 /// [`seen_operation`], where a known template whose last segment is a parameter names the
 /// start of the link (`/api/crew/{slug}` for `/api/crew/jonas-pereira-3f1a/card`): the
 /// link's value there is that parameter (`/api/crew/{slug}/card`), so the items' links are
@@ -1607,6 +1619,8 @@ async fn learn(
     let mut probed = Vec::new();
     // Links seen in answers to operations not yet known, one per shape.
     let mut links: Vec<Probed> = Vec::new();
+    // Links to operations with side effects, never sent.
+    let mut aside_links: Vec<(Operation, String)> = Vec::new();
     for wave in [first_wave, second_wave, by_path] {
         let wave: Vec<Probed> = wave
             .into_iter()
@@ -1692,6 +1706,9 @@ async fn learn(
                     // A link template (`/api/patients/{code}`, `{?patient}`) is an
                     // operation, its values filled from what was learnt.
                     if let Some(mut op) = discovery::template_operation(&link) {
+                        if set_aside_link(&op, &mut aside_links) {
+                            continue;
+                        }
                         if !known_templates.contains(&op.path)
                             && !links.iter().any(|x| x.op.path == op.path)
                         {
@@ -1716,6 +1733,11 @@ async fn learn(
                         continue;
                     }
                     let op = seen_operation_under(&link, &known_templates);
+                    // A link to an action with side effects (`/trips/2/archive`,
+                    // `/maintenance/reset-demo`) is set aside like a described one.
+                    if set_aside_link(&op, &mut aside_links) {
+                        continue;
+                    }
                     if !probed
                         .iter()
                         .chain(std::iter::once(&pr))
@@ -1736,6 +1758,31 @@ async fn learn(
             }
             pr.user = user;
             probed.push(pr);
+        }
+    }
+    if !aside_links.is_empty() {
+        let named: Vec<String> = aside_links
+            .iter()
+            .map(|(op, why)| format!("{} {} ({why})", op.method, op.path))
+            .filter(|n| {
+                !p.set_aside
+                    .iter()
+                    .any(|x| n.starts_with(&format!("{} {} ", x.op.method, x.op.path)))
+            })
+            .collect();
+        for (op, _) in aside_links {
+            if !p.set_aside.iter().any(|x| x.op.key() == op.key()) {
+                p.set_aside.extend(unprobed(&[op]));
+            }
+        }
+        if !named.is_empty() {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "not sent, side effects (linked from answers): {}",
+                    listed(&named)
+                ),
+            );
         }
     }
     // Links seen in responses, probed once (bounded).

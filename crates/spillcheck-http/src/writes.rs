@@ -123,7 +123,7 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
     let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if raw.len() >= 2
         && matches!(raw[raw.len() - 1], "archive" | "unarchive")
-        && raw[raw.len() - 2].starts_with('{')
+        && names_one_object(raw[raw.len() - 2])
     {
         return Some("archives data");
     }
@@ -189,6 +189,14 @@ pub fn side_effect(op: &Operation) -> Option<&str> {
         return Some("changes the caller's password");
     }
     None
+}
+
+/// A path segment that names one object: a parameter, or a value such as `2` or a UUID in
+/// a link the scan followed.
+fn names_one_object(segment: &str) -> bool {
+    segment.starts_with('{')
+        || !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit())
+        || segment.len() >= 16 && segment.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
 /// The body to send: the documented or source-read example, id-like fields filled with
@@ -1759,6 +1767,13 @@ mod tests {
             ("POST", "/api/notes/{id}/delete"),
             ("POST", "/api/users/me/change-password"),
             ("PUT", "/account/password/update"),
+            // Links the scan followed name the object by its value.
+            ("GET", "/api/trips/2/archive"),
+            (
+                "GET",
+                "/boards/3f2b6c1e-9a4d-4e8b-b1c2-0d9e8f7a6b5c/archive",
+            ),
+            ("GET", "/api/maintenance/reset-demo"),
         ] {
             assert!(side_effect(&op(m, path)).is_some(), "{m} {path}");
         }

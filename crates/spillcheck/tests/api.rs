@@ -1995,6 +1995,15 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
             .any(|r| r["path"] == "/api/whoami" && r["status"] == 200),
         "the profile was never read with the token where it goes"
     );
+    // GETs with side effects named only in the answers' links (an item's `archive`, the
+    // index's `reset-demo`) are set aside, never sent.
+    let sent: Vec<String> = t
+        .received_paths()
+        .into_iter()
+        .filter(|p| p.ends_with("/archive") || p.contains("reset-demo"))
+        .collect();
+    assert!(sent.is_empty(), "side effects sent: {sent:?}");
+    assert!(diags.contains("reset-demo"), "{diags}");
     // Black box, a header no list holds: the refusals name it (`"hint": "send
     // X-Zoo-Session"`), and the users' profiles are crossed with it.
     let t = zoo_for_users(&[("ZOO_SCHEME", "session-hint")]);
