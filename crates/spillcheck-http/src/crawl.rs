@@ -101,7 +101,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
                 continue;
             }
             if path != "/" {
-                keep(&mut found, &path);
+                keep(&mut found, &path, &p.own.names);
             }
             if depth == 0 {
                 next.extend(links_of(p, &ex.response));
@@ -130,7 +130,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             }
             let listed = match get(p, &collection).await {
                 Some(ex) if exists(p, &ex.response) => {
-                    keep(&mut found, &collection);
+                    keep(&mut found, &collection, &p.own.names);
                     required_queries(&mut found, &collection, &ex.response);
                     ex.response.json().and_then(|j| first_key(&j))
                 }
@@ -472,9 +472,9 @@ fn links_of(p: &Probe, r: &crate::engine::Response) -> Vec<String> {
 }
 
 /// Keeps `path` as an operation of its shape (`/users/7` is `GET /users/{id}`), once.
-fn keep(found: &mut Vec<Operation>, path: &str) {
+fn keep(found: &mut Vec<Operation>, path: &str, names: &[String]) {
     let known: Vec<String> = found.iter().map(|o| o.path.clone()).collect();
-    let op = crate::probe::seen_operation_under(path, &known);
+    let op = crate::probe::seen_operation_under_named(path, &known, names);
     if !found.iter().any(|o| o.path == op.path) {
         found.push(op);
     }

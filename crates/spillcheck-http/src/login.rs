@@ -429,6 +429,7 @@ const LOGIN_NAMES: &[&str] = &[
     "session",
     "sessions",
     "token",
+    "tokens",
     "access-token",
     "access_token",
 ];

@@ -722,6 +722,20 @@ fn template_fit(template: &str, path: &str) -> Option<usize> {
 /// parameters (`/api/posts/7/comments` → `/api/posts/{id}/comments`) with the seen value
 /// as their example.
 pub(crate) fn seen_operation(link: &str) -> Operation {
+    seen_operation_named(link, &[])
+}
+
+/// The user name a link segment is, of user A's own `names` (`/api/people/alice/documents`
+/// is `/api/people/{username}/documents`): not the link's first segment, nor a word too short
+/// to be told from the path's own.
+fn own_name_segment(segs: &[&str], i: usize, names: &[String]) -> bool {
+    i > 1
+        && segs[i].len() >= 3
+        && names.iter().any(|n| n.eq_ignore_ascii_case(segs[i]))
+}
+
+/// [`seen_operation`], a segment that is one of user A's own `names` a `{username}`.
+pub(crate) fn seen_operation_named(link: &str, names: &[String]) -> Operation {
     let is_id = |s: &str| {
         !s.is_empty()
             && (s.chars().all(|c| c.is_ascii_digit())
@@ -731,10 +745,16 @@ pub(crate) fn seen_operation(link: &str) -> Operation {
     };
     let mut n = 0;
     let mut examples = Vec::new();
-    let template: Vec<String> = link
-        .split('/')
-        .map(|seg| {
-            if is_id(seg) {
+    let segs: Vec<&str> = link.split('/').collect();
+    let template: Vec<String> = segs
+        .iter()
+        .enumerate()
+        .map(|(i, seg)| {
+            let seg = *seg;
+            if own_name_segment(&segs, i, names) && !examples.iter().any(|(n, _)| n == "username") {
+                examples.push(("username".to_owned(), seg.to_owned()));
+                "{username}".to_owned()
+            } else if is_id(seg) {
                 n += 1;
                 let name = if n == 1 {
                     "id".to_owned()
@@ -774,7 +794,12 @@ fn set_aside_link(op: &Operation, aside: &mut Vec<(Operation, String)>) -> bool 
 /// link's value there is that parameter (`/api/crew/{slug}/card`), so the items' links are
 /// one operation, not one per item. The value must look like one (a digit, a dash or an
 /// underscore in it), not a word such as `stats`.
-pub(crate) fn seen_operation_under(link: &str, known: &[String]) -> Operation {
+/// User A's own `names` in the link are parameters too ([`seen_operation_named`]).
+pub(crate) fn seen_operation_under_named(
+    link: &str,
+    known: &[String],
+    names: &[String],
+) -> Operation {
     let segs: Vec<&str> = link.split('/').collect();
     for t in known {
         let ts: Vec<&str> = t.split('/').collect();
@@ -786,7 +811,8 @@ pub(crate) fn seen_operation_under(link: &str, known: &[String]) -> Operation {
             continue;
         }
         let value = segs[ts.len() - 1];
-        if !value.contains(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+        if !(value.contains(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+            || own_name_segment(&segs, ts.len() - 1, names))
             || template_fit(t, &segs[..ts.len()].join("/")).is_none()
         {
             continue;
@@ -807,7 +833,7 @@ pub(crate) fn seen_operation_under(link: &str, known: &[String]) -> Operation {
         }
         return op;
     }
-    seen_operation(link)
+    seen_operation_named(link, names)
 }
 
 pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
@@ -1344,80 +1370,101 @@ async fn identities(
         || logins.limited.is_some()
     {
         p.ops = unprobed(ops);
-        for (label, creds) in [
-            (Actor::UserA, &logins.user),
-            (Actor::UserB, &logins.user_b),
-            (Actor::Admin, &logins.admin),
-            (Actor::Limited, &logins.limited),
-        ] {
-            let Some(creds) = creds else { continue };
-            p.secret(&creds.password);
-            let taken = match label {
-                Actor::UserA => p.user.is_some(),
-                Actor::UserB => p.user_b.is_some(),
-                Actor::Admin => p.admin.is_some(),
-                _ => p.limited.is_some(),
-            };
-            if taken {
-                continue;
+        // Logins that failed, said once the last round is over.
+        let mut failed: Vec<String> = Vec::new();
+        for round in 0..2 {
+            if round == 1 {
+                // Nothing described, no source, and no usual login path took the
+                // credentials: the site's links are read anonymously, as a user would find
+                // the login (`POST /api/v1/auth/tokens` named in the index), and the logins
+                // tried again on what they name.
+                if !(ops.is_empty() && p.user.is_none() && logins.user.is_some()) {
+                    break;
+                }
+                let (found, _, _) = crate::crawl::blind(p).await;
+                if found.is_empty() {
+                    break;
+                }
+                p.ops = unprobed(&found);
+                failed.clear();
             }
-            match crate::login::log_in(p, label.label(), creds).await {
-                Ok(crate::login::LoggedIn {
-                    identity,
-                    answer,
-                    form,
-                    cookie,
-                    session_only,
-                }) => {
-                    p.secret(&identity.token());
-                    // The parameters the account named itself in to log in are its own
-                    // ids (`project_id` of `GET /api/projects/{project_id}/token`).
-                    let own_ids = serde_json::Value::Object(
-                        form.own_ids()
-                            .into_iter()
-                            .map(|(k, v)| (k, serde_json::Value::from(v)))
-                            .collect(),
-                    );
-                    // The name the user logs in with is theirs: an address or a user name.
-                    let login_name = |own: &mut Own| {
-                        let n = creds.name.trim();
-                        if n.contains('@') {
-                            own.emails.extend(inspect::emails(n));
-                        } else if !n.is_empty() && !own.names.iter().any(|x| x == n) {
-                            own.names.push(n.to_owned());
-                        }
-                    };
-                    match label {
-                        Actor::UserA => {
-                            login_name(&mut p.own);
-                            a_cookie = cookie;
-                            a_session_only = session_only;
-                            p.a_login = Some(form);
-                            login_seen.learn("", &own_ids);
-                            if let Some(json) = &answer {
-                                login_seen.learn("", json);
-                                learn_own(&mut p.own, json);
+            for (label, creds) in [
+                (Actor::UserA, &logins.user),
+                (Actor::UserB, &logins.user_b),
+                (Actor::Admin, &logins.admin),
+                (Actor::Limited, &logins.limited),
+            ] {
+                let Some(creds) = creds else { continue };
+                p.secret(&creds.password);
+                let taken = match label {
+                    Actor::UserA => p.user.is_some(),
+                    Actor::UserB => p.user_b.is_some(),
+                    Actor::Admin => p.admin.is_some(),
+                    _ => p.limited.is_some(),
+                };
+                if taken {
+                    continue;
+                }
+                match crate::login::log_in(p, label.label(), creds).await {
+                    Ok(crate::login::LoggedIn {
+                        identity,
+                        answer,
+                        form,
+                        cookie,
+                        session_only,
+                    }) => {
+                        p.secret(&identity.token());
+                        // The parameters the account named itself in to log in are its own
+                        // ids (`project_id` of `GET /api/projects/{project_id}/token`).
+                        let own_ids = serde_json::Value::Object(
+                            form.own_ids()
+                                .into_iter()
+                                .map(|(k, v)| (k, serde_json::Value::from(v)))
+                                .collect(),
+                        );
+                        // The name the user logs in with is theirs: an address or a user name.
+                        let login_name = |own: &mut Own| {
+                            let n = creds.name.trim();
+                            if n.contains('@') {
+                                own.emails.extend(inspect::emails(n));
+                            } else if !n.is_empty() && !own.names.iter().any(|x| x == n) {
+                                own.names.push(n.to_owned());
                             }
-                            p.user = Some(identity);
-                        }
-                        Actor::UserB => {
-                            login_name(&mut p.own_b);
-                            p.seen_b.learn("", &own_ids);
-                            if let Some(json) = &answer {
-                                p.seen_b.learn("", json);
-                                learn_own(&mut p.own_b, json);
+                        };
+                        match label {
+                            Actor::UserA => {
+                                login_name(&mut p.own);
+                                a_cookie = cookie;
+                                a_session_only = session_only;
+                                p.a_login = Some(form);
+                                login_seen.learn("", &own_ids);
+                                if let Some(json) = &answer {
+                                    login_seen.learn("", json);
+                                    learn_own(&mut p.own, json);
+                                }
+                                p.user = Some(identity);
                             }
-                            p.user_b = Some(identity);
+                            Actor::UserB => {
+                                login_name(&mut p.own_b);
+                                p.seen_b.learn("", &own_ids);
+                                if let Some(json) = &answer {
+                                    p.seen_b.learn("", json);
+                                    learn_own(&mut p.own_b, json);
+                                }
+                                p.user_b = Some(identity);
+                            }
+                            Actor::Admin => p.admin = Some(identity),
+                            _ => p.limited = Some(identity),
                         }
-                        Actor::Admin => p.admin = Some(identity),
-                        _ => p.limited = Some(identity),
+                    }
+                    Err(why) => {
+                        failed.push(format!("{label} ({}): could not log in: {why}", creds.name))
                     }
                 }
-                Err(why) => p.diagnose(
-                    DiagnosticLevel::Error,
-                    format!("{label} ({}): could not log in: {why}", creds.name),
-                ),
             }
+        }
+        for why in failed {
+            p.diagnose(DiagnosticLevel::Error, why);
         }
         p.ops.clear();
     }
@@ -1732,7 +1779,7 @@ async fn learn(
                     {
                         continue;
                     }
-                    let op = seen_operation_under(&link, &known_templates);
+                    let op = seen_operation_under_named(&link, &known_templates, &p.own.names);
                     // A link to an action with side effects (`/trips/2/archive`,
                     // `/maintenance/reset-demo`) is set aside like a described one.
                     if set_aside_link(&op, &mut aside_links) {
@@ -2350,15 +2397,31 @@ mod tests {
         assert_eq!(seen_operation("/api/users/me").path, "/api/users/me");
         // Under a known item template, the item's value is its parameter.
         let known = vec!["/api/crew/{slug}".to_owned()];
-        let card = seen_operation_under("/api/crew/jonas-pereira-3f1a/card", &known);
+        let card = seen_operation_under_named("/api/crew/jonas-pereira-3f1a/card", &known, &[]);
         assert_eq!(card.path, "/api/crew/{slug}/card");
         assert_eq!(
             card.params[0].example,
             Some(Value::from("jonas-pereira-3f1a"))
         );
         assert_eq!(
-            seen_operation_under("/api/crew/stats/summary", &known).path,
+            seen_operation_under_named("/api/crew/stats/summary", &known, &[]).path,
             "/api/crew/stats/summary"
+        );
+        // User A's own name in a link is the user parameter, aimed at B's later.
+        let names = vec!["alice".to_owned()];
+        let docs = seen_operation_named("/api/people/alice/documents", &names);
+        assert_eq!(docs.path, "/api/people/{username}/documents");
+        assert_eq!(docs.params[0].example, Some(Value::from("alice")));
+        let known = vec!["/api/v1/users/{username}".to_owned()];
+        assert_eq!(
+            seen_operation_under_named("/api/v1/users/alice/settings", &known, &names).path,
+            "/api/v1/users/{username}/settings"
+        );
+        // Not the name as the link's first segment, nor another word.
+        assert_eq!(seen_operation_named("/alice/x", &names).path, "/alice/x");
+        assert_eq!(
+            seen_operation_named("/api/people/bob", &names).path,
+            "/api/people/bob"
         );
     }
 
