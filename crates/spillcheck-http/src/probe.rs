@@ -729,9 +729,7 @@ pub(crate) fn seen_operation(link: &str) -> Operation {
 /// is `/api/people/{username}/documents`): not the link's first segment, nor a word too short
 /// to be told from the path's own.
 fn own_name_segment(segs: &[&str], i: usize, names: &[String]) -> bool {
-    i > 1
-        && segs[i].len() >= 3
-        && names.iter().any(|n| n.eq_ignore_ascii_case(segs[i]))
+    i > 1 && segs[i].len() >= 3 && names.iter().any(|n| n.eq_ignore_ascii_case(segs[i]))
 }
 
 /// [`seen_operation`], a segment that is one of user A's own `names` a `{username}`.
@@ -775,6 +773,103 @@ pub(crate) fn seen_operation_named(link: &str, names: &[String]) -> Operation {
         }
     }
     op
+}
+
+/// What the links of an answer are measured against: the operations known already, the
+/// collections that name parameters, and the ids learnt so far.
+struct LinkContext<'a> {
+    known: &'a [String],
+    collections: &'a [String],
+    seen: &'a SeenIds,
+}
+
+/// The links of an answer not yet known as operations, one per shape, into `links`; those to
+/// actions with side effects into `aside` instead. `others` are probed already.
+fn links_in(
+    p: &Probe,
+    json: &Value,
+    lx: &LinkContext<'_>,
+    others: &[&Probed],
+    links: &mut Vec<Probed>,
+    aside: &mut Vec<(Operation, String)>,
+) {
+    for link in discovery::links(json, &p.base) {
+        // A link template (`/api/patients/{code}`, `{?patient}`) is an
+        // operation, its values filled from what was learnt.
+        if let Some(mut op) = discovery::template_operation(&link) {
+            if set_aside_link(&op, aside) {
+                continue;
+            }
+            if !lx.known.contains(&op.path) && !links.iter().any(|x| x.op.path == op.path) {
+                discovery::name_collections_in(&mut op, lx.collections);
+                let path = fill(&op, lx.seen, &p.own);
+                links.push(Probed {
+                    op,
+                    path,
+                    user: None,
+                    anon: None,
+                });
+            }
+            continue;
+        }
+        // A link to an object of a known operation is that operation, probed
+        // already; others are learnt as one operation per shape
+        // (`/api/posts/7` and `/api/posts/9` are `/api/posts/{id}`).
+        if lx.known.iter().any(|t| template_fit(t, &link).is_some()) {
+            continue;
+        }
+        let op = seen_operation_under_named(&link, lx.known, &p.own.names);
+        // A link to an action with side effects (`/trips/2/archive`,
+        // `/maintenance/reset-demo`) is set aside like a described one.
+        if set_aside_link(&op, aside) {
+            continue;
+        }
+        if !others
+            .iter()
+            .copied()
+            .chain(links.iter())
+            .any(|x: &Probed| {
+                x.path.split('?').next() == Some(link.as_str())
+                    || (x.op.origin == Origin::Seen && x.op.path == op.path)
+            })
+        {
+            links.push(Probed {
+                op,
+                path: link,
+                user: None,
+                anon: None,
+            });
+        }
+    }
+}
+
+/// The linked operations with side effects: set aside (never sent) and named once.
+fn set_aside_links(p: &mut Probe, aside: Vec<(Operation, String)>) {
+    if !aside.is_empty() {
+        let named: Vec<String> = aside
+            .iter()
+            .map(|(op, why)| format!("{} {} ({why})", op.method, op.path))
+            .filter(|n| {
+                !p.set_aside
+                    .iter()
+                    .any(|x| n.starts_with(&format!("{} {} ", x.op.method, x.op.path)))
+            })
+            .collect();
+        for (op, _) in aside {
+            if !p.set_aside.iter().any(|x| x.op.key() == op.key()) {
+                p.set_aside.extend(unprobed(&[op]));
+            }
+        }
+        if !named.is_empty() {
+            p.diagnose(
+                DiagnosticLevel::Warning,
+                format!(
+                    "not sent, side effects (linked from answers): {}",
+                    listed(&named)
+                ),
+            );
+        }
+    }
 }
 
 /// Whether a linked operation has side effects (a GET that archives, resets, logs out):
@@ -830,6 +925,55 @@ pub(crate) fn seen_operation_under_named(
             .collect();
         for p in &mut op.params {
             p.example = values.get(p.name.as_str()).map(|v| Value::from(*v));
+        }
+        return op;
+    }
+    // Under a known template ending in a collection (`/trips/{id}/expenses`, learnt from a
+    // link): the link's start is that template, with its values, and what follows its own
+    // shape (`/trips/{id}/expenses/{id2}` for `/trips/2/expenses/3`). The longest one.
+    let under = known
+        .iter()
+        .filter(|t| {
+            let ts = t.split('/').count();
+            t.contains('{')
+                && !t.ends_with('}')
+                && ts < segs.len()
+                && template_fit(t, &segs[..ts].join("/")).is_some()
+        })
+        .max_by_key(|t| t.len());
+    if let Some(t) = under {
+        let ts: Vec<&str> = t.split('/').collect();
+        let rest = seen_operation(&format!("/{}", segs[ts.len()..].join("/")));
+        let taken: Vec<&str> = ts
+            .iter()
+            .filter(|x| x.starts_with('{'))
+            .map(|x| x.trim_matches(['{', '}']))
+            .collect();
+        let mut values: BTreeMap<String, String> = ts
+            .iter()
+            .zip(&segs)
+            .filter(|(t, _)| t.starts_with('{'))
+            .map(|(t, v)| (t.trim_matches(['{', '}']).to_owned(), (*v).to_owned()))
+            .collect();
+        let mut path = rest.path.clone();
+        for rp in rest.path_params() {
+            let fresh = (2..64)
+                .map(|k| format!("id{k}"))
+                .find(|n| !taken.contains(&n.as_str()) && !values.contains_key(n))
+                .unwrap_or_default();
+            let name = if taken.contains(&rp.name.as_str()) {
+                path = path.replace(&format!("{{{}}}", rp.name), &format!("{{{fresh}}}"));
+                fresh
+            } else {
+                rp.name.clone()
+            };
+            if let Some(v) = rp.example.as_ref().and_then(Value::as_str) {
+                values.insert(name, v.to_owned());
+            }
+        }
+        let mut op = Operation::new("GET", &format!("{t}{path}"), Origin::Seen);
+        for p in &mut op.params {
+            p.example = values.get(p.name.as_str()).map(|v| Value::from(v.clone()));
         }
         return op;
     }
@@ -1458,7 +1602,7 @@ async fn identities(
                         }
                     }
                     Err(why) => {
-                        failed.push(format!("{label} ({}): could not log in: {why}", creds.name))
+                        failed.push(format!("{label} ({}): could not log in: {why}", creds.name));
                     }
                 }
             }
@@ -1749,87 +1893,16 @@ async fn learn(
                 {
                     learn_own(&mut p.own, &json);
                 }
-                for link in discovery::links(&json, &p.base) {
-                    // A link template (`/api/patients/{code}`, `{?patient}`) is an
-                    // operation, its values filled from what was learnt.
-                    if let Some(mut op) = discovery::template_operation(&link) {
-                        if set_aside_link(&op, &mut aside_links) {
-                            continue;
-                        }
-                        if !known_templates.contains(&op.path)
-                            && !links.iter().any(|x| x.op.path == op.path)
-                        {
-                            discovery::name_collections_in(&mut op, &collections);
-                            let path = fill(&op, &seen, &p.own);
-                            links.push(Probed {
-                                op,
-                                path,
-                                user: None,
-                                anon: None,
-                            });
-                        }
-                        continue;
-                    }
-                    // A link to an object of a known operation is that operation, probed
-                    // already; others are learnt as one operation per shape
-                    // (`/api/posts/7` and `/api/posts/9` are `/api/posts/{id}`).
-                    if known_templates
-                        .iter()
-                        .any(|t| template_fit(t, &link).is_some())
-                    {
-                        continue;
-                    }
-                    let op = seen_operation_under_named(&link, &known_templates, &p.own.names);
-                    // A link to an action with side effects (`/trips/2/archive`,
-                    // `/maintenance/reset-demo`) is set aside like a described one.
-                    if set_aside_link(&op, &mut aside_links) {
-                        continue;
-                    }
-                    if !probed
-                        .iter()
-                        .chain(std::iter::once(&pr))
-                        .chain(links.iter())
-                        .any(|x: &Probed| {
-                            x.path.split('?').next() == Some(link.as_str())
-                                || (x.op.origin == Origin::Seen && x.op.path == op.path)
-                        })
-                    {
-                        links.push(Probed {
-                            op,
-                            path: link,
-                            user: None,
-                            anon: None,
-                        });
-                    }
-                }
+                let others: Vec<&Probed> = probed.iter().chain(std::iter::once(&pr)).collect();
+                let lx = LinkContext {
+                    known: &known_templates,
+                    collections: &collections,
+                    seen: &seen,
+                };
+                links_in(p, &json, &lx, &others, &mut links, &mut aside_links);
             }
             pr.user = user;
             probed.push(pr);
-        }
-    }
-    if !aside_links.is_empty() {
-        let named: Vec<String> = aside_links
-            .iter()
-            .map(|(op, why)| format!("{} {} ({why})", op.method, op.path))
-            .filter(|n| {
-                !p.set_aside
-                    .iter()
-                    .any(|x| n.starts_with(&format!("{} {} ", x.op.method, x.op.path)))
-            })
-            .collect();
-        for (op, _) in aside_links {
-            if !p.set_aside.iter().any(|x| x.op.key() == op.key()) {
-                p.set_aside.extend(unprobed(&[op]));
-            }
-        }
-        if !named.is_empty() {
-            p.diagnose(
-                DiagnosticLevel::Warning,
-                format!(
-                    "not sent, side effects (linked from answers): {}",
-                    listed(&named)
-                ),
-            );
         }
     }
     // Links seen in responses, probed once (bounded).
@@ -1837,10 +1910,52 @@ async fn learn(
     seen_links.dedup_by(|a, b| a.path == b.path);
     seen_links.truncate(30);
     let answers = join_all(seen_links.iter().map(|pr| baseline(p, pr))).await;
+    // Their answers' links, one level further (a listing's items: `/trips/2/expenses/5`
+    // of `/trips/2/expenses`), probed once too.
+    let mut deeper: Vec<Probed> = Vec::new();
+    // The linked operations' shapes are known now (`/trips/{id}/expenses`): their items'
+    // links are read under them (`/trips/{id}/expenses/{id2}`).
+    let known_deeper: Vec<String> = known_templates
+        .iter()
+        .cloned()
+        .chain(seen_links.iter().map(|pr| pr.op.path.clone()))
+        .collect();
     for (mut pr, user) in seen_links.into_iter().zip(answers) {
+        if let Some(ex) = &user
+            && ex.response.ok()
+            && let Some(json) = ex.response.json()
+        {
+            seen.learn(pr.path.split('?').next().unwrap_or(""), &json);
+            let others: Vec<&Probed> = probed.iter().chain(std::iter::once(&pr)).collect();
+            let lx = LinkContext {
+                known: &known_deeper,
+                collections: &collections,
+                seen: &seen,
+            };
+            links_in(p, &json, &lx, &others, &mut deeper, &mut aside_links);
+        }
         pr.user = user;
         probed.push(pr);
     }
+    deeper.retain(|d| {
+        !probed
+            .iter()
+            .any(|x| x.op.path == d.op.path || x.path == d.path)
+    });
+    deeper.dedup_by(|a, b| a.path == b.path);
+    deeper.truncate(30);
+    let answers = join_all(deeper.iter().map(|pr| baseline(p, pr))).await;
+    for (mut pr, user) in deeper.into_iter().zip(answers) {
+        if let Some(ex) = &user
+            && ex.response.ok()
+            && let Some(json) = ex.response.json()
+        {
+            seen.learn(pr.path.split('?').next().unwrap_or(""), &json);
+        }
+        pr.user = user;
+        probed.push(pr);
+    }
+    set_aside_links(p, aside_links);
 
     p.seen_a = seen;
 
@@ -2407,6 +2522,12 @@ mod tests {
             seen_operation_under_named("/api/crew/stats/summary", &known, &[]).path,
             "/api/crew/stats/summary"
         );
+        // Under a known template ending in a collection, the item's own parameter.
+        let known = vec!["/api/trips/{id}/expenses".to_owned()];
+        let item = seen_operation_under_named("/api/trips/2/expenses/3", &known, &[]);
+        assert_eq!(item.path, "/api/trips/{id}/expenses/{id2}");
+        let ex: Vec<_> = item.params.iter().map(|p| p.example.clone()).collect();
+        assert_eq!(ex, [Some(Value::from("2")), Some(Value::from("3"))]);
         // User A's own name in a link is the user parameter, aimed at B's later.
         let names = vec!["alice".to_owned()];
         let docs = seen_operation_named("/api/people/alice/documents", &names);

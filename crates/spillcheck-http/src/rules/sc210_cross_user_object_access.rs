@@ -450,19 +450,37 @@ pub(crate) async fn between_accounts(
 /// `/users/{username}/contacts/{id}`): B's identity for a user parameter, else B's own key
 /// of that name, else an id B was seen with under that prefix.
 fn b_value(p: &Probe, name: &str, prefix: &str) -> Option<String> {
+    b_values(p, name, prefix).into_iter().next()
+}
+
+/// [`b_value`], with the next likeliest values after it (at most three): a parent B made
+/// during the scan holds no items yet, a parent B was seeded with does.
+fn b_values(p: &Probe, name: &str, prefix: &str) -> Vec<String> {
     // A name that may name a record as well as a person (`{account_id}` of a bank's
     // accounts): B's own listing of that collection, when B has one, names B's records.
     if authz::names_user(name, prefix)
         && (strictly_a_user(&name.to_ascii_lowercase()) || p.seen_b.listed(prefix).is_empty())
     {
-        return authz::identity_value(&p.own_b, name);
+        return authz::identity_value(&p.own_b, name).into_iter().collect();
     }
     if let Some(v) = p.own_b.values_for(name).first() {
-        return Some(v.clone());
+        return vec![v.clone()];
     }
-    authz::texts(&p.seen_b.candidates(name, prefix))
+    // B's own listing of the collection first, less what A's listing shows (shared
+    // records): B's records, whatever id A saw of another kind of object elsewhere.
+    let a_listed = authz::texts(&p.seen_a.listed(prefix));
+    let mut out: Vec<String> = authz::texts(&p.seen_b.listed(prefix))
         .into_iter()
-        .find(|v| !authz::texts(&p.seen_a.candidates(name, prefix)).contains(v))
+        .filter(|v| !a_listed.contains(v))
+        .collect();
+    let of_a = authz::texts(&p.seen_a.candidates(name, prefix));
+    for v in authz::texts(&p.seen_b.candidates(name, prefix)) {
+        if !of_a.contains(&v) && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out.truncate(3);
+    out
 }
 
 /// Nested objects (`GET /users/{username}/contacts/{contact_id}`): the parents filled
@@ -480,26 +498,31 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
     for pr in nested.take(16) {
         let names: Vec<String> = pr.op.path_params().map(|x| x.name.clone()).collect();
         let (last, parents) = names.split_last().expect("two or more");
-        let mut values = std::collections::BTreeMap::new();
-        let mut ok = true;
-        for name in parents {
-            let prefix = pr
-                .op
+        let (nearest, upper) = parents.split_last().expect("one or more");
+        let prefix_of = |name: &str| {
+            pr.op
                 .path
                 .split(&format!("{{{name}}}"))
                 .next()
-                .unwrap_or("");
-            match b_value(p, name, prefix) {
+                .unwrap_or("")
+                .to_owned()
+        };
+        let mut values = std::collections::BTreeMap::new();
+        let mut ok = true;
+        for name in upper {
+            match b_value(p, name, &prefix_of(name)) {
                 Some(v) => {
                     values.insert(name.clone(), v);
                 }
                 None => ok = false,
             }
         }
-        if !ok {
+        let nearest_values = b_values(p, nearest, &prefix_of(nearest));
+        if !ok || nearest_values.is_empty() {
             continue;
         }
-        // B's items: from B's listing of the parent collection, else ids B was seen with.
+        // B's items: from B's listing of the parent collection, else ids B was seen with;
+        // under the first of B's parents that lists any.
         let collection = pr
             .op
             .path
@@ -507,19 +530,33 @@ async fn nested_reads(p: &Probe) -> Vec<Finding> {
             .next()
             .unwrap_or("")
             .to_owned();
-        let mut items: Vec<String> = Vec::new();
-        if p.ops
+        let listed = p
+            .ops
             .iter()
-            .any(|x| x.op.method == "GET" && x.op.path == collection)
-            && let Some(lx) = get(p, b, &crate::discovery::render_path(&collection, &values)).await
-            && lx.response.ok()
-            && let Some(json) = lx.response.json()
-        {
-            // Each item by the member the last parameter names (`n` of `/tasks/{n}`), else
-            // its `id`.
-            items.extend(item_keys(&json, last, &collection, 0));
+            .any(|x| x.op.method == "GET" && x.op.path == collection);
+        let mut items: Vec<String> = Vec::new();
+        for v in &nearest_values {
+            values.insert(nearest.clone(), v.clone());
+            if listed
+                && let Some(lx) =
+                    get(p, b, &crate::discovery::render_path(&collection, &values)).await
+                && lx.response.ok()
+                && let Some(json) = lx.response.json()
+            {
+                // Each item by the member the last parameter names (`n` of `/tasks/{n}`),
+                // else its `id`, else the value its own link names (`"self":
+                // "/notebooks/b/pages/1"` of an item keyed by `page_no`).
+                items.extend(item_keys(&json, last, &collection, 0));
+                if items.is_empty() {
+                    items.extend(linked_items(p, &json, &pr.op.path, last));
+                }
+            }
+            if !items.is_empty() || !listed {
+                break;
+            }
         }
         if items.is_empty() {
+            values.insert(nearest.clone(), nearest_values[0].clone());
             items = authz::texts(&p.seen_b.candidates(last, &collection));
         }
         // A's own items under A's own parents (the baseline's path): an item key B shares
@@ -606,6 +643,31 @@ async fn under_own_parents(
     }
     let why = format!("{why}, asked under user A's own parent objects in the path (the item is not tied to them)");
     Some(p.finding_on(&SC210, &pr.op, &why, &ax, &[bx]))
+}
+
+/// The values of the `last` parameter of `template` in the links a listing answer holds
+/// (its items' `self` links), at most two.
+fn linked_items(p: &Probe, json: &Value, template: &str, last: &str) -> Vec<String> {
+    let t: Vec<&str> = template.split('/').collect();
+    let Some(at) = t.iter().position(|x| *x == format!("{{{last}}}")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for link in crate::discovery::links(json, &p.base) {
+        let l: Vec<&str> = link.split('/').collect();
+        if l.len() == t.len()
+            && t.iter()
+                .zip(&l)
+                .all(|(a, b)| a.starts_with('{') && !b.is_empty() || a == b)
+            && !out.iter().any(|v| v == l[at])
+        {
+            out.push(l[at].to_owned());
+        }
+        if out.len() == 2 {
+            break;
+        }
+    }
+    out
 }
 
 /// The keys of the items a listing answer holds: each record's member the item parameter
