@@ -1848,8 +1848,27 @@ pub(crate) fn linkable_call(call: &ast::ExprCall, external: &HashSet<String>) ->
             {
                 return false;
             }
-            matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self" || n.id.as_str() == "cls")
-                || !GENERIC_METHODS.contains(&a.attr.as_str())
+            // The database driver's own methods on a connection or cursor
+            // (`get_db().execute(sql)`, `cur.execute(sql)`), not a project helper of that
+            // name (`db.execute(...)` of a project module stays linkable).
+            let driver = matches!(
+                a.attr.as_str(),
+                "execute" | "executemany" | "executescript" | "fetchone" | "fetchall" | "fetchmany"
+            ) && match a.value.as_ref() {
+                Expr::Call(_) => true,
+                Expr::Name(n) => matches!(
+                    n.id.as_str(),
+                    "cursor" | "cur" | "c" | "conn" | "con" | "connection" | "cx" | "dbc"
+                ),
+                Expr::Attribute(inner) => matches!(
+                    inner.attr.as_str(),
+                    "cursor" | "conn" | "connection" | "session"
+                ),
+                _ => false,
+            };
+            !driver
+                && (matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self" || n.id.as_str() == "cls")
+                    || !GENERIC_METHODS.contains(&a.attr.as_str()))
         }
         _ => false,
     }

@@ -72,6 +72,41 @@ pub(crate) fn request_inputs(func: &ast::StmtFunctionDef) -> Vec<RequestInput> {
     v.found
 }
 
+/// The arguments of the module-level parsers `func` parses (`register_parser.parse_args()`
+/// in the view, `register_parser.add_argument("email", required=True)` at the top of the
+/// module, as Flask-RESTful code is written).
+pub(crate) fn module_parser_inputs(
+    module: &[ast::Stmt],
+    func: &ast::StmtFunctionDef,
+) -> Vec<RequestInput> {
+    let mut parsers: Vec<&str> = Vec::new();
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Call(c) = e
+            && let Expr::Attribute(a) = c.func.as_ref()
+            && a.attr.as_str() == "parse_args"
+            && let Expr::Name(n) = a.value.as_ref()
+            && !parsers.contains(&n.id.as_str())
+        {
+            parsers.push(n.id.as_str());
+        }
+    });
+    if parsers.is_empty() {
+        return Vec::new();
+    }
+    let mut v = Reads::default();
+    for stmt in module {
+        if let ast::Stmt::Expr(x) = stmt
+            && let Expr::Call(c) = x.value.as_ref()
+            && let Expr::Attribute(a) = c.func.as_ref()
+            && a.attr.as_str() == "add_argument"
+            && matches!(a.value.as_ref(), Expr::Name(n) if parsers.contains(&n.id.as_str()))
+        {
+            v.visit_stmt(stmt);
+        }
+    }
+    v.found
+}
+
 #[derive(Default)]
 struct Reads {
     /// Local names bound to a whole request part (`data = request.get_json()`).

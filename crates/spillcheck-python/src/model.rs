@@ -1504,9 +1504,8 @@ impl<'a> Gathered<'a> {
                     .unwrap_or(target)
                     .to_owned();
                 let prefix = kwarg(call, "url_prefix")
-                    .and_then(str_value)
-                    .unwrap_or_default()
-                    .to_owned();
+                    .and_then(|e| self.path_text(e, file))
+                    .unwrap_or_default();
                 self.blueprints.insert(
                     (file, target.to_owned()),
                     BlueprintDef {
@@ -1535,8 +1534,7 @@ impl<'a> Gathered<'a> {
                 };
                 let prefix = kwarg(call, "prefix")
                     .or_else(|| kwarg(call, "path"))
-                    .and_then(str_value)
-                    .map(str::to_owned)
+                    .and_then(|e| self.path_text(e, file))
                     .or_else(|| {
                         named
                             .then(|| call.arguments.args.first().and_then(str_value))
@@ -1636,9 +1634,7 @@ impl<'a> Gathered<'a> {
         match last {
             "register_blueprint" => {
                 if let Some(child) = call.arguments.args.first().and_then(dotted) {
-                    let prefix = kwarg(call, "url_prefix")
-                        .and_then(str_value)
-                        .map(str::to_owned);
+                    let prefix = kwarg(call, "url_prefix").and_then(|e| self.path_text(e, file));
                     self.registrations
                         .push((file, child, receiver, prefix, self.in_debug > 0));
                 }
@@ -2224,6 +2220,12 @@ impl<'a> Model<'a> {
                     style: raw.style,
                     inputs: {
                         let mut inputs = crate::inputs::request_inputs(raw.func);
+                        if let Some(m) = file.module() {
+                            crate::inputs::add_new(
+                                &mut inputs,
+                                crate::inputs::module_parser_inputs(&m.body, raw.func),
+                            );
+                        }
                         if inputs.is_empty() {
                             inputs = helper_inputs(&g, raw.func, raw.file_index);
                         }

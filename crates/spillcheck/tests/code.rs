@@ -640,3 +640,59 @@ fn a_report_written_into_the_scanned_folder_is_not_scanned_again() {
     assert!(on_reports.is_empty(), "{on_reports:?}");
     assert_eq!(again["findings"].as_array().unwrap().len(), before);
 }
+
+#[test]
+fn routes_under_prefixes_named_by_constants() {
+    // `Api(app, prefix=PREFIX)` with the prefix a module constant, and a blueprint
+    // registered with `url_prefix=config.API_ROOT` from another module: the routes are
+    // served there, and the probe must ask them there.
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(pkg.join("config.py"), "API_ROOT = \"/api/v2\"\n").unwrap();
+    std::fs::write(
+        pkg.join("app.py"),
+        r#"from flask import Blueprint, Flask
+from flask_restful import Api, Resource
+
+from . import config
+from .config import API_ROOT
+
+PREFIX = "/api/v1"
+
+
+class Notebook(Resource):
+    def get(self, slug):
+        return {"slug": slug}
+
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.get("/reports")
+def reports():
+    return []
+
+
+def create_app():
+    app = Flask(__name__)
+    api = Api(app, prefix=PREFIX)
+    api.add_resource(Notebook, "/notebooks/<slug>")
+    app.register_blueprint(bp, url_prefix=config.API_ROOT)
+    return app
+"#,
+    )
+    .unwrap();
+    let routes = routes_of(dir.path());
+    assert!(
+        find_route(&routes, "GET", "/api/v1/notebooks/{slug}").is_some(),
+        "{:?}",
+        listed(&routes)
+    );
+    assert!(
+        find_route(&routes, "GET", "/api/v2/reports").is_some(),
+        "{:?}",
+        listed(&routes)
+    );
+}

@@ -63,7 +63,10 @@ declare_rule! {
     /// carries an authentication decorator that Flask never applies (placed above
     /// `@app.route`); otherwise it is `possible` (`--confidence possible`). A read that answers
     /// only flags (`{"is_answered": res}` with `res` a comparison, `{}`, an empty text) shows
-    /// nothing of the records it reads: `possible` whatever else the app does with them. In an app where no
+    /// nothing of the records it reads: `possible` whatever else the app does with them. So is
+    /// a share link: a read by the one value its path names as a code or token
+    /// (`/receipts/<code>`, `/s/<share_token>`) whose answer holds nothing personal or secret,
+    /// the long random value being the key. In an app where no
     /// route is authenticated, routes are reported only when it has accounts nobody checks:
     /// a login that issues tokens no route reads back, or one that checks a password against
     /// the stored ones (`check_password_hash`, `… WHERE username = %s AND password = %s`)
@@ -595,11 +598,16 @@ pub(crate) fn check_routes(
         // A view that asks whether anyone is signed in and serves both (`if
         // current_user.is_authenticated: report.by = current_user`) is open on purpose.
         let on_purpose = crate::facts::serves_anonymous_on_purpose(&site.func.body);
+        // A share link: a read by one value the path names as a code or token
+        // (`/receipts/<code>`, `/s/<share_token>`), the long random value itself the key.
+        let capability = method == "GET"
+            && !d.writes
+            && matches!(r.params.as_slice(), [one] if names_a_capability(&one.name));
         let evidence = if forgotten {
             Some("it acts on `current_user` like the other routes of its module, which all require authentication".to_owned())
         } else if unapplied.is_some() {
             Some("its authentication decorator is never applied".to_owned())
-        } else if on_purpose && d.returns_personal().is_none() {
+        } else if (on_purpose || capability) && d.returns_personal().is_none() {
             None
         } else if d.writes
             // Where the app expects a caller: another route of its module is authenticated,
@@ -649,6 +657,9 @@ pub(crate) fn check_routes(
             finding.notes.push("confidence possible: its blueprint is registered only when a debug flag is on (`if app.config[\"DEBUG\"]:`), so the route does not exist in production".to_owned());
         } else if let Some(why) = evidence {
             finding.notes.push(format!("likely: {why}"));
+        } else if capability {
+            finding = finding.with_confidence(Confidence::Possible);
+            finding.notes.push("confidence possible: it reads one record by a value the path names as a code or token, with nothing personal or secret in the answer: a share link, whose long random value is the key".to_owned());
         } else if on_purpose {
             finding = finding.with_confidence(Confidence::Possible);
             finding.notes.push("confidence possible: the view asks whether anyone is signed in and serves anonymous callers too (`if current_user.is_authenticated:`), so it is open on purpose".to_owned());
@@ -658,6 +669,17 @@ pub(crate) fn check_routes(
         }
         findings.push(finding);
     }
+}
+
+/// A path parameter named as a share link's key (`code`, `share_token`, `invite_code`,
+/// `access_key`): the value is the credential.
+fn names_a_capability(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(n.as_str(), "code" | "token" | "key" | "hash" | "secret")
+        || n.contains("share")
+        || ["_code", "_token", "_key", "_hash"]
+            .iter()
+            .any(|s| n.ends_with(s))
 }
 
 /// `SC101`'s hooks.

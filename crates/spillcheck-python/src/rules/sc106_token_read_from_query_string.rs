@@ -488,11 +488,22 @@ fn report_as(
             format!("stop reading {read} from the query string (clients send the token in the `Authorization` header)"),
             vec![cx.file.edit(node.range(), "None")],
         );
-        let finding = cx.report(
-            &SC106,
-            node,
-            format!("credential read from the query string {parameter}"),
-        );
+        let message = format!("credential read from the query string {parameter}");
+        // One read per function and parameter: `if request.args.get("access_token"): auth
+        // = Authorization(token=request.args["access_token"])` is one fallback, not two.
+        let within = cx.functions.last().map(|f| ruff_text_size::Ranged::range(*f));
+        if within.is_some_and(|range| {
+            cx.findings.iter().any(|f| {
+                f.rule_id == SC106.id
+                    && f.message == message
+                    && f.location.as_ref().is_some_and(|l| {
+                        cx.file.line_of(range.start()) <= l.line && l.line <= cx.file.line_of(range.end())
+                    })
+            })
+        }) {
+            return;
+        }
+        let finding = cx.report(&SC106, node, message);
         finding.autofix = fix;
         if one_time {
             finding.lower_to_possible("a one-time or signed link (reset, confirmation, invitation, a download link checked for its purpose and age, a provider's token handed on to link an account, a link to one object by its uuid) carries its token in the URL by design; what matters is that it expires and works once");
