@@ -1329,8 +1329,8 @@ impl SeenIds {
         // of an answer that is one object.
         let (mut items, mut others) = (Vec::new(), Vec::new());
         // Breadth first, in document order: the first ids listed are tried first.
-        let mut queue = std::collections::VecDeque::from([(body, 0usize, false)]);
-        while let Some((v, depth, listed)) = queue.pop_front() {
+        let mut queue = std::collections::VecDeque::from([(body, 0usize, false, "")]);
+        while let Some((v, depth, listed, parent)) = queue.pop_front() {
             if depth > 6 {
                 continue;
             }
@@ -1357,16 +1357,29 @@ impl SeenIds {
                                     .or_default(),
                                 x,
                             );
+                            // Under the object that holds it too: `{"team": {"slug": "nw"}}`
+                            // is the value of a `{team_slug}` parameter (`teams` lists teams).
+                            if !parent.is_empty() {
+                                let one = parent.strip_suffix('s').unwrap_or(parent);
+                                push_unique(
+                                    self.by_key
+                                        .entry(spillcheck_core::vocab::normalize(&format!(
+                                            "{one}_{k}"
+                                        )))
+                                        .or_default(),
+                                    x,
+                                );
+                            }
                             if own_key == Some(k.as_str()) && depth <= 2 {
                                 if listed { &mut items } else { &mut others }.push(x.clone());
                             }
                         }
-                        queue.push_back((x, depth + 1, false));
+                        queue.push_back((x, depth + 1, false, k.as_str()));
                     }
                 }
                 Value::Array(a) => {
                     for x in a.iter().take(200) {
-                        queue.push_back((x, depth + 1, true));
+                        queue.push_back((x, depth + 1, true, parent));
                     }
                 }
                 _ => {}
@@ -2044,6 +2057,21 @@ mod example_path_tests {
             &serde_json::json!({"result": [{"slug": "d_8fk2a", "folder": "f_1"}]}),
         );
         assert_eq!(seen.listed("/api/docs"), [Value::from("d_8fk2a")]);
+    }
+
+    #[test]
+    fn keys_of_a_nested_object_name_its_parameters() {
+        // `{team_slug}` takes the caller's team's `slug` of `/me`.
+        let mut seen = SeenIds::default();
+        seen.learn(
+            "/me",
+            &serde_json::json!({"id": "u1", "team": {"slug": "northwind", "name": "N"}}),
+        );
+        assert_eq!(
+            seen.candidates("team_slug", "/team"),
+            [Value::from("northwind")]
+        );
+        assert!(!seen.candidates("slug", "/x").is_empty());
     }
 
     #[test]

@@ -278,6 +278,15 @@ pub(crate) fn grants_privilege(key: &str) -> bool {
 /// number is expected.
 pub(crate) const MALFORMED: &str = "'\"<spillcheck>%";
 
+/// A field that names or signs in the account (`email`, `username`, `password`): never
+/// malformed on its own (an update of the caller's account would change how it logs in).
+fn names_the_account(key: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(key);
+    n.contains("password")
+        || n.contains("mail")
+        || matches!(n.as_str(), "username" | "login" | "user" | "handle")
+}
+
 /// The same body with every field set to [`MALFORMED`].
 pub(crate) fn malformed_body(op: &Operation) -> Option<Value> {
     let Some(Value::Object(m)) = op.body.as_ref().map(|b| &b.example) else {
@@ -664,8 +673,9 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
         let known = known_fields(ops, pr);
         let seen = |name: &str| p.seen_a.under_key(name).into_iter().next();
         // A body the error names missing or allowed fields of (`full_name is required`,
-        // `rank must be one of master, mate`): completed, one answer at a time (three).
-        for _ in 0..3 {
+        // `rank must be one of master, mate`): completed, one answer at a time (six: a
+        // validator that names one problem per answer, as reqparse does).
+        for _ in 0..6 {
             let Some(fixed) = repaired_body(&sent, &error, &known)
                 .or_else(|| completed_body(&sent, &error, &seen))
             else {
@@ -791,7 +801,43 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             list_body(&pr.op).map(|body| send(p, pr, body, "user A (a list for an object)"))
         }))
         .await;
-        for (pr, ex) in malformed {
+        // A body the API's validation refused whole (`currency` must be three letters):
+        // the valid body with one field at a time malformed, so the value reaches the code
+        // behind the validation (`Decimal(total)`). At most four fields an operation.
+        let one_at_a_time: Vec<(&Probed, Value)> = malformed
+            .iter()
+            .filter(|(_, ex)| {
+                ex.as_ref()
+                    .is_some_and(|x| matches!(x.response.status, 400 | 422))
+            })
+            .flat_map(|(pr, _)| {
+                let valid = own_valid_body(p, pr);
+                let keys: Vec<String> = valid.as_object().map_or_else(Vec::new, |m| {
+                    m.iter()
+                        .filter(|(k, v)| {
+                            !v.is_object()
+                                && !v.is_array()
+                                && !names_an_id(k)
+                                && !names_the_account(k)
+                        })
+                        .map(|(k, _)| k.clone())
+                        .take(4)
+                        .collect()
+                });
+                keys.into_iter().map(move |k| {
+                    let mut body = valid.clone();
+                    if let Value::Object(m) = &mut body {
+                        m.insert(k, Value::from(MALFORMED));
+                    }
+                    (*pr, body)
+                })
+            })
+            .collect();
+        let singles = join_all(one_at_a_time.into_iter().map(|(pr, body)| async move {
+            (pr, send_one(pr, body, "user A (one malformed field)").await)
+        }))
+        .await;
+        for (pr, ex) in malformed.into_iter().chain(singles) {
             if let Some(ex) = ex
                 && matches!(pr.op.method.as_str(), "PUT" | "PATCH")
                 && ex.response.ok()
@@ -926,7 +972,14 @@ pub(crate) fn completed_body(
         let name = name.trim();
         if !name.is_empty()
             && !out.contains_key(name)
-            && !matches!(name, "field" | "body" | "json" | "data" | "it" | "this")
+            && !matches!(
+                name.to_ascii_lowercase().as_str(),
+                "field" | "body" | "json" | "data" | "it" | "this"
+                    // `Missing required parameter in the JSON body` (reqparse): a word of
+                    // the sentence, not a field.
+                    | "in" | "from" | "the" | "a" | "an" | "at" | "of" | "on" | "for" | "to"
+                    | "with" | "value"
+            )
         {
             out.insert(
                 name.to_owned(),
@@ -1574,6 +1627,14 @@ mod tests {
         .unwrap();
         assert_eq!(allowed.keys().collect::<Vec<_>>(), ["notes"]);
         assert!(completed_body(&empty, r#"{"error": "not found"}"#, &none).is_none());
+        // Flask-RESTful's reqparse: the field is the key, the sentence names none.
+        let reqparse = completed_body(
+            &empty,
+            r#"{"message": {"phone": "Missing required parameter in the JSON body or the post body or the query string"}}"#,
+            &none,
+        )
+        .unwrap();
+        assert_eq!(reqparse.keys().collect::<Vec<_>>(), ["phone"]);
         // A value the scan saw under the field's last word.
         let imo = |n: &str| (n == "imo").then(|| Value::from("8801125"));
         let fixed = completed_body(&next, "vessel_imo must be a 7-digit IMO number", &imo).unwrap();

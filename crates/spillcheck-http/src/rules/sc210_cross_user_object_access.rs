@@ -933,7 +933,7 @@ async fn writes(p: &Probe) -> Vec<Finding> {
                 after.response.status
             );
             out.push(p.finding_on(&SC210, &w.op, &why, &wx, &[&made, &before, &after]));
-        } else {
+        } else if !invalid_body(&wx) {
             enforced(p, w);
         }
         // Clean up what the scan created.
@@ -942,12 +942,58 @@ async fn writes(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// A write refused for its body (400, 422): the scan's own values did not pass the API's
+/// validation, which says nothing of whose object it is (not an enforced ownership check).
+fn invalid_body(wx: &Exchange) -> bool {
+    matches!(wx.response.status, 400 | 422)
+}
+
 /// The text field of a documented body the marker goes in: its first, ids left aside
 /// ([`write_request`]).
 fn marker_key(body: &serde_json::Map<String, Value>) -> Option<String> {
-    body.iter()
-        .find(|(k, v)| v.is_string() && !crate::writes::names_an_id(k))
-        .map(|(k, _)| k.clone())
+    let texts: Vec<(&String, &str)> = body
+        .iter()
+        .filter(|(k, _)| !crate::writes::names_an_id(k))
+        .filter_map(|(k, v)| Some((k, v.as_str()?)))
+        .collect();
+    // A field of free text first (`title`, `notes`), then one whose example leaves room for
+    // the marker (not `"currency": "xxx"` of a three-letter code, an address, a date, a
+    // link), then any.
+    let free = |k: &str| {
+        let n = spillcheck_core::vocab::normalize(k);
+        [
+            "title",
+            "name",
+            "description",
+            "notes",
+            "note",
+            "memo",
+            "comment",
+            "body",
+            "summary",
+            "text",
+            "label",
+            "subject",
+            "content",
+        ]
+        .iter()
+        .any(|w| n.ends_with(w))
+            && !["user", "login", "email", "password", "file", "host"]
+                .iter()
+                .any(|w| n.contains(w))
+    };
+    let roomy = |v: &str| {
+        v.chars().count() >= 8
+            && !v.contains('@')
+            && !v.contains("://")
+            && !v.starts_with(|c: char| c.is_ascii_digit())
+    };
+    texts
+        .iter()
+        .find(|(k, _)| free(k))
+        .or_else(|| texts.iter().find(|(_, v)| roomy(v)))
+        .or_else(|| texts.first())
+        .map(|(k, _)| (*k).clone())
 }
 
 /// The field `w`'s body carries the marker in ([`write_request`]).
@@ -1059,7 +1105,9 @@ async fn change_one(
         );
     }
     if !taken {
-        enforced(p, w);
+        if !invalid_body(&wx) {
+            enforced(p, w);
+        }
         return Some(None);
     }
     let why = format!(
@@ -1474,5 +1522,19 @@ mod tests {
         assert!(changed_fields(&before, &before).is_empty());
         assert!(!volatile("last_name"));
         assert!(volatile("created_at") && volatile("timestamp") && volatile("updatedAt"));
+    }
+
+    #[test]
+    fn the_marker_goes_in_a_field_with_room_for_it() {
+        let body = |v: serde_json::Value| v.as_object().unwrap().clone();
+        // A three-letter code first in the body, free text later: the text.
+        let b = body(serde_json::json!({"currency": "xxx", "customer_id": "c1", "notes": "n"}));
+        assert_eq!(marker_key(&b).as_deref(), Some("notes"));
+        // No free text: a value with room, not an address.
+        let b = body(serde_json::json!({"email": "a@b.example", "reference": "REF-2026-0001"}));
+        assert_eq!(marker_key(&b).as_deref(), Some("reference"));
+        // The account's name is no free text (`ends_with("name")`): a roomier field first.
+        let b = body(serde_json::json!({"username": "alice", "reference": "REF-2026-0001"}));
+        assert_eq!(marker_key(&b).as_deref(), Some("reference"));
     }
 }
