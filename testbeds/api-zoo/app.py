@@ -167,7 +167,8 @@ leads to (a sign-up form comes first on its page); ZOO_API_KEYS=1 adds an API ke
 ZOO_SESSION=unsigned keeps the session as base64 JSON that nothing signs (planted: edit the
 cookie, be anyone). ZOO_LOGIN_LIMIT limits failed logins per client (xff: the client told by X-Forwarded-For,
 planted; ip: by the connection, safe); ZOO_TOKEN_STYLE=itsdangerous issues untimed
-itsdangerous tokens (planted: they never expire). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
+itsdangerous tokens (planted: they never expire). ZOO_REFRESH=never adds a refresh token to the
+login's answer, a JWT without `exp` (planted); =30d one that expires in thirty days (safe). Tokens from POST /api/login (any user, with `--user NAME:PASSWORD`: alice / alice-pw-7Qx!,
 bob / bob-pw-9Tz!; ZOO_PASSWORD_CHECK=none makes it ignore the password, planted) stop working after ZOO_TOKEN_USES requests when that is set, so a scanner
 must log in again mid-scan. GET /_logins counts the successful logins. ZOO_MEMBERS=off drops
 GET /api/members, so only a new account's own /api/me shows the is_admin it registered with;
@@ -1740,6 +1741,17 @@ def create_app():
             return answer
         # The web client's session opens with the same login, beside the token.
         session["member"] = username
+        # ZOO_REFRESH: a refresh token beside the access token, a JWT that never expires
+        # (planted, =never) or that expires in thirty days (safe, =30d).
+        refresh = os.environ.get("ZOO_REFRESH")
+        if refresh:
+            import jwt
+
+            claims = {"sub": username, "type": "refresh"}
+            if refresh == "30d":
+                claims["exp"] = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
+            key = secrets.token_hex(32)
+            return jsonify(access_token=issue(username), refresh_token=jwt.encode(claims, key, algorithm="HS256"))
         return jsonify(access_token=issue(username))
 
     if moved_login:

@@ -111,6 +111,8 @@ pub struct Outcome {
     /// The operation user A's `--user` credentials logged in with (method, path), which
     /// issued A's token.
     pub a_login: Option<(String, String)>,
+    /// The other JWTs A's login answered beside A's token (a refresh token), audited too.
+    pub login_tokens: Vec<String>,
     /// The API description's operations as documented (when one was read).
     pub documented: Option<Vec<Operation>>,
     /// What the running API answered for each probed operation (the inventory's live view).
@@ -254,6 +256,8 @@ pub struct Probe {
     /// The login that worked for user A's `--user` credentials, with the request that
     /// worked (failed attempts for SC260/SC261 are sent in the same shape).
     pub a_login: Option<crate::login::Form>,
+    /// The other JWTs A's login answered beside A's token (a refresh token).
+    pub login_tokens: Vec<String>,
     /// Writes A's token was refused on (for the scan's accounts of other kinds).
     pub refused_writes: Vec<Probed>,
     /// The HMAC secret of A's token, when weak enough to be found.
@@ -1273,6 +1277,7 @@ pub(crate) fn start(options: Options) -> Result<(Probe, Plan), Fatal> {
         session_login: false,
         placement_unjudged: false,
         a_login: None,
+        login_tokens: Vec::new(),
         refused_writes: Vec::new(),
         token_secret: None,
         known_keys: options.known_keys,
@@ -1585,6 +1590,23 @@ async fn identities(
                                 if let Some(json) = &answer {
                                     login_seen.learn("", json);
                                     learn_own(&mut p.own, json);
+                                    // A refresh token beside the access token: its lifetime is the
+                                    // login's too.
+                                    let own = identity.token();
+                                    let mut found: Vec<String> = Vec::new();
+                                    inspect::visit(json, &mut |_, v| {
+                                        if let Some(t) = v.as_str()
+                                            && t != own
+                                            && Jwt::decode(t).is_ok()
+                                            && !found.iter().any(|x| x == t)
+                                        {
+                                            found.push(t.to_owned());
+                                        }
+                                    });
+                                    for t in &found {
+                                        p.secret(t);
+                                    }
+                                    p.login_tokens = found;
                                 }
                                 p.user = Some(identity);
                             }
@@ -2208,6 +2230,7 @@ fn outcome(
         .collect();
     let mut secrets = p.secrets.into_inner().unwrap_or_default();
     secrets.extend(realm_tokens.iter().map(|(_, t)| t.clone()));
+    secrets.extend(p.login_tokens.iter().cloned());
     for who in [&p.user, &p.user_b, &p.admin, &p.limited]
         .into_iter()
         .flatten()
@@ -2227,6 +2250,7 @@ fn outcome(
         tokens,
         realm_tokens,
         a_login,
+        login_tokens: p.login_tokens,
         documented,
         live,
     }

@@ -2206,3 +2206,34 @@ fn own_settings_are_tried_on_user_a_when_the_scan_has_no_account_and_set_back() 
         assert_eq!(t.fetch("/_staff"), serde_json::json!([]), "{mode}");
     }
 }
+
+#[test]
+fn refresh_token_beside_the_access_token_is_audited() {
+    // The login answers a refresh token beside the access token: one that never expires is
+    // reported on the login; one that expires in thirty days is not (a refresh token lives
+    // longer than an access token by design). Neither is printed whole.
+    for (mode, planted) in [("never", true), ("30d", false)] {
+        let t = zoo_for_users(&[("ZOO_REFRESH", mode)]);
+        let out = api_as_alice_only(&t, "SC303");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let report = json(&out);
+        let found = report["findings"].as_array().unwrap().iter().any(|f| {
+            f["rule_id"] == "SC303"
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("beside the access token"))
+        });
+        assert_eq!(found, planted, "{mode}: {text}\n{}", stderr(&out));
+        // A JWT's three parts never appear whole: redacted ones end in `…#hash`.
+        for (at, _) in text.match_indices("eyJ") {
+            let rest: String = text[at..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '"')
+                .collect();
+            assert!(
+                rest.matches('.').count() < 2,
+                "{mode}: a whole token in the report: {rest}"
+            );
+        }
+    }
+}

@@ -435,6 +435,25 @@ fn extras(
                 }),
         );
     }
+    // The other JWTs A's login answered (a refresh token): one that never expires keeps
+    // the account open for ever; a refresh token's long lifetime is its purpose, so only a
+    // missing expiry counts.
+    if given && let Some((method, path)) = &probed.outcome.a_login {
+        for t in &probed.outcome.login_tokens {
+            findings.extend(
+                crate::commands::jwt::audit_token(t, i64::MAX / 4)
+                    .into_iter()
+                    .filter(|f| f.rule_id == "SC303")
+                    .map(|mut f| {
+                        f.message = format!(
+                            "{} (a second token that {method} {path} answers beside the access token, such as a refresh token)",
+                            f.message
+                        );
+                        f.on_route(method, path)
+                    }),
+            );
+        }
+    }
     // The tokens of the scan's own accounts of other kinds (merchants beside customers):
     // their own lifetime and claims, on the login that issues them.
     for (login, t) in &probed.outcome.realm_tokens {
