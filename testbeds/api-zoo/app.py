@@ -35,7 +35,8 @@ Planted (see expected.toml):
                                   a name only the update's answer and its errors show
 - POST /api/wallets/<id>/cap      any user changes any wallet's cap; found only through the API
                                   description a documentation page names (ZOO_DOCS=1; with
-                                  ZOO_DOCS=protected both answer signed-in users only), whose
+                                  ZOO_DOCS=protected both answer signed-in users only;
+                                  ZOO_DOCS=linked: no page, the index's `describedby` names it), whose
                                   `cap` field the handler refuses by name (`wallet_cap`)
 - GET  /api/vault/<title>         any user reads any entry's secret by its title; the create
                                   answers only {"status": "success"} (the title B sent names it)
@@ -304,6 +305,9 @@ def create_app():
         if os.environ.get("ZOO_LOOSE"):
             links["notices"] = "/api/notices"
             links["housekeeping"] = "/api/housekeeping/reset-demo"
+        # ZOO_DOCS=linked: the description is named only here, at no usual path.
+        if os.environ.get("ZOO_DOCS") == "linked":
+            links["describedby"] = "/static/zoo-openapi.json"
         return jsonify(links)
 
     if os.environ.get("ZOO_LOOSE"):
@@ -672,7 +676,7 @@ def create_app():
         # (401 to anonymous callers), as mwdb-core's /api/docs does.
         guard = token_required if os.environ["ZOO_DOCS"] == "protected" else (lambda view: view)
 
-        @app.get("/api/docs/")
+        @app.get("/api/docs/" if os.environ["ZOO_DOCS"] != "linked" else "/_no-docs-page")
         @guard
         def docs_page():
             return ('<html><body><div id="swagger-ui"></div><script>var user_config = '

@@ -96,6 +96,10 @@ const SECRET: &[&str] = &[
     "creditcardnumber",
     "jwtsecret",
     "signingkey",
+    "signingsecret",
+    "webhooksecret",
+    "hmacsecret",
+    "sharedsecret",
 ];
 
 /// Fields that hold bearer credentials: whoever reads them acts as their owner.

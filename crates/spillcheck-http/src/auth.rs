@@ -85,6 +85,8 @@ impl Placement {
             ("X-Access-Token", "{token}"),
             ("X-API-Key", "{token}"),
             ("X-Token", "{token}"),
+            // Flask-Security's default header.
+            ("Authentication-Token", "{token}"),
         ]
         .into_iter()
         .map(|(name, template)| Placement::Header {

@@ -73,9 +73,11 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
     let mut unsent = Vec::new();
     let mut tried: BTreeSet<String> = BTreeSet::new();
     let mut found: Vec<Operation> = Vec::new();
-    // Pages, then the links they hold, one level further.
+    let mut described_at: Option<String> = None;
+    // Pages, then the links they hold, one level further; an API's own index linked from
+    // the front page (`/` → `/v2`) is read for its links too.
     let mut pages: Vec<String> = ROOTS.iter().map(|r| (*r).to_owned()).collect();
-    for depth in 0..2 {
+    for depth in 0..3 {
         let mut next = Vec::new();
         for path in std::mem::take(&mut pages).into_iter().take(MAX_PAGES) {
             if !tried.insert(path.clone()) {
@@ -100,10 +102,27 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             if !exists(p, &ex.response) {
                 continue;
             }
+            // A linked API description (an index's `describedby`, `/v2/openapi.yaml`): its
+            // operations, bodies and all.
+            if ex.response.ok()
+                && let Ok(described) = crate::discovery::parse_openapi(&ex.response.text())
+                && !described.is_empty()
+            {
+                described_at.get_or_insert(path.clone());
+                for op in described {
+                    if !found
+                        .iter()
+                        .any(|o| o.method == op.method && o.path == op.path)
+                    {
+                        found.push(op);
+                    }
+                }
+                continue;
+            }
             if path != "/" {
                 keep(&mut found, &path, &p.own.names);
             }
-            if depth == 0 {
+            if depth == 0 || depth == 1 && ex.response.json().is_some() {
                 next.extend(links_of(p, &ex.response));
             }
         }
@@ -216,13 +235,18 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             allowed_at(&mut found, &read, &ex.response);
         }
     }
-    found.truncate(MAX_OPS);
-    // The writes with side effects an `Allow` header named, set aside.
+    match &described_at {
+        Some(at) => p.diagnose(
+            spillcheck_core::DiagnosticLevel::Warning,
+            format!("using the API description linked at {at}"),
+        ),
+        None => found.truncate(MAX_OPS),
+    }
+    // The writes with side effects an `Allow` header named, and the described operations
+    // with side effects, set aside (the GETs read above were checked before they were sent).
     let (mut kept, mut aside) = (Vec::new(), Vec::new());
     for op in found {
-        let why = (op.method != "GET")
-            .then(|| crate::writes::side_effect(&op).map(str::to_owned))
-            .flatten();
+        let why = crate::writes::side_effect(&op).map(str::to_owned);
         match why {
             Some(why) => {
                 unsent.push(format!("{} {} ({why})", op.method, op.path));
@@ -466,7 +490,13 @@ fn links_of(p: &Probe, r: &crate::engine::Response) -> Vec<String> {
         .into_iter()
         .filter_map(|l| {
             let l = l.strip_prefix(base).unwrap_or(&l).to_owned();
-            (l.starts_with('/') && !l.contains("/static/") && l.len() > 1).then_some(l)
+            // Static files are no operations, except an API description served there.
+            let description = {
+                let lower = l.to_ascii_lowercase();
+                lower.contains("openapi") || lower.contains("swagger")
+            };
+            (l.starts_with('/') && (!l.contains("/static/") || description) && l.len() > 1)
+                .then_some(l)
         })
         .collect()
 }

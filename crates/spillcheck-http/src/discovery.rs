@@ -940,6 +940,8 @@ pub const WELL_KNOWN: &[&str] = &[
     "/docs/openapi.json",
     "/openapi/openapi.json",
     "/api/openapi.yaml",
+    // Flask-AppBuilder's, served to signed-in users.
+    "/api/v1/_openapi",
 ];
 
 /// The API documents a documentation page loads: Swagger UI's `url: "…"` and `urls: [{url:

@@ -971,30 +971,40 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
     fallback
 }
 
+/// Members that hold a login answer's token, at any depth.
+const TOKEN_KEYS: [&str; 11] = [
+    "access_token",
+    "accessToken",
+    "token",
+    "id_token",
+    "jwt",
+    "auth_token",
+    "authToken",
+    "session_token",
+    "sessionToken",
+    // Flask-Security's JSON login (`{"response": {"user": {"authentication_token"}}}`).
+    "authentication_token",
+    "authenticationToken",
+];
+/// An API key handed out for the credentials (`{"key": "6cee…"}`), at the top of the
+/// answer only (deeper, `key` names settings and the like).
+const TOP_TOKEN_KEYS: [&str; 4] = ["api_key", "apiKey", "apikey", "key"];
+
 /// The token in a login answer: `access_token`, `token`, `id_token`, `jwt`... or any
 /// JWT-shaped string.
 pub fn token_in(ex: &Exchange) -> Option<String> {
-    const KEYS: [&str; 9] = [
-        "access_token",
-        "accessToken",
-        "token",
-        "id_token",
-        "jwt",
-        "auth_token",
-        "authToken",
-        "session_token",
-        "sessionToken",
-    ];
-    // An API key handed out for the credentials (`{"key": "6cee…"}`), at the top of the
-    // answer only (deeper, `key` names settings and the like).
-    const TOP_KEYS: [&str; 4] = ["api_key", "apiKey", "apikey", "key"];
-    let json = ex.response.json()?;
-    for key in KEYS {
+    let json = &ex.response.json()?;
+    token_in_json(json, &TOKEN_KEYS, &TOP_TOKEN_KEYS)
+}
+
+/// [`token_in`] of a login answer's JSON.
+fn token_in_json(json: &Value, keys: &[&str], top_keys: &[&str]) -> Option<String> {
+    for key in keys {
         if let Some(t) = json.get(key).and_then(Value::as_str) {
             return Some(t.to_owned());
         }
     }
-    for key in TOP_KEYS {
+    for key in top_keys {
         if let Some(t) = json.get(key).and_then(Value::as_str)
             && t.len() >= 16
             && !t.contains(char::is_whitespace)
@@ -1004,15 +1014,15 @@ pub fn token_in(ex: &Exchange) -> Option<String> {
     }
     // A key in an object named for the session or credential it is
     // (`{"data": {"session": {"key": …}}}`).
-    if let Some(t) = session_key_in(&json, 0) {
+    if let Some(t) = session_key_in(json, 0) {
         return Some(t);
     }
     // Deeper in an envelope (`{"result": {"value": {"token": …}}}`), else any JWT.
     let (mut by_key, mut jwt) = (None, None);
-    crate::inspect::visit(&json, &mut |k, v| {
+    crate::inspect::visit(json, &mut |k, v| {
         let Some(s) = v.as_str() else { return };
         if by_key.is_none()
-            && KEYS.contains(&k)
+            && keys.contains(&k)
             && s.len() >= 16
             && !s.contains(char::is_whitespace)
         {
@@ -1113,6 +1123,8 @@ pub async fn self_register(p: &mut Probe) {
 /// Where an API usually logs users in, tried when no login operation is known.
 const COMMON_LOGIN_PATHS: &[&str] = &[
     "/api/login",
+    // Flask-AppBuilder's REST login (Superset, Airflow 2), which wants `"provider": "db"`.
+    "/api/v1/security/login",
     "/login",
     "/api/auth/login",
     "/auth/login",
@@ -1321,6 +1333,14 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
         if !out.contains(&shape) {
             out.push(shape);
         }
+    }
+    // Flask-AppBuilder's login names the authentication backend (`"provider": "db"`) and
+    // answers 400 without it.
+    if op.path.ends_with("/security/login") {
+        let mut body = flat("username");
+        body["provider"] = Value::from("db");
+        body["refresh"] = Value::from(true);
+        out.insert(0, Shape::Body { form: false, body });
     }
     out
 }
@@ -2329,6 +2349,17 @@ mod tests {
             &serde_json::json!({"profile": {"title": "x", "body": "y"}}),
             0
         ));
+    }
+
+    #[test]
+    fn flask_securitys_login_answer_names_its_token() {
+        let answer = serde_json::json!({"meta": {"code": 200}, "response": {"user": {
+            "authentication_token": "eyJ2ZXIiOiI1IiwidWlkIjoiMSJ9.Zk3q.7Yh2sLmE0wq",
+            "email": "alice@example.test"}}});
+        assert_eq!(
+            token_in_json(&answer, &TOKEN_KEYS, &TOP_TOKEN_KEYS).as_deref(),
+            Some("eyJ2ZXIiOiI1IiwidWlkIjoiMSJ9.Zk3q.7Yh2sLmE0wq")
+        );
     }
 
     #[test]

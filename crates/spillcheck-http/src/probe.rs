@@ -304,12 +304,15 @@ impl Probe {
         (self.enabled)(rule)
     }
 
-    /// Records a diagnostic.
+    /// Records a diagnostic (once: a phase run twice says it once).
     pub fn diagnose(&self, level: DiagnosticLevel, message: impl Into<String>) {
-        if let Ok(mut d) = self.diagnostics.lock() {
+        let message = message.into();
+        if let Ok(mut d) = self.diagnostics.lock()
+            && !d.iter().any(|x| x.message == message)
+        {
             d.push(Diagnostic {
                 level,
-                message: message.into(),
+                message,
                 path: None,
                 line: None,
             });

@@ -2237,3 +2237,24 @@ fn refresh_token_beside_the_access_token_is_audited() {
         }
     }
 }
+
+#[test]
+fn a_description_named_only_by_the_index_is_used() {
+    // No description at the usual paths and no documentation page: the API's index names it
+    // (`"describedby": "/static/zoo-openapi.json"`). With only the URL and the users, the
+    // site's links lead to it and its operations are probed.
+    let t = zoo_for_users(&[("ZOO_DOCS", "linked")]);
+    let out = api_as_users(&t);
+    let diags = serde_json::to_string(&json(&out)["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("using the API description linked at /static/zoo-openapi.json"),
+        "{diags}\n{}",
+        stderr(&out)
+    );
+    // A described operation no link names was asked for.
+    assert!(
+        t.received_paths().iter().any(|p| p == "/api/wallets"),
+        "{:?}",
+        t.received_paths()
+    );
+}

@@ -23,7 +23,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed: user A's token goes in the query string with no credential header, first under all six names at once (`access_token`, `token`, `jwt`, `api_key`, `auth`, `bearer`), then, when that is accepted, under each name alone; the first name accepted alone by one of up to three GET operations that A reads and anonymous callers are refused is the one finding. Accepted means a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed); the answer is not compared with A's data. Not reported when only the combination of names is accepted and no single name is; not tested without A's token or without such a protected operation. In the path: GET operations with a path parameter named for a token (`{token}`, `{auth_token}`, `{jwt}`), A's own values in the others, A's token in its place and no header; reported when that answer is a 2xx that is no refusal, a token that is not A's does not land on the same page, and the page A's link landed on (redirects followed with the cookies they set, as a browser does) is refused to an anonymous caller. Links meant to carry their own one-time token (a password reset, a share link) do not take the API's token and are not reported.
+    /// Confirmed: user A's token goes in the query string with no credential header, first under all seven names at once (`access_token`, `token`, `jwt`, `api_key`, `auth`, `bearer`, and Flask-Security's `auth_token`), then, when that is accepted, under each name alone; the first name accepted alone by one of up to three GET operations that A reads and anonymous callers are refused is the one finding. Accepted means a 2xx that is neither the site's not-found answer nor a refusal (401/403, a redirect to a login page or a login form, a 2xx saying it failed); the answer is not compared with A's data. Not reported when only the combination of names is accepted and no single name is; not tested without A's token or without such a protected operation. In the path: GET operations with a path parameter named for a token (`{token}`, `{auth_token}`, `{jwt}`), A's own values in the others, A's token in its place and no header; reported when that answer is a 2xx that is no refusal, a token that is not A's does not land on the same page, and the page A's link landed on (redirects followed with the cookies they set, as a browser does) is refused to an anonymous caller. Links meant to carry their own one-time token (a password reset, a share link) do not take the API's token and are not reported.
     ///
     /// ## Fix
     /// Remove the query-string fallback from the token extraction.
@@ -40,7 +40,16 @@ declare_rule! {
     }
 }
 
-const NAMES: &[&str] = &["access_token", "token", "jwt", "api_key", "auth", "bearer"];
+const NAMES: &[&str] = &[
+    "access_token",
+    "token",
+    "jwt",
+    "api_key",
+    "auth",
+    "bearer",
+    // Flask-Security's `SECURITY_TOKEN_AUTHENTICATION_KEY` default.
+    "auth_token",
+];
 
 /// A's token in the query string (no header): first under every usual name at once, then,
 /// when accepted, name by name to say which one.

@@ -447,6 +447,8 @@ async fn enumeration(
     let existing = existing_name(p, form, existing)?;
     let unknown = crate::login::unknown_like(&existing);
     let wrong = format!("Wrong-{}", crate::probe::random_name());
+    // A made-up password: not news when the target's logs echo it (SC310).
+    p.forged(&wrong);
     let mut known = attempt(p, form, &existing, &wrong, "login: existing user").await?;
     let mut absent = attempt(p, form, &unknown, &wrong, "login: unknown user").await?;
     // A limit that starts mid-check makes answers differ for no user's sake: once more as

@@ -248,6 +248,7 @@ async fn burst(p: &Probe, form: &Form, user: &str, label: &str, spoof: bool) -> 
         let base = answers.len();
         let sent = futures_util::future::join_all((0..n).map(|i| {
             let wrong = format!("Wrong-{i}-{}", crate::probe::random_name());
+            p.forged(&wrong);
             let from = spoof.then(|| crate::login::other_client(base + i));
             async move { attempt_from(p, form, user, &wrong, label, from.as_deref()).await }
         }))

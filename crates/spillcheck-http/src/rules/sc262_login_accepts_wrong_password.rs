@@ -59,6 +59,7 @@ async fn probe(p: &Probe) -> Vec<Finding> {
         return Vec::new();
     };
     let wrong = format!("Wrong-{}", crate::probe::random_name());
+    p.forged(&wrong);
     let Some(ex) = crate::login::attempt(p, form, &name, &wrong, "login: wrong password").await
     else {
         return Vec::new();
