@@ -704,7 +704,7 @@ impl Probe {
 
 /// Whether a concrete path fits a template (`/a/{id}` fits `/a/7`): the number of literal
 /// segments matched, or `None`.
-fn template_fit(template: &str, path: &str) -> Option<usize> {
+pub(crate) fn template_fit(template: &str, path: &str) -> Option<usize> {
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     if t.len() != p.len() {

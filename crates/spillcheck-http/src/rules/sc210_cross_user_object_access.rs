@@ -648,20 +648,21 @@ async fn under_own_parents(
 /// The values of the `last` parameter of `template` in the links a listing answer holds
 /// (its items' `self` links), at most two.
 fn linked_items(p: &Probe, json: &Value, template: &str, last: &str) -> Vec<String> {
-    let t: Vec<&str> = template.split('/').collect();
-    let Some(at) = t.iter().position(|x| *x == format!("{{{last}}}")) else {
+    let Some(at) = template
+        .split('/')
+        .position(|x| x == format!("{{{last}}}"))
+    else {
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();
     for link in crate::discovery::links(json, &p.base) {
-        let l: Vec<&str> = link.split('/').collect();
-        if l.len() == t.len()
-            && t.iter()
-                .zip(&l)
-                .all(|(a, b)| a.starts_with('{') && !b.is_empty() || a == b)
-            && !out.iter().any(|v| v == l[at])
+        if crate::probe::template_fit(template, &link).is_none() {
+            continue;
+        }
+        if let Some(value) = link.trim_end_matches('/').split('/').nth(at)
+            && !out.iter().any(|v| v == value)
         {
-            out.push(l[at].to_owned());
+            out.push(value.to_owned());
         }
         if out.len() == 2 {
             break;
