@@ -122,7 +122,9 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             if path != "/" {
                 keep(&mut found, &path, &p.own.names);
             }
-            if depth == 0 || depth == 1 && ex.response.json().is_some() {
+            // One level further only from an API's own index (`/v2`, `/api`), not from a
+            // collection (its items' links are learnt once their template is known).
+            if depth == 0 || depth == 1 && ex.response.json().is_some() && api_root(&path) {
                 next.extend(links_of(p, &ex.response));
             }
         }
@@ -455,6 +457,15 @@ fn side_effect_of(path: &str) -> Option<String> {
     crate::writes::side_effect(&Operation::new("GET", path, Origin::Seen)).map(str::to_owned)
 }
 
+/// Whether a path is an API's root: its last segment is `api` or a version (`/v2`,
+/// `/api/v1`).
+fn api_root(path: &str) -> bool {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|s| s == "api" || crate::inventory::version_digits(s).is_some())
+}
+
 /// A GET as user A, or anonymously without one.
 async fn get(p: &Probe, path: &str) -> Option<std::sync::Arc<crate::engine::Exchange>> {
     send(p, Method::GET, path).await
@@ -544,6 +555,12 @@ fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_an_apis_own_index_is_read_one_level_further() {
+        assert!(super::api_root("/v2") && super::api_root("/api") && super::api_root("/api/v1/"));
+        assert!(!super::api_root("/api/v1/notebooks") && !super::api_root("/"));
+    }
+
     use super::*;
     use serde_json::json;
 
