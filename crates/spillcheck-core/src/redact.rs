@@ -190,12 +190,28 @@ impl Redactor {
 
     /// Scrubs every text field of a finding, using its own registered secrets too.
     pub fn scrub_finding(&self, finding: &mut Finding) {
+        // The code shows a literal as it is written: `"\x41bc…"` or `"ab" "cd"` decodes
+        // to a secret without containing it, and would be shown whole.
+        let mut written = Vec::new();
+        if !(finding.secrets.is_empty() && self.known.is_empty()) {
+            let secrets: Vec<String> = self.known.iter().chain(&finding.secrets).cloned().collect();
+            let mut shown: Vec<&str> = Vec::new();
+            if let Some(snippet) = finding.location.as_ref().and_then(|l| l.snippet.as_ref()) {
+                shown.extend(snippet.lines.iter().map(String::as_str));
+            }
+            if let Some(fix) = &finding.autofix {
+                shown.push(&fix.diff);
+            }
+            for text in shown {
+                written.extend(spellings_of(text, &secrets));
+            }
+        }
         let mut local;
-        let me = if finding.secrets.is_empty() {
+        let me = if finding.secrets.is_empty() && written.is_empty() {
             self
         } else {
             local = self.clone();
-            for s in &finding.secrets {
+            for s in finding.secrets.iter().chain(&written) {
                 local.add(s);
             }
             &local
@@ -237,6 +253,134 @@ impl Redactor {
     }
 }
 
+/// The string literals of `text` (Python or JSON spelling) whose value is one of `secrets`
+/// or a piece of one (a part of an implicit concatenation), as they are written between
+/// their quotes, where that differs from the value or is only a piece of it.
+fn spellings_of(text: &str, secrets: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        for (written, value) in string_literals(line) {
+            let whole = secrets.contains(&value);
+            let piece = value.chars().count() >= 4
+                && secrets
+                    .iter()
+                    .any(|s| s.len() > value.len() && s.contains(&value));
+            if (whole && written != value) || piece {
+                out.push(written.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The quoted literals of one line: (text between the quotes, decoded value). A prefix
+/// with `r` keeps backslashes; an unclosed quote ends the scan.
+fn string_literals(line: &str) -> Vec<(&str, String)> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let q = bytes[i];
+        if q != b'"' && q != b'\'' {
+            i += 1;
+            continue;
+        }
+        let prefix_start = line[..i]
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        let raw = line[prefix_start..i].contains(['r', 'R']);
+        let start = i + 1;
+        let mut j = start;
+        while j < bytes.len() && bytes[j] != q {
+            j += if bytes[j] == b'\\' { 2 } else { 1 };
+        }
+        let Some(written) = line.get(start..j.min(bytes.len())) else {
+            break;
+        };
+        if j >= bytes.len() {
+            break;
+        }
+        let value = if raw {
+            written.to_owned()
+        } else {
+            unescape(written)
+        };
+        found.push((written, value));
+        i = j + 1;
+    }
+    found
+}
+
+/// A Python string literal's escapes decoded (`\\`, quotes, `\n`-style letters, octal,
+/// `\xhh`, `\uXXXX`, `\UXXXXXXXX`); an unknown escape keeps its backslash, as Python does.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let simple = match e {
+            '\\' => Some('\\'),
+            '\'' => Some('\''),
+            '"' => Some('"'),
+            'n' => Some('\n'),
+            't' => Some('\t'),
+            'r' => Some('\r'),
+            'a' => Some('\u{7}'),
+            'b' => Some('\u{8}'),
+            'f' => Some('\u{c}'),
+            'v' => Some('\u{b}'),
+            _ => None,
+        };
+        if let Some(d) = simple {
+            out.push(d);
+            continue;
+        }
+        let (digits, radix): (usize, u32) = match e {
+            '0'..='7' => (2, 8),
+            'x' => (2, 16),
+            'u' => (4, 16),
+            'U' => (8, 16),
+            _ => {
+                out.push('\\');
+                out.push(e);
+                continue;
+            }
+        };
+        let mut code = String::new();
+        if radix == 8 {
+            code.push(e);
+        }
+        while code.len() < digits + usize::from(radix == 8) {
+            match chars.peek() {
+                Some(d) if d.is_digit(radix) => {
+                    code.push(*d);
+                    chars.next();
+                }
+                _ => break,
+            }
+        }
+        match u32::from_str_radix(&code, radix)
+            .ok()
+            .and_then(char::from_u32)
+        {
+            Some(d) if radix == 8 || code.len() == digits => out.push(d),
+            _ => {
+                out.push('\\');
+                out.push(e);
+                out.push_str(if radix == 8 { &code[1..] } else { &code });
+            }
+        }
+    }
+    out
+}
+
 /// Replaces `secret` where it stands as a value: between matching quotes, or after
 /// `=`/`:` (optionally spaced) and followed by the end of the value.
 fn replace_as_value(text: &str, secret: &str) -> String {
@@ -271,6 +415,38 @@ fn replace_as_value(text: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_literal_written_with_escapes_or_in_pieces_is_hidden_as_written() {
+        let secrets = vec![
+            "\u{2}\u{1}thisismysecretkey\u{1}\u{2}".to_owned(),
+            "partoneparttwo-xyz".to_owned(),
+        ];
+        let code = [
+            r#"SECRET_KEY = "\2\1thisismysecretkey\1\2""#,
+            r#"OTHER = ("partone" 'parttwo-xyz')"#,
+            r#"NAME = "unrelated value""#,
+        ]
+        .join("\n");
+        let mut r = Redactor::new();
+        for s in secrets.iter().cloned().chain(spellings_of(&code, &secrets)) {
+            r.add(&s);
+        }
+        let all = r.scrub(&code);
+        assert!(!all.contains("thisismysecretkey"), "{all}");
+        assert!(!all.contains("parttwo-xyz"), "{all}");
+        assert!(!all.contains("partone\""), "{all}");
+        assert!(all.contains("unrelated value"), "{all}");
+    }
+
+    #[test]
+    fn escapes_decode_as_python_reads_them() {
+        assert_eq!(unescape(r"a\x41\u00e9\101\n\q"), "aA\u{e9}A\n\\q");
+        assert_eq!(unescape(r"\xZ"), "\\xZ");
+        let lits = string_literals(r#"x = r"a\n" + 'b\'c'"#);
+        assert_eq!(lits[0], (r"a\n", r"a\n".to_owned()));
+        assert_eq!(lits[1], (r"b\'c", "b'c".to_owned()));
+    }
 
     #[test]
     fn a_token_without_its_signature_is_hidden_too() {

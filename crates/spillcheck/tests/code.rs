@@ -696,3 +696,40 @@ def create_app():
         listed(&routes)
     );
 }
+
+#[test]
+fn a_key_written_with_escapes_or_in_pieces_is_never_shown_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.py"),
+        concat!(
+            "from flask import Flask\n",
+            "app = Flask(__name__)\n",
+            "app.config[\"SECRET_KEY\"] = \"\\x02\\x01thisismysecretkeyforreal\\x01\\x02\"\n",
+            "app.config[\"JWT_SECRET_KEY\"] = (\"secondkeyfirsthalf\" \"secondkeysecondhalf\")\n",
+            "\n",
+            "@app.route(\"/login\", methods=[\"POST\"])\n",
+            "def login():\n",
+            "    from flask import session\n",
+            "    session[\"user\"] = 1\n",
+            "    return \"ok\"\n",
+        ),
+    )
+    .unwrap();
+    let root = workspace();
+    for format in ["json", "text", "sarif", "markdown"] {
+        let o = run(
+            &["code", dir.path().to_str().unwrap(), "--format", format],
+            &root,
+        );
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("SC130"), "{format}: {out}");
+        for piece in [
+            "thisismysecretkey",
+            "secondkeyfirsthalf",
+            "secondkeysecondhalf",
+        ] {
+            assert!(!out.contains(piece), "{format} shows {piece}: {out}");
+        }
+    }
+}
