@@ -253,30 +253,52 @@ impl Redactor {
     }
 }
 
-/// The string literals of `text` (Python or JSON spelling) whose value is one of `secrets`
-/// or a piece of one (a part of an implicit concatenation), as they are written between
-/// their quotes, where that differs from the value or is only a piece of it.
+/// The string literals of `text` (Python or JSON spelling) that spell one of `secrets`
+/// otherwise than it reads, as they are written between their quotes: a literal with
+/// escapes (`"\x02\x01key"`), or each piece of an implicit concatenation (`"ab" "cd"`,
+/// over lines too) that joins into a secret.
 fn spellings_of(text: &str, secrets: &[String]) -> Vec<String> {
+    let literals = string_literals(text);
     let mut out = Vec::new();
-    for line in text.lines() {
-        for (written, value) in string_literals(line) {
-            let whole = secrets.contains(&value);
-            let piece = value.chars().count() >= 4
-                && secrets
-                    .iter()
-                    .any(|s| s.len() > value.len() && s.contains(&value));
-            if (whole && written != value) || piece {
-                out.push(written.to_owned());
-            }
+    let mut run_start = 0;
+    for i in 0..=literals.len() {
+        // A run of literals joined by nothing but spaces, line breaks and continuations.
+        let joined = i > 0
+            && i < literals.len()
+            && text
+                .get(literals[i - 1].end..literals[i].start)
+                .is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() || c == '\\'));
+        if joined {
+            continue;
+        }
+        let run = &literals[run_start..i];
+        run_start = i;
+        let value: String = run.iter().map(|l| l.value.as_str()).collect();
+        let spelled = if run.len() == 1 {
+            secrets.contains(&value) && run[0].written != value
+        } else {
+            value.chars().count() >= 8 && secrets.iter().any(|s| s.contains(&value))
+        };
+        if spelled {
+            out.extend(run.iter().map(|l| l.written.to_owned()));
         }
     }
     out
 }
 
-/// The quoted literals of one line: (text between the quotes, decoded value). A prefix
-/// with `r` keeps backslashes; an unclosed quote ends the scan.
-fn string_literals(line: &str) -> Vec<(&str, String)> {
-    let bytes = line.as_bytes();
+/// A quoted literal: its text between the quotes, where its quotes start and end, and its
+/// value.
+struct Literal<'t> {
+    written: &'t str,
+    start: usize,
+    end: usize,
+    value: String,
+}
+
+/// The one-line quoted literals of `text`. A prefix with `r` keeps backslashes; a quote
+/// not closed on its line is skipped.
+fn string_literals(text: &str) -> Vec<Literal<'_>> {
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -285,27 +307,34 @@ fn string_literals(line: &str) -> Vec<(&str, String)> {
             i += 1;
             continue;
         }
-        let prefix_start = line[..i]
+        let prefix_start = text[..i]
             .rfind(|c: char| !c.is_ascii_alphabetic())
             .map_or(0, |p| p + 1);
-        let raw = line[prefix_start..i].contains(['r', 'R']);
+        let raw = text[prefix_start..i].contains(['r', 'R']);
         let start = i + 1;
         let mut j = start;
-        while j < bytes.len() && bytes[j] != q {
+        while j < bytes.len() && bytes[j] != q && bytes[j] != b'\n' {
             j += if bytes[j] == b'\\' { 2 } else { 1 };
         }
-        let Some(written) = line.get(start..j.min(bytes.len())) else {
-            break;
+        let Some(written) = text.get(start..j) else {
+            i = start;
+            continue;
         };
-        if j >= bytes.len() {
-            break;
+        if j >= bytes.len() || bytes[j] != q {
+            i = start;
+            continue;
         }
         let value = if raw {
             written.to_owned()
         } else {
             unescape(written)
         };
-        found.push((written, value));
+        found.push(Literal {
+            written,
+            start: prefix_start,
+            end: j + 1,
+            value,
+        });
         i = j + 1;
     }
     found
@@ -421,11 +450,13 @@ mod tests {
         let secrets = vec![
             "\u{2}\u{1}thisismysecretkey\u{1}\u{2}".to_owned(),
             "partoneparttwo-xyz".to_owned(),
+            "token-of-the-admin".to_owned(),
         ];
         let code = [
             r#"SECRET_KEY = "\2\1thisismysecretkey\1\2""#,
             r#"OTHER = ("partone" 'parttwo-xyz')"#,
             r#"NAME = "unrelated value""#,
+            r#"TOKEN = request.args.get("token")"#,
         ]
         .join("\n");
         let mut r = Redactor::new();
@@ -437,6 +468,8 @@ mod tests {
         assert!(!all.contains("parttwo-xyz"), "{all}");
         assert!(!all.contains("partone\""), "{all}");
         assert!(all.contains("unrelated value"), "{all}");
+        // A word that is only a piece of a secret, not joined to others, stays.
+        assert!(all.contains(r#"get("token")"#), "{all}");
     }
 
     #[test]
@@ -444,8 +477,8 @@ mod tests {
         assert_eq!(unescape(r"a\x41\u00e9\101\n\q"), "aA\u{e9}A\n\\q");
         assert_eq!(unescape(r"\xZ"), "\\xZ");
         let lits = string_literals(r#"x = r"a\n" + 'b\'c'"#);
-        assert_eq!(lits[0], (r"a\n", r"a\n".to_owned()));
-        assert_eq!(lits[1], (r"b\'c", "b'c".to_owned()));
+        assert_eq!((lits[0].written, lits[0].value.as_str()), (r"a\n", r"a\n"));
+        assert_eq!((lits[1].written, lits[1].value.as_str()), (r"b\'c", "b'c"));
     }
 
     #[test]
