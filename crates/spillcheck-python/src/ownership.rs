@@ -27,6 +27,9 @@ pub(crate) struct Loads<'a> {
     pub store_sites: Vec<&'a Expr>,
     /// Every id is a name (a title, a slug, a user name), none a number or key.
     pub named: bool,
+    /// The parents checked for the caller when only a child is loaded unchecked
+    /// (`customer_id` of `/customers/<customer_id>/invoices/<invoice_id>`).
+    pub checked_parents: Vec<String>,
 }
 
 fn id_like(name: &str, converter: &str) -> bool {
@@ -463,6 +466,7 @@ fn route<'a>(
         sites,
         store_sites,
         named,
+        checked_parents: Vec::new(),
     };
     if !site.route.auth.required() {
         site.route.owner_check = OwnerCheck::NoIdentity;
@@ -575,17 +579,22 @@ fn route<'a>(
     // The loaded object handed to a permission check the request is refused without
     // (`if not Permission(IsAtleastModeratorInForum(forum=topic.forum)): return redirect(…)`,
     // `if not can_edit(post): abort(403)`): the caller's rights on it, checked.
-    compared |= refused_unless_helper_agrees(&func.body, &matched, &|c| {
-        callee_last(c).is_some_and(|n| {
-            let n = n.to_ascii_lowercase();
-            n.contains("permission")
-                || n.starts_with("can_")
-                || n.starts_with("may_")
-                || n.contains("authoriz")
-                || n == "has_access"
-                || n == "check_access"
+    compared |= refused_unless_helper_agrees(&func.body, &matched, &names_a_permission_check);
+    // A parent asked about instead (`check_version_access(refcode)` refused on no), and
+    // every load bound to it (`delete_one({"_id": version_id, "refcode": refcode})`).
+    let params: Vec<String> = site.route.params.iter().map(|p| p.name.clone()).collect();
+    let gated: NameSet<'_> = params
+        .iter()
+        .map(String::as_str)
+        .filter(|p| {
+            refused_unless_helper_agrees(
+                &func.body,
+                &std::iter::once(*p).collect(),
+                &names_a_permission_check,
+            )
         })
-    });
+        .collect();
+    compared |= !gated.is_empty() && loads.sites.iter().all(|c| call_reads_any(c, &gated));
     // The loaded object (or its owner field) handed to a helper that compares it with the
     // caller and refuses by itself: `require_owner(image["author"])`, `own_or_404(note)`.
     // Only a helper that itself compares and refuses: one that merely scopes a query by
@@ -644,14 +653,31 @@ fn route<'a>(
             .sql(c)
             .is_some_and(|q| q.trim_start().to_ascii_lowercase().starts_with("insert"))
     };
-    if compared
-        || loads.sites.iter().any(|c| {
-            scoped_by_identity(c, &identity, &direct_ids, &func.body) && !inserts(c)
-                || helper_checks(c)
-        })
-    {
+    if compared {
         site.route.owner_check = OwnerCheck::Checked;
         return None;
+    }
+    let covered = |c: &ast::ExprCall| {
+        scoped_by_identity(c, &identity, &direct_ids, &func.body) && !inserts(c) || helper_checks(c)
+    };
+    if loads.sites.iter().any(|c| covered(c)) {
+        // A parent checked for the caller and a child loaded by its own id alone, bound to
+        // nothing checked (`own_customer_or_404(customer_id)` then `db.session.get(Invoice,
+        // invoice_id)`): the caller's parent with another's child reads the other's.
+        let Some((child, parents, loose)) =
+            children_unbound_to_checked_parent(site, func, &loads.sites, &covered)
+        else {
+            site.route.owner_check = OwnerCheck::Checked;
+            return None;
+        };
+        site.route.owner_check = OwnerCheck::Missing;
+        return Some(Loads {
+            ids: vec![child],
+            sites: loose,
+            store_sites: Vec::new(),
+            checked_parents: parents,
+            ..loads
+        });
     }
     // Reads of the caller's own records by a value of the loaded object
     // (`Submission.query.filter_by(team_id=me.team_id, challenge_id=challenge.id)`) are
@@ -694,6 +720,113 @@ fn route<'a>(
     Some(loads)
 }
 
+/// The load sites of a nested route (`/customers/<customer_id>/invoices/<invoice_id>`)
+/// that read its last path parameter by that id alone, when an earlier path parameter is
+/// loaded for the caller: nothing in the site names the checked parent or what was loaded
+/// through it (`filter_by(id=invoice_id, customer_id=customer_id)`,
+/// `customer.invoices.filter_by(id=…)`), nothing compares what it loaded with them
+/// (`if invoice.customer_id != customer.id: abort(404)`), and it is not handed to the parent
+/// (`customer.tags.remove(tag)`, a link between the two, not a read of the child).
+fn children_unbound_to_checked_parent<'a>(
+    site: &crate::model::RouteSite<'a>,
+    func: &'a ast::StmtFunctionDef,
+    sites: &[&'a ast::ExprCall],
+    covered: &dyn Fn(&ast::ExprCall) -> bool,
+) -> Option<(String, Vec<String>, Vec<&'a ast::ExprCall>)> {
+    let params: Vec<&str> = site.route.params.iter().map(|p| p.name.as_str()).collect();
+    let [parents @ .., child] = params.as_slice() else {
+        return None;
+    };
+    if parents.is_empty() || !id_like(child, "") && !names_an_object(child, "") {
+        return None;
+    }
+    let assigns = crate::facts::assigns_in(&func.body);
+    let target_of = |c: &ast::ExprCall| -> Vec<&'a str> {
+        assigns
+            .iter()
+            .filter(|a| {
+                crate::ast_util::any_expr(
+                    &a.value,
+                    &mut |e| matches!(e, Expr::Call(x) if std::ptr::eq(x, c)),
+                )
+            })
+            .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+            .collect()
+    };
+    // The checked parents and what was loaded for the caller through them.
+    let mut bound: NameSet<'_> = NameSet::default();
+    for c in sites.iter().filter(|c| covered(c)) {
+        for p in parents {
+            if call_reads_any(c, &std::iter::once(*p).collect()) {
+                bound.insert(p);
+            }
+        }
+        bound.extend(target_of(c));
+    }
+    let checked: Vec<String> = parents
+        .iter()
+        .filter(|p| bound.contains(*p))
+        .map(|p| (*p).to_owned())
+        .collect();
+    if checked.is_empty() {
+        return None;
+    }
+    let child_names: NameSet<'_> = std::iter::once(*child).collect();
+    let mut loose = Vec::new();
+    for c in sites.iter().copied().filter(|c| !covered(c)) {
+        if !call_reads_any(c, &child_names) || call_reads_any(c, &bound) {
+            continue;
+        }
+        let mine: NameSet<'_> = target_of(c).into_iter().collect();
+        let mut tied = false;
+        exprs_in(&func.body, &mut |e| match e {
+            Expr::Compare(cmp) => {
+                let operands: Vec<&Expr> = crate::ast_util::operands(cmp).collect();
+                if operands.iter().any(|x| reads_any(x, &mine))
+                    && operands.iter().any(|x| reads_any(x, &bound))
+                {
+                    tied = true;
+                }
+            }
+            Expr::Call(k) => {
+                let on_parent =
+                    matches!(k.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, &bound));
+                if on_parent && crate::patterns::call_values(k).any(|a| reads_any(a, &mine)) {
+                    tied = true;
+                }
+            }
+            _ => {}
+        });
+        if !tied {
+            loose.push(c);
+        }
+    }
+    (!loose.is_empty()).then(|| ((*child).to_owned(), checked, loose))
+}
+
+/// A call whose name says it asks for the caller's rights (`can_edit`, `has_permission`,
+/// `check_version_access`, `is_authorized`).
+fn names_a_permission_check(c: &ast::ExprCall) -> bool {
+    callee_last(c).is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        n.contains("permission")
+            || n.starts_with("can_")
+            || n.starts_with("may_")
+            || n.contains("authoriz")
+            || n.contains("access") && !n.contains("log")
+    })
+}
+
+/// Whether a call reads one of `names`: in its callee's chain or its arguments.
+fn call_reads_any(c: &ast::ExprCall, names: &NameSet<'_>) -> bool {
+    reads_any(&c.func, names)
+        || c.arguments.args.iter().any(|a| reads_any(a, names))
+        || c.arguments
+            .keywords
+            .iter()
+            .any(|k| reads_any(&k.value, names))
+}
+
 /// Whether an `if` whose body refuses the request tests a call `agrees` accepts on the
 /// loaded object (`if not visible(note): abort(404)`), anywhere in the body.
 fn refused_unless_helper_agrees(
@@ -701,31 +834,49 @@ fn refused_unless_helper_agrees(
     ids: &NameSet<'_>,
     agrees: &dyn Fn(&ast::ExprCall) -> bool,
 ) -> bool {
+    // The object handed over, or asked itself (`sketch.has_permission(user, "write")`).
+    let asks = |c: &ast::ExprCall| {
+        agrees(c)
+            && (c.arguments.args.iter().any(|a| reads_any(a, ids))
+                || matches!(c.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids)))
+    };
+    // Its answer kept in a name first (`has_access, _ = check_version_access(refcode)`,
+    // then `if not has_access: return …, 404`).
+    let verdicts: NameSet<'_> = crate::facts::assigns_in(body)
+        .into_iter()
+        .filter(|a| matches!(a.value.as_ref(), Expr::Call(c) if asks(c)))
+        .flat_map(|a| a.targets.iter().flat_map(crate::ast_util::target_names))
+        .collect();
+    refusal_tests(body, &|test| {
+        crate::ast_util::any_expr(test, &mut |e| {
+            matches!(e, Expr::Call(c) if asks(c))
+                || matches!(e, Expr::Name(n) if verdicts.contains(n.id.as_str()))
+        })
+    })
+}
+
+/// Whether an `if` whose body refuses the request has a test `tests` accepts, anywhere in
+/// the body.
+fn refusal_tests(body: &[ruff_python_ast::Stmt], tests: &dyn Fn(&Expr) -> bool) -> bool {
     use ruff_python_ast::Stmt;
     body.iter().any(|s| match s {
         Stmt::If(i) => {
-            let tests = crate::ast_util::any_expr(&i.test, &mut |e| {
-                // The object handed over, or asked itself (`sketch.has_permission(user,
-                // "write")`).
-                matches!(e, Expr::Call(c) if agrees(c)
-                    && (c.arguments.args.iter().any(|a| reads_any(a, ids))
-                        || matches!(c.func.as_ref(), Expr::Attribute(a) if reads_any(&a.value, ids))))
-            });
+            let tests_it = tests(&i.test);
             // Any way out counts: `abort(404)` hides the object as well as 403 refuses it.
-            tests
+            tests_it
                 && i.body.iter().any(|b| {
                     matches!(b, Stmt::Raise(_) | Stmt::Return(_))
                         || crate::facts::is_rejection(b)
                         || matches!(b, Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::Call(c) if callee_last(c) == Some("abort")))
                 })
-                || refused_unless_helper_agrees(&i.body, ids, agrees)
+                || refusal_tests(&i.body, tests)
                 || i.elif_else_clauses
                     .iter()
-                    .any(|c| refused_unless_helper_agrees(&c.body, ids, agrees))
+                    .any(|c| refusal_tests(&c.body, tests))
         }
-        Stmt::With(w) => refused_unless_helper_agrees(&w.body, ids, agrees),
-        Stmt::Try(t) => refused_unless_helper_agrees(&t.body, ids, agrees),
-        Stmt::For(f) => refused_unless_helper_agrees(&f.body, ids, agrees),
+        Stmt::With(w) => refusal_tests(&w.body, tests),
+        Stmt::Try(t) => refusal_tests(&t.body, tests),
+        Stmt::For(f) => refusal_tests(&f.body, tests),
         _ => false,
     })
 }

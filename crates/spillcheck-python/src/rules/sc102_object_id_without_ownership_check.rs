@@ -248,6 +248,7 @@ impl crate::rules::Rule for Check {
                 sites,
                 store_sites,
                 named,
+                checked_parents,
             }) = &cx.ownership[index]
             else {
                 continue;
@@ -288,10 +289,17 @@ impl crate::rules::Rule for Check {
                     finding
                 }
                 OwnerCheck::Missing => {
-                    let mut finding = Finding::new(&SC102, format!(
-                        "`{}` from {source} of `{method} {}` loads a record with no comparison against the caller's identity",
-                        ids.join("`, `"), r.path
-                    ));
+                    let mut finding = if checked_parents.is_empty() {
+                        Finding::new(&SC102, format!(
+                            "`{}` from {source} of `{method} {}` loads a record with no comparison against the caller's identity",
+                            ids.join("`, `"), r.path
+                        ))
+                    } else {
+                        Finding::new(&SC102, format!(
+                            "`{}` from {source} of `{method} {}` loads a record by its own id alone: `{}` is checked for the caller, but nothing binds this record to it, so the caller's parent with another user's child id reads the other's",
+                            ids.join("`, `"), r.path, checked_parents.join("`, `")
+                        ))
+                    };
                     if let Some(why) = evidence.as_ref().filter(|_| !knows_callers) {
                         finding = finding.with_confidence(Confidence::Possible);
                         finding.notes.push(format!(
