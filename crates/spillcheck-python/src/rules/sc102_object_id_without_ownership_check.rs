@@ -60,6 +60,15 @@ declare_rule! {
     /// g.project.id)`: no `.join`, no condition comparing a column of each), is a cartesian
     /// product that holds for a row of any project: it checks nothing.
     ///
+    /// A nested route (`/customers/<customer_id>/invoices/<invoice_id>`) whose parent is
+    /// checked for the caller while the child is loaded by its own id alone
+    /// (`db.session.get(Invoice, invoice_id)`) is reported: the caller's customer with
+    /// another user's invoice id reads the other's invoice. The child is bound to the
+    /// checked parent by a filter on both, a read through the parent's relationship, a
+    /// comparison of the two or a link between them (`customer.tags.remove(tag)`). A
+    /// permission helper's answer kept in a name and refused on (`ok, _ =
+    /// check_item_access(refcode)`, `if not ok: return …, 404`) is a check too.
+    ///
     /// A row keyed by what the caller authenticates as (`project_id` of a model, where a
     /// project logs in and the view reads `g.project`) has an owner too: the tenant.
     ///
