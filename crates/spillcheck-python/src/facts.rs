@@ -15,6 +15,10 @@ use crate::ast_util::{
 
 /// Calls whose last name alone marks a database or storage access.
 const DATA_METHODS: &[&str] = &[
+    // Flask-AppBuilder's security manager (`appbuilder.sm.get_all_users()`).
+    "get_all_users",
+    "find_user",
+    "get_user_by_id",
     "execute",
     "executemany",
     "executescript",

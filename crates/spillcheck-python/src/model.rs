@@ -2002,8 +2002,10 @@ fn decorator_auth(
     {
         return Some(DecoratorAuth::Optional { name: shown });
     }
+    // Flask-AppBuilder's `@protect()` asks for the view's own permission (`can_export on
+    // ReportsApi`), which the ordinary roles are granted: a signed-in check, not a role.
     let role = decorator_is_role(expr, summaries)
-        || policy
+        || policy && last != "protect"
         || args.is_some_and(|c| {
             c.arguments.keywords.iter().any(|k| {
                 k.arg.as_ref().is_some_and(|a| {
@@ -2075,6 +2077,11 @@ pub(crate) fn decorator_is_role(expr: &Expr, summaries: &Summaries) -> bool {
         .next()
         .unwrap_or(&name)
         .to_ascii_lowercase();
+    // Flask-AppBuilder's `@permission_name("export")` only names the permission
+    // `@protect()` asks for; which roles hold it is data, not code.
+    if last == "permission_name" {
+        return false;
+    }
     spillcheck_core::vocab::mentions_role(&last) || summaries.role_checks.contains(last.as_str())
 }
 
@@ -2580,6 +2587,7 @@ fn raw_routes<'a>(
             }
         }
     }
+    push_appbuilder_routes(&mut raws, g, files);
 
     // Connexion: operations of OpenAPI documents, resolved to their handlers.
     for op in specs {
@@ -2849,7 +2857,9 @@ pub(crate) fn is_route_decorator(expr: &Expr) -> bool {
         Expr::BinOp(b) => b.op == ast::Operator::Add,
         _ => false,
     });
+    // Flask-AppBuilder's and Flask-Admin's `@expose("/path")` on a view's method.
     last == "route"
+        || last == "expose"
         || matches!(last, "get" | "post" | "put" | "patch" | "delete")
             && (first
                 .and_then(str_value)
@@ -3111,6 +3121,117 @@ fn push_view_routes<'a>(
             registered_with: registered_with.to_vec(),
             decorator_at: None,
         });
+    }
+}
+
+/// Flask-AppBuilder's views and APIs (Superset, Airflow): each method under `@expose(path,
+/// methods=[...])` of a class in a module that imports `flask_appbuilder`, served under the
+/// class's `route_base`, else `/api/<version>/<resource_name>` for an API class (one whose
+/// bases, or theirs, are `BaseApi`, `ModelRestApi` or `BaseModelApi`) and `/<class name>`
+/// for a view. The decorators' order does
+/// not matter there: `expose` only marks the method, and its wrappers keep the mark.
+/// `ModelRestApi`'s generated CRUD endpoints have no method in the project and are not
+/// listed.
+fn push_appbuilder_routes<'a>(
+    raws: &mut Vec<RawRoute<'a>>,
+    g: &Gathered<'a>,
+    files: &'a [SourceFile],
+) {
+    let mut classes: Vec<(usize, &ast::StmtClassDef)> =
+        g.class_defs.iter().map(|((fi, _), c)| (*fi, *c)).collect();
+    classes.sort_by_key(|(fi, c)| (*fi, c.range.start()));
+    let class_attr = |class: &ast::StmtClassDef, name: &str| {
+        class.body.iter().find_map(|s| match s {
+            Stmt::Assign(a)
+                if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == name) =>
+            {
+                str_value(&a.value).map(str::to_owned)
+            }
+            _ => None,
+        })
+    };
+    for (fi, class) in classes {
+        if !files[fi].text.contains("flask_appbuilder") {
+            continue;
+        }
+        let exposed: Vec<(&ast::StmtFunctionDef, &ast::ExprCall)> = class
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::FunctionDef(f) => Some(f),
+                _ => None,
+            })
+            .flat_map(|f| {
+                f.decorator_list
+                    .iter()
+                    .filter_map(move |d| match &d.expression {
+                        Expr::Call(c) if callee_last(c) == Some("expose") => Some((f, c)),
+                        _ => None,
+                    })
+            })
+            .collect();
+        if exposed.is_empty() {
+            continue;
+        }
+        // The class and its project bases, nearest first: attributes and the API mark.
+        let mut chain = vec![(fi, class)];
+        while chain.len() < 5 {
+            let (at, last) = chain[chain.len() - 1];
+            let Some(next) = last
+                .bases()
+                .iter()
+                .filter_map(dotted)
+                .find_map(|b| g.class_named(at, &b))
+            else {
+                break;
+            };
+            if chain.iter().any(|(_, c)| std::ptr::eq(*c, next.1)) {
+                break;
+            }
+            chain.push(next);
+        }
+        let attr = |name: &str| chain.iter().find_map(|(_, c)| class_attr(c, name));
+        let is_api = chain.iter().any(|(_, c)| {
+            c.bases().iter().filter_map(dotted).any(|b| {
+                b.rsplit('.')
+                    .next()
+                    .is_some_and(|l| matches!(l, "BaseApi" | "ModelRestApi" | "BaseModelApi"))
+            })
+        });
+        let lower = class.name.as_str().to_ascii_lowercase();
+        let base = attr("route_base").unwrap_or_else(|| {
+            if is_api {
+                format!(
+                    "/api/{}/{}",
+                    attr("version").unwrap_or_else(|| "v1".to_owned()),
+                    attr("resource_name").unwrap_or_else(|| lower.clone())
+                )
+            } else {
+                format!("/{lower}")
+            }
+        });
+        for (f, call) in exposed {
+            let path = call
+                .arguments
+                .args
+                .first()
+                .and_then(|e| g.path_text(e, fi))
+                .unwrap_or_else(|| "/".to_owned());
+            raws.push(RawRoute {
+                receiver: String::new(),
+                receiver_file: fi,
+                path: join_path(&base, &path),
+                methods: methods_of(call, "GET"),
+                func: f,
+                class: Some(class),
+                endpoint: Some(format!("{}.{}", class.name, f.name)),
+                file_index: fi,
+                style: "appbuilder",
+                spec_auth: None,
+                registered_with: Vec::new(),
+                decorator_at: None,
+            });
+        }
     }
 }
 

@@ -733,3 +733,80 @@ fn a_key_written_with_escapes_or_in_pieces_is_never_shown_whole() {
         }
     }
 }
+
+#[test]
+fn routes_of_flask_appbuilder_views_and_apis() {
+    // `@expose` methods of a BaseApi are served under `/api/<version>/<resource_name>`
+    // (the class name in lower case by default), a view's under its `route_base` or
+    // `/<class name>`; a project base between the class and BaseApi still makes an API.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("api.py"),
+        r#"
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import BaseApi, protect
+
+
+class ProjectApi(BaseApi):
+    version = "v2"
+
+
+class NoteApi(ProjectApi):
+    resource_name = "notes"
+
+    @expose("/<int:pk>/export", methods=["GET", "POST"])
+    @protect()
+    def export(self, pk):
+        return self.response(200)
+
+
+class Diagnostics(BaseApi):
+    @expose("/ping")
+    def ping(self):
+        return self.response(200)
+
+
+class Dashboard(BaseView):
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.render_template("index.html")
+
+
+class Reports(BaseView):
+    route_base = "/r"
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        return self.render_template("list.html")
+"#,
+    )
+    .unwrap();
+    let routes = routes_of(dir.path());
+    let listed = || listed(&routes);
+    let export = find_route(&routes, "POST", "/api/v2/notes/{pk}/export");
+    assert!(export.is_some(), "{:?}", listed());
+    assert_eq!(
+        export.unwrap()["auth"]["kind"],
+        "decorator",
+        "{:?}",
+        listed()
+    );
+    assert!(
+        find_route(&routes, "GET", "/api/v1/diagnostics/ping").is_some(),
+        "{:?}",
+        listed()
+    );
+    assert!(
+        find_route(&routes, "GET", "/dashboard/").is_some(),
+        "{:?}",
+        listed()
+    );
+    assert!(
+        find_route(&routes, "GET", "/r/list/").is_some(),
+        "{:?}",
+        listed()
+    );
+    assert_eq!(routes.len(), 4, "{:?}", listed());
+}

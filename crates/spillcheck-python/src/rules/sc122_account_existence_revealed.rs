@@ -256,10 +256,11 @@ fn norm(text: &str) -> String {
 }
 
 /// The status a named constant stands for (`HTTPStatus.NOT_FOUND`, `client.BAD_REQUEST`,
-/// `status.HTTP_401_UNAUTHORIZED`).
+/// `status.HTTP_401_UNAUTHORIZED`, Flask-AppBuilder's `self.response_404`).
 fn named_status(name: &str) -> Option<u16> {
     if let Some(code) = name
         .strip_prefix("HTTP_")
+        .or_else(|| name.strip_prefix("response_"))
         .and_then(|r| r.get(..3))
         .and_then(|d| d.parse().ok())
     {
