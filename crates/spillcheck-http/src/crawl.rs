@@ -237,6 +237,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             allowed_at(&mut found, &read, &ex.response);
         }
     }
+    merge_same_shape(&mut found);
     match &described_at {
         Some(at) => p.diagnose(
             spillcheck_core::DiagnosticLevel::Warning,
@@ -258,6 +259,60 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
         }
     }
     (kept, unsent, aside)
+}
+
+/// One operation per method and path shape: a linked description's
+/// `/v2/shipments/{shipment_id}` and the links' `/v2/shipments/{id}` are one operation,
+/// tested once. The described one is kept (its bodies and schemas), with the values the
+/// links showed for its parameters (real records, where a description's examples are often
+/// placeholders).
+fn merge_same_shape(found: &mut Vec<Operation>) {
+    fn shape(path: &str) -> String {
+        path.trim_end_matches('/')
+            .split('/')
+            .map(|s| if s.starts_with('{') { "{}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+    let mut kept: Vec<Operation> = Vec::with_capacity(found.len());
+    for op in std::mem::take(found) {
+        let key = shape(&op.path);
+        let Some(at) = kept
+            .iter()
+            .position(|k| k.method == op.method && shape(&k.path) == key)
+        else {
+            kept.push(op);
+            continue;
+        };
+        let (mut keep, other) = if kept[at].origin == Origin::Seen && op.origin != Origin::Seen {
+            (op, kept.remove(at))
+        } else {
+            (kept.remove(at), op)
+        };
+        // Parameters paired by their place in the path.
+        let names = |path: &str| -> Vec<String> {
+            path.split('/')
+                .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_owned))
+                .collect()
+        };
+        for (mine, theirs) in names(&keep.path).iter().zip(names(&other.path)) {
+            let value = other
+                .path_params()
+                .find(|x| x.name == theirs)
+                .and_then(|x| x.example.clone());
+            if let Some(param) = keep
+                .params
+                .iter_mut()
+                .find(|x| x.location == ParamIn::Path && &x.name == mine)
+                && (param.example.is_none() || other.origin == Origin::Seen)
+                && value.is_some()
+            {
+                param.example = value;
+            }
+        }
+        kept.insert(at, keep);
+    }
+    *found = kept;
 }
 
 /// Tries `{collection}/{value}` (a record's key in the listing); an item that answers is
@@ -563,6 +618,23 @@ mod tests {
 
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_described_operation_and_a_linked_one_of_the_same_shape_are_one() {
+        let mut described = Operation::new("PATCH", "/v2/shipments/{shipment_id}", Origin::OpenApi);
+        described.params[0].example = Some(json!("shp_7Kq2"));
+        let mut linked = Operation::new("PATCH", "/v2/shipments/{id}", Origin::Seen);
+        linked.params[0].example = Some(json!("shp_Real01"));
+        let other = Operation::new("GET", "/v2/shipments/{id}", Origin::Seen);
+        let mut found = vec![linked, other, described];
+        merge_same_shape(&mut found);
+        assert_eq!(found.len(), 2);
+        let kept = found.iter().find(|o| o.method == "PATCH").unwrap();
+        assert_eq!(kept.path, "/v2/shipments/{shipment_id}");
+        assert_eq!(kept.origin, Origin::OpenApi);
+        // The value the server showed, not the description's placeholder.
+        assert_eq!(kept.params[0].example, Some(json!("shp_Real01")));
+    }
 
     #[test]
     fn a_listings_records_are_keyed_by_what_their_own_links_end_in() {

@@ -990,12 +990,9 @@ pub(crate) fn seen_operation_under_named(
 pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
     let mut values = BTreeMap::new();
     for p in op.path_params() {
-        let v = p
-            .example
-            .as_ref()
-            .map(discovery::value_text)
-            .or_else(|| own.values_for(&p.name).first().cloned())
-            .or_else(|| {
+        let example = || p.example.as_ref().map(discovery::value_text);
+        let learnt = || {
+            own.values_for(&p.name).first().cloned().or_else(|| {
                 let prefix = op
                     .path
                     .split(&format!("{{{}}}", p.name))
@@ -1005,7 +1002,16 @@ pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
                     .first()
                     .map(discovery::value_text)
             })
-            .unwrap_or_else(|| discovery::default_value(p));
+        };
+        // A link's value is one the server showed; a description's example is often a
+        // placeholder (`shp_7Kq2`, `123`) that names no record: what the API answered
+        // comes first.
+        let v = if op.origin == crate::discovery::Origin::Seen {
+            example().or_else(learnt)
+        } else {
+            learnt().or_else(example)
+        }
+        .unwrap_or_else(|| discovery::default_value(p));
         values.insert(p.name.clone(), v);
     }
     let mut path = discovery::render_path(&op.path, &values);
