@@ -323,10 +323,25 @@ def create_app():
                     {
                         "id": 1,
                         "text": "Maintenance on Sunday night",
-                        "_links": {"self": "/api/notices/1", "archive": "/api/notices/1/archive"},
+                        "_links": {"self": "/api/notices/1", "archive": "/api/notices/1/archive",
+                                   "replies": "/api/notices/1/replies"},
                     }
                 ]
             )
+
+        # A listing named only by a link, whose POST only its OPTIONS answer names (no
+        # description, no form). Planted: a malformed body answers the traceback (SC220).
+        @app.route("/api/notices/<int:n>/replies", methods=["GET", "POST"])
+        def notice_replies(n):
+            if len(request.headers.get("Authorization", "")) < 16:
+                return jsonify(error="authentication required"), 401
+            if request.method == "POST":
+                try:
+                    body = request.get_json(force=True)
+                    return jsonify(id=2, notice=n, text=body["text"].strip()), 201
+                except Exception:
+                    return jsonify(error="bad reply", detail=traceback.format_exc()), 500
+            return jsonify(replies=[{"id": 1, "notice": n, "text": "noted"}])
 
         # GETs with side effects, named only in links (a scan must never send them).
         @app.get("/api/notices/<int:n>/archive")

@@ -850,6 +850,63 @@ fn links_in(
     }
 }
 
+/// The writes the operations learnt from links offer: user A's `OPTIONS` of each one A read
+/// (`Allow: GET, POST, HEAD, OPTIONS` of `/api/households/1/bills`, Flask's answer for every
+/// rule) names the methods its path also serves, learnt as operations of the same shape;
+/// those with side effects set aside like a linked action. Nothing described says a
+/// listing takes a `POST`; the crawl asks this of the pages it found, this of the links
+/// learnt after it.
+async fn linked_writes(
+    p: &Probe,
+    probed: &[Probed],
+    aside: &mut Vec<(Operation, String)>,
+) -> Vec<Probed> {
+    let asked: Vec<&Probed> = probed
+        .iter()
+        .filter(|pr| pr.op.origin == Origin::Seen && pr.op.method == "GET" && pr.user_ok())
+        .take(20)
+        .collect();
+    let answers = join_all(asked.iter().map(|pr| async {
+        let req = p.request("user A", Method::OPTIONS, &pr.path);
+        match &p.user {
+            Some(user) => p.send_as(user, req).await.ok(),
+            None => p.anon(req).await.ok(),
+        }
+    }))
+    .await;
+    let mut out: Vec<Probed> = Vec::new();
+    for (pr, ex) in asked.into_iter().zip(answers) {
+        let Some(allow) = ex
+            .as_ref()
+            .filter(|ex| ex.response.ok())
+            .and_then(|ex| ex.response.header("allow"))
+        else {
+            continue;
+        };
+        for method in allow.split(',').map(|m| m.trim().to_ascii_uppercase()) {
+            if !matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+                continue;
+            }
+            let mut op = Operation::new(&method, &pr.op.path, Origin::Seen);
+            op.params.clone_from(&pr.op.params);
+            let known = probed
+                .iter()
+                .chain(out.iter())
+                .any(|x| x.op.method == op.method && template_fit(&x.op.path, &pr.path).is_some());
+            if known || set_aside_link(&op, aside) {
+                continue;
+            }
+            out.push(Probed {
+                op,
+                path: pr.path.clone(),
+                user: None,
+                anon: None,
+            });
+        }
+    }
+    out
+}
+
 /// The linked operations with side effects: set aside (never sent) and named once.
 fn set_aside_links(p: &mut Probe, aside: Vec<(Operation, String)>) {
     if !aside.is_empty() {
@@ -1986,6 +2043,8 @@ async fn learn(
         pr.user = user;
         probed.push(pr);
     }
+    let offered = linked_writes(p, &probed, &mut aside_links).await;
+    probed.extend(offered);
     set_aside_links(p, aside_links);
 
     p.seen_a = seen;

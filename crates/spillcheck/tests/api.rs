@@ -2239,6 +2239,47 @@ fn refresh_token_beside_the_access_token_is_audited() {
 }
 
 #[test]
+fn a_listing_learnt_from_links_is_asked_which_writes_it_takes() {
+    // No description, no source: `/api/notices/1/replies` is named only by an item's link,
+    // and its POST only by the listing's `Allow` answer to OPTIONS. With writes allowed the
+    // POST is learnt and tested: a malformed body answers a traceback (SC220).
+    let t = zoo_for_users(&[("ZOO_LOOSE", "1")]);
+    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
+        .args([
+            "api",
+            &t.url(),
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "--allow-writes",
+        ])
+        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
+        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let posted = t
+        .received()
+        .iter()
+        .any(|r| r["method"] == "POST" && r["path"] == "/api/notices/1/replies");
+    assert!(posted, "{:?}\n{}", t.received_paths(), stderr(&out));
+    let report = json(&out);
+    let traceback = report["findings"].as_array().unwrap().iter().any(|f| {
+        f["rule_id"] == "SC220"
+            && f["route"]["path"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("/replies")
+    });
+    assert!(
+        traceback,
+        "{}",
+        serde_json::to_string_pretty(&report["findings"]).unwrap()
+    );
+}
+
+#[test]
 fn a_description_named_only_by_the_index_is_used() {
     // No description at the usual paths and no documentation page: the API's index names it
     // (`"describedby": "/static/zoo-openapi.json"`). With only the URL and the users, the
