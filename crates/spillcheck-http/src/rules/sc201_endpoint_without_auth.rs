@@ -93,11 +93,26 @@ fn kinds(r: &Response) -> Kinds {
             serde_json::Value::Object(o) => o.is_empty(),
             serde_json::Value::Number(_) => false,
         };
-        // A link (`"password_reset": {"href": "/auth/reset"}`, `"login": "/auth/login"`)
-        // names where something is, not anybody's data.
+        // A link (`"password_reset": {"href": "/auth/reset"}`, `"login": "/auth/login"`,
+        // a hand-written index's `"password_reminder": "POST /api/account/password-reminder"`,
+        // a whole URL) names where something is, not anybody's data.
         let link = match v {
             serde_json::Value::Object(o) => o.get("href").is_some_and(serde_json::Value::is_string),
-            serde_json::Value::String(s) => s.starts_with('/') && !s.contains('?'),
+            serde_json::Value::String(s) => {
+                let target = match s.split_once(' ') {
+                    Some((method, rest))
+                        if matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE") =>
+                    {
+                        rest.trim()
+                    }
+                    _ => s.as_str(),
+                };
+                let path = target
+                    .strip_prefix("https://")
+                    .or_else(|| target.strip_prefix("http://"))
+                    .map_or(target, |rest| rest.find('/').map_or("/", |i| &rest[i..]));
+                path.starts_with('/') && !path.contains(['?', ' '])
+            }
             _ => false,
         };
         if empty || link {
@@ -435,6 +450,12 @@ mod tests {
         // A link that carries a token in its query is no mere link.
         let reset = r#"{"reset_token_url": "/reset?token=8f2a9c1d7e"}"#;
         assert!(carries_data(&Response::for_tests(200, reset), true));
+        // A hand-written index names operations as text, or whole URLs.
+        let text = r#"{"service": "bills", "password_reminder": "POST /api/account/password-reminder",
+            "token_docs": "https://bills.example.test/docs/tokens"}"#;
+        assert!(!carries_data(&Response::for_tests(200, text), true));
+        let secret = r#"{"password": "POST correct horse"}"#;
+        assert!(carries_data(&Response::for_tests(200, secret), true));
     }
 
     #[test]

@@ -170,10 +170,14 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Whether a route is public by nature.
 pub(crate) fn public_by_nature(path: &str, handler: &str) -> bool {
-    path == "/"
-        || words(path)
-            .chain(words(handler))
-            .any(|w| PUBLIC_WORDS.contains(&w.as_str()))
+    let all: Vec<String> = words(path).chain(words(handler)).collect();
+    // A password's reminder or hint (`/api/account/password-reminder`) is part of the
+    // recovery a signed-out user asks for, as `forgot` is; `reminders` alone are data.
+    let recovery = all.iter().any(|w| matches!(w.as_str(), "password" | "passwd"))
+        && all
+            .iter()
+            .any(|w| matches!(w.as_str(), "reminder" | "remind" | "hint" | "lost"));
+    path == "/" || recovery || all.iter().any(|w| PUBLIC_WORDS.contains(&w.as_str()))
 }
 
 /// A registration at the account collection's own path: `POST /user` (or `/users`,
