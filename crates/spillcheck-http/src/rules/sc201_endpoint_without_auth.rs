@@ -100,11 +100,7 @@ fn kinds(r: &Response) -> Kinds {
             serde_json::Value::Object(o) => o.get("href").is_some_and(serde_json::Value::is_string),
             serde_json::Value::String(s) => {
                 let target = match s.split_once(' ') {
-                    Some((method, rest))
-                        if matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE") =>
-                    {
-                        rest.trim()
-                    }
+                    Some(("GET" | "POST" | "PUT" | "PATCH" | "DELETE", rest)) => rest.trim(),
                     _ => s.as_str(),
                 };
                 let path = target
