@@ -47,7 +47,7 @@ declare_rule! {
     /// beside a new one (a change of password); one that mints a token from nothing the client
     /// sends stays. Routes with optional authentication (`jwt_optional`,
     /// `jwt_required(optional=True)`, `login_required(optional=True)`), login, registration,
-    /// token refresh, password reset, health and documentation routes are never reported; a
+    /// token refresh, password reset or reminder (`/api/account/password-reminder`), health and documentation routes are never reported; a
     /// sign-up is known by what it takes whatever its path says (`POST /inregistrare`: a user
     /// name or e-mail and a password, in the languages apps are written in, a new record made
     /// (added, inserted, created), no path parameter, no current password, nothing for
