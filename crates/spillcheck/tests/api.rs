@@ -1782,9 +1782,15 @@ fn a_token_handed_out_in_a_header_as_python_bytes_is_sent_back_bare() {
 /// `spillcheck api URL` as alice and bob (`--user`), nothing else given: no description
 /// read from disk, no source.
 fn api_as_users(t: &Target) -> std::process::Output {
+    api_as_users_with(t, &[])
+}
+
+/// [`api_as_users`] with more options (`--allow-writes`).
+fn api_as_users_with(t: &Target, extra: &[&str]) -> std::process::Output {
     let url = t.url();
     Command::new(env!("CARGO_BIN_EXE_spillcheck"))
         .args(["api", url.as_str(), "--rate", "0", "--format", "json"])
+        .args(extra)
         .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
         .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
         .current_dir(workspace())
@@ -2244,21 +2250,7 @@ fn a_listing_learnt_from_links_is_asked_which_writes_it_takes() {
     // and its POST only by the listing's `Allow` answer to OPTIONS. With writes allowed the
     // POST is learnt and tested: a malformed body answers a traceback (SC220).
     let t = zoo_for_users(&[("ZOO_LOOSE", "1")]);
-    let out = Command::new(env!("CARGO_BIN_EXE_spillcheck"))
-        .args([
-            "api",
-            &t.url(),
-            "--rate",
-            "0",
-            "--format",
-            "json",
-            "--allow-writes",
-        ])
-        .env("SPILLCHECK_USER", "alice:alice-pw-7Qx!")
-        .env("SPILLCHECK_USER_B", "bob:bob-pw-9Tz!")
-        .current_dir(workspace())
-        .output()
-        .unwrap();
+    let out = api_as_users_with(&t, &["--allow-writes"]);
     let posted = t
         .received()
         .iter()
