@@ -164,22 +164,7 @@ fn compared_as_a_key(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool 
     };
     // A stored value named for a key, not a literal the value is matched with
     // (`request.args.get("token_type") == "refresh_token"`).
-    let names_key = |e: &Expr| {
-        if e.is_literal_expr() {
-            return false;
-        }
-        let mut hit = false;
-        crate::ast_util::each_expr(e, &mut |x| {
-            let text = match x {
-                Expr::Name(n) => Some(n.id.as_str()),
-                Expr::Attribute(a) => Some(a.attr.as_str()),
-                Expr::StringLiteral(s) => Some(s.value.to_str()),
-                _ => None,
-            };
-            hit |= text.is_some_and(names_a_credential);
-        });
-        hit
-    };
+    let names_key = |e: &Expr| !e.is_literal_expr() && holds_a_key(e);
     let mut found = false;
     crate::facts::exprs_in(&func.body, &mut |e| match e {
         Expr::Compare(c) if c.comparators.len() == 1 => {
@@ -197,6 +182,31 @@ fn compared_as_a_key(cx: &Checker<'_>, node: ruff_text_size::TextRange) -> bool 
         _ => {}
     });
     found
+}
+
+/// Whether an expression is a value named for a key: a name, an attribute or a setting's
+/// name that says so (`app.config["API_KEY"]`, `os.environ.get("API_TOKEN")`,
+/// `get_api_key()`). What a call is handed by name is not what it returns: the names of a
+/// user's keys listed except one (`existing_api_names(user_id, except_for=api_key)`) are
+/// labels, not a key.
+fn holds_a_key(e: &Expr) -> bool {
+    match e {
+        Expr::Name(n) => names_a_credential(n.id.as_str()),
+        Expr::Attribute(a) => names_a_credential(a.attr.as_str()) || holds_a_key(&a.value),
+        Expr::StringLiteral(s) => names_a_credential(s.value.to_str()),
+        Expr::Subscript(s) => holds_a_key(&s.value) || holds_a_key(&s.slice),
+        Expr::Call(c) => {
+            holds_a_key(&c.func)
+                || c.arguments
+                    .args
+                    .iter()
+                    .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                    .any(|a| matches!(a, Expr::StringLiteral(_)) && holds_a_key(a))
+        }
+        Expr::BoolOp(b) => b.values.iter().any(holds_a_key),
+        Expr::If(i) => holds_a_key(&i.body) || holds_a_key(&i.orelse),
+        _ => false,
+    }
 }
 
 /// The name the query value is bound to in the current function (`token =
