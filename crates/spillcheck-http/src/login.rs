@@ -194,19 +194,30 @@ async fn register_fresh(
 ) -> Option<(String, String)> {
     for (user, password) in new_credentials(register) {
         p.secret(&password);
-        let req = p.request(label, Method::POST, &register.op.example_path());
-        let fields = body(register, &user, &password);
-        let req = if form_aware {
-            req.body_for(register.op.content_type(), &fields)
-        } else {
-            req.json(&fields)
-        };
-        let ex = p.anon(req).await.ok()?;
-        if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
-            return Some((user, password));
-        }
-        if !(200..500).contains(&ex.response.status) {
-            return None;
+        let mut fields = body(register, &user, &password);
+        // A refusal that names what is missing (`{"field_errors": {"full_name": ["This
+        // field is required."]}}`, `full_name is required`) is answered once more with it.
+        for _ in 0..2 {
+            let req = p.request(label, Method::POST, &register.op.example_path());
+            let req = if form_aware {
+                req.body_for(register.op.content_type(), &fields)
+            } else {
+                req.json(&fields)
+            };
+            let ex = p.anon(req).await.ok()?;
+            if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
+                return Some((user, password));
+            }
+            if !(200..500).contains(&ex.response.status) {
+                return None;
+            }
+            let completed = fields
+                .as_object()
+                .and_then(|m| crate::writes::completed_body(m, &ex.response.text(), &|_| None));
+            match completed {
+                Some(m) => fields = Value::Object(m),
+                None => break,
+            }
         }
     }
     None
@@ -920,14 +931,29 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
     let mut fallback = None;
     for op in &registers {
         let mut registered = false;
-        for body in registration_bodies(op, &username, &email, &password) {
-            let req = p
-                .request("scan's own account", Method::POST, &op.example_path())
-                .body_for(op.content_type(), &body);
-            let Ok(ex) = p.anon(req).await else { continue };
-            if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
-                registered = true;
-                break;
+        'shapes: for mut body in registration_bodies(op, &username, &email, &password) {
+            // A refusal that names what else it needs (`{"field_errors": {"full_name":
+            // ["This field is required."]}}`) is answered once more with it.
+            for _ in 0..2 {
+                let req = p
+                    .request("scan's own account", Method::POST, &op.example_path())
+                    .body_for(op.content_type(), &body);
+                let Ok(ex) = p.anon(req).await else {
+                    continue 'shapes;
+                };
+                if ex.response.ok() && !crate::inspect::failure_body(&ex.response) {
+                    registered = true;
+                    break 'shapes;
+                }
+                let completed = (400..500)
+                    .contains(&ex.response.status)
+                    .then(|| body.as_object())
+                    .flatten()
+                    .and_then(|m| crate::writes::completed_body(m, &ex.response.text(), &|_| None));
+                match completed {
+                    Some(m) => body = Value::Object(m),
+                    None => continue 'shapes,
+                }
             }
         }
         if !registered {
