@@ -46,14 +46,35 @@ declare_rule! {
 }
 
 /// Card numbers that are user A's own: in the answers to what A created (a POST by A to
-/// an operation without path parameters, such as `POST /api/cards/create`).
+/// an operation without path parameters, such as `POST /api/cards/create`), and in A's own
+/// listing of cards (`GET /api/virtual-cards`) where B's listing of the same path does not
+/// show them (a card A made in the scan, then funded and paid with, shows in A's
+/// transactions).
 fn own_cards(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<String> {
     let mut out = Vec::new();
+    let seen_by_b = |path: &str, card: &str| {
+        exchanges.iter().any(|x| {
+            x.request.actor == crate::engine::Actor::UserB
+                && x.request.url.path() == path
+                && x.response.text().contains(card)
+        })
+    };
     for e in exchanges {
+        let plain = p.route_of(e).is_some_and(|(_, path)| !path.contains('{'));
+        let listing = e.request.method == "GET"
+            && plain
+            && e.request.url.path().to_ascii_lowercase().contains("card");
+        if e.request.actor == crate::engine::Actor::UserA && e.response.ok() && listing {
+            for c in inspect::cards(&e.response.text()) {
+                if !out.contains(&c) && !seen_by_b(e.request.url.path(), &c) {
+                    out.push(c);
+                }
+            }
+        }
         if e.request.actor == crate::engine::Actor::UserA
             && e.request.method == "POST"
             && e.response.ok()
-            && p.route_of(e).is_some_and(|(_, path)| !path.contains('{'))
+            && plain
         {
             for c in inspect::cards(&e.response.text()) {
                 if !out.contains(&c) {
