@@ -290,11 +290,7 @@ fn merge_same_shape(found: &mut Vec<Operation>) {
             (kept.remove(at), op)
         };
         // Parameters paired by their place in the path.
-        let names = |path: &str| -> Vec<String> {
-            path.split('/')
-                .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_owned))
-                .collect()
-        };
+        let names = crate::discovery::path_params;
         for (mine, theirs) in names(&keep.path).iter().zip(names(&other.path)) {
             let value = other
                 .path_params()
@@ -588,15 +584,7 @@ fn allowed(found: &mut Vec<Operation>, path: &str, r: &crate::engine::Response) 
 /// The writes an `Allow` header names, kept as operations of `shape`'s path (its
 /// parameters' examples kept).
 fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::Response) {
-    let Some(allow) = r.header("allow") else {
-        return;
-    };
-    for method in allow.split(',').map(|m| m.trim().to_ascii_uppercase()) {
-        if !matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-            continue;
-        }
-        let mut op = Operation::new(&method, &shape.path, Origin::Seen);
-        op.params.clone_from(&shape.params);
+    for op in allowed_writes(shape, r) {
         // Those with side effects too (`DELETE /api/session`, a logout): the scan sets
         // them aside ([`blind`]), and SC263 sends a logout last.
         if !found
@@ -606,6 +594,24 @@ fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::
             found.push(op);
         }
     }
+}
+
+/// The writes (`POST`, `PUT`, `PATCH`, `DELETE`) an answer's `Allow` header names, as
+/// operations of `shape`'s path with its parameters (their examples kept).
+pub(crate) fn allowed_writes(shape: &Operation, r: &crate::engine::Response) -> Vec<Operation> {
+    let Some(allow) = r.header("allow") else {
+        return Vec::new();
+    };
+    allow
+        .split(',')
+        .map(|m| m.trim().to_ascii_uppercase())
+        .filter(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
+        .map(|method| {
+            let mut op = Operation::new(&method, &shape.path, Origin::Seen);
+            op.params.clone_from(&shape.params);
+            op
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -211,16 +211,21 @@ async fn register_fresh(
             if !(200..500).contains(&ex.response.status) {
                 return None;
             }
-            let completed = fields
-                .as_object()
-                .and_then(|m| crate::writes::completed_body(m, &ex.response.text(), &|_| None));
-            match completed {
-                Some(m) => fields = Value::Object(m),
+            match completed_after_refusal(&fields, &ex.response) {
+                Some(next) => fields = next,
                 None => break,
             }
         }
     }
     None
+}
+
+/// A registration body completed with what its refusal names as missing
+/// (`{"field_errors": {"full_name": ["This field is required."]}}`, `full_name is
+/// required`); `None` when the refusal asks for nothing new.
+fn completed_after_refusal(body: &Value, refusal: &crate::engine::Response) -> Option<Value> {
+    let fields = body.as_object()?;
+    crate::writes::completed_body(fields, &refusal.text(), &|_| None).map(Value::Object)
 }
 
 /// A new account's name and password: the usual shape (`spillcheck_k3x…`, a password with
@@ -947,11 +952,10 @@ async fn register_any_shape(p: &Probe, primary: Option<&str>) -> Option<Account>
                 }
                 let completed = (400..500)
                     .contains(&ex.response.status)
-                    .then(|| body.as_object())
-                    .flatten()
-                    .and_then(|m| crate::writes::completed_body(m, &ex.response.text(), &|_| None));
+                    .then(|| completed_after_refusal(&body, &ex.response))
+                    .flatten();
                 match completed {
-                    Some(m) => body = Value::Object(m),
+                    Some(next) => body = next,
                     None => continue 'shapes,
                 }
             }

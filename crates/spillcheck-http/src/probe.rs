@@ -876,19 +876,10 @@ async fn linked_writes(
     .await;
     let mut out: Vec<Probed> = Vec::new();
     for (pr, ex) in asked.into_iter().zip(answers) {
-        let Some(allow) = ex
-            .as_ref()
-            .filter(|ex| ex.response.ok())
-            .and_then(|ex| ex.response.header("allow"))
-        else {
+        let Some(ex) = ex.filter(|ex| ex.response.ok()) else {
             continue;
         };
-        for method in allow.split(',').map(|m| m.trim().to_ascii_uppercase()) {
-            if !matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-                continue;
-            }
-            let mut op = Operation::new(&method, &pr.op.path, Origin::Seen);
-            op.params.clone_from(&pr.op.params);
+        for op in crate::crawl::allowed_writes(&pr.op, &ex.response) {
             let known = probed
                 .iter()
                 .chain(out.iter())

@@ -3174,24 +3174,9 @@ fn push_appbuilder_routes<'a>(
             continue;
         }
         // The class and its project bases, nearest first: attributes and the API mark.
-        let mut chain = vec![(fi, class)];
-        while chain.len() < 5 {
-            let (at, last) = chain[chain.len() - 1];
-            let Some(next) = last
-                .bases()
-                .iter()
-                .filter_map(dotted)
-                .find_map(|b| g.class_named(at, &b))
-            else {
-                break;
-            };
-            if chain.iter().any(|(_, c)| std::ptr::eq(*c, next.1)) {
-                break;
-            }
-            chain.push(next);
-        }
-        let attr = |name: &str| chain.iter().find_map(|(_, c)| class_attr(c, name));
-        let is_api = chain.iter().any(|(_, c)| {
+        let chain = g.ancestry(class, fi);
+        let attr = |name: &str| chain.iter().find_map(|(c, _)| class_attr(c, name));
+        let is_api = chain.iter().any(|(c, _)| {
             c.bases().iter().filter_map(dotted).any(|b| {
                 b.rsplit('.')
                     .next()

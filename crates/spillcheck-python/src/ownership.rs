@@ -819,12 +819,7 @@ fn names_a_permission_check(c: &ast::ExprCall) -> bool {
 
 /// Whether a call reads one of `names`: in its callee's chain or its arguments.
 fn call_reads_any(c: &ast::ExprCall, names: &NameSet<'_>) -> bool {
-    reads_any(&c.func, names)
-        || c.arguments.args.iter().any(|a| reads_any(a, names))
-        || c.arguments
-            .keywords
-            .iter()
-            .any(|k| reads_any(&k.value, names))
+    reads_any(&c.func, names) || crate::patterns::call_values(c).any(|a| reads_any(a, names))
 }
 
 /// Whether an `if` whose body refuses the request tests a call `agrees` accepts on the
