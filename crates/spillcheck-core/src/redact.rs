@@ -194,16 +194,13 @@ impl Redactor {
         // to a secret without containing it, and would be shown whole.
         let mut written = Vec::new();
         if !(finding.secrets.is_empty() && self.known.is_empty()) {
-            let secrets: Vec<String> = self.known.iter().chain(&finding.secrets).cloned().collect();
-            let mut shown: Vec<&str> = Vec::new();
+            let secrets = [self.known.as_slice(), finding.secrets.as_slice()];
+            // The code frame as one text, so a concatenation over its lines is one run.
             if let Some(snippet) = finding.location.as_ref().and_then(|l| l.snippet.as_ref()) {
-                shown.extend(snippet.lines.iter().map(String::as_str));
+                written.extend(spellings_of(&snippet.lines.join("\n"), &secrets));
             }
             if let Some(fix) = &finding.autofix {
-                shown.push(&fix.diff);
-            }
-            for text in shown {
-                written.extend(spellings_of(text, &secrets));
+                written.extend(spellings_of(&fix.diff, &secrets));
             }
         }
         let mut local;
@@ -257,7 +254,8 @@ impl Redactor {
 /// otherwise than it reads, as they are written between their quotes: a literal with
 /// escapes (`"\x02\x01key"`), or each piece of an implicit concatenation (`"ab" "cd"`,
 /// over lines too) that joins into a secret.
-fn spellings_of(text: &str, secrets: &[String]) -> Vec<String> {
+fn spellings_of(text: &str, secrets: &[&[String]]) -> Vec<String> {
+    let secrets = || secrets.iter().flat_map(|s| s.iter());
     let literals = string_literals(text);
     let mut out = Vec::new();
     let mut run_start = 0;
@@ -275,9 +273,9 @@ fn spellings_of(text: &str, secrets: &[String]) -> Vec<String> {
         run_start = i;
         let value: String = run.iter().map(|l| l.value.as_str()).collect();
         let spelled = if run.len() == 1 {
-            secrets.contains(&value) && run[0].written != value
+            secrets().any(|s| *s == value) && run[0].written != value
         } else {
-            value.chars().count() >= 8 && secrets.iter().any(|s| s.contains(&value))
+            value.chars().count() >= 8 && secrets().any(|s| s.contains(&value))
         };
         if spelled {
             out.extend(run.iter().map(|l| l.written.to_owned()));
@@ -460,7 +458,11 @@ mod tests {
         ]
         .join("\n");
         let mut r = Redactor::new();
-        for s in secrets.iter().cloned().chain(spellings_of(&code, &secrets)) {
+        for s in secrets
+            .iter()
+            .cloned()
+            .chain(spellings_of(&code, &[&secrets]))
+        {
             r.add(&s);
         }
         let all = r.scrub(&code);
