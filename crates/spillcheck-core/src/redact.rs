@@ -449,12 +449,15 @@ mod tests {
             "\u{2}\u{1}thisismysecretkey\u{1}\u{2}".to_owned(),
             "partoneparttwo-xyz".to_owned(),
             "token-of-the-admin".to_owned(),
+            "linesplit-first-half-of-the-key".to_owned(),
         ];
         let code = [
             r#"SECRET_KEY = "\2\1thisismysecretkey\1\2""#,
             r#"OTHER = ("partone" 'parttwo-xyz')"#,
             r#"NAME = "unrelated value""#,
             r#"TOKEN = request.args.get("token")"#,
+            r#"KEY = ("linesplit-first-"  "#,
+            r#"       "half-of-the-key")"#,
         ]
         .join("\n");
         let mut r = Redactor::new();
@@ -472,6 +475,8 @@ mod tests {
         assert!(all.contains("unrelated value"), "{all}");
         // A word that is only a piece of a secret, not joined to others, stays.
         assert!(all.contains(r#"get("token")"#), "{all}");
+        // A concatenation over two lines of the code frame.
+        assert!(!all.contains("half-of-the-key"), "{all}");
     }
 
     #[test]
