@@ -177,7 +177,8 @@ ZOO_REGISTER_ADMIN=ignored makes the registration ignore is_admin (safe); =defau
 new account an administrator whatever it sends (no mass assignment: a design choice).
 ZOO_SETTINGS=open makes PUT /api/me/settings take `is_staff` from the body (planted);
 ZOO_REGISTER=off closes the registration (403), so a scan has no account of its own and
-GET /_staff lists who is staff. ZOO_LOGOUT=forgetful makes GET /api/logout answer that the caller is logged out and revoke
+GET /_staff lists who is staff; =anonymous refuses a signed-in caller's registration (400,
+"only when not logged in"), as Flask-Security does. ZOO_LOGOUT=forgetful makes GET /api/logout answer that the caller is logged out and revoke
 nothing (planted: the token keeps working); by default it revokes the caller's tokens.
 
 GET /_requests lists the requests received (method, path), so tests can check what was sent.
@@ -1300,6 +1301,8 @@ def create_app():
     def register():
         if os.environ.get("ZOO_REGISTER") == "off":
             return jsonify(error="registration is closed"), 403
+        if os.environ.get("ZOO_REGISTER") == "anonymous" and request.headers.get("Authorization"):
+            return jsonify(error="You can only register when not logged in."), 400
         data = request.get_json(silent=True) or {}
         username = data.get("username")
         password = data.get("password")

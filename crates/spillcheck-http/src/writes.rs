@@ -639,11 +639,13 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
     let is_login = |pr: &Probed| p.a_login.as_ref().is_some_and(|f| f.is_for(&pr.op));
     // The login is sent without A's session or token: a failed login may sign its
     // caller out (`logout_user()`), and a server-side session would end for the scan.
+    // A registration too: it is made by someone not signed in, and many apps refuse a
+    // signed-in caller ("only when not logged in"), which is no verdict on its body.
     let send_one = |pr: &Probed, body: Value, label: &'static str| {
         let req = p.write_request(label, pr, &pr.path, &body);
-        let login = is_login(pr);
+        let anonymous = is_login(pr) || registers(&pr.op);
         async move {
-            if login {
+            if anonymous {
                 p.anon(req).await.ok()
             } else {
                 as_a(p, req).await
@@ -681,7 +683,7 @@ pub(crate) async fn run(p: &Probe, ops: &[Probed]) -> Written {
             else {
                 break;
             };
-            let Some(again) = send(p, pr, Value::Object(fixed.clone()), "user A").await else {
+            let Some(again) = send_one(pr, Value::Object(fixed.clone()), "user A").await else {
                 break;
             };
             if again.response.ok() && !crate::inspect::failure_body(&again.response) {
@@ -1065,6 +1067,19 @@ pub(crate) fn completed_body(
         }
     }
     (out != *sent).then_some(out)
+}
+
+/// A registration: an account made by someone not signed in. The path says so
+/// (`/register`, `/signup`), or it takes a new account's name and password
+/// ([`crate::login::creates_account`]). A check in the handler that the caller is *not*
+/// signed in (`@anonymous_user_required`) reads like authentication to the code view, so
+/// the explicit words win over what the source says of its security.
+fn registers(op: &Operation) -> bool {
+    op.method == "POST"
+        && (matches!(
+            crate::discovery::last_segment(&op.path).as_str(),
+            "register" | "registration" | "signup" | "sign-up" | "sign_up"
+        ) || crate::login::creates_account(op))
 }
 
 /// Logins, registrations and token operations create sessions and accounts, not objects.

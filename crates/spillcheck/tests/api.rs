@@ -2214,6 +2214,32 @@ fn own_settings_are_tried_on_user_a_when_the_scan_has_no_account_and_set_back() 
 }
 
 #[test]
+fn a_registration_is_sent_as_someone_not_signed_in() {
+    // ZOO_REGISTER=anonymous refuses a signed-in caller's registration (400, "only when not
+    // logged in"), as Flask-Security does. The writes phase registers anonymously, so the
+    // registration is no operation whose body the API refused as invalid.
+    let t = zoo_for_users(&[("ZOO_REGISTER", "anonymous")]);
+    let out = scan_zoo_as_users(&t, &["--allow-writes", "--select", "SC213,SC220"]);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("refused the body spillcheck built as invalid"),
+        "the zoo has other bodies it refuses: {diags}"
+    );
+    assert!(
+        !diags.contains("POST /api/register"),
+        "{diags}\n{}",
+        stderr(&out)
+    );
+    let made = t
+        .received()
+        .iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/api/register" && r["status"] == 201)
+        .count();
+    assert!(made >= 1, "{:?}", t.received());
+}
+
+#[test]
 fn refresh_token_beside_the_access_token_is_audited() {
     // The login answers a refresh token beside the access token: one that never expires is
     // reported on the login; one that expires in thirty days is not (a refresh token lives
