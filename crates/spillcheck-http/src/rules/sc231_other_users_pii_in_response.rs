@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created, and those in A's own listing of cards that B's listing of the same path does not show), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), people a path shows each caller for their own group (A and B read the same path and see disjoint sets of other people, none of them the other user: each company's drivers, each team's contacts), what sits under an object A's listing of its collection shows and B's does not (`/drivers/drv_k3m81`, a driver of A's company), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created, and those in A's own listing of cards that B's listing of the same path does not show), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), people a path shows each caller for their own group (A and B read the same path and see disjoint sets of other people, none of them the other user: each company's drivers, each team's contacts), what sits under an object A's listing of its collection shows and B's does not (`/drivers/drv_k3m81`, a driver of A's company), the contact numbers and addresses of places the public visits (records with opening hours, or in a collection of clinics, branches, stores, offices, locations), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
     ///
     /// ## Fix
     /// Use a public serializer for other users' records.
@@ -283,6 +283,74 @@ fn without_records_of_own_objects(json: &Value, p: &Probe) -> Value {
     }
 }
 
+/// Whether a collection's name (`clinics`, `branches`, a path's last segment) names places
+/// the public visits: their phone numbers and addresses are published for customers.
+fn names_a_place(collection: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(collection);
+    let one = n
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| n.strip_suffix("ches").map(|s| format!("{s}ch")))
+        .or_else(|| n.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| n.clone());
+    matches!(
+        one.as_str(),
+        "clinic"
+            | "branch"
+            | "store"
+            | "shop"
+            | "office"
+            | "location"
+            | "venue"
+            | "restaurant"
+            | "hospital"
+            | "pharmacy"
+            | "hotel"
+            | "school"
+            | "library"
+            | "warehouse"
+            | "depot"
+            | "outlet"
+            | "showroom"
+    )
+}
+
+/// A key only a place's record has: its opening hours.
+fn opening_hours_key(key: &str) -> bool {
+    matches!(
+        spillcheck_core::vocab::normalize(key).as_str(),
+        "openinghours" | "openingtimes" | "businesshours" | "openhours"
+    )
+}
+
+/// `json` without the plain values of records that describe a place (a record with opening
+/// hours, or one in a collection of places: `{"clinics": [{"name", "phone"}]}`, the items
+/// of `GET /clinics`): a branch's switchboard number is no one's personal data. What the
+/// record holds under keys of its own (`{"vets": [...]}`) is judged by those keys.
+fn without_places(json: &Value, collection: &str) -> Value {
+    match json {
+        Value::Object(m) => {
+            let place = names_a_place(collection) || m.keys().any(|k| opening_hours_key(k));
+            Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !place || v.is_object() || v.is_array())
+                    .map(|(k, v)| (k.clone(), without_places(v, k)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| without_places(x, collection)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The last segment of a concrete path that is no id (`clinics` of `/api/clinics/4`).
+fn collection_in(path: &str) -> &str {
+    path.split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.chars().any(|c| c.is_ascii_digit()))
+        .unwrap_or("")
+}
+
 /// Whether a personal value is another known user's (B's email or phone).
 fn belongs_to(value: &str, other: &Own) -> bool {
     let v = value.to_ascii_lowercase();
@@ -333,6 +401,7 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         if inspect::is_api_description(&json) {
             continue;
         }
+        let json = without_places(&json, collection_in(e.request.url.path()));
         // A's own record in the answer (a listing that shows A A's profile) is A's.
         let json = if anonymous {
             json
@@ -424,6 +493,25 @@ pub(crate) static CHECKS: &[crate::rules::Check] = &[crate::rules::Check::Passiv
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_places_published_numbers_are_no_ones_personal_data() {
+        let own = Own::default();
+        let clinics = serde_json::json!({"clinics": [
+            {"name": "High Street", "phone": "01275 000 111", "slug": "high-street"},
+            {"name": "Portway", "phone": "01275 000 222", "vets": [
+                {"name": "Dr Lind", "email": "lind@vets.test"}]}]});
+        let left = foreign(&without_places(&clinics, "clinics"), &own, true);
+        assert_eq!(left, vec![("email", "lind@vets.test".to_owned())]);
+        let branch = serde_json::json!({"name": "Portway", "phone": "01275 000 222",
+            "opening_hours": "Mon-Sat 09:00-17:00"});
+        assert!(foreign(&without_places(&branch, "4"), &own, true).is_empty());
+        assert_eq!(collection_in("/api/clinics/4"), "clinics");
+        // People stay people, whatever their records hold.
+        let owners = serde_json::json!([{"name": "Carol", "phone": "+44 7700 900124",
+            "hours": 8}]);
+        assert_eq!(foreign(&without_places(&owners, "owners"), &own, true).len(), 1);
+    }
 
     #[test]
     fn under_the_callers_own_account() {
