@@ -731,6 +731,7 @@ mod tests {
             kind: None,
             required: false,
             collection: None,
+            pattern: None,
         };
         let mut op = Operation::new("GET", "/api/transactions", discovery::Origin::Source);
         op.params.push(q("account_number"));

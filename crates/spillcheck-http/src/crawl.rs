@@ -454,6 +454,7 @@ fn required_queries(found: &mut [Operation], path: &str, r: &crate::engine::Resp
                 kind: None,
                 required: true,
                 collection: None,
+                pattern: None,
             });
         }
     }

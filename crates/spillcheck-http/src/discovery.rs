@@ -58,6 +58,22 @@ pub struct Param {
     /// /api/docs`, `?folder_id=` beside `GET /folders`): that collection's path, whose
     /// records' keys are its values.
     pub collection: Option<String>,
+    /// The schema's `pattern` (`^apt-[0-9a-f]{8}$`): the shape every value has.
+    pub pattern: Option<String>,
+}
+
+impl Param {
+    /// Whether `value` has the shape the schema's `pattern` gives (any value when there is
+    /// none, or when it is no pattern this engine reads).
+    pub fn admits(&self, value: &str) -> bool {
+        let Some(pattern) = &self.pattern else {
+            return true;
+        };
+        regex::RegexBuilder::new(pattern)
+            .size_limit(1 << 20)
+            .build()
+            .map_or(true, |re| re.is_match(value))
+    }
 }
 
 /// A request body as documented.
@@ -190,6 +206,7 @@ impl Operation {
                 kind: None,
                 required: true,
                 collection: None,
+                pattern: None,
             })
             .collect();
         Operation {
@@ -349,12 +366,18 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                     .or_else(|| p.get("type"))
                     .and_then(Value::as_str)
                     .map(str::to_owned);
+                let pattern = schema
+                    .and_then(|s| s.get("pattern"))
+                    .or_else(|| p.get("pattern"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 match place {
                     "path" => {
                         if let Some(existing) = operation.params.iter_mut().find(|x| x.name == name)
                         {
                             existing.example = example;
                             existing.kind = kind;
+                            existing.pattern = pattern;
                         }
                     }
                     "header" if crate::headers::own_header(name) => operation.params.push(Param {
@@ -364,6 +387,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         kind,
                         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
                         collection: None,
+                        pattern: pattern.clone(),
                     }),
                     "query" => operation.params.push(Param {
                         name: name.to_owned(),
@@ -372,6 +396,7 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                         kind,
                         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
                         collection: None,
+                        pattern: pattern.clone(),
                     }),
                     "body" if swagger2 => {
                         if let Some(schema) = p.get("schema") {
@@ -1215,6 +1240,7 @@ pub fn template_operation(link: &str) -> Option<Operation> {
                 kind: None,
                 required: false,
                 collection: None,
+                pattern: None,
             });
         }
     }
@@ -1256,6 +1282,11 @@ pub fn is_id_key(key: &str) -> bool {
             let n = spillcheck_core::vocab::normalize(key);
             n.ends_with("number")
                 || n.ends_with("serial")
+                // A booking's `ref`, an order's `reference`, `booking_ref`.
+                || n == "ref"
+                || n == "reference"
+                || k.ends_with("_ref")
+                || key.ends_with("Ref")
                 || n.ends_with("username")
                 || n == "email"
                 || n == "handle"
@@ -1340,7 +1371,7 @@ impl SeenIds {
                 Value::Object(m) => {
                     // The record's own key: its `id`, else a `uuid` or `slug` (records named
                     // `d_8fk2a` carry no number).
-                    let own_key = ["id", "uuid", "slug"]
+                    let own_key = ["id", "uuid", "slug", "ref", "reference"]
                         .into_iter()
                         .find_map(|w| {
                             m.iter()
@@ -1993,6 +2024,7 @@ mod example_path_tests {
                 kind: None,
                 required: false,
                 collection: None,
+                pattern: None,
             });
         }
         name_collections(&mut ops);

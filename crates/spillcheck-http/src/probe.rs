@@ -1039,17 +1039,24 @@ pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
     let mut values = BTreeMap::new();
     for p in op.path_params() {
         let example = || p.example.as_ref().map(discovery::value_text);
+        // Only values of the shape the description gives (`^apt-[0-9a-f]{8}$`): a record's
+        // other ids (its pet's UUID) name no appointment.
         let learnt = || {
-            own.values_for(&p.name).first().cloned().or_else(|| {
-                let prefix = op
-                    .path
-                    .split(&format!("{{{}}}", p.name))
-                    .next()
-                    .unwrap_or("");
-                seen.candidates(&p.name, prefix)
-                    .first()
-                    .map(discovery::value_text)
-            })
+            own.values_for(&p.name)
+                .iter()
+                .find(|v| p.admits(v))
+                .cloned()
+                .or_else(|| {
+                    let prefix = op
+                        .path
+                        .split(&format!("{{{}}}", p.name))
+                        .next()
+                        .unwrap_or("");
+                    seen.candidates(&p.name, prefix)
+                        .iter()
+                        .map(discovery::value_text)
+                        .find(|v| p.admits(v))
+                })
         };
         // A link's value is one the server showed; a description's example is often a
         // placeholder (`shp_7Kq2`, `123`) that names no record: what the API answered
@@ -2658,6 +2665,7 @@ mod tests {
             kind: None,
             required: true,
             collection: None,
+            pattern: None,
         });
         let mut own = Own::default();
         own.learn_key("account_number", &Value::from("6160103826"));
@@ -2668,6 +2676,34 @@ mod tests {
         assert_eq!(
             fill(&op, &SeenIds::default(), &Own::default()),
             "/api/transactions?account_number=spillcheck"
+        );
+    }
+
+    #[test]
+    fn a_path_parameter_takes_a_learnt_value_of_its_described_shape() {
+        // The appointments are keyed by `ref`; their records also name their pet's UUID.
+        let mut seen = SeenIds::default();
+        seen.learn(
+            "/api/appointments",
+            &serde_json::json!({"appointments": [{"ref": "apt-1a2b3c4d",
+                "pet_id": "954fcce7-2f5c-4a57-9d5e-0c1f6b2a7e11", "when": "tomorrow"}]}),
+        );
+        let mut op = Operation::new(
+            "GET",
+            "/api/appointments/{appointment_ref}/summary",
+            Origin::OpenApi,
+        );
+        assert_eq!(
+            fill(&op, &seen, &Own::default()),
+            "/api/appointments/apt-1a2b3c4d/summary"
+        );
+        // A value the pattern refuses is never sent, whatever came first.
+        op.params[0].pattern = Some("^[0-9a-f]{8}-".into());
+        assert!(!fill(&op, &seen, &Own::default()).contains("apt-"));
+        op.params[0].pattern = Some("^apt-[0-9a-f]{8}$".into());
+        assert_eq!(
+            fill(&op, &seen, &Own::default()),
+            "/api/appointments/apt-1a2b3c4d/summary"
         );
     }
 

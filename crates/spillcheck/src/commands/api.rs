@@ -179,6 +179,7 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                         kind: Some(i.kind.to_owned()),
                         required: i.required,
                         collection: None,
+                        pattern: None,
                     });
                 }
             }
