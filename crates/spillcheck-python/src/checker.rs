@@ -262,6 +262,9 @@ pub(crate) struct Checker<'a> {
     active: &'a [&'static dyn Rule],
     /// The module imports a web framework (flask, werkzeug, connexion...).
     pub web: bool,
+    /// This module's functions an API description names as handlers (Connexion's
+    /// `operationId`, `x-bearerInfoFunc`): the framework hands them the request's parts.
+    pub spec_handlers: Vec<String>,
     /// Each function's taint, computed once (the function facts of the file read it too).
     pub taints: crate::facts::Taints<'a>,
     /// Names carrying request credentials in the current function, computed once per function.
@@ -302,6 +305,7 @@ impl<'a> Checker<'a> {
             constants: HashMap::default(),
             active,
             web,
+            spec_handlers: Vec::new(),
             taints: crate::facts::Taints::default(),
             credential_cache: None,
             classes: Vec::new(),

@@ -74,6 +74,25 @@ fn auth_of(requirements: Option<&Value>, spec: &Value) -> RouteAuth {
     RouteAuth::Decorator { name }
 }
 
+/// The functions the security schemes name (`x-bearerInfoFunc: app.auth.decode_token`):
+/// Connexion calls each with the credential the request carries, the bearer token first.
+pub(crate) fn info_functions(doc: &Spec) -> Vec<String> {
+    schemes(doc.value())
+        .into_iter()
+        .flat_map(|m| m.values())
+        .flat_map(|scheme| {
+            [
+                "x-bearerInfoFunc",
+                "x-tokenInfoFunc",
+                "x-basicInfoFunc",
+                "x-apikeyInfoFunc",
+            ]
+            .iter()
+            .filter_map(|k| scheme.get(*k).and_then(Value::as_str).map(str::to_owned))
+        })
+        .collect()
+}
+
 /// Every operation with an `operationId`.
 pub(crate) fn operations(doc: &Spec, base_override: Option<&str>) -> Vec<SpecOperation> {
     let base =
@@ -165,6 +184,7 @@ mod tests {
         assert!(
             matches!(&note.auth, RouteAuth::Decorator { name } if name.contains("decode_token"))
         );
+        assert_eq!(info_functions(&spec), ["app.auth.decode_token"]);
         let health = ops.iter().find(|o| o.path == "/api/v1/health").unwrap();
         assert_eq!(health.auth, RouteAuth::None);
         assert!(parse_spec("{\"openapi\": \"3.0.0\"}").is_none());

@@ -276,7 +276,7 @@ fn project_groups(found: Vec<files::FoundFile>) -> Vec<Vec<files::FoundFile>> {
 fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analysis {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     // OpenAPI documents with operation ids: Connexion's routes.
-    let spec_ops: Vec<connexion::SpecOperation> = found
+    let specs: Vec<(Vec<connexion::SpecOperation>, Vec<String>)> = found
         .par_iter()
         .filter(|f| {
             let ext = std::path::Path::new(&f.rel)
@@ -288,10 +288,16 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
         .filter_map(|f| {
             let text = files::read_text(&f.path, 8 * 1024 * 1024).ok()?;
             let spec = connexion::parse_spec(&text)?;
-            Some(connexion::operations(&spec, None))
+            Some((
+                connexion::operations(&spec, None),
+                connexion::info_functions(&spec),
+            ))
         })
-        .flatten()
         .collect();
+    // The functions Connexion calls with a request's credential (`x-bearerInfoFunc`).
+    let info_functions: Vec<String> = specs.iter().flat_map(|(_, f)| f.clone()).collect();
+    let spec_ops: Vec<connexion::SpecOperation> =
+        specs.into_iter().flat_map(|(ops, _)| ops).collect();
     // `.sql` files: the tables they create tell which objects have owners.
     let sql_files: Vec<(String, String)> = found
         .iter()
@@ -348,9 +354,11 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     // Modules Connexion's spec names handlers in (`mossgate.api.cards` of
     // `mossgate.api.cards.list_cards`): their functions answer requests though the module
     // imports no web framework.
-    let handler_modules: Vec<String> = spec_ops
+    let handler_functions: Vec<(&str, &str)> = spec_ops
         .iter()
-        .filter_map(|o| o.operation_id.rsplit_once('.').map(|(m, _)| m.to_owned()))
+        .map(|o| o.operation_id.as_str())
+        .chain(info_functions.iter().map(String::as_str))
+        .filter_map(|id| id.rsplit_once('.'))
         .collect();
     let web = !spec_ops.is_empty()
         || python.par_iter().any(|f| {
@@ -403,9 +411,13 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
             {
                 let mut cx = checker::Checker::new(&file, &enabled_rules);
                 let dotted = file.rel.trim_end_matches(".py").replace(['/', '\\'], ".");
-                cx.web |= handler_modules
+                let here = |m: &str| dotted == m || dotted.ends_with(&format!(".{m}"));
+                cx.web |= handler_functions.iter().any(|(m, _)| here(m));
+                cx.spec_handlers = handler_functions
                     .iter()
-                    .any(|m| dotted == *m || dotted.ends_with(&format!(".{m}")));
+                    .filter(|(m, _)| here(m))
+                    .map(|(_, f)| (*f).to_owned())
+                    .collect();
                 if options.only.is_none_or(|only| only.contains(&file.rel)) {
                     cx.run();
                 }

@@ -627,6 +627,9 @@ pub(crate) fn reads_request_credentials(expr: &Expr) -> bool {
 
 /// `request.json`, `request.form`, `request.get_json()`: the whole request body.
 pub(crate) fn is_body_dump(e: &Expr) -> bool {
+    if crate::recognizers::request_body(e) {
+        return true;
+    }
     match e {
         Expr::Attribute(a) => {
             matches!(a.attr.as_str(), "json" | "form" | "data" | "values")

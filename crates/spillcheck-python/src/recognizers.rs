@@ -25,6 +25,7 @@ pub(crate) fn request_body(e: &Expr) -> bool {
         Expr::BoolOp(b) => b.values.first().is_some_and(request_body),
         Expr::Attribute(a) => {
             matches!(a.attr.as_str(), "json" | "form" | "values") && of_request(&a.value)
+                || a.attr.as_str() == "payload" && restx_namespace(&a.value)
         }
         Expr::Call(c) => match c.func.as_ref() {
             Expr::Attribute(a) if a.attr.as_str() == "get_json" => of_request(&a.value),
@@ -43,6 +44,32 @@ pub(crate) fn request_body(e: &Expr) -> bool {
         },
         _ => false,
     }
+}
+
+/// Flask-RESTX's and Flask-RESTPlus' objects whose `payload` is the request's JSON body:
+/// an `Api` or a `Namespace` (`api`, `ns`, `self.api`, `auth_ns`, `users_namespace`).
+fn restx_namespace(e: &Expr) -> bool {
+    crate::ast_util::dotted(e).is_some_and(|d| {
+        let last = d.rsplit('.').next().unwrap_or(&d).to_ascii_lowercase();
+        matches!(last.as_str(), "api" | "ns" | "namespace")
+            || last.ends_with("_ns")
+            || last.ends_with("_api")
+            || last.ends_with("namespace")
+    })
+}
+
+/// The body a framework hands a handler as an argument: the `body` parameter of a function
+/// an API description names as an operation's handler (Connexion passes the JSON body so).
+pub(crate) fn handed_body(cx: &Checker<'_>, e: &Expr) -> bool {
+    let (Expr::Name(n), Some(func)) = (e, cx.functions.last()) else {
+        return false;
+    };
+    n.id.as_str() == "body"
+        && cx.spec_handlers.iter().any(|h| h == func.name.as_str())
+        && func
+            .parameters
+            .iter_non_variadic_params()
+            .any(|p| p.parameter.name.as_str() == "body")
 }
 
 /// Whether a test reads a debug, testing or development flag: `app.config["DEBUG"]`,

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A logging call (`logger.info`, `app.logger.debug`, `logging.warning`, `print` to a log stream) whose arguments include the request headers (`request.headers`, `dict(request.headers)`, `request.environ`), the `Authorization` header or a variable holding it, or the raw token; and, in an app that takes a credential in the query string (an `SC106` finding), the request's URL or query string (`request.url`, `request.full_path`, `request.query_string`, the whole `request.args`), which then carries it.
+    /// A logging call (`logger.info`, `app.logger.debug`, `logging.warning`, `print` to a log stream) whose arguments include the request headers (`request.headers`, `dict(request.headers)`, `request.environ`), the `Authorization` header or a variable holding it, or the raw token (also the token Connexion hands the function a security scheme names, `x-bearerInfoFunc`); and, in an app that takes a credential in the query string (an `SC106` finding), the request's URL or query string (`request.url`, `request.full_path`, `request.query_string`, the whole `request.args`), which then carries it.
     ///
     /// ## Why it matters
     /// Bearer tokens in log files are the most common way tokens leak (CWE-532): logs are shipped to aggregators, kept for months and read by people who should never hold a user's session.

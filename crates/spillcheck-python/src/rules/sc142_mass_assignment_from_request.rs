@@ -23,7 +23,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// The body counts when it is read directly (`request.json`, `request.get_json()`, `request.form`, `request.values`, `json.loads(request.data)`) or through a local assigned from it; a body that went through a schema (`schema.load(...)`, `validate(...)`, a form class) is the schema's allow-list and is not reported. A loop that tests the key against a list (`if key in ALLOWED`, `if key not in (...)`) is not reported. `update(...)` counts only on a record read from a store in the same function (`users.get(uid)`, `users[uid]`, `.first()`, `get_or_404`) or on a query; a dict the function builds is not a record. `Model(**body)` counts only for a class that maps a table and has no `__init__` of its own. A privilege field from the body is not reported in a function whose decorators or checks restrict it to administrators.
+    /// The body counts when it is read directly (`request.json`, `request.get_json()`, `request.form`, `request.values`, `json.loads(request.data)`, Flask-RESTX's `ns.payload`), handed in by the framework (the `body` argument of a handler an API description names, as Connexion passes it) or through a local assigned from it; a body that went through a schema (`schema.load(...)`, `validate(...)`, a form class) is the schema's allow-list and is not reported. A loop that tests the key against a list (`if key in ALLOWED`, `if key not in (...)`) is not reported. `update(...)` counts only on a record read from a store in the same function (`users.get(uid)`, `users[uid]`, `.first()`, `get_or_404`) or on a query; a dict the function builds is not a record. `Model(**body)` counts only for a class that maps a table and has no `__init__` of its own. A privilege field from the body is not reported in a function whose decorators or checks restrict it to administrators.
     ///
     /// ## Fix
     /// Copy only the fields a client may change: `for key in ("name", "bio"): setattr(user, key, data[key])`, or load the body through a schema that lists them.
@@ -63,7 +63,7 @@ const PRIVILEGE_FIELDS: &[&str] = &[
 /// The request's body: read directly, or a local of the current function assigned from it
 /// (not through a schema).
 fn is_body(cx: &Checker<'_>, e: &Expr) -> bool {
-    if request_body(e) {
+    if request_body(e) || crate::recognizers::handed_body(cx, e) {
         return true;
     }
     assigned_from(cx, e, request_body)
