@@ -39,6 +39,8 @@ const DATA_METHODS: &[&str] = &[
     "find_one_or_404",
     "get_object_or_404",
     "get_by_id",
+    // Peewee's and Tortoise's lookups (`Shipment.get_or_none(Shipment.id == sid)`).
+    "get_or_none",
     "select_one",
     "load",
     "read_item",
@@ -139,6 +141,7 @@ pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
                 || n.contains("from_jwt")
                 || n.contains("from_token")
                 || n.starts_with("get_jwt_")
+                || current_party(n)
         }),
         Expr::Attribute(a) => {
             if let Expr::Name(base) = a.value.as_ref()
@@ -158,6 +161,35 @@ pub(crate) fn is_identity_expr(expr: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// A project's accessor of who is calling, by its name: `current_member()`,
+/// `get_current_account()`, `current_tenant()` (not the current time, page or app).
+fn current_party(name: &str) -> bool {
+    let n = name.trim_start_matches('_').to_ascii_lowercase();
+    let Some(rest) = n
+        .strip_prefix("get_current_")
+        .or_else(|| n.strip_prefix("current_"))
+    else {
+        return false;
+    };
+    [
+        "user",
+        "member",
+        "account",
+        "customer",
+        "tenant",
+        "company",
+        "org",
+        "principal",
+        "identity",
+        "owner",
+        "patron",
+        "profile",
+        "person",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
 }
 
 /// Whether an attribute of Flask's `g` or of the request holds the caller's identity:
@@ -750,9 +782,37 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
         let receiver = dotted(&a.value).unwrap_or_default().to_ascii_lowercase();
         return receiver
             .split(['.', '(', ')'])
-            .any(|seg| QUERY_RECEIVERS.contains(&seg));
+            .any(|seg| QUERY_RECEIVERS.contains(&seg))
+            || model_lookup(call, &a.value);
     }
     false
+}
+
+/// A model class queried by a comparison of its own fields (Peewee's `Shipment.get(
+/// Shipment.id == sid)`, `Shipment.select().where(Shipment.id == sid)`): the class, a
+/// capitalised name at the root of the receiver, is compared in the arguments.
+fn model_lookup(call: &ast::ExprCall, receiver: &Expr) -> bool {
+    let mut root = receiver;
+    loop {
+        match root {
+            Expr::Call(c) => root = c.func.as_ref(),
+            Expr::Attribute(a) => root = a.value.as_ref(),
+            _ => break,
+        }
+    }
+    let Expr::Name(model) = root else {
+        return false;
+    };
+    if !model.id.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    call.arguments.args.iter().any(|arg| {
+        any_expr(arg, &mut |e| {
+            matches!(e, Expr::Compare(c) if any_expr(&c.left, &mut |x| {
+                matches!(x, Expr::Attribute(f) if matches!(f.value.as_ref(), Expr::Name(n) if n.id == model.id))
+            }))
+        })
+    })
 }
 
 /// The first string (or f-string) in a call's arguments: its SQL, for data calls.

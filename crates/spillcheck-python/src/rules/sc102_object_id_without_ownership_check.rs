@@ -27,7 +27,7 @@ declare_rule! {
     /// route that calls it (also through another helper).
     /// Public objects (posts, articles, comments, public profiles) are read by id on purpose.
     /// The finding is `likely` only with evidence that the object is private: its model
-    /// or table has an owner field (`user_id`, `owner_id`, `author_id`…) and the route changes
+    /// or table has an owner field (`user_id`, `owner_id`, `author_id`…, or the tenant of a multi-tenant app: `company`, `tenant_id`, `org_id`) and the route changes
     /// or deletes it, returns private or secret fields, or another route of the app reads
     /// that model only for its owner (a query scoped by the caller); or the object is a
     /// person's record and the route returns private fields (phone, address, a password
