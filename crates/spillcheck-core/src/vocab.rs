@@ -231,7 +231,34 @@ pub fn names_current_password(field: &str) -> bool {
 
 /// A secret that must never leave the server (`password_hash`, `api_key`, `cvv`).
 pub fn is_secret_field(name: &str) -> bool {
-    SECRET.contains(&normalize(name).as_str())
+    SECRET.contains(&normalize(name).as_str()) || names_a_pin(name)
+}
+
+/// A personal identification number by its last word: `door_pin`, `libraryCardPin`,
+/// `card_pin_code` (not `spin`, `pippin`: the word must stand alone).
+fn names_a_pin(name: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower) {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    match words.as_slice() {
+        [.., last] if last == "pin" => true,
+        [.., pin, code] => pin == "pin" && code == "code",
+        _ => false,
+    }
 }
 
 /// A bearer credential (`access_token`, `refresh_token`).
@@ -242,7 +269,7 @@ pub fn is_token_field(name: &str) -> bool {
 /// A secret or a bearer credential: what must not appear in a response (SC140, SC230).
 pub fn is_sensitive_field(name: &str) -> bool {
     let n = normalize(name);
-    SECRET.contains(&n.as_str()) || TOKEN.contains(&n.as_str())
+    SECRET.contains(&n.as_str()) || TOKEN.contains(&n.as_str()) || names_a_pin(name)
 }
 
 /// A cookie whose value is a credential: a token, a JWT, a session id (`access_token`,
@@ -450,6 +477,16 @@ pub fn is_placeholder_password(user: &str, pass: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_pin_by_its_last_word() {
+        for f in ["pin", "door_pin", "libraryCardPin", "card_pin_code", "PIN"] {
+            assert!(super::is_sensitive_field(f), "{f}");
+        }
+        for f in ["spin", "pippin", "pin_attempts", "pinned", "chopin"] {
+            assert!(!super::is_sensitive_field(f), "{f}");
+        }
+    }
+
     #[test]
     fn credential_headers_by_name() {
         for h in [

@@ -15,7 +15,7 @@ use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// A JSON response contains a sensitive property, matched on its key (`password`, `password_hash`, `secret`, `api_key`, `token`, `otp_secret`...) or on its value (a JWT, a private key, a provider key format).
+    /// A JSON response contains a sensitive property, matched on its key (`password`, `password_hash`, `secret`, `api_key`, `token`, `otp_secret`, a PIN by its last word: `door_pin`, `cardPin`...) or on its value (a JWT, a private key, a provider key format); and a read of a collection of keys (`GET /api-keys`) whose records show the key whole under a plain name (`key`, `value`: twenty characters or more of letters and digits), where it should show a prefix once it is created.
     ///
     /// ## Why it matters
     /// Hashes are cracked offline; tokens and keys are used directly.
@@ -116,6 +116,15 @@ fn created_credential(key: &str) -> bool {
         )
 }
 
+/// A value shaped like a whole key: twenty characters or more, no spaces, letters and
+/// digits (not a name, a date or a shortened prefix).
+fn key_like(v: &str) -> bool {
+    v.len() >= 20
+        && !v.contains(char::is_whitespace)
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+}
+
 /// A path whose last segment names a collection of keys (`/api/user/alice/api_key`,
 /// `/api/keys`, `/credentials`): a POST there issues its caller a new key.
 fn names_keys(path: &str) -> bool {
@@ -147,17 +156,21 @@ fn scan(
     issuing: bool,
     creating: bool,
 ) -> (BTreeSet<String>, Vec<String>) {
-    scan_answer(json, own_tokens, issuing, false, creating)
+    scan_answer(json, own_tokens, issuing, false, creating, false)
 }
 
 /// [`scan`], where `login` says the answer is a login's that carries a session token: a
-/// long-lived key beside it (`api_key`) is disclosed again, not issued.
+/// long-lived key beside it (`api_key`) is disclosed again, not issued; and `of_keys` that
+/// it is a read of a collection of keys (`GET /api-keys`), whose records keep the key
+/// itself under a plain name (`key`, `value`): shown whole after its creation, it is
+/// disclosed to whoever reads the list.
 fn scan_answer(
     json: &Value,
     own_tokens: &[String],
     issuing: bool,
     login: bool,
     creating: bool,
+    of_keys: bool,
 ) -> (BTreeSet<String>, Vec<String>) {
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
@@ -173,7 +186,13 @@ fn scan_answer(
         {
             return;
         }
-        if spillcheck_core::vocab::is_sensitive_field(k) && !masked(s) {
+        let plain_key = of_keys
+            && matches!(
+                spillcheck_core::vocab::normalize(k).as_str(),
+                "key" | "value" | "token" | "secret"
+            )
+            && key_like(s);
+        if (plain_key || spillcheck_core::vocab::is_sensitive_field(k)) && !masked(s) {
             keys.insert(k.to_owned());
             values.push(s.to_owned());
             return;
@@ -253,7 +272,8 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
         } else {
             without_own_content(&json, &written)
         };
-        let (keys, values) = scan_answer(&json, &sent, issuing, login, creating);
+        let of_keys = e.request.method == "GET" && names_keys(e.request.url.path());
+        let (keys, values) = scan_answer(&json, &sent, issuing, login, creating, of_keys);
         if keys.is_empty() {
             continue;
         }
@@ -349,6 +369,20 @@ mod tests {
     }
 
     #[test]
+    fn a_listing_of_keys_that_shows_them_whole() {
+        let listing = serde_json::json!([
+            {"id": 3, "label": "warehouse scanner", "key": "mpk_AcWms_7Hq2Lr9Xv4Tz8Kp3", "created_by": "dave"},
+            {"id": 4, "label": "ci", "key": "mpk_Bx…", "prefix": "mpk_Bx"}]);
+        let (keys, values) = scan_answer(&listing, &[], false, false, false, true);
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["key"]);
+        assert_eq!(values, ["mpk_AcWms_7Hq2Lr9Xv4Tz8Kp3"]);
+        // Elsewhere a `key` is a plain name (a setting's, a translation's).
+        assert!(scan(&listing, &[], false, false).0.is_empty());
+        let pins = serde_json::json!({"badges": [{"holder": "carol", "door_pin": "4821"}]});
+        assert_eq!(scan(&pins, &[], false, false).0.into_iter().collect::<Vec<_>>(), ["door_pin"]);
+    }
+
+    #[test]
     fn keys_and_values() {
         let v = serde_json::json!([{"id": 1, "password_hash": "scrypt:32768:8:1$abc$def", "token_type": "Bearer",
             "password": "", "cvv": "123", "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl", "secret": "****"}]);
@@ -376,7 +410,7 @@ mod tests {
         // The same answer known as a login's with a session token: the long-lived key
         // beside the token is disclosed on every login.
         assert!(has_session_token(&login));
-        let (keys, _) = scan_answer(&login, &[], true, true, false);
+        let (keys, _) = scan_answer(&login, &[], true, true, false, false);
         assert_eq!(
             keys.into_iter().collect::<Vec<_>>(),
             vec!["api_key".to_owned(), "password_hash".to_owned()]
