@@ -704,10 +704,68 @@ pub fn carries_secret(r: &Response) -> bool {
     found
 }
 
+/// Whether an answer's record says it is public: a flag (`is_public: true`, `public: 1`,
+/// `shared: "yes"`), a visibility (`visibility: "public"`), or a privacy flag that is off
+/// (`is_private: false`). Read on the answer itself and on the one record it wraps
+/// (`{"list": {…}}`): a list of reading lists naming some public says nothing of one.
+pub fn marks_itself_public(r: &Response) -> bool {
+    let Some(json) = r.json() else { return false };
+    let Value::Object(m) = &json else {
+        return false;
+    };
+    let wrapped = match m.values().collect::<Vec<_>>().as_slice() {
+        [Value::Object(inner)] => Some(inner),
+        _ => None,
+    };
+    std::iter::once(m).chain(wrapped).any(|m| {
+        m.iter().any(|(k, v)| {
+            let on = match v {
+                Value::Bool(b) => Some(*b),
+                Value::Number(n) => n.as_i64().map(|n| n != 0),
+                Value::String(s) => match s.to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "1" => Some(true),
+                    "false" | "no" | "0" => Some(false),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match spillcheck_core::vocab::normalize(k).as_str() {
+                "ispublic" | "public" | "isshared" | "shared" | "publiclyvisible" => {
+                    on == Some(true)
+                }
+                "isprivate" | "private" => on == Some(false),
+                "visibility" | "privacy" | "access" => v.as_str().is_some_and(|s| {
+                    matches!(s.to_ascii_lowercase().as_str(), "public" | "everyone")
+                }),
+                _ => false,
+            }
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::discovery::Operation;
+
+    #[test]
+    fn a_record_that_says_it_is_public() {
+        for body in [
+            r#"{"id": 4, "name": "Baking", "is_public": 1}"#,
+            r#"{"list": {"id": 4, "visibility": "public"}}"#,
+            r#"{"id": 4, "private": false}"#,
+        ] {
+            assert!(marks_itself_public(&resp(200, body)), "{body}");
+        }
+        for body in [
+            r#"{"id": 2, "is_public": 0}"#,
+            r#"{"id": 2, "visibility": "private"}"#,
+            r#"{"lists": [{"id": 4, "is_public": true}], "count": 1}"#,
+            r#"{"id": 2, "public_key": "ssh-ed25519 AAAA"}"#,
+        ] {
+            assert!(!marks_itself_public(&resp(200, body)), "{body}");
+        }
+    }
 
     fn resp(status: u16, body: &str) -> Response {
         Response::for_tests(status, body)

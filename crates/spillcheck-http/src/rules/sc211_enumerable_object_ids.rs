@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when a neighbour's answer names another owner or carries another user's email; likely when it is missing from A's own listing (read again then: records made since, by A's own writes or by everyone, are not others' found by enumeration). Not reported: answers identical to A's own (the id is ignored), answers shaped like the answer for an id that names nothing (an empty record for any number), objects of a collection A's listing shows as shared, and public reads that anonymous callers get alike. Random UUIDs are noted as not enumerable.
+    /// Confirmed when a neighbour's answer names another owner or carries another user's email; likely when it is missing from A's own listing (read again then: records made since, by A's own writes or by everyone, are not others' found by enumeration). Not reported: answers identical to A's own (the id is ignored), answers shaped like the answer for an id that names nothing (an empty record for any number), objects of a collection A's listing shows as shared or whose record says it is public (`is_public: true`, `visibility: "public"`), and public reads that anonymous callers get alike. Random UUIDs are noted as not enumerable.
     ///
     /// ## Fix
     /// Check ownership (see SC210); random ids only slow enumeration down, they do not replace the check.
@@ -158,8 +158,9 @@ async fn walk(p: &Probe, pr: &Probed) -> Option<Finding> {
             continue; // answered like an id that names nothing
         }
         // Content every user may browse: the caller's listing shows it (or shows other
-        // people's records), and the object holds no secret.
-        if shared.as_ref().is_some_and(|s| s.shares(&n.to_string()))
+        // people's records), or its record says it is public, and it holds no secret.
+        if (shared.as_ref().is_some_and(|s| s.shares(&n.to_string()))
+            || authz::marks_itself_public(&ex.response))
             && !authz::carries_secret(&ex.response)
         {
             continue;
