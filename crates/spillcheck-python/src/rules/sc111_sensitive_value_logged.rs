@@ -76,6 +76,9 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
             }
             match a.value.as_ref() {
                 Expr::Name(_) => None,
+                // A field of a key's record that is no secret (`g.api_key.id`,
+                // `self.token.expires_at`): what identifies or describes the key.
+                Expr::Attribute(_) if describes_a_record(a.attr.as_str()) => None,
                 other => sensitive_in(other, auth_function),
             }
         }
@@ -130,6 +133,33 @@ fn sensitive_in(expr: &Expr, auth_function: bool) -> Option<String> {
             v.found
         }
     }
+}
+
+/// An attribute that identifies or describes a record rather than holding its secret.
+fn describes_a_record(attr: &str) -> bool {
+    let a = attr.to_ascii_lowercase();
+    a == "id"
+        || a.ends_with("_id")
+        || matches!(
+            a.as_str(),
+            "pk" | "uuid"
+                | "name"
+                | "label"
+                | "prefix"
+                | "owner"
+                | "user"
+                | "username"
+                | "scopes"
+                | "scope"
+                | "revoked"
+                | "description"
+                | "kind"
+                | "type"
+                | "created_at"
+                | "expires_at"
+                | "last_used"
+                | "last_used_at"
+        )
 }
 
 /// A value the log message itself labels as a secret: `logger.info("sign-in ok
