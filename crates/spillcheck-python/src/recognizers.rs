@@ -72,6 +72,20 @@ pub(crate) fn handed_body(cx: &Checker<'_>, e: &Expr) -> bool {
             .any(|p| p.parameter.name.as_str() == "body")
 }
 
+/// Whether a handler's decorators send what it returns through a declared schema, which
+/// answers only the schema's fields: `@response(S)` (APIFairy), `@bp.response(200, S)`
+/// (flask-smorest), `@app.output(S)` (APIFlask), `@ns.marshal_with(model)`,
+/// `@marshal_list_with(model)` (Flask-RESTX, Flask-RESTful).
+pub(crate) fn answers_through_schema(func: &ast::StmtFunctionDef) -> bool {
+    func.decorator_list.iter().any(|d| {
+        matches!(&d.expression, Expr::Call(c)
+            if matches!(
+                callee_last(c),
+                Some("marshal_with" | "marshal_list_with" | "response" | "output")
+            ) && c.arguments.args.iter().any(|a| !matches!(a, Expr::NumberLiteral(_) | Expr::StringLiteral(_))))
+    })
+}
+
 /// Whether a test reads a debug, testing or development flag: `app.config["DEBUG"]`,
 /// `current_app.config.get("TESTING")`, `app.debug`, `settings.DEVELOPMENT`.
 pub(crate) fn reads_debug_flag(test: &Expr) -> bool {

@@ -23,7 +23,9 @@ declare_rule! {
     ///
     /// ## Known false positives and how confidence is decided
     /// An allow-list serializer is handed the record, not answered with it:
-    /// `marshal(obj.__dict__, FIELDS)` (Flask-RESTful answers only `FIELDS`),
+    /// `marshal(obj.__dict__, FIELDS)` (Flask-RESTful answers only `FIELDS`), a handler whose
+    /// decorators declare the schema it answers with (`@response(S)` of APIFairy,
+    /// `@bp.response(200, S)`, `@ns.marshal_with(model)`, `@app.output(S)`),
     /// `schema.dump(vars(obj))`, `Model.model_validate(obj.__dict__)`. Options are no record: `vars()` or `__dict__` of what `argparse` parsed or a
     /// `SimpleNamespace` built in the view, or of an attribute named for options
     /// (`scanner.arguments`), echoes the caller's own parameters. Only what reaches the
@@ -106,7 +108,8 @@ pub(crate) fn check_routes<'a>(
 ) {
     for site in &model.routes {
         let file = &files[site.file_index];
-        if file.is_test {
+        // A schema the decorators declare answers only its own fields.
+        if file.is_test || crate::recognizers::answers_through_schema(site.func) {
             continue;
         }
         let whole = taints.of(site.func).flagged(|f| f.whole_record);
