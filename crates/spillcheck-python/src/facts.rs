@@ -762,10 +762,70 @@ pub(crate) fn mentions_role(expr: &Expr) -> bool {
     };
     any_expr(expr, &mut |e| match e {
         Expr::StringLiteral(s) => role(s.value.to_str()),
-        Expr::Attribute(a) => role(a.attr.as_str()),
+        Expr::Attribute(a) => {
+            role(a.attr.as_str()) || names_a_function(a.attr.as_str()) && of_the_caller(&a.value)
+        }
         Expr::Name(n) => role(n.id.as_str()),
         _ => false,
     })
+}
+
+/// Whether `e` reads like the caller: an identity expression, or a name or call whose
+/// words are the caller's (`me()`, `current_user`, `g.user`, `request.account`).
+fn of_the_caller(e: &Expr) -> bool {
+    if is_identity_expr(e) {
+        return true;
+    }
+    let base = match e {
+        Expr::Call(c) => c.func.as_ref(),
+        other => other,
+    };
+    dotted(base).is_some_and(|d| {
+        d.split('.').any(|w| {
+            let w = w.to_ascii_lowercase();
+            matches!(
+                w.as_str(),
+                "me" | "user" | "caller" | "principal" | "identity" | "account"
+            ) || w.starts_with("current_")
+                || w.ends_with("_user")
+        })
+    })
+}
+
+/// A flag that says what the caller's job is: `is_` and an agent noun (`is_librarian`,
+/// `is_teacher`, `is_pharmacist`, `is_accountant`), not the caller's relation to a record
+/// (`is_owner`, `is_member`, `is_author`) nor a state (`is_active`, `is_verified`).
+fn names_a_function(attr: &str) -> bool {
+    let a = attr.to_ascii_lowercase();
+    let Some(noun) = a.strip_prefix("is_") else {
+        return false;
+    };
+    noun.len() > 4
+        && ["ian", "er", "or", "ist", "ant"]
+            .iter()
+            .any(|end| noun.ends_with(end))
+        && !matches!(
+            noun,
+            "owner"
+                | "member"
+                | "user"
+                | "customer"
+                | "follower"
+                | "subscriber"
+                | "sender"
+                | "receiver"
+                | "author"
+                | "creator"
+                | "uploader"
+                | "buyer"
+                | "participant"
+                | "visitor"
+                | "viewer"
+                | "player"
+                | "tester"
+                | "newer"
+                | "older"
+        )
 }
 
 /// Is this call a data access (directly)?

@@ -481,6 +481,7 @@ fn route<'a>(
             .own_facts(site.file_index, func, &externals[site.file_index])
             .checks_role
         || hands_on_role_refusal(&func.body, summaries)
+        || calls_role_guard(&func.body, summaries)
         || matches!(&site.route.auth, RouteAuth::Decorator { name } if decorator_is_role_name(name));
     if role {
         site.route.owner_check = OwnerCheck::RoleRestricted;
@@ -899,6 +900,16 @@ fn names_a_grant(x: &Expr) -> bool {
     name.is_some_and(|n| {
         let n = n.to_ascii_lowercase();
         GRANT_WORDS.iter().any(|w| n.contains(w))
+    })
+}
+
+/// Whether the handler calls, as a statement of its own, a project helper that refuses
+/// callers without a role (`require_librarian()` whose `if not me().is_librarian:
+/// abort(403)`): its answer is ignored, so the helper stops the request itself.
+fn calls_role_guard(body: &[ast::Stmt], summaries: &crate::facts::Summaries) -> bool {
+    body.iter().any(|s| {
+        matches!(s, ast::Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::Call(c)
+            if callee_last(c).is_some_and(|n| summaries.unique(n) && summaries.role_checks.contains(n))))
     })
 }
 

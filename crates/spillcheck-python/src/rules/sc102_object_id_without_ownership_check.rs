@@ -55,7 +55,9 @@ declare_rule! {
     /// decorator injects into the view, `g` attributes the project's authentication sets);
     /// a query or a helper call given the identity (`filter_by(id=i, user_id=me.id)`,
     /// `get_post(id, check_author=True)` whose helper compares and rejects); routes
-    /// restricted to a role. A condition on another model than the one queried, with
+    /// restricted to a role (by a decorator, a check in the handler, or a helper it calls
+    /// that refuses a caller without one: `require_librarian()` whose `if not
+    /// me().is_librarian: abort(403)`). A condition on another model than the one queried, with
     /// nothing joining the two (`Person.query.filter(Person.id == i).filter(Project.id ==
     /// g.project.id)`: no `.join`, no condition comparing a column of each), is a cartesian
     /// product that holds for a row of any project: it checks nothing.
