@@ -66,6 +66,7 @@ impl RouteData {
             .find(|f| {
                 spillcheck_core::vocab::is_personal_field(f)
                     || spillcheck_core::vocab::is_sensitive_field(f)
+                    || contact_of_someone(f)
             })
             .map(String::as_str)
     }
@@ -80,6 +81,15 @@ impl RouteData {
             })
             .map(String::as_str)
     }
+}
+
+/// Someone's contact by the field's last words: `visitor_email`, `host_phone`,
+/// `guardianMobile`.
+fn contact_of_someone(field: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(field);
+    ["email", "phone", "phonenumber", "mobile"]
+        .iter()
+        .any(|w| n.ends_with(w) && n.len() > w.len())
 }
 
 /// Whether a model stands for a person.

@@ -28,7 +28,7 @@ declare_rule! {
     ///     ...
     /// ```
     ///
-    /// Routes that are public on purpose (`/health`, `/login`) belong in `public-routes` in the configuration.
+    /// Routes that are public on purpose (`/health`, `/login`) belong in `public-routes` in the configuration. A route whose decorator declares no security (`@bp.get("/rooms", security=[])`, flask-openapi3) is open on purpose: `possible` unless its answer carries personal or secret fields (`visitor_email`).
     ///
     /// ## Known false positives and how confidence is decided
     /// Public content (articles, tags, catalogs, public profiles, feeds) is read without a
@@ -39,7 +39,7 @@ declare_rule! {
     /// callback) writes openly by design and is `possible`. A route that issues the caller a credential (itself or through the
     /// functions it calls: `jwt.encode`, `create_access_token`, `login_user`, `.tokenize()`)
     /// for what the request carries (a password, an OAuth code, a signed assertion; also the
-    /// `body` Connexion hands a handler) is the
+    /// `body` Connexion hands a handler, a model's `body.password` in flask-openapi3) is the
     /// login, whatever its name, and so is one that checks the password it is sent against the
     /// stored ones, itself or through a helper (`check_password_hash`, `… WHERE username = %s
     /// AND password = %s`, `user["password"] != data["password"]`), whatever it answers (a key
@@ -601,7 +601,16 @@ pub(crate) fn check_routes(
         let public_read = d.filters_public || d.serves_file && public_asset(&r.path, &r.handler);
         // A view that asks whether anyone is signed in and serves both (`if
         // current_user.is_authenticated: report.by = current_user`) is open on purpose.
-        let on_purpose = crate::facts::serves_anonymous_on_purpose(&site.func.body);
+        let asks = crate::facts::serves_anonymous_on_purpose(&site.func.body);
+        // The route's decorator declares no security (`@bp.get("/rooms", security=[])` of
+        // flask-openapi3): open on purpose, as its API description says.
+        let declared_open = site.func.decorator_list.iter().any(|d| {
+            matches!(&d.expression, ruff_python_ast::Expr::Call(c) if c.arguments.keywords.iter().any(|k| {
+                k.arg.as_ref().is_some_and(|a| a.as_str() == "security")
+                    && matches!(&k.value, ruff_python_ast::Expr::List(l) if l.elts.is_empty())
+            }))
+        });
+        let on_purpose = asks || declared_open;
         // A share link: a read by one value the path names as a code or token
         // (`/receipts/<code>`, `/s/<share_token>`), the long random value itself the key.
         let capability = method == "GET"
@@ -664,6 +673,9 @@ pub(crate) fn check_routes(
         } else if capability {
             finding = finding.with_confidence(Confidence::Possible);
             finding.notes.push("confidence possible: it reads one record by a value the path names as a code or token, with nothing personal or secret in the answer: a share link, whose long random value is the key".to_owned());
+        } else if declared_open {
+            finding = finding.with_confidence(Confidence::Possible);
+            finding.notes.push("confidence possible: its route decorator declares no security (`security=[]`) and its answer shows no personal or secret field, so it is open on purpose".to_owned());
         } else if on_purpose {
             finding = finding.with_confidence(Confidence::Possible);
             finding.notes.push("confidence possible: the view asks whether anyone is signed in and serves anonymous callers too (`if current_user.is_authenticated:`), so it is open on purpose".to_owned());
@@ -700,8 +712,21 @@ impl crate::rules::Rule for Check {
 /// argument or a body member that wraps the credentials.
 fn reads_password_key(func: &ruff_python_ast::StmtFunctionDef) -> bool {
     use ruff_python_ast::Expr;
+    let params: Vec<&str> = func
+        .parameters
+        .iter_non_variadic_params()
+        .map(|p| p.parameter.name.as_str())
+        .collect();
     let mut found = false;
     crate::facts::exprs_in(&func.body, &mut |e| {
+        // A field of a body the framework hands in as a model (`body.password` of
+        // flask-openapi3's `def login(body: LoginIn)`).
+        if let Expr::Attribute(a) = e
+            && matches!(a.value.as_ref(), Expr::Name(n) if params.contains(&n.id.as_str()))
+            && crate::patterns::is_password_like_name(a.attr.as_str())
+        {
+            found = true;
+        }
         let key = match e {
             Expr::Call(c)
                 if matches!(
