@@ -640,13 +640,42 @@ fn number_in(schema: &Value, name: &str, integer: bool) -> Value {
     Value::from(v)
 }
 
+/// Whether a field names the end of a span (`ends_at`, `end_date`, `until`, `date_to`,
+/// `checkout`, `due_date`): its value comes after the start's.
+fn ends_a_span(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let words: Vec<&str> = n.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "end"
+                | "ends"
+                | "ending"
+                | "until"
+                | "to"
+                | "finish"
+                | "finishes"
+                | "stop"
+                | "checkout"
+                | "due"
+                | "expires"
+                | "expiry"
+                | "till"
+        )
+    }) || n.starts_with("end")
+        || n.contains("until")
+}
+
 /// A string the schema accepts: by format (`email`, `date`, `date-time`, `uuid`, `uri`,
 /// `ipv4`, `hostname`, `byte`, `password`), else by the property's name, then fitted to
 /// `pattern` (the first of a few usual shapes that matches it) and to the length bounds.
 fn string_for(schema: &Value, name: &str) -> String {
+    let later = ends_a_span(name);
     let by_format = match schema.get("format").and_then(Value::as_str) {
         Some("email" | "idn-email") => Some("spillcheck@example.com".to_owned()),
+        Some("date") if later => Some("2026-01-02".to_owned()),
         Some("date") => Some("2026-01-01".to_owned()),
+        Some("date-time") if later => Some("2026-01-01T01:00:00Z".to_owned()),
         Some("date-time") => Some("2026-01-01T00:00:00Z".to_owned()),
         Some("time") => Some("12:00:00".to_owned()),
         Some("uuid") => Some("00000000-0000-4000-8000-000000000000".to_owned()),
@@ -848,15 +877,24 @@ pub fn field_value(name: &str, kind: &str) -> Value {
         "+15555550100".to_owned()
     } else if n.contains("url") || n.contains("link") || n.contains("website") {
         "http://127.0.0.1/spillcheck".to_owned()
+    } else if kind == "date-time" && ends_a_span(&n) {
+        "2026-01-01T01:00:00+00:00".to_owned()
     } else if kind == "date-time" {
         "2026-01-01T00:00:00+00:00".to_owned()
     } else if kind == "date"
         || n.contains("date")
         || n.ends_with("_at")
+        || n == "day"
         || n == "birthday"
         || n == "dob"
     {
-        "2026-01-01".to_owned()
+        // The end of a span after its start (`ends_at` after `starts_at`): an API refuses
+        // a booking that ends when it starts.
+        if ends_a_span(&n) {
+            "2026-01-02".to_owned()
+        } else {
+            "2026-01-01".to_owned()
+        }
     } else if n.contains("expir") {
         "12/30".to_owned()
     } else if n == "currency" {

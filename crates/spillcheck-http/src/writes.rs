@@ -1341,9 +1341,10 @@ fn make_distinct(v: &mut Value, suffix: &str, names: bool) {
     match v {
         // Letters and digits only, as below: a pattern such as `^[a-z0-9-]{1,30}$` (a
         // tag) takes it where an underscore would fail it.
+        // Six characters of the run's suffix: unique enough, and `spillcheck` with them fits
+        // the usual length limits (a desk's `maxLength: 20` refused a 22-character name).
         Value::String(s) if s == "spillcheck" => {
-            let tail: String = suffix.chars().filter(char::is_ascii_alphanumeric).collect();
-            *s = format!("spillcheck{tail}");
+            *s = format!("spillcheck{}", short_tail(suffix));
         }
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
@@ -1353,10 +1354,10 @@ fn make_distinct(v: &mut Value, suffix: &str, names: bool) {
                     && names
                     && s != "spillcheck"
                     && names_a_thing(k)
-                    && !s.contains(suffix)
+                    && !s.contains(&short_tail(suffix))
                 {
                     // Letters and digits only: validators that allow nothing else take it.
-                    let tail: String = suffix.chars().filter(char::is_ascii_alphanumeric).collect();
+                    let tail = short_tail(suffix);
                     *s = match s.split_once('@') {
                         Some((local, domain)) if !local.is_empty() => {
                             format!("{local}{tail}@{domain}")
@@ -1372,6 +1373,15 @@ fn make_distinct(v: &mut Value, suffix: &str, names: bool) {
         Value::Array(a) => a.iter_mut().for_each(|x| make_distinct(x, suffix, names)),
         _ => {}
     }
+}
+
+/// The letters and digits of a run's suffix, six of them.
+fn short_tail(suffix: &str) -> String {
+    suffix
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(6)
+        .collect()
 }
 
 /// A field whose value names the object or the account and is often unique: a title, a
@@ -1766,6 +1776,23 @@ mod tests {
         assert_eq!(body["status"], "active");
         assert_eq!(body["secret"], "my secret");
         assert_eq!(body["filename"], "a.txt");
+        // A run's suffix adds six characters: `spillcheck` and them fit twenty.
+        let mut desk = serde_json::json!({"desk": "spillcheck"});
+        distinct(&mut desk, "prspdpn7dy3s");
+        assert_eq!(desk["desk"], "spillcheckprspdp");
+        // The end of a span comes after its start.
+        assert_eq!(
+            (
+                crate::discovery::field_value("starts_at", "string"),
+                crate::discovery::field_value("ends_at", "string"),
+                crate::discovery::field_value("day", "string"),
+            ),
+            (
+                Value::from("2026-01-01"),
+                Value::from("2026-01-02"),
+                Value::from("2026-01-01")
+            )
+        );
     }
 
     fn op(m: &str, path: &str) -> Operation {
