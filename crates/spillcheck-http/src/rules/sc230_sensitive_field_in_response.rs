@@ -156,7 +156,28 @@ fn scan(
     issuing: bool,
     creating: bool,
 ) -> (BTreeSet<String>, Vec<String>) {
-    scan_answer(json, own_tokens, issuing, false, creating, false)
+    scan_answer(
+        json,
+        own_tokens,
+        Answer {
+            issuing,
+            creating,
+            ..Answer::default()
+        },
+    )
+}
+
+/// What kind of answer [`scan_answer`] reads.
+#[derive(Debug, Clone, Copy, Default)]
+struct Answer {
+    /// An operation that issues credentials: the credential itself is expected.
+    issuing: bool,
+    /// A login's answer that carries a session token.
+    login: bool,
+    /// An operation that creates a credential-like object (a card, a key).
+    creating: bool,
+    /// A read of a collection of keys.
+    of_keys: bool,
 }
 
 /// [`scan`], where `login` says the answer is a login's that carries a session token: a
@@ -167,11 +188,14 @@ fn scan(
 fn scan_answer(
     json: &Value,
     own_tokens: &[String],
-    issuing: bool,
-    login: bool,
-    creating: bool,
-    of_keys: bool,
+    answer: Answer,
 ) -> (BTreeSet<String>, Vec<String>) {
+    let Answer {
+        issuing,
+        login,
+        creating,
+        of_keys,
+    } = answer;
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     let scanner = spillcheck_tokens::detect::Scanner::get();
@@ -273,7 +297,16 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             without_own_content(&json, &written)
         };
         let of_keys = e.request.method == "GET" && names_keys(e.request.url.path());
-        let (keys, values) = scan_answer(&json, &sent, issuing, login, creating, of_keys);
+        let (keys, values) = scan_answer(
+            &json,
+            &sent,
+            Answer {
+                issuing,
+                login,
+                creating,
+                of_keys,
+            },
+        );
         if keys.is_empty() {
             continue;
         }
@@ -373,7 +406,14 @@ mod tests {
         let listing = serde_json::json!([
             {"id": 3, "label": "warehouse scanner", "key": "mpk_AcWms_7Hq2Lr9Xv4Tz8Kp3", "created_by": "dave"},
             {"id": 4, "label": "ci", "key": "mpk_Bx…", "prefix": "mpk_Bx"}]);
-        let (keys, values) = scan_answer(&listing, &[], false, false, false, true);
+        let (keys, values) = scan_answer(
+            &listing,
+            &[],
+            Answer {
+                of_keys: true,
+                ..Answer::default()
+            },
+        );
         assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["key"]);
         assert_eq!(values, ["mpk_AcWms_7Hq2Lr9Xv4Tz8Kp3"]);
         // Elsewhere a `key` is a plain name (a setting's, a translation's).
@@ -410,7 +450,15 @@ mod tests {
         // The same answer known as a login's with a session token: the long-lived key
         // beside the token is disclosed on every login.
         assert!(has_session_token(&login));
-        let (keys, _) = scan_answer(&login, &[], true, true, false, false);
+        let (keys, _) = scan_answer(
+            &login,
+            &[],
+            Answer {
+                issuing: true,
+                login: true,
+                ..Answer::default()
+            },
+        );
         assert_eq!(
             keys.into_iter().collect::<Vec<_>>(),
             vec!["api_key".to_owned(), "password_hash".to_owned()]
