@@ -220,7 +220,22 @@ pub(crate) async fn accepted_on_protected<'a>(
     header: Option<(String, String)>,
     query: Option<&str>,
 ) -> Option<(Arc<Exchange>, &'a Probed)> {
-    for pr in p.protected_reads(3) {
+    let mut reads = p.protected_reads(3);
+    // A credential in the query string is what links opened outside the app carry (a
+    // PDF, an export, a calendar feed) and what an operation documents as a query
+    // parameter (`?api_key=`): those are tried too.
+    if query.is_some() {
+        let extra: Vec<&Probed> = p
+            .ops
+            .iter()
+            .filter(|x| x.op.method == "GET" && x.user_ok() && x.anon_refused())
+            .filter(|x| opened_as_a_link(&x.op.path) || takes_credential_query(&x.op))
+            .filter(|x| !reads.iter().any(|r| std::ptr::eq(*r, *x)))
+            .take(3)
+            .collect();
+        reads.extend(extra);
+    }
+    for pr in reads {
         let mut path = pr.path.clone();
         if let Some(q) = query {
             path.push(if path.contains('?') { '&' } else { '?' });
@@ -238,6 +253,50 @@ pub(crate) async fn accepted_on_protected<'a>(
         }
     }
     None
+}
+
+/// Whether a path is one a browser or another program opens from a link: a file, an
+/// export, a feed (`/invoices/{id}/pdf`, `/reports/export.csv`, `/calendar.ics`).
+fn opened_as_a_link(path: &str) -> bool {
+    let last = crate::discovery::last_segment(path).to_ascii_lowercase();
+    let stem = last.rsplit('.').next().unwrap_or(&last);
+    [
+        "pdf",
+        "download",
+        "export",
+        "csv",
+        "xlsx",
+        "ics",
+        "ical",
+        "feed",
+        "rss",
+        "atom",
+        "print",
+        "file",
+        "attachment",
+        "raw",
+        "zip",
+    ]
+    .contains(&stem)
+}
+
+/// Whether an operation documents a query parameter named for a credential (`?api_key=`,
+/// `?token=`, `?access_token=`).
+fn takes_credential_query(op: &crate::discovery::Operation) -> bool {
+    op.params.iter().any(|q| {
+        q.location == crate::discovery::ParamIn::Query
+            && matches!(
+                spillcheck_core::vocab::normalize(&q.name).as_str(),
+                "accesstoken"
+                    | "token"
+                    | "jwt"
+                    | "apikey"
+                    | "authtoken"
+                    | "auth"
+                    | "key"
+                    | "bearer"
+            )
+    })
 }
 
 /// Sends many anonymous GETs concurrently (bounded by the engine).
@@ -271,6 +330,37 @@ pub(crate) fn route_for(p: &Probe, e: &Exchange) -> (String, String) {
 #[cfg(test)]
 mod registry_tests {
     use super::{Check, REGISTRY, RULES};
+
+    #[test]
+    fn links_opened_outside_the_app_take_a_query_credential() {
+        for path in [
+            "/api/v2/invoices/{invoice_id}/pdf",
+            "/reports/export.csv",
+            "/calendar.ics",
+        ] {
+            assert!(super::opened_as_a_link(path), "{path}");
+        }
+        for path in [
+            "/api/v2/invoices/{invoice_id}",
+            "/api/notes",
+            "/api/files/{id}/name",
+        ] {
+            assert!(!super::opened_as_a_link(path), "{path}");
+        }
+        let mut op =
+            crate::discovery::Operation::new("GET", "/api/feed", crate::discovery::Origin::OpenApi);
+        assert!(!super::takes_credential_query(&op));
+        op.params.push(crate::discovery::Param {
+            name: "api_key".into(),
+            location: crate::discovery::ParamIn::Query,
+            example: None,
+            kind: None,
+            required: false,
+            collection: None,
+            pattern: None,
+        });
+        assert!(super::takes_credential_query(&op));
+    }
 
     #[test]
     fn every_rule_runs_somewhere_and_within_names_an_active_rule() {
