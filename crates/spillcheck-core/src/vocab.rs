@@ -234,9 +234,16 @@ pub fn is_secret_field(name: &str) -> bool {
     SECRET.contains(&normalize(name).as_str()) || names_a_pin(name)
 }
 
+/// Whether a value has a PIN's shape: three to twelve digits (a setting such as
+/// `PrependPin: "True"` is named like one and holds none).
+pub fn pin_shaped(value: &str) -> bool {
+    let v = value.trim();
+    (3..=12).contains(&v.len()) && v.chars().all(|c| c.is_ascii_digit())
+}
+
 /// A personal identification number by its last word: `door_pin`, `libraryCardPin`,
 /// `card_pin_code` (not `spin`, `pippin`: the word must stand alone).
-fn names_a_pin(name: &str) -> bool {
+pub fn names_a_pin(name: &str) -> bool {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;

@@ -696,7 +696,12 @@ pub fn carries_secret(r: &Response) -> bool {
     inspect::visit(&json, &mut |k, v| {
         if !found
             && spillcheck_core::vocab::is_secret_field(k)
-            && v.as_str().is_some_and(|s| !s.trim().is_empty())
+            && v.as_str().is_some_and(|s| {
+                !s.trim().is_empty()
+                    && (!spillcheck_core::vocab::names_a_pin(k)
+                        || spillcheck_core::vocab::normalize(k) == "pin"
+                        || spillcheck_core::vocab::pin_shaped(s))
+            })
         {
             found = true;
         }

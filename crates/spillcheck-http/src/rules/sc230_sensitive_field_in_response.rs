@@ -116,6 +116,34 @@ fn created_credential(key: &str) -> bool {
         )
 }
 
+/// `json` without the records that are the caller's own: an owner field naming the caller,
+/// or a `user`, `username`, `email` or `login` field holding the caller's name or address.
+fn without_callers_keys(json: &Value, own: &crate::probe::Own) -> Value {
+    match json {
+        Value::Object(m)
+            if crate::authz::owner_is(m, own)
+                || m.iter().any(|(k, v)| {
+                    matches!(
+                        spillcheck_core::vocab::normalize(k).as_str(),
+                        "user" | "username" | "email" | "login"
+                    ) && v.as_str().is_some_and(|s| {
+                        own.names.iter().any(|n| n.eq_ignore_ascii_case(s))
+                            || own.emails.contains(&s.trim().to_ascii_lowercase())
+                    })
+                }) =>
+        {
+            Value::Null
+        }
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), without_callers_keys(v, own)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|x| without_callers_keys(x, own)).collect()),
+        other => other.clone(),
+    }
+}
+
 /// A value shaped like a whole key: twenty characters or more, no spaces, letters and
 /// digits (not a name, a date or a shortened prefix).
 fn key_like(v: &str) -> bool {
@@ -216,7 +244,13 @@ fn scan_answer(
                 "key" | "value" | "token" | "secret"
             )
             && key_like(s);
-        if (plain_key || spillcheck_core::vocab::is_sensitive_field(k)) && !masked(s) {
+        // A field named for a PIN only by its last word (`door_pin`) counts when it holds
+        // one: `PrependPin: "True"` is a setting.
+        let pin_named = spillcheck_core::vocab::names_a_pin(k)
+            && spillcheck_core::vocab::normalize(k) != "pin"
+            && !spillcheck_core::vocab::pin_shaped(s);
+        if (plain_key || spillcheck_core::vocab::is_sensitive_field(k)) && !pin_named && !masked(s)
+        {
             keys.insert(k.to_owned());
             values.push(s.to_owned());
             return;
@@ -297,6 +331,13 @@ pub(crate) fn check(p: &Probe, exchanges: &[Arc<Exchange>]) -> Vec<Finding> {
             without_own_content(&json, &written)
         };
         let of_keys = e.request.method == "GET" && names_keys(e.request.url.path());
+        // A listing of keys shows their owner the owner's own keys (alerta's `GET /keys`):
+        // only keys of records that are not the caller's are disclosed.
+        let json = if of_keys {
+            without_callers_keys(&json, &p.own)
+        } else {
+            json
+        };
         let (keys, values) = scan_answer(
             &json,
             &sent,
@@ -420,6 +461,17 @@ mod tests {
         assert!(scan(&listing, &[], false, false).0.is_empty());
         let pins = serde_json::json!({"badges": [{"holder": "carol", "door_pin": "4821"}]});
         assert_eq!(scan(&pins, &[], false, false).0.into_iter().collect::<Vec<_>>(), ["door_pin"]);
+        // Settings named like a PIN hold none.
+        let settings = serde_json::json!({"PrependPin": "True", "IncFailCountOnFalsePin": "True"});
+        assert!(scan(&settings, &[], false, false).0.is_empty());
+        // The caller's own keys in the caller's listing are the caller's.
+        let own = crate::probe::Own {
+            emails: vec!["alice@example.com".into()],
+            ..crate::probe::Own::default()
+        };
+        let mine = serde_json::json!({"keys": [{"key": "qNrgIrX8v2LmT5xR9kW3nZ7pY4", "user": "alice@example.com"}]});
+        assert!(scan_answer(&without_callers_keys(&mine, &own), &[], Answer { of_keys: true, ..Answer::default() }).0.is_empty());
+        assert!(!scan_answer(&without_callers_keys(&listing, &own), &[], Answer { of_keys: true, ..Answer::default() }).0.is_empty());
     }
 
     #[test]
