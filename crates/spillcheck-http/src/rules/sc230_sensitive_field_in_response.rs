@@ -15,7 +15,7 @@ use crate::probe::Probe;
 
 declare_rule! {
     /// ## What it finds
-    /// A JSON response contains a sensitive property, matched on its key (`password`, `password_hash`, `secret`, `api_key`, `token`, `otp_secret`, a PIN by its last word: `door_pin`, `cardPin`...) or on its value (a JWT, a private key, a provider key format); and a read of a collection of keys (`GET /api-keys`) whose records show the key whole under a plain name (`key`, `value`: twenty characters or more of letters and digits), where it should show a prefix once it is created.
+    /// A JSON response contains a sensitive property, matched on its key (`password`, `password_hash`, `secret`, `api_key`, `token`, `otp_secret`, a PIN by its last word when it holds three to twelve digits: `door_pin`, `cardPin`...) or on its value (a JWT, a private key, a provider key format); and a read of a collection of keys (`GET /api-keys`) whose records of other users show the key whole under a plain name (`key`, `value`: twenty characters or more of letters and digits), where it should show a prefix once it is created (the caller's own keys in its own listing are not reported).
     ///
     /// ## Why it matters
     /// Hashes are cracked offline; tokens and keys are used directly.
