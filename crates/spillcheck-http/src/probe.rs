@@ -145,6 +145,11 @@ impl Probed {
             .as_ref()
             .is_some_and(|e| inspect::refused(&e.response, self.user.as_ref().map(|u| &u.response)))
     }
+
+    /// A read user A gets and an anonymous caller is refused: what credential checks try.
+    pub fn protected_read(&self) -> bool {
+        self.op.method == "GET" && self.user_ok() && self.anon_refused()
+    }
 }
 
 /// What is known about user A: their emails and ids, from the token and `/me`-like answers.
@@ -527,11 +532,7 @@ impl Probe {
     /// each security scheme the description names that those do not cover (`/documents`
     /// under an `uploaderAuth` of its own, checked by other code).
     pub fn protected_reads(&self, n: usize) -> Vec<&Probed> {
-        let mut v: Vec<&Probed> = self
-            .ops
-            .iter()
-            .filter(|p| p.op.method == "GET" && p.user_ok() && p.anon_refused())
-            .collect();
+        let mut v: Vec<&Probed> = self.ops.iter().filter(|p| p.protected_read()).collect();
         v.sort_by_key(|p| (p.op.path_params().count(), p.op.path.len()));
         let mut chosen: Vec<&Probed> = v.iter().take(n).copied().collect();
         for pr in &v {

@@ -228,7 +228,7 @@ pub(crate) async fn accepted_on_protected<'a>(
         let extra: Vec<&Probed> = p
             .ops
             .iter()
-            .filter(|x| x.op.method == "GET" && x.user_ok() && x.anon_refused())
+            .filter(|x| x.protected_read())
             .filter(|x| opened_as_a_link(&x.op.path) || takes_credential_query(&x.op))
             .filter(|x| !reads.iter().any(|r| std::ptr::eq(*r, *x)))
             .take(3)
