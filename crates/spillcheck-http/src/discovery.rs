@@ -124,6 +124,10 @@ pub struct Operation {
     /// declared on the operation: documentation generators apply it to every route, the
     /// login and the status page included.
     pub security_by_default: bool,
+    /// It takes HTTP Basic credentials (its description's scheme is `http`/`basic`, or the
+    /// code's authentication says so): a token endpoint is sent the users' name and
+    /// password that way.
+    pub basic: bool,
 }
 
 /// How an API description plans a deprecated operation's end.
@@ -223,6 +227,7 @@ impl Operation {
             deprecated: false,
             deprecation: Deprecation::default(),
             security_by_default: false,
+            basic: false,
         }
     }
 
@@ -289,6 +294,29 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
     let swagger2 = spec.is_swagger2();
     let prefix = spec.base_path();
     let global_security = root.get("security");
+    // The security schemes that take HTTP Basic credentials (OpenAPI 3's `type: http,
+    // scheme: basic`; Swagger 2's `type: basic`).
+    let basic_schemes: Vec<String> = [
+        root.get("components")
+            .and_then(|c| c.get("securitySchemes")),
+        root.get("securityDefinitions"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_object)
+    .flatten()
+    .filter(|(_, s)| {
+        let field = |k: &str| {
+            s.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+        };
+        field("type").as_deref() == Some("basic")
+            || field("type").as_deref() == Some("http")
+                && field("scheme").as_deref() == Some("basic")
+    })
+    .map(|(name, _)| name.clone())
+    .collect();
     let mut ops = Vec::new();
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
         return Ok(ops);
@@ -445,6 +473,10 @@ pub fn parse_openapi(text: &str) -> Result<Vec<Operation>, String> {
                     .collect(),
                 _ => Vec::new(),
             };
+            operation.basic = operation
+                .schemes
+                .iter()
+                .any(|name| basic_schemes.contains(name));
             operation.security = match op.get("security").or(global_security) {
                 Some(Value::Array(reqs))
                     if reqs.is_empty()
@@ -1007,6 +1039,65 @@ pub const WELL_KNOWN: &[&str] = &[
     "/api/v1/_openapi",
 ];
 
+/// Where to look for the API description, in order: the code's own routes that serve one
+/// (`/v1/openapi.yaml`), the well-known places, then the usual file names under each
+/// version prefix the code's routes sit under or APIs commonly use (`/v1`, `/api/v2`).
+pub fn description_places(code: &[Operation]) -> Vec<String> {
+    const NAMES: &[&str] = &[
+        "openapi.json",
+        "openapi.yaml",
+        "swagger.json",
+        "swagger.yaml",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    let add = |p: String, out: &mut Vec<String>| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    for op in code
+        .iter()
+        .filter(|op| op.method == "GET" && op.path_params().count() == 0)
+    {
+        let last = last_segment(&op.path).to_ascii_lowercase();
+        if ["openapi", "swagger", "apispec"]
+            .iter()
+            .any(|w| last.starts_with(w))
+        {
+            add(op.path.clone(), &mut out);
+        }
+    }
+    for p in WELL_KNOWN {
+        add((*p).to_owned(), &mut out);
+    }
+    let mut prefixes: Vec<String> = ["/v1", "/v2", "/api/v2", "/api/v1"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for op in code {
+        let segs: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
+        let versioned = |s: &str| {
+            (2..=4).contains(&s.len())
+                && s.starts_with('v')
+                && s[1..].chars().all(|c| c.is_ascii_digit())
+        };
+        let prefix = match segs.as_slice() {
+            [v, ..] if versioned(v) => format!("/{v}"),
+            [a, v, ..] if versioned(v) && !a.starts_with('{') => format!("/{a}/{v}"),
+            _ => continue,
+        };
+        if !prefixes.contains(&prefix) && prefixes.len() < 8 {
+            prefixes.push(prefix);
+        }
+    }
+    for prefix in &prefixes {
+        for name in NAMES {
+            add(format!("{prefix}/{name}"), &mut out);
+        }
+    }
+    out
+}
+
 /// The API documents a documentation page loads: Swagger UI's `url: "…"` and `urls: [{url:
 /// …}]`, ReDoc's `spec-url="…"`, RapiDoc's `spec-url`, as paths on the page's own origin
 /// (absolute URLs to another host are left alone; a relative one is resolved against the
@@ -1094,6 +1185,7 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             if existing.schemes.is_empty() {
                 existing.schemes = op.schemes;
             }
+            existing.basic |= op.basic;
         } else {
             ops.push(op);
         }

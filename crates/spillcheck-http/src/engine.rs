@@ -227,7 +227,11 @@ impl Request {
     pub fn form(mut self, value: &serde_json::Value) -> Request {
         let mut enc = url::form_urlencoded::Serializer::new(String::new());
         if let Some(m) = value.as_object() {
-            for (k, v) in m {
+            // An unticked box (`false`) and an empty field are not sent, as a browser
+            // would not: `remember=false` is a true value to `request.form.get`.
+            for (k, v) in m.iter().filter(|(_, v)| {
+                !matches!(v, serde_json::Value::Bool(false) | serde_json::Value::Null)
+            }) {
                 enc.append_pair(k, &crate::discovery::value_text(v));
             }
         }

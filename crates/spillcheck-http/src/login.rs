@@ -1236,6 +1236,17 @@ const COMMON_TOKEN_GETS: &[&str] = &["/api/token", "/api/tokens", "/api/auth/tok
 
 /// Whether a GET operation hands out tokens for HTTP Basic credentials: its last segment
 /// names a token (`/api/token`, `/api/projects/{project_id}/token`, `/auth-token`).
+/// A path whose last segment names what a login hands out or opens: a token, a key, a
+/// session (`/v1/auth/keys`, `/api/tokens`, `/login`).
+fn issues_credentials(path: &str) -> bool {
+    let last = last_segment(path);
+    LOGIN_NAMES.contains(&last.as_str())
+        || matches!(
+            last.as_str(),
+            "key" | "keys" | "api-key" | "api-keys" | "api_key" | "api_keys" | "apikey" | "apikeys"
+        )
+}
+
 fn token_get(op: &Operation) -> bool {
     op.method == "GET"
         && matches!(
@@ -1310,6 +1321,9 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
         return vec![Shape::Basic];
     }
     let mut out = Vec::new();
+    if op.basic {
+        out.push(Shape::Basic);
+    }
     if let Some(b) = &op.body {
         let mut body = b.example.clone();
         if fill_credentials(&mut body, c) {
@@ -1375,26 +1389,63 @@ fn shapes(op: &Operation, c: &crate::auth::Credentials) -> Vec<Shape> {
     out
 }
 
+/// Words a refusal names a login's secret field by.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passphrase",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "pin",
+    "passcode",
+];
+
+/// Words a refusal names a login's account field by.
+const ACCOUNT_WORDS: &[&str] = &[
+    "login",
+    "username",
+    "user_name",
+    "email",
+    "user",
+    "account",
+    "handle",
+    "identifier",
+    "userid",
+    "user_id",
+    "mail",
+    "name",
+];
+
 /// A body nested under the object a refusal names with the credential fields
-/// (`credentials.password`, `auth[password]`): `{"credentials": {"username": …,
-/// "password": …}}`, its name field the one the refusal names.
+/// (`credentials.password`, `auth[password]`, `session.login and session.secret are
+/// required`): `{"credentials": {"username": …, "password": …}}`, its fields the ones the
+/// refusal names.
 fn nested_shape(text: &str, c: &crate::auth::Credentials) -> Option<Shape> {
     let text: String = text.chars().take(2000).collect();
     let lower = text.to_ascii_lowercase();
-    let wrapper = lower.match_indices("password").find_map(|(at, _)| {
-        let before = &lower[..at];
-        let before = before
-            .strip_suffix('.')
-            .or_else(|| before.strip_suffix('['))?;
-        let start = before
-            .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
-            .map_or(0, |i| i + 1);
-        let word = &before[start..];
-        (word.len() >= 2 && word.starts_with(|ch: char| ch.is_ascii_alphabetic()))
-            .then(|| word.to_owned())
+    // `wrapper.secret` / `wrapper[secret]`: the wrapper and the secret's own word.
+    let (wrapper, secret) = SECRET_WORDS.iter().find_map(|secret| {
+        lower.match_indices(secret).find_map(|(at, _)| {
+            let after = lower[at + secret.len()..].chars().next();
+            if after.is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+                return None;
+            }
+            let before = &lower[..at];
+            let before = before
+                .strip_suffix('.')
+                .or_else(|| before.strip_suffix('['))?;
+            let start = before
+                .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .map_or(0, |i| i + 1);
+            let word = &before[start..];
+            (word.len() >= 2 && word.starts_with(|ch: char| ch.is_ascii_alphabetic()))
+                .then(|| (word.to_owned(), *secret))
+        })
     })?;
-    let field = ["username", "email", "login", "user", "name"]
-        .into_iter()
+    let field = ACCOUNT_WORDS
+        .iter()
+        .copied()
         .find(|f| {
             lower.contains(&format!("{wrapper}.{f}")) || lower.contains(&format!("{wrapper}[{f}]"))
         })
@@ -1405,7 +1456,7 @@ fn nested_shape(text: &str, c: &crate::auth::Credentials) -> Option<Shape> {
         });
     Some(Shape::Body {
         form: false,
-        body: serde_json::json!({ wrapper: { field: c.name, "password": c.password } }),
+        body: serde_json::json!({ wrapper: { field: c.name, secret: c.password } }),
     })
 }
 
@@ -1428,29 +1479,8 @@ fn named_fields_shape(text: &str, c: &crate::auth::Credentials) -> Option<Shape>
         .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
         .filter(|w| !w.is_empty())
         .collect();
-    let secret = words.iter().find(|w| {
-        matches!(
-            **w,
-            "password" | "passphrase" | "passwd" | "pwd" | "pass" | "secret" | "pin" | "passcode"
-        )
-    })?;
-    let account = words.iter().find(|w| {
-        matches!(
-            **w,
-            "login"
-                | "username"
-                | "user_name"
-                | "email"
-                | "user"
-                | "account"
-                | "handle"
-                | "identifier"
-                | "userid"
-                | "user_id"
-                | "mail"
-                | "name"
-        )
-    })?;
+    let secret = words.iter().find(|w| SECRET_WORDS.contains(w))?;
+    let account = words.iter().find(|w| ACCOUNT_WORDS.contains(w))?;
     Some(Shape::Body {
         form: false,
         body: serde_json::json!({ *account: c.name, *secret: c.password }),
@@ -1528,6 +1558,9 @@ fn token_cookie(ex: &Exchange) -> Option<(String, String)> {
         ["token", "jwt", "auth", "access"]
             .iter()
             .any(|w| n.contains(w))
+            // Flask-Login's `remember_token` keeps a browser's session, not an API's token.
+            && !n.contains("remember")
+            && !n.contains("session")
             && !n.contains("csrf")
             && !n.contains("xsrf")
             && !n.contains("refresh")
@@ -1686,6 +1719,17 @@ async fn log_in_for(
     session_wanted: bool,
 ) -> Result<LoggedIn, String> {
     let mut candidates: Vec<Operation> = login_forms(p).into_iter().map(|f| f.op).collect();
+    // Token endpoints that take HTTP Basic (`POST /v1/auth/keys` under a `basicAuth`
+    // scheme, `@basic_auth.login_required`), whatever their body.
+    for op in p.ops.iter().map(|pr| &pr.op) {
+        if op.basic
+            && op.method == "POST"
+            && issues_credentials(&op.path)
+            && !candidates.iter().any(|c| c.key() == op.key())
+        {
+            candidates.push(op.clone());
+        }
+    }
     // Logins by what they take are sent once, in their own documented or coded shape.
     let by_body = credential_posts(p);
     let by_body_from = candidates.len();
@@ -1695,7 +1739,9 @@ async fn log_in_for(
         .ops
         .iter()
         .map(|pr| &pr.op)
-        .filter(|op| token_get(op))
+        .filter(|op| {
+            token_get(op) || op.basic && op.method == "GET" && issues_credentials(&op.path)
+        })
         .cloned()
         .collect();
     gets.sort_by_key(|op| op.path.len());
@@ -1729,6 +1775,9 @@ async fn log_in_for(
     // beside its API signs browsers in with a cookie the API refuses, and its API login
     // (`/api/auth/login`) answers the token the API takes.
     let mut session_login: Option<LoggedIn> = None;
+    // The cookies that web login set: sent beside the token of the API login found later,
+    // so the pages behind the session login are tested too.
+    let mut web_cookies: Vec<(String, String)> = Vec::new();
     'candidates: for (i, op) in candidates.iter().enumerate() {
         let path = crate::discovery::render_path(
             &op.path,
@@ -1864,8 +1913,12 @@ async fn log_in_for(
                     session_only,
                 };
                 if session_only && !session_wanted {
+                    web_cookies = ex.response.set_cookies();
                     session_login = Some(logged_in);
                     continue 'candidates;
+                }
+                if session_login.is_some() && logged_in.identity.session().is_none() {
+                    p.keep_session_cookies(&logged_in.identity, &web_cookies);
                 }
                 return Ok(logged_in);
             }
@@ -2005,6 +2058,23 @@ async fn protected_reads(p: &Probe, ops: &[Operation], walls: bool) -> Refused {
                 refused.named.push(name);
             }
         }
+        if let Some(scheme) = ex
+            .response
+            .header("www-authenticate")
+            .and_then(|h| h.split([' ', ',']).next())
+            .filter(|w| {
+                (2..=24).contains(&w.len())
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    && !matches!(w.to_ascii_lowercase().as_str(), "bearer" | "basic")
+            })
+            && !refused
+                .schemes
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+        {
+            refused.schemes.push(scheme.to_owned());
+        }
         if refused.reads.len() < 6 && i < first {
             refused
                 .reads
@@ -2026,6 +2096,9 @@ struct Refused {
     walls: Vec<String>,
     /// Credential headers the refusals name (`"hint": "send X-Session-Token"`).
     named: Vec<String>,
+    /// Authorization schemes the refusals' `WWW-Authenticate` asks for other than Bearer
+    /// and Basic (`ApiKey`, `Token`): the word the token goes after.
+    schemes: Vec<String>,
 }
 
 /// The custom credential headers an answer names, in its body or its `WWW-Authenticate`
@@ -2201,6 +2274,7 @@ pub async fn settle_placement(
         return Ok(());
     };
     let named = protected.named;
+    let schemes = protected.schemes;
     let (refused, anon_401): (Vec<String>, Vec<bool>) = protected.reads.into_iter().unzip();
     if refused.is_empty() {
         p.placement_unjudged = true;
@@ -2256,6 +2330,16 @@ pub async fn settle_placement(
     // Then the custom headers the code reads credentials from and those the refusals
     // name, before the usual ones.
     let usual = crate::auth::Placement::alternatives();
+    // `WWW-Authenticate: ApiKey`: `Authorization: ApiKey {token}`.
+    for scheme in &schemes {
+        let alt = crate::auth::Placement::Header {
+            name: "Authorization".into(),
+            template: format!("{scheme} {{token}}"),
+        };
+        if !usual.contains(&alt) {
+            alternatives.push(alt);
+        }
+    }
     for name in p.token_headers.iter().chain(&named) {
         let alt = crate::auth::Placement::Header {
             name: name.clone(),

@@ -473,7 +473,13 @@ impl Probe {
     /// Keeps the session cookies a login answer set for `who` (see
     /// [`Identity::set_session`]), their values registered as secrets to redact.
     pub fn keep_session(&self, who: &Identity, answer: &crate::engine::Response) {
-        who.set_session(&answer.set_cookies());
+        self.keep_session_cookies(who, &answer.set_cookies());
+    }
+
+    /// Keeps `cookies` as `who`'s session (see [`Identity::set_session`]), their values
+    /// registered as secrets to redact.
+    pub fn keep_session_cookies(&self, who: &Identity, cookies: &[(String, String)]) {
+        who.set_session(cookies);
         if let Some(session) = who.session() {
             for c in session.split("; ") {
                 self.secret(c.split_once('=').map_or(c, |(_, v)| v));
@@ -1429,10 +1435,7 @@ async fn discover(
             Err(e) => p.diagnose(DiagnosticLevel::Error, e),
         }
     } else {
-        let paths: Vec<String> = discovery::WELL_KNOWN
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+        let paths = discovery::description_places(&source_ops);
         let (found, refused) = well_known(p, None, &paths).await;
         refused_docs = refused;
         if let Some((path, found)) = found {

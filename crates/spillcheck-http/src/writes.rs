@@ -1010,7 +1010,9 @@ pub(crate) fn completed_body(
                 s.contains("required") || s.contains("missing")
             };
             let required_here = match v {
-                Value::String(s) => says(s),
+                // A bare code (pydantic's `"type": "missing"`) names no field: its error's
+                // `loc` does (below).
+                Value::String(s) => says(s) && s.contains(' '),
                 Value::Array(a) => a.iter().any(|x| x.as_str().is_some_and(says)),
                 _ => false,
             };
@@ -1024,6 +1026,13 @@ pub(crate) fn completed_body(
                 add(&mut out, k);
             }
         });
+    }
+    // Pydantic's errors (flask-openapi3, FastAPI): `{"type": "missing", "loc": ["body",
+    // "desk"], "msg": "Field required"}`: the field is the last name of the location.
+    if let Ok(json) = serde_json::from_str::<Value>(&text) {
+        for name in pydantic_missing(&json) {
+            add(&mut out, &name);
+        }
     }
     for caps in one_of.captures_iter(&text) {
         let (name, first) = (&caps[1], &caps[2]);
@@ -1067,6 +1076,36 @@ pub(crate) fn completed_body(
         }
     }
     (out != *sent).then_some(out)
+}
+
+/// The fields pydantic's validation errors say are missing: the last name of each error's
+/// `loc` whose `type` is `missing` or whose `msg` says the field is required.
+fn pydantic_missing(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(a) => stack.extend(a.iter().take(200)),
+            Value::Object(o) => {
+                let missing = o.get("type").and_then(Value::as_str) == Some("missing")
+                    || o.get("msg").and_then(Value::as_str).is_some_and(|m| {
+                        let m = m.to_ascii_lowercase();
+                        m.contains("required") || m.contains("missing")
+                    });
+                let field = o
+                    .get("loc")
+                    .and_then(Value::as_array)
+                    .and_then(|l| l.iter().rev().find_map(Value::as_str));
+                match field {
+                    Some(f) if missing && f != "body" && f != "query" => out.push(f.to_owned()),
+                    Some(_) => {}
+                    None => stack.extend(o.values().take(200)),
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A registration: an account made by someone not signed in. The path says so
@@ -1660,6 +1699,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(reqparse.keys().collect::<Vec<_>>(), ["phone"]);
+        // Pydantic v2 (flask-openapi3): the field is the last name of `loc`; the error's
+        // own keys (`type`, `url`) are none.
+        let pydantic = completed_body(
+            &empty,
+            r#"[{"type": "missing", "loc": ["desk"], "msg": "Field required", "input": {}, "url": "https://errors.pydantic.dev/2.9/v/missing"}, {"type": "missing", "loc": ["body", "starts_at"], "msg": "Field required"}]"#,
+            &none,
+        )
+        .unwrap();
+        let mut keys: Vec<&String> = pydantic.keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["desk", "starts_at"]);
         // A value the scan saw under the field's last word.
         let imo = |n: &str| (n == "imo").then(|| Value::from("8801125"));
         let fixed = completed_body(&next, "vessel_imo must be a 7-digit IMO number", &imo).unwrap();

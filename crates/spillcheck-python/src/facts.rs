@@ -1127,11 +1127,22 @@ pub(crate) fn call_models(call: &ast::ExprCall) -> Vec<String> {
         return sql_tables(&sql);
     }
     let capitalized = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    // SQLAlchemy's session under a class-like name (`Session.get(Visit, i)`,
+    // `SessionLocal.execute(select(Visit))`): the model is the argument, not the receiver.
+    let session_call = |root: &str| {
+        root.contains("Session")
+            && call.arguments.args.first().is_some_and(|a| match a {
+                Expr::Name(n) => capitalized(n.id.as_str()),
+                Expr::Call(_) => true,
+                _ => false,
+            })
+    };
     if let Expr::Attribute(a) = call.func.as_ref()
         && let Some(d) = dotted(&a.value)
         && let Some(root) = d.split('.').next()
         && capitalized(root)
         && root.chars().any(|c| c.is_ascii_lowercase())
+        && !session_call(root)
     {
         return vec![model_key(root)];
     }

@@ -2833,7 +2833,12 @@ fn injected_identity(
             raw.func.parameters.iter_non_variadic_params().collect();
         for p in &plain[..plain.len() - defaults.min(plain.len())] {
             let n = p.parameter.name.as_str();
-            if n != "self" && n != "cls" && !params.iter().any(|q| q.name == n) {
+            // flask-openapi3 hands the request's parts as models (`path: VisitPath`,
+            // `body: VisitIn`): what the client sent, not who it is.
+            let request_part =
+                matches!(n, "path" | "query" | "body" | "header" | "cookie" | "form")
+                    && p.parameter.annotation.is_some();
+            if n != "self" && n != "cls" && !request_part && !params.iter().any(|q| q.name == n) {
                 identity.push(n.to_owned());
             }
         }

@@ -418,6 +418,33 @@ pub(crate) fn analyze<'a>(
     out
 }
 
+/// The handler's parameter that holds the path's parameters as one model: `path`, typed
+/// with a class (`path: VisitPath`), where the handler takes none of the route's
+/// parameters by their own names (flask-openapi3).
+fn path_model<'a>(
+    func: &'a ast::StmtFunctionDef,
+    params: &[crate::model::PathParam],
+) -> Option<&'a str> {
+    let own = |n: &str| {
+        func.parameters
+            .iter_non_variadic_params()
+            .any(|p| p.parameter.name.as_str() == n)
+    };
+    if params.iter().any(|p| own(&p.name)) {
+        return None;
+    }
+    func.parameters.iter_non_variadic_params().find_map(|p| {
+        let typed = p
+            .parameter
+            .annotation
+            .as_deref()
+            .and_then(crate::ast_util::dotted)
+            .and_then(|d| d.rsplit('.').next().map(str::to_owned))
+            .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_uppercase()));
+        (p.parameter.name.as_str() == "path" && typed).then_some(p.parameter.name.as_str())
+    })
+}
+
 fn route<'a>(
     site: &mut crate::model::RouteSite<'a>,
     summaries: &Summaries,
@@ -440,9 +467,14 @@ fn route<'a>(
         .iter()
         .all(|p| !id_like(&p.name, &p.converter));
     ids.extend(request_ids(func, &taint).into_iter().map(str::to_owned));
-    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     if ids.is_empty() {
         return None;
+    }
+    // flask-openapi3 hands the path's parameters in one model (`def get_visit(path:
+    // VisitPath)`, `path.visit_id`): its fields are the route's parameters.
+    if from_path && let Some(model) = path_model(func, &site.route.params) {
+        id_refs.push(model);
     }
     let id_names = taint.closure(&id_refs);
     // The id itself and plain copies of it (`pid = int(post_id)`): what a statement

@@ -745,6 +745,9 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
             }
         }
     }
+    if !file.is_test {
+        gather_field_dicts(file, module, summary);
+    }
     let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
     classes_in(&module.body, &mut classes);
     for c in classes.into_iter().filter(|c| is_schema_class(c)) {
@@ -812,6 +815,59 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
                 only,
             });
         }
+    }
+}
+
+/// Flask-RESTX's and Flask-RESTful's models: a dict of fields under a name
+/// (`user_out = ns.model("User", {"email": fields.String, ...})`, `api.inherit("Admin",
+/// user_out, {...})`, `api.clone(...)`), which `@ns.marshal_with(user_out)` answers with:
+/// a schema named for the variable that holds it, its parent models as its bases.
+fn gather_field_dicts(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
+    for stmt in &module.body {
+        let ruff_python_ast::Stmt::Assign(a) = stmt else {
+            continue;
+        };
+        let ([Expr::Name(n)], Expr::Call(c)) = (a.targets.as_slice(), a.value.as_ref()) else {
+            continue;
+        };
+        if !matches!(c.func.as_ref(), Expr::Attribute(_))
+            || !matches!(callee_last(c), Some("model" | "inherit" | "clone"))
+        {
+            continue;
+        }
+        let Some(dict) = c.arguments.args.iter().find_map(|x| match x {
+            Expr::Dict(d) => Some(d),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let bases: Vec<String> = c
+            .arguments
+            .args
+            .iter()
+            .skip(1)
+            .filter_map(|x| match x {
+                Expr::Name(b) => Some(b.id.to_string()),
+                _ => None,
+            })
+            .collect();
+        let secrets: Vec<(String, Location)> = dict
+            .items
+            .iter()
+            .filter_map(|item| item.key.as_ref().and_then(str_value))
+            .filter(|k| spillcheck_core::vocab::is_secret_field(k))
+            .map(|k| (k.to_owned(), file.at(stmt)))
+            .collect();
+        summary.schema_secrets.push(SchemaSecrets {
+            name: n.id.to_string(),
+            bases,
+            secrets,
+            left_out: Vec::new(),
+            auto: false,
+            model: None,
+            only: None,
+        });
+        summary.field_dicts.push(n.id.to_string());
     }
 }
 
@@ -1337,7 +1393,9 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
                 .map(|(_, _, class)| class.clone())
         };
         let Some((schema, at)) =
-            answered_schema(site.func, &|n| schemas.contains_key(n), &instance)
+            answered_schema(site.func, &|n| schemas.contains_key(n), &instance, &|n| {
+                cx.summary.field_dicts.iter().any(|d| d == n)
+            })
         else {
             continue;
         };
@@ -1374,6 +1432,7 @@ fn answered_schema(
     func: &ruff_python_ast::StmtFunctionDef,
     is_schema: &dyn Fn(&str) -> bool,
     module_instance: &dyn Fn(&str) -> Option<String>,
+    field_dict: &dyn Fn(&str) -> bool,
 ) -> Option<(String, ruff_text_size::TextRange)> {
     let schema_named = |e: &Expr| -> Option<String> {
         let base = match e {
@@ -1388,10 +1447,20 @@ fn answered_schema(
         let Expr::Call(c) = &d.expression else {
             continue;
         };
-        if !matches!(callee_last(c), Some("marshal_with" | "response" | "output")) {
-            continue;
-        }
-        if let Some(name) = c.arguments.args.iter().find_map(&schema_named) {
+        let marshals = match callee_last(c) {
+            Some("marshal_with" | "marshal_list_with" | "output") => true,
+            Some("response") => false,
+            _ => continue,
+        };
+        // Flask-RESTX's `@ns.response(200, "OK", model)` documents a model, it does not
+        // marshal the answer with it.
+        if let Some(name) = c
+            .arguments
+            .args
+            .iter()
+            .find_map(&schema_named)
+            .filter(|n| marshals || !field_dict(n))
+        {
             return Some((name, d.range()));
         }
     }

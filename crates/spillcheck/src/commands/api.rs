@@ -224,6 +224,16 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 Some(false) => Security::Public,
                 None => Security::Unknown,
             };
+            // `@basic_auth.login_required` (Flask-HTTPAuth's `HTTPBasicAuth`), a check of
+            // `request.authorization`: the route takes HTTP Basic credentials.
+            op.basic = match &r.auth {
+                spillcheck_python::RouteAuth::Decorator { name }
+                | spillcheck_python::RouteAuth::Handler { name } => {
+                    let n = name.to_ascii_lowercase();
+                    n.contains("basic") || n.contains("authorization")
+                }
+                _ => false,
+            };
             op.location = Some(crate::inventory::handler_location(r));
             ops.push(op);
         }
