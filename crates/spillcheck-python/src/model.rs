@@ -1736,7 +1736,11 @@ impl<'a> Gathered<'a> {
                         .first()
                         .and_then(|e| self.path_text(e, file));
                     let verb = matches!(last, "get" | "post" | "put" | "patch" | "delete");
+                    // Flask-Classful's bare `@route(rule)` on a view's method is relative to
+                    // the view's base (`push_classful_routes`).
+                    let classful = class.is_some() && receiver.is_empty() && last == "route";
                     if let Some(path) = first
+                        && !classful
                         && (last == "route" || (verb && (path.starts_with('/') || path.is_empty())))
                     {
                         let methods = if verb {
@@ -2588,6 +2592,7 @@ fn raw_routes<'a>(
         }
     }
     push_appbuilder_routes(&mut raws, g, files);
+    push_classful_routes(&mut raws, g, files);
 
     // Connexion: operations of OpenAPI documents, resolved to their handlers.
     for op in specs {
@@ -3221,6 +3226,210 @@ fn push_appbuilder_routes<'a>(
                 registered_with: Vec::new(),
                 decorator_at: None,
             });
+        }
+    }
+}
+
+/// Where a Flask-Classful view is registered: `ObsView.register(app, route_prefix="/api")`,
+/// also through a loop (`for view in (A, B): view.register(app, route_prefix="/api")`):
+/// per class name, the registration's file, what it registers on, its `route_prefix` and
+/// `route_base`.
+type ClassfulRegistration = (usize, String, Option<String>, Option<String>);
+
+fn classful_registrations(files: &[SourceFile]) -> HashMap<String, ClassfulRegistration> {
+    let mut out: HashMap<String, ClassfulRegistration> = HashMap::default();
+    for (fi, file) in files.iter().enumerate() {
+        if !file.text.contains(".register(") {
+            continue;
+        }
+        let Some(module) = file.parsed.as_ref() else {
+            continue;
+        };
+        // Loop variables over a tuple or list of names: what each stands for.
+        let mut loops: Vec<(&str, Vec<String>)> = Vec::new();
+        for stmt in &module.body {
+            crate::ast_util::each_stmt(stmt, &mut |st| {
+                if let Stmt::For(f) = st
+                    && let Expr::Name(var) = f.target.as_ref()
+                {
+                    let names: Vec<String> = match f.iter.as_ref() {
+                        Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
+                        Expr::List(l) => l.elts.iter().filter_map(dotted).collect(),
+                        _ => Vec::new(),
+                    };
+                    if !names.is_empty() {
+                        loops.push((var.id.as_str(), names));
+                    }
+                }
+            });
+        }
+        for call in crate::facts::calls_in(&module.body) {
+            let Expr::Attribute(a) = call.func.as_ref() else {
+                continue;
+            };
+            if a.attr.as_str() != "register" {
+                continue;
+            }
+            let Expr::Name(n) = a.value.as_ref() else {
+                continue;
+            };
+            let Some(target) = call.arguments.args.first().and_then(dotted) else {
+                continue;
+            };
+            let text = |k: &str| kwarg(call, k).and_then(str_value).map(str::to_owned);
+            let (prefix, base) = (text("route_prefix"), text("route_base"));
+            let classes: Vec<String> = loops
+                .iter()
+                .find(|(v, _)| *v == n.id.as_str())
+                .map_or_else(|| vec![n.id.to_string()], |(_, names)| names.clone());
+            for class in classes {
+                let class = class.rsplit('.').next().unwrap_or(&class).to_owned();
+                out.entry(class)
+                    .or_insert((fi, target.clone(), prefix.clone(), base.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a class is a Flask-Classful view: it or a project base extends `FlaskView`.
+fn is_classful(chain: &[(&ast::StmtClassDef, usize)]) -> bool {
+    chain.iter().any(|(c, _)| {
+        c.bases()
+            .iter()
+            .filter_map(dotted)
+            .any(|b| b.rsplit('.').next() == Some("FlaskView"))
+    })
+}
+
+/// Flask-Classful's views (`class ObservationsView(FlaskView)`), registered with
+/// `register(app, route_prefix=…)`: each public method a route under the prefix and the
+/// class's `route_base` (else its name less `View`, in lower case). `index` answers GET on
+/// the base, `get`, `put`, `patch`, `delete` and `post` take the method's arguments as
+/// path parameters, a method under `@route(rule, methods=…)` serves that rule, and any
+/// other method answers GET at `/<name>/<args>`.
+fn push_classful_routes<'a>(
+    raws: &mut Vec<RawRoute<'a>>,
+    g: &Gathered<'a>,
+    files: &'a [SourceFile],
+) {
+    if !files.iter().any(|f| f.text.contains("flask_classful")) {
+        return;
+    }
+    let registrations = classful_registrations(files);
+    let mut classes: Vec<(usize, &'a ast::StmtClassDef)> =
+        g.class_defs.iter().map(|((fi, _), c)| (*fi, *c)).collect();
+    classes.sort_by_key(|(fi, c)| (*fi, c.range.start()));
+    let class_attr = |class: &'a ast::StmtClassDef, name: &str| -> Option<&'a Expr> {
+        class.body.iter().find_map(|s| match s {
+            Stmt::Assign(a)
+                if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == name) =>
+            {
+                Some(a.value.as_ref())
+            }
+            _ => None,
+        })
+    };
+    for (fi, class) in classes {
+        let Some((reg_file, target, prefix, reg_base)) = registrations.get(class.name.as_str())
+        else {
+            continue;
+        };
+        let chain = g.ancestry(class, fi);
+        if !is_classful(&chain) {
+            continue;
+        }
+        let attr = |name: &str| chain.iter().find_map(|(c, _)| class_attr(c, name));
+        let base = reg_base
+            .clone()
+            .or_else(|| attr("route_base").and_then(str_value).map(str::to_owned))
+            .unwrap_or_else(|| {
+                let name = class.name.as_str();
+                name.strip_suffix("View")
+                    .unwrap_or(name)
+                    .to_ascii_lowercase()
+            });
+        let prefix = prefix
+            .clone()
+            .or_else(|| attr("route_prefix").and_then(str_value).map(str::to_owned))
+            .unwrap_or_default();
+        let trailing = attr("trailing_slash").and_then(crate::ast_util::bool_value) != Some(false);
+        let excluded: Vec<String> = attr("excluded_methods")
+            .map(|e| strings_in(e).into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let root = join_path(&prefix, &format!("/{}", base.trim_matches('/')));
+        let mut seen: Vec<&str> = Vec::new();
+        for (c, cf) in &chain {
+            for f in c.body.iter().filter_map(|s| match s {
+                Stmt::FunctionDef(f) => Some(f),
+                _ => None,
+            }) {
+                let name = f.name.as_str();
+                if name.starts_with('_')
+                    || name.starts_with("before_")
+                    || name.starts_with("after_")
+                    || excluded.iter().any(|e| e == name)
+                    || seen.contains(&name)
+                {
+                    continue;
+                }
+                seen.push(name);
+                let args: String = f
+                    .parameters
+                    .iter_non_variadic_params()
+                    .skip(1)
+                    .filter(|p| p.default.is_none())
+                    .map(|p| format!("/<{}>", p.parameter.name.as_str()))
+                    .collect();
+                let slash = |rule: String| {
+                    if trailing && !rule.ends_with('/') {
+                        format!("{rule}/")
+                    } else {
+                        rule
+                    }
+                };
+                let routed: Vec<(String, Vec<String>)> = f
+                    .decorator_list
+                    .iter()
+                    .filter_map(|d| match &d.expression {
+                        Expr::Call(call) if callee_last(call) == Some("route") => {
+                            let rule = call
+                                .arguments
+                                .args
+                                .first()
+                                .and_then(|e| g.path_text(e, *cf))?;
+                            Some((rule, methods_of(call, "GET")))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let rules = if routed.is_empty() {
+                    let (rule, method) = match name {
+                        "index" => (String::new(), "GET"),
+                        "get" | "put" | "patch" | "delete" | "post" => (args.clone(), name),
+                        _ => (format!("/{name}{args}"), "GET"),
+                    };
+                    vec![(slash(rule), vec![method.to_ascii_uppercase()])]
+                } else {
+                    routed
+                };
+                for (rule, methods) in rules {
+                    raws.push(RawRoute {
+                        receiver: target.clone(),
+                        receiver_file: *reg_file,
+                        path: join_path(&root, &rule),
+                        methods,
+                        func: f,
+                        class: Some(class),
+                        endpoint: Some(format!("{}:{}", class.name, name)),
+                        file_index: *cf,
+                        style: "classful",
+                        spec_auth: None,
+                        registered_with: Vec::new(),
+                        decorator_at: None,
+                    });
+                }
+            }
         }
     }
 }

@@ -289,6 +289,34 @@ fn routes_registered_from_records_and_classes_of_one_name() {
 }
 
 #[test]
+fn flask_classful_views_under_their_base_and_prefix() {
+    // `FlaskView` classes registered in a loop with `route_prefix`: each method a route
+    // under the prefix and the class's `route_base`, `@route` rules relative to it.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_classful");
+    let o = run(&dir);
+    assert!(o.expected >= 2);
+    assert_clean("project_classful", &o);
+    let routes: Vec<(String, String)> = analyze_dir(&dir)
+        .routes
+        .iter()
+        .flat_map(|r| r.methods.iter().map(|m| (m.clone(), r.path.clone())))
+        .collect();
+    for (method, path) in [
+        ("GET", "/api/nests"),
+        ("GET", "/api/nests/{nest_id}"),
+        ("DELETE", "/api/nests/{nest_id}"),
+        ("GET", "/api/stations/"),
+        ("GET", "/api/stations/{station_id}/wardens"),
+    ] {
+        assert!(
+            routes.iter().any(|(m, p)| m == method && p == path),
+            "{method} {path} not in {routes:?}"
+        );
+    }
+    assert!(!routes.iter().any(|(_, p)| p == "/{nest_id}"), "{routes:?}");
+}
+
+#[test]
 fn development_settings_beside_a_production_server() {
     // A `Procfile` starts gunicorn: the `.flaskenv` only `flask run` reads is the
     // developer's default (possible), while a committed `.env` stays likely.
