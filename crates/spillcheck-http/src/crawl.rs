@@ -74,6 +74,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
     let mut tried: BTreeSet<String> = BTreeSet::new();
     let mut found: Vec<Operation> = Vec::new();
     let mut described_at: Option<String> = None;
+    let mut unnamed: Vec<String> = Vec::new();
     // Pages, then the links they hold, one level further; an API's own index linked from
     // the front page (`/` → `/v2`) is read for its links too.
     let mut pages: Vec<String> = ROOTS.iter().map(|r| (*r).to_owned()).collect();
@@ -98,7 +99,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             let Some(ex) = get(p, &path).await else {
                 continue;
             };
-            allowed(&mut found, &path, &ex.response);
+            allowed(&mut found, &mut unnamed, &path, &ex.response);
             if !exists(p, &ex.response) {
                 continue;
             }
@@ -156,7 +157,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
                     ex.response.json().and_then(|j| first_key(&j))
                 }
                 Some(ex) => {
-                    allowed(&mut found, &collection, &ex.response);
+                    allowed(&mut found, &mut unnamed, &collection, &ex.response);
                     None
                 }
                 None => None,
@@ -220,6 +221,7 @@ pub(crate) async fn blind(p: &Probe) -> (Vec<Operation>, Vec<String>, Vec<Operat
             .await;
         }
     }
+    ask_options(p, &mut found, &unnamed).await;
     // The writes each path takes, as its `OPTIONS` answer names them (Flask answers every
     // route's `OPTIONS` with an `Allow` header): `PUT /api/docs/{slug}`, `POST /api/docs`.
     let reads: Vec<Operation> = found
@@ -575,11 +577,48 @@ fn keep(found: &mut Vec<Operation>, path: &str, names: &[String]) {
 
 /// The other methods a 405 answer to a GET of `path` allows (`Allow: POST, OPTIONS`), kept
 /// as operations of its shape; the writes among them are sent only with `--allow-writes`.
-fn allowed(found: &mut Vec<Operation>, path: &str, r: &crate::engine::Response) {
+/// A 405 that names no methods (an app's own 405 handler drops `Allow`) is kept in
+/// `unnamed`, to be asked with `OPTIONS`.
+fn allowed(
+    found: &mut Vec<Operation>,
+    unnamed: &mut Vec<String>,
+    path: &str,
+    r: &crate::engine::Response,
+) {
     if r.status != 405 {
         return;
     }
+    if r.header("allow").is_none() {
+        if !unnamed.iter().any(|u| u == path) && unnamed.len() < 16 {
+            unnamed.push(path.to_owned());
+        }
+        return;
+    }
     allowed_at(found, &crate::probe::seen_operation(path), r);
+}
+
+/// The paths whose 405 named no methods, asked with `OPTIONS` (Flask answers it with
+/// `Allow` whatever the app's 405 page does); a path that names none there either takes
+/// a POST (what a GET's 405 most often means: a login, a creation).
+async fn ask_options(p: &Probe, found: &mut Vec<Operation>, unnamed: &[String]) {
+    for path in unnamed {
+        let shape = crate::probe::seen_operation(path);
+        if let Some(ex) = send(p, Method::OPTIONS, path).await
+            && ex.response.ok()
+            && ex.response.header("allow").is_some()
+        {
+            allowed_at(found, &shape, &ex.response);
+            continue;
+        }
+        if !found
+            .iter()
+            .any(|o| o.method == "POST" && o.path == shape.path)
+        {
+            let mut op = Operation::new("POST", &shape.path, Origin::Seen);
+            op.params.clone_from(&shape.params);
+            found.push(op);
+        }
+    }
 }
 
 /// The writes an `Allow` header names, kept as operations of `shape`'s path (its
