@@ -154,7 +154,8 @@ Python prints bytes, `b'…'`). ZOO_SCHEME says where tokens go back: bearer (de
 …`), bare (`Authorization: …`, no scheme), header (`X-Auth-Token: …`), cookie (the login
 sets the token in an HttpOnly cookie `access_token_cookie` and its answer carries none),
 session (`X-Zoo-Session: …`, a header no list of usual ones holds: only the code says so),
-session-hint (the same, and refusals say `"hint": "send X-Zoo-Session"`).
+session-hint (the same, and refusals say `"hint": "send X-Zoo-Session"`), apikey
+(`Authorization: ApiKey …`, a scheme only the refusals' `WWW-Authenticate: ApiKey` names).
 ZOO_ME_PATH moves GET /api/me (named in the index at /api then, as `me`), so no usual
 path answers the caller's own profile; ZOO_LOOSE=1 adds GET /api/notices, named in the index,
 which serves any Authorization value of 16 characters or more (planted SC202): where tokens
@@ -388,6 +389,9 @@ def create_app():
             if name not in state["users"]:
                 if token_scheme == "session-hint":
                     return jsonify(error="authentication required", hint="send X-Zoo-Session"), 401
+                if token_scheme == "apikey":
+                    # The scheme only the refusal's WWW-Authenticate names.
+                    return jsonify(error="authentication required"), 401, {"WWW-Authenticate": 'ApiKey realm="zoo"'}
                 return jsonify(error="authentication required"), 401
             g.user = state["users"][name]
             return view(*args, **kwargs)

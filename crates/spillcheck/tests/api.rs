@@ -2022,6 +2022,17 @@ fn login_at_auth_and_tokens_sent_back_where_the_api_takes_them() {
         stderr(&out)
     );
     assert_users_in_and_profiles_crossed(&t, &report, "session-hint");
+    // Black box, a scheme word only the refusals' `WWW-Authenticate: ApiKey` names.
+    let t = zoo_for_users(&[("ZOO_SCHEME", "apikey")]);
+    let out = api_as_users(&t);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    assert!(
+        diags.contains("tokens go in `Authorization: ApiKey {token}`"),
+        "{diags}\n{}",
+        stderr(&out)
+    );
+    assert_users_in_and_profiles_crossed(&t, &report, "apikey");
 }
 
 #[test]
