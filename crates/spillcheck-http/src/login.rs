@@ -1719,6 +1719,13 @@ async fn log_in_for(
     session_wanted: bool,
 ) -> Result<LoggedIn, String> {
     let mut candidates: Vec<Operation> = login_forms(p).into_iter().map(|f| f.op).collect();
+    // A browser's form first: its session is kept while the API's own login is looked for,
+    // and rides beside that login's token (the pages behind the session get tested too).
+    candidates.sort_by_key(|op| {
+        !op.body
+            .as_ref()
+            .is_some_and(|b| b.content_type.contains("form"))
+    });
     // Token endpoints that take HTTP Basic (`POST /v1/auth/keys` under a `basicAuth`
     // scheme, `@basic_auth.login_required`), whatever their body.
     for op in p.ops.iter().map(|pr| &pr.op) {
@@ -1917,8 +1924,18 @@ async fn log_in_for(
                     session_login = Some(logged_in);
                     continue 'candidates;
                 }
-                if session_login.is_some() && logged_in.identity.session().is_none() {
-                    p.keep_session_cookies(&logged_in.identity, &web_cookies);
+                // The web form's session beside the token: its cookies win over same-named
+                // ones the API login set (a fresh session knows less of the browser's user).
+                if session_login.is_some() {
+                    let mut cookies = web_cookies.clone();
+                    if logged_in.cookie.is_none() {
+                        for (n, v) in ex.response.set_cookies() {
+                            if !cookies.iter().any(|(w, _)| *w == n) {
+                                cookies.push((n, v));
+                            }
+                        }
+                    }
+                    p.keep_session_cookies(&logged_in.identity, &cookies);
                 }
                 return Ok(logged_in);
             }

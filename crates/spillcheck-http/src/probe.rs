@@ -1728,11 +1728,27 @@ async fn identities(
     }
 
     // The tokens' claims tell who A and B are; a weak HMAC secret allows an expired copy.
+    // Each user's token, and the web session that rides beside it (a hybrid app's form
+    // login): a signed Flask session names its user too.
+    let sessions = |i: &crate::auth::Identity| -> Vec<String> {
+        let mut v = vec![i.token()];
+        if let Some(s) = i.session() {
+            v.extend(
+                s.split("; ")
+                    .filter_map(|c| c.split_once('=').map(|(_, v)| v.to_owned())),
+            );
+        }
+        v
+    };
     if let Some(user) = &p.user {
-        learn_claims(&mut p.own, &user.token());
+        for t in sessions(user) {
+            learn_claims(&mut p.own, &t);
+        }
     }
     if let Some(b) = &p.user_b {
-        learn_claims(&mut p.own_b, &b.token());
+        for t in sessions(b) {
+            learn_claims(&mut p.own_b, &t);
+        }
     }
     if let Some(user) = &p.user
         && let Ok(jwt) = Jwt::decode(&user.token())

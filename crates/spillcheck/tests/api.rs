@@ -1494,6 +1494,31 @@ fn a_token_login_beside_the_web_form_is_preferred_to_its_session() {
     );
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(!all.contains("alice-pw-7Qx!") && !all.contains("bob-pw-9Tz!"));
+    // With the code: the form's session rides beside the token, so the pages behind the
+    // session login are tested too (A's read of B's account page, whose ids each user's
+    // own session names), not set aside as browser routes.
+    let out = scan_zoo_as_users(&t, &[]);
+    let report = json(&out);
+    let diags = serde_json::to_string(&report["diagnostics"]).unwrap();
+    let got = found(&report);
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/api/users/{username}"),
+        "{got:?}\n{diags}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.0 == "SC210" && g.2 == "/web/accounts/{user_id}"),
+        "{got:?}\n{diags}"
+    );
+    assert!(
+        !got.iter().any(|g| g.2 == "/web/v2/accounts/{user_id}"),
+        "{got:?}"
+    );
+    assert!(
+        !diags.contains("GET /web/accounts") && !diags.contains("GET /dashboard"),
+        "{diags}"
+    );
 }
 
 #[test]
