@@ -472,6 +472,10 @@ fn login_rank(op: &Operation) -> (bool, bool, usize, usize) {
 fn login_forms(p: &Probe) -> Vec<Form> {
     let mut v = posts_named(p, LOGIN_NAMES, has_password);
     v.sort_by_key(|f| login_rank(&f.op));
+    // Then those whose known body names no password (a handler that reads the credentials
+    // from a nested object the code analysis saw as one field, `{"session": …}`): the
+    // usual shapes, and what their refusal names, are sent there last.
+    v.extend(posts_named(p, LOGIN_NAMES, |op| !has_password(op)));
     v
 }
 

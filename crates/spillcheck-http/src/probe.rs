@@ -180,7 +180,15 @@ impl Own {
 
     fn learn_key(&mut self, key: &str, v: &Value) {
         let n = spillcheck_core::vocab::normalize(key);
-        if matches!(n.as_str(), "id" | "pk" | "uuid" | "slug") || !discovery::is_id_key(key) {
+        // The caller's own group, by its name (`"org": "northfield"` in `/me`): the value
+        // of a path's `{org}`.
+        let tenant = matches!(
+            n.as_str(),
+            "org" | "organization" | "organisation" | "team" | "workspace" | "tenant" | "company"
+        ) && v.is_string();
+        if matches!(n.as_str(), "id" | "pk" | "uuid" | "slug")
+            || !(tenant || discovery::is_id_key(key))
+        {
             return;
         }
         let text = match v {
@@ -1918,7 +1926,23 @@ async fn learn(
     let mut links: Vec<Probed> = Vec::new();
     // Links to operations with side effects, never sent.
     let mut aside_links: Vec<(Operation, String)> = Vec::new();
-    for wave in [first_wave, second_wave, by_path] {
+    // Operations with path parameters in waves by how many they take: a nested listing
+    // (`/orgs/{org}/plots`) answers before its items (`/orgs/{org}/plots/{plot_id}`) are
+    // filled, so their ids are the ones it listed.
+    let mut waves = vec![first_wave, second_wave];
+    for op in by_path {
+        let n = op.path_params().count();
+        let joins = waves.len() > 2
+            && waves
+                .last()
+                .and_then(|w| w.first())
+                .is_some_and(|o| o.path_params().count() == n);
+        match waves.last_mut() {
+            Some(last) if joins => last.push(op),
+            _ => waves.push(vec![op]),
+        }
+    }
+    for wave in waves {
         let wave: Vec<Probed> = wave
             .into_iter()
             .map(|op| {

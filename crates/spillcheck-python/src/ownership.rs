@@ -805,6 +805,15 @@ fn children_unbound_to_checked_parent<'a>(
         return None;
     }
     let child_names: NameSet<'_> = std::iter::once(*child).collect();
+    // A statement scoped by the caller that names the child too (`SELECT id FROM bookings
+    // WHERE id = :bid AND plot_id = :pid AND user_id = :uid`, refused when it finds
+    // nothing) checks the child itself: what follows by its id alone is the caller's.
+    if sites
+        .iter()
+        .any(|c| covered(c) && call_reads_any(c, &child_names))
+    {
+        return None;
+    }
     let mut loose = Vec::new();
     for c in sites.iter().copied().filter(|c| !covered(c)) {
         if !call_reads_any(c, &child_names) || call_reads_any(c, &bound) {

@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known false positives and how confidence is decided
-    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created, and those in A's own listing of cards that B's listing of the same path does not show), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), people a path shows each caller for their own group (A and B read the same path and see disjoint sets of other people, none of them the other user: each company's drivers, each team's contacts), what sits under an object A's listing of its collection shows and B's does not (`/drivers/drv_k3m81`, a driver of A's company), the contact numbers and addresses of places the public visits (records with opening hours, or in a collection of clinics, branches, stores, offices, locations), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
+    /// Confirmed when A's identity is known (token claims, `/me`) or the caller is anonymous; likely otherwise. Not reported: A's own emails and phones, A's own card numbers (those in the answers to what A created, and those in A's own listing of cards that B's listing of the same path does not show), values A's own request carried (a write that echoes what A sent) and values any of A's writes in the scan carried (an address the scan gave A's profile), third parties' data in what A keeps under A's own account (`/users/alice/contacts`, `/me/addresses`: only another user's, such as B's email among A's followers, counts there), records whose owner fields (`owner_id`, `user_id`, `created_by`, `author_id`) all name A (a CRM's customers A keeps, their emails and phones), people a path shows each caller for their own group (A and B read the same path and see disjoint sets of other people, none of them the other user: each company's drivers, each team's contacts), what sits under an object A's listing of its collection shows and B's does not (`/drivers/drv_k3m81`, a driver of A's company), the contact numbers and addresses of places the public visits (records with opening hours, or in a collection of clinics, branches, stores, offices, locations), the contact an author published in a post of their own (a record with a title, a text and its author or date: a notice's `contact`, `contact_email`, `reply_to`), and, while A's identity is unknown, a single address (two distinct ones are needed). Any personal data served to an anonymous caller counts. With `--allow-writes`, the scan's account of another kind (a merchant) that sends a write filled from another user's record (a card's number and CVV from B's answers) also sends it once with the field that proves possession wrong (CVV, CVC, PIN, expiry, one-time code: every digit moved by one); the refusal is reported, confirmed, when it still shows that record: two of its fields by name (`card_balance` for `balance`) and value, other than those sent, one not an id and one a number or a text of six characters or more (booleans never count).
     ///
     /// ## Fix
     /// Use a public serializer for other users' records.
@@ -315,6 +315,28 @@ fn names_a_place(collection: &str) -> bool {
     )
 }
 
+/// A record someone wrote for others to read: a title, a text and who posted it or when
+/// (`{"title", "body", "author", "posted_at", "contact"}`: a notice, a listing, an ad).
+fn authored_post(m: &serde_json::Map<String, Value>) -> bool {
+    let has = |words: &[&str]| {
+        m.keys().any(|k| {
+            let n = spillcheck_core::vocab::normalize(k);
+            words.iter().any(|w| n == *w)
+        })
+    };
+    has(&["title", "subject", "headline"])
+        && has(&["body", "text", "content", "description", "message", "details"])
+        && has(&[
+            "author", "postedby", "postedat", "createdby", "publishedat", "poster", "authorname",
+        ])
+}
+
+/// A field an author fills to be reached (`contact`, `contact_email`, `reply_to`).
+fn published_contact(key: &str) -> bool {
+    let n = spillcheck_core::vocab::normalize(key);
+    n.starts_with("contact") || n == "replyto"
+}
+
 /// A key only a place's record has: its opening hours.
 fn opening_hours_key(key: &str) -> bool {
     matches!(
@@ -331,9 +353,11 @@ fn without_places(json: &Value, collection: &str) -> Value {
     match json {
         Value::Object(m) => {
             let place = names_a_place(collection) || m.keys().any(|k| opening_hours_key(k));
+            let post = authored_post(m);
             Value::Object(
                 m.iter()
                     .filter(|(_, v)| !place || v.is_object() || v.is_array())
+                    .filter(|(k, v)| !(post && !v.is_object() && !v.is_array() && published_contact(k)))
                     .map(|(k, v)| (k.clone(), without_places(v, k)))
                     .collect(),
             )
@@ -511,6 +535,13 @@ mod tests {
         let owners = serde_json::json!([{"name": "Carol", "phone": "+44 7700 900124",
             "hours": 8}]);
         assert_eq!(foreign(&without_places(&owners, "owners"), &own, true).len(), 1);
+        // A notice's author published how to reach them; the author's record elsewhere
+        // is still personal data.
+        let notices = serde_json::json!({"notices": [{"title": "Seed swap", "body": "Saturday.",
+            "author": "Carol", "posted_at": "2026-02-22", "contact": "carol@north.test"}]});
+        assert!(foreign(&without_places(&notices, "notices"), &own, true).is_empty());
+        let member = serde_json::json!({"name": "Carol", "contact": "carol@north.test"});
+        assert_eq!(foreign(&without_places(&member, "members"), &own, true).len(), 1);
     }
 
     #[test]
