@@ -2752,6 +2752,27 @@ mod tests {
     }
 
     #[test]
+    fn the_callers_own_group_fills_its_place_in_a_path() {
+        // `/me` names the caller's organisation by its slug; the description's example
+        // (`northfield`) is someone else's for user B.
+        let mut own = Own::default();
+        learn_own(
+            &mut own,
+            &serde_json::json!({"username": "bob", "org": "southmead", "team": {"id": 3}}),
+        );
+        assert_eq!(own.values_for("org"), ["southmead"]);
+        let mut op = Operation::new("GET", "/v1/orgs/{org}/plots", Origin::OpenApi);
+        op.params[0].example = Some(serde_json::json!("northfield"));
+        assert_eq!(
+            fill(&op, &SeenIds::default(), &own),
+            "/v1/orgs/southmead/plots"
+        );
+        // A word that is no group (`name`) stays unlearnt.
+        learn_own(&mut own, &serde_json::json!({"name": "Bob H"}));
+        assert!(own.values_for("name").is_empty());
+    }
+
+    #[test]
     fn paths_fit_templates() {
         assert_eq!(template_fit("/api/users/{id}", "/api/users/3"), Some(2));
         assert_eq!(template_fit("/api/users/{id}", "/api/users/3/x"), None);
