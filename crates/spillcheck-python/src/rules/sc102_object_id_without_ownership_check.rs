@@ -8,6 +8,10 @@ declare_rule! {
     /// ## What it finds
     /// A route takes an object id from the path or query (`/notes/<int:note_id>`), uses it to load a record (SQL, an ORM `get`, a helper that queries by its argument) and returns or changes it, without ever comparing the record's owner with the caller's identity (`g.user`, `current_user`, `get_jwt_identity()`, the token's `sub`).
     ///
+    /// Path parameters handed in as one model (flask-openapi3's `def get_visit(path:
+    /// VisitPath)`, read as `path.visit_id`) are the route's ids; such request models
+    /// (`path`, `query`, `body`) are never taken for the caller a decorator injects.
+    ///
     /// ## Why it matters
     /// This is Broken Object Level Authorization (IDOR), the first risk of the OWASP API Top 10: any authenticated user can read or change every other user's records by changing a number in the URL.
     ///
@@ -67,7 +71,10 @@ declare_rule! {
     /// (`db.session.get(Invoice, invoice_id)`) is reported: the caller's customer with
     /// another user's invoice id reads the other's invoice. The child is bound to the
     /// checked parent by a filter on both, a read through the parent's relationship, a
-    /// comparison of the two or a link between them (`customer.tags.remove(tag)`). A
+    /// comparison of the two or a link between them (`customer.tags.remove(tag)`), or a
+    /// statement scoped by the caller that names the child too (`SELECT id FROM bookings
+    /// WHERE id = :bid AND plot_id = :pid AND user_id = :uid`, refused when it finds
+    /// nothing), after which the child's id alone is the caller's. A
     /// permission helper's answer kept in a name and refused on (`ok, _ =
     /// check_item_access(refcode)`, `if not ok: return …, 404`) is a check too.
     ///

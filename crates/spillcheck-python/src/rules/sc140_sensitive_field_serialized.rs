@@ -40,6 +40,10 @@ declare_rule! {
     /// a response schema built on the create request's schema reads back the `client_secret`
     /// the request took. Fields its `class Meta` excludes or makes `load_only`, `load_only`
     /// fields, a POST (a creation handing its caller the secret it made) and a login are not.
+    /// Flask-RESTX's models are schemas too: a dict of fields under a name (`user_out =
+    /// ns.model("User", {"password_hash": fields.String, ...})`, `ns.inherit(...)` adding to a
+    /// parent model) answered through `@ns.marshal_with(user_out)` or `@marshal_list_with`;
+    /// `@ns.response(200, "OK", user_out)` only documents it and is not reported.
     ///
     /// A person's email address is reported too where a serialization schema shows it of
     /// other people: a marshmallow schema that dumps `email` nested in another schema as
@@ -49,6 +53,11 @@ declare_rule! {
     /// no person (an order's own `contact`) and pages of the people themselves
     /// (`UserCollectionSchema.users`: a user listing, whose callers the route decides) are
     /// not reported.
+    ///
+    /// A handler that answers such a comprehension over a model's table itself (`{c.name:
+    /// getattr(m, c.name) for c in Member.__table__.columns if c.name not in ("email",
+    /// "phone")}`) is reported when a secret column stays in: a `not in` list leaves out
+    /// the names it quotes, an `in` list keeps only those.
     ///
     /// A model method that dumps every column (`{c.name: getattr(self, c.name) for c in
     /// self.__table__.columns}`, a loop over `inspect(self).mapper.column_attrs`, `return
@@ -1091,6 +1100,82 @@ fn calls_on_record(
     calls
 }
 
+/// `SC140` in a handler itself: a dict comprehension over a model's columns
+/// (`{c.name: getattr(m, c.name) for c in Member.__table__.columns if c.name not in
+/// ("email", "phone")}`) that leaves a secret column in: the names a `not in` / `!=`
+/// condition quotes are left out, and a condition that keeps listed names (`in (...)`)
+/// keeps only those.
+fn check_route_column_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Finding>) {
+    for site in &cx.model.routes {
+        let file = &cx.files[site.file_index];
+        if file.is_test || site.route.methods.iter().all(|m| m == "POST") {
+            continue;
+        }
+        let mut hit: Option<(ruff_text_size::TextRange, String, String)> = None;
+        exprs_in(&site.func.body, &mut |e| {
+            let Expr::DictComp(d) = e else { return };
+            if hit.is_some() {
+                return;
+            }
+            let [generator] = d.generators.as_slice() else {
+                return;
+            };
+            let iter = &file.text[generator.iter.range()];
+            let Some(model) = iter
+                .strip_suffix(".__table__.columns")
+                .or_else(|| iter.strip_suffix(".__table__.columns.values()"))
+                .and_then(|m| m.rsplit('.').next())
+                .filter(|m| m.starts_with(|c: char| c.is_ascii_uppercase()))
+            else {
+                return;
+            };
+            let Some(fields) = cx.data_models.fields(&crate::facts::model_key(model)) else {
+                return;
+            };
+            let conditions: Vec<&str> = generator
+                .ifs
+                .iter()
+                .map(|c| &file.text[c.range()])
+                .collect();
+            let quoted = |f: &str| {
+                conditions
+                    .iter()
+                    .any(|c| c.contains(&format!("\"{f}\"")) || c.contains(&format!("'{f}'")))
+            };
+            let keeps_listed = conditions
+                .iter()
+                .any(|c| c.contains(" in ") && !c.contains(" not in "));
+            let left_out_by_others = conditions
+                .iter()
+                .any(|c| !(c.contains(" in ") || c.contains("!=")));
+            if left_out_by_others {
+                return;
+            }
+            if let Some(secret) = fields.iter().find(|f| {
+                spillcheck_core::vocab::is_secret_field(f)
+                    && if keeps_listed { quoted(f) } else { !quoted(f) }
+            }) {
+                hit = Some((e.range(), model.to_owned(), secret.clone()));
+            }
+        });
+        let Some((at, model, secret)) = hit else {
+            continue;
+        };
+        let method = site.route.methods.first().map_or("GET", String::as_str);
+        findings.push(
+            Finding::new(
+                &SC140,
+                format!(
+                    "`{method} {}` answers every column of `{model}` its comprehension does not leave out, `{secret}` among them",
+                    site.route.path
+                ),
+            )
+            .at(file.location(at))
+            .on_route(method, &site.route.path),
+        );
+    }
+}
+
 /// `SC140`: a model method that dumps every column (`{c.name: getattr(self, c.name) for c
 /// in self.__table__.columns}`), called by a route on a model (that class or one built on
 /// it that keeps the method) with a secret column: the hash or token goes with every
@@ -1524,6 +1609,7 @@ impl crate::rules::Rule for Check {
         check_schemas(cx.summary, findings);
         check_store_answers(cx, findings);
         check_column_dumps(cx, findings);
+        check_route_column_dumps(cx, findings);
         check_schema_dumps(cx, findings);
     }
 
