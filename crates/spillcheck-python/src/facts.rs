@@ -1128,14 +1128,33 @@ pub(crate) fn call_models(call: &ast::ExprCall) -> Vec<String> {
     }
     let capitalized = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase());
     // SQLAlchemy's session under a class-like name (`Session.get(Visit, i)`,
-    // `SessionLocal.execute(select(Visit))`): the model is the argument, not the receiver.
+    // `SessionLocal.execute(select(Visit))`, `Session.query(Invoice).filter_by(...)`): the
+    // model is the argument of the call made on it, not the receiver. (A model named
+    // `Session` is queried through an attribute: `Session.query.filter_by(...)`.)
     let session_call = |root: &str| {
-        root.contains("Session")
-            && call.arguments.args.first().is_some_and(|a| match a {
-                Expr::Name(n) => capitalized(n.id.as_str()),
-                Expr::Call(_) => true,
-                _ => false,
-            })
+        if !root.contains("Session") {
+            return false;
+        }
+        let mut at: &ast::ExprCall = call;
+        loop {
+            let Expr::Attribute(a) = at.func.as_ref() else {
+                return false;
+            };
+            match a.value.as_ref() {
+                Expr::Name(_) => break,
+                Expr::Call(inner) => at = inner,
+                Expr::Attribute(x) => match x.value.as_ref() {
+                    Expr::Call(inner) => at = inner,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        at.arguments.args.first().is_some_and(|a| match a {
+            Expr::Name(n) => capitalized(n.id.as_str()),
+            Expr::Call(_) => true,
+            _ => false,
+        })
     };
     if let Expr::Attribute(a) = call.func.as_ref()
         && let Some(d) = dotted(&a.value)
