@@ -589,6 +589,10 @@ fn scoped_by_owner<'a>(
                 for a in &c.arguments.args {
                     compares(a, or, out);
                 }
+                // Down the chain it is called on: `select(Visit).where(…).order_by(…)`.
+                if let Expr::Attribute(a) = c.func.as_ref() {
+                    compares(&a.value, in_or, out);
+                }
             }
             Expr::UnaryOp(u) => compares(&u.operand, in_or, out),
             _ => {}
@@ -608,9 +612,27 @@ fn scoped_by_owner<'a>(
         if !sides.iter().any(|s| involves_identity(s, identity)) {
             continue;
         }
+        // The caller's own id (`g.member.id`, `get_jwt_identity()`, `claims["sub"]`): a
+        // model's `…_id` column matched with it is that model's owner, whatever its name
+        // (`Visit.host_id == g.member.id`, `Loan.patron_id == me.id`).
+        let caller_id = |x: &Expr| {
+            involves_identity(x, identity)
+                && match x {
+                    Expr::Attribute(a) => a.attr.as_str() == "id",
+                    Expr::Call(_) | Expr::Name(_) => true,
+                    Expr::Subscript(sub) => crate::ast_util::str_value(&sub.slice)
+                        .is_some_and(|k| matches!(k, "id" | "sub" | "user_id")),
+                    _ => false,
+                }
+        };
+        let by_caller_id = sides.iter().any(|x| caller_id(x));
         for s in &sides {
             if let Expr::Attribute(at) = s
-                && is_owner_field(at.attr.as_str())
+                && (is_owner_field(at.attr.as_str())
+                    || by_caller_id
+                        && at.attr.as_str().ends_with("_id")
+                        && matches!(at.value.as_ref(), Expr::Name(n)
+                            if n.id.as_str().starts_with(|ch: char| ch.is_ascii_uppercase())))
             {
                 match at.value.as_ref() {
                     Expr::Name(n)

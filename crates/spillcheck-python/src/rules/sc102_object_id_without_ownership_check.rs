@@ -33,7 +33,9 @@ declare_rule! {
     /// The finding is `likely` only with evidence that the object is private: its model
     /// or table has an owner field (`user_id`, `owner_id`, `author_id`…, or the tenant of a multi-tenant app: `company`, `tenant_id`, `org_id`) and the route changes
     /// or deletes it, returns private or secret fields, or another route of the app reads
-    /// that model only for its owner (a query scoped by the caller); or the object is a
+    /// that model only for its owner (a query scoped by the caller: an owner field, or any
+    /// `…_id` column of the model matched with the caller's own id, `Visit.host_id ==
+    /// g.member.id`, also down the chain the query is built in); or the object is a
     /// person's record and the route returns private fields (phone, address, a password
     /// hash), or the id the client sends is itself the owner key of an owned table
     /// (`?account_number=` selecting `transactions` whose `from_account` is the owner).
