@@ -1051,28 +1051,51 @@ pub(crate) fn seen_operation_under_named(
 }
 
 pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
+    fill_nth(op, seen, own, 0).unwrap_or_default()
+}
+
+/// [`fill`] with the `nth` value learnt for the last path parameter (0: the first); `None`
+/// when fewer were learnt.
+pub(crate) fn fill_nth(op: &Operation, seen: &SeenIds, own: &Own, nth: usize) -> Option<String> {
     let mut values = BTreeMap::new();
+    let last = op.path_params().last().map(|p| p.name.clone());
     for p in op.path_params() {
         let example = || p.example.as_ref().map(discovery::value_text);
+        let skip = if Some(&p.name) == last.as_ref() {
+            nth
+        } else {
+            0
+        };
         // Only values of the shape the description gives (`^apt-[0-9a-f]{8}$`): a record's
         // other ids (its pet's UUID) name no appointment.
         let learnt = || {
+            let prefix = op
+                .path
+                .split(&format!("{{{}}}", p.name))
+                .next()
+                .unwrap_or("");
             own.values_for(&p.name)
                 .iter()
-                .find(|v| p.admits(v))
                 .cloned()
-                .or_else(|| {
-                    let prefix = op
-                        .path
-                        .split(&format!("{{{}}}", p.name))
-                        .next()
-                        .unwrap_or("");
+                .chain(
                     seen.candidates(&p.name, prefix)
                         .iter()
-                        .map(discovery::value_text)
-                        .find(|v| p.admits(v))
+                        .map(discovery::value_text),
+                )
+                .filter(|v| p.admits(v))
+                .fold(Vec::<String>::new(), |mut acc, v| {
+                    if !acc.contains(&v) {
+                        acc.push(v);
+                    }
+                    acc
                 })
+                .into_iter()
+                .nth(skip)
         };
+        if skip > 0 {
+            values.insert(p.name.clone(), learnt()?);
+            continue;
+        }
         // A link's value is one the server showed; a description's example is often a
         // placeholder (`shp_7Kq2`, `123`) that names no record: what the API answered
         // comes first.
@@ -1141,7 +1164,7 @@ pub(crate) fn fill(op: &Operation, seen: &SeenIds, own: &Own) -> String {
         path.push('?');
         path.push_str(&query.join("&"));
     }
-    path
+    Some(path)
 }
 
 /// A list for a diagnostic: the first twelve, then how many more.
@@ -1989,6 +2012,40 @@ async fn learn(
                 *answer = Some(ex);
             }
         }
+        // An item read A is refused (403, 404) at the first id its collection listed (a
+        // public listing whose first record is another's: a station A is no member of):
+        // the next two learnt ids, until one answers.
+        for (pr, answer) in wave.iter_mut().zip(answers.iter_mut()) {
+            if pr.op.path_params().count() == 0
+                || !answer
+                    .as_ref()
+                    .is_some_and(|x| matches!(x.response.status, 403 | 404))
+            {
+                continue;
+            }
+            for nth in 1..=2 {
+                let Some(path) = fill_nth(&pr.op, &seen, &p.own, nth) else {
+                    break;
+                };
+                if path == pr.path {
+                    continue;
+                }
+                let probed = Probed {
+                    op: pr.op.clone(),
+                    path: path.clone(),
+                    user: None,
+                    anon: None,
+                };
+                if let Some(ex) = baseline(p, &probed).await
+                    && ex.response.ok()
+                    && !inspect::failure_body(&ex.response)
+                {
+                    pr.path = path;
+                    *answer = Some(ex);
+                    break;
+                }
+            }
+        }
         if let Some(b) = &p.user_b
             && wave.iter().all(|pr| pr.op.path_params().count() == 0)
         {
@@ -2770,6 +2827,24 @@ mod tests {
         // A word that is no group (`name`) stays unlearnt.
         learn_own(&mut own, &serde_json::json!({"name": "Bob H"}));
         assert!(own.values_for("name").is_empty());
+    }
+
+    #[test]
+    fn the_next_listed_id_when_the_first_is_refused() {
+        // A public listing whose first station is another's: the retry takes the next.
+        let mut seen = SeenIds::default();
+        seen.learn(
+            "/api/stations",
+            &serde_json::json!([{"id": 2, "code": "GRM"}, {"id": 1, "code": "KST"}]),
+        );
+        let op = Operation::new("GET", "/api/stations/{station_id}/members", Origin::OpenApi);
+        let own = Own::default();
+        assert_eq!(fill(&op, &seen, &own), "/api/stations/2/members");
+        assert_eq!(
+            fill_nth(&op, &seen, &own, 1).as_deref(),
+            Some("/api/stations/1/members")
+        );
+        assert_eq!(fill_nth(&op, &seen, &own, 2), None);
     }
 
     #[test]
