@@ -1100,6 +1100,20 @@ fn calls_on_record(
     calls
 }
 
+/// An `SC140` finding on a route's first method, at `at` in its file, with the message
+/// `message` makes of the method and the path.
+fn route_finding(
+    site: &crate::model::RouteSite<'_>,
+    file: &SourceFile,
+    at: ruff_text_size::TextRange,
+    message: &dyn Fn(&str, &str) -> String,
+) -> Finding {
+    let method = site.route.methods.first().map_or("GET", String::as_str);
+    Finding::new(&SC140, message(method, &site.route.path))
+        .at(file.location(at))
+        .on_route(method, &site.route.path)
+}
+
 /// `SC140` in a handler itself: a dict comprehension over a model's columns
 /// (`{c.name: getattr(m, c.name) for c in Member.__table__.columns if c.name not in
 /// ("email", "phone")}`) that leaves a secret column in: the names a `not in` / `!=`
@@ -1161,18 +1175,11 @@ fn check_route_column_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec
         let Some((at, model, secret)) = hit else {
             continue;
         };
-        let method = site.route.methods.first().map_or("GET", String::as_str);
-        findings.push(
-            Finding::new(
-                &SC140,
-                format!(
-                    "`{method} {}` answers every column of `{model}` its comprehension does not leave out, `{secret}` among them",
-                    site.route.path
-                ),
+        findings.push(route_finding(site, file, at, &|method, path| {
+            format!(
+                "`{method} {path}` answers every column of `{model}` its comprehension does not leave out, `{secret}` among them"
             )
-            .at(file.location(at))
-            .on_route(method, &site.route.path),
-        );
+        }));
     }
 }
 
@@ -1495,18 +1502,9 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
         } else {
             format!(" (declared in `{declared}`, which it extends)")
         };
-        let method = site.route.methods.first().map_or("GET", String::as_str);
-        findings.push(
-            Finding::new(
-                &SC140,
-                format!(
-                    "`{method} {}` answers with `{schema}`, which dumps `{field}`{whose}",
-                    site.route.path
-                ),
-            )
-            .at(file.location(at))
-            .on_route(method, &site.route.path),
-        );
+        findings.push(route_finding(site, file, at, &|method, path| {
+            format!("`{method} {path}` answers with `{schema}`, which dumps `{field}`{whose}")
+        }));
     }
 }
 
