@@ -2133,6 +2133,25 @@ mod spec_page_tests {
         let remote = r#"{"url": "https://petstore.swagger.io/v2/swagger.json"}"#;
         assert!(spec_urls_in_page(remote, "/docs").is_empty());
     }
+
+    #[test]
+    fn descriptions_are_looked_for_where_the_code_and_its_versions_say() {
+        use super::{Operation, Origin, description_places};
+        let code = vec![
+            Operation::new("GET", "/v1/openapi.yaml", Origin::Source),
+            Operation::new("GET", "/v3/orgs/{org}/plots", Origin::Source),
+        ];
+        let places = description_places(&code);
+        assert_eq!(places[0], "/v1/openapi.yaml");
+        assert!(places.contains(&"/openapi.json".to_owned()));
+        assert!(places.contains(&"/v3/openapi.yaml".to_owned()));
+        assert!(places.contains(&"/api/v2/swagger.json".to_owned()));
+        // A description's Basic scheme marks the operations under it.
+        let spec = r#"{"openapi": "3.0.0", "components": {"securitySchemes": {"basicAuth": {"type": "http", "scheme": "basic"}, "key": {"type": "apiKey", "in": "header", "name": "Authorization"}}}, "paths": {"/v1/auth/keys": {"post": {"security": [{"basicAuth": []}]}}, "/v1/me": {"get": {"security": [{"key": []}]}}}}"#;
+        let ops = super::parse_openapi(spec).unwrap();
+        assert!(ops.iter().any(|o| o.path == "/v1/auth/keys" && o.basic));
+        assert!(ops.iter().any(|o| o.path == "/v1/me" && !o.basic));
+    }
 }
 
 #[cfg(test)]

@@ -2498,6 +2498,17 @@ mod tests {
     }
 
     #[test]
+    fn a_token_endpoint_that_takes_basic_is_sent_basic_first() {
+        let c = Credentials::parse("alice:pw", "--user").unwrap();
+        let mut op = Operation::new("POST", "/v1/auth/keys", crate::discovery::Origin::OpenApi);
+        assert!(issues_credentials(&op.path));
+        assert_ne!(shapes(&op, &c).first(), Some(&Shape::Basic));
+        op.basic = true;
+        assert_eq!(shapes(&op, &c).first(), Some(&Shape::Basic));
+        assert!(!issues_credentials("/v1/orgs/{org}/bookings"));
+    }
+
+    #[test]
     fn a_refusal_that_names_nested_fields_gives_the_shape() {
         let c = Credentials::parse("alice:pw", "--user").unwrap();
         let body = |s: Option<Shape>| match s {
@@ -2517,6 +2528,14 @@ mod tests {
                 &c
             )),
             serde_json::json!({"auth": {"email": "alice", "password": "pw"}})
+        );
+        // Any secret word, under any wrapper, with the account field the refusal names.
+        assert_eq!(
+            body(nested_shape(
+                r#"{"error": "session.login and session.secret are required"}"#,
+                &c
+            )),
+            serde_json::json!({"session": {"login": "alice", "secret": "pw"}})
         );
         // A flat field named in the refusal gives no nesting.
         assert!(nested_shape(r#"{"error": "password is required"}"#, &c).is_none());

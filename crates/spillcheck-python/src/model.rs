@@ -3374,13 +3374,17 @@ fn push_classful_routes<'a>(
                     continue;
                 }
                 seen.push(name);
-                let args: String = f
+                let mut args = String::new();
+                for p in f
                     .parameters
                     .iter_non_variadic_params()
                     .skip(1)
                     .filter(|p| p.default.is_none())
-                    .map(|p| format!("/<{}>", p.parameter.name.as_str()))
-                    .collect();
+                {
+                    args.push_str("/<");
+                    args.push_str(p.parameter.name.as_str());
+                    args.push('>');
+                }
                 let slash = |rule: String| {
                     if trailing && !rule.ends_with('/') {
                         format!("{rule}/")

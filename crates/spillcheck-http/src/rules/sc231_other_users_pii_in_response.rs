@@ -357,7 +357,7 @@ fn without_places(json: &Value, collection: &str) -> Value {
             Value::Object(
                 m.iter()
                     .filter(|(_, v)| !place || v.is_object() || v.is_array())
-                    .filter(|(k, v)| !(post && !v.is_object() && !v.is_array() && published_contact(k)))
+                    .filter(|(k, v)| !post || v.is_object() || v.is_array() || !published_contact(k))
                     .map(|(k, v)| (k.clone(), without_places(v, k)))
                     .collect(),
             )
