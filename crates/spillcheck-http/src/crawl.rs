@@ -610,14 +610,7 @@ async fn ask_options(p: &Probe, found: &mut Vec<Operation>, unnamed: &[String]) 
             allowed_at(found, &shape, &ex.response);
             continue;
         }
-        if !found
-            .iter()
-            .any(|o| o.method == "POST" && o.path == shape.path)
-        {
-            let mut op = Operation::new("POST", &shape.path, Origin::Seen);
-            op.params.clone_from(&shape.params);
-            found.push(op);
-        }
+        keep_new(found, write_of("POST", &shape));
     }
 }
 
@@ -627,13 +620,25 @@ fn allowed_at(found: &mut Vec<Operation>, shape: &Operation, r: &crate::engine::
     for op in allowed_writes(shape, r) {
         // Those with side effects too (`DELETE /api/session`, a logout): the scan sets
         // them aside ([`blind`]), and SC263 sends a logout last.
-        if !found
-            .iter()
-            .any(|o| o.method == op.method && o.path == op.path)
-        {
-            found.push(op);
-        }
+        keep_new(found, op);
     }
+}
+
+/// Adds `op` unless an operation of its method and path is there already.
+fn keep_new(found: &mut Vec<Operation>, op: Operation) {
+    if !found
+        .iter()
+        .any(|o| o.method == op.method && o.path == op.path)
+    {
+        found.push(op);
+    }
+}
+
+/// A write of `method` at `shape`'s path, with its parameters (their examples kept).
+fn write_of(method: &str, shape: &Operation) -> Operation {
+    let mut op = Operation::new(method, &shape.path, Origin::Seen);
+    op.params.clone_from(&shape.params);
+    op
 }
 
 /// The writes (`POST`, `PUT`, `PATCH`, `DELETE`) an answer's `Allow` header names, as
@@ -646,11 +651,7 @@ pub(crate) fn allowed_writes(shape: &Operation, r: &crate::engine::Response) -> 
         .split(',')
         .map(|m| m.trim().to_ascii_uppercase())
         .filter(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
-        .map(|method| {
-            let mut op = Operation::new(&method, &shape.path, Origin::Seen);
-            op.params.clone_from(&shape.params);
-            op
-        })
+        .map(|method| write_of(&method, shape))
         .collect()
 }
 

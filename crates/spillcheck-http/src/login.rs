@@ -1238,8 +1238,6 @@ const COMMON_OWN_READS: &[&str] = &[
 /// (Flask-HTTPAuth's classic `GET /api/token`).
 const COMMON_TOKEN_GETS: &[&str] = &["/api/token", "/api/tokens", "/api/auth/token", "/token"];
 
-/// Whether a GET operation hands out tokens for HTTP Basic credentials: its last segment
-/// names a token (`/api/token`, `/api/projects/{project_id}/token`, `/auth-token`).
 /// A path whose last segment names what a login hands out or opens: a token, a key, a
 /// session (`/v1/auth/keys`, `/api/tokens`, `/login`).
 fn issues_credentials(path: &str) -> bool {
@@ -1251,6 +1249,8 @@ fn issues_credentials(path: &str) -> bool {
         )
 }
 
+/// Whether a GET operation hands out tokens for HTTP Basic credentials: its last segment
+/// names a token (`/api/token`, `/api/projects/{project_id}/token`, `/auth-token`).
 fn token_get(op: &Operation) -> bool {
     op.method == "GET"
         && matches!(

@@ -1993,17 +1993,7 @@ async fn learn(
             }) {
                 continue;
             }
-            let again = baseline(
-                p,
-                &Probed {
-                    op: pr.op.clone(),
-                    path: bare.clone(),
-                    user: None,
-                    anon: None,
-                },
-            )
-            .await;
-            if let Some(ex) = again
+            if let Some(ex) = baseline_at(p, &pr.op, &bare).await
                 && ex.response.ok()
                 && !inspect::failure_body(&ex.response)
                 && !inspect::holds_no_data(&ex.response)
@@ -2030,13 +2020,7 @@ async fn learn(
                 if path == pr.path {
                     continue;
                 }
-                let probed = Probed {
-                    op: pr.op.clone(),
-                    path: path.clone(),
-                    user: None,
-                    anon: None,
-                };
-                if let Some(ex) = baseline(p, &probed).await
+                if let Some(ex) = baseline_at(p, &pr.op, &path).await
                     && ex.response.ok()
                     && !inspect::failure_body(&ex.response)
                 {
@@ -2551,10 +2535,15 @@ fn without_made_up_query(pr: &Probed) -> Option<String> {
 }
 
 async fn baseline(p: &Probe, pr: &Probed) -> Option<Arc<Exchange>> {
-    if !pr.op.is_read() || pr.op.method != "GET" {
+    baseline_at(p, &pr.op, &pr.path).await
+}
+
+/// [`baseline`] of `op` at another concrete `path`.
+async fn baseline_at(p: &Probe, op: &Operation, path: &str) -> Option<Arc<Exchange>> {
+    if !op.is_read() || op.method != "GET" {
         return None;
     }
-    let req = p.request("user A", Method::GET, &pr.path);
+    let req = p.request("user A", Method::GET, path);
     match &p.user {
         Some(user) => p.send_as(user, req).await.ok(),
         None => p.anon(req).await.ok(),

@@ -1026,10 +1026,9 @@ pub(crate) fn completed_body(
                 add(&mut out, k);
             }
         });
-    }
-    // Pydantic's errors (flask-openapi3, FastAPI): `{"type": "missing", "loc": ["body",
-    // "desk"], "msg": "Field required"}`: the field is the last name of the location.
-    if let Ok(json) = serde_json::from_str::<Value>(&text) {
+        // Pydantic's errors (flask-openapi3, FastAPI): `{"type": "missing", "loc":
+        // ["body", "desk"], "msg": "Field required"}`: the field is the last name of the
+        // location.
         for name in pydantic_missing(&json) {
             add(&mut out, &name);
         }

@@ -2838,12 +2838,8 @@ fn injected_identity(
             raw.func.parameters.iter_non_variadic_params().collect();
         for p in &plain[..plain.len() - defaults.min(plain.len())] {
             let n = p.parameter.name.as_str();
-            // flask-openapi3 hands the request's parts as models (`path: VisitPath`,
-            // `body: VisitIn`): what the client sent, not who it is.
-            let request_part =
-                matches!(n, "path" | "query" | "body" | "header" | "cookie" | "form")
-                    && p.parameter.annotation.is_some();
-            if n != "self" && n != "cls" && !request_part && !params.iter().any(|q| q.name == n) {
+            if n != "self" && n != "cls" && !request_part(p) && !params.iter().any(|q| q.name == n)
+            {
                 identity.push(n.to_owned());
             }
         }
@@ -2852,6 +2848,15 @@ fn injected_identity(
         identity.extend(summaries.identity_g_attrs.iter().cloned());
     }
     identity
+}
+
+/// A handler parameter holding one part of the request as a model, as flask-openapi3
+/// hands them (`path: VisitPath`, `body: VisitIn`): what the client sent, not who it is.
+pub(crate) fn request_part(p: &ast::ParameterWithDefault) -> bool {
+    matches!(
+        p.parameter.name.as_str(),
+        "path" | "query" | "body" | "header" | "cookie" | "form"
+    ) && p.parameter.annotation.is_some()
 }
 
 /// `@app.route(...)`, `@bp.get(...)`: the decorator that registers the view.
@@ -3151,14 +3156,7 @@ fn push_appbuilder_routes<'a>(
         g.class_defs.iter().map(|((fi, _), c)| (*fi, *c)).collect();
     classes.sort_by_key(|(fi, c)| (*fi, c.range.start()));
     let class_attr = |class: &ast::StmtClassDef, name: &str| {
-        class.body.iter().find_map(|s| match s {
-            Stmt::Assign(a)
-                if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == name) =>
-            {
-                str_value(&a.value).map(str::to_owned)
-            }
-            _ => None,
-        })
+        class_assignments(class, name).find_map(|v| str_value(v).map(str::to_owned))
     };
     for (fi, class) in classes {
         if !files[fi].text.contains("flask_appbuilder") {
@@ -3228,6 +3226,21 @@ fn push_appbuilder_routes<'a>(
             });
         }
     }
+}
+
+/// The values a class body assigns to `name` (`route_base = "stations"`), in order.
+fn class_assignments<'a, 'n>(
+    class: &'a ast::StmtClassDef,
+    name: &'n str,
+) -> impl Iterator<Item = &'a Expr> + use<'a, 'n> {
+    class.body.iter().filter_map(move |s| match s {
+        Stmt::Assign(a)
+            if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == name) =>
+        {
+            Some(a.value.as_ref())
+        }
+        _ => None,
+    })
 }
 
 /// Where a Flask-Classful view is registered: `ObsView.register(app, route_prefix="/api")`,
@@ -3321,14 +3334,7 @@ fn push_classful_routes<'a>(
         g.class_defs.iter().map(|((fi, _), c)| (*fi, *c)).collect();
     classes.sort_by_key(|(fi, c)| (*fi, c.range.start()));
     let class_attr = |class: &'a ast::StmtClassDef, name: &str| -> Option<&'a Expr> {
-        class.body.iter().find_map(|s| match s {
-            Stmt::Assign(a)
-                if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == name) =>
-            {
-                Some(a.value.as_ref())
-            }
-            _ => None,
-        })
+        class_assignments(class, name).next()
     };
     for (fi, class) in classes {
         let Some((reg_file, target, prefix, reg_base)) = registrations.get(class.name.as_str())

@@ -441,7 +441,8 @@ fn path_model<'a>(
             .and_then(crate::ast_util::dotted)
             .and_then(|d| d.rsplit('.').next().map(str::to_owned))
             .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_uppercase()));
-        (p.parameter.name.as_str() == "path" && typed).then_some(p.parameter.name.as_str())
+        (p.parameter.name.as_str() == "path" && crate::model::request_part(p) && typed)
+            .then_some(p.parameter.name.as_str())
     })
 }
 

@@ -1336,8 +1336,6 @@ pub(crate) struct Summary {
     pub schema_nestings: Vec<(String, String)>,
     /// Every marshmallow schema of the file with the secret fields it dumps (SC140's answers).
     pub schema_secrets: Vec<crate::rules::sc140_sensitive_field_serialized::SchemaSecrets>,
-    /// The names holding Flask-RESTX models (`user_out = ns.model("User", {...})`).
-    pub field_dicts: Vec<String>,
     /// Schema-like instances made at a module's top (`user_schema = UserSchema()`): the
     /// file, the name, the class's last name.
     pub schema_instances: Vec<(String, String, String)>,
@@ -1360,7 +1358,6 @@ impl Summary {
         self.schema_emails.extend(other.schema_emails);
         self.schema_nestings.extend(other.schema_nestings);
         self.schema_secrets.extend(other.schema_secrets);
-        self.field_dicts.extend(other.field_dicts);
         self.schema_instances.extend(other.schema_instances);
         self.stored_secrets.extend(other.stored_secrets);
         self.ddl_columns.extend(other.ddl_columns);

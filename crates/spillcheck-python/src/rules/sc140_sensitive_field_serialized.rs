@@ -822,6 +822,7 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
                 auto,
                 model,
                 only,
+                field_dict: false,
             });
         }
     }
@@ -875,8 +876,8 @@ fn gather_field_dicts(file: &SourceFile, module: &ModModule, summary: &mut Summa
             auto: false,
             model: None,
             only: None,
+            field_dict: true,
         });
-        summary.field_dicts.push(n.id.to_string());
     }
 }
 
@@ -1322,6 +1323,9 @@ pub(crate) struct SchemaSecrets {
     model: Option<String>,
     /// The fields its `class Meta` limits answers to (`fields = ("id", "email")`).
     only: Option<Vec<String>>,
+    /// A Flask-RESTX model (`ns.model("User", {...})`), not a marshmallow class: only
+    /// `@marshal_with` answers with it, `@ns.response` documents it.
+    field_dict: bool,
 }
 
 /// A base class that gives a schema a field for each column of the model its `Meta`
@@ -1486,7 +1490,10 @@ fn check_schema_dumps(cx: &crate::project::Project<'_>, findings: &mut Vec<Findi
         };
         let Some((schema, at)) =
             answered_schema(site.func, &|n| schemas.contains_key(n), &instance, &|n| {
-                cx.summary.field_dicts.iter().any(|d| d == n)
+                cx.summary
+                    .schema_secrets
+                    .iter()
+                    .any(|s| s.field_dict && s.name == n)
             })
         else {
             continue;
