@@ -421,6 +421,32 @@ def create_app():
             return jsonify(error="you can only read your own card"), 403
         return jsonify(public(g.user))
 
+    # Planted: the stewards' roster, for whoever says in a header that they are a steward
+    # (the web client sends it when it shows its steward menu).
+    def steward_required(view):
+        def wrapper(*args, **kwargs):
+            role = request.headers.get("X-Zoo-Role") or g.user.get("role")
+            if role not in ("steward", "admin"):
+                return jsonify(error="stewards only"), 403
+            return view(*args, **kwargs)
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    @app.get("/api/roster")
+    @token_required
+    @steward_required
+    def roster():
+        return jsonify([public(u) for u in state["users"].values()])
+
+    # Safe: a header chooses how the roster is shown; the role comes from the account.
+    @app.get("/api/v2/roster")
+    @token_required
+    def roster_v2():
+        full = request.headers.get("X-Zoo-View", "compact") == "full"
+        if g.user.get("role") not in ("steward", "admin"):
+            return jsonify(error="stewards only"), 403
+        return jsonify([public(u) if full else u["username"] for u in state["users"].values()])
+
     @app.get("/api/me")
     @token_required
     def me():

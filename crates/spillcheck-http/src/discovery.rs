@@ -113,8 +113,9 @@ pub struct Operation {
     /// The role its documentation restricts it to ("Teachers only: …", "(administrators)",
     /// an `admin` tag): the scan's users are not presumed to hold it.
     pub restricted: Option<String>,
-    /// The security schemes its description names (`bearerAuth`, `uploaderAuth`): routes
-    /// under different schemes are checked by different code.
+    /// The security schemes its description names (`bearerAuth`, `uploaderAuth`) and the
+    /// decorator its code verifies the token with (`@jwt_required`): routes under
+    /// different schemes are checked by different code.
     pub schemes: Vec<String>,
     /// Marked `deprecated: true` in the API description.
     pub deprecated: bool,
@@ -1182,8 +1183,22 @@ pub fn merge(ops: &mut Vec<Operation>, more: Vec<Operation>) {
             if existing.restricted.is_none() {
                 existing.restricted = op.restricted;
             }
-            if existing.schemes.is_empty() {
-                existing.schemes = op.schemes;
+            // Headers the handler (or its decorator) reads that the description leaves
+            // out (`X-Role`, read by a project's `@warden_required`).
+            for param in op.params {
+                if param.location == ParamIn::Header
+                    && !existing
+                        .params
+                        .iter()
+                        .any(|x| x.name.eq_ignore_ascii_case(&param.name))
+                {
+                    existing.params.push(param);
+                }
+            }
+            for scheme in op.schemes {
+                if !existing.schemes.contains(&scheme) {
+                    existing.schemes.push(scheme);
+                }
             }
             existing.basic |= op.basic;
         } else {

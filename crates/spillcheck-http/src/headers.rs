@@ -8,6 +8,10 @@
 //! holds B's data and A's own answer did not), and to the usual switch values otherwise
 //! (`0`, `1`, `true`, `false`), for the passive rules to read like every other answer (a
 //! token or a password hash it now shows is SC230's).
+//!
+//! A read that refuses A (403) and takes such a header is asked again with the value the
+//! code compares the header against (`role in ("warden", "admin")`), then `admin`, `1`,
+//! `true`: an answer with data is a privilege taken from a header (SC212).
 
 use spillcheck_core::Finding;
 
@@ -126,6 +130,103 @@ pub(crate) async fn probe(p: &Probe) -> Vec<Finding> {
     out
 }
 
+/// A header's name and the value its code compares it against, if any.
+type NamedValue = (String, Option<String>);
+
+/// The operations that refuse A (403) and take a header of their own that names no
+/// user: a privilege the handler may read from the request (`X-Role: admin`,
+/// `X-Librarian: 1`).
+fn refused_with_headers(p: &Probe) -> Vec<(&Probed, Vec<NamedValue>)> {
+    p.ops
+        .iter()
+        .filter(|pr| {
+            pr.op.method == "GET"
+                && !p.is_public(&pr.op)
+                && pr.user.as_ref().is_some_and(|e| e.response.status == 403)
+        })
+        .filter_map(|pr| {
+            let names: Vec<NamedValue> = pr
+                .op
+                .params
+                .iter()
+                .filter(|x| x.location == ParamIn::Header && names_a_user(&x.name).is_none())
+                .map(|x| {
+                    let example = x.example.as_ref().map(crate::discovery::value_text);
+                    (x.name.clone(), example)
+                })
+                .take(3)
+                .collect();
+            (!names.is_empty()).then_some((pr, names))
+        })
+        .take(12)
+        .collect()
+}
+
+/// The values a privilege header is tried with: the one the code compares it against
+/// first (`role in ("warden", "admin")` gives `warden`), then an administrator's and the
+/// usual switches.
+fn lift_values(example: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = example
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .map(|v| vec![v.to_owned()])
+        .unwrap_or_default();
+    for v in ["admin", "1", "true"] {
+        if !out.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+            out.push(v.to_owned());
+        }
+    }
+    out
+}
+
+/// Operations that refuse user A (403) sent again with their own headers set to the
+/// values a privileged client would send: an answer with data where A was refused is a
+/// privilege the handler takes from a header anyone writes (SC212).
+pub(crate) async fn lifted(p: &Probe) -> Vec<Finding> {
+    let Some(a) = &p.user else {
+        return Vec::new();
+    };
+    if !p.enabled("SC212") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    'ops: for (pr, names) in refused_with_headers(p) {
+        let Some(refusal) = pr.user.as_ref() else {
+            continue;
+        };
+        for (name, example) in names {
+            for v in lift_values(example.as_deref()) {
+                let req = p
+                    .request("user A", reqwest::Method::GET, &pr.path)
+                    .header(&name, &v);
+                let Ok(ex) = p.send_as(a, req).await else {
+                    continue;
+                };
+                if !ex.response.ok()
+                    || p.not_found.matches(&ex.response)
+                    || crate::inspect::refused(&ex.response, None)
+                    || !crate::rules::sc201_endpoint_without_auth::carries_data(&ex.response, false)
+                    || crate::inspect::similarity(&ex.response, &refusal.response) >= 0.6
+                {
+                    continue;
+                }
+                let why = format!(
+                    "user A was refused ({}); with `{name}: {v}`, a header any client writes, A got the answer, data included: the handler takes the caller's privilege from the request",
+                    refusal.response.status
+                );
+                out.push(p.finding_on(
+                    &crate::rules::sc212_function_level_authorization_bypass::SC212,
+                    &pr.op,
+                    &why,
+                    &ex,
+                    &[refusal.as_ref()],
+                ));
+                continue 'ops;
+            }
+        }
+    }
+    out
+}
+
 /// Whether A's answer with B named in the header holds B's data that A's own answer did
 /// not: B's email, or an owner field with B's id.
 fn shows_b(p: &Probe, ex: &crate::engine::Exchange, pr: &Probed) -> bool {
@@ -167,6 +268,16 @@ mod tests {
         assert!(!own_header("X-API-Key"));
         assert!(!own_header("X-Forwarded-For"));
         assert!(!own_header("X-Auth-Token"));
+    }
+
+    #[test]
+    fn a_privilege_header_is_tried_with_the_value_the_code_compares_first() {
+        assert_eq!(
+            lift_values(Some("warden")),
+            ["warden", "admin", "1", "true"]
+        );
+        assert_eq!(lift_values(Some("1")), ["1", "admin", "true"]);
+        assert_eq!(lift_values(None), ["admin", "1", "true"]);
     }
 
     #[test]

@@ -152,6 +152,22 @@ impl Probed {
     }
 }
 
+/// The `n` simplest of `reads` (fewest path parameters, shortest path), then up to three
+/// more so that each security scheme and each verifying decorator among them is tried
+/// once: a route under a laxer verifier (`@device_token_required` beside
+/// `@jwt_required()`) is where a forged token gets in.
+fn choose_reads(mut reads: Vec<&Probed>, n: usize) -> Vec<&Probed> {
+    reads.sort_by_key(|p| (p.op.path_params().count(), p.op.path.len()));
+    let mut chosen: Vec<&Probed> = reads.iter().take(n).copied().collect();
+    for pr in &reads {
+        let covered = |s: &String| chosen.iter().any(|c| c.op.schemes.contains(s));
+        if chosen.len() < n + 3 && pr.op.schemes.iter().any(|s| !covered(s)) {
+            chosen.push(pr);
+        }
+    }
+    chosen
+}
+
 /// What is known about user A: their emails and ids, from the token and `/me`-like answers.
 #[derive(Debug, Default, Clone)]
 pub struct Own {
@@ -546,16 +562,7 @@ impl Probe {
     /// each security scheme the description names that those do not cover (`/documents`
     /// under an `uploaderAuth` of its own, checked by other code).
     pub fn protected_reads(&self, n: usize) -> Vec<&Probed> {
-        let mut v: Vec<&Probed> = self.ops.iter().filter(|p| p.protected_read()).collect();
-        v.sort_by_key(|p| (p.op.path_params().count(), p.op.path.len()));
-        let mut chosen: Vec<&Probed> = v.iter().take(n).copied().collect();
-        for pr in &v {
-            let covered = |s: &String| chosen.iter().any(|c| c.op.schemes.contains(s));
-            if chosen.len() < n + 3 && pr.op.schemes.iter().any(|s| !covered(s)) {
-                chosen.push(pr);
-            }
-        }
-        chosen
+        choose_reads(self.ops.iter().filter(|p| p.protected_read()).collect(), n)
     }
 
     /// A finding of `rule` on an operation: `METHOD path: why`, on its route, with the
@@ -2296,6 +2303,8 @@ async fn check(p: &mut Probe, cleanup: &[String]) -> Vec<Finding> {
     findings.extend(rules::active(p).await);
     // Headers the handlers read themselves, set as an attacker would.
     findings.extend(crate::headers::probe(p).await);
+    // Reads refused to A, sent again with the privilege headers their handlers read.
+    findings.extend(crate::headers::lifted(p).await);
     // After the active checks, whose cross-user verdicts a follow that cannot be undone
     // would blur: what users do to each other, for the passive rules to read.
     crate::writes::toward_each_other(p).await;
@@ -2641,6 +2650,35 @@ fn learn_own(own: &mut Own, json: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_verifying_decorator_gets_one_of_the_forged_token_reads() {
+        let probed = |path: &str, scheme: &str| {
+            let mut op = Operation::new("GET", path, discovery::Origin::Source);
+            op.schemes.push(scheme.to_owned());
+            Probed {
+                op,
+                path: path.to_owned(),
+                user: None,
+                anon: None,
+            }
+        };
+        let ops = [
+            probed("/api/me", "@jwt_required"),
+            probed("/api/notes", "@jwt_required"),
+            probed("/api/species", "@jwt_required"),
+            probed("/api/stations", "@jwt_required"),
+            probed("/api/sync/pending", "@device_token_required"),
+        ];
+        let chosen: Vec<&str> = choose_reads(ops.iter().collect(), 3)
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(
+            chosen,
+            ["/api/me", "/api/notes", "/api/species", "/api/sync/pending"]
+        );
+    }
 
     #[test]
     fn the_callers_own_profile_read_by_their_name() {

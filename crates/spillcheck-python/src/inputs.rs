@@ -183,6 +183,11 @@ impl Reads {
                     _ => None,
                 }
             }
+            // `request.headers.get("X-Role") or claims.get("role")`: the request's value
+            // when the client sends one.
+            Expr::BoolOp(b) if b.op == ast::BoolOp::Or => {
+                b.values.iter().find_map(|v| self.field_read(v))
+            }
             _ => self.field(e).map(|(name, source, ..)| (name, source)),
         }
     }
@@ -1179,6 +1184,9 @@ def pay():
     if kind != 'standard':
         abort(400)
     parser.add_argument("plan", choices=["free", "pro"])
+    role = request.headers.get("X-Role") or claims.get("role")
+    if role not in ("warden", "admin"):
+        abort(403)
 "#;
         let parsed = ruff_python_parser::parse_module(src).unwrap();
         let module = parsed.into_syntax();
@@ -1194,6 +1202,7 @@ def pay():
         assert_eq!(of("currency").as_deref(), Some("USD"));
         assert_eq!(of("kind").as_deref(), Some("standard"));
         assert_eq!(of("plan").as_deref(), Some("free"));
+        assert_eq!(of("X-Role").as_deref(), Some("warden"));
         assert_eq!(of("card_id"), None);
     }
 

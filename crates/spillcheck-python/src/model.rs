@@ -2241,6 +2241,10 @@ impl<'a> Model<'a> {
                             inputs = helper_inputs(&g, raw.func, raw.file_index);
                         }
                         crate::inputs::add_new(&mut inputs, schemas.inputs_of(raw.func));
+                        crate::inputs::add_new(
+                            &mut inputs,
+                            decorator_headers(&g, raw.func, raw.file_index),
+                        );
                         inputs
                     },
                     side_effect: crate::side_effects::side_effect(raw.func),
@@ -2268,6 +2272,58 @@ impl<'a> Model<'a> {
     }
 }
 
+/// The project's one function of a name, preferring the one defined in `file` when
+/// several share it.
+fn project_function<'a>(
+    g: &Gathered<'a>,
+    name: &str,
+    file: usize,
+) -> Option<&'a ast::StmtFunctionDef> {
+    match g.functions.get(name)?.as_slice() {
+        [(_, only)] => Some(*only),
+        many => match many
+            .iter()
+            .filter(|(f, _)| *f == file)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [(_, only)] => Some(*only),
+            _ => None,
+        },
+    }
+}
+
+/// The headers a view's own decorators read (`role = request.headers.get("X-Role")` in a
+/// project's `@warden_required`): inputs of every route that wears them.
+fn decorator_headers(
+    g: &Gathered<'_>,
+    view: &ast::StmtFunctionDef,
+    file: usize,
+) -> Vec<crate::inputs::RequestInput> {
+    let mut out = Vec::new();
+    for d in &view.decorator_list {
+        let callee = match &d.expression {
+            Expr::Call(c) => c.func.as_ref(),
+            e => e,
+        };
+        let name = match callee {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => continue,
+        };
+        let Some(def) = project_function(g, name, file) else {
+            continue;
+        };
+        crate::inputs::add_new(
+            &mut out,
+            crate::inputs::request_inputs(def)
+                .into_iter()
+                .filter(|i| i.source == crate::inputs::InputSource::Header),
+        );
+    }
+    out
+}
+
 /// What a view that reads nothing from the request itself reads through the helpers it
 /// calls (`return redeem(strict=True)`): each project function it calls by a name only one
 /// definition has, preferring the view's own file, one level deep; body fields only when
@@ -2282,24 +2338,11 @@ fn helper_inputs(
         let Expr::Name(n) = call.func.as_ref() else {
             continue;
         };
-        let Some(defs) = g.functions.get(n.id.as_str()) else {
+        let Some(def) =
+            project_function(g, n.id.as_str(), file).filter(|d| !std::ptr::eq(*d, view))
+        else {
             continue;
         };
-        let def = match defs.as_slice() {
-            [(_, only)] => *only,
-            many => match many
-                .iter()
-                .filter(|(f, _)| *f == file)
-                .collect::<Vec<_>>()
-                .as_slice()
-            {
-                [(_, only)] => *only,
-                _ => continue,
-            },
-        };
-        if std::ptr::eq(def, view) {
-            continue;
-        }
         crate::inputs::add_new(&mut out, crate::inputs::request_inputs(def));
     }
     // A helper that reads the body from several places (the form or the JSON, a

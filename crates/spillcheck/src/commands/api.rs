@@ -234,6 +234,12 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
                 }
                 _ => false,
             };
+            // The code that verifies its token (`@device_token_required` beside
+            // `@jwt_required()`): routes under different verifiers are checked by
+            // different code, so the forged-token checks try one of each.
+            if let spillcheck_python::RouteAuth::Decorator { name } = &r.auth {
+                op.schemes.push(format!("@{name}"));
+            }
             op.location = Some(crate::inventory::handler_location(r));
             ops.push(op);
         }
