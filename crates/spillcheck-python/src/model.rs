@@ -301,6 +301,9 @@ struct Gathered<'a> {
     /// Names a `for` loop of the file being gathered binds to each of a literal tuple's
     /// names (`for ns in (ns_auth, ns_users):`).
     loop_names: HashMap<String, Vec<String>>,
+    /// Per file: a name bound to a literal tuple or list of names (`BLUEPRINTS = (auth_bp,
+    /// notes_bp)`), for a loop over it.
+    name_lists: HashMap<(usize, String), Vec<String>>,
     /// Per file: imported name → what it stands for (`bp` → `app.auth.views.bp`).
     imports: HashMap<usize, HashMap<String, String>>,
     /// Dotted module path of each file (`app/auth/views.py` → `app.auth.views`).
@@ -651,6 +654,12 @@ impl<'a> Gathered<'a> {
                     }
                 }
                 Stmt::Assign(a) if top || class.is_none() => {
+                    if let [Expr::Name(t)] = a.targets.as_slice()
+                        && let names = literal_names(&a.value)
+                        && !names.is_empty()
+                    {
+                        self.name_lists.insert((file, t.id.to_string()), names);
+                    }
                     if let (Some(Expr::Name(t)), Expr::Call(c)) =
                         (a.targets.first(), a.value.as_ref())
                     {
@@ -709,11 +718,15 @@ impl<'a> Gathered<'a> {
                 }
                 Stmt::With(w) => self.visit_body(&w.body, file, class, top),
                 // `for ns in (ns_auth, ns_users): api.add_namespace(ns)`.
+                // `for bp in BLUEPRINTS: app.register_blueprint(bp, url_prefix="/api")`.
                 Stmt::For(f) => {
                     let names: Vec<String> = match f.iter.as_ref() {
-                        Expr::Tuple(t) => t.elts.iter().filter_map(dotted).collect(),
-                        Expr::List(l) => l.elts.iter().filter_map(dotted).collect(),
-                        _ => Vec::new(),
+                        Expr::Name(n) => self
+                            .name_lists
+                            .get(&(file, n.id.to_string()))
+                            .cloned()
+                            .unwrap_or_default(),
+                        e => literal_names(e),
                     };
                     if let Expr::Name(var) = f.target.as_ref()
                         && !names.is_empty()
@@ -1635,8 +1648,20 @@ impl<'a> Gathered<'a> {
             "register_blueprint" => {
                 if let Some(child) = call.arguments.args.first().and_then(dotted) {
                     let prefix = kwarg(call, "url_prefix").and_then(|e| self.path_text(e, file));
-                    self.registrations
-                        .push((file, child, receiver, prefix, self.in_debug > 0));
+                    let each = self
+                        .loop_names
+                        .get(&child)
+                        .cloned()
+                        .unwrap_or_else(|| vec![child]);
+                    for child in each {
+                        self.registrations.push((
+                            file,
+                            child,
+                            receiver.clone(),
+                            prefix.clone(),
+                            self.in_debug > 0,
+                        ));
+                    }
                 }
             }
             "add_url_rule" => {
@@ -2322,6 +2347,22 @@ fn decorator_headers(
         );
     }
     out
+}
+
+/// The names a literal tuple or list holds (`(auth_bp, api.notes_bp)`), when it holds
+/// only names.
+fn literal_names(e: &Expr) -> Vec<String> {
+    let elts = match e {
+        Expr::Tuple(t) => &t.elts,
+        Expr::List(l) => &l.elts,
+        _ => return Vec::new(),
+    };
+    let names: Vec<String> = elts.iter().filter_map(dotted).collect();
+    if names.len() == elts.len() {
+        names
+    } else {
+        Vec::new()
+    }
 }
 
 /// What a view that reads nothing from the request itself reads through the helpers it

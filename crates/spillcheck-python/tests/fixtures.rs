@@ -317,6 +317,25 @@ fn flask_classful_views_under_their_base_and_prefix() {
 }
 
 #[test]
+fn blueprints_registered_in_loops_get_their_prefix() {
+    // `for bp in API_BLUEPRINTS: app.register_blueprint(bp, url_prefix="/api/v1")` over a
+    // module-level tuple, and a loop over a literal list.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_blueprint_loop");
+    let o = run(&dir);
+    assert!(o.expected >= 1);
+    assert_clean("project_blueprint_loop", &o);
+    let paths: Vec<String> = analyze_dir(&dir)
+        .routes
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    for path in ["/api/v1/notes/{note_id}", "/api/v1/tags", "/ops/health"] {
+        assert!(paths.iter().any(|p| p == path), "{path} not in {paths:?}");
+    }
+    assert!(!paths.iter().any(|p| p == "/tags"), "{paths:?}");
+}
+
+#[test]
 fn development_settings_beside_a_production_server() {
     // A `Procfile` starts gunicorn: the `.flaskenv` only `flask run` reads is the
     // developer's default (possible), while a committed `.env` stays likely.
