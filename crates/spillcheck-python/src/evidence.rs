@@ -567,6 +567,18 @@ fn scoped_by_owner<'a>(
     }) {
         return models.to_vec();
     }
+    // A document store's filter: `db.notes.find({"owner_id": g.user["_id"]})`.
+    if call.arguments.args.first().is_some_and(|a| {
+        matches!(a, Expr::Dict(d) if d.items.iter().any(|i| {
+            i.key
+                .as_ref()
+                .and_then(crate::ast_util::str_value)
+                .is_some_and(is_owner_field)
+                && involves_identity(&i.value, identity)
+        }))
+    }) {
+        return models.to_vec();
+    }
     fn compares<'e>(e: &'e Expr, in_or: bool, out: &mut Vec<(&'e Expr, bool)>) {
         match e {
             Expr::Compare(c) => {

@@ -50,6 +50,16 @@ const DATA_METHODS: &[&str] = &[
     "get_item",
     "delete_one",
     "update_one",
+    // pymongo's collection methods (`db.notes.count_documents({...})`).
+    "delete_many",
+    "update_many",
+    "insert_one",
+    "insert_many",
+    "replace_one",
+    "count_documents",
+    "find_one_and_update",
+    "find_one_and_delete",
+    "find_one_and_replace",
     "drop_all",
     "create_all",
 ];
@@ -836,6 +846,10 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
     if DATA_METHODS.contains(&last) {
         return true;
     }
+    // A document store's query: `get_db().notes.find({"owner_id": me})`.
+    if last == "find" && matches!(call.arguments.args.first(), Some(Expr::Dict(_))) {
+        return true;
+    }
     if QUERY_METHODS.contains(&last)
         && let Expr::Attribute(a) = call.func.as_ref()
     {
@@ -1008,6 +1022,23 @@ pub(crate) struct FuncFacts {
     /// for k in PUBLIC_FIELDS}`): a record handed to it is answered through that projection,
     /// not whole.
     pub projects: bool,
+}
+
+/// The fields a MongoDB projection includes (`{"name": 1, "email": True}`); none for an
+/// exclusion (`{"password_hash": 0}`), which returns every other field.
+fn included_fields(d: &ast::ExprDict) -> Vec<String> {
+    let included = |v: &Expr| match v {
+        Expr::NumberLiteral(n) => !matches!(&n.value, ast::Number::Int(i) if *i == 0),
+        Expr::BooleanLiteral(b) => b.value,
+        _ => false,
+    };
+    d.items
+        .iter()
+        .filter(|i| included(&i.value))
+        .filter_map(|i| i.key.as_ref().and_then(str_value))
+        .filter(|k| *k != "_id")
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether a returned value is a dict of named fields: a literal whose keys are all strings
@@ -2147,6 +2178,9 @@ pub(crate) fn func_facts_with<'a>(
         assigned: HashMap<String, Vec<String>>,
         /// Locals the function made a dict (`d = {}`).
         dicts: HashSet<String>,
+        /// Dict literals handed to a data call (a filter, a projection, bound SQL
+        /// parameters, an update document): the query's, not the answer's.
+        query_dicts: HashSet<ruff_text_size::TextRange>,
         /// The file's record stores this function sees ([`crate::stores::Stores::seen_from`]:
         /// not those whose name it binds itself).
         stores: &'f crate::stores::Stores,
@@ -2352,6 +2386,26 @@ pub(crate) fn func_facts_with<'a>(
                     }
                     if data {
                         self.facts.data_access = true;
+                        // `find_one({"username": u}, {"email": 0})`, `execute(q, {"t": t})`:
+                        // the query's dicts; only an inclusion projection (`{"name": 1}`)
+                        // names what the rows carry.
+                        for (i, arg) in call.arguments.args.iter().enumerate() {
+                            if let Expr::Dict(d) = arg {
+                                self.query_dicts.insert(d.range);
+                                if i == 1 && matches!(callee_last(call), Some("find" | "find_one"))
+                                {
+                                    self.facts.dict_keys.extend(included_fields(d));
+                                }
+                            }
+                        }
+                        for k in &call.arguments.keywords {
+                            if let Expr::Dict(d) = &k.value {
+                                self.query_dicts.insert(d.range);
+                                if k.arg.as_ref().is_some_and(|a| a.as_str() == "projection") {
+                                    self.facts.dict_keys.extend(included_fields(d));
+                                }
+                            }
+                        }
                         if sql_of(call).is_some_and(|q| is_select_star(&q)) {
                             self.facts.selects_star = true;
                         }
@@ -2415,7 +2469,7 @@ pub(crate) fn func_facts_with<'a>(
                 {
                     self.facts.reads_credentials = true;
                 }
-                Expr::Dict(d) => {
+                Expr::Dict(d) if !self.query_dicts.contains(&d.range) => {
                     for item in &d.items {
                         if let Some(k) = item.key.as_ref().and_then(str_value) {
                             self.facts.dict_keys.push(k.to_owned());
@@ -2480,6 +2534,7 @@ pub(crate) fn func_facts_with<'a>(
         depth: 0,
         assigned: HashMap::default(),
         dicts: HashSet::default(),
+        query_dicts: HashSet::default(),
         stores: &stores,
     };
     for s in &func.body {
@@ -2680,6 +2735,17 @@ impl Summaries {
     /// function bears (a `save` or `update` several classes define links to none of them),
     /// at most `depth` calls down.
     pub(crate) fn writes_within(&self, name: &str, depth: usize) -> bool {
+        self.any_within(name, depth, &|f| f.writes)
+    }
+
+    /// Whether a function reads the caller's identity itself or through callees (as
+    /// [`Self::writes_within`] follows them): `get_default_permissions()` building the
+    /// caller's query terms in `_get_base_permissions()`.
+    pub(crate) fn uses_identity_within(&self, name: &str, depth: usize) -> bool {
+        self.any_within(name, depth, &|f| f.uses_identity)
+    }
+
+    fn any_within(&self, name: &str, depth: usize, holds: &dyn Fn(&FuncFacts) -> bool) -> bool {
         let mut seen: HashSet<&str> = HashSet::default();
         let mut work: Vec<(&str, usize)> = vec![(name, 0)];
         while let Some((n, d)) = work.pop() {
@@ -2689,7 +2755,7 @@ impl Summaries {
             let Some(f) = self.by_name.get(n).filter(|_| self.unique(n)) else {
                 continue;
             };
-            if f.writes {
+            if holds(f) {
                 return true;
             }
             if d < depth {

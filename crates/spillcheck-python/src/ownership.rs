@@ -691,8 +691,21 @@ fn route<'a>(
         site.route.owner_check = OwnerCheck::Checked;
         return None;
     }
+    // A document filter that spreads the project's own terms for the caller
+    // (`find_one({"item_id": i, **get_default_permissions(user_only=True)})`).
+    let spreads_callers_terms = |c: &ast::ExprCall| {
+        c.arguments.args.first().is_some_and(|a| {
+            matches!(a, Expr::Dict(d) if d.items.iter().any(|i| {
+                i.key.is_none()
+                    && matches!(&i.value, Expr::Call(h) if crate::facts::linkable_call(h, external)
+                        && callee_last(h).is_some_and(|n| summaries.uses_identity_within(n, 2)))
+            }))
+        })
+    };
     let covered = |c: &ast::ExprCall| {
-        scoped_by_identity(c, &identity, &direct_ids, &func.body) && !inserts(c) || helper_checks(c)
+        scoped_by_identity(c, &identity, &direct_ids, &func.body) && !inserts(c)
+            || helper_checks(c)
+            || spreads_callers_terms(c)
     };
     if loads.sites.iter().any(|c| covered(c)) {
         // A parent checked for the caller and a child loaded by its own id alone, bound to
