@@ -1038,6 +1038,9 @@ pub const WELL_KNOWN: &[&str] = &[
     "/api/openapi.yaml",
     // Flask-AppBuilder's, served to signed-in users.
     "/api/v1/_openapi",
+    // SpecTree's (`SpecTree("flask")`, `path="apidoc"` by default).
+    "/apidoc/openapi.json",
+    "/api/apidoc/openapi.json",
 ];
 
 /// Where to look for the API description, in order: the code's own routes that serve one
@@ -2161,6 +2164,8 @@ mod spec_page_tests {
         assert!(places.contains(&"/openapi.json".to_owned()));
         assert!(places.contains(&"/v3/openapi.yaml".to_owned()));
         assert!(places.contains(&"/api/v2/swagger.json".to_owned()));
+        // SpecTree's own place.
+        assert!(places.contains(&"/apidoc/openapi.json".to_owned()));
         // A description's Basic scheme marks the operations under it.
         let spec = r#"{"openapi": "3.0.0", "components": {"securitySchemes": {"basicAuth": {"type": "http", "scheme": "basic"}, "key": {"type": "apiKey", "in": "header", "name": "Authorization"}}}, "paths": {"/v1/auth/keys": {"post": {"security": [{"basicAuth": []}]}}, "/v1/me": {"get": {"security": [{"key": []}]}}}}"#;
         let ops = super::parse_openapi(spec).unwrap();

@@ -443,6 +443,15 @@ pub(crate) fn is_credential_name(name: &str) -> bool {
     }
     let last = ws.last().map(String::as_str).unwrap_or_default();
     let joined = ws.join("_");
+    // A push notification's address (`push_token`, `fcm_token`, `apns_token`): where the
+    // app sends a device's notifications, no credential of the API.
+    if last == "token"
+        && ws
+            .iter()
+            .any(|w| matches!(w.as_str(), "push" | "fcm" | "apns" | "gcm" | "notification"))
+    {
+        return false;
+    }
     matches!(
         last,
         "password" | "passwd" | "pwd" | "passphrase" | "apikey" | "token" | "secret"

@@ -101,3 +101,42 @@ fn every_fix_fixture_is_fixed_as_recorded() {
         ]
     );
 }
+
+#[test]
+fn a_key_borrowed_from_a_refresh_tokens_decode_is_an_unsafe_fix() {
+    // The only verified decode in the file reads refresh tokens: its key would lock every
+    // access token out of the reports, so the fix needs a reviewer.
+    let source = |key: &str| {
+        format!(
+            r#"import jwt
+from flask import request
+
+from . import config
+
+
+def read_refresh(token):
+    return jwt.decode(token, config.{key}, algorithms=["HS256"])
+
+
+def report_claims():
+    token = request.headers["Authorization"].split()[1]
+    return jwt.decode(token, options={{"verify_signature": False}})
+"#
+        )
+    };
+    for (key, want) in [
+        ("REFRESH_SECRET", spillcheck_core::Applicability::Unsafe),
+        ("JWT_SECRET", spillcheck_core::Applicability::Safe),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("security.py");
+        std::fs::write(&file, source(key)).unwrap();
+        let all = findings(dir.path(), &file);
+        let sc104 = of_rule(&all, "SC104");
+        let fix = sc104
+            .first()
+            .and_then(|f| f.autofix.as_ref())
+            .unwrap_or_else(|| panic!("{key}: no SC104 fix: {all:?}"));
+        assert_eq!(fix.applicability, want, "{key}: {}", fix.message);
+    }
+}

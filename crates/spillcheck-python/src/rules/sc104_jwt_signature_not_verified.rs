@@ -41,7 +41,7 @@ declare_rule! {
     ///     abort(401)
     /// ```
     ///
-    /// `spillcheck code --fix` makes this change where the file already shows the key and the algorithms (from a verified decode, or the `algorithm` its `jwt.encode` signs with); with only a guess of the algorithm the fix is unsafe (`--unsafe-fixes`). See `docs/fixes.md`.
+    /// `spillcheck code --fix` makes this change where the file already shows the key and the algorithms (from a verified decode, or the `algorithm` its `jwt.encode` signs with); with only a guess of the algorithm, or a key borrowed from a file that verifies with several keys or from a refresh token's decode, the fix is unsafe (`--unsafe-fixes`). See `docs/fixes.md`.
     pub static SC104 = {
         id: "SC104",
         slug: "jwt-signature-not-verified",
@@ -312,6 +312,10 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
                 && verifies(cx, c)
         })
         .collect();
+    // A key borrowed from another decode is the right one only when the file verifies
+    // with one key, and not a refresh token's (`REFRESH_SECRET` would lock every access
+    // token out): else the fix is unsafe.
+    let mut borrowed_guess = false;
     let key = if let Some(key) = call.arguments.find_argument_value("key", 1) {
         key
     } else {
@@ -320,6 +324,15 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
                 .find_argument_value("key", 1)
                 .filter(|k| usable(k, c))
         })?;
+        let mut keys: Vec<&str> = verified
+            .iter()
+            .filter_map(|c| c.arguments.find_argument_value("key", 1))
+            .map(|k| file.source(k))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        borrowed_guess =
+            keys.len() > 1 || file.source(key).to_ascii_lowercase().contains("refresh");
         let token = call.arguments.args.first()?;
         edits.push(file.edit(
             TextRange::empty(token.end()),
@@ -327,7 +340,11 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
         ));
         key
     };
-    let mut applicability = spillcheck_core::Applicability::Safe;
+    let mut applicability = if borrowed_guess {
+        spillcheck_core::Applicability::Unsafe
+    } else {
+        spillcheck_core::Applicability::Safe
+    };
     if kwarg(call, "algorithms").is_none() {
         let from_decode = verified.iter().find_map(|c| {
             kwarg(c, "algorithms")
@@ -348,6 +365,8 @@ fn verify_fix(cx: &Checker<'_>, call: &ast::ExprCall) -> Option<spillcheck_core:
     }
     let message = if applicability == spillcheck_core::Applicability::Safe {
         "verify the signature with the key and algorithms this file already decodes with"
+    } else if borrowed_guess {
+        "verify the signature; the key is one of several this file decodes with (or a refresh token's): check it"
     } else {
         "verify the signature; the algorithm list is a guess from the key's name: check it"
     };
