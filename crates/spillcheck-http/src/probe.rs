@@ -1121,6 +1121,9 @@ pub(crate) fn fill_nth(op: &Operation, seen: &SeenIds, own: &Own, nth: usize) ->
         .filter(|p| {
             p.location == ParamIn::Query
                 && (p.example.is_some() || p.required && !discovery::pages_or_sorts(&p.name))
+                // `?api_key=`: a placeholder there would shadow the credential the probe
+                // sends (Flask reads the first of two).
+                && !crate::rules::credential_query_name(&p.name)
         })
         .map(|p| {
             // An id-like query parameter (`?account_number=`) takes the caller's own value,
@@ -2804,6 +2807,12 @@ mod tests {
         assert_eq!(
             fill(&op, &SeenIds::default(), &Own::default()),
             "/api/transactions?account_number=spillcheck"
+        );
+        // A credential the code reads from the query is never filled with a made-up value.
+        op.params[0].name = "api_key".into();
+        assert_eq!(
+            fill(&op, &SeenIds::default(), &Own::default()),
+            "/api/transactions"
         );
     }
 

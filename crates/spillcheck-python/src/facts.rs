@@ -127,6 +127,11 @@ const VERIFYING_CALLS: &[&str] = &[
     "verify_token",
     "decode_token",
     "authenticate_request",
+    // Flask-Praetorian's guard (`guard.refresh_jwt_token(guard.read_token_from_header())`).
+    "read_token_from_header",
+    "read_token",
+    "extract_jwt_token",
+    "refresh_jwt_token",
 ];
 
 /// Whether `expr` is a direct identity expression (not via taint).
@@ -2369,6 +2374,10 @@ pub(crate) fn func_facts_with<'a>(
                             "verify_jwt_in_request"
                                 | "verify_jwt_refresh_token_in_request"
                                 | "_jwt_required"
+                                // Flask-Praetorian's, which raise on a bad token.
+                                | "read_token_from_header"
+                                | "extract_jwt_token"
+                                | "refresh_jwt_token"
                         )
                     }) {
                         self.facts.rejects = true;

@@ -3565,18 +3565,53 @@ fn held_blueprint(class: &ast::StmtClassDef) -> Option<(String, String)> {
 }
 
 fn view_methods(class: &ast::StmtClassDef) -> Vec<(String, &ast::StmtFunctionDef)> {
-    class
+    // A plain `View` serves the methods its `methods = ["GET", "POST"]` names (GET alone
+    // without one), all through `dispatch_request`.
+    let declared: Vec<String> = class
         .body
         .iter()
         .filter_map(|s| match s {
-            Stmt::FunctionDef(f) if VIEW_METHODS.contains(&f.name.as_str()) => {
-                Some((f.name.as_str().to_ascii_uppercase(), f))
-            }
-            Stmt::FunctionDef(f) if f.name.as_str() == "dispatch_request" => {
-                Some(("GET".to_owned(), f))
+            Stmt::Assign(a)
+                if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == "methods") =>
+            {
+                Some(crate::model::literal_strings(&a.value))
             }
             _ => None,
         })
+        .flatten()
+        .map(|m| m.to_ascii_uppercase())
+        .filter(|m| VIEW_METHODS.contains(&m.to_ascii_lowercase().as_str()))
+        .collect();
+    class
+        .body
+        .iter()
+        .flat_map(|s| match s {
+            Stmt::FunctionDef(f) if VIEW_METHODS.contains(&f.name.as_str()) => {
+                vec![(f.name.as_str().to_ascii_uppercase(), f)]
+            }
+            Stmt::FunctionDef(f) if f.name.as_str() == "dispatch_request" => {
+                if declared.is_empty() {
+                    vec![("GET".to_owned(), f)]
+                } else {
+                    declared.iter().map(|m| (m.clone(), f)).collect()
+                }
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// The strings of a literal list, tuple or set (`["GET", "POST"]`).
+pub(crate) fn literal_strings(e: &Expr) -> Vec<String> {
+    let elts = match e {
+        Expr::List(l) => &l.elts,
+        Expr::Tuple(t) => &t.elts,
+        Expr::Set(s) => &s.elts,
+        _ => return Vec::new(),
+    };
+    elts.iter()
+        .filter_map(str_value)
+        .map(str::to_owned)
         .collect()
 }
 

@@ -336,6 +336,32 @@ fn blueprints_registered_in_loops_get_their_prefix() {
 }
 
 #[test]
+fn plain_views_serve_the_methods_they_name() {
+    // `class Keys(View): methods = ["GET", "POST"]` with one `dispatch_request`: a route
+    // for each method it names; without `methods`, GET alone.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_plain_views");
+    let routes: Vec<(String, String)> = analyze_dir(&dir)
+        .routes
+        .iter()
+        .flat_map(|r| r.methods.iter().map(|m| (m.clone(), r.path.clone())))
+        .collect();
+    for (method, path) in [
+        ("GET", "/v1/keys"),
+        ("POST", "/v1/keys"),
+        ("GET", "/v1/status"),
+    ] {
+        assert!(
+            routes.iter().any(|(m, p)| m == method && p == path),
+            "{method} {path} not in {routes:?}"
+        );
+    }
+    assert!(
+        !routes.iter().any(|(m, p)| m == "POST" && p == "/v1/status"),
+        "{routes:?}"
+    );
+}
+
+#[test]
 fn development_settings_beside_a_production_server() {
     // A `Procfile` starts gunicorn: the `.flaskenv` only `flask run` reads is the
     // developer's default (possible), while a committed `.env` stays likely.

@@ -283,20 +283,18 @@ fn opened_as_a_link(path: &str) -> bool {
 /// Whether an operation documents a query parameter named for a credential (`?api_key=`,
 /// `?token=`, `?access_token=`).
 fn takes_credential_query(op: &crate::discovery::Operation) -> bool {
-    op.params.iter().any(|q| {
-        q.location == crate::discovery::ParamIn::Query
-            && matches!(
-                spillcheck_core::vocab::normalize(&q.name).as_str(),
-                "accesstoken"
-                    | "token"
-                    | "jwt"
-                    | "apikey"
-                    | "authtoken"
-                    | "auth"
-                    | "key"
-                    | "bearer"
-            )
-    })
+    op.params
+        .iter()
+        .any(|q| q.location == crate::discovery::ParamIn::Query && credential_query_name(&q.name))
+}
+
+/// A query parameter that carries the caller's credential (`?api_key=`, `?access_token=`):
+/// the probe puts a token there itself, never a made-up value.
+pub(crate) fn credential_query_name(name: &str) -> bool {
+    matches!(
+        spillcheck_core::vocab::normalize(name).as_str(),
+        "accesstoken" | "token" | "jwt" | "apikey" | "authtoken" | "auth" | "key" | "bearer"
+    )
 }
 
 /// Sends many anonymous GETs concurrently (bounded by the engine).
