@@ -1412,6 +1412,12 @@ fn noun_of(name: &str) -> String {
 pub struct SeenIds {
     by_prefix: BTreeMap<String, Vec<Value>>,
     by_key: BTreeMap<String, Vec<Value>>,
+    /// Any short value of a listed record, by its key and by the collection's noun and the
+    /// key (`code` of `/api/berths` as `code` and `berth_code`): a natural key a path
+    /// parameter may take (`{berth_code}`, `{pontoon}`) when no id of its name was seen.
+    fields: BTreeMap<String, Vec<Value>>,
+    /// The same under the record's noun and the key (`berth_code`).
+    noun_fields: BTreeMap<String, Vec<Value>>,
 }
 
 /// Whether a key names an id or a natural key a path or query may carry.
@@ -1565,11 +1571,52 @@ impl SeenIds {
                 }
                 _ => {}
             }
+            if let Value::Object(m) = v
+                && (listed || depth == 0)
+                && self.fields.len() + self.noun_fields.len() < 1024
+            {
+                self.learn_fields(path, parent, m);
+            }
         }
         if !items.is_empty() || !others.is_empty() {
             let at = self.by_prefix.entry(path.to_owned()).or_default();
             for x in items.iter().chain(&others) {
                 push_unique(at, x);
+            }
+        }
+    }
+
+    /// A record's short scalar values under their keys, and under the record's noun and
+    /// the key (`berth_code` for `code` in `/api/berths` or under a `berths` key).
+    fn learn_fields(&mut self, path: &str, parent: &str, m: &serde_json::Map<String, Value>) {
+        let noun = if parent.is_empty() {
+            path.rsplit('/').next().unwrap_or_default()
+        } else {
+            parent
+        };
+        let one = noun.strip_suffix('s').unwrap_or(noun);
+        for (k, x) in m.iter().take(40) {
+            let short = match x {
+                Value::String(t) => (1..=64).contains(&t.len()) && !t.contains(char::is_whitespace),
+                Value::Number(_) => true,
+                _ => false,
+            };
+            if !short {
+                continue;
+            }
+            push_unique(
+                self.fields
+                    .entry(spillcheck_core::vocab::normalize(k))
+                    .or_default(),
+                x,
+            );
+            if one.len() > 2 && !one.starts_with('{') {
+                push_unique(
+                    self.noun_fields
+                        .entry(spillcheck_core::vocab::normalize(&format!("{one}_{k}")))
+                        .or_default(),
+                    x,
+                );
             }
         }
     }
@@ -1635,15 +1682,41 @@ impl SeenIds {
     /// parameter's own name.
     pub fn candidates(&self, name: &str, prefix: &str) -> Vec<Value> {
         let mut out = Vec::new();
+        // A parameter named for no id after a collection's field (`{berth_code}`: the
+        // `code` of listed berths) takes that field first: the collection's ids are
+        // another key.
+        if !is_id_key(name)
+            && let Some(v) = self
+                .noun_fields
+                .get(&spillcheck_core::vocab::normalize(name))
+        {
+            out.extend(v.iter().cloned());
+        }
         let prefix = prefix.trim_end_matches('/');
         match self.by_prefix.get(prefix) {
-            Some(v) => out.extend(v.iter().cloned()),
-            None => out.extend(self.same_noun(prefix)),
+            Some(v) => v.iter().for_each(|x| push_unique(&mut out, x)),
+            None => self
+                .same_noun(prefix)
+                .iter()
+                .for_each(|x| push_unique(&mut out, x)),
         }
         if let Some(v) = self.by_key.get(&spillcheck_core::vocab::normalize(name)) {
             for x in v {
                 push_unique(&mut out, x);
             }
+        }
+        // No id of that name, and the parameter names its own collection
+        // (`/api/pontoons/{pontoon}`): a listed record's field of the name (`"pontoon": "A"`
+        // in the berths), a natural key.
+        let names_collection = prefix
+            .rsplit('/')
+            .next()
+            .is_some_and(|noun| noun.strip_suffix('s') == Some(name));
+        if out.is_empty()
+            && names_collection
+            && let Some(v) = self.fields.get(&spillcheck_core::vocab::normalize(name))
+        {
+            out.extend(v.iter().cloned());
         }
         out
     }
@@ -2116,7 +2189,14 @@ mod tests {
             seen.candidates("username", "/u/"),
             vec![Value::from("alice")]
         );
-        assert!(seen.candidates("title", "/t/").is_empty());
+        // A field that is no id is a natural key only for a parameter of its name that
+        // names its own collection (`/titles/{title}`), never an id parameter's value.
+        assert_eq!(
+            seen.candidates("title", "/titles/"),
+            vec![Value::from("a"), Value::from("x")]
+        );
+        assert!(seen.candidates("title", "/vault/").is_empty());
+        assert!(seen.candidates("debug_id", "/t/").is_empty());
         let base = url::Url::parse("http://127.0.0.1:5000/").unwrap();
         let l = links(
             &serde_json::json!({"next": "/api/notes?page=2", "o": "http://evil.test/x", "s": "http://127.0.0.1:5000/a/b"}),

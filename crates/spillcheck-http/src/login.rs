@@ -1741,6 +1741,22 @@ async fn log_in_for(
             candidates.push(op.clone());
         }
     }
+    // POSTs that hand out keys or tokens (`POST /v1/keys`) whose body is unknown or is
+    // the credentials: the usual shapes, and what their refusal names (`email and password
+    // are required`), are sent there too.
+    for op in p.ops.iter().map(|pr| &pr.op) {
+        if op.method == "POST"
+            && issues_credentials(&op.path)
+            && crate::discovery::path_params(&op.path).is_empty()
+            && op
+                .body
+                .as_ref()
+                .is_none_or(|b| b.properties.is_empty() || names_password(b))
+            && !candidates.iter().any(|c| c.key() == op.key())
+        {
+            candidates.push(op.clone());
+        }
+    }
     // Logins by what they take are sent once, in their own documented or coded shape.
     let by_body = credential_posts(p);
     let by_body_from = candidates.len();

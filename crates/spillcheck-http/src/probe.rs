@@ -2845,6 +2845,29 @@ mod tests {
     }
 
     #[test]
+    fn a_natural_key_parameter_takes_the_listed_records_field() {
+        // Berths are listed with a numeric id and a `code`; their paths take the code.
+        let mut seen = SeenIds::default();
+        seen.learn(
+            "/api/berths",
+            &serde_json::json!([{"id": 3, "code": "A-12", "pontoon": "A", "length_m": 9.5}]),
+        );
+        let op = Operation::new("GET", "/api/berths/{berth_code}/bookings", Origin::OpenApi);
+        assert_eq!(
+            fill(&op, &seen, &Own::default()),
+            "/api/berths/A-12/bookings"
+        );
+        let op = Operation::new("GET", "/api/pontoons/{pontoon}/neighbours", Origin::OpenApi);
+        assert_eq!(
+            fill(&op, &seen, &Own::default()),
+            "/api/pontoons/A/neighbours"
+        );
+        // An id parameter still takes the collection's ids.
+        let op = Operation::new("GET", "/api/berths/{berth_id}", Origin::OpenApi);
+        assert_eq!(fill(&op, &seen, &Own::default()), "/api/berths/3");
+    }
+
+    #[test]
     fn the_callers_own_group_fills_its_place_in_a_path() {
         // `/me` names the caller's organisation by its slug; the description's example
         // (`northfield`) is someone else's for user B.

@@ -1434,6 +1434,17 @@ fn carries_what_it_reads(value: &Expr) -> bool {
     match value {
         Expr::Await(a) => carries_what_it_reads(&a.value),
         Expr::If(i) => carries_what_it_reads(&i.body) || carries_what_it_reads(&i.orelse),
+        // A lookup by a key made from the credential (`r.get(f"apikey:{hash_key(k)}")`,
+        // `cache.get(key_of(token))`) answers what is stored there, not the key.
+        Expr::Call(c)
+            if matches!(callee_last(c), Some("get" | "hget" | "hgetall" | "fetch"))
+                && matches!(c.func.as_ref(), Expr::Attribute(_))
+                && c.arguments.args.first().is_some_and(|a| {
+                    matches!(a, Expr::FString(_) | Expr::Call(_) | Expr::BinOp(_))
+                }) =>
+        {
+            false
+        }
         Expr::Call(c) if !is_direct(value) => {
             let Some(name) = callee_last(c) else {
                 return true;
