@@ -504,6 +504,27 @@ mod tests {
     }
 
     #[test]
+    fn a_public_sign_in_that_checks_a_password_is_no_mismatch() {
+        // Yarrowby's `POST /auth/login` (`security={}`) checks the password it is sent: the
+        // code analysis calls that authentication in the handler.
+        let code = vec![
+            route("POST", "/auth/login", CodeAuth::Required),
+            route("POST", "/api/feedback", CodeAuth::Required),
+        ];
+        let spec = vec![
+            documented("POST", "/auth/login", Security::Public),
+            documented("POST", "/api/feedback", Security::Public),
+        ];
+        let inv = Inventory::build(Some(code), Some(&spec), &[]);
+        let found = crate::rules::sc272_auth_declaration_mismatch::check(&inv);
+        let paths: Vec<&str> = found
+            .iter()
+            .filter_map(|f| f.route.as_ref().map(|r| r.path.as_str()))
+            .collect();
+        assert_eq!(paths, ["/api/feedback"]);
+    }
+
+    #[test]
     fn templates_with_parameters_inside_segments_document_each_version() {
         assert!(instance_of("/api/v{version}/reset", "/api/v1/reset"));
         assert!(!instance_of("/api/v{version}/reset", "/api/v1/reset/x"));

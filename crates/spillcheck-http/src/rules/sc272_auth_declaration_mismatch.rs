@@ -27,7 +27,9 @@ declare_rule! {
     /// reported, and neither is an operation public by nature (API documents, status pages,
     /// the root, sign-in and single sign-on, links carrying their own token) whose
     /// requirement is only the description's blanket default (a root `security` that
-    /// generators such as flasgger apply to every route).
+    /// generators such as flasgger apply to every route). A sign-in documented public whose
+    /// handler checks the password it is sent (the code sees authentication in the handler)
+    /// is not reported either: it authenticates the credentials, not the caller.
     ///
     /// ## Fix
     /// Make the code enforce what the description declares (add the authentication decorator),
@@ -63,6 +65,11 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
                 ),
                 Severity::Medium,
             ),
+            // A sign-in documented public whose handler checks the password it is sent
+            // (`repo.verify_password`) authenticates the credentials, not the caller.
+            ("public", CodeAuth::Required) if crate::inventory::public_by_nature(&row.path) => {
+                continue;
+            }
             ("public", CodeAuth::Required) => (
                 format!(
                     "the API description calls `{} {}` public, but the code requires a token",
