@@ -1730,30 +1730,29 @@ async fn log_in_for(
             .as_ref()
             .is_some_and(|b| b.content_type.contains("form"))
     });
-    // Token endpoints that take HTTP Basic (`POST /v1/auth/keys` under a `basicAuth`
-    // scheme, `@basic_auth.login_required`), whatever their body.
-    for op in p.ops.iter().map(|pr| &pr.op) {
-        if op.basic
-            && op.method == "POST"
-            && issues_credentials(&op.path)
-            && !candidates.iter().any(|c| c.key() == op.key())
-        {
-            candidates.push(op.clone());
-        }
-    }
-    // POSTs that hand out keys or tokens (`POST /v1/keys`) whose body is unknown or is
-    // the credentials: the usual shapes, and what their refusal names (`email and password
-    // are required`), are sent there too.
-    for op in p.ops.iter().map(|pr| &pr.op) {
-        if op.method == "POST"
-            && issues_credentials(&op.path)
-            && crate::discovery::path_params(&op.path).is_empty()
-            && op
-                .body
-                .as_ref()
-                .is_none_or(|b| b.properties.is_empty() || names_password(b))
-            && !candidates.iter().any(|c| c.key() == op.key())
-        {
+    // POSTs that hand out tokens or keys: first those that take HTTP Basic (`POST
+    // /v1/auth/keys` under a `basicAuth` scheme, `@basic_auth.login_required`), whatever
+    // their body; then those without path parameters whose body is unknown or is the
+    // credentials (`POST /v1/keys`): the usual shapes, and what their refusal names
+    // (`email and password are required`), are sent there.
+    let mut issuing: Vec<&Operation> = p
+        .ops
+        .iter()
+        .map(|pr| &pr.op)
+        .filter(|op| {
+            op.method == "POST"
+                && issues_credentials(&op.path)
+                && (op.basic
+                    || crate::discovery::path_params(&op.path).is_empty()
+                        && op
+                            .body
+                            .as_ref()
+                            .is_none_or(|b| b.properties.is_empty() || names_password(b)))
+        })
+        .collect();
+    issuing.sort_by_key(|op| !op.basic);
+    for op in issuing {
+        if !candidates.iter().any(|c| c.key() == op.key()) {
             candidates.push(op.clone());
         }
     }

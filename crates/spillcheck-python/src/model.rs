@@ -1575,6 +1575,15 @@ impl<'a> Gathered<'a> {
         }
     }
 
+    /// The names a loop variable stands for (`for bp in (a_bp, b_bp):` gives both), or the
+    /// name itself outside such a loop.
+    fn each_looped(&self, name: String) -> Vec<String> {
+        self.loop_names
+            .get(&name)
+            .cloned()
+            .unwrap_or_else(|| vec![name])
+    }
+
     fn call(&mut self, call: &'a ast::ExprCall, file: usize) {
         // `api.add_namespace(ns)`, `api.add_namespace(ns, path="/v2/x")`.
         if callee_last(call) == Some("add_namespace")
@@ -1585,12 +1594,7 @@ impl<'a> Gathered<'a> {
                 .or_else(|| call.arguments.args.get(1))
                 .and_then(str_value)
                 .map(str::to_owned);
-            let each = self
-                .loop_names
-                .get(&ns)
-                .cloned()
-                .unwrap_or_else(|| vec![ns]);
-            for ns in each {
+            for ns in self.each_looped(ns) {
                 self.namespace_adds
                     .push((file, api.clone(), ns, path.clone()));
             }
@@ -1648,12 +1652,7 @@ impl<'a> Gathered<'a> {
             "register_blueprint" => {
                 if let Some(child) = call.arguments.args.first().and_then(dotted) {
                     let prefix = kwarg(call, "url_prefix").and_then(|e| self.path_text(e, file));
-                    let each = self
-                        .loop_names
-                        .get(&child)
-                        .cloned()
-                        .unwrap_or_else(|| vec![child]);
-                    for child in each {
+                    for child in self.each_looped(child) {
                         self.registrations.push((
                             file,
                             child,
@@ -3574,12 +3573,12 @@ fn view_methods(class: &ast::StmtClassDef) -> Vec<(String, &ast::StmtFunctionDef
             Stmt::Assign(a)
                 if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == "methods") =>
             {
-                Some(crate::model::literal_strings(&a.value))
+                Some(crate::ast_util::strings_in(&a.value))
             }
             _ => None,
         })
         .flatten()
-        .map(|m| m.to_ascii_uppercase())
+        .map(str::to_ascii_uppercase)
         .filter(|m| VIEW_METHODS.contains(&m.to_ascii_lowercase().as_str()))
         .collect();
     class
@@ -3598,20 +3597,6 @@ fn view_methods(class: &ast::StmtClassDef) -> Vec<(String, &ast::StmtFunctionDef
             }
             _ => Vec::new(),
         })
-        .collect()
-}
-
-/// The strings of a literal list, tuple or set (`["GET", "POST"]`).
-pub(crate) fn literal_strings(e: &Expr) -> Vec<String> {
-    let elts = match e {
-        Expr::List(l) => &l.elts,
-        Expr::Tuple(t) => &t.elts,
-        Expr::Set(s) => &s.elts,
-        _ => return Vec::new(),
-    };
-    elts.iter()
-        .filter_map(str_value)
-        .map(str::to_owned)
         .collect()
 }
 
