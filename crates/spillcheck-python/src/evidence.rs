@@ -477,6 +477,11 @@ pub(crate) fn identity_scoped_models<'a>(
             &externals[site.file_index].stores.seen_from(site.func),
             &identity,
         ));
+        // A GET that serves an edit form (`/posts/<id>/edit`) checks the author of what
+        // everyone may read.
+        if !site.route.path.contains("edit") {
+            out.extend(records_checked(site.func, &identity));
+        }
         let locals = LocalStrings::of_body(&site.func.body);
         for call in calls_in(&site.func.body) {
             // The table a scoped query reads (its FROM table, not the ones it joins).
@@ -541,6 +546,78 @@ fn store_scoped(
     out
 }
 
+/// The models whose record a handler loads and then shows only to its owner: the record's
+/// owner field is compared with the caller (`rec = r.hgetall(f"payment:{pid}")` then
+/// `rec.get("owner") != g.uid`, `note = Note.query.get(i)` then `note.user_id !=
+/// current_user.id`).
+fn records_checked(
+    func: &ast::StmtFunctionDef,
+    identity: &crate::facts::NameSet<'_>,
+) -> Vec<String> {
+    use spillcheck_core::vocab::is_owner_field;
+    let mut loaded: HashMap<&str, Vec<String>> = HashMap::default();
+    for s in &func.body {
+        crate::ast_util::each_stmt(s, &mut |s| {
+            if let ast::Stmt::Assign(a) = s
+                && let [Expr::Name(n)] = a.targets.as_slice()
+                && let Expr::Call(c) = a.value.as_ref()
+                && is_data_call(c)
+            {
+                let models = call_models(c);
+                if !models.is_empty() {
+                    loaded.insert(n.id.as_str(), models);
+                }
+            }
+        });
+    }
+    let mut out = Vec::new();
+    if loaded.is_empty() {
+        return out;
+    }
+    let owner_key = |k: &str| {
+        let k = k.to_ascii_lowercase();
+        matches!(k.as_str(), "owner" | "user" | "author" | "creator") || is_owner_field(&k)
+    };
+    // `rec["owner"]`, `rec.get("owner")`, `rec.owner_id` of a loaded record: its models.
+    let owner_of = |x: &Expr| -> Option<&Vec<String>> {
+        let (record, key) = match x {
+            Expr::Subscript(s) => (s.value.as_ref(), crate::ast_util::str_value(&s.slice)?),
+            Expr::Attribute(a) => (a.value.as_ref(), a.attr.as_str()),
+            Expr::Call(c) if callee_last(c) == Some("get") => match c.func.as_ref() {
+                Expr::Attribute(a) => (
+                    a.value.as_ref(),
+                    c.arguments
+                        .args
+                        .first()
+                        .and_then(crate::ast_util::str_value)?,
+                ),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let Expr::Name(n) = record else {
+            return None;
+        };
+        owner_key(key).then(|| loaded.get(n.id.as_str())).flatten()
+    };
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Compare(c) = e {
+            let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
+            if operands
+                .iter()
+                .any(|x| crate::facts::involves_identity(x, identity))
+            {
+                for models in operands.iter().filter_map(|x| owner_of(x)) {
+                    for m in models {
+                        push(&mut out, m);
+                    }
+                }
+            }
+        }
+    });
+    out
+}
+
 /// The models a query reads only for its owner: it matches an owner field with the
 /// caller's identity (`filter_by(owner_id=me)`, `Note.owner_id == me` — the model whose
 /// field it is —, `WHERE user_id = ?` given the identity, `current_user.orders`). A match
@@ -564,6 +641,14 @@ fn scoped_by_owner<'a>(
     if call.arguments.keywords.iter().any(|k| {
         k.arg.as_ref().is_some_and(|a| is_owner_field(a.as_str()))
             && involves_identity(&k.value, identity)
+    }) {
+        return models.to_vec();
+    }
+    // A key-value store's key made of the caller: `r.get(f"invoice:{g.uid}:{iid}")`.
+    if call.arguments.args.first().is_some_and(|a| {
+        matches!(a, Expr::FString(_))
+            && crate::facts::key_namespace(a).is_some()
+            && involves_identity(a, identity)
     }) {
         return models.to_vec();
     }

@@ -62,6 +62,14 @@ const DATA_METHODS: &[&str] = &[
     "find_one_and_replace",
     "drop_all",
     "create_all",
+    // redis-py's hashes, lists and sets (`r.hgetall(f"payment:{pid}")`).
+    "hgetall",
+    "hget",
+    "hmget",
+    "hset",
+    "hdel",
+    "lrange",
+    "smembers",
 ];
 /// Calls that are data access only on a query-like receiver (`User.query.get`, `db.session.get`).
 const QUERY_METHODS: &[&str] = &[
@@ -105,6 +113,8 @@ const IDENTITY_CALLS: &[&str] = &[
     "current_identity",
     "get_user_id",
     "get_jwt_claims",
+    // Flask-Praetorian: the claims of the token it has verified.
+    "extract_jwt_token",
 ];
 /// Names that hold the caller's identity.
 const IDENTITY_NAMES: &[&str] = &[
@@ -855,6 +865,12 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
     if last == "find" && matches!(call.arguments.args.first(), Some(Expr::Dict(_))) {
         return true;
     }
+    // A key-value store's record under a namespaced key: `r.get(f"invoice:{iid}")`.
+    if matches!(last, "get" | "delete" | "set")
+        && call.arguments.args.first().is_some_and(namespaced_key)
+    {
+        return true;
+    }
     if QUERY_METHODS.contains(&last)
         && let Expr::Attribute(a) = call.func.as_ref()
     {
@@ -865,6 +881,35 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
             || model_lookup(call, &a.value);
     }
     false
+}
+
+/// A key-value store's key made of a namespace and a value: `f"invoice:{iid}"`, the
+/// convention of Redis keys.
+fn namespaced_key(expr: &Expr) -> bool {
+    key_namespace(expr).is_some()
+}
+
+/// The namespace of a key-value store's key: `payment` of `f"payment:{pid}"` (and of
+/// `f"app:payment:{pid}"`, the last segment before the value).
+pub(crate) fn key_namespace(expr: &Expr) -> Option<&str> {
+    let Expr::FString(f) = expr else {
+        return None;
+    };
+    let Some(ast::FStringPart::FString(part)) = f.value.iter().next() else {
+        return None;
+    };
+    let (Some(ast::InterpolatedStringElement::Literal(lit)), Some(_)) =
+        (part.elements.first(), part.elements.get(1))
+    else {
+        return None;
+    };
+    let ns = lit.value.strip_suffix(':')?;
+    (!ns.is_empty()
+        && ns
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+    .then(|| ns.rsplit(':').next().unwrap_or(ns))
+    .filter(|n| !n.is_empty())
 }
 
 /// A model class queried by a comparison of its own fields (Peewee's `Shipment.get(
@@ -1162,6 +1207,11 @@ pub(crate) fn call_models(call: &ast::ExprCall) -> Vec<String> {
     if let Some(sql) = sql_statement(call) {
         return sql_tables(&sql);
     }
+    if is_data_call(call)
+        && let Some(ns) = call.arguments.args.first().and_then(key_namespace)
+    {
+        return vec![model_key(ns)];
+    }
     let capitalized = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase());
     // SQLAlchemy's session under a class-like name (`Session.get(Visit, i)`,
     // `SessionLocal.execute(select(Visit))`, `Session.query(Invoice).filter_by(...)`): the
@@ -1256,6 +1306,8 @@ pub(crate) fn is_write_call(call: &ast::ExprCall) -> bool {
         .split(['.', '(', ')'])
         .any(|seg| QUERY_RECEIVERS.contains(&seg));
     match last {
+        // A key-value store's record: `r.set(f"invoice:{iid}", ...)`, `r.delete(...)`.
+        "set" | "delete" if call.arguments.args.first().is_some_and(namespaced_key) => true,
         // `db.drop_all()`, `db.create_all()`: the schema itself (a route that re-creates
         // the database).
         "commit" | "add" | "add_all" | "merge" | "bulk_save_objects" | "delete" | "drop_all"
@@ -1263,7 +1315,7 @@ pub(crate) fn is_write_call(call: &ast::ExprCall) -> bool {
         // `obj.save()` (ORM); `image.save(path)` writes a file, not a record.
         "save" => call.arguments.args.is_empty(),
         "insert_one" | "insert_many" | "update_one" | "update_many" | "delete_one"
-        | "delete_many" | "replace_one" => true,
+        | "delete_many" | "replace_one" | "hset" | "hdel" => true,
         _ => false,
     }
 }

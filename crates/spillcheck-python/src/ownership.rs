@@ -46,6 +46,8 @@ fn id_like(name: &str, converter: &str) -> bool {
         || n.ends_with("_key") && !n.contains("api")
         || n.ends_with("_number") && !n.contains("phone")
         || n.ends_with("_no")
+        // The short forms: `pid`, `oid`, `uid` (a payment's, an order's, a user's id).
+        || n.len() == 3 && n.ends_with("id")
 }
 
 /// A path parameter that names one object by another key than a number: a title, a

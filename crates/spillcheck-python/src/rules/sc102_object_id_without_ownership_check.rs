@@ -35,7 +35,8 @@ declare_rule! {
     /// or deletes it, returns private or secret fields, or another route of the app reads
     /// that model only for its owner (a query scoped by the caller: an owner field, or any
     /// `…_id` column of the model matched with the caller's own id, `Visit.host_id ==
-    /// g.member.id`, also down the chain the query is built in); or the object is a
+    /// g.member.id`, also down the chain the query is built in, or a record it loads and
+    /// shows only when its owner field is the caller); or the object is a
     /// person's record and the route returns private fields (phone, address, a password
     /// hash), or the id the client sends is itself the owner key of an owned table
     /// (`?account_number=` selecting `transactions` whose `from_account` is the owner).

@@ -11,6 +11,9 @@ declare_rule! {
     /// `JWT_ACCESS_TOKEN_EXPIRES = False` (or `JWT_REFRESH_TOKEN_EXPIRES = False`), or an access-token lifetime of a year or more; and a
     /// verifier that ignores expiry (`jwt.decode(..., options={"verify_exp": False})`, or
     /// `options["verify_exp"] = False` on a path of a function that decodes with them).
+    /// Also the request's token loaded by itsdangerous without an age limit:
+    /// `URLSafeTimedSerializer(...).loads(token)` or `TimestampSigner(...).unsign(token)`
+    /// without `max_age`, or an untimed `URLSafeSerializer`/`Signer`, which signs no time.
     /// It is the static twin of `SC303`, which reads the lifetime off a live token.
     ///
     /// ## Why it matters
@@ -27,8 +30,10 @@ declare_rule! {
     /// reported: a signed wrapper of an opaque token kept on the server expires with it.
     /// A payload built elsewhere (a name bound to a dict the function later adds `exp`
     /// to, `payload["exp"] = ...`) is followed within the function. Signed values that are
-    /// not access tokens (`itsdangerous` links with `max_age` at load time) are not `jwt`
-    /// calls and are not reported. A verifier that skips expiry in a module that reads the
+    /// not access tokens (an itsdangerous link's token in an e-mail confirmation) are not
+    /// reported: an itsdangerous load counts only when it loads the request's credential
+    /// (a header, cookie or query value that carries it, or the argument of an
+    /// `@auth.verify_token` or `request_loader` callback). A verifier that skips expiry in a module that reads the
     /// `exp` claim itself (`expires_at = payload["exp"]`) is `possible`: the expiry may be
     /// checked by hand after the decode (keystone's JWS tokens).
     ///
@@ -62,6 +67,10 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     let Some(name) = cx.qualified(call) else {
         return;
     };
+    if matches!(callee_last(call), Some("loads" | "unsign")) {
+        check_signed_load(cx, call);
+        return;
+    }
     let lower = name.to_ascii_lowercase();
     // `jwt.decode(token, key, options={"verify_exp": False})`: whatever `exp` the tokens
     // carry, the verifier ignores it.
@@ -144,6 +153,118 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             "a token is signed without an `exp` claim: it never expires",
         );
     }
+}
+
+/// `SC107` on itsdangerous: the request's credential loaded by a signer without an age
+/// limit. A timed serializer (`URLSafeTimedSerializer`, `TimestampSigner`) checks the age
+/// only when `loads`/`unsign` is given `max_age`; an untimed one (`URLSafeSerializer`,
+/// `Signer`) signs no time at all. Either way the token never expires.
+fn check_signed_load<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+    if call.arguments.find_keyword("max_age").is_some() {
+        return;
+    }
+    let Expr::Attribute(attr) = call.func.as_ref() else {
+        return;
+    };
+    let Some((kind, timed)) = signer_kind(cx, &attr.value, 0) else {
+        return;
+    };
+    let Some(Expr::Name(arg)) = call.arguments.args.first() else {
+        return;
+    };
+    let name = arg.id.as_str();
+    if !cx.credential_names().contains(name)
+        && !verifier_parameter(cx, name)
+        && !cx.values_of_local(name).into_iter().any(token_from_cookie_or_query)
+    {
+        return;
+    }
+    let message = if timed {
+        format!("the request's token is loaded by `{kind}` without `max_age`: its age is never checked, so it never expires")
+    } else {
+        format!("the request's token is signed by `{kind}`, which signs no time: it never expires")
+    };
+    cx.report(&SC107, call, message);
+    lower_if_exp_read(cx);
+}
+
+/// The itsdangerous class that `expr` is an instance of, and whether it is timed: a call of
+/// the class, a name bound to one (in the function or the module), or a call of a function
+/// of the module that returns one.
+fn signer_kind<'a>(cx: &Checker<'a>, expr: &'a Expr, depth: u8) -> Option<(String, bool)> {
+    if depth > 2 {
+        return None;
+    }
+    match expr {
+        Expr::Call(c) => {
+            let q = cx.qualified(c)?;
+            if let Some(class) = q.strip_prefix("itsdangerous.") {
+                let class = class.rsplit('.').next().unwrap_or(class);
+                let timed = class.contains("Timed") || class == "TimestampSigner";
+                return (class.ends_with("Serializer") || class.ends_with("Signer"))
+                    .then(|| (class.to_string(), timed));
+            }
+            let Expr::Name(f) = c.func.as_ref() else {
+                return None;
+            };
+            let func = crate::ast_util::function_named(&cx.file.module()?.body, f.id.as_str())?;
+            let mut found = None;
+            for s in &func.body {
+                crate::ast_util::each_stmt(s, &mut |s| {
+                    if let ast::Stmt::Return(r) = s
+                        && let Some(v) = &r.value
+                        && found.is_none()
+                    {
+                        found = signer_kind(cx, v, depth + 1);
+                    }
+                });
+            }
+            found
+        }
+        Expr::Name(n) => cx
+            .values_of_local(n.id.as_str())
+            .into_iter()
+            .chain(cx.constants.get(n.id.as_str()).copied())
+            .find_map(|v| signer_kind(cx, v, depth + 1)),
+        _ => None,
+    }
+}
+
+/// A token read from a cookie or the query string by a name that says so
+/// (`request.cookies.get("api_token")`).
+fn token_from_cookie_or_query(value: &Expr) -> bool {
+    crate::ast_util::any_expr(value, &mut |e| {
+        let Expr::Call(c) = e else {
+            return false;
+        };
+        let Expr::Attribute(a) = c.func.as_ref() else {
+            return false;
+        };
+        a.attr.as_str() == "get"
+            && crate::ast_util::dotted(&a.value)
+                .is_some_and(|d| d.ends_with("request.cookies") || d.ends_with("request.args"))
+            && c.arguments.args.first().and_then(str_value).is_some_and(|k| {
+                let k = k.to_ascii_lowercase();
+                ["token", "auth", "session", "api_key", "apikey"].iter().any(|w| k.contains(w))
+            })
+    })
+}
+
+/// Whether `name` is the token parameter of a function registered to verify tokens
+/// (`@auth.verify_token`, `@login_manager.request_loader`).
+fn verifier_parameter(cx: &Checker<'_>, name: &str) -> bool {
+    let Some(func) = cx.functions.last() else {
+        return false;
+    };
+    let registered = func.decorator_list.iter().any(|d| {
+        let last = match &d.expression {
+            Expr::Attribute(a) => Some(a.attr.as_str()),
+            Expr::Call(c) => callee_last(c),
+            _ => None,
+        };
+        matches!(last, Some("verify_token" | "request_loader" | "header_loader" | "token_loader"))
+    });
+    registered && func.parameters.iter().next().is_some_and(|p| p.name().as_str() == name)
 }
 
 /// `SC107` on configuration: `JWT_ACCESS_TOKEN_EXPIRES = False` or a lifetime of a year
