@@ -824,7 +824,11 @@ impl Schemas {
                             | "model_validate"
                             | "parse_raw"
                             | "model_validate_json"
-                    ) =>
+                    ) && !c
+                        .arguments
+                        .args
+                        .first()
+                        .is_some_and(|x| stored_value(x, func)) =>
                 {
                     self.class_of(&a.value)
                 }
@@ -844,6 +848,29 @@ impl Schemas {
                 } else {
                     InputSource::Json
                 };
+                found.push((class, source));
+            }
+        }
+        // flask-openapi3 hands the request's parts to the handler as models: `body:
+        // ProfileIn`, `query: SampleQuery`, `form: UploadForm`.
+        for p in func
+            .parameters
+            .args
+            .iter()
+            .chain(&func.parameters.kwonlyargs)
+        {
+            let source = match p.parameter.name.as_str() {
+                "body" => InputSource::Json,
+                "query" => InputSource::Query,
+                "form" => InputSource::Form,
+                _ => continue,
+            };
+            if let Some(class) = p
+                .parameter
+                .annotation
+                .as_deref()
+                .and_then(|a| self.class_of(a))
+            {
                 found.push((class, source));
             }
         }
@@ -883,6 +910,67 @@ impl Schemas {
         }
         out
     }
+}
+
+/// A value the handler has from its store, not from the request: `dict(g.user)`, a row a
+/// query returned (`UserOut.model_validate(dict(row))` shapes an answer; it reads no input).
+fn stored_value(arg: &Expr, func: &ast::StmtFunctionDef) -> bool {
+    crate::ast_util::any_expr(arg, &mut |e| match e {
+        Expr::Attribute(a) => {
+            crate::ast_util::dotted(&a.value).is_some_and(|d| d == "g" || d == "current_user")
+        }
+        Expr::Call(c) => crate::facts::is_data_call(c),
+        Expr::Name(n) => {
+            matches!(
+                n.id.as_str(),
+                "row" | "rows" | "record" | "records" | "obj" | "instance" | "current_user"
+            ) || from_data(func, n.id.as_str())
+                || loop_sources(func, n.id.as_str()).iter().any(|src| {
+                    crate::ast_util::names_in(src)
+                        .iter()
+                        .any(|m| *m != n.id.as_str() && from_data(func, m))
+                        || crate::ast_util::any_expr(
+                            src,
+                            &mut |x| matches!(x, Expr::Call(c) if crate::facts::is_data_call(c)),
+                        )
+                })
+        }
+        _ => false,
+    })
+}
+
+/// Whether the function assigns `name` from a data call.
+fn from_data(func: &ast::StmtFunctionDef, name: &str) -> bool {
+    crate::facts::values_assigned(&func.body, name)
+        .iter()
+        .any(|v| {
+            crate::ast_util::any_expr(
+                v,
+                &mut |x| matches!(x, Expr::Call(c) if crate::facts::is_data_call(c)),
+            )
+        })
+}
+
+/// What a loop or a comprehension of the function iterates to bind `name`.
+fn loop_sources<'a>(func: &'a ast::StmtFunctionDef, name: &str) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
+    for s in &func.body {
+        crate::ast_util::each_stmt(s, &mut |s| {
+            if let ast::Stmt::For(f) = s
+                && crate::ast_util::target_names(&f.target).contains(&name)
+            {
+                out.push(f.iter.as_ref());
+            }
+        });
+    }
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        for g in crate::ast_util::comprehension_generators(e).unwrap_or_default() {
+            if crate::ast_util::target_names(&g.target).contains(&name) {
+                out.push(&g.iter);
+            }
+        }
+    });
+    out
 }
 
 struct ClassWalk<'r> {

@@ -1508,7 +1508,7 @@ impl<'a> Gathered<'a> {
                 self.blueprints
                     .insert((file, target.to_owned()), BlueprintDef { name, prefix });
             }
-            "Blueprint" | "APIBlueprint" => {
+            "Blueprint" | "APIBlueprint" | "APIView" => {
                 let bp_name = call
                     .arguments
                     .args
@@ -2665,11 +2665,18 @@ fn raw_routes<'a>(
             {
                 let receiver = receiver_of(call).unwrap_or_default();
                 let (target, prefix, target_file, on_api) = g.api_target(fi, &receiver, &receiver);
+                // `@api_view.route("")` under a blueprint's prefix is the prefix itself,
+                // not the prefix and a slash: keep the empty rule for the prefix's join.
+                let path = if prefix.is_empty() {
+                    path
+                } else {
+                    join_path(&prefix, &path)
+                };
                 push_view_routes(
                     &mut raws,
                     (g, class, fi),
                     (&target, target_file, &on_api),
-                    &join_path(&prefix, &path),
+                    &path,
                 );
             }
         }

@@ -296,11 +296,7 @@ fn flask_classful_views_under_their_base_and_prefix() {
     let o = run(&dir);
     assert!(o.expected >= 2);
     assert_clean("project_classful", &o);
-    let routes: Vec<(String, String)> = analyze_dir(&dir)
-        .routes
-        .iter()
-        .flat_map(|r| r.methods.iter().map(|m| (m.clone(), r.path.clone())))
-        .collect();
+    let routes = routes_of(&analyze_dir(&dir));
     for (method, path) in [
         ("GET", "/api/nests"),
         ("GET", "/api/nests/{nest_id}"),
@@ -336,15 +332,66 @@ fn blueprints_registered_in_loops_get_their_prefix() {
 }
 
 #[test]
+fn openapi3_views_keep_their_prefix_and_models_are_inputs() {
+    // `APIView(url_prefix=...)` is a blueprint's prefix (`route("")` is the prefix itself);
+    // `body:`/`query:` parameters are inputs; a model validated from stored rows is none.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_openapi3");
+    let analysis = analyze_dir(&dir);
+    let route = |method: &str, path: &str| {
+        analysis
+            .routes
+            .iter()
+            .find(|r| r.path == path && r.methods.iter().any(|m| m == method))
+            .unwrap_or_else(|| panic!("{method} {path} not in {:?}", routes_of(&analysis)))
+    };
+    let inputs = |method: &str, path: &str| -> Vec<(String, String)> {
+        route(method, path)
+            .inputs
+            .iter()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    format!("{:?}", i.source).to_ascii_lowercase(),
+                )
+            })
+            .collect()
+    };
+    let _ = route("GET", "/api/projects");
+    let patch = inputs("PATCH", "/api/projects/{project_id}");
+    assert!(patch.contains(&("name".into(), "json".into())), "{patch:?}");
+    assert!(
+        patch.contains(&("status".into(), "json".into())),
+        "{patch:?}"
+    );
+    let query = inputs("GET", "/api/samples");
+    assert_eq!(
+        query,
+        vec![("specimen_type".to_owned(), "query".to_owned())]
+    );
+    assert!(inputs("GET", "/api/team").is_empty());
+    assert!(inputs("GET", "/api/me").is_empty());
+    assert!(
+        !routes_of(&analysis)
+            .iter()
+            .any(|(_, p)| p == "/{project_id}" || p == "/api/projects/")
+    );
+}
+
+/// Each (method, path) the analysis routes.
+fn routes_of(analysis: &spillcheck_python::Analysis) -> Vec<(String, String)> {
+    analysis
+        .routes
+        .iter()
+        .flat_map(|r| r.methods.iter().map(|m| (m.clone(), r.path.clone())))
+        .collect()
+}
+
+#[test]
 fn plain_views_serve_the_methods_they_name() {
     // `class Keys(View): methods = ["GET", "POST"]` with one `dispatch_request`: a route
     // for each method it names; without `methods`, GET alone.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_plain_views");
-    let routes: Vec<(String, String)> = analyze_dir(&dir)
-        .routes
-        .iter()
-        .flat_map(|r| r.methods.iter().map(|m| (m.clone(), r.path.clone())))
-        .collect();
+    let routes = routes_of(&analyze_dir(&dir));
     for (method, path) in [
         ("GET", "/v1/keys"),
         ("POST", "/v1/keys"),

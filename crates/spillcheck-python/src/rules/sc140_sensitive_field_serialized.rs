@@ -44,6 +44,12 @@ declare_rule! {
     /// ns.model("User", {"password_hash": fields.String, ...})`, `ns.inherit(...)` adding to a
     /// parent model) answered through `@ns.marshal_with(user_out)` or `@marshal_list_with`;
     /// `@ns.response(200, "OK", user_out)` only documents it and is not reported.
+    /// pydantic models are schemas too (`class UserOut(BaseModel)`, `SQLModel`, and the
+    /// file's classes built on them): a route answers with one when its decorator documents
+    /// it as the success answer (flask-openapi3's `responses={200: UserOut}`, SpecTree's
+    /// `resp=Response(HTTP_200=UserOut)`) or returns its dump (`UserOut.model_validate(row)
+    /// .model_dump()`, `UserOut(**row).dict()`). A field excluded (`Field(exclude=True)`)
+    /// or masked when dumped (`SecretStr`) is not reported.
     ///
     /// A person's email address is reported too where a serialization schema shows it of
     /// other people: a marshmallow schema that dumps `email` nested in another schema as
@@ -756,6 +762,7 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
     }
     if !file.is_test {
         gather_field_dicts(file, module, summary);
+        gather_pydantic_models(file, module, summary);
     }
     let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
     classes_in(&module.body, &mut classes);
@@ -825,6 +832,71 @@ fn gather_schemas(file: &SourceFile, module: &ModModule, summary: &mut Summary) 
                 field_dict: false,
             });
         }
+    }
+}
+
+/// pydantic models (`class UserOut(BaseModel)`, `SQLModel`, and classes of the file built on
+/// one): a schema whose annotated fields are its fields, a secret one among them unless it
+/// is excluded (`Field(exclude=True)`) or masked when dumped (`SecretStr`).
+fn gather_pydantic_models(file: &SourceFile, module: &ModModule, summary: &mut Summary) {
+    let mut classes: Vec<&ruff_python_ast::StmtClassDef> = Vec::new();
+    classes_in(&module.body, &mut classes);
+    let mut models: Vec<&str> = Vec::new();
+    for c in classes {
+        let bases: Vec<String> = c
+            .bases()
+            .iter()
+            .filter_map(|b| dotted(b).map(|d| d.rsplit('.').next().unwrap_or(&d).to_owned()))
+            .collect();
+        if !bases.iter().any(|b| {
+            matches!(b.as_str(), "BaseModel" | "SQLModel" | "RootModel") || models.contains(&b.as_str())
+        }) {
+            continue;
+        }
+        models.push(c.name.as_str());
+        let mut secrets = Vec::new();
+        let mut left_out = Vec::new();
+        for stmt in &c.body {
+            let ruff_python_ast::Stmt::AnnAssign(a) = stmt else {
+                continue;
+            };
+            let Expr::Name(target) = a.target.as_ref() else {
+                continue;
+            };
+            let field = a
+                .value
+                .as_deref()
+                .and_then(|v| match v {
+                    Expr::Call(call) => Some(call),
+                    _ => None,
+                })
+                .filter(|call| callee_last(call) == Some("Field"));
+            let key = field
+                .and_then(|call| crate::ast_util::kwarg(call, "serialization_alias").or_else(|| crate::ast_util::kwarg(call, "alias")))
+                .and_then(str_value)
+                .unwrap_or(target.id.as_str());
+            let excluded = field.is_some_and(|call| {
+                crate::ast_util::kwarg(call, "exclude").and_then(crate::ast_util::bool_value) == Some(true)
+            });
+            let masked = crate::ast_util::any_expr(&a.annotation, &mut |e| {
+                dotted(e).is_some_and(|d| d.ends_with("SecretStr") || d.ends_with("SecretBytes"))
+            });
+            if excluded || masked {
+                left_out.push(key.to_owned());
+            } else if spillcheck_core::vocab::is_secret_field(key) {
+                secrets.push((key.to_owned(), file.at(stmt)));
+            }
+        }
+        summary.schema_secrets.push(SchemaSecrets {
+            name: c.name.to_string(),
+            bases,
+            secrets,
+            left_out,
+            auto: false,
+            model: None,
+            only: None,
+            field_dict: false,
+        });
     }
 }
 
@@ -1537,6 +1609,11 @@ fn answered_schema(
         let Expr::Call(c) = &d.expression else {
             continue;
         };
+        // The model a route documents as its success answer: flask-openapi3's
+        // `responses={200: UserOut}`, SpecTree's `resp=Response(HTTP_200=UserOut)`.
+        if let Some(name) = documented_answer(c).and_then(&schema_named) {
+            return Some((name, d.range()));
+        }
         let marshals = match callee_last(c) {
             Some("marshal_with" | "marshal_list_with" | "output") => true,
             Some("response") => false,
@@ -1576,6 +1653,25 @@ fn answered_schema(
             let Expr::Attribute(a) = c.func.as_ref() else {
                 return false;
             };
+            // A pydantic model's dump: `UserOut.model_validate(row).model_dump()`,
+            // `UserOut(**row).dict()`.
+            if matches!(a.attr.as_str(), "model_dump" | "model_dump_json" | "dict" | "json")
+                && let Expr::Call(made) = a.value.as_ref()
+            {
+                let class = match made.func.as_ref() {
+                    Expr::Attribute(m)
+                        if matches!(
+                            m.attr.as_str(),
+                            "model_validate" | "from_orm" | "parse_obj" | "model_construct" | "validate"
+                        ) =>
+                    {
+                        schema_named(&m.value)
+                    }
+                    other => schema_named(other),
+                };
+                found = class.map(|s| (s, c.range()));
+                return found.is_some();
+            }
             if !matches!(a.attr.as_str(), "dump" | "jsonify") {
                 return false;
             }
@@ -1598,6 +1694,29 @@ fn answered_schema(
         }
     }
     found
+}
+
+/// The model a route decorator documents as its success answer: the 2xx entry of
+/// `responses={200: M}` (flask-openapi3), `HTTP_200=M` of `resp=Response(...)` (SpecTree).
+fn documented_answer(c: &ruff_python_ast::ExprCall) -> Option<&Expr> {
+    if let Some(Expr::Dict(d)) = crate::ast_util::kwarg(c, "responses") {
+        return d.items.iter().find_map(|i| {
+            let key = i.key.as_ref()?;
+            let code = crate::ast_util::int_value(key)
+                .or_else(|| str_value(key).and_then(|k| k.parse().ok()))?;
+            (200..300).contains(&code).then_some(&i.value)
+        });
+    }
+    if let Some(Expr::Call(resp)) = crate::ast_util::kwarg(c, "resp") {
+        return resp.arguments.keywords.iter().find_map(|k| {
+            let name = k.arg.as_ref()?.as_str();
+            name.strip_prefix("HTTP_")
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| (200..300).contains(n))
+                .map(|_| &k.value)
+        });
+    }
+    None
 }
 
 /// `SC140`'s hooks.
