@@ -462,6 +462,7 @@ fn push(v: &mut Vec<String>, m: &str) {
 /// fetching the caller's own record (`get(User, me)`) says nothing of other records.
 pub(crate) fn identity_scoped_models<'a>(
     routes: &[RouteSite<'a>],
+    summaries: &Summaries,
     externals: &[crate::facts::FileScope],
     taints: &crate::facts::Taints<'a>,
 ) -> HashSet<String> {
@@ -481,6 +482,7 @@ pub(crate) fn identity_scoped_models<'a>(
         // everyone may read.
         if !site.route.path.contains("edit") {
             out.extend(records_checked(site.func, &identity));
+            out.extend(children_of_owned(site.func, summaries));
         }
         let locals = LocalStrings::of_body(&site.func.body);
         for call in calls_in(&site.func.body) {
@@ -613,6 +615,47 @@ fn records_checked(
                     }
                 }
             }
+        }
+    });
+    out
+}
+
+/// The models a handler reaches only through a parent it loaded for its owner: a record a
+/// helper that checks ownership returned (`project = owned_project(slug)`), or a child a
+/// helper found under one (`task = task_in(owned_project(slug), number)`), and the
+/// relationship read off it (`project.tasks`, `task.comments`): those children are shown
+/// only to the parent's owner.
+fn children_of_owned(func: &ast::StmtFunctionDef, summaries: &Summaries) -> Vec<String> {
+    let owned_call =
+        |c: &ast::ExprCall| callee_last(c).is_some_and(|n| summaries.checks_owner.contains(n));
+    let mut owned: Vec<&str> = Vec::new();
+    for s in &func.body {
+        crate::ast_util::each_stmt(s, &mut |s| {
+            if let ast::Stmt::Assign(a) = s
+                && let [Expr::Name(n)] = a.targets.as_slice()
+                && let Expr::Call(c) = a.value.as_ref()
+                && (owned_call(c)
+                    || c.arguments.args.iter().any(|x| {
+                        matches!(x, Expr::Call(inner) if owned_call(inner))
+                            || matches!(x, Expr::Name(m) if owned.contains(&m.id.as_str()))
+                    }))
+            {
+                owned.push(n.id.as_str());
+            }
+        });
+    }
+    let mut out = Vec::new();
+    if owned.is_empty() {
+        return out;
+    }
+    crate::facts::exprs_in(&func.body, &mut |e| {
+        if let Expr::Attribute(a) = e
+            && matches!(a.value.as_ref(), Expr::Name(n) if owned.contains(&n.id.as_str()))
+            && a.attr.len() > 3
+            && a.attr.ends_with('s')
+            && a.attr.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            push(&mut out, &crate::facts::model_key(a.attr.as_str()));
         }
     });
     out

@@ -580,7 +580,7 @@ fn analyze_project(options: &Options<'_>, found: Vec<files::FoundFile>) -> Analy
     }
     let route_data =
         evidence::route_data(&model.routes, &summaries, &data_models, &externals, &taints);
-    let scoped = evidence::identity_scoped_models(&model.routes, &externals, &taints);
+    let scoped = evidence::identity_scoped_models(&model.routes, &summaries, &externals, &taints);
     let ownership = ownership::analyze(&mut model, &summaries, &externals, &taints);
     let project = project::Project {
         files: &sources,

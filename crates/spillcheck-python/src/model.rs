@@ -3470,6 +3470,9 @@ fn push_classful_routes<'a>(
                     continue;
                 }
                 seen.push(name);
+                // Each argument the route base does not already name (`route_base =
+                // "/projects/<slug>/tasks"` gives `slug`), with the converter its annotation
+                // asks for (`number: int` is `<int:number>`).
                 let mut args = String::new();
                 for p in f
                     .parameters
@@ -3477,8 +3480,25 @@ fn push_classful_routes<'a>(
                     .skip(1)
                     .filter(|p| p.default.is_none())
                 {
+                    let name = p.parameter.name.as_str();
+                    if base.contains(&format!("<{name}>")) || base.contains(&format!(":{name}>")) {
+                        continue;
+                    }
+                    let converter = match p
+                        .parameter
+                        .annotation
+                        .as_deref()
+                        .and_then(dotted)
+                        .as_deref()
+                    {
+                        Some("int") => "int:",
+                        Some("float") => "float:",
+                        Some(t) if t.ends_with("UUID") => "uuid:",
+                        _ => "",
+                    };
                     args.push_str("/<");
-                    args.push_str(p.parameter.name.as_str());
+                    args.push_str(converter);
+                    args.push_str(name);
                     args.push('>');
                 }
                 let slash = |rule: String| {

@@ -303,6 +303,8 @@ fn flask_classful_views_under_their_base_and_prefix() {
         ("DELETE", "/api/nests/{nest_id}"),
         ("GET", "/api/stations/"),
         ("GET", "/api/stations/{station_id}/wardens"),
+        ("GET", "/api/nests/{nest_id}/visits"),
+        ("GET", "/api/nests/{nest_id}/visits/{visit_number}"),
     ] {
         assert!(
             routes.iter().any(|(m, p)| m == method && p == path),
@@ -310,6 +312,25 @@ fn flask_classful_views_under_their_base_and_prefix() {
         );
     }
     assert!(!routes.iter().any(|(_, p)| p == "/{nest_id}"), "{routes:?}");
+    // An argument the base names is not added again; an `int` annotation is the converter.
+    assert!(
+        !routes.iter().any(|(_, p)| p.contains("visits/{nest_id}")),
+        "{routes:?}"
+    );
+    let analysis = analyze_dir(&dir);
+    let visit = analysis
+        .routes
+        .iter()
+        .find(|r| r.path == "/api/nests/{nest_id}/visits/{visit_number}")
+        .expect("visit route");
+    assert!(
+        visit
+            .params
+            .iter()
+            .any(|p| p.name == "visit_number" && p.converter == "int"),
+        "{:?}",
+        visit.params
+    );
 }
 
 #[test]
