@@ -19,7 +19,12 @@ pub fn normalize(name: &str) -> String {
 /// it); not a cross-site request token (`X-CSRF-Token`).
 pub fn credential_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace('_', "-");
-    if n == "authorization" {
+    // `Authorization`, and the token headers of the libraries that do not use it
+    // (Flask-Security's `Authentication-Token`).
+    if matches!(
+        n.as_str(),
+        "authorization" | "authentication-token" | "auth-token"
+    ) {
         return true;
     }
     let Some(rest) = n.strip_prefix("x-").or_else(|| n.strip_prefix("http-x-")) else {
@@ -370,6 +375,8 @@ pub fn is_standard_header(name: &str) -> bool {
             | "if-none-match"
             | "if-modified-since"
             | "range"
+            | "authentication-token"
+            | "auth-token"
     ) || n.starts_with("x-forwarded")
         || n.starts_with("sec-")
         || n.contains("csrf")
@@ -502,6 +509,7 @@ mod tests {
             "X-Session-Token",
             "x-api-key",
             "HTTP_X_ACCESS_TOKEN",
+            "Authentication-Token",
         ] {
             assert!(super::credential_header(h), "{h}");
         }

@@ -865,6 +865,13 @@ pub(crate) fn is_data_call(call: &ast::ExprCall) -> bool {
     if last == "find" && matches!(call.arguments.args.first(), Some(Expr::Dict(_))) {
         return true;
     }
+    // MongoEngine's query by call: `Recipe.objects(owner=me)`, `Plan.objects(id=pid)`.
+    if last == "objects"
+        && let Expr::Attribute(a) = call.func.as_ref()
+        && matches!(a.value.as_ref(), Expr::Name(n) if n.id.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        return true;
+    }
     // A key-value store's record under a namespaced key: `r.get(f"invoice:{iid}")`.
     if matches!(last, "get" | "delete" | "set")
         && call.arguments.args.first().is_some_and(namespaced_key)

@@ -426,6 +426,10 @@ pub(crate) fn is_signing_key_name(name: &str) -> bool {
         || joined.ends_with("session_secret")
         || joined == "secret"
         || joined.ends_with("app_secret")
+        // Flask-Security's keys: the salt that keys its password HMAC and its tokens, and
+        // the TOTP secrets.
+        || joined == "security_password_salt"
+        || joined == "security_totp_secrets"
         // `SECRET_KEY_HMAC`, `SECRET_KEY_2`, `JWT_SECRET_KEY_V2`: a key with a qualifier.
         || ws.windows(2).position(|w| w[0] == "secret" && w[1] == "key").is_some_and(|i| {
             ws[i + 2..].iter().all(|q| {

@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// Authentication code that reads the token from the URL: `request.args.get("access_token")`, `request.args["token"]`, `request.values.get("jwt")`; a parameter of any name compared with a configured key (`if app.config["API_KEY"] != request.args.get("key"): abort(401)`); a parameter whose name the settings give under a token's name (`request.args.get(cv("TOKEN_AUTHENTICATION_KEY"))`); Flask-JWT-Extended configured to read it there (`JWT_TOKEN_LOCATION = ["headers", "query_string"]`).
+    /// Authentication code that reads the token from the URL: `request.args.get("access_token")`, `request.args["token"]`, `request.values.get("jwt")`; a parameter of any name compared with a configured key (`if app.config["API_KEY"] != request.args.get("key"): abort(401)`); a parameter whose name the settings give under a token's name (`request.args.get(cv("TOKEN_AUTHENTICATION_KEY"))`); Flask-JWT-Extended configured to read it there (`JWT_TOKEN_LOCATION = ["headers", "query_string"]`, or one view's `@jwt_required(locations=[..., "query_string"])`).
     ///
     /// ## Why it matters
     /// URLs end up in access logs, proxy logs, browser history and `Referer` headers. A token in a query string is a token written to disk in places nobody audits.
@@ -94,6 +94,23 @@ pub(crate) fn check_subscript(cx: &mut Checker<'_>, sub: &ast::ExprSubscript) {
 
 /// `SC106`: `request.args.get("access_token")` and friends.
 pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
+    // One view told the same: `@jwt_required(locations=["headers", "query_string"])`.
+    if matches!(callee_last(call), Some("jwt_required" | "verify_jwt_in_request"))
+        && let Some(locations) = call.arguments.find_keyword("locations")
+    {
+        let mut in_url = false;
+        crate::ast_util::each_expr(&locations.value, &mut |e| {
+            in_url |= crate::ast_util::str_value(e) == Some("query_string");
+        });
+        if in_url {
+            cx.report(
+                &SC106,
+                call,
+                "`locations` includes `query_string`: Flask-JWT-Extended accepts this view's token in the URL (`?jwt=`)",
+            );
+        }
+        return;
+    }
     if !matches!(callee_last(call), Some("get" | "getlist")) {
         return;
     }

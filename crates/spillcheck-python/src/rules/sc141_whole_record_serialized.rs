@@ -6,7 +6,7 @@ use spillcheck_core::{Confidence, OwaspApi, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it finds
-    /// A route that returns an entire record: `jsonify(dict(row))`, `jsonify(user.__dict__)`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`, or a schema with `fields = "__all__"`; rows of a `SELECT *` answered as they came (`jsonify({"users": rows})`, `jsonify(rows[0])`), fetched through the project's query helper or from the cursor that ran the statement (also one built in a local first).
+    /// A route that returns an entire record: `jsonify(dict(row))`, `jsonify(user.__dict__)`, `vars(obj)`, `row._asdict()`, `model_to_dict(obj)`, a MongoEngine document's `to_json()` or `to_mongo()` (unless the project writes its own `to_json`), or a schema with `fields = "__all__"`; rows of a `SELECT *` answered as they came (`jsonify({"users": rows})`, `jsonify(rows[0])`), fetched through the project's query helper or from the cursor that ran the statement (also one built in a local first).
     ///
     /// ## Why it matters
     /// Whatever column is added to the table next (a reset token, an internal flag, another user's data) is published the day it is added.
@@ -106,6 +106,10 @@ pub(crate) fn check_routes<'a>(
     data_models: &crate::data_models::DataModels,
     findings: &mut Vec<Finding>,
 ) {
+    // MongoEngine's own dumps of a whole document (`user.to_json()`, `to_mongo()`), unless
+    // the project writes a `to_json` of its own (which picks its fields).
+    let odm = files.iter().any(|f| f.text.contains("mongoengine"));
+    let own_to_json = files.iter().any(|f| f.text.contains("def to_json"));
     for site in &model.routes {
         let file = &files[site.file_index];
         // A schema the decorators declare answers only its own fields.
@@ -148,6 +152,11 @@ pub(crate) fn check_routes<'a>(
                     hits.push((e, format!("`{name}(...)` of an object")));
                 } else if name == "_asdict" {
                     hits.push((e, "`._asdict()` of a row".into()));
+                } else if odm
+                    && (name == "to_mongo" || name == "to_json" && !own_to_json)
+                    && matches!(c.func.as_ref(), Expr::Attribute(a) if dotted(&a.value).is_some_and(|d| d != "self"))
+                {
+                    hits.push((e, format!("`.{name}()` of a document")));
                 }
             }
             Expr::Attribute(a)
