@@ -399,6 +399,60 @@ fn listing_op<'p>(p: &'p Probe, pr: &Probed) -> Option<&'p Probed> {
     })
 }
 
+/// A reference field of a record (`to_account_id: 1`) whose value is the id of a record
+/// user A's own listing of that collection shows (`/api/accounts` lists A's account 1): the
+/// record involves A (a transfer to A, a message in A's thread), so A reading it is no
+/// leak of another user's object. Owner fields (`user_id`, `account_id`) are not read: they
+/// are what says whose the record is.
+pub fn names_a_record_of_a(p: &Probe, json: &Value) -> Option<String> {
+    names_a_listed_record_of(&p.ops, json)
+}
+
+/// [`names_a_record_of_a`] over A's answers to `ops`.
+fn names_a_listed_record_of(ops: &[Probed], json: &Value) -> Option<String> {
+    let Value::Object(m) = json else { return None };
+    for (key, v) in m {
+        let lower = key.to_ascii_lowercase();
+        let Some(noun) = lower.strip_suffix("_id") else {
+            continue;
+        };
+        if spillcheck_core::vocab::is_owner_field(&lower) || v.is_null() {
+            continue;
+        }
+        let noun = noun.rsplit('_').next().unwrap_or(noun);
+        if noun.len() < 3 {
+            continue;
+        }
+        let text = discovery::value_text(v);
+        let listed = ops.iter().find(|x| {
+            x.op.method == "GET"
+                && x.op.path_params().next().is_none()
+                && x.op
+                    .path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|seg| {
+                        seg == format!("{noun}s") || seg == format!("{noun}es") || seg == noun
+                    })
+                && x.user_ok()
+        });
+        let Some(json) = listed
+            .and_then(|x| x.user.as_ref())
+            .and_then(|e| e.response.json())
+        else {
+            continue;
+        };
+        if records(&json).iter().any(|r| {
+            r.get("id")
+                .is_some_and(|i| discovery::value_text(i) == text)
+        }) {
+            return Some(format!("`{key}` {text} is one of user A's own"));
+        }
+    }
+    None
+}
+
 /// The records of a listing: objects that carry an `id`.
 pub fn records(json: &Value) -> Vec<&Value> {
     let mut out = Vec::new();
@@ -610,9 +664,26 @@ pub fn private_by_nature(path: &str) -> bool {
 /// field with B's id, name or email): in a collection private by nature, A reading it is
 /// a leak.
 pub fn record_of_b<'v>(p: &Probe, json: &'v Value) -> Option<&'v Value> {
-    records(json)
-        .into_iter()
-        .find(|r| owned_by(r, &p.own_b) == Some(true) && owned_by(r, &p.own) != Some(true))
+    records(json).into_iter().find(|r| {
+        owned_by(r, &p.own_b) == Some(true)
+            && owned_by(r, &p.own) != Some(true)
+            && !names_a_listed_record(p, r)
+    })
+}
+
+/// Whether a record's `account_id` / `customer_id` is the id of a record A lists in the
+/// collection of that name (a statement of A's own bank account 2), not a user's id that
+/// happens to be the same number.
+fn names_a_listed_record(p: &Probe, record: &Value) -> bool {
+    ["account_id", "customer_id"].iter().any(|key| {
+        record.get(*key).is_some_and(|v| {
+            let text = discovery::value_text(v);
+            p.seen_a
+                .named_collection(key)
+                .iter()
+                .any(|x| discovery::value_text(x) == text)
+        })
+    })
 }
 
 impl SharedListing {
@@ -774,6 +845,31 @@ mod tests {
 
     fn resp(status: u16, body: &str) -> Response {
         Response::for_tests(status, body)
+    }
+
+    #[test]
+    fn a_record_naming_one_of_the_callers_own_records_involves_the_caller() {
+        // A lists accounts 1 and 2; transfer 2 goes from B's account 3 to A's account 1.
+        let mut accounts = probed(
+            Operation::new("GET", "/api/accounts", discovery::Origin::OpenApi),
+            "/api/accounts",
+        );
+        accounts.user = Some(std::sync::Arc::new(crate::engine::Exchange {
+            seq: 0,
+            request: crate::engine::Request::get(
+                crate::engine::Actor::UserA,
+                url::Url::parse("http://127.0.0.1/api/accounts").unwrap(),
+            ),
+            response: resp(200, r#"[{"id": 1, "iban": "X1"}, {"id": 2, "iban": "X2"}]"#),
+        }));
+        let ops = [accounts];
+        let to_a = serde_json::json!({"id": 2, "from_account_id": 3, "to_account_id": 1});
+        assert!(names_a_listed_record_of(&ops, &to_a).is_some());
+        let between_others = serde_json::json!({"id": 5, "from_account_id": 3, "to_account_id": 4});
+        assert!(names_a_listed_record_of(&ops, &between_others).is_none());
+        // An owner field is what says whose it is, never a party's reference.
+        let owned = serde_json::json!({"id": 7, "account_id": 1});
+        assert!(names_a_listed_record_of(&ops, &owned).is_none());
     }
 
     fn probed(op: Operation, path: &str) -> Probed {

@@ -1041,6 +1041,9 @@ pub const WELL_KNOWN: &[&str] = &[
     // SpecTree's (`SpecTree("flask")`, `path="apidoc"` by default).
     "/apidoc/openapi.json",
     "/api/apidoc/openapi.json",
+    // Flask-Rebar's (`<registry prefix>/swagger`, no extension).
+    "/api/swagger",
+    "/swagger",
 ];
 
 /// Where to look for the API description, in order: the code's own routes that serve one
@@ -1668,6 +1671,41 @@ impl SeenIds {
         out
     }
 
+    /// The ids of the collections a `{noun_id}` parameter names (`sample_id`: `/api/samples`,
+    /// `/samples`), in their listing order.
+    pub(crate) fn named_collection(&self, name: &str) -> Vec<Value> {
+        let lower = name.to_ascii_lowercase();
+        let Some(noun) = lower
+            .strip_suffix("_id")
+            .or_else(|| lower.strip_suffix("_uuid"))
+            .filter(|n| n.len() > 2)
+        else {
+            return Vec::new();
+        };
+        let plural = |seg: &str| {
+            seg == format!("{noun}s")
+                || seg == format!("{noun}es")
+                || seg == noun
+                || noun.ends_with('y') && seg == format!("{}ies", &noun[..noun.len() - 1])
+        };
+        let mut keys: Vec<&String> = self
+            .by_prefix
+            .keys()
+            .filter(|k| {
+                k.rsplit_once('/')
+                    .is_some_and(|(_, seg)| plural(&seg.replace('-', "_")))
+            })
+            .collect();
+        keys.sort();
+        let mut out = Vec::new();
+        for k in keys {
+            for x in &self.by_prefix[k] {
+                push_unique(&mut out, x);
+            }
+        }
+        out
+    }
+
     /// The values seen under a key of this name (its normal form), wherever they were.
     pub fn under_key(&self, name: &str) -> Vec<Value> {
         self.by_key
@@ -1704,6 +1742,11 @@ impl SeenIds {
             for x in v {
                 push_unique(&mut out, x);
             }
+        }
+        // `{sample_id}` under another collection (`/api/labels/{sample_id}`): the ids of
+        // the collection the parameter names (`/api/samples`), wherever it is served.
+        for x in self.named_collection(name) {
+            push_unique(&mut out, &x);
         }
         // No id of that name, and the parameter names its own collection
         // (`/api/pontoons/{pontoon}`): a listed record's field of the name (`"pontoon": "A"`

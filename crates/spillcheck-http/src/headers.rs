@@ -33,6 +33,22 @@ enum Names {
 
 fn names_a_user(header: &str) -> Option<Names> {
     let n = header.to_ascii_lowercase();
+    // `X-User-Role`, `X-Account-Type`, `X-Member-Level`: what the user is, not who.
+    if spillcheck_core::vocab::mentions_role(&n)
+        || [
+            "type",
+            "level",
+            "tier",
+            "group",
+            "plan",
+            "scope",
+            "permission",
+        ]
+        .iter()
+        .any(|w| n.ends_with(w))
+    {
+        return None;
+    }
     if n.contains("mail") {
         return Some(Names::Email);
     }
@@ -286,5 +302,8 @@ mod tests {
         assert!(matches!(names_a_user("X-User-Email"), Some(Names::Email)));
         assert!(matches!(names_a_user("X-Username"), Some(Names::Name)));
         assert!(names_a_user("Hide-Info").is_none());
+        // What the user is, not who: a privilege header for SC212.
+        assert!(names_a_user("X-User-Role").is_none());
+        assert!(names_a_user("X-Account-Type").is_none());
     }
 }

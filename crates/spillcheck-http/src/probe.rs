@@ -2865,6 +2865,9 @@ mod tests {
         // An id parameter still takes the collection's ids.
         let op = Operation::new("GET", "/api/berths/{berth_id}", Origin::OpenApi);
         assert_eq!(fill(&op, &seen, &Own::default()), "/api/berths/3");
+        // `{berth_id}` under another collection takes the berths' ids.
+        let op = Operation::new("GET", "/api/labels/{berth_id}", Origin::OpenApi);
+        assert_eq!(fill(&op, &seen, &Own::default()), "/api/labels/3");
     }
 
     #[test]

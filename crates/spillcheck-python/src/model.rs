@@ -283,6 +283,10 @@ struct Gathered<'a> {
     /// several, each with its own hooks. The value is the offset of the call's arguments.
     app_defs: HashMap<BpKey, u32>,
     blueprints: HashMap<BpKey, BlueprintDef>,
+    /// Flask-Rebar's handler registries (kept as blueprints with their prefix) → the
+    /// authenticator every handler on them gets unless it names its own
+    /// (`create_handler_registry(default_authenticators=[JwtAuthenticator()])`).
+    rebar_defaults: HashMap<BpKey, String>,
     /// `parent.register_blueprint(child, url_prefix=...)`: (file, child, parent, prefix,
     /// registered only when a debug flag says so).
     registrations: Vec<(usize, String, String, Option<String>, bool)>,
@@ -425,6 +429,23 @@ fn methods_of(call: &ast::ExprCall, default: &str) -> Vec<String> {
         }
         None => vec![default.to_owned()],
     }
+}
+
+/// The authenticator a Flask-Rebar registry or handler is given (`[JwtAuthenticator()]`,
+/// `HeaderApiKeyAuthenticator(...)`, a name bound to one): its class or name; none for
+/// `None` or an empty list.
+fn authenticator_name(e: &Expr) -> Option<String> {
+    let first = match e {
+        Expr::List(l) => l.elts.first()?,
+        Expr::Tuple(t) => t.elts.first()?,
+        Expr::NoneLiteral(_) => return None,
+        other => other,
+    };
+    let named = match first {
+        Expr::Call(c) => crate::ast_util::callee(c),
+        other => dotted(other),
+    }?;
+    Some(named.rsplit('.').next().unwrap_or(&named).to_owned())
 }
 
 fn receiver_of(call: &ast::ExprCall) -> Option<String> {
@@ -1508,6 +1529,26 @@ impl<'a> Gathered<'a> {
                 self.blueprints
                     .insert((file, target.to_owned()), BlueprintDef { name, prefix });
             }
+            // Flask-Rebar: `rebar.create_handler_registry(prefix="/api",
+            // default_authenticators=[...])`, a registry its handlers are routed on.
+            "create_handler_registry" => {
+                let prefix = kwarg(call, "prefix")
+                    .and_then(|e| self.path_text(e, file))
+                    .unwrap_or_default();
+                self.blueprints.insert(
+                    (file, target.to_owned()),
+                    BlueprintDef {
+                        name: target.to_owned(),
+                        prefix,
+                    },
+                );
+                if let Some(auth) = kwarg(call, "default_authenticators")
+                    .or_else(|| kwarg(call, "default_authenticator"))
+                    .and_then(authenticator_name)
+                {
+                    self.rebar_defaults.insert((file, target.to_owned()), auth);
+                }
+            }
             "Blueprint" | "APIBlueprint" | "APIView" => {
                 let bp_name = call
                     .arguments
@@ -1776,7 +1817,7 @@ impl<'a> Gathered<'a> {
                             .and_then(str_value)
                             .map(str::to_owned);
                         self.routes.push(RawRoute {
-                            receiver,
+                            receiver: receiver.clone(),
                             receiver_file: file,
                             path,
                             methods,
@@ -1790,8 +1831,37 @@ impl<'a> Gathered<'a> {
                             decorator_at: None,
                         });
                     }
-                    if last == "before_request" || last == "before_app_request" {
-                        // `app.before_request(fn)` used as a decorator with arguments is unusual; ignore.
+                    // Flask-Rebar: `@registry.handles(rule="/accounts/<int:id>", method="GET",
+                    // authenticators=...)`.
+                    if last == "handles"
+                        && let Some(path) = kwarg(call, "rule")
+                            .or_else(|| call.arguments.args.first())
+                            .and_then(|e| self.path_text(e, file))
+                    {
+                        let method = kwarg(call, "method")
+                            .or_else(|| call.arguments.args.get(1))
+                            .and_then(str_value)
+                            .unwrap_or("GET")
+                            .to_ascii_uppercase();
+                        let spec_auth = kwarg(call, "authenticators")
+                            .and_then(authenticator_name)
+                            .map(|name| RouteAuth::Decorator { name });
+                        self.routes.push(RawRoute {
+                            receiver,
+                            receiver_file: file,
+                            path,
+                            methods: vec![method],
+                            func: f,
+                            class,
+                            endpoint: kwarg(call, "endpoint")
+                                .and_then(str_value)
+                                .map(str::to_owned),
+                            file_index: file,
+                            style: "rebar",
+                            spec_auth,
+                            registered_with: Vec::new(),
+                            decorator_at: None,
+                        });
                     }
                 }
                 Expr::Attribute(a) => {
@@ -2865,6 +2935,20 @@ fn route_auth<'a>(
             }
             _ => {}
         }
+    }
+    // A Flask-Rebar handler that names no authenticators of its own gets its registry's
+    // default (`authenticators=None` asks for none).
+    if auth == RouteAuth::None
+        && raw.style == "rebar"
+        && raw.spec_auth.is_none()
+        && !raw.func.decorator_list.iter().any(|d| {
+            matches!(&d.expression, Expr::Call(c) if callee_last(c) == Some("handles") && kwarg(c, "authenticators").is_some())
+        })
+        && let Some(key) = g.resolve(&g.rebar_defaults, raw.receiver_file, &raw.receiver)
+    {
+        auth = RouteAuth::Decorator {
+            name: g.rebar_defaults[&key].clone(),
+        };
     }
     if auth == RouteAuth::None
         && let Some(name) = handler_auth(raw.func, raw.file_index, summaries, taints)

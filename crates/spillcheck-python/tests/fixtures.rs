@@ -398,6 +398,28 @@ fn openapi3_views_keep_their_prefix_and_models_are_inputs() {
     );
 }
 
+#[test]
+fn rebar_handlers_are_routes_under_their_registry() {
+    // `@registry.handles(rule=..., method=...)` under `create_handler_registry(prefix=...)`:
+    // the registry's default authenticators unless the handler names its own or none.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project_rebar");
+    let o = run(&dir);
+    assert!(o.expected >= 3);
+    assert_clean("project_rebar", &o);
+    let analysis = analyze_dir(&dir);
+    let auth_of = |path: &str| {
+        let r = analysis
+            .routes
+            .iter()
+            .find(|r| r.path == path)
+            .unwrap_or_else(|| panic!("{path} not in {:?}", routes_of(&analysis)));
+        format!("{:?}", r.auth)
+    };
+    assert!(auth_of("/api/accounts/{account_id}").contains("JwtAuthenticator"));
+    assert!(auth_of("/api/internal/reconcile").contains("service_auth"));
+    assert!(!auth_of("/api/accounts/{account_id}/summary").contains("Decorator"));
+}
+
 /// Each (method, path) the analysis routes.
 fn routes_of(analysis: &spillcheck_python::Analysis) -> Vec<(String, String)> {
     analysis

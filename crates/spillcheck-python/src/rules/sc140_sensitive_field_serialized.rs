@@ -1699,6 +1699,16 @@ fn answered_schema(
 /// The model a route decorator documents as its success answer: the 2xx entry of
 /// `responses={200: M}` (flask-openapi3), `HTTP_200=M` of `resp=Response(...)` (SpecTree).
 fn documented_answer(c: &ruff_python_ast::ExprCall) -> Option<&Expr> {
+    // Flask-Rebar's `response_body_schema=S()` (or `{200: S()}`), which marshals the answer.
+    if let Some(schema) = crate::ast_util::kwarg(c, "response_body_schema") {
+        return match schema {
+            Expr::Dict(d) => d.items.iter().find_map(|i| {
+                let code = crate::ast_util::int_value(i.key.as_ref()?)?;
+                (200..300).contains(&code).then_some(&i.value)
+            }),
+            other => Some(other),
+        };
+    }
     if let Some(Expr::Dict(d)) = crate::ast_util::kwarg(c, "responses") {
         return d.items.iter().find_map(|i| {
             let key = i.key.as_ref()?;

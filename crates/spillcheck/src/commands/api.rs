@@ -237,7 +237,12 @@ fn source_operations(routes: &[spillcheck_python::Route]) -> Vec<Operation> {
             // The code that verifies its token (`@device_token_required` beside
             // `@jwt_required()`): routes under different verifiers are checked by
             // different code, so the forged-token checks try one of each.
-            if let spillcheck_python::RouteAuth::Decorator { name } = &r.auth {
+            // A blueprint's `before_request` hook and a check in the handler are verifiers
+            // of their own too.
+            if let spillcheck_python::RouteAuth::Decorator { name }
+            | spillcheck_python::RouteAuth::Hook { name }
+            | spillcheck_python::RouteAuth::Handler { name } = &r.auth
+            {
                 op.schemes.push(format!("@{name}"));
             }
             op.location = Some(crate::inventory::handler_location(r));
@@ -817,8 +822,23 @@ pub(crate) fn collect_scan(args: &ScanArgs) -> anyhow::Result<Collected> {
     let (more, mut diagnostics) = extras(&args.probe, &probed, &code_keys);
     let mut api_findings = probed.outcome.findings;
     api_findings.extend(more);
+    let no_routes = analysis.routes.is_empty();
     diagnostics.extend(analysis.diagnostics);
     diagnostics.extend(probed.outcome.diagnostics);
+    // The source was given but held no route the analysis reads (a framework it does not
+    // know): say so, not "no source given".
+    if no_routes {
+        for d in &mut diagnostics {
+            if d.message
+                .starts_with("no API description found and no source given")
+            {
+                d.message = format!(
+                    "no API description found, and {} holds no route spillcheck recognises (a routing style it does not read?): operations are looked for in the site's links and at the usual paths (pass --openapi FILE or URL for all of them)",
+                    args.path.display()
+                );
+            }
+        }
+    }
     let mut findings = correlate(
         crate::catalog::catalog(),
         analysis.findings,
