@@ -557,10 +557,39 @@ const TRANSPARENT: &[&str] = &[
 const CREDENTIAL_HEADERS: &[&str] = &["cookie", "proxy-authorization", "http_authorization"];
 
 fn credential_key(e: &Expr) -> bool {
+    // The header the configuration names for tokens (Flask-Security's
+    // `app.config["SECURITY_TOKEN_AUTHENTICATION_HEADER"]`).
+    if let Expr::Subscript(s) = e
+        && dotted(&s.value).is_some_and(|d| d.ends_with("config"))
+        && let Some(k) = str_value(&s.slice)
+    {
+        let k = k.to_ascii_uppercase();
+        return k.ends_with("HEADER") && (k.contains("TOKEN") || k.contains("AUTH"));
+    }
     str_value(e).is_some_and(|k| {
         CREDENTIAL_HEADERS.contains(&k.to_ascii_lowercase().as_str())
             || spillcheck_core::vocab::credential_header(k)
     })
+}
+
+/// A token read from the query string by its name: `request.args.get("auth_token")`,
+/// `request.args["access_token"]`.
+fn query_token(e: &Expr) -> bool {
+    let (receiver, key) = match e {
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "get" => {
+                (a.value.as_ref(), c.arguments.args.first())
+            }
+            _ => return false,
+        },
+        Expr::Subscript(s) => (s.value.as_ref(), Some(s.slice.as_ref())),
+        _ => return false,
+    };
+    dotted(receiver).is_some_and(|d| d.ends_with("request.args") || d.ends_with("request.values"))
+        && key.and_then(str_value).is_some_and(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains("token") || k == "jwt" || k == "api_key" || k == "apikey"
+        })
 }
 
 /// What `expr` carries of the request's credentials, if anything: the whole headers
@@ -579,6 +608,9 @@ pub(crate) fn credential_flow(expr: &Expr) -> Option<&'static str> {
             match e {
                 _ if is_headers_object(e) => {
                     self.found = Some("all request headers (with `Authorization`)");
+                }
+                _ if query_token(e) => {
+                    self.found = Some("a token from the query string");
                 }
                 Expr::Attribute(a)
                     if a.attr.as_str() == "authorization"
@@ -651,6 +683,10 @@ pub(crate) fn is_body_dump(e: &Expr) -> bool {
         Expr::Call(c) => {
             matches!(callee_last(c), Some("get_json" | "get_data"))
                 && matches!(c.func.as_ref(), Expr::Attribute(a) if dotted(&a.value).is_some_and(|d| d.ends_with("request")))
+                // The request's model, dumped: `body.model_dump()` of flask-openapi3's
+                // `body: LoginBody` parameter.
+                || matches!(callee_last(c), Some("model_dump" | "model_dump_json" | "dict"))
+                    && matches!(c.func.as_ref(), Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "body"))
         }
         _ => false,
     }
