@@ -532,6 +532,21 @@ fn store_scoped(
         }
         _ => None,
     };
+    for x in compared_with_caller(func, identity) {
+        if let Some(m) = owner_of_record(x) {
+            push(&mut out, &m);
+        }
+    }
+    out
+}
+
+/// The operands of the handler's comparisons that involve the caller's identity (both
+/// sides: `order["owner"] != g.uid` gives `order["owner"]` and `g.uid`).
+fn compared_with_caller<'a>(
+    func: &'a ast::StmtFunctionDef,
+    identity: &crate::facts::NameSet<'_>,
+) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
     crate::facts::exprs_in(&func.body, &mut |e| {
         if let Expr::Compare(c) = e {
             let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
@@ -539,9 +554,7 @@ fn store_scoped(
                 .iter()
                 .any(|x| crate::facts::involves_identity(x, identity))
             {
-                for m in operands.iter().filter_map(|x| owner_of_record(x)) {
-                    push(&mut out, &m);
-                }
+                out.extend(operands);
             }
         }
     });
@@ -602,21 +615,14 @@ fn records_checked(
         };
         owner_key(key).then(|| loaded.get(n.id.as_str())).flatten()
     };
-    crate::facts::exprs_in(&func.body, &mut |e| {
-        if let Expr::Compare(c) = e {
-            let operands: Vec<&Expr> = crate::ast_util::operands(c).collect();
-            if operands
-                .iter()
-                .any(|x| crate::facts::involves_identity(x, identity))
-            {
-                for models in operands.iter().filter_map(|x| owner_of(x)) {
-                    for m in models {
-                        push(&mut out, m);
-                    }
-                }
-            }
+    for models in compared_with_caller(func, identity)
+        .into_iter()
+        .filter_map(owner_of)
+    {
+        for m in models {
+            push(&mut out, m);
         }
-    });
+    }
     out
 }
 

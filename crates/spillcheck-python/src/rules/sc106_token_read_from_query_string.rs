@@ -98,11 +98,7 @@ pub(crate) fn check_call(cx: &mut Checker<'_>, call: &ast::ExprCall) {
     if matches!(callee_last(call), Some("jwt_required" | "verify_jwt_in_request"))
         && let Some(locations) = call.arguments.find_keyword("locations")
     {
-        let mut in_url = false;
-        crate::ast_util::each_expr(&locations.value, &mut |e| {
-            in_url |= crate::ast_util::str_value(e) == Some("query_string");
-        });
-        if in_url {
+        if names_query_string(&locations.value) {
             cx.report(
                 &SC106,
                 call,
@@ -538,6 +534,15 @@ fn report_as(
     }
 }
 
+/// Whether a list of Flask-JWT-Extended token locations names `query_string`.
+fn names_query_string(locations: &Expr) -> bool {
+    let mut in_url = false;
+    crate::ast_util::each_expr(locations, &mut |e| {
+        in_url |= crate::ast_util::str_value(e) == Some("query_string");
+    });
+    in_url
+}
+
 /// Flask-JWT-Extended told to take tokens from the URL: `JWT_TOKEN_LOCATION = ["headers",
 /// "query_string"]` (also `app.config["JWT_TOKEN_LOCATION"] = ...`).
 pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr) {
@@ -546,11 +551,7 @@ pub(crate) fn check_assign(cx: &mut Checker<'_>, targets: &[Expr], value: &Expr)
     }) else {
         return;
     };
-    let mut in_url = false;
-    crate::ast_util::each_expr(value, &mut |e| {
-        in_url |= crate::ast_util::str_value(e) == Some("query_string");
-    });
-    if in_url {
+    if names_query_string(value) {
         cx.report(
             &SC106,
             target,
