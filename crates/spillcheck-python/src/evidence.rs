@@ -519,11 +519,8 @@ fn store_scoped(
     // `order["owner"]` of a record taken from a store: that store's model.
     let owner_of_record = |x: &Expr| match x {
         Expr::Subscript(s)
-            if crate::ast_util::str_value(&s.slice).is_some_and(|k| {
-                let k = k.to_ascii_lowercase();
-                matches!(k.as_str(), "owner" | "user" | "author" | "creator")
-                    || spillcheck_core::vocab::is_owner_field(&k)
-            }) =>
+            if crate::ast_util::str_value(&s.slice)
+                .is_some_and(spillcheck_core::vocab::is_owner_field) =>
         {
             match s.value.as_ref() {
                 Expr::Name(n) => records.get(n.id.as_str()).map(crate::stores::Stores::model),
@@ -589,10 +586,6 @@ fn records_checked(
     if loaded.is_empty() {
         return out;
     }
-    let owner_key = |k: &str| {
-        let k = k.to_ascii_lowercase();
-        matches!(k.as_str(), "owner" | "user" | "author" | "creator") || is_owner_field(&k)
-    };
     // `rec["owner"]`, `rec.get("owner")`, `rec.owner_id` of a loaded record: its models.
     let owner_of = |x: &Expr| -> Option<&Vec<String>> {
         let (record, key) = match x {
@@ -613,7 +606,9 @@ fn records_checked(
         let Expr::Name(n) = record else {
             return None;
         };
-        owner_key(key).then(|| loaded.get(n.id.as_str())).flatten()
+        is_owner_field(key)
+            .then(|| loaded.get(n.id.as_str()))
+            .flatten()
     };
     for models in compared_with_caller(func, identity)
         .into_iter()

@@ -929,10 +929,7 @@ fn stored_value(arg: &Expr, func: &ast::StmtFunctionDef) -> bool {
                     crate::ast_util::names_in(src)
                         .iter()
                         .any(|m| *m != n.id.as_str() && from_data(func, m))
-                        || crate::ast_util::any_expr(
-                            src,
-                            &mut |x| matches!(x, Expr::Call(c) if crate::facts::is_data_call(c)),
-                        )
+                        || holds_data_call(src)
                 })
         }
         _ => false,
@@ -943,12 +940,15 @@ fn stored_value(arg: &Expr, func: &ast::StmtFunctionDef) -> bool {
 fn from_data(func: &ast::StmtFunctionDef, name: &str) -> bool {
     crate::facts::values_assigned(&func.body, name)
         .iter()
-        .any(|v| {
-            crate::ast_util::any_expr(
-                v,
-                &mut |x| matches!(x, Expr::Call(c) if crate::facts::is_data_call(c)),
-            )
-        })
+        .any(|v| holds_data_call(v))
+}
+
+/// Whether a data call is part of `e`.
+fn holds_data_call(e: &Expr) -> bool {
+    crate::ast_util::any_expr(
+        e,
+        &mut |x| matches!(x, Expr::Call(c) if crate::facts::is_data_call(c)),
+    )
 }
 
 /// What a loop or a comprehension of the function iterates to bind `name`.
